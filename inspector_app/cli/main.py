@@ -1,0 +1,110 @@
+"""Entry point of the ``inspector-app`` console script.
+
+Each command group lives in its own module under ``inspector_app.cli`` and exposes
+``register(subparsers, common)``; a parser it adds sets ``func=<callable(args) -> int>``.
+Command modules import heavy libraries (Qt, reportlab, pyHanko) inside their functions so
+that ``inspector-app list`` stays fast.
+
+Exit status: 0 success; 1 a check/verification/import ran and found a problem; 2 bad usage
+or invalid input. Errors are one sentence on standard error (JSON with ``--json``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import os
+import sys
+
+from inspector_app.domain.errors import InputError
+
+# One line per command module; each adds its sub-commands.
+COMMAND_MODULES = [
+    "inspector_app.cli.data_cmds",
+    "inspector_app.cli.evaluate_cmd",
+]
+
+
+class CliError(Exception):
+    """A failure to report as one sentence; ``code`` is the exit status."""
+
+    def __init__(self, message: str, code: int = 2) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse prints usage + exits 2; keep it short
+        self.print_usage(sys.stderr)
+        print(f"inspector-app: error: {message}", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    db_help = "database file (default: $INSPECTOR_DB or the user data directory)"
+    # Sub-commands accept --db too (after their name); SUPPRESS keeps a sub-parser from
+    # overwriting a --db given before the sub-command with its own default.
+    common = _Parser(add_help=False)
+    common.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS, help=db_help)
+    parser = _Parser(
+        prog="inspector-app",
+        description="Field inspection for legal metrology. Without a sub-command, opens the window.",
+    )
+    parser.add_argument("--db", metavar="PATH", default=None, help=db_help)
+    parser.add_argument("--lang", choices=["zh", "en"], help="language of the window")
+    parser.add_argument("--self-test", action="store_true", help="run the built-in self test and exit")
+    parser.add_argument("--version", action="store_true", help="print the version and exit")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub, common)
+    return parser
+
+
+def wants_json(args: argparse.Namespace) -> bool:
+    return bool(getattr(args, "json", False))
+
+
+def report_error(args: argparse.Namespace, message: str, *, path: str = "") -> None:
+    if wants_json(args):
+        print(json.dumps({"error": {"path": path, "message": message}}, ensure_ascii=False), file=sys.stderr)
+    else:
+        print(f"inspector-app: {message}", file=sys.stderr)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.version:
+        from inspector_app import __version__
+
+        print(__version__)
+        return 0
+    if args.self_test:
+        from inspector_app.services.selftest import run_self_test
+
+        return run_self_test()
+    func = getattr(args, "func", None)
+    if func is None:
+        from inspector_app.ui.app import run_gui
+
+        return run_gui(db=args.db, lang=args.lang)
+    try:
+        return int(func(args) or 0)
+    except InputError as exc:
+        report_error(args, exc.message if not exc.path else f"{exc.path}: {exc.message}", path=exc.path)
+        return 2
+    except CliError as exc:
+        report_error(args, str(exc))
+        return exc.code
+    except KeyboardInterrupt:
+        report_error(args, "interrupted")
+        return 130
+    except BrokenPipeError:
+        # stdout closed early (e.g. piped into `head`); not an error of ours
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

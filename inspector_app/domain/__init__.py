@@ -1,0 +1,1 @@
+"""Plain domain objects and metrology rules. Imports nothing from Qt, SQLite or reportlab."""

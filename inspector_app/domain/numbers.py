@@ -1,0 +1,77 @@
+"""Exact decimal quantities from untrusted input.
+
+JSON numbers and strings are both read as :class:`decimal.Decimal`, never through a binary
+float. NaN, infinities, empty strings, booleans and non-numbers are refused with an
+:class:`InputError` naming the path. Numbers of absurd magnitude (``1e400``) are refused too:
+no quantity in legal metrology needs more than 15 significant integer digits.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from .errors import InputError
+
+# Plain decimal notation with an optional exponent; no spaces, no underscores, no hex.
+_NUMBER_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+MAX_ABS = Decimal("1e15")
+MAX_TEXT = 64
+
+
+def parse_decimal(
+    value: object,
+    path: str,
+    *,
+    positive: bool = False,
+    non_negative: bool = False,
+    allow_none: bool = False,
+) -> Decimal | None:
+    """Read *value* as an exact, finite Decimal or raise InputError(path, ...)."""
+    if value is None:
+        if allow_none:
+            return None
+        raise InputError(path, "a number is required")
+    if isinstance(value, bool):
+        raise InputError(path, "must be a number, not true/false")
+    if isinstance(value, Decimal):
+        d = value
+    elif isinstance(value, int):
+        d = Decimal(value)
+    elif isinstance(value, float):
+        # json.loads(parse_float=Decimal) still yields float for NaN/Infinity; a plain float
+        # from Python code is converted through its shortest repr, not its binary expansion.
+        if value != value or value in (float("inf"), float("-inf")):
+            raise InputError(path, "must be a finite number (NaN and infinity are not allowed)")
+        d = Decimal(repr(value))
+    elif isinstance(value, str):
+        text = value.strip()
+        if not text:
+            raise InputError(path, "must be a number, got an empty string")
+        if len(text) > MAX_TEXT or not _NUMBER_RE.match(text):
+            shown = text if len(text) <= 20 else text[:20] + "…"
+            raise InputError(path, f"must be a number, got {shown!r}")
+        try:
+            d = Decimal(text)
+        except InvalidOperation:  # pragma: no cover - the regex already excludes these
+            raise InputError(path, f"must be a number, got {text!r}") from None
+    else:
+        raise InputError(path, f"must be a number, got {type(value).__name__}")
+    if not d.is_finite():
+        raise InputError(path, "must be a finite number (NaN and infinity are not allowed)")
+    if abs(d) > MAX_ABS:
+        raise InputError(path, f"is out of range (magnitude above {MAX_ABS:.0E})")
+    if positive and d <= 0:
+        raise InputError(path, "must be greater than zero")
+    if non_negative and d < 0:
+        raise InputError(path, "must not be negative")
+    return d
+
+
+def fmt(d: Decimal | None) -> str | None:
+    """A Decimal as a plain string without exponent (``Decimal('1E+1')`` -> ``'10'``)."""
+    if d is None:
+        return None
+    if d == d.to_integral_value():
+        return str(d.quantize(Decimal(1)))
+    return format(d.normalize(), "f")
