@@ -1,0 +1,219 @@
+"""Building blocks of the rules engine: rules as data, rule sets, bands, and result items.
+
+A :class:`Rule` is one number or table taken from a regulation, with the clause it comes
+from and how far it has been confirmed (the ✅/🟡/❓ marks of the metrology reference). A
+:class:`RuleSet` is one edition of one regulation for one instrument family. Using a rule
+whose numbers are not confirmed adds a warning to the result (:meth:`Context.rule`).
+
+Everything here is :class:`decimal.Decimal`; nothing goes through a binary float.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from inspector_app.domain.numbers import fmt
+
+CHECKS = ("initial", "subsequent", "in_service", "covert")
+"""Kinds of check: 首次检定, 后续检定, 使用中检查, 暗访 (covert test purchase)."""
+
+PASS = "pass"
+FAIL = "fail"
+NOT_APPLICABLE = "not_applicable"
+
+
+class Confidence(enum.Enum):
+    """How far a rule's numbers have been checked against the published text."""
+
+    CONFIRMED = "confirmed"  # ✅ primary text or a faithful reproduction
+    SECONDARY = "secondary"  # 🟡 secondary source only
+    UNCONFIRMED = "unconfirmed"  # ❓ recalled or a placeholder
+
+    @property
+    def mark(self) -> str:
+        return {"confirmed": "✅", "secondary": "🟡", "unconfirmed": "❓"}[self.value]
+
+
+@dataclass(frozen=True)
+class Band:
+    """One row of a band table: applies up to and including ``upper`` (``None``: no limit)."""
+
+    upper: Decimal | None
+    value: Decimal
+
+
+def band_lookup(bands: Sequence[Band], x: Decimal) -> Band:
+    """The first band whose inclusive upper limit is at or above *x* (upper-inclusive bands)."""
+    for band in bands:
+        if band.upper is None or x <= band.upper:
+            return band
+    raise LookupError(x)
+
+
+def bands(*rows: tuple[str | None, str]) -> tuple[Band, ...]:
+    """Shorthand for band tables in rule-set data: ``bands(("500", "0.5"), (None, "1.5"))``."""
+    return tuple(Band(None if u is None else Decimal(u), Decimal(v)) for u, v in rows)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule of a rule set: data with its clause citation and confidence."""
+
+    key: str
+    clause: str
+    confidence: Confidence
+    summary: str
+    data: Any = None
+    note: str = ""
+
+    @property
+    def confirmed(self) -> bool:
+        return self.confidence is Confidence.CONFIRMED
+
+    def warning(self, ruleset: str) -> str:
+        how = (
+            "seen only in a secondary source"
+            if self.confidence is Confidence.SECONDARY
+            else "not confirmed (recalled or a placeholder)"
+        )
+        text = f"{ruleset} [{self.key}] {self.summary}: {how}; check against the published text ({self.clause})"
+        return f"{text}. {self.note}" if self.note else text
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """One edition of a regulation as applied to one family."""
+
+    family: str
+    name: str
+    title: str
+    status: str
+    rules: Mapping[str, Rule]
+    kinds: frozenset[str] | None = None  # test kinds it evaluates; None: all the family's
+    aliases: tuple[str, ...] = ()
+
+    def rule(self, key: str) -> Rule:
+        return self.rules[key]
+
+    def with_rule(self, key: str, **changes: Any) -> RuleSet:
+        """A copy with one rule changed (e.g. an office correcting a ❓ number)."""
+        rules = dict(self.rules)
+        rules[key] = replace(rules[key], **changes)
+        return replace(self, rules=rules)
+
+
+def ruleset(family: str, name: str, title: str, status: str, rules: Sequence[Rule], **kw) -> RuleSet:
+    return RuleSet(family, name, title, status, {r.key: r for r in rules}, **kw)
+
+
+@dataclass
+class Context:
+    """What one evaluation needs: the rule set, the check, the instrument, the warnings so far."""
+
+    ruleset: RuleSet
+    check: str
+    instrument: Any
+    warnings: list[str] = field(default_factory=list)
+
+    def rule(self, key: str) -> Rule:
+        """Use a rule: an unconfirmed one adds its warning (once) to the result."""
+        rule = self.ruleset.rule(key)
+        if not rule.confirmed:
+            self.warn(rule.warning(self.ruleset.name))
+        return rule
+
+    def warn(self, text: str) -> None:
+        if text not in self.warnings:
+            self.warnings.append(text)
+
+
+@dataclass(frozen=True)
+class Family:
+    """A family of instruments as the engine sees it; rules modules register one each."""
+
+    name: str
+    order: int
+    label_zh: str
+    label_en: str
+    rulesets: tuple[RuleSet, ...]
+    parse_instrument: Callable[[Mapping, str], Any]
+    tests: Mapping[str, Callable[[Context, Mapping, str], dict]]
+    envelope: Callable[[Context, Decimal, str], Decimal]
+    envelope_axis: str
+    variables: Callable[[Any], dict[str, Decimal]] = lambda instrument: {}
+    prepare: Callable[[Context], None] = lambda ctx: None
+
+    @property
+    def default_ruleset(self) -> RuleSet:
+        return self.rulesets[0]
+
+    def find_ruleset(self, name: str) -> RuleSet | None:
+        for rs in self.rulesets:
+            if name == rs.name or name in rs.aliases:
+                return rs
+        return None
+
+
+# ---- result items -----------------------------------------------------------------------
+
+def show(value: Decimal | None, limit: Decimal | None = None, places: int = 6) -> str | None:
+    """A quantity for the result: exact when it has at most *places* decimals, otherwise
+    rounded half-up to *places* and then to more places until the shown value lies on the
+    same side of *limit* as the exact one (so a shown "0.300" never hides a failing 0.3004).
+    """
+    if value is None:
+        return None
+    if value.as_tuple().exponent >= -places:  # type: ignore[operator]
+        return fmt(value)
+    for p in range(places, 29):
+        shown = value.quantize(Decimal(1).scaleb(-p), rounding=ROUND_HALF_UP)
+        if limit is None or (abs(shown) <= limit) == (abs(value) <= limit):
+            return fmt(shown)
+    return fmt(value)  # pragma: no cover - 28 places always separate a Decimal from a limit
+
+
+def within(error: Decimal, mpe: Decimal) -> bool:
+    """The pass rule: |error| <= MPE; equality passes ("shall not exceed", 不超过)."""
+    return abs(error) <= mpe
+
+
+def item(
+    label: str,
+    *,
+    error: Decimal | None,
+    mpe: Decimal | None,
+    unit: str,
+    rule: Rule,
+    passed: bool | None = None,
+    places: int = 6,
+    **extra: Any,
+) -> dict:
+    """One judged item. Verdict is ``|error| <= mpe`` unless *passed* is given."""
+    if passed is None:
+        assert error is not None and mpe is not None
+        passed = within(error, mpe)
+    out = {
+        "label": label,
+        "error": show(error, mpe, places),
+        "mpe": fmt(mpe),
+        "unit": unit,
+        "verdict": PASS if passed else FAIL,
+        "rule": rule.clause,
+    }
+    out.update(extra)
+    return out
+
+
+def test_result(kind: str, items: list[dict], **derived: Any) -> dict:
+    verdict = FAIL if any(i["verdict"] == FAIL for i in items) else PASS
+    out: dict[str, Any] = {"kind": kind, "verdict": verdict}
+    out.update(derived)
+    out["items"] = items
+    return out
+
+
+test_result.__test__ = False  # type: ignore[attr-defined]  # not a pytest test

@@ -1,0 +1,107 @@
+"""Reading request fields with the path of every value, for precise :class:`InputError` s.
+
+Paths look like ``tests[0].points[1].load``. Every number goes through
+:func:`inspector_app.domain.numbers.parse_decimal`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any
+
+from inspector_app.domain.errors import InputError
+from inspector_app.domain.numbers import parse_decimal
+
+
+def join(path: str, key: str | int) -> str:
+    if isinstance(key, int):
+        return f"{path}[{key}]"
+    return f"{path}.{key}" if path else key
+
+
+def obj(value: Any, path: str) -> Mapping:
+    if not isinstance(value, Mapping):
+        raise InputError(path, "must be an object")
+    return value
+
+
+def only(mapping: Mapping, allowed: Iterable[str], path: str) -> None:
+    """Refuse unknown keys (a misspelt field must not be silently ignored)."""
+    allowed = set(allowed)
+    for key in mapping:
+        if key not in allowed:
+            raise InputError(join(path, key), f"unknown field (expected one of: {', '.join(sorted(allowed))})")
+
+
+def number(mapping: Mapping, key: str, path: str, *, default: Any = None, **kw: Any) -> Decimal:
+    """A required number (or *default* when given and the key is absent)."""
+    if key not in mapping:
+        if default is not None:
+            return Decimal(default)
+        raise InputError(join(path, key), "is required")
+    return parse_decimal(mapping[key], join(path, key), **kw)  # type: ignore[return-value]
+
+
+def optional_number(mapping: Mapping, key: str, path: str, **kw: Any) -> Decimal | None:
+    if mapping.get(key) is None:
+        return None
+    return number(mapping, key, path, **kw)
+
+
+def integer(mapping: Mapping, key: str, path: str, *, default: int, minimum: int) -> int:
+    d = number(mapping, key, path, default=default)
+    if d != d.to_integral_value() or d < minimum:
+        raise InputError(join(path, key), f"must be a whole number of at least {minimum}")
+    return int(d)
+
+
+def choice(mapping: Mapping, key: str, path: str, options: Iterable[str], *, default: str | None = None) -> str:
+    options = tuple(options)
+    if key not in mapping or mapping[key] is None:
+        if default is not None:
+            return default
+        raise InputError(join(path, key), f"is required (one of: {', '.join(options)})")
+    value = mapping[key]
+    if not isinstance(value, str) or value not in options:
+        raise InputError(join(path, key), f"must be one of: {', '.join(options)}; got {value!r}")
+    return value
+
+
+def text(mapping: Mapping, key: str, path: str, *, default: str | None = None) -> str | None:
+    value = mapping.get(key, default)
+    if value is not None and not isinstance(value, str):
+        raise InputError(join(path, key), "must be a string")
+    return value
+
+
+def boolean(mapping: Mapping, key: str, path: str, *, default: bool) -> bool:
+    value = mapping.get(key, default)
+    if not isinstance(value, bool):
+        raise InputError(join(path, key), "must be true or false")
+    return value
+
+
+def array(mapping: Mapping, key: str, path: str, *, minimum: int = 1) -> list:
+    if key not in mapping:
+        raise InputError(join(path, key), "is required")
+    value = mapping[key]
+    if not isinstance(value, list):
+        raise InputError(join(path, key), "must be a list")
+    if len(value) < minimum:
+        raise InputError(join(path, key), f"must have at least {minimum} entr{'y' if minimum == 1 else 'ies'}")
+    return value
+
+
+def objects(mapping: Mapping, key: str, path: str, *, minimum: int = 1) -> list[tuple[Mapping, str]]:
+    """A list of objects, each with its own path."""
+    out = []
+    for i, value in enumerate(array(mapping, key, path, minimum=minimum)):
+        p = join(join(path, key), i)
+        out.append((obj(value, p), p))
+    return out
+
+
+def numbers(mapping: Mapping, key: str, path: str, *, minimum: int = 1) -> list[Decimal]:
+    p = join(path, key)
+    return [parse_decimal(v, join(p, i)) for i, v in enumerate(array(mapping, key, path, minimum=minimum))]  # type: ignore[misc]

@@ -1,0 +1,498 @@
+"""Non-automatic weighing instruments (非自动衡器): JJG 539-2016 and OIML R 76-1:2006.
+
+Rules (clauses in the rule-set data below):
+
+- accuracy classes, n = Max/e and Min (OIML R 76-1 Table 3, used by JJG 539);
+- MPE in e, bands upper-inclusive in m = L/e (OIML R 76-1 3.5.1, Table 6);
+- which MPE a kind of check uses: China doubles the table only for 使用中检查 (and, here,
+  暗访); OIML doubles it "in service" (3.5.2);
+- multi-interval instruments judge a load in partial range i with e_i (R 76-1 3.3);
+- changeover-point method P = I + e/2 - ΔL, E = P - L, Ec = E - E0 (R 76-1 A.4.4.3);
+- zero-setting |E0| <= 0.25 e, eccentricity, repeatability, discrimination, price.
+
+Loads are in the instrument's unit (g or kg); price weights are in kg and amounts in yuan.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from inspector_app.domain.errors import InputError
+from inspector_app.domain.numbers import fmt
+
+from . import inputs as f
+from .core import (
+    Band,
+    Confidence,
+    Context,
+    Family,
+    Rule,
+    band_lookup,
+    bands,
+    item,
+    ruleset,
+    test_result,
+)
+from .registry import register
+
+C, S, U = Confidence.CONFIRMED, Confidence.SECONDARY, Confidence.UNCONFIRMED
+CLASSES = ("I", "II", "III", "IIII")
+UNITS = {"g": Decimal(1), "kg": Decimal(1000)}  # grams per unit
+CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class ClassRow:
+    """One row of OIML R 76-1 Table 3 (e in grams)."""
+
+    e_min: Decimal
+    e_max: Decimal | None
+    n_min: Decimal
+    n_max: Decimal | None
+    min_in_e: Decimal
+
+
+def _row(e_min: str, e_max: str | None, n_min: str, n_max: str | None, min_in_e: str) -> ClassRow:
+    dec = lambda s: None if s is None else Decimal(s)  # noqa: E731
+    return ClassRow(Decimal(e_min), dec(e_max), Decimal(n_min), dec(n_max), Decimal(min_in_e))
+
+
+# OIML R 76-1 3.2, Table 3 (JJG 539 uses the same table) ✅
+CLASS_TABLE = {
+    "I": (_row("0.001", None, "50000", None, "100"),),
+    "II": (_row("0.001", "0.05", "100", "100000", "20"), _row("0.1", None, "5000", "100000", "50")),
+    "III": (_row("0.1", "2", "100", "10000", "20"), _row("5", None, "500", "10000", "20")),
+    "IIII": (_row("5", None, "100", "1000", "10"),),
+}
+
+# OIML R 76-1 3.5.1, Table 6: MPE in e by m = L/e, upper-inclusive ✅. The last band is left
+# open: a load may reach Max + 9e.
+MPE_TABLE = {
+    "I": bands(("50000", "0.5"), ("200000", "1"), (None, "1.5")),
+    "II": bands(("5000", "0.5"), ("20000", "1"), (None, "1.5")),
+    "III": bands(("500", "0.5"), ("2000", "1"), (None, "1.5")),
+    "IIII": bands(("50", "0.5"), ("200", "1"), (None, "1.5")),
+}
+
+
+def _common_rules(prefix: str) -> list[Rule]:
+    """Rules JJG 539-2016 shares with OIML R 76-1 (it mirrors its tests)."""
+    return [
+        Rule("classes", f"{prefix}OIML R 76-1 3.2, Table 3", C,
+             "accuracy classes: e range, n = Max/e range and Min in e", CLASS_TABLE),
+        Rule("e_form", "OIML R 76-1 3.1 (EU NAWI Annex I)", C,
+             "e and d take the form 1, 2 or 5 × 10^k", None),
+        Rule("mpe_table", f"{prefix}OIML R 76-1 3.5.1", C,
+             "MPE on initial verification in e, bands upper-inclusive in m = L/e (Table 6)", MPE_TABLE),
+        Rule("max_indication", "OIML R 76-1 4.2 (EU NAWI Annex I 9)", C,
+             "no indication above Max + 9e: loads above it are refused", Decimal(9)),
+        Rule("multi_interval", f"{prefix}OIML R 76-1 3.3 (Table 6 note)", S,
+             "multi-interval instruments: a load in partial range i is judged with e_i", None),
+        Rule("changeover", f"{prefix}OIML R 76-1 A.4.4.3", C,
+             "changeover-point method: P = I + e/2 − ΔL, E = P − L, Ec = E − E0", None),
+        Rule("zero_accuracy", f"{prefix}OIML R 76-1 4.5.2", S,
+             "zero-setting accuracy |E0| ≤ 0.25 e", Decimal("0.25")),
+        Rule("eccentricity", f"{prefix}OIML R 76-1 3.6.2", C,
+             "eccentric load 1/3 (Max + T) for ≤ 4 supports, 1/(n − 1) (Max + T) above; "
+             "each position within MPE(load)", Decimal(3)),
+        Rule("repeatability", f"{prefix}OIML R 76-1 3.6.1", C,
+             "spread of several weighings of one load ≤ |MPE(load)|, and each error ≤ MPE", None),
+        Rule("discrimination", f"{prefix}OIML R 76-1 3.8", S,
+             "adding 1.4 d must raise the indication by at least d", Decimal("1.4")),
+        Rule("unit_price_divided", "零售商品称重计量监督管理办法 / market cheating patterns (偷梁换柱)", S,
+             "unit price entered at 1/100: amount charged ≈ 100 × weight × unit price; "
+             "unit prices below the threshold (yuan/kg) are flagged", Decimal("1.00"),
+             note="The low-price threshold is this program's choice, not a regulation."),
+        Rule("price_half", "JJG 539-2016 计价 (rounding of exact halves)", U,
+             "an exact half cent is rounded up (四舍五入, ROUND_HALF_UP); GB/T 8170 would round to even",
+             None),
+    ]
+
+
+JJG_539 = ruleset(
+    "scale", "JJG 539-2016", "数字指示秤 Digital indicating scales",
+    "in force; classes III and IIII (I and II are judged with the same OIML tables)",
+    _common_rules("JJG 539-2016 / ") + [
+        Rule("check_subsequent", "JJG 539-2016 / OIML R 76-1 3.5.1 (后续检定, as JJG 539-1997)", U,
+             "subsequent verification uses the initial-verification table (factor)", Decimal(1),
+             note="Confirmed for the 1997 edition only; assumed for 2016."),
+        Rule("check_in_service", "JJG 539-2016 / OIML R 76-1 3.5.1 × 2 (使用中检查, as JJG 539-1997)", U,
+             "in-service inspection doubles the table (factor)", Decimal(2),
+             note="Confirmed for the 1997 edition only; assumed for 2016."),
+        Rule("check_covert", "JJG 539-2016 / OIML R 76-1 3.5.1 × 2 (暗访 as 使用中检查)", U,
+             "covert test purchase is judged as an in-service inspection (factor)", Decimal(2)),
+        Rule("price", "JJG 539-2016 计价 (Measurement Canada STP-20)", S,
+             "amount = weight × unit price rounded to 0.01 yuan, no other tolerance; "
+             "a charge that differs from the display is a finding", CENT),
+    ],
+    aliases=("JJG 539",),
+)
+
+OIML_R76 = ruleset(
+    "scale", "OIML R 76-1:2006", "Non-automatic weighing instruments",
+    "international recommendation (reference and cross-check)",
+    _common_rules("") + [
+        Rule("check_subsequent", "OIML R 76-1 3.5 (subsequent verification: national law)", U,
+             "subsequent verification uses the initial-verification table (factor)", Decimal(1)),
+        Rule("check_in_service", "OIML R 76-1 3.5.2", C,
+             "in service: twice the initial-verification MPE (factor)", Decimal(2)),
+        Rule("check_covert", "OIML R 76-1 3.5.2 (covert check treated as in service)", U,
+             "covert test purchase is judged as in service (factor)", Decimal(2)),
+        Rule("price", "OIML R 76-1 4.14.3", U,
+             "amount = weight × unit price rounded to the price interval (0.01 yuan); "
+             "a charge that differs from the display is a finding", CENT),
+    ],
+    aliases=("OIML R 76-1", "OIML R 76"),
+)
+
+
+# ---- instrument -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Range:
+    max: Decimal
+    e: Decimal
+
+
+@dataclass(frozen=True)
+class Scale:
+    accuracy_class: str
+    max: Decimal
+    e: Decimal
+    d: Decimal
+    unit: str
+    ranges: tuple[Range, ...]
+    support_points: int
+    max_additive_tare: Decimal
+
+    @property
+    def multi(self) -> bool:
+        return len(self.ranges) > 1
+
+    @property
+    def limit(self) -> Decimal:
+        """Max + 9e: no load may be above it (e of the last partial range)."""
+        return self.max + 9 * self.ranges[-1].e
+
+    def range_for(self, load: Decimal) -> Range:
+        """Partial range i holds Max_(i-1) < L <= Max_i; above Max: the last one."""
+        for rng in self.ranges:
+            if load <= rng.max:
+                return rng
+        return self.ranges[-1]
+
+
+def parse_instrument(data: Mapping, path: str) -> Scale:
+    cls = f.choice(data, "accuracy_class", path, CLASSES)
+    cap = f.number(data, "max", path, positive=True)
+    e = f.number(data, "e", path, positive=True)
+    d = f.number(data, "d", path, positive=True, default=e)
+    if d > e:
+        raise InputError(f.join(path, "d"), "must not be larger than e")
+    unit = f.choice(data, "unit", path, tuple(UNITS))
+    ranges: tuple[Range, ...] = (Range(cap, e),)
+    if data.get("ranges") is not None:
+        parsed = []
+        for r, p in f.objects(data, "ranges", path, minimum=2):
+            f.only(r, ("max", "e"), p)
+            rng = Range(f.number(r, "max", p, positive=True), f.number(r, "e", p, positive=True))
+            if parsed and (rng.max <= parsed[-1].max or rng.e <= parsed[-1].e):
+                raise InputError(p, "partial ranges must have increasing max and e")
+            parsed.append(rng)
+        if parsed[-1].max != cap:
+            raise InputError(f.join(path, "ranges"), "the last partial range must end at max")
+        ranges = tuple(parsed)
+    supports = f.integer(data, "support_points", path, default=4, minimum=1)
+    tare = f.number(data, "max_additive_tare", path, default=0, non_negative=True)
+    return Scale(cls, cap, e, d, unit, ranges, supports, tare)
+
+
+# ---- MPE --------------------------------------------------------------------------------
+
+def check_factor(ctx: Context) -> tuple[Decimal, Rule | None]:
+    """The factor the kind of check puts on the table (1 for initial verification)."""
+    if ctx.check == "initial":
+        return Decimal(1), None
+    rule = ctx.rule(f"check_{ctx.check}")
+    return rule.data, rule
+
+
+def mpe_at(ctx: Context, load: Decimal) -> tuple[Decimal, Rule]:
+    """MPE (instrument unit) at *load* and the rule that produced it."""
+    scale: Scale = ctx.instrument
+    rng = scale.range_for(load)
+    if scale.multi:
+        ctx.rule("multi_interval")
+    table = ctx.rule("mpe_table")
+    base = band_lookup(table.data[scale.accuracy_class], load / rng.e).value * rng.e
+    factor, check_rule = check_factor(ctx)
+    return base * factor, check_rule or table
+
+
+def read_load(data: Mapping, key: str, path: str, scale: Scale) -> Decimal:
+    load = f.number(data, key, path, non_negative=True)
+    if load > scale.limit:
+        raise InputError(f.join(path, key), f"is above Max + 9e = {fmt(scale.limit)} {scale.unit}")
+    return load
+
+
+def point_error(ctx: Context, p: Mapping, path: str, load: Decimal, extra: tuple[str, ...] = ()) -> Decimal:
+    """Error of one reading: {indication} (I − L), {indication, added} (changeover), {error}."""
+    f.only(p, ("indication", "added", "error", *extra), path)
+    if "error" in p:
+        if "indication" in p or "added" in p:
+            raise InputError(f.join(path, "error"), "give either error or indication, not both")
+        return f.number(p, "error", path)
+    indication = f.number(p, "indication", path)
+    if "added" in p:
+        # OIML R 76-1 A.4.4.3: P = I + e/2 − ΔL, E = P − L
+        ctx.rule("changeover")
+        added = f.number(p, "added", path, non_negative=True)
+        return indication + ctx.instrument.range_for(load).e / 2 - added - load
+    return indication - load
+
+
+def zero_error(ctx: Context, test: Mapping, path: str) -> Decimal:
+    """E0 from an optional ``zero`` object {load, indication, added}, else 0."""
+    if test.get("zero") is None:
+        return Decimal(0)
+    p = f.join(path, "zero")
+    z = f.obj(test["zero"], p)
+    f.only(z, ("load", "indication", "added"), p)
+    load = read_load(z, "load", p, ctx.instrument) if "load" in z else Decimal(0)
+    if "added" not in z:
+        raise InputError(f.join(p, "added"), "is required (E0 comes from the changeover method)")
+    return point_error(ctx, z, p, load, ("load",))
+
+
+def _label(scale: Scale, load: Decimal) -> str:
+    return f"{fmt(load)} {scale.unit}"
+
+
+# ---- tests ------------------------------------------------------------------------------
+
+def t_classification(ctx: Context, test: Mapping, path: str) -> dict:
+    """n = Max/e, Min, and whether class, e and n agree (OIML R 76-1 Table 3)."""
+    f.only(test, ("kind",), path)
+    scale: Scale = ctx.instrument
+    classes = ctx.rule("classes")
+    e_form = ctx.rule("e_form")
+    grams = UNITS[scale.unit]
+    items = []
+    ns = []
+    rows = classes.data[scale.accuracy_class]
+    for i, rng in enumerate(scale.ranges):
+        prefix = f"range {i + 1}: " if scale.multi else ""
+        e_g = rng.e * grams
+        row = next((r for r in rows if e_g >= r.e_min and (r.e_max is None or e_g <= r.e_max)), None)
+        items.append(item(
+            f"{prefix}e = {fmt(rng.e)} {scale.unit}, class {scale.accuracy_class}", error=None, mpe=None,
+            unit=scale.unit, rule=classes, passed=row is not None))
+        items.append(item(
+            f"{prefix}e = {fmt(rng.e)} {scale.unit} is 1, 2 or 5 × 10^k", error=None, mpe=None,
+            unit=scale.unit, rule=e_form, passed=is_125(rng.e)))
+        n = rng.max / rng.e
+        ns.append(n)
+        ok = row is not None and n == n.to_integral_value() and row.n_min <= n and (
+            row.n_max is None or n <= row.n_max)
+        items.append(item(f"{prefix}n = {fmt(n)}", error=None, mpe=None, unit="", rule=classes, passed=ok))
+    e1_g = scale.ranges[0].e * grams
+    first = [r for r in rows if e1_g >= r.e_min] or [rows[0]]
+    minimum = first[-1].min_in_e * scale.ranges[0].e
+    result = test_result("classification", items, n=fmt(ns[-1]), min=fmt(minimum))
+    result["class_valid"] = result["verdict"] == "pass"
+    if scale.multi:
+        result["n_ranges"] = [fmt(n) for n in ns]
+    return result
+
+
+def is_125(value: Decimal) -> bool:
+    """Whether *value* is 1, 2 or 5 × 10^k."""
+    digits = value.normalize().as_tuple().digits
+    return len(digits) == 1 and digits[0] in (1, 2, 5)
+
+
+def minimum_capacity(scale: Scale) -> Decimal:
+    """Min (instrument unit) from the class table; used for default test points."""
+    ctx = Context(JJG_539, "initial", scale)
+    return Decimal(t_classification(ctx, {"kind": "classification"}, "")["min"])
+
+
+def t_weighing(ctx: Context, test: Mapping, path: str) -> dict:
+    """Each point against MPE(load); optional zero E0 subtracted (Ec = E − E0)."""
+    f.only(test, ("kind", "points", "zero"), path)
+    scale: Scale = ctx.instrument
+    e0 = zero_error(ctx, test, path)
+    items = []
+    for p, pp in f.objects(test, "points", path):
+        load = read_load(p, "load", pp, scale)
+        error = point_error(ctx, p, pp, load, ("load",)) - e0
+        mpe, rule = mpe_at(ctx, load)
+        items.append(item(_label(scale, load), error=error, mpe=mpe, unit=scale.unit, rule=rule,
+                          load=fmt(load)))
+    return test_result("weighing", items)
+
+
+def eccentricity_load(scale: Scale) -> Decimal:
+    """1/3 (Max + T) for up to 4 supports, 1/(n − 1) (Max + T) above (OIML R 76-1 3.6.2),
+    rounded to the nearest multiple of e."""
+    divisor = Decimal(3) if scale.support_points <= 4 else Decimal(scale.support_points - 1)
+    exact = (scale.max + scale.max_additive_tare) / divisor
+    return (exact / scale.e).quantize(Decimal(1), rounding=ROUND_HALF_UP) * scale.e
+
+
+def t_eccentricity(ctx: Context, test: Mapping, path: str) -> dict:
+    f.only(test, ("kind", "load", "positions", "zero"), path)
+    scale: Scale = ctx.instrument
+    ctx.rule("eccentricity")
+    load = read_load(test, "load", path, scale) if "load" in test else eccentricity_load(scale)
+    e0 = zero_error(ctx, test, path)
+    mpe, mpe_rule = mpe_at(ctx, load)
+    items = []
+    for i, (p, pp) in enumerate(f.objects(test, "positions", path)):
+        error = point_error(ctx, p, pp, load) - e0
+        items.append(item(f"position {i + 1}", error=error, mpe=mpe, unit=scale.unit, rule=mpe_rule))
+    return test_result("eccentricity", items, load=fmt(load))
+
+
+def t_repeatability(ctx: Context, test: Mapping, path: str) -> dict:
+    """Spread of the errors <= |MPE(load)|, and each error <= MPE (OIML R 76-1 3.6.1)."""
+    f.only(test, ("kind", "load", "indications", "errors"), path)
+    scale: Scale = ctx.instrument
+    rule = ctx.rule("repeatability")
+    load = read_load(test, "load", path, scale)
+    if ("indications" in test) == ("errors" in test):
+        raise InputError(f.join(path, "indications"), "give either indications or errors")
+    if "indications" in test:
+        errors = [i - load for i in f.numbers(test, "indications", path, minimum=2)]
+    else:
+        errors = f.numbers(test, "errors", path, minimum=2)
+    mpe, mpe_rule = mpe_at(ctx, load)
+    label = _label(scale, load)
+    items = [item(f"{label} #{i + 1}", error=err, mpe=mpe, unit=scale.unit, rule=mpe_rule)
+             for i, err in enumerate(errors)]
+    spread = max(errors) - min(errors)
+    items.append(item(f"{label} range", error=spread, mpe=mpe, unit=scale.unit, rule=rule))
+    return test_result("repeatability", items, load=fmt(load), range=fmt(spread))
+
+
+def t_zero(ctx: Context, test: Mapping, path: str) -> dict:
+    """Zero-setting accuracy: E0 = I + e/2 − ΔL, |E0| <= 0.25 e (OIML R 76-1 4.5.2)."""
+    f.only(test, ("kind", "indication", "added"), path)
+    scale: Scale = ctx.instrument
+    rule = ctx.rule("zero_accuracy")
+    ctx.rule("changeover")
+    e = scale.ranges[0].e
+    e0 = f.number(test, "indication", path) + e / 2 - f.number(test, "added", path, non_negative=True)
+    return test_result("zero", [item("zero", error=e0, mpe=rule.data * e, unit=scale.unit, rule=rule)])
+
+
+def t_discrimination(ctx: Context, test: Mapping, path: str) -> dict:
+    """Adding 1.4 d must raise the indication by at least d (OIML R 76-1 3.8).
+
+    The item's ``error`` is the rise of the indication and ``required_rise`` is d; there is
+    no MPE. Adding more than 1.4 d would make the test easier, so it is refused.
+    """
+    f.only(test, ("kind", "load", "indication_before", "extra_load", "indication_after"), path)
+    scale: Scale = ctx.instrument
+    rule = ctx.rule("discrimination")
+    load = read_load(test, "load", path, scale)
+    d = scale.range_for(load).e if scale.multi else scale.d
+    extra = f.number(test, "extra_load", path, positive=True)
+    if extra > rule.data * d:
+        raise InputError(f.join(path, "extra_load"), f"must not exceed 1.4 d = {fmt(rule.data * d)} {scale.unit}")
+    rise = f.number(test, "indication_after", path) - f.number(test, "indication_before", path)
+    it = item(f"{_label(scale, load)} + {fmt(extra)} {scale.unit}", error=rise, mpe=None, unit=scale.unit,
+              rule=rule, passed=rise >= d, required_rise=fmt(d))
+    return test_result("discrimination", [it], load=fmt(load))
+
+
+def t_price(ctx: Context, test: Mapping, path: str) -> dict:
+    """Amount = weight × unit price rounded half-up to 0.01 yuan; the display must equal it.
+
+    Exact halves are rounded up (四舍五入) and carry an extra warning, because the rule for
+    them is not confirmed. A charge that differs from the display fails, and a charge close
+    to 100 × the computed amount marks the "unit price ÷100" trick.
+    """
+    f.only(test, ("kind", "weight", "unit_price", "amount_displayed", "amount_charged"), path)
+    rule = ctx.rule("price")
+    weight = f.number(test, "weight", path, non_negative=True)
+    unit_price = f.number(test, "unit_price", path, non_negative=True)
+    displayed = f.number(test, "amount_displayed", path, non_negative=True)
+    charged = f.optional_number(test, "amount_charged", path, non_negative=True)
+    exact = weight * unit_price
+    expected = exact.quantize(rule.data, rounding=ROUND_HALF_UP)
+    if (exact / rule.data) % 1 == Decimal("0.5"):
+        ctx.rule("price_half")
+    items = [item("amount displayed", error=displayed - expected, mpe=None, unit="yuan", rule=rule,
+                  passed=displayed == expected)]
+    divided = ctx.ruleset.rule("unit_price_divided")
+    if 0 < unit_price < divided.data:
+        ctx.rule("unit_price_divided")
+        ctx.warn(f"unit price {fmt(unit_price)} yuan/kg is implausibly low: check for a unit price "
+                 f"entered at 1/100 ({divided.clause})")
+    if charged is not None:
+        items.append(item("amount charged", error=charged - displayed, mpe=None, unit="yuan", rule=rule,
+                          passed=charged == displayed))
+        trick = charged != displayed and exact > 0 and abs(charged - 100 * exact) <= 100 * rule.data / 2
+        if trick:
+            ctx.rule("unit_price_divided")
+        items.append(item("unit price ÷100", error=None, mpe=None, unit="yuan", rule=divided,
+                          passed=not trick))
+    return test_result("price", items, expected_amount=fmt(expected))
+
+
+TESTS = {
+    "classification": t_classification,
+    "weighing": t_weighing,
+    "eccentricity": t_eccentricity,
+    "repeatability": t_repeatability,
+    "zero": t_zero,
+    "discrimination": t_discrimination,
+    "price": t_price,
+}
+
+
+def envelope(ctx: Context, load: Decimal, path: str) -> Decimal:
+    """MPE at a load (instrument unit), for drawing the ±MPE envelope."""
+    if load < 0 or load > ctx.instrument.limit:
+        raise InputError(path, f"load must be between 0 and Max + 9e = {fmt(ctx.instrument.limit)}")
+    return mpe_at(ctx, load)[0]
+
+
+def variables(scale: Scale) -> dict[str, Decimal]:
+    """Names the form files may use in default test points."""
+    return {
+        "max": scale.max,
+        "e": scale.e,
+        "d": scale.d,
+        "min": minimum_capacity(scale),
+        "tare": scale.max_additive_tare,
+        "supports": Decimal(scale.support_points),
+        "ecc": eccentricity_load(scale),
+    }
+
+
+def scope_warning(ctx: Context) -> None:
+    if ctx.ruleset.name == JJG_539.name and ctx.instrument.accuracy_class in ("I", "II"):
+        ctx.warn("JJG 539-2016 covers classes III and IIII; classes I and II are verified under "
+                 "JJG 1036 / JJG 98 and are judged here with the OIML R 76-1 tables")
+
+
+FAMILY = register(Family(
+    name="scale",
+    order=10,
+    label_zh="数字指示秤",
+    label_en="Scale",
+    rulesets=(JJG_539, OIML_R76),
+    parse_instrument=parse_instrument,
+    tests=TESTS,
+    envelope=envelope,
+    envelope_axis="load (instrument unit) → MPE (instrument unit)",
+    variables=variables,
+    prepare=scope_warning,
+))
+
+__all__ = ["Band", "FAMILY", "JJG_539", "OIML_R76", "Scale", "mpe_at", "parse_instrument"]
