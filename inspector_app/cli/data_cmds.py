@@ -1,0 +1,187 @@
+"""Commands over the local database: demo, list, show, check, backup, restore."""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+import time
+
+from .common import db_path, open_store, print_json, print_table
+
+
+def register(sub, common) -> None:
+    p = sub.add_parser("demo", parents=[common], help="fill the database with a reproducible demo data set")
+    p.add_argument("--premises", type=int, default=200, metavar="N")
+    p.add_argument("--inspections", type=int, default=2000, metavar="N")
+    p.add_argument("--seed", type=int, default=1, metavar="S")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("list", parents=[common], help="list inspections")
+    p.add_argument("--family")
+    p.add_argument("--verdict", choices=["pass", "fail"])
+    p.add_argument("--status", choices=["draft", "finalized"])
+    p.add_argument("--search", default="", metavar="TEXT")
+    p.add_argument("--limit", type=int, default=50, metavar="N")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_list)
+
+    p = sub.add_parser("show", parents=[common], help="one inspection with readings, results and findings")
+    p.add_argument("id")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_show)
+
+    p = sub.add_parser("check", parents=[common], help="integrity check, audit chain, finalized-record hashes")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("backup", parents=[common], help="consistent, checked copy of the database")
+    p.add_argument("file")
+    p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser("restore", parents=[common], help="verified restore from a backup")
+    p.add_argument("file")
+    p.set_defaults(func=cmd_restore)
+
+
+def cmd_demo(args) -> int:
+    import sqlite3
+
+    from ..services.demo import generate
+    from .main import CliError
+
+    for name in ("premises", "inspections"):
+        value = getattr(args, name)
+        if value < 0 or value > 1_000_000:
+            raise CliError(f"--{name} must be between 0 and 1000000")
+    store = open_store(args)
+    t0 = time.perf_counter()
+
+    def progress(done: int, total: int) -> bool:
+        if sys.stderr.isatty():
+            print(f"\r{done}/{total} inspections", end="", file=sys.stderr, flush=True)
+        return True
+
+    try:
+        counts = generate(store, args.premises, args.inspections, args.seed, progress=progress)
+    except sqlite3.IntegrityError:
+        raise CliError(f"demo data with seed {args.seed} is already in this database; choose another --seed") from None
+    finally:
+        store.close()
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+    print(f"loaded {counts['premises']} premises, {counts['instruments']} instruments and "
+          f"{counts['inspections']} inspections in {time.perf_counter() - t0:.1f} s into {db_path(args)}")
+    return 0
+
+
+def cmd_list(args) -> int:
+    from ..store.inspections import InspectionFilter
+
+    store = open_store(args)
+    with store:
+        f = InspectionFilter(family=args.family, verdict=args.verdict, status=args.status, search=args.search)
+        rows = store.inspections.list(f, limit=max(1, min(args.limit, 100_000)))
+        total = store.inspections.count(f)
+    if args.json:
+        print_json({"total": total, "inspections": [dataclasses.asdict(r) for r in rows]})
+        return 0
+    print_table(
+        ["id", "date", "family", "check", "verdict", "status", "premises", "instrument"],
+        [[r.id[:8], r.started_at[:10], r.family, r.check, r.verdict or "-", r.status, r.premises_name,
+          r.instrument_label] for r in rows],
+    )
+    print(f"({len(rows)} of {total})")
+    return 0
+
+
+def _find(store, ident: str):
+    from ..domain.errors import InputError
+
+    insp = store.inspections.get(ident)
+    if insp is not None:
+        return insp
+    if len(ident) >= 6:
+        rows = store.conn.execute("SELECT id FROM inspections WHERE id LIKE ? LIMIT 2", (ident + "%",)).fetchall()
+        if len(rows) == 1:
+            return store.inspections.get(rows[0][0])
+        if len(rows) > 1:
+            raise InputError("id", f"{ident!r} matches more than one inspection; give more characters")
+    raise InputError("id", f"no inspection with id {ident!r}")
+
+
+def cmd_show(args) -> int:
+    store = open_store(args)
+    with store:
+        insp = _find(store, args.id)
+        premises = store.premises.get(insp.premises_id)
+        instrument = store.instruments.get(insp.instrument_id)
+    if args.json:
+        print_json({"inspection": dataclasses.asdict(insp), "premises": dataclasses.asdict(premises),
+                    "instrument": dataclasses.asdict(instrument)})
+        return 0
+    print(f"inspection {insp.id}  revision {insp.revision}  {insp.status}")
+    print(f"  {insp.started_at}  {insp.family}  {insp.check}  {insp.ruleset}  inspector {insp.inspector}")
+    print(f"  premises   {premises.name}  {premises.address}")
+    print(f"  instrument {instrument.maker} {instrument.model}  serial {instrument.serial}  {instrument.metrology}")
+    if insp.correction_reason:
+        print(f"  corrects {insp.parent_id}: {insp.correction_reason}")
+    for test in (insp.result or {}).get("tests", []):
+        print(f"  {test['kind']}: {test['verdict']}")
+        for item in test.get("items", []):
+            print(f"    {item.get('label', ''):<16} error {item.get('error')} {item.get('unit', '')}"
+                  f"  MPE {item.get('mpe')}  {item.get('verdict')}  [{item.get('rule', '')}]")
+    for f in insp.findings:
+        print(f"  finding ({f.severity}{', cheating' if f.cheating else ''}): {f.text}  — {f.legal_basis}")
+    for w in (insp.result or {}).get("warnings", []):
+        print(f"  warning: {w}")
+    print(f"  verdict: {insp.verdict or '-'}")
+    if insp.content_hash:
+        print(f"  content hash {insp.content_hash}")
+    return 0
+
+
+def cmd_check(args) -> int:
+    from ..store.integrity import check
+
+    store = open_store(args)
+    with store:
+        problems = check(store)
+        n = store.conn.execute("SELECT count(*) FROM inspections WHERE status = 'finalized'").fetchone()[0]
+        audit_n = store.conn.execute("SELECT count(*) FROM audit").fetchone()[0]
+    if args.json:
+        print_json({"ok": not problems, "finalized_checked": n, "audit_entries": audit_n,
+                    "problems": [p.as_dict() for p in problems]})
+    else:
+        for p in problems:
+            print(f"MISMATCH {p.kind}: {p.message}")
+        status = "OK" if not problems else f"{len(problems)} problem(s)"
+        print(f"{status}: {n} finalized inspections and {audit_n} audit entries checked")
+    return 1 if problems else 0
+
+
+def cmd_backup(args) -> int:
+    from ..store import StoreError
+    from ..store.integrity import backup
+    from .main import CliError
+
+    store = open_store(args)
+    with store:
+        try:
+            path = backup(store, args.file)
+        except StoreError as exc:
+            raise CliError(str(exc)) from None
+    print(f"backup written to {path} (integrity checked)")
+    return 0
+
+
+def cmd_restore(args) -> int:
+    from ..store import StoreError
+    from ..store.integrity import restore
+    from .main import CliError
+
+    try:
+        path = restore(args.file, db_path(args))
+    except StoreError as exc:
+        raise CliError(str(exc), 1) from None
+    print(f"restored {path} from {args.file}; the previous file was kept beside it")
+    return 0

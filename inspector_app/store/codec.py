@@ -1,0 +1,85 @@
+"""Conversions between domain dataclasses and table rows."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..domain.models import AttachmentRef, Finding, Inspection, Instrument, Premises, ReferenceStandard
+
+
+def dumps(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
+
+
+def loads(text: str | None, default: Any = None) -> Any:
+    return default if text is None else json.loads(text)
+
+
+def premises_row(p: Premises) -> dict:
+    row = {k: getattr(p, k) for k in Premises.__dataclass_fields__}
+    row["search_text"] = search_text(p.name, p.market, p.address, p.city, p.credit_code, p.contact, p.stall_no, p.phone)
+    return row
+
+
+def premises_from_row(r) -> Premises:
+    return Premises(**{k: r[k] for k in Premises.__dataclass_fields__})
+
+
+def instrument_row(i: Instrument, premises_name: str = "") -> dict:
+    row = {k: getattr(i, k) for k in Instrument.__dataclass_fields__ if k != "metrology"}
+    row["metrology_json"] = dumps(i.metrology)
+    row["search_text"] = search_text(i.maker, i.model, i.serial, i.pattern_approval, premises_name)
+    return row
+
+
+def instrument_from_row(r) -> Instrument:
+    data = {k: r[k] for k in Instrument.__dataclass_fields__ if k != "metrology"}
+    return Instrument(metrology=loads(r["metrology_json"], {}), **data)
+
+
+def standard_row(s: ReferenceStandard) -> dict:
+    return {k: getattr(s, k) for k in ReferenceStandard.__dataclass_fields__}
+
+
+def standard_from_row(r) -> ReferenceStandard:
+    return ReferenceStandard(**{k: r[k] for k in ReferenceStandard.__dataclass_fields__})
+
+
+INSPECTION_SCALARS = (
+    "id", "record_id", "revision", "parent_id", "correction_reason", "instrument_id", "premises_id",
+    "family", "ruleset", "inspector", "started_at", "place", "verdict", "notes", "status",
+    "content_hash", "signature", "signer", "finalized_at",
+)
+
+
+def inspection_row(x: Inspection) -> dict:
+    row = {k: getattr(x, k) for k in INSPECTION_SCALARS}
+    row.update(
+        check_kind=x.check,
+        environment_json=dumps(x.environment),
+        checklist_json=dumps(x.checklist),
+        tests_json=dumps(x.tests),
+        result_json=None if x.result is None else dumps(x.result),
+        standards_json=dumps(list(x.standards)),
+    )
+    return row
+
+
+def inspection_from_row(r, findings: list[Finding], attachments: list[AttachmentRef]) -> Inspection:
+    return Inspection(
+        **{k: r[k] for k in INSPECTION_SCALARS},
+        check=r["check_kind"],
+        environment=loads(r["environment_json"], {}),
+        checklist=loads(r["checklist_json"], {}),
+        tests=loads(r["tests_json"], []),
+        result=loads(r["result_json"]),
+        standards=loads(r["standards_json"], []),
+        findings=findings,
+        attachments=attachments,
+    )
+
+
+def search_text(*parts: str | None) -> str:
+    """Lower-cased text the search box matches against (any substring, Chinese included)."""
+    return " ".join(p for p in parts if p).casefold()

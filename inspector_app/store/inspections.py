@@ -1,0 +1,310 @@
+"""Inspections: drafts, finalization (content hash, optional signature), corrections as
+new revisions, and the paged list the window and the CLI show."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ..domain import validation
+from ..domain.canonical import content_hash
+from ..domain.errors import InputError
+from ..domain.models import AttachmentRef, Finding, Inspection, new_id
+from . import codec
+from .records import like_pattern
+
+# sign(content_hash) -> (signature, signer); supplied by the keys service when available.
+Signer = Callable[[str], tuple[str, str]]
+
+
+class RecordStateError(InputError):
+    """The record is not in a state that allows the operation (e.g. already finalized)."""
+
+
+@dataclass
+class InspectionFilter:
+    family: str | None = None
+    verdict: str | None = None
+    status: str | None = None
+    check: str | None = None
+    search: str = ""
+    date_from: str | None = None  # ISO date, inclusive
+    date_to: str | None = None  # ISO date, inclusive
+    market: str | None = None
+    premises_id: str | None = None
+    instrument_id: str | None = None
+    inspector: str | None = None
+    origin: str | None = None
+    ids: list[str] | None = None
+    heads_only: bool = True  # only the newest revision of each record
+
+
+@dataclass
+class InspectionSummary:
+    id: str
+    record_id: str
+    revision: int
+    started_at: str
+    family: str
+    check: str
+    verdict: str | None
+    status: str
+    inspector: str
+    premises_id: str
+    premises_name: str
+    market: str
+    city: str
+    instrument_id: str
+    instrument_label: str
+    cheating: int = 0
+    extra: dict = field(default_factory=dict)
+
+
+SORT_COLUMNS = {
+    "started_at": "i.started_at",
+    "family": "i.family",
+    "verdict": "i.verdict",
+    "status": "i.status",
+    "premises": "p.name",
+    "market": "p.market",
+    "inspector": "i.inspector",
+    "instrument": "n.serial",
+}
+
+_LIST_SELECT = """
+SELECT i.id, i.record_id, i.revision, i.started_at, i.family, i.check_kind, i.verdict, i.status,
+       i.inspector, i.premises_id, p.name AS premises_name, p.market, p.city, i.instrument_id,
+       trim(n.maker || ' ' || n.model || ' ' || n.serial) AS instrument_label
+FROM inspections i
+JOIN premises p ON p.id = i.premises_id
+JOIN instruments n ON n.id = i.instrument_id
+"""
+
+
+def _where(f: InspectionFilter) -> tuple[str, list]:
+    where, params = [], []
+    if f.heads_only:
+        where.append("i.superseded_by IS NULL")
+    for column, value in (("i.family", f.family), ("i.verdict", f.verdict), ("i.status", f.status),
+                          ("i.check_kind", f.check), ("p.market", f.market),
+                          ("i.premises_id", f.premises_id), ("i.instrument_id", f.instrument_id),
+                          ("i.inspector", f.inspector), ("i.origin", f.origin)):
+        if value:
+            where.append(f"{column} = ?")
+            params.append(value)
+    if f.date_from:
+        where.append("i.started_at >= ?")
+        params.append(f.date_from)
+    if f.date_to:
+        where.append("i.started_at < ?")
+        params.append((dt.date.fromisoformat(f.date_to) + dt.timedelta(days=1)).isoformat())
+    if f.ids is not None:
+        where.append(f"i.id IN ({', '.join('?' for _ in f.ids) or 'NULL'})")
+        params.extend(f.ids)
+    text = f.search.strip()
+    if text:
+        pattern = like_pattern(text)
+        where.append(
+            "(p.search_text LIKE ? ESCAPE '\\' OR n.search_text LIKE ? ESCAPE '\\'"
+            " OR lower(i.inspector) LIKE ? ESCAPE '\\' OR i.id LIKE ? ESCAPE '\\')"
+        )
+        params.extend([pattern, pattern, pattern, like_pattern(text.lower()).lstrip("%")])
+    return (" WHERE " + " AND ".join(where)) if where else "", params
+
+
+class InspectionRepo:
+    def __init__(self, store) -> None:
+        self.store = store
+
+    # -- reading -------------------------------------------------------------------------
+    def get(self, inspection_id: str) -> Inspection | None:
+        conn = self.store.conn
+        row = conn.execute("SELECT * FROM inspections WHERE id = ?", (inspection_id,)).fetchone()
+        if row is None:
+            return None
+        findings = [
+            Finding(id=r["id"], code=r["code"], text=r["text"], legal_basis=r["legal_basis"],
+                    severity=r["severity"], action=r["action"], cheating=bool(r["cheating"]))
+            for r in conn.execute("SELECT * FROM findings WHERE inspection_id = ? ORDER BY seq", (inspection_id,))
+        ]
+        attachments = [
+            AttachmentRef(sha256=r["sha256"], role=r["role"], caption=r["caption"], mime=r["mime"])
+            for r in conn.execute(
+                "SELECT a.sha256, a.role, a.caption, t.mime FROM inspection_attachments a"
+                " JOIN attachments t ON t.sha256 = a.sha256 WHERE a.inspection_id = ? ORDER BY a.seq",
+                (inspection_id,))
+        ]
+        return codec.inspection_from_row(row, findings, attachments)
+
+    def require(self, inspection_id: str) -> Inspection:
+        insp = self.get(inspection_id)
+        if insp is None:
+            raise InputError("inspection.id", f"no inspection with id {inspection_id}")
+        return insp
+
+    def superseded_by(self, inspection_id: str) -> str | None:
+        row = self.store.conn.execute("SELECT superseded_by FROM inspections WHERE id = ?",
+                                      (inspection_id,)).fetchone()
+        return None if row is None else row[0]
+
+    def revisions(self, record_id: str) -> list[Inspection]:
+        ids = [r[0] for r in self.store.conn.execute(
+            "SELECT id FROM inspections WHERE record_id = ? ORDER BY revision", (record_id,))]
+        return [self.require(i) for i in ids]
+
+    def list(self, f: InspectionFilter | None = None, sort: str = "started_at", descending: bool = True,
+             limit: int = 100, offset: int = 0) -> list[InspectionSummary]:
+        f = f or InspectionFilter()
+        where, params = _where(f)
+        order = SORT_COLUMNS.get(sort)
+        if order is None:
+            raise InputError("sort", f"cannot sort by {sort!r}")
+        direction = "DESC" if descending else "ASC"
+        rows = self.store.conn.execute(
+            f"{_LIST_SELECT}{where} ORDER BY {order} {direction}, i.id {direction} LIMIT ? OFFSET ?",
+            (*params, limit, offset),
+        ).fetchall()
+        return [InspectionSummary(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10],
+                                  r[11], r[12], r[13], r[14]) for r in rows]
+
+    def count(self, f: InspectionFilter | None = None) -> int:
+        f = f or InspectionFilter()
+        where, params = _where(f)
+        if not f.search.strip() and not f.market:
+            sql = f"SELECT count(*) FROM inspections i{where}"
+        else:
+            sql = ("SELECT count(*) FROM inspections i JOIN premises p ON p.id = i.premises_id"
+                   f" JOIN instruments n ON n.id = i.instrument_id{where}")
+        return self.store.conn.execute(sql, params).fetchone()[0]
+
+    # -- writing -------------------------------------------------------------------------
+    def save_draft(self, insp: Inspection, actor: str = "") -> Inspection:
+        """Insert or update a draft with its children, in one transaction."""
+        insp = validation.validate_inspection_header(insp)
+        if insp.status != "draft":
+            raise RecordStateError("inspection.status", "only a draft can be saved")
+        conn = self.store.conn
+        existing = conn.execute("SELECT status FROM inspections WHERE id = ?", (insp.id,)).fetchone()
+        if existing is not None and existing[0] != "draft":
+            raise RecordStateError("inspection.status", "a finalized inspection cannot be changed; correct it instead")
+        instrument = self.store.instruments.get(insp.instrument_id)
+        if instrument is None:
+            raise InputError("inspection.instrument_id", "the instrument does not exist")
+        if instrument.premises_id != insp.premises_id:
+            raise InputError("inspection.premises_id", "the instrument belongs to other premises")
+        for i, a in enumerate(insp.attachments):
+            if self.store.attachments.mime(a.sha256) is None:
+                raise InputError(f"attachments[{i}]", "the attachment is not stored")
+        action = "inspection.update" if existing else "inspection.create"
+        with self.store.write(actor, action, "inspection", insp.id) as seq:
+            row = codec.inspection_row(insp)
+            row["change_seq"] = seq
+            if existing:
+                sets = ", ".join(f"{k} = :{k}" for k in row if k != "id")
+                conn.execute(f"UPDATE inspections SET {sets} WHERE id = :id", row)
+            else:
+                conn.execute(
+                    f"INSERT INTO inspections ({', '.join(row)}) VALUES ({', '.join(':' + k for k in row)})", row)
+            self._write_children(insp)
+        return insp
+
+    def _write_children(self, insp: Inspection) -> None:
+        conn = self.store.conn
+        for table in ("inspection_tests", "readings", "findings", "inspection_attachments"):
+            conn.execute(f"DELETE FROM {table} WHERE inspection_id = ?", (insp.id,))
+        tests = (insp.result or {}).get("tests", [])
+        conn.executemany(
+            "INSERT INTO inspection_tests (inspection_id, seq, kind, verdict) VALUES (?, ?, ?, ?)",
+            [(insp.id, t_seq, t.get("kind", ""), t.get("verdict")) for t_seq, t in enumerate(tests)],
+        )
+        conn.executemany(
+            "INSERT INTO readings (inspection_id, test_seq, seq, kind, label, error, mpe, unit, verdict, rule)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [r for r in reading_rows(insp)],
+        )
+        conn.executemany(
+            "INSERT INTO findings (id, inspection_id, seq, code, text, legal_basis, severity, action, cheating)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(f.id, insp.id, i, f.code, f.text, f.legal_basis, f.severity, f.action, int(f.cheating))
+             for i, f in enumerate(insp.findings)],
+        )
+        conn.executemany(
+            "INSERT INTO inspection_attachments (inspection_id, seq, sha256, role, caption) VALUES (?, ?, ?, ?, ?)",
+            [(insp.id, i, a.sha256, a.role, a.caption) for i, a in enumerate(insp.attachments)],
+        )
+
+    def finalize(self, inspection_id: str, actor: str = "", sign: Signer | None = None) -> Inspection:
+        """Seal a draft: compute its content hash (and signature); read-only from then on."""
+        insp = self.require(inspection_id)
+        if insp.status != "draft":
+            raise RecordStateError("inspection.status", "the inspection is finalized already")
+        if insp.result is None or insp.verdict is None:
+            raise RecordStateError("inspection.result", "the inspection has no evaluated readings yet")
+        insp.finalized_at = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+        insp.status = "finalized"
+        insp.content_hash = content_hash(insp)
+        if sign is not None:
+            insp.signature, insp.signer = sign(insp.content_hash)
+        conn = self.store.conn
+        with self.store.write(actor, "inspection.finalize", "inspection", insp.id,
+                              {"content_hash": insp.content_hash}) as seq:
+            conn.execute(
+                "UPDATE inspections SET status = 'finalized', content_hash = ?, finalized_at = ?,"
+                " signature = ?, signer = ?, change_seq = ? WHERE id = ? AND status = 'draft'",
+                (insp.content_hash, insp.finalized_at, insp.signature, insp.signer, seq, insp.id),
+            )
+        return insp
+
+    def correct(self, inspection_id: str, reason: str, actor: str = "") -> Inspection:
+        """Start a correction: a new draft revision naming its parent and the reason."""
+        parent = self.require(inspection_id)
+        if parent.status != "finalized":
+            raise RecordStateError("inspection.status", "only a finalized inspection is corrected; edit the draft")
+        if self.superseded_by(parent.id):
+            raise RecordStateError("inspection.id", "this revision has been corrected already; correct the newest")
+        if not reason or not reason.strip():
+            raise InputError("inspection.correction_reason", "a correction needs a reason")
+        child = dataclasses.replace(
+            parent,
+            id=new_id(),
+            revision=parent.revision + 1,
+            parent_id=parent.id,
+            correction_reason=reason,
+            status="draft",
+            content_hash=None,
+            signature=None,
+            signer=None,
+            finalized_at=None,
+            findings=[dataclasses.replace(f, id=new_id()) for f in parent.findings],
+        )
+        with self.store.write(actor, "inspection.correct", "inspection", child.id, {"parent": parent.id}):
+            self.save_draft(child, actor)
+            self.store.conn.execute("UPDATE inspections SET superseded_by = ? WHERE id = ?", (child.id, parent.id))
+        return self.require(child.id)
+
+    def delete_draft(self, inspection_id: str, actor: str = "") -> None:
+        insp = self.require(inspection_id)
+        if insp.status != "draft":
+            raise RecordStateError("inspection.status", "a finalized inspection cannot be deleted")
+        conn = self.store.conn
+        with self.store.write(actor, "inspection.delete", "inspection", insp.id) as seq:
+            for table in ("inspection_tests", "readings", "findings", "inspection_attachments"):
+                conn.execute(f"DELETE FROM {table} WHERE inspection_id = ?", (insp.id,))
+            conn.execute("DELETE FROM inspections WHERE id = ?", (insp.id,))
+            if insp.parent_id:
+                conn.execute("UPDATE inspections SET superseded_by = NULL WHERE id = ?", (insp.parent_id,))
+            conn.execute("INSERT OR REPLACE INTO tombstones (entity, entity_id, change_seq) VALUES (?, ?, ?)",
+                         ("inspection", insp.id, seq))
+
+
+def reading_rows(insp: Inspection) -> list[tuple]:
+    """The rows of the readings table, derived from the evaluation result."""
+    rows = []
+    for t_seq, test in enumerate((insp.result or {}).get("tests", [])):
+        for seq, item in enumerate(test.get("items", [])):
+            rows.append((insp.id, t_seq, seq, test.get("kind", ""), str(item.get("label", "")),
+                         item.get("error"), item.get("mpe"), item.get("unit", "") or "",
+                         item.get("verdict"), item.get("rule", "") or ""))
+    return rows

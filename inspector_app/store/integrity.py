@@ -1,0 +1,108 @@
+"""Integrity check, backup and verified restore.
+
+``check`` recomputes everything that can be recomputed: SQLite's own integrity check,
+foreign keys, the audit chain, every finalized inspection's content hash, the readings
+derived from each result, and every attachment's SHA-256. Each mismatch is named.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..domain.canonical import content_hash
+from . import audit
+from .db import StoreError, connect
+from .inspections import reading_rows
+from .migrations import SCHEMA_VERSION, backup_file
+
+
+@dataclass
+class Problem:
+    kind: str  # sqlite, foreign_key, audit, inspection, readings, attachment
+    ref: str
+    message: str
+
+    def as_dict(self) -> dict:
+        return {"kind": self.kind, "ref": self.ref, "message": self.message}
+
+
+def check(store) -> list[Problem]:
+    conn = store.conn
+    problems: list[Problem] = []
+    for (msg,) in conn.execute("PRAGMA integrity_check"):
+        if msg != "ok":
+            problems.append(Problem("sqlite", "", msg))
+    for row in conn.execute("PRAGMA foreign_key_check"):
+        problems.append(Problem("foreign_key", f"{row[0]}:{row[1]}", f"row {row[1]} of {row[0]} refers to a missing {row[2]}"))
+    for p in audit.verify_chain(conn):
+        problems.append(Problem("audit", str(p.seq), p.message))
+    ids = [r[0] for r in conn.execute("SELECT id FROM inspections WHERE status = 'finalized' ORDER BY rowid")]
+    for inspection_id in ids:
+        insp = store.inspections.get(inspection_id)
+        stored = insp.content_hash
+        insp.status = "finalized"
+        actual = content_hash(insp)
+        if actual != stored:
+            problems.append(Problem("inspection", inspection_id,
+                                    f"inspection {inspection_id} (revision {insp.revision}) no longer matches its content hash"))
+        stored_rows = [tuple(r) for r in conn.execute(
+            "SELECT inspection_id, test_seq, seq, kind, label, error, mpe, unit, verdict, rule FROM readings"
+            " WHERE inspection_id = ? ORDER BY test_seq, seq", (inspection_id,))]
+        if stored_rows != reading_rows(insp):
+            problems.append(Problem("readings", inspection_id,
+                                    f"the readings table of inspection {inspection_id} differs from its sealed result"))
+    for sha in store.attachments.verify():
+        problems.append(Problem("attachment", sha, f"attachment {sha[:12]}… no longer matches its SHA-256"))
+    return problems
+
+
+def backup(store, target: str | os.PathLike) -> Path:
+    return backup_file(store.conn, Path(target))
+
+
+def restore(source: str | os.PathLike, target: str | os.PathLike) -> Path:
+    """Replace the database at *target* with a checked copy of *source*.
+
+    The source must pass integrity_check and have a schema this program knows; the current
+    file is kept beside it as ``<name>.before-restore-N.db`` so nothing is lost.
+    """
+    source, target = Path(source), Path(target)
+    if not source.is_file():
+        raise StoreError(f"{source} does not exist")
+    try:
+        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        try:
+            ok = src.execute("PRAGMA integrity_check").fetchone()[0]
+            version = src.execute("PRAGMA user_version").fetchone()[0]
+            has_audit = src.execute("SELECT 1 FROM sqlite_master WHERE name = 'audit'").fetchone()
+        finally:
+            src.close()
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{source} is not a database ({exc})") from None
+    if ok != "ok":
+        raise StoreError(f"{source} failed the integrity check; it was not restored")
+    if version > SCHEMA_VERSION or not has_audit:
+        raise StoreError(f"{source} is not an Inspector database this program can read")
+    tmp = target.with_name(target.name + ".restoring")
+    tmp.unlink(missing_ok=True)
+    shutil.copyfile(source, tmp)
+    with open(tmp, "rb+") as fh:
+        os.fsync(fh.fileno())
+    if target.exists():
+        n = 1
+        while (keep := target.with_name(f"{target.stem}.before-restore-{n}.db")).exists():
+            n += 1
+        conn = connect(target)  # checkpoint the WAL into the main file before keeping it
+        try:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            backup_file(conn, keep)
+        finally:
+            conn.close()
+    for suffix in ("-wal", "-shm"):
+        Path(str(target) + suffix).unlink(missing_ok=True)
+    os.replace(tmp, target)
+    return target

@@ -1,0 +1,109 @@
+"""The Store: repositories over one SQLite connection.
+
+Every write goes through :meth:`Store.write`, which opens one ``BEGIN IMMEDIATE``
+transaction, assigns a local change sequence number (ordering never depends on the clock)
+and appends the audit entry in the same transaction.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import sqlite_utils
+
+from . import audit
+from .db import transaction
+
+
+class Store:
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        conn.row_factory = sqlite3.Row
+        self.conn = conn
+        self.path = path
+        # sqlite-utils for introspection and convenience reads; writes use self.write().
+        self.db = sqlite_utils.Database(conn, execute_plugins=False)
+        from .attachments import AttachmentRepo
+        from .inspections import InspectionRepo
+        from .records import InstrumentRepo, PremisesRepo, StandardRepo
+
+        self.premises = PremisesRepo(self)
+        self.instruments = InstrumentRepo(self)
+        self.standards = StandardRepo(self)
+        self.attachments = AttachmentRepo(self)
+        self.inspections = InspectionRepo(self)
+        self._device_id: str | None = None
+
+    # -- housekeeping -------------------------------------------------------------------
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def meta(self, key: str, default: str | None = None) -> str | None:
+        row = self.conn.execute("SELECT value FROM local_meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else default
+
+    def set_meta(self, key: str, value: str) -> None:
+        """Set a local setting (call inside a write)."""
+        self.conn.execute(
+            "INSERT INTO local_meta (key, value) VALUES (?, ?)"
+            " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+
+    @property
+    def device_id(self) -> str:
+        """This database's device id, made once on first use and never recomputed."""
+        if self._device_id is None:
+            value = self.meta("device_id")
+            if value is None:
+                with transaction(self.conn):
+                    value = self.meta("device_id")
+                    if value is None:
+                        value = str(uuid.uuid4())
+                        self.set_meta("device_id", value)
+            self._device_id = value
+        return self._device_id
+
+    def next_change_seq(self) -> int:
+        """The next local change number (call inside a write)."""
+        value = int(self.meta("change_seq", "0")) + 1
+        self.set_meta("change_seq", str(value))
+        return value
+
+    @contextlib.contextmanager
+    def write(self, actor: str, action: str, entity: str = "", entity_id: str = "",
+              detail: dict | None = None) -> Iterator[int]:
+        """One atomic write with its audit entry; yields the change sequence number."""
+        device = self.device_id
+        with transaction(self.conn):
+            seq = self.next_change_seq()
+            yield seq
+            audit.append(self.conn, device, actor, action, entity, entity_id, detail)
+
+    def audit_entries(self, limit: int = 100) -> list[sqlite3.Row]:
+        return self.conn.execute("SELECT * FROM audit ORDER BY seq DESC LIMIT ?", (limit,)).fetchall()
+
+    def audit_head(self) -> tuple[int, str]:
+        return audit.head(self.conn)
+
+    def fingerprint(self) -> str:
+        """A hash of every row of every table: equal before and after a rejected import."""
+        import hashlib
+
+        h = hashlib.sha256()
+        tables = [r[0] for r in self.conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+        for t in tables:
+            h.update(t.encode())
+            for row in self.conn.execute(f'SELECT * FROM "{t}" ORDER BY rowid'):
+                h.update(repr(tuple(row)).encode())
+        return h.hexdigest()

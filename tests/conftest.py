@@ -1,0 +1,46 @@
+"""Fixtures shared by every test: no test touches the user's real profile."""
+
+from __future__ import annotations
+
+import pytest
+
+from inspector_app.domain.credit_code import make_credit_code
+from inspector_app.domain.models import Instrument, Premises, new_id
+from inspector_app.store import open_database
+
+
+@pytest.fixture(autouse=True)
+def isolated_dirs(tmp_path, monkeypatch):
+    """Redirect every application directory into the test's temp folder."""
+    home = tmp_path / "home"
+    for name in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
+        monkeypatch.setenv(name, str(home / name.lower()))
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("INSPECTOR_DB", str(tmp_path / "data" / "inspector.db"))
+    monkeypatch.delenv("INSPECTOR_PASSPHRASE", raising=False)
+    (tmp_path / "data").mkdir()
+    return tmp_path
+
+
+@pytest.fixture
+def db_path(tmp_path):
+    return tmp_path / "data" / "inspector.db"
+
+
+@pytest.fixture
+def store(db_path):
+    s = open_database(db_path)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def stall(store):
+    """A market stall with one class III 15 kg / 5 g scale."""
+    p = store.premises.save(Premises(new_id(), "market_stall", "王芳蔬菜摊", make_credit_code("92340100MA2TX8K5J"),
+                                     "安徽省合肥市蜀山区长江路88号", "合肥市", "合肥市周谷堆农产品批发市场", "A012",
+                                     "王芳", "13855100000"))
+    i = store.instruments.save(Instrument(new_id(), p.id, "scale", "上海友声衡器有限公司", "ACS-15-YZ", "S2023000123",
+                                          "皖制00000123", "III", {"max": "15000", "e": "5", "d": "5", "min": "100",
+                                                                 "unit": "g"}))
+    return p, i
