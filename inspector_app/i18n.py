@@ -1,0 +1,78 @@
+"""Translations without Qt, so the window, the PDF and the command line share them.
+
+English text is the key. Each module registers its Chinese catalogue once at import:
+
+    from inspector_app.i18n import register, tr
+    register({"Save": "保存", "Inspections": "检查记录"})
+    label = tr("Save")          # in the current language
+    label = tr("Save", "en")    # explicitly
+
+Form files carry their own zh/en labels; use :func:`pick` for such pairs.
+The default language follows the system locale (zh for any zh_* locale, else en).
+"""
+
+from __future__ import annotations
+
+import locale
+import os
+from collections.abc import Callable
+
+LANGUAGES = ("zh", "en")
+_catalogue: dict[str, str] = {}
+_listeners: list[Callable[[str], None]] = []
+
+
+def system_language() -> str:
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(var)
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    try:
+        loc = locale.getlocale()[0] or ""
+    except ValueError:  # pragma: no cover - broken locale settings
+        loc = ""
+    return "zh" if loc.lower().startswith("zh") else "en"
+
+
+_current = system_language()
+
+
+def register(zh: dict[str, str]) -> None:
+    """Add Chinese translations; an English key registered twice must agree."""
+    for key, value in zh.items():
+        if key in _catalogue and _catalogue[key] != value:
+            raise ValueError(f"conflicting translations for {key!r}: {_catalogue[key]!r} / {value!r}")
+        _catalogue[key] = value
+
+
+def tr(text: str, lang: str | None = None) -> str:
+    if (lang or _current) == "zh":
+        return _catalogue.get(text, text)
+    return text
+
+
+def pick(pair: dict | tuple | list, lang: str | None = None) -> str:
+    """The label for *lang* from ``{"zh": ..., "en": ...}`` or ``(zh, en)``."""
+    lang = lang or _current
+    if isinstance(pair, dict):
+        return pair.get(lang) or pair.get("en") or pair.get("zh") or ""
+    return pair[0] if lang == "zh" else pair[1]
+
+
+def current_language() -> str:
+    return _current
+
+
+def set_language(lang: str) -> None:
+    global _current
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown language {lang!r}; use one of {', '.join(LANGUAGES)}")
+    _current = lang
+    for listener in list(_listeners):
+        listener(lang)
+
+
+def on_language_changed(callback: Callable[[str], None]) -> Callable[[], None]:
+    """Call *callback(lang)* after every switch; returns a function that unsubscribes."""
+    _listeners.append(callback)
+    return lambda: _listeners.remove(callback) if callback in _listeners else None
