@@ -1,0 +1,60 @@
+"""Pupillary-distance meters (瞳距仪): JJG 952-2014.
+
+The regulation's MPE was not found ❓. The limit is configurable rule data (placeholder
+±1 mm, the PD tolerance JJG 892 sets for refractometers) and every result warns.
+Error = reading − reference sleeve distance (e.g. 55, 65, 75 mm).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+
+from inspector_app.domain.numbers import fmt
+
+from . import inputs as f
+from .core import Confidence, Context, Family, Rule, item, ruleset, test_result
+from .registry import register
+
+JJG_952 = ruleset(
+    "pd_meter", "JJG 952-2014", "瞳距仪 Pupillary-distance meters",
+    "in force (replaces JJG 952-2000); MPE not found",
+    [
+        Rule("pd", "JJG 952-2014 (reading error; placeholder)", Confidence.UNCONFIRMED,
+             "PD reading MPE (mm; placeholder borrowed from JJG 892 5.6)", Decimal(1)),
+    ],
+    aliases=("JJG 952",),
+)
+
+
+def parse_instrument(data: Mapping, path: str) -> None:
+    return None
+
+
+def t_pd(ctx: Context, test: Mapping, path: str) -> dict:
+    f.only(test, ("kind", "items"), path)
+    rule = ctx.rule("pd")
+    items = []
+    for x, xp in f.objects(test, "items", path):
+        f.only(x, ("reference", "reading"), xp)
+        reference = f.number(x, "reference", xp, positive=True)
+        error = f.number(x, "reading", xp, positive=True) - reference
+        items.append(item(f"{fmt(reference)} mm", error=error, mpe=rule.data, unit="mm", rule=rule))
+    return test_result("pd", items)
+
+
+def envelope(ctx: Context, reference: Decimal, path: str) -> Decimal:
+    return ctx.rule("pd").data
+
+
+FAMILY = register(Family(
+    name="pd_meter",
+    order=60,
+    label_zh="瞳距仪",
+    label_en="PD meter",
+    rulesets=(JJG_952,),
+    parse_instrument=parse_instrument,
+    tests={"pd": t_pd},
+    envelope=envelope,
+    envelope_axis="reference distance (mm) → MPE (mm)",
+))

@@ -1,0 +1,134 @@
+"""Short weight of goods sold by weight: 零售商品称重计量监督管理办法 (2004, amended 2020).
+
+Appendix 1 gives the permitted shortfall (负偏差) by price band and weighed quantity ✅.
+Band edges are read upper-inclusive (m ≤ 1 kg, 1 < m ≤ 2 kg; ≤ 6 yuan/kg, 6 < p ≤ 30 …) 🟡:
+a value exactly on an edge adds a warning. Recheck (Art. 6): on the original instrument or a
+more accurate one the shortfall may reach the deviation; on a scale of equal accuracy, 2 × 🟡.
+
+shortfall = settled weight − actual weight; over-delivery (a negative shortfall) passes.
+The item's ``error`` is actual − settled in grams (negative when short).
+Live poultry, live fish and soaked goods are excluded from the measures.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+from inspector_app.domain.errors import InputError
+from inspector_app.domain.numbers import fmt
+
+from . import inputs as f
+from .core import (
+    Band,
+    Confidence,
+    Context,
+    Family,
+    Rule,
+    band_lookup,
+    bands,
+    item,
+    ruleset,
+    test_result,
+)
+from .registry import register
+
+C, S = Confidence.CONFIRMED, Confidence.SECONDARY
+RECHECKS = ("original_instrument", "high_accuracy", "equal_accuracy")
+
+# Appendix 1: price band (yuan/kg, upper-inclusive) → weighed quantity (kg) → shortfall (g)
+PRICE_BANDS = bands(("6", "0"), ("30", "1"), ("100", "2"), (None, "3"))
+BAND_NAMES = ("≤ 6 yuan/kg", "6–30 yuan/kg", "30–100 yuan/kg", "> 100 yuan/kg")
+DEVIATIONS = (
+    bands(("1", "20"), ("2", "40"), ("4", "80"), ("25", "100")),
+    bands(("2.5", "5"), ("10", "10"), ("15", "15")),
+    bands(("1", "2"), ("4", "4"), ("6", "6")),
+    bands(("0.5", "1"), ("2", "2"), ("5", "3")),
+)
+
+RETAIL_2020 = ruleset(
+    "retail_goods", "零售商品称重计量监督管理办法 2020", "零售商品称重计量监督管理办法 Retail weighing measures",
+    "in force (2004, amended 2020)",
+    [
+        Rule("price_bands", "零售商品称重计量监督管理办法 附表1", C,
+             "price bands (yuan/kg): grain, vegetables, fruit or ≤ 6; 6–30; 30–100; > 100 (band index)",
+             PRICE_BANDS),
+        Rule("deviations", "零售商品称重计量监督管理办法 附表1", C,
+             "permitted shortfall (g) by weighed quantity (kg), one table per price band", DEVIATIONS),
+        Rule("band_c_upper", "零售商品称重计量监督管理办法 附表1 (30–100 yuan/kg, 4–6 kg)", S,
+             "30–100 yuan/kg band above 4 kg: 6 g", Decimal(4)),
+        Rule("band_edges", "零售商品称重计量监督管理办法 附表1 (band edges)", S,
+             "band edges are upper-inclusive (m ≤ 1 kg, 1 < m ≤ 2 kg …)", None),
+        Rule("recheck", "零售商品称重计量监督管理办法 第六条", C,
+             "recheck on the original or a more accurate instrument: shortfall ≤ deviation (factor)",
+             Decimal(1)),
+        Rule("recheck_equal", "零售商品称重计量监督管理办法 第六条 (等准确度核称)", S,
+             "recheck on an instrument of equal accuracy: shortfall ≤ 2 × deviation (factor)", Decimal(2)),
+    ],
+    aliases=("零售商品称重计量监督管理办法", "retail-2020"),
+)
+
+
+@dataclass(frozen=True)
+class Goods:
+    unit_price: Decimal | None  # only for drawing an envelope
+
+
+def parse_instrument(data: Mapping, path: str) -> Goods:
+    return Goods(f.optional_number(data, "unit_price", path, non_negative=True))
+
+
+def _on_edge(table: tuple[Band, ...], x: Decimal) -> bool:
+    return any(b.upper == x for b in table[:-1])
+
+
+def deviation(ctx: Context, unit_price: Decimal, weight: Decimal, path: str) -> tuple[Decimal, int]:
+    """Permitted shortfall (g) and price-band index for *weight* kg at *unit_price* yuan/kg."""
+    price_bands = ctx.rule("price_bands").data
+    index = int(band_lookup(price_bands, unit_price).value)
+    table = ctx.rule("deviations").data[index]
+    if weight > table[-1].upper:
+        raise InputError(path, f"is above the table for {BAND_NAMES[index]} ({fmt(table[-1].upper)} kg)")
+    if _on_edge(price_bands, unit_price) or _on_edge(table + (Band(None, Decimal(0)),), weight):
+        ctx.rule("band_edges")
+    if index == 2 and weight > ctx.ruleset.rule("band_c_upper").data:
+        ctx.rule("band_c_upper")
+    return band_lookup(table, weight).value, index
+
+
+def t_short_weight(ctx: Context, test: Mapping, path: str) -> dict:
+    f.only(test, ("kind", "unit_price", "settled_weight", "actual_weight", "recheck"), path)
+    unit_price = f.number(test, "unit_price", path, non_negative=True)
+    settled = f.number(test, "settled_weight", path, positive=True)
+    actual = f.number(test, "actual_weight", path, non_negative=True)
+    recheck = f.choice(test, "recheck", path, RECHECKS)
+    dev, index = deviation(ctx, unit_price, settled, f.join(path, "settled_weight"))
+    factor_rule = ctx.rule("recheck_equal" if recheck == "equal_accuracy" else "recheck")
+    limit = dev * factor_rule.data
+    shortfall = (settled - actual) * 1000
+    it = item(f"{fmt(settled)} kg at {fmt(unit_price)} yuan/kg", error=-shortfall, mpe=limit, unit="g",
+              rule=ctx.ruleset.rule("deviations"), passed=shortfall <= limit, shortfall=fmt(shortfall))
+    return test_result("short_weight", [it], band=BAND_NAMES[index], shortfall=fmt(shortfall))
+
+
+def envelope(ctx: Context, weight: Decimal, path: str) -> Decimal:
+    """Permitted shortfall (g) at a weight (kg); needs instrument ``unit_price``."""
+    if ctx.instrument.unit_price is None:
+        raise InputError("instrument.unit_price", "is required to choose the price band")
+    if weight <= 0:
+        raise InputError(path, "weight must be greater than zero")
+    return deviation(ctx, ctx.instrument.unit_price, weight, path)[0]
+
+
+FAMILY = register(Family(
+    name="retail_goods",
+    order=70,
+    label_zh="零售商品称重",
+    label_en="Retail goods (short weight)",
+    rulesets=(RETAIL_2020,),
+    parse_instrument=parse_instrument,
+    tests={"short_weight": t_short_weight},
+    envelope=envelope,
+    envelope_axis="weight (kg) → permitted shortfall (g)",
+))
