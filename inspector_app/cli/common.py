@@ -38,3 +38,34 @@ def print_table(headers: list[str], rows: list[list[str]]) -> None:
     widths = [max([width(h)] + [width(r[i]) for r in rows]) for i, h in enumerate(headers)]
     for row in [headers] + rows:
         print("  ".join(c + " " * (w - width(c)) for c, w in zip(row, widths)).rstrip())
+
+
+def read_passphrase(args: Namespace, *, confirm: bool = False) -> bytes:
+    """The passphrase from --passphrase-file, $INSPECTOR_PASSPHRASE or an interactive prompt;
+    never from a plain argument."""
+    import getpass
+    import os
+
+    from .main import CliError
+
+    path = getattr(args, "passphrase_file", None)
+    if path:
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise CliError(f"cannot read the passphrase file {path} ({exc.strerror})") from None
+        return text.rstrip("\r\n").encode("utf-8")
+    env = os.environ.get("INSPECTOR_PASSPHRASE")
+    if env:
+        return env.encode("utf-8")
+    if not sys.stdin or not sys.stdin.isatty():
+        raise CliError("a passphrase is needed: use --passphrase-file FILE or set INSPECTOR_PASSPHRASE")
+    first = getpass.getpass("Passphrase: ")
+    if confirm and getpass.getpass("Repeat the passphrase: ") != first:
+        raise CliError("the two passphrases differ")
+    return first.encode("utf-8")
+
+
+def add_passphrase_option(parser) -> None:
+    parser.add_argument("--passphrase-file", metavar="FILE",
+                        help="read the key passphrase from FILE (or set INSPECTOR_PASSPHRASE)")

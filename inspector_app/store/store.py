@@ -29,12 +29,14 @@ class Store:
         from .attachments import AttachmentRepo
         from .inspections import InspectionRepo
         from .records import InstrumentRepo, PremisesRepo, StandardRepo
+        from .trust import TrustRepo
 
         self.premises = PremisesRepo(self)
         self.instruments = InstrumentRepo(self)
         self.standards = StandardRepo(self)
         self.attachments = AttachmentRepo(self)
         self.inspections = InspectionRepo(self)
+        self.trust = TrustRepo(self)
         self._device_id: str | None = None
 
     # -- housekeeping -------------------------------------------------------------------

@@ -1,0 +1,1 @@
+"""Keys and signatures (no Qt, no SQL): the inspector's identity, shared by PDF reports and bundles."""

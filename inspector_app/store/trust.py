@@ -1,0 +1,62 @@
+"""The trust list: certificates whose bundles and reports this database accepts.
+
+Certificates are parsed by ``inspector_app.crypto``; this module only stores them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..domain.errors import InputError
+
+
+@dataclass
+class TrustedKey:
+    fingerprint: str
+    name: str
+    kind: str
+    public_pem: str
+
+
+class TrustRepo:
+    def __init__(self, store) -> None:
+        self.store = store
+
+    def add(self, fingerprint: str, name: str, kind: str, public_pem: str, actor: str = "") -> bool:
+        """Enrol a key; returns False when it was trusted already (nothing changes)."""
+        if self.get(fingerprint) is not None:
+            return False
+        with self.store.write(actor, "trust.add", "trusted_key", fingerprint, {"name": name}) as seq:
+            self.store.conn.execute(
+                "INSERT INTO trusted_keys (fingerprint, name, kind, public_pem, added_seq) VALUES (?, ?, ?, ?, ?)",
+                (fingerprint, name, kind, public_pem, seq),
+            )
+        return True
+
+    def get(self, fingerprint: str) -> TrustedKey | None:
+        row = self.store.conn.execute(
+            "SELECT fingerprint, name, kind, public_pem FROM trusted_keys WHERE fingerprint = ?",
+            (fingerprint,)).fetchone()
+        return None if row is None else TrustedKey(*row)
+
+    def list(self) -> list[TrustedKey]:
+        return [TrustedKey(*r) for r in self.store.conn.execute(
+            "SELECT fingerprint, name, kind, public_pem FROM trusted_keys ORDER BY name, fingerprint")]
+
+    def find(self, prefix: str) -> TrustedKey:
+        """The one trusted key whose fingerprint starts with *prefix* (at least 8 hex digits)."""
+        prefix = prefix.strip().lower()
+        if len(prefix) < 8:
+            raise InputError("id", "give at least the first 8 characters of the fingerprint")
+        matches = [k for k in self.list() if k.fingerprint.startswith(prefix)]
+        if not matches:
+            raise InputError("id", f"no trusted key with fingerprint {prefix}…")
+        if len(matches) > 1:
+            raise InputError("id", f"{prefix} matches more than one key; give more characters")
+        return matches[0]
+
+    def remove(self, fingerprint: str, actor: str = "") -> None:
+        with self.store.write(actor, "trust.remove", "trusted_key", fingerprint):
+            cur = self.store.conn.execute("DELETE FROM trusted_keys WHERE fingerprint = ?", (fingerprint,))
+            if cur.rowcount == 0:
+                raise InputError("id", f"no trusted key with fingerprint {fingerprint}")
