@@ -53,6 +53,11 @@ class ClassRow:
     n_max: Decimal | None
     min_in_e: Decimal
 
+    def describe(self) -> str:
+        e = f"e ≥ {fmt(self.e_min)} g" if self.e_max is None else f"{fmt(self.e_min)} g ≤ e ≤ {fmt(self.e_max)} g"
+        n = f"n ≥ {fmt(self.n_min)}" if self.n_max is None else f"{fmt(self.n_min)} ≤ n ≤ {fmt(self.n_max)}"
+        return f"{e}, {n}, Min {fmt(self.min_in_e)} e"
+
 
 def _row(e_min: str, e_max: str | None, n_min: str, n_max: str | None, min_in_e: str) -> ClassRow:
     dec = lambda s: None if s is None else Decimal(s)  # noqa: E731
@@ -82,11 +87,11 @@ def _common_rules(prefix: str) -> list[Rule]:
     return [
         Rule("classes", f"{prefix}OIML R 76-1 3.2, Table 3", C,
              "accuracy classes: e range, n = Max/e range and Min in e", CLASS_TABLE),
-        Rule("e_form", "OIML R 76-1 3.1 (EU NAWI Annex I)", C,
+        Rule("e_form", "EU NAWI Directive Annex I (OIML R 76-1)", C,
              "e and d take the form 1, 2 or 5 × 10^k", None),
         Rule("mpe_table", f"{prefix}OIML R 76-1 3.5.1", C,
              "MPE on initial verification in e, bands upper-inclusive in m = L/e (Table 6)", MPE_TABLE),
-        Rule("max_indication", "OIML R 76-1 4.2 (EU NAWI Annex I 9)", C,
+        Rule("max_indication", "EU NAWI Directive Annex I 9 (OIML R 76-1)", C,
              "no indication above Max + 9e: loads above it are refused", Decimal(9)),
         Rule("multi_interval", f"{prefix}OIML R 76-1 3.3 (Table 6 note)", S,
              "multi-interval instruments: a load in partial range i is judged with e_i", None),

@@ -1,0 +1,460 @@
+"""Inspection forms: one declarative TOML file per instrument family (``forms/<family>.toml``).
+
+A form holds the instrument fields, the checklist (legal checks and cheating indicators),
+the tests with their fields and default test points, the units, and a Chinese and an
+English label for each of them. The editor window and the PDF are driven by it. Files are
+validated when loaded; a problem raises :class:`FormError` naming the file and the key.
+
+Default test points are small expressions over the instrument's variables (e.g. ``"min"``,
+``"500e"``, ``"0.5 * max"``, ``"(max + tare) / 3"``), parsed here without ``eval``.
+
+Schema (``schema = 1``)::
+
+    schema = 1
+    family = "scale"                        # a family the rules engine registers
+    label = { zh = "…", en = "…" }
+    [units.<name>]  zh, en                  # every unit a field names
+    [[instrument]]  field                   # nameplate data the rules need
+    [[checklist]]   key, group ("legal" | "cheating"), label, finding_if ("no" | "yes")
+    [[tests]]       kind, label, fields = [field…], list = "points", item_fields = [field…],
+                    point_field, points = [expr…], points_by, points_cases = {value = [expr…]},
+                    round_to = expr, limit = expr
+    field:          key, type ("number" | "numbers" | "text" | "choice" | "bool" | "object"
+                    | "objects"), label, unit (a units key or "@unit": the instrument's unit),
+                    required (bool), choices = [{value, zh, en}…], fields = [field…]
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+import os
+import re
+import sys
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from inspector_app.domain.errors import InputError
+from inspector_app.domain.numbers import fmt
+from inspector_app.domain.rules import registry
+
+SCHEMA = 1
+FIELD_TYPES = ("number", "numbers", "text", "choice", "bool", "object", "objects")
+GROUPS = ("legal", "cheating")
+INSTRUMENT_UNIT = "@unit"
+
+
+class FormError(Exception):
+    """A form file is missing, unreadable or does not follow the schema."""
+
+    def __init__(self, file: str | Path, key: str, message: str) -> None:
+        super().__init__(f"{file}: {key}: {message}" if key else f"{file}: {message}")
+        self.file = str(file)
+        self.key = key
+        self.message = message
+
+
+# ---- the form model ---------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Label:
+    zh: str
+    en: str
+
+    def get(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: str
+    label: Label
+
+
+@dataclass(frozen=True)
+class Field:
+    key: str
+    type: str
+    label: Label
+    unit: str | None = None
+    required: bool = True
+    choices: tuple[Choice, ...] = ()
+    fields: tuple[Field, ...] = ()
+
+
+@dataclass(frozen=True)
+class Question:
+    key: str
+    group: str
+    label: Label
+    finding_if: str = "no"
+
+
+@dataclass(frozen=True)
+class FormTest:
+    family: str
+    kind: str
+    label: Label
+    fields: tuple[Field, ...] = ()
+    list: str | None = None
+    item_fields: tuple[Field, ...] = ()
+    point_field: str | None = None
+    points: tuple[str, ...] = ()
+    points_by: str | None = None
+    points_cases: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    round_to: str | None = None
+    limit: str | None = None
+
+
+@dataclass(frozen=True)
+class Form:
+    family: str
+    label: Label
+    units: Mapping[str, Label]
+    instrument: tuple[Field, ...]
+    checklist: tuple[Question, ...]
+    tests: tuple[FormTest, ...]
+    path: Path
+
+    def test(self, kind: str) -> FormTest:
+        for t in self.tests:
+            if t.kind == kind:
+                return t
+        raise KeyError(kind)
+
+
+# ---- locating the files -----------------------------------------------------------------
+
+def forms_dir() -> Path:
+    """``$INSPECTOR_FORMS_DIR``; else the wheel's ``_data/forms``; else the source tree's
+    ``forms/``; else the PyInstaller bundle's ``forms/``."""
+    env = os.environ.get("INSPECTOR_FORMS_DIR")
+    if env:
+        return Path(env)
+    packaged = importlib.resources.files("inspector_app") / "_data" / "forms"
+    if packaged.is_dir():
+        return Path(str(packaged))
+    source = Path(__file__).resolve().parents[2] / "forms"
+    if source.is_dir():
+        return source
+    bundle = getattr(sys, "_MEIPASS", None)  # pragma: no cover - frozen build only
+    return Path(bundle) / "forms" if bundle else source  # pragma: no cover
+
+
+# ---- validation -------------------------------------------------------------------------
+
+class _Reader:
+    """Validates one file's tables, naming the key of every problem."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def fail(self, key: str, message: str) -> FormError:
+        return FormError(self.path, key, message)
+
+    def table(self, value: Any, key: str, allowed: tuple[str, ...], required: tuple[str, ...] = ()) -> dict:
+        if not isinstance(value, dict):
+            raise self.fail(key, "must be a table")
+        for k in value:
+            if k not in allowed:
+                raise self.fail(f"{key}.{k}" if key else k, f"unknown key (expected one of: {', '.join(allowed)})")
+        for k in required:
+            if k not in value:
+                raise self.fail(f"{key}.{k}" if key else k, "is required")
+        return value
+
+    def string(self, value: Any, key: str, options: tuple[str, ...] | None = None) -> str:
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(key, "must be a non-empty string")
+        if options is not None and value not in options:
+            raise self.fail(key, f"must be one of: {', '.join(options)}; got {value!r}")
+        return value
+
+    def strings(self, value: Any, key: str) -> tuple[str, ...]:
+        if not isinstance(value, list):
+            raise self.fail(key, "must be a list of strings")
+        return tuple(self.string(v, f"{key}[{i}]") for i, v in enumerate(value))
+
+    def label(self, value: Any, key: str) -> Label:
+        t = self.table(value, key, ("zh", "en"), ("zh", "en"))
+        return Label(self.string(t["zh"], f"{key}.zh"), self.string(t["en"], f"{key}.en"))
+
+    def array(self, value: Any, key: str) -> list:
+        if not isinstance(value, list):
+            raise self.fail(key, "must be an array of tables")
+        return value
+
+    def unique(self, keys: list[str], key: str) -> None:
+        seen = set()
+        for i, k in enumerate(keys):
+            if k in seen:
+                raise self.fail(f"{key}[{i}]", f"duplicate {k!r}")
+            seen.add(k)
+
+    def fields(self, value: Any, key: str, units: Mapping[str, Label]) -> tuple[Field, ...]:
+        out = []
+        for i, raw in enumerate(self.array(value, key)):
+            k = f"{key}[{i}]"
+            t = self.table(raw, k, ("key", "type", "label", "unit", "required", "choices", "fields"),
+                           ("key", "type", "label"))
+            ftype = self.string(t["type"], f"{k}.type", FIELD_TYPES)
+            unit = t.get("unit")
+            if unit is not None and unit != INSTRUMENT_UNIT and unit not in units:
+                raise self.fail(f"{k}.unit", f"unknown unit {unit!r} (declare it under [units])")
+            required = t.get("required", True)
+            if not isinstance(required, bool):
+                raise self.fail(f"{k}.required", "must be true or false")
+            choices = ()
+            if ftype == "choice":
+                if "choices" not in t:
+                    raise self.fail(f"{k}.choices", "is required for a choice field")
+                choices = tuple(self.choice(c, f"{k}.choices[{j}]") for j, c in enumerate(self.array(t["choices"], f"{k}.choices")))
+            elif "choices" in t:
+                raise self.fail(f"{k}.choices", "only a choice field has choices")
+            sub: tuple[Field, ...] = ()
+            if ftype in ("object", "objects"):
+                if "fields" not in t:
+                    raise self.fail(f"{k}.fields", f"is required for an {ftype} field")
+                sub = self.fields(t["fields"], f"{k}.fields", units)
+            elif "fields" in t:
+                raise self.fail(f"{k}.fields", "only object fields have fields")
+            out.append(Field(self.string(t["key"], f"{k}.key"), ftype, self.label(t["label"], f"{k}.label"),
+                             unit, required, choices, sub))
+        self.unique([f_.key for f_ in out], key)
+        return tuple(out)
+
+    def choice(self, raw: Any, key: str) -> Choice:
+        t = self.table(raw, key, ("value", "zh", "en"), ("value", "zh", "en"))
+        return Choice(self.string(t["value"], f"{key}.value"), Label(self.string(t["zh"], f"{key}.zh"),
+                                                                       self.string(t["en"], f"{key}.en")))
+
+    def expressions(self, value: Any, key: str) -> tuple[str, ...]:
+        exprs = self.strings(value, key)
+        for i, e in enumerate(exprs):
+            self.expression(e, f"{key}[{i}]")
+        return exprs
+
+    def expression(self, text: Any, key: str) -> str:
+        text = self.string(text, key)
+        try:
+            parse_expression(text)
+        except ValueError as exc:
+            raise self.fail(key, f"bad expression {text!r}: {exc}") from None
+        return text
+
+
+def _parse_form(path: Path, data: dict) -> Form:
+    r = _Reader(path)
+    r.table(data, "", ("schema", "family", "label", "units", "instrument", "checklist", "tests"),
+            ("schema", "family", "label", "tests"))
+    if data["schema"] != SCHEMA:
+        raise r.fail("schema", f"must be {SCHEMA}")
+    family = r.string(data["family"], "family")
+    if family != path.stem:
+        raise r.fail("family", f"must match the file name ({path.stem!r})")
+    fam = registry.get(family)
+    if fam is None:
+        raise r.fail("family", f"no rules module registers {family!r}")
+    units = {k: r.label(v, f"units.{k}") for k, v in r.table(data.get("units", {}), "units", tuple(data.get("units", {}))).items()}
+    instrument = r.fields(data.get("instrument", []), "instrument", units)
+    checklist = []
+    for i, raw in enumerate(r.array(data.get("checklist", []), "checklist")):
+        k = f"checklist[{i}]"
+        t = r.table(raw, k, ("key", "group", "label", "finding_if"), ("key", "group", "label"))
+        checklist.append(Question(r.string(t["key"], f"{k}.key"), r.string(t["group"], f"{k}.group", GROUPS),
+                                  r.label(t["label"], f"{k}.label"),
+                                  r.string(t.get("finding_if", "no"), f"{k}.finding_if", ("no", "yes"))))
+    r.unique([q.key for q in checklist], "checklist")
+    tests = []
+    kinds = tuple(fam.tests)
+    for i, raw in enumerate(r.array(data["tests"], "tests")):
+        k = f"tests[{i}]"
+        t = r.table(raw, k, ("kind", "label", "fields", "list", "item_fields", "point_field", "points",
+                             "points_by", "points_cases", "round_to", "limit"), ("kind", "label"))
+        cases = {
+            str(case): r.expressions(v, f"{k}.points_cases.{case}")
+            for case, v in r.table(t.get("points_cases", {}), f"{k}.points_cases",
+                                   tuple(t.get("points_cases", {}))).items()
+        }
+        has_points = bool(t.get("points") or cases)
+        if has_points and "point_field" not in t:
+            raise r.fail(f"{k}.point_field", "is required when the test declares points")
+        if ("list" in t) != ("item_fields" in t):
+            raise r.fail(f"{k}.list", "list and item_fields go together")
+        tests.append(FormTest(
+            family=family,
+            kind=r.string(t["kind"], f"{k}.kind", kinds),
+            label=r.label(t["label"], f"{k}.label"),
+            fields=r.fields(t.get("fields", []), f"{k}.fields", units),
+            list=r.string(t["list"], f"{k}.list") if "list" in t else None,
+            item_fields=r.fields(t.get("item_fields", []), f"{k}.item_fields", units),
+            point_field=r.string(t["point_field"], f"{k}.point_field") if "point_field" in t else None,
+            points=r.expressions(t.get("points", []), f"{k}.points"),
+            points_by=r.string(t["points_by"], f"{k}.points_by") if "points_by" in t else None,
+            points_cases=cases,
+            round_to=r.expression(t["round_to"], f"{k}.round_to") if "round_to" in t else None,
+            limit=r.expression(t["limit"], f"{k}.limit") if "limit" in t else None,
+        ))
+    r.unique([t.kind for t in tests], "tests")
+    return Form(family, r.label(data["label"], "label"), units, instrument, tuple(checklist), tuple(tests), path)
+
+
+def load_form(family: str, directory: Path | None = None) -> Form:
+    """Read and validate ``<forms dir>/<family>.toml``."""
+    path = (directory or forms_dir()) / f"{family}.toml"
+    try:
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh)
+    except FileNotFoundError:
+        raise FormError(path, "", "form file not found") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise FormError(path, "", f"not valid TOML: {exc}") from None
+    return _parse_form(path, data)
+
+
+def load_all_forms(directory: Path | None = None) -> dict[str, Form]:
+    """The form of every family the rules engine registers, in display order."""
+    return {fam.name: load_form(fam.name, directory) for fam in registry.families()}
+
+
+# ---- default points ---------------------------------------------------------------------
+
+_TOKEN = re.compile(r"\s*(?:(\d+(?:\.\d+)?)|([a-z_][a-z0-9_]*)|([-+*/()]))")
+
+
+def _tokens(text: str) -> list[tuple[str, str, bool]]:
+    """(kind, text, glued) tokens; *glued* marks a name written right after a number (500e)."""
+    out, pos = [], 0
+    text = text.strip()
+    while pos < len(text):
+        m = _TOKEN.match(text, pos)
+        if not m:
+            raise ValueError(f"unexpected character at {pos + 1}")
+        glued = m.start() == m.start(m.lastindex or 0) and bool(out) and out[-1][0] == "num"
+        kind = ("num", "name", "op")[(m.lastindex or 1) - 1]
+        out.append((kind, m.group(m.lastindex or 0), glued and kind == "name"))
+        pos = m.end()
+    return out
+
+
+def parse_expression(text: str) -> Any:
+    """Parse into a tree of ("num", Decimal) | ("var", name) | (op, left, right) | ("neg", x)."""
+    tokens = _tokens(text)
+    pos = 0
+
+    def peek() -> tuple[str, str, bool] | None:
+        return tokens[pos] if pos < len(tokens) else None
+
+    def take() -> tuple[str, str, bool]:
+        nonlocal pos
+        if pos >= len(tokens):
+            raise ValueError("unexpected end")
+        pos += 1
+        return tokens[pos - 1]
+
+    def expr() -> Any:
+        node = term()
+        while (t := peek()) and t[1] in "+-" and t[0] == "op":
+            take()
+            node = (t[1], node, term())
+        return node
+
+    def term() -> Any:
+        node = factor()
+        while (t := peek()) and t[1] in "*/" and t[0] == "op":
+            take()
+            node = (t[1], node, factor())
+        return node
+
+    def factor() -> Any:
+        kind, value, _ = take()
+        if kind == "num":
+            node: Any = ("num", Decimal(value))
+            nxt = peek()
+            if nxt and nxt[2]:  # 500e: a number glued to a name multiplies it
+                take()
+                node = ("*", node, ("var", nxt[1]))
+            return node
+        if kind == "name":
+            return ("var", value)
+        if value == "-":
+            return ("neg", factor())
+        if value == "(":
+            node = expr()
+            if take()[1] != ")":
+                raise ValueError("expected )")
+            return node
+        raise ValueError(f"unexpected {value!r}")
+
+    tree = expr()
+    if pos != len(tokens):
+        raise ValueError(f"unexpected {tokens[pos][1]!r}")
+    return tree
+
+
+def evaluate_expression(text: str, variables: Mapping[str, Decimal]) -> Decimal:
+    """Value of a points expression; an unknown name raises KeyError."""
+
+    def ev(node: Any) -> Decimal:
+        op = node[0]
+        if op == "num":
+            return node[1]
+        if op == "var":
+            if node[1] not in variables:
+                raise KeyError(node[1])
+            return variables[node[1]]
+        if op == "neg":
+            return -ev(node[1])
+        left, right = ev(node[1]), ev(node[2])
+        if op == "+":
+            return left + right
+        if op == "-":
+            return left - right
+        if op == "*":
+            return left * right
+        if right == 0:
+            raise ZeroDivisionError(text)
+        return left / right
+
+    return ev(parse_expression(text))
+
+
+def default_points(form_test: FormTest, instrument: Mapping) -> list[dict]:
+    """The test's default points for this instrument, e.g. ``[{"load": Decimal("100")}, …]``.
+
+    The instrument is read by the family's rules module (InputError on bad nameplate data);
+    points above ``limit`` and repeated points are dropped.
+    """
+    if form_test.point_field is None:
+        return []
+    fam = registry.get(form_test.family)
+    assert fam is not None
+    variables = fam.variables(fam.parse_instrument(instrument, "instrument"))
+    case = instrument.get(form_test.points_by) if form_test.points_by else None
+    exprs = form_test.points_cases.get(str(case), form_test.points) if case is not None else form_test.points
+
+    def value(text: str) -> Decimal:
+        try:
+            return evaluate_expression(text, variables)
+        except KeyError as exc:
+            raise InputError(f"instrument.{exc.args[0]}", f"is needed for the default point {text!r}") from None
+        except (ZeroDivisionError, InvalidOperation):
+            raise InputError("instrument", f"the default point {text!r} cannot be computed") from None
+
+    step = value(form_test.round_to) if form_test.round_to else None
+    limit = value(form_test.limit) if form_test.limit else None
+    out: list[dict] = []
+    seen: set[Decimal] = set()
+    for text in exprs:
+        x = value(text)
+        if step:
+            x = (x / step).quantize(Decimal(1), rounding=ROUND_HALF_UP) * step
+        x = Decimal(fmt(x))
+        if (limit is not None and x > limit) or x in seen:
+            continue
+        seen.add(x)
+        out.append({form_test.point_field: x})
+    return out
