@@ -1,0 +1,668 @@
+"""Drafts as the editor sees them: building an inspection from form input, judging the
+complete rows while the inspector is still typing, and checking the standards used.
+
+No Qt here. The window keeps every typed value in ``Inspection.tests`` (incomplete rows
+included, so that nothing typed is lost), and asks :func:`evaluate_draft` what the rules
+engine says about the rows that are complete:
+
+- a row whose input cells are all empty is *blank* and ignored;
+- a row the engine cannot judge because a value is still missing is *pending*;
+- a value the engine refuses (e.g. a load above Max + 9e) is *invalid*, with the
+  :class:`InputError` message at that cell; :func:`check_cell` lets the editor refuse such a
+  value before it is stored.
+
+The result stored with the draft (``Inspection.result``) is the rules engine's result over
+the judged rows; :func:`finalizable` removes blank and pending rows before finalizing, so a
+finalized record's ``tests`` always re-evaluate to its ``result``.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import datetime as dt
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from ..domain.errors import InputError
+from ..domain.models import Inspection, Instrument, ReferenceStandard, new_id
+from ..domain.numbers import fmt, parse_decimal
+from .inspections import instrument_payload
+
+BLANK = "blank"
+PENDING = "pending"
+INVALID = "invalid"
+PASS = "pass"
+FAIL = "fail"
+
+_PATH_RE = re.compile(r"^tests\[(\d+)\](?:\.([A-Za-z_]\w*))?(?:\[(\d+)\])?(?:\.(.+))?$")
+_MAX_ROUNDS = 500
+
+
+# ---- reading and writing cells ---------------------------------------------------------
+
+def rows_key(test: Mapping) -> str | None:
+    """The key of the list that holds a test's rows (``points``, ``runs``, ``lenses``…)."""
+    for key, value in test.items():
+        if isinstance(value, list):
+            return key
+    return None
+
+
+def get_path(obj: Any, path: str) -> Any:
+    """``"can.neck_reading"`` / ``"readings[1]"`` / ``""`` (the object itself)."""
+    if path == "":
+        return obj
+    for part in _split(path):
+        if isinstance(part, int):
+            if not isinstance(obj, list) or part >= len(obj):
+                return None
+            obj = obj[part]
+        else:
+            if not isinstance(obj, Mapping) or part not in obj:
+                return None
+            obj = obj[part]
+    return obj
+
+
+def set_path(obj: dict, path: str, value: Any) -> None:
+    """Set (or with ``value=None`` remove) the value at *path* inside *obj* in place."""
+    parts = _split(path)
+    for i, part in enumerate(parts[:-1]):
+        nxt = parts[i + 1]
+        if isinstance(part, int):
+            while len(obj) <= part:
+                obj.append(None)
+            if obj[part] is None:
+                obj[part] = [] if isinstance(nxt, int) else {}
+            obj = obj[part]
+        else:
+            if obj.get(part) is None:
+                obj[part] = [] if isinstance(nxt, int) else {}
+            obj = obj[part]
+    last = parts[-1]
+    if isinstance(last, int):
+        while len(obj) <= last:
+            obj.append(None)
+        obj[last] = value
+        while obj and obj[-1] is None:
+            obj.pop()
+    elif value is None:
+        obj.pop(last, None)
+    else:
+        obj[last] = value
+    _prune(obj)
+
+
+def _prune(obj: Any) -> None:
+    if isinstance(obj, dict):
+        for k in [k for k, v in obj.items() if v in ({}, [])]:
+            del obj[k]
+
+
+def _split(path: str) -> list[str | int]:
+    parts: list[str | int] = []
+    for chunk in path.split("."):
+        m = re.match(r"^([A-Za-z_]\w*)?((?:\[\d+\])*)$", chunk)
+        if not m:
+            raise ValueError(f"bad field path {path!r}")
+        if m.group(1):
+            parts.append(m.group(1))
+        parts += [int(x) for x in re.findall(r"\[(\d+)\]", m.group(2))]
+    return parts
+
+
+def parse_cell(text: str, path: str, kind: str = "number") -> str | None:
+    """The stored form of a typed cell: a decimal string (``None`` for an empty cell).
+
+    Raises InputError for text that is not a finite decimal (``abc``, ``NaN``, ``1e400``).
+    """
+    text = (text or "").strip()
+    if not text:
+        return None
+    if kind != "number":
+        if len(text) > 100:
+            raise InputError(path, "is too long (at most 100 characters)")
+        return text
+    d = parse_decimal(text, path)
+    shown = str(d)
+    return fmt(d) if "E" in shown else shown
+
+
+# ---- evaluating a draft ------------------------------------------------------------------
+
+@dataclass
+class RowState:
+    status: str = BLANK  # blank / pending / invalid / pass / fail
+    items: list[dict] = field(default_factory=list)  # result items judged on this row
+    message: str = ""  # why pending / invalid
+    field: str | None = None  # the field path of the value at fault
+
+
+@dataclass
+class TestState:
+    status: str = PENDING  # pending / pass / fail
+    rows: dict[int, RowState] = field(default_factory=dict)
+    extra: list[dict] = field(default_factory=list)  # items not on one row (spread, …)
+    result: dict | None = None
+    message: str = ""
+    field: str | None = None  # a test-level field at fault
+
+    def row(self, i: int) -> RowState:
+        return self.rows.get(i) or RowState()
+
+
+@dataclass
+class DraftEvaluation:
+    result: dict | None
+    tests: list[TestState]
+    error: InputError | None = None  # not attributable to a test (instrument, rule set…)
+
+    @property
+    def verdict(self) -> str | None:
+        return None if self.result is None else self.result["verdict"]
+
+    @property
+    def pending(self) -> int:
+        """Rows (or whole tests) still waiting for values."""
+        n = 0
+        for t in self.tests:
+            if t.status == PENDING and not t.rows:
+                n += 1
+            n += sum(1 for r in t.rows.values() if r.status in (PENDING, INVALID))
+        return n
+
+
+def _is_blank(value: Any) -> bool:
+    if value is None or value == "":
+        return True
+    if isinstance(value, Mapping):
+        return all(_is_blank(v) for v in value.values())
+    if isinstance(value, list):
+        return all(_is_blank(v) for v in value)
+    return False
+
+
+def _request(insp: Inspection, instrument: Instrument, tests: list[dict]) -> dict:
+    return {"family": insp.family, "ruleset": insp.ruleset, "check": insp.check,
+            "instrument": instrument_payload(instrument), "tests": tests}
+
+
+def _evaluate(request: dict) -> dict:
+    from ..domain.rules import evaluate
+
+    return evaluate(request)
+
+
+def evaluate_draft(insp: Inspection, instrument: Instrument) -> DraftEvaluation:
+    """Judge the complete rows of *insp*; say which rows are blank, pending or invalid."""
+    states = [TestState() for _ in insp.tests]
+    excluded_tests: set[int] = set()
+    excluded_rows: dict[int, set[int]] = {i: set() for i in range(len(insp.tests))}
+    for ti, test in enumerate(insp.tests):
+        key = rows_key(test)
+        if key is None:
+            continue
+        for ri, row in enumerate(test[key]):
+            if _is_blank(row):
+                excluded_rows[ti].add(ri)
+                states[ti].rows[ri] = RowState(BLANK)
+    for _ in range(_MAX_ROUNDS):
+        tests, maps = [], []
+        for ti, test in enumerate(insp.tests):
+            if ti in excluded_tests:
+                continue
+            key = rows_key(test)
+            clean = copy.deepcopy(test)
+            kept = list(range(len(test[key]))) if key else []
+            if key:
+                kept = [ri for ri in kept if ri not in excluded_rows[ti]]
+                clean[key] = [clean[key][ri] for ri in kept]
+            tests.append(clean)
+            maps.append((ti, key, kept))
+        try:
+            result = _evaluate(_request(insp, instrument, tests))
+        except InputError as exc:
+            target = _locate(exc.path, maps)
+            if target is None:
+                return DraftEvaluation(None, states, exc)
+            ti, ri, fpath = target
+            if ri is None:
+                excluded_tests.add(ti)
+                value = get_path(insp.tests[ti], fpath) if fpath else None
+                states[ti] = TestState(PENDING, states[ti].rows, message=exc.message, field=fpath)
+                rows_field = fpath is not None and fpath == rows_key(insp.tests[ti])
+                states[ti].status = PENDING if rows_field or _is_blank(value) else INVALID
+            else:
+                key = rows_key(insp.tests[ti])
+                row = insp.tests[ti][key][ri]
+                value = get_path(row, fpath) if fpath is not None else row
+                status = PENDING if _is_blank(value) else INVALID
+                excluded_rows[ti].add(ri)
+                states[ti].rows[ri] = RowState(status, message=exc.message, field=fpath)
+            continue
+        break
+    else:  # pragma: no cover - every round excludes a row or a test
+        return DraftEvaluation(None, states, InputError("tests", "could not be evaluated"))
+    for (ti, key, kept), tres in zip(maps, result["tests"], strict=True):
+        st = states[ti]
+        st.result = tres
+        st.status = tres["verdict"]
+        items = list(tres["items"])
+        if key:
+            for k, ri in enumerate(kept):
+                if k < len(items):
+                    it = items[k]
+                    st.rows[ri] = RowState(it["verdict"], [it])
+            st.extra = items[len(kept):]
+        else:
+            st.rows[0] = RowState(items[0]["verdict"] if items else PASS, items[:1])
+            st.extra = items[1:]
+        # a kept row that is pending at test level is none of ours: done
+    for ti in excluded_tests:
+        if states[ti].status not in (PENDING, INVALID):
+            states[ti].status = PENDING
+    if not result["tests"]:
+        return DraftEvaluation(None, states)
+    return DraftEvaluation(result, states)
+
+
+def _locate(path: str, maps: list[tuple[int, str | None, list[int]]]) -> tuple[int, int | None, str | None] | None:
+    """(test index, row index or None, field path) in the draft for an engine error path."""
+    m = _PATH_RE.match(path or "")
+    if not m:
+        return None
+    k, key, idx, rest = int(m.group(1)), m.group(2), m.group(3), m.group(4)
+    if k >= len(maps):
+        return None
+    ti, rkey, kept = maps[k]
+    if key is not None and key == rkey and idx is not None:
+        ri = kept[int(idx)] if int(idx) < len(kept) else None
+        if ri is None:
+            return ti, None, key
+        return ti, ri, rest if rest is not None else ""
+    if key is None:
+        return ti, None, None
+    fpath = key + (f"[{idx}]" if idx is not None else "") + (f".{rest}" if rest else "")
+    return ti, None, fpath
+
+
+def check_cell(insp: Inspection, instrument: Instrument, test_index: int, row: int | None,
+               fpath: str, value: str | None) -> str | None:
+    """The message for a value the rules engine would refuse at this cell, else None.
+
+    *row* None means a test-level field. The inspection is not changed.
+    """
+    trial = copy.deepcopy(insp)
+    target = trial.tests[test_index]
+    if row is None:
+        set_path(target, fpath, value)
+    else:
+        key = rows_key(target)
+        assert key is not None
+        rows = target[key]
+        while len(rows) <= row:
+            rows.append({} if fpath else None)
+        if fpath:
+            set_path(rows[row], fpath, value)
+        else:
+            rows[row] = value
+    ev = evaluate_draft(trial, instrument)
+    st = ev.tests[test_index]
+    if row is None:
+        if st.status == INVALID and st.field == fpath:
+            return st.message
+        return None
+    rs = st.row(row)
+    if rs.status == INVALID and rs.field == fpath:
+        return rs.message
+    return None
+
+
+def apply_evaluation(insp: Inspection, ev: DraftEvaluation, extra_failed: list[str] | None = None) -> Inspection:
+    """*insp* with ``result`` and ``verdict`` from *ev* (fail too when *extra_failed*)."""
+    result = ev.result
+    verdict = ev.verdict
+    if extra_failed:
+        verdict = FAIL
+    if result is None and not extra_failed:
+        return dataclasses.replace(insp, result=None, verdict=None)
+    return dataclasses.replace(insp, result=result, verdict=verdict)
+
+
+def failed_items(ev: DraftEvaluation, extra_failed: list[str] | None = None) -> list[str]:
+    return list((ev.result or {}).get("failed", [])) + list(extra_failed or [])
+
+
+def finalizable(insp: Inspection) -> Inspection:
+    """A copy without blank rows and without tests that have nothing typed in them."""
+    out = copy.deepcopy(insp)
+    tests = []
+    for test in out.tests:
+        key = rows_key(test)
+        if key is not None:
+            test[key] = [r for r in test[key] if not _is_blank(r)]
+            if not test[key]:
+                continue
+        tests.append(test)
+    out.tests = tests
+    return out
+
+
+def judged_only(insp: Inspection, ev: DraftEvaluation) -> Inspection:
+    """A copy keeping only the rows and tests the rules engine judged (for finalizing):
+    blank, pending and invalid rows and tests without a result are left out, so the
+    finalized ``tests`` evaluate to exactly the stored ``result``."""
+    out = copy.deepcopy(insp)
+    tests = []
+    for test, st in zip(out.tests, ev.tests, strict=True):
+        if st.result is None:
+            continue
+        key = rows_key(test)
+        if key is not None:
+            test[key] = [row for ri, row in enumerate(test[key]) if st.row(ri).status in (PASS, FAIL)]
+        tests.append(test)
+    out.tests = tests
+    return out
+
+
+SEED_KEYS = frozenset({"kind", "load", "volume", "nominal", "reference", "flow"})
+
+
+def _typed(value: Any) -> bool:
+    """Whether anything beyond the seeded default points was typed."""
+    if isinstance(value, Mapping):
+        return any(_typed(v) for k, v in value.items() if k not in SEED_KEYS)
+    if isinstance(value, list):
+        return any(_typed(v) for v in value)
+    return not _is_blank(value)
+
+
+def left_out(insp: Inspection, ev: DraftEvaluation) -> int:
+    """Rows typed into but not judged, plus tests typed into but without a result: what
+    :func:`judged_only` leaves out of a finalized record."""
+    n = 0
+    for test, st in zip(insp.tests, ev.tests, strict=True):
+        key = rows_key(test)
+        if st.result is None:
+            n += 1 if _typed(test) else 0
+        elif key is not None:
+            n += sum(1 for ri, row in enumerate(test[key])
+                     if st.row(ri).status not in (PASS, FAIL) and _typed(row))
+    return n
+
+
+# ---- new drafts ----------------------------------------------------------------------------
+
+def now_iso() -> str:
+    return dt.datetime.now().astimezone().replace(microsecond=0).isoformat(timespec="minutes")
+
+
+def new_draft(store, instrument_id: str, inspector: str, check: str = "in_service",
+              tests: list[dict] | None = None, actor: str = "") -> Inspection:
+    """Create and store a draft for an instrument: the family's default rule set, and the
+    form's default test points for this instrument (unless *tests* are given)."""
+    from ..domain.rules import default_ruleset
+
+    ins = store.instruments.get(instrument_id)
+    if ins is None:
+        raise InputError("inspection.instrument_id", "the instrument does not exist")
+    premises = store.premises.get(ins.premises_id)
+    if tests is None:
+        tests = default_tests(ins)
+    insp = Inspection(
+        id=new_id(), record_id=new_id(), instrument_id=ins.id, premises_id=ins.premises_id,
+        family=ins.family, check=check, ruleset=default_ruleset(ins.family), inspector=inspector,
+        started_at=now_iso(), place=premises.address if premises else "", tests=tests,
+    )
+    ev = evaluate_draft(insp, ins)
+    insp = apply_evaluation(insp, ev)
+    return store.inspections.save_draft(insp, actor or inspector)
+
+
+def default_tests(ins: Instrument, form=None) -> list[dict]:
+    """The form's default tests for *ins*: each test with its default points (loads,
+    nominal powers… computed from the nameplate). A test whose point is a test-level field
+    (repeatability at ½ Max and at Max) is repeated once per point."""
+    from ..domain import forms
+
+    form = form or forms.load_form(ins.family)
+    payload = instrument_payload(ins)
+    out: list[dict] = []
+    for ft in form.tests:
+        try:
+            points = forms.default_points(ft, payload)
+        except InputError:
+            points = []
+        item_keys = {f.key for f in ft.item_fields}
+        if ft.list and ft.point_field in item_keys:
+            out.append({"kind": ft.kind, ft.list: [{k: fmt(v) for k, v in p.items()} for p in points]})
+        elif points:
+            out += [{"kind": ft.kind, **{k: fmt(v) for k, v in p.items()}} for p in points]
+        else:
+            out.append({"kind": ft.kind})
+    return out
+
+
+LEGAL_BASIS = {
+    "cheating": "《中华人民共和国计量法实施细则》第四十八条",
+    "legal": "《中华人民共和国计量法》第九条；《计量法实施细则》第四十三条",
+    "mpe": "《中华人民共和国计量法》第九条；《计量法实施细则》第四十三条",
+}
+"""Default legal basis of a quick-added finding, by checklist group (editable afterwards)."""
+
+
+def checklist_failures(form, checklist: Mapping[str, str], lang: str = "en") -> list[str]:
+    """Labels of the questions answered with their ``finding_if`` answer (a failed item)."""
+    out = []
+    for q in form.checklist:
+        if checklist.get(q.key) == q.finding_if:
+            out.append(q.label.get(lang))
+    return out
+
+
+# ---- reference standards -------------------------------------------------------------------
+
+UNIT_IN_GRAMS = {"mg": Decimal("0.001"), "g": Decimal(1), "kg": Decimal(1000)}
+
+
+@dataclass
+class StandardWarning:
+    standard_id: str
+    kind: str  # "expired" / "not_accurate_enough" / "unknown"
+    message: str
+
+
+def inspection_date(insp: Inspection) -> dt.date:
+    try:
+        return dt.datetime.fromisoformat(insp.started_at).date()
+    except (TypeError, ValueError):
+        return dt.date.today()
+
+
+def check_standards(insp: Inspection, instrument: Instrument,
+                    standards: list[ReferenceStandard]) -> list[StandardWarning]:
+    """Warnings for the standards an inspection uses: out of date on the inspection date,
+    or (test weights on a scale) an MPE above 1/3 of the scale's MPE at a load applied."""
+    out = []
+    day = inspection_date(insp)
+    for s in standards:
+        if s.valid_until:
+            try:
+                until = dt.date.fromisoformat(s.valid_until)
+            except ValueError:
+                until = None
+            if until is not None and until < day:
+                out.append(StandardWarning(
+                    s.id, "expired",
+                    f"{s.name}: the certificate expired on {s.valid_until}, before the inspection "
+                    f"({day.isoformat()})"))
+        if insp.family == "scale" and s.kind == "test_weight":
+            w = weight_adequacy(insp, instrument, s)
+            if w is not None:
+                out.append(w)
+    return out
+
+
+def applied_loads(insp: Inspection, result: dict | None = None) -> list[Decimal]:
+    """Every load applied in a scale inspection's tests (weighing points, eccentricity,
+    repeatability, discrimination), from the typed values and the result."""
+    loads: set[Decimal] = set()
+
+    def add(v: Any) -> None:
+        try:
+            d = parse_decimal(v, "load", positive=True)
+        except InputError:
+            return
+        loads.add(d)  # type: ignore[arg-type]
+
+    for test in insp.tests:
+        if "load" in test:
+            add(test["load"])
+        for p in test.get("points", []) or []:
+            if isinstance(p, Mapping):
+                add(p.get("load"))
+    for t in (result or insp.result or {}).get("tests", []):
+        if t.get("load") is not None:
+            add(t["load"])
+    return sorted(loads)
+
+
+def weight_adequacy(insp: Inspection, instrument: Instrument, s: ReferenceStandard) -> StandardWarning | None:
+    """Test weights: their MPE must not exceed 1/3 of the scale's MPE at the load applied
+    (OIML R 76-1 3.7.1; JJG 539-2016). The MPE is the one of this inspection's check."""
+    if s.mpe in (None, ""):
+        return StandardWarning(s.id, "unknown", f"{s.name}: its MPE is not recorded, so its accuracy cannot be checked")
+    scale_unit = str(instrument.metrology.get("unit", "g"))
+    s_unit = s.unit or scale_unit
+    if s_unit not in UNIT_IN_GRAMS or scale_unit not in UNIT_IN_GRAMS:
+        return StandardWarning(s.id, "unknown", f"{s.name}: unit {s_unit!r} cannot be compared with the scale's")
+    s_mpe = parse_decimal(s.mpe, "standard.mpe", positive=True) * UNIT_IN_GRAMS[s_unit] / UNIT_IN_GRAMS[scale_unit]
+    loads = applied_loads(insp)
+    if not loads:
+        return None
+    from ..domain.rules import mpe_envelope
+
+    try:
+        env = mpe_envelope("scale", insp.ruleset, insp.check, instrument_payload(instrument), loads)
+    except InputError:
+        return None
+    bad = [(x, mpe) for x, mpe in env if s_mpe * 3 > mpe]
+    if not bad:
+        return None
+    x, mpe = bad[0]
+    unit = scale_unit
+    return StandardWarning(
+        s.id, "not_accurate_enough",
+        f"{s.name}: MPE {fmt(s_mpe)} {unit} is more than 1/3 of the scale's MPE {fmt(mpe)} {unit} "
+        f"at {fmt(x)} {unit}")
+
+
+# ---- chart series --------------------------------------------------------------------------
+
+@dataclass
+class ChartPoint:
+    x: Decimal
+    error: Decimal
+    mpe: Decimal | None
+    verdict: str
+    label: str
+
+
+@dataclass
+class ChartSeries:
+    family: str
+    x_name: str  # "load", "run", "nominal", "reference"
+    x_unit: str
+    y_unit: str
+    points: list[ChartPoint]
+    envelope: list[tuple[Decimal, Decimal]]  # (x, MPE) samples, upper-inclusive steps
+
+
+CHART_X = {"scale": ("load", None), "fuel_dispenser": ("run", ""), "focimeter": ("nominal", "D"),
+           "refractometer": ("nominal", "D"), "trial_lens_set": ("nominal", "D"), "pd_meter": ("reference", "mm")}
+CHART_KINDS = {"scale": ("weighing", "eccentricity", "repeatability"), "fuel_dispenser": ("volume", "mmq"),
+               "focimeter": ("vertex_power",), "refractometer": ("sphere",), "trial_lens_set": ("lenses",),
+               "pd_meter": ("pd",)}
+
+
+def chart_series(insp: Inspection, instrument: Instrument, ev: DraftEvaluation) -> ChartSeries:
+    """Error against load (scales), run (fuel) or nominal power (optics), with the MPE."""
+    x_name, x_unit = CHART_X.get(insp.family, ("x", ""))
+    kinds = CHART_KINDS.get(insp.family, ())
+    points: list[ChartPoint] = []
+    y_unit = ""
+    run = 0
+    for test, st in zip(insp.tests, ev.tests, strict=True):
+        if test.get("kind") not in kinds or st.result is None:
+            continue
+        key = rows_key(test)
+        for ri in sorted(st.rows):
+            rs = st.rows[ri]
+            if rs.status not in (PASS, FAIL) or not rs.items:
+                continue
+            it = rs.items[0]
+            if it.get("error") is None:
+                continue
+            row = test[key][ri] if key else test
+            if insp.family == "scale":
+                x = it.get("load") or st.result.get("load") or test.get("load")
+            elif insp.family == "fuel_dispenser":
+                run += 1
+                x = run
+            else:
+                x = row.get(x_name) if isinstance(row, Mapping) else None
+            if x is None:
+                continue
+            y_unit = it.get("unit") or y_unit
+            points.append(ChartPoint(Decimal(str(x)), Decimal(it["error"]),
+                                     None if it.get("mpe") is None else Decimal(it["mpe"]),
+                                     it["verdict"], str(it.get("label", ""))))
+    if insp.family == "scale":
+        x_unit = str(instrument.metrology.get("unit", "g"))
+    envelope = _envelope(insp, instrument, points)
+    return ChartSeries(insp.family, x_name, x_unit or "", y_unit, points, envelope)
+
+
+def _envelope(insp: Inspection, instrument: Instrument, points: list[ChartPoint]) -> list[tuple[Decimal, Decimal]]:
+    if insp.family == "fuel_dispenser":
+        return [(p.x, p.mpe) for p in points if p.mpe is not None]
+    xs: list[Decimal] = []
+    if insp.family == "scale":
+        try:
+            mx = parse_decimal(instrument.metrology.get("max"), "max", positive=True)
+            e = parse_decimal(instrument.metrology.get("e"), "e", positive=True)
+        except InputError:
+            return []
+        step = e
+        while mx / step > 3000:
+            step *= 10
+        n = int(mx / step)
+        xs = [step * i for i in range(n + 1)]
+        if xs[-1] != mx:
+            xs.append(mx)
+    else:
+        lo = min([p.x for p in points] + [Decimal(-10)])
+        hi = max([p.x for p in points] + [Decimal(10)])
+        step = Decimal("0.25")
+        x = (lo / step).to_integral_value() * step
+        while x <= hi:
+            xs.append(x)
+            x += step
+    from ..domain.rules import mpe_envelope
+
+    payload = instrument_payload(instrument)
+    try:
+        return mpe_envelope(insp.family, insp.ruleset, insp.check, payload, xs)
+    except InputError:
+        pass
+    out = []
+    for x in xs:
+        try:
+            out += mpe_envelope(insp.family, insp.ruleset, insp.check, payload, [x])
+        except InputError:
+            continue
+    return out

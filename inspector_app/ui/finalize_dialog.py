@@ -1,0 +1,66 @@
+"""Confirmation before an inspection is sealed: the verdict, the failed items, what will be
+left out (incomplete rows) and the warnings about the standards used."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QListWidget, QVBoxLayout, QWidget
+
+from ..i18n import register, tr
+
+register({
+    "Finalize inspection": "确认并封存检查记录",
+    "Overall verdict": "总体结论",
+    "PASS": "合格",
+    "FAIL": "不合格",
+    "Failed items": "不合格项目",
+    "No failed items.": "无不合格项目。",
+    "Left out because incomplete: {n} row(s) or test(s).": "有 {n} 行/项测试未填写完整，将不纳入记录。",
+    "After finalizing, the record is sealed with its content hash and can no longer be edited; "
+    "a mistake is fixed with a correction (a new revision with a reason).":
+        "确认后，记录将以内容哈希封存，不能再修改；如有错误，只能通过更正（附理由的新版本）处理。",
+    "Finalize": "确认封存",
+    "Warnings": "警告",
+})
+
+
+class FinalizeDialog(QDialog):
+    def __init__(self, verdict: str | None, failed: list[str], left_out: int = 0,
+                 warnings: list[str] | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(tr("Finalize inspection"))
+        layout = QVBoxLayout(self)
+        passed = verdict == "pass"
+        self.verdict_label = QLabel(f"{tr('Overall verdict')}: {'✔ ' + tr('PASS') if passed else '✘ ' + tr('FAIL')}")
+        self.verdict_label.setObjectName("finalizeVerdict")
+        colour = "#14632f" if passed else "#9b0019"
+        self.verdict_label.setStyleSheet(f"font-size: 16pt; font-weight: bold; color: {colour};")
+        layout.addWidget(self.verdict_label)
+        layout.addWidget(QLabel(tr("Failed items") + ":"))
+        self.failed_list = QListWidget()
+        self.failed_list.setObjectName("failedItems")
+        if failed:
+            self.failed_list.addItems([f"✘ {f}" for f in failed])
+        else:
+            self.failed_list.addItem(tr("No failed items."))
+        self.failed_list.setMaximumHeight(140)
+        layout.addWidget(self.failed_list)
+        if left_out:
+            note = QLabel("⚠ " + tr("Left out because incomplete: {n} row(s) or test(s).").format(n=left_out))
+            note.setStyleSheet("color: #a15c00;")
+            note.setWordWrap(True)
+            layout.addWidget(note)
+        if warnings:
+            w = QLabel("⚠ " + tr("Warnings") + ":\n" + "\n".join(warnings))
+            w.setStyleSheet("color: #a15c00;")
+            w.setWordWrap(True)
+            layout.addWidget(w)
+        info = QLabel(tr("After finalizing, the record is sealed with its content hash and can no longer be edited; "
+                         "a mistake is fixed with a correction (a new revision with a reason)."))
+        info.setWordWrap(True)
+        layout.addWidget(info)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("Finalize"))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.resize(480, 360)

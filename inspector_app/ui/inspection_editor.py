@@ -1,0 +1,872 @@
+"""The inspection editor: one window editing one inspection, built from the family's form.
+
+Header (premises, instrument, kind of check, rule set, inspector, time, place, environment,
+standards used), the checklist, one readings table per test with error / MPE / verdict
+recomputed by the rules engine on every edit, the error chart, findings, photos and
+signatures. Every edit is an undo command; the draft is saved 500 ms after each change and
+on close (``store.inspections.save_draft``: one transaction, WAL, synchronous FULL), so
+closing the window or killing the process loses nothing typed.
+
+Contract with the main window::
+
+    editor = InspectionEditor(store, inspection_id, parent=None)
+    editor = InspectionEditor.new_for_instrument(store, instrument_id, inspector, check="in_service")
+    editor.saved -> str (inspection id); editor.finalized -> str; editor.corrected -> (old id, new id)
+    editor.inspection_menu: QMenu where other modules add actions (e.g. report export)
+    editor.signer: optional callable(content_hash) -> (signature, signer) used on finalize
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QDateTime, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateTimeEdit,
+    QDialog,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..domain.errors import InputError
+from ..domain.forms import load_form
+from ..domain.models import CHECK_KINDS, CHECK_LABELS, FAMILY_LABELS, AttachmentRef, Inspection
+from ..domain.numbers import parse_decimal
+from ..i18n import current_language, on_language_changed, pick, register, tr
+from ..services import drafts
+from .finalize_dialog import FinalizeDialog
+from .widgets.checklist_panel import ChecklistPanel
+from .widgets.error_chart import ErrorChart
+from .widgets.field_error import translate_message
+from .widgets.findings_panel import FindingsPanel
+from .widgets.photo_strip import PhotoStrip
+from .widgets.readings_table import ReadingsModel, ReadingsTable
+from .widgets.signature_pad import SignaturePad
+
+register({
+    "Inspection": "检查",
+    "Inspection editor": "检查记录",
+    "Premises": "受检单位",
+    "Instrument": "计量器具",
+    "Kind of check": "检查类别",
+    "Rule set": "依据规程",
+    "Inspector": "检查人员",
+    "Time": "检查时间",
+    "Place": "检查地点",
+    "Temperature (°C)": "环境温度 (°C)",
+    "Relative humidity (%)": "相对湿度 (%)",
+    "Reference standards used": "使用的计量标准器",
+    "Notes": "备注",
+    "Checklist": "检查项目",
+    "Tests and readings": "测试与读数",
+    "Error chart": "误差图",
+    "Findings": "发现的问题",
+    "Photos": "照片",
+    "Signatures": "签名",
+    "Inspector's signature": "检查人员签名",
+    "Representative's signature": "受检单位代表签名",
+    "Save signature": "保存签名",
+    "Clear": "清除",
+    "signed ✔": "已签名 ✔",
+    "Save": "保存",
+    "Finalize…": "确认封存…",
+    "Correct…": "更正…",
+    "Undo": "撤销",
+    "Redo": "重做",
+    "Verdict": "结论",
+    "✔ PASS": "✔ 合格",
+    "✘ FAIL": "✘ 不合格",
+    "… not judged yet": "… 尚未判定",
+    "Failed items": "不合格项目",
+    "{n} row(s) or test(s) incomplete": "{n} 行/项测试未填写完整",
+    "Draft saved {time}": "草稿已保存 {time}",
+    "Unsaved changes": "有未保存的修改",
+    "Finalized {time} · content hash {hash}": "已封存 {time} · 内容哈希 {hash}",
+    "Finalized: read-only. Use Correct… to make a new revision.": "已封存：只读。如需修改，请使用“更正…”生成新版本。",
+    "Reason for the correction": "更正理由",
+    "Why is this record corrected?": "为什么要更正此记录？",
+    "Revision {n}, correcting the previous one: {reason}": "第 {n} 版，更正上一版：{reason}",
+    "Could not save: {message}": "无法保存：{message}",
+    "Could not finalize: {message}": "无法封存：{message}",
+    "Could not add the photo: {message}": "无法添加照片：{message}",
+    "Nothing judged yet: type readings first.": "尚无判定结果：请先录入读数。",
+    "Change kind of check": "修改检查类别",
+    "Change rule set": "修改依据规程",
+    "Change header": "修改表头信息",
+    "Checklist answer": "检查项目回答",
+    "Add finding": "添加问题",
+    "Edit finding": "编辑问题",
+    "Remove finding": "删除问题",
+    "Add photo": "添加照片",
+    "Remove photo": "删除照片",
+    "Signature": "签名",
+    "Standards used": "使用的标准器",
+    "must not be empty": "不能为空",
+    "must be between 0 and 100": "必须在 0 到 100 之间",
+    "cheating finding": "作弊问题",
+    "class": "准确度等级",
+})
+
+AUTOSAVE_MS = 500
+SIGNATURE_ROLES = ("signature_inspector", "signature_representative")
+
+
+class AttrCommand(QUndoCommand):
+    """Replace one attribute of the inspection (header field, checklist, findings…)."""
+
+    def __init__(self, editor: InspectionEditor, name: str, old: Any, new: Any, text: str) -> None:
+        super().__init__(text)
+        self.editor, self.name = editor, name
+        self.old, self.new = copy.deepcopy(old), copy.deepcopy(new)
+
+    def redo(self) -> None:
+        self.editor.apply_attr(self.name, copy.deepcopy(self.new))
+
+    def undo(self) -> None:
+        self.editor.apply_attr(self.name, copy.deepcopy(self.old))
+
+
+class InspectionEditor(QMainWindow):
+    saved = Signal(str)
+    finalized = Signal(str)
+    corrected = Signal(str, str)
+
+    def __init__(self, store, inspection_id: str, parent: QWidget | None = None, actor: str | None = None) -> None:
+        super().__init__(parent)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
+        self.store = store
+        self.insp: Inspection = store.inspections.require(inspection_id)
+        self.instrument = store.instruments.get(self.insp.instrument_id)
+        self.premises = store.premises.get(self.insp.premises_id)
+        self.form = load_form(self.insp.family)
+        self.actor = actor or self.insp.inspector
+        self.signer: Callable[[str], tuple[str, str]] | None = None
+        self.correction_editor: InspectionEditor | None = None
+        self.last_error = ""
+        self.read_only = False
+        self.standard_warnings: list = []
+        self.evaluation = drafts.DraftEvaluation(None, [])
+        self.dirty = False
+        self.undo_stack = QUndoStack(self)
+        self.autosave = QTimer(self)
+        self.autosave.setSingleShot(True)
+        self.autosave.setInterval(AUTOSAVE_MS)
+        self.autosave.timeout.connect(self.save_now)
+        self._labels: list[tuple[QLabel | QGroupBox, str]] = []
+        self._header_errors: dict[str, str] = {}
+        self._build()
+        self._load_widgets()
+        self.reevaluate()
+        self.set_read_only(not self.insp.is_draft)
+        self._unsubscribe = on_language_changed(lambda _lang: self.retranslate())
+        self.retranslate()
+        self.resize(1320, 860)
+
+    # ---- creation -------------------------------------------------------------------------
+    @classmethod
+    def new_for_instrument(cls, store, instrument_id: str, inspector: str, check: str = "in_service",
+                           parent: QWidget | None = None) -> InspectionEditor:
+        """Create a draft (default rule set, the form's default test points) and edit it."""
+        insp = drafts.new_draft(store, instrument_id, inspector, check)
+        return cls(store, insp.id, parent)
+
+    def _label(self, key: str, group: bool = False) -> QLabel:
+        w = QLabel()
+        self._labels.append((w, key))
+        return w
+
+    def _group(self, key: str) -> QGroupBox:
+        g = QGroupBox()
+        self._labels.append((g, key))
+        return g
+
+    def _build(self) -> None:
+        # -- actions and menu ------------------------------------------------------------------
+        self.save_action = QAction(self)
+        self.save_action.setShortcut(QKeySequence.StandardKey.Save)
+        self.save_action.triggered.connect(self.save_now)
+        self.finalize_action = QAction(self)
+        self.finalize_action.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")])
+        self.finalize_action.triggered.connect(self.finalize)
+        self.correct_action = QAction(self)
+        self.correct_action.triggered.connect(self.correct)
+        self.undo_action = QAction(self)
+        self.undo_action.setShortcut(QKeySequence("Ctrl+Z"))
+        self.undo_action.triggered.connect(self.undo_stack.undo)
+        self.undo_action.setEnabled(False)
+        self.undo_stack.canUndoChanged.connect(lambda ok: self.undo_action.setEnabled(ok and not self.read_only))
+        self.redo_action = QAction(self)
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        self.redo_action.triggered.connect(self.undo_stack.redo)
+        self.redo_action.setEnabled(False)
+        self.undo_stack.canRedoChanged.connect(lambda ok: self.redo_action.setEnabled(ok and not self.read_only))
+        for a in (self.save_action, self.finalize_action, self.undo_action, self.redo_action):
+            a.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.inspection_menu = self.menuBar().addMenu("")
+        for a in (self.save_action, self.finalize_action, self.correct_action):
+            self.inspection_menu.addAction(a)
+        self.inspection_menu.addSeparator()
+        self.inspection_menu.addAction(self.undo_action)
+        self.inspection_menu.addAction(self.redo_action)
+        self.inspection_menu.addSeparator()
+        toolbar = self.addToolBar("inspection")
+        toolbar.setObjectName("inspectionToolbar")
+        toolbar.setMovable(False)
+        for a in (self.save_action, self.undo_action, self.redo_action, self.finalize_action, self.correct_action):
+            toolbar.addAction(a)
+        self.toolbar = toolbar
+
+        # -- left: the form --------------------------------------------------------------------
+        content = QWidget()
+        col = QVBoxLayout(content)
+        col.setContentsMargins(10, 10, 10, 10)
+        self.revision_note = QLabel()
+        self.revision_note.setWordWrap(True)
+        self.revision_note.setStyleSheet("color: #7a4a00;")
+        col.addWidget(self.revision_note)
+
+        header = self._group("Inspection")
+        grid = QGridLayout(header)
+        self.premises_value = QLabel()
+        self.premises_value.setWordWrap(True)
+        self.premises_value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.instrument_value = QLabel()
+        self.instrument_value.setWordWrap(True)
+        self.instrument_value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.check_combo = QComboBox()
+        self.check_combo.setObjectName("checkCombo")
+        for k in CHECK_KINDS:
+            self.check_combo.addItem("", k)
+        self.check_combo.activated.connect(self._check_chosen)
+        self.ruleset_combo = QComboBox()
+        self.ruleset_combo.setObjectName("rulesetCombo")
+        from ..domain.rules import list_rulesets
+
+        for info in list_rulesets(self.insp.family):
+            self.ruleset_combo.addItem(info.name, info.name)
+        if self.ruleset_combo.findData(self.insp.ruleset) < 0:
+            self.ruleset_combo.addItem(self.insp.ruleset, self.insp.ruleset)
+        self.ruleset_combo.activated.connect(self._ruleset_chosen)
+        self.inspector_edit = QLineEdit()
+        self.inspector_edit.setObjectName("inspectorEdit")
+        self.inspector_edit.editingFinished.connect(lambda: self._text_field("inspector", self.inspector_edit))
+        self.time_edit = QDateTimeEdit()
+        self.time_edit.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.time_edit.setCalendarPopup(True)
+        self.time_edit.editingFinished.connect(self._time_edited)
+        self.place_edit = QLineEdit()
+        self.place_edit.editingFinished.connect(lambda: self._text_field("place", self.place_edit))
+        self.temp_edit = QLineEdit()
+        self.temp_edit.setObjectName("temperatureEdit")
+        self.temp_edit.setMaximumWidth(90)
+        self.temp_edit.editingFinished.connect(lambda: self._env_field("temperature", self.temp_edit))
+        self.humidity_edit = QLineEdit()
+        self.humidity_edit.setObjectName("humidityEdit")
+        self.humidity_edit.setMaximumWidth(90)
+        self.humidity_edit.editingFinished.connect(lambda: self._env_field("humidity", self.humidity_edit))
+        env = QHBoxLayout()
+        env.addWidget(self.temp_edit)
+        env.addWidget(self._label("Relative humidity (%)"))
+        env.addWidget(self.humidity_edit)
+        env.addStretch(1)
+        self.standards_list = QListWidget()
+        self.standards_list.setObjectName("standardsList")
+        self.standards_list.setMaximumHeight(84)
+        self.standards_list.itemChanged.connect(self._standards_changed)
+        self.standards_warning = QLabel()
+        self.standards_warning.setWordWrap(True)
+        self.standards_warning.setObjectName("standardsWarning")
+        self.standards_warning.setStyleSheet("color: #a15c00;")
+        self.notes_edit = QLineEdit()
+        self.notes_edit.editingFinished.connect(lambda: self._text_field("notes", self.notes_edit))
+        rows = [("Premises", self.premises_value), ("Instrument", self.instrument_value),
+                ("Kind of check", self.check_combo), ("Rule set", self.ruleset_combo),
+                ("Inspector", self.inspector_edit), ("Time", self.time_edit), ("Place", self.place_edit),
+                ("Temperature (°C)", env), ("Reference standards used", self.standards_list),
+                ("", self.standards_warning), ("Notes", self.notes_edit)]
+        for r, (key, w) in enumerate(rows):
+            if key:
+                grid.addWidget(self._label(key), r, 0, Qt.AlignmentFlag.AlignTop)
+            if isinstance(w, QHBoxLayout):
+                grid.addLayout(w, r, 1)
+            else:
+                grid.addWidget(w, r, 1)
+        grid.setColumnStretch(1, 1)
+        col.addWidget(header)
+
+        checklist_box = self._group("Checklist")
+        cl = QVBoxLayout(checklist_box)
+        self.checklist = ChecklistPanel(self.form.checklist)
+        self.checklist.answer_changed.connect(self._answer_changed)
+        cl.addWidget(self.checklist)
+        col.addWidget(checklist_box)
+
+        tests_box = self._group("Tests and readings")
+        tl = QVBoxLayout(tests_box)
+        self.models: list[ReadingsModel] = []
+        self.tables: list[ReadingsTable] = []
+        unit = str(self.instrument.metrology.get("unit", "")) if self.instrument else ""
+        for ti, test in enumerate(self.insp.tests):
+            try:
+                ft = self.form.test(test.get("kind", ""))
+            except KeyError:
+                continue
+            model = ReadingsModel(ft, test, units=dict(self.form.units), instrument_unit=unit,
+                                  undo_stack=self.undo_stack,
+                                  validate=lambda row, path, value, ti=ti: self._validate_cell(ti, row, path, value),
+                                  on_change=self.changed, parent=self)
+            model.test_index = ti
+            table = ReadingsTable(model)
+            self.models.append(model)
+            self.tables.append(table)
+            tl.addWidget(table)
+        col.addWidget(tests_box)
+
+        findings_box = self._group("Findings")
+        fl = QVBoxLayout(findings_box)
+        self.findings = FindingsPanel(self.form.checklist)
+        self.findings.add_requested.connect(self._add_finding)
+        self.findings.edit_requested.connect(self._edit_finding)
+        self.findings.remove_requested.connect(self._remove_finding)
+        fl.addWidget(self.findings)
+        col.addWidget(findings_box)
+
+        photos_box = self._group("Photos")
+        pl = QVBoxLayout(photos_box)
+        self.photos = PhotoStrip()
+        self.photos.add_requested.connect(self.add_photos)
+        self.photos.remove_requested.connect(self._remove_photo)
+        pl.addWidget(self.photos)
+        col.addWidget(photos_box)
+
+        sig_box = self._group("Signatures")
+        sl = QGridLayout(sig_box)
+        self.pads: dict[str, SignaturePad] = {}
+        self.sig_status: dict[str, QLabel] = {}
+        self.sig_buttons: list[QPushButton] = []
+        for c, (role, key) in enumerate(zip(SIGNATURE_ROLES, ("Inspector's signature", "Representative's signature"),
+                                            strict=True)):
+            pad = SignaturePad()
+            pad.setObjectName(role)
+            self.pads[role] = pad
+            save = QPushButton()
+            save.setObjectName(f"save_{role}")
+            save.clicked.connect(lambda _c=False, r=role: self.save_signature(r))
+            clear = QPushButton()
+            clear.clicked.connect(pad.clear)
+            self._labels += [(save, "Save signature"), (clear, "Clear")]
+            self.sig_buttons += [save, clear]
+            status = QLabel()
+            self.sig_status[role] = status
+            sl.addWidget(self._label(key), 0, c)
+            sl.addWidget(pad, 1, c)
+            row = QHBoxLayout()
+            row.addWidget(save)
+            row.addWidget(clear)
+            row.addWidget(status)
+            row.addStretch(1)
+            sl.addLayout(row, 2, c)
+        col.addWidget(sig_box)
+        col.addStretch(1)
+
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(content)
+        self.scroll = scroll
+
+        # -- right: verdict and chart -----------------------------------------------------------
+        side = QWidget()
+        side.setMinimumWidth(360)
+        sv = QVBoxLayout(side)
+        sv.setContentsMargins(10, 10, 10, 10)
+        self.verdict_title = self._label("Verdict")
+        self.verdict_label = QLabel()
+        self.verdict_label.setObjectName("verdictLabel")
+        self.verdict_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.verdict_label.setMinimumHeight(56)
+        self.pending_label = QLabel()
+        self.pending_label.setStyleSheet("color: #6b6b6b;")
+        self.failed_title = self._label("Failed items")
+        self.failed_list = QListWidget()
+        self.failed_list.setObjectName("failedList")
+        self.failed_list.setMaximumHeight(150)
+        self.failed_list.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.chart_title = self._label("Error chart")
+        self.chart = ErrorChart()
+        self.state_label = QLabel()
+        self.state_label.setWordWrap(True)
+        self.state_label.setObjectName("stateLabel")
+        for w in (self.verdict_title, self.verdict_label, self.pending_label, self.failed_title, self.failed_list,
+                  self.chart_title):
+            sv.addWidget(w)
+        sv.addWidget(self.chart, 1)
+        sv.addWidget(self.state_label)
+
+        splitter = QSplitter()
+        splitter.addWidget(scroll)
+        splitter.addWidget(side)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setSizes([820, 480])
+        self.setCentralWidget(splitter)
+        self.statusBar()
+
+    # ---- loading values into widgets -----------------------------------------------------
+    def _load_widgets(self) -> None:
+        i = self.insp
+        self.check_combo.setCurrentIndex(max(0, self.check_combo.findData(i.check)))
+        self.ruleset_combo.setCurrentIndex(max(0, self.ruleset_combo.findData(i.ruleset)))
+        self.inspector_edit.setText(i.inspector)
+        dt = QDateTime.fromString(i.started_at[:16], "yyyy-MM-ddTHH:mm")
+        self.time_edit.setDateTime(dt if dt.isValid() else QDateTime.currentDateTime())
+        self.place_edit.setText(i.place)
+        self.temp_edit.setText(str(i.environment.get("temperature", "") or ""))
+        self.humidity_edit.setText(str(i.environment.get("humidity", "") or ""))
+        self.notes_edit.setText(i.notes)
+        self._load_standards()
+        self.checklist.set_answers(i.checklist)
+        self.findings.set_findings(i.findings)
+        self._load_photos()
+        self._load_signatures()
+
+    def _load_standards(self) -> None:
+        self.standards_list.blockSignals(True)
+        self.standards_list.clear()
+        chosen = set(self.insp.standards)
+        for s in self.store.standards.list():
+            text = s.name
+            extra = ", ".join(x for x in (s.certificate_no, s.accuracy,
+                                          f"≤ {s.valid_until}" if s.valid_until else "") if x)
+            item = QListWidgetItem(f"{text} ({extra})" if extra else text)
+            item.setData(Qt.ItemDataRole.UserRole, s.id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if s.id in chosen else Qt.CheckState.Unchecked)
+            self.standards_list.addItem(item)
+        self.standards_list.blockSignals(False)
+
+    def _load_photos(self) -> None:
+        photos = [(a.sha256, self.store.attachments.get(a.sha256), a.caption)
+                  for a in self.insp.attachments if a.role == "photo"]
+        self.photos.set_photos(photos)
+
+    def _load_signatures(self) -> None:
+        for role in SIGNATURE_ROLES:
+            has = any(a.role == role for a in self.insp.attachments)
+            self.sig_status[role].setText(tr("signed ✔") if has else "")
+
+    # ---- evaluation ------------------------------------------------------------------------
+    def extra_failures(self) -> list[str]:
+        """Failed items beyond the readings: checklist answers that are findings, and
+        cheating findings."""
+        lang = current_language()
+        out = drafts.checklist_failures(self.form, self.insp.checklist, lang)
+        out += [f"{tr('cheating finding')}: {f.text}" for f in self.insp.findings if f.cheating]
+        return out
+
+    def reevaluate(self) -> None:
+        if self.instrument is None:
+            return
+        if self.insp.is_draft:
+            self.evaluation = drafts.evaluate_draft(self.insp, self.instrument)
+            self.insp = drafts.apply_evaluation(self.insp, self.evaluation, self.extra_failures())
+        else:
+            self.evaluation = drafts.evaluate_draft(self.insp, self.instrument)
+        for model in self.models:
+            if model.test_index < len(self.evaluation.tests):
+                model.set_state(self.evaluation.tests[model.test_index])
+        self._show_verdict()
+        self.chart.set_series(drafts.chart_series(self.insp, self.instrument, self.evaluation))
+        self._show_standards_warnings()
+
+    def _show_verdict(self) -> None:
+        verdict = self.insp.verdict
+        if verdict == "pass":
+            text, fg, bg = tr("✔ PASS"), "#14632f", "#dcf2e3"
+        elif verdict == "fail":
+            text, fg, bg = tr("✘ FAIL"), "#9b0019", "#fbe0e5"
+        else:
+            text, fg, bg = tr("… not judged yet"), "#555555", "#eeeeee"
+        self.verdict_label.setText(text)
+        self.verdict_label.setStyleSheet(
+            f"font-size: 22pt; font-weight: bold; color: {fg}; background: {bg}; border-radius: 6px;")
+        failed = (self.insp.result or {}).get("failed", []) if not self.insp.is_draft else \
+            drafts.failed_items(self.evaluation, [])
+        failed = list(failed) + self.extra_failures()
+        self.failed_list.clear()
+        self.failed_list.addItems([f"✘ {f}" for f in failed])
+        self.failed_list.setVisible(bool(failed))
+        self.failed_title.setVisible(bool(failed))
+        n = drafts.left_out(self.insp, self.evaluation) if self.insp.is_draft else 0
+        self.pending_label.setText(tr("{n} row(s) or test(s) incomplete").format(n=n) if n else "")
+        if self.evaluation.error is not None:
+            e = self.evaluation.error
+            self.pending_label.setText(f"⚠ {e.path}: {translate_message(e.message)}")
+
+    def failed(self) -> list[str]:
+        return [self.failed_list.item(i).text()[2:] for i in range(self.failed_list.count())]
+
+    def _show_standards_warnings(self) -> None:
+        chosen = [s for s in (self.store.standards.get(sid) for sid in self.insp.standards) if s is not None]
+        warnings = drafts.check_standards(self.insp, self.instrument, chosen) if self.instrument else []
+        self.standard_warnings = warnings
+        self.standards_warning.setText("\n".join(f"⚠ {w.message}" for w in warnings))
+        self.standards_warning.setVisible(bool(warnings))
+
+    # ---- changes ---------------------------------------------------------------------------
+    def changed(self) -> None:
+        """After any edit: judge again, show it, and save soon."""
+        self.reevaluate()
+        if self.insp.is_draft:
+            self.dirty = True
+            self.statusBar().showMessage(tr("Unsaved changes"))
+            self.autosave.start()
+
+    def _validate_cell(self, ti: int, row: int | None, path: str, value: Any) -> str | None:
+        if self.instrument is None:
+            return None
+        return drafts.check_cell(self.insp, self.instrument, ti, row, path, value)
+
+    def push_attr(self, name: str, new: Any, text: str) -> None:
+        old = getattr(self.insp, name)
+        if old == new:
+            return
+        self.undo_stack.push(AttrCommand(self, name, old, new, tr(text)))
+
+    def apply_attr(self, name: str, value: Any) -> None:
+        self.insp = dataclasses.replace(self.insp, **{name: value})
+        if name == "check":
+            self.check_combo.setCurrentIndex(max(0, self.check_combo.findData(value)))
+        elif name == "ruleset":
+            self.ruleset_combo.setCurrentIndex(max(0, self.ruleset_combo.findData(value)))
+        elif name == "inspector":
+            self.inspector_edit.setText(value)
+        elif name == "place":
+            self.place_edit.setText(value)
+        elif name == "notes":
+            self.notes_edit.setText(value)
+        elif name == "started_at":
+            dt = QDateTime.fromString(value[:16], "yyyy-MM-ddTHH:mm")
+            if dt.isValid():
+                self.time_edit.setDateTime(dt)
+        elif name == "environment":
+            self.temp_edit.setText(str(value.get("temperature", "") or ""))
+            self.humidity_edit.setText(str(value.get("humidity", "") or ""))
+        elif name == "standards":
+            self._load_standards()
+        elif name == "checklist":
+            self.checklist.set_answers(value)
+        elif name == "findings":
+            self.findings.set_findings(value)
+        elif name == "attachments":
+            self._load_photos()
+            self._load_signatures()
+        self.findings.set_flagged({q.key for q in self.checklist.flagged()})
+        self.changed()
+
+    def _check_chosen(self, _index: int) -> None:
+        self.push_attr("check", self.check_combo.currentData(), "Change kind of check")
+
+    def _ruleset_chosen(self, _index: int) -> None:
+        self.push_attr("ruleset", self.ruleset_combo.currentData(), "Change rule set")
+
+    def _mark(self, widget: QWidget, message: str | None) -> None:
+        widget.setStyleSheet("border: 2px solid #d0021b;" if message else "")
+        widget.setToolTip(translate_message(message) if message else "")
+        if message:
+            self.statusBar().showMessage(translate_message(message))
+
+    def _text_field(self, name: str, edit: QLineEdit) -> None:
+        text = edit.text().strip()
+        if name == "inspector" and not text:
+            self._mark(edit, tr("must not be empty"))
+            return
+        self._mark(edit, None)
+        if text != getattr(self.insp, name):
+            self.push_attr(name, text, "Change header")
+
+    def _time_edited(self) -> None:
+        value = self.time_edit.dateTime().toString("yyyy-MM-ddTHH:mm")
+        if value != self.insp.started_at[:16]:
+            self.push_attr("started_at", value, "Change header")
+
+    def _env_field(self, key: str, edit: QLineEdit) -> None:
+        text = edit.text().strip()
+        env = dict(self.insp.environment)
+        try:
+            if text:
+                d = parse_decimal(text, f"environment.{key}")
+                if key == "humidity" and not (0 <= d <= 100):
+                    raise InputError(f"environment.{key}", "must be between 0 and 100")
+                if key == "temperature" and not (-60 <= d <= 80):
+                    raise InputError(f"environment.{key}", "must be between -60 and 80")
+                env[key] = text
+            else:
+                env.pop(key, None)
+        except InputError as exc:
+            self._mark(edit, exc.message)
+            return
+        self._mark(edit, None)
+        if env != self.insp.environment:
+            self.push_attr("environment", env, "Change header")
+
+    def _standards_changed(self, _item) -> None:
+        ids = [self.standards_list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.standards_list.count())
+               if self.standards_list.item(i).checkState() == Qt.CheckState.Checked]
+        self.push_attr("standards", ids, "Standards used")
+
+    def _answer_changed(self, key: str, _old: str, new: str) -> None:
+        answers = dict(self.insp.checklist)
+        if new:
+            answers[key] = new
+        else:
+            answers.pop(key, None)
+        self.push_attr("checklist", answers, "Checklist answer")
+
+    def _add_finding(self, finding) -> None:
+        self.push_attr("findings", list(self.insp.findings) + [finding], "Add finding")
+
+    def _edit_finding(self, index: int, finding) -> None:
+        findings = list(self.insp.findings)
+        findings[index] = finding
+        self.push_attr("findings", findings, "Edit finding")
+
+    def _remove_finding(self, index: int) -> None:
+        findings = list(self.insp.findings)
+        del findings[index]
+        self.push_attr("findings", findings, "Remove finding")
+
+    def add_photos(self, images: list[bytes]) -> None:
+        refs = list(self.insp.attachments)
+        for data in images:
+            try:
+                sha = self.store.attachments.add(data, self.actor)
+            except InputError as exc:
+                self.last_error = tr("Could not add the photo: {message}").format(message=translate_message(exc.message))
+                self.statusBar().showMessage(self.last_error)
+                continue
+            if not any(a.sha256 == sha and a.role == "photo" for a in refs):
+                refs.append(AttachmentRef(sha, "photo", "", self.store.attachments.mime(sha) or "image/png"))
+        self.push_attr("attachments", refs, "Add photo")
+
+    def _remove_photo(self, sha: str) -> None:
+        refs = [a for a in self.insp.attachments if not (a.sha256 == sha and a.role == "photo")]
+        self.push_attr("attachments", refs, "Remove photo")
+
+    def save_signature(self, role: str) -> str | None:
+        """Store the pad's drawing as a PNG attachment with *role*; returns its SHA-256."""
+        pad = self.pads[role]
+        if pad.is_empty() or not self.insp.is_draft:
+            return None
+        sha = self.store.attachments.add(pad.to_png(), self.actor)
+        refs = [a for a in self.insp.attachments if a.role != role]
+        refs.append(AttachmentRef(sha, role, "", "image/png"))
+        self.push_attr("attachments", refs, "Signature")
+        return sha
+
+    # ---- saving --------------------------------------------------------------------------------
+    def save_now(self) -> bool:
+        """Write the draft now (the autosave calls this 500 ms after the last change)."""
+        self.autosave.stop()
+        if not self.insp.is_draft:
+            return True
+        try:
+            self.store.inspections.save_draft(self.insp, self.actor)
+        except InputError as exc:
+            self.last_error = tr("Could not save: {message}").format(message=f"{exc.path}: {translate_message(exc.message)}")
+            self.statusBar().showMessage(self.last_error)
+            return False
+        self.dirty = False
+        from datetime import datetime
+
+        self.statusBar().showMessage(tr("Draft saved {time}").format(time=datetime.now().strftime("%H:%M:%S")))
+        self.saved.emit(self.insp.id)
+        return True
+
+    # ---- finalize and correct ----------------------------------------------------------------
+    def confirm_finalize(self, verdict: str | None, failed: list[str], left_out: int, warnings: list[str]) -> bool:
+        """Ask before sealing (tests replace this)."""
+        dlg = FinalizeDialog(verdict, failed, left_out, warnings, self)
+        return dlg.exec() == QDialog.DialogCode.Accepted
+
+    def finalize(self) -> bool:
+        if not self.insp.is_draft:
+            return False
+        self.reevaluate()
+        ev = self.evaluation
+        if ev.result is None and not self.extra_failures():
+            self.last_error = tr("Could not finalize: {message}").format(message=tr("Nothing judged yet: type readings first."))
+            self.statusBar().showMessage(self.last_error)
+            return False
+        failed = self.failed()
+        left = drafts.left_out(self.insp, ev)
+        if not self.confirm_finalize(self.insp.verdict, failed, left, [w.message for w in self.standard_warnings]):
+            return False
+        sealed = drafts.judged_only(self.insp, ev)
+        ev2 = drafts.evaluate_draft(sealed, self.instrument)
+        sealed = drafts.apply_evaluation(sealed, ev2, self.extra_failures())
+        if sealed.result is None:
+            sealed = dataclasses.replace(sealed, result={
+                "family": sealed.family, "ruleset": sealed.ruleset, "check": sealed.check,
+                "verdict": sealed.verdict, "tests": [], "failed": [], "warnings": []})
+        try:
+            self.store.inspections.save_draft(sealed, self.actor)
+            done = self.store.inspections.finalize(sealed.id, self.actor, sign=self.signer)
+        except InputError as exc:
+            self.last_error = tr("Could not finalize: {message}").format(message=translate_message(exc.message))
+            self.statusBar().showMessage(self.last_error)
+            return False
+        self.insp = self.store.inspections.require(done.id)
+        self.dirty = False
+        self.undo_stack.clear()
+        self._rebind_tests()
+        self.set_read_only(True)
+        self.reevaluate()
+        self.finalized.emit(self.insp.id)
+        return True
+
+    def _rebind_tests(self) -> None:
+        """Point the tables at the (reloaded) inspection's tests."""
+        by_kind: dict[str, list[dict]] = {}
+        for t in self.insp.tests:
+            by_kind.setdefault(t.get("kind", ""), []).append(t)
+        for i, model in enumerate(self.models):
+            bucket = by_kind.get(model.form_test.kind, [])
+            model.test = bucket.pop(0) if bucket else {"kind": model.form_test.kind}
+            model.test_index = self.insp.tests.index(model.test) if model.test in self.insp.tests else 10_000
+            self.tables[i].setVisible(model.test_index < 10_000)
+
+    def ask_reason(self) -> str | None:
+        """Ask why the record is corrected (tests replace this)."""
+        text, ok = QInputDialog.getMultiLineText(self, tr("Reason for the correction"),
+                                                 tr("Why is this record corrected?"))
+        return text if ok else None
+
+    def correct(self) -> InspectionEditor | None:
+        if self.insp.is_draft:
+            return None
+        reason = self.ask_reason()
+        if not reason or not reason.strip():
+            return None
+        try:
+            child = self.store.inspections.correct(self.insp.id, reason.strip(), self.actor)
+        except InputError as exc:
+            self.last_error = translate_message(exc.message)
+            self.statusBar().showMessage(self.last_error)
+            return None
+        editor = InspectionEditor(self.store, child.id, self.parentWidget(), self.actor)
+        editor.signer = self.signer
+        self.correction_editor = editor
+        self.correct_action.setEnabled(False)
+        self.corrected.emit(self.insp.id, child.id)
+        editor.show()
+        return editor
+
+    # ---- read-only -------------------------------------------------------------------------
+    def set_read_only(self, read_only: bool) -> None:
+        self.read_only = read_only
+        for w in (self.inspector_edit, self.place_edit, self.temp_edit, self.humidity_edit, self.notes_edit):
+            w.setReadOnly(read_only)
+        for w in (self.check_combo, self.ruleset_combo, self.time_edit):
+            w.setEnabled(not read_only)
+        self.standards_list.setEnabled(not read_only)
+        self.checklist.set_read_only(read_only)
+        for m in self.models:
+            m.set_read_only(read_only)
+        self.findings.set_read_only(read_only)
+        self.photos.set_read_only(read_only)
+        for pad in self.pads.values():
+            pad.set_read_only(read_only)
+        for b in self.sig_buttons:
+            b.setEnabled(not read_only)
+        self.save_action.setEnabled(not read_only)
+        self.finalize_action.setEnabled(not read_only)
+        self.undo_action.setEnabled(not read_only and self.undo_stack.canUndo())
+        self.redo_action.setEnabled(not read_only and self.undo_stack.canRedo())
+        self.correct_action.setEnabled(read_only and not self.store.inspections.superseded_by(self.insp.id))
+        self._show_state()
+
+    def _show_state(self) -> None:
+        i = self.insp
+        if not i.is_draft:
+            text = tr("Finalized {time} · content hash {hash}").format(time=(i.finalized_at or "")[:16],
+                                                                      hash=(i.content_hash or "")[:16] + "…")
+            self.state_label.setText(f"🔒 {text}\n{tr('Finalized: read-only. Use Correct… to make a new revision.')}")
+        else:
+            self.state_label.setText("")
+        if i.revision > 1:
+            self.revision_note.setText(tr("Revision {n}, correcting the previous one: {reason}").format(
+                n=i.revision, reason=i.correction_reason))
+            self.revision_note.show()
+        else:
+            self.revision_note.hide()
+
+    # ---- language ------------------------------------------------------------------------------
+    def retranslate(self) -> None:
+        lang = current_language()
+        for w, key in self._labels:
+            if isinstance(w, QGroupBox):
+                w.setTitle(tr(key))
+            else:
+                w.setText(tr(key))
+        self.inspection_menu.setTitle(tr("Inspection"))
+        self.save_action.setText(tr("Save"))
+        self.finalize_action.setText(tr("Finalize…"))
+        self.correct_action.setText(tr("Correct…"))
+        self.undo_action.setText(tr("Undo"))
+        self.redo_action.setText(tr("Redo"))
+        for idx, k in enumerate(CHECK_KINDS):
+            self.check_combo.setItemText(idx, pick(CHECK_LABELS[k], lang))
+        p, ins = self.premises, self.instrument
+        if p is not None:
+            self.premises_value.setText(" · ".join(x for x in (p.name, p.market, p.stall_no, p.credit_code) if x))
+        if ins is not None:
+            m = ins.metrology
+            plate = []
+            if ins.family == "scale":
+                plate = [f"{tr('class')} {ins.accuracy_class}", f"Max {m.get('max')} {m.get('unit', '')}",
+                         f"e = {m.get('e')} {m.get('unit', '')}"]
+                if m.get("min"):
+                    plate.append(f"Min {m.get('min')} {m.get('unit', '')}")
+            elif ins.family == "fuel_dispenser":
+                plate = [f"{k} {m[k]}" for k in ("fuel", "qmin", "qmax", "mmq", "nozzle") if m.get(k)]
+            else:
+                plate = [f"{k} {v}" for k, v in m.items() if not isinstance(v, (list, dict))]
+            self.instrument_value.setText(" · ".join(
+                x for x in (pick(FAMILY_LABELS.get(ins.family, (ins.family, ins.family)), lang), ins.maker, ins.model,
+                            ins.serial, *plate) if x))
+        title = f"{tr('Inspection editor')} — {p.name if p else ''} — {ins.serial if ins else ''}"
+        self.setWindowTitle(title)
+        self.checklist.retranslate()
+        self.findings.retranslate()
+        self.photos.retranslate()
+        for t in self.tables:
+            t.retranslate()
+        self._load_signatures()
+        self._show_verdict()
+        self.chart.retranslate()
+        self._show_state()
+
+    def closeEvent(self, event) -> None:
+        if self.insp.is_draft and (self.dirty or self.autosave.isActive()):
+            self.save_now()
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+        super().closeEvent(event)

@@ -1,0 +1,752 @@
+"""One test of an inspection as a table the inspector types readings into.
+
+The columns come from the family's form (:class:`inspector_app.domain.forms.FormTest`):
+the input fields of a row, then the error, the MPE and the verdict computed by the rules
+engine (text *and* colour: "✔ 合格", "✘ 不合格"). Test-level fields (the eccentric load, a
+flow label…) sit above the table. A typed value that is not a number, or that the rules
+engine refuses at that cell, is shown with its message (tooltip and red border) and is not
+stored. Every accepted edit is an undo command.
+
+The model edits the test dictionary inside ``Inspection.tests`` in place; the editor
+re-evaluates the whole inspection after each change and hands each model its
+:class:`inspector_app.services.drafts.TestState`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QObject, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QKeyEvent, QPen, QUndoCommand, QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
+    QAbstractItemView,
+    QComboBox,
+    QFormLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QStyledItemDelegate,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...domain.errors import InputError
+from ...i18n import pick, register, tr
+from ...services import drafts
+from .field_error import translate_message
+
+register({
+    "Error": "误差",
+    "MPE": "最大允许误差",
+    "Verdict": "结论",
+    "✔ pass": "✔ 合格",
+    "✘ fail": "✘ 不合格",
+    "… pending": "… 待填",
+    "✘ invalid": "✘ 数值无效",
+    "(new row)": "（新行）",
+    "reading": "读数",
+    "Remove row": "删除此行",
+    "Edit reading": "修改读数",
+    "Remove reading row": "删除读数行",
+    "Edit test field": "修改测试项",
+})
+
+PASS_FG, PASS_BG = QColor("#14632f"), QColor("#dcf2e3")
+FAIL_FG, FAIL_BG = QColor("#9b0019"), QColor("#fbe0e5")
+PENDING_FG = QColor("#6b6b6b")
+ERROR_BORDER = QColor("#d0021b")
+ErrorRole = Qt.ItemDataRole.UserRole + 1
+NUMBERS_COLUMNS = 3  # a "numbers" field inside a row shows as three reading columns
+MIN_ROWS = {"positions": 5}
+DEFAULT_MIN_ROWS = 3
+
+
+def verdict_text(status: str | None) -> str:
+    return {drafts.PASS: tr("✔ pass"), drafts.FAIL: tr("✘ fail"), drafts.INVALID: tr("✘ invalid")}.get(
+        status or "", tr("… pending"))
+
+
+def verdict_colours(status: str | None) -> tuple[QColor, QColor | None]:
+    if status == drafts.PASS:
+        return PASS_FG, PASS_BG
+    if status in (drafts.FAIL, drafts.INVALID):
+        return FAIL_FG, FAIL_BG
+    return PENDING_FG, None
+
+
+@dataclass(frozen=True)
+class Column:
+    path: str  # inside the row ("load", "can.nominal", "readings[1]", "" for a scalar row)
+    label: Any  # forms.Label or {"zh", "en"}
+    unit: str | None
+    type: str = "number"
+    choices: tuple = ()
+    required: bool = True
+    suffix: str = ""
+
+    def title(self, units: dict, instrument_unit: str) -> str:
+        text = self.label.get(_lang()) if hasattr(self.label, "get") and not isinstance(self.label, dict) else pick(self.label)
+        text = _wrap(text + self.suffix)
+        unit = unit_text(self.unit, units, instrument_unit)
+        return f"{text}\n({unit})" if unit else text
+
+
+def _wrap(text: str, width: int = 18) -> str:
+    """Long English column titles on two lines (Chinese ones are short)."""
+    if len(text) <= width or " " not in text:
+        return text
+    import textwrap
+
+    return "\n".join(textwrap.wrap(text, width))
+
+
+def _lang() -> str:
+    from ...i18n import current_language
+
+    return current_language()
+
+
+def unit_text(unit: str | None, units: dict, instrument_unit: str) -> str:
+    if unit is None:
+        return ""
+    if unit == "@unit":
+        unit = instrument_unit
+    label = units.get(unit)
+    if label is None:
+        return unit
+    return label.get(_lang())
+
+
+def flatten(fields, prefix: str = "") -> list[Column]:
+    """Form fields as columns; an object's fields become ``obj.key`` columns and a
+    ``numbers`` field becomes three reading columns."""
+    out: list[Column] = []
+    for f in fields:
+        path = f"{prefix}{f.key}"
+        if f.type == "object":
+            out += flatten(f.fields, path + ".")
+        elif f.type == "numbers":
+            for i in range(NUMBERS_COLUMNS):
+                out.append(Column(f"{path}[{i}]", f.label, f.unit, "number", (), f.required, f" {i + 1}"))
+        elif f.type == "objects":
+            continue  # not used by tests
+        else:
+            out.append(Column(path, f.label, f.unit, f.type, f.choices, f.required))
+    return out
+
+
+@dataclass
+class TableLayout:
+    """How a form test maps onto a table: where its rows live and which columns they have."""
+
+    rows_key: str | None  # None: the test itself is the single row
+    columns: list[Column]  # input columns of a row
+    test_fields: list[Column]  # fields above the table
+    scalar_rows: bool = False  # rows are plain values (repeatability indications)
+
+
+def table_layout(form_test) -> TableLayout:
+    if form_test.list:
+        return TableLayout(form_test.list, flatten(form_test.item_fields), flatten(form_test.fields))
+    numbers = [f for f in form_test.fields if f.type == "numbers"]
+    if numbers:
+        nf = numbers[0]
+        others = [f for f in form_test.fields if f is not nf]
+        col = Column("", _single_label(nf.label), nf.unit)
+        return TableLayout(nf.key, [col], flatten(others), scalar_rows=True)
+    return TableLayout(None, flatten(form_test.fields), [])
+
+
+def _single_label(label) -> dict:
+    # "各次示值" (indications) -> one column per row: "示值" (indication)
+    zh, en = label.zh, label.en
+    return {"zh": zh.replace("各次", ""), "en": en[:-1] if en.endswith("s") else en}
+
+
+# ---- undo commands ---------------------------------------------------------------------------
+
+class CellCommand(QUndoCommand):
+    """Set one cell (or a test-level field with ``row=None``); may append a row."""
+
+    def __init__(self, model: ReadingsModel, row: int | None, path: str, old: Any, new: Any) -> None:
+        super().__init__(tr("Edit reading") if row is not None else tr("Edit test field"))
+        self.model, self.row, self.path, self.old, self.new = model, row, path, old, new
+        self.appended = row is not None and row >= model.data_rows()
+
+    def redo(self) -> None:
+        self.model.apply(self.row, self.path, self.new, append=self.appended)
+
+    def undo(self) -> None:
+        if self.appended:
+            self.model.remove_row_now(self.row)
+        else:
+            self.model.apply(self.row, self.path, self.old)
+
+
+class RemoveRowCommand(QUndoCommand):
+    def __init__(self, model: ReadingsModel, row: int) -> None:
+        super().__init__(tr("Remove reading row"))
+        self.model, self.row = model, row
+        self.saved = model.row_value(row)
+
+    def redo(self) -> None:
+        self.model.remove_row_now(self.row)
+
+    def undo(self) -> None:
+        self.model.insert_row_now(self.row, self.saved)
+
+
+# ---- the model -------------------------------------------------------------------------------
+
+class ReadingsModel(QAbstractTableModel):
+    """Rows of one test: input columns from the form, then error, MPE and verdict."""
+
+    edit_rejected = Signal(int, str, str)  # row (-1: test field), field path, message
+
+    def __init__(self, form_test, test: dict, *, units: dict | None = None, instrument_unit: str = "",
+                 undo_stack: QUndoStack | None = None,
+                 validate: Callable[[int | None, str, Any], str | None] | None = None,
+                 on_change: Callable[[], None] | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.form_test = form_test
+        self.test = test
+        self.layout_ = table_layout(form_test)
+        self.units = dict(units or {})
+        self.instrument_unit = instrument_unit
+        self.undo_stack = undo_stack
+        self.validate = validate or (lambda row, path, value: None)
+        self.on_change = on_change or (lambda: None)
+        self.state = drafts.TestState()
+        self.read_only = False
+        self.errors: dict[tuple[int, str], tuple[str, str]] = {}  # (row, path) -> (typed text, message)
+        self.test_errors: dict[str, tuple[str, str]] = {}
+
+    # -- structure --------------------------------------------------------------------------
+    @property
+    def columns(self) -> list[Column]:
+        return self.layout_.columns
+
+    @property
+    def list_mode(self) -> bool:
+        return self.layout_.rows_key is not None
+
+    def rows_list(self) -> list:
+        key = self.layout_.rows_key
+        return self.test.get(key, []) if key else []
+
+    def data_rows(self) -> int:
+        """Rows that hold (or can hold) readings, before the new-row line and the extra items."""
+        if not self.list_mode:
+            return 1
+        return max(len(self.rows_list()), MIN_ROWS.get(self.layout_.rows_key, DEFAULT_MIN_ROWS))
+
+    def new_row_index(self) -> int | None:
+        return self.data_rows() if self.list_mode and not self.read_only else None
+
+    def extra_start(self) -> int:
+        return self.data_rows() + (1 if self.new_row_index() is not None else 0)
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
+        if parent.isValid():
+            return 0
+        return self.extra_start() + len(self.state.extra)
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
+        if parent.isValid():
+            return 0
+        return len(self.columns) + 3
+
+    def is_input_column(self, column: int) -> bool:
+        return 0 <= column < len(self.columns)
+
+    def row_value(self, row: int) -> Any:
+        if not self.list_mode:
+            return self.test
+        rows = self.rows_list()
+        return rows[row] if row < len(rows) else None
+
+    def cell_value(self, row: int, path: str) -> Any:
+        value = self.row_value(row)
+        if value is None:
+            return None
+        return drafts.get_path(value, path)
+
+    def item_for_row(self, row: int) -> tuple[dict | None, str]:
+        """(result item, status) shown in the computed columns of *row*."""
+        if row >= self.extra_start():
+            it = self.state.extra[row - self.extra_start()]
+            return it, it["verdict"]
+        if row >= self.data_rows():
+            return None, drafts.BLANK
+        rs = self.state.row(row)
+        if not self.list_mode and rs.status == drafts.BLANK and self.state.status in (drafts.PENDING, drafts.INVALID):
+            return None, self.state.status
+        return (rs.items[0] if rs.items else None), rs.status
+
+    # -- Qt model API -----------------------------------------------------------------------
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            if section < 0 or section >= self.columnCount():
+                return None
+            if self.is_input_column(section):
+                return self.columns[section].title(self.units, self.instrument_unit)
+            unit = self._result_unit()
+            k = section - len(self.columns)
+            name = (tr("Error"), tr("MPE"), tr("Verdict"))[k]
+            return f"{name}\n({unit})" if unit and k < 2 else name
+        if section < 0 or section >= self.rowCount():
+            return None
+        if section >= self.extra_start():
+            return str(self.state.extra[section - self.extra_start()].get("label", ""))
+        if section == self.new_row_index():
+            return "+"
+        return str(section + 1)
+
+    def _result_unit(self) -> str:
+        for rs in self.state.rows.values():
+            for it in rs.items:
+                if it.get("unit"):
+                    return _unit_label(it["unit"], self.units)
+        for it in self.state.extra:
+            if it.get("unit"):
+                return _unit_label(it["unit"], self.units)
+        return ""
+
+    def flags(self, index: QModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if (not self.read_only and self.is_input_column(index.column())
+                and index.row() < self.extra_start()):
+            flags |= Qt.ItemFlag.ItemIsEditable
+        return flags
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= self.rowCount() or index.column() >= self.columnCount():
+            return None
+        row, col = index.row(), index.column()
+        if self.is_input_column(col):
+            return self._input_data(row, self.columns[col], role)
+        item, status = self.item_for_row(row)
+        k = col - len(self.columns)
+        if role == Qt.ItemDataRole.DisplayRole:
+            if k == 2:
+                if row == self.new_row_index() or status == drafts.BLANK:
+                    return ""
+                return verdict_text(status)
+            if item is None:
+                return ""
+            if k == 0:
+                return _signed(item.get("error"))
+            mpe = item.get("mpe")
+            if mpe is None:
+                req = item.get("required_rise")
+                return f"≥ {req}" if req else "—"
+            return f"±{mpe}"
+        if role == Qt.ItemDataRole.ForegroundRole and k == 2 and status != drafts.BLANK:
+            return QBrush(verdict_colours(status)[0])
+        if role == Qt.ItemDataRole.BackgroundRole and k == 2:
+            bg = verdict_colours(status)[1]
+            return QBrush(bg) if bg is not None and status != drafts.BLANK else None
+        if role == Qt.ItemDataRole.FontRole and k == 2 and status in (drafts.PASS, drafts.FAIL):
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if item is not None:
+                return f"{item.get('label', '')}\n{item.get('rule', '')}"
+            rs = self.state.row(row) if row < self.data_rows() else None
+            if rs is not None and rs.message:
+                return translate_message(rs.message)
+            if not self.list_mode and self.state.message:
+                return translate_message(self.state.message)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter) if k < 2 else int(
+                Qt.AlignmentFlag.AlignCenter)
+        return None
+
+    def _input_data(self, row: int, col: Column, role: int) -> Any:
+        err = self.errors.get((row, col.path))
+        if row >= self.extra_start():
+            return None
+        value = self.cell_value(row, col.path) if row < self.data_rows() else None
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            if err is not None:
+                return err[0]
+            if row == self.new_row_index() and role == Qt.ItemDataRole.DisplayRole and col is self.columns[0]:
+                return tr("(new row)")
+            if value is None:
+                return ""
+            if col.type == "choice" and role == Qt.ItemDataRole.DisplayRole:
+                for c in col.choices:
+                    if c.value == value:
+                        return c.label.get(_lang())
+            return str(value)
+        if role == ErrorRole:
+            return err[1] if err else None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if err is not None:
+                return translate_message(err[1])
+            rs = self.state.row(row) if row < self.data_rows() else None
+            if rs is not None and rs.field == col.path and rs.message:
+                return translate_message(rs.message)
+            return None
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if err is not None:
+                return QBrush(ERROR_BORDER)
+            if row == self.new_row_index():
+                return QBrush(PENDING_FG)
+        if role == Qt.ItemDataRole.TextAlignmentRole and col.type == "number":
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def setData(self, index: QModelIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if role != Qt.ItemDataRole.EditRole or not (self.flags(index) & Qt.ItemFlag.ItemIsEditable):
+            return False
+        col = self.columns[index.column()]
+        return self.edit_cell(index.row(), col.path, "" if value is None else str(value), col.type)
+
+    # -- editing ----------------------------------------------------------------------------
+    def cell_path(self, row: int, path: str) -> str:
+        key = self.layout_.rows_key
+        if key is None:
+            return path
+        return f"{key}[{row}]" + (f".{path}" if path else "")
+
+    def edit_cell(self, row: int, path: str, text: str, kind: str = "number") -> bool:
+        """Validate *text* for a cell; push an undo command when it is acceptable."""
+        if self.read_only:
+            return False
+        col_index = next((i for i, c in enumerate(self.columns) if c.path == path), 0)
+        try:
+            value = drafts.parse_cell(text, self.cell_path(row, path), kind)
+            message = None if value is None else self.validate(row if self.list_mode else None,
+                                                                path if self.list_mode else path, value)
+        except InputError as exc:
+            message = exc.message
+            value = None
+        if message is not None:
+            self.errors[(row, path)] = (text, message)
+            idx = self.index(row, col_index)
+            self.dataChanged.emit(idx, idx)
+            self.edit_rejected.emit(row, path, message)
+            return False
+        had_error = self.errors.pop((row, path), None) is not None
+        old = self.cell_value(row, path) if row < self.data_rows() else None
+        if value == old:
+            if had_error:
+                idx = self.index(row, col_index)
+                self.dataChanged.emit(idx, idx)
+            return True
+        if value is None and row >= len(self.rows_list()) and self.list_mode:
+            return True  # clearing a cell of a row that does not exist yet
+        cmd = CellCommand(self, row if self.list_mode else None, path, old, value)
+        if cmd.row is not None and cmd.row < self.data_rows() and self.list_mode and cmd.row >= len(self.rows_list()):
+            cmd.appended = True
+        self._push(cmd)
+        return True
+
+    def edit_test_field(self, path: str, text: str, kind: str = "number") -> bool:
+        """Same as :meth:`edit_cell` for a field above the table."""
+        if self.read_only:
+            return False
+        try:
+            value = drafts.parse_cell(text, path, kind)
+            message = None if value is None else self.validate(None, path, value)
+        except InputError as exc:
+            message, value = exc.message, None
+        if message is not None:
+            self.test_errors[path] = (text, message)
+            self.edit_rejected.emit(-1, path, message)
+            self.layoutChanged.emit()
+            return False
+        self.test_errors.pop(path, None)
+        old = drafts.get_path(self.test, path)
+        if value == old:
+            return True
+        self._push(CellCommand(self, None, path, old, value))
+        return True
+
+    def _push(self, cmd: QUndoCommand) -> None:
+        if self.undo_stack is not None:
+            self.undo_stack.push(cmd)
+        else:
+            cmd.redo()
+
+    def remove_row(self, row: int) -> bool:
+        if self.read_only or not self.list_mode or row >= len(self.rows_list()):
+            return False
+        self._push(RemoveRowCommand(self, row))
+        return True
+
+    # -- applied by the commands ---------------------------------------------------------
+    def apply(self, row: int | None, path: str, value: Any, append: bool = False) -> None:
+        self.beginResetModel()
+        if row is None:
+            drafts.set_path(self.test, path, value)
+            self.test_errors.pop(path, None)
+        elif not self.list_mode:
+            drafts.set_path(self.test, path, value)
+            self.errors.pop((0, path), None)
+        else:
+            key = self.layout_.rows_key
+            rows = self.test.setdefault(key, [])
+            blank = None if self.layout_.scalar_rows else {}
+            while len(rows) <= row:
+                rows.append(blank if not isinstance(blank, dict) else {})
+            if self.layout_.scalar_rows:
+                rows[row] = value
+            else:
+                if rows[row] is None:
+                    rows[row] = {}
+                drafts.set_path(rows[row], path, value)
+            self.errors.pop((row, path), None)
+        self.endResetModel()
+        self.on_change()
+
+    def remove_row_now(self, row: int) -> None:
+        rows = self.rows_list()
+        if row >= len(rows):
+            return
+        self.beginResetModel()
+        del rows[row]
+        self.errors = {(r - (1 if r > row else 0), p): v for (r, p), v in self.errors.items() if r != row}
+        self.endResetModel()
+        self.on_change()
+
+    def insert_row_now(self, row: int, value: Any) -> None:
+        key = self.layout_.rows_key
+        self.beginResetModel()
+        self.test.setdefault(key, []).insert(row, value)
+        self.endResetModel()
+        self.on_change()
+
+    # -- from the editor -------------------------------------------------------------------
+    def set_state(self, state: drafts.TestState) -> None:
+        self.beginResetModel()
+        self.state = state
+        self.endResetModel()
+
+    def set_read_only(self, read_only: bool) -> None:
+        self.beginResetModel()
+        self.read_only = read_only
+        self.endResetModel()
+
+    def retranslate(self) -> None:
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, max(0, self.columnCount() - 1))
+        if self.rowCount():
+            self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, self.columnCount() - 1))
+
+
+def _signed(value: Any) -> str:
+    if value is None:
+        return ""
+    text = str(value)
+    return text if text.startswith("-") or text in ("0", "0.0") else f"+{text}"
+
+
+def _unit_label(unit: str, units: dict) -> str:
+    label = units.get(unit)
+    return label.get(_lang()) if label is not None else unit
+
+
+# ---- view and delegate -------------------------------------------------------------------------
+
+class ReadingsDelegate(QStyledItemDelegate):
+    """Line edits (combo boxes for choices); Enter commits and moves to the next cell;
+    a refused value gets a red border."""
+
+    def createEditor(self, parent, option, index):
+        model = index.model()
+        col = model.columns[index.column()] if hasattr(model, "columns") else None
+        if col is not None and col.type == "choice":
+            box = QComboBox(parent)
+            box.addItem("", "")
+            for c in col.choices:
+                box.addItem(c.label.get(_lang()), c.value)
+            return box
+        editor = QLineEdit(parent)
+        editor.setFrame(False)
+        return editor
+
+    def setEditorData(self, editor, index):
+        value = index.data(Qt.ItemDataRole.EditRole)
+        if isinstance(editor, QComboBox):
+            raw = index.model().cell_value(index.row(), index.model().columns[index.column()].path)
+            i = editor.findData(raw or "")
+            editor.setCurrentIndex(max(i, 0))
+        else:
+            editor.setText("" if value is None else str(value))
+
+    def setModelData(self, editor, model, index):
+        if isinstance(editor, QComboBox):
+            model.setData(index, editor.currentData() or "", Qt.ItemDataRole.EditRole)
+        else:
+            model.setData(index, editor.text(), Qt.ItemDataRole.EditRole)
+
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) and event.key() in (
+                Qt.Key.Key_Return, Qt.Key.Key_Enter) and not (event.modifiers() & Qt.KeyboardModifier.ControlModifier):
+            self.commitData.emit(obj)
+            self.closeEditor.emit(obj, QAbstractItemDelegate.EndEditHint.EditNextItem)
+            return True
+        return super().eventFilter(obj, event)
+
+    def paint(self, painter, option, index):
+        super().paint(painter, option, index)
+        if index.data(ErrorRole):
+            painter.save()
+            pen = QPen(ERROR_BORDER)
+            pen.setWidth(2)
+            painter.setPen(pen)
+            painter.drawRect(option.rect.adjusted(1, 1, -1, -1))
+            painter.restore()
+
+
+class ReadingsView(QTableView):
+    """Enter and Tab inside an editor move to the next *input* cell; Tab outside leaves."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setItemDelegate(ReadingsDelegate(self))
+        self.setTabKeyNavigation(False)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
+                             | QAbstractItemView.EditTrigger.EditKeyPressed
+                             | QAbstractItemView.EditTrigger.AnyKeyPressed
+                             | QAbstractItemView.EditTrigger.SelectedClicked)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.horizontalHeader().setStretchLastSection(True)
+        self.verticalHeader().setDefaultSectionSize(26)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+
+    def moveCursor(self, action, modifiers):
+        index = super().moveCursor(action, modifiers)
+        if action not in (QAbstractItemView.CursorAction.MoveNext, QAbstractItemView.CursorAction.MovePrevious):
+            return index
+        model = self.model()
+        seen = 0
+        total = model.rowCount() * model.columnCount() if model else 0
+        while index.isValid() and not (model.flags(index) & Qt.ItemFlag.ItemIsEditable) and seen < total:
+            self.setCurrentIndex(index)
+            nxt = super().moveCursor(action, modifiers)
+            if nxt == index:
+                break
+            index = nxt
+            seen += 1
+        return index
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        index = self.currentIndex()
+        if self.state() != QAbstractItemView.State.EditingState and index.isValid():
+            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.modifiers():
+                if self.model().flags(index) & Qt.ItemFlag.ItemIsEditable:
+                    self.edit(index)
+                    return
+            if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and not event.modifiers():
+                if self.model().flags(index) & Qt.ItemFlag.ItemIsEditable:
+                    self.model().setData(index, "", Qt.ItemDataRole.EditRole)
+                    return
+            if event.key() == Qt.Key.Key_Delete and event.modifiers() == Qt.KeyboardModifier.ControlModifier:
+                self.model().remove_row(index.row())
+                return
+        super().keyPressEvent(event)
+
+    def fit_height(self) -> None:
+        """Show every row: the page scrolls, not each table."""
+        h = self.horizontalHeader().height() + 2 * self.frameWidth()
+        for r in range(self.model().rowCount() if self.model() else 0):
+            h += self.rowHeight(r)
+        sb = self.horizontalScrollBar()
+        if self.model() and self.horizontalHeader().length() > self.viewport().width() + 2:
+            h += sb.sizeHint().height()
+        self.setFixedHeight(h + 2)
+
+
+class ReadingsTable(QWidget):
+    """A test's title, its test-level fields, and the readings table."""
+
+    def __init__(self, model: ReadingsModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.title = QLabel()
+        self.title.setObjectName("testTitle")
+        font = self.title.font()
+        font.setBold(True)
+        self.title.setFont(font)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.fields = QFormLayout()
+        self.field_edits: dict[str, QLineEdit] = {}
+        self.field_labels: dict[str, QLabel] = {}
+        for col in model.layout_.test_fields:
+            edit = QLineEdit()
+            edit.setObjectName(f"field_{col.path}")
+            edit.setMaximumWidth(220)
+            edit.editingFinished.connect(lambda c=col, e=edit: self._field_edited(c, e))
+            label = QLabel()
+            label.setBuddy(edit)
+            self.field_edits[col.path] = edit
+            self.field_labels[col.path] = label
+            self.fields.addRow(label, edit)
+        self.view = ReadingsView()
+        self.view.setModel(model)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 6, 0, 6)
+        layout.addWidget(self.title)
+        layout.addLayout(self.fields)
+        layout.addWidget(self.view)
+        layout.addWidget(self.status)
+        model.modelReset.connect(self.refresh)
+        self.retranslate()
+        self.refresh()
+
+    def _field_edited(self, col: Column, edit: QLineEdit) -> None:
+        current = drafts.get_path(self.model.test, col.path)
+        if edit.text().strip() == ("" if current is None else str(current)) and col.path not in self.model.test_errors:
+            return
+        self.model.edit_test_field(col.path, edit.text(), col.type)
+        self.refresh()
+
+    def refresh(self) -> None:
+        for path, edit in self.field_edits.items():
+            err = self.model.test_errors.get(path)
+            if not edit.hasFocus() or err is None:
+                value = drafts.get_path(self.model.test, path)
+                text = err[0] if err else ("" if value is None else str(value))
+                if edit.text() != text:
+                    edit.setText(text)
+            edit.setToolTip(translate_message(err[1]) if err else "")
+            edit.setStyleSheet("border: 2px solid #d0021b;" if err else "")
+            edit.setReadOnly(self.model.read_only)
+        st = self.model.state
+        titles = {c.path: c.title(self.model.units, self.model.instrument_unit)
+                  for c in self.model.layout_.test_fields + self.model.columns}
+        show = st.status == drafts.INVALID or (st.status == drafts.PENDING and st.field in self.field_edits)
+        if st.message and show:
+            where = titles.get(st.field or "", st.field or "")
+            self.status.setText(f"{verdict_text(st.status)}: {where} {translate_message(st.message)}".strip())
+            self.status.setStyleSheet(f"color: {verdict_colours(st.status)[0].name()};")
+            self.status.show()
+        else:
+            self.status.hide()
+        self.view.resizeColumnsToContents()
+        for c in range(self.model.columnCount()):
+            self.view.setColumnWidth(c, min(max(self.view.columnWidth(c), 80), 170))
+        self.view.fit_height()
+
+    def retranslate(self) -> None:
+        ft = self.model.form_test
+        self.title.setText(ft.label.get(_lang()))
+        for col in self.model.layout_.test_fields:
+            self.field_labels[col.path].setText(col.title(self.model.units, self.model.instrument_unit).replace("\n", " "))
+        self.model.retranslate()
+        self.refresh()
