@@ -155,11 +155,13 @@ class _Reader:
     def fail(self, key: str, message: str) -> FormError:
         return FormError(self.path, key, message)
 
-    def table(self, value: Any, key: str, allowed: tuple[str, ...], required: tuple[str, ...] = ()) -> dict:
+    def table(self, value: Any, key: str, allowed: tuple[str, ...] | None,
+              required: tuple[str, ...] = ()) -> dict:
+        """A table; *allowed* None accepts any keys."""
         if not isinstance(value, dict):
             raise self.fail(key, "must be a table")
         for k in value:
-            if k not in allowed:
+            if allowed is not None and k not in allowed:
                 raise self.fail(f"{key}.{k}" if key else k, f"unknown key (expected one of: {', '.join(allowed)})")
         for k in required:
             if k not in value:
@@ -258,7 +260,7 @@ def _parse_form(path: Path, data: dict) -> Form:
     fam = registry.get(family)
     if fam is None:
         raise r.fail("family", f"no rules module registers {family!r}")
-    units = {k: r.label(v, f"units.{k}") for k, v in r.table(data.get("units", {}), "units", tuple(data.get("units", {}))).items()}
+    units = {k: r.label(v, f"units.{k}") for k, v in r.table(data.get("units", {}), "units", None).items()}
     instrument = r.fields(data.get("instrument", []), "instrument", units)
     checklist = []
     for i, raw in enumerate(r.array(data.get("checklist", []), "checklist")):
@@ -276,8 +278,7 @@ def _parse_form(path: Path, data: dict) -> Form:
                              "points_by", "points_cases", "round_to", "limit"), ("kind", "label"))
         cases = {
             str(case): r.expressions(v, f"{k}.points_cases.{case}")
-            for case, v in r.table(t.get("points_cases", {}), f"{k}.points_cases",
-                                   tuple(t.get("points_cases", {}))).items()
+            for case, v in r.table(t.get("points_cases", {}), f"{k}.points_cases", None).items()
         }
         has_points = bool(t.get("points") or cases)
         if has_points and "point_field" not in t:

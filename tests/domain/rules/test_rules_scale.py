@@ -8,7 +8,12 @@ import pytest
 
 from inspector_app.domain.errors import InputError
 from inspector_app.domain.rules import evaluate
-from inspector_app.domain.rules.scale import eccentricity_load, is_125, minimum_capacity, parse_instrument
+from inspector_app.domain.rules.scale import (
+    eccentricity_load,
+    is_125,
+    minimum_capacity,
+    parse_instrument,
+)
 
 III_15KG = {"accuracy_class": "III", "max": "15000", "e": "5", "unit": "g"}
 DUAL = {"accuracy_class": "III", "max": "15", "e": "0.005", "unit": "kg",
