@@ -1,0 +1,321 @@
+"""Charts for print, drawn with reportlab graphics (vector, no Qt, fast).
+
+:func:`error_chart` draws measured errors against the ±MPE envelope; :func:`inspection_chart`
+picks what to draw for an inspection; :func:`bar_chart` serves the period summary.
+Floats appear only as drawing coordinates; every value comes from the record's decimals.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from reportlab.graphics.shapes import Drawing, Line, PolyLine, Rect, String
+from reportlab.lib import colors
+
+from ..domain.numbers import fmt
+from .labels import t
+
+GREEN = colors.HexColor("#1b7f3b")
+RED = colors.HexColor("#c62828")
+ENVELOPE = colors.HexColor("#1f5fa8")
+GRID = colors.HexColor("#d9d9d9")
+ENVELOPE_FILL = colors.HexColor("#e8f0fa")
+
+
+@dataclass
+class ChartPoint:
+    x: Decimal
+    y: Decimal
+    ok: bool
+    label: str = ""
+
+
+def _nice_step(span: float, target: int = 6) -> float:
+    import math
+
+    if span <= 0:
+        return 1.0
+    raw = span / target
+    mag = 10 ** math.floor(math.log10(raw))
+    for m in (1, 2, 2.5, 5, 10):
+        if raw <= m * mag:
+            return m * mag
+    return 10 * mag
+
+
+def _ticks(lo: float, hi: float, target: int = 6) -> list[float]:
+    import math
+
+    step = _nice_step(hi - lo, target)
+    start = math.floor(lo / step) * step
+    out, v = [], start
+    while v <= hi + step * 1e-9:
+        if v >= lo - step * 1e-9:
+            out.append(round(v, 10))
+        v += step
+    return out
+
+
+def _num(v: float) -> str:
+    return fmt(Decimal(repr(round(v, 10))))
+
+
+def error_chart(points: Sequence[ChartPoint], envelope: Sequence[tuple[Decimal, Decimal]], *,
+                width: float, height: float, font: str, x_label: str, y_label: str,
+                categories: Sequence[str] | None = None, title: str = "") -> Drawing:
+    """Errors (dots: green within, red outside) against a ±MPE step envelope.
+
+    *envelope* is a list of (x, mpe) held until the next x (a step function); with
+    *categories* the x values are positions 0..n−1 and the labels are printed under them.
+    """
+    d = Drawing(width, height)
+    left, right, bottom, top = 46.0, 10.0, 30.0, 16.0 if title else 8.0
+    pw, ph = width - left - right, height - bottom - top
+    xs = [float(p.x) for p in points] + [float(x) for x, _ in envelope]
+    if categories:
+        xlo, xhi = -0.5, len(categories) - 0.5
+    else:
+        xlo, xhi = (min(xs), max(xs)) if xs else (0.0, 1.0)
+        if xhi - xlo == 0:
+            xlo, xhi = xlo - 1, xhi + 1
+        pad = (xhi - xlo) * 0.03
+        xlo, xhi = xlo - pad, xhi + pad
+    ys = [abs(float(p.y)) for p in points] + [float(m) for _, m in envelope]
+    ymax = max(ys + [1e-9]) * 1.25
+    ylo, yhi = -ymax, ymax
+
+    def px(x: float) -> float:
+        return left + (x - xlo) / (xhi - xlo) * pw
+
+    def py(y: float) -> float:
+        return bottom + (y - ylo) / (yhi - ylo) * ph
+
+    if title:
+        d.add(String(left, height - 11, title, fontName=font, fontSize=8.5))
+    d.add(Rect(left, bottom, pw, ph, strokeColor=colors.grey, fillColor=None, strokeWidth=0.6))
+    for yv in _ticks(ylo, yhi):
+        d.add(Line(left, py(yv), left + pw, py(yv), strokeColor=GRID, strokeWidth=0.4))
+        d.add(String(left - 3, py(yv) - 2.5, _num(yv), fontName=font, fontSize=6.5, textAnchor="end"))
+    if categories:
+        for i, c in enumerate(categories):
+            d.add(String(px(i), bottom - 9, c, fontName=font, fontSize=6.5, textAnchor="middle"))
+    else:
+        for xv in _ticks(xlo, xhi):
+            d.add(Line(px(xv), bottom, px(xv), bottom - 2, strokeColor=colors.grey, strokeWidth=0.5))
+            d.add(String(px(xv), bottom - 9, _num(xv), fontName=font, fontSize=6.5, textAnchor="middle"))
+    d.add(Line(left, py(0), left + pw, py(0), strokeColor=colors.black, strokeWidth=0.6))
+    # the envelope as a step function, held until the next x
+    if envelope:
+        env = sorted((float(x), float(m)) for x, m in envelope)
+        if categories:
+            steps = [(x - 0.5, m) for x, m in env]
+            end = env[-1][0] + 0.5
+        else:
+            steps = env
+            end = max(env[-1][0], xhi)
+            steps = [(min(steps[0][0], xlo), steps[0][1])] + steps[1:]
+        for sign in (1, -1):
+            pts: list[float] = []
+            for i, (x, m) in enumerate(steps):
+                x_next = steps[i + 1][0] if i + 1 < len(steps) else end
+                pts += [px(max(x, xlo)), py(sign * m), px(min(x_next, xhi)), py(sign * m)]
+            d.add(PolyLine(pts, strokeColor=ENVELOPE, strokeWidth=1.1))
+        d.add(String(left + pw - 2, py(steps[-1][1]) + 2.5, "+MPE", fontName=font, fontSize=6.5,
+                     fillColor=ENVELOPE, textAnchor="end"))
+        d.add(String(left + pw - 2, py(-steps[-1][1]) - 8, "−MPE", fontName=font, fontSize=6.5,
+                     fillColor=ENVELOPE, textAnchor="end"))
+    for p in points:
+        x, y = px(float(p.x)), py(float(p.y))
+        color = GREEN if p.ok else RED
+        if p.ok:
+            from reportlab.graphics.shapes import Circle
+
+            d.add(Circle(x, y, 2.4, fillColor=color, strokeColor=colors.white, strokeWidth=0.3))
+        else:  # a cross, so a failure shows in black-and-white print too
+            d.add(Line(x - 3, y - 3, x + 3, y + 3, strokeColor=color, strokeWidth=1.4))
+            d.add(Line(x - 3, y + 3, x + 3, y - 3, strokeColor=color, strokeWidth=1.4))
+    d.add(String(left + pw / 2, 3, x_label, fontName=font, fontSize=7, textAnchor="middle"))
+    label = String(0, 0, y_label, fontName=font, fontSize=7, textAnchor="middle")
+    from reportlab.graphics.shapes import Group
+
+    g = Group(label)
+    g.transform = (0, 1, -1, 0, 9, bottom + ph / 2)
+    d.add(g)
+    return d
+
+
+def _dec(v) -> Decimal | None:
+    if v is None or v == "":
+        return None
+    try:
+        d = Decimal(str(v))
+    except ArithmeticError:
+        return None
+    return d if d.is_finite() else None
+
+
+def _instrument_payload(instrument) -> dict:
+    payload = dict(instrument.metrology)
+    if instrument.accuracy_class:
+        payload["accuracy_class"] = instrument.accuracy_class
+    return payload
+
+
+def _continuous_envelope(insp, instrument, lo: Decimal, hi: Decimal) -> list[tuple[Decimal, Decimal]]:
+    """The MPE at 241 x values across [lo, hi] from the rules engine; steps between them."""
+    from ..domain.rules import mpe_envelope
+
+    n = 240
+    step = (hi - lo) / n
+    xs = [lo + step * i for i in range(n + 1)]
+    return mpe_envelope(insp.family, insp.ruleset, insp.check, _instrument_payload(instrument), xs)
+
+
+def inspection_chart(insp, instrument, lang: str, font: str, width: float, height: float) -> Drawing | None:
+    """The error chart for one inspection, or None when it has nothing to plot."""
+    result = insp.result or {}
+    tests = result.get("tests", [])
+    fam = insp.family
+    points: list[ChartPoint] = []
+    if fam == "fuel_dispenser":
+        cats: list[str] = []
+        env: list[tuple[Decimal, Decimal]] = []
+        for test in tests:
+            if test.get("kind") not in ("volume", "mmq"):
+                continue
+            for it in test.get("items", []):
+                if "repeatability" in str(it.get("label", "")):
+                    continue
+                y, m = _dec(it.get("error")), _dec(it.get("mpe"))
+                if y is None or m is None:
+                    continue
+                x = Decimal(len(cats))
+                label = str(it.get("label", "")).replace(" run ", " #").replace("run ", "#")
+                cats.append(label)
+                points.append(ChartPoint(x, y, it.get("verdict") == "pass", label))
+                env.append((x, m))
+        if not points:
+            return None
+        unit = next((it.get("unit") for t_ in tests for it in t_.get("items", [])), "%")
+        return error_chart(points, env, width=width, height=height, font=font, categories=cats,
+                           x_label=t("run", lang), y_label=f"{t('error', lang)} ({unit})",
+                           title=t("Error with the MPE envelope", lang))
+    if fam == "scale":
+        x_kind = "load"
+        for test in tests:
+            kind = test.get("kind")
+            if kind == "weighing":
+                for it in test.get("items", []):
+                    x, y = _dec(it.get("load")), _dec(it.get("error"))
+                    if x is not None and y is not None:
+                        points.append(ChartPoint(x, y, it.get("verdict") == "pass", it.get("label", "")))
+            elif kind in ("eccentricity", "repeatability"):
+                x = _dec(test.get("load"))
+                for it in test.get("items", []):
+                    y = _dec(it.get("error"))
+                    if x is not None and y is not None and not str(it.get("label", "")).endswith("range"):
+                        points.append(ChartPoint(x, y, it.get("verdict") == "pass", it.get("label", "")))
+        unit = instrument.metrology.get("unit", "g")
+        try:
+            hi = max([_dec(instrument.metrology.get("max")) or Decimal(0)] + [p.x for p in points])
+            env = _continuous_envelope(insp, instrument, Decimal(0), hi)
+        except Exception:  # an envelope the engine cannot draw: fall back to the items' own MPEs
+            env = _item_envelope(tests)
+    elif fam in ("focimeter", "trial_lens_set", "refractometer", "pd_meter"):
+        x_kind = "reference" if fam == "pd_meter" else "nominal"
+        wanted = {"focimeter": ("vertex_power",), "trial_lens_set": ("lenses",),
+                  "refractometer": ("sphere",), "pd_meter": ("pd",)}[fam]
+        raw = insp.tests
+        item_env: list[tuple[Decimal, Decimal]] = []
+        for ti, test in enumerate(tests):
+            if test.get("kind") not in wanted:
+                continue
+            src = raw[ti] if ti < len(raw) else {}
+            rows = src.get("lenses") or src.get("eyes") or src.get("items") or []
+            for ii, it in enumerate(test.get("items", [])):
+                r = rows[ii] if ii < len(rows) else {}
+                x = _dec(r.get("nominal", r.get("reference")))
+                y = _dec(it.get("error"))
+                if x is not None and y is not None:
+                    points.append(ChartPoint(x, y, it.get("verdict") == "pass", it.get("label", "")))
+                    m = _dec(it.get("mpe"))
+                    if m is not None:
+                        item_env.append((x, m))
+        unit = next((it.get("unit") for t_ in tests if t_.get("kind") in wanted for it in t_.get("items", [])), "D")
+        if not points:
+            return None
+        lo, hi = min(p.x for p in points), max(p.x for p in points)
+        env = sorted(item_env)
+        if fam != "pd_meter" and hi > lo:
+            try:
+                env = _continuous_envelope(insp, instrument, lo, hi)
+            except Exception:  # fall back to the items' own MPEs
+                env = sorted(item_env)
+    else:
+        return None
+    if not points:
+        return None
+    x_unit = instrument.metrology.get("unit", "g") if fam == "scale" else ("mm" if fam == "pd_meter" else unit)
+    return error_chart(points, env, width=width, height=height, font=font,
+                       x_label=f"{t(x_kind, lang)} ({x_unit})", y_label=f"{t('error', lang)} ({unit})",
+                       title=t("Error with the MPE envelope", lang))
+
+
+def _item_envelope(tests) -> list[tuple[Decimal, Decimal]]:
+    out = []
+    for test in tests:
+        x = _dec(test.get("load"))
+        for it in test.get("items", []):
+            m = _dec(it.get("mpe"))
+            xi = _dec(it.get("load")) or x
+            if m is not None and xi is not None:
+                out.append((xi, m))
+    return sorted(out)
+
+
+def bar_chart(categories: Sequence[str], series: Sequence[tuple[str, Sequence[int], colors.Color]], *,
+              width: float, height: float, font: str, title: str = "", stacked: bool = True) -> Drawing:
+    """A stacked bar chart (e.g. passed/failed per family) with a legend."""
+    from reportlab.graphics.charts.barcharts import VerticalBarChart
+    from reportlab.graphics.charts.legends import Legend
+
+    d = Drawing(width, height)
+    chart = VerticalBarChart()
+    chart.x, chart.y = 40, 34
+    chart.width, chart.height = width - 150, height - 34 - (18 if title else 6)
+    chart.data = [list(values) for _, values, _ in series]
+    chart.categoryAxis.categoryNames = list(categories)
+    chart.categoryAxis.labels.fontName = font
+    chart.categoryAxis.labels.fontSize = 7
+    chart.categoryAxis.labels.angle = 0 if len(categories) <= 8 else 30
+    chart.categoryAxis.labels.boxAnchor = "n" if len(categories) <= 8 else "ne"
+    chart.valueAxis.labels.fontName = font
+    chart.valueAxis.labels.fontSize = 7
+    chart.valueAxis.valueMin = 0
+    top = max([sum(v[i] for _, v, _ in series) if stacked else max(v[i] for _, v, _ in series)
+               for i in range(len(categories))] + [1])
+    step = max(1, int(_nice_step(top, 5)))
+    chart.valueAxis.valueStep = step
+    chart.valueAxis.valueMax = (top // step + 1) * step
+    if stacked:
+        chart.categoryAxis.style = "stacked"
+    for i, (_, _, color) in enumerate(series):
+        chart.bars[i].fillColor = color
+        chart.bars[i].strokeColor = None
+    chart.barLabelFormat = "%d"
+    chart.barLabels.fontName = font
+    chart.barLabels.fontSize = 6.5
+    chart.barLabels.nudge = 0 if stacked else 6
+    d.add(chart)
+    legend = Legend()
+    legend.x, legend.y = width - 100, height - 30
+    legend.fontName = font
+    legend.fontSize = 8
+    legend.alignment = "right"
+    legend.colorNamePairs = [(color, name) for name, _, color in series]
+    d.add(legend)
+    if title:
+        d.add(String(40, height - 11, title, fontName=font, fontSize=9))
+    return d

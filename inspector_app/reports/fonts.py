@@ -1,0 +1,41 @@
+"""The CJK font for PDFs: WenQuanYi Micro Hei, embedded as a subset (text stays searchable).
+
+reportlab embeds TrueType only; the built-in CID fonts (STSong-Light) are not embedded and
+render blank in some viewers, so they are never used.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from ..paths import resource_path
+
+FONT = "WQYMicroHei"
+_lock = threading.Lock()
+_registered = False
+
+
+def font_file():
+    return resource_path("resources", "fonts", "wqy-microhei.ttc")
+
+
+def register_fonts() -> str:
+    """Register the CJK font with reportlab once per process; returns its name."""
+    global _registered
+    if _registered:
+        return FONT
+    with _lock:
+        if _registered:
+            return FONT
+        from reportlab.lib.fonts import addMapping
+        from reportlab.pdfbase import pdfmetrics
+        from reportlab.pdfbase.ttfonts import TTFont
+
+        path = str(font_file())
+        pdfmetrics.registerFont(TTFont(FONT, path, subfontIndex=0))
+        # wqy ships one weight: <b> in paragraphs maps to the same face (emphasis by size)
+        for bold in (0, 1):
+            for italic in (0, 1):
+                addMapping(FONT, bold, italic, FONT)
+        _registered = True
+    return FONT

@@ -1,0 +1,678 @@
+"""The inspection report: a verification certificate (合格), a notice of non-conformity
+(检定结果通知书) listing the failed items, or, for in-service and covert checks, an
+inspection record (检查记录) with a conform / non-conform finding (metrology.md §4.1).
+
+The verdict is printed big at the top, so a supervisor sees the finding at once. Every raw
+observation and computed value is in the readings tables; the record's content hash and a
+QR code (report number + hash) close the report, and the same two values are embedded in
+the PDF's metadata (Keywords) so ``verify`` can check them against the database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfgen import canvas as rl_canvas
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    Image,
+    KeepTogether,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+from reportlab.platypus.flowables import HRFlowable
+
+from ..domain.models import (
+    CHECK_LABELS,
+    FAMILY_LABELS,
+    Inspection,
+    Instrument,
+    Premises,
+    ReferenceStandard,
+)
+from ..i18n import pick
+from . import readings
+from .charts import GREEN, RED, inspection_chart
+from .fonts import register_fonts
+from .labels import CHECKLIST_FALLBACK, item_label, t
+
+PRODUCER = "Inspector (inspector-app) report"
+KEYWORD_PREFIX = "inspector-report"
+AMBER = colors.HexColor("#b26a00")
+GREY = colors.HexColor("#555555")
+LIGHT = colors.HexColor("#f2f2f2")
+FAIL_BG = colors.HexColor("#fdecea")
+NAVY = colors.HexColor("#1f3b5a")
+SIGNATURE_BOX = (70 * mm, 24 * mm)
+
+
+class ReportError(Exception):
+    """The report cannot be made (one sentence for the user)."""
+
+
+@dataclass
+class ReportData:
+    """Everything one inspection report shows; gathered by the reports service."""
+
+    inspection: Inspection
+    premises: Premises
+    instrument: Instrument
+    standards: list[ReferenceStandard] = field(default_factory=list)
+    images: dict[str, bytes] = field(default_factory=dict)  # sha256 -> bytes
+    authority: str = ""
+    ruleset_title: str = ""
+    superseded: bool = False
+    checklist_labels: dict[str, dict] = field(default_factory=dict)  # question id -> {"zh":..,"en":..}
+
+
+@dataclass
+class BuiltReport:
+    pdf: bytes
+    report_no: str
+    content_hash: str
+    inspection_id: str
+    # where the visible signature goes: (page index from 0, x1, y1, x2, y2) in points
+    signature_box: tuple[int, float, float, float, float] | None = None
+
+
+def document_kind(insp: Inspection) -> str:
+    """certificate (verification passed), notice (verification failed) or record (in-service/covert)."""
+    if insp.check in ("in_service", "covert"):
+        return "record"
+    return "certificate" if insp.verdict == "pass" else "notice"
+
+
+KIND_TITLES = {"certificate": "Verification certificate", "notice": "Notice of non-conformity",
+               "record": "Inspection record"}
+KIND_PREFIX = {"certificate": "JDZS", "notice": "JDTZ", "record": "JCJL"}
+
+
+def report_number(insp: Inspection) -> str:
+    """Stable for a record revision: prefix by document kind, date of the visit, record id."""
+    date = (insp.started_at or insp.finalized_at or "")[:10].replace("-", "") or "00000000"
+    number = f"{KIND_PREFIX[document_kind(insp)]}-{date}-{insp.record_id.replace('-', '')[:8].upper()}"
+    return number if insp.revision <= 1 else f"{number}-R{insp.revision}"
+
+
+def keywords(report_no: str, content_hash: str, inspection_id: str) -> str:
+    return (f"{KEYWORD_PREFIX}; report-no={report_no}; record-hash={content_hash}; "
+            f"inspection-id={inspection_id}")
+
+
+def parse_keywords(text: str | None) -> dict[str, str]:
+    """The values :func:`keywords` wrote, or {} when the PDF was not made by this program."""
+    if not text or not str(text).startswith(KEYWORD_PREFIX):
+        return {}
+    out = {}
+    for part in str(text).split(";")[1:]:
+        key, _, value = part.strip().partition("=")
+        if key and value:
+            out[key] = value
+    return out
+
+
+# ---- styles ------------------------------------------------------------------------------
+
+_styles: dict[str, ParagraphStyle] = {}
+
+
+def styles() -> dict[str, ParagraphStyle]:
+    if _styles:
+        return _styles
+    font = register_fonts()
+    base = ParagraphStyle("base", fontName=font, fontSize=9, leading=12.5, wordWrap="CJK")
+    _styles.update(
+        base=base,
+        small=ParagraphStyle("small", parent=base, fontSize=7.5, leading=10),
+        cell=ParagraphStyle("cell", parent=base, fontSize=8, leading=10),
+        cellc=ParagraphStyle("cellc", parent=base, fontSize=8, leading=10, alignment=TA_CENTER),
+        head=ParagraphStyle("head", parent=base, fontSize=7.5, leading=9.5, alignment=TA_CENTER,
+                            textColor=colors.white),
+        h2=ParagraphStyle("h2", parent=base, fontSize=11.5, leading=15, spaceBefore=7, spaceAfter=3,
+                          textColor=colors.HexColor("#1f3b5a")),
+        h3=ParagraphStyle("h3", parent=base, fontSize=9.5, leading=12, spaceBefore=4, spaceAfter=2),
+        verdict=ParagraphStyle("verdict", parent=base, fontSize=30, leading=36, alignment=TA_CENTER,
+                               textColor=colors.white),
+        verdict_en=ParagraphStyle("verdict_en", parent=base, fontSize=11, leading=14, alignment=TA_CENTER,
+                                  textColor=colors.white),
+        title=ParagraphStyle("title", parent=base, fontSize=17, leading=22),
+        lead=ParagraphStyle("lead", parent=base, fontSize=10, leading=14),
+        warn=ParagraphStyle("warn", parent=base, fontSize=7.5, leading=10, textColor=AMBER),
+        mono=ParagraphStyle("mono", parent=base, fontSize=7.5, leading=10),
+    )
+    return _styles
+
+
+def esc(text) -> str:
+    return (str(text if text is not None else "").replace("&", "&amp;").replace("<", "&lt;")
+            .replace(">", "&gt;"))
+
+
+def P(text, style: str = "base") -> Paragraph:
+    return Paragraph(esc(text), styles()[style])
+
+
+# ---- page furniture: header, footer, page x of y ----------------------------------------
+
+def _canvas_class(header_left: str, header_right: str, footer_left: str, lang: str, font: str):
+    class NumberedCanvas(rl_canvas.Canvas):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict] = []
+
+        def showPage(self):  # noqa: N802 (reportlab API)
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self):
+            total = len(self._pages)
+            for state in self._pages:
+                self.__dict__.update(state)
+                self._furniture(total)
+                super().showPage()
+            super().save()
+
+        def _furniture(self, total: int) -> None:
+            w, h = A4
+            self.saveState()
+            self.setFont(font, 8)
+            self.setFillColor(GREY)
+            self.drawString(15 * mm, h - 10 * mm, header_left)
+            self.drawRightString(w - 15 * mm, h - 10 * mm, header_right)
+            self.setStrokeColor(colors.HexColor("#bbbbbb"))
+            self.setLineWidth(0.5)
+            self.line(15 * mm, h - 11.5 * mm, w - 15 * mm, h - 11.5 * mm)
+            self.line(15 * mm, 12 * mm, w - 15 * mm, 12 * mm)
+            self.setFont(font, 7.5)
+            self.drawString(15 * mm, 8 * mm, footer_left)
+            self.drawRightString(w - 15 * mm, 8 * mm, t("Page {page} of {pages}", lang,
+                                                       page=self._pageNumber, pages=total))
+            self.restoreState()
+
+    return NumberedCanvas
+
+
+class SignatureSpace(Flowable):
+    """Reserves the rectangle where the visible PAdES signature is placed, and records
+    its position on the page (the signer puts the signature field exactly there)."""
+
+    def __init__(self, width: float, height: float, sink: dict, caption: str, font: str) -> None:
+        super().__init__()
+        self.width, self.height, self.sink, self.caption, self.font = width, height, sink, caption, font
+
+    def wrap(self, avail_w, avail_h):
+        return self.width, self.height
+
+    def draw(self):
+        c = self.canv
+        x, y = c.absolutePosition(0, 0)
+        self.sink["box"] = (c.getPageNumber() - 1, x, y, x + self.width, y + self.height)
+        c.saveState()
+        c.setStrokeColor(colors.HexColor("#9bb3cc"))
+        c.setDash(2, 2)
+        c.rect(0, 0, self.width, self.height)
+        c.restoreState()
+
+
+# ---- building blocks ----------------------------------------------------------------------
+
+def _kv_table(pairs: list[tuple[str, str]], width: float, columns: int = 2) -> Table:
+    """Label/value pairs in *columns* column pairs."""
+    s = styles()
+    rows, row = [], []
+    for label, value in pairs:
+        row += [Paragraph(esc(label), s["small"]), Paragraph(esc(value or "—"), s["cell"])]
+        if len(row) == 2 * columns:
+            rows.append(row)
+            row = []
+    if row:
+        rows.append(row + [""] * (2 * columns - len(row)))
+    label_w = 30 * mm if columns == 2 else 40 * mm
+    value_w = (width - columns * label_w) / columns
+    table = Table(rows, colWidths=[label_w, value_w] * columns)
+    table.setStyle(TableStyle([
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TEXTCOLOR", (0, 0), (-1, -1), colors.black),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#dddddd")),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+        *[("BACKGROUND", (2 * i, 0), (2 * i, -1), LIGHT) for i in range(columns)],
+    ]))
+    return table
+
+
+def _grid(headers: list[str], rows: list[list[str]], widths: list[float] | None, verdicts=None,
+          header_bg=None) -> Table:
+    s = styles()
+    data = [[Paragraph(esc(h), s["head"]) for h in headers]]
+    for row in rows:  # short values as plain strings (fast); long text wraps in a Paragraph
+        data.append([c if len(c) <= 14 else Paragraph(esc(c), s["cellc"]) for c in row])
+    table = Table(data, colWidths=widths, repeatRows=1)
+    style = [
+        ("FONTNAME", (0, 1), (-1, -1), s["cell"].fontName),
+        ("FONTSIZE", (0, 1), (-1, -1), 8),
+        ("ALIGN", (0, 1), (-1, -1), "CENTER"),
+        ("BACKGROUND", (0, 0), (-1, 0), header_bg or NAVY),
+        ("GRID", (0, 0), (-1, -1), 0.3, colors.HexColor("#999999")),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+        ("LEFTPADDING", (0, 0), (-1, -1), 2),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+    ]
+    for i, v in enumerate(verdicts or []):
+        if v == "fail":
+            style += [("BACKGROUND", (0, i + 1), (-1, i + 1), FAIL_BG), ("TEXTCOLOR", (-1, i + 1), (-1, i + 1), RED)]
+    table.setStyle(TableStyle(style))
+    return table
+
+
+def _section(title: str, lang: str) -> list:
+    return [CondPageBreak(30 * mm), Paragraph(esc(t(title, lang)), styles()["h2"]),
+            HRFlowable(width="100%", thickness=0.8, color=colors.HexColor("#1f3b5a"), spaceAfter=3)]
+
+
+def metrology_text(instrument: Instrument, lang: str) -> str:
+    m = instrument.metrology or {}
+    if instrument.family == "scale":
+        unit = m.get("unit", "g")
+        parts = [f"Max {m.get('max', '—')} {unit}"]
+        if m.get("min"):
+            parts.append(f"Min {m['min']} {unit}")
+        if m.get("ranges"):
+            parts.append("; ".join(f"≤ {r.get('max')} {unit}: e = {r.get('e')} {unit}" for r in m["ranges"]))
+        else:
+            parts.append(f"e = {m.get('e', '—')} {unit}")
+            parts.append(f"d = {m.get('d', m.get('e', '—'))} {unit}")
+        return ", ".join(parts)
+    if instrument.family == "fuel_dispenser":
+        fuel = {"gasoline": ("汽油", "gasoline"), "diesel": ("柴油", "diesel"), "kerosene": ("煤油", "kerosene")}
+        f = m.get("fuel", "")
+        parts = [pick(fuel[f], lang) if f in fuel else str(f)]
+        for key, label, unit in (("qmax", "Qmax", "L/min"), ("qmin", "Qmin", "L/min"), ("mmq", "MMQ", "L")):
+            if m.get(key):
+                parts.append(f"{label} {m[key]} {unit}")
+        if m.get("nozzle"):
+            parts.append(("枪号 " if lang == "zh" else "nozzle ") + str(m["nozzle"]))
+        return ", ".join(parts)
+    parts = []
+    if m.get("range_min") is not None and m.get("range_max") is not None:
+        parts.append(("测量范围 " if lang == "zh" else "range ") + f"{m['range_min']} … {m['range_max']} D")
+    if m.get("resolution"):
+        parts.append(("分度值 " if lang == "zh" else "resolution ") + f"{m['resolution']} D")
+    if "has_pd" in m:
+        parts.append(("带瞳距功能" if m["has_pd"] else "无瞳距功能") if lang == "zh"
+                     else ("with PD function" if m["has_pd"] else "no PD function"))
+    for k, v in m.items():
+        if k not in ("range_min", "range_max", "resolution", "has_pd"):
+            parts.append(f"{k} {v}")
+    return ", ".join(parts)
+
+
+def _instrument_line(data: ReportData, lang: str) -> str:
+    ins = data.instrument
+    return " ".join(x for x in (pick(FAMILY_LABELS.get(ins.family, (ins.family, ins.family)), lang),
+                                ins.maker, ins.model, ins.serial) if x)
+
+
+def failed_items(data: ReportData, lang: str) -> list[str]:
+    """What did not conform: failed readings, checklist answers 'no', and findings."""
+    insp = data.inspection
+    out = [item_label(str(x), lang) for x in (insp.result or {}).get("failed", [])]
+    for qid, answer in (insp.checklist or {}).items():
+        if answer == "no":
+            out.append(_question_label(data, qid, lang))
+    for f in insp.findings:
+        if f.code != "mpe_exceeded" and f.text not in out:
+            out.append(f.text)
+    return out
+
+
+def _question_label(data: ReportData, qid: str, lang: str) -> str:
+    if qid in data.checklist_labels:
+        return pick(data.checklist_labels[qid], lang)
+    if qid in CHECKLIST_FALLBACK:
+        return pick(CHECKLIST_FALLBACK[qid], lang)
+    return qid
+
+
+def _verdict_banner(data: ReportData, lang: str, width: float) -> Table:
+    s = styles()
+    insp = data.inspection
+    kind = document_kind(insp)
+    ok = insp.verdict == "pass"
+    if kind == "record":
+        word_key = "CONFORMS" if ok else "DOES NOT CONFORM"
+    else:
+        word_key = "PASS" if ok else "FAIL"
+    if insp.verdict is None:
+        word, sub = ("未判定" if lang == "zh" else "NO VERDICT"), ""
+    else:
+        word = t(word_key, "zh") if lang == "zh" else word_key
+        sub = word_key if lang == "zh" else t(word_key, "zh")
+    result = insp.result or {}
+    n_items = sum(len(x.get("items", [])) for x in result.get("tests", []))
+    failed = failed_items(data, lang)
+    readings_failed = result.get("failed", [])
+    if ok:
+        sentence = t("All {n} items within the maximum permissible error.", lang, n=n_items)
+    elif readings_failed:
+        sentence = t("{failed} of {n} items outside the limits: {items}.", lang, failed=len(readings_failed),
+                     n=n_items, items=", ".join(item_label(x, lang) for x in readings_failed[:6])
+                     + (" …" if len(readings_failed) > 6 else ""))
+    else:
+        sentence = t("Not conforming: {what}.", lang, what="; ".join(failed[:4]) or "—")
+    cheats = [f.text for f in insp.findings if f.cheating]
+    if cheats:
+        sentence += " " + t("Cheating found: {what}.", lang, what="; ".join(cheats))
+    color = GREEN if ok else (RED if insp.verdict == "fail" else GREY)
+    left = [Paragraph(esc(word), s["verdict"] if len(word) <= 4 else ParagraphStyle(
+        "v2", parent=s["verdict"], fontSize=19, leading=24))]
+    if sub:
+        left.append(Paragraph(esc(sub), s["verdict_en"]))
+    title = t(KIND_TITLES[kind], lang)
+    right = [Paragraph(esc(title), s["title"]),
+             Paragraph(esc(_instrument_line(data, lang)), s["lead"]),
+             Paragraph(esc(f"{data.premises.name} · {(insp.started_at or '')[:16].replace('T', ' ')}"), s["lead"]),
+             Spacer(1, 3),
+             Paragraph(esc(sentence), ParagraphStyle("sent", parent=s["lead"], textColor=color))]
+    table = Table([[left, right]], colWidths=[48 * mm, width - 48 * mm])
+    table.setStyle(TableStyle([
+        ("BACKGROUND", (0, 0), (0, 0), color),
+        ("BOX", (0, 0), (-1, -1), 1.5, color),
+        ("VALIGN", (0, 0), (0, 0), "MIDDLE"),
+        ("VALIGN", (1, 0), (1, 0), "TOP"),
+        ("LEFTPADDING", (1, 0), (1, 0), 8),
+        ("TOPPADDING", (0, 0), (-1, -1), 6),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 7),
+    ]))
+    return table
+
+
+def _image(data_bytes: bytes, max_w: float, max_h: float) -> Image | None:
+    from reportlab.lib.utils import ImageReader
+
+    try:
+        reader = ImageReader(io.BytesIO(data_bytes))
+        iw, ih = reader.getSize()
+    except Exception:  # a damaged attachment must not stop the report
+        return None
+    scale = min(max_w / iw, max_h / ih, 1.0 if iw > max_w else max_w / iw)
+    return Image(io.BytesIO(data_bytes), width=iw * scale, height=ih * scale)
+
+
+class QrCode(Flowable):
+    """A QR code drawn as merged module runs (fast, sharp in print).
+
+    The mask pattern is fixed (mask 0 is as valid as any other); searching all eight
+    masks, as reportlab's widget does, costs more than the rest of the page.
+    """
+
+    def __init__(self, text: str, size: float) -> None:
+        super().__init__()
+        from reportlab.graphics.barcode.qrencoder import QRCode, QRErrorCorrectLevel
+
+        qr = QRCode(None, QRErrorCorrectLevel.M)
+        qr.addData(text)
+        qr.version = qr.calculate_version()
+        qr.makeImpl(False, 0)
+        self.modules = qr.modules
+        self.size = size
+
+    def wrap(self, avail_w, avail_h):
+        return self.size, self.size
+
+    def draw(self):
+        n = len(self.modules)
+        quiet = 2
+        cell = self.size / (n + 2 * quiet)
+        c = self.canv
+        c.saveState()
+        c.setFillColor(colors.black)
+        path = c.beginPath()
+        for r, row in enumerate(self.modules):
+            y = self.size - (r + quiet + 1) * cell
+            col = 0
+            while col < n:
+                if row[col]:
+                    start = col
+                    while col < n and row[col]:
+                        col += 1
+                    path.rect((start + quiet) * cell, y, (col - start) * cell, cell)
+                else:
+                    col += 1
+        c.drawPath(path, stroke=0, fill=1)
+        c.restoreState()
+
+
+def _qr(text: str, size: float) -> QrCode:
+    return QrCode(text, size)
+
+
+# ---- the document -------------------------------------------------------------------------
+
+def build_inspection_pdf(data: ReportData, lang: str = "zh", *, for_signing: bool = False,
+                         signer_name: str = "", signer_fingerprint: str = "") -> BuiltReport:
+    """Render the report; with *for_signing* a box is reserved for the visible signature
+    and the signer's name (which may be Chinese) is printed beside it."""
+    if lang not in ("zh", "en"):
+        raise ReportError(f"unknown language {lang!r}; use zh or en")
+    font = register_fonts()
+    s = styles()
+    insp = data.inspection
+    if for_signing and insp.status != "finalized":
+        raise ReportError("only a finalized inspection can be signed; finalize it first")
+    report_no = report_number(insp)
+    chash = insp.content_hash or ""
+    authority = data.authority or t("Market Supervision Administration", lang)
+    buf = io.BytesIO()
+    width = A4[0] - 30 * mm
+    doc = SimpleDocTemplate(
+        buf, pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm, topMargin=16 * mm, bottomMargin=17 * mm,
+        title=f"{t(KIND_TITLES[document_kind(insp)], lang)} {report_no}", author=insp.inspector,
+        subject=f"{report_no} {chash}", creator=PRODUCER, producer=PRODUCER,
+        keywords=keywords(report_no, chash, insp.id), lang="zh-CN" if lang == "zh" else "en",
+    )
+    story: list = []
+    sink: dict = {}
+
+    story.append(_verdict_banner(data, lang, width))
+    if insp.status != "finalized":
+        story += [Spacer(1, 4), P(t("This is a draft: it is not finalized and has no legal effect.", lang), "warn")]
+    if data.superseded:
+        story += [Spacer(1, 4), P(t("This revision has been superseded by a correction.", lang), "warn")]
+
+    # premises and instrument
+    p, ins = data.premises, data.instrument
+    story += _section("Premises", lang)
+    story.append(_kv_table([
+        (t("Name", lang), p.name), (t("Unified social credit code", lang), p.credit_code),
+        (t("Address", lang), p.address), (t("Market / stall", lang), " / ".join(x for x in (p.market, p.stall_no) if x)),
+        (t("Contact", lang), p.contact), (t("Phone", lang), p.phone),
+    ], width))
+    story += _section("Instrument", lang)
+    story.append(_kv_table([
+        (t("Family", lang), pick(FAMILY_LABELS.get(ins.family, (ins.family, ins.family)), lang)),
+        (t("Maker", lang), ins.maker), (t("Model", lang), ins.model), (t("Serial no.", lang), ins.serial),
+        (t("Pattern approval no.", lang), ins.pattern_approval), (t("Accuracy class", lang), ins.accuracy_class),
+        (t("Seals", lang), ins.seals), (t("Last verified", lang), ins.last_verified or ""),
+        (t("Next due", lang), ins.next_due or ""), ("", ""),
+    ], width))
+    story.append(_kv_table([(t("Metrological data", lang), metrology_text(ins, lang))], width, columns=1))
+
+    # the inspection
+    story += _section("Inspection", lang)
+    env = insp.environment or {}
+    env_text = ", ".join(
+        f"{t(k, lang)} {v}{' °C' if k == 'temperature' else (' %RH' if k == 'humidity' else '')}"
+        for k, v in env.items()) or "—"
+    ruleset = insp.ruleset + (f" — {data.ruleset_title}" if data.ruleset_title else "")
+    pairs = [
+        (t("Check", lang), pick(CHECK_LABELS.get(insp.check, (insp.check, insp.check)), lang)),
+        (t("Rule set", lang), ruleset),
+        (t("Inspector", lang), insp.inspector), (t("Date", lang), (insp.started_at or "").replace("T", " ")),
+        (t("Place", lang), insp.place), (t("Environment", lang), env_text),
+        (t("Record", lang), f"{insp.record_id}"), (t("Revision", lang), str(insp.revision)),
+    ]
+    story.append(_kv_table(pairs, width))
+    if insp.parent_id:
+        story.append(P(t("Correction of revision {n}: {reason}", lang, n=insp.revision - 1,
+                         reason=insp.correction_reason), "small"))
+
+    # reference standards
+    story += _section("Reference standards used", lang)
+    if data.standards:
+        day = (insp.started_at or "")[:10]
+        rows, verdicts = [], []
+        for st in data.standards:
+            expired = bool(st.valid_until and day and st.valid_until < day)
+            rows.append([st.name, st.serial or "—", st.certificate_no or "—",
+                         (st.valid_until or "—") + (f" ({t('expired on the inspection date', lang)})" if expired else ""),
+                         st.accuracy or (f"MPE {st.mpe} {st.unit}" if st.mpe else "—")])
+            verdicts.append("fail" if expired else None)
+        story.append(_grid([t("Name", lang), t("Serial no.", lang), t("Certificate no.", lang), t("Valid until", lang),
+                            t("Accuracy", lang)], rows, [55 * mm, 28 * mm, 35 * mm, 32 * mm, width - 150 * mm],
+                           verdicts))
+    else:
+        story.append(P(t("No reference standards recorded.", lang), "small"))
+
+    # readings
+    story += _section("Readings and results", lang)
+    for table in readings.tables(insp, ins, lang):
+        head = table.title + (f" — {t(table.verdict, lang)}" if table.verdict else "")
+        color = "#c62828" if table.verdict == "fail" else "#1b7f3b"
+        block = [Paragraph(f'{esc(table.title)} — <font color="{color}">{esc(t(table.verdict or "", lang))}</font>'
+                           if table.verdict else esc(head), s["h3"])]
+        ncol = len(table.headers)
+        block.append(_grid(table.headers, table.rows, [width / ncol] * ncol, table.row_verdicts))
+        for note in table.notes:
+            block.append(P(note, "small"))
+        story.append(KeepTogether(block) if len(table.rows) < 14 else block[0])
+        if len(table.rows) >= 14:
+            story += block[1:]
+        story.append(Spacer(1, 3))
+
+    chart = inspection_chart(insp, ins, lang, font, width, 62 * mm)
+    if chart is not None:
+        story.append(KeepTogether([*_section("Error chart", lang), chart]))
+
+    # checklist
+    story += _section("Checklist", lang)
+    if insp.checklist:
+        rows = [[_question_label(data, q, lang), t(str(a), lang)] for q, a in insp.checklist.items()]
+        story.append(_grid([t("Question", lang), t("Answer", lang)], rows, [width - 35 * mm, 35 * mm],
+                           ["fail" if a == "no" else None for a in insp.checklist.values()]))
+    else:
+        story.append(P("—", "small"))
+
+    # findings
+    story += _section("Findings", lang)
+    if insp.findings:
+        rows, verdicts = [], []
+        for f in insp.findings:
+            text = f.text + (f" [{t('cheating', lang)}]" if f.cheating else "")
+            rows.append([text, f.legal_basis or "—", t(f.severity, lang), f.action or "—"])
+            verdicts.append("fail" if f.cheating or f.severity == "critical" else None)
+        story.append(_grid([t("Findings", lang), t("Legal basis", lang), t("Severity", lang), t("Action", lang)],
+                           rows, [62 * mm, 58 * mm, 18 * mm, width - 138 * mm], verdicts))
+    else:
+        story.append(P(t("No findings.", lang), "small"))
+
+    # photos
+    photos = [a for a in insp.attachments if a.role == "photo"]
+    story += _section("Photos", lang)
+    if photos:
+        cells = []
+        for a in photos:
+            img = _image(data.images.get(a.sha256, b""), width / 2 - 6 * mm, 60 * mm)
+            cells.append([img or P("(image unreadable)", "small"), P(a.caption or a.sha256[:12], "small")])
+        rows = [cells[i:i + 2] for i in range(0, len(cells), 2)]
+        rows = [r + [""] * (2 - len(r)) for r in rows]
+        grid = Table(rows, colWidths=[width / 2] * 2)
+        grid.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (0, 0), (-1, -1), "CENTER")]))
+        story.append(grid)
+    else:
+        story.append(P(t("No photos.", lang), "small"))
+
+    # conclusion
+    kind = document_kind(insp)
+    conclusion: list = [*_section("Conclusion", lang)]
+    failed = failed_items(data, lang)
+    if insp.verdict == "pass":
+        text = {"certificate": ("检定结论：合格。" if lang == "zh" else "Conclusion: PASS (合格)."),
+                "record": ("检查结论：符合要求。" if lang == "zh" else "Finding: the instrument conforms.")}[
+            "record" if kind == "record" else "certificate"]
+        if kind == "certificate" and ins.accuracy_class:
+            text += (f" 准确度等级 {ins.accuracy_class}。" if lang == "zh" else f" Accuracy class {ins.accuracy_class}.")
+        conclusion.append(Paragraph(esc(text), ParagraphStyle("c", parent=s["lead"], fontSize=12, leading=16,
+                                                               textColor=GREEN)))
+    else:
+        text = (("检查结论：不符合要求。" if lang == "zh" else "Finding: the instrument does NOT conform.")
+                if kind == "record" else
+                ("检定结论：不合格（检定结果通知书）。" if lang == "zh" else "Conclusion: FAIL — notice of non-conformity."))
+        conclusion.append(Paragraph(esc(text), ParagraphStyle("c", parent=s["lead"], fontSize=12, leading=16,
+                                                               textColor=RED)))
+        if failed:
+            conclusion.append(P(t("Failed items", lang) + ":", "base"))
+            for n, x in enumerate(failed, 1):
+                conclusion.append(P(f"{n}. {x}", "base"))
+        conclusion.append(P(t("The instrument must not be used for trade until it has been repaired and verified again.",
+                              lang), "base"))
+    story += conclusion
+
+    # signatures
+    sigs = {a.role: a for a in insp.attachments if a.role.startswith("signature")}
+    cells = []
+    for role, label, name in (("signature_inspector", "Inspector signature", insp.inspector),
+                              ("signature_representative", "Representative of the premises", p.contact)):
+        a = sigs.get(role)
+        img = _image(data.images.get(a.sha256, b""), 60 * mm, 22 * mm) if a else None
+        cells.append([P(t(label, lang), "small"), img or P(f"({t('not signed', lang)})", "small"),
+                      P(name or "", "small")])
+    sig_table = Table([[cells[0], cells[1]]], colWidths=[width / 2] * 2)
+    sig_table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                                   ("LINEABOVE", (0, 0), (-1, 0), 0.3, colors.grey)]))
+    story.append(KeepTogether([*_section("Signatures", lang), sig_table]))
+
+    # warnings on unconfirmed rules
+    warnings = (insp.result or {}).get("warnings", [])
+    if warnings:
+        story += _section("Warnings", lang)
+        story.append(P(t("Numbers marked in these rules are not yet confirmed against the published regulation:",
+                         lang), "warn"))
+        for w in warnings:
+            story.append(P(f"• {w}", "warn"))
+
+    # verification block: record hash, QR, the signature box
+    qr_text = f"{report_no}|{chash}"
+    left = [P(f"{t('Report no.', lang)}: {report_no}", "base"),
+            P(f"{t('Record id', lang)}: {insp.id}", "small"),
+            P(f"{t('Finalized', lang)}: {(insp.finalized_at or '—').replace('T', ' ')}", "small"),
+            P(f"{t('Content hash (SHA-256)', lang)}:", "small"),
+            P(chash[:32] or "—", "mono"), P(chash[32:], "mono"), Spacer(1, 3),
+            P(t("Scan the code or run 'inspector-app verify FILE.pdf' to check this document.", lang), "small")]
+    if for_signing:
+        signer = signer_name + (f" (SHA-256 {signer_fingerprint[:16]}…)" if signer_fingerprint else "")
+        left += [Spacer(1, 3), P(t("Digital signature", lang) + (f": {signer}" if signer else ":"), "small"),
+                 SignatureSpace(SIGNATURE_BOX[0], SIGNATURE_BOX[1], sink, "", font)]
+    block = Table([[left, _qr(qr_text, 34 * mm)]], colWidths=[width - 40 * mm, 40 * mm])
+    block.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("BOX", (0, 0), (-1, -1), 0.5, colors.grey),
+                               ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor("#fafafa"))]))
+    story.append(KeepTogether([*_section("Verification of this document", lang), block]))
+
+    header_left = f"{t('Issued by', lang)}: {authority}"
+    header_right = f"{t('Report no.', lang)} {report_no}"
+    footer_left = f"{t('Record hash', lang)} {chash[:16] or '—'}…  ·  {dt.date.today().isoformat()}"
+    doc.build(story, canvasmaker=_canvas_class(header_left, header_right, footer_left, lang, font))
+    return BuiltReport(buf.getvalue(), report_no, chash, insp.id, sink.get("box"))

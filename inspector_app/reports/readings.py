@@ -1,0 +1,336 @@
+"""The readings tables of a report: every raw observation beside the computed values.
+
+The rules engine's result carries errors, MPEs and verdicts per item; the raw observations
+(indications, added loads, can readings, temperatures, certified values) live in the
+inspection's ``tests``. This module pairs them, test by test, item by item, per family.
+Values are printed exactly as recorded (decimal strings); derived ones are computed in
+Decimal.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from ..domain.numbers import fmt
+from .labels import item_label, t
+
+DASH = "—"
+
+
+@dataclass
+class ReadingsTable:
+    kind: str
+    title: str
+    verdict: str | None
+    headers: list[str]
+    rows: list[list[str]]
+    row_verdicts: list[str | None]
+    notes: list[str] = field(default_factory=list)
+
+
+def _s(v) -> str:
+    if v is None or v == "":
+        return DASH
+    if isinstance(v, Decimal):
+        return fmt(v)
+    return str(v)
+
+
+def _d(v) -> Decimal | None:
+    if v is None or v == "":
+        return None
+    try:
+        d = Decimal(str(v))
+    except ArithmeticError:
+        return None
+    return d if d.is_finite() else None
+
+
+def _verdict(v, lang: str) -> str:
+    return t(v, lang) if v else DASH
+
+
+def _scale_e(metrology: dict, load: Decimal | None) -> Decimal | None:
+    """e of the partial range that holds *load* (multi-interval), else e."""
+    ranges = metrology.get("ranges") or []
+    if ranges and load is not None:
+        for r in ranges:
+            mx = _d(r.get("max"))
+            if mx is not None and load <= mx:
+                return _d(r.get("e"))
+        return _d(ranges[-1].get("e"))
+    return _d(metrology.get("e"))
+
+
+def _scale_E(metrology: dict, p: dict, load: Decimal | None) -> Decimal | None:
+    """E = P − L with P = I + e/2 − ΔL (changeover method) or E = I − L."""
+    if not isinstance(p, dict):
+        return None
+    if "error" in p:
+        return _d(p.get("error"))
+    i = _d(p.get("indication"))
+    if i is None or load is None:
+        return None
+    if "added" in p:
+        e, added = _scale_e(metrology, load), _d(p.get("added"))
+        if e is None or added is None:
+            return None
+        return i + e / 2 - added - load
+    return i - load
+
+
+def _result_cells(it: dict, lang: str) -> list[str]:
+    return [_s(it.get("error")), _s(it.get("mpe")), _verdict(it.get("verdict"), lang)]
+
+
+def tables(insp, instrument, lang: str) -> list[ReadingsTable]:
+    """One table per test of the inspection's result."""
+    out = []
+    raw_tests = insp.tests or []
+    for ti, test in enumerate((insp.result or {}).get("tests", [])):
+        raw = raw_tests[ti] if ti < len(raw_tests) and isinstance(raw_tests[ti], dict) else {}
+        out.append(_table(insp.family, test, raw, instrument, lang))
+    return out
+
+
+def _title(kind: str, test: dict, lang: str) -> str:
+    title = t(kind, lang)
+    if test.get("flow"):
+        title = f"{title} — {test['flow']}"
+    if test.get("load") and kind in ("eccentricity", "repeatability", "discrimination"):
+        title = f"{title} ({t('load', lang)} {test['load']})"
+    return title
+
+
+def _table(family: str, test: dict, raw: dict, instrument, lang: str) -> ReadingsTable:
+    kind = str(test.get("kind", ""))
+    items = test.get("items", []) or []
+    unit = next((it.get("unit") for it in items if it.get("unit")), "")
+    table = ReadingsTable(kind, _title(kind, test, lang), test.get("verdict"), [], [], [])
+    builder = _BUILDERS.get((family, kind))
+    if builder is not None:
+        try:
+            builder(table, test, raw, instrument, lang, unit)
+            return table
+        except (AttributeError, TypeError, IndexError, KeyError):  # unexpected shape: generic table
+            table.headers, table.rows, table.row_verdicts = [], [], []
+    _generic(table, test, raw, instrument, lang, unit)
+    return table
+
+
+def _u(label: str, unit: str, lang: str) -> str:
+    return f"{t(label, lang)} ({unit})" if unit else t(label, lang)
+
+
+def _generic(table, test, raw, instrument, lang, unit) -> None:
+    table.headers = [t("No.", lang), t("Item", lang), t("Error", lang), t("MPE ±", lang), t("unit", lang),
+                     t("Verdict", lang)]
+    for n, it in enumerate(test.get("items", []) or []):
+        e, m, v = _result_cells(it, lang)
+        table.rows.append([str(n + 1), item_label(str(it.get("label", "")), lang), e, m, it.get("unit") or DASH, v])
+        table.row_verdicts.append(it.get("verdict"))
+    for key in ("expected_amount", "corrected_volume", "range", "n", "min", "band", "shortfall"):
+        if test.get(key) not in (None, ""):
+            table.notes.append(f"{key}: {test[key]}")
+
+
+# ---- scales ---------------------------------------------------------------------------------
+
+def _scale_headers(lang: str, unit: str, first: str) -> list[str]:
+    return [t(first, lang), _u("Load L", unit, lang), _u("Indication I", unit, lang),
+            _u("Added load ΔL", unit, lang), _u("Error E", unit, lang), _u("Corrected error Ec", unit, lang),
+            _u("MPE ±", unit, lang), t("Verdict", lang)]
+
+
+def _zero_note(table, raw, metrology, lang, unit) -> None:
+    z = raw.get("zero")
+    if isinstance(z, dict):
+        load = _d(z.get("load")) or Decimal(0)
+        e0 = _scale_E(metrology, z, load)
+        table.notes.append(f"{t('E0', lang)}: L0 = {_s(z.get('load', '0'))} {unit}, I0 = {_s(z.get('indication'))} "
+                           f"{unit}, ΔL0 = {_s(z.get('added'))} {unit}, E0 = {_s(e0)} {unit}; Ec = E − E0")
+
+
+def _scale_weighing(table, test, raw, instrument, lang, unit) -> None:
+    m = instrument.metrology
+    table.headers = _scale_headers(lang, unit, "No.")
+    points = raw.get("points") or []
+    for n, it in enumerate(test.get("items", [])):
+        p = points[n] if n < len(points) else {}
+        load = _d(it.get("load")) or _d(p.get("load"))
+        table.rows.append([str(n + 1), _s(p.get("load", it.get("load"))), _s(p.get("indication")),
+                           _s(p.get("added")), _s(_scale_E(m, p, load)), *_result_cells(it, lang)])
+        table.row_verdicts.append(it.get("verdict"))
+    _zero_note(table, raw, m, lang, unit)
+
+
+def _scale_eccentricity(table, test, raw, instrument, lang, unit) -> None:
+    m = instrument.metrology
+    table.headers = _scale_headers(lang, unit, "Position")
+    positions = raw.get("positions") or []
+    load = _d(test.get("load"))
+    for n, it in enumerate(test.get("items", [])):
+        p = positions[n] if n < len(positions) else {}
+        table.rows.append([str(n + 1), _s(test.get("load")), _s(p.get("indication")), _s(p.get("added")),
+                           _s(_scale_E(m, p, load)), *_result_cells(it, lang)])
+        table.row_verdicts.append(it.get("verdict"))
+    _zero_note(table, raw, m, lang, unit)
+
+
+def _scale_repeatability(table, test, raw, instrument, lang, unit) -> None:
+    table.headers = [t("No.", lang), _u("Load L", unit, lang), _u("Indication I", unit, lang),
+                     _u("Error E", unit, lang), _u("MPE ±", unit, lang), t("Verdict", lang)]
+    indications = raw.get("indications") or []
+    for n, it in enumerate(test.get("items", [])):
+        is_range = str(it.get("label", "")).endswith("range")
+        first = item_label(str(it.get("label", "")), lang) if is_range else str(n + 1)
+        ind = DASH if is_range or n >= len(indications) else _s(indications[n])
+        table.rows.append([first, _s(test.get("load")), ind, *_result_cells(it, lang)])
+        table.row_verdicts.append(it.get("verdict"))
+
+
+def _scale_zero(table, test, raw, instrument, lang, unit) -> None:
+    table.headers = [t("Item", lang), _u("Indication I", unit, lang), _u("Added load ΔL", unit, lang),
+                     _u("E0", unit, lang), _u("MPE ±", unit, lang), t("Verdict", lang)]
+    for it in test.get("items", []):
+        table.rows.append([t("Zero", lang), _s(raw.get("indication")), _s(raw.get("added")), *_result_cells(it, lang)])
+        table.row_verdicts.append(it.get("verdict"))
+
+
+def _scale_discrimination(table, test, raw, instrument, lang, unit) -> None:
+    table.headers = [_u("Load L", unit, lang), _u("Before", unit, lang), _u("Extra load", unit, lang),
+                     _u("After", unit, lang), _u("Rise", unit, lang), _u("Required rise", unit, lang),
+                     t("Verdict", lang)]
+    for it in test.get("items", []):
+        table.rows.append([_s(raw.get("load")), _s(raw.get("indication_before")), _s(raw.get("extra_load")),
+                           _s(raw.get("indication_after")), _s(it.get("error")), _s(it.get("required_rise")),
+                           _verdict(it.get("verdict"), lang)])
+        table.row_verdicts.append(it.get("verdict"))
+
+
+def _scale_price(table, test, raw, instrument, lang, unit) -> None:
+    _generic(table, test, raw, instrument, lang, unit)
+    table.notes = [f"{t('Weight', lang)} {_s(raw.get('weight'))} kg × {t('Unit price', lang)} "
+                   f"{_s(raw.get('unit_price'))} yuan/kg; {t('Amount displayed', lang)} {_s(raw.get('amount_displayed'))}; "
+                   f"{t('Expected amount', lang)} {_s(test.get('expected_amount'))}"
+                   + (f"; {t('Charged', lang)} {_s(raw.get('amount_charged'))}" if raw.get("amount_charged") else "")]
+
+
+# ---- fuel dispensers ------------------------------------------------------------------------
+
+def _can_text(run: dict, lang: str) -> str:
+    if "actual" in run:
+        return _s(run.get("actual"))
+    can = run.get("can")
+    if isinstance(can, dict):
+        return (f"{_s(can.get('nominal'))} L; h {_s(can.get('neck_reading'))} mm "
+                f"(h0 {_s(can.get('reference_mark'))} mm, {_s(can.get('ml_per_mm'))} mL/mm, {_s(can.get('material'))})")
+    return DASH
+
+
+def _fuel_runs(table, test, raw, instrument, lang, unit) -> None:
+    table.headers = [t("Item", lang), t("V_J (L)", lang), t("Can / actual (L)", lang), t("t_fuel (°C)", lang),
+                     t("t_can (°C)", lang), t("Corrected volume (L)", lang), _u("Error E", unit, lang),
+                     _u("MPE ±", unit, lang), t("Verdict", lang)]
+    runs = raw.get("runs") or []
+    for n, it in enumerate(test.get("items", [])):
+        label = item_label(str(it.get("label", "")), lang)
+        if n < len(runs) and not str(it.get("label", "")).endswith("repeatability"):
+            r = runs[n]
+            row = [label, _s(r.get("indicated")), _can_text(r, lang), _s(r.get("t_fuel")), _s(r.get("t_can")),
+                   _s(it.get("corrected_volume"))]
+        else:
+            row = [label, DASH, DASH, DASH, DASH, DASH]
+        table.rows.append(row + _result_cells(it, lang))
+        table.row_verdicts.append(it.get("verdict"))
+    if test.get("volume"):
+        table.notes.append(f"MMQ {test['volume']} L")
+
+
+def _fuel_amount(table, test, raw, instrument, lang, unit) -> None:
+    table.headers = [t("Unit price", lang) + " (yuan/L)", t("Volume", lang) + " (L)",
+                     t("Amount displayed", lang) + " (yuan)", t("Expected amount", lang) + " (yuan)",
+                     _u("Error", "yuan", lang), _u("MPE ±", "yuan", lang), t("Verdict", lang)]
+    for it in test.get("items", []):
+        table.rows.append([_s(raw.get("unit_price")), _s(raw.get("volume")), _s(raw.get("amount_displayed")),
+                           _s(test.get("expected_amount")), *_result_cells(it, lang)])
+        table.row_verdicts.append(it.get("verdict"))
+
+
+# ---- optics --------------------------------------------------------------------------------
+
+def _optics_zero(table, test, raw, instrument, lang, unit) -> None:
+    table.headers = [t("Item", lang), _u("Reading", unit, lang), _u("Error", unit, lang), _u("MPE ±", unit, lang),
+                     t("Verdict", lang)]
+    for it in test.get("items", []):
+        table.rows.append([t("Zero", lang), _s(raw.get("reading")), *_result_cells(it, lang)])
+        table.row_verdicts.append(it.get("verdict"))
+
+
+def _optics_ncr(table, test, raw, instrument, lang, unit) -> None:
+    """nominal / certified / reading (focimeter vertex power and prism)."""
+    table.headers = [t("No.", lang), _u("Nominal", unit, lang), _u("Certified", unit, lang),
+                     _u("Reading", unit, lang), _u("Error", unit, lang), _u("MPE ±", unit, lang), t("Verdict", lang)]
+    rows = raw.get("lenses") or raw.get("items") or []
+    for n, it in enumerate(test.get("items", [])):
+        r = rows[n] if n < len(rows) else {}
+        table.rows.append([str(n + 1), _s(r.get("nominal")), _s(r.get("certified")), _s(r.get("reading")),
+                           *_result_cells(it, lang)])
+        table.row_verdicts.append(it.get("verdict"))
+
+
+def _refr_sphere(table, test, raw, instrument, lang, unit) -> None:
+    table.headers = [t("No.", lang), _u("Nominal", unit, lang), _u("Certified", unit, lang),
+                     _u("Readings", unit, lang), _u("Mean", unit, lang), _u("Error", unit, lang),
+                     _u("MPE ±", unit, lang), t("Verdict", lang)]
+    eyes = raw.get("eyes") or []
+    for n, it in enumerate(test.get("items", [])):
+        r = eyes[n] if n < len(eyes) else {}
+        readings = " / ".join(_s(x) for x in (r.get("readings") or [])) or DASH
+        table.rows.append([str(n + 1), _s(r.get("nominal")), _s(r.get("certified")), readings, _s(it.get("mean")),
+                           *_result_cells(it, lang)])
+        table.row_verdicts.append(it.get("verdict"))
+
+
+def _pd(table, test, raw, instrument, lang, unit) -> None:
+    unit = unit or "mm"
+    table.headers = [t("No.", lang), _u("Reference", unit, lang), _u("Reading", unit, lang),
+                     _u("Error", unit, lang), _u("MPE ±", unit, lang), t("Verdict", lang)]
+    rows = raw.get("items") or []
+    for n, it in enumerate(test.get("items", [])):
+        r = rows[n] if n < len(rows) else {}
+        table.rows.append([str(n + 1), _s(r.get("reference")), _s(r.get("reading")), *_result_cells(it, lang)])
+        table.row_verdicts.append(it.get("verdict"))
+    if test.get("verdict") == "not_applicable":
+        table.notes.append(t("not_applicable", lang))
+
+
+def _trial_lenses(table, test, raw, instrument, lang, unit) -> None:
+    table.headers = [t("No.", lang), _u("Nominal", unit, lang), _u("Measured", unit, lang), _u("Error", unit, lang),
+                     _u("MPE ±", unit, lang), t("Verdict", lang)]
+    rows = raw.get("lenses") or []
+    for n, it in enumerate(test.get("items", [])):
+        r = rows[n] if n < len(rows) else {}
+        table.rows.append([str(n + 1), _s(r.get("nominal")), _s(r.get("measured")), *_result_cells(it, lang)])
+        table.row_verdicts.append(it.get("verdict"))
+
+
+_BUILDERS = {
+    ("scale", "weighing"): _scale_weighing,
+    ("scale", "eccentricity"): _scale_eccentricity,
+    ("scale", "repeatability"): _scale_repeatability,
+    ("scale", "zero"): _scale_zero,
+    ("scale", "discrimination"): _scale_discrimination,
+    ("scale", "price"): _scale_price,
+    ("fuel_dispenser", "volume"): _fuel_runs,
+    ("fuel_dispenser", "mmq"): _fuel_runs,
+    ("fuel_dispenser", "amount"): _fuel_amount,
+    ("focimeter", "zero"): _optics_zero,
+    ("focimeter", "vertex_power"): _optics_ncr,
+    ("focimeter", "prism"): _optics_ncr,
+    ("refractometer", "sphere"): _refr_sphere,
+    ("refractometer", "pd"): _pd,
+    ("pd_meter", "pd"): _pd,
+    ("trial_lens_set", "lenses"): _trial_lenses,
+}
