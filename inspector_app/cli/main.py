@@ -23,6 +23,7 @@ from inspector_app.domain.errors import InputError
 COMMAND_MODULES = [
     "inspector_app.cli.data_cmds",
     "inspector_app.cli.evaluate_cmd",
+    "inspector_app.cli.bundle_cmds",
 ]
 
 

@@ -15,9 +15,9 @@ import sqlite3
 from pathlib import Path
 
 from ..db import DatabaseTooNewError, StoreError, transaction
-from . import m001_initial
+from . import m001_initial, m002_sync
 
-MIGRATIONS = [m001_initial]
+MIGRATIONS = [m001_initial, m002_sync]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -1,0 +1,184 @@
+"""Sync commands: bundle export / inspect / import, conflicts list / resolve."""
+
+from __future__ import annotations
+
+import sys
+
+from .common import (
+    add_passphrase_option,
+    db_path,
+    open_store,
+    print_json,
+    print_table,
+    read_passphrase,
+)
+
+
+def register(sub, common) -> None:
+    p = sub.add_parser("bundle", parents=[common], help="signed sync bundles: export, inspect, import")
+    bsub = p.add_subparsers(dest="bundle_command", metavar="ACTION", parser_class=type(p))
+    bsub.required = True
+
+    e = bsub.add_parser("export", parents=[common], help="write a signed bundle of what the other side lacks")
+    e.add_argument("-o", "--output", required=True, metavar="FILE")
+    e.add_argument("--all", action="store_true", help="everything, not only what is unacknowledged")
+    e.add_argument("--direction", choices=["field", "office"], default="field",
+                   help="field: inspections for the office (default); office: reference data and "
+                        "acknowledgements for the laptops")
+    e.add_argument("--json", action="store_true")
+    add_passphrase_option(e)
+    e.set_defaults(func=cmd_export)
+
+    i = bsub.add_parser("inspect", parents=[common], help="manifest, signer and counts, without importing")
+    i.add_argument("file")
+    i.add_argument("--json", action="store_true")
+    i.set_defaults(func=cmd_inspect)
+
+    m = bsub.add_parser("import", parents=[common], help="verify and merge a bundle, all or nothing")
+    m.add_argument("file")
+    m.add_argument("--json", action="store_true")
+    m.set_defaults(func=cmd_import)
+
+    c = sub.add_parser("conflicts", parents=[common], help="records that changed on both sides")
+    csub = c.add_subparsers(dest="conflicts_command", metavar="ACTION", parser_class=type(c))
+    csub.required = True
+    cl = csub.add_parser("list", parents=[common], help="open conflicts")
+    cl.add_argument("--all", action="store_true", help="include resolved conflicts")
+    cl.add_argument("--json", action="store_true")
+    cl.set_defaults(func=cmd_conflicts_list)
+    cr = csub.add_parser("resolve", parents=[common], help="decide a conflict")
+    cr.add_argument("id")
+    cr.add_argument("--keep", required=True, metavar="REVISION|local|incoming",
+                    help="'local', 'incoming', or the id of the revision to keep")
+    cr.add_argument("--json", action="store_true")
+    cr.set_defaults(func=cmd_conflicts_resolve)
+
+
+def _progress(stage: str, done: int, total: int) -> bool:
+    if sys.stderr.isatty():
+        print(f"\r{stage}: {done}/{total}   ", end="", file=sys.stderr, flush=True)
+    return True
+
+
+def cmd_export(args) -> int:
+    from ..crypto import keys
+    from ..paths import keys_dir
+    from ..services.sync import export_bundle
+    from .main import CliError
+
+    kdir = keys_dir(db_path(args))
+    if not keys.has_identity(kdir):
+        raise CliError("no signing identity yet; create one with 'inspector-app keys init --name NAME'")
+    passphrase = read_passphrase(args)
+    try:
+        identity = keys.load_identity(kdir, passphrase)
+    except keys.KeyError_ as exc:
+        raise CliError(str(exc)) from None
+    store = open_store(args)
+    with store:
+        try:
+            result = export_bundle(store, identity, args.output, all=args.all, direction=args.direction,
+                                   progress=_progress, actor=identity.name)
+        except OSError as exc:
+            raise CliError(f"cannot write {args.output} ({exc.strerror})", 1) from None
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+    if args.json:
+        print_json(result.as_dict())
+    else:
+        counts = ", ".join(f"{n} {k}" for k, n in result.counts.items())
+        print(f"wrote {result.path} ({result.direction}, bundle {result.bundle_id}): {counts}; "
+              f"{result.size} bytes, signed by {identity.name}")
+    return 0
+
+
+def cmd_inspect(args) -> int:
+    from ..services.sync import inspect_bundle
+    from ..sync.format import BundleRejected
+    from .main import CliError
+
+    store = open_store(args)
+    with store:
+        try:
+            info = inspect_bundle(args.file, store)
+        except BundleRejected as exc:
+            raise CliError(str(exc), 1) from None
+    if args.json:
+        print_json(info)
+        return 0
+    print(f"bundle     {info['bundle_id']}  ({info['direction']}, format version {info['format_version']})")
+    print(f"file       {info['file']}  {info['size']} bytes, {info['entries']} entries")
+    print(f"made       {info['created_at']} on device {info['source_device']}")
+    print(f"signer     {info['signer']['name']}  {info['signer']['fingerprint'][:16]}…  {info['trust'].upper()}"
+          + (f" ({info['trust_reason']})" if info["trust_reason"] else ""))
+    print(f"audit head entry {info['audit_head']['seq']}  {info['audit_head']['hash'][:16]}…")
+    for table, n in info["counts"].items():
+        print(f"  {table:<12} {n}")
+    print(f"  {'attachments':<12} {info['attachments']}")
+    if info.get("already_imported"):
+        print("already imported into this database")
+    return 0
+
+
+def cmd_import(args) -> int:
+    from ..services.sync import import_bundle
+    from .main import report_error
+
+    store = open_store(args)
+    with store:
+        report = import_bundle(store, args.file, progress=_progress, actor="import")
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+    if args.json:
+        print_json(report.as_dict())
+        if not report.ok:
+            report_error(args, report.message(), path=report.rejection.get("entry", ""))
+        return 0 if report.ok else 1
+    if not report.ok:
+        report_error(args, report.message())
+        print("nothing was changed", file=sys.stderr)
+        return 1
+    print(report.message())
+    for table, counts in report.tables.items():
+        print(f"  {table:<12} " + ", ".join(f"{n} {k}" for k, n in counts.items()))
+    if report.conflicts:
+        print(f"{report.conflicts} conflict(s) to decide: inspector-app conflicts list")
+    return 0
+
+
+def cmd_conflicts_list(args) -> int:
+    from ..services.sync import list_conflicts
+
+    store = open_store(args)
+    with store:
+        rows = list_conflicts(store, include_resolved=args.all)
+    if args.json:
+        print_json({"conflicts": [c.as_dict() for c in rows]})
+        return 0
+    if not rows:
+        print("no open conflicts")
+        return 0
+    table = []
+    for c in rows:
+        d = c.as_dict()
+        inc = d["incoming"]
+        label = inc.get("id") or (inc.get("data") or {}).get("id") or inc.get("entity_id", "")
+        rev = f" rev {inc['revision']}" if "revision" in inc else ""
+        table.append([c.id[:8], c.entity, f"{label[:8]}{rev}", c.reason,
+                      "resolved: " + (c.resolution or "") if c.resolved else "open"])
+    print_table(["id", "entity", "record", "reason", "state"], table)
+    print("decide with: inspector-app conflicts resolve ID --keep local|incoming|REVISION-ID")
+    return 0
+
+
+def cmd_conflicts_resolve(args) -> int:
+    from ..services.sync import resolve_conflict
+
+    store = open_store(args)
+    with store:
+        kept = resolve_conflict(store, args.id, args.keep, actor="cli")
+    if args.json:
+        print_json({"id": args.id, "kept": kept})
+    else:
+        print(f"conflict {args.id} resolved: kept {kept}")
+    return 0

@@ -1,0 +1,342 @@
+"""Sync use-cases: export a signed bundle, inspect one, import one (all or nothing), the office
+bundle of reference data and acknowledgements, and conflicts.
+
+Import runs the pipeline of ``reliability.md`` in order and stops at the first failure:
+(1) archive limits, (2) signature against enrolled keys, (3) exact entry set with hashes
+and sizes checked while streaming, (4) strict validation of every record, (5) one
+transaction with a ledger row, after a backup of the database file. A rejected bundle
+leaves the database exactly as it was.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..domain.errors import InputError
+from ..store.sync import sync_repo
+from ..sync import merge as merge_rules
+from ..sync.format import (
+    DEFAULT_LIMITS,
+    FIELD_TO_OFFICE,
+    MANIFEST,
+    OFFICE_TO_FIELD,
+    BundleContent,
+    BundleRejected,
+    Limits,
+    record_hash,
+)
+from ..sync.reader import peek, read_bundle
+from ..sync.validate import validate_bundle
+from ..sync.writer import write_bundle
+
+# progress(stage, done, total) -> False to cancel (before the transaction only)
+Progress = Callable[[str, int, int], object]
+DIRECTION_NAMES = {"field": FIELD_TO_OFFICE, "office": OFFICE_TO_FIELD,
+                   FIELD_TO_OFFICE: FIELD_TO_OFFICE, OFFICE_TO_FIELD: OFFICE_TO_FIELD}
+
+
+@dataclass
+class ExportResult:
+    path: str
+    bundle_id: str
+    direction: str
+    counts: dict
+    size: int
+    seconds: float
+
+    def as_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+
+@dataclass
+class ImportReport:
+    status: str  # imported | already_imported | rejected
+    file: str
+    bundle_id: str = ""
+    direction: str = ""
+    source_device: str = ""
+    signer: str = ""
+    signer_fingerprint: str = ""
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    conflicts: int = 0
+    tables: dict = field(default_factory=dict)
+    conflict_ids: list = field(default_factory=list)
+    acknowledged: int = 0
+    attachments_new: int = 0
+    rejection: dict | None = None
+    backup: str | None = None
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.status != "rejected"
+
+    def message(self) -> str:
+        if self.status == "rejected":
+            return self.rejection["message"]
+        if self.status == "already_imported":
+            return f"bundle {self.bundle_id} was already imported; nothing changed"
+        text = (f"imported bundle {self.bundle_id} from {self.signer}: {self.new} new, {self.updated} updated, "
+                f"{self.unchanged} unchanged, {self.conflicts} conflicts")
+        if self.acknowledged:
+            text += f"; {self.acknowledged} inspections now safely at the office"
+        return text
+
+    def as_dict(self) -> dict:
+        d = dataclasses.asdict(self)
+        d["message"] = self.message()
+        return d
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def _app_version() -> str:
+    try:
+        from .. import __version__
+
+        return str(__version__)
+    except ImportError:  # pragma: no cover
+        return ""
+
+
+# -- export ---------------------------------------------------------------------------------
+def collect_field(store, everything: bool = False) -> tuple[BundleContent, tuple[int, str]]:
+    """What a field bundle holds: finalized inspections the office has not acknowledged (all
+    with *everything*) with their earlier revisions, the premises, instruments, standards and
+    attachments they refer to, records changed here since they were last exchanged, all
+    tombstones, and the audit entries after the last head the office acknowledged."""
+    repo = sync_repo(store)
+    ids = repo.with_ancestors(repo.unacknowledged_inspection_ids(everything))
+    inspections = repo.load_inspections(ids)
+    content = BundleContent(inspections=inspections)
+    want = {"premises": {x.premises_id for x in inspections}, "instruments": {x.instrument_id for x in inspections},
+            "standards": {s for x in inspections for s in x.standards}}
+    loaders = {"premises": repo.premises, "instruments": repo.instruments, "standards": repo.standards}
+    entities = {"premises": "premises", "instruments": "instrument", "standards": "standard"}
+    for table in ("premises", "instruments", "standards"):
+        known = repo.versions(entities[table])
+        rows = loaders[table]()
+        for obj in rows:
+            h = record_hash(dataclasses.asdict(obj))
+            if everything or obj.id in want[table] or h not in known.get(obj.id, set()):
+                want[table].add(obj.id)
+        if table == "instruments":  # premises of every instrument sent must resolve too
+            want["premises"].update(i.premises_id for i in rows if i.id in want["instruments"])
+    for table in ("premises", "instruments", "standards"):
+        objs = loaders[table](sorted(want[table]))
+        versions = repo.versions(entities[table], [o.id for o in objs])
+        items = []
+        for o in objs:
+            h = record_hash(dataclasses.asdict(o))
+            items.append((o, h, sorted(versions.get(o.id, set()) | {h})))
+        setattr(content, table, items)
+    content.tombstones = repo.tombstones(["premises", "instrument", "standard"])
+    shas = {a.sha256 for x in inspections for a in x.attachments}
+    content.attachments = {sha: (data, None) for sha, data in repo.attachment_data(shas).items()}
+    content.audit = repo.audit_entries_after(0 if everything else repo.acked_audit_seq())
+    head = (content.audit[-1]["seq"], content.audit[-1]["hash"]) if content.audit else store.audit_head()
+    return content, head
+
+
+def collect_office(store) -> tuple[BundleContent, tuple[int, str]]:
+    """What an office bundle holds: all reference data (premises, instruments, standards,
+    assignments, tombstones), acknowledgements of every field bundle imported, review
+    decisions, and the office's audit chain."""
+    repo = sync_repo(store)
+    content = BundleContent()
+    for table, entity, loader in (("premises", "premises", repo.premises), ("instruments", "instrument", repo.instruments),
+                                  ("standards", "standard", repo.standards)):
+        objs = loader()
+        versions = repo.versions(entity)
+        items = []
+        for o in objs:
+            h = record_hash(dataclasses.asdict(o))
+            items.append((o, h, sorted(versions.get(o.id, set()) | {h})))
+        setattr(content, table, items)
+    content.tombstones = repo.tombstones(["premises", "instrument", "standard"])
+    content.assignments = repo.assignments()
+    content.reviews = repo.reviews()
+    content.acks = repo.acks_for_export()
+    content.audit = repo.audit_entries_after(0)
+    head = (content.audit[-1]["seq"], content.audit[-1]["hash"]) if content.audit else store.audit_head()
+    return content, head
+
+
+def export_bundle(store, identity, out_path, *, all: bool = False, direction: str = "field",
+                  progress: Progress | None = None, actor: str = "") -> ExportResult:
+    """Write a signed bundle to *out_path*; records what it held (one audited write)."""
+    t0 = time.perf_counter()
+    direction = DIRECTION_NAMES.get(direction)
+    if direction is None:
+        raise InputError("direction", "must be field or office")
+    if progress is not None:
+        progress("collect", 0, 1)
+    if direction == FIELD_TO_OFFICE:
+        content, head = collect_field(store, all)
+        if not (content.inspections or content.premises or content.instruments or content.standards):
+            raise InputError("bundle", "nothing to export: the office has acknowledged every finalized inspection "
+                                       "(use --all to export everything)")
+    else:
+        content, head = collect_office(store)
+    out_path = Path(out_path)
+    if out_path.exists() and out_path.is_dir():
+        raise InputError("output", f"{out_path} is a folder")
+    manifest = write_bundle(out_path, content, direction=direction, source_device=store.device_id,
+                            identity=identity, audit_head=head, app_version=_app_version(), progress=progress)
+    repo = sync_repo(store)
+    counts = {k: v for k, v in content.counts().items() if v}
+    items = [("inspection", x.id) for x in content.inspections]
+    items += [(e, o.id) for t, e in (("premises", "premises"), ("instruments", "instrument"),
+                                     ("standards", "standard")) for o, _, _ in getattr(content, t)]
+    with store.write(actor, "bundle.export", "bundle", manifest.bundle_id,
+                     {"direction": direction, "counts": counts}) as seq:
+        repo.record_export(manifest.bundle_id, direction, seq, manifest.created_at, counts, items)
+        repo.add_versions_many([(e, o.id, h) for t, e in (("premises", "premises"), ("instruments", "instrument"),
+                                                          ("standards", "standard"))
+                                for o, h, _ in getattr(content, t)])
+    return ExportResult(str(out_path), manifest.bundle_id, direction, counts, out_path.stat().st_size,
+                        time.perf_counter() - t0)
+
+
+# -- inspect --------------------------------------------------------------------------------
+def inspect_bundle(path, store=None, limits: Limits = DEFAULT_LIMITS) -> dict:
+    """Manifest, signer, counts and trust status without importing (stage 1 + manifest).
+    Raises BundleRejected when the file cannot be read as a bundle at all."""
+    trusted = store.trust.list() if store is not None else []
+    info = peek(path, trusted, limits)
+    if store is not None:
+        repo = sync_repo(store)
+        led = repo.ledger(info["bundle_id"])
+        info["already_imported"] = led is not None and led.manifest_sha256 == info["manifest_sha256"]
+        info["own_bundle"] = info["source_device"] == store.device_id
+    return info
+
+
+# -- import ---------------------------------------------------------------------------------
+def _backup(store, bundle_id: str, backup_dir: Path | None) -> Path:
+    from ..store.migrations import backup_file
+
+    folder = backup_dir or store.path.parent / "backups"
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    return backup_file(store.conn, folder / f"{store.path.stem}-before-import-{bundle_id[:8]}-{stamp}.db")
+
+
+def import_bundle(store, path, *, progress: Progress | None = None, actor: str = "",
+                  limits: Limits = DEFAULT_LIMITS, backup: bool = True,
+                  backup_dir: str | Path | None = None) -> ImportReport:
+    """Check and merge a bundle, all or nothing. Never raises for a bad bundle: the report's
+    status is 'rejected' with the stage, entry and reason."""
+    t0 = time.perf_counter()
+    report = ImportReport(status="rejected", file=str(path))
+    repo = sync_repo(store)
+    try:
+        opened = read_bundle(path, store.trust.list(), limits, progress)
+        m = opened.manifest
+        report.bundle_id, report.direction, report.source_device = m.bundle_id, m.direction, m.source_device
+        report.signer, report.signer_fingerprint = opened.signer.name, opened.signer.fingerprint
+        if m.source_device == store.device_id:
+            raise BundleRejected(3, MANIFEST, "this bundle was made by this database; import it on the other side")
+        done = repo.ledger(m.bundle_id)
+        if done is not None:
+            if done.manifest_sha256 != opened.manifest_sha256:
+                raise BundleRejected(3, MANIFEST, "a different bundle with the same id was imported before")
+            report.status = "already_imported"
+            report.seconds = time.perf_counter() - t0
+            return report
+        content = validate_bundle(opened, repo, limits.max_line_bytes, progress)
+    except BundleRejected as exc:
+        report.rejection = exc.as_dict()
+        report.seconds = time.perf_counter() - t0
+        return report
+    if progress is not None:
+        progress("merge", 0, 1)
+    if backup:
+        report.backup = str(_backup(store, m.bundle_id, Path(backup_dir) if backup_dir else None))
+    detail = {"file": Path(path).name, "signer": opened.signer.fingerprint, "direction": m.direction,
+              "source_device": m.source_device}
+    try:
+        with store.write(actor, "bundle.import", "bundle", m.bundle_id, detail) as seq:
+            result = merge_rules.merge(repo, content, m, seq)
+            totals = result.totals()
+            summary = {"totals": totals, "tables": result.tables(), "audit_head": {"seq": m.audit_head[0],
+                       "hash": m.audit_head[1]}, "acknowledged": result.acked, "signer_name": opened.signer.name}
+            repo.insert_ledger(m.bundle_id, m.direction, m.source_device, opened.signer.fingerprint,
+                               opened.manifest_sha256, seq, _now(), summary)
+            repo.insert_received(m.bundle_id, result.received)
+    except BundleRejected as exc:
+        report.rejection = exc.as_dict()
+        report.seconds = time.perf_counter() - t0
+        return report
+    report.status = "imported"
+    report.new, report.updated = totals["new"], totals["updated"]
+    report.unchanged, report.conflicts = totals["unchanged"], totals["conflicts"]
+    report.tables = result.tables()
+    report.conflict_ids = result.conflict_ids
+    report.acknowledged = result.acked
+    report.attachments_new = result.attachments_new
+    report.seconds = time.perf_counter() - t0
+    if progress is not None:
+        progress("merge", 1, 1)
+    return report
+
+
+# -- conflicts and status ---------------------------------------------------------------------
+def list_conflicts(store, include_resolved: bool = False) -> list:
+    return sync_repo(store).conflicts(include_resolved)
+
+
+def find_conflict(store, ident: str):
+    repo = sync_repo(store)
+    c = repo.conflict(ident)
+    if c is not None:
+        return c
+    if len(ident) >= 6:
+        matches = repo.find_conflicts(ident)
+        if len(matches) == 1:
+            return matches[0]
+        if len(matches) > 1:
+            raise InputError("id", f"{ident!r} matches more than one conflict; give more characters")
+    raise InputError("id", f"no conflict with id {ident!r}")
+
+
+def resolve_conflict(store, ident: str, keep: str, actor: str = "") -> str:
+    """Decide a conflict (keep 'local', 'incoming' or a revision id); returns the side kept."""
+    c = find_conflict(store, ident)
+    if c.resolved:
+        raise InputError("id", f"conflict {c.id[:8]} was resolved already ({c.resolution})")
+    repo = sync_repo(store)
+    with store.write(actor, "conflict.resolve", c.entity, c.entity_id, {"conflict": c.id, "keep": keep}) as seq:
+        return merge_rules.resolve(repo, c, keep, seq, actor)
+
+
+def sync_status(store) -> dict:
+    """Counts for the window: finalized, at the office, not yet, open conflicts."""
+    return sync_repo(store).sync_counts()
+
+
+def inspection_sync_state(store, ids: list[str]) -> dict[str, str]:
+    """'at_office', 'exported' or 'local' for each inspection id."""
+    return sync_repo(store).sync_state(ids)
+
+
+def assign_premises(store, premises_id: str, inspector: str, note: str = "", actor: str = "") -> None:
+    """Office: assign premises to an inspector (travels in the next office bundle)."""
+    import uuid
+
+    from ..domain.text import clean_text
+
+    inspector = clean_text(inspector, "assignment.inspector", required=True, max_len=100)
+    note = clean_text(note, "assignment.note", max_len=500)
+    if store.premises.get(premises_id) is None:
+        raise InputError("assignment.premises_id", "the premises do not exist")
+    with store.write(actor, "assignment.set", "premises", premises_id, {"inspector": inspector}) as seq:
+        sync_repo(store).set_assignment(str(uuid.uuid4()), premises_id, inspector, note, seq)

@@ -1,0 +1,355 @@
+"""Bundle format constants, limits, the manifest schema and strict JSON reading.
+
+A bundle is a zip archive (see ``docs/bundle-format.md``)::
+
+    manifest.json               what the bundle holds (signed)
+    signature.der               detached ECDSA/RSA-SHA256 signature over the exact manifest bytes
+    signer.pem                  the signer's certificate (informational, never trusted by itself)
+    records/<table>.jsonl       one JSON object per line
+    attachments/<sha256>        attachment bytes, named by their SHA-256
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from ..domain.errors import InputError
+from ..domain.numbers import parse_decimal
+
+FORMAT_NAME = "inspector-bundle"
+FORMAT_VERSION = 1
+
+FIELD_TO_OFFICE = "field->office"
+OFFICE_TO_FIELD = "office->field"
+DIRECTIONS = (FIELD_TO_OFFICE, OFFICE_TO_FIELD)
+
+MANIFEST = "manifest.json"
+SIGNATURE = "signature.der"
+SIGNER = "signer.pem"
+FIXED_ENTRIES = (MANIFEST, SIGNATURE, SIGNER)
+
+# Record tables and the directions they may travel in.
+TABLES = {
+    "premises": DIRECTIONS,
+    "instruments": DIRECTIONS,
+    "standards": DIRECTIONS,
+    "inspections": (FIELD_TO_OFFICE,),
+    "tombstones": DIRECTIONS,
+    "audit": DIRECTIONS,
+    "assignments": (OFFICE_TO_FIELD,),
+    "reviews": (OFFICE_TO_FIELD,),
+    "acks": (OFFICE_TO_FIELD,),
+}
+# Tables whose records the manifest lists as [id, hash] under "records".
+COVERED_TABLES = ("premises", "instruments", "standards", "inspections", "tombstones", "assignments", "reviews")
+# Mutable records merged by version history; the entity name used in tombstones and conflicts.
+MUTABLE_ENTITIES = {"premises": "premises", "instruments": "instrument", "standards": "standard"}
+TOMBSTONE_ENTITIES = ("premises", "instrument", "standard")
+
+# The only entry names a bundle may hold.
+NAME_RE = re.compile(
+    r"^(manifest\.json|signature\.der|signer\.pem|records/(" + "|".join(TABLES) + r")\.jsonl"
+    r"|attachments/[0-9a-f]{64})$"
+)
+HEX64 = re.compile(r"^[0-9a-f]{64}$")
+ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$")
+UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What the reader accepts before reading any content (stage 1) and while streaming."""
+
+    max_bundle_bytes: int = 4 * 1024**3
+    max_entries: int = 200_000
+    max_entry_bytes: int = 1024**3
+    max_total_bytes: int = 8 * 1024**3
+    max_ratio: int = 200  # uncompressed / compressed, for entries above ratio_floor bytes
+    ratio_floor: int = 64 * 1024
+    max_manifest_bytes: int = 128 * 1024**2
+    max_signature_bytes: int = 16 * 1024
+    max_signer_bytes: int = 64 * 1024
+    max_line_bytes: int = 16 * 1024**2
+
+
+DEFAULT_LIMITS = Limits()
+
+STAGES = {1: "archive", 2: "signature", 3: "entries", 4: "records", 5: "merge"}
+
+
+class BundleRejected(Exception):
+    """A bundle failed a check; nothing was changed. Names the stage, the entry and the reason."""
+
+    def __init__(self, stage: int, entry: str, reason: str) -> None:
+        self.stage = stage
+        self.stage_name = STAGES[stage]
+        self.entry = entry
+        self.reason = reason
+        where = f"{entry}: " if entry else ""
+        super().__init__(f"bundle rejected at stage {stage} ({self.stage_name}): {where}{reason}")
+
+    def as_dict(self) -> dict:
+        return {"stage": self.stage, "stage_name": self.stage_name, "entry": self.entry,
+                "reason": self.reason, "message": str(self)}
+
+
+# -- strict JSON ------------------------------------------------------------------------
+class JsonError(ValueError):
+    pass
+
+
+def _pairs(pairs: list[tuple[str, object]]) -> dict:
+    out: dict = {}
+    for key, value in pairs:
+        if key in out:
+            raise JsonError(f"duplicate key {key[:40]!r}")
+        out[key] = value
+    return out
+
+
+def _constant(name: str) -> object:
+    raise JsonError(f"{name} is not allowed")
+
+
+def _float(text: str) -> Decimal:
+    try:
+        return parse_decimal(text, "number")
+    except InputError as exc:
+        shown = text if len(text) <= 20 else text[:20] + "…"
+        raise JsonError(f"the number {shown} {exc.message}") from None
+
+
+def _int(text: str) -> int:
+    if len(text.lstrip("-")) > 16:
+        raise JsonError(f"the number {text[:20]}… is out of range")
+    return int(text)
+
+
+_DECODER = json.JSONDecoder(object_pairs_hook=_pairs, parse_constant=_constant, parse_float=_float,
+                            parse_int=_int)
+
+
+def _check_strings(obj: object) -> None:
+    """Refuse lone surrogates (``"\\ud800"`` escapes decode to text that is not valid Unicode)."""
+    stack = [obj]
+    while stack:
+        o = stack.pop()
+        if isinstance(o, str):
+            try:
+                o.encode("utf-8")
+            except UnicodeEncodeError:
+                raise JsonError("text contains a lone surrogate (invalid Unicode)") from None
+        elif isinstance(o, dict):
+            stack.extend(o.keys())
+            stack.extend(o.values())
+        elif isinstance(o, list):
+            stack.extend(o)
+
+
+def strict_loads(data: bytes | str) -> object:
+    """Parse JSON strictly: valid UTF-8, no duplicate keys, no NaN/Infinity, finite bounded
+    numbers (fractions become Decimal), no lone surrogates. Raises JsonError."""
+    if isinstance(data, bytes):
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise JsonError(f"invalid UTF-8 at byte {exc.start}") from None
+    else:
+        text = data
+    if text.startswith("\ufeff"):
+        raise JsonError("a byte-order mark is not allowed")
+    try:
+        obj, end = _DECODER.raw_decode(text)
+    except JsonError:
+        raise
+    except json.JSONDecodeError as exc:
+        raise JsonError(f"not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})") from None
+    except RecursionError:
+        raise JsonError("nested too deeply") from None
+    if text[end:].strip():
+        raise JsonError("extra data after the JSON value")
+    _check_strings(obj)
+    return obj
+
+
+def dumps_line(obj: object) -> bytes:
+    """One canonical JSON line (sorted keys, UTF-8, no NaN)."""
+    return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False).encode() + b"\n"
+
+
+# -- manifest ---------------------------------------------------------------------------
+@dataclass
+class Manifest:
+    bundle_id: str
+    direction: str
+    source_device: str
+    signer_fingerprint: str
+    signer_name: str
+    created_at: str
+    audit_head: tuple[int, str]
+    records: dict[str, list[list]]  # table -> [[id, hash], ...]
+    entries: dict[str, tuple[str, int]]  # name -> (sha256, size)
+    app_version: str = ""
+
+    def count(self, table: str) -> int:
+        return len(self.records.get(table, []))
+
+
+def _req(obj: dict, key: str, kind: type, where: str = "manifest") -> object:
+    if key not in obj:
+        raise InputError(f"{where}.{key}", "is missing")
+    value = obj[key]
+    if kind is int and (isinstance(value, bool) or not isinstance(value, int)):
+        raise InputError(f"{where}.{key}", "must be an integer")
+    if kind is not int and not isinstance(value, kind):
+        raise InputError(f"{where}.{key}", f"must be {'text' if kind is str else kind.__name__}")
+    return value
+
+
+MANIFEST_KEYS = {"format", "version", "bundle_id", "direction", "source_device", "signer", "created_at",
+                 "audit_head", "records", "entries", "app_version"}
+
+
+def parse_manifest(data: bytes) -> Manifest:
+    """The manifest from its exact bytes, or InputError(path, reason)."""
+    try:
+        obj = strict_loads(data)
+    except JsonError as exc:
+        raise InputError("manifest", str(exc)) from None
+    if not isinstance(obj, dict):
+        raise InputError("manifest", "must be a JSON object")
+    if obj.get("format") != FORMAT_NAME:
+        raise InputError("manifest.format", f"is not {FORMAT_NAME!r}; this is not an Inspector bundle")
+    version = obj.get("version")
+    if version != FORMAT_VERSION or isinstance(version, bool):
+        raise InputError("manifest.version",
+                         f"format version {str(version)[:20]} is not supported (this program reads version {FORMAT_VERSION})")
+    extra = set(obj) - MANIFEST_KEYS
+    if extra:
+        raise InputError("manifest", f"has unknown field {sorted(extra)[0][:40]!r}")
+    bundle_id = _req(obj, "bundle_id", str)
+    if not UUID_RE.match(bundle_id):
+        raise InputError("manifest.bundle_id", "must be a UUID")
+    direction = _req(obj, "direction", str)
+    if direction not in DIRECTIONS:
+        raise InputError("manifest.direction", f"must be one of {', '.join(DIRECTIONS)}")
+    device = _req(obj, "source_device", str)
+    if not UUID_RE.match(device):
+        raise InputError("manifest.source_device", "must be a UUID")
+    signer = _req(obj, "signer", dict)
+    fp = _req(signer, "fingerprint", str, "manifest.signer")
+    if not HEX64.match(fp):
+        raise InputError("manifest.signer.fingerprint", "must be 64 hexadecimal digits")
+    name = _req(signer, "name", str, "manifest.signer")
+    created = _req(obj, "created_at", str)
+    app_version = obj.get("app_version", "")
+    if not isinstance(app_version, str) or len(app_version) > 40:
+        raise InputError("manifest.app_version", "must be short text")
+    head = _req(obj, "audit_head", dict)
+    seq = _req(head, "seq", int, "manifest.audit_head")
+    h = _req(head, "hash", str, "manifest.audit_head")
+    if seq < 0 or not HEX64.match(h):
+        raise InputError("manifest.audit_head", "must have a non-negative seq and a 64-digit hash")
+    records_obj = _req(obj, "records", dict)
+    records: dict[str, list[list]] = {}
+    for table, items in records_obj.items():
+        if table not in COVERED_TABLES:
+            raise InputError("manifest.records", f"names an unknown table {table[:40]!r}")
+        if direction not in TABLES[table]:
+            raise InputError(f"manifest.records.{table}", f"cannot travel {direction}")
+        if not isinstance(items, list):
+            raise InputError(f"manifest.records.{table}", "must be a list")
+        for i, item in enumerate(items):
+            if (not isinstance(item, list) or len(item) != 2 or not all(isinstance(x, str) for x in item)
+                    or not HEX64.match(item[1])):
+                raise InputError(f"manifest.records.{table}[{i}]", "must be [id, sha256]")
+        records[table] = items
+    entries_obj = _req(obj, "entries", dict)
+    entries: dict[str, tuple[str, int]] = {}
+    for entry, info in entries_obj.items():
+        if not NAME_RE.match(entry) or entry in FIXED_ENTRIES:
+            raise InputError("manifest.entries", f"lists a name that is not allowed: {entry[:80]!r}")
+        if not isinstance(info, dict) or set(info) != {"sha256", "size"}:
+            raise InputError(f"manifest.entries.{entry}", "must have exactly sha256 and size")
+        sha, size = info["sha256"], info["size"]
+        if not isinstance(sha, str) or not HEX64.match(sha):
+            raise InputError(f"manifest.entries.{entry}.sha256", "must be 64 hexadecimal digits")
+        if isinstance(size, bool) or not isinstance(size, int) or size < 0:
+            raise InputError(f"manifest.entries.{entry}.size", "must be a non-negative integer")
+        if entry.startswith("attachments/") and entry.split("/", 1)[1] != sha:
+            raise InputError(f"manifest.entries.{entry}", "an attachment must be named by its SHA-256")
+        if entry.startswith("records/"):
+            table = entry[len("records/"):-len(".jsonl")]
+            if direction not in TABLES[table]:
+                raise InputError(f"manifest.entries.{entry}", f"cannot travel {direction}")
+        entries[entry] = (sha, size)
+    return Manifest(bundle_id, direction, device, fp, name, created, (seq, h), records, entries, app_version)
+
+
+def manifest_dict(m: Manifest) -> dict:
+    return {
+        "format": FORMAT_NAME,
+        "version": FORMAT_VERSION,
+        "app_version": m.app_version,
+        "bundle_id": m.bundle_id,
+        "direction": m.direction,
+        "source_device": m.source_device,
+        "signer": {"fingerprint": m.signer_fingerprint, "name": m.signer_name},
+        "created_at": m.created_at,
+        "audit_head": {"seq": m.audit_head[0], "hash": m.audit_head[1]},
+        "records": m.records,
+        "entries": {k: {"sha256": v[0], "size": v[1]} for k, v in m.entries.items()},
+    }
+
+
+def manifest_bytes(m: Manifest) -> bytes:
+    return json.dumps(manifest_dict(m), ensure_ascii=False, sort_keys=True, indent=1,
+                      allow_nan=False).encode("utf-8")
+
+
+# -- record lines -------------------------------------------------------------------------
+def record_hash(obj: object) -> str:
+    """SHA-256 of a record's canonical JSON (the version of a premises, instrument, ...)."""
+    import hashlib
+
+    from ..domain.canonical import canonical_bytes
+
+    return hashlib.sha256(canonical_bytes(obj)).hexdigest()
+
+
+def tombstone_key(entity: str, entity_id: str) -> str:
+    return f"{entity}/{entity_id}"
+
+
+@dataclass
+class BundleContent:
+    """The records of a bundle, on the way out (writer) or after validation (reader)."""
+
+    premises: list = None  # [(Premises, hash, versions)]
+    instruments: list = None  # [(Instrument, hash, versions)]
+    standards: list = None  # [(ReferenceStandard, hash, versions)]
+    inspections: list = None  # [Inspection], parents before children
+    tombstones: list = None  # [(entity, entity_id)]
+    audit: list = None  # [audit entry dict]
+    assignments: list = None  # [{"id", "premises_id", "inspector", "note"}]
+    reviews: list = None  # [{"id", "inspection_id", "decision", "comment", "reviewer", "at", "signature"}]
+    acks: list = None  # [{"bundle_id", "source_device", "audit_seq", "audit_hash", "inspections"}]
+    attachments: dict = None  # sha256 -> (bytes, mime)
+
+    def __post_init__(self) -> None:
+        for name in ("premises", "instruments", "standards", "inspections", "tombstones", "audit",
+                     "assignments", "reviews", "acks"):
+            if getattr(self, name) is None:
+                setattr(self, name, [])
+        if self.attachments is None:
+            self.attachments = {}
+
+    def counts(self) -> dict[str, int]:
+        return {"premises": len(self.premises), "instruments": len(self.instruments),
+                "standards": len(self.standards), "inspections": len(self.inspections),
+                "tombstones": len(self.tombstones), "audit": len(self.audit),
+                "assignments": len(self.assignments), "reviews": len(self.reviews), "acks": len(self.acks),
+                "attachments": len(self.attachments)}

@@ -1,0 +1,344 @@
+"""Stage 5 rules: how validated records join the database (inside the import transaction).
+
+- Same id and same content: nothing changes ("unchanged").
+- Mutable records (premises, instruments, standards) carry the list of versions (hashes) the
+  sender knows; an incoming version whose history contains ours moves forward ("updated");
+  one we have seen before is old and changes nothing ("unchanged", outcome "stale"); anything
+  else is kept as a conflict for a person.
+- Inspections are immutable revisions: a new revision whose parent is our newest revision of
+  that record moves forward (the parent gets ``superseded_by``); a different revision where we
+  already have one, or the same id with other content, is a conflict.
+- A record deleted here (tombstone) is never brought back by a bundle ("deleted").
+- Tombstones from the other side delete a record unless it is still in use here (then a conflict).
+- Conflicts already decided by a person are not raised again for the same incoming version.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+
+from ..domain.errors import InputError
+from ..domain.models import Inspection, Instrument, Premises, ReferenceStandard
+from .format import MUTABLE_ENTITIES, BundleContent, Manifest, record_hash
+
+OUTCOME_BUCKET = {"new": "new", "updated": "updated", "unchanged": "unchanged", "stale": "unchanged",
+                  "dismissed": "unchanged", "conflict": "conflicts", "deleted": "unchanged", "skipped": "unchanged"}
+
+
+@dataclass
+class MergeResult:
+    by_table: dict[str, Counter] = field(default_factory=dict)
+    received: list[tuple[str, str, str]] = field(default_factory=list)  # (entity, id, outcome)
+    conflict_ids: list[str] = field(default_factory=list)
+    acked: int = 0
+    attachments_new: int = 0
+    assignments: tuple[int, int] = (0, 0)
+
+    def note(self, table: str, entity: str, entity_id: str, outcome: str) -> None:
+        self.by_table.setdefault(table, Counter())[outcome] += 1
+        self.received.append((entity, entity_id, outcome))
+
+    def totals(self) -> dict[str, int]:
+        out = {"new": 0, "updated": 0, "unchanged": 0, "conflicts": 0}
+        for counter in self.by_table.values():
+            for outcome, n in counter.items():
+                out[OUTCOME_BUCKET[outcome]] += n
+        return out
+
+    def tables(self) -> dict[str, dict[str, int]]:
+        return {t: dict(sorted(c.items())) for t, c in sorted(self.by_table.items())}
+
+
+def _conflict(repo, result: MergeResult, table: str, entity: str, entity_id: str, reason: str, local, incoming,
+              incoming_hash: str, bundle_id: str, seq: int) -> None:
+    known = repo.known_conflict(entity, entity_id, incoming_hash)
+    if known is not None and known.resolved:
+        result.note(table, entity, entity_id, "dismissed")
+        return
+    if known is None:
+        cid = str(uuid.uuid4())
+        repo.insert_conflict(cid, entity, entity_id, reason, local, incoming, incoming_hash, bundle_id, seq)
+        result.conflict_ids.append(cid)
+    else:
+        result.conflict_ids.append(known.id)
+    result.note(table, entity, entity_id, "conflict")
+
+
+def _load_local(repo, table: str, ids: list[str]) -> dict:
+    loader = {"premises": repo.premises, "instruments": repo.instruments, "standards": repo.standards}[table]
+    return {obj.id: obj for obj in loader(ids)}
+
+
+def _put(repo, table: str, obj, seq: int, origin: str, exists: bool) -> None:
+    if table == "premises":
+        repo.put_premises(obj, seq, origin, exists)
+    elif table == "instruments":
+        repo.put_instrument(obj, repo.premises_name(obj.premises_id), seq, origin, exists)
+    else:
+        repo.put_standard(obj, seq, origin, exists)
+
+
+def merge_mutable(repo, content: BundleContent, m: Manifest, seq: int, result: MergeResult) -> None:
+    origin = m.source_device
+    for table in ("premises", "instruments", "standards"):
+        items = getattr(content, table)
+        if not items:
+            continue
+        entity = MUTABLE_ENTITIES[table]
+        ids = [obj.id for obj, _, _ in items]
+        local = _load_local(repo, table, ids)
+        local_versions = repo.versions(entity, ids)
+        tombstoned = {i for e, i in repo.tombstones([entity])}
+        versions_rows = []
+        for obj, h, versions_in in items:
+            line = {"data": dataclasses.asdict(obj), "versions": list(versions_in)}
+            if obj.id in tombstoned:
+                result.note(table, entity, obj.id, "deleted")
+                continue
+            mine = local.get(obj.id)
+            if mine is None:
+                if table == "instruments" and not repo.existing_ids("premises", [obj.premises_id]):
+                    _conflict(repo, result, table, entity, obj.id, "its premises were deleted here", None, line,
+                              h, m.bundle_id, seq)
+                    continue
+                _put(repo, table, obj, seq, origin, exists=False)
+                versions_rows += [(entity, obj.id, v) for v in versions_in]
+                result.note(table, entity, obj.id, "new")
+                continue
+            h_loc = record_hash(dataclasses.asdict(mine))
+            if h == h_loc:
+                outcome = "unchanged"
+            elif h in local_versions.get(obj.id, set()):
+                outcome = "stale"
+            elif h_loc in versions_in:
+                if table == "instruments" and not repo.existing_ids("premises", [obj.premises_id]):
+                    _conflict(repo, result, table, entity, obj.id, "its premises were deleted here",
+                              dataclasses.asdict(mine), line, h, m.bundle_id, seq)
+                    continue
+                _put(repo, table, obj, seq, origin, exists=True)
+                outcome = "updated"
+            else:
+                _conflict(repo, result, table, entity, obj.id, "changed here and on the other side",
+                          dataclasses.asdict(mine), line, h, m.bundle_id, seq)
+                continue
+            versions_rows += [(entity, obj.id, v) for v in versions_in]
+            result.note(table, entity, obj.id, outcome)
+        repo.add_versions_many(versions_rows)
+
+
+def merge_inspections(repo, content: BundleContent, m: Manifest, seq: int, result: MergeResult) -> None:
+    items: list[Inspection] = content.inspections
+    if not items:
+        return
+    ids = [x.id for x in items]
+    info = repo.inspection_info(ids + [x.parent_id for x in items if x.parent_id])
+    tombstoned = {i for e, i in repo.tombstones(["inspection"])}
+    instruments = repo.existing_ids("instrument", {x.instrument_id for x in items})
+    premises = repo.existing_ids("premises", {x.premises_id for x in items})
+    planned: dict[str, Inspection] = {}
+    planned_slot: dict[tuple[str, int], str] = {}
+    superseded: dict[str, str] = {}  # parent -> child (this merge)
+    failed: set[str] = set()
+    for x in items:
+        incoming = dataclasses.asdict(x)
+        if x.id in tombstoned:
+            result.note("inspections", "inspection", x.id, "deleted")
+            continue
+        if x.id in info:
+            if info[x.id]["content_hash"] == x.content_hash and info[x.id]["status"] == "finalized":
+                result.note("inspections", "inspection", x.id, "unchanged")
+            else:
+                local = repo.load_inspections([x.id])
+                _conflict(repo, result, "inspections", "inspection", x.id,
+                          "the same id holds different content here", dataclasses.asdict(local[0]) if local else None,
+                          incoming, x.content_hash, m.bundle_id, seq)
+                failed.add(x.id)
+            continue
+        reason = None
+        if x.instrument_id not in instruments:
+            reason = "its instrument was deleted here"
+        elif x.premises_id not in premises:
+            reason = "its premises were deleted here"
+        slot = repo.inspection_at(x.record_id, x.revision)
+        competitor = slot["id"] if slot else planned_slot.get((x.record_id, x.revision))
+        if reason is None and competitor is not None:
+            reason = f"another revision {x.revision} of this record exists here"
+        if reason is None and x.parent_id:
+            if x.parent_id in failed:
+                reason = "its earlier revision is in conflict"
+            else:
+                taken = superseded.get(x.parent_id) or (info.get(x.parent_id) or {}).get("superseded_by")
+                if taken and taken != x.id:
+                    competitor = taken
+                    reason = "the earlier revision was corrected differently here"
+        if reason is not None:
+            local = repo.load_inspections([competitor]) if competitor else []
+            _conflict(repo, result, "inspections", "inspection", x.id, reason,
+                      dataclasses.asdict(local[0]) if local else None, incoming, x.content_hash, m.bundle_id, seq)
+            failed.add(x.id)
+            continue
+        planned[x.id] = x
+        planned_slot[(x.record_id, x.revision)] = x.id
+        if x.parent_id:
+            superseded[x.parent_id] = x.id
+        result.note("inspections", "inspection", x.id, "new" if x.revision == 1 else "updated")
+    repo.insert_inspections(list(planned.values()), seq, m.source_device)
+    for parent, child in superseded.items():
+        repo.set_superseded(parent, child)
+
+
+def merge_attachments(repo, content: BundleContent, result: MergeResult) -> None:
+    for sha in sorted(content.attachments):
+        data, mime = content.attachments[sha]
+        if repo.attachment_insert(sha, data, mime):
+            result.attachments_new += 1
+
+
+def merge_tombstones(repo, content: BundleContent, m: Manifest, seq: int, result: MergeResult) -> None:
+    for entity, entity_id in content.tombstones:
+        incoming = {"entity": entity, "entity_id": entity_id}
+        if repo.is_tombstoned(entity, entity_id):
+            result.note("tombstones", entity, entity_id, "unchanged")
+        elif repo.existing_ids(entity, [entity_id]):
+            if repo.is_referenced(entity, entity_id):
+                _conflict(repo, result, "tombstones", entity, entity_id,
+                          "deleted on the other side but still in use here", None, incoming,
+                          record_hash(incoming), m.bundle_id, seq)
+            else:
+                repo.apply_tombstone(entity, entity_id, seq, delete_row=True)
+                result.note("tombstones", entity, entity_id, "updated")
+        else:
+            repo.apply_tombstone(entity, entity_id, seq, delete_row=False)
+            result.note("tombstones", entity, entity_id, "new")
+
+
+def merge_office_data(repo, content: BundleContent, m: Manifest, seq: int, result: MergeResult) -> None:
+    """Reviews, acknowledgements and assignments from the office."""
+    me = repo.store.device_id
+    local_ids = repo.existing_ids("inspection", [r["inspection_id"] for r in content.reviews])
+    for r in content.reviews:
+        existing = repo.review_exists(r["id"])
+        if existing is not None:
+            if existing == r:
+                result.note("reviews", "review", r["id"], "unchanged")
+            else:
+                _conflict(repo, result, "reviews", "review", r["id"], "the same review id holds other content here",
+                          existing, r, record_hash(r), m.bundle_id, seq)
+        elif r["inspection_id"] not in local_ids:
+            result.note("reviews", "review", r["id"], "skipped")  # another inspector's record
+        else:
+            repo.insert_review(r, seq)
+            result.note("reviews", "review", r["id"], "new")
+    for ack in content.acks:
+        if ack["source_device"] != me:
+            continue
+        present = repo.existing_ids("inspection", ack["inspections"])
+        result.acked += repo.insert_acks([("inspection", i, ack["bundle_id"], m.bundle_id, seq)
+                                          for i in ack["inspections"] if i in present])
+        if repo.audit_hash_at(ack["audit_seq"]) == ack["audit_hash"]:
+            repo.set_acked_audit_seq(ack["audit_seq"])
+    if m.direction == "office->field":
+        key = f"sync.assignments_seq.{m.source_device}"
+        if m.audit_head[0] >= int(repo.store.meta(key, "-1")):
+            present = repo.existing_ids("premises", [a["premises_id"] for a in content.assignments])
+            result.assignments = repo.replace_assignments(
+                m.source_device, [a for a in content.assignments if a["premises_id"] in present], seq)
+            repo.store.set_meta(key, str(m.audit_head[0]))
+
+
+def merge(repo, content: BundleContent, m: Manifest, seq: int) -> MergeResult:
+    """Apply a validated bundle (call inside the import transaction)."""
+    result = MergeResult()
+    merge_attachments(repo, content, result)
+    merge_mutable(repo, content, m, seq, result)
+    merge_inspections(repo, content, m, seq, result)
+    merge_tombstones(repo, content, m, seq, result)
+    merge_office_data(repo, content, m, seq, result)
+    repo.insert_device_audit(m.bundle_id, content.audit)
+    return result
+
+
+# -- resolving conflicts --------------------------------------------------------------------
+MUTABLE_CLASSES = {"premises": ("premises", Premises), "instrument": ("instruments", Instrument),
+                   "standard": ("standards", ReferenceStandard)}
+
+
+def resolve(repo, conflict, keep: str, seq: int, actor: str) -> str:
+    """Decide a conflict: keep 'local' or 'incoming' (or the id of the revision to keep).
+    Returns the resolution. Raises InputError when the choice cannot be carried out."""
+    keep = _normalise_keep(conflict, keep)
+    entity = conflict.entity
+    incoming = conflict.as_dict()["incoming"]
+    if entity in MUTABLE_CLASSES and "data" in incoming:
+        table, cls = MUTABLE_CLASSES[entity]
+        data, versions = incoming["data"], incoming["versions"]
+        local = _load_local(repo, table, [conflict.entity_id]).get(conflict.entity_id)
+        if keep == "incoming":
+            if repo.is_tombstoned(entity, conflict.entity_id):
+                raise InputError("keep", "the record was deleted here; only 'local' can be kept")
+            obj = cls(**data)
+            if table == "instruments" and not repo.existing_ids("premises", [obj.premises_id]):
+                raise InputError("keep", "the incoming instrument's premises do not exist here")
+            _put(repo, table, obj, seq, "conflict", exists=local is not None)
+        rows = [(entity, conflict.entity_id, v) for v in versions]
+        if local is not None:
+            rows.append((entity, conflict.entity_id, record_hash(dataclasses.asdict(local))))
+        repo.add_versions_many(rows)
+    elif entity == "inspection":
+        if keep == "incoming":
+            _keep_incoming_inspection(repo, conflict, incoming, seq)
+    elif entity == "review":
+        if keep == "incoming":
+            raise InputError("keep", "a review cannot be replaced; only 'local' can be kept")
+    else:  # a tombstone for a record still in use
+        if keep == "incoming":
+            if repo.is_referenced(entity, conflict.entity_id):
+                raise InputError("keep", "the record is still in use here; it cannot be deleted")
+            repo.apply_tombstone(entity, conflict.entity_id, seq, delete_row=bool(
+                repo.existing_ids(entity, [conflict.entity_id])))
+    repo.mark_resolved(conflict.id, keep, actor)
+    return keep
+
+
+def _normalise_keep(conflict, keep: str) -> str:
+    keep = keep.strip()
+    if keep in ("local", "incoming"):
+        return keep
+    d = conflict.as_dict()
+    candidates = {"incoming": (d["incoming"] or {}).get("id"), "local": (d["local"] or {}).get("id")}
+    matches = [side for side, ident in candidates.items() if ident and len(keep) >= 6 and ident.startswith(keep)]
+    if len(matches) == 1:
+        return matches[0]
+    raise InputError("keep", "must be 'local', 'incoming' or the id of one of the two revisions")
+
+
+def _keep_incoming_inspection(repo, conflict, incoming: dict, seq: int) -> None:
+    from ..domain.models import AttachmentRef, Finding
+
+    x = Inspection(**{k: v for k, v in incoming.items() if k not in ("findings", "attachments")},
+                   findings=[Finding(**f) for f in incoming["findings"]],
+                   attachments=[AttachmentRef(**a) for a in incoming["attachments"]])
+    local = conflict.as_dict()["local"]
+    if local is not None and local.get("id") == x.id:
+        raise InputError("keep", "a finalized inspection cannot be replaced by other content; keep 'local'")
+    if local is not None:
+        info = repo.inspection_info([local["id"]]).get(local["id"])
+        if info is not None and info["status"] == "finalized":
+            raise InputError("keep", "the local revision is finalized and cannot be replaced; keep 'local' "
+                                     "and correct the record again if needed")
+        if info is not None:
+            repo.delete_draft(local["id"], seq)
+    if repo.inspection_info([x.id]):
+        raise InputError("keep", "the incoming revision is stored already")
+    if x.parent_id and not repo.inspection_info([x.parent_id]):
+        raise InputError("keep", "the incoming revision's parent is not here")
+    if not repo.existing_ids("instrument", [x.instrument_id]):
+        raise InputError("keep", "the incoming revision's instrument is not here")
+    if repo.inspection_at(x.record_id, x.revision):
+        raise InputError("keep", f"revision {x.revision} of this record is taken here")
+    repo.insert_inspections([x], seq, "conflict")
+    if x.parent_id:
+        repo.set_superseded(x.parent_id, x.id)

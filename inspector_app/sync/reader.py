@@ -1,0 +1,297 @@
+"""Reading an untrusted bundle: stages 1 (archive limits), 2 (signature) and 3 (exact entry set).
+
+Nothing is trusted before it is checked. The archive's central directory is checked against
+hard limits before any content is read; the manifest's exact bytes are checked against the
+enrolled keys (a certificate shipped inside the bundle never counts); then every entry is
+read once, while hashing, with a hard cap on the bytes read, and compared with the manifest.
+Every entry is read exactly once and kept in memory, so nothing can change between the
+check and the merge (the file on a USB stick is not read again).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+import zipfile
+import zlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..crypto import keys
+from ..domain.errors import InputError
+from .format import (
+    DEFAULT_LIMITS,
+    MANIFEST,
+    NAME_RE,
+    SIGNATURE,
+    SIGNER,
+    BundleRejected,
+    Limits,
+    Manifest,
+    parse_manifest,
+)
+
+CHUNK = 1024 * 1024
+ENCRYPTED_FLAGS = 0x1 | 0x40  # traditional PKWARE encryption, strong encryption
+# progress(stage, done, total) -> False to cancel
+Progress = Callable[[str, int, int], object]
+
+
+@dataclass
+class SignerInfo:
+    fingerprint: str
+    name: str
+    trusted: bool
+
+
+@dataclass
+class OpenedBundle:
+    """A bundle that passed stages 1 to 3: its manifest and the verified bytes of every entry."""
+
+    path: Path
+    manifest_bytes: bytes
+    manifest: Manifest
+    signer: SignerInfo
+    records: dict[str, bytes] = field(default_factory=dict)  # table -> jsonl bytes
+    attachments: dict[str, bytes] = field(default_factory=dict)  # sha256 -> bytes
+
+    @property
+    def manifest_sha256(self) -> str:
+        return hashlib.sha256(self.manifest_bytes).hexdigest()
+
+
+# -- stage 1 ------------------------------------------------------------------------------
+def _name_problem(name: str) -> str | None:
+    if name.startswith(("/", "\\")) or (len(name) > 1 and name[1] == ":"):
+        return "is an absolute path"
+    if "\\" in name:
+        return "contains a backslash"
+    if ".." in name.split("/"):
+        return "contains a '..' segment"
+    if any(ord(c) < 32 or ord(c) == 127 for c in name):
+        return "contains a control character"
+    return None
+
+
+def check_archive(path: Path, limits: Limits = DEFAULT_LIMITS) -> tuple[zipfile.ZipFile, list[zipfile.ZipInfo]]:
+    """Stage 1: the central directory against the limits. Returns the open archive."""
+    try:
+        size = os.path.getsize(path)
+    except OSError as exc:
+        raise BundleRejected(1, "", f"the file cannot be read ({exc.strerror})") from None
+    if size > limits.max_bundle_bytes:
+        raise BundleRejected(1, "", f"the file is too large ({size} bytes, at most {limits.max_bundle_bytes})")
+    try:
+        zf = zipfile.ZipFile(path)
+        infos = zf.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
+        raise BundleRejected(1, "", f"not a zip archive, or truncated or damaged ({exc})") from None
+    try:
+        _check_infos(infos, limits)
+    except BaseException:
+        zf.close()
+        raise
+    return zf, infos
+
+
+def _check_infos(infos: list[zipfile.ZipInfo], limits: Limits) -> None:
+    if len(infos) > limits.max_entries:
+        raise BundleRejected(1, "", f"too many entries ({len(infos)}, at most {limits.max_entries})")
+    total = 0
+    for info in infos:
+        name = info.filename
+        shown = name[:120]
+        problem = _name_problem(name)
+        if problem:
+            raise BundleRejected(1, shown, f"the name {problem}")
+        mode = info.external_attr >> 16
+        if stat.S_ISLNK(mode):
+            raise BundleRejected(1, shown, "is a symbolic link")
+        if mode and stat.S_IFMT(mode) and not stat.S_ISREG(mode):
+            raise BundleRejected(1, shown, "is not a regular file")
+        if info.is_dir():
+            raise BundleRejected(1, shown, "is a directory entry")
+        if info.flag_bits & ENCRYPTED_FLAGS:
+            raise BundleRejected(1, shown, "is encrypted")
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise BundleRejected(1, shown, f"uses an unsupported compression method ({info.compress_type})")
+        if info.file_size > limits.max_entry_bytes:
+            raise BundleRejected(1, shown, f"is too large ({info.file_size} bytes, at most {limits.max_entry_bytes})")
+        if info.file_size > limits.ratio_floor and info.file_size > limits.max_ratio * max(info.compress_size, 1):
+            ratio = info.file_size // max(info.compress_size, 1)
+            raise BundleRejected(1, shown, f"compression ratio {ratio}:1 is above {limits.max_ratio}:1 (zip bomb?)")
+        total += info.file_size
+        if total > limits.max_total_bytes:
+            raise BundleRejected(1, "", f"the entries add up to more than {limits.max_total_bytes} bytes")
+    seen: set[str] = set()
+    folded: dict[str, str] = {}
+    for info in infos:
+        name = info.filename
+        if name in seen:
+            raise BundleRejected(1, name[:120], "appears twice in the archive")
+        seen.add(name)
+        key = name.casefold()
+        if key in folded:
+            raise BundleRejected(1, name[:120], f"differs from {folded[key][:120]!r} only in letter case")
+        folded[key] = name
+    for info in infos:
+        if not NAME_RE.match(info.filename):
+            raise BundleRejected(1, info.filename[:120], "is not a name a bundle may contain")
+
+
+# -- reading entries ----------------------------------------------------------------------
+def read_entry(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int, stage: int,
+               expected_sha: str | None = None) -> bytes:
+    """The entry's bytes, read in chunks and refused as soon as more than *cap* bytes come out."""
+    h = hashlib.sha256()
+    parts: list[bytes] = []
+    n = 0
+    try:
+        with zf.open(info) as fh:
+            while True:
+                chunk = fh.read(CHUNK)
+                if not chunk:
+                    break
+                n += len(chunk)
+                if n > cap:
+                    raise BundleRejected(stage, info.filename, f"holds more than the {cap} bytes announced")
+                h.update(chunk)
+                parts.append(chunk)
+    except BundleRejected:
+        raise
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError) as exc:
+        raise BundleRejected(stage, info.filename, f"is damaged or truncated ({exc})") from None
+    if expected_sha is not None and h.hexdigest() != expected_sha:
+        raise BundleRejected(stage, info.filename, "its SHA-256 does not match the manifest")
+    return b"".join(parts)
+
+
+# -- stage 2 ------------------------------------------------------------------------------
+def verify_signature(manifest_bytes: bytes, signature: bytes, signer_pem: bytes | None,
+                     trusted: Iterable) -> SignerInfo:
+    """Stage 2: the signature over the exact manifest bytes must verify with an enrolled key.
+
+    *trusted* holds rows with ``fingerprint``, ``name`` and ``public_pem`` (``store.trust.list()``).
+    The certificate shipped in the bundle is used only to say who signed when no enrolled key
+    matches; it never makes a bundle acceptable.
+    """
+    for key in trusted:
+        try:
+            cert = keys.load_certificate(key.public_pem.encode("utf-8"))
+        except keys.KeyError_:
+            continue
+        if keys.fingerprint(cert) != key.fingerprint:
+            continue
+        if keys.verify_signature(cert, manifest_bytes, signature):
+            return SignerInfo(key.fingerprint, key.name, True)
+    shipped = None
+    if signer_pem:
+        try:
+            shipped = keys.load_certificate(signer_pem)
+        except keys.KeyError_:
+            shipped = None
+    if shipped is not None and keys.verify_signature(shipped, manifest_bytes, signature):
+        raise BundleRejected(2, SIGNATURE, f"the signature is valid but its key ({keys.common_name(shipped)}, "
+                                           f"{keys.fingerprint(shipped)[:16]}…) is not enrolled on this computer")
+    raise BundleRejected(2, SIGNATURE, "the signature does not match the manifest with any enrolled key")
+
+
+def _fixed(zf: zipfile.ZipFile, by_name: dict, name: str, cap: int, required: bool = True) -> bytes | None:
+    info = by_name.get(name)
+    if info is None:
+        if required:
+            raise BundleRejected(2, name, "is missing")
+        return None
+    if info.file_size > cap:
+        raise BundleRejected(2, name, f"is too large ({info.file_size} bytes, at most {cap})")
+    return read_entry(zf, info, cap, 2)
+
+
+# -- stages 1 to 3 ------------------------------------------------------------------------
+def read_bundle(path: str | os.PathLike, trusted: Iterable, limits: Limits = DEFAULT_LIMITS,
+                progress: Progress | None = None) -> OpenedBundle:
+    """Run stages 1 to 3; returns the verified entries or raises BundleRejected."""
+    path = Path(path)
+    zf, infos = check_archive(path, limits)
+    with zf:
+        by_name = {i.filename: i for i in infos}
+        manifest_bytes = _fixed(zf, by_name, MANIFEST, limits.max_manifest_bytes)
+        signature = _fixed(zf, by_name, SIGNATURE, limits.max_signature_bytes)
+        signer_pem = _fixed(zf, by_name, SIGNER, limits.max_signer_bytes, required=False)
+        signer = verify_signature(manifest_bytes, signature, signer_pem, trusted)
+        try:
+            manifest = parse_manifest(manifest_bytes)
+        except InputError as exc:
+            raise BundleRejected(3, MANIFEST, f"{exc.path}: {exc.message}" if exc.path != "manifest"
+                                 else exc.message) from None
+        if manifest.signer_fingerprint != signer.fingerprint:
+            raise BundleRejected(3, MANIFEST, "the manifest names another signer than the key that signed it")
+        present = set(by_name) - {MANIFEST, SIGNATURE, SIGNER}
+        listed = set(manifest.entries)
+        for name in sorted(listed - present):
+            raise BundleRejected(3, name, "is listed in the manifest but missing from the archive")
+        for name in sorted(present - listed):
+            raise BundleRejected(3, name, "is in the archive but not listed in the manifest")
+        opened = OpenedBundle(path, manifest_bytes, manifest, signer)
+        names = sorted(listed, key=lambda n: (not n.startswith("records/"), n))
+        total = len(names)
+        for k, name in enumerate(names):
+            sha, size = manifest.entries[name]
+            info = by_name[name]
+            if info.file_size != size:
+                raise BundleRejected(3, name, f"the archive says {info.file_size} bytes, the manifest {size}")
+            data = read_entry(zf, info, size, 3, sha)
+            if len(data) != size:
+                raise BundleRejected(3, name, f"holds {len(data)} bytes, the manifest says {size}")
+            if name.startswith("records/"):
+                opened.records[name[len("records/"):-len(".jsonl")]] = data
+            else:
+                opened.attachments[name.split("/", 1)[1]] = data
+            if progress is not None and k % 50 == 0 and progress("entries", k, total) is False:
+                raise BundleRejected(3, "", "cancelled")
+    return opened
+
+
+def peek(path: str | os.PathLike, trusted: Iterable, limits: Limits = DEFAULT_LIMITS) -> dict:
+    """What ``bundle inspect`` shows: stage 1, the manifest and the signature's status, no import.
+
+    Raises BundleRejected when the archive or the manifest cannot be read at all.
+    """
+    path = Path(path)
+    zf, infos = check_archive(path, limits)
+    with zf:
+        by_name = {i.filename: i for i in infos}
+        manifest_bytes = _fixed(zf, by_name, MANIFEST, limits.max_manifest_bytes)
+        signature = _fixed(zf, by_name, SIGNATURE, limits.max_signature_bytes)
+        signer_pem = _fixed(zf, by_name, SIGNER, limits.max_signer_bytes, required=False)
+    try:
+        manifest = parse_manifest(manifest_bytes)
+    except InputError as exc:
+        raise BundleRejected(3, MANIFEST, f"{exc.path}: {exc.message}") from None
+    try:
+        signer = verify_signature(manifest_bytes, signature, signer_pem, trusted)
+        trust = "trusted"
+        trust_reason = ""
+    except BundleRejected as exc:
+        signer = SignerInfo(manifest.signer_fingerprint, manifest.signer_name, False)
+        trust, trust_reason = "untrusted", exc.reason
+    return {
+        "file": str(path),
+        "size": os.path.getsize(path),
+        "bundle_id": manifest.bundle_id,
+        "format_version": 1,
+        "direction": manifest.direction,
+        "source_device": manifest.source_device,
+        "created_at": manifest.created_at,
+        "app_version": manifest.app_version,
+        "signer": {"fingerprint": signer.fingerprint, "name": signer.name},
+        "trust": trust,
+        "trust_reason": trust_reason,
+        "audit_head": {"seq": manifest.audit_head[0], "hash": manifest.audit_head[1]},
+        "counts": {table: len(items) for table, items in sorted(manifest.records.items())},
+        "entries": len(manifest.entries),
+        "attachments": sum(1 for n in manifest.entries if n.startswith("attachments/")),
+        "manifest_sha256": hashlib.sha256(manifest_bytes).hexdigest(),
+    }
