@@ -15,6 +15,7 @@ import argparse
 import importlib
 import json
 import os
+import sqlite3
 import sys
 
 from inspector_app.domain.errors import InputError
@@ -23,6 +24,7 @@ from inspector_app.domain.errors import InputError
 COMMAND_MODULES = [
     "inspector_app.cli.data_cmds",
     "inspector_app.cli.evaluate_cmd",
+    "inspector_app.cli.report_cmds",
     "inspector_app.cli.bundle_cmds",
 ]
 
@@ -73,6 +75,15 @@ def report_error(args: argparse.Namespace, message: str, *, path: str = "") -> N
         print(f"inspector-app: {message}", file=sys.stderr)
 
 
+def _storage_message(exc: sqlite3.OperationalError) -> str:
+    text = str(exc)
+    if "full" in text or "disk I/O" in text:
+        return "the disk is full (or the file size limit was reached); the last change was not saved and the database is as it was before it"
+    if "locked" in text or "busy" in text:
+        return "the database is in use by another program; close it and try again"
+    return f"the database could not be written ({text})"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -98,6 +109,9 @@ def main(argv: list[str] | None = None) -> int:
     except CliError as exc:
         report_error(args, str(exc))
         return exc.code
+    except sqlite3.OperationalError as exc:
+        report_error(args, _storage_message(exc))
+        return 1
     except KeyboardInterrupt:
         report_error(args, "interrupted")
         return 130

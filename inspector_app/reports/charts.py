@@ -304,7 +304,7 @@ def bar_chart(categories: Sequence[str], series: Sequence[tuple[str, Sequence[in
     for i, (_, _, color) in enumerate(series):
         chart.bars[i].fillColor = color
         chart.bars[i].strokeColor = None
-    chart.barLabelFormat = "%d"
+    chart.barLabelFormat = _bar_label
     chart.barLabels.fontName = font
     chart.barLabels.fontSize = 6.5
     chart.barLabels.nudge = 0 if stacked else 6
@@ -319,3 +319,7 @@ def bar_chart(categories: Sequence[str], series: Sequence[tuple[str, Sequence[in
     if title:
         d.add(String(40, height - 11, title, fontName=font, fontSize=9))
     return d
+
+
+def _bar_label(value) -> str:
+    return f"{int(value)}" if value else ""

@@ -58,25 +58,14 @@ def _ruleset_title(family: str, ruleset: str) -> str:
 
 
 def _checklist_labels(family: str) -> dict[str, dict]:
-    """Question labels from the family's form file, when the forms loader has them."""
+    """Question labels from the family's form file (``forms/<family>.toml``)."""
     try:
-        from ..domain import forms  # type: ignore[attr-defined]
+        from ..domain.forms import load_form
 
-        form = forms.load_form(family)
-    except Exception:  # no form (yet): the report falls back to its own labels
+        form = load_form(family)
+    except Exception:  # no form for this family: the report falls back to its own labels
         return {}
-    out: dict[str, dict] = {}
-    questions = getattr(form, "checklist", None)
-    if questions is None and isinstance(form, dict):
-        questions = form.get("checklist")
-    for q in questions or []:
-        qid = getattr(q, "id", None) or (q.get("id") if isinstance(q, dict) else None)
-        label = getattr(q, "label", None) or (q.get("label") if isinstance(q, dict) else None)
-        if qid and isinstance(label, (dict, tuple, list)):
-            out[qid] = label if isinstance(label, dict) else {"zh": label[0], "en": label[1]}
-        elif qid and isinstance(q, dict) and ("zh" in q or "en" in q):
-            out[qid] = {"zh": q.get("zh", qid), "en": q.get("en", qid)}
-    return out
+    return {q.key: {"zh": q.label.zh, "en": q.label.en} for q in form.checklist}
 
 
 def build_report(store, inspection_id: str, lang: str = "zh", *, authority: str | None = None,

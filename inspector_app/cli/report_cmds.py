@@ -1,0 +1,304 @@
+"""Commands for reports, keys and trust: report, summary, verify, keys, trust."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from .common import (
+    add_passphrase_option,
+    db_path,
+    open_store,
+    print_json,
+    print_table,
+    read_passphrase,
+)
+
+
+def register(sub, common) -> None:
+    p = sub.add_parser("report", parents=[common], help="one inspection's PDF report (certificate, notice or record)")
+    p.add_argument("id", help="inspection id (or its first 6+ characters)")
+    p.add_argument("-o", "--output", required=True, metavar="FILE.pdf")
+    p.add_argument("--sign", action="store_true", help="sign with this inspector's key (PAdES)")
+    p.add_argument("--lang", choices=["zh", "en"], default="zh")
+    p.add_argument("--authority", metavar="TEXT", help="issuing authority printed in the header")
+    add_passphrase_option(p)
+    p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("summary", parents=[common], help="summary report for a period, a premises or a market")
+    p.add_argument("--from", dest="date_from", metavar="DATE")
+    p.add_argument("--to", dest="date_to", metavar="DATE")
+    p.add_argument("--premises", metavar="ID")
+    p.add_argument("--market", metavar="M")
+    p.add_argument("-o", "--output", required=True, metavar="FILE.pdf")
+    p.add_argument("--lang", choices=["zh", "en"], default="zh")
+    p.add_argument("--authority", metavar="TEXT")
+    p.set_defaults(func=cmd_summary)
+
+    p = sub.add_parser("verify", parents=[common], help="check a signed report: VALID, MODIFIED-AFTER-SIGNING, "
+                                                        "INVALID, UNTRUSTED or UNREADABLE")
+    p.add_argument("file", metavar="FILE.pdf")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_verify)
+
+    keys = sub.add_parser("keys", parents=[common], help="this inspector's signing identity")
+    ks = keys.add_subparsers(dest="keys_command", metavar="COMMAND", required=True, parser_class=sub._parser_class)
+    p = ks.add_parser("init", parents=[common], help="create the signing identity (key + self-signed certificate)")
+    p.add_argument("--name", required=True)
+    p.add_argument("--organization", default="")
+    add_passphrase_option(p)
+    p.set_defaults(func=cmd_keys_init)
+    p = ks.add_parser("export-cert", parents=[common], help="write the public certificate (for the office's trust list)")
+    p.add_argument("-o", "--output", required=True, metavar="FILE")
+    p.set_defaults(func=cmd_keys_export)
+    p = ks.add_parser("import-p12", parents=[common], help="take an identity issued by an office CA (PKCS#12)")
+    p.add_argument("file", metavar="FILE.p12")
+    p.add_argument("--p12-password-file", metavar="FILE",
+                   help="the PKCS#12 password (or set INSPECTOR_P12_PASSWORD; empty when neither)")
+    add_passphrase_option(p)
+    p.set_defaults(func=cmd_keys_import)
+    p = ks.add_parser("show", parents=[common], help="name and fingerprint of the signing identity")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_keys_show)
+
+    trust = sub.add_parser("trust", parents=[common], help="certificates whose reports and bundles are trusted")
+    ts = trust.add_subparsers(dest="trust_command", metavar="COMMAND", required=True, parser_class=sub._parser_class)
+    p = ts.add_parser("add", parents=[common], help="trust a certificate file (PEM or DER)")
+    p.add_argument("file")
+    p.add_argument("--name", help="name to show (default: the certificate's common name)")
+    p.set_defaults(func=cmd_trust_add)
+    p = ts.add_parser("list", parents=[common], help="the trusted certificates")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_trust_list)
+    p = ts.add_parser("remove", parents=[common], help="stop trusting a certificate")
+    p.add_argument("id", help="fingerprint (at least its first 8 characters)")
+    p.set_defaults(func=cmd_trust_remove)
+
+
+def _keys_dir(args) -> Path:
+    from ..paths import keys_dir
+
+    return keys_dir(db_path(args))
+
+
+def _key_error(exc) -> Exception:
+    from .main import CliError
+
+    return CliError(str(exc), 2)
+
+
+def cmd_report(args) -> int:
+    from ..crypto.keys import KeyError_
+    from ..services.reports import export_report, load_signer
+    from .data_cmds import _find
+    from .main import CliError
+
+    out = Path(args.output)
+    if out.is_dir():
+        raise CliError(f"{out} is a folder; give a file name ending in .pdf")
+    identity = None
+    if args.sign:
+        try:
+            identity = load_signer(db_path(args), read_passphrase(args))
+        except KeyError_ as exc:
+            raise _key_error(exc) from None
+    store = open_store(args)
+    with store:
+        insp = _find(store, args.id)
+        try:
+            export_report(store, db_path(args), insp.id, out, args.lang, identity=identity, authority=args.authority)
+        except OSError as exc:
+            raise CliError(f"cannot write {out} ({exc.strerror})") from None
+        from ..reports.inspection_report import report_number
+
+        number = report_number(insp)
+    signed = f", signed by {identity.name}" if identity else ""
+    print(f"wrote {out} (report {number}{signed})")
+    return 0
+
+
+def cmd_summary(args) -> int:
+    from ..services.reports import build_summary, write_atomic
+    from .main import CliError
+
+    store = open_store(args)
+    with store:
+        pdf = build_summary(store, date_from=args.date_from, date_to=args.date_to, premises_id=args.premises,
+                            market=args.market, lang=args.lang, authority=args.authority)
+    out = Path(args.output)
+    try:
+        write_atomic(out, pdf)
+    except OSError as exc:
+        raise CliError(f"cannot write {out} ({exc.strerror})") from None
+    print(f"wrote {out}")
+    return 0
+
+
+def cmd_verify(args) -> int:
+    from ..services.reports import verify_report
+    from ..store import open_database
+    from .main import CliError
+
+    path = Path(args.file)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise CliError(f"cannot read {path} ({exc.strerror})") from None
+    dbp = db_path(args)
+    store = open_database(dbp) if dbp.exists() else None  # never create a database just to verify
+    try:
+        result = verify_report(data, store, dbp)
+    finally:
+        if store is not None:
+            store.close()
+    if args.json:
+        print_json({"file": str(path), **result.as_dict()})
+    else:
+        print(f"{result.status}  {path}")
+        if result.signer:
+            print(f"  signer:  {result.signer} (certificate SHA-256 {result.signer_fingerprint})")
+        if result.signing_time:
+            print(f"  signed:  {result.signing_time}")
+        if result.report_no:
+            print(f"  report:  {result.report_no}")
+            print(f"  record hash: {result.record_hash}")
+        record = {"matches": "matches the record in this database",
+                  "mismatch": "DOES NOT match the record in this database",
+                  "not in database": "not in this database (not cross-checked)",
+                  "not checked": "not checked"}[result.record_check]
+        print(f"  record:  {record}")
+        print(f"  {result.reason}")
+        for d in result.details:
+            print(f"  note: {d}")
+    return 0 if result.ok else 1
+
+
+def cmd_keys_init(args) -> int:
+    from ..crypto.keys import KeyError_, init_identity
+
+    passphrase = read_passphrase(args, confirm=True)
+    try:
+        identity = init_identity(_keys_dir(args), args.name, passphrase, organization=args.organization)
+    except KeyError_ as exc:
+        raise _key_error(exc) from None
+    print(f"created the signing identity {identity.name} in {_keys_dir(args)}")
+    print(f"certificate SHA-256 {identity.fingerprint}")
+    return 0
+
+
+def cmd_keys_export(args) -> int:
+    from ..crypto.keys import KeyError_, load_certificate_file
+    from ..services.reports import write_atomic
+    from .main import CliError
+
+    try:
+        cert = load_certificate_file(_keys_dir(args))
+    except KeyError_ as exc:
+        raise _key_error(exc) from None
+    from cryptography.hazmat.primitives import serialization
+
+    try:
+        write_atomic(Path(args.output), cert.public_bytes(serialization.Encoding.PEM))
+    except OSError as exc:
+        raise CliError(f"cannot write {args.output} ({exc.strerror})") from None
+    print(f"wrote {args.output}")
+    return 0
+
+
+def _p12_password(args) -> bytes | None:
+    import os
+
+    from .main import CliError
+
+    if args.p12_password_file:
+        try:
+            return Path(args.p12_password_file).read_text(encoding="utf-8").rstrip("\r\n").encode("utf-8") or None
+        except OSError as exc:
+            raise CliError(f"cannot read {args.p12_password_file} ({exc.strerror})") from None
+    env = os.environ.get("INSPECTOR_P12_PASSWORD")
+    if env is not None:
+        return env.encode("utf-8") or None
+    if sys.stdin and sys.stdin.isatty():
+        import getpass
+
+        return getpass.getpass("PKCS#12 password (empty for none): ").encode("utf-8") or None
+    return None
+
+
+def cmd_keys_import(args) -> int:
+    from ..crypto.keys import KeyError_, import_pkcs12
+    from .main import CliError
+
+    try:
+        p12 = Path(args.file).read_bytes()
+    except OSError as exc:
+        raise CliError(f"cannot read {args.file} ({exc.strerror})") from None
+    p12_password = _p12_password(args)
+    passphrase = read_passphrase(args, confirm=True)
+    try:
+        identity = import_pkcs12(_keys_dir(args), p12, p12_password, passphrase)
+    except KeyError_ as exc:
+        raise _key_error(exc) from None
+    print(f"imported the signing identity {identity.name}; certificate SHA-256 {identity.fingerprint}")
+    return 0
+
+
+def cmd_keys_show(args) -> int:
+    from ..crypto.keys import KeyError_, common_name, fingerprint, load_certificate_file
+
+    try:
+        cert = load_certificate_file(_keys_dir(args))
+    except KeyError_ as exc:
+        raise _key_error(exc) from None
+    info = {"name": common_name(cert), "fingerprint": fingerprint(cert),
+            "valid_until": cert.not_valid_after_utc.date().isoformat(), "keys_dir": str(_keys_dir(args))}
+    if args.json:
+        print_json(info)
+    else:
+        print(f"{info['name']}  SHA-256 {info['fingerprint']}  valid until {info['valid_until']}")
+    return 0
+
+
+def cmd_trust_add(args) -> int:
+    from cryptography.hazmat.primitives import serialization
+
+    from ..crypto.keys import KeyError_, common_name, fingerprint, load_certificate
+    from .main import CliError
+
+    try:
+        cert = load_certificate(Path(args.file).read_bytes())
+    except OSError as exc:
+        raise CliError(f"cannot read {args.file} ({exc.strerror})") from None
+    except KeyError_ as exc:
+        raise _key_error(exc) from None
+    fp = fingerprint(cert)
+    name = (args.name or common_name(cert)).strip()[:200]
+    store = open_store(args)
+    with store:
+        added = store.trust.add(fp, name, "certificate",
+                                cert.public_bytes(serialization.Encoding.PEM).decode("ascii"), actor="cli")
+    print(f"{'trusted' if added else 'already trusted'}: {name}  SHA-256 {fp}")
+    return 0
+
+
+def cmd_trust_list(args) -> int:
+    store = open_store(args)
+    with store:
+        keys = store.trust.list()
+    if args.json:
+        print_json([{"fingerprint": k.fingerprint, "name": k.name, "kind": k.kind} for k in keys])
+        return 0
+    if not keys:
+        print("no trusted certificates")
+        return 0
+    print_table(["fingerprint", "name", "kind"], [[k.fingerprint[:16], k.name, k.kind] for k in keys])
+    return 0
+
+
+def cmd_trust_remove(args) -> int:
+    store = open_store(args)
+    with store:
+        key = store.trust.find(args.id)
+        store.trust.remove(key.fingerprint, actor="cli")
+    print(f"removed: {key.name}  SHA-256 {key.fingerprint}")
+    return 0
