@@ -1,0 +1,61 @@
+"""``run_gui``: the window behind ``inspector-app`` without a sub-command."""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from .. import i18n
+from ..i18n import register, tr
+from ..paths import resolve_db_path
+
+register({
+    "Cannot open the database": "无法打开数据库",
+    "The database cannot be opened:": "无法打开数据库：",
+})
+
+
+def _exec(app: QApplication) -> int:
+    """The event loop (a seam for tests)."""
+    return app.exec()
+
+
+def make_application(argv: list[str] | None = None) -> QApplication:
+    from . import settings
+    from .fonts import install_cjk_font
+
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(argv if argv is not None else sys.argv[:1])
+    app.setOrganizationName(settings.ORG_NAME)
+    app.setApplicationName(settings.APP_NAME)
+    app.setApplicationDisplayName("Inspector")
+    install_cjk_font(app)
+    return app
+
+
+def run_gui(db: str | None = None, lang: str | None = None) -> int:
+    """Open the main window on *db* (default database if None) in *lang*; returns the exit status."""
+    from ..store import StoreError, open_database
+    from . import settings
+
+    app = make_application()
+    i18n.set_language(settings.effective_language(lang))
+    path = resolve_db_path(db)
+    try:
+        store = open_database(path)
+    except StoreError as exc:
+        QMessageBox.critical(None, tr("Cannot open the database"), f"{tr('The database cannot be opened:')}\n\n{exc}")
+        return 1
+    from .main_window import MainWindow
+
+    try:
+        window = MainWindow(store)
+        window.show()
+        if settings.get("offer_demo") and store.inspections.count() == 0 and store.premises.count() == 0:
+            QTimer.singleShot(300, window.offer_demo_data)
+        return int(_exec(app) or 0)
+    finally:
+        store.close()

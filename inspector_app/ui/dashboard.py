@@ -1,0 +1,218 @@
+"""Dashboard: inspections this month, pass rate by family and by market, failures and
+cheating findings over time. Numbers from :mod:`inspector_app.services.stats`, computed on
+the background reader; pyqtgraph is imported only when the page is first shown."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from ..i18n import register, tr
+from .models.labels import family_label
+from .widgets.language import follow_language
+
+register({
+    "Inspections this month": "本月检查",
+    "Pass rate this month": "本月合格率",
+    "Failed this month": "本月不合格",
+    "Cheating findings this month": "本月作弊发现",
+    "last month: {n}": "上月：{n}",
+    "of {n} judged": "共判定 {n} 条",
+    "Pass rate by family (%), last 12 months": "各类器具合格率（%），近 12 个月",
+    "Pass rate by market (%), last 12 months": "各市场合格率（%），近 12 个月",
+    "Failures and cheating findings per month": "每月不合格与作弊发现",
+    "Failed": "不合格",
+    "Cheating": "作弊",
+    "Computing…": "正在统计……",
+    "No inspections yet.": "尚无检查记录。",
+    "Could not compute the dashboard: {error}": "无法统计：{error}",
+})
+
+
+class _Tile(QFrame):
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.title = QLabel(self)
+        self.value = QLabel("—", self)
+        self.note = QLabel(self)
+        font = self.value.font()
+        font.setPointSizeF(font.pointSizeF() * 2)
+        font.setBold(True)
+        self.value.setFont(font)
+        self.note.setStyleSheet("color: #555;")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.value)
+        layout.addWidget(self.note)
+
+
+class DashboardPage(QWidget):
+    updated = Signal(object)  # the services.stats.Dashboard shown
+
+    def __init__(self, store, reader, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.reader = reader
+        self.data = None
+        self.charts: dict = {}
+        self._stale = True
+        self.tiles = [_Tile(self) for _ in range(4)]
+        self.status = QLabel(self)
+        self.status.setObjectName("dashboardStatus")
+        tiles = QHBoxLayout()
+        for t in self.tiles:
+            tiles.addWidget(t)
+        self.grid = QGridLayout()
+        self.chart_titles = [QLabel(self) for _ in range(3)]
+        layout = QVBoxLayout(self)
+        layout.addLayout(tiles)
+        layout.addWidget(self.status)
+        layout.addLayout(self.grid, 1)
+        self.retranslate()
+        follow_language(self, self.retranslate)
+
+    # -- data -------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Recompute when visible; otherwise on the next activation."""
+        self._stale = True
+        if self.isVisible():
+            self._compute()
+
+    def activated(self) -> None:
+        if self._stale:
+            self._compute()
+
+    def _compute(self) -> None:
+        from ..services.stats import dashboard
+
+        self._stale = False
+        self.status.setText(tr("Computing…"))
+        self.reader.submit(("dashboard",), lambda store: dashboard(store), self._show, interrupt=True)
+
+    def _show(self, data) -> None:
+        if isinstance(data, Exception):
+            self.status.setText(tr("Could not compute the dashboard: {error}").format(error=data))
+            return
+        self.data = data
+        self.status.setText("" if data.this_month["total"] or data.over_time else tr("No inspections yet."))
+        self._fill()
+        self.updated.emit(data)
+
+    # -- drawing ------------------------------------------------------------------------------
+    def _ensure_charts(self) -> None:
+        if self.charts:
+            return
+        import pyqtgraph as pg
+
+        pg.setConfigOptions(antialias=True, background="w", foreground="#333")
+        for i, key in enumerate(("family", "market", "time")):
+            plot = pg.PlotWidget(self)
+            plot.setMenuEnabled(False)
+            plot.setMouseEnabled(x=False, y=False)
+            plot.hideButtons()
+            plot.showGrid(x=key != "market", y=key != "family", alpha=0.2)
+            for axis in ("left", "bottom"):
+                plot.getAxis(axis).enableAutoSIPrefix(False)  # percent and counts keep their unit
+            plot.setMinimumHeight(200)
+            self.charts[key] = plot
+            box = QVBoxLayout()
+            box.addWidget(self.chart_titles[i])
+            box.addWidget(plot, 1)
+            row, col = (0, 0) if key == "family" else (0, 1) if key == "market" else (1, 0)
+            self.grid.addLayout(box, row, col, 1, 2 if key == "time" else 1)
+        self.grid.setRowStretch(0, 1)
+        self.grid.setRowStretch(1, 1)
+
+    def _fill(self) -> None:
+        d = self.data
+        if d is None:
+            return
+        m = d.this_month
+        self.tiles[0].value.setText(f"{m['total']:,}")
+        self.tiles[0].note.setText(tr("last month: {n}").format(n=f"{d.last_month['total']:,}"))
+        rate = d.pass_rate_this_month
+        self.tiles[1].value.setText("—" if rate is None else f"{rate} %")
+        self.tiles[1].note.setText(tr("of {n} judged").format(n=f"{m['judged']:,}"))
+        self.tiles[2].value.setText(f"{m['failed']:,}")
+        self.tiles[2].value.setStyleSheet("color: #c0392b;" if m["failed"] else "")
+        self.tiles[2].note.setText(tr("last month: {n}").format(n=f"{d.last_month['failed']:,}"))
+        self.tiles[3].value.setText(f"{m['cheating']:,}")
+        self.tiles[3].value.setStyleSheet("color: #c0392b;" if m["cheating"] else "")
+        self.tiles[3].note.setText(tr("last month: {n}").format(n=f"{d.last_month['cheating']:,}"))
+        self._ensure_charts()
+        self._draw_family()
+        self._draw_market()
+        self._draw_time()
+
+    def _draw_family(self) -> None:
+        import pyqtgraph as pg
+
+        plot = self.charts["family"]
+        plot.clear()
+        rates = [r for r in self.data.by_family if r.percent is not None]
+        xs = list(range(len(rates)))
+        heights = [float(r.percent) for r in rates]  # display only; the numbers stay Decimal in stats
+        plot.addItem(pg.BarGraphItem(x=xs, height=heights, width=0.6, brush="#2e86c1"))
+        for x, r in zip(xs, rates, strict=True):
+            text = pg.TextItem(f"{r.percent}", color="#222", anchor=(0.5, 1))
+            text.setPos(x, float(r.percent))
+            plot.addItem(text)
+        plot.getAxis("bottom").setTicks([[(x, family_label(r.key)) for x, r in zip(xs, rates, strict=True)]])
+        plot.getAxis("left").setLabel("%")
+        plot.setYRange(0, 108, padding=0)
+        plot.setXRange(-0.6, max(len(rates), 1) - 0.4, padding=0)
+
+    def _draw_market(self) -> None:
+        import pyqtgraph as pg
+
+        plot = self.charts["market"]
+        plot.clear()
+        rates = [r for r in self.data.by_market if r.percent is not None][:8]
+        ys = list(range(len(rates)))
+        widths = [float(r.percent) for r in rates]
+        plot.addItem(pg.BarGraphItem(x0=[0] * len(rates), y=ys, width=widths, height=0.6, brush="#27ae60"))
+        for y, r in zip(ys, rates, strict=True):
+            text = pg.TextItem(f"{r.percent}", color="#222", anchor=(1, 0.5))
+            text.setPos(float(r.percent), y)
+            plot.addItem(text)
+        axis = plot.getAxis("left")
+        axis.setTicks([[(y, self._short(r.key)) for y, r in zip(ys, rates, strict=True)]])
+        axis.setWidth(170)
+        plot.getAxis("bottom").setLabel("%")
+        plot.setXRange(0, 100, padding=0.02)
+        plot.setYRange(-0.6, max(len(rates), 1) - 0.4, padding=0)
+        plot.getViewBox().invertY(True)
+
+    @staticmethod
+    def _short(market: str) -> str:
+        return market if len(market) <= 12 else market[:5] + "…" + market[-6:]
+
+    def _draw_time(self) -> None:
+        import pyqtgraph as pg
+
+        plot = self.charts["time"]
+        plot.clear()
+        if plot.plotItem.legend is None:
+            plot.addLegend(offset=(10, 5))
+        else:
+            plot.plotItem.legend.clear()
+        points = self.data.over_time
+        xs = list(range(len(points)))
+        plot.plot(xs, [p.failed for p in points], pen=pg.mkPen("#c0392b", width=2), symbol="o", symbolSize=6,
+                  symbolBrush="#c0392b", name=tr("Failed"))
+        plot.plot(xs, [p.cheating for p in points], pen=pg.mkPen("#8e44ad", width=2, style=Qt.PenStyle.DashLine),
+                  symbol="s", symbolSize=6, symbolBrush="#8e44ad", name=tr("Cheating"))
+        plot.getAxis("bottom").setTicks([[(x, p.month) for x, p in zip(xs, points, strict=True)]])
+        plot.setXRange(-0.5, max(len(points), 1) - 0.5, padding=0)
+
+    def retranslate(self) -> None:
+        titles = ("Inspections this month", "Pass rate this month", "Failed this month", "Cheating findings this month")
+        for tile, title in zip(self.tiles, titles, strict=True):
+            tile.title.setText(tr(title))
+        for label, title in zip(self.chart_titles, ("Pass rate by family (%), last 12 months",
+                                                    "Pass rate by market (%), last 12 months",
+                                                    "Failures and cheating findings per month"), strict=True):
+            label.setText(f"<b>{tr(title)}</b>")
+        if self.data is not None:
+            self._fill()

@@ -1,0 +1,38 @@
+"""The shipped CJK font, so Chinese never shows as boxes (platform.md "Chinese text")."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication
+
+from ..paths import resource_path
+
+CJK_FONT_FILE = ("resources", "fonts", "wqy-microhei.ttc")
+_loaded: list[str] = []
+
+
+def load_cjk_font() -> list[str]:
+    """Register the bundled WenQuanYi Micro Hei with Qt; returns its family names."""
+    if _loaded:
+        return list(_loaded)
+    path = resource_path(*CJK_FONT_FILE)
+    if not path.is_file():
+        return []
+    font_id = QFontDatabase.addApplicationFont(str(path))
+    if font_id < 0:
+        return []
+    _loaded.extend(QFontDatabase.applicationFontFamilies(font_id))
+    return list(_loaded)
+
+
+def install_cjk_font(app: QApplication) -> str | None:
+    """Load the font and make it the fallback of the application font; returns its family."""
+    families = load_cjk_font()
+    if not families:
+        return None
+    cjk = families[0]
+    font = QFont(app.font())
+    current = [f for f in font.families() if f != cjk] or [font.family()]
+    font.setFamilies(current + [cjk])
+    app.setFont(font)
+    return cjk

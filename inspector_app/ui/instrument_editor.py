@@ -1,0 +1,539 @@
+"""Instruments: the list page and the editor dialog with family-specific nameplate fields.
+
+For scales the class / e / Max combination is judged live with the rules engine's
+``classification`` test (OIML R 76-1 Table 3): an implausible combination is flagged at the
+field (as a warning: saving asks for confirmation). Validation errors are shown beside
+their field and nothing is saved on bad input.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QCompleter,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..domain.errors import InputError
+from ..domain.models import FAMILIES, Instrument, new_id
+from ..i18n import register, tr
+from . import settings
+from .models.labels import family_label
+from .models.records import InstrumentTableModel
+from .widgets.field_error import FieldError, FieldErrors, translate_message
+from .widgets.language import follow_language
+from .widgets.record_table import RecordTable
+from .widgets.search_box import SearchBox
+
+register({
+    "New instrument": "新建计量器具",
+    "Edit instrument": "编辑计量器具",
+    "Premises": "受检单位",
+    "Family": "器具类别",
+    "Maker": "制造厂",
+    "Model": "型号",
+    "Serial no.": "出厂编号",
+    "Pattern approval no.": "型式批准编号",
+    "Class": "准确度等级",
+    "Seals": "封印",
+    "Last verified": "上次检定",
+    "Next due": "下次检定",
+    "Nameplate data": "铭牌参数",
+    "Max": "最大秤量 Max",
+    "Min": "最小秤量 Min",
+    "e (verification interval)": "检定分度值 e",
+    "d (scale interval)": "实际分度值 d",
+    "Unit": "单位",
+    "Fuel": "油品",
+    "gasoline": "汽油",
+    "diesel": "柴油",
+    "kerosene": "煤油",
+    "Qmax (L/min)": "最大流量 Qmax（L/min）",
+    "Qmin (L/min)": "最小流量 Qmin（L/min）",
+    "MMQ (L)": "最小被测量 MMQ（L）",
+    "Nozzle no.": "枪号",
+    "Resolution (D)": "分辨力（D）",
+    "manual": "手动",
+    "Range from (D)": "测量范围下限（D）",
+    "Range to (D)": "测量范围上限（D）",
+    "Range from (mm)": "测量范围下限（mm）",
+    "Range to (mm)": "测量范围上限（mm）",
+    "Measures PD": "可测瞳距",
+    "No nameplate data are needed for this family.": "此类器具无需填写铭牌参数。",
+    "Implausible: {what}": "不合理：{what}",
+    "e = {e} {unit} is not a value class {cls} allows": "等级 {cls} 不允许 e = {e} {unit}",
+    "e must be 1, 2 or 5 × 10^k": "e 必须为 1、2 或 5 × 10^k",
+    "n = Max/e = {n} is outside the range class {cls} allows": "n = Max/e = {n} 超出等级 {cls} 的允许范围",
+    "The nameplate data look implausible:": "铭牌参数看起来不合理：",
+    "Save anyway?": "仍然保存？",
+    "Search maker, model, serial no., premises…": "搜索制造单位、型号、出厂编号、受检单位……",
+    "All families": "全部类别",
+    "&New…": "新建(&N)…",
+    "&Edit…": "编辑(&E)…",
+    "&Delete": "删除(&D)",
+    "Delete instrument": "删除计量器具",
+    "Delete “{name}”? This cannot be undone.": "确定删除“{name}”？此操作不可撤销。",
+    "Could not delete: {error}": "无法删除：{error}",
+    "Could not save: {error}": "无法保存：{error}",
+    "{n} instruments shown": "显示 {n} 台计量器具",
+    "Choose the premises first.": "请先选择受检单位。",
+    "Save": "保存",
+    "Cancel": "取消",
+})
+
+COMMON = (("premises_id", "Premises"), ("family", "Family"), ("maker", "Maker"), ("model", "Model"),
+          ("serial", "Serial no."), ("pattern_approval", "Pattern approval no."), ("accuracy_class", "Class"),
+          ("seals", "Seals"), ("last_verified", "Last verified"), ("next_due", "Next due"))
+# family -> (key, label, choices | "bool" | None)
+METROLOGY = {
+    "scale": (("max", "Max", None), ("min", "Min", None), ("e", "e (verification interval)", None),
+              ("d", "d (scale interval)", None), ("unit", "Unit", ("g", "kg"))),
+    "fuel_dispenser": (("fuel", "Fuel", ("gasoline", "diesel", "kerosene")), ("qmax", "Qmax (L/min)", None),
+                       ("qmin", "Qmin (L/min)", None), ("mmq", "MMQ (L)", None), ("nozzle", "Nozzle no.", None)),
+    "focimeter": (("resolution", "Resolution (D)", ("0.01", "0.125", "manual")),
+                  ("range_min", "Range from (D)", None), ("range_max", "Range to (D)", None)),
+    "refractometer": (("range_min", "Range from (D)", None), ("range_max", "Range to (D)", None),
+                      ("has_pd", "Measures PD", "bool")),
+    "trial_lens_set": (),
+    "pd_meter": (("range_min", "Range from (mm)", None), ("range_max", "Range to (mm)", None)),
+}
+CLASS_CHOICES = {"scale": ("III", "IIII", "II", "I"), "fuel_dispenser": ("0.5", "0.3", "1.0")}
+TRANSLATED_CHOICES = {"gasoline", "diesel", "kerosene", "manual"}
+
+
+class InstrumentEditor(QDialog):
+    def __init__(self, store, instrument: Instrument | None = None, parent: QWidget | None = None, *,
+                 premises_id: str | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.original = instrument
+        self.saved_instrument: Instrument | None = None
+        self.errors = FieldErrors()
+        self.fields: dict[str, QWidget] = {}
+        self.labels: dict[str, QLabel] = {}
+        self.metro_fields: dict[str, dict[str, QWidget]] = {}
+        self.metro_labels: dict[str, dict[str, QLabel]] = {}
+        self.metro_errors: dict[str, FieldErrors] = {}
+        self.warnings: dict[str, FieldError] = {}
+        self.implausible: list[str] = []
+
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        for key, _label in COMMON:
+            w = self._common_widget(key)
+            w.setObjectName(f"instrument_{key}")
+            self.fields[key] = w
+            self._add_row(form, key, w, self.labels, self.errors, warn=key == "accuracy_class")
+        self.metro_box = QGroupBox(self)
+        self.metro_stack = QStackedWidget(self.metro_box)
+        box_layout = QVBoxLayout(self.metro_box)
+        box_layout.addWidget(self.metro_stack)
+        self.empty_note = {}
+        for family in FAMILIES:
+            page = QWidget(self.metro_stack)
+            page_form = QFormLayout(page)
+            page_form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+            fields, labels, errors = {}, {}, FieldErrors()
+            for key, _label, choices in METROLOGY[family]:
+                if choices == "bool":
+                    w = QCheckBox(page)
+                elif choices:
+                    w = QComboBox(page)
+                    for c in choices:
+                        w.addItem(c, c)
+                else:
+                    w = QLineEdit(page)
+                    w.setMaxLength(40)
+                    w.setAlignment(Qt.AlignmentFlag.AlignRight)
+                w.setObjectName(f"metrology_{family}_{key}")
+                fields[key] = w
+                self._add_row(page_form, key, w, labels, errors, warn=family == "scale" and key in ("max", "e"),
+                              parent=page)
+            if not METROLOGY[family]:
+                note = QLabel(page)
+                self.empty_note[family] = note
+                page_form.addRow(note)
+            self.metro_fields[family] = fields
+            self.metro_labels[family] = labels
+            self.metro_errors[family] = errors
+            self.metro_stack.addWidget(page)
+        self.form_error = FieldError(self)
+        self.errors.set_fallback(self.form_error)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        columns = QHBoxLayout()
+        columns.addLayout(form, 3)
+        columns.addWidget(self.metro_box, 2)
+        layout.addLayout(columns)
+        layout.addWidget(self.form_error)
+        layout.addWidget(self.buttons)
+
+        self.fields["family"].currentIndexChanged.connect(self._family_changed)
+        scale = self.metro_fields["scale"]
+        for w in (scale["max"], scale["e"]):
+            w.textEdited.connect(lambda _t: self.check_classification())
+        scale["unit"].currentIndexChanged.connect(lambda _i: self.check_classification())
+        cls = self.fields["accuracy_class"]
+        cls.currentTextChanged.connect(lambda _t: self.check_classification())
+        for key, w in self.fields.items():
+            if isinstance(w, QLineEdit):
+                w.textEdited.connect(lambda _t, k=key: self.errors.clear(f"instrument.{k}"))
+        if instrument is not None:
+            self._load(instrument)
+        elif premises_id:
+            p = self.fields["premises_id"]
+            p.setCurrentIndex(max(0, p.findData(premises_id)))
+        self._family_changed()
+        self.retranslate()
+        follow_language(self, self.retranslate)
+        self.resize(900, self.sizeHint().height())
+
+    def _add_row(self, form: QFormLayout, key: str, w: QWidget, labels: dict, errors: FieldErrors, *,
+                 warn: bool = False, parent: QWidget | None = None) -> None:
+        parent = parent or self
+        label = QLabel(parent)
+        label.setBuddy(w)
+        error = FieldError(parent)
+        error.setObjectName(f"error_{key}")
+        box = QVBoxLayout()
+        box.setSpacing(2)
+        box.addWidget(w)
+        box.addWidget(error)
+        if warn:
+            warning = FieldError(parent, warning=True)
+            warning.setObjectName(f"warning_{key}")
+            self.warnings[key] = warning
+            box.addWidget(warning)
+        form.addRow(label, box)
+        labels[key] = label
+        errors.add(f"instrument.{key}", w, error)
+
+    def _common_widget(self, key: str) -> QWidget:
+        if key == "premises_id":
+            w = QComboBox(self)
+            w.setEditable(True)
+            w.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+            w.addItem("", None)
+            for p in self.store.premises.list(limit=100000):
+                w.addItem(f"{p.name}  ({p.market or p.city})", p.id)
+            completer = QCompleter(w.model(), w)
+            completer.setFilterMode(Qt.MatchFlag.MatchContains)
+            completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+            w.setCompleter(completer)
+            w.setMinimumContentsLength(30)
+            return w
+        if key == "family":
+            w = QComboBox(self)
+            for fam in FAMILIES:
+                w.addItem("", fam)
+            return w
+        if key == "accuracy_class":
+            w = QComboBox(self)
+            w.setEditable(True)
+            w.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+            return w
+        w = QLineEdit(self)
+        w.setMaxLength(10 if key in ("last_verified", "next_due") else 200)
+        if key in ("last_verified", "next_due"):
+            w.setPlaceholderText("YYYY-MM-DD")
+        return w
+
+    # -- family ----------------------------------------------------------------------------
+    def family(self) -> str:
+        return self.fields["family"].currentData()
+
+    def _family_changed(self) -> None:
+        family = self.family()
+        self.metro_stack.setCurrentIndex(FAMILIES.index(family))
+        cls = self.fields["accuracy_class"]
+        text = cls.currentText()
+        cls.blockSignals(True)
+        cls.clear()
+        for c in CLASS_CHOICES.get(family, ()):
+            cls.addItem(c)
+        if text or family not in CLASS_CHOICES:
+            cls.setCurrentText(text)
+        cls.blockSignals(False)
+        self.check_classification()
+
+    def _load(self, ins: Instrument) -> None:
+        p = self.fields["premises_id"]
+        p.setCurrentIndex(max(0, p.findData(ins.premises_id)))
+        fam = self.fields["family"]
+        fam.blockSignals(True)
+        fam.setCurrentIndex(max(0, fam.findData(ins.family)))
+        fam.blockSignals(False)
+        self._family_changed()
+        self.fields["accuracy_class"].setCurrentText(ins.accuracy_class)
+        for key in ("maker", "model", "serial", "pattern_approval", "seals", "last_verified", "next_due"):
+            self.fields[key].setText(getattr(ins, key) or "")
+        for key, w in self.metro_fields[ins.family].items():
+            value = ins.metrology.get(key)
+            if isinstance(w, QCheckBox):
+                w.setChecked(bool(value))
+            elif isinstance(w, QComboBox):
+                if value is not None:
+                    w.setCurrentIndex(max(0, w.findData(str(value))))
+            else:
+                w.setText("" if value is None else str(value))
+
+    # -- reading the form -------------------------------------------------------------------
+    def metrology(self) -> dict:
+        family = self.family()
+        # keep keys this form does not show (e.g. multi-interval ranges) when editing
+        out = dict(self.original.metrology) if self.original and self.original.family == family else {}
+        for key, w in self.metro_fields[family].items():
+            if isinstance(w, QCheckBox):
+                out[key] = w.isChecked()
+            elif isinstance(w, QComboBox):
+                out[key] = w.currentData()
+            else:
+                text = w.text().strip()
+                if text:
+                    out[key] = text
+                else:
+                    out.pop(key, None)
+        return out
+
+    def instrument(self) -> Instrument:
+        f = self.fields
+        base = self.original
+        return Instrument(
+            id=base.id if base else new_id(),
+            premises_id=f["premises_id"].currentData() or "",
+            family=self.family(),
+            maker=f["maker"].text(), model=f["model"].text(), serial=f["serial"].text(),
+            pattern_approval=f["pattern_approval"].text(),
+            accuracy_class=f["accuracy_class"].currentText().strip(),
+            metrology=self.metrology(), seals=f["seals"].text(),
+            last_verified=f["last_verified"].text().strip() or None,
+            next_due=f["next_due"].text().strip() or None,
+        )
+
+    # -- plausibility (rules engine) -----------------------------------------------------------
+    def check_classification(self) -> list[str]:
+        """Flag an implausible class / e / Max combination at its field; returns the messages."""
+        for w in self.warnings.values():
+            w.clear_message()
+        self.implausible = []
+        if self.family() != "scale":
+            return []
+        errors = self.metro_errors["scale"]
+        errors.clear("instrument.max")
+        errors.clear("instrument.e")
+        scale = self.metro_fields["scale"]
+        cls = self.fields["accuracy_class"].currentText().strip()
+        payload = {"accuracy_class": cls, "max": scale["max"].text().strip(), "e": scale["e"].text().strip(),
+                   "unit": scale["unit"].currentData()}
+        if not payload["max"] or not payload["e"] or not cls:
+            return []
+        try:
+            from ..domain.rules import evaluate
+        except ImportError:  # pragma: no cover - the rules engine ships with the program
+            return []
+        try:
+            result = evaluate({"family": "scale", "check": "initial", "instrument": payload,
+                               "tests": [{"kind": "classification"}]})
+        except InputError as exc:
+            key = exc.path.rsplit(".", 1)[-1]
+            if key in ("max", "e"):
+                errors.show(f"instrument.{key}", exc.message, focus=False)
+            elif key == "accuracy_class":
+                self.warnings["accuracy_class"].show_message(translate_message(exc.message))
+            return []
+        unit = payload["unit"]
+        test = result["tests"][0]
+        for item in test["items"]:
+            if item["verdict"] != "fail":
+                continue
+            label = item["label"]
+            if "class" in label:
+                where, what = "accuracy_class", tr("e = {e} {unit} is not a value class {cls} allows").format(
+                    e=payload["e"], unit=unit, cls=cls)
+            elif "1, 2 or 5" in label:
+                where, what = "e", tr("e must be 1, 2 or 5 × 10^k")
+            else:
+                where, what = "max", tr("n = Max/e = {n} is outside the range class {cls} allows").format(
+                    n=label.split("=", 1)[-1].strip(), cls=cls)
+            message = tr("Implausible: {what}").format(what=what) + (f" ({item['rule']})" if item.get("rule") else "")
+            self.warnings[where].show_message(message)
+            self.implausible.append(message)
+        return self.implausible
+
+    # -- saving ---------------------------------------------------------------------------------
+    def _show_error(self, exc: InputError) -> None:
+        key = exc.path.rsplit(".", 1)[-1] if exc.path.startswith("instrument.") else ""
+        family = self.family()
+        if key in self.metro_fields[family] or exc.path.startswith("instrument.ranges"):
+            self.metro_errors[family].show(exc.path, exc.message)
+            if exc.path.startswith("instrument.ranges"):
+                self.form_error.show_message(f"{exc.path}: {translate_message(exc.message)}")
+            return
+        self.errors.show(exc.path, exc.message)
+
+    def accept(self) -> None:
+        self.errors.clear()
+        for e in self.metro_errors.values():
+            e.clear()
+        if not self.fields["premises_id"].currentData():
+            self.errors.show("instrument.premises_id", tr("Choose the premises first."))
+            return
+        ins = self.instrument()
+        try:
+            from ..domain.validation import validate_instrument
+
+            validate_instrument(ins)
+        except InputError as exc:
+            self._show_error(exc)
+            return
+        if self.check_classification():
+            answer = QMessageBox.question(
+                self, self.windowTitle(),
+                tr("The nameplate data look implausible:") + "\n\n" + "\n".join(self.implausible) + "\n\n"
+                + tr("Save anyway?"),
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        try:
+            self.saved_instrument = self.store.instruments.save(ins, settings.actor())
+        except InputError as exc:
+            self._show_error(exc)
+            return
+        except Exception as exc:  # storage failure
+            self.form_error.show_message(tr("Could not save: {error}").format(error=exc))
+            return
+        super().accept()
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(tr("Edit instrument") if self.original else tr("New instrument"))
+        for key, label in COMMON:
+            self.labels[key].setText(tr(label) + ":")
+        fam = self.fields["family"]
+        for i, f in enumerate(FAMILIES):
+            fam.setItemText(i, family_label(f))
+        self.metro_box.setTitle(tr("Nameplate data"))
+        for family, specs in METROLOGY.items():
+            for key, label, choices in specs:
+                self.metro_labels[family][key].setText(tr(label) + ":")
+                w = self.metro_fields[family][key]
+                if isinstance(w, QComboBox):
+                    for i, c in enumerate(choices):
+                        w.setItemText(i, tr(c) if c in TRANSLATED_CHOICES else c)
+        for note in self.empty_note.values():
+            note.setText(tr("No nameplate data are needed for this family."))
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(tr("Save"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("Cancel"))
+        self.check_classification()
+
+
+class InstrumentsPage(QWidget):
+    data_changed = Signal()
+
+    def __init__(self, store, reader, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.model = InstrumentTableModel(reader, self)
+        self.search = SearchBox(self)
+        self.search.setObjectName("instrumentSearch")
+        self.family = QComboBox(self)
+        self.family.addItem("", None)
+        for fam in FAMILIES:
+            self.family.addItem("", fam)
+        self.new_button, self.edit_button, self.delete_button = (QPushButton(self) for _ in range(3))
+        self.count_label = QLabel(self)
+        self.table = RecordTable(self)
+        self.table.setObjectName("instrumentTable")
+        self.table.setModel(self.model)
+        self.table.set_column_widths([100, 220, 110, 140, 70, 190, 240, 90])
+        bar = QHBoxLayout()
+        bar.addWidget(self.search, 3)
+        bar.addWidget(self.family, 1)
+        for b in (self.new_button, self.edit_button, self.delete_button):
+            bar.addWidget(b)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.count_label)
+        self.search.search_changed.connect(lambda text: self.model.set_params(search=text))
+        self.family.currentIndexChanged.connect(lambda _i: self.model.set_params(family=self.family.currentData()))
+        self.new_button.clicked.connect(self.new_record)
+        self.edit_button.clicked.connect(self.edit_current)
+        self.delete_button.clicked.connect(self.delete_current)
+        self.table.open_requested.connect(lambda _id: self.edit_current())
+        self.model.refreshed.connect(lambda _n: self._update_count())
+        self.model.fetched.connect(lambda _n: self._update_count())
+        self.retranslate()
+        follow_language(self, self.retranslate)
+
+    def refresh(self) -> None:
+        self.model.refresh()
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def current(self) -> Instrument | None:
+        return self.model.record(self.table.currentIndex().row())
+
+    def new_record(self, premises_id: str | None = None) -> Instrument | None:
+        dialog = InstrumentEditor(self.store, None, self, premises_id=premises_id)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.data_changed.emit()
+            return dialog.saved_instrument
+        return None
+
+    def edit_current(self) -> Instrument | None:
+        ins = self.current()
+        if ins is None:
+            return None
+        dialog = InstrumentEditor(self.store, self.store.instruments.get(ins.id) or ins, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.data_changed.emit()
+            return dialog.saved_instrument
+        return None
+
+    def delete_current(self) -> None:
+        ins = self.current()
+        if ins is None:
+            return
+        name = " ".join(x for x in (ins.maker, ins.model, ins.serial) if x)
+        if QMessageBox.question(self, tr("Delete instrument"),
+                                tr("Delete “{name}”? This cannot be undone.").format(name=name)) \
+                != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            self.store.instruments.delete(ins.id, settings.actor())
+        except InputError as exc:
+            QMessageBox.warning(self, tr("Delete instrument"),
+                                tr("Could not delete: {error}").format(error=translate_message(exc.message)))
+            return
+        self.data_changed.emit()
+
+    def _update_count(self) -> None:
+        self.count_label.setText(tr("{n} instruments shown").format(n=self.model.rowCount()))
+
+    def retranslate(self) -> None:
+        self.search.setPlaceholderText(tr("Search maker, model, serial no., premises…"))
+        self.family.setItemText(0, tr("All families"))
+        for i, fam in enumerate(FAMILIES, start=1):
+            self.family.setItemText(i, family_label(fam))
+        self.new_button.setText(tr("&New…"))
+        self.edit_button.setText(tr("&Edit…"))
+        self.delete_button.setText(tr("&Delete"))
+        self.model.retranslate()
+        self._update_count()

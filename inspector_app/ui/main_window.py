@@ -1,0 +1,842 @@
+"""The main window: navigation between Today's work, Inspections, Premises, Instruments,
+Reference standards and the Dashboard; menus with shortcuts; status bar; remembered layout.
+
+All reads of lists run on one background :class:`StoreReader` (its own connection); the
+window's own ``store`` is used for writes in dialogs and for single-record reads.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import inspect
+
+from PySide6.QtCore import QDate, QSize, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QStyle,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .. import i18n
+from ..domain.models import CHECK_KINDS, FAMILIES, Inspection, new_id
+from ..i18n import register, tr
+from ..store.inspections import InspectionFilter
+from . import settings
+from .models.inspections import InspectionTableModel
+from .models.labels import check_label, family_label, premises_kind_label
+from .widgets.language import follow_language
+from .widgets.record_table import RecordTable
+from .widgets.search_box import SearchBox
+from .workers import Cancelled, StoreReader, run_store_job
+
+register({
+    "Inspector · metrology field inspection": "计量监督检查",
+    "Today's work": "今日工作",
+    "Inspections": "检查记录",
+    "Instruments": "计量器具",
+    "Reference standards": "计量标准器",
+    "Dashboard": "统计概览",
+    "&File": "文件(&F)",
+    "&Edit": "编辑(&E)",
+    "&View": "视图(&V)",
+    "&Inspection": "检查(&I)",
+    "&Tools": "工具(&T)",
+    "&Help": "帮助(&H)",
+    "&New inspection…": "新建检查(&N)…",
+    "&Open selected": "打开所选记录(&O)",
+    "New &premises…": "新建受检单位(&P)…",
+    "New i&nstrument…": "新建计量器具(&I)…",
+    "&Settings…": "设置(&S)…",
+    "Load &demo data…": "载入演示数据(&D)…",
+    "&Quit": "退出(&Q)",
+    "&Find": "查找(&F)",
+    "Clear &filters": "清除筛选(&C)",
+    "&Refresh": "刷新(&R)",
+    "Switch &language (中文/English)": "切换语言(&L)（中文/English）",
+    "&Keyboard shortcuts": "键盘快捷键(&K)",
+    "&About Inspector": "关于(&A)",
+    "Search premises, instrument, inspector…": "搜索受检单位、器具、检查人员……",
+    "Search": "搜索",
+    "All families": "全部类别",
+    "All verdicts": "全部结论",
+    "All statuses": "全部状态",
+    "All markets": "全部市场",
+    "From": "自",
+    "To": "至",
+    "any date": "不限日期",
+    "{n} inspections": "共 {n} 条检查记录",
+    "{shown} of {n} inspections": "{n} 条中的第 {shown} 条",
+    "Drafts to finish": "待完成的草稿",
+    "Inspected today": "今日已检查",
+    "Good day, {name}.": "{name}，您好。",
+    "Good day.": "您好。",
+    "Set your name in Settings so it is recorded with each inspection.":
+        "请在“设置”中填写您的姓名，以便记录在每条检查记录中。",
+    "Database": "数据库",
+    "{i} inspections · {p} premises · {n} instruments": "{i} 条检查 · {p} 个受检单位 · {n} 台器具",
+    "The inspection editor": "检查编辑器",
+    "The inspection editor is not available in this build yet.": "此版本尚未包含检查编辑器。",
+    "A draft was created; it can be opened once the editor is available.": "已创建草稿，检查编辑器可用后即可打开。",
+    "New inspection": "新建检查",
+    "1. Premises": "1. 受检单位",
+    "2. Instrument": "2. 计量器具",
+    "3. Kind of check": "3. 检查类型",
+    "Type to search premises": "输入名称、市场或信用代码搜索",
+    "These premises have no instruments yet.": "该受检单位尚无计量器具。",
+    "Choose premises and an instrument first.": "请先选择受检单位和计量器具。",
+    "Load demo data": "载入演示数据",
+    "The database is empty. Load a demo data set (Anhui markets, filling stations, optical shops) to try the program?":
+        "数据库为空。是否载入演示数据（安徽的市场、加油站和眼镜店）以试用本程序？",
+    "Generating demo inspections…": "正在生成演示检查记录……",
+    "{n} of {total} inspections": "{total} 条中的 {n} 条",
+    "Loading demo data was cancelled; what was loaded so far is kept.": "已取消载入演示数据；已载入的部分保留。",
+    "Could not load demo data: {error}": "无法载入演示数据：{error}",
+    "Could not read the database: {error}": "无法读取数据库：{error}",
+    "Keyboard shortcuts": "键盘快捷键",
+    "About Inspector": "关于",
+    "Field inspection of measuring instruments used in trade: scales, fuel dispensers and optical instruments.":
+        "贸易结算用计量器具（衡器、燃油加油机、眼镜验配仪器）的现场监督检查。",
+    "Open": "打开",
+    "Pass": "合格",
+    "Fail": "不合格",
+    "Draft": "草稿",
+    "Finalized": "已定稿",
+})
+
+PAGES = (
+    ("today", "Today's work", QStyle.StandardPixmap.SP_DesktopIcon),
+    ("inspections", "Inspections", QStyle.StandardPixmap.SP_FileDialogDetailedView),
+    ("premises", "Premises", QStyle.StandardPixmap.SP_DirHomeIcon),
+    ("instruments", "Instruments", QStyle.StandardPixmap.SP_DriveHDIcon),
+    ("standards", "Reference standards", QStyle.StandardPixmap.SP_DialogApplyButton),
+    ("dashboard", "Dashboard", QStyle.StandardPixmap.SP_FileDialogInfoView),
+)
+INSPECTION_COLUMN_WIDTHS = [125, 180, 200, 240, 90, 100, 75, 80, 80]
+
+
+class DateFilter(QDateEdit):
+    """A date field whose lowest value means "any date"."""
+
+    ANY = QDate(2000, 1, 1)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setCalendarPopup(True)
+        self.setDisplayFormat("yyyy-MM-dd")
+        self.setMinimumDate(self.ANY)
+        self.setDate(self.ANY)
+        self.setSpecialValueText(tr("any date"))
+
+    def iso(self) -> str | None:
+        return None if self.date() == self.ANY else self.date().toString("yyyy-MM-dd")
+
+    def set_iso(self, value: str | None) -> None:
+        self.setDate(QDate.fromString(value, "yyyy-MM-dd") if value else self.ANY)
+
+    def retranslate(self) -> None:
+        self.setSpecialValueText(tr("any date"))
+
+
+class InspectionsPage(QWidget):
+    """Search-as-you-type, filters, and the 100,000-row table."""
+
+    def __init__(self, store, reader: StoreReader, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.model = InspectionTableModel(reader, self, page_size=settings.get("page_size"))
+        self.search = SearchBox(self)
+        self.search.setObjectName("inspectionSearch")
+        self.family = QComboBox(self)
+        self.verdict = QComboBox(self)
+        self.status = QComboBox(self)
+        self.market = QComboBox(self)
+        self.market.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.market.setMinimumContentsLength(14)
+        self.date_from = DateFilter(self)
+        self.date_to = DateFilter(self)
+        self.from_label, self.to_label = QLabel(self), QLabel(self)
+        self.from_label.setBuddy(self.date_from)
+        self.to_label.setBuddy(self.date_to)
+        self.clear_button = QPushButton(self)
+        self.count_label = QLabel(self)
+        self.count_label.setObjectName("inspectionCount")
+        self.table = RecordTable(self, sortable=True)
+        self.table.setObjectName("inspectionTable")
+        self.table.setModel(self.model)
+        self.table.set_column_widths(INSPECTION_COLUMN_WIDTHS)
+        self.table.set_sort_indicator(0, Qt.SortOrder.DescendingOrder)
+
+        top = QHBoxLayout()
+        top.addWidget(self.search, 3)
+        top.addWidget(self.family, 1)
+        top.addWidget(self.verdict, 1)
+        top.addWidget(self.status, 1)
+        top.addWidget(self.market, 2)
+        dates = QHBoxLayout()
+        dates.addWidget(self.from_label)
+        dates.addWidget(self.date_from)
+        dates.addWidget(self.to_label)
+        dates.addWidget(self.date_to)
+        dates.addWidget(self.clear_button)
+        dates.addStretch(1)
+        dates.addWidget(self.count_label)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(dates)
+        layout.addWidget(self.table, 1)
+        for w in (self.search, self.family, self.verdict, self.status, self.market, self.date_from,
+                  self.date_to, self.clear_button, self.table):
+            w.setFocusPolicy(Qt.FocusPolicy.StrongFocus if w is not self.clear_button else Qt.FocusPolicy.TabFocus)
+        QWidget.setTabOrder(self.search, self.family)
+        QWidget.setTabOrder(self.family, self.verdict)
+        QWidget.setTabOrder(self.verdict, self.status)
+        QWidget.setTabOrder(self.status, self.market)
+        QWidget.setTabOrder(self.market, self.date_from)
+        QWidget.setTabOrder(self.date_from, self.date_to)
+        QWidget.setTabOrder(self.date_to, self.clear_button)
+        QWidget.setTabOrder(self.clear_button, self.table)
+
+        self._fill_combos()
+        self.search.search_changed.connect(lambda _t: self.apply_filter())
+        for combo in (self.family, self.verdict, self.status, self.market):
+            combo.currentIndexChanged.connect(lambda _i: self.apply_filter())
+        self.date_from.dateChanged.connect(lambda _d: self.apply_filter())
+        self.date_to.dateChanged.connect(lambda _d: self.apply_filter())
+        self.clear_button.clicked.connect(self.clear_filters)
+        self.model.counted.connect(lambda _n: self._update_count())
+        self.retranslate()
+        follow_language(self, self.retranslate)
+
+    def _fill_combos(self) -> None:
+        self.family.addItem("", None)
+        for fam in FAMILIES:
+            self.family.addItem("", fam)
+        for combo, values in ((self.verdict, ("pass", "fail")), (self.status, ("draft", "finalized"))):
+            combo.addItem("", None)
+            for v in values:
+                combo.addItem("", v)
+        self.market.addItem("", None)
+
+    def set_markets(self, markets: list[str]) -> None:
+        current = self.market.currentData()
+        self.market.blockSignals(True)
+        while self.market.count() > 1:
+            self.market.removeItem(1)
+        for m in markets:
+            self.market.addItem(m, m)
+        self.market.setCurrentIndex(max(0, self.market.findData(current)))
+        self.market.blockSignals(False)
+
+    def current_filter(self) -> InspectionFilter:
+        return InspectionFilter(
+            family=self.family.currentData(), verdict=self.verdict.currentData(),
+            status=self.status.currentData(), market=self.market.currentData(),
+            search=self.search.text().strip(), date_from=self.date_from.iso(), date_to=self.date_to.iso())
+
+    def apply_filter(self) -> None:
+        self.model.set_filter(self.current_filter())
+
+    def clear_filters(self) -> None:
+        widgets = (self.search, self.family, self.verdict, self.status, self.market, self.date_from, self.date_to)
+        for w in widgets:
+            w.blockSignals(True)
+        self.search.clear()
+        self.search._last = ""
+        for combo in (self.family, self.verdict, self.status, self.market):
+            combo.setCurrentIndex(0)
+        self.date_from.set_iso(None)
+        self.date_to.set_iso(None)
+        for w in widgets:
+            w.blockSignals(False)
+        self.apply_filter()
+
+    def refresh(self) -> None:
+        self.model.refresh()
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def _update_count(self) -> None:
+        self.count_label.setText(tr("{n} inspections").format(n=f"{self.model.total:,}"))
+
+    def retranslate(self) -> None:
+        self.search.setPlaceholderText(tr("Search premises, instrument, inspector…"))
+        self.search.setAccessibleName(tr("Search"))
+        self.family.setItemText(0, tr("All families"))
+        for i, fam in enumerate(FAMILIES, start=1):
+            self.family.setItemText(i, family_label(fam))
+        self.verdict.setItemText(0, tr("All verdicts"))
+        self.verdict.setItemText(1, tr("Pass"))
+        self.verdict.setItemText(2, tr("Fail"))
+        self.status.setItemText(0, tr("All statuses"))
+        self.status.setItemText(1, tr("Draft"))
+        self.status.setItemText(2, tr("Finalized"))
+        self.market.setItemText(0, tr("All markets"))
+        self.from_label.setText(tr("From") + ":")
+        self.to_label.setText(tr("To") + ":")
+        self.date_from.retranslate()
+        self.date_to.retranslate()
+        self.clear_button.setText(tr("Clear &filters").replace("&", ""))
+        self.model.retranslate()
+        self._update_count()
+
+
+class TodayPage(QWidget):
+    """What to do now: drafts to finish, what was inspected today, a big "New inspection"."""
+
+    def __init__(self, store, reader: StoreReader, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.greeting = QLabel(self)
+        self.greeting.setObjectName("greeting")
+        font = self.greeting.font()
+        font.setPointSizeF(font.pointSizeF() * 1.35)
+        self.greeting.setFont(font)
+        self.hint = QLabel(self)
+        self.hint.setWordWrap(True)
+        self.new_button = QPushButton(self)
+        self.new_button.setObjectName("newInspectionButton")
+        self.new_button.setMinimumHeight(40)
+        self.new_button.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_FileIcon))
+        self.drafts_label = QLabel(self)
+        self.today_label = QLabel(self)
+        self.drafts = InspectionTableModel(reader, self, base_filter=InspectionFilter(status="draft"))
+        self.today = InspectionTableModel(reader, self)
+        self.drafts_table = RecordTable(self)
+        self.drafts_table.setModel(self.drafts)
+        self.today_table = RecordTable(self)
+        self.today_table.setModel(self.today)
+        for t in (self.drafts_table, self.today_table):
+            t.set_column_widths(INSPECTION_COLUMN_WIDTHS)
+        head = QHBoxLayout()
+        text = QVBoxLayout()
+        text.addWidget(self.greeting)
+        text.addWidget(self.hint)
+        head.addLayout(text, 1)
+        head.addWidget(self.new_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(head)
+        layout.addWidget(self.drafts_label)
+        layout.addWidget(self.drafts_table, 1)
+        layout.addWidget(self.today_label)
+        layout.addWidget(self.today_table, 2)
+        self.drafts.counted.connect(lambda _n: self.retranslate())
+        self.today.counted.connect(lambda _n: self.retranslate())
+        self.retranslate()
+        follow_language(self, self.retranslate)
+
+    def refresh(self) -> None:
+        today = dt.date.today().isoformat()
+        self.drafts.refresh()
+        self.today.set_filter(InspectionFilter(date_from=today, date_to=today))
+
+    def focus_search(self) -> None:
+        self.new_button.setFocus()
+
+    def retranslate(self) -> None:
+        name = settings.get("inspector_name")
+        self.greeting.setText(tr("Good day, {name}.").format(name=name) if name else tr("Good day."))
+        self.hint.setText("" if name else tr("Set your name in Settings so it is recorded with each inspection."))
+        self.hint.setVisible(not name)
+        self.new_button.setText(tr("&New inspection…"))
+        self.drafts_label.setText(f"<b>{tr('Drafts to finish')}</b> ({self.drafts.total})")
+        self.today_label.setText(f"<b>{tr('Inspected today')}</b> ({self.today.total})")
+        self.drafts.retranslate()
+        self.today.retranslate()
+
+
+class NewInspectionDialog(QDialog):
+    """Pick premises → instrument → kind of check."""
+
+    def __init__(self, store, parent: QWidget | None = None, *, premises_id: str | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.search = SearchBox(self)
+        self.premises_list = QListWidget(self)
+        self.instrument_list = QListWidget(self)
+        self.check = QComboBox(self)
+        for kind in CHECK_KINDS:
+            self.check.addItem("", kind)
+        self.check.setCurrentIndex(max(0, self.check.findData(settings.get("default_check"))))
+        self.empty_label = QLabel(self)
+        self.error = QLabel(self)
+        self.error.setStyleSheet("color: #c0392b;")
+        self.labels = [QLabel(self) for _ in range(3)]
+        self.labels[0].setBuddy(self.search)
+        self.labels[1].setBuddy(self.instrument_list)
+        self.labels[2].setBuddy(self.check)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        form = QFormLayout()
+        col = QVBoxLayout()
+        col.addWidget(self.search)
+        col.addWidget(self.premises_list)
+        form.addRow(self.labels[0], col)
+        col2 = QVBoxLayout()
+        col2.addWidget(self.instrument_list)
+        col2.addWidget(self.empty_label)
+        form.addRow(self.labels[1], col2)
+        form.addRow(self.labels[2], self.check)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+        self.search.search_changed.connect(self._load_premises)
+        self.premises_list.currentItemChanged.connect(lambda *_: self._load_instruments())
+        self.instrument_list.itemDoubleClicked.connect(lambda _i: self.accept())
+        self.resize(640, 560)
+        self._load_premises("")
+        if premises_id:
+            for i in range(self.premises_list.count()):
+                if self.premises_list.item(i).data(Qt.ItemDataRole.UserRole) == premises_id:
+                    self.premises_list.setCurrentRow(i)
+        self.retranslate()
+        follow_language(self, self.retranslate)
+
+    def _load_premises(self, text: str) -> None:
+        self.premises_list.clear()
+        for p in self.store.premises.list(search=text, limit=200):
+            extra = " · ".join(x for x in (premises_kind_label(p.kind), p.market or p.city, p.stall_no) if x)
+            item = QListWidgetItem(f"{p.name}    ({extra})")
+            item.setData(Qt.ItemDataRole.UserRole, p.id)
+            self.premises_list.addItem(item)
+        if self.premises_list.count():
+            self.premises_list.setCurrentRow(0)
+        else:
+            self._load_instruments()
+
+    def _load_instruments(self) -> None:
+        self.instrument_list.clear()
+        item = self.premises_list.currentItem()
+        pid = item.data(Qt.ItemDataRole.UserRole) if item else None
+        instruments = self.store.instruments.list(premises_id=pid) if pid else []
+        for ins in instruments:
+            label = " ".join(x for x in (family_label(ins.family), ins.maker, ins.model, ins.serial) if x)
+            it = QListWidgetItem(label)
+            it.setData(Qt.ItemDataRole.UserRole, ins.id)
+            self.instrument_list.addItem(it)
+        if instruments:
+            self.instrument_list.setCurrentRow(0)
+        self.empty_label.setVisible(bool(pid) and not instruments)
+
+    def selection(self) -> tuple[str | None, str | None, str]:
+        p = self.premises_list.currentItem()
+        i = self.instrument_list.currentItem()
+        return (p.data(Qt.ItemDataRole.UserRole) if p else None,
+                i.data(Qt.ItemDataRole.UserRole) if i else None, self.check.currentData())
+
+    def accept(self) -> None:
+        premises_id, instrument_id, _check = self.selection()
+        if not premises_id or not instrument_id:
+            self.error.setText("⚠ " + tr("Choose premises and an instrument first."))
+            return
+        super().accept()
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(tr("New inspection"))
+        self.labels[0].setText(tr("1. Premises"))
+        self.labels[1].setText(tr("2. Instrument"))
+        self.labels[2].setText(tr("3. Kind of check"))
+        self.search.setPlaceholderText(tr("Type to search premises"))
+        self.empty_label.setText(tr("These premises have no instruments yet."))
+        for i, kind in enumerate(CHECK_KINDS):
+            self.check.setItemText(i, check_label(kind))
+
+
+def _editor_class():
+    """The inspection editor (built separately); None while it is not there."""
+    try:
+        from .inspection_editor import InspectionEditor
+    except ImportError:
+        return None
+    return InspectionEditor
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, store, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        from .dashboard import DashboardPage
+        from .instrument_editor import InstrumentsPage
+        from .premises_editor import PremisesPage
+        from .standards_dialog import StandardsPage
+
+        self.store = store
+        self.reader = StoreReader(store.path, self)
+        self.editors: dict[str, QWidget] = {}
+        self.nav = QListWidget(self)
+        self.nav.setObjectName("navigation")
+        self.nav.setIconSize(QSize(20, 20))
+        self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.stack = QStackedWidget(self)
+        self.today_page = TodayPage(store, self.reader, self)
+        self.inspections_page = InspectionsPage(store, self.reader, self)
+        self.premises_page = PremisesPage(store, self.reader, self)
+        self.instruments_page = InstrumentsPage(store, self.reader, self)
+        self.standards_page = StandardsPage(store, self)
+        self.dashboard_page = DashboardPage(store, self.reader, self)
+        self.pages = {"today": self.today_page, "inspections": self.inspections_page,
+                      "premises": self.premises_page, "instruments": self.instruments_page,
+                      "standards": self.standards_page, "dashboard": self.dashboard_page}
+        for key, _title, icon in PAGES:
+            item = QListWidgetItem(self.style().standardIcon(icon), "")
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            item.setSizeHint(QSize(0, 36))
+            self.nav.addItem(item)
+            self.stack.addWidget(self.pages[key])
+        self.nav.currentRowChanged.connect(self._page_changed)
+        splitter = QSplitter(self)
+        splitter.addWidget(self.nav)
+        splitter.addWidget(self.stack)
+        splitter.setStretchFactor(1, 1)
+        splitter.setCollapsible(0, False)
+        splitter.setSizes([190, 1100])
+        self.nav.setMinimumWidth(150)
+        self.splitter = splitter
+        self.setCentralWidget(splitter)
+        self.db_label = QLabel(self)
+        self.db_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.counts_label = QLabel(self)
+        self.counts_label.setObjectName("statusCounts")
+        self.statusBar().addWidget(self.db_label, 1)
+        self.statusBar().addPermanentWidget(self.counts_label)
+        self._build_actions()
+        for page in (self.today_page, self.inspections_page):
+            for table in self._inspection_tables(page):
+                table.open_requested.connect(self.open_inspection)
+        self.premises_page.data_changed.connect(self.refresh_all)
+        self.instruments_page.data_changed.connect(self.refresh_all)
+        self.premises_page.new_inspection_requested.connect(lambda pid: self.new_inspection(premises_id=pid))
+        for model in (self.inspections_page.model, self.today_page.drafts, self.today_page.today):
+            model.failed.connect(self._show_read_error)
+        self.retranslate()
+        follow_language(self, self.retranslate)
+        self._restore_layout()
+        self.refresh_all()
+        self.nav.setCurrentRow(max(0, int(settings.qsettings().value("window/page", 1) or 0)))
+
+    # -- structure ------------------------------------------------------------------------
+    @staticmethod
+    def _inspection_tables(page) -> list[RecordTable]:
+        if isinstance(page, TodayPage):
+            return [page.drafts_table, page.today_table]
+        return [page.table]
+
+    def _action(self, name: str, slot, shortcut=None, *, context=Qt.ShortcutContext.WindowShortcut) -> QAction:
+        action = QAction(self)
+        action.setObjectName(name)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(context)
+        action.triggered.connect(lambda _checked=False: slot())
+        self.addAction(action)
+        self.actions_by_name[name] = action
+        return action
+
+    def _build_actions(self) -> None:
+        self.actions_by_name: dict[str, QAction] = {}
+        a = self._action
+        a("new_inspection", self.new_inspection, QKeySequence.StandardKey.New)
+        a("open_selected", self.open_selected, "Ctrl+O")
+        a("new_premises", lambda: self._page_call("premises", "new_record"), "Ctrl+Shift+P")
+        a("new_instrument", lambda: self._page_call("instruments", "new_record"), "Ctrl+Shift+I")
+        a("settings", self.show_settings, "Ctrl+,")
+        a("demo", self.offer_demo_data)
+        a("quit", self.close, QKeySequence.StandardKey.Quit)
+        a("find", self.focus_search, QKeySequence.StandardKey.Find)
+        a("clear_filters", self.inspections_page.clear_filters, "Ctrl+Shift+F")
+        a("refresh", self.refresh_all, QKeySequence.StandardKey.Refresh)
+        a("language", self.toggle_language, "Ctrl+Shift+L")
+        a("shortcuts", self.show_shortcuts, QKeySequence.StandardKey.HelpContents)
+        a("about", self.show_about)
+        for i, (key, _title, _icon) in enumerate(PAGES):
+            a(f"page_{key}", lambda k=key: self.show_page(k), f"Ctrl+{i + 1}")
+        if self.actions_by_name["quit"].shortcut().isEmpty():
+            self.actions_by_name["quit"].setShortcut(QKeySequence("Ctrl+Q"))
+        if self.actions_by_name["refresh"].shortcut().isEmpty():
+            self.actions_by_name["refresh"].setShortcut(QKeySequence("F5"))
+        bar = self.menuBar()
+        self.menus = {}
+        layout = {
+            "file": ("&File", ["new_premises", "new_instrument", None, "demo", None, "quit"]),
+            "edit": ("&Edit", ["find", "clear_filters", None, "settings"]),
+            "view": ("&View", [f"page_{k}" for k, _t, _i in PAGES] + [None, "refresh", "language"]),
+            "inspection": ("&Inspection", ["new_inspection", "open_selected"]),
+            "tools": ("&Tools", ["settings", "demo"]),
+            "help": ("&Help", ["shortcuts", "about"]),
+        }
+        for key, (_title, names) in layout.items():
+            menu = bar.addMenu("")
+            self.menus[key] = menu
+            for name in names:
+                if name is None:
+                    menu.addSeparator()
+                else:
+                    menu.addAction(self.actions_by_name[name])
+        self._menu_titles = {k: v[0] for k, v in layout.items()}
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(tr("Inspector · metrology field inspection"))
+        texts = {
+            "new_inspection": "&New inspection…", "open_selected": "&Open selected",
+            "new_premises": "New &premises…", "new_instrument": "New i&nstrument…",
+            "settings": "&Settings…", "demo": "Load &demo data…", "quit": "&Quit", "find": "&Find",
+            "clear_filters": "Clear &filters", "refresh": "&Refresh",
+            "language": "Switch &language (中文/English)", "shortcuts": "&Keyboard shortcuts",
+            "about": "&About Inspector",
+        }
+        for name, text in texts.items():
+            self.actions_by_name[name].setText(tr(text))
+        for i, (key, title, _icon) in enumerate(PAGES):
+            self.actions_by_name[f"page_{key}"].setText(tr(title))
+            self.nav.item(i).setText(tr(title))
+            self.nav.item(i).setToolTip(f"{tr(title)} (Ctrl+{i + 1})")
+        for key, menu in self.menus.items():
+            menu.setTitle(tr(self._menu_titles[key]))
+        self.db_label.setText(f"{tr('Database')}: {self.store.path}")
+        self._show_counts()
+
+    # -- pages -------------------------------------------------------------------------------
+    def show_page(self, key: str) -> None:
+        index = [k for k, _t, _i in PAGES].index(key)
+        self.nav.setCurrentRow(index)
+
+    def current_page_key(self) -> str:
+        return PAGES[max(0, self.nav.currentRow())][0]
+
+    def _page_changed(self, row: int) -> None:
+        if row < 0:
+            return
+        self.stack.setCurrentIndex(row)
+        page = self.stack.currentWidget()
+        if hasattr(page, "activated"):
+            page.activated()
+
+    def _page_call(self, key: str, method: str) -> None:
+        self.show_page(key)
+        getattr(self.pages[key], method)()
+
+    def focus_search(self) -> None:
+        page = self.stack.currentWidget()
+        if hasattr(page, "focus_search"):
+            page.focus_search()
+
+    # -- data ------------------------------------------------------------------------------------
+    def refresh_all(self) -> None:
+        for page in self.pages.values():
+            page.refresh()
+        self.inspections_page.set_markets(self.store.premises.markets())
+        self.reader.submit(("status-counts",), lambda s: (s.inspections.count(), s.premises.count(),
+                                                          s.instruments.count()), self._counts_arrived)
+
+    def _counts_arrived(self, result) -> None:
+        if isinstance(result, Exception):
+            self._show_read_error(str(result))
+            return
+        self._counts = result
+        self._show_counts()
+
+    def _show_counts(self) -> None:
+        counts = getattr(self, "_counts", None)
+        if counts:
+            i, p, n = counts
+            self.counts_label.setText(tr("{i} inspections · {p} premises · {n} instruments").format(
+                i=f"{i:,}", p=f"{p:,}", n=f"{n:,}"))
+
+    def _show_read_error(self, message: str) -> None:
+        self.statusBar().showMessage(tr("Could not read the database: {error}").format(error=message), 10000)
+
+    # -- inspections --------------------------------------------------------------------------
+    def open_selected(self) -> None:
+        page = self.stack.currentWidget()
+        if page in (self.today_page, self.inspections_page):
+            for table in self._inspection_tables(page):
+                if table.hasFocus() or table is self._inspection_tables(page)[-1]:
+                    ident = table.current_id()
+                    if ident:
+                        self.open_inspection(ident)
+                        return
+        elif hasattr(page, "edit_current"):
+            page.edit_current()
+
+    def open_inspection(self, inspection_id: str) -> QWidget | None:
+        if inspection_id in self.editors:
+            editor = self.editors[inspection_id]
+            editor.show()
+            editor.raise_()
+            editor.activateWindow()
+            return editor
+        cls = _editor_class()
+        if cls is None:
+            QMessageBox.information(self, tr("The inspection editor"),
+                                    tr("The inspection editor is not available in this build yet."))
+            return None
+        return self._show_editor(cls(self.store, inspection_id, parent=self), inspection_id)
+
+    def _show_editor(self, editor: QWidget, inspection_id: str) -> QWidget:
+        if not editor.isWindow():
+            editor.setWindowFlag(Qt.WindowType.Window, True)
+        editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        self.editors[inspection_id] = editor
+        editor.destroyed.connect(lambda *_: self.editors.pop(inspection_id, None))
+        for signal_name in ("saved", "finalized"):
+            signal = getattr(editor, signal_name, None)
+            if signal is not None:
+                signal.connect(lambda _id: self.refresh_inspections())
+        editor.show()
+        return editor
+
+    def refresh_inspections(self) -> None:
+        self.today_page.refresh()
+        self.inspections_page.refresh()
+        self.dashboard_page.refresh()
+
+    def new_inspection(self, premises_id: str | None = None) -> QWidget | str | None:
+        dialog = NewInspectionDialog(self.store, self, premises_id=premises_id)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        _pid, instrument_id, check = dialog.selection()
+        return self.start_inspection(instrument_id, check)
+
+    def start_inspection(self, instrument_id: str, check: str) -> QWidget | str | None:
+        """Create the draft (through the editor when it can take the kind of check) and open it."""
+        inspector = settings.actor()
+        cls = _editor_class()
+        factory = getattr(cls, "new_for_instrument", None) if cls is not None else None
+        if factory is not None and "check" in inspect.signature(factory).parameters:
+            editor = factory(self.store, instrument_id, inspector, parent=self, check=check)
+            ident = getattr(editor, "inspection_id", None) or new_id()
+            self.refresh_inspections()
+            return self._show_editor(editor, str(ident))
+        draft = self._create_draft(instrument_id, check, inspector)
+        self.refresh_inspections()
+        if cls is None:
+            QMessageBox.information(self, tr("The inspection editor"),
+                                    tr("A draft was created; it can be opened once the editor is available."))
+            return draft.id
+        return self.open_inspection(draft.id)
+
+    def _create_draft(self, instrument_id: str, check: str, inspector: str) -> Inspection:
+        from ..domain.rules import default_ruleset
+
+        ins = self.store.instruments.get(instrument_id)
+        premises = self.store.premises.get(ins.premises_id)
+        record = new_id()
+        draft = Inspection(id=new_id(), record_id=record, instrument_id=ins.id, premises_id=ins.premises_id,
+                           family=ins.family, check=check, ruleset=default_ruleset(ins.family),
+                           inspector=inspector, started_at=dt.datetime.now().isoformat(timespec="minutes"),
+                           place=premises.address if premises else "")
+        return self.store.inspections.save_draft(draft, inspector)
+
+    # -- tools ------------------------------------------------------------------------------------
+    def show_settings(self) -> None:
+        dialog = settings.SettingsDialog(self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.today_page.retranslate()
+
+    def toggle_language(self) -> None:
+        lang = "en" if i18n.current_language() == "zh" else "zh"
+        settings.set_value("language", lang)
+        i18n.set_language(lang)
+
+    def offer_demo_data(self, *, ask: bool = True, premises: int = 200, inspections: int = 2000) -> dict | None:
+        if ask:
+            answer = QMessageBox.question(
+                self, tr("Load demo data"),
+                tr("The database is empty. Load a demo data set (Anhui markets, filling stations, optical shops) "
+                   "to try the program?"))
+            if answer != QMessageBox.StandardButton.Yes:
+                return None
+        from ..services.demo import generate
+
+        def work(store, progress, is_cancelled):
+            seed = 1
+            while store.meta(f"demo_seed_{seed}") is not None and seed < 100:
+                seed += 1
+
+            def report(done: int, total: int) -> bool:
+                return progress(done, total, tr("{n} of {total} inspections").format(n=done, total=total))
+
+            return generate(store, premises=premises, inspections=inspections, seed=seed, progress=report)
+
+        result = None
+        try:
+            result = run_store_job(self, tr("Load demo data"), self.store.path, work,
+                                   label=tr("Generating demo inspections…"))
+        except Cancelled:
+            QMessageBox.information(self, tr("Load demo data"),
+                                    tr("Loading demo data was cancelled; what was loaded so far is kept."))
+        except Exception as exc:  # shown to the user, one sentence
+            QMessageBox.warning(self, tr("Load demo data"), tr("Could not load demo data: {error}").format(error=exc))
+        self.refresh_all()
+        return result
+
+    def show_shortcuts(self) -> None:
+        rows = []
+        for menu in self.menus.values():
+            for action in menu.actions():
+                if not action.isSeparator() and not action.shortcut().isEmpty():
+                    text = action.text().replace("&", "")
+                    keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+                    rows.append(f"<tr><td>{text}</td><td>&nbsp;&nbsp;<b>{keys}</b></td></tr>")
+        rows.append(f"<tr><td>{tr('Open')}</td><td>&nbsp;&nbsp;<b>Enter</b></td></tr>")
+        QMessageBox.information(self, tr("Keyboard shortcuts"), "<table>" + "".join(dict.fromkeys(rows)) + "</table>")
+
+    def show_about(self) -> None:
+        from .. import __version__
+
+        QMessageBox.about(self, tr("About Inspector"), f"<b>{tr('Inspector · metrology field inspection')}</b> {__version__}<br><br>" + tr(
+            "Field inspection of measuring instruments used in trade: scales, fuel dispensers and optical "
+            "instruments."))
+
+    # -- layout memory ------------------------------------------------------------------------
+    def _restore_layout(self) -> None:
+        geometry = settings.load_geometry("geometry")
+        if geometry:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 760)
+        state = settings.load_geometry("state")
+        if state:
+            self.restoreState(state)
+        splitter = settings.load_geometry("splitter")
+        if splitter:
+            self.splitter.restoreState(splitter)
+        header = settings.load_geometry("inspection_header")
+        if header:
+            self.inspections_page.table.restore_state(header)
+            # the query order is not remembered: start from the newest inspections
+            self.inspections_page.table.set_sort_indicator(0, Qt.SortOrder.DescendingOrder)
+            self.inspections_page.model._sort, self.inspections_page.model._descending = "started_at", True
+
+    def save_layout(self) -> None:
+        settings.save_geometry("geometry", self.saveGeometry())
+        settings.save_geometry("state", self.saveState())
+        settings.save_geometry("splitter", self.splitter.saveState())
+        settings.save_geometry("inspection_header", self.inspections_page.table.horizontalHeader().saveState())
+        settings.save_geometry("page", self.nav.currentRow())
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        for editor in list(self.editors.values()):
+            if not editor.close():
+                event.ignore()
+                return
+        self.save_layout()
+        self.reader.stop()
+        super().closeEvent(event)
+

@@ -1,0 +1,249 @@
+"""The inspections table: a windowed cache over the store's paged list.
+
+``rowCount()`` is the filtered total from ``store.inspections.count()``, so the scrollbar
+is true and Ctrl+End jumps to the last row. Rows are read in pages of ``page_size`` only
+when the view asks for them (``data()`` of a row not yet loaded queues its page on the
+background reader and shows "…" until it arrives); at most ``max_pages`` pages are kept
+(least recently used dropped). Sorting is done by SQLite (``SORT_COLUMNS``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import OrderedDict
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+
+from ...i18n import register, tr
+from ...store.inspections import InspectionFilter, InspectionSummary
+from ..workers import StoreReader
+from .labels import check_label, family_label, status_label, verdict_label, when_label
+
+register({
+    "Date": "日期",
+    "Premises": "受检单位",
+    "Instrument": "计量器具",
+    "Family": "器具类别",
+    "Check": "检查类型",
+    "Inspector": "检查人员",
+    "Verdict": "结论",
+    "Status": "状态",
+    "Loading…": "正在读取……",
+})
+
+# (key, header, sort key in SORT_COLUMNS or None)
+COLUMNS = (
+    ("started_at", "Date", "started_at"),
+    ("premises", "Premises", "premises"),
+    ("market", "Market", "market"),
+    ("instrument", "Instrument", "instrument"),
+    ("family", "Family", "family"),
+    ("check", "Check", None),
+    ("inspector", "Inspector", "inspector"),
+    ("verdict", "Verdict", "verdict"),
+    ("status", "Status", "status"),
+)
+FAIL_BRUSH = QBrush(QColor("#c0392b"))
+DRAFT_BRUSH = QBrush(QColor("#1f5fa8"))
+PLACEHOLDER = "…"
+IdRole = Qt.ItemDataRole.UserRole
+ROOT = QModelIndex()
+
+
+class InspectionTableModel(QAbstractTableModel):
+    counted = Signal(int)  # a (re)query finished: the new total
+    page_loaded = Signal(int)  # page number
+    failed = Signal(str)
+
+    def __init__(self, reader: StoreReader, parent=None, *, page_size: int = 100, max_pages: int = 40,
+                 base_filter: InspectionFilter | None = None) -> None:
+        super().__init__(parent)
+        self.reader = reader
+        self.page_size = page_size
+        self.max_pages = max_pages
+        self._filter = base_filter or InspectionFilter()
+        self._sort = "started_at"
+        self._descending = True
+        self._generation = 0
+        self._total = 0
+        self._pages: OrderedDict[int, list[InspectionSummary]] = OrderedDict()
+        self._pending: set[int] = set()
+        self.loaded_once = False
+
+    # -- query ------------------------------------------------------------------------------
+    @property
+    def filter(self) -> InspectionFilter:
+        return dataclasses.replace(self._filter)
+
+    @property
+    def total(self) -> int:
+        return self._total
+
+    @property
+    def sort_key(self) -> tuple[str, bool]:
+        return self._sort, self._descending
+
+    def set_filter(self, f: InspectionFilter) -> None:
+        self._filter = dataclasses.replace(f)
+        self.refresh()
+
+    def _key(self, *parts):
+        return (id(self), *parts)
+
+    def refresh(self) -> None:
+        """Re-run the query (count and first page together); the view keeps its rows until then."""
+        self._generation += 1
+        gen = self._generation
+        me = id(self)
+        self.reader.discard(lambda k: isinstance(k, tuple) and k and k[0] == me)
+        f, sort, desc, size = dataclasses.replace(self._filter), self._sort, self._descending, self.page_size
+
+        def query(store):
+            return store.inspections.count(f), store.inspections.list(f, sort, desc, size, 0)
+
+        self.reader.submit(self._key("count"), query, lambda result: self._on_count(gen, result), interrupt=True)
+
+    def _on_count(self, gen: int, result) -> None:
+        if gen != self._generation:
+            return  # an older query (possibly interrupted): ignore
+        if isinstance(result, Exception):
+            self.failed.emit(str(result))
+            return
+        total, first = result
+        self.beginResetModel()
+        self._total = total
+        self._pages.clear()
+        self._pending.clear()
+        self._pages[0] = first
+        self.endResetModel()
+        self.loaded_once = True
+        self.counted.emit(total)
+
+    def _request(self, page: int) -> None:
+        if page in self._pending:
+            return
+        self._pending.add(page)
+        gen = self._generation
+        f, sort, desc, size = dataclasses.replace(self._filter), self._sort, self._descending, self.page_size
+
+        def query(store):
+            return store.inspections.list(f, sort, desc, size, page * size)
+
+        self.reader.submit(self._key("page", page), query, lambda rows: self._on_page(gen, page, rows))
+
+    def _on_page(self, gen: int, page: int, rows) -> None:
+        if gen != self._generation:
+            return
+        self._pending.discard(page)
+        if isinstance(rows, Exception):
+            self.failed.emit(str(rows))
+            return
+        self._pages[page] = rows
+        self._pages.move_to_end(page)
+        while len(self._pages) > self.max_pages:
+            self._pages.popitem(last=False)
+        first = page * self.page_size
+        last = min(first + self.page_size, self._total) - 1
+        if last >= first:
+            self.dataChanged.emit(self.index(first, 0), self.index(last, len(COLUMNS) - 1))
+        self.page_loaded.emit(page)
+
+    def loaded_pages(self) -> list[int]:
+        return sorted(self._pages)
+
+    def summary(self, row: int) -> InspectionSummary | None:
+        """The summary at *row* if its page is loaded (else queues the page, returns None)."""
+        if row < 0 or row >= self._total:
+            return None
+        page, offset = divmod(row, self.page_size)
+        rows = self._pages.get(page)
+        if rows is None:
+            self._request(page)
+            return None
+        self._pages.move_to_end(page)
+        return rows[offset] if offset < len(rows) else None
+
+    # -- Qt model API -------------------------------------------------------------------
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = ROOT) -> int:
+        return 0 if parent.isValid() else self._total
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = ROOT) -> int:
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
+            if role == Qt.ItemDataRole.DisplayRole:
+                return tr(COLUMNS[section][1])
+            if role == Qt.ItemDataRole.ToolTipRole and COLUMNS[section][2] is None:
+                return None
+        elif orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
+            return section + 1
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or index.row() >= self._total or index.column() >= len(COLUMNS):
+            return None
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.ToolTipRole,
+                        IdRole, Qt.ItemDataRole.AccessibleTextRole):
+            return None
+        s = self.summary(index.row())
+        key = COLUMNS[index.column()][0]
+        if s is None:
+            if role == Qt.ItemDataRole.DisplayRole:
+                return PLACEHOLDER if index.column() == 0 else ""
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return tr("Loading…")
+            return None
+        if role == IdRole:
+            return s.id
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if key == "verdict" and s.verdict == "fail":
+                return FAIL_BRUSH
+            if key == "status" and s.status == "draft":
+                return DRAFT_BRUSH
+            return None
+        text = self._text(s, key)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return text if key in ("premises", "instrument", "market") else None
+        return text
+
+    @staticmethod
+    def _text(s: InspectionSummary, key: str) -> str:
+        if key == "started_at":
+            return when_label(s.started_at)
+        if key == "premises":
+            return s.premises_name
+        if key == "market":
+            return s.market or s.city
+        if key == "instrument":
+            return s.instrument_label
+        if key == "family":
+            return family_label(s.family)
+        if key == "check":
+            return check_label(s.check)
+        if key == "inspector":
+            return s.inspector
+        if key == "verdict":
+            return ("✗ " if s.verdict == "fail" else "✓ " if s.verdict == "pass" else "") + verdict_label(s.verdict)
+        if key == "status":
+            return status_label(s.status) + (f" (r{s.revision})" if s.revision > 1 else "")
+        return ""
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(COLUMNS) or COLUMNS[column][2] is None:
+            return
+        self._sort = COLUMNS[column][2]
+        self._descending = order == Qt.SortOrder.DescendingOrder
+        self.refresh()
+
+    def is_sortable(self, column: int) -> bool:
+        return 0 <= column < len(COLUMNS) and COLUMNS[column][2] is not None
+
+    def column_of(self, sort_key: str) -> int:
+        return next((i for i, c in enumerate(COLUMNS) if c[2] == sort_key), 0)
+
+    def retranslate(self) -> None:
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
+        if self._total:
+            self.dataChanged.emit(self.index(0, 0), self.index(self._total - 1, len(COLUMNS) - 1))

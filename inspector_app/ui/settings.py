@@ -1,0 +1,240 @@
+"""Settings, declared once (name, type, default, zh/en label), stored in QSettings.
+
+The file lives in the user config directory (``inspector-app/inspector-app.ini``), read
+through platformdirs at each use so tests' temporary XDG directories are honoured. Window
+geometry and table layouts live in the same file under ``window/``. Nothing is pickled.
+Upgrades: bump :data:`SETTINGS_VERSION` and add a function to :data:`UPGRADES`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .. import i18n
+from ..domain.models import CHECK_KINDS, CHECK_LABELS
+from ..i18n import pick, register, tr
+from .widgets.field_error import FieldError
+from .widgets.language import follow_language
+
+register({
+    "Settings": "设置",
+    "Language": "界面语言",
+    "Follow the system": "跟随系统",
+    "Inspector name": "检查人员姓名",
+    "Role": "角色",
+    "Inspector": "检查人员",
+    "Supervisor": "审核员",
+    "Default kind of check": "默认检查类型",
+    "Offer demo data for an empty database": "数据库为空时提供演示数据",
+    "Rows fetched per page": "每次读取行数",
+    "Your name is written into every inspection you record.": "您的姓名将记录在每条检查记录中。",
+    "The name must not be longer than 100 characters.": "姓名不得超过 100 个字符。",
+})
+
+SETTINGS_VERSION = 1
+ORG_NAME = "Inspector"
+APP_NAME = "inspector-app"
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    type: type
+    default: Any
+    label: tuple[str, str]  # (zh, en)
+    choices: tuple[tuple[Any, tuple[str, str]], ...] = ()  # (value, (zh, en))
+    minimum: int = 0
+    maximum: int = 0
+
+    def title(self) -> str:
+        return pick(self.label)
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("language", str, "", ("界面语言", "Language"),
+            (("", ("跟随系统", "Follow the system")), ("zh", ("中文", "中文 (Chinese)")),
+             ("en", ("English", "English")))),
+    Setting("inspector_name", str, "", ("检查人员姓名", "Inspector name")),
+    Setting("role", str, "inspector", ("角色", "Role"),
+            (("inspector", ("检查人员", "Inspector")), ("supervisor", ("审核员", "Supervisor")))),
+    Setting("default_check", str, "in_service", ("默认检查类型", "Default kind of check"),
+            tuple((k, CHECK_LABELS[k]) for k in CHECK_KINDS)),
+    Setting("offer_demo", bool, True, ("数据库为空时提供演示数据", "Offer demo data for an empty database")),
+    Setting("page_size", int, 100, ("每次读取行数", "Rows fetched per page"), minimum=20, maximum=1000),
+)
+BY_NAME = {s.name: s for s in SETTINGS}
+
+# version -> function(QSettings) bringing the file from that version to the next.
+UPGRADES: dict[int, Callable[[QSettings], None]] = {}
+
+
+def settings_path() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / f"{APP_NAME}.ini"
+
+
+def qsettings() -> QSettings:
+    path = settings_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    s = QSettings(str(path), QSettings.Format.IniFormat)
+    version = int(s.value("meta/version", 0) or 0)
+    if version < SETTINGS_VERSION:
+        for v in range(version, SETTINGS_VERSION):
+            if v in UPGRADES:
+                UPGRADES[v](s)
+        s.setValue("meta/version", SETTINGS_VERSION)
+    return s
+
+
+def _coerce(setting: Setting, raw: Any) -> Any:
+    if raw is None:
+        return setting.default
+    try:
+        if setting.type is bool:
+            value = raw if isinstance(raw, bool) else str(raw).lower() in ("1", "true", "yes")
+        elif setting.type is int:
+            value = int(raw)
+            if setting.maximum:
+                value = min(max(value, setting.minimum), setting.maximum)
+        else:
+            value = str(raw)
+    except (TypeError, ValueError):
+        return setting.default
+    if setting.choices and value not in [c[0] for c in setting.choices]:
+        return setting.default
+    return value
+
+
+def get(name: str) -> Any:
+    setting = BY_NAME[name]
+    return _coerce(setting, qsettings().value(f"settings/{name}", None))
+
+
+def set_value(name: str, value: Any) -> None:
+    setting = BY_NAME[name]
+    s = qsettings()
+    s.setValue(f"settings/{name}", _coerce(setting, value))
+    s.sync()
+
+
+def actor() -> str:
+    """Who is recorded in the audit log for writes made in the window."""
+    return get("inspector_name") or "inspector"
+
+
+def effective_language(cli_lang: str | None = None) -> str:
+    """--lang, else the saved setting, else the system locale."""
+    return cli_lang or get("language") or i18n.system_language()
+
+
+def save_geometry(key: str, data) -> None:
+    s = qsettings()
+    s.setValue(f"window/{key}", data)
+    s.sync()
+
+
+def load_geometry(key: str):
+    return qsettings().value(f"window/{key}", None)
+
+
+class SettingsDialog(QDialog):
+    """One form built from :data:`SETTINGS`; OK saves and applies the language at once."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setModal(True)
+        self.editors: dict[str, QWidget] = {}
+        self.labels: dict[str, QLabel] = {}
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        for setting in SETTINGS:
+            editor = self._editor(setting)
+            label = QLabel()
+            label.setBuddy(editor)
+            self.editors[setting.name] = editor
+            self.labels[setting.name] = label
+            form.addRow(label, editor)
+            if setting.name == "inspector_name":
+                self.name_error = FieldError(self)
+                form.addRow("", self.name_error)
+        layout.addLayout(form)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self.retranslate()
+        follow_language(self, self.retranslate)
+        self.resize(460, self.sizeHint().height())
+
+    def _editor(self, setting: Setting) -> QWidget:
+        value = get(setting.name)
+        if setting.choices:
+            w = QComboBox(self)
+            for choice, _label in setting.choices:
+                w.addItem("", choice)
+            w.setCurrentIndex(max(0, w.findData(value)))
+        elif setting.type is bool:
+            w = QCheckBox(self)
+            w.setChecked(bool(value))
+        elif setting.type is int:
+            w = QSpinBox(self)
+            w.setRange(setting.minimum, setting.maximum)
+            w.setValue(int(value))
+        else:
+            w = QLineEdit(self)
+            w.setText(str(value))
+            w.setMaxLength(200)
+        w.setObjectName(f"setting_{setting.name}")
+        return w
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(tr("Settings"))
+        for setting in SETTINGS:
+            self.labels[setting.name].setText(setting.title() + ":")
+            w = self.editors[setting.name]
+            if isinstance(w, QComboBox):
+                for i, (_v, label) in enumerate(setting.choices):
+                    w.setItemText(i, pick(label))
+        self.editors["inspector_name"].setToolTip(tr("Your name is written into every inspection you record."))
+
+    def value(self, name: str) -> Any:
+        w = self.editors[name]
+        if isinstance(w, QComboBox):
+            return w.currentData()
+        if isinstance(w, QCheckBox):
+            return w.isChecked()
+        if isinstance(w, QSpinBox):
+            return w.value()
+        return w.text().strip()
+
+    def accept(self) -> None:
+        if len(self.value("inspector_name")) > 100:
+            self.name_error.show_message(tr("The name must not be longer than 100 characters."))
+            self.editors["inspector_name"].setFocus()
+            return
+        old_language = get("language")
+        for setting in SETTINGS:
+            set_value(setting.name, self.value(setting.name))
+        super().accept()
+        new_language = get("language")
+        if new_language != old_language:
+            i18n.set_language(new_language or i18n.system_language())
