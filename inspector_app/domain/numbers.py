@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 from .errors import InputError
 
 # Plain decimal notation with an optional exponent; no spaces, no underscores, no hex.
-_NUMBER_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+_NUMBER_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$", re.ASCII)
 MAX_ABS = Decimal("1e15")
 MAX_TEXT = 64
 

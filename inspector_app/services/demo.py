@@ -243,7 +243,7 @@ def generate(store, premises: int = 200, inspections: int = 2000, seed: int = 1,
     prem, instruments = demo.premises(max(1, premises))
     by_id = {p.id: p for p in prem}
     inspectors = [demo.person() for _ in range(6)]
-    start = dt.datetime(2026, 1, 5, 8, 30)
+    start = dt.datetime(2025, 11, 20, 8, 30)
     records: list[Inspection] = []
     done = 0
     chunk = 2000
@@ -276,7 +276,7 @@ def generate(store, premises: int = 200, inspections: int = 2000, seed: int = 1,
             options = [c for c in CHEATING if c[3] == family]
             code, text, basis, _ = r.choice(options)
             findings.append(Finding(demo.uuid(), code, text, basis, "critical", "立案调查", cheating=True))
-        when = start + dt.timedelta(minutes=int(k * (330 * 24 * 60) / max(inspections, 1)) + r.randint(0, 50))
+        when = start + dt.timedelta(minutes=int(k * (360 * 24 * 60) / max(inspections, 1)) + r.randint(0, 50))
         record_id = demo.uuid()
         insp = Inspection(
             id=demo.uuid(), record_id=record_id, instrument_id=ins.id, premises_id=p.id, family=family,

@@ -106,6 +106,7 @@ class Store:
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
         for t in tables:
             h.update(t.encode())
-            for row in self.conn.execute(f'SELECT * FROM "{t}" ORDER BY rowid'):
-                h.update(repr(tuple(row)).encode())
+            # Sorted in Python: WITHOUT ROWID and virtual tables have no rowid to order by.
+            for text in sorted(repr(tuple(row)) for row in self.conn.execute(f'SELECT * FROM "{t}"')):
+                h.update(text.encode())
         return h.hexdigest()
