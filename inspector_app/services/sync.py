@@ -147,6 +147,12 @@ def collect_field(store, everything: bool = False) -> tuple[BundleContent, tuple
     return content, head
 
 
+def repo_new_tombstones(store, tombstones: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Tombstones never sent in a bundle before."""
+    sent = sync_repo(store).exported_ids_like("tombstone/")
+    return [(e, i) for e, i in tombstones if (f"tombstone/{e}", i) not in sent]
+
+
 def collect_office(store) -> tuple[BundleContent, tuple[int, str]]:
     """What an office bundle holds: all reference data (premises, instruments, standards,
     assignments, tombstones), acknowledgements of every field bundle imported, review
@@ -182,7 +188,9 @@ def export_bundle(store, identity, out_path, *, all: bool = False, direction: st
         progress("collect", 0, 1)
     if direction == FIELD_TO_OFFICE:
         content, head = collect_field(store, all)
-        if not (content.inspections or content.premises or content.instruments or content.standards):
+        fresh_tombstones = repo_new_tombstones(store, content.tombstones)
+        if not (content.inspections or content.premises or content.instruments or content.standards
+                or fresh_tombstones):
             raise InputError("bundle", "nothing to export: the office has acknowledged every finalized inspection "
                                        "(use --all to export everything)")
     else:
@@ -195,6 +203,7 @@ def export_bundle(store, identity, out_path, *, all: bool = False, direction: st
     repo = sync_repo(store)
     counts = {k: v for k, v in content.counts().items() if v}
     items = [("inspection", x.id) for x in content.inspections]
+    items += [(f"tombstone/{e}", i) for e, i in content.tombstones]
     items += [(e, o.id) for t, e in (("premises", "premises"), ("instruments", "instrument"),
                                      ("standards", "standard")) for o, _, _ in getattr(content, t)]
     with store.write(actor, "bundle.export", "bundle", manifest.bundle_id,
@@ -217,7 +226,7 @@ def inspect_bundle(path, store=None, limits: Limits = DEFAULT_LIMITS) -> dict:
         repo = sync_repo(store)
         led = repo.ledger(info["bundle_id"])
         info["already_imported"] = led is not None and led.manifest_sha256 == info["manifest_sha256"]
-        info["own_bundle"] = info["source_device"] == store.device_id
+        info["own_bundle"] = info["source_device"] == store.meta("device_id")
     return info
 
 
@@ -243,7 +252,7 @@ def import_bundle(store, path, *, progress: Progress | None = None, actor: str =
         m = opened.manifest
         report.bundle_id, report.direction, report.source_device = m.bundle_id, m.direction, m.source_device
         report.signer, report.signer_fingerprint = opened.signer.name, opened.signer.fingerprint
-        if m.source_device == store.device_id:
+        if m.source_device == store.meta("device_id"):  # read only: a rejection writes nothing
             raise BundleRejected(3, MANIFEST, "this bundle was made by this database; import it on the other side")
         done = repo.ledger(m.bundle_id)
         if done is not None:

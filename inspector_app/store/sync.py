@@ -290,6 +290,11 @@ class SyncRepo:
         ids = [r[0] for r in self.conn.execute("SELECT bundle_id FROM bundle_ledger ORDER BY imported_seq")]
         return [self.ledger(i) for i in ids]
 
+    def exported_ids_like(self, entity_prefix: str) -> set[tuple[str, str]]:
+        return {(r[0], r[1]) for r in self.conn.execute(
+            "SELECT DISTINCT entity, entity_id FROM sync_export_items WHERE substr(entity, 1, ?) = ?",
+            (len(entity_prefix), entity_prefix))}
+
     def exports(self) -> list[dict]:
         return [dict(r) for r in self.conn.execute("SELECT * FROM sync_exports ORDER BY created_seq")]
 

@@ -106,13 +106,13 @@ def _check_infos(infos: list[zipfile.ZipInfo], limits: Limits) -> None:
         problem = _name_problem(name)
         if problem:
             raise BundleRejected(1, shown, f"the name {problem}")
+        if info.is_dir():
+            raise BundleRejected(1, shown, "is a directory entry")
         mode = info.external_attr >> 16
         if stat.S_ISLNK(mode):
             raise BundleRejected(1, shown, "is a symbolic link")
         if mode and stat.S_IFMT(mode) and not stat.S_ISREG(mode):
             raise BundleRejected(1, shown, "is not a regular file")
-        if info.is_dir():
-            raise BundleRejected(1, shown, "is a directory entry")
         if info.flag_bits & ENCRYPTED_FLAGS:
             raise BundleRejected(1, shown, "is encrypted")
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
