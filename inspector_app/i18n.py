@@ -19,6 +19,9 @@ from collections.abc import Callable
 
 LANGUAGES = ("zh", "en")
 _catalogue: dict[str, str] = {}
+# (key, kept, refused): a key registered twice with different Chinese. The first stays;
+# tests/test_i18n.py fails while any conflict exists, so the program never crashes on one.
+conflicts: list[tuple[str, str, str]] = []
 _listeners: list[Callable[[str], None]] = []
 
 
@@ -40,8 +43,10 @@ _current = system_language()
 def register(zh: dict[str, str]) -> None:
     """Add Chinese translations; an English key registered twice must agree."""
     for key, value in zh.items():
-        if key in _catalogue and _catalogue[key] != value:
-            raise ValueError(f"conflicting translations for {key!r}: {_catalogue[key]!r} / {value!r}")
+        if key in _catalogue:
+            if _catalogue[key] != value:
+                conflicts.append((key, _catalogue[key], value))
+            continue
         _catalogue[key] = value
 
 
