@@ -1,0 +1,78 @@
+"""Office statistics per period and region: premises inspected by kind, instruments checked
+by family, pass rate, failures by cause, cheating cases, by city and by month. No Qt; the SQL
+is in :mod:`inspector_app.store.office_stats`. Rates are Decimal percentages (one decimal).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from ..store import office_stats as q
+from ..store.office_stats import StatsFilter
+
+__all__ = ["OfficeStats", "StatsFilter", "month_period", "office_statistics", "percent", "cities"]
+
+
+def percent(part: int, whole: int) -> Decimal | None:
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+@dataclass
+class OfficeStats:
+    filter: StatsFilter
+    totals: dict
+    premises_by_kind: list[dict] = field(default_factory=list)
+    instruments_by_family: list[dict] = field(default_factory=list)
+    failures_by_cause: list[dict] = field(default_factory=list)
+    failed_tests: list[dict] = field(default_factory=list)
+    by_city: list[dict] = field(default_factory=list)
+    by_month: list[dict] = field(default_factory=list)
+    cheating_cases: list[dict] = field(default_factory=list)
+
+    @property
+    def pass_rate(self) -> Decimal | None:
+        return percent(self.totals["passed"], self.totals["judged"])
+
+    def as_dict(self) -> dict:
+        d = asdict(self)
+        d["pass_rate"] = None if self.pass_rate is None else str(self.pass_rate)
+        for rows in (d["instruments_by_family"], d["by_city"], d["by_month"]):
+            for r in rows:
+                if isinstance(r.get("pass_rate"), Decimal):
+                    r["pass_rate"] = str(r["pass_rate"])
+        return d
+
+
+def month_period(day: dt.date | None = None, back: int = 0) -> tuple[str, str]:
+    """(first day, last day) of the month of *day*, *back* months earlier."""
+    day = day or dt.date.today()
+    index = day.year * 12 + day.month - 1 - back
+    first = dt.date(index // 12, index % 12 + 1, 1)
+    nxt = dt.date((index + 1) // 12, (index + 1) % 12 + 1, 1)
+    return first.isoformat(), (nxt - dt.timedelta(days=1)).isoformat()
+
+
+def office_statistics(store, f: StatsFilter | None = None) -> OfficeStats:
+    f = f or StatsFilter()
+    stats = OfficeStats(filter=f, totals=q.totals(store, f))
+    stats.premises_by_kind = [{"kind": k, "premises": n, "inspections": m} for k, n, m in q.premises_by_kind(store, f)]
+    stats.instruments_by_family = [
+        {"family": fam, "instruments": n, "inspections": m, "passed": p, "failed": x, "pass_rate": percent(p, p + x)}
+        for fam, n, m, p, x in q.instruments_by_family(store, f)]
+    stats.failures_by_cause = [{"code": c, "example": t, "inspections": n} for c, t, n in q.failures_by_cause(store, f)]
+    stats.failed_tests = [{"test": k, "inspections": n} for k, n in q.failed_tests(store, f)]
+    stats.by_city = [{"city": c, "inspections": n, "passed": p, "failed": x, "pass_rate": percent(p, p + x)}
+                     for c, n, p, x in q.by_city(store, f)]
+    stats.by_month = [{"month": mo, "inspections": n, "passed": p, "failed": x, "cheating": c,
+                       "pass_rate": percent(p, p + x)} for mo, n, p, x, c in q.by_month(store, f)]
+    keys = ("inspection_id", "started_at", "premises", "city", "family", "inspector", "code", "text", "legal_basis")
+    stats.cheating_cases = [dict(zip(keys, r, strict=True)) for r in q.cheating_cases(store, f)]
+    return stats
+
+
+def cities(store) -> list[str]:
+    return q.cities(store)

@@ -1,0 +1,419 @@
+"""Office review: the supervisor role, the review queue, signed review decisions (approve or
+return with a comment), what the inspector sees of them, the report PDF of a reviewed
+inspection with its ``verify`` verdict, and conflicts laid out field by field.
+
+A review is a row of ``reviews`` (immutable in the database), written in one audited
+transaction and signed with the supervisor's identity: ECDSA/RSA-SHA256 over the canonical
+JSON of the review *and the content hash of the inspection it judges*. The signature is
+stored as ``v1:<certificate SHA-256>:<base64 DER>``. Reviews travel to the laptops in the
+next office bundle (``services.sync.collect_office`` exports the whole ``reviews`` table;
+the laptop keeps those of its own inspections).
+
+No Qt here; SQL lives in :mod:`inspector_app.store.review`.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import json
+import uuid
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from ..domain.errors import InputError
+from ..domain.text import NOTE_MAX, clean_text
+from ..store.review import STATES, QueueRow, ReviewFilter, ReviewRow, review_repo
+
+__all__ = [
+    "ROLES", "STATES", "QueueRow", "Review", "ReviewFilter", "RoleError", "approve", "conflict_fields",
+    "decide", "get_role", "inspection_check", "queue", "queue_choices", "queue_count", "require_supervisor",
+    "return_inspection", "review_pdf", "review_states", "reviews_for", "set_role", "verify_review",
+]
+
+ROLES = ("inspector", "supervisor")
+ROLE_META = "role"
+SIGNATURE_VERSION = "v1"
+
+
+class RoleError(InputError):
+    """The database's role does not allow the operation."""
+
+
+# -- role ------------------------------------------------------------------------------------
+def get_role(store, default: str = "inspector") -> str:
+    """'inspector' (a laptop) or 'supervisor' (an office database); *default* when not chosen."""
+    value = store.meta(ROLE_META)
+    return value if value in ROLES else default
+
+
+def role_is_set(store) -> bool:
+    return store.meta(ROLE_META) in ROLES
+
+
+def set_role(store, role: str, actor: str = "") -> str:
+    """Choose this database's role (audited)."""
+    role = (role or "").strip().lower()
+    if role not in ROLES:
+        raise InputError("role", "must be inspector or supervisor")
+    if store.meta(ROLE_META) == role:
+        return role
+    with store.write(actor, "role.set", "database", store.device_id, {"role": role}):
+        store.set_meta(ROLE_META, role)
+    return role
+
+
+def require_supervisor(store) -> None:
+    if get_role(store) != "supervisor":
+        raise RoleError("role", "this is an inspector's database; review needs a supervisor (office) database "
+                                "(choose the role with 'inspector-app role supervisor' or in Settings)")
+
+
+def require_inspector(store, what: str = "this") -> None:
+    if get_role(store) != "inspector":
+        raise RoleError("role", f"{what} is an inspector's action; this is a supervisor (office) database")
+
+
+# -- the queue ---------------------------------------------------------------------------------
+def queue(store, f: ReviewFilter | None = None, limit: int = 500, offset: int = 0) -> list[QueueRow]:
+    return review_repo(store).queue(f or ReviewFilter(), limit, offset)
+
+
+def queue_count(store, f: ReviewFilter | None = None) -> int:
+    return review_repo(store).queue_count(f or ReviewFilter())
+
+
+def queue_choices(store) -> dict[str, list[str]]:
+    """Values for the queue's filter lists: inspectors and markets of imported inspections."""
+    repo = review_repo(store)
+    return {"inspectors": repo.inspectors(), "markets": repo.markets()}
+
+
+# -- reviews -----------------------------------------------------------------------------------
+@dataclass
+class Review:
+    id: str
+    inspection_id: str
+    decision: str  # approved | returned
+    comment: str
+    reviewer: str
+    at: str
+    signature: str | None
+    signer_fingerprint: str | None = None
+    inherited: bool = False  # made on an earlier revision of the record
+
+    @property
+    def returned(self) -> bool:
+        return self.decision == "returned"
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def _fingerprint_of(signature: str | None) -> str | None:
+    if not signature:
+        return None
+    parts = signature.split(":")
+    return parts[1] if len(parts) == 3 and parts[0] == SIGNATURE_VERSION else None
+
+
+def _review(row: ReviewRow, inherited: bool = False) -> Review:
+    return Review(row.id, row.inspection_id, row.decision, row.comment, row.reviewer, row.at, row.signature,
+                  _fingerprint_of(row.signature), inherited)
+
+
+def reviews_for(store, inspection_id: str, *, with_earlier_revisions: bool = True) -> list[Review]:
+    """The reviews of an inspection, newest first — for the inspector's list and editor.
+
+    With *with_earlier_revisions* (default) the reviews of the revisions it corrects follow
+    (``inherited=True``), so a correction started after a return still shows the comment.
+    Works on a laptop as well as at the office; no role needed.
+    """
+    repo = review_repo(store)
+    ids = repo.ancestors(inspection_id) if with_earlier_revisions else [inspection_id]
+    rows = repo.reviews_for(ids)
+    order = {i: n for n, i in enumerate(ids)}
+    rows.sort(key=lambda r: order.get(r.inspection_id, 0))
+    return [_review(r, inherited=r.inspection_id != inspection_id) for r in rows]
+
+
+def review_states(store, inspection_ids: list[str]) -> dict[str, Review]:
+    """The newest review of each inspection that has one (for markers in long lists)."""
+    return {i: _review(r) for i, r in review_repo(store).latest(inspection_ids).items()}
+
+
+def resolve_inspection_id(store, ident: str) -> str:
+    """An inspection id from a full id or its first 6+ characters."""
+    ident = (ident or "").strip()
+    repo = review_repo(store)
+    if ident and repo.inspection_state(ident) is not None:
+        return ident
+    if len(ident) >= 6:
+        found = repo.find_ids(ident)
+        if len(found) == 1:
+            return found[0]
+        if len(found) > 1:
+            raise InputError("id", f"{ident!r} matches more than one inspection; give more characters")
+    raise InputError("id", f"no inspection with id {ident!r}")
+
+
+def signed_payload(review_id: str, inspection_id: str, content_hash: str, decision: str, comment: str,
+                   reviewer: str, at: str) -> bytes:
+    body = {"v": 1, "id": review_id, "inspection_id": inspection_id, "content_hash": content_hash,
+            "decision": decision, "comment": comment, "reviewer": reviewer, "at": at}
+    return json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+
+def decide(store, inspection_id: str, decision: str, identity, comment: str = "", actor: str = "") -> Review:
+    """Record a signed, audited review decision. *identity* is the supervisor's
+    :class:`~inspector_app.crypto.keys.Identity` (unlocked with the passphrase)."""
+    require_supervisor(store)
+    if decision not in ("approved", "returned"):
+        raise InputError("decision", "must be approved or returned")
+    if identity is None:
+        raise InputError("identity", "a review is signed: unlock your signing key first")
+    comment = clean_text(comment, "comment", max_len=NOTE_MAX, multiline=True)
+    if decision == "returned" and not comment:
+        raise InputError("comment", "say why the inspection is returned")
+    repo = review_repo(store)
+    inspection_id = resolve_inspection_id(store, inspection_id)
+    state = repo.inspection_state(inspection_id)
+    if state["status"] != "finalized":
+        raise InputError("id", "only a finalized inspection can be reviewed")
+    if state["superseded_by"]:
+        raise InputError("id", "this revision has been corrected; review the newest revision")
+    previous = repo.latest([inspection_id]).get(inspection_id)
+    if previous is not None:
+        raise InputError("id", f"this inspection was {previous.decision} already by {previous.reviewer} "
+                               f"on {previous.at[:10]}")
+    reviewer = clean_text(identity.name, "reviewer", required=True)
+    review_id = str(uuid.uuid4())
+    at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    payload = signed_payload(review_id, inspection_id, state["content_hash"] or "", decision, comment, reviewer, at)
+    signature = f"{SIGNATURE_VERSION}:{identity.fingerprint}:{base64.b64encode(identity.sign(payload)).decode()}"
+    action = "review.approve" if decision == "approved" else "review.return"
+    with store.write(actor or reviewer, action, "inspection", inspection_id,
+                     {"review": review_id, "decision": decision, "comment": comment,
+                      "signer": identity.fingerprint}) as seq:
+        row = ReviewRow(review_id, inspection_id, decision, comment, reviewer, at, signature, seq)
+        repo.insert(row)
+    return _review(row)
+
+
+def approve(store, inspection_id: str, identity, comment: str = "", actor: str = "") -> Review:
+    return decide(store, inspection_id, "approved", identity, comment, actor)
+
+
+def return_inspection(store, inspection_id: str, identity, comment: str, actor: str = "") -> Review:
+    return decide(store, inspection_id, "returned", identity, comment, actor)
+
+
+@dataclass
+class ReviewCheck:
+    status: str  # VALID | INVALID | UNTRUSTED | UNSIGNED
+    reason: str
+    signer: str | None = None
+
+
+def _certificates(store, db_path: Path | None) -> dict[str, object]:
+    from ..crypto.keys import fingerprint, load_certificate, load_certificate_file
+    from ..paths import keys_dir
+
+    out = {}
+    for key in store.trust.list():
+        try:
+            cert = load_certificate(key.public_pem.encode("utf-8"))
+        except Exception:  # a key that is not a certificate vouches for nothing here
+            continue
+        out[fingerprint(cert)] = cert
+    if db_path is not None:
+        try:
+            cert = load_certificate_file(keys_dir(Path(db_path)))
+            out[fingerprint(cert)] = cert
+        except Exception:  # no identity on this device
+            pass
+    return out
+
+
+def verify_review(store, review: Review, db_path: Path | None = None) -> ReviewCheck:
+    """Check a review's signature against the trust list (and this device's own certificate)."""
+    from ..crypto.keys import common_name, verify_signature
+
+    if not review.signature:
+        return ReviewCheck("UNSIGNED", "the review carries no signature")
+    parts = review.signature.split(":")
+    if len(parts) != 3 or parts[0] != SIGNATURE_VERSION:
+        return ReviewCheck("INVALID", "the review's signature is not in a known format")
+    try:
+        sig = base64.b64decode(parts[2], validate=True)
+    except (binascii.Error, ValueError):
+        return ReviewCheck("INVALID", "the review's signature is not valid base64")
+    cert = _certificates(store, db_path).get(parts[1])
+    if cert is None:
+        return ReviewCheck("UNTRUSTED", "the reviewer's certificate is not in the trust list")
+    state = review_repo(store).inspection_state(review.inspection_id)
+    content_hash = (state or {}).get("content_hash") or ""
+    payload = signed_payload(review.id, review.inspection_id, content_hash, review.decision, review.comment,
+                             review.reviewer, review.at)
+    if not verify_signature(cert, payload, sig):
+        return ReviewCheck("INVALID", "the signature does not match the review and the inspection it judges",
+                           common_name(cert))
+    return ReviewCheck("VALID", "signed by a trusted reviewer", common_name(cert))
+
+
+# -- what the reviewer looks at ------------------------------------------------------------------
+@dataclass
+class RecordCheck:
+    ok: bool
+    message: str
+
+
+def inspection_check(store, inspection_id: str) -> RecordCheck:
+    """Is the stored record still what was finalized (content hash recomputed)?"""
+    from ..domain.canonical import content_hash
+
+    insp = store.inspections.require(inspection_id)
+    if insp.status != "finalized":
+        return RecordCheck(False, "the inspection is a draft")
+    if content_hash(insp) != insp.content_hash:
+        return RecordCheck(False, "the record no longer matches its content hash")
+    return RecordCheck(True, f"record intact (hash {insp.content_hash[:16]}…)")
+
+
+@dataclass
+class PdfCheck:
+    path: str | None  # the stored signed PDF, if any
+    pdf: bytes
+    status: str  # the verify verdict (VALID, INVALID, …) or UNSIGNED
+    reason: str
+    signer: str | None = None
+    signing_time: str | None = None
+    record_check: str = "not checked"
+    details: list[str] = field(default_factory=list)
+    inspection_id: str | None = None  # the inspection the PDF says it reports
+
+
+def reports_folder(db_path: Path) -> Path:
+    """Where signed review PDFs are kept: ``<db folder>/<db name>-reports/``."""
+    db_path = Path(db_path)
+    return db_path.parent / f"{db_path.stem}-reports"
+
+
+def _verify(store, db_path: Path, pdf: bytes, path: Path | None) -> PdfCheck:
+    from .reports import verify_report
+
+    r = verify_report(pdf, store, db_path)
+    return PdfCheck(str(path) if path else None, pdf, r.status, r.reason, r.signer, r.signing_time, r.record_check,
+                    list(r.details), r.inspection_id)
+
+
+def review_pdf(store, db_path: Path, inspection_id: str, *, identity=None, lang: str = "zh",
+               regenerate: bool = False) -> PdfCheck:
+    """The inspection's report PDF and its verify verdict.
+
+    A signed PDF stored for the inspection (made earlier, or one from the inspector attached
+    with :func:`attach_pdf`) is verified as it is. Otherwise the report is generated with
+    ``services.reports``: signed with *identity* when given (and then stored), else unsigned
+    (status UNSIGNED, not stored).
+    """
+    from .reports import make_report, write_atomic
+
+    folder = reports_folder(db_path)
+    path = folder / f"{inspection_id}.pdf"
+    if path.is_file() and not regenerate:
+        return _verify(store, db_path, path.read_bytes(), path)
+    pdf = make_report(store, inspection_id, lang, identity=identity)
+    if identity is None:
+        return PdfCheck(None, pdf, "UNSIGNED", "the report was generated here and is not signed; "
+                                               "unlock your key to sign it, or attach the inspector's signed PDF")
+    write_atomic(path, pdf)
+    return _verify(store, db_path, pdf, path)
+
+
+def attach_pdf(store, db_path: Path, inspection_id: str, pdf: bytes) -> PdfCheck:
+    """Keep a signed PDF received from the inspector with the inspection (after checking it
+    belongs to it); returns its verdict. A PDF of another inspection is refused."""
+    from .reports import write_atomic
+
+    check = _verify(store, db_path, pdf, None)
+    if check.status == "UNREADABLE":
+        raise InputError("file", "the file is not a PDF")
+    if check.inspection_id and check.inspection_id != inspection_id:
+        raise InputError("file", "this PDF is the report of another inspection")
+    path = reports_folder(db_path) / f"{inspection_id}.pdf"
+    write_atomic(path, pdf)
+    check.path = str(path)
+    return check
+
+
+# -- conflicts, field by field ------------------------------------------------------------------
+@dataclass
+class FieldRow:
+    field: str
+    local: str
+    incoming: str
+
+    @property
+    def differs(self) -> bool:
+        return self.local != self.incoming
+
+
+def _flatten(value, prefix: str, out: dict[str, str]) -> None:
+    if isinstance(value, dict):
+        if not value and prefix:
+            out[prefix] = "{}"
+        for k in sorted(value):
+            _flatten(value[k], f"{prefix}.{k}" if prefix else str(k), out)
+    elif isinstance(value, list):
+        if not value and prefix:
+            out[prefix] = "[]"
+        for i, v in enumerate(value):
+            _flatten(v, f"{prefix}[{i}]", out)
+    else:
+        out[prefix or "value"] = "" if value is None else str(value)
+
+
+def _record_of(side) -> dict | None:
+    if side is None:
+        return None
+    if isinstance(side, dict) and "data" in side and "versions" in side:
+        return side["data"]  # a mutable record as it travels: {"data": ..., "versions": [...]}
+    return side
+
+
+def conflict_fields(conflict, *, only_differences: bool = False) -> list[FieldRow]:
+    """A conflict (``services.sync`` ConflictRow) as rows of (field, here, incoming)."""
+    d = conflict.as_dict()
+    local, incoming = _record_of(d["local"]), _record_of(d["incoming"])
+    left: dict[str, str] = {}
+    right: dict[str, str] = {}
+    if local is not None:
+        _flatten(local, "", left)
+    _flatten(incoming, "", right)
+    keys = list(dict.fromkeys([*right, *left]))
+    rows = [FieldRow(k, left.get(k, "—" if local is None else ""), right.get(k, "")) for k in keys]
+    return [r for r in rows if r.differs] if only_differences else rows
+
+
+def conflict_title(conflict) -> str:
+    d = conflict.as_dict()
+    rec = _record_of(d["incoming"]) or {}
+    name = rec.get("name") or rec.get("serial") or rec.get("started_at") or rec.get("entity_id") or ""
+    return f"{conflict.entity} {str(name)[:40]}".strip()
+
+
+def resolve(store, conflict_id: str, keep: str, actor: str = "") -> str:
+    """Decide a conflict (audited by ``services.sync.resolve_conflict``)."""
+    from .sync import resolve_conflict
+
+    return resolve_conflict(store, conflict_id, keep, actor=actor)
+
+
+def open_conflicts(store) -> list:
+    from .sync import list_conflicts
+
+    return list_conflicts(store)
+
+
+STATE_NAMES = STATES
