@@ -276,7 +276,11 @@ def generate(store, premises: int = 200, inspections: int = 2000, seed: int = 1,
             options = [c for c in CHEATING if c[3] == family]
             code, text, basis, _ = r.choice(options)
             findings.append(Finding(demo.uuid(), code, text, basis, "critical", "立案调查", cheating=True))
-        when = start + dt.timedelta(minutes=int(k * (360 * 24 * 60) / max(inspections, 1)) + r.randint(0, 50))
+        # Visits spread over a year of working days, during office hours (08:30-17:00).
+        day = start + dt.timedelta(days=(k * 360) // max(inspections, 1))
+        if day.weekday() == 6:
+            day += dt.timedelta(days=1)
+        when = day + dt.timedelta(minutes=r.randint(0, 510))
         record_id = demo.uuid()
         insp = Inspection(
             id=demo.uuid(), record_id=record_id, instrument_id=ins.id, premises_id=p.id, family=family,
