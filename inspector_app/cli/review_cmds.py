@@ -1,0 +1,279 @@
+"""Office commands: role, review list / approve / return / comments, stats, export-list."""
+
+from __future__ import annotations
+
+import sys
+
+from .common import (
+    add_passphrase_option,
+    db_path,
+    open_store,
+    print_json,
+    print_table,
+    read_passphrase,
+)
+
+FAMILY_CHOICES = ["scale", "fuel_dispenser", "focimeter", "refractometer", "trial_lens_set", "pd_meter"]
+
+
+def register(sub, common) -> None:
+    p = sub.add_parser("role", parents=[common], help="show or choose this database's role (inspector or supervisor)")
+    p.add_argument("role", nargs="?", choices=["inspector", "supervisor"])
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_role)
+
+    r = sub.add_parser("review", parents=[common], help="supervisor review of imported inspections")
+    rs = r.add_subparsers(dest="review_command", metavar="ACTION", parser_class=type(r))
+    rs.required = True
+
+    p = rs.add_parser("list", parents=[common], help="the review queue (pending by default)")
+    p.add_argument("--inspector", metavar="X")
+    p.add_argument("--market", metavar="M")
+    p.add_argument("--family", metavar="F", choices=FAMILY_CHOICES)
+    p.add_argument("--verdict", metavar="V", choices=["pass", "fail"])
+    p.add_argument("--from", dest="date_from", metavar="DATE")
+    p.add_argument("--to", dest="date_to", metavar="DATE")
+    p.add_argument("--state", choices=["pending", "approved", "returned", "all"], default="pending")
+    p.add_argument("--limit", type=int, default=200)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_review_list)
+
+    p = rs.add_parser("approve", parents=[common], help="approve an inspection (a signed review)")
+    p.add_argument("id", help="inspection id (or its first 6+ characters)")
+    p.add_argument("--comment", default="", metavar="TEXT")
+    p.add_argument("--json", action="store_true")
+    add_passphrase_option(p)
+    p.set_defaults(func=cmd_review_decide, decision="approved")
+
+    p = rs.add_parser("return", parents=[common], help="return an inspection to its inspector with a comment")
+    p.add_argument("id", help="inspection id (or its first 6+ characters)")
+    p.add_argument("--comment", required=True, metavar="TEXT")
+    p.add_argument("--json", action="store_true")
+    add_passphrase_option(p)
+    p.set_defaults(func=cmd_review_decide, decision="returned")
+
+    p = rs.add_parser("comments", parents=[common],
+                      help="the reviews of an inspection (and of the revisions it corrects); any role")
+    p.add_argument("id")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_review_comments)
+
+    p = sub.add_parser("stats", parents=[common], help="statistics per period and region")
+    p.add_argument("--from", dest="date_from", metavar="DATE")
+    p.add_argument("--to", dest="date_to", metavar="DATE")
+    p.add_argument("--month", metavar="YYYY-MM", help="shorthand for --from/--to of one month")
+    p.add_argument("--city", metavar="C")
+    p.add_argument("--market", metavar="M")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_stats)
+
+    p = sub.add_parser("export-list", parents=[common], help="export a filtered inspection list to CSV or XLSX")
+    p.add_argument("--format", choices=["csv", "xlsx"], help="default: from the file name")
+    p.add_argument("-o", "--output", required=True, metavar="FILE")
+    p.add_argument("--family", choices=FAMILY_CHOICES)
+    p.add_argument("--verdict", choices=["pass", "fail"])
+    p.add_argument("--status", choices=["draft", "finalized"])
+    p.add_argument("--market", metavar="M")
+    p.add_argument("--inspector", metavar="X")
+    p.add_argument("--from", dest="date_from", metavar="DATE")
+    p.add_argument("--to", dest="date_to", metavar="DATE")
+    p.add_argument("--search", default="", metavar="TEXT")
+    p.add_argument("--queue", choices=["pending", "approved", "returned", "all"],
+                   help="export the review queue in this state instead (supervisor database)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_export_list)
+
+
+def _date(value: str | None, path: str) -> str | None:
+    import datetime as dt
+
+    from ..domain.errors import InputError
+
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise InputError(path, f"{value!r} is not a date (use YYYY-MM-DD)") from None
+
+
+def cmd_role(args) -> int:
+    from ..services import review
+
+    store = open_store(args)
+    with store:
+        if args.role:
+            review.set_role(store, args.role, actor="cli")
+        role, chosen = review.get_role(store), review.role_is_set(store)
+    if args.json:
+        print_json({"role": role, "chosen": chosen})
+    else:
+        print(role if chosen else f"{role} (not chosen yet; the default)")
+    return 0
+
+
+def _identity(args):
+    from ..crypto import keys
+    from ..paths import keys_dir
+    from .main import CliError
+
+    kdir = keys_dir(db_path(args))
+    if not keys.has_identity(kdir):
+        raise CliError("a review is signed: create the supervisor's identity with 'inspector-app keys init --name NAME'")
+    try:
+        return keys.load_identity(kdir, read_passphrase(args))
+    except keys.KeyError_ as exc:
+        raise CliError(str(exc)) from None
+
+
+def cmd_review_list(args) -> int:
+    from ..services import review
+    from ..store.review import ReviewFilter
+
+    store = open_store(args)
+    with store:
+        review.require_supervisor(store)
+        f = ReviewFilter(inspector=args.inspector, market=args.market, family=args.family, verdict=args.verdict,
+                         date_from=_date(args.date_from, "from"), date_to=_date(args.date_to, "to"),
+                         state=None if args.state == "all" else args.state)
+        rows = review.queue(store, f, limit=max(1, min(args.limit, 100_000)))
+        total = review.queue_count(store, f)
+    if args.json:
+        import dataclasses
+
+        print_json({"total": total, "inspections": [dataclasses.asdict(r) for r in rows]})
+        return 0
+    print_table(["id", "date", "inspector", "family", "verdict", "state", "premises", "market"],
+                [[r.id[:8], r.started_at[:10], r.inspector, r.family, (r.verdict or "-") + (" !" if r.cheating else ""),
+                  r.state, r.premises_name, r.market] for r in rows])
+    print(f"({len(rows)} of {total})")
+    return 0
+
+
+def cmd_review_decide(args) -> int:
+    from ..services import review
+
+    store = open_store(args)
+    with store:
+        review.require_supervisor(store)  # before asking for a passphrase
+        if args.decision == "returned" and not args.comment.strip():
+            from ..domain.errors import InputError
+
+            raise InputError("comment", "say why the inspection is returned")
+        identity = _identity(args)
+        r = review.decide(store, args.id, args.decision, identity, args.comment, actor=identity.name)
+    if args.json:
+        print_json(r.as_dict())
+    else:
+        verb = "approved" if r.decision == "approved" else "returned to its inspector"
+        print(f"inspection {r.inspection_id[:8]} {verb}; review {r.id[:8]} signed by {r.reviewer}")
+    return 0
+
+
+def cmd_review_comments(args) -> int:
+    from ..services import review
+
+    store = open_store(args)
+    with store:
+        inspection_id = review.resolve_inspection_id(store, args.id)
+        rows = review.reviews_for(store, inspection_id)
+        checks = [review.verify_review(store, r, db_path(args)) for r in rows]
+    if args.json:
+        print_json({"inspection_id": inspection_id,
+                    "reviews": [dict(r.as_dict(), signature_check=c.status) for r, c in zip(rows, checks, strict=True)]})
+        return 0
+    if not rows:
+        print("no reviews")
+        return 0
+    for r, c in zip(rows, checks, strict=True):
+        earlier = f" (on earlier revision {r.inspection_id[:8]})" if r.inherited else ""
+        print(f"{r.at[:16]}  {r.decision.upper()}  by {r.reviewer}  signature {c.status}{earlier}")
+        if r.comment:
+            print(f"    {r.comment}")
+    return 0
+
+
+def _month(value: str) -> tuple[str, str]:
+    import datetime as dt
+
+    from ..domain.errors import InputError
+    from ..services.office_stats import month_period
+
+    try:
+        first = dt.date.fromisoformat(value + "-01")
+    except ValueError:
+        raise InputError("month", f"{value!r} is not a month (use YYYY-MM)") from None
+    return month_period(first)
+
+
+def cmd_stats(args) -> int:
+    from ..services.office_stats import StatsFilter, office_statistics
+
+    date_from, date_to = args.date_from, args.date_to
+    if args.month:
+        date_from, date_to = _month(args.month)
+    store = open_store(args)
+    with store:
+        st = office_statistics(store, StatsFilter(date_from=_date(date_from, "from"), date_to=_date(date_to, "to"),
+                                                  city=args.city, market=args.market))
+    if args.json:
+        print_json(st.as_dict())
+        return 0
+    t = st.totals
+    period = f"{date_from or 'start'} .. {date_to or 'today'}" + (f", {args.city}" if args.city else "") + (
+        f", {args.market}" if args.market else "")
+    print(f"period       {period}")
+    print(f"inspections  {t['inspections']}  (premises {t['premises']}, instruments {t['instruments']})")
+    rate = "-" if st.pass_rate is None else f"{st.pass_rate} %"
+    print(f"pass rate    {rate}  ({t['passed']} passed, {t['failed']} failed)")
+    print(f"cheating     {t['cheating']} inspections with a cheating finding")
+    sections = [
+        ("premises by kind", ["kind", "premises", "inspections"],
+         [[r["kind"], str(r["premises"]), str(r["inspections"])] for r in st.premises_by_kind]),
+        ("instruments by family", ["family", "instruments", "inspections", "passed", "failed", "pass %"],
+         [[r["family"], str(r["instruments"]), str(r["inspections"]), str(r["passed"]), str(r["failed"]),
+           str(r["pass_rate"] or "-")] for r in st.instruments_by_family]),
+        ("failures by cause", ["cause", "inspections", "example"],
+         [[r["code"] or "(no finding)", str(r["inspections"]), r["example"][:40]] for r in st.failures_by_cause]),
+        ("by city", ["city", "inspections", "passed", "failed", "pass %"],
+         [[r["city"], str(r["inspections"]), str(r["passed"]), str(r["failed"]), str(r["pass_rate"] or "-")]
+          for r in st.by_city]),
+        ("cheating cases", ["date", "premises", "city", "finding"],
+         [[r["started_at"][:10], r["premises"], r["city"], r["text"][:40]] for r in st.cheating_cases]),
+    ]
+    for title, headers, rows in sections:
+        if rows:
+            print(f"\n{title}")
+            print_table(headers, rows)
+    return 0
+
+
+def cmd_export_list(args) -> int:
+    from ..services import table_export
+    from ..services.review import require_supervisor
+    from ..store.inspections import InspectionFilter
+    from ..store.review import ReviewFilter
+    from .main import CliError
+
+    fmt = table_export.format_for(args.output, args.format)
+    store = open_store(args)
+    with store:
+        try:
+            if args.queue:
+                require_supervisor(store)
+                f = ReviewFilter(inspector=args.inspector, market=args.market, family=args.family,
+                                 verdict=args.verdict, date_from=_date(args.date_from, "from"),
+                                 date_to=_date(args.date_to, "to"), state=None if args.queue == "all" else args.queue)
+                n = table_export.export_queue(store, args.output, fmt, f)
+            else:
+                f = InspectionFilter(family=args.family, verdict=args.verdict, status=args.status, market=args.market,
+                                     inspector=args.inspector, search=args.search,
+                                     date_from=_date(args.date_from, "from"), date_to=_date(args.date_to, "to"))
+                n = table_export.export_inspections(store, args.output, fmt, f)
+        except OSError as exc:
+            raise CliError(f"cannot write {args.output} ({exc.strerror})", 1) from None
+    if args.json:
+        print_json({"file": args.output, "format": fmt, "rows": n})
+    else:
+        print(f"wrote {args.output} ({fmt}, {n} rows)", file=sys.stdout)
+    return 0
