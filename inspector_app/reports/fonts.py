@@ -37,5 +37,11 @@ def register_fonts() -> str:
         for bold in (0, 1):
             for italic in (0, 1):
                 addMapping(FONT, bold, italic, FONT)
+        # Defaults for canvases and graphics: otherwise reportlab names Helvetica (never embedded)
+        # in every page and drawing, and poppler substitutes a font for it.
+        from reportlab import rl_config
+
+        rl_config.canvas_basefontname = FONT
+        rl_config.defaultGraphicsFontName = FONT
         _registered = True
     return FONT

@@ -44,7 +44,7 @@ from ..domain.models import (
 from ..i18n import pick
 from . import readings
 from .charts import GREEN, RED, inspection_chart
-from .fonts import register_fonts
+from .fonts import FONT, register_fonts
 from .labels import CHECKLIST_FALLBACK, item_label, t
 
 PRODUCER = "Inspector (inspector-app) report"
@@ -168,6 +168,8 @@ def P(text, style: str = "base") -> Paragraph:
 def _canvas_class(header_left: str, header_right: str, footer_left: str, lang: str, font: str):
     class NumberedCanvas(rl_canvas.Canvas):
         def __init__(self, *args, **kwargs):
+            if not kwargs.get("initialFontName"):  # else every page names Helvetica (not embedded)
+                kwargs["initialFontName"] = font
             super().__init__(*args, **kwargs)
             self._pages: list[dict] = []
 
@@ -241,8 +243,9 @@ def _kv_table(pairs: list[tuple[str, str]], width: float, columns: int = 2) -> T
     label_w = 30 * mm if columns == 2 else 40 * mm
     value_w = (width - columns * label_w) / columns
     table = Table(rows, colWidths=[label_w, value_w] * columns)
-    table.setStyle(TableStyle([
+    table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("FONTNAME", (0, 0), (-1, -1), s["cell"].fontName),
         ("TEXTCOLOR", (0, 0), (-1, -1), colors.black),
         ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#dddddd")),
         ("TOPPADDING", (0, 0), (-1, -1), 2),
@@ -260,7 +263,7 @@ def _grid(headers: list[str], rows: list[list[str]], widths: list[float] | None,
         data.append([c if len(c) <= 14 else Paragraph(esc(c), s["cellc"]) for c in row])
     table = Table(data, colWidths=widths, repeatRows=1)
     style = [
-        ("FONTNAME", (0, 1), (-1, -1), s["cell"].fontName),
+        ("FONTNAME", (0, 0), (-1, -1), s["cell"].fontName),
         ("FONTSIZE", (0, 1), (-1, -1), 8),
         ("ALIGN", (0, 1), (-1, -1), "CENTER"),
         ("BACKGROUND", (0, 0), (-1, 0), header_bg or NAVY),
@@ -388,7 +391,7 @@ def _verdict_banner(data: ReportData, lang: str, width: float) -> Table:
              Spacer(1, 3),
              Paragraph(esc(sentence), ParagraphStyle("sent", parent=s["lead"], textColor=color))]
     table = Table([[left, right]], colWidths=[48 * mm, width - 48 * mm])
-    table.setStyle(TableStyle([
+    table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT),
         ("BACKGROUND", (0, 0), (0, 0), color),
         ("BOX", (0, 0), (-1, -1), 1.5, color),
         ("VALIGN", (0, 0), (0, 0), "MIDDLE"),
@@ -554,8 +557,7 @@ def build_inspection_pdf(data: ReportData, lang: str = "zh", *, for_signing: boo
         color = "#c62828" if table.verdict == "fail" else "#1b7f3b"
         block = [Paragraph(f'{esc(table.title)} — <font color="{color}">{esc(t(table.verdict or "", lang))}</font>'
                            if table.verdict else esc(head), s["h3"])]
-        ncol = len(table.headers)
-        block.append(_grid(table.headers, table.rows, [width / ncol] * ncol, table.row_verdicts))
+        block.append(_grid(table.headers, table.rows, readings.column_widths(table, width), table.row_verdicts))
         for note in table.notes:
             block.append(P(note, "small"))
         story.append(KeepTogether(block) if len(table.rows) < 14 else block[0])
@@ -600,7 +602,8 @@ def build_inspection_pdf(data: ReportData, lang: str = "zh", *, for_signing: boo
         rows = [cells[i:i + 2] for i in range(0, len(cells), 2)]
         rows = [r + [""] * (2 - len(r)) for r in rows]
         grid = Table(rows, colWidths=[width / 2] * 2)
-        grid.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (0, 0), (-1, -1), "CENTER")]))
+        grid.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT), ("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (0, 0), (-1, -1), "CENTER"),
+                                  ("FONTNAME", (0, 0), (-1, -1), font)]))
         story.append(grid)
     else:
         story.append(P(t("No photos.", lang), "small"))
@@ -641,7 +644,7 @@ def build_inspection_pdf(data: ReportData, lang: str = "zh", *, for_signing: boo
         cells.append([P(t(label, lang), "small"), img or P(f"({t('not signed', lang)})", "small"),
                       P(name or "", "small")])
     sig_table = Table([[cells[0], cells[1]]], colWidths=[width / 2] * 2)
-    sig_table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+    sig_table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT), ("VALIGN", (0, 0), (-1, -1), "TOP"),
                                    ("LINEABOVE", (0, 0), (-1, 0), 0.3, colors.grey)]))
     story.append(KeepTogether([*_section("Signatures", lang), sig_table]))
 
@@ -667,7 +670,7 @@ def build_inspection_pdf(data: ReportData, lang: str = "zh", *, for_signing: boo
         left += [Spacer(1, 3), P(t("Digital signature", lang) + (f": {signer}" if signer else ":"), "small"),
                  SignatureSpace(SIGNATURE_BOX[0], SIGNATURE_BOX[1], sink, "", font)]
     block = Table([[left, _qr(qr_text, 34 * mm)]], colWidths=[width - 40 * mm, 40 * mm])
-    block.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("BOX", (0, 0), (-1, -1), 0.5, colors.grey),
+    block.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT), ("VALIGN", (0, 0), (-1, -1), "TOP"), ("BOX", (0, 0), (-1, -1), 0.5, colors.grey),
                                ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor("#fafafa"))]))
     story.append(KeepTogether([*_section("Verification of this document", lang), block]))
 

@@ -84,6 +84,16 @@ def _result_cells(it: dict, lang: str) -> list[str]:
     return [_s(it.get("error")), _s(it.get("mpe")), _verdict(it.get("verdict"), lang)]
 
 
+def column_widths(table: ReadingsTable, width: float) -> list[float]:
+    """Widths in proportion to the longest value of each column (headers wrap, values rarely)."""
+    weights = []
+    for i, header in enumerate(table.headers):
+        longest = max([len(r[i]) for r in table.rows if i < len(r)] + [0])
+        weights.append(max(4.0, min(len(header) * 0.6, 9.0), float(min(longest, 40))))
+    total = sum(weights)
+    return [width * w / total for w in weights]
+
+
 def tables(insp, instrument, lang: str) -> list[ReadingsTable]:
     """One table per test of the inspection's result."""
     out = []
@@ -224,8 +234,11 @@ def _can_text(run: dict, lang: str) -> str:
         return _s(run.get("actual"))
     can = run.get("can")
     if isinstance(can, dict):
+        materials = {"stainless_steel": ("不锈钢", "stainless"), "carbon_steel": ("碳钢", "carbon steel")}
+        material = can.get("material")
+        material = materials[material][0 if lang == "zh" else 1] if material in materials else _s(material)
         return (f"{_s(can.get('nominal'))} L; h {_s(can.get('neck_reading'))} mm "
-                f"(h0 {_s(can.get('reference_mark'))} mm, {_s(can.get('ml_per_mm'))} mL/mm, {_s(can.get('material'))})")
+                f"(h0 {_s(can.get('reference_mark'))} mm, {_s(can.get('ml_per_mm'))} mL/mm, {material})")
     return DASH
 
 

@@ -15,7 +15,7 @@ from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Space
 from ..domain.models import CHECK_LABELS, FAMILY_LABELS
 from ..i18n import pick
 from .charts import GREEN, RED, bar_chart
-from .fonts import register_fonts
+from .fonts import FONT, register_fonts
 from .inspection_report import PRODUCER, P, _canvas_class, _grid, _kv_table, _section, esc, styles
 from .labels import item_label, t
 
@@ -63,7 +63,7 @@ def build_summary_pdf(stats, f, *, lang: str = "zh", authority: str = "", premis
     big = [[Paragraph(f'<font size="18">{esc(v)}</font>', s["cellc"]) for _, v in cells],
            [Paragraph(esc(k), s["cellc"]) for k, _ in cells]]
     head = Table(big, colWidths=[width / 6] * 6, rowHeights=[26, 14])
-    head.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 0.6, colors.grey),
+    head.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT), ("BOX", (0, 0), (-1, -1), 0.6, colors.grey),
                               ("INNERGRID", (0, 0), (-1, -1), 0.3, colors.HexColor("#dddddd")),
                               ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                               ("TEXTCOLOR", (4, 0), (5, 0), RED)]))
