@@ -69,38 +69,36 @@ def get_path(obj: Any, path: str) -> Any:
 
 
 def set_path(obj: dict, path: str, value: Any) -> None:
-    """Set (or with ``value=None`` remove) the value at *path* inside *obj* in place."""
-    parts = _split(path)
-    for i, part in enumerate(parts[:-1]):
-        nxt = parts[i + 1]
-        if isinstance(part, int):
-            while len(obj) <= part:
-                obj.append(None)
-            if obj[part] is None:
-                obj[part] = [] if isinstance(nxt, int) else {}
-            obj = obj[part]
-        else:
-            if obj.get(part) is None:
-                obj[part] = [] if isinstance(nxt, int) else {}
-            obj = obj[part]
-    last = parts[-1]
-    if isinstance(last, int):
-        while len(obj) <= last:
+    """Set (or with ``value=None`` remove) the value at *path* inside *obj* in place;
+    containers left empty by a removal are removed too."""
+    _set(obj, _split(path), value)
+
+
+def _set(obj: Any, parts: list[str | int], value: Any) -> None:
+    part, rest = parts[0], parts[1:]
+    if isinstance(part, int):
+        while len(obj) <= part:
             obj.append(None)
-        obj[last] = value
+    if rest:
+        child = obj[part] if isinstance(part, int) else obj.get(part)
+        if child is None:
+            if value is None:
+                return
+            child = [] if isinstance(rest[0], int) else {}
+            obj[part] = child
+        _set(child, rest, value)
+        if child in ({}, []):
+            value, rest = None, []
+        else:
+            return
+    if isinstance(part, int):
+        obj[part] = value
         while obj and obj[-1] is None:
             obj.pop()
     elif value is None:
-        obj.pop(last, None)
+        obj.pop(part, None)
     else:
-        obj[last] = value
-    _prune(obj)
-
-
-def _prune(obj: Any) -> None:
-    if isinstance(obj, dict):
-        for k in [k for k, v in obj.items() if v in ({}, [])]:
-            del obj[k]
+        obj[part] = value
 
 
 def _split(path: str) -> list[str | int]:
@@ -198,56 +196,55 @@ def _evaluate(request: dict) -> dict:
 
 
 def evaluate_draft(insp: Inspection, instrument: Instrument) -> DraftEvaluation:
-    """Judge the complete rows of *insp*; say which rows are blank, pending or invalid."""
+    """Judge the complete rows of *insp*; say which rows are blank, pending or invalid.
+
+    Each test is judged on its own: a row the engine cannot judge is set aside (pending when
+    a value is missing, invalid when a value is refused) and the test judged again without it.
+    """
     states = [TestState() for _ in insp.tests]
-    excluded_tests: set[int] = set()
-    excluded_rows: dict[int, set[int]] = {i: set() for i in range(len(insp.tests))}
+    results: list[tuple[int, str | None, list[int], dict]] = []
+    warnings: list[str] = []
+    ruleset = insp.ruleset
     for ti, test in enumerate(insp.tests):
         key = rows_key(test)
-        if key is None:
-            continue
-        for ri, row in enumerate(test[key]):
-            if _is_blank(row):
-                excluded_rows[ti].add(ri)
-                states[ti].rows[ri] = RowState(BLANK)
-    for _ in range(_MAX_ROUNDS):
-        tests, maps = [], []
-        for ti, test in enumerate(insp.tests):
-            if ti in excluded_tests:
-                continue
-            key = rows_key(test)
+        excluded: set[int] = set()
+        if key is not None:
+            for ri, row in enumerate(test[key]):
+                if _is_blank(row):
+                    excluded.add(ri)
+                    states[ti].rows[ri] = RowState(BLANK)
+        for _ in range(_MAX_ROUNDS):
             clean = copy.deepcopy(test)
             kept = list(range(len(test[key]))) if key else []
             if key:
-                kept = [ri for ri in kept if ri not in excluded_rows[ti]]
+                kept = [ri for ri in kept if ri not in excluded]
                 clean[key] = [clean[key][ri] for ri in kept]
-            tests.append(clean)
-            maps.append((ti, key, kept))
-        try:
-            result = _evaluate(_request(insp, instrument, tests))
-        except InputError as exc:
-            target = _locate(exc.path, maps)
-            if target is None:
-                return DraftEvaluation(None, states, exc)
-            ti, ri, fpath = target
-            if ri is None:
-                excluded_tests.add(ti)
-                value = get_path(insp.tests[ti], fpath) if fpath else None
-                states[ti] = TestState(PENDING, states[ti].rows, message=exc.message, field=fpath)
-                rows_field = fpath is not None and fpath == rows_key(insp.tests[ti])
-                states[ti].status = PENDING if rows_field or _is_blank(value) else INVALID
-            else:
-                key = rows_key(insp.tests[ti])
-                row = insp.tests[ti][key][ri]
+            try:
+                result = _evaluate(_request(insp, instrument, [clean]))
+            except InputError as exc:
+                target = _locate(exc.path, [(ti, key, kept)])
+                if target is None:
+                    return DraftEvaluation(None, states, exc)
+                _, ri, fpath = target
+                if ri is None:
+                    value = get_path(test, fpath) if fpath else None
+                    rows_field = fpath is not None and fpath == key
+                    status = PENDING if rows_field or _is_blank(value) else INVALID
+                    states[ti] = TestState(status, states[ti].rows, message=exc.message, field=fpath)
+                    break
+                row = test[key][ri]
                 value = get_path(row, fpath) if fpath is not None else row
-                status = PENDING if _is_blank(value) else INVALID
-                excluded_rows[ti].add(ri)
-                states[ti].rows[ri] = RowState(status, message=exc.message, field=fpath)
-            continue
-        break
-    else:  # pragma: no cover - every round excludes a row or a test
-        return DraftEvaluation(None, states, InputError("tests", "could not be evaluated"))
-    for (ti, key, kept), tres in zip(maps, result["tests"], strict=True):
+                excluded.add(ri)
+                states[ti].rows[ri] = RowState(PENDING if _is_blank(value) else INVALID,
+                                               message=exc.message, field=fpath)
+                continue
+            ruleset = result["ruleset"]
+            for w in result["warnings"]:
+                if w not in warnings:
+                    warnings.append(w)
+            results.append((ti, key, kept, result["tests"][0]))
+            break
+    for ti, key, kept, tres in results:
         st = states[ti]
         st.result = tres
         st.status = tres["verdict"]
@@ -255,18 +252,18 @@ def evaluate_draft(insp: Inspection, instrument: Instrument) -> DraftEvaluation:
         if key:
             for k, ri in enumerate(kept):
                 if k < len(items):
-                    it = items[k]
-                    st.rows[ri] = RowState(it["verdict"], [it])
+                    st.rows[ri] = RowState(items[k]["verdict"], [items[k]])
             st.extra = items[len(kept):]
         else:
             st.rows[0] = RowState(items[0]["verdict"] if items else PASS, items[:1])
             st.extra = items[1:]
-        # a kept row that is pending at test level is none of ours: done
-    for ti in excluded_tests:
-        if states[ti].status not in (PENDING, INVALID):
-            states[ti].status = PENDING
-    if not result["tests"]:
+    if not results:
         return DraftEvaluation(None, states)
+    tests = [r[3] for r in results]
+    failed = [i["label"] for t in tests for i in t["items"] if i["verdict"] == FAIL]
+    result = {"family": insp.family, "ruleset": ruleset, "check": insp.check,
+              "verdict": FAIL if any(t["verdict"] == FAIL for t in tests) else PASS,
+              "tests": tests, "failed": failed, "warnings": warnings}
     return DraftEvaluation(result, states)
 
 
@@ -291,19 +288,21 @@ def _locate(path: str, maps: list[tuple[int, str | None, list[int]]]) -> tuple[i
 
 
 def check_cell(insp: Inspection, instrument: Instrument, test_index: int, row: int | None,
-               fpath: str, value: str | None) -> str | None:
+               fpath: str, value: str | None, key: str | None = None) -> str | None:
     """The message for a value the rules engine would refuse at this cell, else None.
 
-    *row* None means a test-level field. The inspection is not changed.
+    *row* None means a test-level field; *key* names the list holding the rows (default:
+    the test's first list). The inspection is not changed.
     """
-    trial = copy.deepcopy(insp)
-    target = trial.tests[test_index]
+    target = copy.deepcopy(insp.tests[test_index])
+    trial = dataclasses.replace(insp, tests=[target])
     if row is None:
         set_path(target, fpath, value)
     else:
-        key = rows_key(target)
-        assert key is not None
-        rows = target[key]
+        key = key or rows_key(target)
+        if key is None:
+            raise ValueError("the test has no rows")
+        rows = target.setdefault(key, [])
         while len(rows) <= row:
             rows.append({} if fpath else None)
         if fpath:
@@ -311,7 +310,7 @@ def check_cell(insp: Inspection, instrument: Instrument, test_index: int, row: i
         else:
             rows[row] = value
     ev = evaluate_draft(trial, instrument)
-    st = ev.tests[test_index]
+    st = ev.tests[0]
     if row is None:
         if st.status == INVALID and st.field == fpath:
             return st.message

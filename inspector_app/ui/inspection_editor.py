@@ -330,7 +330,7 @@ class InspectionEditor(QMainWindow):
                 continue
             model = ReadingsModel(ft, test, units=dict(self.form.units), instrument_unit=unit,
                                   undo_stack=self.undo_stack,
-                                  validate=lambda row, path, value, ti=ti: self._validate_cell(ti, row, path, value),
+                                  validate=lambda row, path, value, key, ti=ti: self._validate_cell(ti, row, path, value, key),
                                   on_change=self.changed, parent=self)
             model.test_index = ti
             table = ReadingsTable(model)
@@ -538,10 +538,10 @@ class InspectionEditor(QMainWindow):
             self.statusBar().showMessage(tr("Unsaved changes"))
             self.autosave.start()
 
-    def _validate_cell(self, ti: int, row: int | None, path: str, value: Any) -> str | None:
+    def _validate_cell(self, ti: int, row: int | None, path: str, value: Any, key: str | None) -> str | None:
         if self.instrument is None:
             return None
-        return drafts.check_cell(self.insp, self.instrument, ti, row, path, value)
+        return drafts.check_cell(self.insp, self.instrument, ti, row, path, value, key)
 
     def push_attr(self, name: str, new: Any, text: str) -> None:
         old = getattr(self.insp, name)
@@ -748,7 +748,7 @@ class InspectionEditor(QMainWindow):
             by_kind.setdefault(t.get("kind", ""), []).append(t)
         for i, model in enumerate(self.models):
             bucket = by_kind.get(model.form_test.kind, [])
-            model.test = bucket.pop(0) if bucket else {"kind": model.form_test.kind}
+            model.set_test(bucket.pop(0) if bucket else {"kind": model.form_test.kind})
             model.test_index = self.insp.tests.index(model.test) if model.test in self.insp.tests else 10_000
             self.tables[i].setVisible(model.test_index < 10_000)
 

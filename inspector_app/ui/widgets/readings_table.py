@@ -206,10 +206,11 @@ class ReadingsModel(QAbstractTableModel):
     """Rows of one test: input columns from the form, then error, MPE and verdict."""
 
     edit_rejected = Signal(int, str, str)  # row (-1: test field), field path, message
+    changed_shape = Signal()  # rows or values changed: the table refreshes its size
 
     def __init__(self, form_test, test: dict, *, units: dict | None = None, instrument_unit: str = "",
                  undo_stack: QUndoStack | None = None,
-                 validate: Callable[[int | None, str, Any], str | None] | None = None,
+                 validate: Callable[[int | None, str, Any, str | None], str | None] | None = None,
                  on_change: Callable[[], None] | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.form_test = form_test
@@ -218,12 +219,13 @@ class ReadingsModel(QAbstractTableModel):
         self.units = dict(units or {})
         self.instrument_unit = instrument_unit
         self.undo_stack = undo_stack
-        self.validate = validate or (lambda row, path, value: None)
+        self.validate = validate or (lambda row, path, value, key: None)
         self.on_change = on_change or (lambda: None)
         self.state = drafts.TestState()
         self.read_only = False
         self.errors: dict[tuple[int, str], tuple[str, str]] = {}  # (row, path) -> (typed text, message)
         self.test_errors: dict[str, tuple[str, str]] = {}
+        self._rows = self._computed_rows()
 
     # -- structure --------------------------------------------------------------------------
     @property
@@ -253,7 +255,28 @@ class ReadingsModel(QAbstractTableModel):
     def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
         if parent.isValid():
             return 0
+        return self._rows
+
+    def _computed_rows(self) -> int:
         return self.extra_start() + len(self.state.extra)
+
+    def _sync(self) -> None:
+        """Tell the views what changed without a reset (a reset would lose the current cell
+        and the editor the inspector is typing in)."""
+        new = self._computed_rows()
+        if new > self._rows:
+            self.beginInsertRows(QModelIndex(), self._rows, new - 1)
+            self._rows = new
+            self.endInsertRows()
+        elif new < self._rows:
+            self.beginRemoveRows(QModelIndex(), new, self._rows - 1)
+            self._rows = new
+            self.endRemoveRows()
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(self._rows - 1, self.columnCount() - 1))
+            self.headerDataChanged.emit(Qt.Orientation.Vertical, 0, self._rows - 1)
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, self.columnCount() - 1)
+        self.changed_shape.emit()
 
     def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
         if parent.isValid():
@@ -426,8 +449,8 @@ class ReadingsModel(QAbstractTableModel):
         col_index = next((i for i, c in enumerate(self.columns) if c.path == path), 0)
         try:
             value = drafts.parse_cell(text, self.cell_path(row, path), kind)
-            message = None if value is None else self.validate(row if self.list_mode else None,
-                                                                path if self.list_mode else path, value)
+            message = None if value is None else self.validate(row if self.list_mode else None, path, value,
+                                                                self.layout_.rows_key)
         except InputError as exc:
             message = exc.message
             value = None
@@ -458,13 +481,13 @@ class ReadingsModel(QAbstractTableModel):
             return False
         try:
             value = drafts.parse_cell(text, path, kind)
-            message = None if value is None else self.validate(None, path, value)
+            message = None if value is None else self.validate(None, path, value, None)
         except InputError as exc:
             message, value = exc.message, None
         if message is not None:
             self.test_errors[path] = (text, message)
             self.edit_rejected.emit(-1, path, message)
-            self.layoutChanged.emit()
+            self.changed_shape.emit()
             return False
         self.test_errors.pop(path, None)
         old = drafts.get_path(self.test, path)
@@ -487,7 +510,6 @@ class ReadingsModel(QAbstractTableModel):
 
     # -- applied by the commands ---------------------------------------------------------
     def apply(self, row: int | None, path: str, value: Any, append: bool = False) -> None:
-        self.beginResetModel()
         if row is None:
             drafts.set_path(self.test, path, value)
             self.test_errors.pop(path, None)
@@ -507,35 +529,40 @@ class ReadingsModel(QAbstractTableModel):
                     rows[row] = {}
                 drafts.set_path(rows[row], path, value)
             self.errors.pop((row, path), None)
-        self.endResetModel()
+        self._sync()
         self.on_change()
 
     def remove_row_now(self, row: int) -> None:
         rows = self.rows_list()
         if row >= len(rows):
             return
-        self.beginResetModel()
         del rows[row]
         self.errors = {(r - (1 if r > row else 0), p): v for (r, p), v in self.errors.items() if r != row}
-        self.endResetModel()
+        self._sync()
         self.on_change()
 
     def insert_row_now(self, row: int, value: Any) -> None:
         key = self.layout_.rows_key
-        self.beginResetModel()
         self.test.setdefault(key, []).insert(row, value)
-        self.endResetModel()
+        self._sync()
         self.on_change()
 
     # -- from the editor -------------------------------------------------------------------
     def set_state(self, state: drafts.TestState) -> None:
-        self.beginResetModel()
         self.state = state
-        self.endResetModel()
+        self._sync()
 
     def set_read_only(self, read_only: bool) -> None:
-        self.beginResetModel()
         self.read_only = read_only
+        self._sync()
+
+    def set_test(self, test: dict) -> None:
+        """Show another test dictionary (after the inspection was reloaded)."""
+        self.beginResetModel()
+        self.test = test
+        self.errors.clear()
+        self.test_errors.clear()
+        self._rows = self._computed_rows()
         self.endResetModel()
 
     def retranslate(self) -> None:
@@ -697,6 +724,7 @@ class ReadingsTable(QWidget):
             self.field_edits[col.path] = edit
             self.field_labels[col.path] = label
             self.fields.addRow(label, edit)
+        self._shape: tuple | None = None
         self.view = ReadingsView()
         self.view.setModel(model)
         layout = QVBoxLayout(self)
@@ -706,6 +734,7 @@ class ReadingsTable(QWidget):
         layout.addWidget(self.view)
         layout.addWidget(self.status)
         model.modelReset.connect(self.refresh)
+        model.changed_shape.connect(self.refresh)
         self.retranslate()
         self.refresh()
 
@@ -738,15 +767,19 @@ class ReadingsTable(QWidget):
             self.status.show()
         else:
             self.status.hide()
-        self.view.resizeColumnsToContents()
-        for c in range(self.model.columnCount()):
-            self.view.setColumnWidth(c, min(max(self.view.columnWidth(c), 80), 170))
-        self.view.fit_height()
+        shape = (self.model.rowCount(), _lang())
+        if shape != self._shape:
+            self._shape = shape
+            self.view.resizeColumnsToContents()
+            for c in range(self.model.columnCount()):
+                self.view.setColumnWidth(c, min(max(self.view.columnWidth(c), 80), 170))
+            self.view.fit_height()
 
     def retranslate(self) -> None:
         ft = self.model.form_test
         self.title.setText(ft.label.get(_lang()))
         for col in self.model.layout_.test_fields:
             self.field_labels[col.path].setText(col.title(self.model.units, self.model.instrument_unit).replace("\n", " "))
+        self._shape = None
         self.model.retranslate()
         self.refresh()

