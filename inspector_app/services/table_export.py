@@ -200,6 +200,27 @@ def export_queue(store, path: str | os.PathLike, fmt: str | None = None, f: Revi
     return write_rows(path, QUEUE_COLUMNS, rows, fmt, total=total, progress=progress, sheet_title="review queue")
 
 
+def export_period(store, path: str | os.PathLike, fmt: str | None = None, f=None, *,
+                  progress: Progress | None = None) -> int:
+    """Write the inspections counted by the office statistics under *f* (a
+    :class:`~inspector_app.store.office_stats.StatsFilter`: period, city, market)."""
+    from ..store import office_stats as q
+
+    f = f or q.StatsFilter()
+    total = q.count(store, f)
+
+    def rows() -> Iterator[list]:
+        offset = 0
+        while True:
+            page = q.inspection_rows(store, f, PAGE, offset)
+            yield from (list(r) for r in page)
+            if len(page) < PAGE:
+                return
+            offset += PAGE
+
+    return write_rows(path, INSPECTION_COLUMNS, rows(), fmt, total=total, progress=progress)
+
+
 def read_back(path: str | os.PathLike) -> list[list[str]]:
     """The rows of an exported file as text, header first (for checks and tests)."""
     path = Path(path)

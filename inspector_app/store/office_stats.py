@@ -133,3 +133,20 @@ def cheating_cases(store, f: StatsFilter, limit: int = 500) -> list[tuple]:
 def cities(store) -> list[str]:
     return [r[0] for r in store.conn.execute(
         "SELECT DISTINCT city FROM premises WHERE city != '' ORDER BY city")]
+
+
+def inspection_rows(store, f: StatsFilter, limit: int = 2000, offset: int = 0) -> list[tuple]:
+    """The counted inspections themselves, oldest first, in the columns of the list export:
+    (id, record_id, revision, started_at, family, check, verdict, status, inspector, premises,
+    market, city, instrument)."""
+    w, params = where(f)
+    return [tuple(r) for r in store.conn.execute(
+        "SELECT i.id, i.record_id, i.revision, i.started_at, i.family, i.check_kind, coalesce(i.verdict, ''),"
+        " i.status, i.inspector, p.name, p.market, p.city, trim(n.maker || ' ' || n.model || ' ' || n.serial)"
+        f"{_FROM} JOIN instruments n ON n.id = i.instrument_id{w} ORDER BY i.started_at, i.id LIMIT ? OFFSET ?",
+        (*params, limit, offset))]
+
+
+def count(store, f: StatsFilter) -> int:
+    w, params = where(f)
+    return store.conn.execute(f"SELECT count(*){_FROM}{w}", params).fetchone()[0]

@@ -91,3 +91,15 @@ def test_queue_export(demo, tmp_path):
     rows = tx.read_back(out)
     assert n == 150 and rows[0] == list(tx.QUEUE_COLUMNS)
     assert {r[tx.QUEUE_COLUMNS.index("review_state")] for r in rows[1:]} == {"pending"}
+
+
+def test_period_export_matches_statistics(demo, tmp_path):
+    from inspector_app.services.office_stats import StatsFilter, cities, office_statistics
+
+    f = StatsFilter(date_from="2026-01-01", date_to="2026-03-31", city=cities(demo)[0])
+    out = tmp_path / "period.xlsx"
+    n = tx.export_period(demo, out, None, f)
+    rows = tx.read_back(out)[1:]
+    assert n == len(rows) == office_statistics(demo, f).totals["inspections"] > 0
+    assert {r[tx.INSPECTION_COLUMNS.index("city")] for r in rows} == {f.city}
+    assert all("2026-01-01" <= r[3] < "2026-04-01" for r in rows)

@@ -1,0 +1,183 @@
+"""Office mode for supervisors: review queue, conflicts, statistics, in the main window.
+
+``install(window)`` adds three pages (Review, Conflicts, Statistics) to the main window's
+navigation and an Office menu (Import bundle…, Export office bundle…, Summary PDF…). They
+are shown only when the database's role is *supervisor*; for an inspector they are hidden,
+and for a supervisor the inspector's "New inspection" is hidden.
+
+The role belongs to the database (``services.review.get_role``: an office database stays an
+office database whoever opens it). When the database has no role yet it is taken from the
+Settings role, or asked at first start (``ask=True``). Changing the role in Settings applies
+to the open database at once.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, QSize, Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QListWidgetItem, QStyle
+
+from ...i18n import register, tr
+from ..widgets.language import follow_language
+
+register({
+    "Review": "审核",
+    "Conflicts": "冲突",
+    "Statistics": "统计",
+    "&Office": "办公室(&O)",
+    "&Import bundle…": "导入同步包(&I)…",
+    "&Export office bundle…": "导出办公室同步包(&E)…",
+    "Summary &PDF…": "汇总报告 PDF(&P)…",
+    "Review &queue": "待审核列表(&Q)",
+})
+
+OFFICE_PAGES = (
+    ("review", "Review", QStyle.StandardPixmap.SP_DialogYesButton),
+    ("conflicts", "Conflicts", QStyle.StandardPixmap.SP_MessageBoxWarning),
+    ("statistics", "Statistics", QStyle.StandardPixmap.SP_FileDialogListView),
+)
+INSPECTOR_ONLY_ACTIONS = ("new_inspection",)
+
+
+class OfficeMode(QObject):
+    def __init__(self, window) -> None:
+        super().__init__(window)
+        from . import conflict_view, review_panel, review_queue, statistics
+
+        self.window = window
+        store = window.store
+        actor = _actor()
+        self.identities = review_panel.IdentityCache(store.path)
+        self.review_page = review_queue.ReviewQueuePage(store, self.identities, window, actor=actor)
+        self.conflicts_page = conflict_view.ConflictsPage(store, window, actor=actor)
+        self.statistics_page = statistics.StatisticsPage(store, window)
+        self.pages = {"review": self.review_page, "conflicts": self.conflicts_page,
+                      "statistics": self.statistics_page}
+        self.rows: dict[str, int] = {}
+        self.items: dict[str, QListWidgetItem] = {}
+        for key, _title, icon in OFFICE_PAGES:
+            item = QListWidgetItem(window.style().standardIcon(icon), "")
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            item.setSizeHint(QSize(0, 36))
+            window.nav.addItem(item)
+            window.stack.addWidget(self.pages[key])
+            self.rows[key] = window.nav.count() - 1
+            self.items[key] = item
+            window.pages[key] = self.pages[key]
+        self.review_page.bundle_imported.connect(self._after_import)
+        self.menu = window.menuBar().addMenu("")
+        self.actions: dict[str, QAction] = {}
+        for name, slot in (("office_review", lambda: self.show("review")),
+                           ("office_import", lambda: self._on("review", self.review_page.import_bundle)),
+                           ("office_export", lambda: self._on("review", self.review_page.export_office_bundle)),
+                           ("office_conflicts", lambda: self.show("conflicts")),
+                           ("office_statistics", lambda: self.show("statistics")),
+                           ("office_summary", lambda: self._on("statistics", self.statistics_page.make_summary))):
+            action = QAction(window)
+            action.setObjectName(name)
+            action.triggered.connect(lambda _checked=False, s=slot: s())
+            self.menu.addAction(action)
+            self.actions[name] = action
+            if name in ("office_export", "office_conflicts"):
+                self.menu.addSeparator()
+        settings_action = getattr(window, "actions_by_name", {}).get("settings")
+        if settings_action is not None:  # runs after the (modal) settings dialog closed
+            settings_action.triggered.connect(lambda _checked=False: self.sync_from_settings())
+        self.retranslate()
+        follow_language(self.review_page, self.retranslate)
+
+    # -- role ---------------------------------------------------------------------------------
+    @property
+    def role(self) -> str:
+        from ...services.review import get_role
+
+        return get_role(self.window.store)
+
+    def apply_role(self) -> None:
+        """Show what the database's role allows, hide the rest."""
+        supervisor = self.role == "supervisor"
+        for item in self.items.values():
+            item.setHidden(not supervisor)
+        self.menu.menuAction().setVisible(supervisor)
+        for action in self.actions.values():
+            action.setEnabled(supervisor)
+        for name in INSPECTOR_ONLY_ACTIONS:
+            action = getattr(self.window, "actions_by_name", {}).get(name)
+            if action is not None:
+                action.setVisible(not supervisor)
+                action.setEnabled(not supervisor)
+        today = getattr(self.window, "today_page", None)
+        if today is not None and hasattr(today, "new_button"):
+            today.new_button.setVisible(not supervisor)
+        if not supervisor and self.window.nav.currentRow() in self.rows.values():
+            self.window.nav.setCurrentRow(0)
+
+    def set_role(self, role: str) -> None:
+        from ...services.review import set_role
+        from .. import settings
+
+        set_role(self.window.store, role, _actor())
+        settings.set_value("role", role)
+        self.apply_role()
+
+    def sync_from_settings(self) -> None:
+        from .. import settings
+
+        wanted = settings.get("role")
+        if wanted != self.role:
+            self.set_role(wanted)
+
+    def adopt_role(self, ask: bool) -> None:
+        """At start: the database's role; if it has none, ask (first start) or take Settings'."""
+        from ...services.review import role_is_set
+        from .. import settings
+
+        if not role_is_set(self.window.store):
+            role = None
+            if ask:
+                from . import dialogs
+
+                role = dialogs.ask_role(self.window, settings.get("role"))
+            self.set_role(role or settings.get("role"))
+        else:
+            settings.set_value("role", self.role)
+        self.apply_role()
+
+    # -- navigation ---------------------------------------------------------------------------
+    def show(self, key: str) -> None:
+        if self.role != "supervisor":
+            return
+        self.window.nav.setCurrentRow(self.rows[key])
+
+    def _on(self, key: str, fn) -> None:
+        self.show(key)
+        if self.role == "supervisor":
+            fn()
+
+    def _after_import(self) -> None:
+        if hasattr(self.window, "refresh_all"):
+            self.window.refresh_all()
+
+    def retranslate(self) -> None:
+        for key, title, _icon in OFFICE_PAGES:
+            self.items[key].setText(tr(title))
+        self.menu.setTitle(tr("&Office"))
+        texts = {"office_review": "Review &queue", "office_import": "&Import bundle…",
+                 "office_export": "&Export office bundle…", "office_conflicts": "Conflicts",
+                 "office_statistics": "Statistics", "office_summary": "Summary &PDF…"}
+        for name, text in texts.items():
+            self.actions[name].setText(tr(text))
+
+
+def _actor() -> str:
+    from .. import settings
+
+    return settings.get("inspector_name") or "supervisor"
+
+
+def install(window, *, ask: bool = False) -> OfficeMode:
+    """Add office mode to *window* (a MainWindow); returns it (also ``window.office``)."""
+    mode = OfficeMode(window)
+    window.office = mode
+    mode.adopt_role(ask)
+    return mode

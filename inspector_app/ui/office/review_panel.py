@@ -1,0 +1,376 @@
+"""One inspection under review: what was found, whether the record and its signed PDF are
+intact (the ``verify`` verdict), earlier reviews, and Approve / Return with a comment.
+
+A decision is signed with the supervisor's key (passphrase asked once per session through
+:class:`IdentityCache`) and written by :func:`inspector_app.services.review.decide`.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QUrl, Signal
+from PySide6.QtGui import QColor, QDesktopServices
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...domain.errors import InputError
+from ...i18n import current_language, register, tr
+from ..models.labels import check_label, family_label, verdict_label
+from ..widgets.field_error import FieldError
+from ..widgets.language import follow_language
+from . import dialogs
+
+register({
+    "Choose an inspection in the queue.": "请在待审核列表中选择一条检查记录。",
+    "Date": "日期",
+    "Inspector": "检查人员",
+    "Kind of check": "检查类型",
+    "Verdict": "结论",
+    "Region": "地区",
+    "Record": "记录",
+    "Signed PDF": "签名 PDF",
+    "Findings": "发现的问题",
+    "Tests": "检测项目",
+    "Code": "代码",
+    "Finding": "问题",
+    "Legal basis": "法律依据",
+    "Severity": "严重程度",
+    "cheating": "作弊",
+    "No findings.": "无问题记录。",
+    "Reviews": "审核记录",
+    "Not reviewed yet.": "尚未审核。",
+    "Comment (required when returning)": "审核意见（退回时必填）",
+    "&Approve": "批准(&A)",
+    "&Return to inspector": "退回检查人员(&R)",
+    "Open PDF": "打开 PDF",
+    "Sign && verify PDF": "签名并验证 PDF",
+    "Attach inspector's PDF…": "附加检查人员签名的 PDF…",
+    "PDF files (*.pdf)": "PDF 文件 (*.pdf)",
+    "Review": "审核",
+    "Approved by {who} on {when}": "{who} 于 {when} 批准",
+    "Returned by {who} on {when}": "{who} 于 {when} 退回",
+    "signature {status}": "签名 {status}",
+    "{n} test(s) failed": "{n} 项检测不合格",
+    "The decision was recorded and signed.": "审核决定已记录并签名。",
+    "Your signing key could not be opened: {error}": "无法打开您的签名密钥：{error}",
+    "record intact": "记录完整",
+})
+
+STATUS_COLOURS = {"VALID": "#1e8449", "UNSIGNED": "#7f8c8d", "UNTRUSTED": "#b9770e"}
+
+
+def _coloured(text: str, status: str) -> str:
+    colour = STATUS_COLOURS.get(status, "#c0392b")
+    return f"<span style='color:{colour}; font-weight:bold'>{status}</span> — {text}"
+
+
+class IdentityCache:
+    """The supervisor's unlocked identity for this session (asked for once)."""
+
+    def __init__(self, db_path: Path) -> None:
+        self.db_path = Path(db_path)
+        self.identity = None
+
+    def get(self, parent: QWidget | None):
+        if self.identity is not None:
+            return self.identity
+        from ...crypto.keys import KeyError_
+        from ...services.reports import load_signer
+
+        passphrase = dialogs.ask_passphrase(parent)
+        if passphrase is None:
+            return None
+        try:
+            self.identity = load_signer(self.db_path, passphrase)
+        except KeyError_ as exc:
+            QMessageBox.warning(parent, tr("Signing key"), tr("Your signing key could not be opened: {error}").format(
+                error=exc))
+            return None
+        return self.identity
+
+
+class ReviewPanel(QWidget):
+    decided = Signal(str)  # inspection id
+
+    def __init__(self, store, identities: IdentityCache, parent: QWidget | None = None, *, actor: str = "") -> None:
+        super().__init__(parent)
+        self.store = store
+        self.identities = identities
+        self.actor = actor
+        self.inspection_id: str | None = None
+        self.pdf_check = None
+        self.placeholder = QLabel(self)
+        self.placeholder.setStyleSheet("color: #555;")
+        self.title = QLabel(self)
+        self.title.setObjectName("reviewTitle")
+        self.title.setWordWrap(True)
+        font = self.title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.2)
+        font.setBold(True)
+        self.title.setFont(font)
+        self.form = QFormLayout()
+        self.form_labels = {k: QLabel(self) for k in ("date", "inspector", "check", "verdict", "region", "record",
+                                                      "pdf")}
+        self.values = {k: QLabel(self) for k in self.form_labels}
+        for k in self.form_labels:
+            self.values[k].setWordWrap(True)
+            self.form.addRow(self.form_labels[k], self.values[k])
+        self.values["pdf"].setObjectName("pdfVerdict")
+        self.values["record"].setObjectName("recordCheck")
+        self.open_pdf = QPushButton(self)
+        self.sign_pdf = QPushButton(self)
+        self.attach_pdf = QPushButton(self)
+        self.sign_pdf.setObjectName("signPdfButton")
+        pdf_row = QHBoxLayout()
+        for b in (self.open_pdf, self.sign_pdf, self.attach_pdf):
+            pdf_row.addWidget(b)
+        pdf_row.addStretch(1)
+        self.findings_box = QGroupBox(self)
+        self.findings = QTableWidget(0, 4, self)
+        self.findings.setObjectName("findingsTable")
+        self.findings.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.findings.verticalHeader().setVisible(False)
+        self.findings.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.findings.setMinimumHeight(90)
+        self.tests_label = QLabel(self)
+        self.tests_label.setWordWrap(True)
+        fl = QVBoxLayout(self.findings_box)
+        fl.addWidget(self.tests_label)
+        fl.addWidget(self.findings)
+        self.history_box = QGroupBox(self)
+        self.history = QLabel(self)
+        self.history.setObjectName("reviewHistory")
+        self.history.setWordWrap(True)
+        QVBoxLayout(self.history_box).addWidget(self.history)
+        self.comment_label = QLabel(self)
+        self.comment = QPlainTextEdit(self)
+        self.comment.setObjectName("reviewComment")
+        self.comment.setMaximumHeight(80)
+        self.comment_error = FieldError(self)
+        self.approve_button = QPushButton(self)
+        self.approve_button.setObjectName("approveButton")
+        self.return_button = QPushButton(self)
+        self.return_button.setObjectName("returnButton")
+        self.message = QLabel(self)
+        self.message.setObjectName("reviewMessage")
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.approve_button)
+        buttons.addWidget(self.return_button)
+        buttons.addStretch(1)
+        self.body = QWidget(self)
+        body = QVBoxLayout(self.body)
+        body.setContentsMargins(0, 0, 0, 0)
+        body.addWidget(self.title)
+        body.addLayout(self.form)
+        body.addLayout(pdf_row)
+        body.addWidget(self.findings_box, 1)
+        body.addWidget(self.history_box)
+        body.addWidget(self.comment_label)
+        body.addWidget(self.comment)
+        body.addWidget(self.comment_error)
+        body.addLayout(buttons)
+        body.addWidget(self.message)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.placeholder)
+        layout.addWidget(self.body, 1)
+        self.body.hide()
+        self.approve_button.clicked.connect(lambda: self.decide("approved"))
+        self.return_button.clicked.connect(lambda: self.decide("returned"))
+        self.open_pdf.clicked.connect(self.open_pdf_file)
+        self.sign_pdf.clicked.connect(self.sign_and_verify)
+        self.attach_pdf.clicked.connect(self.attach_signed_pdf)
+        self.retranslate()
+        follow_language(self, self.retranslate)
+
+    # -- showing ------------------------------------------------------------------------------
+    def show_inspection(self, inspection_id: str | None) -> None:
+        from ...services import review as rv
+
+        self.inspection_id = inspection_id
+        self.message.clear()
+        self.comment_error.clear_message()
+        if not inspection_id:
+            self.body.hide()
+            self.placeholder.show()
+            return
+        insp = self.store.inspections.require(inspection_id)
+        premises = self.store.premises.get(insp.premises_id)
+        instrument = self.store.instruments.get(insp.instrument_id)
+        inst = " ".join(x for x in (family_label(insp.family), instrument.maker if instrument else "",
+                                    instrument.model if instrument else "", instrument.serial if instrument else "")
+                        if x)
+        self.title.setText(f"{premises.name if premises else ''} — {inst}")
+        self.values["date"].setText(insp.started_at.replace("T", " "))
+        self.values["inspector"].setText(insp.inspector)
+        self.values["check"].setText(f"{check_label(insp.check)} · {insp.ruleset}")
+        colour = "#1e8449" if insp.verdict == "pass" else "#c0392b"
+        self.values["verdict"].setText(f"<b style='color:{colour}'>{verdict_label(insp.verdict)}</b>")
+        region = " · ".join(x for x in ((premises.city, premises.market) if premises else ()) if x)
+        self.values["region"].setText(region or "—")
+        check = rv.inspection_check(self.store, inspection_id)
+        self.values["record"].setText(_coloured(tr("record intact") if check.ok else check.message,
+                                                "VALID" if check.ok else "INVALID"))
+        self._fill_findings(insp)
+        self._fill_history()
+        self._load_pdf(identity=self.identities.identity)
+        self.comment.clear()
+        self._update_buttons()
+        self.placeholder.hide()
+        self.body.show()
+
+    def _fill_findings(self, insp) -> None:
+        tests = (insp.result or {}).get("tests", [])
+        parts = []
+        for t in tests:
+            v = t.get("verdict")
+            colour = "#1e8449" if v == "pass" else "#c0392b" if v == "fail" else "#555"
+            parts.append(f"{t.get('kind', '')}: <b style='color:{colour}'>{verdict_label(v)}</b>")
+        self.tests_label.setText(f"{tr('Tests')}: " + ", ".join(parts) if parts else "")
+        self.findings.setRowCount(len(insp.findings))
+        for row, f in enumerate(insp.findings):
+            cells = [f.code + (f" ({tr('cheating')})" if f.cheating else ""), f.text, f.legal_basis, f.severity]
+            for col, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                if f.cheating:
+                    item.setForeground(QColor("#c0392b"))
+                self.findings.setItem(row, col, item)
+        self.findings.resizeColumnToContents(0)
+        if not insp.findings:
+            self.findings.setRowCount(1)
+            self.findings.setItem(0, 1, QTableWidgetItem(tr("No findings.")))
+
+    def _fill_history(self) -> None:
+        from ...services import review as rv
+
+        rows = rv.reviews_for(self.store, self.inspection_id)
+        if not rows:
+            self.history.setText(tr("Not reviewed yet."))
+            return
+        lines = []
+        for r in rows:
+            check = rv.verify_review(self.store, r, self.store.path)
+            text = tr("Approved by {who} on {when}") if r.decision == "approved" else tr("Returned by {who} on {when}")
+            line = text.format(who=r.reviewer, when=r.at[:16].replace("T", " "))
+            line += f" · {tr('signature {status}').format(status=check.status)}"
+            if r.comment:
+                line += f"<br>&nbsp;&nbsp;“{r.comment}”"
+            lines.append(line)
+        self.history.setText("<br>".join(lines))
+
+    def _load_pdf(self, identity=None, regenerate: bool = False) -> None:
+        from ...services import review as rv
+
+        try:
+            self.pdf_check = rv.review_pdf(self.store, self.store.path, self.inspection_id, identity=identity,
+                                           lang=current_language(), regenerate=regenerate)
+        except InputError as exc:
+            self.pdf_check = None
+            self.values["pdf"].setText(_coloured(exc.message, "INVALID"))
+            return
+        c = self.pdf_check
+        text = c.reason
+        if c.signer:
+            text = f"{c.signer}" + (f", {c.signing_time[:16].replace('T', ' ')}" if c.signing_time else "") + \
+                f"; {c.reason}; record {c.record_check}"
+        self.values["pdf"].setText(_coloured(text, c.status))
+
+    def _update_buttons(self) -> None:
+        from ...services import review as rv
+
+        decided = bool(self.inspection_id and rv.review_states(self.store, [self.inspection_id]))
+        self.approve_button.setEnabled(not decided)
+        self.return_button.setEnabled(not decided)
+        self.comment.setEnabled(not decided)
+        self.open_pdf.setEnabled(self.pdf_check is not None)
+
+    # -- actions ------------------------------------------------------------------------------
+    def decide(self, decision: str) -> bool:
+        from ...services import review as rv
+
+        if not self.inspection_id:
+            return False
+        comment = self.comment.toPlainText()
+        if decision == "returned" and not comment.strip():
+            self.comment_error.show_message(tr("Comment (required when returning)"))
+            self.comment.setFocus()
+            return False
+        identity = self.identities.get(self)
+        if identity is None:
+            return False
+        try:
+            rv.decide(self.store, self.inspection_id, decision, identity, comment, actor=self.actor or identity.name)
+        except InputError as exc:
+            self.comment_error.show_message(exc.message)
+            return False
+        if self.pdf_check is None or self.pdf_check.status == "UNSIGNED":
+            self._load_pdf(identity=identity)  # the reviewed report is kept, signed
+        self.message.setText(tr("The decision was recorded and signed."))
+        self._fill_history()
+        self._update_buttons()
+        self.decided.emit(self.inspection_id)
+        return True
+
+    def sign_and_verify(self) -> None:
+        identity = self.identities.get(self)
+        if identity is None or not self.inspection_id:
+            return
+        stored = self.pdf_check is not None and self.pdf_check.path
+        self._load_pdf(identity=identity, regenerate=not stored)
+        self._update_buttons()
+
+    def attach_signed_pdf(self) -> None:
+        from ...services import review as rv
+
+        path = dialogs.choose_open_file(self, tr("Attach inspector's PDF…").rstrip("…"), tr("PDF files (*.pdf)"))
+        if not path or not self.inspection_id:
+            return
+        try:
+            self.pdf_check = rv.attach_pdf(self.store, self.store.path, self.inspection_id, Path(path).read_bytes())
+        except (InputError, OSError) as exc:
+            QMessageBox.warning(self, tr("Signed PDF"), getattr(exc, "message", str(exc)))
+            return
+        self._load_pdf()
+
+    def open_pdf_file(self) -> None:
+        c = self.pdf_check
+        if c is None:
+            return
+        path = c.path
+        if not path:
+            tmp = Path(tempfile.gettempdir()) / f"inspector-review-{self.inspection_id}.pdf"
+            tmp.write_bytes(c.pdf)
+            path = str(tmp)
+        QDesktopServices.openUrl(QUrl.fromLocalFile(path))
+
+    def retranslate(self) -> None:
+        self.placeholder.setText(tr("Choose an inspection in the queue."))
+        for key, text in (("date", "Date"), ("inspector", "Inspector"), ("check", "Kind of check"),
+                          ("verdict", "Verdict"), ("region", "Region"), ("record", "Record"), ("pdf", "Signed PDF")):
+            self.form_labels[key].setText(tr(text) + ":")
+        self.open_pdf.setText(tr("Open PDF"))
+        self.sign_pdf.setText(tr("Sign && verify PDF"))
+        self.attach_pdf.setText(tr("Attach inspector's PDF…"))
+        self.findings_box.setTitle(tr("Findings"))
+        self.findings.setHorizontalHeaderLabels([tr("Code"), tr("Finding"), tr("Legal basis"), tr("Severity")])
+        self.history_box.setTitle(tr("Reviews"))
+        self.comment_label.setText(tr("Comment (required when returning)") + ":")
+        self.approve_button.setText(tr("&Approve"))
+        self.return_button.setText(tr("&Return to inspector"))
+        if self.inspection_id:
+            self._fill_history()

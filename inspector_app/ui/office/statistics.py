@@ -1,0 +1,357 @@
+"""Statistics per period and region: tiles (inspections, premises, instruments, pass rate,
+failures, cheating), pyqtgraph charts (premises by kind, instruments by family, failures by
+cause, per month), cheating cases; export of the counted list to CSV/XLSX and the summary
+PDF of the period (``services.reports.build_summary``). pyqtgraph is imported when the page
+is first filled."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from PySide6.QtCore import QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...domain.errors import InputError
+from ...i18n import current_language, register, tr
+from ..models.labels import family_label, premises_kind_label
+from ..widgets.language import follow_language
+from . import dialogs
+
+register({
+    "This month": "本月",
+    "Last month": "上月",
+    "All cities": "全部城市",
+    "Inspections": "检查记录",
+    "Premises inspected": "受检单位",
+    "Instruments checked": "受检器具",
+    "Pass rate": "合格率",
+    "Failed": "不合格",
+    "Cheating cases": "作弊案件",
+    "Premises inspected by kind": "按类型统计受检单位",
+    "Instruments checked by family": "按类别统计受检器具",
+    "Failures by cause": "不合格原因",
+    "Inspections and failures per month": "每月检查与不合格",
+    "Export CSV…": "导出 CSV…",
+    "Export XLSX…": "导出 XLSX…",
+    "Summary PDF…": "汇总报告 PDF…",
+    "Summary report": "汇总报告",
+    "(no finding)": "（无问题记录）",
+    "No inspections in this period.": "此期间没有检查记录。",
+    "Premises": "受检单位",
+    "City": "城市",
+    "Family": "类别",
+    "Inspector": "检查人员",
+    "Finding": "问题",
+    "Date": "日期",
+    "of {n} judged": "共判定 {n} 条",
+    "Wrote {path}.": "已写入 {path}。",
+    "Exported {n} rows to {path}.": "已导出 {n} 行到 {path}。",
+    "Export": "导出",
+    "PDF files (*.pdf)": "PDF 文件 (*.pdf)",
+})
+
+
+class _Tile(QFrame):
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.title = QLabel(self)
+        self.value = QLabel("—", self)
+        self.note = QLabel(self)
+        font = self.value.font()
+        font.setPointSizeF(font.pointSizeF() * 1.8)
+        font.setBold(True)
+        self.value.setFont(font)
+        self.note.setStyleSheet("color: #555;")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.value)
+        layout.addWidget(self.note)
+
+
+TILES = ("Inspections", "Premises inspected", "Instruments checked", "Pass rate", "Failed", "Cheating cases")
+CHARTS = ("kind", "family", "cause", "month")
+CHART_TITLES = ("Premises inspected by kind", "Instruments checked by family", "Failures by cause",
+                "Inspections and failures per month")
+
+
+class StatisticsPage(QWidget):
+    updated = Signal(object)  # services.office_stats.OfficeStats
+
+    def __init__(self, store, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        from ..main_window import DateFilter
+
+        self.store = store
+        self.data = None
+        self.charts: dict = {}
+        self.date_from = DateFilter(self)
+        self.date_to = DateFilter(self)
+        self.date_from.setObjectName("statsFrom")
+        self.date_to.setObjectName("statsTo")
+        self.from_label, self.to_label = QLabel(self), QLabel(self)
+        self.this_month = QPushButton(self)
+        self.last_month = QPushButton(self)
+        self.city = QComboBox(self)
+        self.city.setObjectName("statsCity")
+        self.city.addItem("", None)
+        self.export_csv = QPushButton(self)
+        self.export_xlsx = QPushButton(self)
+        self.summary_pdf = QPushButton(self)
+        self.summary_pdf.setObjectName("summaryPdfButton")
+        self.status = QLabel(self)
+        self.status.setObjectName("statsStatus")
+        self.tiles = {k: _Tile(self) for k in TILES}
+        self.chart_titles = {k: QLabel(self) for k in CHARTS}
+        self.cheats = QTableWidget(0, 5, self)
+        self.cheats.setObjectName("cheatingCases")
+        self.cheats.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.cheats.verticalHeader().setVisible(False)
+        self.cheats.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.cheats.setMaximumHeight(150)
+        self.cheats_title = QLabel(self)
+
+        top = QHBoxLayout()
+        for w in (self.from_label, self.date_from, self.to_label, self.date_to, self.this_month, self.last_month,
+                  self.city):
+            top.addWidget(w)
+        top.addStretch(1)
+        for w in (self.export_csv, self.export_xlsx, self.summary_pdf):
+            top.addWidget(w)
+        tiles = QHBoxLayout()
+        for t in self.tiles.values():
+            tiles.addWidget(t)
+        self.grid = QGridLayout()
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(tiles)
+        layout.addWidget(self.status)
+        layout.addLayout(self.grid, 1)
+        layout.addWidget(self.cheats_title)
+        layout.addWidget(self.cheats)
+
+        first, last = self._month(0)
+        self.date_from.set_iso(first)
+        self.date_to.set_iso(last)
+        self.date_from.dateChanged.connect(lambda _d: self.refresh())
+        self.date_to.dateChanged.connect(lambda _d: self.refresh())
+        self.city.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.this_month.clicked.connect(lambda: self.set_period(*self._month(0)))
+        self.last_month.clicked.connect(lambda: self.set_period(*self._month(1)))
+        self.export_csv.clicked.connect(lambda: self.export_list("csv"))
+        self.export_xlsx.clicked.connect(lambda: self.export_list("xlsx"))
+        self.summary_pdf.clicked.connect(lambda: self.make_summary())
+        self.retranslate()
+        follow_language(self, self.retranslate)
+
+    @staticmethod
+    def _month(back: int) -> tuple[str, str]:
+        from ...services.office_stats import month_period
+
+        return month_period(dt.date.today(), back)
+
+    def set_period(self, date_from: str | None, date_to: str | None) -> None:
+        for w in (self.date_from, self.date_to):
+            w.blockSignals(True)
+        self.date_from.set_iso(date_from)
+        self.date_to.set_iso(date_to)
+        for w in (self.date_from, self.date_to):
+            w.blockSignals(False)
+        self.refresh()
+
+    def current_filter(self):
+        from ...services.office_stats import StatsFilter
+
+        return StatsFilter(date_from=self.date_from.iso(), date_to=self.date_to.iso(), city=self.city.currentData())
+
+    def activated(self) -> None:
+        self.refresh()
+
+    def refresh(self) -> None:
+        from ...services.office_stats import cities, office_statistics
+
+        current = self.city.currentData()
+        self.city.blockSignals(True)
+        while self.city.count() > 1:
+            self.city.removeItem(1)
+        for c in cities(self.store):
+            self.city.addItem(c, c)
+        self.city.setCurrentIndex(max(0, self.city.findData(current)))
+        self.city.blockSignals(False)
+        try:
+            self.data = office_statistics(self.store, self.current_filter())
+        except InputError as exc:
+            self.status.setText("⚠ " + exc.message)
+            return
+        self.status.setText("" if self.data.totals["inspections"] else tr("No inspections in this period."))
+        self._fill()
+        self.updated.emit(self.data)
+
+    # -- drawing --------------------------------------------------------------------------------
+    def _fill(self) -> None:
+        d = self.data
+        t = d.totals
+        values = {"Inspections": f"{t['inspections']:,}", "Premises inspected": f"{t['premises']:,}",
+                  "Instruments checked": f"{t['instruments']:,}",
+                  "Pass rate": "—" if d.pass_rate is None else f"{d.pass_rate} %",
+                  "Failed": f"{t['failed']:,}", "Cheating cases": f"{t['cheating']:,}"}
+        for key, tile in self.tiles.items():
+            tile.value.setText(values[key])
+        self.tiles["Pass rate"].note.setText(tr("of {n} judged").format(n=f"{t['judged']:,}"))
+        for key in ("Failed", "Cheating cases"):
+            n = t["failed"] if key == "Failed" else t["cheating"]
+            self.tiles[key].value.setStyleSheet("color: #c0392b;" if n else "")
+        self._ensure_charts()
+        self._bars("kind", [(premises_kind_label(r["kind"]), r["premises"]) for r in d.premises_by_kind], "#2e86c1")
+        self._bars("family", [(family_label(r["family"]), r["instruments"]) for r in d.instruments_by_family],
+                   "#27ae60")
+        self._bars("cause", [(r["code"] or tr("(no finding)"), r["inspections"]) for r in d.failures_by_cause][:8],
+                   "#c0392b")
+        self._months()
+        self.cheats.setRowCount(len(d.cheating_cases))
+        for i, c in enumerate(d.cheating_cases):
+            for j, text in enumerate((c["started_at"][:10], c["premises"], c["city"], c["inspector"], c["text"])):
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                self.cheats.setItem(i, j, item)
+        self.cheats.resizeColumnsToContents()
+
+    def _ensure_charts(self) -> None:
+        if self.charts:
+            return
+        import pyqtgraph as pg
+
+        pg.setConfigOptions(antialias=True, background="w", foreground="#333")
+        for i, key in enumerate(CHARTS):
+            plot = pg.PlotWidget(self)
+            plot.setObjectName(f"chart_{key}")
+            plot.setMenuEnabled(False)
+            plot.setMouseEnabled(x=False, y=False)
+            plot.hideButtons()
+            plot.showGrid(y=True, alpha=0.2)
+            for axis in ("left", "bottom"):
+                plot.getAxis(axis).enableAutoSIPrefix(False)
+            plot.setMinimumHeight(150)
+            self.charts[key] = plot
+            box = QVBoxLayout()
+            box.addWidget(self.chart_titles[key])
+            box.addWidget(plot, 1)
+            self.grid.addLayout(box, i // 2, i % 2)
+
+    def _bars(self, key: str, items: list[tuple[str, int]], colour: str) -> None:
+        import pyqtgraph as pg
+
+        plot = self.charts[key]
+        plot.clear()
+        xs = list(range(len(items)))
+        heights = [n for _label, n in items]
+        plot.addItem(pg.BarGraphItem(x=xs, height=heights, width=0.6, brush=colour))
+        for x, (_label, n) in zip(xs, items, strict=True):
+            text = pg.TextItem(str(n), color="#222", anchor=(0.5, 1))
+            text.setPos(x, n)
+            plot.addItem(text)
+        plot.getAxis("bottom").setTicks([[(x, self._short(label)) for x, (label, _n) in zip(xs, items, strict=True)]])
+        top = max(heights, default=0)
+        plot.setYRange(0, max(1, top) * 1.18, padding=0)
+        plot.setXRange(-0.6, max(len(items), 1) - 0.4, padding=0)
+
+    @staticmethod
+    def _short(text: str) -> str:
+        return text if len(text) <= 14 else text[:6] + "…" + text[-6:]
+
+    def _months(self) -> None:
+        import pyqtgraph as pg
+
+        plot = self.charts["month"]
+        plot.clear()
+        if plot.plotItem.legend is None:
+            plot.addLegend(offset=(10, 5))
+        else:
+            plot.plotItem.legend.clear()
+        points = self.data.by_month
+        xs = list(range(len(points)))
+        plot.plot(xs, [p["inspections"] for p in points], pen=pg.mkPen("#2e86c1", width=2), symbol="o",
+                  symbolSize=6, symbolBrush="#2e86c1", name=tr("Inspections"))
+        plot.plot(xs, [p["failed"] for p in points], pen=pg.mkPen("#c0392b", width=2), symbol="s", symbolSize=6,
+                  symbolBrush="#c0392b", name=tr("Failed"))
+        plot.getAxis("bottom").setTicks([[(x, p["month"]) for x, p in zip(xs, points, strict=True)]])
+        plot.setXRange(-0.5, max(len(points), 1) - 0.5, padding=0)
+
+    # -- exports ------------------------------------------------------------------------------
+    def _suggested(self, ext: str) -> str:
+        f = self.current_filter()
+        parts = ["inspections", f.date_from or "", f.date_to or "", f.city or ""]
+        return "-".join(p for p in parts if p) + f".{ext}"
+
+    def export_list(self, fmt: str, path: str | None = None):
+        from ...services.table_export import export_period
+
+        filters = "CSV (*.csv)" if fmt == "csv" else "Excel (*.xlsx)"
+        path = path or dialogs.choose_save_file(self, tr("Export"), self._suggested(fmt), filters)
+        if not path:
+            return None
+        if not path.lower().endswith(f".{fmt}"):
+            path += f".{fmt}"
+        try:
+            n = export_period(self.store, path, fmt, self.current_filter())
+        except (InputError, OSError) as exc:
+            QMessageBox.warning(self, tr("Export"), getattr(exc, "message", str(exc)))
+            return None
+        self.status.setText(tr("Exported {n} rows to {path}.").format(n=n, path=path))
+        return n
+
+    def make_summary(self, path: str | None = None, *, open_it: bool = True):
+        from ...services.reports import build_summary, write_atomic
+
+        path = path or dialogs.choose_save_file(self, tr("Summary report"), self._suggested("pdf").replace(
+            "inspections", "summary"), tr("PDF files (*.pdf)"))
+        if not path:
+            return None
+        f = self.current_filter()
+        try:
+            pdf = build_summary(self.store, date_from=f.date_from, date_to=f.date_to, lang=current_language())
+            write_atomic(Path(path), pdf)
+        except (InputError, OSError) as exc:
+            QMessageBox.warning(self, tr("Summary report"), getattr(exc, "message", str(exc)))
+            return None
+        self.status.setText(tr("Wrote {path}.").format(path=path))
+        if open_it:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+        return path
+
+    def retranslate(self) -> None:
+        self.from_label.setText(tr("From") + ":")
+        self.to_label.setText(tr("To") + ":")
+        self.date_from.retranslate()
+        self.date_to.retranslate()
+        self.this_month.setText(tr("This month"))
+        self.last_month.setText(tr("Last month"))
+        self.city.setItemText(0, tr("All cities"))
+        self.export_csv.setText(tr("Export CSV…"))
+        self.export_xlsx.setText(tr("Export XLSX…"))
+        self.summary_pdf.setText(tr("Summary PDF…"))
+        for key, tile in self.tiles.items():
+            tile.title.setText(tr(key))
+        for key, title in zip(CHARTS, CHART_TITLES, strict=True):
+            self.chart_titles[key].setText(f"<b>{tr(title)}</b>")
+        self.cheats_title.setText(f"<b>{tr('Cheating cases')}</b>")
+        self.cheats.setHorizontalHeaderLabels([tr("Date"), tr("Premises"), tr("City"), tr("Inspector"),
+                                               tr("Finding")])
+        if self.data is not None:
+            self._fill()
