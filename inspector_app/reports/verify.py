@@ -72,6 +72,39 @@ def verify_pdf(data: bytes, trusted, lookup: RecordLookup | None = None) -> Veri
         return VerifyResult(INVALID, f"the signature could not be validated ({type(exc).__name__})")
 
 
+def _der_length(raw: bytes) -> int:
+    """Total length of the DER object at the start of *raw* (the CMS signature)."""
+    if len(raw) < 2 or raw[0] != 0x30:
+        raise ValueError("not a DER sequence")
+    first = raw[1]
+    if first < 0x80:
+        return 2 + first
+    n = first & 0x7F
+    return 2 + n + int.from_bytes(raw[2:2 + n], "big")
+
+
+def _contents_untouched(data: bytes, byte_range: list[int]) -> bool:
+    """The unsigned gap holds exactly ``<hex>``: hex of the CMS object as pyHanko writes it (upper case), then zeros.
+
+    The gap is not covered by the signature (by design of PDF signatures), so a changed
+    padding byte or a hex digit in another case would otherwise go unnoticed.
+    """
+    import re
+
+    gap = data[byte_range[1]:byte_range[2]]
+    if len(gap) < 2 or gap[:1] != b"<" or gap[-1:] != b">":
+        return False
+    digits = gap[1:-1]
+    if len(digits) % 2 or not re.fullmatch(rb"[0-9A-F]*", digits):
+        return False
+    raw = bytes.fromhex(digits.decode("ascii"))
+    try:
+        end = _der_length(raw)
+    except ValueError:
+        return False
+    return end <= len(raw) and not any(raw[end:])
+
+
 def _verify(data: bytes, trusted, lookup: RecordLookup | None) -> VerifyResult:
     import hashlib
 
@@ -118,6 +151,10 @@ def _verify(data: bytes, trusted, lookup: RecordLookup | None) -> VerifyResult:
     if signed_end != len(data):
         result.status = MODIFIED
         result.reason = f"{len(data) - signed_end} bytes follow the signed end of the file"
+        return result
+    if not _contents_untouched(data, byte_range):
+        result.status = INVALID
+        result.reason = "bytes inside the signature value were changed after signing"
         return result
     if len(sigs) > 1:
         result.details.append(f"the file carries {len(sigs)} signatures; the last one was checked")
