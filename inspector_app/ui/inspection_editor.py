@@ -96,6 +96,7 @@ register({
     "… not judged yet": "… 尚未判定",
     "Failed items": "不合格项目",
     "{n} row(s) or test(s) incomplete": "{n} 行/项测试未填写完整",
+    "{n} test(s) without readings yet": "{n} 项测试尚未录入读数",
     "Draft saved {time}": "草稿已保存 {time}",
     "Unsaved changes": "有未保存的修改",
     "Finalized {time} · content hash {hash}": "已封存 {time} · 内容哈希 {hash}",
@@ -402,6 +403,7 @@ class InspectionEditor(QMainWindow):
         self.verdict_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.verdict_label.setMinimumHeight(56)
         self.pending_label = QLabel()
+        self.pending_label.setWordWrap(True)
         self.pending_label.setStyleSheet("color: #6b6b6b;")
         self.failed_title = self._label("Failed items")
         self.failed_list = QListWidget()
@@ -514,7 +516,13 @@ class InspectionEditor(QMainWindow):
         self.failed_list.setVisible(bool(failed))
         self.failed_title.setVisible(bool(failed))
         n = drafts.left_out(self.insp, self.evaluation) if self.insp.is_draft else 0
-        self.pending_label.setText(tr("{n} row(s) or test(s) incomplete").format(n=n) if n else "")
+        untouched = sum(1 for t in self.evaluation.tests if t.result is None) if self.insp.is_draft else 0
+        notes = []
+        if n:
+            notes.append(tr("{n} row(s) or test(s) incomplete").format(n=n))
+        if untouched > n:
+            notes.append(tr("{n} test(s) without readings yet").format(n=untouched - n))
+        self.pending_label.setText(" · ".join(notes))
         if self.evaluation.error is not None:
             e = self.evaluation.error
             self.pending_label.setText(f"⚠ {e.path}: {translate_message(e.message)}")

@@ -71,7 +71,7 @@ class ErrorChart(QWidget):
             axis.enableAutoSIPrefix(False)
             axis.setPen(pg.mkPen("#444"))
             axis.setTextPen(pg.mkPen("#222"))
-        self.legend = self.plot.getPlotItem().addLegend(offset=(10, 5))
+        self.legend = self.plot.getPlotItem().addLegend(offset=(-10, -10))
         pen = pg.mkPen(ENVELOPE_COLOUR, width=2)
         self.upper = self.plot.plot([], [], pen=pen, name=tr("+MPE"))
         self.lower = self.plot.plot([], [], pen=pen)
