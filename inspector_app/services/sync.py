@@ -29,6 +29,7 @@ from ..sync.format import (
     BundleRejected,
     Limits,
     record_hash,
+    shallow_dict,
 )
 from ..sync.reader import peek, read_bundle
 from ..sync.validate import validate_bundle
@@ -126,7 +127,7 @@ def collect_field(store, everything: bool = False) -> tuple[BundleContent, tuple
         known = repo.versions(entities[table])
         rows = loaders[table]()
         for obj in rows:
-            h = record_hash(dataclasses.asdict(obj))
+            h = record_hash(shallow_dict(obj))
             if everything or obj.id in want[table] or h not in known.get(obj.id, set()):
                 want[table].add(obj.id)
         if table == "instruments":  # premises of every instrument sent must resolve too
@@ -136,7 +137,7 @@ def collect_field(store, everything: bool = False) -> tuple[BundleContent, tuple
         versions = repo.versions(entities[table], [o.id for o in objs])
         items = []
         for o in objs:
-            h = record_hash(dataclasses.asdict(o))
+            h = record_hash(shallow_dict(o))
             items.append((o, h, sorted(versions.get(o.id, set()) | {h})))
         setattr(content, table, items)
     content.tombstones = repo.tombstones(["premises", "instrument", "standard"])
@@ -165,7 +166,7 @@ def collect_office(store) -> tuple[BundleContent, tuple[int, str]]:
         versions = repo.versions(entity)
         items = []
         for o in objs:
-            h = record_hash(dataclasses.asdict(o))
+            h = record_hash(shallow_dict(o))
             items.append((o, h, sorted(versions.get(o.id, set()) | {h})))
         setattr(content, table, items)
     content.tombstones = repo.tombstones(["premises", "instrument", "standard"])

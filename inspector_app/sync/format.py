@@ -128,6 +128,7 @@ def _int(text: str) -> int:
     return int(text)
 
 
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 _DECODER = json.JSONDecoder(object_pairs_hook=_pairs, parse_constant=_constant, parse_float=_float,
                             parse_int=_int)
 
@@ -171,7 +172,8 @@ def strict_loads(data: bytes | str) -> object:
         raise JsonError("nested too deeply") from None
     if text[end:].strip():
         raise JsonError("extra data after the JSON value")
-    _check_strings(obj)
+    if _SURROGATE_ESCAPE.search(text):  # only an escape can make a lone surrogate
+        _check_strings(obj)
     return obj
 
 
@@ -318,6 +320,19 @@ def record_hash(obj: object) -> str:
     from ..domain.canonical import canonical_bytes
 
     return hashlib.sha256(canonical_bytes(obj)).hexdigest()
+
+
+def shallow_dict(obj) -> dict:
+    """A dataclass as a dict without the deep copy of ``dataclasses.asdict`` (same JSON)."""
+    import dataclasses
+
+    out = {}
+    for f in dataclasses.fields(obj):
+        value = getattr(obj, f.name)
+        if isinstance(value, list) and value and dataclasses.is_dataclass(value[0]):
+            value = [shallow_dict(v) for v in value]
+        out[f.name] = value
+    return out
 
 
 def tombstone_key(entity: str, entity_id: str) -> str:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from ..domain.errors import InputError
 from ..domain.models import Inspection, Instrument, Premises, ReferenceStandard
-from .format import MUTABLE_ENTITIES, BundleContent, Manifest, record_hash
+from .format import MUTABLE_ENTITIES, BundleContent, Manifest, record_hash, shallow_dict
 
 OUTCOME_BUCKET = {"new": "new", "updated": "updated", "unchanged": "unchanged", "stale": "unchanged",
                   "dismissed": "unchanged", "conflict": "conflicts", "deleted": "unchanged", "skipped": "unchanged"}
@@ -94,7 +94,7 @@ def merge_mutable(repo, content: BundleContent, m: Manifest, seq: int, result: M
         tombstoned = {i for e, i in repo.tombstones([entity])}
         versions_rows = []
         for obj, h, versions_in in items:
-            line = {"data": dataclasses.asdict(obj), "versions": list(versions_in)}
+            line = {"data": shallow_dict(obj), "versions": list(versions_in)}
             if obj.id in tombstoned:
                 result.note(table, entity, obj.id, "deleted")
                 continue
@@ -108,7 +108,7 @@ def merge_mutable(repo, content: BundleContent, m: Manifest, seq: int, result: M
                 versions_rows += [(entity, obj.id, v) for v in versions_in]
                 result.note(table, entity, obj.id, "new")
                 continue
-            h_loc = record_hash(dataclasses.asdict(mine))
+            h_loc = record_hash(shallow_dict(mine))
             if h == h_loc:
                 outcome = "unchanged"
             elif h in local_versions.get(obj.id, set()):
@@ -143,7 +143,6 @@ def merge_inspections(repo, content: BundleContent, m: Manifest, seq: int, resul
     superseded: dict[str, str] = {}  # parent -> child (this merge)
     failed: set[str] = set()
     for x in items:
-        incoming = dataclasses.asdict(x)
         if x.id in tombstoned:
             result.note("inspections", "inspection", x.id, "deleted")
             continue
@@ -154,7 +153,7 @@ def merge_inspections(repo, content: BundleContent, m: Manifest, seq: int, resul
                 local = repo.load_inspections([x.id])
                 _conflict(repo, result, "inspections", "inspection", x.id,
                           "the same id holds different content here", dataclasses.asdict(local[0]) if local else None,
-                          incoming, x.content_hash, m.bundle_id, seq)
+                          dataclasses.asdict(x), x.content_hash, m.bundle_id, seq)
                 failed.add(x.id)
             continue
         reason = None
@@ -177,7 +176,8 @@ def merge_inspections(repo, content: BundleContent, m: Manifest, seq: int, resul
         if reason is not None:
             local = repo.load_inspections([competitor]) if competitor else []
             _conflict(repo, result, "inspections", "inspection", x.id, reason,
-                      dataclasses.asdict(local[0]) if local else None, incoming, x.content_hash, m.bundle_id, seq)
+                      dataclasses.asdict(local[0]) if local else None, dataclasses.asdict(x), x.content_hash,
+                      m.bundle_id, seq)
             failed.add(x.id)
             continue
         planned[x.id] = x
@@ -285,7 +285,7 @@ def resolve(repo, conflict, keep: str, seq: int, actor: str) -> str:
             _put(repo, table, obj, seq, "conflict", exists=local is not None)
         rows = [(entity, conflict.entity_id, v) for v in versions]
         if local is not None:
-            rows.append((entity, conflict.entity_id, record_hash(dataclasses.asdict(local))))
+            rows.append((entity, conflict.entity_id, record_hash(shallow_dict(local))))
         repo.add_versions_many(rows)
     elif entity == "inspection":
         if keep == "incoming":

@@ -113,23 +113,32 @@ def _str(value: object, path: str, max_len: int = 200, allow_none: bool = False)
     return value
 
 
-def _walk_values(obj: object, path: str, depth: int = 0) -> None:
-    """Leaves must be text, integers, booleans or null; decimal-looking text must be a finite decimal."""
+def _walk_values(obj: object, path: str, depth: int = 0, _ok: set = set()) -> None:  # noqa: B006
+    """Leaves must be text, integers, booleans or null; decimal-looking text must be a finite decimal.
+
+    ``_ok`` remembers texts already found valid (readings repeat a lot); it only ever holds
+    short strings that passed ``parse_decimal``.
+    """
     if depth > MAX_DEPTH:
         raise InputError(path, "is nested too deeply")
-    if isinstance(obj, dict):
+    kind = type(obj)
+    if kind is dict:
         if len(obj) > 1000:
             raise InputError(path, "has too many fields")
         for k, v in obj.items():
             if len(k) > 100:
                 raise InputError(path, "has a field name that is too long")
+            if type(v) is str and v in _ok:
+                continue
             _walk_values(v, f"{path}.{k}", depth + 1)
-    elif isinstance(obj, list):
+    elif kind is list:
         if len(obj) > 10000:
             raise InputError(path, "has too many items")
         for i, v in enumerate(obj):
+            if type(v) is str and v in _ok:
+                continue
             _walk_values(v, f"{path}[{i}]", depth + 1)
-    elif isinstance(obj, str):
+    elif kind is str:
         if len(obj) > NOTE_MAX:
             raise InputError(path, f"is too long ({len(obj)} characters, at most {NOTE_MAX})")
         text = obj.strip()
@@ -137,9 +146,11 @@ def _walk_values(obj: object, path: str, depth: int = 0) -> None:
             raise InputError(path, "must be a finite number (NaN and infinity are not allowed)")
         if NUMERIC.fullmatch(text):
             parse_decimal(text, path)
-    elif obj is None or isinstance(obj, bool):
+        if len(obj) <= 40 and len(_ok) < 100_000:
+            _ok.add(obj)
+    elif obj is None or kind is bool:
         return
-    elif isinstance(obj, int):
+    elif kind is int:
         parse_decimal(obj, path)
     else:  # Decimal from a JSON fraction: numbers must travel as decimal strings
         raise InputError(path, "must be written as a decimal string, not a JSON number with a fraction")

@@ -4,7 +4,6 @@ exact manifest bytes. The file appears only when complete (written beside, then 
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import hashlib
 import os
@@ -22,6 +21,7 @@ from .format import (
     dumps_line,
     manifest_bytes,
     record_hash,
+    shallow_dict,
     tombstone_key,
 )
 
@@ -30,7 +30,7 @@ Progress = Callable[[str, int, int], object]
 
 
 def _versions_line(obj, h: str, versions) -> dict:
-    return {"data": dataclasses.asdict(obj), "versions": sorted(set(versions) | {h})}
+    return {"data": shallow_dict(obj), "versions": sorted(set(versions) | {h})}
 
 
 def table_lines(content: BundleContent) -> tuple[dict[str, list[bytes]], dict[str, list[list[str]]]]:
@@ -45,7 +45,7 @@ def table_lines(content: BundleContent) -> tuple[dict[str, list[bytes]], dict[st
     if content.inspections:
         from ..domain.canonical import canonical_bytes
 
-        lines["inspections"] = [canonical_bytes(dataclasses.asdict(x)) + b"\n" for x in content.inspections]
+        lines["inspections"] = [canonical_bytes(shallow_dict(x)) + b"\n" for x in content.inspections]
         covered["inspections"] = [[x.id, x.content_hash] for x in content.inspections]
     if content.tombstones:
         objs = [{"entity": e, "entity_id": i} for e, i in content.tombstones]
