@@ -400,6 +400,8 @@ def validate_bundle(opened, repo, max_line: int = 16 * 1024**2, progress=None) -
             continue
         parser = PARSERS[table]
         out = getattr(content, table)
+        if progress is not None and progress("records", done, total_lines) is False:
+            raise BundleRejected(4, "", "cancelled")
         for where, obj in iter_lines(table, data, max_line):
             try:
                 rec = parser(obj, table.rstrip("s") if table != "premises" else table)
