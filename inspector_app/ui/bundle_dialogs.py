@@ -1,0 +1,348 @@
+"""Export and import dialogs for sync bundles.
+
+The work runs in a background :class:`~inspector_app.ui.workers.Job` that opens its own
+store (SQLite connections belong to one thread); the dialog shows progress, can cancel
+(an import can be cancelled until its transaction starts), and ends with a report: what was
+written, or what was imported (new, updated, unchanged, conflicts), or why a bundle was
+refused (the stage, the entry and the reason; nothing was changed).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..i18n import register, tr
+from .workers import Job
+
+register({
+    "Export bundle": "导出同步包",
+    "Import bundle": "导入同步包",
+    "File": "文件",
+    "Browse…": "浏览……",
+    "Direction": "方向",
+    "Inspections for the office": "检查记录（送往办公室）",
+    "Reference data and acknowledgements for the laptops": "基础数据与回执（送往现场）",
+    "Everything, not only what the office has not acknowledged": "全部记录（不只是办公室尚未确认的）",
+    "Key passphrase": "密钥口令",
+    "Export": "导出",
+    "Check and import": "校验并导入",
+    "Cancel": "取消",
+    "Close": "关闭",
+    "Choose a file first.": "请先选择文件。",
+    "Enter the passphrase of your signing key.": "请输入签名密钥的口令。",
+    "Exporting…": "正在导出……",
+    "Checking and importing…": "正在校验并导入……",
+    "Cancelled; nothing was changed.": "已取消，未做任何更改。",
+    "Wrote {path}: {counts}.": "已写入 {path}：{counts}。",
+    "Imported from {signer}.": "已导入（签名者：{signer}）。",
+    "This bundle was already imported; nothing changed.": "此同步包已导入过，未做任何更改。",
+    "Refused at stage {stage} ({name}); nothing was changed.": "在第 {stage} 步（{name}）被拒绝，未做任何更改。",
+    "Reason": "原因",
+    "New": "新增",
+    "Updated": "更新",
+    "Unchanged": "未变",
+    "Conflicts": "冲突",
+    "Safely at the office": "已送达办公室",
+    "Conflicts wait for a decision (Conflicts list).": "冲突等待人工处理（冲突列表）。",
+    "Sync bundles (*.zip)": "同步包 (*.zip)",
+    "archive": "压缩包",
+    "signature": "签名",
+    "entries": "条目",
+    "records": "记录",
+    "merge": "合并",
+    "collect": "收集",
+    "write": "写入",
+})
+
+STAGE_TEXT = {"collect": "collect", "write": "write", "entries": "entries", "records": "records", "merge": "merge"}
+
+
+def _progress_adapter(progress):
+    """The services' progress(stage, done, total) on top of a Job's progress(done, total, text)."""
+    def report(stage: str, done: int, total: int) -> bool:
+        return progress(done, max(total, 1), stage)
+    return report
+
+
+class _BundleDialog(QDialog):
+    def __init__(self, db_path: str | Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db_path = Path(db_path)
+        self.job: Job | None = None
+        self.result = None
+        self.path_edit = QLineEdit()
+        self.browse = QPushButton(tr("Browse…"))
+        self.browse.clicked.connect(self._browse)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
+        self.stage_label = QLabel("")
+        self.status = QLabel("")
+        self.status.setWordWrap(True)
+        self.status.setObjectName("bundleStatus")
+        self.go = QPushButton()
+        self.cancel_button = QPushButton(tr("Cancel"))
+        self.cancel_button.setEnabled(False)
+        self.cancel_button.clicked.connect(self._cancel)
+        self.close_button = QPushButton(tr("Close"))
+        self.close_button.clicked.connect(self.reject)
+        self.go.clicked.connect(self.start)
+        self.form = QFormLayout()
+        row = QHBoxLayout()
+        row.addWidget(self.path_edit, 1)
+        row.addWidget(self.browse)
+        self.form.addRow(tr("File"), row)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        for b in (self.go, self.cancel_button, self.close_button):
+            buttons.addWidget(b)
+        self.layout_ = QVBoxLayout(self)
+        self.layout_.addLayout(self.form)
+        self.layout_.addWidget(self.progress)
+        self.layout_.addWidget(self.stage_label)
+        self.layout_.addWidget(self.status)
+        self.extra = QVBoxLayout()
+        self.layout_.addLayout(self.extra)
+        self.layout_.addLayout(buttons)
+        self.resize(560, 0)
+
+    # -- job plumbing ---------------------------------------------------------------------
+    def _run(self, work) -> None:
+        self.result = None
+        self.status.setText("")
+        self.progress.setRange(0, 0)  # busy until the first report
+        self._set_running(True)
+        self.job = Job(work, self)
+        self.job.progress.connect(self._on_progress)
+        self.job.succeeded.connect(self._on_succeeded)
+        self.job.failed.connect(self._on_failed)
+        self.job.cancelled.connect(self._on_cancelled)
+        self.job.start()
+
+    def _set_running(self, running: bool) -> None:
+        self.go.setEnabled(not running)
+        self.browse.setEnabled(not running)
+        self.close_button.setEnabled(not running)
+        self.cancel_button.setEnabled(running)
+
+    def _cancel(self) -> None:
+        if self.job is not None:
+            self.job.cancel()
+
+    def _on_progress(self, done: int, total: int, text: str) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(min(done, total))
+        self.stage_label.setText(tr(STAGE_TEXT.get(text, text)) if text else "")
+
+    def _on_cancelled(self, *_args) -> None:
+        self._set_running(False)
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
+        self.status.setText(tr("Cancelled; nothing was changed."))
+
+    def _on_failed(self, exc: BaseException) -> None:
+        self._set_running(False)
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
+        message = getattr(exc, "message", None) or str(exc)
+        self.status.setText(message)
+
+    def _on_succeeded(self, result) -> None:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def _browse(self) -> None:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def is_running(self) -> bool:
+        return self.job is not None and self.job.is_running()
+
+    def reject(self) -> None:
+        if self.is_running():
+            return  # close only when the work has ended
+        super().reject()
+
+
+class ExportBundleDialog(_BundleDialog):
+    """Write a signed bundle: the field's inspections, or the office's reference data."""
+
+    exported = Signal(object)  # ExportResult
+
+    def __init__(self, db_path: str | Path, parent: QWidget | None = None, *, office: bool = False) -> None:
+        super().__init__(db_path, parent)
+        self.setWindowTitle(tr("Export bundle"))
+        self.go.setText(tr("Export"))
+        self.direction = QComboBox()
+        self.direction.addItem(tr("Inspections for the office"), "field")
+        self.direction.addItem(tr("Reference data and acknowledgements for the laptops"), "office")
+        self.direction.setCurrentIndex(1 if office else 0)
+        self.everything = QCheckBox(tr("Everything, not only what the office has not acknowledged"))
+        self.passphrase = QLineEdit()
+        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        self.form.addRow(tr("Direction"), self.direction)
+        self.form.addRow("", self.everything)
+        self.form.addRow(tr("Key passphrase"), self.passphrase)
+        self.direction.currentIndexChanged.connect(
+            lambda _i: self.everything.setEnabled(self.direction.currentData() == "field"))
+
+    def _browse(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, tr("Export bundle"), self.path_edit.text(), tr("Sync bundles (*.zip)"))
+        if path:
+            self.path_edit.setText(path if path.endswith(".zip") else path + ".zip")
+
+    def start(self) -> None:
+        out = self.path_edit.text().strip()
+        if not out:
+            self.status.setText(tr("Choose a file first."))
+            return
+        passphrase = self.passphrase.text().encode("utf-8")
+        if not passphrase:
+            self.status.setText(tr("Enter the passphrase of your signing key."))
+            return
+        direction = self.direction.currentData()
+        everything = self.everything.isChecked()
+        db_path = self.db_path
+        self.stage_label.setText(tr("Exporting…"))
+
+        def work(progress, is_cancelled):
+            from ..crypto import keys
+            from ..paths import keys_dir
+            from ..services.sync import export_bundle
+            from ..store import open_database
+
+            identity = keys.load_identity(keys_dir(db_path), passphrase)
+            store = open_database(db_path)
+            try:
+                return export_bundle(store, identity, out, all=everything, direction=direction,
+                                     progress=_progress_adapter(progress), actor=identity.name)
+            finally:
+                store.close()
+
+        self._run(work)
+
+    def _on_succeeded(self, result) -> None:
+        self._set_running(False)
+        self.result = result
+        self.progress.setRange(0, 1)
+        self.progress.setValue(1)
+        counts = ", ".join(f"{n} {tr(k)}" for k, n in result.counts.items())
+        self.status.setText(tr("Wrote {path}: {counts}.").format(path=result.path, counts=counts))
+        self.passphrase.clear()
+        self.exported.emit(result)
+
+
+class ImportBundleDialog(_BundleDialog):
+    """Check and import a bundle, all or nothing, and show what happened."""
+
+    imported = Signal(object)  # ImportReport (also for a refused bundle)
+
+    def __init__(self, db_path: str | Path, parent: QWidget | None = None) -> None:
+        super().__init__(db_path, parent)
+        self.setWindowTitle(tr("Import bundle"))
+        self.go.setText(tr("Check and import"))
+        self.report_box = QGroupBox()
+        grid = QGridLayout(self.report_box)
+        self.counts: dict[str, QLabel] = {}
+        for row, (key, label) in enumerate((("new", "New"), ("updated", "Updated"), ("unchanged", "Unchanged"),
+                                            ("conflicts", "Conflicts"), ("acknowledged", "Safely at the office"))):
+            grid.addWidget(QLabel(tr(label)), row, 0)
+            value = QLabel("–")
+            value.setObjectName(f"count_{key}")
+            self.counts[key] = value
+            grid.addWidget(value, row, 1)
+        self.note = QLabel("")
+        self.note.setWordWrap(True)
+        grid.addWidget(self.note, len(self.counts), 0, 1, 2)
+        self.report_box.setVisible(False)
+        self.extra.addWidget(self.report_box)
+        self.reason = QLabel("")
+        self.reason.setWordWrap(True)
+        self.reason.setObjectName("rejectionReason")
+        self.reason.setStyleSheet("color: #b00020;")
+        self.reason.setVisible(False)
+        self.extra.addWidget(self.reason)
+
+    def _browse(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, tr("Import bundle"), self.path_edit.text(), tr("Sync bundles (*.zip)"))
+        if path:
+            self.path_edit.setText(path)
+
+    def start(self) -> None:
+        path = self.path_edit.text().strip()
+        if not path:
+            self.status.setText(tr("Choose a file first."))
+            return
+        db_path = self.db_path
+        self.report_box.setVisible(False)
+        self.reason.setVisible(False)
+        self.stage_label.setText(tr("Checking and importing…"))
+
+        def work(progress, is_cancelled):
+            from ..services.sync import import_bundle
+            from ..store import open_database
+
+            store = open_database(db_path)
+            try:
+                return import_bundle(store, path, progress=_progress_adapter(progress), actor="import")
+            finally:
+                store.close()
+
+        self._run(work)
+
+    def _on_succeeded(self, report) -> None:
+        self._set_running(False)
+        self.result = report
+        self.progress.setRange(0, 1)
+        self.progress.setValue(1 if report.ok else 0)
+        self.report_box.setVisible(True)
+        self.reason.setVisible(False)
+        if report.status == "rejected":
+            rej = report.rejection
+            if rej["reason"] == "cancelled":
+                self.report_box.setVisible(False)
+                self.status.setText(tr("Cancelled; nothing was changed."))
+                self.imported.emit(report)
+                return
+            self.status.setText(tr("Refused at stage {stage} ({name}); nothing was changed.").format(
+                stage=rej["stage"], name=tr(rej["stage_name"])))
+            for label in self.counts.values():
+                label.setText("–")
+            self.report_box.setVisible(False)
+            where = f"{rej['entry']}: " if rej["entry"] else ""
+            self.reason.setText(f"{tr('Reason')}: {where}{rej['reason']}")
+            self.reason.setVisible(True)
+            self._fit()
+        elif report.status == "already_imported":
+            self.status.setText(tr("This bundle was already imported; nothing changed."))
+            for label in self.counts.values():
+                label.setText("0")
+            self.note.setText("")
+        else:
+            self.status.setText(tr("Imported from {signer}.").format(signer=report.signer))
+            for key, label in self.counts.items():
+                label.setText(str(report.acknowledged if key == "acknowledged" else getattr(report, key)))
+            self.note.setText(tr("Conflicts wait for a decision (Conflicts list).") if report.conflicts else "")
+        self._fit()
+        self.imported.emit(report)
+
+    def _fit(self) -> None:
+        """Grow to show the whole report (wrapped labels need their height for the width)."""
+        self.layout_.activate()
+        self.resize(self.width(), max(self.height(), self.layout_.totalHeightForWidth(self.width())))

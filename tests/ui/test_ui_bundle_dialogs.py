@@ -1,0 +1,135 @@
+"""Export and import dialogs: real widgets, work in a background job, reports on screen and
+in the database."""
+
+from __future__ import annotations
+
+import zipfile
+
+import pytest
+
+from inspector_app.crypto import keys
+from inspector_app.paths import keys_dir
+from inspector_app.services.demo import generate
+from inspector_app.store import open_database
+from inspector_app.ui.bundle_dialogs import ExportBundleDialog, ImportBundleDialog
+
+PASS = "dialog passphrase"
+
+
+@pytest.fixture
+def pair(tmp_path):
+    lap_db, off_db = tmp_path / "lap" / "lap.db", tmp_path / "off" / "off.db"
+    lap_db.parent.mkdir()
+    off_db.parent.mkdir()
+    ident = keys.init_identity(keys_dir(lap_db), "Inspector Zhao", PASS.encode())
+    with open_database(lap_db) as lap, open_database(off_db) as off:
+        generate(lap, premises=3, inspections=9, seed=31)
+        off.trust.add(ident.fingerprint, ident.name, "inspector", ident.certificate_pem().decode())
+        _ = off.device_id
+    return lap_db, off_db, tmp_path
+
+
+def _export(qtbot, lap_db, out, passphrase=PASS):
+    dlg = ExportBundleDialog(lap_db)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    dlg.path_edit.setText(str(out))
+    dlg.passphrase.setText(passphrase)
+    return dlg
+
+
+def test_export_dialog_writes_a_bundle(qtbot, pair):
+    lap_db, off_db, tmp = pair
+    out = tmp / "field.zip"
+    dlg = _export(qtbot, lap_db, out)
+    with qtbot.waitSignal(dlg.exported, timeout=30000) as blocker:
+        qtbot.mouseClick(dlg.go, qtbot_button())
+    result = blocker.args[0]
+    assert result.counts["inspections"] == 9
+    assert zipfile.is_zipfile(out)
+    assert "9" in dlg.status.text() and str(out) in dlg.status.text()
+    assert dlg.passphrase.text() == ""  # not kept around
+    assert dlg.go.isEnabled() and not dlg.cancel_button.isEnabled()
+    with open_database(lap_db) as s:
+        assert s.conn.execute("SELECT count(*) FROM sync_exports").fetchone()[0] == 1
+
+
+def test_export_dialog_reports_a_wrong_passphrase(qtbot, pair):
+    lap_db, off_db, tmp = pair
+    dlg = _export(qtbot, lap_db, tmp / "x.zip", passphrase="not the passphrase")
+    qtbot.mouseClick(dlg.go, qtbot_button())
+    qtbot.waitUntil(lambda: "passphrase" in dlg.status.text() and dlg.go.isEnabled(), timeout=30000)
+    assert not (tmp / "x.zip").exists()
+    with open_database(lap_db) as s:
+        assert s.conn.execute("SELECT count(*) FROM sync_exports").fetchone()[0] == 0
+
+
+def test_export_dialog_asks_for_a_file_and_passphrase(qtbot, pair):
+    lap_db, _, tmp = pair
+    dlg = ExportBundleDialog(lap_db)
+    qtbot.addWidget(dlg)
+    qtbot.mouseClick(dlg.go, qtbot_button())
+    assert "file" in dlg.status.text().lower() or "文件" in dlg.status.text()
+    dlg.path_edit.setText(str(tmp / "y.zip"))
+    qtbot.mouseClick(dlg.go, qtbot_button())
+    assert "passphrase" in dlg.status.text() or "口令" in dlg.status.text()
+    assert dlg.job is None
+
+
+def test_import_dialog_shows_counts_then_already_imported(qtbot, pair):
+    lap_db, off_db, tmp = pair
+    out = tmp / "field.zip"
+    dlg = _export(qtbot, lap_db, out)
+    with qtbot.waitSignal(dlg.exported, timeout=30000):
+        qtbot.mouseClick(dlg.go, qtbot_button())
+    imp = ImportBundleDialog(off_db)
+    qtbot.addWidget(imp)
+    imp.show()
+    imp.path_edit.setText(str(out))
+    with qtbot.waitSignal(imp.imported, timeout=30000) as blocker:
+        qtbot.mouseClick(imp.go, qtbot_button())
+    report = blocker.args[0]
+    assert report.status == "imported"
+    assert imp.report_box.isVisible()
+    assert imp.counts["new"].text() == str(report.new) and report.new > 9
+    assert imp.counts["conflicts"].text() == "0"
+    assert "Inspector Zhao" in imp.status.text()
+    with open_database(off_db) as s:
+        assert s.conn.execute("SELECT count(*) FROM inspections").fetchone()[0] == 9
+    with qtbot.waitSignal(imp.imported, timeout=30000) as blocker:
+        qtbot.mouseClick(imp.go, qtbot_button())
+    assert blocker.args[0].status == "already_imported"
+    assert "already" in imp.status.text() or "已导入" in imp.status.text()
+
+
+def test_import_dialog_shows_the_rejection_and_changes_nothing(qtbot, pair):
+    lap_db, off_db, tmp = pair
+    out = tmp / "field.zip"
+    dlg = _export(qtbot, lap_db, out)
+    with qtbot.waitSignal(dlg.exported, timeout=30000):
+        qtbot.mouseClick(dlg.go, qtbot_button())
+    bad = tmp / "bad.zip"
+    with zipfile.ZipFile(out) as src, zipfile.ZipFile(bad, "w") as dst:
+        for info in src.infolist():
+            dst.writestr(info.filename, src.read(info))
+        dst.writestr("../escape.txt", b"x")
+    with open_database(off_db) as s:
+        before = s.fingerprint()
+    imp = ImportBundleDialog(off_db)
+    qtbot.addWidget(imp)
+    imp.show()
+    imp.path_edit.setText(str(bad))
+    with qtbot.waitSignal(imp.imported, timeout=30000) as blocker:
+        qtbot.mouseClick(imp.go, qtbot_button())
+    assert blocker.args[0].status == "rejected"
+    assert "stage 1" in imp.status.text() or "第 1 步" in imp.status.text()
+    assert "'..'" in imp.reason.text() and "../escape.txt" in imp.reason.text()
+    assert imp.counts["new"].text() == "–"
+    with open_database(off_db) as s:
+        assert s.fingerprint() == before
+
+
+def qtbot_button():
+    from PySide6.QtCore import Qt
+
+    return Qt.MouseButton.LeftButton
