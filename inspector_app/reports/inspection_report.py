@@ -229,23 +229,35 @@ class SignatureSpace(Flowable):
 
 # ---- building blocks ----------------------------------------------------------------------
 
+def fits(text: str, size: float, width: float) -> bool:
+    """Whether *text* fits on one line of *width* points (then a plain string cell will do,
+    which is much cheaper than a wrapping Paragraph)."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    return "\n" not in text and stringWidth(text, FONT, size) <= width
+
+
 def _kv_table(pairs: list[tuple[str, str]], width: float, columns: int = 2) -> Table:
     """Label/value pairs in *columns* column pairs."""
     s = styles()
+    label_w = 30 * mm if columns == 2 else 40 * mm
+    value_w = (width - columns * label_w) / columns
     rows, row = [], []
     for label, value in pairs:
-        row += [Paragraph(esc(label), s["small"]), Paragraph(esc(value or "—"), s["cell"])]
+        value = value or "—"
+        row += [label if fits(label, 7.5, label_w - 8) else Paragraph(esc(label), s["small"]),
+                value if fits(value, 8, value_w - 8) else Paragraph(esc(value), s["cell"])]
         if len(row) == 2 * columns:
             rows.append(row)
             row = []
     if row:
         rows.append(row + [""] * (2 * columns - len(row)))
-    label_w = 30 * mm if columns == 2 else 40 * mm
-    value_w = (width - columns * label_w) / columns
     table = Table(rows, colWidths=[label_w, value_w] * columns)
     table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("FONTNAME", (0, 0), (-1, -1), s["cell"].fontName),
+        ("FONTSIZE", (0, 0), (-1, -1), 8),
+        *[("FONTSIZE", (2 * i, 0), (2 * i, -1), 7.5) for i in range(columns)],
         ("TEXTCOLOR", (0, 0), (-1, -1), colors.black),
         ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#dddddd")),
         ("TOPPADDING", (0, 0), (-1, -1), 2),
@@ -258,14 +270,17 @@ def _kv_table(pairs: list[tuple[str, str]], width: float, columns: int = 2) -> T
 def _grid(headers: list[str], rows: list[list[str]], widths: list[float] | None, verdicts=None,
           header_bg=None) -> Table:
     s = styles()
-    data = [[Paragraph(esc(h), s["head"]) for h in headers]]
-    for row in rows:  # short values as plain strings (fast); long text wraps in a Paragraph
-        data.append([c if len(c) <= 14 else Paragraph(esc(c), s["cellc"]) for c in row])
+    widths = widths or [None] * len(headers)
+    data = [[h if w and fits(h, 7.5, w - 4) else Paragraph(esc(h), s["head"]) for h, w in zip(headers, widths)]]
+    for row in rows:  # values that fit as plain strings (fast); longer text wraps in a Paragraph
+        data.append([c if w and fits(c, 8, w - 4) else Paragraph(esc(c), s["cellc"]) for c, w in zip(row, widths)])
     table = Table(data, colWidths=widths, repeatRows=1)
     style = [
         ("FONTNAME", (0, 0), (-1, -1), s["cell"].fontName),
         ("FONTSIZE", (0, 1), (-1, -1), 8),
-        ("ALIGN", (0, 1), (-1, -1), "CENTER"),
+        ("FONTSIZE", (0, 0), (-1, 0), 7.5),
+        ("TEXTCOLOR", (0, 0), (-1, 0), colors.white),
+        ("ALIGN", (0, 0), (-1, -1), "CENTER"),
         ("BACKGROUND", (0, 0), (-1, 0), header_bg or NAVY),
         ("GRID", (0, 0), (-1, -1), 0.3, colors.HexColor("#999999")),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),

@@ -233,7 +233,11 @@ def batch_export(db_path: Path, ids: list[str], folder: Path, lang: str = "zh", 
         finally:
             _worker_state.pop("store").close()
         return result
-    ctx = multiprocessing.get_context("spawn" if os.name == "nt" else "forkserver")
+    if os.name == "nt":
+        ctx = multiprocessing.get_context("spawn")
+    else:  # a clean server process (never a fork of a GUI with threads), preloaded once
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["inspector_app.reports.preload"])
     with cf.ProcessPoolExecutor(workers, mp_context=ctx, initializer=_worker_init,
                                 initargs=(str(db_path), lang, passphrase, authority)) as pool:
         pending = set()
