@@ -271,9 +271,11 @@ def _grid(headers: list[str], rows: list[list[str]], widths: list[float] | None,
           header_bg=None) -> Table:
     s = styles()
     widths = widths or [None] * len(headers)
-    data = [[h if w and fits(h, 7.5, w - 4) else Paragraph(esc(h), s["head"]) for h, w in zip(headers, widths)]]
+    data = [[h if w and fits(h, 7.5, w - 4) else Paragraph(esc(h), s["head"])
+             for h, w in zip(headers, widths, strict=True)]]
     for row in rows:  # values that fit as plain strings (fast); longer text wraps in a Paragraph
-        data.append([c if w and fits(c, 8, w - 4) else Paragraph(esc(c), s["cellc"]) for c, w in zip(row, widths)])
+        data.append([c if w and fits(c, 8, w - 4) else Paragraph(esc(c), s["cellc"])
+                     for c, w in zip(row, widths, strict=True)])
     table = Table(data, colWidths=widths, repeatRows=1)
     style = [
         ("FONTNAME", (0, 0), (-1, -1), s["cell"].fontName),
