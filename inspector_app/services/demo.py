@@ -9,14 +9,17 @@ some cheating findings. The same seed always gives the same data, IDs included.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import random
+import struct
 import uuid
+import zlib
 from collections.abc import Callable
 from decimal import Decimal
 
 from ..domain.canonical import content_hash
 from ..domain.credit_code import ALPHABET, make_credit_code
-from ..domain.models import Finding, Inspection, Instrument, Premises
+from ..domain.models import AttachmentRef, Finding, Inspection, Instrument, Premises
 from ..domain.numbers import fmt
 from ..store.bulk import load_records
 
@@ -232,9 +235,22 @@ class Demo:
         return answers
 
 
+def tiny_png(rng: random.Random, size: int = 8) -> bytes:
+    """A small, valid, unique-enough RGB PNG (a stand-in for a photo in bulk tests)."""
+    raw = b"".join(b"\x00" + rng.randbytes(size * 3) for _ in range(size))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
 def generate(store, premises: int = 200, inspections: int = 2000, seed: int = 1,
-             progress: Callable[[int, int], bool] | None = None, actor: str = "demo") -> dict:
-    """Fill *store* with demo data; ``progress(done, total)`` may return False to cancel."""
+             progress: Callable[[int, int], bool] | None = None, actor: str = "demo",
+             photos: int = 0) -> dict:
+    """Fill *store* with demo data; ``progress(done, total)`` may return False to cancel.
+    With *photos*, each inspection gets that many small PNG attachments (for bulk tests)."""
     from ..domain.rules import default_ruleset, evaluate
     from .inspections import instrument_payload
 
@@ -245,6 +261,7 @@ def generate(store, premises: int = 200, inspections: int = 2000, seed: int = 1,
     inspectors = [demo.person() for _ in range(6)]
     start = dt.datetime(2025, 11, 20, 8, 30)
     records: list[Inspection] = []
+    blobs: list[bytes] = []
     done = 0
     chunk = 2000
     counts = {"premises": 0, "instruments": 0, "inspections": 0}
@@ -291,9 +308,19 @@ def generate(store, premises: int = 200, inspections: int = 2000, seed: int = 1,
             verdict="fail" if (result["verdict"] == "fail" or cheat) else "pass", findings=findings,
             status="finalized", finalized_at=(when + dt.timedelta(minutes=25)).isoformat(timespec="minutes"),
         )
+        for n in range(photos):
+            data = tiny_png(r)
+            blobs.append(data)
+            insp.attachments.append(AttachmentRef(hashlib.sha256(data).hexdigest(), "photo", f"照片 {n + 1}",
+                                                  "image/png"))
         insp.content_hash = content_hash(insp)
         records.append(insp)
         if len(records) >= chunk or k == inspections - 1:
+            if blobs:
+                with store.write(actor, "demo.photos", detail={"photos": len(blobs)}):
+                    for data in blobs:
+                        store.attachments.add(data, actor)
+                blobs = []
             c = load_records(store, pending_prem, pending_ins, records, actor=actor, action="demo.load")
             for key in counts:
                 counts[key] += c[key]

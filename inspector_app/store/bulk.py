@@ -26,7 +26,8 @@ def _insert(conn, table: str, rows: list[dict]) -> None:
 def load_records(store, premises: Iterable[Premises], instruments: Iterable[Instrument],
                  inspections: Iterable[Inspection], *, actor: str, action: str) -> dict:
     """Insert premises, instruments and inspections (drafts or finalized, hashes already
-    computed) with one audit entry. Returns the counts."""
+    computed; their attachments must be stored already) with one audit entry. Returns the
+    counts."""
     premises, instruments, inspections = list(premises), list(instruments), list(inspections)
     names = {p.id: p.name for p in premises}
     conn = store.conn
@@ -56,6 +57,10 @@ def load_records(store, premises: Iterable[Premises], instruments: Iterable[Inst
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(f.id, x.id, i, f.code, f.text, f.legal_basis, f.severity, f.action, int(f.cheating))
              for x in inspections for i, f in enumerate(x.findings)],
+        )
+        conn.executemany(
+            "INSERT INTO inspection_attachments (inspection_id, seq, sha256, role, caption) VALUES (?, ?, ?, ?, ?)",
+            [(x.id, i, a.sha256, a.role, a.caption) for x in inspections for i, a in enumerate(x.attachments)],
         )
         conn.executemany(
             "UPDATE inspections SET status = 'finalized' WHERE id = ?",

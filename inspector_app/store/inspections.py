@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -83,10 +84,77 @@ JOIN instruments n ON n.id = i.instrument_id
 """
 
 
-def _where(f: InspectionFilter) -> tuple[str, list]:
+# "Newest revision only" without reading rows: superseded revisions are few and indexed
+# (inspections_superseded); a row test of superseded_by reads the row's overflow pages.
+_HEADS = "i.rowid NOT IN (SELECT rowid FROM inspections WHERE superseded_by IS NOT NULL)"
+_ID_END = "\U0010ffff"
+
+
+def _inspectors(conn) -> list[str]:
+    """The distinct inspector names, by a skip scan of inspections_inspector (one index
+    seek per name, however many inspections there are)."""
+    names: list[str] = []
+    row = conn.execute("SELECT min(inspector) FROM inspections").fetchone()
+    while row is not None and row[0] is not None:
+        names.append(row[0])
+        row = conn.execute("SELECT min(inspector) FROM inspections WHERE inspector > ?", (row[0],)).fetchone()
+    return names
+
+
+@dataclass
+class _Match:
+    premises: str  # JSON arrays of ids / names, for json_each()
+    instruments: str
+    inspectors: list[str]
+    fraction: float  # share of premises and instruments that match (a selectivity estimate)
+
+
+_MATCHES: OrderedDict = OrderedDict()  # (connection, text, data version) -> _Match; count and list share one
+
+
+def _match(conn, text: str) -> _Match:
+    """What *text* matches in the small tables (premises, instruments, inspector names),
+    found once per text and database state."""
+    key = (id(conn), text, conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes)
+    hit = _MATCHES.get(key)
+    if hit is not None:
+        _MATCHES.move_to_end(key)
+        return hit
+    pattern = like_pattern(text)
+    prem = [r[0] for r in conn.execute("SELECT id FROM premises WHERE search_text LIKE ? ESCAPE '\\'", (pattern,))]
+    inst = [r[0] for r in conn.execute("SELECT id FROM instruments WHERE search_text LIKE ? ESCAPE '\\'",
+                                       (pattern,))]
+    names = _inspectors(conn)
+    matched = [r[0] for r in conn.execute(
+        "SELECT value FROM json_each(?) WHERE lower(value) LIKE ? ESCAPE '\\'",
+        (codec.dumps(names), pattern))] if names else []
+    total = conn.execute("SELECT (SELECT count(*) FROM premises) + (SELECT count(*) FROM instruments)").fetchone()[0]
+    hit = _Match(codec.dumps(prem), codec.dumps(inst), matched, (len(prem) + len(inst)) / max(total, 1))
+    _MATCHES[key] = hit
+    while len(_MATCHES) > 16:
+        _MATCHES.popitem(last=False)
+    return hit
+
+
+def _search_terms(conn, text: str) -> tuple[list[str], list, float]:
+    """The OR-terms of a search for *text*, each answerable from an index: inspections of
+    the premises and instruments whose search text contains it, of the inspectors whose
+    name contains it, and ids that start with it. Also the selectivity estimate."""
+    m = _match(conn, text)
+    prefix = text.lower()
+    terms = ["i.premises_id IN (SELECT value FROM json_each(?))", "i.instrument_id IN (SELECT value FROM json_each(?))",
+             "(i.id >= ? AND i.id < ?)"]
+    params: list = [m.premises, m.instruments, prefix, prefix + _ID_END]
+    if m.inspectors:
+        terms.append(f"i.inspector IN ({', '.join('?' for _ in m.inspectors)})")
+        params.extend(m.inspectors)
+    return terms, params, m.fraction
+
+
+def _where(f: InspectionFilter, conn=None) -> tuple[str, list]:
     where, params = [], []
     if f.heads_only:
-        where.append("i.superseded_by IS NULL")
+        where.append(_HEADS)
     for column, value in (("i.family", f.family), ("i.verdict", f.verdict), ("i.status", f.status),
                           ("i.check_kind", f.check), ("p.market", f.market),
                           ("i.premises_id", f.premises_id), ("i.instrument_id", f.instrument_id),
@@ -105,13 +173,17 @@ def _where(f: InspectionFilter) -> tuple[str, list]:
         params.extend(f.ids)
     text = f.search.strip()
     if text:
-        pattern = like_pattern(text)
-        where.append(
-            "(p.search_text LIKE ? ESCAPE '\\' OR n.search_text LIKE ? ESCAPE '\\'"
-            " OR lower(i.inspector) LIKE ? ESCAPE '\\' OR i.id LIKE ? ESCAPE '\\')"
-        )
-        params.extend([pattern, pattern, pattern, like_pattern(text.lower()).lstrip("%")])
+        terms, term_params, _ = _search_terms(conn, text)
+        where.append("(" + " OR ".join(terms) + ")")
+        params.extend(term_params)
     return (" WHERE " + " AND ".join(where)) if where else "", params
+
+
+def _only_search(f: InspectionFilter) -> bool:
+    """True when the filter is a search over the newest revisions and nothing else."""
+    return (f.heads_only and bool(f.search.strip()) and f.ids is None and not any(
+        (f.family, f.verdict, f.status, f.check, f.date_from, f.date_to, f.market, f.premises_id,
+         f.instrument_id, f.inspector, f.origin)))
 
 
 class InspectionRepo:
@@ -157,13 +229,19 @@ class InspectionRepo:
     def list(self, f: InspectionFilter | None = None, sort: str = "started_at", descending: bool = True,
              limit: int = 100, offset: int = 0) -> list[InspectionSummary]:
         f = f or InspectionFilter()
-        where, params = _where(f)
+        where, params = _where(f, self.store.conn)
         order = SORT_COLUMNS.get(sort)
         if order is None:
             raise InputError("sort", f"cannot sort by {sort!r}")
         direction = "DESC" if descending else "ASC"
+        select = _LIST_SELECT
+        if sort == "started_at" and _only_search(f) and _match(self.store.conn, f.search.strip()).fraction > 0.02:
+            # Many matches: walk the list order in the covering index and stop at the page
+            # (the planner would otherwise collect and sort every match). Few matches: let
+            # it union the index lookups and sort those.
+            select = select.replace("FROM inspections i\n", "FROM inspections i INDEXED BY inspections_list\n")
         rows = self.store.conn.execute(
-            f"{_LIST_SELECT}{where} ORDER BY {order} {direction}, i.id {direction} LIMIT ? OFFSET ?",
+            f"{select}{where} ORDER BY {order} {direction}, i.id {direction} LIMIT ? OFFSET ?",
             (*params, limit, offset),
         ).fetchall()
         return [InspectionSummary(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10],
@@ -171,13 +249,21 @@ class InspectionRepo:
 
     def count(self, f: InspectionFilter | None = None) -> int:
         f = f or InspectionFilter()
-        where, params = _where(f)
-        if not f.search.strip() and not f.market:
+        conn = self.store.conn
+        if _only_search(f):
+            # A union of index-only lookups: proportional to the matches, never a row read.
+            terms, params, _ = _search_terms(conn, f.search.strip())
+            union = " UNION ".join(f"SELECT i.rowid FROM inspections i WHERE {t}" for t in terms)
+            sql = f"SELECT count(*) FROM ({union}) u WHERE u.rowid NOT IN" \
+                  " (SELECT rowid FROM inspections WHERE superseded_by IS NOT NULL)"
+            return conn.execute(sql, params).fetchone()[0]
+        where, params = _where(f, conn)
+        if not f.market:
             sql = f"SELECT count(*) FROM inspections i{where}"
         else:
             sql = ("SELECT count(*) FROM inspections i JOIN premises p ON p.id = i.premises_id"
-                   f" JOIN instruments n ON n.id = i.instrument_id{where}")
-        return self.store.conn.execute(sql, params).fetchone()[0]
+                   f"{where}")
+        return conn.execute(sql, params).fetchone()[0]
 
     # -- writing -------------------------------------------------------------------------
     def save_draft(self, insp: Inspection, actor: str = "") -> Inspection:

@@ -119,10 +119,13 @@ class Context:
     instrument: Any
     warnings: list[str] = field(default_factory=list)
 
+    _warned: set[str] = field(default_factory=set, repr=False, compare=False)
+
     def rule(self, key: str) -> Rule:
         """Use a rule: an unconfirmed one adds its warning (once) to the result."""
         rule = self.ruleset.rule(key)
-        if not rule.confirmed:
+        if rule.confidence is not Confidence.CONFIRMED and key not in self._warned:
+            self._warned.add(key)
             self.warn(rule.warning(self.ruleset.name))
         return rule
 
@@ -160,6 +163,26 @@ class Family:
 
 # ---- result items -----------------------------------------------------------------------
 
+# fmt() of quantities already shown: results repeat the same MPEs and errors thousands of
+# times in a bulk load. fmt depends only on the numeric value, except for the sign of zero
+# (Decimal("-0") == Decimal("0")), so zeros are never cached.
+_FMT: dict[Decimal, str] = {}
+_FMT_MAX = 50_000
+
+
+def _fmt(d: Decimal | None) -> str | None:
+    if d is None:
+        return None
+    s = _FMT.get(d) if d else None
+    if s is None:
+        s = fmt(d)
+        if d:
+            if len(_FMT) >= _FMT_MAX:
+                _FMT.clear()
+            _FMT[d] = s  # type: ignore[assignment]
+    return s
+
+
 def show(value: Decimal | None, limit: Decimal | None = None, places: int = 6) -> str | None:
     """A quantity for the result: exact when it has at most *places* decimals, otherwise
     rounded half-up to *places* and then to more places until the shown value lies on the
@@ -168,7 +191,7 @@ def show(value: Decimal | None, limit: Decimal | None = None, places: int = 6) -
     if value is None:
         return None
     if value.as_tuple().exponent >= -places:  # type: ignore[operator]
-        return fmt(value)
+        return _fmt(value)
     for p in range(places, 29):
         shown = value.quantize(Decimal(1).scaleb(-p), rounding=ROUND_HALF_UP)
         if limit is None or (abs(shown) <= limit) == (abs(value) <= limit):
@@ -199,7 +222,7 @@ def item(
     out = {
         "label": label,
         "error": show(error, mpe, places),
-        "mpe": fmt(mpe),
+        "mpe": _fmt(mpe),
         "unit": unit,
         "verdict": PASS if passed else FAIL,
         "rule": rule.clause,

@@ -34,13 +34,40 @@ def only(mapping: Mapping, allowed: Iterable[str], path: str) -> None:
             raise InputError(join(path, key), f"unknown field (expected one of: {', '.join(sorted(allowed))})")
 
 
-def number(mapping: Mapping, key: str, path: str, *, default: Any = None, **kw: Any) -> Decimal:
+# Strings already read once, with their exact Decimal: requests repeat the same few
+# quantities (loads, nominal powers, 20.000 L) thousands of times, and parse_decimal's
+# checks dominated evaluate() on bulk loads. Only strings parse_decimal accepted are kept,
+# so a hit is exactly what parse_decimal would return; the sign constraints are checked
+# again on every call, and any failure goes through parse_decimal itself for its message
+# and path.
+_PARSED: dict[str, Decimal] = {}
+_PARSED_MAX = 50_000
+
+
+def _decimal(value: Any, path: str, key: str | int, positive: bool = False,
+             non_negative: bool = False) -> Decimal:
+    """``parse_decimal(value, join(path, key), ...)``, building the path only when needed."""
+    d = _PARSED.get(value) if type(value) is str else None
+    if d is None:
+        d = parse_decimal(value, join(path, key), positive=positive, non_negative=non_negative)  # type: ignore[assignment]
+        if type(value) is str:
+            if len(_PARSED) >= _PARSED_MAX:
+                _PARSED.clear()
+            _PARSED[value] = d  # type: ignore[assignment]
+        return d  # type: ignore[return-value]
+    if (positive and d <= 0) or (non_negative and d < 0):
+        return parse_decimal(value, join(path, key), positive=positive, non_negative=non_negative)  # type: ignore[return-value]
+    return d
+
+
+def number(mapping: Mapping, key: str, path: str, *, default: Any = None, positive: bool = False,
+           non_negative: bool = False) -> Decimal:
     """A required number (or *default* when given and the key is absent)."""
     if key not in mapping:
         if default is not None:
             return Decimal(default)
         raise InputError(join(path, key), "is required")
-    return parse_decimal(mapping[key], join(path, key), **kw)  # type: ignore[return-value]
+    return _decimal(mapping[key], path, key, positive, non_negative)
 
 
 def optional_number(mapping: Mapping, key: str, path: str, **kw: Any) -> Decimal | None:
@@ -104,4 +131,4 @@ def objects(mapping: Mapping, key: str, path: str, *, minimum: int = 1) -> list[
 
 def numbers(mapping: Mapping, key: str, path: str, *, minimum: int = 1) -> list[Decimal]:
     p = join(path, key)
-    return [parse_decimal(v, join(p, i)) for i, v in enumerate(array(mapping, key, path, minimum=minimum))]  # type: ignore[misc]
+    return [_decimal(v, p, i) for i, v in enumerate(array(mapping, key, path, minimum=minimum))]

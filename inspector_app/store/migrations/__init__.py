@@ -15,9 +15,9 @@ import sqlite3
 from pathlib import Path
 
 from ..db import DatabaseTooNewError, StoreError, transaction
-from . import m001_initial, m002_sync
+from . import m001_initial, m002_sync, m004_search
 
-MIGRATIONS = [m001_initial, m002_sync]
+MIGRATIONS = [m001_initial, m002_sync, m004_search]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
