@@ -19,7 +19,7 @@ register({
     "a mistake is fixed with a correction (a new revision with a reason).":
         "确认后，记录将以内容哈希封存，不能再修改；如有错误，只能通过更正（附理由的新版本）处理。",
     "Finalize": "确认封存",
-    "Warnings": "警告",
+    "Warnings": "提示",
 })
 
 

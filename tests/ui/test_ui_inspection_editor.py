@@ -293,7 +293,7 @@ def test_retranslates_to_chinese(qtbot, editor):
     set_language("zh")
     assert verdict_cell(weighing, 0).data() == "✔ 合格"
     assert editor.verdict_label.text() == "✔ 合格"
-    assert editor.inspection_menu.title() == "检查"
+    assert editor.inspection_menu.title() == "检查信息"
     assert weighing.title.text() == "称量测试"
     assert editor.check_combo.currentText() == "使用中检查"
 

@@ -18,7 +18,7 @@ register({
     "Load": "载荷",
     "Run": "测量次序",
     "Nominal power": "标称值",
-    "Reference": "标准值",
+    "Reference distance": "标准值",
     "No judged readings yet": "尚无已判定的读数",
     "pass (chart)": "合格",
     "fail (chart)": "不合格",
@@ -26,7 +26,7 @@ register({
     "−MPE": "−MPE",
 })
 
-X_NAMES = {"load": "Load", "run": "Run", "nominal": "Nominal power", "reference": "Reference"}
+X_NAMES = {"load": "Load", "run": "Run", "nominal": "Nominal power", "reference": "Reference distance"}
 PASS_COLOUR = "#1b8a3c"
 FAIL_COLOUR = "#c8102e"
 ENVELOPE_COLOUR = "#d97a00"

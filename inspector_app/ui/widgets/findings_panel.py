@@ -39,14 +39,14 @@ from .field_error import FieldError, translate_message
 
 register({
     "Code": "代码",
-    "Finding": "问题描述",
+    "Finding": "问题",
     "Legal basis": "法律依据",
     "Severity": "严重程度",
     "Action": "处理措施",
     "Cheating": "作弊",
     "minor": "轻微",
-    "major": "一般",
-    "critical": "严重",
+    "major": "严重",
+    "critical": "重大",
     "Add finding…": "添加问题…",
     "Edit finding…": "编辑问题…",
     "Remove finding": "删除问题",
