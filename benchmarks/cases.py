@@ -1,0 +1,318 @@
+"""Benchmark cases, each run in a fresh subprocess by ``benchmarks/run.py``:
+``python -m benchmarks.cases NAME JSON-ARGS`` prints one JSON line ``RESULT {...}``.
+
+Every case measures the program's own code path and, where the issue names one, a bare
+baseline the same way in the same run, so the ratio is what counts.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+
+T0 = time.perf_counter()  # as early as possible: start-up is measured from the parent anyway
+
+
+def emit(result: dict) -> None:
+    print("RESULT " + json.dumps(result, ensure_ascii=False), flush=True)
+
+
+def rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# ---- 1 and 6: start-up to the first paint, peak memory ------------------------------------------
+
+def _paint_watch(widget):
+    """An event filter noticing the first paint of *widget* or any child."""
+    from PySide6.QtCore import QEvent, QObject
+
+    class Watch(QObject):
+        painted = False
+
+        def eventFilter(self, obj, event):  # noqa: N802 - Qt name
+            if event.type() == QEvent.Type.Paint:
+                self.painted = True
+            return False
+
+    watch = Watch()
+    from PySide6.QtWidgets import QApplication
+
+    QApplication.instance().installEventFilter(watch)
+    return watch
+
+
+def _wait(app, cond, timeout: float = 120.0) -> bool:
+    end = time.perf_counter() + timeout
+    while not cond():
+        if time.perf_counter() > end:
+            return False
+        app.processEvents()
+        time.sleep(0.001)
+    return True
+
+
+def case_window_bare(args: dict) -> None:
+    """A bare QMainWindow with a QTableView (1,000 x 9 cells), shown until first painted."""
+    from PySide6.QtGui import QStandardItemModel
+    from PySide6.QtWidgets import QApplication, QMainWindow, QTableView
+
+    app = QApplication([sys.argv[0]])
+    win = QMainWindow()
+    view = QTableView(win)
+    model = QStandardItemModel(1000, 9, view)
+    view.setModel(model)
+    win.setCentralWidget(view)
+    win.resize(1280, 800)
+    watch = _paint_watch(win)
+    win.show()
+    _wait(app, lambda: watch.painted)
+    painted = time.perf_counter() - T0
+    print("PAINTED", flush=True)
+    if args.get("scroll"):
+        view.scrollToBottom()
+        app.processEvents()
+    emit({"painted_in_process_s": painted, "peak_rss_mb": rss_mb()})
+
+
+def case_window_app(args: dict) -> None:
+    """The program's main window on the 100k database (as ``inspector-app`` opens it)."""
+    from inspector_app.store import open_database
+    from inspector_app.ui.app import make_application
+    from inspector_app.ui.main_window import MainWindow
+
+    app = make_application([sys.argv[0]])
+    store = open_database(Path(args["db"]))
+    win = MainWindow(store)
+    win.resize(1280, 800)
+    watch = _paint_watch(win)
+    win.show_page("inspections")
+    win.show()
+    _wait(app, lambda: watch.painted)
+    painted = time.perf_counter() - T0
+    print("PAINTED", flush=True)
+    model = win.inspections_page.model
+    _wait(app, lambda: model.loaded_once)
+    first_page = time.perf_counter() - T0
+    out = {"painted_in_process_s": painted, "first_page_in_process_s": first_page, "rows": model.total}
+    if args.get("scroll"):
+        table = win.inspections_page.table
+        last_page = (model.total - 1) // model.page_size
+        t = time.perf_counter()
+        table.scrollToBottom()
+        _wait(app, lambda: last_page in model.loaded_pages(), timeout=300)
+        out["scroll_to_end_s"] = time.perf_counter() - t
+        # and back through the table in page steps, as a user holding Page Up would
+        bar = table.verticalScrollBar()
+        steps = 0
+        while bar.value() > 0 and steps < args.get("page_ups", 50):
+            bar.setValue(max(0, bar.value() - bar.pageStep()))
+            app.processEvents()
+            steps += 1
+        app.processEvents()
+        out["pages_cached"] = len(model.loaded_pages())
+    out["peak_rss_mb"] = rss_mb()
+    win.reader.stop()
+    store.close()
+    emit(out)
+
+
+# ---- 2: search as you type --------------------------------------------------------------------
+
+QUERIES = ["王伟", "合肥市蜀", "宝岛眼镜", "ACS-", "s201", "tm-1", "蔬菜"]
+
+
+def case_search(args: dict) -> None:
+    """Each query typed one character at a time; every keystroke runs what the table model
+    runs (count + first page, InspectionTableModel.refresh)."""
+    from inspector_app.store import open_database
+    from inspector_app.store.inspections import InspectionFilter
+
+    store = open_database(Path(args["db"]))
+    page = args.get("page", 100)
+    store.inspections.count()  # the window has counted once before anyone types
+    out = []
+    for q in args.get("queries", QUERIES):
+        for n in range(1, min(len(q), 4) + 1):
+            f = InspectionFilter(search=q[:n])
+            t = time.perf_counter()
+            total = store.inspections.count(f)
+            rows = store.inspections.list(f, limit=page)
+            out.append({"query": q[:n], "ms": (time.perf_counter() - t) * 1000, "total": total, "rows": len(rows)})
+    store.close()
+    emit({"keystrokes": out})
+
+
+# ---- 3: demo data -----------------------------------------------------------------------------
+
+def case_demo(args: dict) -> None:
+    from inspector_app.services.demo import generate
+    from inspector_app.store import open_database
+
+    path = Path(args["db"])
+    store = open_database(path)
+    t = time.perf_counter()
+    counts = generate(store, premises=args["premises"], inspections=args["inspections"], seed=args["seed"],
+                      photos=args.get("photos", 0))
+    seconds = time.perf_counter() - t
+    store.close()
+    emit({"seconds": seconds, "counts": counts, "per_s": counts["inspections"] / seconds})
+
+
+# ---- 4: bundles -------------------------------------------------------------------------------
+
+BUNDLE_TABLES = ("premises", "instruments", "inspections", "inspection_tests", "readings", "findings",
+                 "attachments", "inspection_attachments")
+
+
+def case_bundle(args: dict) -> None:
+    """Export the source database's inspections (all) as a signed bundle; import it into an
+    empty database that trusts the signer; then the raw baseline: the same rows of the
+    same tables with ``executemany`` into bare tables (no indexes, triggers or checks)."""
+    import sqlite3
+
+    from inspector_app.crypto import keys
+    from inspector_app.services import sync
+    from inspector_app.store import open_database
+
+    work = Path(args["work"])
+    src = open_database(Path(args["db"]))
+    ident = keys.init_identity(work / "keys-src", "Benchmark Inspector", b"benchmark")
+    bundle = work / "bench.bundle"
+    t = time.perf_counter()
+    exported = sync.export_bundle(src, ident, bundle, all=True)
+    export_s = time.perf_counter() - t
+    n = src.conn.execute("SELECT count(*) FROM inspections").fetchone()[0]
+    photos = src.conn.execute("SELECT count(*) FROM attachments").fetchone()[0]
+    rows = {tname: [tuple(r) for r in src.conn.execute(f"SELECT * FROM {tname}")] for tname in BUNDLE_TABLES}
+    cols = {tname: [c[1] for c in src.conn.execute(f"PRAGMA table_info({tname})")] for tname in BUNDLE_TABLES}
+    src.close()
+
+    dst = open_database(work / "office.db")
+    _ = dst.device_id
+    dst.trust.add(ident.fingerprint, ident.name, "inspector", ident.certificate_pem().decode(), "bench")
+    t = time.perf_counter()
+    report = sync.import_bundle(dst, bundle, backup=False)
+    import_s = time.perf_counter() - t
+    imported = dst.conn.execute("SELECT count(*) FROM inspections").fetchone()[0]
+    dst.close()
+
+    raw = sqlite3.connect(str(work / "raw.db"), isolation_level=None)
+    raw.execute("PRAGMA journal_mode = WAL")
+    raw.execute("PRAGMA synchronous = FULL")
+    for tname in BUNDLE_TABLES:
+        raw.execute(f"CREATE TABLE {tname} ({', '.join(cols[tname])})")
+    t = time.perf_counter()
+    raw.execute("BEGIN")
+    for tname in BUNDLE_TABLES:
+        raw.executemany(f"INSERT INTO {tname} VALUES ({', '.join('?' for _ in cols[tname])})", rows[tname])
+    raw.execute("COMMIT")
+    raw_s = time.perf_counter() - t
+    raw.close()
+    emit({
+        "inspections": n, "photos": photos, "rows": sum(len(v) for v in rows.values()),
+        "bundle_bytes": exported.size, "export_s": export_s, "import_s": import_s, "raw_s": raw_s,
+        "import_status": report.status, "imported": imported,
+        "rejection": getattr(report, "rejection", None),
+    })
+
+
+# ---- 5: reports -------------------------------------------------------------------------------
+
+def _bare_signed_page(identity, font_path: str) -> bytes:
+    import io
+
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+    from pyhanko_certvalidator.registry import SimpleCertificateStore
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    from inspector_app.reports.signing import _asn1
+
+    if "BenchCJK" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont("BenchCJK", font_path, subfontIndex=0))
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4)
+    c.setFont("BenchCJK", 14)
+    c.drawString(72, 770, "计量监督检查记录 Inspection report")
+    for i in range(30):
+        c.drawString(72, 740 - i * 20, f"示值误差 {i}: +0.5 g  最大允许误差 ±5 g  合格")
+    c.showPage()
+    c.save()
+    cert, key, chain = _asn1(identity)
+    signer = signers.SimpleSigner(signing_cert=cert, signing_key=key,
+                                  cert_registry=SimpleCertificateStore.from_certs([cert, *chain]))
+    meta = signers.PdfSignatureMetadata(field_name="Sig", subfilter=fields.SigSeedSubFilter.PADES,
+                                        md_algorithm="sha256")
+    pdf_signer = signers.PdfSigner(meta, signer, new_field_spec=fields.SigFieldSpec(
+        "Sig", on_page=0, box=(380, 40, 560, 100)))
+    writer = IncrementalPdfFileWriter(io.BytesIO(buf.getvalue()), strict=False)
+    return pdf_signer.sign_pdf(writer).getvalue()
+
+
+def case_report(args: dict) -> None:
+    """One signed report (the program) vs a bare reportlab page with the CJK font plus a
+    pyHanko signature, both warmed up once, medians of *reps*."""
+    from inspector_app.crypto import keys
+    from inspector_app.paths import keys_dir, resource_path
+    from inspector_app.services.reports import make_report
+    from inspector_app.store import open_database
+
+    db = Path(args["db"])
+    store = open_database(db)
+    identity = keys.load_identity(keys_dir(db), args["passphrase"].encode())
+    ids = [r[0] for r in store.conn.execute(
+        "SELECT id FROM inspections ORDER BY started_at LIMIT ?", (args["reps"] + 1,))]
+    font = str(resource_path("resources", "fonts", "wqy-microhei.ttc"))
+    make_report(store, ids[0], identity=identity)
+    _bare_signed_page(identity, font)
+    app_t, bare_t = [], []
+    for i in ids[1:]:
+        t = time.perf_counter()
+        pdf = make_report(store, i, identity=identity)
+        app_t.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        bare = _bare_signed_page(identity, font)
+        bare_t.append(time.perf_counter() - t)
+    store.close()
+    emit({"app_s": statistics.median(app_t), "bare_s": statistics.median(bare_t), "app_bytes": len(pdf),
+          "bare_bytes": len(bare), "reps": len(app_t)})
+
+
+def case_batch(args: dict) -> None:
+    from inspector_app.services.reports import batch_export
+    from inspector_app.store import open_database
+
+    db = Path(args["db"])
+    store = open_database(db)
+    ids = [r[0] for r in store.conn.execute("SELECT id FROM inspections ORDER BY started_at LIMIT ?",
+                                            (args["n"],))]
+    store.close()
+    t = time.perf_counter()
+    result = batch_export(db, ids, Path(args["out"]), passphrase=args["passphrase"].encode(),
+                          workers=args.get("workers"))
+    seconds = time.perf_counter() - t
+    emit({"seconds": seconds, "written": len(result.written), "failed": result.failed[:3], "n": len(ids),
+          "workers": args.get("workers") or os.cpu_count()})
+
+
+CASES = {
+    "window_bare": case_window_bare,
+    "window_app": case_window_app,
+    "search": case_search,
+    "demo": case_demo,
+    "bundle": case_bundle,
+    "report": case_report,
+    "batch": case_batch,
+}
+
+if __name__ == "__main__":
+    CASES[sys.argv[1]](json.loads(sys.argv[2]) if len(sys.argv) > 2 else {})
