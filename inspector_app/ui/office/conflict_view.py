@@ -39,7 +39,30 @@ register({
     "here": "本机版本",
     "incoming": "导入版本",
     "{n} open conflicts": "{n} 个待处理冲突",
+    "changed here and on the other side": "本机与对方都作了修改",
+    "the same id holds different content here": "同一编号在本机的内容不同",
+    "its instrument was deleted here": "其计量器具已在本机删除",
+    "its premises were deleted here": "其受检单位已在本机删除",
+    "its earlier revision is in conflict": "其上一版本处于冲突中",
+    "the earlier revision was corrected differently here": "上一版本在本机已作了不同的更正",
+    "deleted on the other side but still in use here": "对方已删除，但本机仍在使用",
+    "the same review id holds other content here": "同一审核编号在本机的内容不同",
 })
+
+ENTITY_LABELS = {"premises": ("受检单位", "Premises"), "instrument": ("计量器具", "Instrument"),
+                 "standard": ("计量标准器", "Reference standard"), "inspection": ("检查记录", "Inspection"),
+                 "review": ("审核", "Review")}
+
+
+def _title(conflict) -> str:
+    from ...i18n import pick
+    from ...services import review as rv
+
+    title = rv.conflict_title(conflict)
+    label = ENTITY_LABELS.get(conflict.entity)
+    if label and title.startswith(conflict.entity):
+        title = pick(label) + title[len(conflict.entity):]
+    return title
 
 DIFF_BRUSH = QBrush(QColor("#fdebd0"))
 
@@ -117,7 +140,7 @@ class ConflictsPage(QWidget):
         self.list.blockSignals(True)
         self.list.clear()
         for c in self.conflicts:
-            item = QListWidgetItem(f"{rv.conflict_title(c)}\n{c.reason}")
+            item = QListWidgetItem(f"{_title(c)}\n{tr(c.reason)}")
             item.setData(Qt.ItemDataRole.UserRole, c.id)
             item.setToolTip(c.id)
             self.list.addItem(item)
@@ -145,7 +168,7 @@ class ConflictsPage(QWidget):
             self.title.setText("")
             self.table.setRowCount(0)
             return
-        self.title.setText(f"<b>{rv.conflict_title(c)}</b><br>{tr('Reason: {reason}').format(reason=c.reason)}")
+        self.title.setText(f"<b>{_title(c)}</b><br>{tr('Reason: {reason}').format(reason=tr(c.reason))}")
         rows = rv.conflict_fields(c, only_differences=self.only_diff.isChecked())
         self.table.setRowCount(len(rows))
         for i, r in enumerate(rows):

@@ -69,6 +69,11 @@ register({
     "The decision was recorded and signed.": "审核决定已记录并签名。",
     "Your signing key could not be opened: {error}": "无法打开您的签名密钥：{error}",
     "record intact": "记录完整",
+    "record hash: {check}": "记录哈希核对：{check}",
+    "matches": "一致",
+    "mismatch": "不一致",
+    "not in database": "数据库中无此记录",
+    "not checked": "未核对",
 })
 
 STATUS_COLOURS = {"VALID": "#1e8449", "UNSIGNED": "#7f8c8d", "UNTRUSTED": "#b9770e"}
@@ -77,6 +82,18 @@ STATUS_COLOURS = {"VALID": "#1e8449", "UNSIGNED": "#7f8c8d", "UNTRUSTED": "#b977
 def _coloured(text: str, status: str) -> str:
     colour = STATUS_COLOURS.get(status, "#c0392b")
     return f"<span style='color:{colour}; font-weight:bold'>{status}</span> — {text}"
+
+
+def _test_labels(family: str) -> dict[str, str]:
+    """Test kinds → labels from the family's form file (the kind itself when unknown)."""
+    from ...domain.forms import load_form
+    from ...i18n import pick
+
+    try:
+        form = load_form(family)
+    except Exception:  # no form for this family: show the kinds as they are
+        return {}
+    return {t.kind: pick((t.label.zh, t.label.en)) for t in form.tests}
 
 
 class IdentityCache:
@@ -145,7 +162,14 @@ class ReviewPanel(QWidget):
         self.findings.setObjectName("findingsTable")
         self.findings.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.findings.verticalHeader().setVisible(False)
-        self.findings.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.findings.setWordWrap(True)
+        hh = self.findings.horizontalHeader()
+        hh.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        hh.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        hh.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
+        hh.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
+        hh.resizeSection(2, 130)
+        self.findings.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.findings.setMinimumHeight(90)
         self.tests_label = QLabel(self)
         self.tests_label.setWordWrap(True)
@@ -235,11 +259,13 @@ class ReviewPanel(QWidget):
 
     def _fill_findings(self, insp) -> None:
         tests = (insp.result or {}).get("tests", [])
+        labels = _test_labels(insp.family)
         parts = []
         for t in tests:
             v = t.get("verdict")
             colour = "#1e8449" if v == "pass" else "#c0392b" if v == "fail" else "#555"
-            parts.append(f"{t.get('kind', '')}: <b style='color:{colour}'>{verdict_label(v)}</b>")
+            name = labels.get(t.get("kind", ""), t.get("kind", ""))
+            parts.append(f"{name}: <b style='color:{colour}'>{verdict_label(v)}</b>")
         self.tests_label.setText(f"{tr('Tests')}: " + ", ".join(parts) if parts else "")
         self.findings.setRowCount(len(insp.findings))
         for row, f in enumerate(insp.findings):
@@ -250,7 +276,6 @@ class ReviewPanel(QWidget):
                 if f.cheating:
                     item.setForeground(QColor("#c0392b"))
                 self.findings.setItem(row, col, item)
-        self.findings.resizeColumnToContents(0)
         if not insp.findings:
             self.findings.setRowCount(1)
             self.findings.setItem(0, 1, QTableWidgetItem(tr("No findings.")))
@@ -287,7 +312,7 @@ class ReviewPanel(QWidget):
         text = c.reason
         if c.signer:
             text = f"{c.signer}" + (f", {c.signing_time[:16].replace('T', ' ')}" if c.signing_time else "") + \
-                f"; {c.reason}; record {c.record_check}"
+                f"; {c.reason}; " + tr("record hash: {check}").format(check=tr(c.record_check))
         self.values["pdf"].setText(_coloured(text, c.status))
 
     def _update_buttons(self) -> None:

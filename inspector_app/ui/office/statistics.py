@@ -67,6 +67,14 @@ register({
 })
 
 
+def _cause_label(row: dict) -> str:
+    """A failure cause as people say it: the finding's text up to its colon (the code when none)."""
+    if not row["code"]:
+        return tr("(no finding)")
+    text = row["example"].replace("：", ":").split(":")[0].strip()
+    return text or row["code"]
+
+
 class _Tile(QFrame):
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
@@ -221,8 +229,7 @@ class StatisticsPage(QWidget):
         self._bars("kind", [(premises_kind_label(r["kind"]), r["premises"]) for r in d.premises_by_kind], "#2e86c1")
         self._bars("family", [(family_label(r["family"]), r["instruments"]) for r in d.instruments_by_family],
                    "#27ae60")
-        self._bars("cause", [(r["code"] or tr("(no finding)"), r["inspections"]) for r in d.failures_by_cause][:8],
-                   "#c0392b")
+        self._bars("cause", [(_cause_label(r), r["inspections"]) for r in d.failures_by_cause][:8], "#c0392b")
         self._months()
         self.cheats.setRowCount(len(d.cheating_cases))
         for i, c in enumerate(d.cheating_cases):
@@ -281,7 +288,7 @@ class StatisticsPage(QWidget):
         plot = self.charts["month"]
         plot.clear()
         if plot.plotItem.legend is None:
-            plot.addLegend(offset=(10, 5))
+            plot.addLegend(offset=(-10, 5))
         else:
             plot.plotItem.legend.clear()
         points = self.data.by_month
@@ -290,7 +297,9 @@ class StatisticsPage(QWidget):
                   symbolSize=6, symbolBrush="#2e86c1", name=tr("Inspections"))
         plot.plot(xs, [p["failed"] for p in points], pen=pg.mkPen("#c0392b", width=2), symbol="s", symbolSize=6,
                   symbolBrush="#c0392b", name=tr("Failed"))
-        plot.getAxis("bottom").setTicks([[(x, p["month"]) for x, p in zip(xs, points, strict=True)]])
+        step = 1 if len(points) <= 7 else 2
+        plot.getAxis("bottom").setTicks([[(x, p["month"][2:]) for x, p in zip(xs, points, strict=True)
+                                          if x % step == 0 or x == len(points) - 1]])
         plot.setXRange(-0.5, max(len(points), 1) - 0.5, padding=0)
 
     # -- exports ------------------------------------------------------------------------------
