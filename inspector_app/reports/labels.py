@@ -208,11 +208,13 @@ CHECKLIST_FALLBACK = {
 
 
 def _register() -> None:
-    for key, value in ZH.items():
-        try:
-            i18n.register({key: value})
-        except ValueError:  # another module chose other wording; reports keep their own
-            pass
+    """Share the longer phrases with the window. Short generic words ("Verdict", "Family")
+    stay private: the report's wording for them (a table column) may differ from a window's,
+    and one English key must have one Chinese text in the shared catalogue."""
+    i18n.register({key: value for key, value in ZH.items() if len(key.split()) >= 3 and key not in _PRIVATE})
+
+
+_PRIVATE = {"Premises inspected", "No findings.", "Passphrase of your signing key:"}
 
 
 _register()

@@ -25,7 +25,7 @@ from .workers import Cancelled, run_with_progress, store_work
 register({
     "Export report": "导出报告",
     "Sign the report": "签署报告",
-    "Passphrase of your signing key:": "签名密钥的口令：",
+    "Passphrase of your signing key:": "请输入签名密钥的口令：",
     "The passphrase is wrong; try again.": "口令错误，请重试。",
     "Making the report…": "正在生成报告……",
     "Exporting reports": "正在导出报告",
