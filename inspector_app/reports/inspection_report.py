@@ -54,7 +54,7 @@ GREY = colors.HexColor("#555555")
 LIGHT = colors.HexColor("#f2f2f2")
 FAIL_BG = colors.HexColor("#fdecea")
 NAVY = colors.HexColor("#1f3b5a")
-SIGNATURE_BOX = (70 * mm, 24 * mm)
+SIGNATURE_BOX = (72 * mm, 20 * mm)
 
 
 class ReportError(Exception):
@@ -677,16 +677,15 @@ def build_inspection_pdf(data: ReportData, lang: str = "zh", *, for_signing: boo
     # verification block: record hash, QR, the signature box
     qr_text = f"{report_no}|{chash}"
     left = [P(f"{t('Report no.', lang)}: {report_no}", "base"),
-            P(f"{t('Record id', lang)}: {insp.id}", "small"),
-            P(f"{t('Finalized', lang)}: {(insp.finalized_at or '—').replace('T', ' ')}", "small"),
-            P(f"{t('Content hash (SHA-256)', lang)}:", "small"),
-            P(chash[:32] or "—", "mono"), P(chash[32:], "mono"), Spacer(1, 3),
+            P(f"{t('Record id', lang)}: {insp.id} · {t('Finalized', lang)}: "
+              f"{(insp.finalized_at or '—').replace('T', ' ')}", "small"),
+            P(f"{t('Content hash (SHA-256)', lang)}: {chash or '—'}", "mono"),
             P(t("Scan the code or run 'inspector-app verify FILE.pdf' to check this document.", lang), "small")]
     if for_signing:
         signer = signer_name + (f" (SHA-256 {signer_fingerprint[:16]}…)" if signer_fingerprint else "")
         left += [Spacer(1, 3), P(t("Digital signature", lang) + (f": {signer}" if signer else ":"), "small"),
                  SignatureSpace(SIGNATURE_BOX[0], SIGNATURE_BOX[1], sink, "", font)]
-    block = Table([[left, _qr(qr_text, 34 * mm)]], colWidths=[width - 40 * mm, 40 * mm])
+    block = Table([[left, _qr(qr_text, 30 * mm)]], colWidths=[width - 34 * mm, 34 * mm])
     block.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT), ("VALIGN", (0, 0), (-1, -1), "TOP"), ("BOX", (0, 0), (-1, -1), 0.5, colors.grey),
                                ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor("#fafafa"))]))
     story.append(KeepTogether([*_section("Verification of this document", lang), block]))

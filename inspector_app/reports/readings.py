@@ -104,8 +104,18 @@ def tables(insp, instrument, lang: str) -> list[ReadingsTable]:
     return out
 
 
+KIND_EN = {
+    "weighing": "Weighing test", "eccentricity": "Eccentricity test", "repeatability": "Repeatability test",
+    "zero": "Zero", "discrimination": "Discrimination", "price": "Price computation",
+    "classification": "Classification", "volume": "Volume error and repeatability",
+    "mmq": "Minimum measured quantity", "amount": "Payment amount error", "vertex_power": "Vertex power error",
+    "prism": "Prism error", "sphere": "Sphere power error", "pd": "Pupillary distance",
+    "lenses": "Lens power", "short_weight": "Short-weight recheck",
+}
+
+
 def _title(kind: str, test: dict, lang: str) -> str:
-    title = t(kind, lang)
+    title = t(kind, lang) if lang == "zh" else KIND_EN.get(kind, kind)
     if test.get("flow"):
         title = f"{title} — {test['flow']}"
     if test.get("load") and kind in ("eccentricity", "repeatability", "discrimination"):
