@@ -43,7 +43,7 @@ register({
     "Export list…": "导出列表…",
     "Premises": "受检单位",
     "Market": "市场",
-    "Family": "类别",
+    "Family": "器具类别",
     "State": "审核状态",
     "{shown} of {n} inspections in the queue": "待审核列表：{n} 条中显示 {shown} 条",
     "Sync bundles (*.zip *.bundle);;All files (*)": "同步包 (*.zip *.bundle);;所有文件 (*)",

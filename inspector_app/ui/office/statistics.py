@@ -55,7 +55,7 @@ register({
     "No inspections in this period.": "此期间没有检查记录。",
     "Premises": "受检单位",
     "City": "城市",
-    "Family": "类别",
+    "Family": "器具类别",
     "Inspector": "检查人员",
     "Finding": "问题",
     "Date": "日期",
