@@ -109,17 +109,20 @@ class _Match:
     fraction: float  # share of premises and instruments that match (a selectivity estimate)
 
 
-_MATCHES: OrderedDict = OrderedDict()  # (connection, text, data version) -> _Match; count and list share one
+# (id(connection), text, data version, changes) -> (connection, _Match): count and list of one
+# keystroke share it. The entry holds the connection itself, so its id cannot be reused by
+# another connection while the entry lives.
+_MATCHES: OrderedDict = OrderedDict()
 
 
 def _match(conn, text: str) -> _Match:
     """What *text* matches in the small tables (premises, instruments, inspector names),
     found once per text and database state."""
     key = (id(conn), text, conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes)
-    hit = _MATCHES.get(key)
-    if hit is not None:
+    entry = _MATCHES.get(key)
+    if entry is not None and entry[0] is conn:
         _MATCHES.move_to_end(key)
-        return hit
+        return entry[1]
     pattern = like_pattern(text)
     prem = [r[0] for r in conn.execute("SELECT id FROM premises WHERE search_text LIKE ? ESCAPE '\\'", (pattern,))]
     inst = [r[0] for r in conn.execute("SELECT id FROM instruments WHERE search_text LIKE ? ESCAPE '\\'",
@@ -130,7 +133,7 @@ def _match(conn, text: str) -> _Match:
         (codec.dumps(names), pattern))] if names else []
     total = conn.execute("SELECT (SELECT count(*) FROM premises) + (SELECT count(*) FROM instruments)").fetchone()[0]
     hit = _Match(codec.dumps(prem), codec.dumps(inst), matched, (len(prem) + len(inst)) / max(total, 1))
-    _MATCHES[key] = hit
+    _MATCHES[key] = (conn, hit)
     while len(_MATCHES) > 16:
         _MATCHES.popitem(last=False)
     return hit

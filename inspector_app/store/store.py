@@ -13,8 +13,6 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-import sqlite_utils
-
 from . import audit
 from .db import transaction
 
@@ -24,8 +22,7 @@ class Store:
         conn.row_factory = sqlite3.Row
         self.conn = conn
         self.path = path
-        # sqlite-utils for introspection and convenience reads; writes use self.write().
-        self.db = sqlite_utils.Database(conn, execute_plugins=False)
+        self._db = None
         from .attachments import AttachmentRepo
         from .inspections import InspectionRepo
         from .records import InstrumentRepo, PremisesRepo, StandardRepo
@@ -38,6 +35,17 @@ class Store:
         self.inspections = InspectionRepo(self)
         self.trust = TrustRepo(self)
         self._device_id: str | None = None
+
+    @property
+    def db(self):
+        """sqlite-utils over the same connection, for introspection and convenience reads
+        (writes use :meth:`write`). Imported on first use: sqlite-utils pulls in numpy when
+        it is installed, about a second of the program's start-up."""
+        if self._db is None:
+            import sqlite_utils
+
+            self._db = sqlite_utils.Database(self.conn, execute_plugins=False)
+        return self._db
 
     # -- housekeeping -------------------------------------------------------------------
     def close(self) -> None:
