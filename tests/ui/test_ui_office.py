@@ -270,3 +270,20 @@ def test_database_reviews_are_immutable(world):
     rv.approve(off.store, insp, off.identity)
     with pytest.raises(sqlite3.DatabaseError):
         off.store.conn.execute("DELETE FROM reviews")
+
+
+def test_last_office_page_is_restored(qtbot, world):
+    from inspector_app.ui import settings
+
+    win = mw.MainWindow(world["office"].store)
+    qtbot.addWidget(win)
+    mode = office.install(win)
+    mode.show("statistics")
+    win.save_layout()
+    win.close()
+    assert int(settings.qsettings().value("window/page")) == mode.rows["statistics"]
+    again = mw.MainWindow(world["office"].store)
+    qtbot.addWidget(again)
+    mode2 = office.install(again)
+    assert again.stack.currentWidget() is mode2.statistics_page
+    again.close()

@@ -142,6 +142,12 @@ class OfficeMode(QObject):
         else:
             settings.set_value("role", self.role)
         self.apply_role()
+        try:  # the window restores its last page before office pages exist: restore ours here
+            saved = int(settings.qsettings().value("window/page", -1) or -1)
+        except (TypeError, ValueError):
+            saved = -1
+        if self.role == "supervisor" and saved in self.rows.values():
+            self.window.nav.setCurrentRow(saved)
 
     # -- navigation ---------------------------------------------------------------------------
     def show(self, key: str) -> None:
