@@ -49,13 +49,17 @@ def run_gui(db: str | None = None, lang: str | None = None) -> int:
     except StoreError as exc:
         QMessageBox.critical(None, tr("Cannot open the database"), f"{tr('The database cannot be opened:')}\n\n{exc}")
         return 1
+    except Exception as exc:  # e.g. a failed migration: say so in the window, not as a traceback
+        QMessageBox.critical(None, tr("Cannot open the database"),
+                             f"{tr('The database cannot be opened:')}\n\n{type(exc).__name__}: {exc}")
+        return 1
     from .main_window import MainWindow
 
     try:
         window = MainWindow(store)
         window.show()
         if settings.get("offer_demo") and store.inspections.count() == 0 and store.premises.count() == 0:
-            QTimer.singleShot(300, window.offer_demo_data)
+            QTimer.singleShot(300, lambda: window.offer_demo_data())
         return int(_exec(app) or 0)
     finally:
         store.close()

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..domain.credit_code import validate_credit_code
+from ..domain.credit_code import ALPHABET, validate_credit_code
 from ..domain.errors import InputError
 from ..domain.models import PREMISES_KINDS, Premises, new_id
 from ..i18n import register, tr
@@ -152,6 +152,10 @@ class PremisesEditor(QDialog):
         self.errors.clear(path)
         self.code_hint.setText("")
         if not text:
+            return
+        bad = next((c for c in text if c not in ALPHABET), None)
+        if bad is not None:  # say it at once, before all 18 characters are typed
+            self.errors.show(path, f"character {bad!r} is not allowed in a unified social credit code", focus=False)
             return
         try:
             validate_credit_code(text, path)

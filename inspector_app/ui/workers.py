@@ -22,6 +22,7 @@ served newest first, stale ones replaced).
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from collections import OrderedDict
@@ -44,13 +45,97 @@ Progress = Callable[..., bool]
 WorkFn = Callable[[Progress, Callable[[], bool]], Any]
 
 
+class _Box:
+    """Carries a payload across threads in one plain object: PySide6 mishandles the
+    reference count of a bare ``True``/``False`` sent through an ``object`` signal."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: object) -> None:
+        self.value = value
+
+
 class Cancelled(Exception):
     """The user cancelled the work."""
 
 
+class _Relay(QObject):
+    """The one bridge from worker threads to the GUI thread.
+
+    Worker threads hold no reference to any QObject (a Python wrapper whose last reference
+    drops in a worker thread would delete a Qt object in the wrong thread): they post
+    ``(ticket, payload)`` here, and the GUI thread looks the ticket's handler up.
+    """
+
+    delivered = Signal(object)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.handlers: dict[int, Callable[[Any], None]] = {}
+        self._tickets = itertools.count(1)
+        self.delivered.connect(self._dispatch, Qt.ConnectionType.QueuedConnection)
+
+    def ticket(self, handler: Callable[[Any], None]) -> int:
+        number = next(self._tickets)
+        self.handlers[number] = handler
+        return number
+
+    @Slot(object)
+    def _dispatch(self, box: _Box) -> None:
+        ticket, payload, last = box.value  # type: ignore[misc]
+        handler = self.handlers.pop(ticket, None) if last else self.handlers.get(ticket)
+        if handler is None:
+            return
+        try:
+            handler(payload)
+        except RuntimeError as exc:  # the widget or model behind the handler is gone
+            if "already deleted" not in str(exc):
+                raise
+
+
+_relay_instance: _Relay | None = None
+
+
+def _relay() -> _Relay:
+    """The relay, made on first use (always from the GUI thread) and kept for the process."""
+    global _relay_instance
+    if _relay_instance is None:
+        _relay_instance = _Relay()
+    return _relay_instance
+
+
+def _post(relay: _Relay, ticket: int, payload: object, last: bool) -> None:
+    """Called in a worker thread."""
+    relay.delivered.emit(_Box((ticket, payload, last)))
+
+
+def _job_thread(relay: _Relay, ticket: int, fn: WorkFn, cancel: threading.Event, done: threading.Event,
+                min_interval: float) -> None:
+    last_emit = [0.0]
+
+    def progress(finished: int, total: int, text: str = "") -> bool:
+        now = time.monotonic()
+        if finished >= total or now - last_emit[0] >= min_interval:
+            last_emit[0] = now
+            _post(relay, ticket, ("progress", (int(finished), int(total), str(text))), False)
+        return not cancel.is_set()
+
+    try:
+        result = fn(progress, cancel.is_set)
+    except Cancelled:
+        kind, payload = "cancelled", None
+    except BaseException as exc:  # reported to the GUI thread, never swallowed
+        kind, payload = "failed", exc
+    else:
+        kind, payload = ("cancelled", result) if cancel.is_set() else ("succeeded", result)
+    del fn
+    done.set()
+    _post(relay, ticket, (kind, payload), True)
+
+
 class Job(QObject):
     """Runs ``fn(progress, is_cancelled)`` in a background thread; reports through signals
-    delivered on the GUI thread."""
+    delivered on the GUI thread. *fn* must not hold references to widgets."""
 
     progress = Signal(int, int, str)
     succeeded = Signal(object)
@@ -58,29 +143,27 @@ class Job(QObject):
     cancelled = Signal()
     ended = Signal()  # after exactly one of succeeded / failed / cancelled
 
-    _relay = Signal(str, object)
-    _running: set[Job] = set()  # keeps started jobs alive until they end
-
     def __init__(self, fn: WorkFn, parent: QObject | None = None, *, min_interval: float = 0.05) -> None:
         super().__init__(parent)
-        self._fn = fn
+        self._fn: WorkFn | None = fn
         self._cancel = threading.Event()
         self._done = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._started = False
         self._min_interval = min_interval
-        self._last_emit = 0.0
         self.result: Any = None
         self.error: BaseException | None = None
         self.outcome: str | None = None  # "succeeded" | "failed" | "cancelled"
-        self._relay.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
 
     # -- called from the GUI thread -------------------------------------------------------
     def start(self) -> None:
-        if self._thread is not None:
+        if self._started or self._fn is None:
             raise RuntimeError("a Job runs once")
-        Job._running.add(self)
-        self._thread = threading.Thread(target=self._run, name="inspector-job", daemon=True)
-        self._thread.start()
+        self._started = True
+        relay = _relay()
+        ticket = relay.ticket(self._deliver)  # the relay keeps this Job alive until it ends
+        fn, self._fn = self._fn, None
+        threading.Thread(target=_job_thread, name="inspector-job", daemon=True,
+                         args=(relay, ticket, fn, self._cancel, self._done, self._min_interval)).start()
 
     def cancel(self) -> None:
         self._cancel.set()
@@ -89,54 +172,27 @@ class Job(QObject):
         return self._cancel.is_set()
 
     def is_running(self) -> bool:
-        return self._thread is not None and not self._done.is_set()
+        return self._started and not self._done.is_set()
 
     def wait(self, timeout: float | None = None) -> bool:
         """Block until the work function returned (signals are still queued)."""
         return self._done.wait(timeout)
 
-    # -- worker thread --------------------------------------------------------------------
-    def _emit(self, kind: str, payload: object) -> None:
-        try:
-            self._relay.emit(kind, payload)
-        except RuntimeError:  # the Job was deleted with its window; nobody is listening
-            pass
-
-    def _progress(self, done: int, total: int, text: str = "") -> bool:
-        now = time.monotonic()
-        if done >= total or now - self._last_emit >= self._min_interval:
-            self._last_emit = now
-            self._emit("progress", (int(done), int(total), str(text)))
-        return not self._cancel.is_set()
-
-    def _run(self) -> None:
-        try:
-            result = self._fn(self._progress, self._cancel.is_set)
-        except Cancelled:
-            kind, payload = "cancelled", None
-        except BaseException as exc:  # reported to the GUI thread, never swallowed
-            kind, payload = "failed", exc
-        else:
-            kind, payload = ("cancelled", result) if self._cancel.is_set() else ("succeeded", result)
-        self._done.set()
-        self._emit(kind, payload)
-
-    @Slot(str, object)
-    def _deliver(self, kind: str, payload: object) -> None:
+    def _deliver(self, message: tuple[str, Any]) -> None:
+        kind, payload = message
         if kind == "progress":
-            self.progress.emit(*payload)  # type: ignore[misc]
+            self.progress.emit(*payload)
             return
         self.outcome = kind
         if kind == "succeeded":
             self.result = payload
             self.succeeded.emit(payload)
         elif kind == "failed":
-            self.error = payload  # type: ignore[assignment]
+            self.error = payload
             self.failed.emit(payload)
         else:
             self.result = payload
             self.cancelled.emit()
-        Job._running.discard(self)
         self.ended.emit()
 
 
@@ -212,98 +268,111 @@ def run_store_job(parent: QWidget | None, title: str, db_path: str | Path, fn: C
     return run_with_progress(parent, title, store_work(db_path, fn), **kwargs)
 
 
+class _ReaderState:
+    """What the reader thread sees: plain Python only, no QObject."""
+
+    def __init__(self, db_path: Path, relay: _Relay) -> None:
+        self.db_path = db_path
+        self.relay = relay
+        self.cond = threading.Condition()
+        self.pending: OrderedDict[Hashable, tuple[int, Callable]] = OrderedDict()
+        self.stopping = False
+        self.busy = False
+        self.running_key: Hashable | None = None
+        self.conn = None  # for interrupt() from the GUI thread
+
+
+def _reader_thread(state: _ReaderState) -> None:
+    from ..store import open_database
+
+    store = None
+    try:
+        while True:
+            with state.cond:
+                while not state.pending and not state.stopping:
+                    state.cond.wait()
+                if state.stopping:
+                    return
+                key, (ticket, fn) = state.pending.popitem(last=True)  # newest first
+                state.busy = True
+                state.running_key = key
+            try:
+                if store is None:
+                    store = open_database(state.db_path, migrate=False)
+                    state.conn = store.conn
+                result = fn(store)
+            except Exception as exc:  # handed to the callback, which shows it
+                result = exc
+            del fn
+            with state.cond:
+                state.busy = False
+                state.running_key = None
+                if state.stopping:
+                    return
+            _post(state.relay, ticket, result, True)
+            del result
+    finally:
+        if store is not None:
+            store.close()
+
+
 class StoreReader(QObject):
     """A background thread with its own read connection, serving read requests.
 
     ``submit(key, fn, callback)`` runs ``fn(store)`` off the GUI thread and calls
     ``callback(result)`` on the GUI thread (``result`` is the exception if fn raised).
     A request with the key of a queued one replaces it; the newest request runs first.
+    *fn* must not hold references to widgets or models (capture plain values).
     """
-
-    _relay = Signal(object, object)
-    idle_changed = Signal(bool)
 
     def __init__(self, db_path: str | Path, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.db_path = Path(db_path)
-        self._cond = threading.Condition()
-        self._pending: OrderedDict[Hashable, tuple[Callable, Callable]] = OrderedDict()
-        self._stopping = False
-        self._busy = False
-        self._running_key: Hashable | None = None
-        self._conn = None  # the reader's connection, only for interrupt() from the GUI thread
-        self._relay.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
-        self._thread = threading.Thread(target=self._run, name="inspector-reader", daemon=True)
+        self._relay = _relay()
+        self._state = _ReaderState(self.db_path, self._relay)
+        self._thread = threading.Thread(target=_reader_thread, args=(self._state,), name="inspector-reader",
+                                        daemon=True)
         self._thread.start()
 
     def submit(self, key: Hashable, fn: Callable[[Any], Any], callback: Callable[[Any], None], *,
                interrupt: bool = False) -> None:
         """Queue ``fn(store)``; with *interrupt*, a running request with the same key is
         stopped (sqlite3 ``interrupt``; its callback then gets the OperationalError)."""
-        with self._cond:
-            self._pending.pop(key, None)
-            self._pending[key] = (fn, callback)
-            if interrupt and self._running_key == key and self._conn is not None:
-                self._conn.interrupt()
-            self._cond.notify()
+        state = self._state
+        ticket = self._relay.ticket(callback)
+        with state.cond:
+            if state.stopping:
+                self._relay.handlers.pop(ticket, None)
+                return
+            old = state.pending.pop(key, None)
+            if old is not None:
+                self._relay.handlers.pop(old[0], None)
+            state.pending[key] = (ticket, fn)
+            if interrupt and state.running_key == key and state.conn is not None:
+                state.conn.interrupt()
+            state.cond.notify()
 
     def discard(self, predicate: Callable[[Hashable], bool]) -> None:
         """Drop queued requests whose key matches (e.g. the pages of an old query)."""
-        with self._cond:
-            for key in [k for k in self._pending if predicate(k)]:
-                del self._pending[key]
+        state = self._state
+        with state.cond:
+            for key in [k for k in state.pending if predicate(k)]:
+                ticket, _fn = state.pending.pop(key)
+                self._relay.handlers.pop(ticket, None)
 
     def is_idle(self) -> bool:
-        with self._cond:
-            return not self._pending and not self._busy
+        with self._state.cond:
+            return not self._state.pending and not self._state.busy
 
     def stop(self, timeout: float = 5.0) -> None:
-        with self._cond:
-            self._stopping = True
-            self._pending.clear()
-            self._cond.notify()
+        state = self._state
+        with state.cond:
+            state.stopping = True
+            for ticket, _fn in state.pending.values():
+                self._relay.handlers.pop(ticket, None)
+            state.pending.clear()
+            if state.conn is not None and state.busy:
+                state.conn.interrupt()
+            state.cond.notify()
         if self._thread.is_alive() and threading.current_thread() is not self._thread:
             self._thread.join(timeout)
-
-    def _run(self) -> None:
-        from ..store import open_database
-
-        store = None
-        try:
-            while True:
-                with self._cond:
-                    while not self._pending and not self._stopping:
-                        self._cond.wait()
-                    if self._stopping:
-                        return
-                    key, (fn, callback) = self._pending.popitem(last=True)  # newest first
-                    self._busy = True
-                    self._running_key = key
-                try:
-                    if store is None:
-                        store = open_database(self.db_path, migrate=False)
-                        self._conn = store.conn
-                    result = fn(store)
-                except Exception as exc:  # handed to the callback, which shows it
-                    result = exc
-                with self._cond:
-                    self._busy = False
-                    self._running_key = None
-                    stopping = self._stopping
-                if stopping:
-                    return
-                try:
-                    self._relay.emit(callback, result)
-                except RuntimeError:  # reader deleted
-                    return
-        finally:
-            if store is not None:
-                store.close()
-
-    @Slot(object, object)
-    def _deliver(self, callback: Callable[[Any], None], result: Any) -> None:
-        try:
-            callback(result)
-        except RuntimeError as exc:  # the model or widget behind the callback is gone
-            if "already deleted" not in str(exc):
-                raise

@@ -56,7 +56,9 @@ class PagedTableModel(QAbstractTableModel):
         self.params: dict[str, Any] = {}
 
     # subclasses -------------------------------------------------------------------------
-    def query(self, store, params: dict, limit: int, offset: int) -> list:
+    @staticmethod
+    def query(store, params: dict, limit: int, offset: int) -> list:
+        """Runs on the reader thread: must not touch the model (a static method)."""
         raise NotImplementedError
 
     def cell(self, row: Any, key: str) -> str:
@@ -69,9 +71,9 @@ class PagedTableModel(QAbstractTableModel):
 
     def refresh(self) -> None:
         self._generation += 1
-        gen, params, size = self._generation, dict(self.params), self.page_size
+        gen, params, size, query = self._generation, dict(self.params), self.page_size, type(self).query
         self._pending = True
-        self.reader.submit((id(self), "page"), lambda s: self.query(s, params, size, 0),
+        self.reader.submit((id(self), "page"), lambda s: query(s, params, size, 0),
                            lambda rows: self._on_first(gen, rows))
 
     def _on_first(self, gen: int, rows) -> None:
@@ -95,7 +97,8 @@ class PagedTableModel(QAbstractTableModel):
             return
         self._pending = True
         gen, params, size, offset = self._generation, dict(self.params), self.page_size, len(self.rows)
-        self.reader.submit((id(self), "page"), lambda s: self.query(s, params, size, offset),
+        query = type(self).query
+        self.reader.submit((id(self), "page"), lambda s: query(s, params, size, offset),
                            lambda rows: self._on_more(gen, offset, rows))
 
     def _on_more(self, gen: int, offset: int, rows) -> None:
@@ -154,7 +157,8 @@ class PremisesTableModel(PagedTableModel):
     columns = (("name", "Name"), ("kind", "Kind"), ("market", "Market"), ("stall_no", "Stall"),
                ("city", "City"), ("credit_code", "Credit code"), ("contact", "Contact"), ("phone", "Phone"))
 
-    def query(self, store, params: dict, limit: int, offset: int) -> list[Premises]:
+    @staticmethod
+    def query(store, params: dict, limit: int, offset: int) -> list[Premises]:
         return store.premises.list(search=params.get("search", ""), kind=params.get("kind"),
                                    market=params.get("market"), limit=limit, offset=offset)
 
@@ -185,7 +189,8 @@ class InstrumentTableModel(PagedTableModel):
         super().__init__(reader, parent, page_size=page_size)
         self._names: dict[str, str] = {}
 
-    def query(self, store, params: dict, limit: int, offset: int) -> list:
+    @staticmethod
+    def query(store, params: dict, limit: int, offset: int) -> list:
         rows = store.instruments.list(premises_id=params.get("premises_id"), family=params.get("family"),
                                       search=params.get("search", ""), limit=limit, offset=offset)
         names = {}
