@@ -47,7 +47,7 @@ def expiry_text(s: ReferenceStandard, today: dt.date | None = None) -> str:
     if state == "unknown":
         return tr("No expiry date")
     if state == "expired":
-        return "✗ " + tr("Expired") + " · " + tr("Expired {n} days ago").format(n=-days)
+        return "✗ " + tr("Expired {n} days ago").format(n=-days)
     if days == 0:
         return "⚠ " + tr("Expires today")
     if state == "soon":
@@ -105,7 +105,7 @@ class StandardsTableModel(QAbstractTableModel):
         if key == "validity":
             return expiry_text(s, self.today)
         if key == "accuracy":
-            return s.accuracy + (f" (MPE {s.mpe} {s.unit})" if s.mpe else "")
+            return " ".join(x for x in (s.accuracy, f"(MPE {s.mpe} {s.unit})" if s.mpe else "") if x)
         return str(getattr(s, key) or "")
 
     def retranslate(self) -> None:

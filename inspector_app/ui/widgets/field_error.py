@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
 from ...i18n import current_language, register, tr
 
@@ -66,6 +66,8 @@ class FieldError(QLabel):
     def __init__(self, parent: QWidget | None = None, *, warning: bool = False) -> None:
         super().__init__(parent)
         self.setWordWrap(True)
+        # take the whole field column, so a message wraps at the field's width, not the label's
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.setObjectName("fieldWarning" if warning else "fieldError")
         colour = "#a15c00" if warning else "#c0392b"
