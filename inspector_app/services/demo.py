@@ -157,7 +157,7 @@ class Demo:
     # -- readings -----------------------------------------------------------------------
     def _err(self, unit: Decimal, sd: float, bad: bool) -> Decimal:
         """An error in steps of *unit*: usually small, sometimes (bad) well beyond the MPE."""
-        steps = round(self.rng.gauss(0, sd)) if not bad else self.rng.choice((-1, 1)) * self.rng.randint(3, 6)
+        steps = round(self.rng.gauss(0, sd)) if not bad else self.rng.choice((-1, 1)) * self.rng.randint(4, 9)
         return unit * steps
 
     def scale_tests(self, ins: Instrument, bad: bool) -> list[dict]:
@@ -167,7 +167,9 @@ class Demo:
         loads = sorted({x for x in loads if x <= mx})
         points = []
         for i, load in enumerate(loads):
-            err = self._err(e / 2, 0.6, bad and i == len(loads) - 1)
+            # Multi-interval scales read in steps of the partial range's interval.
+            step = next((Decimal(rg["e"]) for rg in m.get("ranges", []) if load <= Decimal(rg["max"])), e)
+            err = self._err(step / 2, 0.6, bad and i == len(loads) - 1)
             points.append({"load": fmt(load), "indication": fmt(load + err)})
         ecc_load = (mx / 3).quantize(e)
         positions = [{"indication": fmt(ecc_load + self._err(e / 2, 0.5, False))} for _ in range(5)]
@@ -182,17 +184,21 @@ class Demo:
     def fuel_tests(self, bad: bool) -> list[dict]:
         r = self.rng
         tests = []
+        temperature = Decimal(r.randint(50, 300)) / 10  # one visit: fuel and can near ambient
         for flow, n in (("Q1", 3), ("Q2", 3)):
             base = Decimal(r.randint(-12, 12)) / 10000  # systematic offset, relative
             if bad and flow == "Q1":
                 base = Decimal(r.choice((-1, 1)) * r.randint(40, 80)) / 10000
             runs = []
             for _ in range(n):
-                actual = Decimal("20.000") + Decimal(r.randint(-40, 40)) / 1000
-                rel = base + Decimal(r.randint(-4, 4)) / 10000
-                t = Decimal(r.randint(100, 300)) / 10
-                runs.append({"indicated": fmt((actual * (1 + rel)).quantize(Decimal("0.01"))),
-                             "actual": fmt(actual), "t_fuel": fmt(t), "t_can": fmt(t)})
+                # A preset delivery of 20.00 L into a 20 L standard can read to 1 mL.
+                indicated = Decimal("20.00")
+                rel = base + Decimal(r.randint(-3, 3)) / 10000
+                actual = (indicated / (1 + rel)).quantize(Decimal("0.001"))
+                t_fuel = temperature + Decimal(r.randint(-2, 2)) / 10
+                t_can = t_fuel + Decimal(r.randint(-3, 3)) / 10
+                runs.append({"indicated": fmt(indicated), "actual": fmt(actual), "t_fuel": fmt(t_fuel),
+                             "t_can": fmt(t_can)})
             tests.append({"kind": "volume", "flow": flow, "runs": runs})
         price = Decimal(r.randint(720, 860)) / 100
         volume = Decimal(r.randint(1000, 6000)) / 100
