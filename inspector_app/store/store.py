@@ -26,6 +26,7 @@ class Store:
         from .attachments import AttachmentRepo
         from .inspections import InspectionRepo
         from .records import InstrumentRepo, PremisesRepo, StandardRepo
+        from .sync import SyncRepo
         from .trust import TrustRepo
 
         self.premises = PremisesRepo(self)
@@ -34,6 +35,7 @@ class Store:
         self.attachments = AttachmentRepo(self)
         self.inspections = InspectionRepo(self)
         self.trust = TrustRepo(self)
+        self.sync = SyncRepo(self)
         self._device_id: str | None = None
 
     @property

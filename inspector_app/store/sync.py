@@ -535,9 +535,5 @@ class SyncRepo:
 
 
 def sync_repo(store) -> SyncRepo:
-    """The store's sync repository (made once per store)."""
-    repo = getattr(store, "_sync_repo", None)
-    if repo is None:
-        repo = SyncRepo(store)
-        store._sync_repo = repo
-    return repo
+    """The store's sync repository (``store.sync``)."""
+    return store.sync
