@@ -126,7 +126,7 @@ PAGES = (
     ("standards", "Reference standards", QStyle.StandardPixmap.SP_DialogApplyButton),
     ("dashboard", "Dashboard", QStyle.StandardPixmap.SP_FileDialogInfoView),
 )
-INSPECTION_COLUMN_WIDTHS = [125, 180, 200, 240, 90, 100, 75, 80, 80]
+INSPECTION_COLUMN_WIDTHS = [120, 170, 160, 210, 95, 140, 70, 75, 80]
 
 
 class DateFilter(QDateEdit):
