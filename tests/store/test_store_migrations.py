@@ -104,3 +104,20 @@ def test_network_file_system_is_refused(tmp_path, monkeypatch):
     monkeypatch.setattr(db, "_filesystem_type", lambda path: "nfs4")
     with pytest.raises(StoreError, match="network file system"):
         open_database(tmp_path / "n.db")
+
+
+def test_two_processes_opening_an_old_file_at_once(tmp_path):
+    """Two windows started together: one migrates (with one backup), the other waits."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "old.db"
+    build_at_version(path, 1)
+    code = ("import sys; from inspector_app.store import open_database; "
+            "s = open_database(sys.argv[1]); print(s.conn.execute('PRAGMA user_version').fetchone()[0])")
+    procs = [subprocess.Popen([sys.executable, "-c", code, str(path)], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for _ in range(3)]
+    results = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0], [err for _, err in results]
+    assert {out.strip() for out, _ in results} == {str(SCHEMA_VERSION)}
+    assert len(list((tmp_path / "backups").glob("*.db"))) == 1

@@ -10,6 +10,7 @@ To add one: create ``mNNN_what.py`` with ``def up(conn): ...`` and append it to 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import sqlite3
 from pathlib import Path
@@ -42,6 +43,26 @@ def backup_file(conn: sqlite3.Connection, target: Path) -> Path:
     return target
 
 
+@contextlib.contextmanager
+def _migration_lock(path: Path):
+    """One process at a time backs up and migrates a given file (two windows started at
+    once): an exclusive lock on a file beside the database, waited for, released after."""
+    if str(path) == ":memory:":
+        yield
+        return
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: the in-transaction check still guards
+        yield
+        return
+    with open(path.with_name(path.name + ".migrate-lock"), "a+") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 def migrate(conn: sqlite3.Connection, path: Path, *, backup_dir: Path | None = None) -> list[int]:
     """Apply pending migrations; returns the numbers applied."""
     version = current_version(conn)
@@ -52,6 +73,14 @@ def migrate(conn: sqlite3.Connection, path: Path, *, backup_dir: Path | None = N
         )
     if version == SCHEMA_VERSION:
         return []
+    with _migration_lock(path):
+        return _migrate_locked(conn, path, backup_dir)
+
+
+def _migrate_locked(conn: sqlite3.Connection, path: Path, backup_dir: Path | None) -> list[int]:
+    version = current_version(conn)  # again: another process may have finished meanwhile
+    if version >= SCHEMA_VERSION:
+        return []
     is_new = version == 0 and conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
     if not is_new and str(path) != ":memory:":
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -61,6 +90,10 @@ def migrate(conn: sqlite3.Connection, path: Path, *, backup_dir: Path | None = N
     for number in range(version + 1, SCHEMA_VERSION + 1):
         module = MIGRATIONS[number - 1]
         with transaction(conn):
+            # Another process may have migrated since we looked (two windows started at
+            # once): decide again under the write lock, so no step ever runs twice.
+            if current_version(conn) >= number:
+                continue
             module.up(conn)
             conn.execute(f"PRAGMA user_version = {number}")
         applied.append(number)
