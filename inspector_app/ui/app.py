@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from .. import i18n
 from ..i18n import register, tr
-from ..paths import resolve_db_path
+from ..paths import resolve_db_path, resource_path
 
 register({
     "Cannot open the database": "无法打开数据库",
@@ -32,8 +32,22 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     app.setOrganizationName(settings.ORG_NAME)
     app.setApplicationName(settings.APP_NAME)
     app.setApplicationDisplayName("Inspector")
+    icon = resource_path("resources", "icons", "inspector-app.png")
+    if icon.is_file():
+        from PySide6.QtGui import QIcon
+
+        app.setWindowIcon(QIcon(str(icon)))
     install_cjk_font(app)
     return app
+
+
+def _ask_role(window, office) -> None:
+    from . import settings
+    from .office.dialogs import ask_role
+
+    role = ask_role(window, settings.get("role"))
+    if role:
+        office.set_role(role)
 
 
 def run_gui(db: str | None = None, lang: str | None = None) -> int:
@@ -57,7 +71,14 @@ def run_gui(db: str | None = None, lang: str | None = None) -> int:
 
     try:
         window = MainWindow(store)
+        from ..services.review import role_is_set
+        from .office import install as install_office_mode
+
+        first_start = not role_is_set(store)
+        office = install_office_mode(window, ask=False)  # supervisor pages, shown only to that role
         window.show()
+        if first_start:  # ask once, after the window is up (never a dialog before it)
+            QTimer.singleShot(200, lambda: _ask_role(window, office))
         if settings.get("offer_demo") and store.inspections.count() == 0 and store.premises.count() == 0:
             QTimer.singleShot(300, lambda: window.offer_demo_data())
         return int(_exec(app) or 0)
