@@ -78,7 +78,7 @@ def run_gui(db: str | None = None, lang: str | None = None) -> int:
         office = install_office_mode(window, ask=False)  # supervisor pages, shown only to that role
         window.show()
         if first_start:  # ask once, after the window is up (never a dialog before it)
-            QTimer.singleShot(200, lambda: _ask_role(window, office))
+            QTimer.singleShot(200, window, lambda: _ask_role(window, office))
         if settings.get("offer_demo") and store.inspections.count() == 0 and store.premises.count() == 0:
             QTimer.singleShot(300, lambda: window.offer_demo_data())
         return int(_exec(app) or 0)
