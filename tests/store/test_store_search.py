@@ -1,5 +1,5 @@
 """Search over inspections answers exactly what the plain joined LIKE query answers, from
-indexes (migration m004_search), for Chinese and Latin text, inspectors and id prefixes."""
+indexes (migration m003_search), for Chinese and Latin text, inspectors and id prefixes."""
 
 from __future__ import annotations
 
