@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import random
 import struct
 import uuid
@@ -21,7 +22,7 @@ from ..domain.canonical import content_hash
 from ..domain.credit_code import ALPHABET, make_credit_code
 from ..domain.models import AttachmentRef, Finding, Inspection, Instrument, Premises
 from ..domain.numbers import fmt
-from ..store.bulk import load_records
+from ..store.bulk import Prepared, load_records, prepare
 
 CITIES = [  # (city, administrative division code, districts)
     ("合肥市", "340100", ["蜀山区", "包河区", "庐阳区", "瑶海区"]),
@@ -62,7 +63,7 @@ NONCONFORMITY = ("mpe_exceeded", "示值误差超出最大允许误差", "《计
 
 
 class Demo:
-    def __init__(self, seed: int) -> None:
+    def __init__(self, seed: int | str) -> None:
         self.rng = random.Random(seed)
 
     def uuid(self) -> str:
@@ -252,29 +253,26 @@ def tiny_png(rng: random.Random, size: int = 8) -> bytes:
             + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
 
 
-def generate(store, premises: int = 200, inspections: int = 2000, seed: int = 1,
-             progress: Callable[[int, int], bool] | None = None, actor: str = "demo",
-             photos: int = 0) -> dict:
-    """Fill *store* with demo data; ``progress(done, total)`` may return False to cancel.
-    With *photos*, each inspection gets that many small PNG attachments (for bulk tests)."""
+CHUNK = 2000  # inspections per transaction (and per worker task)
+PARALLEL_FROM = 8000  # below this, worker processes cost more than they save
+START = dt.datetime(2025, 11, 20, 8, 30)
+
+
+def _chunk(seed: int, index: int, first: int, count: int, total: int, instruments: list[Instrument],
+           addresses: dict[str, str], inspectors: list[str], photos: int) -> tuple[list[Inspection], list[bytes]]:
+    """Inspections *first* .. *first + count* of the data set, evaluated and sealed.
+
+    Each chunk has its own generator seeded from (seed, index), so the data set is the same
+    whether chunks are made in this process or in worker processes, in any order.
+    """
     from ..domain.rules import default_ruleset, evaluate
     from .inspections import instrument_payload
 
-    demo = Demo(seed)
+    demo = Demo(f"{seed}/{index}")
     r = demo.rng
-    prem, instruments = demo.premises(max(1, premises))
-    by_id = {p.id: p for p in prem}
-    inspectors = [demo.person() for _ in range(6)]
-    start = dt.datetime(2025, 11, 20, 8, 30)
-    records: list[Inspection] = []
-    blobs: list[bytes] = []
-    done = 0
-    chunk = 2000
-    counts = {"premises": 0, "instruments": 0, "inspections": 0}
-    pending_prem, pending_ins = prem, instruments
-    for k in range(inspections):
+    records, blobs = [], []
+    for k in range(first, first + count):
         ins = r.choice(instruments)
-        p = by_id[ins.premises_id]
         family = ins.family
         check = "in_service" if family == "scale" else r.choice(("subsequent", "subsequent", "in_service"))
         if family == "fuel_dispenser" and r.random() < 0.1:
@@ -287,8 +285,7 @@ def generate(store, premises: int = 200, inspections: int = 2000, seed: int = 1,
             tests = demo.fuel_tests(bad)
         else:
             tests = demo.optical_tests(family, bad)
-        ruleset = default_ruleset(family)
-        result = evaluate({"family": family, "ruleset": ruleset, "check": check,
+        result = evaluate({"family": family, "ruleset": default_ruleset(family), "check": check,
                            "instrument": instrument_payload(ins), "tests": tests})
         findings = []
         if result["verdict"] == "fail":
@@ -300,15 +297,14 @@ def generate(store, premises: int = 200, inspections: int = 2000, seed: int = 1,
             code, text, basis, _ = r.choice(options)
             findings.append(Finding(demo.uuid(), code, text, basis, "critical", "立案调查", cheating=True))
         # Visits spread over a year of working days, during office hours (08:30-17:00).
-        day = start + dt.timedelta(days=(k * 360) // max(inspections, 1))
+        day = START + dt.timedelta(days=(k * 360) // max(total, 1))
         if day.weekday() == 6:
             day += dt.timedelta(days=1)
         when = day + dt.timedelta(minutes=r.randint(0, 510))
-        record_id = demo.uuid()
         insp = Inspection(
-            id=demo.uuid(), record_id=record_id, instrument_id=ins.id, premises_id=p.id, family=family,
-            check=check, ruleset=result["ruleset"], inspector=r.choice(inspectors),
-            started_at=when.isoformat(timespec="minutes"), place=p.address,
+            id=demo.uuid(), record_id=demo.uuid(), instrument_id=ins.id, premises_id=ins.premises_id,
+            family=family, check=check, ruleset=result["ruleset"], inspector=r.choice(inspectors),
+            started_at=when.isoformat(timespec="minutes"), place=addresses[ins.premises_id],
             environment={"temperature": fmt(Decimal(r.randint(50, 320)) / 10), "humidity": str(r.randint(35, 85))},
             checklist=demo.checklist(family, cheat), tests=tests, result=result,
             verdict="fail" if (result["verdict"] == "fail" or cheat) else "pass", findings=findings,
@@ -321,21 +317,56 @@ def generate(store, premises: int = 200, inspections: int = 2000, seed: int = 1,
                                                   "image/png"))
         insp.content_hash = content_hash(insp)
         records.append(insp)
-        if len(records) >= chunk or k == inspections - 1:
+    return records, blobs
+
+
+def generate(store, premises: int = 200, inspections: int = 2000, seed: int = 1,
+             progress: Callable[[int, int], bool] | None = None, actor: str = "demo",
+             photos: int = 0, workers: int | None = None) -> dict:
+    """Fill *store* with demo data; ``progress(done, total)`` may return False to cancel.
+
+    With *photos*, each inspection gets that many small PNG attachments (for bulk tests).
+    Large sets are evaluated in worker processes (*workers*, default: the CPU count) while
+    this process writes; the data is the same either way.
+    """
+    demo = Demo(seed)
+    prem, instruments = demo.premises(max(1, premises))
+    addresses = {p.id: p.address for p in prem}
+    inspectors = [demo.person() for _ in range(6)]
+    tasks = [(seed, i, first, min(CHUNK, inspections - first), inspections, instruments, addresses, inspectors,
+              photos) for i, first in enumerate(range(0, inspections, CHUNK))]
+    counts = load_records(store, prem, instruments, [], actor=actor, action="demo.load")
+    if workers is None:
+        workers = min(os.cpu_count() or 1, 4) if inspections >= PARALLEL_FROM else 1
+    pool = None
+    if workers > 1 and len(tasks) > 1:
+        import concurrent.futures
+        import multiprocessing
+
+        # spawn, not fork: this may run in a thread of the window's process.
+        pool = concurrent.futures.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+        chunks = pool.map(_chunk_task, tasks)
+    else:
+        chunks = (_chunk_task(t) for t in tasks)
+    done = 0
+    try:
+        for records, blobs in chunks:
             if blobs:
                 with store.write(actor, "demo.photos", detail={"photos": len(blobs)}):
                     for data in blobs:
                         store.attachments.add(data, actor)
-                blobs = []
-            c = load_records(store, pending_prem, pending_ins, records, actor=actor, action="demo.load")
-            for key in counts:
-                counts[key] += c[key]
-            pending_prem, pending_ins, records = [], [], []
-            done = k + 1
+            c = load_records(store, [], [], records, actor=actor, action="demo.load")
+            counts["inspections"] += c["inspections"]
+            done += c["inspections"]
             if progress is not None and progress(done, inspections) is False:
                 break
-    if pending_prem or pending_ins:
-        c = load_records(store, pending_prem, pending_ins, [], actor=actor, action="demo.load")
-        for key in counts:
-            counts[key] += c[key]
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
     return counts
+
+
+def _chunk_task(task: tuple) -> tuple[Prepared, list[bytes]]:
+    """One chunk as table rows: the JSON and row building happen in the worker too."""
+    records, blobs = _chunk(*task)
+    return prepare(records), blobs

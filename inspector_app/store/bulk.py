@@ -7,6 +7,7 @@ single ``BEGIN IMMEDIATE`` so that a failure part-way leaves nothing behind.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from ..domain.models import Inspection, Instrument, Premises
 from . import codec
@@ -23,47 +24,69 @@ def _insert(conn, table: str, rows: list[dict]) -> None:
     )
 
 
+@dataclass
+class Prepared:
+    """Inspections turned into table rows (plain tuples: cheap to send between processes)."""
+
+    columns: list[str] = field(default_factory=list)
+    inspections: list[tuple] = field(default_factory=list)  # status 'draft'; change_seq appended at insert
+    tests: list[tuple] = field(default_factory=list)
+    readings: list[tuple] = field(default_factory=list)
+    findings: list[tuple] = field(default_factory=list)
+    attachments: list[tuple] = field(default_factory=list)
+    finalize: list[tuple] = field(default_factory=list)
+
+
+def prepare(inspections: Iterable[Inspection]) -> Prepared:
+    """Rows for *inspections* (drafts or finalized, hashes already computed)."""
+    out = Prepared()
+    for x in inspections:
+        row = codec.inspection_row(x)
+        row["status"] = "draft"  # children first, then seal (the triggers guard sealed rows)
+        if not out.columns:
+            out.columns = list(row)
+        out.inspections.append(tuple(row[c] for c in out.columns))
+        out.tests.extend((x.id, i, t.get("kind", ""), t.get("verdict"))
+                         for i, t in enumerate((x.result or {}).get("tests", [])))
+        out.readings.extend(reading_rows(x))
+        out.findings.extend((f.id, x.id, i, f.code, f.text, f.legal_basis, f.severity, f.action, int(f.cheating))
+                            for i, f in enumerate(x.findings))
+        out.attachments.extend((x.id, i, a.sha256, a.role, a.caption) for i, a in enumerate(x.attachments))
+        if x.status == "finalized":
+            out.finalize.append((x.id,))
+    return out
+
+
 def load_records(store, premises: Iterable[Premises], instruments: Iterable[Instrument],
-                 inspections: Iterable[Inspection], *, actor: str, action: str) -> dict:
-    """Insert premises, instruments and inspections (drafts or finalized, hashes already
-    computed; their attachments must be stored already) with one audit entry. Returns the
+                 inspections: Iterable[Inspection] | Prepared = (), *, actor: str, action: str) -> dict:
+    """Insert premises, instruments and inspections (objects, or rows from :func:`prepare`;
+    hashes already computed, attachments already stored) with one audit entry. Returns the
     counts."""
-    premises, instruments, inspections = list(premises), list(instruments), list(inspections)
+    premises, instruments = list(premises), list(instruments)
+    rows = inspections if isinstance(inspections, Prepared) else prepare(inspections)
     names = {p.id: p.name for p in premises}
     conn = store.conn
-    counts = {"premises": len(premises), "instruments": len(instruments), "inspections": len(inspections)}
+    counts = {"premises": len(premises), "instruments": len(instruments), "inspections": len(rows.inspections)}
     with store.write(actor, action, detail=counts) as seq:
         _insert(conn, "premises", [dict(codec.premises_row(p), change_seq=seq) for p in premises])
         _insert(conn, "instruments", [dict(codec.instrument_row(i, names.get(i.premises_id, "")), change_seq=seq)
                                       for i in instruments])
-        rows = []
-        for x in inspections:
-            row = codec.inspection_row(x)
-            row.update(status="draft", change_seq=seq)  # children first, then seal (triggers)
-            rows.append(row)
-        _insert(conn, "inspections", rows)
-        conn.executemany(
-            "INSERT INTO inspection_tests (inspection_id, seq, kind, verdict) VALUES (?, ?, ?, ?)",
-            [(x.id, i, t.get("kind", ""), t.get("verdict"))
-             for x in inspections for i, t in enumerate((x.result or {}).get("tests", []))],
-        )
+        if rows.inspections:
+            cols = [*rows.columns, "change_seq"]
+            conn.executemany(
+                f"INSERT INTO inspections ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})",
+                [(*r, seq) for r in rows.inspections],
+            )
+        conn.executemany("INSERT INTO inspection_tests (inspection_id, seq, kind, verdict) VALUES (?, ?, ?, ?)",
+                         rows.tests)
         conn.executemany(
             "INSERT INTO readings (inspection_id, test_seq, seq, kind, label, error, mpe, unit, verdict, rule)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [r for x in inspections for r in reading_rows(x)],
-        )
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows.readings)
         conn.executemany(
             "INSERT INTO findings (id, inspection_id, seq, code, text, legal_basis, severity, action, cheating)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(f.id, x.id, i, f.code, f.text, f.legal_basis, f.severity, f.action, int(f.cheating))
-             for x in inspections for i, f in enumerate(x.findings)],
-        )
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows.findings)
         conn.executemany(
             "INSERT INTO inspection_attachments (inspection_id, seq, sha256, role, caption) VALUES (?, ?, ?, ?, ?)",
-            [(x.id, i, a.sha256, a.role, a.caption) for x in inspections for i, a in enumerate(x.attachments)],
-        )
-        conn.executemany(
-            "UPDATE inspections SET status = 'finalized' WHERE id = ?",
-            [(x.id,) for x in inspections if x.status == "finalized"],
-        )
+            rows.attachments)
+        conn.executemany("UPDATE inspections SET status = 'finalized' WHERE id = ?", rows.finalize)
     return counts
