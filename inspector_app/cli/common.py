@@ -37,7 +37,7 @@ def print_table(headers: list[str], rows: list[list[str]]) -> None:
 
     widths = [max([width(h)] + [width(r[i]) for r in rows]) for i, h in enumerate(headers)]
     for row in [headers] + rows:
-        print("  ".join(c + " " * (w - width(c)) for c, w in zip(row, widths)).rstrip())
+        print("  ".join(c + " " * (w - width(c)) for c, w in zip(row, widths, strict=True)).rstrip())
 
 
 def read_passphrase(args: Namespace, *, confirm: bool = False) -> bytes:

@@ -143,7 +143,7 @@ def init_identity(keys_dir: Path, name: str, passphrase: bytes, *, organization:
     if organization:
         attrs.append(x509.NameAttribute(NameOID.ORGANIZATION_NAME, organization))
     subject = x509.Name(attrs)
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     cert = (
         x509.CertificateBuilder()
         .subject_name(subject)

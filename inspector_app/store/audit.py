@@ -32,7 +32,7 @@ def append(conn: sqlite3.Connection, device_id: str, actor: str, action: str,
            entity: str = "", entity_id: str = "", detail: dict | None = None) -> str:
     """Append one entry (call inside the write's transaction); returns its hash."""
     _, prev = head(conn)
-    at = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     detail_text = json.dumps(detail or {}, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     h = entry_hash(prev, device_id, at, actor, action, entity, entity_id, detail_text)
     conn.execute(

@@ -5,7 +5,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..domain.models import AttachmentRef, Finding, Inspection, Instrument, Premises, ReferenceStandard
+from ..domain.models import (
+    AttachmentRef,
+    Finding,
+    Inspection,
+    Instrument,
+    Premises,
+    ReferenceStandard,
+)
 
 
 def dumps(obj: Any) -> str:

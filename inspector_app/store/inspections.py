@@ -331,7 +331,7 @@ class InspectionRepo:
             raise RecordStateError("inspection.status", "the inspection is finalized already")
         if insp.result is None or insp.verdict is None:
             raise RecordStateError("inspection.result", "the inspection has no evaluated readings yet")
-        insp.finalized_at = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+        insp.finalized_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         insp.status = "finalized"
         insp.content_hash = content_hash(insp)
         if sign is not None:

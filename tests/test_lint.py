@@ -1,0 +1,13 @@
+"""One command runs every check (STYLE.md §14): ruff is part of the test run."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_ruff_finds_nothing():
+    proc = subprocess.run([sys.executable, "-m", "ruff", "check", "--no-cache", "--quiet", "."],
+                          cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
