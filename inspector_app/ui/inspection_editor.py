@@ -14,13 +14,22 @@ Contract with the main window::
     editor.saved -> str (inspection id); editor.finalized -> str; editor.corrected -> (old id, new id)
     editor.inspection_menu: QMenu where other modules add actions (e.g. report export)
     editor.signer: optional callable(content_hash) -> (signature, signer) used on finalize
+
+When this computer has a signing identity (Tools → Keys and trust), finalize signs the
+content hash with it: the passphrase is asked once per session (:meth:`ask_passphrase`),
+the signature is ``base64(DER ECDSA-SHA256 over the hash's UTF-8 bytes)`` and the signer
+the certificate's SHA-256 fingerprint; a wrong passphrase leaves the record a draft.
+Inspection → Export report… writes the PDF (signed when finalized) and opens it. A
+supervisor's return is shown at the top with its comment (``services.review.reviews_for``).
 """
 
 from __future__ import annotations
 
+import base64
 import copy
 import dataclasses
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDateTime, Qt, QTimer, Signal
@@ -38,6 +47,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMessageBox,
     QPushButton,
     QScrollArea,
     QSplitter,
@@ -123,7 +133,23 @@ register({
     "must be between 0 and 100": "必须在 0 到 100 之间",
     "cheating finding": "作弊问题",
     "class": "准确度等级",
+    "Export report…": "导出报告…",
+    "Sign the record": "签署记录",
+    "Passphrase of your signing key (asked once per session):": "签名密钥的口令（每次运行只问一次）：",
+    "The passphrase is wrong; the record stays a draft.": "口令错误，记录仍为草稿。",
+    "Finalizing was cancelled; the record stays a draft.": "已取消封存，记录仍为草稿。",
+    "Returned by {reviewer} on {date}": "{reviewer} 于 {date} 退回",
+    "Approved by {reviewer} on {date}": "{reviewer} 于 {date} 审核通过",
+    "(on an earlier revision)": "（针对上一版本）",
+    "Signed by {fingerprint}": "签名者 {fingerprint}",
 })
+
+# keys folder -> unlocked Identity: the passphrase is asked once per session
+_UNLOCKED: dict[str, Any] = {}
+
+
+def forget_unlocked_identities() -> None:
+    _UNLOCKED.clear()
 
 AUTOSAVE_MS = 500
 SIGNATURE_ROLES = ("signature_inspector", "signature_representative")
@@ -159,6 +185,9 @@ class InspectionEditor(QMainWindow):
         self.form = load_form(self.insp.family)
         self.actor = actor or self.insp.inspector
         self.signer: Callable[[str], tuple[str, str]] | None = None
+        if self._has_identity():
+            self.signer = self.sign_with_identity
+        self._unlocked = None  # the identity unlocked for the finalize in progress
         self.correction_editor: InspectionEditor | None = None
         self.last_error = ""
         self.read_only = False
@@ -208,6 +237,11 @@ class InspectionEditor(QMainWindow):
         self.finalize_action.triggered.connect(self.finalize)
         self.correct_action = QAction(self)
         self.correct_action.triggered.connect(self.correct)
+        self.export_action = QAction(self)
+        self.export_action.setObjectName("exportReport")
+        self.export_action.setShortcut(QKeySequence("Ctrl+E"))
+        self.export_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.export_action.triggered.connect(lambda _c=False: self.export_report())
         self.undo_action = QAction(self)
         self.undo_action.setShortcut(QKeySequence("Ctrl+Z"))
         self.undo_action.triggered.connect(self.undo_stack.undo)
@@ -227,6 +261,7 @@ class InspectionEditor(QMainWindow):
         self.inspection_menu.addAction(self.undo_action)
         self.inspection_menu.addAction(self.redo_action)
         self.inspection_menu.addSeparator()
+        self.inspection_menu.addAction(self.export_action)
         toolbar = self.addToolBar("inspection")
         toolbar.setObjectName("inspectionToolbar")
         toolbar.setMovable(False)
@@ -241,6 +276,12 @@ class InspectionEditor(QMainWindow):
         self.revision_note = QLabel()
         self.revision_note.setWordWrap(True)
         self.revision_note.setStyleSheet("color: #7a4a00;")
+        self.review_note = QLabel()
+        self.review_note.setObjectName("reviewNote")
+        self.review_note.setWordWrap(True)
+        self.review_note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.review_note.hide()
+        col.addWidget(self.review_note)
         col.addWidget(self.revision_note)
 
         header = self._group("Inspection")
@@ -726,6 +767,8 @@ class InspectionEditor(QMainWindow):
         left = drafts.left_out(self.insp, ev)
         if not self.confirm_finalize(self.insp.verdict, failed, left, [w.message for w in self.standard_warnings]):
             return False
+        if self.signer == self.sign_with_identity and not self.unlock_identity():
+            return False  # cancelled or a wrong passphrase: nothing written, still a draft
         sealed = drafts.judged_only(self.insp, ev)
         ev2 = drafts.evaluate_draft(sealed, self.instrument)
         sealed = drafts.apply_evaluation(sealed, ev2, self.extra_failures())
@@ -748,6 +791,101 @@ class InspectionEditor(QMainWindow):
         self.reevaluate()
         self.finalized.emit(self.insp.id)
         return True
+
+    # ---- signing -------------------------------------------------------------------------------
+    def _keys_dir(self) -> Path:
+        from ..paths import keys_dir
+
+        return keys_dir(Path(self.store.path))
+
+    def _has_identity(self) -> bool:
+        from ..crypto.keys import has_identity
+
+        return has_identity(self._keys_dir())
+
+    def ask_passphrase(self, message: str = "") -> bytes | None:
+        """The signing key's passphrase from a password prompt; None when cancelled (tests replace this)."""
+        label = (message + "\n" if message else "") + tr("Passphrase of your signing key (asked once per session):")
+        text, ok = QInputDialog.getText(self, tr("Sign the record"), label, QLineEdit.EchoMode.Password)
+        return text.encode("utf-8") if ok else None
+
+    def unlock_identity(self) -> bool:
+        """Unlock the identity (asked once per session); a clear message when it fails."""
+        from ..crypto.keys import KeyError_, load_identity
+
+        key = str(self._keys_dir())
+        identity = _UNLOCKED.get(key)
+        if identity is None:
+            passphrase = self.ask_passphrase()
+            if passphrase is None:
+                self.last_error = tr("Finalizing was cancelled; the record stays a draft.")
+                self.statusBar().showMessage(self.last_error)
+                return False
+            try:
+                identity = load_identity(self._keys_dir(), passphrase)
+            except KeyError_ as exc:
+                wrong = "passphrase" in str(exc)
+                self.last_error = tr("The passphrase is wrong; the record stays a draft.") if wrong else \
+                    tr("Could not finalize: {message}").format(message=str(exc))
+                self.statusBar().showMessage(self.last_error)
+                self.show_error(tr("Sign the record"), self.last_error)
+                return False
+            _UNLOCKED[key] = identity
+        self._unlocked = identity
+        return True
+
+    def show_error(self, title: str, message: str) -> None:
+        """A modal warning (tests replace this)."""
+        QMessageBox.warning(self, title, message)
+
+    def sign_with_identity(self, content_hash: str) -> tuple[str, str]:
+        """The store's finalize calls this with the content hash: (base64 signature, fingerprint)."""
+        identity = self._unlocked or _UNLOCKED.get(str(self._keys_dir()))
+        if identity is None:
+            raise InputError("inspection.signature", "the signing key is locked")
+        signature = base64.b64encode(identity.sign(content_hash.encode("utf-8"))).decode("ascii")
+        return signature, identity.fingerprint
+
+    # ---- report -----------------------------------------------------------------------------------
+    def export_report(self, path: str | Path | None = None, *, open_result: bool = True) -> Path | None:
+        """Inspection → Export report…: save first, then the PDF (signed when finalized and an
+        identity exists: report_actions asks the passphrase), opened when written."""
+        from . import report_actions
+
+        if self.insp.is_draft:
+            self.save_now()
+        return report_actions.export_report(self, self.store, self.store.path, self.insp.id, path=path,
+                                            open_result=open_result)
+
+    # ---- review ------------------------------------------------------------------------------------
+    def _show_review(self) -> None:
+        """The supervisor's newest decision (a return prominently, with its comment)."""
+        try:
+            from ..services.review import reviews_for
+
+            reviews = reviews_for(self.store, self.insp.id)
+        except Exception:  # an older database without reviews: nothing to show
+            reviews = []
+        review = reviews[0] if reviews else None
+        if review is None or (review.inherited and review.decision != "returned"):
+            self.review_note.hide()
+            return
+        date = (review.at or "")[:10]
+        if review.decision == "returned":
+            head = "↩ " + tr("Returned by {reviewer} on {date}").format(reviewer=review.reviewer, date=date)
+            style = ("background: #fff1e0; color: #7a3300; border: 2px solid #e07b00; border-radius: 4px;"
+                     " padding: 8px; font-size: 11pt;")
+        else:
+            head = "✔ " + tr("Approved by {reviewer} on {date}").format(reviewer=review.reviewer, date=date)
+            style = "background: #e8f5ec; color: #1e5b30; border: 1px solid #8cc59e; border-radius: 4px; padding: 6px;"
+        if review.inherited:
+            head += " " + tr("(on an earlier revision)")
+        from html import escape
+
+        comment = escape(review.comment).replace("\n", "<br>")
+        self.review_note.setText(f"<b>{escape(head)}</b>" + (f"<br>{comment}" if comment else ""))
+        self.review_note.setStyleSheet(f"QLabel#reviewNote {{ {style} }}")
+        self.review_note.show()
 
     def _rebind_tests(self) -> None:
         """Point the tables at the (reloaded) inspection's tests."""
@@ -779,7 +917,8 @@ class InspectionEditor(QMainWindow):
             self.statusBar().showMessage(self.last_error)
             return None
         editor = InspectionEditor(self.store, child.id, self.parentWidget(), self.actor)
-        editor.signer = self.signer
+        if self.signer != self.sign_with_identity:  # a signer given from outside carries over
+            editor.signer = self.signer
         self.correction_editor = editor
         self.correct_action.setEnabled(False)
         self.corrected.emit(self.insp.id, child.id)
@@ -837,6 +976,7 @@ class InspectionEditor(QMainWindow):
         self.save_action.setText(tr("Save"))
         self.finalize_action.setText(tr("Finalize…"))
         self.correct_action.setText(tr("Correct…"))
+        self.export_action.setText(tr("Export report…"))
         self.undo_action.setText(tr("Undo"))
         self.redo_action.setText(tr("Redo"))
         for idx, k in enumerate(CHECK_KINDS):
@@ -870,6 +1010,7 @@ class InspectionEditor(QMainWindow):
         self._show_verdict()
         self.chart.retranslate()
         self._show_state()
+        self._show_review()
 
     def closeEvent(self, event) -> None:
         if self.insp.is_draft and (self.dirty or self.autosave.isActive()):

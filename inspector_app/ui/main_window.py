@@ -3,6 +3,11 @@ Reference standards and the Dashboard; menus with shortcuts; status bar; remembe
 
 All reads of lists run on one background :class:`StoreReader` (its own connection); the
 window's own ``store`` is used for writes in dialogs and for single-record reads.
+
+Start-up: only the page shown first is built (the others when first shown), and its first
+query is the first read; the status-bar counts and the market list follow it. File →
+Export/Import bundle, Inspection → Export report(s), Tools → Keys and trust reach the
+bundle dialogs, :mod:`.report_actions` and :mod:`.keys_dialog`.
 """
 
 from __future__ import annotations
@@ -10,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import inspect
 
-from PySide6.QtCore import QDate, QSize, Qt
+from PySide6.QtCore import QDate, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -27,7 +32,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QStackedWidget,
-    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -37,7 +41,7 @@ from ..domain.models import CHECK_KINDS, FAMILIES, Inspection, new_id
 from ..i18n import register, tr
 from ..store.inspections import InspectionFilter
 from . import settings
-from .models.inspections import InspectionTableModel
+from .models.inspections import InspectionTableModel, search_delay_ms
 from .models.labels import check_label, family_label, premises_kind_label
 from .widgets.language import follow_language
 from .widgets.record_table import RecordTable
@@ -116,15 +120,31 @@ register({
     "Fail": "不合格",
     "Draft": "草稿",
     "Finalized": "已定稿",
+    "E&xport bundle…": "导出同步包(&X)…",
+    "I&mport bundle…": "导入同步包(&M)…",
+    "&Export report…": "导出报告(&E)…",
+    "Export reports for &selection…": "导出所选记录的报告(&S)…",
+    "&Keys and trust…": "密钥与信任(&K)…",
+    "Choose an inspection in the list first.": "请先在列表中选择一条检查记录。",
+    "Select the inspections in the list first (Shift or Ctrl + click).":
+        "请先在列表中选择检查记录（按住 Shift 或 Ctrl 点击）。",
+    "A bundle is signed: create your signing identity first (Tools → Keys and trust…).":
+        "同步包需要签名：请先创建您的签名身份（工具 → 密钥与信任…）。",
+    "{n} inspections, counting…": "{n}+ 条检查记录，正在统计……",
+    "Export report": "导出报告",
+    "Exporting reports": "正在导出报告",
+    "Export bundle": "导出同步包",
 })
 
+# (key, title, QStyle.StandardPixmap name). Icons are set just after the first paint:
+# creating PySide's QStyle type costs ~12 ms of start-up.
 PAGES = (
-    ("today", "Today's work", QStyle.StandardPixmap.SP_DesktopIcon),
-    ("inspections", "Inspections", QStyle.StandardPixmap.SP_FileDialogDetailedView),
-    ("premises", "Premises", QStyle.StandardPixmap.SP_DirHomeIcon),
-    ("instruments", "Instruments", QStyle.StandardPixmap.SP_DriveHDIcon),
-    ("standards", "Reference standards", QStyle.StandardPixmap.SP_DialogApplyButton),
-    ("dashboard", "Dashboard", QStyle.StandardPixmap.SP_FileDialogInfoView),
+    ("today", "Today's work", "SP_DesktopIcon"),
+    ("inspections", "Inspections", "SP_FileDialogDetailedView"),
+    ("premises", "Premises", "SP_DirHomeIcon"),
+    ("instruments", "Instruments", "SP_DriveHDIcon"),
+    ("standards", "Reference standards", "SP_DialogApplyButton"),
+    ("dashboard", "Dashboard", "SP_FileDialogInfoView"),
 )
 INSPECTION_COLUMN_WIDTHS = [120, 170, 160, 210, 95, 140, 70, 75, 80]
 
@@ -177,6 +197,7 @@ class InspectionsPage(QWidget):
         self.count_label.setObjectName("inspectionCount")
         self.table = RecordTable(self, sortable=True)
         self.table.setObjectName("inspectionTable")
+        self.table.setSelectionMode(RecordTable.SelectionMode.ExtendedSelection)  # batch report export
         self.table.setModel(self.model)
         self.table.set_column_widths(INSPECTION_COLUMN_WIDTHS)
         self.table.set_sort_indicator(0, Qt.SortOrder.DescendingOrder)
@@ -212,13 +233,19 @@ class InspectionsPage(QWidget):
         QWidget.setTabOrder(self.clear_button, self.table)
 
         self._fill_combos()
-        self.search.search_changed.connect(lambda _t: self.apply_filter())
+        # one Latin letter matches most rows: wait for a second one, or for quiet
+        self._search_wait = QTimer(self)
+        self._search_wait.setSingleShot(True)
+        self._search_wait.timeout.connect(self.apply_filter)
+        self.search.search_changed.connect(self._search_changed)
+        self.search.returnPressed.connect(lambda: self._search_wait.isActive() and self.apply_filter())
         for combo in (self.family, self.verdict, self.status, self.market):
             combo.currentIndexChanged.connect(lambda _i: self.apply_filter())
         self.date_from.dateChanged.connect(lambda _d: self.apply_filter())
         self.date_to.dateChanged.connect(lambda _d: self.apply_filter())
         self.clear_button.clicked.connect(self.clear_filters)
         self.model.counted.connect(lambda _n: self._update_count())
+        self.model.modelReset.connect(self._update_count)
         self.retranslate()
         follow_language(self, self.retranslate)
 
@@ -248,8 +275,26 @@ class InspectionsPage(QWidget):
             status=self.status.currentData(), market=self.market.currentData(),
             search=self.search.text().strip(), date_from=self.date_from.iso(), date_to=self.date_to.iso())
 
+    def _search_changed(self, text: str) -> None:
+        wait = search_delay_ms(text)
+        if wait:
+            # SearchBox has waited its own debounce since the last keystroke already
+            self._search_wait.start(max(0, wait - self.search._timer.interval()))
+        else:
+            self.apply_filter()
+
     def apply_filter(self) -> None:
+        self._search_wait.stop()
         self.model.set_filter(self.current_filter())
+
+    def selected_ids(self) -> list[str]:
+        """Ids of the selected rows in table order (rows not read yet are read now)."""
+        sm = self.table.selectionModel()
+        rows = sorted({i.row() for i in sm.selectedRows()}) if sm is not None else []
+        if not rows:
+            ident = self.table.current_id()
+            return [ident] if ident else []
+        return self.model.ids_for_rows(self.store, rows)
 
     def clear_filters(self) -> None:
         widgets = (self.search, self.family, self.verdict, self.status, self.market, self.date_from, self.date_to)
@@ -273,7 +318,10 @@ class InspectionsPage(QWidget):
         self.search.selectAll()
 
     def _update_count(self) -> None:
-        self.count_label.setText(tr("{n} inspections").format(n=f"{self.model.total:,}"))
+        if self.model.counting:
+            self.count_label.setText(tr("{n} inspections, counting…").format(n=f"{self.model.total:,}"))
+        else:
+            self.count_label.setText(tr("{n} inspections").format(n=f"{self.model.total:,}"))
 
     def retranslate(self) -> None:
         self.search.setPlaceholderText(tr("Search premises, instrument, inspector…"))
@@ -312,6 +360,8 @@ class TodayPage(QWidget):
         self.new_button = QPushButton(self)
         self.new_button.setObjectName("newInspectionButton")
         self.new_button.setMinimumHeight(40)
+        from PySide6.QtWidgets import QStyle
+
         self.new_button.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_FileIcon))
         self.drafts_label = QLabel(self)
         self.today_label = QLabel(self)
@@ -471,34 +521,26 @@ def _editor_class():
 class MainWindow(QMainWindow):
     def __init__(self, store, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        from .dashboard import DashboardPage
-        from .instrument_editor import InstrumentsPage
-        from .premises_editor import PremisesPage
-        from .standards_dialog import StandardsPage
-
         self.store = store
         self.reader = StoreReader(store.path, self)
         self.editors: dict[str, QWidget] = {}
+        self.pages: dict[str, QWidget] = {}  # built pages (office mode adds its own)
+        self._placeholders: dict[str, QWidget] = {}
+        self._stale: set[str] = set()  # built but hidden when data changed: refresh when shown
+        self._counts = None
         self.nav = QListWidget(self)
         self.nav.setObjectName("navigation")
         self.nav.setIconSize(QSize(20, 20))
         self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.stack = QStackedWidget(self)
-        self.today_page = TodayPage(store, self.reader, self)
-        self.inspections_page = InspectionsPage(store, self.reader, self)
-        self.premises_page = PremisesPage(store, self.reader, self)
-        self.instruments_page = InstrumentsPage(store, self.reader, self)
-        self.standards_page = StandardsPage(store, self)
-        self.dashboard_page = DashboardPage(store, self.reader, self)
-        self.pages = {"today": self.today_page, "inspections": self.inspections_page,
-                      "premises": self.premises_page, "instruments": self.instruments_page,
-                      "standards": self.standards_page, "dashboard": self.dashboard_page}
-        for key, _title, icon in PAGES:
-            item = QListWidgetItem(self.style().standardIcon(icon), "")
+        for key, _title, _icon in PAGES:
+            item = QListWidgetItem("")
             item.setData(Qt.ItemDataRole.UserRole, key)
             item.setSizeHint(QSize(0, 36))
             self.nav.addItem(item)
-            self.stack.addWidget(self.pages[key])
+            placeholder = QWidget(self)
+            self._placeholders[key] = placeholder
+            self.stack.addWidget(placeholder)
         self.nav.currentRowChanged.connect(self._page_changed)
         splitter = QSplitter(self)
         splitter.addWidget(self.nav)
@@ -516,19 +558,111 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.db_label, 1)
         self.statusBar().addPermanentWidget(self.counts_label)
         self._build_actions()
-        for page in (self.today_page, self.inspections_page):
-            for table in self._inspection_tables(page):
-                table.open_requested.connect(self.open_inspection)
-        self.premises_page.data_changed.connect(self.refresh_all)
-        self.instruments_page.data_changed.connect(self.refresh_all)
-        self.premises_page.new_inspection_requested.connect(lambda pid: self.new_inspection(premises_id=pid))
-        for model in (self.inspections_page.model, self.today_page.drafts, self.today_page.today):
-            model.failed.connect(self._show_read_error)
         self.retranslate()
         follow_language(self, self.retranslate)
         self._restore_layout()
-        self.refresh_all()
-        self.nav.setCurrentRow(max(0, int(settings.qsettings().value("window/page", 1) or 0)))
+        try:
+            saved = int(settings.qsettings().value("window/page", 1) or 0)
+        except (TypeError, ValueError):
+            saved = 1
+        # office pages restore themselves once installed; until then show the inspections
+        self.nav.setCurrentRow(saved if 0 <= saved < len(PAGES) else 1)
+        self._after_first_read(self._background_reads)
+        QTimer.singleShot(30, self, self._set_nav_icons)
+
+    def _set_nav_icons(self) -> None:
+        from PySide6.QtWidgets import QStyle
+
+        for i, (_key, _title, icon) in enumerate(PAGES):
+            self.nav.item(i).setIcon(self.style().standardIcon(getattr(QStyle.StandardPixmap, icon)))
+
+    # -- pages, built when first shown -------------------------------------------------------
+    def page(self, key: str) -> QWidget:
+        """The page *key*, built now if it was not yet (without reading: it reads when shown)."""
+        page = self.pages.get(key)
+        if page is not None:
+            return page
+        index = [k for k, _t, _i in PAGES].index(key)
+        page = self._make_page(key)
+        self.pages[key] = page
+        placeholder = self._placeholders.pop(key)
+        current = self.stack.currentIndex()
+        self.stack.insertWidget(index, page)
+        self.stack.removeWidget(placeholder)
+        placeholder.deleteLater()
+        if current == index:
+            self.stack.setCurrentIndex(index)
+        self._stale.add(key)
+        return page
+
+    def _make_page(self, key: str) -> QWidget:
+        if key == "today":
+            page = TodayPage(self.store, self.reader, self)
+            for table in self._inspection_tables(page):
+                table.open_requested.connect(self.open_inspection)
+            for model in (page.drafts, page.today):
+                model.failed.connect(self._show_read_error)
+            office = getattr(self, "office", None)
+            if office is not None and office.role == "supervisor":
+                page.new_button.setVisible(False)
+            return page
+        if key == "inspections":
+            page = InspectionsPage(self.store, self.reader, self)
+            page.table.open_requested.connect(self.open_inspection)
+            page.model.failed.connect(self._show_read_error)
+            header = settings.load_geometry("inspection_header")
+            if header:
+                page.table.restore_state(header)
+                # the query order is not remembered: start from the newest inspections
+                page.table.set_sort_indicator(0, Qt.SortOrder.DescendingOrder)
+                page.model._sort, page.model._descending = "started_at", True
+            self._request_markets()
+            return page
+        if key == "premises":
+            from .premises_editor import PremisesPage
+
+            page = PremisesPage(self.store, self.reader, self)
+            page.data_changed.connect(self.refresh_all)
+            page.new_inspection_requested.connect(lambda pid: self.new_inspection(premises_id=pid))
+            return page
+        if key == "instruments":
+            from .instrument_editor import InstrumentsPage
+
+            page = InstrumentsPage(self.store, self.reader, self)
+            page.data_changed.connect(self.refresh_all)
+            return page
+        if key == "standards":
+            from .standards_dialog import StandardsPage
+
+            return StandardsPage(self.store, self)
+        if key == "dashboard":
+            from .dashboard import DashboardPage
+
+            return DashboardPage(self.store, self.reader, self)
+        raise KeyError(key)
+
+    def is_built(self, key: str) -> bool:
+        return key in self.pages
+
+    today_page = property(lambda self: self.page("today"))
+    inspections_page = property(lambda self: self.page("inspections"))
+    premises_page = property(lambda self: self.page("premises"))
+    instruments_page = property(lambda self: self.page("instruments"))
+    standards_page = property(lambda self: self.page("standards"))
+    dashboard_page = property(lambda self: self.page("dashboard"))
+
+    def _after_first_read(self, fn) -> None:
+        """Run *fn* once the shown page's first read has arrived (the reader serves the
+        newest request first: anything queued earlier would delay the first rows)."""
+        page = self.pages.get(self.current_page_key())
+        model = getattr(page, "model", None) if page is not None else None
+        if isinstance(model, InspectionTableModel) and not model.loaded_once:
+            def once() -> None:
+                model.modelReset.disconnect(once)
+                fn()
+            model.modelReset.connect(once)
+        else:
+            fn()
 
     # -- structure ------------------------------------------------------------------------
     @staticmethod
@@ -559,11 +693,16 @@ class MainWindow(QMainWindow):
         a("demo", self.offer_demo_data)
         a("quit", self.close, QKeySequence.StandardKey.Quit)
         a("find", self.focus_search, QKeySequence.StandardKey.Find)
-        a("clear_filters", self.inspections_page.clear_filters, "Ctrl+Shift+F")
+        a("clear_filters", lambda: self.inspections_page.clear_filters(), "Ctrl+Shift+F")
         a("refresh", self.refresh_all, QKeySequence.StandardKey.Refresh)
         a("language", self.toggle_language, "Ctrl+Shift+L")
         a("shortcuts", self.show_shortcuts, QKeySequence.StandardKey.HelpContents)
         a("about", self.show_about)
+        a("export_bundle", self.export_bundle, "Ctrl+Shift+E")
+        a("import_bundle", self.import_bundle, "Ctrl+Shift+O")
+        a("export_report", self.export_report, "Ctrl+E")
+        a("export_reports", self.export_reports_for_selection, "Ctrl+Shift+R")
+        a("keys", self.show_keys, "Ctrl+Shift+K")
         for i, (key, _title, _icon) in enumerate(PAGES):
             a(f"page_{key}", lambda k=key: self.show_page(k), f"Ctrl+{i + 1}")
         if self.actions_by_name["quit"].shortcut().isEmpty():
@@ -573,11 +712,13 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         self.menus = {}
         layout = {
-            "file": ("&File", ["new_premises", "new_instrument", None, "demo", None, "quit"]),
+            "file": ("&File", ["new_premises", "new_instrument", None, "export_bundle", "import_bundle", None,
+                               "demo", None, "quit"]),
             "edit": ("&Edit", ["find", "clear_filters", None, "settings"]),
             "view": ("&View", [f"page_{k}" for k, _t, _i in PAGES] + [None, "refresh", "language"]),
-            "inspection": ("&Inspection", ["new_inspection", "open_selected"]),
-            "tools": ("&Tools", ["settings", "demo"]),
+            "inspection": ("&Inspection", ["new_inspection", "open_selected", None, "export_report",
+                                           "export_reports"]),
+            "tools": ("&Tools", ["keys", None, "settings", "demo"]),
             "help": ("&Help", ["shortcuts", "about"]),
         }
         for key, (_title, names) in layout.items():
@@ -598,7 +739,9 @@ class MainWindow(QMainWindow):
             "settings": "&Settings…", "demo": "Load &demo data…", "quit": "&Quit", "find": "&Find",
             "clear_filters": "Clear &filters", "refresh": "&Refresh",
             "language": "Switch &language (中文/English)", "shortcuts": "&Keyboard shortcuts",
-            "about": "&About Inspector",
+            "about": "&About Inspector", "export_bundle": "E&xport bundle…", "import_bundle": "I&mport bundle…",
+            "export_report": "&Export report…", "export_reports": "Export reports for &selection…",
+            "keys": "&Keys and trust…",
         }
         for name, text in texts.items():
             self.actions_by_name[name].setText(tr(text))
@@ -617,19 +760,26 @@ class MainWindow(QMainWindow):
         self.nav.setCurrentRow(index)
 
     def current_page_key(self) -> str:
-        return PAGES[max(0, self.nav.currentRow())][0]
+        item = self.nav.item(max(0, self.nav.currentRow()))
+        return str(item.data(Qt.ItemDataRole.UserRole)) if item is not None else PAGES[0][0]
 
     def _page_changed(self, row: int) -> None:
         if row < 0:
             return
+        key = self.nav.item(row).data(Qt.ItemDataRole.UserRole) if self.nav.item(row) else None
+        if key in self._placeholders:
+            self.page(key)
         self.stack.setCurrentIndex(row)
         page = self.stack.currentWidget()
+        if key in self._stale:
+            self._stale.discard(key)
+            page.refresh()
         if hasattr(page, "activated"):
             page.activated()
 
     def _page_call(self, key: str, method: str) -> None:
         self.show_page(key)
-        getattr(self.pages[key], method)()
+        getattr(self.page(key), method)()
 
     def focus_search(self) -> None:
         page = self.stack.currentWidget()
@@ -638,11 +788,31 @@ class MainWindow(QMainWindow):
 
     # -- data ------------------------------------------------------------------------------------
     def refresh_all(self) -> None:
-        for page in self.pages.values():
-            page.refresh()
-        self.inspections_page.set_markets(self.store.premises.markets())
+        """Re-read what is shown; built pages that are hidden re-read when next shown."""
+        current = self.current_page_key()
+        own = {k for k, _t, _i in PAGES}
+        for key, page in list(self.pages.items()):
+            if key in own and key != current:
+                self._stale.add(key)
+            else:
+                self._stale.discard(key)
+                page.refresh()
+        self._background_reads()
+
+    def _background_reads(self) -> None:
+        self._request_markets()
         self.reader.submit(("status-counts",), lambda s: (s.inspections.count(), s.premises.count(),
                                                           s.instruments.count()), self._counts_arrived)
+
+    def _request_markets(self) -> None:
+        if "inspections" in self.pages:
+            self.reader.submit(("markets",), lambda s: s.premises.markets(), self._markets_arrived)
+
+    def _markets_arrived(self, result) -> None:
+        if isinstance(result, Exception):
+            self._show_read_error(str(result))
+        elif "inspections" in self.pages:
+            self.pages["inspections"].set_markets(result)
 
     def _counts_arrived(self, result) -> None:
         if isinstance(result, Exception):
@@ -652,7 +822,7 @@ class MainWindow(QMainWindow):
         self._show_counts()
 
     def _show_counts(self) -> None:
-        counts = getattr(self, "_counts", None)
+        counts = self._counts
         if counts:
             i, p, n = counts
             self.counts_label.setText(tr("{i} inspections · {p} premises · {n} instruments").format(
@@ -664,7 +834,7 @@ class MainWindow(QMainWindow):
     # -- inspections --------------------------------------------------------------------------
     def open_selected(self) -> None:
         page = self.stack.currentWidget()
-        if page in (self.today_page, self.inspections_page):
+        if self.current_page_key() in ("today", "inspections"):
             for table in self._inspection_tables(page):
                 if table.hasFocus() or table is self._inspection_tables(page)[-1]:
                     ident = table.current_id()
@@ -702,9 +872,15 @@ class MainWindow(QMainWindow):
         return editor
 
     def refresh_inspections(self) -> None:
-        self.today_page.refresh()
-        self.inspections_page.refresh()
-        self.dashboard_page.refresh()
+        current = self.current_page_key()
+        for key in ("today", "inspections", "dashboard"):
+            page = self.pages.get(key)
+            if page is None:
+                continue
+            if key == current or key == "dashboard":  # the dashboard defers by itself
+                page.refresh()
+            else:
+                self._stale.add(key)
 
     def new_inspection(self, premises_id: str | None = None) -> QWidget | str | None:
         dialog = NewInspectionDialog(self.store, self, premises_id=premises_id)
@@ -743,11 +919,96 @@ class MainWindow(QMainWindow):
                            place=premises.address if premises else "")
         return self.store.inspections.save_draft(draft, inspector)
 
+    # -- reports, bundles, keys ------------------------------------------------------------------
+    def _current_inspection_id(self) -> str | None:
+        key = self.current_page_key()
+        if key not in ("today", "inspections"):
+            return None
+        tables = self._inspection_tables(self.pages[key])
+        focused = [t for t in tables if t.hasFocus()]
+        for table in focused + tables[::-1]:
+            ident = table.current_id()
+            if ident:
+                return ident
+        return None
+
+    def export_report(self, inspection_id: str | None = None):
+        """Inspection → Export report…: the current row's PDF (signed when possible), opened."""
+        from . import report_actions
+
+        ident = inspection_id or self._current_inspection_id()
+        if not ident:
+            QMessageBox.information(self, tr("Export report"), tr("Choose an inspection in the list first."))
+            return None
+        return report_actions.export_report(self, self.store, self.store.path, ident)
+
+    def export_reports_for_selection(self, ids: list[str] | None = None):
+        """Inspection → Export reports for selection…: one PDF per selected row, with progress."""
+        from ..crypto.keys import has_identity
+        from ..paths import keys_dir
+        from . import report_actions
+
+        if ids is None:
+            ids = self.inspections_page.selected_ids() if self.current_page_key() == "inspections" else []
+            if not ids and self.current_page_key() == "today":
+                ident = self._current_inspection_id()
+                ids = [ident] if ident else []
+        if not ids:
+            QMessageBox.information(self, tr("Exporting reports"),
+                                    tr("Select the inspections in the list first (Shift or Ctrl + click)."))
+            return None
+        sign = has_identity(keys_dir(self.store.path))
+        return report_actions.batch_export(self, self.store.path, ids, sign=sign)
+
+    def _identity_or_offer(self) -> bool:
+        from ..crypto.keys import has_identity
+        from ..paths import keys_dir
+
+        if has_identity(keys_dir(self.store.path)):
+            return True
+        QMessageBox.information(self, tr("Export bundle"),
+                                tr("A bundle is signed: create your signing identity first (Tools → Keys and trust…)."))
+        self.show_keys()
+        return has_identity(keys_dir(self.store.path))
+
+    def export_bundle(self):
+        """File → Export bundle…: inspections for the office, or (a supervisor) the office bundle."""
+        from ..services.review import get_role
+        from .bundle_dialogs import ExportBundleDialog
+
+        if not self._identity_or_offer():
+            return None
+        dialog = ExportBundleDialog(self.store.path, self, office=get_role(self.store) == "supervisor")
+        dialog.setObjectName("exportBundleDialog")
+        self.last_dialog = dialog
+        dialog.exec()
+        return dialog.result
+
+    def import_bundle(self):
+        """File → Import bundle…: check and import, then show the new data."""
+        from .bundle_dialogs import ImportBundleDialog
+
+        dialog = ImportBundleDialog(self.store.path, self)
+        dialog.setObjectName("importBundleDialog")
+        self.last_dialog = dialog
+        dialog.imported.connect(lambda report: report.ok and self.refresh_all())
+        dialog.exec()
+        return dialog.result
+
+    def show_keys(self):
+        """Tools → Keys and trust…"""
+        from .keys_dialog import KeysDialog
+
+        dialog = KeysDialog(self.store, self)
+        self.last_dialog = dialog
+        dialog.exec()
+        return dialog
+
     # -- tools ------------------------------------------------------------------------------------
     def show_settings(self) -> None:
         dialog = settings.SettingsDialog(self)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.today_page.retranslate()
+        if dialog.exec() == QDialog.DialogCode.Accepted and "today" in self.pages:
+            self.pages["today"].retranslate()
 
     def toggle_language(self) -> None:
         lang = "en" if i18n.current_language() == "zh" else "zh"
@@ -817,18 +1078,15 @@ class MainWindow(QMainWindow):
         splitter = settings.load_geometry("splitter")
         if splitter:
             self.splitter.restoreState(splitter)
-        header = settings.load_geometry("inspection_header")
-        if header:
-            self.inspections_page.table.restore_state(header)
-            # the query order is not remembered: start from the newest inspections
-            self.inspections_page.table.set_sort_indicator(0, Qt.SortOrder.DescendingOrder)
-            self.inspections_page.model._sort, self.inspections_page.model._descending = "started_at", True
+        # the inspections table's header is restored when that page is built
 
     def save_layout(self) -> None:
         settings.save_geometry("geometry", self.saveGeometry())
         settings.save_geometry("state", self.saveState())
         settings.save_geometry("splitter", self.splitter.saveState())
-        settings.save_geometry("inspection_header", self.inspections_page.table.horizontalHeader().saveState())
+        if "inspections" in self.pages:
+            settings.save_geometry("inspection_header",
+                                   self.pages["inspections"].table.horizontalHeader().saveState())
         settings.save_geometry("page", self.nav.currentRow())
 
     def closeEvent(self, event: QCloseEvent) -> None:

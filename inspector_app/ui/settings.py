@@ -1,13 +1,16 @@
 """Settings, declared once (name, type, default, zh/en label), stored in QSettings.
 
-The file lives in the user config directory (``inspector-app/inspector-app.ini``), read
-through platformdirs at each use so tests' temporary XDG directories are honoured. Window
+The file lives in the user config directory (``inspector-app/inspector-app.ini``), found
+through platformdirs once per process and found again when the environment that decides
+it changes (tests give every test its own XDG/HOME folders). Window
 geometry and table layouts live in the same file under ``window/``. Nothing is pickled.
 Upgrades: bump :data:`SETTINGS_VERSION` and add a function to :data:`UPGRADES`.
 """
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -85,14 +88,37 @@ BY_NAME = {s.name: s for s in SETTINGS}
 UPGRADES: dict[int, Callable[[QSettings], None]] = {}
 
 
-def settings_path() -> Path:
+# Environment variables platformdirs reads to place the config folder (Linux, macOS, Windows).
+_PATH_ENV = ("XDG_CONFIG_HOME", "HOME", "APPDATA", "LOCALAPPDATA", "USERPROFILE")
+_cache: dict = {"key": None, "path": None, "settings": None}
+
+
+def _env_key() -> tuple:
+    return tuple(os.environ.get(name) for name in _PATH_ENV)
+
+
+def _config_dir() -> Path:
+    if sys.platform.startswith("linux"):  # what platformdirs answers there, without importing it
+        base = os.environ.get("XDG_CONFIG_HOME", "")
+        return Path(base.strip() or os.path.expanduser("~/.config")) / APP_NAME
     import platformdirs
 
-    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / f"{APP_NAME}.ini"
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+
+
+def settings_path() -> Path:
+    key = _env_key()
+    if _cache["key"] != key or _cache["path"] is None:
+        _cache.update(key=key, settings=None, path=_config_dir() / f"{APP_NAME}.ini")
+    return _cache["path"]
 
 
 def qsettings() -> QSettings:
+    """The settings file (one QSettings per process and config folder, upgraded once)."""
     path = settings_path()
+    s = _cache["settings"]
+    if s is not None:
+        return s
     path.parent.mkdir(parents=True, exist_ok=True)
     s = QSettings(str(path), QSettings.Format.IniFormat)
     version = int(s.value("meta/version", 0) or 0)
@@ -101,7 +127,13 @@ def qsettings() -> QSettings:
             if v in UPGRADES:
                 UPGRADES[v](s)
         s.setValue("meta/version", SETTINGS_VERSION)
+    _cache["settings"] = s
     return s
+
+
+def reset_cache() -> None:
+    """Forget the settings file (e.g. after it was replaced on disk)."""
+    _cache.update(key=None, path=None, settings=None)
 
 
 def _coerce(setting: Setting, raw: Any) -> Any:

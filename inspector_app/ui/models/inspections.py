@@ -5,6 +5,14 @@ is true and Ctrl+End jumps to the last row. Rows are read in pages of ``page_siz
 when the view asks for them (``data()`` of a row not yet loaded queues its page on the
 background reader and shows "…" until it arrives); at most ``max_pages`` pages are kept
 (least recently used dropped). Sorting is done by SQLite (``SORT_COLUMNS``).
+
+A (re)query shows its first page as soon as it is read and counts afterwards: until the
+exact count arrives ``rowCount()`` is the rows shown and :attr:`counting` is True (a search
+for one Latin letter matches most of 100,000 rows, and counting those takes longer than
+reading the first 100). The window waits for a second character, or 400 ms of quiet,
+before searching for a single Latin letter (:func:`search_delay_ms`); Chinese characters
+search at once. Each loaded page also brings the newest review of its rows, so a
+supervisor's "returned" shows in the list (:data:`ReviewRole`).
 """
 
 from __future__ import annotations
@@ -30,6 +38,8 @@ register({
     "Verdict": "结论",
     "Status": "状态",
     "Loading…": "正在读取……",
+    "Returned": "已退回",
+    "Returned by {reviewer}: {comment}": "{reviewer} 退回：{comment}",
 })
 
 # (key, header, sort key in SORT_COLUMNS or None)
@@ -45,10 +55,51 @@ COLUMNS = (
     ("status", "Status", "status"),
 )
 FAIL_BRUSH = QBrush(QColor("#c0392b"))
+RETURNED_BRUSH = QBrush(QColor("#b35900"))
 DRAFT_BRUSH = QBrush(QColor("#1f5fa8"))
 PLACEHOLDER = "…"
 IdRole = Qt.ItemDataRole.UserRole
+ReviewRole = Qt.ItemDataRole.UserRole + 1  # the newest Review of the row, or None
 ROOT = QModelIndex()
+SINGLE_LATIN_IDLE_MS = 400  # quiet time before searching for one Latin letter
+
+
+def search_delay_ms(text: str) -> int:
+    """How long the search field waits, after the last keystroke, before *text* is searched:
+    one Latin letter or digit matches most rows, so it waits for a second character or for
+    400 ms of quiet; anything else (two characters, one Chinese character) at once."""
+    text = text.strip()
+    return SINGLE_LATIN_IDLE_MS if len(text) == 1 and text.isascii() else 0
+
+
+def first_page_query(store, f: InspectionFilter, sort: str, descending: bool, size: int):
+    """Runs on the reader: the first page of a query and the reviews of its rows."""
+    rows = store.inspections.list(f, sort, descending, size, 0)
+    return rows, _reviews(store, rows)
+
+
+def page_query(store, f: InspectionFilter, sort: str, descending: bool, size: int, page: int):
+    rows = store.inspections.list(f, sort, descending, size, page * size)
+    return rows, _reviews(store, rows)
+
+
+def count_query(store, f: InspectionFilter) -> int:
+    return store.inspections.count(f)
+
+
+def _reviews(store, rows) -> dict:
+    if not rows:
+        return {}
+    from ...services.review import review_states
+
+    try:
+        return review_states(store, [r.id for r in rows])
+    except Exception:  # a marker is not worth failing the list for
+        return {}
+
+
+def _noop(_store) -> None:
+    return None
 
 
 class InspectionTableModel(QAbstractTableModel):
@@ -69,6 +120,8 @@ class InspectionTableModel(QAbstractTableModel):
         self._total = 0
         self._pages: OrderedDict[int, list[InspectionSummary]] = OrderedDict()
         self._pending: set[int] = set()
+        self._reviews: dict = {}
+        self.counting = False  # the first page is shown, the exact count not there yet
         self.loaded_once = False
 
     # -- query ------------------------------------------------------------------------------
@@ -92,32 +145,58 @@ class InspectionTableModel(QAbstractTableModel):
         return (id(self), *parts)
 
     def refresh(self) -> None:
-        """Re-run the query (count and first page together); the view keeps its rows until then."""
+        """Re-run the query: the first page first (shown at once), then the exact count.
+        The view keeps its rows until the first page arrives."""
         self._generation += 1
         gen = self._generation
         me = id(self)
         self.reader.discard(lambda k: isinstance(k, tuple) and k and k[0] == me)
+        # a count of the previous query still running would hold the reader: stop it
+        self.reader.submit(self._key("count"), _noop, lambda _r: None, interrupt=True)
+        self.reader.discard(lambda k: k == (me, "count"))
         f, sort, desc, size = dataclasses.replace(self._filter), self._sort, self._descending, self.page_size
+        self.reader.submit(self._key("first"), lambda store: first_page_query(store, f, sort, desc, size),
+                           lambda result: self._on_first(gen, result), interrupt=True)
 
-        def query(store):
-            return store.inspections.count(f), store.inspections.list(f, sort, desc, size, 0)
-
-        self.reader.submit(self._key("count"), query, lambda result: self._on_count(gen, result), interrupt=True)
-
-    def _on_count(self, gen: int, result) -> None:
+    def _on_first(self, gen: int, result) -> None:
         if gen != self._generation:
             return  # an older query (possibly interrupted): ignore
         if isinstance(result, Exception):
             self.failed.emit(str(result))
             return
-        total, first = result
+        first, reviews = result
+        exact = len(first) < self.page_size
         self.beginResetModel()
-        self._total = total
+        self._total = len(first)
         self._pages.clear()
         self._pending.clear()
+        self._reviews = dict(reviews)
         self._pages[0] = first
+        self.counting = not exact
         self.endResetModel()
         self.loaded_once = True
+        if exact:
+            self.counted.emit(self._total)
+            return
+        f = dataclasses.replace(self._filter)
+        self.reader.submit(self._key("count"), lambda store: count_query(store, f),
+                           lambda total: self._on_count(gen, total))
+
+    def _on_count(self, gen: int, total) -> None:
+        if gen != self._generation:
+            return
+        self.counting = False
+        if isinstance(total, Exception):
+            self.failed.emit(str(total))
+            return
+        if total > self._total:
+            self.beginInsertRows(ROOT, self._total, total - 1)
+            self._total = total
+            self.endInsertRows()
+        elif total < self._total:  # the data changed between the two reads
+            self.beginRemoveRows(ROOT, total, self._total - 1)
+            self._total = total
+            self.endRemoveRows()
         self.counted.emit(total)
 
     def _request(self, page: int) -> None:
@@ -127,18 +206,18 @@ class InspectionTableModel(QAbstractTableModel):
         gen = self._generation
         f, sort, desc, size = dataclasses.replace(self._filter), self._sort, self._descending, self.page_size
 
-        def query(store):
-            return store.inspections.list(f, sort, desc, size, page * size)
+        self.reader.submit(self._key("page", page), lambda store: page_query(store, f, sort, desc, size, page),
+                           lambda result: self._on_page(gen, page, result))
 
-        self.reader.submit(self._key("page", page), query, lambda rows: self._on_page(gen, page, rows))
-
-    def _on_page(self, gen: int, page: int, rows) -> None:
+    def _on_page(self, gen: int, page: int, result) -> None:
         if gen != self._generation:
             return
         self._pending.discard(page)
-        if isinstance(rows, Exception):
-            self.failed.emit(str(rows))
+        if isinstance(result, Exception):
+            self.failed.emit(str(result))
             return
+        rows, reviews = result
+        self._reviews.update(reviews)
         self._pages[page] = rows
         self._pages.move_to_end(page)
         while len(self._pages) > self.max_pages:
@@ -148,6 +227,34 @@ class InspectionTableModel(QAbstractTableModel):
         if last >= first:
             self.dataChanged.emit(self.index(first, 0), self.index(last, len(COLUMNS) - 1))
         self.page_loaded.emit(page)
+
+    def ids_for_rows(self, store, rows: list[int]) -> list[str]:
+        """The ids at *rows* (sorted), from loaded pages or, for the others, read with *store*
+        (on the calling thread; for an action on a selection, not for painting)."""
+        out: dict[int, str] = {}
+        missing: list[int] = []
+        for row in rows:
+            page, offset = divmod(row, self.page_size)
+            loaded = self._pages.get(page)
+            if loaded is not None and offset < len(loaded):
+                out[row] = loaded[offset].id
+            elif 0 <= row < self._total:
+                missing.append(row)
+        start = 0
+        while start < len(missing):  # contiguous runs, one read each
+            end = start
+            while end + 1 < len(missing) and missing[end + 1] == missing[end] + 1:
+                end += 1
+            first = missing[start]
+            found = store.inspections.list(self._filter, self._sort, self._descending, end - start + 1, first)
+            for n, summary in enumerate(found):
+                out[first + n] = summary.id
+            start = end + 1
+        return [out[r] for r in sorted(out)]
+
+    def review(self, inspection_id: str):
+        """The newest review of a loaded row (services.review.Review) or None."""
+        return self._reviews.get(inspection_id)
 
     def loaded_pages(self) -> list[int]:
         return sorted(self._pages)
@@ -185,7 +292,7 @@ class InspectionTableModel(QAbstractTableModel):
         if not index.isValid() or index.row() >= self._total or index.column() >= len(COLUMNS):
             return None
         if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.ToolTipRole,
-                        IdRole, Qt.ItemDataRole.AccessibleTextRole):
+                        IdRole, ReviewRole, Qt.ItemDataRole.AccessibleTextRole):
             return None
         s = self.summary(index.row())
         key = COLUMNS[index.column()][0]
@@ -197,14 +304,25 @@ class InspectionTableModel(QAbstractTableModel):
             return None
         if role == IdRole:
             return s.id
+        review = self._reviews.get(s.id)
+        returned = review is not None and review.decision == "returned"
+        if role == ReviewRole:
+            return review
         if role == Qt.ItemDataRole.ForegroundRole:
             if key == "verdict" and s.verdict == "fail":
                 return FAIL_BRUSH
+            if key == "status" and returned:
+                return RETURNED_BRUSH
             if key == "status" and s.status == "draft":
                 return DRAFT_BRUSH
             return None
         text = self._text(s, key)
+        if key == "status" and returned:
+            text = f"↩ {tr('Returned')} · {text}"
         if role == Qt.ItemDataRole.ToolTipRole:
+            if key == "status" and returned:
+                return tr("Returned by {reviewer}: {comment}").format(reviewer=review.reviewer,
+                                                                      comment=review.comment)
             return text if key in ("premises", "instrument", "market") else None
         return text
 
