@@ -305,3 +305,115 @@ def test_close_saves_what_was_typed(qtbot, editor, store):
     editor.close()
     test, _insp = stored_weighing(store, editor)
     assert test["points"][0]["indication"] == "104"
+
+
+# ---- signing, report export, supervisor's return --------------------------------------------------
+
+SIGN_PASS = "editor passphrase 1"
+
+
+def _finalizable(qtbot, editor, monkeypatch):
+    editor.show()
+    weighing = table_of(editor, "weighing")
+    type_into(qtbot, weighing.view, 0, col(weighing.model, "indication"), "105")
+    monkeypatch.setattr(editor, "confirm_finalize", lambda *a: True)
+
+
+@pytest.fixture
+def identity(db_path):
+    import inspector_app.ui.inspection_editor as ie
+    from inspector_app.crypto.keys import init_identity
+    from inspector_app.paths import keys_dir
+
+    ie.forget_unlocked_identities()
+    ident = init_identity(keys_dir(db_path), "张伟", SIGN_PASS.encode())
+    yield ident
+    ie.forget_unlocked_identities()
+
+
+def test_finalize_signs_the_content_hash_with_the_identity(qtbot, identity, store, stall, monkeypatch):
+    import base64
+
+    from inspector_app.crypto.keys import verify_signature
+
+    ed = InspectionEditor.new_for_instrument(store, stall[1].id, "张伟")
+    qtbot.addWidget(ed)
+    ed.show()
+    assert ed.signer == ed.sign_with_identity
+    asked = []
+    monkeypatch.setattr(ed, "ask_passphrase", lambda message="": asked.append(1) or SIGN_PASS.encode())
+    _finalizable(qtbot, ed, monkeypatch)
+    assert ed.finalize()
+    stored = store.inspections.require(ed.insp.id)
+    assert stored.status == "finalized" and stored.signer == identity.fingerprint
+    assert verify_signature(identity.certificate, stored.content_hash.encode(), base64.b64decode(stored.signature))
+    # a second record in the same session: no second prompt
+    ed2 = InspectionEditor.new_for_instrument(store, stall[1].id, "张伟")
+    qtbot.addWidget(ed2)
+    monkeypatch.setattr(ed2, "ask_passphrase", lambda message="": pytest.fail("asked twice"))
+    _finalizable(qtbot, ed2, monkeypatch)
+    assert ed2.finalize() and asked == [1]
+    assert store.inspections.require(ed2.insp.id).signer == identity.fingerprint
+
+
+def test_wrong_passphrase_keeps_the_draft_and_says_so(qtbot, identity, store, stall, monkeypatch):
+    ed = InspectionEditor.new_for_instrument(store, stall[1].id, "张伟")
+    qtbot.addWidget(ed)
+    monkeypatch.setattr(ed, "ask_passphrase", lambda message="": b"not the passphrase")
+    shown = []
+    monkeypatch.setattr(ed, "show_error", lambda title, message: shown.append(message))
+    _finalizable(qtbot, ed, monkeypatch)
+    assert not ed.finalize()
+    stored = store.inspections.require(ed.insp.id)
+    assert stored.status == "draft" and stored.signature is None and not ed.read_only
+    assert shown == ["The passphrase is wrong; the record stays a draft."] == [ed.last_error]
+    monkeypatch.setattr(ed, "ask_passphrase", lambda message="": None)  # cancelled
+    assert not ed.finalize() and store.inspections.require(ed.insp.id).status == "draft"
+
+
+def test_export_report_from_the_editor_menu_writes_and_opens_a_pdf(qtbot, editor, store, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    from inspector_app.ui import report_actions
+
+    target = tmp_path / "out" / "report"
+    target.parent.mkdir()
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "PDF"))
+    opened = []
+    monkeypatch.setattr(report_actions.QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()))
+    weighing = table_of(editor, "weighing")
+    type_into(qtbot, weighing.view, 0, col(weighing.model, "indication"), "105")
+    assert editor.export_action in editor.inspection_menu.actions()
+    assert editor.export_action.shortcut().toString() == "Ctrl+E"
+    editor.export_action.trigger()
+    pdf = tmp_path / "out" / "report.pdf"
+    assert pdf.read_bytes().startswith(b"%PDF-") and opened == [str(pdf)]
+    assert store.inspections.require(editor.insp.id).status == "draft"
+
+
+def test_a_returned_inspection_shows_the_supervisors_comment(qtbot, store, stall, db_path, monkeypatch):
+    from inspector_app.crypto.keys import init_identity
+    from inspector_app.services import review
+
+    ed = InspectionEditor.new_for_instrument(store, stall[1].id, "张伟")
+    qtbot.addWidget(ed)
+    _finalizable(qtbot, ed, monkeypatch)
+    assert ed.finalize()
+    ed.close()
+    supervisor = init_identity(tmp_keys(db_path), "李主任", b"supervisor pass")
+    review.set_role(store, "supervisor")
+    review.return_inspection(store, ed.insp.id, supervisor, "砝码证书已过期，请重新检定后更正。")
+    review.set_role(store, "inspector")
+    again = InspectionEditor(store, ed.insp.id)
+    qtbot.addWidget(again)
+    again.show()
+    note = again.review_note
+    assert note.isVisible()
+    assert "Returned by 李主任" in note.text() and "砝码证书已过期" in note.text()
+    assert "#e07b00" in note.styleSheet()  # orange frame: prominent
+    set_language("zh")
+    assert "李主任 于" in note.text() and "退回" in note.text()
+
+
+def tmp_keys(db_path):
+    return db_path.parent / "supervisor-keys"

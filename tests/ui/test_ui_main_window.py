@@ -48,7 +48,8 @@ def window(qtbot, demo):
     win = mw.MainWindow(demo)
     qtbot.addWidget(win)
     win.show()
-    qtbot.waitUntil(lambda: win.inspections_page.model.loaded_once, timeout=10000)
+    model = win.inspections_page.model
+    qtbot.waitUntil(lambda: model.loaded_once and not model.counting, timeout=10000)
     return win
 
 
@@ -210,3 +211,129 @@ def test_geometry_is_remembered(qtbot, demo):
     assert again.current_page_key() == "standards"
     assert settings.settings_path().is_file()
     again.close()
+
+
+# ---- reports, bundles, keys from the menus ----------------------------------------------------------
+
+def _menu_names(window, menu):
+    return [a.objectName() for a in window.menus[menu].actions() if not a.isSeparator()]
+
+
+def test_menus_reach_bundles_reports_and_keys_with_shortcuts(window):
+    assert {"export_bundle", "import_bundle"} <= set(_menu_names(window, "file"))
+    assert {"export_report", "export_reports"} <= set(_menu_names(window, "inspection"))
+    assert "keys" in _menu_names(window, "tools")
+    shortcuts = {n: window.actions_by_name[n].shortcut().toString()
+                 for n in ("export_bundle", "import_bundle", "export_report", "export_reports", "keys")}
+    assert all(shortcuts.values()) and len(set(shortcuts.values())) == 5
+    assert window.actions_by_name["keys"].text() == "&Keys and trust…"
+
+
+def _capture_exec(monkeypatch, cls):
+    shown = []
+    monkeypatch.setattr(cls, "exec", lambda self: shown.append(self) or 0)
+    return shown
+
+
+def test_keys_action_opens_the_keys_dialog(qtbot, window, monkeypatch):
+    from inspector_app.ui.keys_dialog import KeysDialog
+
+    shown = _capture_exec(monkeypatch, KeysDialog)
+    qtbot.keyClick(window, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert len(shown) == 1 and shown[0].store is window.store and shown[0].windowTitle() == "Keys and trust"
+
+
+def test_bundle_actions_open_the_dialogs_in_the_roles_direction(qtbot, window, demo, db_path, monkeypatch):
+    from inspector_app.crypto.keys import init_identity
+    from inspector_app.paths import keys_dir
+    from inspector_app.services.review import set_role
+    from inspector_app.ui.bundle_dialogs import ExportBundleDialog, ImportBundleDialog
+    from inspector_app.ui.keys_dialog import KeysDialog
+
+    # no identity yet: the window says so and opens Keys and trust instead
+    keys_shown = _capture_exec(monkeypatch, KeysDialog)
+    told = []
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: told.append(a[2]))
+    exports = _capture_exec(monkeypatch, ExportBundleDialog)
+    window.actions_by_name["export_bundle"].trigger()
+    assert exports == [] and len(keys_shown) == 1 and "signing identity" in told[0]
+    init_identity(keys_dir(db_path), "张伟", b"bundle pass 1")
+    window.actions_by_name["export_bundle"].trigger()
+    assert exports[-1].direction.currentData() == "field"
+    set_role(demo, "supervisor")
+    window.actions_by_name["export_bundle"].trigger()
+    assert exports[-1].direction.currentData() == "office"
+    imports = _capture_exec(monkeypatch, ImportBundleDialog)
+    window.actions_by_name["import_bundle"].trigger()
+    assert len(imports) == 1 and imports[0].db_path == demo.path
+
+
+def _select_rows(table, rows):
+    from PySide6.QtCore import QItemSelectionModel
+
+    sm = table.selectionModel()
+    sm.clearSelection()
+    flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+    sm.setCurrentIndex(table.model().index(rows[0], 0), QItemSelectionModel.SelectionFlag.NoUpdate)
+    for r in rows:
+        sm.select(table.model().index(r, 0), flags)
+
+
+def test_export_report_for_the_current_row(qtbot, window, demo, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    from inspector_app.ui import report_actions
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(tmp_path / "one.pdf"), ""))
+    opened = []
+    monkeypatch.setattr(report_actions.QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()))
+    table = window.inspections_page.table
+    _select_rows(table, [2])
+    table.setFocus()
+    qtbot.keyClick(window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    assert (tmp_path / "one.pdf").read_bytes().startswith(b"%PDF-") and opened == [str(tmp_path / "one.pdf")]
+
+
+def test_export_reports_for_the_selection(qtbot, window, demo, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(tmp_path / "batch"))
+    told = []
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: told.append(a[2]))
+    page = window.inspections_page
+    _select_rows(page.table, [0, 1, 4])
+    expected = [page.model.data(page.model.index(r, 0), Qt.ItemDataRole.UserRole) for r in (0, 1, 4)]
+    assert page.selected_ids() == expected
+    result = window.export_reports_for_selection()
+    assert len(result.written) == 3 and len(list((tmp_path / "batch").glob("*.pdf"))) == 3
+    assert "3 reports written" in told[-1]
+
+
+def test_selected_ids_reads_rows_not_loaded_yet(qtbot, window, demo):
+    page = window.inspections_page
+    assert page.model.loaded_pages() == [0]
+    ids = page.model.ids_for_rows(demo, [1, 250, 251, 499])
+    listed = [s.id for s in demo.inspections.list(InspectionFilter(), limit=500)]
+    assert ids == [listed[1], listed[250], listed[251], listed[499]]
+
+
+def test_returned_inspections_are_marked_in_the_list(qtbot, window, demo, db_path):
+    from inspector_app.crypto.keys import init_identity
+    from inspector_app.services import review
+
+    finalized = demo.inspections.list(InspectionFilter(status="finalized"), limit=1)[0]
+    supervisor = init_identity(db_path.parent / "office-keys", "李主任", b"office pass 1")
+    review.set_role(demo, "supervisor")
+    review.return_inspection(demo, finalized.id, supervisor, "读数不全")
+    review.set_role(demo, "inspector")
+    page = window.inspections_page
+    with qtbot.waitSignal(page.model.counted, timeout=5000):
+        window.refresh_all()
+    row = next(r for r in range(100) if page.model.data(page.model.index(r, 0), Qt.ItemDataRole.UserRole)
+               == finalized.id)
+    status = page.model.index(row, 8)
+    assert page.model.data(status).startswith("↩ Returned")
+    assert page.model.data(status, Qt.ItemDataRole.ForegroundRole).color().name() == "#b35900"
+    assert "读数不全" in page.model.data(status, Qt.ItemDataRole.ToolTipRole)
+    other = page.model.index(0 if row else 1, 8)
+    assert "Returned" not in page.model.data(other)
