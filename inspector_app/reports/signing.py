@@ -19,6 +19,23 @@ class SigningError(Exception):
     """The PDF cannot be signed (one sentence for the user)."""
 
 
+_asn1_cache: dict[int, tuple] = {}
+
+
+def _asn1_cached(identity):
+    """The identity's certificate, key and chain as asn1crypto objects, converted once per
+    identity (a batch signs hundreds of reports with one); the entry goes with the identity."""
+    import weakref
+
+    entry = _asn1_cache.get(id(identity))
+    if entry is not None and entry[0]() is identity:
+        return entry[1]
+    key = id(identity)
+    ref = weakref.ref(identity, lambda _r: _asn1_cache.pop(key, None))
+    _asn1_cache[key] = (ref, _asn1(identity))
+    return _asn1_cache[key][1]
+
+
 def _asn1(identity):
     from asn1crypto import keys as akeys
     from asn1crypto import x509 as ax509
@@ -51,16 +68,20 @@ def _check_ours(pdf: bytes) -> dict:
 
 
 def sign_pdf(pdf: bytes, identity, box: tuple[int, float, float, float, float], *,
-             reason: str = "Inspection report", location: str = "") -> bytes:
-    """Sign *pdf* (made by this program) with a visible field at *box* (page index, x1, y1, x2, y2)."""
+             reason: str = "Inspection report", location: str = "", report_no: str | None = None) -> bytes:
+    """Sign *pdf* (made by this program) with a visible field at *box* (page index, x1, y1, x2, y2).
+
+    *report_no* is given by :func:`sign_report` for a report it has just built (unsigned by
+    construction); otherwise the PDF is read first to check it is ours and not yet signed."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.pdf_utils.text import TextBoxStyle
     from pyhanko.sign import fields, signers
+    from pyhanko.sign.general import SigningError as PyHankoSigningError
     from pyhanko.stamp import TextStampStyle
     from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-    meta = _check_ours(pdf)
-    cert, key, chain = _asn1(identity)
+    meta = {"report-no": report_no} if report_no else _check_ours(pdf)
+    cert, key, chain = _asn1_cached(identity)
     signer = signers.SimpleSigner(signing_cert=cert, signing_key=key,
                                   cert_registry=SimpleCertificateStore.from_certs([cert, *chain]))
     page, x1, y1, x2, y2 = box
@@ -80,10 +101,29 @@ def sign_pdf(pdf: bytes, identity, box: tuple[int, float, float, float, float], 
                                            box=(round(x1), round(y1), round(x2), round(y2))),
     )
     logging.getLogger("pyhanko").setLevel(logging.ERROR)
-    writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
-    out = pdf_signer.sign_pdf(writer, appearance_text_params={
-        "report": _ascii(meta["report-no"]), "fp": fp[:32]})
+    params = {"report": _ascii(meta["report-no"]), "fp": fp[:32]}
+    try:
+        out = pdf_signer.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False),
+                                  bytes_reserved=reserved_size(cert, chain), appearance_text_params=params)
+    except PyHankoSigningError as exc:
+        if "larger than expected" not in str(exc):
+            raise
+        # an unusual certificate chain outgrew the reservation: let pyHanko measure it (one more CMS build)
+        out = pdf_signer.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False),
+                                  appearance_text_params=params)
     return out.getvalue()
+
+
+def reserved_size(cert, chain) -> int:
+    """Hex digits reserved for the CMS signature, so pyHanko skips its trial signature.
+
+    The CMS holds the certificates, the signer's issuer and serial (at most a certificate
+    again), the signed attributes and the signature value: twice the certificates plus
+    2 KiB covers RSA-4096 and EC keys alike; hex doubles it. About 5.7 KB for a
+    self-signed EC certificate (pyHanko's own estimate is 3.8 KB).
+    """
+    certs = len(cert.dump()) + sum(len(c.dump()) for c in chain)
+    return 2 * (2 * certs + 2048)
 
 
 def _ascii(text: str) -> str:
@@ -96,4 +136,4 @@ def sign_report(built: BuiltReport, identity) -> bytes:
         raise SigningError("the report was built without room for a signature")
     if not built.content_hash:
         raise SigningError("only a finalized inspection (with a content hash) can be signed")
-    return sign_pdf(built.pdf, identity, built.signature_box)
+    return sign_pdf(built.pdf, identity, built.signature_box, report_no=built.report_no)

@@ -91,14 +91,20 @@ def load_signer(db_path: Path, passphrase: bytes):
 def make_report(store, inspection_id: str, lang: str = "zh", *, identity=None,
                 authority: str | None = None) -> bytes:
     """The report's PDF bytes; signed (PAdES, visible field) when *identity* is given."""
+    return _make(store, inspection_id, lang, identity, authority)[1]
+
+
+def _make(store, inspection_id: str, lang: str, identity, authority: str | None) -> tuple[str, bytes]:
+    """(report number, PDF bytes): the inspection is read once."""
     from ..reports.signing import SigningError, sign_report
 
     if identity is None:
-        return build_report(store, inspection_id, lang, authority=authority).pdf
+        built = build_report(store, inspection_id, lang, authority=authority)
+        return built.report_no, built.pdf
     built = build_report(store, inspection_id, lang, authority=authority, for_signing=True,
                          signer_name=identity.name, signer_fingerprint=identity.fingerprint)
     try:
-        return sign_report(built, identity)
+        return built.report_no, sign_report(built, identity)
     except SigningError as exc:
         raise InputError("inspection.id", str(exc)) from None
 
@@ -190,10 +196,9 @@ def _worker_export(args: tuple[str, str]) -> tuple[str, str | None, str | None]:
     inspection_id, folder = args
     store = _worker_state["store"]
     try:
-        name = report_filename(store, inspection_id)
-        out = Path(folder) / name
-        pdf = make_report(store, inspection_id, _worker_state["lang"], identity=_worker_state["identity"],
-                          authority=_worker_state["authority"])
+        report_no, pdf = _make(store, inspection_id, _worker_state["lang"], _worker_state["identity"],
+                               _worker_state["authority"])
+        out = Path(folder) / f"{report_no}.pdf"
         write_atomic(out, pdf)
         return inspection_id, str(out), None
     except InputError as exc:
@@ -280,13 +285,15 @@ def _collect(result: BatchResult, outcome: tuple[str, str | None, str | None]) -
 # ---- summary --------------------------------------------------------------------------------
 
 def build_summary(store, *, date_from: str | None = None, date_to: str | None = None,
-                  premises_id: str | None = None, market: str | None = None, lang: str = "zh",
-                  authority: str | None = None) -> bytes:
-    """The period summary PDF (only finalized inspections, newest revision of each record)."""
+                  premises_id: str | None = None, market: str | None = None, city: str | None = None,
+                  lang: str = "zh", authority: str | None = None) -> bytes:
+    """The period summary PDF (only finalized inspections, newest revision of each record),
+    optionally for one premises, one city and/or one market."""
     from ..reports.summary_report import build_summary_pdf
     from ..store.reports import SummaryFilter, summary_statistics
 
-    f = SummaryFilter(date_from=date_from, date_to=date_to, premises_id=premises_id, market=market)
+    f = SummaryFilter(date_from=date_from, date_to=date_to, premises_id=premises_id, market=market,
+                      city=city or None)
     stats = summary_statistics(store, f)
     premises_name = None
     if premises_id:

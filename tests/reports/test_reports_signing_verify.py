@@ -122,3 +122,33 @@ def test_visible_signature_field_is_on_the_page(signed):
     x1, y1, x2, y2 = (float(v) for v in sig[0]["/Rect"])
     assert x2 - x1 > 100 and y2 - y1 > 40  # visible, not a zero-size field
     assert "/AP" in sig[0]
+
+
+def test_signature_space_is_reserved_without_a_trial_signature(store, samples, identity, monkeypatch):
+    """pyHanko's size estimate (a second CMS build) is skipped: the reservation is computed from
+    the certificates, the signature fits in it, and the padding is zeros that verify accepts."""
+    from pyhanko.sign.signers.pdf_signer import PdfSigningSession
+
+    from inspector_app.reports import signing
+
+    def no_estimate(*args, **kwargs):
+        raise AssertionError("pyHanko estimated the signature size")
+
+    monkeypatch.setattr(PdfSigningSession, "estimate_signature_container_size", no_estimate)
+    pdf = make_report(store, samples.scale.id, "en", identity=identity)
+    assert verify_pdf(pdf, [identity.certificate]).status == VALID
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    sig = PdfFileReader(io.BytesIO(pdf)).embedded_signatures[0]
+    start, end = int(sig.sig_object["/ByteRange"][1]), int(sig.sig_object["/ByteRange"][2])
+    cert, _key, chain = signing._asn1(identity)
+    assert end - start - 2 == signing.reserved_size(cert, chain) < 16384
+    assert len(sig.signed_data.dump()) * 2 < end - start - 2
+
+
+def test_a_reservation_too_small_falls_back_to_measuring(store, samples, identity, monkeypatch):
+    from inspector_app.reports import signing
+
+    monkeypatch.setattr(signing, "reserved_size", lambda cert, chain: 256)
+    pdf = make_report(store, samples.focimeter.id, "zh", identity=identity)
+    assert verify_pdf(pdf, [identity.certificate]).status == VALID
