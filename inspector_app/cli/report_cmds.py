@@ -29,6 +29,7 @@ def register(sub, common) -> None:
     p.add_argument("--from", dest="date_from", metavar="DATE")
     p.add_argument("--to", dest="date_to", metavar="DATE")
     p.add_argument("--premises", metavar="ID")
+    p.add_argument("--city", metavar="CITY", help="only premises in this city (as recorded on the premises)")
     p.add_argument("--market", metavar="M")
     p.add_argument("-o", "--output", required=True, metavar="FILE.pdf")
     p.add_argument("--lang", choices=["zh", "en"], default="zh")
@@ -124,7 +125,7 @@ def cmd_summary(args) -> int:
     store = open_store(args)
     with store:
         pdf = build_summary(store, date_from=args.date_from, date_to=args.date_to, premises_id=args.premises,
-                            market=args.market, lang=args.lang, authority=args.authority)
+                            market=args.market, city=args.city, lang=args.lang, authority=args.authority)
     out = Path(args.output)
     try:
         write_atomic(out, pdf)

@@ -15,7 +15,7 @@ from reportlab.graphics.shapes import Drawing, Line, PolyLine, Rect, String
 from reportlab.lib import colors
 
 from ..domain.numbers import fmt
-from .labels import t
+from .labels import item_label, t
 
 GREEN = colors.HexColor("#1b7f3b")
 RED = colors.HexColor("#c62828")
@@ -30,6 +30,19 @@ class ChartPoint:
     y: Decimal
     ok: bool
     label: str = ""
+
+
+@dataclass
+class RangeMark:
+    """The spread of a group of points (e.g. one flow rate's runs) against its limit:
+    drawn as a bracket from *lo* to *hi* beside the group (x0 … x1), red when it fails."""
+
+    x0: Decimal
+    x1: Decimal
+    lo: Decimal
+    hi: Decimal
+    ok: bool
+    label: str
 
 
 def _nice_step(span: float, target: int = 6) -> float:
@@ -64,11 +77,13 @@ def _num(v: float) -> str:
 
 def error_chart(points: Sequence[ChartPoint], envelope: Sequence[tuple[Decimal, Decimal]], *,
                 width: float, height: float, font: str, x_label: str, y_label: str,
-                categories: Sequence[str] | None = None, title: str = "") -> Drawing:
+                categories: Sequence[str] | None = None, title: str = "",
+                ranges: Sequence[RangeMark] = ()) -> Drawing:
     """Errors (dots: green within, red outside) against a ±MPE step envelope.
 
     *envelope* is a list of (x, mpe) held until the next x (a step function); with
     *categories* the x values are positions 0..n−1 and the labels are printed under them.
+    *ranges* (repeatability) are drawn as brackets beside their group with a label.
     """
     d = Drawing(width, height)
     left, right, bottom, top = 46.0, 10.0, 30.0, 16.0 if title else 8.0
@@ -126,6 +141,8 @@ def error_chart(points: Sequence[ChartPoint], envelope: Sequence[tuple[Decimal, 
                      fillColor=ENVELOPE, textAnchor="end"))
         d.add(String(left + pw - 2, py(-steps[-1][1]) - 8, "−MPE", fontName=font, fontSize=6.5,
                      fillColor=ENVELOPE, textAnchor="end"))
+    for r in ranges:
+        _range_mark(d, r, px, py, font, bottom, bottom + ph)
     for p in points:
         x, y = px(float(p.x)), py(float(p.y))
         color = GREEN if p.ok else RED
@@ -144,6 +161,35 @@ def error_chart(points: Sequence[ChartPoint], envelope: Sequence[tuple[Decimal, 
     g.transform = (0, 1, -1, 0, 9, bottom + ph / 2)
     d.add(g)
     return d
+
+
+def _range_mark(d: Drawing, r: RangeMark, px, py, font: str, y_min: float, y_max: float) -> None:
+    """A shaded band over the group's spread, a bracket to its right and the label above it
+    (below it, or inside it, when the plot has no room there)."""
+    color = colors.HexColor("#777777") if r.ok else RED
+    x0, x1 = px(float(r.x0) - 0.3), px(float(r.x1) + 0.3)
+    lo, hi = py(float(r.lo)), py(float(r.hi))
+    if not r.ok:
+        d.add(Rect(x0, lo, x1 - x0, max(hi - lo, 0.8), fillColor=colors.HexColor("#fbe3e1"),
+                   strokeColor=RED, strokeWidth=0.5, strokeDashArray=[2, 2]))
+    bx = x1 + 3
+    for y in (lo, hi):
+        d.add(Line(bx - 3, y, bx, y, strokeColor=color, strokeWidth=0.9))
+    d.add(Line(bx, lo, bx, hi, strokeColor=color, strokeWidth=0.9))
+    if hi + 11 <= y_max:
+        label_y = hi + 4
+    elif hi - lo >= 11:
+        label_y = hi - 8.5  # inside the band, at its top
+    elif lo - 11 >= y_min:
+        label_y = lo - 9
+    else:
+        label_y = (lo + hi) / 2 - 2
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    w = stringWidth(r.label, font, 6.5)
+    cx = (x0 + x1) / 2
+    d.add(Rect(cx - w / 2 - 1.5, label_y - 1.8, w + 3, 8.2, fillColor=colors.white, strokeColor=None))
+    d.add(String(cx, label_y, r.label, fontName=font, fontSize=6.5, fillColor=color, textAnchor="middle"))
 
 
 def _dec(v) -> Decimal | None:
@@ -182,9 +228,11 @@ def inspection_chart(insp, instrument, lang: str, font: str, width: float, heigh
     if fam == "fuel_dispenser":
         cats: list[str] = []
         env: list[tuple[Decimal, Decimal]] = []
+        marks: list[RangeMark] = []
         for test in tests:
             if test.get("kind") not in ("volume", "mmq"):
                 continue
+            group: list[ChartPoint] = []
             for it in test.get("items", []):
                 if "repeatability" in str(it.get("label", "")):
                     continue
@@ -194,14 +242,18 @@ def inspection_chart(insp, instrument, lang: str, font: str, width: float, heigh
                 x = Decimal(len(cats))
                 label = str(it.get("label", "")).replace(" run ", " #").replace("run ", "#")
                 cats.append(label)
-                points.append(ChartPoint(x, y, it.get("verdict") == "pass", label))
+                group.append(ChartPoint(x, y, it.get("verdict") == "pass", label))
                 env.append((x, m))
+            points += group
+            mark = _repeatability_mark(test, group, lang)
+            if mark is not None:
+                marks.append(mark)
         if not points:
             return None
         unit = next((it.get("unit") for t_ in tests for it in t_.get("items", [])), "%")
         return error_chart(points, env, width=width, height=height, font=font, categories=cats,
                            x_label=t("run", lang), y_label=f"{t('error', lang)} ({unit})",
-                           title=t("Error with the MPE envelope", lang))
+                           title=t("Error with the MPE envelope", lang), ranges=marks)
     if fam == "scale":
         x_kind = "load"
         for test in tests:
@@ -261,6 +313,23 @@ def inspection_chart(insp, instrument, lang: str, font: str, width: float, heigh
     return error_chart(points, env, width=width, height=height, font=font,
                        x_label=f"{t(x_kind, lang)} ({x_unit})", y_label=f"{t('error', lang)} ({unit})",
                        title=t("Error with the MPE envelope", lang))
+
+
+def _repeatability_mark(test: dict, group: list[ChartPoint], lang: str) -> RangeMark | None:
+    """The repeatability of one flow rate as a bracket over its runs' spread."""
+    item = next((it for it in test.get("items", []) if "repeatability" in str(it.get("label", ""))), None)
+    if item is None or len(group) < 2:
+        return None
+    value, limit = _dec(item.get("error")), _dec(item.get("mpe"))
+    if value is None:
+        return None
+    ok = item.get("verdict") == "pass"
+    unit = item.get("unit") or "%"
+    label = f"{item_label(str(item.get('label', '')), lang)} {fmt(value)} {unit}"
+    if limit is not None:
+        label += f" {'≤' if ok else '>'} {fmt(limit)} {unit}"
+    ys = [p.y for p in group]
+    return RangeMark(group[0].x, group[-1].x, min(ys), max(ys), ok, label)
 
 
 def _item_envelope(tests) -> list[tuple[Decimal, Decimal]]:

@@ -55,6 +55,9 @@ LIGHT = colors.HexColor("#f2f2f2")
 FAIL_BG = colors.HexColor("#fdecea")
 NAVY = colors.HexColor("#1f3b5a")
 SIGNATURE_BOX = (72 * mm, 20 * mm)
+CHART_HEIGHT = 50 * mm
+CHART_MIN_HEIGHT = 36 * mm  # a chart shrinks to this to finish a page rather than leave a gap
+PHOTO_HEIGHT = 32 * mm  # three photos a row
 
 
 class ReportError(Exception):
@@ -139,9 +142,9 @@ def styles() -> dict[str, ParagraphStyle]:
         cellc=ParagraphStyle("cellc", parent=base, fontSize=8, leading=10, alignment=TA_CENTER),
         head=ParagraphStyle("head", parent=base, fontSize=7.5, leading=9.5, alignment=TA_CENTER,
                             textColor=colors.white),
-        h2=ParagraphStyle("h2", parent=base, fontSize=11.5, leading=15, spaceBefore=7, spaceAfter=3,
+        h2=ParagraphStyle("h2", parent=base, fontSize=11, leading=14, spaceBefore=5, spaceAfter=2,
                           textColor=colors.HexColor("#1f3b5a")),
-        h3=ParagraphStyle("h3", parent=base, fontSize=9.5, leading=12, spaceBefore=4, spaceAfter=2),
+        h3=ParagraphStyle("h3", parent=base, fontSize=9.5, leading=12, spaceBefore=3, spaceAfter=2),
         verdict=ParagraphStyle("verdict", parent=base, fontSize=30, leading=36, alignment=TA_CENTER,
                                textColor=colors.white),
         verdict_en=ParagraphStyle("verdict_en", parent=base, fontSize=11, leading=14, alignment=TA_CENTER,
@@ -227,6 +230,47 @@ class SignatureSpace(Flowable):
         c.restoreState()
 
 
+class TitledChart(Flowable):
+    """A section heading with its chart, kept together; the chart shrinks (down to
+    *min_height*) to use what is left of a page instead of moving on and leaving a gap."""
+
+    def __init__(self, title: str, drawing, make, width: float, height: float, min_height: float) -> None:
+        """*drawing* is the chart at *height*; ``make(h)`` draws it again at another height."""
+        super().__init__()
+        self.title, self.drawing, self.make, self.width = title, drawing, make, width
+        self.pref, self.min = height, min_height
+        self.head = [Paragraph(esc(title), styles()["h2"]),
+                     HRFlowable(width="100%", thickness=0.8, color=NAVY, spaceAfter=2.5)]
+        self.chart_h = height
+
+    def _head_height(self, avail_w: float) -> float:
+        total = 0.0
+        for f in self.head:
+            _, h = f.wrap(avail_w, 1e6)
+            total += h + f.getSpaceBefore() + f.getSpaceAfter()
+        return total
+
+    def wrap(self, avail_w, avail_h):
+        head = self._head_height(avail_w)
+        room = avail_h - head
+        self.chart_h = self.pref if room >= self.pref or room < self.min else room
+        self.height = head + self.chart_h
+        return self.width, self.height
+
+    def draw(self):
+        from reportlab.graphics import renderPDF
+
+        c = self.canv
+        y = self.height
+        for f in self.head:
+            _, h = f.wrap(self.width, 1e6)
+            y -= f.getSpaceBefore() + h
+            f.drawOn(c, 0, y)
+            y -= f.getSpaceAfter()
+        drawing = self.drawing if self.chart_h == self.pref else self.make(self.chart_h)
+        renderPDF.draw(drawing, c, 0, 0)
+
+
 # ---- building blocks ----------------------------------------------------------------------
 
 def fits(text: str, size: float, width: float) -> bool:
@@ -260,8 +304,8 @@ def _kv_table(pairs: list[tuple[str, str]], width: float, columns: int = 2) -> T
         *[("FONTSIZE", (2 * i, 0), (2 * i, -1), 7.5) for i in range(columns)],
         ("TEXTCOLOR", (0, 0), (-1, -1), colors.black),
         ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#dddddd")),
-        ("TOPPADDING", (0, 0), (-1, -1), 2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
         *[("BACKGROUND", (2 * i, 0), (2 * i, -1), LIGHT) for i in range(columns)],
     ]))
     return table
@@ -298,9 +342,13 @@ def _grid(headers: list[str], rows: list[list[str]], widths: list[float] | None,
     return table
 
 
-def _section(title: str, lang: str) -> list:
-    return [CondPageBreak(30 * mm), Paragraph(esc(t(title, lang)), styles()["h2"]),
-            HRFlowable(width="100%", thickness=0.8, color=colors.HexColor("#1f3b5a"), spaceAfter=3)]
+def _section(title: str, lang: str, *, keep: bool = False) -> list:
+    """A section heading; a new page first when less than 30 mm remain. With *keep* (inside a
+    KeepTogether) there is no conditional break: KeepTogether measures it as zero height, so it
+    would split the block it was meant to keep whole."""
+    head = [Paragraph(esc(t(title, lang)), styles()["h2"]),
+            HRFlowable(width="100%", thickness=0.8, color=colors.HexColor("#1f3b5a"), spaceAfter=2.5)]
+    return head if keep else [CondPageBreak(30 * mm), *head]
 
 
 def metrology_text(instrument: Instrument, lang: str) -> str:
@@ -480,6 +528,78 @@ def _qr(text: str, size: float) -> QrCode:
     return QrCode(text, size)
 
 
+# ---- the closing block ---------------------------------------------------------------------
+
+def _conclusion(data: ReportData, lang: str) -> list:
+    s = styles()
+    insp, ins = data.inspection, data.instrument
+    kind = document_kind(insp)
+    out: list = [*_section("Conclusion", lang, keep=True)]
+    if insp.verdict == "pass":
+        text = {"certificate": ("检定结论：合格。" if lang == "zh" else "Conclusion: PASS (合格)."),
+                "record": ("检查结论：符合要求。" if lang == "zh" else "Finding: the instrument conforms.")}[
+            "record" if kind == "record" else "certificate"]
+        if kind == "certificate" and ins.accuracy_class:
+            text += (f" 准确度等级 {ins.accuracy_class}。" if lang == "zh" else f" Accuracy class {ins.accuracy_class}.")
+        out.append(Paragraph(esc(text), ParagraphStyle("c", parent=s["lead"], fontSize=12, leading=16,
+                                                        textColor=GREEN)))
+        return out
+    text = (("检查结论：不符合要求。" if lang == "zh" else "Finding: the instrument does NOT conform.")
+            if kind == "record" else
+            ("检定结论：不合格（检定结果通知书）。" if lang == "zh" else "Conclusion: FAIL — notice of non-conformity."))
+    out.append(Paragraph(esc(text), ParagraphStyle("c", parent=s["lead"], fontSize=12, leading=16, textColor=RED)))
+    failed = failed_items(data, lang)
+    if failed:
+        out.append(P(t("Failed items", lang) + ":", "base"))
+        for n, x in enumerate(failed, 1):
+            out.append(P(f"{n}. {x}", "base"))
+    out.append(P(t("The instrument must not be used for trade until it has been repaired and verified again.",
+                   lang), "base"))
+    return out
+
+
+def _signatures(data: ReportData, lang: str, width: float) -> Table:
+    insp = data.inspection
+    sigs = {a.role: a for a in insp.attachments if a.role.startswith("signature")}
+    cells = []
+    for role, label, name in (("signature_inspector", "Inspector signature", insp.inspector),
+                              ("signature_representative", "Representative of the premises", data.premises.contact)):
+        a = sigs.get(role)
+        img = _image(data.images.get(a.sha256, b""), 55 * mm, 16 * mm) if a else None
+        cells.append([P(t(label, lang), "small"), img or P(f"({t('not signed', lang)})", "small"),
+                      P(name or "", "small")])
+    table = Table([[cells[0], cells[1]]], colWidths=[width / 2] * 2)
+    table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                               ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]))
+    return table
+
+
+def _verification_block(data: ReportData, lang: str, width: float, report_no: str, chash: str, sink: dict,
+                        for_signing: bool, signer_name: str, signer_fingerprint: str, font: str) -> Table:
+    """Report number, record hash and QR code; with *for_signing* the box for the visible
+    signature sits between the text and the code (one row, so the block stays short)."""
+    insp = data.inspection
+    text = [P(f"{t('Report no.', lang)}: {report_no}", "base"),
+            P(f"{t('Record id', lang)}: {insp.id}", "small"),
+            P(f"{t('Finalized', lang)}: {(insp.finalized_at or '—').replace('T', ' ')}", "small"),
+            P(f"{t('Content hash (SHA-256)', lang)}: {chash or '—'}", "mono"),
+            P(t("Scan the code or run 'inspector-app verify FILE.pdf' to check this document.", lang), "small")]
+    qr = _qr(f"{report_no}|{chash}", 27 * mm)
+    if for_signing:
+        signer = signer_name + (f" (SHA-256 {signer_fingerprint[:16]}…)" if signer_fingerprint else "")
+        box = [P(t("Digital signature", lang) + (f": {signer}" if signer else ":"), "small"), Spacer(1, 2),
+               SignatureSpace(SIGNATURE_BOX[0], SIGNATURE_BOX[1], sink, "", font)]
+        box_w = SIGNATURE_BOX[0] + 6
+        row, widths = [text, box, qr], [width - 31 * mm - box_w, box_w, 31 * mm]
+    else:
+        row, widths = [text, qr], [width - 31 * mm, 31 * mm]
+    block = Table([row], colWidths=widths)
+    block.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                               ("BOX", (0, 0), (-1, -1), 0.5, colors.grey),
+                               ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor("#fafafa"))]))
+    return block
+
+
 # ---- the document -------------------------------------------------------------------------
 
 def build_inspection_pdf(data: ReportData, lang: str = "zh", *, for_signing: bool = False,
@@ -499,7 +619,7 @@ def build_inspection_pdf(data: ReportData, lang: str = "zh", *, for_signing: boo
     buf = io.BytesIO()
     width = A4[0] - 30 * mm
     doc = SimpleDocTemplate(
-        buf, pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm, topMargin=16 * mm, bottomMargin=17 * mm,
+        buf, pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm, topMargin=15 * mm, bottomMargin=15 * mm,
         title=f"{t(KIND_TITLES[document_kind(insp)], lang)} {report_no}", author=insp.inspector,
         subject=f"{report_no} {chash}", creator=PRODUCER, producer=PRODUCER,
         keywords=keywords(report_no, chash, insp.id), lang="zh-CN" if lang == "zh" else "en",
@@ -582,9 +702,10 @@ def build_inspection_pdf(data: ReportData, lang: str = "zh", *, for_signing: boo
             story += block[1:]
         story.append(Spacer(1, 3))
 
-    chart = inspection_chart(insp, ins, lang, font, width, 62 * mm)
+    chart = inspection_chart(insp, ins, lang, font, width, CHART_HEIGHT)
     if chart is not None:
-        story.append(KeepTogether([*_section("Error chart", lang), chart]))
+        story.append(TitledChart(t("Error chart", lang), chart, lambda h: inspection_chart(insp, ins, lang, font, width, h),
+                                 width, CHART_HEIGHT, CHART_MIN_HEIGHT))
 
     # checklist
     story += _section("Checklist", lang)
@@ -614,58 +735,18 @@ def build_inspection_pdf(data: ReportData, lang: str = "zh", *, for_signing: boo
     if photos:
         cells = []
         for a in photos:
-            img = _image(data.images.get(a.sha256, b""), width / 2 - 6 * mm, 60 * mm)
+            img = _image(data.images.get(a.sha256, b""), width / 3 - 6 * mm, PHOTO_HEIGHT)
             cells.append([img or P("(image unreadable)", "small"), P(a.caption or a.sha256[:12], "small")])
-        rows = [cells[i:i + 2] for i in range(0, len(cells), 2)]
-        rows = [r + [""] * (2 - len(r)) for r in rows]
-        grid = Table(rows, colWidths=[width / 2] * 2)
+        rows = [cells[i:i + 3] for i in range(0, len(cells), 3)]
+        rows = [r + [""] * (3 - len(r)) for r in rows]
+        grid = Table(rows, colWidths=[width / 3] * 3)
         grid.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT), ("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (0, 0), (-1, -1), "CENTER"),
                                   ("FONTNAME", (0, 0), (-1, -1), font)]))
         story.append(grid)
     else:
         story.append(P(t("No photos.", lang), "small"))
 
-    # conclusion
-    kind = document_kind(insp)
-    conclusion: list = [*_section("Conclusion", lang)]
-    failed = failed_items(data, lang)
-    if insp.verdict == "pass":
-        text = {"certificate": ("检定结论：合格。" if lang == "zh" else "Conclusion: PASS (合格)."),
-                "record": ("检查结论：符合要求。" if lang == "zh" else "Finding: the instrument conforms.")}[
-            "record" if kind == "record" else "certificate"]
-        if kind == "certificate" and ins.accuracy_class:
-            text += (f" 准确度等级 {ins.accuracy_class}。" if lang == "zh" else f" Accuracy class {ins.accuracy_class}.")
-        conclusion.append(Paragraph(esc(text), ParagraphStyle("c", parent=s["lead"], fontSize=12, leading=16,
-                                                               textColor=GREEN)))
-    else:
-        text = (("检查结论：不符合要求。" if lang == "zh" else "Finding: the instrument does NOT conform.")
-                if kind == "record" else
-                ("检定结论：不合格（检定结果通知书）。" if lang == "zh" else "Conclusion: FAIL — notice of non-conformity."))
-        conclusion.append(Paragraph(esc(text), ParagraphStyle("c", parent=s["lead"], fontSize=12, leading=16,
-                                                               textColor=RED)))
-        if failed:
-            conclusion.append(P(t("Failed items", lang) + ":", "base"))
-            for n, x in enumerate(failed, 1):
-                conclusion.append(P(f"{n}. {x}", "base"))
-        conclusion.append(P(t("The instrument must not be used for trade until it has been repaired and verified again.",
-                              lang), "base"))
-    story += conclusion
-
-    # signatures
-    sigs = {a.role: a for a in insp.attachments if a.role.startswith("signature")}
-    cells = []
-    for role, label, name in (("signature_inspector", "Inspector signature", insp.inspector),
-                              ("signature_representative", "Representative of the premises", p.contact)):
-        a = sigs.get(role)
-        img = _image(data.images.get(a.sha256, b""), 60 * mm, 22 * mm) if a else None
-        cells.append([P(t(label, lang), "small"), img or P(f"({t('not signed', lang)})", "small"),
-                      P(name or "", "small")])
-    sig_table = Table([[cells[0], cells[1]]], colWidths=[width / 2] * 2)
-    sig_table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT), ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                                   ("LINEABOVE", (0, 0), (-1, 0), 0.3, colors.grey)]))
-    story.append(KeepTogether([*_section("Signatures", lang), sig_table]))
-
-    # warnings on unconfirmed rules
+    # warnings on unconfirmed rules (they concern the numbers above, so they stand before the conclusion)
     warnings = (insp.result or {}).get("warnings", [])
     if warnings:
         story += _section("Warnings", lang)
@@ -674,21 +755,14 @@ def build_inspection_pdf(data: ReportData, lang: str = "zh", *, for_signing: boo
         for w in warnings:
             story.append(P(f"• {w}", "warn"))
 
-    # verification block: record hash, QR, the signature box
-    qr_text = f"{report_no}|{chash}"
-    left = [P(f"{t('Report no.', lang)}: {report_no}", "base"),
-            P(f"{t('Record id', lang)}: {insp.id} · {t('Finalized', lang)}: "
-              f"{(insp.finalized_at or '—').replace('T', ' ')}", "small"),
-            P(f"{t('Content hash (SHA-256)', lang)}: {chash or '—'}", "mono"),
-            P(t("Scan the code or run 'inspector-app verify FILE.pdf' to check this document.", lang), "small")]
-    if for_signing:
-        signer = signer_name + (f" (SHA-256 {signer_fingerprint[:16]}…)" if signer_fingerprint else "")
-        left += [Spacer(1, 3), P(t("Digital signature", lang) + (f": {signer}" if signer else ":"), "small"),
-                 SignatureSpace(SIGNATURE_BOX[0], SIGNATURE_BOX[1], sink, "", font)]
-    block = Table([[left, _qr(qr_text, 30 * mm)]], colWidths=[width - 34 * mm, 34 * mm])
-    block.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT), ("VALIGN", (0, 0), (-1, -1), "TOP"), ("BOX", (0, 0), (-1, -1), 0.5, colors.grey),
-                               ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor("#fafafa"))]))
-    story.append(KeepTogether([*_section("Verification of this document", lang), block]))
+    # the closing block stays together: conclusion, signatures and the verification block, so a
+    # long report never ends with the verification block alone on a nearly empty page
+    closing = _conclusion(data, lang)
+    closing += [*_section("Signatures", lang, keep=True), _signatures(data, lang, width)]
+    closing += [*_section("Verification of this document", lang, keep=True),
+                _verification_block(data, lang, width, report_no, chash, sink, for_signing, signer_name,
+                                    signer_fingerprint, font)]
+    story.append(KeepTogether(closing))
 
     header_left = f"{t('Issued by', lang)}: {authority}"
     header_right = f"{t('Report no.', lang)} {report_no}"

@@ -179,6 +179,7 @@ ZH: dict[str, str] = {
     "Scope": "范围",
     "all premises": "全部受检单位",
     "Market": "市场",
+    "City": "城市",
     "Premises inspected": "受检单位数",
     "Instruments inspected": "受检器具数",
     "Inspections": "检查次数",

@@ -84,14 +84,43 @@ def _result_cells(it: dict, lang: str) -> list[str]:
     return [_s(it.get("error")), _s(it.get("mpe")), _verdict(it.get("verdict"), lang)]
 
 
-def column_widths(table: ReadingsTable, width: float) -> list[float]:
-    """Widths in proportion to the longest value of each column (headers wrap, values rarely)."""
-    weights = []
+def column_widths(table: ReadingsTable, width: float, font: str = "", size: float = 8) -> list[float]:
+    """Each column as wide as its longest value (headers may wrap onto two or three lines);
+    when the natural widths exceed *width*, only the widest columns are narrowed (their
+    text wraps), so short values such as verdicts never break."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from .fonts import FONT, register_fonts
+
+    register_fonts()
+    font = font or FONT
+    pad = 7.0
+    need, full = [], []
     for i, header in enumerate(table.headers):
-        longest = max([len(r[i]) for r in table.rows if i < len(r)] + [0])
-        weights.append(max(4.0, min(len(header) * 0.6, 9.0), float(min(longest, 40))))
-    total = sum(weights)
-    return [width * w / total for w in weights]
+        values = max([stringWidth(r[i], font, size) for r in table.rows if i < len(r)] + [0.0])
+        whole = stringWidth(header, font, 7.5)
+        words = max([stringWidth(w, font, 7.5) for w in header.split()] + [0.0])
+        need.append(max(values, min(whole, max(words, 34.0)), 18.0) + pad)
+        full.append(max(values, whole, 18.0) + pad)
+    if sum(full) <= width:  # every header on one line
+        return [width * n / sum(full) for n in full]
+    if sum(need) <= width:  # long headers wrap, as little as the width allows
+        k = (width - sum(need)) / (sum(full) - sum(need))
+        return [n + k * (f - n) for n, f in zip(need, full, strict=True)]
+    # water-filling: the widest columns share what is left at one common width
+    lo, hi = 0.0, max(need)
+    for _ in range(40):
+        cap = (lo + hi) / 2
+        if sum(min(n, cap) for n in need) > width:
+            hi = cap
+        else:
+            lo = cap
+    widths = [min(n, lo) for n in need]
+    spare = width - sum(widths)
+    capped = [i for i, n in enumerate(need) if n > lo]
+    for i in capped:
+        widths[i] += spare / len(capped)
+    return widths
 
 
 def tables(insp, instrument, lang: str) -> list[ReadingsTable]:

@@ -46,6 +46,8 @@ def build_summary_pdf(stats, f, *, lang: str = "zh", authority: str = "", premis
     scope = []
     if premises_name:
         scope.append(f"{t('Premises', lang)}: {premises_name}")
+    if getattr(f, "city", None):
+        scope.append(f"{t('City', lang)}: {f.city}")
     if f.market:
         scope.append(f"{t('Market', lang)}: {f.market}")
     story.append(_kv_table([(t("Period", lang), period), (t("Scope", lang), "; ".join(scope) or t("all premises", lang)),
@@ -88,7 +90,7 @@ def build_summary_pdf(stats, f, *, lang: str = "zh", authority: str = "", premis
                           [(t("Passed", lang), [n - fl for _, n, fl in stats.by_month], GREEN),
                            (t("Failed", lang), [fl for _, _, fl in stats.by_month], RED)],
                           width=width, height=58 * mm, font=font, title=t("Inspections by month", lang))
-        story.append(KeepTogether([*_section("Inspections by month", lang), chart]))
+        story.append(KeepTogether([*_section("Inspections by month", lang, keep=True), chart]))
 
     # failures
     story += _section("Failures", lang)

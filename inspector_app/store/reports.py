@@ -1,8 +1,8 @@
 """Queries behind the period summary report (the SQL lives here).
 
 Counted: finalized inspections, newest revision of each record (``superseded_by IS NULL``),
-optionally limited to a period (``started_at`` date, both ends inclusive), one premises or
-one market.
+optionally limited to a period (``started_at`` date, both ends inclusive), one premises, one
+city and/or one market (the premises' ``city`` and ``market`` columns, matched exactly).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ class SummaryFilter:
     date_to: str | None = None  # ISO date, inclusive
     premises_id: str | None = None
     market: str | None = None
+    city: str | None = None
 
 
 @dataclass
@@ -92,6 +93,9 @@ def _where(f: SummaryFilter) -> tuple[str, list]:
     if f.premises_id:
         where.append("i.premises_id = ?")
         params.append(f.premises_id)
+    if f.city:
+        where.append("p.city = ?")
+        params.append(f.city)
     if f.market:
         where.append("p.market = ?")
         params.append(f.market)

@@ -125,6 +125,19 @@ def test_summary_command(env, capsys, tmp_path):
     assert code == 2 and "not a date" in err
 
 
+def test_summary_for_one_city(env, capsys, tmp_path, db_path):
+    import subprocess
+
+    store = open_database(db_path)
+    city = store.conn.execute("SELECT city FROM premises WHERE city != '' LIMIT 1").fetchone()[0]
+    store.close()
+    out_pdf = tmp_path / "city.pdf"
+    code, out, _ = run(capsys, "summary", "--city", city, "-o", str(out_pdf), "--lang", "en")
+    assert code == 0 and f"wrote {out_pdf}" in out
+    text = subprocess.run(["pdftotext", str(out_pdf), "-"], capture_output=True, check=True).stdout.decode()
+    assert f"City: {city}" in text
+
+
 def test_import_p12(env, capsys, tmp_path, monkeypatch):
     import datetime as dt
 

@@ -150,3 +150,64 @@ def test_draft_report_says_draft_and_cannot_be_signed(store, stall):
     assert built.content_hash == "" and built.signature_box is None
     with pytest.raises(InputError, match="finalized"):
         build_report(store, draft.id, "en", for_signing=True)
+
+
+def page_texts(path) -> list[str]:
+    out = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True)
+    return out.stdout.decode("utf-8").split("\f")[:-1]
+
+
+@pytest.mark.parametrize("which", ["scale", "fuel", "focimeter"])
+def test_chinese_reports_fit_two_pages_and_end_with_conclusion_and_verification(store, samples, identity,
+                                                                                 tmp_path, which):
+    """The conclusion, the signatures and the verification block stay together on the last page;
+    the sample reports (readings, chart, photo, drawn signatures, warnings) fit two pages."""
+    insp = getattr(samples, which)
+    built = build_report(store, insp.id, "zh", for_signing=True, signer_name=identity.name,
+                         signer_fingerprint=identity.fingerprint)
+    pages = page_texts(write(tmp_path, "r.pdf", built.pdf))
+    assert len(pages) == 2
+    last = pages[-1].replace(" ", "")
+    for label in ("结论", "签名", "本文件的验证信息", built.report_no):
+        assert label in last, label
+    assert built.signature_box[0] == len(pages) - 1
+
+
+def test_long_report_never_leaves_the_verification_block_alone(store, stall, identity, tmp_path):
+    """A scale with many weighing points runs over pages; the last page still carries the
+    conclusion with the verification block, never the block alone."""
+    from inspector_app.domain.models import Inspection, new_id
+    from inspector_app.services.inspections import save_and_evaluate
+
+    p, scale = stall
+    counts = []
+    for n in (10, 30, 50, 70):
+        points = [{"load": str(200 * (i + 1)), "indication": str(200 * (i + 1))} for i in range(n)]
+        insp = save_and_evaluate(store, Inspection(new_id(), new_id(), scale.id, p.id, "scale", "subsequent",
+                                                   "JJG 539-2016", "李建国", started_at="2026-03-01T09:00",
+                                                   tests=[{"kind": "weighing", "points": points}]), "test")
+        insp = store.inspections.finalize(insp.id, "test")
+        built = build_report(store, insp.id, "zh", for_signing=True, signer_name=identity.name)
+        pages = page_texts(write(tmp_path, f"long{n}.pdf", built.pdf))
+        assert "结论" in pages[-1].replace(" ", "") and "本文件的验证信息" in pages[-1].replace(" ", ""), n
+        assert built.signature_box[0] == len(pages) - 1
+        counts.append(len(pages))
+    assert counts[0] == 2 and counts[-1] >= 3  # the cases do run over a page boundary
+
+
+def test_fuel_chart_marks_the_failed_repeatability(store, samples, tmp_path, pdf_text):
+    from reportlab.graphics.shapes import String
+
+    from inspector_app.reports.charts import inspection_chart
+
+    insp = samples.fuel
+    data = report_data(store, insp.id)
+    rep = next(it for t in insp.result["tests"] for it in t["items"] if it["label"].endswith("repeatability"))
+    assert rep["verdict"] == "fail"
+    for lang, label in (("zh", f"Q1 重复性 {rep['error']} % > {rep['mpe']} %"),
+                        ("en", f"Q1 repeatability {rep['error']} % > {rep['mpe']} %")):
+        drawing = inspection_chart(insp, data.instrument, lang, "WQYMicroHei", 500, 150)
+        texts = [s.text for s in drawing.getContents() if isinstance(s, String)]
+        assert label in texts, texts
+        text = pdf_text(write(tmp_path, f"f_{lang}.pdf", build_report(store, insp.id, lang).pdf))
+        assert label in text

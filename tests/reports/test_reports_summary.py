@@ -92,3 +92,22 @@ def test_bad_period_is_refused(store):
         build_summary(store, premises_id="nope")
     empty = summary_statistics(store, SummaryFilter())
     assert empty.inspections == 0 and empty.by_family == []
+
+
+def test_summary_by_city(demo_store, tmp_path, pdf_text):
+    city = demo_store.conn.execute(
+        "SELECT city FROM premises WHERE city != '' GROUP BY city ORDER BY count(*) DESC LIMIT 1").fetchone()[0]
+    expected = sql_counts(demo_store, "AND p.city = ?", (city,))
+    assert 0 < expected["inspections"] < sql_counts(demo_store, "", ())["inspections"]
+    stats = summary_statistics(demo_store, SummaryFilter(city=city))
+    assert {k: getattr(stats, k) for k in expected} == expected
+    # the same filter the office statistics use: a date range and a city together
+    f = SummaryFilter(date_from="2026-01-01", date_to="2026-12-31", city=city)
+    both = sql_counts(demo_store, "AND p.city = ? AND date(i.started_at) BETWEEN '2026-01-01' AND '2026-12-31'",
+                      (city,))
+    assert summary_statistics(demo_store, f).inspections == both["inspections"]
+    path = tmp_path / "city.pdf"
+    path.write_bytes(build_summary(demo_store, city=city, lang="zh"))
+    text = pdf_text(path)
+    assert f"城市: {city}" in text and str(expected["inspections"]) in text.split()
+    assert summary_statistics(demo_store, SummaryFilter(city="no such city")).inspections == 0
