@@ -66,7 +66,7 @@ def _ticks(lo: float, hi: float, target: int = 6) -> list[float]:
     out, v = [], start
     while v <= hi + step * 1e-9:
         if v >= lo - step * 1e-9:
-            out.append(round(v, 10))
+            out.append(round(v, 10) + 0.0)  # + 0.0: never a "-0" tick
         v += step
     return out
 

@@ -242,6 +242,7 @@ class TitledChart(Flowable):
         self.head = [Paragraph(esc(title), styles()["h2"]),
                      HRFlowable(width="100%", thickness=0.8, color=NAVY, spaceAfter=2.5)]
         self.chart_h = height
+        self.avail_w = width
 
     def _head_height(self, avail_w: float) -> float:
         total = 0.0
@@ -251,6 +252,7 @@ class TitledChart(Flowable):
         return total
 
     def wrap(self, avail_w, avail_h):
+        self.avail_w = avail_w  # the heading spans the frame like the other sections' headings
         head = self._head_height(avail_w)
         room = avail_h - head
         self.chart_h = self.pref if room >= self.pref or room < self.min else room
@@ -263,7 +265,7 @@ class TitledChart(Flowable):
         c = self.canv
         y = self.height
         for f in self.head:
-            _, h = f.wrap(self.width, 1e6)
+            _, h = f.wrap(self.avail_w, 1e6)
             y -= f.getSpaceBefore() + h
             f.drawOn(c, 0, y)
             y -= f.getSpaceAfter()
@@ -702,10 +704,12 @@ def build_inspection_pdf(data: ReportData, lang: str = "zh", *, for_signing: boo
             story += block[1:]
         story.append(Spacer(1, 3))
 
-    chart = inspection_chart(insp, ins, lang, font, width, CHART_HEIGHT)
+    chart_w = width - 12  # the frame's padding: the chart ends where the tables end
+    chart = inspection_chart(insp, ins, lang, font, chart_w, CHART_HEIGHT)
     if chart is not None:
-        story.append(TitledChart(t("Error chart", lang), chart, lambda h: inspection_chart(insp, ins, lang, font, width, h),
-                                 width, CHART_HEIGHT, CHART_MIN_HEIGHT))
+        story.append(TitledChart(t("Error chart", lang), chart,
+                                 lambda h: inspection_chart(insp, ins, lang, font, chart_w, h),
+                                 chart_w, CHART_HEIGHT, CHART_MIN_HEIGHT))
 
     # checklist
     story += _section("Checklist", lang)

@@ -64,7 +64,7 @@ def build_summary_pdf(stats, f, *, lang: str = "zh", authority: str = "", premis
              (t("Cheating findings", lang), str(stats.cheating))]
     big = [[Paragraph(f'<font size="18">{esc(v)}</font>', s["cellc"]) for _, v in cells],
            [Paragraph(esc(k), s["cellc"]) for k, _ in cells]]
-    head = Table(big, colWidths=[width / 6] * 6, rowHeights=[26, 14])
+    head = Table(big, colWidths=[width / 6] * 6, rowHeights=[26, None])  # a label may take two lines
     head.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT), ("BOX", (0, 0), (-1, -1), 0.6, colors.grey),
                               ("INNERGRID", (0, 0), (-1, -1), 0.3, colors.HexColor("#dddddd")),
                               ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -84,12 +84,12 @@ def build_summary_pdf(stats, f, *, lang: str = "zh", authority: str = "", premis
         story.append(bar_chart([_family(r.family, lang) for r in stats.by_family],
                                [(t("Passed", lang), [r.passed for r in stats.by_family], GREEN),
                                 (t("Failed", lang), [r.failed for r in stats.by_family], RED)],
-                               width=width, height=62 * mm, font=font, title=t("Pass rate by family", lang)))
+                               width=width, height=54 * mm, font=font, title=t("Pass rate by family", lang)))
     if len(stats.by_month) > 1:
         chart = bar_chart([m for m, _, _ in stats.by_month],
                           [(t("Passed", lang), [n - fl for _, n, fl in stats.by_month], GREEN),
                            (t("Failed", lang), [fl for _, _, fl in stats.by_month], RED)],
-                          width=width, height=58 * mm, font=font, title=t("Inspections by month", lang))
+                          width=width, height=52 * mm, font=font, title=t("Inspections by month", lang))
         story.append(KeepTogether([*_section("Inspections by month", lang, keep=True), chart]))
 
     # failures
