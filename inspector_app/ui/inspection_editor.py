@@ -954,7 +954,7 @@ class InspectionEditor(QMainWindow):
         if not i.is_draft:
             text = tr("Finalized {time} · content hash {hash}").format(time=(i.finalized_at or "")[:16],
                                                                       hash=(i.content_hash or "")[:16] + "…")
-            self.state_label.setText(f"🔒 {text}\n{tr('Finalized: read-only. Use Correct… to make a new revision.')}")
+            self.state_label.setText(f"{text}\n{tr('Finalized: read-only. Use Correct… to make a new revision.')}")
         else:
             self.state_label.setText("")
         if i.revision > 1:

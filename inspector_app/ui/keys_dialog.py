@@ -76,7 +76,10 @@ register({
     "Cannot read {path}: {error}": "无法读取 {path}：{error}",
     "Select a certificate in the list first.": "请先在列表中选择一个证书。",
     "Close": "关闭",
+    "Certificate": "证书",
 })
+
+KIND_TEXT = {"certificate": "Certificate", "inspector": "Inspector", "supervisor": "Supervisor"}
 
 # crypto.keys messages (one sentence each) in Chinese
 _KEY_MESSAGES = {
@@ -245,9 +248,10 @@ class KeysDialog(QDialog):
         keys = self.store.trust.list()
         self.trust_table.setRowCount(len(keys))
         for r, k in enumerate(keys):
-            for c, text in enumerate((k.name, k.kind, group_fingerprint(k.fingerprint[:16]) + " …")):
+            for c, text in enumerate((k.name, tr(KIND_TEXT.get(k.kind, k.kind)), group_fingerprint(k.fingerprint[:16]) + " …")):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, k.fingerprint)
+                item.setData(Qt.ItemDataRole.UserRole + 1, k.kind)
                 item.setToolTip(k.fingerprint)
                 self.trust_table.setItem(r, c, item)
         self._update_buttons()
@@ -419,6 +423,11 @@ class KeysDialog(QDialog):
         self.add_button.setText(tr("Add certificate…"))
         self.remove_button.setText(tr("Remove"))
         self.close_buttons.button(QDialogButtonBox.StandardButton.Close).setText(tr("Close"))
+        for r in range(self.trust_table.rowCount()):  # the kind column, from what the rows hold
+            item = self.trust_table.item(r, 1)
+            if item is not None:
+                kind = item.data(Qt.ItemDataRole.UserRole + 1) or ""
+                item.setText(tr(KIND_TEXT.get(kind, kind)))
 
 
 def _actor() -> str:

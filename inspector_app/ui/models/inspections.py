@@ -318,7 +318,7 @@ class InspectionTableModel(QAbstractTableModel):
             return None
         text = self._text(s, key)
         if key == "status" and returned:
-            text = f"↩ {tr('Returned')} · {text}"
+            text = f"↩ {tr('Returned')}"  # (a returned record is finalized; the column is narrow)
         if role == Qt.ItemDataRole.ToolTipRole:
             if key == "status" and returned:
                 return tr("Returned by {reviewer}: {comment}").format(reviewer=review.reviewer,
