@@ -106,7 +106,9 @@ class OfficeMode(QObject):
             if action is not None:
                 action.setVisible(not supervisor)
                 action.setEnabled(not supervisor)
-        today = getattr(self.window, "today_page", None)
+        # Only a page already built: the Today page hides its own button for a supervisor
+        # when it is built later (touching window.today_page would build it at start-up).
+        today = getattr(self.window, "pages", {}).get("today")
         if today is not None and hasattr(today, "new_button"):
             today.new_button.setVisible(not supervisor)
         if not supervisor and self.window.nav.currentRow() in self.rows.values():
