@@ -391,19 +391,24 @@ class SyncRepo:
                                 (sha, len(data), mime, data))
         return cur.rowcount == 1
 
-    def insert_inspections(self, inspections: list[Inspection], seq: int, origin: str) -> None:
-        """Insert finalized inspections with their children (children first, then seal)."""
+    def insert_inspections(self, inspections: list[Inspection], seq: int, origin: str,
+                           json_texts: dict[str, dict[str, str]] | None = None) -> None:
+        """Insert finalized inspections with their children.
+
+        The children go in first and the inspections after them, already finalized: the
+        triggers that keep a finalized inspection's children unchangeable then find no
+        finalized parent, and no row is written twice. Foreign keys are checked at the end of
+        the transaction (``defer_foreign_keys``, which SQLite switches off again at COMMIT or
+        ROLLBACK; a violation fails the commit, and the write rolls everything back. It is
+        deliberately not switched off here: switching it off with a violation pending lets
+        that violation through). *json_texts* (id -> {"environment", "checklist", "tests", "result",
+        "standards"}) are the canonical JSON texts the bundle carried; without them the
+        columns are rendered again."""
         if not inspections:
             return
         conn = self.conn
-        rows = []
-        for x in inspections:
-            row = codec.inspection_row(x)
-            row.update(status="draft", change_seq=seq, origin=origin)
-            rows.append(row)
-        cols = list(rows[0])
-        conn.executemany(f"INSERT INTO inspections ({', '.join(cols)}) VALUES ({_marks(len(cols))})",
-                         [tuple(r[c] for c in cols) for r in rows])
+        json_texts = json_texts or {}
+        conn.execute("PRAGMA defer_foreign_keys = ON")
         conn.executemany(
             "INSERT INTO inspection_tests (inspection_id, seq, kind, verdict) VALUES (?, ?, ?, ?)",
             [(x.id, i, t.get("kind", ""), t.get("verdict"))
@@ -419,8 +424,17 @@ class SyncRepo:
         conn.executemany(
             "INSERT INTO inspection_attachments (inspection_id, seq, sha256, role, caption) VALUES (?, ?, ?, ?, ?)",
             [(x.id, i, a.sha256, a.role, a.caption) for x in inspections for i, a in enumerate(x.attachments)])
-        conn.executemany("UPDATE inspections SET status = 'finalized' WHERE id = ?",
-                         [(x.id,) for x in inspections if x.status == "finalized"])
+        cols = [*codec.INSPECTION_SCALARS, "check_kind", "environment_json", "checklist_json", "tests_json",
+                "result_json", "standards_json", "change_seq", "origin"]
+        rows = []
+        for x in inspections:
+            texts = json_texts.get(x.id)
+            if texts is None:
+                row = codec.inspection_row(x)
+                texts = {k: row[f"{k}_json"] for k in ("environment", "checklist", "tests", "result", "standards")}
+            rows.append((*[getattr(x, k) for k in codec.INSPECTION_SCALARS], x.check, texts["environment"],
+                         texts["checklist"], texts["tests"], texts["result"], texts["standards"], seq, origin))
+        conn.executemany(f"INSERT INTO inspections ({', '.join(cols)}) VALUES ({_marks(len(cols))})", rows)
 
     def set_superseded(self, parent_id: str, child_id: str) -> None:
         self.conn.execute("UPDATE inspections SET superseded_by = ? WHERE id = ?", (child_id, parent_id))

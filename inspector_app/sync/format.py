@@ -66,7 +66,7 @@ class Limits:
     max_bundle_bytes: int = 4 * 1024**3
     max_entries: int = 200_000
     max_entry_bytes: int = 1024**3
-    max_total_bytes: int = 8 * 1024**3
+    max_total_bytes: int = 2 * 1024**3  # import keeps every entry in memory
     max_ratio: int = 200  # uncompressed / compressed, for entries above ratio_floor bytes
     ratio_floor: int = 64 * 1024
     max_manifest_bytes: int = 128 * 1024**2
@@ -102,11 +102,13 @@ class JsonError(ValueError):
 
 
 def _pairs(pairs: list[tuple[str, object]]) -> dict:
-    out: dict = {}
-    for key, value in pairs:
-        if key in out:
-            raise JsonError(f"duplicate key {key[:40]!r}")
-        out[key] = value
+    out = dict(pairs)
+    if len(out) != len(pairs):  # a key appeared twice: name the first one repeated
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise JsonError(f"duplicate key {key[:40]!r}")
+            seen.add(key)
     return out
 
 
@@ -150,9 +152,7 @@ def _check_strings(obj: object) -> None:
             stack.extend(o)
 
 
-def strict_loads(data: bytes | str) -> object:
-    """Parse JSON strictly: valid UTF-8, no duplicate keys, no NaN/Infinity, finite bounded
-    numbers (fractions become Decimal), no lone surrogates. Raises JsonError."""
+def _text(data: bytes | str) -> str:
     if isinstance(data, bytes):
         try:
             text = data.decode("utf-8")
@@ -162,6 +162,99 @@ def strict_loads(data: bytes | str) -> object:
         text = data
     if text.startswith("\ufeff"):
         raise JsonError("a byte-order mark is not allowed")
+    return text
+
+
+def strict_loads(data: bytes | str) -> object:
+    """Parse JSON strictly: valid UTF-8, no duplicate keys, no NaN/Infinity, finite bounded
+    numbers (fractions become Decimal), no lone surrogates. Raises JsonError."""
+    return _strict(_text(data))
+
+
+# The fast path. Every line a bundle writer makes is canonical JSON (sorted keys, no white
+# space, UTF-8 text): such a line is parsed by the C decoder without a Python call per object,
+# and proven to be free of duplicate keys by rendering each top-level value again and
+# comparing the whole text: a parsed dict cannot have duplicate keys, so a text equal to the
+# rendering of one has none either. The same hooks refuse NaN, 1e400 and long integers; a
+# fraction (Decimal) cannot be rendered and so falls back. Anything that does not match --
+# other spacing, escapes, an error -- goes through the strict parser (``_strict``), which
+# gives the exact message.
+_FAST_DECODER = json.JSONDecoder(parse_constant=_constant, parse_float=_float, parse_int=_int)
+_CANONICAL = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
+canonical_text = _CANONICAL.encode  # == domain.canonical.canonical_bytes(obj).decode() for plain JSON values
+
+
+def _not_json(obj: object) -> object:
+    raise TypeError(f"{type(obj).__name__} is not plain JSON")
+
+
+try:  # the C encoder behind json.dumps, made once (json.dumps builds it again on every call)
+    from json.encoder import c_encode_basestring as _encode_str
+    from json.encoder import c_make_encoder
+
+    _encode_container = c_make_encoder(None, _not_json, _encode_str, None, ":", ",", True, False, False)
+except (ImportError, TypeError):  # pragma: no cover - CPython always has the C encoder
+    _encode_str = _encode_container = None
+
+
+def canonical_parts(obj: dict) -> dict[str, str] | None:
+    """The canonical JSON text of each top-level value of *obj* (keys in sorted order), or
+    None when a value is not plain JSON (a Decimal)."""
+    out = {}
+    try:
+        for k in sorted(obj):
+            v = obj[k]
+            kind = type(v)
+            if kind is str and _encode_str is not None:
+                out[k] = _encode_str(v)
+            elif (kind is dict or kind is list) and _encode_container is not None:
+                out[k] = "".join(_encode_container(v, 0))
+            else:
+                out[k] = canonical_text(v)
+    except (TypeError, ValueError, RecursionError):
+        return None
+    return out
+
+
+_PREFIXES: dict[tuple, list[str]] = {}  # a tuple of keys -> ['"key":', ...] (a few shapes of record)
+
+
+def _prefixes(keys: tuple) -> list[str]:
+    out = _PREFIXES.get(keys)
+    if out is None:
+        out = [canonical_text(k) + ":" for k in keys]
+        if len(_PREFIXES) < 1000 and len(keys) <= 100:
+            _PREFIXES[keys] = out
+    return out
+
+
+def join_parts(parts: dict[str, str], keys: tuple | None = None) -> str:
+    """The canonical text of the object whose members are *parts* (restricted to *keys*,
+    which must be sorted)."""
+    if keys is None:
+        keys, values = tuple(parts), parts.values()
+    else:
+        values = [parts[k] for k in keys]
+    return "{" + ",".join(map(str.__add__, _prefixes(keys), values)) + "}"
+
+
+def loads_with_parts(data: bytes | str) -> tuple[object, dict[str, str] | None]:
+    """:func:`strict_loads`, and for a canonical JSON object also the canonical text of each
+    top-level value (see the fast path above); ``(obj, None)`` otherwise."""
+    text = _text(data)
+    if text[:1] == "{" and not _SURROGATE_ESCAPE.search(text):
+        try:
+            obj = _FAST_DECODER.decode(text)
+        except (ValueError, RecursionError):  # the strict parser names the problem
+            obj = None
+        if type(obj) is dict:
+            parts = canonical_parts(obj)
+            if parts is not None and join_parts(parts) == text:
+                return obj, parts
+    return _strict(text), None
+
+
+def _strict(text: str) -> object:
     try:
         obj, end = _DECODER.raw_decode(text)
     except JsonError:
@@ -353,6 +446,9 @@ class BundleContent:
     reviews: list = None  # [{"id", "inspection_id", "decision", "comment", "reviewer", "at", "signature"}]
     acks: list = None  # [{"bundle_id", "source_device", "audit_seq", "audit_hash", "inspections"}]
     attachments: dict = None  # sha256 -> (bytes, mime)
+    # inspection id -> canonical JSON of its "environment", "checklist", "tests", "result" and
+    # "standards" as they arrived (the reader fills it; the merge stores these texts as they are)
+    inspection_json: dict = None
 
     def __post_init__(self) -> None:
         for name in ("premises", "instruments", "standards", "inspections", "tombstones", "audit",
@@ -361,6 +457,8 @@ class BundleContent:
                 setattr(self, name, [])
         if self.attachments is None:
             self.attachments = {}
+        if self.inspection_json is None:
+            self.inspection_json = {}
 
     def counts(self) -> dict[str, int]:
         return {"premises": len(self.premises), "instruments": len(self.instruments),

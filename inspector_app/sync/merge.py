@@ -185,7 +185,7 @@ def merge_inspections(repo, content: BundleContent, m: Manifest, seq: int, resul
         if x.parent_id:
             superseded[x.parent_id] = x.id
         result.note("inspections", "inspection", x.id, "new" if x.revision == 1 else "updated")
-    repo.insert_inspections(list(planned.values()), seq, m.source_device)
+    repo.insert_inspections(list(planned.values()), seq, m.source_device, content.inspection_json)
     for parent, child in superseded.items():
         repo.set_superseded(parent, child)
 

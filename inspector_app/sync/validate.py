@@ -15,11 +15,12 @@ The database is only read (through the sync repository).
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import re
 from collections import Counter
 
 from ..domain import validation
-from ..domain.canonical import content_hash
+from ..domain.canonical import NON_CONTENT_FIELDS
 from ..domain.errors import InputError
 from ..domain.models import (
     ATTACHMENT_ROLES,
@@ -42,6 +43,9 @@ from .format import (
     BundleContent,
     BundleRejected,
     JsonError,
+    canonical_parts,
+    join_parts,
+    loads_with_parts,
     record_hash,
     strict_loads,
     tombstone_key,
@@ -69,21 +73,23 @@ def _sniff(data: bytes) -> str | None:
 
 
 def iter_lines(table: str, data: bytes, max_line: int):
-    """(where, object) for each line of a JSON-lines entry."""
+    """(where, object, parts) for each line of a JSON-lines entry; *parts* is the canonical
+    text of each top-level value when the line is canonical JSON, else None."""
     entry = f"records/{table}.jsonl"
     if data and not data.endswith(b"\n"):
         raise BundleRejected(4, entry, "the last line is not terminated (truncated?)")
     for n, raw in enumerate(data.split(b"\n")[:-1] if data else [], start=1):
-        where = f"{entry} line {n}"
         if len(raw) > max_line:
-            raise BundleRejected(4, where, f"the line is longer than {max_line} bytes")
+            raise BundleRejected(4, f"{entry} line {n}", f"the line is longer than {max_line} bytes")
         try:
-            obj = strict_loads(raw)
+            # Only inspections need the canonical text of their members (content hash, JSON
+            # columns); the flat records of the other tables parse faster strictly.
+            obj, parts = loads_with_parts(raw) if table == "inspections" else (strict_loads(raw), None)
         except JsonError as exc:
-            raise BundleRejected(4, where, str(exc)) from None
+            raise BundleRejected(4, f"{entry} line {n}", str(exc)) from None
         if not isinstance(obj, dict):
-            raise BundleRejected(4, where, "must be a JSON object")
-        yield where, obj
+            raise BundleRejected(4, f"{entry} line {n}", "must be a JSON object")
+        yield n, obj, parts
 
 
 def _keys(obj: dict, expected: set[str], path: str) -> None:
@@ -113,12 +119,94 @@ def _str(value: object, path: str, max_len: int = 200, allow_none: bool = False)
     return value
 
 
-def _walk_values(obj: object, path: str, depth: int = 0, _ok: set = set()) -> None:  # noqa: B006
-    """Leaves must be text, integers, booleans or null; decimal-looking text must be a finite decimal.
+# Texts already found valid by the walk (readings repeat a lot), and those among them that are
+# finite decimals: at most CACHE_MAX texts of at most CACHED_LEN characters each, emptied when
+# a bundle's validation ends.
+_OK: set[str] = set()
+_DECIMAL_OK: set[str] = set()
+CACHE_MAX = 100_000
+CACHED_LEN = 100
+MAX_INT = 10**15
 
-    ``_ok`` remembers texts already found valid (readings repeat a lot); it only ever holds
-    short strings that passed ``parse_decimal``.
-    """
+
+def _text_ok(s: str) -> bool:
+    if len(s) > NOTE_MAX:
+        return False
+    text = s.strip()
+    if SPECIAL.fullmatch(text):
+        return False
+    if NUMERIC.fullmatch(text):
+        try:
+            parse_decimal(text, "")
+        except InputError:
+            return False
+        if len(s) <= CACHED_LEN and len(_DECIMAL_OK) < CACHE_MAX:
+            _DECIMAL_OK.add(s)
+    if len(s) <= CACHED_LEN and len(_OK) < CACHE_MAX:
+        _OK.add(s)
+    return True
+
+
+def _forget() -> None:
+    _OK.clear()
+    _DECIMAL_OK.clear()
+
+
+def _values_ok(obj: dict | list, depth: int = 0) -> bool:
+    """Whether :func:`_walk_values` would accept the container *obj* (no paths are built)."""
+    if len(obj) > (1000 if type(obj) is dict else 10000):
+        return False
+    if not obj:
+        return True
+    if depth >= MAX_DEPTH:  # its members would be deeper than MAX_DEPTH
+        return False
+    if type(obj) is dict:
+        if max(map(len, obj)) > 100:
+            return False
+        obj = obj.values()
+    ok = _OK
+    try:
+        if ok.issuperset(obj):  # only texts seen before: the common case, checked in C
+            return True
+    except TypeError:  # a dict or list among them
+        pass
+    for v in obj:
+        kind = type(v)
+        if kind is str:
+            if v in ok or _text_ok(v):
+                continue
+            return False
+        if kind is dict:
+            # a dict of texts seen before (a reading) is checked here without a call
+            if v and len(v) <= 1000 and depth + 1 < MAX_DEPTH and max(map(len, v)) <= 100:
+                try:
+                    if ok.issuperset(v.values()):
+                        continue
+                except TypeError:
+                    pass
+            if not _values_ok(v, depth + 1):
+                return False
+        elif kind is list:
+            if not _values_ok(v, depth + 1):
+                return False
+        elif kind is int:
+            if not -MAX_INT <= v <= MAX_INT:
+                return False
+        elif v is not None and kind is not bool:
+            return False
+    return True
+
+
+def _walk_values(obj: object, path: str) -> None:
+    """Leaves must be text, integers, booleans or null; decimal-looking text must be a finite
+    decimal. Checked quickly first; the walk that names the place runs only on failure."""
+    if not _values_ok(obj):
+        _walk_named(obj, path)
+        raise InputError(path, "holds a value that is not allowed")  # pragma: no cover - the walks agree
+
+
+def _walk_named(obj: object, path: str, depth: int = 0) -> None:
+    """The slow walk of :func:`_walk_values`: raises InputError at the first bad value's path."""
     if depth > MAX_DEPTH:
         raise InputError(path, "is nested too deeply")
     kind = type(obj)
@@ -128,16 +216,12 @@ def _walk_values(obj: object, path: str, depth: int = 0, _ok: set = set()) -> No
         for k, v in obj.items():
             if len(k) > 100:
                 raise InputError(path, "has a field name that is too long")
-            if type(v) is str and v in _ok:
-                continue
-            _walk_values(v, f"{path}.{k}", depth + 1)
+            _walk_named(v, f"{path}.{k}", depth + 1)
     elif kind is list:
         if len(obj) > 10000:
             raise InputError(path, "has too many items")
         for i, v in enumerate(obj):
-            if type(v) is str and v in _ok:
-                continue
-            _walk_values(v, f"{path}[{i}]", depth + 1)
+            _walk_named(v, f"{path}[{i}]", depth + 1)
     elif kind is str:
         if len(obj) > NOTE_MAX:
             raise InputError(path, f"is too long ({len(obj)} characters, at most {NOTE_MAX})")
@@ -146,14 +230,19 @@ def _walk_values(obj: object, path: str, depth: int = 0, _ok: set = set()) -> No
             raise InputError(path, "must be a finite number (NaN and infinity are not allowed)")
         if NUMERIC.fullmatch(text):
             parse_decimal(text, path)
-        if len(obj) <= 40 and len(_ok) < 100_000:
-            _ok.add(obj)
     elif obj is None or kind is bool:
         return
     elif kind is int:
         parse_decimal(obj, path)
     else:  # Decimal from a JSON fraction: numbers must travel as decimal strings
         raise InputError(path, "must be written as a decimal string, not a JSON number with a fraction")
+
+
+def _decimal(value: object, path: str, allow_none: bool = False) -> None:
+    """parse_decimal for validation only, skipping texts already known to be decimals."""
+    if type(value) is str and value in _DECIMAL_OK:
+        return
+    parse_decimal(value, path, allow_none=allow_none)
 
 
 def _normal(original, cleaned, path: str) -> None:
@@ -225,13 +314,31 @@ FINDING_FIELDS = _dataclass_fields(Finding)
 ATTACHMENT_FIELDS = _dataclass_fields(AttachmentRef)
 
 
+# The fields the content hash covers (domain.canonical.inspection_content), sorted, and the
+# columns whose JSON text is stored as it arrived.
+CONTENT_FIELDS = tuple(sorted(INSPECTION_FIELDS - NON_CONTENT_FIELDS))
+JSON_COLUMNS = ("environment", "checklist", "tests", "result", "standards")
+_TEXT_FIELDS = ("family", "check", "ruleset", "inspector", "started_at", "place", "correction_reason", "notes")
+_IMAGE_TYPES = ("image/png", "image/jpeg", "image/webp")
+
+
 def parse_inspection(obj: dict, path: str = "inspection") -> Inspection:
+    return parse_inspection_line(obj, path)[0]
+
+
+def parse_inspection_line(obj: dict, path: str = "inspection",
+                          parts: dict[str, str] | None = None) -> tuple[Inspection, dict[str, str]]:
+    """An inspection line, checked; and the canonical JSON text of its JSON columns.
+
+    *parts* is the canonical text of each top-level value when the line was canonical
+    (``format.loads_with_parts``); the content hash is computed from those texts, which are
+    exactly what ``domain.canonical.content_hash`` renders."""
     _keys(obj, INSPECTION_FIELDS, path)
     for k in ("id", "record_id", "instrument_id", "premises_id"):
         _id(obj[k], f"{path}.{k}")
     _id(obj["parent_id"], f"{path}.parent_id", allow_none=True)
     rev = obj["revision"]
-    if isinstance(rev, bool) or not isinstance(rev, int) or not 1 <= rev <= 100_000:
+    if type(rev) is not int or not 1 <= rev <= 100_000:
         raise InputError(f"{path}.revision", "must be a whole number from 1 to 100000")
     if (rev == 1) != (obj["parent_id"] is None):
         raise InputError(f"{path}.parent_id", "a first revision has no parent and a later one must name it")
@@ -241,42 +348,51 @@ def parse_inspection(obj: dict, path: str = "inspection") -> Inspection:
         raise InputError(f"{path}.verdict", "must be pass or fail")
     if not isinstance(obj["content_hash"], str) or not HEX64.match(obj["content_hash"]):
         raise InputError(f"{path}.content_hash", "must be 64 hexadecimal digits")
-    for k in ("family", "check", "ruleset", "inspector", "started_at", "place", "correction_reason", "notes"):
-        _str(obj[k], f"{path}.{k}", 10_000)
+    for k in _TEXT_FIELDS:
+        v = obj[k]
+        if type(v) is not str or len(v) > 10_000:
+            _str(v, f"{path}.{k}", 10_000)
     _str(obj["finalized_at"], f"{path}.finalized_at", 40)
     _str(obj["signature"], f"{path}.signature", 8192, allow_none=True)
     _str(obj["signer"], f"{path}.signer", 1000, allow_none=True)
     for k in ("environment", "checklist", "result"):
-        if not isinstance(obj[k], dict):
+        if type(obj[k]) is not dict:
             raise InputError(f"{path}.{k}", "must be an object")
         _walk_values(obj[k], f"{path}.{k}")
     env = obj["environment"]
     for k in ("temperature", "humidity"):
         if env.get(k) not in (None, ""):
-            parse_decimal(env[k], f"{path}.environment.{k}")
-    if not isinstance(obj["tests"], list) or len(obj["tests"]) > 200:
+            _decimal(env[k], f"{path}.environment.{k}")
+    tests = obj["tests"]
+    if type(tests) is not list or len(tests) > 200:
         raise InputError(f"{path}.tests", "must be a list of at most 200 tests")
-    _walk_values(obj["tests"], f"{path}.tests")
-    for t_i, test in enumerate(obj["result"].get("tests", []) if isinstance(obj["result"].get("tests"), list) else []):
-        if not isinstance(test, dict):
+    _walk_values(tests, f"{path}.tests")
+    result = obj["result"]
+    result_tests = result.get("tests")
+    for t_i, test in enumerate(result_tests if type(result_tests) is list else ()):
+        if type(test) is not dict:
             raise InputError(f"{path}.result.tests[{t_i}]", "must be an object")
-        for i_i, item in enumerate(test.get("items", []) if isinstance(test.get("items"), list) else []):
-            if not isinstance(item, dict):
+        items = test.get("items")
+        for i_i, item in enumerate(items if type(items) is list else ()):
+            if type(item) is not dict:
                 raise InputError(f"{path}.result.tests[{t_i}].items[{i_i}]", "must be an object")
             for k in ("error", "mpe"):
-                parse_decimal(item.get(k), f"{path}.result.tests[{t_i}].items[{i_i}].{k}", allow_none=True)
-    if obj["result"].get("verdict") not in VERDICTS:
+                v = item.get(k)
+                if v is not None and (type(v) is not str or v not in _DECIMAL_OK):
+                    parse_decimal(v, f"{path}.result.tests[{t_i}].items[{i_i}].{k}")
+    if result.get("verdict") not in VERDICTS:
         raise InputError(f"{path}.result.verdict", "must be pass or fail")
-    if not isinstance(obj["standards"], list) or len(obj["standards"]) > 100:
+    standards = obj["standards"]
+    if type(standards) is not list or len(standards) > 100:
         raise InputError(f"{path}.standards", "must be a list of at most 100 ids")
-    for i, s in enumerate(obj["standards"]):
+    for i, s in enumerate(standards):
         _id(s, f"{path}.standards[{i}]")
     findings = []
-    if not isinstance(obj["findings"], list) or len(obj["findings"]) > 200:
+    if type(obj["findings"]) is not list or len(obj["findings"]) > 200:
         raise InputError(f"{path}.findings", "must be a list of at most 200 findings")
     for i, f in enumerate(obj["findings"]):
         fp = f"{path}.findings[{i}]"
-        if not isinstance(f, dict):
+        if type(f) is not dict:
             raise InputError(fp, "must be an object")
         _keys(f, FINDING_FIELDS, fp)
         _id(f["id"], f"{fp}.id")
@@ -286,27 +402,35 @@ def parse_inspection(obj: dict, path: str = "inspection") -> Inspection:
             _str(f[k], f"{fp}.{k}", 10_000)
         findings.append(Finding(**f))
     attachments = []
-    if not isinstance(obj["attachments"], list) or len(obj["attachments"]) > 200:
+    if type(obj["attachments"]) is not list or len(obj["attachments"]) > 200:
         raise InputError(f"{path}.attachments", "must be a list of at most 200 attachments")
     for i, a in enumerate(obj["attachments"]):
-        ap = f"{path}.attachments[{i}]"
-        if not isinstance(a, dict):
-            raise InputError(ap, "must be an object")
-        _keys(a, ATTACHMENT_FIELDS, ap)
+        if type(a) is not dict:
+            raise InputError(f"{path}.attachments[{i}]", "must be an object")
+        if a.keys() != ATTACHMENT_FIELDS:
+            _keys(a, ATTACHMENT_FIELDS, f"{path}.attachments[{i}]")
         if not isinstance(a["sha256"], str) or not HEX64.match(a["sha256"]):
-            raise InputError(f"{ap}.sha256", "must be 64 hexadecimal digits")
+            raise InputError(f"{path}.attachments[{i}].sha256", "must be 64 hexadecimal digits")
         if a["role"] not in ATTACHMENT_ROLES:
-            raise InputError(f"{ap}.role", f"must be one of {', '.join(ATTACHMENT_ROLES)}")
-        if a["mime"] not in ("image/png", "image/jpeg", "image/webp"):
-            raise InputError(f"{ap}.mime", "must be image/png, image/jpeg or image/webp")
-        clean_text(a["caption"], f"{ap}.caption")
+            raise InputError(f"{path}.attachments[{i}].role", f"must be one of {', '.join(ATTACHMENT_ROLES)}")
+        if a["mime"] not in _IMAGE_TYPES:
+            raise InputError(f"{path}.attachments[{i}].mime", "must be image/png, image/jpeg or image/webp")
+        clean_text(a["caption"], f"{path}.attachments[{i}].caption")
         attachments.append(AttachmentRef(**a))
-    insp = Inspection(**{k: obj[k] for k in INSPECTION_FIELDS - {"findings", "attachments"}},
-                      findings=findings, attachments=attachments)
+    insp = Inspection(**{k: obj[k] for k in _SCALAR_FIELDS}, findings=findings, attachments=attachments)
     _normal(insp, validation.validate_inspection_header(insp), path)
-    if content_hash(insp) != insp.content_hash:
+    # Every value is plain JSON now (the checks above refuse anything else), so it renders.
+    if parts is None:
+        parts = canonical_parts(obj)
+        if parts is None:  # pragma: no cover - the checks above leave only plain JSON values
+            raise InputError(path, "holds a value that cannot be hashed")
+    text = join_parts(parts, CONTENT_FIELDS)
+    if hashlib.sha256(text.encode("utf-8")).hexdigest() != insp.content_hash:
         raise InputError(f"{path}.content_hash", "does not match the record's content (the record was altered)")
-    return insp
+    return insp, {k: parts[k] for k in JSON_COLUMNS}
+
+
+_SCALAR_FIELDS = tuple(INSPECTION_FIELDS - {"findings", "attachments"})
 
 
 def parse_tombstone(obj: dict, path: str = "tombstone") -> tuple[str, str]:
@@ -388,6 +512,13 @@ PARSERS = {
 # -- the whole bundle ---------------------------------------------------------------------
 def validate_bundle(opened, repo, max_line: int = 16 * 1024**2, progress=None) -> BundleContent:
     """Stage 4 over an OpenedBundle; *repo* is the SyncRepo of the receiving database."""
+    try:
+        return _validate(opened, repo, max_line, progress)
+    finally:
+        _forget()
+
+
+def _validate(opened, repo, max_line: int, progress) -> BundleContent:
     m = opened.manifest
     content = BundleContent()
     covered_found: dict[str, list[tuple[str, str]]] = {}
@@ -400,16 +531,24 @@ def validate_bundle(opened, repo, max_line: int = 16 * 1024**2, progress=None) -
             continue
         parser = PARSERS[table]
         out = getattr(content, table)
+        entry = f"records/{table}.jsonl"
+        name = table.rstrip("s") if table != "premises" else table
+        covered = covered_found.setdefault(table, []) if table in COVERED_TABLES else None
+        texts = content.inspection_json
         if progress is not None and progress("records", done, total_lines) is False:
             raise BundleRejected(4, "", "cancelled")
-        for where, obj in iter_lines(table, data, max_line):
+        for n, obj, parts in iter_lines(table, data, max_line):
             try:
-                rec = parser(obj, table.rstrip("s") if table != "premises" else table)
+                if table == "inspections":
+                    rec, texts[obj["id"]] = parse_inspection_line(obj, name, parts)
+                else:
+                    rec = parser(obj, name)
             except InputError as exc:
-                raise BundleRejected(4, where, f"{exc.path}: {exc.message}" if exc.path else exc.message) from None
+                raise BundleRejected(4, f"{entry} line {n}",
+                                     f"{exc.path}: {exc.message}" if exc.path else exc.message) from None
             out.append(rec)
-            if table in COVERED_TABLES:
-                covered_found.setdefault(table, []).append((_covered_key(table, rec), where))
+            if covered is not None:
+                covered.append((_covered_key(table, rec), f"{entry} line {n}"))
             done += 1
             if progress is not None and done % 500 == 0 and progress("records", done, total_lines) is False:
                 raise BundleRejected(4, "", "cancelled")
@@ -418,15 +557,17 @@ def validate_bundle(opened, repo, max_line: int = 16 * 1024**2, progress=None) -
         listed = [tuple(x) for x in m.records.get(table, [])]
         found = covered_found.get(table, [])
         counts = Counter(k[0] for k, _ in found)
-        for (key, where) in found:
-            if counts[key[0]] > 1:
-                raise BundleRejected(4, where, f"the record {key[0]} appears twice")
+        if len(counts) != len(found):
+            for (key, where) in found:
+                if counts[key[0]] > 1:
+                    raise BundleRejected(4, where, f"the record {key[0]} appears twice")
         if Counter(listed) != Counter(k for k, _ in found):
-            missing = set(listed) - {k for k, _ in found}
+            listed_set = set(listed)
+            missing = listed_set - {k for k, _ in found}
             entry = f"records/{table}.jsonl"
             if missing:
                 raise BundleRejected(4, entry, f"the manifest lists {sorted(missing)[0][0]} but the file does not hold it")
-            extra = [(k, w) for k, w in found if k not in set(listed)]
+            extra = [(k, w) for k, w in found if k not in listed_set]
             raise BundleRejected(4, extra[0][1] if extra else entry,
                                  "the record is not listed in the manifest (or with another hash)")
     _check_references(opened, content, repo)
