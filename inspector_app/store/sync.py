@@ -247,6 +247,19 @@ class SyncRepo:
                 out[r[0]] = dict(r)
         return out
 
+    def inspections_at(self, slots: Iterable[tuple[str, int]]) -> dict[tuple[str, int], dict]:
+        """(record_id, revision) -> the inspection stored in that slot, for those taken."""
+        wanted = set(slots)
+        out = {}
+        records = list({r for r, _ in wanted})
+        for chunk in _chunks(records):
+            for r in self.conn.execute(
+                    "SELECT id, record_id, revision, content_hash, status, superseded_by FROM inspections"
+                    f" WHERE record_id IN ({_marks(len(chunk))})", chunk):
+                if (r["record_id"], r["revision"]) in wanted:
+                    out[(r["record_id"], r["revision"])] = dict(r)
+        return out
+
     def inspection_at(self, record_id: str, revision: int) -> dict | None:
         r = self.conn.execute(
             "SELECT id, record_id, revision, content_hash, status, superseded_by FROM inspections"
@@ -386,10 +399,21 @@ class SyncRepo:
         row = self.conn.execute("SELECT name FROM premises WHERE id = ?", (premises_id,)).fetchone()
         return row[0] if row else ""
 
-    def attachment_insert(self, sha: str, data: bytes, mime: str) -> bool:
-        cur = self.conn.execute("INSERT OR IGNORE INTO attachments (sha256, size, mime, data) VALUES (?, ?, ?, ?)",
-                                (sha, len(data), mime, data))
-        return cur.rowcount == 1
+    def premises_names(self, ids: Iterable[str]) -> dict[str, str]:
+        """id -> name of the premises that exist."""
+        out = {}
+        ids = list(set(ids))
+        for chunk in _chunks(ids):
+            out.update((r[0], r[1]) for r in self.conn.execute(
+                f"SELECT id, name FROM premises WHERE id IN ({_marks(len(chunk))})", chunk))
+        return out
+
+    def attachments_insert(self, rows: list[tuple[str, bytes, str]]) -> int:
+        """(sha256, data, mime) rows; returns how many were new."""
+        before = self.conn.total_changes
+        self.conn.executemany("INSERT OR IGNORE INTO attachments (sha256, size, mime, data) VALUES (?, ?, ?, ?)",
+                              [(sha, len(data), mime, data) for sha, data, mime in rows])
+        return self.conn.total_changes - before
 
     def insert_inspections(self, inspections: list[Inspection], seq: int, origin: str,
                            json_texts: dict[str, dict[str, str]] | None = None) -> None:

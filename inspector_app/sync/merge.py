@@ -72,13 +72,19 @@ def _load_local(repo, table: str, ids: list[str]) -> dict:
     return {obj.id: obj for obj in loader(ids)}
 
 
-def _put(repo, table: str, obj, seq: int, origin: str, exists: bool) -> None:
+def _put(repo, table: str, obj, seq: int, origin: str, exists: bool, premises_name: str | None = None) -> None:
     if table == "premises":
         repo.put_premises(obj, seq, origin, exists)
     elif table == "instruments":
-        repo.put_instrument(obj, repo.premises_name(obj.premises_id), seq, origin, exists)
+        if premises_name is None:
+            premises_name = repo.premises_name(obj.premises_id)
+        repo.put_instrument(obj, premises_name, seq, origin, exists)
     else:
         repo.put_standard(obj, seq, origin, exists)
+
+
+def _line(obj, versions) -> dict:
+    return {"data": shallow_dict(obj), "versions": list(versions)}
 
 
 def merge_mutable(repo, content: BundleContent, m: Manifest, seq: int, result: MergeResult) -> None:
@@ -92,19 +98,20 @@ def merge_mutable(repo, content: BundleContent, m: Manifest, seq: int, result: M
         local = _load_local(repo, table, ids)
         local_versions = repo.versions(entity, ids)
         tombstoned = {i for e, i in repo.tombstones([entity])}
+        # the premises of instruments (those of this bundle are in the database by now)
+        names = repo.premises_names({obj.premises_id for obj, _, _ in items}) if table == "instruments" else {}
         versions_rows = []
         for obj, h, versions_in in items:
-            line = {"data": shallow_dict(obj), "versions": list(versions_in)}
             if obj.id in tombstoned:
                 result.note(table, entity, obj.id, "deleted")
                 continue
             mine = local.get(obj.id)
             if mine is None:
-                if table == "instruments" and not repo.existing_ids("premises", [obj.premises_id]):
-                    _conflict(repo, result, table, entity, obj.id, "its premises were deleted here", None, line,
-                              h, m.bundle_id, seq)
+                if table == "instruments" and obj.premises_id not in names:
+                    _conflict(repo, result, table, entity, obj.id, "its premises were deleted here", None,
+                              _line(obj, versions_in), h, m.bundle_id, seq)
                     continue
-                _put(repo, table, obj, seq, origin, exists=False)
+                _put(repo, table, obj, seq, origin, exists=False, premises_name=names.get(getattr(obj, "premises_id", None)))
                 versions_rows += [(entity, obj.id, v) for v in versions_in]
                 result.note(table, entity, obj.id, "new")
                 continue
@@ -114,15 +121,15 @@ def merge_mutable(repo, content: BundleContent, m: Manifest, seq: int, result: M
             elif h in local_versions.get(obj.id, set()):
                 outcome = "stale"
             elif h_loc in versions_in:
-                if table == "instruments" and not repo.existing_ids("premises", [obj.premises_id]):
+                if table == "instruments" and obj.premises_id not in names:
                     _conflict(repo, result, table, entity, obj.id, "its premises were deleted here",
-                              dataclasses.asdict(mine), line, h, m.bundle_id, seq)
+                              dataclasses.asdict(mine), _line(obj, versions_in), h, m.bundle_id, seq)
                     continue
-                _put(repo, table, obj, seq, origin, exists=True)
+                _put(repo, table, obj, seq, origin, exists=True, premises_name=names.get(getattr(obj, "premises_id", None)))
                 outcome = "updated"
             else:
                 _conflict(repo, result, table, entity, obj.id, "changed here and on the other side",
-                          dataclasses.asdict(mine), line, h, m.bundle_id, seq)
+                          dataclasses.asdict(mine), _line(obj, versions_in), h, m.bundle_id, seq)
                 continue
             versions_rows += [(entity, obj.id, v) for v in versions_in]
             result.note(table, entity, obj.id, outcome)
@@ -138,6 +145,7 @@ def merge_inspections(repo, content: BundleContent, m: Manifest, seq: int, resul
     tombstoned = {i for e, i in repo.tombstones(["inspection"])}
     instruments = repo.existing_ids("instrument", {x.instrument_id for x in items})
     premises = repo.existing_ids("premises", {x.premises_id for x in items})
+    slots = repo.inspections_at([(x.record_id, x.revision) for x in items])
     planned: dict[str, Inspection] = {}
     planned_slot: dict[tuple[str, int], str] = {}
     superseded: dict[str, str] = {}  # parent -> child (this merge)
@@ -161,7 +169,7 @@ def merge_inspections(repo, content: BundleContent, m: Manifest, seq: int, resul
             reason = "its instrument was deleted here"
         elif x.premises_id not in premises:
             reason = "its premises were deleted here"
-        slot = repo.inspection_at(x.record_id, x.revision)
+        slot = slots.get((x.record_id, x.revision))
         competitor = slot["id"] if slot else planned_slot.get((x.record_id, x.revision))
         if reason is None and competitor is not None:
             reason = f"another revision {x.revision} of this record exists here"
@@ -191,10 +199,8 @@ def merge_inspections(repo, content: BundleContent, m: Manifest, seq: int, resul
 
 
 def merge_attachments(repo, content: BundleContent, result: MergeResult) -> None:
-    for sha in sorted(content.attachments):
-        data, mime = content.attachments[sha]
-        if repo.attachment_insert(sha, data, mime):
-            result.attachments_new += 1
+    result.attachments_new += repo.attachments_insert(
+        [(sha, *content.attachments[sha]) for sha in sorted(content.attachments)])
 
 
 def merge_tombstones(repo, content: BundleContent, m: Manifest, seq: int, result: MergeResult) -> None:
