@@ -179,6 +179,18 @@ def collect_office(store) -> tuple[BundleContent, tuple[int, str]]:
     return content, head
 
 
+def require_role_for_export(store, direction: str) -> None:
+    """A field bundle comes from an inspector's database, an office bundle from a supervisor's
+    (``services.review`` roles); RoleError (an InputError) otherwise."""
+    from .review import RoleError, get_role, require_inspector
+
+    if DIRECTION_NAMES.get(direction) == FIELD_TO_OFFICE:
+        require_inspector(store, "a field bundle")
+    elif get_role(store) != "supervisor":
+        raise RoleError("role", "an office bundle is a supervisor's action; this is an inspector's database "
+                                "(choose the role with 'inspector-app role supervisor' or in Settings)")
+
+
 def export_bundle(store, identity, out_path, *, all: bool = False, direction: str = "field",
                   progress: Progress | None = None, actor: str = "") -> ExportResult:
     """Write a signed bundle to *out_path*; records what it held (one audited write)."""
@@ -186,6 +198,7 @@ def export_bundle(store, identity, out_path, *, all: bool = False, direction: st
     direction = DIRECTION_NAMES.get(direction)
     if direction is None:
         raise InputError("direction", "must be field or office")
+    require_role_for_export(store, direction)
     if progress is not None:
         progress("collect", 0, 1)
     if direction == FIELD_TO_OFFICE:
@@ -279,6 +292,7 @@ def _import_bundle(store, path, *, progress: Progress | None, actor: str, limits
             report.seconds = time.perf_counter() - t0
             return report
         content = validate_bundle(opened, repo, limits.max_line_bytes, progress)
+        _check_reviews(store, content)
     except BundleRejected as exc:
         report.rejection = exc.as_dict()
         report.seconds = time.perf_counter() - t0
@@ -313,6 +327,26 @@ def _import_bundle(store, path, *, progress: Progress | None, actor: str, limits
     if progress is not None:
         progress("merge", 1, 1)
     return report
+
+
+def _check_reviews(store, content: BundleContent) -> None:
+    """Stage 4 for reviews: every review this database would add (one of its own inspections,
+    not stored yet) must carry a signature that verifies with a trusted key over what
+    ``services.review`` signs (the review and the content hash of the inspection it judges).
+    Reviews of other inspectors' records are not kept, so they are not checked here."""
+    if not content.reviews:
+        return
+    from .review import Review, verify_review
+
+    repo = sync_repo(store)
+    held = repo.existing_ids("inspection", [r["inspection_id"] for r in content.reviews])
+    for n, r in enumerate(content.reviews, start=1):
+        if r["inspection_id"] not in held or repo.review_exists(r["id"]) is not None:
+            continue
+        check = verify_review(store, Review(r["id"], r["inspection_id"], r["decision"], r["comment"], r["reviewer"],
+                                            r["at"], r["signature"]), getattr(store, "path", None))
+        if check.status != "VALID":
+            raise BundleRejected(4, f"records/reviews.jsonl line {n}", f"review.signature: {check.reason}")
 
 
 # -- conflicts and status ---------------------------------------------------------------------

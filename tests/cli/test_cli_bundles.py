@@ -103,10 +103,22 @@ def test_untrusted_signer_is_shown_by_inspect_and_refused_by_import(sides, capsy
     assert code == 1 and "stage 2 (signature)" in err and "not enrolled" in err
 
 
+def test_export_direction_must_suit_the_role(sides, capsys):
+    lap, off, tmp = sides
+    code, out, err = run(capsys, "bundle", "export", "-o", tmp / "o.zip", "--direction", "office", "--db", lap)
+    assert code == 2 and "an office bundle is a supervisor's action" in err
+    assert not (tmp / "o.zip").exists()
+    assert run(capsys, "--db", off, "role", "supervisor")[0] == 0
+    code, out, err = run(capsys, "bundle", "export", "-o", tmp / "f.zip", "--db", off)
+    assert code == 2 and "a field bundle is an inspector's action" in err
+    assert not (tmp / "f.zip").exists()
+
+
 def test_office_bundle_and_nothing_left_to_export(sides, capsys):
     lap, off, tmp = sides
     run(capsys, "bundle", "export", "-o", tmp / "f.zip", "--db", lap)
     run(capsys, "bundle", "import", tmp / "f.zip", "--db", off)
+    assert run(capsys, "--db", off, "role", "supervisor")[0] == 0
     code, out, err = run(capsys, "bundle", "export", "-o", tmp / "o.zip", "--direction", "office", "--db", off,
                          "--json")
     assert code == 0, err

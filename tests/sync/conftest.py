@@ -17,6 +17,7 @@ from inspector_app.domain.credit_code import make_credit_code
 from inspector_app.domain.models import AttachmentRef, Inspection, Instrument, Premises, new_id
 from inspector_app.services.demo import generate
 from inspector_app.services.inspections import save_and_evaluate
+from inspector_app.services.review import set_role
 from inspector_app.store import open_database
 
 PASS = b"correct horse battery"
@@ -52,6 +53,7 @@ def world(tmp_path):
     lap = Side(tmp_path / "w" / "laptop1.db", "Inspector One")
     lap2 = Side(tmp_path / "w" / "laptop2.db", "Inspector Two")
     office = Side(tmp_path / "w" / "office.db", "County Office")
+    set_role(office.store, "supervisor")  # office bundles come from a supervisor's database
     office.trust(lap)
     office.trust(lap2)
     lap.trust(office, "office")

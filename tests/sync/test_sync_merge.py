@@ -8,9 +8,18 @@ import shutil
 
 import pytest
 
-from conftest import Side, add_inspection_with_photo
+from conftest import (
+    Side,
+    add_inspection_with_photo,
+    lines,
+    read_entries,
+    resign,
+    set_lines,
+    write_zip,
+)
 from inspector_app.domain.errors import InputError
 from inspector_app.services.demo import generate
+from inspector_app.services.review import decide
 from inspector_app.services.sync import (
     assign_premises,
     export_bundle,
@@ -22,6 +31,7 @@ from inspector_app.services.sync import (
 )
 from inspector_app.store.integrity import check
 from inspector_app.store.sync import sync_repo
+from inspector_app.sync.format import record_hash
 
 
 def _count(store, table: str) -> int:
@@ -257,15 +267,81 @@ def test_reviews_reach_the_laptop(world):
     lap, office = world["laptop"], world["office"]
     insp = add_inspection_with_photo(lap.store)
     _ok(import_bundle(office.store, export_bundle(lap.store, lap.identity, world["dir"] / "b.zip").path))
-    with office.store.write("supervisor", "review.add", "inspection", insp.id):
-        office.store.conn.execute(
-            "INSERT INTO reviews (id, inspection_id, decision, comment, reviewer, at) VALUES (?, ?, ?, ?, ?, ?)",
-            ("rv-1", insp.id, "returned", "照片不清楚", "张科长", "2026-02-01T10:00:00+00:00"))
+    review = decide(office.store, insp.id, "returned", office.identity, "照片不清楚")
     o = export_bundle(office.store, office.identity, world["dir"] / "o.zip", direction="office")
     r = _ok(import_bundle(lap.store, o.path))
     assert r.tables["reviews"] == {"new": 1}
-    row = lap.store.conn.execute("SELECT decision, comment FROM reviews WHERE id = 'rv-1'").fetchone()
-    assert tuple(row) == ("returned", "照片不清楚")
+    row = lap.store.conn.execute("SELECT decision, comment, signature FROM reviews WHERE id = ?",
+                                 (review.id,)).fetchone()
+    assert tuple(row) == ("returned", "照片不清楚", review.signature)
+    # the same office bundle again, and a later one holding the same review: nothing to check or add
+    o2 = export_bundle(office.store, office.identity, world["dir"] / "o2.zip", direction="office")
+    assert _ok(import_bundle(lap.store, o2.path)).tables["reviews"] == {"unchanged": 1}
+
+
+def _office_bundle_with_review(world, edit_review):
+    """An office bundle whose one review (of the laptop's inspection) is changed by
+    *edit_review* after signing, then the bundle is signed again by the (trusted) office."""
+    lap, office = world["laptop"], world["office"]
+    insp = add_inspection_with_photo(lap.store)
+    _ok(import_bundle(office.store, export_bundle(lap.store, lap.identity, world["dir"] / "b.zip").path))
+    decide(office.store, insp.id, "approved", office.identity, "")
+    o = export_bundle(office.store, office.identity, world["dir"] / "o.zip", direction="office")
+    items = read_entries(o.path)
+    objs = [edit_review(x) for x in lines(items, "records/reviews.jsonl")]
+    items = set_lines(items, "records/reviews.jsonl", objs)
+
+    def fix_records(m):
+        m["records"]["reviews"] = [[x["id"], record_hash(x)] for x in objs]
+
+    return write_zip(world["dir"] / "edited.zip", resign(items, office.identity, edit=fix_records))
+
+
+@pytest.mark.parametrize(("edit", "reason"), [
+    (lambda r: {**r, "signature": None}, "the review carries no signature"),
+    (lambda r: {**r, "decision": "returned", "comment": "改了"}, "does not match the review"),
+    (lambda r: {**r, "signature": "v1:" + "0" * 64 + ":" + r["signature"].split(":")[2]},
+     "not in the trust list"),
+    (lambda r: {**r, "signature": "v1:abc"}, "not in a known format"),
+    (lambda r: {**r, "signature": r["signature"][:-4] + "!!!!"}, "not valid base64"),
+])
+def test_a_review_without_a_valid_trusted_signature_is_refused(world, edit, reason):
+    lap = world["laptop"]
+    path = _office_bundle_with_review(world, edit)
+    before = lap.store.fingerprint()
+    report = import_bundle(lap.store, path)
+    assert report.status == "rejected"
+    assert report.rejection["stage"] == 4
+    assert report.rejection["entry"] == "records/reviews.jsonl line 1"
+    assert report.rejection["reason"].startswith("review.signature: ") and reason in report.rejection["reason"]
+    assert lap.store.fingerprint() == before
+
+
+def test_reviews_of_other_inspectors_records_are_not_checked_or_kept(world):
+    """The office sends every review; a laptop keeps (and so checks) only its own."""
+    lap, lap2, office = world["laptop"], world["laptop2"], world["office"]
+    insp = add_inspection_with_photo(lap2.store)
+    _ok(import_bundle(office.store, export_bundle(lap2.store, lap2.identity, world["dir"] / "b.zip").path))
+    decide(office.store, insp.id, "approved", office.identity, "")
+    o = export_bundle(office.store, office.identity, world["dir"] / "o.zip", direction="office")
+    items = read_entries(o.path)
+    objs = [{**x, "signature": None} for x in lines(items, "records/reviews.jsonl")]
+    items = set_lines(items, "records/reviews.jsonl", objs)
+    path = write_zip(world["dir"] / "o2.zip", resign(items, office.identity, edit=lambda m: m["records"].update(
+        reviews=[[x["id"], record_hash(x)] for x in objs])))
+    r = _ok(import_bundle(lap.store, path))
+    assert r.tables["reviews"] == {"skipped": 1}
+    assert lap.store.conn.execute("SELECT count(*) FROM reviews").fetchone()[0] == 0
+
+
+def test_export_direction_must_suit_the_role(world):
+    lap, office = world["laptop"], world["office"]
+    generate(lap.store, premises=1, inspections=1, seed=3)
+    with pytest.raises(InputError, match="an office bundle is a supervisor's action"):
+        export_bundle(lap.store, lap.identity, world["dir"] / "o.zip", direction="office")
+    with pytest.raises(InputError, match="a field bundle is an inspector's action"):
+        export_bundle(office.store, office.identity, world["dir"] / "f.zip", direction="field")
+    assert not (world["dir"] / "o.zip").exists() and not (world["dir"] / "f.zip").exists()
 
 
 def test_an_audit_chain_fork_is_refused(world, tmp_path):
