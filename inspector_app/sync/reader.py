@@ -248,7 +248,7 @@ def read_bundle(path: str | os.PathLike, trusted: Iterable, limits: Limits = DEF
             if info.file_size != size:
                 raise BundleRejected(3, name, f"the archive says {info.file_size} bytes, the manifest {size}")
             data = read_entry(zf, info, size, 3, sha)
-            if len(data) != size:
+            if len(data) != size:  # pragma: no cover - read_entry yields file_size (== size) bytes or raises
                 raise BundleRejected(3, name, f"holds {len(data)} bytes, the manifest says {size}")
             if name.startswith("records/"):
                 opened.records[name[len("records/"):-len(".jsonl")]] = data
