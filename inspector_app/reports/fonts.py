@@ -15,6 +15,30 @@ _lock = threading.Lock()
 _registered = False
 
 
+# Characters the font has no glyph for, and what is printed instead (otherwise a blank box):
+# the unit of refraction m⁻¹ prints as m-¹.
+MISSING_GLYPHS = str.maketrans({"⁻": "-"})
+
+
+def printable(text: str) -> str:
+    return text.translate(MISSING_GLYPHS)
+
+
+def _font_class():
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    class SubstitutingTTFont(TTFont):
+        """TTFont that prints a stand-in for the few characters the face lacks."""
+
+        def splitString(self, text, doc, encoding="utf-8"):  # noqa: N802 - reportlab's name
+            return super().splitString(printable(text), doc, encoding)
+
+        def stringWidth(self, text, size, encoding="utf-8"):  # noqa: N802 - reportlab's name
+            return super().stringWidth(printable(text), size, encoding)
+
+    return SubstitutingTTFont
+
+
 def font_file():
     return resource_path("resources", "fonts", "wqy-microhei.ttc")
 
@@ -29,10 +53,8 @@ def register_fonts() -> str:
             return FONT
         from reportlab.lib.fonts import addMapping
         from reportlab.pdfbase import pdfmetrics
-        from reportlab.pdfbase.ttfonts import TTFont
-
         path = str(font_file())
-        pdfmetrics.registerFont(TTFont(FONT, path, subfontIndex=0))
+        pdfmetrics.registerFont(_font_class()(FONT, path, subfontIndex=0))
         # wqy ships one weight: <b> in paragraphs maps to the same face (emphasis by size)
         for bold in (0, 1):
             for italic in (0, 1):

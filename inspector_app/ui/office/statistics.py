@@ -334,7 +334,8 @@ class StatisticsPage(QWidget):
             return None
         f = self.current_filter()
         try:
-            pdf = build_summary(self.store, date_from=f.date_from, date_to=f.date_to, lang=current_language())
+            pdf = build_summary(self.store, date_from=f.date_from, date_to=f.date_to, city=f.city,
+                                lang=current_language())
             write_atomic(Path(path), pdf)
         except (InputError, OSError) as exc:
             QMessageBox.warning(self, tr("Summary report"), getattr(exc, "message", str(exc)))
