@@ -34,7 +34,7 @@ HERE = ROOT / "benchmarks"
 PASSPHRASE = "benchmark passphrase"
 
 SIZES = {  # mode -> sizes and repetitions
-    "full": {"big": 100_000, "big_premises": 5_000, "bundle": 10_000, "bundle_premises": 1_000, "demo": 5_000,
+    "full": {"big": 100_000, "big_premises": 5_000, "bundle": 10_000, "bundle_premises": 1_000, "demo": 20_000,
              "batch": 1_000, "reps": 3, "startup_reps": 5, "report_reps": 10},
     "quick": {"big": 100_000, "big_premises": 5_000, "bundle": 2_000, "bundle_premises": 200, "demo": 2_000,
               "batch": 100, "reps": 2, "startup_reps": 3, "report_reps": 5},

@@ -253,7 +253,7 @@ def tiny_png(rng: random.Random, size: int = 8) -> bytes:
             + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
 
 
-CHUNK = 2000  # inspections per transaction (and per worker task)
+CHUNK = 5000  # inspections per transaction (and per worker task)
 PARALLEL_FROM = 8000  # below this, worker processes cost more than they save
 START = dt.datetime(2025, 11, 20, 8, 30)
 
