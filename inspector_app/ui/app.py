@@ -50,6 +50,13 @@ def _ask_role(window, office) -> None:
         office.set_role(role)
 
 
+def _first_questions(window, office, ask_role: bool, offer_demo: bool) -> None:
+    if ask_role:
+        _ask_role(window, office)
+    if offer_demo:
+        window.offer_demo_data()
+
+
 def run_gui(db: str | None = None, lang: str | None = None) -> int:
     """Open the main window on *db* (default database if None) in *lang*; returns the exit status."""
     from ..store import StoreError, open_database
@@ -77,10 +84,10 @@ def run_gui(db: str | None = None, lang: str | None = None) -> int:
         first_start = not role_is_set(store)
         office = install_office_mode(window, ask=False)  # supervisor pages, shown only to that role
         window.show()
-        if first_start:  # ask once, after the window is up (never a dialog before it)
-            QTimer.singleShot(200, window, lambda: _ask_role(window, office))
-        if settings.get("offer_demo") and store.inspections.count() == 0 and store.premises.count() == 0:
-            QTimer.singleShot(300, lambda: window.offer_demo_data())
+        offer_demo = bool(settings.get("offer_demo")) and store.inspections.count() == 0 \
+            and store.premises.count() == 0
+        if first_start or offer_demo:  # after the window is up, one question after the other
+            QTimer.singleShot(200, window, lambda: _first_questions(window, office, first_start, offer_demo))
         return int(_exec(app) or 0)
     finally:
         store.close()
