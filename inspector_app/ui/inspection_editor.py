@@ -104,6 +104,7 @@ register({
     "✔ PASS": "✔ 合格",
     "✘ FAIL": "✘ 不合格",
     "… not judged yet": "… 尚未判定",
+    "… no failure so far": "… 暂无不合格项",
     "Failed items": "不合格项目",
     "{n} row(s) or test(s) incomplete": "{n} 行/项测试未填写完整",
     "{n} test(s) without readings yet": "{n} 项测试尚未录入读数",
@@ -540,7 +541,11 @@ class InspectionEditor(QMainWindow):
 
     def _show_verdict(self) -> None:
         verdict = self.insp.verdict
-        if verdict == "pass":
+        # A draft with tests still to do is not a pass yet: say "no failure so far" instead.
+        unfinished = self.insp.is_draft and any(t.result is None for t in self.evaluation.tests)
+        if verdict == "pass" and unfinished:
+            text, fg, bg = tr("… no failure so far"), "#14632f", "#eeeeee"
+        elif verdict == "pass":
             text, fg, bg = tr("✔ PASS"), "#14632f", "#dcf2e3"
         elif verdict == "fail":
             text, fg, bg = tr("✘ FAIL"), "#9b0019", "#fbe0e5"

@@ -287,12 +287,25 @@ def test_cheating_finding_fails_the_inspection(qtbot, editor):
     assert any("遥控作弊装置" in f for f in editor.failed())
 
 
+def test_banner_says_pass_only_when_no_test_is_left(qtbot, editor):
+    weighing = table_of(editor, "weighing")
+    type_into(qtbot, weighing.view, 0, col(weighing.model, "indication"), "105")
+    assert any(t.result is None for t in editor.evaluation.tests)
+    assert editor.insp.verdict == "pass"
+    assert editor.verdict_label.text() == "… no failure so far"
+    for t in editor.evaluation.tests:  # as if every other test had been judged to pass
+        if t.result is None:
+            t.result = {"kind": "x", "verdict": "pass", "items": []}
+    editor._show_verdict()
+    assert editor.verdict_label.text() == "✔ PASS"
+
+
 def test_retranslates_to_chinese(qtbot, editor):
     weighing = table_of(editor, "weighing")
     type_into(qtbot, weighing.view, 0, col(weighing.model, "indication"), "105")
     set_language("zh")
     assert verdict_cell(weighing, 0).data() == "✔ 合格"
-    assert editor.verdict_label.text() == "✔ 合格"
+    assert editor.verdict_label.text() == "… 暂无不合格项"  # other tests still have no readings
     assert editor.inspection_menu.title() == "检查信息"
     assert weighing.title.text() == "称量测试"
     assert editor.check_combo.currentText() == "使用中检查"
