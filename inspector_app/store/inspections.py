@@ -14,6 +14,7 @@ from ..domain.canonical import content_hash
 from ..domain.errors import InputError
 from ..domain.models import AttachmentRef, Finding, Inspection, new_id
 from . import codec
+from .filters import period
 from .records import like_pattern
 
 # sign(content_hash) -> (signature, signer); supplied by the keys service when available.
@@ -165,12 +166,9 @@ def _where(f: InspectionFilter, conn=None) -> tuple[str, list]:
         if value:
             where.append(f"{column} = ?")
             params.append(value)
-    if f.date_from:
-        where.append("i.started_at >= ?")
-        params.append(f.date_from)
-    if f.date_to:
-        where.append("i.started_at < ?")
-        params.append((dt.date.fromisoformat(f.date_to) + dt.timedelta(days=1)).isoformat())
+    dates, values = period(f.date_from, f.date_to)
+    where += dates
+    params += values
     if f.ids is not None:
         where.append(f"i.id IN ({', '.join('?' for _ in f.ids) or 'NULL'})")
         params.extend(f.ids)

@@ -7,10 +7,9 @@ selection as the summary report (:mod:`inspector_app.store.reports`), so the num
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
-from ..domain.errors import InputError
+from .filters import SEALED_HEADS, period
 
 _FROM = " FROM inspections i JOIN premises p ON p.id = i.premises_id"
 _CHEAT = "EXISTS (SELECT 1 FROM findings f WHERE f.inspection_id = i.id AND f.cheating = 1)"
@@ -24,27 +23,11 @@ class StatsFilter:
     market: str | None = None
 
 
-def _date(value: str | None, path: str) -> str | None:
-    if value in (None, ""):
-        return None
-    try:
-        return dt.date.fromisoformat(str(value)).isoformat()
-    except ValueError:
-        raise InputError(path, f"{value!r} is not a date (use YYYY-MM-DD)") from None
 
 
 def where(f: StatsFilter) -> tuple[str, list]:
-    clauses = ["i.status = 'finalized'", "i.superseded_by IS NULL"]
-    params: list = []
-    date_from, date_to = _date(f.date_from, "from"), _date(f.date_to, "to")
-    if date_from and date_to and date_from > date_to:
-        raise InputError("from", "the period starts after it ends")
-    if date_from:
-        clauses.append("i.started_at >= ?")
-        params.append(date_from)
-    if date_to:
-        clauses.append("i.started_at < ?")
-        params.append((dt.date.fromisoformat(date_to) + dt.timedelta(days=1)).isoformat())
+    dates, params = period(f.date_from, f.date_to)
+    clauses = [*SEALED_HEADS, *dates]
     if f.city:
         clauses.append("p.city = ?")
         params.append(f.city)

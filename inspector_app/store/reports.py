@@ -7,10 +7,9 @@ city and/or one market (the premises' ``city`` and ``market`` columns, matched e
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 
-from ..domain.errors import InputError
+from .filters import SEALED_HEADS, period
 
 
 @dataclass
@@ -69,27 +68,13 @@ class SummaryStats:
     cheats: list[CheatRow] = field(default_factory=list)
 
 
-def _date(value: str | None, name: str) -> str | None:
-    if value is None or value == "":
-        return None
-    try:
-        return dt.date.fromisoformat(str(value)).isoformat()
-    except ValueError:
-        raise InputError(name, f"{value!r} is not a date (use YYYY-MM-DD)") from None
-
 
 def _where(f: SummaryFilter) -> tuple[str, list]:
-    where = ["i.superseded_by IS NULL", "i.status = 'finalized'"]
+    where = list(SEALED_HEADS)
     params: list = []
-    date_from, date_to = _date(f.date_from, "from"), _date(f.date_to, "to")
-    if date_from and date_to and date_from > date_to:
-        raise InputError("from", "the period starts after it ends")
-    if date_from:
-        where.append("i.started_at >= ?")
-        params.append(date_from)
-    if date_to:
-        where.append("i.started_at < ?")
-        params.append((dt.date.fromisoformat(date_to) + dt.timedelta(days=1)).isoformat())
+    clauses, values = period(f.date_from, f.date_to)
+    where += clauses
+    params += values
     if f.premises_id:
         where.append("i.premises_id = ?")
         params.append(f.premises_id)

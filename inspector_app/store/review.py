@@ -9,10 +9,10 @@ means pending. Writes must run inside ``store.write(...)``.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 from ..domain.errors import InputError
+from .filters import SEALED_HEADS, period
 
 STATES = ("pending", "approved", "returned")
 _LATEST = ("(SELECT r.decision FROM reviews r WHERE r.inspection_id = i.id"
@@ -63,17 +63,9 @@ class ReviewRow:
     change_seq: int
 
 
-def _date(value: str | None, path: str) -> str | None:
-    if value in (None, ""):
-        return None
-    try:
-        return dt.date.fromisoformat(str(value)).isoformat()
-    except ValueError:
-        raise InputError(path, f"{value!r} is not a date (use YYYY-MM-DD)") from None
-
 
 def _where(f: ReviewFilter) -> tuple[str, list]:
-    where = ["i.status = 'finalized'", "i.superseded_by IS NULL"]
+    where = list(SEALED_HEADS)
     params: list = []
     if not f.include_local:
         where.append("i.origin != 'local'")
@@ -82,15 +74,9 @@ def _where(f: ReviewFilter) -> tuple[str, list]:
         if value:
             where.append(f"{column} = ?")
             params.append(value)
-    date_from, date_to = _date(f.date_from, "from"), _date(f.date_to, "to")
-    if date_from and date_to and date_from > date_to:
-        raise InputError("from", "the period starts after it ends")
-    if date_from:
-        where.append("i.started_at >= ?")
-        params.append(date_from)
-    if date_to:
-        where.append("i.started_at < ?")
-        params.append((dt.date.fromisoformat(date_to) + dt.timedelta(days=1)).isoformat())
+    clauses, values = period(f.date_from, f.date_to)
+    where += clauses
+    params += values
     if f.state:
         if f.state not in STATES:
             raise InputError("state", "must be pending, approved or returned")

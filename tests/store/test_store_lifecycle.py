@@ -153,3 +153,18 @@ def test_signature_hook_is_stored(store, stall):
     sealed = store.inspections.finalize(x.id, sign=lambda h: ("sig-of-" + h[:8], "fp123"))
     assert sealed.signature == "sig-of-" + sealed.content_hash[:8]
     assert store.inspections.require(x.id).signer == "fp123"
+
+
+def test_period_filter_is_inclusive_and_checked(store, stall):
+    from inspector_app.store.filters import period
+
+    assert period("2026-11-01", "2026-11-30") == (["i.started_at >= ?", "i.started_at < ?"],
+                                                  ["2026-11-01", "2026-12-01"])
+    with pytest.raises(InputError, match="starts after it ends"):
+        period("2026-12-01", "2026-11-01")
+    with pytest.raises(InputError) as info:
+        store.inspections.list(InspectionFilter(date_to="30/11/2026"))
+    assert info.value.path == "to"
+    x = save_and_evaluate(store, draft(stall))  # started 2026-11-20T09:30
+    assert [s.id for s in store.inspections.list(InspectionFilter(date_from="2026-11-20", date_to="2026-11-20"))] == [x.id]
+    assert store.inspections.list(InspectionFilter(date_to="2026-11-19")) == []
