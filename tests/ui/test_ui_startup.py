@@ -50,7 +50,8 @@ def test_only_the_shown_page_is_built_and_its_first_page_is_read_first(qtbot, de
     win.show()
     qtbot.waitUntil(lambda: "260 inspections" in win.counts_label.text(), timeout=10000)
     assert submitted.index(("status-counts",)) > submitted.index((id(model), "first"))
-    assert win.pages["inspections"].market.count() > 1  # markets arrived after the first page
+    # markets arrive after the first page, on the reader thread: wait for them
+    qtbot.waitUntil(lambda: win.pages["inspections"].market.count() > 1, timeout=10000)
     # another page is built when first shown, and reads then
     win.show_page("premises")
     assert "premises" in win.pages and "dashboard" not in win.pages
