@@ -36,6 +36,7 @@ from .models.labels import family_label
 from .models.records import InstrumentTableModel
 from .widgets.field_error import FieldError, FieldErrors, translate_message
 from .widgets.language import follow_language
+from .widgets.record_page import RecordActions
 from .widgets.record_table import RecordTable
 from .widgets.search_box import SearchBox
 
@@ -443,7 +444,18 @@ class InstrumentEditor(QDialog):
         self.check_classification()
 
 
-class InstrumentsPage(QWidget):
+class InstrumentsPage(RecordActions, QWidget):
+    editor_class = InstrumentEditor
+    saved_attr = "saved_instrument"
+    repo_name = "instruments"
+    delete_title = "Delete instrument"
+
+    def describe(self, record: Instrument) -> str:
+        return " ".join(x for x in (record.maker, record.model, record.serial) if x)
+
+    def new_record(self, premises_id: str | None = None) -> Instrument | None:
+        return self._run_editor(None, premises_id=premises_id)
+
     data_changed = Signal()
 
     def __init__(self, store, reader, parent: QWidget | None = None) -> None:
@@ -488,43 +500,6 @@ class InstrumentsPage(QWidget):
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()
-
-    def current(self) -> Instrument | None:
-        return self.model.record(self.table.currentIndex().row())
-
-    def new_record(self, premises_id: str | None = None) -> Instrument | None:
-        dialog = InstrumentEditor(self.store, None, self, premises_id=premises_id)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.data_changed.emit()
-            return dialog.saved_instrument
-        return None
-
-    def edit_current(self) -> Instrument | None:
-        ins = self.current()
-        if ins is None:
-            return None
-        dialog = InstrumentEditor(self.store, self.store.instruments.get(ins.id) or ins, self)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.data_changed.emit()
-            return dialog.saved_instrument
-        return None
-
-    def delete_current(self) -> None:
-        ins = self.current()
-        if ins is None:
-            return
-        name = " ".join(x for x in (ins.maker, ins.model, ins.serial) if x)
-        if QMessageBox.question(self, tr("Delete instrument"),
-                                tr("Delete “{name}”? This cannot be undone.").format(name=name)) \
-                != QMessageBox.StandardButton.Yes:
-            return
-        try:
-            self.store.instruments.delete(ins.id, settings.actor())
-        except InputError as exc:
-            QMessageBox.warning(self, tr("Delete instrument"),
-                                tr("Could not delete: {error}").format(error=translate_message(exc.message)))
-            return
-        self.data_changed.emit()
 
     def _update_count(self) -> None:
         self.count_label.setText(tr("{n} instruments shown").format(n=self.model.rowCount()))

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLayout,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -31,6 +30,7 @@ from .models.labels import premises_kind_label
 from .models.records import PremisesTableModel
 from .widgets.field_error import FieldError, FieldErrors
 from .widgets.language import follow_language
+from .widgets.record_page import RecordActions
 from .widgets.record_table import RecordTable
 from .widgets.search_box import SearchBox
 
@@ -214,7 +214,12 @@ class PremisesEditor(QDialog):
             self._check_code_live(code.text(), final=not code.hasFocus())
 
 
-class PremisesPage(QWidget):
+class PremisesPage(RecordActions, QWidget):
+    editor_class = PremisesEditor
+    saved_attr = "saved_premises"
+    repo_name = "premises"
+    delete_title = "Delete premises"
+
     data_changed = Signal()
     new_inspection_requested = Signal(str)
 
@@ -256,44 +261,6 @@ class PremisesPage(QWidget):
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()
-
-    def current(self) -> Premises | None:
-        return self.model.record(self.table.currentIndex().row())
-
-    def new_record(self) -> Premises | None:
-        dialog = PremisesEditor(self.store, None, self)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.data_changed.emit()
-            return dialog.saved_premises
-        return None
-
-    def edit_current(self) -> Premises | None:
-        p = self.current()
-        if p is None:
-            return None
-        dialog = PremisesEditor(self.store, self.store.premises.get(p.id) or p, self)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.data_changed.emit()
-            return dialog.saved_premises
-        return None
-
-    def delete_current(self) -> None:
-        p = self.current()
-        if p is None:
-            return
-        answer = QMessageBox.question(self, tr("Delete premises"),
-                                      tr("Delete “{name}”? This cannot be undone.").format(name=p.name))
-        if answer != QMessageBox.StandardButton.Yes:
-            return
-        try:
-            self.store.premises.delete(p.id, settings.actor())
-        except InputError as exc:
-            from .widgets.field_error import translate_message
-
-            QMessageBox.warning(self, tr("Delete premises"),
-                                tr("Could not delete: {error}").format(error=translate_message(exc.message)))
-            return
-        self.data_changed.emit()
 
     def _inspect_current(self) -> None:
         p = self.current()

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLayout,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -28,8 +27,9 @@ from ..i18n import register, tr
 from . import settings
 from .models.labels import standard_kind_label
 from .models.standards import StandardsTableModel, expiry_state
-from .widgets.field_error import FieldError, FieldErrors, translate_message
+from .widgets.field_error import FieldError, FieldErrors
 from .widgets.language import follow_language
+from .widgets.record_page import RecordActions
 from .widgets.record_table import RecordTable
 
 register({
@@ -146,7 +146,16 @@ class StandardEditor(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("Cancel"))
 
 
-class StandardsPage(QWidget):
+class StandardsPage(RecordActions, QWidget):
+    editor_class = StandardEditor
+    saved_attr = "saved_standard"
+    repo_name = "standards"
+    delete_title = "Delete reference standard"
+
+    def _after_change(self) -> None:
+        self.refresh()  # a handful of rows, read directly
+        self.data_changed.emit()
+
     data_changed = Signal()
 
     def __init__(self, store, parent: QWidget | None = None) -> None:
@@ -183,44 +192,6 @@ class StandardsPage(QWidget):
 
     def focus_search(self) -> None:
         self.table.setFocus()
-
-    def current(self) -> ReferenceStandard | None:
-        return self.model.record(self.table.currentIndex().row())
-
-    def new_record(self) -> ReferenceStandard | None:
-        dialog = StandardEditor(self.store, None, self)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.refresh()
-            self.data_changed.emit()
-            return dialog.saved_standard
-        return None
-
-    def edit_current(self) -> ReferenceStandard | None:
-        s = self.current()
-        if s is None:
-            return None
-        dialog = StandardEditor(self.store, s, self)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.refresh()
-            self.data_changed.emit()
-            return dialog.saved_standard
-        return None
-
-    def delete_current(self) -> None:
-        s = self.current()
-        if s is None:
-            return
-        if QMessageBox.question(self, tr("Delete reference standard"),
-                                tr("Delete “{name}”? This cannot be undone.").format(name=s.name)) \
-                != QMessageBox.StandardButton.Yes:
-            return
-        try:
-            self.store.standards.delete(s.id, settings.actor())
-        except InputError as exc:
-            QMessageBox.warning(self, tr("Delete reference standard"), translate_message(exc.message))
-            return
-        self.refresh()
-        self.data_changed.emit()
 
     def _update_summary(self) -> None:
         states = [expiry_state(s, self.model.today)[0] for s in self.model.rows]
