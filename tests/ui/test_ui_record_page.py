@@ -58,10 +58,12 @@ def test_new_and_edit_open_the_editor_and_announce_changes(qtbot, window, monkey
     with qtbot.waitSignal(page.data_changed, timeout=2000):
         assert page.new_record() == "new"
     page.table.setCurrentIndex(page.model.index(0, 0))  # (the standards page re-reads its rows)
+    selected = page.current()
     edited = page.edit_current()
-    assert edited is not None and edited.id == page.current().id
+    assert edited is not None and edited.id == selected.id
     assert [c[0] is None for c in FakeEditor.calls] == [True, False]
     FakeEditor.accept = False
+    page.table.setCurrentIndex(page.model.index(0, 0))
     assert page.edit_current() is None
 
 
