@@ -5,11 +5,12 @@ the background reader; pyqtgraph is imported only when the page is first shown."
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from ..i18n import register, tr
 from .models.labels import family_label
 from .widgets.language import follow_language
+from .widgets.tile import Tile
 
 register({
     "Inspections this month": "本月检查",
@@ -29,22 +30,6 @@ register({
 })
 
 
-class _Tile(QFrame):
-    def __init__(self, parent: QWidget) -> None:
-        super().__init__(parent)
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.title = QLabel(self)
-        self.value = QLabel("—", self)
-        self.note = QLabel(self)
-        font = self.value.font()
-        font.setPointSizeF(font.pointSizeF() * 2)
-        font.setBold(True)
-        self.value.setFont(font)
-        self.note.setStyleSheet("color: #555;")
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.title)
-        layout.addWidget(self.value)
-        layout.addWidget(self.note)
 
 
 class DashboardPage(QWidget):
@@ -57,7 +42,7 @@ class DashboardPage(QWidget):
         self.data = None
         self.charts: dict = {}
         self._stale = True
-        self.tiles = [_Tile(self) for _ in range(4)]
+        self.tiles = [Tile(self) for _ in range(4)]
         self.status = QLabel(self)
         self.status.setObjectName("dashboardStatus")
         tiles = QHBoxLayout()

@@ -13,8 +13,9 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from ...domain.models import Instrument, Premises
-from ...i18n import register, tr
+from ...i18n import register
 from ..workers import StoreReader
+from .columns import ColumnsMixin
 from .labels import family_label, premises_kind_label
 
 register({
@@ -37,7 +38,7 @@ IdRole = Qt.ItemDataRole.UserRole
 ROOT = QModelIndex()
 
 
-class PagedTableModel(QAbstractTableModel):
+class PagedTableModel(ColumnsMixin, QAbstractTableModel):
     """Rows loaded on demand with canFetchMore/fetchMore; subclasses give columns and query."""
 
     columns: tuple[tuple[str, str], ...] = ()  # (key, header)
@@ -119,21 +120,6 @@ class PagedTableModel(QAbstractTableModel):
         return self._pending
 
     # Qt model API -------------------------------------------------------------------------
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = ROOT) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = ROOT) -> int:
-        return 0 if parent.isValid() else len(self.columns)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.columns):
-            return tr(self.columns[section][1])
-        if orientation == Qt.Orientation.Vertical:
-            return section + 1
-        return None
-
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or index.row() >= len(self.rows) or index.column() >= len(self.columns):
             return None

@@ -9,6 +9,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from ...domain.models import ReferenceStandard
 from ...i18n import register, tr
+from .columns import ColumnsMixin
 from .labels import standard_kind_label
 
 register({
@@ -55,7 +56,7 @@ def expiry_text(s: ReferenceStandard, today: dt.date | None = None) -> str:
     return "✓ " + tr("Valid")
 
 
-class StandardsTableModel(QAbstractTableModel):
+class StandardsTableModel(ColumnsMixin, QAbstractTableModel):
     columns = (("name", "Name"), ("kind", "Kind"), ("certificate_no", "Certificate no."),
                ("accuracy", "Accuracy"), ("serial", "Serial no."), ("valid_until", "Valid until"),
                ("validity", "Validity"))
@@ -72,21 +73,6 @@ class StandardsTableModel(QAbstractTableModel):
 
     def record(self, row: int) -> ReferenceStandard | None:
         return self.rows[row] if 0 <= row < len(self.rows) else None
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = ROOT) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = ROOT) -> int:
-        return 0 if parent.isValid() else len(self.columns)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.columns):
-            return tr(self.columns[section][1])
-        if orientation == Qt.Orientation.Vertical:
-            return section + 1
-        return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or index.row() >= len(self.rows) or index.column() >= len(self.columns):

@@ -14,7 +14,6 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFrame,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
@@ -31,6 +30,7 @@ from ...domain.errors import InputError
 from ...i18n import current_language, register, tr
 from ..models.labels import family_label, premises_kind_label
 from ..widgets.language import follow_language
+from ..widgets.tile import Tile
 from . import dialogs
 
 register({
@@ -75,22 +75,6 @@ def _cause_label(row: dict) -> str:
     return text or row["code"]
 
 
-class _Tile(QFrame):
-    def __init__(self, parent: QWidget) -> None:
-        super().__init__(parent)
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.title = QLabel(self)
-        self.value = QLabel("—", self)
-        self.note = QLabel(self)
-        font = self.value.font()
-        font.setPointSizeF(font.pointSizeF() * 1.8)
-        font.setBold(True)
-        self.value.setFont(font)
-        self.note.setStyleSheet("color: #555;")
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.title)
-        layout.addWidget(self.value)
-        layout.addWidget(self.note)
 
 
 TILES = ("Inspections", "Premises inspected", "Instruments checked", "Pass rate", "Failed", "Cheating cases")
@@ -125,7 +109,7 @@ class StatisticsPage(QWidget):
         self.summary_pdf.setObjectName("summaryPdfButton")
         self.status = QLabel(self)
         self.status.setObjectName("statsStatus")
-        self.tiles = {k: _Tile(self) for k in TILES}
+        self.tiles = {k: Tile(self, value_scale=1.8) for k in TILES}
         self.chart_titles = {k: QLabel(self) for k in CHARTS}
         self.cheats = QTableWidget(0, 5, self)
         self.cheats.setObjectName("cheatingCases")
