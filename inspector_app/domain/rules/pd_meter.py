@@ -32,6 +32,8 @@ def parse_instrument(data: Mapping, path: str) -> None:
 
 
 def t_pd(ctx: Context, test: Mapping, path: str) -> dict:
+    """Each PD reading minus its reference against the rule set's ``pd`` MPE (mm); the
+    refractometer's PD test uses this too."""
     f.only(test, ("kind", "items"), path)
     rule = ctx.rule("pd")
     items = []

@@ -16,6 +16,7 @@ from decimal import Decimal
 from inspector_app.domain.numbers import fmt
 
 from . import inputs as f
+from . import pd_meter
 from .core import (
     NOT_APPLICABLE,
     Confidence,
@@ -87,14 +88,7 @@ def t_pd(ctx: Context, test: Mapping, path: str) -> dict:
     f.only(test, ("kind", "items"), path)
     if not ctx.instrument.has_pd:
         return {"kind": "pd", "verdict": NOT_APPLICABLE, "items": []}
-    rule = ctx.rule("pd")
-    items = []
-    for x, xp in f.objects(test, "items", path):
-        f.only(x, ("reference", "reading"), xp)
-        reference = f.number(x, "reference", xp, positive=True)
-        error = f.number(x, "reading", xp, positive=True) - reference
-        items.append(item(f"{fmt(reference)} mm", error=error, mpe=rule.data, unit="mm", rule=rule))
-    return test_result("pd", items)
+    return pd_meter.t_pd(ctx, test, path)  # the same reading-minus-reference judgement
 
 
 def envelope(ctx: Context, nominal: Decimal, path: str) -> Decimal:
