@@ -28,6 +28,7 @@ def rss_mb() -> float:
 
 # ---- 1 and 6: start-up to the first paint, peak memory ------------------------------------------
 
+
 def _paint_watch(widget):
     """An event filter noticing the first paint of *widget* or any child."""
     from PySide6.QtCore import QEvent, QObject
@@ -100,7 +101,11 @@ def case_window_app(args: dict) -> None:
     _wait(app, lambda: model.loaded_once)
     first_page = time.perf_counter() - T0
     _wait(app, lambda: not model.counting)  # the exact count follows the first page
-    out = {"painted_in_process_s": painted, "first_page_in_process_s": first_page, "rows": model.total}
+    out = {
+        "painted_in_process_s": painted,
+        "first_page_in_process_s": first_page,
+        "rows": model.total,
+    }
     if args.get("scroll"):
         table = win.inspections_page.table
         last_page = (model.total - 1) // model.page_size
@@ -151,13 +156,22 @@ def case_search(args: dict) -> None:
             t = time.perf_counter()
             total = count_query(store, f) if len(rows) == page else len(rows)
             count_ms = (time.perf_counter() - t) * 1000
-            out.append({"query": q[:n], "ms": first_ms, "count_ms": count_ms, "total": total, "rows": len(rows),
-                        "deferred": search_delay_ms(q[:n]) > 0})
+            out.append(
+                {
+                    "query": q[:n],
+                    "ms": first_ms,
+                    "count_ms": count_ms,
+                    "total": total,
+                    "rows": len(rows),
+                    "deferred": search_delay_ms(q[:n]) > 0,
+                }
+            )
     store.close()
     emit({"keystrokes": out})
 
 
 # ---- 3: demo data -----------------------------------------------------------------------------
+
 
 def case_demo(args: dict) -> None:
     from inspector_app.services.demo import generate
@@ -166,8 +180,13 @@ def case_demo(args: dict) -> None:
     path = Path(args["db"])
     store = open_database(path)
     t = time.perf_counter()
-    counts = generate(store, premises=args["premises"], inspections=args["inspections"], seed=args["seed"],
-                      photos=args.get("photos", 0))
+    counts = generate(
+        store,
+        premises=args["premises"],
+        inspections=args["inspections"],
+        seed=args["seed"],
+        photos=args.get("photos", 0),
+    )
     seconds = time.perf_counter() - t
     store.close()
     emit({"seconds": seconds, "counts": counts, "per_s": counts["inspections"] / seconds})
@@ -175,8 +194,16 @@ def case_demo(args: dict) -> None:
 
 # ---- 4: bundles -------------------------------------------------------------------------------
 
-BUNDLE_TABLES = ("premises", "instruments", "inspections", "inspection_tests", "readings", "findings",
-                 "attachments", "inspection_attachments")
+BUNDLE_TABLES = (
+    "premises",
+    "instruments",
+    "inspections",
+    "inspection_tests",
+    "readings",
+    "findings",
+    "attachments",
+    "inspection_attachments",
+)
 
 
 def case_bundle(args: dict) -> None:
@@ -198,13 +225,21 @@ def case_bundle(args: dict) -> None:
     export_s = time.perf_counter() - t
     n = src.conn.execute("SELECT count(*) FROM inspections").fetchone()[0]
     photos = src.conn.execute("SELECT count(*) FROM attachments").fetchone()[0]
-    rows = {tname: [tuple(r) for r in src.conn.execute(f"SELECT * FROM {tname}")] for tname in BUNDLE_TABLES}
-    cols = {tname: [c[1] for c in src.conn.execute(f"PRAGMA table_info({tname})")] for tname in BUNDLE_TABLES}
+    rows = {
+        tname: [tuple(r) for r in src.conn.execute(f"SELECT * FROM {tname}")]
+        for tname in BUNDLE_TABLES
+    }
+    cols = {
+        tname: [c[1] for c in src.conn.execute(f"PRAGMA table_info({tname})")]
+        for tname in BUNDLE_TABLES
+    }
     src.close()
 
     dst = open_database(work / "office.db")
     _ = dst.device_id
-    dst.trust.add(ident.fingerprint, ident.name, "inspector", ident.certificate_pem().decode(), "bench")
+    dst.trust.add(
+        ident.fingerprint, ident.name, "inspector", ident.certificate_pem().decode(), "bench"
+    )
     t = time.perf_counter()
     report = sync.import_bundle(dst, bundle, backup=False)
     import_s = time.perf_counter() - t
@@ -219,19 +254,30 @@ def case_bundle(args: dict) -> None:
     t = time.perf_counter()
     raw.execute("BEGIN")
     for tname in BUNDLE_TABLES:
-        raw.executemany(f"INSERT INTO {tname} VALUES ({', '.join('?' for _ in cols[tname])})", rows[tname])
+        raw.executemany(
+            f"INSERT INTO {tname} VALUES ({', '.join('?' for _ in cols[tname])})", rows[tname]
+        )
     raw.execute("COMMIT")
     raw_s = time.perf_counter() - t
     raw.close()
-    emit({
-        "inspections": n, "photos": photos, "rows": sum(len(v) for v in rows.values()),
-        "bundle_bytes": exported.size, "export_s": export_s, "import_s": import_s, "raw_s": raw_s,
-        "import_status": report.status, "imported": imported,
-        "rejection": getattr(report, "rejection", None),
-    })
+    emit(
+        {
+            "inspections": n,
+            "photos": photos,
+            "rows": sum(len(v) for v in rows.values()),
+            "bundle_bytes": exported.size,
+            "export_s": export_s,
+            "import_s": import_s,
+            "raw_s": raw_s,
+            "import_status": report.status,
+            "imported": imported,
+            "rejection": getattr(report, "rejection", None),
+        }
+    )
 
 
 # ---- 5: reports -------------------------------------------------------------------------------
+
 
 def _bare_signed_page(identity, font_path: str) -> bytes:
     import io
@@ -257,12 +303,17 @@ def _bare_signed_page(identity, font_path: str) -> bytes:
     c.showPage()
     c.save()
     cert, key, chain = _asn1(identity)
-    signer = signers.SimpleSigner(signing_cert=cert, signing_key=key,
-                                  cert_registry=SimpleCertificateStore.from_certs([cert, *chain]))
-    meta = signers.PdfSignatureMetadata(field_name="Sig", subfilter=fields.SigSeedSubFilter.PADES,
-                                        md_algorithm="sha256")
-    pdf_signer = signers.PdfSigner(meta, signer, new_field_spec=fields.SigFieldSpec(
-        "Sig", on_page=0, box=(380, 40, 560, 100)))
+    signer = signers.SimpleSigner(
+        signing_cert=cert,
+        signing_key=key,
+        cert_registry=SimpleCertificateStore.from_certs([cert, *chain]),
+    )
+    meta = signers.PdfSignatureMetadata(
+        field_name="Sig", subfilter=fields.SigSeedSubFilter.PADES, md_algorithm="sha256"
+    )
+    pdf_signer = signers.PdfSigner(
+        meta, signer, new_field_spec=fields.SigFieldSpec("Sig", on_page=0, box=(380, 40, 560, 100))
+    )
     writer = IncrementalPdfFileWriter(io.BytesIO(buf.getvalue()), strict=False)
     return pdf_signer.sign_pdf(writer).getvalue()
 
@@ -278,8 +329,12 @@ def case_report(args: dict) -> None:
     db = Path(args["db"])
     store = open_database(db)
     identity = keys.load_identity(keys_dir(db), args["passphrase"].encode())
-    ids = [r[0] for r in store.conn.execute(
-        "SELECT id FROM inspections ORDER BY started_at LIMIT ?", (args["reps"] + 1,))]
+    ids = [
+        r[0]
+        for r in store.conn.execute(
+            "SELECT id FROM inspections ORDER BY started_at LIMIT ?", (args["reps"] + 1,)
+        )
+    ]
     font = str(resource_path("resources", "fonts", "wqy-microhei.ttc"))
     make_report(store, ids[0], identity=identity)
     _bare_signed_page(identity, font)
@@ -292,8 +347,15 @@ def case_report(args: dict) -> None:
         bare = _bare_signed_page(identity, font)
         bare_t.append(time.perf_counter() - t)
     store.close()
-    emit({"app_s": statistics.median(app_t), "bare_s": statistics.median(bare_t), "app_bytes": len(pdf),
-          "bare_bytes": len(bare), "reps": len(app_t)})
+    emit(
+        {
+            "app_s": statistics.median(app_t),
+            "bare_s": statistics.median(bare_t),
+            "app_bytes": len(pdf),
+            "bare_bytes": len(bare),
+            "reps": len(app_t),
+        }
+    )
 
 
 def case_batch(args: dict) -> None:
@@ -302,15 +364,31 @@ def case_batch(args: dict) -> None:
 
     db = Path(args["db"])
     store = open_database(db)
-    ids = [r[0] for r in store.conn.execute("SELECT id FROM inspections ORDER BY started_at LIMIT ?",
-                                            (args["n"],))]
+    ids = [
+        r[0]
+        for r in store.conn.execute(
+            "SELECT id FROM inspections ORDER BY started_at LIMIT ?", (args["n"],)
+        )
+    ]
     store.close()
     t = time.perf_counter()
-    result = batch_export(db, ids, Path(args["out"]), passphrase=args["passphrase"].encode(),
-                          workers=args.get("workers"))
+    result = batch_export(
+        db,
+        ids,
+        Path(args["out"]),
+        passphrase=args["passphrase"].encode(),
+        workers=args.get("workers"),
+    )
     seconds = time.perf_counter() - t
-    emit({"seconds": seconds, "written": len(result.written), "failed": result.failed[:3], "n": len(ids),
-          "workers": args.get("workers") or os.cpu_count()})
+    emit(
+        {
+            "seconds": seconds,
+            "written": len(result.written),
+            "failed": result.failed[:3],
+            "n": len(ids),
+            "workers": args.get("workers") or os.cpu_count(),
+        }
+    )
 
 
 CASES = {

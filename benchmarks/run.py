@@ -34,12 +34,39 @@ HERE = ROOT / "benchmarks"
 PASSPHRASE = "benchmark passphrase"
 
 SIZES = {  # mode -> sizes and repetitions
-    "full": {"big": 100_000, "big_premises": 5_000, "bundle": 10_000, "bundle_premises": 1_000, "demo": 20_000,
-             "batch": 1_000, "reps": 3, "startup_reps": 5, "report_reps": 10},
-    "quick": {"big": 100_000, "big_premises": 5_000, "bundle": 2_000, "bundle_premises": 200, "demo": 2_000,
-              "batch": 100, "reps": 2, "startup_reps": 3, "report_reps": 5},
-    "smoke": {"big": 300, "big_premises": 30, "bundle": 30, "bundle_premises": 10, "demo": 50,
-              "batch": 4, "reps": 1, "startup_reps": 1, "report_reps": 1},
+    "full": {
+        "big": 100_000,
+        "big_premises": 5_000,
+        "bundle": 10_000,
+        "bundle_premises": 1_000,
+        "demo": 20_000,
+        "batch": 1_000,
+        "reps": 3,
+        "startup_reps": 5,
+        "report_reps": 10,
+    },
+    "quick": {
+        "big": 100_000,
+        "big_premises": 5_000,
+        "bundle": 2_000,
+        "bundle_premises": 200,
+        "demo": 2_000,
+        "batch": 100,
+        "reps": 2,
+        "startup_reps": 3,
+        "report_reps": 5,
+    },
+    "smoke": {
+        "big": 300,
+        "big_premises": 30,
+        "bundle": 30,
+        "bundle_premises": 10,
+        "demo": 50,
+        "batch": 4,
+        "reps": 1,
+        "startup_reps": 1,
+        "report_reps": 1,
+    },
 }
 TARGETS = {
     "startup": ("ratio", "<=", 1.5, "start-up to first paint ≤ 1.5 × bare window"),
@@ -54,6 +81,7 @@ ORDER = ["startup", "search", "demo", "bundle", "report", "batch", "memory"]
 
 
 # ---- helpers ----------------------------------------------------------------------------------
+
 
 def machine() -> dict:
     cpu = ""
@@ -75,16 +103,27 @@ def machine() -> dict:
         load = " ".join(f"{x:.1f}" for x in os.getloadavg())
     except OSError:
         load = ""
-    return {"nproc": os.cpu_count(), "cpu": cpu or platform.processor(), "ram": ram,
-            "python": platform.python_version(), "sqlite": sqlite3.sqlite_version,
-            "platform": platform.platform(), "load_at_start": load}
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": cpu or platform.processor(),
+        "ram": ram,
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "platform": platform.platform(),
+        "load_at_start": load,
+    }
 
 
 def _env(home: Path) -> dict:
     env = dict(os.environ)
-    env.update(QT_QPA_PLATFORM="offscreen", HOME=str(home), XDG_CONFIG_HOME=str(home / "config"),
-               XDG_DATA_HOME=str(home / "data"), XDG_CACHE_HOME=str(home / "cache"),
-               PYTHONPATH=str(ROOT) + os.pathsep + env.get("PYTHONPATH", ""))
+    env.update(
+        QT_QPA_PLATFORM="offscreen",
+        HOME=str(home),
+        XDG_CONFIG_HOME=str(home / "config"),
+        XDG_DATA_HOME=str(home / "data"),
+        XDG_CACHE_HOME=str(home / "cache"),
+        PYTHONPATH=str(ROOT) + os.pathsep + env.get("PYTHONPATH", ""),
+    )
     env.pop("INSPECTOR_DB", None)
     # An installed program has its byte code compiled; a run with byte-code writing off
     # would compile every module at each start and measure the compiler, not the program.
@@ -92,13 +131,21 @@ def _env(home: Path) -> dict:
     return env
 
 
-def run_case(name: str, args: dict, home: Path, *, until: str | None = None, timeout: float = 3600) -> dict:
+def run_case(
+    name: str, args: dict, home: Path, *, until: str | None = None, timeout: float = 3600
+) -> dict:
     """Run one case in a fresh interpreter; returns its RESULT (plus ``wall_s`` to the line
     *until*, measured from just before the process was started)."""
     cmd = [sys.executable, "-m", "benchmarks.cases", name, json.dumps(args)]
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=str(ROOT), env=_env(home), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True)
+    proc = subprocess.Popen(
+        cmd,
+        cwd=str(ROOT),
+        env=_env(home),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     marked = None
     result = None
     assert proc.stdout is not None
@@ -131,14 +178,28 @@ def generator_key() -> str:
     from inspector_app.store.migrations import SCHEMA_VERSION
 
     h = hashlib.sha256(f"schema{SCHEMA_VERSION}".encode())
-    for p in sorted([ROOT / "inspector_app/services/demo.py", ROOT / "inspector_app/store/bulk.py",
-                     *(ROOT / "inspector_app/domain/rules").glob("*.py")]):
+    for p in sorted(
+        [
+            ROOT / "inspector_app/services/demo.py",
+            ROOT / "inspector_app/store/bulk.py",
+            *(ROOT / "inspector_app/domain/rules").glob("*.py"),
+        ]
+    ):
         h.update(p.read_bytes())
     return h.hexdigest()[:12]
 
 
-def cached_db(cache: Path, label: str, home: Path, *, premises: int, inspections: int, seed: int,
-              photos: int = 0, identity: bool = False) -> tuple[Path, dict | None]:
+def cached_db(
+    cache: Path,
+    label: str,
+    home: Path,
+    *,
+    premises: int,
+    inspections: int,
+    seed: int,
+    photos: int = 0,
+    identity: bool = False,
+) -> tuple[Path, dict | None]:
     """The demo database for these parameters, built (by the demo case) if missing."""
     folder = cache / f"{label}-{inspections}-p{premises}-s{seed}-ph{photos}-{generator_key()}"
     db = folder / "inspector.db"
@@ -147,8 +208,17 @@ def cached_db(cache: Path, label: str, home: Path, *, premises: int, inspections
     for old in cache.glob(f"{label}-{inspections}-p{premises}-s{seed}-ph{photos}-*"):
         shutil.rmtree(old, ignore_errors=True)
     folder.mkdir(parents=True)
-    built = run_case("demo", {"db": str(db), "premises": premises, "inspections": inspections, "seed": seed,
-                              "photos": photos}, home)
+    built = run_case(
+        "demo",
+        {
+            "db": str(db),
+            "premises": premises,
+            "inspections": inspections,
+            "seed": seed,
+            "photos": photos,
+        },
+        home,
+    )
     if identity:
         from inspector_app.crypto import keys
         from inspector_app.paths import keys_dir
@@ -171,6 +241,7 @@ def fresh_copy(db: Path, target: Path) -> Path:
 
 # ---- benchmarks -------------------------------------------------------------------------------
 
+
 def bench_startup(ctx) -> dict:
     bare, app, app_page = [], [], []
     run_case("window_bare", {}, ctx.home())  # warm-up: byte code compiled, files in the page cache
@@ -181,9 +252,18 @@ def bench_startup(ctx) -> dict:
         app.append(r["wall_s"])
         app_page.append(r["first_page_in_process_s"])
     b, a = statistics.median(bare), statistics.median(app)
-    return {"value": a, "baseline": b, "ratio": a / b, "unit": "s",
-            "detail": {"app_s": app, "bare_s": bare, "app_first_page_in_process_s": statistics.median(app_page),
-                       "rows": r["rows"]}}
+    return {
+        "value": a,
+        "baseline": b,
+        "ratio": a / b,
+        "unit": "s",
+        "detail": {
+            "app_s": app,
+            "bare_s": bare,
+            "app_first_page_in_process_s": statistics.median(app_page),
+            "rows": r["rows"],
+        },
+    }
 
 
 def bench_search(ctx) -> dict:
@@ -191,16 +271,28 @@ def bench_search(ctx) -> dict:
     for _ in range(ctx.sizes["reps"]):
         keys += run_case("search", {"db": str(ctx.big)}, ctx.home())["keystrokes"]
     ms = [k["ms"] for k in keys]
-    by_kind = {"zh": [k["ms"] for k in keys if not k["query"].isascii()],
-               "latin": [k["ms"] for k in keys if k["query"].isascii()]}
+    by_kind = {
+        "zh": [k["ms"] for k in keys if not k["query"].isascii()],
+        "latin": [k["ms"] for k in keys if k["query"].isascii()],
+    }
     worst = sorted(keys, key=lambda k: -k["ms"])[:5]
-    return {"value": percentile(ms, 0.95), "p95_ms": percentile(ms, 0.95), "median_ms": statistics.median(ms),
-            "unit": "ms", "detail": {
-                "keystrokes": len(ms), "max_ms": max(ms),
-                "zh_median_ms": statistics.median(by_kind["zh"]), "zh_p95_ms": percentile(by_kind["zh"], 0.95),
-                "latin_median_ms": statistics.median(by_kind["latin"]),
-                "latin_p95_ms": percentile(by_kind["latin"], 0.95),
-                "slowest": [{"query": k["query"], "ms": round(k["ms"], 1), "total": k["total"]} for k in worst]}}
+    return {
+        "value": percentile(ms, 0.95),
+        "p95_ms": percentile(ms, 0.95),
+        "median_ms": statistics.median(ms),
+        "unit": "ms",
+        "detail": {
+            "keystrokes": len(ms),
+            "max_ms": max(ms),
+            "zh_median_ms": statistics.median(by_kind["zh"]),
+            "zh_p95_ms": percentile(by_kind["zh"], 0.95),
+            "latin_median_ms": statistics.median(by_kind["latin"]),
+            "latin_p95_ms": percentile(by_kind["latin"], 0.95),
+            "slowest": [
+                {"query": k["query"], "ms": round(k["ms"], 1), "total": k["total"]} for k in worst
+            ],
+        },
+    }
 
 
 def bench_demo(ctx) -> dict:
@@ -209,14 +301,26 @@ def bench_demo(ctx) -> dict:
     for i in range(ctx.sizes["reps"]):
         db = ctx.tmp / f"demo-{i}" / "inspector.db"
         db.parent.mkdir(parents=True)
-        rates.append(run_case("demo", {"db": str(db), "premises": max(10, n // 20), "inspections": n,
-                                       "seed": 7 + i}, ctx.home())["per_s"])
+        rates.append(
+            run_case(
+                "demo",
+                {"db": str(db), "premises": max(10, n // 20), "inspections": n, "seed": 7 + i},
+                ctx.home(),
+            )["per_s"]
+        )
     rate = statistics.median(rates)
-    out = {"value": rate, "unit": "inspections/s", "projected_100k_s": 100_000 / rate,
-           "detail": {"inspections_per_run": n, "rates": rates}}
+    out = {
+        "value": rate,
+        "unit": "inspections/s",
+        "projected_100k_s": 100_000 / rate,
+        "detail": {"inspections_per_run": n, "rates": rates},
+    }
     if ctx.big_build:
-        out["detail"]["big_build"] = {"inspections": ctx.big_build["counts"]["inspections"],
-                                      "seconds": ctx.big_build["seconds"], "per_s": ctx.big_build["per_s"]}
+        out["detail"]["big_build"] = {
+            "inspections": ctx.big_build["counts"]["inspections"],
+            "seconds": ctx.big_build["seconds"],
+            "per_s": ctx.big_build["per_s"],
+        }
     return out
 
 
@@ -235,43 +339,87 @@ def bench_bundle(ctx) -> dict:
     exp = statistics.median(r["export_s"] for r in runs)
     imp = statistics.median(r["import_s"] for r in runs)
     raw = statistics.median(r["raw_s"] for r in runs)
-    return {"value": n / imp, "baseline": n / raw, "ratio": raw / imp, "unit": "inspections/s",
-            "detail": {"inspections": n, "photos": runs[0]["photos"], "rows": runs[0]["rows"],
-                       "bundle_mb": runs[0]["bundle_bytes"] / 1e6, "export_s": exp, "export_per_s": n / exp,
-                       "import_s": imp, "import_per_s": n / imp, "raw_executemany_s": raw,
-                       "raw_rows_per_s": runs[0]["rows"] / raw, "export_vs_raw": raw / exp}}
+    return {
+        "value": n / imp,
+        "baseline": n / raw,
+        "ratio": raw / imp,
+        "unit": "inspections/s",
+        "detail": {
+            "inspections": n,
+            "photos": runs[0]["photos"],
+            "rows": runs[0]["rows"],
+            "bundle_mb": runs[0]["bundle_bytes"] / 1e6,
+            "export_s": exp,
+            "export_per_s": n / exp,
+            "import_s": imp,
+            "import_per_s": n / imp,
+            "raw_executemany_s": raw,
+            "raw_rows_per_s": runs[0]["rows"] / raw,
+            "export_vs_raw": raw / exp,
+        },
+    }
 
 
 def bench_report(ctx) -> dict:
-    r = run_case("report", {"db": str(ctx.source), "passphrase": PASSPHRASE, "reps": ctx.sizes["report_reps"]},
-                 ctx.home())
-    return {"value": r["app_s"], "baseline": r["bare_s"], "ratio": r["app_s"] / r["bare_s"], "unit": "s",
-            "detail": r}
+    r = run_case(
+        "report",
+        {"db": str(ctx.source), "passphrase": PASSPHRASE, "reps": ctx.sizes["report_reps"]},
+        ctx.home(),
+    )
+    return {
+        "value": r["app_s"],
+        "baseline": r["bare_s"],
+        "ratio": r["app_s"] / r["bare_s"],
+        "unit": "s",
+        "detail": r,
+    }
 
 
 def bench_batch(ctx) -> dict:
     n = ctx.sizes["batch"]
     out = ctx.tmp / "batch"
-    r = run_case("batch", {"db": str(ctx.source), "n": n, "out": str(out), "passphrase": PASSPHRASE,
-                           "workers": 2}, ctx.home())
+    r = run_case(
+        "batch",
+        {"db": str(ctx.source), "n": n, "out": str(out), "passphrase": PASSPHRASE, "workers": 2},
+        ctx.home(),
+    )
     shutil.rmtree(out, ignore_errors=True)
     if r["written"] != r["n"]:
         raise RuntimeError(f"batch export failed for some reports: {r['failed']}")
-    return {"value": r["seconds"], "unit": "s", "projected_1000_s": r["seconds"] * 1000 / max(r["n"], 1),
-            "detail": {**r, "per_report_s": r["seconds"] / max(r["n"], 1)}}
+    return {
+        "value": r["seconds"],
+        "unit": "s",
+        "projected_1000_s": r["seconds"] * 1000 / max(r["n"], 1),
+        "detail": {**r, "per_report_s": r["seconds"] / max(r["n"], 1)},
+    }
 
 
 def bench_memory(ctx) -> dict:
     app = run_case("window_app", {"db": str(ctx.big), "scroll": True}, ctx.home())
     bare = run_case("window_bare", {"scroll": True}, ctx.home())
-    return {"value": app["peak_rss_mb"], "peak_rss_mb": app["peak_rss_mb"], "baseline": bare["peak_rss_mb"],
-            "ratio": app["peak_rss_mb"] / bare["peak_rss_mb"], "unit": "MB",
-            "detail": {"rows": app["rows"], "scroll_to_end_s": app.get("scroll_to_end_s"),
-                       "pages_cached": app.get("pages_cached")}}
+    return {
+        "value": app["peak_rss_mb"],
+        "peak_rss_mb": app["peak_rss_mb"],
+        "baseline": bare["peak_rss_mb"],
+        "ratio": app["peak_rss_mb"] / bare["peak_rss_mb"],
+        "unit": "MB",
+        "detail": {
+            "rows": app["rows"],
+            "scroll_to_end_s": app.get("scroll_to_end_s"),
+            "pages_cached": app.get("pages_cached"),
+        },
+    }
 
 
-BENCHES = {"startup": bench_startup, "search": bench_search, "demo": bench_demo, "bundle": bench_bundle,
-           "report": bench_report, "batch": bench_batch, "memory": bench_memory}
+BENCHES = {
+    "startup": bench_startup,
+    "search": bench_search,
+    "demo": bench_demo,
+    "bundle": bench_bundle,
+    "report": bench_report,
+    "batch": bench_batch,
+    "memory": bench_memory,
+}
 NEEDS_BIG = {"startup", "search", "memory"}
 NEEDS_SOURCE = {"bundle", "report", "batch"}
 
@@ -294,8 +442,18 @@ class Ctx:
 def judge(name: str, res: dict) -> dict:
     key, op, limit, text = TARGETS[name]
     value = res.get(key)
-    met = None if value is None else (value <= limit if op == "<=" else value >= limit if op == ">=" else value < limit)
-    return {"target": text, "target_metric": key, "target_value": limit, "target_op": op, "met": met}
+    met = (
+        None
+        if value is None
+        else (value <= limit if op == "<=" else value >= limit if op == ">=" else value < limit)
+    )
+    return {
+        "target": text,
+        "target_metric": key,
+        "target_value": limit,
+        "target_op": op,
+        "met": met,
+    }
 
 
 def fmt_row(name: str, r: dict) -> list[str]:
@@ -348,37 +506,73 @@ heavy case in a fresh process); see `benchmarks/README.md` for what each one mea
     for name in ORDER:
         r = report["results"].get(name)
         if r and "detail" in r:
-            details.append(f"- **{name}**: `{json.dumps(r['detail'], ensure_ascii=False, default=str)[:600]}`")
+            details.append(
+                f"- **{name}**: `{json.dumps(r['detail'], ensure_ascii=False, default=str)[:600]}`"
+            )
     path.write_text(text + "\n## Details\n\n" + "\n".join(details) + "\n", encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--quick", action="store_true", help="smaller data sets and fewer repetitions")
-    p.add_argument("--smoke", action="store_true", help="tiny data (proves the harness works; no timings)")
-    p.add_argument("--only", action="append", choices=ORDER, help="run only this benchmark (repeatable)")
-    p.add_argument("--cache", type=Path, default=HERE / ".cache", help="where the built databases are kept")
-    p.add_argument("--json", type=Path, default=HERE / "results" / "latest.json", help="JSON output file")
-    p.add_argument("--markdown", type=Path, default=None,
-                   help="Markdown output (default benchmarks/RESULTS.md; not written in smoke mode)")
+    p.add_argument(
+        "--smoke", action="store_true", help="tiny data (proves the harness works; no timings)"
+    )
+    p.add_argument(
+        "--only", action="append", choices=ORDER, help="run only this benchmark (repeatable)"
+    )
+    p.add_argument(
+        "--cache", type=Path, default=HERE / ".cache", help="where the built databases are kept"
+    )
+    p.add_argument(
+        "--json", type=Path, default=HERE / "results" / "latest.json", help="JSON output file"
+    )
+    p.add_argument(
+        "--markdown",
+        type=Path,
+        default=None,
+        help="Markdown output (default benchmarks/RESULTS.md; not written in smoke mode)",
+    )
     args = p.parse_args(argv)
     mode = "smoke" if args.smoke else "quick" if args.quick else "full"
     names = args.only or ORDER
     start = time.perf_counter()
-    report = {"date": dt.datetime.now().astimezone().isoformat(timespec="seconds"), "mode": mode,
-              "machine": machine(), "sizes": SIZES[mode], "results": {}}
+    report = {
+        "date": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "mode": mode,
+        "machine": machine(),
+        "sizes": SIZES[mode],
+        "results": {},
+    }
     args.cache.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="inspector-bench-") as tmp:
         ctx = Ctx(mode, args.cache, Path(tmp))
         s = ctx.sizes
         if NEEDS_BIG & set(names):
             print(f"database of {s['big']:,} inspections …", flush=True)
-            ctx.big, ctx.big_build = cached_db(args.cache, "big", ctx.home(), premises=s["big_premises"],
-                                               inspections=s["big"], seed=1)
+            ctx.big, ctx.big_build = cached_db(
+                args.cache,
+                "big",
+                ctx.home(),
+                premises=s["big_premises"],
+                inspections=s["big"],
+                seed=1,
+            )
         if NEEDS_SOURCE & set(names):
-            print(f"bundle/report source of {s['bundle']:,} inspections with 2 photos each …", flush=True)
-            ctx.source, _ = cached_db(args.cache, "source", ctx.home(), premises=s["bundle_premises"],
-                                      inspections=s["bundle"], seed=2, photos=2, identity=True)
+            print(
+                f"bundle/report source of {s['bundle']:,} inspections with 2 photos each …",
+                flush=True,
+            )
+            ctx.source, _ = cached_db(
+                args.cache,
+                "source",
+                ctx.home(),
+                premises=s["bundle_premises"],
+                inspections=s["bundle"],
+                seed=2,
+                photos=2,
+                identity=True,
+            )
         for name in names:
             print(f"{name} …", flush=True)
             t = time.perf_counter()
@@ -391,7 +585,9 @@ def main(argv: list[str] | None = None) -> int:
             report["results"][name] = res
     report["seconds"] = time.perf_counter() - start
     args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps(report, indent=2, ensure_ascii=False, default=str), encoding="utf-8")
+    args.json.write_text(
+        json.dumps(report, indent=2, ensure_ascii=False, default=str), encoding="utf-8"
+    )
     print()
     print(table(report["results"]))
     print(f"\nJSON: {args.json}")

@@ -30,7 +30,11 @@ def shipped_files(root: Path = ROOT) -> list[Path]:
     out = []
     for folder in DATA_FOLDERS:
         for path in sorted((root / folder).rglob("*")):
-            if not path.is_file() or path.name in IGNORED_NAMES or path.name.endswith(IGNORED_SUFFIXES):
+            if (
+                not path.is_file()
+                or path.name in IGNORED_NAMES
+                or path.name.endswith(IGNORED_SUFFIXES)
+            ):
                 continue
             if "__pycache__" in path.parts:
                 continue

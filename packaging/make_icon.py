@@ -54,8 +54,10 @@ def draw(size: int):
             a = math.radians(deg)
             outer = radius - 20
             inner = radius - 36
-            p.drawLine(QPointF(centre.x() + outer * math.cos(a), centre.y() - outer * math.sin(a)),
-                       QPointF(centre.x() + inner * math.cos(a), centre.y() - inner * math.sin(a)))
+            p.drawLine(
+                QPointF(centre.x() + outer * math.cos(a), centre.y() - outer * math.sin(a)),
+                QPointF(centre.x() + inner * math.cos(a), centre.y() - inner * math.sin(a)),
+            )
     # needle, inside the band
     a = math.radians(98)
     p.setPen(QPen(QColor("#ffb000"), 11, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
@@ -69,8 +71,15 @@ def draw(size: int):
     p.setBrush(QColor("#1f9d4c"))
     p.setPen(QPen(QColor("white"), 7))
     p.drawEllipse(badge, 40, 40)
-    p.setPen(QPen(QColor("white"), 12, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap,
-                  Qt.PenJoinStyle.RoundJoin))
+    p.setPen(
+        QPen(
+            QColor("white"),
+            12,
+            Qt.PenStyle.SolidLine,
+            Qt.PenCapStyle.RoundCap,
+            Qt.PenJoinStyle.RoundJoin,
+        )
+    )
     p.setBrush(Qt.BrushStyle.NoBrush)
     check = QPainterPath(QPointF(171, 195))
     check.lineTo(185, 209)
@@ -101,8 +110,12 @@ def main() -> int:
     images = {n: Image.open(io.BytesIO(png_bytes(draw(n)))).convert("RGBA") for n in ICO_SIZES}
     (ICONS / "inspector-app.png").write_bytes(png_bytes(draw(256)))
     big = images[256]
-    big.save(ICONS / "inspector-app.ico", format="ICO", sizes=[(n, n) for n in ICO_SIZES],
-             append_images=[images[n] for n in ICO_SIZES if n != 256])
+    big.save(
+        ICONS / "inspector-app.ico",
+        format="ICO",
+        sizes=[(n, n) for n in ICO_SIZES],
+        append_images=[images[n] for n in ICO_SIZES if n != 256],
+    )
     print(f"wrote {ICONS / 'inspector-app.png'} and {ICONS / 'inspector-app.ico'}")
     return 0
 

@@ -37,10 +37,31 @@ def store(db_path):
 @pytest.fixture
 def stall(store):
     """A market stall with one class III 15 kg / 5 g scale."""
-    p = store.premises.save(Premises(new_id(), "market_stall", "王芳蔬菜摊", make_credit_code("92340100MA2TX8K5J"),
-                                     "安徽省合肥市蜀山区长江路88号", "合肥市", "合肥市周谷堆农产品批发市场", "A012",
-                                     "王芳", "13855100000"))
-    i = store.instruments.save(Instrument(new_id(), p.id, "scale", "上海友声衡器有限公司", "ACS-15-YZ", "S2023000123",
-                                          "皖制00000123", "III", {"max": "15000", "e": "5", "d": "5", "min": "100",
-                                                                 "unit": "g"}))
+    p = store.premises.save(
+        Premises(
+            new_id(),
+            "market_stall",
+            "王芳蔬菜摊",
+            make_credit_code("92340100MA2TX8K5J"),
+            "安徽省合肥市蜀山区长江路88号",
+            "合肥市",
+            "合肥市周谷堆农产品批发市场",
+            "A012",
+            "王芳",
+            "13855100000",
+        )
+    )
+    i = store.instruments.save(
+        Instrument(
+            new_id(),
+            p.id,
+            "scale",
+            "上海友声衡器有限公司",
+            "ACS-15-YZ",
+            "S2023000123",
+            "皖制00000123",
+            "III",
+            {"max": "15000", "e": "5", "d": "5", "min": "100", "unit": "g"},
+        )
+    )
     return p, i

@@ -33,4 +33,5 @@ def test_no_conflicting_translations_across_modules():
     for mod in pkgutil.walk_packages(inspector_app.__path__, "inspector_app."):
         importlib.import_module(mod.name)
     assert i18n.conflicts == [], "the same English text has two Chinese translations: " + "; ".join(
-        f"{k!r}: {a!r} vs {b!r}" for k, a, b in i18n.conflicts)
+        f"{k!r}: {a!r} vs {b!r}" for k, a, b in i18n.conflicts
+    )

@@ -10,13 +10,39 @@ import pytest
 PKG = Path(__file__).resolve().parent.parent / "inspector_app"
 
 FORBIDDEN = {
-    "domain": ("PySide6", "pyqtgraph", "sqlite3", "sqlite_utils", "reportlab", "pyhanko",
-               "inspector_app.store", "inspector_app.services", "inspector_app.ui", "inspector_app.reports",
-               "inspector_app.sync", "inspector_app.cli"),
-    "store": ("PySide6", "pyqtgraph", "reportlab", "pyhanko", "inspector_app.services", "inspector_app.ui",
-              "inspector_app.reports", "inspector_app.sync", "inspector_app.cli"),
+    "domain": (
+        "PySide6",
+        "pyqtgraph",
+        "sqlite3",
+        "sqlite_utils",
+        "reportlab",
+        "pyhanko",
+        "inspector_app.store",
+        "inspector_app.services",
+        "inspector_app.ui",
+        "inspector_app.reports",
+        "inspector_app.sync",
+        "inspector_app.cli",
+    ),
+    "store": (
+        "PySide6",
+        "pyqtgraph",
+        "reportlab",
+        "pyhanko",
+        "inspector_app.services",
+        "inspector_app.ui",
+        "inspector_app.reports",
+        "inspector_app.sync",
+        "inspector_app.cli",
+    ),
     "reports": ("PySide6", "inspector_app.ui", "inspector_app.cli", "inspector_app.services"),
-    "sync": ("PySide6", "pyqtgraph", "inspector_app.ui", "inspector_app.cli", "inspector_app.services"),
+    "sync": (
+        "PySide6",
+        "pyqtgraph",
+        "inspector_app.ui",
+        "inspector_app.cli",
+        "inspector_app.services",
+    ),
     "services": ("PySide6", "inspector_app.ui", "inspector_app.cli"),
 }
 

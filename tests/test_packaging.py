@@ -20,7 +20,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def load_datafiles():
-    spec = importlib.util.spec_from_file_location("inspector_datafiles_test", ROOT / "packaging" / "datafiles.py")
+    spec = importlib.util.spec_from_file_location(
+        "inspector_datafiles_test", ROOT / "packaging" / "datafiles.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -30,8 +32,11 @@ def files_on_disk() -> set[str]:
     out = set()
     for folder in ("forms", "resources"):
         for dirpath, _, names in os.walk(ROOT / folder):
-            out.update(Path(dirpath, n).relative_to(ROOT).as_posix() for n in names
-                       if "__pycache__" not in dirpath)
+            out.update(
+                Path(dirpath, n).relative_to(ROOT).as_posix()
+                for n in names
+                if "__pycache__" not in dirpath
+            )
     return out
 
 
@@ -43,9 +48,13 @@ class Recorder:
     def __call__(self, *args, **kwargs):
         self.calls.setdefault(self.kind, []).append((args, kwargs))
         if self.kind == "Analysis":
-            return types.SimpleNamespace(pure=[], scripts=[], binaries=list(kwargs.get("binaries", [])),
-                                         datas=[(dest + "/x", src, "DATA") for src, dest in kwargs["datas"]],
-                                         **{"kwargs": kwargs})
+            return types.SimpleNamespace(
+                pure=[],
+                scripts=[],
+                binaries=list(kwargs.get("binaries", [])),
+                datas=[(dest + "/x", src, "DATA") for src, dest in kwargs["datas"]],
+                **{"kwargs": kwargs},
+            )
         return types.SimpleNamespace(args=args, kwargs=kwargs)
 
 
@@ -53,19 +62,37 @@ class Recorder:
 def spec_run(monkeypatch, tmp_path):
     """Execute build.spec; returns the recorded Analysis/EXE/COLLECT calls."""
     hooks = types.ModuleType("PyInstaller.utils.hooks")
-    hooks.collect_data_files = lambda package, subdir=None: [(f"<{package}/{subdir or ''}>", package)]
+    hooks.collect_data_files = lambda package, subdir=None: [
+        (f"<{package}/{subdir or ''}>", package)
+    ]
     hooks.collect_submodules = lambda package: (
-        [m.name for m in __import__("pkgutil").walk_packages([str(ROOT / "inspector_app")], "inspector_app.")]
-        + ["inspector_app"] if package == "inspector_app" else [package + ".x"])
+        [
+            m.name
+            for m in __import__("pkgutil").walk_packages(
+                [str(ROOT / "inspector_app")], "inspector_app."
+            )
+        ]
+        + ["inspector_app"]
+        if package == "inspector_app"
+        else [package + ".x"]
+    )
     hooks.copy_metadata = lambda name: [(f"<{name}.dist-info>", f"{name}.dist-info")]
-    for name, module in (("PyInstaller", types.ModuleType("PyInstaller")),
-                         ("PyInstaller.utils", types.ModuleType("PyInstaller.utils")),
-                         ("PyInstaller.utils.hooks", hooks)):
+    for name, module in (
+        ("PyInstaller", types.ModuleType("PyInstaller")),
+        ("PyInstaller.utils", types.ModuleType("PyInstaller.utils")),
+        ("PyInstaller.utils.hooks", hooks),
+    ):
         monkeypatch.setitem(sys.modules, name, module)
     calls: dict = {}
-    namespace = {"SPECPATH": str(ROOT), "DISTPATH": str(tmp_path / "dist"), "__file__": str(ROOT / "build.spec"),
-                 **{k: Recorder(k, calls) for k in ("Analysis", "PYZ", "EXE", "COLLECT")}}
-    code = compile((ROOT / "build.spec").read_text(encoding="utf-8"), str(ROOT / "build.spec"), "exec")
+    namespace = {
+        "SPECPATH": str(ROOT),
+        "DISTPATH": str(tmp_path / "dist"),
+        "__file__": str(ROOT / "build.spec"),
+        **{k: Recorder(k, calls) for k in ("Analysis", "PYZ", "EXE", "COLLECT")},
+    }
+    code = compile(
+        (ROOT / "build.spec").read_text(encoding="utf-8"), str(ROOT / "build.spec"), "exec"
+    )
     exec(code, namespace)  # noqa: S102 - our own spec file
     calls["namespace"] = namespace
     return calls
@@ -86,13 +113,19 @@ def test_datafiles_notices_a_new_file(tmp_path):
     (tmp_path / "forms" / "taximeter.toml").write_text("schema = 1\n")
     (tmp_path / "resources" / "icons" / "new.png").write_bytes(b"png")
     (tmp_path / "resources" / "icons" / ".DS_Store").write_bytes(b"junk")
-    assert [p.as_posix() for p in df.shipped_files(tmp_path)] == ["forms/taximeter.toml", "resources/icons/new.png"]
+    assert [p.as_posix() for p in df.shipped_files(tmp_path)] == [
+        "forms/taximeter.toml",
+        "resources/icons/new.png",
+    ]
 
 
 def test_spec_ships_every_data_file_where_the_program_reads_it(spec_run, tmp_path, monkeypatch):
-    (args, kwargs), = spec_run["Analysis"]
-    shipped = {(Path(src).relative_to(ROOT).as_posix(), dest) for src, dest in kwargs["datas"]
-               if not src.startswith("<")}
+    ((args, kwargs),) = spec_run["Analysis"]
+    shipped = {
+        (Path(src).relative_to(ROOT).as_posix(), dest)
+        for src, dest in kwargs["datas"]
+        if not src.startswith("<")
+    }
     assert {rel for rel, _ in shipped} == files_on_disk()
     # placed so that resource_path() finds them under sys._MEIPASS
     bundle = tmp_path / "bundle"
@@ -107,21 +140,38 @@ def test_spec_ships_every_data_file_where_the_program_reads_it(spec_run, tmp_pat
     assert resource_path("resources", "icons", "inspector-app.png").is_file()
     # forms_dir() in a frozen build: <bundle>/inspector_app/domain/forms.pyc -> parents[2]/forms
     assert (bundle / "forms" / "scale.toml").is_file()
-    assert ("<inspector-app.dist-info>", "inspector-app.dist-info") in kwargs["datas"]  # __version__
+    assert ("<inspector-app.dist-info>", "inspector-app.dist-info") in kwargs[
+        "datas"
+    ]  # __version__
 
 
 def test_spec_name_version_imports_excludes_and_icon(spec_run):
-    (args, kwargs), = spec_run["Analysis"]
+    ((args, kwargs),) = spec_run["Analysis"]
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     exe_names = [kw["name"] for _, kw in spec_run["EXE"]]
     assert exe_names[0] == project["name"] == "inspector-app"
     assert spec_run["COLLECT"][0][1]["name"] == "inspector-app"
     # every rules family module is shipped although only pkgutil finds it
-    rules = {p.stem for p in (ROOT / "inspector_app" / "domain" / "rules").glob("*.py") if p.stem != "__init__"}
+    rules = {
+        p.stem
+        for p in (ROOT / "inspector_app" / "domain" / "rules").glob("*.py")
+        if p.stem != "__init__"
+    }
     assert {f"inspector_app.domain.rules.{r}" for r in rules} <= set(kwargs["hiddenimports"])
     assert "PySide6.QtOpenGL" in kwargs["hiddenimports"]  # pyqtgraph imports it by name
-    for bad in ("PyQt5", "PyQt6", "PySide2", "tkinter", "PySide6.QtWebEngineCore", "PySide6.Qt3DCore",
-                "PySide6.QtMultimedia", "PySide6.QtQuick", "PySide6.QtQml", "PySide6.QtSql", "PySide6.QtDesigner"):
+    for bad in (
+        "PyQt5",
+        "PyQt6",
+        "PySide2",
+        "tkinter",
+        "PySide6.QtWebEngineCore",
+        "PySide6.Qt3DCore",
+        "PySide6.QtMultimedia",
+        "PySide6.QtQuick",
+        "PySide6.QtQml",
+        "PySide6.QtSql",
+        "PySide6.QtDesigner",
+    ):
         assert bad in kwargs["excludes"], bad
     for needed in ("PySide6.QtCore", "PySide6.QtGui", "PySide6.QtWidgets", "PySide6.QtOpenGL"):
         assert needed not in kwargs["excludes"]
@@ -133,11 +183,17 @@ def test_spec_name_version_imports_excludes_and_icon(spec_run):
 def test_spec_keeps_only_the_window_languages_and_desktop_platforms(spec_run):
     unwanted = spec_run["namespace"]["_unwanted"]
     qt = "PySide6/Qt/"
-    assert not unwanted(qt + "translations/qtbase_zh_CN.qm") and not unwanted(qt + "translations/qt_en.qm")
-    assert unwanted(qt + "translations/qtbase_de.qm") and unwanted(qt + "translations/qt_help_zh_CN.qm")
+    assert not unwanted(qt + "translations/qtbase_zh_CN.qm") and not unwanted(
+        qt + "translations/qt_en.qm"
+    )
+    assert unwanted(qt + "translations/qtbase_de.qm") and unwanted(
+        qt + "translations/qt_help_zh_CN.qm"
+    )
     for keep in ("libqxcb.so", "libqoffscreen.so", "libqwayland.so", "libqminimal.so"):
         assert not unwanted(qt + "plugins/platforms/" + keep)
-    assert unwanted(qt + "plugins/platforms/libqeglfs.so") and unwanted(qt + "plugins/platforms/libqvnc.so")
+    assert unwanted(qt + "plugins/platforms/libqeglfs.so") and unwanted(
+        qt + "plugins/platforms/libqvnc.so"
+    )
     assert not unwanted("forms/scale.toml") and not unwanted("resources/fonts/wqy-microhei.ttc")
 
 

@@ -15,26 +15,38 @@ from .common import (
 
 
 def register(sub, common) -> None:
-    p = sub.add_parser("bundle", parents=[common], help="signed sync bundles: export, inspect, import")
+    p = sub.add_parser(
+        "bundle", parents=[common], help="signed sync bundles: export, inspect, import"
+    )
     bsub = p.add_subparsers(dest="bundle_command", metavar="ACTION", parser_class=type(p))
     bsub.required = True
 
-    e = bsub.add_parser("export", parents=[common], help="write a signed bundle of what the other side lacks")
+    e = bsub.add_parser(
+        "export", parents=[common], help="write a signed bundle of what the other side lacks"
+    )
     e.add_argument("-o", "--output", required=True, metavar="FILE")
     e.add_argument("--all", action="store_true", help="everything, not only what is unacknowledged")
-    e.add_argument("--direction", choices=["field", "office"], default="field",
-                   help="field: inspections for the office (default); office: reference data and "
-                        "acknowledgements for the laptops")
+    e.add_argument(
+        "--direction",
+        choices=["field", "office"],
+        default="field",
+        help="field: inspections for the office (default); office: reference data and "
+        "acknowledgements for the laptops",
+    )
     e.add_argument("--json", action="store_true")
     add_passphrase_option(e)
     e.set_defaults(func=cmd_export)
 
-    i = bsub.add_parser("inspect", parents=[common], help="manifest, signer and counts, without importing")
+    i = bsub.add_parser(
+        "inspect", parents=[common], help="manifest, signer and counts, without importing"
+    )
     i.add_argument("file")
     i.add_argument("--json", action="store_true")
     i.set_defaults(func=cmd_inspect)
 
-    m = bsub.add_parser("import", parents=[common], help="verify and merge a bundle, all or nothing")
+    m = bsub.add_parser(
+        "import", parents=[common], help="verify and merge a bundle, all or nothing"
+    )
     m.add_argument("file")
     m.add_argument("--json", action="store_true")
     m.set_defaults(func=cmd_import)
@@ -48,8 +60,12 @@ def register(sub, common) -> None:
     cl.set_defaults(func=cmd_conflicts_list)
     cr = csub.add_parser("resolve", parents=[common], help="decide a conflict")
     cr.add_argument("id")
-    cr.add_argument("--keep", required=True, metavar="REVISION|local|incoming",
-                    help="'local', 'incoming', or the id of the revision to keep")
+    cr.add_argument(
+        "--keep",
+        required=True,
+        metavar="REVISION|local|incoming",
+        help="'local', 'incoming', or the id of the revision to keep",
+    )
     cr.add_argument("--json", action="store_true")
     cr.set_defaults(func=cmd_conflicts_resolve)
 
@@ -68,7 +84,9 @@ def cmd_export(args) -> int:
 
     kdir = keys_dir(db_path(args))
     if not keys.has_identity(kdir):
-        raise CliError("no signing identity yet; create one with 'inspector-app keys init --name NAME'")
+        raise CliError(
+            "no signing identity yet; create one with 'inspector-app keys init --name NAME'"
+        )
     passphrase = read_passphrase(args)
     try:
         identity = keys.load_identity(kdir, passphrase)
@@ -77,8 +95,15 @@ def cmd_export(args) -> int:
     store = open_store(args)
     with store:
         try:
-            result = export_bundle(store, identity, args.output, all=args.all, direction=args.direction,
-                                   progress=_progress, actor=identity.name)
+            result = export_bundle(
+                store,
+                identity,
+                args.output,
+                all=args.all,
+                direction=args.direction,
+                progress=_progress,
+                actor=identity.name,
+            )
         except OSError as exc:
             raise CliError(f"cannot write {args.output} ({exc.strerror})", 1) from None
     if sys.stderr.isatty():
@@ -87,8 +112,10 @@ def cmd_export(args) -> int:
         print_json(result.as_dict())
     else:
         counts = ", ".join(f"{n} {k}" for k, n in result.counts.items())
-        print(f"wrote {result.path} ({result.direction}, bundle {result.bundle_id}): {counts}; "
-              f"{result.size} bytes, signed by {identity.name}")
+        print(
+            f"wrote {result.path} ({result.direction}, bundle {result.bundle_id}): {counts}; "
+            f"{result.size} bytes, signed by {identity.name}"
+        )
     return 0
 
 
@@ -106,11 +133,15 @@ def cmd_inspect(args) -> int:
     if args.json:
         print_json(info)
         return 0
-    print(f"bundle     {info['bundle_id']}  ({info['direction']}, format version {info['format_version']})")
+    print(
+        f"bundle     {info['bundle_id']}  ({info['direction']}, format version {info['format_version']})"
+    )
     print(f"file       {info['file']}  {info['size']} bytes, {info['entries']} entries")
     print(f"made       {info['created_at']} on device {info['source_device']}")
-    print(f"signer     {info['signer']['name']}  {info['signer']['fingerprint'][:16]}…  {info['trust'].upper()}"
-          + (f" ({info['trust_reason']})" if info["trust_reason"] else ""))
+    print(
+        f"signer     {info['signer']['name']}  {info['signer']['fingerprint'][:16]}…  {info['trust'].upper()}"
+        + (f" ({info['trust_reason']})" if info["trust_reason"] else "")
+    )
     print(f"audit head entry {info['audit_head']['seq']}  {info['audit_head']['hash'][:16]}…")
     for table, n in info["counts"].items():
         print(f"  {table:<12} {n}")
@@ -164,8 +195,15 @@ def cmd_conflicts_list(args) -> int:
         inc = d["incoming"]
         label = inc.get("id") or (inc.get("data") or {}).get("id") or inc.get("entity_id", "")
         rev = f" rev {inc['revision']}" if "revision" in inc else ""
-        table.append([c.id[:8], c.entity, f"{label[:8]}{rev}", c.reason,
-                      "resolved: " + (c.resolution or "") if c.resolved else "open"])
+        table.append(
+            [
+                c.id[:8],
+                c.entity,
+                f"{label[:8]}{rev}",
+                c.reason,
+                "resolved: " + (c.resolution or "") if c.resolved else "open",
+            ]
+        )
     print_table(["id", "entity", "record", "reason", "state"], table)
     print("decide with: inspector-app conflicts resolve ID --keep local|incoming|REVISION-ID")
     return 0

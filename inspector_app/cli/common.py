@@ -37,7 +37,9 @@ def print_table(headers: list[str], rows: list[list[str]]) -> None:
 
     widths = [max([width(h)] + [width(r[i]) for r in rows]) for i, h in enumerate(headers)]
     for row in [headers] + rows:
-        print("  ".join(c + " " * (w - width(c)) for c, w in zip(row, widths, strict=True)).rstrip())
+        print(
+            "  ".join(c + " " * (w - width(c)) for c, w in zip(row, widths, strict=True)).rstrip()
+        )
 
 
 def read_passphrase(args: Namespace, *, confirm: bool = False) -> bytes:
@@ -59,7 +61,9 @@ def read_passphrase(args: Namespace, *, confirm: bool = False) -> bytes:
     if env:
         return env.encode("utf-8")
     if not sys.stdin or not sys.stdin.isatty():
-        raise CliError("a passphrase is needed: use --passphrase-file FILE or set INSPECTOR_PASSPHRASE")
+        raise CliError(
+            "a passphrase is needed: use --passphrase-file FILE or set INSPECTOR_PASSPHRASE"
+        )
     first = getpass.getpass("Passphrase: ")
     if confirm and getpass.getpass("Repeat the passphrase: ") != first:
         raise CliError("the two passphrases differ")
@@ -67,5 +71,8 @@ def read_passphrase(args: Namespace, *, confirm: bool = False) -> bytes:
 
 
 def add_passphrase_option(parser) -> None:
-    parser.add_argument("--passphrase-file", metavar="FILE",
-                        help="read the key passphrase from FILE (or set INSPECTOR_PASSPHRASE)")
+    parser.add_argument(
+        "--passphrase-file",
+        metavar="FILE",
+        help="read the key passphrase from FILE (or set INSPECTOR_PASSPHRASE)",
+    )

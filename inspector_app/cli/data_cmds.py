@@ -10,7 +10,9 @@ from .common import db_path, open_store, print_json, print_table
 
 
 def register(sub, common) -> None:
-    p = sub.add_parser("demo", parents=[common], help="fill the database with a reproducible demo data set")
+    p = sub.add_parser(
+        "demo", parents=[common], help="fill the database with a reproducible demo data set"
+    )
     p.add_argument("--premises", type=int, default=200, metavar="N")
     p.add_argument("--inspections", type=int, default=2000, metavar="N")
     p.add_argument("--seed", type=int, default=1, metavar="S")
@@ -25,12 +27,16 @@ def register(sub, common) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_list)
 
-    p = sub.add_parser("show", parents=[common], help="one inspection with readings, results and findings")
+    p = sub.add_parser(
+        "show", parents=[common], help="one inspection with readings, results and findings"
+    )
     p.add_argument("id")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_show)
 
-    p = sub.add_parser("check", parents=[common], help="integrity check, audit chain, finalized-record hashes")
+    p = sub.add_parser(
+        "check", parents=[common], help="integrity check, audit chain, finalized-record hashes"
+    )
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_check)
 
@@ -64,13 +70,17 @@ def cmd_demo(args) -> int:
     try:
         counts = generate(store, args.premises, args.inspections, args.seed, progress=progress)
     except sqlite3.IntegrityError:
-        raise CliError(f"demo data with seed {args.seed} is already in this database; choose another --seed") from None
+        raise CliError(
+            f"demo data with seed {args.seed} is already in this database; choose another --seed"
+        ) from None
     finally:
         store.close()
     if sys.stderr.isatty():
         print(file=sys.stderr)
-    print(f"loaded {counts['premises']} premises, {counts['instruments']} instruments and "
-          f"{counts['inspections']} inspections in {time.perf_counter() - t0:.1f} s into {db_path(args)}")
+    print(
+        f"loaded {counts['premises']} premises, {counts['instruments']} instruments and "
+        f"{counts['inspections']} inspections in {time.perf_counter() - t0:.1f} s into {db_path(args)}"
+    )
     return 0
 
 
@@ -79,7 +89,9 @@ def cmd_list(args) -> int:
 
     store = open_store(args)
     with store:
-        f = InspectionFilter(family=args.family, verdict=args.verdict, status=args.status, search=args.search)
+        f = InspectionFilter(
+            family=args.family, verdict=args.verdict, status=args.status, search=args.search
+        )
         rows = store.inspections.list(f, limit=max(1, min(args.limit, 100_000)))
         total = store.inspections.count(f)
     if args.json:
@@ -87,8 +99,19 @@ def cmd_list(args) -> int:
         return 0
     print_table(
         ["id", "date", "family", "check", "verdict", "status", "premises", "instrument"],
-        [[r.id[:8], r.started_at[:10], r.family, r.check, r.verdict or "-", r.status, r.premises_name,
-          r.instrument_label] for r in rows],
+        [
+            [
+                r.id[:8],
+                r.started_at[:10],
+                r.family,
+                r.check,
+                r.verdict or "-",
+                r.status,
+                r.premises_name,
+                r.instrument_label,
+            ]
+            for r in rows
+        ],
     )
     print(f"({len(rows)} of {total})")
     return 0
@@ -101,11 +124,15 @@ def _find(store, ident: str):
     if insp is not None:
         return insp
     if len(ident) >= 6:
-        rows = store.conn.execute("SELECT id FROM inspections WHERE id LIKE ? LIMIT 2", (ident + "%",)).fetchall()
+        rows = store.conn.execute(
+            "SELECT id FROM inspections WHERE id LIKE ? LIMIT 2", (ident + "%",)
+        ).fetchall()
         if len(rows) == 1:
             return store.inspections.get(rows[0][0])
         if len(rows) > 1:
-            raise InputError("id", f"{ident!r} matches more than one inspection; give more characters")
+            raise InputError(
+                "id", f"{ident!r} matches more than one inspection; give more characters"
+            )
     raise InputError("id", f"no inspection with id {ident!r}")
 
 
@@ -116,22 +143,35 @@ def cmd_show(args) -> int:
         premises = store.premises.get(insp.premises_id)
         instrument = store.instruments.get(insp.instrument_id)
     if args.json:
-        print_json({"inspection": dataclasses.asdict(insp), "premises": dataclasses.asdict(premises),
-                    "instrument": dataclasses.asdict(instrument)})
+        print_json(
+            {
+                "inspection": dataclasses.asdict(insp),
+                "premises": dataclasses.asdict(premises),
+                "instrument": dataclasses.asdict(instrument),
+            }
+        )
         return 0
     print(f"inspection {insp.id}  revision {insp.revision}  {insp.status}")
-    print(f"  {insp.started_at}  {insp.family}  {insp.check}  {insp.ruleset}  inspector {insp.inspector}")
+    print(
+        f"  {insp.started_at}  {insp.family}  {insp.check}  {insp.ruleset}  inspector {insp.inspector}"
+    )
     print(f"  premises   {premises.name}  {premises.address}")
-    print(f"  instrument {instrument.maker} {instrument.model}  serial {instrument.serial}  {instrument.metrology}")
+    print(
+        f"  instrument {instrument.maker} {instrument.model}  serial {instrument.serial}  {instrument.metrology}"
+    )
     if insp.correction_reason:
         print(f"  corrects {insp.parent_id}: {insp.correction_reason}")
     for test in (insp.result or {}).get("tests", []):
         print(f"  {test['kind']}: {test['verdict']}")
         for item in test.get("items", []):
-            print(f"    {item.get('label', ''):<16} error {item.get('error')} {item.get('unit', '')}"
-                  f"  MPE {item.get('mpe')}  {item.get('verdict')}  [{item.get('rule', '')}]")
+            print(
+                f"    {item.get('label', ''):<16} error {item.get('error')} {item.get('unit', '')}"
+                f"  MPE {item.get('mpe')}  {item.get('verdict')}  [{item.get('rule', '')}]"
+            )
     for f in insp.findings:
-        print(f"  finding ({f.severity}{', cheating' if f.cheating else ''}): {f.text}  — {f.legal_basis}")
+        print(
+            f"  finding ({f.severity}{', cheating' if f.cheating else ''}): {f.text}  — {f.legal_basis}"
+        )
     for w in (insp.result or {}).get("warnings", []):
         print(f"  warning: {w}")
     print(f"  verdict: {insp.verdict or '-'}")
@@ -146,11 +186,19 @@ def cmd_check(args) -> int:
     store = open_store(args)
     with store:
         problems = check(store)
-        n = store.conn.execute("SELECT count(*) FROM inspections WHERE status = 'finalized'").fetchone()[0]
+        n = store.conn.execute(
+            "SELECT count(*) FROM inspections WHERE status = 'finalized'"
+        ).fetchone()[0]
         audit_n = store.conn.execute("SELECT count(*) FROM audit").fetchone()[0]
     if args.json:
-        print_json({"ok": not problems, "finalized_checked": n, "audit_entries": audit_n,
-                    "problems": [p.as_dict() for p in problems]})
+        print_json(
+            {
+                "ok": not problems,
+                "finalized_checked": n,
+                "audit_entries": audit_n,
+                "problems": [p.as_dict() for p in problems],
+            }
+        )
     else:
         for p in problems:
             print(f"MISMATCH {p.kind}: {p.message}")

@@ -57,7 +57,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--db", metavar="PATH", default=None, help=db_help)
     parser.add_argument("--lang", choices=["zh", "en"], help="language of the window")
-    parser.add_argument("--self-test", action="store_true", help="run the built-in self test and exit")
+    parser.add_argument(
+        "--self-test", action="store_true", help="run the built-in self test and exit"
+    )
     parser.add_argument("--version", action="store_true", help="print the version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in COMMAND_MODULES:
@@ -71,7 +73,10 @@ def wants_json(args: argparse.Namespace) -> bool:
 
 def report_error(args: argparse.Namespace, message: str, *, path: str = "") -> None:
     if wants_json(args):
-        print(json.dumps({"error": {"path": path, "message": message}}, ensure_ascii=False), file=sys.stderr)
+        print(
+            json.dumps({"error": {"path": path, "message": message}}, ensure_ascii=False),
+            file=sys.stderr,
+        )
     else:
         print(f"inspector-app: {message}", file=sys.stderr)
 
@@ -105,7 +110,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(func(args) or 0)
     except InputError as exc:
-        report_error(args, exc.message if not exc.path else f"{exc.path}: {exc.message}", path=exc.path)
+        report_error(
+            args, exc.message if not exc.path else f"{exc.path}: {exc.message}", path=exc.path
+        )
         return 2
     except CliError as exc:
         report_error(args, str(exc))

@@ -16,7 +16,11 @@ from .common import (
 
 
 def register(sub, common) -> None:
-    p = sub.add_parser("report", parents=[common], help="one inspection's PDF report (certificate, notice or record)")
+    p = sub.add_parser(
+        "report",
+        parents=[common],
+        help="one inspection's PDF report (certificate, notice or record)",
+    )
     p.add_argument("id", help="inspection id (or its first 6+ characters)")
     p.add_argument("-o", "--output", required=True, metavar="FILE.pdf")
     p.add_argument("--sign", action="store_true", help="sign with this inspector's key (PAdES)")
@@ -25,45 +29,70 @@ def register(sub, common) -> None:
     add_passphrase_option(p)
     p.set_defaults(func=cmd_report)
 
-    p = sub.add_parser("summary", parents=[common], help="summary report for a period, a premises or a market")
+    p = sub.add_parser(
+        "summary", parents=[common], help="summary report for a period, a premises or a market"
+    )
     p.add_argument("--from", dest="date_from", metavar="DATE")
     p.add_argument("--to", dest="date_to", metavar="DATE")
     p.add_argument("--premises", metavar="ID")
-    p.add_argument("--city", metavar="CITY", help="only premises in this city (as recorded on the premises)")
+    p.add_argument(
+        "--city", metavar="CITY", help="only premises in this city (as recorded on the premises)"
+    )
     p.add_argument("--market", metavar="M")
     p.add_argument("-o", "--output", required=True, metavar="FILE.pdf")
     p.add_argument("--lang", choices=["zh", "en"], default="zh")
     p.add_argument("--authority", metavar="TEXT")
     p.set_defaults(func=cmd_summary)
 
-    p = sub.add_parser("verify", parents=[common], help="check a signed report: VALID, MODIFIED-AFTER-SIGNING, "
-                                                        "INVALID, UNTRUSTED or UNREADABLE")
+    p = sub.add_parser(
+        "verify",
+        parents=[common],
+        help="check a signed report: VALID, MODIFIED-AFTER-SIGNING, "
+        "INVALID, UNTRUSTED or UNREADABLE",
+    )
     p.add_argument("file", metavar="FILE.pdf")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_verify)
 
     keys = sub.add_parser("keys", parents=[common], help="this inspector's signing identity")
-    ks = keys.add_subparsers(dest="keys_command", metavar="COMMAND", required=True, parser_class=sub._parser_class)
-    p = ks.add_parser("init", parents=[common], help="create the signing identity (key + self-signed certificate)")
+    ks = keys.add_subparsers(
+        dest="keys_command", metavar="COMMAND", required=True, parser_class=sub._parser_class
+    )
+    p = ks.add_parser(
+        "init", parents=[common], help="create the signing identity (key + self-signed certificate)"
+    )
     p.add_argument("--name", required=True)
     p.add_argument("--organization", default="")
     add_passphrase_option(p)
     p.set_defaults(func=cmd_keys_init)
-    p = ks.add_parser("export-cert", parents=[common], help="write the public certificate (for the office's trust list)")
+    p = ks.add_parser(
+        "export-cert",
+        parents=[common],
+        help="write the public certificate (for the office's trust list)",
+    )
     p.add_argument("-o", "--output", required=True, metavar="FILE")
     p.set_defaults(func=cmd_keys_export)
-    p = ks.add_parser("import-p12", parents=[common], help="take an identity issued by an office CA (PKCS#12)")
+    p = ks.add_parser(
+        "import-p12", parents=[common], help="take an identity issued by an office CA (PKCS#12)"
+    )
     p.add_argument("file", metavar="FILE.p12")
-    p.add_argument("--p12-password-file", metavar="FILE",
-                   help="the PKCS#12 password (or set INSPECTOR_P12_PASSWORD; empty when neither)")
+    p.add_argument(
+        "--p12-password-file",
+        metavar="FILE",
+        help="the PKCS#12 password (or set INSPECTOR_P12_PASSWORD; empty when neither)",
+    )
     add_passphrase_option(p)
     p.set_defaults(func=cmd_keys_import)
     p = ks.add_parser("show", parents=[common], help="name and fingerprint of the signing identity")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_keys_show)
 
-    trust = sub.add_parser("trust", parents=[common], help="certificates whose reports and bundles are trusted")
-    ts = trust.add_subparsers(dest="trust_command", metavar="COMMAND", required=True, parser_class=sub._parser_class)
+    trust = sub.add_parser(
+        "trust", parents=[common], help="certificates whose reports and bundles are trusted"
+    )
+    ts = trust.add_subparsers(
+        dest="trust_command", metavar="COMMAND", required=True, parser_class=sub._parser_class
+    )
     p = ts.add_parser("add", parents=[common], help="trust a certificate file (PEM or DER)")
     p.add_argument("file")
     p.add_argument("--name", help="name to show (default: the certificate's common name)")
@@ -107,7 +136,15 @@ def cmd_report(args) -> int:
     with store:
         insp = _find(store, args.id)
         try:
-            export_report(store, db_path(args), insp.id, out, args.lang, identity=identity, authority=args.authority)
+            export_report(
+                store,
+                db_path(args),
+                insp.id,
+                out,
+                args.lang,
+                identity=identity,
+                authority=args.authority,
+            )
         except OSError as exc:
             raise CliError(f"cannot write {out} ({exc.strerror})") from None
         from ..reports.inspection_report import report_number
@@ -124,8 +161,16 @@ def cmd_summary(args) -> int:
 
     store = open_store(args)
     with store:
-        pdf = build_summary(store, date_from=args.date_from, date_to=args.date_to, premises_id=args.premises,
-                            market=args.market, city=args.city, lang=args.lang, authority=args.authority)
+        pdf = build_summary(
+            store,
+            date_from=args.date_from,
+            date_to=args.date_to,
+            premises_id=args.premises,
+            market=args.market,
+            city=args.city,
+            lang=args.lang,
+            authority=args.authority,
+        )
     out = Path(args.output)
     try:
         write_atomic(out, pdf)
@@ -163,10 +208,12 @@ def cmd_verify(args) -> int:
         if result.report_no:
             print(f"  report:  {result.report_no}")
             print(f"  record hash: {result.record_hash}")
-        record = {"matches": "matches the record in this database",
-                  "mismatch": "DOES NOT match the record in this database",
-                  "not in database": "not in this database (not cross-checked)",
-                  "not checked": "not checked"}[result.record_check]
+        record = {
+            "matches": "matches the record in this database",
+            "mismatch": "DOES NOT match the record in this database",
+            "not in database": "not in this database (not cross-checked)",
+            "not checked": "not checked",
+        }[result.record_check]
         print(f"  record:  {record}")
         print(f"  {result.reason}")
         for d in result.details:
@@ -179,7 +226,9 @@ def cmd_keys_init(args) -> int:
 
     passphrase = read_passphrase(args, confirm=True)
     try:
-        identity = init_identity(_keys_dir(args), args.name, passphrase, organization=args.organization)
+        identity = init_identity(
+            _keys_dir(args), args.name, passphrase, organization=args.organization
+        )
     except KeyError_ as exc:
         raise _key_error(exc) from None
     print(f"created the signing identity {identity.name} in {_keys_dir(args)}")
@@ -213,7 +262,13 @@ def _p12_password(args) -> bytes | None:
 
     if args.p12_password_file:
         try:
-            return Path(args.p12_password_file).read_text(encoding="utf-8").rstrip("\r\n").encode("utf-8") or None
+            return (
+                Path(args.p12_password_file)
+                .read_text(encoding="utf-8")
+                .rstrip("\r\n")
+                .encode("utf-8")
+                or None
+            )
         except OSError as exc:
             raise CliError(f"cannot read {args.p12_password_file} ({exc.strerror})") from None
     env = os.environ.get("INSPECTOR_P12_PASSWORD")
@@ -240,7 +295,9 @@ def cmd_keys_import(args) -> int:
         identity = import_pkcs12(_keys_dir(args), p12, p12_password, passphrase)
     except KeyError_ as exc:
         raise _key_error(exc) from None
-    print(f"imported the signing identity {identity.name}; certificate SHA-256 {identity.fingerprint}")
+    print(
+        f"imported the signing identity {identity.name}; certificate SHA-256 {identity.fingerprint}"
+    )
     return 0
 
 
@@ -251,8 +308,12 @@ def cmd_keys_show(args) -> int:
         cert = load_certificate_file(_keys_dir(args))
     except KeyError_ as exc:
         raise _key_error(exc) from None
-    info = {"name": common_name(cert), "fingerprint": fingerprint(cert),
-            "valid_until": cert.not_valid_after_utc.date().isoformat(), "keys_dir": str(_keys_dir(args))}
+    info = {
+        "name": common_name(cert),
+        "fingerprint": fingerprint(cert),
+        "valid_until": cert.not_valid_after_utc.date().isoformat(),
+        "keys_dir": str(_keys_dir(args)),
+    }
     if args.json:
         print_json(info)
     else:
@@ -276,8 +337,13 @@ def cmd_trust_add(args) -> int:
     name = (args.name or common_name(cert)).strip()[:200]
     store = open_store(args)
     with store:
-        added = store.trust.add(fp, name, "certificate",
-                                cert.public_bytes(serialization.Encoding.PEM).decode("ascii"), actor="cli")
+        added = store.trust.add(
+            fp,
+            name,
+            "certificate",
+            cert.public_bytes(serialization.Encoding.PEM).decode("ascii"),
+            actor="cli",
+        )
     print(f"{'trusted' if added else 'already trusted'}: {name}  SHA-256 {fp}")
     return 0
 
@@ -292,7 +358,9 @@ def cmd_trust_list(args) -> int:
     if not keys:
         print("no trusted certificates")
         return 0
-    print_table(["fingerprint", "name", "kind"], [[k.fingerprint[:16], k.name, k.kind] for k in keys])
+    print_table(
+        ["fingerprint", "name", "kind"], [[k.fingerprint[:16], k.name, k.kind] for k in keys]
+    )
     return 0
 
 

@@ -13,11 +13,22 @@ from .common import (
     read_passphrase,
 )
 
-FAMILY_CHOICES = ["scale", "fuel_dispenser", "focimeter", "refractometer", "trial_lens_set", "pd_meter"]
+FAMILY_CHOICES = [
+    "scale",
+    "fuel_dispenser",
+    "focimeter",
+    "refractometer",
+    "trial_lens_set",
+    "pd_meter",
+]
 
 
 def register(sub, common) -> None:
-    p = sub.add_parser("role", parents=[common], help="show or choose this database's role (inspector or supervisor)")
+    p = sub.add_parser(
+        "role",
+        parents=[common],
+        help="show or choose this database's role (inspector or supervisor)",
+    )
     p.add_argument("role", nargs="?", choices=["inspector", "supervisor"])
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_role)
@@ -45,15 +56,20 @@ def register(sub, common) -> None:
     add_passphrase_option(p)
     p.set_defaults(func=cmd_review_decide, decision="approved")
 
-    p = rs.add_parser("return", parents=[common], help="return an inspection to its inspector with a comment")
+    p = rs.add_parser(
+        "return", parents=[common], help="return an inspection to its inspector with a comment"
+    )
     p.add_argument("id", help="inspection id (or its first 6+ characters)")
     p.add_argument("--comment", required=True, metavar="TEXT")
     p.add_argument("--json", action="store_true")
     add_passphrase_option(p)
     p.set_defaults(func=cmd_review_decide, decision="returned")
 
-    p = rs.add_parser("comments", parents=[common],
-                      help="the reviews of an inspection (and of the revisions it corrects); any role")
+    p = rs.add_parser(
+        "comments",
+        parents=[common],
+        help="the reviews of an inspection (and of the revisions it corrects); any role",
+    )
     p.add_argument("id")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_review_comments)
@@ -67,7 +83,9 @@ def register(sub, common) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_stats)
 
-    p = sub.add_parser("export-list", parents=[common], help="export a filtered inspection list to CSV or XLSX")
+    p = sub.add_parser(
+        "export-list", parents=[common], help="export a filtered inspection list to CSV or XLSX"
+    )
     p.add_argument("--format", choices=["csv", "xlsx"], help="default: from the file name")
     p.add_argument("-o", "--output", required=True, metavar="FILE")
     p.add_argument("--family", choices=FAMILY_CHOICES)
@@ -78,8 +96,11 @@ def register(sub, common) -> None:
     p.add_argument("--from", dest="date_from", metavar="DATE")
     p.add_argument("--to", dest="date_to", metavar="DATE")
     p.add_argument("--search", default="", metavar="TEXT")
-    p.add_argument("--queue", choices=["pending", "approved", "returned", "all"],
-                   help="export the review queue in this state instead (supervisor database)")
+    p.add_argument(
+        "--queue",
+        choices=["pending", "approved", "returned", "all"],
+        help="export the review queue in this state instead (supervisor database)",
+    )
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_export_list)
 
@@ -119,7 +140,9 @@ def _identity(args):
 
     kdir = keys_dir(db_path(args))
     if not keys.has_identity(kdir):
-        raise CliError("a review is signed: create the supervisor's identity with 'inspector-app keys init --name NAME'")
+        raise CliError(
+            "a review is signed: create the supervisor's identity with 'inspector-app keys init --name NAME'"
+        )
     try:
         return keys.load_identity(kdir, read_passphrase(args))
     except keys.KeyError_ as exc:
@@ -133,9 +156,15 @@ def cmd_review_list(args) -> int:
     store = open_store(args)
     with store:
         review.require_supervisor(store)
-        f = ReviewFilter(inspector=args.inspector, market=args.market, family=args.family, verdict=args.verdict,
-                         date_from=_date(args.date_from, "from"), date_to=_date(args.date_to, "to"),
-                         state=None if args.state == "all" else args.state)
+        f = ReviewFilter(
+            inspector=args.inspector,
+            market=args.market,
+            family=args.family,
+            verdict=args.verdict,
+            date_from=_date(args.date_from, "from"),
+            date_to=_date(args.date_to, "to"),
+            state=None if args.state == "all" else args.state,
+        )
         rows = review.queue(store, f, limit=max(1, min(args.limit, 100_000)))
         total = review.queue_count(store, f)
     if args.json:
@@ -143,9 +172,22 @@ def cmd_review_list(args) -> int:
 
         print_json({"total": total, "inspections": [dataclasses.asdict(r) for r in rows]})
         return 0
-    print_table(["id", "date", "inspector", "family", "verdict", "state", "premises", "market"],
-                [[r.id[:8], r.started_at[:10], r.inspector, r.family, (r.verdict or "-") + (" !" if r.cheating else ""),
-                  r.state, r.premises_name, r.market] for r in rows])
+    print_table(
+        ["id", "date", "inspector", "family", "verdict", "state", "premises", "market"],
+        [
+            [
+                r.id[:8],
+                r.started_at[:10],
+                r.inspector,
+                r.family,
+                (r.verdict or "-") + (" !" if r.cheating else ""),
+                r.state,
+                r.premises_name,
+                r.market,
+            ]
+            for r in rows
+        ],
+    )
     print(f"({len(rows)} of {total})")
     return 0
 
@@ -161,7 +203,9 @@ def cmd_review_decide(args) -> int:
 
             raise InputError("comment", "say why the inspection is returned")
         identity = _identity(args)
-        r = review.decide(store, args.id, args.decision, identity, args.comment, actor=identity.name)
+        r = review.decide(
+            store, args.id, args.decision, identity, args.comment, actor=identity.name
+        )
     if args.json:
         print_json(r.as_dict())
     else:
@@ -179,8 +223,15 @@ def cmd_review_comments(args) -> int:
         rows = review.reviews_for(store, inspection_id)
         checks = [review.verify_review(store, r, db_path(args)) for r in rows]
     if args.json:
-        print_json({"inspection_id": inspection_id,
-                    "reviews": [dict(r.as_dict(), signature_check=c.status) for r, c in zip(rows, checks, strict=True)]})
+        print_json(
+            {
+                "inspection_id": inspection_id,
+                "reviews": [
+                    dict(r.as_dict(), signature_check=c.status)
+                    for r, c in zip(rows, checks, strict=True)
+                ],
+            }
+        )
         return 0
     if not rows:
         print("no reviews")
@@ -214,32 +265,82 @@ def cmd_stats(args) -> int:
         date_from, date_to = _month(args.month)
     store = open_store(args)
     with store:
-        st = office_statistics(store, StatsFilter(date_from=_date(date_from, "from"), date_to=_date(date_to, "to"),
-                                                  city=args.city, market=args.market))
+        st = office_statistics(
+            store,
+            StatsFilter(
+                date_from=_date(date_from, "from"),
+                date_to=_date(date_to, "to"),
+                city=args.city,
+                market=args.market,
+            ),
+        )
     if args.json:
         print_json(st.as_dict())
         return 0
     t = st.totals
-    period = f"{date_from or 'start'} .. {date_to or 'today'}" + (f", {args.city}" if args.city else "") + (
-        f", {args.market}" if args.market else "")
+    period = (
+        f"{date_from or 'start'} .. {date_to or 'today'}"
+        + (f", {args.city}" if args.city else "")
+        + (f", {args.market}" if args.market else "")
+    )
     print(f"period       {period}")
-    print(f"inspections  {t['inspections']}  (premises {t['premises']}, instruments {t['instruments']})")
+    print(
+        f"inspections  {t['inspections']}  (premises {t['premises']}, instruments {t['instruments']})"
+    )
     rate = "-" if st.pass_rate is None else f"{st.pass_rate} %"
     print(f"pass rate    {rate}  ({t['passed']} passed, {t['failed']} failed)")
     print(f"cheating     {t['cheating']} inspections with a cheating finding")
     sections = [
-        ("premises by kind", ["kind", "premises", "inspections"],
-         [[r["kind"], str(r["premises"]), str(r["inspections"])] for r in st.premises_by_kind]),
-        ("instruments by family", ["family", "instruments", "inspections", "passed", "failed", "pass %"],
-         [[r["family"], str(r["instruments"]), str(r["inspections"]), str(r["passed"]), str(r["failed"]),
-           str(r["pass_rate"] or "-")] for r in st.instruments_by_family]),
-        ("failures by cause", ["cause", "inspections", "example"],
-         [[r["code"] or "(no finding)", str(r["inspections"]), r["example"][:40]] for r in st.failures_by_cause]),
-        ("by city", ["city", "inspections", "passed", "failed", "pass %"],
-         [[r["city"], str(r["inspections"]), str(r["passed"]), str(r["failed"]), str(r["pass_rate"] or "-")]
-          for r in st.by_city]),
-        ("cheating cases", ["date", "premises", "city", "finding"],
-         [[r["started_at"][:10], r["premises"], r["city"], r["text"][:40]] for r in st.cheating_cases]),
+        (
+            "premises by kind",
+            ["kind", "premises", "inspections"],
+            [[r["kind"], str(r["premises"]), str(r["inspections"])] for r in st.premises_by_kind],
+        ),
+        (
+            "instruments by family",
+            ["family", "instruments", "inspections", "passed", "failed", "pass %"],
+            [
+                [
+                    r["family"],
+                    str(r["instruments"]),
+                    str(r["inspections"]),
+                    str(r["passed"]),
+                    str(r["failed"]),
+                    str(r["pass_rate"] or "-"),
+                ]
+                for r in st.instruments_by_family
+            ],
+        ),
+        (
+            "failures by cause",
+            ["cause", "inspections", "example"],
+            [
+                [r["code"] or "(no finding)", str(r["inspections"]), r["example"][:40]]
+                for r in st.failures_by_cause
+            ],
+        ),
+        (
+            "by city",
+            ["city", "inspections", "passed", "failed", "pass %"],
+            [
+                [
+                    r["city"],
+                    str(r["inspections"]),
+                    str(r["passed"]),
+                    str(r["failed"]),
+                    str(r["pass_rate"] or "-"),
+                ]
+                for r in st.by_city
+            ],
+        ),
+        (
+            "cheating cases",
+            ["date", "premises", "city", "finding"],
+            [
+                [r["started_at"][:10], r["premises"], r["city"], r["text"][:40]]
+                for r in st.cheating_cases
+            ],
+        ),
     ]
     for title, headers, rows in sections:
         if rows:
@@ -261,14 +362,27 @@ def cmd_export_list(args) -> int:
         try:
             if args.queue:
                 require_supervisor(store)
-                f = ReviewFilter(inspector=args.inspector, market=args.market, family=args.family,
-                                 verdict=args.verdict, date_from=_date(args.date_from, "from"),
-                                 date_to=_date(args.date_to, "to"), state=None if args.queue == "all" else args.queue)
+                f = ReviewFilter(
+                    inspector=args.inspector,
+                    market=args.market,
+                    family=args.family,
+                    verdict=args.verdict,
+                    date_from=_date(args.date_from, "from"),
+                    date_to=_date(args.date_to, "to"),
+                    state=None if args.queue == "all" else args.queue,
+                )
                 n = table_export.export_queue(store, args.output, fmt, f)
             else:
-                f = InspectionFilter(family=args.family, verdict=args.verdict, status=args.status, market=args.market,
-                                     inspector=args.inspector, search=args.search,
-                                     date_from=_date(args.date_from, "from"), date_to=_date(args.date_to, "to"))
+                f = InspectionFilter(
+                    family=args.family,
+                    verdict=args.verdict,
+                    status=args.status,
+                    market=args.market,
+                    inspector=args.inspector,
+                    search=args.search,
+                    date_from=_date(args.date_from, "from"),
+                    date_to=_date(args.date_to, "to"),
+                )
                 n = table_export.export_inspections(store, args.output, fmt, f)
         except OSError as exc:
             raise CliError(f"cannot write {args.output} ({exc.strerror})", 1) from None

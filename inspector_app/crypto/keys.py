@@ -117,27 +117,38 @@ def _write_private(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
-def _save(keys_dir: Path, key, cert: x509.Certificate, chain: list[x509.Certificate], passphrase: bytes) -> None:
+def _save(
+    keys_dir: Path, key, cert: x509.Certificate, chain: list[x509.Certificate], passphrase: bytes
+) -> None:
     keys_dir.mkdir(parents=True, exist_ok=True)
-    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                            serialization.BestAvailableEncryption(passphrase))
+    pem = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.BestAvailableEncryption(passphrase),
+    )
     _write_private(keys_dir / KEY_FILE, pem)
     _write_private(keys_dir / CERT_FILE, cert.public_bytes(serialization.Encoding.PEM))
     if chain:
-        _write_private(keys_dir / CHAIN_FILE, b"".join(c.public_bytes(serialization.Encoding.PEM) for c in chain))
+        _write_private(
+            keys_dir / CHAIN_FILE,
+            b"".join(c.public_bytes(serialization.Encoding.PEM) for c in chain),
+        )
     else:
         (keys_dir / CHAIN_FILE).unlink(missing_ok=True)
 
 
-def init_identity(keys_dir: Path, name: str, passphrase: bytes, *, organization: str = "",
-                  overwrite: bool = False) -> Identity:
+def init_identity(
+    keys_dir: Path, name: str, passphrase: bytes, *, organization: str = "", overwrite: bool = False
+) -> Identity:
     """Create a P-256 key and a self-signed certificate for *name*."""
     name = name.strip()
     if not name or len(name) > 64:
         raise KeyError_("the name must have 1 to 64 characters")
     _check_passphrase(passphrase)
     if has_identity(keys_dir) and not overwrite:
-        raise KeyError_(f"an identity exists already in {keys_dir}; it is never overwritten silently")
+        raise KeyError_(
+            f"an identity exists already in {keys_dir}; it is never overwritten silently"
+        )
     key = ec.generate_private_key(ec.SECP256R1())
     attrs = [x509.NameAttribute(NameOID.COMMON_NAME, name)]
     if organization:
@@ -153,11 +164,26 @@ def init_identity(keys_dir: Path, name: str, passphrase: bytes, *, organization:
         .not_valid_before(now - dt.timedelta(minutes=5))
         .not_valid_after(now + dt.timedelta(days=365 * VALID_YEARS))
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=True, key_encipherment=False,
-                                     data_encipherment=False, key_agreement=False, key_cert_sign=False,
-                                     crl_sign=False, encipher_only=False, decipher_only=False), critical=True)
-        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.EMAIL_PROTECTION,
-                                              ExtendedKeyUsageOID.CODE_SIGNING]), critical=False)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=True,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=False,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(
+            x509.ExtendedKeyUsage(
+                [ExtendedKeyUsageOID.EMAIL_PROTECTION, ExtendedKeyUsageOID.CODE_SIGNING]
+            ),
+            critical=False,
+        )
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
         .sign(key, hashes.SHA256())
     )
@@ -165,16 +191,26 @@ def init_identity(keys_dir: Path, name: str, passphrase: bytes, *, organization:
     return Identity(name, cert, key)
 
 
-def import_pkcs12(keys_dir: Path, p12: bytes, p12_password: bytes | None, passphrase: bytes,
-                  *, overwrite: bool = False) -> Identity:
+def import_pkcs12(
+    keys_dir: Path,
+    p12: bytes,
+    p12_password: bytes | None,
+    passphrase: bytes,
+    *,
+    overwrite: bool = False,
+) -> Identity:
     """Take an identity issued by an office CA (PKCS#12), re-encrypted with *passphrase*."""
     _check_passphrase(passphrase)
     if has_identity(keys_dir) and not overwrite:
-        raise KeyError_(f"an identity exists already in {keys_dir}; it is never overwritten silently")
+        raise KeyError_(
+            f"an identity exists already in {keys_dir}; it is never overwritten silently"
+        )
     try:
         key, cert, extra = pkcs12.load_key_and_certificates(p12, p12_password)
     except ValueError:
-        raise KeyError_("the PKCS#12 file could not be opened (wrong password or not a PKCS#12 file)") from None
+        raise KeyError_(
+            "the PKCS#12 file could not be opened (wrong password or not a PKCS#12 file)"
+        ) from None
     if key is None or cert is None:
         raise KeyError_("the PKCS#12 file holds no private key with its certificate")
     if not isinstance(key, (ec.EllipticCurvePrivateKey, rsa.RSAPrivateKey)):
@@ -186,7 +222,9 @@ def import_pkcs12(keys_dir: Path, p12: bytes, p12_password: bytes | None, passph
 def load_certificate_file(keys_dir: Path) -> x509.Certificate:
     path = keys_dir / CERT_FILE
     if not path.is_file():
-        raise KeyError_("no signing identity yet; create one with 'inspector-app keys init --name NAME'")
+        raise KeyError_(
+            "no signing identity yet; create one with 'inspector-app keys init --name NAME'"
+        )
     return load_certificate(path.read_bytes())
 
 
@@ -194,11 +232,16 @@ def load_identity(keys_dir: Path, passphrase: bytes) -> Identity:
     """Decrypt the identity; a wrong passphrase gives a clear KeyError_."""
     cert = load_certificate_file(keys_dir)
     try:
-        key = serialization.load_pem_private_key((keys_dir / KEY_FILE).read_bytes(), password=passphrase)
+        key = serialization.load_pem_private_key(
+            (keys_dir / KEY_FILE).read_bytes(), password=passphrase
+        )
     except (ValueError, TypeError):
         raise KeyError_("the passphrase is wrong, or the key file is damaged") from None
-    if key.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo) != \
-            cert.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo):
+    if key.public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    ) != cert.public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    ):
         raise KeyError_("the key file and the certificate do not belong together")
     chain_path = keys_dir / CHAIN_FILE
     chain = x509.load_pem_x509_certificates(chain_path.read_bytes()) if chain_path.is_file() else []

@@ -30,7 +30,12 @@ def _default(obj: Any) -> Any:
 
 def canonical_bytes(obj: Any) -> bytes:
     return json.dumps(
-        obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_default, allow_nan=False
+        obj,
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+        default=_default,
+        allow_nan=False,
     ).encode("utf-8")
 
 

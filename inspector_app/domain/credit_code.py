@@ -30,12 +30,16 @@ def validate_credit_code(code: str, path: str = "credit_code") -> str:
         raise InputError(path, f"a unified social credit code has 18 characters, got {len(text)}")
     bad = [c for c in text if c not in _VALUE]
     if bad:
-        raise InputError(path, f"character {bad[0]!r} is not allowed in a unified social credit code")
+        raise InputError(
+            path, f"character {bad[0]!r} is not allowed in a unified social credit code"
+        )
     if not text[2:8].isdigit():
         raise InputError(path, "characters 3-8 must be the 6-digit administrative division code")
     expected = check_character(text[:17])
     if text[17] != expected:
-        raise InputError(path, f"check character is {text[17]!r}, expected {expected!r} (GB 32100-2015)")
+        raise InputError(
+            path, f"check character is {text[17]!r}, expected {expected!r} (GB 32100-2015)"
+        )
     return text
 
 

@@ -59,6 +59,7 @@ class FormError(Exception):
 
 # ---- the form model ---------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Label:
     zh: str
@@ -128,6 +129,7 @@ class Form:
 
 # ---- locating the files -----------------------------------------------------------------
 
+
 def forms_dir() -> Path:
     """``$INSPECTOR_FORMS_DIR``; else the wheel's ``_data/forms``; else the source tree's
     ``forms/``; else the PyInstaller bundle's ``forms/``."""
@@ -146,6 +148,7 @@ def forms_dir() -> Path:
 
 # ---- validation -------------------------------------------------------------------------
 
+
 class _Reader:
     """Validates one file's tables, naming the key of every problem."""
 
@@ -155,14 +158,18 @@ class _Reader:
     def fail(self, key: str, message: str) -> FormError:
         return FormError(self.path, key, message)
 
-    def table(self, value: Any, key: str, allowed: tuple[str, ...] | None,
-              required: tuple[str, ...] = ()) -> dict:
+    def table(
+        self, value: Any, key: str, allowed: tuple[str, ...] | None, required: tuple[str, ...] = ()
+    ) -> dict:
         """A table; *allowed* None accepts any keys."""
         if not isinstance(value, dict):
             raise self.fail(key, "must be a table")
         for k in value:
             if allowed is not None and k not in allowed:
-                raise self.fail(f"{key}.{k}" if key else k, f"unknown key (expected one of: {', '.join(allowed)})")
+                raise self.fail(
+                    f"{key}.{k}" if key else k,
+                    f"unknown key (expected one of: {', '.join(allowed)})",
+                )
         for k in required:
             if k not in value:
                 raise self.fail(f"{key}.{k}" if key else k, "is required")
@@ -200,8 +207,12 @@ class _Reader:
         out = []
         for i, raw in enumerate(self.array(value, key)):
             k = f"{key}[{i}]"
-            t = self.table(raw, k, ("key", "type", "label", "unit", "required", "choices", "fields"),
-                           ("key", "type", "label"))
+            t = self.table(
+                raw,
+                k,
+                ("key", "type", "label", "unit", "required", "choices", "fields"),
+                ("key", "type", "label"),
+            )
             ftype = self.string(t["type"], f"{k}.type", FIELD_TYPES)
             unit = t.get("unit")
             if unit is not None and unit != INSTRUMENT_UNIT and unit not in units:
@@ -213,7 +224,10 @@ class _Reader:
             if ftype == "choice":
                 if "choices" not in t:
                     raise self.fail(f"{k}.choices", "is required for a choice field")
-                choices = tuple(self.choice(c, f"{k}.choices[{j}]") for j, c in enumerate(self.array(t["choices"], f"{k}.choices")))
+                choices = tuple(
+                    self.choice(c, f"{k}.choices[{j}]")
+                    for j, c in enumerate(self.array(t["choices"], f"{k}.choices"))
+                )
             elif "choices" in t:
                 raise self.fail(f"{k}.choices", "only a choice field has choices")
             sub: tuple[Field, ...] = ()
@@ -223,15 +237,26 @@ class _Reader:
                 sub = self.fields(t["fields"], f"{k}.fields", units)
             elif "fields" in t:
                 raise self.fail(f"{k}.fields", "only object fields have fields")
-            out.append(Field(self.string(t["key"], f"{k}.key"), ftype, self.label(t["label"], f"{k}.label"),
-                             unit, required, choices, sub))
+            out.append(
+                Field(
+                    self.string(t["key"], f"{k}.key"),
+                    ftype,
+                    self.label(t["label"], f"{k}.label"),
+                    unit,
+                    required,
+                    choices,
+                    sub,
+                )
+            )
         self.unique([f_.key for f_ in out], key)
         return tuple(out)
 
     def choice(self, raw: Any, key: str) -> Choice:
         t = self.table(raw, key, ("value", "zh", "en"), ("value", "zh", "en"))
-        return Choice(self.string(t["value"], f"{key}.value"), Label(self.string(t["zh"], f"{key}.zh"),
-                                                                       self.string(t["en"], f"{key}.en")))
+        return Choice(
+            self.string(t["value"], f"{key}.value"),
+            Label(self.string(t["zh"], f"{key}.zh"), self.string(t["en"], f"{key}.en")),
+        )
 
     def expressions(self, value: Any, key: str) -> tuple[str, ...]:
         exprs = self.strings(value, key)
@@ -250,8 +275,12 @@ class _Reader:
 
 def _parse_form(path: Path, data: dict) -> Form:
     r = _Reader(path)
-    r.table(data, "", ("schema", "family", "label", "units", "instrument", "checklist", "tests"),
-            ("schema", "family", "label", "tests"))
+    r.table(
+        data,
+        "",
+        ("schema", "family", "label", "units", "instrument", "checklist", "tests"),
+        ("schema", "family", "label", "tests"),
+    )
     if data["schema"] != SCHEMA:
         raise r.fail("schema", f"must be {SCHEMA}")
     family = r.string(data["family"], "family")
@@ -260,22 +289,46 @@ def _parse_form(path: Path, data: dict) -> Form:
     fam = registry.get(family)
     if fam is None:
         raise r.fail("family", f"no rules module registers {family!r}")
-    units = {k: r.label(v, f"units.{k}") for k, v in r.table(data.get("units", {}), "units", None).items()}
+    units = {
+        k: r.label(v, f"units.{k}")
+        for k, v in r.table(data.get("units", {}), "units", None).items()
+    }
     instrument = r.fields(data.get("instrument", []), "instrument", units)
     checklist = []
     for i, raw in enumerate(r.array(data.get("checklist", []), "checklist")):
         k = f"checklist[{i}]"
         t = r.table(raw, k, ("key", "group", "label", "finding_if"), ("key", "group", "label"))
-        checklist.append(Question(r.string(t["key"], f"{k}.key"), r.string(t["group"], f"{k}.group", GROUPS),
-                                  r.label(t["label"], f"{k}.label"),
-                                  r.string(t.get("finding_if", "no"), f"{k}.finding_if", ("no", "yes"))))
+        checklist.append(
+            Question(
+                r.string(t["key"], f"{k}.key"),
+                r.string(t["group"], f"{k}.group", GROUPS),
+                r.label(t["label"], f"{k}.label"),
+                r.string(t.get("finding_if", "no"), f"{k}.finding_if", ("no", "yes")),
+            )
+        )
     r.unique([q.key for q in checklist], "checklist")
     tests = []
     kinds = tuple(fam.tests)
     for i, raw in enumerate(r.array(data["tests"], "tests")):
         k = f"tests[{i}]"
-        t = r.table(raw, k, ("kind", "label", "fields", "list", "item_fields", "point_field", "points",
-                             "points_by", "points_cases", "round_to", "limit"), ("kind", "label"))
+        t = r.table(
+            raw,
+            k,
+            (
+                "kind",
+                "label",
+                "fields",
+                "list",
+                "item_fields",
+                "point_field",
+                "points",
+                "points_by",
+                "points_cases",
+                "round_to",
+                "limit",
+            ),
+            ("kind", "label"),
+        )
         cases = {
             str(case): r.expressions(v, f"{k}.points_cases.{case}")
             for case, v in r.table(t.get("points_cases", {}), f"{k}.points_cases", None).items()
@@ -285,22 +338,34 @@ def _parse_form(path: Path, data: dict) -> Form:
             raise r.fail(f"{k}.point_field", "is required when the test declares points")
         if ("list" in t) != ("item_fields" in t):
             raise r.fail(f"{k}.list", "list and item_fields go together")
-        tests.append(FormTest(
-            family=family,
-            kind=r.string(t["kind"], f"{k}.kind", kinds),
-            label=r.label(t["label"], f"{k}.label"),
-            fields=r.fields(t.get("fields", []), f"{k}.fields", units),
-            list=r.string(t["list"], f"{k}.list") if "list" in t else None,
-            item_fields=r.fields(t.get("item_fields", []), f"{k}.item_fields", units),
-            point_field=r.string(t["point_field"], f"{k}.point_field") if "point_field" in t else None,
-            points=r.expressions(t.get("points", []), f"{k}.points"),
-            points_by=r.string(t["points_by"], f"{k}.points_by") if "points_by" in t else None,
-            points_cases=cases,
-            round_to=r.expression(t["round_to"], f"{k}.round_to") if "round_to" in t else None,
-            limit=r.expression(t["limit"], f"{k}.limit") if "limit" in t else None,
-        ))
+        tests.append(
+            FormTest(
+                family=family,
+                kind=r.string(t["kind"], f"{k}.kind", kinds),
+                label=r.label(t["label"], f"{k}.label"),
+                fields=r.fields(t.get("fields", []), f"{k}.fields", units),
+                list=r.string(t["list"], f"{k}.list") if "list" in t else None,
+                item_fields=r.fields(t.get("item_fields", []), f"{k}.item_fields", units),
+                point_field=r.string(t["point_field"], f"{k}.point_field")
+                if "point_field" in t
+                else None,
+                points=r.expressions(t.get("points", []), f"{k}.points"),
+                points_by=r.string(t["points_by"], f"{k}.points_by") if "points_by" in t else None,
+                points_cases=cases,
+                round_to=r.expression(t["round_to"], f"{k}.round_to") if "round_to" in t else None,
+                limit=r.expression(t["limit"], f"{k}.limit") if "limit" in t else None,
+            )
+        )
     r.unique([t.kind for t in tests], "tests")
-    return Form(family, r.label(data["label"], "label"), units, instrument, tuple(checklist), tuple(tests), path)
+    return Form(
+        family,
+        r.label(data["label"], "label"),
+        units,
+        instrument,
+        tuple(checklist),
+        tuple(tests),
+        path,
+    )
 
 
 def load_form(family: str, directory: Path | None = None) -> Form:
@@ -435,15 +500,23 @@ def default_points(form_test: FormTest, instrument: Mapping) -> list[dict]:
     assert fam is not None
     variables = fam.variables(fam.parse_instrument(instrument, "instrument"))
     case = instrument.get(form_test.points_by) if form_test.points_by else None
-    exprs = form_test.points_cases.get(str(case), form_test.points) if case is not None else form_test.points
+    exprs = (
+        form_test.points_cases.get(str(case), form_test.points)
+        if case is not None
+        else form_test.points
+    )
 
     def value(text: str) -> Decimal:
         try:
             return evaluate_expression(text, variables)
         except KeyError as exc:
-            raise InputError(f"instrument.{exc.args[0]}", f"is needed for the default point {text!r}") from None
+            raise InputError(
+                f"instrument.{exc.args[0]}", f"is needed for the default point {text!r}"
+            ) from None
         except (ZeroDivisionError, InvalidOperation):
-            raise InputError("instrument", f"the default point {text!r} cannot be computed") from None
+            raise InputError(
+                "instrument", f"the default point {text!r} cannot be computed"
+            ) from None
 
     step = value(form_test.round_to) if form_test.round_to else None
     limit = value(form_test.limit) if form_test.limit else None

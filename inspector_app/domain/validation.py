@@ -33,8 +33,13 @@ FUELS = ("gasoline", "diesel", "kerosene")
 
 # Metrology keys that hold quantities, by family; every other key is kept as text.
 NUMERIC_KEYS = {
-    "scale": {"max": "positive", "min": "non_negative", "e": "positive", "d": "positive",
-              "max_additive_tare": "non_negative"},
+    "scale": {
+        "max": "positive",
+        "min": "non_negative",
+        "e": "positive",
+        "d": "positive",
+        "max_additive_tare": "non_negative",
+    },
     "fuel_dispenser": {"qmax": "positive", "qmin": "positive", "mmq": "positive"},
     "focimeter": {"range_min": "any", "range_max": "any"},
     "refractometer": {"range_min": "any", "range_max": "any"},
@@ -100,7 +105,9 @@ def validate_metrology(family: str, metrology: dict, accuracy_class: str) -> dic
             if value in (None, ""):
                 continue
             rule = numeric[key]
-            d = parse_decimal(value, path, positive=rule == "positive", non_negative=rule == "non_negative")
+            d = parse_decimal(
+                value, path, positive=rule == "positive", non_negative=rule == "non_negative"
+            )
             out[key] = fmt(d)
         elif isinstance(value, bool):
             out[key] = value
@@ -133,10 +140,14 @@ def _ranges(value: object) -> list[dict]:
     for i, r in enumerate(value):
         if not isinstance(r, dict):
             raise InputError(f"instrument.ranges[{i}]", "must be an object with max and e")
-        out.append({
-            "max": fmt(parse_decimal(r.get("max"), f"instrument.ranges[{i}].max", positive=True)),
-            "e": fmt(parse_decimal(r.get("e"), f"instrument.ranges[{i}].e", positive=True)),
-        })
+        out.append(
+            {
+                "max": fmt(
+                    parse_decimal(r.get("max"), f"instrument.ranges[{i}].max", positive=True)
+                ),
+                "e": fmt(parse_decimal(r.get("e"), f"instrument.ranges[{i}].e", positive=True)),
+            }
+        )
     return out
 
 
@@ -151,7 +162,9 @@ def validate_instrument(ins: Instrument) -> Instrument:
         maker=clean_text(ins.maker, "instrument.maker"),
         model=clean_text(ins.model, "instrument.model", max_len=100),
         serial=clean_text(ins.serial, "instrument.serial", max_len=100),
-        pattern_approval=clean_text(ins.pattern_approval, "instrument.pattern_approval", max_len=100),
+        pattern_approval=clean_text(
+            ins.pattern_approval, "instrument.pattern_approval", max_len=100
+        ),
         accuracy_class=accuracy_class,
         metrology=validate_metrology(family, ins.metrology, accuracy_class),
         seals=clean_text(ins.seals, "instrument.seals", max_len=500),
@@ -168,7 +181,9 @@ def validate_standard(s: ReferenceStandard) -> ReferenceStandard:
         certificate_no=clean_text(s.certificate_no, "standard.certificate_no", max_len=100),
         valid_until=_date(s.valid_until, "standard.valid_until"),
         accuracy=clean_text(s.accuracy, "standard.accuracy", max_len=100),
-        mpe=fmt(parse_decimal(s.mpe, "standard.mpe", positive=True, allow_none=True)) if s.mpe not in (None, "") else None,
+        mpe=fmt(parse_decimal(s.mpe, "standard.mpe", positive=True, allow_none=True))
+        if s.mpe not in (None, "")
+        else None,
         unit=clean_text(s.unit, "standard.unit", max_len=20),
         serial=clean_text(s.serial, "standard.serial", max_len=100),
     )
@@ -196,6 +211,8 @@ def validate_inspection_header(insp: Inspection) -> Inspection:
         inspector=clean_text(insp.inspector, "inspection.inspector", required=True, max_len=100),
         place=clean_text(insp.place, "inspection.place"),
         notes=clean_text(insp.notes, "inspection.notes", max_len=NOTE_MAX, multiline=True),
-        correction_reason=clean_text(insp.correction_reason, "inspection.correction_reason", max_len=NOTE_MAX, multiline=True),
+        correction_reason=clean_text(
+            insp.correction_reason, "inspection.correction_reason", max_len=NOTE_MAX, multiline=True
+        ),
         findings=[validate_finding(f, f"findings[{i}]") for i, f in enumerate(insp.findings)],
     )

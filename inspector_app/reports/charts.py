@@ -75,10 +75,19 @@ def _num(v: float) -> str:
     return fmt(Decimal(repr(round(v, 10))))
 
 
-def error_chart(points: Sequence[ChartPoint], envelope: Sequence[tuple[Decimal, Decimal]], *,
-                width: float, height: float, font: str, x_label: str, y_label: str,
-                categories: Sequence[str] | None = None, title: str = "",
-                ranges: Sequence[RangeMark] = ()) -> Drawing:
+def error_chart(
+    points: Sequence[ChartPoint],
+    envelope: Sequence[tuple[Decimal, Decimal]],
+    *,
+    width: float,
+    height: float,
+    font: str,
+    x_label: str,
+    y_label: str,
+    categories: Sequence[str] | None = None,
+    title: str = "",
+    ranges: Sequence[RangeMark] = (),
+) -> Drawing:
     """Errors (dots: green within, red outside) against a ±MPE step envelope.
 
     *envelope* is a list of (x, mpe) held until the next x (a step function); with
@@ -112,14 +121,22 @@ def error_chart(points: Sequence[ChartPoint], envelope: Sequence[tuple[Decimal, 
     d.add(Rect(left, bottom, pw, ph, strokeColor=colors.grey, fillColor=None, strokeWidth=0.6))
     for yv in _ticks(ylo, yhi):
         d.add(Line(left, py(yv), left + pw, py(yv), strokeColor=GRID, strokeWidth=0.4))
-        d.add(String(left - 3, py(yv) - 2.5, _num(yv), fontName=font, fontSize=6.5, textAnchor="end"))
+        d.add(
+            String(left - 3, py(yv) - 2.5, _num(yv), fontName=font, fontSize=6.5, textAnchor="end")
+        )
     if categories:
         for i, c in enumerate(categories):
             d.add(String(px(i), bottom - 9, c, fontName=font, fontSize=6.5, textAnchor="middle"))
     else:
         for xv in _ticks(xlo, xhi):
-            d.add(Line(px(xv), bottom, px(xv), bottom - 2, strokeColor=colors.grey, strokeWidth=0.5))
-            d.add(String(px(xv), bottom - 9, _num(xv), fontName=font, fontSize=6.5, textAnchor="middle"))
+            d.add(
+                Line(px(xv), bottom, px(xv), bottom - 2, strokeColor=colors.grey, strokeWidth=0.5)
+            )
+            d.add(
+                String(
+                    px(xv), bottom - 9, _num(xv), fontName=font, fontSize=6.5, textAnchor="middle"
+                )
+            )
     d.add(Line(left, py(0), left + pw, py(0), strokeColor=colors.black, strokeWidth=0.6))
     # the envelope as a step function, held until the next x
     if envelope:
@@ -137,10 +154,28 @@ def error_chart(points: Sequence[ChartPoint], envelope: Sequence[tuple[Decimal, 
                 x_next = steps[i + 1][0] if i + 1 < len(steps) else end
                 pts += [px(max(x, xlo)), py(sign * m), px(min(x_next, xhi)), py(sign * m)]
             d.add(PolyLine(pts, strokeColor=ENVELOPE, strokeWidth=1.1))
-        d.add(String(left + pw - 2, py(steps[-1][1]) + 2.5, "+MPE", fontName=font, fontSize=6.5,
-                     fillColor=ENVELOPE, textAnchor="end"))
-        d.add(String(left + pw - 2, py(-steps[-1][1]) - 8, "−MPE", fontName=font, fontSize=6.5,
-                     fillColor=ENVELOPE, textAnchor="end"))
+        d.add(
+            String(
+                left + pw - 2,
+                py(steps[-1][1]) + 2.5,
+                "+MPE",
+                fontName=font,
+                fontSize=6.5,
+                fillColor=ENVELOPE,
+                textAnchor="end",
+            )
+        )
+        d.add(
+            String(
+                left + pw - 2,
+                py(-steps[-1][1]) - 8,
+                "−MPE",
+                fontName=font,
+                fontSize=6.5,
+                fillColor=ENVELOPE,
+                textAnchor="end",
+            )
+        )
     for r in ranges:
         _range_mark(d, r, px, py, font, bottom, bottom + ph)
     for p in points:
@@ -170,8 +205,18 @@ def _range_mark(d: Drawing, r: RangeMark, px, py, font: str, y_min: float, y_max
     x0, x1 = px(float(r.x0) - 0.3), px(float(r.x1) + 0.3)
     lo, hi = py(float(r.lo)), py(float(r.hi))
     if not r.ok:
-        d.add(Rect(x0, lo, x1 - x0, max(hi - lo, 0.8), fillColor=colors.HexColor("#fbe3e1"),
-                   strokeColor=RED, strokeWidth=0.5, strokeDashArray=[2, 2]))
+        d.add(
+            Rect(
+                x0,
+                lo,
+                x1 - x0,
+                max(hi - lo, 0.8),
+                fillColor=colors.HexColor("#fbe3e1"),
+                strokeColor=RED,
+                strokeWidth=0.5,
+                strokeDashArray=[2, 2],
+            )
+        )
     bx = x1 + 3
     for y in (lo, hi):
         d.add(Line(bx - 3, y, bx, y, strokeColor=color, strokeWidth=0.9))
@@ -188,8 +233,14 @@ def _range_mark(d: Drawing, r: RangeMark, px, py, font: str, y_min: float, y_max
 
     w = stringWidth(r.label, font, 6.5)
     cx = (x0 + x1) / 2
-    d.add(Rect(cx - w / 2 - 1.5, label_y - 1.8, w + 3, 8.2, fillColor=colors.white, strokeColor=None))
-    d.add(String(cx, label_y, r.label, fontName=font, fontSize=6.5, fillColor=color, textAnchor="middle"))
+    d.add(
+        Rect(cx - w / 2 - 1.5, label_y - 1.8, w + 3, 8.2, fillColor=colors.white, strokeColor=None)
+    )
+    d.add(
+        String(
+            cx, label_y, r.label, fontName=font, fontSize=6.5, fillColor=color, textAnchor="middle"
+        )
+    )
 
 
 def _dec(v) -> Decimal | None:
@@ -209,7 +260,9 @@ def _instrument_payload(instrument) -> dict:
     return payload
 
 
-def _continuous_envelope(insp, instrument, lo: Decimal, hi: Decimal) -> list[tuple[Decimal, Decimal]]:
+def _continuous_envelope(
+    insp, instrument, lo: Decimal, hi: Decimal
+) -> list[tuple[Decimal, Decimal]]:
     """The MPE at 241 x values across [lo, hi] from the rules engine; steps between them."""
     from ..domain.rules import mpe_envelope
 
@@ -219,7 +272,9 @@ def _continuous_envelope(insp, instrument, lo: Decimal, hi: Decimal) -> list[tup
     return mpe_envelope(insp.family, insp.ruleset, insp.check, _instrument_payload(instrument), xs)
 
 
-def inspection_chart(insp, instrument, lang: str, font: str, width: float, height: float) -> Drawing | None:
+def inspection_chart(
+    insp, instrument, lang: str, font: str, width: float, height: float
+) -> Drawing | None:
     """The error chart for one inspection, or None when it has nothing to plot."""
     result = insp.result or {}
     tests = result.get("tests", [])
@@ -251,9 +306,18 @@ def inspection_chart(insp, instrument, lang: str, font: str, width: float, heigh
         if not points:
             return None
         unit = next((it.get("unit") for t_ in tests for it in t_.get("items", [])), "%")
-        return error_chart(points, env, width=width, height=height, font=font, categories=cats,
-                           x_label=t("run", lang), y_label=f"{t('error', lang)} ({unit})",
-                           title=t("Error with the MPE envelope", lang), ranges=marks)
+        return error_chart(
+            points,
+            env,
+            width=width,
+            height=height,
+            font=font,
+            categories=cats,
+            x_label=t("run", lang),
+            y_label=f"{t('error', lang)} ({unit})",
+            title=t("Error with the MPE envelope", lang),
+            ranges=marks,
+        )
     if fam == "scale":
         x_kind = "load"
         for test in tests:
@@ -262,13 +326,21 @@ def inspection_chart(insp, instrument, lang: str, font: str, width: float, heigh
                 for it in test.get("items", []):
                     x, y = _dec(it.get("load")), _dec(it.get("error"))
                     if x is not None and y is not None:
-                        points.append(ChartPoint(x, y, it.get("verdict") == "pass", it.get("label", "")))
+                        points.append(
+                            ChartPoint(x, y, it.get("verdict") == "pass", it.get("label", ""))
+                        )
             elif kind in ("eccentricity", "repeatability"):
                 x = _dec(test.get("load"))
                 for it in test.get("items", []):
                     y = _dec(it.get("error"))
-                    if x is not None and y is not None and not str(it.get("label", "")).endswith("range"):
-                        points.append(ChartPoint(x, y, it.get("verdict") == "pass", it.get("label", "")))
+                    if (
+                        x is not None
+                        and y is not None
+                        and not str(it.get("label", "")).endswith("range")
+                    ):
+                        points.append(
+                            ChartPoint(x, y, it.get("verdict") == "pass", it.get("label", ""))
+                        )
         unit = instrument.metrology.get("unit", "g")
         try:
             hi = max([_dec(instrument.metrology.get("max")) or Decimal(0)] + [p.x for p in points])
@@ -277,8 +349,12 @@ def inspection_chart(insp, instrument, lang: str, font: str, width: float, heigh
             env = _item_envelope(tests)
     elif fam in ("focimeter", "trial_lens_set", "refractometer", "pd_meter"):
         x_kind = "reference" if fam == "pd_meter" else "nominal"
-        wanted = {"focimeter": ("vertex_power",), "trial_lens_set": ("lenses",),
-                  "refractometer": ("sphere",), "pd_meter": ("pd",)}[fam]
+        wanted = {
+            "focimeter": ("vertex_power",),
+            "trial_lens_set": ("lenses",),
+            "refractometer": ("sphere",),
+            "pd_meter": ("pd",),
+        }[fam]
         raw = insp.tests
         item_env: list[tuple[Decimal, Decimal]] = []
         for ti, test in enumerate(tests):
@@ -291,11 +367,21 @@ def inspection_chart(insp, instrument, lang: str, font: str, width: float, heigh
                 x = _dec(r.get("nominal", r.get("reference")))
                 y = _dec(it.get("error"))
                 if x is not None and y is not None:
-                    points.append(ChartPoint(x, y, it.get("verdict") == "pass", it.get("label", "")))
+                    points.append(
+                        ChartPoint(x, y, it.get("verdict") == "pass", it.get("label", ""))
+                    )
                     m = _dec(it.get("mpe"))
                     if m is not None:
                         item_env.append((x, m))
-        unit = next((it.get("unit") for t_ in tests if t_.get("kind") in wanted for it in t_.get("items", [])), "D")
+        unit = next(
+            (
+                it.get("unit")
+                for t_ in tests
+                if t_.get("kind") in wanted
+                for it in t_.get("items", [])
+            ),
+            "D",
+        )
         if not points:
             return None
         lo, hi = min(p.x for p in points), max(p.x for p in points)
@@ -309,15 +395,28 @@ def inspection_chart(insp, instrument, lang: str, font: str, width: float, heigh
         return None
     if not points:
         return None
-    x_unit = instrument.metrology.get("unit", "g") if fam == "scale" else ("mm" if fam == "pd_meter" else unit)
-    return error_chart(points, env, width=width, height=height, font=font,
-                       x_label=f"{t(x_kind, lang)} ({x_unit})", y_label=f"{t('error', lang)} ({unit})",
-                       title=t("Error with the MPE envelope", lang))
+    x_unit = (
+        instrument.metrology.get("unit", "g")
+        if fam == "scale"
+        else ("mm" if fam == "pd_meter" else unit)
+    )
+    return error_chart(
+        points,
+        env,
+        width=width,
+        height=height,
+        font=font,
+        x_label=f"{t(x_kind, lang)} ({x_unit})",
+        y_label=f"{t('error', lang)} ({unit})",
+        title=t("Error with the MPE envelope", lang),
+    )
 
 
 def _repeatability_mark(test: dict, group: list[ChartPoint], lang: str) -> RangeMark | None:
     """The repeatability of one flow rate as a bracket over its runs' spread."""
-    item = next((it for it in test.get("items", []) if "repeatability" in str(it.get("label", ""))), None)
+    item = next(
+        (it for it in test.get("items", []) if "repeatability" in str(it.get("label", ""))), None
+    )
     if item is None or len(group) < 2:
         return None
     value, limit = _dec(item.get("error")), _dec(item.get("mpe"))
@@ -344,8 +443,16 @@ def _item_envelope(tests) -> list[tuple[Decimal, Decimal]]:
     return sorted(out)
 
 
-def bar_chart(categories: Sequence[str], series: Sequence[tuple[str, Sequence[int], colors.Color]], *,
-              width: float, height: float, font: str, title: str = "", stacked: bool = True) -> Drawing:
+def bar_chart(
+    categories: Sequence[str],
+    series: Sequence[tuple[str, Sequence[int], colors.Color]],
+    *,
+    width: float,
+    height: float,
+    font: str,
+    title: str = "",
+    stacked: bool = True,
+) -> Drawing:
     """A stacked bar chart (e.g. passed/failed per family) with a legend."""
     from reportlab.graphics.charts.barcharts import VerticalBarChart
     from reportlab.graphics.charts.legends import Legend
@@ -363,8 +470,13 @@ def bar_chart(categories: Sequence[str], series: Sequence[tuple[str, Sequence[in
     chart.valueAxis.labels.fontName = font
     chart.valueAxis.labels.fontSize = 7
     chart.valueAxis.valueMin = 0
-    top = max([sum(v[i] for _, v, _ in series) if stacked else max(v[i] for _, v, _ in series)
-               for i in range(len(categories))] + [1])
+    top = max(
+        [
+            sum(v[i] for _, v, _ in series) if stacked else max(v[i] for _, v, _ in series)
+            for i in range(len(categories))
+        ]
+        + [1]
+    )
     step = max(1, int(_nice_step(top, 5)))
     chart.valueAxis.valueStep = step
     chart.valueAxis.valueMax = (top // step + 1) * step

@@ -53,6 +53,7 @@ def register_fonts() -> str:
             return FONT
         from reportlab.lib.fonts import addMapping
         from reportlab.pdfbase import pdfmetrics
+
         path = str(font_file())
         pdfmetrics.registerFont(_font_class()(FONT, path, subfontIndex=0))
         # wqy ships one weight: <b> in paragraphs maps to the same face (emphasis by size)

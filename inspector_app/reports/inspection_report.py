@@ -76,7 +76,9 @@ class ReportData:
     authority: str = ""
     ruleset_title: str = ""
     superseded: bool = False
-    checklist_labels: dict[str, dict] = field(default_factory=dict)  # question id -> {"zh":..,"en":..}
+    checklist_labels: dict[str, dict] = field(
+        default_factory=dict
+    )  # question id -> {"zh":..,"en":..}
 
 
 @dataclass
@@ -96,21 +98,28 @@ def document_kind(insp: Inspection) -> str:
     return "certificate" if insp.verdict == "pass" else "notice"
 
 
-KIND_TITLES = {"certificate": "Verification certificate", "notice": "Notice of non-conformity",
-               "record": "Inspection record"}
+KIND_TITLES = {
+    "certificate": "Verification certificate",
+    "notice": "Notice of non-conformity",
+    "record": "Inspection record",
+}
 KIND_PREFIX = {"certificate": "JDZS", "notice": "JDTZ", "record": "JCJL"}
 
 
 def report_number(insp: Inspection) -> str:
     """Stable for a record revision: prefix by document kind, date of the visit, record id."""
     date = (insp.started_at or insp.finalized_at or "")[:10].replace("-", "") or "00000000"
-    number = f"{KIND_PREFIX[document_kind(insp)]}-{date}-{insp.record_id.replace('-', '')[:8].upper()}"
+    number = (
+        f"{KIND_PREFIX[document_kind(insp)]}-{date}-{insp.record_id.replace('-', '')[:8].upper()}"
+    )
     return number if insp.revision <= 1 else f"{number}-R{insp.revision}"
 
 
 def keywords(report_no: str, content_hash: str, inspection_id: str) -> str:
-    return (f"{KEYWORD_PREFIX}; report-no={report_no}; record-hash={content_hash}; "
-            f"inspection-id={inspection_id}")
+    return (
+        f"{KEYWORD_PREFIX}; report-no={report_no}; record-hash={content_hash}; "
+        f"inspection-id={inspection_id}"
+    )
 
 
 def parse_keywords(text: str | None) -> dict[str, str]:
@@ -140,15 +149,40 @@ def styles() -> dict[str, ParagraphStyle]:
         small=ParagraphStyle("small", parent=base, fontSize=7.5, leading=10),
         cell=ParagraphStyle("cell", parent=base, fontSize=8, leading=10),
         cellc=ParagraphStyle("cellc", parent=base, fontSize=8, leading=10, alignment=TA_CENTER),
-        head=ParagraphStyle("head", parent=base, fontSize=7.5, leading=9.5, alignment=TA_CENTER,
-                            textColor=colors.white),
-        h2=ParagraphStyle("h2", parent=base, fontSize=11, leading=14, spaceBefore=5, spaceAfter=2,
-                          textColor=colors.HexColor("#1f3b5a")),
+        head=ParagraphStyle(
+            "head",
+            parent=base,
+            fontSize=7.5,
+            leading=9.5,
+            alignment=TA_CENTER,
+            textColor=colors.white,
+        ),
+        h2=ParagraphStyle(
+            "h2",
+            parent=base,
+            fontSize=11,
+            leading=14,
+            spaceBefore=5,
+            spaceAfter=2,
+            textColor=colors.HexColor("#1f3b5a"),
+        ),
         h3=ParagraphStyle("h3", parent=base, fontSize=9.5, leading=12, spaceBefore=3, spaceAfter=2),
-        verdict=ParagraphStyle("verdict", parent=base, fontSize=30, leading=36, alignment=TA_CENTER,
-                               textColor=colors.white),
-        verdict_en=ParagraphStyle("verdict_en", parent=base, fontSize=11, leading=14, alignment=TA_CENTER,
-                                  textColor=colors.white),
+        verdict=ParagraphStyle(
+            "verdict",
+            parent=base,
+            fontSize=30,
+            leading=36,
+            alignment=TA_CENTER,
+            textColor=colors.white,
+        ),
+        verdict_en=ParagraphStyle(
+            "verdict_en",
+            parent=base,
+            fontSize=11,
+            leading=14,
+            alignment=TA_CENTER,
+            textColor=colors.white,
+        ),
         title=ParagraphStyle("title", parent=base, fontSize=17, leading=22),
         lead=ParagraphStyle("lead", parent=base, fontSize=10, leading=14),
         warn=ParagraphStyle("warn", parent=base, fontSize=7.5, leading=10, textColor=AMBER),
@@ -158,8 +192,12 @@ def styles() -> dict[str, ParagraphStyle]:
 
 
 def esc(text) -> str:
-    return (str(text if text is not None else "").replace("&", "&amp;").replace("<", "&lt;")
-            .replace(">", "&gt;"))
+    return (
+        str(text if text is not None else "")
+        .replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+    )
 
 
 def P(text, style: str = "base") -> Paragraph:
@@ -167,6 +205,7 @@ def P(text, style: str = "base") -> Paragraph:
 
 
 # ---- page furniture: header, footer, page x of y ----------------------------------------
+
 
 def _canvas_class(header_left: str, header_right: str, footer_left: str, lang: str, font: str):
     class NumberedCanvas(rl_canvas.Canvas):
@@ -201,8 +240,11 @@ def _canvas_class(header_left: str, header_right: str, footer_left: str, lang: s
             self.line(15 * mm, 12 * mm, w - 15 * mm, 12 * mm)
             self.setFont(font, 7.5)
             self.drawString(15 * mm, 8 * mm, footer_left)
-            self.drawRightString(w - 15 * mm, 8 * mm, t("Page {page} of {pages}", lang,
-                                                       page=self._pageNumber, pages=total))
+            self.drawRightString(
+                w - 15 * mm,
+                8 * mm,
+                t("Page {page} of {pages}", lang, page=self._pageNumber, pages=total),
+            )
             self.restoreState()
 
     return NumberedCanvas
@@ -214,7 +256,13 @@ class SignatureSpace(Flowable):
 
     def __init__(self, width: float, height: float, sink: dict, caption: str, font: str) -> None:
         super().__init__()
-        self.width, self.height, self.sink, self.caption, self.font = width, height, sink, caption, font
+        self.width, self.height, self.sink, self.caption, self.font = (
+            width,
+            height,
+            sink,
+            caption,
+            font,
+        )
 
     def wrap(self, avail_w, avail_h):
         return self.width, self.height
@@ -234,13 +282,17 @@ class TitledChart(Flowable):
     """A section heading with its chart, kept together; the chart shrinks (down to
     *min_height*) to use what is left of a page instead of moving on and leaving a gap."""
 
-    def __init__(self, title: str, drawing, make, width: float, height: float, min_height: float) -> None:
+    def __init__(
+        self, title: str, drawing, make, width: float, height: float, min_height: float
+    ) -> None:
         """*drawing* is the chart at *height*; ``make(h)`` draws it again at another height."""
         super().__init__()
         self.title, self.drawing, self.make, self.width = title, drawing, make, width
         self.pref, self.min = height, min_height
-        self.head = [Paragraph(esc(title), styles()["h2"]),
-                     HRFlowable(width="100%", thickness=0.8, color=NAVY, spaceAfter=2.5)]
+        self.head = [
+            Paragraph(esc(title), styles()["h2"]),
+            HRFlowable(width="100%", thickness=0.8, color=NAVY, spaceAfter=2.5),
+        ]
         self.chart_h = height
         self.avail_w = width
 
@@ -275,6 +327,7 @@ class TitledChart(Flowable):
 
 # ---- building blocks ----------------------------------------------------------------------
 
+
 def fits(text: str, size: float, width: float) -> bool:
     """Whether *text* fits on one line of *width* points (then a plain string cell will do,
     which is much cheaper than a wrapping Paragraph)."""
@@ -291,37 +344,57 @@ def _kv_table(pairs: list[tuple[str, str]], width: float, columns: int = 2) -> T
     rows, row = [], []
     for label, value in pairs:
         value = value or "—"
-        row += [label if fits(label, 7.5, label_w - 8) else Paragraph(esc(label), s["small"]),
-                value if fits(value, 8, value_w - 8) else Paragraph(esc(value), s["cell"])]
+        row += [
+            label if fits(label, 7.5, label_w - 8) else Paragraph(esc(label), s["small"]),
+            value if fits(value, 8, value_w - 8) else Paragraph(esc(value), s["cell"]),
+        ]
         if len(row) == 2 * columns:
             rows.append(row)
             row = []
     if row:
         rows.append(row + [""] * (2 * columns - len(row)))
     table = Table(rows, colWidths=[label_w, value_w] * columns)
-    table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("FONTNAME", (0, 0), (-1, -1), s["cell"].fontName),
-        ("FONTSIZE", (0, 0), (-1, -1), 8),
-        *[("FONTSIZE", (2 * i, 0), (2 * i, -1), 7.5) for i in range(columns)],
-        ("TEXTCOLOR", (0, 0), (-1, -1), colors.black),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#dddddd")),
-        ("TOPPADDING", (0, 0), (-1, -1), 1.5),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
-        *[("BACKGROUND", (2 * i, 0), (2 * i, -1), LIGHT) for i in range(columns)],
-    ]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), FONT),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("FONTNAME", (0, 0), (-1, -1), s["cell"].fontName),
+                ("FONTSIZE", (0, 0), (-1, -1), 8),
+                *[("FONTSIZE", (2 * i, 0), (2 * i, -1), 7.5) for i in range(columns)],
+                ("TEXTCOLOR", (0, 0), (-1, -1), colors.black),
+                ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#dddddd")),
+                ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+                *[("BACKGROUND", (2 * i, 0), (2 * i, -1), LIGHT) for i in range(columns)],
+            ]
+        )
+    )
     return table
 
 
-def _grid(headers: list[str], rows: list[list[str]], widths: list[float] | None, verdicts=None,
-          header_bg=None) -> Table:
+def _grid(
+    headers: list[str],
+    rows: list[list[str]],
+    widths: list[float] | None,
+    verdicts=None,
+    header_bg=None,
+) -> Table:
     s = styles()
     widths = widths or [None] * len(headers)
-    data = [[h if w and fits(h, 7.5, w - 4) else Paragraph(esc(h), s["head"])
-             for h, w in zip(headers, widths, strict=True)]]
+    data = [
+        [
+            h if w and fits(h, 7.5, w - 4) else Paragraph(esc(h), s["head"])
+            for h, w in zip(headers, widths, strict=True)
+        ]
+    ]
     for row in rows:  # values that fit as plain strings (fast); longer text wraps in a Paragraph
-        data.append([c if w and fits(c, 8, w - 4) else Paragraph(esc(c), s["cellc"])
-                     for c, w in zip(row, widths, strict=True)])
+        data.append(
+            [
+                c if w and fits(c, 8, w - 4) else Paragraph(esc(c), s["cellc"])
+                for c, w in zip(row, widths, strict=True)
+            ]
+        )
     table = Table(data, colWidths=widths, repeatRows=1)
     style = [
         ("FONTNAME", (0, 0), (-1, -1), s["cell"].fontName),
@@ -339,7 +412,10 @@ def _grid(headers: list[str], rows: list[list[str]], widths: list[float] | None,
     ]
     for i, v in enumerate(verdicts or []):
         if v == "fail":
-            style += [("BACKGROUND", (0, i + 1), (-1, i + 1), FAIL_BG), ("TEXTCOLOR", (-1, i + 1), (-1, i + 1), RED)]
+            style += [
+                ("BACKGROUND", (0, i + 1), (-1, i + 1), FAIL_BG),
+                ("TEXTCOLOR", (-1, i + 1), (-1, i + 1), RED),
+            ]
     table.setStyle(TableStyle(style))
     return table
 
@@ -348,8 +424,10 @@ def _section(title: str, lang: str, *, keep: bool = False) -> list:
     """A section heading; a new page first when less than 30 mm remain. With *keep* (inside a
     KeepTogether) there is no conditional break: KeepTogether measures it as zero height, so it
     would split the block it was meant to keep whole."""
-    head = [Paragraph(esc(t(title, lang)), styles()["h2"]),
-            HRFlowable(width="100%", thickness=0.8, color=colors.HexColor("#1f3b5a"), spaceAfter=2.5)]
+    head = [
+        Paragraph(esc(t(title, lang)), styles()["h2"]),
+        HRFlowable(width="100%", thickness=0.8, color=colors.HexColor("#1f3b5a"), spaceAfter=2.5),
+    ]
     return head if keep else [CondPageBreak(30 * mm), *head]
 
 
@@ -361,16 +439,26 @@ def metrology_text(instrument: Instrument, lang: str) -> str:
         if m.get("min"):
             parts.append(f"Min {m['min']} {unit}")
         if m.get("ranges"):
-            parts.append("; ".join(f"≤ {r.get('max')} {unit}: e = {r.get('e')} {unit}" for r in m["ranges"]))
+            parts.append(
+                "; ".join(f"≤ {r.get('max')} {unit}: e = {r.get('e')} {unit}" for r in m["ranges"])
+            )
         else:
             parts.append(f"e = {m.get('e', '—')} {unit}")
             parts.append(f"d = {m.get('d', m.get('e', '—'))} {unit}")
         return ", ".join(parts)
     if instrument.family == "fuel_dispenser":
-        fuel = {"gasoline": ("汽油", "gasoline"), "diesel": ("柴油", "diesel"), "kerosene": ("煤油", "kerosene")}
+        fuel = {
+            "gasoline": ("汽油", "gasoline"),
+            "diesel": ("柴油", "diesel"),
+            "kerosene": ("煤油", "kerosene"),
+        }
         f = m.get("fuel", "")
         parts = [pick(fuel[f], lang) if f in fuel else str(f)]
-        for key, label, unit in (("qmax", "Qmax", "L/min"), ("qmin", "Qmin", "L/min"), ("mmq", "MMQ", "L")):
+        for key, label, unit in (
+            ("qmax", "Qmax", "L/min"),
+            ("qmin", "Qmin", "L/min"),
+            ("mmq", "MMQ", "L"),
+        ):
             if m.get(key):
                 parts.append(f"{label} {m[key]} {unit}")
         if m.get("nozzle"):
@@ -378,12 +466,17 @@ def metrology_text(instrument: Instrument, lang: str) -> str:
         return ", ".join(parts)
     parts = []
     if m.get("range_min") is not None and m.get("range_max") is not None:
-        parts.append(("测量范围 " if lang == "zh" else "range ") + f"{m['range_min']} … {m['range_max']} D")
+        parts.append(
+            ("测量范围 " if lang == "zh" else "range ") + f"{m['range_min']} … {m['range_max']} D"
+        )
     if m.get("resolution"):
         parts.append(("分度值 " if lang == "zh" else "resolution ") + f"{m['resolution']} D")
     if "has_pd" in m:
-        parts.append(("带瞳距功能" if m["has_pd"] else "无瞳距功能") if lang == "zh"
-                     else ("with PD function" if m["has_pd"] else "no PD function"))
+        parts.append(
+            ("带瞳距功能" if m["has_pd"] else "无瞳距功能")
+            if lang == "zh"
+            else ("with PD function" if m["has_pd"] else "no PD function")
+        )
     for k, v in m.items():
         if k not in ("range_min", "range_max", "resolution", "has_pd"):
             parts.append(f"{k} {v}")
@@ -392,8 +485,16 @@ def metrology_text(instrument: Instrument, lang: str) -> str:
 
 def _instrument_line(data: ReportData, lang: str) -> str:
     ins = data.instrument
-    return " ".join(x for x in (pick(FAMILY_LABELS.get(ins.family, (ins.family, ins.family)), lang),
-                                ins.maker, ins.model, ins.serial) if x)
+    return " ".join(
+        x
+        for x in (
+            pick(FAMILY_LABELS.get(ins.family, (ins.family, ins.family)), lang),
+            ins.maker,
+            ins.model,
+            ins.serial,
+        )
+        if x
+    )
 
 
 def failed_items(data: ReportData, lang: str) -> list[str]:
@@ -438,35 +539,56 @@ def _verdict_banner(data: ReportData, lang: str, width: float) -> Table:
     if ok:
         sentence = t("All {n} items within the maximum permissible error.", lang, n=n_items)
     elif readings_failed:
-        sentence = t("{failed} of {n} items outside the limits: {items}.", lang, failed=len(readings_failed),
-                     n=n_items, items=", ".join(item_label(x, lang) for x in readings_failed[:6])
-                     + (" …" if len(readings_failed) > 6 else ""))
+        sentence = t(
+            "{failed} of {n} items outside the limits: {items}.",
+            lang,
+            failed=len(readings_failed),
+            n=n_items,
+            items=", ".join(item_label(x, lang) for x in readings_failed[:6])
+            + (" …" if len(readings_failed) > 6 else ""),
+        )
     else:
         sentence = t("Not conforming: {what}.", lang, what="; ".join(failed[:4]) or "—")
     cheats = [f.text for f in insp.findings if f.cheating]
     if cheats:
         sentence += " " + t("Cheating found: {what}.", lang, what="; ".join(cheats))
     color = GREEN if ok else (RED if insp.verdict == "fail" else GREY)
-    left = [Paragraph(esc(word), s["verdict"] if len(word) <= 4 else ParagraphStyle(
-        "v2", parent=s["verdict"], fontSize=19, leading=24))]
+    left = [
+        Paragraph(
+            esc(word),
+            s["verdict"]
+            if len(word) <= 4
+            else ParagraphStyle("v2", parent=s["verdict"], fontSize=19, leading=24),
+        )
+    ]
     if sub:
         left.append(Paragraph(esc(sub), s["verdict_en"]))
     title = t(KIND_TITLES[kind], lang)
-    right = [Paragraph(esc(title), s["title"]),
-             Paragraph(esc(_instrument_line(data, lang)), s["lead"]),
-             Paragraph(esc(f"{data.premises.name} · {(insp.started_at or '')[:16].replace('T', ' ')}"), s["lead"]),
-             Spacer(1, 3),
-             Paragraph(esc(sentence), ParagraphStyle("sent", parent=s["lead"], textColor=color))]
+    right = [
+        Paragraph(esc(title), s["title"]),
+        Paragraph(esc(_instrument_line(data, lang)), s["lead"]),
+        Paragraph(
+            esc(f"{data.premises.name} · {(insp.started_at or '')[:16].replace('T', ' ')}"),
+            s["lead"],
+        ),
+        Spacer(1, 3),
+        Paragraph(esc(sentence), ParagraphStyle("sent", parent=s["lead"], textColor=color)),
+    ]
     table = Table([[left, right]], colWidths=[48 * mm, width - 48 * mm])
-    table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT),
-        ("BACKGROUND", (0, 0), (0, 0), color),
-        ("BOX", (0, 0), (-1, -1), 1.5, color),
-        ("VALIGN", (0, 0), (0, 0), "MIDDLE"),
-        ("VALIGN", (1, 0), (1, 0), "TOP"),
-        ("LEFTPADDING", (1, 0), (1, 0), 8),
-        ("TOPPADDING", (0, 0), (-1, -1), 6),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 7),
-    ]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), FONT),
+                ("BACKGROUND", (0, 0), (0, 0), color),
+                ("BOX", (0, 0), (-1, -1), 1.5, color),
+                ("VALIGN", (0, 0), (0, 0), "MIDDLE"),
+                ("VALIGN", (1, 0), (1, 0), "TOP"),
+                ("LEFTPADDING", (1, 0), (1, 0), 8),
+                ("TOPPADDING", (0, 0), (-1, -1), 6),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 7),
+            ]
+        )
+    )
     return table
 
 
@@ -532,31 +654,60 @@ def _qr(text: str, size: float) -> QrCode:
 
 # ---- the closing block ---------------------------------------------------------------------
 
+
 def _conclusion(data: ReportData, lang: str) -> list:
     s = styles()
     insp, ins = data.inspection, data.instrument
     kind = document_kind(insp)
     out: list = [*_section("Conclusion", lang, keep=True)]
     if insp.verdict == "pass":
-        text = {"certificate": ("检定结论：合格。" if lang == "zh" else "Conclusion: PASS (合格)."),
-                "record": ("检查结论：符合要求。" if lang == "zh" else "Finding: the instrument conforms.")}[
-            "record" if kind == "record" else "certificate"]
+        text = {
+            "certificate": ("检定结论：合格。" if lang == "zh" else "Conclusion: PASS (合格)."),
+            "record": (
+                "检查结论：符合要求。" if lang == "zh" else "Finding: the instrument conforms."
+            ),
+        }["record" if kind == "record" else "certificate"]
         if kind == "certificate" and ins.accuracy_class:
-            text += (f" 准确度等级 {ins.accuracy_class}。" if lang == "zh" else f" Accuracy class {ins.accuracy_class}.")
-        out.append(Paragraph(esc(text), ParagraphStyle("c", parent=s["lead"], fontSize=12, leading=16,
-                                                        textColor=GREEN)))
+            text += (
+                f" 准确度等级 {ins.accuracy_class}。"
+                if lang == "zh"
+                else f" Accuracy class {ins.accuracy_class}."
+            )
+        out.append(
+            Paragraph(
+                esc(text),
+                ParagraphStyle("c", parent=s["lead"], fontSize=12, leading=16, textColor=GREEN),
+            )
+        )
         return out
-    text = (("检查结论：不符合要求。" if lang == "zh" else "Finding: the instrument does NOT conform.")
-            if kind == "record" else
-            ("检定结论：不合格（检定结果通知书）。" if lang == "zh" else "Conclusion: FAIL — notice of non-conformity."))
-    out.append(Paragraph(esc(text), ParagraphStyle("c", parent=s["lead"], fontSize=12, leading=16, textColor=RED)))
+    text = (
+        ("检查结论：不符合要求。" if lang == "zh" else "Finding: the instrument does NOT conform.")
+        if kind == "record"
+        else (
+            "检定结论：不合格（检定结果通知书）。"
+            if lang == "zh"
+            else "Conclusion: FAIL — notice of non-conformity."
+        )
+    )
+    out.append(
+        Paragraph(
+            esc(text), ParagraphStyle("c", parent=s["lead"], fontSize=12, leading=16, textColor=RED)
+        )
+    )
     failed = failed_items(data, lang)
     if failed:
         out.append(P(t("Failed items", lang) + ":", "base"))
         for n, x in enumerate(failed, 1):
             out.append(P(f"{n}. {x}", "base"))
-    out.append(P(t("The instrument must not be used for trade until it has been repaired and verified again.",
-                   lang), "base"))
+    out.append(
+        P(
+            t(
+                "The instrument must not be used for trade until it has been repaired and verified again.",
+                lang,
+            ),
+            "base",
+        )
+    )
     return out
 
 
@@ -564,48 +715,97 @@ def _signatures(data: ReportData, lang: str, width: float) -> Table:
     insp = data.inspection
     sigs = {a.role: a for a in insp.attachments if a.role.startswith("signature")}
     cells = []
-    for role, label, name in (("signature_inspector", "Inspector signature", insp.inspector),
-                              ("signature_representative", "Representative of the premises", data.premises.contact)):
+    for role, label, name in (
+        ("signature_inspector", "Inspector signature", insp.inspector),
+        ("signature_representative", "Representative of the premises", data.premises.contact),
+    ):
         a = sigs.get(role)
         img = _image(data.images.get(a.sha256, b""), 55 * mm, 16 * mm) if a else None
-        cells.append([P(t(label, lang), "small"), img or P(f"({t('not signed', lang)})", "small"),
-                      P(name or "", "small")])
+        cells.append(
+            [
+                P(t(label, lang), "small"),
+                img or P(f"({t('not signed', lang)})", "small"),
+                P(name or "", "small"),
+            ]
+        )
     table = Table([[cells[0], cells[1]]], colWidths=[width / 2] * 2)
-    table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT), ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                               ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), FONT),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("TOPPADDING", (0, 0), (-1, -1), 1),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+            ]
+        )
+    )
     return table
 
 
-def _verification_block(data: ReportData, lang: str, width: float, report_no: str, chash: str, sink: dict,
-                        for_signing: bool, signer_name: str, signer_fingerprint: str, font: str) -> Table:
+def _verification_block(
+    data: ReportData,
+    lang: str,
+    width: float,
+    report_no: str,
+    chash: str,
+    sink: dict,
+    for_signing: bool,
+    signer_name: str,
+    signer_fingerprint: str,
+    font: str,
+) -> Table:
     """Report number, record hash and QR code; with *for_signing* the box for the visible
     signature sits between the text and the code (one row, so the block stays short)."""
     insp = data.inspection
-    text = [P(f"{t('Report no.', lang)}: {report_no}", "base"),
-            P(f"{t('Record id', lang)}: {insp.id}", "small"),
-            P(f"{t('Finalized', lang)}: {(insp.finalized_at or '—').replace('T', ' ')}", "small"),
-            P(f"{t('Content hash (SHA-256)', lang)}: {chash or '—'}", "mono"),
-            P(t("Scan the code or run 'inspector-app verify FILE.pdf' to check this document.", lang), "small")]
+    text = [
+        P(f"{t('Report no.', lang)}: {report_no}", "base"),
+        P(f"{t('Record id', lang)}: {insp.id}", "small"),
+        P(f"{t('Finalized', lang)}: {(insp.finalized_at or '—').replace('T', ' ')}", "small"),
+        P(f"{t('Content hash (SHA-256)', lang)}: {chash or '—'}", "mono"),
+        P(
+            t("Scan the code or run 'inspector-app verify FILE.pdf' to check this document.", lang),
+            "small",
+        ),
+    ]
     qr = _qr(f"{report_no}|{chash}", 27 * mm)
     if for_signing:
-        signer = signer_name + (f" (SHA-256 {signer_fingerprint[:16]}…)" if signer_fingerprint else "")
-        box = [P(t("Digital signature", lang) + (f": {signer}" if signer else ":"), "small"), Spacer(1, 2),
-               SignatureSpace(SIGNATURE_BOX[0], SIGNATURE_BOX[1], sink, "", font)]
+        signer = signer_name + (
+            f" (SHA-256 {signer_fingerprint[:16]}…)" if signer_fingerprint else ""
+        )
+        box = [
+            P(t("Digital signature", lang) + (f": {signer}" if signer else ":"), "small"),
+            Spacer(1, 2),
+            SignatureSpace(SIGNATURE_BOX[0], SIGNATURE_BOX[1], sink, "", font),
+        ]
         box_w = SIGNATURE_BOX[0] + 6
         row, widths = [text, box, qr], [width - 31 * mm - box_w, box_w, 31 * mm]
     else:
         row, widths = [text, qr], [width - 31 * mm, 31 * mm]
     block = Table([row], colWidths=widths)
-    block.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT), ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                               ("BOX", (0, 0), (-1, -1), 0.5, colors.grey),
-                               ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor("#fafafa"))]))
+    block.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), FONT),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("BOX", (0, 0), (-1, -1), 0.5, colors.grey),
+                ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor("#fafafa")),
+            ]
+        )
+    )
     return block
 
 
 # ---- the document -------------------------------------------------------------------------
 
-def build_inspection_pdf(data: ReportData, lang: str = "zh", *, for_signing: bool = False,
-                         signer_name: str = "", signer_fingerprint: str = "") -> BuiltReport:
+
+def build_inspection_pdf(
+    data: ReportData,
+    lang: str = "zh",
+    *,
+    for_signing: bool = False,
+    signer_name: str = "",
+    signer_fingerprint: str = "",
+) -> BuiltReport:
     """Render the report; with *for_signing* a box is reserved for the visible signature
     and the signer's name (which may be Chinese) is printed beside it."""
     if lang not in ("zh", "en"):
@@ -621,56 +821,110 @@ def build_inspection_pdf(data: ReportData, lang: str = "zh", *, for_signing: boo
     buf = io.BytesIO()
     width = A4[0] - 30 * mm
     doc = SimpleDocTemplate(
-        buf, pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm, topMargin=15 * mm, bottomMargin=15 * mm,
-        title=f"{t(KIND_TITLES[document_kind(insp)], lang)} {report_no}", author=insp.inspector,
-        subject=f"{report_no} {chash}", creator=PRODUCER, producer=PRODUCER,
-        keywords=keywords(report_no, chash, insp.id), lang="zh-CN" if lang == "zh" else "en",
+        buf,
+        pagesize=A4,
+        leftMargin=15 * mm,
+        rightMargin=15 * mm,
+        topMargin=15 * mm,
+        bottomMargin=15 * mm,
+        title=f"{t(KIND_TITLES[document_kind(insp)], lang)} {report_no}",
+        author=insp.inspector,
+        subject=f"{report_no} {chash}",
+        creator=PRODUCER,
+        producer=PRODUCER,
+        keywords=keywords(report_no, chash, insp.id),
+        lang="zh-CN" if lang == "zh" else "en",
     )
     story: list = []
     sink: dict = {}
 
     story.append(_verdict_banner(data, lang, width))
     if insp.status != "finalized":
-        story += [Spacer(1, 4), P(t("This is a draft: it is not finalized and has no legal effect.", lang), "warn")]
+        story += [
+            Spacer(1, 4),
+            P(t("This is a draft: it is not finalized and has no legal effect.", lang), "warn"),
+        ]
     if data.superseded:
-        story += [Spacer(1, 4), P(t("This revision has been superseded by a correction.", lang), "warn")]
+        story += [
+            Spacer(1, 4),
+            P(t("This revision has been superseded by a correction.", lang), "warn"),
+        ]
 
     # premises and instrument
     p, ins = data.premises, data.instrument
     story += _section("Premises", lang)
-    story.append(_kv_table([
-        (t("Name", lang), p.name), (t("Unified social credit code", lang), p.credit_code),
-        (t("Address", lang), p.address), (t("Market / stall", lang), " / ".join(x for x in (p.market, p.stall_no) if x)),
-        (t("Contact", lang), p.contact), (t("Phone", lang), p.phone),
-    ], width))
+    story.append(
+        _kv_table(
+            [
+                (t("Name", lang), p.name),
+                (t("Unified social credit code", lang), p.credit_code),
+                (t("Address", lang), p.address),
+                (t("Market / stall", lang), " / ".join(x for x in (p.market, p.stall_no) if x)),
+                (t("Contact", lang), p.contact),
+                (t("Phone", lang), p.phone),
+            ],
+            width,
+        )
+    )
     story += _section("Instrument", lang)
-    story.append(_kv_table([
-        (t("Family", lang), pick(FAMILY_LABELS.get(ins.family, (ins.family, ins.family)), lang)),
-        (t("Maker", lang), ins.maker), (t("Model", lang), ins.model), (t("Serial no.", lang), ins.serial),
-        (t("Pattern approval no.", lang), ins.pattern_approval), (t("Accuracy class", lang), ins.accuracy_class),
-        (t("Seals", lang), ins.seals), (t("Last verified", lang), ins.last_verified or ""),
-        (t("Next due", lang), ins.next_due or ""), ("", ""),
-    ], width))
-    story.append(_kv_table([(t("Metrological data", lang), metrology_text(ins, lang))], width, columns=1))
+    story.append(
+        _kv_table(
+            [
+                (
+                    t("Family", lang),
+                    pick(FAMILY_LABELS.get(ins.family, (ins.family, ins.family)), lang),
+                ),
+                (t("Maker", lang), ins.maker),
+                (t("Model", lang), ins.model),
+                (t("Serial no.", lang), ins.serial),
+                (t("Pattern approval no.", lang), ins.pattern_approval),
+                (t("Accuracy class", lang), ins.accuracy_class),
+                (t("Seals", lang), ins.seals),
+                (t("Last verified", lang), ins.last_verified or ""),
+                (t("Next due", lang), ins.next_due or ""),
+                ("", ""),
+            ],
+            width,
+        )
+    )
+    story.append(
+        _kv_table([(t("Metrological data", lang), metrology_text(ins, lang))], width, columns=1)
+    )
 
     # the inspection
     story += _section("Inspection", lang)
     env = insp.environment or {}
-    env_text = ", ".join(
-        f"{t(k, lang)} {v}{' °C' if k == 'temperature' else (' %RH' if k == 'humidity' else '')}"
-        for k, v in env.items()) or "—"
+    env_text = (
+        ", ".join(
+            f"{t(k, lang)} {v}{' °C' if k == 'temperature' else (' %RH' if k == 'humidity' else '')}"
+            for k, v in env.items()
+        )
+        or "—"
+    )
     ruleset = insp.ruleset + (f" — {data.ruleset_title}" if data.ruleset_title else "")
     pairs = [
         (t("Check", lang), pick(CHECK_LABELS.get(insp.check, (insp.check, insp.check)), lang)),
         (t("Rule set", lang), ruleset),
-        (t("Inspector", lang), insp.inspector), (t("Date", lang), (insp.started_at or "").replace("T", " ")),
-        (t("Place", lang), insp.place), (t("Environment", lang), env_text),
-        (t("Record", lang), f"{insp.record_id}"), (t("Revision", lang), str(insp.revision)),
+        (t("Inspector", lang), insp.inspector),
+        (t("Date", lang), (insp.started_at or "").replace("T", " ")),
+        (t("Place", lang), insp.place),
+        (t("Environment", lang), env_text),
+        (t("Record", lang), f"{insp.record_id}"),
+        (t("Revision", lang), str(insp.revision)),
     ]
     story.append(_kv_table(pairs, width))
     if insp.parent_id:
-        story.append(P(t("Correction of revision {n}: {reason}", lang, n=insp.revision - 1,
-                         reason=insp.correction_reason), "small"))
+        story.append(
+            P(
+                t(
+                    "Correction of revision {n}: {reason}",
+                    lang,
+                    n=insp.revision - 1,
+                    reason=insp.correction_reason,
+                ),
+                "small",
+            )
+        )
 
     # reference standards
     story += _section("Reference standards used", lang)
@@ -679,13 +933,31 @@ def build_inspection_pdf(data: ReportData, lang: str = "zh", *, for_signing: boo
         rows, verdicts = [], []
         for st in data.standards:
             expired = bool(st.valid_until and day and st.valid_until < day)
-            rows.append([st.name, st.serial or "—", st.certificate_no or "—",
-                         (st.valid_until or "—") + (f" ({t('expired on the inspection date', lang)})" if expired else ""),
-                         st.accuracy or (f"MPE {st.mpe} {st.unit}" if st.mpe else "—")])
+            rows.append(
+                [
+                    st.name,
+                    st.serial or "—",
+                    st.certificate_no or "—",
+                    (st.valid_until or "—")
+                    + (f" ({t('expired on the inspection date', lang)})" if expired else ""),
+                    st.accuracy or (f"MPE {st.mpe} {st.unit}" if st.mpe else "—"),
+                ]
+            )
             verdicts.append("fail" if expired else None)
-        story.append(_grid([t("Name", lang), t("Serial no.", lang), t("Certificate no.", lang), t("Valid until", lang),
-                            t("Accuracy", lang)], rows, [55 * mm, 28 * mm, 35 * mm, 32 * mm, width - 150 * mm],
-                           verdicts))
+        story.append(
+            _grid(
+                [
+                    t("Name", lang),
+                    t("Serial no.", lang),
+                    t("Certificate no.", lang),
+                    t("Valid until", lang),
+                    t("Accuracy", lang),
+                ],
+                rows,
+                [55 * mm, 28 * mm, 35 * mm, 32 * mm, width - 150 * mm],
+                verdicts,
+            )
+        )
     else:
         story.append(P(t("No reference standards recorded.", lang), "small"))
 
@@ -694,9 +966,19 @@ def build_inspection_pdf(data: ReportData, lang: str = "zh", *, for_signing: boo
     for table in readings.tables(insp, ins, lang):
         head = table.title + (f" — {t(table.verdict, lang)}" if table.verdict else "")
         color = "#c62828" if table.verdict == "fail" else "#1b7f3b"
-        block = [Paragraph(f'{esc(table.title)} — <font color="{color}">{esc(t(table.verdict or "", lang))}</font>'
-                           if table.verdict else esc(head), s["h3"])]
-        block.append(_grid(table.headers, table.rows, readings.column_widths(table, width), table.row_verdicts))
+        block = [
+            Paragraph(
+                f'{esc(table.title)} — <font color="{color}">{esc(t(table.verdict or "", lang))}</font>'
+                if table.verdict
+                else esc(head),
+                s["h3"],
+            )
+        ]
+        block.append(
+            _grid(
+                table.headers, table.rows, readings.column_widths(table, width), table.row_verdicts
+            )
+        )
         for note in table.notes:
             block.append(P(note, "small"))
         story.append(KeepTogether(block) if len(table.rows) < 14 else block[0])
@@ -707,16 +989,31 @@ def build_inspection_pdf(data: ReportData, lang: str = "zh", *, for_signing: boo
     chart_w = width - 12  # the frame's padding: the chart ends where the tables end
     chart = inspection_chart(insp, ins, lang, font, chart_w, CHART_HEIGHT)
     if chart is not None:
-        story.append(TitledChart(t("Error chart", lang), chart,
-                                 lambda h: inspection_chart(insp, ins, lang, font, chart_w, h),
-                                 chart_w, CHART_HEIGHT, CHART_MIN_HEIGHT))
+        story.append(
+            TitledChart(
+                t("Error chart", lang),
+                chart,
+                lambda h: inspection_chart(insp, ins, lang, font, chart_w, h),
+                chart_w,
+                CHART_HEIGHT,
+                CHART_MIN_HEIGHT,
+            )
+        )
 
     # checklist
     story += _section("Checklist", lang)
     if insp.checklist:
-        rows = [[_question_label(data, q, lang), t(str(a), lang)] for q, a in insp.checklist.items()]
-        story.append(_grid([t("Question", lang), t("Answer", lang)], rows, [width - 35 * mm, 35 * mm],
-                           ["fail" if a == "no" else None for a in insp.checklist.values()]))
+        rows = [
+            [_question_label(data, q, lang), t(str(a), lang)] for q, a in insp.checklist.items()
+        ]
+        story.append(
+            _grid(
+                [t("Question", lang), t("Answer", lang)],
+                rows,
+                [width - 35 * mm, 35 * mm],
+                ["fail" if a == "no" else None for a in insp.checklist.values()],
+            )
+        )
     else:
         story.append(P("—", "small"))
 
@@ -728,8 +1025,19 @@ def build_inspection_pdf(data: ReportData, lang: str = "zh", *, for_signing: boo
             text = f.text + (f" [{t('cheating', lang)}]" if f.cheating else "")
             rows.append([text, f.legal_basis or "—", t(f.severity, lang), f.action or "—"])
             verdicts.append("fail" if f.cheating or f.severity == "critical" else None)
-        story.append(_grid([t("Findings", lang), t("Legal basis", lang), t("Severity", lang), t("Action", lang)],
-                           rows, [62 * mm, 58 * mm, 18 * mm, width - 138 * mm], verdicts))
+        story.append(
+            _grid(
+                [
+                    t("Findings", lang),
+                    t("Legal basis", lang),
+                    t("Severity", lang),
+                    t("Action", lang),
+                ],
+                rows,
+                [62 * mm, 58 * mm, 18 * mm, width - 138 * mm],
+                verdicts,
+            )
+        )
     else:
         story.append(P(t("No findings.", lang), "small"))
 
@@ -740,12 +1048,22 @@ def build_inspection_pdf(data: ReportData, lang: str = "zh", *, for_signing: boo
         cells = []
         for a in photos:
             img = _image(data.images.get(a.sha256, b""), width / 3 - 6 * mm, PHOTO_HEIGHT)
-            cells.append([img or P("(image unreadable)", "small"), P(a.caption or a.sha256[:12], "small")])
-        rows = [cells[i:i + 3] for i in range(0, len(cells), 3)]
+            cells.append(
+                [img or P("(image unreadable)", "small"), P(a.caption or a.sha256[:12], "small")]
+            )
+        rows = [cells[i : i + 3] for i in range(0, len(cells), 3)]
         rows = [r + [""] * (3 - len(r)) for r in rows]
         grid = Table(rows, colWidths=[width / 3] * 3)
-        grid.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT), ("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (0, 0), (-1, -1), "CENTER"),
-                                  ("FONTNAME", (0, 0), (-1, -1), font)]))
+        grid.setStyle(
+            TableStyle(
+                [
+                    ("FONTNAME", (0, 0), (-1, -1), FONT),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("ALIGN", (0, 0), (-1, -1), "CENTER"),
+                    ("FONTNAME", (0, 0), (-1, -1), font),
+                ]
+            )
+        )
         story.append(grid)
     else:
         story.append(P(t("No photos.", lang), "small"))
@@ -754,8 +1072,15 @@ def build_inspection_pdf(data: ReportData, lang: str = "zh", *, for_signing: boo
     warnings = (insp.result or {}).get("warnings", [])
     if warnings:
         story += _section("Warnings", lang)
-        story.append(P(t("Numbers marked in these rules are not yet confirmed against the published regulation:",
-                         lang), "warn"))
+        story.append(
+            P(
+                t(
+                    "Numbers marked in these rules are not yet confirmed against the published regulation:",
+                    lang,
+                ),
+                "warn",
+            )
+        )
         for w in warnings:
             story.append(P(f"• {w}", "warn"))
 
@@ -763,9 +1088,21 @@ def build_inspection_pdf(data: ReportData, lang: str = "zh", *, for_signing: boo
     # long report never ends with the verification block alone on a nearly empty page
     closing = _conclusion(data, lang)
     closing += [*_section("Signatures", lang, keep=True), _signatures(data, lang, width)]
-    closing += [*_section("Verification of this document", lang, keep=True),
-                _verification_block(data, lang, width, report_no, chash, sink, for_signing, signer_name,
-                                    signer_fingerprint, font)]
+    closing += [
+        *_section("Verification of this document", lang, keep=True),
+        _verification_block(
+            data,
+            lang,
+            width,
+            report_no,
+            chash,
+            sink,
+            for_signing,
+            signer_name,
+            signer_fingerprint,
+            font,
+        ),
+    ]
     story.append(KeepTogether(closing))
 
     header_left = f"{t('Issued by', lang)}: {authority}"

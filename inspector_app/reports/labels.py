@@ -33,8 +33,7 @@ ZH: dict[str, str] = {
     "{failed} of {n} items outside the limits: {items}.": "{n} 项中有 {failed} 项不合格：{items}。",
     "Cheating found: {what}.": "发现计量作弊：{what}。",
     "Not conforming: {what}.": "不符合项：{what}。",
-    "The instrument must not be used for trade until it has been repaired and verified again.":
-        "该计量器具在修理并重新检定合格前不得用于贸易结算。",
+    "The instrument must not be used for trade until it has been repaired and verified again.": "该计量器具在修理并重新检定合格前不得用于贸易结算。",
     # sections
     "Premises": "受检单位",
     "Instrument": "计量器具",
@@ -103,12 +102,10 @@ ZH: dict[str, str] = {
     "Content hash (SHA-256)": "内容哈希 (SHA-256)",
     "Finalized": "封存时间",
     "Digital signature": "数字签名",
-    "Scan the code or run 'inspector-app verify FILE.pdf' to check this document.":
-        "扫描二维码或运行 'inspector-app verify 文件.pdf' 可验证本文件。",
+    "Scan the code or run 'inspector-app verify FILE.pdf' to check this document.": "扫描二维码或运行 'inspector-app verify 文件.pdf' 可验证本文件。",
     "This is a draft: it is not finalized and has no legal effect.": "草稿：尚未封存，不具法律效力。",
     "This revision has been superseded by a correction.": "本版本已被更正版本取代。",
-    "Numbers marked in these rules are not yet confirmed against the published regulation:":
-        "以下规则的数值尚未与正式发布的规程核对：",
+    "Numbers marked in these rules are not yet confirmed against the published regulation:": "以下规则的数值尚未与正式发布的规程核对：",
     "temperature": "温度",
     "humidity": "湿度",
     # readings table
@@ -212,7 +209,9 @@ def _register() -> None:
     """Share the longer phrases with the window. Short generic words ("Verdict", "Family")
     stay private: the report's wording for them (a table column) may differ from a window's,
     and one English key must have one Chinese text in the shared catalogue."""
-    i18n.register({key: value for key, value in ZH.items() if len(key.split()) >= 3 and key not in _PRIVATE})
+    i18n.register(
+        {key: value for key, value in ZH.items() if len(key.split()) >= 3 and key not in _PRIVATE}
+    )
 
 
 _PRIVATE = {"Premises inspected", "No findings.", "Passphrase of your signing key:"}

@@ -84,7 +84,9 @@ def _result_cells(it: dict, lang: str) -> list[str]:
     return [_s(it.get("error")), _s(it.get("mpe")), _verdict(it.get("verdict"), lang)]
 
 
-def column_widths(table: ReadingsTable, width: float, font: str = "", size: float = 8) -> list[float]:
+def column_widths(
+    table: ReadingsTable, width: float, font: str = "", size: float = 8
+) -> list[float]:
     """Each column as wide as its longest value (headers may wrap onto two or three lines);
     when the natural widths exceed *width*, only the widest columns are narrowed (their
     text wraps), so short values such as verdicts never break."""
@@ -134,12 +136,22 @@ def tables(insp, instrument, lang: str) -> list[ReadingsTable]:
 
 
 KIND_EN = {
-    "weighing": "Weighing test", "eccentricity": "Eccentricity test", "repeatability": "Repeatability test",
-    "zero": "Zero", "discrimination": "Discrimination", "price": "Price computation",
-    "classification": "Classification", "volume": "Volume error and repeatability",
-    "mmq": "Minimum measured quantity", "amount": "Payment amount error", "vertex_power": "Vertex power error",
-    "prism": "Prism error", "sphere": "Sphere power error", "pd": "Pupillary distance",
-    "lenses": "Lens power", "short_weight": "Short-weight recheck",
+    "weighing": "Weighing test",
+    "eccentricity": "Eccentricity test",
+    "repeatability": "Repeatability test",
+    "zero": "Zero",
+    "discrimination": "Discrimination",
+    "price": "Price computation",
+    "classification": "Classification",
+    "volume": "Volume error and repeatability",
+    "mmq": "Minimum measured quantity",
+    "amount": "Payment amount error",
+    "vertex_power": "Vertex power error",
+    "prism": "Prism error",
+    "sphere": "Sphere power error",
+    "pd": "Pupillary distance",
+    "lenses": "Lens power",
+    "short_weight": "Short-weight recheck",
 }
 
 
@@ -173,11 +185,26 @@ def _u(label: str, unit: str, lang: str) -> str:
 
 
 def _generic(table, test, raw, instrument, lang, unit) -> None:
-    table.headers = [t("No.", lang), t("Item", lang), t("Error", lang), t("MPE ±", lang), t("unit", lang),
-                     t("Verdict", lang)]
+    table.headers = [
+        t("No.", lang),
+        t("Item", lang),
+        t("Error", lang),
+        t("MPE ±", lang),
+        t("unit", lang),
+        t("Verdict", lang),
+    ]
     for n, it in enumerate(test.get("items", []) or []):
         e, m, v = _result_cells(it, lang)
-        table.rows.append([str(n + 1), item_label(str(it.get("label", "")), lang), e, m, it.get("unit") or DASH, v])
+        table.rows.append(
+            [
+                str(n + 1),
+                item_label(str(it.get("label", "")), lang),
+                e,
+                m,
+                it.get("unit") or DASH,
+                v,
+            ]
+        )
         table.row_verdicts.append(it.get("verdict"))
     for key in ("expected_amount", "corrected_volume", "range", "n", "min", "band", "shortfall"):
         if test.get(key) not in (None, ""):
@@ -186,10 +213,18 @@ def _generic(table, test, raw, instrument, lang, unit) -> None:
 
 # ---- scales ---------------------------------------------------------------------------------
 
+
 def _scale_headers(lang: str, unit: str, first: str) -> list[str]:
-    return [t(first, lang), _u("Load L", unit, lang), _u("Indication I", unit, lang),
-            _u("Added load ΔL", unit, lang), _u("Error E", unit, lang), _u("Corrected error Ec", unit, lang),
-            _u("MPE ±", unit, lang), t("Verdict", lang)]
+    return [
+        t(first, lang),
+        _u("Load L", unit, lang),
+        _u("Indication I", unit, lang),
+        _u("Added load ΔL", unit, lang),
+        _u("Error E", unit, lang),
+        _u("Corrected error Ec", unit, lang),
+        _u("MPE ±", unit, lang),
+        t("Verdict", lang),
+    ]
 
 
 def _zero_note(table, raw, metrology, lang, unit) -> None:
@@ -197,8 +232,10 @@ def _zero_note(table, raw, metrology, lang, unit) -> None:
     if isinstance(z, dict):
         load = _d(z.get("load")) or Decimal(0)
         e0 = _scale_E(metrology, z, load)
-        table.notes.append(f"{t('E0', lang)}: L0 = {_s(z.get('load', '0'))} {unit}, I0 = {_s(z.get('indication'))} "
-                           f"{unit}, ΔL0 = {_s(z.get('added'))} {unit}, E0 = {_s(e0)} {unit}; Ec = E − E0")
+        table.notes.append(
+            f"{t('E0', lang)}: L0 = {_s(z.get('load', '0'))} {unit}, I0 = {_s(z.get('indication'))} "
+            f"{unit}, ΔL0 = {_s(z.get('added'))} {unit}, E0 = {_s(e0)} {unit}; Ec = E − E0"
+        )
 
 
 def _scale_weighing(table, test, raw, instrument, lang, unit) -> None:
@@ -208,8 +245,16 @@ def _scale_weighing(table, test, raw, instrument, lang, unit) -> None:
     for n, it in enumerate(test.get("items", [])):
         p = points[n] if n < len(points) else {}
         load = _d(it.get("load")) or _d(p.get("load"))
-        table.rows.append([str(n + 1), _s(p.get("load", it.get("load"))), _s(p.get("indication")),
-                           _s(p.get("added")), _s(_scale_E(m, p, load)), *_result_cells(it, lang)])
+        table.rows.append(
+            [
+                str(n + 1),
+                _s(p.get("load", it.get("load"))),
+                _s(p.get("indication")),
+                _s(p.get("added")),
+                _s(_scale_E(m, p, load)),
+                *_result_cells(it, lang),
+            ]
+        )
         table.row_verdicts.append(it.get("verdict"))
     _zero_note(table, raw, m, lang, unit)
 
@@ -221,15 +266,29 @@ def _scale_eccentricity(table, test, raw, instrument, lang, unit) -> None:
     load = _d(test.get("load"))
     for n, it in enumerate(test.get("items", [])):
         p = positions[n] if n < len(positions) else {}
-        table.rows.append([str(n + 1), _s(test.get("load")), _s(p.get("indication")), _s(p.get("added")),
-                           _s(_scale_E(m, p, load)), *_result_cells(it, lang)])
+        table.rows.append(
+            [
+                str(n + 1),
+                _s(test.get("load")),
+                _s(p.get("indication")),
+                _s(p.get("added")),
+                _s(_scale_E(m, p, load)),
+                *_result_cells(it, lang),
+            ]
+        )
         table.row_verdicts.append(it.get("verdict"))
     _zero_note(table, raw, m, lang, unit)
 
 
 def _scale_repeatability(table, test, raw, instrument, lang, unit) -> None:
-    table.headers = [t("No.", lang), _u("Load L", unit, lang), _u("Indication I", unit, lang),
-                     _u("Error E", unit, lang), _u("MPE ±", unit, lang), t("Verdict", lang)]
+    table.headers = [
+        t("No.", lang),
+        _u("Load L", unit, lang),
+        _u("Indication I", unit, lang),
+        _u("Error E", unit, lang),
+        _u("MPE ±", unit, lang),
+        t("Verdict", lang),
+    ]
     indications = raw.get("indications") or []
     for n, it in enumerate(test.get("items", [])):
         is_range = str(it.get("label", "")).endswith("range")
@@ -240,58 +299,113 @@ def _scale_repeatability(table, test, raw, instrument, lang, unit) -> None:
 
 
 def _scale_zero(table, test, raw, instrument, lang, unit) -> None:
-    table.headers = [t("Item", lang), _u("Indication I", unit, lang), _u("Added load ΔL", unit, lang),
-                     _u("E0", unit, lang), _u("MPE ±", unit, lang), t("Verdict", lang)]
+    table.headers = [
+        t("Item", lang),
+        _u("Indication I", unit, lang),
+        _u("Added load ΔL", unit, lang),
+        _u("E0", unit, lang),
+        _u("MPE ±", unit, lang),
+        t("Verdict", lang),
+    ]
     for it in test.get("items", []):
-        table.rows.append([t("Zero", lang), _s(raw.get("indication")), _s(raw.get("added")), *_result_cells(it, lang)])
+        table.rows.append(
+            [
+                t("Zero", lang),
+                _s(raw.get("indication")),
+                _s(raw.get("added")),
+                *_result_cells(it, lang),
+            ]
+        )
         table.row_verdicts.append(it.get("verdict"))
 
 
 def _scale_discrimination(table, test, raw, instrument, lang, unit) -> None:
-    table.headers = [_u("Load L", unit, lang), _u("Before", unit, lang), _u("Extra load", unit, lang),
-                     _u("After", unit, lang), _u("Rise", unit, lang), _u("Required rise", unit, lang),
-                     t("Verdict", lang)]
+    table.headers = [
+        _u("Load L", unit, lang),
+        _u("Before", unit, lang),
+        _u("Extra load", unit, lang),
+        _u("After", unit, lang),
+        _u("Rise", unit, lang),
+        _u("Required rise", unit, lang),
+        t("Verdict", lang),
+    ]
     for it in test.get("items", []):
-        table.rows.append([_s(raw.get("load")), _s(raw.get("indication_before")), _s(raw.get("extra_load")),
-                           _s(raw.get("indication_after")), _s(it.get("error")), _s(it.get("required_rise")),
-                           _verdict(it.get("verdict"), lang)])
+        table.rows.append(
+            [
+                _s(raw.get("load")),
+                _s(raw.get("indication_before")),
+                _s(raw.get("extra_load")),
+                _s(raw.get("indication_after")),
+                _s(it.get("error")),
+                _s(it.get("required_rise")),
+                _verdict(it.get("verdict"), lang),
+            ]
+        )
         table.row_verdicts.append(it.get("verdict"))
 
 
 def _scale_price(table, test, raw, instrument, lang, unit) -> None:
     _generic(table, test, raw, instrument, lang, unit)
-    table.notes = [f"{t('Weight', lang)} {_s(raw.get('weight'))} kg × {t('Unit price', lang)} "
-                   f"{_s(raw.get('unit_price'))} yuan/kg; {t('Amount displayed', lang)} {_s(raw.get('amount_displayed'))}; "
-                   f"{t('Expected amount', lang)} {_s(test.get('expected_amount'))}"
-                   + (f"; {t('Charged', lang)} {_s(raw.get('amount_charged'))}" if raw.get("amount_charged") else "")]
+    table.notes = [
+        f"{t('Weight', lang)} {_s(raw.get('weight'))} kg × {t('Unit price', lang)} "
+        f"{_s(raw.get('unit_price'))} yuan/kg; {t('Amount displayed', lang)} {_s(raw.get('amount_displayed'))}; "
+        f"{t('Expected amount', lang)} {_s(test.get('expected_amount'))}"
+        + (
+            f"; {t('Charged', lang)} {_s(raw.get('amount_charged'))}"
+            if raw.get("amount_charged")
+            else ""
+        )
+    ]
 
 
 # ---- fuel dispensers ------------------------------------------------------------------------
+
 
 def _can_text(run: dict, lang: str) -> str:
     if "actual" in run:
         return _s(run.get("actual"))
     can = run.get("can")
     if isinstance(can, dict):
-        materials = {"stainless_steel": ("不锈钢", "stainless"), "carbon_steel": ("碳钢", "carbon steel")}
+        materials = {
+            "stainless_steel": ("不锈钢", "stainless"),
+            "carbon_steel": ("碳钢", "carbon steel"),
+        }
         material = can.get("material")
-        material = materials[material][0 if lang == "zh" else 1] if material in materials else _s(material)
-        return (f"{_s(can.get('nominal'))} L; h {_s(can.get('neck_reading'))} mm "
-                f"(h0 {_s(can.get('reference_mark'))} mm, {_s(can.get('ml_per_mm'))} mL/mm, {material})")
+        material = (
+            materials[material][0 if lang == "zh" else 1] if material in materials else _s(material)
+        )
+        return (
+            f"{_s(can.get('nominal'))} L; h {_s(can.get('neck_reading'))} mm "
+            f"(h0 {_s(can.get('reference_mark'))} mm, {_s(can.get('ml_per_mm'))} mL/mm, {material})"
+        )
     return DASH
 
 
 def _fuel_runs(table, test, raw, instrument, lang, unit) -> None:
-    table.headers = [t("Item", lang), t("V_J (L)", lang), t("Can / actual (L)", lang), t("t_fuel (°C)", lang),
-                     t("t_can (°C)", lang), t("Corrected volume (L)", lang), _u("Error E", unit, lang),
-                     _u("MPE ±", unit, lang), t("Verdict", lang)]
+    table.headers = [
+        t("Item", lang),
+        t("V_J (L)", lang),
+        t("Can / actual (L)", lang),
+        t("t_fuel (°C)", lang),
+        t("t_can (°C)", lang),
+        t("Corrected volume (L)", lang),
+        _u("Error E", unit, lang),
+        _u("MPE ±", unit, lang),
+        t("Verdict", lang),
+    ]
     runs = raw.get("runs") or []
     for n, it in enumerate(test.get("items", [])):
         label = item_label(str(it.get("label", "")), lang)
         if n < len(runs) and not str(it.get("label", "")).endswith("repeatability"):
             r = runs[n]
-            row = [label, _s(r.get("indicated")), _can_text(r, lang), _s(r.get("t_fuel")), _s(r.get("t_can")),
-                   _s(it.get("corrected_volume"))]
+            row = [
+                label,
+                _s(r.get("indicated")),
+                _can_text(r, lang),
+                _s(r.get("t_fuel")),
+                _s(r.get("t_can")),
+                _s(it.get("corrected_volume")),
+            ]
         else:
             row = [label, DASH, DASH, DASH, DASH, DASH]
         table.rows.append(row + _result_cells(it, lang))
@@ -301,20 +415,39 @@ def _fuel_runs(table, test, raw, instrument, lang, unit) -> None:
 
 
 def _fuel_amount(table, test, raw, instrument, lang, unit) -> None:
-    table.headers = [t("Unit price", lang) + " (yuan/L)", t("Volume", lang) + " (L)",
-                     t("Amount displayed", lang) + " (yuan)", t("Expected amount", lang) + " (yuan)",
-                     _u("Error", "yuan", lang), _u("MPE ±", "yuan", lang), t("Verdict", lang)]
+    table.headers = [
+        t("Unit price", lang) + " (yuan/L)",
+        t("Volume", lang) + " (L)",
+        t("Amount displayed", lang) + " (yuan)",
+        t("Expected amount", lang) + " (yuan)",
+        _u("Error", "yuan", lang),
+        _u("MPE ±", "yuan", lang),
+        t("Verdict", lang),
+    ]
     for it in test.get("items", []):
-        table.rows.append([_s(raw.get("unit_price")), _s(raw.get("volume")), _s(raw.get("amount_displayed")),
-                           _s(test.get("expected_amount")), *_result_cells(it, lang)])
+        table.rows.append(
+            [
+                _s(raw.get("unit_price")),
+                _s(raw.get("volume")),
+                _s(raw.get("amount_displayed")),
+                _s(test.get("expected_amount")),
+                *_result_cells(it, lang),
+            ]
+        )
         table.row_verdicts.append(it.get("verdict"))
 
 
 # ---- optics --------------------------------------------------------------------------------
 
+
 def _optics_zero(table, test, raw, instrument, lang, unit) -> None:
-    table.headers = [t("Item", lang), _u("Reading", unit, lang), _u("Error", unit, lang), _u("MPE ±", unit, lang),
-                     t("Verdict", lang)]
+    table.headers = [
+        t("Item", lang),
+        _u("Reading", unit, lang),
+        _u("Error", unit, lang),
+        _u("MPE ±", unit, lang),
+        t("Verdict", lang),
+    ]
     for it in test.get("items", []):
         table.rows.append([t("Zero", lang), _s(raw.get("reading")), *_result_cells(it, lang)])
         table.row_verdicts.append(it.get("verdict"))
@@ -322,49 +455,94 @@ def _optics_zero(table, test, raw, instrument, lang, unit) -> None:
 
 def _optics_ncr(table, test, raw, instrument, lang, unit) -> None:
     """nominal / certified / reading (focimeter vertex power and prism)."""
-    table.headers = [t("No.", lang), _u("Nominal", unit, lang), _u("Certified", unit, lang),
-                     _u("Reading", unit, lang), _u("Error", unit, lang), _u("MPE ±", unit, lang), t("Verdict", lang)]
+    table.headers = [
+        t("No.", lang),
+        _u("Nominal", unit, lang),
+        _u("Certified", unit, lang),
+        _u("Reading", unit, lang),
+        _u("Error", unit, lang),
+        _u("MPE ±", unit, lang),
+        t("Verdict", lang),
+    ]
     rows = raw.get("lenses") or raw.get("items") or []
     for n, it in enumerate(test.get("items", [])):
         r = rows[n] if n < len(rows) else {}
-        table.rows.append([str(n + 1), _s(r.get("nominal")), _s(r.get("certified")), _s(r.get("reading")),
-                           *_result_cells(it, lang)])
+        table.rows.append(
+            [
+                str(n + 1),
+                _s(r.get("nominal")),
+                _s(r.get("certified")),
+                _s(r.get("reading")),
+                *_result_cells(it, lang),
+            ]
+        )
         table.row_verdicts.append(it.get("verdict"))
 
 
 def _refr_sphere(table, test, raw, instrument, lang, unit) -> None:
-    table.headers = [t("No.", lang), _u("Nominal", unit, lang), _u("Certified", unit, lang),
-                     _u("Readings", unit, lang), _u("Mean", unit, lang), _u("Error", unit, lang),
-                     _u("MPE ±", unit, lang), t("Verdict", lang)]
+    table.headers = [
+        t("No.", lang),
+        _u("Nominal", unit, lang),
+        _u("Certified", unit, lang),
+        _u("Readings", unit, lang),
+        _u("Mean", unit, lang),
+        _u("Error", unit, lang),
+        _u("MPE ±", unit, lang),
+        t("Verdict", lang),
+    ]
     eyes = raw.get("eyes") or []
     for n, it in enumerate(test.get("items", [])):
         r = eyes[n] if n < len(eyes) else {}
         readings = " / ".join(_s(x) for x in (r.get("readings") or [])) or DASH
-        table.rows.append([str(n + 1), _s(r.get("nominal")), _s(r.get("certified")), readings, _s(it.get("mean")),
-                           *_result_cells(it, lang)])
+        table.rows.append(
+            [
+                str(n + 1),
+                _s(r.get("nominal")),
+                _s(r.get("certified")),
+                readings,
+                _s(it.get("mean")),
+                *_result_cells(it, lang),
+            ]
+        )
         table.row_verdicts.append(it.get("verdict"))
 
 
 def _pd(table, test, raw, instrument, lang, unit) -> None:
     unit = unit or "mm"
-    table.headers = [t("No.", lang), _u("Reference", unit, lang), _u("Reading", unit, lang),
-                     _u("Error", unit, lang), _u("MPE ±", unit, lang), t("Verdict", lang)]
+    table.headers = [
+        t("No.", lang),
+        _u("Reference", unit, lang),
+        _u("Reading", unit, lang),
+        _u("Error", unit, lang),
+        _u("MPE ±", unit, lang),
+        t("Verdict", lang),
+    ]
     rows = raw.get("items") or []
     for n, it in enumerate(test.get("items", [])):
         r = rows[n] if n < len(rows) else {}
-        table.rows.append([str(n + 1), _s(r.get("reference")), _s(r.get("reading")), *_result_cells(it, lang)])
+        table.rows.append(
+            [str(n + 1), _s(r.get("reference")), _s(r.get("reading")), *_result_cells(it, lang)]
+        )
         table.row_verdicts.append(it.get("verdict"))
     if test.get("verdict") == "not_applicable":
         table.notes.append(t("not_applicable", lang))
 
 
 def _trial_lenses(table, test, raw, instrument, lang, unit) -> None:
-    table.headers = [t("No.", lang), _u("Nominal", unit, lang), _u("Measured", unit, lang), _u("Error", unit, lang),
-                     _u("MPE ±", unit, lang), t("Verdict", lang)]
+    table.headers = [
+        t("No.", lang),
+        _u("Nominal", unit, lang),
+        _u("Measured", unit, lang),
+        _u("Error", unit, lang),
+        _u("MPE ±", unit, lang),
+        t("Verdict", lang),
+    ]
     rows = raw.get("lenses") or []
     for n, it in enumerate(test.get("items", [])):
         r = rows[n] if n < len(rows) else {}
-        table.rows.append([str(n + 1), _s(r.get("nominal")), _s(r.get("measured")), *_result_cells(it, lang)])
+        table.rows.append(
+            [str(n + 1), _s(r.get("nominal")), _s(r.get("measured")), *_result_cells(it, lang)]
+        )
         table.row_verdicts.append(it.get("verdict"))
 
 

@@ -42,9 +42,16 @@ def _asn1(identity):
     from cryptography.hazmat.primitives import serialization
 
     cert = ax509.Certificate.load(identity.certificate.public_bytes(serialization.Encoding.DER))
-    key = akeys.PrivateKeyInfo.load(identity.private_key.private_bytes(
-        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
-    chain = [ax509.Certificate.load(c.public_bytes(serialization.Encoding.DER)) for c in identity.chain]
+    key = akeys.PrivateKeyInfo.load(
+        identity.private_key.private_bytes(
+            serialization.Encoding.DER,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    chain = [
+        ax509.Certificate.load(c.public_bytes(serialization.Encoding.DER)) for c in identity.chain
+    ]
     return cert, key, chain
 
 
@@ -61,14 +68,23 @@ def _check_ours(pdf: bytes) -> dict:
         raise SigningError("the file is not a PDF this program can read") from None
     meta = parse_keywords(keywords)
     if not meta.get("report-no") or not meta.get("record-hash"):
-        raise SigningError("only reports made by this program are signed (no report number and record hash found)")
+        raise SigningError(
+            "only reports made by this program are signed (no report number and record hash found)"
+        )
     if already:
         raise SigningError("the report is signed already")
     return meta
 
 
-def sign_pdf(pdf: bytes, identity, box: tuple[int, float, float, float, float], *,
-             reason: str = "Inspection report", location: str = "", report_no: str | None = None) -> bytes:
+def sign_pdf(
+    pdf: bytes,
+    identity,
+    box: tuple[int, float, float, float, float],
+    *,
+    reason: str = "Inspection report",
+    location: str = "",
+    report_no: str | None = None,
+) -> bytes:
     """Sign *pdf* (made by this program) with a visible field at *box* (page index, x1, y1, x2, y2).
 
     *report_no* is given by :func:`sign_report` for a report it has just built (unsigned by
@@ -82,35 +98,50 @@ def sign_pdf(pdf: bytes, identity, box: tuple[int, float, float, float, float], 
 
     meta = {"report-no": report_no} if report_no else _check_ours(pdf)
     cert, key, chain = _asn1_cached(identity)
-    signer = signers.SimpleSigner(signing_cert=cert, signing_key=key,
-                                  cert_registry=SimpleCertificateStore.from_certs([cert, *chain]))
+    signer = signers.SimpleSigner(
+        signing_cert=cert,
+        signing_key=key,
+        cert_registry=SimpleCertificateStore.from_certs([cert, *chain]),
+    )
     page, x1, y1, x2, y2 = box
     fp = identity.fingerprint
     stamp = TextStampStyle(
-        stamp_text=("Digitally signed (PAdES)\nReport %(report)s\nCert SHA-256 %(fp)s\nSigned %(ts)s"),
+        stamp_text=(
+            "Digitally signed (PAdES)\nReport %(report)s\nCert SHA-256 %(fp)s\nSigned %(ts)s"
+        ),
         text_box_style=TextBoxStyle(font_size=7),
         border_width=1,
     )
     signature_meta = signers.PdfSignatureMetadata(
-        field_name=FIELD_NAME, subfilter=fields.SigSeedSubFilter.PADES, md_algorithm="sha256",
-        reason=reason, location=location or None,
+        field_name=FIELD_NAME,
+        subfilter=fields.SigSeedSubFilter.PADES,
+        md_algorithm="sha256",
+        reason=reason,
+        location=location or None,
     )
     pdf_signer = signers.PdfSigner(
-        signature_meta, signer, stamp_style=stamp,
-        new_field_spec=fields.SigFieldSpec(FIELD_NAME, on_page=page,
-                                           box=(round(x1), round(y1), round(x2), round(y2))),
+        signature_meta,
+        signer,
+        stamp_style=stamp,
+        new_field_spec=fields.SigFieldSpec(
+            FIELD_NAME, on_page=page, box=(round(x1), round(y1), round(x2), round(y2))
+        ),
     )
     logging.getLogger("pyhanko").setLevel(logging.ERROR)
     params = {"report": _ascii(meta["report-no"]), "fp": fp[:32]}
     try:
-        out = pdf_signer.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False),
-                                  bytes_reserved=reserved_size(cert, chain), appearance_text_params=params)
+        out = pdf_signer.sign_pdf(
+            IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False),
+            bytes_reserved=reserved_size(cert, chain),
+            appearance_text_params=params,
+        )
     except PyHankoSigningError as exc:
         if "larger than expected" not in str(exc):
             raise
         # an unusual certificate chain outgrew the reservation: let pyHanko measure it (one more CMS build)
-        out = pdf_signer.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False),
-                                  appearance_text_params=params)
+        out = pdf_signer.sign_pdf(
+            IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False), appearance_text_params=params
+        )
     return out.getvalue()
 
 

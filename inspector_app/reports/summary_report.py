@@ -31,17 +31,32 @@ def _family(code: str, lang: str) -> str:
     return pick(FAMILY_LABELS.get(code, (code, code)), lang)
 
 
-def build_summary_pdf(stats, f, *, lang: str = "zh", authority: str = "", premises_name: str | None = None) -> bytes:
+def build_summary_pdf(
+    stats, f, *, lang: str = "zh", authority: str = "", premises_name: str | None = None
+) -> bytes:
     font = register_fonts()
     s = styles()
     buf = io.BytesIO()
     width = A4[0] - 30 * mm
     title = t("Summary of inspections", lang)
-    period = (t("from {a} to {b}", lang, a=f.date_from or "…", b=f.date_to or "…")
-              if (f.date_from or f.date_to) else t("all dates", lang))
-    doc = SimpleDocTemplate(buf, pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm, topMargin=16 * mm,
-                            bottomMargin=17 * mm, title=f"{title} {period}", creator=PRODUCER, producer=PRODUCER,
-                            subject=period, lang="zh-CN" if lang == "zh" else "en")
+    period = (
+        t("from {a} to {b}", lang, a=f.date_from or "…", b=f.date_to or "…")
+        if (f.date_from or f.date_to)
+        else t("all dates", lang)
+    )
+    doc = SimpleDocTemplate(
+        buf,
+        pagesize=A4,
+        leftMargin=15 * mm,
+        rightMargin=15 * mm,
+        topMargin=16 * mm,
+        bottomMargin=17 * mm,
+        title=f"{title} {period}",
+        creator=PRODUCER,
+        producer=PRODUCER,
+        subject=period,
+        lang="zh-CN" if lang == "zh" else "en",
+    )
     story: list = [Paragraph(esc(title), s["title"]), Spacer(1, 4)]
     scope = []
     if premises_name:
@@ -50,46 +65,112 @@ def build_summary_pdf(stats, f, *, lang: str = "zh", authority: str = "", premis
         scope.append(f"{t('City', lang)}: {f.city}")
     if f.market:
         scope.append(f"{t('Market', lang)}: {f.market}")
-    story.append(_kv_table([(t("Period", lang), period), (t("Scope", lang), "; ".join(scope) or t("all premises", lang)),
-                            (t("Generated", lang), dt.datetime.now().strftime("%Y-%m-%d %H:%M")),
-                            ("", t("Only finalized inspections, newest revision of each record.", lang))], width))
+    story.append(
+        _kv_table(
+            [
+                (t("Period", lang), period),
+                (t("Scope", lang), "; ".join(scope) or t("all premises", lang)),
+                (t("Generated", lang), dt.datetime.now().strftime("%Y-%m-%d %H:%M")),
+                ("", t("Only finalized inspections, newest revision of each record.", lang)),
+            ],
+            width,
+        )
+    )
     story.append(Spacer(1, 6))
 
     # headline numbers, big
-    cells = [(t("Premises inspected", lang), str(stats.premises)),
-             (t("Instruments inspected", lang), str(stats.instruments)),
-             (t("Inspections", lang), str(stats.inspections)),
-             (t("Pass rate", lang), rate(stats.passed, stats.inspections)),
-             (t("Failed", lang), str(stats.failed)),
-             (t("Cheating findings", lang), str(stats.cheating))]
-    big = [[Paragraph(f'<font size="18">{esc(v)}</font>', s["cellc"]) for _, v in cells],
-           [Paragraph(esc(k), s["cellc"]) for k, _ in cells]]
-    head = Table(big, colWidths=[width / 6] * 6, rowHeights=[26, None])  # a label may take two lines
-    head.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT), ("BOX", (0, 0), (-1, -1), 0.6, colors.grey),
-                              ("INNERGRID", (0, 0), (-1, -1), 0.3, colors.HexColor("#dddddd")),
-                              ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                              ("TEXTCOLOR", (4, 0), (5, 0), RED)]))
+    cells = [
+        (t("Premises inspected", lang), str(stats.premises)),
+        (t("Instruments inspected", lang), str(stats.instruments)),
+        (t("Inspections", lang), str(stats.inspections)),
+        (t("Pass rate", lang), rate(stats.passed, stats.inspections)),
+        (t("Failed", lang), str(stats.failed)),
+        (t("Cheating findings", lang), str(stats.cheating)),
+    ]
+    big = [
+        [Paragraph(f'<font size="18">{esc(v)}</font>', s["cellc"]) for _, v in cells],
+        [Paragraph(esc(k), s["cellc"]) for k, _ in cells],
+    ]
+    head = Table(
+        big, colWidths=[width / 6] * 6, rowHeights=[26, None]
+    )  # a label may take two lines
+    head.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), FONT),
+                ("BOX", (0, 0), (-1, -1), 0.6, colors.grey),
+                ("INNERGRID", (0, 0), (-1, -1), 0.3, colors.HexColor("#dddddd")),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("TEXTCOLOR", (4, 0), (5, 0), RED),
+            ]
+        )
+    )
     story.append(head)
 
     # pass rates by family
     story += _section("Pass rate by family", lang)
-    rows = [[_family(r.family, lang), str(r.inspections), str(r.passed), str(r.failed), rate(r.passed, r.inspections),
-             str(r.cheating)] for r in stats.by_family]
-    rows.append([t("Total", lang), str(stats.inspections), str(stats.passed), str(stats.failed),
-                 rate(stats.passed, stats.inspections), str(stats.cheating)])
-    story.append(_grid([t("Family", lang), t("Inspections", lang), t("Passed", lang), t("Failed", lang),
-                        t("Pass rate", lang), t("Cheating findings", lang)], rows, [width / 6] * 6))
+    rows = [
+        [
+            _family(r.family, lang),
+            str(r.inspections),
+            str(r.passed),
+            str(r.failed),
+            rate(r.passed, r.inspections),
+            str(r.cheating),
+        ]
+        for r in stats.by_family
+    ]
+    rows.append(
+        [
+            t("Total", lang),
+            str(stats.inspections),
+            str(stats.passed),
+            str(stats.failed),
+            rate(stats.passed, stats.inspections),
+            str(stats.cheating),
+        ]
+    )
+    story.append(
+        _grid(
+            [
+                t("Family", lang),
+                t("Inspections", lang),
+                t("Passed", lang),
+                t("Failed", lang),
+                t("Pass rate", lang),
+                t("Cheating findings", lang),
+            ],
+            rows,
+            [width / 6] * 6,
+        )
+    )
     if stats.by_family:
         story.append(Spacer(1, 4))
-        story.append(bar_chart([_family(r.family, lang) for r in stats.by_family],
-                               [(t("Passed", lang), [r.passed for r in stats.by_family], GREEN),
-                                (t("Failed", lang), [r.failed for r in stats.by_family], RED)],
-                               width=width, height=54 * mm, font=font, title=t("Pass rate by family", lang)))
+        story.append(
+            bar_chart(
+                [_family(r.family, lang) for r in stats.by_family],
+                [
+                    (t("Passed", lang), [r.passed for r in stats.by_family], GREEN),
+                    (t("Failed", lang), [r.failed for r in stats.by_family], RED),
+                ],
+                width=width,
+                height=54 * mm,
+                font=font,
+                title=t("Pass rate by family", lang),
+            )
+        )
     if len(stats.by_month) > 1:
-        chart = bar_chart([m for m, _, _ in stats.by_month],
-                          [(t("Passed", lang), [n - fl for _, n, fl in stats.by_month], GREEN),
-                           (t("Failed", lang), [fl for _, _, fl in stats.by_month], RED)],
-                          width=width, height=52 * mm, font=font, title=t("Inspections by month", lang))
+        chart = bar_chart(
+            [m for m, _, _ in stats.by_month],
+            [
+                (t("Passed", lang), [n - fl for _, n, fl in stats.by_month], GREEN),
+                (t("Failed", lang), [fl for _, _, fl in stats.by_month], RED),
+            ],
+            width=width,
+            height=52 * mm,
+            font=font,
+            title=t("Inspections by month", lang),
+        )
         story.append(KeepTogether([*_section("Inspections by month", lang, keep=True), chart]))
 
     # failures
@@ -97,30 +178,68 @@ def build_summary_pdf(stats, f, *, lang: str = "zh", authority: str = "", premis
     if stats.failures:
         rows, verdicts = [], []
         for r in stats.failures:
-            items = ", ".join(item_label(x.strip(), lang) for x in r.failed_items.split(",") if x.strip())
-            rows.append([r.started_at[:10], _family(r.family, lang), pick(CHECK_LABELS.get(r.check, (r.check, r.check)),
-                                                                          lang),
-                         r.premises, r.instrument, (items or "—") + (f" [{t('cheating', lang)}]" if r.cheating else "")])
+            items = ", ".join(
+                item_label(x.strip(), lang) for x in r.failed_items.split(",") if x.strip()
+            )
+            rows.append(
+                [
+                    r.started_at[:10],
+                    _family(r.family, lang),
+                    pick(CHECK_LABELS.get(r.check, (r.check, r.check)), lang),
+                    r.premises,
+                    r.instrument,
+                    (items or "—") + (f" [{t('cheating', lang)}]" if r.cheating else ""),
+                ]
+            )
             verdicts.append("fail" if r.cheating else None)
-        story.append(_grid([t("Date", lang), t("Family", lang), t("Check", lang), t("Premises", lang),
-                            t("Instrument", lang), t("Failed items", lang)], rows,
-                           [20 * mm, 20 * mm, 22 * mm, 42 * mm, 40 * mm, width - 144 * mm], verdicts))
+        story.append(
+            _grid(
+                [
+                    t("Date", lang),
+                    t("Family", lang),
+                    t("Check", lang),
+                    t("Premises", lang),
+                    t("Instrument", lang),
+                    t("Failed items", lang),
+                ],
+                rows,
+                [20 * mm, 20 * mm, 22 * mm, 42 * mm, 40 * mm, width - 144 * mm],
+                verdicts,
+            )
+        )
         if stats.failures_total > len(stats.failures):
-            story.append(P(t("and {n} more", lang, n=stats.failures_total - len(stats.failures)), "small"))
+            story.append(
+                P(t("and {n} more", lang, n=stats.failures_total - len(stats.failures)), "small")
+            )
     else:
         story.append(P(t("None.", lang), "small"))
 
     # cheating findings
     story += _section("Cheating findings", lang)
     if stats.cheats:
-        rows = [[r.started_at[:10], r.premises, _family(r.family, lang), r.text, r.legal_basis or "—"]
-                for r in stats.cheats]
-        story.append(_grid([t("Date", lang), t("Premises", lang), t("Family", lang), t("Findings", lang),
-                            t("Legal basis", lang)], rows, [20 * mm, 42 * mm, 20 * mm, 55 * mm, width - 137 * mm],
-                           ["fail"] * len(rows)))
+        rows = [
+            [r.started_at[:10], r.premises, _family(r.family, lang), r.text, r.legal_basis or "—"]
+            for r in stats.cheats
+        ]
+        story.append(
+            _grid(
+                [
+                    t("Date", lang),
+                    t("Premises", lang),
+                    t("Family", lang),
+                    t("Findings", lang),
+                    t("Legal basis", lang),
+                ],
+                rows,
+                [20 * mm, 42 * mm, 20 * mm, 55 * mm, width - 137 * mm],
+                ["fail"] * len(rows),
+            )
+        )
     else:
         story.append(P(t("None.", lang), "small"))
 
-    header_left = f"{t('Issued by', lang)}: {authority or t('Market Supervision Administration', lang)}"
+    header_left = (
+        f"{t('Issued by', lang)}: {authority or t('Market Supervision Administration', lang)}"
+    )
     doc.build(story, canvasmaker=_canvas_class(header_left, f"{title} · {period}", "", lang, font))
     return buf.getvalue()

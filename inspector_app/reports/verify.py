@@ -68,7 +68,9 @@ def verify_pdf(data: bytes, trusted, lookup: RecordLookup | None = None) -> Veri
     _quiet()
     try:
         return _verify(data, trusted, lookup)
-    except Exception as exc:  # any failure inside validation means the signature cannot be relied on
+    except (
+        Exception
+    ) as exc:  # any failure inside validation means the signature cannot be relied on
         return VerifyResult(INVALID, f"the signature could not be validated ({type(exc).__name__})")
 
 
@@ -80,7 +82,7 @@ def _der_length(raw: bytes) -> int:
     if first < 0x80:
         return 2 + first
     n = first & 0x7F
-    return 2 + n + int.from_bytes(raw[2:2 + n], "big")
+    return 2 + n + int.from_bytes(raw[2 : 2 + n], "big")
 
 
 def _contents_untouched(data: bytes, byte_range: list[int]) -> bool:
@@ -91,7 +93,7 @@ def _contents_untouched(data: bytes, byte_range: list[int]) -> bool:
     """
     import re
 
-    gap = data[byte_range[1]:byte_range[2]]
+    gap = data[byte_range[1] : byte_range[2]]
     if len(gap) < 2 or gap[:1] != b"<" or gap[-1:] != b">":
         return False
     digits = gap[1:-1]
@@ -116,7 +118,9 @@ def _verify(data: bytes, trusted, lookup: RecordLookup | None) -> VerifyResult:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
         sigs = reader.embedded_signatures
     except Exception:
-        return VerifyResult(INVALID, "the PDF structure is damaged, so the signature cannot be checked")
+        return VerifyResult(
+            INVALID, "the PDF structure is damaged, so the signature cannot be checked"
+        )
     if not sigs:
         return VerifyResult(INVALID, "the PDF is not signed")
     trusted_asn1 = _asn1_certs(trusted)
@@ -146,7 +150,7 @@ def _verify(data: bytes, trusted, lookup: RecordLookup | None) -> VerifyResult:
     revisions = reader.xrefs.total_revisions
     if sig.signed_revision < revisions - 1:
         result.status = MODIFIED
-        result.reason = (f"{revisions - 1 - sig.signed_revision} incremental update(s) were appended after signing")
+        result.reason = f"{revisions - 1 - sig.signed_revision} incremental update(s) were appended after signing"
         return result
     if signed_end != len(data):
         result.status = MODIFIED
@@ -171,7 +175,9 @@ def _verify(data: bytes, trusted, lookup: RecordLookup | None) -> VerifyResult:
         found = lookup(result.inspection_id or "", result.report_no or "", result.record_hash or "")
         if not found.get("found"):
             result.record_check = "not in database"
-            result.details.append("the record is not in this database; its hash was not cross-checked")
+            result.details.append(
+                "the record is not in this database; its hash was not cross-checked"
+            )
         elif found.get("content_hash") != result.record_hash:
             result.record_check = "mismatch"
             result.reason = "the record hash in the PDF does not match the record in the database"
@@ -183,5 +189,7 @@ def _verify(data: bytes, trusted, lookup: RecordLookup | None) -> VerifyResult:
         else:
             result.record_check = "matches"
     result.status = VALID
-    result.reason = "the signature is intact, covers the whole file and was made by a trusted signer"
+    result.reason = (
+        "the signature is intact, covers the whole file and was made by a trusted signer"
+    )
     return result

@@ -44,6 +44,7 @@ _MAX_ROUNDS = 500
 
 # ---- reading and writing cells ---------------------------------------------------------
 
+
 def rows_key(test: Mapping) -> str | None:
     """The key of the list that holds a test's rows (``points``, ``runs``, ``lenses``…)."""
     for key, value in test.items():
@@ -132,6 +133,7 @@ def parse_cell(text: str, path: str, kind: str = "number") -> str | None:
 
 # ---- evaluating a draft ------------------------------------------------------------------
 
+
 @dataclass
 class RowState:
     status: str = BLANK  # blank / pending / invalid / pass / fail
@@ -185,8 +187,13 @@ def _is_blank(value: Any) -> bool:
 
 
 def _request(insp: Inspection, instrument: Instrument, tests: list[dict]) -> dict:
-    return {"family": insp.family, "ruleset": insp.ruleset, "check": insp.check,
-            "instrument": instrument_payload(instrument), "tests": tests}
+    return {
+        "family": insp.family,
+        "ruleset": insp.ruleset,
+        "check": insp.check,
+        "instrument": instrument_payload(instrument),
+        "tests": tests,
+    }
 
 
 def _evaluate(request: dict) -> dict:
@@ -230,13 +237,16 @@ def evaluate_draft(insp: Inspection, instrument: Instrument) -> DraftEvaluation:
                     value = get_path(test, fpath) if fpath else None
                     rows_field = fpath is not None and fpath == key
                     status = PENDING if rows_field or _is_blank(value) else INVALID
-                    states[ti] = TestState(status, states[ti].rows, message=exc.message, field=fpath)
+                    states[ti] = TestState(
+                        status, states[ti].rows, message=exc.message, field=fpath
+                    )
                     break
                 row = test[key][ri]
                 value = get_path(row, fpath) if fpath is not None else row
                 excluded.add(ri)
-                states[ti].rows[ri] = RowState(PENDING if _is_blank(value) else INVALID,
-                                               message=exc.message, field=fpath)
+                states[ti].rows[ri] = RowState(
+                    PENDING if _is_blank(value) else INVALID, message=exc.message, field=fpath
+                )
                 continue
             ruleset = result["ruleset"]
             for w in result["warnings"]:
@@ -253,7 +263,7 @@ def evaluate_draft(insp: Inspection, instrument: Instrument) -> DraftEvaluation:
             for k, ri in enumerate(kept):
                 if k < len(items):
                     st.rows[ri] = RowState(items[k]["verdict"], [items[k]])
-            st.extra = items[len(kept):]
+            st.extra = items[len(kept) :]
         else:
             st.rows[0] = RowState(items[0]["verdict"] if items else PASS, items[:1])
             st.extra = items[1:]
@@ -261,13 +271,21 @@ def evaluate_draft(insp: Inspection, instrument: Instrument) -> DraftEvaluation:
         return DraftEvaluation(None, states)
     tests = [r[3] for r in results]
     failed = [i["label"] for t in tests for i in t["items"] if i["verdict"] == FAIL]
-    result = {"family": insp.family, "ruleset": ruleset, "check": insp.check,
-              "verdict": FAIL if any(t["verdict"] == FAIL for t in tests) else PASS,
-              "tests": tests, "failed": failed, "warnings": warnings}
+    result = {
+        "family": insp.family,
+        "ruleset": ruleset,
+        "check": insp.check,
+        "verdict": FAIL if any(t["verdict"] == FAIL for t in tests) else PASS,
+        "tests": tests,
+        "failed": failed,
+        "warnings": warnings,
+    }
     return DraftEvaluation(result, states)
 
 
-def _locate(path: str, maps: list[tuple[int, str | None, list[int]]]) -> tuple[int, int | None, str | None] | None:
+def _locate(
+    path: str, maps: list[tuple[int, str | None, list[int]]]
+) -> tuple[int, int | None, str | None] | None:
     """(test index, row index or None, field path) in the draft for an engine error path."""
     m = _PATH_RE.match(path or "")
     if not m:
@@ -287,8 +305,15 @@ def _locate(path: str, maps: list[tuple[int, str | None, list[int]]]) -> tuple[i
     return ti, None, fpath
 
 
-def check_cell(insp: Inspection, instrument: Instrument, test_index: int, row: int | None,
-               fpath: str, value: str | None, key: str | None = None) -> str | None:
+def check_cell(
+    insp: Inspection,
+    instrument: Instrument,
+    test_index: int,
+    row: int | None,
+    fpath: str,
+    value: str | None,
+    key: str | None = None,
+) -> str | None:
     """The message for a value the rules engine would refuse at this cell, else None.
 
     *row* None means a test-level field; *key* names the list holding the rows (default:
@@ -321,7 +346,9 @@ def check_cell(insp: Inspection, instrument: Instrument, test_index: int, row: i
     return None
 
 
-def apply_evaluation(insp: Inspection, ev: DraftEvaluation, extra_failed: list[str] | None = None) -> Inspection:
+def apply_evaluation(
+    insp: Inspection, ev: DraftEvaluation, extra_failed: list[str] | None = None
+) -> Inspection:
     """*insp* with ``result`` and ``verdict`` from *ev* (fail too when *extra_failed*)."""
     result = ev.result
     verdict = ev.verdict
@@ -362,7 +389,9 @@ def judged_only(insp: Inspection, ev: DraftEvaluation) -> Inspection:
             continue
         key = rows_key(test)
         if key is not None:
-            test[key] = [row for ri, row in enumerate(test[key]) if st.row(ri).status in (PASS, FAIL)]
+            test[key] = [
+                row for ri, row in enumerate(test[key]) if st.row(ri).status in (PASS, FAIL)
+            ]
         tests.append(test)
     out.tests = tests
     return out
@@ -389,19 +418,29 @@ def left_out(insp: Inspection, ev: DraftEvaluation) -> int:
         if st.result is None:
             n += 1 if _typed(test) else 0
         elif key is not None:
-            n += sum(1 for ri, row in enumerate(test[key])
-                     if st.row(ri).status not in (PASS, FAIL) and _typed(row))
+            n += sum(
+                1
+                for ri, row in enumerate(test[key])
+                if st.row(ri).status not in (PASS, FAIL) and _typed(row)
+            )
     return n
 
 
 # ---- new drafts ----------------------------------------------------------------------------
 
+
 def now_iso() -> str:
     return dt.datetime.now().astimezone().replace(microsecond=0).isoformat(timespec="minutes")
 
 
-def new_draft(store, instrument_id: str, inspector: str, check: str = "in_service",
-              tests: list[dict] | None = None, actor: str = "") -> Inspection:
+def new_draft(
+    store,
+    instrument_id: str,
+    inspector: str,
+    check: str = "in_service",
+    tests: list[dict] | None = None,
+    actor: str = "",
+) -> Inspection:
     """Create and store a draft for an instrument: the family's default rule set, and the
     form's default test points for this instrument (unless *tests* are given)."""
     from ..domain.rules import default_ruleset
@@ -413,9 +452,17 @@ def new_draft(store, instrument_id: str, inspector: str, check: str = "in_servic
     if tests is None:
         tests = default_tests(ins)
     insp = Inspection(
-        id=new_id(), record_id=new_id(), instrument_id=ins.id, premises_id=ins.premises_id,
-        family=ins.family, check=check, ruleset=default_ruleset(ins.family), inspector=inspector,
-        started_at=now_iso(), place=premises.address if premises else "", tests=tests,
+        id=new_id(),
+        record_id=new_id(),
+        instrument_id=ins.id,
+        premises_id=ins.premises_id,
+        family=ins.family,
+        check=check,
+        ruleset=default_ruleset(ins.family),
+        inspector=inspector,
+        started_at=now_iso(),
+        place=premises.address if premises else "",
+        tests=tests,
     )
     ev = evaluate_draft(insp, ins)
     insp = apply_evaluation(insp, ev)
@@ -438,7 +485,9 @@ def default_tests(ins: Instrument, form=None) -> list[dict]:
             points = []
         item_keys = {f.key for f in ft.item_fields}
         if ft.list and ft.point_field in item_keys:
-            out.append({"kind": ft.kind, ft.list: [{k: fmt(v) for k, v in p.items()} for p in points]})
+            out.append(
+                {"kind": ft.kind, ft.list: [{k: fmt(v) for k, v in p.items()} for p in points]}
+            )
         elif points:
             out += [{"kind": ft.kind, **{k: fmt(v) for k, v in p.items()}} for p in points]
         else:
@@ -482,8 +531,9 @@ def inspection_date(insp: Inspection) -> dt.date:
         return dt.date.today()
 
 
-def check_standards(insp: Inspection, instrument: Instrument,
-                    standards: list[ReferenceStandard]) -> list[StandardWarning]:
+def check_standards(
+    insp: Inspection, instrument: Instrument, standards: list[ReferenceStandard]
+) -> list[StandardWarning]:
     """Warnings for the standards an inspection uses: out of date on the inspection date,
     or (test weights on a scale) an MPE above 1/3 of the scale's MPE at a load applied."""
     out = []
@@ -495,10 +545,14 @@ def check_standards(insp: Inspection, instrument: Instrument,
             except ValueError:
                 until = None
             if until is not None and until < day:
-                out.append(StandardWarning(
-                    s.id, "expired",
-                    f"{s.name}: the certificate expired on {s.valid_until}, before the inspection "
-                    f"({day.isoformat()})"))
+                out.append(
+                    StandardWarning(
+                        s.id,
+                        "expired",
+                        f"{s.name}: the certificate expired on {s.valid_until}, before the inspection "
+                        f"({day.isoformat()})",
+                    )
+                )
         if insp.family == "scale" and s.kind == "test_weight":
             w = weight_adequacy(insp, instrument, s)
             if w is not None:
@@ -530,16 +584,26 @@ def applied_loads(insp: Inspection, result: dict | None = None) -> list[Decimal]
     return sorted(loads)
 
 
-def weight_adequacy(insp: Inspection, instrument: Instrument, s: ReferenceStandard) -> StandardWarning | None:
+def weight_adequacy(
+    insp: Inspection, instrument: Instrument, s: ReferenceStandard
+) -> StandardWarning | None:
     """Test weights: their MPE must not exceed 1/3 of the scale's MPE at the load applied
     (OIML R 76-1 3.7.1; JJG 539-2016). The MPE is the one of this inspection's check."""
     if s.mpe in (None, ""):
-        return StandardWarning(s.id, "unknown", f"{s.name}: its MPE is not recorded, so its accuracy cannot be checked")
+        return StandardWarning(
+            s.id, "unknown", f"{s.name}: its MPE is not recorded, so its accuracy cannot be checked"
+        )
     scale_unit = str(instrument.metrology.get("unit", "g"))
     s_unit = s.unit or scale_unit
     if s_unit not in UNIT_IN_GRAMS or scale_unit not in UNIT_IN_GRAMS:
-        return StandardWarning(s.id, "unknown", f"{s.name}: unit {s_unit!r} cannot be compared with the scale's")
-    s_mpe = parse_decimal(s.mpe, "standard.mpe", positive=True) * UNIT_IN_GRAMS[s_unit] / UNIT_IN_GRAMS[scale_unit]
+        return StandardWarning(
+            s.id, "unknown", f"{s.name}: unit {s_unit!r} cannot be compared with the scale's"
+        )
+    s_mpe = (
+        parse_decimal(s.mpe, "standard.mpe", positive=True)
+        * UNIT_IN_GRAMS[s_unit]
+        / UNIT_IN_GRAMS[scale_unit]
+    )
     loads = applied_loads(insp)
     if not loads:
         return None
@@ -555,12 +619,15 @@ def weight_adequacy(insp: Inspection, instrument: Instrument, s: ReferenceStanda
     x, mpe = bad[0]
     unit = scale_unit
     return StandardWarning(
-        s.id, "not_accurate_enough",
+        s.id,
+        "not_accurate_enough",
         f"{s.name}: MPE {fmt(s_mpe)} {unit} is more than 1/3 of the scale's MPE {fmt(mpe)} {unit} "
-        f"at {fmt(x)} {unit}")
+        f"at {fmt(x)} {unit}",
+    )
 
 
 # ---- chart series --------------------------------------------------------------------------
+
 
 @dataclass
 class ChartPoint:
@@ -581,11 +648,22 @@ class ChartSeries:
     envelope: list[tuple[Decimal, Decimal]]  # (x, MPE) samples, upper-inclusive steps
 
 
-CHART_X = {"scale": ("load", None), "fuel_dispenser": ("run", ""), "focimeter": ("nominal", "D"),
-           "refractometer": ("nominal", "D"), "trial_lens_set": ("nominal", "D"), "pd_meter": ("reference", "mm")}
-CHART_KINDS = {"scale": ("weighing", "eccentricity", "repeatability"), "fuel_dispenser": ("volume", "mmq"),
-               "focimeter": ("vertex_power",), "refractometer": ("sphere",), "trial_lens_set": ("lenses",),
-               "pd_meter": ("pd",)}
+CHART_X = {
+    "scale": ("load", None),
+    "fuel_dispenser": ("run", ""),
+    "focimeter": ("nominal", "D"),
+    "refractometer": ("nominal", "D"),
+    "trial_lens_set": ("nominal", "D"),
+    "pd_meter": ("reference", "mm"),
+}
+CHART_KINDS = {
+    "scale": ("weighing", "eccentricity", "repeatability"),
+    "fuel_dispenser": ("volume", "mmq"),
+    "focimeter": ("vertex_power",),
+    "refractometer": ("sphere",),
+    "trial_lens_set": ("lenses",),
+    "pd_meter": ("pd",),
+}
 
 
 def chart_series(insp: Inspection, instrument: Instrument, ev: DraftEvaluation) -> ChartSeries:
@@ -617,16 +695,24 @@ def chart_series(insp: Inspection, instrument: Instrument, ev: DraftEvaluation) 
             if x is None:
                 continue
             y_unit = it.get("unit") or y_unit
-            points.append(ChartPoint(Decimal(str(x)), Decimal(it["error"]),
-                                     None if it.get("mpe") is None else Decimal(it["mpe"]),
-                                     it["verdict"], str(it.get("label", ""))))
+            points.append(
+                ChartPoint(
+                    Decimal(str(x)),
+                    Decimal(it["error"]),
+                    None if it.get("mpe") is None else Decimal(it["mpe"]),
+                    it["verdict"],
+                    str(it.get("label", "")),
+                )
+            )
     if insp.family == "scale":
         x_unit = str(instrument.metrology.get("unit", "g"))
     envelope = _envelope(insp, instrument, points)
     return ChartSeries(insp.family, x_name, x_unit or "", y_unit, points, envelope)
 
 
-def _envelope(insp: Inspection, instrument: Instrument, points: list[ChartPoint]) -> list[tuple[Decimal, Decimal]]:
+def _envelope(
+    insp: Inspection, instrument: Instrument, points: list[ChartPoint]
+) -> list[tuple[Decimal, Decimal]]:
     if insp.family == "fuel_dispenser":
         return [(p.x, p.mpe) for p in points if p.mpe is not None]
     xs: list[Decimal] = []

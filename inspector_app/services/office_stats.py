@@ -59,17 +59,50 @@ def month_period(day: dt.date | None = None, back: int = 0) -> tuple[str, str]:
 def office_statistics(store, f: StatsFilter | None = None) -> OfficeStats:
     f = f or StatsFilter()
     stats = OfficeStats(filter=f, totals=q.totals(store, f))
-    stats.premises_by_kind = [{"kind": k, "premises": n, "inspections": m} for k, n, m in q.premises_by_kind(store, f)]
+    stats.premises_by_kind = [
+        {"kind": k, "premises": n, "inspections": m} for k, n, m in q.premises_by_kind(store, f)
+    ]
     stats.instruments_by_family = [
-        {"family": fam, "instruments": n, "inspections": m, "passed": p, "failed": x, "pass_rate": percent(p, p + x)}
-        for fam, n, m, p, x in q.instruments_by_family(store, f)]
-    stats.failures_by_cause = [{"code": c, "example": t, "inspections": n} for c, t, n in q.failures_by_cause(store, f)]
+        {
+            "family": fam,
+            "instruments": n,
+            "inspections": m,
+            "passed": p,
+            "failed": x,
+            "pass_rate": percent(p, p + x),
+        }
+        for fam, n, m, p, x in q.instruments_by_family(store, f)
+    ]
+    stats.failures_by_cause = [
+        {"code": c, "example": t, "inspections": n} for c, t, n in q.failures_by_cause(store, f)
+    ]
     stats.failed_tests = [{"test": k, "inspections": n} for k, n in q.failed_tests(store, f)]
-    stats.by_city = [{"city": c, "inspections": n, "passed": p, "failed": x, "pass_rate": percent(p, p + x)}
-                     for c, n, p, x in q.by_city(store, f)]
-    stats.by_month = [{"month": mo, "inspections": n, "passed": p, "failed": x, "cheating": c,
-                       "pass_rate": percent(p, p + x)} for mo, n, p, x, c in q.by_month(store, f)]
-    keys = ("inspection_id", "started_at", "premises", "city", "family", "inspector", "code", "text", "legal_basis")
+    stats.by_city = [
+        {"city": c, "inspections": n, "passed": p, "failed": x, "pass_rate": percent(p, p + x)}
+        for c, n, p, x in q.by_city(store, f)
+    ]
+    stats.by_month = [
+        {
+            "month": mo,
+            "inspections": n,
+            "passed": p,
+            "failed": x,
+            "cheating": c,
+            "pass_rate": percent(p, p + x),
+        }
+        for mo, n, p, x, c in q.by_month(store, f)
+    ]
+    keys = (
+        "inspection_id",
+        "started_at",
+        "premises",
+        "city",
+        "family",
+        "inspector",
+        "code",
+        "text",
+        "legal_basis",
+    )
     stats.cheating_cases = [dict(zip(keys, r, strict=True)) for r in q.cheating_cases(store, f)]
     return stats
 

@@ -28,7 +28,9 @@ def report_data(store, inspection_id: str, authority: str | None = None):
     premises = store.premises.get(insp.premises_id)
     instrument = store.instruments.get(insp.instrument_id)
     if premises is None or instrument is None:
-        raise InputError("inspection.id", "the inspection's premises or instrument is missing from the database")
+        raise InputError(
+            "inspection.id", "the inspection's premises or instrument is missing from the database"
+        )
     standards = [s for s in (store.standards.get(i) for i in insp.standards) if s is not None]
     images = {}
     for a in insp.attachments:
@@ -37,7 +39,11 @@ def report_data(store, inspection_id: str, authority: str | None = None):
             if blob is not None:
                 images[a.sha256] = blob
     return ReportData(
-        inspection=insp, premises=premises, instrument=instrument, standards=standards, images=images,
+        inspection=insp,
+        premises=premises,
+        instrument=instrument,
+        standards=standards,
+        images=images,
         authority=authority or store.meta(AUTHORITY_META) or "",
         ruleset_title=_ruleset_title(insp.family, insp.ruleset),
         superseded=store.inspections.superseded_by(insp.id) is not None,
@@ -68,15 +74,28 @@ def _checklist_labels(family: str) -> dict[str, dict]:
     return {q.key: {"zh": q.label.zh, "en": q.label.en} for q in form.checklist}
 
 
-def build_report(store, inspection_id: str, lang: str = "zh", *, authority: str | None = None,
-                 for_signing: bool = False, signer_name: str = "", signer_fingerprint: str = ""):
+def build_report(
+    store,
+    inspection_id: str,
+    lang: str = "zh",
+    *,
+    authority: str | None = None,
+    for_signing: bool = False,
+    signer_name: str = "",
+    signer_fingerprint: str = "",
+):
     """The report as a :class:`BuiltReport` (pdf bytes, report number, hash, signature box)."""
     from ..reports.inspection_report import ReportError, build_inspection_pdf
 
     data = report_data(store, inspection_id, authority)
     try:
-        return build_inspection_pdf(data, lang, for_signing=for_signing, signer_name=signer_name,
-                                    signer_fingerprint=signer_fingerprint)
+        return build_inspection_pdf(
+            data,
+            lang,
+            for_signing=for_signing,
+            signer_name=signer_name,
+            signer_fingerprint=signer_fingerprint,
+        )
     except ReportError as exc:
         raise InputError("inspection.id", str(exc)) from None
 
@@ -88,29 +107,48 @@ def load_signer(db_path: Path, passphrase: bytes):
     return load_identity(keys_dir(Path(db_path)), passphrase)
 
 
-def make_report(store, inspection_id: str, lang: str = "zh", *, identity=None,
-                authority: str | None = None) -> bytes:
+def make_report(
+    store, inspection_id: str, lang: str = "zh", *, identity=None, authority: str | None = None
+) -> bytes:
     """The report's PDF bytes; signed (PAdES, visible field) when *identity* is given."""
     return _make(store, inspection_id, lang, identity, authority)[1]
 
 
-def _make(store, inspection_id: str, lang: str, identity, authority: str | None) -> tuple[str, bytes]:
+def _make(
+    store, inspection_id: str, lang: str, identity, authority: str | None
+) -> tuple[str, bytes]:
     """(report number, PDF bytes): the inspection is read once."""
     from ..reports.signing import SigningError, sign_report
 
     if identity is None:
         built = build_report(store, inspection_id, lang, authority=authority)
         return built.report_no, built.pdf
-    built = build_report(store, inspection_id, lang, authority=authority, for_signing=True,
-                         signer_name=identity.name, signer_fingerprint=identity.fingerprint)
+    built = build_report(
+        store,
+        inspection_id,
+        lang,
+        authority=authority,
+        for_signing=True,
+        signer_name=identity.name,
+        signer_fingerprint=identity.fingerprint,
+    )
     try:
         return built.report_no, sign_report(built, identity)
     except SigningError as exc:
         raise InputError("inspection.id", str(exc)) from None
 
 
-def export_report(store, db_path: Path, inspection_id: str, out: Path, lang: str = "zh", *,
-                  passphrase: bytes | None = None, identity=None, authority: str | None = None) -> Path:
+def export_report(
+    store,
+    db_path: Path,
+    inspection_id: str,
+    out: Path,
+    lang: str = "zh",
+    *,
+    passphrase: bytes | None = None,
+    identity=None,
+    authority: str | None = None,
+) -> Path:
     """Write one report to *out* (atomically); sign it when a passphrase or identity is given."""
     if identity is None and passphrase is not None:
         identity = load_signer(db_path, passphrase)
@@ -130,6 +168,7 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 
 # ---- verification --------------------------------------------------------------------------
+
 
 def trusted_certificates(store, db_path: Path | None) -> list:
     """Certificates from the trust list plus this device's own identity certificate."""
@@ -159,13 +198,20 @@ def verify_report(pdf: bytes, store=None, db_path: Path | None = None):
         if insp is None:
             return {"found": False}
         recomputed = content_hash(insp) if insp.status == "finalized" else None
-        return {"found": True, "content_hash": insp.content_hash, "recomputed": recomputed,
-                "status": insp.status}
+        return {
+            "found": True,
+            "content_hash": insp.content_hash,
+            "recomputed": recomputed,
+            "status": insp.status,
+        }
 
-    return verify_pdf(pdf, trusted_certificates(store, db_path), lookup if store is not None else None)
+    return verify_pdf(
+        pdf, trusted_certificates(store, db_path), lookup if store is not None else None
+    )
 
 
 # ---- batch export ---------------------------------------------------------------------------
+
 
 @dataclass
 class BatchResult:
@@ -189,15 +235,22 @@ def _worker_init(db_path: str, lang: str, passphrase: bytes | None, authority: s
     _worker_state["store"] = open_database(Path(db_path))
     _worker_state["lang"] = lang
     _worker_state["authority"] = authority
-    _worker_state["identity"] = load_signer(Path(db_path), passphrase) if passphrase is not None else None
+    _worker_state["identity"] = (
+        load_signer(Path(db_path), passphrase) if passphrase is not None else None
+    )
 
 
 def _worker_export(args: tuple[str, str]) -> tuple[str, str | None, str | None]:
     inspection_id, folder = args
     store = _worker_state["store"]
     try:
-        report_no, pdf = _make(store, inspection_id, _worker_state["lang"], _worker_state["identity"],
-                               _worker_state["authority"])
+        report_no, pdf = _make(
+            store,
+            inspection_id,
+            _worker_state["lang"],
+            _worker_state["identity"],
+            _worker_state["authority"],
+        )
         out = Path(folder) / f"{report_no}.pdf"
         write_atomic(out, pdf)
         return inspection_id, str(out), None
@@ -207,9 +260,17 @@ def _worker_export(args: tuple[str, str]) -> tuple[str, str | None, str | None]:
         return inspection_id, None, f"{type(exc).__name__}: {exc}"
 
 
-def batch_export(db_path: Path, ids: list[str], folder: Path, lang: str = "zh", *,
-                 passphrase: bytes | None = None, authority: str | None = None,
-                 progress: Progress | None = None, workers: int | None = None) -> BatchResult:
+def batch_export(
+    db_path: Path,
+    ids: list[str],
+    folder: Path,
+    lang: str = "zh",
+    *,
+    passphrase: bytes | None = None,
+    authority: str | None = None,
+    progress: Progress | None = None,
+    workers: int | None = None,
+) -> BatchResult:
     """Export one PDF per inspection into *folder*, in parallel worker processes.
 
     ``progress(done, total)`` returning False cancels: no new report is started, and the
@@ -243,8 +304,12 @@ def batch_export(db_path: Path, ids: list[str], folder: Path, lang: str = "zh", 
     else:  # a clean server process (never a fork of a GUI with threads), preloaded once
         ctx = multiprocessing.get_context("forkserver")
         ctx.set_forkserver_preload(["inspector_app.reports.preload"])
-    with cf.ProcessPoolExecutor(workers, mp_context=ctx, initializer=_worker_init,
-                                initargs=(str(db_path), lang, passphrase, authority)) as pool:
+    with cf.ProcessPoolExecutor(
+        workers,
+        mp_context=ctx,
+        initializer=_worker_init,
+        initargs=(str(db_path), lang, passphrase, authority),
+    ) as pool:
         pending = set()
         it = iter(ids)
         done = 0
@@ -284,16 +349,30 @@ def _collect(result: BatchResult, outcome: tuple[str, str | None, str | None]) -
 
 # ---- summary --------------------------------------------------------------------------------
 
-def build_summary(store, *, date_from: str | None = None, date_to: str | None = None,
-                  premises_id: str | None = None, market: str | None = None, city: str | None = None,
-                  lang: str = "zh", authority: str | None = None) -> bytes:
+
+def build_summary(
+    store,
+    *,
+    date_from: str | None = None,
+    date_to: str | None = None,
+    premises_id: str | None = None,
+    market: str | None = None,
+    city: str | None = None,
+    lang: str = "zh",
+    authority: str | None = None,
+) -> bytes:
     """The period summary PDF (only finalized inspections, newest revision of each record),
     optionally for one premises, one city and/or one market."""
     from ..reports.summary_report import build_summary_pdf
     from ..store.reports import SummaryFilter, summary_statistics
 
-    f = SummaryFilter(date_from=date_from, date_to=date_to, premises_id=premises_id, market=market,
-                      city=city or None)
+    f = SummaryFilter(
+        date_from=date_from,
+        date_to=date_to,
+        premises_id=premises_id,
+        market=market,
+        city=city or None,
+    )
     stats = summary_statistics(store, f)
     premises_name = None
     if premises_id:
@@ -301,5 +380,10 @@ def build_summary(store, *, date_from: str | None = None, date_to: str | None = 
         if p is None:
             raise InputError("premises", f"no premises with id {premises_id}")
         premises_name = p.name
-    return build_summary_pdf(stats, f, lang=lang, authority=authority or store.meta(AUTHORITY_META) or "",
-                             premises_name=premises_name)
+    return build_summary_pdf(
+        stats,
+        f,
+        lang=lang,
+        authority=authority or store.meta(AUTHORITY_META) or "",
+        premises_name=premises_name,
+    )

@@ -27,9 +27,27 @@ from ..domain.text import NOTE_MAX, clean_text
 from ..store.review import STATES, QueueRow, ReviewFilter, ReviewRow, review_repo
 
 __all__ = [
-    "ROLES", "STATES", "QueueRow", "Review", "ReviewFilter", "RoleError", "approve", "conflict_fields",
-    "decide", "get_role", "inspection_check", "queue", "queue_choices", "queue_count", "require_supervisor",
-    "return_inspection", "review_pdf", "review_states", "reviews_for", "set_role", "verify_review",
+    "ROLES",
+    "STATES",
+    "QueueRow",
+    "Review",
+    "ReviewFilter",
+    "RoleError",
+    "approve",
+    "conflict_fields",
+    "decide",
+    "get_role",
+    "inspection_check",
+    "queue",
+    "queue_choices",
+    "queue_count",
+    "require_supervisor",
+    "return_inspection",
+    "review_pdf",
+    "review_states",
+    "reviews_for",
+    "set_role",
+    "verify_review",
 ]
 
 ROLES = ("inspector", "supervisor")
@@ -66,17 +84,24 @@ def set_role(store, role: str, actor: str = "") -> str:
 
 def require_supervisor(store) -> None:
     if get_role(store) != "supervisor":
-        raise RoleError("role", "this is an inspector's database; review needs a supervisor (office) database "
-                                "(choose the role with 'inspector-app role supervisor' or in Settings)")
+        raise RoleError(
+            "role",
+            "this is an inspector's database; review needs a supervisor (office) database "
+            "(choose the role with 'inspector-app role supervisor' or in Settings)",
+        )
 
 
 def require_inspector(store, what: str = "this") -> None:
     if get_role(store) != "inspector":
-        raise RoleError("role", f"{what} is an inspector's action; this is a supervisor (office) database")
+        raise RoleError(
+            "role", f"{what} is an inspector's action; this is a supervisor (office) database"
+        )
 
 
 # -- the queue ---------------------------------------------------------------------------------
-def queue(store, f: ReviewFilter | None = None, limit: int = 500, offset: int = 0) -> list[QueueRow]:
+def queue(
+    store, f: ReviewFilter | None = None, limit: int = 500, offset: int = 0
+) -> list[QueueRow]:
     return review_repo(store).queue(f or ReviewFilter(), limit, offset)
 
 
@@ -119,8 +144,17 @@ def _fingerprint_of(signature: str | None) -> str | None:
 
 
 def _review(row: ReviewRow, inherited: bool = False) -> Review:
-    return Review(row.id, row.inspection_id, row.decision, row.comment, row.reviewer, row.at, row.signature,
-                  _fingerprint_of(row.signature), inherited)
+    return Review(
+        row.id,
+        row.inspection_id,
+        row.decision,
+        row.comment,
+        row.reviewer,
+        row.at,
+        row.signature,
+        _fingerprint_of(row.signature),
+        inherited,
+    )
 
 
 def reviews_for(store, inspection_id: str, *, with_earlier_revisions: bool = True) -> list[Review]:
@@ -154,18 +188,39 @@ def resolve_inspection_id(store, ident: str) -> str:
         if len(found) == 1:
             return found[0]
         if len(found) > 1:
-            raise InputError("id", f"{ident!r} matches more than one inspection; give more characters")
+            raise InputError(
+                "id", f"{ident!r} matches more than one inspection; give more characters"
+            )
     raise InputError("id", f"no inspection with id {ident!r}")
 
 
-def signed_payload(review_id: str, inspection_id: str, content_hash: str, decision: str, comment: str,
-                   reviewer: str, at: str) -> bytes:
-    body = {"v": 1, "id": review_id, "inspection_id": inspection_id, "content_hash": content_hash,
-            "decision": decision, "comment": comment, "reviewer": reviewer, "at": at}
-    return json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+def signed_payload(
+    review_id: str,
+    inspection_id: str,
+    content_hash: str,
+    decision: str,
+    comment: str,
+    reviewer: str,
+    at: str,
+) -> bytes:
+    body = {
+        "v": 1,
+        "id": review_id,
+        "inspection_id": inspection_id,
+        "content_hash": content_hash,
+        "decision": decision,
+        "comment": comment,
+        "reviewer": reviewer,
+        "at": at,
+    }
+    return json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode(
+        "utf-8"
+    )
 
 
-def decide(store, inspection_id: str, decision: str, identity, comment: str = "", actor: str = "") -> Review:
+def decide(
+    store, inspection_id: str, decision: str, identity, comment: str = "", actor: str = ""
+) -> Review:
     """Record a signed, audited review decision. *identity* is the supervisor's
     :class:`~inspector_app.crypto.keys.Identity` (unlocked with the passphrase)."""
     require_supervisor(store)
@@ -185,17 +240,31 @@ def decide(store, inspection_id: str, decision: str, identity, comment: str = ""
         raise InputError("id", "this revision has been corrected; review the newest revision")
     previous = repo.latest([inspection_id]).get(inspection_id)
     if previous is not None:
-        raise InputError("id", f"this inspection was {previous.decision} already by {previous.reviewer} "
-                               f"on {previous.at[:10]}")
+        raise InputError(
+            "id",
+            f"this inspection was {previous.decision} already by {previous.reviewer} "
+            f"on {previous.at[:10]}",
+        )
     reviewer = clean_text(identity.name, "reviewer", required=True)
     review_id = str(uuid.uuid4())
     at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    payload = signed_payload(review_id, inspection_id, state["content_hash"] or "", decision, comment, reviewer, at)
+    payload = signed_payload(
+        review_id, inspection_id, state["content_hash"] or "", decision, comment, reviewer, at
+    )
     signature = f"{SIGNATURE_VERSION}:{identity.fingerprint}:{base64.b64encode(identity.sign(payload)).decode()}"
     action = "review.approve" if decision == "approved" else "review.return"
-    with store.write(actor or reviewer, action, "inspection", inspection_id,
-                     {"review": review_id, "decision": decision, "comment": comment,
-                      "signer": identity.fingerprint}) as seq:
+    with store.write(
+        actor or reviewer,
+        action,
+        "inspection",
+        inspection_id,
+        {
+            "review": review_id,
+            "decision": decision,
+            "comment": comment,
+            "signer": identity.fingerprint,
+        },
+    ) as seq:
         row = ReviewRow(review_id, inspection_id, decision, comment, reviewer, at, signature, seq)
         repo.insert(row)
     return _review(row)
@@ -254,11 +323,21 @@ def verify_review(store, review: Review, db_path: Path | None = None) -> ReviewC
         return ReviewCheck("UNTRUSTED", "the reviewer's certificate is not in the trust list")
     state = review_repo(store).inspection_state(review.inspection_id)
     content_hash = (state or {}).get("content_hash") or ""
-    payload = signed_payload(review.id, review.inspection_id, content_hash, review.decision, review.comment,
-                             review.reviewer, review.at)
+    payload = signed_payload(
+        review.id,
+        review.inspection_id,
+        content_hash,
+        review.decision,
+        review.comment,
+        review.reviewer,
+        review.at,
+    )
     if not verify_signature(cert, payload, sig):
-        return ReviewCheck("INVALID", "the signature does not match the review and the inspection it judges",
-                           common_name(cert))
+        return ReviewCheck(
+            "INVALID",
+            "the signature does not match the review and the inspection it judges",
+            common_name(cert),
+        )
     return ReviewCheck("VALID", "signed by a trusted reviewer", common_name(cert))
 
 
@@ -304,12 +383,28 @@ def _verify(store, db_path: Path, pdf: bytes, path: Path | None) -> PdfCheck:
     from .reports import verify_report
 
     r = verify_report(pdf, store, db_path)
-    return PdfCheck(str(path) if path else None, pdf, r.status, r.reason, r.signer, r.signing_time, r.record_check,
-                    list(r.details), r.inspection_id)
+    return PdfCheck(
+        str(path) if path else None,
+        pdf,
+        r.status,
+        r.reason,
+        r.signer,
+        r.signing_time,
+        r.record_check,
+        list(r.details),
+        r.inspection_id,
+    )
 
 
-def review_pdf(store, db_path: Path, inspection_id: str, *, identity=None, lang: str = "zh",
-               regenerate: bool = False) -> PdfCheck:
+def review_pdf(
+    store,
+    db_path: Path,
+    inspection_id: str,
+    *,
+    identity=None,
+    lang: str = "zh",
+    regenerate: bool = False,
+) -> PdfCheck:
     """The inspection's report PDF and its verify verdict.
 
     A signed PDF stored for the inspection (made earlier, or one from the inspector attached
@@ -325,8 +420,13 @@ def review_pdf(store, db_path: Path, inspection_id: str, *, identity=None, lang:
         return _verify(store, db_path, path.read_bytes(), path)
     pdf = make_report(store, inspection_id, lang, identity=identity)
     if identity is None:
-        return PdfCheck(None, pdf, "UNSIGNED", "the report was generated here and is not signed; "
-                                               "unlock your key to sign it, or attach the inspector's signed PDF")
+        return PdfCheck(
+            None,
+            pdf,
+            "UNSIGNED",
+            "the report was generated here and is not signed; "
+            "unlock your key to sign it, or attach the inspector's signed PDF",
+        )
     write_atomic(path, pdf)
     return _verify(store, db_path, pdf, path)
 
@@ -399,7 +499,9 @@ def conflict_fields(conflict, *, only_differences: bool = False) -> list[FieldRo
 def conflict_title(conflict) -> str:
     d = conflict.as_dict()
     rec = _record_of(d["incoming"]) or {}
-    name = rec.get("name") or rec.get("serial") or rec.get("started_at") or rec.get("entity_id") or ""
+    name = (
+        rec.get("name") or rec.get("serial") or rec.get("started_at") or rec.get("entity_id") or ""
+    )
     return f"{conflict.entity} {str(name)[:40]}".strip()
 
 

@@ -44,7 +44,11 @@ from typing import Any, TextIO
 
 ACTOR = "self-test"
 # the platform plugin a desktop session needs, per OS (offscreen alone cannot show a window)
-NATIVE_PLATFORM_PLUGIN = {"linux": "libqxcb.so", "win32": "qwindows.dll", "darwin": "libqcocoa.dylib"}
+NATIVE_PLATFORM_PLUGIN = {
+    "linux": "libqxcb.so",
+    "win32": "qwindows.dll",
+    "darwin": "libqcocoa.dylib",
+}
 
 
 class SelfTestError(Exception):
@@ -67,6 +71,7 @@ class Context:
 
 # ---- steps --------------------------------------------------------------------------------
 
+
 def step_database(ctx: Context) -> str:
     from ..store import open_database
     from ..store.integrity import check
@@ -75,10 +80,14 @@ def step_database(ctx: Context) -> str:
     ctx.store = open_database(ctx.db_path)
     version = current_version(ctx.store.conn)
     if version != SCHEMA_VERSION:
-        raise SelfTestError(f"the new database is at schema version {version}, expected {SCHEMA_VERSION}")
+        raise SelfTestError(
+            f"the new database is at schema version {version}, expected {SCHEMA_VERSION}"
+        )
     problems = check(ctx.store)
     if problems:
-        raise SelfTestError(f"the integrity check found {len(problems)} problem(s), first: {problems[0]}")
+        raise SelfTestError(
+            f"the integrity check found {len(problems)} problem(s), first: {problems[0]}"
+        )
     return f"new database, migrations 1-{SCHEMA_VERSION} applied, integrity ok"
 
 
@@ -89,10 +98,15 @@ def step_resources(ctx: Context) -> str:
 
     families = family_names()
     if not families:
-        raise SelfTestError("the rules engine registered no instrument family (rules modules not found)")
+        raise SelfTestError(
+            "the rules engine registered no instrument family (rules modules not found)"
+        )
     for family in families:
         load_form(family)  # FormError names the file and key
-    for parts in (("resources", "fonts", "wqy-microhei.ttc"), ("resources", "icons", "inspector-app.png")):
+    for parts in (
+        ("resources", "fonts", "wqy-microhei.ttc"),
+        ("resources", "icons", "inspector-app.png"),
+    ):
         path = resource_path(*parts)
         if not path.is_file() or path.stat().st_size == 0:
             raise SelfTestError(f"the shipped file {'/'.join(parts)} is missing (looked at {path})")
@@ -101,9 +115,14 @@ def step_resources(ctx: Context) -> str:
 
 SCALE = {"max": "15000", "e": "5", "d": "5", "min": "100", "unit": "g", "accuracy_class": "III"}
 SCALE_TESTS = [
-    {"kind": "weighing", "zero": {"load": "0", "indication": "0", "added": "2"},
-     "points": [{"load": "100", "indication": "100", "added": "2.5"},
-                {"load": "2500", "indication": "2505", "added": "4"}]},
+    {
+        "kind": "weighing",
+        "zero": {"load": "0", "indication": "0", "added": "2"},
+        "points": [
+            {"load": "100", "indication": "100", "added": "2.5"},
+            {"load": "2500", "indication": "2505", "added": "4"},
+        ],
+    },
 ]
 # what JJG 539-2016 gives for those readings: (label, error, MPE, verdict)
 SCALE_EXPECTED = [("100 g", "-0.5", "2.5", "pass"), ("2500 g", "3", "2.5", "fail")]
@@ -112,11 +131,24 @@ SCALE_EXPECTED = [("100 g", "-0.5", "2.5", "pass"), ("2500 g", "3", "2.5", "fail
 def step_rules(ctx: Context) -> str:
     from ..domain.rules import evaluate
 
-    result = evaluate({"family": "scale", "ruleset": "JJG 539-2016", "check": "subsequent",
-                       "instrument": SCALE, "tests": SCALE_TESTS})
-    got = [(i["label"], i["error"], i["mpe"], i["verdict"]) for t in result["tests"] for i in t["items"]]
+    result = evaluate(
+        {
+            "family": "scale",
+            "ruleset": "JJG 539-2016",
+            "check": "subsequent",
+            "instrument": SCALE,
+            "tests": SCALE_TESTS,
+        }
+    )
+    got = [
+        (i["label"], i["error"], i["mpe"], i["verdict"])
+        for t in result["tests"]
+        for i in t["items"]
+    ]
     want = [(label, Decimal(e), Decimal(m), v) for label, e, m, v in SCALE_EXPECTED]
-    if [(label, Decimal(e), Decimal(m), v) for label, e, m, v in got] != want or result["verdict"] != "fail":
+    if [(label, Decimal(e), Decimal(m), v) for label, e, m, v in got] != want or result[
+        "verdict"
+    ] != "fail":
         raise SelfTestError(f"the rules engine judged a known scale reading wrongly: {got}")
     return "scale JJG 539-2016: 100 g error -0.5 g pass, 2500 g error 3 g > MPE 2.5 g fail"
 
@@ -127,22 +159,61 @@ def step_record(ctx: Context) -> str:
     from .inspections import save_and_evaluate
 
     store = ctx.store
-    premises = store.premises.save(Premises(new_id(), "market_stall", "自检示例摊位 (self-test)",
-                                            make_credit_code("92340100MA2TX8K5J"), "安徽省合肥市示例路1号",
-                                            "合肥市"), ACTOR)
+    premises = store.premises.save(
+        Premises(
+            new_id(),
+            "market_stall",
+            "自检示例摊位 (self-test)",
+            make_credit_code("92340100MA2TX8K5J"),
+            "安徽省合肥市示例路1号",
+            "合肥市",
+        ),
+        ACTOR,
+    )
     metrology = {k: v for k, v in SCALE.items() if k != "accuracy_class"}
-    ctx.instrument = store.instruments.save(Instrument(new_id(), premises.id, "scale", "示例衡器厂", "ST-15",
-                                                       "SELFTEST-1", "", "III", metrology), ACTOR)
-    tests = [{"kind": "weighing", "zero": {"load": "0", "indication": "0", "added": "2.5"},
-              "points": [{"load": "100", "indication": "100", "added": "2.5"},
-                         {"load": "5000", "indication": "5005", "added": "5"},
-                         {"load": "15000", "indication": "15000", "added": "2"}]}]
-    draft = Inspection(id=new_id(), record_id=new_id(), instrument_id=ctx.instrument.id, premises_id=premises.id,
-                       family="scale", check="subsequent", ruleset="JJG 539-2016", inspector="自检 Self Test",
-                       started_at="2026-01-15T09:30", place="自检 self-test", tests=tests)
+    ctx.instrument = store.instruments.save(
+        Instrument(
+            new_id(),
+            premises.id,
+            "scale",
+            "示例衡器厂",
+            "ST-15",
+            "SELFTEST-1",
+            "",
+            "III",
+            metrology,
+        ),
+        ACTOR,
+    )
+    tests = [
+        {
+            "kind": "weighing",
+            "zero": {"load": "0", "indication": "0", "added": "2.5"},
+            "points": [
+                {"load": "100", "indication": "100", "added": "2.5"},
+                {"load": "5000", "indication": "5005", "added": "5"},
+                {"load": "15000", "indication": "15000", "added": "2"},
+            ],
+        }
+    ]
+    draft = Inspection(
+        id=new_id(),
+        record_id=new_id(),
+        instrument_id=ctx.instrument.id,
+        premises_id=premises.id,
+        family="scale",
+        check="subsequent",
+        ruleset="JJG 539-2016",
+        inspector="自检 Self Test",
+        started_at="2026-01-15T09:30",
+        place="自检 self-test",
+        tests=tests,
+    )
     saved = save_and_evaluate(store, draft, ACTOR)
     if saved.verdict != "pass":
-        raise SelfTestError(f"the demo inspection should pass but was judged {saved.verdict!r}: {saved.result}")
+        raise SelfTestError(
+            f"the demo inspection should pass but was judged {saved.verdict!r}: {saved.result}"
+        )
     ctx.inspection = store.inspections.finalize(saved.id, ACTOR)
     if not ctx.inspection.content_hash:
         raise SelfTestError("the finalized inspection has no content hash")
@@ -154,7 +225,8 @@ def _headless_default() -> None:
     if os.environ.get("QT_QPA_PLATFORM"):
         return
     if sys.platform.startswith(("linux", "freebsd", "openbsd")) and not (
-            os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    ):
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
 
@@ -166,13 +238,17 @@ def step_qt(ctx: Context) -> str:
     app = pg.mkQApp()
     ctx.extra["qapp"] = app
     name = QtGui.QGuiApplication.platformName()
-    wanted = next((f for key, f in NATIVE_PLATFORM_PLUGIN.items() if sys.platform.startswith(key)), None)
+    wanted = next(
+        (f for key, f in NATIVE_PLATFORM_PLUGIN.items() if sys.platform.startswith(key)), None
+    )
     if wanted:
         dirs = [Path(p) / "platforms" for p in QtCore.QCoreApplication.libraryPaths()]
         if not any((d / wanted).is_file() for d in dirs):
             looked = ", ".join(str(d) for d in dirs) or "no plugin folder"
-            raise SelfTestError(f"the Qt platform plugin {wanted} is missing (looked in {looked}); "
-                                "the window could not open on a desktop")
+            raise SelfTestError(
+                f"the Qt platform plugin {wanted} is missing (looked in {looked}); "
+                "the window could not open on a desktop"
+            )
     return f"Qt {QtCore.qVersion()} on the {name!r} platform, {wanted or 'native'} plugin present"
 
 
@@ -186,14 +262,33 @@ def step_chart(ctx: Context) -> str:
         step_qt(ctx)
     items = [i for t in ctx.inspection.result["tests"] for i in t["items"] if "load" in i]
     loads = [Decimal(i["load"]) for i in items]
-    envelope = mpe_envelope("scale", ctx.inspection.ruleset, ctx.inspection.check, SCALE,
-                            [Decimal(x) for x in range(0, 15001, 250)])
+    envelope = mpe_envelope(
+        "scale",
+        ctx.inspection.ruleset,
+        ctx.inspection.check,
+        SCALE,
+        [Decimal(x) for x in range(0, 15001, 250)],
+    )
     plot = pg.PlotWidget(background="w")
     plot.resize(600, 360)
-    plot.plot([float(x) for x, _ in envelope], [float(m) for _, m in envelope], pen=pg.mkPen("#d97a00", width=2))
-    plot.plot([float(x) for x, _ in envelope], [-float(m) for _, m in envelope], pen=pg.mkPen("#d97a00", width=2))
-    plot.plot([float(x) for x in loads], [float(i["error"]) for i in items], pen=None, symbol="o",
-              symbolBrush="#1b8a3c", symbolSize=10)
+    plot.plot(
+        [float(x) for x, _ in envelope],
+        [float(m) for _, m in envelope],
+        pen=pg.mkPen("#d97a00", width=2),
+    )
+    plot.plot(
+        [float(x) for x, _ in envelope],
+        [-float(m) for _, m in envelope],
+        pen=pg.mkPen("#d97a00", width=2),
+    )
+    plot.plot(
+        [float(x) for x in loads],
+        [float(i["error"]) for i in items],
+        pen=None,
+        symbol="o",
+        symbolBrush="#1b8a3c",
+        symbolSize=10,
+    )
     exporter = pyqtgraph.exporters.ImageExporter(plot.getPlotItem())
     exporter.parameters()["width"] = 600
     out = ctx.folder / "chart.png"
@@ -204,12 +299,18 @@ def step_chart(ctx: Context) -> str:
     from pyqtgraph.Qt import QtGui
 
     image = QtGui.QImage(str(out))
-    drawn = sum(1 for x in range(0, image.width(), 4) for y in range(0, image.height(), 4)
-                if image.pixelColor(x, y).name() != "#ffffff")
+    drawn = sum(
+        1
+        for x in range(0, image.width(), 4)
+        for y in range(0, image.height(), 4)
+        if image.pixelColor(x, y).name() != "#ffffff"
+    )
     plot.close()
     plot.deleteLater()
     if image.isNull() or drawn < 50:
-        raise SelfTestError(f"the chart image is blank ({image.width()}x{image.height()}, {drawn} drawn samples)")
+        raise SelfTestError(
+            f"the chart image is blank ({image.width()}x{image.height()}, {drawn} drawn samples)"
+        )
     return f"{image.width()}x{image.height()} PNG, {len(data) // 1024} kB, {len(items)} points and the ±MPE envelope"
 
 
@@ -253,8 +354,10 @@ def step_verify(ctx: Context) -> str:
 
     result = verify_report(ctx.pdf, ctx.store, ctx.db_path)
     if result.status != "VALID" or result.record_check != "matches":
-        raise SelfTestError(f"the signed report verified as {result.status} (record {result.record_check}): "
-                            f"{result.reason}")
+        raise SelfTestError(
+            f"the signed report verified as {result.status} (record {result.record_check}): "
+            f"{result.reason}"
+        )
     tampered = bytearray(ctx.pdf)
     at = ctx.pdf.index(b"/ByteRange")
     at = ctx.pdf.index(b"BT", at) if b"BT" in ctx.pdf[at:] else len(ctx.pdf) // 3
@@ -282,6 +385,7 @@ STEPS: list[tuple[str, Step]] = [
 
 # ---- runner -------------------------------------------------------------------------------
 
+
 def _one_line(exc: BaseException) -> str:
     text = getattr(exc, "message", None) or str(exc) or "no message"
     path = getattr(exc, "path", "")
@@ -297,12 +401,17 @@ def header() -> str:
     from .. import __version__
 
     kind = "frozen" if getattr(sys, "frozen", False) else "source"
-    return (f"self-test: inspector-app {__version__} ({kind}, {sys.platform}, "
-            f"Python {platform.python_version()})")
+    return (
+        f"self-test: inspector-app {__version__} ({kind}, {sys.platform}, "
+        f"Python {platform.python_version()})"
+    )
 
 
-def run_self_test(out: TextIO | None = None, err: TextIO | None = None,
-                  steps: list[tuple[str, Step]] | None = None) -> int:
+def run_self_test(
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+    steps: list[tuple[str, Step]] | None = None,
+) -> int:
     """Run every step; 0 when all pass, 1 (and one line naming the step) at the first failure."""
     out = out or sys.stdout
     err = err or sys.stderr
@@ -322,7 +431,9 @@ def run_self_test(out: TextIO | None = None, err: TextIO | None = None,
                         raise
                     ms = (time.perf_counter() - t0) * 1000
                     print(f"  FAIL {name:<{width}} {ms:6.0f} ms", file=out, flush=True)
-                    print(f"self-test FAILED at step {name!r}: {_one_line(exc)}", file=err, flush=True)
+                    print(
+                        f"self-test FAILED at step {name!r}: {_one_line(exc)}", file=err, flush=True
+                    )
                     return 1
                 ms = (time.perf_counter() - t0) * 1000
                 print(f"  ok   {name:<{width}} {ms:6.0f} ms  {detail}", file=out, flush=True)

@@ -25,7 +25,9 @@ class Rate:
         """Pass rate in percent, one decimal (None without judged inspections)."""
         if not self.judged:
             return None
-        return (Decimal(self.passed) * 100 / Decimal(self.judged)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+        return (Decimal(self.passed) * 100 / Decimal(self.judged)).quantize(
+            Decimal("0.1"), ROUND_HALF_UP
+        )
 
 
 @dataclass(frozen=True)

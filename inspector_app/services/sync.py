@@ -38,8 +38,12 @@ from ..sync.writer import write_bundle
 
 # progress(stage, done, total) -> False to cancel (before the transaction only)
 Progress = Callable[[str, int, int], object]
-DIRECTION_NAMES = {"field": FIELD_TO_OFFICE, "office": OFFICE_TO_FIELD,
-                   FIELD_TO_OFFICE: FIELD_TO_OFFICE, OFFICE_TO_FIELD: OFFICE_TO_FIELD}
+DIRECTION_NAMES = {
+    "field": FIELD_TO_OFFICE,
+    "office": OFFICE_TO_FIELD,
+    FIELD_TO_OFFICE: FIELD_TO_OFFICE,
+    OFFICE_TO_FIELD: OFFICE_TO_FIELD,
+}
 
 
 @dataclass
@@ -85,8 +89,10 @@ class ImportReport:
             return self.rejection["message"]
         if self.status == "already_imported":
             return f"bundle {self.bundle_id} was already imported; nothing changed"
-        text = (f"imported bundle {self.bundle_id} from {self.signer}: {self.new} new, {self.updated} updated, "
-                f"{self.unchanged} unchanged, {self.conflicts} conflicts")
+        text = (
+            f"imported bundle {self.bundle_id} from {self.signer}: {self.new} new, {self.updated} updated, "
+            f"{self.unchanged} unchanged, {self.conflicts} conflicts"
+        )
         if self.acknowledged:
             text += f"; {self.acknowledged} inspections now safely at the office"
         return text
@@ -120,9 +126,16 @@ def collect_field(store, everything: bool = False) -> tuple[BundleContent, tuple
     ids = repo.with_ancestors(repo.unacknowledged_inspection_ids(everything))
     inspections = repo.load_inspections(ids)
     content = BundleContent(inspections=inspections)
-    want = {"premises": {x.premises_id for x in inspections}, "instruments": {x.instrument_id for x in inspections},
-            "standards": {s for x in inspections for s in x.standards}}
-    loaders = {"premises": repo.premises, "instruments": repo.instruments, "standards": repo.standards}
+    want = {
+        "premises": {x.premises_id for x in inspections},
+        "instruments": {x.instrument_id for x in inspections},
+        "standards": {s for x in inspections for s in x.standards},
+    }
+    loaders = {
+        "premises": repo.premises,
+        "instruments": repo.instruments,
+        "standards": repo.standards,
+    }
     entities = {"premises": "premises", "instruments": "instrument", "standards": "standard"}
     for table in ("premises", "instruments", "standards"):
         known = repo.versions(entities[table])
@@ -145,7 +158,11 @@ def collect_field(store, everything: bool = False) -> tuple[BundleContent, tuple
     shas = {a.sha256 for x in inspections for a in x.attachments}
     content.attachments = {sha: (data, None) for sha, data in repo.attachment_data(shas).items()}
     content.audit = repo.audit_entries_after(0 if everything else repo.acked_audit_seq())
-    head = (content.audit[-1]["seq"], content.audit[-1]["hash"]) if content.audit else store.audit_head()
+    head = (
+        (content.audit[-1]["seq"], content.audit[-1]["hash"])
+        if content.audit
+        else store.audit_head()
+    )
     return content, head
 
 
@@ -161,8 +178,11 @@ def collect_office(store) -> tuple[BundleContent, tuple[int, str]]:
     decisions, and the office's audit chain."""
     repo = sync_repo(store)
     content = BundleContent()
-    for table, entity, loader in (("premises", "premises", repo.premises), ("instruments", "instrument", repo.instruments),
-                                  ("standards", "standard", repo.standards)):
+    for table, entity, loader in (
+        ("premises", "premises", repo.premises),
+        ("instruments", "instrument", repo.instruments),
+        ("standards", "standard", repo.standards),
+    ):
         objs = loader()
         versions = repo.versions(entity)
         items = []
@@ -175,7 +195,11 @@ def collect_office(store) -> tuple[BundleContent, tuple[int, str]]:
     content.reviews = repo.reviews()
     content.acks = repo.acks_for_export()
     content.audit = repo.audit_entries_after(0)
-    head = (content.audit[-1]["seq"], content.audit[-1]["hash"]) if content.audit else store.audit_head()
+    head = (
+        (content.audit[-1]["seq"], content.audit[-1]["hash"])
+        if content.audit
+        else store.audit_head()
+    )
     return content, head
 
 
@@ -187,12 +211,23 @@ def require_role_for_export(store, direction: str) -> None:
     if DIRECTION_NAMES.get(direction) == FIELD_TO_OFFICE:
         require_inspector(store, "a field bundle")
     elif get_role(store) != "supervisor":
-        raise RoleError("role", "an office bundle is a supervisor's action; this is an inspector's database "
-                                "(choose the role with 'inspector-app role supervisor' or in Settings)")
+        raise RoleError(
+            "role",
+            "an office bundle is a supervisor's action; this is an inspector's database "
+            "(choose the role with 'inspector-app role supervisor' or in Settings)",
+        )
 
 
-def export_bundle(store, identity, out_path, *, all: bool = False, direction: str = "field",
-                  progress: Progress | None = None, actor: str = "") -> ExportResult:
+def export_bundle(
+    store,
+    identity,
+    out_path,
+    *,
+    all: bool = False,
+    direction: str = "field",
+    progress: Progress | None = None,
+    actor: str = "",
+) -> ExportResult:
     """Write a signed bundle to *out_path*; records what it held (one audited write)."""
     t0 = time.perf_counter()
     direction = DIRECTION_NAMES.get(direction)
@@ -204,31 +239,73 @@ def export_bundle(store, identity, out_path, *, all: bool = False, direction: st
     if direction == FIELD_TO_OFFICE:
         content, head = collect_field(store, all)
         fresh_tombstones = repo_new_tombstones(store, content.tombstones)
-        if not (content.inspections or content.premises or content.instruments or content.standards
-                or fresh_tombstones):
-            raise InputError("bundle", "nothing to export: the office has acknowledged every finalized inspection "
-                                       "(use --all to export everything)")
+        if not (
+            content.inspections
+            or content.premises
+            or content.instruments
+            or content.standards
+            or fresh_tombstones
+        ):
+            raise InputError(
+                "bundle",
+                "nothing to export: the office has acknowledged every finalized inspection "
+                "(use --all to export everything)",
+            )
     else:
         content, head = collect_office(store)
     out_path = Path(out_path)
     if out_path.exists() and out_path.is_dir():
         raise InputError("output", f"{out_path} is a folder")
-    manifest = write_bundle(out_path, content, direction=direction, source_device=store.device_id,
-                            identity=identity, audit_head=head, app_version=_app_version(), progress=progress)
+    manifest = write_bundle(
+        out_path,
+        content,
+        direction=direction,
+        source_device=store.device_id,
+        identity=identity,
+        audit_head=head,
+        app_version=_app_version(),
+        progress=progress,
+    )
     repo = sync_repo(store)
     counts = {k: v for k, v in content.counts().items() if v}
     items = [("inspection", x.id) for x in content.inspections]
     items += [(f"tombstone/{e}", i) for e, i in content.tombstones]
-    items += [(e, o.id) for t, e in (("premises", "premises"), ("instruments", "instrument"),
-                                     ("standards", "standard")) for o, _, _ in getattr(content, t)]
-    with store.write(actor, "bundle.export", "bundle", manifest.bundle_id,
-                     {"direction": direction, "counts": counts}) as seq:
+    items += [
+        (e, o.id)
+        for t, e in (
+            ("premises", "premises"),
+            ("instruments", "instrument"),
+            ("standards", "standard"),
+        )
+        for o, _, _ in getattr(content, t)
+    ]
+    with store.write(
+        actor,
+        "bundle.export",
+        "bundle",
+        manifest.bundle_id,
+        {"direction": direction, "counts": counts},
+    ) as seq:
         repo.record_export(manifest.bundle_id, direction, seq, manifest.created_at, counts, items)
-        repo.add_versions_many([(e, o.id, h) for t, e in (("premises", "premises"), ("instruments", "instrument"),
-                                                          ("standards", "standard"))
-                                for o, h, _ in getattr(content, t)])
-    return ExportResult(str(out_path), manifest.bundle_id, direction, counts, out_path.stat().st_size,
-                        time.perf_counter() - t0)
+        repo.add_versions_many(
+            [
+                (e, o.id, h)
+                for t, e in (
+                    ("premises", "premises"),
+                    ("instruments", "instrument"),
+                    ("standards", "standard"),
+                )
+                for o, h, _ in getattr(content, t)
+            ]
+        )
+    return ExportResult(
+        str(out_path),
+        manifest.bundle_id,
+        direction,
+        counts,
+        out_path.stat().st_size,
+        time.perf_counter() - t0,
+    )
 
 
 # -- inspect --------------------------------------------------------------------------------
@@ -240,7 +317,9 @@ def inspect_bundle(path, store=None, limits: Limits = DEFAULT_LIMITS) -> dict:
     if store is not None:
         repo = sync_repo(store)
         led = repo.ledger(info["bundle_id"])
-        info["already_imported"] = led is not None and led.manifest_sha256 == info["manifest_sha256"]
+        info["already_imported"] = (
+            led is not None and led.manifest_sha256 == info["manifest_sha256"]
+        )
         info["own_bundle"] = info["source_device"] == store.meta("device_id")
     return info
 
@@ -251,12 +330,21 @@ def _backup(store, bundle_id: str, backup_dir: Path | None) -> Path:
 
     folder = backup_dir or store.path.parent / "backups"
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-    return backup_file(store.conn, folder / f"{store.path.stem}-before-import-{bundle_id[:8]}-{stamp}.db")
+    return backup_file(
+        store.conn, folder / f"{store.path.stem}-before-import-{bundle_id[:8]}-{stamp}.db"
+    )
 
 
-def import_bundle(store, path, *, progress: Progress | None = None, actor: str = "",
-                  limits: Limits = DEFAULT_LIMITS, backup: bool = True,
-                  backup_dir: str | Path | None = None) -> ImportReport:
+def import_bundle(
+    store,
+    path,
+    *,
+    progress: Progress | None = None,
+    actor: str = "",
+    limits: Limits = DEFAULT_LIMITS,
+    backup: bool = True,
+    backup_dir: str | Path | None = None,
+) -> ImportReport:
     """Check and merge a bundle, all or nothing. Never raises for a bad bundle: the report's
     status is 'rejected' with the stage, entry and reason."""
     # The records of a bundle are hundreds of thousands of small dicts and lists that live
@@ -265,29 +353,52 @@ def import_bundle(store, path, *, progress: Progress | None = None, actor: str =
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _import_bundle(store, path, progress=progress, actor=actor, limits=limits, backup=backup,
-                              backup_dir=backup_dir)
+        return _import_bundle(
+            store,
+            path,
+            progress=progress,
+            actor=actor,
+            limits=limits,
+            backup=backup,
+            backup_dir=backup_dir,
+        )
     finally:
         if collecting:
             gc.enable()
 
 
-def _import_bundle(store, path, *, progress: Progress | None, actor: str, limits: Limits, backup: bool,
-                   backup_dir: str | Path | None) -> ImportReport:
+def _import_bundle(
+    store,
+    path,
+    *,
+    progress: Progress | None,
+    actor: str,
+    limits: Limits,
+    backup: bool,
+    backup_dir: str | Path | None,
+) -> ImportReport:
     t0 = time.perf_counter()
     report = ImportReport(status="rejected", file=str(path))
     repo = sync_repo(store)
     try:
         opened = read_bundle(path, store.trust.list(), limits, progress)
         m = opened.manifest
-        report.bundle_id, report.direction, report.source_device = m.bundle_id, m.direction, m.source_device
+        report.bundle_id, report.direction, report.source_device = (
+            m.bundle_id,
+            m.direction,
+            m.source_device,
+        )
         report.signer, report.signer_fingerprint = opened.signer.name, opened.signer.fingerprint
         if m.source_device == store.meta("device_id"):  # read only: a rejection writes nothing
-            raise BundleRejected(3, MANIFEST, "this bundle was made by this database; import it on the other side")
+            raise BundleRejected(
+                3, MANIFEST, "this bundle was made by this database; import it on the other side"
+            )
         done = repo.ledger(m.bundle_id)
         if done is not None:
             if done.manifest_sha256 != opened.manifest_sha256:
-                raise BundleRejected(3, MANIFEST, "a different bundle with the same id was imported before")
+                raise BundleRejected(
+                    3, MANIFEST, "a different bundle with the same id was imported before"
+                )
             report.status = "already_imported"
             report.seconds = time.perf_counter() - t0
             return report
@@ -301,16 +412,33 @@ def _import_bundle(store, path, *, progress: Progress | None, actor: str, limits
         progress("merge", 0, 1)
     if backup:
         report.backup = str(_backup(store, m.bundle_id, Path(backup_dir) if backup_dir else None))
-    detail = {"file": Path(path).name, "signer": opened.signer.fingerprint, "direction": m.direction,
-              "source_device": m.source_device}
+    detail = {
+        "file": Path(path).name,
+        "signer": opened.signer.fingerprint,
+        "direction": m.direction,
+        "source_device": m.source_device,
+    }
     try:
         with store.write(actor, "bundle.import", "bundle", m.bundle_id, detail) as seq:
             result = merge_rules.merge(repo, content, m, seq)
             totals = result.totals()
-            summary = {"totals": totals, "tables": result.tables(), "audit_head": {"seq": m.audit_head[0],
-                       "hash": m.audit_head[1]}, "acknowledged": result.acked, "signer_name": opened.signer.name}
-            repo.insert_ledger(m.bundle_id, m.direction, m.source_device, opened.signer.fingerprint,
-                               opened.manifest_sha256, seq, _now(), summary)
+            summary = {
+                "totals": totals,
+                "tables": result.tables(),
+                "audit_head": {"seq": m.audit_head[0], "hash": m.audit_head[1]},
+                "acknowledged": result.acked,
+                "signer_name": opened.signer.name,
+            }
+            repo.insert_ledger(
+                m.bundle_id,
+                m.direction,
+                m.source_device,
+                opened.signer.fingerprint,
+                opened.manifest_sha256,
+                seq,
+                _now(),
+                summary,
+            )
             repo.insert_received(m.bundle_id, result.received)
     except BundleRejected as exc:
         report.rejection = exc.as_dict()
@@ -343,10 +471,23 @@ def _check_reviews(store, content: BundleContent) -> None:
     for n, r in enumerate(content.reviews, start=1):
         if r["inspection_id"] not in held or repo.review_exists(r["id"]) is not None:
             continue
-        check = verify_review(store, Review(r["id"], r["inspection_id"], r["decision"], r["comment"], r["reviewer"],
-                                            r["at"], r["signature"]), getattr(store, "path", None))
+        check = verify_review(
+            store,
+            Review(
+                r["id"],
+                r["inspection_id"],
+                r["decision"],
+                r["comment"],
+                r["reviewer"],
+                r["at"],
+                r["signature"],
+            ),
+            getattr(store, "path", None),
+        )
         if check.status != "VALID":
-            raise BundleRejected(4, f"records/reviews.jsonl line {n}", f"review.signature: {check.reason}")
+            raise BundleRejected(
+                4, f"records/reviews.jsonl line {n}", f"review.signature: {check.reason}"
+            )
 
 
 # -- conflicts and status ---------------------------------------------------------------------
@@ -364,7 +505,9 @@ def find_conflict(store, ident: str):
         if len(matches) == 1:
             return matches[0]
         if len(matches) > 1:
-            raise InputError("id", f"{ident!r} matches more than one conflict; give more characters")
+            raise InputError(
+                "id", f"{ident!r} matches more than one conflict; give more characters"
+            )
     raise InputError("id", f"no conflict with id {ident!r}")
 
 
@@ -374,7 +517,9 @@ def resolve_conflict(store, ident: str, keep: str, actor: str = "") -> str:
     if c.resolved:
         raise InputError("id", f"conflict {c.id[:8]} was resolved already ({c.resolution})")
     repo = sync_repo(store)
-    with store.write(actor, "conflict.resolve", c.entity, c.entity_id, {"conflict": c.id, "keep": keep}) as seq:
+    with store.write(
+        actor, "conflict.resolve", c.entity, c.entity_id, {"conflict": c.id, "keep": keep}
+    ) as seq:
         return merge_rules.resolve(repo, c, keep, seq, actor)
 
 
@@ -388,7 +533,9 @@ def inspection_sync_state(store, ids: list[str]) -> dict[str, str]:
     return sync_repo(store).sync_state(ids)
 
 
-def assign_premises(store, premises_id: str, inspector: str, note: str = "", actor: str = "") -> None:
+def assign_premises(
+    store, premises_id: str, inspector: str, note: str = "", actor: str = ""
+) -> None:
     """Office: assign premises to an inspector (travels in the next office bundle)."""
     import uuid
 
@@ -398,5 +545,7 @@ def assign_premises(store, premises_id: str, inspector: str, note: str = "", act
     note = clean_text(note, "assignment.note", max_len=500)
     if store.premises.get(premises_id) is None:
         raise InputError("assignment.premises_id", "the premises do not exist")
-    with store.write(actor, "assignment.set", "premises", premises_id, {"inspector": inspector}) as seq:
+    with store.write(
+        actor, "assignment.set", "premises", premises_id, {"inspector": inspector}
+    ) as seq:
         sync_repo(store).set_assignment(str(uuid.uuid4()), premises_id, inspector, note, seq)

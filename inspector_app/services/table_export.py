@@ -26,10 +26,37 @@ from ..store.inspections import InspectionFilter
 from ..store.review import ReviewFilter, review_repo
 
 FORMATS = ("csv", "xlsx")
-INSPECTION_COLUMNS = ("id", "record_id", "revision", "started_at", "family", "check", "verdict", "status",
-                      "inspector", "premises", "market", "city", "instrument")
-QUEUE_COLUMNS = ("id", "record_id", "revision", "started_at", "family", "check", "verdict", "inspector",
-                 "premises", "market", "city", "instrument", "review_state", "cheating")
+INSPECTION_COLUMNS = (
+    "id",
+    "record_id",
+    "revision",
+    "started_at",
+    "family",
+    "check",
+    "verdict",
+    "status",
+    "inspector",
+    "premises",
+    "market",
+    "city",
+    "instrument",
+)
+QUEUE_COLUMNS = (
+    "id",
+    "record_id",
+    "revision",
+    "started_at",
+    "family",
+    "check",
+    "verdict",
+    "inspector",
+    "premises",
+    "market",
+    "city",
+    "instrument",
+    "review_state",
+    "cheating",
+)
 PAGE = 2000
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _ILLEGAL_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -54,8 +81,9 @@ def format_for(path: str | os.PathLike, fmt: str | None = None) -> str:
 
 
 # -- sources -----------------------------------------------------------------------------------
-def inspection_rows(store, f: InspectionFilter | None = None, sort: str = "started_at",
-                    descending: bool = True) -> tuple[int, Iterator[list]]:
+def inspection_rows(
+    store, f: InspectionFilter | None = None, sort: str = "started_at", descending: bool = True
+) -> tuple[int, Iterator[list]]:
     """(total, rows) of the inspections list under *f*, page by page."""
     f = f or InspectionFilter()
     total = store.inspections.count(f)
@@ -63,10 +91,25 @@ def inspection_rows(store, f: InspectionFilter | None = None, sort: str = "start
     def rows() -> Iterator[list]:
         offset = 0
         while True:
-            page = store.inspections.list(f, sort=sort, descending=descending, limit=PAGE, offset=offset)
+            page = store.inspections.list(
+                f, sort=sort, descending=descending, limit=PAGE, offset=offset
+            )
             for r in page:
-                yield [r.id, r.record_id, r.revision, r.started_at, r.family, r.check, r.verdict or "", r.status,
-                       r.inspector, r.premises_name, r.market, r.city, r.instrument_label]
+                yield [
+                    r.id,
+                    r.record_id,
+                    r.revision,
+                    r.started_at,
+                    r.family,
+                    r.check,
+                    r.verdict or "",
+                    r.status,
+                    r.inspector,
+                    r.premises_name,
+                    r.market,
+                    r.city,
+                    r.instrument_label,
+                ]
             if len(page) < PAGE:
                 return
             offset += PAGE
@@ -84,8 +127,22 @@ def queue_rows(store, f: ReviewFilter) -> tuple[int, Iterator[list]]:
         while True:
             page = repo.queue(f, limit=PAGE, offset=offset)
             for r in page:
-                yield [r.id, r.record_id, r.revision, r.started_at, r.family, r.check, r.verdict or "", r.inspector,
-                       r.premises_name, r.market, r.city, r.instrument_label, r.state, "yes" if r.cheating else ""]
+                yield [
+                    r.id,
+                    r.record_id,
+                    r.revision,
+                    r.started_at,
+                    r.family,
+                    r.check,
+                    r.verdict or "",
+                    r.inspector,
+                    r.premises_name,
+                    r.market,
+                    r.city,
+                    r.instrument_label,
+                    r.state,
+                    "yes" if r.cheating else "",
+                ]
             if len(page) < PAGE:
                 return
             offset += PAGE
@@ -104,8 +161,16 @@ def _csv_safe(value) -> object:
     return value
 
 
-def write_rows(path: str | os.PathLike, columns: Iterable[str], rows: Iterable[list], fmt: str | None = None, *,
-               total: int = 0, progress: Progress | None = None, sheet_title: str = "inspections") -> int:
+def write_rows(
+    path: str | os.PathLike,
+    columns: Iterable[str],
+    rows: Iterable[list],
+    fmt: str | None = None,
+    *,
+    total: int = 0,
+    progress: Progress | None = None,
+    sheet_title: str = "inspections",
+) -> int:
     """Write *rows* under a header of *columns*; returns the number of data rows."""
     path = Path(path)
     fmt = format_for(path, fmt)
@@ -132,7 +197,9 @@ def _tick(progress: Progress | None, n: int, total: int) -> None:
         raise ExportCancelled()
 
 
-def _write_csv(tmp: Path, columns: list[str], rows: Iterable[list], total: int, progress: Progress | None) -> int:
+def _write_csv(
+    tmp: Path, columns: list[str], rows: Iterable[list], total: int, progress: Progress | None
+) -> int:
     n = 0
     with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
         w = csv.writer(fh)
@@ -148,8 +215,14 @@ def _write_csv(tmp: Path, columns: list[str], rows: Iterable[list], total: int, 
     return n
 
 
-def _write_xlsx(tmp: Path, columns: list[str], rows: Iterable[list], total: int, progress: Progress | None,
-                title: str) -> int:
+def _write_xlsx(
+    tmp: Path,
+    columns: list[str],
+    rows: Iterable[list],
+    total: int,
+    progress: Progress | None,
+    title: str,
+) -> int:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
@@ -185,23 +258,44 @@ def _write_xlsx(tmp: Path, columns: list[str], rows: Iterable[list], total: int,
 
 
 # -- use-cases ---------------------------------------------------------------------------------
-def export_inspections(store, path: str | os.PathLike, fmt: str | None = None, f: InspectionFilter | None = None,
-                       *, sort: str = "started_at", descending: bool = True,
-                       progress: Progress | None = None) -> int:
+def export_inspections(
+    store,
+    path: str | os.PathLike,
+    fmt: str | None = None,
+    f: InspectionFilter | None = None,
+    *,
+    sort: str = "started_at",
+    descending: bool = True,
+    progress: Progress | None = None,
+) -> int:
     """Write the inspections list under *f* to *path* (CSV or XLSX); returns the row count."""
     total, rows = inspection_rows(store, f, sort, descending)
     return write_rows(path, INSPECTION_COLUMNS, rows, fmt, total=total, progress=progress)
 
 
-def export_queue(store, path: str | os.PathLike, fmt: str | None = None, f: ReviewFilter | None = None, *,
-                 progress: Progress | None = None) -> int:
+def export_queue(
+    store,
+    path: str | os.PathLike,
+    fmt: str | None = None,
+    f: ReviewFilter | None = None,
+    *,
+    progress: Progress | None = None,
+) -> int:
     """Write the review queue under *f* to *path*; returns the row count."""
     total, rows = queue_rows(store, f or ReviewFilter())
-    return write_rows(path, QUEUE_COLUMNS, rows, fmt, total=total, progress=progress, sheet_title="review queue")
+    return write_rows(
+        path, QUEUE_COLUMNS, rows, fmt, total=total, progress=progress, sheet_title="review queue"
+    )
 
 
-def export_period(store, path: str | os.PathLike, fmt: str | None = None, f=None, *,
-                  progress: Progress | None = None) -> int:
+def export_period(
+    store,
+    path: str | os.PathLike,
+    fmt: str | None = None,
+    f=None,
+    *,
+    progress: Progress | None = None,
+) -> int:
     """Write the inspections counted by the office statistics under *f* (a
     :class:`~inspector_app.store.office_stats.StatsFilter`: period, city, market)."""
     from ..store import office_stats as q
@@ -232,6 +326,8 @@ def read_back(path: str | os.PathLike) -> list[list[str]]:
     wb = load_workbook(path, read_only=True)
     try:
         ws = wb.worksheets[0]
-        return [["" if v is None else str(v) for v in row] for row in ws.iter_rows(values_only=True)]
+        return [
+            ["" if v is None else str(v) for v in row] for row in ws.iter_rows(values_only=True)
+        ]
     finally:
         wb.close()

@@ -27,7 +27,9 @@ class AttachmentRepo:
     def add(self, data: bytes, actor: str = "") -> str:
         """Store *data* once; returns its SHA-256. Only PNG, JPEG and WebP images are kept."""
         if len(data) > MAX_ATTACHMENT_BYTES:
-            raise InputError("attachment", f"is too large ({len(data)} bytes, at most {MAX_ATTACHMENT_BYTES})")
+            raise InputError(
+                "attachment", f"is too large ({len(data)} bytes, at most {MAX_ATTACHMENT_BYTES})"
+            )
         mime = sniff_mime(data)
         if mime is None:
             raise InputError("attachment", "is not a PNG, JPEG or WebP image")
@@ -43,11 +45,15 @@ class AttachmentRepo:
         return sha
 
     def get(self, sha: str) -> bytes | None:
-        row = self.store.conn.execute("SELECT data FROM attachments WHERE sha256 = ?", (sha,)).fetchone()
+        row = self.store.conn.execute(
+            "SELECT data FROM attachments WHERE sha256 = ?", (sha,)
+        ).fetchone()
         return None if row is None else bytes(row[0])
 
     def mime(self, sha: str) -> str | None:
-        row = self.store.conn.execute("SELECT mime FROM attachments WHERE sha256 = ?", (sha,)).fetchone()
+        row = self.store.conn.execute(
+            "SELECT mime FROM attachments WHERE sha256 = ?", (sha,)
+        ).fetchone()
         return None if row is None else row[0]
 
     def verify(self) -> list[str]:

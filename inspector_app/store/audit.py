@@ -16,10 +16,21 @@ from dataclasses import dataclass
 GENESIS = "0" * 64
 
 
-def entry_hash(prev_hash: str, device_id: str, at: str, actor: str, action: str,
-               entity: str, entity_id: str, detail: str) -> str:
-    body = json.dumps([device_id, at, actor, action, entity, entity_id, detail],
-                      ensure_ascii=False, separators=(",", ":"))
+def entry_hash(
+    prev_hash: str,
+    device_id: str,
+    at: str,
+    actor: str,
+    action: str,
+    entity: str,
+    entity_id: str,
+    detail: str,
+) -> str:
+    body = json.dumps(
+        [device_id, at, actor, action, entity, entity_id, detail],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
     return hashlib.sha256((prev_hash + body).encode("utf-8")).hexdigest()
 
 
@@ -28,12 +39,21 @@ def head(conn: sqlite3.Connection) -> tuple[int, str]:
     return (row[0], row[1]) if row else (0, GENESIS)
 
 
-def append(conn: sqlite3.Connection, device_id: str, actor: str, action: str,
-           entity: str = "", entity_id: str = "", detail: dict | None = None) -> str:
+def append(
+    conn: sqlite3.Connection,
+    device_id: str,
+    actor: str,
+    action: str,
+    entity: str = "",
+    entity_id: str = "",
+    detail: dict | None = None,
+) -> str:
     """Append one entry (call inside the write's transaction); returns its hash."""
     _, prev = head(conn)
     at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    detail_text = json.dumps(detail or {}, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    detail_text = json.dumps(
+        detail or {}, ensure_ascii=False, sort_keys=True, separators=(",", ":")
+    )
     h = entry_hash(prev, device_id, at, actor, action, entity, entity_id, detail_text)
     conn.execute(
         "INSERT INTO audit (device_id, at, actor, action, entity, entity_id, detail, prev_hash, hash)"
@@ -60,11 +80,17 @@ def verify_chain(conn: sqlite3.Connection) -> list[ChainProblem]:
     ):
         seq, device_id, at, actor, action, entity, entity_id, detail, prev_hash, h = row
         if expected_seq is not None and seq != expected_seq:
-            problems.append(ChainProblem(seq, f"audit entries {expected_seq}..{seq - 1} are missing"))
+            problems.append(
+                ChainProblem(seq, f"audit entries {expected_seq}..{seq - 1} are missing")
+            )
         if prev_hash != prev:
-            problems.append(ChainProblem(seq, f"audit entry {seq} does not link to the entry before it"))
+            problems.append(
+                ChainProblem(seq, f"audit entry {seq} does not link to the entry before it")
+            )
         if entry_hash(prev_hash, device_id, at, actor, action, entity, entity_id, detail) != h:
-            problems.append(ChainProblem(seq, f"audit entry {seq} ({action} {entity_id}) was altered"))
+            problems.append(
+                ChainProblem(seq, f"audit entry {seq} ({action} {entity_id}) was altered")
+            )
         prev = h
         expected_seq = seq + 1
     return problems

@@ -29,7 +29,9 @@ class Prepared:
     """Inspections turned into table rows (plain tuples: cheap to send between processes)."""
 
     columns: list[str] = field(default_factory=list)
-    inspections: list[tuple] = field(default_factory=list)  # status 'draft'; change_seq appended at insert
+    inspections: list[tuple] = field(
+        default_factory=list
+    )  # status 'draft'; change_seq appended at insert
     tests: list[tuple] = field(default_factory=list)
     readings: list[tuple] = field(default_factory=list)
     findings: list[tuple] = field(default_factory=list)
@@ -46,19 +48,32 @@ def prepare(inspections: Iterable[Inspection]) -> Prepared:
         if not out.columns:
             out.columns = list(row)
         out.inspections.append(tuple(row[c] for c in out.columns))
-        out.tests.extend((x.id, i, t.get("kind", ""), t.get("verdict"))
-                         for i, t in enumerate((x.result or {}).get("tests", [])))
+        out.tests.extend(
+            (x.id, i, t.get("kind", ""), t.get("verdict"))
+            for i, t in enumerate((x.result or {}).get("tests", []))
+        )
         out.readings.extend(reading_rows(x))
-        out.findings.extend((f.id, x.id, i, f.code, f.text, f.legal_basis, f.severity, f.action, int(f.cheating))
-                            for i, f in enumerate(x.findings))
-        out.attachments.extend((x.id, i, a.sha256, a.role, a.caption) for i, a in enumerate(x.attachments))
+        out.findings.extend(
+            (f.id, x.id, i, f.code, f.text, f.legal_basis, f.severity, f.action, int(f.cheating))
+            for i, f in enumerate(x.findings)
+        )
+        out.attachments.extend(
+            (x.id, i, a.sha256, a.role, a.caption) for i, a in enumerate(x.attachments)
+        )
         if x.status == "finalized":
             out.finalize.append((x.id,))
     return out
 
 
-def load_records(store, premises: Iterable[Premises], instruments: Iterable[Instrument],
-                 inspections: Iterable[Inspection] | Prepared = (), *, actor: str, action: str) -> dict:
+def load_records(
+    store,
+    premises: Iterable[Premises],
+    instruments: Iterable[Instrument],
+    inspections: Iterable[Inspection] | Prepared = (),
+    *,
+    actor: str,
+    action: str,
+) -> dict:
     """Insert premises, instruments and inspections (objects, or rows from :func:`prepare`;
     hashes already computed, attachments already stored) with one audit entry. Returns the
     counts."""
@@ -66,27 +81,44 @@ def load_records(store, premises: Iterable[Premises], instruments: Iterable[Inst
     rows = inspections if isinstance(inspections, Prepared) else prepare(inspections)
     names = {p.id: p.name for p in premises}
     conn = store.conn
-    counts = {"premises": len(premises), "instruments": len(instruments), "inspections": len(rows.inspections)}
+    counts = {
+        "premises": len(premises),
+        "instruments": len(instruments),
+        "inspections": len(rows.inspections),
+    }
     with store.write(actor, action, detail=counts) as seq:
         _insert(conn, "premises", [dict(codec.premises_row(p), change_seq=seq) for p in premises])
-        _insert(conn, "instruments", [dict(codec.instrument_row(i, names.get(i.premises_id, "")), change_seq=seq)
-                                      for i in instruments])
+        _insert(
+            conn,
+            "instruments",
+            [
+                dict(codec.instrument_row(i, names.get(i.premises_id, "")), change_seq=seq)
+                for i in instruments
+            ],
+        )
         if rows.inspections:
             cols = [*rows.columns, "change_seq"]
             conn.executemany(
                 f"INSERT INTO inspections ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})",
                 [(*r, seq) for r in rows.inspections],
             )
-        conn.executemany("INSERT INTO inspection_tests (inspection_id, seq, kind, verdict) VALUES (?, ?, ?, ?)",
-                         rows.tests)
+        conn.executemany(
+            "INSERT INTO inspection_tests (inspection_id, seq, kind, verdict) VALUES (?, ?, ?, ?)",
+            rows.tests,
+        )
         conn.executemany(
             "INSERT INTO readings (inspection_id, test_seq, seq, kind, label, error, mpe, unit, verdict, rule)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows.readings)
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows.readings,
+        )
         conn.executemany(
             "INSERT INTO findings (id, inspection_id, seq, code, text, legal_basis, severity, action, cheating)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows.findings)
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows.findings,
+        )
         conn.executemany(
             "INSERT INTO inspection_attachments (inspection_id, seq, sha256, role, caption) VALUES (?, ?, ?, ?, ?)",
-            rows.attachments)
+            rows.attachments,
+        )
         conn.executemany("UPDATE inspections SET status = 'finalized' WHERE id = ?", rows.finalize)
     return counts

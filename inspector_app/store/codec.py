@@ -16,7 +16,9 @@ from ..domain.models import (
 
 
 def dumps(obj: Any) -> str:
-    return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
+    return json.dumps(
+        obj, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False
+    )
 
 
 def loads(text: str | None, default: Any = None) -> Any:
@@ -25,7 +27,9 @@ def loads(text: str | None, default: Any = None) -> Any:
 
 def premises_row(p: Premises) -> dict:
     row = {k: getattr(p, k) for k in Premises.__dataclass_fields__}
-    row["search_text"] = search_text(p.name, p.market, p.address, p.city, p.credit_code, p.contact, p.stall_no, p.phone)
+    row["search_text"] = search_text(
+        p.name, p.market, p.address, p.city, p.credit_code, p.contact, p.stall_no, p.phone
+    )
     return row
 
 
@@ -54,9 +58,25 @@ def standard_from_row(r) -> ReferenceStandard:
 
 
 INSPECTION_SCALARS = (
-    "id", "record_id", "revision", "parent_id", "correction_reason", "instrument_id", "premises_id",
-    "family", "ruleset", "inspector", "started_at", "place", "verdict", "notes", "status",
-    "content_hash", "signature", "signer", "finalized_at",
+    "id",
+    "record_id",
+    "revision",
+    "parent_id",
+    "correction_reason",
+    "instrument_id",
+    "premises_id",
+    "family",
+    "ruleset",
+    "inspector",
+    "started_at",
+    "place",
+    "verdict",
+    "notes",
+    "status",
+    "content_hash",
+    "signature",
+    "signer",
+    "finalized_at",
 )
 
 

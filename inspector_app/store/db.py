@@ -35,7 +35,9 @@ def _filesystem_type(path: Path) -> str | None:
     best, fstype = "", None
     for line in mounts:
         parts = line.split()
-        if len(parts) >= 3 and (target == parts[1] or target.startswith(parts[1].rstrip("/") + "/")):
+        if len(parts) >= 3 and (
+            target == parts[1] or target.startswith(parts[1].rstrip("/") + "/")
+        ):
             if len(parts[1]) > len(best):
                 best, fstype = parts[1], parts[2]
     return fstype
@@ -122,7 +124,9 @@ def _needs_quick_check(path: Path) -> bool:
     return size <= QUICK_CHECK_ALWAYS_BYTES or (wal.exists() and wal.stat().st_size > 0)
 
 
-def open_database(path: str | os.PathLike, *, migrate: bool = True, backup_dir: str | os.PathLike | None = None):
+def open_database(
+    path: str | os.PathLike, *, migrate: bool = True, backup_dir: str | os.PathLike | None = None
+):
     """Open (creating if needed) and migrate the database at *path*; returns a Store."""
     from .migrations import migrate as run_migrations
     from .store import Store
@@ -140,7 +144,9 @@ def open_database(path: str | os.PathLike, *, migrate: bool = True, backup_dir: 
         raise StoreError(f"{path} is not a usable database ({exc})") from None
     if not integrity_ok:
         conn.close()
-        raise StoreError(f"{path} failed the integrity check; restore it from a backup (inspector-app restore)")
+        raise StoreError(
+            f"{path} failed the integrity check; restore it from a backup (inspector-app restore)"
+        )
     try:
         if migrate:
             run_migrations(conn, Path(path), backup_dir=Path(backup_dir) if backup_dir else None)

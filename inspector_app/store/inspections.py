@@ -98,7 +98,9 @@ def _inspectors(conn) -> list[str]:
     row = conn.execute("SELECT min(inspector) FROM inspections").fetchone()
     while row is not None and row[0] is not None:
         names.append(row[0])
-        row = conn.execute("SELECT min(inspector) FROM inspections WHERE inspector > ?", (row[0],)).fetchone()
+        row = conn.execute(
+            "SELECT min(inspector) FROM inspections WHERE inspector > ?", (row[0],)
+        ).fetchone()
     return names
 
 
@@ -125,15 +127,36 @@ def _match(conn, text: str) -> _Match:
         _MATCHES.move_to_end(key)
         return entry[1]
     pattern = like_pattern(text)
-    prem = [r[0] for r in conn.execute("SELECT id FROM premises WHERE search_text LIKE ? ESCAPE '\\'", (pattern,))]
-    inst = [r[0] for r in conn.execute("SELECT id FROM instruments WHERE search_text LIKE ? ESCAPE '\\'",
-                                       (pattern,))]
+    prem = [
+        r[0]
+        for r in conn.execute(
+            "SELECT id FROM premises WHERE search_text LIKE ? ESCAPE '\\'", (pattern,)
+        )
+    ]
+    inst = [
+        r[0]
+        for r in conn.execute(
+            "SELECT id FROM instruments WHERE search_text LIKE ? ESCAPE '\\'", (pattern,)
+        )
+    ]
     names = _inspectors(conn)
-    matched = [r[0] for r in conn.execute(
-        "SELECT value FROM json_each(?) WHERE lower(value) LIKE ? ESCAPE '\\'",
-        (codec.dumps(names), pattern))] if names else []
-    total = conn.execute("SELECT (SELECT count(*) FROM premises) + (SELECT count(*) FROM instruments)").fetchone()[0]
-    hit = _Match(codec.dumps(prem), codec.dumps(inst), matched, (len(prem) + len(inst)) / max(total, 1))
+    matched = (
+        [
+            r[0]
+            for r in conn.execute(
+                "SELECT value FROM json_each(?) WHERE lower(value) LIKE ? ESCAPE '\\'",
+                (codec.dumps(names), pattern),
+            )
+        ]
+        if names
+        else []
+    )
+    total = conn.execute(
+        "SELECT (SELECT count(*) FROM premises) + (SELECT count(*) FROM instruments)"
+    ).fetchone()[0]
+    hit = _Match(
+        codec.dumps(prem), codec.dumps(inst), matched, (len(prem) + len(inst)) / max(total, 1)
+    )
     _MATCHES[key] = (conn, hit)
     while len(_MATCHES) > 16:
         _MATCHES.popitem(last=False)
@@ -146,8 +169,11 @@ def _search_terms(conn, text: str) -> tuple[list[str], list, float]:
     name contains it, and ids that start with it. Also the selectivity estimate."""
     m = _match(conn, text)
     prefix = text.lower()
-    terms = ["i.premises_id IN (SELECT value FROM json_each(?))", "i.instrument_id IN (SELECT value FROM json_each(?))",
-             "(i.id >= ? AND i.id < ?)"]
+    terms = [
+        "i.premises_id IN (SELECT value FROM json_each(?))",
+        "i.instrument_id IN (SELECT value FROM json_each(?))",
+        "(i.id >= ? AND i.id < ?)",
+    ]
     params: list = [m.premises, m.instruments, prefix, prefix + _ID_END]
     if m.inspectors:
         terms.append(f"i.inspector IN ({', '.join('?' for _ in m.inspectors)})")
@@ -159,10 +185,17 @@ def _where(f: InspectionFilter, conn=None) -> tuple[str, list]:
     where, params = [], []
     if f.heads_only:
         where.append(_HEADS)
-    for column, value in (("i.family", f.family), ("i.verdict", f.verdict), ("i.status", f.status),
-                          ("i.check_kind", f.check), ("p.market", f.market),
-                          ("i.premises_id", f.premises_id), ("i.instrument_id", f.instrument_id),
-                          ("i.inspector", f.inspector), ("i.origin", f.origin)):
+    for column, value in (
+        ("i.family", f.family),
+        ("i.verdict", f.verdict),
+        ("i.status", f.status),
+        ("i.check_kind", f.check),
+        ("p.market", f.market),
+        ("i.premises_id", f.premises_id),
+        ("i.instrument_id", f.instrument_id),
+        ("i.inspector", f.inspector),
+        ("i.origin", f.origin),
+    ):
         if value:
             where.append(f"{column} = ?")
             params.append(value)
@@ -182,9 +215,26 @@ def _where(f: InspectionFilter, conn=None) -> tuple[str, list]:
 
 def _only_search(f: InspectionFilter) -> bool:
     """True when the filter is a search over the newest revisions and nothing else."""
-    return (f.heads_only and bool(f.search.strip()) and f.ids is None and not any(
-        (f.family, f.verdict, f.status, f.check, f.date_from, f.date_to, f.market, f.premises_id,
-         f.instrument_id, f.inspector, f.origin)))
+    return (
+        f.heads_only
+        and bool(f.search.strip())
+        and f.ids is None
+        and not any(
+            (
+                f.family,
+                f.verdict,
+                f.status,
+                f.check,
+                f.date_from,
+                f.date_to,
+                f.market,
+                f.premises_id,
+                f.instrument_id,
+                f.inspector,
+                f.origin,
+            )
+        )
+    )
 
 
 class InspectionRepo:
@@ -198,16 +248,26 @@ class InspectionRepo:
         if row is None:
             return None
         findings = [
-            Finding(id=r["id"], code=r["code"], text=r["text"], legal_basis=r["legal_basis"],
-                    severity=r["severity"], action=r["action"], cheating=bool(r["cheating"]))
-            for r in conn.execute("SELECT * FROM findings WHERE inspection_id = ? ORDER BY seq", (inspection_id,))
+            Finding(
+                id=r["id"],
+                code=r["code"],
+                text=r["text"],
+                legal_basis=r["legal_basis"],
+                severity=r["severity"],
+                action=r["action"],
+                cheating=bool(r["cheating"]),
+            )
+            for r in conn.execute(
+                "SELECT * FROM findings WHERE inspection_id = ? ORDER BY seq", (inspection_id,)
+            )
         ]
         attachments = [
             AttachmentRef(sha256=r["sha256"], role=r["role"], caption=r["caption"], mime=r["mime"])
             for r in conn.execute(
                 "SELECT a.sha256, a.role, a.caption, t.mime FROM inspection_attachments a"
                 " JOIN attachments t ON t.sha256 = a.sha256 WHERE a.inspection_id = ? ORDER BY a.seq",
-                (inspection_id,))
+                (inspection_id,),
+            )
         ]
         return codec.inspection_from_row(row, findings, attachments)
 
@@ -218,17 +278,28 @@ class InspectionRepo:
         return insp
 
     def superseded_by(self, inspection_id: str) -> str | None:
-        row = self.store.conn.execute("SELECT superseded_by FROM inspections WHERE id = ?",
-                                      (inspection_id,)).fetchone()
+        row = self.store.conn.execute(
+            "SELECT superseded_by FROM inspections WHERE id = ?", (inspection_id,)
+        ).fetchone()
         return None if row is None else row[0]
 
     def revisions(self, record_id: str) -> list[Inspection]:
-        ids = [r[0] for r in self.store.conn.execute(
-            "SELECT id FROM inspections WHERE record_id = ? ORDER BY revision", (record_id,))]
+        ids = [
+            r[0]
+            for r in self.store.conn.execute(
+                "SELECT id FROM inspections WHERE record_id = ? ORDER BY revision", (record_id,)
+            )
+        ]
         return [self.require(i) for i in ids]
 
-    def list(self, f: InspectionFilter | None = None, sort: str = "started_at", descending: bool = True,
-             limit: int = 100, offset: int = 0) -> list[InspectionSummary]:
+    def list(
+        self,
+        f: InspectionFilter | None = None,
+        sort: str = "started_at",
+        descending: bool = True,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[InspectionSummary]:
         f = f or InspectionFilter()
         where, params = _where(f, self.store.conn)
         order = SORT_COLUMNS.get(sort)
@@ -236,17 +307,41 @@ class InspectionRepo:
             raise InputError("sort", f"cannot sort by {sort!r}")
         direction = "DESC" if descending else "ASC"
         select = _LIST_SELECT
-        if sort == "started_at" and _only_search(f) and _match(self.store.conn, f.search.strip()).fraction > 0.02:
+        if (
+            sort == "started_at"
+            and _only_search(f)
+            and _match(self.store.conn, f.search.strip()).fraction > 0.02
+        ):
             # Many matches: walk the list order in the covering index and stop at the page
             # (the planner would otherwise collect and sort every match). Few matches: let
             # it union the index lookups and sort those.
-            select = select.replace("FROM inspections i\n", "FROM inspections i INDEXED BY inspections_list\n")
+            select = select.replace(
+                "FROM inspections i\n", "FROM inspections i INDEXED BY inspections_list\n"
+            )
         rows = self.store.conn.execute(
             f"{select}{where} ORDER BY {order} {direction}, i.id {direction} LIMIT ? OFFSET ?",
             (*params, limit, offset),
         ).fetchall()
-        return [InspectionSummary(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10],
-                                  r[11], r[12], r[13], r[14]) for r in rows]
+        return [
+            InspectionSummary(
+                r[0],
+                r[1],
+                r[2],
+                r[3],
+                r[4],
+                r[5],
+                r[6],
+                r[7],
+                r[8],
+                r[9],
+                r[10],
+                r[11],
+                r[12],
+                r[13],
+                r[14],
+            )
+            for r in rows
+        ]
 
     def count(self, f: InspectionFilter | None = None) -> int:
         f = f or InspectionFilter()
@@ -255,15 +350,18 @@ class InspectionRepo:
             # A union of index-only lookups: proportional to the matches, never a row read.
             terms, params, _ = _search_terms(conn, f.search.strip())
             union = " UNION ".join(f"SELECT i.rowid FROM inspections i WHERE {t}" for t in terms)
-            sql = f"SELECT count(*) FROM ({union}) u WHERE u.rowid NOT IN" \
-                  " (SELECT rowid FROM inspections WHERE superseded_by IS NOT NULL)"
+            sql = (
+                f"SELECT count(*) FROM ({union}) u WHERE u.rowid NOT IN"
+                " (SELECT rowid FROM inspections WHERE superseded_by IS NOT NULL)"
+            )
             return conn.execute(sql, params).fetchone()[0]
         where, params = _where(f, conn)
         if not f.market:
             sql = f"SELECT count(*) FROM inspections i{where}"
         else:
-            sql = ("SELECT count(*) FROM inspections i JOIN premises p ON p.id = i.premises_id"
-                   f"{where}")
+            sql = (
+                f"SELECT count(*) FROM inspections i JOIN premises p ON p.id = i.premises_id{where}"
+            )
         return conn.execute(sql, params).fetchone()[0]
 
     # -- writing -------------------------------------------------------------------------
@@ -273,9 +371,13 @@ class InspectionRepo:
         if insp.status != "draft":
             raise RecordStateError("inspection.status", "only a draft can be saved")
         conn = self.store.conn
-        existing = conn.execute("SELECT status FROM inspections WHERE id = ?", (insp.id,)).fetchone()
+        existing = conn.execute(
+            "SELECT status FROM inspections WHERE id = ?", (insp.id,)
+        ).fetchone()
         if existing is not None and existing[0] != "draft":
-            raise RecordStateError("inspection.status", "a finalized inspection cannot be changed; correct it instead")
+            raise RecordStateError(
+                "inspection.status", "a finalized inspection cannot be changed; correct it instead"
+            )
         instrument = self.store.instruments.get(insp.instrument_id)
         if instrument is None:
             raise InputError("inspection.instrument_id", "the instrument does not exist")
@@ -293,7 +395,9 @@ class InspectionRepo:
                 conn.execute(f"UPDATE inspections SET {sets} WHERE id = :id", row)
             else:
                 conn.execute(
-                    f"INSERT INTO inspections ({', '.join(row)}) VALUES ({', '.join(':' + k for k in row)})", row)
+                    f"INSERT INTO inspections ({', '.join(row)}) VALUES ({', '.join(':' + k for k in row)})",
+                    row,
+                )
             self._write_children(insp)
         return insp
 
@@ -304,7 +408,10 @@ class InspectionRepo:
         tests = (insp.result or {}).get("tests", [])
         conn.executemany(
             "INSERT INTO inspection_tests (inspection_id, seq, kind, verdict) VALUES (?, ?, ?, ?)",
-            [(insp.id, t_seq, t.get("kind", ""), t.get("verdict")) for t_seq, t in enumerate(tests)],
+            [
+                (insp.id, t_seq, t.get("kind", ""), t.get("verdict"))
+                for t_seq, t in enumerate(tests)
+            ],
         )
         conn.executemany(
             "INSERT INTO readings (inspection_id, test_seq, seq, kind, label, error, mpe, unit, verdict, rule)"
@@ -314,29 +421,46 @@ class InspectionRepo:
         conn.executemany(
             "INSERT INTO findings (id, inspection_id, seq, code, text, legal_basis, severity, action, cheating)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(f.id, insp.id, i, f.code, f.text, f.legal_basis, f.severity, f.action, int(f.cheating))
-             for i, f in enumerate(insp.findings)],
+            [
+                (
+                    f.id,
+                    insp.id,
+                    i,
+                    f.code,
+                    f.text,
+                    f.legal_basis,
+                    f.severity,
+                    f.action,
+                    int(f.cheating),
+                )
+                for i, f in enumerate(insp.findings)
+            ],
         )
         conn.executemany(
             "INSERT INTO inspection_attachments (inspection_id, seq, sha256, role, caption) VALUES (?, ?, ?, ?, ?)",
             [(insp.id, i, a.sha256, a.role, a.caption) for i, a in enumerate(insp.attachments)],
         )
 
-    def finalize(self, inspection_id: str, actor: str = "", sign: Signer | None = None) -> Inspection:
+    def finalize(
+        self, inspection_id: str, actor: str = "", sign: Signer | None = None
+    ) -> Inspection:
         """Seal a draft: compute its content hash (and signature); read-only from then on."""
         insp = self.require(inspection_id)
         if insp.status != "draft":
             raise RecordStateError("inspection.status", "the inspection is finalized already")
         if insp.result is None or insp.verdict is None:
-            raise RecordStateError("inspection.result", "the inspection has no evaluated readings yet")
+            raise RecordStateError(
+                "inspection.result", "the inspection has no evaluated readings yet"
+            )
         insp.finalized_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         insp.status = "finalized"
         insp.content_hash = content_hash(insp)
         if sign is not None:
             insp.signature, insp.signer = sign(insp.content_hash)
         conn = self.store.conn
-        with self.store.write(actor, "inspection.finalize", "inspection", insp.id,
-                              {"content_hash": insp.content_hash}) as seq:
+        with self.store.write(
+            actor, "inspection.finalize", "inspection", insp.id, {"content_hash": insp.content_hash}
+        ) as seq:
             conn.execute(
                 "UPDATE inspections SET status = 'finalized', content_hash = ?, finalized_at = ?,"
                 " signature = ?, signer = ?, change_seq = ? WHERE id = ? AND status = 'draft'",
@@ -348,9 +472,13 @@ class InspectionRepo:
         """Start a correction: a new draft revision naming its parent and the reason."""
         parent = self.require(inspection_id)
         if parent.status != "finalized":
-            raise RecordStateError("inspection.status", "only a finalized inspection is corrected; edit the draft")
+            raise RecordStateError(
+                "inspection.status", "only a finalized inspection is corrected; edit the draft"
+            )
         if self.superseded_by(parent.id):
-            raise RecordStateError("inspection.id", "this revision has been corrected already; correct the newest")
+            raise RecordStateError(
+                "inspection.id", "this revision has been corrected already; correct the newest"
+            )
         if not reason or not reason.strip():
             raise InputError("inspection.correction_reason", "a correction needs a reason")
         child = dataclasses.replace(
@@ -366,9 +494,13 @@ class InspectionRepo:
             finalized_at=None,
             findings=[dataclasses.replace(f, id=new_id()) for f in parent.findings],
         )
-        with self.store.write(actor, "inspection.correct", "inspection", child.id, {"parent": parent.id}):
+        with self.store.write(
+            actor, "inspection.correct", "inspection", child.id, {"parent": parent.id}
+        ):
             self.save_draft(child, actor)
-            self.store.conn.execute("UPDATE inspections SET superseded_by = ? WHERE id = ?", (child.id, parent.id))
+            self.store.conn.execute(
+                "UPDATE inspections SET superseded_by = ? WHERE id = ?", (child.id, parent.id)
+            )
         return self.require(child.id)
 
     def delete_draft(self, inspection_id: str, actor: str = "") -> None:
@@ -381,9 +513,13 @@ class InspectionRepo:
                 conn.execute(f"DELETE FROM {table} WHERE inspection_id = ?", (insp.id,))
             conn.execute("DELETE FROM inspections WHERE id = ?", (insp.id,))
             if insp.parent_id:
-                conn.execute("UPDATE inspections SET superseded_by = NULL WHERE id = ?", (insp.parent_id,))
-            conn.execute("INSERT OR REPLACE INTO tombstones (entity, entity_id, change_seq) VALUES (?, ?, ?)",
-                         ("inspection", insp.id, seq))
+                conn.execute(
+                    "UPDATE inspections SET superseded_by = NULL WHERE id = ?", (insp.parent_id,)
+                )
+            conn.execute(
+                "INSERT OR REPLACE INTO tombstones (entity, entity_id, change_seq) VALUES (?, ?, ?)",
+                ("inspection", insp.id, seq),
+            )
 
 
 def reading_rows(insp: Inspection) -> list[tuple]:
@@ -391,7 +527,18 @@ def reading_rows(insp: Inspection) -> list[tuple]:
     rows = []
     for t_seq, test in enumerate((insp.result or {}).get("tests", [])):
         for seq, item in enumerate(test.get("items", [])):
-            rows.append((insp.id, t_seq, seq, test.get("kind", ""), str(item.get("label", "")),
-                         item.get("error"), item.get("mpe"), item.get("unit", "") or "",
-                         item.get("verdict"), item.get("rule", "") or ""))
+            rows.append(
+                (
+                    insp.id,
+                    t_seq,
+                    seq,
+                    test.get("kind", ""),
+                    str(item.get("label", "")),
+                    item.get("error"),
+                    item.get("mpe"),
+                    item.get("unit", "") or "",
+                    item.get("verdict"),
+                    item.get("rule", "") or "",
+                )
+            )
     return rows

@@ -37,26 +37,54 @@ def check(store) -> list[Problem]:
         if msg != "ok":
             problems.append(Problem("sqlite", "", msg))
     for row in conn.execute("PRAGMA foreign_key_check"):
-        problems.append(Problem("foreign_key", f"{row[0]}:{row[1]}", f"row {row[1]} of {row[0]} refers to a missing {row[2]}"))
+        problems.append(
+            Problem(
+                "foreign_key",
+                f"{row[0]}:{row[1]}",
+                f"row {row[1]} of {row[0]} refers to a missing {row[2]}",
+            )
+        )
     for p in audit.verify_chain(conn):
         problems.append(Problem("audit", str(p.seq), p.message))
-    ids = [r[0] for r in conn.execute("SELECT id FROM inspections WHERE status = 'finalized' ORDER BY rowid")]
+    ids = [
+        r[0]
+        for r in conn.execute(
+            "SELECT id FROM inspections WHERE status = 'finalized' ORDER BY rowid"
+        )
+    ]
     for inspection_id in ids:
         insp = store.inspections.get(inspection_id)
         stored = insp.content_hash
         insp.status = "finalized"
         actual = content_hash(insp)
         if actual != stored:
-            problems.append(Problem("inspection", inspection_id,
-                                    f"inspection {inspection_id} (revision {insp.revision}) no longer matches its content hash"))
-        stored_rows = [tuple(r) for r in conn.execute(
-            "SELECT inspection_id, test_seq, seq, kind, label, error, mpe, unit, verdict, rule FROM readings"
-            " WHERE inspection_id = ? ORDER BY test_seq, seq", (inspection_id,))]
+            problems.append(
+                Problem(
+                    "inspection",
+                    inspection_id,
+                    f"inspection {inspection_id} (revision {insp.revision}) no longer matches its content hash",
+                )
+            )
+        stored_rows = [
+            tuple(r)
+            for r in conn.execute(
+                "SELECT inspection_id, test_seq, seq, kind, label, error, mpe, unit, verdict, rule FROM readings"
+                " WHERE inspection_id = ? ORDER BY test_seq, seq",
+                (inspection_id,),
+            )
+        ]
         if stored_rows != reading_rows(insp):
-            problems.append(Problem("readings", inspection_id,
-                                    f"the readings table of inspection {inspection_id} differs from its sealed result"))
+            problems.append(
+                Problem(
+                    "readings",
+                    inspection_id,
+                    f"the readings table of inspection {inspection_id} differs from its sealed result",
+                )
+            )
     for sha in store.attachments.verify():
-        problems.append(Problem("attachment", sha, f"attachment {sha[:12]}… no longer matches its SHA-256"))
+        problems.append(
+            Problem("attachment", sha, f"attachment {sha[:12]}… no longer matches its SHA-256")
+        )
     return problems
 
 

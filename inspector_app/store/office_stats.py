@@ -23,8 +23,6 @@ class StatsFilter:
     market: str | None = None
 
 
-
-
 def where(f: StatsFilter) -> tuple[str, list]:
     dates, params = period(f.date_from, f.date_to)
     clauses = [*SEALED_HEADS, *dates]
@@ -42,7 +40,9 @@ def totals(store, f: StatsFilter) -> dict:
     r = store.conn.execute(
         "SELECT count(*), count(DISTINCT i.premises_id), count(DISTINCT i.instrument_id), count(i.verdict),"
         f" coalesce(sum(i.verdict = 'pass'), 0), coalesce(sum(i.verdict = 'fail'), 0), coalesce(sum({_CHEAT}), 0)"
-        f"{_FROM}{w}", params).fetchone()
+        f"{_FROM}{w}",
+        params,
+    ).fetchone()
     keys = ("inspections", "premises", "instruments", "judged", "passed", "failed", "cheating")
     return dict(zip(keys, (int(v) for v in r), strict=True))
 
@@ -50,30 +50,47 @@ def totals(store, f: StatsFilter) -> dict:
 def premises_by_kind(store, f: StatsFilter) -> list[tuple[str, int, int]]:
     """(kind, premises inspected, inspections)."""
     w, params = where(f)
-    return [(r[0], int(r[1]), int(r[2])) for r in store.conn.execute(
-        f"SELECT p.kind, count(DISTINCT i.premises_id), count(*){_FROM}{w} GROUP BY p.kind"
-        " ORDER BY count(DISTINCT i.premises_id) DESC, p.kind", params)]
+    return [
+        (r[0], int(r[1]), int(r[2]))
+        for r in store.conn.execute(
+            f"SELECT p.kind, count(DISTINCT i.premises_id), count(*){_FROM}{w} GROUP BY p.kind"
+            " ORDER BY count(DISTINCT i.premises_id) DESC, p.kind",
+            params,
+        )
+    ]
 
 
 def instruments_by_family(store, f: StatsFilter) -> list[tuple[str, int, int, int, int]]:
     """(family, instruments checked, inspections, passed, failed)."""
     w, params = where(f)
-    return [(r[0], int(r[1]), int(r[2]), int(r[3]), int(r[4])) for r in store.conn.execute(
-        f"SELECT i.family, count(DISTINCT i.instrument_id), count(*), coalesce(sum(i.verdict = 'pass'), 0),"
-        f" coalesce(sum(i.verdict = 'fail'), 0){_FROM}{w} GROUP BY i.family"
-        " ORDER BY count(DISTINCT i.instrument_id) DESC, i.family", params)]
+    return [
+        (r[0], int(r[1]), int(r[2]), int(r[3]), int(r[4]))
+        for r in store.conn.execute(
+            f"SELECT i.family, count(DISTINCT i.instrument_id), count(*), coalesce(sum(i.verdict = 'pass'), 0),"
+            f" coalesce(sum(i.verdict = 'fail'), 0){_FROM}{w} GROUP BY i.family"
+            " ORDER BY count(DISTINCT i.instrument_id) DESC, i.family",
+            params,
+        )
+    ]
 
 
 def failures_by_cause(store, f: StatsFilter) -> list[tuple[str, str, int]]:
     """(finding code, an example text, failed inspections with that finding); failed
     inspections without any finding count under the code ''."""
     w, params = where(f)
-    rows = [(r[0], r[1] or "", int(r[2])) for r in store.conn.execute(
-        f"SELECT fi.code, min(fi.text), count(DISTINCT i.id){_FROM} JOIN findings fi ON fi.inspection_id = i.id"
-        f"{w} AND i.verdict = 'fail' GROUP BY fi.code ORDER BY count(DISTINCT i.id) DESC, fi.code", params)]
+    rows = [
+        (r[0], r[1] or "", int(r[2]))
+        for r in store.conn.execute(
+            f"SELECT fi.code, min(fi.text), count(DISTINCT i.id){_FROM} JOIN findings fi ON fi.inspection_id = i.id"
+            f"{w} AND i.verdict = 'fail' GROUP BY fi.code ORDER BY count(DISTINCT i.id) DESC, fi.code",
+            params,
+        )
+    ]
     none = store.conn.execute(
         f"SELECT count(*){_FROM}{w} AND i.verdict = 'fail'"
-        " AND NOT EXISTS (SELECT 1 FROM findings fi WHERE fi.inspection_id = i.id)", params).fetchone()[0]
+        " AND NOT EXISTS (SELECT 1 FROM findings fi WHERE fi.inspection_id = i.id)",
+        params,
+    ).fetchone()[0]
     if none:
         rows.append(("", "", int(none)))
     return rows
@@ -82,40 +99,64 @@ def failures_by_cause(store, f: StatsFilter) -> list[tuple[str, str, int]]:
 def failed_tests(store, f: StatsFilter) -> list[tuple[str, int]]:
     """(test kind, failed inspections in which that test failed)."""
     w, params = where(f)
-    return [(r[0], int(r[1])) for r in store.conn.execute(
-        f"SELECT t.kind, count(DISTINCT i.id){_FROM} JOIN inspection_tests t ON t.inspection_id = i.id"
-        f"{w} AND t.verdict = 'fail' GROUP BY t.kind ORDER BY count(DISTINCT i.id) DESC, t.kind", params)]
+    return [
+        (r[0], int(r[1]))
+        for r in store.conn.execute(
+            f"SELECT t.kind, count(DISTINCT i.id){_FROM} JOIN inspection_tests t ON t.inspection_id = i.id"
+            f"{w} AND t.verdict = 'fail' GROUP BY t.kind ORDER BY count(DISTINCT i.id) DESC, t.kind",
+            params,
+        )
+    ]
 
 
 def by_city(store, f: StatsFilter) -> list[tuple[str, int, int, int]]:
     """(city, inspections, passed, failed)."""
     w, params = where(f)
-    return [(r[0], int(r[1]), int(r[2]), int(r[3])) for r in store.conn.execute(
-        f"SELECT p.city, count(*), coalesce(sum(i.verdict = 'pass'), 0), coalesce(sum(i.verdict = 'fail'), 0)"
-        f"{_FROM}{w} GROUP BY p.city ORDER BY count(*) DESC, p.city", params)]
+    return [
+        (r[0], int(r[1]), int(r[2]), int(r[3]))
+        for r in store.conn.execute(
+            f"SELECT p.city, count(*), coalesce(sum(i.verdict = 'pass'), 0), coalesce(sum(i.verdict = 'fail'), 0)"
+            f"{_FROM}{w} GROUP BY p.city ORDER BY count(*) DESC, p.city",
+            params,
+        )
+    ]
 
 
 def by_month(store, f: StatsFilter) -> list[tuple[str, int, int, int, int]]:
     """(YYYY-MM, inspections, passed, failed, cheating)."""
     w, params = where(f)
-    return [(r[0], int(r[1]), int(r[2]), int(r[3]), int(r[4])) for r in store.conn.execute(
-        f"SELECT substr(i.started_at, 1, 7) AS month, count(*), coalesce(sum(i.verdict = 'pass'), 0),"
-        f" coalesce(sum(i.verdict = 'fail'), 0), coalesce(sum({_CHEAT}), 0){_FROM}{w}"
-        " GROUP BY month ORDER BY month", params)]
+    return [
+        (r[0], int(r[1]), int(r[2]), int(r[3]), int(r[4]))
+        for r in store.conn.execute(
+            f"SELECT substr(i.started_at, 1, 7) AS month, count(*), coalesce(sum(i.verdict = 'pass'), 0),"
+            f" coalesce(sum(i.verdict = 'fail'), 0), coalesce(sum({_CHEAT}), 0){_FROM}{w}"
+            " GROUP BY month ORDER BY month",
+            params,
+        )
+    ]
 
 
 def cheating_cases(store, f: StatsFilter, limit: int = 500) -> list[tuple]:
     """(inspection id, started_at, premises, city, family, inspector, code, text, legal basis)."""
     w, params = where(f)
-    return [tuple(r) for r in store.conn.execute(
-        "SELECT i.id, i.started_at, p.name, p.city, i.family, i.inspector, fi.code, fi.text, fi.legal_basis"
-        f"{_FROM} JOIN findings fi ON fi.inspection_id = i.id AND fi.cheating = 1{w}"
-        " ORDER BY i.started_at, i.id, fi.seq LIMIT ?", (*params, limit))]
+    return [
+        tuple(r)
+        for r in store.conn.execute(
+            "SELECT i.id, i.started_at, p.name, p.city, i.family, i.inspector, fi.code, fi.text, fi.legal_basis"
+            f"{_FROM} JOIN findings fi ON fi.inspection_id = i.id AND fi.cheating = 1{w}"
+            " ORDER BY i.started_at, i.id, fi.seq LIMIT ?",
+            (*params, limit),
+        )
+    ]
 
 
 def cities(store) -> list[str]:
-    return [r[0] for r in store.conn.execute(
-        "SELECT DISTINCT city FROM premises WHERE city != '' ORDER BY city")]
+    return [
+        r[0]
+        for r in store.conn.execute(
+            "SELECT DISTINCT city FROM premises WHERE city != '' ORDER BY city"
+        )
+    ]
 
 
 def inspection_rows(store, f: StatsFilter, limit: int = 2000, offset: int = 0) -> list[tuple]:
@@ -123,11 +164,15 @@ def inspection_rows(store, f: StatsFilter, limit: int = 2000, offset: int = 0) -
     (id, record_id, revision, started_at, family, check, verdict, status, inspector, premises,
     market, city, instrument)."""
     w, params = where(f)
-    return [tuple(r) for r in store.conn.execute(
-        "SELECT i.id, i.record_id, i.revision, i.started_at, i.family, i.check_kind, coalesce(i.verdict, ''),"
-        " i.status, i.inspector, p.name, p.market, p.city, trim(n.maker || ' ' || n.model || ' ' || n.serial)"
-        f"{_FROM} JOIN instruments n ON n.id = i.instrument_id{w} ORDER BY i.started_at, i.id LIMIT ? OFFSET ?",
-        (*params, limit, offset))]
+    return [
+        tuple(r)
+        for r in store.conn.execute(
+            "SELECT i.id, i.record_id, i.revision, i.started_at, i.family, i.check_kind, coalesce(i.verdict, ''),"
+            " i.status, i.inspector, p.name, p.market, p.city, trim(n.maker || ' ' || n.model || ' ' || n.serial)"
+            f"{_FROM} JOIN instruments n ON n.id = i.instrument_id{w} ORDER BY i.started_at, i.id LIMIT ? OFFSET ?",
+            (*params, limit, offset),
+        )
+    ]
 
 
 def count(store, f: StatsFilter) -> int:

@@ -24,9 +24,12 @@ class _Repo:
     def _upsert(self, row: dict, actor: str, seq_hint: str) -> None:
         conn = self.store.conn
         exists = conn.execute(f"SELECT 1 FROM {self.table} WHERE id = ?", (row["id"],)).fetchone()
-        if conn.execute("SELECT 1 FROM tombstones WHERE entity = ? AND entity_id = ?",
-                        (self.entity, row["id"])).fetchone():
-            raise InputError(f"{self.entity}.id", "this record was deleted and cannot be brought back")
+        if conn.execute(
+            "SELECT 1 FROM tombstones WHERE entity = ? AND entity_id = ?", (self.entity, row["id"])
+        ).fetchone():
+            raise InputError(
+                f"{self.entity}.id", "this record was deleted and cannot be brought back"
+            )
         action = f"{self.entity}.{'update' if exists else 'create'}"
         with self.store.write(actor, action, self.entity, row["id"]) as seq:
             row = dict(row, change_seq=seq)
@@ -35,7 +38,10 @@ class _Repo:
                 conn.execute(f"UPDATE {self.table} SET {sets} WHERE id = :id", row)
             else:
                 cols = ", ".join(row)
-                conn.execute(f"INSERT INTO {self.table} ({cols}) VALUES ({', '.join(':' + k for k in row)})", row)
+                conn.execute(
+                    f"INSERT INTO {self.table} ({cols}) VALUES ({', '.join(':' + k for k in row)})",
+                    row,
+                )
 
     def _delete(self, record_id: str, actor: str) -> None:
         conn = self.store.conn
@@ -62,11 +68,19 @@ class PremisesRepo(_Repo):
         return p
 
     def get(self, premises_id: str) -> Premises | None:
-        row = self.store.conn.execute("SELECT * FROM premises WHERE id = ?", (premises_id,)).fetchone()
+        row = self.store.conn.execute(
+            "SELECT * FROM premises WHERE id = ?", (premises_id,)
+        ).fetchone()
         return None if row is None else codec.premises_from_row(row)
 
-    def list(self, search: str = "", kind: str | None = None, market: str | None = None,
-             limit: int = 200, offset: int = 0) -> list[Premises]:
+    def list(
+        self,
+        search: str = "",
+        kind: str | None = None,
+        market: str | None = None,
+        limit: int = 200,
+        offset: int = 0,
+    ) -> list[Premises]:
         where, params = ["1 = 1"], []
         if search.strip():
             where.append("search_text LIKE ? ESCAPE '\\'")
@@ -84,13 +98,20 @@ class PremisesRepo(_Repo):
         return [codec.premises_from_row(r) for r in rows]
 
     def markets(self) -> list[str]:
-        return [r[0] for r in self.store.conn.execute(
-            "SELECT DISTINCT market FROM premises WHERE market != '' ORDER BY market")]
+        return [
+            r[0]
+            for r in self.store.conn.execute(
+                "SELECT DISTINCT market FROM premises WHERE market != '' ORDER BY market"
+            )
+        ]
 
     def delete(self, premises_id: str, actor: str = "") -> None:
-        if self.store.conn.execute("SELECT 1 FROM instruments WHERE premises_id = ? LIMIT 1",
-                                   (premises_id,)).fetchone():
-            raise InputError("premises.id", "these premises still have instruments; remove them first")
+        if self.store.conn.execute(
+            "SELECT 1 FROM instruments WHERE premises_id = ? LIMIT 1", (premises_id,)
+        ).fetchone():
+            raise InputError(
+                "premises.id", "these premises still have instruments; remove them first"
+            )
         self._delete(premises_id, actor)
 
 
@@ -107,11 +128,19 @@ class InstrumentRepo(_Repo):
         return ins
 
     def get(self, instrument_id: str) -> Instrument | None:
-        row = self.store.conn.execute("SELECT * FROM instruments WHERE id = ?", (instrument_id,)).fetchone()
+        row = self.store.conn.execute(
+            "SELECT * FROM instruments WHERE id = ?", (instrument_id,)
+        ).fetchone()
         return None if row is None else codec.instrument_from_row(row)
 
-    def list(self, premises_id: str | None = None, family: str | None = None, search: str = "",
-             limit: int = 500, offset: int = 0) -> list[Instrument]:
+    def list(
+        self,
+        premises_id: str | None = None,
+        family: str | None = None,
+        search: str = "",
+        limit: int = 500,
+        offset: int = 0,
+    ) -> list[Instrument]:
         where, params = ["1 = 1"], []
         if premises_id:
             where.append("premises_id = ?")
@@ -129,9 +158,12 @@ class InstrumentRepo(_Repo):
         return [codec.instrument_from_row(r) for r in rows]
 
     def delete(self, instrument_id: str, actor: str = "") -> None:
-        if self.store.conn.execute("SELECT 1 FROM inspections WHERE instrument_id = ? LIMIT 1",
-                                   (instrument_id,)).fetchone():
-            raise InputError("instrument.id", "this instrument has inspections and cannot be removed")
+        if self.store.conn.execute(
+            "SELECT 1 FROM inspections WHERE instrument_id = ? LIMIT 1", (instrument_id,)
+        ).fetchone():
+            raise InputError(
+                "instrument.id", "this instrument has inspections and cannot be removed"
+            )
         self._delete(instrument_id, actor)
 
 
@@ -145,15 +177,20 @@ class StandardRepo(_Repo):
         return s
 
     def get(self, standard_id: str) -> ReferenceStandard | None:
-        row = self.store.conn.execute("SELECT * FROM reference_standards WHERE id = ?", (standard_id,)).fetchone()
+        row = self.store.conn.execute(
+            "SELECT * FROM reference_standards WHERE id = ?", (standard_id,)
+        ).fetchone()
         return None if row is None else codec.standard_from_row(row)
 
     def list(self, kind: str | None = None) -> list[ReferenceStandard]:
         if kind:
             rows = self.store.conn.execute(
-                "SELECT * FROM reference_standards WHERE kind = ? ORDER BY name", (kind,)).fetchall()
+                "SELECT * FROM reference_standards WHERE kind = ? ORDER BY name", (kind,)
+            ).fetchall()
         else:
-            rows = self.store.conn.execute("SELECT * FROM reference_standards ORDER BY kind, name").fetchall()
+            rows = self.store.conn.execute(
+                "SELECT * FROM reference_standards ORDER BY kind, name"
+            ).fetchall()
         return [codec.standard_from_row(r) for r in rows]
 
     def delete(self, standard_id: str, actor: str = "") -> None:

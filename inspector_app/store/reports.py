@@ -62,11 +62,12 @@ class SummaryStats:
     failed: int = 0
     cheating: int = 0  # inspections with at least one cheating finding
     by_family: list[FamilyRow] = field(default_factory=list)
-    by_month: list[tuple[str, int, int]] = field(default_factory=list)  # (YYYY-MM, inspections, failed)
+    by_month: list[tuple[str, int, int]] = field(
+        default_factory=list
+    )  # (YYYY-MM, inspections, failed)
     failures: list[FailureRow] = field(default_factory=list)
     failures_total: int = 0
     cheats: list[CheatRow] = field(default_factory=list)
-
 
 
 def _where(f: SummaryFilter) -> tuple[str, list]:
@@ -97,26 +98,44 @@ def summary_statistics(store, f: SummaryFilter, *, max_rows: int = 200) -> Summa
     row = conn.execute(
         f"SELECT count(DISTINCT i.premises_id), count(DISTINCT i.instrument_id), count(*),"
         f" coalesce(sum(i.verdict = 'pass'), 0), coalesce(sum(i.verdict = 'fail'), 0), coalesce(sum({_CHEAT}), 0)"
-        f"{_FROM}{where}", params).fetchone()
+        f"{_FROM}{where}",
+        params,
+    ).fetchone()
     stats = SummaryStats(*(int(v) for v in row))
-    stats.by_family = [FamilyRow(r[0], int(r[1]), int(r[2]), int(r[3]), int(r[4])) for r in conn.execute(
-        f"SELECT i.family, count(*), coalesce(sum(i.verdict = 'pass'), 0), coalesce(sum(i.verdict = 'fail'), 0),"
-        f" coalesce(sum({_CHEAT}), 0){_FROM}{where} GROUP BY i.family ORDER BY count(*) DESC, i.family", params)]
-    stats.by_month = [(r[0], int(r[1]), int(r[2])) for r in conn.execute(
-        f"SELECT substr(i.started_at, 1, 7) AS month, count(*), coalesce(sum(i.verdict = 'fail'), 0)"
-        f"{_FROM}{where} GROUP BY month ORDER BY month", params)]
+    stats.by_family = [
+        FamilyRow(r[0], int(r[1]), int(r[2]), int(r[3]), int(r[4]))
+        for r in conn.execute(
+            f"SELECT i.family, count(*), coalesce(sum(i.verdict = 'pass'), 0), coalesce(sum(i.verdict = 'fail'), 0),"
+            f" coalesce(sum({_CHEAT}), 0){_FROM}{where} GROUP BY i.family ORDER BY count(*) DESC, i.family",
+            params,
+        )
+    ]
+    stats.by_month = [
+        (r[0], int(r[1]), int(r[2]))
+        for r in conn.execute(
+            f"SELECT substr(i.started_at, 1, 7) AS month, count(*), coalesce(sum(i.verdict = 'fail'), 0)"
+            f"{_FROM}{where} GROUP BY month ORDER BY month",
+            params,
+        )
+    ]
     stats.failures_total = stats.failed
     for r in conn.execute(
-            f"SELECT i.id, i.started_at, i.family, i.check_kind, p.name,"
-            f" trim(n.maker || ' ' || n.model || ' ' || n.serial), {_CHEAT},"
-            " (SELECT group_concat(label, ', ') FROM (SELECT label FROM readings r WHERE r.inspection_id = i.id"
-            "   AND r.verdict = 'fail' ORDER BY r.test_seq, r.seq LIMIT 4))"
-            f"{_FROM} JOIN instruments n ON n.id = i.instrument_id{where} AND i.verdict = 'fail'"
-            " ORDER BY i.started_at, i.id LIMIT ?", (*params, max_rows)):
-        stats.failures.append(FailureRow(r[0], r[1], r[2], r[3], r[4], r[5], r[7] or "", bool(r[6])))
+        f"SELECT i.id, i.started_at, i.family, i.check_kind, p.name,"
+        f" trim(n.maker || ' ' || n.model || ' ' || n.serial), {_CHEAT},"
+        " (SELECT group_concat(label, ', ') FROM (SELECT label FROM readings r WHERE r.inspection_id = i.id"
+        "   AND r.verdict = 'fail' ORDER BY r.test_seq, r.seq LIMIT 4))"
+        f"{_FROM} JOIN instruments n ON n.id = i.instrument_id{where} AND i.verdict = 'fail'"
+        " ORDER BY i.started_at, i.id LIMIT ?",
+        (*params, max_rows),
+    ):
+        stats.failures.append(
+            FailureRow(r[0], r[1], r[2], r[3], r[4], r[5], r[7] or "", bool(r[6]))
+        )
     for r in conn.execute(
-            f"SELECT i.id, i.started_at, p.name, i.family, f.code, f.text, f.legal_basis{_FROM}"
-            f" JOIN findings f ON f.inspection_id = i.id AND f.cheating = 1{where}"
-            " ORDER BY i.started_at, i.id, f.seq LIMIT ?", (*params, max_rows)):
+        f"SELECT i.id, i.started_at, p.name, i.family, f.code, f.text, f.legal_basis{_FROM}"
+        f" JOIN findings f ON f.inspection_id = i.id AND f.cheating = 1{where}"
+        " ORDER BY i.started_at, i.id, f.seq LIMIT ?",
+        (*params, max_rows),
+    ):
         stats.cheats.append(CheatRow(*r))
     return stats

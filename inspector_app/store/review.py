@@ -15,8 +15,10 @@ from ..domain.errors import InputError
 from .filters import SEALED_HEADS, period
 
 STATES = ("pending", "approved", "returned")
-_LATEST = ("(SELECT r.decision FROM reviews r WHERE r.inspection_id = i.id"
-           " ORDER BY r.change_seq DESC, r.at DESC, r.id DESC LIMIT 1)")
+_LATEST = (
+    "(SELECT r.decision FROM reviews r WHERE r.inspection_id = i.id"
+    " ORDER BY r.change_seq DESC, r.at DESC, r.id DESC LIMIT 1)"
+)
 _CHEAT = "EXISTS (SELECT 1 FROM findings f WHERE f.inspection_id = i.id AND f.cheating = 1)"
 
 
@@ -63,14 +65,17 @@ class ReviewRow:
     change_seq: int
 
 
-
 def _where(f: ReviewFilter) -> tuple[str, list]:
     where = list(SEALED_HEADS)
     params: list = []
     if not f.include_local:
         where.append("i.origin != 'local'")
-    for column, value in (("i.inspector", f.inspector), ("p.market", f.market), ("i.family", f.family),
-                          ("i.verdict", f.verdict)):
+    for column, value in (
+        ("i.inspector", f.inspector),
+        ("p.market", f.market),
+        ("i.family", f.family),
+        ("i.verdict", f.verdict),
+    ):
         if value:
             where.append(f"{column} = ?")
             params.append(value)
@@ -88,8 +93,10 @@ def _where(f: ReviewFilter) -> tuple[str, list]:
     return " WHERE " + " AND ".join(where), params
 
 
-_FROM = (" FROM inspections i JOIN premises p ON p.id = i.premises_id"
-         " JOIN instruments n ON n.id = i.instrument_id")
+_FROM = (
+    " FROM inspections i JOIN premises p ON p.id = i.premises_id"
+    " JOIN instruments n ON n.id = i.instrument_id"
+)
 
 
 class ReviewRepo:
@@ -107,13 +114,19 @@ class ReviewRepo:
             "SELECT i.id, i.record_id, i.revision, i.started_at, i.family, i.check_kind, i.verdict, i.inspector,"
             " p.name, p.market, p.city, trim(n.maker || ' ' || n.model || ' ' || n.serial), i.origin,"
             f" coalesce({_LATEST}, 'pending'), {_CHEAT}{_FROM}{where}"
-            " ORDER BY i.started_at DESC, i.id DESC LIMIT ? OFFSET ?", (*params, limit, offset)).fetchall()
+            " ORDER BY i.started_at DESC, i.id DESC LIMIT ? OFFSET ?",
+            (*params, limit, offset),
+        ).fetchall()
         return [QueueRow(*r[:13], r[13], bool(r[14])) for r in rows]
 
     def queue_ids(self, f: ReviewFilter) -> list[str]:
         where, params = _where(f)
-        return [r[0] for r in self.conn.execute(
-            f"SELECT i.id{_FROM}{where} ORDER BY i.started_at DESC, i.id DESC", params)]
+        return [
+            r[0]
+            for r in self.conn.execute(
+                f"SELECT i.id{_FROM}{where} ORDER BY i.started_at DESC, i.id DESC", params
+            )
+        ]
 
     def queue_count(self, f: ReviewFilter) -> int:
         where, params = _where(f)
@@ -126,9 +139,13 @@ class ReviewRepo:
         return [r[0] for r in self.conn.execute(sql + " ORDER BY inspector")]
 
     def markets(self) -> list[str]:
-        return [r[0] for r in self.conn.execute(
-            "SELECT DISTINCT p.market FROM inspections i JOIN premises p ON p.id = i.premises_id"
-            " WHERE i.origin != 'local' AND p.market != '' ORDER BY p.market")]
+        return [
+            r[0]
+            for r in self.conn.execute(
+                "SELECT DISTINCT p.market FROM inspections i JOIN premises p ON p.id = i.premises_id"
+                " WHERE i.origin != 'local' AND p.market != '' ORDER BY p.market"
+            )
+        ]
 
     # -- reviews ---------------------------------------------------------------------------
     def reviews_for(self, inspection_ids: list[str]) -> list[ReviewRow]:
@@ -136,23 +153,30 @@ class ReviewRepo:
         if not inspection_ids:
             return []
         marks = ", ".join("?" for _ in inspection_ids)
-        return [ReviewRow(*r) for r in self.conn.execute(
-            "SELECT id, inspection_id, decision, comment, reviewer, at, signature, change_seq FROM reviews"
-            f" WHERE inspection_id IN ({marks}) ORDER BY change_seq DESC, at DESC, id DESC", inspection_ids)]
+        return [
+            ReviewRow(*r)
+            for r in self.conn.execute(
+                "SELECT id, inspection_id, decision, comment, reviewer, at, signature, change_seq FROM reviews"
+                f" WHERE inspection_id IN ({marks}) ORDER BY change_seq DESC, at DESC, id DESC",
+                inspection_ids,
+            )
+        ]
 
     def latest(self, inspection_ids: list[str]) -> dict[str, ReviewRow]:
         """The newest review of each inspection that has one."""
         out: dict[str, ReviewRow] = {}
         ids = list(dict.fromkeys(inspection_ids))
         for start in range(0, len(ids), 500):
-            for row in self.reviews_for(ids[start:start + 500]):
+            for row in self.reviews_for(ids[start : start + 500]):
                 out.setdefault(row.inspection_id, row)
         return out
 
     def get(self, review_id: str) -> ReviewRow | None:
         r = self.conn.execute(
             "SELECT id, inspection_id, decision, comment, reviewer, at, signature, change_seq FROM reviews"
-            " WHERE id = ?", (review_id,)).fetchone()
+            " WHERE id = ?",
+            (review_id,),
+        ).fetchone()
         return None if r is None else ReviewRow(*r)
 
     def ancestors(self, inspection_id: str) -> list[str]:
@@ -160,27 +184,44 @@ class ReviewRepo:
         out, current = [], inspection_id
         while current and current not in out:
             out.append(current)
-            row = self.conn.execute("SELECT parent_id FROM inspections WHERE id = ?", (current,)).fetchone()
+            row = self.conn.execute(
+                "SELECT parent_id FROM inspections WHERE id = ?", (current,)
+            ).fetchone()
             current = row[0] if row else None
         return out
 
     def inspection_state(self, inspection_id: str) -> dict | None:
         r = self.conn.execute(
             "SELECT id, status, superseded_by, origin, content_hash FROM inspections WHERE id = ?",
-            (inspection_id,)).fetchone()
+            (inspection_id,),
+        ).fetchone()
         return None if r is None else dict(r)
 
     def find_ids(self, prefix: str) -> list[str]:
-        return [r[0] for r in self.conn.execute(
-            "SELECT id FROM inspections WHERE substr(id, 1, ?) = ? LIMIT 2", (len(prefix), prefix))]
+        return [
+            r[0]
+            for r in self.conn.execute(
+                "SELECT id FROM inspections WHERE substr(id, 1, ?) = ? LIMIT 2",
+                (len(prefix), prefix),
+            )
+        ]
 
     def insert(self, row: ReviewRow) -> None:
         """Insert one review (inside a write)."""
         self.conn.execute(
             "INSERT INTO reviews (id, inspection_id, decision, comment, reviewer, at, signature, change_seq)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (row.id, row.inspection_id, row.decision, row.comment, row.reviewer, row.at, row.signature,
-             row.change_seq))
+            (
+                row.id,
+                row.inspection_id,
+                row.decision,
+                row.comment,
+                row.reviewer,
+                row.at,
+                row.signature,
+                row.change_seq,
+            ),
+        )
 
 
 def review_repo(store) -> ReviewRepo:

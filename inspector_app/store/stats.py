@@ -14,16 +14,26 @@ def totals(store, date_from: str, date_to: str) -> dict:
     """Inspections in the period: total, judged (with a verdict), passed, failed, cheating."""
     row = store.conn.execute(
         f"SELECT count(*), count(i.verdict), sum(i.verdict = 'pass'), sum(i.verdict = 'fail'), sum({_CHEAT})"
-        f" FROM inspections i WHERE {_HEADS}", (date_from, date_to)).fetchone()
+        f" FROM inspections i WHERE {_HEADS}",
+        (date_from, date_to),
+    ).fetchone()
     total, judged, passed, failed, cheating = (int(v or 0) for v in row)
-    return {"total": total, "judged": judged, "passed": passed, "failed": failed, "cheating": cheating}
+    return {
+        "total": total,
+        "judged": judged,
+        "passed": passed,
+        "failed": failed,
+        "cheating": cheating,
+    }
 
 
 def by_family(store, date_from: str, date_to: str) -> list[tuple[str, int, int]]:
     """(family, judged, passed) for each family with inspections in the period."""
     rows = store.conn.execute(
         f"SELECT i.family, count(i.verdict), sum(i.verdict = 'pass') FROM inspections i WHERE {_HEADS}"
-        " GROUP BY i.family ORDER BY i.family", (date_from, date_to)).fetchall()
+        " GROUP BY i.family ORDER BY i.family",
+        (date_from, date_to),
+    ).fetchall()
     return [(r[0], int(r[1] or 0), int(r[2] or 0)) for r in rows]
 
 
@@ -32,7 +42,9 @@ def by_market(store, date_from: str, date_to: str, limit: int = 12) -> list[tupl
     rows = store.conn.execute(
         f"SELECT p.market, count(i.verdict) AS n, sum(i.verdict = 'pass') FROM inspections i"
         f" JOIN premises p ON p.id = i.premises_id WHERE {_HEADS} AND p.market != ''"
-        " GROUP BY p.market ORDER BY n DESC, p.market LIMIT ?", (date_from, date_to, limit)).fetchall()
+        " GROUP BY p.market ORDER BY n DESC, p.market LIMIT ?",
+        (date_from, date_to, limit),
+    ).fetchall()
     return [(r[0], int(r[1] or 0), int(r[2] or 0)) for r in rows]
 
 
@@ -40,5 +52,7 @@ def by_month(store, date_from: str, date_to: str) -> list[tuple[str, int, int, i
     """(YYYY-MM, inspections, failed, with a cheating finding) per month of the period."""
     rows = store.conn.execute(
         f"SELECT substr(i.started_at, 1, 7) AS month, count(*), sum(i.verdict = 'fail'), sum({_CHEAT})"
-        f" FROM inspections i WHERE {_HEADS} GROUP BY month ORDER BY month", (date_from, date_to)).fetchall()
+        f" FROM inspections i WHERE {_HEADS} GROUP BY month ORDER BY month",
+        (date_from, date_to),
+    ).fetchall()
     return [(r[0], int(r[1] or 0), int(r[2] or 0), int(r[3] or 0)) for r in rows]

@@ -92,8 +92,14 @@ class Store:
         return value
 
     @contextlib.contextmanager
-    def write(self, actor: str, action: str, entity: str = "", entity_id: str = "",
-              detail: dict | None = None) -> Iterator[int]:
+    def write(
+        self,
+        actor: str,
+        action: str,
+        entity: str = "",
+        entity_id: str = "",
+        detail: dict | None = None,
+    ) -> Iterator[int]:
         """One atomic write with its audit entry; yields the change sequence number."""
         device = self.device_id
         with transaction(self.conn):
@@ -102,7 +108,9 @@ class Store:
             audit.append(self.conn, device, actor, action, entity, entity_id, detail)
 
     def audit_entries(self, limit: int = 100) -> list[sqlite3.Row]:
-        return self.conn.execute("SELECT * FROM audit ORDER BY seq DESC LIMIT ?", (limit,)).fetchall()
+        return self.conn.execute(
+            "SELECT * FROM audit ORDER BY seq DESC LIMIT ?", (limit,)
+        ).fetchall()
 
     def audit_head(self) -> tuple[int, str]:
         return audit.head(self.conn)
@@ -112,11 +120,17 @@ class Store:
         import hashlib
 
         h = hashlib.sha256()
-        tables = [r[0] for r in self.conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+        tables = [
+            r[0]
+            for r in self.conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+            )
+        ]
         for t in tables:
             h.update(t.encode())
             # Sorted in Python: WITHOUT ROWID and virtual tables have no rowid to order by.
-            for text in sorted(repr(tuple(row)) for row in self.conn.execute(f'SELECT * FROM "{t}"')):
+            for text in sorted(
+                repr(tuple(row)) for row in self.conn.execute(f'SELECT * FROM "{t}"')
+            ):
                 h.update(text.encode())
         return h.hexdigest()

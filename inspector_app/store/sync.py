@@ -24,13 +24,18 @@ from . import codec
 from .inspections import reading_rows
 
 BATCH = 500
-ENTITY_TABLES = {"premises": "premises", "instrument": "instruments", "standard": "reference_standards",
-                 "inspection": "inspections", "assignment": "assignments"}
+ENTITY_TABLES = {
+    "premises": "premises",
+    "instrument": "instruments",
+    "standard": "reference_standards",
+    "inspection": "inspections",
+    "assignment": "assignments",
+}
 
 
 def _chunks(items: list, n: int = BATCH) -> Iterator[list]:
     for i in range(0, len(items), n):
-        yield items[i:i + n]
+        yield items[i : i + n]
 
 
 def _marks(n: int) -> str:
@@ -54,11 +59,18 @@ class ConflictRow:
 
     def as_dict(self) -> dict:
         return {
-            "id": self.id, "entity": self.entity, "entity_id": self.entity_id, "reason": self.reason,
+            "id": self.id,
+            "entity": self.entity,
+            "entity_id": self.entity_id,
+            "reason": self.reason,
             "local": None if self.local_json is None else json.loads(self.local_json),
-            "incoming": json.loads(self.incoming_json), "incoming_hash": self.incoming_hash,
-            "bundle_id": self.bundle_id, "created_seq": self.created_seq, "resolved": self.resolved,
-            "resolution": self.resolution, "resolved_by": self.resolved_by,
+            "incoming": json.loads(self.incoming_json),
+            "incoming_hash": self.incoming_hash,
+            "bundle_id": self.bundle_id,
+            "created_seq": self.created_seq,
+            "resolved": self.resolved,
+            "resolution": self.resolution,
+            "resolved_by": self.resolved_by,
         }
 
 
@@ -87,8 +99,10 @@ class SyncRepo:
         """Finalized inspections the other side has not acknowledged (all with *everything*)."""
         sql = "SELECT id FROM inspections i WHERE status = 'finalized'"
         if not everything:
-            sql += (" AND NOT EXISTS (SELECT 1 FROM sync_acks a WHERE a.entity = 'inspection'"
-                    " AND a.entity_id = i.id)")
+            sql += (
+                " AND NOT EXISTS (SELECT 1 FROM sync_acks a WHERE a.entity = 'inspection'"
+                " AND a.entity_id = i.id)"
+            )
         return [r[0] for r in self.conn.execute(sql + " ORDER BY record_id, revision")]
 
     def with_ancestors(self, ids: list[str]) -> list[str]:
@@ -98,16 +112,23 @@ class SyncRepo:
         while frontier:
             parents = []
             for chunk in _chunks(frontier):
-                parents += [r[0] for r in self.conn.execute(
-                    f"SELECT parent_id FROM inspections WHERE id IN ({_marks(len(chunk))})"
-                    " AND parent_id IS NOT NULL", chunk)]
+                parents += [
+                    r[0]
+                    for r in self.conn.execute(
+                        f"SELECT parent_id FROM inspections WHERE id IN ({_marks(len(chunk))})"
+                        " AND parent_id IS NOT NULL",
+                        chunk,
+                    )
+                ]
             frontier = [p for p in parents if p not in seen]
             seen.update(frontier)
         rows = []
         all_ids = list(seen)
         for chunk in _chunks(all_ids):
             rows += self.conn.execute(
-                f"SELECT id, record_id, revision FROM inspections WHERE id IN ({_marks(len(chunk))})", chunk).fetchall()
+                f"SELECT id, record_id, revision FROM inspections WHERE id IN ({_marks(len(chunk))})",
+                chunk,
+            ).fetchall()
         return [r[0] for r in sorted(rows, key=lambda r: (r[1], r[2]))]
 
     def load_inspections(self, ids: list[str]) -> list[Inspection]:
@@ -117,19 +138,36 @@ class SyncRepo:
             marks = _marks(len(chunk))
             findings: dict[str, list[Finding]] = {}
             for r in self.conn.execute(
-                    f"SELECT * FROM findings WHERE inspection_id IN ({marks}) ORDER BY inspection_id, seq", chunk):
-                findings.setdefault(r["inspection_id"], []).append(Finding(
-                    id=r["id"], code=r["code"], text=r["text"], legal_basis=r["legal_basis"],
-                    severity=r["severity"], action=r["action"], cheating=bool(r["cheating"])))
+                f"SELECT * FROM findings WHERE inspection_id IN ({marks}) ORDER BY inspection_id, seq",
+                chunk,
+            ):
+                findings.setdefault(r["inspection_id"], []).append(
+                    Finding(
+                        id=r["id"],
+                        code=r["code"],
+                        text=r["text"],
+                        legal_basis=r["legal_basis"],
+                        severity=r["severity"],
+                        action=r["action"],
+                        cheating=bool(r["cheating"]),
+                    )
+                )
             atts: dict[str, list[AttachmentRef]] = {}
             for r in self.conn.execute(
-                    "SELECT a.inspection_id, a.sha256, a.role, a.caption, t.mime FROM inspection_attachments a"
-                    f" JOIN attachments t ON t.sha256 = a.sha256 WHERE a.inspection_id IN ({marks})"
-                    " ORDER BY a.inspection_id, a.seq", chunk):
+                "SELECT a.inspection_id, a.sha256, a.role, a.caption, t.mime FROM inspection_attachments a"
+                f" JOIN attachments t ON t.sha256 = a.sha256 WHERE a.inspection_id IN ({marks})"
+                " ORDER BY a.inspection_id, a.seq",
+                chunk,
+            ):
                 atts.setdefault(r["inspection_id"], []).append(
-                    AttachmentRef(sha256=r["sha256"], role=r["role"], caption=r["caption"], mime=r["mime"]))
+                    AttachmentRef(
+                        sha256=r["sha256"], role=r["role"], caption=r["caption"], mime=r["mime"]
+                    )
+                )
             for r in self.conn.execute(f"SELECT * FROM inspections WHERE id IN ({marks})", chunk):
-                out[r["id"]] = codec.inspection_from_row(r, findings.get(r["id"], []), atts.get(r["id"], []))
+                out[r["id"]] = codec.inspection_from_row(
+                    r, findings.get(r["id"], []), atts.get(r["id"], [])
+                )
         return [out[i] for i in ids if i in out]
 
     def premises(self, ids: Iterable[str] | None = None) -> list[Premises]:
@@ -147,47 +185,75 @@ class SyncRepo:
         rows = []
         ids = sorted(set(ids))
         for chunk in _chunks(ids):
-            rows += self.conn.execute(f"SELECT * FROM {table} WHERE id IN ({_marks(len(chunk))})", chunk).fetchall()
+            rows += self.conn.execute(
+                f"SELECT * FROM {table} WHERE id IN ({_marks(len(chunk))})", chunk
+            ).fetchall()
         return sorted(rows, key=lambda r: r["id"])
 
     def versions(self, entity: str, ids: Iterable[str] | None = None) -> dict[str, set[str]]:
         """Known versions (hashes) of mutable records, by id."""
         out: dict[str, set[str]] = {}
         if ids is None:
-            rows = self.conn.execute("SELECT entity_id, hash FROM sync_versions WHERE entity = ?", (entity,))
+            rows = self.conn.execute(
+                "SELECT entity_id, hash FROM sync_versions WHERE entity = ?", (entity,)
+            )
         else:
             rows = []
             ids = list(set(ids))
             for chunk in _chunks(ids):
                 rows += self.conn.execute(
                     f"SELECT entity_id, hash FROM sync_versions WHERE entity = ? AND entity_id IN ({_marks(len(chunk))})",
-                    (entity, *chunk)).fetchall()
+                    (entity, *chunk),
+                ).fetchall()
         for entity_id, h in rows:
             out.setdefault(entity_id, set()).add(h)
         return out
 
     def tombstones(self, entities: Iterable[str] | None = None) -> list[tuple[str, str]]:
-        rows = self.conn.execute("SELECT entity, entity_id FROM tombstones ORDER BY entity, entity_id").fetchall()
+        rows = self.conn.execute(
+            "SELECT entity, entity_id FROM tombstones ORDER BY entity, entity_id"
+        ).fetchall()
         wanted = None if entities is None else set(entities)
         return [(e, i) for e, i in rows if wanted is None or e in wanted]
 
     def is_tombstoned(self, entity: str, entity_id: str) -> bool:
-        return self.conn.execute("SELECT 1 FROM tombstones WHERE entity = ? AND entity_id = ?",
-                                 (entity, entity_id)).fetchone() is not None
+        return (
+            self.conn.execute(
+                "SELECT 1 FROM tombstones WHERE entity = ? AND entity_id = ?", (entity, entity_id)
+            ).fetchone()
+            is not None
+        )
 
     def attachment_data(self, shas: Iterable[str]) -> dict[str, bytes]:
         out = {}
         shas = sorted(set(shas))
         for chunk in _chunks(shas, 50):
             for sha, data in self.conn.execute(
-                    f"SELECT sha256, data FROM attachments WHERE sha256 IN ({_marks(len(chunk))})", chunk):
+                f"SELECT sha256, data FROM attachments WHERE sha256 IN ({_marks(len(chunk))})",
+                chunk,
+            ):
                 out[sha] = bytes(data)
         return out
 
     def audit_entries_after(self, seq: int) -> list[dict]:
-        cols = ("seq", "device_id", "at", "actor", "action", "entity", "entity_id", "detail", "prev_hash", "hash")
-        return [dict(zip(cols, r, strict=True)) for r in self.conn.execute(
-            f"SELECT {', '.join(cols)} FROM audit WHERE seq > ? ORDER BY seq", (seq,))]
+        cols = (
+            "seq",
+            "device_id",
+            "at",
+            "actor",
+            "action",
+            "entity",
+            "entity_id",
+            "detail",
+            "prev_hash",
+            "hash",
+        )
+        return [
+            dict(zip(cols, r, strict=True))
+            for r in self.conn.execute(
+                f"SELECT {', '.join(cols)} FROM audit WHERE seq > ? ORDER BY seq", (seq,)
+            )
+        ]
 
     def audit_hash_at(self, seq: int) -> str | None:
         row = self.conn.execute("SELECT hash FROM audit WHERE seq = ?", (seq,)).fetchone()
@@ -197,26 +263,47 @@ class SyncRepo:
         return int(self.store.meta("sync.acked_audit_seq", "0"))
 
     def assignments(self) -> list[dict]:
-        return [dict(r) for r in self.conn.execute(
-            "SELECT id, premises_id, inspector, note FROM assignments ORDER BY id")]
+        return [
+            dict(r)
+            for r in self.conn.execute(
+                "SELECT id, premises_id, inspector, note FROM assignments ORDER BY id"
+            )
+        ]
 
     def reviews(self) -> list[dict]:
-        return [dict(r) for r in self.conn.execute(
-            "SELECT id, inspection_id, decision, comment, reviewer, at, signature FROM reviews ORDER BY id")]
+        return [
+            dict(r)
+            for r in self.conn.execute(
+                "SELECT id, inspection_id, decision, comment, reviewer, at, signature FROM reviews ORDER BY id"
+            )
+        ]
 
     def acks_for_export(self) -> list[dict]:
         """One acknowledgement per field bundle imported here: what the office now holds."""
         out = []
         for row in self.conn.execute(
-                "SELECT bundle_id, source_device, summary_json FROM bundle_ledger"
-                " WHERE direction = 'field->office' ORDER BY imported_seq"):
+            "SELECT bundle_id, source_device, summary_json FROM bundle_ledger"
+            " WHERE direction = 'field->office' ORDER BY imported_seq"
+        ):
             summary = json.loads(row["summary_json"])
-            ids = [r[0] for r in self.conn.execute(
-                "SELECT entity_id FROM sync_received WHERE bundle_id = ? AND entity = 'inspection'"
-                " AND outcome IN ('new', 'updated', 'unchanged', 'dismissed') ORDER BY entity_id", (row["bundle_id"],))]
+            ids = [
+                r[0]
+                for r in self.conn.execute(
+                    "SELECT entity_id FROM sync_received WHERE bundle_id = ? AND entity = 'inspection'"
+                    " AND outcome IN ('new', 'updated', 'unchanged', 'dismissed') ORDER BY entity_id",
+                    (row["bundle_id"],),
+                )
+            ]
             head = summary.get("audit_head", {"seq": 0, "hash": "0" * 64})
-            out.append({"bundle_id": row["bundle_id"], "source_device": row["source_device"],
-                        "audit_seq": head["seq"], "audit_hash": head["hash"], "inspections": ids})
+            out.append(
+                {
+                    "bundle_id": row["bundle_id"],
+                    "source_device": row["source_device"],
+                    "audit_seq": head["seq"],
+                    "audit_hash": head["hash"],
+                    "inspections": ids,
+                }
+            )
         return out
 
     # -- reads: checking references ------------------------------------------------------
@@ -225,16 +312,25 @@ class SyncRepo:
         found: set[str] = set()
         ids = list(set(ids))
         for chunk in _chunks(ids):
-            found.update(r[0] for r in self.conn.execute(
-                f"SELECT id FROM {table} WHERE id IN ({_marks(len(chunk))})", chunk))
+            found.update(
+                r[0]
+                for r in self.conn.execute(
+                    f"SELECT id FROM {table} WHERE id IN ({_marks(len(chunk))})", chunk
+                )
+            )
         return found
 
     def instrument_premises(self, ids: Iterable[str]) -> dict[str, str]:
         out = {}
         ids = list(set(ids))
         for chunk in _chunks(ids):
-            out.update((r[0], r[1]) for r in self.conn.execute(
-                f"SELECT id, premises_id FROM instruments WHERE id IN ({_marks(len(chunk))})", chunk))
+            out.update(
+                (r[0], r[1])
+                for r in self.conn.execute(
+                    f"SELECT id, premises_id FROM instruments WHERE id IN ({_marks(len(chunk))})",
+                    chunk,
+                )
+            )
         return out
 
     def inspection_info(self, ids: Iterable[str]) -> dict[str, dict]:
@@ -242,8 +338,10 @@ class SyncRepo:
         ids = list(set(ids))
         for chunk in _chunks(ids):
             for r in self.conn.execute(
-                    "SELECT id, record_id, revision, content_hash, status, superseded_by, instrument_id, premises_id"
-                    f" FROM inspections WHERE id IN ({_marks(len(chunk))})", chunk):
+                "SELECT id, record_id, revision, content_hash, status, superseded_by, instrument_id, premises_id"
+                f" FROM inspections WHERE id IN ({_marks(len(chunk))})",
+                chunk,
+            ):
                 out[r[0]] = dict(r)
         return out
 
@@ -254,8 +352,10 @@ class SyncRepo:
         records = list({r for r, _ in wanted})
         for chunk in _chunks(records):
             for r in self.conn.execute(
-                    "SELECT id, record_id, revision, content_hash, status, superseded_by FROM inspections"
-                    f" WHERE record_id IN ({_marks(len(chunk))})", chunk):
+                "SELECT id, record_id, revision, content_hash, status, superseded_by FROM inspections"
+                f" WHERE record_id IN ({_marks(len(chunk))})",
+                chunk,
+            ):
                 if (r["record_id"], r["revision"]) in wanted:
                     out[(r["record_id"], r["revision"])] = dict(r)
         return out
@@ -263,53 +363,88 @@ class SyncRepo:
     def inspection_at(self, record_id: str, revision: int) -> dict | None:
         r = self.conn.execute(
             "SELECT id, record_id, revision, content_hash, status, superseded_by FROM inspections"
-            " WHERE record_id = ? AND revision = ?", (record_id, revision)).fetchone()
+            " WHERE record_id = ? AND revision = ?",
+            (record_id, revision),
+        ).fetchone()
         return None if r is None else dict(r)
 
     def attachment_shas(self, shas: Iterable[str]) -> set[str]:
         found: set[str] = set()
         shas = list(set(shas))
         for chunk in _chunks(shas):
-            found.update(r[0] for r in self.conn.execute(
-                f"SELECT sha256 FROM attachments WHERE sha256 IN ({_marks(len(chunk))})", chunk))
+            found.update(
+                r[0]
+                for r in self.conn.execute(
+                    f"SELECT sha256 FROM attachments WHERE sha256 IN ({_marks(len(chunk))})", chunk
+                )
+            )
         return found
 
     def device_audit(self, device_id: str, seqs: Iterable[int]) -> dict[int, str]:
         out = {}
         seqs = list(set(seqs))
         for chunk in _chunks(seqs):
-            out.update((r[0], r[1]) for r in self.conn.execute(
-                f"SELECT seq, hash FROM sync_device_audit WHERE device_id = ? AND seq IN ({_marks(len(chunk))})",
-                (device_id, *chunk)))
+            out.update(
+                (r[0], r[1])
+                for r in self.conn.execute(
+                    f"SELECT seq, hash FROM sync_device_audit WHERE device_id = ? AND seq IN ({_marks(len(chunk))})",
+                    (device_id, *chunk),
+                )
+            )
         return out
 
     def device_head(self, device_id: str) -> tuple[int, str] | None:
-        row = self.conn.execute("SELECT seq, hash FROM sync_device_audit WHERE device_id = ? ORDER BY seq DESC LIMIT 1",
-                                (device_id,)).fetchone()
+        row = self.conn.execute(
+            "SELECT seq, hash FROM sync_device_audit WHERE device_id = ? ORDER BY seq DESC LIMIT 1",
+            (device_id,),
+        ).fetchone()
         return None if row is None else (row[0], row[1])
 
     def devices(self) -> list[dict]:
-        return [dict(r) for r in self.conn.execute(
-            "SELECT device_id, max(seq) AS head_seq, count(*) AS entries FROM sync_device_audit GROUP BY device_id")]
+        return [
+            dict(r)
+            for r in self.conn.execute(
+                "SELECT device_id, max(seq) AS head_seq, count(*) AS entries FROM sync_device_audit GROUP BY device_id"
+            )
+        ]
 
     def ledger(self, bundle_id: str) -> LedgerRow | None:
-        r = self.conn.execute("SELECT * FROM bundle_ledger WHERE bundle_id = ?", (bundle_id,)).fetchone()
+        r = self.conn.execute(
+            "SELECT * FROM bundle_ledger WHERE bundle_id = ?", (bundle_id,)
+        ).fetchone()
         if r is None:
             return None
-        return LedgerRow(r["bundle_id"], r["direction"], r["source_device"], r["signer"], r["manifest_sha256"],
-                         r["imported_seq"], r["imported_at"], json.loads(r["summary_json"]))
+        return LedgerRow(
+            r["bundle_id"],
+            r["direction"],
+            r["source_device"],
+            r["signer"],
+            r["manifest_sha256"],
+            r["imported_seq"],
+            r["imported_at"],
+            json.loads(r["summary_json"]),
+        )
 
     def ledger_list(self) -> list[LedgerRow]:
-        ids = [r[0] for r in self.conn.execute("SELECT bundle_id FROM bundle_ledger ORDER BY imported_seq")]
+        ids = [
+            r[0]
+            for r in self.conn.execute("SELECT bundle_id FROM bundle_ledger ORDER BY imported_seq")
+        ]
         return [self.ledger(i) for i in ids]
 
     def exported_ids_like(self, entity_prefix: str) -> set[tuple[str, str]]:
-        return {(r[0], r[1]) for r in self.conn.execute(
-            "SELECT DISTINCT entity, entity_id FROM sync_export_items WHERE substr(entity, 1, ?) = ?",
-            (len(entity_prefix), entity_prefix))}
+        return {
+            (r[0], r[1])
+            for r in self.conn.execute(
+                "SELECT DISTINCT entity, entity_id FROM sync_export_items WHERE substr(entity, 1, ?) = ?",
+                (len(entity_prefix), entity_prefix),
+            )
+        }
 
     def exports(self) -> list[dict]:
-        return [dict(r) for r in self.conn.execute("SELECT * FROM sync_exports ORDER BY created_seq")]
+        return [
+            dict(r) for r in self.conn.execute("SELECT * FROM sync_exports ORDER BY created_seq")
+        ]
 
     # -- reads: "at office" state ---------------------------------------------------------
     def sync_state(self, inspection_ids: Iterable[str]) -> dict[str, str]:
@@ -319,26 +454,48 @@ class SyncRepo:
         ids = list(set(inspection_ids))
         for chunk in _chunks(ids):
             marks = _marks(len(chunk))
-            acked = {r[0] for r in self.conn.execute(
-                f"SELECT entity_id FROM sync_acks WHERE entity = 'inspection' AND entity_id IN ({marks})", chunk)}
-            exported = {r[0] for r in self.conn.execute(
-                f"SELECT entity_id FROM sync_export_items WHERE entity = 'inspection' AND entity_id IN ({marks})",
-                chunk)}
+            acked = {
+                r[0]
+                for r in self.conn.execute(
+                    f"SELECT entity_id FROM sync_acks WHERE entity = 'inspection' AND entity_id IN ({marks})",
+                    chunk,
+                )
+            }
+            exported = {
+                r[0]
+                for r in self.conn.execute(
+                    f"SELECT entity_id FROM sync_export_items WHERE entity = 'inspection' AND entity_id IN ({marks})",
+                    chunk,
+                )
+            }
             for i in chunk:
                 out[i] = "at_office" if i in acked else "exported" if i in exported else "local"
         return out
 
     def sync_counts(self) -> dict[str, int]:
-        finalized = self.conn.execute("SELECT count(*) FROM inspections WHERE status = 'finalized'").fetchone()[0]
+        finalized = self.conn.execute(
+            "SELECT count(*) FROM inspections WHERE status = 'finalized'"
+        ).fetchone()[0]
         acked = self.conn.execute(
             "SELECT count(*) FROM inspections i JOIN sync_acks a ON a.entity = 'inspection' AND a.entity_id = i.id"
-            " WHERE i.status = 'finalized'").fetchone()[0]
-        return {"finalized": finalized, "at_office": acked, "not_at_office": finalized - acked,
-                "open_conflicts": self.conn.execute("SELECT count(*) FROM conflicts WHERE resolved = 0").fetchone()[0]}
+            " WHERE i.status = 'finalized'"
+        ).fetchone()[0]
+        return {
+            "finalized": finalized,
+            "at_office": acked,
+            "not_at_office": finalized - acked,
+            "open_conflicts": self.conn.execute(
+                "SELECT count(*) FROM conflicts WHERE resolved = 0"
+            ).fetchone()[0],
+        }
 
     # -- conflicts -----------------------------------------------------------------------
     def conflicts(self, include_resolved: bool = False) -> list[ConflictRow]:
-        sql = "SELECT * FROM conflicts" + ("" if include_resolved else " WHERE resolved = 0") + " ORDER BY created_seq, id"
+        sql = (
+            "SELECT * FROM conflicts"
+            + ("" if include_resolved else " WHERE resolved = 0")
+            + " ORDER BY created_seq, id"
+        )
         return [self._conflict(r) for r in self.conn.execute(sql)]
 
     def conflict(self, conflict_id: str) -> ConflictRow | None:
@@ -346,43 +503,79 @@ class SyncRepo:
         return None if r is None else self._conflict(r)
 
     def find_conflicts(self, prefix: str) -> list[ConflictRow]:
-        return [self._conflict(r) for r in self.conn.execute(
-            "SELECT * FROM conflicts WHERE id LIKE ? ORDER BY id LIMIT 3", (prefix.replace("%", "") + "%",))]
+        return [
+            self._conflict(r)
+            for r in self.conn.execute(
+                "SELECT * FROM conflicts WHERE id LIKE ? ORDER BY id LIMIT 3",
+                (prefix.replace("%", "") + "%",),
+            )
+        ]
 
     def known_conflict(self, entity: str, entity_id: str, incoming_hash: str) -> ConflictRow | None:
         r = self.conn.execute(
             "SELECT * FROM conflicts WHERE entity = ? AND entity_id = ? AND incoming_hash = ? ORDER BY resolved LIMIT 1",
-            (entity, entity_id, incoming_hash)).fetchone()
+            (entity, entity_id, incoming_hash),
+        ).fetchone()
         return None if r is None else self._conflict(r)
 
     @staticmethod
     def _conflict(r) -> ConflictRow:
-        return ConflictRow(r["id"], r["entity"], r["entity_id"], r["reason"], r["local_json"], r["incoming_json"],
-                           r["incoming_hash"], r["bundle_id"], r["created_seq"], bool(r["resolved"]),
-                           r["resolution"], r["resolved_by"])
+        return ConflictRow(
+            r["id"],
+            r["entity"],
+            r["entity_id"],
+            r["reason"],
+            r["local_json"],
+            r["incoming_json"],
+            r["incoming_hash"],
+            r["bundle_id"],
+            r["created_seq"],
+            bool(r["resolved"]),
+            r["resolution"],
+            r["resolved_by"],
+        )
 
     # -- writes (inside store.write) ------------------------------------------------------
     def add_versions(self, entity: str, entity_id: str, hashes: Iterable[str]) -> None:
-        self.conn.executemany("INSERT OR IGNORE INTO sync_versions (entity, entity_id, hash) VALUES (?, ?, ?)",
-                              [(entity, entity_id, h) for h in hashes])
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO sync_versions (entity, entity_id, hash) VALUES (?, ?, ?)",
+            [(entity, entity_id, h) for h in hashes],
+        )
 
     def add_versions_many(self, rows: list[tuple[str, str, str]]) -> None:
-        self.conn.executemany("INSERT OR IGNORE INTO sync_versions (entity, entity_id, hash) VALUES (?, ?, ?)", rows)
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO sync_versions (entity, entity_id, hash) VALUES (?, ?, ?)", rows
+        )
 
-    def record_export(self, bundle_id: str, direction: str, seq: int, created_at: str, summary: dict,
-                      items: list[tuple[str, str]]) -> None:
+    def record_export(
+        self,
+        bundle_id: str,
+        direction: str,
+        seq: int,
+        created_at: str,
+        summary: dict,
+        items: list[tuple[str, str]],
+    ) -> None:
         self.conn.execute(
             "INSERT INTO sync_exports (bundle_id, direction, created_seq, created_at, summary_json) VALUES (?, ?, ?, ?, ?)",
-            (bundle_id, direction, seq, created_at, codec.dumps(summary)))
+            (bundle_id, direction, seq, created_at, codec.dumps(summary)),
+        )
         self.conn.executemany(
             "INSERT OR IGNORE INTO sync_export_items (bundle_id, entity, entity_id) VALUES (?, ?, ?)",
-            [(bundle_id, e, i) for e, i in items])
+            [(bundle_id, e, i) for e, i in items],
+        )
 
     def put_premises(self, p: Premises, seq: int, origin: str, exists: bool) -> None:
         self._put("premises", dict(codec.premises_row(p), change_seq=seq, origin=origin), exists)
 
-    def put_instrument(self, ins: Instrument, premises_name: str, seq: int, origin: str, exists: bool) -> None:
-        self._put("instruments", dict(codec.instrument_row(ins, premises_name), change_seq=seq, origin=origin), exists)
+    def put_instrument(
+        self, ins: Instrument, premises_name: str, seq: int, origin: str, exists: bool
+    ) -> None:
+        self._put(
+            "instruments",
+            dict(codec.instrument_row(ins, premises_name), change_seq=seq, origin=origin),
+            exists,
+        )
 
     def put_standard(self, s: ReferenceStandard, seq: int, origin: str, exists: bool) -> None:
         self._put("reference_standards", dict(codec.standard_row(s), change_seq=seq), exists)
@@ -393,7 +586,9 @@ class SyncRepo:
             self.conn.execute(f"UPDATE {table} SET {sets} WHERE id = :id", row)
         else:
             cols = ", ".join(row)
-            self.conn.execute(f"INSERT INTO {table} ({cols}) VALUES ({', '.join(':' + k for k in row)})", row)
+            self.conn.execute(
+                f"INSERT INTO {table} ({cols}) VALUES ({', '.join(':' + k for k in row)})", row
+            )
 
     def premises_name(self, premises_id: str) -> str:
         row = self.conn.execute("SELECT name FROM premises WHERE id = ?", (premises_id,)).fetchone()
@@ -404,19 +599,30 @@ class SyncRepo:
         out = {}
         ids = list(set(ids))
         for chunk in _chunks(ids):
-            out.update((r[0], r[1]) for r in self.conn.execute(
-                f"SELECT id, name FROM premises WHERE id IN ({_marks(len(chunk))})", chunk))
+            out.update(
+                (r[0], r[1])
+                for r in self.conn.execute(
+                    f"SELECT id, name FROM premises WHERE id IN ({_marks(len(chunk))})", chunk
+                )
+            )
         return out
 
     def attachments_insert(self, rows: list[tuple[str, bytes, str]]) -> int:
         """(sha256, data, mime) rows; returns how many were new."""
         before = self.conn.total_changes
-        self.conn.executemany("INSERT OR IGNORE INTO attachments (sha256, size, mime, data) VALUES (?, ?, ?, ?)",
-                              [(sha, len(data), mime, data) for sha, data, mime in rows])
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO attachments (sha256, size, mime, data) VALUES (?, ?, ?, ?)",
+            [(sha, len(data), mime, data) for sha, data, mime in rows],
+        )
         return self.conn.total_changes - before
 
-    def insert_inspections(self, inspections: list[Inspection], seq: int, origin: str,
-                           json_texts: dict[str, dict[str, str]] | None = None) -> None:
+    def insert_inspections(
+        self,
+        inspections: list[Inspection],
+        seq: int,
+        origin: str,
+        json_texts: dict[str, dict[str, str]] | None = None,
+    ) -> None:
         """Insert finalized inspections with their children.
 
         The children go in first and the inspections after them, already finalized: the
@@ -435,94 +641,216 @@ class SyncRepo:
         conn.execute("PRAGMA defer_foreign_keys = ON")
         conn.executemany(
             "INSERT INTO inspection_tests (inspection_id, seq, kind, verdict) VALUES (?, ?, ?, ?)",
-            [(x.id, i, t.get("kind", ""), t.get("verdict"))
-             for x in inspections for i, t in enumerate((x.result or {}).get("tests", []))])
+            [
+                (x.id, i, t.get("kind", ""), t.get("verdict"))
+                for x in inspections
+                for i, t in enumerate((x.result or {}).get("tests", []))
+            ],
+        )
         conn.executemany(
             "INSERT INTO readings (inspection_id, test_seq, seq, kind, label, error, mpe, unit, verdict, rule)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [r for x in inspections for r in reading_rows(x)])
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [r for x in inspections for r in reading_rows(x)],
+        )
         conn.executemany(
             "INSERT INTO findings (id, inspection_id, seq, code, text, legal_basis, severity, action, cheating)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(f.id, x.id, i, f.code, f.text, f.legal_basis, f.severity, f.action, int(f.cheating))
-             for x in inspections for i, f in enumerate(x.findings)])
+            [
+                (
+                    f.id,
+                    x.id,
+                    i,
+                    f.code,
+                    f.text,
+                    f.legal_basis,
+                    f.severity,
+                    f.action,
+                    int(f.cheating),
+                )
+                for x in inspections
+                for i, f in enumerate(x.findings)
+            ],
+        )
         conn.executemany(
             "INSERT INTO inspection_attachments (inspection_id, seq, sha256, role, caption) VALUES (?, ?, ?, ?, ?)",
-            [(x.id, i, a.sha256, a.role, a.caption) for x in inspections for i, a in enumerate(x.attachments)])
-        cols = [*codec.INSPECTION_SCALARS, "check_kind", "environment_json", "checklist_json", "tests_json",
-                "result_json", "standards_json", "change_seq", "origin"]
+            [
+                (x.id, i, a.sha256, a.role, a.caption)
+                for x in inspections
+                for i, a in enumerate(x.attachments)
+            ],
+        )
+        cols = [
+            *codec.INSPECTION_SCALARS,
+            "check_kind",
+            "environment_json",
+            "checklist_json",
+            "tests_json",
+            "result_json",
+            "standards_json",
+            "change_seq",
+            "origin",
+        ]
         rows = []
         for x in inspections:
             texts = json_texts.get(x.id)
             if texts is None:
                 row = codec.inspection_row(x)
-                texts = {k: row[f"{k}_json"] for k in ("environment", "checklist", "tests", "result", "standards")}
-            rows.append((*[getattr(x, k) for k in codec.INSPECTION_SCALARS], x.check, texts["environment"],
-                         texts["checklist"], texts["tests"], texts["result"], texts["standards"], seq, origin))
-        conn.executemany(f"INSERT INTO inspections ({', '.join(cols)}) VALUES ({_marks(len(cols))})", rows)
+                texts = {
+                    k: row[f"{k}_json"]
+                    for k in ("environment", "checklist", "tests", "result", "standards")
+                }
+            rows.append(
+                (
+                    *[getattr(x, k) for k in codec.INSPECTION_SCALARS],
+                    x.check,
+                    texts["environment"],
+                    texts["checklist"],
+                    texts["tests"],
+                    texts["result"],
+                    texts["standards"],
+                    seq,
+                    origin,
+                )
+            )
+        conn.executemany(
+            f"INSERT INTO inspections ({', '.join(cols)}) VALUES ({_marks(len(cols))})", rows
+        )
 
     def set_superseded(self, parent_id: str, child_id: str) -> None:
-        self.conn.execute("UPDATE inspections SET superseded_by = ? WHERE id = ?", (child_id, parent_id))
+        self.conn.execute(
+            "UPDATE inspections SET superseded_by = ? WHERE id = ?", (child_id, parent_id)
+        )
 
     def delete_draft(self, inspection_id: str, seq: int) -> None:
         for table in ("inspection_tests", "readings", "findings", "inspection_attachments"):
             self.conn.execute(f"DELETE FROM {table} WHERE inspection_id = ?", (inspection_id,))
-        self.conn.execute("DELETE FROM inspections WHERE id = ? AND status = 'draft'", (inspection_id,))
-        self.conn.execute("INSERT OR REPLACE INTO tombstones (entity, entity_id, change_seq) VALUES (?, ?, ?)",
-                          ("inspection", inspection_id, seq))
+        self.conn.execute(
+            "DELETE FROM inspections WHERE id = ? AND status = 'draft'", (inspection_id,)
+        )
+        self.conn.execute(
+            "INSERT OR REPLACE INTO tombstones (entity, entity_id, change_seq) VALUES (?, ?, ?)",
+            ("inspection", inspection_id, seq),
+        )
 
     def is_referenced(self, entity: str, entity_id: str) -> bool:
         checks = {
-            "premises": ["SELECT 1 FROM instruments WHERE premises_id = ? LIMIT 1",
-                         "SELECT 1 FROM inspections WHERE premises_id = ? LIMIT 1",
-                         "SELECT 1 FROM assignments WHERE premises_id = ? LIMIT 1"],
+            "premises": [
+                "SELECT 1 FROM instruments WHERE premises_id = ? LIMIT 1",
+                "SELECT 1 FROM inspections WHERE premises_id = ? LIMIT 1",
+                "SELECT 1 FROM assignments WHERE premises_id = ? LIMIT 1",
+            ],
             "instrument": ["SELECT 1 FROM inspections WHERE instrument_id = ? LIMIT 1"],
-            "standard": ["SELECT 1 FROM inspections WHERE standards_json LIKE '%' || ? || '%' LIMIT 1"],
+            "standard": [
+                "SELECT 1 FROM inspections WHERE standards_json LIKE '%' || ? || '%' LIMIT 1"
+            ],
         }
-        return any(self.conn.execute(sql, (entity_id,)).fetchone() for sql in checks.get(entity, []))
+        return any(
+            self.conn.execute(sql, (entity_id,)).fetchone() for sql in checks.get(entity, [])
+        )
 
     def apply_tombstone(self, entity: str, entity_id: str, seq: int, delete_row: bool) -> None:
         if delete_row:
             self.conn.execute(f"DELETE FROM {ENTITY_TABLES[entity]} WHERE id = ?", (entity_id,))
-        self.conn.execute("INSERT OR IGNORE INTO tombstones (entity, entity_id, change_seq) VALUES (?, ?, ?)",
-                          (entity, entity_id, seq))
+        self.conn.execute(
+            "INSERT OR IGNORE INTO tombstones (entity, entity_id, change_seq) VALUES (?, ?, ?)",
+            (entity, entity_id, seq),
+        )
 
-    def insert_conflict(self, conflict_id: str, entity: str, entity_id: str, reason: str, local: object,
-                        incoming: object, incoming_hash: str, bundle_id: str, seq: int) -> None:
+    def insert_conflict(
+        self,
+        conflict_id: str,
+        entity: str,
+        entity_id: str,
+        reason: str,
+        local: object,
+        incoming: object,
+        incoming_hash: str,
+        bundle_id: str,
+        seq: int,
+    ) -> None:
         self.conn.execute(
             "INSERT INTO conflicts (id, entity, entity_id, local_json, incoming_json, bundle_id, created_seq,"
             " reason, incoming_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (conflict_id, entity, entity_id, None if local is None else codec.dumps(local), codec.dumps(incoming),
-             bundle_id, seq, reason, incoming_hash))
+            (
+                conflict_id,
+                entity,
+                entity_id,
+                None if local is None else codec.dumps(local),
+                codec.dumps(incoming),
+                bundle_id,
+                seq,
+                reason,
+                incoming_hash,
+            ),
+        )
 
     def mark_resolved(self, conflict_id: str, resolution: str, actor: str) -> None:
-        self.conn.execute("UPDATE conflicts SET resolved = 1, resolution = ?, resolved_by = ? WHERE id = ?",
-                          (resolution, actor, conflict_id))
+        self.conn.execute(
+            "UPDATE conflicts SET resolved = 1, resolution = ?, resolved_by = ? WHERE id = ?",
+            (resolution, actor, conflict_id),
+        )
 
-    def insert_ledger(self, bundle_id: str, direction: str, source_device: str, signer: str, manifest_sha256: str,
-                      seq: int, imported_at: str, summary: dict) -> None:
+    def insert_ledger(
+        self,
+        bundle_id: str,
+        direction: str,
+        source_device: str,
+        signer: str,
+        manifest_sha256: str,
+        seq: int,
+        imported_at: str,
+        summary: dict,
+    ) -> None:
         self.conn.execute(
             "INSERT INTO bundle_ledger (bundle_id, direction, source_device, signer, manifest_sha256, imported_seq,"
             " imported_at, summary_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (bundle_id, direction, source_device, signer, manifest_sha256, seq, imported_at, codec.dumps(summary)))
+            (
+                bundle_id,
+                direction,
+                source_device,
+                signer,
+                manifest_sha256,
+                seq,
+                imported_at,
+                codec.dumps(summary),
+            ),
+        )
 
     def insert_received(self, bundle_id: str, rows: list[tuple[str, str, str]]) -> None:
         self.conn.executemany(
             "INSERT OR REPLACE INTO sync_received (bundle_id, entity, entity_id, outcome) VALUES (?, ?, ?, ?)",
-            [(bundle_id, e, i, o) for e, i, o in rows])
+            [(bundle_id, e, i, o) for e, i, o in rows],
+        )
 
     def insert_device_audit(self, bundle_id: str, entries: list[dict]) -> None:
         self.conn.executemany(
             "INSERT OR IGNORE INTO sync_device_audit (device_id, seq, at, actor, action, entity, entity_id, detail,"
             " prev_hash, hash, bundle_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(e["device_id"], e["seq"], e["at"], e["actor"], e["action"], e["entity"], e["entity_id"], e["detail"],
-              e["prev_hash"], e["hash"], bundle_id) for e in entries])
+            [
+                (
+                    e["device_id"],
+                    e["seq"],
+                    e["at"],
+                    e["actor"],
+                    e["action"],
+                    e["entity"],
+                    e["entity_id"],
+                    e["detail"],
+                    e["prev_hash"],
+                    e["hash"],
+                    bundle_id,
+                )
+                for e in entries
+            ],
+        )
 
     def insert_acks(self, rows: list[tuple[str, str, str, str, int]]) -> int:
         """(entity, entity_id, bundle_id, ack_bundle, acked_seq); returns how many were new."""
         before = self.conn.total_changes
         self.conn.executemany(
             "INSERT OR IGNORE INTO sync_acks (entity, entity_id, bundle_id, ack_bundle, acked_seq) VALUES (?, ?, ?, ?, ?)",
-            rows)
+            rows,
+        )
         return self.conn.total_changes - before
 
     def set_acked_audit_seq(self, seq: int) -> None:
@@ -530,46 +858,70 @@ class SyncRepo:
             self.store.set_meta("sync.acked_audit_seq", str(seq))
 
     def review_exists(self, review_id: str) -> dict | None:
-        r = self.conn.execute("SELECT id, inspection_id, decision, comment, reviewer, at, signature FROM reviews"
-                              " WHERE id = ?", (review_id,)).fetchone()
+        r = self.conn.execute(
+            "SELECT id, inspection_id, decision, comment, reviewer, at, signature FROM reviews"
+            " WHERE id = ?",
+            (review_id,),
+        ).fetchone()
         return None if r is None else dict(r)
 
     def insert_review(self, review: dict, seq: int) -> None:
         self.conn.execute(
             "INSERT INTO reviews (id, inspection_id, decision, comment, reviewer, at, signature, change_seq)"
             " VALUES (:id, :inspection_id, :decision, :comment, :reviewer, :at, :signature, :change_seq)",
-            dict(review, change_seq=seq))
+            dict(review, change_seq=seq),
+        )
 
-    def replace_assignments(self, origin: str, assignments: list[dict], seq: int) -> tuple[int, int]:
+    def replace_assignments(
+        self, origin: str, assignments: list[dict], seq: int
+    ) -> tuple[int, int]:
         """Make the assignments that came from *origin* exactly *assignments*; (added, removed)."""
-        current = {r[0]: r for r in self.conn.execute(
-            "SELECT id, premises_id, inspector, note FROM assignments WHERE origin = ?", (origin,))}
+        current = {
+            r[0]: r
+            for r in self.conn.execute(
+                "SELECT id, premises_id, inspector, note FROM assignments WHERE origin = ?",
+                (origin,),
+            )
+        }
         incoming = {a["id"]: a for a in assignments}
         removed = [i for i in current if i not in incoming]
         self.conn.executemany("DELETE FROM assignments WHERE id = ?", [(i,) for i in removed])
         added = 0
         for a in assignments:
             old = current.get(a["id"])
-            if old is not None and (old[1], old[2], old[3]) == (a["premises_id"], a["inspector"], a["note"]):
+            if old is not None and (old[1], old[2], old[3]) == (
+                a["premises_id"],
+                a["inspector"],
+                a["note"],
+            ):
                 continue
             self.conn.execute(
                 "INSERT INTO assignments (id, premises_id, inspector, note, change_seq, origin) VALUES (?, ?, ?, ?, ?, ?)"
                 " ON CONFLICT(id) DO UPDATE SET premises_id = excluded.premises_id, inspector = excluded.inspector,"
                 " note = excluded.note, change_seq = excluded.change_seq, origin = excluded.origin",
-                (a["id"], a["premises_id"], a["inspector"], a["note"], seq, origin))
+                (a["id"], a["premises_id"], a["inspector"], a["note"], seq, origin),
+            )
             added += 1
         return added, len(removed)
 
-    def set_assignment(self, assignment_id: str, premises_id: str, inspector: str, note: str, seq: int) -> None:
+    def set_assignment(
+        self, assignment_id: str, premises_id: str, inspector: str, note: str, seq: int
+    ) -> None:
         self.conn.execute(
             "INSERT INTO assignments (id, premises_id, inspector, note, change_seq) VALUES (?, ?, ?, ?, ?)"
             " ON CONFLICT(premises_id, inspector) DO UPDATE SET note = excluded.note, change_seq = excluded.change_seq",
-            (assignment_id, premises_id, inspector, note, seq))
+            (assignment_id, premises_id, inspector, note, seq),
+        )
 
     def assignments_for(self, inspector: str) -> list[dict]:
-        return [dict(r) for r in self.conn.execute(
-            "SELECT a.id, a.premises_id, a.inspector, a.note, p.name AS premises_name FROM assignments a"
-            " JOIN premises p ON p.id = a.premises_id WHERE a.inspector = ? ORDER BY p.name", (inspector,))]
+        return [
+            dict(r)
+            for r in self.conn.execute(
+                "SELECT a.id, a.premises_id, a.inspector, a.note, p.name AS premises_name FROM assignments a"
+                " JOIN premises p ON p.id = a.premises_id WHERE a.inspector = ? ORDER BY p.name",
+                (inspector,),
+            )
+        ]
 
 
 def sync_repo(store) -> SyncRepo:

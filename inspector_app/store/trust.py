@@ -26,7 +26,9 @@ class TrustRepo:
         """Enrol a key; returns False when it was trusted already (nothing changes)."""
         if self.get(fingerprint) is not None:
             return False
-        with self.store.write(actor, "trust.add", "trusted_key", fingerprint, {"name": name}) as seq:
+        with self.store.write(
+            actor, "trust.add", "trusted_key", fingerprint, {"name": name}
+        ) as seq:
             self.store.conn.execute(
                 "INSERT INTO trusted_keys (fingerprint, name, kind, public_pem, added_seq) VALUES (?, ?, ?, ?, ?)",
                 (fingerprint, name, kind, public_pem, seq),
@@ -36,12 +38,17 @@ class TrustRepo:
     def get(self, fingerprint: str) -> TrustedKey | None:
         row = self.store.conn.execute(
             "SELECT fingerprint, name, kind, public_pem FROM trusted_keys WHERE fingerprint = ?",
-            (fingerprint,)).fetchone()
+            (fingerprint,),
+        ).fetchone()
         return None if row is None else TrustedKey(*row)
 
     def list(self) -> list[TrustedKey]:
-        return [TrustedKey(*r) for r in self.store.conn.execute(
-            "SELECT fingerprint, name, kind, public_pem FROM trusted_keys ORDER BY name, fingerprint")]
+        return [
+            TrustedKey(*r)
+            for r in self.store.conn.execute(
+                "SELECT fingerprint, name, kind, public_pem FROM trusted_keys ORDER BY name, fingerprint"
+            )
+        ]
 
     def find(self, prefix: str) -> TrustedKey:
         """The one trusted key whose fingerprint starts with *prefix* (at least 8 hex digits)."""
@@ -57,6 +64,8 @@ class TrustRepo:
 
     def remove(self, fingerprint: str, actor: str = "") -> None:
         with self.store.write(actor, "trust.remove", "trusted_key", fingerprint):
-            cur = self.store.conn.execute("DELETE FROM trusted_keys WHERE fingerprint = ?", (fingerprint,))
+            cur = self.store.conn.execute(
+                "DELETE FROM trusted_keys WHERE fingerprint = ?", (fingerprint,)
+            )
             if cur.rowcount == 0:
                 raise InputError("id", f"no trusted key with fingerprint {fingerprint}")

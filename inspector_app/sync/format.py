@@ -44,7 +44,15 @@ TABLES = {
     "acks": (OFFICE_TO_FIELD,),
 }
 # Tables whose records the manifest lists as [id, hash] under "records".
-COVERED_TABLES = ("premises", "instruments", "standards", "inspections", "tombstones", "assignments", "reviews")
+COVERED_TABLES = (
+    "premises",
+    "instruments",
+    "standards",
+    "inspections",
+    "tombstones",
+    "assignments",
+    "reviews",
+)
 # Mutable records merged by version history; the entity name used in tombstones and conflicts.
 MUTABLE_ENTITIES = {"premises": "premises", "instruments": "instrument", "standards": "standard"}
 TOMBSTONE_ENTITIES = ("premises", "instrument", "standard")
@@ -92,8 +100,13 @@ class BundleRejected(Exception):
         super().__init__(f"bundle rejected at stage {stage} ({self.stage_name}): {where}{reason}")
 
     def as_dict(self) -> dict:
-        return {"stage": self.stage, "stage_name": self.stage_name, "entry": self.entry,
-                "reason": self.reason, "message": str(self)}
+        return {
+            "stage": self.stage,
+            "stage_name": self.stage_name,
+            "entry": self.entry,
+            "reason": self.reason,
+            "message": str(self),
+        }
 
 
 # -- strict JSON ------------------------------------------------------------------------
@@ -131,8 +144,9 @@ def _int(text: str) -> int:
 
 
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
-_DECODER = json.JSONDecoder(object_pairs_hook=_pairs, parse_constant=_constant, parse_float=_float,
-                            parse_int=_int)
+_DECODER = json.JSONDecoder(
+    object_pairs_hook=_pairs, parse_constant=_constant, parse_float=_float, parse_int=_int
+)
 
 
 def _check_strings(obj: object) -> None:
@@ -180,8 +194,12 @@ def strict_loads(data: bytes | str) -> object:
 # other spacing, escapes, an error -- goes through the strict parser (``_strict``), which
 # gives the exact message.
 _FAST_DECODER = json.JSONDecoder(parse_constant=_constant, parse_float=_float, parse_int=_int)
-_CANONICAL = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
-canonical_text = _CANONICAL.encode  # == domain.canonical.canonical_bytes(obj).decode() for plain JSON values
+_CANONICAL = json.JSONEncoder(
+    ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False
+)
+canonical_text = (
+    _CANONICAL.encode
+)  # == domain.canonical.canonical_bytes(obj).decode() for plain JSON values
 
 
 def _not_json(obj: object) -> object:
@@ -192,7 +210,9 @@ try:  # the C encoder behind json.dumps, made once (json.dumps builds it again o
     from json.encoder import c_encode_basestring as _encode_str
     from json.encoder import c_make_encoder
 
-    _encode_container = c_make_encoder(None, _not_json, _encode_str, None, ":", ",", True, False, False)
+    _encode_container = c_make_encoder(
+        None, _not_json, _encode_str, None, ":", ",", True, False, False
+    )
 except (ImportError, TypeError):  # pragma: no cover - CPython always has the C encoder
     _encode_str = _encode_container = None
 
@@ -216,7 +236,9 @@ def canonical_parts(obj: dict) -> dict[str, str] | None:
     return out
 
 
-_PREFIXES: dict[tuple, list[str]] = {}  # a tuple of keys -> ['"key":', ...] (a few shapes of record)
+_PREFIXES: dict[
+    tuple, list[str]
+] = {}  # a tuple of keys -> ['"key":', ...] (a few shapes of record)
 
 
 def _prefixes(keys: tuple) -> list[str]:
@@ -260,7 +282,9 @@ def _strict(text: str) -> object:
     except JsonError:
         raise
     except json.JSONDecodeError as exc:
-        raise JsonError(f"not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})") from None
+        raise JsonError(
+            f"not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})"
+        ) from None
     except RecursionError:
         raise JsonError("nested too deeply") from None
     if text[end:].strip():
@@ -272,7 +296,12 @@ def _strict(text: str) -> object:
 
 def dumps_line(obj: object) -> bytes:
     """One canonical JSON line (sorted keys, UTF-8, no NaN)."""
-    return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False).encode() + b"\n"
+    return (
+        json.dumps(
+            obj, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False
+        ).encode()
+        + b"\n"
+    )
 
 
 # -- manifest ---------------------------------------------------------------------------
@@ -304,8 +333,19 @@ def _req(obj: dict, key: str, kind: type, where: str = "manifest") -> object:
     return value
 
 
-MANIFEST_KEYS = {"format", "version", "bundle_id", "direction", "source_device", "signer", "created_at",
-                 "audit_head", "records", "entries", "app_version"}
+MANIFEST_KEYS = {
+    "format",
+    "version",
+    "bundle_id",
+    "direction",
+    "source_device",
+    "signer",
+    "created_at",
+    "audit_head",
+    "records",
+    "entries",
+    "app_version",
+}
 
 
 def parse_manifest(data: bytes) -> Manifest:
@@ -317,11 +357,15 @@ def parse_manifest(data: bytes) -> Manifest:
     if not isinstance(obj, dict):
         raise InputError("manifest", "must be a JSON object")
     if obj.get("format") != FORMAT_NAME:
-        raise InputError("manifest.format", f"is not {FORMAT_NAME!r}; this is not an Inspector bundle")
+        raise InputError(
+            "manifest.format", f"is not {FORMAT_NAME!r}; this is not an Inspector bundle"
+        )
     version = obj.get("version")
     if version != FORMAT_VERSION or isinstance(version, bool):
-        raise InputError("manifest.version",
-                         f"format version {str(version)[:20]} is not supported (this program reads version {FORMAT_VERSION})")
+        raise InputError(
+            "manifest.version",
+            f"format version {str(version)[:20]} is not supported (this program reads version {FORMAT_VERSION})",
+        )
     extra = set(obj) - MANIFEST_KEYS
     if extra:
         raise InputError("manifest", f"has unknown field {sorted(extra)[0][:40]!r}")
@@ -358,15 +402,21 @@ def parse_manifest(data: bytes) -> Manifest:
         if not isinstance(items, list):
             raise InputError(f"manifest.records.{table}", "must be a list")
         for i, item in enumerate(items):
-            if (not isinstance(item, list) or len(item) != 2 or not all(isinstance(x, str) for x in item)
-                    or not HEX64.match(item[1])):
+            if (
+                not isinstance(item, list)
+                or len(item) != 2
+                or not all(isinstance(x, str) for x in item)
+                or not HEX64.match(item[1])
+            ):
                 raise InputError(f"manifest.records.{table}[{i}]", "must be [id, sha256]")
         records[table] = items
     entries_obj = _req(obj, "entries", dict)
     entries: dict[str, tuple[str, int]] = {}
     for entry, info in entries_obj.items():
         if not NAME_RE.match(entry) or entry in FIXED_ENTRIES:
-            raise InputError("manifest.entries", f"lists a name that is not allowed: {entry[:80]!r}")
+            raise InputError(
+                "manifest.entries", f"lists a name that is not allowed: {entry[:80]!r}"
+            )
         if not isinstance(info, dict) or set(info) != {"sha256", "size"}:
             raise InputError(f"manifest.entries.{entry}", "must have exactly sha256 and size")
         sha, size = info["sha256"], info["size"]
@@ -375,13 +425,17 @@ def parse_manifest(data: bytes) -> Manifest:
         if isinstance(size, bool) or not isinstance(size, int) or size < 0:
             raise InputError(f"manifest.entries.{entry}.size", "must be a non-negative integer")
         if entry.startswith("attachments/") and entry.split("/", 1)[1] != sha:
-            raise InputError(f"manifest.entries.{entry}", "an attachment must be named by its SHA-256")
+            raise InputError(
+                f"manifest.entries.{entry}", "an attachment must be named by its SHA-256"
+            )
         if entry.startswith("records/"):
-            table = entry[len("records/"):-len(".jsonl")]
+            table = entry[len("records/") : -len(".jsonl")]
             if direction not in TABLES[table]:
                 raise InputError(f"manifest.entries.{entry}", f"cannot travel {direction}")
         entries[entry] = (sha, size)
-    return Manifest(bundle_id, direction, device, fp, name, created, (seq, h), records, entries, app_version)
+    return Manifest(
+        bundle_id, direction, device, fp, name, created, (seq, h), records, entries, app_version
+    )
 
 
 def manifest_dict(m: Manifest) -> dict:
@@ -401,8 +455,9 @@ def manifest_dict(m: Manifest) -> dict:
 
 
 def manifest_bytes(m: Manifest) -> bytes:
-    return json.dumps(manifest_dict(m), ensure_ascii=False, sort_keys=True, indent=1,
-                      allow_nan=False).encode("utf-8")
+    return json.dumps(
+        manifest_dict(m), ensure_ascii=False, sort_keys=True, indent=1, allow_nan=False
+    ).encode("utf-8")
 
 
 # -- record lines -------------------------------------------------------------------------
@@ -443,7 +498,9 @@ class BundleContent:
     tombstones: list = None  # [(entity, entity_id)]
     audit: list = None  # [audit entry dict]
     assignments: list = None  # [{"id", "premises_id", "inspector", "note"}]
-    reviews: list = None  # [{"id", "inspection_id", "decision", "comment", "reviewer", "at", "signature"}]
+    reviews: list = (
+        None  # [{"id", "inspection_id", "decision", "comment", "reviewer", "at", "signature"}]
+    )
     acks: list = None  # [{"bundle_id", "source_device", "audit_seq", "audit_hash", "inspections"}]
     attachments: dict = None  # sha256 -> (bytes, mime)
     # inspection id -> canonical JSON of its "environment", "checklist", "tests", "result" and
@@ -451,8 +508,17 @@ class BundleContent:
     inspection_json: dict = None
 
     def __post_init__(self) -> None:
-        for name in ("premises", "instruments", "standards", "inspections", "tombstones", "audit",
-                     "assignments", "reviews", "acks"):
+        for name in (
+            "premises",
+            "instruments",
+            "standards",
+            "inspections",
+            "tombstones",
+            "audit",
+            "assignments",
+            "reviews",
+            "acks",
+        ):
             if getattr(self, name) is None:
                 setattr(self, name, [])
         if self.attachments is None:
@@ -461,8 +527,15 @@ class BundleContent:
             self.inspection_json = {}
 
     def counts(self) -> dict[str, int]:
-        return {"premises": len(self.premises), "instruments": len(self.instruments),
-                "standards": len(self.standards), "inspections": len(self.inspections),
-                "tombstones": len(self.tombstones), "audit": len(self.audit),
-                "assignments": len(self.assignments), "reviews": len(self.reviews), "acks": len(self.acks),
-                "attachments": len(self.attachments)}
+        return {
+            "premises": len(self.premises),
+            "instruments": len(self.instruments),
+            "standards": len(self.standards),
+            "inspections": len(self.inspections),
+            "tombstones": len(self.tombstones),
+            "audit": len(self.audit),
+            "assignments": len(self.assignments),
+            "reviews": len(self.reviews),
+            "acks": len(self.acks),
+            "attachments": len(self.attachments),
+        }

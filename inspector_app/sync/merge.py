@@ -24,8 +24,16 @@ from ..domain.errors import InputError
 from ..domain.models import Inspection, Instrument, Premises, ReferenceStandard
 from .format import MUTABLE_ENTITIES, BundleContent, Manifest, record_hash, shallow_dict
 
-OUTCOME_BUCKET = {"new": "new", "updated": "updated", "unchanged": "unchanged", "stale": "unchanged",
-                  "dismissed": "unchanged", "conflict": "conflicts", "deleted": "unchanged", "skipped": "unchanged"}
+OUTCOME_BUCKET = {
+    "new": "new",
+    "updated": "updated",
+    "unchanged": "unchanged",
+    "stale": "unchanged",
+    "dismissed": "unchanged",
+    "conflict": "conflicts",
+    "deleted": "unchanged",
+    "skipped": "unchanged",
+}
 
 
 @dataclass
@@ -52,15 +60,28 @@ class MergeResult:
         return {t: dict(sorted(c.items())) for t, c in sorted(self.by_table.items())}
 
 
-def _conflict(repo, result: MergeResult, table: str, entity: str, entity_id: str, reason: str, local, incoming,
-              incoming_hash: str, bundle_id: str, seq: int) -> None:
+def _conflict(
+    repo,
+    result: MergeResult,
+    table: str,
+    entity: str,
+    entity_id: str,
+    reason: str,
+    local,
+    incoming,
+    incoming_hash: str,
+    bundle_id: str,
+    seq: int,
+) -> None:
     known = repo.known_conflict(entity, entity_id, incoming_hash)
     if known is not None and known.resolved:
         result.note(table, entity, entity_id, "dismissed")
         return
     if known is None:
         cid = str(uuid.uuid4())
-        repo.insert_conflict(cid, entity, entity_id, reason, local, incoming, incoming_hash, bundle_id, seq)
+        repo.insert_conflict(
+            cid, entity, entity_id, reason, local, incoming, incoming_hash, bundle_id, seq
+        )
         result.conflict_ids.append(cid)
     else:
         result.conflict_ids.append(known.id)
@@ -68,11 +89,17 @@ def _conflict(repo, result: MergeResult, table: str, entity: str, entity_id: str
 
 
 def _load_local(repo, table: str, ids: list[str]) -> dict:
-    loader = {"premises": repo.premises, "instruments": repo.instruments, "standards": repo.standards}[table]
+    loader = {
+        "premises": repo.premises,
+        "instruments": repo.instruments,
+        "standards": repo.standards,
+    }[table]
     return {obj.id: obj for obj in loader(ids)}
 
 
-def _put(repo, table: str, obj, seq: int, origin: str, exists: bool, premises_name: str | None = None) -> None:
+def _put(
+    repo, table: str, obj, seq: int, origin: str, exists: bool, premises_name: str | None = None
+) -> None:
     if table == "premises":
         repo.put_premises(obj, seq, origin, exists)
     elif table == "instruments":
@@ -99,7 +126,11 @@ def merge_mutable(repo, content: BundleContent, m: Manifest, seq: int, result: M
         local_versions = repo.versions(entity, ids)
         tombstoned = {i for e, i in repo.tombstones([entity])}
         # the premises of instruments (those of this bundle are in the database by now)
-        names = repo.premises_names({obj.premises_id for obj, _, _ in items}) if table == "instruments" else {}
+        names = (
+            repo.premises_names({obj.premises_id for obj, _, _ in items})
+            if table == "instruments"
+            else {}
+        )
         versions_rows = []
         for obj, h, versions_in in items:
             if obj.id in tombstoned:
@@ -108,10 +139,29 @@ def merge_mutable(repo, content: BundleContent, m: Manifest, seq: int, result: M
             mine = local.get(obj.id)
             if mine is None:
                 if table == "instruments" and obj.premises_id not in names:
-                    _conflict(repo, result, table, entity, obj.id, "its premises were deleted here", None,
-                              _line(obj, versions_in), h, m.bundle_id, seq)
+                    _conflict(
+                        repo,
+                        result,
+                        table,
+                        entity,
+                        obj.id,
+                        "its premises were deleted here",
+                        None,
+                        _line(obj, versions_in),
+                        h,
+                        m.bundle_id,
+                        seq,
+                    )
                     continue
-                _put(repo, table, obj, seq, origin, exists=False, premises_name=names.get(getattr(obj, "premises_id", None)))
+                _put(
+                    repo,
+                    table,
+                    obj,
+                    seq,
+                    origin,
+                    exists=False,
+                    premises_name=names.get(getattr(obj, "premises_id", None)),
+                )
                 versions_rows += [(entity, obj.id, v) for v in versions_in]
                 result.note(table, entity, obj.id, "new")
                 continue
@@ -122,21 +172,53 @@ def merge_mutable(repo, content: BundleContent, m: Manifest, seq: int, result: M
                 outcome = "stale"
             elif h_loc in versions_in:
                 if table == "instruments" and obj.premises_id not in names:
-                    _conflict(repo, result, table, entity, obj.id, "its premises were deleted here",
-                              dataclasses.asdict(mine), _line(obj, versions_in), h, m.bundle_id, seq)
+                    _conflict(
+                        repo,
+                        result,
+                        table,
+                        entity,
+                        obj.id,
+                        "its premises were deleted here",
+                        dataclasses.asdict(mine),
+                        _line(obj, versions_in),
+                        h,
+                        m.bundle_id,
+                        seq,
+                    )
                     continue
-                _put(repo, table, obj, seq, origin, exists=True, premises_name=names.get(getattr(obj, "premises_id", None)))
+                _put(
+                    repo,
+                    table,
+                    obj,
+                    seq,
+                    origin,
+                    exists=True,
+                    premises_name=names.get(getattr(obj, "premises_id", None)),
+                )
                 outcome = "updated"
             else:
-                _conflict(repo, result, table, entity, obj.id, "changed here and on the other side",
-                          dataclasses.asdict(mine), _line(obj, versions_in), h, m.bundle_id, seq)
+                _conflict(
+                    repo,
+                    result,
+                    table,
+                    entity,
+                    obj.id,
+                    "changed here and on the other side",
+                    dataclasses.asdict(mine),
+                    _line(obj, versions_in),
+                    h,
+                    m.bundle_id,
+                    seq,
+                )
                 continue
             versions_rows += [(entity, obj.id, v) for v in versions_in]
             result.note(table, entity, obj.id, outcome)
         repo.add_versions_many(versions_rows)
 
 
-def merge_inspections(repo, content: BundleContent, m: Manifest, seq: int, result: MergeResult) -> None:
+def merge_inspections(
+    repo, content: BundleContent, m: Manifest, seq: int, result: MergeResult
+) -> None:
     items: list[Inspection] = content.inspections
     if not items:
         return
@@ -159,9 +241,19 @@ def merge_inspections(repo, content: BundleContent, m: Manifest, seq: int, resul
                 result.note("inspections", "inspection", x.id, "unchanged")
             else:
                 local = repo.load_inspections([x.id])
-                _conflict(repo, result, "inspections", "inspection", x.id,
-                          "the same id holds different content here", dataclasses.asdict(local[0]) if local else None,
-                          dataclasses.asdict(x), x.content_hash, m.bundle_id, seq)
+                _conflict(
+                    repo,
+                    result,
+                    "inspections",
+                    "inspection",
+                    x.id,
+                    "the same id holds different content here",
+                    dataclasses.asdict(local[0]) if local else None,
+                    dataclasses.asdict(x),
+                    x.content_hash,
+                    m.bundle_id,
+                    seq,
+                )
                 failed.add(x.id)
             continue
         reason = None
@@ -177,15 +269,27 @@ def merge_inspections(repo, content: BundleContent, m: Manifest, seq: int, resul
             if x.parent_id in failed:
                 reason = "its earlier revision is in conflict"
             else:
-                taken = superseded.get(x.parent_id) or (info.get(x.parent_id) or {}).get("superseded_by")
+                taken = superseded.get(x.parent_id) or (info.get(x.parent_id) or {}).get(
+                    "superseded_by"
+                )
                 if taken and taken != x.id:
                     competitor = taken
                     reason = "the earlier revision was corrected differently here"
         if reason is not None:
             local = repo.load_inspections([competitor]) if competitor else []
-            _conflict(repo, result, "inspections", "inspection", x.id, reason,
-                      dataclasses.asdict(local[0]) if local else None, dataclasses.asdict(x), x.content_hash,
-                      m.bundle_id, seq)
+            _conflict(
+                repo,
+                result,
+                "inspections",
+                "inspection",
+                x.id,
+                reason,
+                dataclasses.asdict(local[0]) if local else None,
+                dataclasses.asdict(x),
+                x.content_hash,
+                m.bundle_id,
+                seq,
+            )
             failed.add(x.id)
             continue
         planned[x.id] = x
@@ -200,19 +304,32 @@ def merge_inspections(repo, content: BundleContent, m: Manifest, seq: int, resul
 
 def merge_attachments(repo, content: BundleContent, result: MergeResult) -> None:
     result.attachments_new += repo.attachments_insert(
-        [(sha, *content.attachments[sha]) for sha in sorted(content.attachments)])
+        [(sha, *content.attachments[sha]) for sha in sorted(content.attachments)]
+    )
 
 
-def merge_tombstones(repo, content: BundleContent, m: Manifest, seq: int, result: MergeResult) -> None:
+def merge_tombstones(
+    repo, content: BundleContent, m: Manifest, seq: int, result: MergeResult
+) -> None:
     for entity, entity_id in content.tombstones:
         incoming = {"entity": entity, "entity_id": entity_id}
         if repo.is_tombstoned(entity, entity_id):
             result.note("tombstones", entity, entity_id, "unchanged")
         elif repo.existing_ids(entity, [entity_id]):
             if repo.is_referenced(entity, entity_id):
-                _conflict(repo, result, "tombstones", entity, entity_id,
-                          "deleted on the other side but still in use here", None, incoming,
-                          record_hash(incoming), m.bundle_id, seq)
+                _conflict(
+                    repo,
+                    result,
+                    "tombstones",
+                    entity,
+                    entity_id,
+                    "deleted on the other side but still in use here",
+                    None,
+                    incoming,
+                    record_hash(incoming),
+                    m.bundle_id,
+                    seq,
+                )
             else:
                 repo.apply_tombstone(entity, entity_id, seq, delete_row=True)
                 result.note("tombstones", entity, entity_id, "updated")
@@ -221,7 +338,9 @@ def merge_tombstones(repo, content: BundleContent, m: Manifest, seq: int, result
             result.note("tombstones", entity, entity_id, "new")
 
 
-def merge_office_data(repo, content: BundleContent, m: Manifest, seq: int, result: MergeResult) -> None:
+def merge_office_data(
+    repo, content: BundleContent, m: Manifest, seq: int, result: MergeResult
+) -> None:
     """Reviews, acknowledgements and assignments from the office."""
     me = repo.store.device_id
     local_ids = repo.existing_ids("inspection", [r["inspection_id"] for r in content.reviews])
@@ -231,8 +350,19 @@ def merge_office_data(repo, content: BundleContent, m: Manifest, seq: int, resul
             if existing == r:
                 result.note("reviews", "review", r["id"], "unchanged")
             else:
-                _conflict(repo, result, "reviews", "review", r["id"], "the same review id holds other content here",
-                          existing, r, record_hash(r), m.bundle_id, seq)
+                _conflict(
+                    repo,
+                    result,
+                    "reviews",
+                    "review",
+                    r["id"],
+                    "the same review id holds other content here",
+                    existing,
+                    r,
+                    record_hash(r),
+                    m.bundle_id,
+                    seq,
+                )
         elif r["inspection_id"] not in local_ids:
             result.note("reviews", "review", r["id"], "skipped")  # another inspector's record
         else:
@@ -242,8 +372,13 @@ def merge_office_data(repo, content: BundleContent, m: Manifest, seq: int, resul
         if ack["source_device"] != me:
             continue
         present = repo.existing_ids("inspection", ack["inspections"])
-        result.acked += repo.insert_acks([("inspection", i, ack["bundle_id"], m.bundle_id, seq)
-                                          for i in ack["inspections"] if i in present])
+        result.acked += repo.insert_acks(
+            [
+                ("inspection", i, ack["bundle_id"], m.bundle_id, seq)
+                for i in ack["inspections"]
+                if i in present
+            ]
+        )
         if repo.audit_hash_at(ack["audit_seq"]) == ack["audit_hash"]:
             repo.set_acked_audit_seq(ack["audit_seq"])
     if m.direction == "office->field":
@@ -251,7 +386,10 @@ def merge_office_data(repo, content: BundleContent, m: Manifest, seq: int, resul
         if m.audit_head[0] >= int(repo.store.meta(key, "-1")):
             present = repo.existing_ids("premises", [a["premises_id"] for a in content.assignments])
             result.assignments = repo.replace_assignments(
-                m.source_device, [a for a in content.assignments if a["premises_id"] in present], seq)
+                m.source_device,
+                [a for a in content.assignments if a["premises_id"] in present],
+                seq,
+            )
             repo.store.set_meta(key, str(m.audit_head[0]))
 
 
@@ -268,8 +406,11 @@ def merge(repo, content: BundleContent, m: Manifest, seq: int) -> MergeResult:
 
 
 # -- resolving conflicts --------------------------------------------------------------------
-MUTABLE_CLASSES = {"premises": ("premises", Premises), "instrument": ("instruments", Instrument),
-                   "standard": ("standards", ReferenceStandard)}
+MUTABLE_CLASSES = {
+    "premises": ("premises", Premises),
+    "instrument": ("instruments", Instrument),
+    "standard": ("standards", ReferenceStandard),
+}
 
 
 def resolve(repo, conflict, keep: str, seq: int, actor: str) -> str:
@@ -303,8 +444,12 @@ def resolve(repo, conflict, keep: str, seq: int, actor: str) -> str:
         if keep == "incoming":
             if repo.is_referenced(entity, conflict.entity_id):
                 raise InputError("keep", "the record is still in use here; it cannot be deleted")
-            repo.apply_tombstone(entity, conflict.entity_id, seq, delete_row=bool(
-                repo.existing_ids(entity, [conflict.entity_id])))
+            repo.apply_tombstone(
+                entity,
+                conflict.entity_id,
+                seq,
+                delete_row=bool(repo.existing_ids(entity, [conflict.entity_id])),
+            )
     repo.mark_resolved(conflict.id, keep, actor)
     return keep
 
@@ -314,8 +459,15 @@ def _normalise_keep(conflict, keep: str) -> str:
     if keep in ("local", "incoming"):
         return keep
     d = conflict.as_dict()
-    candidates = {"incoming": (d["incoming"] or {}).get("id"), "local": (d["local"] or {}).get("id")}
-    matches = [side for side, ident in candidates.items() if ident and len(keep) >= 6 and ident.startswith(keep)]
+    candidates = {
+        "incoming": (d["incoming"] or {}).get("id"),
+        "local": (d["local"] or {}).get("id"),
+    }
+    matches = [
+        side
+        for side, ident in candidates.items()
+        if ident and len(keep) >= 6 and ident.startswith(keep)
+    ]
     if len(matches) == 1:
         return matches[0]
     raise InputError("keep", "must be 'local', 'incoming' or the id of one of the two revisions")
@@ -324,17 +476,24 @@ def _normalise_keep(conflict, keep: str) -> str:
 def _keep_incoming_inspection(repo, conflict, incoming: dict, seq: int) -> None:
     from ..domain.models import AttachmentRef, Finding
 
-    x = Inspection(**{k: v for k, v in incoming.items() if k not in ("findings", "attachments")},
-                   findings=[Finding(**f) for f in incoming["findings"]],
-                   attachments=[AttachmentRef(**a) for a in incoming["attachments"]])
+    x = Inspection(
+        **{k: v for k, v in incoming.items() if k not in ("findings", "attachments")},
+        findings=[Finding(**f) for f in incoming["findings"]],
+        attachments=[AttachmentRef(**a) for a in incoming["attachments"]],
+    )
     local = conflict.as_dict()["local"]
     if local is not None and local.get("id") == x.id:
-        raise InputError("keep", "a finalized inspection cannot be replaced by other content; keep 'local'")
+        raise InputError(
+            "keep", "a finalized inspection cannot be replaced by other content; keep 'local'"
+        )
     if local is not None:
         info = repo.inspection_info([local["id"]]).get(local["id"])
         if info is not None and info["status"] == "finalized":
-            raise InputError("keep", "the local revision is finalized and cannot be replaced; keep 'local' "
-                                     "and correct the record again if needed")
+            raise InputError(
+                "keep",
+                "the local revision is finalized and cannot be replaced; keep 'local' "
+                "and correct the record again if needed",
+            )
         if info is not None:
             repo.delete_draft(local["id"], seq)
     if repo.inspection_info([x.id]):

@@ -80,14 +80,18 @@ def _name_problem(name: str) -> str | None:
     return "contains a control character"
 
 
-def check_archive(path: Path, limits: Limits = DEFAULT_LIMITS) -> tuple[zipfile.ZipFile, list[zipfile.ZipInfo]]:
+def check_archive(
+    path: Path, limits: Limits = DEFAULT_LIMITS
+) -> tuple[zipfile.ZipFile, list[zipfile.ZipInfo]]:
     """Stage 1: the central directory against the limits. Returns the open archive."""
     try:
         size = os.path.getsize(path)
     except OSError as exc:
         raise BundleRejected(1, "", f"the file cannot be read ({exc.strerror})") from None
     if size > limits.max_bundle_bytes:
-        raise BundleRejected(1, "", f"the file is too large ({size} bytes, at most {limits.max_bundle_bytes})")
+        raise BundleRejected(
+            1, "", f"the file is too large ({size} bytes, at most {limits.max_bundle_bytes})"
+        )
     try:
         zf = zipfile.ZipFile(path)
         infos = zf.infolist()
@@ -103,7 +107,9 @@ def check_archive(path: Path, limits: Limits = DEFAULT_LIMITS) -> tuple[zipfile.
 
 def _check_infos(infos: list[zipfile.ZipInfo], limits: Limits) -> None:
     if len(infos) > limits.max_entries:
-        raise BundleRejected(1, "", f"too many entries ({len(infos)}, at most {limits.max_entries})")
+        raise BundleRejected(
+            1, "", f"too many entries ({len(infos)}, at most {limits.max_entries})"
+        )
     total = 0
     for info in infos:
         name = info.filename
@@ -121,15 +127,25 @@ def _check_infos(infos: list[zipfile.ZipInfo], limits: Limits) -> None:
         if info.flag_bits & ENCRYPTED_FLAGS:
             raise BundleRejected(1, shown, "is encrypted")
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-            raise BundleRejected(1, shown, f"uses an unsupported compression method ({info.compress_type})")
+            raise BundleRejected(
+                1, shown, f"uses an unsupported compression method ({info.compress_type})"
+            )
         if info.file_size > limits.max_entry_bytes:
-            raise BundleRejected(1, shown, f"is too large ({info.file_size} bytes, at most {limits.max_entry_bytes})")
-        if info.file_size > limits.ratio_floor and info.file_size > limits.max_ratio * max(info.compress_size, 1):
+            raise BundleRejected(
+                1, shown, f"is too large ({info.file_size} bytes, at most {limits.max_entry_bytes})"
+            )
+        if info.file_size > limits.ratio_floor and info.file_size > limits.max_ratio * max(
+            info.compress_size, 1
+        ):
             ratio = info.file_size // max(info.compress_size, 1)
-            raise BundleRejected(1, shown, f"compression ratio {ratio}:1 is above {limits.max_ratio}:1 (zip bomb?)")
+            raise BundleRejected(
+                1, shown, f"compression ratio {ratio}:1 is above {limits.max_ratio}:1 (zip bomb?)"
+            )
         total += info.file_size
         if total > limits.max_total_bytes:
-            raise BundleRejected(1, "", f"the entries add up to more than {limits.max_total_bytes} bytes")
+            raise BundleRejected(
+                1, "", f"the entries add up to more than {limits.max_total_bytes} bytes"
+            )
     seen: set[str] = set()
     folded: dict[str, str] = {}
     for info in infos:
@@ -139,7 +155,9 @@ def _check_infos(infos: list[zipfile.ZipInfo], limits: Limits) -> None:
         seen.add(name)
         key = name.casefold()
         if key in folded:
-            raise BundleRejected(1, name[:120], f"differs from {folded[key][:120]!r} only in letter case")
+            raise BundleRejected(
+                1, name[:120], f"differs from {folded[key][:120]!r} only in letter case"
+            )
         folded[key] = name
     for info in infos:
         if not NAME_RE.match(info.filename):
@@ -147,8 +165,13 @@ def _check_infos(infos: list[zipfile.ZipInfo], limits: Limits) -> None:
 
 
 # -- reading entries ----------------------------------------------------------------------
-def read_entry(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int, stage: int,
-               expected_sha: str | None = None) -> bytes:
+def read_entry(
+    zf: zipfile.ZipFile,
+    info: zipfile.ZipInfo,
+    cap: int,
+    stage: int,
+    expected_sha: str | None = None,
+) -> bytes:
     """The entry's bytes, read in chunks and refused as soon as more than *cap* bytes come out."""
     h = hashlib.sha256()
     parts: list[bytes] = []
@@ -161,12 +184,21 @@ def read_entry(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int, stage: int,
                     break
                 n += len(chunk)
                 if n > cap:
-                    raise BundleRejected(stage, info.filename, f"holds more than the {cap} bytes announced")
+                    raise BundleRejected(
+                        stage, info.filename, f"holds more than the {cap} bytes announced"
+                    )
                 h.update(chunk)
                 parts.append(chunk)
     except BundleRejected:
         raise
-    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError) as exc:
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        OSError,
+        EOFError,
+        ValueError,
+        NotImplementedError,
+    ) as exc:
         raise BundleRejected(stage, info.filename, f"is damaged or truncated ({exc})") from None
     if expected_sha is not None and h.hexdigest() != expected_sha:
         raise BundleRejected(stage, info.filename, "its SHA-256 does not match the manifest")
@@ -174,8 +206,9 @@ def read_entry(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int, stage: int,
 
 
 # -- stage 2 ------------------------------------------------------------------------------
-def verify_signature(manifest_bytes: bytes, signature: bytes, signer_pem: bytes | None,
-                     trusted: Iterable) -> SignerInfo:
+def verify_signature(
+    manifest_bytes: bytes, signature: bytes, signer_pem: bytes | None, trusted: Iterable
+) -> SignerInfo:
     """Stage 2: the signature over the exact manifest bytes must verify with an enrolled key.
 
     *trusted* holds rows with ``fingerprint``, ``name`` and ``public_pem`` (``store.trust.list()``).
@@ -198,12 +231,20 @@ def verify_signature(manifest_bytes: bytes, signature: bytes, signer_pem: bytes 
         except keys.KeyError_:
             shipped = None
     if shipped is not None and keys.verify_signature(shipped, manifest_bytes, signature):
-        raise BundleRejected(2, SIGNATURE, f"the signature is valid but its key ({keys.common_name(shipped)}, "
-                                           f"{keys.fingerprint(shipped)[:16]}…) is not enrolled on this computer")
-    raise BundleRejected(2, SIGNATURE, "the signature does not match the manifest with any enrolled key")
+        raise BundleRejected(
+            2,
+            SIGNATURE,
+            f"the signature is valid but its key ({keys.common_name(shipped)}, "
+            f"{keys.fingerprint(shipped)[:16]}…) is not enrolled on this computer",
+        )
+    raise BundleRejected(
+        2, SIGNATURE, "the signature does not match the manifest with any enrolled key"
+    )
 
 
-def _fixed(zf: zipfile.ZipFile, by_name: dict, name: str, cap: int, required: bool = True) -> bytes | None:
+def _fixed(
+    zf: zipfile.ZipFile, by_name: dict, name: str, cap: int, required: bool = True
+) -> bytes | None:
     info = by_name.get(name)
     if info is None:
         if required:
@@ -215,8 +256,12 @@ def _fixed(zf: zipfile.ZipFile, by_name: dict, name: str, cap: int, required: bo
 
 
 # -- stages 1 to 3 ------------------------------------------------------------------------
-def read_bundle(path: str | os.PathLike, trusted: Iterable, limits: Limits = DEFAULT_LIMITS,
-                progress: Progress | None = None) -> OpenedBundle:
+def read_bundle(
+    path: str | os.PathLike,
+    trusted: Iterable,
+    limits: Limits = DEFAULT_LIMITS,
+    progress: Progress | None = None,
+) -> OpenedBundle:
     """Run stages 1 to 3; returns the verified entries or raises BundleRejected."""
     path = Path(path)
     zf, infos = check_archive(path, limits)
@@ -229,10 +274,13 @@ def read_bundle(path: str | os.PathLike, trusted: Iterable, limits: Limits = DEF
         try:
             manifest = parse_manifest(manifest_bytes)
         except InputError as exc:
-            raise BundleRejected(3, MANIFEST, f"{exc.path}: {exc.message}" if exc.path != "manifest"
-                                 else exc.message) from None
+            raise BundleRejected(
+                3, MANIFEST, f"{exc.path}: {exc.message}" if exc.path != "manifest" else exc.message
+            ) from None
         if manifest.signer_fingerprint != signer.fingerprint:
-            raise BundleRejected(3, MANIFEST, "the manifest names another signer than the key that signed it")
+            raise BundleRejected(
+                3, MANIFEST, "the manifest names another signer than the key that signed it"
+            )
         present = set(by_name) - {MANIFEST, SIGNATURE, SIGNER}
         listed = set(manifest.entries)
         for name in sorted(listed - present):
@@ -246,12 +294,16 @@ def read_bundle(path: str | os.PathLike, trusted: Iterable, limits: Limits = DEF
             sha, size = manifest.entries[name]
             info = by_name[name]
             if info.file_size != size:
-                raise BundleRejected(3, name, f"the archive says {info.file_size} bytes, the manifest {size}")
+                raise BundleRejected(
+                    3, name, f"the archive says {info.file_size} bytes, the manifest {size}"
+                )
             data = read_entry(zf, info, size, 3, sha)
-            if len(data) != size:  # pragma: no cover - read_entry yields file_size (== size) bytes or raises
+            if (
+                len(data) != size
+            ):  # pragma: no cover - read_entry yields file_size (== size) bytes or raises
                 raise BundleRejected(3, name, f"holds {len(data)} bytes, the manifest says {size}")
             if name.startswith("records/"):
-                opened.records[name[len("records/"):-len(".jsonl")]] = data
+                opened.records[name[len("records/") : -len(".jsonl")]] = data
             else:
                 opened.attachments[name.split("/", 1)[1]] = data
             if progress is not None and k % 50 == 0 and progress("entries", k, total) is False:

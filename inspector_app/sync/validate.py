@@ -75,11 +75,15 @@ def iter_lines(table: str, data: bytes, max_line: int):
         raise BundleRejected(4, entry, "the last line is not terminated (truncated?)")
     for n, raw in enumerate(data.split(b"\n")[:-1] if data else [], start=1):
         if len(raw) > max_line:
-            raise BundleRejected(4, f"{entry} line {n}", f"the line is longer than {max_line} bytes")
+            raise BundleRejected(
+                4, f"{entry} line {n}", f"the line is longer than {max_line} bytes"
+            )
         try:
             # Only inspections need the canonical text of their members (content hash, JSON
             # columns); the flat records of the other tables parse faster strictly.
-            obj, parts = loads_with_parts(raw) if table == "inspections" else (strict_loads(raw), None)
+            obj, parts = (
+                loads_with_parts(raw) if table == "inspections" else (strict_loads(raw), None)
+            )
         except JsonError as exc:
             raise BundleRejected(4, f"{entry} line {n}", str(exc)) from None
         if not isinstance(obj, dict):
@@ -197,7 +201,9 @@ def _walk_values(obj: object, path: str) -> None:
     decimal. Checked quickly first; the walk that names the place runs only on failure."""
     if not _values_ok(obj):
         _walk_named(obj, path)
-        raise InputError(path, "holds a value that is not allowed")  # pragma: no cover - the walks agree
+        raise InputError(
+            path, "holds a value that is not allowed"
+        )  # pragma: no cover - the walks agree
 
 
 def _walk_named(obj: object, path: str, depth: int = 0) -> None:
@@ -230,7 +236,9 @@ def _walk_named(obj: object, path: str, depth: int = 0) -> None:
     elif kind is int:
         parse_decimal(obj, path)
     else:  # Decimal from a JSON fraction: numbers must travel as decimal strings
-        raise InputError(path, "must be written as a decimal string, not a JSON number with a fraction")
+        raise InputError(
+            path, "must be written as a decimal string, not a JSON number with a fraction"
+        )
 
 
 def _decimal(value: object, path: str, allow_none: bool = False) -> None:
@@ -245,8 +253,12 @@ def _normal(original, cleaned, path: str) -> None:
     if original != cleaned:
         for f in dataclasses.fields(original):
             if getattr(original, f.name) != getattr(cleaned, f.name):
-                raise InputError(f"{path}.{f.name}", "is not in normal form (it would be changed on import)")
-        raise InputError(path, "is not in normal form")  # pragma: no cover - unequal dataclasses differ in a field
+                raise InputError(
+                    f"{path}.{f.name}", "is not in normal form (it would be changed on import)"
+                )
+        raise InputError(
+            path, "is not in normal form"
+        )  # pragma: no cover - unequal dataclasses differ in a field
 
 
 def _dataclass_fields(cls) -> set[str]:
@@ -259,8 +271,11 @@ def _versioned(obj: dict, cls, path: str):
     data, versions = obj["data"], obj["versions"]
     if not isinstance(data, dict):
         raise InputError(f"{path}.data", "must be an object")
-    if (not isinstance(versions, list) or len(versions) > 10000
-            or not all(isinstance(v, str) and HEX64.match(v) for v in versions)):
+    if (
+        not isinstance(versions, list)
+        or len(versions) > 10000
+        or not all(isinstance(v, str) and HEX64.match(v) for v in versions)
+    ):
         raise InputError(f"{path}.versions", "must be a list of SHA-256 hashes")
     _keys(data, _dataclass_fields(cls), path)
     h = record_hash(data)
@@ -313,7 +328,16 @@ ATTACHMENT_FIELDS = _dataclass_fields(AttachmentRef)
 # columns whose JSON text is stored as it arrived.
 CONTENT_FIELDS = tuple(sorted(INSPECTION_FIELDS - NON_CONTENT_FIELDS))
 JSON_COLUMNS = ("environment", "checklist", "tests", "result", "standards")
-_TEXT_FIELDS = ("family", "check", "ruleset", "inspector", "started_at", "place", "correction_reason", "notes")
+_TEXT_FIELDS = (
+    "family",
+    "check",
+    "ruleset",
+    "inspector",
+    "started_at",
+    "place",
+    "correction_reason",
+    "notes",
+)
 _IMAGE_TYPES = ("image/png", "image/jpeg", "image/webp")
 
 
@@ -321,8 +345,9 @@ def parse_inspection(obj: dict, path: str = "inspection") -> Inspection:
     return parse_inspection_line(obj, path)[0]
 
 
-def parse_inspection_line(obj: dict, path: str = "inspection",
-                          parts: dict[str, str] | None = None) -> tuple[Inspection, dict[str, str]]:
+def parse_inspection_line(
+    obj: dict, path: str = "inspection", parts: dict[str, str] | None = None
+) -> tuple[Inspection, dict[str, str]]:
     """An inspection line, checked; and the canonical JSON text of its JSON columns.
 
     *parts* is the canonical text of each top-level value when the line was canonical
@@ -336,7 +361,9 @@ def parse_inspection_line(obj: dict, path: str = "inspection",
     if type(rev) is not int or not 1 <= rev <= 100_000:
         raise InputError(f"{path}.revision", "must be a whole number from 1 to 100000")
     if (rev == 1) != (obj["parent_id"] is None):
-        raise InputError(f"{path}.parent_id", "a first revision has no parent and a later one must name it")
+        raise InputError(
+            f"{path}.parent_id", "a first revision has no parent and a later one must name it"
+        )
     if obj["status"] != "finalized":
         raise InputError(f"{path}.status", "only finalized inspections travel in bundles")
     if obj["verdict"] not in VERDICTS:
@@ -407,12 +434,18 @@ def parse_inspection_line(obj: dict, path: str = "inspection",
         if not isinstance(a["sha256"], str) or not HEX64.match(a["sha256"]):
             raise InputError(f"{path}.attachments[{i}].sha256", "must be 64 hexadecimal digits")
         if a["role"] not in ATTACHMENT_ROLES:
-            raise InputError(f"{path}.attachments[{i}].role", f"must be one of {', '.join(ATTACHMENT_ROLES)}")
+            raise InputError(
+                f"{path}.attachments[{i}].role", f"must be one of {', '.join(ATTACHMENT_ROLES)}"
+            )
         if a["mime"] not in _IMAGE_TYPES:
-            raise InputError(f"{path}.attachments[{i}].mime", "must be image/png, image/jpeg or image/webp")
+            raise InputError(
+                f"{path}.attachments[{i}].mime", "must be image/png, image/jpeg or image/webp"
+            )
         clean_text(a["caption"], f"{path}.attachments[{i}].caption")
         attachments.append(AttachmentRef(**a))
-    insp = Inspection(**{k: obj[k] for k in _SCALAR_FIELDS}, findings=findings, attachments=attachments)
+    insp = Inspection(
+        **{k: obj[k] for k in _SCALAR_FIELDS}, findings=findings, attachments=attachments
+    )
     _normal(insp, validation.validate_inspection_header(insp), path)
     # Every value is plain JSON now (the checks above refuse anything else), so it renders.
     if parts is None:
@@ -421,7 +454,9 @@ def parse_inspection_line(obj: dict, path: str = "inspection",
             raise InputError(path, "holds a value that cannot be hashed")
     text = join_parts(parts, CONTENT_FIELDS)
     if hashlib.sha256(text.encode("utf-8")).hexdigest() != insp.content_hash:
-        raise InputError(f"{path}.content_hash", "does not match the record's content (the record was altered)")
+        raise InputError(
+            f"{path}.content_hash", "does not match the record's content (the record was altered)"
+        )
     return insp, {k: parts[k] for k in JSON_COLUMNS}
 
 
@@ -436,7 +471,18 @@ def parse_tombstone(obj: dict, path: str = "tombstone") -> tuple[str, str]:
     return obj["entity"], obj["entity_id"]
 
 
-AUDIT_FIELDS = {"seq", "device_id", "at", "actor", "action", "entity", "entity_id", "detail", "prev_hash", "hash"}
+AUDIT_FIELDS = {
+    "seq",
+    "device_id",
+    "at",
+    "actor",
+    "action",
+    "entity",
+    "entity_id",
+    "detail",
+    "prev_hash",
+    "hash",
+}
 
 
 def parse_audit(obj: dict, path: str = "audit") -> dict:
@@ -457,7 +503,10 @@ def parse_assignment(obj: dict, path: str = "assignment") -> dict:
     _keys(obj, {"id", "premises_id", "inspector", "note"}, path)
     _id(obj["id"], f"{path}.id")
     _id(obj["premises_id"], f"{path}.premises_id")
-    if clean_text(obj["inspector"], f"{path}.inspector", required=True, max_len=100) != obj["inspector"]:
+    if (
+        clean_text(obj["inspector"], f"{path}.inspector", required=True, max_len=100)
+        != obj["inspector"]
+    ):
         raise InputError(f"{path}.inspector", "is not in normal form")
     if clean_text(obj["note"], f"{path}.note", max_len=500) != obj["note"]:
         raise InputError(f"{path}.note", "is not in normal form")
@@ -498,9 +547,15 @@ def parse_ack(obj: dict, path: str = "ack") -> dict:
 
 
 PARSERS = {
-    "premises": parse_premises, "instruments": parse_instrument, "standards": parse_standard,
-    "inspections": parse_inspection, "tombstones": parse_tombstone, "audit": parse_audit,
-    "assignments": parse_assignment, "reviews": parse_review, "acks": parse_ack,
+    "premises": parse_premises,
+    "instruments": parse_instrument,
+    "standards": parse_standard,
+    "inspections": parse_inspection,
+    "tombstones": parse_tombstone,
+    "audit": parse_audit,
+    "assignments": parse_assignment,
+    "reviews": parse_review,
+    "acks": parse_ack,
 }
 
 
@@ -519,8 +574,17 @@ def _validate(opened, repo, max_line: int, progress) -> BundleContent:
     covered_found: dict[str, list[tuple[str, str]]] = {}
     total_lines = sum(d.count(b"\n") for d in opened.records.values())
     done = 0
-    for table in ("premises", "instruments", "standards", "inspections", "tombstones", "audit",
-                  "assignments", "reviews", "acks"):
+    for table in (
+        "premises",
+        "instruments",
+        "standards",
+        "inspections",
+        "tombstones",
+        "audit",
+        "assignments",
+        "reviews",
+        "acks",
+    ):
         data = opened.records.get(table)
         if data is None:
             continue
@@ -539,13 +603,20 @@ def _validate(opened, repo, max_line: int, progress) -> BundleContent:
                 else:
                     rec = parser(obj, name)
             except InputError as exc:
-                raise BundleRejected(4, f"{entry} line {n}",
-                                     f"{exc.path}: {exc.message}" if exc.path else exc.message) from None
+                raise BundleRejected(
+                    4,
+                    f"{entry} line {n}",
+                    f"{exc.path}: {exc.message}" if exc.path else exc.message,
+                ) from None
             out.append(rec)
             if covered is not None:
                 covered.append((_covered_key(table, rec), f"{entry} line {n}"))
             done += 1
-            if progress is not None and done % 500 == 0 and progress("records", done, total_lines) is False:
+            if (
+                progress is not None
+                and done % 500 == 0
+                and progress("records", done, total_lines) is False
+            ):
                 raise BundleRejected(4, "", "cancelled")
     # The manifest's list of records must be exactly what the files hold.
     for table in COVERED_TABLES:
@@ -553,7 +624,7 @@ def _validate(opened, repo, max_line: int, progress) -> BundleContent:
         found = covered_found.get(table, [])
         counts = Counter(k[0] for k, _ in found)
         if len(counts) != len(found):
-            for (key, where) in found:
+            for key, where in found:
                 if counts[key[0]] > 1:
                     raise BundleRejected(4, where, f"the record {key[0]} appears twice")
         if Counter(listed) != Counter(k for k, _ in found):
@@ -561,10 +632,17 @@ def _validate(opened, repo, max_line: int, progress) -> BundleContent:
             missing = listed_set - {k for k, _ in found}
             entry = f"records/{table}.jsonl"
             if missing:
-                raise BundleRejected(4, entry, f"the manifest lists {sorted(missing)[0][0]} but the file does not hold it")
+                raise BundleRejected(
+                    4,
+                    entry,
+                    f"the manifest lists {sorted(missing)[0][0]} but the file does not hold it",
+                )
             extra = [(k, w) for k, w in found if k not in listed_set]
-            raise BundleRejected(4, extra[0][1] if extra else entry,
-                                 "the record is not listed in the manifest (or with another hash)")
+            raise BundleRejected(
+                4,
+                extra[0][1] if extra else entry,
+                "the record is not listed in the manifest (or with another hash)",
+            )
     _check_references(opened, content, repo)
     _check_audit(m, content, repo)
     return content
@@ -591,17 +669,27 @@ def _check_references(opened, content: BundleContent, repo) -> None:
     prem = _index(content.premises, "records/premises.jsonl", lambda r: r[0].id)
     inst = _index(content.instruments, "records/instruments.jsonl", lambda r: r[0].id)
     stds = {r[0].id for r in content.standards}
-    db_prem = repo.existing_ids("premises", [r[0].premises_id for r in content.instruments]
-                                + [x.premises_id for x in content.inspections]
-                                + [a["premises_id"] for a in content.assignments])
+    db_prem = repo.existing_ids(
+        "premises",
+        [r[0].premises_id for r in content.instruments]
+        + [x.premises_id for x in content.inspections]
+        + [a["premises_id"] for a in content.assignments],
+    )
     for ins, _h, _v in content.instruments:
         if ins.premises_id not in prem and ins.premises_id not in db_prem:
-            raise BundleRejected(4, inst[ins.id][1], f"instrument.premises_id: the premises {ins.premises_id} "
-                                                     "are neither in the bundle nor in this database")
+            raise BundleRejected(
+                4,
+                inst[ins.id][1],
+                f"instrument.premises_id: the premises {ins.premises_id} "
+                "are neither in the bundle nor in this database",
+            )
     for n, a in enumerate(content.assignments, start=1):
         if a["premises_id"] not in prem and a["premises_id"] not in db_prem:
-            raise BundleRejected(4, f"records/assignments.jsonl line {n}",
-                                 f"assignment.premises_id: the premises {a['premises_id']} do not resolve")
+            raise BundleRejected(
+                4,
+                f"records/assignments.jsonl line {n}",
+                f"assignment.premises_id: the premises {a['premises_id']} do not resolve",
+            )
     db_inst = repo.instrument_premises([x.instrument_id for x in content.inspections])
     by_id = {x.id: (x, n) for n, x in enumerate(content.inspections, start=1)}
     db_parents = repo.inspection_info([x.parent_id for x in content.inspections if x.parent_id])
@@ -617,34 +705,62 @@ def _check_references(opened, content: BundleContent, repo) -> None:
         elif x.instrument_id in db_inst:
             ins_premises = db_inst[x.instrument_id]
         else:
-            raise BundleRejected(4, where, f"inspection.instrument_id: the instrument {x.instrument_id} is neither "
-                                           "in the bundle nor in this database")
+            raise BundleRejected(
+                4,
+                where,
+                f"inspection.instrument_id: the instrument {x.instrument_id} is neither "
+                "in the bundle nor in this database",
+            )
         if x.premises_id not in prem and x.premises_id not in db_prem:
-            raise BundleRejected(4, where, f"inspection.premises_id: the premises {x.premises_id} do not resolve")
+            raise BundleRejected(
+                4, where, f"inspection.premises_id: the premises {x.premises_id} do not resolve"
+            )
         if ins_premises != x.premises_id:
-            raise BundleRejected(4, where, "inspection.premises_id: the instrument belongs to other premises")
+            raise BundleRejected(
+                4, where, "inspection.premises_id: the instrument belongs to other premises"
+            )
         if x.parent_id:
             parent = by_id.get(x.parent_id, (None,))[0]
-            info = ((parent.record_id, parent.revision) if parent is not None else
-                    (db_parents[x.parent_id]["record_id"], db_parents[x.parent_id]["revision"])
-                    if x.parent_id in db_parents else None)
+            info = (
+                (parent.record_id, parent.revision)
+                if parent is not None
+                else (db_parents[x.parent_id]["record_id"], db_parents[x.parent_id]["revision"])
+                if x.parent_id in db_parents
+                else None
+            )
             if info is None:
-                raise BundleRejected(4, where, f"inspection.parent_id: the earlier revision {x.parent_id} "
-                                               "is neither in the bundle nor in this database")
+                raise BundleRejected(
+                    4,
+                    where,
+                    f"inspection.parent_id: the earlier revision {x.parent_id} "
+                    "is neither in the bundle nor in this database",
+                )
             if info != (x.record_id, x.revision - 1):
-                raise BundleRejected(4, where, "inspection.parent_id: the parent is not the previous revision "
-                                               "of the same record")
+                raise BundleRejected(
+                    4,
+                    where,
+                    "inspection.parent_id: the parent is not the previous revision "
+                    "of the same record",
+                )
         for s in x.standards:
             if s not in stds and s not in db_stds:
-                raise BundleRejected(4, where, f"inspection.standards: the reference standard {s} does not resolve")
+                raise BundleRejected(
+                    4, where, f"inspection.standards: the reference standard {s} does not resolve"
+                )
         for i, a in enumerate(x.attachments):
             data = opened.attachments.get(a.sha256)
             if data is None:
                 if a.sha256 not in db_shas:
-                    raise BundleRejected(4, where, f"inspection.attachments[{i}]: the attachment {a.sha256[:12]}… "
-                                                   "is neither in the bundle nor in this database")
+                    raise BundleRejected(
+                        4,
+                        where,
+                        f"inspection.attachments[{i}]: the attachment {a.sha256[:12]}… "
+                        "is neither in the bundle nor in this database",
+                    )
             elif _sniff(data) != a.mime:
-                raise BundleRejected(4, f"attachments/{a.sha256}", f"is not the {a.mime} image the record says")
+                raise BundleRejected(
+                    4, f"attachments/{a.sha256}", f"is not the {a.mime} image the record says"
+                )
     referenced = shas
     for sha, data in sorted(opened.attachments.items()):
         if sha not in referenced:
@@ -664,7 +780,10 @@ def _check_audit(m, content: BundleContent, repo) -> None:
     head_seq, head_hash = m.audit_head
     if not entries:
         known = repo.device_head(m.source_device)
-        if head_seq == 0 or (known is not None and repo.device_audit(m.source_device, [head_seq]).get(head_seq) == head_hash):
+        if head_seq == 0 or (
+            known is not None
+            and repo.device_audit(m.source_device, [head_seq]).get(head_seq) == head_hash
+        ):
             return
         raise BundleRejected(4, entry, "the device's audit entries are missing")
     prev = None
@@ -676,24 +795,53 @@ def _check_audit(m, content: BundleContent, repo) -> None:
             raise BundleRejected(4, where, "the audit entry does not link to the one before it")
         if e["seq"] == 1 and e["prev_hash"] != GENESIS:
             raise BundleRejected(4, where, "the first audit entry does not start the chain")
-        if entry_hash(e["prev_hash"], e["device_id"], e["at"], e["actor"], e["action"], e["entity"],
-                      e["entity_id"], e["detail"]) != e["hash"]:
-            raise BundleRejected(4, where, f"audit entry {e['seq']} was altered (its hash does not match)")
+        if (
+            entry_hash(
+                e["prev_hash"],
+                e["device_id"],
+                e["at"],
+                e["actor"],
+                e["action"],
+                e["entity"],
+                e["entity_id"],
+                e["detail"],
+            )
+            != e["hash"]
+        ):
+            raise BundleRejected(
+                4, where, f"audit entry {e['seq']} was altered (its hash does not match)"
+            )
         prev = e
     if (prev["seq"], prev["hash"]) != (head_seq, head_hash):
-        raise BundleRejected(4, entry, "the audit entries do not end at the head the manifest names")
+        raise BundleRejected(
+            4, entry, "the audit entries do not end at the head the manifest names"
+        )
     known = repo.device_head(m.source_device)
     if known is None:
         return
-    stored = repo.device_audit(m.source_device, [e["seq"] for e in entries] + [entries[0]["seq"] - 1])
+    stored = repo.device_audit(
+        m.source_device, [e["seq"] for e in entries] + [entries[0]["seq"] - 1]
+    )
     first = entries[0]
     if first["seq"] > known[0] + 1:
-        raise BundleRejected(4, entry, f"the audit chain has a gap: this database holds up to entry {known[0]} of "
-                                       f"device {m.source_device[:8]}, the bundle starts at {first['seq']}")
+        raise BundleRejected(
+            4,
+            entry,
+            f"the audit chain has a gap: this database holds up to entry {known[0]} of "
+            f"device {m.source_device[:8]}, the bundle starts at {first['seq']}",
+        )
     if first["seq"] - 1 in stored and stored[first["seq"] - 1] != first["prev_hash"]:
-        raise BundleRejected(4, entry, f"the audit chain of device {m.source_device[:8]} forks from what was "
-                                       f"accepted before (at entry {first['seq'] - 1})")
+        raise BundleRejected(
+            4,
+            entry,
+            f"the audit chain of device {m.source_device[:8]} forks from what was "
+            f"accepted before (at entry {first['seq'] - 1})",
+        )
     for e in entries:
         if e["seq"] in stored and stored[e["seq"]] != e["hash"]:
-            raise BundleRejected(4, entry, f"the audit chain of device {m.source_device[:8]} forks from what was "
-                                           f"accepted before (at entry {e['seq']})")
+            raise BundleRejected(
+                4,
+                entry,
+                f"the audit chain of device {m.source_device[:8]} forks from what was "
+                f"accepted before (at entry {e['seq']})",
+            )

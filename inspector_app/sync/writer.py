@@ -33,24 +33,32 @@ def _versions_line(obj, h: str, versions) -> dict:
     return {"data": shallow_dict(obj), "versions": sorted(set(versions) | {h})}
 
 
-def table_lines(content: BundleContent) -> tuple[dict[str, list[bytes]], dict[str, list[list[str]]]]:
+def table_lines(
+    content: BundleContent,
+) -> tuple[dict[str, list[bytes]], dict[str, list[list[str]]]]:
     """The JSON lines of each table and the records the manifest covers ([id, hash])."""
     lines: dict[str, list[bytes]] = {}
     covered: dict[str, list[list[str]]] = {}
     for table in ("premises", "instruments", "standards"):
         items = getattr(content, table)
         if items:
-            lines[table] = [dumps_line(_versions_line(obj, h, versions)) for obj, h, versions in items]
+            lines[table] = [
+                dumps_line(_versions_line(obj, h, versions)) for obj, h, versions in items
+            ]
             covered[table] = [[obj.id, h] for obj, h, _ in items]
     if content.inspections:
         from ..domain.canonical import canonical_bytes
 
-        lines["inspections"] = [canonical_bytes(shallow_dict(x)) + b"\n" for x in content.inspections]
+        lines["inspections"] = [
+            canonical_bytes(shallow_dict(x)) + b"\n" for x in content.inspections
+        ]
         covered["inspections"] = [[x.id, x.content_hash] for x in content.inspections]
     if content.tombstones:
         objs = [{"entity": e, "entity_id": i} for e, i in content.tombstones]
         lines["tombstones"] = [dumps_line(o) for o in objs]
-        covered["tombstones"] = [[tombstone_key(o["entity"], o["entity_id"]), record_hash(o)] for o in objs]
+        covered["tombstones"] = [
+            [tombstone_key(o["entity"], o["entity_id"]), record_hash(o)] for o in objs
+        ]
     for table in ("assignments", "reviews"):
         items = getattr(content, table)
         if items:
@@ -71,9 +79,18 @@ def _info(name: str, compress: int) -> zipfile.ZipInfo:
     return info
 
 
-def write_bundle(out_path: str | os.PathLike, content: BundleContent, *, direction: str, source_device: str,
-                 identity, audit_head: tuple[int, str], bundle_id: str | None = None, app_version: str = "",
-                 progress: Progress | None = None) -> Manifest:
+def write_bundle(
+    out_path: str | os.PathLike,
+    content: BundleContent,
+    *,
+    direction: str,
+    source_device: str,
+    identity,
+    audit_head: tuple[int, str],
+    bundle_id: str | None = None,
+    app_version: str = "",
+    progress: Progress | None = None,
+) -> Manifest:
     """Write *content* as a signed bundle at *out_path*; returns the manifest."""
     out_path = Path(out_path)
     bundle_id = bundle_id or str(uuid.uuid4())
@@ -106,10 +123,16 @@ def write_bundle(out_path: str | os.PathLike, content: BundleContent, *, directi
                 if progress is not None and done % 20 == 0:
                     progress("write", done, total)
             manifest = Manifest(
-                bundle_id=bundle_id, direction=direction, source_device=source_device,
-                signer_fingerprint=identity.fingerprint, signer_name=identity.name,
+                bundle_id=bundle_id,
+                direction=direction,
+                source_device=source_device,
+                signer_fingerprint=identity.fingerprint,
+                signer_name=identity.name,
                 created_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                audit_head=audit_head, records=covered, entries=entries, app_version=app_version,
+                audit_head=audit_head,
+                records=covered,
+                entries=entries,
+                app_version=app_version,
             )
             data = manifest_bytes(manifest)
             zf.writestr(_info(MANIFEST, zipfile.ZIP_DEFLATED), data)

@@ -11,10 +11,12 @@ from .. import i18n
 from ..i18n import register, tr
 from ..paths import resolve_db_path, resource_path
 
-register({
-    "Cannot open the database": "无法打开数据库",
-    "The database cannot be opened:": "无法打开数据库：",
-})
+register(
+    {
+        "Cannot open the database": "无法打开数据库",
+        "The database cannot be opened:": "无法打开数据库：",
+    }
+)
 
 
 def _exec(app: QApplication) -> int:
@@ -68,11 +70,16 @@ def run_gui(db: str | None = None, lang: str | None = None) -> int:
     try:
         store = open_database(path)
     except StoreError as exc:
-        QMessageBox.critical(None, tr("Cannot open the database"), f"{tr('The database cannot be opened:')}\n\n{exc}")
+        QMessageBox.critical(
+            None, tr("Cannot open the database"), f"{tr('The database cannot be opened:')}\n\n{exc}"
+        )
         return 1
     except Exception as exc:  # e.g. a failed migration: say so in the window, not as a traceback
-        QMessageBox.critical(None, tr("Cannot open the database"),
-                             f"{tr('The database cannot be opened:')}\n\n{type(exc).__name__}: {exc}")
+        QMessageBox.critical(
+            None,
+            tr("Cannot open the database"),
+            f"{tr('The database cannot be opened:')}\n\n{type(exc).__name__}: {exc}",
+        )
         return 1
     from .main_window import MainWindow
 
@@ -84,10 +91,15 @@ def run_gui(db: str | None = None, lang: str | None = None) -> int:
         first_start = not role_is_set(store)
         office = install_office_mode(window, ask=False)  # supervisor pages, shown only to that role
         window.show()
-        offer_demo = bool(settings.get("offer_demo")) and store.inspections.count() == 0 \
+        offer_demo = (
+            bool(settings.get("offer_demo"))
+            and store.inspections.count() == 0
             and store.premises.count() == 0
+        )
         if first_start or offer_demo:  # after the window is up, one question after the other
-            QTimer.singleShot(200, window, lambda: _first_questions(window, office, first_start, offer_demo))
+            QTimer.singleShot(
+                200, window, lambda: _first_questions(window, office, first_start, offer_demo)
+            )
         return int(_exec(app) or 0)
     finally:
         store.close()

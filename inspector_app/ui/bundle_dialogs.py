@@ -32,53 +32,63 @@ from PySide6.QtWidgets import (
 from ..i18n import register, tr
 from .workers import Job
 
-register({
-    "Export bundle": "导出同步包",
-    "Import bundle": "导入同步包",
-    "File": "文件",
-    "Browse…": "浏览……",
-    "Direction": "方向",
-    "Inspections for the office": "检查记录（送往办公室）",
-    "Reference data and acknowledgements for the laptops": "基础数据与回执（送往现场）",
-    "Everything, not only what the office has not acknowledged": "全部记录（不只是办公室尚未确认的）",
-    "Key passphrase": "密钥口令",
-    "Export": "导出",
-    "Check and import": "校验并导入",
-    "Cancel": "取消",
-    "Close": "关闭",
-    "Choose a file first.": "请先选择文件。",
-    "Enter the passphrase of your signing key.": "请输入签名密钥的口令。",
-    "Exporting…": "正在导出……",
-    "Checking and importing…": "正在校验并导入……",
-    "Cancelled; nothing was changed.": "已取消，未做任何更改。",
-    "Wrote {path}: {counts}.": "已写入 {path}：{counts}。",
-    "Imported from {signer}.": "已导入（签名者：{signer}）。",
-    "This bundle was already imported; nothing changed.": "此同步包已导入过，未做任何更改。",
-    "Refused at stage {stage} ({name}); nothing was changed.": "在第 {stage} 步（{name}）被拒绝，未做任何更改。",
-    "Reason": "原因",
-    "New": "新增",
-    "Updated": "更新",
-    "Unchanged": "未变",
-    "Conflicts": "冲突",
-    "Safely at the office": "已送达办公室",
-    "Conflicts wait for a decision (Conflicts list).": "冲突等待人工处理（冲突列表）。",
-    "Sync bundles (*.zip)": "同步包 (*.zip)",
-    "archive": "压缩包",
-    "signature": "签名",
-    "entries": "条目",
-    "records": "记录",
-    "merge": "合并",
-    "collect": "收集",
-    "write": "写入",
-})
+register(
+    {
+        "Export bundle": "导出同步包",
+        "Import bundle": "导入同步包",
+        "File": "文件",
+        "Browse…": "浏览……",
+        "Direction": "方向",
+        "Inspections for the office": "检查记录（送往办公室）",
+        "Reference data and acknowledgements for the laptops": "基础数据与回执（送往现场）",
+        "Everything, not only what the office has not acknowledged": "全部记录（不只是办公室尚未确认的）",
+        "Key passphrase": "密钥口令",
+        "Export": "导出",
+        "Check and import": "校验并导入",
+        "Cancel": "取消",
+        "Close": "关闭",
+        "Choose a file first.": "请先选择文件。",
+        "Enter the passphrase of your signing key.": "请输入签名密钥的口令。",
+        "Exporting…": "正在导出……",
+        "Checking and importing…": "正在校验并导入……",
+        "Cancelled; nothing was changed.": "已取消，未做任何更改。",
+        "Wrote {path}: {counts}.": "已写入 {path}：{counts}。",
+        "Imported from {signer}.": "已导入（签名者：{signer}）。",
+        "This bundle was already imported; nothing changed.": "此同步包已导入过，未做任何更改。",
+        "Refused at stage {stage} ({name}); nothing was changed.": "在第 {stage} 步（{name}）被拒绝，未做任何更改。",
+        "Reason": "原因",
+        "New": "新增",
+        "Updated": "更新",
+        "Unchanged": "未变",
+        "Conflicts": "冲突",
+        "Safely at the office": "已送达办公室",
+        "Conflicts wait for a decision (Conflicts list).": "冲突等待人工处理（冲突列表）。",
+        "Sync bundles (*.zip)": "同步包 (*.zip)",
+        "archive": "压缩包",
+        "signature": "签名",
+        "entries": "条目",
+        "records": "记录",
+        "merge": "合并",
+        "collect": "收集",
+        "write": "写入",
+    }
+)
 
-STAGE_TEXT = {"collect": "collect", "write": "write", "entries": "entries", "records": "records", "merge": "merge"}
+STAGE_TEXT = {
+    "collect": "collect",
+    "write": "write",
+    "entries": "entries",
+    "records": "records",
+    "merge": "merge",
+}
 
 
 def _progress_adapter(progress):
     """The services' progress(stage, done, total) on top of a Job's progress(done, total, text)."""
+
     def report(stage: str, done: int, total: int) -> bool:
         return progress(done, max(total, 1), stage)
+
     return report
 
 
@@ -185,7 +195,9 @@ class ExportBundleDialog(_BundleDialog):
 
     exported = Signal(object)  # ExportResult
 
-    def __init__(self, db_path: str | Path, parent: QWidget | None = None, *, office: bool = False) -> None:
+    def __init__(
+        self, db_path: str | Path, parent: QWidget | None = None, *, office: bool = False
+    ) -> None:
         super().__init__(db_path, parent)
         self.setWindowTitle(tr("Export bundle"))
         self.go.setText(tr("Export"))
@@ -200,10 +212,13 @@ class ExportBundleDialog(_BundleDialog):
         self.form.addRow("", self.everything)
         self.form.addRow(tr("Key passphrase"), self.passphrase)
         self.direction.currentIndexChanged.connect(
-            lambda _i: self.everything.setEnabled(self.direction.currentData() == "field"))
+            lambda _i: self.everything.setEnabled(self.direction.currentData() == "field")
+        )
 
     def _browse(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, tr("Export bundle"), self.path_edit.text(), tr("Sync bundles (*.zip)"))
+        path, _ = QFileDialog.getSaveFileName(
+            self, tr("Export bundle"), self.path_edit.text(), tr("Sync bundles (*.zip)")
+        )
         if path:
             self.path_edit.setText(path if path.endswith(".zip") else path + ".zip")
 
@@ -230,8 +245,15 @@ class ExportBundleDialog(_BundleDialog):
             identity = keys.load_identity(keys_dir(db_path), passphrase)
             store = open_database(db_path)
             try:
-                return export_bundle(store, identity, out, all=everything, direction=direction,
-                                     progress=_progress_adapter(progress), actor=identity.name)
+                return export_bundle(
+                    store,
+                    identity,
+                    out,
+                    all=everything,
+                    direction=direction,
+                    progress=_progress_adapter(progress),
+                    actor=identity.name,
+                )
             finally:
                 store.close()
 
@@ -260,8 +282,15 @@ class ImportBundleDialog(_BundleDialog):
         self.report_box = QGroupBox()
         grid = QGridLayout(self.report_box)
         self.counts: dict[str, QLabel] = {}
-        for row, (key, label) in enumerate((("new", "New"), ("updated", "Updated"), ("unchanged", "Unchanged"),
-                                            ("conflicts", "Conflicts"), ("acknowledged", "Safely at the office"))):
+        for row, (key, label) in enumerate(
+            (
+                ("new", "New"),
+                ("updated", "Updated"),
+                ("unchanged", "Unchanged"),
+                ("conflicts", "Conflicts"),
+                ("acknowledged", "Safely at the office"),
+            )
+        ):
             grid.addWidget(QLabel(tr(label)), row, 0)
             value = QLabel("–")
             value.setObjectName(f"count_{key}")
@@ -280,7 +309,9 @@ class ImportBundleDialog(_BundleDialog):
         self.extra.addWidget(self.reason)
 
     def _browse(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, tr("Import bundle"), self.path_edit.text(), tr("Sync bundles (*.zip)"))
+        path, _ = QFileDialog.getOpenFileName(
+            self, tr("Import bundle"), self.path_edit.text(), tr("Sync bundles (*.zip)")
+        )
         if path:
             self.path_edit.setText(path)
 
@@ -300,7 +331,9 @@ class ImportBundleDialog(_BundleDialog):
 
             store = open_database(db_path)
             try:
-                return import_bundle(store, path, progress=_progress_adapter(progress), actor="import")
+                return import_bundle(
+                    store, path, progress=_progress_adapter(progress), actor="import"
+                )
             finally:
                 store.close()
 
@@ -320,8 +353,11 @@ class ImportBundleDialog(_BundleDialog):
                 self.status.setText(tr("Cancelled; nothing was changed."))
                 self.imported.emit(report)
                 return
-            self.status.setText(tr("Refused at stage {stage} ({name}); nothing was changed.").format(
-                stage=rej["stage"], name=tr(rej["stage_name"])))
+            self.status.setText(
+                tr("Refused at stage {stage} ({name}); nothing was changed.").format(
+                    stage=rej["stage"], name=tr(rej["stage_name"])
+                )
+            )
             for label in self.counts.values():
                 label.setText("–")
             self.report_box.setVisible(False)
@@ -337,12 +373,18 @@ class ImportBundleDialog(_BundleDialog):
         else:
             self.status.setText(tr("Imported from {signer}.").format(signer=report.signer))
             for key, label in self.counts.items():
-                label.setText(str(report.acknowledged if key == "acknowledged" else getattr(report, key)))
-            self.note.setText(tr("Conflicts wait for a decision (Conflicts list).") if report.conflicts else "")
+                label.setText(
+                    str(report.acknowledged if key == "acknowledged" else getattr(report, key))
+                )
+            self.note.setText(
+                tr("Conflicts wait for a decision (Conflicts list).") if report.conflicts else ""
+            )
         self._fit()
         self.imported.emit(report)
 
     def _fit(self) -> None:
         """Grow to show the whole report (wrapped labels need their height for the width)."""
         self.layout_.activate()
-        self.resize(self.width(), max(self.height(), self.layout_.totalHeightForWidth(self.width())))
+        self.resize(
+            self.width(), max(self.height(), self.layout_.totalHeightForWidth(self.width()))
+        )

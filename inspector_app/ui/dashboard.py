@@ -12,24 +12,24 @@ from .models.labels import family_label
 from .widgets.language import follow_language
 from .widgets.tile import Tile
 
-register({
-    "Inspections this month": "本月检查",
-    "Pass rate this month": "本月合格率",
-    "Failed this month": "本月不合格",
-    "Cheating findings this month": "本月作弊发现",
-    "last month: {n}": "上月：{n}",
-    "of {n} judged": "共判定 {n} 条",
-    "Pass rate by family (%), last 12 months": "各类器具合格率（%），近 12 个月",
-    "Pass rate by market (%), last 12 months": "各市场合格率（%），近 12 个月",
-    "Failures and cheating findings per month": "每月不合格与作弊发现",
-    "Failed": "不合格",
-    "Cheating": "作弊",
-    "Computing…": "正在统计……",
-    "No inspections yet.": "尚无检查记录。",
-    "Could not compute the dashboard: {error}": "无法统计：{error}",
-})
-
-
+register(
+    {
+        "Inspections this month": "本月检查",
+        "Pass rate this month": "本月合格率",
+        "Failed this month": "本月不合格",
+        "Cheating findings this month": "本月作弊发现",
+        "last month: {n}": "上月：{n}",
+        "of {n} judged": "共判定 {n} 条",
+        "Pass rate by family (%), last 12 months": "各类器具合格率（%），近 12 个月",
+        "Pass rate by market (%), last 12 months": "各市场合格率（%），近 12 个月",
+        "Failures and cheating findings per month": "每月不合格与作弊发现",
+        "Failed": "不合格",
+        "Cheating": "作弊",
+        "Computing…": "正在统计……",
+        "No inspections yet.": "尚无检查记录。",
+        "Could not compute the dashboard: {error}": "无法统计：{error}",
+    }
+)
 
 
 class DashboardPage(QWidget):
@@ -73,14 +73,18 @@ class DashboardPage(QWidget):
 
         self._stale = False
         self.status.setText(tr("Computing…"))
-        self.reader.submit(("dashboard",), lambda store: dashboard(store), self._show, interrupt=True)
+        self.reader.submit(
+            ("dashboard",), lambda store: dashboard(store), self._show, interrupt=True
+        )
 
     def _show(self, data) -> None:
         if isinstance(data, Exception):
             self.status.setText(tr("Could not compute the dashboard: {error}").format(error=data))
             return
         self.data = data
-        self.status.setText("" if data.this_month["total"] or data.over_time else tr("No inspections yet."))
+        self.status.setText(
+            "" if data.this_month["total"] or data.over_time else tr("No inspections yet.")
+        )
         self._fill()
         self.updated.emit(data)
 
@@ -137,13 +141,17 @@ class DashboardPage(QWidget):
         plot.clear()
         rates = [r for r in self.data.by_family if r.percent is not None]
         xs = list(range(len(rates)))
-        heights = [float(r.percent) for r in rates]  # display only; the numbers stay Decimal in stats
+        heights = [
+            float(r.percent) for r in rates
+        ]  # display only; the numbers stay Decimal in stats
         plot.addItem(pg.BarGraphItem(x=xs, height=heights, width=0.6, brush="#2e86c1"))
         for x, r in zip(xs, rates, strict=True):
             text = pg.TextItem(f"{r.percent}", color="#222", anchor=(0.5, 1))
             text.setPos(x, float(r.percent))
             plot.addItem(text)
-        plot.getAxis("bottom").setTicks([[(x, family_label(r.key)) for x, r in zip(xs, rates, strict=True)]])
+        plot.getAxis("bottom").setTicks(
+            [[(x, family_label(r.key)) for x, r in zip(xs, rates, strict=True)]]
+        )
         plot.getAxis("left").setLabel("%")
         plot.setYRange(0, 108, padding=0)
         plot.setXRange(-0.6, max(len(rates), 1) - 0.4, padding=0)
@@ -156,7 +164,9 @@ class DashboardPage(QWidget):
         rates = [r for r in self.data.by_market if r.percent is not None][:8]
         ys = list(range(len(rates)))
         widths = [float(r.percent) for r in rates]
-        plot.addItem(pg.BarGraphItem(x0=[0] * len(rates), y=ys, width=widths, height=0.6, brush="#27ae60"))
+        plot.addItem(
+            pg.BarGraphItem(x0=[0] * len(rates), y=ys, width=widths, height=0.6, brush="#27ae60")
+        )
         for y, r in zip(ys, rates, strict=True):
             text = pg.TextItem(f"{r.percent}", color="#222", anchor=(1, 0.5))
             text.setPos(float(r.percent), y)
@@ -184,20 +194,45 @@ class DashboardPage(QWidget):
             plot.plotItem.legend.clear()
         points = self.data.over_time
         xs = list(range(len(points)))
-        plot.plot(xs, [p.failed for p in points], pen=pg.mkPen("#c0392b", width=2), symbol="o", symbolSize=6,
-                  symbolBrush="#c0392b", name=tr("Failed"))
-        plot.plot(xs, [p.cheating for p in points], pen=pg.mkPen("#8e44ad", width=2, style=Qt.PenStyle.DashLine),
-                  symbol="s", symbolSize=6, symbolBrush="#8e44ad", name=tr("Cheating"))
+        plot.plot(
+            xs,
+            [p.failed for p in points],
+            pen=pg.mkPen("#c0392b", width=2),
+            symbol="o",
+            symbolSize=6,
+            symbolBrush="#c0392b",
+            name=tr("Failed"),
+        )
+        plot.plot(
+            xs,
+            [p.cheating for p in points],
+            pen=pg.mkPen("#8e44ad", width=2, style=Qt.PenStyle.DashLine),
+            symbol="s",
+            symbolSize=6,
+            symbolBrush="#8e44ad",
+            name=tr("Cheating"),
+        )
         plot.getAxis("bottom").setTicks([[(x, p.month) for x, p in zip(xs, points, strict=True)]])
         plot.setXRange(-0.5, max(len(points), 1) - 0.5, padding=0)
 
     def retranslate(self) -> None:
-        titles = ("Inspections this month", "Pass rate this month", "Failed this month", "Cheating findings this month")
+        titles = (
+            "Inspections this month",
+            "Pass rate this month",
+            "Failed this month",
+            "Cheating findings this month",
+        )
         for tile, title in zip(self.tiles, titles, strict=True):
             tile.title.setText(tr(title))
-        for label, title in zip(self.chart_titles, ("Pass rate by family (%), last 12 months",
-                                                    "Pass rate by market (%), last 12 months",
-                                                    "Failures and cheating findings per month"), strict=True):
+        for label, title in zip(
+            self.chart_titles,
+            (
+                "Pass rate by family (%), last 12 months",
+                "Pass rate by market (%), last 12 months",
+                "Failures and cheating findings per month",
+            ),
+            strict=True,
+        ):
             label.setText(f"<b>{tr(title)}</b>")
         if self.data is not None:
             self._fill()

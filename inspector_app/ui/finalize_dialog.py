@@ -7,30 +7,39 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QListWidget, QV
 
 from ..i18n import register, tr
 
-register({
-    "Finalize inspection": "确认并封存检查记录",
-    "Overall verdict": "总体结论",
-    "PASS": "合格",
-    "FAIL": "不合格",
-    "Failed items": "不合格项目",
-    "No failed items.": "无不合格项目。",
-    "Left out because incomplete: {n} row(s) or test(s).": "有 {n} 行/项测试未填写完整，将不纳入记录。",
-    "After finalizing, the record is sealed with its content hash and can no longer be edited; "
-    "a mistake is fixed with a correction (a new revision with a reason).":
-        "确认后，记录将以内容哈希封存，不能再修改；如有错误，只能通过更正（附理由的新版本）处理。",
-    "Finalize": "确认封存",
-    "Warnings": "提示",
-})
+register(
+    {
+        "Finalize inspection": "确认并封存检查记录",
+        "Overall verdict": "总体结论",
+        "PASS": "合格",
+        "FAIL": "不合格",
+        "Failed items": "不合格项目",
+        "No failed items.": "无不合格项目。",
+        "Left out because incomplete: {n} row(s) or test(s).": "有 {n} 行/项测试未填写完整，将不纳入记录。",
+        "After finalizing, the record is sealed with its content hash and can no longer be edited; "
+        "a mistake is fixed with a correction (a new revision with a reason).": "确认后，记录将以内容哈希封存，不能再修改；如有错误，只能通过更正（附理由的新版本）处理。",
+        "Finalize": "确认封存",
+        "Warnings": "提示",
+    }
+)
 
 
 class FinalizeDialog(QDialog):
-    def __init__(self, verdict: str | None, failed: list[str], left_out: int = 0,
-                 warnings: list[str] | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        verdict: str | None,
+        failed: list[str],
+        left_out: int = 0,
+        warnings: list[str] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(tr("Finalize inspection"))
         layout = QVBoxLayout(self)
         passed = verdict == "pass"
-        self.verdict_label = QLabel(f"{tr('Overall verdict')}: {'✔ ' + tr('PASS') if passed else '✘ ' + tr('FAIL')}")
+        self.verdict_label = QLabel(
+            f"{tr('Overall verdict')}: {'✔ ' + tr('PASS') if passed else '✘ ' + tr('FAIL')}"
+        )
         self.verdict_label.setObjectName("finalizeVerdict")
         colour = "#14632f" if passed else "#9b0019"
         self.verdict_label.setStyleSheet(f"font-size: 16pt; font-weight: bold; color: {colour};")
@@ -45,7 +54,9 @@ class FinalizeDialog(QDialog):
         self.failed_list.setMaximumHeight(140)
         layout.addWidget(self.failed_list)
         if left_out:
-            note = QLabel("⚠ " + tr("Left out because incomplete: {n} row(s) or test(s).").format(n=left_out))
+            note = QLabel(
+                "⚠ " + tr("Left out because incomplete: {n} row(s) or test(s).").format(n=left_out)
+            )
             note.setStyleSheet("color: #a15c00;")
             note.setWordWrap(True)
             layout.addWidget(note)
@@ -54,11 +65,17 @@ class FinalizeDialog(QDialog):
             w.setStyleSheet("color: #a15c00;")
             w.setWordWrap(True)
             layout.addWidget(w)
-        info = QLabel(tr("After finalizing, the record is sealed with its content hash and can no longer be edited; "
-                         "a mistake is fixed with a correction (a new revision with a reason)."))
+        info = QLabel(
+            tr(
+                "After finalizing, the record is sealed with its content hash and can no longer be edited; "
+                "a mistake is fixed with a correction (a new revision with a reason)."
+            )
+        )
         info.setWordWrap(True)
         layout.addWidget(info)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("Finalize"))
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)

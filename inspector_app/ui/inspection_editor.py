@@ -70,80 +70,82 @@ from .widgets.photo_strip import PhotoStrip
 from .widgets.readings_table import ReadingsModel, ReadingsTable
 from .widgets.signature_pad import SignaturePad
 
-register({
-    "Inspection": "检查信息",
-    "Inspection editor": "检查记录",
-    "Premises": "受检单位",
-    "Instrument": "计量器具",
-    "Kind of check": "检查类型",
-    "Rule set": "依据规程",
-    "Inspector": "检查人员",
-    "Time": "检查时间",
-    "Place": "地点",
-    "Temperature (°C)": "环境温度 (°C)",
-    "Relative humidity (%)": "相对湿度 (%)",
-    "Reference standards used": "使用的计量标准器",
-    "Notes": "备注",
-    "Checklist": "检查项目",
-    "Tests and readings": "测试与读数",
-    "Error chart": "误差曲线",
-    "Findings": "发现的问题",
-    "Photos": "现场照片",
-    "Signatures": "签名",
-    "Inspector's signature": "检查人员签名",
-    "Representative's signature": "受检单位代表签名",
-    "Save signature": "保存签名",
-    "Clear": "清除",
-    "signed ✔": "已签名 ✔",
-    "Save": "保存",
-    "Finalize…": "确认封存…",
-    "Correct…": "更正…",
-    "Undo": "撤销",
-    "Redo": "重做",
-    "Verdict": "结论",
-    "✔ PASS": "✔ 合格",
-    "✘ FAIL": "✘ 不合格",
-    "… not judged yet": "… 尚未判定",
-    "… no failure so far": "… 暂无不合格项",
-    "Failed items": "不合格项目",
-    "{n} row(s) or test(s) incomplete": "{n} 行/项测试未填写完整",
-    "{n} test(s) without readings yet": "{n} 项测试尚未录入读数",
-    "Draft saved {time}": "草稿已保存 {time}",
-    "Unsaved changes": "有未保存的修改",
-    "Finalized {time} · content hash {hash}": "已封存 {time} · 内容哈希 {hash}",
-    "Finalized: read-only. Use Correct… to make a new revision.": "已封存：只读。如需修改，请使用“更正…”生成新版本。",
-    "Reason for the correction": "更正理由",
-    "Why is this record corrected?": "为什么要更正此记录？",
-    "Revision {n}, correcting the previous one: {reason}": "第 {n} 版，更正上一版：{reason}",
-    "Could not save: {message}": "无法保存：{message}",
-    "Could not finalize: {message}": "无法封存：{message}",
-    "Could not add the photo: {message}": "无法添加照片：{message}",
-    "Nothing judged yet: type readings first.": "尚无判定结果：请先录入读数。",
-    "Change kind of check": "修改检查类别",
-    "Change rule set": "修改依据规程",
-    "Change header": "修改表头信息",
-    "Checklist answer": "检查项目回答",
-    "Add finding": "添加问题",
-    "Edit finding": "编辑问题",
-    "Remove finding": "删除问题",
-    "Add photo": "添加照片",
-    "Remove photo": "删除照片",
-    "Signature": "签名",
-    "Standards used": "使用的标准器",
-    "must not be empty": "不能为空",
-    "must be between 0 and 100": "必须在 0 到 100 之间",
-    "cheating finding": "作弊问题",
-    "class": "准确度等级",
-    "Export report…": "导出报告…",
-    "Sign the record": "签署记录",
-    "Passphrase of your signing key (asked once per session):": "签名密钥的口令（每次运行只问一次）：",
-    "The passphrase is wrong; the record stays a draft.": "口令错误，记录仍为草稿。",
-    "Finalizing was cancelled; the record stays a draft.": "已取消封存，记录仍为草稿。",
-    "Returned by {reviewer} on {date}": "{reviewer} 于 {date} 退回",
-    "Approved by {reviewer} on {date}": "{reviewer} 于 {date} 审核通过",
-    "(on an earlier revision)": "（针对上一版本）",
-    "Signed by {fingerprint}": "签名者 {fingerprint}",
-})
+register(
+    {
+        "Inspection": "检查信息",
+        "Inspection editor": "检查记录",
+        "Premises": "受检单位",
+        "Instrument": "计量器具",
+        "Kind of check": "检查类型",
+        "Rule set": "依据规程",
+        "Inspector": "检查人员",
+        "Time": "检查时间",
+        "Place": "地点",
+        "Temperature (°C)": "环境温度 (°C)",
+        "Relative humidity (%)": "相对湿度 (%)",
+        "Reference standards used": "使用的计量标准器",
+        "Notes": "备注",
+        "Checklist": "检查项目",
+        "Tests and readings": "测试与读数",
+        "Error chart": "误差曲线",
+        "Findings": "发现的问题",
+        "Photos": "现场照片",
+        "Signatures": "签名",
+        "Inspector's signature": "检查人员签名",
+        "Representative's signature": "受检单位代表签名",
+        "Save signature": "保存签名",
+        "Clear": "清除",
+        "signed ✔": "已签名 ✔",
+        "Save": "保存",
+        "Finalize…": "确认封存…",
+        "Correct…": "更正…",
+        "Undo": "撤销",
+        "Redo": "重做",
+        "Verdict": "结论",
+        "✔ PASS": "✔ 合格",
+        "✘ FAIL": "✘ 不合格",
+        "… not judged yet": "… 尚未判定",
+        "… no failure so far": "… 暂无不合格项",
+        "Failed items": "不合格项目",
+        "{n} row(s) or test(s) incomplete": "{n} 行/项测试未填写完整",
+        "{n} test(s) without readings yet": "{n} 项测试尚未录入读数",
+        "Draft saved {time}": "草稿已保存 {time}",
+        "Unsaved changes": "有未保存的修改",
+        "Finalized {time} · content hash {hash}": "已封存 {time} · 内容哈希 {hash}",
+        "Finalized: read-only. Use Correct… to make a new revision.": "已封存：只读。如需修改，请使用“更正…”生成新版本。",
+        "Reason for the correction": "更正理由",
+        "Why is this record corrected?": "为什么要更正此记录？",
+        "Revision {n}, correcting the previous one: {reason}": "第 {n} 版，更正上一版：{reason}",
+        "Could not save: {message}": "无法保存：{message}",
+        "Could not finalize: {message}": "无法封存：{message}",
+        "Could not add the photo: {message}": "无法添加照片：{message}",
+        "Nothing judged yet: type readings first.": "尚无判定结果：请先录入读数。",
+        "Change kind of check": "修改检查类别",
+        "Change rule set": "修改依据规程",
+        "Change header": "修改表头信息",
+        "Checklist answer": "检查项目回答",
+        "Add finding": "添加问题",
+        "Edit finding": "编辑问题",
+        "Remove finding": "删除问题",
+        "Add photo": "添加照片",
+        "Remove photo": "删除照片",
+        "Signature": "签名",
+        "Standards used": "使用的标准器",
+        "must not be empty": "不能为空",
+        "must be between 0 and 100": "必须在 0 到 100 之间",
+        "cheating finding": "作弊问题",
+        "class": "准确度等级",
+        "Export report…": "导出报告…",
+        "Sign the record": "签署记录",
+        "Passphrase of your signing key (asked once per session):": "签名密钥的口令（每次运行只问一次）：",
+        "The passphrase is wrong; the record stays a draft.": "口令错误，记录仍为草稿。",
+        "Finalizing was cancelled; the record stays a draft.": "已取消封存，记录仍为草稿。",
+        "Returned by {reviewer} on {date}": "{reviewer} 于 {date} 退回",
+        "Approved by {reviewer} on {date}": "{reviewer} 于 {date} 审核通过",
+        "(on an earlier revision)": "（针对上一版本）",
+        "Signed by {fingerprint}": "签名者 {fingerprint}",
+    }
+)
 
 # keys folder -> unlocked Identity: the passphrase is asked once per session
 _UNLOCKED: dict[str, Any] = {}
@@ -151,6 +153,7 @@ _UNLOCKED: dict[str, Any] = {}
 
 def forget_unlocked_identities() -> None:
     _UNLOCKED.clear()
+
 
 AUTOSAVE_MS = 500
 SIGNATURE_ROLES = ("signature_inspector", "signature_representative")
@@ -176,7 +179,9 @@ class InspectionEditor(QMainWindow):
     finalized = Signal(str)
     corrected = Signal(str, str)
 
-    def __init__(self, store, inspection_id: str, parent: QWidget | None = None, actor: str | None = None) -> None:
+    def __init__(
+        self, store, inspection_id: str, parent: QWidget | None = None, actor: str | None = None
+    ) -> None:
         super().__init__(parent)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
         self.store = store
@@ -212,8 +217,14 @@ class InspectionEditor(QMainWindow):
 
     # ---- creation -------------------------------------------------------------------------
     @classmethod
-    def new_for_instrument(cls, store, instrument_id: str, inspector: str, check: str = "in_service",
-                           parent: QWidget | None = None) -> InspectionEditor:
+    def new_for_instrument(
+        cls,
+        store,
+        instrument_id: str,
+        inspector: str,
+        check: str = "in_service",
+        parent: QWidget | None = None,
+    ) -> InspectionEditor:
         """Create a draft (default rule set, the form's default test points) and edit it."""
         insp = drafts.new_draft(store, instrument_id, inspector, check)
         return cls(store, insp.id, parent)
@@ -247,12 +258,16 @@ class InspectionEditor(QMainWindow):
         self.undo_action.setShortcut(QKeySequence("Ctrl+Z"))
         self.undo_action.triggered.connect(self.undo_stack.undo)
         self.undo_action.setEnabled(False)
-        self.undo_stack.canUndoChanged.connect(lambda ok: self.undo_action.setEnabled(ok and not self.read_only))
+        self.undo_stack.canUndoChanged.connect(
+            lambda ok: self.undo_action.setEnabled(ok and not self.read_only)
+        )
         self.redo_action = QAction(self)
         self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
         self.redo_action.triggered.connect(self.undo_stack.redo)
         self.redo_action.setEnabled(False)
-        self.undo_stack.canRedoChanged.connect(lambda ok: self.redo_action.setEnabled(ok and not self.read_only))
+        self.undo_stack.canRedoChanged.connect(
+            lambda ok: self.redo_action.setEnabled(ok and not self.read_only)
+        )
         for a in (self.save_action, self.finalize_action, self.undo_action, self.redo_action):
             a.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         self.inspection_menu = self.menuBar().addMenu("")
@@ -266,7 +281,13 @@ class InspectionEditor(QMainWindow):
         toolbar = self.addToolBar("inspection")
         toolbar.setObjectName("inspectionToolbar")
         toolbar.setMovable(False)
-        for a in (self.save_action, self.undo_action, self.redo_action, self.finalize_action, self.correct_action):
+        for a in (
+            self.save_action,
+            self.undo_action,
+            self.redo_action,
+            self.finalize_action,
+            self.correct_action,
+        ):
             toolbar.addAction(a)
         self.toolbar = toolbar
 
@@ -309,7 +330,9 @@ class InspectionEditor(QMainWindow):
         self.ruleset_combo.activated.connect(self._ruleset_chosen)
         self.inspector_edit = QLineEdit()
         self.inspector_edit.setObjectName("inspectorEdit")
-        self.inspector_edit.editingFinished.connect(lambda: self._text_field("inspector", self.inspector_edit))
+        self.inspector_edit.editingFinished.connect(
+            lambda: self._text_field("inspector", self.inspector_edit)
+        )
         self.time_edit = QDateTimeEdit()
         self.time_edit.setDisplayFormat("yyyy-MM-dd HH:mm")
         self.time_edit.setCalendarPopup(True)
@@ -319,11 +342,15 @@ class InspectionEditor(QMainWindow):
         self.temp_edit = QLineEdit()
         self.temp_edit.setObjectName("temperatureEdit")
         self.temp_edit.setMaximumWidth(90)
-        self.temp_edit.editingFinished.connect(lambda: self._env_field("temperature", self.temp_edit))
+        self.temp_edit.editingFinished.connect(
+            lambda: self._env_field("temperature", self.temp_edit)
+        )
         self.humidity_edit = QLineEdit()
         self.humidity_edit.setObjectName("humidityEdit")
         self.humidity_edit.setMaximumWidth(90)
-        self.humidity_edit.editingFinished.connect(lambda: self._env_field("humidity", self.humidity_edit))
+        self.humidity_edit.editingFinished.connect(
+            lambda: self._env_field("humidity", self.humidity_edit)
+        )
         env = QHBoxLayout()
         env.addWidget(self.temp_edit)
         env.addWidget(self._label("Relative humidity (%)"))
@@ -339,11 +366,19 @@ class InspectionEditor(QMainWindow):
         self.standards_warning.setStyleSheet("color: #a15c00;")
         self.notes_edit = QLineEdit()
         self.notes_edit.editingFinished.connect(lambda: self._text_field("notes", self.notes_edit))
-        rows = [("Premises", self.premises_value), ("Instrument", self.instrument_value),
-                ("Kind of check", self.check_combo), ("Rule set", self.ruleset_combo),
-                ("Inspector", self.inspector_edit), ("Time", self.time_edit), ("Place", self.place_edit),
-                ("Temperature (°C)", env), ("Reference standards used", self.standards_list),
-                ("", self.standards_warning), ("Notes", self.notes_edit)]
+        rows = [
+            ("Premises", self.premises_value),
+            ("Instrument", self.instrument_value),
+            ("Kind of check", self.check_combo),
+            ("Rule set", self.ruleset_combo),
+            ("Inspector", self.inspector_edit),
+            ("Time", self.time_edit),
+            ("Place", self.place_edit),
+            ("Temperature (°C)", env),
+            ("Reference standards used", self.standards_list),
+            ("", self.standards_warning),
+            ("Notes", self.notes_edit),
+        ]
         for r, (key, w) in enumerate(rows):
             if key:
                 grid.addWidget(self._label(key), r, 0, Qt.AlignmentFlag.AlignTop)
@@ -371,10 +406,18 @@ class InspectionEditor(QMainWindow):
                 ft = self.form.test(test.get("kind", ""))
             except KeyError:
                 continue
-            model = ReadingsModel(ft, test, units=dict(self.form.units), instrument_unit=unit,
-                                  undo_stack=self.undo_stack,
-                                  validate=lambda row, path, value, key, ti=ti: self._validate_cell(ti, row, path, value, key),
-                                  on_change=self.changed, parent=self)
+            model = ReadingsModel(
+                ft,
+                test,
+                units=dict(self.form.units),
+                instrument_unit=unit,
+                undo_stack=self.undo_stack,
+                validate=lambda row, path, value, key, ti=ti: self._validate_cell(
+                    ti, row, path, value, key
+                ),
+                on_change=self.changed,
+                parent=self,
+            )
             model.test_index = ti
             table = ReadingsTable(model)
             self.models.append(model)
@@ -404,8 +447,13 @@ class InspectionEditor(QMainWindow):
         self.pads: dict[str, SignaturePad] = {}
         self.sig_status: dict[str, QLabel] = {}
         self.sig_buttons: list[QPushButton] = []
-        for c, (role, key) in enumerate(zip(SIGNATURE_ROLES, ("Inspector's signature", "Representative's signature"),
-                                            strict=True)):
+        for c, (role, key) in enumerate(
+            zip(
+                SIGNATURE_ROLES,
+                ("Inspector's signature", "Representative's signature"),
+                strict=True,
+            )
+        ):
             pad = SignaturePad()
             pad.setObjectName(role)
             self.pads[role] = pad
@@ -457,8 +505,14 @@ class InspectionEditor(QMainWindow):
         self.state_label = QLabel()
         self.state_label.setWordWrap(True)
         self.state_label.setObjectName("stateLabel")
-        for w in (self.verdict_title, self.verdict_label, self.pending_label, self.failed_title, self.failed_list,
-                  self.chart_title):
+        for w in (
+            self.verdict_title,
+            self.verdict_label,
+            self.pending_label,
+            self.failed_title,
+            self.failed_list,
+            self.chart_title,
+        ):
             sv.addWidget(w)
         sv.addWidget(self.chart, 1)
         sv.addWidget(self.state_label)
@@ -496,8 +550,15 @@ class InspectionEditor(QMainWindow):
         chosen = set(self.insp.standards)
         for s in self.store.standards.list():
             text = s.name
-            extra = ", ".join(x for x in (s.certificate_no, s.accuracy,
-                                          f"≤ {s.valid_until}" if s.valid_until else "") if x)
+            extra = ", ".join(
+                x
+                for x in (
+                    s.certificate_no,
+                    s.accuracy,
+                    f"≤ {s.valid_until}" if s.valid_until else "",
+                )
+                if x
+            )
             item = QListWidgetItem(f"{text} ({extra})" if extra else text)
             item.setData(Qt.ItemDataRole.UserRole, s.id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
@@ -506,8 +567,11 @@ class InspectionEditor(QMainWindow):
         self.standards_list.blockSignals(False)
 
     def _load_photos(self) -> None:
-        photos = [(a.sha256, self.store.attachments.get(a.sha256), a.caption)
-                  for a in self.insp.attachments if a.role == "photo"]
+        photos = [
+            (a.sha256, self.store.attachments.get(a.sha256), a.caption)
+            for a in self.insp.attachments
+            if a.role == "photo"
+        ]
         self.photos.set_photos(photos)
 
     def _load_signatures(self) -> None:
@@ -553,16 +617,22 @@ class InspectionEditor(QMainWindow):
             text, fg, bg = tr("… not judged yet"), "#555555", "#eeeeee"
         self.verdict_label.setText(text)
         self.verdict_label.setStyleSheet(
-            f"font-size: 22pt; font-weight: bold; color: {fg}; background: {bg}; border-radius: 6px;")
-        failed = (self.insp.result or {}).get("failed", []) if not self.insp.is_draft else \
-            drafts.failed_items(self.evaluation, [])
+            f"font-size: 22pt; font-weight: bold; color: {fg}; background: {bg}; border-radius: 6px;"
+        )
+        failed = (
+            (self.insp.result or {}).get("failed", [])
+            if not self.insp.is_draft
+            else drafts.failed_items(self.evaluation, [])
+        )
         failed = list(failed) + self.extra_failures()
         self.failed_list.clear()
         self.failed_list.addItems([f"✘ {f}" for f in failed])
         self.failed_list.setVisible(bool(failed))
         self.failed_title.setVisible(bool(failed))
         n = drafts.left_out(self.insp, self.evaluation) if self.insp.is_draft else 0
-        untouched = sum(1 for t in self.evaluation.tests if t.result is None) if self.insp.is_draft else 0
+        untouched = (
+            sum(1 for t in self.evaluation.tests if t.result is None) if self.insp.is_draft else 0
+        )
         notes = []
         if n:
             notes.append(tr("{n} row(s) or test(s) incomplete").format(n=n))
@@ -577,8 +647,14 @@ class InspectionEditor(QMainWindow):
         return [self.failed_list.item(i).text()[2:] for i in range(self.failed_list.count())]
 
     def _show_standards_warnings(self) -> None:
-        chosen = [s for s in (self.store.standards.get(sid) for sid in self.insp.standards) if s is not None]
-        warnings = drafts.check_standards(self.insp, self.instrument, chosen) if self.instrument else []
+        chosen = [
+            s
+            for s in (self.store.standards.get(sid) for sid in self.insp.standards)
+            if s is not None
+        ]
+        warnings = (
+            drafts.check_standards(self.insp, self.instrument, chosen) if self.instrument else []
+        )
         self.standard_warnings = warnings
         self.standards_warning.setText("\n".join(f"⚠ {w.message}" for w in warnings))
         self.standards_warning.setVisible(bool(warnings))
@@ -592,7 +668,9 @@ class InspectionEditor(QMainWindow):
             self.statusBar().showMessage(tr("Unsaved changes"))
             self.autosave.start()
 
-    def _validate_cell(self, ti: int, row: int | None, path: str, value: Any, key: str | None) -> str | None:
+    def _validate_cell(
+        self, ti: int, row: int | None, path: str, value: Any, key: str | None
+    ) -> str | None:
         if self.instrument is None:
             return None
         return drafts.check_cell(self.insp, self.instrument, ti, row, path, value, key)
@@ -681,8 +759,11 @@ class InspectionEditor(QMainWindow):
             self.push_attr("environment", env, "Change header")
 
     def _standards_changed(self, _item) -> None:
-        ids = [self.standards_list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.standards_list.count())
-               if self.standards_list.item(i).checkState() == Qt.CheckState.Checked]
+        ids = [
+            self.standards_list.item(i).data(Qt.ItemDataRole.UserRole)
+            for i in range(self.standards_list.count())
+            if self.standards_list.item(i).checkState() == Qt.CheckState.Checked
+        ]
         self.push_attr("standards", ids, "Standards used")
 
     def _answer_changed(self, key: str, _old: str, new: str) -> None:
@@ -712,11 +793,15 @@ class InspectionEditor(QMainWindow):
             try:
                 sha = self.store.attachments.add(data, self.actor)
             except InputError as exc:
-                self.last_error = tr("Could not add the photo: {message}").format(message=translate_message(exc.message))
+                self.last_error = tr("Could not add the photo: {message}").format(
+                    message=translate_message(exc.message)
+                )
                 self.statusBar().showMessage(self.last_error)
                 continue
             if not any(a.sha256 == sha and a.role == "photo" for a in refs):
-                refs.append(AttachmentRef(sha, "photo", "", self.store.attachments.mime(sha) or "image/png"))
+                refs.append(
+                    AttachmentRef(sha, "photo", "", self.store.attachments.mime(sha) or "image/png")
+                )
         self.push_attr("attachments", refs, "Add photo")
 
     def _remove_photo(self, sha: str) -> None:
@@ -743,18 +828,24 @@ class InspectionEditor(QMainWindow):
         try:
             self.store.inspections.save_draft(self.insp, self.actor)
         except InputError as exc:
-            self.last_error = tr("Could not save: {message}").format(message=f"{exc.path}: {translate_message(exc.message)}")
+            self.last_error = tr("Could not save: {message}").format(
+                message=f"{exc.path}: {translate_message(exc.message)}"
+            )
             self.statusBar().showMessage(self.last_error)
             return False
         self.dirty = False
         from datetime import datetime
 
-        self.statusBar().showMessage(tr("Draft saved {time}").format(time=datetime.now().strftime("%H:%M:%S")))
+        self.statusBar().showMessage(
+            tr("Draft saved {time}").format(time=datetime.now().strftime("%H:%M:%S"))
+        )
         self.saved.emit(self.insp.id)
         return True
 
     # ---- finalize and correct ----------------------------------------------------------------
-    def confirm_finalize(self, verdict: str | None, failed: list[str], left_out: int, warnings: list[str]) -> bool:
+    def confirm_finalize(
+        self, verdict: str | None, failed: list[str], left_out: int, warnings: list[str]
+    ) -> bool:
         """Ask before sealing (tests replace this)."""
         dlg = FinalizeDialog(verdict, failed, left_out, warnings, self)
         return dlg.exec() == QDialog.DialogCode.Accepted
@@ -765,12 +856,16 @@ class InspectionEditor(QMainWindow):
         self.reevaluate()
         ev = self.evaluation
         if ev.result is None and not self.extra_failures():
-            self.last_error = tr("Could not finalize: {message}").format(message=tr("Nothing judged yet: type readings first."))
+            self.last_error = tr("Could not finalize: {message}").format(
+                message=tr("Nothing judged yet: type readings first.")
+            )
             self.statusBar().showMessage(self.last_error)
             return False
         failed = self.failed()
         left = drafts.left_out(self.insp, ev)
-        if not self.confirm_finalize(self.insp.verdict, failed, left, [w.message for w in self.standard_warnings]):
+        if not self.confirm_finalize(
+            self.insp.verdict, failed, left, [w.message for w in self.standard_warnings]
+        ):
             return False
         if self.signer == self.sign_with_identity and not self.unlock_identity():
             return False  # cancelled or a wrong passphrase: nothing written, still a draft
@@ -778,14 +873,25 @@ class InspectionEditor(QMainWindow):
         ev2 = drafts.evaluate_draft(sealed, self.instrument)
         sealed = drafts.apply_evaluation(sealed, ev2, self.extra_failures())
         if sealed.result is None:
-            sealed = dataclasses.replace(sealed, result={
-                "family": sealed.family, "ruleset": sealed.ruleset, "check": sealed.check,
-                "verdict": sealed.verdict, "tests": [], "failed": [], "warnings": []})
+            sealed = dataclasses.replace(
+                sealed,
+                result={
+                    "family": sealed.family,
+                    "ruleset": sealed.ruleset,
+                    "check": sealed.check,
+                    "verdict": sealed.verdict,
+                    "tests": [],
+                    "failed": [],
+                    "warnings": [],
+                },
+            )
         try:
             self.store.inspections.save_draft(sealed, self.actor)
             done = self.store.inspections.finalize(sealed.id, self.actor, sign=self.signer)
         except InputError as exc:
-            self.last_error = tr("Could not finalize: {message}").format(message=translate_message(exc.message))
+            self.last_error = tr("Could not finalize: {message}").format(
+                message=translate_message(exc.message)
+            )
             self.statusBar().showMessage(self.last_error)
             return False
         self.insp = self.store.inspections.require(done.id)
@@ -810,8 +916,12 @@ class InspectionEditor(QMainWindow):
 
     def ask_passphrase(self, message: str = "") -> bytes | None:
         """The signing key's passphrase from a password prompt; None when cancelled (tests replace this)."""
-        label = (message + "\n" if message else "") + tr("Passphrase of your signing key (asked once per session):")
-        text, ok = QInputDialog.getText(self, tr("Sign the record"), label, QLineEdit.EchoMode.Password)
+        label = (message + "\n" if message else "") + tr(
+            "Passphrase of your signing key (asked once per session):"
+        )
+        text, ok = QInputDialog.getText(
+            self, tr("Sign the record"), label, QLineEdit.EchoMode.Password
+        )
         return text.encode("utf-8") if ok else None
 
     def unlock_identity(self) -> bool:
@@ -830,8 +940,11 @@ class InspectionEditor(QMainWindow):
                 identity = load_identity(self._keys_dir(), passphrase)
             except KeyError_ as exc:
                 wrong = "passphrase" in str(exc)
-                self.last_error = tr("The passphrase is wrong; the record stays a draft.") if wrong else \
-                    tr("Could not finalize: {message}").format(message=str(exc))
+                self.last_error = (
+                    tr("The passphrase is wrong; the record stays a draft.")
+                    if wrong
+                    else tr("Could not finalize: {message}").format(message=str(exc))
+                )
                 self.statusBar().showMessage(self.last_error)
                 self.show_error(tr("Sign the record"), self.last_error)
                 return False
@@ -852,15 +965,18 @@ class InspectionEditor(QMainWindow):
         return signature, identity.fingerprint
 
     # ---- report -----------------------------------------------------------------------------------
-    def export_report(self, path: str | Path | None = None, *, open_result: bool = True) -> Path | None:
+    def export_report(
+        self, path: str | Path | None = None, *, open_result: bool = True
+    ) -> Path | None:
         """Inspection → Export report…: save first, then the PDF (signed when finalized and an
         identity exists: report_actions asks the passphrase), opened when written."""
         from . import report_actions
 
         if self.insp.is_draft:
             self.save_now()
-        return report_actions.export_report(self, self.store, self.store.path, self.insp.id, path=path,
-                                            open_result=open_result)
+        return report_actions.export_report(
+            self, self.store, self.store.path, self.insp.id, path=path, open_result=open_result
+        )
 
     # ---- review ------------------------------------------------------------------------------------
     def _show_review(self) -> None:
@@ -877,11 +993,17 @@ class InspectionEditor(QMainWindow):
             return
         date = (review.at or "")[:10]
         if review.decision == "returned":
-            head = "↩ " + tr("Returned by {reviewer} on {date}").format(reviewer=review.reviewer, date=date)
-            style = ("background: #fff1e0; color: #7a3300; border: 2px solid #e07b00; border-radius: 4px;"
-                     " padding: 8px; font-size: 11pt;")
+            head = "↩ " + tr("Returned by {reviewer} on {date}").format(
+                reviewer=review.reviewer, date=date
+            )
+            style = (
+                "background: #fff1e0; color: #7a3300; border: 2px solid #e07b00; border-radius: 4px;"
+                " padding: 8px; font-size: 11pt;"
+            )
         else:
-            head = "✔ " + tr("Approved by {reviewer} on {date}").format(reviewer=review.reviewer, date=date)
+            head = "✔ " + tr("Approved by {reviewer} on {date}").format(
+                reviewer=review.reviewer, date=date
+            )
             style = "background: #e8f5ec; color: #1e5b30; border: 1px solid #8cc59e; border-radius: 4px; padding: 6px;"
         if review.inherited:
             head += " " + tr("(on an earlier revision)")
@@ -900,13 +1022,16 @@ class InspectionEditor(QMainWindow):
         for i, model in enumerate(self.models):
             bucket = by_kind.get(model.form_test.kind, [])
             model.set_test(bucket.pop(0) if bucket else {"kind": model.form_test.kind})
-            model.test_index = self.insp.tests.index(model.test) if model.test in self.insp.tests else 10_000
+            model.test_index = (
+                self.insp.tests.index(model.test) if model.test in self.insp.tests else 10_000
+            )
             self.tables[i].setVisible(model.test_index < 10_000)
 
     def ask_reason(self) -> str | None:
         """Ask why the record is corrected (tests replace this)."""
-        text, ok = QInputDialog.getMultiLineText(self, tr("Reason for the correction"),
-                                                 tr("Why is this record corrected?"))
+        text, ok = QInputDialog.getMultiLineText(
+            self, tr("Reason for the correction"), tr("Why is this record corrected?")
+        )
         return text if ok else None
 
     def correct(self) -> InspectionEditor | None:
@@ -933,7 +1058,13 @@ class InspectionEditor(QMainWindow):
     # ---- read-only -------------------------------------------------------------------------
     def set_read_only(self, read_only: bool) -> None:
         self.read_only = read_only
-        for w in (self.inspector_edit, self.place_edit, self.temp_edit, self.humidity_edit, self.notes_edit):
+        for w in (
+            self.inspector_edit,
+            self.place_edit,
+            self.temp_edit,
+            self.humidity_edit,
+            self.notes_edit,
+        ):
             w.setReadOnly(read_only)
         for w in (self.check_combo, self.ruleset_combo, self.time_edit):
             w.setEnabled(not read_only)
@@ -951,20 +1082,28 @@ class InspectionEditor(QMainWindow):
         self.finalize_action.setEnabled(not read_only)
         self.undo_action.setEnabled(not read_only and self.undo_stack.canUndo())
         self.redo_action.setEnabled(not read_only and self.undo_stack.canRedo())
-        self.correct_action.setEnabled(read_only and not self.store.inspections.superseded_by(self.insp.id))
+        self.correct_action.setEnabled(
+            read_only and not self.store.inspections.superseded_by(self.insp.id)
+        )
         self._show_state()
 
     def _show_state(self) -> None:
         i = self.insp
         if not i.is_draft:
-            text = tr("Finalized {time} · content hash {hash}").format(time=(i.finalized_at or "")[:16],
-                                                                      hash=(i.content_hash or "")[:16] + "…")
-            self.state_label.setText(f"{text}\n{tr('Finalized: read-only. Use Correct… to make a new revision.')}")
+            text = tr("Finalized {time} · content hash {hash}").format(
+                time=(i.finalized_at or "")[:16], hash=(i.content_hash or "")[:16] + "…"
+            )
+            self.state_label.setText(
+                f"{text}\n{tr('Finalized: read-only. Use Correct… to make a new revision.')}"
+            )
         else:
             self.state_label.setText("")
         if i.revision > 1:
-            self.revision_note.setText(tr("Revision {n}, correcting the previous one: {reason}").format(
-                n=i.revision, reason=i.correction_reason))
+            self.revision_note.setText(
+                tr("Revision {n}, correcting the previous one: {reason}").format(
+                    n=i.revision, reason=i.correction_reason
+                )
+            )
             self.revision_note.show()
         else:
             self.revision_note.hide()
@@ -988,22 +1127,39 @@ class InspectionEditor(QMainWindow):
             self.check_combo.setItemText(idx, pick(CHECK_LABELS[k], lang))
         p, ins = self.premises, self.instrument
         if p is not None:
-            self.premises_value.setText(" · ".join(x for x in (p.name, p.market, p.stall_no, p.credit_code) if x))
+            self.premises_value.setText(
+                " · ".join(x for x in (p.name, p.market, p.stall_no, p.credit_code) if x)
+            )
         if ins is not None:
             m = ins.metrology
             plate = []
             if ins.family == "scale":
-                plate = [f"{tr('class')} {ins.accuracy_class}", f"Max {m.get('max')} {m.get('unit', '')}",
-                         f"e = {m.get('e')} {m.get('unit', '')}"]
+                plate = [
+                    f"{tr('class')} {ins.accuracy_class}",
+                    f"Max {m.get('max')} {m.get('unit', '')}",
+                    f"e = {m.get('e')} {m.get('unit', '')}",
+                ]
                 if m.get("min"):
                     plate.append(f"Min {m.get('min')} {m.get('unit', '')}")
             elif ins.family == "fuel_dispenser":
-                plate = [f"{k} {m[k]}" for k in ("fuel", "qmin", "qmax", "mmq", "nozzle") if m.get(k)]
+                plate = [
+                    f"{k} {m[k]}" for k in ("fuel", "qmin", "qmax", "mmq", "nozzle") if m.get(k)
+                ]
             else:
                 plate = [f"{k} {v}" for k, v in m.items() if not isinstance(v, (list, dict))]
-            self.instrument_value.setText(" · ".join(
-                x for x in (pick(FAMILY_LABELS.get(ins.family, (ins.family, ins.family)), lang), ins.maker, ins.model,
-                            ins.serial, *plate) if x))
+            self.instrument_value.setText(
+                " · ".join(
+                    x
+                    for x in (
+                        pick(FAMILY_LABELS.get(ins.family, (ins.family, ins.family)), lang),
+                        ins.maker,
+                        ins.model,
+                        ins.serial,
+                        *plate,
+                    )
+                    if x
+                )
+            )
         title = f"{tr('Inspection editor')} — {p.name if p else ''} — {ins.serial if ins else ''}"
         self.setWindowTitle(title)
         self.checklist.retranslate()

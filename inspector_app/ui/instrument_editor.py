@@ -40,75 +40,102 @@ from .widgets.record_page import RecordActions
 from .widgets.record_table import RecordTable
 from .widgets.search_box import SearchBox
 
-register({
-    "New instrument": "新建计量器具",
-    "Edit instrument": "编辑计量器具",
-    "Premises": "受检单位",
-    "Family": "器具类别",
-    "Maker": "制造厂",
-    "Model": "型号",
-    "Serial no.": "出厂编号",
-    "Pattern approval no.": "型式批准编号",
-    "Class": "准确度等级",
-    "Seals": "封印",
-    "Last verified": "上次检定",
-    "Next due": "下次检定",
-    "Nameplate data": "铭牌参数",
-    "Max": "最大秤量 Max",
-    "Min": "最小秤量 Min",
-    "e (verification interval)": "检定分度值 e",
-    "d (scale interval)": "实际分度值 d",
-    "Unit": "单位",
-    "Fuel": "油品",
-    "gasoline": "汽油",
-    "diesel": "柴油",
-    "kerosene": "煤油",
-    "Qmax (L/min)": "最大流量 Qmax（L/min）",
-    "Qmin (L/min)": "最小流量 Qmin（L/min）",
-    "MMQ (L)": "最小被测量 MMQ（L）",
-    "Nozzle no.": "枪号",
-    "Resolution (D)": "分辨力（D）",
-    "manual": "手动",
-    "Range from (D)": "测量范围下限（D）",
-    "Range to (D)": "测量范围上限（D）",
-    "Range from (mm)": "测量范围下限（mm）",
-    "Range to (mm)": "测量范围上限（mm）",
-    "Measures PD": "可测瞳距",
-    "No nameplate data are needed for this family.": "此类器具无需填写铭牌参数。",
-    "Implausible: {what}": "不合理：{what}",
-    "e = {e} {unit} is not a value class {cls} allows": "等级 {cls} 不允许 e = {e} {unit}",
-    "e must be 1, 2 or 5 × 10^k": "e 必须为 1、2 或 5 × 10^k",
-    "n = Max/e = {n} is outside the range class {cls} allows": "n = Max/e = {n} 超出等级 {cls} 的允许范围",
-    "The nameplate data look implausible:": "铭牌参数看起来不合理：",
-    "Save anyway?": "仍然保存？",
-    "Search maker, model, serial no., premises…": "搜索制造单位、型号、出厂编号、受检单位……",
-    "All families": "全部类别",
-    "&New…": "新建(&N)…",
-    "&Edit…": "编辑(&E)…",
-    "&Delete": "删除(&D)",
-    "Delete instrument": "删除计量器具",
-    "Delete “{name}”? This cannot be undone.": "确定删除“{name}”？此操作不可撤销。",
-    "Could not delete: {error}": "无法删除：{error}",
-    "Could not save: {error}": "无法保存：{error}",
-    "{n} instruments shown": "显示 {n} 台计量器具",
-    "Choose the premises first.": "请先选择受检单位。",
-    "Save": "保存",
-    "Cancel": "取消",
-})
+register(
+    {
+        "New instrument": "新建计量器具",
+        "Edit instrument": "编辑计量器具",
+        "Premises": "受检单位",
+        "Family": "器具类别",
+        "Maker": "制造厂",
+        "Model": "型号",
+        "Serial no.": "出厂编号",
+        "Pattern approval no.": "型式批准编号",
+        "Class": "准确度等级",
+        "Seals": "封印",
+        "Last verified": "上次检定",
+        "Next due": "下次检定",
+        "Nameplate data": "铭牌参数",
+        "Max": "最大秤量 Max",
+        "Min": "最小秤量 Min",
+        "e (verification interval)": "检定分度值 e",
+        "d (scale interval)": "实际分度值 d",
+        "Unit": "单位",
+        "Fuel": "油品",
+        "gasoline": "汽油",
+        "diesel": "柴油",
+        "kerosene": "煤油",
+        "Qmax (L/min)": "最大流量 Qmax（L/min）",
+        "Qmin (L/min)": "最小流量 Qmin（L/min）",
+        "MMQ (L)": "最小被测量 MMQ（L）",
+        "Nozzle no.": "枪号",
+        "Resolution (D)": "分辨力（D）",
+        "manual": "手动",
+        "Range from (D)": "测量范围下限（D）",
+        "Range to (D)": "测量范围上限（D）",
+        "Range from (mm)": "测量范围下限（mm）",
+        "Range to (mm)": "测量范围上限（mm）",
+        "Measures PD": "可测瞳距",
+        "No nameplate data are needed for this family.": "此类器具无需填写铭牌参数。",
+        "Implausible: {what}": "不合理：{what}",
+        "e = {e} {unit} is not a value class {cls} allows": "等级 {cls} 不允许 e = {e} {unit}",
+        "e must be 1, 2 or 5 × 10^k": "e 必须为 1、2 或 5 × 10^k",
+        "n = Max/e = {n} is outside the range class {cls} allows": "n = Max/e = {n} 超出等级 {cls} 的允许范围",
+        "The nameplate data look implausible:": "铭牌参数看起来不合理：",
+        "Save anyway?": "仍然保存？",
+        "Search maker, model, serial no., premises…": "搜索制造单位、型号、出厂编号、受检单位……",
+        "All families": "全部类别",
+        "&New…": "新建(&N)…",
+        "&Edit…": "编辑(&E)…",
+        "&Delete": "删除(&D)",
+        "Delete instrument": "删除计量器具",
+        "Delete “{name}”? This cannot be undone.": "确定删除“{name}”？此操作不可撤销。",
+        "Could not delete: {error}": "无法删除：{error}",
+        "Could not save: {error}": "无法保存：{error}",
+        "{n} instruments shown": "显示 {n} 台计量器具",
+        "Choose the premises first.": "请先选择受检单位。",
+        "Save": "保存",
+        "Cancel": "取消",
+    }
+)
 
-COMMON = (("premises_id", "Premises"), ("family", "Family"), ("maker", "Maker"), ("model", "Model"),
-          ("serial", "Serial no."), ("pattern_approval", "Pattern approval no."), ("accuracy_class", "Class"),
-          ("seals", "Seals"), ("last_verified", "Last verified"), ("next_due", "Next due"))
+COMMON = (
+    ("premises_id", "Premises"),
+    ("family", "Family"),
+    ("maker", "Maker"),
+    ("model", "Model"),
+    ("serial", "Serial no."),
+    ("pattern_approval", "Pattern approval no."),
+    ("accuracy_class", "Class"),
+    ("seals", "Seals"),
+    ("last_verified", "Last verified"),
+    ("next_due", "Next due"),
+)
 # family -> (key, label, choices | "bool" | None)
 METROLOGY = {
-    "scale": (("max", "Max", None), ("min", "Min", None), ("e", "e (verification interval)", None),
-              ("d", "d (scale interval)", None), ("unit", "Unit", ("g", "kg"))),
-    "fuel_dispenser": (("fuel", "Fuel", ("gasoline", "diesel", "kerosene")), ("qmax", "Qmax (L/min)", None),
-                       ("qmin", "Qmin (L/min)", None), ("mmq", "MMQ (L)", None), ("nozzle", "Nozzle no.", None)),
-    "focimeter": (("resolution", "Resolution (D)", ("0.01", "0.125", "manual")),
-                  ("range_min", "Range from (D)", None), ("range_max", "Range to (D)", None)),
-    "refractometer": (("range_min", "Range from (D)", None), ("range_max", "Range to (D)", None),
-                      ("has_pd", "Measures PD", "bool")),
+    "scale": (
+        ("max", "Max", None),
+        ("min", "Min", None),
+        ("e", "e (verification interval)", None),
+        ("d", "d (scale interval)", None),
+        ("unit", "Unit", ("g", "kg")),
+    ),
+    "fuel_dispenser": (
+        ("fuel", "Fuel", ("gasoline", "diesel", "kerosene")),
+        ("qmax", "Qmax (L/min)", None),
+        ("qmin", "Qmin (L/min)", None),
+        ("mmq", "MMQ (L)", None),
+        ("nozzle", "Nozzle no.", None),
+    ),
+    "focimeter": (
+        ("resolution", "Resolution (D)", ("0.01", "0.125", "manual")),
+        ("range_min", "Range from (D)", None),
+        ("range_max", "Range to (D)", None),
+    ),
+    "refractometer": (
+        ("range_min", "Range from (D)", None),
+        ("range_max", "Range to (D)", None),
+        ("has_pd", "Measures PD", "bool"),
+    ),
     "trial_lens_set": (),
     "pd_meter": (("range_min", "Range from (mm)", None), ("range_max", "Range to (mm)", None)),
 }
@@ -117,8 +144,14 @@ TRANSLATED_CHOICES = {"gasoline", "diesel", "kerosene", "manual"}
 
 
 class InstrumentEditor(QDialog):
-    def __init__(self, store, instrument: Instrument | None = None, parent: QWidget | None = None, *,
-                 premises_id: str | None = None) -> None:
+    def __init__(
+        self,
+        store,
+        instrument: Instrument | None = None,
+        parent: QWidget | None = None,
+        *,
+        premises_id: str | None = None,
+    ) -> None:
         super().__init__(parent)
         self.store = store
         self.original = instrument
@@ -162,8 +195,15 @@ class InstrumentEditor(QDialog):
                     w.setAlignment(Qt.AlignmentFlag.AlignRight)
                 w.setObjectName(f"metrology_{family}_{key}")
                 fields[key] = w
-                self._add_row(page_form, key, w, labels, errors, warn=family == "scale" and key in ("max", "e"),
-                              parent=page)
+                self._add_row(
+                    page_form,
+                    key,
+                    w,
+                    labels,
+                    errors,
+                    warn=family == "scale" and key in ("max", "e"),
+                    parent=page,
+                )
             if not METROLOGY[family]:
                 note = QLabel(page)
                 self.empty_note[family] = note
@@ -174,11 +214,15 @@ class InstrumentEditor(QDialog):
             self.metro_stack.addWidget(page)
         self.form_error = FieldError(self)
         self.errors.set_fallback(self.form_error)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)  # grow when a message appears
+        layout.setSizeConstraint(
+            QLayout.SizeConstraint.SetMinimumSize
+        )  # grow when a message appears
         columns = QHBoxLayout()
         columns.addLayout(form, 3)
         columns.addWidget(self.metro_box, 2)
@@ -206,8 +250,17 @@ class InstrumentEditor(QDialog):
         follow_language(self, self.retranslate)
         self.resize(900, self.sizeHint().height())
 
-    def _add_row(self, form: QFormLayout, key: str, w: QWidget, labels: dict, errors: FieldErrors, *,
-                 warn: bool = False, parent: QWidget | None = None) -> None:
+    def _add_row(
+        self,
+        form: QFormLayout,
+        key: str,
+        w: QWidget,
+        labels: dict,
+        errors: FieldErrors,
+        *,
+        warn: bool = False,
+        parent: QWidget | None = None,
+    ) -> None:
         parent = parent or self
         label = QLabel(parent)
         label.setBuddy(w)
@@ -283,7 +336,15 @@ class InstrumentEditor(QDialog):
         fam.blockSignals(False)
         self._family_changed()
         self.fields["accuracy_class"].setCurrentText(ins.accuracy_class)
-        for key in ("maker", "model", "serial", "pattern_approval", "seals", "last_verified", "next_due"):
+        for key in (
+            "maker",
+            "model",
+            "serial",
+            "pattern_approval",
+            "seals",
+            "last_verified",
+            "next_due",
+        ):
             self.fields[key].setText(getattr(ins, key) or "")
         for key, w in self.metro_fields[ins.family].items():
             value = ins.metrology.get(key)
@@ -299,7 +360,11 @@ class InstrumentEditor(QDialog):
     def metrology(self) -> dict:
         family = self.family()
         # keep keys this form does not show (e.g. multi-interval ranges) when editing
-        out = dict(self.original.metrology) if self.original and self.original.family == family else {}
+        out = (
+            dict(self.original.metrology)
+            if self.original and self.original.family == family
+            else {}
+        )
         for key, w in self.metro_fields[family].items():
             if isinstance(w, QCheckBox):
                 out[key] = w.isChecked()
@@ -320,10 +385,13 @@ class InstrumentEditor(QDialog):
             id=base.id if base else new_id(),
             premises_id=f["premises_id"].currentData() or "",
             family=self.family(),
-            maker=f["maker"].text(), model=f["model"].text(), serial=f["serial"].text(),
+            maker=f["maker"].text(),
+            model=f["model"].text(),
+            serial=f["serial"].text(),
             pattern_approval=f["pattern_approval"].text(),
             accuracy_class=f["accuracy_class"].currentText().strip(),
-            metrology=self.metrology(), seals=f["seals"].text(),
+            metrology=self.metrology(),
+            seals=f["seals"].text(),
             last_verified=f["last_verified"].text().strip() or None,
             next_due=f["next_due"].text().strip() or None,
         )
@@ -341,8 +409,12 @@ class InstrumentEditor(QDialog):
         errors.clear("instrument.e")
         scale = self.metro_fields["scale"]
         cls = self.fields["accuracy_class"].currentText().strip()
-        payload = {"accuracy_class": cls, "max": scale["max"].text().strip(), "e": scale["e"].text().strip(),
-                   "unit": scale["unit"].currentData()}
+        payload = {
+            "accuracy_class": cls,
+            "max": scale["max"].text().strip(),
+            "e": scale["e"].text().strip(),
+            "unit": scale["unit"].currentData(),
+        }
         if not payload["max"] or not payload["e"] or not cls:
             return []
         try:
@@ -350,8 +422,14 @@ class InstrumentEditor(QDialog):
         except ImportError:  # pragma: no cover - the rules engine ships with the program
             return []
         try:
-            result = evaluate({"family": "scale", "check": "initial", "instrument": payload,
-                               "tests": [{"kind": "classification"}]})
+            result = evaluate(
+                {
+                    "family": "scale",
+                    "check": "initial",
+                    "instrument": payload,
+                    "tests": [{"kind": "classification"}],
+                }
+            )
         except InputError as exc:
             key = exc.path.rsplit(".", 1)[-1]
             if key in ("max", "e"):
@@ -366,14 +444,24 @@ class InstrumentEditor(QDialog):
                 continue
             label = item["label"]
             if "class" in label:
-                where, what = "accuracy_class", tr("e = {e} {unit} is not a value class {cls} allows").format(
-                    e=payload["e"], unit=unit, cls=cls)
+                where, what = (
+                    "accuracy_class",
+                    tr("e = {e} {unit} is not a value class {cls} allows").format(
+                        e=payload["e"], unit=unit, cls=cls
+                    ),
+                )
             elif "1, 2 or 5" in label:
                 where, what = "e", tr("e must be 1, 2 or 5 × 10^k")
             else:
-                where, what = "max", tr("n = Max/e = {n} is outside the range class {cls} allows").format(
-                    n=label.split("=", 1)[-1].strip(), cls=cls)
-            message = tr("Implausible: {what}").format(what=what) + (f" ({item['rule']})" if item.get("rule") else "")
+                where, what = (
+                    "max",
+                    tr("n = Max/e = {n} is outside the range class {cls} allows").format(
+                        n=label.split("=", 1)[-1].strip(), cls=cls
+                    ),
+                )
+            message = tr("Implausible: {what}").format(what=what) + (
+                f" ({item['rule']})" if item.get("rule") else ""
+            )
             self.warnings[where].show_message(message)
             self.implausible.append(message)
         return self.implausible
@@ -406,10 +494,16 @@ class InstrumentEditor(QDialog):
             return
         if self.check_classification():
             answer = QMessageBox.question(
-                self, self.windowTitle(),
-                tr("The nameplate data look implausible:") + "\n\n" + "\n".join(self.implausible) + "\n\n"
+                self,
+                self.windowTitle(),
+                tr("The nameplate data look implausible:")
+                + "\n\n"
+                + "\n".join(self.implausible)
+                + "\n\n"
                 + tr("Save anyway?"),
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No,
+            )
             if answer != QMessageBox.StandardButton.Yes:
                 return
         try:
@@ -468,7 +562,9 @@ class InstrumentsPage(RecordActions, QWidget):
         self.family.addItem("", None)
         for fam in FAMILIES:
             self.family.addItem("", fam)
-        self.new_button, self.edit_button, self.delete_button = (QPushButton(self) for _ in range(3))
+        self.new_button, self.edit_button, self.delete_button = (
+            QPushButton(self) for _ in range(3)
+        )
         self.count_label = QLabel(self)
         self.table = RecordTable(self)
         self.table.setObjectName("instrumentTable")
@@ -484,7 +580,9 @@ class InstrumentsPage(RecordActions, QWidget):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.count_label)
         self.search.search_changed.connect(lambda text: self.model.set_params(search=text))
-        self.family.currentIndexChanged.connect(lambda _i: self.model.set_params(family=self.family.currentData()))
+        self.family.currentIndexChanged.connect(
+            lambda _i: self.model.set_params(family=self.family.currentData())
+        )
         self.new_button.clicked.connect(self.new_record)
         self.edit_button.clicked.connect(self.edit_current)
         self.delete_button.clicked.connect(self.delete_current)

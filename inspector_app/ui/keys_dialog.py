@@ -39,45 +39,44 @@ from PySide6.QtWidgets import (
 from ..i18n import register, tr
 from .widgets.language import follow_language
 
-register({
-    "Keys and trust": "密钥与信任",
-    "Your signing identity": "您的签名身份",
-    "No signing identity on this computer yet. Reports, finalized records and bundles are signed with it.":
-        "本机尚无签名身份。报告、封存的记录和同步包都需要用它签名。",
-    "Name on the certificate": "证书上的姓名",
-    "Passphrase": "口令",
-    "Passphrase again": "再次输入口令",
-    "Create identity": "创建签名身份",
-    "Import PKCS#12…": "导入 PKCS#12 文件…",
-    "Export certificate…": "导出证书…",
-    "Name": "名称",
-    "Fingerprint (SHA-256)": "指纹 (SHA-256)",
-    "Valid until": "有效期至",
-    "Trusted certificates": "受信任的证书",
-    "Add certificate…": "添加证书…",
-    "Remove": "删除",
-    "Kind": "类别",
-    "Enter a name.": "请输入姓名。",
-    "The passphrase must have at least {n} characters.": "口令至少需要 {n} 个字符。",
-    "The two passphrases differ.": "两次输入的口令不一致。",
-    "Identity created for {name}.": "已为 {name} 创建签名身份。",
-    "Identity imported for {name}.": "已导入 {name} 的签名身份。",
-    "Certificate written to {path}.": "证书已保存到 {path}。",
-    "Trusted: {name}.": "已信任：{name}。",
-    "Already trusted: {name}.": "已在信任列表中：{name}。",
-    "Removed: {name}.": "已删除：{name}。",
-    "Remove the trusted certificate of {name}? Bundles and reports signed with it will no longer be accepted.":
-        "删除 {name} 的受信任证书？此后由其签名的同步包和报告将不再被接受。",
-    "Certificates (*.pem *.crt *.cer *.der)": "证书 (*.pem *.crt *.cer *.der)",
-    "PKCS#12 files (*.p12 *.pfx)": "PKCS#12 文件 (*.p12 *.pfx)",
-    "Password of the PKCS#12 file:": "PKCS#12 文件的密码：",
-    "Choose the passphrase that will protect the key here (the two fields above) first.":
-        "请先在上面两个输入框中设置保护本机密钥的口令。",
-    "Cannot read {path}: {error}": "无法读取 {path}：{error}",
-    "Select a certificate in the list first.": "请先在列表中选择一个证书。",
-    "Close": "关闭",
-    "Certificate": "证书",
-})
+register(
+    {
+        "Keys and trust": "密钥与信任",
+        "Your signing identity": "您的签名身份",
+        "No signing identity on this computer yet. Reports, finalized records and bundles are signed with it.": "本机尚无签名身份。报告、封存的记录和同步包都需要用它签名。",
+        "Name on the certificate": "证书上的姓名",
+        "Passphrase": "口令",
+        "Passphrase again": "再次输入口令",
+        "Create identity": "创建签名身份",
+        "Import PKCS#12…": "导入 PKCS#12 文件…",
+        "Export certificate…": "导出证书…",
+        "Name": "名称",
+        "Fingerprint (SHA-256)": "指纹 (SHA-256)",
+        "Valid until": "有效期至",
+        "Trusted certificates": "受信任的证书",
+        "Add certificate…": "添加证书…",
+        "Remove": "删除",
+        "Kind": "类别",
+        "Enter a name.": "请输入姓名。",
+        "The passphrase must have at least {n} characters.": "口令至少需要 {n} 个字符。",
+        "The two passphrases differ.": "两次输入的口令不一致。",
+        "Identity created for {name}.": "已为 {name} 创建签名身份。",
+        "Identity imported for {name}.": "已导入 {name} 的签名身份。",
+        "Certificate written to {path}.": "证书已保存到 {path}。",
+        "Trusted: {name}.": "已信任：{name}。",
+        "Already trusted: {name}.": "已在信任列表中：{name}。",
+        "Removed: {name}.": "已删除：{name}。",
+        "Remove the trusted certificate of {name}? Bundles and reports signed with it will no longer be accepted.": "删除 {name} 的受信任证书？此后由其签名的同步包和报告将不再被接受。",
+        "Certificates (*.pem *.crt *.cer *.der)": "证书 (*.pem *.crt *.cer *.der)",
+        "PKCS#12 files (*.p12 *.pfx)": "PKCS#12 文件 (*.p12 *.pfx)",
+        "Password of the PKCS#12 file:": "PKCS#12 文件的密码：",
+        "Choose the passphrase that will protect the key here (the two fields above) first.": "请先在上面两个输入框中设置保护本机密钥的口令。",
+        "Cannot read {path}: {error}": "无法读取 {path}：{error}",
+        "Select a certificate in the list first.": "请先在列表中选择一个证书。",
+        "Close": "关闭",
+        "Certificate": "证书",
+    }
+)
 
 KIND_TEXT = {"certificate": "Certificate", "inspector": "Inspector", "supervisor": "Supervisor"}
 
@@ -85,8 +84,7 @@ KIND_TEXT = {"certificate": "Certificate", "inspector": "Inspector", "supervisor
 _KEY_MESSAGES = {
     "the name must have 1 to 64 characters": "姓名须为 1 到 64 个字符",
     "the file is not an X.509 certificate (PEM or DER)": "该文件不是 X.509 证书（PEM 或 DER）",
-    "the PKCS#12 file could not be opened (wrong password or not a PKCS#12 file)":
-        "无法打开 PKCS#12 文件（密码错误或文件格式不对）",
+    "the PKCS#12 file could not be opened (wrong password or not a PKCS#12 file)": "无法打开 PKCS#12 文件（密码错误或文件格式不对）",
     "the PKCS#12 file holds no private key with its certificate": "该 PKCS#12 文件中没有私钥及其证书",
     "only EC and RSA keys are supported": "只支持 EC 和 RSA 密钥",
 }
@@ -103,7 +101,7 @@ def key_message(exc: Exception) -> str:
 def group_fingerprint(fp: str) -> str:
     """``ab12cd34…`` → ``AB12 CD34 …`` (easier to compare by voice on the phone)."""
     fp = fp.upper()
-    return " ".join(fp[i:i + 4] for i in range(0, len(fp), 4))
+    return " ".join(fp[i : i + 4] for i in range(0, len(fp), 4))
 
 
 class KeysDialog(QDialog):
@@ -137,9 +135,16 @@ class KeysDialog(QDialog):
         self.pass2.setObjectName("passphrase2")
         for w in (self.pass1, self.pass2):
             w.setEchoMode(QLineEdit.EchoMode.Password)
-        self.name_label, self.pass1_label, self.pass2_label = QLabel(self), QLabel(self), QLabel(self)
-        for label, w in ((self.name_label, self.name_edit), (self.pass1_label, self.pass1),
-                         (self.pass2_label, self.pass2)):
+        self.name_label, self.pass1_label, self.pass2_label = (
+            QLabel(self),
+            QLabel(self),
+            QLabel(self),
+        )
+        for label, w in (
+            (self.name_label, self.name_edit),
+            (self.pass1_label, self.pass1),
+            (self.pass2_label, self.pass2),
+        ):
             label.setBuddy(w)
             form.addRow(label, w)
         buttons = QHBoxLayout()
@@ -162,7 +167,9 @@ class KeysDialog(QDialog):
         self.id_fp.setStyleSheet("font-family: monospace;")
         self.id_fp.setWordWrap(True)
         self.info_labels = [QLabel(self) for _ in range(3)]
-        for label, w in zip(self.info_labels, (self.id_name, self.id_fp, self.id_until), strict=True):
+        for label, w in zip(
+            self.info_labels, (self.id_name, self.id_fp, self.id_until), strict=True
+        ):
             info.addRow(label, w)
         self.export_button = QPushButton(self)
         self.export_button.setObjectName("exportCertificate")
@@ -184,8 +191,12 @@ class KeysDialog(QDialog):
         self.trust_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.trust_table.verticalHeader().setVisible(False)
         self.trust_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.trust_table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        self.trust_table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self.trust_table.horizontalHeader().setSectionResizeMode(
+            1, QHeaderView.ResizeMode.ResizeToContents
+        )
+        self.trust_table.horizontalHeader().setSectionResizeMode(
+            2, QHeaderView.ResizeMode.ResizeToContents
+        )
         self.trust_table.setTabKeyNavigation(False)
         tbox.addWidget(self.trust_table)
         trow = QHBoxLayout()
@@ -248,7 +259,13 @@ class KeysDialog(QDialog):
         keys = self.store.trust.list()
         self.trust_table.setRowCount(len(keys))
         for r, k in enumerate(keys):
-            for c, text in enumerate((k.name, tr(KIND_TEXT.get(k.kind, k.kind)), group_fingerprint(k.fingerprint[:16]) + " …")):
+            for c, text in enumerate(
+                (
+                    k.name,
+                    tr(KIND_TEXT.get(k.kind, k.kind)),
+                    group_fingerprint(k.fingerprint[:16]) + " …",
+                )
+            ):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, k.fingerprint)
                 item.setData(Qt.ItemDataRole.UserRole + 1, k.kind)
@@ -269,7 +286,10 @@ class KeysDialog(QDialog):
 
         p1, p2 = self.pass1.text(), self.pass2.text()
         if len(p1) < MIN_PASSPHRASE:
-            self._say(tr("The passphrase must have at least {n} characters.").format(n=MIN_PASSPHRASE), error=True)
+            self._say(
+                tr("The passphrase must have at least {n} characters.").format(n=MIN_PASSPHRASE),
+                error=True,
+            )
             self.pass1.setFocus()
             return None
         if p1 != p2:
@@ -308,22 +328,38 @@ class KeysDialog(QDialog):
 
         passphrase = self._passphrase()
         if passphrase is None:
-            self._say(tr("Choose the passphrase that will protect the key here (the two fields above) first."),
-                      error=True)
+            self._say(
+                tr(
+                    "Choose the passphrase that will protect the key here (the two fields above) first."
+                ),
+                error=True,
+            )
             return False
-        path, _ = QFileDialog.getOpenFileName(self, tr("Import PKCS#12…").rstrip("…"), str(Path.home()),
-                                              tr("PKCS#12 files (*.p12 *.pfx)"))
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            tr("Import PKCS#12…").rstrip("…"),
+            str(Path.home()),
+            tr("PKCS#12 files (*.p12 *.pfx)"),
+        )
         if not path:
             return False
-        password, ok = QInputDialog.getText(self, tr("Import PKCS#12…").rstrip("…"),
-                                            tr("Password of the PKCS#12 file:"), QLineEdit.EchoMode.Password)
+        password, ok = QInputDialog.getText(
+            self,
+            tr("Import PKCS#12…").rstrip("…"),
+            tr("Password of the PKCS#12 file:"),
+            QLineEdit.EchoMode.Password,
+        )
         if not ok:
             return False
         try:
             data = Path(path).read_bytes()
-            identity = import_pkcs12(self.keys_dir, data, password.encode("utf-8") or None, passphrase)
+            identity = import_pkcs12(
+                self.keys_dir, data, password.encode("utf-8") or None, passphrase
+            )
         except OSError as exc:
-            self._say(tr("Cannot read {path}: {error}").format(path=path, error=exc.strerror), error=True)
+            self._say(
+                tr("Cannot read {path}: {error}").format(path=path, error=exc.strerror), error=True
+            )
             return False
         except KeyError_ as exc:
             self._say(key_message(exc), error=True)
@@ -346,15 +382,21 @@ class KeysDialog(QDialog):
             self._say(key_message(exc), error=True)
             return None
         suggestion = str(Path.home() / f"{self.id_name.text() or 'inspector'}.cert.pem")
-        path, _ = QFileDialog.getSaveFileName(self, tr("Export certificate…").rstrip("…"), suggestion,
-                                              tr("Certificates (*.pem *.crt *.cer *.der)"))
+        path, _ = QFileDialog.getSaveFileName(
+            self,
+            tr("Export certificate…").rstrip("…"),
+            suggestion,
+            tr("Certificates (*.pem *.crt *.cer *.der)"),
+        )
         if not path:
             return None
         out = Path(path)
         try:
             out.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
         except OSError as exc:
-            self._say(tr("Cannot read {path}: {error}").format(path=path, error=exc.strerror), error=True)
+            self._say(
+                tr("Cannot read {path}: {error}").format(path=path, error=exc.strerror), error=True
+            )
             return None
         self._say(tr("Certificate written to {path}.").format(path=out))
         return out
@@ -365,22 +407,35 @@ class KeysDialog(QDialog):
 
         from ..crypto.keys import KeyError_, common_name, fingerprint, load_certificate
 
-        path, _ = QFileDialog.getOpenFileName(self, tr("Add certificate…").rstrip("…"), str(Path.home()),
-                                              tr("Certificates (*.pem *.crt *.cer *.der)"))
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            tr("Add certificate…").rstrip("…"),
+            str(Path.home()),
+            tr("Certificates (*.pem *.crt *.cer *.der)"),
+        )
         if not path:
             return False
         try:
             cert = load_certificate(Path(path).read_bytes())
         except OSError as exc:
-            self._say(tr("Cannot read {path}: {error}").format(path=path, error=exc.strerror), error=True)
+            self._say(
+                tr("Cannot read {path}: {error}").format(path=path, error=exc.strerror), error=True
+            )
             return False
         except KeyError_ as exc:
             self._say(key_message(exc), error=True)
             return False
         name = common_name(cert).strip()[:200]
-        added = self.store.trust.add(fingerprint(cert), name, "certificate",
-                                     cert.public_bytes(serialization.Encoding.PEM).decode("ascii"), self.actor)
-        self._say((tr("Trusted: {name}.") if added else tr("Already trusted: {name}.")).format(name=name))
+        added = self.store.trust.add(
+            fingerprint(cert),
+            name,
+            "certificate",
+            cert.public_bytes(serialization.Encoding.PEM).decode("ascii"),
+            self.actor,
+        )
+        self._say(
+            (tr("Trusted: {name}.") if added else tr("Already trusted: {name}.")).format(name=name)
+        )
         self._load_trust()
         if added:
             self.trust_changed.emit()
@@ -393,9 +448,14 @@ class KeysDialog(QDialog):
             return False
         item = self.trust_table.item(rows[0].row(), 0)
         fp, name = item.data(Qt.ItemDataRole.UserRole), item.text()
-        answer = QMessageBox.question(self, tr("Remove"), tr(
-            "Remove the trusted certificate of {name}? Bundles and reports signed with it will no longer be "
-            "accepted.").format(name=name))
+        answer = QMessageBox.question(
+            self,
+            tr("Remove"),
+            tr(
+                "Remove the trusted certificate of {name}? Bundles and reports signed with it will no longer be "
+                "accepted."
+            ).format(name=name),
+        )
         if answer != QMessageBox.StandardButton.Yes:
             return False
         self.store.trust.remove(fp, self.actor)
@@ -408,18 +468,25 @@ class KeysDialog(QDialog):
     def retranslate(self) -> None:
         self.setWindowTitle(tr("Keys and trust"))
         self.identity_box.setTitle(tr("Your signing identity"))
-        self.none_label.setText(tr(
-            "No signing identity on this computer yet. Reports, finalized records and bundles are signed with it."))
+        self.none_label.setText(
+            tr(
+                "No signing identity on this computer yet. Reports, finalized records and bundles are signed with it."
+            )
+        )
         self.name_label.setText(tr("Name on the certificate") + ":")
         self.pass1_label.setText(tr("Passphrase") + ":")
         self.pass2_label.setText(tr("Passphrase again") + ":")
         self.create_button.setText(tr("Create identity"))
         self.import_button.setText(tr("Import PKCS#12…"))
         self.export_button.setText(tr("Export certificate…"))
-        for label, key in zip(self.info_labels, ("Name", "Fingerprint (SHA-256)", "Valid until"), strict=True):
+        for label, key in zip(
+            self.info_labels, ("Name", "Fingerprint (SHA-256)", "Valid until"), strict=True
+        ):
             label.setText(tr(key) + ":")
         self.trust_box.setTitle(tr("Trusted certificates"))
-        self.trust_table.setHorizontalHeaderLabels([tr("Name"), tr("Kind"), tr("Fingerprint (SHA-256)")])
+        self.trust_table.setHorizontalHeaderLabels(
+            [tr("Name"), tr("Kind"), tr("Fingerprint (SHA-256)")]
+        )
         self.add_button.setText(tr("Add certificate…"))
         self.remove_button.setText(tr("Remove"))
         self.close_buttons.button(QDialogButtonBox.StandardButton.Close).setText(tr("Close"))

@@ -48,93 +48,90 @@ from .widgets.record_table import RecordTable
 from .widgets.search_box import SearchBox
 from .workers import Cancelled, StoreReader, run_store_job
 
-register({
-    "Inspector · metrology field inspection": "计量监督检查",
-    "Today's work": "今日工作",
-    "Inspections": "检查记录",
-    "Instruments": "计量器具",
-    "Reference standards": "计量标准器",
-    "Dashboard": "统计概览",
-    "&File": "文件(&F)",
-    "&Edit": "编辑(&E)",
-    "&View": "视图(&V)",
-    "&Inspection": "检查(&I)",
-    "&Tools": "工具(&T)",
-    "&Help": "帮助(&H)",
-    "&New inspection…": "新建检查(&N)…",
-    "&Open selected": "打开所选记录(&O)",
-    "New &premises…": "新建受检单位(&P)…",
-    "New i&nstrument…": "新建计量器具(&I)…",
-    "&Settings…": "设置(&S)…",
-    "Load &demo data…": "载入演示数据(&D)…",
-    "&Quit": "退出(&Q)",
-    "&Find": "查找(&F)",
-    "Clear &filters": "清除筛选(&C)",
-    "&Refresh": "刷新(&R)",
-    "Switch &language (中文/English)": "切换语言(&L)（中文/English）",
-    "&Keyboard shortcuts": "键盘快捷键(&K)",
-    "&About Inspector": "关于(&A)",
-    "Search premises, instrument, inspector…": "搜索受检单位、器具、检查人员……",
-    "Search": "搜索",
-    "All families": "全部类别",
-    "All verdicts": "全部结论",
-    "All statuses": "全部状态",
-    "All markets": "全部市场",
-    "From": "自",
-    "To": "至",
-    "any date": "不限日期",
-    "{n} inspections": "共 {n} 条检查记录",
-    "{shown} of {n} inspections": "{n} 条中的第 {shown} 条",
-    "Drafts to finish": "待完成的草稿",
-    "Inspected today": "今日已检查",
-    "Good day, {name}.": "{name}，您好。",
-    "Good day.": "您好。",
-    "Set your name in Settings so it is recorded with each inspection.":
-        "请在“设置”中填写您的姓名，以便记录在每条检查记录中。",
-    "Database": "数据库",
-    "{i} inspections · {p} premises · {n} instruments": "{i} 条检查 · {p} 个受检单位 · {n} 台器具",
-    "The inspection editor": "检查编辑器",
-    "The inspection editor is not available in this build yet.": "此版本尚未包含检查编辑器。",
-    "A draft was created; it can be opened once the editor is available.": "已创建草稿，检查编辑器可用后即可打开。",
-    "New inspection": "新建检查",
-    "1. Premises": "1. 受检单位",
-    "2. Instrument": "2. 计量器具",
-    "3. Kind of check": "3. 检查类型",
-    "Type to search premises": "输入名称、市场或信用代码搜索",
-    "These premises have no instruments yet.": "该受检单位尚无计量器具。",
-    "Choose premises and an instrument first.": "请先选择受检单位和计量器具。",
-    "Load demo data": "载入演示数据",
-    "The database is empty. Load a demo data set (Anhui markets, filling stations, optical shops) to try the program?":
-        "数据库为空。是否载入演示数据（安徽的市场、加油站和眼镜店）以试用本程序？",
-    "Generating demo inspections…": "正在生成演示检查记录……",
-    "{n} of {total} inspections": "{total} 条中的 {n} 条",
-    "Loading demo data was cancelled; what was loaded so far is kept.": "已取消载入演示数据；已载入的部分保留。",
-    "Could not load demo data: {error}": "无法载入演示数据：{error}",
-    "Could not read the database: {error}": "无法读取数据库：{error}",
-    "Keyboard shortcuts": "键盘快捷键",
-    "About Inspector": "关于",
-    "Field inspection of measuring instruments used in trade: scales, fuel dispensers and optical instruments.":
-        "贸易结算用计量器具（衡器、燃油加油机、眼镜验配仪器）的现场监督检查。",
-    "Open": "打开",
-    "Pass": "合格",
-    "Fail": "不合格",
-    "Draft": "草稿",
-    "Finalized": "已定稿",
-    "E&xport bundle…": "导出同步包(&X)…",
-    "I&mport bundle…": "导入同步包(&M)…",
-    "&Export report…": "导出报告(&E)…",
-    "Export reports for &selection…": "导出所选记录的报告(&S)…",
-    "&Keys and trust…": "密钥与信任(&K)…",
-    "Choose an inspection in the list first.": "请先在列表中选择一条检查记录。",
-    "Select the inspections in the list first (Shift or Ctrl + click).":
-        "请先在列表中选择检查记录（按住 Shift 或 Ctrl 点击）。",
-    "A bundle is signed: create your signing identity first (Tools → Keys and trust…).":
-        "同步包需要签名：请先创建您的签名身份（工具 → 密钥与信任…）。",
-    "{n} inspections, counting…": "{n}+ 条检查记录，正在统计……",
-    "Export report": "导出报告",
-    "Exporting reports": "正在导出报告",
-    "Export bundle": "导出同步包",
-})
+register(
+    {
+        "Inspector · metrology field inspection": "计量监督检查",
+        "Today's work": "今日工作",
+        "Inspections": "检查记录",
+        "Instruments": "计量器具",
+        "Reference standards": "计量标准器",
+        "Dashboard": "统计概览",
+        "&File": "文件(&F)",
+        "&Edit": "编辑(&E)",
+        "&View": "视图(&V)",
+        "&Inspection": "检查(&I)",
+        "&Tools": "工具(&T)",
+        "&Help": "帮助(&H)",
+        "&New inspection…": "新建检查(&N)…",
+        "&Open selected": "打开所选记录(&O)",
+        "New &premises…": "新建受检单位(&P)…",
+        "New i&nstrument…": "新建计量器具(&I)…",
+        "&Settings…": "设置(&S)…",
+        "Load &demo data…": "载入演示数据(&D)…",
+        "&Quit": "退出(&Q)",
+        "&Find": "查找(&F)",
+        "Clear &filters": "清除筛选(&C)",
+        "&Refresh": "刷新(&R)",
+        "Switch &language (中文/English)": "切换语言(&L)（中文/English）",
+        "&Keyboard shortcuts": "键盘快捷键(&K)",
+        "&About Inspector": "关于(&A)",
+        "Search premises, instrument, inspector…": "搜索受检单位、器具、检查人员……",
+        "Search": "搜索",
+        "All families": "全部类别",
+        "All verdicts": "全部结论",
+        "All statuses": "全部状态",
+        "All markets": "全部市场",
+        "From": "自",
+        "To": "至",
+        "any date": "不限日期",
+        "{n} inspections": "共 {n} 条检查记录",
+        "{shown} of {n} inspections": "{n} 条中的第 {shown} 条",
+        "Drafts to finish": "待完成的草稿",
+        "Inspected today": "今日已检查",
+        "Good day, {name}.": "{name}，您好。",
+        "Good day.": "您好。",
+        "Set your name in Settings so it is recorded with each inspection.": "请在“设置”中填写您的姓名，以便记录在每条检查记录中。",
+        "Database": "数据库",
+        "{i} inspections · {p} premises · {n} instruments": "{i} 条检查 · {p} 个受检单位 · {n} 台器具",
+        "The inspection editor": "检查编辑器",
+        "The inspection editor is not available in this build yet.": "此版本尚未包含检查编辑器。",
+        "A draft was created; it can be opened once the editor is available.": "已创建草稿，检查编辑器可用后即可打开。",
+        "New inspection": "新建检查",
+        "1. Premises": "1. 受检单位",
+        "2. Instrument": "2. 计量器具",
+        "3. Kind of check": "3. 检查类型",
+        "Type to search premises": "输入名称、市场或信用代码搜索",
+        "These premises have no instruments yet.": "该受检单位尚无计量器具。",
+        "Choose premises and an instrument first.": "请先选择受检单位和计量器具。",
+        "Load demo data": "载入演示数据",
+        "The database is empty. Load a demo data set (Anhui markets, filling stations, optical shops) to try the program?": "数据库为空。是否载入演示数据（安徽的市场、加油站和眼镜店）以试用本程序？",
+        "Generating demo inspections…": "正在生成演示检查记录……",
+        "{n} of {total} inspections": "{total} 条中的 {n} 条",
+        "Loading demo data was cancelled; what was loaded so far is kept.": "已取消载入演示数据；已载入的部分保留。",
+        "Could not load demo data: {error}": "无法载入演示数据：{error}",
+        "Could not read the database: {error}": "无法读取数据库：{error}",
+        "Keyboard shortcuts": "键盘快捷键",
+        "About Inspector": "关于",
+        "Field inspection of measuring instruments used in trade: scales, fuel dispensers and optical instruments.": "贸易结算用计量器具（衡器、燃油加油机、眼镜验配仪器）的现场监督检查。",
+        "Open": "打开",
+        "Pass": "合格",
+        "Fail": "不合格",
+        "Draft": "草稿",
+        "Finalized": "已定稿",
+        "E&xport bundle…": "导出同步包(&X)…",
+        "I&mport bundle…": "导入同步包(&M)…",
+        "&Export report…": "导出报告(&E)…",
+        "Export reports for &selection…": "导出所选记录的报告(&S)…",
+        "&Keys and trust…": "密钥与信任(&K)…",
+        "Choose an inspection in the list first.": "请先在列表中选择一条检查记录。",
+        "Select the inspections in the list first (Shift or Ctrl + click).": "请先在列表中选择检查记录（按住 Shift 或 Ctrl 点击）。",
+        "A bundle is signed: create your signing identity first (Tools → Keys and trust…).": "同步包需要签名：请先创建您的签名身份（工具 → 密钥与信任…）。",
+        "{n} inspections, counting…": "{n}+ 条检查记录，正在统计……",
+        "Export report": "导出报告",
+        "Exporting reports": "正在导出报告",
+        "Export bundle": "导出同步包",
+    }
+)
 
 # (key, title, QStyle.StandardPixmap name). Icons are set just after the first paint:
 # creating PySide's QStyle type costs ~12 ms of start-up.
@@ -185,7 +182,9 @@ class InspectionsPage(QWidget):
         self.verdict = QComboBox(self)
         self.status = QComboBox(self)
         self.market = QComboBox(self)
-        self.market.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.market.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
         self.market.setMinimumContentsLength(14)
         self.date_from = DateFilter(self)
         self.date_to = DateFilter(self)
@@ -197,7 +196,9 @@ class InspectionsPage(QWidget):
         self.count_label.setObjectName("inspectionCount")
         self.table = RecordTable(self, sortable=True)
         self.table.setObjectName("inspectionTable")
-        self.table.setSelectionMode(RecordTable.SelectionMode.ExtendedSelection)  # batch report export
+        self.table.setSelectionMode(
+            RecordTable.SelectionMode.ExtendedSelection
+        )  # batch report export
         self.table.setModel(self.model)
         self.table.set_column_widths(INSPECTION_COLUMN_WIDTHS)
         self.table.set_sort_indicator(0, Qt.SortOrder.DescendingOrder)
@@ -220,9 +221,22 @@ class InspectionsPage(QWidget):
         layout.addLayout(top)
         layout.addLayout(dates)
         layout.addWidget(self.table, 1)
-        for w in (self.search, self.family, self.verdict, self.status, self.market, self.date_from,
-                  self.date_to, self.clear_button, self.table):
-            w.setFocusPolicy(Qt.FocusPolicy.StrongFocus if w is not self.clear_button else Qt.FocusPolicy.TabFocus)
+        for w in (
+            self.search,
+            self.family,
+            self.verdict,
+            self.status,
+            self.market,
+            self.date_from,
+            self.date_to,
+            self.clear_button,
+            self.table,
+        ):
+            w.setFocusPolicy(
+                Qt.FocusPolicy.StrongFocus
+                if w is not self.clear_button
+                else Qt.FocusPolicy.TabFocus
+            )
         QWidget.setTabOrder(self.search, self.family)
         QWidget.setTabOrder(self.family, self.verdict)
         QWidget.setTabOrder(self.verdict, self.status)
@@ -238,7 +252,9 @@ class InspectionsPage(QWidget):
         self._search_wait.setSingleShot(True)
         self._search_wait.timeout.connect(self.apply_filter)
         self.search.search_changed.connect(self._search_changed)
-        self.search.returnPressed.connect(lambda: self._search_wait.isActive() and self.apply_filter())
+        self.search.returnPressed.connect(
+            lambda: self._search_wait.isActive() and self.apply_filter()
+        )
         for combo in (self.family, self.verdict, self.status, self.market):
             combo.currentIndexChanged.connect(lambda _i: self.apply_filter())
         self.date_from.dateChanged.connect(lambda _d: self.apply_filter())
@@ -253,7 +269,10 @@ class InspectionsPage(QWidget):
         self.family.addItem("", None)
         for fam in FAMILIES:
             self.family.addItem("", fam)
-        for combo, values in ((self.verdict, ("pass", "fail")), (self.status, ("draft", "finalized"))):
+        for combo, values in (
+            (self.verdict, ("pass", "fail")),
+            (self.status, ("draft", "finalized")),
+        ):
             combo.addItem("", None)
             for v in values:
                 combo.addItem("", v)
@@ -271,9 +290,14 @@ class InspectionsPage(QWidget):
 
     def current_filter(self) -> InspectionFilter:
         return InspectionFilter(
-            family=self.family.currentData(), verdict=self.verdict.currentData(),
-            status=self.status.currentData(), market=self.market.currentData(),
-            search=self.search.text().strip(), date_from=self.date_from.iso(), date_to=self.date_to.iso())
+            family=self.family.currentData(),
+            verdict=self.verdict.currentData(),
+            status=self.status.currentData(),
+            market=self.market.currentData(),
+            search=self.search.text().strip(),
+            date_from=self.date_from.iso(),
+            date_to=self.date_to.iso(),
+        )
 
     def _search_changed(self, text: str) -> None:
         wait = search_delay_ms(text)
@@ -297,7 +321,15 @@ class InspectionsPage(QWidget):
         return self.model.ids_for_rows(self.store, rows)
 
     def clear_filters(self) -> None:
-        widgets = (self.search, self.family, self.verdict, self.status, self.market, self.date_from, self.date_to)
+        widgets = (
+            self.search,
+            self.family,
+            self.verdict,
+            self.status,
+            self.market,
+            self.date_from,
+            self.date_to,
+        )
         for w in widgets:
             w.blockSignals(True)
         self.search.clear()
@@ -319,7 +351,9 @@ class InspectionsPage(QWidget):
 
     def _update_count(self) -> None:
         if self.model.counting:
-            self.count_label.setText(tr("{n} inspections, counting…").format(n=f"{self.model.total:,}"))
+            self.count_label.setText(
+                tr("{n} inspections, counting…").format(n=f"{self.model.total:,}")
+            )
         else:
             self.count_label.setText(tr("{n} inspections").format(n=f"{self.model.total:,}"))
 
@@ -365,7 +399,9 @@ class TodayPage(QWidget):
         self.new_button.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_FileIcon))
         self.drafts_label = QLabel(self)
         self.today_label = QLabel(self)
-        self.drafts = InspectionTableModel(reader, self, base_filter=InspectionFilter(status="draft"))
+        self.drafts = InspectionTableModel(
+            reader, self, base_filter=InspectionFilter(status="draft")
+        )
         self.today = InspectionTableModel(reader, self)
         self.drafts_table = RecordTable(self)
         self.drafts_table.setModel(self.drafts)
@@ -400,8 +436,12 @@ class TodayPage(QWidget):
 
     def retranslate(self) -> None:
         name = settings.get("inspector_name")
-        self.greeting.setText(tr("Good day, {name}.").format(name=name) if name else tr("Good day."))
-        self.hint.setText("" if name else tr("Set your name in Settings so it is recorded with each inspection."))
+        self.greeting.setText(
+            tr("Good day, {name}.").format(name=name) if name else tr("Good day.")
+        )
+        self.hint.setText(
+            "" if name else tr("Set your name in Settings so it is recorded with each inspection.")
+        )
         self.hint.setVisible(not name)
         self.new_button.setText(tr("&New inspection…"))
         self.drafts_label.setText(f"<b>{tr('Drafts to finish')}</b> ({self.drafts.total})")
@@ -413,7 +453,9 @@ class TodayPage(QWidget):
 class NewInspectionDialog(QDialog):
     """Pick premises → instrument → kind of check."""
 
-    def __init__(self, store, parent: QWidget | None = None, *, premises_id: str | None = None) -> None:
+    def __init__(
+        self, store, parent: QWidget | None = None, *, premises_id: str | None = None
+    ) -> None:
         super().__init__(parent)
         self.store = store
         self.search = SearchBox(self)
@@ -430,7 +472,9 @@ class NewInspectionDialog(QDialog):
         self.labels[0].setBuddy(self.search)
         self.labels[1].setBuddy(self.instrument_list)
         self.labels[2].setBuddy(self.check)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         form = QFormLayout()
@@ -462,7 +506,9 @@ class NewInspectionDialog(QDialog):
     def _load_premises(self, text: str) -> None:
         self.premises_list.clear()
         for p in self.store.premises.list(search=text, limit=200):
-            extra = " · ".join(x for x in (premises_kind_label(p.kind), p.market or p.city, p.stall_no) if x)
+            extra = " · ".join(
+                x for x in (premises_kind_label(p.kind), p.market or p.city, p.stall_no) if x
+            )
             item = QListWidgetItem(f"{p.name}    ({extra})")
             item.setData(Qt.ItemDataRole.UserRole, p.id)
             self.premises_list.addItem(item)
@@ -477,7 +523,9 @@ class NewInspectionDialog(QDialog):
         pid = item.data(Qt.ItemDataRole.UserRole) if item else None
         instruments = self.store.instruments.list(premises_id=pid) if pid else []
         for ins in instruments:
-            label = " ".join(x for x in (family_label(ins.family), ins.maker, ins.model, ins.serial) if x)
+            label = " ".join(
+                x for x in (family_label(ins.family), ins.maker, ins.model, ins.serial) if x
+            )
             it = QListWidgetItem(label)
             it.setData(Qt.ItemDataRole.UserRole, ins.id)
             self.instrument_list.addItem(it)
@@ -488,8 +536,11 @@ class NewInspectionDialog(QDialog):
     def selection(self) -> tuple[str | None, str | None, str]:
         p = self.premises_list.currentItem()
         i = self.instrument_list.currentItem()
-        return (p.data(Qt.ItemDataRole.UserRole) if p else None,
-                i.data(Qt.ItemDataRole.UserRole) if i else None, self.check.currentData())
+        return (
+            p.data(Qt.ItemDataRole.UserRole) if p else None,
+            i.data(Qt.ItemDataRole.UserRole) if i else None,
+            self.check.currentData(),
+        )
 
     def accept(self) -> None:
         premises_id, instrument_id, _check = self.selection()
@@ -574,7 +625,9 @@ class MainWindow(QMainWindow):
         from PySide6.QtWidgets import QStyle
 
         for i, (_key, _title, icon) in enumerate(PAGES):
-            self.nav.item(i).setIcon(self.style().standardIcon(getattr(QStyle.StandardPixmap, icon)))
+            self.nav.item(i).setIcon(
+                self.style().standardIcon(getattr(QStyle.StandardPixmap, icon))
+            )
 
     # -- pages, built when first shown -------------------------------------------------------
     def page(self, key: str) -> QWidget:
@@ -657,9 +710,11 @@ class MainWindow(QMainWindow):
         page = self.pages.get(self.current_page_key())
         model = getattr(page, "model", None) if page is not None else None
         if isinstance(model, InspectionTableModel) and not model.loaded_once:
+
             def once() -> None:
                 model.modelReset.disconnect(once)
                 fn()
+
             model.modelReset.connect(once)
         else:
             fn()
@@ -671,7 +726,9 @@ class MainWindow(QMainWindow):
             return [page.drafts_table, page.today_table]
         return [page.table]
 
-    def _action(self, name: str, slot, shortcut=None, *, context=Qt.ShortcutContext.WindowShortcut) -> QAction:
+    def _action(
+        self, name: str, slot, shortcut=None, *, context=Qt.ShortcutContext.WindowShortcut
+    ) -> QAction:
         action = QAction(self)
         action.setObjectName(name)
         if shortcut is not None:
@@ -712,12 +769,26 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         self.menus = {}
         layout = {
-            "file": ("&File", ["new_premises", "new_instrument", None, "export_bundle", "import_bundle", None,
-                               "demo", None, "quit"]),
+            "file": (
+                "&File",
+                [
+                    "new_premises",
+                    "new_instrument",
+                    None,
+                    "export_bundle",
+                    "import_bundle",
+                    None,
+                    "demo",
+                    None,
+                    "quit",
+                ],
+            ),
             "edit": ("&Edit", ["find", "clear_filters", None, "settings"]),
             "view": ("&View", [f"page_{k}" for k, _t, _i in PAGES] + [None, "refresh", "language"]),
-            "inspection": ("&Inspection", ["new_inspection", "open_selected", None, "export_report",
-                                           "export_reports"]),
+            "inspection": (
+                "&Inspection",
+                ["new_inspection", "open_selected", None, "export_report", "export_reports"],
+            ),
             "tools": ("&Tools", ["keys", None, "settings", "demo"]),
             "help": ("&Help", ["shortcuts", "about"]),
         }
@@ -734,13 +805,23 @@ class MainWindow(QMainWindow):
     def retranslate(self) -> None:
         self.setWindowTitle(tr("Inspector · metrology field inspection"))
         texts = {
-            "new_inspection": "&New inspection…", "open_selected": "&Open selected",
-            "new_premises": "New &premises…", "new_instrument": "New i&nstrument…",
-            "settings": "&Settings…", "demo": "Load &demo data…", "quit": "&Quit", "find": "&Find",
-            "clear_filters": "Clear &filters", "refresh": "&Refresh",
-            "language": "Switch &language (中文/English)", "shortcuts": "&Keyboard shortcuts",
-            "about": "&About Inspector", "export_bundle": "E&xport bundle…", "import_bundle": "I&mport bundle…",
-            "export_report": "&Export report…", "export_reports": "Export reports for &selection…",
+            "new_inspection": "&New inspection…",
+            "open_selected": "&Open selected",
+            "new_premises": "New &premises…",
+            "new_instrument": "New i&nstrument…",
+            "settings": "&Settings…",
+            "demo": "Load &demo data…",
+            "quit": "&Quit",
+            "find": "&Find",
+            "clear_filters": "Clear &filters",
+            "refresh": "&Refresh",
+            "language": "Switch &language (中文/English)",
+            "shortcuts": "&Keyboard shortcuts",
+            "about": "&About Inspector",
+            "export_bundle": "E&xport bundle…",
+            "import_bundle": "I&mport bundle…",
+            "export_report": "&Export report…",
+            "export_reports": "Export reports for &selection…",
             "keys": "&Keys and trust…",
         }
         for name, text in texts.items():
@@ -801,8 +882,11 @@ class MainWindow(QMainWindow):
 
     def _background_reads(self) -> None:
         self._request_markets()
-        self.reader.submit(("status-counts",), lambda s: (s.inspections.count(), s.premises.count(),
-                                                          s.instruments.count()), self._counts_arrived)
+        self.reader.submit(
+            ("status-counts",),
+            lambda s: (s.inspections.count(), s.premises.count(), s.instruments.count()),
+            self._counts_arrived,
+        )
 
     def _request_markets(self) -> None:
         if "inspections" in self.pages:
@@ -825,11 +909,16 @@ class MainWindow(QMainWindow):
         counts = self._counts
         if counts:
             i, p, n = counts
-            self.counts_label.setText(tr("{i} inspections · {p} premises · {n} instruments").format(
-                i=f"{i:,}", p=f"{p:,}", n=f"{n:,}"))
+            self.counts_label.setText(
+                tr("{i} inspections · {p} premises · {n} instruments").format(
+                    i=f"{i:,}", p=f"{p:,}", n=f"{n:,}"
+                )
+            )
 
     def _show_read_error(self, message: str) -> None:
-        self.statusBar().showMessage(tr("Could not read the database: {error}").format(error=message), 10000)
+        self.statusBar().showMessage(
+            tr("Could not read the database: {error}").format(error=message), 10000
+        )
 
     # -- inspections --------------------------------------------------------------------------
     def open_selected(self) -> None:
@@ -853,8 +942,11 @@ class MainWindow(QMainWindow):
             return editor
         cls = _editor_class()
         if cls is None:
-            QMessageBox.information(self, tr("The inspection editor"),
-                                    tr("The inspection editor is not available in this build yet."))
+            QMessageBox.information(
+                self,
+                tr("The inspection editor"),
+                tr("The inspection editor is not available in this build yet."),
+            )
             return None
         return self._show_editor(cls(self.store, inspection_id, parent=self), inspection_id)
 
@@ -902,8 +994,11 @@ class MainWindow(QMainWindow):
         draft = self._create_draft(instrument_id, check, inspector)
         self.refresh_inspections()
         if cls is None:
-            QMessageBox.information(self, tr("The inspection editor"),
-                                    tr("A draft was created; it can be opened once the editor is available."))
+            QMessageBox.information(
+                self,
+                tr("The inspection editor"),
+                tr("A draft was created; it can be opened once the editor is available."),
+            )
             return draft.id
         return self.open_inspection(draft.id)
 
@@ -913,10 +1008,18 @@ class MainWindow(QMainWindow):
         ins = self.store.instruments.get(instrument_id)
         premises = self.store.premises.get(ins.premises_id)
         record = new_id()
-        draft = Inspection(id=new_id(), record_id=record, instrument_id=ins.id, premises_id=ins.premises_id,
-                           family=ins.family, check=check, ruleset=default_ruleset(ins.family),
-                           inspector=inspector, started_at=dt.datetime.now().isoformat(timespec="minutes"),
-                           place=premises.address if premises else "")
+        draft = Inspection(
+            id=new_id(),
+            record_id=record,
+            instrument_id=ins.id,
+            premises_id=ins.premises_id,
+            family=ins.family,
+            check=check,
+            ruleset=default_ruleset(ins.family),
+            inspector=inspector,
+            started_at=dt.datetime.now().isoformat(timespec="minutes"),
+            place=premises.address if premises else "",
+        )
         return self.store.inspections.save_draft(draft, inspector)
 
     # -- reports, bundles, keys ------------------------------------------------------------------
@@ -938,7 +1041,9 @@ class MainWindow(QMainWindow):
 
         ident = inspection_id or self._current_inspection_id()
         if not ident:
-            QMessageBox.information(self, tr("Export report"), tr("Choose an inspection in the list first."))
+            QMessageBox.information(
+                self, tr("Export report"), tr("Choose an inspection in the list first.")
+            )
             return None
         return report_actions.export_report(self, self.store, self.store.path, ident)
 
@@ -949,13 +1054,20 @@ class MainWindow(QMainWindow):
         from . import report_actions
 
         if ids is None:
-            ids = self.inspections_page.selected_ids() if self.current_page_key() == "inspections" else []
+            ids = (
+                self.inspections_page.selected_ids()
+                if self.current_page_key() == "inspections"
+                else []
+            )
             if not ids and self.current_page_key() == "today":
                 ident = self._current_inspection_id()
                 ids = [ident] if ident else []
         if not ids:
-            QMessageBox.information(self, tr("Exporting reports"),
-                                    tr("Select the inspections in the list first (Shift or Ctrl + click)."))
+            QMessageBox.information(
+                self,
+                tr("Exporting reports"),
+                tr("Select the inspections in the list first (Shift or Ctrl + click)."),
+            )
             return None
         sign = has_identity(keys_dir(self.store.path))
         return report_actions.batch_export(self, self.store.path, ids, sign=sign)
@@ -966,8 +1078,11 @@ class MainWindow(QMainWindow):
 
         if has_identity(keys_dir(self.store.path)):
             return True
-        QMessageBox.information(self, tr("Export bundle"),
-                                tr("A bundle is signed: create your signing identity first (Tools → Keys and trust…)."))
+        QMessageBox.information(
+            self,
+            tr("Export bundle"),
+            tr("A bundle is signed: create your signing identity first (Tools → Keys and trust…)."),
+        )
         self.show_keys()
         return has_identity(keys_dir(self.store.path))
 
@@ -978,7 +1093,9 @@ class MainWindow(QMainWindow):
 
         if not self._identity_or_offer():
             return None
-        dialog = ExportBundleDialog(self.store.path, self, office=get_role(self.store) == "supervisor")
+        dialog = ExportBundleDialog(
+            self.store.path, self, office=get_role(self.store) == "supervisor"
+        )
         dialog.setObjectName("exportBundleDialog")
         self.last_dialog = dialog
         dialog.exec()
@@ -1015,12 +1132,18 @@ class MainWindow(QMainWindow):
         settings.set_value("language", lang)
         i18n.set_language(lang)
 
-    def offer_demo_data(self, *, ask: bool = True, premises: int = 200, inspections: int = 2000) -> dict | None:
+    def offer_demo_data(
+        self, *, ask: bool = True, premises: int = 200, inspections: int = 2000
+    ) -> dict | None:
         if ask:
             answer = QMessageBox.question(
-                self, tr("Load demo data"),
-                tr("The database is empty. Load a demo data set (Anhui markets, filling stations, optical shops) "
-                   "to try the program?"))
+                self,
+                tr("Load demo data"),
+                tr(
+                    "The database is empty. Load a demo data set (Anhui markets, filling stations, optical shops) "
+                    "to try the program?"
+                ),
+            )
             if answer != QMessageBox.StandardButton.Yes:
                 return None
         from ..services.demo import generate
@@ -1031,19 +1154,35 @@ class MainWindow(QMainWindow):
                 seed += 1
 
             def report(done: int, total: int) -> bool:
-                return progress(done, total, tr("{n} of {total} inspections").format(n=done, total=total))
+                return progress(
+                    done, total, tr("{n} of {total} inspections").format(n=done, total=total)
+                )
 
-            return generate(store, premises=premises, inspections=inspections, seed=seed, progress=report)
+            return generate(
+                store, premises=premises, inspections=inspections, seed=seed, progress=report
+            )
 
         result = None
         try:
-            result = run_store_job(self, tr("Load demo data"), self.store.path, work,
-                                   label=tr("Generating demo inspections…"))
+            result = run_store_job(
+                self,
+                tr("Load demo data"),
+                self.store.path,
+                work,
+                label=tr("Generating demo inspections…"),
+            )
         except Cancelled:
-            QMessageBox.information(self, tr("Load demo data"),
-                                    tr("Loading demo data was cancelled; what was loaded so far is kept."))
+            QMessageBox.information(
+                self,
+                tr("Load demo data"),
+                tr("Loading demo data was cancelled; what was loaded so far is kept."),
+            )
         except Exception as exc:  # shown to the user, one sentence
-            QMessageBox.warning(self, tr("Load demo data"), tr("Could not load demo data: {error}").format(error=exc))
+            QMessageBox.warning(
+                self,
+                tr("Load demo data"),
+                tr("Could not load demo data: {error}").format(error=exc),
+            )
         self.refresh_all()
         return result
 
@@ -1056,14 +1195,22 @@ class MainWindow(QMainWindow):
                     keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
                     rows.append(f"<tr><td>{text}</td><td>&nbsp;&nbsp;<b>{keys}</b></td></tr>")
         rows.append(f"<tr><td>{tr('Open')}</td><td>&nbsp;&nbsp;<b>Enter</b></td></tr>")
-        QMessageBox.information(self, tr("Keyboard shortcuts"), "<table>" + "".join(dict.fromkeys(rows)) + "</table>")
+        QMessageBox.information(
+            self, tr("Keyboard shortcuts"), "<table>" + "".join(dict.fromkeys(rows)) + "</table>"
+        )
 
     def show_about(self) -> None:
         from .. import __version__
 
-        QMessageBox.about(self, tr("About Inspector"), f"<b>{tr('Inspector · metrology field inspection')}</b> {__version__}<br><br>" + tr(
-            "Field inspection of measuring instruments used in trade: scales, fuel dispensers and optical "
-            "instruments."))
+        QMessageBox.about(
+            self,
+            tr("About Inspector"),
+            f"<b>{tr('Inspector · metrology field inspection')}</b> {__version__}<br><br>"
+            + tr(
+                "Field inspection of measuring instruments used in trade: scales, fuel dispensers and optical "
+                "instruments."
+            ),
+        )
 
     # -- layout memory ------------------------------------------------------------------------
     def _restore_layout(self) -> None:
@@ -1085,8 +1232,9 @@ class MainWindow(QMainWindow):
         settings.save_geometry("state", self.saveState())
         settings.save_geometry("splitter", self.splitter.saveState())
         if "inspections" in self.pages:
-            settings.save_geometry("inspection_header",
-                                   self.pages["inspections"].table.horizontalHeader().saveState())
+            settings.save_geometry(
+                "inspection_header", self.pages["inspections"].table.horizontalHeader().saveState()
+            )
         settings.save_geometry("page", self.nav.currentRow())
 
     def closeEvent(self, event: QCloseEvent) -> None:
@@ -1097,4 +1245,3 @@ class MainWindow(QMainWindow):
         self.save_layout()
         self.reader.stop()
         super().closeEvent(event)
-

@@ -34,48 +34,73 @@ from .widgets.record_page import RecordActions
 from .widgets.record_table import RecordTable
 from .widgets.search_box import SearchBox
 
-register({
-    "New premises": "新建受检单位",
-    "Edit premises": "编辑受检单位",
-    "Name": "名称",
-    "Kind": "类别",
-    "Credit code": "统一社会信用代码",
-    "Address": "地址",
-    "City": "城市",
-    "Market": "市场",
-    "Stall": "摊位号",
-    "Contact": "联系人",
-    "Phone": "电话",
-    "Latitude": "纬度",
-    "Longitude": "经度",
-    "18 characters, e.g. 92340100MA2TX8K5J…": "18 位，例如 92340100MA2TX8K5J…",
-    "{n} of 18 characters": "已输入 {n}/18 位",
-    "✓ valid (GB 32100-2015)": "✓ 校验通过（GB 32100-2015）",
-    "&New…": "新建(&N)…",
-    "&Edit…": "编辑(&E)…",
-    "&Delete": "删除(&D)",
-    "New &inspection…": "新建检查(&I)…",
-    "Search name, market, address, credit code…": "搜索名称、市场、地址、信用代码……",
-    "Delete premises": "删除受检单位",
-    "Delete “{name}”? This cannot be undone.": "确定删除“{name}”？此操作不可撤销。",
-    "Could not delete: {error}": "无法删除：{error}",
-    "Could not save: {error}": "无法保存：{error}",
-    "{n} premises shown": "显示 {n} 个受检单位",
-    "Save": "保存",
-    "Cancel": "取消",
-})
+register(
+    {
+        "New premises": "新建受检单位",
+        "Edit premises": "编辑受检单位",
+        "Name": "名称",
+        "Kind": "类别",
+        "Credit code": "统一社会信用代码",
+        "Address": "地址",
+        "City": "城市",
+        "Market": "市场",
+        "Stall": "摊位号",
+        "Contact": "联系人",
+        "Phone": "电话",
+        "Latitude": "纬度",
+        "Longitude": "经度",
+        "18 characters, e.g. 92340100MA2TX8K5J…": "18 位，例如 92340100MA2TX8K5J…",
+        "{n} of 18 characters": "已输入 {n}/18 位",
+        "✓ valid (GB 32100-2015)": "✓ 校验通过（GB 32100-2015）",
+        "&New…": "新建(&N)…",
+        "&Edit…": "编辑(&E)…",
+        "&Delete": "删除(&D)",
+        "New &inspection…": "新建检查(&I)…",
+        "Search name, market, address, credit code…": "搜索名称、市场、地址、信用代码……",
+        "Delete premises": "删除受检单位",
+        "Delete “{name}”? This cannot be undone.": "确定删除“{name}”？此操作不可撤销。",
+        "Could not delete: {error}": "无法删除：{error}",
+        "Could not save: {error}": "无法保存：{error}",
+        "{n} premises shown": "显示 {n} 个受检单位",
+        "Save": "保存",
+        "Cancel": "取消",
+    }
+)
 
-FIELDS = ("kind", "name", "credit_code", "address", "city", "market", "stall_no", "contact", "phone",
-          "latitude", "longitude")
-LABELS = {"kind": "Kind", "name": "Name", "credit_code": "Credit code", "address": "Address", "city": "City",
-          "market": "Market", "stall_no": "Stall", "contact": "Contact", "phone": "Phone",
-          "latitude": "Latitude", "longitude": "Longitude"}
+FIELDS = (
+    "kind",
+    "name",
+    "credit_code",
+    "address",
+    "city",
+    "market",
+    "stall_no",
+    "contact",
+    "phone",
+    "latitude",
+    "longitude",
+)
+LABELS = {
+    "kind": "Kind",
+    "name": "Name",
+    "credit_code": "Credit code",
+    "address": "Address",
+    "city": "City",
+    "market": "Market",
+    "stall_no": "Stall",
+    "contact": "Contact",
+    "phone": "Phone",
+    "latitude": "Latitude",
+    "longitude": "Longitude",
+}
 
 
 class PremisesEditor(QDialog):
     """Create or edit premises; ``saved_premises`` holds what was stored after OK."""
 
-    def __init__(self, store, premises: Premises | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, store, premises: Premises | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.store = store
         self.original = premises
@@ -120,11 +145,15 @@ class PremisesEditor(QDialog):
         form.insertRow(FIELDS.index("credit_code") + 1, "", self.code_hint)
         self.form_error = FieldError(self)
         self.errors.set_fallback(self.form_error)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)  # grow when a message appears
+        layout.setSizeConstraint(
+            QLayout.SizeConstraint.SetMinimumSize
+        )  # grow when a message appears
         layout.addLayout(form)
         layout.addWidget(self.form_error)
         layout.addWidget(self.buttons)
@@ -157,7 +186,11 @@ class PremisesEditor(QDialog):
             return
         bad = next((c for c in text if c not in ALPHABET), None)
         if bad is not None:  # say it at once, before all 18 characters are typed
-            self.errors.show(path, f"character {bad!r} is not allowed in a unified social credit code", focus=False)
+            self.errors.show(
+                path,
+                f"character {bad!r} is not allowed in a unified social credit code",
+                focus=False,
+            )
             return
         try:
             validate_credit_code(text, path)
@@ -230,7 +263,8 @@ class PremisesPage(RecordActions, QWidget):
         self.search = SearchBox(self)
         self.search.setObjectName("premisesSearch")
         self.new_button, self.edit_button, self.delete_button, self.inspect_button = (
-            QPushButton(self) for _ in range(4))
+            QPushButton(self) for _ in range(4)
+        )
         self.count_label = QLabel(self)
         self.table = RecordTable(self)
         self.table.setObjectName("premisesTable")

@@ -22,34 +22,41 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox,
 from ..i18n import current_language, register, tr
 from .workers import Cancelled, run_with_progress, store_work
 
-register({
-    "Export report": "导出报告",
-    "Sign the report": "签署报告",
-    "Passphrase of your signing key:": "请输入签名密钥的口令：",
-    "The passphrase is wrong; try again.": "口令错误，请重试。",
-    "Making the report…": "正在生成报告……",
-    "Exporting reports": "正在导出报告",
-    "Exporting {done} of {total} reports…": "正在导出第 {done} / {total} 份报告……",
-    "Choose a folder for the reports": "选择报告保存文件夹",
-    "PDF files (*.pdf)": "PDF 文件 (*.pdf)",
-    "The report could not be made": "无法生成报告",
-    "{n} reports written to {folder}.": "已将 {n} 份报告保存到 {folder}。",
-    "{n} could not be made:": "{n} 份无法生成：",
-    "Cancelled after {n} reports.": "已取消，已生成 {n} 份报告。",
-    "Reports": "报告",
-})
+register(
+    {
+        "Export report": "导出报告",
+        "Sign the report": "签署报告",
+        "Passphrase of your signing key:": "请输入签名密钥的口令：",
+        "The passphrase is wrong; try again.": "口令错误，请重试。",
+        "Making the report…": "正在生成报告……",
+        "Exporting reports": "正在导出报告",
+        "Exporting {done} of {total} reports…": "正在导出第 {done} / {total} 份报告……",
+        "Choose a folder for the reports": "选择报告保存文件夹",
+        "PDF files (*.pdf)": "PDF 文件 (*.pdf)",
+        "The report could not be made": "无法生成报告",
+        "{n} reports written to {folder}.": "已将 {n} 份报告保存到 {folder}。",
+        "{n} could not be made:": "{n} 份无法生成：",
+        "Cancelled after {n} reports.": "已取消，已生成 {n} 份报告。",
+        "Reports": "报告",
+    }
+)
 
 MAX_TRIES = 3
 
 
 def _documents() -> Path:
-    return Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or Path.home())
+    return Path(
+        QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        or Path.home()
+    )
 
 
 def ask_passphrase(parent: QWidget | None, message: str = "") -> bytes | None:
     """The passphrase from a password prompt, or None when the user cancelled."""
     label = (message + "\n" if message else "") + tr("Passphrase of your signing key:")
-    text, ok = QInputDialog.getText(parent, tr("Sign the report"), label, QLineEdit.EchoMode.Password)
+    text, ok = QInputDialog.getText(
+        parent, tr("Sign the report"), label, QLineEdit.EchoMode.Password
+    )
     if not ok:
         return None
     return text.encode("utf-8")
@@ -68,7 +75,9 @@ def _identity(parent: QWidget | None, db_path: Path):
         try:
             return load_signer(db_path, passphrase), passphrase
         except KeyError_ as exc:
-            message = tr("The passphrase is wrong; try again.") if "passphrase" in str(exc) else str(exc)
+            message = (
+                tr("The passphrase is wrong; try again.") if "passphrase" in str(exc) else str(exc)
+            )
     QMessageBox.warning(parent, tr("Sign the report"), message)
     return None
 
@@ -82,8 +91,17 @@ def can_sign(store, db_path: Path, inspection_id: str) -> bool:
     return insp is not None and insp.status == "finalized" and has_identity(keys_dir(Path(db_path)))
 
 
-def export_report(parent: QWidget | None, store, db_path, inspection_id: str, *, path: str | Path | None = None,
-                  lang: str | None = None, sign: bool | None = None, open_result: bool = True) -> Path | None:
+def export_report(
+    parent: QWidget | None,
+    store,
+    db_path,
+    inspection_id: str,
+    *,
+    path: str | Path | None = None,
+    lang: str | None = None,
+    sign: bool | None = None,
+    open_result: bool = True,
+) -> Path | None:
     """Export one inspection's report; signed when possible (asks the passphrase).
 
     *sign*: None signs when the inspection is finalized and this device has an identity.
@@ -97,7 +115,9 @@ def export_report(parent: QWidget | None, store, db_path, inspection_id: str, *,
     if path is None:
         insp = store.inspections.require(inspection_id)
         suggestion = str(_documents() / f"{report_number(insp)}.pdf")
-        chosen, _ = QFileDialog.getSaveFileName(parent, tr("Export report"), suggestion, tr("PDF files (*.pdf)"))
+        chosen, _ = QFileDialog.getSaveFileName(
+            parent, tr("Export report"), suggestion, tr("PDF files (*.pdf)")
+        )
         if not chosen:
             return None
         path = chosen if chosen.lower().endswith(".pdf") else chosen + ".pdf"
@@ -113,11 +133,18 @@ def export_report(parent: QWidget | None, store, db_path, inspection_id: str, *,
 
     def work(worker_store, progress, is_cancelled):
         progress(0, 1, tr("Making the report…"))
-        return reports.export_report(worker_store, db_path, inspection_id, out, lang, identity=identity)
+        return reports.export_report(
+            worker_store, db_path, inspection_id, out, lang, identity=identity
+        )
 
     try:
-        written = run_with_progress(parent, tr("Export report"), store_work(db_path, work),
-                                    label=tr("Making the report…"), cancellable=False)
+        written = run_with_progress(
+            parent,
+            tr("Export report"),
+            store_work(db_path, work),
+            label=tr("Making the report…"),
+            cancellable=False,
+        )
     except Exception as exc:  # shown to the user as one sentence; nothing half-written stays
         from ..domain.errors import InputError
 
@@ -129,9 +156,17 @@ def export_report(parent: QWidget | None, store, db_path, inspection_id: str, *,
     return Path(written)
 
 
-def batch_export(parent: QWidget | None, db_path, ids: list[str], folder: str | Path | None = None, *,
-                 lang: str | None = None, sign: bool = False, workers: int | None = None,
-                 show_summary: bool = True):
+def batch_export(
+    parent: QWidget | None,
+    db_path,
+    ids: list[str],
+    folder: str | Path | None = None,
+    *,
+    lang: str | None = None,
+    sign: bool = False,
+    workers: int | None = None,
+    show_summary: bool = True,
+):
     """Export one PDF per inspection into *folder* with a progress dialog and Cancel.
 
     Returns the :class:`services.reports.BatchResult` (``cancelled`` set when the user
@@ -142,7 +177,9 @@ def batch_export(parent: QWidget | None, db_path, ids: list[str], folder: str | 
     db_path = Path(db_path)
     lang = lang or current_language()
     if folder is None:
-        chosen = QFileDialog.getExistingDirectory(parent, tr("Choose a folder for the reports"), str(_documents()))
+        chosen = QFileDialog.getExistingDirectory(
+            parent, tr("Choose a folder for the reports"), str(_documents())
+        )
         if not chosen:
             return None
         folder = chosen
@@ -156,11 +193,22 @@ def batch_export(parent: QWidget | None, db_path, ids: list[str], folder: str | 
 
     def work(progress, is_cancelled):
         def report(done: int, total: int) -> bool:
-            ok = progress(done, total, tr("Exporting {done} of {total} reports…").format(done=done, total=total))
+            ok = progress(
+                done,
+                total,
+                tr("Exporting {done} of {total} reports…").format(done=done, total=total),
+            )
             return bool(ok) and not is_cancelled()
 
-        holder["result"] = reports.batch_export(db_path, ids, Path(folder), lang, passphrase=passphrase,
-                                                progress=report, workers=workers)
+        holder["result"] = reports.batch_export(
+            db_path,
+            ids,
+            Path(folder),
+            lang,
+            passphrase=passphrase,
+            progress=report,
+            workers=workers,
+        )
         return holder["result"]
 
     try:
@@ -174,7 +222,9 @@ def batch_export(parent: QWidget | None, db_path, ids: list[str], folder: str | 
         QMessageBox.warning(parent, tr("Exporting reports"), str(exc))
         return None
     if show_summary:
-        lines = [tr("{n} reports written to {folder}.").format(n=len(result.written), folder=folder)]
+        lines = [
+            tr("{n} reports written to {folder}.").format(n=len(result.written), folder=folder)
+        ]
         if result.cancelled:
             lines.append(tr("Cancelled after {n} reports.").format(n=len(result.written)))
         if result.failed:

@@ -36,20 +36,22 @@ from ..i18n import pick, register, tr
 from .widgets.field_error import FieldError
 from .widgets.language import follow_language
 
-register({
-    "Settings": "设置",
-    "Language": "界面语言",
-    "Follow the system": "跟随系统",
-    "Inspector name": "检查人员姓名",
-    "Role": "角色",
-    "Inspector": "检查人员",
-    "Supervisor": "审核员",
-    "Default kind of check": "默认检查类型",
-    "Offer demo data for an empty database": "数据库为空时提供演示数据",
-    "Rows fetched per page": "每次读取行数",
-    "Your name is written into every inspection you record.": "您的姓名将记录在每条检查记录中。",
-    "The name must not be longer than 100 characters.": "姓名不得超过 100 个字符。",
-})
+register(
+    {
+        "Settings": "设置",
+        "Language": "界面语言",
+        "Follow the system": "跟随系统",
+        "Inspector name": "检查人员姓名",
+        "Role": "角色",
+        "Inspector": "检查人员",
+        "Supervisor": "审核员",
+        "Default kind of check": "默认检查类型",
+        "Offer demo data for an empty database": "数据库为空时提供演示数据",
+        "Rows fetched per page": "每次读取行数",
+        "Your name is written into every inspection you record.": "您的姓名将记录在每条检查记录中。",
+        "The name must not be longer than 100 characters.": "姓名不得超过 100 个字符。",
+    }
+)
 
 SETTINGS_VERSION = 1
 ORG_NAME = "Inspector"
@@ -71,16 +73,41 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("language", str, "", ("界面语言", "Language"),
-            (("", ("跟随系统", "Follow the system")), ("zh", ("中文", "中文 (Chinese)")),
-             ("en", ("English", "English")))),
+    Setting(
+        "language",
+        str,
+        "",
+        ("界面语言", "Language"),
+        (
+            ("", ("跟随系统", "Follow the system")),
+            ("zh", ("中文", "中文 (Chinese)")),
+            ("en", ("English", "English")),
+        ),
+    ),
     Setting("inspector_name", str, "", ("检查人员姓名", "Inspector name")),
-    Setting("role", str, "inspector", ("角色", "Role"),
-            (("inspector", ("检查人员", "Inspector")), ("supervisor", ("审核员", "Supervisor")))),
-    Setting("default_check", str, "in_service", ("默认检查类型", "Default kind of check"),
-            tuple((k, CHECK_LABELS[k]) for k in CHECK_KINDS)),
-    Setting("offer_demo", bool, True, ("数据库为空时提供演示数据", "Offer demo data for an empty database")),
-    Setting("page_size", int, 100, ("每次读取行数", "Rows fetched per page"), minimum=20, maximum=1000),
+    Setting(
+        "role",
+        str,
+        "inspector",
+        ("角色", "Role"),
+        (("inspector", ("检查人员", "Inspector")), ("supervisor", ("审核员", "Supervisor"))),
+    ),
+    Setting(
+        "default_check",
+        str,
+        "in_service",
+        ("默认检查类型", "Default kind of check"),
+        tuple((k, CHECK_LABELS[k]) for k in CHECK_KINDS),
+    ),
+    Setting(
+        "offer_demo",
+        bool,
+        True,
+        ("数据库为空时提供演示数据", "Offer demo data for an empty database"),
+    ),
+    Setting(
+        "page_size", int, 100, ("每次读取行数", "Rows fetched per page"), minimum=20, maximum=1000
+    ),
 )
 BY_NAME = {s.name: s for s in SETTINGS}
 
@@ -209,7 +236,9 @@ class SettingsDialog(QDialog):
                 self.name_error = FieldError(self)
                 form.addRow("", self.name_error)
         layout.addLayout(form)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
@@ -246,7 +275,9 @@ class SettingsDialog(QDialog):
             if isinstance(w, QComboBox):
                 for i, (_v, label) in enumerate(setting.choices):
                     w.setItemText(i, pick(label))
-        self.editors["inspector_name"].setToolTip(tr("Your name is written into every inspection you record."))
+        self.editors["inspector_name"].setToolTip(
+            tr("Your name is written into every inspection you record.")
+        )
 
     def value(self, name: str) -> Any:
         w = self.editors[name]

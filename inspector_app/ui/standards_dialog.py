@@ -32,38 +32,48 @@ from .widgets.language import follow_language
 from .widgets.record_page import RecordActions
 from .widgets.record_table import RecordTable
 
-register({
-    "New reference standard": "新建计量标准器",
-    "Edit reference standard": "编辑计量标准器",
-    "Name": "名称",
-    "Kind": "类别",
-    "Certificate no.": "证书编号",
-    "Valid until": "有效期至",
-    "Accuracy": "准确度",
-    "MPE": "最大允许误差",
-    "Unit": "单位",
-    "Serial no.": "出厂编号",
-    "e.g. M1, F2, 二等": "例如 M1、F2、二等",
-    "&New…": "新建(&N)…",
-    "&Edit…": "编辑(&E)…",
-    "&Delete": "删除(&D)",
-    "Delete reference standard": "删除计量标准器",
-    "Delete “{name}”? This cannot be undone.": "确定删除“{name}”？此操作不可撤销。",
-    "Could not save: {error}": "无法保存：{error}",
-    "{n} standards · {expired} expired · {soon} expiring within 30 days":
-        "共 {n} 件标准器 · {expired} 件已过期 · {soon} 件 30 天内到期",
-    "Standards with an expired certificate must not be used for inspections.":
-        "证书已过期的标准器不得用于检查。",
-    "Save": "保存",
-    "Cancel": "取消",
-})
+register(
+    {
+        "New reference standard": "新建计量标准器",
+        "Edit reference standard": "编辑计量标准器",
+        "Name": "名称",
+        "Kind": "类别",
+        "Certificate no.": "证书编号",
+        "Valid until": "有效期至",
+        "Accuracy": "准确度",
+        "MPE": "最大允许误差",
+        "Unit": "单位",
+        "Serial no.": "出厂编号",
+        "e.g. M1, F2, 二等": "例如 M1、F2、二等",
+        "&New…": "新建(&N)…",
+        "&Edit…": "编辑(&E)…",
+        "&Delete": "删除(&D)",
+        "Delete reference standard": "删除计量标准器",
+        "Delete “{name}”? This cannot be undone.": "确定删除“{name}”？此操作不可撤销。",
+        "Could not save: {error}": "无法保存：{error}",
+        "{n} standards · {expired} expired · {soon} expiring within 30 days": "共 {n} 件标准器 · {expired} 件已过期 · {soon} 件 30 天内到期",
+        "Standards with an expired certificate must not be used for inspections.": "证书已过期的标准器不得用于检查。",
+        "Save": "保存",
+        "Cancel": "取消",
+    }
+)
 
-FIELDS = (("kind", "Kind"), ("name", "Name"), ("certificate_no", "Certificate no."), ("valid_until", "Valid until"),
-          ("accuracy", "Accuracy"), ("mpe", "MPE"), ("unit", "Unit"), ("serial", "Serial no."))
+FIELDS = (
+    ("kind", "Kind"),
+    ("name", "Name"),
+    ("certificate_no", "Certificate no."),
+    ("valid_until", "Valid until"),
+    ("accuracy", "Accuracy"),
+    ("mpe", "MPE"),
+    ("unit", "Unit"),
+    ("serial", "Serial no."),
+)
 
 
 class StandardEditor(QDialog):
-    def __init__(self, store, standard: ReferenceStandard | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, store, standard: ReferenceStandard | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.store = store
         self.original = standard
@@ -99,11 +109,15 @@ class StandardEditor(QDialog):
                 w.textEdited.connect(lambda _t, k=key: self.errors.clear(f"standard.{k}"))
         self.form_error = FieldError(self)
         self.errors.set_fallback(self.form_error)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)  # grow when a message appears
+        layout.setSizeConstraint(
+            QLayout.SizeConstraint.SetMinimumSize
+        )  # grow when a message appears
         layout.addLayout(form)
         layout.addWidget(self.form_error)
         layout.addWidget(self.buttons)
@@ -118,10 +132,16 @@ class StandardEditor(QDialog):
     def standard(self) -> ReferenceStandard:
         f = self.fields
         return ReferenceStandard(
-            id=self.original.id if self.original else new_id(), kind=f["kind"].currentData(),
-            name=f["name"].text(), certificate_no=f["certificate_no"].text(),
-            valid_until=f["valid_until"].text().strip() or None, accuracy=f["accuracy"].text(),
-            mpe=f["mpe"].text().strip() or None, unit=f["unit"].text(), serial=f["serial"].text())
+            id=self.original.id if self.original else new_id(),
+            kind=f["kind"].currentData(),
+            name=f["name"].text(),
+            certificate_no=f["certificate_no"].text(),
+            valid_until=f["valid_until"].text().strip() or None,
+            accuracy=f["accuracy"].text(),
+            mpe=f["mpe"].text().strip() or None,
+            unit=f["unit"].text(),
+            serial=f["serial"].text(),
+        )
 
     def accept(self) -> None:
         self.errors.clear()
@@ -136,7 +156,9 @@ class StandardEditor(QDialog):
         super().accept()
 
     def retranslate(self) -> None:
-        self.setWindowTitle(tr("Edit reference standard") if self.original else tr("New reference standard"))
+        self.setWindowTitle(
+            tr("Edit reference standard") if self.original else tr("New reference standard")
+        )
         for key, label in FIELDS:
             self.labels[key].setText(tr(label) + ":")
         for i, k in enumerate(STANDARD_KINDS):
@@ -162,7 +184,9 @@ class StandardsPage(RecordActions, QWidget):
         super().__init__(parent)
         self.store = store
         self.model = StandardsTableModel(self)
-        self.new_button, self.edit_button, self.delete_button = (QPushButton(self) for _ in range(3))
+        self.new_button, self.edit_button, self.delete_button = (
+            QPushButton(self) for _ in range(3)
+        )
         self.summary = QLabel(self)
         self.summary.setObjectName("standardsSummary")
         self.note = QLabel(self)
@@ -195,13 +219,18 @@ class StandardsPage(RecordActions, QWidget):
 
     def _update_summary(self) -> None:
         states = [expiry_state(s, self.model.today)[0] for s in self.model.rows]
-        self.summary.setText(tr("{n} standards · {expired} expired · {soon} expiring within 30 days").format(
-            n=len(states), expired=states.count("expired"), soon=states.count("soon")))
+        self.summary.setText(
+            tr("{n} standards · {expired} expired · {soon} expiring within 30 days").format(
+                n=len(states), expired=states.count("expired"), soon=states.count("soon")
+            )
+        )
 
     def retranslate(self) -> None:
         self.new_button.setText(tr("&New…"))
         self.edit_button.setText(tr("&Edit…"))
         self.delete_button.setText(tr("&Delete"))
-        self.note.setText(tr("Standards with an expired certificate must not be used for inspections."))
+        self.note.setText(
+            tr("Standards with an expired certificate must not be used for inspections.")
+        )
         self.model.retranslate()
         self._update_summary()

@@ -35,11 +35,13 @@ from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from ..i18n import register, tr
 
-register({
-    "Cancel": "取消",
-    "Cancelling…": "正在取消……",
-    "Working…": "正在处理……",
-})
+register(
+    {
+        "Cancel": "取消",
+        "Cancelling…": "正在取消……",
+        "Working…": "正在处理……",
+    }
+)
 
 Progress = Callable[..., bool]
 WorkFn = Callable[[Progress, Callable[[], bool]], Any]
@@ -109,8 +111,14 @@ def _post(relay: _Relay, ticket: int, payload: object, last: bool) -> None:
     relay.delivered.emit(_Box((ticket, payload, last)))
 
 
-def _job_thread(relay: _Relay, ticket: int, fn: WorkFn, cancel: threading.Event, done: threading.Event,
-                min_interval: float) -> None:
+def _job_thread(
+    relay: _Relay,
+    ticket: int,
+    fn: WorkFn,
+    cancel: threading.Event,
+    done: threading.Event,
+    min_interval: float,
+) -> None:
     last_emit = [0.0]
 
     def progress(finished: int, total: int, text: str = "") -> bool:
@@ -143,7 +151,9 @@ class Job(QObject):
     cancelled = Signal()
     ended = Signal()  # after exactly one of succeeded / failed / cancelled
 
-    def __init__(self, fn: WorkFn, parent: QObject | None = None, *, min_interval: float = 0.05) -> None:
+    def __init__(
+        self, fn: WorkFn, parent: QObject | None = None, *, min_interval: float = 0.05
+    ) -> None:
         super().__init__(parent)
         self._fn: WorkFn | None = fn
         self._cancel = threading.Event()
@@ -162,8 +172,12 @@ class Job(QObject):
         relay = _relay()
         ticket = relay.ticket(self._deliver)  # the relay keeps this Job alive until it ends
         fn, self._fn = self._fn, None
-        threading.Thread(target=_job_thread, name="inspector-job", daemon=True,
-                         args=(relay, ticket, fn, self._cancel, self._done, self._min_interval)).start()
+        threading.Thread(
+            target=_job_thread,
+            name="inspector-job",
+            daemon=True,
+            args=(relay, ticket, fn, self._cancel, self._done, self._min_interval),
+        ).start()
 
     def cancel(self) -> None:
         self._cancel.set()
@@ -196,8 +210,15 @@ class Job(QObject):
         self.ended.emit()
 
 
-def run_with_progress(parent: QWidget | None, title: str, fn: WorkFn, *, label: str = "",
-                      cancellable: bool = True, min_duration_ms: int = 300) -> Any:
+def run_with_progress(
+    parent: QWidget | None,
+    title: str,
+    fn: WorkFn,
+    *,
+    label: str = "",
+    cancellable: bool = True,
+    min_duration_ms: int = 300,
+) -> Any:
     """Run *fn* in a worker behind a modal progress dialog; the GUI keeps painting.
 
     Returns fn's result; raises :class:`Cancelled` if the user cancelled, or fn's exception.
@@ -206,7 +227,9 @@ def run_with_progress(parent: QWidget | None, title: str, fn: WorkFn, *, label: 
     dialog = QProgressDialog(parent)
     dialog.setWindowTitle(title)
     dialog.setLabelText(label or tr("Working…"))
-    dialog.setWindowModality(Qt.WindowModality.WindowModal if parent else Qt.WindowModality.ApplicationModal)
+    dialog.setWindowModality(
+        Qt.WindowModality.WindowModal if parent else Qt.WindowModality.ApplicationModal
+    )
     dialog.setAutoClose(False)
     dialog.setAutoReset(False)
     dialog.setMinimumDuration(min_duration_ms)
@@ -262,8 +285,9 @@ def store_work(db_path: str | Path, fn: Callable[..., Any]) -> WorkFn:
     return work
 
 
-def run_store_job(parent: QWidget | None, title: str, db_path: str | Path, fn: Callable[..., Any],
-                  **kwargs: Any) -> Any:
+def run_store_job(
+    parent: QWidget | None, title: str, db_path: str | Path, fn: Callable[..., Any], **kwargs: Any
+) -> Any:
     """:func:`run_with_progress` for work on the database (own connection in the worker)."""
     return run_with_progress(parent, title, store_work(db_path, fn), **kwargs)
 
@@ -330,12 +354,19 @@ class StoreReader(QObject):
         self.db_path = Path(db_path)
         self._relay = _relay()
         self._state = _ReaderState(self.db_path, self._relay)
-        self._thread = threading.Thread(target=_reader_thread, args=(self._state,), name="inspector-reader",
-                                        daemon=True)
+        self._thread = threading.Thread(
+            target=_reader_thread, args=(self._state,), name="inspector-reader", daemon=True
+        )
         self._thread.start()
 
-    def submit(self, key: Hashable, fn: Callable[[Any], Any], callback: Callable[[Any], None], *,
-               interrupt: bool = False) -> None:
+    def submit(
+        self,
+        key: Hashable,
+        fn: Callable[[Any], Any],
+        callback: Callable[[Any], None],
+        *,
+        interrupt: bool = False,
+    ) -> None:
         """Queue ``fn(store)``; with *interrupt*, a running request with the same key is
         stopped (sqlite3 ``interrupt``; its callback then gets the OperationalError)."""
         state = self._state

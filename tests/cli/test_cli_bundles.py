@@ -28,7 +28,9 @@ def sides(tmp_path, monkeypatch):
     off_id = keys.init_identity(keys_dir(off_db), "Hefei Office", PASS.encode())
     with open_database(lap_db) as lap, open_database(off_db) as off:
         generate(lap, premises=3, inspections=6, seed=9)
-        off.trust.add(lap_id.fingerprint, lap_id.name, "inspector", lap_id.certificate_pem().decode())
+        off.trust.add(
+            lap_id.fingerprint, lap_id.name, "inspector", lap_id.certificate_pem().decode()
+        )
         lap.trust.add(off_id.fingerprint, off_id.name, "office", off_id.certificate_pem().decode())
     return lap_db, off_db, tmp_path
 
@@ -83,7 +85,11 @@ def test_rejected_import_exits_1_with_the_stage_and_changes_nothing(sides, capsy
         before = s.fingerprint()
     code, out, err = run(capsys, "bundle", "import", bad, "--db", off)
     assert code == 1
-    assert "stage 3 (entries)" in err and "records/premises.jsonl" in err and "nothing was changed" in err
+    assert (
+        "stage 3 (entries)" in err
+        and "records/premises.jsonl" in err
+        and "nothing was changed" in err
+    )
     code, out, err = run(capsys, "bundle", "import", bad, "--db", off, "--json")
     assert code == 1
     report = json.loads(out)
@@ -105,7 +111,9 @@ def test_untrusted_signer_is_shown_by_inspect_and_refused_by_import(sides, capsy
 
 def test_export_direction_must_suit_the_role(sides, capsys):
     lap, off, tmp = sides
-    code, out, err = run(capsys, "bundle", "export", "-o", tmp / "o.zip", "--direction", "office", "--db", lap)
+    code, out, err = run(
+        capsys, "bundle", "export", "-o", tmp / "o.zip", "--direction", "office", "--db", lap
+    )
     assert code == 2 and "an office bundle is a supervisor's action" in err
     assert not (tmp / "o.zip").exists()
     assert run(capsys, "--db", off, "role", "supervisor")[0] == 0
@@ -119,8 +127,18 @@ def test_office_bundle_and_nothing_left_to_export(sides, capsys):
     run(capsys, "bundle", "export", "-o", tmp / "f.zip", "--db", lap)
     run(capsys, "bundle", "import", tmp / "f.zip", "--db", off)
     assert run(capsys, "--db", off, "role", "supervisor")[0] == 0
-    code, out, err = run(capsys, "bundle", "export", "-o", tmp / "o.zip", "--direction", "office", "--db", off,
-                         "--json")
+    code, out, err = run(
+        capsys,
+        "bundle",
+        "export",
+        "-o",
+        tmp / "o.zip",
+        "--direction",
+        "office",
+        "--db",
+        off,
+        "--json",
+    )
     assert code == 0, err
     assert json.loads(out)["direction"] == "office->field"
     code, out, err = run(capsys, "bundle", "import", tmp / "o.zip", "--db", lap)
@@ -141,7 +159,9 @@ def test_export_needs_the_passphrase(sides, capsys, monkeypatch, tmp_path):
     pf = tmp_path / "pass.txt"
     pf.write_text(PASS + "\n")
     monkeypatch.delenv("INSPECTOR_PASSPHRASE")
-    code, out, err = run(capsys, "bundle", "export", "-o", tmp / "x.zip", "--passphrase-file", pf, "--db", lap)
+    code, out, err = run(
+        capsys, "bundle", "export", "-o", tmp / "x.zip", "--passphrase-file", pf, "--db", lap
+    )
     assert code == 0, err
 
 
@@ -161,13 +181,19 @@ def test_conflicts_list_and_resolve(sides, capsys):
     assert c["entity"] == "premises" and c["local"]["phone"] == "13900000001"
     code, out, err = run(capsys, "conflicts", "list", "--db", off)
     assert c["id"][:8] in out and "changed here and on the other side" in out
-    code, out, err = run(capsys, "conflicts", "resolve", c["id"][:8], "--keep", "sideways", "--db", off)
+    code, out, err = run(
+        capsys, "conflicts", "resolve", c["id"][:8], "--keep", "sideways", "--db", off
+    )
     assert code == 2 and "keep" in err
-    code, out, err = run(capsys, "conflicts", "resolve", c["id"][:8], "--keep", "incoming", "--db", off)
+    code, out, err = run(
+        capsys, "conflicts", "resolve", c["id"][:8], "--keep", "incoming", "--db", off
+    )
     assert code == 0 and "kept incoming" in out
     with open_database(off) as o:
         assert o.premises.get(p.id).phone == "13900000002"
     code, out, err = run(capsys, "conflicts", "list", "--db", off)
     assert "no open conflicts" in out
-    code, out, err = run(capsys, "conflicts", "resolve", "nonexistent", "--keep", "local", "--db", off)
+    code, out, err = run(
+        capsys, "conflicts", "resolve", "nonexistent", "--keep", "local", "--db", off
+    )
     assert code == 2 and "no conflict" in err

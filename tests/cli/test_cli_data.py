@@ -18,7 +18,18 @@ def run(capsys, *argv):
 
 @pytest.fixture
 def demo_db(db_path, capsys):
-    code, out, _ = run(capsys, "--db", str(db_path), "demo", "--premises", "30", "--inspections", "120", "--seed", "5")
+    code, out, _ = run(
+        capsys,
+        "--db",
+        str(db_path),
+        "demo",
+        "--premises",
+        "30",
+        "--inspections",
+        "120",
+        "--seed",
+        "5",
+    )
     assert code == 0 and "120 inspections" in out
     return db_path
 
@@ -26,9 +37,27 @@ def demo_db(db_path, capsys):
 def test_demo_is_reproducible(tmp_path, capsys):
     a, b = tmp_path / "a.db", tmp_path / "b.db"
     for path in (a, b):
-        assert run(capsys, "--db", str(path), "demo", "--premises", "10", "--inspections", "40", "--seed", "9")[0] == 0
-    rows = [sqlite3.connect(p).execute("SELECT id, content_hash, verdict FROM inspections ORDER BY id").fetchall()
-            for p in (a, b)]
+        assert (
+            run(
+                capsys,
+                "--db",
+                str(path),
+                "demo",
+                "--premises",
+                "10",
+                "--inspections",
+                "40",
+                "--seed",
+                "9",
+            )[0]
+            == 0
+        )
+    rows = [
+        sqlite3.connect(p)
+        .execute("SELECT id, content_hash, verdict FROM inspections ORDER BY id")
+        .fetchall()
+        for p in (a, b)
+    ]
     assert rows[0] == rows[1] and len(rows[0]) == 40
 
 
@@ -40,21 +69,46 @@ def test_demo_data_is_realistic(demo_db):
     assert all(validate_credit_code(c) == c for c in codes)
     kinds = {r[0] for r in conn.execute("SELECT kind FROM premises")}
     assert {"market_stall", "filling_station", "optical_shop"} <= kinds
-    assert {r[0] for r in conn.execute("SELECT DISTINCT verdict FROM inspections")} == {"pass", "fail"}
+    assert {r[0] for r in conn.execute("SELECT DISTINCT verdict FROM inspections")} == {
+        "pass",
+        "fail",
+    }
     assert all("安徽省" in r[0] for r in conn.execute("SELECT address FROM premises"))
 
 
 def test_demo_twice_with_the_same_seed_says_so(demo_db, capsys):
-    code, _, err = run(capsys, "--db", str(demo_db), "demo", "--premises", "30", "--inspections", "120", "--seed", "5")
+    code, _, err = run(
+        capsys,
+        "--db",
+        str(demo_db),
+        "demo",
+        "--premises",
+        "30",
+        "--inspections",
+        "120",
+        "--seed",
+        "5",
+    )
     assert code == 2 and "already" in err
 
 
 def test_list_filters_and_json(demo_db, capsys):
-    code, out, _ = run(capsys, "--db", str(demo_db), "list", "--verdict", "fail", "--json", "--limit", "1000")
+    code, out, _ = run(
+        capsys, "--db", str(demo_db), "list", "--verdict", "fail", "--json", "--limit", "1000"
+    )
     data = json.loads(out)
-    fails = sqlite3.connect(demo_db).execute(
-        "SELECT count(*) FROM inspections WHERE verdict = 'fail' AND superseded_by IS NULL").fetchone()[0]
-    assert code == 0 and data["total"] == fails and all(r["verdict"] == "fail" for r in data["inspections"])
+    fails = (
+        sqlite3.connect(demo_db)
+        .execute(
+            "SELECT count(*) FROM inspections WHERE verdict = 'fail' AND superseded_by IS NULL"
+        )
+        .fetchone()[0]
+    )
+    assert (
+        code == 0
+        and data["total"] == fails
+        and all(r["verdict"] == "fail" for r in data["inspections"])
+    )
     code, out, _ = run(capsys, "--db", str(demo_db), "list", "--family", "scale", "--limit", "5")
     assert code == 0 and "scale" in out and "fuel_dispenser" not in out
 
@@ -72,9 +126,14 @@ def test_show_by_prefix(demo_db, capsys):
 def test_check_ok_then_tampered(demo_db, capsys):
     assert run(capsys, "--db", str(demo_db), "check")[0] == 0
     conn = sqlite3.connect(demo_db)
-    ident = conn.execute("SELECT id FROM inspections WHERE status = 'finalized' LIMIT 1").fetchone()[0]
+    ident = conn.execute(
+        "SELECT id FROM inspections WHERE status = 'finalized' LIMIT 1"
+    ).fetchone()[0]
     conn.execute("DROP TRIGGER inspections_finalized_no_update")
-    conn.execute("UPDATE inspections SET verdict = CASE verdict WHEN 'pass' THEN 'fail' ELSE 'pass' END WHERE id = ?", (ident,))
+    conn.execute(
+        "UPDATE inspections SET verdict = CASE verdict WHEN 'pass' THEN 'fail' ELSE 'pass' END WHERE id = ?",
+        (ident,),
+    )
     conn.commit()
     conn.close()
     code, out, _ = run(capsys, "--db", str(demo_db), "check")
@@ -95,10 +154,20 @@ def test_backup_and_restore(demo_db, tmp_path, capsys):
     conn.close()
     code, out, _ = run(capsys, "--db", str(demo_db), "restore", str(copy))
     assert code == 0
-    assert sqlite3.connect(demo_db).execute("SELECT count(*) FROM local_meta WHERE key = 'marker'").fetchone()[0] == 0
+    assert (
+        sqlite3.connect(demo_db)
+        .execute("SELECT count(*) FROM local_meta WHERE key = 'marker'")
+        .fetchone()[0]
+        == 0
+    )
     kept = list(demo_db.parent.glob("*.before-restore-*.db"))
     assert len(kept) == 1
-    assert sqlite3.connect(kept[0]).execute("SELECT value FROM local_meta WHERE key = 'marker'").fetchone()[0] == "after-backup"
+    assert (
+        sqlite3.connect(kept[0])
+        .execute("SELECT value FROM local_meta WHERE key = 'marker'")
+        .fetchone()[0]
+        == "after-backup"
+    )
     assert run(capsys, "--db", str(demo_db), "check")[0] == 0
 
 
@@ -111,9 +180,14 @@ def test_restore_refuses_junk(demo_db, tmp_path, capsys):
 
 
 def test_bad_usage_exits_2_without_traceback():
-    proc = subprocess.run([sys.executable, "-m", "inspector_app.cli.main", "list", "--verdict", "maybe"],
-                          capture_output=True, text=True)
-    assert proc.returncode == 2 and "Traceback" not in proc.stderr and "invalid choice" in proc.stderr
+    proc = subprocess.run(
+        [sys.executable, "-m", "inspector_app.cli.main", "list", "--verdict", "maybe"],
+        capture_output=True,
+        text=True,
+    )
+    assert (
+        proc.returncode == 2 and "Traceback" not in proc.stderr and "invalid choice" in proc.stderr
+    )
 
 
 def test_database_too_new_is_one_sentence(db_path, capsys):

@@ -118,8 +118,18 @@ def test_trust_add_list_remove_makes_a_stranger_trusted(env, capsys, tmp_path, d
 
 def test_summary_command(env, capsys, tmp_path):
     out_pdf = tmp_path / "s.pdf"
-    code, out, _ = run(capsys, "summary", "--from", "2026-01-01", "--to", "2026-12-31", "-o", str(out_pdf),
-                       "--lang", "en")
+    code, out, _ = run(
+        capsys,
+        "summary",
+        "--from",
+        "2026-01-01",
+        "--to",
+        "2026-12-31",
+        "-o",
+        str(out_pdf),
+        "--lang",
+        "en",
+    )
     assert code == 0 and out_pdf.read_bytes().startswith(b"%PDF-")
     code, _, err = run(capsys, "summary", "--from", "yesterday", "-o", str(out_pdf))
     assert code == 2 and "not a date" in err
@@ -134,7 +144,9 @@ def test_summary_for_one_city(env, capsys, tmp_path, db_path):
     out_pdf = tmp_path / "city.pdf"
     code, out, _ = run(capsys, "summary", "--city", city, "-o", str(out_pdf), "--lang", "en")
     assert code == 0 and f"wrote {out_pdf}" in out
-    text = subprocess.run(["pdftotext", str(out_pdf), "-"], capture_output=True, check=True).stdout.decode()
+    text = subprocess.run(
+        ["pdftotext", str(out_pdf), "-"], capture_output=True, check=True
+    ).stdout.decode()
     assert f"City: {city}" in text
 
 
@@ -150,12 +162,22 @@ def test_import_p12(env, capsys, tmp_path, monkeypatch):
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Office CA issued")])
     now = dt.datetime.now(dt.UTC)
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-            .serial_number(1).not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=30))
-            .sign(key, hashes.SHA256()))
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(1)
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=30))
+        .sign(key, hashes.SHA256())
+    )
     p12 = tmp_path / "me.p12"
-    p12.write_bytes(pkcs12.serialize_key_and_certificates(
-        b"me", key, cert, None, serialization.BestAvailableEncryption(b"p12 secret")))
+    p12.write_bytes(
+        pkcs12.serialize_key_and_certificates(
+            b"me", key, cert, None, serialization.BestAvailableEncryption(b"p12 secret")
+        )
+    )
     monkeypatch.setenv("INSPECTOR_P12_PASSWORD", "wrong")
     code, _, err = run(capsys, "keys", "import-p12", str(p12))
     assert code == 2 and "PKCS#12" in err

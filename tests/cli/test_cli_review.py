@@ -30,9 +30,26 @@ def office(tmp_path, capsys, monkeypatch):
         (tmp_path / name).mkdir()
         dbs[name] = tmp_path / name / f"{name}.db"
         assert run(capsys, "--db", dbs[name], "keys", "init", "--name", name)[0] == 0
-        assert run(capsys, "--db", dbs[name], "keys", "export-cert", "-o", tmp_path / f"{name}.pem")[0] == 0
+        assert (
+            run(capsys, "--db", dbs[name], "keys", "export-cert", "-o", tmp_path / f"{name}.pem")[0]
+            == 0
+        )
     for n, lap in enumerate(("lap1", "lap2")):
-        assert run(capsys, "--db", dbs[lap], "demo", "--premises", "4", "--inspections", "5", "--seed", 20 + n)[0] == 0
+        assert (
+            run(
+                capsys,
+                "--db",
+                dbs[lap],
+                "demo",
+                "--premises",
+                "4",
+                "--inspections",
+                "5",
+                "--seed",
+                20 + n,
+            )[0]
+            == 0
+        )
         assert run(capsys, "--db", dbs["office"], "trust", "add", tmp_path / f"{lap}.pem")[0] == 0
         assert run(capsys, "--db", dbs[lap], "trust", "add", tmp_path / "office.pem")[0] == 0
         bundle = tmp_path / f"{lap}.zip"
@@ -44,7 +61,12 @@ def office(tmp_path, capsys, monkeypatch):
 
 def test_review_refused_on_an_inspector_database(office, capsys):
     code, out, err = run(capsys, "--db", office["office"], "review", "list")
-    assert code == 2 and "inspector's database" in err and "role supervisor" in err and "Traceback" not in err
+    assert (
+        code == 2
+        and "inspector's database" in err
+        and "role supervisor" in err
+        and "Traceback" not in err
+    )
     code, _, err = run(capsys, "--db", office["lap1"], "review", "approve", "abcdef12")
     assert code == 2 and "inspector's database" in err
     code, _, err = run(capsys, "--db", office["office"], "review", "list", "--json")
@@ -62,29 +84,47 @@ def test_office_workflow_and_return_seen_on_laptop(office, capsys, tmp_path):
     lap1_ids = {r[0] for r in sqlite3.connect(office["lap1"]).execute("SELECT id FROM inspections")}
     target = next(r for r in queue["inspections"] if r["id"] in lap1_ids)
     other = next(r for r in queue["inspections"] if r["id"] != target["id"])
-    code, out, _ = run(capsys, "--db", db, "review", "list", "--inspector", target["inspector"], "--json")
+    code, out, _ = run(
+        capsys, "--db", db, "review", "list", "--inspector", target["inspector"], "--json"
+    )
     assert {r["inspector"] for r in json.loads(out)["inspections"]} == {target["inspector"]}
     code, out, err = run(capsys, "--db", db, "review", "approve", other["id"][:10])
     assert code == 0 and "approved" in out and "signed by office" in out, err
     code, _, err = run(capsys, "--db", db, "review", "return", target["id"], "--comment", "  ")
     assert code == 2 and "say why" in err
-    code, out, err = run(capsys, "--db", db, "review", "return", target["id"], "--comment", "偏载测试缺少一个位置。")
+    code, out, err = run(
+        capsys, "--db", db, "review", "return", target["id"], "--comment", "偏载测试缺少一个位置。"
+    )
     assert code == 0 and "returned" in out, err
     code, _, err = run(capsys, "--db", db, "review", "approve", target["id"])
     assert code == 2 and "returned already" in err
-    rows = sqlite3.connect(db).execute("SELECT inspection_id, decision, comment FROM reviews ORDER BY change_seq").fetchall()
-    assert rows == [(other["id"], "approved", ""), (target["id"], "returned", "偏载测试缺少一个位置。")]
+    rows = (
+        sqlite3.connect(db)
+        .execute("SELECT inspection_id, decision, comment FROM reviews ORDER BY change_seq")
+        .fetchall()
+    )
+    assert rows == [
+        (other["id"], "approved", ""),
+        (target["id"], "returned", "偏载测试缺少一个位置。"),
+    ]
     code, out, _ = run(capsys, "--db", db, "review", "list")
     assert "(8 of 8)" in out
     code, out, _ = run(capsys, "--db", db, "review", "list", "--state", "returned", "--json")
     assert [r["id"] for r in json.loads(out)["inspections"]] == [target["id"]]
     # the office bundle carries the review back to laptop 1
     bundle = tmp_path / "office.zip"
-    assert run(capsys, "--db", db, "bundle", "export", "--direction", "office", "-o", bundle)[0] == 0
+    assert (
+        run(capsys, "--db", db, "bundle", "export", "--direction", "office", "-o", bundle)[0] == 0
+    )
     code, out, err = run(capsys, "--db", office["lap1"], "bundle", "import", bundle)
     assert code == 0, err
     code, out, _ = run(capsys, "--db", office["lap1"], "review", "comments", target["id"])
-    assert code == 0 and "RETURNED" in out and "偏载测试缺少一个位置。" in out and "signature VALID" in out
+    assert (
+        code == 0
+        and "RETURNED" in out
+        and "偏载测试缺少一个位置。" in out
+        and "signature VALID" in out
+    )
 
 
 def test_stats_and_export_list(office, capsys, tmp_path):
@@ -92,8 +132,14 @@ def test_stats_and_export_list(office, capsys, tmp_path):
     code, out, _ = run(capsys, "--db", db, "stats", "--json")
     st = json.loads(out)
     conn = sqlite3.connect(db)
-    assert code == 0 and st["totals"]["inspections"] == conn.execute(
-        "SELECT count(*) FROM inspections WHERE status = 'finalized' AND superseded_by IS NULL").fetchone()[0] == 10
+    assert (
+        code == 0
+        and st["totals"]["inspections"]
+        == conn.execute(
+            "SELECT count(*) FROM inspections WHERE status = 'finalized' AND superseded_by IS NULL"
+        ).fetchone()[0]
+        == 10
+    )
     month = conn.execute("SELECT substr(min(started_at), 1, 7) FROM inspections").fetchone()[0]
     code, out, _ = run(capsys, "--db", db, "stats", "--month", month)
     assert code == 0 and "pass rate" in out and "instruments by family" in out
@@ -106,12 +152,27 @@ def test_stats_and_export_list(office, capsys, tmp_path):
     assert code == 0
     with open(out_csv, encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.DictReader(fh))
-    assert len(rows) == conn.execute("SELECT count(*) FROM inspections WHERE verdict = 'pass'").fetchone()[0]
+    assert (
+        len(rows)
+        == conn.execute("SELECT count(*) FROM inspections WHERE verdict = 'pass'").fetchone()[0]
+    )
     out_x = tmp_path / "q.xlsx"
     code, _, err = run(capsys, "--db", db, "export-list", "--queue", "all", "-o", out_x)
     assert code == 2 and "inspector's database" in err and not out_x.exists()
     run(capsys, "--db", db, "role", "supervisor")
-    code, out, _ = run(capsys, "--db", db, "export-list", "--queue", "all", "--format", "xlsx", "-o", out_x, "--json")
+    code, out, _ = run(
+        capsys,
+        "--db",
+        db,
+        "export-list",
+        "--queue",
+        "all",
+        "--format",
+        "xlsx",
+        "-o",
+        out_x,
+        "--json",
+    )
     assert code == 0 and json.loads(out)["rows"] == 10
     from openpyxl import load_workbook
 

@@ -12,9 +12,28 @@ import pytest
 from inspector_app.cli.main import main
 
 REQUEST = {
-    "family": "fuel_dispenser", "check": "initial", "instrument": {"fuel": "gasoline"},
-    "tests": [{"kind": "volume", "runs": [{"indicated": "20.00", "t_fuel": 24, "t_can": 24, "can": {
-        "nominal": "20.00", "reference_mark": 66, "neck_reading": 31, "ml_per_mm": 2, "material": "stainless_steel"}}]}],
+    "family": "fuel_dispenser",
+    "check": "initial",
+    "instrument": {"fuel": "gasoline"},
+    "tests": [
+        {
+            "kind": "volume",
+            "runs": [
+                {
+                    "indicated": "20.00",
+                    "t_fuel": 24,
+                    "t_can": 24,
+                    "can": {
+                        "nominal": "20.00",
+                        "reference_mark": 66,
+                        "neck_reading": 31,
+                        "ml_per_mm": 2,
+                        "material": "stainless_steel",
+                    },
+                }
+            ],
+        }
+    ],
 }
 
 
@@ -34,8 +53,14 @@ def test_file_argument_writes_result_and_exits_0_even_on_fail(tmp_path, capsys):
 
 
 def test_stdin(monkeypatch, capsys):
-    body = json.dumps({"family": "pd_meter", "check": "initial", "instrument": {},
-                       "tests": [{"kind": "pd", "items": [{"reference": 65, "reading": 65.5}]}]})
+    body = json.dumps(
+        {
+            "family": "pd_meter",
+            "check": "initial",
+            "instrument": {},
+            "tests": [{"kind": "pd", "items": [{"reference": 65, "reading": 65.5}]}],
+        }
+    )
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(body.encode())))
     assert main(["evaluate"]) == 0
     assert json.loads(capsys.readouterr().out)["verdict"] == "pass"
@@ -47,14 +72,19 @@ def test_stdin_without_buffer(monkeypatch, capsys):
     assert json.loads(capsys.readouterr().err)["error"]["path"] == "family"
 
 
-@pytest.mark.parametrize("text, path", [
-    ('{"family": "scale", "check": "initial", "instrument": {"accuracy_class": "III", "max": 15000, "e": 5, '
-     '"unit": "g"}, "tests": [{"kind": "weighing", "points": [{"load": 1, "error": 0}, {"load": 20000, "error": 0}]}]}',
-     "tests[0].points[1].load"),
-    ('{"family": "scale", "family": "scale"}', ""),
-    ('{"a": NaN}', ""),
-    ("not json", ""),
-])
+@pytest.mark.parametrize(
+    "text, path",
+    [
+        (
+            '{"family": "scale", "check": "initial", "instrument": {"accuracy_class": "III", "max": 15000, "e": 5, '
+            '"unit": "g"}, "tests": [{"kind": "weighing", "points": [{"load": 1, "error": 0}, {"load": 20000, "error": 0}]}]}',
+            "tests[0].points[1].load",
+        ),
+        ('{"family": "scale", "family": "scale"}', ""),
+        ('{"a": NaN}', ""),
+        ("not json", ""),
+    ],
+)
 def test_invalid_input_is_json_on_stderr_exit_2(tmp_path, capsys, text, path):
     assert main(["evaluate", write(tmp_path, text)]) == 2
     out, err = capsys.readouterr()
@@ -70,11 +100,23 @@ def test_missing_file(tmp_path, capsys):
 
 
 def test_subprocess_round_trip():
-    proc = subprocess.run([sys.executable, "-m", "inspector_app.cli.main", "evaluate"], input=json.dumps(REQUEST),
-                          capture_output=True, text=True, encoding="utf-8", timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-m", "inspector_app.cli.main", "evaluate"],
+        input=json.dumps(REQUEST),
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
+    )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["tests"][0]["items"][0]["corrected_volume"] == "19.933986"
-    bad = subprocess.run([sys.executable, "-m", "inspector_app.cli.main", "evaluate"], input='{"family": "taxi"}',
-                         capture_output=True, text=True, encoding="utf-8", timeout=60)
+    bad = subprocess.run(
+        [sys.executable, "-m", "inspector_app.cli.main", "evaluate"],
+        input='{"family": "taxi"}',
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
+    )
     assert bad.returncode == 2
     assert json.loads(bad.stderr)["error"]["path"] == "family"

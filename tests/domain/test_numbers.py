@@ -6,18 +6,44 @@ from inspector_app.domain.errors import InputError
 from inspector_app.domain.numbers import fmt, parse_decimal
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    ("2.5", Decimal("2.5")), (2, Decimal(2)), (Decimal("0.30"), Decimal("0.30")),
-    ("1e3", Decimal("1000")), (" -0.125 ", Decimal("-0.125")), (0.1, Decimal("0.1")),
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2.5", Decimal("2.5")),
+        (2, Decimal(2)),
+        (Decimal("0.30"), Decimal("0.30")),
+        ("1e3", Decimal("1000")),
+        (" -0.125 ", Decimal("-0.125")),
+        (0.1, Decimal("0.1")),
+    ],
+)
 def test_valid_numbers_are_exact(value, expected):
     assert parse_decimal(value, "x") == expected
 
 
-@pytest.mark.parametrize("value", [
-    "NaN", "nan", "Infinity", "-inf", float("nan"), float("inf"), "", "   ", "abc", "1,5", "0x10",
-    "1e400", "1_000", True, None, [], {}, "１２",
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "NaN",
+        "nan",
+        "Infinity",
+        "-inf",
+        float("nan"),
+        float("inf"),
+        "",
+        "   ",
+        "abc",
+        "1,5",
+        "0x10",
+        "1e400",
+        "1_000",
+        True,
+        None,
+        [],
+        {},
+        "１２",
+    ],
+)
 def test_invalid_numbers_are_refused_with_the_path(value):
     with pytest.raises(InputError) as info:
         parse_decimal(value, "tests[0].points[1].load")

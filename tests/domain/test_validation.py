@@ -24,33 +24,39 @@ def test_valid_premises_are_cleaned():
     assert p.name == "李娜水果摊" and p.latitude == "31.82" and p.longitude == "117.23"
 
 
-@pytest.mark.parametrize(("change", "path"), [
-    ({"name": ""}, "premises.name"),
-    ({"name": "x" * 10_000}, "premises.name"),
-    ({"name": "bad\ud800name"}, "premises.name"),
-    ({"name": "tab\x07bell"}, "premises.name"),
-    ({"credit_code": "9144030071526726XH"}, "premises.credit_code"),
-    ({"kind": "casino"}, "premises.kind"),
-    ({"latitude": "NaN"}, "premises.latitude"),
-    ({"latitude": "91"}, "premises.latitude"),
-])
+@pytest.mark.parametrize(
+    ("change", "path"),
+    [
+        ({"name": ""}, "premises.name"),
+        ({"name": "x" * 10_000}, "premises.name"),
+        ({"name": "bad\ud800name"}, "premises.name"),
+        ({"name": "tab\x07bell"}, "premises.name"),
+        ({"credit_code": "9144030071526726XH"}, "premises.credit_code"),
+        ({"kind": "casino"}, "premises.kind"),
+        ({"latitude": "NaN"}, "premises.latitude"),
+        ({"latitude": "91"}, "premises.latitude"),
+    ],
+)
 def test_bad_premises_fields_are_named(change, path):
     with pytest.raises(InputError) as info:
         validate_premises(premises(**change))
     assert info.value.path == path
 
 
-@pytest.mark.parametrize(("metrology", "cls", "path"), [
-    ({"max": "-15000"}, "III", "instrument.max"),
-    ({"max": "NaN"}, "III", "instrument.max"),
-    ({"e": "Infinity"}, "III", "instrument.e"),
-    ({"e": "0"}, "III", "instrument.e"),
-    ({"e": "20000"}, "III", "instrument.e"),
-    ({"min": "20000"}, "III", "instrument.min"),
-    ({"unit": "lb"}, "III", "instrument.unit"),
-    ({}, "V", "instrument.accuracy_class"),
-    ({"ranges": [{"max": "6000", "e": "abc"}]}, "III", "instrument.ranges[0].e"),
-])
+@pytest.mark.parametrize(
+    ("metrology", "cls", "path"),
+    [
+        ({"max": "-15000"}, "III", "instrument.max"),
+        ({"max": "NaN"}, "III", "instrument.max"),
+        ({"e": "Infinity"}, "III", "instrument.e"),
+        ({"e": "0"}, "III", "instrument.e"),
+        ({"e": "20000"}, "III", "instrument.e"),
+        ({"min": "20000"}, "III", "instrument.min"),
+        ({"unit": "lb"}, "III", "instrument.unit"),
+        ({}, "V", "instrument.accuracy_class"),
+        ({"ranges": [{"max": "6000", "e": "abc"}]}, "III", "instrument.ranges[0].e"),
+    ],
+)
 def test_bad_nameplate_is_refused(metrology, cls, path):
     ins = scale(**metrology)
     ins.accuracy_class = cls
@@ -66,7 +72,12 @@ def test_missing_scale_capacity():
 
 
 def test_fuel_dispenser_flow_order():
-    ins = Instrument(new_id(), new_id(), "fuel_dispenser", metrology={"qmax": "5", "qmin": "50", "fuel": "diesel"})
+    ins = Instrument(
+        new_id(),
+        new_id(),
+        "fuel_dispenser",
+        metrology={"qmax": "5", "qmin": "50", "fuel": "diesel"},
+    )
     with pytest.raises(InputError) as info:
         validate_instrument(ins)
     assert info.value.path == "instrument.qmin"

@@ -30,7 +30,9 @@ def table_numbers(store, insp) -> list[str]:
 
 
 @pytest.mark.parametrize("which", ["scale", "fuel", "focimeter"])
-def test_every_number_of_the_readings_table_is_searchable(store, samples, tmp_path, pdf_text, which):
+def test_every_number_of_the_readings_table_is_searchable(
+    store, samples, tmp_path, pdf_text, which
+):
     insp = getattr(samples, which)
     path = write(tmp_path, "r.pdf", build_report(store, insp.id, "zh").pdf)
     text = pdf_text(path)
@@ -44,9 +46,26 @@ def test_every_number_of_the_readings_table_is_searchable(store, samples, tmp_pa
 def test_scale_report_has_raw_observations_and_computed_values(store, samples, tmp_path, pdf_text):
     insp = samples.scale
     text = pdf_text(write(tmp_path, "s.pdf", build_report(store, insp.id, "zh").pdf))
-    for label in ("检定证书", "合格", "受检单位", "计量器具", "检定数据与结果", "附加载荷 ΔL", "修正误差 Ec",
-                  "最大允许误差", "使用的计量标准器", "JZ-2025-0117", "2027-03-31", "误差曲线", "检查项目", "签名",
-                  "王芳蔬菜摊", "JJG 539-2016", "李建国", "报告编号"):
+    for label in (
+        "检定证书",
+        "合格",
+        "受检单位",
+        "计量器具",
+        "检定数据与结果",
+        "附加载荷 ΔL",
+        "修正误差 Ec",
+        "最大允许误差",
+        "使用的计量标准器",
+        "JZ-2025-0117",
+        "2027-03-31",
+        "误差曲线",
+        "检查项目",
+        "签名",
+        "王芳蔬菜摊",
+        "JJG 539-2016",
+        "李建国",
+        "报告编号",
+    ):
         assert label in text, label
     assert "第1页共" in text.replace(" ", "")
     # changeover method: E = I + e/2 − ΔL − L; E0 = 0 + 2.5 − 2 = 0.5; at 2500 g: E = 2505 + 2.5 − 5 − 2500 = 2.5
@@ -59,13 +78,23 @@ def test_scale_report_has_raw_observations_and_computed_values(store, samples, t
 
 def test_english_report(store, samples, tmp_path, pdf_text):
     text = pdf_text(write(tmp_path, "e.pdf", build_report(store, samples.scale.id, "en").pdf))
-    for label in ("Verification certificate", "PASS", "Premises", "Readings and results", "Corrected error Ec",
-                  "Reference standards used", "Page 1 of", "王芳蔬菜摊"):
+    for label in (
+        "Verification certificate",
+        "PASS",
+        "Premises",
+        "Readings and results",
+        "Corrected error Ec",
+        "Reference standards used",
+        "Page 1 of",
+        "王芳蔬菜摊",
+    ):
         assert label in text, label
     assert "检定数据与结果" not in text
 
 
-def test_failing_fuel_dispenser_is_a_notice_listing_the_failed_items(store, samples, tmp_path, pdf_text):
+def test_failing_fuel_dispenser_is_a_notice_listing_the_failed_items(
+    store, samples, tmp_path, pdf_text
+):
     insp = samples.fuel
     assert insp.verdict == "fail" and document_kind(insp) == "notice"
     text = pdf_text(write(tmp_path, "f.pdf", build_report(store, insp.id, "zh").pdf))
@@ -108,7 +137,9 @@ def test_metadata_carries_report_number_and_hash(store, samples):
 def test_cjk_font_is_embedded_as_a_subset(store, samples, tmp_path, lang):
     for insp in (samples.scale, samples.fuel, samples.focimeter):
         path = write(tmp_path, "s.pdf", build_report(store, insp.id, lang).pdf)
-        out = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+        out = subprocess.run(
+            ["pdffonts", str(path)], capture_output=True, text=True, check=True
+        ).stdout
         rows = [line for line in out.splitlines()[2:] if line.strip()]
         assert rows, out
         for line in rows:
@@ -119,7 +150,9 @@ def test_cjk_font_is_embedded_as_a_subset(store, samples, tmp_path, lang):
 
 def test_photos_and_drawn_signatures_are_in_the_pdf(store, samples, tmp_path):
     path = write(tmp_path, "s.pdf", build_report(store, samples.scale.id, "zh").pdf)
-    out = subprocess.run(["pdfimages", "-list", str(path)], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        ["pdfimages", "-list", str(path)], capture_output=True, text=True, check=True
+    ).stdout
     images = [line for line in out.splitlines()[2:] if line.strip()]
     assert len(images) >= 3  # photo + two signatures
 
@@ -128,10 +161,15 @@ def test_photos_and_drawn_signatures_are_in_the_pdf(store, samples, tmp_path):
 def test_every_page_renders_in_poppler(store, samples, tmp_path, lang):
     for insp in (samples.scale, samples.fuel, samples.focimeter):
         path = write(tmp_path, f"{insp.family}.pdf", build_report(store, insp.id, lang).pdf)
-        info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+        info = subprocess.run(
+            ["pdfinfo", str(path)], capture_output=True, text=True, check=True
+        ).stdout
         pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
-        proc = subprocess.run(["pdftoppm", "-png", "-r", "40", str(path), str(tmp_path / insp.family)],
-                              capture_output=True, text=True)
+        proc = subprocess.run(
+            ["pdftoppm", "-png", "-r", "40", str(path), str(tmp_path / insp.family)],
+            capture_output=True,
+            text=True,
+        )
         assert proc.returncode == 0 and proc.stderr == ""
         assert len(list(tmp_path.glob(f"{insp.family}-*.png"))) == pages >= 1
 
@@ -142,10 +180,21 @@ def test_draft_report_says_draft_and_cannot_be_signed(store, stall):
     from inspector_app.services.inspections import save_and_evaluate
 
     p, i = stall
-    draft = save_and_evaluate(store, Inspection(new_id(), new_id(), i.id, p.id, "scale", "in_service", "JJG 539-2016",
-                                                "李建国", tests=[{"kind": "weighing",
-                                                                 "points": [{"load": "1000", "indication": "1000"}]}]),
-                              "test")
+    draft = save_and_evaluate(
+        store,
+        Inspection(
+            new_id(),
+            new_id(),
+            i.id,
+            p.id,
+            "scale",
+            "in_service",
+            "JJG 539-2016",
+            "李建国",
+            tests=[{"kind": "weighing", "points": [{"load": "1000", "indication": "1000"}]}],
+        ),
+        "test",
+    )
     built = build_report(store, draft.id, "en")
     assert built.content_hash == "" and built.signature_box is None
     with pytest.raises(InputError, match="finalized"):
@@ -158,13 +207,20 @@ def page_texts(path) -> list[str]:
 
 
 @pytest.mark.parametrize("which", ["scale", "fuel", "focimeter"])
-def test_chinese_reports_fit_two_pages_and_end_with_conclusion_and_verification(store, samples, identity,
-                                                                                 tmp_path, which):
+def test_chinese_reports_fit_two_pages_and_end_with_conclusion_and_verification(
+    store, samples, identity, tmp_path, which
+):
     """The conclusion, the signatures and the verification block stay together on the last page;
     the sample reports (readings, chart, photo, drawn signatures, warnings) fit two pages."""
     insp = getattr(samples, which)
-    built = build_report(store, insp.id, "zh", for_signing=True, signer_name=identity.name,
-                         signer_fingerprint=identity.fingerprint)
+    built = build_report(
+        store,
+        insp.id,
+        "zh",
+        for_signing=True,
+        signer_name=identity.name,
+        signer_fingerprint=identity.fingerprint,
+    )
     pages = page_texts(write(tmp_path, "r.pdf", built.pdf))
     assert len(pages) == 2
     last = pages[-1].replace(" ", "")
@@ -183,13 +239,28 @@ def test_long_report_never_leaves_the_verification_block_alone(store, stall, ide
     counts = []
     for n in (10, 30, 50, 70):
         points = [{"load": str(200 * (i + 1)), "indication": str(200 * (i + 1))} for i in range(n)]
-        insp = save_and_evaluate(store, Inspection(new_id(), new_id(), scale.id, p.id, "scale", "subsequent",
-                                                   "JJG 539-2016", "李建国", started_at="2026-03-01T09:00",
-                                                   tests=[{"kind": "weighing", "points": points}]), "test")
+        insp = save_and_evaluate(
+            store,
+            Inspection(
+                new_id(),
+                new_id(),
+                scale.id,
+                p.id,
+                "scale",
+                "subsequent",
+                "JJG 539-2016",
+                "李建国",
+                started_at="2026-03-01T09:00",
+                tests=[{"kind": "weighing", "points": points}],
+            ),
+            "test",
+        )
         insp = store.inspections.finalize(insp.id, "test")
         built = build_report(store, insp.id, "zh", for_signing=True, signer_name=identity.name)
         pages = page_texts(write(tmp_path, f"long{n}.pdf", built.pdf))
-        assert "结论" in pages[-1].replace(" ", "") and "本文件的验证信息" in pages[-1].replace(" ", ""), n
+        assert "结论" in pages[-1].replace(" ", "") and "本文件的验证信息" in pages[-1].replace(
+            " ", ""
+        ), n
         assert built.signature_box[0] == len(pages) - 1
         counts.append(len(pages))
     assert counts[0] == 2 and counts[-1] >= 3  # the cases do run over a page boundary
@@ -202,10 +273,17 @@ def test_fuel_chart_marks_the_failed_repeatability(store, samples, tmp_path, pdf
 
     insp = samples.fuel
     data = report_data(store, insp.id)
-    rep = next(it for t in insp.result["tests"] for it in t["items"] if it["label"].endswith("repeatability"))
+    rep = next(
+        it
+        for t in insp.result["tests"]
+        for it in t["items"]
+        if it["label"].endswith("repeatability")
+    )
     assert rep["verdict"] == "fail"
-    for lang, label in (("zh", f"Q1 重复性 {rep['error']} % > {rep['mpe']} %"),
-                        ("en", f"Q1 repeatability {rep['error']} % > {rep['mpe']} %")):
+    for lang, label in (
+        ("zh", f"Q1 重复性 {rep['error']} % > {rep['mpe']} %"),
+        ("en", f"Q1 repeatability {rep['error']} % > {rep['mpe']} %"),
+    ):
         drawing = inspection_chart(insp, data.instrument, lang, "WQYMicroHei", 500, 150)
         texts = [s.text for s in drawing.getContents() if isinstance(s, String)]
         assert label in texts, texts

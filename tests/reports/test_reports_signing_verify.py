@@ -20,14 +20,22 @@ def signed(store, samples, identity) -> bytes:
 
 
 def found(hash_):
-    return lambda inspection_id, report_no, record_hash: {"found": True, "content_hash": hash_, "recomputed": hash_}
+    return lambda inspection_id, report_no, record_hash: {
+        "found": True,
+        "content_hash": hash_,
+        "recomputed": hash_,
+    }
 
 
 def test_signed_report_is_valid(signed, identity, samples):
     r = verify_pdf(signed, [identity.certificate], found(samples.fuel.content_hash))
     assert r.status == VALID, r.reason
     assert r.signer == "李建国" and r.signer_fingerprint == identity.fingerprint
-    assert r.signing_time and r.report_no.startswith("JDTZ-") and r.record_hash == samples.fuel.content_hash
+    assert (
+        r.signing_time
+        and r.report_no.startswith("JDTZ-")
+        and r.record_hash == samples.fuel.content_hash
+    )
     assert r.record_check == "matches"
 
 
@@ -40,7 +48,7 @@ def test_poppler_agrees_the_signature_is_valid(signed, tmp_path):
 
 def test_one_changed_byte_is_not_valid(signed, identity):
     at = signed.index(b"stream", 2000) + 40  # inside a signed content stream
-    tampered = signed[:at] + bytes([signed[at] ^ 0x01]) + signed[at + 1:]
+    tampered = signed[:at] + bytes([signed[at] ^ 0x01]) + signed[at + 1 :]
     r = verify_pdf(tampered, [identity.certificate])
     assert r.status == INVALID
 
@@ -48,7 +56,7 @@ def test_one_changed_byte_is_not_valid(signed, identity):
 def test_every_single_byte_flip_sample_is_not_valid(signed, identity):
     step = max(1, len(signed) // 25)
     for at in range(0, len(signed), step):
-        tampered = signed[:at] + bytes([signed[at] ^ 0x20]) + signed[at + 1:]
+        tampered = signed[:at] + bytes([signed[at] ^ 0x20]) + signed[at + 1 :]
         assert verify_pdf(tampered, [identity.certificate]).status != VALID, at
 
 
@@ -124,7 +132,9 @@ def test_visible_signature_field_is_on_the_page(signed):
     assert "/AP" in sig[0]
 
 
-def test_signature_space_is_reserved_without_a_trial_signature(store, samples, identity, monkeypatch):
+def test_signature_space_is_reserved_without_a_trial_signature(
+    store, samples, identity, monkeypatch
+):
     """pyHanko's size estimate (a second CMS build) is skipped: the reservation is computed from
     the certificates, the signature fits in it, and the padding is zeros that verify accepts."""
     from pyhanko.sign.signers.pdf_signer import PdfSigningSession

@@ -19,8 +19,10 @@ def demo_store(store):
 
 
 def sql_counts(store, where: str, params: tuple) -> dict:
-    base = ("FROM inspections i JOIN premises p ON p.id = i.premises_id WHERE i.superseded_by IS NULL"
-            " AND i.status = 'finalized' " + where)
+    base = (
+        "FROM inspections i JOIN premises p ON p.id = i.premises_id WHERE i.superseded_by IS NULL"
+        " AND i.status = 'finalized' " + where
+    )
     q = lambda sql: store.conn.execute(sql, params).fetchone()[0]  # noqa: E731
     return {
         "inspections": q(f"SELECT count(*) {base}"),
@@ -28,16 +30,24 @@ def sql_counts(store, where: str, params: tuple) -> dict:
         "instruments": q(f"SELECT count(DISTINCT i.instrument_id) {base}"),
         "passed": q(f"SELECT count(*) {base} AND i.verdict = 'pass'"),
         "failed": q(f"SELECT count(*) {base} AND i.verdict = 'fail'"),
-        "cheating": q(f"SELECT count(DISTINCT i.id) {base} AND i.id IN (SELECT inspection_id FROM findings"
-                      " WHERE cheating = 1)"),
+        "cheating": q(
+            f"SELECT count(DISTINCT i.id) {base} AND i.id IN (SELECT inspection_id FROM findings"
+            " WHERE cheating = 1)"
+        ),
     }
 
 
-@pytest.mark.parametrize("f, where, params", [
-    (SummaryFilter(), "", ()),
-    (SummaryFilter(date_from="2026-03-01", date_to="2026-05-31"),
-     "AND date(i.started_at) BETWEEN '2026-03-01' AND '2026-05-31'", ()),
-])
+@pytest.mark.parametrize(
+    "f, where, params",
+    [
+        (SummaryFilter(), "", ()),
+        (
+            SummaryFilter(date_from="2026-03-01", date_to="2026-05-31"),
+            "AND date(i.started_at) BETWEEN '2026-03-01' AND '2026-05-31'",
+            (),
+        ),
+    ],
+)
 def test_summary_numbers_match_sql(demo_store, f, where, params):
     stats = summary_statistics(demo_store, f)
     expected = sql_counts(demo_store, where, params)
@@ -50,26 +60,39 @@ def test_summary_numbers_match_sql(demo_store, f, where, params):
     for row in stats.by_family:
         n = demo_store.conn.execute(
             "SELECT count(*) FROM inspections i WHERE i.superseded_by IS NULL AND i.status = 'finalized'"
-            f" AND i.family = ? {where}", (row.family, *params)).fetchone()[0]
+            f" AND i.family = ? {where}",
+            (row.family, *params),
+        ).fetchone()[0]
         assert row.inspections == n
 
 
 def test_summary_by_market_and_premises(demo_store):
     market = demo_store.conn.execute(
-        "SELECT market FROM premises WHERE market != '' GROUP BY market ORDER BY count(*) DESC LIMIT 1").fetchone()[0]
+        "SELECT market FROM premises WHERE market != '' GROUP BY market ORDER BY count(*) DESC LIMIT 1"
+    ).fetchone()[0]
     stats = summary_statistics(demo_store, SummaryFilter(market=market))
-    assert stats.inspections == sql_counts(demo_store, "AND p.market = ?", (market,))["inspections"] > 0
-    pid = demo_store.conn.execute("SELECT premises_id FROM inspections GROUP BY premises_id"
-                                  " ORDER BY count(*) DESC LIMIT 1").fetchone()[0]
+    assert (
+        stats.inspections
+        == sql_counts(demo_store, "AND p.market = ?", (market,))["inspections"]
+        > 0
+    )
+    pid = demo_store.conn.execute(
+        "SELECT premises_id FROM inspections GROUP BY premises_id ORDER BY count(*) DESC LIMIT 1"
+    ).fetchone()[0]
     stats = summary_statistics(demo_store, SummaryFilter(premises_id=pid))
-    assert stats.premises == 1 and stats.inspections == sql_counts(demo_store, "AND i.premises_id = ?",
-                                                                    (pid,))["inspections"]
+    assert (
+        stats.premises == 1
+        and stats.inspections
+        == sql_counts(demo_store, "AND i.premises_id = ?", (pid,))["inspections"]
+    )
 
 
 def test_summary_pdf_shows_the_numbers(demo_store, tmp_path, pdf_text):
     stats = summary_statistics(demo_store, SummaryFilter())
-    for lang, labels in (("zh", ("计量监督检查汇总报告", "各类器具合格率", "不合格记录", "作弊问题", "衡器")),
-                         ("en", ("Summary of inspections", "Pass rate by family", "Failures", "Cheating findings"))):
+    for lang, labels in (
+        ("zh", ("计量监督检查汇总报告", "各类器具合格率", "不合格记录", "作弊问题", "衡器")),
+        ("en", ("Summary of inspections", "Pass rate by family", "Failures", "Cheating findings")),
+    ):
         path = tmp_path / f"sum_{lang}.pdf"
         path.write_bytes(build_summary(demo_store, lang=lang))
         text = pdf_text(path)
@@ -78,8 +101,11 @@ def test_summary_pdf_shows_the_numbers(demo_store, tmp_path, pdf_text):
         tokens = text.split()
         for n in (stats.inspections, stats.premises, stats.instruments, stats.failed):
             assert str(n) in tokens
-        proc = subprocess.run(["pdftoppm", "-png", "-r", "30", str(path), str(tmp_path / lang)],
-                              capture_output=True, text=True)
+        proc = subprocess.run(
+            ["pdftoppm", "-png", "-r", "30", str(path), str(tmp_path / lang)],
+            capture_output=True,
+            text=True,
+        )
         assert proc.returncode == 0 and proc.stderr == ""
 
 
@@ -96,15 +122,19 @@ def test_bad_period_is_refused(store):
 
 def test_summary_by_city(demo_store, tmp_path, pdf_text):
     city = demo_store.conn.execute(
-        "SELECT city FROM premises WHERE city != '' GROUP BY city ORDER BY count(*) DESC LIMIT 1").fetchone()[0]
+        "SELECT city FROM premises WHERE city != '' GROUP BY city ORDER BY count(*) DESC LIMIT 1"
+    ).fetchone()[0]
     expected = sql_counts(demo_store, "AND p.city = ?", (city,))
     assert 0 < expected["inspections"] < sql_counts(demo_store, "", ())["inspections"]
     stats = summary_statistics(demo_store, SummaryFilter(city=city))
     assert {k: getattr(stats, k) for k in expected} == expected
     # the same filter the office statistics use: a date range and a city together
     f = SummaryFilter(date_from="2026-01-01", date_to="2026-12-31", city=city)
-    both = sql_counts(demo_store, "AND p.city = ? AND date(i.started_at) BETWEEN '2026-01-01' AND '2026-12-31'",
-                      (city,))
+    both = sql_counts(
+        demo_store,
+        "AND p.city = ? AND date(i.started_at) BETWEEN '2026-01-01' AND '2026-12-31'",
+        (city,),
+    )
     assert summary_statistics(demo_store, f).inspections == both["inspections"]
     path = tmp_path / "city.pdf"
     path.write_bytes(build_summary(demo_store, city=city, lang="zh"))

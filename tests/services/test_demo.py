@@ -7,9 +7,14 @@ from inspector_app.store import open_database
 
 
 def rows(path):
-    return sqlite3.connect(path).execute(
-        "SELECT i.id, i.content_hash, i.started_at, count(r.seq) FROM inspections i"
-        " LEFT JOIN readings r ON r.inspection_id = i.id GROUP BY i.id ORDER BY i.id").fetchall()
+    return (
+        sqlite3.connect(path)
+        .execute(
+            "SELECT i.id, i.content_hash, i.started_at, count(r.seq) FROM inspections i"
+            " LEFT JOIN readings r ON r.inspection_id = i.id GROUP BY i.id ORDER BY i.id"
+        )
+        .fetchall()
+    )
 
 
 def test_worker_processes_make_the_same_data(tmp_path, monkeypatch):
@@ -28,8 +33,14 @@ def test_progress_can_cancel_between_chunks(tmp_path, monkeypatch):
     monkeypatch.setattr(demo, "CHUNK", 25)
     seen = []
     store = open_database(tmp_path / "c.db")
-    counts = demo.generate(store, premises=5, inspections=100, seed=2, workers=1,
-                           progress=lambda done, total: seen.append((done, total)) or done < 50)
+    counts = demo.generate(
+        store,
+        premises=5,
+        inspections=100,
+        seed=2,
+        workers=1,
+        progress=lambda done, total: seen.append((done, total)) or done < 50,
+    )
     assert seen == [(25, 100), (50, 100)]
     assert counts["inspections"] == 50 == store.inspections.count()
     store.close()

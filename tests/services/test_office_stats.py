@@ -43,39 +43,80 @@ def test_totals_match_sql(demo_db):
     s = demo_db
     st = office_statistics(s)
     n, prem, ins, passed, failed = sql(
-        s, f"SELECT count(*), count(DISTINCT premises_id), count(DISTINCT instrument_id), sum(verdict='pass'),"
-           f" sum(verdict='fail') FROM inspections i WHERE {HEADS}")[0]
-    cheat = sql(s, f"SELECT count(DISTINCT i.id) FROM inspections i JOIN findings f ON f.inspection_id = i.id"
-                   f" WHERE {HEADS} AND f.cheating = 1")[0][0]
-    assert st.totals == {"inspections": n, "premises": prem, "instruments": ins, "judged": passed + failed,
-                         "passed": passed, "failed": failed, "cheating": cheat}
+        s,
+        f"SELECT count(*), count(DISTINCT premises_id), count(DISTINCT instrument_id), sum(verdict='pass'),"
+        f" sum(verdict='fail') FROM inspections i WHERE {HEADS}",
+    )[0]
+    cheat = sql(
+        s,
+        f"SELECT count(DISTINCT i.id) FROM inspections i JOIN findings f ON f.inspection_id = i.id"
+        f" WHERE {HEADS} AND f.cheating = 1",
+    )[0][0]
+    assert st.totals == {
+        "inspections": n,
+        "premises": prem,
+        "instruments": ins,
+        "judged": passed + failed,
+        "passed": passed,
+        "failed": failed,
+        "cheating": cheat,
+    }
     assert n == 899  # 900 minus the corrected one, whose draft is not finalized
     assert cheat > 0 and failed > 0
-    assert st.pass_rate == (Decimal(passed) * 100 / Decimal(passed + failed)).quantize(Decimal("0.1"))
-    assert len(st.cheating_cases) == sql(
-        s, f"SELECT count(*) FROM inspections i JOIN findings f ON f.inspection_id = i.id WHERE {HEADS} AND f.cheating = 1")[0][0]
+    assert st.pass_rate == (Decimal(passed) * 100 / Decimal(passed + failed)).quantize(
+        Decimal("0.1")
+    )
+    assert (
+        len(st.cheating_cases)
+        == sql(
+            s,
+            f"SELECT count(*) FROM inspections i JOIN findings f ON f.inspection_id = i.id WHERE {HEADS} AND f.cheating = 1",
+        )[0][0]
+    )
 
 
 def test_breakdowns_match_sql(demo_db):
     s = demo_db
     st = office_statistics(s)
-    kinds = {r[0]: (r[1], r[2]) for r in sql(
-        s, f"SELECT p.kind, count(DISTINCT p.id), count(*) FROM inspections i JOIN premises p ON p.id = i.premises_id"
-           f" WHERE {HEADS} GROUP BY p.kind")}
+    kinds = {
+        r[0]: (r[1], r[2])
+        for r in sql(
+            s,
+            f"SELECT p.kind, count(DISTINCT p.id), count(*) FROM inspections i JOIN premises p ON p.id = i.premises_id"
+            f" WHERE {HEADS} GROUP BY p.kind",
+        )
+    }
     assert {r["kind"]: (r["premises"], r["inspections"]) for r in st.premises_by_kind} == kinds
-    fams = {r[0]: tuple(r[1:]) for r in sql(
-        s, f"SELECT family, count(DISTINCT instrument_id), count(*), sum(verdict='pass'), sum(verdict='fail')"
-           f" FROM inspections i WHERE {HEADS} GROUP BY family")}
-    assert {r["family"]: (r["instruments"], r["inspections"], r["passed"], r["failed"])
-            for r in st.instruments_by_family} == fams
-    causes = {r[0]: r[1] for r in sql(
-        s, f"SELECT f.code, count(DISTINCT i.id) FROM inspections i JOIN findings f ON f.inspection_id = i.id"
-           f" WHERE {HEADS} AND i.verdict = 'fail' GROUP BY f.code")}
+    fams = {
+        r[0]: tuple(r[1:])
+        for r in sql(
+            s,
+            f"SELECT family, count(DISTINCT instrument_id), count(*), sum(verdict='pass'), sum(verdict='fail')"
+            f" FROM inspections i WHERE {HEADS} GROUP BY family",
+        )
+    }
+    assert {
+        r["family"]: (r["instruments"], r["inspections"], r["passed"], r["failed"])
+        for r in st.instruments_by_family
+    } == fams
+    causes = {
+        r[0]: r[1]
+        for r in sql(
+            s,
+            f"SELECT f.code, count(DISTINCT i.id) FROM inspections i JOIN findings f ON f.inspection_id = i.id"
+            f" WHERE {HEADS} AND i.verdict = 'fail' GROUP BY f.code",
+        )
+    }
     assert {r["code"]: r["inspections"] for r in st.failures_by_cause if r["code"]} == causes
     assert "mpe_exceeded" in causes
-    cities_sql = {r[0]: r[1] for r in sql(
-        s, f"SELECT p.city, count(*) FROM inspections i JOIN premises p ON p.id = i.premises_id WHERE {HEADS}"
-           " GROUP BY p.city")}
+    cities_sql = {
+        r[0]: r[1]
+        for r in sql(
+            s,
+            f"SELECT p.city, count(*) FROM inspections i JOIN premises p ON p.id = i.premises_id WHERE {HEADS}"
+            " GROUP BY p.city",
+        )
+    }
     assert {r["city"]: r["inspections"] for r in st.by_city} == cities_sql
     assert sum(r["inspections"] for r in st.by_month) == st.totals["inspections"]
     assert sum(r["cheating"] for r in st.by_month) == st.totals["cheating"]
@@ -87,8 +128,14 @@ def test_period_and_region_filter(demo_db):
     first, last = month_period(dt.date(2026, 2, 14))
     assert (first, last) == ("2026-02-01", "2026-02-28")
     st = office_statistics(s, StatsFilter(date_from=first, date_to=last, city=city))
-    n = sql(s, f"SELECT count(*) FROM inspections i JOIN premises p ON p.id = i.premises_id WHERE {HEADS}"
-               " AND i.started_at >= ? AND i.started_at < ? AND p.city = ?", first, "2026-03-01", city)[0][0]
+    n = sql(
+        s,
+        f"SELECT count(*) FROM inspections i JOIN premises p ON p.id = i.premises_id WHERE {HEADS}"
+        " AND i.started_at >= ? AND i.started_at < ? AND p.city = ?",
+        first,
+        "2026-03-01",
+        city,
+    )[0][0]
     assert st.totals["inspections"] == n and n > 0
     assert all(r["city"] == city for r in st.by_city)
     assert [r["month"] for r in st.by_month] == ["2026-02"]
@@ -102,15 +149,31 @@ def test_empty_period_and_json_shape(demo_db):
     st = office_statistics(demo_db, StatsFilter(date_from="1999-01-01", date_to="1999-01-31"))
     assert st.totals["inspections"] == 0 and st.pass_rate is None and st.by_month == []
     d = office_statistics(demo_db).as_dict()
-    assert isinstance(d["pass_rate"], str) and isinstance(d["instruments_by_family"][0]["pass_rate"], str)
+    assert isinstance(d["pass_rate"], str) and isinstance(
+        d["instruments_by_family"][0]["pass_rate"], str
+    )
     assert percent(1, 3) == Decimal("33.3") and percent(0, 0) is None
 
 
 def test_agrees_with_summary_report(demo_db):
     from inspector_app.store.reports import SummaryFilter, summary_statistics
 
-    summary = summary_statistics(demo_db, SummaryFilter(date_from="2026-01-01", date_to="2026-01-31"))
+    summary = summary_statistics(
+        demo_db, SummaryFilter(date_from="2026-01-01", date_to="2026-01-31")
+    )
     st = office_statistics(demo_db, StatsFilter(date_from="2026-01-01", date_to="2026-01-31"))
-    assert (st.totals["inspections"], st.totals["passed"], st.totals["failed"], st.totals["cheating"],
-            st.totals["premises"], st.totals["instruments"]) == (
-        summary.inspections, summary.passed, summary.failed, summary.cheating, summary.premises, summary.instruments)
+    assert (
+        st.totals["inspections"],
+        st.totals["passed"],
+        st.totals["failed"],
+        st.totals["cheating"],
+        st.totals["premises"],
+        st.totals["instruments"],
+    ) == (
+        summary.inspections,
+        summary.passed,
+        summary.failed,
+        summary.cheating,
+        summary.premises,
+        summary.instruments,
+    )

@@ -24,14 +24,27 @@ def run(**kwargs) -> tuple[int, str, str]:
 
 @pytest.mark.slow
 def test_self_test_passes_headless_as_a_subprocess(tmp_path, db_path):
-    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
-    proc = subprocess.run([sys.executable, "-m", "inspector_app.cli.main", "--self-test"], env=env,
-                          capture_output=True, text=True, timeout=180, cwd=tmp_path)
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+    }
+    proc = subprocess.run(
+        [sys.executable, "-m", "inspector_app.cli.main", "--self-test"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        cwd=tmp_path,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     lines = proc.stdout.splitlines()
     assert lines[0].startswith("self-test: inspector-app ")
     for name in STEP_NAMES:  # one line per step, with its timing and what it did
-        assert any(re.fullmatch(rf"  ok   {name} +\d+ ms  \S.*", line) for line in lines), (name, proc.stdout)
+        assert any(re.fullmatch(rf"  ok   {name} +\d+ ms  \S.*", line) for line in lines), (
+            name,
+            proc.stdout,
+        )
     assert "'offscreen' platform" in proc.stdout  # no display: fell back instead of aborting
     assert "VALID, signer Self Test, record hash matches" in proc.stdout
     assert lines[-1].startswith(f"self-test passed: {len(STEP_NAMES)} steps in ")
@@ -40,8 +53,18 @@ def test_self_test_passes_headless_as_a_subprocess(tmp_path, db_path):
 
 
 def test_steps_cover_what_the_issue_asks():
-    assert STEP_NAMES == ["database", "resources", "rules", "record", "qt", "chart", "print",
-                          "identity", "report", "verify"]
+    assert STEP_NAMES == [
+        "database",
+        "resources",
+        "rules",
+        "record",
+        "qt",
+        "chart",
+        "print",
+        "identity",
+        "report",
+        "verify",
+    ]
 
 
 def test_a_step_that_raises_is_named_and_stops_the_run(monkeypatch):
@@ -54,8 +77,12 @@ def test_a_step_that_raises_is_named_and_stops_the_run(monkeypatch):
         ran.append("after")
         return "should not run"
 
-    steps = [("database", selftest.step_database), ("rules", selftest.step_rules), ("record", boom),
-             ("verify", spy)]
+    steps = [
+        ("database", selftest.step_database),
+        ("rules", selftest.step_rules),
+        ("record", boom),
+        ("verify", spy),
+    ]
     code, out, err = run(steps=steps)
     assert code == 1
     assert err.strip() == "self-test FAILED at step 'record': RuntimeError: disk on fire"
@@ -66,29 +93,41 @@ def test_a_step_that_raises_is_named_and_stops_the_run(monkeypatch):
 
 def test_the_default_run_reports_a_monkeypatched_failure(monkeypatch):
     """The step list cli/main.py runs: break the rules step's expectation -> exit 1."""
-    monkeypatch.setattr(selftest, "SCALE_EXPECTED", [("100 g", "-0.5", "2.5", "fail"), ("2500 g", "3", "2.5", "fail")])
+    monkeypatch.setattr(
+        selftest,
+        "SCALE_EXPECTED",
+        [("100 g", "-0.5", "2.5", "fail"), ("2500 g", "3", "2.5", "fail")],
+    )
     steps = [(n, f) for n, f in selftest.STEPS if n in ("database", "resources", "rules", "record")]
     code, out, err = run(steps=steps)
     assert code == 1
-    assert err.startswith("self-test FAILED at step 'rules': the rules engine judged a known scale reading wrongly")
+    assert err.startswith(
+        "self-test FAILED at step 'rules': the rules engine judged a known scale reading wrongly"
+    )
     assert "record" not in out
 
 
 def test_a_failed_verification_is_reported(monkeypatch):
     from inspector_app.reports.verify import VerifyResult
 
-    monkeypatch.setattr("inspector_app.services.reports.verify_report",
-                        lambda pdf, store=None, db_path=None: VerifyResult("UNTRUSTED", "not in the trust list"))
+    monkeypatch.setattr(
+        "inspector_app.services.reports.verify_report",
+        lambda pdf, store=None, db_path=None: VerifyResult("UNTRUSTED", "not in the trust list"),
+    )
     steps = [(n, f) for n, f in selftest.STEPS if n not in ("qt", "chart", "print")]
     code, out, err = run(steps=steps)
     assert code == 1
-    assert err.strip() == ("self-test FAILED at step 'verify': the signed report verified as UNTRUSTED "
-                           "(record not checked): not in the trust list")
+    assert err.strip() == (
+        "self-test FAILED at step 'verify': the signed report verified as UNTRUSTED "
+        "(record not checked): not in the trust list"
+    )
     assert "  ok   report" in out
 
 
 def test_a_missing_shipped_file_is_named(monkeypatch, tmp_path):
-    monkeypatch.setattr("inspector_app.paths.resource_path", lambda *parts: tmp_path.joinpath(*parts))
+    monkeypatch.setattr(
+        "inspector_app.paths.resource_path", lambda *parts: tmp_path.joinpath(*parts)
+    )
     code, _, err = run(steps=[("resources", selftest.step_resources)])
     assert code == 1
     assert "step 'resources': the shipped file resources/fonts/wqy-microhei.ttc is missing" in err
@@ -114,7 +153,9 @@ def test_report_is_written_to_the_temporary_folder_only(tmp_path, monkeypatch):
         made.append(ctx.folder)
         return real(ctx)
 
-    steps = [(n, spying if n == "report" else f) for n, f in selftest.STEPS if n not in ("qt", "chart")]
+    steps = [
+        (n, spying if n == "report" else f) for n, f in selftest.STEPS if n not in ("qt", "chart")
+    ]
     code, out, _ = run(steps=steps)
     assert code == 0, out
     assert made and not Path(made[0]).exists()  # cleaned up

@@ -39,7 +39,9 @@ def test_export_signed_report_and_verify_against_the_database(demo, db_path, tmp
 def test_record_not_in_this_database_is_said_but_not_a_failure(demo, db_path, tmp_path):
     from inspector_app.store import open_database
 
-    pdf = export_report(demo, db_path, ids(demo, 1)[0], tmp_path / "a.pdf", passphrase=PASSPHRASE).read_bytes()
+    pdf = export_report(
+        demo, db_path, ids(demo, 1)[0], tmp_path / "a.pdf", passphrase=PASSPHRASE
+    ).read_bytes()
     (tmp_path / "office").mkdir()
     other = open_database(tmp_path / "office" / "office.db")
     try:
@@ -48,7 +50,12 @@ def test_record_not_in_this_database_is_said_but_not_a_failure(demo, db_path, tm
         from inspector_app.crypto.keys import fingerprint, load_certificate_file
 
         cert = load_certificate_file(keys_dir(db_path))
-        other.trust.add(fingerprint(cert), "陈静", "certificate", cert.public_bytes(serialization.Encoding.PEM).decode())
+        other.trust.add(
+            fingerprint(cert),
+            "陈静",
+            "certificate",
+            cert.public_bytes(serialization.Encoding.PEM).decode(),
+        )
         result = verify_report(pdf, other, tmp_path / "office" / "office.db")
     finally:
         other.close()
@@ -57,28 +64,45 @@ def test_record_not_in_this_database_is_said_but_not_a_failure(demo, db_path, tm
 
 def test_wrong_passphrase_writes_nothing(demo, db_path, tmp_path):
     with pytest.raises(KeyError_, match="passphrase"):
-        export_report(demo, db_path, ids(demo, 1)[0], tmp_path / "a.pdf", passphrase=b"wrong passphrase")
+        export_report(
+            demo, db_path, ids(demo, 1)[0], tmp_path / "a.pdf", passphrase=b"wrong passphrase"
+        )
     assert not (tmp_path / "a.pdf").exists()
 
 
 def test_batch_export_in_worker_processes(demo, db_path, tmp_path):
     chosen = ids(demo, 12)
     calls = []
-    result = batch_export(db_path, chosen, tmp_path / "out", "en", workers=2,
-                          progress=lambda done, total: calls.append((done, total)) or True)
+    result = batch_export(
+        db_path,
+        chosen,
+        tmp_path / "out",
+        "en",
+        workers=2,
+        progress=lambda done, total: calls.append((done, total)) or True,
+    )
     assert not result.failed and not result.cancelled
-    assert len(result.written) == 12 and all(p.read_bytes().startswith(b"%PDF-") for p in result.written)
+    assert len(result.written) == 12 and all(
+        p.read_bytes().startswith(b"%PDF-") for p in result.written
+    )
     assert calls[-1] == (12, 12) and [d for d, _ in calls] == sorted(d for d, _ in calls)
     from inspector_app.reports.inspection_report import report_number
 
-    assert sorted(p.name for p in result.written) == sorted(f"{report_number(demo.inspections.get(i))}.pdf"
-                                                            for i in chosen)
+    assert sorted(p.name for p in result.written) == sorted(
+        f"{report_number(demo.inspections.get(i))}.pdf" for i in chosen
+    )
 
 
 def test_batch_export_signed_and_cancel(demo, db_path, tmp_path):
     chosen = ids(demo, 20)
-    result = batch_export(db_path, chosen, tmp_path / "out", passphrase=PASSPHRASE, workers=2,
-                          progress=lambda done, total: done < 3)
+    result = batch_export(
+        db_path,
+        chosen,
+        tmp_path / "out",
+        passphrase=PASSPHRASE,
+        workers=2,
+        progress=lambda done, total: done < 3,
+    )
     assert result.cancelled
     assert 3 <= len(result.written) < 20
     for path in result.written:

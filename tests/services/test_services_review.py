@@ -70,7 +70,9 @@ def test_role_defaults_to_inspector_and_is_audited(store):
 
 def test_queue_holds_imported_inspections_and_filters(office_world):
     office = office_world["office"].store
-    total = office.conn.execute("SELECT count(*) FROM inspections WHERE origin != 'local'").fetchone()[0]
+    total = office.conn.execute(
+        "SELECT count(*) FROM inspections WHERE origin != 'local'"
+    ).fetchone()[0]
     assert total == 14
     assert rv.queue_count(office) == 14
     choices = rv.queue_choices(office)
@@ -79,7 +81,8 @@ def test_queue_holds_imported_inspections_and_filters(office_world):
     rows = rv.queue(office, ReviewFilter(inspector=who))
     assert rows and all(r.inspector == who for r in rows)
     expected = office.conn.execute(
-        "SELECT count(*) FROM inspections WHERE inspector = ? AND origin != 'local'", (who,)).fetchone()[0]
+        "SELECT count(*) FROM inspections WHERE inspector = ? AND origin != 'local'", (who,)
+    ).fetchone()[0]
     assert len(rows) == expected
     fails = rv.queue(office, ReviewFilter(verdict="fail"))
     assert all(r.verdict == "fail" for r in fails)
@@ -100,15 +103,28 @@ def test_approve_and_return_are_signed_audited_and_final(office_world):
     first, second = [r.id for r in rv.queue(office, limit=2)]
     before = office.audit_head()[0]
     ok = rv.approve(office, first, o.identity, actor="boss")
-    assert ok.decision == "approved" and ok.reviewer == "office" and ok.signer_fingerprint == o.identity.fingerprint
+    assert (
+        ok.decision == "approved"
+        and ok.reviewer == "office"
+        and ok.signer_fingerprint == o.identity.fingerprint
+    )
     with pytest.raises(InputError, match="say why"):
         rv.return_inspection(office, second, o.identity, "   ")
-    back = rv.return_inspection(office, second[:8], o.identity, "读数表缺少第三个称量点，请补充。", actor="boss")
+    back = rv.return_inspection(
+        office, second[:8], o.identity, "读数表缺少第三个称量点，请补充。", actor="boss"
+    )
     assert back.inspection_id == second
-    rows = office.conn.execute("SELECT inspection_id, decision, comment FROM reviews ORDER BY change_seq").fetchall()
-    assert [tuple(r) for r in rows] == [(first, "approved", ""), (second, "returned", "读数表缺少第三个称量点，请补充。")]
+    rows = office.conn.execute(
+        "SELECT inspection_id, decision, comment FROM reviews ORDER BY change_seq"
+    ).fetchall()
+    assert [tuple(r) for r in rows] == [
+        (first, "approved", ""),
+        (second, "returned", "读数表缺少第三个称量点，请补充。"),
+    ]
     actions = [r["action"] for r in office.audit_entries(5)]
-    assert actions[:2] == ["review.return", "review.approve"] and office.audit_head()[0] == before + 2
+    assert (
+        actions[:2] == ["review.return", "review.approve"] and office.audit_head()[0] == before + 2
+    )
     assert rv.verify_review(office, ok, o.path).status == "VALID"
     with pytest.raises(InputError, match="approved already"):
         rv.return_inspection(office, first, o.identity, "changed my mind")
@@ -128,9 +144,16 @@ def test_tampered_or_foreign_review_does_not_verify(office_world):
     forged = dataclasses.replace(r, decision="returned")
     assert rv.verify_review(o.store, r, o.path).status == "VALID"
     assert rv.verify_review(o.store, forged, o.path).status == "INVALID"
-    assert rv.verify_review(o.store, dataclasses.replace(r, comment="ok"), o.path).status == "INVALID"
-    assert rv.verify_review(o.store, dataclasses.replace(r, signature="v1:abc:%%%"), o.path).status == "INVALID"
-    assert rv.verify_review(o.store, r).status == "UNTRUSTED"  # without db_path, own cert is not known
+    assert (
+        rv.verify_review(o.store, dataclasses.replace(r, comment="ok"), o.path).status == "INVALID"
+    )
+    assert (
+        rv.verify_review(o.store, dataclasses.replace(r, signature="v1:abc:%%%"), o.path).status
+        == "INVALID"
+    )
+    assert (
+        rv.verify_review(o.store, r).status == "UNTRUSTED"
+    )  # without db_path, own cert is not known
     assert rv.verify_review(o.store, dataclasses.replace(r, signature=None)).status == "UNSIGNED"
 
 
@@ -154,11 +177,20 @@ def test_return_travels_back_to_the_laptop(office_world):
     report = import_bundle(lap1.store, bundle, backup=False)
     assert report.status == "imported", report.message()
     seen = rv.reviews_for(lap1.store, target)
-    assert [(x.decision, x.comment, x.reviewer) for x in seen] == [("returned", "请补拍铭牌照片。", "office")]
+    assert [(x.decision, x.comment, x.reviewer) for x in seen] == [
+        ("returned", "请补拍铭牌照片。", "office")
+    ]
     assert rv.review_states(lap1.store, [target])[target].returned
-    assert rv.verify_review(lap1.store, seen[0]).status == "VALID"  # the laptop trusts the office key
+    assert (
+        rv.verify_review(lap1.store, seen[0]).status == "VALID"
+    )  # the laptop trusts the office key
     # another laptop's inspection is not brought to this one
-    assert lap1.store.conn.execute("SELECT count(*) FROM reviews WHERE inspection_id = ?", (other,)).fetchone()[0] == 0
+    assert (
+        lap1.store.conn.execute(
+            "SELECT count(*) FROM reviews WHERE inspection_id = ?", (other,)
+        ).fetchone()[0]
+        == 0
+    )
     # the inspector corrects the returned inspection: the new draft still shows the comment
     draft = lap1.store.inspections.correct(target, "photo added after review", "insp")
     inherited = rv.reviews_for(lap1.store, draft.id)
@@ -217,7 +249,9 @@ def test_conflict_fields_side_by_side(office_world):
     assert report.conflicts == 1, report.message()
     conflict = list_conflicts(o.store)[0]
     rows = rv.conflict_fields(conflict, only_differences=True)
-    assert [(r.field, r.local, r.incoming) for r in rows] == [("phone", "13900000002", "13900000001")]
+    assert [(r.field, r.local, r.incoming) for r in rows] == [
+        ("phone", "13900000002", "13900000001")
+    ]
     assert any(r.field == "name" and not r.differs for r in rv.conflict_fields(conflict))
     kept = rv.resolve(o.store, conflict.id, "incoming", actor="boss")
     assert kept == "incoming" and o.store.premises.get(pid).phone == "13900000001"

@@ -52,8 +52,9 @@ def test_import_report_and_progress(pair):
     lap, off, ident, tmp = pair
     service.export_bundle(lap, ident, tmp / "b.zip")
     seen = []
-    report = service.import_bundle(off, tmp / "b.zip", progress=lambda s, d, t: seen.append(s) or True,
-                                   actor="tester")
+    report = service.import_bundle(
+        off, tmp / "b.zip", progress=lambda s, d, t: seen.append(s) or True, actor="tester"
+    )
     assert report.ok and report.status == "imported"
     assert report.new == 20 + lap.premises.count() + lap.instruments.count()
     d = report.as_dict()

@@ -32,7 +32,9 @@ def test_round_trip_of_a_filtered_list(demo, tmp_path, fmt):
     for e in expected:
         r = by_id[e.id]
         assert r[tx.INSPECTION_COLUMNS.index("verdict")] == "fail"
-        assert r[tx.INSPECTION_COLUMNS.index("premises")] == e.premises_name  # Chinese text survives
+        assert (
+            r[tx.INSPECTION_COLUMNS.index("premises")] == e.premises_name
+        )  # Chinese text survives
         assert r[tx.INSPECTION_COLUMNS.index("revision")] == str(e.revision)
         assert r[tx.INSPECTION_COLUMNS.index("started_at")] == e.started_at
     assert not list(tmp_path.glob("*.part"))
@@ -79,7 +81,9 @@ def test_bad_format_and_cancel_leave_no_file(demo, tmp_path):
     with pytest.raises(InputError, match="does not exist"):
         tx.export_inspections(demo, tmp_path / "nope" / "x.csv")
     with pytest.raises(tx.ExportCancelled):
-        tx.write_rows(tmp_path / "c.csv", ["a"], ([str(i)] for i in range(2000)), progress=lambda d, t: False)
+        tx.write_rows(
+            tmp_path / "c.csv", ["a"], ([str(i)] for i in range(2000)), progress=lambda d, t: False
+        )
     assert not (tmp_path / "c.csv").exists() and not list(tmp_path.glob("*.part"))
 
 

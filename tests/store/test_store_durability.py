@@ -33,7 +33,9 @@ WRITER = textwrap.dedent("""
 
 
 def test_sigkill_mid_write_loses_no_acknowledged_record(db_path, stall):
-    proc = subprocess.Popen([sys.executable, "-c", WRITER, str(db_path)], stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(db_path)], stdout=subprocess.PIPE, text=True
+    )
     acked = []
     try:
         while len(acked) < 40:
@@ -47,7 +49,10 @@ def test_sigkill_mid_write_loses_no_acknowledged_record(db_path, stall):
     store = open_database(db_path)
     with store:
         assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        stored = {r[0] for r in store.conn.execute("SELECT id FROM inspections WHERE status = 'finalized'")}
+        stored = {
+            r[0]
+            for r in store.conn.execute("SELECT id FROM inspections WHERE status = 'finalized'")
+        }
         assert set(acked) <= stored
         assert check(store) == []
 
@@ -67,7 +72,9 @@ def test_full_disk_gives_a_clear_error_and_an_intact_database(db_path, stall):
     store = open_database(db_path)
     before = store.fingerprint()
     store.close()
-    proc = subprocess.run([sys.executable, "-c", FULL_DISK, str(db_path)], capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-c", FULL_DISK, str(db_path)], capture_output=True, text=True, timeout=120
+    )
     assert proc.returncode == 1, proc.stderr
     assert "disk is full" in proc.stderr
     assert "Traceback" not in proc.stderr
@@ -98,15 +105,24 @@ def test_bad_premises_store_nothing(store, change):
     assert store.fingerprint() == before
 
 
-@pytest.mark.parametrize("metrology", [
-    {"max": "NaN", "e": "5"}, {"max": "Infinity", "e": "5"}, {"max": "-15000", "e": "5"},
-    {"max": "1e400", "e": "5"}, {"max": "15000", "e": "five"}, {"max": "", "e": "5"},
-])
+@pytest.mark.parametrize(
+    "metrology",
+    [
+        {"max": "NaN", "e": "5"},
+        {"max": "Infinity", "e": "5"},
+        {"max": "-15000", "e": "5"},
+        {"max": "1e400", "e": "5"},
+        {"max": "15000", "e": "five"},
+        {"max": "", "e": "5"},
+    ],
+)
 def test_bad_instruments_store_nothing(store, stall, metrology):
     p, _ = stall
     before = store.fingerprint()
     with pytest.raises(InputError):
-        store.instruments.save(Instrument(new_id(), p.id, "scale", accuracy_class="III", metrology=metrology))
+        store.instruments.save(
+            Instrument(new_id(), p.id, "scale", accuracy_class="III", metrology=metrology)
+        )
     assert store.fingerprint() == before
 
 

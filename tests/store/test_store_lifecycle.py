@@ -11,17 +11,35 @@ from inspector_app.services.inspections import save_and_evaluate
 from inspector_app.store.inspections import InspectionFilter, RecordStateError
 from inspector_app.store.integrity import check
 
-PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
-       b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+    b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82"
+)
 
 
 def draft(stall, **kw):
     p, i = stall
-    insp = Inspection(new_id(), new_id(), i.id, p.id, "scale", "in_service", "JJG 539-2016", "赵敏",
-                      started_at="2026-11-20T09:30",
-                      tests=[{"kind": "weighing", "points": [{"load": "1000", "indication": "1005"},
-                                                             {"load": "15000", "indication": "15010"}]}],
-                      findings=[Finding(new_id(), "seal_ok", "铅封完好", severity="minor")])
+    insp = Inspection(
+        new_id(),
+        new_id(),
+        i.id,
+        p.id,
+        "scale",
+        "in_service",
+        "JJG 539-2016",
+        "赵敏",
+        started_at="2026-11-20T09:30",
+        tests=[
+            {
+                "kind": "weighing",
+                "points": [
+                    {"load": "1000", "indication": "1005"},
+                    {"load": "15000", "indication": "15010"},
+                ],
+            }
+        ],
+        findings=[Finding(new_id(), "seal_ok", "铅封完好", severity="minor")],
+    )
     return dataclasses.replace(insp, **kw)
 
 
@@ -32,7 +50,10 @@ def test_finalize_seals_the_record(store, stall):
     assert sealed.status == "finalized" and len(sealed.content_hash) == 64
     again = store.inspections.require(x.id)
     assert again.content_hash == sealed.content_hash
-    assert [r[0] for r in store.conn.execute("SELECT verdict FROM readings WHERE inspection_id = ?", (x.id,))] == ["pass", "pass"]
+    assert [
+        r[0]
+        for r in store.conn.execute("SELECT verdict FROM readings WHERE inspection_id = ?", (x.id,))
+    ] == ["pass", "pass"]
     assert check(store) == []
 
 
@@ -43,12 +64,14 @@ def test_finalized_record_is_read_only_in_python_and_sql(store, stall):
         store.inspections.save_draft(dataclasses.replace(x, notes="changed"))
     with pytest.raises(RecordStateError):
         store.inspections.delete_draft(x.id)
-    for sql in ("UPDATE inspections SET verdict = 'fail' WHERE id = ?",
-                "UPDATE inspections SET status = 'draft' WHERE id = ?",
-                "DELETE FROM inspections WHERE id = ?",
-                "UPDATE readings SET error = '0' WHERE inspection_id = ?",
-                "DELETE FROM findings WHERE inspection_id = ?",
-                "INSERT INTO findings (id, inspection_id, seq, code, text) VALUES ('f2', ?, 9, 'x', 'y')"):
+    for sql in (
+        "UPDATE inspections SET verdict = 'fail' WHERE id = ?",
+        "UPDATE inspections SET status = 'draft' WHERE id = ?",
+        "DELETE FROM inspections WHERE id = ?",
+        "UPDATE readings SET error = '0' WHERE inspection_id = ?",
+        "DELETE FROM findings WHERE inspection_id = ?",
+        "INSERT INTO findings (id, inspection_id, seq, code, text) VALUES ('f2', ?, 9, 'x', 'y')",
+    ):
         with pytest.raises(sqlite3.IntegrityError, match="finalized inspection"):
             store.conn.execute(sql, (x.id,))
 
@@ -60,7 +83,10 @@ def test_check_names_a_record_changed_with_triggers_dropped(store, stall):
     store.inspections.finalize(y.id)
     # An attacker with raw SQL access drops the guard and edits a sealed reading.
     store.conn.execute("DROP TRIGGER inspections_finalized_no_update")
-    store.conn.execute("UPDATE inspections SET tests_json = replace(tests_json, '15010', '15000') WHERE id = ?", (x.id,))
+    store.conn.execute(
+        "UPDATE inspections SET tests_json = replace(tests_json, '15010', '15000') WHERE id = ?",
+        (x.id,),
+    )
     problems = check(store)
     assert [p.ref for p in problems if p.kind == "inspection"] == [x.id]
     assert any(x.id in p.message for p in problems)
@@ -72,7 +98,9 @@ def test_check_names_an_edited_finding_and_reading(store, stall):
     for name in ("findings_finalized_no_update", "readings_finalized_no_update"):
         store.conn.execute(f"DROP TRIGGER {name}")
     store.conn.execute("UPDATE findings SET text = '无问题' WHERE inspection_id = ?", (x.id,))
-    store.conn.execute("UPDATE readings SET verdict = 'pass', error = '0' WHERE inspection_id = ?", (x.id,))
+    store.conn.execute(
+        "UPDATE readings SET verdict = 'pass', error = '0' WHERE inspection_id = ?", (x.id,)
+    )
     kinds = {p.kind for p in check(store) if p.ref == x.id}
     assert kinds == {"inspection", "readings"}
 
@@ -158,13 +186,20 @@ def test_signature_hook_is_stored(store, stall):
 def test_period_filter_is_inclusive_and_checked(store, stall):
     from inspector_app.store.filters import period
 
-    assert period("2026-11-01", "2026-11-30") == (["i.started_at >= ?", "i.started_at < ?"],
-                                                  ["2026-11-01", "2026-12-01"])
+    assert period("2026-11-01", "2026-11-30") == (
+        ["i.started_at >= ?", "i.started_at < ?"],
+        ["2026-11-01", "2026-12-01"],
+    )
     with pytest.raises(InputError, match="starts after it ends"):
         period("2026-12-01", "2026-11-01")
     with pytest.raises(InputError) as info:
         store.inspections.list(InspectionFilter(date_to="30/11/2026"))
     assert info.value.path == "to"
     x = save_and_evaluate(store, draft(stall))  # started 2026-11-20T09:30
-    assert [s.id for s in store.inspections.list(InspectionFilter(date_from="2026-11-20", date_to="2026-11-20"))] == [x.id]
+    assert [
+        s.id
+        for s in store.inspections.list(
+            InspectionFilter(date_from="2026-11-20", date_to="2026-11-20")
+        )
+    ] == [x.id]
     assert store.inspections.list(InspectionFilter(date_to="2026-11-19")) == []

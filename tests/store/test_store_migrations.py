@@ -18,7 +18,9 @@ def build_at_version(path, version):
             conn.execute(f"PRAGMA user_version = {number}")
     if version >= 1:
         with transaction(conn):
-            conn.execute("INSERT INTO premises (id, kind, name) VALUES ('p1', 'market_stall', '老数据摊')")
+            conn.execute(
+                "INSERT INTO premises (id, kind, name) VALUES ('p1', 'market_stall', '老数据摊')"
+            )
     conn.close()
 
 
@@ -79,7 +81,10 @@ def test_a_failing_migration_changes_nothing(tmp_path, monkeypatch):
         open_database(path, backup_dir=tmp_path / "b")
     conn = sqlite3.connect(path)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
-    assert conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'half_done'").fetchone()[0] == 0
+    assert (
+        conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'half_done'").fetchone()[0]
+        == 0
+    )
     conn.close()
 
 
@@ -113,10 +118,19 @@ def test_two_processes_opening_an_old_file_at_once(tmp_path):
 
     path = tmp_path / "old.db"
     build_at_version(path, 1)
-    code = ("import sys; from inspector_app.store import open_database; "
-            "s = open_database(sys.argv[1]); print(s.conn.execute('PRAGMA user_version').fetchone()[0])")
-    procs = [subprocess.Popen([sys.executable, "-c", code, str(path)], stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True) for _ in range(3)]
+    code = (
+        "import sys; from inspector_app.store import open_database; "
+        "s = open_database(sys.argv[1]); print(s.conn.execute('PRAGMA user_version').fetchone()[0])"
+    )
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", code, str(path)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(3)
+    ]
     results = [p.communicate(timeout=120) for p in procs]
     assert [p.returncode for p in procs] == [0, 0, 0], [err for _, err in results]
     assert {out.strip() for out, _ in results} == {str(SCHEMA_VERSION)}

@@ -20,8 +20,12 @@ WHERE i.superseded_by IS NULL AND (p.search_text LIKE ? ESCAPE '\\' OR n.search_
 @pytest.fixture
 def demo_store(store):
     generate(store, premises=40, inspections=400, seed=5)
-    first = store.conn.execute("SELECT id FROM inspections ORDER BY started_at LIMIT 1").fetchone()[0]
-    child = store.inspections.correct(first, "typo in the place", actor="t")  # a superseded revision
+    first = store.conn.execute("SELECT id FROM inspections ORDER BY started_at LIMIT 1").fetchone()[
+        0
+    ]
+    child = store.inspections.correct(
+        first, "typo in the place", actor="t"
+    )  # a superseded revision
     return store, first, child
 
 
@@ -34,10 +38,31 @@ def oracle(store, text: str) -> set[str]:
 def test_search_matches_the_joined_like_query(demo_store):
     store, first, child = demo_store
     inspector = store.conn.execute("SELECT inspector FROM inspections LIMIT 1").fetchone()[0]
-    some_id = store.conn.execute("SELECT id FROM inspections ORDER BY id LIMIT 1 OFFSET 7").fetchone()[0]
-    market = store.conn.execute("SELECT market FROM premises WHERE market != '' LIMIT 1").fetchone()[0]
-    queries = ["王", "合肥", "合肥市", market[:4], "acs", "ACS-", "s20", "tm-1", inspector, inspector[:1],
-               some_id[:6], some_id[:6].upper(), "zzzz", "%", "_", "蔬菜摊", "眼镜"]
+    some_id = store.conn.execute(
+        "SELECT id FROM inspections ORDER BY id LIMIT 1 OFFSET 7"
+    ).fetchone()[0]
+    market = store.conn.execute(
+        "SELECT market FROM premises WHERE market != '' LIMIT 1"
+    ).fetchone()[0]
+    queries = [
+        "王",
+        "合肥",
+        "合肥市",
+        market[:4],
+        "acs",
+        "ACS-",
+        "s20",
+        "tm-1",
+        inspector,
+        inspector[:1],
+        some_id[:6],
+        some_id[:6].upper(),
+        "zzzz",
+        "%",
+        "_",
+        "蔬菜摊",
+        "眼镜",
+    ]
     nonempty = 0
     for q in queries:
         f = InspectionFilter(search=q)
@@ -48,8 +73,12 @@ def test_search_matches_the_joined_like_query(demo_store):
         nonempty += bool(expected)
     assert nonempty >= 10
     # the superseded revision is never listed; its correction is
-    assert first not in {s.id for s in store.inspections.list(InspectionFilter(search=first[:8]), limit=100)}
-    assert child.id in {s.id for s in store.inspections.list(InspectionFilter(search=child.id[:8]), limit=100)}
+    assert first not in {
+        s.id for s in store.inspections.list(InspectionFilter(search=first[:8]), limit=100)
+    }
+    assert child.id in {
+        s.id for s in store.inspections.list(InspectionFilter(search=child.id[:8]), limit=100)
+    }
 
 
 def test_search_sees_a_change_made_after_the_first_search(demo_store):

@@ -33,7 +33,9 @@ class Side:
 
     def trust(self, other: Side, kind: str = "inspector") -> None:
         ident = other.identity
-        self.store.trust.add(ident.fingerprint, ident.name, kind, ident.certificate_pem().decode(), "test")
+        self.store.trust.add(
+            ident.fingerprint, ident.name, kind, ident.certificate_pem().decode(), "test"
+        )
 
     def db_bytes(self) -> bytes:
         out = b""
@@ -65,17 +67,56 @@ def world(tmp_path):
 
 def add_inspection_with_photo(store, actor: str = "t") -> Inspection:
     """A premises, a scale and a finalized inspection with a PNG attachment."""
-    p = store.premises.save(Premises(new_id(), "market_stall", "王芳蔬菜摊", make_credit_code("92340100MA2TX8K5J"),
-                                     "安徽省合肥市蜀山区长江路88号", "合肥市", "周谷堆市场", "A012", "王芳",
-                                     "13855100000"), actor)
-    i = store.instruments.save(Instrument(new_id(), p.id, "scale", "友声", "ACS-15", "S1", "", "III",
-                                          {"max": "15000", "e": "5", "d": "5", "min": "100", "unit": "g"}), actor)
+    p = store.premises.save(
+        Premises(
+            new_id(),
+            "market_stall",
+            "王芳蔬菜摊",
+            make_credit_code("92340100MA2TX8K5J"),
+            "安徽省合肥市蜀山区长江路88号",
+            "合肥市",
+            "周谷堆市场",
+            "A012",
+            "王芳",
+            "13855100000",
+        ),
+        actor,
+    )
+    i = store.instruments.save(
+        Instrument(
+            new_id(),
+            p.id,
+            "scale",
+            "友声",
+            "ACS-15",
+            "S1",
+            "",
+            "III",
+            {"max": "15000", "e": "5", "d": "5", "min": "100", "unit": "g"},
+        ),
+        actor,
+    )
     sha = store.attachments.add(PNG, actor)
-    insp = Inspection(id=new_id(), record_id=new_id(), instrument_id=i.id, premises_id=p.id, family="scale",
-                      check="in_service", ruleset="JJG 539-2016", inspector="王检",
-                      tests=[{"kind": "weighing", "points": [{"load": "100", "indication": "100"},
-                                                               {"load": "15000", "indication": "15005"}]}],
-                      attachments=[AttachmentRef(sha, "photo", "铭牌", "image/png")])
+    insp = Inspection(
+        id=new_id(),
+        record_id=new_id(),
+        instrument_id=i.id,
+        premises_id=p.id,
+        family="scale",
+        check="in_service",
+        ruleset="JJG 539-2016",
+        inspector="王检",
+        tests=[
+            {
+                "kind": "weighing",
+                "points": [
+                    {"load": "100", "indication": "100"},
+                    {"load": "15000", "indication": "15005"},
+                ],
+            }
+        ],
+        attachments=[AttachmentRef(sha, "photo", "铭牌", "image/png")],
+    )
     insp = save_and_evaluate(store, insp, actor)
     return store.inspections.finalize(insp.id, actor)
 
@@ -107,19 +148,34 @@ def write_zip(path: Path, items: list, compression=zipfile.ZIP_DEFLATED) -> Path
     return path
 
 
-def resign(items: list[tuple[str, bytes]], identity, *, fix_hashes: bool = True, edit=None,
-           raw_manifest: bytes | None = None, ship_cert: bool = True) -> list[tuple[str, bytes]]:
+def resign(
+    items: list[tuple[str, bytes]],
+    identity,
+    *,
+    fix_hashes: bool = True,
+    edit=None,
+    raw_manifest: bytes | None = None,
+    ship_cert: bool = True,
+) -> list[tuple[str, bytes]]:
     """Recompute the manifest's entries (and records covered), apply *edit* to the manifest,
     and sign it again with *identity*."""
     entries = dict(items)
     manifest = json.loads(entries["manifest.json"])
     if fix_hashes:
-        manifest["entries"] = {n: {"sha256": hashlib.sha256(d).hexdigest(), "size": len(d)}
-                               for n, d in items if n not in ("manifest.json", "signature.der", "signer.pem")}
+        manifest["entries"] = {
+            n: {"sha256": hashlib.sha256(d).hexdigest(), "size": len(d)}
+            for n, d in items
+            if n not in ("manifest.json", "signature.der", "signer.pem")
+        }
         if "records/inspections.jsonl" in entries:
             manifest["records"]["inspections"] = [
-                [o["id"], o["content_hash"]] for o in
-                (json.loads(line) for line in entries["records/inspections.jsonl"].splitlines() if line.strip())]
+                [o["id"], o["content_hash"]]
+                for o in (
+                    json.loads(line)
+                    for line in entries["records/inspections.jsonl"].splitlines()
+                    if line.strip()
+                )
+            ]
     if edit is not None:
         edit(manifest)
     data = raw_manifest if raw_manifest is not None else json.dumps(manifest, indent=1).encode()
@@ -140,8 +196,10 @@ def lines(items, name) -> list[dict]:
 
 
 def set_lines(items, name, objs) -> list[tuple[str, bytes]]:
-    body = b"".join(json.dumps(o, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode() + b"\n"
-                    for o in objs)
+    body = b"".join(
+        json.dumps(o, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode() + b"\n"
+        for o in objs
+    )
     return replace_entry(items, name, body)
 
 
@@ -149,9 +207,11 @@ def rehash_inspection(obj: dict) -> dict:
     """Recompute the content hash of an inspection line after an edit."""
     from inspector_app.domain.models import Finding
 
-    x = Inspection(**{k: v for k, v in obj.items() if k not in ("findings", "attachments")},
-                   findings=[Finding(**f) for f in obj["findings"]],
-                   attachments=[AttachmentRef(**a) for a in obj["attachments"]])
+    x = Inspection(
+        **{k: v for k, v in obj.items() if k not in ("findings", "attachments")},
+        findings=[Finding(**f) for f in obj["findings"]],
+        attachments=[AttachmentRef(**a) for a in obj["attachments"]],
+    )
     return dict(obj, content_hash=content_hash(x))
 
 

@@ -34,8 +34,15 @@ def ctx(loaded, tmp_path):
     other = tmp_path / "other.zip"
     export_bundle(lap.store, lap.identity, other, all=True)
     attacker = keys.init_identity(tmp_path / "attacker", "Mallory", ATTACKER_PASS)
-    return {"items": read_entries(path), "good": path, "other": other, "lap": lap.identity,
-            "attacker": attacker, "dir": tmp_path, "world": loaded}
+    return {
+        "items": read_entries(path),
+        "good": path,
+        "other": other,
+        "lap": lap.identity,
+        "attacker": attacker,
+        "dir": tmp_path,
+        "world": loaded,
+    }
 
 
 def _out(c, name="bad.zip") -> Path:
@@ -73,8 +80,12 @@ def _inspection_raw(c, old: bytes, new: bytes):
     body = dict(c["items"])["records/inspections.jsonl"]
     first, rest = body.split(b"\n", 1)
     assert old in first
-    return resign(replace_entry(c["items"], "records/inspections.jsonl", first.replace(old, new, 1) + b"\n" + rest),
-                  c["lap"])
+    return resign(
+        replace_entry(
+            c["items"], "records/inspections.jsonl", first.replace(old, new, 1) + b"\n" + rest
+        ),
+        c["lap"],
+    )
 
 
 # -- the cases: name -> (build(c) -> (path, limits), stage, words in the reason) ------------
@@ -91,7 +102,9 @@ def case_backslash(c):
 
 
 def case_symlink(c):
-    return write_zip(_out(c), c["items"] + [(_info("attachments/" + "a" * 64, 0o120777), b"/etc/passwd")]), None
+    return write_zip(
+        _out(c), c["items"] + [(_info("attachments/" + "a" * 64, 0o120777), b"/etc/passwd")]
+    ), None
 
 
 def case_duplicate(c):
@@ -103,7 +116,9 @@ def case_casefold(c):
 
 
 def case_zip_bomb(c):
-    return write_zip(_out(c), c["items"] + [("records/acks.jsonl", b"\0" * (20 * 1024 * 1024))]), None
+    return write_zip(
+        _out(c), c["items"] + [("records/acks.jsonl", b"\0" * (20 * 1024 * 1024))]
+    ), None
 
 
 def case_too_many_entries(c):
@@ -131,7 +146,10 @@ def case_encrypted_flag(c):
 
 
 def case_unsupported_compression(c):
-    items = [(_info(n, compress=zipfile.ZIP_BZIP2) if n == "records/premises.jsonl" else n, d) for n, d in c["items"]]
+    items = [
+        (_info(n, compress=zipfile.ZIP_BZIP2) if n == "records/premises.jsonl" else n, d)
+        for n, d in c["items"]
+    ]
     return write_zip(_out(c), items), None
 
 
@@ -157,8 +175,16 @@ def case_not_a_zip(c):
 
 
 def case_untrusted_key(c):
-    return write_zip(_out(c), resign(c["items"], c["attacker"], edit=lambda m: m["signer"].update(
-        fingerprint=c["attacker"].fingerprint, name="Mallory"))), None
+    return write_zip(
+        _out(c),
+        resign(
+            c["items"],
+            c["attacker"],
+            edit=lambda m: m["signer"].update(
+                fingerprint=c["attacker"].fingerprint, name="Mallory"
+            ),
+        ),
+    ), None
 
 
 def case_key_shipped_inside(c):
@@ -188,11 +214,15 @@ def case_missing_manifest(c):
 
 
 def case_unknown_version(c):
-    return write_zip(_out(c), resign(c["items"], c["lap"], edit=lambda m: m.update(version=99))), None
+    return write_zip(
+        _out(c), resign(c["items"], c["lap"], edit=lambda m: m.update(version=99))
+    ), None
 
 
 def case_manifest_not_json(c):
-    return write_zip(_out(c), resign(c["items"], c["lap"], raw_manifest=b"<manifest>oops</manifest>")), None
+    return write_zip(
+        _out(c), resign(c["items"], c["lap"], raw_manifest=b"<manifest>oops</manifest>")
+    ), None
 
 
 def case_manifest_duplicate_keys(c):
@@ -202,13 +232,20 @@ def case_manifest_duplicate_keys(c):
 
 
 def case_manifest_other_signer(c):
-    return write_zip(_out(c), resign(c["items"], c["lap"], edit=lambda m: m["signer"].update(
-        fingerprint=c["attacker"].fingerprint))), None
+    return write_zip(
+        _out(c),
+        resign(
+            c["items"],
+            c["lap"],
+            edit=lambda m: m["signer"].update(fingerprint=c["attacker"].fingerprint),
+        ),
+    ), None
 
 
 def case_lying_size(c):
     def edit(m):
         m["entries"]["records/premises.jsonl"]["size"] -= 7
+
     return write_zip(_out(c), resign(c["items"], c["lap"], edit=edit)), None
 
 
@@ -218,7 +255,9 @@ def case_entry_not_in_manifest(c):
 
 
 def case_missing_attachment(c):
-    return write_zip(_out(c), [(n, d) for n, d in c["items"] if not n.startswith("attachments/")]), None
+    return write_zip(
+        _out(c), [(n, d) for n, d in c["items"] if not n.startswith("attachments/")]
+    ), None
 
 
 def case_changed_record(c):
@@ -248,7 +287,9 @@ def case_huge_number(c):
 
 
 def case_huge_integer(c):
-    return write_zip(_out(c), _inspection_raw(c, b'"revision":1', b'"revision":' + b"9" * 500)), None
+    return write_zip(
+        _out(c), _inspection_raw(c, b'"revision":1', b'"revision":' + b"9" * 500)
+    ), None
 
 
 def case_nan_string_reading(c):
@@ -256,6 +297,7 @@ def case_nan_string_reading(c):
         o = json.loads(json.dumps(o))
         o["tests"][0][next(k for k in o["tests"][0] if k != "kind")] = "NaN"
         return o
+
     return write_zip(_out(c), _edit_first(c, "inspections", change, rehash=True)), None
 
 
@@ -266,37 +308,58 @@ def case_invalid_utf8(c):
 def case_lone_surrogate(c):
     def change(o):
         return {**o, "data": {**o["data"], "name": "\ud800"}}
+
     objs = lines(c["items"], "records/premises.jsonl")
     objs[0] = change(objs[0])
     body = b"".join(json.dumps(o, sort_keys=True).encode() + b"\n" for o in objs)  # ascii escapes
-    return write_zip(_out(c), resign(replace_entry(c["items"], "records/premises.jsonl", body), c["lap"])), None
+    return write_zip(
+        _out(c), resign(replace_entry(c["items"], "records/premises.jsonl", body), c["lap"])
+    ), None
 
 
 def case_duplicate_json_key(c):
-    return write_zip(_out(c), _inspection_raw(c, b'"revision":1', b'"revision":1,"revision":2')), None
+    return write_zip(
+        _out(c), _inspection_raw(c, b'"revision":1', b'"revision":1,"revision":2')
+    ), None
 
 
 def case_dangling_reference(c):
-    return write_zip(_out(c), _edit_first(c, "inspections", lambda o: {**o, "instrument_id": "no-such-instrument"},
-                                          rehash=True)), None
+    return write_zip(
+        _out(c),
+        _edit_first(
+            c, "inspections", lambda o: {**o, "instrument_id": "no-such-instrument"}, rehash=True
+        ),
+    ), None
 
 
 def case_content_hash_mismatch(c):
-    return write_zip(_out(c), _edit_first(c, "inspections", lambda o: {
-        **o, "verdict": "pass" if o["verdict"] == "fail" else "fail"})), None
+    return write_zip(
+        _out(c),
+        _edit_first(
+            c,
+            "inspections",
+            lambda o: {**o, "verdict": "pass" if o["verdict"] == "fail" else "fail"},
+        ),
+    ), None
 
 
 def case_record_not_covered(c):
-    return write_zip(_out(c), resign(c["items"], c["lap"], edit=lambda m: m["records"]["premises"].pop())), None
+    return write_zip(
+        _out(c), resign(c["items"], c["lap"], edit=lambda m: m["records"]["premises"].pop())
+    ), None
 
 
 def case_unterminated_line(c):
     body = dict(c["items"])["records/premises.jsonl"].rstrip(b"\n")
-    return write_zip(_out(c), resign(replace_entry(c["items"], "records/premises.jsonl", body), c["lap"])), None
+    return write_zip(
+        _out(c), resign(replace_entry(c["items"], "records/premises.jsonl", body), c["lap"])
+    ), None
 
 
 def case_audit_altered(c):
-    return write_zip(_out(c), _edit_first(c, "audit", lambda o: {**o, "actor": "someone else"})), None
+    return write_zip(
+        _out(c), _edit_first(c, "audit", lambda o: {**o, "actor": "someone else"})
+    ), None
 
 
 def case_unknown_field(c):
@@ -308,12 +371,15 @@ def case_fraction_number(c):
         o = json.loads(json.dumps(o))
         o["environment"]["temperature"] = 1.5
         return o
+
     items = _edit_first(c, "inspections", lambda o: o)
     body = dict(items)["records/inspections.jsonl"]
     first, rest = body.split(b"\n", 1)
     first = first.replace(b'"temperature":"', b'"temperature":1.5,"x":"', 1)
-    return write_zip(_out(c), resign(replace_entry(items, "records/inspections.jsonl", first + b"\n" + rest),
-                                     c["lap"])), None
+    return write_zip(
+        _out(c),
+        resign(replace_entry(items, "records/inspections.jsonl", first + b"\n" + rest), c["lap"]),
+    ), None
 
 
 def case_attachment_not_image(c):
@@ -323,10 +389,19 @@ def case_attachment_not_image(c):
     sha = hashlib.sha256(bad).hexdigest()
     old = _att(c).split("/")[1]
     objs = lines(c["items"], "records/inspections.jsonl")
-    objs = [rehash_inspection({**o, "attachments": [{**a, "sha256": sha} for a in o["attachments"]]})
-            if o["attachments"] else o for o in objs]
-    items = [(f"attachments/{sha}" if n == f"attachments/{old}" else n, bad if n == f"attachments/{old}" else d)
-             for n, d in set_lines(c["items"], "records/inspections.jsonl", objs)]
+    objs = [
+        rehash_inspection({**o, "attachments": [{**a, "sha256": sha} for a in o["attachments"]]})
+        if o["attachments"]
+        else o
+        for o in objs
+    ]
+    items = [
+        (
+            f"attachments/{sha}" if n == f"attachments/{old}" else n,
+            bad if n == f"attachments/{old}" else d,
+        )
+        for n, d in set_lines(c["items"], "records/inspections.jsonl", objs)
+    ]
     return write_zip(_out(c), resign(items, c["lap"])), None
 
 
@@ -337,11 +412,20 @@ def case_negative_capacity(c):
             o["data"]["metrology"]["max"] = "-15000"
             o["versions"] = []
             from inspector_app.sync.format import record_hash
+
             o["versions"] = [record_hash(o["data"])]
             break
     items = set_lines(c["items"], "records/instruments.jsonl", objs)
-    return write_zip(_out(c), resign(items, c["lap"], edit=lambda m: m["records"].update(instruments=[
-        [o["data"]["id"], o["versions"][0]] for o in objs]))), None
+    return write_zip(
+        _out(c),
+        resign(
+            items,
+            c["lap"],
+            edit=lambda m: m["records"].update(
+                instruments=[[o["data"]["id"], o["versions"][0]] for o in objs]
+            ),
+        ),
+    ), None
 
 
 CASES = {
@@ -414,7 +498,9 @@ def test_hostile_bundle_is_rejected_and_changes_nothing(ctx, name):
     assert report.message().startswith(f"bundle rejected at stage {stage} ")
     assert target.store.fingerprint() == before_fp
     assert target.db_bytes() == before_bytes
-    assert not (target.path.parent / "backups").exists() or not any((target.path.parent / "backups").iterdir())
+    assert not (target.path.parent / "backups").exists() or not any(
+        (target.path.parent / "backups").iterdir()
+    )
 
 
 def test_the_good_bundle_is_accepted(ctx):

@@ -47,8 +47,11 @@ def test_sigkill_during_import_leaves_the_database_as_it_was(world, tmp_path):
     marker = tmp_path / "inside.txt"
     script = tmp_path / "child.py"
     script.write_text(CHILD)
-    proc = subprocess.Popen([sys.executable, str(script), str(office.path), bundle.path, str(marker)],
-                            env=dict(os.environ), stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, str(script), str(office.path), bundle.path, str(marker)],
+        env=dict(os.environ),
+        stderr=subprocess.PIPE,
+    )
     try:
         deadline = time.monotonic() + 120
         while not marker.exists():

@@ -54,7 +54,9 @@ def test_two_laptops_merge_at_one_office(world):
     r2 = _ok(import_bundle(office.store, b2.path))
     assert r1.tables["inspections"] == {"new": 40} and r2.tables["inspections"] == {"new": 31}
     assert _count(office.store, "inspections") == 71
-    assert _count(office.store, "premises") == _count(lap1.store, "premises") + _count(lap2.store, "premises")
+    assert _count(office.store, "premises") == _count(lap1.store, "premises") + _count(
+        lap2.store, "premises"
+    )
     assert r1.conflicts == r2.conflicts == 0
     assert _count(office.store, "attachments") == 1
     assert check(office.store) == []
@@ -65,8 +67,10 @@ def test_two_laptops_merge_at_one_office(world):
     assert origins == {lap1.store.device_id, lap2.store.device_id}
     # each device's audit head is kept
     heads = {d["device_id"]: d["head_seq"] for d in sync_repo(office.store).devices()}
-    assert heads == {lap1.store.device_id: lap1.store.audit_head()[0] - 1,
-                     lap2.store.device_id: lap2.store.audit_head()[0] - 1}
+    assert heads == {
+        lap1.store.device_id: lap1.store.audit_head()[0] - 1,
+        lap2.store.device_id: lap2.store.audit_head()[0] - 1,
+    }
 
 
 def test_same_bundle_twice_says_already_imported(world):
@@ -117,10 +121,12 @@ def test_a_correction_moves_forward_and_an_old_bundle_changes_nothing(world):
     replay = _ok(import_bundle(office.store, old.path))  # older, never imported here
     assert replay.new == replay.updated == replay.conflicts == 0
     assert replay.tables["premises"] == {"stale": 1}
-    assert [tuple(r) for r in office.store.conn.execute("SELECT * FROM inspections ORDER BY id")] == \
-        [tuple(r) for r in rows_before]
-    assert [tuple(r) for r in office.store.conn.execute("SELECT * FROM premises ORDER BY id")] == \
-        [tuple(r) for r in premises_before]
+    assert [
+        tuple(r) for r in office.store.conn.execute("SELECT * FROM inspections ORDER BY id")
+    ] == [tuple(r) for r in rows_before]
+    assert [tuple(r) for r in office.store.conn.execute("SELECT * FROM premises ORDER BY id")] == [
+        tuple(r) for r in premises_before
+    ]
 
 
 def test_in_order_updates_move_forward(world):
@@ -174,17 +180,29 @@ def test_a_record_changed_on_both_sides_is_a_conflict(world):
 def test_keeping_local_dismisses_the_incoming_version_for_good(world):
     lap, office = world["laptop"], world["office"]
     first = add_inspection_with_photo(lap.store)
-    _ok(import_bundle(office.store, export_bundle(lap.store, lap.identity, world["dir"] / "1.zip").path))
+    _ok(
+        import_bundle(
+            office.store, export_bundle(lap.store, lap.identity, world["dir"] / "1.zip").path
+        )
+    )
     p = office.store.premises.get(first.premises_id)
     office.store.premises.save(dataclasses.replace(p, city="芜湖市"), "office")
     lap.store.premises.save(dataclasses.replace(lap.store.premises.get(p.id), city="蚌埠市"), "t")
-    r = _ok(import_bundle(office.store, export_bundle(lap.store, lap.identity, world["dir"] / "2.zip").path))
+    r = _ok(
+        import_bundle(
+            office.store, export_bundle(lap.store, lap.identity, world["dir"] / "2.zip").path
+        )
+    )
     [c] = list_conflicts(office.store)
     assert r.conflict_ids == [c.id]
     resolve_conflict(office.store, c.id, "local", "supervisor")
     assert office.store.premises.get(p.id).city == "芜湖市"
-    r3 = _ok(import_bundle(office.store, export_bundle(lap.store, lap.identity, world["dir"] / "3.zip",
-                                                       all=True).path))
+    r3 = _ok(
+        import_bundle(
+            office.store,
+            export_bundle(lap.store, lap.identity, world["dir"] / "3.zip", all=True).path,
+        )
+    )
     assert r3.conflicts == 0
     assert office.store.premises.get(p.id).city == "芜湖市"
 
@@ -202,8 +220,16 @@ def test_two_different_corrections_of_one_record_conflict(world):
     lap1.store.inspections.finalize(a.id, "one")
     b = lap2.store.inspections.correct(first.id, "correction B", "two")
     lap2.store.inspections.finalize(b.id, "two")
-    _ok(import_bundle(office.store, export_bundle(lap1.store, lap1.identity, world["dir"] / "a.zip").path))
-    r = _ok(import_bundle(office.store, export_bundle(lap2.store, lap2.identity, world["dir"] / "b.zip").path))
+    _ok(
+        import_bundle(
+            office.store, export_bundle(lap1.store, lap1.identity, world["dir"] / "a.zip").path
+        )
+    )
+    r = _ok(
+        import_bundle(
+            office.store, export_bundle(lap2.store, lap2.identity, world["dir"] / "b.zip").path
+        )
+    )
     assert r.conflicts == 1
     [c] = list_conflicts(office.store)
     assert c.entity == "inspection" and c.entity_id == b.id
@@ -266,13 +292,18 @@ def test_office_bundle_acknowledges_and_the_laptop_shows_at_office(world):
 def test_reviews_reach_the_laptop(world):
     lap, office = world["laptop"], world["office"]
     insp = add_inspection_with_photo(lap.store)
-    _ok(import_bundle(office.store, export_bundle(lap.store, lap.identity, world["dir"] / "b.zip").path))
+    _ok(
+        import_bundle(
+            office.store, export_bundle(lap.store, lap.identity, world["dir"] / "b.zip").path
+        )
+    )
     review = decide(office.store, insp.id, "returned", office.identity, "照片不清楚")
     o = export_bundle(office.store, office.identity, world["dir"] / "o.zip", direction="office")
     r = _ok(import_bundle(lap.store, o.path))
     assert r.tables["reviews"] == {"new": 1}
-    row = lap.store.conn.execute("SELECT decision, comment, signature FROM reviews WHERE id = ?",
-                                 (review.id,)).fetchone()
+    row = lap.store.conn.execute(
+        "SELECT decision, comment, signature FROM reviews WHERE id = ?", (review.id,)
+    ).fetchone()
     assert tuple(row) == ("returned", "照片不清楚", review.signature)
     # the same office bundle again, and a later one holding the same review: nothing to check or add
     o2 = export_bundle(office.store, office.identity, world["dir"] / "o2.zip", direction="office")
@@ -284,7 +315,11 @@ def _office_bundle_with_review(world, edit_review):
     *edit_review* after signing, then the bundle is signed again by the (trusted) office."""
     lap, office = world["laptop"], world["office"]
     insp = add_inspection_with_photo(lap.store)
-    _ok(import_bundle(office.store, export_bundle(lap.store, lap.identity, world["dir"] / "b.zip").path))
+    _ok(
+        import_bundle(
+            office.store, export_bundle(lap.store, lap.identity, world["dir"] / "b.zip").path
+        )
+    )
     decide(office.store, insp.id, "approved", office.identity, "")
     o = export_bundle(office.store, office.identity, world["dir"] / "o.zip", direction="office")
     items = read_entries(o.path)
@@ -297,14 +332,19 @@ def _office_bundle_with_review(world, edit_review):
     return write_zip(world["dir"] / "edited.zip", resign(items, office.identity, edit=fix_records))
 
 
-@pytest.mark.parametrize(("edit", "reason"), [
-    (lambda r: {**r, "signature": None}, "the review carries no signature"),
-    (lambda r: {**r, "decision": "returned", "comment": "改了"}, "does not match the review"),
-    (lambda r: {**r, "signature": "v1:" + "0" * 64 + ":" + r["signature"].split(":")[2]},
-     "not in the trust list"),
-    (lambda r: {**r, "signature": "v1:abc"}, "not in a known format"),
-    (lambda r: {**r, "signature": r["signature"][:-4] + "!!!!"}, "not valid base64"),
-])
+@pytest.mark.parametrize(
+    ("edit", "reason"),
+    [
+        (lambda r: {**r, "signature": None}, "the review carries no signature"),
+        (lambda r: {**r, "decision": "returned", "comment": "改了"}, "does not match the review"),
+        (
+            lambda r: {**r, "signature": "v1:" + "0" * 64 + ":" + r["signature"].split(":")[2]},
+            "not in the trust list",
+        ),
+        (lambda r: {**r, "signature": "v1:abc"}, "not in a known format"),
+        (lambda r: {**r, "signature": r["signature"][:-4] + "!!!!"}, "not valid base64"),
+    ],
+)
 def test_a_review_without_a_valid_trusted_signature_is_refused(world, edit, reason):
     lap = world["laptop"]
     path = _office_bundle_with_review(world, edit)
@@ -313,7 +353,10 @@ def test_a_review_without_a_valid_trusted_signature_is_refused(world, edit, reas
     assert report.status == "rejected"
     assert report.rejection["stage"] == 4
     assert report.rejection["entry"] == "records/reviews.jsonl line 1"
-    assert report.rejection["reason"].startswith("review.signature: ") and reason in report.rejection["reason"]
+    assert (
+        report.rejection["reason"].startswith("review.signature: ")
+        and reason in report.rejection["reason"]
+    )
     assert lap.store.fingerprint() == before
 
 
@@ -321,14 +364,24 @@ def test_reviews_of_other_inspectors_records_are_not_checked_or_kept(world):
     """The office sends every review; a laptop keeps (and so checks) only its own."""
     lap, lap2, office = world["laptop"], world["laptop2"], world["office"]
     insp = add_inspection_with_photo(lap2.store)
-    _ok(import_bundle(office.store, export_bundle(lap2.store, lap2.identity, world["dir"] / "b.zip").path))
+    _ok(
+        import_bundle(
+            office.store, export_bundle(lap2.store, lap2.identity, world["dir"] / "b.zip").path
+        )
+    )
     decide(office.store, insp.id, "approved", office.identity, "")
     o = export_bundle(office.store, office.identity, world["dir"] / "o.zip", direction="office")
     items = read_entries(o.path)
     objs = [{**x, "signature": None} for x in lines(items, "records/reviews.jsonl")]
     items = set_lines(items, "records/reviews.jsonl", objs)
-    path = write_zip(world["dir"] / "o2.zip", resign(items, office.identity, edit=lambda m: m["records"].update(
-        reviews=[[x["id"], record_hash(x)] for x in objs])))
+    path = write_zip(
+        world["dir"] / "o2.zip",
+        resign(
+            items,
+            office.identity,
+            edit=lambda m: m["records"].update(reviews=[[x["id"], record_hash(x)] for x in objs]),
+        ),
+    )
     r = _ok(import_bundle(lap.store, path))
     assert r.tables["reviews"] == {"skipped": 1}
     assert lap.store.conn.execute("SELECT count(*) FROM reviews").fetchone()[0] == 0
@@ -355,7 +408,11 @@ def test_an_audit_chain_fork_is_refused(world, tmp_path):
         if src.exists():
             shutil.copy(src, fork_path.with_name(fork_path.name + suffix))
     add_inspection_with_photo(lap.store, actor="original")
-    _ok(import_bundle(office.store, export_bundle(lap.store, lap.identity, world["dir"] / "a.zip").path))
+    _ok(
+        import_bundle(
+            office.store, export_bundle(lap.store, lap.identity, world["dir"] / "a.zip").path
+        )
+    )
     from inspector_app.store import open_database
 
     forked = open_database(fork_path)

@@ -55,7 +55,9 @@ def test_name_check_agrees_with_the_character_by_character_one(name):
     assert R._name_problem(name) == _old_name_problem(name)
 
 
-@pytest.mark.parametrize("name", ["records/premises.jsonl", "attachments/" + "a" * 64, "a..b", "x/..y"])
+@pytest.mark.parametrize(
+    "name", ["records/premises.jsonl", "attachments/" + "a" * 64, "a..b", "x/..y"]
+)
 def test_ordinary_names_pass(name):
     assert R._name_problem(name) is None
 
@@ -95,16 +97,23 @@ def test_an_entry_yielding_more_than_its_cap_is_refused(bundle):
         info = zf.getinfo("records/premises.jsonl")
         exc = _rejected(R.read_entry, zf, info, 10, 3)
         assert exc.stage == 3 and "holds more than the 10 bytes announced" in exc.reason
-        assert R.read_entry(zf, info, info.file_size, 3) == dict(bundle["items"])["records/premises.jsonl"]
+        assert (
+            R.read_entry(zf, info, info.file_size, 3)
+            == dict(bundle["items"])["records/premises.jsonl"]
+        )
 
 
 def test_a_manifest_above_its_limit(bundle):
-    exc = _rejected(R.read_bundle, bundle["path"], _trusted(bundle["world"]), Limits(max_manifest_bytes=10))
+    exc = _rejected(
+        R.read_bundle, bundle["path"], _trusted(bundle["world"]), Limits(max_manifest_bytes=10)
+    )
     assert (exc.stage, exc.entry) == (2, "manifest.json") and "is too large" in exc.reason
 
 
 def test_reading_can_be_cancelled(bundle):
-    exc = _rejected(R.read_bundle, bundle["path"], _trusted(bundle["world"]), progress=lambda *a: False)
+    exc = _rejected(
+        R.read_bundle, bundle["path"], _trusted(bundle["world"]), progress=lambda *a: False
+    )
     assert (exc.stage, exc.reason) == (3, "cancelled")
 
 
@@ -129,11 +138,15 @@ def test_unusable_and_mismatched_trust_entries_are_skipped(bundle):
     manifest, sig, pem = entries["manifest.json"], entries["signature.der"], entries["signer.pem"]
     lap = bundle["lap"].identity
     real = Key(lap.fingerprint, lap.name, lap.certificate_pem().decode())
-    garbage = Key("f" * 64, "broken", "-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n")
+    garbage = Key(
+        "f" * 64, "broken", "-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n"
+    )
     wrong_fp = Key("0" * 64, "mislabelled", real.public_pem)
     assert R.verify_signature(manifest, sig, pem, [garbage, wrong_fp, real]).name == lap.name
     exc = _rejected(R.verify_signature, manifest, sig, pem, [garbage, wrong_fp])
-    assert exc.stage == 2 and "is not enrolled" in exc.reason  # the shipped certificate only names the signer
+    assert (
+        exc.stage == 2 and "is not enrolled" in exc.reason
+    )  # the shipped certificate only names the signer
     exc = _rejected(R.verify_signature, manifest, sig, b"not a certificate", [garbage])
     assert "does not match the manifest with any enrolled key" in exc.reason
     exc = _rejected(R.verify_signature, manifest, sig, None, [])
@@ -157,7 +170,10 @@ def test_peek_names_a_broken_manifest(bundle):
     items = resign(bundle["items"], attacker, raw_manifest=b'{"format": "something else"}')
     path = write_zip(bundle["dir"] / "broken.zip", items)
     exc = _rejected(R.peek, path, [])
-    assert (exc.stage, exc.entry) == (3, "manifest.json") and "not an Inspector bundle" in exc.reason
+    assert (exc.stage, exc.entry) == (
+        3,
+        "manifest.json",
+    ) and "not an Inspector bundle" in exc.reason
 
 
 def test_an_attachment_entry_is_kept_by_its_hash(bundle):

@@ -59,21 +59,28 @@ def _body(objs) -> bytes:
     return b"".join(canonical_text(o).encode() + b"\n" for o in objs)
 
 
-def _opened(items, records: dict | None = None, edit=None, attachments: dict | None = None) -> OpenedBundle:
+def _opened(
+    items, records: dict | None = None, edit=None, attachments: dict | None = None
+) -> OpenedBundle:
     """An OpenedBundle (stages 1-3 passed) from *items*, with tables replaced by *records*
     (table -> list of objects or raw bytes) and the manifest dict changed by *edit*."""
     entries = dict(items)
     manifest = json.loads(entries["manifest.json"])
-    recs = {n[len("records/"):-len(".jsonl")]: d for n, d in items if n.startswith("records/")}
+    recs = {n[len("records/") : -len(".jsonl")]: d for n, d in items if n.startswith("records/")}
     for table, value in (records or {}).items():
         recs[table] = value if isinstance(value, bytes) else _body(value)
     if edit is not None:
         edit(manifest)
     raw = json.dumps(manifest).encode()
     m = parse_manifest(raw)
-    atts = {n.split("/", 1)[1]: d for n, d in items if n.startswith("attachments/")} if attachments is None \
+    atts = (
+        {n.split("/", 1)[1]: d for n, d in items if n.startswith("attachments/")}
+        if attachments is None
         else attachments
-    return OpenedBundle(None, raw, m, SignerInfo(m.signer_fingerprint, m.signer_name, True), recs, atts)
+    )
+    return OpenedBundle(
+        None, raw, m, SignerInfo(m.signer_fingerprint, m.signer_name, True), recs, atts
+    )
 
 
 def _reject(sides, opened, **kw) -> BundleRejected:
@@ -96,9 +103,11 @@ def _rehash(obj: dict) -> dict:
 
 
 def _rehash_strict(obj: dict) -> dict:
-    x = Inspection(**{k: v for k, v in obj.items() if k not in ("findings", "attachments")},
-                   findings=[Finding(**f) for f in obj["findings"]],
-                   attachments=[AttachmentRef(**a) for a in obj["attachments"]])
+    x = Inspection(
+        **{k: v for k, v in obj.items() if k not in ("findings", "attachments")},
+        findings=[Finding(**f) for f in obj["findings"]],
+        attachments=[AttachmentRef(**a) for a in obj["attachments"]],
+    )
     return dict(obj, content_hash=content_hash(x))
 
 
@@ -113,10 +122,16 @@ def test_the_whole_bundle_validates_and_carries_the_json_columns(sides):
     assert not V._OK and not V._DECIMAL_OK  # the caches are emptied after every bundle
 
 
-@pytest.mark.parametrize("text", ["", "é 中文", 'quote " back \\ slash', "tab\tnew\nline\r\x01\x1f\u2028", "😀"])
+@pytest.mark.parametrize(
+    "text", ["", "é 中文", 'quote " back \\ slash', "tab\tnew\nline\r\x01\x1f\u2028", "😀"]
+)
 def test_the_hash_from_the_line_equals_the_domain_content_hash(sides, text):
     obj = _good_inspection(sides)
-    obj = _rehash(dict(obj, checklist={**obj["checklist"], "note": text}, tests=[*obj["tests"], {"kind": text}]))
+    obj = _rehash(
+        dict(
+            obj, checklist={**obj["checklist"], "note": text}, tests=[*obj["tests"], {"kind": text}]
+        )
+    )
     for parts in (canonical_parts(obj), None):  # fast path and fallback
         insp, texts = V.parse_inspection_line(obj, "inspection", parts)
         assert insp.content_hash == content_hash(insp)
@@ -131,25 +146,30 @@ def test_a_canonical_line_takes_the_fast_path_and_any_other_spelling_the_strict_
     spaced = json.dumps(obj, ensure_ascii=False, sort_keys=True).encode()  # ", " and ": "
     parsed, parts = loads_with_parts(spaced)
     assert parsed == obj and parts is None
-    unsorted = json.dumps(dict(reversed(list(obj.items()))), ensure_ascii=False, separators=(",", ":")).encode()
+    unsorted = json.dumps(
+        dict(reversed(list(obj.items()))), ensure_ascii=False, separators=(",", ":")
+    ).encode()
     assert loads_with_parts(unsorted) == (obj, None)
     escaped = json.dumps(obj, sort_keys=True, separators=(",", ":")).encode()  # \\u escapes
     assert loads_with_parts(escaped) == (obj, None)
 
 
-@pytest.mark.parametrize(("raw", "words"), [
-    (b'{"a":1,"a":1}', "duplicate key 'a'"),
-    (b'{"a":{"b":1,"b":1}}', "duplicate key 'b'"),
-    (b'{"a":[{"c":"x","c":"x"}]}', "duplicate key 'c'"),
-    (b'{"a":NaN}', "NaN is not allowed"),
-    (b'{"a":1e400}', "out of range"),
-    (b'{"a":"\\ud800"}', "lone surrogate"),
-    (b'{"a":1} x', "extra data"),
-    (b'{"a":', "not valid JSON"),
-    (b'\xef\xbb\xbf{"a":1}', "byte-order mark"),
-    (b'{"a":"\xff"}', "invalid UTF-8"),
-    (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
-])
+@pytest.mark.parametrize(
+    ("raw", "words"),
+    [
+        (b'{"a":1,"a":1}', "duplicate key 'a'"),
+        (b'{"a":{"b":1,"b":1}}', "duplicate key 'b'"),
+        (b'{"a":[{"c":"x","c":"x"}]}', "duplicate key 'c'"),
+        (b'{"a":NaN}', "NaN is not allowed"),
+        (b'{"a":1e400}', "out of range"),
+        (b'{"a":"\\ud800"}', "lone surrogate"),
+        (b'{"a":1} x', "extra data"),
+        (b'{"a":', "not valid JSON"),
+        (b'\xef\xbb\xbf{"a":1}', "byte-order mark"),
+        (b'{"a":"\xff"}', "invalid UTF-8"),
+        (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
+    ],
+)
 def test_the_fast_path_refuses_what_the_strict_parser_refuses(raw, words):
     for parse in (loads_with_parts, strict_loads):
         with pytest.raises(JsonError, match=words):
@@ -167,6 +187,7 @@ def test_canonical_parts_of_a_fraction_is_none():
 # -- inspections, field by field --------------------------------------------------------------
 def _set(path: str, value):
     """A change at a dotted path ('result.tests.0.items.1.error'); ``...`` deletes."""
+
     def change(obj):
         keys = path.split(".")
         target = obj
@@ -178,6 +199,7 @@ def _set(path: str, value):
         else:
             target[last] = value
         return obj
+
     return change
 
 
@@ -197,58 +219,172 @@ INSPECTION_CASES = {
     "finalized_at long": (_set("finalized_at", "2" * 41), "inspection.finalized_at", "is too long"),
     "signature not text": (_set("signature", 1), "inspection.signature", "must be text"),
     "environment list": (_set("environment", []), "inspection.environment", "must be an object"),
-    "temperature": (_set("environment.temperature", "warm"), "inspection.environment.temperature",
-                    "must be a number"),
+    "temperature": (
+        _set("environment.temperature", "warm"),
+        "inspection.environment.temperature",
+        "must be a number",
+    ),
     "tests object": (_set("tests", {}), "inspection.tests", "at most 200 tests"),
     "too many tests": (_set("tests", [{}] * 201), "inspection.tests", "at most 200 tests"),
-    "result test not object": (_set("result.tests.0", "x"), "inspection.result.tests[0]", "must be an object"),
-    "result item not object": (_set("result.tests.0.items.0", 1), "inspection.result.tests[0].items[0]",
-                               "must be an object"),
-    "result error text": (_set("result.tests.0.items.0.error", "about two"),
-                          "inspection.result.tests[0].items[0].error", "must be a number"),
-    "result mpe bool": (_set("result.tests.0.items.0.mpe", True), "inspection.result.tests[0].items[0].mpe",
-                        "not true/false"),
+    "result test not object": (
+        _set("result.tests.0", "x"),
+        "inspection.result.tests[0]",
+        "must be an object",
+    ),
+    "result item not object": (
+        _set("result.tests.0.items.0", 1),
+        "inspection.result.tests[0].items[0]",
+        "must be an object",
+    ),
+    "result error text": (
+        _set("result.tests.0.items.0.error", "about two"),
+        "inspection.result.tests[0].items[0].error",
+        "must be a number",
+    ),
+    "result mpe bool": (
+        _set("result.tests.0.items.0.mpe", True),
+        "inspection.result.tests[0].items[0].mpe",
+        "not true/false",
+    ),
     "result verdict": (_set("result.verdict", "ok"), "inspection.result.verdict", "pass or fail"),
     "standards object": (_set("standards", {}), "inspection.standards", "at most 100 ids"),
-    "standard id": (_set("standards", ["ok", "not ok"]), "inspection.standards[1]", "must be an id"),
+    "standard id": (
+        _set("standards", ["ok", "not ok"]),
+        "inspection.standards[1]",
+        "must be an id",
+    ),
     "findings object": (_set("findings", {}), "inspection.findings", "at most 200 findings"),
     "finding not object": (_set("findings", ["x"]), "inspection.findings[0]", "must be an object"),
-    "finding fields": (_set("findings", [{"id": "f1"}]), "inspection.findings[0]", "is missing the field"),
-    "finding cheating": (_set("findings", [{"id": "f1", "code": "C1", "text": "t", "legal_basis": "", "severity":
-                                            "major", "action": "", "cheating": "yes"}]),
-                         "inspection.findings[0].cheating", "true or false"),
-    "finding text": (_set("findings", [{"id": "f1", "code": 1, "text": "t", "legal_basis": "", "severity":
-                                        "major", "action": "", "cheating": False}]),
-                     "inspection.findings[0].code", "must be text"),
-    "attachments object": (_set("attachments", {}), "inspection.attachments", "at most 200 attachments"),
-    "attachment not object": (_set("attachments.0", []), "inspection.attachments[0]", "must be an object"),
-    "attachment fields": (_set("attachments.0.extra", 1), "inspection.attachments[0]", "unknown field"),
-    "attachment sha": (_set("attachments.0.sha256", "ABC"), "inspection.attachments[0].sha256", "64 hexadecimal"),
-    "attachment role": (_set("attachments.0.role", "selfie"), "inspection.attachments[0].role", "must be one of"),
-    "attachment mime": (_set("attachments.0.mime", "image/gif"), "inspection.attachments[0].mime", "image/png"),
-    "attachment caption": (_set("attachments.0.caption", "a\x07b"), "inspection.attachments[0].caption",
-                           "control character"),
+    "finding fields": (
+        _set("findings", [{"id": "f1"}]),
+        "inspection.findings[0]",
+        "is missing the field",
+    ),
+    "finding cheating": (
+        _set(
+            "findings",
+            [
+                {
+                    "id": "f1",
+                    "code": "C1",
+                    "text": "t",
+                    "legal_basis": "",
+                    "severity": "major",
+                    "action": "",
+                    "cheating": "yes",
+                }
+            ],
+        ),
+        "inspection.findings[0].cheating",
+        "true or false",
+    ),
+    "finding text": (
+        _set(
+            "findings",
+            [
+                {
+                    "id": "f1",
+                    "code": 1,
+                    "text": "t",
+                    "legal_basis": "",
+                    "severity": "major",
+                    "action": "",
+                    "cheating": False,
+                }
+            ],
+        ),
+        "inspection.findings[0].code",
+        "must be text",
+    ),
+    "attachments object": (
+        _set("attachments", {}),
+        "inspection.attachments",
+        "at most 200 attachments",
+    ),
+    "attachment not object": (
+        _set("attachments.0", []),
+        "inspection.attachments[0]",
+        "must be an object",
+    ),
+    "attachment fields": (
+        _set("attachments.0.extra", 1),
+        "inspection.attachments[0]",
+        "unknown field",
+    ),
+    "attachment sha": (
+        _set("attachments.0.sha256", "ABC"),
+        "inspection.attachments[0].sha256",
+        "64 hexadecimal",
+    ),
+    "attachment role": (
+        _set("attachments.0.role", "selfie"),
+        "inspection.attachments[0].role",
+        "must be one of",
+    ),
+    "attachment mime": (
+        _set("attachments.0.mime", "image/gif"),
+        "inspection.attachments[0].mime",
+        "image/png",
+    ),
+    "attachment caption": (
+        _set("attachments.0.caption", "a\x07b"),
+        "inspection.attachments[0].caption",
+        "control character",
+    ),
     "not normal form": (_set("place", " 合肥 "), "inspection.place", "not in normal form"),
-    "altered": (_set("notes", "changed after finalizing"), "inspection.content_hash", "does not match"),
+    "altered": (
+        _set("notes", "changed after finalizing"),
+        "inspection.content_hash",
+        "does not match",
+    ),
     # the value walk
-    "nested too deeply": (_set("checklist.deep", json.loads("[" * 12 + "1" + "]" * 12)),
-                          "inspection.checklist.deep" + "[0]" * 12, "nested too deeply"),
-    "empty deep list is fine but text is not": (_set("checklist.deep", json.loads("[" * 11 + "]" * 11)),
-                                                None, None),
-    "too many fields": (_set("checklist", {f"k{i}": "yes" for i in range(1001)}), "inspection.checklist",
-                        "too many fields"),
-    "long field name": (_set("checklist", {"k" * 101: "yes"}), "inspection.checklist",
-                        "field name that is too long"),
-    "too many items": (_set("tests.0.points", [None] * 10_001), "inspection.tests[0].points", "too many items"),
+    "nested too deeply": (
+        _set("checklist.deep", json.loads("[" * 12 + "1" + "]" * 12)),
+        "inspection.checklist.deep" + "[0]" * 12,
+        "nested too deeply",
+    ),
+    "empty deep list is fine but text is not": (
+        _set("checklist.deep", json.loads("[" * 11 + "]" * 11)),
+        None,
+        None,
+    ),
+    "too many fields": (
+        _set("checklist", {f"k{i}": "yes" for i in range(1001)}),
+        "inspection.checklist",
+        "too many fields",
+    ),
+    "long field name": (
+        _set("checklist", {"k" * 101: "yes"}),
+        "inspection.checklist",
+        "field name that is too long",
+    ),
+    "too many items": (
+        _set("tests.0.points", [None] * 10_001),
+        "inspection.tests[0].points",
+        "too many items",
+    ),
     "long text": (_set("checklist.note", "x" * 4001), "inspection.checklist.note", "is too long"),
     "NaN text": (_set("checklist.note", " nan "), "inspection.checklist.note", "finite number"),
-    "huge decimal text": (_set("tests.0.points.0.load", "1e999"), "inspection.tests[0].points[0].load",
-                          "out of range"),
-    "huge integer": (_set("checklist.count", 10**15 + 1), "inspection.checklist.count", "out of range"),
-    "integer in a list": (_set("tests.0.points", [None, True, -10**15 - 1]), "inspection.tests[0].points[2]",
-                          "out of range"),
-    "bad text in a nested list": (_set("tests.0.points", [["ok", "Infinity"]]), "inspection.tests[0].points[0][1]",
-                                  "finite number"),
+    "huge decimal text": (
+        _set("tests.0.points.0.load", "1e999"),
+        "inspection.tests[0].points[0].load",
+        "out of range",
+    ),
+    "huge integer": (
+        _set("checklist.count", 10**15 + 1),
+        "inspection.checklist.count",
+        "out of range",
+    ),
+    "integer in a list": (
+        _set("tests.0.points", [None, True, -(10**15) - 1]),
+        "inspection.tests[0].points[2]",
+        "out of range",
+    ),
+    "bad text in a nested list": (
+        _set("tests.0.points", [["ok", "Infinity"]]),
+        "inspection.tests[0].points[0][1]",
+        "finite number",
+    ),
 }
 
 
@@ -268,7 +404,13 @@ def test_a_bad_inspection_field_is_named(sides, name):
 
 def test_good_values_pass_the_walk_with_and_without_the_cache(sides):
     obj = _good_inspection(sides)
-    obj["checklist"] = {**obj["checklist"], "count": 3, "flag": True, "none": None, "deep": [[["1.5", " 2 "]]]}
+    obj["checklist"] = {
+        **obj["checklist"],
+        "count": 3,
+        "flag": True,
+        "none": None,
+        "deep": [[["1.5", " 2 "]]],
+    }
     obj["environment"] = {**obj["environment"], "temperature": 25, "humidity": "40"}
     obj = _rehash(obj)
     V._forget()
@@ -286,20 +428,56 @@ def _versioned(sides, table, change, rehash=True):
     return line
 
 
-@pytest.mark.parametrize(("table", "change", "rehash", "path", "words"), [
-    ("premises", lambda o: o.update(data=[]), False, "premises.data", "must be an object"),
-    ("premises", lambda o: o.update(versions="x"), False, "premises.versions", "list of SHA-256"),
-    ("premises", lambda o: o.update(versions=["a" * 64]), False, "premises.versions", "own hash"),
-    ("premises", lambda o: o["data"].update(name=5), True, "premises.name", "must be text"),
-    ("premises", lambda o: o["data"].update(name="x" * 10_001), True, "premises.name", "is too long"),
-    ("premises", lambda o: o["data"].update(name=o["data"]["name"] + " "), True, "premises.name",
-     "not in normal form"),
-    ("premises", lambda o: o["data"].update(id="a b"), True, "premises.id", "must be an id"),
-    ("instruments", lambda o: o["data"].update(metrology="15 kg"), True, "instrument.metrology",
-     "must be an object"),
-    ("instruments", lambda o: o["data"]["metrology"].update(max="NaN"), True, "instrument.metrology.max",
-     "finite number"),
-])
+@pytest.mark.parametrize(
+    ("table", "change", "rehash", "path", "words"),
+    [
+        ("premises", lambda o: o.update(data=[]), False, "premises.data", "must be an object"),
+        (
+            "premises",
+            lambda o: o.update(versions="x"),
+            False,
+            "premises.versions",
+            "list of SHA-256",
+        ),
+        (
+            "premises",
+            lambda o: o.update(versions=["a" * 64]),
+            False,
+            "premises.versions",
+            "own hash",
+        ),
+        ("premises", lambda o: o["data"].update(name=5), True, "premises.name", "must be text"),
+        (
+            "premises",
+            lambda o: o["data"].update(name="x" * 10_001),
+            True,
+            "premises.name",
+            "is too long",
+        ),
+        (
+            "premises",
+            lambda o: o["data"].update(name=o["data"]["name"] + " "),
+            True,
+            "premises.name",
+            "not in normal form",
+        ),
+        ("premises", lambda o: o["data"].update(id="a b"), True, "premises.id", "must be an id"),
+        (
+            "instruments",
+            lambda o: o["data"].update(metrology="15 kg"),
+            True,
+            "instrument.metrology",
+            "must be an object",
+        ),
+        (
+            "instruments",
+            lambda o: o["data"]["metrology"].update(max="NaN"),
+            True,
+            "instrument.metrology.max",
+            "finite number",
+        ),
+    ],
+)
 def test_a_bad_versioned_record_is_named(sides, table, change, rehash, path, words):
     line = _versioned(sides, table, change, rehash)
     parser = V.parse_premises if table == "premises" else V.parse_instrument
@@ -309,8 +487,17 @@ def test_a_bad_versioned_record_is_named(sides, table, change, rehash, path, wor
 
 
 def test_standards(sides):
-    data = {"id": "std-1", "kind": "test_weight", "name": "M1 砝码组", "certificate_no": "C-1",
-            "valid_until": "2027-01-01", "accuracy": "M1", "mpe": "0.5", "unit": "g", "serial": ""}
+    data = {
+        "id": "std-1",
+        "kind": "test_weight",
+        "name": "M1 砝码组",
+        "certificate_no": "C-1",
+        "valid_until": "2027-01-01",
+        "accuracy": "M1",
+        "mpe": "0.5",
+        "unit": "g",
+        "serial": "",
+    }
     s, h, versions = V.parse_standard({"data": data, "versions": [record_hash(data)]})
     assert s.name == "M1 砝码组" and versions == [h]
     bad = dict(data, kind="ruler")
@@ -318,32 +505,78 @@ def test_standards(sides):
         V.parse_standard({"data": bad, "versions": [record_hash(bad)]})
 
 
-GOOD_AUDIT = {"seq": 1, "device_id": "d", "at": "t", "actor": "a", "action": "x", "entity": "e", "entity_id": "i",
-              "detail": "{}", "prev_hash": "0" * 64, "hash": "1" * 64}
+GOOD_AUDIT = {
+    "seq": 1,
+    "device_id": "d",
+    "at": "t",
+    "actor": "a",
+    "action": "x",
+    "entity": "e",
+    "entity_id": "i",
+    "detail": "{}",
+    "prev_hash": "0" * 64,
+    "hash": "1" * 64,
+}
 UUID = "12345678-1234-1234-1234-123456789abc"
-GOOD_ACK = {"bundle_id": UUID, "source_device": UUID, "audit_seq": 3, "audit_hash": "a" * 64, "inspections": ["x"]}
-GOOD_REVIEW = {"id": "r1", "inspection_id": "i1", "decision": "approved", "comment": "", "reviewer": "张科长",
-               "at": "2026-01-01T00:00:00+00:00", "signature": None}
+GOOD_ACK = {
+    "bundle_id": UUID,
+    "source_device": UUID,
+    "audit_seq": 3,
+    "audit_hash": "a" * 64,
+    "inspections": ["x"],
+}
+GOOD_REVIEW = {
+    "id": "r1",
+    "inspection_id": "i1",
+    "decision": "approved",
+    "comment": "",
+    "reviewer": "张科长",
+    "at": "2026-01-01T00:00:00+00:00",
+    "signature": None,
+}
 GOOD_ASSIGNMENT = {"id": "a1", "premises_id": "p1", "inspector": "王检", "note": ""}
 
 
-@pytest.mark.parametrize(("parser", "obj", "path", "words"), [
-    (V.parse_tombstone, {"entity": "inspection", "entity_id": "x"}, "tombstone.entity", "must be one of"),
-    (V.parse_tombstone, {"entity": "premises"}, "tombstone", "missing the field 'entity_id'"),
-    (V.parse_audit, {**GOOD_AUDIT, "seq": 0}, "audit.seq", "positive whole number"),
-    (V.parse_audit, {**GOOD_AUDIT, "seq": True}, "audit.seq", "positive whole number"),
-    (V.parse_audit, {**GOOD_AUDIT, "hash": "x"}, "audit.hash", "64 hexadecimal"),
-    (V.parse_audit, {**GOOD_AUDIT, "actor": None}, "audit.actor", "must be text"),
-    (V.parse_assignment, {**GOOD_ASSIGNMENT, "inspector": " 王检"}, "assignment.inspector", "normal form"),
-    (V.parse_assignment, {**GOOD_ASSIGNMENT, "note": "x "}, "assignment.note", "normal form"),
-    (V.parse_review, {**GOOD_REVIEW, "decision": "maybe"}, "review.decision", "approved or returned"),
-    (V.parse_review, {**GOOD_REVIEW, "extra": 1}, "review", "unknown field 'extra'"),
-    (V.parse_ack, {**GOOD_ACK, "bundle_id": "b"}, "ack.bundle_id", "must be a UUID"),
-    (V.parse_ack, {**GOOD_ACK, "audit_seq": -1}, "ack.audit_seq", "whole number"),
-    (V.parse_ack, {**GOOD_ACK, "audit_hash": 5}, "ack.audit_hash", "64 hexadecimal"),
-    (V.parse_ack, {**GOOD_ACK, "inspections": "x"}, "ack.inspections", "list of ids"),
-    (V.parse_ack, {**GOOD_ACK, "inspections": ["ok", ""]}, "ack.inspections[1]", "must be an id"),
-])
+@pytest.mark.parametrize(
+    ("parser", "obj", "path", "words"),
+    [
+        (
+            V.parse_tombstone,
+            {"entity": "inspection", "entity_id": "x"},
+            "tombstone.entity",
+            "must be one of",
+        ),
+        (V.parse_tombstone, {"entity": "premises"}, "tombstone", "missing the field 'entity_id'"),
+        (V.parse_audit, {**GOOD_AUDIT, "seq": 0}, "audit.seq", "positive whole number"),
+        (V.parse_audit, {**GOOD_AUDIT, "seq": True}, "audit.seq", "positive whole number"),
+        (V.parse_audit, {**GOOD_AUDIT, "hash": "x"}, "audit.hash", "64 hexadecimal"),
+        (V.parse_audit, {**GOOD_AUDIT, "actor": None}, "audit.actor", "must be text"),
+        (
+            V.parse_assignment,
+            {**GOOD_ASSIGNMENT, "inspector": " 王检"},
+            "assignment.inspector",
+            "normal form",
+        ),
+        (V.parse_assignment, {**GOOD_ASSIGNMENT, "note": "x "}, "assignment.note", "normal form"),
+        (
+            V.parse_review,
+            {**GOOD_REVIEW, "decision": "maybe"},
+            "review.decision",
+            "approved or returned",
+        ),
+        (V.parse_review, {**GOOD_REVIEW, "extra": 1}, "review", "unknown field 'extra'"),
+        (V.parse_ack, {**GOOD_ACK, "bundle_id": "b"}, "ack.bundle_id", "must be a UUID"),
+        (V.parse_ack, {**GOOD_ACK, "audit_seq": -1}, "ack.audit_seq", "whole number"),
+        (V.parse_ack, {**GOOD_ACK, "audit_hash": 5}, "ack.audit_hash", "64 hexadecimal"),
+        (V.parse_ack, {**GOOD_ACK, "inspections": "x"}, "ack.inspections", "list of ids"),
+        (
+            V.parse_ack,
+            {**GOOD_ACK, "inspections": ["ok", ""]},
+            "ack.inspections[1]",
+            "must be an id",
+        ),
+    ],
+)
 def test_a_bad_small_record_is_named(parser, obj, path, words):
     with pytest.raises(InputError) as exc:
         parser(obj)
@@ -390,14 +623,22 @@ def test_validation_can_be_cancelled(sides):
     items = sides["items"]
     audit = _lines(items, "audit")
     many = [dict(audit[0], seq=i) for i in range(1, 600)]
-    assert _reject(sides, _opened(items, {"audit": many}), progress=stop_later).reason == "cancelled"
+    assert (
+        _reject(sides, _opened(items, {"audit": many}), progress=stop_later).reason == "cancelled"
+    )
 
 
 def test_the_manifest_must_list_exactly_the_records(sides):
     items = sides["items"]
     premises = _lines(items, "premises")
-    exc = _reject(sides, _opened(items, {"premises": premises + premises[:1]},
-                                 edit=lambda m: m["records"]["premises"].append(m["records"]["premises"][0])))
+    exc = _reject(
+        sides,
+        _opened(
+            items,
+            {"premises": premises + premises[:1]},
+            edit=lambda m: m["records"]["premises"].append(m["records"]["premises"][0]),
+        ),
+    )
     assert "appears twice" in exc.reason and exc.entry.startswith("records/premises.jsonl line")
     exc = _reject(sides, _opened(items, {"premises": premises[1:]}))
     assert exc.entry == "records/premises.jsonl" and "the manifest lists" in exc.reason
@@ -416,11 +657,17 @@ def _edit_inspection(items, change, rehash=True):
     return {"inspections": objs}, fix, n + 1
 
 
-@pytest.mark.parametrize(("change", "words"), [
-    (_set("premises_id", "nowhere"), "the premises nowhere do not resolve"),
-    (_set("standards", ["no-such-standard"]), "the reference standard no-such-standard does not resolve"),
-    (_set("parent_id", "no-parent"), "the earlier revision no-parent"),
-])
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        (_set("premises_id", "nowhere"), "the premises nowhere do not resolve"),
+        (
+            _set("standards", ["no-such-standard"]),
+            "the reference standard no-such-standard does not resolve",
+        ),
+        (_set("parent_id", "no-parent"), "the earlier revision no-parent"),
+    ],
+)
 def test_references_must_resolve(sides, change, words):
     def both(o):
         o = change(o)
@@ -435,8 +682,11 @@ def test_references_must_resolve(sides, change, words):
 
 def test_the_instrument_must_belong_to_the_premises(sides):
     items = sides["items"]
-    other = next(p["data"]["id"] for p in _lines(items, "premises")
-                 if p["data"]["id"] != _good_inspection(sides)["premises_id"])
+    other = next(
+        p["data"]["id"]
+        for p in _lines(items, "premises")
+        if p["data"]["id"] != _good_inspection(sides)["premises_id"]
+    )
     records, fix, _line = _edit_inspection(items, _set("premises_id", other))
     assert "belongs to other premises" in _reject(sides, _opened(items, records, edit=fix)).reason
 
@@ -472,9 +722,15 @@ def test_instruments_and_assignments_need_their_premises(sides):
         m["records"] = {"assignments": [["as-1", record_hash(assignment)]]}
         m["entries"] = {}
 
-    exc = _reject(sides, _opened([("manifest.json", dict(items)["manifest.json"])],
-                                 {"assignments": [assignment], "audit": _lines(items, "audit")}, edit=office,
-                                 attachments={}))
+    exc = _reject(
+        sides,
+        _opened(
+            [("manifest.json", dict(items)["manifest.json"])],
+            {"assignments": [assignment], "audit": _lines(items, "audit")},
+            edit=office,
+            attachments={},
+        ),
+    )
     assert exc.entry == "records/assignments.jsonl line 1" and "do not resolve" in exc.reason
 
 
@@ -502,14 +758,24 @@ def _relink(entries):
     prev = entries[0]["prev_hash"]
     for e in entries:
         e["prev_hash"] = prev
-        e["hash"] = entry_hash(prev, e["device_id"], e["at"], e["actor"], e["action"], e["entity"], e["entity_id"],
-                               e["detail"])
+        e["hash"] = entry_hash(
+            prev,
+            e["device_id"],
+            e["at"],
+            e["actor"],
+            e["action"],
+            e["entity"],
+            e["entity_id"],
+            e["detail"],
+        )
         prev = e["hash"]
     return entries
 
 
 def test_the_audit_segment_must_hold_together(sides):
-    exc = _audit_case(sides, lambda a: [dict(e, device_id="other") if i == 1 else e for i, e in enumerate(a)])
+    exc = _audit_case(
+        sides, lambda a: [dict(e, device_id="other") if i == 1 else e for i, e in enumerate(a)]
+    )
     assert exc.entry == "records/audit.jsonl line 2" and "another device" in exc.reason
     exc = _audit_case(sides, lambda a: a[:1] + a[2:])
     assert exc.entry == "records/audit.jsonl line 2" and "does not link" in exc.reason
@@ -557,7 +823,12 @@ def test_a_gap_and_a_fork_against_what_was_accepted(sides):
     exc = _reject(sides, _opened(items, {"audit": fork}, edit=fork_head))
     assert "forks from what was accepted before" in exc.reason
     # an instrument this database holds already can be referred to without being sent again
-    content = V.validate_bundle(_opened(items, {"instruments": b"", "premises": b""},
-                                        edit=lambda m: (m["records"].pop("instruments"),
-                                                        m["records"].pop("premises"))), office.store.sync)
+    content = V.validate_bundle(
+        _opened(
+            items,
+            {"instruments": b"", "premises": b""},
+            edit=lambda m: (m["records"].pop("instruments"), m["records"].pop("premises")),
+        ),
+        office.store.sync,
+    )
     assert len(content.inspections) == 7 and not content.instruments

@@ -36,7 +36,11 @@ def test_run_gui_opens_the_window_in_the_chosen_language(qtbot, store, stall, db
     seen = {}
 
     def fake_exec(app):
-        main = next(w for w in QApplication.topLevelWidgets() if type(w).__name__ == "MainWindow" and w.isVisible())
+        main = next(
+            w
+            for w in QApplication.topLevelWidgets()
+            if type(w).__name__ == "MainWindow" and w.isVisible()
+        )
         seen["title"] = main.windowTitle()
         seen["db"] = main.store.path
         main.close()
@@ -55,7 +59,11 @@ def test_empty_database_offers_demo_data(qtbot, db_path, monkeypatch):
     def fake_exec(app):
         from PySide6.QtCore import QCoreApplication
 
-        main = next(w for w in QApplication.topLevelWidgets() if type(w).__name__ == "MainWindow" and w.isVisible())
+        main = next(
+            w
+            for w in QApplication.topLevelWidgets()
+            if type(w).__name__ == "MainWindow" and w.isVisible()
+        )
         main.offer_demo_data = lambda: offered.append(True)
         shown.append(main)
         qtbot.waitUntil(lambda: bool(offered), timeout=3000)
@@ -67,8 +75,9 @@ def test_empty_database_offers_demo_data(qtbot, db_path, monkeypatch):
     assert app_module.run_gui(str(db_path), "en") == 0
     assert offered == [True]
     # (an earlier test's window may have queued its own question: count this window's only)
-    assert [o for o in asked if o.window is shown[0]] == [shown[0].office], \
+    assert [o for o in asked if o.window is shown[0]] == [shown[0].office], (
         "a first start asks for the role once, after the window is shown"
+    )
 
 
 def test_demo_data_loads_in_a_worker_with_progress(qtbot, store, monkeypatch):

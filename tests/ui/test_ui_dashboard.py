@@ -34,10 +34,12 @@ def test_numbers_match_the_records(demo):
     d = dashboard(demo, today)
     f = InspectionFilter(date_from="2026-06-01", date_to="2026-06-30")
     assert d.this_month["total"] == demo.inspections.count(f) > 0
-    assert d.this_month["failed"] == demo.inspections.count(InspectionFilter(
-        verdict="fail", date_from="2026-06-01", date_to="2026-06-30"))
-    assert sum(r.judged for r in d.by_family) == demo.inspections.count(InspectionFilter(
-        date_from=d.period_from.isoformat(), date_to="2026-06-30"))
+    assert d.this_month["failed"] == demo.inspections.count(
+        InspectionFilter(verdict="fail", date_from="2026-06-01", date_to="2026-06-30")
+    )
+    assert sum(r.judged for r in d.by_family) == demo.inspections.count(
+        InspectionFilter(date_from=d.period_from.isoformat(), date_to="2026-06-30")
+    )
     assert [p.month for p in d.over_time] == sorted(p.month for p in d.over_time)
     assert d.over_time[-1].month == "2026-06"
     assert all(isinstance(r.percent, Decimal) for r in d.by_family)

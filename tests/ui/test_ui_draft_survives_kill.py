@@ -40,8 +40,13 @@ SCRIPT = textwrap.dedent("""
 def test_reading_survives_sigkill_after_autosave(db_path, stall):
     _p, scale = stall
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    proc = subprocess.run([sys.executable, "-c", SCRIPT, str(db_path), scale.id], env=env,
-                          capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-c", SCRIPT, str(db_path), scale.id],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == -signal.SIGKILL, proc.stderr
     inspection_id = proc.stdout.split()[0]
     store = open_database(db_path)

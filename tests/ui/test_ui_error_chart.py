@@ -8,20 +8,36 @@ from inspector_app.domain.models import Inspection, Instrument, new_id
 from inspector_app.services import drafts
 from inspector_app.ui.widgets.error_chart import ErrorChart, step_xy
 
-SCALE = Instrument("i", "p", "scale", accuracy_class="III",
-                   metrology={"max": "15000", "e": "5", "d": "5", "min": "100", "unit": "g"})
+SCALE = Instrument(
+    "i",
+    "p",
+    "scale",
+    accuracy_class="III",
+    metrology={"max": "15000", "e": "5", "d": "5", "min": "100", "unit": "g"},
+)
 
 
 def series(points, check="initial"):
-    insp = Inspection(new_id(), new_id(), "i", "p", "scale", check, "JJG 539-2016", "张伟",
-                      tests=[{"kind": "weighing", "points": points}])
+    insp = Inspection(
+        new_id(),
+        new_id(),
+        "i",
+        "p",
+        "scale",
+        check,
+        "JJG 539-2016",
+        "张伟",
+        tests=[{"kind": "weighing", "points": points}],
+    )
     return drafts.chart_series(insp, SCALE, drafts.evaluate_draft(insp, SCALE))
 
 
 def test_envelope_steps_at_the_band_edges(qtbot):
     chart = ErrorChart()
     qtbot.addWidget(chart)
-    chart.set_series(series([{"load": "100", "indication": "102.5"}, {"load": "12000", "indication": "12010"}]))
+    chart.set_series(
+        series([{"load": "100", "indication": "102.5"}, {"load": "12000", "indication": "12010"}])
+    )
     xs, ys = chart.envelope_xy()
     env = dict(zip(xs, ys, strict=False))
     assert env[2500.0] in (2.5, 5.0) and max(ys) == 7.5 and min(ys) == 2.5
@@ -36,8 +52,12 @@ def test_in_service_doubles_the_envelope_and_points_update(qtbot):
     qtbot.addWidget(chart)
     chart.set_series(series([{"load": "100", "indication": "105"}], check="in_service"))
     assert max(chart.envelope_xy()[1]) == 15 and chart.failed_count() == 0
-    chart.set_series(series([{"load": "100", "indication": "105"}, {"load": "200", "indication": "206"}],
-                            check="in_service"))
+    chart.set_series(
+        series(
+            [{"load": "100", "indication": "105"}, {"load": "200", "indication": "206"}],
+            check="in_service",
+        )
+    )
     assert chart.point_count() == 2 and chart.failed_count() == 1
     chart.set_series(None)
     assert chart.point_count() == 0 and chart.envelope_xy() == ([], [])

@@ -120,26 +120,37 @@ def test_undo_and_redo_readings_checklist_and_findings(qtbot, editor, store):
     qtbot.keyClick(editor, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert weighing.model.test["points"][0]["indication"] == "105"
     assert verdict_cell(weighing, 0).data() == "✔ pass"
-    qtbot.keyClick(editor, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(
+        editor,
+        Qt.Key.Key_Z,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
     assert weighing.model.test["points"][0]["indication"] == "110"
 
     editor.checklist.buttons[("seals", "no")].click()
     assert editor.insp.checklist == {"seals": "no"}
     assert any("Seals intact" in f for f in editor.failed())
     editor.undo_stack.undo()
-    assert editor.insp.checklist == {} and editor.checklist.buttons[("seals", "no")].isChecked() is False
+    assert (
+        editor.insp.checklist == {}
+        and editor.checklist.buttons[("seals", "no")].isChecked() is False
+    )
     editor.undo_stack.redo()
     assert editor.checklist.buttons[("seals", "no")].isChecked()
 
     editor.findings.add_requested.emit(editor.findings.quick_finding("cheat_keys"))
-    assert [f.code for f in editor.insp.findings] == ["cheat_keys"] and editor.insp.findings[0].cheating
+    assert [f.code for f in editor.insp.findings] == ["cheat_keys"] and editor.insp.findings[
+        0
+    ].cheating
     editor.undo_stack.undo()
     assert editor.insp.findings == []
     editor.undo_stack.redo()
     with qtbot.waitSignal(editor.saved, timeout=3000):
         pass
     stored = store.inspections.require(editor.insp.id)
-    assert stored.checklist == {"seals": "no"} and [f.code for f in stored.findings] == ["cheat_keys"]
+    assert stored.checklist == {"seals": "no"} and [f.code for f in stored.findings] == [
+        "cheat_keys"
+    ]
     assert stored.tests[1]["points"][0]["indication"] == "110"
 
 
@@ -161,9 +172,16 @@ def test_finalize_makes_it_read_only_and_sealed(qtbot, editor, store, monkeypatc
     stored = store.inspections.require(editor.insp.id)
     assert stored.status == "finalized" and len(stored.content_hash) == 64
     weighing_stored = next(t for t in stored.tests if t["kind"] == "weighing")
-    assert weighing_stored["points"] == [{"load": "100", "indication": "105"}, {"load": "2500", "indication": "2500"}]
+    assert weighing_stored["points"] == [
+        {"load": "100", "indication": "105"},
+        {"load": "2500", "indication": "2500"},
+    ]
     assert all(t["kind"] != "zero" for t in stored.tests)  # nothing typed: left out
-    assert editor.read_only and not editor.finalize_action.isEnabled() and editor.correct_action.isEnabled()
+    assert (
+        editor.read_only
+        and not editor.finalize_action.isEnabled()
+        and editor.correct_action.isEnabled()
+    )
     assert editor.inspector_edit.isReadOnly() and not editor.check_combo.isEnabled()
     weighing = table_of(editor, "weighing")
     assert not (weighing.model.flags(weighing.model.index(0, c)) & Qt.ItemFlag.ItemIsEditable)
@@ -184,8 +202,12 @@ def test_correct_opens_a_new_revision_with_the_reason(qtbot, editor, store, monk
     qtbot.addWidget(child_editor)
     assert sig.args[0] == first
     child = store.inspections.require(sig.args[1])
-    assert (child.revision, child.parent_id, child.correction_reason, child.status) == (2, first, "示值抄录错误",
-                                                                                        "draft")
+    assert (child.revision, child.parent_id, child.correction_reason, child.status) == (
+        2,
+        first,
+        "示值抄录错误",
+        "draft",
+    )
     assert store.inspections.superseded_by(first) == child.id
     assert not child_editor.read_only and "示值抄录错误" in child_editor.revision_note.text()
     assert not editor.correct_action.isEnabled()
@@ -218,8 +240,10 @@ def test_signature_is_stored_as_png_attachment(qtbot, editor, store):
     pad = editor.pads["signature_inspector"]
     pad.add_stroke([QPointF(10, 60), QPointF(60, 20), QPointF(120, 70), QPointF(200, 30)])
     with qtbot.waitSignal(editor.saved, timeout=3000):
-        qtbot.mouseClick(editor.findChild(type(editor.sig_buttons[0]), "save_signature_inspector"),
-                         Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(
+            editor.findChild(type(editor.sig_buttons[0]), "save_signature_inspector"),
+            Qt.MouseButton.LeftButton,
+        )
     stored = store.inspections.require(editor.insp.id)
     sig = [a for a in stored.attachments if a.role == "signature_inspector"]
     assert len(sig) == 1 and sig[0].mime == "image/png"
@@ -236,8 +260,13 @@ def test_photo_added_by_drop(qtbot, editor, store, tmp_path):
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(path))])
     target = editor.photos.list
-    event = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
-                       Qt.KeyboardModifier.NoModifier)
+    event = QDropEvent(
+        QPointF(10, 10),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
     with qtbot.waitSignal(editor.saved, timeout=3000):
         target.dropEvent(event)
     stored = store.inspections.require(editor.insp.id)
@@ -253,10 +282,14 @@ def test_not_an_image_is_refused(qtbot, editor, store):
 
 
 def test_standards_out_of_date_or_too_coarse_are_warned(qtbot, store, stall):
-    store.standards.save(ReferenceStandard(new_id(), "test_weight", "M1 砝码 1 kg", "C-7", "2000-01-01", "M1",
-                                           "50", "mg"))
-    store.standards.save(ReferenceStandard(new_id(), "test_weight", "M3 砝码", "C-8", "2999-01-01", "M3",
-                                           "2", "g"))
+    store.standards.save(
+        ReferenceStandard(
+            new_id(), "test_weight", "M1 砝码 1 kg", "C-7", "2000-01-01", "M1", "50", "mg"
+        )
+    )
+    store.standards.save(
+        ReferenceStandard(new_id(), "test_weight", "M3 砝码", "C-8", "2999-01-01", "M3", "2", "g")
+    )
     ed = InspectionEditor.new_for_instrument(store, stall[1].id, "张伟")
     qtbot.addWidget(ed)
     for i in range(ed.standards_list.count()):
@@ -271,7 +304,9 @@ def test_standards_out_of_date_or_too_coarse_are_warned(qtbot, store, stall):
 def test_header_inspector_cannot_be_emptied(qtbot, editor):
     editor.inspector_edit.setText("  ")
     editor.inspector_edit.editingFinished.emit()
-    assert editor.insp.inspector == "张伟" and "must not be empty" in editor.inspector_edit.toolTip()
+    assert (
+        editor.insp.inspector == "张伟" and "must not be empty" in editor.inspector_edit.toolTip()
+    )
     editor.humidity_edit.setText("120")
     editor.humidity_edit.editingFinished.emit()
     assert "humidity" not in editor.insp.environment
@@ -281,8 +316,17 @@ def test_header_inspector_cannot_be_emptied(qtbot, editor):
 
 
 def test_cheating_finding_fails_the_inspection(qtbot, editor):
-    editor.findings.add_requested.emit(Finding(new_id(), "cheat_remote", "遥控作弊装置", "细则第四十八条",
-                                               "critical", "", cheating=True))
+    editor.findings.add_requested.emit(
+        Finding(
+            new_id(),
+            "cheat_remote",
+            "遥控作弊装置",
+            "细则第四十八条",
+            "critical",
+            "",
+            cheating=True,
+        )
+    )
     assert editor.insp.verdict == "fail"
     assert any("遥控作弊装置" in f for f in editor.failed())
 
@@ -344,7 +388,9 @@ def identity(db_path):
     ie.forget_unlocked_identities()
 
 
-def test_finalize_signs_the_content_hash_with_the_identity(qtbot, identity, store, stall, monkeypatch):
+def test_finalize_signs_the_content_hash_with_the_identity(
+    qtbot, identity, store, stall, monkeypatch
+):
     import base64
 
     from inspector_app.crypto.keys import verify_signature
@@ -354,12 +400,16 @@ def test_finalize_signs_the_content_hash_with_the_identity(qtbot, identity, stor
     ed.show()
     assert ed.signer == ed.sign_with_identity
     asked = []
-    monkeypatch.setattr(ed, "ask_passphrase", lambda message="": asked.append(1) or SIGN_PASS.encode())
+    monkeypatch.setattr(
+        ed, "ask_passphrase", lambda message="": asked.append(1) or SIGN_PASS.encode()
+    )
     _finalizable(qtbot, ed, monkeypatch)
     assert ed.finalize()
     stored = store.inspections.require(ed.insp.id)
     assert stored.status == "finalized" and stored.signer == identity.fingerprint
-    assert verify_signature(identity.certificate, stored.content_hash.encode(), base64.b64decode(stored.signature))
+    assert verify_signature(
+        identity.certificate, stored.content_hash.encode(), base64.b64decode(stored.signature)
+    )
     # a second record in the same session: no second prompt
     ed2 = InspectionEditor.new_for_instrument(store, stall[1].id, "张伟")
     qtbot.addWidget(ed2)
@@ -384,7 +434,9 @@ def test_wrong_passphrase_keeps_the_draft_and_says_so(qtbot, identity, store, st
     assert not ed.finalize() and store.inspections.require(ed.insp.id).status == "draft"
 
 
-def test_export_report_from_the_editor_menu_writes_and_opens_a_pdf(qtbot, editor, store, tmp_path, monkeypatch):
+def test_export_report_from_the_editor_menu_writes_and_opens_a_pdf(
+    qtbot, editor, store, tmp_path, monkeypatch
+):
     from PySide6.QtWidgets import QFileDialog
 
     from inspector_app.ui import report_actions
@@ -393,7 +445,9 @@ def test_export_report_from_the_editor_menu_writes_and_opens_a_pdf(qtbot, editor
     target.parent.mkdir()
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "PDF"))
     opened = []
-    monkeypatch.setattr(report_actions.QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()))
+    monkeypatch.setattr(
+        report_actions.QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile())
+    )
     weighing = table_of(editor, "weighing")
     type_into(qtbot, weighing.view, 0, col(weighing.model, "indication"), "105")
     assert editor.export_action in editor.inspection_menu.actions()
@@ -404,7 +458,9 @@ def test_export_report_from_the_editor_menu_writes_and_opens_a_pdf(qtbot, editor
     assert store.inspections.require(editor.insp.id).status == "draft"
 
 
-def test_a_returned_inspection_shows_the_supervisors_comment(qtbot, store, stall, db_path, monkeypatch):
+def test_a_returned_inspection_shows_the_supervisors_comment(
+    qtbot, store, stall, db_path, monkeypatch
+):
     from inspector_app.crypto.keys import init_identity
     from inspector_app.services import review
 

@@ -56,7 +56,9 @@ def test_implausible_class_e_max_is_flagged_at_the_field(qtbot, store, stall):
 def test_implausible_scale_asks_before_saving(qtbot, store, stall, monkeypatch):
     p, _ = stall
     asked = []
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: asked.append(a[2]) or QMessageBox.StandardButton.No)
+    monkeypatch.setattr(
+        QMessageBox, "question", lambda *a, **k: asked.append(a[2]) or QMessageBox.StandardButton.No
+    )
     dialog = new_scale(qtbot, store, p.id, max="15000", e="1000")
     count = len(store.instruments.list())
     dialog.accept()
@@ -88,7 +90,11 @@ def test_valid_scale_is_saved_with_its_metrology(qtbot, store, stall):
     dialog.accept()
     saved = store.instruments.get(dialog.saved_instrument.id)
     assert saved.metrology == {"max": "30", "e": "0.01", "min": "0.2", "unit": "kg"}
-    assert saved.serial == "S-NEW-1" and saved.next_due == "2027-03-01" and saved.accuracy_class == "III"
+    assert (
+        saved.serial == "S-NEW-1"
+        and saved.next_due == "2027-03-01"
+        and saved.accuracy_class == "III"
+    )
 
 
 def test_edit_keeps_fields_the_form_does_not_show(qtbot, store, stall):

@@ -74,7 +74,10 @@ def test_add_and_remove_a_trusted_certificate(qtbot, dialog, store, tmp_path, mo
     trusted = store.trust.get(other.fingerprint)
     assert trusted is not None and trusted.name == "李主任"
     assert dialog.trust_table.rowCount() == 1 and dialog.trust_table.item(0, 0).text() == "李主任"
-    assert store.conn.execute("SELECT count(*) FROM audit WHERE action = 'trust.add'").fetchone()[0] == 1
+    assert (
+        store.conn.execute("SELECT count(*) FROM audit WHERE action = 'trust.add'").fetchone()[0]
+        == 1
+    )
     # the same file again changes nothing
     assert not dialog.add_trusted() and "Already trusted" in dialog.status.text()
     assert len(store.trust.list()) == 1

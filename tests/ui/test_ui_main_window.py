@@ -114,7 +114,9 @@ def test_filters_by_family_verdict_and_date(qtbot, window, demo):
         page.family.setCurrentIndex(page.family.findData("fuel_dispenser"))
     with qtbot.waitSignal(page.model.counted, timeout=5000):
         page.verdict.setCurrentIndex(page.verdict.findData("pass"))
-    assert page.model.total == demo.inspections.count(InspectionFilter(family="fuel_dispenser", verdict="pass"))
+    assert page.model.total == demo.inspections.count(
+        InspectionFilter(family="fuel_dispenser", verdict="pass")
+    )
     with qtbot.waitSignal(page.model.counted, timeout=5000):
         page.date_from.set_iso("2026-06-01")
     f = page.current_filter()
@@ -134,8 +136,11 @@ def test_header_click_sorts(qtbot, window):
     header = page.table.horizontalHeader()
     x = header.sectionViewportPosition(6) + 5  # inspector
     with qtbot.waitSignal(page.model.counted, timeout=5000):
-        qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=header.viewport().rect().topLeft()
-                         + type(header.viewport().rect().topLeft())(x, 5))
+        qtbot.mouseClick(
+            header.viewport(),
+            Qt.MouseButton.LeftButton,
+            pos=header.viewport().rect().topLeft() + type(header.viewport().rect().topLeft())(x, 5),
+        )
     assert page.model.sort_key[0] == "inspector"
     names = [page.model.data(page.model.index(r, 6)) for r in range(100)]
     assert names == sorted(names) or names == sorted(names, reverse=True)
@@ -175,7 +180,9 @@ def test_new_inspection_creates_a_draft_with_the_chosen_check(qtbot, window, dem
     _pid, instrument_id, check = dialog.selection()
     editor = window.start_inspection(instrument_id, check)
     draft = demo.inspections.get(editor.inspection_id)
-    assert draft.status == "draft" and draft.check == "covert" and draft.instrument_id == instrument_id
+    assert (
+        draft.status == "draft" and draft.check == "covert" and draft.instrument_id == instrument_id
+    )
     assert FakeEditor.opened == [draft.id]
 
 
@@ -215,6 +222,7 @@ def test_geometry_is_remembered(qtbot, demo):
 
 # ---- reports, bundles, keys from the menus ----------------------------------------------------------
 
+
 def _menu_names(window, menu):
     return [a.objectName() for a in window.menus[menu].actions() if not a.isSeparator()]
 
@@ -223,8 +231,10 @@ def test_menus_reach_bundles_reports_and_keys_with_shortcuts(window):
     assert {"export_bundle", "import_bundle"} <= set(_menu_names(window, "file"))
     assert {"export_report", "export_reports"} <= set(_menu_names(window, "inspection"))
     assert "keys" in _menu_names(window, "tools")
-    shortcuts = {n: window.actions_by_name[n].shortcut().toString()
-                 for n in ("export_bundle", "import_bundle", "export_report", "export_reports", "keys")}
+    shortcuts = {
+        n: window.actions_by_name[n].shortcut().toString()
+        for n in ("export_bundle", "import_bundle", "export_report", "export_reports", "keys")
+    }
     assert all(shortcuts.values()) and len(set(shortcuts.values())) == 5
     assert window.actions_by_name["keys"].text() == "&Keys and trust…"
 
@@ -239,11 +249,21 @@ def test_keys_action_opens_the_keys_dialog(qtbot, window, monkeypatch):
     from inspector_app.ui.keys_dialog import KeysDialog
 
     shown = _capture_exec(monkeypatch, KeysDialog)
-    qtbot.keyClick(window, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
-    assert len(shown) == 1 and shown[0].store is window.store and shown[0].windowTitle() == "Keys and trust"
+    qtbot.keyClick(
+        window,
+        Qt.Key.Key_K,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    assert (
+        len(shown) == 1
+        and shown[0].store is window.store
+        and shown[0].windowTitle() == "Keys and trust"
+    )
 
 
-def test_bundle_actions_open_the_dialogs_in_the_roles_direction(qtbot, window, demo, db_path, monkeypatch):
+def test_bundle_actions_open_the_dialogs_in_the_roles_direction(
+    qtbot, window, demo, db_path, monkeypatch
+):
     from inspector_app.crypto.keys import init_identity
     from inspector_app.paths import keys_dir
     from inspector_app.services.review import set_role
@@ -284,25 +304,35 @@ def test_export_report_for_the_current_row(qtbot, window, demo, tmp_path, monkey
 
     from inspector_app.ui import report_actions
 
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(tmp_path / "one.pdf"), ""))
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", lambda *a, **k: (str(tmp_path / "one.pdf"), "")
+    )
     opened = []
-    monkeypatch.setattr(report_actions.QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()))
+    monkeypatch.setattr(
+        report_actions.QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile())
+    )
     table = window.inspections_page.table
     _select_rows(table, [2])
     table.setFocus()
     qtbot.keyClick(window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
-    assert (tmp_path / "one.pdf").read_bytes().startswith(b"%PDF-") and opened == [str(tmp_path / "one.pdf")]
+    assert (tmp_path / "one.pdf").read_bytes().startswith(b"%PDF-") and opened == [
+        str(tmp_path / "one.pdf")
+    ]
 
 
 def test_export_reports_for_the_selection(qtbot, window, demo, tmp_path, monkeypatch):
     from PySide6.QtWidgets import QFileDialog
 
-    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(tmp_path / "batch"))
+    monkeypatch.setattr(
+        QFileDialog, "getExistingDirectory", lambda *a, **k: str(tmp_path / "batch")
+    )
     told = []
     monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: told.append(a[2]))
     page = window.inspections_page
     _select_rows(page.table, [0, 1, 4])
-    expected = [page.model.data(page.model.index(r, 0), Qt.ItemDataRole.UserRole) for r in (0, 1, 4)]
+    expected = [
+        page.model.data(page.model.index(r, 0), Qt.ItemDataRole.UserRole) for r in (0, 1, 4)
+    ]
     assert page.selected_ids() == expected
     result = window.export_reports_for_selection()
     assert len(result.written) == 3 and len(list((tmp_path / "batch").glob("*.pdf"))) == 3
@@ -329,8 +359,11 @@ def test_returned_inspections_are_marked_in_the_list(qtbot, window, demo, db_pat
     page = window.inspections_page
     with qtbot.waitSignal(page.model.counted, timeout=5000):
         window.refresh_all()
-    row = next(r for r in range(100) if page.model.data(page.model.index(r, 0), Qt.ItemDataRole.UserRole)
-               == finalized.id)
+    row = next(
+        r
+        for r in range(100)
+        if page.model.data(page.model.index(r, 0), Qt.ItemDataRole.UserRole) == finalized.id
+    )
     status = page.model.index(row, 8)
     assert page.model.data(status).startswith("↩ Returned")
     assert page.model.data(status, Qt.ItemDataRole.ForegroundRole).color().name() == "#b35900"

@@ -104,9 +104,13 @@ def test_inspections_model_filters(qtbot, demo, reader):
     model = loaded(InspectionTableModel(reader), qtbot)
     with qtbot.waitSignal(model.counted, timeout=10000):
         model.set_filter(InspectionFilter(family="scale", verdict="fail"))
-    assert model.total == demo.inspections.count(InspectionFilter(family="scale", verdict="fail")) > 0
+    assert (
+        model.total == demo.inspections.count(InspectionFilter(family="scale", verdict="fail")) > 0
+    )
     assert all(model.data(model.index(r, 7)).endswith("Fail") for r in range(min(model.total, 20)))
-    assert model.data(model.index(0, 7), Qt.ItemDataRole.ForegroundRole) is not None  # red, with text
+    assert (
+        model.data(model.index(0, 7), Qt.ItemDataRole.ForegroundRole) is not None
+    )  # red, with text
 
 
 def test_premises_model_rows_grow_with_fetch_more(qtbot, qtmodeltester, demo, reader):
@@ -131,8 +135,11 @@ def test_premises_model_search_chinese(qtbot, demo, reader):
     with qtbot.waitSignal(model.refreshed, timeout=5000):
         model.set_params(search=name[:2])
     assert model.rowCount() >= 1
-    assert all(name[:2] in " ".join(model.data(model.index(r, c)) for c in range(model.columnCount()))
-               or name[:2] in (model.record(r).address + model.record(r).contact) for r in range(model.rowCount()))
+    assert all(
+        name[:2] in " ".join(model.data(model.index(r, c)) for c in range(model.columnCount()))
+        or name[:2] in (model.record(r).address + model.record(r).contact)
+        for r in range(model.rowCount())
+    )
 
 
 def test_instrument_model(qtbot, qtmodeltester, demo, reader):
@@ -148,11 +155,13 @@ def test_instrument_model(qtbot, qtmodeltester, demo, reader):
 def test_standards_model_shows_expiry_in_words(qtmodeltester):
     today = dt.date(2026, 6, 1)
     model = StandardsTableModel(today=today)
-    model.set_rows([
-        ReferenceStandard(new_id(), "test_weight", "M1 砝码组", "CN-1", "2026-05-01"),
-        ReferenceStandard(new_id(), "metal_can", "20 L 标准金属量器", "CN-2", "2026-06-11"),
-        ReferenceStandard(new_id(), "reference_lens", "标准镜片", "CN-3", "2027-01-01"),
-    ])
+    model.set_rows(
+        [
+            ReferenceStandard(new_id(), "test_weight", "M1 砝码组", "CN-1", "2026-05-01"),
+            ReferenceStandard(new_id(), "metal_can", "20 L 标准金属量器", "CN-2", "2026-06-11"),
+            ReferenceStandard(new_id(), "reference_lens", "标准镜片", "CN-3", "2027-01-01"),
+        ]
+    )
     validity = [model.data(model.index(r, 6)) for r in range(3)]
     assert validity[0] == "✗ Expired 31 days ago"
     assert "Expires in 10 days" in validity[1]

@@ -79,7 +79,9 @@ def world(tmp_path, monkeypatch):
     Boxes.shown = []
     for mod in ("review_queue", "review_panel", "statistics"):
         monkeypatch.setattr(f"inspector_app.ui.office.{mod}.QMessageBox", Boxes)
-    monkeypatch.setattr("inspector_app.ui.office.statistics.QDesktopServices.openUrl", lambda url: True)
+    monkeypatch.setattr(
+        "inspector_app.ui.office.statistics.QDesktopServices.openUrl", lambda url: True
+    )
     yield {"lap1": lap1, "lap2": lap2, "office": off, "bundles": bundles, "dir": folder}
     for s in (lap1, lap2, off):
         s.store.close()
@@ -115,7 +117,10 @@ def test_an_inspector_is_not_shown_office_actions(qtbot, world):
     settings.set_value("role", "supervisor")
     mode.sync_from_settings()
     assert rv.get_role(world["lap1"].store) == "supervisor"
-    assert not mode.items["review"].isHidden() and not win.actions_by_name["new_inspection"].isVisible()
+    assert (
+        not mode.items["review"].isHidden()
+        and not win.actions_by_name["new_inspection"].isVisible()
+    )
     win.close()
 
 
@@ -142,11 +147,19 @@ def test_supervisor_imports_reviews_and_returns_one(qtbot, window, world):
         report = page.import_bundle(str(b))
         assert report is not None and report.status == "imported", report
     assert Boxes.shown[-1][0] == "info" and "imported bundle" in Boxes.shown[-1][2]
-    assert page.model.rowCount() == 15 == count(store, "SELECT count(*) FROM inspections WHERE origin != 'local'")
+    assert (
+        page.model.rowCount()
+        == 15
+        == count(store, "SELECT count(*) FROM inspections WHERE origin != 'local'")
+    )
     # filter by inspector
     who = page.inspector.itemText(1)
     page.inspector.setCurrentIndex(1)
-    assert page.model.rowCount() == count(store, "SELECT count(*) FROM inspections WHERE inspector = ?", who) > 0
+    assert (
+        page.model.rowCount()
+        == count(store, "SELECT count(*) FROM inspections WHERE inspector = ?", who)
+        > 0
+    )
     assert all(r.inspector == who for r in page.model.rows)
     page.inspector.setCurrentIndex(0)
     page.verdict.setCurrentIndex(page.verdict.findData("pass"))
@@ -164,7 +177,14 @@ def test_supervisor_imports_reviews_and_returns_one(qtbot, window, world):
     # approve it (signed with the supervisor's key after the passphrase prompt)
     with qtbot.waitSignal(panel.decided):
         qtbot.mouseClick(panel.approve_button, Qt.MouseButton.LeftButton)
-    assert count(store, "SELECT count(*) FROM reviews WHERE inspection_id = ? AND decision = 'approved'", first) == 1
+    assert (
+        count(
+            store,
+            "SELECT count(*) FROM reviews WHERE inspection_id = ? AND decision = 'approved'",
+            first,
+        )
+        == 1
+    )
     assert "VALID" in panel.values["pdf"].text()  # the reviewed report is signed and verified
     assert not panel.approve_button.isEnabled() and "Approved by office" in panel.history.text()
     assert page.model.rowCount() == 14 and first not in [r.id for r in page.model.rows]
@@ -173,15 +193,25 @@ def test_supervisor_imports_reviews_and_returns_one(qtbot, window, world):
     target = next(r.id for r in page.model.rows if r.id in lap1_ids)
     assert page.select_inspection(target)
     qtbot.mouseClick(panel.return_button, Qt.MouseButton.LeftButton)
-    assert panel.comment_error.message() and count(store, "SELECT count(*) FROM reviews WHERE inspection_id = ?",
-                                                   target) == 0
+    assert (
+        panel.comment_error.message()
+        and count(store, "SELECT count(*) FROM reviews WHERE inspection_id = ?", target) == 0
+    )
     qtbot.keyClicks(panel.comment, "Too few load points. ")
-    panel.comment.insertPlainText("称量点不足，请补测。")  # as an input method would (QTest types Latin-1 only)
+    panel.comment.insertPlainText(
+        "称量点不足，请补测。"
+    )  # as an input method would (QTest types Latin-1 only)
     with qtbot.waitSignal(panel.decided):
         qtbot.mouseClick(panel.return_button, Qt.MouseButton.LeftButton)
-    row = store.conn.execute("SELECT decision, comment, reviewer, signature FROM reviews WHERE inspection_id = ?",
-                             (target,)).fetchone()
-    assert tuple(row)[:3] == ("returned", "Too few load points. 称量点不足，请补测。", "office") and row[3].startswith("v1:")
+    row = store.conn.execute(
+        "SELECT decision, comment, reviewer, signature FROM reviews WHERE inspection_id = ?",
+        (target,),
+    ).fetchone()
+    assert tuple(row)[:3] == (
+        "returned",
+        "Too few load points. 称量点不足，请补测。",
+        "office",
+    ) and row[3].startswith("v1:")
     assert [a["action"] for a in store.audit_entries(2)] == ["review.return", "review.approve"]
     page.state.setCurrentIndex(page.state.findData("returned"))
     assert [r.id for r in page.model.rows] == [target]
@@ -202,8 +232,12 @@ def test_conflict_side_by_side_and_choice_recorded(qtbot, window, world):
     off, lap1 = world["office"], world["lap1"]
     assert import_bundle(off.store, world["bundles"][0], backup=False).status == "imported"
     pid = count(lap1.store, "SELECT id FROM premises ORDER BY id LIMIT 1")
-    lap1.store.premises.save(dataclasses.replace(lap1.store.premises.get(pid), contact="李四"), "insp")
-    off.store.premises.save(dataclasses.replace(off.store.premises.get(pid), contact="张三"), "boss")
+    lap1.store.premises.save(
+        dataclasses.replace(lap1.store.premises.get(pid), contact="李四"), "insp"
+    )
+    off.store.premises.save(
+        dataclasses.replace(off.store.premises.get(pid), contact="张三"), "boss"
+    )
     again = world["dir"] / "again.zip"
     export_bundle(lap1.store, lap1.identity, again, direction="field")
     assert import_bundle(off.store, again, backup=False).conflicts == 1
@@ -231,14 +265,21 @@ def test_statistics_charts_exports_and_summary(qtbot, window, world, tmp_path):
     mode.show("statistics")
     page = mode.statistics_page
     page.set_period(None, None)
-    total = count(off, "SELECT count(*) FROM inspections WHERE status = 'finalized' AND superseded_by IS NULL")
+    total = count(
+        off, "SELECT count(*) FROM inspections WHERE status = 'finalized' AND superseded_by IS NULL"
+    )
     assert page.tiles["Inspections"].value.text() == str(total) == "15"
-    assert page.tiles["Premises inspected"].value.text() == str(count(off, "SELECT count(DISTINCT premises_id) FROM inspections"))
+    assert page.tiles["Premises inspected"].value.text() == str(
+        count(off, "SELECT count(DISTINCT premises_id) FROM inspections")
+    )
     assert set(page.charts) == {"kind", "family", "cause", "month"}
     city = page.city.itemText(1)
     page.city.setCurrentIndex(1)
-    n_city = count(off, "SELECT count(*) FROM inspections i JOIN premises p ON p.id = i.premises_id WHERE p.city = ?",
-                   city)
+    n_city = count(
+        off,
+        "SELECT count(*) FROM inspections i JOIN premises p ON p.id = i.premises_id WHERE p.city = ?",
+        city,
+    )
     assert page.data.totals["inspections"] == n_city
     csv_path = tmp_path / "city.csv"
     assert page.export_list("csv", str(csv_path)) == n_city

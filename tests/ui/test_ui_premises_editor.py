@@ -42,7 +42,9 @@ def test_invalid_credit_code_shows_the_gb32100_message_and_stores_nothing(qtbot,
     assert "GB 32100-2015" in error.text() and f"expected '{VALID[17]}'" in error.text()
     dialog.fields["name"].setText("李四水果摊")
     before = store.fingerprint()
-    qtbot.mouseClick(dialog.buttons.button(dialog.buttons.StandardButton.Save), Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(
+        dialog.buttons.button(dialog.buttons.StandardButton.Save), Qt.MouseButton.LeftButton
+    )
     assert dialog.isVisible() and dialog.saved_premises is None
     assert store.premises.count() == 0 and store.fingerprint() == before
 
@@ -78,9 +80,15 @@ def test_valid_premises_are_saved(qtbot, store):
     dialog.fields["market"].setCurrentText("合肥市周谷堆农产品批发市场")
     assert "valid" in dialog.code_hint.text()
     with qtbot.waitSignal(dialog.accepted, timeout=2000):
-        qtbot.mouseClick(dialog.buttons.button(dialog.buttons.StandardButton.Save), Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(
+            dialog.buttons.button(dialog.buttons.StandardButton.Save), Qt.MouseButton.LeftButton
+        )
     saved = store.premises.get(dialog.saved_premises.id)
-    assert saved.credit_code == VALID and saved.market == "合肥市周谷堆农产品批发市场" and saved.stall_no == "B07"
+    assert (
+        saved.credit_code == VALID
+        and saved.market == "合肥市周谷堆农产品批发市场"
+        and saved.stall_no == "B07"
+    )
 
 
 def test_editing_keeps_the_id_and_messages_follow_the_language(qtbot, store, stall):

@@ -18,8 +18,13 @@ from inspector_app.i18n import set_language
 from inspector_app.services import drafts
 from inspector_app.ui.widgets.readings_table import ErrorRole, ReadingsModel, ReadingsTable
 
-SCALE = Instrument("i", "p", "scale", accuracy_class="III",
-                   metrology={"max": "15000", "e": "5", "d": "5", "min": "100", "unit": "g"})
+SCALE = Instrument(
+    "i",
+    "p",
+    "scale",
+    accuracy_class="III",
+    metrology={"max": "15000", "e": "5", "d": "5", "min": "100", "unit": "g"},
+)
 
 
 @pytest.fixture(autouse=True)
@@ -33,16 +38,23 @@ class Harness:
     """A model wired like the editor wires it: validate with the rules, judge on change."""
 
     def __init__(self, kind: str, tests: list[dict]):
-        self.insp = Inspection(new_id(), new_id(), "i", "p", "scale", "in_service", "JJG 539-2016", "张伟",
-                               tests=tests)
+        self.insp = Inspection(
+            new_id(), new_id(), "i", "p", "scale", "in_service", "JJG 539-2016", "张伟", tests=tests
+        )
         self.form = load_form("scale")
         self.stack = QUndoStack()
         self.ti = next(i for i, t in enumerate(tests) if t["kind"] == kind)
-        self.model = ReadingsModel(self.form.test(kind), tests[self.ti], units=dict(self.form.units),
-                                   instrument_unit="g", undo_stack=self.stack,
-                                   validate=lambda row, path, value, key: drafts.check_cell(
-                                       self.insp, SCALE, self.ti, row, path, value, key),
-                                   on_change=self.judge)
+        self.model = ReadingsModel(
+            self.form.test(kind),
+            tests[self.ti],
+            units=dict(self.form.units),
+            instrument_unit="g",
+            undo_stack=self.stack,
+            validate=lambda row, path, value, key: drafts.check_cell(
+                self.insp, SCALE, self.ti, row, path, value, key
+            ),
+            on_change=self.judge,
+        )
         self.judge()
 
     def judge(self):
@@ -70,9 +82,15 @@ def type_into(qtbot, view, row, column, text):
 
 
 def test_model_contract(qtmodeltester):
-    h = Harness("weighing", [{"kind": "weighing", "points": [{"load": "100", "indication": "105"}, {"load": "2500"}]}])
+    h = Harness(
+        "weighing",
+        [{"kind": "weighing", "points": [{"load": "100", "indication": "105"}, {"load": "2500"}]}],
+    )
     qtmodeltester.check(h.model)
-    h2 = Harness("repeatability", [{"kind": "repeatability", "load": "7500", "indications": ["7500", "7505"]}])
+    h2 = Harness(
+        "repeatability",
+        [{"kind": "repeatability", "load": "7500", "indications": ["7500", "7505"]}],
+    )
     qtmodeltester.check(h2.model)
     h3 = Harness("price", [{"kind": "price"}])
     qtmodeltester.check(h3.model)
@@ -80,7 +98,9 @@ def test_model_contract(qtmodeltester):
 
 def test_columns_come_from_the_form():
     h = Harness("weighing", [{"kind": "weighing", "points": [{"load": "100"}]}])
-    titles = [h.model.headerData(c, Qt.Orientation.Horizontal) for c in range(h.model.columnCount())]
+    titles = [
+        h.model.headerData(c, Qt.Orientation.Horizontal) for c in range(h.model.columnCount())
+    ]
     assert titles[0] == "Load L\n(g)" and titles[1] == "Indication I\n(g)"
     assert titles[-3:] == ["Error", "MPE", "Verdict"]
     set_language("zh")
@@ -97,12 +117,16 @@ def test_typing_judges_the_row_with_text_and_colour(qtbot):
     type_into(qtbot, table.view, 0, col(h.model, "indication"), "105")
     assert h.model.test["points"][0]["indication"] == "105"
     assert h.model.index(0, verdict).data() == "✔ pass"
-    assert h.model.index(0, verdict).data(Qt.ItemDataRole.ForegroundRole).color().name() == "#14632f"
+    assert (
+        h.model.index(0, verdict).data(Qt.ItemDataRole.ForegroundRole).color().name() == "#14632f"
+    )
     assert h.model.index(0, verdict - 1).data() == "±5"
     assert h.model.index(0, verdict - 2).data() == "+5"
     type_into(qtbot, table.view, 0, col(h.model, "indication"), "105.1")
     assert h.model.index(0, verdict).data() == "✘ fail"
-    assert h.model.index(0, verdict).data(Qt.ItemDataRole.ForegroundRole).color().name() == "#9b0019"
+    assert (
+        h.model.index(0, verdict).data(Qt.ItemDataRole.ForegroundRole).color().name() == "#9b0019"
+    )
 
 
 def test_enter_moves_to_the_next_input_cell(qtbot):
@@ -115,13 +139,20 @@ def test_enter_moves_to_the_next_input_cell(qtbot):
     assert table.view.currentIndex().column() == col(h.model, "added")
     editor = [w for w in table.view.viewport().findChildren(QLineEdit) if w.isVisible()][0]
     qtbot.keyClick(editor, Qt.Key.Key_Return)
-    assert (table.view.currentIndex().row(), table.view.currentIndex().column()) == (1, col(h.model, "load"))
+    assert (table.view.currentIndex().row(), table.view.currentIndex().column()) == (
+        1,
+        col(h.model, "load"),
+    )
 
 
-@pytest.mark.parametrize(("text", "message"), [("abc", "must be a number"), ("NaN", "must be a number"),
-                                               ("1e400", "out of range")])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [("abc", "must be a number"), ("NaN", "must be a number"), ("1e400", "out of range")],
+)
 def test_invalid_text_is_shown_at_the_cell_and_not_stored(qtbot, text, message):
-    h = Harness("weighing", [{"kind": "weighing", "points": [{"load": "100", "indication": "105"}]}])
+    h = Harness(
+        "weighing", [{"kind": "weighing", "points": [{"load": "100", "indication": "105"}]}]
+    )
     table = ReadingsTable(h.model)
     qtbot.addWidget(table)
     table.show()
@@ -139,7 +170,9 @@ def test_invalid_text_is_shown_at_the_cell_and_not_stored(qtbot, text, message):
 
 
 def test_a_load_above_max_plus_9e_is_refused_by_the_rules(qtbot):
-    h = Harness("weighing", [{"kind": "weighing", "points": [{"load": "100", "indication": "105"}]}])
+    h = Harness(
+        "weighing", [{"kind": "weighing", "points": [{"load": "100", "indication": "105"}]}]
+    )
     table = ReadingsTable(h.model)
     qtbot.addWidget(table)
     type_into(qtbot, table.view, 0, col(h.model, "load"), "20000")

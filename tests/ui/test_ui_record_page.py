@@ -21,7 +21,9 @@ def english():
 
 @pytest.fixture
 def window(qtbot, store, stall):
-    store.standards.save(ReferenceStandard(new_id(), "test_weight", "M1 砝码组 1 kg", "JZ-1", "2027-01-31"))
+    store.standards.save(
+        ReferenceStandard(new_id(), "test_weight", "M1 砝码组 1 kg", "JZ-1", "2027-01-31")
+    )
     win = mw.MainWindow(store)
     qtbot.addWidget(win)
     win.show()
@@ -90,7 +92,9 @@ def test_delete_refused_by_the_store_is_explained(qtbot, window, store, stall, m
     page = page_with_row(qtbot, window, "premises")
     warnings = []
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
-    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: warnings.append((title, text)))
+    monkeypatch.setattr(
+        QMessageBox, "warning", lambda parent, title, text: warnings.append((title, text))
+    )
     page.delete_current()
     assert store.premises.get(stall[0].id) is not None
     assert warnings and warnings[0][0] == "Delete premises" and "Could not delete" in warnings[0][1]

@@ -25,7 +25,9 @@ def world(store, db_path, qtbot, monkeypatch):
     parent = QWidget()
     qtbot.addWidget(parent)
     opened = []
-    monkeypatch.setattr(report_actions.QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()))
+    monkeypatch.setattr(
+        report_actions.QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile())
+    )
     messages = []
     monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: messages.append(a[2]))
     monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: messages.append(a[2]))
@@ -33,7 +35,9 @@ def world(store, db_path, qtbot, monkeypatch):
     return parent, ids, opened, messages
 
 
-def test_export_asks_where_and_the_passphrase_then_opens_a_signed_pdf(world, store, db_path, tmp_path, monkeypatch):
+def test_export_asks_where_and_the_passphrase_then_opens_a_signed_pdf(
+    world, store, db_path, tmp_path, monkeypatch
+):
     parent, ids, opened, messages = world
     target = tmp_path / "chosen"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "PDF"))
@@ -57,15 +61,19 @@ def test_export_asks_where_and_the_passphrase_then_opens_a_signed_pdf(world, sto
 def test_cancelling_the_passphrase_writes_nothing(world, store, db_path, tmp_path, monkeypatch):
     parent, ids, opened, _ = world
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("", False))
-    assert report_actions.export_report(parent, store, db_path, ids[0], path=tmp_path / "x.pdf") is None
+    assert (
+        report_actions.export_report(parent, store, db_path, ids[0], path=tmp_path / "x.pdf")
+        is None
+    )
     assert not (tmp_path / "x.pdf").exists() and opened == []
 
 
 def test_unsigned_export_without_prompt(world, store, db_path, tmp_path, monkeypatch):
     parent, ids, opened, _ = world
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: pytest.fail("no prompt expected"))
-    path = report_actions.export_report(parent, store, db_path, ids[1], path=tmp_path / "u.pdf", sign=False,
-                                        open_result=False)
+    path = report_actions.export_report(
+        parent, store, db_path, ids[1], path=tmp_path / "u.pdf", sign=False, open_result=False
+    )
     assert path.read_bytes().startswith(b"%PDF-") and opened == []
     assert verify_report(path.read_bytes(), store, db_path).status == "INVALID"  # not signed
 
@@ -90,10 +98,14 @@ def test_batch_export_with_progress(world, db_path, tmp_path, qtbot):
     parent, ids, _, messages = world
     seen = []
     timer = _watch_dialog(lambda dialog, t: seen.append((dialog.value(), dialog.maximum())))
-    result = report_actions.batch_export(parent, db_path, ids[:6], tmp_path / "out", lang="en", workers=1)
+    result = report_actions.batch_export(
+        parent, db_path, ids[:6], tmp_path / "out", lang="en", workers=1
+    )
     timer.stop()
     assert len(result.written) == 6 and not result.cancelled
-    assert sorted(p.name for p in (tmp_path / "out").glob("*.pdf")) == sorted(p.name for p in result.written)
+    assert sorted(p.name for p in (tmp_path / "out").glob("*.pdf")) == sorted(
+        p.name for p in result.written
+    )
     values = [v for v, m in seen if m == 6 and v >= 0]
     assert values and values == sorted(values)  # the bar moved forward, out of 6
     assert "6 reports written" in messages[-1]

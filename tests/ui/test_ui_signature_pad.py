@@ -11,8 +11,12 @@ from inspector_app.ui.widgets.signature_pad import SignaturePad
 def ink_pixels(png: bytes) -> int:
     image = QImage.fromData(png)
     white = QColor("#ffffff").rgb()
-    return sum(1 for x in range(0, image.width(), 2) for y in range(0, image.height(), 2)
-               if image.pixel(x, y) != white)
+    return sum(
+        1
+        for x in range(0, image.width(), 2)
+        for y in range(0, image.height(), 2)
+        if image.pixel(x, y) != white
+    )
 
 
 def test_mouse_drawing_makes_a_png(qtbot):

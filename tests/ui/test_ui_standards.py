@@ -22,17 +22,24 @@ def english():
 def test_page_shows_expired_standards_in_words(qtbot, store):
     past = (dt.date.today() - dt.timedelta(days=3)).isoformat()
     soon = (dt.date.today() + dt.timedelta(days=5)).isoformat()
-    store.standards.save(ReferenceStandard(new_id(), "test_weight", "M1 weights 1 g–10 kg", "JL-2025-001", past))
+    store.standards.save(
+        ReferenceStandard(new_id(), "test_weight", "M1 weights 1 g–10 kg", "JL-2025-001", past)
+    )
     store.standards.save(ReferenceStandard(new_id(), "metal_can", "20 L can", "JL-2025-002", soon))
     page = StandardsPage(store)
     qtbot.addWidget(page)
     page.refresh()
-    texts = {page.model.data(page.model.index(r, 0)): page.model.data(page.model.index(r, 6)) for r in range(2)}
+    texts = {
+        page.model.data(page.model.index(r, 0)): page.model.data(page.model.index(r, 6))
+        for r in range(2)
+    }
     assert texts["M1 weights 1 g–10 kg"].startswith("✗ Expired")
     assert "Expires in 5 days" in texts["20 L can"]
     assert page.summary.text() == "2 standards · 1 expired · 1 expiring within 30 days"
     i18n.set_language("zh")
-    assert "已过期" in page.model.data(page.model.index(0, 6)) or "已过期" in page.model.data(page.model.index(1, 6))
+    assert "已过期" in page.model.data(page.model.index(0, 6)) or "已过期" in page.model.data(
+        page.model.index(1, 6)
+    )
     assert "1 件已过期" in page.summary.text()
 
 
@@ -54,4 +61,6 @@ def test_editor_rejects_a_bad_date_at_the_field(qtbot, store):
     dialog.fields["unit"].setText("D")
     dialog.accept()
     [saved] = store.standards.list()
-    assert saved.valid_until == "2027-01-31" and saved.mpe == "0.02" and saved.kind == "reference_lens"
+    assert (
+        saved.valid_until == "2027-01-31" and saved.mpe == "0.02" and saved.kind == "reference_lens"
+    )

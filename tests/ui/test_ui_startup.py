@@ -46,7 +46,10 @@ def test_only_the_shown_page_is_built_and_its_first_page_is_read_first(qtbot, de
     qtbot.addWidget(win)
     assert set(win.pages) == {"inspections"} and win.current_page_key() == "inspections"
     model = win.pages["inspections"].model
-    assert submitted == [(id(model), "count"), (id(model), "first")]  # (stop a running count) then page 0
+    assert submitted == [
+        (id(model), "count"),
+        (id(model), "first"),
+    ]  # (stop a running count) then page 0
     win.show()
     qtbot.waitUntil(lambda: "260 inspections" in win.counts_label.text(), timeout=10000)
     assert submitted.index(("status-counts",)) > submitted.index((id(model), "first"))
@@ -134,7 +137,11 @@ def test_one_latin_letter_waits_a_second_letter_does_not(qtbot, demo):
     with qtbot.waitSignal(model.counted, timeout=5000):
         page.search.setText("s2")
         page.search._fire()
-    assert clock.elapsed() < 380 and model.filter.search == "s2" and model._generation == generation + 1
+    assert (
+        clock.elapsed() < 380
+        and model.filter.search == "s2"
+        and model._generation == generation + 1
+    )
     assert not page._search_wait.isActive()
     # one Chinese character: at once
     clock.restart()
@@ -145,11 +152,18 @@ def test_one_latin_letter_waits_a_second_letter_does_not(qtbot, demo):
 
 
 def test_version_is_read_lazily():
-    code = ("import sys, inspector_app; assert 'importlib.metadata' not in sys.modules; "
-            "v = inspector_app.__version__; assert 'importlib.metadata' in sys.modules; "
-            "from inspector_app import __version__; print(v == __version__ == inspector_app.get_version(), v)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         env={**os.environ, "PYTHONPATH": os.getcwd()})
+    code = (
+        "import sys, inspector_app; assert 'importlib.metadata' not in sys.modules; "
+        "v = inspector_app.__version__; assert 'importlib.metadata' in sys.modules; "
+        "from inspector_app import __version__; print(v == __version__ == inspector_app.get_version(), v)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": os.getcwd()},
+    )
     assert out.stdout.startswith("True ")
     import inspector_app
 
@@ -162,7 +176,9 @@ def test_settings_file_follows_the_config_folder(tmp_path, monkeypatch):
 
     settings.set_value("inspector_name", "张伟")
     first = settings.settings_path()
-    assert first.parent == __import__("pathlib").Path(platformdirs.user_config_dir("inspector-app", appauthor=False))
+    assert first.parent == __import__("pathlib").Path(
+        platformdirs.user_config_dir("inspector-app", appauthor=False)
+    )
     assert settings.qsettings() is settings.qsettings()  # one object per folder
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "elsewhere"))
     second = settings.settings_path()

@@ -77,7 +77,9 @@ def family_names() -> list[str]:
 def _family(name: Any, path: str = "family") -> Family:
     fam = registry.get(name) if isinstance(name, str) else None
     if fam is None:
-        raise InputError(path, f"unknown family {name!r} (expected one of: {', '.join(family_names())})")
+        raise InputError(
+            path, f"unknown family {name!r} (expected one of: {', '.join(family_names())})"
+        )
     return fam
 
 
@@ -87,7 +89,9 @@ def _ruleset(fam: Family, name: Any, path: str = "ruleset") -> RuleSet:
     rs = fam.find_ruleset(name) if isinstance(name, str) else None
     if rs is None:
         known = ", ".join(r.name for r in fam.rulesets)
-        raise InputError(path, f"unknown rule set {name!r} for {fam.name} (expected one of: {known})")
+        raise InputError(
+            path, f"unknown rule set {name!r} for {fam.name} (expected one of: {known})"
+        )
     return rs
 
 
@@ -103,8 +107,18 @@ def list_rulesets(family: str | None = None) -> list[RuleSetInfo]:
     for fam in fams:
         for rs in fam.rulesets:
             kinds = tuple(k for k in fam.tests if rs.kinds is None or k in rs.kinds)
-            out.append(RuleSetInfo(fam.name, rs.name, rs.title, rs.status, rs is fam.default_ruleset,
-                                   kinds, rs.aliases, tuple(rs.rules.values())))
+            out.append(
+                RuleSetInfo(
+                    fam.name,
+                    rs.name,
+                    rs.title,
+                    rs.status,
+                    rs is fam.default_ruleset,
+                    kinds,
+                    rs.aliases,
+                    tuple(rs.rules.values()),
+                )
+            )
     return out
 
 
@@ -142,9 +156,11 @@ def evaluate(request: Mapping) -> dict:
         kind = test.get("kind")
         allowed = [k for k in fam.tests if ctx.ruleset.kinds is None or k in ctx.ruleset.kinds]
         if kind not in allowed:
-            raise InputError(f.join(path, "kind"),
-                             f"unknown kind {kind!r} for {fam.name} under {ctx.ruleset.name} "
-                             f"(expected one of: {', '.join(allowed)})")
+            raise InputError(
+                f.join(path, "kind"),
+                f"unknown kind {kind!r} for {fam.name} under {ctx.ruleset.name} "
+                f"(expected one of: {', '.join(allowed)})",
+            )
         tests.append(fam.tests[kind](ctx, test, path))
     failed = [i["label"] for t in tests for i in t["items"] if i["verdict"] == FAIL]
     return {
@@ -173,7 +189,9 @@ def mpe_envelope(
     retail_goods — weight in kg and permitted shortfall in g (instrument ``unit_price``
     chooses the band). Include band edges in *xs* to draw the steps sharply.
     """
-    fam, ctx = _context({"family": family, "ruleset": ruleset, "check": check, "instrument": instrument})
+    fam, ctx = _context(
+        {"family": family, "ruleset": ruleset, "check": check, "instrument": instrument}
+    )
     out = []
     for i, x in enumerate(xs):
         d: Decimal = parse_decimal(x, f"xs[{i}]")  # type: ignore[assignment]

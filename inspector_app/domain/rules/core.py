@@ -106,7 +106,9 @@ class RuleSet:
         return replace(self, rules=rules)
 
 
-def ruleset(family: str, name: str, title: str, status: str, rules: Sequence[Rule], **kw) -> RuleSet:
+def ruleset(
+    family: str, name: str, title: str, status: str, rules: Sequence[Rule], **kw
+) -> RuleSet:
     return RuleSet(family, name, title, status, {r.key: r for r in rules}, **kw)
 
 

@@ -42,7 +42,11 @@ def render(data: Any) -> str:
     if isinstance(data, Decimal):
         return fmt(data)  # type: ignore[return-value]
     if isinstance(data, Band):
-        return f"≤ {fmt(data.upper)}: {fmt(data.value)}" if data.upper is not None else f"above: {fmt(data.value)}"
+        return (
+            f"≤ {fmt(data.upper)}: {fmt(data.value)}"
+            if data.upper is not None
+            else f"above: {fmt(data.value)}"
+        )
     if hasattr(data, "describe"):
         return data.describe()
     if isinstance(data, dict):
@@ -77,7 +81,9 @@ def generate() -> str:
             for rule in info.rules:
                 conf = f"{rule.confidence.mark} {rule.confidence.value}"
                 text = rule.summary + (f" — {rule.note}" if rule.note else "")
-                lines.append(f"| `{rule.key}` | {cell(rule.clause)} | {conf} | {cell(text)} | {cell(render(rule.data))} |")
+                lines.append(
+                    f"| `{rule.key}` | {cell(rule.clause)} | {conf} | {cell(text)} | {cell(render(rule.data))} |"
+                )
             lines.append("")
     counts = {c: 0 for c in Confidence}
     for info in list_rulesets():

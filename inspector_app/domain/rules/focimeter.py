@@ -22,18 +22,33 @@ S, U = Confidence.SECONDARY, Confidence.UNCONFIRMED
 D = Decimal
 
 JJG_580 = ruleset(
-    "focimeter", "JJG 580-2005", "焦度计 Focimeters",
+    "focimeter",
+    "JJG 580-2005",
+    "焦度计 Focimeters",
     "in force",
     [
-        Rule("zero", "JJG 580-2005 (zero error)", S,
-             "zero error ≤ 0.03 D; ≤ 0.02 D for 0.01 D resolution after warm-up (D)",
-             {"0.01": D("0.02"), "other": D("0.03")},
-             note="The source cites older documents; the edition these figures belong to is not confirmed."),
-        Rule("vertex_power", "JJG 580-2005 Table 1", U,
-             "vertex-power tolerance by |nominal| of the reference lens (D; placeholder)",
-             bands(("5", "0.06"), ("10", "0.09"), ("15", "0.12"), ("20", "0.18"), ("25", "0.25"))),
-        Rule("prism", "JJG 580-2005 (prism tolerance)", U,
-             "prism tolerance by |nominal| (Δ; placeholder)", bands(("5", "0.1"))),
+        Rule(
+            "zero",
+            "JJG 580-2005 (zero error)",
+            S,
+            "zero error ≤ 0.03 D; ≤ 0.02 D for 0.01 D resolution after warm-up (D)",
+            {"0.01": D("0.02"), "other": D("0.03")},
+            note="The source cites older documents; the edition these figures belong to is not confirmed.",
+        ),
+        Rule(
+            "vertex_power",
+            "JJG 580-2005 Table 1",
+            U,
+            "vertex-power tolerance by |nominal| of the reference lens (D; placeholder)",
+            bands(("5", "0.06"), ("10", "0.09"), ("15", "0.12"), ("20", "0.18"), ("25", "0.25")),
+        ),
+        Rule(
+            "prism",
+            "JJG 580-2005 (prism tolerance)",
+            U,
+            "prism tolerance by |nominal| (Δ; placeholder)",
+            bands(("5", "0.1")),
+        ),
     ],
 )
 
@@ -62,14 +77,18 @@ def t_zero(ctx: Context, test: Mapping, path: str) -> dict:
     f.only(test, ("kind", "reading"), path)
     resolution = ctx.instrument.resolution
     if resolution is None:
-        raise InputError("instrument.resolution", 'is required for the zero test ("0.01", "0.125" or "manual")')
+        raise InputError(
+            "instrument.resolution", 'is required for the zero test ("0.01", "0.125" or "manual")'
+        )
     rule = ctx.rule("zero")
     mpe = rule.data["0.01" if resolution == D("0.01") else "other"]
     reading = f.number(test, "reading", path)
     return test_result("zero", [item("zero", error=reading, mpe=mpe, unit="D", rule=rule)])
 
 
-def _compare(ctx: Context, test: Mapping, path: str, kind: str, key: str, list_key: str, unit: str) -> dict:
+def _compare(
+    ctx: Context, test: Mapping, path: str, kind: str, key: str, list_key: str, unit: str
+) -> dict:
     f.only(test, ("kind", list_key), path)
     items = []
     for x, xp in f.objects(test, list_key, path):
@@ -95,14 +114,16 @@ def envelope(ctx: Context, nominal: Decimal, path: str) -> Decimal:
     return tolerance(ctx, "vertex_power", nominal, path)[0]
 
 
-FAMILY = register(Family(
-    name="focimeter",
-    order=30,
-    label_zh="焦度计",
-    label_en="Focimeter",
-    rulesets=(JJG_580,),
-    parse_instrument=parse_instrument,
-    tests={"zero": t_zero, "vertex_power": t_vertex_power, "prism": t_prism},
-    envelope=envelope,
-    envelope_axis="nominal power (D) → MPE (D)",
-))
+FAMILY = register(
+    Family(
+        name="focimeter",
+        order=30,
+        label_zh="焦度计",
+        label_en="Focimeter",
+        rulesets=(JJG_580,),
+        parse_instrument=parse_instrument,
+        tests={"zero": t_zero, "vertex_power": t_vertex_power, "prism": t_prism},
+        envelope=envelope,
+        envelope_axis="nominal power (D) → MPE (D)",
+    )
+)

@@ -37,49 +37,133 @@ BETA_CAN = {"stainless_steel": D("50E-6"), "carbon_steel": D("33E-6")}
 
 def _formula_rules(edition: str) -> list[Rule]:
     return [
-        Rule("volume_formula", f"{edition} (JJG 443-2006 7.6.1)", S,
-             "E_V = (V_J − V_Bt)/V_Bt × 100 %, V_Bt = V_B[1 + β_Y(t_J − t_B) + β_B(t_B − 20)], "
-             "V_B = nominal + (neck − mark) · mL/mm", None),
-        Rule("beta_fuel", f"{edition} (JJG 443-2006 7.6.1)", S,
-             "fuel expansion coefficient β_Y per °C", BETA_FUEL),
-        Rule("beta_can", f"{edition} (JJG 443-2006 7.6.1)", S,
-             "can material expansion coefficient β_B per °C", BETA_CAN),
+        Rule(
+            "volume_formula",
+            f"{edition} (JJG 443-2006 7.6.1)",
+            S,
+            "E_V = (V_J − V_Bt)/V_Bt × 100 %, V_Bt = V_B[1 + β_Y(t_J − t_B) + β_B(t_B − 20)], "
+            "V_B = nominal + (neck − mark) · mL/mm",
+            None,
+        ),
+        Rule(
+            "beta_fuel",
+            f"{edition} (JJG 443-2006 7.6.1)",
+            S,
+            "fuel expansion coefficient β_Y per °C",
+            BETA_FUEL,
+        ),
+        Rule(
+            "beta_can",
+            f"{edition} (JJG 443-2006 7.6.1)",
+            S,
+            "can material expansion coefficient β_B per °C",
+            BETA_CAN,
+        ),
     ]
 
 
 JJG_443_2023 = ruleset(
-    "fuel_dispenser", "JJG 443-2023", "燃油加油机检定规程(试行) Fuel dispensers",
+    "fuel_dispenser",
+    "JJG 443-2023",
+    "燃油加油机检定规程(试行) Fuel dispensers",
     "in force since 2024-05-01 (replaces JJG 443-2015)",
-    _formula_rules("JJG 443-2023") + [
-        Rule("mpe", "JJG 443-2023 (dispenser volume MPE)", S, "MPE of the dispenser ±0.30 % (%)", D("0.30")),
-        Rule("repeatability", "JJG 443-2023 (repeatability, 3 runs)", S, "repeatability E_n ≤ 0.10 % (%)",
-             D("0.10")),
-        Rule("mmq_mpe", "JJG 443-2023 (MMQ; JJG 443-2006 value carried)", U,
-             "MPE at the minimum measured quantity ±0.50 % (%)", D("0.50")),
-        Rule("mmq_repeatability", "JJG 443-2023 (MMQ; JJG 443-2006 value carried)", U,
-             "repeatability at the minimum measured quantity ≤ 0.25 % (%)", D("0.25")),
-        Rule("amount", "JJG 443-2023 (payment amount error)", S,
-             "|amount displayed − unit price × volume| ≤ smallest payment increment (yuan)", D("0.01")),
-        Rule("check_covert", "JJG 443-2023 (暗访 treated as in-use check)", U,
-             "a covert test purchase is judged with the same MPE", None),
+    _formula_rules("JJG 443-2023")
+    + [
+        Rule(
+            "mpe",
+            "JJG 443-2023 (dispenser volume MPE)",
+            S,
+            "MPE of the dispenser ±0.30 % (%)",
+            D("0.30"),
+        ),
+        Rule(
+            "repeatability",
+            "JJG 443-2023 (repeatability, 3 runs)",
+            S,
+            "repeatability E_n ≤ 0.10 % (%)",
+            D("0.10"),
+        ),
+        Rule(
+            "mmq_mpe",
+            "JJG 443-2023 (MMQ; JJG 443-2006 value carried)",
+            U,
+            "MPE at the minimum measured quantity ±0.50 % (%)",
+            D("0.50"),
+        ),
+        Rule(
+            "mmq_repeatability",
+            "JJG 443-2023 (MMQ; JJG 443-2006 value carried)",
+            U,
+            "repeatability at the minimum measured quantity ≤ 0.25 % (%)",
+            D("0.25"),
+        ),
+        Rule(
+            "amount",
+            "JJG 443-2023 (payment amount error)",
+            S,
+            "|amount displayed − unit price × volume| ≤ smallest payment increment (yuan)",
+            D("0.01"),
+        ),
+        Rule(
+            "check_covert",
+            "JJG 443-2023 (暗访 treated as in-use check)",
+            U,
+            "a covert test purchase is judged with the same MPE",
+            None,
+        ),
     ],
     aliases=("JJG 443",),
 )
 
 JJG_443_2006 = ruleset(
-    "fuel_dispenser", "JJG 443-2006", "燃油加油机 Fuel dispensers (superseded)",
+    "fuel_dispenser",
+    "JJG 443-2006",
+    "燃油加油机 Fuel dispensers (superseded)",
     "superseded; for re-judging older records",
-    _formula_rules("JJG 443-2006") + [
-        Rule("mpe", "JJG 443-2006 (dispenser volume MPE)", S, "MPE of the dispenser ±0.30 % (%)", D("0.30")),
-        Rule("repeatability", "JJG 443-2006 (repeatability, 3 runs)", S, "repeatability E_n ≤ 0.15 % (%)",
-             D("0.15")),
-        Rule("mmq_mpe", "JJG 443-2006 (MMQ)", S, "MPE at the minimum measured quantity ±0.50 % (%)", D("0.50")),
-        Rule("mmq_repeatability", "JJG 443-2006 (MMQ)", S,
-             "repeatability at the minimum measured quantity ≤ 0.25 % (%)", D("0.25")),
-        Rule("amount", "JJG 443-2006 (no payment rule seen; JJG 443-2023 value)", U,
-             "|amount displayed − unit price × volume| ≤ smallest payment increment (yuan)", D("0.01")),
-        Rule("check_covert", "JJG 443-2006 (暗访 treated as in-use check)", U,
-             "a covert test purchase is judged with the same MPE", None),
+    _formula_rules("JJG 443-2006")
+    + [
+        Rule(
+            "mpe",
+            "JJG 443-2006 (dispenser volume MPE)",
+            S,
+            "MPE of the dispenser ±0.30 % (%)",
+            D("0.30"),
+        ),
+        Rule(
+            "repeatability",
+            "JJG 443-2006 (repeatability, 3 runs)",
+            S,
+            "repeatability E_n ≤ 0.15 % (%)",
+            D("0.15"),
+        ),
+        Rule(
+            "mmq_mpe",
+            "JJG 443-2006 (MMQ)",
+            S,
+            "MPE at the minimum measured quantity ±0.50 % (%)",
+            D("0.50"),
+        ),
+        Rule(
+            "mmq_repeatability",
+            "JJG 443-2006 (MMQ)",
+            S,
+            "repeatability at the minimum measured quantity ≤ 0.25 % (%)",
+            D("0.25"),
+        ),
+        Rule(
+            "amount",
+            "JJG 443-2006 (no payment rule seen; JJG 443-2023 value)",
+            U,
+            "|amount displayed − unit price × volume| ≤ smallest payment increment (yuan)",
+            D("0.01"),
+        ),
+        Rule(
+            "check_covert",
+            "JJG 443-2006 (暗访 treated as in-use check)",
+            U,
+            "a covert test purchase is judged with the same MPE",
+            None,
+        ),
     ],
 )
 
@@ -92,23 +176,56 @@ SMALL_QUANTITIES = (
     (D("0.1"), D(4), None),
     (D(0), D(4), D("0.1")),
 )
-LINE_A = {D("0.3"): D("0.3"), D("0.5"): D("0.5"), D("1.0"): D("1.0"), D("1.5"): D("1.5"), D("2.5"): D("2.5")}
+LINE_A = {
+    D("0.3"): D("0.3"),
+    D("0.5"): D("0.5"),
+    D("1.0"): D("1.0"),
+    D("1.5"): D("1.5"),
+    D("2.5"): D("2.5"),
+}
 
 OIML_R117 = ruleset(
-    "fuel_dispenser", "OIML R 117-1", "Dynamic measuring systems for liquids other than water",
+    "fuel_dispenser",
+    "OIML R 117-1",
+    "Dynamic measuring systems for liquids other than water",
     "international recommendation (reference and cross-check)",
-    _formula_rules("OIML R 117-1") + [
-        Rule("line_a", "OIML R 117-1 Table 2 (line A)", C,
-             "MPE of the complete measuring system by accuracy class (%)", LINE_A),
-        Rule("dispenser_class", "OIML R 117-1 (fuel dispensers: class 0.5)", S,
-             "fuel dispensers are class 0.5 when the instrument names no class", D("0.5")),
-        Rule("small_quantities", "OIML R 117-1 Table 3", C,
-             "below 2 L: (lower bound L, factor, applied to L)", SMALL_QUANTITIES),
-        Rule("emin", "OIML R 117-1 (Emin)", C,
-             "MPE = max(Table 2/3, Emin); Emin = 2 · MMQ · A/100 (MMQ ≥ 2 L) or 2 × Table 3 at MMQ",
-             D(2)),
-        Rule("repeatability", "OIML R 117-1 (repeatability)", U,
-             "repeatability ≤ 2/5 of the line-A value", D("0.4")),
+    _formula_rules("OIML R 117-1")
+    + [
+        Rule(
+            "line_a",
+            "OIML R 117-1 Table 2 (line A)",
+            C,
+            "MPE of the complete measuring system by accuracy class (%)",
+            LINE_A,
+        ),
+        Rule(
+            "dispenser_class",
+            "OIML R 117-1 (fuel dispensers: class 0.5)",
+            S,
+            "fuel dispensers are class 0.5 when the instrument names no class",
+            D("0.5"),
+        ),
+        Rule(
+            "small_quantities",
+            "OIML R 117-1 Table 3",
+            C,
+            "below 2 L: (lower bound L, factor, applied to L)",
+            SMALL_QUANTITIES,
+        ),
+        Rule(
+            "emin",
+            "OIML R 117-1 (Emin)",
+            C,
+            "MPE = max(Table 2/3, Emin); Emin = 2 · MMQ · A/100 (MMQ ≥ 2 L) or 2 × Table 3 at MMQ",
+            D(2),
+        ),
+        Rule(
+            "repeatability",
+            "OIML R 117-1 (repeatability)",
+            U,
+            "repeatability ≤ 2/5 of the line-A value",
+            D("0.4"),
+        ),
     ],
     kinds=frozenset({"volume", "mmq"}),
     aliases=("OIML R 117", "OIML R 117-1:2019"),
@@ -117,14 +234,26 @@ OIML_R117 = ruleset(
 CUBIC_INCH_ML = D("16.387064")  # exact by definition of the inch
 
 NIST_HB44 = ruleset(
-    "fuel_dispenser", "NIST HB 44", "Handbook 44 §3.30 Liquid-measuring devices (US)",
+    "fuel_dispenser",
+    "NIST HB 44",
+    "Handbook 44 §3.30 Liquid-measuring devices (US)",
     "comparison only; errors in cubic inches on a 5-gallon (1155 in³) test draft",
-    _formula_rules("NIST HB 44") + [
-        Rule("tolerance", "NIST HB 44 3.30 T.2 (5-gallon test draft)", S,
-             "acceptance tolerance (initial) 3 in³, maintenance tolerance (other checks) 6 in³",
-             {"initial": D(3), "subsequent": D(6), "in_service": D(6), "covert": D(6)}),
-        Rule("repeatability", "NIST HB 44 3.30 (repeatability)", U,
-             "range of the runs ≤ 40 % of the maintenance tolerance (in³)", D("2.4")),
+    _formula_rules("NIST HB 44")
+    + [
+        Rule(
+            "tolerance",
+            "NIST HB 44 3.30 T.2 (5-gallon test draft)",
+            S,
+            "acceptance tolerance (initial) 3 in³, maintenance tolerance (other checks) 6 in³",
+            {"initial": D(3), "subsequent": D(6), "in_service": D(6), "covert": D(6)},
+        ),
+        Rule(
+            "repeatability",
+            "NIST HB 44 3.30 (repeatability)",
+            U,
+            "range of the runs ≤ 40 % of the maintenance tolerance (in³)",
+            D("2.4"),
+        ),
         Rule("cubic_inch", "NIST HB 44 Appendix C", C, "1 in³ = 16.387064 mL", CUBIC_INCH_ML),
     ],
     kinds=frozenset({"volume"}),
@@ -145,8 +274,9 @@ def parse_instrument(data: Mapping, path: str) -> Dispenser:
     fuel = f.choice(data, "fuel", path, FUELS) if data.get("fuel") is not None else None
     cls = f.optional_number(data, "accuracy_class", path, positive=True)
     if cls is not None and cls not in LINE_A:
-        raise InputError(f.join(path, "accuracy_class"),
-                         f"must be one of: {', '.join(str(c) for c in LINE_A)}")
+        raise InputError(
+            f.join(path, "accuracy_class"), f"must be one of: {', '.join(str(c) for c in LINE_A)}"
+        )
     qmax = f.optional_number(data, "qmax", path, positive=True)
     qmin = f.optional_number(data, "qmin", path, positive=True)
     if qmax is not None and qmin is not None and qmin > qmax:
@@ -156,6 +286,7 @@ def parse_instrument(data: Mapping, path: str) -> Dispenser:
 
 
 # ---- volumes ----------------------------------------------------------------------------
+
 
 def _nist(ctx: Context) -> bool:
     return "tolerance" in ctx.ruleset.rules
@@ -168,9 +299,12 @@ def corrected_volume(ctx: Context, run: Mapping, path: str) -> Decimal:
         cp = f.join(path, "can")
         can = f.obj(run["can"], cp)
         f.only(can, ("nominal", "reference_mark", "neck_reading", "ml_per_mm", "material"), cp)
-        v_b = f.number(can, "nominal", cp, positive=True) + (
-            f.number(can, "neck_reading", cp) - f.number(can, "reference_mark", cp)
-        ) * f.number(can, "ml_per_mm", cp, positive=True) / 1000
+        v_b = (
+            f.number(can, "nominal", cp, positive=True)
+            + (f.number(can, "neck_reading", cp) - f.number(can, "reference_mark", cp))
+            * f.number(can, "ml_per_mm", cp, positive=True)
+            / 1000
+        )
         material = f.choice(can, "material", cp, MATERIALS)
         if v_b <= 0:
             raise InputError(cp, "the can volume from the neck reading is not positive")
@@ -178,7 +312,9 @@ def corrected_volume(ctx: Context, run: Mapping, path: str) -> Decimal:
         v_b = f.number(run, "actual", path, positive=True)
         material = f.choice(run, "material", path, MATERIALS, default="stainless_steel")
     if ctx.instrument.fuel is None:
-        raise InputError("instrument.fuel", f"is required to correct the can volume ({', '.join(FUELS)})")
+        raise InputError(
+            "instrument.fuel", f"is required to correct the can volume ({', '.join(FUELS)})"
+        )
     beta_y = ctx.rule("beta_fuel").data[ctx.instrument.fuel]
     beta_b = ctx.rule("beta_can").data[material]
     t_j = f.number(run, "t_fuel", path)
@@ -186,7 +322,9 @@ def corrected_volume(ctx: Context, run: Mapping, path: str) -> Decimal:
     return v_b * (1 + beta_y * (t_j - t_b) + beta_b * (t_b - 20))
 
 
-def read_run(ctx: Context, run: Mapping, path: str) -> tuple[Decimal, Decimal | None, Decimal | None]:
+def read_run(
+    ctx: Context, run: Mapping, path: str
+) -> tuple[Decimal, Decimal | None, Decimal | None]:
     """(error, corrected volume, indicated volume) of one run; error in % (NIST: in³)."""
     if "error" in run:
         f.only(run, ("error",), path)
@@ -202,6 +340,7 @@ def read_run(ctx: Context, run: Mapping, path: str) -> tuple[Decimal, Decimal | 
 
 
 # ---- MPE --------------------------------------------------------------------------------
+
 
 def _class_value(ctx: Context) -> Decimal:
     cls = ctx.instrument.accuracy_class
@@ -255,7 +394,10 @@ def repeatability_limit(ctx: Context, kind: str) -> tuple[Decimal, Rule]:
 
 # ---- tests ------------------------------------------------------------------------------
 
-def _runs(ctx: Context, test: Mapping, path: str, kind: str, volume: Decimal | None, prefix: str) -> dict:
+
+def _runs(
+    ctx: Context, test: Mapping, path: str, kind: str, volume: Decimal | None, prefix: str
+) -> dict:
     unit = "in³" if _nist(ctx) else "%"
     places = 2 if _nist(ctx) else 3
     items, errors = [], []
@@ -263,14 +405,33 @@ def _runs(ctx: Context, test: Mapping, path: str, kind: str, volume: Decimal | N
         error, v_bt, indicated = read_run(ctx, run, rp)
         errors.append(error)
         mpe, rule = run_mpe(ctx, kind, indicated if indicated is not None else volume)
-        items.append(item(f"{prefix}run {i + 1}", error=error, mpe=mpe, unit=unit, rule=rule, places=places,
-                          corrected_volume=None if v_bt is None else fmt(v_bt.quantize(D("0.000001"),
-                                                                                       rounding=ROUND_HALF_UP))))
+        items.append(
+            item(
+                f"{prefix}run {i + 1}",
+                error=error,
+                mpe=mpe,
+                unit=unit,
+                rule=rule,
+                places=places,
+                corrected_volume=None
+                if v_bt is None
+                else fmt(v_bt.quantize(D("0.000001"), rounding=ROUND_HALF_UP)),
+            )
+        )
     derived = {}
     if len(errors) > 1:
         limit, rule = repeatability_limit(ctx, kind)
         spread = max(errors) - min(errors)
-        items.append(item(f"{prefix}repeatability", error=spread, mpe=limit, unit=unit, rule=rule, places=places))
+        items.append(
+            item(
+                f"{prefix}repeatability",
+                error=spread,
+                mpe=limit,
+                unit=unit,
+                rule=rule,
+                places=places,
+            )
+        )
         derived["range"] = items[-1]["error"]
     return test_result(kind, items, **derived)
 
@@ -298,10 +459,14 @@ def t_amount(ctx: Context, test: Mapping, path: str) -> dict:
     """|displayed − unit price × volume| <= the smallest payment increment (0.01 yuan)."""
     f.only(test, ("kind", "unit_price", "volume", "amount_displayed"), path)
     rule = ctx.rule("amount")
-    exact = f.number(test, "unit_price", path, non_negative=True) * f.number(test, "volume", path, non_negative=True)
+    exact = f.number(test, "unit_price", path, non_negative=True) * f.number(
+        test, "volume", path, non_negative=True
+    )
     displayed = f.number(test, "amount_displayed", path, non_negative=True)
     it = item("amount", error=displayed - exact, mpe=rule.data, unit="yuan", rule=rule)
-    return test_result("amount", [it], expected_amount=fmt(exact.quantize(D("0.01"), rounding=ROUND_HALF_UP)))
+    return test_result(
+        "amount", [it], expected_amount=fmt(exact.quantize(D("0.01"), rounding=ROUND_HALF_UP))
+    )
 
 
 def envelope(ctx: Context, volume: Decimal, path: str) -> Decimal:
@@ -315,15 +480,17 @@ def variables(d: Dispenser) -> dict[str, Decimal]:
     return {k: v for k, v in (("qmax", d.qmax), ("qmin", d.qmin), ("mmq", d.mmq)) if v is not None}
 
 
-FAMILY = register(Family(
-    name="fuel_dispenser",
-    order=20,
-    label_zh="燃油加油机",
-    label_en="Fuel dispenser",
-    rulesets=(JJG_443_2023, JJG_443_2006, OIML_R117, NIST_HB44),
-    parse_instrument=parse_instrument,
-    tests={"volume": t_volume, "mmq": t_mmq, "amount": t_amount},
-    envelope=envelope,
-    envelope_axis="volume (L) → MPE (%; NIST HB 44: in³)",
-    variables=variables,
-))
+FAMILY = register(
+    Family(
+        name="fuel_dispenser",
+        order=20,
+        label_zh="燃油加油机",
+        label_en="Fuel dispenser",
+        rulesets=(JJG_443_2023, JJG_443_2006, OIML_R117, NIST_HB44),
+        parse_instrument=parse_instrument,
+        tests={"volume": t_volume, "mmq": t_mmq, "amount": t_amount},
+        envelope=envelope,
+        envelope_axis="volume (L) → MPE (%; NIST HB 44: in³)",
+        variables=variables,
+    )
+)

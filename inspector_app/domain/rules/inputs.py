@@ -31,7 +31,9 @@ def only(mapping: Mapping, allowed: Iterable[str], path: str) -> None:
     allowed = set(allowed)
     for key in mapping:
         if key not in allowed:
-            raise InputError(join(path, key), f"unknown field (expected one of: {', '.join(sorted(allowed))})")
+            raise InputError(
+                join(path, key), f"unknown field (expected one of: {', '.join(sorted(allowed))})"
+            )
 
 
 # Strings already read once, with their exact Decimal: requests repeat the same few
@@ -44,8 +46,9 @@ _PARSED: dict[str, Decimal] = {}
 _PARSED_MAX = 50_000
 
 
-def _decimal(value: Any, path: str, key: str | int, positive: bool = False,
-             non_negative: bool = False) -> Decimal:
+def _decimal(
+    value: Any, path: str, key: str | int, positive: bool = False, non_negative: bool = False
+) -> Decimal:
     """``parse_decimal(value, join(path, key), ...)``, building the path only when needed."""
     d = _PARSED.get(value) if type(value) is str else None
     if d is None:
@@ -60,8 +63,15 @@ def _decimal(value: Any, path: str, key: str | int, positive: bool = False,
     return d
 
 
-def number(mapping: Mapping, key: str, path: str, *, default: Any = None, positive: bool = False,
-           non_negative: bool = False) -> Decimal:
+def number(
+    mapping: Mapping,
+    key: str,
+    path: str,
+    *,
+    default: Any = None,
+    positive: bool = False,
+    non_negative: bool = False,
+) -> Decimal:
     """A required number (or *default* when given and the key is absent)."""
     if key not in mapping:
         if default is not None:
@@ -83,7 +93,9 @@ def integer(mapping: Mapping, key: str, path: str, *, default: int, minimum: int
     return int(d)
 
 
-def choice(mapping: Mapping, key: str, path: str, options: Iterable[str], *, default: str | None = None) -> str:
+def choice(
+    mapping: Mapping, key: str, path: str, options: Iterable[str], *, default: str | None = None
+) -> str:
     options = tuple(options)
     if key not in mapping or mapping[key] is None:
         if default is not None:
@@ -116,11 +128,15 @@ def array(mapping: Mapping, key: str, path: str, *, minimum: int = 1) -> list:
     if not isinstance(value, list):
         raise InputError(join(path, key), "must be a list")
     if len(value) < minimum:
-        raise InputError(join(path, key), f"must have at least {minimum} entr{'y' if minimum == 1 else 'ies'}")
+        raise InputError(
+            join(path, key), f"must have at least {minimum} entr{'y' if minimum == 1 else 'ies'}"
+        )
     return value
 
 
-def objects(mapping: Mapping, key: str, path: str, *, minimum: int = 1) -> list[tuple[Mapping, str]]:
+def objects(
+    mapping: Mapping, key: str, path: str, *, minimum: int = 1
+) -> list[tuple[Mapping, str]]:
     """A list of objects, each with its own path."""
     out = []
     for i, value in enumerate(array(mapping, key, path, minimum=minimum)):

@@ -17,11 +17,18 @@ from .core import Confidence, Context, Family, Rule, item, ruleset, test_result
 from .registry import register
 
 JJG_952 = ruleset(
-    "pd_meter", "JJG 952-2014", "瞳距仪 Pupillary-distance meters",
+    "pd_meter",
+    "JJG 952-2014",
+    "瞳距仪 Pupillary-distance meters",
     "in force (replaces JJG 952-2000); MPE not found",
     [
-        Rule("pd", "JJG 952-2014 (reading error; placeholder)", Confidence.UNCONFIRMED,
-             "PD reading MPE (mm; placeholder borrowed from JJG 892 5.6)", Decimal(1)),
+        Rule(
+            "pd",
+            "JJG 952-2014 (reading error; placeholder)",
+            Confidence.UNCONFIRMED,
+            "PD reading MPE (mm; placeholder borrowed from JJG 892 5.6)",
+            Decimal(1),
+        ),
     ],
     aliases=("JJG 952",),
 )
@@ -49,14 +56,16 @@ def envelope(ctx: Context, reference: Decimal, path: str) -> Decimal:
     return ctx.rule("pd").data
 
 
-FAMILY = register(Family(
-    name="pd_meter",
-    order=60,
-    label_zh="瞳距仪",
-    label_en="PD meter",
-    rulesets=(JJG_952,),
-    parse_instrument=parse_instrument,
-    tests={"pd": t_pd},
-    envelope=envelope,
-    envelope_axis="reference distance (mm) → MPE (mm)",
-))
+FAMILY = register(
+    Family(
+        name="pd_meter",
+        order=60,
+        label_zh="瞳距仪",
+        label_en="PD meter",
+        rulesets=(JJG_952,),
+        parse_instrument=parse_instrument,
+        tests={"pd": t_pd},
+        envelope=envelope,
+        envelope_axis="reference distance (mm) → MPE (mm)",
+    )
+)

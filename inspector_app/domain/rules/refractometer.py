@@ -36,16 +36,34 @@ UNIT = "m⁻¹"
 NOTE = "JJG 892-2022 limits not found; JJG 892-2011 values carried."
 
 JJG_892 = ruleset(
-    "refractometer", "JJG 892-2022", "验光仪 Eye refractometers",
+    "refractometer",
+    "JJG 892-2022",
+    "验光仪 Eye refractometers",
     "in force since 2022-12-28 (replaces JJG 892-2011); 2011 limits carried",
     [
-        Rule("sphere", "JJG 892-2022 (JJG 892-2011 sphere power MPE)", S,
-             "sphere power MPE ±0.25 m⁻¹ for |nominal| ≤ 10 m⁻¹, ±0.50 m⁻¹ beyond",
-             bands(("10", "0.25"), (None, "0.50")), note=NOTE),
-        Rule("sphere_boundary", "JJG 892-2022 (JJG 892-2011; boundary at ±10 m⁻¹)", U,
-             "at exactly ±10 m⁻¹ the closed interval (±0.25 m⁻¹) is used", Decimal(10)),
-        Rule("pd", "JJG 892-2022 (JJG 892-2011 5.6)", S,
-             "PD MPE ±1 mm for instruments with a PD function (mm)", Decimal(1), note=NOTE),
+        Rule(
+            "sphere",
+            "JJG 892-2022 (JJG 892-2011 sphere power MPE)",
+            S,
+            "sphere power MPE ±0.25 m⁻¹ for |nominal| ≤ 10 m⁻¹, ±0.50 m⁻¹ beyond",
+            bands(("10", "0.25"), (None, "0.50")),
+            note=NOTE,
+        ),
+        Rule(
+            "sphere_boundary",
+            "JJG 892-2022 (JJG 892-2011; boundary at ±10 m⁻¹)",
+            U,
+            "at exactly ±10 m⁻¹ the closed interval (±0.25 m⁻¹) is used",
+            Decimal(10),
+        ),
+        Rule(
+            "pd",
+            "JJG 892-2022 (JJG 892-2011 5.6)",
+            S,
+            "PD MPE ±1 mm for instruments with a PD function (mm)",
+            Decimal(1),
+            note=NOTE,
+        ),
     ],
     aliases=("JJG 892",),
 )
@@ -78,8 +96,17 @@ def t_sphere(ctx: Context, test: Mapping, path: str) -> dict:
         mean = sum(readings, Decimal(0)) / len(readings)
         mpe, rule = sphere_mpe(ctx, nominal)
         error = mean - f.number(eye, "certified", ep)
-        items.append(item(f"{fmt(nominal)} {UNIT}", error=error, mpe=mpe, unit=UNIT, rule=rule,  # type: ignore[arg-type]
-                          places=3, mean=fmt(mean.quantize(Decimal("0.001")))))
+        items.append(
+            item(
+                f"{fmt(nominal)} {UNIT}",
+                error=error,
+                mpe=mpe,
+                unit=UNIT,
+                rule=rule,  # type: ignore[arg-type]
+                places=3,
+                mean=fmt(mean.quantize(Decimal("0.001"))),
+            )
+        )
     return test_result("sphere", items)
 
 
@@ -96,14 +123,16 @@ def envelope(ctx: Context, nominal: Decimal, path: str) -> Decimal:
     return sphere_mpe(ctx, nominal)[0]
 
 
-FAMILY = register(Family(
-    name="refractometer",
-    order=40,
-    label_zh="验光仪",
-    label_en="Refractometer",
-    rulesets=(JJG_892,),
-    parse_instrument=parse_instrument,
-    tests={"sphere": t_sphere, "pd": t_pd},
-    envelope=envelope,
-    envelope_axis="nominal sphere power (m⁻¹) → MPE (m⁻¹)",
-))
+FAMILY = register(
+    Family(
+        name="refractometer",
+        order=40,
+        label_zh="验光仪",
+        label_en="Refractometer",
+        rulesets=(JJG_892,),
+        parse_instrument=parse_instrument,
+        tests={"sphere": t_sphere, "pd": t_pd},
+        envelope=envelope,
+        envelope_axis="nominal sphere power (m⁻¹) → MPE (m⁻¹)",
+    )
+)

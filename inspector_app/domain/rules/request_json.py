@@ -36,7 +36,9 @@ def _check_text(value: Any) -> None:
         try:
             value.encode("utf-8")
         except UnicodeEncodeError:
-            raise InputError("", "invalid text: lone surrogate (\\ud800-\\udfff) in a string") from None
+            raise InputError(
+                "", "invalid text: lone surrogate (\\ud800-\\udfff) in a string"
+            ) from None
     elif isinstance(value, dict):
         for k, v in value.items():
             _check_text(k)
@@ -64,7 +66,9 @@ def loads_request(text: str | bytes) -> dict:
             object_pairs_hook=_no_duplicates,
         )
     except json.JSONDecodeError as exc:
-        raise InputError("", f"malformed JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})") from None
+        raise InputError(
+            "", f"malformed JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
+        ) from None
     except RecursionError:
         raise InputError("", "malformed JSON: nested too deeply") from None
     _check_text(value)

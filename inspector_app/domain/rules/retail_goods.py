@@ -48,23 +48,53 @@ DEVIATIONS = (
 )
 
 RETAIL_2020 = ruleset(
-    "retail_goods", "零售商品称重计量监督管理办法 2020", "零售商品称重计量监督管理办法 Retail weighing measures",
+    "retail_goods",
+    "零售商品称重计量监督管理办法 2020",
+    "零售商品称重计量监督管理办法 Retail weighing measures",
     "in force (2004, amended 2020)",
     [
-        Rule("price_bands", "零售商品称重计量监督管理办法 附表1", C,
-             "price bands (yuan/kg): grain, vegetables, fruit or ≤ 6; 6–30; 30–100; > 100 (band index)",
-             PRICE_BANDS),
-        Rule("deviations", "零售商品称重计量监督管理办法 附表1", C,
-             "permitted shortfall (g) by weighed quantity (kg), one table per price band", DEVIATIONS),
-        Rule("band_c_upper", "零售商品称重计量监督管理办法 附表1 (30–100 yuan/kg, 4–6 kg)", S,
-             "30–100 yuan/kg band above 4 kg: 6 g", Decimal(4)),
-        Rule("band_edges", "零售商品称重计量监督管理办法 附表1 (band edges)", S,
-             "band edges are upper-inclusive (m ≤ 1 kg, 1 < m ≤ 2 kg …)", None),
-        Rule("recheck", "零售商品称重计量监督管理办法 第六条", C,
-             "recheck on the original or a more accurate instrument: shortfall ≤ deviation (factor)",
-             Decimal(1)),
-        Rule("recheck_equal", "零售商品称重计量监督管理办法 第六条 (等准确度核称)", S,
-             "recheck on an instrument of equal accuracy: shortfall ≤ 2 × deviation (factor)", Decimal(2)),
+        Rule(
+            "price_bands",
+            "零售商品称重计量监督管理办法 附表1",
+            C,
+            "price bands (yuan/kg): grain, vegetables, fruit or ≤ 6; 6–30; 30–100; > 100 (band index)",
+            PRICE_BANDS,
+        ),
+        Rule(
+            "deviations",
+            "零售商品称重计量监督管理办法 附表1",
+            C,
+            "permitted shortfall (g) by weighed quantity (kg), one table per price band",
+            DEVIATIONS,
+        ),
+        Rule(
+            "band_c_upper",
+            "零售商品称重计量监督管理办法 附表1 (30–100 yuan/kg, 4–6 kg)",
+            S,
+            "30–100 yuan/kg band above 4 kg: 6 g",
+            Decimal(4),
+        ),
+        Rule(
+            "band_edges",
+            "零售商品称重计量监督管理办法 附表1 (band edges)",
+            S,
+            "band edges are upper-inclusive (m ≤ 1 kg, 1 < m ≤ 2 kg …)",
+            None,
+        ),
+        Rule(
+            "recheck",
+            "零售商品称重计量监督管理办法 第六条",
+            C,
+            "recheck on the original or a more accurate instrument: shortfall ≤ deviation (factor)",
+            Decimal(1),
+        ),
+        Rule(
+            "recheck_equal",
+            "零售商品称重计量监督管理办法 第六条 (等准确度核称)",
+            S,
+            "recheck on an instrument of equal accuracy: shortfall ≤ 2 × deviation (factor)",
+            Decimal(2),
+        ),
     ],
     aliases=("零售商品称重计量监督管理办法", "retail-2020"),
 )
@@ -89,7 +119,9 @@ def deviation(ctx: Context, unit_price: Decimal, weight: Decimal, path: str) -> 
     index = int(band_lookup(price_bands, unit_price).value)
     table = ctx.rule("deviations").data[index]
     if weight > table[-1].upper:
-        raise InputError(path, f"is above the table for {BAND_NAMES[index]} ({fmt(table[-1].upper)} kg)")
+        raise InputError(
+            path, f"is above the table for {BAND_NAMES[index]} ({fmt(table[-1].upper)} kg)"
+        )
     if _on_edge(price_bands, unit_price) or _on_edge(table + (Band(None, Decimal(0)),), weight):
         ctx.rule("band_edges")
     if index == 2 and weight > ctx.ruleset.rule("band_c_upper").data:
@@ -107,8 +139,15 @@ def t_short_weight(ctx: Context, test: Mapping, path: str) -> dict:
     factor_rule = ctx.rule("recheck_equal" if recheck == "equal_accuracy" else "recheck")
     limit = dev * factor_rule.data
     shortfall = (settled - actual) * 1000
-    it = item(f"{fmt(settled)} kg at {fmt(unit_price)} yuan/kg", error=-shortfall, mpe=limit, unit="g",
-              rule=ctx.ruleset.rule("deviations"), passed=shortfall <= limit, shortfall=fmt(shortfall))
+    it = item(
+        f"{fmt(settled)} kg at {fmt(unit_price)} yuan/kg",
+        error=-shortfall,
+        mpe=limit,
+        unit="g",
+        rule=ctx.ruleset.rule("deviations"),
+        passed=shortfall <= limit,
+        shortfall=fmt(shortfall),
+    )
     return test_result("short_weight", [it], band=BAND_NAMES[index], shortfall=fmt(shortfall))
 
 
@@ -121,14 +160,16 @@ def envelope(ctx: Context, weight: Decimal, path: str) -> Decimal:
     return deviation(ctx, ctx.instrument.unit_price, weight, path)[0]
 
 
-FAMILY = register(Family(
-    name="retail_goods",
-    order=70,
-    label_zh="零售商品称重",
-    label_en="Retail goods (short weight)",
-    rulesets=(RETAIL_2020,),
-    parse_instrument=parse_instrument,
-    tests={"short_weight": t_short_weight},
-    envelope=envelope,
-    envelope_axis="weight (kg) → permitted shortfall (g)",
-))
+FAMILY = register(
+    Family(
+        name="retail_goods",
+        order=70,
+        label_zh="零售商品称重",
+        label_en="Retail goods (short weight)",
+        rulesets=(RETAIL_2020,),
+        parse_instrument=parse_instrument,
+        tests={"short_weight": t_short_weight},
+        envelope=envelope,
+        envelope_axis="weight (kg) → permitted shortfall (g)",
+    )
+)

@@ -54,8 +54,16 @@ class ClassRow:
     min_in_e: Decimal
 
     def describe(self) -> str:
-        e = f"e ≥ {fmt(self.e_min)} g" if self.e_max is None else f"{fmt(self.e_min)} g ≤ e ≤ {fmt(self.e_max)} g"
-        n = f"n ≥ {fmt(self.n_min)}" if self.n_max is None else f"{fmt(self.n_min)} ≤ n ≤ {fmt(self.n_max)}"
+        e = (
+            f"e ≥ {fmt(self.e_min)} g"
+            if self.e_max is None
+            else f"{fmt(self.e_min)} g ≤ e ≤ {fmt(self.e_max)} g"
+        )
+        n = (
+            f"n ≥ {fmt(self.n_min)}"
+            if self.n_max is None
+            else f"{fmt(self.n_min)} ≤ n ≤ {fmt(self.n_max)}"
+        )
         return f"{e}, {n}, Min {fmt(self.min_in_e)} e"
 
 
@@ -85,75 +93,181 @@ MPE_TABLE = {
 def _common_rules(prefix: str) -> list[Rule]:
     """Rules JJG 539-2016 shares with OIML R 76-1 (it mirrors its tests)."""
     return [
-        Rule("classes", f"{prefix}OIML R 76-1 3.2, Table 3", C,
-             "accuracy classes: e range, n = Max/e range and Min in e", CLASS_TABLE),
-        Rule("e_form", "EU NAWI Directive Annex I (OIML R 76-1)", C,
-             "e and d take the form 1, 2 or 5 × 10^k", None),
-        Rule("mpe_table", f"{prefix}OIML R 76-1 3.5.1", C,
-             "MPE on initial verification in e, bands upper-inclusive in m = L/e (Table 6)", MPE_TABLE),
-        Rule("max_indication", "EU NAWI Directive Annex I 9 (OIML R 76-1)", C,
-             "no indication above Max + 9e: loads above it are refused", Decimal(9)),
-        Rule("multi_interval", f"{prefix}OIML R 76-1 3.3 (Table 6 note)", S,
-             "multi-interval instruments: a load in partial range i is judged with e_i", None),
-        Rule("changeover", f"{prefix}OIML R 76-1 A.4.4.3", C,
-             "changeover-point method: P = I + e/2 − ΔL, E = P − L, Ec = E − E0", None),
-        Rule("zero_accuracy", f"{prefix}OIML R 76-1 4.5.2", S,
-             "zero-setting accuracy |E0| ≤ 0.25 e", Decimal("0.25")),
-        Rule("eccentricity", f"{prefix}OIML R 76-1 3.6.2", C,
-             "eccentric load 1/3 (Max + T) for ≤ 4 supports, 1/(n − 1) (Max + T) above; "
-             "each position within MPE(load)", Decimal(3)),
-        Rule("repeatability", f"{prefix}OIML R 76-1 3.6.1", C,
-             "spread of several weighings of one load ≤ |MPE(load)|, and each error ≤ MPE", None),
-        Rule("discrimination", f"{prefix}OIML R 76-1 3.8", S,
-             "adding 1.4 d must raise the indication by at least d", Decimal("1.4")),
-        Rule("unit_price_divided", "零售商品称重计量监督管理办法 / market cheating patterns (偷梁换柱)", S,
-             "unit price entered at 1/100: amount charged ≈ 100 × weight × unit price; "
-             "unit prices below the threshold (yuan/kg) are flagged", Decimal("1.00"),
-             note="The low-price threshold is this program's choice, not a regulation."),
-        Rule("price_half", "JJG 539-2016 计价 (rounding of exact halves)", U,
-             "an exact half cent is rounded up (四舍五入, ROUND_HALF_UP); GB/T 8170 would round to even",
-             None),
+        Rule(
+            "classes",
+            f"{prefix}OIML R 76-1 3.2, Table 3",
+            C,
+            "accuracy classes: e range, n = Max/e range and Min in e",
+            CLASS_TABLE,
+        ),
+        Rule(
+            "e_form",
+            "EU NAWI Directive Annex I (OIML R 76-1)",
+            C,
+            "e and d take the form 1, 2 or 5 × 10^k",
+            None,
+        ),
+        Rule(
+            "mpe_table",
+            f"{prefix}OIML R 76-1 3.5.1",
+            C,
+            "MPE on initial verification in e, bands upper-inclusive in m = L/e (Table 6)",
+            MPE_TABLE,
+        ),
+        Rule(
+            "max_indication",
+            "EU NAWI Directive Annex I 9 (OIML R 76-1)",
+            C,
+            "no indication above Max + 9e: loads above it are refused",
+            Decimal(9),
+        ),
+        Rule(
+            "multi_interval",
+            f"{prefix}OIML R 76-1 3.3 (Table 6 note)",
+            S,
+            "multi-interval instruments: a load in partial range i is judged with e_i",
+            None,
+        ),
+        Rule(
+            "changeover",
+            f"{prefix}OIML R 76-1 A.4.4.3",
+            C,
+            "changeover-point method: P = I + e/2 − ΔL, E = P − L, Ec = E − E0",
+            None,
+        ),
+        Rule(
+            "zero_accuracy",
+            f"{prefix}OIML R 76-1 4.5.2",
+            S,
+            "zero-setting accuracy |E0| ≤ 0.25 e",
+            Decimal("0.25"),
+        ),
+        Rule(
+            "eccentricity",
+            f"{prefix}OIML R 76-1 3.6.2",
+            C,
+            "eccentric load 1/3 (Max + T) for ≤ 4 supports, 1/(n − 1) (Max + T) above; "
+            "each position within MPE(load)",
+            Decimal(3),
+        ),
+        Rule(
+            "repeatability",
+            f"{prefix}OIML R 76-1 3.6.1",
+            C,
+            "spread of several weighings of one load ≤ |MPE(load)|, and each error ≤ MPE",
+            None,
+        ),
+        Rule(
+            "discrimination",
+            f"{prefix}OIML R 76-1 3.8",
+            S,
+            "adding 1.4 d must raise the indication by at least d",
+            Decimal("1.4"),
+        ),
+        Rule(
+            "unit_price_divided",
+            "零售商品称重计量监督管理办法 / market cheating patterns (偷梁换柱)",
+            S,
+            "unit price entered at 1/100: amount charged ≈ 100 × weight × unit price; "
+            "unit prices below the threshold (yuan/kg) are flagged",
+            Decimal("1.00"),
+            note="The low-price threshold is this program's choice, not a regulation.",
+        ),
+        Rule(
+            "price_half",
+            "JJG 539-2016 计价 (rounding of exact halves)",
+            U,
+            "an exact half cent is rounded up (四舍五入, ROUND_HALF_UP); GB/T 8170 would round to even",
+            None,
+        ),
     ]
 
 
 JJG_539 = ruleset(
-    "scale", "JJG 539-2016", "数字指示秤 Digital indicating scales",
+    "scale",
+    "JJG 539-2016",
+    "数字指示秤 Digital indicating scales",
     "in force; classes III and IIII (I and II are judged with the same OIML tables)",
-    _common_rules("JJG 539-2016 / ") + [
-        Rule("check_subsequent", "JJG 539-2016 / OIML R 76-1 3.5.1 (后续检定, as JJG 539-1997)", U,
-             "subsequent verification uses the initial-verification table (factor)", Decimal(1),
-             note="Confirmed for the 1997 edition only; assumed for 2016."),
-        Rule("check_in_service", "JJG 539-2016 / OIML R 76-1 3.5.1 × 2 (使用中检查, as JJG 539-1997)", U,
-             "in-service inspection doubles the table (factor)", Decimal(2),
-             note="Confirmed for the 1997 edition only; assumed for 2016."),
-        Rule("check_covert", "JJG 539-2016 / OIML R 76-1 3.5.1 × 2 (暗访 as 使用中检查)", U,
-             "covert test purchase is judged as an in-service inspection (factor)", Decimal(2)),
-        Rule("price", "JJG 539-2016 计价 (Measurement Canada STP-20)", S,
-             "amount = weight × unit price rounded to 0.01 yuan, no other tolerance; "
-             "a charge that differs from the display is a finding", CENT),
+    _common_rules("JJG 539-2016 / ")
+    + [
+        Rule(
+            "check_subsequent",
+            "JJG 539-2016 / OIML R 76-1 3.5.1 (后续检定, as JJG 539-1997)",
+            U,
+            "subsequent verification uses the initial-verification table (factor)",
+            Decimal(1),
+            note="Confirmed for the 1997 edition only; assumed for 2016.",
+        ),
+        Rule(
+            "check_in_service",
+            "JJG 539-2016 / OIML R 76-1 3.5.1 × 2 (使用中检查, as JJG 539-1997)",
+            U,
+            "in-service inspection doubles the table (factor)",
+            Decimal(2),
+            note="Confirmed for the 1997 edition only; assumed for 2016.",
+        ),
+        Rule(
+            "check_covert",
+            "JJG 539-2016 / OIML R 76-1 3.5.1 × 2 (暗访 as 使用中检查)",
+            U,
+            "covert test purchase is judged as an in-service inspection (factor)",
+            Decimal(2),
+        ),
+        Rule(
+            "price",
+            "JJG 539-2016 计价 (Measurement Canada STP-20)",
+            S,
+            "amount = weight × unit price rounded to 0.01 yuan, no other tolerance; "
+            "a charge that differs from the display is a finding",
+            CENT,
+        ),
     ],
     aliases=("JJG 539",),
 )
 
 OIML_R76 = ruleset(
-    "scale", "OIML R 76-1:2006", "Non-automatic weighing instruments",
+    "scale",
+    "OIML R 76-1:2006",
+    "Non-automatic weighing instruments",
     "international recommendation (reference and cross-check)",
-    _common_rules("") + [
-        Rule("check_subsequent", "OIML R 76-1 3.5 (subsequent verification: national law)", U,
-             "subsequent verification uses the initial-verification table (factor)", Decimal(1)),
-        Rule("check_in_service", "OIML R 76-1 3.5.2", C,
-             "in service: twice the initial-verification MPE (factor)", Decimal(2)),
-        Rule("check_covert", "OIML R 76-1 3.5.2 (covert check treated as in service)", U,
-             "covert test purchase is judged as in service (factor)", Decimal(2)),
-        Rule("price", "OIML R 76-1 4.14.3", U,
-             "amount = weight × unit price rounded to the price interval (0.01 yuan); "
-             "a charge that differs from the display is a finding", CENT),
+    _common_rules("")
+    + [
+        Rule(
+            "check_subsequent",
+            "OIML R 76-1 3.5 (subsequent verification: national law)",
+            U,
+            "subsequent verification uses the initial-verification table (factor)",
+            Decimal(1),
+        ),
+        Rule(
+            "check_in_service",
+            "OIML R 76-1 3.5.2",
+            C,
+            "in service: twice the initial-verification MPE (factor)",
+            Decimal(2),
+        ),
+        Rule(
+            "check_covert",
+            "OIML R 76-1 3.5.2 (covert check treated as in service)",
+            U,
+            "covert test purchase is judged as in service (factor)",
+            Decimal(2),
+        ),
+        Rule(
+            "price",
+            "OIML R 76-1 4.14.3",
+            U,
+            "amount = weight × unit price rounded to the price interval (0.01 yuan); "
+            "a charge that differs from the display is a finding",
+            CENT,
+        ),
     ],
     aliases=("OIML R 76-1", "OIML R 76"),
 )
 
 
 # ---- instrument -------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Range:
@@ -216,6 +330,7 @@ def parse_instrument(data: Mapping, path: str) -> Scale:
 
 # ---- MPE --------------------------------------------------------------------------------
 
+
 def check_factor(ctx: Context) -> tuple[Decimal, Rule | None]:
     """The factor the kind of check puts on the table (1 for initial verification)."""
     if ctx.check == "initial":
@@ -243,7 +358,9 @@ def read_load(data: Mapping, key: str, path: str, scale: Scale) -> Decimal:
     return load
 
 
-def point_error(ctx: Context, p: Mapping, path: str, load: Decimal, extra: tuple[str, ...] = ()) -> Decimal:
+def point_error(
+    ctx: Context, p: Mapping, path: str, load: Decimal, extra: tuple[str, ...] = ()
+) -> Decimal:
     """Error of one reading: {indication} (I − L), {indication, added} (changeover), {error}."""
     f.only(p, ("indication", "added", "error", *extra), path)
     if "error" in p:
@@ -278,6 +395,7 @@ def _label(scale: Scale, load: Decimal) -> str:
 
 # ---- tests ------------------------------------------------------------------------------
 
+
 def t_classification(ctx: Context, test: Mapping, path: str) -> dict:
     """n = Max/e, Min, and whether class, e and n agree (OIML R 76-1 Table 3)."""
     f.only(test, ("kind",), path)
@@ -291,18 +409,40 @@ def t_classification(ctx: Context, test: Mapping, path: str) -> dict:
     for i, rng in enumerate(scale.ranges):
         prefix = f"range {i + 1}: " if scale.multi else ""
         e_g = rng.e * grams
-        row = next((r for r in rows if e_g >= r.e_min and (r.e_max is None or e_g <= r.e_max)), None)
-        items.append(item(
-            f"{prefix}e = {fmt(rng.e)} {scale.unit}, class {scale.accuracy_class}", error=None, mpe=None,
-            unit=scale.unit, rule=classes, passed=row is not None))
-        items.append(item(
-            f"{prefix}e = {fmt(rng.e)} {scale.unit} is 1, 2 or 5 × 10^k", error=None, mpe=None,
-            unit=scale.unit, rule=e_form, passed=is_125(rng.e)))
+        row = next(
+            (r for r in rows if e_g >= r.e_min and (r.e_max is None or e_g <= r.e_max)), None
+        )
+        items.append(
+            item(
+                f"{prefix}e = {fmt(rng.e)} {scale.unit}, class {scale.accuracy_class}",
+                error=None,
+                mpe=None,
+                unit=scale.unit,
+                rule=classes,
+                passed=row is not None,
+            )
+        )
+        items.append(
+            item(
+                f"{prefix}e = {fmt(rng.e)} {scale.unit} is 1, 2 or 5 × 10^k",
+                error=None,
+                mpe=None,
+                unit=scale.unit,
+                rule=e_form,
+                passed=is_125(rng.e),
+            )
+        )
         n = rng.max / rng.e
         ns.append(n)
-        ok = row is not None and n == n.to_integral_value() and row.n_min <= n and (
-            row.n_max is None or n <= row.n_max)
-        items.append(item(f"{prefix}n = {fmt(n)}", error=None, mpe=None, unit="", rule=classes, passed=ok))
+        ok = (
+            row is not None
+            and n == n.to_integral_value()
+            and row.n_min <= n
+            and (row.n_max is None or n <= row.n_max)
+        )
+        items.append(
+            item(f"{prefix}n = {fmt(n)}", error=None, mpe=None, unit="", rule=classes, passed=ok)
+        )
     e1_g = scale.ranges[0].e * grams
     first = [r for r in rows if e1_g >= r.e_min] or [rows[0]]
     minimum = first[-1].min_in_e * scale.ranges[0].e
@@ -335,8 +475,16 @@ def t_weighing(ctx: Context, test: Mapping, path: str) -> dict:
         load = read_load(p, "load", pp, scale)
         error = point_error(ctx, p, pp, load, ("load",)) - e0
         mpe, rule = mpe_at(ctx, load)
-        items.append(item(_label(scale, load), error=error, mpe=mpe, unit=scale.unit, rule=rule,
-                          load=fmt(load)))
+        items.append(
+            item(
+                _label(scale, load),
+                error=error,
+                mpe=mpe,
+                unit=scale.unit,
+                rule=rule,
+                load=fmt(load),
+            )
+        )
     return test_result("weighing", items)
 
 
@@ -358,7 +506,9 @@ def t_eccentricity(ctx: Context, test: Mapping, path: str) -> dict:
     items = []
     for i, (p, pp) in enumerate(f.objects(test, "positions", path)):
         error = point_error(ctx, p, pp, load) - e0
-        items.append(item(f"position {i + 1}", error=error, mpe=mpe, unit=scale.unit, rule=mpe_rule))
+        items.append(
+            item(f"position {i + 1}", error=error, mpe=mpe, unit=scale.unit, rule=mpe_rule)
+        )
     return test_result("eccentricity", items, load=fmt(load))
 
 
@@ -376,8 +526,10 @@ def t_repeatability(ctx: Context, test: Mapping, path: str) -> dict:
         errors = f.numbers(test, "errors", path, minimum=2)
     mpe, mpe_rule = mpe_at(ctx, load)
     label = _label(scale, load)
-    items = [item(f"{label} #{i + 1}", error=err, mpe=mpe, unit=scale.unit, rule=mpe_rule)
-             for i, err in enumerate(errors)]
+    items = [
+        item(f"{label} #{i + 1}", error=err, mpe=mpe, unit=scale.unit, rule=mpe_rule)
+        for i, err in enumerate(errors)
+    ]
     spread = max(errors) - min(errors)
     items.append(item(f"{label} range", error=spread, mpe=mpe, unit=scale.unit, rule=rule))
     return test_result("repeatability", items, load=fmt(load), range=fmt(spread))
@@ -390,8 +542,14 @@ def t_zero(ctx: Context, test: Mapping, path: str) -> dict:
     rule = ctx.rule("zero_accuracy")
     ctx.rule("changeover")
     e = scale.ranges[0].e
-    e0 = f.number(test, "indication", path) + e / 2 - f.number(test, "added", path, non_negative=True)
-    return test_result("zero", [item("zero", error=e0, mpe=rule.data * e, unit=scale.unit, rule=rule)])
+    e0 = (
+        f.number(test, "indication", path)
+        + e / 2
+        - f.number(test, "added", path, non_negative=True)
+    )
+    return test_result(
+        "zero", [item("zero", error=e0, mpe=rule.data * e, unit=scale.unit, rule=rule)]
+    )
 
 
 def t_discrimination(ctx: Context, test: Mapping, path: str) -> dict:
@@ -407,10 +565,19 @@ def t_discrimination(ctx: Context, test: Mapping, path: str) -> dict:
     d = scale.range_for(load).e if scale.multi else scale.d
     extra = f.number(test, "extra_load", path, positive=True)
     if extra > rule.data * d:
-        raise InputError(f.join(path, "extra_load"), f"must not exceed 1.4 d = {fmt(rule.data * d)} {scale.unit}")
+        raise InputError(
+            f.join(path, "extra_load"), f"must not exceed 1.4 d = {fmt(rule.data * d)} {scale.unit}"
+        )
     rise = f.number(test, "indication_after", path) - f.number(test, "indication_before", path)
-    it = item(f"{_label(scale, load)} + {fmt(extra)} {scale.unit}", error=rise, mpe=None, unit=scale.unit,
-              rule=rule, passed=rise >= d, required_rise=fmt(d))
+    it = item(
+        f"{_label(scale, load)} + {fmt(extra)} {scale.unit}",
+        error=rise,
+        mpe=None,
+        unit=scale.unit,
+        rule=rule,
+        passed=rise >= d,
+        required_rise=fmt(d),
+    )
     return test_result("discrimination", [it], load=fmt(load))
 
 
@@ -431,21 +598,44 @@ def t_price(ctx: Context, test: Mapping, path: str) -> dict:
     expected = exact.quantize(rule.data, rounding=ROUND_HALF_UP)
     if (exact / rule.data) % 1 == Decimal("0.5"):
         ctx.rule("price_half")
-    items = [item("amount displayed", error=displayed - expected, mpe=None, unit="yuan", rule=rule,
-                  passed=displayed == expected)]
+    items = [
+        item(
+            "amount displayed",
+            error=displayed - expected,
+            mpe=None,
+            unit="yuan",
+            rule=rule,
+            passed=displayed == expected,
+        )
+    ]
     divided = ctx.ruleset.rule("unit_price_divided")
     if 0 < unit_price < divided.data:
         ctx.rule("unit_price_divided")
-        ctx.warn(f"unit price {fmt(unit_price)} yuan/kg is implausibly low: check for a unit price "
-                 f"entered at 1/100 ({divided.clause})")
+        ctx.warn(
+            f"unit price {fmt(unit_price)} yuan/kg is implausibly low: check for a unit price "
+            f"entered at 1/100 ({divided.clause})"
+        )
     if charged is not None:
-        items.append(item("amount charged", error=charged - displayed, mpe=None, unit="yuan", rule=rule,
-                          passed=charged == displayed))
-        trick = charged != displayed and exact > 0 and abs(charged - 100 * exact) <= 100 * rule.data / 2
+        items.append(
+            item(
+                "amount charged",
+                error=charged - displayed,
+                mpe=None,
+                unit="yuan",
+                rule=rule,
+                passed=charged == displayed,
+            )
+        )
+        trick = (
+            charged != displayed and exact > 0 and abs(charged - 100 * exact) <= 100 * rule.data / 2
+        )
         if trick:
             ctx.rule("unit_price_divided")
-        items.append(item("unit price ÷100", error=None, mpe=None, unit="yuan", rule=divided,
-                          passed=not trick))
+        items.append(
+            item(
+                "unit price ÷100", error=None, mpe=None, unit="yuan", rule=divided, passed=not trick
+            )
+        )
     return test_result("price", items, expected_amount=fmt(expected))
 
 
@@ -482,22 +672,26 @@ def variables(scale: Scale) -> dict[str, Decimal]:
 
 def scope_warning(ctx: Context) -> None:
     if ctx.ruleset.name == JJG_539.name and ctx.instrument.accuracy_class in ("I", "II"):
-        ctx.warn("JJG 539-2016 covers classes III and IIII; classes I and II are verified under "
-                 "JJG 1036 / JJG 98 and are judged here with the OIML R 76-1 tables")
+        ctx.warn(
+            "JJG 539-2016 covers classes III and IIII; classes I and II are verified under "
+            "JJG 1036 / JJG 98 and are judged here with the OIML R 76-1 tables"
+        )
 
 
-FAMILY = register(Family(
-    name="scale",
-    order=10,
-    label_zh="数字指示秤",
-    label_en="Scale",
-    rulesets=(JJG_539, OIML_R76),
-    parse_instrument=parse_instrument,
-    tests=TESTS,
-    envelope=envelope,
-    envelope_axis="load (instrument unit) → MPE (instrument unit)",
-    variables=variables,
-    prepare=scope_warning,
-))
+FAMILY = register(
+    Family(
+        name="scale",
+        order=10,
+        label_zh="数字指示秤",
+        label_en="Scale",
+        rulesets=(JJG_539, OIML_R76),
+        parse_instrument=parse_instrument,
+        tests=TESTS,
+        envelope=envelope,
+        envelope_axis="load (instrument unit) → MPE (instrument unit)",
+        variables=variables,
+        prepare=scope_warning,
+    )
+)
 
 __all__ = ["Band", "FAMILY", "JJG_539", "OIML_R76", "Scale", "mpe_at", "parse_instrument"]

@@ -17,13 +17,25 @@ from .core import Confidence, Context, Family, Rule, band_lookup, bands, item, r
 from .registry import register
 
 JJG_579 = ruleset(
-    "trial_lens_set", "JJG 579-2025", "验光镜片箱 Trial lens sets",
+    "trial_lens_set",
+    "JJG 579-2025",
+    "验光镜片箱 Trial lens sets",
     "in force since 2025-08-08 (replaces JJG 579-2010); tolerance table not obtained",
     [
-        Rule("lens_power", "JJG 579-2025 (placeholder: ISO 10341 Table 2)", Confidence.UNCONFIRMED,
-             "lens power tolerance by |nominal| (D; placeholder until the JJG 579-2025 table is read)",
-             bands(("3", "0.06"), ("6", "0.09"), ("9", "0.12"), ("12", "0.15"), ("15", "0.18"),
-                    (None, "0.25"))),
+        Rule(
+            "lens_power",
+            "JJG 579-2025 (placeholder: ISO 10341 Table 2)",
+            Confidence.UNCONFIRMED,
+            "lens power tolerance by |nominal| (D; placeholder until the JJG 579-2025 table is read)",
+            bands(
+                ("3", "0.06"),
+                ("6", "0.09"),
+                ("9", "0.12"),
+                ("12", "0.15"),
+                ("15", "0.18"),
+                (None, "0.25"),
+            ),
+        ),
     ],
     aliases=("JJG 579",),
 )
@@ -55,14 +67,16 @@ def envelope(ctx: Context, nominal: Decimal, path: str) -> Decimal:
     return lens_mpe(ctx, nominal)[0]
 
 
-FAMILY = register(Family(
-    name="trial_lens_set",
-    order=50,
-    label_zh="验光镜片箱",
-    label_en="Trial lens set",
-    rulesets=(JJG_579,),
-    parse_instrument=parse_instrument,
-    tests={"lenses": t_lenses},
-    envelope=envelope,
-    envelope_axis="nominal power (D) → MPE (D)",
-))
+FAMILY = register(
+    Family(
+        name="trial_lens_set",
+        order=50,
+        label_zh="验光镜片箱",
+        label_en="Trial lens set",
+        rulesets=(JJG_579,),
+        parse_instrument=parse_instrument,
+        tests={"lenses": t_lenses},
+        envelope=envelope,
+        envelope_axis="nominal power (D) → MPE (D)",
+    )
+)

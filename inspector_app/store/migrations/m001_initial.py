@@ -11,10 +11,30 @@ import sqlite3
 
 # Inspection columns that make up its content; `superseded_by` and `sync_state` are not.
 CONTENT_COLUMNS = (
-    "record_id", "revision", "parent_id", "correction_reason", "instrument_id", "premises_id",
-    "family", "check_kind", "ruleset", "inspector", "started_at", "place", "environment_json",
-    "checklist_json", "tests_json", "result_json", "verdict", "standards_json", "notes",
-    "status", "content_hash", "signature", "signer", "finalized_at",
+    "record_id",
+    "revision",
+    "parent_id",
+    "correction_reason",
+    "instrument_id",
+    "premises_id",
+    "family",
+    "check_kind",
+    "ruleset",
+    "inspector",
+    "started_at",
+    "place",
+    "environment_json",
+    "checklist_json",
+    "tests_json",
+    "result_json",
+    "verdict",
+    "standards_json",
+    "notes",
+    "status",
+    "content_hash",
+    "signature",
+    "signer",
+    "finalized_at",
 )
 
 SCHEMA = """
@@ -251,28 +271,29 @@ BEGIN SELECT RAISE(ABORT, 'a finalized inspection cannot be deleted'); END;
 
 
 def _child_guards(table: str) -> str:
-    guard = (
-        "(SELECT status FROM inspections WHERE id = {row}.inspection_id) = 'finalized'"
-    )
+    guard = "(SELECT status FROM inspections WHERE id = {row}.inspection_id) = 'finalized'"
     return f"""
 CREATE TRIGGER {table}_finalized_no_insert BEFORE INSERT ON {table}
-WHEN {guard.format(row='NEW')}
+WHEN {guard.format(row="NEW")}
 BEGIN SELECT RAISE(ABORT, 'a finalized inspection cannot be changed'); END;
 CREATE TRIGGER {table}_finalized_no_update BEFORE UPDATE ON {table}
-WHEN {guard.format(row='OLD')}
+WHEN {guard.format(row="OLD")}
 BEGIN SELECT RAISE(ABORT, 'a finalized inspection cannot be changed'); END;
 CREATE TRIGGER {table}_finalized_no_delete BEFORE DELETE ON {table}
-WHEN {guard.format(row='OLD')}
+WHEN {guard.format(row="OLD")}
 BEGIN SELECT RAISE(ABORT, 'a finalized inspection cannot be changed'); END;
 """
 
 
 def up(conn: sqlite3.Connection) -> None:
-    statements = SCHEMA + f"""
+    statements = (
+        SCHEMA
+        + f"""
 CREATE TRIGGER inspections_finalized_no_update BEFORE UPDATE OF {", ".join(CONTENT_COLUMNS)} ON inspections
 WHEN OLD.status = 'finalized'
 BEGIN SELECT RAISE(ABORT, 'a finalized inspection cannot be changed'); END;
 """
+    )
     for table in ("inspection_tests", "readings", "findings", "inspection_attachments"):
         statements += _child_guards(table)
     # executescript would COMMIT the surrounding transaction; run statement by statement.

@@ -28,19 +28,21 @@ from ...store.inspections import InspectionFilter, InspectionSummary
 from ..workers import StoreReader
 from .labels import check_label, family_label, status_label, verdict_label, when_label
 
-register({
-    "Date": "日期",
-    "Premises": "受检单位",
-    "Instrument": "计量器具",
-    "Family": "器具类别",
-    "Check": "检查类型",
-    "Inspector": "检查人员",
-    "Verdict": "结论",
-    "Status": "状态",
-    "Loading…": "正在读取……",
-    "Returned": "已退回",
-    "Returned by {reviewer}: {comment}": "{reviewer} 退回：{comment}",
-})
+register(
+    {
+        "Date": "日期",
+        "Premises": "受检单位",
+        "Instrument": "计量器具",
+        "Family": "器具类别",
+        "Check": "检查类型",
+        "Inspector": "检查人员",
+        "Verdict": "结论",
+        "Status": "状态",
+        "Loading…": "正在读取……",
+        "Returned": "已退回",
+        "Returned by {reviewer}: {comment}": "{reviewer} 退回：{comment}",
+    }
+)
 
 # (key, header, sort key in SORT_COLUMNS or None)
 COLUMNS = (
@@ -107,8 +109,15 @@ class InspectionTableModel(QAbstractTableModel):
     page_loaded = Signal(int)  # page number
     failed = Signal(str)
 
-    def __init__(self, reader: StoreReader, parent=None, *, page_size: int = 100, max_pages: int = 40,
-                 base_filter: InspectionFilter | None = None) -> None:
+    def __init__(
+        self,
+        reader: StoreReader,
+        parent=None,
+        *,
+        page_size: int = 100,
+        max_pages: int = 40,
+        base_filter: InspectionFilter | None = None,
+    ) -> None:
         super().__init__(parent)
         self.reader = reader
         self.page_size = page_size
@@ -154,9 +163,18 @@ class InspectionTableModel(QAbstractTableModel):
         # a count of the previous query still running would hold the reader: stop it
         self.reader.submit(self._key("count"), _noop, lambda _r: None, interrupt=True)
         self.reader.discard(lambda k: k == (me, "count"))
-        f, sort, desc, size = dataclasses.replace(self._filter), self._sort, self._descending, self.page_size
-        self.reader.submit(self._key("first"), lambda store: first_page_query(store, f, sort, desc, size),
-                           lambda result: self._on_first(gen, result), interrupt=True)
+        f, sort, desc, size = (
+            dataclasses.replace(self._filter),
+            self._sort,
+            self._descending,
+            self.page_size,
+        )
+        self.reader.submit(
+            self._key("first"),
+            lambda store: first_page_query(store, f, sort, desc, size),
+            lambda result: self._on_first(gen, result),
+            interrupt=True,
+        )
 
     def _on_first(self, gen: int, result) -> None:
         if gen != self._generation:
@@ -179,8 +197,11 @@ class InspectionTableModel(QAbstractTableModel):
             self.counted.emit(self._total)
             return
         f = dataclasses.replace(self._filter)
-        self.reader.submit(self._key("count"), lambda store: count_query(store, f),
-                           lambda total: self._on_count(gen, total))
+        self.reader.submit(
+            self._key("count"),
+            lambda store: count_query(store, f),
+            lambda total: self._on_count(gen, total),
+        )
 
     def _on_count(self, gen: int, total) -> None:
         if gen != self._generation:
@@ -204,10 +225,18 @@ class InspectionTableModel(QAbstractTableModel):
             return
         self._pending.add(page)
         gen = self._generation
-        f, sort, desc, size = dataclasses.replace(self._filter), self._sort, self._descending, self.page_size
+        f, sort, desc, size = (
+            dataclasses.replace(self._filter),
+            self._sort,
+            self._descending,
+            self.page_size,
+        )
 
-        self.reader.submit(self._key("page", page), lambda store: page_query(store, f, sort, desc, size, page),
-                           lambda result: self._on_page(gen, page, result))
+        self.reader.submit(
+            self._key("page", page),
+            lambda store: page_query(store, f, sort, desc, size, page),
+            lambda result: self._on_page(gen, page, result),
+        )
 
     def _on_page(self, gen: int, page: int, result) -> None:
         if gen != self._generation:
@@ -246,7 +275,9 @@ class InspectionTableModel(QAbstractTableModel):
             while end + 1 < len(missing) and missing[end + 1] == missing[end] + 1:
                 end += 1
             first = missing[start]
-            found = store.inspections.list(self._filter, self._sort, self._descending, end - start + 1, first)
+            found = store.inspections.list(
+                self._filter, self._sort, self._descending, end - start + 1, first
+            )
             for n, summary in enumerate(found):
                 out[first + n] = summary.id
             start = end + 1
@@ -278,7 +309,9 @@ class InspectionTableModel(QAbstractTableModel):
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = ROOT) -> int:
         return 0 if parent.isValid() else len(COLUMNS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ):
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
             if role == Qt.ItemDataRole.DisplayRole:
                 return tr(COLUMNS[section][1])
@@ -288,11 +321,19 @@ class InspectionTableModel(QAbstractTableModel):
             return section + 1
         return None
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ):
         if not index.isValid() or index.row() >= self._total or index.column() >= len(COLUMNS):
             return None
-        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.ToolTipRole,
-                        IdRole, ReviewRole, Qt.ItemDataRole.AccessibleTextRole):
+        if role not in (
+            Qt.ItemDataRole.DisplayRole,
+            Qt.ItemDataRole.ForegroundRole,
+            Qt.ItemDataRole.ToolTipRole,
+            IdRole,
+            ReviewRole,
+            Qt.ItemDataRole.AccessibleTextRole,
+        ):
             return None
         s = self.summary(index.row())
         key = COLUMNS[index.column()][0]
@@ -321,8 +362,9 @@ class InspectionTableModel(QAbstractTableModel):
             text = f"↩ {tr('Returned')}"  # (a returned record is finalized; the column is narrow)
         if role == Qt.ItemDataRole.ToolTipRole:
             if key == "status" and returned:
-                return tr("Returned by {reviewer}: {comment}").format(reviewer=review.reviewer,
-                                                                      comment=review.comment)
+                return tr("Returned by {reviewer}: {comment}").format(
+                    reviewer=review.reviewer, comment=review.comment
+                )
             return text if key in ("premises", "instrument", "market") else None
         return text
 
@@ -343,7 +385,9 @@ class InspectionTableModel(QAbstractTableModel):
         if key == "inspector":
             return s.inspector
         if key == "verdict":
-            return ("✗ " if s.verdict == "fail" else "✓ " if s.verdict == "pass" else "") + verdict_label(s.verdict)
+            return (
+                "✗ " if s.verdict == "fail" else "✓ " if s.verdict == "pass" else ""
+            ) + verdict_label(s.verdict)
         if key == "status":
             return status_label(s.status) + (f" (r{s.revision})" if s.revision > 1 else "")
         return ""

@@ -5,30 +5,42 @@ from __future__ import annotations
 from ...domain.models import CHECK_LABELS, FAMILY_LABELS, PREMISES_KINDS, STANDARD_KINDS
 from ...i18n import pick, register, tr
 
-register({
-    "Pass": "合格",
-    "Fail": "不合格",
-    "Draft": "草稿",
-    "Finalized": "已定稿",
-    "Market stall": "市场摊位",
-    "Filling station": "加油站",
-    "Optical shop": "眼镜店",
-    "Shop": "商店",
-    "Market": "市场",
-    "Test weight": "砝码",
-    "Metal can": "标准金属量器",
-    "Reference lens": "标准镜片",
-    "Model eye": "模拟眼",
-    "PD sleeve": "瞳距标准器",
-    "Other": "其他",
-})
+register(
+    {
+        "Pass": "合格",
+        "Fail": "不合格",
+        "Draft": "草稿",
+        "Finalized": "已定稿",
+        "Market stall": "市场摊位",
+        "Filling station": "加油站",
+        "Optical shop": "眼镜店",
+        "Shop": "商店",
+        "Market": "市场",
+        "Test weight": "砝码",
+        "Metal can": "标准金属量器",
+        "Reference lens": "标准镜片",
+        "Model eye": "模拟眼",
+        "PD sleeve": "瞳距标准器",
+        "Other": "其他",
+    }
+)
 
 VERDICT_TEXT = {"pass": "Pass", "fail": "Fail"}
 STATUS_TEXT = {"draft": "Draft", "finalized": "Finalized"}
-PREMISES_KIND_TEXT = dict(zip(PREMISES_KINDS, ("Market stall", "Filling station", "Optical shop", "Shop", "Market"),
-                              strict=True))
-STANDARD_KIND_TEXT = dict(zip(STANDARD_KINDS, ("Test weight", "Metal can", "Reference lens", "Model eye",
-                                               "PD sleeve", "Other"), strict=True))
+PREMISES_KIND_TEXT = dict(
+    zip(
+        PREMISES_KINDS,
+        ("Market stall", "Filling station", "Optical shop", "Shop", "Market"),
+        strict=True,
+    )
+)
+STANDARD_KIND_TEXT = dict(
+    zip(
+        STANDARD_KINDS,
+        ("Test weight", "Metal can", "Reference lens", "Model eye", "PD sleeve", "Other"),
+        strict=True,
+    )
+)
 
 
 def family_label(family: str) -> str:

@@ -18,21 +18,23 @@ from ..workers import StoreReader
 from .columns import ColumnsMixin
 from .labels import family_label, premises_kind_label
 
-register({
-    "Name": "名称",
-    "Kind": "类别",
-    "Credit code": "统一社会信用代码",
-    "City": "城市",
-    "Stall": "摊位号",
-    "Contact": "联系人",
-    "Phone": "电话",
-    "Maker": "制造厂",
-    "Model": "型号",
-    "Serial no.": "出厂编号",
-    "Class": "准确度等级",
-    "Capacity": "规格",
-    "Next due": "下次检定",
-})
+register(
+    {
+        "Name": "名称",
+        "Kind": "类别",
+        "Credit code": "统一社会信用代码",
+        "City": "城市",
+        "Stall": "摊位号",
+        "Contact": "联系人",
+        "Phone": "电话",
+        "Maker": "制造厂",
+        "Model": "型号",
+        "Serial no.": "出厂编号",
+        "Class": "准确度等级",
+        "Capacity": "规格",
+        "Next due": "下次检定",
+    }
+)
 
 IdRole = Qt.ItemDataRole.UserRole
 ROOT = QModelIndex()
@@ -72,10 +74,18 @@ class PagedTableModel(ColumnsMixin, QAbstractTableModel):
 
     def refresh(self) -> None:
         self._generation += 1
-        gen, params, size, query = self._generation, dict(self.params), self.page_size, type(self).query
+        gen, params, size, query = (
+            self._generation,
+            dict(self.params),
+            self.page_size,
+            type(self).query,
+        )
         self._pending = True
-        self.reader.submit((id(self), "page"), lambda s: query(s, params, size, 0),
-                           lambda rows: self._on_first(gen, rows))
+        self.reader.submit(
+            (id(self), "page"),
+            lambda s: query(s, params, size, 0),
+            lambda rows: self._on_first(gen, rows),
+        )
 
     def _on_first(self, gen: int, rows) -> None:
         if gen != self._generation:
@@ -97,10 +107,18 @@ class PagedTableModel(ColumnsMixin, QAbstractTableModel):
         if not self.canFetchMore(parent):
             return
         self._pending = True
-        gen, params, size, offset = self._generation, dict(self.params), self.page_size, len(self.rows)
+        gen, params, size, offset = (
+            self._generation,
+            dict(self.params),
+            self.page_size,
+            len(self.rows),
+        )
         query = type(self).query
-        self.reader.submit((id(self), "page"), lambda s: query(s, params, size, offset),
-                           lambda rows: self._on_more(gen, offset, rows))
+        self.reader.submit(
+            (id(self), "page"),
+            lambda s: query(s, params, size, offset),
+            lambda rows: self._on_more(gen, offset, rows),
+        )
 
     def _on_more(self, gen: int, offset: int, rows) -> None:
         if gen != self._generation or offset != len(self.rows):
@@ -120,8 +138,14 @@ class PagedTableModel(ColumnsMixin, QAbstractTableModel):
         return self._pending
 
     # Qt model API -------------------------------------------------------------------------
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or index.row() >= len(self.rows) or index.column() >= len(self.columns):
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ):
+        if (
+            not index.isValid()
+            or index.row() >= len(self.rows)
+            or index.column() >= len(self.columns)
+        ):
             return None
         row = self.rows[index.row()]
         if role == IdRole:
@@ -136,17 +160,32 @@ class PagedTableModel(ColumnsMixin, QAbstractTableModel):
     def retranslate(self) -> None:
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, max(0, len(self.columns) - 1))
         if self.rows:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, len(self.columns) - 1))
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(len(self.rows) - 1, len(self.columns) - 1)
+            )
 
 
 class PremisesTableModel(PagedTableModel):
-    columns = (("name", "Name"), ("kind", "Kind"), ("market", "Market"), ("stall_no", "Stall"),
-               ("city", "City"), ("credit_code", "Credit code"), ("contact", "Contact"), ("phone", "Phone"))
+    columns = (
+        ("name", "Name"),
+        ("kind", "Kind"),
+        ("market", "Market"),
+        ("stall_no", "Stall"),
+        ("city", "City"),
+        ("credit_code", "Credit code"),
+        ("contact", "Contact"),
+        ("phone", "Phone"),
+    )
 
     @staticmethod
     def query(store, params: dict, limit: int, offset: int) -> list[Premises]:
-        return store.premises.list(search=params.get("search", ""), kind=params.get("kind"),
-                                   market=params.get("market"), limit=limit, offset=offset)
+        return store.premises.list(
+            search=params.get("search", ""),
+            kind=params.get("kind"),
+            market=params.get("market"),
+            limit=limit,
+            offset=offset,
+        )
 
     def cell(self, p: Premises, key: str) -> str:
         if key == "kind":
@@ -166,19 +205,37 @@ def _capacity(ins: Instrument) -> str:
 
 
 class InstrumentTableModel(PagedTableModel):
-    columns = (("family", "Family"), ("maker", "Maker"), ("model", "Model"), ("serial", "Serial no."),
-               ("accuracy_class", "Class"), ("capacity", "Capacity"), ("premises", "Premises"),
-               ("next_due", "Next due"))
+    columns = (
+        ("family", "Family"),
+        ("maker", "Maker"),
+        ("model", "Model"),
+        ("serial", "Serial no."),
+        ("accuracy_class", "Class"),
+        ("capacity", "Capacity"),
+        ("premises", "Premises"),
+        ("next_due", "Next due"),
+    )
 
-    def __init__(self, reader: StoreReader, parent=None, *, page_size: int = 100,
-                 premises_name: Callable[[str], str] | None = None) -> None:
+    def __init__(
+        self,
+        reader: StoreReader,
+        parent=None,
+        *,
+        page_size: int = 100,
+        premises_name: Callable[[str], str] | None = None,
+    ) -> None:
         super().__init__(reader, parent, page_size=page_size)
         self._names: dict[str, str] = {}
 
     @staticmethod
     def query(store, params: dict, limit: int, offset: int) -> list:
-        rows = store.instruments.list(premises_id=params.get("premises_id"), family=params.get("family"),
-                                      search=params.get("search", ""), limit=limit, offset=offset)
+        rows = store.instruments.list(
+            premises_id=params.get("premises_id"),
+            family=params.get("family"),
+            search=params.get("search", ""),
+            limit=limit,
+            offset=offset,
+        )
         names = {}
         for ins in rows:
             if ins.premises_id not in names:

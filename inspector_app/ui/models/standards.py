@@ -12,18 +12,20 @@ from ...i18n import register, tr
 from .columns import ColumnsMixin
 from .labels import standard_kind_label
 
-register({
-    "Certificate no.": "证书编号",
-    "Valid until": "有效期至",
-    "Validity": "有效性",
-    "Accuracy": "准确度",
-    "Expired": "已过期",
-    "Valid": "有效",
-    "No expiry date": "未填有效期",
-    "Expires in {n} days": "{n} 天后到期",
-    "Expired {n} days ago": "已过期 {n} 天",
-    "Expires today": "今天到期",
-})
+register(
+    {
+        "Certificate no.": "证书编号",
+        "Valid until": "有效期至",
+        "Validity": "有效性",
+        "Accuracy": "准确度",
+        "Expired": "已过期",
+        "Valid": "有效",
+        "No expiry date": "未填有效期",
+        "Expires in {n} days": "{n} 天后到期",
+        "Expired {n} days ago": "已过期 {n} 天",
+        "Expires today": "今天到期",
+    }
+)
 
 EXPIRED_BRUSH = QBrush(QColor("#c0392b"))
 SOON_BRUSH = QBrush(QColor("#a15c00"))
@@ -57,9 +59,15 @@ def expiry_text(s: ReferenceStandard, today: dt.date | None = None) -> str:
 
 
 class StandardsTableModel(ColumnsMixin, QAbstractTableModel):
-    columns = (("name", "Name"), ("kind", "Kind"), ("certificate_no", "Certificate no."),
-               ("accuracy", "Accuracy"), ("serial", "Serial no."), ("valid_until", "Valid until"),
-               ("validity", "Validity"))
+    columns = (
+        ("name", "Name"),
+        ("kind", "Kind"),
+        ("certificate_no", "Certificate no."),
+        ("accuracy", "Accuracy"),
+        ("serial", "Serial no."),
+        ("valid_until", "Valid until"),
+        ("validity", "Validity"),
+    )
 
     def __init__(self, parent=None, today: dt.date | None = None) -> None:
         super().__init__(parent)
@@ -74,8 +82,14 @@ class StandardsTableModel(ColumnsMixin, QAbstractTableModel):
     def record(self, row: int) -> ReferenceStandard | None:
         return self.rows[row] if 0 <= row < len(self.rows) else None
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or index.row() >= len(self.rows) or index.column() >= len(self.columns):
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ):
+        if (
+            not index.isValid()
+            or index.row() >= len(self.rows)
+            or index.column() >= len(self.columns)
+        ):
             return None
         s = self.rows[index.row()]
         key = self.columns[index.column()][0]
@@ -91,10 +105,14 @@ class StandardsTableModel(ColumnsMixin, QAbstractTableModel):
         if key == "validity":
             return expiry_text(s, self.today)
         if key == "accuracy":
-            return " ".join(x for x in (s.accuracy, f"(MPE {s.mpe} {s.unit})" if s.mpe else "") if x)
+            return " ".join(
+                x for x in (s.accuracy, f"(MPE {s.mpe} {s.unit})" if s.mpe else "") if x
+            )
         return str(getattr(s, key) or "")
 
     def retranslate(self) -> None:
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.columns) - 1)
         if self.rows:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, len(self.columns) - 1))
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(len(self.rows) - 1, len(self.columns) - 1)
+            )

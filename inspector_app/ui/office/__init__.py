@@ -20,16 +20,18 @@ from PySide6.QtWidgets import QListWidgetItem, QStyle
 from ...i18n import register, tr
 from ..widgets.language import follow_language
 
-register({
-    "Review": "审核",
-    "Conflicts": "冲突",
-    "Statistics": "统计",
-    "&Office": "办公室(&O)",
-    "&Import bundle…": "导入同步包(&I)…",
-    "&Export office bundle…": "导出办公室同步包(&E)…",
-    "Summary &PDF…": "汇总报告 PDF(&P)…",
-    "Review &queue": "待审核列表(&Q)",
-})
+register(
+    {
+        "Review": "审核",
+        "Conflicts": "冲突",
+        "Statistics": "统计",
+        "&Office": "办公室(&O)",
+        "&Import bundle…": "导入同步包(&I)…",
+        "&Export office bundle…": "导出办公室同步包(&E)…",
+        "Summary &PDF…": "汇总报告 PDF(&P)…",
+        "Review &queue": "待审核列表(&Q)",
+    }
+)
 
 OFFICE_PAGES = (
     ("review", "Review", QStyle.StandardPixmap.SP_DialogYesButton),
@@ -51,8 +53,11 @@ class OfficeMode(QObject):
         self.review_page = review_queue.ReviewQueuePage(store, self.identities, window, actor=actor)
         self.conflicts_page = conflict_view.ConflictsPage(store, window, actor=actor)
         self.statistics_page = statistics.StatisticsPage(store, window)
-        self.pages = {"review": self.review_page, "conflicts": self.conflicts_page,
-                      "statistics": self.statistics_page}
+        self.pages = {
+            "review": self.review_page,
+            "conflicts": self.conflicts_page,
+            "statistics": self.statistics_page,
+        }
         self.rows: dict[str, int] = {}
         self.items: dict[str, QListWidgetItem] = {}
         for key, _title, icon in OFFICE_PAGES:
@@ -67,12 +72,14 @@ class OfficeMode(QObject):
         self.review_page.bundle_imported.connect(self._after_import)
         self.menu = window.menuBar().addMenu("")
         self.actions: dict[str, QAction] = {}
-        for name, slot in (("office_review", lambda: self.show("review")),
-                           ("office_import", lambda: self._on("review", self.review_page.import_bundle)),
-                           ("office_export", lambda: self._on("review", self.review_page.export_office_bundle)),
-                           ("office_conflicts", lambda: self.show("conflicts")),
-                           ("office_statistics", lambda: self.show("statistics")),
-                           ("office_summary", lambda: self._on("statistics", self.statistics_page.make_summary))):
+        for name, slot in (
+            ("office_review", lambda: self.show("review")),
+            ("office_import", lambda: self._on("review", self.review_page.import_bundle)),
+            ("office_export", lambda: self._on("review", self.review_page.export_office_bundle)),
+            ("office_conflicts", lambda: self.show("conflicts")),
+            ("office_statistics", lambda: self.show("statistics")),
+            ("office_summary", lambda: self._on("statistics", self.statistics_page.make_summary)),
+        ):
             action = QAction(window)
             action.setObjectName(name)
             action.triggered.connect(lambda _checked=False, s=slot: s())
@@ -170,9 +177,14 @@ class OfficeMode(QObject):
         for key, title, _icon in OFFICE_PAGES:
             self.items[key].setText(tr(title))
         self.menu.setTitle(tr("&Office"))
-        texts = {"office_review": "Review &queue", "office_import": "&Import bundle…",
-                 "office_export": "&Export office bundle…", "office_conflicts": "Conflicts",
-                 "office_statistics": "Statistics", "office_summary": "Summary &PDF…"}
+        texts = {
+            "office_review": "Review &queue",
+            "office_import": "&Import bundle…",
+            "office_export": "&Export office bundle…",
+            "office_conflicts": "Conflicts",
+            "office_statistics": "Statistics",
+            "office_summary": "Summary &PDF…",
+        }
         for name, text in texts.items():
             self.actions[name].setText(tr(text))
 

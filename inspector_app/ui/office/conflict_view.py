@@ -26,32 +26,38 @@ from ...domain.errors import InputError
 from ...i18n import register, tr
 from ..widgets.language import follow_language
 
-register({
-    "No open conflicts.": "没有待处理的冲突。",
-    "Field": "字段",
-    "Here": "本机",
-    "Incoming": "导入",
-    "Only differences": "只显示差异",
-    "Keep &here": "保留本机(&H)",
-    "Keep &incoming": "采用导入(&I)",
-    "Reason: {reason}": "原因：{reason}",
-    "Kept {side}; the choice was recorded.": "已保留{side}；决定已记录。",
-    "here": "本机版本",
-    "incoming": "导入版本",
-    "{n} open conflicts": "{n} 个待处理冲突",
-    "changed here and on the other side": "本机与对方都作了修改",
-    "the same id holds different content here": "同一编号在本机的内容不同",
-    "its instrument was deleted here": "其计量器具已在本机删除",
-    "its premises were deleted here": "其受检单位已在本机删除",
-    "its earlier revision is in conflict": "其上一版本处于冲突中",
-    "the earlier revision was corrected differently here": "上一版本在本机已作了不同的更正",
-    "deleted on the other side but still in use here": "对方已删除，但本机仍在使用",
-    "the same review id holds other content here": "同一审核编号在本机的内容不同",
-})
+register(
+    {
+        "No open conflicts.": "没有待处理的冲突。",
+        "Field": "字段",
+        "Here": "本机",
+        "Incoming": "导入",
+        "Only differences": "只显示差异",
+        "Keep &here": "保留本机(&H)",
+        "Keep &incoming": "采用导入(&I)",
+        "Reason: {reason}": "原因：{reason}",
+        "Kept {side}; the choice was recorded.": "已保留{side}；决定已记录。",
+        "here": "本机版本",
+        "incoming": "导入版本",
+        "{n} open conflicts": "{n} 个待处理冲突",
+        "changed here and on the other side": "本机与对方都作了修改",
+        "the same id holds different content here": "同一编号在本机的内容不同",
+        "its instrument was deleted here": "其计量器具已在本机删除",
+        "its premises were deleted here": "其受检单位已在本机删除",
+        "its earlier revision is in conflict": "其上一版本处于冲突中",
+        "the earlier revision was corrected differently here": "上一版本在本机已作了不同的更正",
+        "deleted on the other side but still in use here": "对方已删除，但本机仍在使用",
+        "the same review id holds other content here": "同一审核编号在本机的内容不同",
+    }
+)
 
-ENTITY_LABELS = {"premises": ("受检单位", "Premises"), "instrument": ("计量器具", "Instrument"),
-                 "standard": ("计量标准器", "Reference standard"), "inspection": ("检查记录", "Inspection"),
-                 "review": ("审核", "Review")}
+ENTITY_LABELS = {
+    "premises": ("受检单位", "Premises"),
+    "instrument": ("计量器具", "Instrument"),
+    "standard": ("计量标准器", "Reference standard"),
+    "inspection": ("检查记录", "Inspection"),
+    "review": ("审核", "Review"),
+}
 
 
 def _title(conflict) -> str:
@@ -61,8 +67,9 @@ def _title(conflict) -> str:
     title = rv.conflict_title(conflict)
     label = ENTITY_LABELS.get(conflict.entity)
     if label and title.startswith(conflict.entity):
-        title = pick(label) + title[len(conflict.entity):]
+        title = pick(label) + title[len(conflict.entity) :]
     return title
+
 
 DIFF_BRUSH = QBrush(QColor("#fdebd0"))
 
@@ -145,8 +152,11 @@ class ConflictsPage(QWidget):
             item.setToolTip(c.id)
             self.list.addItem(item)
         self.list.blockSignals(False)
-        self.count_label.setText(tr("{n} open conflicts").format(n=len(self.conflicts)) if self.conflicts
-                                 else tr("No open conflicts."))
+        self.count_label.setText(
+            tr("{n} open conflicts").format(n=len(self.conflicts))
+            if self.conflicts
+            else tr("No open conflicts.")
+        )
         self.list.setCurrentRow(0 if self.conflicts else -1)
         self._show_row(self.list.currentRow())
 
@@ -168,7 +178,9 @@ class ConflictsPage(QWidget):
             self.title.setText("")
             self.table.setRowCount(0)
             return
-        self.title.setText(f"<b>{_title(c)}</b><br>{tr('Reason: {reason}').format(reason=tr(c.reason))}")
+        self.title.setText(
+            f"<b>{_title(c)}</b><br>{tr('Reason: {reason}').format(reason=tr(c.reason))}"
+        )
         rows = rv.conflict_fields(c, only_differences=self.only_diff.isChecked())
         self.table.setRowCount(len(rows))
         for i, r in enumerate(rows):
@@ -195,8 +207,13 @@ class ConflictsPage(QWidget):
             self.message.setText("⚠ " + exc.message)
             return False
         self.refresh()
-        self.message.setText(tr("Kept {side}; the choice was recorded.").format(side=tr(kept if kept in (
-            "here", "incoming") else "here" if kept == "local" else kept)))
+        self.message.setText(
+            tr("Kept {side}; the choice was recorded.").format(
+                side=tr(
+                    kept if kept in ("here", "incoming") else "here" if kept == "local" else kept
+                )
+            )
+        )
         self.resolved.emit(c.id, kept)
         return True
 

@@ -19,21 +19,26 @@ from PySide6.QtWidgets import (
 
 from ...i18n import register, tr
 
-register({
-    "Signing key": "签名密钥",
-    "Passphrase of your signing key:": "请输入签名密钥的口令：",
-    "Choose your role": "选择角色",
-    "Who works with this database?": "谁使用此数据库？",
-    "Inspector — records inspections in the field": "检查人员 — 在现场记录检查",
-    "Supervisor — reviews inspections at the office, statistics and reports":
-        "审核员 — 在办公室审核检查记录、统计与报告",
-    "The role can be changed later in Settings.": "角色以后可在“设置”中更改。",
-})
+register(
+    {
+        "Signing key": "签名密钥",
+        "Passphrase of your signing key:": "请输入签名密钥的口令：",
+        "Choose your role": "选择角色",
+        "Who works with this database?": "谁使用此数据库？",
+        "Inspector — records inspections in the field": "检查人员 — 在现场记录检查",
+        "Supervisor — reviews inspections at the office, statistics and reports": "审核员 — 在办公室审核检查记录、统计与报告",
+        "The role can be changed later in Settings.": "角色以后可在“设置”中更改。",
+    }
+)
 
 
 def ask_passphrase(parent: QWidget | None, prompt: str = "") -> bytes | None:
-    text, ok = QInputDialog.getText(parent, tr("Signing key"), prompt or tr("Passphrase of your signing key:"),
-                                    QLineEdit.EchoMode.Password)
+    text, ok = QInputDialog.getText(
+        parent,
+        tr("Signing key"),
+        prompt or tr("Passphrase of your signing key:"),
+        QLineEdit.EchoMode.Password,
+    )
     return text.encode("utf-8") if ok and text else None
 
 
@@ -42,7 +47,9 @@ def choose_open_file(parent: QWidget | None, title: str, filters: str) -> str | 
     return path or None
 
 
-def choose_save_file(parent: QWidget | None, title: str, suggested: str, filters: str) -> str | None:
+def choose_save_file(
+    parent: QWidget | None, title: str, suggested: str, filters: str
+) -> str | None:
     path, _ = QFileDialog.getSaveFileName(parent, title, suggested, filters)
     return path or None
 
@@ -52,8 +59,9 @@ class RoleDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(tr("Choose your role"))
         self.inspector = QRadioButton(tr("Inspector — records inspections in the field"), self)
-        self.supervisor = QRadioButton(tr("Supervisor — reviews inspections at the office, statistics and reports"),
-                                       self)
+        self.supervisor = QRadioButton(
+            tr("Supervisor — reviews inspections at the office, statistics and reports"), self
+        )
         (self.supervisor if current == "supervisor" else self.inspector).setChecked(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok, self)
         buttons.accepted.connect(self.accept)

@@ -35,46 +35,48 @@ from ..widgets.field_error import FieldError
 from ..widgets.language import follow_language
 from . import dialogs
 
-register({
-    "Choose an inspection in the queue.": "请在待审核列表中选择一条检查记录。",
-    "Date": "日期",
-    "Inspector": "检查人员",
-    "Kind of check": "检查类型",
-    "Verdict": "结论",
-    "Region": "地区",
-    "Record": "记录",
-    "Signed PDF": "签名 PDF",
-    "Findings": "发现的问题",
-    "Tests": "检测项目",
-    "Code": "代码",
-    "Finding": "问题",
-    "Legal basis": "法律依据",
-    "Severity": "严重程度",
-    "cheating": "作弊",
-    "No findings.": "无问题记录。",
-    "Reviews": "审核记录",
-    "Not reviewed yet.": "尚未审核。",
-    "Comment (required when returning)": "审核意见（退回时必填）",
-    "&Approve": "批准(&A)",
-    "&Return to inspector": "退回检查人员(&R)",
-    "Open PDF": "打开 PDF",
-    "Sign && verify PDF": "签名并验证 PDF",
-    "Attach inspector's PDF…": "附加检查人员签名的 PDF…",
-    "PDF files (*.pdf)": "PDF 文件 (*.pdf)",
-    "Review": "审核",
-    "Approved by {who} on {when}": "{who} 于 {when} 批准",
-    "Returned by {who} on {when}": "{who} 于 {when} 退回",
-    "signature {status}": "签名 {status}",
-    "{n} test(s) failed": "{n} 项检测不合格",
-    "The decision was recorded and signed.": "审核决定已记录并签名。",
-    "Your signing key could not be opened: {error}": "无法打开您的签名密钥：{error}",
-    "record intact": "记录完整",
-    "record hash: {check}": "记录哈希核对：{check}",
-    "matches": "一致",
-    "mismatch": "不一致",
-    "not in database": "数据库中无此记录",
-    "not checked": "未核对",
-})
+register(
+    {
+        "Choose an inspection in the queue.": "请在待审核列表中选择一条检查记录。",
+        "Date": "日期",
+        "Inspector": "检查人员",
+        "Kind of check": "检查类型",
+        "Verdict": "结论",
+        "Region": "地区",
+        "Record": "记录",
+        "Signed PDF": "签名 PDF",
+        "Findings": "发现的问题",
+        "Tests": "检测项目",
+        "Code": "代码",
+        "Finding": "问题",
+        "Legal basis": "法律依据",
+        "Severity": "严重程度",
+        "cheating": "作弊",
+        "No findings.": "无问题记录。",
+        "Reviews": "审核记录",
+        "Not reviewed yet.": "尚未审核。",
+        "Comment (required when returning)": "审核意见（退回时必填）",
+        "&Approve": "批准(&A)",
+        "&Return to inspector": "退回检查人员(&R)",
+        "Open PDF": "打开 PDF",
+        "Sign && verify PDF": "签名并验证 PDF",
+        "Attach inspector's PDF…": "附加检查人员签名的 PDF…",
+        "PDF files (*.pdf)": "PDF 文件 (*.pdf)",
+        "Review": "审核",
+        "Approved by {who} on {when}": "{who} 于 {when} 批准",
+        "Returned by {who} on {when}": "{who} 于 {when} 退回",
+        "signature {status}": "签名 {status}",
+        "{n} test(s) failed": "{n} 项检测不合格",
+        "The decision was recorded and signed.": "审核决定已记录并签名。",
+        "Your signing key could not be opened: {error}": "无法打开您的签名密钥：{error}",
+        "record intact": "记录完整",
+        "record hash: {check}": "记录哈希核对：{check}",
+        "matches": "一致",
+        "mismatch": "不一致",
+        "not in database": "数据库中无此记录",
+        "not checked": "未核对",
+    }
+)
 
 STATUS_COLOURS = {"VALID": "#1e8449", "UNSIGNED": "#7f8c8d", "UNTRUSTED": "#b9770e"}
 
@@ -115,8 +117,11 @@ class IdentityCache:
         try:
             self.identity = load_signer(self.db_path, passphrase)
         except KeyError_ as exc:
-            QMessageBox.warning(parent, tr("Signing key"), tr("Your signing key could not be opened: {error}").format(
-                error=exc))
+            QMessageBox.warning(
+                parent,
+                tr("Signing key"),
+                tr("Your signing key could not be opened: {error}").format(error=exc),
+            )
             return None
         return self.identity
 
@@ -124,7 +129,9 @@ class IdentityCache:
 class ReviewPanel(QWidget):
     decided = Signal(str)  # inspection id
 
-    def __init__(self, store, identities: IdentityCache, parent: QWidget | None = None, *, actor: str = "") -> None:
+    def __init__(
+        self, store, identities: IdentityCache, parent: QWidget | None = None, *, actor: str = ""
+    ) -> None:
         super().__init__(parent)
         self.store = store
         self.identities = identities
@@ -141,8 +148,10 @@ class ReviewPanel(QWidget):
         font.setBold(True)
         self.title.setFont(font)
         self.form = QFormLayout()
-        self.form_labels = {k: QLabel(self) for k in ("date", "inspector", "check", "verdict", "region", "record",
-                                                      "pdf")}
+        self.form_labels = {
+            k: QLabel(self)
+            for k in ("date", "inspector", "check", "verdict", "region", "record", "pdf")
+        }
         self.values = {k: QLabel(self) for k in self.form_labels}
         for k in self.form_labels:
             self.values[k].setWordWrap(True)
@@ -235,20 +244,33 @@ class ReviewPanel(QWidget):
         insp = self.store.inspections.require(inspection_id)
         premises = self.store.premises.get(insp.premises_id)
         instrument = self.store.instruments.get(insp.instrument_id)
-        inst = " ".join(x for x in (family_label(insp.family), instrument.maker if instrument else "",
-                                    instrument.model if instrument else "", instrument.serial if instrument else "")
-                        if x)
+        inst = " ".join(
+            x
+            for x in (
+                family_label(insp.family),
+                instrument.maker if instrument else "",
+                instrument.model if instrument else "",
+                instrument.serial if instrument else "",
+            )
+            if x
+        )
         self.title.setText(f"{premises.name if premises else ''} — {inst}")
         self.values["date"].setText(insp.started_at.replace("T", " "))
         self.values["inspector"].setText(insp.inspector)
         self.values["check"].setText(f"{check_label(insp.check)} · {insp.ruleset}")
         colour = "#1e8449" if insp.verdict == "pass" else "#c0392b"
-        self.values["verdict"].setText(f"<b style='color:{colour}'>{verdict_label(insp.verdict)}</b>")
+        self.values["verdict"].setText(
+            f"<b style='color:{colour}'>{verdict_label(insp.verdict)}</b>"
+        )
         region = " · ".join(x for x in ((premises.city, premises.market) if premises else ()) if x)
         self.values["region"].setText(region or "—")
         check = rv.inspection_check(self.store, inspection_id)
-        self.values["record"].setText(_coloured(tr("record intact") if check.ok else check.message,
-                                                "VALID" if check.ok else "INVALID"))
+        self.values["record"].setText(
+            _coloured(
+                tr("record intact") if check.ok else check.message,
+                "VALID" if check.ok else "INVALID",
+            )
+        )
         self._fill_findings(insp)
         self._fill_history()
         self._load_pdf(identity=self.identities.identity)
@@ -269,7 +291,12 @@ class ReviewPanel(QWidget):
         self.tests_label.setText(f"{tr('Tests')}: " + ", ".join(parts) if parts else "")
         self.findings.setRowCount(len(insp.findings))
         for row, f in enumerate(insp.findings):
-            cells = [f.code + (f" ({tr('cheating')})" if f.cheating else ""), f.text, f.legal_basis, f.severity]
+            cells = [
+                f.code + (f" ({tr('cheating')})" if f.cheating else ""),
+                f.text,
+                f.legal_basis,
+                f.severity,
+            ]
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)
@@ -290,7 +317,11 @@ class ReviewPanel(QWidget):
         lines = []
         for r in rows:
             check = rv.verify_review(self.store, r, self.store.path)
-            text = tr("Approved by {who} on {when}") if r.decision == "approved" else tr("Returned by {who} on {when}")
+            text = (
+                tr("Approved by {who} on {when}")
+                if r.decision == "approved"
+                else tr("Returned by {who} on {when}")
+            )
             line = text.format(who=r.reviewer, when=r.at[:16].replace("T", " "))
             line += f" · {tr('signature {status}').format(status=check.status)}"
             if r.comment:
@@ -302,8 +333,14 @@ class ReviewPanel(QWidget):
         from ...services import review as rv
 
         try:
-            self.pdf_check = rv.review_pdf(self.store, self.store.path, self.inspection_id, identity=identity,
-                                           lang=current_language(), regenerate=regenerate)
+            self.pdf_check = rv.review_pdf(
+                self.store,
+                self.store.path,
+                self.inspection_id,
+                identity=identity,
+                lang=current_language(),
+                regenerate=regenerate,
+            )
         except InputError as exc:
             self.pdf_check = None
             self.values["pdf"].setText(_coloured(exc.message, "INVALID"))
@@ -311,8 +348,12 @@ class ReviewPanel(QWidget):
         c = self.pdf_check
         text = c.reason
         if c.signer:
-            text = f"{c.signer}" + (f", {c.signing_time[:16].replace('T', ' ')}" if c.signing_time else "") + \
-                f"; {c.reason}; " + tr("record hash: {check}").format(check=tr(c.record_check))
+            text = (
+                f"{c.signer}"
+                + (f", {c.signing_time[:16].replace('T', ' ')}" if c.signing_time else "")
+                + f"; {c.reason}; "
+                + tr("record hash: {check}").format(check=tr(c.record_check))
+            )
         self.values["pdf"].setText(_coloured(text, c.status))
 
     def _update_buttons(self) -> None:
@@ -339,7 +380,14 @@ class ReviewPanel(QWidget):
         if identity is None:
             return False
         try:
-            rv.decide(self.store, self.inspection_id, decision, identity, comment, actor=self.actor or identity.name)
+            rv.decide(
+                self.store,
+                self.inspection_id,
+                decision,
+                identity,
+                comment,
+                actor=self.actor or identity.name,
+            )
         except InputError as exc:
             self.comment_error.show_message(exc.message)
             return False
@@ -362,11 +410,15 @@ class ReviewPanel(QWidget):
     def attach_signed_pdf(self) -> None:
         from ...services import review as rv
 
-        path = dialogs.choose_open_file(self, tr("Attach inspector's PDF…").rstrip("…"), tr("PDF files (*.pdf)"))
+        path = dialogs.choose_open_file(
+            self, tr("Attach inspector's PDF…").rstrip("…"), tr("PDF files (*.pdf)")
+        )
         if not path or not self.inspection_id:
             return
         try:
-            self.pdf_check = rv.attach_pdf(self.store, self.store.path, self.inspection_id, Path(path).read_bytes())
+            self.pdf_check = rv.attach_pdf(
+                self.store, self.store.path, self.inspection_id, Path(path).read_bytes()
+            )
         except (InputError, OSError) as exc:
             QMessageBox.warning(self, tr("Signed PDF"), getattr(exc, "message", str(exc)))
             return
@@ -385,14 +437,23 @@ class ReviewPanel(QWidget):
 
     def retranslate(self) -> None:
         self.placeholder.setText(tr("Choose an inspection in the queue."))
-        for key, text in (("date", "Date"), ("inspector", "Inspector"), ("check", "Kind of check"),
-                          ("verdict", "Verdict"), ("region", "Region"), ("record", "Record"), ("pdf", "Signed PDF")):
+        for key, text in (
+            ("date", "Date"),
+            ("inspector", "Inspector"),
+            ("check", "Kind of check"),
+            ("verdict", "Verdict"),
+            ("region", "Region"),
+            ("record", "Record"),
+            ("pdf", "Signed PDF"),
+        ):
             self.form_labels[key].setText(tr(text) + ":")
         self.open_pdf.setText(tr("Open PDF"))
         self.sign_pdf.setText(tr("Sign && verify PDF"))
         self.attach_pdf.setText(tr("Attach inspector's PDF…"))
         self.findings_box.setTitle(tr("Findings"))
-        self.findings.setHorizontalHeaderLabels([tr("Code"), tr("Finding"), tr("Legal basis"), tr("Severity")])
+        self.findings.setHorizontalHeaderLabels(
+            [tr("Code"), tr("Finding"), tr("Legal basis"), tr("Severity")]
+        )
         self.history_box.setTitle(tr("Reviews"))
         self.comment_label.setText(tr("Comment (required when returning)") + ":")
         self.approve_button.setText(tr("&Approve"))

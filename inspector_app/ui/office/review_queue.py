@@ -29,33 +29,35 @@ from ..workers import Cancelled, run_store_job
 from . import dialogs
 from .review_panel import IdentityCache, ReviewPanel
 
-register({
-    "All inspectors": "全部检查人员",
-    "All markets": "全部市场",
-    "All families": "全部类别",
-    "All verdicts": "全部结论",
-    "Pending": "待审核",
-    "Approved": "已批准",
-    "Returned": "已退回",
-    "Any state": "全部状态",
-    "Import bundle…": "导入同步包…",
-    "Export office bundle…": "导出办公室同步包…",
-    "Export list…": "导出列表…",
-    "Premises": "受检单位",
-    "Market": "市场",
-    "Family": "器具类别",
-    "State": "审核状态",
-    "{shown} of {n} inspections in the queue": "待审核列表：{n} 条中显示 {shown} 条",
-    "Sync bundles (*.zip *.bundle);;All files (*)": "同步包 (*.zip *.bundle);;所有文件 (*)",
-    "Importing the bundle…": "正在导入同步包……",
-    "Bundle import": "导入同步包",
-    "The bundle was rejected; nothing was changed.": "同步包被拒绝，数据库未作任何更改。",
-    "Office bundle": "办公室同步包",
-    "Wrote {path}.": "已写入 {path}。",
-    "CSV (*.csv);;Excel workbook (*.xlsx)": "CSV (*.csv);;Excel 工作簿 (*.xlsx)",
-    "Exported {n} rows to {path}.": "已导出 {n} 行到 {path}。",
-    "Export": "导出",
-})
+register(
+    {
+        "All inspectors": "全部检查人员",
+        "All markets": "全部市场",
+        "All families": "全部类别",
+        "All verdicts": "全部结论",
+        "Pending": "待审核",
+        "Approved": "已批准",
+        "Returned": "已退回",
+        "Any state": "全部状态",
+        "Import bundle…": "导入同步包…",
+        "Export office bundle…": "导出办公室同步包…",
+        "Export list…": "导出列表…",
+        "Premises": "受检单位",
+        "Market": "市场",
+        "Family": "器具类别",
+        "State": "审核状态",
+        "{shown} of {n} inspections in the queue": "待审核列表：{n} 条中显示 {shown} 条",
+        "Sync bundles (*.zip *.bundle);;All files (*)": "同步包 (*.zip *.bundle);;所有文件 (*)",
+        "Importing the bundle…": "正在导入同步包……",
+        "Bundle import": "导入同步包",
+        "The bundle was rejected; nothing was changed.": "同步包被拒绝，数据库未作任何更改。",
+        "Office bundle": "办公室同步包",
+        "Wrote {path}.": "已写入 {path}。",
+        "CSV (*.csv);;Excel workbook (*.xlsx)": "CSV (*.csv);;Excel 工作簿 (*.xlsx)",
+        "Exported {n} rows to {path}.": "已导出 {n} 行到 {path}。",
+        "Export": "导出",
+    }
+)
 
 COLUMNS = ("Date", "Inspector", "Premises", "Market", "Family", "Verdict", "State")
 STATE_TEXT = {"pending": "Pending", "approved": "Approved", "returned": "Returned"}
@@ -78,12 +80,16 @@ class QueueModel(QAbstractTableModel):
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(COLUMNS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return tr(COLUMNS[section])
         return None
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ):
         if not index.isValid() or index.row() >= len(self.rows):
             return None
         r = self.rows[index.row()]
@@ -91,9 +97,15 @@ class QueueModel(QAbstractTableModel):
         if role == IdRole:
             return r.id
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            values = (r.started_at.replace("T", " "), r.inspector, r.premises_name, r.market,
-                      family_label(r.family), verdict_label(r.verdict) + (" ⚠" if r.cheating else ""),
-                      tr(STATE_TEXT.get(r.state, r.state)))
+            values = (
+                r.started_at.replace("T", " "),
+                r.inspector,
+                r.premises_name,
+                r.market,
+                family_label(r.family),
+                verdict_label(r.verdict) + (" ⚠" if r.cheating else ""),
+                tr(STATE_TEXT.get(r.state, r.state)),
+            )
             return values[col]
         if role == Qt.ItemDataRole.ForegroundRole:
             if col == 5 and r.verdict == "fail":
@@ -106,7 +118,9 @@ class QueueModel(QAbstractTableModel):
 class ReviewQueuePage(QWidget):
     bundle_imported = Signal()
 
-    def __init__(self, store, identities: IdentityCache, parent: QWidget | None = None, *, actor: str = "") -> None:
+    def __init__(
+        self, store, identities: IdentityCache, parent: QWidget | None = None, *, actor: str = ""
+    ) -> None:
         super().__init__(parent)
         from ..main_window import DateFilter
 
@@ -119,7 +133,9 @@ class ReviewQueuePage(QWidget):
         self.market = QComboBox(self)
         self.market.setObjectName("queueMarket")
         self.market.setMinimumContentsLength(12)
-        self.market.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.market.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
         self.family = QComboBox(self)
         self.family.setObjectName("queueFamily")
         self.verdict = QComboBox(self)
@@ -186,7 +202,9 @@ class ReviewQueuePage(QWidget):
             combo.currentIndexChanged.connect(lambda _i: self.apply_filter())
         self.date_from.dateChanged.connect(lambda _d: self.apply_filter())
         self.date_to.dateChanged.connect(lambda _d: self.apply_filter())
-        self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._row_changed(cur))
+        self.table.selectionModel().currentRowChanged.connect(
+            lambda cur, _prev: self._row_changed(cur)
+        )
         self.table.open_requested.connect(self.panel.show_inspection)
         self.panel.decided.connect(lambda _id: self.refresh(keep_selection=True))
         self.import_button.clicked.connect(self.import_bundle)
@@ -197,10 +215,15 @@ class ReviewQueuePage(QWidget):
 
     # -- data --------------------------------------------------------------------------------
     def current_filter(self) -> ReviewFilter:
-        return ReviewFilter(inspector=self.inspector.currentData(), market=self.market.currentData(),
-                            family=self.family.currentData(), verdict=self.verdict.currentData(),
-                            date_from=self.date_from.iso(), date_to=self.date_to.iso(),
-                            state=self.state.currentData())
+        return ReviewFilter(
+            inspector=self.inspector.currentData(),
+            market=self.market.currentData(),
+            family=self.family.currentData(),
+            verdict=self.verdict.currentData(),
+            date_from=self.date_from.iso(),
+            date_to=self.date_to.iso(),
+            state=self.state.currentData(),
+        )
 
     def _set_choices(self, combo: QComboBox, values: list[str]) -> None:
         current = combo.currentData()
@@ -256,25 +279,34 @@ class ReviewQueuePage(QWidget):
         return True
 
     def _update_count(self) -> None:
-        self.count_label.setText(tr("{shown} of {n} inspections in the queue").format(
-            shown=f"{len(self.model.rows):,}", n=f"{self.model.total:,}"))
+        self.count_label.setText(
+            tr("{shown} of {n} inspections in the queue").format(
+                shown=f"{len(self.model.rows):,}", n=f"{self.model.total:,}"
+            )
+        )
 
     # -- bundles and exports ------------------------------------------------------------------
     def import_bundle(self, path: str | None = None):
         from ...services.sync import import_bundle
 
-        path = path or dialogs.choose_open_file(self, tr("Bundle import"),
-                                                tr("Sync bundles (*.zip *.bundle);;All files (*)"))
+        path = path or dialogs.choose_open_file(
+            self, tr("Bundle import"), tr("Sync bundles (*.zip *.bundle);;All files (*)")
+        )
         if not path:
             return None
 
         def work(store, progress, is_cancelled):
-            return import_bundle(store, path, actor=self.actor or "office",
-                                 progress=lambda stage, done, total: progress(done, total, stage))
+            return import_bundle(
+                store,
+                path,
+                actor=self.actor or "office",
+                progress=lambda stage, done, total: progress(done, total, stage),
+            )
 
         try:
-            report = run_store_job(self, tr("Bundle import"), self.store.path, work,
-                                   label=tr("Importing the bundle…"))
+            report = run_store_job(
+                self, tr("Bundle import"), self.store.path, work, label=tr("Importing the bundle…")
+            )
         except Cancelled:
             return None
         except Exception as exc:  # shown as one sentence
@@ -283,8 +315,11 @@ class ReviewQueuePage(QWidget):
         if report.ok:
             QMessageBox.information(self, tr("Bundle import"), report.message())
         else:
-            QMessageBox.warning(self, tr("Bundle import"),
-                                f"{report.message()}\n\n{tr('The bundle was rejected; nothing was changed.')}")
+            QMessageBox.warning(
+                self,
+                tr("Bundle import"),
+                f"{report.message()}\n\n{tr('The bundle was rejected; nothing was changed.')}",
+            )
         self.refresh(keep_selection=True)
         self.bundle_imported.emit()
         return report
@@ -295,23 +330,32 @@ class ReviewQueuePage(QWidget):
         identity = self.identities.get(self)
         if identity is None:
             return None
-        path = path or dialogs.choose_save_file(self, tr("Office bundle"), "office-bundle.zip",
-                                                tr("Sync bundles (*.zip *.bundle);;All files (*)"))
+        path = path or dialogs.choose_save_file(
+            self,
+            tr("Office bundle"),
+            "office-bundle.zip",
+            tr("Sync bundles (*.zip *.bundle);;All files (*)"),
+        )
         if not path:
             return None
         try:
-            result = export_bundle(self.store, identity, path, direction="office", actor=self.actor or identity.name)
+            result = export_bundle(
+                self.store, identity, path, direction="office", actor=self.actor or identity.name
+            )
         except (InputError, OSError) as exc:
             QMessageBox.warning(self, tr("Office bundle"), getattr(exc, "message", str(exc)))
             return None
-        QMessageBox.information(self, tr("Office bundle"), tr("Wrote {path}.").format(path=result.path))
+        QMessageBox.information(
+            self, tr("Office bundle"), tr("Wrote {path}.").format(path=result.path)
+        )
         return result
 
     def export_list(self, path: str | None = None):
         from ...services.table_export import export_queue
 
-        path = path or dialogs.choose_save_file(self, tr("Export"), "review-queue.xlsx",
-                                                tr("CSV (*.csv);;Excel workbook (*.xlsx)"))
+        path = path or dialogs.choose_save_file(
+            self, tr("Export"), "review-queue.xlsx", tr("CSV (*.csv);;Excel workbook (*.xlsx)")
+        )
         if not path:
             return None
         try:
@@ -319,7 +363,9 @@ class ReviewQueuePage(QWidget):
         except (InputError, OSError) as exc:
             QMessageBox.warning(self, tr("Export"), getattr(exc, "message", str(exc)))
             return None
-        QMessageBox.information(self, tr("Export"), tr("Exported {n} rows to {path}.").format(n=n, path=path))
+        QMessageBox.information(
+            self, tr("Export"), tr("Exported {n} rows to {path}.").format(n=n, path=path)
+        )
         return n
 
     def retranslate(self) -> None:

@@ -33,38 +33,40 @@ from ..widgets.language import follow_language
 from ..widgets.tile import Tile
 from . import dialogs
 
-register({
-    "This month": "本月",
-    "Last month": "上月",
-    "All cities": "全部城市",
-    "Inspections": "检查记录",
-    "Premises inspected": "受检单位",
-    "Instruments checked": "受检器具",
-    "Pass rate": "合格率",
-    "Failed": "不合格",
-    "Cheating cases": "作弊案件",
-    "Premises inspected by kind": "按类型统计受检单位",
-    "Instruments checked by family": "按类别统计受检器具",
-    "Failures by cause": "不合格原因",
-    "Inspections and failures per month": "每月检查与不合格",
-    "Export CSV…": "导出 CSV…",
-    "Export XLSX…": "导出 XLSX…",
-    "Summary PDF…": "汇总报告 PDF…",
-    "Summary report": "汇总报告",
-    "(no finding)": "（无问题记录）",
-    "No inspections in this period.": "此期间没有检查记录。",
-    "Premises": "受检单位",
-    "City": "城市",
-    "Family": "器具类别",
-    "Inspector": "检查人员",
-    "Finding": "问题",
-    "Date": "日期",
-    "of {n} judged": "共判定 {n} 条",
-    "Wrote {path}.": "已写入 {path}。",
-    "Exported {n} rows to {path}.": "已导出 {n} 行到 {path}。",
-    "Export": "导出",
-    "PDF files (*.pdf)": "PDF 文件 (*.pdf)",
-})
+register(
+    {
+        "This month": "本月",
+        "Last month": "上月",
+        "All cities": "全部城市",
+        "Inspections": "检查记录",
+        "Premises inspected": "受检单位",
+        "Instruments checked": "受检器具",
+        "Pass rate": "合格率",
+        "Failed": "不合格",
+        "Cheating cases": "作弊案件",
+        "Premises inspected by kind": "按类型统计受检单位",
+        "Instruments checked by family": "按类别统计受检器具",
+        "Failures by cause": "不合格原因",
+        "Inspections and failures per month": "每月检查与不合格",
+        "Export CSV…": "导出 CSV…",
+        "Export XLSX…": "导出 XLSX…",
+        "Summary PDF…": "汇总报告 PDF…",
+        "Summary report": "汇总报告",
+        "(no finding)": "（无问题记录）",
+        "No inspections in this period.": "此期间没有检查记录。",
+        "Premises": "受检单位",
+        "City": "城市",
+        "Family": "器具类别",
+        "Inspector": "检查人员",
+        "Finding": "问题",
+        "Date": "日期",
+        "of {n} judged": "共判定 {n} 条",
+        "Wrote {path}.": "已写入 {path}。",
+        "Exported {n} rows to {path}.": "已导出 {n} 行到 {path}。",
+        "Export": "导出",
+        "PDF files (*.pdf)": "PDF 文件 (*.pdf)",
+    }
+)
 
 
 def _cause_label(row: dict) -> str:
@@ -75,12 +77,21 @@ def _cause_label(row: dict) -> str:
     return text or row["code"]
 
 
-
-
-TILES = ("Inspections", "Premises inspected", "Instruments checked", "Pass rate", "Failed", "Cheating cases")
+TILES = (
+    "Inspections",
+    "Premises inspected",
+    "Instruments checked",
+    "Pass rate",
+    "Failed",
+    "Cheating cases",
+)
 CHARTS = ("kind", "family", "cause", "month")
-CHART_TITLES = ("Premises inspected by kind", "Instruments checked by family", "Failures by cause",
-                "Inspections and failures per month")
+CHART_TITLES = (
+    "Premises inspected by kind",
+    "Instruments checked by family",
+    "Failures by cause",
+    "Inspections and failures per month",
+)
 
 
 class StatisticsPage(QWidget):
@@ -120,8 +131,15 @@ class StatisticsPage(QWidget):
         self.cheats_title = QLabel(self)
 
         top = QHBoxLayout()
-        for w in (self.from_label, self.date_from, self.to_label, self.date_to, self.this_month, self.last_month,
-                  self.city):
+        for w in (
+            self.from_label,
+            self.date_from,
+            self.to_label,
+            self.date_to,
+            self.this_month,
+            self.last_month,
+            self.city,
+        ):
             top.addWidget(w)
         top.addStretch(1)
         for w in (self.export_csv, self.export_xlsx, self.summary_pdf):
@@ -170,7 +188,9 @@ class StatisticsPage(QWidget):
     def current_filter(self):
         from ...services.office_stats import StatsFilter
 
-        return StatsFilter(date_from=self.date_from.iso(), date_to=self.date_to.iso(), city=self.city.currentData())
+        return StatsFilter(
+            date_from=self.date_from.iso(), date_to=self.date_to.iso(), city=self.city.currentData()
+        )
 
     def activated(self) -> None:
         self.refresh()
@@ -191,7 +211,9 @@ class StatisticsPage(QWidget):
         except InputError as exc:
             self.status.setText("⚠ " + exc.message)
             return
-        self.status.setText("" if self.data.totals["inspections"] else tr("No inspections in this period."))
+        self.status.setText(
+            "" if self.data.totals["inspections"] else tr("No inspections in this period.")
+        )
         self._fill()
         self.updated.emit(self.data)
 
@@ -199,10 +221,14 @@ class StatisticsPage(QWidget):
     def _fill(self) -> None:
         d = self.data
         t = d.totals
-        values = {"Inspections": f"{t['inspections']:,}", "Premises inspected": f"{t['premises']:,}",
-                  "Instruments checked": f"{t['instruments']:,}",
-                  "Pass rate": "—" if d.pass_rate is None else f"{d.pass_rate} %",
-                  "Failed": f"{t['failed']:,}", "Cheating cases": f"{t['cheating']:,}"}
+        values = {
+            "Inspections": f"{t['inspections']:,}",
+            "Premises inspected": f"{t['premises']:,}",
+            "Instruments checked": f"{t['instruments']:,}",
+            "Pass rate": "—" if d.pass_rate is None else f"{d.pass_rate} %",
+            "Failed": f"{t['failed']:,}",
+            "Cheating cases": f"{t['cheating']:,}",
+        }
         for key, tile in self.tiles.items():
             tile.value.setText(values[key])
         self.tiles["Pass rate"].note.setText(tr("of {n} judged").format(n=f"{t['judged']:,}"))
@@ -210,14 +236,27 @@ class StatisticsPage(QWidget):
             n = t["failed"] if key == "Failed" else t["cheating"]
             self.tiles[key].value.setStyleSheet("color: #c0392b;" if n else "")
         self._ensure_charts()
-        self._bars("kind", [(premises_kind_label(r["kind"]), r["premises"]) for r in d.premises_by_kind], "#2e86c1")
-        self._bars("family", [(family_label(r["family"]), r["instruments"]) for r in d.instruments_by_family],
-                   "#27ae60")
-        self._bars("cause", [(_cause_label(r), r["inspections"]) for r in d.failures_by_cause][:8], "#c0392b")
+        self._bars(
+            "kind",
+            [(premises_kind_label(r["kind"]), r["premises"]) for r in d.premises_by_kind],
+            "#2e86c1",
+        )
+        self._bars(
+            "family",
+            [(family_label(r["family"]), r["instruments"]) for r in d.instruments_by_family],
+            "#27ae60",
+        )
+        self._bars(
+            "cause",
+            [(_cause_label(r), r["inspections"]) for r in d.failures_by_cause][:8],
+            "#c0392b",
+        )
         self._months()
         self.cheats.setRowCount(len(d.cheating_cases))
         for i, c in enumerate(d.cheating_cases):
-            for j, text in enumerate((c["started_at"][:10], c["premises"], c["city"], c["inspector"], c["text"])):
+            for j, text in enumerate(
+                (c["started_at"][:10], c["premises"], c["city"], c["inspector"], c["text"])
+            ):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)
                 self.cheats.setItem(i, j, item)
@@ -257,7 +296,9 @@ class StatisticsPage(QWidget):
             text = pg.TextItem(str(n), color="#222", anchor=(0.5, 1))
             text.setPos(x, n)
             plot.addItem(text)
-        plot.getAxis("bottom").setTicks([[(x, self._short(label)) for x, (label, _n) in zip(xs, items, strict=True)]])
+        plot.getAxis("bottom").setTicks(
+            [[(x, self._short(label)) for x, (label, _n) in zip(xs, items, strict=True)]]
+        )
         top = max(heights, default=0)
         plot.setYRange(0, max(1, top) * 1.18, padding=0)
         plot.setXRange(-0.6, max(len(items), 1) - 0.4, padding=0)
@@ -277,13 +318,34 @@ class StatisticsPage(QWidget):
             plot.plotItem.legend.clear()
         points = self.data.by_month
         xs = list(range(len(points)))
-        plot.plot(xs, [p["inspections"] for p in points], pen=pg.mkPen("#2e86c1", width=2), symbol="o",
-                  symbolSize=6, symbolBrush="#2e86c1", name=tr("Inspections"))
-        plot.plot(xs, [p["failed"] for p in points], pen=pg.mkPen("#c0392b", width=2), symbol="s", symbolSize=6,
-                  symbolBrush="#c0392b", name=tr("Failed"))
+        plot.plot(
+            xs,
+            [p["inspections"] for p in points],
+            pen=pg.mkPen("#2e86c1", width=2),
+            symbol="o",
+            symbolSize=6,
+            symbolBrush="#2e86c1",
+            name=tr("Inspections"),
+        )
+        plot.plot(
+            xs,
+            [p["failed"] for p in points],
+            pen=pg.mkPen("#c0392b", width=2),
+            symbol="s",
+            symbolSize=6,
+            symbolBrush="#c0392b",
+            name=tr("Failed"),
+        )
         step = 1 if len(points) <= 7 else 2
-        plot.getAxis("bottom").setTicks([[(x, p["month"][2:]) for x, p in zip(xs, points, strict=True)
-                                          if x % step == 0 or x == len(points) - 1]])
+        plot.getAxis("bottom").setTicks(
+            [
+                [
+                    (x, p["month"][2:])
+                    for x, p in zip(xs, points, strict=True)
+                    if x % step == 0 or x == len(points) - 1
+                ]
+            ]
+        )
         plot.setXRange(-0.5, max(len(points), 1) - 0.5, padding=0)
 
     # -- exports ------------------------------------------------------------------------------
@@ -312,14 +374,23 @@ class StatisticsPage(QWidget):
     def make_summary(self, path: str | None = None, *, open_it: bool = True):
         from ...services.reports import build_summary, write_atomic
 
-        path = path or dialogs.choose_save_file(self, tr("Summary report"), self._suggested("pdf").replace(
-            "inspections", "summary"), tr("PDF files (*.pdf)"))
+        path = path or dialogs.choose_save_file(
+            self,
+            tr("Summary report"),
+            self._suggested("pdf").replace("inspections", "summary"),
+            tr("PDF files (*.pdf)"),
+        )
         if not path:
             return None
         f = self.current_filter()
         try:
-            pdf = build_summary(self.store, date_from=f.date_from, date_to=f.date_to, city=f.city,
-                                lang=current_language())
+            pdf = build_summary(
+                self.store,
+                date_from=f.date_from,
+                date_to=f.date_to,
+                city=f.city,
+                lang=current_language(),
+            )
             write_atomic(Path(path), pdf)
         except (InputError, OSError) as exc:
             QMessageBox.warning(self, tr("Summary report"), getattr(exc, "message", str(exc)))
@@ -345,7 +416,8 @@ class StatisticsPage(QWidget):
         for key, title in zip(CHARTS, CHART_TITLES, strict=True):
             self.chart_titles[key].setText(f"<b>{tr(title)}</b>")
         self.cheats_title.setText(f"<b>{tr('Cheating cases')}</b>")
-        self.cheats.setHorizontalHeaderLabels([tr("Date"), tr("Premises"), tr("City"), tr("Inspector"),
-                                               tr("Finding")])
+        self.cheats.setHorizontalHeaderLabels(
+            [tr("Date"), tr("Premises"), tr("City"), tr("Inspector"), tr("Finding")]
+        )
         if self.data is not None:
             self._fill()

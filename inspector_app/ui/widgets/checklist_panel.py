@@ -19,14 +19,16 @@ from PySide6.QtWidgets import (
 
 from ...i18n import current_language, register, tr
 
-register({
-    "Yes": "是",
-    "No": "否",
-    "n.a.": "不适用",
-    "Legal checks": "法定要求检查",
-    "Cheating indicators": "作弊迹象",
-    "⚠ finding": "⚠ 需记录问题",
-})
+register(
+    {
+        "Yes": "是",
+        "No": "否",
+        "n.a.": "不适用",
+        "Legal checks": "法定要求检查",
+        "Cheating indicators": "作弊迹象",
+        "⚠ finding": "⚠ 需记录问题",
+    }
+)
 
 ANSWERS = ("yes", "no", "na")
 ANSWER_TEXT = {"yes": "Yes", "no": "No", "na": "n.a."}
@@ -75,7 +77,9 @@ class ChecklistPanel(QWidget):
                     bg.addButton(b)
                     hl.addWidget(b)
                     self.buttons[(q.key, a)] = b
-                    b.clicked.connect(lambda checked, k=q.key, ans=a: self._clicked(k, ans, checked))
+                    b.clicked.connect(
+                        lambda checked, k=q.key, ans=a: self._clicked(k, ans, checked)
+                    )
                 self.groups[q.key] = bg
                 mark = QLabel()
                 mark.setStyleSheet("color: #9b0019; font-weight: bold;")

@@ -13,20 +13,27 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 from ...i18n import register, tr
 from ...services.drafts import ChartSeries
 
-register({
-    "Error": "误差",
-    "Load": "载荷",
-    "Run": "测量次序",
-    "Nominal power": "标称值",
-    "Reference distance": "标准值",
-    "No judged readings yet": "尚无已判定的读数",
-    "pass (chart)": "合格",
-    "fail (chart)": "不合格",
-    "+MPE": "+MPE",
-    "−MPE": "−MPE",
-})
+register(
+    {
+        "Error": "误差",
+        "Load": "载荷",
+        "Run": "测量次序",
+        "Nominal power": "标称值",
+        "Reference distance": "标准值",
+        "No judged readings yet": "尚无已判定的读数",
+        "pass (chart)": "合格",
+        "fail (chart)": "不合格",
+        "+MPE": "+MPE",
+        "−MPE": "−MPE",
+    }
+)
 
-X_NAMES = {"load": "Load", "run": "Run", "nominal": "Nominal power", "reference": "Reference distance"}
+X_NAMES = {
+    "load": "Load",
+    "run": "Run",
+    "nominal": "Nominal power",
+    "reference": "Reference distance",
+}
 PASS_COLOUR = "#1b8a3c"
 FAIL_COLOUR = "#c8102e"
 ENVELOPE_COLOUR = "#d97a00"
@@ -77,10 +84,20 @@ class ErrorChart(QWidget):
         self.lower = self.plot.plot([], [], pen=pen)
         self.zero = pg.InfiniteLine(pos=0, angle=0, pen=pg.mkPen("#888", width=1))
         self.plot.addItem(self.zero)
-        self.passed = pg.ScatterPlotItem(symbol="o", size=10, brush=pg.mkBrush(PASS_COLOUR),
-                                         pen=pg.mkPen("#0b4d20"), name=tr("pass (chart)"))
-        self.failed = pg.ScatterPlotItem(symbol="x", size=14, brush=pg.mkBrush(FAIL_COLOUR),
-                                         pen=pg.mkPen(FAIL_COLOUR, width=2), name=tr("fail (chart)"))
+        self.passed = pg.ScatterPlotItem(
+            symbol="o",
+            size=10,
+            brush=pg.mkBrush(PASS_COLOUR),
+            pen=pg.mkPen("#0b4d20"),
+            name=tr("pass (chart)"),
+        )
+        self.failed = pg.ScatterPlotItem(
+            symbol="x",
+            size=14,
+            brush=pg.mkBrush(FAIL_COLOUR),
+            pen=pg.mkPen(FAIL_COLOUR, width=2),
+            name=tr("fail (chart)"),
+        )
         self.plot.addItem(self.passed)
         self.plot.addItem(self.failed)
         self.empty = QLabel(tr("No judged readings yet"))
@@ -130,7 +147,9 @@ class ErrorChart(QWidget):
         item.setLabel("left", tr("Error"))
         if s is not None:
             item.getAxis("bottom").setLabel(f"{x_name} ({s.x_unit})" if s.x_unit else x_name)
-            item.getAxis("left").setLabel(f"{tr('Error')} ({s.y_unit})" if s.y_unit else tr("Error"))
+            item.getAxis("left").setLabel(
+                f"{tr('Error')} ({s.y_unit})" if s.y_unit else tr("Error")
+            )
         self.empty.setText(tr("No judged readings yet"))
         self.legend.clear()
         self.legend.addItem(self.upper, "±MPE")

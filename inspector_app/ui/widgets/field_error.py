@@ -14,32 +14,48 @@ from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
 from ...i18n import current_language, register, tr
 
-register({
-    "is required": "为必填项",
-    "must be a number, got an empty string": "必须是数字，不能为空",
-    "must be a date (YYYY-MM-DD)": "必须是日期（YYYY-MM-DD）",
-    "must not exceed Max": "不得大于最大秤量 Max",
-    "must be below Max": "必须小于最大秤量 Max",
-    "must be below Qmax": "必须小于最大流量 Qmax",
-    "must be I, II, III or IIII for a scale": "衡器的准确度等级必须是 I、II、III 或 IIII",
-    "is required for a scale": "衡器必须填写此项",
-    "must be g or kg": "单位必须是 g 或 kg",
-    "must be greater than zero": "必须大于零",
-})
+register(
+    {
+        "is required": "为必填项",
+        "must be a number, got an empty string": "必须是数字，不能为空",
+        "must be a date (YYYY-MM-DD)": "必须是日期（YYYY-MM-DD）",
+        "must not exceed Max": "不得大于最大秤量 Max",
+        "must be below Max": "必须小于最大秤量 Max",
+        "must be below Qmax": "必须小于最大流量 Qmax",
+        "must be I, II, III or IIII for a scale": "衡器的准确度等级必须是 I、II、III 或 IIII",
+        "is required for a scale": "衡器必须填写此项",
+        "must be g or kg": "单位必须是 g 或 kg",
+        "must be greater than zero": "必须大于零",
+    }
+)
 
 # Domain messages with variable parts: (pattern, Chinese template).
 _PATTERNS = [
-    (re.compile(r"^a unified social credit code has 18 characters, got (\d+)$"),
-     "统一社会信用代码应为 18 位，当前为 {0} 位"),
-    (re.compile(r"^character '(.)' is not allowed in a unified social credit code$"),
-     "统一社会信用代码中不允许出现字符“{0}”（不使用 I、O、S、V、Z）"),
-    (re.compile(r"^characters 3-8 must be the 6-digit administrative division code$"),
-     "第 3–8 位必须是 6 位行政区划代码"),
-    (re.compile(r"^check character is '(.)', expected '(.)' \(GB 32100-2015\)$"),
-     "校验码为“{0}”，按 GB 32100-2015 应为“{1}”"),
+    (
+        re.compile(r"^a unified social credit code has 18 characters, got (\d+)$"),
+        "统一社会信用代码应为 18 位，当前为 {0} 位",
+    ),
+    (
+        re.compile(r"^character '(.)' is not allowed in a unified social credit code$"),
+        "统一社会信用代码中不允许出现字符“{0}”（不使用 I、O、S、V、Z）",
+    ),
+    (
+        re.compile(r"^characters 3-8 must be the 6-digit administrative division code$"),
+        "第 3–8 位必须是 6 位行政区划代码",
+    ),
+    (
+        re.compile(r"^check character is '(.)', expected '(.)' \(GB 32100-2015\)$"),
+        "校验码为“{0}”，按 GB 32100-2015 应为“{1}”",
+    ),
     (re.compile(r"^must be a number, got (.*)$"), "必须是数字，当前为 {0}"),
-    (re.compile(r"^must be a date \(YYYY-MM-DD\), got (.*)$"), "必须是日期（YYYY-MM-DD），当前为 {0}"),
-    (re.compile(r"^is too long \((\d+) characters, at most (\d+)\)$"), "太长（{0} 个字符，最多 {1} 个）"),
+    (
+        re.compile(r"^must be a date \(YYYY-MM-DD\), got (.*)$"),
+        "必须是日期（YYYY-MM-DD），当前为 {0}",
+    ),
+    (
+        re.compile(r"^is too long \((\d+) characters, at most (\d+)\)$"),
+        "太长（{0} 个字符，最多 {1} 个）",
+    ),
     (re.compile(r"^must be one of (.*)$"), "必须是以下之一：{0}"),
     (re.compile(r"^must be between (\S+) and (\S+)$"), "必须在 {0} 与 {1} 之间"),
     (re.compile(r"^contains a control character \((.*)\)$"), "含有控制字符（{0}）"),
@@ -114,8 +130,9 @@ class FieldErrors:
         entry = self._fields.get(path)
         if entry is None:
             if self._fallback is not None:
-                self._fallback.show_message(f"{path}: {translate_message(message)}" if path else
-                                            translate_message(message))
+                self._fallback.show_message(
+                    f"{path}: {translate_message(message)}" if path else translate_message(message)
+                )
             return
         field, label = entry
         label.show_message(translate_message(message))
@@ -125,7 +142,13 @@ class FieldErrors:
             field.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def clear(self, path: str | None = None) -> None:
-        items = self._fields.items() if path is None else [(path, self._fields[path])] if path in self._fields else []
+        items = (
+            self._fields.items()
+            if path is None
+            else [(path, self._fields[path])]
+            if path in self._fields
+            else []
+        )
         for _p, (field, label) in list(items):
             label.clear_message()
             field.setProperty("hasError", False)
@@ -134,8 +157,10 @@ class FieldErrors:
             self._fallback.clear_message()
 
     def has_errors(self) -> bool:
-        return any(label.isVisibleTo(label.parentWidget()) if label.parentWidget() else label.text()
-                   for _f, label in self._fields.values()) or bool(self._fallback and self._fallback.text())
+        return any(
+            label.isVisibleTo(label.parentWidget()) if label.parentWidget() else label.text()
+            for _f, label in self._fields.values()
+        ) or bool(self._fallback and self._fallback.text())
 
     def message(self, path: str) -> str:
         label = self.label(path)

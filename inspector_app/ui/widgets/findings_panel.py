@@ -37,24 +37,26 @@ from ...i18n import current_language, register, tr
 from ...services import drafts
 from .field_error import FieldError, translate_message
 
-register({
-    "Code": "代码",
-    "Finding": "问题",
-    "Legal basis": "法律依据",
-    "Severity": "严重程度",
-    "Action": "处理措施",
-    "Cheating": "作弊",
-    "minor": "轻微",
-    "major": "严重",
-    "critical": "重大",
-    "Add finding…": "添加问题…",
-    "Edit finding…": "编辑问题…",
-    "Remove finding": "删除问题",
-    "Quick add": "快速添加",
-    "Add / edit finding": "添加/编辑问题",
-    "cheating indicator": "作弊迹象",
-    "✔ answered": "✔ 已勾选",
-})
+register(
+    {
+        "Code": "代码",
+        "Finding": "问题",
+        "Legal basis": "法律依据",
+        "Severity": "严重程度",
+        "Action": "处理措施",
+        "Cheating": "作弊",
+        "minor": "轻微",
+        "major": "严重",
+        "critical": "重大",
+        "Add finding…": "添加问题…",
+        "Edit finding…": "编辑问题…",
+        "Remove finding": "删除问题",
+        "Quick add": "快速添加",
+        "Add / edit finding": "添加/编辑问题",
+        "cheating indicator": "作弊迹象",
+        "✔ answered": "✔ 已勾选",
+    }
+)
 
 
 class FindingsModel(QAbstractTableModel):
@@ -85,13 +87,28 @@ class FindingsModel(QAbstractTableModel):
         return None
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or index.row() >= len(self.findings) or index.column() >= len(self.COLUMNS):
+        if (
+            not index.isValid()
+            or index.row() >= len(self.findings)
+            or index.column() >= len(self.COLUMNS)
+        ):
             return None
         f = self.findings[index.row()]
         col = index.column()
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return [f.code, f.text, f.legal_basis, tr(f.severity), f.action, "⚠ " + tr("Cheating") if f.cheating else ""][col]
-        if role == Qt.ItemDataRole.ForegroundRole and (f.cheating or f.severity == "critical") and col in (3, 5):
+            return [
+                f.code,
+                f.text,
+                f.legal_basis,
+                tr(f.severity),
+                f.action,
+                "⚠ " + tr("Cheating") if f.cheating else "",
+            ][col]
+        if (
+            role == Qt.ItemDataRole.ForegroundRole
+            and (f.cheating or f.severity == "critical")
+            and col in (3, 5)
+        ):
             return QBrush(QColor("#9b0019"))
         return None
 
@@ -123,7 +140,9 @@ class FindingDialog(QDialog):
         form.addRow(tr("Severity"), self.severity)
         form.addRow(tr("Action"), self.action)
         form.addRow("", self.cheating)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -135,16 +154,23 @@ class FindingDialog(QDialog):
 
     def finding(self) -> Finding:
         return Finding(
-            id=self.original.id if self.original else new_id(), code=self.code.text(),
-            text=self.text.toPlainText(), legal_basis=self.legal_basis.text(),
-            severity=self.severity.currentData(), action=self.action.text(), cheating=self.cheating.isChecked())
+            id=self.original.id if self.original else new_id(),
+            code=self.code.text(),
+            text=self.text.toPlainText(),
+            legal_basis=self.legal_basis.text(),
+            severity=self.severity.currentData(),
+            action=self.action.text(),
+            cheating=self.cheating.isChecked(),
+        )
 
     def accept(self) -> None:
         try:
             self.result_finding = validate_finding(self.finding())
         except InputError as exc:
-            self.error.show_message(f"{tr(exc.path.split('.')[-1].replace('_', ' ').capitalize())}: "
-                                    f"{translate_message(exc.message)}")
+            self.error.show_message(
+                f"{tr(exc.path.split('.')[-1].replace('_', ' ').capitalize())}: "
+                f"{translate_message(exc.message)}"
+            )
             return
         super().accept()
 
@@ -229,23 +255,32 @@ class FindingsPanel(QWidget):
         q = next(q for q in self.questions if q.key == key)
         lang = current_language()
         cheating = q.group == "cheating"
-        return Finding(new_id(), q.key, q.label.get(lang), drafts.LEGAL_BASIS[q.group],
-                       "critical" if cheating else "major",
-                       "立案调查" if cheating and lang == "zh" else ("Open a case" if cheating else ""),
-                       cheating=cheating)
+        return Finding(
+            new_id(),
+            q.key,
+            q.label.get(lang),
+            drafts.LEGAL_BASIS[q.group],
+            "critical" if cheating else "major",
+            "立案调查" if cheating and lang == "zh" else ("Open a case" if cheating else ""),
+            cheating=cheating,
+        )
 
     def _fill_quick_menu(self) -> None:
         self.quick_menu.clear()
         lang = current_language()
         present = {f.code for f in self.model.findings}
-        ordered = sorted(self.questions, key=lambda q: (q.key not in self.flagged, q.group != "cheating"))
+        ordered = sorted(
+            self.questions, key=lambda q: (q.key not in self.flagged, q.group != "cheating")
+        )
         for q in ordered:
             text = q.label.get(lang)
             if q.key in self.flagged:
                 text = f"⚠ {text}"
             action = QAction(text, self.quick_menu)
             action.setEnabled(q.key not in present)
-            action.triggered.connect(lambda _c=False, k=q.key: self.add_requested.emit(self.quick_finding(k)))
+            action.triggered.connect(
+                lambda _c=False, k=q.key: self.add_requested.emit(self.quick_finding(k))
+            )
             self.quick_menu.addAction(action)
 
     def retranslate(self) -> None:
@@ -253,10 +288,14 @@ class FindingsPanel(QWidget):
         self.edit_button.setText(tr("Edit finding…"))
         self.remove_button.setText(tr("Remove finding"))
         self.quick.setText(tr("Quick add"))
-        self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(FindingsModel.COLUMNS) - 1)
+        self.model.headerDataChanged.emit(
+            Qt.Orientation.Horizontal, 0, len(FindingsModel.COLUMNS) - 1
+        )
         if self.model.findings:
-            self.model.dataChanged.emit(self.model.index(0, 0),
-                                        self.model.index(len(self.model.findings) - 1, len(FindingsModel.COLUMNS) - 1))
+            self.model.dataChanged.emit(
+                self.model.index(0, 0),
+                self.model.index(len(self.model.findings) - 1, len(FindingsModel.COLUMNS) - 1),
+            )
 
 
 def replace_finding(findings: list[Finding], index: int, finding: Finding) -> list[Finding]:

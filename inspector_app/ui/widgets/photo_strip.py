@@ -21,12 +21,14 @@ from PySide6.QtWidgets import (
 
 from ...i18n import register, tr
 
-register({
-    "Add photo…": "添加照片…",
-    "Remove photo": "删除照片",
-    "Drop photos here": "可将照片拖放到此处",
-    "Images (*.png *.jpg *.jpeg *.webp)": "图片 (*.png *.jpg *.jpeg *.webp)",
-})
+register(
+    {
+        "Add photo…": "添加照片…",
+        "Remove photo": "删除照片",
+        "Drop photos here": "可将照片拖放到此处",
+        "Images (*.png *.jpg *.jpeg *.webp)": "图片 (*.png *.jpg *.jpeg *.webp)",
+    }
+)
 
 THUMB = QSize(120, 90)
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp"}
@@ -41,7 +43,11 @@ def image_bytes_from_mime(mime) -> list[bytes]:
             if not url.isLocalFile():
                 continue
             path = Path(url.toLocalFile())
-            if path.suffix.lower() in IMAGE_SUFFIXES and path.is_file() and path.stat().st_size <= MAX_FILE_BYTES:
+            if (
+                path.suffix.lower() in IMAGE_SUFFIXES
+                and path.is_file()
+                and path.stat().st_size <= MAX_FILE_BYTES
+            ):
                 out.append(path.read_bytes())
     if not out and mime.hasImage():
         image = mime.imageData()
@@ -128,8 +134,17 @@ class PhotoStrip(QWidget):
             pix = QPixmap()
             if data:
                 pix.loadFromData(data)
-            icon = QIcon(pix.scaled(THUMB, Qt.AspectRatioMode.KeepAspectRatio,
-                                    Qt.TransformationMode.SmoothTransformation)) if not pix.isNull() else QIcon()
+            icon = (
+                QIcon(
+                    pix.scaled(
+                        THUMB,
+                        Qt.AspectRatioMode.KeepAspectRatio,
+                        Qt.TransformationMode.SmoothTransformation,
+                    )
+                )
+                if not pix.isNull()
+                else QIcon()
+            )
             item = QListWidgetItem(icon, caption or sha[:8])
             item.setData(Qt.ItemDataRole.UserRole, sha)
             item.setToolTip(f"SHA-256 {sha}")
@@ -139,8 +154,14 @@ class PhotoStrip(QWidget):
         return [self.list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.list.count())]
 
     def choose_files(self) -> None:
-        files, _ = QFileDialog.getOpenFileNames(self, tr("Add photo…"), "", tr("Images (*.png *.jpg *.jpeg *.webp)"))
-        images = [Path(f).read_bytes() for f in files if Path(f).is_file() and Path(f).stat().st_size <= MAX_FILE_BYTES]
+        files, _ = QFileDialog.getOpenFileNames(
+            self, tr("Add photo…"), "", tr("Images (*.png *.jpg *.jpeg *.webp)")
+        )
+        images = [
+            Path(f).read_bytes()
+            for f in files
+            if Path(f).is_file() and Path(f).stat().st_size <= MAX_FILE_BYTES
+        ]
         if images:
             self.add_requested.emit(images)
 

@@ -39,21 +39,23 @@ from ...i18n import pick, register, tr
 from ...services import drafts
 from .field_error import translate_message
 
-register({
-    "Error": "误差",
-    "MPE": "最大允许误差",
-    "Verdict": "结论",
-    "✔ pass": "✔ 合格",
-    "✘ fail": "✘ 不合格",
-    "… pending": "… 待填",
-    "✘ invalid": "✘ 数值无效",
-    "(new row)": "（新行）",
-    "reading": "读数",
-    "Remove row": "删除此行",
-    "Edit reading": "修改读数",
-    "Remove reading row": "删除读数行",
-    "Edit test field": "修改测试项",
-})
+register(
+    {
+        "Error": "误差",
+        "MPE": "最大允许误差",
+        "Verdict": "结论",
+        "✔ pass": "✔ 合格",
+        "✘ fail": "✘ 不合格",
+        "… pending": "… 待填",
+        "✘ invalid": "✘ 数值无效",
+        "(new row)": "（新行）",
+        "reading": "读数",
+        "Remove row": "删除此行",
+        "Edit reading": "修改读数",
+        "Remove reading row": "删除读数行",
+        "Edit test field": "修改测试项",
+    }
+)
 
 PASS_FG, PASS_BG = QColor("#14632f"), QColor("#dcf2e3")
 FAIL_FG, FAIL_BG = QColor("#9b0019"), QColor("#fbe0e5")
@@ -66,8 +68,11 @@ DEFAULT_MIN_ROWS = 3
 
 
 def verdict_text(status: str | None) -> str:
-    return {drafts.PASS: tr("✔ pass"), drafts.FAIL: tr("✘ fail"), drafts.INVALID: tr("✘ invalid")}.get(
-        status or "", tr("… pending"))
+    return {
+        drafts.PASS: tr("✔ pass"),
+        drafts.FAIL: tr("✘ fail"),
+        drafts.INVALID: tr("✘ invalid"),
+    }.get(status or "", tr("… pending"))
 
 
 def verdict_colours(status: str | None) -> tuple[QColor, QColor | None]:
@@ -89,7 +94,11 @@ class Column:
     suffix: str = ""
 
     def title(self, units: dict, instrument_unit: str) -> str:
-        text = self.label.get(_lang()) if hasattr(self.label, "get") and not isinstance(self.label, dict) else pick(self.label)
+        text = (
+            self.label.get(_lang())
+            if hasattr(self.label, "get") and not isinstance(self.label, dict)
+            else pick(self.label)
+        )
         text = _wrap(text + self.suffix)
         unit = unit_text(self.unit, units, instrument_unit)
         return f"{text}\n({unit})" if unit else text
@@ -131,7 +140,9 @@ def flatten(fields, prefix: str = "") -> list[Column]:
             out += flatten(f.fields, path + ".")
         elif f.type == "numbers":
             for i in range(NUMBERS_COLUMNS):
-                out.append(Column(f"{path}[{i}]", f.label, f.unit, "number", (), f.required, f" {i + 1}"))
+                out.append(
+                    Column(f"{path}[{i}]", f.label, f.unit, "number", (), f.required, f" {i + 1}")
+                )
         elif f.type == "objects":
             continue  # not used by tests
         else:
@@ -151,7 +162,9 @@ class TableLayout:
 
 def table_layout(form_test) -> TableLayout:
     if form_test.list:
-        return TableLayout(form_test.list, flatten(form_test.item_fields), flatten(form_test.fields))
+        return TableLayout(
+            form_test.list, flatten(form_test.item_fields), flatten(form_test.fields)
+        )
     numbers = [f for f in form_test.fields if f.type == "numbers"]
     if numbers:
         nf = numbers[0]
@@ -169,10 +182,13 @@ def _single_label(label) -> dict:
 
 # ---- undo commands ---------------------------------------------------------------------------
 
+
 class CellCommand(QUndoCommand):
     """Set one cell (or a test-level field with ``row=None``); may append a row."""
 
-    def __init__(self, model: ReadingsModel, row: int | None, path: str, old: Any, new: Any) -> None:
+    def __init__(
+        self, model: ReadingsModel, row: int | None, path: str, old: Any, new: Any
+    ) -> None:
         super().__init__(tr("Edit reading") if row is not None else tr("Edit test field"))
         self.model, self.row, self.path, self.old, self.new = model, row, path, old, new
         self.appended = row is not None and row >= model.data_rows()
@@ -202,16 +218,25 @@ class RemoveRowCommand(QUndoCommand):
 
 # ---- the model -------------------------------------------------------------------------------
 
+
 class ReadingsModel(QAbstractTableModel):
     """Rows of one test: input columns from the form, then error, MPE and verdict."""
 
     edit_rejected = Signal(int, str, str)  # row (-1: test field), field path, message
     changed_shape = Signal()  # rows or values changed: the table refreshes its size
 
-    def __init__(self, form_test, test: dict, *, units: dict | None = None, instrument_unit: str = "",
-                 undo_stack: QUndoStack | None = None,
-                 validate: Callable[[int | None, str, Any, str | None], str | None] | None = None,
-                 on_change: Callable[[], None] | None = None, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        form_test,
+        test: dict,
+        *,
+        units: dict | None = None,
+        instrument_unit: str = "",
+        undo_stack: QUndoStack | None = None,
+        validate: Callable[[int | None, str, Any, str | None], str | None] | None = None,
+        on_change: Callable[[], None] | None = None,
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
         self.form_test = form_test
         self.test = test
@@ -223,7 +248,9 @@ class ReadingsModel(QAbstractTableModel):
         self.on_change = on_change or (lambda: None)
         self.state = drafts.TestState()
         self.read_only = False
-        self.errors: dict[tuple[int, str], tuple[str, str]] = {}  # (row, path) -> (typed text, message)
+        self.errors: dict[
+            tuple[int, str], tuple[str, str]
+        ] = {}  # (row, path) -> (typed text, message)
         self.test_errors: dict[str, tuple[str, str]] = {}
         self._rows = self._computed_rows()
 
@@ -273,7 +300,9 @@ class ReadingsModel(QAbstractTableModel):
             self._rows = new
             self.endRemoveRows()
         if self._rows:
-            self.dataChanged.emit(self.index(0, 0), self.index(self._rows - 1, self.columnCount() - 1))
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(self._rows - 1, self.columnCount() - 1)
+            )
             self.headerDataChanged.emit(Qt.Orientation.Vertical, 0, self._rows - 1)
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, self.columnCount() - 1)
         self.changed_shape.emit()
@@ -306,12 +335,18 @@ class ReadingsModel(QAbstractTableModel):
         if row >= self.data_rows():
             return None, drafts.BLANK
         rs = self.state.row(row)
-        if not self.list_mode and rs.status == drafts.BLANK and self.state.status in (drafts.PENDING, drafts.INVALID):
+        if (
+            not self.list_mode
+            and rs.status == drafts.BLANK
+            and self.state.status in (drafts.PENDING, drafts.INVALID)
+        ):
             return None, self.state.status
         return (rs.items[0] if rs.items else None), rs.status
 
     # -- Qt model API -----------------------------------------------------------------------
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ):
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Horizontal:
@@ -345,13 +380,20 @@ class ReadingsModel(QAbstractTableModel):
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if (not self.read_only and self.is_input_column(index.column())
-                and index.row() < self.extra_start()):
+        if (
+            not self.read_only
+            and self.is_input_column(index.column())
+            and index.row() < self.extra_start()
+        ):
             flags |= Qt.ItemFlag.ItemIsEditable
         return flags
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= self.rowCount() or index.column() >= self.columnCount():
+        if (
+            not index.isValid()
+            or index.row() >= self.rowCount()
+            or index.column() >= self.columnCount()
+        ):
             return None
         row, col = index.row(), index.column()
         if self.is_input_column(col):
@@ -390,8 +432,11 @@ class ReadingsModel(QAbstractTableModel):
             if not self.list_mode and self.state.message:
                 return translate_message(self.state.message)
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter) if k < 2 else int(
-                Qt.AlignmentFlag.AlignCenter)
+            return (
+                int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                if k < 2
+                else int(Qt.AlignmentFlag.AlignCenter)
+            )
         return None
 
     def _input_data(self, row: int, col: Column, role: int) -> Any:
@@ -402,7 +447,11 @@ class ReadingsModel(QAbstractTableModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             if err is not None:
                 return err[0]
-            if row == self.new_row_index() and role == Qt.ItemDataRole.DisplayRole and col is self.columns[0]:
+            if (
+                row == self.new_row_index()
+                and role == Qt.ItemDataRole.DisplayRole
+                and col is self.columns[0]
+            ):
                 return tr("(new row)")
             if value is None:
                 return ""
@@ -449,8 +498,13 @@ class ReadingsModel(QAbstractTableModel):
         col_index = next((i for i, c in enumerate(self.columns) if c.path == path), 0)
         try:
             value = drafts.parse_cell(text, self.cell_path(row, path), kind)
-            message = None if value is None else self.validate(row if self.list_mode else None, path, value,
-                                                                self.layout_.rows_key)
+            message = (
+                None
+                if value is None
+                else self.validate(
+                    row if self.list_mode else None, path, value, self.layout_.rows_key
+                )
+            )
         except InputError as exc:
             message = exc.message
             value = None
@@ -470,7 +524,12 @@ class ReadingsModel(QAbstractTableModel):
         if value is None and row >= len(self.rows_list()) and self.list_mode:
             return True  # clearing a cell of a row that does not exist yet
         cmd = CellCommand(self, row if self.list_mode else None, path, old, value)
-        if cmd.row is not None and cmd.row < self.data_rows() and self.list_mode and cmd.row >= len(self.rows_list()):
+        if (
+            cmd.row is not None
+            and cmd.row < self.data_rows()
+            and self.list_mode
+            and cmd.row >= len(self.rows_list())
+        ):
             cmd.appended = True
         self._push(cmd)
         return True
@@ -537,7 +596,9 @@ class ReadingsModel(QAbstractTableModel):
         if row >= len(rows):
             return
         del rows[row]
-        self.errors = {(r - (1 if r > row else 0), p): v for (r, p), v in self.errors.items() if r != row}
+        self.errors = {
+            (r - (1 if r > row else 0), p): v for (r, p), v in self.errors.items() if r != row
+        }
         self._sync()
         self.on_change()
 
@@ -568,7 +629,9 @@ class ReadingsModel(QAbstractTableModel):
     def retranslate(self) -> None:
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, max(0, self.columnCount() - 1))
         if self.rowCount():
-            self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, self.columnCount() - 1))
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(self.rowCount() - 1, self.columnCount() - 1)
+            )
 
 
 def _signed(value: Any) -> str:
@@ -584,6 +647,7 @@ def _unit_label(unit: str, units: dict) -> str:
 
 
 # ---- view and delegate -------------------------------------------------------------------------
+
 
 class ReadingsDelegate(QStyledItemDelegate):
     """Line edits (combo boxes for choices); Enter commits and moves to the next cell;
@@ -618,8 +682,12 @@ class ReadingsDelegate(QStyledItemDelegate):
             model.setData(index, editor.text(), Qt.ItemDataRole.EditRole)
 
     def eventFilter(self, obj, event):
-        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) and event.key() in (
-                Qt.Key.Key_Return, Qt.Key.Key_Enter) and not (event.modifiers() & Qt.KeyboardModifier.ControlModifier):
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and not (event.modifiers() & Qt.KeyboardModifier.ControlModifier)
+        ):
             self.commitData.emit(obj)
             self.closeEditor.emit(obj, QAbstractItemDelegate.EndEditHint.EditNextItem)
             return True
@@ -643,10 +711,12 @@ class ReadingsView(QTableView):
         super().__init__(parent)
         self.setItemDelegate(ReadingsDelegate(self))
         self.setTabKeyNavigation(False)
-        self.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
-                             | QAbstractItemView.EditTrigger.EditKeyPressed
-                             | QAbstractItemView.EditTrigger.AnyKeyPressed
-                             | QAbstractItemView.EditTrigger.SelectedClicked)
+        self.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+            | QAbstractItemView.EditTrigger.AnyKeyPressed
+            | QAbstractItemView.EditTrigger.SelectedClicked
+        )
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
@@ -657,12 +727,19 @@ class ReadingsView(QTableView):
 
     def moveCursor(self, action, modifiers):
         index = super().moveCursor(action, modifiers)
-        if action not in (QAbstractItemView.CursorAction.MoveNext, QAbstractItemView.CursorAction.MovePrevious):
+        if action not in (
+            QAbstractItemView.CursorAction.MoveNext,
+            QAbstractItemView.CursorAction.MovePrevious,
+        ):
             return index
         model = self.model()
         seen = 0
         total = model.rowCount() * model.columnCount() if model else 0
-        while index.isValid() and not (model.flags(index) & Qt.ItemFlag.ItemIsEditable) and seen < total:
+        while (
+            index.isValid()
+            and not (model.flags(index) & Qt.ItemFlag.ItemIsEditable)
+            and seen < total
+        ):
             self.setCurrentIndex(index)
             nxt = super().moveCursor(action, modifiers)
             if nxt == index:
@@ -682,7 +759,10 @@ class ReadingsView(QTableView):
                 if self.model().flags(index) & Qt.ItemFlag.ItemIsEditable:
                     self.model().setData(index, "", Qt.ItemDataRole.EditRole)
                     return
-            if event.key() == Qt.Key.Key_Delete and event.modifiers() == Qt.KeyboardModifier.ControlModifier:
+            if (
+                event.key() == Qt.Key.Key_Delete
+                and event.modifiers() == Qt.KeyboardModifier.ControlModifier
+            ):
                 self.model().remove_row(index.row())
                 return
         super().keyPressEvent(event)
@@ -740,7 +820,10 @@ class ReadingsTable(QWidget):
 
     def _field_edited(self, col: Column, edit: QLineEdit) -> None:
         current = drafts.get_path(self.model.test, col.path)
-        if edit.text().strip() == ("" if current is None else str(current)) and col.path not in self.model.test_errors:
+        if (
+            edit.text().strip() == ("" if current is None else str(current))
+            and col.path not in self.model.test_errors
+        ):
             return
         self.model.edit_test_field(col.path, edit.text(), col.type)
         self.refresh()
@@ -757,12 +840,18 @@ class ReadingsTable(QWidget):
             edit.setStyleSheet("border: 2px solid #d0021b;" if err else "")
             edit.setReadOnly(self.model.read_only)
         st = self.model.state
-        titles = {c.path: c.title(self.model.units, self.model.instrument_unit)
-                  for c in self.model.layout_.test_fields + self.model.columns}
-        show = st.status == drafts.INVALID or (st.status == drafts.PENDING and st.field in self.field_edits)
+        titles = {
+            c.path: c.title(self.model.units, self.model.instrument_unit)
+            for c in self.model.layout_.test_fields + self.model.columns
+        }
+        show = st.status == drafts.INVALID or (
+            st.status == drafts.PENDING and st.field in self.field_edits
+        )
         if st.message and show:
             where = titles.get(st.field or "", st.field or "")
-            self.status.setText(f"{verdict_text(st.status)}: {where} {translate_message(st.message)}".strip())
+            self.status.setText(
+                f"{verdict_text(st.status)}: {where} {translate_message(st.message)}".strip()
+            )
             self.status.setStyleSheet(f"color: {verdict_colours(st.status)[0].name()};")
             self.status.show()
         else:
@@ -779,7 +868,9 @@ class ReadingsTable(QWidget):
         ft = self.model.form_test
         self.title.setText(ft.label.get(_lang()))
         for col in self.model.layout_.test_fields:
-            self.field_labels[col.path].setText(col.title(self.model.units, self.model.instrument_unit).replace("\n", " "))
+            self.field_labels[col.path].setText(
+                col.title(self.model.units, self.model.instrument_unit).replace("\n", " ")
+            )
         self._shape = None
         self.model.retranslate()
         self.refresh()

@@ -49,13 +49,22 @@ class RecordActions:
         if record is None:
             return
         title = tr(self.delete_title)
-        if QMessageBox.question(self, title, tr("Delete “{name}”? This cannot be undone.").format(
-                name=self.describe(record))) != QMessageBox.StandardButton.Yes:
+        if (
+            QMessageBox.question(
+                self,
+                title,
+                tr("Delete “{name}”? This cannot be undone.").format(name=self.describe(record)),
+            )
+            != QMessageBox.StandardButton.Yes
+        ):
             return
         try:
             getattr(self.store, self.repo_name).delete(record.id, settings.actor())
         except InputError as exc:
-            QMessageBox.warning(self, title, tr("Could not delete: {error}").format(
-                error=translate_message(exc.message)))
+            QMessageBox.warning(
+                self,
+                title,
+                tr("Could not delete: {error}").format(error=translate_message(exc.message)),
+            )
             return
         self._after_change()

@@ -108,7 +108,13 @@ class SignaturePad(QWidget):
 
     # -- drawing ------------------------------------------------------------------------------
     def _paint_strokes(self, painter: QPainter, scale: float = 1.0) -> None:
-        pen = QPen(INK, 2.4 * scale, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap, Qt.PenJoinStyle.RoundJoin)
+        pen = QPen(
+            INK,
+            2.4 * scale,
+            Qt.PenStyle.SolidLine,
+            Qt.PenCapStyle.RoundCap,
+            Qt.PenJoinStyle.RoundJoin,
+        )
         painter.setPen(pen)
         for stroke in self.strokes:
             if len(stroke) == 1:
@@ -122,7 +128,9 @@ class SignaturePad(QWidget):
     def paintEvent(self, event) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.fillRect(self.rect(), QColor("#ffffff") if not self._read_only else QColor("#f4f4f4"))
+        painter.fillRect(
+            self.rect(), QColor("#ffffff") if not self._read_only else QColor("#f4f4f4")
+        )
         painter.setPen(QPen(QColor("#9aa4b2"), 1, Qt.PenStyle.DashLine))
         base = self.height() - 24
         painter.drawLine(12, base, self.width() - 12, base)
@@ -135,7 +143,9 @@ class SignaturePad(QWidget):
     def to_png(self, scale: float = 2.0) -> bytes:
         """The signature as a PNG (white background, ink strokes), *scale* × the pad size."""
         size = self.size() if self.width() > 10 else self.sizeHint()
-        image = QImage(int(size.width() * scale), int(size.height() * scale), QImage.Format.Format_RGB32)
+        image = QImage(
+            int(size.width() * scale), int(size.height() * scale), QImage.Format.Format_RGB32
+        )
         image.fill(QColor("#ffffff"))
         painter = QPainter(image)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)

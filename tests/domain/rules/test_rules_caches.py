@@ -2,10 +2,19 @@
 
 from inspector_app.domain.rules import core, evaluate, inputs
 
-REQUEST = {"family": "scale", "check": "initial",
-           "instrument": {"accuracy_class": "III", "max": "15000", "e": "5", "unit": "g"},
-           "tests": [{"kind": "weighing", "points": [{"load": str(100 * k), "indication": str(100 * k + k % 5)}
-                                                     for k in range(1, 30)]}]}
+REQUEST = {
+    "family": "scale",
+    "check": "initial",
+    "instrument": {"accuracy_class": "III", "max": "15000", "e": "5", "unit": "g"},
+    "tests": [
+        {
+            "kind": "weighing",
+            "points": [
+                {"load": str(100 * k), "indication": str(100 * k + k % 5)} for k in range(1, 30)
+            ],
+        }
+    ],
+}
 
 
 def test_caches_are_cleared_when_full_and_results_do_not_change(monkeypatch):

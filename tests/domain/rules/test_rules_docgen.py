@@ -13,7 +13,8 @@ DOC = Path(__file__).resolve().parents[3] / "docs" / "rules.md"
 
 def test_committed_docs_match_the_rule_data():
     assert DOC.read_text(encoding="utf-8") == docgen.generate(), (
-        "docs/rules.md is stale: run `python -m inspector_app.domain.rules.docgen > docs/rules.md`")
+        "docs/rules.md is stale: run `python -m inspector_app.domain.rules.docgen > docs/rules.md`"
+    )
 
 
 def test_every_rule_is_documented_with_clause_and_mark():
@@ -21,7 +22,10 @@ def test_every_rule_is_documented_with_clause_and_mark():
     for info in list_rulesets():
         assert f"### {info.name}" in text
         for rule in info.rules:
-            assert f"| `{rule.key}` | {docgen.cell(rule.clause)} | {rule.confidence.mark} {rule.confidence.value} |" in text
+            assert (
+                f"| `{rule.key}` | {docgen.cell(rule.clause)} | {rule.confidence.mark} {rule.confidence.value} |"
+                in text
+            )
 
 
 def test_render():

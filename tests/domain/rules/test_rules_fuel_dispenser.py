@@ -9,7 +9,13 @@ import pytest
 from inspector_app.domain.errors import InputError
 from inspector_app.domain.rules import evaluate, mpe_envelope
 
-CAN = {"nominal": "20.00", "reference_mark": 66, "neck_reading": 31, "ml_per_mm": 2, "material": "stainless_steel"}
+CAN = {
+    "nominal": "20.00",
+    "reference_mark": 66,
+    "neck_reading": 31,
+    "ml_per_mm": 2,
+    "material": "stainless_steel",
+}
 GASOLINE = {"fuel": "gasoline"}
 
 
@@ -55,8 +61,18 @@ def test_displayed_error_never_hides_a_failure():
 
 def test_temperature_correction_by_fuel_and_material():
     # diesel β_Y 9e-4, carbon steel β_B 33e-6: 20 × (1 + 9e-4·2 + 33e-6·(−5)) = 20.03270
-    result = volume([{"indicated": "20", "actual": "20", "material": "carbon_steel", "t_fuel": 17, "t_can": 15}],
-                    instrument={"fuel": "diesel"})
+    result = volume(
+        [
+            {
+                "indicated": "20",
+                "actual": "20",
+                "material": "carbon_steel",
+                "t_fuel": 17,
+                "t_can": 15,
+            }
+        ],
+        instrument={"fuel": "diesel"},
+    )
     assert result["tests"][0]["items"][0]["corrected_volume"] == "20.0327"
 
 
@@ -84,16 +100,28 @@ def test_single_run_has_no_repeatability_and_flow_label():
 
 
 def test_mmq():
-    test = run([{"kind": "mmq", "volume": 5, "runs": [{"error": "0.5"}, {"error": "0.26"}, {"error": "0.51"}]}])["tests"][0]
+    test = run(
+        [
+            {
+                "kind": "mmq",
+                "volume": 5,
+                "runs": [{"error": "0.5"}, {"error": "0.26"}, {"error": "0.51"}],
+            }
+        ]
+    )["tests"][0]
     assert test["volume"] == "5"
     assert [i["verdict"] for i in test["items"]] == ["pass", "pass", "fail", "pass"]
     assert test["items"][-1]["mpe"] == "0.25"
     assert test["items"][0]["label"] == "MMQ 5 L run 1"
 
 
-@pytest.mark.parametrize("displayed, verdict", [("236.71", "pass"), ("236.69", "pass"), ("236.72", "fail")])
+@pytest.mark.parametrize(
+    "displayed, verdict", [("236.71", "pass"), ("236.69", "pass"), ("236.72", "fail")]
+)
 def test_amount(displayed, verdict):
-    result = run([{"kind": "amount", "unit_price": "7.89", "volume": "30", "amount_displayed": displayed}])
+    result = run(
+        [{"kind": "amount", "unit_price": "7.89", "volume": "30", "amount_displayed": displayed}]
+    )
     test = result["tests"][0]
     assert test["expected_amount"] == "236.7"
     assert test["items"][0]["verdict"] == verdict
@@ -101,7 +129,10 @@ def test_amount(displayed, verdict):
 
 
 def test_amount_under_2006_is_unconfirmed():
-    result = run([{"kind": "amount", "unit_price": "7", "volume": "3", "amount_displayed": "21"}], ruleset="JJG 443-2006")
+    result = run(
+        [{"kind": "amount", "unit_price": "7", "volume": "3", "amount_displayed": "21"}],
+        ruleset="JJG 443-2006",
+    )
     assert any("[amount]" in w and "not confirmed" in w for w in result["warnings"])
 
 
@@ -114,14 +145,19 @@ def test_covert_check_same_mpe_with_warning():
 
 # ---- OIML R 117-1 ----------------------------------------------------------------------------
 
+
 def oiml(xs, instrument=None):
-    return [m for _, m in mpe_envelope("fuel_dispenser", "OIML R 117-1", "initial", instrument or {}, xs)]
+    return [
+        m
+        for _, m in mpe_envelope("fuel_dispenser", "OIML R 117-1", "initial", instrument or {}, xs)
+    ]
 
 
 def test_oiml_class_0_5_line_a_and_small_quantities():
     # ≥ 2 L: 0.5 %; 1–2 L: applied to 2 L; 0.4–1 L: 1 %; 0.2–0.4: 1 % of 0.4 L; 0.1–0.2: 2 %; < 0.1: 2 % of 0.1 L
     assert oiml(["20", "2", "1.5", "1", "0.5", "0.4", "0.3", "0.2", "0.15", "0.1", "0.05"]) == [
-        Decimal(x) for x in ("0.5", "0.5", "0.6666", "1", "1", "1", "1.3333", "2", "2", "2", "4")]
+        Decimal(x) for x in ("0.5", "0.5", "0.6666", "1", "1", "1", "1.3333", "2", "2", "2", "4")
+    ]
 
 
 def test_oiml_emin():
@@ -132,9 +168,14 @@ def test_oiml_emin():
 
 
 def test_oiml_runs_use_indicated_volume_and_class():
-    result = volume([{"indicated": "20.1", "actual": "20", "t_fuel": 20, "t_can": 20},
-                     {"indicated": "20", "actual": "20", "t_fuel": 20, "t_can": 20}],
-                    instrument={"fuel": "gasoline", "accuracy_class": "1.0"}, ruleset="OIML R 117-1")
+    result = volume(
+        [
+            {"indicated": "20.1", "actual": "20", "t_fuel": 20, "t_can": 20},
+            {"indicated": "20", "actual": "20", "t_fuel": 20, "t_can": 20},
+        ],
+        instrument={"fuel": "gasoline", "accuracy_class": "1.0"},
+        ruleset="OIML R 117-1",
+    )
     items = result["tests"][0]["items"]
     assert [i["mpe"] for i in items] == ["1", "1", "0.4"]
     assert items[0]["rule"] == "OIML R 117-1 Table 2 (line A)"
@@ -145,37 +186,60 @@ def test_oiml_default_class_warns_and_error_runs_use_line_a():
     result = volume([{"error": "0.5"}], ruleset="OIML R 117-1", instrument={})
     assert result["tests"][0]["items"][0]["mpe"] == "0.5"
     assert any("[dispenser_class]" in w for w in result["warnings"])
-    mmq = run([{"kind": "mmq", "volume": "0.5", "runs": [{"error": "1"}]}], ruleset="OIML R 117-1", instrument={})
+    mmq = run(
+        [{"kind": "mmq", "volume": "0.5", "runs": [{"error": "1"}]}],
+        ruleset="OIML R 117-1",
+        instrument={},
+    )
     assert mmq["tests"][0]["items"][0]["mpe"] == "1"
 
 
 def test_oiml_has_no_amount_test():
     with pytest.raises(InputError) as exc:
-        run([{"kind": "amount", "unit_price": 1, "volume": 1, "amount_displayed": 1}], ruleset="OIML R 117-1")
+        run(
+            [{"kind": "amount", "unit_price": 1, "volume": 1, "amount_displayed": 1}],
+            ruleset="OIML R 117-1",
+        )
     assert exc.value.path == "tests[0].kind"
 
 
 # ---- NIST HB 44 --------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("check, tol", [("initial", "3"), ("subsequent", "6"), ("in_service", "6"), ("covert", "6")])
+
+@pytest.mark.parametrize(
+    "check, tol", [("initial", "3"), ("subsequent", "6"), ("in_service", "6"), ("covert", "6")]
+)
 def test_nist_acceptance_and_maintenance(check, tol):
     on = volume([{"error": tol}], ruleset="NIST HB 44", check=check)
     item = on["tests"][0]["items"][0]
     assert (item["mpe"], item["unit"], item["verdict"]) == (tol, "in³", "pass")
-    beyond = volume([{"error": str(-(Decimal(tol) + Decimal("0.01")))}], ruleset="NIST HB 44", check=check)
+    beyond = volume(
+        [{"error": str(-(Decimal(tol) + Decimal("0.01")))}], ruleset="NIST HB 44", check=check
+    )
     assert beyond["verdict"] == "fail"
 
 
 def test_nist_converts_litres_to_cubic_inches():
     five_gallons = Decimal(1155) * Decimal("16.387064") / 1000  # 18.92705892 L
     over = five_gallons + Decimal(3) * Decimal("16.387064") / 1000  # 3 in³ too much shown
-    result = volume([{"indicated": str(over), "actual": str(five_gallons), "t_fuel": 20, "t_can": 20},
-                     {"indicated": str(five_gallons), "actual": str(five_gallons), "t_fuel": 20, "t_can": 20}],
-                    ruleset="NIST HB 44")
+    result = volume(
+        [
+            {"indicated": str(over), "actual": str(five_gallons), "t_fuel": 20, "t_can": 20},
+            {
+                "indicated": str(five_gallons),
+                "actual": str(five_gallons),
+                "t_fuel": 20,
+                "t_can": 20,
+            },
+        ],
+        ruleset="NIST HB 44",
+    )
     items = result["tests"][0]["items"]
     assert items[0]["error"] == "3" and items[0]["verdict"] == "pass"
     assert items[-1]["mpe"] == "2.4" and items[-1]["verdict"] == "fail"
-    assert mpe_envelope("fuel_dispenser", "NIST HB 44", "in_service", {}, ["18.9"]) == [(Decimal("18.9"), Decimal(6))]
+    assert mpe_envelope("fuel_dispenser", "NIST HB 44", "in_service", {}, ["18.9"]) == [
+        (Decimal("18.9"), Decimal(6))
+    ]
 
 
 def test_nist_only_volume():
@@ -185,32 +249,54 @@ def test_nist_only_volume():
 
 # ---- invalid input --------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("inst, path", [
-    ({"fuel": "petrol"}, "instrument.fuel"),
-    ({"accuracy_class": "0.7"}, "instrument.accuracy_class"),
-    ({"qmax": 50, "qmin": 60}, "instrument.qmin"),
-    ({"qmax": -50}, "instrument.qmax"),
-    ({"mmq": 0}, "instrument.mmq"),
-])
+
+@pytest.mark.parametrize(
+    "inst, path",
+    [
+        ({"fuel": "petrol"}, "instrument.fuel"),
+        ({"accuracy_class": "0.7"}, "instrument.accuracy_class"),
+        ({"qmax": 50, "qmin": 60}, "instrument.qmin"),
+        ({"qmax": -50}, "instrument.qmax"),
+        ({"mmq": 0}, "instrument.mmq"),
+    ],
+)
 def test_invalid_instrument(inst, path):
     with pytest.raises(InputError) as exc:
         volume([{"error": 0}], instrument=inst)
     assert exc.value.path == path
 
 
-@pytest.mark.parametrize("run_, path", [
-    ({"indicated": 20, "t_fuel": 20, "t_can": 20}, "tests[0].runs[0].can"),
-    ({"indicated": 20, "actual": 20, "can": CAN, "t_fuel": 20, "t_can": 20}, "tests[0].runs[0].can"),
-    ({"indicated": 20, "actual": 20, "t_can": 20}, "tests[0].runs[0].t_fuel"),
-    ({"indicated": 0, "actual": 20, "t_fuel": 20, "t_can": 20}, "tests[0].runs[0].indicated"),
-    ({"indicated": 20, "actual": 20, "material": "glass", "t_fuel": 20, "t_can": 20}, "tests[0].runs[0].material"),
-    ({"indicated": 20, "can": {**CAN, "material": "wood"}, "t_fuel": 20, "t_can": 20}, "tests[0].runs[0].can.material"),
-    ({"indicated": 20, "can": {**CAN, "neck_reading": -20000}, "t_fuel": 20, "t_can": 20}, "tests[0].runs[0].can"),
-    ({"indicated": 20, "can": {**CAN, "volume": 1}, "t_fuel": 20, "t_can": 20}, "tests[0].runs[0].can.volume"),
-    ({"indicated": 20, "can": [], "t_fuel": 20, "t_can": 20}, "tests[0].runs[0].can"),
-    ({"error": 0, "indicated": 20}, "tests[0].runs[0].indicated"),
-    ({"error": "NaN"}, "tests[0].runs[0].error"),
-])
+@pytest.mark.parametrize(
+    "run_, path",
+    [
+        ({"indicated": 20, "t_fuel": 20, "t_can": 20}, "tests[0].runs[0].can"),
+        (
+            {"indicated": 20, "actual": 20, "can": CAN, "t_fuel": 20, "t_can": 20},
+            "tests[0].runs[0].can",
+        ),
+        ({"indicated": 20, "actual": 20, "t_can": 20}, "tests[0].runs[0].t_fuel"),
+        ({"indicated": 0, "actual": 20, "t_fuel": 20, "t_can": 20}, "tests[0].runs[0].indicated"),
+        (
+            {"indicated": 20, "actual": 20, "material": "glass", "t_fuel": 20, "t_can": 20},
+            "tests[0].runs[0].material",
+        ),
+        (
+            {"indicated": 20, "can": {**CAN, "material": "wood"}, "t_fuel": 20, "t_can": 20},
+            "tests[0].runs[0].can.material",
+        ),
+        (
+            {"indicated": 20, "can": {**CAN, "neck_reading": -20000}, "t_fuel": 20, "t_can": 20},
+            "tests[0].runs[0].can",
+        ),
+        (
+            {"indicated": 20, "can": {**CAN, "volume": 1}, "t_fuel": 20, "t_can": 20},
+            "tests[0].runs[0].can.volume",
+        ),
+        ({"indicated": 20, "can": [], "t_fuel": 20, "t_can": 20}, "tests[0].runs[0].can"),
+        ({"error": 0, "indicated": 20}, "tests[0].runs[0].indicated"),
+        ({"error": "NaN"}, "tests[0].runs[0].error"),
+    ],
+)
 def test_invalid_runs(run_, path):
     with pytest.raises(InputError) as exc:
         volume([run_])
@@ -224,7 +310,9 @@ def test_fuel_required_for_temperature_correction():
 
 
 def test_envelope_needs_positive_volume():
-    assert mpe_envelope("fuel_dispenser", None, "initial", {}, [20]) == [(Decimal(20), Decimal("0.30"))]
+    assert mpe_envelope("fuel_dispenser", None, "initial", {}, [20]) == [
+        (Decimal(20), Decimal("0.30"))
+    ]
     with pytest.raises(InputError) as exc:
         mpe_envelope("fuel_dispenser", None, "initial", {}, [0])
     assert exc.value.path == "xs[0]"

@@ -11,11 +11,24 @@ from inspector_app.domain.rules import evaluate, mpe_envelope
 
 
 def run(items):
-    return evaluate({"family": "pd_meter", "check": "initial", "instrument": {}, "tests": [{"kind": "pd", "items": items}]})
+    return evaluate(
+        {
+            "family": "pd_meter",
+            "check": "initial",
+            "instrument": {},
+            "tests": [{"kind": "pd", "items": items}],
+        }
+    )
 
 
 def test_reference_sleeves():
-    result = run([{"reference": 55, "reading": 56}, {"reference": 65, "reading": "63.9"}, {"reference": 75, "reading": 75}])
+    result = run(
+        [
+            {"reference": 55, "reading": 56},
+            {"reference": 65, "reading": "63.9"},
+            {"reference": 75, "reading": 75},
+        ]
+    )
     assert [i["verdict"] for i in result["tests"][0]["items"]] == ["pass", "fail", "pass"]
     assert [i["label"] for i in result["tests"][0]["items"]] == ["55 mm", "65 mm", "75 mm"]
     assert any("[pd]" in w and "not confirmed" in w for w in result["warnings"])
@@ -28,4 +41,7 @@ def test_invalid():
 
 
 def test_envelope():
-    assert mpe_envelope("pd_meter", None, "initial", {}, [55, 75]) == [(Decimal(55), Decimal(1)), (Decimal(75), Decimal(1))]
+    assert mpe_envelope("pd_meter", None, "initial", {}, [55, 75]) == [
+        (Decimal(55), Decimal(1)),
+        (Decimal(75), Decimal(1)),
+    ]

@@ -13,18 +13,33 @@ CLASSES = {"I": "0.001", "II": "0.01", "III": "5", "IIII": "50"}
 N = {"I": 300000, "II": 50000, "III": 3000, "IIII": 300}
 
 scales = st.sampled_from(sorted(CLASSES)).map(
-    lambda c: {"accuracy_class": c, "max": str(Decimal(CLASSES[c]) * N[c]), "e": CLASSES[c], "unit": "g"})
+    lambda c: {
+        "accuracy_class": c,
+        "max": str(Decimal(CLASSES[c]) * N[c]),
+        "e": CLASSES[c],
+        "unit": "g",
+    }
+)
 errors = st.decimals(min_value=-100, max_value=100, places=3, allow_nan=False, allow_infinity=False)
 checks = st.sampled_from(["initial", "subsequent", "in_service", "covert"])
 
 
 def loads(inst):
-    return st.integers(min_value=0, max_value=N[inst["accuracy_class"]] + 9).map(lambda k: Decimal(inst["e"]) * k)
+    return st.integers(min_value=0, max_value=N[inst["accuracy_class"]] + 9).map(
+        lambda k: Decimal(inst["e"]) * k
+    )
 
 
 def verdict(inst, load, error, check="initial", family="scale"):
-    return evaluate({"family": family, "ruleset": "OIML R 76-1:2006", "check": check, "instrument": inst,
-                     "tests": [{"kind": "weighing", "points": [{"load": str(load), "error": str(error)}]}]})["verdict"]
+    return evaluate(
+        {
+            "family": family,
+            "ruleset": "OIML R 76-1:2006",
+            "check": check,
+            "instrument": inst,
+            "tests": [{"kind": "weighing", "points": [{"load": str(load), "error": str(error)}]}],
+        }
+    )["verdict"]
 
 
 @settings(max_examples=60, deadline=None)
@@ -70,17 +85,29 @@ def test_mpe_non_decreasing_with_load(data):
 
 
 @settings(max_examples=40, deadline=None)
-@given(nominal=st.decimals(min_value=-25, max_value=25, places=2), family=st.sampled_from(
-    ["focimeter", "refractometer", "trial_lens_set"]))
+@given(
+    nominal=st.decimals(min_value=-25, max_value=25, places=2),
+    family=st.sampled_from(["focimeter", "refractometer", "trial_lens_set"]),
+)
 def test_optics_envelopes_are_symmetric(nominal, family):
     (_, a), (_, b) = mpe_envelope(family, None, "initial", {}, [nominal, -nominal])
     assert a == b > 0
 
 
 @settings(max_examples=40, deadline=None)
-@given(error=st.decimals(min_value=-1, max_value=1, places=4), check=checks,
-       ruleset=st.sampled_from(["JJG 443-2023", "JJG 443-2006"]))
+@given(
+    error=st.decimals(min_value=-1, max_value=1, places=4),
+    check=checks,
+    ruleset=st.sampled_from(["JJG 443-2023", "JJG 443-2006"]),
+)
 def test_fuel_single_mpe_for_every_check(error, check, ruleset):
-    result = evaluate({"family": "fuel_dispenser", "ruleset": ruleset, "check": check, "instrument": {},
-                       "tests": [{"kind": "volume", "runs": [{"error": str(error)}]}]})
+    result = evaluate(
+        {
+            "family": "fuel_dispenser",
+            "ruleset": ruleset,
+            "check": check,
+            "instrument": {},
+            "tests": [{"kind": "volume", "runs": [{"error": str(error)}]}],
+        }
+    )
     assert result["verdict"] == ("pass" if abs(error) <= Decimal("0.30") else "fail")
