@@ -16,9 +16,9 @@ import sqlite3
 from pathlib import Path
 
 from ..db import DatabaseTooNewError, StoreError, transaction
-from . import m001_initial, m002_sync, m003_search
+from . import m001_initial, m002_sync, m003_search, m004_revocations
 
-MIGRATIONS = [m001_initial, m002_sync, m003_search]
+MIGRATIONS = [m001_initial, m002_sync, m003_search, m004_revocations]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
