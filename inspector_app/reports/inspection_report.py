@@ -33,6 +33,7 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.flowables import HRFlowable
 
+from ..domain.canonical import canonical_bytes, inspection_content
 from ..domain.models import (
     CHECK_LABELS,
     FAMILY_LABELS,
@@ -44,6 +45,7 @@ from ..domain.models import (
 from ..i18n import pick
 from . import readings
 from .charts import GREEN, RED, inspection_chart
+from .embedded_record import embed_record
 from .fonts import FONT, register_fonts
 from .labels import CHECKLIST_FALLBACK, item_label, t
 
@@ -207,7 +209,14 @@ def P(text, style: str = "base") -> Paragraph:
 # ---- page furniture: header, footer, page x of y ----------------------------------------
 
 
-def _canvas_class(header_left: str, header_right: str, footer_left: str, lang: str, font: str):
+def _canvas_class(
+    header_left: str,
+    header_right: str,
+    footer_left: str,
+    lang: str,
+    font: str,
+    record_bytes: bytes | None = None,
+):
     class NumberedCanvas(rl_canvas.Canvas):
         def __init__(self, *args, **kwargs):
             if not kwargs.get("initialFontName"):  # else every page names Helvetica (not embedded)
@@ -225,6 +234,8 @@ def _canvas_class(header_left: str, header_right: str, footer_left: str, lang: s
                 self.__dict__.update(state)
                 self._furniture(total)
                 super().showPage()
+            if record_bytes is not None:
+                embed_record(self, record_bytes)
             super().save()
 
         def _furniture(self, total: int) -> None:
@@ -1108,5 +1119,9 @@ def build_inspection_pdf(
     header_left = f"{t('Issued by', lang)}: {authority}"
     header_right = f"{t('Report no.', lang)} {report_no}"
     footer_left = f"{t('Record hash', lang)} {chash[:16] or '—'}…  ·  {dt.date.today().isoformat()}"
-    doc.build(story, canvasmaker=_canvas_class(header_left, header_right, footer_left, lang, font))
+    record_bytes = canonical_bytes(inspection_content(insp))
+    doc.build(
+        story,
+        canvasmaker=_canvas_class(header_left, header_right, footer_left, lang, font, record_bytes),
+    )
     return BuiltReport(buf.getvalue(), report_no, chash, insp.id, sink.get("box"))
