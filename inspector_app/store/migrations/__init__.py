@@ -16,9 +16,9 @@ import sqlite3
 from pathlib import Path
 
 from ..db import DatabaseTooNewError, StoreError, transaction
-from . import m001_initial, m002_sync, m003_search, m004_revocations
+from . import m001_initial, m002_sync, m003_search, m004_revocations, m005_certificates
 
-MIGRATIONS = [m001_initial, m002_sync, m003_search, m004_revocations]
+MIGRATIONS = [m001_initial, m002_sync, m003_search, m004_revocations, m005_certificates]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
