@@ -102,6 +102,11 @@ register(
         "3. Kind of check": "3. 检查类型",
         "Type to search premises": "输入名称、市场或信用代码搜索",
         "These premises have no instruments yet.": "该受检单位尚无计量器具。",
+        "These premises have no instruments yet: add one with “New instrument…”.": "该受检单位尚无计量器具：请点击“新建计量器具…”添加。",
+        "No premises yet: add the shop, stall or station you are inspecting with “New premises…”.": "尚无受检单位：请点击“新建受检单位…”添加要检查的商户、摊位或加油站。",
+        "New premises…": "新建受检单位…",
+        "New instrument…": "新建计量器具…",
+        "Nothing to do yet. Start with “New inspection…”: it lets you add the premises and the instrument on the way.": "暂无待办事项。请点击“新建检查…”开始：可在其中顺便添加受检单位和计量器具。",
         "Choose premises and an instrument first.": "请先选择受检单位和计量器具。",
         "Load demo data": "载入演示数据",
         "The database is empty. Load a demo data set (Anhui markets, filling stations, optical shops) to try the program?": "数据库为空。是否载入演示数据（安徽的市场、加油站和眼镜店）以试用本程序？",
@@ -397,6 +402,11 @@ class TodayPage(QWidget):
         from PySide6.QtWidgets import QStyle
 
         self.new_button.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_FileIcon))
+        self.empty_hint = QLabel(self)
+        self.empty_hint.setObjectName("todayEmptyHint")
+        self.empty_hint.setWordWrap(True)
+        self.empty_hint.setStyleSheet("color: #555; font-size: 11pt; padding: 6px 0;")
+        self.empty_hint.hide()
         self.drafts_label = QLabel(self)
         self.today_label = QLabel(self)
         self.drafts = InspectionTableModel(
@@ -417,19 +427,22 @@ class TodayPage(QWidget):
         head.addWidget(self.new_button)
         layout = QVBoxLayout(self)
         layout.addLayout(head)
+        layout.addWidget(self.empty_hint)
         layout.addWidget(self.drafts_label)
         layout.addWidget(self.drafts_table, 1)
         layout.addWidget(self.today_label)
         layout.addWidget(self.today_table, 2)
-        self.drafts.counted.connect(lambda _n: self.retranslate())
-        self.today.counted.connect(lambda _n: self.retranslate())
+        for m in (self.drafts, self.today):
+            m.counted.connect(lambda _n: self.retranslate())
+            m.modelReset.connect(self.retranslate)
         self.retranslate()
         follow_language(self, self.retranslate)
 
     def refresh(self) -> None:
         today = dt.date.today().isoformat()
         self.drafts.refresh()
-        self.today.set_filter(InspectionFilter(date_from=today, date_to=today))
+        # drafts are listed above: "inspected today" is what was finished today
+        self.today.set_filter(InspectionFilter(status="finalized", date_from=today, date_to=today))
 
     def focus_search(self) -> None:
         self.new_button.setFocus()
@@ -446,6 +459,21 @@ class TodayPage(QWidget):
         self.new_button.setText(tr("&New inspection…"))
         self.drafts_label.setText(f"<b>{tr('Drafts to finish')}</b> ({self.drafts.total})")
         self.today_label.setText(f"<b>{tr('Inspected today')}</b> ({self.today.total})")
+        empty = (
+            self.drafts.loaded_once
+            and self.today.loaded_once
+            and not self.drafts.total
+            and not self.today.total
+            and not self.drafts.counting
+            and not self.today.counting
+        )
+        self.empty_hint.setText(
+            tr(
+                "Nothing to do yet. Start with “New inspection…”: it lets you add the premises "
+                "and the instrument on the way."
+            )
+        )
+        self.empty_hint.setVisible(bool(empty))
         self.drafts.retranslate()
         self.today.retranslate()
 
@@ -466,6 +494,20 @@ class NewInspectionDialog(QDialog):
             self.check.addItem("", kind)
         self.check.setCurrentIndex(max(0, self.check.findData(settings.get("default_check"))))
         self.empty_label = QLabel(self)
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setObjectName("newInspectionHint")
+        self.premises_hint = QLabel(self)
+        self.premises_hint.setWordWrap(True)
+        self.premises_hint.setObjectName("noPremisesHint")
+        self.new_premises_button = QPushButton(self)
+        self.new_premises_button.setObjectName("newPremisesButton")
+        self.new_premises_button.setAutoDefault(False)
+        self.new_premises_button.clicked.connect(self.create_premises)
+        self.new_instrument_button = QPushButton(self)
+        self.new_instrument_button.setObjectName("newInstrumentButton")
+        self.new_instrument_button.setAutoDefault(False)
+        self.new_instrument_button.clicked.connect(self.create_instrument)
+        self.created = False  # premises or instruments were added from here
         self.error = QLabel(self)
         self.error.setStyleSheet("color: #c0392b;")
         self.labels = [QLabel(self) for _ in range(3)]
@@ -481,10 +523,19 @@ class NewInspectionDialog(QDialog):
         col = QVBoxLayout()
         col.addWidget(self.search)
         col.addWidget(self.premises_list)
+        col.addWidget(self.premises_hint)
+        prow = QHBoxLayout()
+        prow.addWidget(self.new_premises_button)
+        prow.addStretch(1)
+        col.addLayout(prow)
         form.addRow(self.labels[0], col)
         col2 = QVBoxLayout()
         col2.addWidget(self.instrument_list)
         col2.addWidget(self.empty_label)
+        irow = QHBoxLayout()
+        irow.addWidget(self.new_instrument_button)
+        irow.addStretch(1)
+        col2.addLayout(irow)
         form.addRow(self.labels[1], col2)
         form.addRow(self.labels[2], self.check)
         layout = QVBoxLayout(self)
@@ -516,6 +567,51 @@ class NewInspectionDialog(QDialog):
             self.premises_list.setCurrentRow(0)
         else:
             self._load_instruments()
+        self.premises_hint.setVisible(self.premises_list.count() == 0 and not text)
+
+    def _select(self, widget: QListWidget, ident: str) -> None:
+        for i in range(widget.count()):
+            if widget.item(i).data(Qt.ItemDataRole.UserRole) == ident:
+                widget.setCurrentRow(i)
+                return
+
+    def create_premises(self):
+        """New premises from inside this dialog; selected when saved."""
+        from .premises_editor import PremisesEditor
+
+        dialog = PremisesEditor(self.store, None, self)
+        self.last_dialog = dialog
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.saved_premises is None:
+            return None
+        self.created = True
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+        self._load_premises("")
+        self._select(self.premises_list, dialog.saved_premises.id)
+        self.error.clear()
+        self.new_instrument_button.setFocus()
+        return dialog.saved_premises
+
+    def create_instrument(self):
+        """New instrument for the chosen premises; selected when saved."""
+        from .instrument_editor import InstrumentEditor
+
+        item = self.premises_list.currentItem()
+        pid = item.data(Qt.ItemDataRole.UserRole) if item else None
+        dialog = InstrumentEditor(self.store, None, self, premises_id=pid)
+        self.last_dialog = dialog
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.saved_instrument is None:
+            return None
+        self.created = True
+        saved = dialog.saved_instrument
+        if saved.premises_id != pid:
+            self._select(self.premises_list, saved.premises_id)
+        self._load_instruments()
+        self._select(self.instrument_list, saved.id)
+        self.error.clear()
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setFocus()
+        return saved
 
     def _load_instruments(self) -> None:
         self.instrument_list.clear()
@@ -532,6 +628,7 @@ class NewInspectionDialog(QDialog):
         if instruments:
             self.instrument_list.setCurrentRow(0)
         self.empty_label.setVisible(bool(pid) and not instruments)
+        self.new_instrument_button.setEnabled(bool(pid))
 
     def selection(self) -> tuple[str | None, str | None, str]:
         p = self.premises_list.currentItem()
@@ -555,7 +652,17 @@ class NewInspectionDialog(QDialog):
         self.labels[1].setText(tr("2. Instrument"))
         self.labels[2].setText(tr("3. Kind of check"))
         self.search.setPlaceholderText(tr("Type to search premises"))
-        self.empty_label.setText(tr("These premises have no instruments yet."))
+        self.empty_label.setText(
+            tr("These premises have no instruments yet: add one with “New instrument…”.")
+        )
+        self.premises_hint.setText(
+            tr(
+                "No premises yet: add the shop, stall or station you are inspecting with "
+                "“New premises…”."
+            )
+        )
+        self.new_premises_button.setText(tr("New premises…"))
+        self.new_instrument_button.setText(tr("New instrument…"))
         for i, kind in enumerate(CHECK_KINDS):
             self.check.setItemText(i, check_label(kind))
 
@@ -613,11 +720,12 @@ class MainWindow(QMainWindow):
         follow_language(self, self.retranslate)
         self._restore_layout()
         try:
-            saved = int(settings.qsettings().value("window/page", 1) or 0)
+            saved = int(settings.qsettings().value("window/page", 0) or 0)
         except (TypeError, ValueError):
-            saved = 1
-        # office pages restore themselves once installed; until then show the inspections
-        self.nav.setCurrentRow(saved if 0 <= saved < len(PAGES) else 1)
+            saved = 0
+        # first start: Today's work (its big "New inspection…" leads on); office pages
+        # restore themselves once installed
+        self.nav.setCurrentRow(saved if 0 <= saved < len(PAGES) else 0)
         self._after_first_read(self._background_reads)
         QTimer.singleShot(30, self, self._set_nav_icons)
 
@@ -655,6 +763,7 @@ class MainWindow(QMainWindow):
                 table.open_requested.connect(self.open_inspection)
             for model in (page.drafts, page.today):
                 model.failed.connect(self._show_read_error)
+            page.new_button.clicked.connect(lambda _c=False: self.new_inspection())
             office = getattr(self, "office", None)
             if office is not None and office.role == "supervisor":
                 page.new_button.setVisible(False)
@@ -709,6 +818,8 @@ class MainWindow(QMainWindow):
         newest request first: anything queued earlier would delay the first rows)."""
         page = self.pages.get(self.current_page_key())
         model = getattr(page, "model", None) if page is not None else None
+        if isinstance(page, TodayPage):
+            model = page.drafts
         if isinstance(model, InspectionTableModel) and not model.loaded_once:
 
             def once() -> None:
@@ -976,7 +1087,11 @@ class MainWindow(QMainWindow):
 
     def new_inspection(self, premises_id: str | None = None) -> QWidget | str | None:
         dialog = NewInspectionDialog(self.store, self, premises_id=premises_id)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
+        self.last_dialog = dialog
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        if dialog.created:
+            self.refresh_all()
+        if not accepted:
             return None
         _pid, instrument_id, check = dialog.selection()
         return self.start_inspection(instrument_id, check)

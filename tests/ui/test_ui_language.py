@@ -20,6 +20,9 @@ def english():
 
 @pytest.fixture
 def window(qtbot, store, stall):
+    from inspector_app.ui import settings
+
+    settings.save_geometry("page", 1)  # start on the inspections list
     win = mw.MainWindow(store)
     qtbot.addWidget(win)
     win.show()

@@ -45,6 +45,7 @@ def demo(demo_template, db_path):
 
 @pytest.fixture
 def window(qtbot, demo):
+    settings.save_geometry("page", 1)  # these tests start on the inspections list
     win = mw.MainWindow(demo)
     qtbot.addWidget(win)
     win.show()

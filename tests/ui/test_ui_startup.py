@@ -27,6 +27,12 @@ def english():
     i18n.set_language("en")
 
 
+@pytest.fixture(autouse=True)
+def inspections_page_last_shown():
+    """These tests time the start on the inspections list (the page last shown)."""
+    settings.save_geometry("page", 1)
+
+
 @pytest.fixture
 def demo(store):
     generate(store, premises=20, inspections=260, seed=5)

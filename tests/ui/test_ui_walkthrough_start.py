@@ -1,0 +1,118 @@
+"""A newcomer's first minutes: Today's work leads to a first inspection without a dead end."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QDialog
+
+from inspector_app import i18n
+from inspector_app.ui import main_window as mw
+from inspector_app.ui import settings
+
+
+@pytest.fixture(autouse=True)
+def english():
+    before = i18n.current_language()
+    i18n.set_language("en")
+    yield
+    i18n.set_language(before)
+
+
+@pytest.fixture
+def window(qtbot, store):
+    win = mw.MainWindow(store)
+    qtbot.addWidget(win)
+    win.show()
+    return win
+
+
+def test_first_start_opens_on_todays_work_with_a_hint(qtbot, window):
+    assert window.current_page_key() == "today"
+    page = window.today_page
+    qtbot.waitUntil(lambda: page.empty_hint.isVisible(), timeout=5000)
+    assert "New inspection" in page.empty_hint.text()
+
+
+def test_the_big_new_inspection_button_opens_the_dialog(qtbot, window, monkeypatch):
+    seen = []
+
+    def fake_exec(self):
+        seen.append(self)
+        return QDialog.DialogCode.Rejected
+
+    monkeypatch.setattr(mw.NewInspectionDialog, "exec", fake_exec)
+    page = window.today_page
+    qtbot.mouseClick(page.new_button, Qt.MouseButton.LeftButton)
+    assert len(seen) == 1
+    # its mnemonic is Alt+N (Qt presses the button for it: the same clicked signal)
+    assert page.new_button.shortcut().toString() == "Alt+N"
+    page.new_button.animateClick()
+    qtbot.waitUntil(lambda: len(seen) == 2, timeout=2000)
+
+
+def _fill_and_save_when_shown(qtbot, fill):
+    """Fill the next modal dialog that appears, then accept it (a modal exec blocks the test)."""
+
+    def step():
+        dialog = QApplication.activeModalWidget()
+        if dialog is None or not dialog.isVisible():
+            QTimer.singleShot(50, step)
+            return
+        fill(dialog)
+        dialog.accept()
+
+    QTimer.singleShot(50, step)
+
+
+def test_empty_database_new_inspection_creates_premises_and_instrument_on_the_way(
+    qtbot, window, store
+):
+    dialog = mw.NewInspectionDialog(store, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.premises_list.count() == 0
+    assert dialog.premises_hint.isVisible()
+    assert not dialog.new_instrument_button.isEnabled()
+
+    def premises(d):
+        d.fields["name"].setText("张记水产")
+        d.fields["address"].setText("合肥市长江路 1 号")
+        d.fields["market"].setCurrentText("周谷堆市场")
+
+    _fill_and_save_when_shown(qtbot, premises)
+    qtbot.mouseClick(dialog.new_premises_button, Qt.MouseButton.LeftButton)
+    assert dialog.premises_list.count() == 1
+    assert "张记水产" in dialog.premises_list.currentItem().text()
+    assert dialog.new_instrument_button.isEnabled()
+    assert not dialog.premises_hint.isVisible()
+
+    def instrument(d):
+        d.fields["maker"].setText("友声")
+        d.fields["model"].setText("ACS-15")
+        d.fields["serial"].setText("S1")
+        m = d.metro_fields["scale"]
+        m["max"].setText("15000")
+        m["e"].setText("5")
+        m["min"].setText("100")
+
+    _fill_and_save_when_shown(qtbot, instrument)
+    qtbot.mouseClick(dialog.new_instrument_button, Qt.MouseButton.LeftButton)
+    assert dialog.instrument_list.count() == 1
+    pid, iid, _check = dialog.selection()
+    assert store.instruments.get(iid).premises_id == pid
+    assert dialog.created
+
+
+def test_today_lists_a_draft_once(qtbot, window, store, stall):
+    from inspector_app.services.drafts import new_draft
+
+    _p, scale = stall
+    new_draft(store, scale.id, "张伟", "in_service")
+    page = window.today_page
+    page.refresh()
+    qtbot.waitUntil(lambda: page.drafts.loaded_once and page.today.loaded_once, timeout=5000)
+    qtbot.waitUntil(lambda: page.drafts.total == 1, timeout=5000)
+    assert page.today.total == 0  # finished today only, not the draft again
+    assert not page.empty_hint.isVisible()
+    assert settings.qsettings() is not None
