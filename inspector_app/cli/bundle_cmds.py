@@ -24,7 +24,9 @@ def register(sub, common) -> None:
     e = bsub.add_parser(
         "export", parents=[common], help="write a signed bundle of what the other side lacks"
     )
-    e.add_argument("-o", "--output", required=True, metavar="FILE")
+    e.add_argument(
+        "-o", "--output", required=True, metavar="FILE", help="the bundle file to write (.zip)"
+    )
     e.add_argument("--all", action="store_true", help="everything, not only what is unacknowledged")
     e.add_argument(
         "--direction",
@@ -33,22 +35,22 @@ def register(sub, common) -> None:
         help="field: inspections for the office (default); office: reference data and "
         "acknowledgements for the laptops",
     )
-    e.add_argument("--json", action="store_true")
+    e.add_argument("--json", action="store_true", help="print JSON instead of text")
     add_passphrase_option(e)
     e.set_defaults(func=cmd_export)
 
     i = bsub.add_parser(
         "inspect", parents=[common], help="manifest, signer and counts, without importing"
     )
-    i.add_argument("file")
-    i.add_argument("--json", action="store_true")
+    i.add_argument("file", help="the bundle file")
+    i.add_argument("--json", action="store_true", help="print JSON instead of text")
     i.set_defaults(func=cmd_inspect)
 
     m = bsub.add_parser(
         "import", parents=[common], help="verify and merge a bundle, all or nothing"
     )
-    m.add_argument("file")
-    m.add_argument("--json", action="store_true")
+    m.add_argument("file", help="the bundle file")
+    m.add_argument("--json", action="store_true", help="print JSON instead of text")
     m.set_defaults(func=cmd_import)
 
     c = sub.add_parser("conflicts", parents=[common], help="records that changed on both sides")
@@ -56,17 +58,17 @@ def register(sub, common) -> None:
     csub.required = True
     cl = csub.add_parser("list", parents=[common], help="open conflicts")
     cl.add_argument("--all", action="store_true", help="include resolved conflicts")
-    cl.add_argument("--json", action="store_true")
+    cl.add_argument("--json", action="store_true", help="print JSON instead of text")
     cl.set_defaults(func=cmd_conflicts_list)
     cr = csub.add_parser("resolve", parents=[common], help="decide a conflict")
-    cr.add_argument("id")
+    cr.add_argument("id", help="conflict id, as shown by conflicts list")
     cr.add_argument(
         "--keep",
         required=True,
         metavar="REVISION|local|incoming",
         help="'local', 'incoming', or the id of the revision to keep",
     )
-    cr.add_argument("--json", action="store_true")
+    cr.add_argument("--json", action="store_true", help="print JSON instead of text")
     cr.set_defaults(func=cmd_conflicts_resolve)
 
 

@@ -13,39 +13,66 @@ def register(sub, common) -> None:
     p = sub.add_parser(
         "demo", parents=[common], help="fill the database with a reproducible demo data set"
     )
-    p.add_argument("--premises", type=int, default=200, metavar="N")
-    p.add_argument("--inspections", type=int, default=2000, metavar="N")
-    p.add_argument("--seed", type=int, default=1, metavar="S")
+    p.add_argument(
+        "--premises", type=int, default=200, metavar="N", help="number of premises (default: 200)"
+    )
+    p.add_argument(
+        "--inspections",
+        type=int,
+        default=2000,
+        metavar="N",
+        help="number of inspections (default: 2000)",
+    )
+    p.add_argument(
+        "--seed",
+        type=int,
+        default=1,
+        metavar="S",
+        help="the same seed gives the same data, ids included (default: 1)",
+    )
     p.set_defaults(func=cmd_demo)
 
     p = sub.add_parser("list", parents=[common], help="list inspections")
-    p.add_argument("--family")
-    p.add_argument("--verdict", choices=["pass", "fail"])
-    p.add_argument("--status", choices=["draft", "finalized"])
-    p.add_argument("--search", default="", metavar="TEXT")
-    p.add_argument("--limit", type=int, default=50, metavar="N")
-    p.add_argument("--json", action="store_true")
+    p.add_argument(
+        "--family", metavar="F", help="only this instrument family, e.g. scale or fuel_dispenser"
+    )
+    p.add_argument(
+        "--verdict", choices=["pass", "fail"], help="only passed or only failed inspections"
+    )
+    p.add_argument(
+        "--status", choices=["draft", "finalized"], help="only drafts or only finalized inspections"
+    )
+    p.add_argument(
+        "--search",
+        default="",
+        metavar="TEXT",
+        help="text in the premises, instrument or inspector, or the start of an id",
+    )
+    p.add_argument(
+        "--limit", type=int, default=50, metavar="N", help="at most N rows (default: 50)"
+    )
+    p.add_argument("--json", action="store_true", help="print JSON instead of text")
     p.set_defaults(func=cmd_list)
 
     p = sub.add_parser(
         "show", parents=[common], help="one inspection with readings, results and findings"
     )
-    p.add_argument("id")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("id", help="inspection id (or its first 6+ characters)")
+    p.add_argument("--json", action="store_true", help="print JSON instead of text")
     p.set_defaults(func=cmd_show)
 
     p = sub.add_parser(
         "check", parents=[common], help="integrity check, audit chain, finalized-record hashes"
     )
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="print JSON instead of text")
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("backup", parents=[common], help="consistent, checked copy of the database")
-    p.add_argument("file")
+    p.add_argument("file", help="the backup file to write")
     p.set_defaults(func=cmd_backup)
 
     p = sub.add_parser("restore", parents=[common], help="verified restore from a backup")
-    p.add_argument("file")
+    p.add_argument("file", help="a backup file; the database it replaces is kept beside it")
     p.set_defaults(func=cmd_restore)
 
 

@@ -20,6 +20,8 @@ import sys
 
 from inspector_app.domain.errors import InputError
 
+from .examples import add_examples
+
 # One line per command module; each adds its sub-commands.
 COMMAND_MODULES = [
     "inspector_app.cli.data_cmds",
@@ -64,6 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub, common)
+    add_examples(parser)  # the epilog of every --help: inspector_app/cli/examples.py
     return parser
 
 

@@ -22,9 +22,13 @@ def register(sub, common) -> None:
         help="one inspection's PDF report (certificate, notice or record)",
     )
     p.add_argument("id", help="inspection id (or its first 6+ characters)")
-    p.add_argument("-o", "--output", required=True, metavar="FILE.pdf")
+    p.add_argument(
+        "-o", "--output", required=True, metavar="FILE.pdf", help="the PDF file to write"
+    )
     p.add_argument("--sign", action="store_true", help="sign with this inspector's key (PAdES)")
-    p.add_argument("--lang", choices=["zh", "en"], default="zh")
+    p.add_argument(
+        "--lang", choices=["zh", "en"], default="zh", help="language of the PDF (default: zh)"
+    )
     p.add_argument("--authority", metavar="TEXT", help="issuing authority printed in the header")
     add_passphrase_option(p)
     p.set_defaults(func=cmd_report)
@@ -32,16 +36,22 @@ def register(sub, common) -> None:
     p = sub.add_parser(
         "summary", parents=[common], help="summary report for a period, a premises or a market"
     )
-    p.add_argument("--from", dest="date_from", metavar="DATE")
-    p.add_argument("--to", dest="date_to", metavar="DATE")
-    p.add_argument("--premises", metavar="ID")
+    p.add_argument(
+        "--from", dest="date_from", metavar="DATE", help="first day, YYYY-MM-DD (included)"
+    )
+    p.add_argument("--to", dest="date_to", metavar="DATE", help="last day, YYYY-MM-DD (included)")
+    p.add_argument("--premises", metavar="ID", help="only this premises (its id)")
     p.add_argument(
         "--city", metavar="CITY", help="only premises in this city (as recorded on the premises)"
     )
-    p.add_argument("--market", metavar="M")
-    p.add_argument("-o", "--output", required=True, metavar="FILE.pdf")
-    p.add_argument("--lang", choices=["zh", "en"], default="zh")
-    p.add_argument("--authority", metavar="TEXT")
+    p.add_argument("--market", metavar="M", help="only premises in this market (exact name)")
+    p.add_argument(
+        "-o", "--output", required=True, metavar="FILE.pdf", help="the PDF file to write"
+    )
+    p.add_argument(
+        "--lang", choices=["zh", "en"], default="zh", help="language of the PDF (default: zh)"
+    )
+    p.add_argument("--authority", metavar="TEXT", help="issuing authority printed in the header")
     p.set_defaults(func=cmd_summary)
 
     p = sub.add_parser(
@@ -50,8 +60,8 @@ def register(sub, common) -> None:
         help="check a signed report: VALID, MODIFIED-AFTER-SIGNING, "
         "INVALID, UNTRUSTED or UNREADABLE",
     )
-    p.add_argument("file", metavar="FILE.pdf")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("file", metavar="FILE.pdf", help="the signed PDF to check")
+    p.add_argument("--json", action="store_true", help="print JSON instead of text")
     p.set_defaults(func=cmd_verify)
 
     keys = sub.add_parser("keys", parents=[common], help="this inspector's signing identity")
@@ -61,8 +71,12 @@ def register(sub, common) -> None:
     p = ks.add_parser(
         "init", parents=[common], help="create the signing identity (key + self-signed certificate)"
     )
-    p.add_argument("--name", required=True)
-    p.add_argument("--organization", default="")
+    p.add_argument(
+        "--name", required=True, help="your name, as printed on reports and certificates"
+    )
+    p.add_argument(
+        "--organization", default="", metavar="ORG", help="organisation in the certificate"
+    )
     add_passphrase_option(p)
     p.set_defaults(func=cmd_keys_init)
     p = ks.add_parser(
@@ -70,12 +84,14 @@ def register(sub, common) -> None:
         parents=[common],
         help="write the public certificate (for the office's trust list)",
     )
-    p.add_argument("-o", "--output", required=True, metavar="FILE")
+    p.add_argument(
+        "-o", "--output", required=True, metavar="FILE", help="the certificate file to write (PEM)"
+    )
     p.set_defaults(func=cmd_keys_export)
     p = ks.add_parser(
         "import-p12", parents=[common], help="take an identity issued by an office CA (PKCS#12)"
     )
-    p.add_argument("file", metavar="FILE.p12")
+    p.add_argument("file", metavar="FILE.p12", help="the PKCS#12 file from the office")
     p.add_argument(
         "--p12-password-file",
         metavar="FILE",
@@ -84,7 +100,7 @@ def register(sub, common) -> None:
     add_passphrase_option(p)
     p.set_defaults(func=cmd_keys_import)
     p = ks.add_parser("show", parents=[common], help="name and fingerprint of the signing identity")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="print JSON instead of text")
     p.set_defaults(func=cmd_keys_show)
 
     trust = sub.add_parser(
@@ -94,11 +110,11 @@ def register(sub, common) -> None:
         dest="trust_command", metavar="COMMAND", required=True, parser_class=sub._parser_class
     )
     p = ts.add_parser("add", parents=[common], help="trust a certificate file (PEM or DER)")
-    p.add_argument("file")
+    p.add_argument("file", help="the certificate file (PEM or DER)")
     p.add_argument("--name", help="name to show (default: the certificate's common name)")
     p.set_defaults(func=cmd_trust_add)
     p = ts.add_parser("list", parents=[common], help="the trusted certificates")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="print JSON instead of text")
     p.set_defaults(func=cmd_trust_list)
     p = ts.add_parser("remove", parents=[common], help="stop trusting a certificate")
     p.add_argument("id", help="fingerprint (at least its first 8 characters)")

@@ -29,8 +29,13 @@ def register(sub, common) -> None:
         parents=[common],
         help="show or choose this database's role (inspector or supervisor)",
     )
-    p.add_argument("role", nargs="?", choices=["inspector", "supervisor"])
-    p.add_argument("--json", action="store_true")
+    p.add_argument(
+        "role",
+        nargs="?",
+        choices=["inspector", "supervisor"],
+        help="the new role; without it, show the current one",
+    )
+    p.add_argument("--json", action="store_true", help="print JSON instead of text")
     p.set_defaults(func=cmd_role)
 
     r = sub.add_parser("review", parents=[common], help="supervisor review of imported inspections")
@@ -38,21 +43,39 @@ def register(sub, common) -> None:
     rs.required = True
 
     p = rs.add_parser("list", parents=[common], help="the review queue (pending by default)")
-    p.add_argument("--inspector", metavar="X")
-    p.add_argument("--market", metavar="M")
-    p.add_argument("--family", metavar="F", choices=FAMILY_CHOICES)
-    p.add_argument("--verdict", metavar="V", choices=["pass", "fail"])
-    p.add_argument("--from", dest="date_from", metavar="DATE")
-    p.add_argument("--to", dest="date_to", metavar="DATE")
-    p.add_argument("--state", choices=["pending", "approved", "returned", "all"], default="pending")
-    p.add_argument("--limit", type=int, default=200)
-    p.add_argument("--json", action="store_true")
+    p.add_argument(
+        "--inspector", metavar="X", help="only inspections by this inspector (exact name)"
+    )
+    p.add_argument("--market", metavar="M", help="only premises in this market (exact name)")
+    p.add_argument(
+        "--family",
+        metavar="F",
+        choices=FAMILY_CHOICES,
+        help="only this instrument family: " + ", ".join(FAMILY_CHOICES),
+    )
+    p.add_argument("--verdict", metavar="V", choices=["pass", "fail"], help="pass or fail")
+    p.add_argument(
+        "--from", dest="date_from", metavar="DATE", help="first day, YYYY-MM-DD (included)"
+    )
+    p.add_argument("--to", dest="date_to", metavar="DATE", help="last day, YYYY-MM-DD (included)")
+    p.add_argument(
+        "--state",
+        choices=["pending", "approved", "returned", "all"],
+        default="pending",
+        help="which reviews to list (default: pending)",
+    )
+    p.add_argument(
+        "--limit", type=int, default=200, metavar="N", help="at most N rows (default: 200)"
+    )
+    p.add_argument("--json", action="store_true", help="print JSON instead of text")
     p.set_defaults(func=cmd_review_list)
 
     p = rs.add_parser("approve", parents=[common], help="approve an inspection (a signed review)")
     p.add_argument("id", help="inspection id (or its first 6+ characters)")
-    p.add_argument("--comment", default="", metavar="TEXT")
-    p.add_argument("--json", action="store_true")
+    p.add_argument(
+        "--comment", default="", metavar="TEXT", help="optional note kept with the approval"
+    )
+    p.add_argument("--json", action="store_true", help="print JSON instead of text")
     add_passphrase_option(p)
     p.set_defaults(func=cmd_review_decide, decision="approved")
 
@@ -60,8 +83,13 @@ def register(sub, common) -> None:
         "return", parents=[common], help="return an inspection to its inspector with a comment"
     )
     p.add_argument("id", help="inspection id (or its first 6+ characters)")
-    p.add_argument("--comment", required=True, metavar="TEXT")
-    p.add_argument("--json", action="store_true")
+    p.add_argument(
+        "--comment",
+        required=True,
+        metavar="TEXT",
+        help="what the inspector must fix (travels back to the laptop)",
+    )
+    p.add_argument("--json", action="store_true", help="print JSON instead of text")
     add_passphrase_option(p)
     p.set_defaults(func=cmd_review_decide, decision="returned")
 
@@ -70,38 +98,55 @@ def register(sub, common) -> None:
         parents=[common],
         help="the reviews of an inspection (and of the revisions it corrects); any role",
     )
-    p.add_argument("id")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("id", help="inspection id (or its first 6+ characters)")
+    p.add_argument("--json", action="store_true", help="print JSON instead of text")
     p.set_defaults(func=cmd_review_comments)
 
     p = sub.add_parser("stats", parents=[common], help="statistics per period and region")
-    p.add_argument("--from", dest="date_from", metavar="DATE")
-    p.add_argument("--to", dest="date_to", metavar="DATE")
+    p.add_argument(
+        "--from", dest="date_from", metavar="DATE", help="first day, YYYY-MM-DD (included)"
+    )
+    p.add_argument("--to", dest="date_to", metavar="DATE", help="last day, YYYY-MM-DD (included)")
     p.add_argument("--month", metavar="YYYY-MM", help="shorthand for --from/--to of one month")
-    p.add_argument("--city", metavar="C")
-    p.add_argument("--market", metavar="M")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--city", metavar="C", help="only premises in this city (exact name)")
+    p.add_argument("--market", metavar="M", help="only premises in this market (exact name)")
+    p.add_argument("--json", action="store_true", help="print JSON instead of text")
     p.set_defaults(func=cmd_stats)
 
     p = sub.add_parser(
         "export-list", parents=[common], help="export a filtered inspection list to CSV or XLSX"
     )
     p.add_argument("--format", choices=["csv", "xlsx"], help="default: from the file name")
-    p.add_argument("-o", "--output", required=True, metavar="FILE")
-    p.add_argument("--family", choices=FAMILY_CHOICES)
-    p.add_argument("--verdict", choices=["pass", "fail"])
-    p.add_argument("--status", choices=["draft", "finalized"])
-    p.add_argument("--market", metavar="M")
-    p.add_argument("--inspector", metavar="X")
-    p.add_argument("--from", dest="date_from", metavar="DATE")
-    p.add_argument("--to", dest="date_to", metavar="DATE")
-    p.add_argument("--search", default="", metavar="TEXT")
+    p.add_argument(
+        "-o", "--output", required=True, metavar="FILE", help="the file to write (.csv or .xlsx)"
+    )
+    p.add_argument("--family", choices=FAMILY_CHOICES, help="only this instrument family")
+    p.add_argument(
+        "--verdict", choices=["pass", "fail"], help="only passed or only failed inspections"
+    )
+    p.add_argument(
+        "--status", choices=["draft", "finalized"], help="only drafts or only finalized inspections"
+    )
+    p.add_argument("--market", metavar="M", help="only premises in this market (exact name)")
+    p.add_argument(
+        "--inspector", metavar="X", help="only inspections by this inspector (exact name)"
+    )
+    p.add_argument(
+        "--from", dest="date_from", metavar="DATE", help="first day, YYYY-MM-DD (included)"
+    )
+    p.add_argument("--to", dest="date_to", metavar="DATE", help="last day, YYYY-MM-DD (included)")
+    p.add_argument(
+        "--search",
+        default="",
+        metavar="TEXT",
+        help="text in the premises, instrument or inspector, or the start of an id",
+    )
     p.add_argument(
         "--queue",
         choices=["pending", "approved", "returned", "all"],
         help="export the review queue in this state instead (supervisor database)",
     )
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="print JSON instead of text")
     p.set_defaults(func=cmd_export_list)
 
 

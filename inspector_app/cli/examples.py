@@ -1,0 +1,138 @@
+"""Examples shown at the end of each command's ``--help``.
+
+One entry per command path (the words after ``inspector-app``). ``build_parser`` puts the
+entry into the parser's epilog; ``tests/test_cli_help.py`` fails for a command without one
+and checks that every example line parses. A new sub-command adds its entry here.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+EXAMPLES: dict[str, str] = {
+    "": """
+  inspector-app                            # the window, on the default database
+  inspector-app --db office.db --lang en   # another database, in English
+  inspector-app list --verdict fail        # failed inspections
+  inspector-app --self-test                # check that this installation works""",
+    "demo": """
+  inspector-app demo --db demo.db
+  inspector-app demo --db demo.db --premises 20 --inspections 500 --seed 7""",
+    "list": """
+  inspector-app list --family scale --verdict fail
+  inspector-app list --search 七里站 --limit 20
+  inspector-app list --status draft --json""",
+    "show": """
+  inspector-app show 3f9a2c
+  inspector-app show 3f9a2c --json""",
+    "check": """
+  inspector-app check
+  inspector-app check --db /media/usb/inspector.db --json""",
+    "backup": """
+  inspector-app backup ~/backups/inspector-2025-06-30.db""",
+    "restore": """
+  inspector-app restore ~/backups/inspector-2025-06-30.db""",
+    "evaluate": """
+  inspector-app evaluate request.json
+  inspector-app evaluate < request.json > result.json""",
+    "report": """
+  inspector-app report 3f9a2c -o certificate.pdf
+  inspector-app report 3f9a2c -o certificate.pdf --sign --passphrase-file ~/.pass""",
+    "summary": """
+  inspector-app summary --from 2025-01-01 --to 2025-03-31 -o q1.pdf
+  inspector-app summary --market 七里站市场 --lang en -o market.pdf""",
+    "verify": """
+  inspector-app verify certificate.pdf
+  inspector-app verify certificate.pdf --json""",
+    "keys": """
+  inspector-app keys init --name 张伟
+  inspector-app keys export-cert -o zhang-wei.pem
+  inspector-app keys show""",
+    "keys init": """
+  inspector-app keys init --name 张伟 --organization 合肥市市场监督管理局""",
+    "keys export-cert": """
+  inspector-app keys export-cert -o zhang-wei.pem""",
+    "keys import-p12": """
+  inspector-app keys import-p12 zhang-wei.p12 --p12-password-file p12.txt""",
+    "keys show": """
+  inspector-app keys show --json""",
+    "trust": """
+  inspector-app trust add zhang-wei.pem
+  inspector-app trust list
+  inspector-app trust remove 9c41d07e""",
+    "trust add": """
+  inspector-app trust add zhang-wei.pem --name 张伟""",
+    "trust list": """
+  inspector-app trust list --json""",
+    "trust remove": """
+  inspector-app trust remove 9c41d07e""",
+    "bundle": """
+  inspector-app bundle export -o /media/usb/field.zip
+  inspector-app bundle inspect /media/usb/field.zip
+  inspector-app bundle import /media/usb/office.zip""",
+    "bundle export": """
+  inspector-app bundle export -o /media/usb/field.zip
+  inspector-app bundle export --direction office -o /media/usb/office.zip""",
+    "bundle inspect": """
+  inspector-app bundle inspect /media/usb/field.zip --json""",
+    "bundle import": """
+  inspector-app bundle import /media/usb/field.zip""",
+    "conflicts": """
+  inspector-app conflicts list
+  inspector-app conflicts resolve 12 --keep incoming""",
+    "conflicts list": """
+  inspector-app conflicts list --all --json""",
+    "conflicts resolve": """
+  inspector-app conflicts resolve 12 --keep local""",
+    "role": """
+  inspector-app role
+  inspector-app role supervisor""",
+    "review": """
+  inspector-app review list
+  inspector-app review approve 3f9a2c
+  inspector-app review return 3f9a2c --comment "photo of the seal is missing\"""",
+    "review list": """
+  inspector-app review list --market 七里站市场 --verdict fail
+  inspector-app review list --state returned --json""",
+    "review approve": """
+  inspector-app review approve 3f9a2c --comment "checked on site\"""",
+    "review return": """
+  inspector-app review return 3f9a2c --comment "photo of the seal is missing\"""",
+    "review comments": """
+  inspector-app review comments 3f9a2c""",
+    "stats": """
+  inspector-app stats --month 2025-06
+  inspector-app stats --from 2025-01-01 --to 2025-06-30 --city 合肥市 --json""",
+    "export-list": """
+  inspector-app export-list -o failures.xlsx --verdict fail --from 2025-01-01
+  inspector-app export-list -o queue.csv --queue pending""",
+}
+
+
+def example_lines(path: str) -> list[str]:
+    """The lines of one entry, as shown (a line may end with a ``# comment``)."""
+    return [line.strip() for line in EXAMPLES.get(path, "").strip("\n").splitlines()]
+
+
+class HelpFormatter(argparse.HelpFormatter):
+    """Wraps descriptions like argparse does, but keeps an example block as written."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        if text.startswith("examples:\n"):
+            return "\n".join(indent + line for line in text.splitlines())
+        return super()._fill_text(text, width, indent)
+
+
+def add_examples(parser: argparse.ArgumentParser, path: str = "") -> None:
+    """Give *parser* and every sub-command under it its examples as the epilog, and a
+    sub-command without a description the one-line help its parent lists it with."""
+    if path in EXAMPLES and not parser.epilog:
+        parser.epilog = "examples:\n" + EXAMPLES[path].strip("\n")
+        parser.formatter_class = HelpFormatter
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            helps = {a.dest: a.help for a in action._choices_actions}
+            for name, child in action.choices.items():
+                if not child.description and helps.get(name):
+                    child.description = helps[name][:1].upper() + helps[name][1:] + "."
+                add_examples(child, f"{path} {name}".strip())
