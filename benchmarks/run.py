@@ -1,4 +1,4 @@
-"""Benchmarks against bare baselines measured in the same run (issue 8).
+"""Benchmarks against bare baselines measured in the same run.
 
     uv run python -m benchmarks.run              # full run (about 10-20 minutes on 2 cores)
     uv run python -m benchmarks.run --quick      # smaller data, fewer repetitions

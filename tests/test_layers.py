@@ -1,4 +1,4 @@
-"""The dependency direction is the architecture (STYLE.md §1): enforce it."""
+"""The dependency direction is the architecture (docs/architecture.md): enforce it."""
 
 from __future__ import annotations
 

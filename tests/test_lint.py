@@ -1,4 +1,4 @@
-"""One command runs every check (STYLE.md §14): ruff is part of the test run."""
+"""One command runs every check: ruff is part of the test run."""
 
 import subprocess
 import sys

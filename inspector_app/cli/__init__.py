@@ -1,1 +1,1 @@
-"""The ``inspector-app`` command line. See docs/cli.md (and shared design CLI.md)."""
+"""The ``inspector-app`` command line. See docs/cli.md."""

@@ -1,4 +1,4 @@
-"""``inspector-app evaluate [FILE]``: the rules engine, JSON in and JSON out (EVALUATE.md).
+"""``inspector-app evaluate [FILE]``: the rules engine, JSON in and JSON out (docs/evaluate.md).
 
 Reads one request from FILE or standard input and writes the result to standard output;
 exit 0 whatever the verdict. Invalid input (and an unreadable file) writes

@@ -1,6 +1,7 @@
 """The inspection report: a verification certificate (合格), a notice of non-conformity
 (检定结果通知书) listing the failed items, or, for in-service and covert checks, an
-inspection record (检查记录) with a conform / non-conform finding (metrology.md §4.1).
+inspection record (检查记录) with a conform / non-conform finding: the three
+documents in which a Chinese verification result is recorded.
 
 The verdict is printed big at the top, so a supervisor sees the finding at once. Every raw
 observation and computed value is in the readings tables; the record's content hash and a

@@ -1,7 +1,7 @@
 """Sync use-cases: export a signed bundle, inspect one, import one (all or nothing), the office
 bundle of reference data and acknowledgements, and conflicts.
 
-Import runs the pipeline of ``reliability.md`` in order and stops at the first failure:
+Import runs these stages in order (docs/bundle-format.md) and stops at the first failure:
 (1) archive limits, (2) signature against enrolled keys, (3) exact entry set with hashes
 and sizes checked while streaming, (4) strict validation of every record, (5) one
 transaction with a ledger row, after a backup of the database file. A rejected bundle

@@ -1,4 +1,4 @@
-"""The shipped CJK font, so Chinese never shows as boxes (platform.md "Chinese text")."""
+"""The shipped CJK font, so Chinese never shows as boxes."""
 
 from __future__ import annotations
 

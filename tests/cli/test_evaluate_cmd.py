@@ -1,4 +1,4 @@
-"""`inspector-app evaluate [FILE]`: JSON in, JSON out, JSON errors on stderr (EVALUATE.md)."""
+"""`inspector-app evaluate [FILE]`: JSON in, JSON out, JSON errors on stderr (docs/evaluate.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Full line coverage of the rules engine, checked on every test run (issue 3)."""
+"""Full line coverage of the rules engine, checked on every test run."""
 
 import os
 import subprocess

@@ -1,6 +1,6 @@
 """The metrology rules engine: one module per instrument family, rule sets as data.
 
-Public API (see ``/work/shared/design/EVALUATE.md`` for the request and result shapes)::
+Public API (see ``docs/evaluate.md`` for the request and result shapes)::
 
     evaluate(request: Mapping) -> dict
     list_rulesets(family: str | None = None) -> list[RuleSetInfo]
@@ -144,7 +144,7 @@ def _context(request: Mapping) -> tuple[Family, Context]:
 
 
 def evaluate(request: Mapping) -> dict:
-    """Judge every test of a request against its rule set (EVALUATE.md).
+    """Judge every test of a request against its rule set (docs/evaluate.md).
 
     Quantities in the result are strings; ``verdict`` is ``fail`` when any item fails.
     """

@@ -1,7 +1,7 @@
 """Building blocks of the rules engine: rules as data, rule sets, bands, and result items.
 
 A :class:`Rule` is one number or table taken from a regulation, with the clause it comes
-from and how far it has been confirmed (the ✅/🟡/❓ marks of the metrology reference). A
+from and how far it has been confirmed (the ✅/🟡/❓ marks explained in docs/rules.md). A
 :class:`RuleSet` is one edition of one regulation for one instrument family. Using a rule
 whose numbers are not confirmed adds a warning to the result (:meth:`Context.rule`).
 

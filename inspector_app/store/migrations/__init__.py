@@ -1,6 +1,6 @@
 """Numbered schema migrations.
 
-Rules (STYLE.md §3): a released migration is never edited; each runs inside one
+Rules (docs/contributing.md): a released migration is never edited; each runs inside one
 transaction on raw tables; the file is backed up before the first pending migration runs;
 a database written by a newer program is refused. ``PRAGMA user_version`` holds the number
 of the last migration applied.

@@ -1,4 +1,4 @@
-"""Focimeter rules: JJG 580-2005 (reference §3.2)."""
+"""Focimeter rules: JJG 580-2005."""
 
 from __future__ import annotations
 

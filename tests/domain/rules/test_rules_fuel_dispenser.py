@@ -1,4 +1,4 @@
-"""Fuel-dispenser rules: JJG 443-2023/2006, OIML R 117-1, NIST HB 44 (reference §2)."""
+"""Fuel-dispenser rules: JJG 443-2023/2006, OIML R 117-1, NIST HB 44."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ def volume(runs, **kw):
 
 
 def test_worked_example_fails_at_0_331_percent():
-    # reference §2.3 [F5]: V_B = 19.930 L, V_Bt = 19.933986 L, E_V = +0.331 % > 0.30 %
+    # a published worked example of the temperature-corrected volume error: V_B = 19.930 L, V_Bt = 19.933986 L, E_V = +0.331 % > 0.30 %
     result = volume([{"indicated": "20.00", "can": CAN, "t_fuel": 24, "t_can": 24}])
     item = result["tests"][0]["items"][0]
     assert item["corrected_volume"] == "19.933986"

@@ -1,4 +1,4 @@
-"""PD meter rules: JJG 952-2014, configurable unconfirmed limit (reference §3.5)."""
+"""PD meter rules: JJG 952-2014, configurable unconfirmed limit."""
 
 from __future__ import annotations
 

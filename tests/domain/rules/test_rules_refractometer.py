@@ -1,4 +1,4 @@
-"""Refractometer rules: JJG 892-2022 carrying the 2011 numbers (reference §3.3)."""
+"""Refractometer rules: JJG 892-2022 carrying the 2011 numbers."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Retail short-weight rules: 零售商品称重计量监督管理办法 (reference §1.8)."""
+"""Retail short-weight rules: 零售商品称重计量监督管理办法, Appendix 1."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Scale rules: JJG 539-2016 and OIML R 76-1:2006 (reference §1)."""
+"""Scale rules: JJG 539-2016 and OIML R 76-1:2006."""
 
 from __future__ import annotations
 
@@ -125,7 +125,7 @@ def test_zero_with_load_near_zero():
     ],
 )
 def test_class_iii_15kg_table(load, initial, in_service):
-    # reference §1.7
+    # the usual class III scale: Max 15 kg, e = 5 g (OIML R 76-1 Table 6)
     assert weigh(load, 0)["mpe"] == initial
     assert weigh(load, 0, check="subsequent")["mpe"] == initial
     assert weigh(load, 0, check="in_service")["mpe"] == in_service

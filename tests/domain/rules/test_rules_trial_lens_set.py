@@ -1,4 +1,4 @@
-"""Trial lens set rules: JJG 579-2025 placeholder table (reference §3.4)."""
+"""Trial lens set rules: JJG 579-2025 placeholder table."""
 
 from __future__ import annotations
 
