@@ -15,7 +15,9 @@ Schema (``schema = 1``)::
     label = { zh = "…", en = "…" }
     [units.<name>]  zh, en                  # every unit a field names
     [[instrument]]  field                   # nameplate data the rules need
-    [[checklist]]   key, group ("legal" | "cheating"), label, finding_if ("no" | "yes")
+    [[checklist]]   key, group ("legal" | "cheating"), label, finding_if ("no" | "yes"),
+                    finding_text (the non-conforming wording printed when the answer is
+                    finding_if; required when finding_if = "no", since the label is positive)
     [[tests]]       kind, label, fields = [field…], list = "points", item_fields = [field…],
                     point_field, points = [expr…], points_by, points_cases = {value = [expr…]},
                     round_to = expr, limit = expr
@@ -92,6 +94,12 @@ class Question:
     group: str
     label: Label
     finding_if: str = "no"
+    finding_text: Label | None = None
+
+    def failed_wording(self, lang: str) -> str:
+        """How the question reads as a failed item: the non-conforming wording (a failed
+        "封印完好" is "封印不完好/缺失", not its positive label)."""
+        return (self.finding_text or self.label).get(lang)
 
 
 @dataclass(frozen=True)
@@ -297,13 +305,25 @@ def _parse_form(path: Path, data: dict) -> Form:
     checklist = []
     for i, raw in enumerate(r.array(data.get("checklist", []), "checklist")):
         k = f"checklist[{i}]"
-        t = r.table(raw, k, ("key", "group", "label", "finding_if"), ("key", "group", "label"))
+        t = r.table(
+            raw,
+            k,
+            ("key", "group", "label", "finding_if", "finding_text"),
+            ("key", "group", "label"),
+        )
+        finding_if = r.string(t.get("finding_if", "no"), f"{k}.finding_if", ("no", "yes"))
+        if finding_if == "no" and "finding_text" not in t:
+            raise r.fail(
+                f"{k}.finding_text",
+                "missing: a question failed by 'no' needs its non-conforming wording",
+            )
         checklist.append(
             Question(
                 r.string(t["key"], f"{k}.key"),
                 r.string(t["group"], f"{k}.group", GROUPS),
                 r.label(t["label"], f"{k}.label"),
-                r.string(t.get("finding_if", "no"), f"{k}.finding_if", ("no", "yes")),
+                finding_if,
+                r.label(t["finding_text"], f"{k}.finding_text") if "finding_text" in t else None,
             )
         )
     r.unique([q.key for q in checklist], "checklist")

@@ -11,6 +11,7 @@ the PDF's metadata (Keywords) so ``verify`` can check them against the database.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 from dataclasses import dataclass, field
@@ -35,6 +36,9 @@ from reportlab.platypus import (
 from reportlab.platypus.flowables import HRFlowable
 
 from ..domain.canonical import canonical_bytes, inspection_content
+from ..domain.failed_items import INCOMPLETE, FailedItem, inspection_failed_items
+from ..domain.forms import Form, Label
+from ..domain.issuing_body import IssuingBody
 from ..domain.models import (
     CHECK_LABELS,
     FAMILY_LABELS,
@@ -48,7 +52,7 @@ from . import readings
 from .charts import GREEN, RED, inspection_chart
 from .embedded_record import embed_record
 from .fonts import FONT, register_fonts
-from .labels import CHECKLIST_FALLBACK, item_label, t
+from .labels import CHECKLIST_FALLBACK, item_label, t, unit
 
 PRODUCER = "Inspector (inspector-app) report"
 KEYWORD_PREFIX = "inspector-report"
@@ -82,6 +86,13 @@ class ReportData:
     checklist_labels: dict[str, dict] = field(
         default_factory=dict
     )  # question id -> {"zh":..,"en":..}
+    form: Form | None = None  # the family's form (checklist wording, finding_if)
+    body: IssuingBody = field(default_factory=IssuingBody)
+    blockers: list[Label] = field(default_factory=list)  # why no certificate (empty: may)
+    failed: list[FailedItem] | None = None  # None: computed from the inspection
+    certificate_no: str = ""  # from the body's gap-free sequence (certificates, notices)
+    valid_until: str = ""  # 有效期至 (certificates)
+    inspector_cert_no: str = ""  # the inspector's 检定员证 number
 
 
 @dataclass
@@ -94,11 +105,19 @@ class BuiltReport:
     signature_box: tuple[int, float, float, float, float] | None = None
 
 
-def document_kind(insp: Inspection) -> str:
-    """certificate (verification passed), notice (verification failed) or record (in-service/covert)."""
+def document_kind(insp: Inspection, *, certificate_allowed: bool = True) -> str:
+    """certificate (verification passed and a certificate may be issued), notice
+    (verification failed) or record (in-service/covert checks, and passed verifications
+    that may not give a certificate: see ``services.reports.certificate_blockers``)."""
     if insp.check in ("in_service", "covert"):
         return "record"
-    return "certificate" if insp.verdict == "pass" else "notice"
+    if insp.verdict == "pass":
+        return "certificate" if certificate_allowed else "record"
+    return "notice"
+
+
+def data_kind(data: ReportData) -> str:
+    return document_kind(data.inspection, certificate_allowed=not data.blockers)
 
 
 KIND_TITLES = {
@@ -109,12 +128,11 @@ KIND_TITLES = {
 KIND_PREFIX = {"certificate": "JDZS", "notice": "JDTZ", "record": "JCJL"}
 
 
-def report_number(insp: Inspection) -> str:
+def report_number(insp: Inspection, kind: str | None = None) -> str:
     """Stable for a record revision: prefix by document kind, date of the visit, record id."""
     date = (insp.started_at or insp.finalized_at or "")[:10].replace("-", "") or "00000000"
-    number = (
-        f"{KIND_PREFIX[document_kind(insp)]}-{date}-{insp.record_id.replace('-', '')[:8].upper()}"
-    )
+    kind = kind or document_kind(insp)
+    number = f"{KIND_PREFIX[kind]}-{date}-{insp.record_id.replace('-', '')[:8].upper()}"
     return number if insp.revision <= 1 else f"{number}-R{insp.revision}"
 
 
@@ -509,17 +527,28 @@ def _instrument_line(data: ReportData, lang: str) -> str:
     )
 
 
-def failed_items(data: ReportData, lang: str) -> list[str]:
-    """What did not conform: failed readings, checklist answers 'no', and findings."""
-    insp = data.inspection
-    out = [item_label(str(x), lang) for x in (insp.result or {}).get("failed", [])]
-    for qid, answer in (insp.checklist or {}).items():
-        if answer == "no":
-            out.append(_question_label(data, qid, lang))
-    for f in insp.findings:
-        if f.code != "mpe_exceeded" and f.text not in out:
-            out.append(f.text)
-    return out
+def failed(data: ReportData) -> list[FailedItem]:
+    """The failed items (one definition: ``domain.failed_items``)."""
+    if data.failed is None:
+        data.failed = inspection_failed_items(data.inspection, data.form, data.instrument.metrology)
+    return data.failed
+
+
+def failed_items(data: ReportData, lang: str, *, incomplete: bool = False) -> list[str]:
+    """What did not conform, one line each: readings with value and limit, checklist
+    questions in their non-conforming wording, cheating findings; with *incomplete* the
+    tests of the verification programme that were not done instead."""
+    return [
+        _failed_text(data, i, lang) for i in failed(data) if (i.kind == INCOMPLETE) == incomplete
+    ]
+
+
+def _failed_text(data: ReportData, item: FailedItem, lang: str) -> str:
+    if item.kind == "question" and item.wording is None:
+        return _question_label(data, item.key, lang)
+    if item.unit:
+        item = dataclasses.replace(item, unit=unit(item.unit, lang))
+    return item.text(lang, item_label)
 
 
 def _question_label(data: ReportData, qid: str, lang: str) -> str:
@@ -546,8 +575,8 @@ def _verdict_banner(data: ReportData, lang: str, width: float) -> Table:
         sub = word_key if lang == "zh" else t(word_key, "zh")
     result = insp.result or {}
     n_items = sum(len(x.get("items", [])) for x in result.get("tests", []))
-    failed = failed_items(data, lang)
-    readings_failed = result.get("failed", [])
+    failed_lines = failed_items(data, lang)
+    readings_failed = [i.key for i in failed(data) if i.kind == "reading"]
     if ok:
         sentence = t("All {n} items within the maximum permissible error.", lang, n=n_items)
     elif readings_failed:
@@ -560,7 +589,7 @@ def _verdict_banner(data: ReportData, lang: str, width: float) -> Table:
             + (" …" if len(readings_failed) > 6 else ""),
         )
     else:
-        sentence = t("Not conforming: {what}.", lang, what="; ".join(failed[:4]) or "—")
+        sentence = t("Not conforming: {what}.", lang, what="; ".join(failed_lines[:4]) or "—")
     cheats = [f.text for f in insp.findings if f.cheating]
     if cheats:
         sentence += " " + t("Cheating found: {what}.", lang, what="; ".join(cheats))
@@ -706,10 +735,15 @@ def _conclusion(data: ReportData, lang: str) -> list:
             esc(text), ParagraphStyle("c", parent=s["lead"], fontSize=12, leading=16, textColor=RED)
         )
     )
-    failed = failed_items(data, lang)
-    if failed:
+    lines = failed_items(data, lang)
+    if lines:
         out.append(P(t("Failed items", lang) + ":", "base"))
-        for n, x in enumerate(failed, 1):
+        for n, x in enumerate(lines, 1):
+            out.append(P(f"{n}. {x}", "base"))
+    missing = failed_items(data, lang, incomplete=True)
+    if missing:
+        out.append(P(t("Tests of the verification programme not done", lang) + ":", "base"))
+        for n, x in enumerate(missing, 1):
             out.append(P(f"{n}. {x}", "base"))
     out.append(
         P(
@@ -1012,7 +1046,8 @@ def build_inspection_pdf(
             )
         )
 
-    # checklist
+    # checklist: a row is shaded when its answer is the form's finding_if answer
+    failed_questions = {i.key for i in failed(data) if i.kind == "question"}
     story += _section("Checklist", lang)
     if insp.checklist:
         rows = [
@@ -1023,7 +1058,7 @@ def build_inspection_pdf(
                 [t("Question", lang), t("Answer", lang)],
                 rows,
                 [width - 35 * mm, 35 * mm],
-                ["fail" if a == "no" else None for a in insp.checklist.values()],
+                ["fail" if q in failed_questions else None for q in insp.checklist],
             )
         )
     else:

@@ -98,6 +98,7 @@ ZH: dict[str, str] = {
     "Representative of the premises": "受检单位代表签名",
     "not signed": "未签名",
     "Failed items": "不合格项目",
+    "Tests of the verification programme not done": "未完成的检定项目",
     "Record id": "记录编号",
     "Content hash (SHA-256)": "内容哈希 (SHA-256)",
     "Finalized": "封存时间",
@@ -218,6 +219,15 @@ _PRIVATE = {"Premises inspected", "No findings.", "Passphrase of your signing ke
 
 
 _register()
+
+
+# units printed in a Chinese document (metric symbols such as g, kg, L, mm, D stay symbols)
+UNITS_ZH = {"yuan": "元", "yuan/kg": "元/千克", "yuan/L": "元/升", "%RH": "%RH"}
+
+
+def unit(text: str, lang: str) -> str:
+    """A unit as printed: money in 元 in Chinese documents, symbols unchanged."""
+    return UNITS_ZH.get(text, text) if lang == "zh" else text
 
 
 def t(text: str, lang: str, **kw) -> str:

@@ -20,9 +20,12 @@ Progress = Callable[[int, int], bool]
 AUTHORITY_META = "report.authority"
 
 
-def report_data(store, inspection_id: str, authority: str | None = None):
-    """Gather everything the report shows for one inspection."""
-    from ..reports.inspection_report import ReportData
+def report_data(store, inspection_id: str, authority: str | None = None, *, number: bool = True):
+    """Gather everything the report shows for one inspection. With *number*, a finalized
+    certificate or notice takes its number from the issuing body's gap-free sequence (the
+    same number every time the same inspection is printed)."""
+    from ..domain.failed_items import inspection_failed_items
+    from ..reports.inspection_report import ReportData, document_kind
 
     insp = store.inspections.require(inspection_id)
     premises = store.premises.get(insp.premises_id)
@@ -38,17 +41,251 @@ def report_data(store, inspection_id: str, authority: str | None = None):
             blob = store.attachments.get(a.sha256)
             if blob is not None:
                 images[a.sha256] = blob
-    return ReportData(
+    form = _form(insp.family)
+    body = issuing_body(store)
+    blockers = certificate_blockers(store, insp, instrument=instrument, standards=standards)
+    data = ReportData(
         inspection=insp,
         premises=premises,
         instrument=instrument,
         standards=standards,
         images=images,
-        authority=authority or store.meta(AUTHORITY_META) or "",
+        authority=authority or body.name_zh or store.meta(AUTHORITY_META) or "",
         ruleset_title=_ruleset_title(insp.family, insp.ruleset),
         superseded=store.inspections.superseded_by(insp.id) is not None,
         checklist_labels=_checklist_labels(insp.family),
+        form=form,
+        body=body,
+        blockers=blockers,
+        failed=inspection_failed_items(insp, form, instrument.metrology),
     )
+    if authority:
+        data.body.name_zh = data.body.name_zh or authority
+    kind = document_kind(insp, certificate_allowed=not blockers)
+    if kind in ("certificate", "notice") and insp.status == "finalized":
+        from ..domain.verification_cycle import CYCLES, valid_until
+
+        day = _visit_date(insp)
+        if kind == "certificate" and day is not None and insp.family in CYCLES:
+            data.valid_until = valid_until(
+                day, insp.family, minus_one_day=body.minus_one_day
+            ).isoformat()
+        if number:
+            data.certificate_no = certificate_number(store, insp, kind, body)
+    return data
+
+
+def _visit_date(insp):
+    import datetime as dt
+
+    try:
+        return dt.datetime.fromisoformat(insp.started_at).date()
+    except (TypeError, ValueError):
+        return None
+
+
+def _form(family: str):
+    try:
+        from ..domain.forms import load_form
+
+        return load_form(family)
+    except Exception:  # no form for this family: failed items fall back to "no" answers
+        return None
+
+
+# ---- the issuing body, certificate numbers and when a certificate may be issued ----------
+
+
+def issuing_body(store):
+    """The issuing body configured in Settings (defaults when none is)."""
+    from ..domain.issuing_body import IssuingBody
+    from ..store.reports import get_issuing_body
+
+    row = get_issuing_body(store)
+    if row is None:
+        return IssuingBody(name_zh=store.meta(AUTHORITY_META) or "")
+    return IssuingBody.from_dict(row)
+
+
+def save_issuing_body(store, body, actor: str = "settings") -> None:
+    """Store the issuing body (one audited write)."""
+    import datetime as dt
+
+    from ..store.reports import save_issuing_body as _save
+
+    values = body.as_dict()
+    values["updated_at"] = dt.datetime.now().astimezone().isoformat(timespec="seconds")
+    for key in ("name_zh", "name_en", "address", "postcode", "phone", "authorisation_no"):
+        values[key] = str(values.get(key) or "").strip()
+    if values["authorised"] and not values["authorisation_no"]:
+        raise InputError(
+            "authorisation_no",
+            "an authorised verification body needs its authorisation certificate number",
+        )
+    with store.write(actor, "issuing_body.save", "issuing_body", values["id"]):
+        _save(store.conn, values)
+
+
+def certificate_number(store, insp, kind: str, body=None) -> str:
+    """This inspection's certificate / notice number (taken once, never reused)."""
+    from ..store.reports import certificate_number_for, take_certificate_number
+
+    body = body or issuing_body(store)
+    existing = certificate_number_for(store.conn, body.id, insp.id, kind)
+    if existing:
+        return existing
+    day = _visit_date(insp)
+    year = day.year if day else int((insp.finalized_at or "0000")[:4] or 0)
+    import datetime as dt
+
+    with store.write("report", "certificate.number", "inspection", insp.id):
+        return take_certificate_number(
+            store.conn,
+            body.id,
+            body.cert_prefix,
+            year,
+            kind,
+            insp.id,
+            insp.record_id,
+            dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        )
+
+
+def certificate_blockers(store, insp, *, instrument=None, standards=None) -> list:
+    """Why a 检定证书 may not be issued for *insp*, one sentence each (a ``Label`` with zh and
+    en); empty when it may. Only a passing initial or subsequent verification can give a
+    certificate; the record can always be finalized and printed as a 检查记录 instead.
+
+    Asked for: the issuing body is configured as an authorised verification body; the
+    regulation's test programme is complete; at least one reference standard is recorded,
+    valid on the visit date and adequate; no verdict rests on an unconfirmed (❓) rule."""
+    from ..domain.forms import Label
+    from ..domain.verification_cycle import VERIFICATION_CHECKS, programme_missing
+
+    if insp.check not in VERIFICATION_CHECKS or insp.verdict != "pass":
+        return []
+    out: list = []
+    body = issuing_body(store)
+    if not body.authorised:
+        out.append(
+            Label(
+                "签发机构未设置为授权的计量检定机构（设置 → 签发机构）。",
+                "The issuing body is not configured as an authorised verification body "
+                "(Settings → Issuing body).",
+            )
+        )
+    elif not body.authorisation_no:
+        out.append(
+            Label(
+                "签发机构的计量检定机构授权证书号未填写。",
+                "The issuing body's authorisation certificate number is missing.",
+            )
+        )
+    if instrument is None:
+        instrument = store.instruments.get(insp.instrument_id)
+    metrology = instrument.metrology if instrument is not None else {}
+    for m in programme_missing(insp.family, insp.check, insp.result, metrology):
+        out.append(
+            Label(
+                f"检定项目不完整：{m.text('zh')}。",
+                f"The test programme is incomplete: {m.text('en')}.",
+            )
+        )
+    if standards is None:
+        standards = [s for s in (store.standards.get(i) for i in insp.standards) if s is not None]
+    if not standards:
+        out.append(Label("未记录所用的计量标准器。", "No reference standard is recorded."))
+    else:
+        out += _standard_blockers(insp, instrument, standards)
+    for key, clause in _unconfirmed_rules(insp):
+        out.append(
+            Label(
+                f"结论依据的规则“{key}”（{clause}）的数值尚未核实，不能出具检定证书。",
+                f"The verdict rests on rule “{key}” ({clause}), whose number is not confirmed; "
+                "no certificate can be issued on it.",
+            )
+        )
+    return out
+
+
+def _standard_blockers(insp, instrument, standards) -> list:
+    import datetime as dt
+
+    from ..domain.forms import Label
+    from .drafts import check_standards
+
+    day = _visit_date(insp)
+    out = []
+    for s in standards:
+        if not s.valid_until:
+            out.append(
+                Label(
+                    f"计量标准器“{s.name}”未记录有效期。",
+                    f"The reference standard “{s.name}” has no validity date recorded.",
+                )
+            )
+            continue
+        try:
+            until = dt.date.fromisoformat(s.valid_until)
+        except ValueError:
+            until = None
+        if until is None or (day is not None and until < day):
+            out.append(
+                Label(
+                    f"计量标准器“{s.name}”在检定日已过有效期（{s.valid_until}）。",
+                    f"The reference standard “{s.name}” had expired on the visit date "
+                    f"({s.valid_until}).",
+                )
+            )
+    if instrument is not None:
+        for w in check_standards(insp, instrument, standards):
+            name = next((s.name for s in standards if s.id == w.standard_id), w.standard_id)
+            if w.kind == "not_accurate_enough":
+                out.append(
+                    Label(
+                        f"计量标准器“{name}”的准确度不足（最大允许误差超过被检器具的 1/3）。",
+                        f"The reference standard “{name}” is not accurate enough (its MPE is "
+                        "more than 1/3 of the instrument's).",
+                    )
+                )
+            elif w.kind == "unknown":
+                out.append(
+                    Label(
+                        f"计量标准器“{name}”未记录最大允许误差，无法确认其准确度足够。",
+                        f"The reference standard “{name}” has no MPE recorded, so its adequacy "
+                        "cannot be shown.",
+                    )
+                )
+    return out
+
+
+def _unconfirmed_rules(insp) -> list[tuple[str, str]]:
+    """(rule key, clause) of the ❓ rules the stored result used."""
+    import re
+
+    from ..domain.rules import list_rulesets
+
+    keys = []
+    for w in (insp.result or {}).get("warnings", []) or []:
+        m = re.match(r"^.*? \[(\w+)\]", str(w))
+        if m and m.group(1) not in keys:
+            keys.append(m.group(1))
+    if not keys:
+        return []
+    try:
+        infos = [
+            i
+            for i in list_rulesets(insp.family)
+            if i.name == insp.ruleset or insp.ruleset in i.aliases
+        ]
+    except Exception:  # an unknown family: nothing to look up
+        return []
+    out = []
+    for info in infos[:1]:
+        for rule in info.rules:
+            if rule.key in keys and rule.confidence.value == "unconfirmed":
+                out.append((rule.key, rule.clause))
+    return out
 
 
 def _ruleset_title(family: str, ruleset: str) -> str:
@@ -158,13 +395,28 @@ def export_report(
 
 
 def write_atomic(path: Path, data: bytes) -> None:
+    """Write to ``NAME.part``, fsync, rename over *path*. On failure the ``.part`` file is
+    removed and an InputError says why in one sentence (a full disk says so)."""
+    import errno
+
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".part")
-    with open(tmp, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        try:
+            tmp.unlink(missing_ok=True)
+        except OSError:
+            pass
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise InputError(
+                "output", f"the disk is full: {path} was not written (nothing else changed)"
+            ) from None
+        raise InputError("output", f"{path} could not be written: {exc.strerror or exc}") from None
 
 
 # ---- verification --------------------------------------------------------------------------

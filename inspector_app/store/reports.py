@@ -139,3 +139,124 @@ def summary_statistics(store, f: SummaryFilter, *, max_rows: int = 200) -> Summa
     ):
         stats.cheats.append(CheatRow(*r))
     return stats
+
+
+# ---- issuing body and certificate numbers ------------------------------------------------
+
+DEFAULT_BODY = "default"
+_BODY_COLUMNS = (
+    "id",
+    "name_zh",
+    "name_en",
+    "address",
+    "postcode",
+    "phone",
+    "authorisation_no",
+    "authorised",
+    "cert_prefix",
+    "minus_one_day",
+    "updated_at",
+)
+
+
+def get_issuing_body(store, body_id: str = DEFAULT_BODY) -> dict | None:
+    """The issuing body's row as a dict (authorised and minus_one_day as bools), or None."""
+    row = store.conn.execute(
+        f"SELECT {', '.join(_BODY_COLUMNS)} FROM issuing_bodies WHERE id = ?", (body_id,)
+    ).fetchone()
+    if row is None:
+        return None
+    out = dict(zip(_BODY_COLUMNS, tuple(row), strict=True))
+    out["authorised"] = bool(out["authorised"])
+    out["minus_one_day"] = bool(out["minus_one_day"])
+    return out
+
+
+def save_issuing_body(conn, body: dict) -> None:
+    """Insert or replace one issuing body (call inside a write)."""
+    values = dict(body)
+    values["authorised"] = 1 if values.get("authorised") else 0
+    values["minus_one_day"] = 1 if values.get("minus_one_day", True) else 0
+    values.setdefault("id", DEFAULT_BODY)
+    cols = [c for c in _BODY_COLUMNS if c in values]
+    conn.execute(
+        f"INSERT INTO issuing_bodies ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
+        f" ON CONFLICT(id) DO UPDATE SET "
+        + ", ".join(f"{c} = excluded.{c}" for c in cols if c != "id"),
+        [values[c] for c in cols],
+    )
+
+
+def certificate_number_for(conn, body_id: str, inspection_id: str, kind: str) -> str | None:
+    row = conn.execute(
+        "SELECT number FROM certificate_numbers WHERE body_id = ? AND inspection_id = ? AND kind = ?",
+        (body_id, inspection_id, kind),
+    ).fetchone()
+    return row[0] if row else None
+
+
+def take_certificate_number(
+    conn,
+    body_id: str,
+    prefix: str,
+    year: int,
+    kind: str,
+    inspection_id: str,
+    record_id: str,
+    issued_at: str,
+) -> str:
+    """The number of this inspection's document; a new one, the next of the body's sequence
+    for *year*, when it has none (call inside a write: the read and the insert are one
+    transaction, so two reports never get the same number and no number is skipped)."""
+    existing = certificate_number_for(conn, body_id, inspection_id, kind)
+    if existing:
+        return existing
+    seq = (
+        conn.execute(
+            "SELECT coalesce(max(seq), 0) FROM certificate_numbers WHERE body_id = ? AND year = ?",
+            (body_id, year),
+        ).fetchone()[0]
+        + 1
+    )
+    number = f"{prefix}{year}-{seq:06d}"
+    conn.execute(
+        "INSERT INTO certificate_numbers (body_id, year, seq, number, kind, inspection_id,"
+        " record_id, issued_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (body_id, year, seq, number, kind, inspection_id, record_id, issued_at),
+    )
+    return number
+
+
+def void_certificate_number(conn, number: str, reason: str) -> bool:
+    """Mark a number void (its document was never delivered); it is never reused."""
+    cur = conn.execute(
+        "UPDATE certificate_numbers SET status = 'void', void_reason = ? WHERE number = ?",
+        (reason, number),
+    )
+    return cur.rowcount == 1
+
+
+def certificate_number_gaps(store, body_id: str = DEFAULT_BODY) -> list[tuple[int, int]]:
+    """(year, missing sequence number) for every hole in a body's sequences: a number that
+    should exist and does not (a deleted ledger row). Void numbers are not holes."""
+    out = []
+    rows = store.conn.execute(
+        "SELECT year, seq FROM certificate_numbers WHERE body_id = ? ORDER BY year, seq",
+        (body_id,),
+    ).fetchall()
+    by_year: dict[int, list[int]] = {}
+    for year, seq in rows:
+        by_year.setdefault(int(year), []).append(int(seq))
+    for year, seqs in by_year.items():
+        have = set(seqs)
+        out += [(year, n) for n in range(1, max(seqs) + 1) if n not in have]
+    return out
+
+
+def certificate_ledger(store, body_id: str = DEFAULT_BODY) -> list[dict]:
+    return [
+        dict(r)
+        for r in store.conn.execute(
+            "SELECT * FROM certificate_numbers WHERE body_id = ? ORDER BY year, seq", (body_id,)
+        )
+    ]
