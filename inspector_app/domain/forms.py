@@ -311,22 +311,21 @@ def _parse_form(path: Path, data: dict) -> Form:
             ("key", "group", "label", "finding_if", "finding_text"),
             ("key", "group", "label"),
         )
-        finding_if = r.string(t.get("finding_if", "no"), f"{k}.finding_if", ("no", "yes"))
-        if finding_if == "no" and "finding_text" not in t:
+        question = Question(
+            r.string(t["key"], f"{k}.key"),
+            r.string(t["group"], f"{k}.group", GROUPS),
+            r.label(t["label"], f"{k}.label"),
+            r.string(t.get("finding_if", "no"), f"{k}.finding_if", ("no", "yes")),
+            r.label(t["finding_text"], f"{k}.finding_text") if "finding_text" in t else None,
+        )
+        checklist.append(question)
+    r.unique([q.key for q in checklist], "checklist")
+    for i, q in enumerate(checklist):
+        if q.finding_if == "no" and q.finding_text is None:
             raise r.fail(
-                f"{k}.finding_text",
+                f"checklist[{i}].finding_text",
                 "missing: a question failed by 'no' needs its non-conforming wording",
             )
-        checklist.append(
-            Question(
-                r.string(t["key"], f"{k}.key"),
-                r.string(t["group"], f"{k}.group", GROUPS),
-                r.label(t["label"], f"{k}.label"),
-                finding_if,
-                r.label(t["finding_text"], f"{k}.finding_text") if "finding_text" in t else None,
-            )
-        )
-    r.unique([q.key for q in checklist], "checklist")
     tests = []
     kinds = tuple(fam.tests)
     for i, raw in enumerate(r.array(data["tests"], "tests")):
