@@ -11,11 +11,10 @@ To add one: create ``mNNN_what.py`` with ``def up(conn): ...`` and append it to 
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import sqlite3
 from pathlib import Path
 
-from ..db import DatabaseTooNewError, StoreError, transaction
+from ..db import DatabaseTooNewError, FileLock, StoreError, transaction
 from . import m001_initial, m002_sync, m003_search, m004_revocations, m005_certificates
 
 MIGRATIONS = [m001_initial, m002_sync, m003_search, m004_revocations, m005_certificates]
@@ -27,40 +26,30 @@ def current_version(conn: sqlite3.Connection) -> int:
 
 
 def backup_file(conn: sqlite3.Connection, target: Path) -> Path:
-    """A consistent copy of the open database at *target*, checked with integrity_check."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if target.exists():
-        raise StoreError(f"{target} exists already; choose another file")
-    dest = sqlite3.connect(str(target))
-    try:
-        conn.backup(dest)
-        ok = dest.execute("PRAGMA integrity_check").fetchone()[0]
-    finally:
-        dest.close()
-    if ok != "ok":
-        target.unlink(missing_ok=True)
-        raise StoreError(f"the backup {target} failed its integrity check")
-    return target
+    """A consistent copy of the open database at *target*, checked with integrity_check
+    (written under a temporary name and renamed once checked)."""
+    from ..backups import write_backup
+
+    return write_backup(conn, target)
 
 
 @contextlib.contextmanager
 def _migration_lock(path: Path):
     """One process at a time backs up and migrates a given file (two windows started at
-    once): an exclusive lock on a file beside the database, waited for, released after."""
+    once): an exclusive lock on a file beside the database (portalocker: ``flock`` on POSIX,
+    ``LockFileEx`` on Windows), waited for, released after."""
     if str(path) == ":memory:":
         yield
         return
+    lock = FileLock(path.with_name(path.name + ".migrate-lock"))
     try:
-        import fcntl
-    except ImportError:  # pragma: no cover - Windows: the in-transaction check still guards
+        if not lock.acquire(True, 600):
+            raise StoreError(
+                f"another program has been migrating {path} for ten minutes; try again later"
+            )
         yield
-        return
-    with open(path.with_name(path.name + ".migrate-lock"), "a+") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+    finally:
+        lock.close()
 
 
 def migrate(conn: sqlite3.Connection, path: Path, *, backup_dir: Path | None = None) -> list[int]:
@@ -83,9 +72,9 @@ def _migrate_locked(conn: sqlite3.Connection, path: Path, backup_dir: Path | Non
         return []
     is_new = version == 0 and conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
     if not is_new and str(path) != ":memory:":
-        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-        folder = backup_dir or path.parent / "backups"
-        backup_file(conn, folder / f"{path.stem}-schema{version}-{stamp}.db")
+        from ..backups import make_backup
+
+        make_backup(conn, path, f"schema{version}", folder=backup_dir)
     applied = []
     for number in range(version + 1, SCHEMA_VERSION + 1):
         module = MIGRATIONS[number - 1]
@@ -97,4 +86,8 @@ def _migrate_locked(conn: sqlite3.Connection, path: Path, backup_dir: Path | Non
             module.up(conn)
             conn.execute(f"PRAGMA user_version = {number}")
         applied.append(number)
+    if applied:
+        from ...logs import log_event
+
+        log_event("migrate", applied=applied, schema=current_version(conn))
     return applied
