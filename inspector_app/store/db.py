@@ -79,6 +79,35 @@ def sidecar_paths(path: str | os.PathLike) -> list[Path]:
     )
 
 
+_open_paths: dict[Path, int] = {}
+_open_lock = threading.Lock()
+
+
+def open_database_paths() -> list[Path]:
+    """The database files this process has open now."""
+    with _open_lock:
+        return list(_open_paths)
+
+
+def is_database_file(path: str | os.PathLike, extra: list[Path] | None = None) -> bool:
+    """Whether *path* is a database this process has open (or one in *extra*), or one of
+    the files beside it (-wal, -shm, -journal, lock files). Compared by ``os.stat`` only:
+    the file is never opened, since opening and closing it would drop SQLite's locks."""
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return False
+    for db in open_database_paths() + list(extra or []):
+        for side in sidecar_paths(db):
+            try:
+                other = os.stat(side)
+            except OSError:
+                continue
+            if (st.st_dev, st.st_ino) == (other.st_dev, other.st_ino):
+                return True
+    return False
+
+
 # -- file systems ---------------------------------------------------------------------------
 def _on_windows() -> bool:
     """A seam for tests that simulate Windows on Linux."""
@@ -239,6 +268,9 @@ class _Guard:
         self._mutex = threading.RLock()
         self.no_ckpt_on_close = False
         self.damaged = False
+        with _open_lock:
+            _open_paths[path] = _open_paths.get(path, 0) + 1
+        self._registered = True
 
     def enter_presence(self) -> None:
         if not self.presence.acquire(False, BUSY_TIMEOUT_MS / 1000 * 6):
@@ -282,6 +314,14 @@ class _Guard:
     def close_files(self) -> None:
         self.presence.close()
         self.writer.close()
+        if self._registered:
+            self._registered = False
+            with _open_lock:
+                left = _open_paths.get(self.path, 1) - 1
+                if left > 0:
+                    _open_paths[self.path] = left
+                else:
+                    _open_paths.pop(self.path, None)
 
 
 def file_identity(path: Path) -> dict:

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QFileDialog,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -30,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..i18n import register, tr
+from .widgets import file_dialogs
 from .workers import Job
 
 register(
@@ -216,7 +216,7 @@ class ExportBundleDialog(_BundleDialog):
         )
 
     def _browse(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
+        path = file_dialogs.get_save_file_name(
             self, tr("Export bundle"), self.path_edit.text(), tr("Sync bundles (*.zip)")
         )
         if path:
@@ -309,7 +309,7 @@ class ImportBundleDialog(_BundleDialog):
         self.extra.addWidget(self.reason)
 
     def _browse(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
+        path = file_dialogs.get_open_file_name(
             self, tr("Import bundle"), self.path_edit.text(), tr("Sync bundles (*.zip)")
         )
         if path:

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -37,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..i18n import register, tr
+from .widgets import file_dialogs
 from .widgets.language import follow_language
 
 register(
@@ -335,7 +335,7 @@ class KeysDialog(QDialog):
                 error=True,
             )
             return False
-        path, _ = QFileDialog.getOpenFileName(
+        path = file_dialogs.get_open_file_name(
             self,
             tr("Import PKCS#12…").rstrip("…"),
             str(Path.home()),
@@ -382,7 +382,7 @@ class KeysDialog(QDialog):
             self._say(key_message(exc), error=True)
             return None
         suggestion = str(Path.home() / f"{self.id_name.text() or 'inspector'}.cert.pem")
-        path, _ = QFileDialog.getSaveFileName(
+        path = file_dialogs.get_save_file_name(
             self,
             tr("Export certificate…").rstrip("…"),
             suggestion,
@@ -407,7 +407,7 @@ class KeysDialog(QDialog):
 
         from ..crypto.keys import KeyError_, common_name, fingerprint, load_certificate
 
-        path, _ = QFileDialog.getOpenFileName(
+        path = file_dialogs.get_open_file_name(
             self,
             tr("Add certificate…").rstrip("…"),
             str(Path.home()),

@@ -17,9 +17,10 @@ from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths, QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
+from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox, QWidget
 
 from ..i18n import current_language, register, tr
+from .widgets import file_dialogs
 from .workers import Cancelled, run_with_progress, store_work
 
 register(
@@ -115,7 +116,7 @@ def export_report(
     if path is None:
         insp = store.inspections.require(inspection_id)
         suggestion = str(_documents() / f"{report_number(insp)}.pdf")
-        chosen, _ = QFileDialog.getSaveFileName(
+        chosen = file_dialogs.get_save_file_name(
             parent, tr("Export report"), suggestion, tr("PDF files (*.pdf)")
         )
         if not chosen:
@@ -177,7 +178,7 @@ def batch_export(
     db_path = Path(db_path)
     lang = lang or current_language()
     if folder is None:
-        chosen = QFileDialog.getExistingDirectory(
+        chosen = file_dialogs.get_existing_directory(
             parent, tr("Choose a folder for the reports"), str(_documents())
         )
         if not chosen:

@@ -437,13 +437,12 @@ def test_wrong_passphrase_keeps_the_draft_and_says_so(qtbot, identity, store, st
 def test_export_report_from_the_editor_menu_writes_and_opens_a_pdf(
     qtbot, editor, store, tmp_path, monkeypatch
 ):
-    from PySide6.QtWidgets import QFileDialog
-
     from inspector_app.ui import report_actions
+    from inspector_app.ui.widgets import file_dialogs
 
     target = tmp_path / "out" / "report"
     target.parent.mkdir()
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "PDF"))
+    monkeypatch.setattr(file_dialogs, "get_save_file_name", lambda *a, **k: str(target))
     opened = []
     monkeypatch.setattr(
         report_actions.QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile())

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 
 from inspector_app.crypto import keys
 from inspector_app.i18n import set_language
 from inspector_app.paths import keys_dir
 from inspector_app.ui.keys_dialog import KeysDialog
+from inspector_app.ui.widgets import file_dialogs
 
 
 @pytest.fixture(autouse=True)
@@ -57,7 +58,7 @@ def test_export_certificate_writes_the_pem(qtbot, store, db_path, tmp_path, monk
     dlg = KeysDialog(store)
     qtbot.addWidget(dlg)
     out = tmp_path / "wang.cert.pem"
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    monkeypatch.setattr(file_dialogs, "get_save_file_name", lambda *a, **k: str(out))
     qtbot.mouseClick(dlg.export_button, Qt.MouseButton.LeftButton)
     cert = keys.load_certificate(out.read_bytes())
     assert keys.fingerprint(cert) == identity.fingerprint and str(out) in dlg.status.text()
@@ -68,7 +69,7 @@ def test_add_and_remove_a_trusted_certificate(qtbot, dialog, store, tmp_path, mo
     other = keys.init_identity(tmp_path / "office-keys", "李主任", b"office pass 1")
     cert_file = tmp_path / "li.pem"
     cert_file.write_bytes(other.certificate_pem())
-    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(cert_file), ""))
+    monkeypatch.setattr(file_dialogs, "get_open_file_name", lambda *a, **k: str(cert_file))
     with qtbot.waitSignal(dialog.trust_changed, timeout=5000):
         qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
     trusted = store.trust.get(other.fingerprint)

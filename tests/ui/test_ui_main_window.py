@@ -301,12 +301,11 @@ def _select_rows(table, rows):
 
 
 def test_export_report_for_the_current_row(qtbot, window, demo, tmp_path, monkeypatch):
-    from PySide6.QtWidgets import QFileDialog
-
     from inspector_app.ui import report_actions
+    from inspector_app.ui.widgets import file_dialogs
 
     monkeypatch.setattr(
-        QFileDialog, "getSaveFileName", lambda *a, **k: (str(tmp_path / "one.pdf"), "")
+        file_dialogs, "get_save_file_name", lambda *a, **k: str(tmp_path / "one.pdf")
     )
     opened = []
     monkeypatch.setattr(
@@ -322,10 +321,10 @@ def test_export_report_for_the_current_row(qtbot, window, demo, tmp_path, monkey
 
 
 def test_export_reports_for_the_selection(qtbot, window, demo, tmp_path, monkeypatch):
-    from PySide6.QtWidgets import QFileDialog
+    from inspector_app.ui.widgets import file_dialogs
 
     monkeypatch.setattr(
-        QFileDialog, "getExistingDirectory", lambda *a, **k: str(tmp_path / "batch")
+        file_dialogs, "get_existing_directory", lambda *a, **k: str(tmp_path / "batch")
     )
     told = []
     monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: told.append(a[2]))

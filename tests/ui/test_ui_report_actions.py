@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QPushButton, QWidget
+from PySide6.QtWidgets import QInputDialog, QMessageBox, QPushButton, QWidget
 
 from inspector_app.crypto.keys import init_identity
 from inspector_app.paths import keys_dir
@@ -13,6 +13,7 @@ from inspector_app.services.demo import generate
 from inspector_app.services.reports import verify_report
 from inspector_app.store.inspections import InspectionFilter
 from inspector_app.ui import report_actions
+from inspector_app.ui.widgets import file_dialogs
 from inspector_app.ui.workers import run_with_progress
 
 PASSPHRASE = "ui passphrase 9"
@@ -40,7 +41,7 @@ def test_export_asks_where_and_the_passphrase_then_opens_a_signed_pdf(
 ):
     parent, ids, opened, messages = world
     target = tmp_path / "chosen"
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "PDF"))
+    monkeypatch.setattr(file_dialogs, "get_save_file_name", lambda *a, **k: str(target))
     answers = iter([("wrong passphrase", True), (PASSPHRASE, True)])
     prompts = []
 

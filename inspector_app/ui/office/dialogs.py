@@ -8,7 +8,6 @@ from __future__ import annotations
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QInputDialog,
     QLabel,
     QLineEdit,
@@ -18,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...i18n import register, tr
+from ..widgets import file_dialogs
 
 register(
     {
@@ -43,14 +43,14 @@ def ask_passphrase(parent: QWidget | None, prompt: str = "") -> bytes | None:
 
 
 def choose_open_file(parent: QWidget | None, title: str, filters: str) -> str | None:
-    path, _ = QFileDialog.getOpenFileName(parent, title, "", filters)
+    path = file_dialogs.get_open_file_name(parent, title, "", filters)
     return path or None
 
 
 def choose_save_file(
     parent: QWidget | None, title: str, suggested: str, filters: str
 ) -> str | None:
-    path, _ = QFileDialog.getSaveFileName(parent, title, suggested, filters)
+    path = file_dialogs.get_save_file_name(parent, title, suggested, filters)
     return path or None
 
 

@@ -9,7 +9,6 @@ from pathlib import Path
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt, Signal
 from PySide6.QtGui import QIcon, QImage, QPixmap
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QListView,
     QListWidget,
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...i18n import register, tr
+from . import file_dialogs
 
 register(
     {
@@ -45,6 +45,7 @@ def image_bytes_from_mime(mime) -> list[bytes]:
             path = Path(url.toLocalFile())
             if (
                 path.suffix.lower() in IMAGE_SUFFIXES
+                and not file_dialogs.is_database_file(path)  # never opened: see file_dialogs
                 and path.is_file()
                 and path.stat().st_size <= MAX_FILE_BYTES
             ):
@@ -154,7 +155,7 @@ class PhotoStrip(QWidget):
         return [self.list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.list.count())]
 
     def choose_files(self) -> None:
-        files, _ = QFileDialog.getOpenFileNames(
+        files = file_dialogs.get_open_file_names(
             self, tr("Add photo…"), "", tr("Images (*.png *.jpg *.jpeg *.webp)")
         )
         images = [
