@@ -151,6 +151,7 @@ class Family:
     envelope_axis: str
     variables: Callable[[Any], dict[str, Decimal]] = lambda instrument: {}
     prepare: Callable[[Context], None] = lambda ctx: None
+    checks: tuple[str, ...] = CHECKS  # the kinds of check a request may name
 
     @property
     def default_ruleset(self) -> RuleSet:

@@ -2,8 +2,12 @@
 
 Appendix 1 gives the permitted shortfall (负偏差) by price band and weighed quantity ✅.
 Band edges are read upper-inclusive (m ≤ 1 kg, 1 < m ≤ 2 kg; ≤ 6 yuan/kg, 6 < p ≤ 30 …) 🟡:
-a value exactly on an edge adds a warning. Recheck (Art. 6): on the original instrument or a
-more accurate one the shortfall may reach the deviation; on a scale of equal accuracy, 2 × 🟡.
+a value exactly on an edge adds a warning. A goods ``category`` chooses the row by kind of
+goods whatever the price (grain, vegetables, fruit; meat, eggs, poultry, aquatic products,
+pastry, sweets, condiments; dried vegetables and delicacies); gold and silver jewellery have
+their own row, per piece of at most 100 g: gold 0.01 g, silver 0.1 g ✅.
+Recheck (Art. 6): on the original instrument or a more accurate one the shortfall may
+reach the deviation; on a scale of equal accuracy, 2 × 🟡.
 
 shortfall = settled weight − actual weight; over-delivery (a negative shortfall) passes.
 The item's ``error`` is actual − settled in grams (negative when short).
@@ -36,6 +40,17 @@ from .registry import register
 
 C, S = Confidence.CONFIRMED, Confidence.SECONDARY
 RECHECKS = ("original_instrument", "high_accuracy", "equal_accuracy")
+FOOD_CATEGORIES = {"staple": 0, "meat": 1, "dried": 2}
+"""Goods categories of Appendix 1 and the row (price-band index) each one takes."""
+JEWELLERY = ("gold", "silver")
+CATEGORIES = (*FOOD_CATEGORIES, *JEWELLERY)
+CATEGORY_NAMES = {
+    "staple": "grain, vegetables, fruit",
+    "meat": "meat, eggs, poultry, aquatic products, pastry, sweets, condiments",
+    "dried": "dried vegetables, delicacies",
+    "gold": "gold jewellery",
+    "silver": "silver jewellery",
+}
 
 # Appendix 1: price band (yuan/kg, upper-inclusive) → weighed quantity (kg) → shortfall (g)
 PRICE_BANDS = bands(("6", "0"), ("30", "1"), ("100", "2"), (None, "3"))
@@ -82,6 +97,29 @@ RETAIL_2020 = ruleset(
             None,
         ),
         Rule(
+            "categories",
+            "零售商品称重计量监督管理办法 附表1 (商品类别)",
+            C,
+            "goods categories take their row whatever the price: grain, vegetables, fruit → "
+            "first row; meat, eggs, poultry, aquatic products, pastry, sweets, condiments → "
+            "second; dried vegetables, delicacies → third (row index)",
+            dict(FOOD_CATEGORIES),
+        ),
+        Rule(
+            "jewellery",
+            "零售商品称重计量监督管理办法 附表1 (金银饰品)",
+            C,
+            "gold and silver jewellery, per piece up to 100 g: permitted shortfall (g)",
+            {"gold": Decimal("0.01"), "silver": Decimal("0.1")},
+        ),
+        Rule(
+            "jewellery_piece",
+            "零售商品称重计量监督管理办法 附表1 (金银饰品, 每件)",
+            C,
+            "the jewellery row applies to pieces of at most this weight (kg)",
+            Decimal("0.1"),
+        ),
+        Rule(
             "recheck",
             "零售商品称重计量监督管理办法 第六条",
             C,
@@ -113,42 +151,74 @@ def _on_edge(table: tuple[Band, ...], x: Decimal) -> bool:
     return any(b.upper == x for b in table[:-1])
 
 
-def deviation(ctx: Context, unit_price: Decimal, weight: Decimal, path: str) -> tuple[Decimal, int]:
-    """Permitted shortfall (g) and price-band index for *weight* kg at *unit_price* yuan/kg."""
+def deviation(
+    ctx: Context, unit_price: Decimal, weight: Decimal, path: str, category: str | None = None
+) -> tuple[Decimal, int]:
+    """Permitted shortfall (g) and row index for *weight* kg at *unit_price* yuan/kg; a food
+    *category* chooses the row instead of the price (jewellery: :func:`jewellery_deviation`)."""
     price_bands = ctx.rule("price_bands").data
-    index = int(band_lookup(price_bands, unit_price).value)
+    if category is not None:
+        index = ctx.rule("categories").data[category]
+        price_bands = ()  # the price does not choose the row, so no price-edge warning
+    else:
+        index = int(band_lookup(price_bands, unit_price).value)
     table = ctx.rule("deviations").data[index]
     if weight > table[-1].upper:
         raise InputError(
             path, f"is above the table for {BAND_NAMES[index]} ({fmt(table[-1].upper)} kg)"
         )
-    if _on_edge(price_bands, unit_price) or _on_edge(table + (Band(None, Decimal(0)),), weight):
+    if (price_bands and _on_edge(price_bands, unit_price)) or _on_edge(
+        table + (Band(None, Decimal(0)),), weight
+    ):
         ctx.rule("band_edges")
     if index == 2 and weight > ctx.ruleset.rule("band_c_upper").data:
         ctx.rule("band_c_upper")
     return band_lookup(table, weight).value, index
 
 
+def jewellery_deviation(ctx: Context, metal: str, weight: Decimal, path: str) -> Decimal:
+    """Permitted shortfall (g) of one gold or silver piece weighing *weight* kg."""
+    piece = ctx.rule("jewellery_piece").data
+    if weight > piece:
+        raise InputError(
+            path, f"is above the jewellery row ({fmt(piece * 1000)} g per piece); weigh per piece"
+        )
+    return ctx.rule("jewellery").data[metal]
+
+
 def t_short_weight(ctx: Context, test: Mapping, path: str) -> dict:
-    f.only(test, ("kind", "unit_price", "settled_weight", "actual_weight", "recheck"), path)
+    f.only(
+        test, ("kind", "unit_price", "settled_weight", "actual_weight", "recheck", "category"), path
+    )
     unit_price = f.number(test, "unit_price", path, non_negative=True)
     settled = f.number(test, "settled_weight", path, positive=True)
     actual = f.number(test, "actual_weight", path, non_negative=True)
     recheck = f.choice(test, "recheck", path, RECHECKS)
-    dev, index = deviation(ctx, unit_price, settled, f.join(path, "settled_weight"))
+    category = (
+        f.choice(test, "category", path, CATEGORIES) if test.get("category") is not None else None
+    )
+    weight_path = f.join(path, "settled_weight")
+    if category in JEWELLERY:
+        dev = jewellery_deviation(ctx, category, settled, weight_path)  # type: ignore[arg-type]
+        band, deviations = CATEGORY_NAMES[category], ctx.ruleset.rule("jewellery")  # type: ignore[index]
+    else:
+        dev, index = deviation(ctx, unit_price, settled, weight_path, category)
+        band = CATEGORY_NAMES[category] if category is not None else BAND_NAMES[index]
+        deviations = ctx.ruleset.rule("deviations")
     factor_rule = ctx.rule("recheck_equal" if recheck == "equal_accuracy" else "recheck")
     limit = dev * factor_rule.data
     shortfall = (settled - actual) * 1000
     it = item(
-        f"{fmt(settled)} kg at {fmt(unit_price)} yuan/kg",
+        f"{fmt(settled)} kg{f' {CATEGORY_NAMES[category]}' if category else ''} "
+        f"at {fmt(unit_price)} yuan/kg",
         error=-shortfall,
         mpe=limit,
         unit="g",
-        rule=ctx.ruleset.rule("deviations"),
+        rule=deviations,
         passed=shortfall <= limit,
         shortfall=fmt(shortfall),
     )
-    return test_result("short_weight", [it], band=BAND_NAMES[index], shortfall=fmt(shortfall))
+    return test_result("short_weight", [it], band=band, category=category, shortfall=fmt(shortfall))
 
 
 def envelope(ctx: Context, weight: Decimal, path: str) -> Decimal:

@@ -27,6 +27,7 @@ FAMILIES = [
     "trial_lens_set",
     "pd_meter",
     "retail_goods",
+    "prepackaged",
 ]
 
 
