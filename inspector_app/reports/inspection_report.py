@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import io
+import re
 from dataclasses import dataclass, field
 
 from reportlab.lib import colors
@@ -513,12 +514,42 @@ def metrology_text(instrument: Instrument, lang: str) -> str:
     return ", ".join(parts)
 
 
+def local_time(iso: str | None) -> str:
+    """A stored timestamp in this computer's time zone with its offset shown
+    (2026-03-14 17:20:05 UTC+08:00); a time stored without a zone is taken as local."""
+    if not iso:
+        return "—"
+    try:
+        moment = dt.datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    if moment.tzinfo is None:
+        moment = moment.astimezone()
+    moment = moment.astimezone()
+    off = moment.strftime("%z")
+    return f"{moment:%Y-%m-%d %H:%M:%S} UTC{off[:3]}:{off[3:]}"
+
+
+_LATIN_TAIL = re.compile(r"\s+[A-Za-z][A-Za-z0-9 ,.;:()/'-]*$")
+
+
+def ruleset_title(title: str, lang: str) -> str:
+    """A rule set's title in the document's language: titles are "中文 English"; a Chinese
+    document keeps the Chinese part, an English one the English part when there is one."""
+    if not title:
+        return ""
+    m = _LATIN_TAIL.search(title)
+    if m and m.start() > 0:
+        return title[: m.start()].strip() if lang == "zh" else m.group(0).strip()
+    return title
+
+
 def _instrument_line(data: ReportData, lang: str) -> str:
     ins = data.instrument
     return " ".join(
         x
         for x in (
-            pick(FAMILY_LABELS.get(ins.family, (ins.family, ins.family)), lang),
+            specific_name(data, lang),
             ins.maker,
             ins.model,
             ins.serial,
@@ -562,7 +593,7 @@ def _question_label(data: ReportData, qid: str, lang: str) -> str:
 def _verdict_banner(data: ReportData, lang: str, width: float) -> Table:
     s = styles()
     insp = data.inspection
-    kind = document_kind(insp)
+    kind = data_kind(data)
     ok = insp.verdict == "pass"
     if kind == "record":
         word_key = "CONFORMS" if ok else "DOES NOT CONFORM"
@@ -699,7 +730,7 @@ def _qr(text: str, size: float) -> QrCode:
 def _conclusion(data: ReportData, lang: str) -> list:
     s = styles()
     insp, ins = data.inspection, data.instrument
-    kind = document_kind(insp)
+    kind = data_kind(data)
     out: list = [*_section("Conclusion", lang, keep=True)]
     if insp.verdict == "pass":
         text = {
@@ -806,7 +837,7 @@ def _verification_block(
     text = [
         P(f"{t('Report no.', lang)}: {report_no}", "base"),
         P(f"{t('Record id', lang)}: {insp.id}", "small"),
-        P(f"{t('Finalized', lang)}: {(insp.finalized_at or '—').replace('T', ' ')}", "small"),
+        P(f"{t('Finalized', lang)}: {local_time(insp.finalized_at)}", "small"),
         P(f"{t('Content hash (SHA-256)', lang)}: {chash or '—'}", "mono"),
         P(
             t("Scan the code or run 'inspector-app verify FILE.pdf' to check this document.", lang),
@@ -841,6 +872,90 @@ def _verification_block(
     return block
 
 
+# ---- certificate and notice particulars ------------------------------------------------
+
+# Model prefixes of Chinese scales (JJG 539 practice): ACS price-computing, TCS platform,
+# SCS vehicle/ground scales; otherwise the family's name.
+_SCALE_MODELS = (
+    ("ACS", ("电子计价秤", "Electronic price-computing scale")),
+    ("TCS", ("电子台秤", "Electronic platform scale")),
+    ("SCS", ("电子汽车衡", "Electronic vehicle scale")),
+    ("JCS", ("电子计数秤", "Electronic counting scale")),
+)
+
+
+def specific_name(data: ReportData, lang: str) -> str:
+    """The instrument's specific name (电子计价秤 rather than 衡器): from the metrology
+    data's ``name`` when recorded, the model prefix, or a price test for scales."""
+    ins, insp = data.instrument, data.inspection
+    m = ins.metrology or {}
+    if m.get("name"):
+        return str(m["name"])
+    if ins.family == "scale":
+        model = (ins.model or "").upper().replace(" ", "")
+        for prefix, names in _SCALE_MODELS:
+            if model.startswith(prefix):
+                return pick(names, lang)
+        if any(t.get("kind") == "price" for t in insp.tests) or m.get("price"):
+            return pick(_SCALE_MODELS[0][1], lang)
+        return "电子秤（数字指示秤）" if lang == "zh" else "Digital indicating scale"
+    if ins.family == "fuel_dispenser":
+        return "燃油加油机" if lang == "zh" else "Fuel dispenser"
+    return pick(FAMILY_LABELS.get(ins.family, (ins.family, ins.family)), lang)
+
+
+def _official_block(data: ReportData, lang: str, width: float, kind: str) -> list:
+    """Certificate / notice particulars: number, issuing body with address, phone and
+    authorisation number, instrument name, verification date and validity."""
+    insp, body = data.inspection, data.body
+    day = (insp.started_at or "")[:10]
+    pairs = [
+        (
+            t("This certificate's no." if kind == "certificate" else "Notice no.", lang),
+            data.certificate_no or t("(assigned when finalized)", lang),
+        ),
+        (t("Instrument name", lang), specific_name(data, lang)),
+        (t("Issuing body", lang), body.name(lang) or data.authority),
+        (t("Authorisation certificate no.", lang), body.authorisation_no),
+        (t("Address", lang), " ".join(x for x in (body.address, body.postcode) if x)),
+        (t("Phone", lang), body.phone),
+        (t("Client", lang), data.premises.name),
+        (t("Regulation", lang), insp.ruleset),
+        (t("Date of verification", lang), day),
+    ]
+    if kind == "certificate":
+        pairs.append((t("Valid until", lang), data.valid_until or "—"))
+    else:
+        pairs.append(("", ""))
+    return [_kv_table(pairs, width)]
+
+
+def _official_signatures(data: ReportData, lang: str, width: float) -> Table:
+    """检定员 (with certificate number), 核验员 and 批准人 lines (the office countersigns)."""
+    insp = data.inspection
+    who = insp.inspector + (
+        f"（{t('certificate no.', lang)} {data.inspector_cert_no}）"
+        if lang == "zh" and data.inspector_cert_no
+        else (f" (certificate no. {data.inspector_cert_no})" if data.inspector_cert_no else "")
+    )
+    cells = [
+        [P(t("Verified by", lang), "small"), P(who, "base")],
+        [P(t("Checked by", lang), "small"), P("", "base")],
+        [P(t("Approved by", lang), "small"), P("", "base")],
+    ]
+    table = Table([cells], colWidths=[width / 3] * 3, rowHeights=[14 * mm])
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), FONT),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LINEBELOW", (0, 0), (-1, -1), 0.4, GREY),
+            ]
+        )
+    )
+    return table
+
+
 # ---- the document -------------------------------------------------------------------------
 
 
@@ -861,7 +976,8 @@ def build_inspection_pdf(
     insp = data.inspection
     if for_signing and insp.status != "finalized":
         raise ReportError("only a finalized inspection can be signed; finalize it first")
-    report_no = report_number(insp)
+    kind = data_kind(data)
+    report_no = report_number(insp, kind)
     chash = insp.content_hash or ""
     authority = data.authority or t("Market Supervision Administration", lang)
     buf = io.BytesIO()
@@ -873,7 +989,7 @@ def build_inspection_pdf(
         rightMargin=15 * mm,
         topMargin=15 * mm,
         bottomMargin=15 * mm,
-        title=f"{t(KIND_TITLES[document_kind(insp)], lang)} {report_no}",
+        title=f"{t(KIND_TITLES[kind], lang)} {report_no}",
         author=insp.inspector,
         subject=f"{report_no} {chash}",
         creator=PRODUCER,
@@ -885,6 +1001,15 @@ def build_inspection_pdf(
     sink: dict = {}
 
     story.append(_verdict_banner(data, lang, width))
+    if kind in ("certificate", "notice"):
+        story += _section("Certificate" if kind == "certificate" else "Notice", lang)
+        story += _official_block(data, lang, width, kind)
+    elif data.blockers and insp.check in ("initial", "subsequent"):
+        story += [
+            Spacer(1, 4),
+            P(t("No verification certificate can be issued for this record:", lang), "warn"),
+            *[P(f"• {b.get(lang)}", "warn") for b in data.blockers],
+        ]
     if insp.status != "finalized":
         story += [
             Spacer(1, 4),
@@ -926,8 +1051,8 @@ def build_inspection_pdf(
                 (t("Pattern approval no.", lang), ins.pattern_approval),
                 (t("Accuracy class", lang), ins.accuracy_class),
                 (t("Seals", lang), ins.seals),
+                (t("Instrument name", lang), specific_name(data, lang)),
                 (t("Last verified", lang), ins.last_verified or ""),
-                (t("Next due", lang), ins.next_due or ""),
                 ("", ""),
             ],
             width,
@@ -947,7 +1072,8 @@ def build_inspection_pdf(
         )
         or "—"
     )
-    ruleset = insp.ruleset + (f" — {data.ruleset_title}" if data.ruleset_title else "")
+    title = ruleset_title(data.ruleset_title, lang)
+    ruleset = insp.ruleset + (f" — {title}" if title else "")
     pairs = [
         (t("Check", lang), pick(CHECK_LABELS.get(insp.check, (insp.check, insp.check)), lang)),
         (t("Rule set", lang), ruleset),
@@ -986,7 +1112,17 @@ def build_inspection_pdf(
                     st.certificate_no or "—",
                     (st.valid_until or "—")
                     + (f" ({t('expired on the inspection date', lang)})" if expired else ""),
-                    st.accuracy or (f"MPE {st.mpe} {st.unit}" if st.mpe else "—"),
+                    "；".join(
+                        x
+                        for x in (
+                            st.accuracy,
+                            f"{t('MPE', lang)} ±{st.mpe} {unit(st.unit, lang)}".strip()
+                            if st.mpe
+                            else "",
+                        )
+                        if x
+                    )
+                    or "—",
                 ]
             )
             verdicts.append("fail" if expired else None)
@@ -997,7 +1133,7 @@ def build_inspection_pdf(
                     t("Serial no.", lang),
                     t("Certificate no.", lang),
                     t("Valid until", lang),
-                    t("Accuracy", lang),
+                    t("Range / uncertainty or class", lang),
                 ],
                 rows,
                 [55 * mm, 28 * mm, 35 * mm, 32 * mm, width - 150 * mm],
@@ -1135,6 +1271,12 @@ def build_inspection_pdf(
     # long report never ends with the verification block alone on a nearly empty page
     closing = _conclusion(data, lang)
     closing += [*_section("Signatures", lang, keep=True), _signatures(data, lang, width)]
+    if kind in ("certificate", "notice"):
+        closing += [Spacer(1, 3), _official_signatures(data, lang, width)]
+    if kind == "certificate":
+        closing.append(
+            P(t("The results of this certificate apply to this instrument only.", lang), "small")
+        )
     closing += [
         *_section("Verification of this document", lang, keep=True),
         _verification_block(

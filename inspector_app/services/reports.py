@@ -18,6 +18,7 @@ from ..paths import keys_dir
 
 Progress = Callable[[int, int], bool]
 AUTHORITY_META = "report.authority"
+INSPECTOR_CERT_META = "inspector.cert_no"  # ":<name>" -> that inspector's 检定员证 number
 
 
 def report_data(store, inspection_id: str, authority: str | None = None, *, number: bool = True):
@@ -58,6 +59,7 @@ def report_data(store, inspection_id: str, authority: str | None = None, *, numb
         body=body,
         blockers=blockers,
         failed=inspection_failed_items(insp, form, instrument.metrology),
+        inspector_cert_no=store.meta(f"{INSPECTOR_CERT_META}:{insp.inspector}") or "",
     )
     if authority:
         data.body.name_zh = data.body.name_zh or authority
@@ -370,7 +372,13 @@ def _make(
         signer_fingerprint=identity.fingerprint,
     )
     try:
-        return built.report_no, sign_report(built, identity)
+        insp = store.inspections.require(inspection_id)
+        return built.report_no, sign_report(
+            built,
+            identity,
+            finalized_at=insp.finalized_at,
+            inspector=None if is_office_database(store) else insp.inspector,
+        )
     except SigningError as exc:
         raise InputError("inspection.id", str(exc)) from None
 
@@ -422,27 +430,49 @@ def write_atomic(path: Path, data: bytes) -> None:
 # ---- verification --------------------------------------------------------------------------
 
 
-def trusted_certificates(store, db_path: Path | None) -> list:
-    """Certificates from the trust list plus this device's own identity certificate."""
-    from ..crypto.keys import load_certificate, load_certificate_file
+def is_office_database(store) -> bool:
+    """An office (supervisor) database: its own key signs and countersigns for the office."""
+    from .review import get_role
 
-    certs = []
+    return store is not None and get_role(store) == "supervisor"
+
+
+def trusted_certificates(store, db_path: Path | None):
+    """What this computer trusts (a :class:`~inspector_app.reports.verify.TrustSet`): the
+    trust list (inspector, office and CA certificates), the revocations the office sent, and
+    this device's own certificates, the current one and the earlier ones (each only for
+    signatures made while it was in use)."""
+    from ..crypto.keys import load_certificate, own_certificates
+    from ..reports.verify import RevokedCert, TrustedCert, TrustSet
+
+    trust = TrustSet()
     for key in store.trust.list() if store is not None else []:
         try:
-            certs.append(load_certificate(key.public_pem.encode("utf-8")))
+            cert = load_certificate(key.public_pem.encode("utf-8"))
         except Exception:  # a bundle key that is not a certificate cannot vouch for a PDF
             continue
+        kind = key.kind if key.kind in ("office", "ca") else "certificate"
+        if kind == "certificate":
+            from ..crypto.ca import is_ca_certificate
+
+            kind = "ca" if is_ca_certificate(cert) else kind
+        trust.certificates.append(TrustedCert(cert, kind, key.name))
+    if store is not None:
+        trust.revocations = [
+            RevokedCert(r.issuer_fingerprint, r.serial, r.revoked_at, r.reason)
+            for r in store.trust.revocations.list()
+        ]
     if db_path is not None:
-        try:
-            certs.append(load_certificate_file(keys_dir(Path(db_path))))
-        except Exception:  # no identity on this device
-            pass
-    return certs
+        own_kind = "office" if is_office_database(store) else "own"
+        for own in own_certificates(keys_dir(Path(db_path))):
+            trust.certificates.append(TrustedCert(own.certificate, own_kind, "", own.retired_at))
+    return trust
 
 
-def verify_report(pdf: bytes, store=None, db_path: Path | None = None):
-    """Verify a signed report; cross-check the embedded record hash when *store* is given."""
+def verify_report(pdf: bytes, store=None, db_path: Path | None = None, *, now=None):
+    """Verify a signed report against the trust list, the revocations and the database."""
     from ..domain.canonical import content_hash
+    from ..reports.inspection_report import report_number
     from ..reports.verify import verify_pdf
 
     def lookup(inspection_id: str, report_no: str, record_hash: str) -> dict:
@@ -450,15 +480,21 @@ def verify_report(pdf: bytes, store=None, db_path: Path | None = None):
         if insp is None:
             return {"found": False}
         recomputed = content_hash(insp) if insp.status == "finalized" else None
+        newer = None
+        if store.inspections.superseded_by(insp.id):
+            latest = store.inspections.revisions(insp.record_id)[-1]
+            number = report_number(latest) if latest.status == "finalized" else "a draft"
+            newer = f"{latest.revision} ({number}, id {latest.id})"
         return {
             "found": True,
             "content_hash": insp.content_hash,
             "recomputed": recomputed,
             "status": insp.status,
+            "superseded_by": newer,
         }
 
     return verify_pdf(
-        pdf, trusted_certificates(store, db_path), lookup if store is not None else None
+        pdf, trusted_certificates(store, db_path), lookup if store is not None else None, now=now
     )
 
 

@@ -20,6 +20,7 @@ register(
         "a mistake is fixed with a correction (a new revision with a reason).": "确认后，记录将以内容哈希封存，不能再修改；如有错误，只能通过更正（附理由的新版本）处理。",
         "Finalize": "确认封存",
         "Warnings": "提示",
+        "No verification certificate: this record will be printed as an inspection record (检查记录), because:": "不能出具检定证书，本记录将作为检查记录出具，原因：",
     }
 )
 
@@ -32,7 +33,10 @@ class FinalizeDialog(QDialog):
         left_out: int = 0,
         warnings: list[str] | None = None,
         parent: QWidget | None = None,
+        certificate_blockers: list[str] | None = None,
     ) -> None:
+        """*certificate_blockers*: why no 检定证书 may be issued (one sentence each, from
+        ``services.reports.certificate_blockers``); the record is still finalized."""
         super().__init__(parent)
         self.setWindowTitle(tr("Finalize inspection"))
         layout = QVBoxLayout(self)
@@ -65,6 +69,21 @@ class FinalizeDialog(QDialog):
             w.setStyleSheet("color: #a15c00;")
             w.setWordWrap(True)
             layout.addWidget(w)
+        self.blockers_label = QLabel()
+        self.blockers_label.setObjectName("certificateBlockers")
+        self.blockers_label.setWordWrap(True)
+        self.blockers_label.setStyleSheet("color: #a15c00;")
+        if certificate_blockers:
+            self.blockers_label.setText(
+                "⚠ "
+                + tr(
+                    "No verification certificate: this record will be printed as an inspection record (检查记录), because:"
+                )
+                + "\n"
+                + "\n".join(f"• {b}" for b in certificate_blockers)
+            )
+            layout.addWidget(self.blockers_label)
+        self.blockers_label.setVisible(bool(certificate_blockers))
         info = QLabel(
             tr(
                 "After finalizing, the record is sealed with its content hash and can no longer be edited; "

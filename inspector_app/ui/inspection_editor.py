@@ -583,8 +583,10 @@ class InspectionEditor(QMainWindow):
     def extra_failures(self) -> list[str]:
         """Failed items beyond the readings: checklist answers that are findings, and
         cheating findings."""
+        from ..domain.failed_items import question_failures
+
         lang = current_language()
-        out = drafts.checklist_failures(self.form, self.insp.checklist, lang)
+        out = [q.text(lang) for q in question_failures(self.form, self.insp.checklist)]
         out += [f"{tr('cheating finding')}: {f.text}" for f in self.insp.findings if f.cheating]
         return out
 
@@ -847,8 +849,20 @@ class InspectionEditor(QMainWindow):
         self, verdict: str | None, failed: list[str], left_out: int, warnings: list[str]
     ) -> bool:
         """Ask before sealing (tests replace this)."""
-        dlg = FinalizeDialog(verdict, failed, left_out, warnings, self)
+        dlg = FinalizeDialog(
+            verdict, failed, left_out, warnings, self, self.certificate_blockers()
+        )
         return dlg.exec() == QDialog.DialogCode.Accepted
+
+    def certificate_blockers(self) -> list[str]:
+        """Why this record cannot give a 检定证书 (shown before finalizing)."""
+        from ..services.reports import certificate_blockers
+
+        try:
+            found = certificate_blockers(self.store, self.insp, instrument=self.instrument)
+        except Exception:  # noqa: BLE001 - the list is advice; finalizing must not fail on it
+            return []
+        return [b.get(current_language()) for b in found]
 
     def finalize(self) -> bool:
         if not self.insp.is_draft:

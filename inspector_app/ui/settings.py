@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QGroupBox,
     QLabel,
     QLineEdit,
     QSpinBox,
@@ -33,7 +34,7 @@ from PySide6.QtWidgets import (
 from .. import i18n
 from ..domain.models import CHECK_KINDS, CHECK_LABELS
 from ..i18n import pick, register, tr
-from .widgets.field_error import FieldError
+from .widgets.field_error import FieldError, translate_message
 from .widgets.language import follow_language
 
 register(
@@ -50,8 +51,33 @@ register(
         "Rows fetched per page": "每次读取行数",
         "Your name is written into every inspection you record.": "您的姓名将记录在每条检查记录中。",
         "The name must not be longer than 100 characters.": "姓名不得超过 100 个字符。",
+        "Issuing body (printed on certificates and notices)": "检定机构（印在检定证书和通知书上）",
+        "Name (Chinese)": "名称（中文）",
+        "Name (English)": "名称（英文）",
+        "Postcode": "邮编",
+        "Authorisation certificate no.": "计量检定机构授权证书号",
+        "Authorised verification body (may issue verification certificates)": "授权的法定计量检定机构（可出具检定证书）",
+        "Valid until = date + cycle − 1 day": "有效期至 = 检定日期 + 周期 − 1 天",
+        "Certificate number prefix": "证书编号前缀",
+        "Your inspector certificate no.": "本人检定员证号",
+        "Address": "地址",
+        "Phone": "电话",
     }
 )
+
+# The issuing body's fields: (attribute, label, kind)
+BODY_FIELDS = (
+    ("name_zh", "Name (Chinese)", str),
+    ("name_en", "Name (English)", str),
+    ("address", "Address", str),
+    ("postcode", "Postcode", str),
+    ("phone", "Phone", str),
+    ("authorisation_no", "Authorisation certificate no.", str),
+    ("cert_prefix", "Certificate number prefix", str),
+    ("authorised", "Authorised verification body (may issue verification certificates)", bool),
+    ("minus_one_day", "Valid until = date + cycle − 1 day", bool),
+)
+INSPECTOR_CERT_META = "inspector.cert_no"
 
 SETTINGS_VERSION = 1
 ORG_NAME = "Inspector"
@@ -236,6 +262,15 @@ class SettingsDialog(QDialog):
                 self.name_error = FieldError(self)
                 form.addRow("", self.name_error)
         layout.addLayout(form)
+        self.store = getattr(parent, "store", None)
+        self.body_editors: dict[str, QWidget] = {}
+        self.body_labels: dict[str, QLabel] = {}
+        self.body_box = QGroupBox(self)
+        if self.store is not None:
+            self._build_body_box()
+            layout.addWidget(self.body_box)
+        self.body_error = FieldError(self)
+        layout.addWidget(self.body_error)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -245,6 +280,61 @@ class SettingsDialog(QDialog):
         self.retranslate()
         follow_language(self, self.retranslate)
         self.resize(460, self.sizeHint().height())
+
+    def _build_body_box(self) -> None:
+        """The issuing body section: stored in the database (it travels to laptops in
+        office bundles), not in the per-user settings file."""
+        from ..services.reports import issuing_body
+
+        body = issuing_body(self.store)
+        form = QFormLayout(self.body_box)
+        for attr, _label, kind in BODY_FIELDS:
+            if kind is bool:
+                w = QCheckBox(self.body_box)
+                w.setChecked(bool(getattr(body, attr)))
+            else:
+                w = QLineEdit(self.body_box)
+                w.setText(str(getattr(body, attr) or ""))
+                w.setMaxLength(200)
+            w.setObjectName(f"body_{attr}")
+            label = QLabel(self.body_box)
+            label.setBuddy(w)
+            self.body_editors[attr] = w
+            self.body_labels[attr] = label
+            form.addRow(label, w)
+        cert = QLineEdit(self.body_box)
+        cert.setObjectName("inspector_cert_no")
+        cert.setMaxLength(60)
+        cert.setText(self.store.meta(f"{INSPECTOR_CERT_META}:{get('inspector_name')}") or "")
+        label = QLabel(self.body_box)
+        label.setBuddy(cert)
+        self.body_editors["inspector_cert_no"] = cert
+        self.body_labels["inspector_cert_no"] = label
+        form.addRow(label, cert)
+
+    def save_body(self) -> bool:
+        """Store the issuing body; False (with the message shown) when it is refused."""
+        if self.store is None:
+            return True
+        from ..domain.errors import InputError
+        from ..services.reports import issuing_body, save_issuing_body
+
+        body = issuing_body(self.store)
+        for attr, _label, kind in BODY_FIELDS:
+            w = self.body_editors[attr]
+            setattr(body, attr, w.isChecked() if kind is bool else w.text().strip())
+        try:
+            save_issuing_body(self.store, body, actor())
+            with self.store.write(actor(), "settings.inspector_cert_no"):
+                self.store.set_meta(  # per inspector name: printed beside that name only
+                    f"{INSPECTOR_CERT_META}:{self.value('inspector_name')}",
+                    self.body_editors["inspector_cert_no"].text().strip(),
+                )
+        except InputError as exc:
+            self.body_error.show_message(translate_message(exc.message))
+            self.body_editors.get(exc.path, self.body_editors["name_zh"]).setFocus()
+            return False
+        return True
 
     def _editor(self, setting: Setting) -> QWidget:
         value = get(setting.name)
@@ -275,6 +365,14 @@ class SettingsDialog(QDialog):
             if isinstance(w, QComboBox):
                 for i, (_v, label) in enumerate(setting.choices):
                     w.setItemText(i, pick(label))
+        self.body_box.setTitle(tr("Issuing body (printed on certificates and notices)"))
+        for attr, label, kind in BODY_FIELDS:
+            if attr in self.body_labels:
+                self.body_labels[attr].setText(tr(label) + ("" if kind is bool else ":"))
+        if "inspector_cert_no" in self.body_labels:
+            self.body_labels["inspector_cert_no"].setText(
+                tr("Your inspector certificate no.") + ":"
+            )
         self.editors["inspector_name"].setToolTip(
             tr("Your name is written into every inspection you record.")
         )
@@ -293,6 +391,8 @@ class SettingsDialog(QDialog):
         if len(self.value("inspector_name")) > 100:
             self.name_error.show_message(tr("The name must not be longer than 100 characters."))
             self.editors["inspector_name"].setFocus()
+            return
+        if not self.save_body():
             return
         old_language = get("language")
         for setting in SETTINGS:

@@ -12,6 +12,7 @@ import pytest
 
 from inspector_app.crypto.keys import init_identity
 from inspector_app.domain.credit_code import make_credit_code
+from inspector_app.domain.issuing_body import IssuingBody
 from inspector_app.domain.models import (
     AttachmentRef,
     Finding,
@@ -23,8 +24,20 @@ from inspector_app.domain.models import (
 )
 from inspector_app.paths import keys_dir
 from inspector_app.services.inspections import save_and_evaluate
+from inspector_app.services.reports import save_issuing_body
 
 PASSPHRASE = b"correct horse 42"
+
+AUTHORISED_BODY = IssuingBody(
+    name_zh="合肥市计量测试研究院",
+    name_en="Hefei Institute of Metrology and Testing",
+    address="安徽省合肥市包河区花园大道 88 号",
+    postcode="230051",
+    phone="0551-63350000",
+    authorisation_no="（皖）法计（2024）01001号",
+    authorised=True,
+    cert_prefix="HF",
+)
 
 
 def png(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
@@ -60,7 +73,24 @@ def _finalize(store, insp: Inspection) -> Inspection:
 
 
 @pytest.fixture
-def samples(store, stall) -> Samples:
+def office_confirmed_scale_rules():
+    """As an office does once it has the published text: the placeholder (❓) numbers of
+    the scale rule set are confirmed for this test, so a scale verification may give a
+    certificate; the registry is restored afterwards."""
+    from inspector_app.domain.rules import override_rule, registry
+    from inspector_app.domain.rules.core import Confidence
+
+    original = registry.get("scale")
+    for rs in original.rulesets:
+        for rule in rs.rules.values():
+            if rule.confidence is Confidence.UNCONFIRMED:
+                override_rule("scale", rs.name, rule.key, confidence=Confidence.CONFIRMED)
+    yield
+    registry.register(original)
+
+
+@pytest.fixture
+def samples(store, stall, office_confirmed_scale_rules) -> Samples:
     premises, scale = stall
     weights = store.standards.save(
         ReferenceStandard(
@@ -70,9 +100,12 @@ def samples(store, stall) -> Samples:
             "JZ-2025-0117",
             "2027-03-31",
             "M1",
+            mpe="0.5",
+            unit="g",
             serial="W-88",
         )
     )
+    save_issuing_body(store, AUTHORISED_BODY)
     photo = store.attachments.add(png(64, 48, (200, 120, 40)), "test")
     sig_i = store.attachments.add(png(120, 40, (20, 20, 20)), "test")
     sig_r = store.attachments.add(png(110, 40, (40, 40, 90)), "test")

@@ -1,0 +1,331 @@
+"""Certificates and notices: particulars, when a certificate may be issued, failed items,
+gap-free numbers, Chinese documents without English words."""
+
+from __future__ import annotations
+
+import dataclasses
+import errno
+import re
+import subprocess
+
+import pytest
+
+from inspector_app.domain.errors import InputError
+from inspector_app.domain.models import Inspection, ReferenceStandard, new_id
+from inspector_app.services.inspections import save_and_evaluate
+from inspector_app.services.reports import (
+    build_report,
+    certificate_blockers,
+    issuing_body,
+    report_data,
+    save_issuing_body,
+    write_atomic,
+)
+from inspector_app.store.reports import (
+    certificate_ledger,
+    certificate_number_gaps,
+    void_certificate_number,
+)
+
+
+def text_of(tmp_path, pdf: bytes, name: str = "r.pdf") -> str:
+    path = tmp_path / name
+    path.write_bytes(pdf)
+    out = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True)
+    return out.stdout.decode("utf-8")
+
+
+def flat(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def test_certificate_carries_what_the_rules_ask_for(store, samples, tmp_path):
+    data = report_data(store, samples.scale.id)
+    assert data.blockers == []
+    store.instruments.save(dataclasses.replace(data.instrument, next_due="2020-01-01"))
+    text = flat(text_of(tmp_path, build_report(store, samples.scale.id, "zh").pdf))
+    for wanted in (
+        "检定证书",
+        "证书编号HF2026-000001",
+        "电子计价秤",
+        "合肥市计量测试研究院",
+        "授权证书号（皖）法计（2024）01001号",
+        "安徽省合肥市包河区花园大道88号230051",
+        "0551-63350000",
+        "检定日期2026-03-14",
+        "有效期至2027-03-13",  # one year, minus one day (the body's setting)
+        "检定员",
+        "核验员",
+        "批准人",
+        "本证书检定结果仅对该计量器具有效",
+        "M1；最大允许误差±0.5g",
+        "第1页共3页",
+    ):
+        assert wanted in text, wanted
+    assert "2020-01-01" not in text  # the instrument record's stale next-due is not printed
+    en = flat(text_of(tmp_path, build_report(store, samples.scale.id, "en").pdf))
+    assert "Validuntil2027-03-13" in en and "Approvedby" in en and "Checkedby" in en
+
+
+def test_valid_until_follows_the_body_setting(store, samples):
+    body = issuing_body(store)
+    body.minus_one_day = False
+    save_issuing_body(store, body)
+    assert report_data(store, samples.scale.id).valid_until == "2027-03-14"
+
+
+def test_no_certificate_without_an_authorised_body(store, samples, tmp_path):
+    body = issuing_body(store)
+    body.authorised = False
+    save_issuing_body(store, body)
+    blockers = certificate_blockers(store, samples.scale)
+    assert [b.en for b in blockers] == [
+        "The issuing body is not configured as an authorised verification body "
+        "(Settings → Issuing body)."
+    ]
+    built = build_report(store, samples.scale.id, "zh")
+    text = flat(text_of(tmp_path, built.pdf))
+    assert built.report_no.startswith("JCJL-") and "检查记录" in text and "HF2026" not in text
+    assert "本记录不能出具检定证书" in text and "签发机构未设置为授权的计量检定机构" in text
+
+
+def test_authorised_body_needs_its_authorisation_number(store, samples):
+    body = dataclasses.replace(issuing_body(store), authorisation_no="")
+    with pytest.raises(InputError) as exc:
+        save_issuing_body(store, body)
+    assert exc.value.path == "authorisation_no"
+
+
+def _scale_inspection(store, stall, standards, **changes) -> Inspection:
+    premises, scale = stall
+    insp = Inspection(
+        id=new_id(),
+        record_id=new_id(),
+        instrument_id=scale.id,
+        premises_id=premises.id,
+        family="scale",
+        check="subsequent",
+        ruleset="JJG 539-2016",
+        inspector="李建国",
+        started_at="2026-03-14T09:20",
+        checklist={"seals": "yes"},
+        tests=[
+            {
+                "kind": "weighing",
+                "points": [
+                    {"load": "100", "indication": "100"},
+                    {"load": "10000", "indication": "10005"},
+                ],
+            },
+            {
+                "kind": "eccentricity",
+                "load": "5000",
+                "positions": [{"indication": "5000"}] * 5,
+            },
+            {"kind": "repeatability", "load": "7500", "indications": ["7500", "7500", "7505"]},
+        ],
+        standards=standards,
+    )
+    insp = dataclasses.replace(insp, **changes)
+    saved = save_and_evaluate(store, insp, "test")
+    return store.inspections.finalize(saved.id, "test")
+
+
+def test_standard_expired_on_the_visit_date_or_missing_blocks_a_certificate(store, stall, samples):
+    old = store.standards.save(
+        ReferenceStandard(
+            new_id(), "test_weight", "旧砝码", "JZ-1", "2026-03-13", "M1", mpe="0.5", unit="g"
+        )
+    )
+    expired = _scale_inspection(store, stall, [old.id])
+    assert expired.verdict == "pass"
+    texts = [b.zh for b in certificate_blockers(store, expired)]
+    assert texts == ["计量标准器“旧砝码”在检定日已过有效期（2026-03-13）。"]
+    none = _scale_inspection(store, stall, [])
+    assert [b.en for b in certificate_blockers(store, none)] == [
+        "No reference standard is recorded."
+    ]
+    unknown = store.standards.save(
+        ReferenceStandard(new_id(), "test_weight", "无误差砝码", "JZ-2", "2027-01-01", "M1")
+    )
+    vague = _scale_inspection(store, stall, [unknown.id])
+    assert "no MPE recorded" in certificate_blockers(store, vague)[0].en
+
+
+def test_programme_missing_blocks_a_certificate(store, stall, samples):
+    weights = samples.scale.standards
+    insp = _scale_inspection(
+        store,
+        stall,
+        weights,
+        tests=[{"kind": "weighing", "points": [{"load": "100", "indication": "100"}]}],
+    )
+    texts = [b.zh for b in certificate_blockers(store, insp)]
+    assert texts == ["检定项目不完整：未做偏载测试。", "检定项目不完整：未做重复性测试。"]
+
+
+def test_unconfirmed_rule_blocks_a_certificate(store, stall, samples):
+    from inspector_app.domain.rules import registry
+
+    weights = samples.scale.standards
+    confirmed = registry.get("scale")
+    # the office's confirmation withdrawn: JJG 539-2016 uses placeholder (❓) numbers
+    from inspector_app.domain.rules import override_rule
+    from inspector_app.domain.rules.core import Confidence
+
+    override_rule("scale", "JJG 539-2016", "check_subsequent", confidence=Confidence.UNCONFIRMED)
+    try:
+        insp = _scale_inspection(store, stall, weights)
+        blockers = certificate_blockers(store, insp)
+        assert any("check_subsequent" in b.en and "not confirmed" in b.en for b in blockers)
+    finally:
+        registry.register(confirmed)
+
+
+def test_notice_lists_failed_items_with_value_limit_and_failed_wording(
+    store, stall, samples, tmp_path
+):
+    from inspector_app.domain.forms import load_form
+
+    cheats = {q.key: "no" for q in load_form("scale").checklist if q.group == "cheating"}
+    insp = _scale_inspection(
+        store,
+        stall,
+        samples.scale.standards,
+        checklist={**cheats, "seals": "no", "nameplate": "yes"},
+        tests=[
+            {"kind": "weighing", "points": [{"load": "10000", "indication": "10020"}]},
+            {"kind": "eccentricity", "load": "5000", "positions": [{"indication": "5000"}] * 5},
+            {"kind": "repeatability", "load": "7500", "indications": ["7500", "7500", "7500"]},
+        ],
+    )
+    assert insp.verdict == "fail"
+    text = text_of(tmp_path, build_report(store, insp.id, "zh").pdf)
+    conclusion = flat(text[text.index("不合格项目") :])
+    assert "检定结果通知书" in text
+    assert "铅封（封印）不完好或缺失" in conclusion
+    assert re.search(r"测得\d+(\.\d+)?g，允许±\d+(\.\d+)?g", conclusion), conclusion
+    # no cheating indicator answered "no" is listed as failed
+    for label in ("遥控", "作弊芯片", "预留底数", "累计计价", "磁铁", "校准作弊"):
+        assert label not in conclusion, label
+    assert "2." in conclusion and "3." not in conclusion.split("该计量器具")[0]
+
+
+def test_certificate_numbers_are_gap_free_and_never_reused(store, stall, samples):
+    weights = samples.scale.standards
+    first = report_data(store, samples.scale.id).certificate_no
+    again = report_data(store, samples.scale.id).certificate_no
+    assert first == again == "HF2026-000001"
+    second = _scale_inspection(store, stall, weights)
+    assert report_data(store, second.id).certificate_no == "HF2026-000002"
+    with store.write("test", "void"):
+        assert void_certificate_number(store.conn, "HF2026-000002", "printer jam")
+    third = _scale_inspection(store, stall, weights)
+    assert report_data(store, third.id).certificate_no == "HF2026-000003"
+    assert report_data(store, second.id).certificate_no == "HF2026-000002"  # still its own
+    assert certificate_number_gaps(store) == []
+    store.conn.execute("DELETE FROM certificate_numbers WHERE seq = 2")
+    assert certificate_number_gaps(store) == [(2026, 2)]
+    assert [r["status"] for r in certificate_ledger(store)] == ["issued", "issued"]
+
+
+# Words a Chinese document may contain: units, codes, names of things that are spelt in
+# Latin letters on the instrument or in the regulation.
+ALLOWED_LATIN = {
+    # units and symbols
+    "g",
+    "kg",
+    "mg",
+    "L",
+    "mL",
+    "min",
+    "D",
+    "mm",
+    "cm",
+    "m",
+    "RH",
+    "h",
+    # codes and regulation names
+    "JJG",
+    "JJF",
+    "OIML",
+    "R",
+    "SHA",
+    "QR",
+    "MPE",
+    "Max",
+    "Min",
+    "e",
+    "d",
+    "E",
+    "I",
+    "Q",
+    "Qmax",
+    "Qmin",
+    "MMQ",
+    "ACS",
+    "YZ",
+    "CL",
+    "JKJ",
+    "F",
+    "JZ",
+    "JL",
+    "W",
+    "HF",
+    "UTC",
+    "JDZS",
+    "JDTZ",
+    "JCJL",
+    "V",
+    "J",
+    "Bt",
+    "B",
+    "Ec",
+    "EO",
+    "pdf",
+    "inspector",
+    "app",
+    "verify",
+    "Topcon",
+    "II",
+    "III",
+    "IIII",
+    "M",
+    "PD",
+    "PASS",
+    "FAIL",
+    "ΔL",
+    "L0",
+    "I0",
+}
+
+
+def latin_words(text: str) -> set[str]:
+    words = set()
+    for w in re.findall(r"[A-Za-z][A-Za-z0-9]*", text):
+        if re.fullmatch(r"[0-9a-f]{6,}", w) or re.search(r"\d", w):
+            continue  # hashes, record ids, model codes with digits
+        words.add(w)
+    return words
+
+
+@pytest.mark.parametrize("which", ["scale", "fuel", "focimeter"])
+def test_chinese_documents_contain_no_english_words(store, samples, tmp_path, which):
+    insp = getattr(samples, which)
+    text = text_of(tmp_path, build_report(store, insp.id, "zh").pdf)
+    bad = sorted(w for w in latin_words(text) if w not in ALLOWED_LATIN)
+    assert bad == [], bad
+
+
+def test_full_disk_leaves_no_part_file_and_says_so(tmp_path, monkeypatch):
+    import os
+
+    def full(fd):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full)
+    target = tmp_path / "out" / "report.pdf"
+    with pytest.raises(InputError) as exc:
+        write_atomic(target, b"%PDF-1.4 data")
+    assert exc.value.message.startswith("the disk is full")
+    assert list(target.parent.iterdir()) == []
