@@ -393,6 +393,9 @@ class InspectionEditor(QMainWindow):
         cl = QVBoxLayout(checklist_box)
         self.checklist = ChecklistPanel(self.form.checklist)
         self.checklist.answer_changed.connect(self._answer_changed)
+        self.checklist.answers_changed.connect(
+            lambda answers: self.push_attr("checklist", dict(answers), "Checklist answer")
+        )
         cl.addWidget(self.checklist)
         col.addWidget(checklist_box)
 

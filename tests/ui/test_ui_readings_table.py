@@ -129,20 +129,26 @@ def test_typing_judges_the_row_with_text_and_colour(qtbot):
     )
 
 
-def test_enter_moves_to_the_next_input_cell(qtbot):
+def test_enter_moves_down_the_same_column_and_tab_across_the_row(qtbot):
     h = Harness("weighing", [{"kind": "weighing", "points": [{"load": "100"}, {"load": "2500"}]}])
     table = ReadingsTable(h.model)
     qtbot.addWidget(table)
     table.show()
-    type_into(qtbot, table.view, 0, col(h.model, "indication"), "100")
-    # indication -> added (same row, optional) -> next row's load: computed columns are skipped
+    ind, load = col(h.model, "indication"), col(h.model, "load")
+    type_into(qtbot, table.view, 0, ind, "100")
+    # Enter: the same column one row down, not the next row's prefilled load
+    assert (table.view.currentIndex().row(), table.view.currentIndex().column()) == (1, ind)
+    # Tab inside an editor: across the row (added), then past the prefilled load of row 2
+    table.view.setCurrentIndex(h.model.index(0, ind))
+    table.view.edit(h.model.index(0, ind))
+    editor = [w for w in table.view.viewport().findChildren(QLineEdit) if w.isVisible()][0]
+    qtbot.keyClick(editor, Qt.Key.Key_Tab)
     assert table.view.currentIndex().column() == col(h.model, "added")
     editor = [w for w in table.view.viewport().findChildren(QLineEdit) if w.isVisible()][0]
-    qtbot.keyClick(editor, Qt.Key.Key_Return)
-    assert (table.view.currentIndex().row(), table.view.currentIndex().column()) == (
-        1,
-        col(h.model, "load"),
-    )
+    qtbot.keyClick(editor, Qt.Key.Key_Tab)
+    assert (table.view.currentIndex().row(), table.view.currentIndex().column()) == (1, ind)
+    assert h.model.test["points"][1]["load"] == "2500"
+    assert load != ind
 
 
 @pytest.mark.parametrize(

@@ -1,8 +1,12 @@
 """The form's checklist: yes / no / n.a. per question, legal checks and cheating indicators.
 
-An answer equal to the question's ``finding_if`` is marked (text and colour). The panel
-emits ``answer_changed(key, old, new)``; the editor turns it into an undo command and
-calls :meth:`set_answer` back.
+An answer equal to the question's ``finding_if`` is marked (text and colour) in a column
+whose width is reserved from the start, so the radio buttons never move under the mouse.
+Clicking the answer already chosen keeps it (a second click must not clear what was
+recorded). "No to all cheating indicators" answers every unanswered cheating question
+with its clean answer in one step. The panel emits ``answer_changed(key, old, new)`` and,
+for the bulk answer, ``answers_changed(dict)``; the editor turns either into one undo
+command and calls :meth:`set_answer` / :meth:`set_answers` back.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QPushButton,
     QRadioButton,
     QWidget,
 )
@@ -27,6 +32,8 @@ register(
         "Legal checks": "法定要求检查",
         "Cheating indicators": "作弊迹象",
         "⚠ finding": "⚠ 需记录问题",
+        "No to all unanswered cheating indicators": "其余作弊迹象全部选“否”",
+        "Answer every cheating question not answered yet with “No”": "将尚未回答的作弊迹象问题全部回答为“否”",
     }
 )
 
@@ -36,6 +43,7 @@ ANSWER_TEXT = {"yes": "Yes", "no": "No", "na": "n.a."}
 
 class ChecklistPanel(QWidget):
     answer_changed = Signal(str, str, str)  # key, old answer ("" none), new answer
+    answers_changed = Signal(dict)  # several answers at once (the whole new answer dict)
 
     def __init__(self, questions, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -59,7 +67,15 @@ class ChecklistPanel(QWidget):
             font.setBold(True)
             header.setFont(font)
             self.headers[group] = header
-            grid.addWidget(header, row, 0, 1, 3)
+            if group == "cheating":
+                self.all_clean_button = QPushButton()
+                self.all_clean_button.setObjectName("allCheatingNo")
+                self.all_clean_button.setAutoDefault(False)
+                self.all_clean_button.clicked.connect(self.answer_cheating_clean)
+                grid.addWidget(header, row, 0)
+                grid.addWidget(self.all_clean_button, row, 1, 1, 2)
+            else:
+                grid.addWidget(header, row, 0, 1, 3)
             row += 1
             for q in qs:
                 label = QLabel()
@@ -89,11 +105,12 @@ class ChecklistPanel(QWidget):
                 grid.addWidget(mark, row, 2)
                 row += 1
         grid.setColumnStretch(0, 1)
+        self.grid = grid
         self.retranslate()
 
     def _clicked(self, key: str, answer: str, checked: bool) -> None:
         old = self.answers.get(key, "")
-        new = answer if checked else ""
+        new = answer if checked else old  # a click on the chosen answer keeps it
         self._show(key, old)  # the editor applies the change through the undo stack
         if new != old:
             self.answer_changed.emit(key, old, new)
@@ -121,6 +138,20 @@ class ChecklistPanel(QWidget):
         if q is not None and key in self.marks:
             self.marks[key].setText(tr("⚠ finding") if answer and answer == q.finding_if else "")
 
+    def clean_answer(self, q) -> str:
+        """The answer to *q* that is not a finding ("no" for a cheating indicator)."""
+        return "no" if q.finding_if == "yes" else "yes"
+
+    def answer_cheating_clean(self) -> dict:
+        """Answer every unanswered cheating indicator with its clean answer (one change)."""
+        new = dict(self.answers)
+        for q in self.questions:
+            if q.group == "cheating" and not new.get(q.key):
+                new[q.key] = self.clean_answer(q)
+        if new != self.answers:
+            self.answers_changed.emit(new)
+        return new
+
     def flagged(self) -> list:
         """Questions answered with their finding answer."""
         return [q for q in self.questions if self.answers.get(q.key) == q.finding_if]
@@ -128,6 +159,8 @@ class ChecklistPanel(QWidget):
     def set_read_only(self, read_only: bool) -> None:
         for b in self.buttons.values():
             b.setEnabled(not read_only)
+        if hasattr(self, "all_clean_button"):
+            self.all_clean_button.setEnabled(not read_only)
 
     def retranslate(self) -> None:
         lang = current_language()
@@ -140,3 +173,18 @@ class ChecklistPanel(QWidget):
             for a in ANSWERS:
                 self.buttons[(q.key, a)].setText(tr(ANSWER_TEXT[a]))
             self._show(q.key, self.answers.get(q.key, ""))
+        if hasattr(self, "all_clean_button"):
+            self.all_clean_button.setText(tr("No to all unanswered cheating indicators"))
+            self.all_clean_button.setToolTip(
+                tr("Answer every cheating question not answered yet with “No”")
+            )
+        # the mark column keeps its width whether a mark shows or not: nothing moves
+        if self.marks:
+            mark = next(iter(self.marks.values()))
+            width = mark.fontMetrics().horizontalAdvance(tr("⚠ finding")) + 12
+            font = mark.font()
+            font.setBold(True)
+            from PySide6.QtGui import QFontMetrics
+
+            width = max(width, QFontMetrics(font).horizontalAdvance(tr("⚠ finding")) + 12)
+            self.grid.setColumnMinimumWidth(2, width)

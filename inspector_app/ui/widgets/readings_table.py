@@ -688,8 +688,13 @@ class ReadingsDelegate(QStyledItemDelegate):
             and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
             and not (event.modifiers() & Qt.KeyboardModifier.ControlModifier)
         ):
+            # Enter goes down the same column (a spreadsheet's habit), never into the
+            # next row's prefilled load or reference
             self.commitData.emit(obj)
-            self.closeEditor.emit(obj, QAbstractItemDelegate.EndEditHint.EditNextItem)
+            self.closeEditor.emit(obj, QAbstractItemDelegate.EndEditHint.NoHint)
+            view = self.parent()
+            if isinstance(view, ReadingsView):
+                view.enter_pressed()
             return True
         return super().eventFilter(obj, event)
 
@@ -705,7 +710,9 @@ class ReadingsDelegate(QStyledItemDelegate):
 
 
 class ReadingsView(QTableView):
-    """Enter and Tab inside an editor move to the next *input* cell; Tab outside leaves."""
+    """Tab inside an editor moves to the next *input* cell across the row (past a prefilled
+    test point), and past the last cell leaves the table; Enter moves down the same column;
+    Tab outside an editor leaves the table."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -725,28 +732,83 @@ class ReadingsView(QTableView):
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
 
+    def _stops(self) -> list[tuple[int, int]]:
+        """The cells Tab and Enter stop at, in reading order: editable cells, except a
+        prefilled test point (the load or reference distance the form filled in)."""
+        model = self.model()
+        if model is None:
+            return []
+        point = getattr(getattr(model, "form_test", None), "point_field", None)
+        stops = []
+        for r in range(model.rowCount()):
+            for c in range(model.columnCount()):
+                idx = model.index(r, c)
+                if not (model.flags(idx) & Qt.ItemFlag.ItemIsEditable):
+                    continue
+                col = model.columns[c]
+                if (
+                    point
+                    and col.path == point
+                    and r < model.data_rows()
+                    and model.cell_value(r, col.path) is not None
+                ):
+                    continue
+                stops.append((r, c))
+        return stops
+
+    def _step(self, forward: bool) -> QModelIndex | None:
+        """The next (previous) stop after the current cell; None past the last (first) one."""
+        cur = self.currentIndex()
+        here = (cur.row(), cur.column()) if cur.isValid() else (-1, -1)
+        stops = self._stops()
+        if forward:
+            later = [s for s in stops if s > here]
+            target = later[0] if later else None
+        else:
+            earlier = [s for s in stops if s < here]
+            target = earlier[-1] if earlier else None
+        return None if target is None else self.model().index(*target)
+
     def moveCursor(self, action, modifiers):
-        index = super().moveCursor(action, modifiers)
-        if action not in (
+        if action in (
             QAbstractItemView.CursorAction.MoveNext,
             QAbstractItemView.CursorAction.MovePrevious,
         ):
-            return index
+            target = self._step(action == QAbstractItemView.CursorAction.MoveNext)
+            return target if target is not None else self.currentIndex()
+        return super().moveCursor(action, modifiers)
+
+    def closeEditor(self, editor, hint) -> None:
+        """Tab past the last cell (Shift+Tab before the first) leaves the table for the next
+        (previous) field or test instead of wrapping round inside it."""
+        forward = hint == QAbstractItemDelegate.EndEditHint.EditNextItem
+        backward = hint == QAbstractItemDelegate.EndEditHint.EditPreviousItem
+        if (forward or backward) and self._step(forward) is None:
+            super().closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
+            self._leave(forward)
+            return
+        super().closeEditor(editor, hint)
+
+    def _leave(self, forward: bool) -> None:
+        self.clearSelection()
+        if forward:
+            self.focusNextChild()
+        else:
+            self.focusPreviousChild()
+
+    def enter_pressed(self) -> None:
+        """After Enter in a cell: the cell below in the same column (a new row when this was
+        the last); past a single-row table, the next test."""
+        cur = self.currentIndex()
         model = self.model()
-        seen = 0
-        total = model.rowCount() * model.columnCount() if model else 0
-        while (
-            index.isValid()
-            and not (model.flags(index) & Qt.ItemFlag.ItemIsEditable)
-            and seen < total
-        ):
-            self.setCurrentIndex(index)
-            nxt = super().moveCursor(action, modifiers)
-            if nxt == index:
-                break
-            index = nxt
-            seen += 1
-        return index
+        if not cur.isValid() or model is None:
+            return
+        below = model.index(cur.row() + 1, cur.column())
+        if below.isValid() and model.flags(below) & Qt.ItemFlag.ItemIsEditable:
+            self.setCurrentIndex(below)
+            self.scrollTo(below)
+            return
+        self._leave(True)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         index = self.currentIndex()
@@ -755,6 +817,7 @@ class ReadingsView(QTableView):
                 if self.model().flags(index) & Qt.ItemFlag.ItemIsEditable:
                     self.edit(index)
                     return
+
             if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and not event.modifiers():
                 if self.model().flags(index) & Qt.ItemFlag.ItemIsEditable:
                     self.model().setData(index, "", Qt.ItemDataRole.EditRole)

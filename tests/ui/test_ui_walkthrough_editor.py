@@ -1,0 +1,143 @@
+"""The inspection editor's input traps from the walk-through, driven like an inspector drives them."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QApplication, QLineEdit
+
+from inspector_app.i18n import set_language
+from inspector_app.ui.inspection_editor import InspectionEditor
+
+
+@pytest.fixture(autouse=True)
+def english():
+    set_language("en")
+    yield
+    set_language("en")
+
+
+@pytest.fixture
+def editor(qtbot, store, stall):
+    _p, scale = stall
+    ed = InspectionEditor.new_for_instrument(store, scale.id, "张伟")
+    qtbot.addWidget(ed)
+    ed.show()
+    qtbot.waitExposed(ed)
+    return ed
+
+
+def _x(button, panel):
+    return button.mapTo(panel, QPoint(0, 0)).x()
+
+
+def test_checklist_radios_stay_put_when_a_finding_mark_appears(qtbot, editor):
+    panel = editor.checklist
+    legal = [q for q in panel.questions if q.group == "legal" and q.finding_if == "no"]
+    cheating = [q for q in panel.questions if q.group == "cheating"]
+    assert legal and len(cheating) >= 5
+    before = {q.key: _x(panel.buttons[(q.key, "no")], panel) for q in cheating}
+    # "No" to a legal question: a finding, its mark appears
+    first = panel.buttons[(legal[0].key, "no")]
+    editor.scroll.ensureWidgetVisible(first)
+    qtbot.mouseClick(first, Qt.MouseButton.LeftButton)
+    assert panel.marks[legal[0].key].text() == "⚠ finding"
+    QApplication.processEvents()
+    after = {q.key: _x(panel.buttons[(q.key, "no")], panel) for q in cheating}
+    assert after == before
+    # clicking down the "No" column records "No" for each indicator
+    for q in cheating:
+        b = panel.buttons[(q.key, "no")]
+        editor.scroll.ensureWidgetVisible(b)
+        qtbot.mouseClick(b, Qt.MouseButton.LeftButton)
+    assert all(editor.insp.checklist[q.key] == "no" for q in cheating)
+
+
+def test_clicking_the_chosen_answer_again_keeps_it(qtbot, editor):
+    panel = editor.checklist
+    q = panel.questions[0]
+    b = panel.buttons[(q.key, "yes")]
+    editor.scroll.ensureWidgetVisible(b)
+    qtbot.mouseClick(b, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(b, Qt.MouseButton.LeftButton)
+    assert editor.insp.checklist[q.key] == "yes"
+    assert b.isChecked()
+
+
+def test_no_to_all_cheating_indicators_in_one_undoable_step(qtbot, editor):
+    panel = editor.checklist
+    cheating = [q for q in panel.questions if q.group == "cheating"]
+    # one already answered "yes" (a finding) stays as it is
+    panel.buttons[(cheating[0].key, "yes")].click()
+    qtbot.mouseClick(panel.all_clean_button, Qt.MouseButton.LeftButton)
+    assert editor.insp.checklist[cheating[0].key] == "yes"
+    assert all(editor.insp.checklist[q.key] == "no" for q in cheating[1:])
+    assert all(panel.buttons[(q.key, "no")].isChecked() for q in cheating[1:])
+    editor.undo_stack.undo()
+    assert not any(editor.insp.checklist.get(q.key) for q in cheating[1:])
+
+
+def _table(ed, kind, nth=0):
+    return [t for t in ed.tables if t.model.form_test.kind == kind][nth]
+
+
+def _col(model, path):
+    return next(i for i, c in enumerate(model.columns) if c.path == path)
+
+
+def _open_editor(view):
+    eds = [w for w in view.viewport().findChildren(QLineEdit) if w.isVisible()]
+    return eds[0] if len(eds) == 1 else None
+
+
+def test_tab_and_enter_leave_a_single_row_table(qtbot, editor):
+    single = [t for t in editor.tables if not t.model.list_mode and t.model.columns]
+    assert single, "the scale form has single-row tests (zero setting, discrimination…)"
+    table = single[0]
+    view, model = table.view, table.model
+    last = len(model.columns) - 1
+    editor.activateWindow()
+    for key in (Qt.Key.Key_Tab, Qt.Key.Key_Return):
+        view.setFocus()
+        idx = model.index(0, last)
+        view.setCurrentIndex(idx)
+        view.edit(idx)
+        line = _open_editor(view)
+        assert line is not None
+        qtbot.keyClick(line, key)
+        QApplication.processEvents()
+        assert _open_editor(view) is None  # not wrapped round into the first cell
+        focus = QApplication.focusWidget()
+        assert focus is not view and not view.isAncestorOf(focus)
+
+
+def test_enter_keeps_the_pd_meters_reference_column(qtbot, store, stall):
+    from inspector_app.domain.models import Instrument, new_id
+
+    p, _scale = stall
+    pd = store.instruments.save(
+        Instrument(new_id(), p.id, "pd_meter", "Topcon", "PD-5", "P1", "", "", {})
+    )
+    ed = InspectionEditor.new_for_instrument(store, pd.id, "张伟")
+    qtbot.addWidget(ed)
+    ed.show()
+    table = next(t for t in ed.tables if t.model.list_mode and t.model.form_test.point_field)
+    model, view = table.model, table.view
+    point = model.form_test.point_field
+    pc = _col(model, point)
+    rc = next(i for i, c in enumerate(model.columns) if c.path != point and c.type == "number")
+    refs = [model.cell_value(r, point) for r in range(model.data_rows())]
+    assert refs[0] is not None and refs[1] is not None  # the form's prefilled points
+    view.setCurrentIndex(model.index(0, rc))
+    view.edit(model.index(0, rc))
+    line = _open_editor(view)
+    qtbot.keyClicks(line, "64.5")
+    qtbot.keyClick(line, Qt.Key.Key_Return)
+    assert view.currentIndex().row() == 1 and view.currentIndex().column() == rc
+    qtbot.keyClicks(view, "6")  # typing starts editing the reading below…
+    line = _open_editor(view)
+    qtbot.keyClicks(line, "6.5")  # …and the rest goes to the cell's editor
+    qtbot.keyClick(line, Qt.Key.Key_Return)
+    assert model.cell_value(1, point) == refs[1]
+    assert model.cell_value(1, model.columns[rc].path) == "66.5"
+    assert pc != rc
