@@ -28,10 +28,22 @@ from inspector_app.domain.errors import InputError
 from inspector_app.domain.numbers import parse_decimal
 
 from . import inputs as f
-from . import registry
-from .core import CHECKS, FAIL, PASS, Confidence, Context, Family, Rule, RuleSet
+from . import registry, ruledata
+from .core import (
+    CHECKS,
+    FAIL,
+    PASS,
+    STAGES,
+    Confidence,
+    Context,
+    Family,
+    InForce,
+    Rule,
+    RuleSet,
+    has_clause,
+)
 
-_NOT_FAMILIES = {"core", "inputs", "registry", "request_json", "docgen"}
+_NOT_FAMILIES = {"core", "inputs", "registry", "request_json", "docgen", "ruledata"}
 for _module in pkgutil.iter_modules(__path__):
     if _module.name not in _NOT_FAMILIES:
         importlib.import_module(f"{__name__}.{_module.name}")
@@ -43,7 +55,9 @@ __all__ = [
     "Rule",
     "RuleSetInfo",
     "default_ruleset",
+    "edition_for",
     "evaluate",
+    "has_clause",
     "family_names",
     "list_rulesets",
     "mpe_envelope",
@@ -63,6 +77,7 @@ class RuleSetInfo:
     kinds: tuple[str, ...]
     aliases: tuple[str, ...]
     rules: tuple[Rule, ...]
+    in_force: InForce | None = None
 
     @property
     def confirmed(self) -> bool:
@@ -100,12 +115,17 @@ def default_ruleset(family: str) -> str:
     return _family(family).default_ruleset.name
 
 
-def list_rulesets(family: str | None = None) -> list[RuleSetInfo]:
-    """Every rule set (of one family, or of all), default first within each family."""
+def list_rulesets(
+    family: str | None = None, rule_data: ruledata.RuleData | None = None
+) -> list[RuleSetInfo]:
+    """Every rule set (of one family, or of all), default first within each family, with
+    the rule data of *rule_data* (default: the active version) laid over it."""
     fams = [_family(family)] if family is not None else registry.families()
+    data = rule_data or ruledata.active()
     out = []
     for fam in fams:
-        for rs in fam.rulesets:
+        for base in fam.rulesets:
+            rs = data.apply(base)
             kinds = tuple(k for k in fam.tests if rs.kinds is None or k in rs.kinds)
             out.append(
                 RuleSetInfo(
@@ -113,10 +133,11 @@ def list_rulesets(family: str | None = None) -> list[RuleSetInfo]:
                     rs.name,
                     rs.title,
                     rs.status,
-                    rs is fam.default_ruleset,
+                    base is fam.default_ruleset,
                     kinds,
                     rs.aliases,
                     tuple(rs.rules.values()),
+                    rs.in_force,
                 )
             )
     return out
@@ -133,24 +154,149 @@ def override_rule(family: str, ruleset: str, key: str, **changes: Any) -> None:
     registry.register(replace(fam, rulesets=tuple(new if r is rs else r for r in fam.rulesets)))
 
 
-def _context(request: Mapping) -> tuple[Family, Context]:
+def read_date(value: Any, path: str = "date") -> str:
+    """An ISO date (``2026-12-04``; a timestamp such as ``2026-12-04T09:30+08:00`` gives its
+    date), as ``YYYY-MM-DD``."""
+    import datetime as dt
+
+    if isinstance(value, str) and len(value) >= 10:
+        try:
+            return dt.date.fromisoformat(value[:10]).isoformat()
+        except ValueError:
+            pass
+    raise InputError(path, f"must be an ISO date (YYYY-MM-DD); got {value!r}")
+
+
+def _start(rs: RuleSet) -> str:
+    return (rs.in_force.start if rs.in_force else None) or ""
+
+
+def _choose(fam: Family, date: str, instrument: Any) -> tuple[RuleSet, list[str]]:
+    """The edition in force on *date* for *instrument*, and notes on how sure that is."""
+    dated = [rs for rs in fam.rulesets if rs.in_force is not None]
+    if not dated:
+        return fam.default_ruleset, []
+
+    def applies(rs: RuleSet) -> bool:
+        fn = rs.in_force.applies  # type: ignore[union-attr]
+        return fn is None or fn(instrument, date)
+
+    ok = [rs for rs in dated if rs.in_force.covers(date) and applies(rs)]  # type: ignore[union-attr]
+    notes = []
+    if ok:
+        rs = max(ok, key=_start)
+    else:
+        rs = min([r for r in dated if applies(r)] or dated, key=_start)
+        notes.append(
+            f"no edition of the {fam.name} rules known here was in force on {date}; "
+            f"{rs.name}, the earliest known, is used"
+        )
+    inf = rs.in_force
+    assert inf is not None
+    if inf.start and not inf.start_confirmed and date[:4] == inf.start[:4]:
+        notes.append(
+            f"{rs.name}: only the year of coming into force is known ({inf.clause}); an "
+            f"inspection dated {date} may fall under the previous edition"
+        )
+    return rs, notes
+
+
+def edition_for(family: str, date: str, instrument: Mapping | None = None) -> str:
+    """Name of the edition in force on *date* (ISO) for *instrument* (the nameplate data of
+    an evaluate request): what a new inspection of that date gets. Reference rule sets
+    (OIML, NIST) are never chosen by date."""
+    fam = _family(family)
+    parsed = fam.parse_instrument(f.obj(instrument or {}, "instrument"), "instrument")
+    return _choose(fam, read_date(date), parsed)[0].name
+
+
+def _rule_data(request: Mapping, given: ruledata.RuleData | None) -> ruledata.RuleData:
+    if given is not None:
+        return given
+    version = request.get("rule_data")
+    if version is None:
+        return ruledata.active()
+    data = ruledata.get(version) if isinstance(version, str) else None
+    if data is None:
+        raise InputError(
+            "rule_data",
+            f"unknown rule data version {version!r} (known: {', '.join(ruledata.versions())})",
+        )
+    return data
+
+
+def _context(request: Mapping, data: ruledata.RuleData | None = None) -> tuple[Family, Context]:
     fam = _family(request.get("family"))
-    rs = _ruleset(fam, request.get("ruleset"))
+    data = data or ruledata.active()
+    legacy = data.version == ruledata.LEGACY
+    named = request.get("ruleset")
+    rs = _ruleset(fam, named) if named is not None else None
     check = f.choice(request, "check", "", fam.checks)
     instrument = f.obj(request.get("instrument", {}), "instrument")
-    ctx = Context(rs, check, fam.parse_instrument(instrument, "instrument"))
+    parsed = fam.parse_instrument(instrument, "instrument")
+    date = read_date(request["date"]) if request.get("date") is not None else None
+    notes: list[str] = []
+    if date is not None:
+        chosen, notes = _choose(fam, date, parsed)
+        if rs is None:
+            rs = chosen
+        elif rs.in_force is not None and rs is not chosen:
+            notes = [
+                f"{rs.name} was not the edition in force on {date} for this instrument "
+                f"({chosen.name} was)"
+            ]
+        elif rs is not chosen:
+            notes = []
+    if rs is None:
+        rs = fam.default_ruleset
+    rs = rs.legacy() if legacy else data.apply(rs)
+    ctx = Context(rs, check, parsed, legacy=legacy, date=date)
+    for note in notes:
+        ctx.notice(note)
     fam.prepare(ctx)
     return fam, ctx
 
 
-def evaluate(request: Mapping) -> dict:
+def _staged(ctx: Context, test: Mapping, path: str) -> tuple[Mapping, str | None]:
+    """The test without its ``stage`` (as_found / as_left), and the stage."""
+    if test.get("stage") is None:
+        return test, None
+    stage = test["stage"]
+    if stage not in STAGES:
+        raise InputError(f.join(path, "stage"), f"must be one of: {', '.join(STAGES)}")
+    if "adjustment" not in ctx.ruleset.rules:
+        raise InputError(
+            f.join(path, "stage"),
+            f"as-found and as-left results are not kept under {ctx.ruleset.name}",
+        )
+    ctx.rule("adjustment")
+    return {k: v for k, v in test.items() if k != "stage"}, stage
+
+
+def _label_stage(result: dict, stage: str) -> dict:
+    prefix = "as found: " if stage == "as_found" else "as left: "
+    out = dict(result)
+    out["stage"] = stage
+    out["items"] = [{**i, "label": prefix + i["label"]} for i in result["items"]]
+    return out
+
+
+def evaluate(request: Mapping, rule_data: ruledata.RuleData | None = None) -> dict:
     """Judge every test of a request against its rule set (docs/evaluate.md).
 
-    Quantities in the result are strings; ``verdict`` is ``fail`` when any item fails.
+    Quantities in the result are strings; ``verdict`` is ``fail`` when any item fails
+    (as-found results of a verification whose as-left results of that kind are given are
+    reported apart, in ``as_found_failed``). The result names the rule data version used
+    (``rule_data``), except under ``builtin-1``, whose results had no such key.
     """
     request = f.obj(request, "")
-    f.only(request, ("family", "ruleset", "check", "instrument", "tests"), "")
-    fam, ctx = _context(request)
+    f.only(
+        request,
+        ("family", "ruleset", "check", "instrument", "tests", "date", "rule_data"),
+        "",
+    )
+    data = _rule_data(request, rule_data)
+    fam, ctx = _context(request, data)
     tests = []
     for test, path in f.objects(request, "tests", ""):
         kind = test.get("kind")
@@ -161,19 +307,37 @@ def evaluate(request: Mapping) -> dict:
                 f"unknown kind {kind!r} for {fam.name} under {ctx.ruleset.name} "
                 f"(expected one of: {', '.join(allowed)})",
             )
-        tests.append(fam.tests[kind](ctx, test, path))
-    failed = [i["label"] for t in tests for i in t["items"] if i["verdict"] == FAIL]
+        test, stage = _staged(ctx, test, path)
+        result = fam.tests[kind](ctx, test, path)
+        tests.append(_label_stage(result, stage) if stage else result)
+    left = {t["kind"] for t in tests if t.get("stage") == "as_left"}
+    set_aside = [
+        t
+        for t in tests
+        if t.get("stage") == "as_found"
+        and t["kind"] in left
+        and ctx.check in ("initial", "subsequent")
+    ]
+    counted = [t for t in tests if not any(t is a for a in set_aside)]
+    failed = [i["label"] for t in counted for i in t["items"] if i["verdict"] == FAIL]
     # a test may name what failed beyond its items (a batch failing on its average)
-    failed += [label for t in tests for label in t.get("failed", ())]
-    return {
+    failed += [label for t in counted for label in t.get("failed", ())]
+    out = {
         "family": fam.name,
         "ruleset": ctx.ruleset.name,
         "check": ctx.check,
-        "verdict": FAIL if any(t["verdict"] == FAIL for t in tests) else PASS,
+        "verdict": FAIL if any(t["verdict"] == FAIL for t in counted) else PASS,
         "tests": tests,
         "failed": failed,
         "warnings": ctx.warnings,
     }
+    if set_aside:
+        out["as_found_failed"] = [
+            i["label"] for t in set_aside for i in t["items"] if i["verdict"] == FAIL
+        ]
+    if not ctx.legacy:
+        out["rule_data"] = data.version
+    return out
 
 
 def mpe_envelope(

@@ -11,6 +11,7 @@ Everything here is :class:`decimal.Decimal`; nothing goes through a binary float
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
@@ -61,7 +62,13 @@ def bands(*rows: tuple[str | None, str]) -> tuple[Band, ...]:
 
 @dataclass(frozen=True)
 class Rule:
-    """One rule of a rule set: data with its clause citation and confidence."""
+    """One rule of a rule set: data with its clause citation and confidence.
+
+    ``clause`` names the document and the clause, table, annex or article the rule rests
+    on (every rule has one; :func:`has_clause` is the test). ``legacy_clause`` is the text
+    results carried under rule data version 1, before every clause was named, so that a
+    record judged then re-evaluates to exactly its stored result.
+    """
 
     key: str
     clause: str
@@ -69,6 +76,7 @@ class Rule:
     summary: str
     data: Any = None
     note: str = ""
+    legacy_clause: str | None = None
 
     @property
     def confirmed(self) -> bool:
@@ -85,6 +93,34 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class InForce:
+    """When an edition governs, and for which instruments.
+
+    ``start``/``end`` are ISO dates, both inclusive; ``None`` means open (no end: still in
+    force). ``start_confirmed`` is False where only the edition's year is known, so the
+    start is the 1st of January of that year (a date in that year may belong to the
+    previous edition, and the choice warns). ``scope`` says in words which instruments the
+    edition covers; ``applies`` decides it for one parsed instrument and date.
+    """
+
+    start: str | None
+    end: str | None = None
+    start_confirmed: bool = True
+    scope: str = ""
+    applies: Callable[[Any, str], bool] | None = None
+    clause: str = ""  # where the dates come from (cover page, announcement)
+
+    def covers(self, date: str) -> bool:
+        return (self.start is None or self.start <= date) and (self.end is None or date <= self.end)
+
+    def describe(self) -> str:
+        start = self.start or "?"
+        if self.start and not self.start_confirmed:
+            start = f"{self.start[:4]} (day not seen)"
+        return f"{start} – {self.end or 'in force'}"
+
+
+@dataclass(frozen=True)
 class RuleSet:
     """One edition of a regulation as applied to one family."""
 
@@ -95,6 +131,7 @@ class RuleSet:
     rules: Mapping[str, Rule]
     kinds: frozenset[str] | None = None  # test kinds it evaluates; None: all the family's
     aliases: tuple[str, ...] = ()
+    in_force: InForce | None = None  # None: a reference (OIML, NIST), never chosen by date
 
     def rule(self, key: str) -> Rule:
         return self.rules[key]
@@ -105,6 +142,26 @@ class RuleSet:
         rules[key] = replace(rules[key], **changes)
         return replace(self, rules=rules)
 
+    def legacy(self) -> RuleSet:
+        """This rule set as rule data version 1 showed it: the clause texts of that time."""
+        rules = {
+            k: replace(r, clause=r.legacy_clause) if r.legacy_clause else r
+            for k, r in self.rules.items()
+        }
+        return replace(self, rules=rules)
+
+
+_CLAUSE = re.compile(
+    r"(\d+(\.\d+)+|§\s*\d|\b(Table|Annex|Appendix|Art\.|Article|Chapter|Schedule)\s*[\dA-Z]"
+    r"|附表\s*\d|附件\s*\d|第[一二三四五六七八九十百\d]+条|\b\d+\.\d+\b)"
+)
+
+
+def has_clause(text: str) -> bool:
+    """Whether a citation names a clause (5.6, 3.5.1, Table 3, Annex I, Art. 6, 第六条, 附表1),
+    not only a document."""
+    return bool(_CLAUSE.search(text))
+
 
 def ruleset(
     family: str, name: str, title: str, status: str, rules: Sequence[Rule], **kw
@@ -112,14 +169,37 @@ def ruleset(
     return RuleSet(family, name, title, status, {r.key: r for r in rules}, **kw)
 
 
+STAGES = ("as_found", "as_left")
+"""Optional ``stage`` of a test when the instrument is adjusted on site."""
+
+
+def adjustment_rule(edition: str) -> Rule:
+    """How as-found and as-left results count, for a rule set that records them."""
+    return Rule(
+        "adjustment",
+        f"{edition}; JJF 1002-2010 Appendix G (adjustment or repair: results before and after)",
+        Confidence.SECONDARY,
+        "adjusted on site: the as-found results are recorded; a verification (initial or "
+        "subsequent) is decided by the as-left results, an in-service or covert check by "
+        "both (the instrument was found in use as it was)",
+        None,
+    )
+
+
 @dataclass
 class Context:
-    """What one evaluation needs: the rule set, the check, the instrument, the warnings so far."""
+    """What one evaluation needs: the rule set, the check, the instrument, the warnings so far.
+
+    ``legacy`` is true when a record is re-judged under rule data version 1: the engine then
+    gives exactly the results of that time (no warnings or checks added since).
+    """
 
     ruleset: RuleSet
     check: str
     instrument: Any
     warnings: list[str] = field(default_factory=list)
+    legacy: bool = False
+    date: str | None = None
 
     _warned: set[str] = field(default_factory=set, repr=False, compare=False)
 
@@ -134,6 +214,17 @@ class Context:
     def warn(self, text: str) -> None:
         if text not in self.warnings:
             self.warnings.append(text)
+
+    def notice(self, text: str) -> None:
+        """A warning added after rule data version 1 (not given when re-judging under it)."""
+        if not self.legacy:
+            self.warn(text)
+
+    def rule_since_v1(self, key: str) -> Rule:
+        """Use a rule that rule data version 1 did not use: under it, no warning is added."""
+        if self.legacy:
+            return self.ruleset.rule(key)
+        return self.rule(key)
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,24 @@ from and how far its numbers are confirmed. A rule marked 🟡 or ❓ adds a war
 result that uses it. Band tables are upper-inclusive: "≤ 500: 0.5" applies up to and
 including 500.
 
+Every rule names a clause. Where the clause number in the governing edition was not
+seen, the citation says so and names the chapter the JJG layout gives the requirement
+(§5 metrological requirements, §6 general technical requirements, §7 control of
+instruments, where verification methods and in-service checks are written), or the
+clause of the document the value was carried from. Choices this program makes where
+the regulation is silent (rounding a default load, the percentage shown for an absolute
+limit, a low-price threshold) have their own rows.
+
+Editions are chosen by the inspection date (`date` in an `evaluate` request) and the
+instrument: the newest edition in force on that day whose scope covers the instrument.
+An "in force" start given only by its year ("2016 (day not seen)") means the day was not
+seen; a date in that year warns that it may belong to the previous edition. Rule sets
+marked as references (OIML, NIST) are used only when named.
+
+The numbers here are the built-in rule data (`builtin-2`). An office can lay published
+values over them as a rule data version of its own; every result names the version it
+used in `rule_data`.
+
 | mark | confidence | meaning |
 |---|---|---|
 | ✅ | confirmed | seen in a primary text or a faithful reproduction |
@@ -72,6 +90,13 @@ def generate() -> str:
         for info in list_rulesets(fam.name):
             lines.append(f"### {info.name}{' (default)' if info.default else ''}\n")
             lines.append(f"{info.title}. Status: {info.status}.\n")
+            if info.in_force is not None:
+                inf = info.in_force
+                lines.append(
+                    f"In force: {inf.describe()} ({cell(inf.clause)}). Scope: {cell(inf.scope)}.\n"
+                )
+            else:
+                lines.append("A reference: never chosen by the inspection date.\n")
             lines.append(f"Test kinds: {', '.join(f'`{k}`' for k in info.kinds)}.")
             if info.aliases:
                 lines.append(f"Also accepted as: {', '.join(f'`{a}`' for a in info.aliases)}.")

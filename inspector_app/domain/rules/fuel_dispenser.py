@@ -22,8 +22,19 @@ from inspector_app.domain.errors import InputError
 from inspector_app.domain.numbers import fmt
 
 from . import inputs as f
-from .core import Confidence, Context, Family, Rule, item, ruleset, test_result
+from .core import (
+    Confidence,
+    Context,
+    Family,
+    InForce,
+    Rule,
+    adjustment_rule,
+    item,
+    ruleset,
+    test_result,
+)
 from .registry import register
+from .scale import runs_note
 
 C, S, U = Confidence.CONFIRMED, Confidence.SECONDARY, Confidence.UNCONFIRMED
 FUELS = ("gasoline", "diesel", "kerosene")
@@ -33,6 +44,32 @@ D = Decimal
 # JJG 443-2006 7.6.1 (quoted in two sources) 🟡
 BETA_FUEL = {"gasoline": D("12E-4"), "diesel": D("9E-4"), "kerosene": D("9E-4")}
 BETA_CAN = {"stainless_steel": D("50E-6"), "carbon_steel": D("33E-6")}
+
+
+NOTE_2015 = (
+    "JJG 443-2015's numbers were not seen; the JJG 443-2006 values are carried until the "
+    "office confirms them."
+)
+
+
+def _check_rules(edition: str, confidence: Confidence) -> list[Rule]:
+    """Rules on which MPE a kind of check uses and how many runs are asked (Chinese editions)."""
+    return [
+        Rule(
+            "check_in_service",
+            f"{edition} §7 计量器具控制 (使用中检查: the same MPE; only scales double it)",
+            confidence,
+            "an in-service inspection uses the verification MPE (no doubling)",
+            D(1),
+        ),
+        Rule(
+            "runs",
+            f"{edition} §7 计量器具控制 (检定方法: 3 runs at each flow point)",
+            S,
+            "deliveries asked for at each flow point (fewer warn)",
+            D(3),
+        ),
+    ]
 
 
 def _formula_rules(edition: str) -> list[Rule]:
@@ -71,48 +108,128 @@ JJG_443_2023 = ruleset(
     + [
         Rule(
             "mpe",
-            "JJG 443-2023 (dispenser volume MPE)",
+            "JJG 443-2023 §5 计量性能要求 (最大允许误差; sub-clause not seen)",
             S,
             "MPE of the dispenser ±0.30 % (%)",
             D("0.30"),
+            legacy_clause="JJG 443-2023 (dispenser volume MPE)",
         ),
         Rule(
             "repeatability",
-            "JJG 443-2023 (repeatability, 3 runs)",
+            "JJG 443-2023 §5 计量性能要求 (重复性, 3 runs; sub-clause not seen)",
             S,
             "repeatability E_n ≤ 0.10 % (%)",
             D("0.10"),
+            legacy_clause="JJG 443-2023 (repeatability, 3 runs)",
         ),
         Rule(
             "mmq_mpe",
-            "JJG 443-2023 (MMQ; JJG 443-2006 value carried)",
+            "JJG 443-2023 §5 (MMQ; JJG 443-2006 value carried; sub-clause not seen)",
             U,
             "MPE at the minimum measured quantity ±0.50 % (%)",
             D("0.50"),
+            legacy_clause="JJG 443-2023 (MMQ; JJG 443-2006 value carried)",
         ),
         Rule(
             "mmq_repeatability",
-            "JJG 443-2023 (MMQ; JJG 443-2006 value carried)",
+            "JJG 443-2023 §5 (MMQ; JJG 443-2006 value carried; sub-clause not seen)",
             U,
             "repeatability at the minimum measured quantity ≤ 0.25 % (%)",
             D("0.25"),
+            legacy_clause="JJG 443-2023 (MMQ; JJG 443-2006 value carried)",
         ),
         Rule(
             "amount",
-            "JJG 443-2023 (payment amount error)",
+            "JJG 443-2023 §5 计量性能要求 (付费金额误差; sub-clause not seen)",
             S,
+            "|amount displayed − unit price × volume| ≤ smallest payment increment (yuan)",
+            D("0.01"),
+            legacy_clause="JJG 443-2023 (payment amount error)",
+        ),
+        Rule(
+            "check_covert",
+            "JJG 443-2023 §7 计量器具控制 (使用中检查; 暗访 treated as it)",
+            U,
+            "a covert test purchase is judged with the same MPE",
+            None,
+            legacy_clause="JJG 443-2023 (暗访 treated as in-use check)",
+        ),
+        *_check_rules("JJG 443-2023", S),
+        adjustment_rule("JJG 443-2023"),
+    ],
+    aliases=("JJG 443",),
+    in_force=InForce(
+        "2024-05-01",
+        None,
+        scope="fuel dispensers with Qmax ≤ 200 L/min",
+        clause="JJG 443-2023 cover (issued 2023-12-21, in force 2024-05-01)",
+    ),
+)
+
+JJG_443_2015 = ruleset(
+    "fuel_dispenser",
+    "JJG 443-2015",
+    "燃油加油机检定规程 Fuel dispensers (superseded 2024-05-01)",
+    "superseded by JJG 443-2023; for inspections dated while it was in force. Its numbers "
+    "were not seen: JJG 443-2006 values carried",
+    _formula_rules("JJG 443-2015")
+    + [
+        Rule(
+            "mpe",
+            "JJG 443-2015 §5 计量性能要求 (最大允许误差; JJG 443-2006 value carried)",
+            U,
+            "MPE of the dispenser ±0.30 % (%)",
+            D("0.30"),
+            note=NOTE_2015,
+        ),
+        Rule(
+            "repeatability",
+            "JJG 443-2015 §5 计量性能要求 (重复性; JJG 443-2006 value carried)",
+            U,
+            "repeatability E_n ≤ 0.15 % (%)",
+            D("0.15"),
+            note=NOTE_2015,
+        ),
+        Rule(
+            "mmq_mpe",
+            "JJG 443-2015 §5 (MMQ; JJG 443-2006 value carried)",
+            U,
+            "MPE at the minimum measured quantity ±0.50 % (%)",
+            D("0.50"),
+            note=NOTE_2015,
+        ),
+        Rule(
+            "mmq_repeatability",
+            "JJG 443-2015 §5 (MMQ; JJG 443-2006 value carried)",
+            U,
+            "repeatability at the minimum measured quantity ≤ 0.25 % (%)",
+            D("0.25"),
+            note=NOTE_2015,
+        ),
+        Rule(
+            "amount",
+            "JJG 443-2015 §5 (付费金额; JJG 443-2023 value carried)",
+            U,
             "|amount displayed − unit price × volume| ≤ smallest payment increment (yuan)",
             D("0.01"),
         ),
         Rule(
             "check_covert",
-            "JJG 443-2023 (暗访 treated as in-use check)",
+            "JJG 443-2015 §7 计量器具控制 (使用中检查; 暗访 treated as it)",
             U,
             "a covert test purchase is judged with the same MPE",
             None,
         ),
+        *_check_rules("JJG 443-2015", U),
+        adjustment_rule("JJG 443-2015"),
     ],
-    aliases=("JJG 443",),
+    in_force=InForce(
+        "2015-01-01",
+        "2024-04-30",
+        start_confirmed=False,
+        scope="fuel dispensers",
+        clause="JJG 443-2023 cover (replaces JJG 443-2015 from 2024-05-01)",
+    ),
 )
 
 JJG_443_2006 = ruleset(
@@ -124,47 +241,62 @@ JJG_443_2006 = ruleset(
     + [
         Rule(
             "mpe",
-            "JJG 443-2006 (dispenser volume MPE)",
+            "JJG 443-2006 §5 计量性能要求 (最大允许误差; sub-clause not seen)",
             S,
             "MPE of the dispenser ±0.30 % (%)",
             D("0.30"),
+            legacy_clause="JJG 443-2006 (dispenser volume MPE)",
         ),
         Rule(
             "repeatability",
-            "JJG 443-2006 (repeatability, 3 runs)",
+            "JJG 443-2006 §5 计量性能要求 (重复性, 3 runs; sub-clause not seen)",
             S,
             "repeatability E_n ≤ 0.15 % (%)",
             D("0.15"),
+            legacy_clause="JJG 443-2006 (repeatability, 3 runs)",
         ),
         Rule(
             "mmq_mpe",
-            "JJG 443-2006 (MMQ)",
+            "JJG 443-2006 §5 (MMQ; sub-clause not seen)",
             S,
             "MPE at the minimum measured quantity ±0.50 % (%)",
             D("0.50"),
+            legacy_clause="JJG 443-2006 (MMQ)",
         ),
         Rule(
             "mmq_repeatability",
-            "JJG 443-2006 (MMQ)",
+            "JJG 443-2006 §5 (MMQ; sub-clause not seen)",
             S,
             "repeatability at the minimum measured quantity ≤ 0.25 % (%)",
             D("0.25"),
+            legacy_clause="JJG 443-2006 (MMQ)",
         ),
         Rule(
             "amount",
-            "JJG 443-2006 (no payment rule seen; JJG 443-2023 value)",
+            "JJG 443-2006 §5 (no payment rule seen; JJG 443-2023 value)",
             U,
             "|amount displayed − unit price × volume| ≤ smallest payment increment (yuan)",
             D("0.01"),
+            legacy_clause="JJG 443-2006 (no payment rule seen; JJG 443-2023 value)",
         ),
         Rule(
             "check_covert",
-            "JJG 443-2006 (暗访 treated as in-use check)",
+            "JJG 443-2006 §7 计量器具控制 (使用中检查; 暗访 treated as it)",
             U,
             "a covert test purchase is judged with the same MPE",
             None,
+            legacy_clause="JJG 443-2006 (暗访 treated as in-use check)",
         ),
+        *_check_rules("JJG 443-2006", S),
+        adjustment_rule("JJG 443-2006"),
     ],
+    in_force=InForce(
+        "2006-01-01",
+        "2014-12-31",
+        start_confirmed=False,
+        scope="fuel dispensers",
+        clause="JJG 443-2006 cover; replaced by JJG 443-2015 (day not seen)",
+    ),
 )
 
 # OIML R 117-1 Table 3 below 2 L: for V >= lower, MPE = factor × A % × (applied_to or V)
@@ -200,10 +332,11 @@ OIML_R117 = ruleset(
         ),
         Rule(
             "dispenser_class",
-            "OIML R 117-1 (fuel dispensers: class 0.5)",
+            "EU MID Annex VII (MI-005) Table 1 / OIML R 117-1 (fuel dispensers: class 0.5)",
             S,
             "fuel dispensers are class 0.5 when the instrument names no class",
             D("0.5"),
+            legacy_clause="OIML R 117-1 (fuel dispensers: class 0.5)",
         ),
         Rule(
             "small_quantities",
@@ -214,18 +347,29 @@ OIML_R117 = ruleset(
         ),
         Rule(
             "emin",
-            "OIML R 117-1 (Emin)",
+            "EU MID Annex VII (MI-005) Table 3 / OIML R 117-1 (Emin)",
             C,
             "MPE = max(Table 2/3, Emin); Emin = 2 · MMQ · A/100 (MMQ ≥ 2 L) or 2 × Table 3 at MMQ",
             D(2),
+            legacy_clause="OIML R 117-1 (Emin)",
+        ),
+        Rule(
+            "limit_comparison",
+            "OIML R 117-1 Table 2, Table 3 (MPE as a volume)",
+            C,
+            "the limit (Table 2/3 value or Emin) is compared as a volume with V_J − V_Bt; the "
+            "percentage shown is relative to V_Bt and rounded to 4 decimals for display only",
+            D("0.0001"),
         ),
         Rule(
             "repeatability",
-            "OIML R 117-1 (repeatability)",
+            "OIML R 117-1 §2 (repeatability ≤ 2/5 of line A, recalled; clause not seen)",
             U,
             "repeatability ≤ 2/5 of the line-A value",
             D("0.4"),
+            legacy_clause="OIML R 117-1 (repeatability)",
         ),
+        adjustment_rule("OIML R 117-1"),
     ],
     kinds=frozenset({"volume", "mmq"}),
     aliases=("OIML R 117", "OIML R 117-1:2019"),
@@ -255,6 +399,7 @@ NIST_HB44 = ruleset(
             D("2.4"),
         ),
         Rule("cubic_inch", "NIST HB 44 Appendix C", C, "1 in³ = 16.387064 mL", CUBIC_INCH_ML),
+        adjustment_rule("NIST HB 44"),
     ],
     kinds=frozenset({"volume"}),
     aliases=("NIST HB44", "HB 44"),
@@ -358,10 +503,8 @@ def oiml_absolute(ctx: Context, volume: Decimal) -> Decimal:
     raise AssertionError(volume)  # pragma: no cover - the last row starts at 0
 
 
-def oiml_mpe(ctx: Context, volume: Decimal | None) -> Decimal:
-    """MPE in % at *volume*: max(Table 2/3, Emin), rounded down to 0.0001 % (stricter)."""
-    if volume is None:
-        return _class_value(ctx)
+def oiml_limit(ctx: Context, volume: Decimal) -> Decimal:
+    """The OIML R 117-1 limit in litres at *volume*: max(Table 2/3 value, Emin)."""
     mpe = oiml_absolute(ctx, volume)
     mmq = ctx.instrument.mmq
     if mmq is not None:
@@ -369,19 +512,55 @@ def oiml_mpe(ctx: Context, volume: Decimal | None) -> Decimal:
         a = _class_value(ctx)
         emin = rule.data * mmq * a / 100 if mmq >= 2 else rule.data * oiml_absolute(ctx, mmq)
         mpe = max(mpe, emin)
-    return (mpe / volume * 100).quantize(D("0.0001"), rounding=ROUND_DOWN)
+    return mpe
+
+
+def oiml_mpe(ctx: Context, volume: Decimal | None) -> Decimal:
+    """MPE in % at *volume*, as rule data version 1 gave it: the limit as a percentage of
+    *volume*, rounded down to 0.0001 %. The current engine compares the limit as a volume
+    (:func:`judge_oiml`); this is kept to re-judge records of that version."""
+    if volume is None:
+        return _class_value(ctx)
+    return (oiml_limit(ctx, volume) / volume * 100).quantize(D("0.0001"), rounding=ROUND_DOWN)
+
+
+def judge_oiml(
+    ctx: Context, error: Decimal, volume: Decimal | None, v_bt: Decimal | None, indicated
+) -> tuple[Decimal, bool]:
+    """(MPE shown in %, passed) under OIML R 117-1 (OIML R 117-1 Table 2, Table 3).
+
+    The limit is a volume and is compared as one: |V_J − V_Bt| <= limit, or, for an error
+    given in percent at a known test volume V, |error| × V / 100 <= limit. The percentage
+    shown is the limit relative to V_Bt (or V), rounded to 4 decimals for display only.
+    """
+    base = indicated if indicated is not None else volume
+    if base is None:
+        mpe = _class_value(ctx)
+        return mpe, abs(error) <= mpe
+    rule = ctx.rule("limit_comparison")
+    limit = oiml_limit(ctx, base)
+    if v_bt is not None:
+        passed = abs(indicated - v_bt) <= limit
+        shown = limit / v_bt * 100
+    else:
+        passed = abs(error) * base / 100 <= limit
+        shown = limit / base * 100
+    return shown.quantize(rule.data, rounding=ROUND_HALF_UP), passed
 
 
 def run_mpe(ctx: Context, kind: str, volume: Decimal | None) -> tuple[Decimal, Rule]:
     if ctx.check == "covert" and "check_covert" in ctx.ruleset.rules:
         ctx.rule("check_covert")
+    factor = D(1)
+    if ctx.check == "in_service" and "check_in_service" in ctx.ruleset.rules:
+        factor = ctx.rule_since_v1("check_in_service").data
     if _nist(ctx):
         rule = ctx.rule("tolerance")
         return rule.data[ctx.check], rule
     if "line_a" in ctx.ruleset.rules:
         return oiml_mpe(ctx, volume), ctx.ruleset.rule("line_a")
     rule = ctx.rule("mmq_mpe" if kind == "mmq" else "mpe")
-    return rule.data, rule
+    return rule.data * factor, rule
 
 
 def repeatability_limit(ctx: Context, kind: str) -> tuple[Decimal, Rule]:
@@ -404,7 +583,13 @@ def _runs(
     for i, (run, rp) in enumerate(f.objects(test, "runs", path)):
         error, v_bt, indicated = read_run(ctx, run, rp)
         errors.append(error)
-        mpe, rule = run_mpe(ctx, kind, indicated if indicated is not None else volume)
+        passed = None
+        if "line_a" in ctx.ruleset.rules and not ctx.legacy:
+            run_mpe(ctx, kind, volume)  # the covert-check rule, when it applies
+            mpe, passed = judge_oiml(ctx, error, volume, v_bt, indicated)
+            rule = ctx.ruleset.rule("line_a")
+        else:
+            mpe, rule = run_mpe(ctx, kind, indicated if indicated is not None else volume)
         items.append(
             item(
                 f"{prefix}run {i + 1}",
@@ -412,12 +597,14 @@ def _runs(
                 mpe=mpe,
                 unit=unit,
                 rule=rule,
+                passed=passed,
                 places=places,
                 corrected_volume=None
                 if v_bt is None
                 else fmt(v_bt.quantize(D("0.000001"), rounding=ROUND_HALF_UP)),
             )
         )
+    runs_note(ctx, "runs", len(errors), "runs")
     derived = {}
     if len(errors) > 1:
         limit, rule = repeatability_limit(ctx, kind)
@@ -473,6 +660,8 @@ def envelope(ctx: Context, volume: Decimal, path: str) -> Decimal:
     """MPE at a delivered volume (L): % (NIST HB 44: in³ on the 5-gallon draft)."""
     if volume <= 0:
         raise InputError(path, "volume must be greater than zero")
+    if "line_a" in ctx.ruleset.rules:
+        return judge_oiml(ctx, D(0), volume, None, None)[0]
     return run_mpe(ctx, "volume", volume)[0]
 
 
@@ -486,7 +675,7 @@ FAMILY = register(
         order=20,
         label_zh="燃油加油机",
         label_en="Fuel dispenser",
-        rulesets=(JJG_443_2023, JJG_443_2006, OIML_R117, NIST_HB44),
+        rulesets=(JJG_443_2023, JJG_443_2015, JJG_443_2006, OIML_R117, NIST_HB44),
         parse_instrument=parse_instrument,
         tests={"volume": t_volume, "mmq": t_mmq, "amount": t_amount},
         envelope=envelope,

@@ -13,7 +13,17 @@ from decimal import Decimal
 from inspector_app.domain.numbers import fmt
 
 from . import inputs as f
-from .core import Confidence, Context, Family, Rule, item, ruleset, test_result
+from .core import (
+    Confidence,
+    Context,
+    Family,
+    InForce,
+    Rule,
+    adjustment_rule,
+    item,
+    ruleset,
+    test_result,
+)
 from .registry import register
 
 JJG_952 = ruleset(
@@ -24,13 +34,31 @@ JJG_952 = ruleset(
     [
         Rule(
             "pd",
-            "JJG 952-2014 (reading error; placeholder)",
+            "JJG 952-2014 §5 计量性能要求 (示值误差; placeholder, clause not seen)",
             Confidence.UNCONFIRMED,
             "PD reading MPE (mm; placeholder borrowed from JJG 892 5.6)",
             Decimal(1),
+            legacy_clause="JJG 952-2014 (reading error; placeholder)",
         ),
+        Rule(
+            "asymmetry",
+            "JJG 952-2014 §5 计量性能要求 (左右对称性; placeholder, clause not seen)",
+            Confidence.UNCONFIRMED,
+            "left/right asymmetry on a symmetric reference sleeve: |left − right| (mm; "
+            "placeholder)",
+            Decimal("0.5"),
+            note="No asymmetry tolerance was seen; 0.5 mm is a placeholder.",
+        ),
+        adjustment_rule("JJG 952-2014"),
     ],
     aliases=("JJG 952",),
+    in_force=InForce(
+        "2014-01-01",
+        None,
+        start_confirmed=False,
+        scope="pupillary-distance meters",
+        clause="JJG 952-2014 cover (replaces JJG 952-2000; day not seen)",
+    ),
 )
 
 
@@ -52,6 +80,30 @@ def t_pd(ctx: Context, test: Mapping, path: str) -> dict:
     return test_result("pd", items)
 
 
+def t_asymmetry(ctx: Context, test: Mapping, path: str) -> dict:
+    """Left and right half-distances read on a symmetric reference sleeve: the error is
+    left − right, against the asymmetry tolerance."""
+    f.only(test, ("kind", "items"), path)
+    rule = ctx.rule("asymmetry")
+    items = []
+    for x, xp in f.objects(test, "items", path):
+        f.only(x, ("reference", "left", "right"), xp)
+        reference = f.number(x, "reference", xp, positive=True)
+        left = f.number(x, "left", xp, positive=True)
+        right = f.number(x, "right", xp, positive=True)
+        items.append(
+            item(
+                f"{fmt(reference)} mm L/R",
+                error=left - right,
+                mpe=rule.data,
+                unit="mm",
+                rule=rule,
+                pd=fmt(left + right),
+            )
+        )
+    return test_result("asymmetry", items)
+
+
 def envelope(ctx: Context, reference: Decimal, path: str) -> Decimal:
     return ctx.rule("pd").data
 
@@ -64,7 +116,7 @@ FAMILY = register(
         label_en="PD meter",
         rulesets=(JJG_952,),
         parse_instrument=parse_instrument,
-        tests={"pd": t_pd},
+        tests={"pd": t_pd, "asymmetry": t_asymmetry},
         envelope=envelope,
         envelope_axis="reference distance (mm) → MPE (mm)",
     )

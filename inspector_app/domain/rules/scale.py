@@ -16,7 +16,7 @@ Loads are in the instrument's unit (g or kg); price weights are in kg and amount
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from inspector_app.domain.errors import InputError
@@ -24,11 +24,14 @@ from inspector_app.domain.numbers import fmt
 
 from . import inputs as f
 from .core import (
+    NOT_APPLICABLE,
     Band,
     Confidence,
     Context,
     Family,
+    InForce,
     Rule,
+    adjustment_rule,
     band_lookup,
     bands,
     item,
@@ -102,10 +105,11 @@ def _common_rules(prefix: str) -> list[Rule]:
         ),
         Rule(
             "e_form",
-            "EU NAWI Directive Annex I (OIML R 76-1)",
+            "EU NAWI Directive Annex I 2.2.1 (OIML R 76-1)",
             C,
             "e and d take the form 1, 2 or 5 × 10^k",
             None,
+            legacy_clause="EU NAWI Directive Annex I (OIML R 76-1)",
         ),
         Rule(
             "mpe_table",
@@ -132,8 +136,25 @@ def _common_rules(prefix: str) -> list[Rule]:
             "changeover",
             f"{prefix}OIML R 76-1 A.4.4.3",
             C,
-            "changeover-point method: P = I + e/2 − ΔL, E = P − L, Ec = E − E0",
+            "changeover-point method: P = I + d/2 − ΔL (d: the interval the display steps by; "
+            "d = e unless an auxiliary display shows d < e), E = P − L, Ec = E − E0",
             None,
+        ),
+        Rule(
+            "added_range",
+            f"{prefix}OIML R 76-1 A.4.4.3 (weights of 0.1 d until the display steps up by d)",
+            C,
+            "the added weights ΔL lie between 0 and d: the display steps up by d before more "
+            "than d is added, so a larger ΔL is a mistaken entry and is refused",
+            None,
+        ),
+        Rule(
+            "zero_load",
+            f"{prefix}OIML R 76-1 A.4.4.3 (E0 at zero or near zero, about 10 e)",
+            C,
+            "E0 may be found at a small load L0 (about 10 e, clear of zero-tracking): "
+            "E0 = I0 + d/2 − ΔL0 − L0; above 20 e the result warns",
+            Decimal(20),
         ),
         Rule(
             "zero_accuracy",
@@ -151,11 +172,48 @@ def _common_rules(prefix: str) -> list[Rule]:
             Decimal(3),
         ),
         Rule(
+            "eccentricity_rounding",
+            f"{prefix}OIML R 76-1 3.6.2 (default load rounded to a multiple of e)",
+            U,
+            "when no eccentric load is given, 1/3 (Max + T) (or 1/(n − 1)) is rounded to the "
+            "nearest multiple of e, halves up",
+            None,
+            note="The rounding is this program's choice: the regulation names the fraction, "
+            "not how to round it to available weights.",
+        ),
+        Rule(
             "repeatability",
             f"{prefix}OIML R 76-1 3.6.1",
             C,
             "spread of several weighings of one load ≤ |MPE(load)|, and each error ≤ MPE",
             None,
+        ),
+        Rule(
+            "repeatability_runs",
+            f"{prefix}OIML R 76-1 3.6.1; JJG 13-2016 (about Max, 3 weighings)",
+            U,
+            "weighings asked for in a repeatability test (fewer warn)",
+            Decimal(3),
+            note="3 weighings for classes III and IIII is common practice; the number in "
+            "JJG 539-2016 was not seen.",
+        ),
+        Rule(
+            "unloading",
+            f"{prefix}OIML R 76-1 A.4.4.1 (loads up to Max and back down to zero)",
+            S,
+            "unloading series: each decreasing load within MPE(load), as on loading",
+            None,
+        ),
+        Rule(
+            "tare",
+            f"{prefix}OIML R 76-1 3.5.3.3 / EU NAWI Directive Annex I 4.1 (MPE on net values); "
+            "OIML R 76-1 4.6.3 (tare-setting accuracy)",
+            S,
+            "after taring, each net load within MPE(net load); tare-setting accuracy "
+            "|E_T| ≤ 0.25 e (E_T by the changeover method at the tared zero)",
+            Decimal("0.25"),
+            note="The net-value rule is seen in the EU text; the R 76-1 clause numbers and the "
+            "0.25 e tare-setting figure were not read in the primary text.",
         ),
         Rule(
             "discrimination",
@@ -166,19 +224,22 @@ def _common_rules(prefix: str) -> list[Rule]:
         ),
         Rule(
             "unit_price_divided",
-            "零售商品称重计量监督管理办法 / market cheating patterns (偷梁换柱)",
+            "计量法实施细则 Art. 48 (cheating); 偷梁换柱 pattern, low-price threshold: this "
+            "program's choice",
             S,
             "unit price entered at 1/100: amount charged ≈ 100 × weight × unit price; "
             "unit prices below the threshold (yuan/kg) are flagged",
             Decimal("1.00"),
             note="The low-price threshold is this program's choice, not a regulation.",
+            legacy_clause="零售商品称重计量监督管理办法 / market cheating patterns (偷梁换柱)",
         ),
         Rule(
             "price_half",
-            "JJG 539-2016 计价 (rounding of exact halves)",
+            "OIML R 76-1 4.14.3 (price rounded to the price interval; exact halves not stated)",
             U,
             "an exact half cent is rounded up (四舍五入, ROUND_HALF_UP); GB/T 8170 would round to even",
             None,
+            legacy_clause="JJG 539-2016 计价 (rounding of exact halves)",
         ),
     ]
 
@@ -215,14 +276,145 @@ JJG_539 = ruleset(
         ),
         Rule(
             "price",
-            "JJG 539-2016 计价 (Measurement Canada STP-20)",
+            "EU NAWI Directive Annex I 14 (price to pay exact); Measurement Canada STP-20 "
+            "(rounded to the nearest cent); JJG 539-2016 计价",
             S,
             "amount = weight × unit price rounded to 0.01 yuan, no other tolerance; "
             "a charge that differs from the display is a finding",
             CENT,
+            legacy_clause="JJG 539-2016 计价 (Measurement Canada STP-20)",
         ),
+        adjustment_rule("JJG 539-2016"),
     ],
     aliases=("JJG 539",),
+    in_force=InForce(
+        "2016-01-01",
+        None,
+        start_confirmed=False,
+        scope="digital indicating scales of classes III and IIII; from 2027-01-08 no longer "
+        "price-computing scales of Max ≤ 100 kg (JJG 1204-2025), except networked scales "
+        "already in use, until 2030-01-07",
+        applies=lambda scale, date: not _under_1204(scale, date),
+        clause="JJG 539-2016 cover; JJG 1204-2025 transition as reported",
+    ),
+)
+
+JJG_1204_START = "2027-01-08"
+NETWORKED_UNTIL = "2030-01-07"
+
+
+def _price_scale(scale: Scale) -> bool:
+    """Within JJG 1204-2025's scope: price-computing, Max ≤ 100 kg, class III or IIII."""
+    return (
+        scale.price_computing
+        and scale.accuracy_class in ("III", "IIII")
+        and scale.max * UNITS[scale.unit] <= 100_000
+    )
+
+
+def _under_1204(scale: Scale, date: str) -> bool:
+    if not _price_scale(scale) or date < JJG_1204_START:
+        return False
+    return not (scale.networked and date <= NETWORKED_UNTIL)
+
+
+NOTE_1204 = (
+    "JJG 1204-2025's MPE tables were not seen; the JJG 539-2016 / OIML R 76-1 numbers are "
+    "used until the office confirms them."
+)
+
+
+def _inherited(rule: Rule, clause: str) -> Rule:
+    """A JJG 539-2016 rule carried into JJG 1204-2025 under the new clause, unconfirmed."""
+    return replace(
+        rule,
+        clause=f"JJG 1204-2025 {clause} (JJG 539-2016 value: {rule.clause})",
+        confidence=U,
+        note=(rule.note + " " if rule.note else "") + NOTE_1204,
+        legacy_clause=None,
+    )
+
+
+_1204_CLAUSES = {
+    "classes": "5.1–5.2",
+    "e_form": "5.2",
+    "mpe_table": "5.5",
+    "max_indication": "6.8",
+    "multi_interval": "5.4",
+    "changeover": "5.5",
+    "added_range": "5.5",
+    "zero_load": "5.9",
+    "zero_accuracy": "5.9",
+    "eccentricity": "5.7",
+    "eccentricity_rounding": "5.7",
+    "repeatability": "5.6",
+    "repeatability_runs": "5.6",
+    "unloading": "5.5",
+    "tare": "5.9",
+    "discrimination": "5.8",
+    "unit_price_divided": "6.9",
+    "price_half": "6.9",
+    "check_subsequent": "5.5",
+    "check_in_service": "5.5",
+    "check_covert": "5.5",
+    "price": "6.9",
+}
+
+JJG_1204 = ruleset(
+    "scale",
+    "JJG 1204-2025",
+    "电子计价秤检定规程(试行) Electronic price-computing scales",
+    "in force from 2027-01-08; price-computing scales of Max ≤ 100 kg, classes III and IIII; "
+    "MPE numbers carried from JJG 539-2016 until confirmed",
+    [_inherited(r, _1204_CLAUSES[r.key]) for r in JJG_539.rules.values() if r.key in _1204_CLAUSES]
+    + [
+        Rule(
+            "type_approval",
+            "JJG 1204-2025 6.1 (type-approval consistency)",
+            S,
+            "the scale matches its type approval (CPA) in construction and parts",
+            None,
+        ),
+        Rule(
+            "identity_code",
+            "JJG 1204-2025 6.2 (unique identity marking, 一秤一码)",
+            S,
+            "the scale carries a unique identity code (NFC or QR) that reads and checks out",
+            None,
+        ),
+        Rule(
+            "software_id",
+            "JJG 1204-2025 6.3 (software identification)",
+            S,
+            "the software ID shown on the scale equals the one in the type-approval certificate",
+            None,
+        ),
+        Rule(
+            "self_lock",
+            "JJG 1204-2025 6.4 (self-lock, 开壳锁机、授权解锁)",
+            S,
+            "opening the case locks the scale; only an authorised dynamic password unlocks it",
+            None,
+        ),
+        Rule(
+            "three_codes_one_seal",
+            "JJG 1204-2025 6.2, 6.5 (三码一封, as reported)",
+            S,
+            "production code, repair code, verification code and the seal all complete and "
+            "valid; verification proceeds only when all four are",
+            None,
+        ),
+        adjustment_rule("JJG 1204-2025"),
+    ],
+    aliases=("JJG 1204",),
+    in_force=InForce(
+        JJG_1204_START,
+        None,
+        scope="electronic price-computing scales, Max ≤ 100 kg, classes III and IIII "
+        "(networked scales already in use: from 2030-01-08)",
+        applies=lambda scale, date: _under_1204(scale, date),
+        clause="JJG 1204-2025 cover (issued 2025-01-08, in force 2027-01-08)",
+    ),
 )
 
 OIML_R76 = ruleset(
@@ -253,6 +445,7 @@ OIML_R76 = ruleset(
             "covert test purchase is judged as in service (factor)",
             Decimal(2),
         ),
+        adjustment_rule("OIML R 76-1"),
         Rule(
             "price",
             "OIML R 76-1 4.14.3",
@@ -285,6 +478,8 @@ class Scale:
     ranges: tuple[Range, ...]
     support_points: int
     max_additive_tare: Decimal
+    price_computing: bool = False
+    networked: bool = False
 
     @property
     def multi(self) -> bool:
@@ -325,7 +520,9 @@ def parse_instrument(data: Mapping, path: str) -> Scale:
         ranges = tuple(parsed)
     supports = f.integer(data, "support_points", path, default=4, minimum=1)
     tare = f.number(data, "max_additive_tare", path, default=0, non_negative=True)
-    return Scale(cls, cap, e, d, unit, ranges, supports, tare)
+    price = f.boolean(data, "price_computing", path, default=False)
+    networked = f.boolean(data, "networked", path, default=False)
+    return Scale(cls, cap, e, d, unit, ranges, supports, tare, price, networked)
 
 
 # ---- MPE --------------------------------------------------------------------------------
@@ -358,6 +555,29 @@ def read_load(data: Mapping, key: str, path: str, scale: Scale) -> Decimal:
     return load
 
 
+def display_step(ctx: Context, load: Decimal) -> Decimal:
+    """The interval the display steps by at *load*: d (e of the partial range when the
+    instrument is multi-interval, which has no auxiliary display). Rule data version 1 used
+    e here, which differs only when d < e."""
+    scale: Scale = ctx.instrument
+    if ctx.legacy or scale.multi:
+        return scale.range_for(load).e
+    return scale.d
+
+
+def read_added(ctx: Context, p: Mapping, path: str, step: Decimal) -> Decimal:
+    """ΔL, refused above d (OIML R 76-1 A.4.4.3: the display steps up by d before that)."""
+    added = f.number(p, "added", path, non_negative=True)
+    if added > step and not ctx.legacy:
+        rule = ctx.rule("added_range")
+        raise InputError(
+            f.join(path, "added"),
+            f"the added weights must not exceed d = {fmt(step)} {ctx.instrument.unit}: the "
+            f"display steps up by d before more is added ({rule.clause})",
+        )
+    return added
+
+
 def point_error(
     ctx: Context, p: Mapping, path: str, load: Decimal, extra: tuple[str, ...] = ()
 ) -> Decimal:
@@ -369,10 +589,11 @@ def point_error(
         return f.number(p, "error", path)
     indication = f.number(p, "indication", path)
     if "added" in p:
-        # OIML R 76-1 A.4.4.3: P = I + e/2 − ΔL, E = P − L
+        # OIML R 76-1 A.4.4.3: P = I + d/2 − ΔL, E = P − L
         ctx.rule("changeover")
-        added = f.number(p, "added", path, non_negative=True)
-        return indication + ctx.instrument.range_for(load).e / 2 - added - load
+        step = display_step(ctx, load)
+        added = read_added(ctx, p, path, step)
+        return indication + step / 2 - added - load
     return indication - load
 
 
@@ -386,7 +607,21 @@ def zero_error(ctx: Context, test: Mapping, path: str) -> Decimal:
     load = read_load(z, "load", p, ctx.instrument) if "load" in z else Decimal(0)
     if "added" not in z:
         raise InputError(f.join(p, "added"), "is required (E0 comes from the changeover method)")
+    near_zero_note(ctx, load)
     return point_error(ctx, z, p, load, ("load",))
+
+
+def near_zero_note(ctx: Context, load: Decimal) -> None:
+    """E0 is found at zero or near it (about 10 e); a larger L0 warns."""
+    if ctx.legacy or load == 0:
+        return
+    rule = ctx.rule("zero_load")
+    e = ctx.instrument.ranges[0].e
+    if load > rule.data * e:
+        ctx.notice(
+            f"the load for E0 ({fmt(load)} {ctx.instrument.unit}) is above "
+            f"{fmt(rule.data)} e: E0 is found at zero or near it, about 10 e ({rule.clause})"
+        )
 
 
 def _label(scale: Scale, load: Decimal) -> str:
@@ -500,7 +735,11 @@ def t_eccentricity(ctx: Context, test: Mapping, path: str) -> dict:
     f.only(test, ("kind", "load", "positions", "zero"), path)
     scale: Scale = ctx.instrument
     ctx.rule("eccentricity")
-    load = read_load(test, "load", path, scale) if "load" in test else eccentricity_load(scale)
+    if "load" in test:
+        load = read_load(test, "load", path, scale)
+    else:
+        ctx.rule_since_v1("eccentricity_rounding")
+        load = eccentricity_load(scale)
     e0 = zero_error(ctx, test, path)
     mpe, mpe_rule = mpe_at(ctx, load)
     items = []
@@ -524,6 +763,7 @@ def t_repeatability(ctx: Context, test: Mapping, path: str) -> dict:
         errors = [i - load for i in f.numbers(test, "indications", path, minimum=2)]
     else:
         errors = f.numbers(test, "errors", path, minimum=2)
+    runs_note(ctx, "repeatability_runs", len(errors), "weighings")
     mpe, mpe_rule = mpe_at(ctx, load)
     label = _label(scale, load)
     items = [
@@ -536,17 +776,20 @@ def t_repeatability(ctx: Context, test: Mapping, path: str) -> dict:
 
 
 def t_zero(ctx: Context, test: Mapping, path: str) -> dict:
-    """Zero-setting accuracy: E0 = I + e/2 − ΔL, |E0| <= 0.25 e (OIML R 76-1 4.5.2)."""
-    f.only(test, ("kind", "indication", "added"), path)
+    """Zero-setting accuracy: E0 = I + d/2 − ΔL − L0, |E0| <= 0.25 e (OIML R 76-1 4.5.2).
+
+    L0 (optional ``load``, default 0) is the small load of about 10 e put on to stay clear
+    of zero-tracking (OIML R 76-1 A.4.4.3).
+    """
+    f.only(test, ("kind", "indication", "added", "load"), path)
     scale: Scale = ctx.instrument
     rule = ctx.rule("zero_accuracy")
     ctx.rule("changeover")
     e = scale.ranges[0].e
-    e0 = (
-        f.number(test, "indication", path)
-        + e / 2
-        - f.number(test, "added", path, non_negative=True)
-    )
+    load = read_load(test, "load", path, scale) if "load" in test else Decimal(0)
+    near_zero_note(ctx, load)
+    step = display_step(ctx, load)
+    e0 = f.number(test, "indication", path) + step / 2 - read_added(ctx, test, path, step) - load
     return test_result(
         "zero", [item("zero", error=e0, mpe=rule.data * e, unit=scale.unit, rule=rule)]
     )
@@ -639,14 +882,167 @@ def t_price(ctx: Context, test: Mapping, path: str) -> dict:
     return test_result("price", items, expected_amount=fmt(expected))
 
 
+def runs_note(ctx: Context, key: str, count: int, what: str) -> None:
+    """A warning when fewer runs (weighings, deliveries, readings) were made than asked."""
+    if ctx.legacy or key not in ctx.ruleset.rules:
+        return
+    rule = ctx.rule(key)
+    if count < rule.data:
+        ctx.notice(f"{count} {what} where the procedure asks for {fmt(rule.data)} ({rule.clause})")
+
+
+def t_unloading(ctx: Context, test: Mapping, path: str) -> dict:
+    """The unloading series of the weighing test: loads from Max back down to zero, each
+    against MPE(load) (OIML R 76-1 A.4.4.1). Labels carry "↓"; loads should decrease."""
+    f.only(test, ("kind", "points", "zero"), path)
+    scale: Scale = ctx.instrument
+    rule = ctx.rule("unloading")
+    e0 = zero_error(ctx, test, path)
+    items, loads = [], []
+    for p, pp in f.objects(test, "points", path):
+        load = read_load(p, "load", pp, scale)
+        loads.append(load)
+        error = point_error(ctx, p, pp, load, ("load",)) - e0
+        mpe, _ = mpe_at(ctx, load)
+        items.append(
+            item(
+                f"{_label(scale, load)} ↓",
+                error=error,
+                mpe=mpe,
+                unit=scale.unit,
+                rule=rule,
+                load=fmt(load),
+            )
+        )
+    if any(b > a for a, b in zip(loads, loads[1:], strict=False)):
+        ctx.warn("the unloading series should go from Max down to zero (decreasing loads)")
+    return test_result("unloading", items)
+
+
+def t_tare(ctx: Context, test: Mapping, path: str) -> dict:
+    """Weighing with a tare: net errors against MPE(net load); tare-setting accuracy
+    |E_T| <= 0.25 e from the optional ``tare_zero`` {indication, added} after taring
+    (OIML R 76-1 3.5.3.3, 4.6.3; EU NAWI Directive Annex I 4.1: MPE on net values)."""
+    f.only(test, ("kind", "tare_load", "tare_zero", "points"), path)
+    scale: Scale = ctx.instrument
+    rule = ctx.rule("tare")
+    tare = read_load(test, "tare_load", path, scale)
+    items = []
+    if test.get("tare_zero") is not None:
+        zp = f.join(path, "tare_zero")
+        z = f.obj(test["tare_zero"], zp)
+        f.only(z, ("indication", "added"), zp)
+        if "added" not in z:
+            raise InputError(
+                f.join(zp, "added"), "is required (E_T comes from the changeover method)"
+            )
+        ctx.rule("changeover")
+        step = display_step(ctx, tare)
+        e_t = f.number(z, "indication", zp) + step / 2 - read_added(ctx, z, zp, step)
+        e = scale.range_for(tare).e if scale.multi else scale.e
+        items.append(item("tare setting", error=e_t, mpe=rule.data * e, unit=scale.unit, rule=rule))
+    for p, pp in f.objects(test, "points", path):
+        load = read_load(p, "load", pp, scale)
+        if tare + load > scale.limit:
+            raise InputError(
+                f.join(pp, "load"),
+                f"tare + net load is above Max + 9e = {fmt(scale.limit)} {scale.unit}",
+            )
+        error = point_error(ctx, p, pp, load, ("load",))
+        mpe, mpe_rule = mpe_at(ctx, load)
+        items.append(
+            item(
+                f"{_label(scale, load)} net",
+                error=error,
+                mpe=mpe,
+                unit=scale.unit,
+                rule=mpe_rule,
+                load=fmt(load),
+            )
+        )
+    return test_result("tare", items, tare_load=fmt(tare))
+
+
+SECURITY_ITEMS = (
+    ("type_approval", "type_approval_consistent", "type-approval consistency"),
+    ("identity_code", "identity_code_valid", "unique identity code"),
+    ("self_lock", "self_lock", "self-lock"),
+    ("three_codes_one_seal", "production_code_valid", "production code"),
+    ("three_codes_one_seal", "repair_code_valid", "repair code"),
+    ("three_codes_one_seal", "verification_code_valid", "verification code"),
+    ("three_codes_one_seal", "seal_intact", "seal"),
+)
+SECURITY_FIELDS = (
+    "kind",
+    "identity_code",
+    "software_id",
+    "software_id_approved",
+    *(k for _, k, _ in SECURITY_ITEMS),
+)
+
+
+def t_security(ctx: Context, test: Mapping, path: str) -> dict:
+    """JJG 1204-2025 6.1–6.5: type-approval consistency, unique identity code, software ID,
+    self-lock and 三码一封 (production, repair and verification codes and the seal).
+
+    Each yes/no answer is one item; the software ID shown must equal the approved one.
+    Under a rule set without these checks (JJG 539-2016, OIML R 76-1) the test is
+    ``not_applicable``.
+    """
+    f.only(test, SECURITY_FIELDS, path)
+    answers = {}
+    for _, key, _ in SECURITY_ITEMS:
+        if key not in test:
+            raise InputError(f.join(path, key), "is required (true or false)")
+        answers[key] = f.boolean(test, key, path, default=False)
+    shown = f.text(test, "software_id", path)
+    approved = f.text(test, "software_id_approved", path)
+    if not shown or not approved:
+        missing = "software_id" if not shown else "software_id_approved"
+        raise InputError(f.join(path, missing), "is required (the software ID as text)")
+    code = f.text(test, "identity_code", path)
+    if "type_approval" not in ctx.ruleset.rules:
+        ctx.warn(
+            f"type approval, identity code, software ID, self-lock and 三码一封 are checks of "
+            f"JJG 1204-2025; not judged under {ctx.ruleset.name}"
+        )
+        return {"kind": "security", "verdict": NOT_APPLICABLE, "items": []}
+    items = []
+    for key, field, label in SECURITY_ITEMS[:3]:
+        items.append(
+            item(label, error=None, mpe=None, unit="", rule=ctx.rule(key), passed=answers[field])
+        )
+    items.append(
+        item(
+            "software ID",
+            error=None,
+            mpe=None,
+            unit="",
+            rule=ctx.rule("software_id"),
+            passed=shown.strip() == approved.strip(),
+            shown=shown,
+            approved=approved,
+        )
+    )
+    for key, field, label in SECURITY_ITEMS[3:]:
+        items.append(
+            item(label, error=None, mpe=None, unit="", rule=ctx.rule(key), passed=answers[field])
+        )
+    derived = {"identity_code": code} if code else {}
+    return test_result("security", items, **derived)
+
+
 TESTS = {
     "classification": t_classification,
     "weighing": t_weighing,
+    "unloading": t_unloading,
     "eccentricity": t_eccentricity,
     "repeatability": t_repeatability,
     "zero": t_zero,
+    "tare": t_tare,
     "discrimination": t_discrimination,
     "price": t_price,
+    "security": t_security,
 }
 
 
@@ -671,6 +1067,11 @@ def variables(scale: Scale) -> dict[str, Decimal]:
 
 
 def scope_warning(ctx: Context) -> None:
+    if ctx.ruleset.name == JJG_1204.name and not _price_scale(ctx.instrument):
+        ctx.warn(
+            "JJG 1204-2025 covers price-computing scales of Max ≤ 100 kg in classes III and "
+            "IIII; this instrument is not one (instrument price_computing, max, class)"
+        )
     if ctx.ruleset.name == JJG_539.name and ctx.instrument.accuracy_class in ("I", "II"):
         ctx.warn(
             "JJG 539-2016 covers classes III and IIII; classes I and II are verified under "
@@ -684,7 +1085,7 @@ FAMILY = register(
         order=10,
         label_zh="数字指示秤",
         label_en="Scale",
-        rulesets=(JJG_539, OIML_R76),
+        rulesets=(JJG_539, JJG_1204, OIML_R76),
         parse_instrument=parse_instrument,
         tests=TESTS,
         envelope=envelope,
@@ -694,4 +1095,13 @@ FAMILY = register(
     )
 )
 
-__all__ = ["Band", "FAMILY", "JJG_539", "OIML_R76", "Scale", "mpe_at", "parse_instrument"]
+__all__ = [
+    "Band",
+    "FAMILY",
+    "JJG_1204",
+    "JJG_539",
+    "OIML_R76",
+    "Scale",
+    "mpe_at",
+    "parse_instrument",
+]

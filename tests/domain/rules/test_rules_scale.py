@@ -74,6 +74,7 @@ def test_contract_example_reproduces_exactly():
         ],
         "failed": [],
         "warnings": [],
+        "rule_data": "builtin-2",
     }
 
 
