@@ -69,6 +69,7 @@ from .widgets.findings_panel import FindingsPanel
 from .widgets.photo_strip import PhotoStrip
 from .widgets.readings_table import ReadingsModel, ReadingsTable
 from .widgets.signature_pad import SignaturePad
+from .widgets.window_fit import fit_to_screen
 
 register(
     {
@@ -213,7 +214,24 @@ class InspectionEditor(QMainWindow):
         self.set_read_only(not self.insp.is_draft)
         self._unsubscribe = on_language_changed(lambda _lang: self.retranslate())
         self.retranslate()
+        self._restore_window()
+
+    def _restore_window(self) -> None:
+        """The size and state (maximised too) the last editor was closed with; the first
+        time, as large as fits the screen (a 1366×768 laptop included)."""
+        from . import settings
+
+        geometry = settings.load_geometry("editor")
+        if geometry and self.restoreGeometry(geometry):
+            fit_to_screen(self)
+            return
         self.resize(1320, 860)
+        fit_to_screen(self)
+
+    def save_window(self) -> None:
+        from . import settings
+
+        settings.save_geometry("editor", self.saveGeometry())
 
     # ---- creation -------------------------------------------------------------------------
     @classmethod
@@ -1191,6 +1209,7 @@ class InspectionEditor(QMainWindow):
         self._show_review()
 
     def closeEvent(self, event) -> None:
+        self.save_window()
         if self.insp.is_draft and (self.dirty or self.autosave.isActive()):
             self.save_now()
         if self._unsubscribe is not None:

@@ -1329,11 +1329,12 @@ class MainWindow(QMainWindow):
 
     # -- layout memory ------------------------------------------------------------------------
     def _restore_layout(self) -> None:
+        from .widgets.window_fit import fit_to_screen
+
         geometry = settings.load_geometry("geometry")
-        if geometry:
-            self.restoreGeometry(geometry)
-        else:
+        if not (geometry and self.restoreGeometry(geometry)):
             self.resize(1280, 760)
+        fit_to_screen(self)  # a 1366×768 laptop: the status bar stays on screen
         state = settings.load_geometry("state")
         if state:
             self.restoreState(state)

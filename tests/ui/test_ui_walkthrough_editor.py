@@ -141,3 +141,23 @@ def test_enter_keeps_the_pd_meters_reference_column(qtbot, store, stall):
     assert model.cell_value(1, point) == refs[1]
     assert model.cell_value(1, model.columns[rc].path) == "66.5"
     assert pc != rc
+
+
+def test_the_editor_fits_the_screen_and_remembers_being_maximised(qtbot, store, stall):
+    _p, scale = stall
+    first = InspectionEditor.new_for_instrument(store, scale.id, "张伟")
+    qtbot.addWidget(first)
+    avail = first.screen().availableGeometry()
+    assert first.height() <= avail.height() - 32 and first.width() <= avail.width()
+    first.showMaximized()
+    qtbot.waitUntil(first.isMaximized, timeout=2000)
+    first.close()
+    again = InspectionEditor(store, first.insp.id)
+    qtbot.addWidget(again)
+    assert again.windowState() & Qt.WindowState.WindowMaximized
+    again.showNormal()
+    again.close()
+    third = InspectionEditor(store, first.insp.id)
+    qtbot.addWidget(third)
+    assert not (third.windowState() & Qt.WindowState.WindowMaximized)
+    assert third.height() <= avail.height() - 32

@@ -116,3 +116,9 @@ def test_today_lists_a_draft_once(qtbot, window, store, stall):
     assert page.today.total == 0  # finished today only, not the draft again
     assert not page.empty_hint.isVisible()
     assert settings.qsettings() is not None
+
+
+def test_the_main_window_fits_the_screen_on_first_start(qtbot, window):
+    avail = window.screen().availableGeometry()
+    assert window.width() <= avail.width() and window.height() <= avail.height() - 32
+    assert window.y() >= avail.y()
