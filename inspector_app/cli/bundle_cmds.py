@@ -135,14 +135,16 @@ def cmd_inspect(args) -> int:
     if args.json:
         print_json(info)
         return 0
+    from ..sync.format import escape_text as esc
+
     print(
         f"bundle     {info['bundle_id']}  ({info['direction']}, format version {info['format_version']})"
     )
-    print(f"file       {info['file']}  {info['size']} bytes, {info['entries']} entries")
-    print(f"made       {info['created_at']} on device {info['source_device']}")
+    print(f"file       {esc(info['file'])}  {info['size']} bytes, {info['entries']} entries")
+    print(f"made       {esc(info['created_at'])} on device {info['source_device']}")
     print(
-        f"signer     {info['signer']['name']}  {info['signer']['fingerprint'][:16]}…  {info['trust'].upper()}"
-        + (f" ({info['trust_reason']})" if info["trust_reason"] else "")
+        f"signer     {esc(info['signer']['name'])}  {info['signer']['fingerprint'][:16]}…  {info['trust'].upper()}"
+        + (f" ({esc(info['trust_reason'])})" if info["trust_reason"] else "")
     )
     print(f"audit head entry {info['audit_head']['seq']}  {info['audit_head']['hash'][:16]}…")
     for table, n in info["counts"].items():
@@ -169,6 +171,7 @@ def cmd_import(args) -> int:
         return 0 if report.ok else 1
     if not report.ok:
         report_error(args, report.message())
+        _print_problems(report.rejection)
         print("nothing was changed", file=sys.stderr)
         return 1
     print(report.message())
@@ -176,7 +179,24 @@ def cmd_import(args) -> int:
         print(f"  {table:<12} " + ", ".join(f"{n} {k}" for k, n in counts.items()))
     if report.conflicts:
         print(f"{report.conflicts} conflict(s) to decide: inspector-app conflicts list")
+    for w in report.warnings:
+        print(f"warning: {w['entry']}: {w['reason']}")
+    if report.warning_count > len(report.warnings):
+        print(f"warning: … and {report.warning_count - len(report.warnings)} more")
     return 0
+
+
+def _print_problems(rejection: dict) -> None:
+    """Every problem of a rejected bundle, one a line (the texts are escaped already)."""
+    problems = rejection.get("problems") or []
+    count = rejection.get("problem_count", len(problems))
+    if count <= 1:
+        return
+    for p in problems:
+        where = f"{p['entry']}: " if p["entry"] else ""
+        print(f"  {where}{p['reason']}", file=sys.stderr)
+    if count > len(problems):
+        print(f"  … and {count - len(problems)} more", file=sys.stderr)
 
 
 def cmd_conflicts_list(args) -> int:

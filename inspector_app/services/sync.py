@@ -79,6 +79,10 @@ class ImportReport:
     rejection: dict | None = None
     backup: str | None = None
     seconds: float = 0.0
+    # implausible but possible values kept with the import (a time in the future, ...):
+    # [{"entry", "reason"}], at most format.MAX_LISTED; warning_count is how many there were
+    warnings: list = field(default_factory=list)
+    warning_count: int = 0
 
     @property
     def ok(self) -> bool:
@@ -95,6 +99,8 @@ class ImportReport:
         )
         if self.acknowledged:
             text += f"; {self.acknowledged} inspections now safely at the office"
+        if self.warning_count:
+            text += f"; {self.warning_count} warning{'s' if self.warning_count > 1 else ''}"
         return text
 
     def as_dict(self) -> dict:
@@ -402,7 +408,15 @@ def _import_bundle(
             report.status = "already_imported"
             report.seconds = time.perf_counter() - t0
             return report
-        content = validate_bundle(opened, repo, limits.max_line_bytes, progress)
+        from ..store.integrity import known_certificates
+
+        content = validate_bundle(
+            opened,
+            repo,
+            limits.max_line_bytes,
+            progress,
+            certificates=known_certificates(store),
+        )
         _check_reviews(store, content)
     except BundleRejected as exc:
         report.rejection = exc.as_dict()
@@ -418,6 +432,8 @@ def _import_bundle(
         "direction": m.direction,
         "source_device": m.source_device,
     }
+    if content.warning_count:
+        detail["warnings"] = content.warning_count
     try:
         with store.write(actor, "bundle.import", "bundle", m.bundle_id, detail) as seq:
             result = merge_rules.merge(repo, content, m, seq)
@@ -428,6 +444,8 @@ def _import_bundle(
                 "audit_head": {"seq": m.audit_head[0], "hash": m.audit_head[1]},
                 "acknowledged": result.acked,
                 "signer_name": opened.signer.name,
+                "warnings": [{"entry": e, "reason": r} for e, r in content.warnings],
+                "warning_count": content.warning_count,
             }
             repo.insert_ledger(
                 m.bundle_id,
@@ -451,6 +469,8 @@ def _import_bundle(
     report.conflict_ids = result.conflict_ids
     report.acknowledged = result.acked
     report.attachments_new = result.attachments_new
+    report.warnings = [{"entry": e, "reason": r} for e, r in content.warnings]
+    report.warning_count = content.warning_count
     report.seconds = time.perf_counter() - t0
     if progress is not None:
         progress("merge", 1, 1)

@@ -30,6 +30,73 @@ class Problem:
         return {"kind": self.kind, "ref": self.ref, "message": self.message}
 
 
+# -- signatures of finalized inspections ---------------------------------------------------
+# Finalize signs the content hash: ``signature`` is base64(DER ECDSA-SHA256, or RSA PKCS#1
+# v1.5, over the UTF-8 bytes of the 64-digit content hash) and ``signer`` the SHA-256
+# fingerprint of the certificate (services: the editor's sign_with_identity).
+
+
+def known_certificates(store) -> dict:
+    """fingerprint -> certificate: every key this database trusts, and this device's own
+    certificates (current and earlier ones) from the keys folder beside the database."""
+    from ..crypto import keys
+    from ..paths import keys_dir
+
+    out: dict = {}
+    for key in store.trust.list():
+        try:
+            cert = keys.load_certificate(key.public_pem.encode("utf-8"))
+        except (keys.KeyError_, ValueError):
+            continue  # a key that is not a certificate vouches for nothing here
+        out[keys.fingerprint(cert)] = cert
+    path = getattr(store, "path", None)
+    if path is not None:
+        kdir = keys_dir(Path(path))
+        own = getattr(keys, "own_certificates", None)
+        try:
+            certs = (
+                [c.certificate for c in own(kdir)] if own else [keys.load_certificate_file(kdir)]
+            )
+        except (keys.KeyError_, OSError):
+            certs = []
+        for cert in certs:
+            out[keys.fingerprint(cert)] = cert
+    return out
+
+
+def signature_problem(
+    content_hash: str | None, signature: str | None, signer: str | None, certificates: dict
+) -> tuple[str, str] | None:
+    """(field, reason) when an inspection's signature does not verify; None when it does or
+    when the record is unsigned (no signature and no signer)."""
+    import base64
+    import binascii
+
+    from ..crypto import keys
+
+    if signature is None and signer is None:
+        return None
+    if not signature or not signer:
+        return ("signature", "a signature needs the signer's fingerprint and a signer a signature")
+    cert = certificates.get(signer)
+    if cert is None:
+        return (
+            "signer",
+            f"the key that signed the record ({signer[:16]}…) is not enrolled on this computer",
+        )
+    try:
+        raw = base64.b64decode(signature, validate=True)
+    except (binascii.Error, ValueError):
+        return ("signature", "is not valid base64")
+    if not keys.verify_signature(cert, (content_hash or "").encode("utf-8"), raw):
+        return (
+            "signature",
+            f"does not verify with {keys.common_name(cert)}'s key over the content hash "
+            "(the record or its signature was altered)",
+        )
+    return None
+
+
 def check(store) -> list[Problem]:
     conn = store.conn
     problems: list[Problem] = []

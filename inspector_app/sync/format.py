@@ -88,16 +88,80 @@ DEFAULT_LIMITS = Limits()
 STAGES = {1: "archive", 2: "signature", 3: "entries", 4: "records", 5: "merge"}
 
 
-class BundleRejected(Exception):
-    """A bundle failed a check; nothing was changed. Names the stage, the entry and the reason."""
+MAX_LISTED = 100  # problems named one by one in a rejection; the rest are counted
 
-    def __init__(self, stage: int, entry: str, reason: str) -> None:
+# Characters that must never reach a terminal or a label raw: controls (newlines, NUL, ESC),
+# format characters (right-to-left overrides U+202E, zero-width joiners, BOM), line and
+# paragraph separators, surrogates and unassigned code points.
+_UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"})
+
+
+def unsafe_char(text: str) -> str | None:
+    """The first character of *text* that would be invisible or reorder text when shown."""
+    import unicodedata
+
+    for ch in text:
+        if ch < " " or ("\x7f" <= ch and unicodedata.category(ch) in _UNSAFE_CATEGORIES):
+            return ch
+    return None
+
+
+def escape_text(text: str, limit: int = 200) -> str:
+    """*text* safe to print: every unsafe character (see :func:`unsafe_char`) as a visible
+    escape (``\\n``, ``\\x00``, ``\\u202e``), cut to *limit* characters."""
+    if text.isascii() and text.isprintable():
+        out = text
+    elif unsafe_char(text) is None:
+        out = text
+    else:
+        parts = []
+        for ch in text:
+            if unsafe_char(ch) is None:
+                parts.append(ch)
+            elif ch in "\n\r\t":
+                parts.append(repr(ch)[1:-1])
+            elif ord(ch) < 0x100:
+                parts.append(f"\\x{ord(ch):02x}")
+            elif ord(ch) < 0x10000:
+                parts.append(f"\\u{ord(ch):04x}")
+            else:
+                parts.append(f"\\U{ord(ch):08x}")
+        out = "".join(parts)
+    return out if len(out) <= limit else out[:limit] + "…"
+
+
+class BundleRejected(Exception):
+    """A bundle failed a check; nothing was changed. Names the stage, the entry and the reason.
+
+    *problems* lists every problem found at that stage as ``(entry, reason)`` (the first is
+    *entry*/*reason*), at most :data:`MAX_LISTED` of them; *count* is how many there were.
+    Every text is escaped (:func:`escape_text`): names from a hostile archive cannot reach a
+    terminal or a label raw."""
+
+    def __init__(
+        self,
+        stage: int,
+        entry: str,
+        reason: str,
+        problems: list[tuple[str, str]] | None = None,
+        count: int | None = None,
+    ) -> None:
         self.stage = stage
         self.stage_name = STAGES[stage]
-        self.entry = entry
-        self.reason = reason
-        where = f"{entry}: " if entry else ""
-        super().__init__(f"bundle rejected at stage {stage} ({self.stage_name}): {where}{reason}")
+        self.entry = escape_text(entry, 300)
+        self.reason = escape_text(reason, 2000)
+        listed = problems if problems else [(entry, reason)]
+        self.problems = [
+            (escape_text(e, 300), escape_text(r, 2000)) for e, r in listed[:MAX_LISTED]
+        ]
+        self.count = max(count or 0, len(listed))
+        where = f"{self.entry}: " if self.entry else ""
+        more = ""
+        if self.count > 1:
+            more = f" (and {self.count - 1} more problem{'s' if self.count > 2 else ''})"
+        super().__init__(
+            f"bundle rejected at stage {stage} ({self.stage_name}): {where}{self.reason}{more}"
+        )
 
     def as_dict(self) -> dict:
         return {
@@ -106,7 +170,31 @@ class BundleRejected(Exception):
             "entry": self.entry,
             "reason": self.reason,
             "message": str(self),
+            "problems": [{"entry": e, "reason": r} for e, r in self.problems],
+            "problem_count": self.count,
         }
+
+
+class ProblemList:
+    """Problems of one stage, collected so that a rejection names every bad record."""
+
+    def __init__(self, stage: int) -> None:
+        self.stage = stage
+        self.items: list[tuple[str, str]] = []
+        self.count = 0
+
+    def add(self, entry: str, reason: str) -> None:
+        self.count += 1
+        if len(self.items) < MAX_LISTED:
+            self.items.append((entry, reason))
+
+    def __bool__(self) -> bool:
+        return self.count > 0
+
+    def raise_if_any(self) -> None:
+        if self.count:
+            entry, reason = self.items[0]
+            raise BundleRejected(self.stage, entry, reason, self.items, self.count)
 
 
 # -- strict JSON ------------------------------------------------------------------------
@@ -506,6 +594,22 @@ class BundleContent:
     # inspection id -> canonical JSON of its "environment", "checklist", "tests", "result" and
     # "standards" as they arrived (the reader fills it; the merge stores these texts as they are)
     inspection_json: dict = None
+    # inspection id -> its line number in records/inspections.jsonl (the reader fills it)
+    inspection_lines: dict = None
+    # what is possible but implausible (a time in the future, no UTC offset): kept, shown and
+    # stored with the import, never a refusal; [(entry, reason)], at most MAX_LISTED
+    warnings: list = None
+    warning_count: int = 0
+
+    def where(self, inspection_id: str) -> str:
+        """Where an inspection was read: ``records/inspections.jsonl line N``."""
+        n = self.inspection_lines.get(inspection_id)
+        return "records/inspections.jsonl" + (f" line {n}" if n else "")
+
+    def warn(self, entry: str, reason: str) -> None:
+        self.warning_count += 1
+        if len(self.warnings) < MAX_LISTED:
+            self.warnings.append((escape_text(entry, 300), escape_text(reason, 2000)))
 
     def __post_init__(self) -> None:
         for name in (
@@ -525,6 +629,10 @@ class BundleContent:
             self.attachments = {}
         if self.inspection_json is None:
             self.inspection_json = {}
+        if self.inspection_lines is None:
+            self.inspection_lines = {}
+        if self.warnings is None:
+            self.warnings = []
 
     def counts(self) -> dict[str, int]:
         return {

@@ -32,6 +32,7 @@ from .format import (
     Limits,
     Manifest,
     parse_manifest,
+    unsafe_char,
 )
 
 CHUNK = 1024 * 1024
@@ -65,19 +66,53 @@ class OpenedBundle:
 
 # -- stage 1 ------------------------------------------------------------------------------
 # One search finds whether a name needs a closer look at all (most names are fine).
-_SUSPECT_NAME = re.compile(r"^[/\\]|^.:|\\|(?:^|/)\.\.(?:/|$)|[\x00-\x1f\x7f]", re.DOTALL)
+_SUSPECT_NAME = re.compile(r"^[/\\]|^.:|\\|(?:^|/)\.\.(?:/|$)|[^\x20-\x7e]", re.DOTALL)
 
 
 def _name_problem(name: str) -> str | None:
     if _SUSPECT_NAME.search(name) is None:
         return None
+    bad = unsafe_char(name)
+    if bad is not None:  # NUL, newline, right-to-left override, zero-width characters ...
+        return f"contains the invisible or control character U+{ord(bad):04X}"
     if name.startswith(("/", "\\")) or (len(name) > 1 and name[1] == ":"):
         return "is an absolute path"
     if "\\" in name:
         return "contains a backslash"
     if ".." in name.split("/"):
         return "contains a '..' segment"
-    return "contains a control character"
+    return None  # other non-ASCII text: refused below as a name a bundle may not contain
+
+
+LOCAL_HEADER = b"PK\x03\x04"
+LOCAL_HEADER_SIZE = 30  # fixed part of a local file header
+
+
+def _check_layout(path: Path, zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None:
+    """The archive must start with its first entry and hold nothing between or around its
+    entries: zipfile tolerates data prepended to an archive (and finds the entries by the
+    offset of the central directory), so 20 MiB of anything can ride along unseen."""
+    with open(path, "rb") as fh:
+        start = fh.read(4)
+    if start != LOCAL_HEADER:
+        raise BundleRejected(
+            1, "", "the file does not start with a zip entry (data before the archive?)"
+        )
+    offsets = sorted(infos, key=lambda i: i.header_offset)
+    if not offsets or offsets[0].header_offset != 0:
+        raise BundleRejected(1, "", "the first entry does not start at the beginning of the file")
+    end = 0
+    for info in offsets:
+        if info.header_offset < end:
+            raise BundleRejected(1, info.filename, "overlaps the entry before it")
+        end = (
+            info.header_offset
+            + LOCAL_HEADER_SIZE
+            + len(info.orig_filename.encode("utf-8"))
+            + info.compress_size
+        )
+    if end > zf.start_dir:
+        raise BundleRejected(1, offsets[-1].filename, "runs into the central directory")
 
 
 def check_archive(
@@ -99,6 +134,7 @@ def check_archive(
         raise BundleRejected(1, "", f"not a zip archive, or truncated or damaged ({exc})") from None
     try:
         _check_infos(infos, limits)
+        _check_layout(path, zf, infos)
     except BaseException:
         zf.close()
         raise
@@ -112,7 +148,7 @@ def _check_infos(infos: list[zipfile.ZipInfo], limits: Limits) -> None:
         )
     total = 0
     for info in infos:
-        name = info.filename
+        name = info.orig_filename  # zipfile cuts .filename at a NUL byte
         shown = name[:120]
         problem = _name_problem(name)
         if problem:

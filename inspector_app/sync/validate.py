@@ -15,8 +15,10 @@ The database is only read (through the sync repository).
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import hashlib
 import re
+import struct
 from collections import Counter
 
 from ..domain import validation
@@ -32,7 +34,7 @@ from ..domain.models import (
     Premises,
     ReferenceStandard,
 )
-from ..domain.numbers import parse_decimal
+from ..domain.numbers import ascii_digits, parse_decimal
 from ..domain.text import NOTE_MAX, clean_text
 from .format import (
     COVERED_TABLES,
@@ -43,6 +45,7 @@ from .format import (
     BundleContent,
     BundleRejected,
     JsonError,
+    ProblemList,
     canonical_parts,
     join_parts,
     loads_with_parts,
@@ -52,6 +55,10 @@ from .format import (
 )
 
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+# An image is refused before anything decodes it when its header announces more than this:
+# a 50,000 x 50,000 PNG compresses to 313 KB and would need 10 GB to show.
+MAX_IMAGE_SIDE = 20_000
+MAX_IMAGE_PIXELS = 50_000_000
 SPECIAL = re.compile(r"(?i)[+-]?(s?nan|inf|infinity)")
 NUMERIC = re.compile(r"[+-]?[\d.]+([eE][+-]?\d+)?")
 MAX_DEPTH = 12
@@ -67,17 +74,97 @@ def _sniff(data: bytes) -> str | None:
     return None
 
 
+def image_size(data: bytes, mime: str) -> tuple[int, int] | None:
+    """(width, height) from the image's header, without decoding it; None when the header
+    cannot be read. PNG: the IHDR chunk; JPEG: the first SOF marker; WebP: the VP8/VP8L/VP8X
+    header."""
+    try:
+        if mime == "image/png":
+            if data[12:16] != b"IHDR" or struct.unpack(">I", data[8:12])[0] != 13:
+                return None
+            return struct.unpack(">II", data[16:24])
+        if mime == "image/jpeg":
+            return _jpeg_size(data)
+        if mime == "image/webp":
+            kind = data[12:16]
+            if kind == b"VP8 " and data[23:26] == b"\x9d\x01\x2a":
+                w, h = struct.unpack("<HH", data[26:30])
+                return w & 0x3FFF, h & 0x3FFF
+            if kind == b"VP8L" and data[20:21] == b"\x2f":
+                bits = int.from_bytes(data[21:25], "little")
+                return (bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1
+            if kind == b"VP8X":
+                return (
+                    int.from_bytes(data[24:27], "little") + 1,
+                    int.from_bytes(data[27:30], "little") + 1,
+                )
+    except struct.error:
+        return None
+    return None
+
+
+_SOF = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
+
+
+def _jpeg_size(data: bytes) -> tuple[int, int] | None:
+    i, n = 2, len(data)
+    while i + 4 <= n:
+        if data[i] != 0xFF:
+            return None
+        marker = data[i + 1]
+        if marker == 0xFF:  # fill byte
+            i += 1
+            continue
+        if marker == 0x01 or 0xD0 <= marker <= 0xD8:  # markers without a length
+            i += 2
+            continue
+        if marker in (0xD9, 0xDA):  # end of image, start of scan: no frame header before
+            return None
+        length = struct.unpack(">H", data[i + 2 : i + 4])[0]
+        if marker in _SOF:
+            if i + 9 > n:
+                return None
+            h, w = struct.unpack(">HH", data[i + 5 : i + 9])
+            return w, h
+        if length < 2:
+            return None
+        i += 2 + length
+    return None
+
+
+def image_problem(data: bytes, mime: str) -> str | None:
+    """Why an attachment may not be stored, judged from its header only; None when fine."""
+    size = image_size(data, mime)
+    if size is None:
+        return f"the {mime} header cannot be read (no image size)"
+    w, h = size
+    if w <= 0 or h <= 0:
+        return f"the image has no pixels ({w} × {h})"
+    if w > MAX_IMAGE_SIDE or h > MAX_IMAGE_SIDE or w * h > MAX_IMAGE_PIXELS:
+        return (
+            f"the image is {w} × {h} pixels; at most {MAX_IMAGE_SIDE:,} on a side and "
+            f"{MAX_IMAGE_PIXELS // 1_000_000} megapixels are accepted"
+        )
+    return None
+
+
 def iter_lines(table: str, data: bytes, max_line: int):
-    """(where, object, parts) for each line of a JSON-lines entry; *parts* is the canonical
-    text of each top-level value when the line is canonical JSON, else None."""
-    entry = f"records/{table}.jsonl"
-    if data and not data.endswith(b"\n"):
-        raise BundleRejected(4, entry, "the last line is not terminated (truncated?)")
-    for n, raw in enumerate(data.split(b"\n")[:-1] if data else [], start=1):
+    """(line number, object, parts, problem) for each line of a JSON-lines entry; *parts* is
+    the canonical text of each top-level value when the line is canonical JSON, else None;
+    *problem* is the reason a line cannot be read (then the object is None), so that every
+    bad line is named, not only the first."""
+    truncated = bool(data) and not data.endswith(b"\n")
+    raws = data.split(b"\n") if data else []
+    if not truncated:
+        raws = raws[:-1]
+    last = len(raws)
+    for n, raw in enumerate(raws, start=1):
+        if truncated and n == last:
+            yield n, None, None, "the last line is not terminated (truncated?)"
+            continue
         if len(raw) > max_line:
-            raise BundleRejected(
-                4, f"{entry} line {n}", f"the line is longer than {max_line} bytes"
-            )
+            yield n, None, None, f"the line is longer than {max_line} bytes"
+            continue
         try:
             # Only inspections need the canonical text of their members (content hash, JSON
             # columns); the flat records of the other tables parse faster strictly.
@@ -85,10 +172,12 @@ def iter_lines(table: str, data: bytes, max_line: int):
                 loads_with_parts(raw) if table == "inspections" else (strict_loads(raw), None)
             )
         except JsonError as exc:
-            raise BundleRejected(4, f"{entry} line {n}", str(exc)) from None
+            yield n, None, None, str(exc)
+            continue
         if not isinstance(obj, dict):
-            raise BundleRejected(4, f"{entry} line {n}", "must be a JSON object")
-        yield n, obj, parts
+            yield n, None, None, "must be a JSON object"
+            continue
+        yield n, obj, parts, None
 
 
 def _keys(obj: dict, expected: set[str], path: str) -> None:
@@ -128,11 +217,17 @@ CACHED_LEN = 100
 MAX_INT = 10**15
 
 
+def _wide_number(text: str) -> bool:
+    """Full-width digits that would read as a number (``１２．５``): the program stores numbers
+    in ASCII, so a record carrying them is not in normal form."""
+    return not text.isascii() and NUMERIC.fullmatch(ascii_digits(text)) is not None
+
+
 def _text_ok(s: str) -> bool:
     if len(s) > NOTE_MAX:
         return False
     text = s.strip()
-    if SPECIAL.fullmatch(text):
+    if SPECIAL.fullmatch(text) or _wide_number(text):
         return False
     if NUMERIC.fullmatch(text):
         try:
@@ -229,6 +324,10 @@ def _walk_named(obj: object, path: str, depth: int = 0) -> None:
         text = obj.strip()
         if SPECIAL.fullmatch(text):
             raise InputError(path, "must be a finite number (NaN and infinity are not allowed)")
+        if _wide_number(text):
+            raise InputError(
+                path, "is not in normal form (a number written with full-width characters)"
+            )
         if NUMERIC.fullmatch(text):
             parse_decimal(text, path)
     elif obj is None or kind is bool:
@@ -560,20 +659,42 @@ PARSERS = {
 
 
 # -- the whole bundle ---------------------------------------------------------------------
-def validate_bundle(opened, repo, max_line: int = 16 * 1024**2, progress=None) -> BundleContent:
-    """Stage 4 over an OpenedBundle; *repo* is the SyncRepo of the receiving database."""
+def validate_bundle(
+    opened,
+    repo,
+    max_line: int = 16 * 1024**2,
+    progress=None,
+    *,
+    certificates: dict | None = None,
+    now: dt.datetime | None = None,
+) -> BundleContent:
+    """Stage 4 over an OpenedBundle; *repo* is the SyncRepo of the receiving database.
+
+    *certificates* maps a certificate fingerprint to the certificate (the keys this database
+    trusts, and its own): an inspection's ``signature`` must verify with the one its
+    ``signer`` names. *now* is the receiver's clock, for timestamps from the future.
+    Every bad record is named (the first :data:`MAX_LISTED`, and how many there were);
+    implausible but possible values are kept in ``content.warnings``."""
     try:
-        return _validate(opened, repo, max_line, progress)
+        return _validate(
+            opened, repo, max_line, progress, certificates or {}, now or dt.datetime.now(dt.UTC)
+        )
     finally:
         _forget()
 
 
-def _validate(opened, repo, max_line: int, progress) -> BundleContent:
+def _message(exc: InputError) -> str:
+    return f"{exc.path}: {exc.message}" if exc.path else exc.message
+
+
+def _validate(opened, repo, max_line: int, progress, certificates: dict, now) -> BundleContent:
     m = opened.manifest
     content = BundleContent()
+    problems = ProblemList(4)
     covered_found: dict[str, list[tuple[str, str]]] = {}
     total_lines = sum(d.count(b"\n") for d in opened.records.values())
     done = 0
+    lines_of = content.inspection_lines
     for table in (
         "premises",
         "instruments",
@@ -596,18 +717,19 @@ def _validate(opened, repo, max_line: int, progress) -> BundleContent:
         texts = content.inspection_json
         if progress is not None and progress("records", done, total_lines) is False:
             raise BundleRejected(4, "", "cancelled")
-        for n, obj, parts in iter_lines(table, data, max_line):
+        for n, obj, parts, problem in iter_lines(table, data, max_line):
+            if problem is not None:
+                problems.add(f"{entry} line {n}", problem)
+                continue
             try:
                 if table == "inspections":
                     rec, texts[obj["id"]] = parse_inspection_line(obj, name, parts)
+                    lines_of[rec.id] = n
                 else:
                     rec = parser(obj, name)
             except InputError as exc:
-                raise BundleRejected(
-                    4,
-                    f"{entry} line {n}",
-                    f"{exc.path}: {exc.message}" if exc.path else exc.message,
-                ) from None
+                problems.add(f"{entry} line {n}", _message(exc))
+                continue
             out.append(rec)
             if covered is not None:
                 covered.append((_covered_key(table, rec), f"{entry} line {n}"))
@@ -618,6 +740,7 @@ def _validate(opened, repo, max_line: int, progress) -> BundleContent:
                 and progress("records", done, total_lines) is False
             ):
                 raise BundleRejected(4, "", "cancelled")
+    problems.raise_if_any()
     # The manifest's list of records must be exactly what the files hold.
     for table in COVERED_TABLES:
         listed = [tuple(x) for x in m.records.get(table, [])]
@@ -626,24 +749,23 @@ def _validate(opened, repo, max_line: int, progress) -> BundleContent:
         if len(counts) != len(found):
             for key, where in found:
                 if counts[key[0]] > 1:
-                    raise BundleRejected(4, where, f"the record {key[0]} appears twice")
+                    problems.add(where, f"the record {key[0]} appears twice")
         if Counter(listed) != Counter(k for k, _ in found):
             listed_set = set(listed)
             missing = listed_set - {k for k, _ in found}
             entry = f"records/{table}.jsonl"
-            if missing:
-                raise BundleRejected(
-                    4,
-                    entry,
-                    f"the manifest lists {sorted(missing)[0][0]} but the file does not hold it",
-                )
-            extra = [(k, w) for k, w in found if k not in listed_set]
-            raise BundleRejected(
-                4,
-                extra[0][1] if extra else entry,
-                "the record is not listed in the manifest (or with another hash)",
-            )
-    _check_references(opened, content, repo)
+            for key in sorted(missing):
+                problems.add(entry, f"the manifest lists {key[0]} but the file does not hold it")
+            for key, where in found:
+                if key not in listed_set:
+                    problems.add(
+                        where, "the record is not listed in the manifest (or with another hash)"
+                    )
+    problems.raise_if_any()
+    _check_references(opened, content, repo, problems)
+    _check_inspections(content, repo, certificates, now, problems)
+    _check_attachments(opened, content, problems)
+    problems.raise_if_any()
     _check_audit(m, content, repo)
     return content
 
@@ -665,7 +787,7 @@ def _index(items, where_prefix: str, key) -> dict:
     return out
 
 
-def _check_references(opened, content: BundleContent, repo) -> None:
+def _check_references(opened, content: BundleContent, repo, problems: ProblemList) -> None:
     prem = _index(content.premises, "records/premises.jsonl", lambda r: r[0].id)
     inst = _index(content.instruments, "records/instruments.jsonl", lambda r: r[0].id)
     stds = {r[0].id for r in content.standards}
@@ -677,21 +799,19 @@ def _check_references(opened, content: BundleContent, repo) -> None:
     )
     for ins, _h, _v in content.instruments:
         if ins.premises_id not in prem and ins.premises_id not in db_prem:
-            raise BundleRejected(
-                4,
+            problems.add(
                 inst[ins.id][1],
                 f"instrument.premises_id: the premises {ins.premises_id} "
                 "are neither in the bundle nor in this database",
             )
     for n, a in enumerate(content.assignments, start=1):
         if a["premises_id"] not in prem and a["premises_id"] not in db_prem:
-            raise BundleRejected(
-                4,
+            problems.add(
                 f"records/assignments.jsonl line {n}",
                 f"assignment.premises_id: the premises {a['premises_id']} do not resolve",
             )
     db_inst = repo.instrument_premises([x.instrument_id for x in content.inspections])
-    by_id = {x.id: (x, n) for n, x in enumerate(content.inspections, start=1)}
+    by_id = {x.id: x for x in content.inspections}
     db_parents = repo.inspection_info([x.parent_id for x in content.inspections if x.parent_id])
     db_stds = repo.existing_ids("standard", [s for x in content.inspections for s in x.standards])
     shas = {a.sha256 for x in content.inspections for a in x.attachments}
@@ -699,28 +819,26 @@ def _check_references(opened, content: BundleContent, repo) -> None:
     # Parents come before children so a whole chain of revisions merges in one go.
     content.inspections.sort(key=lambda x: (x.record_id, x.revision))
     for x in content.inspections:
-        where = f"records/inspections.jsonl line {by_id[x.id][1]}"
+        where = content.where(x.id)
         if x.instrument_id in inst:
             ins_premises = inst[x.instrument_id][0][0].premises_id
         elif x.instrument_id in db_inst:
             ins_premises = db_inst[x.instrument_id]
         else:
-            raise BundleRejected(
-                4,
+            problems.add(
                 where,
                 f"inspection.instrument_id: the instrument {x.instrument_id} is neither "
                 "in the bundle nor in this database",
             )
+            ins_premises = None
         if x.premises_id not in prem and x.premises_id not in db_prem:
-            raise BundleRejected(
-                4, where, f"inspection.premises_id: the premises {x.premises_id} do not resolve"
+            problems.add(
+                where, f"inspection.premises_id: the premises {x.premises_id} do not resolve"
             )
-        if ins_premises != x.premises_id:
-            raise BundleRejected(
-                4, where, "inspection.premises_id: the instrument belongs to other premises"
-            )
+        elif ins_premises is not None and ins_premises != x.premises_id:
+            problems.add(where, "inspection.premises_id: the instrument belongs to other premises")
         if x.parent_id:
-            parent = by_id.get(x.parent_id, (None,))[0]
+            parent = by_id.get(x.parent_id)
             info = (
                 (parent.record_id, parent.revision)
                 if parent is not None
@@ -729,45 +847,289 @@ def _check_references(opened, content: BundleContent, repo) -> None:
                 else None
             )
             if info is None:
-                raise BundleRejected(
-                    4,
+                problems.add(
                     where,
                     f"inspection.parent_id: the earlier revision {x.parent_id} "
                     "is neither in the bundle nor in this database",
                 )
-            if info != (x.record_id, x.revision - 1):
-                raise BundleRejected(
-                    4,
+            elif info != (x.record_id, x.revision - 1):
+                problems.add(
                     where,
                     "inspection.parent_id: the parent is not the previous revision "
                     "of the same record",
                 )
         for s in x.standards:
             if s not in stds and s not in db_stds:
-                raise BundleRejected(
-                    4, where, f"inspection.standards: the reference standard {s} does not resolve"
+                problems.add(
+                    where, f"inspection.standards: the reference standard {s} does not resolve"
                 )
         for i, a in enumerate(x.attachments):
             data = opened.attachments.get(a.sha256)
             if data is None:
                 if a.sha256 not in db_shas:
-                    raise BundleRejected(
-                        4,
+                    problems.add(
                         where,
                         f"inspection.attachments[{i}]: the attachment {a.sha256[:12]}… "
                         "is neither in the bundle nor in this database",
                     )
             elif _sniff(data) != a.mime:
-                raise BundleRejected(
-                    4, f"attachments/{a.sha256}", f"is not the {a.mime} image the record says"
+                problems.add(
+                    f"attachments/{a.sha256}", f"is not the {a.mime} image the record says"
                 )
-    referenced = shas
+    for sha in sorted(opened.attachments):
+        if sha not in shas:
+            problems.add(f"attachments/{sha}", "is not referenced by any record")
+
+
+# -- times --------------------------------------------------------------------------------
+_TIME_RE = re.compile(
+    r"^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,6})?)?)?"
+    r"(Z|[+-]\d{2}:\d{2})?$",
+    re.ASCII,
+)
+FIRST_YEAR, LAST_YEAR = 1970, 2199  # outside these no clock was ever set
+PLAUSIBLE_FROM = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+FUTURE_SLACK = dt.timedelta(days=1)
+
+
+def read_time(text: str) -> tuple[dt.datetime | None, str | None]:
+    """An ISO 8601 date or time from a bundle: (the time, None) or (None, why it is
+    impossible). A time without an offset comes back naive."""
+    m = _TIME_RE.match(text)
+    if m is None:
+        return None, f"{text[:40]!r} is not an ISO 8601 date and time"
+    year = int(m.group(1))
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        return None, f"the year {year} is impossible (accepted: {FIRST_YEAR} to {LAST_YEAR})"
+    try:
+        when = dt.datetime.fromisoformat(text.replace(" ", "T", 1))
+        if when.tzinfo is not None:
+            offset = when.utcoffset()
+            if abs(offset) > dt.timedelta(hours=14):
+                return None, f"the UTC offset {m.group(7)} does not exist"
+            when.astimezone(dt.UTC)
+    except (ValueError, OverflowError) as exc:
+        return None, f"{text[:40]!r} is not a real date and time ({exc})"
+    return when, None
+
+
+def _as_utc(when: dt.datetime) -> dt.datetime:
+    """A naive time read as UTC (for comparisons that allow a day of slack anyway)."""
+    return when.replace(tzinfo=dt.UTC) if when.tzinfo is None else when.astimezone(dt.UTC)
+
+
+def _check_times(x: Inspection, where: str, now: dt.datetime, problems, content, naive):
+    """Impossible times are refused; implausible ones are kept with a warning."""
+    finalized = started = None
+    if not x.finalized_at:
+        problems.add(where, "inspection.finalized_at: a finalized inspection has its time")
+    else:
+        finalized, why = read_time(x.finalized_at)
+        if why:
+            problems.add(where, f"inspection.finalized_at: {why}")
+    if x.started_at:
+        started, why = read_time(x.started_at)
+        if why:
+            problems.add(where, f"inspection.started_at: {why}")
+    for name, when in (("finalized_at", finalized), ("started_at", started)):
+        if when is None:
+            continue
+        if name == "finalized_at" and when.tzinfo is None:
+            naive.append(where)
+        utc = _as_utc(when)
+        if utc > now + FUTURE_SLACK + (
+            dt.timedelta(hours=14) if when.tzinfo is None else dt.timedelta()
+        ):
+            content.warn(
+                where,
+                f"inspection.{name}: {getattr(x, name)} is in the future "
+                "(the laptop's clock is wrong?)",
+            )
+        elif utc < PLAUSIBLE_FROM:
+            content.warn(
+                where,
+                f"inspection.{name}: {getattr(x, name)} is before 2000 "
+                "(the laptop's clock is wrong?)",
+            )
+    if (
+        finalized is not None
+        and started is not None
+        and _as_utc(finalized) < _as_utc(started) - FUTURE_SLACK
+    ):
+        content.warn(where, "inspection.finalized_at: is more than a day before started_at")
+
+
+# -- the rules, again ------------------------------------------------------------------------
+def _judgement(result: dict | None) -> list[tuple[str, object]]:
+    """What a result judges, flattened to (path, value): each test's verdict and each item's
+    error, MPE and verdict (numbers by value: ``0.50`` == ``0.5``). Labels and rule citations
+    are not compared: their wording may change between versions of the program without
+    changing a judgement."""
+    result = result if isinstance(result, dict) else {}
+    tests = result.get("tests")
+    tests = tests if isinstance(tests, list) else []
+    out: list[tuple[str, object]] = [("result.tests", len(tests))]
+    for t_i, test in enumerate(tests):
+        test = test if isinstance(test, dict) else {}
+        p = f"result.tests[{t_i}]"
+        items = test.get("items")
+        items = items if isinstance(items, list) else []
+        out.append((f"{p}.items", len(items)))
+        for i_i, item in enumerate(items):
+            item = item if isinstance(item, dict) else {}
+            for k in ("error", "mpe"):
+                v = item.get(k)
+                try:
+                    v = parse_decimal(v, "", allow_none=True)
+                except InputError:
+                    pass
+                out.append((f"{p}.items[{i_i}].{k}", v))
+            out.append((f"{p}.items[{i_i}].verdict", item.get("verdict")))
+        out.append((f"{p}.verdict", test.get("verdict")))  # after its items: name the item
+    return out
+
+
+_FORMS: dict = {}
+
+
+def _other_failures(x: Inspection) -> bool:
+    """Whether the inspection fails on something besides its readings: a checklist answer
+    its form counts as a finding, or a cheating finding (what the editor adds)."""
+    if any(f.cheating for f in x.findings):
+        return True
+    if x.family not in _FORMS:
+        from ..domain.forms import load_form
+
+        try:
+            _FORMS[x.family] = load_form(x.family)
+        except Exception:  # noqa: BLE001 - a family without a form has no checklist findings
+            _FORMS[x.family] = None
+    form = _FORMS[x.family]
+    if form is None:
+        return False
+    return any(
+        q.finding_if is not None and x.checklist.get(q.key) == q.finding_if for q in form.checklist
+    )
+
+
+def _instrument_payload(ins: Instrument) -> dict:
+    payload = dict(ins.metrology)
+    if ins.accuracy_class:
+        payload["accuracy_class"] = ins.accuracy_class
+    return payload
+
+
+def _check_rules(x: Inspection, ins: Instrument, where: str, problems, cache: dict, tests_text):
+    """Evaluate the readings again with this program's rules engine: the stored results must
+    be what the readings give, and the verdict must follow (fail when a reading fails, or a
+    checklist answer or a cheating finding does; pass otherwise)."""
+    from ..domain.rules import evaluate
+
+    key = (x.family, x.ruleset, x.check, x.instrument_id, tests_text)
+    judged = cache.get(key)
+    if judged is None:
+        try:
+            result = evaluate(
+                {
+                    "family": x.family,
+                    "ruleset": x.ruleset,
+                    "check": x.check,
+                    "instrument": _instrument_payload(ins),
+                    "tests": x.tests,
+                }
+            )
+        except InputError as exc:
+            path = exc.path
+            if path.startswith("instrument"):
+                path = f"instrument {ins.id}: {path}"
+            else:
+                path = f"inspection.{path}" if path else "inspection"
+            judged = f"{path}: the readings cannot be judged: {exc.message}"
+        except ArithmeticError as exc:  # pragma: no cover - parse_decimal bounds every number
+            judged = f"inspection.tests: the readings cannot be judged ({exc!r})"
+        else:
+            judged = (result["verdict"], _judgement(result))
+        if len(cache) < 10_000:
+            cache[key] = judged
+    if isinstance(judged, str):
+        problems.add(where, judged)
+        return
+    readings_verdict, items = judged
+    for (path, have), (_, want) in zip(_judgement(x.result), items, strict=False):
+        if have != want:
+            problems.add(
+                where,
+                f"inspection.{path}: the record says {_shown(have)} but its readings give "
+                f"{_shown(want)} under {x.ruleset}",
+            )
+            return
+    expected = "fail" if readings_verdict == "fail" or _other_failures(x) else "pass"
+    stored_result = (x.result or {}).get("verdict")
+    if stored_result not in (readings_verdict, expected):
+        problems.add(
+            where,
+            f"inspection.result.verdict: the record says {_shown(stored_result)} but its "
+            f"readings give {_shown(readings_verdict)} under {x.ruleset}",
+        )
+    elif x.verdict != expected:
+        problems.add(
+            where,
+            f"inspection.verdict: the record says {_shown(x.verdict)} but its readings, "
+            f"checklist and findings give {_shown(expected)} under {x.ruleset}",
+        )
+
+
+def _shown(v: object) -> str:
+    if v is None:
+        return "nothing"
+    if isinstance(v, int):
+        return str(v)
+    return repr(str(v))
+
+
+def _check_inspections(content: BundleContent, repo, certificates: dict, now, problems) -> None:
+    """Per inspection: times possible (and plausible, else a warning), the signature valid
+    with a known key, the results what the readings give."""
+    from ..store.integrity import signature_problem
+
+    instruments = {ins.id: ins for ins, _h, _v in content.instruments}
+    wanted = sorted({x.instrument_id for x in content.inspections} - set(instruments))
+    if wanted:
+        instruments.update((ins.id, ins) for ins in repo.instruments(wanted))
+    cache: dict = {}
+    naive: list[str] = []
+    texts = content.inspection_json
+    for x in content.inspections:
+        where = content.where(x.id)
+        _check_times(x, where, now, problems, content, naive)
+        sig = signature_problem(x.content_hash, x.signature, x.signer, certificates)
+        if sig is not None:
+            problems.add(where, f"inspection.{sig[0]}: {sig[1]}")
+        ins = instruments.get(x.instrument_id)
+        if ins is not None:  # else named already: the instrument does not resolve
+            tests_text = texts.get(x.id, {}).get("tests")
+            _check_rules(x, ins, where, problems, cache, tests_text)
+    if naive:
+        content.warn(
+            naive[0],
+            f"{len(naive)} inspection(s) carry a finalization time without a UTC offset; "
+            "it is kept as written (the laptop's local time)",
+        )
+
+
+def _check_attachments(opened, content: BundleContent, problems) -> None:
+    """Size and image dimensions from the header, before anything decodes an image."""
     for sha, data in sorted(opened.attachments.items()):
-        if sha not in referenced:
-            raise BundleRejected(4, f"attachments/{sha}", "is not referenced by any record")
         if len(data) > MAX_ATTACHMENT_BYTES:
-            raise BundleRejected(4, f"attachments/{sha}", "is larger than an attachment may be")
-        content.attachments[sha] = (data, _sniff(data))
+            problems.add(f"attachments/{sha}", "is larger than an attachment may be")
+            continue
+        mime = _sniff(data)
+        if mime is not None:
+            why = image_problem(data, mime)
+            if why is not None:
+                problems.add(f"attachments/{sha}", why)
+                continue
+        content.attachments[sha] = (data, mime)
 
 
 def _check_audit(m, content: BundleContent, repo) -> None:

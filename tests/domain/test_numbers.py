@@ -1,3 +1,4 @@
+import json
 from decimal import Decimal
 
 import pytest
@@ -41,7 +42,8 @@ def test_valid_numbers_are_exact(value, expected):
         None,
         [],
         {},
-        "１２",
+        "1²",
+        "１２ｋｇ",
     ],
 )
 def test_invalid_numbers_are_refused_with_the_path(value):
@@ -64,3 +66,80 @@ def test_fmt_has_no_exponent():
     assert fmt(Decimal("0.0500")) == "0.05"
     assert fmt(Decimal("-2.50")) == "-2.5"
     assert fmt(None) is None
+
+
+HUGE = ["1E+999999999", "-1e+999999999", "1E+99999999999999999", "9E+16", "1e-999999999", "0E+99"]
+
+
+@pytest.mark.parametrize("text", HUGE)
+def test_exponents_beyond_the_context_are_input_errors(text):
+    """abs() of 1E+999999999 used to raise decimal.Overflow instead of an InputError."""
+    for value in (text, Decimal(text)):
+        with pytest.raises(InputError) as info:
+            parse_decimal(value, "instrument.max")
+        assert info.value.path == "instrument.max"
+        assert "range" in info.value.message or "decimal places" in info.value.message
+
+
+@pytest.mark.parametrize("text", HUGE[:2])
+def test_evaluate_reports_a_huge_exponent_at_its_field(text):
+    from inspector_app.domain.rules import evaluate
+    from inspector_app.domain.rules.request_json import loads_request
+
+    request = {
+        "family": "scale",
+        "check": "initial",
+        "instrument": {"max": text, "e": "5", "unit": "g", "accuracy_class": "III"},
+        "tests": [],
+    }
+    with pytest.raises(InputError) as info:
+        evaluate(request)
+    assert info.value.path == "instrument.max"
+    # the same number written as a JSON number (parse_float=Decimal)
+    raw = json.dumps(request).replace(f'"{text}"', text)
+    with pytest.raises(InputError) as info:
+        evaluate(loads_request(raw))
+    assert info.value.path == "instrument.max"
+
+
+def test_evaluate_command_exits_2_with_the_field(tmp_path, capsys):
+    from inspector_app.cli.main import main
+
+    path = tmp_path / "r.json"
+    path.write_text(
+        '{"family":"scale","check":"initial","instrument":{"max":1E+999999999,"e":"5",'
+        '"unit":"g","accuracy_class":"III"},"tests":[]}',
+        encoding="utf-8",
+    )
+    assert main(["evaluate", str(path)]) == 2
+    err = json.loads(capsys.readouterr().err)
+    assert err["error"]["path"] == "instrument.max"
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("１５０００", Decimal("15000")),
+        ("０．５", Decimal("0.5")),
+        ("－３．２５", Decimal("-3.25")),
+        ("\u22123", Decimal("-3")),  # U+2212 MINUS SIGN
+        ("１Ｅ３", Decimal("1E3")),
+        ("\u3000１２\u3000", Decimal("12")),  # ideographic spaces around
+    ],
+)
+def test_full_width_digits_read_as_numbers(typed, expected):
+    assert parse_decimal(typed, "x") == expected
+
+
+def test_only_full_width_forms_are_normalised():
+    from inspector_app.domain.numbers import ascii_digits
+
+    assert ascii_digits("１５０００") == "15000"
+    # NFKC would turn these into other numbers; they stay as typed (and are refused)
+    for text in ("10²", "①", "½", "١٢"):
+        assert ascii_digits(text) == text
+        with pytest.raises(InputError, match=repr(text)):
+            parse_decimal(text, "x")
+    # an error names what was typed, not a normalised form
+    with pytest.raises(InputError, match="'１２ｋｇ'"):
+        parse_decimal("１２ｋｇ", "x")

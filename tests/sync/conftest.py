@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import random
 import zipfile
 from pathlib import Path
 
@@ -15,13 +16,13 @@ from inspector_app.crypto import keys
 from inspector_app.domain.canonical import content_hash
 from inspector_app.domain.credit_code import make_credit_code
 from inspector_app.domain.models import AttachmentRef, Inspection, Instrument, Premises, new_id
-from inspector_app.services.demo import generate
+from inspector_app.services.demo import generate, tiny_png
 from inspector_app.services.inspections import save_and_evaluate
 from inspector_app.services.review import set_role
 from inspector_app.store import open_database
 
 PASS = b"correct horse battery"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + bytes(range(200))
+PNG = tiny_png(random.Random(5), 4)  # a real 4 x 4 PNG
 
 
 class Side:
@@ -65,8 +66,11 @@ def world(tmp_path):
         s.close()
 
 
-def add_inspection_with_photo(store, actor: str = "t") -> Inspection:
-    """A premises, a scale and a finalized inspection with a PNG attachment."""
+def add_inspection_with_photo(
+    store, actor: str = "t", *, data: bytes = PNG, mime: str = "image/png", sign=None, tests=None
+) -> Inspection:
+    """A premises, a scale and a finalized inspection with a PNG attachment (*data*), signed
+    with *sign* (``content_hash -> (signature, signer)``) when given."""
     p = store.premises.save(
         Premises(
             new_id(),
@@ -96,7 +100,7 @@ def add_inspection_with_photo(store, actor: str = "t") -> Inspection:
         ),
         actor,
     )
-    sha = store.attachments.add(PNG, actor)
+    sha = store.attachments.add(data, actor)
     insp = Inspection(
         id=new_id(),
         record_id=new_id(),
@@ -106,7 +110,8 @@ def add_inspection_with_photo(store, actor: str = "t") -> Inspection:
         check="in_service",
         ruleset="JJG 539-2016",
         inspector="王检",
-        tests=[
+        tests=tests
+        or [
             {
                 "kind": "weighing",
                 "points": [
@@ -115,10 +120,10 @@ def add_inspection_with_photo(store, actor: str = "t") -> Inspection:
                 ],
             }
         ],
-        attachments=[AttachmentRef(sha, "photo", "铭牌", "image/png")],
+        attachments=[AttachmentRef(sha, "photo", "铭牌", mime)],
     )
     insp = save_and_evaluate(store, insp, actor)
-    return store.inspections.finalize(insp.id, actor)
+    return store.inspections.finalize(insp.id, actor, sign=sign)
 
 
 @pytest.fixture
@@ -221,3 +226,15 @@ def zip_bytes(items) -> bytes:
         for n, d in items:
             zf.writestr(n, d)
     return buf.getvalue()
+
+
+def identity_signer(identity):
+    """What the editor's finalize does with a signing identity: base64 of the signature over
+    the content hash's UTF-8 bytes, and the certificate's fingerprint."""
+    import base64
+
+    def sign(content_hash: str) -> tuple[str, str]:
+        raw = identity.sign(content_hash.encode("utf-8"))
+        return base64.b64encode(raw).decode("ascii"), identity.fingerprint
+
+    return sign
