@@ -25,17 +25,19 @@ def walk(parser: argparse.ArgumentParser, path: tuple[str, ...] = ()):
                 yield from walk(child, (*path, name))
 
 
-COMMANDS = list(walk(build_parser()))
+@pytest.fixture(scope="module")
+def commands():
+    return list(walk(build_parser()))
 
 
 def command_name(path: tuple[str, ...]) -> str:
     return " ".join(("inspector-app", *path))
 
 
-def test_every_option_and_argument_has_help():
+def test_every_option_and_argument_has_help(commands):
     missing = [
         f"{command_name(path)} {'/'.join(action.option_strings) or action.dest}"
-        for path, parser in COMMANDS
+        for path, parser in commands
         for action in parser._actions
         if not isinstance(action, argparse._HelpAction | argparse._SubParsersAction)
         and (not action.help or action.help == argparse.SUPPRESS)
@@ -43,10 +45,10 @@ def test_every_option_and_argument_has_help():
     assert not missing, "options without help=:\n  " + "\n  ".join(missing)
 
 
-def test_every_command_shows_an_example_in_its_help():
+def test_every_command_shows_an_example_in_its_help(commands):
     missing = [
         command_name(path)
-        for path, parser in COMMANDS
+        for path, parser in commands
         if not parser.epilog or f"{command_name(path)}" not in parser.epilog
     ]
     assert not missing, (
@@ -54,16 +56,16 @@ def test_every_command_shows_an_example_in_its_help():
         + "\n  ".join(missing)
     )
     # and no example for a command that does not exist
-    assert set(EXAMPLES) <= {" ".join(path) for path, _ in COMMANDS}
+    assert set(EXAMPLES) <= {" ".join(path) for path, _ in commands}
 
 
-def test_the_parser_has_the_commands_it_documents():
-    names = {" ".join(path) for path, _ in COMMANDS}
+def test_the_parser_has_the_commands_it_documents(commands):
+    names = {" ".join(path) for path, _ in commands}
     for expected in ("list", "bundle import", "keys init", "review return", "export-list"):
         assert expected in names
     options = sum(
         1
-        for _, parser in COMMANDS
+        for _, parser in commands
         for action in parser._actions
         if not isinstance(action, argparse._HelpAction | argparse._SubParsersAction)
     )
