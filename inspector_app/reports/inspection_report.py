@@ -514,6 +514,37 @@ def metrology_text(instrument: Instrument, lang: str) -> str:
     return ", ".join(parts)
 
 
+_WARNING_KEY = re.compile(r"^(.*?) \[(\w+)\] .*?: (seen only in a secondary source|not confirmed)")
+
+
+def zh_warnings(ruleset: str, warnings: list[str]) -> list[str]:
+    """The rules engine's caveats (English sentences with the rule's summary) said in
+    Chinese: how many rules of the rule set rest on a secondary source and how many on an
+    unconfirmed number. The English document lists each rule with its clause."""
+    secondary = unconfirmed = other = 0
+    for w in warnings:
+        m = _WARNING_KEY.match(str(w))
+        if m is None:
+            other += 1
+        elif m.group(3).startswith("seen only"):
+            secondary += 1
+        else:
+            unconfirmed += 1
+    out = []
+    if secondary:
+        out.append(
+            f"{ruleset} 中本报告用到的 {secondary} 条规则的数值仅见于二手资料，待对照正式发布文本核实。"
+        )
+    if unconfirmed:
+        out.append(
+            f"{ruleset} 中本报告用到的 {unconfirmed} 条规则的数值尚未核实（凭记忆或占位），"
+            "不能作为出具证书的依据。"
+        )
+    if other:
+        out.append(f"另有 {other} 条提示，详见英文版报告。")
+    return out
+
+
 def local_time(iso: str | None) -> str:
     """A stored timestamp in this computer's time zone with its offset shown
     (2026-03-14 17:20:05 UTC+08:00); a time stored without a zone is taken as local."""
@@ -603,7 +634,8 @@ def _verdict_banner(data: ReportData, lang: str, width: float) -> Table:
         word, sub = ("未判定" if lang == "zh" else "NO VERDICT"), ""
     else:
         word = t(word_key, "zh") if lang == "zh" else word_key
-        sub = word_key if lang == "zh" else t(word_key, "zh")
+        # an English document shows the Chinese word too; a Chinese one stays Chinese
+        sub = "" if lang == "zh" else t(word_key, "zh")
     result = insp.result or {}
     n_items = sum(len(x.get("items", [])) for x in result.get("tests", []))
     failed_lines = failed_items(data, lang)
@@ -1264,7 +1296,7 @@ def build_inspection_pdf(
                 "warn",
             )
         )
-        for w in warnings:
+        for w in warnings if lang != "zh" else zh_warnings(insp.ruleset, warnings):
             story.append(P(f"• {w}", "warn"))
 
     # the closing block stays together: conclusion, signatures and the verification block, so a

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from ..domain.numbers import fmt
 from .labels import item_label, t
+from .labels import unit as unit_name
 
 DASH = "—"
 
@@ -181,7 +182,21 @@ def _table(family: str, test: dict, raw: dict, instrument, lang: str) -> Reading
 
 
 def _u(label: str, unit: str, lang: str) -> str:
-    return f"{t(label, lang)} ({unit})" if unit else t(label, lang)
+    return f"{t(label, lang)} ({unit_name(unit, lang)})" if unit else t(label, lang)
+
+
+# printed resolution of computed volumes: 1 mL (the can is read to the millilitre); the
+# rules engine keeps every digit, the document rounds half up
+VOLUME_RESOLUTION = Decimal("0.001")
+
+
+def _vol(v) -> str:
+    d = _d(v)
+    if d is None:
+        return DASH
+    from decimal import ROUND_HALF_UP
+
+    return format(d.quantize(VOLUME_RESOLUTION, rounding=ROUND_HALF_UP), "f")
 
 
 def _generic(table, test, raw, instrument, lang, unit) -> None:
@@ -348,7 +363,7 @@ def _scale_price(table, test, raw, instrument, lang, unit) -> None:
     _generic(table, test, raw, instrument, lang, unit)
     table.notes = [
         f"{t('Weight', lang)} {_s(raw.get('weight'))} kg × {t('Unit price', lang)} "
-        f"{_s(raw.get('unit_price'))} yuan/kg; {t('Amount displayed', lang)} {_s(raw.get('amount_displayed'))}; "
+        f"{_s(raw.get('unit_price'))} {unit_name('yuan/kg', lang)}; {t('Amount displayed', lang)} {_s(raw.get('amount_displayed'))}; "
         f"{t('Expected amount', lang)} {_s(test.get('expected_amount'))}"
         + (
             f"; {t('Charged', lang)} {_s(raw.get('amount_charged'))}"
@@ -404,7 +419,7 @@ def _fuel_runs(table, test, raw, instrument, lang, unit) -> None:
                 _can_text(r, lang),
                 _s(r.get("t_fuel")),
                 _s(r.get("t_can")),
-                _s(it.get("corrected_volume")),
+                _vol(it.get("corrected_volume")),
             ]
         else:
             row = [label, DASH, DASH, DASH, DASH, DASH]
@@ -416,10 +431,10 @@ def _fuel_runs(table, test, raw, instrument, lang, unit) -> None:
 
 def _fuel_amount(table, test, raw, instrument, lang, unit) -> None:
     table.headers = [
-        t("Unit price", lang) + " (yuan/L)",
+        _u("Unit price", "yuan/L", lang),
         t("Volume", lang) + " (L)",
-        t("Amount displayed", lang) + " (yuan)",
-        t("Expected amount", lang) + " (yuan)",
+        _u("Amount displayed", "yuan", lang),
+        _u("Expected amount", "yuan", lang),
         _u("Error", "yuan", lang),
         _u("MPE ±", "yuan", lang),
         t("Verdict", lang),

@@ -103,7 +103,7 @@ def test_failing_fuel_dispenser_is_a_notice_listing_the_failed_items(
     assert "编码器铅封被破坏" in text and "发现计量作弊" in text  # the cheating finding, at the top
     assert "《计量法》第九条" in text  # legal basis
     # raw can reading and the temperature-corrected volume are printed
-    assert "h 31 mm" in text and "19.933986" in text
+    assert "h 31 mm" in text and "19.934" in text and "19.933986" not in text
     assert "最大允许误差" in text and "提示" in text  # warnings for unconfirmed rules
     en = pdf_text(write(tmp_path, "f_en.pdf", build_report(store, insp.id, "en").pdf))
     assert "Notice of non-conformity" in en and "FAIL" in en and "Q1 run 1" in en
@@ -223,7 +223,7 @@ def test_chinese_reports_fit_two_pages_and_end_with_conclusion_and_verification(
         signer_fingerprint=identity.fingerprint,
     )
     pages = page_texts(write(tmp_path, "r.pdf", built.pdf))
-    assert len(pages) == (2 if which == "focimeter" else 3)
+    assert len(pages) == 2 if which == "focimeter" else len(pages) in (2, 3)
     last = pages[-1].replace(" ", "")
     for label in ("结论", "签名", "本文件的验证信息", built.report_no):
         assert label in last, label
