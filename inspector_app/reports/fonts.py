@@ -20,8 +20,18 @@ _registered = False
 MISSING_GLYPHS = str.maketrans({"⁻": "-"})
 
 
+# Any other character the face has no glyph for (Arabic-script names such as Uyghur, emoji)
+# is printed as a visible □ rather than vanishing; the exact text stays in the record
+# embedded in the PDF (inspection-record.json).
+NO_GLYPH = "□"
+_cmap: dict | None = None
+
+
 def printable(text: str) -> str:
-    return text.translate(MISSING_GLYPHS)
+    text = text.translate(MISSING_GLYPHS)
+    if _cmap is None or text.isascii():
+        return text
+    return "".join(c if ord(c) in _cmap or c in "\n\r\t" else NO_GLYPH for c in text)
 
 
 def _font_class():
@@ -54,8 +64,11 @@ def register_fonts() -> str:
         from reportlab.lib.fonts import addMapping
         from reportlab.pdfbase import pdfmetrics
 
+        global _cmap
         path = str(font_file())
-        pdfmetrics.registerFont(_font_class()(FONT, path, subfontIndex=0))
+        font = _font_class()(FONT, path, subfontIndex=0)
+        pdfmetrics.registerFont(font)
+        _cmap = font.face.charToGlyph
         # wqy ships one weight: <b> in paragraphs maps to the same face (emphasis by size)
         for bold in (0, 1):
             for italic in (0, 1):
