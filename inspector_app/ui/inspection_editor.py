@@ -32,7 +32,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDateTime, Qt, QTimer, Signal
+from PySide6.QtCore import QDateTime, QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
@@ -145,8 +145,26 @@ register(
         "Approved by {reviewer} on {date}": "{reviewer} 于 {date} 审核通过",
         "(on an earlier revision)": "（针对上一版本）",
         "Signed by {fingerprint}": "签名者 {fingerprint}",
+        "The inspector's signature is missing.": "缺少检查人员签名。",
+        "The representative's signature is missing.": "缺少受检单位代表签名。",
+        "No reference standard is recorded as used.": "未记录使用的计量标准器。",
+        "The instrument was due for verification on {date} (overdue).": "该器具应于 {date} 前检定（超期未检）。",
+        "No reference standard for this kind of instrument is registered yet: add it on the Reference standards page of the main window (Ctrl+5); it shows here at once.": "尚未登记适用于此类器具的计量标准器：请在主窗口的“计量标准器”页（Ctrl+5）添加，添加后此处立即显示。",
     }
 )
+
+# Reference standards offered for each family (kinds of ReferenceStandard): test weights
+# for scales and prepackaged goods, a metal can for fuel dispensers, lenses, model eyes and
+# sleeves for the optical instruments; "other" everywhere.
+STANDARD_KINDS_FOR = {
+    "scale": {"test_weight", "other"},
+    "retail_goods": {"test_weight", "other"},
+    "fuel_dispenser": {"metal_can", "other"},
+    "focimeter": {"reference_lens", "other"},
+    "refractometer": {"model_eye", "reference_lens", "other"},
+    "trial_lens_set": {"reference_lens", "other"},
+    "pd_meter": {"pd_sleeve", "other"},
+}
 
 # keys folder -> unlocked Identity: the passphrase is asked once per session
 _UNLOCKED: dict[str, Any] = {}
@@ -378,6 +396,16 @@ class InspectionEditor(QMainWindow):
         self.standards_list.setObjectName("standardsList")
         self.standards_list.setMaximumHeight(84)
         self.standards_list.itemChanged.connect(self._standards_changed)
+        self.standards_hint = QLabel()
+        self.standards_hint.setObjectName("standardsHint")
+        self.standards_hint.setWordWrap(True)
+        self.standards_hint.setStyleSheet("color: #555;")
+        self.standards_hint.hide()
+        self._standards_shown: list[str] = []
+        standards_box = QVBoxLayout()
+        standards_box.setContentsMargins(0, 0, 0, 0)
+        standards_box.addWidget(self.standards_list)
+        standards_box.addWidget(self.standards_hint)
         self.standards_warning = QLabel()
         self.standards_warning.setWordWrap(True)
         self.standards_warning.setObjectName("standardsWarning")
@@ -393,14 +421,14 @@ class InspectionEditor(QMainWindow):
             ("Time", self.time_edit),
             ("Place", self.place_edit),
             ("Temperature (°C)", env),
-            ("Reference standards used", self.standards_list),
+            ("Reference standards used", standards_box),
             ("", self.standards_warning),
             ("Notes", self.notes_edit),
         ]
         for r, (key, w) in enumerate(rows):
             if key:
                 grid.addWidget(self._label(key), r, 0, Qt.AlignmentFlag.AlignTop)
-            if isinstance(w, QHBoxLayout):
+            if isinstance(w, (QHBoxLayout, QVBoxLayout)):
                 grid.addLayout(w, r, 1)
             else:
                 grid.addWidget(w, r, 1)
@@ -566,10 +594,20 @@ class InspectionEditor(QMainWindow):
         self._load_signatures()
 
     def _load_standards(self) -> None:
+        """The register's standards that suit this family (and any already chosen)."""
         self.standards_list.blockSignals(True)
         self.standards_list.clear()
         chosen = set(self.insp.standards)
-        for s in self.store.standards.list():
+        kinds = STANDARD_KINDS_FOR.get(self.insp.family)
+        offered = [
+            s
+            for s in self.store.standards.list()
+            if s.id in chosen or kinds is None or s.kind in kinds
+        ]
+        self._standards_shown = [s.id for s in offered]
+        self.standards_hint.setVisible(not offered)
+        self.standards_list.setVisible(bool(offered))
+        for s in offered:
             text = s.name
             extra = ", ".join(
                 x
@@ -679,7 +717,9 @@ class InspectionEditor(QMainWindow):
             drafts.check_standards(self.insp, self.instrument, chosen) if self.instrument else []
         )
         self.standard_warnings = warnings
-        self.standards_warning.setText("\n".join(f"⚠ {w.message}" for w in warnings))
+        self.standards_warning.setText(
+            "\n".join(f"⚠ {translate_message(w.message)}" for w in warnings)
+        )
         self.standards_warning.setVisible(bool(warnings))
 
     # ---- changes ---------------------------------------------------------------------------
@@ -883,6 +923,26 @@ class InspectionEditor(QMainWindow):
             found = certificate_blockers(self.store, self.insp, instrument=self.instrument)
         except Exception:  # noqa: BLE001 - the list is advice; finalizing must not fail on it
             return []
+    def finalize_warnings(self) -> list[str]:
+        """What the inspector should know before sealing: signatures missing, no reference
+        standard recorded, the instrument overdue for verification, standards out of date
+        or not accurate enough."""
+        out = []
+        roles = {a.role for a in self.insp.attachments}
+        if "signature_inspector" not in roles:
+            out.append(tr("The inspector's signature is missing."))
+        if "signature_representative" not in roles:
+            out.append(tr("The representative's signature is missing."))
+        if not self.insp.standards:
+            out.append(tr("No reference standard is recorded as used."))
+        due = getattr(self.instrument, "next_due", None) if self.instrument else None
+        if due and due < self.insp.started_at[:10]:
+            out.append(
+                tr("The instrument was due for verification on {date} (overdue).").format(date=due)
+            )
+        out += [translate_message(w.message) for w in self.standard_warnings]
+        return out
+
         return [b.get(current_language()) for b in found]
 
     def finalize(self) -> bool:
@@ -898,9 +958,7 @@ class InspectionEditor(QMainWindow):
             return False
         failed = self.failed()
         left = drafts.left_out(self.insp, ev)
-        if not self.confirm_finalize(
-            self.insp.verdict, failed, left, [w.message for w in self.standard_warnings]
-        ):
+        if not self.confirm_finalize(self.insp.verdict, failed, left, self.finalize_warnings()):
             return False
         if self.signer == self.sign_with_identity and not self.unlock_identity():
             return False  # cancelled or a wrong passphrase: nothing written, still a draft
@@ -1149,6 +1207,12 @@ class InspectionEditor(QMainWindow):
         for w, key in self._labels:
             if isinstance(w, QGroupBox):
                 w.setTitle(tr(key))
+        self.standards_hint.setText(
+            tr(
+                "No reference standard for this kind of instrument is registered yet: add it on "
+                "the Reference standards page of the main window (Ctrl+5); it shows here at once."
+            )
+        )
             else:
                 w.setText(tr(key))
         self.inspection_menu.setTitle(tr("Inspection"))
@@ -1206,6 +1270,26 @@ class InspectionEditor(QMainWindow):
         self._show_verdict()
         self.chart.retranslate()
         self._show_state()
+    def changeEvent(self, event) -> None:
+        """Back in the editor: standards registered meanwhile are offered at once."""
+        super().changeEvent(event)
+        if (
+            event.type() == QEvent.Type.ActivationChange
+            and self.isActiveWindow()
+            and not self.read_only
+        ):
+            self.refresh_standards()
+
+    def refresh_standards(self) -> None:
+        kinds = STANDARD_KINDS_FOR.get(self.insp.family)
+        ids = [
+            s.id
+            for s in self.store.standards.list()
+            if s.id in self.insp.standards or kinds is None or s.kind in kinds
+        ]
+        if ids != self._standards_shown:
+            self._load_standards()
+
         self._show_review()
 
     def closeEvent(self, event) -> None:

@@ -161,3 +161,50 @@ def test_the_editor_fits_the_screen_and_remembers_being_maximised(qtbot, store, 
     qtbot.addWidget(third)
     assert not (third.windowState() & Qt.WindowState.WindowMaximized)
     assert third.height() <= avail.height() - 32
+
+
+def test_finalize_warns_of_missing_signatures_standards_and_an_overdue_instrument(
+    qtbot, store, stall
+):
+    import dataclasses
+
+    _p, scale = stall
+    store.instruments.save(dataclasses.replace(scale, next_due="2026-02-28"))
+    ed = InspectionEditor.new_for_instrument(store, scale.id, "张伟")
+    qtbot.addWidget(ed)
+    ed.show()
+    seen = []
+    ed.confirm_finalize = lambda verdict, failed, left, warnings: seen.append(warnings) or False
+    table = next(t for t in ed.tables if t.model.form_test.kind == "weighing")
+    view, model = table.view, table.model
+    c = _col(model, "indication")
+    view.setCurrentIndex(model.index(0, c))
+    view.edit(model.index(0, c))
+    qtbot.keyClicks(_open_editor(view), "100")
+    qtbot.keyClick(_open_editor(view), Qt.Key.Key_Return)
+    assert ed.finalize() is False
+    text = "\n".join(seen[0])
+    assert "inspector's signature is missing" in text
+    assert "representative's signature is missing" in text
+    assert "No reference standard" in text
+    assert "2026-02-28 (overdue)" in text
+    set_language("zh")
+    assert "超期未检" in "\n".join(ed.finalize_warnings())
+
+
+def test_standards_registered_meanwhile_show_in_the_open_editor_for_the_family_only(
+    qtbot, editor, store
+):
+    from inspector_app.domain.models import ReferenceStandard, new_id
+
+    assert editor.standards_hint.isVisible() and not editor.standards_list.isVisible()
+    store.standards.save(
+        ReferenceStandard(
+            new_id(), "test_weight", "M1 砝码组", "C-1", "2030-01-01", "M1", "0.5", "g"
+        )
+    )
+    store.standards.save(ReferenceStandard(new_id(), "metal_can", "20 L 标准金属量器"))
+    editor.refresh_standards()  # what the editor does when it becomes the active window again
+    names = [editor.standards_list.item(i).text() for i in range(editor.standards_list.count())]
+    assert len(names) == 1 and names[0].startswith("M1 砝码组")
+    assert editor.standards_list.isVisible() and not editor.standards_hint.isVisible()

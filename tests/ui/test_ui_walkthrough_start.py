@@ -122,3 +122,17 @@ def test_the_main_window_fits_the_screen_on_first_start(qtbot, window):
     avail = window.screen().availableGeometry()
     assert window.width() <= avail.width() and window.height() <= avail.height() - 32
     assert window.y() >= avail.y()
+
+
+def test_instruments_list_marks_an_overdue_instrument(qtbot, window, store, stall):
+    import dataclasses
+
+    _p, scale = stall
+    store.instruments.save(dataclasses.replace(scale, next_due="2026-02-28"))
+    window.show_page("instruments")
+    page = window.instruments_page
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=5000)
+    col = [k for k, _t in page.model.columns].index("next_due")
+    index = page.model.index(0, col)
+    assert "overdue" in index.data()
+    assert index.data(Qt.ItemDataRole.ForegroundRole).color().name() == "#9b0019"

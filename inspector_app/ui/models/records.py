@@ -11,9 +11,10 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont
 
 from ...domain.models import Instrument, Premises
-from ...i18n import register
+from ...i18n import register, tr
 from ..workers import StoreReader
 from .columns import ColumnsMixin
 from .labels import family_label, premises_kind_label
@@ -33,6 +34,8 @@ register(
         "Class": "准确度等级",
         "Capacity": "规格",
         "Next due": "下次检定",
+        "overdue": "超期未检",
+        "Overdue for verification": "已超过检定有效期，超期未检",
     }
 )
 
@@ -200,7 +203,8 @@ def _capacity(ins: Instrument) -> str:
     if ins.family == "fuel_dispenser" and m.get("qmax"):
         return f"Q {m.get('qmin', '?')}–{m['qmax']} L/min"
     if m.get("range_min") not in (None, "") and m.get("range_max") not in (None, ""):
-        return f"{m['range_min']} … {m['range_max']}"
+        unit = "mm" if ins.family == "pd_meter" else "D"  # PD in mm, lens power in dioptres
+        return f"{m['range_min']} … {m['range_max']} {unit}"
     return ""
 
 
@@ -246,10 +250,26 @@ class InstrumentTableModel(PagedTableModel):
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if role == IdRole and index.isValid() and index.row() < len(self.rows):
             return self.rows[index.row()][0].id
+        if (
+            index.isValid()
+            and index.row() < len(self.rows)
+            and self.columns[index.column()][0] == "next_due"
+            and _overdue(self.rows[index.row()][0])
+        ):
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return QBrush(QColor("#9b0019"))
+            if role == Qt.ItemDataRole.FontRole:
+                font = QFont()
+                font.setBold(True)
+                return font
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return tr("Overdue for verification")
         return super().data(index, role)
 
     def cell(self, row, key: str) -> str:
         ins, premises_name = row
+        if key == "next_due" and _overdue(ins):
+            return f"⚠ {ins.next_due} {tr('overdue')}"
         if key == "family":
             return family_label(ins.family)
         if key == "capacity":
@@ -261,3 +281,10 @@ class InstrumentTableModel(PagedTableModel):
     def record(self, row: int) -> Instrument | None:
         item = super().record(row)
         return item[0] if item else None
+
+
+def _overdue(ins) -> bool:
+    """Its next verification date has passed (超期未检)."""
+    import datetime as dt
+
+    return bool(ins.next_due) and str(ins.next_due) < dt.date.today().isoformat()

@@ -59,6 +59,25 @@ _PATTERNS = [
     (re.compile(r"^must be one of (.*)$"), "必须是以下之一：{0}"),
     (re.compile(r"^must be between (\S+) and (\S+)$"), "必须在 {0} 与 {1} 之间"),
     (re.compile(r"^contains a control character \((.*)\)$"), "含有控制字符（{0}）"),
+    # reference standards used (warnings shown in the editor and before finalizing)
+    (
+        re.compile(r"^(.+): the certificate expired on (\S+), before the inspection \((\S+)\)$"),
+        "{0}：证书已于 {1} 过期，早于检查日期（{2}）",
+    ),
+    (
+        re.compile(r"^(.+): its MPE is not recorded, so its accuracy cannot be checked$"),
+        "{0}：未记录其最大允许误差，无法核查其准确度是否足够",
+    ),
+    (
+        re.compile(r"^(.+): unit '(.+)' cannot be compared with the scale's$"),
+        "{0}：单位“{1}”无法与衡器的单位比较",
+    ),
+    (
+        re.compile(
+            r"^(.+): MPE (\S+) (\S+) is more than 1/3 of the scale's MPE (\S+) (\S+) at (\S+) (\S+)$"
+        ),
+        "{0}：最大允许误差 {1} {2} 大于衡器在 {5} {6} 处最大允许误差 {3} {4} 的 1/3",
+    ),
 ]
 
 
