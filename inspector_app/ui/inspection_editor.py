@@ -910,9 +910,7 @@ class InspectionEditor(QMainWindow):
         self, verdict: str | None, failed: list[str], left_out: int, warnings: list[str]
     ) -> bool:
         """Ask before sealing (tests replace this)."""
-        dlg = FinalizeDialog(
-            verdict, failed, left_out, warnings, self, self.certificate_blockers()
-        )
+        dlg = FinalizeDialog(verdict, failed, left_out, warnings, self, self.certificate_blockers())
         return dlg.exec() == QDialog.DialogCode.Accepted
 
     def certificate_blockers(self) -> list[str]:
@@ -923,6 +921,8 @@ class InspectionEditor(QMainWindow):
             found = certificate_blockers(self.store, self.insp, instrument=self.instrument)
         except Exception:  # noqa: BLE001 - the list is advice; finalizing must not fail on it
             return []
+        return [b.get(current_language()) for b in found]
+
     def finalize_warnings(self) -> list[str]:
         """What the inspector should know before sealing: signatures missing, no reference
         standard recorded, the instrument overdue for verification, standards out of date
@@ -942,8 +942,6 @@ class InspectionEditor(QMainWindow):
             )
         out += [translate_message(w.message) for w in self.standard_warnings]
         return out
-
-        return [b.get(current_language()) for b in found]
 
     def finalize(self) -> bool:
         if not self.insp.is_draft:
@@ -1207,14 +1205,14 @@ class InspectionEditor(QMainWindow):
         for w, key in self._labels:
             if isinstance(w, QGroupBox):
                 w.setTitle(tr(key))
+            else:
+                w.setText(tr(key))
         self.standards_hint.setText(
             tr(
                 "No reference standard for this kind of instrument is registered yet: add it on "
                 "the Reference standards page of the main window (Ctrl+5); it shows here at once."
             )
         )
-            else:
-                w.setText(tr(key))
         self.inspection_menu.setTitle(tr("Inspection"))
         self.save_action.setText(tr("Save"))
         self.finalize_action.setText(tr("Finalize…"))
@@ -1270,6 +1268,8 @@ class InspectionEditor(QMainWindow):
         self._show_verdict()
         self.chart.retranslate()
         self._show_state()
+        self._show_review()
+
     def changeEvent(self, event) -> None:
         """Back in the editor: standards registered meanwhile are offered at once."""
         super().changeEvent(event)
@@ -1290,12 +1290,10 @@ class InspectionEditor(QMainWindow):
         if ids != self._standards_shown:
             self._load_standards()
 
-        self._show_review()
-
     def closeEvent(self, event) -> None:
-        self.save_window()
         if self.insp.is_draft and (self.dirty or self.autosave.isActive()):
             self.save_now()
+        self.save_window()
         if self._unsubscribe is not None:
             self._unsubscribe()
             self._unsubscribe = None
