@@ -26,9 +26,28 @@ def default_db_path() -> Path:
 
 
 def resolve_db_path(db: str | os.PathLike | None) -> Path:
-    path = Path(db).expanduser() if db else default_db_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """The database file to use. Only the default folder (the user data directory) is
+    created; a ``--db`` or ``INSPECTOR_DB`` naming a folder that does not exist is refused
+    when the database is opened, so a typo never silently starts an empty database."""
+    if db:
+        return Path(db).expanduser()
+    path = default_db_path()
+    if not os.environ.get("INSPECTOR_DB"):
+        path.parent.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def data_paths(db: str | os.PathLike | None = None) -> dict[str, str]:
+    """Where things live, for ``inspector-app --version`` and bug reports."""
+    from .logs import log_dir
+
+    path = Path(db).expanduser() if db else default_db_path()
+    return {
+        "database": str(path),
+        "backups": str(path.parent / "backups"),
+        "keys": str(keys_dir(path)),
+        "log": str(log_dir()),
+    }
 
 
 def keys_dir(db_path: Path) -> Path:

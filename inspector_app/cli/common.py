@@ -19,7 +19,8 @@ def open_store(args: Namespace):
     from .main import CliError
 
     try:
-        return open_database(db_path(args))
+        # The first command of the day also keeps the day's backup (store/backups.py).
+        return open_database(db_path(args), daily_backup=True)
     except StoreError as exc:
         raise CliError(str(exc), 1) from None
 

@@ -1,4 +1,5 @@
-"""Commands over the local database: demo, list, show, check, backup, restore."""
+"""Commands over the local database: demo, list, show, check, backup, restore, backups,
+salvage."""
 
 from __future__ import annotations
 
@@ -72,8 +73,36 @@ def register(sub, common) -> None:
     p.set_defaults(func=cmd_backup)
 
     p = sub.add_parser("restore", parents=[common], help="verified restore from a backup")
-    p.add_argument("file", help="a backup file; the database it replaces is kept beside it")
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument(
+        "file", nargs="?", help="a backup file; the database it replaces is kept beside it"
+    )
+    which.add_argument(
+        "--latest",
+        action="store_true",
+        help="the newest good backup the program made itself (backups/ beside the database)",
+    )
     p.set_defaults(func=cmd_restore)
+
+    p = sub.add_parser(
+        "backups", parents=[common], help="list the program's own backups; set how many are kept"
+    )
+    p.add_argument(
+        "--keep", type=int, metavar="N", help="keep the newest N import and migration backups"
+    )
+    p.add_argument("--json", action="store_true", help="print JSON instead of text")
+    p.set_defaults(func=cmd_backups)
+
+    p = sub.add_parser(
+        "salvage",
+        parents=[common],
+        help="copy every readable, intact finalized record of a damaged database into a new one",
+    )
+    p.add_argument(
+        "-o", "--output", required=True, metavar="FILE", help="the new database (must not exist)"
+    )
+    p.add_argument("--json", action="store_true", help="print JSON instead of text")
+    p.set_defaults(func=cmd_salvage)
 
 
 def cmd_demo(args) -> int:
@@ -208,29 +237,46 @@ def cmd_show(args) -> int:
 
 
 def cmd_check(args) -> int:
+    import sqlite3
+
+    from ..store.db import damaged_message
     from ..store.integrity import check
 
     store = open_store(args)
     with store:
-        problems = check(store)
-        n = store.conn.execute(
-            "SELECT count(*) FROM inspections WHERE status = 'finalized'"
-        ).fetchone()[0]
-        audit_n = store.conn.execute("SELECT count(*) FROM audit").fetchone()[0]
+        try:
+            problems = check(store)
+            n = store.conn.execute(
+                "SELECT count(*) FROM inspections WHERE status = 'finalized'"
+            ).fetchone()[0]
+            audit_n = store.conn.execute("SELECT count(*) FROM audit").fetchone()[0]
+        except sqlite3.DatabaseError as exc:
+            from .main import CliError
+
+            if store.conn._guard:
+                store.conn._guard.damaged = True
+            raise CliError(damaged_message(store.path, str(exc)), 1) from None
+        damaged = any(p.kind == "sqlite" for p in problems)
+        if damaged and store.conn._guard:
+            store.conn._guard.damaged = True  # no checkpoint into a damaged file on close
+    offer = damaged_message(store.path, problems[0].message) if damaged else ""
     if args.json:
-        print_json(
-            {
-                "ok": not problems,
-                "finalized_checked": n,
-                "audit_entries": audit_n,
-                "problems": [p.as_dict() for p in problems],
-            }
-        )
+        out = {
+            "ok": not problems,
+            "finalized_checked": n,
+            "audit_entries": audit_n,
+            "problems": [p.as_dict() for p in problems],
+        }
+        if offer:
+            out["recovery"] = offer
+        print_json(out)
     else:
         for p in problems:
             print(f"MISMATCH {p.kind}: {p.message}")
         status = "OK" if not problems else f"{len(problems)} problem(s)"
         print(f"{status}: {n} finalized inspections and {audit_n} audit entries checked")
+        if offer:
+            print(offer)
     return 1 if problems else 0
 
 
@@ -251,12 +297,82 @@ def cmd_backup(args) -> int:
 
 def cmd_restore(args) -> int:
     from ..store import StoreError
-    from ..store.integrity import restore
+    from ..store.backups import newest_good_backup, restore
+    from .main import CliError
+
+    target = db_path(args).absolute()
+    source = args.file
+    if args.latest:
+        found = newest_good_backup(target)
+        if found is None:
+            raise CliError(
+                f"no good backup of {target} was found in {target.parent / 'backups'}", 1
+            )
+        source = found.path
+    try:
+        path, kept = restore(source, target)
+    except StoreError as exc:
+        raise CliError(str(exc), 1) from None
+    aside = f"; the previous file was kept as {kept}" if kept else ""
+    print(f"restored {path} from {source}{aside}")
+    return 0
+
+
+def cmd_backups(args) -> int:
+    from ..store.backups import KEEP_DAILY, keep_setting, list_backups, prune
+    from .main import CliError
+
+    if args.keep is not None and not 1 <= args.keep <= 1000:
+        raise CliError("--keep must be between 1 and 1000")
+    store = open_store(args)
+    with store:
+        if args.keep is not None:
+            with store.write("cli", "set_backup_keep", "local_meta", "backup.keep"):
+                store.set_meta("backup.keep", str(args.keep))
+            prune(store.path, args.keep)
+        keep = keep_setting(store.conn)
+        path = store.path
+    found = list_backups(path)
+    if args.json:
+        print_json(
+            {
+                "keep": keep,
+                "keep_daily": KEEP_DAILY,
+                "folder": str(path.parent / "backups"),
+                "backups": [b.as_dict() for b in found],
+            }
+        )
+        return 0
+    print_table(
+        ["time", "kind", "size", "file"],
+        [
+            [f"{b.when:%Y-%m-%d %H:%M:%S}", b.kind, f"{b.size / 1e6:.1f} MB", b.path.name]
+            for b in found
+        ],
+    )
+    print(
+        f"({len(found)} backups in {path.parent / 'backups'}; the newest {keep} import and "
+        f"migration backups and {KEEP_DAILY} daily ones are kept)"
+    )
+    return 0
+
+
+def cmd_salvage(args) -> int:
+    from ..store import StoreError
+    from ..store.salvage import salvage
     from .main import CliError
 
     try:
-        path = restore(args.file, db_path(args))
+        result = salvage(db_path(args).absolute(), args.output)
     except StoreError as exc:
         raise CliError(str(exc), 1) from None
-    print(f"restored {path} from {args.file}; the previous file was kept beside it")
-    return 0
+    if args.json:
+        print_json(result.as_dict())
+    else:
+        print(
+            f"salvaged {result.finalized} finalized inspections (each matching its content hash) "
+            f"and {result.other_rows} other rows into {result.output}"
+        )
+        for ident, why in result.skipped:
+            print(f"SKIPPED {ident}: {why}")
+    return 1 if result.skipped else 0

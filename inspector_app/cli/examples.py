@@ -31,7 +31,13 @@ EXAMPLES: dict[str, str] = {
     "backup": """
   inspector-app backup ~/backups/inspector-2025-06-30.db""",
     "restore": """
-  inspector-app restore ~/backups/inspector-2025-06-30.db""",
+  inspector-app restore ~/backups/inspector-2025-06-30.db
+  inspector-app restore --latest               # the newest good backup the program made""",
+    "backups": """
+  inspector-app backups
+  inspector-app backups --keep 20 --json""",
+    "salvage": """
+  inspector-app salvage -o ~/rescued.db""",
     "evaluate": """
   inspector-app evaluate request.json
   inspector-app evaluate < request.json > result.json""",

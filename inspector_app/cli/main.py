@@ -29,6 +29,7 @@ COMMAND_MODULES = [
     "inspector_app.cli.report_cmds",
     "inspector_app.cli.bundle_cmds",
     "inspector_app.cli.review_cmds",
+    "inspector_app.cli.ca_cmds",
 ]
 
 
@@ -84,22 +85,52 @@ def report_error(args: argparse.Namespace, message: str, *, path: str = "") -> N
         print(f"inspector-app: {message}", file=sys.stderr)
 
 
-def _storage_message(exc: sqlite3.OperationalError) -> str:
+def _storage_message(exc: sqlite3.DatabaseError, args: argparse.Namespace) -> str:
+    from inspector_app.store.db import damaged_message, disk_full_message
+
     text = str(exc)
-    if "full" in text or "disk I/O" in text:
+    path = _db_path_or_none(args)
+    if path is not None:
+        full = disk_full_message(path, exc)
+        if full:
+            return full
+    elif "full" in text:
         return "the disk is full (or the file size limit was reached); the last change was not saved and the database is as it was before it"
     if "locked" in text or "busy" in text:
         return "the database is in use by another program; close it and try again"
+    if not isinstance(exc, sqlite3.OperationalError) or "malformed" in text:
+        if path is not None:
+            return damaged_message(path, text)
+        return f"the database is damaged ({text})"
+    if "disk I/O" in text:
+        return "the database file could not be read or written (disk I/O error); check that the disk is still attached and healthy, then try again"
     return f"the database could not be written ({text})"
+
+
+def _db_path_or_none(args: argparse.Namespace):
+    try:
+        from inspector_app.paths import resolve_db_path
+
+        return resolve_db_path(getattr(args, "db", None)).absolute()
+    except Exception:  # noqa: BLE001 - only used to word a message
+        return None
+
+
+def print_version(args: argparse.Namespace) -> None:
+    from inspector_app.logs import versions
+    from inspector_app.paths import data_paths
+
+    for key, value in versions().items():
+        print(f"{key} {value}")
+    for key, value in data_paths(getattr(args, "db", None)).items():
+        print(f"{key}: {value}")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.version:
-        from inspector_app import __version__
-
-        print(__version__)
+        print_version(args)
         return 0
     if args.self_test:
         from inspector_app.services.selftest import run_self_test
@@ -110,6 +141,18 @@ def main(argv: list[str] | None = None) -> int:
         from inspector_app.ui.app import run_gui
 
         return run_gui(db=args.db, lang=args.lang)
+    from inspector_app import logs
+
+    logs.setup("cli")
+    try:
+        return _run(func, args)
+    finally:
+        logs.shutdown()
+
+
+def _run(func, args: argparse.Namespace) -> int:
+    from inspector_app import logs
+
     try:
         return int(func(args) or 0)
     except InputError as exc:
@@ -120,8 +163,9 @@ def main(argv: list[str] | None = None) -> int:
     except CliError as exc:
         report_error(args, str(exc))
         return exc.code
-    except sqlite3.OperationalError as exc:
-        report_error(args, _storage_message(exc))
+    except sqlite3.DatabaseError as exc:
+        logs.log_exception(f"command {getattr(args, 'command', '')}", exc)
+        report_error(args, _storage_message(exc, args))
         return 1
     except KeyboardInterrupt:
         report_error(args, "interrupted")
@@ -130,6 +174,14 @@ def main(argv: list[str] | None = None) -> int:
         # stdout closed early (e.g. piped into `head`); not an error of ours
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except Exception as exc:  # a bug of ours: one sentence here, the traceback in the log
+        logs.log_exception(f"command {getattr(args, 'command', '')}", exc)
+        report_error(
+            args,
+            f"unexpected error ({type(exc).__name__}: {exc}); everything saved before it is kept, "
+            f"and the details are in {logs.log_file()}",
+        )
+        return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

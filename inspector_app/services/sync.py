@@ -332,13 +332,10 @@ def inspect_bundle(path, store=None, limits: Limits = DEFAULT_LIMITS) -> dict:
 
 # -- import ---------------------------------------------------------------------------------
 def _backup(store, bundle_id: str, backup_dir: Path | None) -> Path:
-    from ..store.migrations import backup_file
+    """One of the store's rotating, verified backups (the oldest beyond the kept number go)."""
+    from ..store.backups import make_backup
 
-    folder = backup_dir or store.path.parent / "backups"
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-    return backup_file(
-        store.conn, folder / f"{store.path.stem}-before-import-{bundle_id[:8]}-{stamp}.db"
-    )
+    return make_backup(store.conn, store.path, "before-import", bundle_id[:8], folder=backup_dir)
 
 
 def import_bundle(

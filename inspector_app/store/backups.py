@@ -102,11 +102,6 @@ def write_backup(conn: sqlite3.Connection, target: Path) -> Path:
     return target
 
 
-_NAME = re.compile(
-    r"^(?P<stem>.+?)-(?P<kind>daily|before-import|schema\d+)-(?P<stamp>[0-9][0-9-]*)(-[0-9a-f]+)?\.db$"
-)
-
-
 def _kind_of(name: str, stem: str) -> str | None:
     if not name.startswith(stem + "-") or not name.endswith(".db"):
         return None
@@ -182,7 +177,7 @@ def make_backup(
     """A rotating backup of the open database (*kind*: ``before-import`` or ``schemaN``)."""
     db_path = Path(db_path)
     folder = folder or backup_folder(db_path)
-    name = f"{db_path.stem}-{kind}-{_stamp()}" + (f"-{tag}" if tag else "") + ".db"
+    name = f"{db_path.stem}-{kind}-" + (f"{tag}-" if tag else "") + f"{_stamp()}.db"
     path = write_backup(conn, folder / name)
     prune(db_path, keep_setting(conn), folder)
     from ..logs import log_event

@@ -169,26 +169,37 @@ def network_reason(path: Path) -> str | None:
     return None
 
 
+def _file_size_limited() -> bool:
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - Windows
+        return False
+    soft = resource.getrlimit(resource.RLIMIT_FSIZE)[0]
+    return soft != resource.RLIM_INFINITY
+
+
 def disk_full_message(path: Path, exc: BaseException) -> str | None:
-    """One sentence when *exc* (an SQLite or OS error) comes from a full disk, else None."""
+    """One sentence when *exc* (an SQLite or OS error) comes from a full disk (or a file
+    size limit), else None. SQLite often reports a full disk as a plain "disk I/O error"
+    (for instance when the ``-shm`` file cannot grow), so an I/O error is checked against
+    the free space (``shutil.disk_usage``) before it is called damage."""
     text = str(exc).lower()
     code = getattr(exc, "sqlite_errorcode", None)
-    full = (
-        "full" in text
-        or getattr(exc, "errno", None) == 28  # ENOSPC
-        or code in (13,)  # SQLITE_FULL
-    )
+    full = "full" in text or getattr(exc, "errno", None) == 28 or code == 13  # SQLITE_FULL
     if not full and ("disk i/o" in text or (code is not None and code & 0xFF == 10)):
         import shutil
 
         try:
-            free = shutil.disk_usage(path.parent if path.suffix else path).free
+            free = shutil.disk_usage(path.parent).free
         except OSError:
             free = None
-        full = free is not None and free < 1024 * 1024
+        full = (free is not None and free < 16 * 1024 * 1024) or _file_size_limited()
     if not full:
         return None
-    return f"the disk holding {path.parent} is full; nothing was changed: free some space and try again"
+    return (
+        f"the disk is full (or the file size limit was reached) at {path.parent}; "
+        "the last change was not saved and the database is as it was before it"
+    )
 
 
 # -- locks ----------------------------------------------------------------------------------

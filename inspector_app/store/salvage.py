@@ -1,0 +1,252 @@
+"""Salvage: copy what can still be read from a damaged database into a new one.
+
+The damaged file is never written: it is copied (with its write-ahead log) into a temporary
+folder and read from there, row by row where a whole-table read fails. Every finalized
+inspection is re-checked against its own content hash; one that no longer matches, or whose
+rows cannot all be read, is left out and named. Drafts, reference data, the audit log and
+the other tables are copied as far as they can be read; rows whose references no longer
+resolve are left out, so the new database passes its foreign-key check.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..domain.canonical import content_hash
+from .db import FileLock, StoreError, open_database, transaction
+
+SKIP_TABLES = {"sqlite_sequence"}
+ROW_SCAN_LIMIT = 5_000_000
+
+
+@dataclass
+class SalvageResult:
+    output: Path
+    finalized: int = 0
+    drafts: int = 0
+    other_rows: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    unreadable_rows: int = 0
+
+    def as_dict(self) -> dict:
+        return {
+            "output": str(self.output),
+            "finalized": self.finalized,
+            "drafts": self.drafts,
+            "other_rows": self.other_rows,
+            "unreadable_rows": self.unreadable_rows,
+            "skipped": [{"id": i, "reason": r} for i, r in self.skipped],
+        }
+
+
+def _read_rows(conn: sqlite3.Connection, table: str, cols: list[str]) -> tuple[list[tuple], int]:
+    """(rowid-or-None, values...) of every readable row, and how many could not be read."""
+    names = ", ".join(f'"{c}"' for c in cols)
+    try:
+        conn.execute(f'SELECT rowid FROM "{table}" LIMIT 0')
+        has_rowid = True
+    except sqlite3.DatabaseError:
+        has_rowid = False
+    if not has_rowid:
+        try:
+            return [(None, *r) for r in conn.execute(f'SELECT {names} FROM "{table}"')], 0
+        except sqlite3.DatabaseError:
+            return [], 1
+    try:
+        return [tuple(r) for r in conn.execute(f'SELECT rowid, {names} FROM "{table}"')], 0
+    except sqlite3.DatabaseError:
+        pass
+    try:
+        high = conn.execute(f'SELECT max(rowid) FROM "{table}"').fetchone()[0] or 0
+    except sqlite3.DatabaseError:
+        high = ROW_SCAN_LIMIT
+    rows, lost = [], 0
+    for rowid in range(1, min(high, ROW_SCAN_LIMIT) + 1):
+        try:
+            row = conn.execute(
+                f'SELECT rowid, {names} FROM "{table}" WHERE rowid = ?', (rowid,)
+            ).fetchone()
+        except sqlite3.DatabaseError:
+            lost += 1
+            continue
+        if row is not None:
+            rows.append(tuple(row))
+    return rows, lost
+
+
+def _columns(conn: sqlite3.Connection, table: str) -> list[str]:
+    return [r[1] for r in conn.execute(f'PRAGMA table_info("{table}")')]
+
+
+def salvage(source: str | Path, output: str | Path) -> SalvageResult:
+    from .store import Store
+
+    source, output = Path(source).absolute(), Path(output).absolute()
+    if not source.is_file():
+        raise StoreError(f"{source} does not exist")
+    if output.exists():
+        raise StoreError(f"{output} exists already; choose a new file")
+    if not output.parent.is_dir():
+        raise StoreError(f"the folder {output.parent} does not exist")
+    result = SalvageResult(output)
+    presence = FileLock(source.with_name(source.name + ".lock"))
+    try:
+        if not presence.try_acquire(True):
+            raise StoreError(
+                f"{source} is open in a window or another command; close it and run salvage again"
+            )
+        tmp = Path(tempfile.mkdtemp(prefix=".salvage-", dir=output.parent))
+        try:
+            copy = tmp / "damaged.db"
+            shutil.copyfile(source, copy)
+            wal = Path(f"{source}-wal")
+            if wal.exists():
+                shutil.copyfile(wal, Path(f"{copy}-wal"))
+        finally:
+            presence.close()
+        try:
+            _salvage_copy(copy, output, result, Store)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+    finally:
+        presence.close()
+    return result
+
+
+def _salvage_copy(copy: Path, output: Path, result: SalvageResult, Store) -> None:  # noqa: N803
+    try:
+        src = sqlite3.connect(str(copy))
+        src.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"nothing can be read from the damaged file ({exc})") from None
+    try:
+        damaged = Store(src, copy)
+        # Which inspections may be copied: drafts as they are, finalized ones only intact.
+        keep: set[str] = set()
+        statuses, lost = _read_rows(src, "inspections", ["id", "status"])
+        result.unreadable_rows += lost
+        for _rowid, ident, status in statuses:
+            try:
+                insp = damaged.inspections.get(ident)
+            except Exception as exc:  # noqa: BLE001 - any failure to read means: leave it out
+                result.skipped.append((ident, f"cannot be read ({type(exc).__name__}: {exc})"))
+                continue
+            if insp is None:
+                result.skipped.append((ident, "cannot be read"))
+                continue
+            if status == "finalized":
+                stored = insp.content_hash
+                insp.status = "finalized"
+                if content_hash(insp) != stored:
+                    result.skipped.append((ident, "no longer matches its content hash"))
+                    continue
+            keep.add(ident)
+        src.row_factory = None
+        out = open_database(output)
+    except BaseException:
+        src.close()
+        raise
+    try:
+        tables = [
+            r[0]
+            for r in out.conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+                " ORDER BY name"
+            )
+        ]
+        source_tables = {
+            r[0] for r in src.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        }
+        data: dict[str, tuple[list[str], list[tuple]]] = {}
+        for table in tables:
+            if table in SKIP_TABLES or table not in source_tables:
+                continue
+            cols = [c for c in _columns(out.conn, table) if c in set(_columns(src, table))]
+            rows, lost = _read_rows(src, table, cols)
+            result.unreadable_rows += lost
+            data[table] = (cols, rows)
+        _insert(out, data, keep, result)
+        with out.write("salvage", "salvage", "database", ""):
+            pass
+    finally:
+        src.close()
+        out.close()
+
+
+def _insert(out, data, keep: set[str], result: SalvageResult) -> None:
+    conn = out.conn
+    excluded_rows: set[tuple[str, int]] = set()
+    order = [t for t in data if t != "inspections"] + (
+        ["inspections"] if "inspections" in data else []
+    )
+    conn.execute("PRAGMA foreign_keys = OFF")
+    try:
+        with transaction(conn):
+            conn.execute("DELETE FROM local_meta")  # the damaged database's own settings instead
+            for _attempt in range(20):
+                conn.execute("SAVEPOINT salvage_rows")
+                origin: dict[tuple[str, int], int] = {}
+                counts = {"finalized": 0, "drafts": 0, "other": 0}
+                for table in order:
+                    cols, rows = data[table]
+                    idx = cols.index("inspection_id") if "inspection_id" in cols else None
+                    ident = cols.index("id") if table == "inspections" else None
+                    placeholders = ", ".join("?" for _ in cols)
+                    names = ", ".join(f'"{c}"' for c in cols)
+                    for row in rows:
+                        rowid, values = row[0], row[1:]
+                        if (table, rowid) in excluded_rows:
+                            continue
+                        if ident is not None and values[ident] not in keep:
+                            continue
+                        if idx is not None and table != "inspections" and values[idx] not in keep:
+                            if table in (
+                                "inspection_tests",
+                                "readings",
+                                "findings",
+                                "inspection_attachments",
+                            ):
+                                continue
+                        cur = conn.execute(
+                            f'INSERT OR IGNORE INTO "{table}" ({names}) VALUES ({placeholders})',
+                            values,
+                        )
+                        if cur.rowcount != 1:
+                            continue
+                        if rowid is not None:
+                            origin[(table, cur.lastrowid)] = rowid
+                        if table == "inspections":
+                            status = values[cols.index("status")]
+                            counts["finalized" if status == "finalized" else "drafts"] += 1
+                        else:
+                            counts["other"] += 1
+                problems = conn.execute("PRAGMA foreign_key_check").fetchall()
+                if not problems:
+                    conn.execute("RELEASE salvage_rows")
+                    result.finalized = counts["finalized"]
+                    result.drafts = counts["drafts"]
+                    result.other_rows = counts["other"]
+                    return
+                for table, rowid, _parent, _fk in problems:
+                    if table == "inspections":
+                        ident = conn.execute(
+                            "SELECT id FROM inspections WHERE rowid = ?", (rowid,)
+                        ).fetchone()[0]
+                        if ident in keep:
+                            keep.discard(ident)
+                            result.skipped.append((ident, "refers to a record that cannot be read"))
+                    elif (table, rowid) in origin:
+                        excluded_rows.add((table, origin[(table, rowid)]))
+                    else:  # pragma: no cover - every copied row has its origin recorded
+                        raise StoreError(
+                            f"a row of {table} could not be traced; nothing was salvaged"
+                        )
+                conn.execute("ROLLBACK TO salvage_rows")
+                conn.execute("RELEASE salvage_rows")
+            raise StoreError("the readable rows could not be made consistent; nothing was salvaged")
+    finally:
+        conn.execute("PRAGMA foreign_keys = ON")
