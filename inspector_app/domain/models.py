@@ -12,9 +12,28 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-FAMILIES = ("scale", "fuel_dispenser", "focimeter", "refractometer", "trial_lens_set", "pd_meter")
-PREMISES_KINDS = ("market_stall", "filling_station", "optical_shop", "shop", "market")
+FAMILIES = (
+    "scale",
+    "fuel_dispenser",
+    "focimeter",
+    "refractometer",
+    "trial_lens_set",
+    "pd_meter",
+    "retail_goods",  # a short-weight recheck of goods sold by weight at a stall or shop
+    "prepackaged",  # the net content of one batch of prepackaged goods (the "instrument")
+)
+PREMISES_KINDS = (
+    "market_stall",
+    "filling_station",
+    "optical_shop",
+    "shop",
+    "market",
+    "producer",
+    "supermarket",
+)
 CHECK_KINDS = ("initial", "subsequent", "in_service", "covert")
+FAMILY_CHECKS = {"prepackaged": ("batch",)}
+"""Families judged under their own kinds of check instead of :data:`CHECK_KINDS`."""
 STATUSES = ("draft", "finalized")
 VERDICTS = ("pass", "fail")
 SEVERITIES = ("minor", "major", "critical")
@@ -28,13 +47,21 @@ FAMILY_LABELS = {
     "refractometer": ("验光仪", "Refractometer"),
     "trial_lens_set": ("验光镜片箱", "Trial lens set"),
     "pd_meter": ("瞳距仪", "PD meter"),
+    "retail_goods": ("零售商品称重", "Retail short weight"),
+    "prepackaged": ("定量包装商品", "Prepackaged goods"),
 }
 CHECK_LABELS = {
     "initial": ("首次检定", "Initial verification"),
     "subsequent": ("后续检定", "Subsequent verification"),
     "in_service": ("使用中检查", "In-service inspection"),
     "covert": ("暗访", "Covert test"),
+    "batch": ("批次检验", "Batch inspection"),
 }
+
+
+def checks_for(family: str) -> tuple[str, ...]:
+    """The kinds of check an inspection of *family* may have (the first is the default)."""
+    return FAMILY_CHECKS.get(family, CHECK_KINDS)
 
 
 def new_id() -> str:

@@ -13,7 +13,6 @@ from decimal import Decimal
 from .credit_code import validate_credit_code
 from .errors import InputError
 from .models import (
-    CHECK_KINDS,
     FAMILIES,
     PREMISES_KINDS,
     SEVERITIES,
@@ -23,6 +22,7 @@ from .models import (
     Instrument,
     Premises,
     ReferenceStandard,
+    checks_for,
 )
 from .numbers import fmt, parse_decimal
 from .text import NOTE_MAX, clean_text
@@ -45,6 +45,8 @@ NUMERIC_KEYS = {
     "refractometer": {"range_min": "any", "range_max": "any"},
     "trial_lens_set": {},
     "pd_meter": {"range_min": "positive", "range_max": "positive"},
+    "retail_goods": {"unit_price": "non_negative"},
+    "prepackaged": {},  # product data are text; the nominal quantity is on the test
 }
 
 
@@ -206,7 +208,7 @@ def validate_inspection_header(insp: Inspection) -> Inspection:
     return dataclasses.replace(
         insp,
         family=_choice(insp.family, FAMILIES, "inspection.family"),
-        check=_choice(insp.check, CHECK_KINDS, "inspection.check"),
+        check=_choice(insp.check, checks_for(insp.family), "inspection.check"),
         ruleset=clean_text(insp.ruleset, "inspection.ruleset", required=True, max_len=60),
         inspector=clean_text(insp.inspector, "inspection.inspector", required=True, max_len=100),
         place=clean_text(insp.place, "inspection.place"),

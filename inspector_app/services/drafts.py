@@ -28,7 +28,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..domain.errors import InputError
-from ..domain.models import Inspection, Instrument, ReferenceStandard, new_id
+from ..domain.models import Inspection, Instrument, ReferenceStandard, checks_for, new_id
 from ..domain.numbers import fmt, parse_decimal
 from .inspections import instrument_payload
 
@@ -449,6 +449,8 @@ def new_draft(
     if ins is None:
         raise InputError("inspection.instrument_id", "the instrument does not exist")
     premises = store.premises.get(ins.premises_id)
+    if check not in checks_for(ins.family):  # a prepackaged batch has its own check
+        check = checks_for(ins.family)[0]
     if tests is None:
         tests = default_tests(ins)
     insp = Inspection(

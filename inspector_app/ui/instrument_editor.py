@@ -75,6 +75,19 @@ register(
         "Range from (mm)": "测量范围下限（mm）",
         "Range to (mm)": "测量范围上限（mm）",
         "Measures PD": "可测瞳距",
+        "Product": "商品名称",
+        "Brand": "商标（品牌）",
+        "Producer": "生产企业",
+        "Producer's credit code": "生产企业统一社会信用代码",
+        "Batch no.": "生产批号",
+        "Production date": "生产日期",
+        "Kind of product": "商品类别",
+        "food": "食品",
+        "beverage": "饮料、酒类",
+        "daily_chemical": "日用化学品",
+        "agricultural": "农资",
+        "building": "建材",
+        "other": "其他",
         "No nameplate data are needed for this family.": "此类器具无需填写铭牌参数。",
         "Implausible: {what}": "不合理：{what}",
         "e = {e} {unit} is not a value class {cls} allows": "等级 {cls} 不允许 e = {e} {unit}",
@@ -138,9 +151,25 @@ METROLOGY = {
     ),
     "trial_lens_set": (),
     "pd_meter": (("range_min", "Range from (mm)", None), ("range_max", "Range to (mm)", None)),
+    "retail_goods": (),  # the trader's scale; goods and prices are on each recheck
+    "prepackaged": (  # the product batch inspected
+        ("product", "Product", None),
+        ("brand", "Brand", None),
+        ("producer", "Producer", None),
+        ("producer_credit_code", "Producer's credit code", None),
+        ("batch_no", "Batch no.", None),
+        ("production_date", "Production date", None),
+        (
+            "product_kind",
+            "Kind of product",
+            ("food", "beverage", "daily_chemical", "agricultural", "building", "other"),
+        ),
+    ),
 }
 CLASS_CHOICES = {"scale": ("III", "IIII", "II", "I"), "fuel_dispenser": ("0.5", "0.3", "1.0")}
-TRANSLATED_CHOICES = {"gasoline", "diesel", "kerosene", "manual"}
+TRANSLATED_CHOICES = {"gasoline", "diesel", "kerosene", "manual"} | set(
+    METROLOGY["prepackaged"][-1][2]  # type: ignore[arg-type]
+)
 
 
 class InstrumentEditor(QDialog):

@@ -16,6 +16,8 @@ register(
         "Optical shop": "眼镜店",
         "Shop": "商店",
         "Market": "市场",
+        "Producer": "生产企业",
+        "Supermarket": "超市",
         "Test weight": "砝码",
         "Metal can": "标准金属量器",
         "Reference lens": "标准镜片",
@@ -30,7 +32,15 @@ STATUS_TEXT = {"draft": "Draft", "finalized": "Finalized"}
 PREMISES_KIND_TEXT = dict(
     zip(
         PREMISES_KINDS,
-        ("Market stall", "Filling station", "Optical shop", "Shop", "Market"),
+        (
+            "Market stall",
+            "Filling station",
+            "Optical shop",
+            "Shop",
+            "Market",
+            "Producer",
+            "Supermarket",
+        ),
         strict=True,
     )
 )
