@@ -62,12 +62,42 @@ EXAMPLES: dict[str, str] = {
   inspector-app keys import-p12 zhang-wei.p12 --p12-password-file p12.txt""",
     "keys show": """
   inspector-app keys show --json""",
+    "keys rotate": """
+  inspector-app keys rotate
+  inspector-app keys rotate --name 张伟 --registration-no 皖JL-2025-017""",
+    "keys csr": """
+  inspector-app keys csr -o zhang-wei.csr --registration-no 皖JL-2025-017""",
+    "keys import-cert": """
+  inspector-app keys import-cert zhang-wei-issued.pem""",
+    "keys history": """
+  inspector-app keys history
+  inspector-app keys history --json""",
+    "ca": """
+  inspector-app ca init --name 合肥市市场监督管理局
+  inspector-app ca issue --csr zhang-wei.csr -o zhang-wei-issued.pem
+  inspector-app ca revoke 723094517 --reason key_compromise""",
+    "ca init": """
+  inspector-app ca init --name 合肥市市场监督管理局 --passphrase-file ca.pass""",
+    "ca issue": """
+  inspector-app ca issue --csr zhang-wei.csr -o zhang-wei-issued.pem
+  inspector-app ca issue --name 王敏 --registration-no 皖JL-2025-031 -o wang-min.p12
+  inspector-app ca issue --name 刘洋 --role office -o liu-yang.p12""",
+    "ca revoke": """
+  inspector-app ca revoke 723094517 --time 2026-05-01T08:00+08:00 --reason key_compromise""",
+    "ca list": """
+  inspector-app ca list --json""",
+    "ca cert": """
+  inspector-app ca cert -o office-ca.pem""",
+    "trust revocations": """
+  inspector-app trust revocations --json""",
     "trust": """
   inspector-app trust add zhang-wei.pem
   inspector-app trust list
   inspector-app trust remove 9c41d07e""",
     "trust add": """
-  inspector-app trust add zhang-wei.pem --name 张伟""",
+  inspector-app trust add zhang-wei.pem --name 张伟
+  inspector-app trust add office-ca.pem                 # every certificate the CA issued
+  inspector-app trust add liu-yang.pem --as office      # a countersigner""",
     "trust list": """
   inspector-app trust list --json""",
     "trust remove": """

@@ -57,8 +57,9 @@ def register(sub, common) -> None:
     p = sub.add_parser(
         "verify",
         parents=[common],
-        help="check a signed report: VALID, MODIFIED-AFTER-SIGNING, "
-        "INVALID, UNTRUSTED or UNREADABLE",
+        help="check every signature of a signed report and its record: VALID (exit 0), "
+        "MODIFIED-AFTER-SIGNING (3), INVALID (4), UNTRUSTED (5), UNREADABLE (6), "
+        "WRONG-SIGNER (7), INDETERMINATE (8), REVOKED (9), SUPERSEDED (10)",
     )
     p.add_argument("file", metavar="FILE.pdf", help="the signed PDF to check")
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
@@ -77,8 +78,62 @@ def register(sub, common) -> None:
     p.add_argument(
         "--organization", default="", metavar="ORG", help="organisation in the certificate"
     )
+    p.add_argument(
+        "--registration-no", default="", metavar="N", help="your inspector registration number"
+    )
+    p.add_argument(
+        "--office",
+        action="store_true",
+        help="an office countersigner's key (核验员/批准人): it may sign any inspector's report",
+    )
+    p.add_argument(
+        "--replace",
+        action="store_true",
+        help="replace the current identity; its certificate is kept in the history",
+    )
     add_passphrase_option(p)
     p.set_defaults(func=cmd_keys_init)
+    p = ks.add_parser(
+        "rotate",
+        parents=[common],
+        help="new key and certificate; the old certificate stays in the history, so reports "
+        "signed with it still verify here",
+    )
+    p.add_argument("--name", help="name in the new certificate (default: the current one)")
+    p.add_argument(
+        "--organization", default=None, metavar="ORG", help="organisation in the certificate"
+    )
+    p.add_argument(
+        "--registration-no", default=None, metavar="N", help="your inspector registration number"
+    )
+    add_passphrase_option(p)
+    p.set_defaults(func=cmd_keys_rotate)
+    p = ks.add_parser(
+        "csr",
+        parents=[common],
+        help="write a certificate signing request for the office CA (the key stays here)",
+    )
+    p.add_argument("-o", "--output", required=True, metavar="FILE", help="the request to write")
+    p.add_argument(
+        "--registration-no", default="", metavar="N", help="your inspector registration number"
+    )
+    p.add_argument("--organization", default="", metavar="ORG", help="organisation to request")
+    add_passphrase_option(p)
+    p.set_defaults(func=cmd_keys_csr)
+    p = ks.add_parser(
+        "import-cert",
+        parents=[common],
+        help="take the certificate the office CA issued for this key (PEM, with the CA after it)",
+    )
+    p.add_argument("file", metavar="FILE", help="the certificate file from the office")
+    p.set_defaults(func=cmd_keys_import_cert)
+    p = ks.add_parser(
+        "history",
+        parents=[common],
+        help="this computer's own certificates, current and earlier, with when each was used",
+    )
+    p.add_argument("--json", action="store_true", help="print JSON instead of text")
+    p.set_defaults(func=cmd_keys_history)
     p = ks.add_parser(
         "export-cert",
         parents=[common],
@@ -109,10 +164,27 @@ def register(sub, common) -> None:
     ts = trust.add_subparsers(
         dest="trust_command", metavar="COMMAND", required=True, parser_class=sub._parser_class
     )
-    p = ts.add_parser("add", parents=[common], help="trust a certificate file (PEM or DER)")
+    p = ts.add_parser(
+        "add",
+        parents=[common],
+        help="trust a certificate file (PEM or DER); a CA certificate makes every "
+        "certificate it issued trusted",
+    )
     p.add_argument("file", help="the certificate file (PEM or DER)")
     p.add_argument("--name", help="name to show (default: the certificate's common name)")
+    p.add_argument(
+        "--as",
+        dest="kind",
+        choices=["inspector", "office", "ca"],
+        help="what the certificate is trusted as (default: ca for a CA certificate, "
+        "else inspector); office: a countersigner for any inspector's report",
+    )
     p.set_defaults(func=cmd_trust_add)
+    p = ts.add_parser(
+        "revocations", parents=[common], help="certificates the office CA has revoked"
+    )
+    p.add_argument("--json", action="store_true", help="print JSON instead of text")
+    p.set_defaults(func=cmd_trust_revocations)
     p = ts.add_parser("list", parents=[common], help="the trusted certificates")
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
     p.set_defaults(func=cmd_trust_list)
@@ -148,6 +220,8 @@ def cmd_report(args) -> int:
             identity = load_signer(db_path(args), read_passphrase(args))
         except KeyError_ as exc:
             raise _key_error(exc) from None
+        for warning in identity.warnings:
+            print(f"inspector-app: warning: {warning}", file=sys.stderr)
     store = open_store(args)
     with store:
         insp = _find(store, args.id)
@@ -231,10 +305,22 @@ def cmd_verify(args) -> int:
             "not checked": "not checked",
         }[result.record_check]
         print(f"  record:  {record}")
+        if result.superseded_by:
+            print(f"  superseded by revision {result.superseded_by}")
         print(f"  {result.reason}")
+        if len(result.signatures) > 1 or result.status != "VALID":
+            for n, sig in enumerate(result.signatures, 1):
+                role = f", {sig.role}" if sig.role else ""
+                print(
+                    f"  signature {n} ({sig.field}{role}): {sig.status}; {sig.signer or '?'}, "
+                    f"{sig.signing_time or 'no time'}; covers {sig.covers or '?'} "
+                    f"(bytes {sig.byte_range})"
+                )
+                if sig.status != "VALID" and sig.reason:
+                    print(f"    {sig.reason}")
         for d in result.details:
             print(f"  note: {d}")
-    return 0 if result.ok else 1
+    return result.exit_code
 
 
 def cmd_keys_init(args) -> int:
@@ -243,12 +329,117 @@ def cmd_keys_init(args) -> int:
     passphrase = read_passphrase(args, confirm=True)
     try:
         identity = init_identity(
-            _keys_dir(args), args.name, passphrase, organization=args.organization
+            _keys_dir(args),
+            args.name,
+            passphrase,
+            organization=args.organization,
+            registration_no=args.registration_no,
+            office=args.office,
+            overwrite=args.replace,
         )
     except KeyError_ as exc:
         raise _key_error(exc) from None
     print(f"created the signing identity {identity.name} in {_keys_dir(args)}")
     print(f"certificate SHA-256 {identity.fingerprint}")
+    if args.replace:
+        print("the previous certificate is kept in the history ('keys history')")
+    return 0
+
+
+def cmd_keys_rotate(args) -> int:
+    from ..crypto.keys import KeyError_, rotate_identity
+
+    passphrase = read_passphrase(args, confirm=True)
+    try:
+        identity = rotate_identity(
+            _keys_dir(args),
+            passphrase,
+            name=args.name,
+            organization=args.organization,
+            registration_no=args.registration_no,
+        )
+    except KeyError_ as exc:
+        raise _key_error(exc) from None
+    print(f"new signing identity {identity.name}; certificate SHA-256 {identity.fingerprint}")
+    print(
+        "the previous certificate is kept in the history: reports signed with it still verify "
+        "here; send the new certificate to the office ('keys export-cert' or 'keys csr')"
+    )
+    return 0
+
+
+def cmd_keys_csr(args) -> int:
+    from ..crypto.keys import KeyError_, make_csr
+    from ..services.reports import load_signer, write_atomic
+    from .main import CliError
+
+    try:
+        identity = load_signer(db_path(args), read_passphrase(args))
+        csr = make_csr(
+            identity, organization=args.organization, registration_no=args.registration_no
+        )
+    except KeyError_ as exc:
+        raise _key_error(exc) from None
+    try:
+        write_atomic(Path(args.output), csr)
+    except OSError as exc:
+        raise CliError(f"cannot write {args.output} ({exc.strerror})") from None
+    print(f"wrote {args.output}; take it to the office CA ('inspector-app ca issue --csr FILE')")
+    return 0
+
+
+def cmd_keys_import_cert(args) -> int:
+    from ..crypto.keys import KeyError_, common_name, fingerprint, import_certificate
+    from .main import CliError
+
+    try:
+        data = Path(args.file).read_bytes()
+    except OSError as exc:
+        raise CliError(f"cannot read {args.file} ({exc.strerror})") from None
+    try:
+        cert = import_certificate(_keys_dir(args), data)
+    except KeyError_ as exc:
+        raise _key_error(exc) from None
+    print(
+        f"now signing with the certificate issued to {common_name(cert)} by "
+        f"{cert.issuer.rfc4514_string()}; SHA-256 {fingerprint(cert)}"
+    )
+    return 0
+
+
+def cmd_keys_history(args) -> int:
+    from ..crypto.keys import common_name, own_certificates
+
+    rows = [
+        {
+            "fingerprint": c.fingerprint,
+            "name": common_name(c.certificate),
+            "issuer": c.certificate.issuer.rfc4514_string(),
+            "valid_from": c.certificate.not_valid_before_utc.isoformat(timespec="seconds"),
+            "valid_until": c.certificate.not_valid_after_utc.isoformat(timespec="seconds"),
+            "retired_at": c.retired_at,
+        }
+        for c in own_certificates(_keys_dir(args))
+    ]
+    if args.json:
+        print_json(rows)
+        return 0
+    if not rows:
+        print("no signing identity yet")
+        return 0
+    print_table(
+        ["fingerprint", "name", "valid from", "valid until", "in use until"],
+        [
+            [
+                r["fingerprint"][:16],
+                r["name"],
+                r["valid_from"][:10],
+                r["valid_until"][:10],
+                r["retired_at"] or "now (current)",
+            ]
+            for r in rows
+        ],
+    )
     return 0
 
 
@@ -349,18 +540,26 @@ def cmd_trust_add(args) -> int:
         raise CliError(f"cannot read {args.file} ({exc.strerror})") from None
     except KeyError_ as exc:
         raise _key_error(exc) from None
+    from ..crypto.ca import is_ca_certificate
+
     fp = fingerprint(cert)
     name = (args.name or common_name(cert)).strip()[:200]
+    kind = args.kind or ("ca" if is_ca_certificate(cert) else "inspector")
+    if kind == "ca" and not is_ca_certificate(cert):
+        raise CliError("the certificate is not a CA certificate (no CA basic constraint)")
+    if kind != "ca" and is_ca_certificate(cert):
+        raise CliError("a CA certificate is trusted as a CA only ('--as ca')")
     store = open_store(args)
     with store:
         added = store.trust.add(
             fp,
             name,
-            "certificate",
+            kind,
             cert.public_bytes(serialization.Encoding.PEM).decode("ascii"),
             actor="cli",
         )
-    print(f"{'trusted' if added else 'already trusted'}: {name}  SHA-256 {fp}")
+    what = {"ca": " (CA: every certificate it issued)", "office": " (office countersigner)"}
+    print(f"{'trusted' if added else 'already trusted'}: {name}{what.get(kind, '')}  SHA-256 {fp}")
     return 0
 
 
@@ -386,4 +585,32 @@ def cmd_trust_remove(args) -> int:
         key = store.trust.find(args.id)
         store.trust.remove(key.fingerprint, actor="cli")
     print(f"removed: {key.name}  SHA-256 {key.fingerprint}")
+    return 0
+
+
+def cmd_trust_revocations(args) -> int:
+    store = open_store(args)
+    with store:
+        rows = store.trust.revocations.list()
+    if args.json:
+        print_json(
+            [
+                {
+                    "issuer_fingerprint": r.issuer_fingerprint,
+                    "serial": r.serial,
+                    "revoked_at": r.revoked_at,
+                    "reason": r.reason,
+                    "subject": r.subject,
+                }
+                for r in rows
+            ]
+        )
+        return 0
+    if not rows:
+        print("no revoked certificates")
+        return 0
+    print_table(
+        ["serial", "name", "revoked from", "reason", "CA"],
+        [[r.serial, r.subject, r.revoked_at, r.reason, r.issuer_fingerprint[:16]] for r in rows],
+    )
     return 0

@@ -8,14 +8,21 @@ to logs or bundles; only the certificate travels.
 
 Files in the keys folder (beside the database):
 ``identity.key.pem`` (encrypted private key), ``identity.cert.pem`` (certificate),
-``identity.chain.pem`` (issuer certificates, optional).
+``identity.chain.pem`` (issuer certificates, optional), ``history/`` (this inspector's
+earlier certificates with the window in which each one was in use, so reports signed
+before a key rotation still verify on this laptop).
+
+Private key files are written with mode 0600. A key file that others can read is still
+used, with a warning, and its mode is set to 0600; an unencrypted key file is refused.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,10 +38,25 @@ CERT_FILE = "identity.cert.pem"
 CHAIN_FILE = "identity.chain.pem"
 MIN_PASSPHRASE = 8
 VALID_YEARS = 5
+HISTORY_DIR = "history"
+HISTORY_INDEX = "history.json"
+# id-kp-documentSigning (RFC 9336): the key signs documents, not code
+DOCUMENT_SIGNING = x509.ObjectIdentifier("1.3.6.1.5.5.7.3.36")
+# the inspector's registration number (检定员证号) in the certificate subject
+REGISTRATION_OID = NameOID.SERIAL_NUMBER
+# organisational unit of an office countersigner's certificate (核验员, 批准人)
+OFFICE_UNIT = "office"
 
 
 class KeyError_(Exception):
     """A key operation failed; the message is one sentence for the user."""
+
+
+class KeyUnavailable(KeyError_):
+    """The signing identity cannot be used at all (key or certificate file missing, damaged,
+    unencrypted, or its certificate not valid now): nothing can be signed until it is fixed.
+    The editor shows the message and refuses to finalize as signed; the command line prints
+    it as one sentence."""
 
 
 @dataclass
@@ -43,6 +65,7 @@ class Identity:
     certificate: x509.Certificate
     private_key: ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey
     chain: list[x509.Certificate] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # e.g. a key file others could read
 
     @property
     def fingerprint(self) -> str:
@@ -114,56 +137,65 @@ def _write_private(path: Path, data: bytes) -> None:
         fh.write(data)
         fh.flush()
         os.fsync(fh.fileno())
+    os.chmod(tmp, 0o600)  # O_CREAT's mode does not apply to a file left over from before
     os.replace(tmp, path)
 
 
-def _save(
-    keys_dir: Path, key, cert: x509.Certificate, chain: list[x509.Certificate], passphrase: bytes
-) -> None:
-    keys_dir.mkdir(parents=True, exist_ok=True)
-    pem = key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.BestAvailableEncryption(passphrase),
-    )
-    _write_private(keys_dir / KEY_FILE, pem)
-    _write_private(keys_dir / CERT_FILE, cert.public_bytes(serialization.Encoding.PEM))
-    if chain:
-        _write_private(
-            keys_dir / CHAIN_FILE,
-            b"".join(c.public_bytes(serialization.Encoding.PEM) for c in chain),
+def _utc(when: dt.datetime | None) -> dt.datetime:
+    when = when or dt.datetime.now(dt.UTC)
+    return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
+
+
+def validity_problem(cert: x509.Certificate, at: dt.datetime | None = None) -> str | None:
+    """Why *cert* is not valid at *at* (default: now), or None when it is."""
+    at = _utc(at)
+    if at < cert.not_valid_before_utc:
+        return (
+            f"the certificate of {common_name(cert)} is valid only from "
+            f"{cert.not_valid_before_utc.isoformat(timespec='seconds')} "
+            f"(the time checked is {at.isoformat(timespec='seconds')})"
         )
-    else:
-        (keys_dir / CHAIN_FILE).unlink(missing_ok=True)
+    if at > cert.not_valid_after_utc:
+        return (
+            f"the certificate of {common_name(cert)} expired on "
+            f"{cert.not_valid_after_utc.isoformat(timespec='seconds')}"
+        )
+    return None
 
 
-def init_identity(
-    keys_dir: Path, name: str, passphrase: bytes, *, organization: str = "", overwrite: bool = False
-) -> Identity:
-    """Create a P-256 key and a self-signed certificate for *name*."""
+def registration_number(cert: x509.Certificate) -> str:
+    attrs = cert.subject.get_attributes_for_oid(REGISTRATION_OID)
+    return str(attrs[0].value) if attrs else ""
+
+
+def subject_name(
+    name: str, organization: str = "", registration_no: str = "", unit: str = ""
+) -> x509.Name:
     name = name.strip()
     if not name or len(name) > 64:
         raise KeyError_("the name must have 1 to 64 characters")
-    _check_passphrase(passphrase)
-    if has_identity(keys_dir) and not overwrite:
-        raise KeyError_(
-            f"an identity exists already in {keys_dir}; it is never overwritten silently"
-        )
-    key = ec.generate_private_key(ec.SECP256R1())
     attrs = [x509.NameAttribute(NameOID.COMMON_NAME, name)]
-    if organization:
-        attrs.append(x509.NameAttribute(NameOID.ORGANIZATION_NAME, organization))
-    subject = x509.Name(attrs)
-    now = dt.datetime.now(dt.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(subject)
-        .issuer_name(subject)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(minutes=5))
-        .not_valid_after(now + dt.timedelta(days=365 * VALID_YEARS))
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+    if organization.strip():
+        attrs.append(x509.NameAttribute(NameOID.ORGANIZATION_NAME, organization.strip()[:64]))
+    if unit:
+        attrs.append(x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, unit[:64]))
+    if registration_no.strip():
+        from cryptography.x509.name import _ASN1Type
+
+        # UTF8String: registration numbers carry Chinese (皖JL-…), PrintableString cannot
+        attrs.append(
+            x509.NameAttribute(
+                REGISTRATION_OID, registration_no.strip()[:64], _type=_ASN1Type.UTF8String
+            )
+        )
+    return x509.Name(attrs)
+
+
+def signer_extensions(builder: x509.CertificateBuilder, public_key) -> x509.CertificateBuilder:
+    """Key usages of a signing certificate: digitalSignature and nonRepudiation (content
+    commitment), document signing and e-mail protection; never a CA, never code signing."""
+    return (
+        builder.add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(
             x509.KeyUsage(
                 digital_signature=True,
@@ -179,16 +211,158 @@ def init_identity(
             critical=True,
         )
         .add_extension(
-            x509.ExtendedKeyUsage(
-                [ExtendedKeyUsageOID.EMAIL_PROTECTION, ExtendedKeyUsageOID.CODE_SIGNING]
-            ),
+            x509.ExtendedKeyUsage([DOCUMENT_SIGNING, ExtendedKeyUsageOID.EMAIL_PROTECTION]),
             critical=False,
         )
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
-        .sign(key, hashes.SHA256())
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key), critical=False)
     )
+
+
+def _save(
+    keys_dir: Path, key, cert: x509.Certificate, chain: list[x509.Certificate], passphrase: bytes
+) -> None:
+    keys_dir.mkdir(parents=True, exist_ok=True)
+    pem = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.BestAvailableEncryption(passphrase),
+    )
+    _write_private(keys_dir / KEY_FILE, pem)
+    _save_cert(keys_dir, cert, chain)
+
+
+def _save_cert(keys_dir: Path, cert: x509.Certificate, chain: list[x509.Certificate]) -> None:
+    _write_private(keys_dir / CERT_FILE, cert.public_bytes(serialization.Encoding.PEM))
+    if chain:
+        _write_private(
+            keys_dir / CHAIN_FILE,
+            b"".join(c.public_bytes(serialization.Encoding.PEM) for c in chain),
+        )
+    else:
+        (keys_dir / CHAIN_FILE).unlink(missing_ok=True)
+
+
+# ---- history of one's own certificates ------------------------------------------------------
+
+
+@dataclass
+class OwnCertificate:
+    """A certificate this inspector used, and when: signatures made with it inside
+    [active_from, retired_at) are this inspector's own (retired_at None: the current one)."""
+
+    certificate: x509.Certificate
+    active_from: str
+    retired_at: str | None
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(self.certificate)
+
+
+def _read_history_index(keys_dir: Path) -> list[dict]:
+    path = keys_dir / HISTORY_DIR / HISTORY_INDEX
+    if not path.is_file():
+        return []
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return [e for e in data if isinstance(e, dict) and "fingerprint" in e]
+    except (ValueError, OSError):
+        return []
+
+
+def _retire_current(keys_dir: Path, at: dt.datetime) -> None:
+    """Move the current certificate into the history, with the moment it stopped being used."""
+    path = keys_dir / CERT_FILE
+    if not path.is_file():
+        return
+    try:
+        cert = load_certificate(path.read_bytes())
+    except KeyError_:
+        return  # a damaged certificate cannot vouch for anything later
+    hist = keys_dir / HISTORY_DIR
+    hist.mkdir(parents=True, exist_ok=True)
+    fp = fingerprint(cert)
+    _write_private(hist / f"{fp}.pem", cert.public_bytes(serialization.Encoding.PEM))
+    entries = [e for e in _read_history_index(keys_dir) if e["fingerprint"] != fp]
+    active_from = cert.not_valid_before_utc.isoformat(timespec="seconds")
+    entries.append(
+        {
+            "fingerprint": fp,
+            "name": common_name(cert),
+            "active_from": active_from,
+            "retired_at": _utc(at).isoformat(timespec="seconds"),
+            "not_after": cert.not_valid_after_utc.isoformat(timespec="seconds"),
+        }
+    )
+    _write_private(
+        hist / HISTORY_INDEX,
+        json.dumps(entries, ensure_ascii=False, indent=1).encode("utf-8"),
+    )
+
+
+def own_certificates(keys_dir: Path) -> list[OwnCertificate]:
+    """The current certificate and the earlier ones, newest first."""
+    out = []
+    try:
+        cur = load_certificate_file(keys_dir)
+        out.append(
+            OwnCertificate(cur, cur.not_valid_before_utc.isoformat(timespec="seconds"), None)
+        )
+    except KeyError_:
+        pass
+    for e in reversed(_read_history_index(keys_dir)):
+        path = keys_dir / HISTORY_DIR / f"{e['fingerprint']}.pem"
+        try:
+            cert = load_certificate(path.read_bytes())
+        except (OSError, KeyError_):
+            continue
+        if fingerprint(cert) != e["fingerprint"]:
+            continue  # a history file that was changed is not one's own any more
+        out.append(OwnCertificate(cert, str(e.get("active_from", "")), e.get("retired_at")))
+    return out
+
+
+# ---- creating, replacing and importing identities -------------------------------------------
+
+
+def init_identity(
+    keys_dir: Path,
+    name: str,
+    passphrase: bytes,
+    *,
+    organization: str = "",
+    registration_no: str = "",
+    office: bool = False,
+    overwrite: bool = False,
+    now: dt.datetime | None = None,
+) -> Identity:
+    """Create a P-256 key and a self-signed certificate for *name*.
+
+    With *overwrite* (``keys init --replace``, ``keys rotate``) the current certificate goes
+    into the history first, so reports signed with it still verify on this computer."""
+    subject = subject_name(name, organization, registration_no, OFFICE_UNIT if office else "")
+    _check_passphrase(passphrase)
+    if has_identity(keys_dir) and not overwrite:
+        raise KeyError_(
+            f"an identity exists already in {keys_dir}; it is never overwritten silently "
+            "(use 'keys rotate' to replace it and keep the old certificate in the history)"
+        )
+    now = _utc(now)
+    key = ec.generate_private_key(ec.SECP256R1())
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(days=365 * VALID_YEARS))
+    )
+    cert = signer_extensions(builder, key.public_key()).sign(key, hashes.SHA256())
+    if overwrite:
+        _retire_current(keys_dir, now)
     _save(keys_dir, key, cert, [], passphrase)
-    return Identity(name, cert, key)
+    return Identity(common_name(cert), cert, key)
 
 
 def import_pkcs12(
@@ -215,34 +389,192 @@ def import_pkcs12(
         raise KeyError_("the PKCS#12 file holds no private key with its certificate")
     if not isinstance(key, (ec.EllipticCurvePrivateKey, rsa.RSAPrivateKey)):
         raise KeyError_("only EC and RSA keys are supported")
+    if overwrite:
+        _retire_current(keys_dir, dt.datetime.now(dt.UTC))
     _save(keys_dir, key, cert, list(extra or []), passphrase)
     return Identity(common_name(cert), cert, key, list(extra or []))
+
+
+def _spki(key_or_cert) -> bytes:
+    public = key_or_cert.public_key()
+    return public.public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+
+
+def make_csr(identity: Identity, *, organization: str = "", registration_no: str = "") -> bytes:
+    """A certificate signing request (PEM) for the office CA, signed with the identity's key."""
+    subject = subject_name(
+        identity.name,
+        organization
+        or next(
+            (
+                str(a.value)
+                for a in identity.certificate.subject.get_attributes_for_oid(
+                    NameOID.ORGANIZATION_NAME
+                )
+            ),
+            "",
+        ),
+        registration_no or registration_number(identity.certificate),
+    )
+    csr = (
+        x509.CertificateSigningRequestBuilder()
+        .subject_name(subject)
+        .sign(identity.private_key, hashes.SHA256())
+    )
+    return csr.public_bytes(serialization.Encoding.PEM)
+
+
+def import_certificate(
+    keys_dir: Path, data: bytes, now: dt.datetime | None = None
+) -> x509.Certificate:
+    """Take the certificate the office CA issued for this laptop's key (PEM with the CA
+    certificate after it, or DER alone). The old certificate goes into the history."""
+    try:
+        certs = (
+            x509.load_pem_x509_certificates(data)
+            if b"-----BEGIN" in data
+            else [x509.load_der_x509_certificate(data)]
+        )
+    except ValueError:
+        raise KeyError_("the file is not an X.509 certificate (PEM or DER)") from None
+    current = load_certificate_file(keys_dir)
+    mine = [c for c in certs if _spki(c) == _spki(current)]
+    if not mine:
+        raise KeyError_(
+            "the certificate is not for this laptop's key (make the request with 'keys csr')"
+        )
+    cert = mine[0]
+    problem = validity_problem(cert, now)
+    if problem and _utc(now) > cert.not_valid_after_utc:
+        raise KeyError_(problem)
+    chain = [c for c in certs if c is not cert]
+    if fingerprint(cert) == fingerprint(current):
+        raise KeyError_("this certificate is in use already")
+    _retire_current(keys_dir, _utc(now))
+    _save_cert(keys_dir, cert, chain)
+    return cert
 
 
 def load_certificate_file(keys_dir: Path) -> x509.Certificate:
     path = keys_dir / CERT_FILE
     if not path.is_file():
-        raise KeyError_(
+        raise KeyUnavailable(
             "no signing identity yet; create one with 'inspector-app keys init --name NAME'"
         )
-    return load_certificate(path.read_bytes())
+    try:
+        return load_certificate(path.read_bytes())
+    except KeyError_:
+        raise KeyUnavailable(f"the certificate file {path} is damaged") from None
+    except OSError as exc:
+        raise KeyUnavailable(
+            f"the certificate file {path} cannot be read ({exc.strerror})"
+        ) from None
+
+
+def _key_file_warning(path: Path) -> str | None:
+    """Others can read the key file: say so and make it private (mode 0600)."""
+    if os.name == "nt":
+        return None
+    mode = stat.S_IMODE(path.stat().st_mode)
+    if not mode & 0o077:
+        return None
+    try:
+        os.chmod(path, 0o600)
+        fixed = "its permissions were set to owner-only (0600)"
+    except OSError:
+        fixed = "its permissions could not be changed; make it readable by you only"
+    return f"the private key file {path} could be read by other users ({oct(mode)}); {fixed}"
 
 
 def load_identity(keys_dir: Path, passphrase: bytes) -> Identity:
-    """Decrypt the identity; a wrong passphrase gives a clear KeyError_."""
+    """Decrypt the identity. A missing, damaged or unencrypted key file raises
+    KeyUnavailable; a wrong passphrase raises KeyError_; both with one clear sentence."""
     cert = load_certificate_file(keys_dir)
+    path = keys_dir / KEY_FILE
     try:
-        key = serialization.load_pem_private_key(
-            (keys_dir / KEY_FILE).read_bytes(), password=passphrase
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise KeyUnavailable(
+            f"the private key file {path} is missing; restore it from a backup or create a "
+            "new identity with 'inspector-app keys rotate'"
+        ) from None
+    except OSError as exc:
+        raise KeyUnavailable(
+            f"the private key file {path} cannot be read ({exc.strerror})"
+        ) from None
+    warning = _key_file_warning(path)
+    if b"-----BEGIN" not in data:
+        raise KeyUnavailable(f"the private key file {path} is damaged (not a PEM key)")
+    if b"-----BEGIN ENCRYPTED PRIVATE KEY-----" not in data:
+        try:
+            serialization.load_pem_private_key(data, password=None)
+        except (ValueError, TypeError):
+            raise KeyUnavailable(f"the private key file {path} is damaged") from None
+        raise KeyUnavailable(
+            f"the private key file {path} is not encrypted; a signing key must be protected by "
+            "a passphrase (create a new identity with 'inspector-app keys rotate')"
         )
-    except (ValueError, TypeError):
-        raise KeyError_("the passphrase is wrong, or the key file is damaged") from None
-    if key.public_key().public_bytes(
-        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
-    ) != cert.public_key().public_bytes(
-        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
-    ):
-        raise KeyError_("the key file and the certificate do not belong together")
+    try:
+        key = serialization.load_pem_private_key(data, password=passphrase)
+    except (ValueError, TypeError) as exc:
+        if "password" in str(exc).lower() or "decrypt" in str(exc).lower():
+            raise KeyError_("the passphrase is wrong") from None
+        raise KeyUnavailable(f"the private key file {path} is damaged") from None
+    if _spki(key) != _spki(cert):
+        raise KeyUnavailable("the key file and the certificate do not belong together")
     chain_path = keys_dir / CHAIN_FILE
-    chain = x509.load_pem_x509_certificates(chain_path.read_bytes()) if chain_path.is_file() else []
-    return Identity(common_name(cert), cert, key, chain)
+    try:
+        chain = (
+            x509.load_pem_x509_certificates(chain_path.read_bytes()) if chain_path.is_file() else []
+        )
+    except ValueError:
+        raise KeyUnavailable(f"the issuer certificate file {chain_path} is damaged") from None
+    return Identity(common_name(cert), cert, key, chain, [warning] if warning else [])
+
+
+def organization_of(cert: x509.Certificate) -> str:
+    attrs = cert.subject.get_attributes_for_oid(NameOID.ORGANIZATION_NAME)
+    return str(attrs[0].value) if attrs else ""
+
+
+def rotate_identity(
+    keys_dir: Path,
+    passphrase: bytes,
+    *,
+    name: str | None = None,
+    organization: str | None = None,
+    registration_no: str | None = None,
+    now: dt.datetime | None = None,
+) -> Identity:
+    """A new key and self-signed certificate in place of the current one (lost, damaged or
+    expiring); the current certificate goes into the history with the moment it was retired,
+    so this computer keeps trusting reports it signed before."""
+    try:
+        current = load_certificate_file(keys_dir)
+    except KeyUnavailable:
+        current = None
+    office = False
+    if current is not None:
+        from .ca import is_office_certificate
+
+        office = is_office_certificate(current)
+    return init_identity(
+        keys_dir,
+        name if name else (common_name(current) if current is not None else ""),
+        passphrase,
+        organization=(
+            organization
+            if organization is not None
+            else (organization_of(current) if current is not None else "")
+        ),
+        registration_no=(
+            registration_no
+            if registration_no is not None
+            else (registration_number(current) if current is not None else "")
+        ),
+        office=office,
+        overwrite=True,
+        now=now,
+    )

@@ -1,5 +1,12 @@
 """PAdES B-B signatures on reports this program made, with a visible signature field.
 
+Only a report the builder has just made from its record is signed: the signing path takes
+the :class:`BuiltReport` (``sign_report``); the public ``sign_pdf`` refuses a PDF whose
+embedded record (``inspection-record.json``) does not have the hash and id its metadata
+names, and one that is signed already. Nothing is signed while this computer's clock is
+before the certificate's start, after its end, or before the record was finalized: such a
+signature would carry a time nobody can rely on.
+
 The field sits where the report reserved it (``BuiltReport.signature_box``). Its stamp
 text is ASCII (pyHanko's stamp font garbles Chinese); the signer's name in Chinese is
 printed by reportlab on the page itself, beside the field.
@@ -7,7 +14,10 @@ printed by reportlab on the page itself, beside the field.
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import io
+import json
 import logging
 
 from .inspection_report import BuiltReport, parse_keywords
@@ -55,8 +65,31 @@ def _asn1(identity):
     return cert, key, chain
 
 
+def _now() -> dt.datetime:
+    """This computer's clock (one place, so tests can set it)."""
+    return dt.datetime.now(dt.UTC)
+
+
+def _record_of(pdf: bytes) -> dict | None:
+    from .embedded_record import read_embedded_record
+
+    raw = read_embedded_record(pdf)
+    if raw is None:
+        return None
+    try:
+        obj = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return None
+    return (
+        {"record": obj, "sha256": hashlib.sha256(raw).hexdigest()}
+        if isinstance(obj, dict)
+        else None
+    )
+
+
 def _check_ours(pdf: bytes) -> dict:
-    """The report number and hash embedded by the report builder, or SigningError."""
+    """The metadata of a report made by this program, whose embedded record is the one the
+    metadata names; SigningError otherwise."""
     from pyhanko.pdf_utils.reader import PdfFileReader
 
     try:
@@ -73,7 +106,47 @@ def _check_ours(pdf: bytes) -> dict:
         )
     if already:
         raise SigningError("the report is signed already")
+    found = _record_of(pdf)
+    if found is None:
+        raise SigningError(
+            "only reports made by this program are signed (the PDF carries no record)"
+        )
+    if found["sha256"] != meta["record-hash"] or (
+        meta.get("inspection-id") and found["record"].get("id") != meta["inspection-id"]
+    ):
+        raise SigningError(
+            "the record embedded in the PDF is not the record its metadata names; it is not signed"
+        )
+    meta["finalized_at"] = found["record"].get("finalized_at")
+    meta["inspector"] = found["record"].get("inspector")
     return meta
+
+
+def check_clock(identity, finalized_at: str | None = None, now: dt.datetime | None = None) -> None:
+    """SigningError when this computer's clock makes the signing time unreliable: before the
+    certificate's start, after its end, or before the record was finalized."""
+    from ..crypto.keys import validity_problem
+
+    now = now or _now()
+    problem = validity_problem(identity.certificate, now)
+    if problem:
+        raise SigningError(
+            f"not signed: {problem}; check this computer's date and time"
+            if now < identity.certificate.not_valid_before_utc
+            else f"not signed: {problem}; ask the office for a new certificate"
+        )
+    if finalized_at:
+        try:
+            fin = dt.datetime.fromisoformat(str(finalized_at).replace("Z", "+00:00"))
+        except ValueError:
+            fin = None
+        if fin is not None:
+            fin = fin if fin.tzinfo else fin.replace(tzinfo=dt.UTC)
+            if now < fin:
+                raise SigningError(
+                    f"not signed: this computer's clock ({now.isoformat(timespec='seconds')}) "
+                    f"is before the record's finalization ({finalized_at}); check the date and time"
+                )
 
 
 def sign_pdf(
@@ -83,12 +156,30 @@ def sign_pdf(
     *,
     reason: str = "Inspection report",
     location: str = "",
-    report_no: str | None = None,
 ) -> bytes:
-    """Sign *pdf* (made by this program) with a visible field at *box* (page index, x1, y1, x2, y2).
+    """Sign *pdf* (a report made by this program) with a visible field at *box* (page index,
+    x1, y1, x2, y2). The PDF is read first: its embedded record must be the one its metadata
+    names, it must not be signed yet, and the clock must allow signing."""
+    meta = _check_ours(pdf)
+    check_signer(identity, meta.get("inspector"))
+    check_clock(identity, meta.get("finalized_at"))
+    return _sign(pdf, identity, box, meta["report-no"], reason=reason, location=location)
 
-    *report_no* is given by :func:`sign_report` for a report it has just built (unsigned by
-    construction); otherwise the PDF is read first to check it is ours and not yet signed."""
+
+def _sign(
+    pdf: bytes,
+    identity,
+    box: tuple[int, float, float, float, float] | None,
+    report_no: str,
+    *,
+    reason: str = "Inspection report",
+    location: str = "",
+    field_name: str = FIELD_NAME,
+    countersign: bool = False,
+) -> bytes:
+    """The inspector's signature certifies the document (DocMDP: later revisions may only fill
+    in and sign fields); a countersignature adds its own field, locking every field
+    (FieldMDP all) so nothing but further signatures may follow."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.pdf_utils.text import TextBoxStyle
     from pyhanko.sign import fields, signers
@@ -96,14 +187,13 @@ def sign_pdf(
     from pyhanko.stamp import TextStampStyle
     from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-    meta = {"report-no": report_no} if report_no else _check_ours(pdf)
     cert, key, chain = _asn1_cached(identity)
     signer = signers.SimpleSigner(
         signing_cert=cert,
         signing_key=key,
         cert_registry=SimpleCertificateStore.from_certs([cert, *chain]),
     )
-    page, x1, y1, x2, y2 = box
+    page, x1, y1, x2, y2 = box if box is not None else (0, 0, 0, 0, 0)
     fp = identity.fingerprint
     stamp = TextStampStyle(
         stamp_text=(
@@ -113,22 +203,24 @@ def sign_pdf(
         border_width=1,
     )
     signature_meta = signers.PdfSignatureMetadata(
-        field_name=FIELD_NAME,
+        field_name=field_name,
         subfilter=fields.SigSeedSubFilter.PADES,
         md_algorithm="sha256",
         reason=reason,
         location=location or None,
+        certify=not countersign,
+        docmdp_permissions=fields.MDPPerm.FILL_FORMS,
     )
-    pdf_signer = signers.PdfSigner(
-        signature_meta,
-        signer,
-        stamp_style=stamp,
-        new_field_spec=fields.SigFieldSpec(
-            FIELD_NAME, on_page=page, box=(round(x1), round(y1), round(x2), round(y2))
-        ),
+    spec = fields.SigFieldSpec(
+        field_name,
+        on_page=page,
+        box=(round(x1), round(y1), round(x2), round(y2)) if box is not None else None,
+        field_mdp_spec=fields.FieldMDPSpec(fields.FieldMDPAction.ALL) if countersign else None,
+        doc_mdp_update_value=fields.MDPPerm.FILL_FORMS if countersign else None,
     )
+    pdf_signer = signers.PdfSigner(signature_meta, signer, stamp_style=stamp, new_field_spec=spec)
     logging.getLogger("pyhanko").setLevel(logging.ERROR)
-    params = {"report": _ascii(meta["report-no"]), "fp": fp[:32]}
+    params = {"report": _ascii(report_no), "fp": fp[:32]}
     try:
         out = pdf_signer.sign_pdf(
             IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False),
@@ -161,10 +253,85 @@ def _ascii(text: str) -> str:
     return text.encode("ascii", "replace").decode("ascii")
 
 
-def sign_report(built: BuiltReport, identity) -> bytes:
-    """Sign a report built with ``for_signing=True``."""
+def check_signer(identity, inspector: str | None) -> None:
+    """SigningError unless *identity* is the record's *inspector* or an office countersigner:
+    a report is signed by the inspector who made the inspection (``verify`` says WRONG-SIGNER
+    otherwise)."""
+    from ..crypto.ca import is_office_certificate
+
+    if not inspector or is_office_certificate(identity.certificate):
+        return
+    if identity.name.strip() != inspector.strip():
+        raise SigningError(
+            f"this inspection was made by {inspector.strip()}, and the signing identity is "
+            f"{identity.name}; a report is signed by its own inspector"
+        )
+
+
+def sign_report(
+    built: BuiltReport,
+    identity,
+    *,
+    finalized_at: str | None = None,
+    inspector: str | None = None,
+) -> bytes:
+    """Sign a report the builder has just made (``for_signing=True``) from its finalized
+    record; *finalized_at* is the record's finalization time (checked against the clock) and
+    *inspector* the name of who made the inspection (it must be the signer's)."""
+    if not isinstance(built, BuiltReport):
+        raise SigningError("only a report the program has just built is signed")
     if built.signature_box is None:
         raise SigningError("the report was built without room for a signature")
     if not built.content_hash:
         raise SigningError("only a finalized inspection (with a content hash) can be signed")
-    return sign_pdf(built.pdf, identity, built.signature_box, report_no=built.report_no)
+    check_signer(identity, inspector)
+    check_clock(identity, finalized_at)
+    return _sign(built.pdf, identity, built.signature_box, built.report_no)
+
+
+# office countersignatures: role -> (field name, reason)
+COUNTERSIGN_ROLES = {
+    "verifier": ("VerifierSignature", "Checked (核验员)"),
+    "approver": ("ApproverSignature", "Approved (批准人)"),
+}
+
+
+def countersign_pdf(pdf: bytes, identity, role: str) -> bytes:
+    """Add an office countersignature (核验员 *verifier* or 批准人 *approver*) to an
+    inspector's signed report, as a further PAdES signature in an incremental update: it
+    covers everything before it, adds only its own (invisible) field and locks all fields.
+    The report must be one this program made, signed already, and not yet carry this role."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    if role not in COUNTERSIGN_ROLES:
+        raise SigningError(f"the role must be one of {', '.join(COUNTERSIGN_ROLES)}")
+    field_name, reason = COUNTERSIGN_ROLES[role]
+    try:
+        reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+        info = reader.trailer_view["/Info"] if "/Info" in reader.trailer_view else None
+        meta = parse_keywords(str(info.get("/Keywords", "")) if info is not None else "")
+        names = [str(s.field_name) for s in reader.embedded_signatures]
+    except Exception:
+        raise SigningError("the file is not a PDF this program can read") from None
+    if not meta.get("report-no") or not meta.get("record-hash"):
+        raise SigningError("only reports made by this program are countersigned")
+    if FIELD_NAME not in names:
+        raise SigningError("the report is not signed by its inspector yet")
+    if field_name in names:
+        raise SigningError(f"the report carries a {role} signature already")
+    found = _record_of(pdf)
+    if found is None or found["sha256"] != meta["record-hash"]:
+        raise SigningError(
+            "the record embedded in the PDF is not the record its metadata names; "
+            "it is not countersigned"
+        )
+    check_clock(identity, found["record"].get("finalized_at"))
+    return _sign(
+        pdf,
+        identity,
+        None,
+        meta["report-no"],
+        reason=reason,
+        field_name=field_name,
+        countersign=True,
+    )

@@ -12,6 +12,7 @@ database, keys and settings are never touched) and prints one line with its timi
 The first failing step stops the run: one line on standard error names it and the cause,
 and the exit status is 1. Steps (``STEPS``, in order):
 
+platform   the OS; on Linux the running glibc against the one the frozen build needs
 database   open a temporary database (runs every migration), integrity check
 resources  every form file loads and validates; the CJK font and the icon are present
 rules      the rules engine judges a known scale reading (pass and fail, exact errors)
@@ -70,6 +71,52 @@ class Context:
 
 
 # ---- steps --------------------------------------------------------------------------------
+
+
+def running_glibc() -> str | None:
+    """The C library this process runs on, e.g. ``2.36``; None when it is not glibc."""
+    try:
+        name, _, version = (os.confstr("CS_GNU_LIBC_VERSION") or "").partition(" ")
+    except (AttributeError, ValueError, OSError):
+        return None
+    return version if name == "glibc" and version else None
+
+
+def build_info() -> dict:
+    """What a frozen build recorded about itself (``build-info.json``, written by
+    packaging/desktop.py); empty when running from source."""
+    import json
+
+    base = getattr(sys, "_MEIPASS", None)
+    if not base:
+        return {}
+    try:
+        return json.loads((Path(base) / "build-info.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in version.split(".") if part.isdigit())
+
+
+def step_platform(ctx: Context) -> str:
+    frozen = getattr(sys, "frozen", False)
+    if not sys.platform.startswith("linux"):
+        return f"{platform.system()} {platform.release()} {platform.machine()}"
+    running = running_glibc()
+    needed = build_info().get("glibc")
+    if frozen and not needed:
+        raise SelfTestError("this build does not record the glibc it needs (build-info.json)")
+    if needed and running is None:
+        raise SelfTestError(f"this build needs glibc {needed} or newer; this system has none")
+    if needed and _version_key(running or "0") < _version_key(needed):
+        raise SelfTestError(
+            f"this build needs glibc {needed} or newer; this system has glibc {running}"
+        )
+    if needed:
+        return f"glibc {running}; this build needs {needed} or newer"
+    return f"glibc {running or 'none'}; from source, so no build floor"
 
 
 def step_database(ctx: Context) -> str:
@@ -335,7 +382,7 @@ def step_identity(ctx: Context) -> str:
     from ..paths import keys_dir
 
     passphrase = secrets.token_hex(16).encode("ascii")
-    ctx.identity = init_identity(keys_dir(ctx.db_path), "Self Test", passphrase)
+    ctx.identity = init_identity(keys_dir(ctx.db_path), "自检 Self Test", passphrase)
     return f"P-256 key, self-signed certificate {ctx.identity.fingerprint[:16]}"
 
 
@@ -370,6 +417,7 @@ def step_verify(ctx: Context) -> str:
 
 Step = Callable[[Context], str]
 STEPS: list[tuple[str, Step]] = [
+    ("platform", step_platform),
     ("database", step_database),
     ("resources", step_resources),
     ("rules", step_rules),

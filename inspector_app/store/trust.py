@@ -19,8 +19,13 @@ class TrustedKey:
 
 
 class TrustRepo:
+    """Trusted certificates. ``kind``: ``certificate`` (an inspector), ``office`` (an office
+    countersigner), ``ca`` (a certification authority: what it issues is trusted); bundle
+    keys keep the kinds the bundle code gives them."""
+
     def __init__(self, store) -> None:
         self.store = store
+        self.revocations = RevocationRepo(store)
 
     def add(self, fingerprint: str, name: str, kind: str, public_pem: str, actor: str = "") -> bool:
         """Enrol a key; returns False when it was trusted already (nothing changes)."""
@@ -69,3 +74,60 @@ class TrustRepo:
             )
             if cur.rowcount == 0:
                 raise InputError("id", f"no trusted key with fingerprint {fingerprint}")
+
+
+@dataclass
+class RevocationRow:
+    issuer_fingerprint: str
+    serial: str
+    revoked_at: str
+    reason: str
+    subject: str
+
+
+class RevocationRepo:
+    """Certificates revoked by an office CA, from a moment on (recorded at the office by
+    ``ca revoke``, carried to laptops in office bundles)."""
+
+    def __init__(self, store) -> None:
+        self.store = store
+
+    def add(
+        self,
+        issuer_fingerprint: str,
+        serial: str,
+        revoked_at: str,
+        reason: str = "",
+        subject: str = "",
+        actor: str = "",
+    ) -> bool:
+        """Record a revocation; False when it is known already (an earlier time wins: a
+        revocation is never moved later)."""
+        row = self.store.conn.execute(
+            "SELECT revoked_at FROM revocations WHERE issuer_fingerprint = ? AND serial = ?",
+            (issuer_fingerprint, serial),
+        ).fetchone()
+        if row is not None and row[0] <= revoked_at:
+            return False
+        with self.store.write(
+            actor,
+            "trust.revoke",
+            "revocation",
+            f"{issuer_fingerprint[:16]}:{serial}",
+            {"revoked_at": revoked_at, "reason": reason},
+        ) as seq:
+            self.store.conn.execute(
+                "INSERT OR REPLACE INTO revocations (issuer_fingerprint, serial, revoked_at, "
+                "reason, subject, added_seq) VALUES (?, ?, ?, ?, ?, ?)",
+                (issuer_fingerprint, serial, revoked_at, reason, subject, seq),
+            )
+        return True
+
+    def list(self) -> list[RevocationRow]:
+        return [
+            RevocationRow(*r)
+            for r in self.store.conn.execute(
+                "SELECT issuer_fingerprint, serial, revoked_at, reason, subject FROM revocations "
+                "ORDER BY revoked_at, serial"
+            )
+        ]

@@ -16,10 +16,19 @@ from inspector_app.store.inspections import InspectionFilter
 def env(db_path, monkeypatch, tmp_path):
     store = open_database(db_path)
     generate(store, premises=8, inspections=20, seed=5)
-    first = store.inspections.list(InspectionFilter(), limit=1)[0].id
+    first = store.inspections.list(InspectionFilter(), limit=1)[0]
     store.close()
     monkeypatch.setenv("INSPECTOR_PASSPHRASE", "cli passphrase 1")
-    return first
+    return Env(first.id, first.inspector)
+
+
+class Env(str):
+    """The first inspection's id (a str, as before), with the name of its inspector."""
+
+    def __new__(cls, value: str, inspector: str):
+        obj = super().__new__(cls, value)
+        obj.inspector = inspector
+        return obj
 
 
 def run(capsys, *argv):
@@ -29,15 +38,16 @@ def run(capsys, *argv):
 
 
 def test_keys_init_report_sign_verify(env, capsys, tmp_path, db_path):
-    code, out, _ = run(capsys, "keys", "init", "--name", "周涛")
-    assert code == 0 and "周涛" in out and "SHA-256" in out
+    me = env.inspector
+    code, out, _ = run(capsys, "keys", "init", "--name", me)
+    assert code == 0 and me in out and "SHA-256" in out
     code, _, err = run(capsys, "keys", "init", "--name", "again")
     assert code == 2 and "never overwritten" in err
     pdf = tmp_path / "r.pdf"
     code, out, _ = run(capsys, "report", env[:8], "-o", str(pdf), "--sign", "--lang", "en")
-    assert code == 0 and "signed by 周涛" in out and pdf.read_bytes().startswith(b"%PDF-")
+    assert code == 0 and f"signed by {me}" in out and pdf.read_bytes().startswith(b"%PDF-")
     code, out, _ = run(capsys, "verify", str(pdf))
-    assert code == 0 and out.startswith("VALID") and "周涛" in out and "matches the record" in out
+    assert code == 0 and out.startswith("VALID") and me in out and "matches the record" in out
     code, out, _ = run(capsys, "verify", str(pdf), "--json")
     data = json.loads(out)
     assert code == 0 and data["status"] == "VALID" and data["record_check"] == "matches"
@@ -46,19 +56,20 @@ def test_keys_init_report_sign_verify(env, capsys, tmp_path, db_path):
     bad = tmp_path / "bad.pdf"
     bad.write_bytes(pdf.read_bytes() + b"junk")
     code, out, _ = run(capsys, "verify", str(bad))
-    assert code == 1 and out.startswith("MODIFIED-AFTER-SIGNING")
+    assert code == 3 and out.startswith("MODIFIED-AFTER-SIGNING")
     raw = bytearray(pdf.read_bytes())
     at = raw.index(b"stream", 2000) + 30
     raw[at] ^= 1
     bad.write_bytes(bytes(raw))
     code, out, _ = run(capsys, "verify", str(bad), "--json")
-    assert code == 1 and json.loads(out)["status"] == "INVALID"
+    assert code == 4 and json.loads(out)["status"] == "INVALID"
+    assert json.loads(out)["exit_code"] == 4
 
 
 def test_wrong_passphrase_and_missing_identity(env, capsys, tmp_path, monkeypatch):
     code, _, err = run(capsys, "report", env, "-o", str(tmp_path / "r.pdf"), "--sign")
     assert code == 2 and "keys init" in err
-    run(capsys, "keys", "init", "--name", "周涛")
+    run(capsys, "keys", "init", "--name", env.inspector)
     monkeypatch.setenv("INSPECTOR_PASSPHRASE", "not the passphrase")
     code, _, err = run(capsys, "report", env, "-o", str(tmp_path / "r.pdf"), "--sign")
     assert code == 2 and "passphrase is wrong" in err and not (tmp_path / "r.pdf").exists()
@@ -68,14 +79,14 @@ def test_unsigned_report_unknown_id_and_usage(env, capsys, tmp_path):
     code, out, _ = run(capsys, "report", env, "-o", str(tmp_path / "u.pdf"))
     assert code == 0 and "wrote" in out
     code, out, _ = run(capsys, "verify", str(tmp_path / "u.pdf"))
-    assert code == 1 and out.startswith("INVALID") and "not signed" in out
+    assert code == 4 and out.startswith("INVALID") and "not signed" in out
     code, _, err = run(capsys, "report", "ffffffff-none", "-o", str(tmp_path / "x.pdf"))
     assert code == 2 and "no inspection" in err
     code, _, err = run(capsys, "verify", str(tmp_path / "missing.pdf"))
     assert code == 2 and "cannot read" in err
     (tmp_path / "note.txt").write_text("hello")
     code, out, _ = run(capsys, "verify", str(tmp_path / "note.txt"))
-    assert code == 1 and out.startswith("UNREADABLE")
+    assert code == 6 and out.startswith("UNREADABLE")
     with pytest.raises(SystemExit) as exc:
         main(["report", env])  # -o is required
     assert exc.value.code == 2
@@ -91,11 +102,12 @@ def test_trust_add_list_remove_makes_a_stranger_trusted(env, capsys, tmp_path, d
     s = open_database(other_db)
     generate(s, premises=8, inspections=20, seed=5)
     s.close()
-    assert run(capsys, "--db", str(other_db), "keys", "init", "--name", "Other Device")[0] == 0
+    name = env.inspector  # the same inspector on another laptop, with another key
+    assert run(capsys, "--db", str(other_db), "keys", "init", "--name", name)[0] == 0
     pdf = tmp_path / "o.pdf"
     assert run(capsys, "--db", str(other_db), "report", env, "-o", str(pdf), "--sign")[0] == 0
     code, out, _ = run(capsys, "verify", str(pdf))
-    assert code == 1 and out.startswith("UNTRUSTED")
+    assert code == 5 and out.startswith("UNTRUSTED")
     cert = tmp_path / "other.pem"
     assert run(capsys, "--db", str(other_db), "keys", "export-cert", "-o", str(cert))[0] == 0
     code, out, _ = run(capsys, "trust", "add", str(cert), "--name", "外勤笔记本 2")
@@ -108,7 +120,7 @@ def test_trust_add_list_remove_makes_a_stranger_trusted(env, capsys, tmp_path, d
     assert code == 0 and out.startswith("VALID")  # same demo seed: the record is here too
     code, out, _ = run(capsys, "trust", "remove", keys[0]["fingerprint"][:10])
     assert code == 0 and "removed" in out
-    assert run(capsys, "verify", str(pdf))[0] == 1
+    assert run(capsys, "verify", str(pdf))[0] == 5
     code, _, err = run(capsys, "trust", "remove", "abc")
     assert code == 2 and "8 characters" in err
     (tmp_path / "junk.pem").write_text("not a certificate")
@@ -151,41 +163,28 @@ def test_summary_for_one_city(env, capsys, tmp_path, db_path):
 
 
 def test_import_p12(env, capsys, tmp_path, monkeypatch):
-    import datetime as dt
-
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.hazmat.primitives.serialization import pkcs12
-    from cryptography.x509.oid import NameOID
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Office CA issued")])
-    now = dt.datetime.now(dt.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(1)
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(now + dt.timedelta(days=30))
-        .sign(key, hashes.SHA256())
-    )
+    """An identity made by the office CA (key and certificate in a PKCS#12 file) signs; the
+    laptop trusts the CA, not the inspector's certificate."""
+    office = tmp_path / "office" / "office.db"
+    office.parent.mkdir()
+    monkeypatch.setenv("INSPECTOR_PASSPHRASE", "ca passphrase 1")
+    assert run(capsys, "--db", str(office), "ca", "init", "--name", "合肥市局")[0] == 0
     p12 = tmp_path / "me.p12"
-    p12.write_bytes(
-        pkcs12.serialize_key_and_certificates(
-            b"me", key, cert, None, serialization.BestAvailableEncryption(b"p12 secret")
-        )
-    )
+    monkeypatch.setenv("INSPECTOR_P12_PASSWORD", "p12 secret")
+    code, out, _ = run(
+        capsys, "--db", str(office), "ca", "issue", "--name", env.inspector,
+        "--registration-no", "皖JL-2025-017", "-o", str(p12),
+    )  # fmt: skip
+    assert code == 0 and "serial" in out and p12.is_file()
+    monkeypatch.setenv("INSPECTOR_PASSPHRASE", "cli passphrase 1")
     monkeypatch.setenv("INSPECTOR_P12_PASSWORD", "wrong")
     code, _, err = run(capsys, "keys", "import-p12", str(p12))
     assert code == 2 and "PKCS#12" in err
     monkeypatch.setenv("INSPECTOR_P12_PASSWORD", "p12 secret")
     code, out, _ = run(capsys, "keys", "import-p12", str(p12))
-    assert code == 0 and "Office CA issued" in out
+    assert code == 0 and env.inspector in out
     code, out, _ = run(capsys, "keys", "show", "--json")
-    assert json.loads(out)["name"] == "Office CA issued"
+    assert json.loads(out)["name"] == env.inspector
     pdf = tmp_path / "p.pdf"
     assert run(capsys, "report", env, "-o", str(pdf), "--sign")[0] == 0
     assert run(capsys, "verify", str(pdf))[0] == 0

@@ -10,7 +10,15 @@ import pytest
 
 from inspector_app.crypto.keys import init_identity
 from inspector_app.reports.signing import SigningError, sign_pdf
-from inspector_app.reports.verify import INVALID, MODIFIED, UNREADABLE, UNTRUSTED, VALID, verify_pdf
+from inspector_app.reports.verify import (
+    INVALID,
+    MODIFIED,
+    UNREADABLE,
+    UNTRUSTED,
+    VALID,
+    WRONG_SIGNER,
+    verify_pdf,
+)
 from inspector_app.services.reports import build_report, make_report
 
 
@@ -81,11 +89,19 @@ def test_junk_after_the_end_of_file_is_not_valid(signed, identity):
 
 
 def test_untrusted_signer(store, samples, tmp_path, identity):
+    """A stranger's key is not trusted, even under the inspector's own name; trusted, a key
+    of another person is still the wrong signer for this inspector's record."""
+    namesake = init_identity(tmp_path / "namesake", "李建国", b"another passphrase")
+    pdf = make_report(store, samples.scale.id, "en", identity=namesake)
+    r = verify_pdf(pdf, [identity.certificate])
+    assert r.status == UNTRUSTED and r.signer == "李建国"
+    assert verify_pdf(pdf, [identity.certificate, namesake.certificate]).status == VALID
     stranger = init_identity(tmp_path / "other-keys", "Mallory", b"another passphrase")
     pdf = make_report(store, samples.scale.id, "en", identity=stranger)
     r = verify_pdf(pdf, [identity.certificate])
     assert r.status == UNTRUSTED and r.signer == "Mallory"
-    assert verify_pdf(pdf, [identity.certificate, stranger.certificate]).status == VALID
+    r = verify_pdf(pdf, [identity.certificate, stranger.certificate])
+    assert r.status == WRONG_SIGNER and "李建国" in r.reason
 
 
 def test_record_hash_mismatch_and_missing_record(signed, identity):
@@ -160,5 +176,5 @@ def test_a_reservation_too_small_falls_back_to_measuring(store, samples, identit
     from inspector_app.reports import signing
 
     monkeypatch.setattr(signing, "reserved_size", lambda cert, chain: 256)
-    pdf = make_report(store, samples.focimeter.id, "zh", identity=identity)
+    pdf = make_report(store, samples.scale.id, "zh", identity=identity)
     assert verify_pdf(pdf, [identity.certificate]).status == VALID

@@ -54,6 +54,7 @@ def test_self_test_passes_headless_as_a_subprocess(tmp_path, db_path):
 
 def test_steps_cover_what_the_issue_asks():
     assert STEP_NAMES == [
+        "platform",
         "database",
         "resources",
         "rules",

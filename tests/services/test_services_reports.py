@@ -16,6 +16,10 @@ PASSPHRASE = b"a good passphrase"
 @pytest.fixture
 def demo(store, db_path):
     generate(store, premises=10, inspections=30, seed=11)
+    # an office database: its key signs reports of every inspector's records
+    from inspector_app.services.review import set_role
+
+    set_role(store, "supervisor")
     init_identity(keys_dir(db_path), "陈静", PASSPHRASE)
     return store
 
@@ -53,7 +57,7 @@ def test_record_not_in_this_database_is_said_but_not_a_failure(demo, db_path, tm
         other.trust.add(
             fingerprint(cert),
             "陈静",
-            "certificate",
+            "office",  # the key of an office database: it signs for every inspector
             cert.public_bytes(serialization.Encoding.PEM).decode(),
         )
         result = verify_report(pdf, other, tmp_path / "office" / "office.db")
