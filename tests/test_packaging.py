@@ -8,7 +8,11 @@ replaced by recorders, so it runs without PyInstaller installed and in well unde
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
+import re
+import shutil
+import subprocess
 import sys
 import tomllib
 import types
@@ -59,8 +63,18 @@ class Recorder:
 
 
 @pytest.fixture
-def spec_run(monkeypatch, tmp_path):
-    """Execute build.spec; returns the recorded Analysis/EXE/COLLECT calls."""
+def spec_run_factory(monkeypatch, tmp_path):
+    """Execute build.spec (for the ``sys.platform`` in force when called); returns the
+    recorded Analysis/EXE/COLLECT calls and the spec's namespace."""
+    return lambda: _run_spec(monkeypatch, tmp_path)
+
+
+@pytest.fixture
+def spec_run(spec_run_factory):
+    return spec_run_factory()
+
+
+def _run_spec(monkeypatch, tmp_path):
     hooks = types.ModuleType("PyInstaller.utils.hooks")
     hooks.collect_data_files = lambda package, subdir=None: [
         (f"<{package}/{subdir or ''}>", package)
@@ -87,6 +101,7 @@ def spec_run(monkeypatch, tmp_path):
     namespace = {
         "SPECPATH": str(ROOT),
         "DISTPATH": str(tmp_path / "dist"),
+        "workpath": str(tmp_path / "work"),
         "__file__": str(ROOT / "build.spec"),
         **{k: Recorder(k, calls) for k in ("Analysis", "PYZ", "EXE", "COLLECT")},
     }
@@ -219,3 +234,197 @@ def test_build_script_checks_for_missing_modules_and_qt_plugins():
     assert "could not load the qt platform plugin" in script.lower()
     assert "ModuleNotFoundError" in script
     assert os.access(ROOT / "packaging" / "build.sh", os.X_OK)
+
+
+# ---- Windows side of build.spec, evaluated without Windows or PyInstaller ----------------
+
+
+def load_desktop():
+    spec = importlib.util.spec_from_file_location(
+        "inspector_desktop_test", ROOT / "packaging" / "desktop.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def read_version_resource(path: Path) -> dict:
+    """Evaluate a version file as PyInstaller does, with recorders for its classes."""
+
+    def record(kind):
+        return lambda *args, **kwargs: {"kind": kind, "args": args, **kwargs}
+
+    names = (
+        "VSVersionInfo",
+        "FixedFileInfo",
+        "StringFileInfo",
+        "StringTable",
+        "StringStruct",
+        "VarFileInfo",
+        "VarStruct",
+    )
+    info = eval(path.read_text(encoding="utf-8"), {n: record(n) for n in names})  # noqa: S307
+    strings = {}
+    for kid in info["kids"]:
+        if kid["kind"] == "StringFileInfo":
+            for table in kid["args"][0]:
+                strings.update(s["args"] for s in table["args"][1])
+    return {"ffi": info["ffi"], "strings": strings}
+
+
+@pytest.fixture
+def windows_spec_run(monkeypatch, tmp_path, spec_run_factory):
+    monkeypatch.setattr(sys, "platform", "win32")
+    return spec_run_factory()
+
+
+def test_windows_spec_two_executables_with_icon_and_version_resource(windows_spec_run, tmp_path):
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    exes = {kw["name"]: kw for _, kw in windows_spec_run["EXE"]}
+    # the window without a console, the same program with one for the sub-commands
+    assert set(exes) == {"inspector-app", "inspector-app-cli"}
+    assert exes["inspector-app"]["console"] is False and exes["inspector-app-cli"]["console"]
+    collected = windows_spec_run["COLLECT"][0][0]
+    assert len([c for c in collected if getattr(c, "kwargs", {}).get("name")]) == 2
+    for name, kw in exes.items():
+        icon = Path(kw["icon"])
+        assert icon.suffix == ".ico" and icon.is_file(), icon
+        version_file = Path(kw["version"])
+        assert version_file.is_file() and version_file.parent == tmp_path / "work"
+        resource = read_version_resource(version_file)
+        major, minor, patch = (int(n) for n in project["version"].split("."))
+        assert resource["ffi"]["filevers"] == (major, minor, patch, 0)
+        assert resource["ffi"]["prodvers"] == (major, minor, patch, 0)
+        assert resource["strings"]["OriginalFilename"] == f"{name}.exe"
+        assert resource["strings"]["FileVersion"] == project["version"]
+        assert resource["strings"]["ProductName"] == "Inspector"
+        assert name.removeprefix("inspector-app") in ("", "-cli")
+    # nothing of the Linux post-processing runs on Windows
+    assert not (tmp_path / "dist").exists()
+    # Windows paths use backslashes: the filter still keeps only the window languages
+    unwanted = windows_spec_run["namespace"]["_unwanted"]
+    assert unwanted("PySide6\\Qt\\translations\\qtbase_de.qm")
+    assert not unwanted("PySide6\\Qt\\translations\\qtbase_zh_CN.qm")
+    assert not unwanted("PySide6\\plugins\\platforms\\qwindows.dll")
+
+
+def test_version_numbers_for_windows():
+    desktop = load_desktop()
+    assert desktop.windows_version_tuple("0.1.0") == (0, 1, 0, 0)
+    assert desktop.windows_version_tuple("1.2.3.4") == (1, 2, 3, 4)
+    assert desktop.windows_version_tuple("2.0rc1") == (2, 0, 1, 0)
+
+
+# ---- Linux: menu entry, icons, glibc floor -----------------------------------------------
+
+
+def desktop_entry(path: Path) -> dict[str, str]:
+    import configparser
+
+    parser = configparser.RawConfigParser(delimiters=("=",), interpolation=None)
+    parser.optionxform = str  # keys are case-sensitive
+    parser.read(path, encoding="utf-8")
+    return dict(parser["Desktop Entry"])
+
+
+def validate_desktop_file(path: Path) -> None:
+    entry = desktop_entry(path)
+    for key in ("Type", "Name", "Exec", "Icon", "Categories"):
+        assert entry.get(key), key
+    assert entry["Type"] == "Application" and entry["Icon"] == "inspector-app"
+    assert entry["Terminal"] == "false" and "Name[zh_CN]" in entry
+    if shutil.which("desktop-file-validate"):  # the freedesktop.org reference checker
+        out = subprocess.run(["desktop-file-validate", str(path)], capture_output=True, text=True)
+        assert out.returncode == 0 and not out.stdout.strip(), out.stdout + out.stderr
+
+
+def test_the_desktop_file_is_a_valid_menu_entry():
+    validate_desktop_file(ROOT / "packaging" / "linux" / "inspector-app.desktop")
+
+
+def test_linux_spec_puts_menu_entry_icons_installer_and_build_info_into_the_folder(spec_run):
+    app = Path(spec_run["namespace"]["DISTPATH"]) / "inspector-app"
+    validate_desktop_file(app / "share" / "applications" / "inspector-app.desktop")
+    sizes = sorted(p.parent.parent.name for p in (app / "share" / "icons").rglob("*.png"))
+    assert {"16x16", "32x32", "48x48", "256x256"} <= set(sizes)
+    from PIL import Image
+
+    for png in (app / "share" / "icons" / "hicolor").rglob("inspector-app.png"):
+        with Image.open(png) as image:
+            width = int(png.parent.parent.name.split("x")[0])
+            assert image.size == (width, width) and image.mode == "RGBA"
+    assert os.access(app / "install-desktop.sh", os.X_OK)
+    info = json.loads((app / "_internal" / "build-info.json").read_text(encoding="utf-8"))
+    assert info["version"] == spec_run["namespace"]["VERSION"]
+
+
+def fake_program_folder(tmp_path: Path, name: str) -> Path:
+    app = tmp_path / name
+    app.mkdir()
+    load_desktop().install_desktop_files(app)
+    (app / "inspector-app").write_text("#!/bin/sh\necho fake\n")
+    (app / "inspector-app").chmod(0o755)
+    return app
+
+
+def test_install_desktop_script_adds_and_removes_the_menu_entry(tmp_path):
+    # a folder name with a space, a quote and a dollar: Exec must still name the program
+    app = fake_program_folder(tmp_path, 'Inspector 0.1 "field" $HOME')
+    data = tmp_path / "data"
+    env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "XDG_DATA_HOME": str(data)}
+    run = subprocess.run([str(app / "install-desktop.sh")], env=env, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    installed = data / "applications" / "inspector-app.desktop"
+    validate_desktop_file(installed)
+    entry = desktop_entry(installed)
+    # undo the desktop entry format's two levels: string escapes, then Exec quoting
+    exec_value = entry["Exec"].replace("\\\\", "\\")
+    assert exec_value.startswith('"') and exec_value.endswith('"'), exec_value
+    assert re.sub(r'\\([\\"`$])', r"\1", exec_value[1:-1]) == str(app / "inspector-app")
+    assert entry["TryExec"] == str(app / "inspector-app")
+    assert (data / "icons" / "hicolor" / "48x48" / "apps" / "inspector-app.png").is_file()
+
+    run = subprocess.run(
+        [str(app / "install-desktop.sh"), "--uninstall"], env=env, capture_output=True, text=True
+    )
+    assert run.returncode == 0, run.stderr
+    assert not installed.exists()
+    assert not list((data / "icons").rglob("inspector-app.png"))
+
+    bad = subprocess.run(
+        [str(app / "install-desktop.sh"), "--bogus"], env=env, capture_output=True, text=True
+    )
+    assert bad.returncode == 2 and "unknown option" in bad.stderr
+
+
+def test_glibc_floor_of_a_real_binary(tmp_path):
+    desktop = load_desktop()
+    real = Path(os.path.realpath(sys.executable))
+    shutil.copy(real, tmp_path / "python")
+    (tmp_path / "notes.txt").write_text("GLIBC_9.99 in a text file does not count")
+    floor, needed_by = desktop.glibc_floor(tmp_path)
+    if shutil.which("objdump") is None:  # binutils missing: no floor claimed at all
+        assert (floor, needed_by) == (None, None)
+        return
+    running = os.confstr("CS_GNU_LIBC_VERSION").split()[1]
+    assert needed_by == "python"
+    assert (2, 2) <= desktop.version_key(floor) <= desktop.version_key(running)
+
+
+def test_self_test_compares_the_running_glibc_with_the_builds(tmp_path, monkeypatch):
+    from inspector_app.services import selftest
+
+    running = selftest.running_glibc()
+    assert running and selftest._version_key(running) >= (2, 17)
+    ctx = selftest.Context(folder=tmp_path, db_path=tmp_path / "x.db")
+    assert "from source" in selftest.step_platform(ctx)
+
+    monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path), raising=False)
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    with pytest.raises(selftest.SelfTestError, match="does not record the glibc"):
+        selftest.step_platform(ctx)
+    (tmp_path / "build-info.json").write_text(json.dumps({"glibc": "2.17"}))
+    assert selftest.step_platform(ctx) == f"glibc {running}; this build needs 2.17 or newer"
+    (tmp_path / "build-info.json").write_text(json.dumps({"glibc": "99.1"}))
+    with pytest.raises(selftest.SelfTestError, match=f"needs glibc 99.1 .* has glibc {running}"):
+        selftest.step_platform(ctx)
