@@ -22,7 +22,9 @@ from .migrations import SCHEMA_VERSION, backup_file
 
 @dataclass
 class Problem:
-    kind: str  # sqlite, foreign_key, audit, inspection, readings, attachment
+    kind: str  # sqlite, foreign_key, audit, inspection, readings, attachment, signature,
+    # missing (a finalized inspection the audit log or an import vouches for is gone),
+    # revision (superseded_by does not match the revision chain)
     ref: str
     message: str
 
@@ -148,11 +150,151 @@ def check(store) -> list[Problem]:
                     f"the readings table of inspection {inspection_id} differs from its sealed result",
                 )
             )
+    problems += _missing_finalized(conn)
+    problems += _revision_links(conn)
+    problems += _signatures(store, ids)
     for sha in store.attachments.verify():
         problems.append(
             Problem("attachment", sha, f"attachment {sha[:12]}… no longer matches its SHA-256")
         )
     return problems
+
+
+def _missing_finalized(conn) -> list[Problem]:
+    """Every finalize the audit log records (with the content hash it sealed) and every
+    inspection an import wrote must still be there, finalized, with that hash. A finalized
+    record deleted with its child rows by SQL leaves no other trace."""
+    import json
+
+    out: list[Problem] = []
+    current = {
+        r[0]: (r[1], r[2]) for r in conn.execute("SELECT id, status, content_hash FROM inspections")
+    }
+    seen: set[str] = set()
+    for seq, entity_id, detail in conn.execute(
+        "SELECT seq, entity_id, detail FROM audit WHERE action = 'inspection.finalize' ORDER BY seq"
+    ):
+        seen.add(entity_id)
+        try:
+            sealed = json.loads(detail).get("content_hash")
+        except (ValueError, AttributeError):
+            sealed = None
+        have = current.get(entity_id)
+        if have is None:
+            out.append(
+                Problem(
+                    "missing",
+                    entity_id,
+                    f"inspection {entity_id} was finalized (audit entry {seq}) but is no "
+                    "longer in the database (deleted?)",
+                )
+            )
+        elif have[0] != "finalized":
+            out.append(
+                Problem(
+                    "missing",
+                    entity_id,
+                    f"inspection {entity_id} was finalized (audit entry {seq}) but is "
+                    f"{have[0]} now",
+                )
+            )
+        elif sealed and have[1] != sealed:
+            out.append(
+                Problem(
+                    "inspection",
+                    entity_id,
+                    f"inspection {entity_id} was sealed with hash {sealed[:12]}… (audit entry "
+                    f"{seq}) but now carries {str(have[1])[:12]}…",
+                )
+            )
+    has_received = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sync_received'"
+    ).fetchone()
+    if has_received:
+        for bundle_id, entity_id in conn.execute(
+            "SELECT bundle_id, entity_id FROM sync_received WHERE entity = 'inspection'"
+            " AND outcome IN ('new', 'updated') ORDER BY bundle_id, entity_id"
+        ):
+            if entity_id in seen:
+                continue
+            have = current.get(entity_id)
+            if have is None or have[0] != "finalized":
+                out.append(
+                    Problem(
+                        "missing",
+                        entity_id,
+                        f"inspection {entity_id} was imported from bundle {bundle_id[:8]} but "
+                        + (
+                            "is no longer in the database (deleted?)"
+                            if have is None
+                            else f"is {have[0]} now"
+                        ),
+                    )
+                )
+    return out
+
+
+def _revision_links(conn) -> list[Problem]:
+    """``superseded_by`` must name the revision that corrects this one, and a revision that
+    has a correction must name it: a wrong link hides a finalized record from every list."""
+    out = []
+    for pid, sup in conn.execute(
+        "SELECT p.id, p.superseded_by FROM inspections p"
+        " LEFT JOIN inspections c ON c.id = p.superseded_by"
+        " WHERE p.superseded_by IS NOT NULL AND (c.id IS NULL OR c.parent_id IS NOT p.id)"
+        " ORDER BY p.rowid"
+    ):
+        out.append(
+            Problem(
+                "revision",
+                pid,
+                f"inspection {pid} is marked as corrected by {sup}, which is not a correction "
+                "of it: it is hidden from the lists",
+            )
+        )
+    for cid, pid, sup in conn.execute(
+        "SELECT c.id, p.id, p.superseded_by FROM inspections c"
+        " JOIN inspections p ON p.id = c.parent_id"
+        " WHERE p.superseded_by IS NOT c.id ORDER BY c.rowid"
+    ):
+        if sup is not None and any(p.ref == pid for p in out):
+            continue  # named above
+        out.append(
+            Problem(
+                "revision",
+                pid,
+                f"inspection {pid} has the correction {cid} but is not marked as corrected by "
+                "it: both show as current",
+            )
+        )
+    return out
+
+
+def _signatures(store, ids: list[str]) -> list[Problem]:
+    rows = []
+    for chunk_start in range(0, len(ids), 500):
+        chunk = ids[chunk_start : chunk_start + 500]
+        rows += store.conn.execute(
+            "SELECT id, content_hash, signature, signer FROM inspections"
+            f" WHERE id IN ({','.join('?' * len(chunk))}) AND (signature IS NOT NULL"
+            " OR signer IS NOT NULL)",
+            chunk,
+        ).fetchall()
+    if not rows:
+        return []
+    certificates = known_certificates(store)
+    out = []
+    for inspection_id, chash, signature, signer in rows:
+        problem = signature_problem(chash, signature, signer, certificates)
+        if problem is not None:
+            out.append(
+                Problem(
+                    "signature",
+                    inspection_id,
+                    f"inspection {inspection_id} {problem[0]}: {problem[1]}",
+                )
+            )
+    return out
 
 
 def backup(store, target: str | os.PathLike) -> Path:

@@ -400,6 +400,16 @@ class SyncRepo:
         ).fetchone()
         return None if row is None else (row[0], row[1])
 
+    def device_exported(self, device_id: str, bundle_id: str, after_seq: int) -> bool:
+        """Whether the accepted audit chain of *device_id* records, after entry *after_seq*,
+        that the device exported bundle *bundle_id* (an older bundle imported late)."""
+        row = self.conn.execute(
+            "SELECT 1 FROM sync_device_audit WHERE device_id = ? AND seq > ?"
+            " AND action = 'bundle.export' AND entity_id = ? LIMIT 1",
+            (device_id, after_seq, bundle_id),
+        ).fetchone()
+        return row is not None
+
     def devices(self) -> list[dict]:
         return [
             dict(r)

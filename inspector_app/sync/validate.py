@@ -1133,19 +1133,22 @@ def _check_attachments(opened, content: BundleContent, problems) -> None:
 
 
 def _check_audit(m, content: BundleContent, repo) -> None:
-    """The audit segment must hash-link, end at the manifest's head, and extend (not fork from)
-    what this database accepted from that device before."""
+    """The audit segment must hash-link, end at the manifest's head, and extend (not fork
+    from, not roll back) what this database accepted from that device before; from a device
+    never seen here it must start the chain."""
     from ..store.audit import GENESIS, entry_hash
 
     entries = content.audit
     entry = "records/audit.jsonl"
     head_seq, head_hash = m.audit_head
+    device = m.source_device[:8]
+    known = repo.device_head(m.source_device)
     if not entries:
-        known = repo.device_head(m.source_device)
         if head_seq == 0 or (
             known is not None
             and repo.device_audit(m.source_device, [head_seq]).get(head_seq) == head_hash
         ):
+            _check_rollback(m, repo, known, entry)
             return
         raise BundleRejected(4, entry, "the device's audit entries are missing")
     prev = None
@@ -1178,25 +1181,32 @@ def _check_audit(m, content: BundleContent, repo) -> None:
         raise BundleRejected(
             4, entry, "the audit entries do not end at the head the manifest names"
         )
-    known = repo.device_head(m.source_device)
+    first = entries[0]
     if known is None:
+        if first["seq"] != 1:
+            raise BundleRejected(
+                4,
+                f"{entry} line 1",
+                f"device {device} has never sent a bundle here, but its audit chain starts at "
+                f"entry {first['seq']}: entries 1 to {first['seq'] - 1} are missing (a first "
+                "bundle must carry the whole chain: export it with --all)",
+            )
         return
     stored = repo.device_audit(
         m.source_device, [e["seq"] for e in entries] + [entries[0]["seq"] - 1]
     )
-    first = entries[0]
     if first["seq"] > known[0] + 1:
         raise BundleRejected(
             4,
             entry,
             f"the audit chain has a gap: this database holds up to entry {known[0]} of "
-            f"device {m.source_device[:8]}, the bundle starts at {first['seq']}",
+            f"device {device}, the bundle starts at {first['seq']}",
         )
     if first["seq"] - 1 in stored and stored[first["seq"] - 1] != first["prev_hash"]:
         raise BundleRejected(
             4,
             entry,
-            f"the audit chain of device {m.source_device[:8]} forks from what was "
+            f"the audit chain of device {device} forks from what was "
             f"accepted before (at entry {first['seq'] - 1})",
         )
     for e in entries:
@@ -1204,6 +1214,27 @@ def _check_audit(m, content: BundleContent, repo) -> None:
             raise BundleRejected(
                 4,
                 entry,
-                f"the audit chain of device {m.source_device[:8]} forks from what was "
+                f"the audit chain of device {device} forks from what was "
                 f"accepted before (at entry {e['seq']})",
             )
+    _check_rollback(m, repo, known, entry)
+
+
+def _check_rollback(m, repo, known: tuple[int, str] | None, entry: str) -> None:
+    """A bundle that ends before what was accepted from its device is either an older bundle
+    imported late -- then the accepted chain records its export after its head -- or comes
+    from a database rolled back to an earlier state (a restored copy), which lost the entries
+    after its head: refused, naming them."""
+    head_seq = m.audit_head[0]
+    if known is None or head_seq >= known[0]:
+        return
+    if repo.device_exported(m.source_device, m.bundle_id, head_seq):
+        return
+    raise BundleRejected(
+        4,
+        entry,
+        f"the audit chain of device {m.source_device[:8]} was rolled back: this bundle ends "
+        f"at entry {head_seq}, but entries {head_seq + 1} to {known[0]} were accepted from it "
+        "before, and they record no export of this bundle (was its database replaced by an "
+        "older copy?)",
+    )

@@ -419,3 +419,58 @@ def test_the_list_of_problems_is_bounded(ctx):
     assert report.rejection["problems"][99]["entry"] == "records/tombstones.jsonl line 100"
     assert all(p["reason"].startswith("tombstone.entity") for p in report.rejection["problems"])
     assert "(and 249 more problems)" in report.message()
+
+
+# -- audit chains: rollbacks and chains that start mid-way ----------------------------------
+def _copy_database(store, target):
+    import sqlite3
+
+    dst = sqlite3.connect(target)
+    store.conn.backup(dst)
+    dst.close()
+
+
+def test_a_laptop_rolled_back_to_an_older_copy_is_refused(world, tmp_path):
+    from inspector_app.services.demo import generate
+    from inspector_app.store import open_database
+
+    lap, office = world["laptop"], world["office"]
+    generate(lap.store, premises=2, inspections=3, seed=3)
+    first = export_bundle(lap.store, lap.identity, tmp_path / "b1.zip", all=True)
+    assert import_bundle(office.store, first.path).status == "imported"
+    _copy_database(lap.store, tmp_path / "old-copy.db")  # the copy an inspector restores
+    add_inspection_with_photo(lap.store)
+    second = export_bundle(lap.store, lap.identity, tmp_path / "b2.zip")
+    assert import_bundle(office.store, second.path).status == "imported"
+    with open_database(tmp_path / "old-copy.db") as old:
+        assert old.device_id == lap.store.device_id
+        stale = export_bundle(old, lap.identity, tmp_path / "b3.zip", all=True)
+    before = office.db_bytes()
+    report = import_bundle(office.store, stale.path)
+    assert report.status == "rejected", report.message()
+    assert report.rejection["stage"] == 4
+    assert "rolled back" in report.rejection["reason"]
+    assert office.db_bytes() == before
+
+
+def test_an_older_bundle_imported_late_still_passes(world, tmp_path):
+    from inspector_app.services.demo import generate
+
+    lap, office = world["laptop"], world["office"]
+    generate(lap.store, premises=2, inspections=3, seed=3)
+    older = export_bundle(lap.store, lap.identity, tmp_path / "b1.zip", all=True)
+    add_inspection_with_photo(lap.store)
+    newer = export_bundle(lap.store, lap.identity, tmp_path / "b2.zip", all=True)
+    assert import_bundle(office.store, newer.path).status == "imported"
+    report = import_bundle(office.store, older.path)  # its export is in the accepted chain
+    assert report.status == "imported", report.message()
+
+
+def test_a_first_bundle_whose_audit_chain_starts_mid_way_is_refused(ctx):
+    audit = dict(ctx["items"])["records/audit.jsonl"].splitlines(keepends=True)
+    assert len(audit) > 3
+    items = replace_entry(ctx["items"], "records/audit.jsonl", b"".join(audit[3:]))
+    path = write_zip(ctx["dir"] / "midway.zip", resign(items, ctx["lap"].identity))
+    report = _import_refused(ctx, path, stage=4)
+    assert "never sent a bundle here" in report.rejection["reason"]
+    assert "starts at entry 4" in report.rejection["reason"]
