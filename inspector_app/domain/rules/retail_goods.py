@@ -34,6 +34,7 @@ from .core import (
     bands,
     item,
     ruleset,
+    show,
     test_result,
 )
 from .registry import register
@@ -188,8 +189,21 @@ def jewellery_deviation(ctx: Context, metal: str, weight: Decimal, path: str) ->
 
 def t_short_weight(ctx: Context, test: Mapping, path: str) -> dict:
     f.only(
-        test, ("kind", "unit_price", "settled_weight", "actual_weight", "recheck", "category"), path
+        test,
+        (
+            "kind",
+            "unit_price",
+            "settled_weight",
+            "actual_weight",
+            "recheck",
+            "category",
+            "goods",
+            "amount",
+        ),
+        path,
     )
+    f.text(test, "goods", path)  # what was sold, as recorded; not judged
+    amount = f.optional_number(test, "amount", path, non_negative=True)
     unit_price = f.number(test, "unit_price", path, non_negative=True)
     settled = f.number(test, "settled_weight", path, positive=True)
     actual = f.number(test, "actual_weight", path, non_negative=True)
@@ -218,7 +232,12 @@ def t_short_weight(ctx: Context, test: Mapping, path: str) -> dict:
         passed=shortfall <= limit,
         shortfall=fmt(shortfall),
     )
-    return test_result("short_weight", [it], band=band, category=category, shortfall=fmt(shortfall))
+    extra = {}
+    if amount is not None:  # the amount settled, as recorded: the money paid for the shortfall
+        extra = {"amount": fmt(amount), "value_short": show((settled - actual) * unit_price)}
+    return test_result(
+        "short_weight", [it], band=band, category=category, shortfall=fmt(shortfall), **extra
+    )
 
 
 def envelope(ctx: Context, weight: Decimal, path: str) -> Decimal:

@@ -106,3 +106,52 @@ def test_unknown_category_is_refused():
         recheck("10", "1", "1", "platinum")
     assert exc.value.path == "tests[0].category"
     assert recheck("10", "1", "1", None)["verdict"] == "pass"
+
+
+def test_goods_and_settled_amount_are_recorded_with_the_value_short():
+    result = evaluate(
+        {
+            "family": "retail_goods",
+            "check": "in_service",
+            "instrument": {},
+            "tests": [
+                {
+                    "kind": "short_weight",
+                    "goods": "基围虾",
+                    "category": "meat",
+                    "unit_price": "88",
+                    "settled_weight": "1.25",
+                    "amount": "110",
+                    "actual_weight": "1.23",
+                    "recheck": "high_accuracy",
+                }
+            ],
+        }
+    )
+    test = result["tests"][0]
+    # 20 g short where 5 g is allowed; 0.02 kg × 88 yuan/kg = 1.76 yuan paid for nothing
+    assert (test["verdict"], test["shortfall"], test["amount"], test["value_short"]) == (
+        "fail",
+        "20",
+        "110",
+        "1.76",
+    )
+    with pytest.raises(InputError) as exc:
+        evaluate(
+            {
+                "family": "retail_goods",
+                "check": "in_service",
+                "instrument": {},
+                "tests": [
+                    {
+                        "kind": "short_weight",
+                        "goods": 7,
+                        "unit_price": "88",
+                        "settled_weight": "1",
+                        "actual_weight": "1",
+                        "recheck": "high_accuracy",
+                    }
+                ],
+            }
+        )
+    assert exc.value.path == "tests[0].goods"
