@@ -99,8 +99,6 @@ def _family(name: Any, path: str = "family") -> Family:
 
 
 def _ruleset(fam: Family, name: Any, path: str = "ruleset") -> RuleSet:
-    if name is None:
-        return fam.default_ruleset
     rs = fam.find_ruleset(name) if isinstance(name, str) else None
     if rs is None:
         known = ", ".join(r.name for r in fam.rulesets)
@@ -259,7 +257,9 @@ def _context(request: Mapping, data: ruledata.RuleData | None = None) -> tuple[F
 
 def _staged(ctx: Context, test: Mapping, path: str) -> tuple[Mapping, str | None]:
     """The test without its ``stage`` (as_found / as_left), and the stage."""
-    if test.get("stage") is None:
+    if test.get("stage") in (None, ""):
+        if "stage" in test:
+            return {k: v for k, v in test.items() if k != "stage"}, None
         return test, None
     stage = test["stage"]
     if stage not in STAGES:

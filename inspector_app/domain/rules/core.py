@@ -153,7 +153,8 @@ class RuleSet:
 
 _CLAUSE = re.compile(
     r"(\d+(\.\d+)+|§\s*\d|\b(Table|Annex|Appendix|Art\.|Article|Chapter|Schedule)\s*[\dA-Z]"
-    r"|附表\s*\d|附件\s*\d|第[一二三四五六七八九十百\d]+条|\b\d+\.\d+\b)"
+    r"|附表\s*\d|附件\s*\d|第[一二三四五六七八九十百\d]+条|\b\d+\.\d+\b"
+    r"|-\d{4}\s+\d{1,2}\s)"  # a chapter number right after the edition: "JJF 1070-2005 6 结果评定"
 )
 
 

@@ -122,7 +122,7 @@ def parse_instrument(data: Mapping, path: str) -> Focimeter:
 def tolerance(ctx: Context, key: str, nominal: Decimal, path: str) -> tuple[Decimal, object]:
     rule = ctx.rule(key)
     top = rule.data[-1].upper
-    if abs(nominal) > top:
+    if top is not None and abs(nominal) > top:
         raise InputError(path, f"is outside the tolerance table (|nominal| ≤ {fmt(top)})")
     return band_lookup(rule.data, abs(nominal)).value, rule
 
@@ -172,7 +172,9 @@ def t_cylinder(ctx: Context, test: Mapping, path: str) -> dict:
 def axis_error(reading: Decimal, certified: Decimal) -> Decimal:
     """reading − certified axis in degrees, taken the short way across 0°/180°
     (an axis of 179° and one of 1° are 2° apart): the result lies in (−90°, 90°]."""
-    diff = (reading - certified) % 180
+    diff = (reading - certified) % 180  # Decimal % keeps the dividend's sign
+    if diff < 0:
+        diff += 180
     return diff - 180 if diff > 90 else diff
 
 
