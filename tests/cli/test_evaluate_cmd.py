@@ -120,3 +120,41 @@ def test_subprocess_round_trip():
     )
     assert bad.returncode == 2
     assert json.loads(bad.stderr)["error"]["path"] == "family"
+
+
+def _fuel(**extra):
+    return {
+        "family": "fuel_dispenser",
+        "check": "subsequent",
+        "instrument": {"fuel": "gasoline"},
+        "tests": [
+            {"kind": "volume", "runs": [{"error": "0.10"}, {"error": "0"}, {"error": "-0.02"}]}
+        ],
+        **extra,
+    }
+
+
+def test_date_picks_the_edition_in_force(tmp_path, capsys):
+    """Spread 0.12 %: within JJG 443-2015's carried 0.15 % on 2024-04-30, beyond
+    JJG 443-2023's 0.10 % from 2024-05-01. The result names edition and rule data."""
+    results = []
+    for date in ("2024-04-30", "2024-05-01"):
+        assert main(["evaluate", write(tmp_path, json.dumps(_fuel(date=date)))]) == 0
+        results.append(json.loads(capsys.readouterr().out))
+    assert [(r["ruleset"], r["verdict"]) for r in results] == [
+        ("JJG 443-2015", "pass"),
+        ("JJG 443-2023", "fail"),
+    ]
+    assert all(r["rule_data"] == "builtin-2" for r in results)
+
+
+def test_bad_date_and_unknown_rule_data_exit_2(tmp_path, capsys):
+    assert main(["evaluate", write(tmp_path, json.dumps(_fuel(date="2024-02-30")))]) == 2
+    assert json.loads(capsys.readouterr().err)["error"]["path"] == "date"
+    assert main(["evaluate", write(tmp_path, json.dumps(_fuel(rule_data="office-x")))]) == 2
+    assert json.loads(capsys.readouterr().err)["error"]["path"] == "rule_data"
+
+
+def test_builtin_1_result_has_no_rule_data_key(tmp_path, capsys):
+    assert main(["evaluate", write(tmp_path, json.dumps(_fuel(rule_data="builtin-1")))]) == 0
+    assert "rule_data" not in json.loads(capsys.readouterr().out)
