@@ -426,7 +426,14 @@ def _sampling(test: Mapping, path: str) -> None:
         f.text(data, key, p)
 
 
-def t_net_content(ctx: Context, test: Mapping, path: str) -> dict:
+PENDING = "pending"
+
+
+def t_net_content(ctx: Context, test: Mapping, path: str, partial: bool = False) -> dict:
+    """Judge one batch. With *partial* (:func:`preview`) a sample still being entered is
+    judged so far: verdict ``pending`` until the plan's sample is complete, unless the
+    single-package check has already failed (more packages cannot undo a T2 or a T1 too
+    many); the average is shown but decides nothing before then."""
     f.only(
         test,
         (
@@ -465,8 +472,9 @@ def t_net_content(ctx: Context, test: Mapping, path: str) -> dict:
     row = plan_row(ctx, batch_size)
     required = row.sample_size(batch_size)
     units_path = f.join(path, "units")
-    raw_units = f.objects(test, "units", path)
-    if len(raw_units) < required:
+    raw_units = f.objects(test, "units", path, minimum=0 if partial else 1)
+    complete = len(raw_units) >= required
+    if not complete and not partial:
         raise InputError(
             units_path,
             f"the sampling plan for a batch of {batch_size} requires {required} packages; "
@@ -520,7 +528,7 @@ def t_net_content(ctx: Context, test: Mapping, path: str) -> dict:
     n = len(values)
     with localcontext() as dc:
         dc.prec = 34
-        mean = sum(values, Decimal(0)) / n
+        mean = sum(values, Decimal(0)) / n if n else None
         s = (sum(((v - mean) ** 2 for v in values), Decimal(0)) / (n - 1)).sqrt() if n > 1 else None
         limit = nominal - row.lam * s if row.lam is not None and s is not None else None
     derived: dict = {
@@ -547,21 +555,33 @@ def t_net_content(ctx: Context, test: Mapping, path: str) -> dict:
         failed += t1_labels
     if limit is not None:
         ctx.rule("average")
-        average_ok = mean >= limit
+        average_ok = mean >= limit  # type: ignore[operator]
         derived["mean"], derived["limit"] = _shown_pair(mean, limit)
         derived["lambda_s"] = show(row.lam * s)  # type: ignore[operator]
-        if not average_ok:
+        if not average_ok and complete:
             failed.append("average")
     else:
         average_ok = None
     derived["average_ok"] = average_ok
     ctx.rule("batch_verdict")
     verdict = PASS if singles_ok and average_ok is not False else FAIL
+    if not complete and singles_ok:
+        verdict = PENDING
     out: dict = {"kind": "net_content", "verdict": verdict}
+    if partial:
+        out["complete"] = complete
     out.update(derived)
     out["failed"] = failed
     out["items"] = items
     return out
+
+
+def preview(test: Mapping, ruleset: str | None = None) -> tuple[dict, list[str]]:
+    """The ``net_content`` result of a batch whose readings are still being entered, and
+    its warnings: as :func:`t_net_content` with *partial*; bad input raises InputError."""
+    rs = FAMILY.find_ruleset(ruleset) if ruleset else None
+    ctx = Context(rs or FAMILY.default_ruleset, "batch", parse_instrument({}, "instrument"))
+    return t_net_content(ctx, test, "", partial=True), ctx.warnings
 
 
 def envelope(ctx: Context, qn: Decimal, path: str) -> Decimal:

@@ -14,6 +14,7 @@ import pytest
 
 from inspector_app.domain.errors import InputError
 from inspector_app.domain.rules import evaluate, list_rulesets, mpe_envelope
+from inspector_app.domain.rules.prepackaged import preview
 
 
 def batch(units, *, nominal="500", unit="g", quantity="mass", n=None, ruleset=None, **extra):
@@ -489,3 +490,54 @@ def test_envelope_is_t_by_qn():
     assert exc.value.path == "xs[0]"
     # product data beside the quantity are kept on a recorded batch and ignored here
     assert mpe_envelope("prepackaged", None, "batch", {"product": "大米"}, ["500"])[0][1] == 15
+
+
+# ---- judging while the readings are typed ---------------------------------------------------
+
+
+def partial(values, batch_size=200, ruleset=None):
+    test = {
+        "kind": "net_content",
+        "quantity": "mass",
+        "nominal": "500",
+        "unit": "g",
+        "batch_size": batch_size,
+        "units": [{"net": v} for v in values],
+    }
+    return preview(test, ruleset)
+
+
+def test_preview_is_pending_until_the_sample_is_complete():
+    result, warnings = partial([])
+    assert (result["verdict"], result["complete"], result["mean"], result["s"]) == (
+        "pending",
+        False,
+        None,
+        None,
+    )
+    assert result["sample_size_required"] == 50
+    result, _ = partial(["495", "505"])
+    # s of 495 and 505 is √50 = 7.0710678…, shown to 6 places
+    assert (result["verdict"], result["mean"], result["s"]) == ("pending", "500", "7.071068")
+    # 495, 505, 500: s = √(50/2) = 5, λ·s = 1.895; the limit is shown but decides nothing yet
+    result, _ = partial(["495", "505", "500"])
+    assert result["s"] == "5"
+    assert result["limit"] == "498.105" and result["average_ok"] is True
+    low, _ = partial(["480"] * 3)  # mean 20 below Qn, s = 0: the average would fail
+    assert (low["verdict"], low["average_ok"], low["failed"]) == ("pending", False, [])
+    assert any("[plan]" in w for w in warnings)
+
+
+def test_preview_fails_early_on_singles_and_judges_a_full_sample():
+    t2, _ = partial(["469.9"])
+    assert (t2["verdict"], t2["failed"]) == ("fail", ["#1"])
+    too_many, _ = partial(["480"] * 4)  # four T1 where three are allowed
+    assert too_many["verdict"] == "fail"
+    full, _ = partial(["500"] * 50)
+    assert (full["verdict"], full["complete"]) == ("pass", True)
+    old, warnings = partial(["500"] * 10, batch_size=30, ruleset="JJF 1070-2005")
+    assert old["plan"] == "2005 办法 附表4"
+    assert not any("[plan]" in w for w in warnings)
+    with pytest.raises(InputError) as exc:
+        partial(["x"])
+    assert exc.value.path == "units[0].net"
