@@ -25,16 +25,58 @@ conflicts: list[tuple[str, str, str]] = []
 _listeners: list[Callable[[str], None]] = []
 
 
+_system_locale_source: Callable[[], str] | None = None
+
+
+def use_system_locale(source: Callable[[], str] | None) -> None:
+    """Let the window supply the system locale name (Qt's ``QLocale.system().name()``,
+    which reads the user's language setting on Windows too); None goes back to Python's."""
+    global _system_locale_source
+    _system_locale_source = source
+
+
+def language_from_locale_name(name: str) -> str:
+    """zh for any Chinese locale name, else en. Understands POSIX names (``zh_CN.UTF-8``),
+    BCP 47 tags (``zh-Hans-CN``) and the names Python gives on Windows
+    (``Chinese (Simplified)_China``, ``Chinese_Taiwan``)."""
+    n = (name or "").strip().lower()
+    return "zh" if n.startswith(("zh", "chinese", "中文")) else "en"
+
+
+def _windows_locale_name() -> str:
+    """The user's locale on Windows (``zh-CN``) from ``GetUserDefaultLocaleName``."""
+    import ctypes
+
+    try:
+        buf = ctypes.create_unicode_buffer(85)
+        if ctypes.windll.kernel32.GetUserDefaultLocaleName(buf, len(buf)):  # type: ignore[attr-defined]
+            return buf.value
+    except (AttributeError, OSError):
+        pass
+    return ""
+
+
 def system_language() -> str:
     for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
         value = os.environ.get(var)
         if value:
-            return "zh" if value.lower().startswith("zh") else "en"
+            return language_from_locale_name(value)
+    if _system_locale_source is not None:
+        try:
+            name = _system_locale_source()
+        except Exception:  # noqa: BLE001 - a broken source must not stop the program
+            name = ""
+        if name:
+            return language_from_locale_name(name)
+    if os.name == "nt":
+        name = _windows_locale_name()
+        if name:
+            return language_from_locale_name(name)
     try:
         loc = locale.getlocale()[0] or ""
     except ValueError:  # pragma: no cover - broken locale settings
         loc = ""
-    return "zh" if loc.lower().startswith("zh") else "en"
+    return language_from_locale_name(loc)
 
 
 _current = system_language()

@@ -309,7 +309,12 @@ class _Guard:
         the write-ahead log into the database (TRUNCATE) and record a clean close."""
         try:
             self.presence.release()
-            if not self.damaged and self.presence.try_acquire(True):
+            if self.damaged:
+                # Never fold the log into a damaged file; make sure the next open checks it.
+                if self.presence.try_acquire(True):
+                    with contextlib.suppress(OSError):
+                        self.presence.write_text("{}")
+            elif self.presence.try_acquire(True):
                 with contextlib.suppress(sqlite3.Error, OSError):
                     if conn.in_transaction:
                         conn.execute("ROLLBACK")
@@ -403,13 +408,13 @@ def connect(path: str | os.PathLike) -> sqlite3.Connection:
     memory = str(path) == ":memory:"
     guard = None
     if not memory:
+        reason = network_reason(path)  # as given: a UNC path or a drive letter tells already
         path = path.absolute()
         parent = path.parent
-        if not parent.is_dir():
+        if not reason and not parent.is_dir():
             raise StoreError(
                 f"the folder {parent} does not exist; create it first or choose another"
             )
-        reason = network_reason(parent)
         if reason:
             raise StoreError(
                 f"{path} is on {reason}; keep the database on a local disk (write-ahead logging is unsafe over a network)"

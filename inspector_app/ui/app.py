@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import sys
+import threading
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QObject, Qt, QTimer, QtMsgType, Signal, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from .. import i18n
@@ -15,6 +16,18 @@ register(
     {
         "Cannot open the database": "无法打开数据库",
         "The database cannot be opened:": "无法打开数据库：",
+        "The database is damaged": "数据库已损坏",
+        "The database file is damaged; nothing was written to it.": "数据库文件已损坏，程序没有向其写入任何内容。",
+        "The newest good backup is from {time}. Restoring it loses the changes made after that time; the damaged file is kept beside it.": "最近一份完好的备份时间为 {time}。恢复该备份将丢失此后所做的更改；损坏的文件会保留在旁边。",
+        "No good backup was found. `inspector-app salvage -o NEW.db` copies every record that can still be read.": "未找到完好的备份。可运行 `inspector-app salvage -o NEW.db` 复制仍可读取的全部记录。",
+        "Restore the backup": "恢复备份",
+        "Quit": "退出",
+        "The backup could not be restored:": "无法恢复备份：",
+        "Something went wrong": "程序出错",
+        "Inspector hit an unexpected error. Your records are saved: every change is written to the database when it is made.": "程序遇到意外错误。您的记录已保存：每次更改在完成时即写入数据库。",
+        "The details are in the log: {path}": "详细信息已记录在日志中：{path}",
+        "Copy details": "复制详细信息",
+        "Close": "关闭",
     }
 )
 
@@ -59,30 +72,201 @@ def _first_questions(window, office, ask_role: bool, offer_demo: bool) -> None:
         window.offer_demo_data()
 
 
-def run_gui(db: str | None = None, lang: str | None = None) -> int:
-    """Open the main window on *db* (default database if None) in *lang*; returns the exit status."""
-    from ..store import StoreError, open_database
-    from . import settings
+class _ErrorReporter(QObject):
+    """Shows the error dialog in the window's thread, whichever thread failed."""
 
-    app = make_application()
-    i18n.set_language(settings.effective_language(lang))
-    path = resolve_db_path(db)
+    report = Signal(str)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.report.connect(show_error_dialog, Qt.ConnectionType.QueuedConnection)
+        self.showing = False
+
+
+_reporter: _ErrorReporter | None = None
+
+
+def show_error_dialog(text: str) -> None:
+    """Say the data is saved, where the log is, and offer to copy the details."""
+    from .. import logs
+
+    if _reporter is not None:
+        if _reporter.showing:
+            return  # one dialog at a time; everything is in the log anyway
+        _reporter.showing = True
     try:
-        store = open_database(path)
-    except StoreError as exc:
-        QMessageBox.critical(
-            None, tr("Cannot open the database"), f"{tr('The database cannot be opened:')}\n\n{exc}"
+        box = QMessageBox(QMessageBox.Icon.Critical, tr("Something went wrong"), "")
+        box.setText(
+            tr(
+                "Inspector hit an unexpected error. Your records are saved: every change is written to the database when it is made."
+            )
         )
-        return 1
-    except Exception as exc:  # e.g. a failed migration: say so in the window, not as a traceback
+        box.setInformativeText(
+            tr("The details are in the log: {path}").format(path=logs.log_file())
+        )
+        box.setDetailedText(text)
+        copy = box.addButton(tr("Copy details"), QMessageBox.ButtonRole.ActionRole)
+        box.addButton(tr("Close"), QMessageBox.ButtonRole.RejectRole)
+        copy.clicked.disconnect()  # keep the box open after copying
+        copy.clicked.connect(lambda: QApplication.clipboard().setText(text))
+        _show_box(box)
+    finally:
+        if _reporter is not None:
+            _reporter.showing = False
+
+
+def _show_box(box: QMessageBox) -> int:
+    """Run a message box (a seam for tests)."""
+    return box.exec()
+
+
+def _qt_message(mode, context, message) -> None:
+    from .. import logs
+
+    if mode in (QtMsgType.QtCriticalMsg, QtMsgType.QtFatalMsg):
+        logs.logger.error("Qt: %s", message)
+    elif mode == QtMsgType.QtWarningMsg and "propagateSizeHints" not in message:
+        logs.logger.warning("Qt: %s", message)
+
+
+def _install_error_handling():
+    """Log file, crash file, exception hooks and Qt's messages; returns an undo function."""
+    global _reporter
+    from .. import logs
+
+    logs.setup("gui")
+    before = (sys.excepthook, threading.excepthook)
+    _reporter = _ErrorReporter()
+    reporter = _reporter
+    logs.install_excepthooks(show=lambda text: reporter.report.emit(text))
+    previous_handler = qInstallMessageHandler(_qt_message)
+
+    def undo() -> None:
+        global _reporter
+        sys.excepthook, threading.excepthook = before
+        qInstallMessageHandler(previous_handler)
+        _reporter = None
+        logs.shutdown()
+
+    return undo
+
+
+def _offer_backup(path, exc) -> bool:
+    """The database is damaged: say so and offer the newest good backup (one click).
+    Returns True when a backup was restored and the database can be opened again."""
+    from ..store.backups import newest_good_backup, restore
+
+    found = newest_good_backup(path)
+    box = QMessageBox(QMessageBox.Icon.Critical, tr("The database is damaged"), "")
+    box.setText(tr("The database file is damaged; nothing was written to it."))
+    box.setDetailedText(str(exc))
+    if found is None:
+        box.setInformativeText(
+            tr(
+                "No good backup was found. `inspector-app salvage -o NEW.db` copies every record that can still be read."
+            )
+        )
+        box.addButton(tr("Quit"), QMessageBox.ButtonRole.RejectRole)
+        _show_box(box)
+        return False
+    box.setInformativeText(
+        tr(
+            "The newest good backup is from {time}. Restoring it loses the changes made after that time; the damaged file is kept beside it."
+        ).format(time=f"{found.when:%Y-%m-%d %H:%M}")
+    )
+    restore_button = box.addButton(tr("Restore the backup"), QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(tr("Quit"), QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(restore_button)
+    _show_box(box)
+    if box.clickedButton() is not restore_button:
+        return False
+    from ..store import StoreError
+
+    try:
+        restore(found.path, path)
+    except StoreError as exc2:
         QMessageBox.critical(
             None,
             tr("Cannot open the database"),
-            f"{tr('The database cannot be opened:')}\n\n{type(exc).__name__}: {exc}",
+            f"{tr('The backup could not be restored:')}\n\n{exc2}",
         )
+        return False
+    return True
+
+
+def _daily_backup_in_background(path) -> threading.Thread:
+    """The day's backup on its own connection, while the window is already usable."""
+    from .. import logs
+
+    def work() -> None:
+        from ..store import open_database
+
+        try:
+            store = open_database(path, migrate=False, daily_backup=True)
+            store.close()
+        except Exception as exc:  # noqa: BLE001 - a failed backup is logged, never fatal
+            logs.log_event("backup-failed", kind="daily", error=str(exc))
+
+    thread = threading.Thread(target=work, name="daily-backup")
+    thread.start()
+    return thread
+
+
+def run_gui(db: str | None = None, lang: str | None = None) -> int:
+    """Open the main window on *db* (default database if None) in *lang*; returns the exit status."""
+    from PySide6.QtCore import QLocale
+
+    from ..store import StoreError, open_database
+    from ..store.db import DatabaseDamagedError
+    from . import settings
+
+    app = make_application()
+    undo_error_handling = _install_error_handling()
+    try:
+        i18n.use_system_locale(lambda: QLocale.system().name())
+        i18n.set_language(settings.effective_language(lang))
+        return _run_window(app, db, open_database, StoreError, DatabaseDamagedError)
+    finally:
+        undo_error_handling()
+
+
+def _run_window(app, db, open_database, StoreError, DatabaseDamagedError) -> int:  # noqa: N803
+    from . import settings
+
+    path = resolve_db_path(db)
+    store = None
+    for _attempt in range(2):
+        try:
+            store = open_database(path)
+            break
+        except DatabaseDamagedError as exc:
+            if _attempt == 0 and _offer_backup(path, exc):
+                continue
+            return 1
+        except StoreError as exc:
+            QMessageBox.critical(
+                None,
+                tr("Cannot open the database"),
+                f"{tr('The database cannot be opened:')}\n\n{exc}",
+            )
+            return 1
+        except (
+            Exception
+        ) as exc:  # e.g. a failed migration: say so in the window, not as a traceback
+            from .. import logs
+
+            logs.log_exception("opening the database", exc)
+            QMessageBox.critical(
+                None,
+                tr("Cannot open the database"),
+                f"{tr('The database cannot be opened:')}\n\n{type(exc).__name__}: {exc}",
+            )
+            return 1
+    if store is None:
         return 1
     from .main_window import MainWindow
 
+    backup_thread = None
     try:
         window = MainWindow(store)
         from ..services.review import role_is_set
@@ -91,6 +275,7 @@ def run_gui(db: str | None = None, lang: str | None = None) -> int:
         first_start = not role_is_set(store)
         office = install_office_mode(window, ask=False)  # supervisor pages, shown only to that role
         window.show()
+        backup_thread = _daily_backup_in_background(path)
         offer_demo = (
             bool(settings.get("offer_demo"))
             and store.inspections.count() == 0
@@ -102,4 +287,6 @@ def run_gui(db: str | None = None, lang: str | None = None) -> int:
             )
         return int(_exec(app) or 0)
     finally:
+        if backup_thread is not None:
+            backup_thread.join()
         store.close()
