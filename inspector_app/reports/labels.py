@@ -108,7 +108,7 @@ ZH: dict[str, str] = {
     "(assigned when finalized)": "（完成后编号）",
     "Instrument name": "计量器具名称",
     "Issuing body": "检定机构",
-    "Authorisation certificate no.": "授权证书号",
+    "Authorisation certificate no.": "计量检定机构授权证书号",
     "Client": "委托（受检）单位",
     "Regulation": "检定依据",
     "Date of verification": "检定日期",

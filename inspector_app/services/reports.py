@@ -508,10 +508,18 @@ class BatchResult:
     cancelled: bool = False
 
 
-def report_filename(store, inspection_id: str) -> str:
-    from ..reports.inspection_report import report_number
+def document_number(store, inspection_id: str) -> str:
+    """The report number as the document prints it (its prefix names the document kind:
+    a passed verification that may not give a certificate is an inspection record)."""
+    from ..reports.inspection_report import document_kind, report_number
 
-    return f"{report_number(store.inspections.require(inspection_id))}.pdf"
+    insp = store.inspections.require(inspection_id)
+    allowed = not certificate_blockers(store, insp)
+    return report_number(insp, document_kind(insp, certificate_allowed=allowed))
+
+
+def report_filename(store, inspection_id: str) -> str:
+    return f"{document_number(store, inspection_id)}.pdf"
 
 
 _worker_state: dict = {}

@@ -90,10 +90,10 @@ def test_batch_export_in_worker_processes(demo, db_path, tmp_path):
         p.read_bytes().startswith(b"%PDF-") for p in result.written
     )
     assert calls[-1] == (12, 12) and [d for d, _ in calls] == sorted(d for d, _ in calls)
-    from inspector_app.reports.inspection_report import report_number
+    from inspector_app.services.reports import document_number
 
     assert sorted(p.name for p in result.written) == sorted(
-        f"{report_number(demo.inspections.get(i))}.pdf" for i in chosen
+        f"{document_number(demo, i)}.pdf" for i in chosen
     )
 
 
