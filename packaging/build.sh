@@ -52,7 +52,17 @@ run_frozen() {
 
 want_version="$(sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml | head -n 1)"
 got_version="$(run_frozen --version 2>&1)" || fail "$EXE --version exited with status $?: $got_version"
-[[ "$got_version" == "$want_version" ]] || fail "frozen version is '$got_version', pyproject says '$want_version'"
+got_version="$(printf '%s\n' "$got_version" | head -n 1)"  # first line: [Inspector ]VERSION
+[[ "${got_version##* }" == "$want_version" ]] || fail "frozen version is '$got_version', pyproject says '$want_version'"
+
+# Linux: the oldest glibc the build runs on (recorded by build.spec) and the menu entry
+INFO="$APP/_internal/build-info.json"
+if [[ "$(uname -s)" == Linux ]]; then
+    [[ -f "$INFO" ]] || fail "$INFO is missing (build.spec writes it)"
+    [[ -f "$APP/share/applications/inspector-app.desktop" && -x "$APP/install-desktop.sh" ]] \
+        || fail "the menu entry or install-desktop.sh is missing from $APP"
+    echo "build.sh: $(sed -n 's/.*"glibc": "\(.*\)".*/needs glibc \1 or newer/p' "$INFO")"
+fi
 
 set +e
 run_frozen --self-test >"$LOG" 2>&1

@@ -47,6 +47,8 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     app.setOrganizationName(settings.ORG_NAME)
     app.setApplicationName(settings.APP_NAME)
     app.setApplicationDisplayName("Inspector")
+    # Wayland finds the menu entry (and its icon) by this name: packaging/linux/*.desktop
+    app.setDesktopFileName(settings.APP_NAME)
     icon = resource_path("resources", "icons", "inspector-app.png")
     if icon.is_file():
         from PySide6.QtGui import QIcon
