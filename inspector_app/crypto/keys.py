@@ -290,7 +290,7 @@ def _retire_current(keys_dir: Path, at: dt.datetime) -> None:
             "fingerprint": fp,
             "name": common_name(cert),
             "active_from": active_from,
-            "retired_at": _utc(at).isoformat(timespec="seconds"),
+            "retired_at": _utc(at).isoformat(),
             "not_after": cert.not_valid_after_utc.isoformat(timespec="seconds"),
         }
     )

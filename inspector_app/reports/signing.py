@@ -191,7 +191,7 @@ def _sign(
     signer = signers.SimpleSigner(
         signing_cert=cert,
         signing_key=key,
-        cert_registry=SimpleCertificateStore.from_certs([cert, *chain]),
+        cert_registry=SimpleCertificateStore.from_certs(chain),  # the signer's is added once
     )
     page, x1, y1, x2, y2 = box if box is not None else (0, 0, 0, 0, 0)
     fp = identity.fingerprint

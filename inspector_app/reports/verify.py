@@ -556,6 +556,10 @@ def _check_signature(sig, data: bytes, trust: TrustSet, now: dt.datetime) -> Sig
             "the signer's certificate is neither in the trust list nor issued by a trusted CA",
         )
         return c
+    stray = _stray_certificate(sig, cert, trust)
+    if stray:
+        c.status, c.reason = INVALID, stray
+        return c
     from ..crypto.ca import is_office_certificate
 
     office = (entry is not None and entry.kind == "office") or is_office_certificate(cert)
@@ -617,6 +621,27 @@ def _check_signature(sig, data: bytes, trust: TrustSet, now: dt.datetime) -> Sig
                     )
                     return c
     return c
+
+
+def _stray_certificate(sig, signer, trust: TrustSet) -> str | None:
+    """Every certificate carried in the signature must be the signer's, a trusted one, or
+    one whose signature verifies under a trusted CA: a changed copy is not left lying there."""
+    signer_fp = _fp(signer)
+    trusted = {_fp(t.certificate) for t in trust.certificates}
+    cas = [t.certificate for t in trust.certificates if t.kind == "ca"]
+    for raw in sig.signed_data["certificates"] or []:
+        try:
+            cert = _crypto_cert(raw.chosen)
+        except Exception:  # noqa: BLE001 - a damaged copy
+            return "a certificate carried in the signature is damaged (changed after signing)"
+        fp = _fp(cert)
+        if fp == signer_fp or fp in trusted or any(_issued_by(cert, ca) for ca in cas):
+            continue
+        return (
+            "a certificate carried in the signature is neither the signer's nor a trusted one "
+            "(changed after signing?)"
+        )
+    return None
 
 
 def _fp(cert) -> str:

@@ -9,6 +9,8 @@ import subprocess
 import pytest
 
 from inspector_app.crypto.keys import init_identity
+from inspector_app.domain.errors import InputError
+from inspector_app.reports import signing
 from inspector_app.reports.signing import SigningError, sign_pdf
 from inspector_app.reports.verify import (
     INVALID,
@@ -97,7 +99,10 @@ def test_untrusted_signer(store, samples, tmp_path, identity):
     assert r.status == UNTRUSTED and r.signer == "李建国"
     assert verify_pdf(pdf, [identity.certificate, namesake.certificate]).status == VALID
     stranger = init_identity(tmp_path / "other-keys", "Mallory", b"another passphrase")
-    pdf = make_report(store, samples.scale.id, "en", identity=stranger)
+    with pytest.raises(InputError, match="signed by its own inspector"):
+        make_report(store, samples.scale.id, "en", identity=stranger)
+    built = build_report(store, samples.scale.id, "en", for_signing=True)
+    pdf = signing._sign(built.pdf, stranger, built.signature_box, built.report_no)
     r = verify_pdf(pdf, [identity.certificate])
     assert r.status == UNTRUSTED and r.signer == "Mallory"
     r = verify_pdf(pdf, [identity.certificate, stranger.certificate])
