@@ -5,6 +5,10 @@ store (SQLite connections belong to one thread); the dialog shows progress, can 
 (an import can be cancelled until its transaction starts), and ends with a report: what was
 written, or what was imported (new, updated, unchanged, conflicts), or why a bundle was
 refused (the stage, the entry and the reason; nothing was changed).
+
+Cancel stops an import only until its transaction starts; from then on the button is
+disabled. A cancel that arrives while the work is ending anyway (the merge committed, the
+file was written) is reported as what really happened, never as "nothing was changed".
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..i18n import register, tr
+from ..sync.format import escape_text
 from .widgets import file_dialogs
 from .workers import Job
 
@@ -52,6 +57,12 @@ register(
         "Exporting…": "正在导出……",
         "Checking and importing…": "正在校验并导入……",
         "Cancelled; nothing was changed.": "已取消，未做任何更改。",
+        "Cancel came too late: the import had already been saved.": "取消太晚：导入已保存。",
+        "Cancel came too late: the bundle had already been written.": "取消太晚：同步包已写入。",
+        "Merging (can no longer be cancelled)…": "正在合并（已不能取消）……",
+        "Warnings ({count}), kept with the import:": "警告（{count} 条），已随导入保存：",
+        "… and {count} more": "……另有 {count} 条",
+        "Problems found ({count}):": "发现的问题（{count} 个）：",
         "Wrote {path}: {counts}.": "已写入 {path}：{counts}。",
         "Imported from {signer}.": "已导入（签名者：{signer}）。",
         "This bundle was already imported; nothing changed.": "此同步包已导入过，未做任何更改。",
@@ -74,6 +85,15 @@ register(
     }
 )
 
+SHOWN = 20  # problems or warnings listed in the dialog (the command line lists up to 100)
+
+
+def _line(p: dict) -> str:
+    """One problem or warning as a line (its texts are escaped by the sync layer already)."""
+    where = f"{p['entry']}: " if p.get("entry") else ""
+    return f"\n• {where}{p['reason']}"
+
+
 STAGE_TEXT = {
     "collect": "collect",
     "write": "write",
@@ -87,6 +107,10 @@ def _progress_adapter(progress):
     """The services' progress(stage, done, total) on top of a Job's progress(done, total, text)."""
 
     def report(stage: str, done: int, total: int) -> bool:
+        if stage == "merge" and done == 0:
+            # the start of the merge must reach the dialog (it disables Cancel); a Job drops
+            # reports that come too soon after the last one unless done >= total
+            return progress(0, 0, stage)
         return progress(done, max(total, 1), stage)
 
     return report
@@ -98,6 +122,7 @@ class _BundleDialog(QDialog):
         self.db_path = Path(db_path)
         self.job: Job | None = None
         self.result = None
+        self.late_cancel = False  # Cancel pressed, but the work had finished anyway
         self.path_edit = QLineEdit()
         self.browse = QPushButton(tr("Browse…"))
         self.browse.clicked.connect(self._browse)
@@ -137,6 +162,7 @@ class _BundleDialog(QDialog):
     # -- job plumbing ---------------------------------------------------------------------
     def _run(self, work) -> None:
         self.result = None
+        self.late_cancel = False
         self.status.setText("")
         self.progress.setRange(0, 0)  # busy until the first report
         self._set_running(True)
@@ -160,9 +186,20 @@ class _BundleDialog(QDialog):
     def _on_progress(self, done: int, total: int, text: str) -> None:
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(min(done, total))
+        if text == "merge" and self.is_running():
+            # the transaction runs to its end: a cancel cannot stop it any more
+            self.cancel_button.setEnabled(False)
+            self.stage_label.setText(tr("Merging (can no longer be cancelled)…"))
+            return
         self.stage_label.setText(tr(STAGE_TEXT.get(text, text)) if text else "")
 
     def _on_cancelled(self, *_args) -> None:
+        result = self.job.result if self.job is not None else None
+        if result is not None:
+            # The work ended with a result although Cancel was pressed: report the result.
+            self.late_cancel = True
+            self._on_succeeded(result)
+            return
         self._set_running(False)
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
@@ -265,7 +302,10 @@ class ExportBundleDialog(_BundleDialog):
         self.progress.setRange(0, 1)
         self.progress.setValue(1)
         counts = ", ".join(f"{n} {tr(k)}" for k, n in result.counts.items())
-        self.status.setText(tr("Wrote {path}: {counts}.").format(path=result.path, counts=counts))
+        text = tr("Wrote {path}: {counts}.").format(path=result.path, counts=counts)
+        if self.late_cancel:
+            text += " " + tr("Cancel came too late: the bundle had already been written.")
+        self.status.setText(text)
         self.passphrase.clear()
         self.exported.emit(result)
 
@@ -362,7 +402,17 @@ class ImportBundleDialog(_BundleDialog):
                 label.setText("–")
             self.report_box.setVisible(False)
             where = f"{rej['entry']}: " if rej["entry"] else ""
-            self.reason.setText(f"{tr('Reason')}: {where}{rej['reason']}")
+            text = f"{tr('Reason')}: {where}{rej['reason']}"
+            problems = rej.get("problems") or []
+            count = rej.get("problem_count", len(problems))
+            if count > 1:
+                text += "\n" + tr("Problems found ({count}):").format(count=count)
+                text += "".join(_line(p) for p in problems[:SHOWN])
+                if count > min(len(problems), SHOWN):
+                    text += "\n" + tr("… and {count} more").format(
+                        count=count - min(len(problems), SHOWN)
+                    )
+            self.reason.setText(text)
             self.reason.setVisible(True)
             self._fit()
         elif report.status == "already_imported":
@@ -371,14 +421,25 @@ class ImportBundleDialog(_BundleDialog):
                 label.setText("0")
             self.note.setText("")
         else:
-            self.status.setText(tr("Imported from {signer}.").format(signer=report.signer))
+            text = tr("Imported from {signer}.").format(signer=escape_text(report.signer))
+            if self.late_cancel:
+                text += " " + tr("Cancel came too late: the import had already been saved.")
+            self.status.setText(text)
             for key, label in self.counts.items():
                 label.setText(
                     str(report.acknowledged if key == "acknowledged" else getattr(report, key))
                 )
-            self.note.setText(
-                tr("Conflicts wait for a decision (Conflicts list).") if report.conflicts else ""
-            )
+            note = tr("Conflicts wait for a decision (Conflicts list).") if report.conflicts else ""
+            if report.warning_count:
+                note += ("\n" if note else "") + tr(
+                    "Warnings ({count}), kept with the import:"
+                ).format(count=report.warning_count)
+                note += "".join(_line(w) for w in report.warnings[:SHOWN])
+                if report.warning_count > min(len(report.warnings), SHOWN):
+                    note += "\n" + tr("… and {count} more").format(
+                        count=report.warning_count - min(len(report.warnings), SHOWN)
+                    )
+            self.note.setText(note)
         self._fit()
         self.imported.emit(report)
 

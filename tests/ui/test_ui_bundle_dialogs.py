@@ -133,3 +133,109 @@ def qtbot_button():
     from PySide6.QtCore import Qt
 
     return Qt.MouseButton.LeftButton
+
+
+def _exported(qtbot, pair):
+    lap_db, off_db, tmp = pair
+    out = tmp / "field.zip"
+    dlg = _export(qtbot, lap_db, out)
+    with qtbot.waitSignal(dlg.exported, timeout=30000):
+        qtbot.mouseClick(dlg.go, qtbot_button())
+    imp = ImportBundleDialog(off_db)
+    qtbot.addWidget(imp)
+    imp.show()
+    imp.path_edit.setText(str(out))
+    return imp, off_db
+
+
+@pytest.fixture
+def held_merge(monkeypatch):
+    """The merge waits (inside its transaction) until the test lets it go."""
+    import threading
+
+    from inspector_app.sync import merge
+
+    started, go = threading.Event(), threading.Event()
+    real = merge.merge
+
+    def held(*args, **kwargs):
+        started.set()
+        go.wait(30)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(merge, "merge", held)
+    yield started, go
+    go.set()
+
+
+def test_cancel_is_disabled_once_the_merge_runs(qtbot, pair, held_merge):
+    started, go = held_merge
+    imp, off_db = _exported(qtbot, pair)
+    qtbot.mouseClick(imp.go, qtbot_button())
+    qtbot.waitUntil(started.is_set, timeout=30000)
+    qtbot.waitUntil(lambda: not imp.cancel_button.isEnabled(), timeout=5000)
+    assert imp.is_running()
+    assert (
+        "can no longer be cancelled" in imp.stage_label.text()
+        or "不能取消" in imp.stage_label.text()
+    )
+    with qtbot.waitSignal(imp.imported, timeout=30000):
+        go.set()
+
+
+def test_a_cancel_during_the_merge_reports_the_import_that_was_saved(qtbot, pair, held_merge):
+    """Cancel pressed while the merge ran used to say "Cancelled; nothing was changed."
+    although every record had been imported."""
+    started, go = held_merge
+    imp, off_db = _exported(qtbot, pair)
+    qtbot.mouseClick(imp.go, qtbot_button())
+    qtbot.waitUntil(started.is_set, timeout=30000)
+    imp.job.cancel()  # a click that landed just before the button was disabled
+    with qtbot.waitSignal(imp.imported, timeout=30000) as blocker:
+        go.set()
+    report = blocker.args[0]
+    assert report.status == "imported"
+    text = imp.status.text()
+    assert "nothing was changed" not in text and "未做任何更改" not in text
+    assert "too late" in text or "取消太晚" in text
+    assert imp.counts["new"].text() == str(report.new)
+    with open_database(off_db) as s:
+        assert s.conn.execute("SELECT count(*) FROM inspections").fetchone()[0] == 9
+    assert imp.go.isEnabled() and not imp.cancel_button.isEnabled()
+
+
+def test_a_cancel_before_the_merge_changes_nothing_and_says_so(qtbot, pair, monkeypatch):
+    from inspector_app.sync import validate
+
+    imp, off_db = _exported(qtbot, pair)
+    with open_database(off_db) as s:
+        before = s.fingerprint()
+    real = validate.validate_bundle
+
+    def cancel_then_validate(opened, repo, *args, **kwargs):
+        imp.job.cancel()  # the user's click, while the records are being checked
+        return real(opened, repo, *args, **kwargs)
+
+    monkeypatch.setattr("inspector_app.services.sync.validate_bundle", cancel_then_validate)
+    qtbot.mouseClick(imp.go, qtbot_button())
+    qtbot.waitUntil(lambda: not imp.is_running(), timeout=30000)
+    qtbot.waitUntil(lambda: imp.status.text() != "", timeout=5000)
+    assert "nothing was changed" in imp.status.text() or "未做任何更改" in imp.status.text()
+    with open_database(off_db) as s:
+        assert s.fingerprint() == before
+
+
+def test_the_dialog_shows_hostile_names_escaped(qtbot, pair):
+    imp, off_db = _exported(qtbot, pair)
+    src = imp.path_edit.text()
+    with zipfile.ZipFile(src) as z:
+        items = [(i.filename, z.read(i)) for i in z.infolist()]
+    bad = pair[2] / "names.zip"
+    with zipfile.ZipFile(bad, "w") as z:
+        for n, d in items:
+            z.writestr(n, d)
+        z.writestr("records/evil\u202etxt.jsonl", b"x")
+    imp.path_edit.setText(str(bad))
+    with qtbot.waitSignal(imp.imported, timeout=30000):
+        qtbot.mouseClick(imp.go, qtbot_button())
+    assert "\u202e" not in imp.reason.text() and "\\u202e" in imp.reason.text()
