@@ -443,7 +443,7 @@ def new_draft(
 ) -> Inspection:
     """Create and store a draft for an instrument: the family's default rule set, and the
     form's default test points for this instrument (unless *tests* are given)."""
-    from ..domain.rules import default_ruleset
+    from ..domain.rules import edition_for
 
     ins = store.instruments.get(instrument_id)
     if ins is None:
@@ -453,6 +453,7 @@ def new_draft(
         check = checks_for(ins.family)[0]
     if tests is None:
         tests = default_tests(ins)
+    started = now_iso()  # the edition in force on this day governs the inspection
     insp = Inspection(
         id=new_id(),
         record_id=new_id(),
@@ -460,9 +461,9 @@ def new_draft(
         premises_id=ins.premises_id,
         family=ins.family,
         check=check,
-        ruleset=default_ruleset(ins.family),
+        ruleset=edition_for(ins.family, started, instrument_payload(ins)),
         inspector=inspector,
-        started_at=now_iso(),
+        started_at=started,
         place=premises.address if premises else "",
         tests=tests,
     )

@@ -1118,11 +1118,13 @@ class MainWindow(QMainWindow):
         return self.open_inspection(draft.id)
 
     def _create_draft(self, instrument_id: str, check: str, inspector: str) -> Inspection:
-        from ..domain.rules import default_ruleset
+        from ..domain.rules import edition_for
+        from ..services.inspections import instrument_payload
 
         ins = self.store.instruments.get(instrument_id)
         premises = self.store.premises.get(ins.premises_id)
         record = new_id()
+        started = dt.datetime.now().isoformat(timespec="minutes")
         draft = Inspection(
             id=new_id(),
             record_id=record,
@@ -1130,9 +1132,9 @@ class MainWindow(QMainWindow):
             premises_id=ins.premises_id,
             family=ins.family,
             check=check,
-            ruleset=default_ruleset(ins.family),
+            ruleset=edition_for(ins.family, started, instrument_payload(ins)),
             inspector=inspector,
-            started_at=dt.datetime.now().isoformat(timespec="minutes"),
+            started_at=started,
             place=premises.address if premises else "",
         )
         return self.store.inspections.save_draft(draft, inspector)

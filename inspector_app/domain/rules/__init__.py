@@ -204,8 +204,16 @@ def edition_for(family: str, date: str, instrument: Mapping | None = None) -> st
     an evaluate request): what a new inspection of that date gets. Reference rule sets
     (OIML, NIST) are never chosen by date."""
     fam = _family(family)
-    parsed = fam.parse_instrument(f.obj(instrument or {}, "instrument"), "instrument")
-    return _choose(fam, read_date(date), parsed)[0].name
+    day = read_date(date)
+    try:
+        parsed = fam.parse_instrument(f.obj(instrument or {}, "instrument"), "instrument")
+    except InputError:
+        # nameplate data still incomplete: editions whose scope needs none, else the default
+        unscoped = replace(
+            fam, rulesets=tuple(r for r in fam.rulesets if r.in_force and not r.in_force.applies)
+        )
+        return _choose(unscoped, day, None)[0].name if unscoped.rulesets else fam.rulesets[0].name
+    return _choose(fam, day, parsed)[0].name
 
 
 def _rule_data(request: Mapping, given: ruledata.RuleData | None) -> ruledata.RuleData:

@@ -405,3 +405,10 @@ def test_stage_is_refused_where_the_rule_set_keeps_no_as_found_results():
             }
         )
     assert exc.value.path == "tests[0].stage"
+
+
+def test_edition_for_incomplete_nameplate_data():
+    """A new draft may have nameplate data still missing: editions without a scope test
+    are chosen by date alone, scales fall back to their default."""
+    assert edition_for("scale", "2027-02-01", {}) == "JJG 539-2016"
+    assert edition_for("fuel_dispenser", "2020-01-01", {"qmin": "x"}) == "JJG 443-2015"
