@@ -44,5 +44,11 @@ def run(args: argparse.Namespace) -> int:
     except InputError as exc:
         print(json.dumps(exc.as_json(), ensure_ascii=False), file=sys.stderr)
         return 2
+    except ArithmeticError:
+        # parse_decimal bounds every number it reads; this is the last guard, so that a value
+        # beyond the decimal context is an input error, never a traceback
+        error = InputError("", "a number is out of range for exact arithmetic")
+        print(json.dumps(error.as_json(), ensure_ascii=False), file=sys.stderr)
+        return 2
     print(json.dumps(result, ensure_ascii=False, indent=2))
     return 0

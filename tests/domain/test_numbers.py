@@ -143,3 +143,32 @@ def test_only_full_width_forms_are_normalised():
     # an error names what was typed, not a normalised form
     with pytest.raises(InputError, match="'１２ｋｇ'"):
         parse_decimal("１２ｋｇ", "x")
+
+
+def test_the_editor_cell_refuses_a_huge_exponent_at_the_cell():
+    """What the readings table does with a typed cell (services.drafts): a field error."""
+    from inspector_app.domain.models import Inspection, Instrument
+    from inspector_app.services import drafts
+
+    with pytest.raises(InputError) as info:
+        drafts.parse_cell("1E+999999999", "tests[0].points[0].indication")
+    assert info.value.path == "tests[0].points[0].indication"
+    assert drafts.parse_cell("１５００５", "x") == "15005"  # full-width typing is kept as ASCII
+    ins = Instrument(
+        "i1", "p1", "scale", metrology={"max": "15000", "e": "5", "unit": "g"}, accuracy_class="III"
+    )
+    insp = Inspection(
+        "x1",
+        "r1",
+        "i1",
+        "p1",
+        "scale",
+        "in_service",
+        "JJG 539-2016",
+        "t",
+        tests=[{"kind": "weighing", "points": [{"load": "100", "indication": "1E+999999999"}]}],
+    )
+    ev = drafts.evaluate_draft(insp, ins)  # a draft holding the text (pasted, older file)
+    row = ev.tests[0].row(0)
+    assert row.status == drafts.INVALID and row.field == "indication"
+    assert "out of range" in row.message
