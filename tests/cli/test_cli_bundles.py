@@ -197,3 +197,53 @@ def test_conflicts_list_and_resolve(sides, capsys):
         capsys, "conflicts", "resolve", "nonexistent", "--keep", "local", "--db", off
     )
     assert code == 2 and "no conflict" in err
+
+
+def _resigned(bundle, out, identity, edit_line):
+    """The bundle with every inspection line passed through *edit_line*, manifest re-signed."""
+    import hashlib
+
+    with zipfile.ZipFile(bundle) as src:
+        items = {i.filename: src.read(i) for i in src.infolist()}
+    body = items["records/inspections.jsonl"].splitlines(keepends=True)
+    items["records/inspections.jsonl"] = b"".join(edit_line(n, x) for n, x in enumerate(body))
+    manifest = json.loads(items["manifest.json"])
+    for name, data in items.items():
+        if name in manifest["entries"]:
+            manifest["entries"][name] = {
+                "sha256": hashlib.sha256(data).hexdigest(),
+                "size": len(data),
+            }
+    items["manifest.json"] = json.dumps(manifest).encode()
+    items["signature.der"] = identity.sign(items["manifest.json"])
+    with zipfile.ZipFile(out, "w") as dst:
+        for name, data in items.items():
+            dst.writestr(name, data)
+    return out
+
+
+def test_a_refused_import_lists_every_bad_record(sides, capsys):
+    lap, off, tmp = sides
+    bundle = tmp / "field.zip"
+    assert run(capsys, "bundle", "export", "-o", bundle, "--db", lap)[0] == 0
+    identity = keys.load_identity(keys_dir(lap), PASS.encode())
+
+    def edit(n, line):
+        if n in (1, 3):  # two records with a verdict that is not one
+            obj = json.loads(line)
+            obj["verdict"] = "maybe"
+            return json.dumps(obj, ensure_ascii=False).encode() + b"\n"
+        return line
+
+    bad = _resigned(bundle, tmp / "bad.zip", identity, edit)
+    code, out, err = run(capsys, "bundle", "import", bad, "--db", off)
+    assert code == 1
+    assert "stage 4 (records)" in err and "(and 1 more problem)" in err
+    listed = [x.strip() for x in err.splitlines() if x.startswith("  records/")]
+    assert listed == [
+        "records/inspections.jsonl line 2: inspection.verdict: must be pass or fail",
+        "records/inspections.jsonl line 4: inspection.verdict: must be pass or fail",
+    ]
+    code, out, err = run(capsys, "bundle", "import", bad, "--db", off, "--json")
+    rejection = json.loads(out)["rejection"]
+    assert rejection["problem_count"] == 2 and len(rejection["problems"]) == 2
