@@ -59,8 +59,11 @@ def embed_record(canvas, canonical_bytes: bytes, *, modified: str | None = None)
         "Size": len(data),
         "CheckSum": PDFString(hashlib.md5(data, usedforsecurity=False).digest().hex()),
     }
-    if modified:
-        params["ModDate"] = PDFString(modified)
+    if not modified:  # the document's own creation time (PDF/A-3 asks for a ModDate)
+        ts = doc._timeStamp
+        y, mo, d, h, mi, sec = ts.YMDhms
+        modified = f"D:{y:04d}{mo:02d}{d:02d}{h:02d}{mi:02d}{sec:02d}{ts.dhh:+03d}'{ts.dmm:02d}'"
+    params["ModDate"] = PDFString(modified)
     stream = PDFStream(
         PDFDictionary(
             {

@@ -54,6 +54,7 @@ from .charts import GREEN, RED, inspection_chart
 from .embedded_record import embed_record
 from .fonts import FONT, register_fonts
 from .labels import CHECKLIST_FALLBACK, item_label, t, unit
+from .pdfa import PDF_VERSION, apply_pdfa
 
 PRODUCER = "Inspector (inspector-app) report"
 KEYWORD_PREFIX = "inspector-report"
@@ -241,6 +242,7 @@ def _canvas_class(
         def __init__(self, *args, **kwargs):
             if not kwargs.get("initialFontName"):  # else every page names Helvetica (not embedded)
                 kwargs["initialFontName"] = font
+            kwargs.setdefault("pdfVersion", PDF_VERSION)  # PDF/A-3 is based on PDF 1.7
             super().__init__(*args, **kwargs)
             self._pages: list[dict] = []
 
@@ -256,6 +258,7 @@ def _canvas_class(
                 super().showPage()
             if record_bytes is not None:
                 embed_record(self, record_bytes)
+            apply_pdfa(self)
             super().save()
 
         def _furniture(self, total: int) -> None:
