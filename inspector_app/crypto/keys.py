@@ -578,3 +578,12 @@ def rotate_identity(
         overwrite=True,
         now=now,
     )
+
+
+def signer_certificate_problem(
+    cert: x509.Certificate, now: dt.datetime | None = None
+) -> str | None:
+    """Why a manifest signature by *cert* cannot be accepted now (a bundle carries no trusted
+    time, so the certificate must be valid when the bundle is read), or None."""
+    problem = validity_problem(cert, now)
+    return None if problem is None else f"the signature is valid but {problem}"

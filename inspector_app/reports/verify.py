@@ -544,12 +544,12 @@ def _check_signature(sig, data: bytes, trust: TrustSet, now: dt.datetime) -> Sig
         ),
         None,
     )
-    ca = None
-    if entry is None:
-        ca = next(
-            (t for t in trust.certificates if t.kind == "ca" and _issued_by(cert, t.certificate)),
-            None,
-        )
+    # the issuing CA, when a trusted one issued it (also for a certificate trusted by itself:
+    # the CA's revocations apply to it)
+    ca = next(
+        (t for t in trust.certificates if t.kind == "ca" and _issued_by(cert, t.certificate)),
+        None,
+    )
     if entry is None and ca is None:
         c.status, c.reason = (
             UNTRUSTED,

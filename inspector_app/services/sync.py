@@ -200,6 +200,7 @@ def collect_office(store) -> tuple[BundleContent, tuple[int, str]]:
     content.assignments = repo.assignments()
     content.reviews = repo.reviews()
     content.acks = repo.acks_for_export()
+    content.revocations = [dataclasses.asdict(r) for r in store.trust.revocations.list()]
     content.audit = repo.audit_entries_after(0)
     head = (
         (content.audit[-1]["seq"], content.audit[-1]["hash"])

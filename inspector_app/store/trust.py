@@ -131,3 +131,25 @@ class RevocationRepo:
                 "ORDER BY revoked_at, serial"
             )
         ]
+
+    def merge(self, rows: list[dict], seq: int) -> int:
+        """Revocations from an office bundle, inside the import's transaction: new ones are
+        added, a known one moves only to an earlier time. Returns how many changed."""
+        changed = 0
+        for r in rows:
+            cur = self.store.conn.execute(
+                "INSERT INTO revocations (issuer_fingerprint, serial, revoked_at, reason, subject,"
+                " added_seq) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (issuer_fingerprint, serial)"
+                " DO UPDATE SET revoked_at = excluded.revoked_at, reason = excluded.reason,"
+                " added_seq = excluded.added_seq WHERE excluded.revoked_at < revoked_at",
+                (
+                    r["issuer_fingerprint"],
+                    r["serial"],
+                    r["revoked_at"],
+                    r.get("reason", ""),
+                    r.get("subject", ""),
+                    seq,
+                ),
+            )
+            changed += cur.rowcount
+        return changed

@@ -42,6 +42,7 @@ TABLES = {
     "assignments": (OFFICE_TO_FIELD,),
     "reviews": (OFFICE_TO_FIELD,),
     "acks": (OFFICE_TO_FIELD,),
+    "revocations": (OFFICE_TO_FIELD,),  # certificates the office CA revoked
 }
 # Tables whose records the manifest lists as [id, hash] under "records".
 COVERED_TABLES = (
@@ -590,6 +591,8 @@ class BundleContent:
         None  # [{"id", "inspection_id", "decision", "comment", "reviewer", "at", "signature"}]
     )
     acks: list = None  # [{"bundle_id", "source_device", "audit_seq", "audit_hash", "inspections"}]
+    # [{"issuer_fingerprint", "serial", "revoked_at", "reason", "subject"}]
+    revocations: list = None
     attachments: dict = None  # sha256 -> (bytes, mime)
     # inspection id -> canonical JSON of its "environment", "checklist", "tests", "result" and
     # "standards" as they arrived (the reader fills it; the merge stores these texts as they are)
@@ -622,6 +625,7 @@ class BundleContent:
             "assignments",
             "reviews",
             "acks",
+            "revocations",
         ):
             if getattr(self, name) is None:
                 setattr(self, name, [])
@@ -645,5 +649,6 @@ class BundleContent:
             "assignments": len(self.assignments),
             "reviews": len(self.reviews),
             "acks": len(self.acks),
+            "revocations": len(self.revocations),
             "attachments": len(self.attachments),
         }

@@ -368,6 +368,8 @@ def merge_office_data(
         else:
             repo.insert_review(r, seq)
             result.note("reviews", "review", r["id"], "new")
+    if content.revocations and m.direction == "office->field":
+        repo.store.trust.revocations.merge(content.revocations, seq)
     for ack in content.acks:
         if ack["source_device"] != me:
             continue

@@ -259,6 +259,8 @@ def verify_signature(
         if keys.fingerprint(cert) != key.fingerprint:
             continue
         if keys.verify_signature(cert, manifest_bytes, signature):
+            if problem := keys.signer_certificate_problem(cert):  # expired or not yet valid
+                raise BundleRejected(2, SIGNATURE, problem)
             return SignerInfo(key.fingerprint, key.name, True)
     shipped = None
     if signer_pem:

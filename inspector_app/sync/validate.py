@@ -645,6 +645,28 @@ def parse_ack(obj: dict, path: str = "ack") -> dict:
     return obj
 
 
+def parse_revocation(obj: dict, path: str = "revocation") -> dict:
+    """A certificate revoked by the office CA from a moment on (see crypto.ca)."""
+    import datetime as _dt
+
+    _keys(obj, {"issuer_fingerprint", "serial", "revoked_at", "reason", "subject"}, path)
+    if not isinstance(obj["issuer_fingerprint"], str) or not HEX64.match(obj["issuer_fingerprint"]):
+        raise InputError(f"{path}.issuer_fingerprint", "must be 64 hexadecimal digits")
+    serial = obj["serial"]
+    if not isinstance(serial, str) or not serial.isdigit() or len(serial) > 60:
+        raise InputError(f"{path}.serial", "must be a decimal serial number")
+    at = _str(obj["revoked_at"], f"{path}.revoked_at", 40)
+    try:
+        when = _dt.datetime.fromisoformat(at)
+    except ValueError:
+        raise InputError(f"{path}.revoked_at", "must be an ISO 8601 time") from None
+    if when.utcoffset() != _dt.timedelta(0):
+        raise InputError(f"{path}.revoked_at", "must be in UTC (+00:00)")
+    _str(obj["reason"], f"{path}.reason", 40)
+    clean_text(obj["subject"], f"{path}.subject", max_len=200)
+    return obj
+
+
 PARSERS = {
     "premises": parse_premises,
     "instruments": parse_instrument,
@@ -655,6 +677,7 @@ PARSERS = {
     "assignments": parse_assignment,
     "reviews": parse_review,
     "acks": parse_ack,
+    "revocations": parse_revocation,
 }
 
 
@@ -705,6 +728,7 @@ def _validate(opened, repo, max_line: int, progress, certificates: dict, now) ->
         "assignments",
         "reviews",
         "acks",
+        "revocations",
     ):
         data = opened.records.get(table)
         if data is None:
@@ -961,10 +985,9 @@ def _check_times(x: Inspection, where: str, now: dt.datetime, problems, content,
 
 # -- the rules, again ------------------------------------------------------------------------
 def _judgement(result: dict | None) -> list[tuple[str, object]]:
-    """What a result judges, flattened to (path, value): each test's verdict and each item's
-    error, MPE and verdict (numbers by value: ``0.50`` == ``0.5``). Labels and rule citations
-    are not compared: their wording may change between versions of the program without
-    changing a judgement."""
+    """What a result judges, flattened to (path, value): each test's items (error, MPE and
+    verdict), then the test's verdict. Labels and rule citations are not compared: their
+    wording may change between versions of the program without changing a judgement."""
     result = result if isinstance(result, dict) else {}
     tests = result.get("tests")
     tests = tests if isinstance(tests, list) else []
@@ -977,16 +1000,23 @@ def _judgement(result: dict | None) -> list[tuple[str, object]]:
         out.append((f"{p}.items", len(items)))
         for i_i, item in enumerate(items):
             item = item if isinstance(item, dict) else {}
-            for k in ("error", "mpe"):
-                v = item.get(k)
-                try:
-                    v = parse_decimal(v, "", allow_none=True)
-                except InputError:
-                    pass
-                out.append((f"{p}.items[{i_i}].{k}", v))
+            out.append((f"{p}.items[{i_i}].error", item.get("error")))
+            out.append((f"{p}.items[{i_i}].mpe", item.get("mpe")))
             out.append((f"{p}.items[{i_i}].verdict", item.get("verdict")))
         out.append((f"{p}.verdict", test.get("verdict")))  # after its items: name the item
     return out
+
+
+def _same(have: object, want: object) -> bool:
+    """Equal, or equal numbers written differently (``0.50`` and ``0.5``)."""
+    if have == want:
+        return True
+    if type(have) is not str or type(want) is not str:
+        return False
+    try:
+        return parse_decimal(have, "") == parse_decimal(want, "")
+    except InputError:
+        return False
 
 
 _FORMS: dict = {}
@@ -1019,6 +1049,28 @@ def _instrument_payload(ins: Instrument) -> dict:
     return payload
 
 
+def _judged_alike(stored: object, computed: dict) -> bool:
+    """Whether a stored result judges every item as *computed* does (no paths built: the
+    common case; :func:`_judgement` names the difference when there is one)."""
+    if type(stored) is not dict:
+        return False
+    st, ct = stored.get("tests"), computed["tests"]
+    if type(st) is not list or len(st) != len(ct):
+        return False
+    for s, c in zip(st, ct, strict=True):
+        if type(s) is not dict or s.get("verdict") != c.get("verdict"):
+            return False
+        si, ci = s.get("items"), c.get("items") or []
+        if type(si) is not list or len(si) != len(ci):
+            return False
+        for a, b in zip(si, ci, strict=True):
+            if type(a) is not dict or a.get("verdict") != b.get("verdict"):
+                return False
+            if not (_same(a.get("error"), b.get("error")) and _same(a.get("mpe"), b.get("mpe"))):
+                return False
+    return True
+
+
 def _check_rules(x: Inspection, ins: Instrument, where: str, problems, cache: dict, tests_text):
     """Evaluate the readings again with this program's rules engine: the stored results must
     be what the readings give, and the verdict must follow (fail when a reading fails, or a
@@ -1026,10 +1078,10 @@ def _check_rules(x: Inspection, ins: Instrument, where: str, problems, cache: di
     from ..domain.rules import evaluate
 
     key = (x.family, x.ruleset, x.check, x.instrument_id, tests_text)
-    judged = cache.get(key)
-    if judged is None:
+    computed = cache.get(key)
+    if computed is None:
         try:
-            result = evaluate(
+            computed = evaluate(
                 {
                     "family": x.family,
                     "ruleset": x.ruleset,
@@ -1044,25 +1096,26 @@ def _check_rules(x: Inspection, ins: Instrument, where: str, problems, cache: di
                 path = f"instrument {ins.id}: {path}"
             else:
                 path = f"inspection.{path}" if path else "inspection"
-            judged = f"{path}: the readings cannot be judged: {exc.message}"
+            computed = f"{path}: the readings cannot be judged: {exc.message}"
         except ArithmeticError as exc:  # pragma: no cover - parse_decimal bounds every number
-            judged = f"inspection.tests: the readings cannot be judged ({exc!r})"
-        else:
-            judged = (result["verdict"], _judgement(result))
-        if len(cache) < 10_000:
-            cache[key] = judged
-    if isinstance(judged, str):
-        problems.add(where, judged)
+            computed = f"inspection.tests: the readings cannot be judged ({exc!r})"
+        if len(cache) < 10_000 and tests_text is not None:
+            cache[key] = computed
+    if isinstance(computed, str):
+        problems.add(where, computed)
         return
-    readings_verdict, items = judged
-    for (path, have), (_, want) in zip(_judgement(x.result), items, strict=False):
-        if have != want:
-            problems.add(
-                where,
-                f"inspection.{path}: the record says {_shown(have)} but its readings give "
-                f"{_shown(want)} under {x.ruleset}",
-            )
-            return
+    if not _judged_alike(x.result, computed):
+        for (path, have), (_, want) in zip(
+            _judgement(x.result), _judgement(computed), strict=False
+        ):
+            if not _same(have, want):
+                problems.add(
+                    where,
+                    f"inspection.{path}: the record says {_shown(have)} but its readings give "
+                    f"{_shown(want)} under {x.ruleset}",
+                )
+                return
+    readings_verdict = computed["verdict"]
     expected = "fail" if readings_verdict == "fail" or _other_failures(x) else "pass"
     stored_result = (x.result or {}).get("verdict")
     if stored_result not in (readings_verdict, expected):

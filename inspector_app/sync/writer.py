@@ -68,6 +68,8 @@ def table_lines(
         lines["audit"] = [dumps_line(o) for o in content.audit]
     if content.acks:
         lines["acks"] = [dumps_line(o) for o in content.acks]
+    if content.revocations:
+        lines["revocations"] = [dumps_line(o) for o in content.revocations]
     return lines, covered
 
 
