@@ -181,11 +181,11 @@ def _sign(
     in and sign fields); a countersignature adds its own field, locking every field
     (FieldMDP all) so nothing but further signatures may follow."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-    from pyhanko.pdf_utils.text import TextBoxStyle
     from pyhanko.sign import fields, signers
     from pyhanko.sign.general import SigningError as PyHankoSigningError
-    from pyhanko.stamp import TextStampStyle
     from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+    from .stamp import signature_stamp
 
     cert, key, chain = _asn1_cached(identity)
     signer = signers.SimpleSigner(
@@ -195,13 +195,9 @@ def _sign(
     )
     page, x1, y1, x2, y2 = box if box is not None else (0, 0, 0, 0, 0)
     fp = identity.fingerprint
-    stamp = TextStampStyle(
-        stamp_text=(
-            "Digitally signed (PAdES)\nReport %(report)s\nCert SHA-256 %(fp)s\nSigned %(ts)s"
-        ),
-        text_box_style=TextBoxStyle(font_size=7),
-        border_width=1,
-    )
+    # drawn with the embedded CJK font in the report's language (pyHanko's Courier is never
+    # embedded): see reports/stamp.py
+    stamp = signature_stamp(pdf, report_no, fp, box)
     signature_meta = signers.PdfSignatureMetadata(
         field_name=field_name,
         subfilter=fields.SigSeedSubFilter.PADES,

@@ -50,3 +50,18 @@ def test_every_font_is_embedded(store, samples, tmp_path, which):
         assert rows, "no fonts listed"
         for row in rows:
             assert re.search(r"\byes\s+yes\s+yes\b", row), row  # embedded, subset, unicode map
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_signed_report_embeds_the_stamp_font_too(store, samples, identity, tmp_path, lang):
+    from inspector_app.services.reports import make_report
+
+    path = tmp_path / "signed.pdf"
+    path.write_bytes(make_report(store, samples.scale.id, lang, identity=identity))
+    out = subprocess.run(["pdffonts", str(path)], capture_output=True, check=True)
+    rows = out.stdout.decode().splitlines()[2:]
+    assert len(rows) >= 2  # the document's font and the stamp's
+    assert not [r for r in rows if "Courier" in r or not re.search(r"\byes\s+yes\s+yes\b", r)]
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True)
+    stamp = "数字签名（PAdES）" if lang == "zh" else "Digitally signed (PAdES)"
+    assert stamp in text.stdout.decode()
