@@ -34,6 +34,7 @@ from .inspections import instrument_payload
 
 BLANK = "blank"
 PENDING = "pending"
+JUDGED = (PASS, FAIL, "t1", "t2")  # a prepackaged package's T1/T2 shortfall is judged too
 INVALID = "invalid"
 PASS = "pass"
 FAIL = "fail"
@@ -212,6 +213,7 @@ def evaluate_draft(insp: Inspection, instrument: Instrument) -> DraftEvaluation:
     results: list[tuple[int, str | None, list[int], dict]] = []
     warnings: list[str] = []
     ruleset = insp.ruleset
+    rule_data = None
     for ti, test in enumerate(insp.tests):
         key = rows_key(test)
         excluded: set[int] = set()
@@ -249,6 +251,7 @@ def evaluate_draft(insp: Inspection, instrument: Instrument) -> DraftEvaluation:
                 )
                 continue
             ruleset = result["ruleset"]
+            rule_data = result.get("rule_data")
             for w in result["warnings"]:
                 if w not in warnings:
                     warnings.append(w)
@@ -269,17 +272,17 @@ def evaluate_draft(insp: Inspection, instrument: Instrument) -> DraftEvaluation:
             st.extra = items[1:]
     if not results:
         return DraftEvaluation(None, states)
-    tests = [r[3] for r in results]
-    failed = [i["label"] for t in tests for i in t["items"] if i["verdict"] == FAIL]
+    from ..domain.rules import combine
+
     result = {
         "family": insp.family,
         "ruleset": ruleset,
         "check": insp.check,
-        "verdict": FAIL if any(t["verdict"] == FAIL for t in tests) else PASS,
-        "tests": tests,
-        "failed": failed,
+        **combine(insp.check, [r[3] for r in results]),
         "warnings": warnings,
     }
+    if rule_data is not None:  # the rule data version the verdict rests on
+        result["rule_data"] = rule_data
     return DraftEvaluation(result, states)
 
 
@@ -390,7 +393,7 @@ def judged_only(insp: Inspection, ev: DraftEvaluation) -> Inspection:
         key = rows_key(test)
         if key is not None:
             test[key] = [
-                row for ri, row in enumerate(test[key]) if st.row(ri).status in (PASS, FAIL)
+                row for ri, row in enumerate(test[key]) if st.row(ri).status in JUDGED
             ]
         tests.append(test)
     out.tests = tests
@@ -421,7 +424,7 @@ def left_out(insp: Inspection, ev: DraftEvaluation) -> int:
             n += sum(
                 1
                 for ri, row in enumerate(test[key])
-                if st.row(ri).status not in (PASS, FAIL) and _typed(row)
+                if st.row(ri).status not in JUDGED and _typed(row)
             )
     return n
 
@@ -682,7 +685,7 @@ def chart_series(insp: Inspection, instrument: Instrument, ev: DraftEvaluation) 
         key = rows_key(test)
         for ri in sorted(st.rows):
             rs = st.rows[ri]
-            if rs.status not in (PASS, FAIL) or not rs.items:
+            if rs.status not in JUDGED or not rs.items:
                 continue
             it = rs.items[0]
             if it.get("error") is None:

@@ -51,6 +51,8 @@ for _module in pkgutil.iter_modules(__path__):
 __all__ = [
     "CHECKS",
     "Confidence",
+    "combine",
+    "rejudge",
     "InputError",
     "Rule",
     "RuleSetInfo",
@@ -318,34 +320,55 @@ def evaluate(request: Mapping, rule_data: ruledata.RuleData | None = None) -> di
         test, stage = _staged(ctx, test, path)
         result = fam.tests[kind](ctx, test, path)
         tests.append(_label_stage(result, stage) if stage else result)
+    out = {
+        "family": fam.name,
+        "ruleset": ctx.ruleset.name,
+        "check": ctx.check,
+        **combine(ctx.check, tests),
+        "warnings": ctx.warnings,
+    }
+    if not ctx.legacy:
+        out["rule_data"] = data.version
+    return out
+
+
+def combine(check: str, tests: list[dict]) -> dict:
+    """The overall ``verdict``, ``failed`` and ``tests`` of judged tests (and
+    ``as_found_failed`` when as-found results are set aside), as :func:`evaluate` gives
+    them; for callers that judge tests one by one (the draft editor).
+
+    In an initial or subsequent verification, as-found tests of a kind that also has as-left
+    results do not decide the verdict.
+    """
     left = {t["kind"] for t in tests if t.get("stage") == "as_left"}
     set_aside = [
         t
         for t in tests
-        if t.get("stage") == "as_found"
-        and t["kind"] in left
-        and ctx.check in ("initial", "subsequent")
+        if t.get("stage") == "as_found" and t["kind"] in left and check in ("initial", "subsequent")
     ]
     counted = [t for t in tests if not any(t is a for a in set_aside)]
     failed = [i["label"] for t in counted for i in t["items"] if i["verdict"] == FAIL]
     # a test may name what failed beyond its items (a batch failing on its average)
     failed += [label for t in counted for label in t.get("failed", ())]
     out = {
-        "family": fam.name,
-        "ruleset": ctx.ruleset.name,
-        "check": ctx.check,
         "verdict": FAIL if any(t["verdict"] == FAIL for t in counted) else PASS,
         "tests": tests,
         "failed": failed,
-        "warnings": ctx.warnings,
     }
     if set_aside:
         out["as_found_failed"] = [
             i["label"] for t in set_aside for i in t["items"] if i["verdict"] == FAIL
         ]
-    if not ctx.legacy:
-        out["rule_data"] = data.version
     return out
+
+
+def rejudge(request: Mapping, stored: Mapping) -> dict:
+    """Evaluate *request* (a stored record's family, ruleset, check, instrument and tests)
+    under the rule data version its *stored* result names; a result without ``rule_data``
+    was judged under ``builtin-1``. Equal to *stored* when nothing was altered. An office
+    version not installed here is an input error at ``rule_data``."""
+    version = stored.get("rule_data", ruledata.LEGACY)
+    return evaluate({**request, "rule_data": version})
 
 
 def mpe_envelope(

@@ -412,3 +412,23 @@ def test_edition_for_incomplete_nameplate_data():
     are chosen by date alone, scales fall back to their default."""
     assert edition_for("scale", "2027-02-01", {}) == "JJG 539-2016"
     assert edition_for("fuel_dispenser", "2020-01-01", {"qmin": "x"}) == "JJG 443-2015"
+
+
+def test_rejudge_uses_the_stored_rule_data_version():
+    """A result stored without rule_data (builtin-1) and one stored under builtin-2 both
+    re-judge to exactly themselves, although their clause texts differ."""
+    from inspector_app.domain.rules import rejudge
+
+    request = {
+        "family": "fuel_dispenser",
+        "ruleset": "JJG 443-2023",
+        "check": "initial",
+        "instrument": {"fuel": "gasoline"},
+        "tests": [{"kind": "volume", "runs": [{"error": "0.2"}]}],
+    }
+    old = evaluate({**request, "rule_data": "builtin-1"})
+    new = evaluate(request)
+    assert old["tests"][0]["items"][0]["rule"] == "JJG 443-2023 (dispenser volume MPE)"
+    assert new["tests"][0]["items"][0]["rule"].startswith("JJG 443-2023 §5")
+    assert rejudge(request, old) == old
+    assert rejudge(request, new) == new
