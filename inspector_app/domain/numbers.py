@@ -86,7 +86,10 @@ def parse_decimal(
     # Compared through the exponent first: abs() of 1E+999999999 overflows the context.
     if d.adjusted() > MAX_ADJUSTED or abs(d) > MAX_ABS:
         raise InputError(path, f"is out of range (magnitude above {MAX_ABS:.0E})")
-    if d.as_tuple().exponent < MIN_EXPONENT:
+    # (a text of at most 40 characters without an exponent cannot have more places)
+    if (type(value) is not str or len(value) > -MIN_EXPONENT or "e" in value or "E" in value) and (
+        type(value) is not int and d.as_tuple().exponent < MIN_EXPONENT
+    ):
         raise InputError(path, f"has too many decimal places (at most {-MIN_EXPONENT})")
     if positive and d <= 0:
         raise InputError(path, "must be greater than zero")
