@@ -34,10 +34,10 @@ from .inspections import instrument_payload
 
 BLANK = "blank"
 PENDING = "pending"
-JUDGED = (PASS, FAIL, "t1", "t2")  # a prepackaged package's T1/T2 shortfall is judged too
 INVALID = "invalid"
 PASS = "pass"
 FAIL = "fail"
+JUDGED = (PASS, FAIL, "t1", "t2")  # a prepackaged package's T1/T2 shortfall is judged too
 
 _PATH_RE = re.compile(r"^tests\[(\d+)\](?:\.([A-Za-z_]\w*))?(?:\[(\d+)\])?(?:\.(.+))?$")
 _MAX_ROUNDS = 500
@@ -392,9 +392,7 @@ def judged_only(insp: Inspection, ev: DraftEvaluation) -> Inspection:
             continue
         key = rows_key(test)
         if key is not None:
-            test[key] = [
-                row for ri, row in enumerate(test[key]) if st.row(ri).status in JUDGED
-            ]
+            test[key] = [row for ri, row in enumerate(test[key]) if st.row(ri).status in JUDGED]
         tests.append(test)
     out.tests = tests
     return out
