@@ -66,6 +66,7 @@ from .widgets.checklist_panel import ChecklistPanel
 from .widgets.error_chart import ErrorChart
 from .widgets.field_error import translate_message
 from .widgets.findings_panel import FindingsPanel
+from .widgets.package_readings import PackageReadings
 from .widgets.photo_strip import PhotoStrip
 from .widgets.readings_table import ReadingsModel, ReadingsTable
 from .widgets.signature_pad import SignaturePad
@@ -472,6 +473,9 @@ class InspectionEditor(QMainWindow):
             self.models.append(model)
             self.tables.append(table)
             tl.addWidget(table)
+            if ft.kind == "net_content":  # a prepackaged batch: fast entry of its packages
+                table.view.hide()
+                tl.addWidget(PackageReadings(model, lambda: self.insp.ruleset, self))
         col.addWidget(tests_box)
 
         findings_box = self._group("Findings")
