@@ -245,7 +245,13 @@ def _context(request: Mapping, data: ruledata.RuleData | None = None) -> tuple[F
     date = read_date(request["date"]) if request.get("date") is not None else None
     notes: list[str] = []
     if date is not None:
-        chosen, notes = _choose(fam, date, parsed)
+        tests = request.get("tests")
+        kinds = frozenset(
+            t.get("kind")
+            for t in (tests if isinstance(tests, list) else [])
+            if isinstance(t, Mapping)
+        )
+        chosen, notes = _choose(fam, date, fam.scope_hint(parsed, kinds))
         if rs is None:
             rs = chosen
         elif rs.in_force is not None and rs is not chosen:

@@ -244,6 +244,9 @@ class Family:
     variables: Callable[[Any], dict[str, Decimal]] = lambda instrument: {}
     prepare: Callable[[Context], None] = lambda ctx: None
     checks: tuple[str, ...] = CHECKS  # the kinds of check a request may name
+    # what the tests of a request say about the instrument, for choosing the edition by
+    # date (a scale whose price computation is tested is a price-computing scale)
+    scope_hint: Callable[[Any, frozenset[str]], Any] = lambda instrument, kinds: instrument
 
     @property
     def default_ruleset(self) -> RuleSet:

@@ -1079,6 +1079,13 @@ def scope_warning(ctx: Context) -> None:
         )
 
 
+def scope_hint(scale: Scale, kinds: frozenset[str]) -> Scale:
+    """A scale whose price computation or JJG 1204 security is tested is price-computing."""
+    if not scale.price_computing and kinds & {"price", "security"}:
+        return replace(scale, price_computing=True)
+    return scale
+
+
 FAMILY = register(
     Family(
         name="scale",
@@ -1092,6 +1099,7 @@ FAMILY = register(
         envelope_axis="load (instrument unit) → MPE (instrument unit)",
         variables=variables,
         prepare=scope_warning,
+        scope_hint=scope_hint,
     )
 )
 

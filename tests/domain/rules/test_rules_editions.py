@@ -432,3 +432,13 @@ def test_rejudge_uses_the_stored_rule_data_version():
     assert new["tests"][0]["items"][0]["rule"].startswith("JJG 443-2023 §5")
     assert rejudge(request, old) == old
     assert rejudge(request, new) == new
+
+
+def test_a_tested_price_computation_makes_a_price_scale():
+    """From 2027-01-08 a 15 kg class III scale whose price computation is tested falls
+    under JJG 1204-2025 even without the price_computing flag; without a price test it
+    stays under JJG 539-2016."""
+    price = {"kind": "price", "weight": "1.25", "unit_price": "10", "amount_displayed": "12.50"}
+    base = {"family": "scale", "check": "initial", "instrument": III_15KG, "date": "2027-01-08"}
+    assert evaluate({**base, "tests": [price]})["ruleset"] == "JJG 1204-2025"
+    assert evaluate({**base, "tests": [{"kind": "classification"}]})["ruleset"] == "JJG 539-2016"
