@@ -637,11 +637,21 @@ def _stray_certificate(sig, signer, trust: TrustSet) -> str | None:
         fp = _fp(cert)
         if fp == signer_fp or fp in trusted or any(_issued_by(cert, ca) for ca in cas):
             continue
+        if _issued_by(signer, cert) and _self_signed_intact(cert):
+            continue  # the signer's own issuer, carried along, with its own signature intact
         return (
             "a certificate carried in the signature is neither the signer's nor a trusted one "
             "(changed after signing?)"
         )
     return None
+
+
+def _self_signed_intact(cert) -> bool:
+    try:
+        cert.verify_directly_issued_by(cert)
+    except Exception:  # noqa: BLE001 - changed bytes, or not self-signed
+        return False
+    return True
 
 
 def _fp(cert) -> str:

@@ -188,3 +188,93 @@ def test_import_p12(env, capsys, tmp_path, monkeypatch):
     pdf = tmp_path / "p.pdf"
     assert run(capsys, "report", env, "-o", str(pdf), "--sign")[0] == 0
     assert run(capsys, "verify", str(pdf))[0] == 0
+
+
+def test_key_file_problems_are_one_sentence(env, capsys, tmp_path, db_path):
+    import os
+
+    from inspector_app.paths import keys_dir
+
+    run(capsys, "keys", "init", "--name", env.inspector)
+    key = keys_dir(db_path) / "identity.key.pem"
+    os.chmod(key, 0o644)
+    pdf = tmp_path / "r.pdf"
+    code, out, err = run(capsys, "report", env, "-o", str(pdf), "--sign")
+    assert code == 0 and "warning" in err and "other users" in err
+    assert oct(key.stat().st_mode & 0o777) == "0o600"
+    key.write_bytes(b"-----BEGIN ENCRYPTED PRIVATE KEY-----\ngarbage\n")
+    code, _, err = run(capsys, "report", env, "-o", str(tmp_path / "x.pdf"), "--sign")
+    assert code == 2 and "damaged" in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+    key.unlink()
+    code, _, err = run(capsys, "report", env, "-o", str(tmp_path / "x.pdf"), "--sign")
+    assert code == 2 and "is missing" in err and "keys rotate" in err
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_rotate_keeps_old_reports_valid(env, capsys, tmp_path):
+    run(capsys, "keys", "init", "--name", env.inspector, "--registration-no", "皖JL-9")
+    old = tmp_path / "old.pdf"
+    assert run(capsys, "report", env, "-o", str(old), "--sign")[0] == 0
+    code, out, _ = run(capsys, "keys", "rotate")
+    assert code == 0 and "history" in out
+    code, out, _ = run(capsys, "keys", "history", "--json")
+    rows = json.loads(out)
+    assert len(rows) == 2 and rows[0]["retired_at"] is None and rows[1]["retired_at"]
+    assert run(capsys, "verify", str(old))[0] == 0
+    code, out, _ = run(capsys, "keys", "init", "--name", env.inspector, "--replace")
+    assert code == 0 and len(json.loads(run(capsys, "keys", "history", "--json")[1])) == 3
+
+
+def test_office_ca_request_issue_import_revoke(env, capsys, tmp_path, monkeypatch):
+    office = tmp_path / "office" / "office.db"
+    office.parent.mkdir()
+    monkeypatch.setenv("INSPECTOR_PASSPHRASE", "ca passphrase 1")
+    assert run(capsys, "--db", str(office), "ca", "init", "--name", "合肥市局")[0] == 0
+    ca_pem = tmp_path / "ca.pem"
+    assert run(capsys, "--db", str(office), "ca", "cert", "-o", str(ca_pem))[0] == 0
+    # the laptop: its key, a request, the issued certificate back
+    monkeypatch.setenv("INSPECTOR_PASSPHRASE", "cli passphrase 1")
+    run(capsys, "keys", "init", "--name", env.inspector)
+    csr = tmp_path / "me.csr"
+    code, out, _ = run(capsys, "keys", "csr", "-o", str(csr), "--registration-no", "皖JL-5")
+    assert code == 0 and csr.read_bytes().startswith(b"-----BEGIN CERTIFICATE REQUEST")
+    issued = tmp_path / "issued.pem"
+    monkeypatch.setenv("INSPECTOR_PASSPHRASE", "ca passphrase 1")
+    code, out, _ = run(
+        capsys, "--db", str(office), "ca", "issue", "--csr", str(csr), "-o", str(issued)
+    )
+    assert code == 0 and "serial" in out
+    serial = out.split("serial ")[1].split(",")[0]
+    monkeypatch.setenv("INSPECTOR_PASSPHRASE", "cli passphrase 1")
+    code, out, _ = run(capsys, "keys", "import-cert", str(issued))
+    assert code == 0 and "合肥市局" in out
+    pdf = tmp_path / "r.pdf"
+    assert run(capsys, "report", env, "-o", str(pdf), "--sign")[0] == 0
+    # a third computer trusts only the CA
+    third = tmp_path / "third" / "t.db"
+    third.parent.mkdir()
+    assert run(capsys, "--db", str(third), "verify", str(pdf))[0] == 5
+    code, out, _ = run(capsys, "--db", str(third), "trust", "add", str(ca_pem))
+    assert code == 0 and "CA" in out
+    assert run(capsys, "--db", str(third), "verify", str(pdf))[0] == 0
+    code, _, err = run(capsys, "--db", str(third), "trust", "add", str(ca_pem), "--as", "office")
+    assert code == 2 and "as a CA only" in err
+    # the office revokes from an hour ago; the office database knows it
+    import datetime as dt
+
+    since = (dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)).isoformat(timespec="seconds")
+    monkeypatch.setenv("INSPECTOR_PASSPHRASE", "ca passphrase 1")
+    code, out, _ = run(
+        capsys, "--db", str(office), "ca", "revoke", serial, "--time", since,
+        "--reason", "key_compromise",
+    )  # fmt: skip
+    assert code == 0 and "revoked" in out
+    code, out, _ = run(capsys, "--db", str(office), "trust", "revocations", "--json")
+    assert [r["serial"] for r in json.loads(out)] == [serial]
+    code, out, _ = run(capsys, "--db", str(office), "ca", "list", "--json")
+    assert json.loads(out)[0]["revoked"]["reason"] == "key_compromise"
+    code, out, _ = run(capsys, "--db", str(office), "verify", str(pdf), "--json")
+    assert code == 9 and json.loads(out)["status"] == "REVOKED"
+    code, _, err = run(capsys, "--db", str(office), "ca", "revoke", "123")
+    assert code == 2 and "issued no certificate" in err

@@ -458,3 +458,23 @@ def test_every_verdict_has_its_own_exit_code():
     codes = list(EXIT_CODES.values())
     assert len(set(codes)) == len(codes) and EXIT_CODES[VALID] == 0
     assert all(c not in (0, 1, 2) for s, c in EXIT_CODES.items() if s != VALID)
+
+
+def test_changed_bytes_of_the_ca_copy_inside_the_cms_are_not_valid(
+    store, samples, office, tmp_path
+):
+    """The CA certificate travels in the signature; a laptop that trusts only its own
+    certificate must still notice a changed byte in that copy."""
+    from cryptography.hazmat.primitives import serialization
+
+    inspector, cert = _ca_inspector(office, tmp_path)
+    pdf = make_report(store, samples.fuel.id, "zh", identity=inspector)
+    own = trusting(TrustedCert(cert, "own"))
+    assert verify_pdf(pdf, own).status == VALID
+    ca_hex = office["ca"].public_bytes(serialization.Encoding.DER).hex().upper().encode()
+    start = pdf.index(ca_hex)
+    for offset in range(8, len(ca_hex) - 8, 29):
+        at = start + offset
+        other = b"0" if pdf[at : at + 1] != b"0" else b"1"
+        tampered = pdf[:at] + other + pdf[at + 1 :]
+        assert verify_pdf(tampered, own).status != VALID, offset
