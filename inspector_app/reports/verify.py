@@ -341,6 +341,10 @@ def _kinds_of(record: dict) -> set[str]:
     """Report-number prefixes a document made from *record* may carry."""
     from .inspection_report import KIND_PREFIX
 
+    if record.get("kind") == "summary":  # a period summary: statistics, not one inspection
+        from .summary_report import SUMMARY_PREFIX
+
+        return {SUMMARY_PREFIX}
     check, verdict = record.get("check"), record.get("verdict")
     if check in ("in_service", "covert"):
         return {KIND_PREFIX["record"]}
