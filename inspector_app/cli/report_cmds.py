@@ -52,6 +52,8 @@ def register(sub, common) -> None:
         "--lang", choices=["zh", "en"], default="zh", help="language of the PDF (default: zh)"
     )
     p.add_argument("--authority", metavar="TEXT", help="issuing authority printed in the header")
+    p.add_argument("--sign", action="store_true", help="sign with this device's key (PAdES)")
+    add_passphrase_option(p)
     p.set_defaults(func=cmd_summary)
 
     p = sub.add_parser(
@@ -246,9 +248,18 @@ def cmd_report(args) -> int:
 
 
 def cmd_summary(args) -> int:
-    from ..services.reports import build_summary, write_atomic
+    from ..crypto.keys import KeyError_
+    from ..services.reports import build_summary, load_signer, write_atomic
     from .main import CliError
 
+    identity = None
+    if getattr(args, "sign", False):
+        try:
+            identity = load_signer(db_path(args), read_passphrase(args))
+        except KeyError_ as exc:
+            raise _key_error(exc) from None
+        for warning in identity.warnings:
+            print(f"inspector-app: warning: {warning}", file=sys.stderr)
     store = open_store(args)
     with store:
         pdf = build_summary(
@@ -260,6 +271,7 @@ def cmd_summary(args) -> int:
             city=args.city,
             lang=args.lang,
             authority=args.authority,
+            identity=identity,
         )
     out = Path(args.output)
     try:

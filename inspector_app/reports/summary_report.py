@@ -31,9 +31,62 @@ def _family(code: str, lang: str) -> str:
     return pick(FAMILY_LABELS.get(code, (code, code)), lang)
 
 
+SUMMARY_PREFIX = "HZBG"
+
+
+def summary_content(stats, f, lang: str, authority: str, premises_name: str | None) -> bytes:
+    """The canonical JSON a summary is made from: embedded in the PDF like an inspection's
+    record, its SHA-256 is the summary's content hash (what a signature binds)."""
+    from dataclasses import asdict
+
+    from ..domain.canonical import canonical_bytes
+
+    return canonical_bytes(
+        {
+            "kind": "summary",
+            "filter": asdict(f),
+            "statistics": asdict(stats),
+            "lang": lang,
+            "authority": authority,
+            "premises": premises_name,
+        }
+    )
+
+
+def summary_number(content_hash: str, f) -> str:
+    day = (f.date_to or f.date_from or dt.date.today().isoformat()).replace("-", "")[:8]
+    return f"{SUMMARY_PREFIX}-{day}-{content_hash[:8].upper()}"
+
+
 def build_summary_pdf(
     stats, f, *, lang: str = "zh", authority: str = "", premises_name: str | None = None
 ) -> bytes:
+    return build_summary_report(
+        stats, f, lang=lang, authority=authority, premises_name=premises_name
+    ).pdf
+
+
+def build_summary_report(
+    stats,
+    f,
+    *,
+    lang: str = "zh",
+    authority: str = "",
+    premises_name: str | None = None,
+    for_signing: bool = False,
+    signer_name: str = "",
+):
+    """The summary as a ``BuiltReport``: its content (statistics and filter) embedded as
+    ``inspection-record.json``, its number and content hash in the metadata, and with
+    *for_signing* a box for the visible signature, so the program's signing function signs it
+    like an inspection report."""
+    import hashlib
+
+    from .inspection_report import BuiltReport, SignatureSpace, keywords
+
+    content = summary_content(stats, f, lang, authority, premises_name)
+    chash = hashlib.sha256(content).hexdigest()
+    number = summary_number(chash, f)
     font = register_fonts()
     s = styles()
     buf = io.BytesIO()
@@ -54,7 +107,9 @@ def build_summary_pdf(
         title=f"{title} {period}",
         creator=PRODUCER,
         producer=PRODUCER,
-        subject=period,
+        author=signer_name or authority or PRODUCER,
+        subject=f"{number} {chash}",
+        keywords=keywords(number, chash, ""),
         lang="zh-CN" if lang == "zh" else "en",
     )
     story: list = [Paragraph(esc(title), s["title"]), Spacer(1, 4)]
@@ -178,8 +233,12 @@ def build_summary_pdf(
     if stats.failures:
         rows, verdicts = [], []
         for r in stats.failures:
-            items = ", ".join(
-                item_label(x.strip(), lang) for x in r.failed_items.split(",") if x.strip()
+            # worded by the failed-item definition ("; "-separated), or reading labels
+            worded = any(m in r.failed_items for m in ("; ", "：", ": "))
+            items = ("; " if worded else ", ").join(
+                item_label(x.strip(), lang)
+                for x in r.failed_items.split("; " if worded else ",")
+                if x.strip()
             )
             rows.append(
                 [
@@ -241,5 +300,20 @@ def build_summary_pdf(
     header_left = (
         f"{t('Issued by', lang)}: {authority or t('Market Supervision Administration', lang)}"
     )
-    doc.build(story, canvasmaker=_canvas_class(header_left, f"{title} · {period}", "", lang, font))
-    return buf.getvalue()
+    sink: dict = {}
+    story += [
+        Spacer(1, 6),
+        P(f"{t('Report no.', lang)}: {number}", "base"),
+        P(f"{t('Content hash (SHA-256)', lang)}: {chash}", "mono"),
+    ]
+    if for_signing:
+        story += [
+            P(t("Digital signature", lang) + (f": {signer_name}" if signer_name else ":"), "small"),
+            SignatureSpace(72 * mm, 20 * mm, sink, "", font),
+        ]
+    footer = f"{t('Report no.', lang)} {number}"
+    doc.build(
+        story,
+        canvasmaker=_canvas_class(header_left, f"{title} · {period}", footer, lang, font, content),
+    )
+    return BuiltReport(buf.getvalue(), number, chash, "", sink.get("box"))

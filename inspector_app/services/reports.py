@@ -656,10 +656,12 @@ def build_summary(
     city: str | None = None,
     lang: str = "zh",
     authority: str | None = None,
+    identity=None,
 ) -> bytes:
     """The period summary PDF (only finalized inspections, newest revision of each record),
-    optionally for one premises, one city and/or one market."""
-    from ..reports.summary_report import build_summary_pdf
+    optionally for one premises, one city and/or one market; signed (PAdES, visible field,
+    through the same signing function as reports) when *identity* is given."""
+    from ..reports.summary_report import build_summary_report
     from ..store.reports import SummaryFilter, summary_statistics
 
     f = SummaryFilter(
@@ -676,10 +678,37 @@ def build_summary(
         if p is None:
             raise InputError("premises", f"no premises with id {premises_id}")
         premises_name = p.name
-    return build_summary_pdf(
+    _summary_failed_items(store, stats, lang)
+    built = build_summary_report(
         stats,
         f,
         lang=lang,
-        authority=authority or store.meta(AUTHORITY_META) or "",
+        authority=authority or issuing_body(store).name(lang) or store.meta(AUTHORITY_META) or "",
         premises_name=premises_name,
+        for_signing=identity is not None,
+        signer_name=identity.name if identity is not None else "",
     )
+    if identity is None:
+        return built.pdf
+    from ..reports.signing import SigningError, sign_pdf
+
+    try:
+        return sign_pdf(built.pdf, identity, built.signature_box, reason="Summary of inspections")
+    except SigningError as exc:
+        raise InputError("identity", str(exc)) from None
+
+
+def _summary_failed_items(store, stats, lang: str) -> None:
+    """The failures listed in a summary name their failed items by the one definition
+    (``domain.failed_items``): readings with value and limit, questions in their failed
+    wording, programme gaps and cheating findings."""
+    from ..reports.inspection_report import _failed_text, failed
+
+    for row in stats.failures:
+        try:
+            data = report_data(store, row.inspection_id, number=False)
+        except InputError:
+            continue
+        lines = [_failed_text(data, i, lang) for i in failed(data)]
+        if lines:
+            row.failed_items = "; ".join(lines[:4]) + (" …" if len(lines) > 4 else "")

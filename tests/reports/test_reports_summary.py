@@ -141,3 +141,32 @@ def test_summary_by_city(demo_store, tmp_path, pdf_text):
     text = pdf_text(path)
     assert f"城市: {city}" in text and str(expected["inspections"]) in text.split()
     assert summary_statistics(demo_store, SummaryFilter(city="no such city")).inspections == 0
+
+
+def test_summary_is_signed_and_carries_its_content(store, samples, identity, tmp_path):
+    import hashlib
+    import io
+    import subprocess
+
+    from pypdf import PdfReader
+
+    from inspector_app.reports.embedded_record import read_embedded_record
+    from inspector_app.reports.inspection_report import parse_keywords
+    from inspector_app.services.reports import build_summary
+
+    pdf = build_summary(store, lang="zh", identity=identity)
+    reader = PdfReader(io.BytesIO(pdf))
+    meta = parse_keywords(reader.metadata["/Keywords"])
+    raw = read_embedded_record(pdf)
+    assert raw is not None and b'"kind":"summary"' in raw
+    assert hashlib.sha256(raw).hexdigest() == meta["record-hash"]
+    assert meta["report-no"].startswith("HZBG-")
+    path = tmp_path / "summary.pdf"
+    path.write_bytes(pdf)
+    sig = subprocess.run(["pdfsig", str(path)], capture_output=True)
+    out = sig.stdout.decode()
+    assert "Signature #1" in out and "Signature is Valid" in out
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True)
+    body = text.stdout.decode()
+    # the failed fuel dispenser is listed by its failed items, with value and limit
+    assert "测得" in body and "允许" in body
