@@ -29,6 +29,7 @@ class OfficeStats:
     instruments_by_family: list[dict] = field(default_factory=list)
     failures_by_cause: list[dict] = field(default_factory=list)
     failed_tests: list[dict] = field(default_factory=list)
+    failed_questions: list[dict] = field(default_factory=list)
     by_city: list[dict] = field(default_factory=list)
     by_month: list[dict] = field(default_factory=list)
     cheating_cases: list[dict] = field(default_factory=list)
@@ -77,6 +78,7 @@ def office_statistics(store, f: StatsFilter | None = None) -> OfficeStats:
         {"code": c, "example": t, "inspections": n} for c, t, n in q.failures_by_cause(store, f)
     ]
     stats.failed_tests = [{"test": k, "inspections": n} for k, n in q.failed_tests(store, f)]
+    stats.failed_questions = failed_questions(store, f)
     stats.by_city = [
         {"city": c, "inspections": n, "passed": p, "failed": x, "pass_rate": percent(p, p + x)}
         for c, n, p, x in q.by_city(store, f)
@@ -105,6 +107,47 @@ def office_statistics(store, f: StatsFilter | None = None) -> OfficeStats:
     )
     stats.cheating_cases = [dict(zip(keys, r, strict=True)) for r in q.cheating_cases(store, f)]
     return stats
+
+
+def failed_questions(store, f: StatsFilter) -> list[dict]:
+    """Checklist questions failed in the period (answered with their form's ``finding_if``
+    answer: a cheating indicator answered "no" is not counted), most frequent first, with
+    their non-conforming wording in both languages."""
+    import json
+
+    from ..domain.failed_items import question_failures
+    from ..domain.forms import load_form
+
+    forms: dict = {}
+    counts: dict[tuple[str, str], list] = {}
+    for family, _check, raw in q.failed_checklists(store, f):
+        if family not in forms:
+            try:
+                forms[family] = load_form(family)
+            except Exception:  # a family without a form: its questions are not counted
+                forms[family] = None
+        if forms[family] is None:
+            continue
+        try:
+            checklist = json.loads(raw)
+        except ValueError:
+            continue
+        for item in question_failures(forms[family], checklist):
+            slot = counts.setdefault((family, item.key), [item, 0])
+            slot[1] += 1
+    rows = [
+        {
+            "family": family,
+            "question": key,
+            "text_zh": item.wording.zh if item.wording else key,
+            "text_en": item.wording.en if item.wording else key,
+            "cheating": item.cheating,
+            "inspections": n,
+        }
+        for (family, key), (item, n) in counts.items()
+    ]
+    rows.sort(key=lambda r: (-r["inspections"], r["family"], r["question"]))
+    return rows
 
 
 def cities(store) -> list[str]:

@@ -178,3 +178,16 @@ def inspection_rows(store, f: StatsFilter, limit: int = 2000, offset: int = 0) -
 def count(store, f: StatsFilter) -> int:
     w, params = where(f)
     return store.conn.execute(f"SELECT count(*){_FROM}{w}", params).fetchone()[0]
+
+
+def failed_checklists(store, f: StatsFilter) -> list[tuple[str, str, str]]:
+    """(family, check kind, checklist JSON) of every failed inspection in the filter; the
+    service counts the questions failed by their form's ``finding_if`` answer."""
+    w, params = where(f)
+    return [
+        (r[0], r[1], r[2] or "{}")
+        for r in store.conn.execute(
+            f"SELECT i.family, i.check_kind, i.checklist_json{_FROM}{w} AND i.verdict = 'fail'",
+            params,
+        )
+    ]

@@ -177,3 +177,38 @@ def test_agrees_with_summary_report(demo_db):
         summary.premises,
         summary.instruments,
     )
+
+
+def test_failed_questions_follow_finding_if(store, stall):
+    """Questions are counted as failed by their form's finding_if answer: a legal check
+    answered "no", a cheating indicator answered "yes"; never a cheating indicator "no"."""
+    from inspector_app.domain.models import Inspection, new_id
+    from inspector_app.services.inspections import save_and_evaluate
+
+    premises, scale = stall
+    answers = [
+        {"seals": "no", "cheat_keys": "yes", "remote_control": "no", "nameplate": "yes"},
+        {"seals": "no", "remote_control": "no", "preset_offset": "no"},
+    ]
+    for checklist in answers:
+        insp = Inspection(
+            id=new_id(),
+            record_id=new_id(),
+            instrument_id=scale.id,
+            premises_id=premises.id,
+            family="scale",
+            check="in_service",
+            ruleset="JJG 539-2016",
+            inspector="李建国",
+            started_at="2026-03-14T09:20",
+            checklist=checklist,
+            tests=[{"kind": "weighing", "points": [{"load": "10000", "indication": "10050"}]}],
+        )
+        saved = save_and_evaluate(store, insp, "test")
+        assert store.inspections.finalize(saved.id, "test").verdict == "fail"
+    rows = office_statistics(store).failed_questions
+    got = {r["question"]: r["inspections"] for r in rows}
+    assert got == {"seals": 2, "cheat_keys": 1}
+    seals = next(r for r in rows if r["question"] == "seals")
+    assert seals["text_zh"] == "铅封（封印）不完好或缺失" and not seals["cheating"]
+    assert next(r for r in rows if r["question"] == "cheat_keys")["cheating"]
