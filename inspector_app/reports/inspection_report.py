@@ -55,6 +55,7 @@ from .embedded_record import embed_record
 from .fonts import FONT, register_fonts
 from .labels import CHECKLIST_FALLBACK, item_label, t, unit
 from .pdfa import PDF_VERSION, apply_pdfa
+from .prepackaged_section import goods_section, goods_title
 
 PRODUCER = "Inspector (inspector-app) report"
 KEYWORD_PREFIX = "inspector-report"
@@ -111,7 +112,7 @@ def document_kind(insp: Inspection, *, certificate_allowed: bool = True) -> str:
     """certificate (verification passed and a certificate may be issued), notice
     (verification failed) or record (in-service/covert checks, and passed verifications
     that may not give a certificate: see ``services.reports.certificate_blockers``)."""
-    if insp.check in ("in_service", "covert"):
+    if insp.check in ("in_service", "covert", "batch"):  # batch: a prepackaged batch
         return "record"
     if insp.verdict == "pass":
         return "certificate" if certificate_allowed else "record"
@@ -670,7 +671,7 @@ def _verdict_banner(data: ReportData, lang: str, width: float) -> Table:
     ]
     if sub:
         left.append(Paragraph(esc(sub), s["verdict_en"]))
-    title = t(KIND_TITLES[kind], lang)
+    title = goods_title(insp, lang) or t(KIND_TITLES[kind], lang)
     right = [
         Paragraph(esc(title), s["title"]),
         Paragraph(esc(_instrument_line(data, lang)), s["lead"]),
@@ -1180,7 +1181,9 @@ def build_inspection_pdf(
 
     # readings
     story += _section("Readings and results", lang)
-    for table in readings.tables(insp, ins, lang):
+    goods = goods_section(data, lang, width)  # a prepackaged batch or a retail recheck
+    story += goods or []
+    for table in [] if goods else readings.tables(insp, ins, lang):
         head = table.title + (f" — {t(table.verdict, lang)}" if table.verdict else "")
         color = "#c62828" if table.verdict == "fail" else "#1b7f3b"
         block = [

@@ -223,8 +223,7 @@ def t_short_weight(ctx: Context, test: Mapping, path: str) -> dict:
     limit = dev * factor_rule.data
     shortfall = (settled - actual) * 1000
     it = item(
-        f"{fmt(settled)} kg{f' {CATEGORY_NAMES[category]}' if category else ''} "
-        f"at {fmt(unit_price)} yuan/kg",
+        f"{fmt(settled)} kg at {fmt(unit_price)} yuan/kg",
         error=-shortfall,
         mpe=limit,
         unit="g",
