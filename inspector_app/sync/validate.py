@@ -592,6 +592,7 @@ def parse_audit(obj: dict, path: str = "audit") -> dict:
     for k in ("device_id", "at", "actor", "action", "entity", "entity_id"):
         _str(obj[k], f"{path}.{k}", 1000)
     _str(obj["detail"], f"{path}.detail", 100_000)
+    _possible_time(obj["at"], f"{path}.at")
     for k in ("prev_hash", "hash"):
         if not isinstance(obj[k], str) or not HEX64.match(obj[k]):
             raise InputError(f"{path}.{k}", "must be 64 hexadecimal digits")
@@ -624,6 +625,7 @@ def parse_review(obj: dict, path: str = "review") -> dict:
     clean_text(obj["comment"], f"{path}.comment", max_len=NOTE_MAX, multiline=True)
     clean_text(obj["reviewer"], f"{path}.reviewer", required=True)
     _str(obj["at"], f"{path}.at", 40)
+    _possible_time(obj["at"], f"{path}.at")
     _str(obj["signature"], f"{path}.signature", 8192, allow_none=True)
     return obj
 
@@ -935,6 +937,13 @@ def read_time(text: str) -> tuple[dt.datetime | None, str | None]:
     except (ValueError, OverflowError) as exc:
         return None, f"{text[:40]!r} is not a real date and time ({exc})"
     return when, None
+
+
+def _possible_time(text: str, path: str) -> None:
+    """InputError(path) when *text* is not a date and time that can exist."""
+    _when, why = read_time(text)
+    if why:
+        raise InputError(path, why)
 
 
 def _as_utc(when: dt.datetime) -> dt.datetime:

@@ -508,7 +508,7 @@ def test_standards(sides):
 GOOD_AUDIT = {
     "seq": 1,
     "device_id": "d",
-    "at": "t",
+    "at": "2026-01-01T08:00:00+00:00",
     "actor": "a",
     "action": "x",
     "entity": "e",
@@ -551,6 +551,8 @@ GOOD_ASSIGNMENT = {"id": "a1", "premises_id": "p1", "inspector": "王检", "note
         (V.parse_audit, {**GOOD_AUDIT, "seq": True}, "audit.seq", "positive whole number"),
         (V.parse_audit, {**GOOD_AUDIT, "hash": "x"}, "audit.hash", "64 hexadecimal"),
         (V.parse_audit, {**GOOD_AUDIT, "actor": None}, "audit.actor", "must be text"),
+        (V.parse_audit, {**GOOD_AUDIT, "at": "2024-02-30T10:00:00+00:00"}, "audit.at", "real"),
+        (V.parse_review, {**GOOD_REVIEW, "at": "9999-01-01T00:00:00Z"}, "review.at", "9999"),
         (
             V.parse_assignment,
             {**GOOD_ASSIGNMENT, "inspector": " 王检"},
