@@ -4,7 +4,11 @@ database trusts.
 - Identity: create one (name, passphrase twice, at least 8 characters) or import a PKCS#12
   file issued by the office; once there, its name, SHA-256 fingerprint and expiry are shown
   and its certificate can be exported to a file (to hand to the office).
+- Earlier certificates of this computer (after a key rotation) are listed with the window in
+  which each was used: reports signed with them still verify here.
 - Trusted certificates (``store.trust``): add from a PEM/DER file, remove the selected one.
+  A CA certificate (the office's certification authority) is trusted as a CA: every
+  certificate it issued is trusted, so one entry replaces hundreds of inspectors.
 
 File dialogs and the PKCS#12 password prompt are module-level Qt calls (QFileDialog,
 QInputDialog, QMessageBox) so tests can patch them. Key files live beside the database
@@ -75,10 +79,23 @@ register(
         "Select a certificate in the list first.": "请先在列表中选择一个证书。",
         "Close": "关闭",
         "Certificate": "证书",
+        "Certification authority (CA)": "证书颁发机构 (CA)",
+        "Office": "机关核验/批准",
+        "Earlier certificates": "以前的证书",
+        "none": "无",
+        "{n} kept: reports signed with them still verify here": "保留 {n} 个：用它们签名的报告在本机仍可验证",
+        "used {start} to {end}": "使用期间 {start} 至 {end}",
+        "Trusted CA: {name}. Every certificate it issued is trusted now.": "已信任 CA：{name}。它颁发的所有证书现在都受信任。",
     }
 )
 
-KIND_TEXT = {"certificate": "Certificate", "inspector": "Inspector", "supervisor": "Supervisor"}
+KIND_TEXT = {
+    "certificate": "Certificate",
+    "inspector": "Inspector",
+    "supervisor": "Supervisor",
+    "ca": "Certification authority (CA)",
+    "office": "Office",
+}
 
 # crypto.keys messages (one sentence each) in Chinese
 _KEY_MESSAGES = {
@@ -87,7 +104,15 @@ _KEY_MESSAGES = {
     "the PKCS#12 file could not be opened (wrong password or not a PKCS#12 file)": "无法打开 PKCS#12 文件（密码错误或文件格式不对）",
     "the PKCS#12 file holds no private key with its certificate": "该 PKCS#12 文件中没有私钥及其证书",
     "only EC and RSA keys are supported": "只支持 EC 和 RSA 密钥",
+    "the passphrase is wrong": "口令不正确",
+    "the key file and the certificate do not belong together": "密钥文件与证书不匹配",
 }
+# messages that name a file: (English start, Chinese text with {rest})
+_KEY_PREFIXES = (
+    ("the private key file ", "私钥文件 {rest}"),
+    ("the certificate file ", "证书文件 {rest}"),
+    ("no signing identity yet", "本机尚无签名身份；请在“密钥与信任”中创建"),
+)
 
 
 def key_message(exc: Exception) -> str:
@@ -95,7 +120,27 @@ def key_message(exc: Exception) -> str:
     from ..i18n import current_language
 
     text = str(exc)
-    return _KEY_MESSAGES.get(text, text) if current_language() == "zh" else text
+    if current_language() != "zh":
+        return text
+    if text in _KEY_MESSAGES:
+        return _KEY_MESSAGES[text]
+    for start, zh in _KEY_PREFIXES:
+        if text.startswith(start):
+            rest = text[len(start) :]
+            for en, cn in (
+                (" is missing", " 不存在"),
+                (" is damaged", " 已损坏"),
+                (" is not encrypted", " 未加密"),
+                ("; a signing key must be protected by a passphrase", "；签名密钥必须用口令保护"),
+                (
+                    "; restore it from a backup or create a new identity with",
+                    "；请从备份恢复，或用以下命令创建新身份：",
+                ),
+                (" (create a new identity with", "（用以下命令创建新身份："),
+            ):
+                rest = rest.replace(en, cn)
+            return zh.format(rest=rest)
+    return text
 
 
 def group_fingerprint(fp: str) -> str:
@@ -166,9 +211,14 @@ class KeysDialog(QDialog):
             w.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.id_fp.setStyleSheet("font-family: monospace;")
         self.id_fp.setWordWrap(True)
-        self.info_labels = [QLabel(self) for _ in range(3)]
+        self.id_history = QLabel(self)
+        self.id_history.setObjectName("identityHistory")
+        self.id_history.setWordWrap(True)
+        self.info_labels = [QLabel(self) for _ in range(4)]
         for label, w in zip(
-            self.info_labels, (self.id_name, self.id_fp, self.id_until), strict=True
+            self.info_labels,
+            (self.id_name, self.id_fp, self.id_until, self.id_history),
+            strict=True,
         ):
             info.addRow(label, w)
         self.export_button = QPushButton(self)
@@ -254,6 +304,29 @@ class KeysDialog(QDialog):
             self.id_name.setText(common_name(cert))
             self.id_fp.setText(group_fingerprint(fingerprint(cert)))
             self.id_until.setText(cert.not_valid_after_utc.date().isoformat())
+            self._show_history()
+
+    def _show_history(self) -> None:
+        from ..crypto.keys import own_certificates
+
+        earlier = [c for c in own_certificates(self.keys_dir) if c.retired_at]
+        self.history = earlier
+        if not earlier:
+            self.id_history.setText(tr("none"))
+            self.id_history.setToolTip("")
+            return
+        self.id_history.setText(
+            tr("{n} kept: reports signed with them still verify here").format(n=len(earlier))
+        )
+        self.id_history.setToolTip(
+            "\n".join(
+                f"{group_fingerprint(c.fingerprint[:16])} …  "
+                + tr("used {start} to {end}").format(
+                    start=c.active_from[:10], end=(c.retired_at or "")[:10]
+                )
+                for c in earlier
+            )
+        )
 
     def _load_trust(self) -> None:
         keys = self.store.trust.list()
@@ -425,17 +498,29 @@ class KeysDialog(QDialog):
         except KeyError_ as exc:
             self._say(key_message(exc), error=True)
             return False
+        from ..crypto.ca import is_ca_certificate
+
         name = common_name(cert).strip()[:200]
+        kind = "ca" if is_ca_certificate(cert) else "certificate"
         added = self.store.trust.add(
             fingerprint(cert),
             name,
-            "certificate",
+            kind,
             cert.public_bytes(serialization.Encoding.PEM).decode("ascii"),
             self.actor,
         )
-        self._say(
-            (tr("Trusted: {name}.") if added else tr("Already trusted: {name}.")).format(name=name)
-        )
+        if added and kind == "ca":
+            self._say(
+                tr("Trusted CA: {name}. Every certificate it issued is trusted now.").format(
+                    name=name
+                )
+            )
+        else:
+            self._say(
+                (tr("Trusted: {name}.") if added else tr("Already trusted: {name}.")).format(
+                    name=name
+                )
+            )
         self._load_trust()
         if added:
             self.trust_changed.emit()
@@ -480,9 +565,13 @@ class KeysDialog(QDialog):
         self.import_button.setText(tr("Import PKCS#12…"))
         self.export_button.setText(tr("Export certificate…"))
         for label, key in zip(
-            self.info_labels, ("Name", "Fingerprint (SHA-256)", "Valid until"), strict=True
+            self.info_labels,
+            ("Name", "Fingerprint (SHA-256)", "Valid until", "Earlier certificates"),
+            strict=True,
         ):
             label.setText(tr(key) + ":")
+        if getattr(self, "history", None) is not None:
+            self._show_history()
         self.trust_box.setTitle(tr("Trusted certificates"))
         self.trust_table.setHorizontalHeaderLabels(
             [tr("Name"), tr("Kind"), tr("Fingerprint (SHA-256)")]
