@@ -55,6 +55,9 @@ def test_bad_premises_fields_are_named(change, path):
         ({"unit": "lb"}, "III", "instrument.unit"),
         ({}, "V", "instrument.accuracy_class"),
         ({"ranges": [{"max": "6000", "e": "abc"}]}, "III", "instrument.ranges[0].e"),
+        ({"max": "1E+999999999"}, "III", "instrument.max"),
+        ({"e": "-1e+99999999999"}, "III", "instrument.e"),
+        ({"max": "15000²"}, "III", "instrument.max"),
     ],
 )
 def test_bad_nameplate_is_refused(metrology, cls, path):
@@ -95,3 +98,12 @@ def test_clean_text_limits():
         clean_text("a\nb", "name")
     with pytest.raises(InputError):
         clean_text(42, "name")
+
+
+def test_full_width_nameplate_numbers_are_stored_in_ascii():
+    ins = validate_instrument(scale(max="１５０００", e="５", min="１００"))
+    assert ins.metrology["max"] == "15000" and ins.metrology["e"] == "5"
+    assert ins.metrology["min"] == "100"
+    # text fields are never altered: full-width letters in a model name stay as typed
+    named = validate_instrument(dataclasses.replace(scale(), model="ＡＣＳ－１５"))
+    assert named.model == "ＡＣＳ－１５"
