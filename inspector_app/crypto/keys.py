@@ -52,6 +52,10 @@ class KeyError_(Exception):
     """A key operation failed; the message is one sentence for the user."""
 
 
+class WrongPassphrase(KeyError_):
+    """The passphrase does not open the key (ask again)."""
+
+
 class KeyUnavailable(KeyError_):
     """The signing identity cannot be used at all (key or certificate file missing, damaged,
     unencrypted, or its certificate not valid now): nothing can be signed until it is fixed.
@@ -513,14 +517,14 @@ def load_identity(keys_dir: Path, passphrase: bytes) -> Identity:
         except (ValueError, TypeError):
             raise KeyUnavailable(f"the private key file {path} is damaged") from None
         raise KeyUnavailable(
-            f"the private key file {path} is not encrypted; a signing key must be protected by "
-            "a passphrase (create a new identity with 'inspector-app keys rotate')"
+            f"the private key file {path} is not encrypted, and an unencrypted signing key is "
+            "never used (create a new identity with 'inspector-app keys rotate')"
         )
     try:
         key = serialization.load_pem_private_key(data, password=passphrase)
     except (ValueError, TypeError) as exc:
         if "password" in str(exc).lower() or "decrypt" in str(exc).lower():
-            raise KeyError_("the passphrase is wrong") from None
+            raise WrongPassphrase("the passphrase is wrong") from None
         raise KeyUnavailable(f"the private key file {path} is damaged") from None
     if _spki(key) != _spki(cert):
         raise KeyUnavailable("the key file and the certificate do not belong together")
@@ -587,3 +591,37 @@ def signer_certificate_problem(
     time, so the certificate must be valid when the bundle is read), or None."""
     problem = validity_problem(cert, now)
     return None if problem is None else f"the signature is valid but {problem}"
+
+
+def check_identity_files(keys_dir: Path) -> bool:
+    """Before anything is finalized or signed: False when this computer has no identity at all;
+    True when the key and certificate files are there and usable (the passphrase is checked
+    when the key is opened); KeyUnavailable (one sentence) when an identity exists but cannot
+    be used: the key or the certificate is missing, damaged or unencrypted. The editor shows
+    that sentence and refuses to finalize as signed, rather than finalizing unsigned."""
+    key_path, cert_path = keys_dir / KEY_FILE, keys_dir / CERT_FILE
+    if not key_path.exists() and not cert_path.exists():
+        return False
+    cert = load_certificate_file(keys_dir)
+    try:
+        data = key_path.read_bytes()
+    except FileNotFoundError:
+        raise KeyUnavailable(
+            f"the private key file {key_path} is missing; restore it from a backup or create a "
+            "new identity with 'inspector-app keys rotate'"
+        ) from None
+    except OSError as exc:
+        raise KeyUnavailable(
+            f"the private key file {key_path} cannot be read ({exc.strerror})"
+        ) from None
+    if b"-----BEGIN ENCRYPTED PRIVATE KEY-----" not in data:
+        if b"-----BEGIN" in data and b"PRIVATE KEY-----" in data:
+            raise KeyUnavailable(
+                f"the private key file {key_path} is not encrypted, and an unencrypted signing "
+                "key is never used (create a new identity with 'inspector-app keys rotate')"
+            )
+        raise KeyUnavailable(f"the private key file {key_path} is damaged (not a PEM key)")
+    problem = validity_problem(cert)
+    if problem:
+        raise KeyUnavailable(f"nothing can be signed: {problem}")
+    return True

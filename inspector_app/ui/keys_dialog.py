@@ -130,8 +130,10 @@ def key_message(exc: Exception) -> str:
             for en, cn in (
                 (" is missing", " 不存在"),
                 (" is damaged", " 已损坏"),
-                (" is not encrypted", " 未加密"),
-                ("; a signing key must be protected by a passphrase", "；签名密钥必须用口令保护"),
+                (
+                    " is not encrypted, and an unencrypted signing key is never used",
+                    " 未加密；未加密的签名密钥一律不予使用",
+                ),
                 (
                     "; restore it from a backup or create a new identity with",
                     "；请从备份恢复，或用以下命令创建新身份：",

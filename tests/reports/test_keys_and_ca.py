@@ -190,3 +190,32 @@ def test_office_certificates_are_marked(tmp_path):
     assert ca.is_office_certificate(office) and not ca.is_office_certificate(inspector)
     own_office = init_identity(tmp_path / "k", "合肥 office", PASS, office=True)
     assert ca.is_office_certificate(own_office.certificate)
+
+
+def test_check_identity_files_before_finalizing(tmp_path, kd):
+    from inspector_app.crypto.keys import WrongPassphrase, check_identity_files
+
+    assert check_identity_files(tmp_path / "nothing-here") is False
+    assert check_identity_files(kd) is True
+    with pytest.raises(WrongPassphrase):
+        load_identity(kd, b"wrong passphrase")
+    (kd / KEY_FILE).unlink()
+    with pytest.raises(KeyUnavailable, match="is missing"):
+        check_identity_files(kd)
+    (kd / KEY_FILE).write_bytes(b"garbage")
+    with pytest.raises(KeyUnavailable, match="damaged"):
+        check_identity_files(kd)
+    key = ec.generate_private_key(ec.SECP256R1())
+    (kd / KEY_FILE).write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    with pytest.raises(KeyUnavailable, match="not encrypted") as exc:
+        check_identity_files(kd)
+    assert "passphrase" not in str(exc.value)  # not mistaken for a wrong passphrase
+    (kd / CERT_FILE).unlink()
+    with pytest.raises(KeyUnavailable, match="no signing identity"):
+        check_identity_files(kd)
