@@ -617,6 +617,35 @@ def _failed_text(data: ReportData, item: FailedItem, lang: str) -> str:
     return item.text(lang, item_label)
 
 
+# actions the quick-add menu writes, in both languages
+QUICK_ACTIONS = (("立案调查", "Open a case"),)
+
+
+def finding_text(data: ReportData, f, lang: str) -> str:
+    """A finding's text in the document's language: a quick-added finding (its code is a
+    checklist question's key and its text is that question's wording in either language)
+    prints the form's non-conforming wording in *lang*; a text the inspector wrote is
+    printed as written."""
+    form = data.form
+    if form is not None:
+        for q in form.checklist:
+            if q.key != f.code:
+                continue
+            known = {q.label.zh, q.label.en}
+            if q.finding_text is not None:
+                known |= {q.finding_text.zh, q.finding_text.en}
+            if f.text.strip() in known:
+                return q.failed_wording(lang)
+    return f.text
+
+
+def finding_action(action: str, lang: str) -> str:
+    for zh, en in QUICK_ACTIONS:
+        if action.strip() in (zh, en):
+            return zh if lang == "zh" else en
+    return action or "—"
+
+
 def _question_label(data: ReportData, qid: str, lang: str) -> str:
     if qid in data.checklist_labels:
         return pick(data.checklist_labels[qid], lang)
@@ -1243,8 +1272,10 @@ def build_inspection_pdf(
     if insp.findings:
         rows, verdicts = [], []
         for f in insp.findings:
-            text = f.text + (f" [{t('cheating', lang)}]" if f.cheating else "")
-            rows.append([text, f.legal_basis or "—", t(f.severity, lang), f.action or "—"])
+            text = finding_text(data, f, lang) + (f" [{t('cheating', lang)}]" if f.cheating else "")
+            rows.append(
+                [text, f.legal_basis or "—", t(f.severity, lang), finding_action(f.action, lang)]
+            )
             verdicts.append("fail" if f.cheating or f.severity == "critical" else None)
         story.append(
             _grid(

@@ -336,3 +336,18 @@ def test_full_disk_leaves_no_part_file_and_says_so(tmp_path, monkeypatch):
         write_atomic(target, b"%PDF-1.4 data")
     assert exc.value.message.startswith("the disk is full")
     assert list(target.parent.iterdir()) == []
+
+
+def test_quick_added_finding_prints_in_the_document_language(store, stall, samples, tmp_path):
+    from inspector_app.domain.models import Finding
+
+    quick = Finding(new_id(), "seals", "铅封（封印）不完好或缺失", "", "major", "立案调查")
+    own = Finding(new_id(), "note", "秤盘有油污", "", "minor", "")
+    insp = _scale_inspection(
+        store, stall, samples.scale.standards, checklist={"seals": "no"}, findings=[quick, own]
+    )
+    en = flat(text_of(tmp_path, build_report(store, insp.id, "en").pdf))
+    assert "Sealsbrokenormissing" in en and "Openacase" in en
+    assert "秤盘有油污" in en  # the inspector's own words are printed as written
+    zh = flat(text_of(tmp_path, build_report(store, insp.id, "zh").pdf))
+    assert "铅封（封印）不完好或缺失" in zh and "Open" not in zh

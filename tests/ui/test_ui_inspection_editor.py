@@ -129,7 +129,7 @@ def test_undo_and_redo_readings_checklist_and_findings(qtbot, editor, store):
 
     editor.checklist.buttons[("seals", "no")].click()
     assert editor.insp.checklist == {"seals": "no"}
-    assert any("Seals intact" in f for f in editor.failed())
+    assert any("Seals broken or missing" in f for f in editor.failed())  # failed wording
     editor.undo_stack.undo()
     assert (
         editor.insp.checklist == {}

@@ -251,14 +251,18 @@ class FindingsPanel(QWidget):
             self.remove_requested.emit(row)
 
     def quick_finding(self, key: str) -> Finding:
-        """The finding a checklist question stands for (cheating: critical, confiscation)."""
+        """The finding a checklist question stands for (cheating: critical, confiscation),
+        worded as the non-conformity (a failed "seals intact" is "seals broken or missing").
+        Its code is the question's key: a report prints the form's wording of that code in
+        the document's language (both languages live in the form), unless the text was
+        edited."""
         q = next(q for q in self.questions if q.key == key)
         lang = current_language()
         cheating = q.group == "cheating"
         return Finding(
             new_id(),
             q.key,
-            q.label.get(lang),
+            q.failed_wording(lang),
             drafts.LEGAL_BASIS[q.group],
             "critical" if cheating else "major",
             "立案调查" if cheating and lang == "zh" else ("Open a case" if cheating else ""),
@@ -273,7 +277,7 @@ class FindingsPanel(QWidget):
             self.questions, key=lambda q: (q.key not in self.flagged, q.group != "cheating")
         )
         for q in ordered:
-            text = q.label.get(lang)
+            text = q.failed_wording(lang)
             if q.key in self.flagged:
                 text = f"⚠ {text}"
             action = QAction(text, self.quick_menu)
