@@ -278,6 +278,9 @@ def _staged(ctx: Context, test: Mapping, path: str) -> tuple[Mapping, str | None
             return {k: v for k, v in test.items() if k != "stage"}, None
         return test, None
     stage = test["stage"]
+    if isinstance(stage, str):  # as typed in an editor cell: "as found", "调整前"
+        stage = {"调整前": "as_found", "调整后": "as_left"}.get(stage.strip(), stage)
+        stage = stage.strip().lower().replace(" ", "_").replace("-", "_")
     if stage not in STAGES:
         raise InputError(f.join(path, "stage"), f"must be one of: {', '.join(STAGES)}")
     if "adjustment" not in ctx.ruleset.rules:

@@ -972,6 +972,23 @@ SECURITY_ITEMS = (
     ("three_codes_one_seal", "verification_code_valid", "verification code"),
     ("three_codes_one_seal", "seal_intact", "seal"),
 )
+YES = ("true", "yes", "y", "1", "是", "有", "合格")
+NO = ("false", "no", "n", "0", "否", "无", "不合格")
+
+
+def yes_no(test: Mapping, key: str, path: str) -> bool:
+    """A yes/no answer: true or false, or the text an editor cell stores (yes/no, 是/否)."""
+    value = test.get(key)
+    if isinstance(value, bool):
+        return value
+    text = value.strip().lower() if isinstance(value, str) else None
+    if text in YES:
+        return True
+    if text in NO:
+        return False
+    raise InputError(f.join(path, key), "is required: true or false (yes/no, 是/否)")
+
+
 SECURITY_FIELDS = (
     "kind",
     "identity_code",
@@ -990,11 +1007,7 @@ def t_security(ctx: Context, test: Mapping, path: str) -> dict:
     ``not_applicable``.
     """
     f.only(test, SECURITY_FIELDS, path)
-    answers = {}
-    for _, key, _ in SECURITY_ITEMS:
-        if key not in test:
-            raise InputError(f.join(path, key), "is required (true or false)")
-        answers[key] = f.boolean(test, key, path, default=False)
+    answers = {key: yes_no(test, key, path) for _, key, _ in SECURITY_ITEMS}
     shown = f.text(test, "software_id", path)
     approved = f.text(test, "software_id_approved", path)
     if not shown or not approved:

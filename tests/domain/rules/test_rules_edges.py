@@ -330,6 +330,16 @@ def test_security_checks_under_jjg_1204():
     assert r2["failed"] == ["software ID"]
 
 
+def test_security_answers_typed_as_text():
+    """The editor stores typed text: yes/no and 是/否 are read as true/false."""
+    typed = {**SECURITY, "self_lock": "是", "seal_intact": " Yes ", "repair_code_valid": "no"}
+    r = run("scale", [typed], PRICE_SCALE, ruleset="JJG 1204-2025")
+    assert r["failed"] == ["repair code"]
+    with pytest.raises(InputError) as exc:
+        run("scale", [{**SECURITY, "self_lock": "maybe"}], PRICE_SCALE, ruleset="JJG 1204-2025")
+    assert exc.value.path == "tests[0].self_lock"
+
+
 def test_security_checks_are_not_applicable_under_jjg_539():
     r = run("scale", [SECURITY], PRICE_SCALE)
     assert r["tests"][0]["verdict"] == "not_applicable"
@@ -490,6 +500,13 @@ def test_in_service_check_counts_what_was_found():
 def test_as_found_alone_counts_and_bad_stages_are_refused():
     r = run("scale", [FOUND], III_15KG, check="subsequent")
     assert r["verdict"] == "fail"
+    typed = run(
+        "scale",
+        [{**FOUND, "stage": "调整前"}, {**LEFT, "stage": "As left"}],
+        III_15KG,
+        check="subsequent",
+    )
+    assert [t["stage"] for t in typed["tests"]] == ["as_found", "as_left"]
     blank = run("scale", [{**LEFT, "stage": ""}], III_15KG)
     assert "stage" not in blank["tests"][0]
     with pytest.raises(InputError) as exc:
