@@ -303,6 +303,7 @@ def _month(value: str) -> tuple[str, str]:
 
 
 def cmd_stats(args) -> int:
+    from ..services.goods_stats import goods_statistics
     from ..services.office_stats import StatsFilter, office_statistics
 
     date_from, date_to = args.date_from, args.date_to
@@ -319,8 +320,9 @@ def cmd_stats(args) -> int:
                 market=args.market,
             ),
         )
+        goods = goods_statistics(store, st.filter)  # prepackaged batches, retail rechecks
     if args.json:
-        print_json(st.as_dict())
+        print_json({**st.as_dict(), "goods": goods})
         return 0
     t = st.totals
     period = (
@@ -387,11 +389,50 @@ def cmd_stats(args) -> int:
             ],
         ),
     ]
+    sections += goods_sections(goods)
     for title, headers, rows in sections:
         if rows:
             print(f"\n{title}")
             print_table(headers, rows)
     return 0
+
+
+def goods_sections(goods: dict) -> list:
+    """Text tables of the goods statistics: prepackaged batches (pass rate to two decimals)
+    by producer, kind of product, city and campaign; retail rechecks by market."""
+    pre, rr = goods["prepackaged"], goods["retail_rechecks"]
+    out = []
+    if pre["batches"]:
+        out.append(
+            (
+                "prepackaged batches",
+                ["batches", "passed", "failed", "pass %"],
+                [[str(pre["batches"]), str(pre["passed"]), str(pre["failed"]), pre["pass_rate"]]],
+            )
+        )
+        for by in ("producer", "product_kind", "city", "campaign"):
+            out.append(
+                (
+                    f"prepackaged batches by {by.replace('_', ' ')}",
+                    [by.replace("_", " "), "batches", "passed", "failed", "pass %"],
+                    [
+                        [r[by] or "-", str(r["batches"]), str(r["passed"]), str(r["failed"])]
+                        + [r["pass_rate"] or "-"]
+                        for r in pre[f"by_{by}"]
+                    ],
+                )
+            )
+    out.append(
+        (
+            "short-weight rechecks by market",
+            ["market", "rechecks", "short", "short %"],
+            [
+                [r["market"] or "-", str(r["rechecks"]), str(r["short"]), r["short_rate"] or "-"]
+                for r in rr["by_market"]
+            ],
+        )
+    )
+    return out
 
 
 def cmd_export_list(args) -> int:

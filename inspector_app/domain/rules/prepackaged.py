@@ -406,7 +406,7 @@ def _shown_pair(a: Decimal, b: Decimal) -> tuple[str, str]:
     return fmt(a), fmt(b)  # pragma: no cover - 34 places separate any two values used here
 
 
-SAMPLING_FIELDS = ("form_no", "method", "sampled_by", "place", "sealed", "seal_no")
+SAMPLING_FIELDS = ("form_no", "method", "sampled_by", "place", "sealed", "seal_no", "campaign")
 SAMPLING_METHODS = ("systematic", "stratified", "simple_random")
 
 
@@ -422,7 +422,7 @@ def _sampling(test: Mapping, path: str) -> None:
         f.choice(data, "method", p, SAMPLING_METHODS)
     if data.get("sealed") is not None:
         f.boolean(data, "sealed", p, default=False)
-    for key in ("form_no", "sampled_by", "place", "seal_no"):
+    for key in ("form_no", "sampled_by", "place", "seal_no", "campaign"):
         f.text(data, key, p)
 
 

@@ -397,6 +397,7 @@ def test_sampling_form_is_carried_and_checked():
         "place": "成品库",
         "sealed": True,
         "seal_no": "F-17",
+        "campaign": "2026 年定量包装商品净含量专项监督抽查",
     }
     assert batch(["500"], sampling=sampling)["verdict"] == "pass"
     assert batch(["500"], sampling=None)["verdict"] == "pass"
