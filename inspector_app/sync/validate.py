@@ -766,7 +766,13 @@ def _validate(opened, repo, max_line: int, progress, certificates: dict, now) ->
                 and progress("records", done, total_lines) is False
             ):
                 raise BundleRejected(4, "", "cancelled")
-    problems.raise_if_any()
+    if problems:
+        # Name what else is wrong with the records that could be read (their times,
+        # signatures, results, attachments) in the same report; references and the
+        # manifest's list would only repeat the lines that could not be read.
+        _check_inspections(content, repo, certificates, now, problems)
+        _check_attachments(opened, content, problems)
+        problems.raise_if_any()
     # The manifest's list of records must be exactly what the files hold.
     for table in COVERED_TABLES:
         listed = [tuple(x) for x in m.records.get(table, [])]

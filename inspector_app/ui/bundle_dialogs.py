@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QProgressBar,
     QPushButton,
     QVBoxLayout,
@@ -85,13 +86,20 @@ register(
     }
 )
 
-SHOWN = 20  # problems or warnings listed in the dialog (the command line lists up to 100)
-
 
 def _line(p: dict) -> str:
     """One problem or warning as a line (its texts are escaped by the sync layer already)."""
     where = f"{p['entry']}: " if p.get("entry") else ""
-    return f"\n• {where}{p['reason']}"
+    return f"• {where}{p['reason']}"
+
+
+def _listing(items: list[dict], count: int) -> str:
+    """Every listed problem or warning (the sync layer keeps the first 100) and how many
+    more there were."""
+    text = "\n".join(_line(p) for p in items)
+    if count > len(items):
+        text += "\n" + tr("… and {count} more").format(count=count - len(items))
+    return text
 
 
 STAGE_TEXT = {
@@ -347,6 +355,15 @@ class ImportBundleDialog(_BundleDialog):
         self.reason.setStyleSheet("color: #b00020;")
         self.reason.setVisible(False)
         self.extra.addWidget(self.reason)
+        # every problem of a refused bundle, or every warning of an import: scrolls, can be
+        # selected and copied, never grows the dialog past the screen
+        self.details = QPlainTextEdit()
+        self.details.setObjectName("bundleDetails")
+        self.details.setReadOnly(True)
+        self.details.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.details.setMaximumHeight(180)
+        self.details.setVisible(False)
+        self.extra.addWidget(self.details)
 
     def _browse(self) -> None:
         path = file_dialogs.get_open_file_name(
@@ -363,6 +380,7 @@ class ImportBundleDialog(_BundleDialog):
         db_path = self.db_path
         self.report_box.setVisible(False)
         self.reason.setVisible(False)
+        self.details.setVisible(False)
         self.stage_label.setText(tr("Checking and importing…"))
 
         def work(progress, is_cancelled):
@@ -384,8 +402,11 @@ class ImportBundleDialog(_BundleDialog):
         self.result = report
         self.progress.setRange(0, 1)
         self.progress.setValue(1 if report.ok else 0)
+        self.stage_label.setText("")
         self.report_box.setVisible(True)
         self.reason.setVisible(False)
+        self.details.setVisible(False)
+        self.details.clear()
         if report.status == "rejected":
             rej = report.rejection
             if rej["reason"] == "cancelled":
@@ -402,19 +423,15 @@ class ImportBundleDialog(_BundleDialog):
                 label.setText("–")
             self.report_box.setVisible(False)
             where = f"{rej['entry']}: " if rej["entry"] else ""
-            text = f"{tr('Reason')}: {where}{rej['reason']}"
             problems = rej.get("problems") or []
             count = rej.get("problem_count", len(problems))
-            if count > 1:
-                text += "\n" + tr("Problems found ({count}):").format(count=count)
-                text += "".join(_line(p) for p in problems[:SHOWN])
-                if count > min(len(problems), SHOWN):
-                    text += "\n" + tr("… and {count} more").format(
-                        count=count - min(len(problems), SHOWN)
-                    )
-            self.reason.setText(text)
+            if count > 1:  # the first problem is the first line of the list
+                self.reason.setText(tr("Problems found ({count}):").format(count=count))
+                self.details.setPlainText(_listing(problems, count))
+                self.details.setVisible(True)
+            else:
+                self.reason.setText(f"{tr('Reason')}: {where}{rej['reason']}")
             self.reason.setVisible(True)
-            self._fit()
         elif report.status == "already_imported":
             self.status.setText(tr("This bundle was already imported; nothing changed."))
             for label in self.counts.values():
@@ -434,11 +451,8 @@ class ImportBundleDialog(_BundleDialog):
                 note += ("\n" if note else "") + tr(
                     "Warnings ({count}), kept with the import:"
                 ).format(count=report.warning_count)
-                note += "".join(_line(w) for w in report.warnings[:SHOWN])
-                if report.warning_count > min(len(report.warnings), SHOWN):
-                    note += "\n" + tr("… and {count} more").format(
-                        count=report.warning_count - min(len(report.warnings), SHOWN)
-                    )
+                self.details.setPlainText(_listing(report.warnings, report.warning_count))
+                self.details.setVisible(True)
             self.note.setText(note)
         self._fit()
         self.imported.emit(report)
