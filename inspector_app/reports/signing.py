@@ -176,10 +176,11 @@ def _sign(
     location: str = "",
     field_name: str = FIELD_NAME,
     countersign: bool = False,
+    lock_fields: list[str] | None = None,
 ) -> bytes:
     """The inspector's signature certifies the document (DocMDP: later revisions may only fill
-    in and sign fields); a countersignature adds its own field, locking every field
-    (FieldMDP all) so nothing but further signatures may follow."""
+    in and sign fields); a countersignature adds its own field and locks *lock_fields* (every
+    field there is, its own included), so that only new signature fields may follow."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
     from pyhanko.sign.general import SigningError as PyHankoSigningError
@@ -211,7 +212,11 @@ def _sign(
         field_name,
         on_page=page,
         box=(round(x1), round(y1), round(x2), round(y2)) if box is not None else None,
-        field_mdp_spec=fields.FieldMDPSpec(fields.FieldMDPAction.ALL) if countersign else None,
+        field_mdp_spec=(
+            fields.FieldMDPSpec(fields.FieldMDPAction.INCLUDE, fields=lock_fields)
+            if countersign
+            else None
+        ),
         doc_mdp_update_value=fields.MDPPerm.FILL_FORMS if countersign else None,
     )
     pdf_signer = signers.PdfSigner(signature_meta, signer, stamp_style=stamp, new_field_spec=spec)
@@ -330,4 +335,5 @@ def countersign_pdf(pdf: bytes, identity, role: str) -> bytes:
         reason=reason,
         field_name=field_name,
         countersign=True,
+        lock_fields=[*names, field_name],
     )

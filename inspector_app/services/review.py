@@ -271,7 +271,21 @@ def decide(
 
 
 def approve(store, inspection_id: str, identity, comment: str = "", actor: str = "") -> Review:
-    return decide(store, inspection_id, "approved", identity, comment, actor)
+    """Approve (signed, audited). When the inspector's signed PDF is kept with the inspection,
+    the approval also countersigns it as 批准人 (see :func:`countersign`); a PDF that does not
+    verify stops the approval before anything is recorded."""
+    from .reports import write_atomic
+
+    db_path = Path(store.path)
+    inspection_id = resolve_inspection_id(store, inspection_id)
+    pending = None
+    path = reports_folder(db_path) / f"{inspection_id}.pdf"
+    if identity is not None and path.is_file() and get_role(store) == "supervisor":
+        pending = _countersigned(store, db_path, inspection_id, identity, "approver")
+    review = decide(store, inspection_id, "approved", identity, comment, actor)
+    if pending is not None:
+        write_atomic(path, pending)
+    return review
 
 
 def return_inspection(store, inspection_id: str, identity, comment: str, actor: str = "") -> Review:
@@ -519,3 +533,53 @@ def open_conflicts(store) -> list:
 
 
 STATE_NAMES = STATES
+
+
+# -- office countersignatures ------------------------------------------------------------------
+def _countersigned(store, db_path: Path, inspection_id: str, identity, role: str) -> bytes:
+    """The kept PDF with one more signature (*role*: verifier 核验员 or approver 批准人),
+    checked before and after; InputError and nothing written when it cannot be done."""
+    from ..reports.signing import COUNTERSIGN_ROLES, SigningError, countersign_pdf
+
+    if role not in COUNTERSIGN_ROLES:
+        raise InputError("role", f"must be one of {', '.join(COUNTERSIGN_ROLES)}")
+    path = reports_folder(db_path) / f"{inspection_id}.pdf"
+    if not path.is_file():
+        raise InputError(
+            "id", "no signed PDF from the inspector is kept with this inspection; attach it first"
+        )
+    pdf = path.read_bytes()
+    before = _verify(store, db_path, pdf, path)
+    if before.status != "VALID":
+        raise InputError(
+            "file",
+            f"the signed PDF kept with this inspection is {before.status} ({before.reason}); "
+            "it is not countersigned",
+        )
+    if before.inspection_id and before.inspection_id != inspection_id:
+        raise InputError("file", "the kept PDF is the report of another inspection")
+    try:
+        out = countersign_pdf(pdf, identity, role)
+    except SigningError as exc:
+        raise InputError("file", str(exc)) from None
+    after = _verify(store, db_path, out, path)
+    if after.status != "VALID":
+        raise InputError(
+            "file", f"the countersigned PDF would be {after.status} ({after.reason}); not kept"
+        )
+    return out
+
+
+def countersign(store, db_path: Path, inspection_id: str, identity, role: str) -> PdfCheck:
+    """Add an office countersignature (*role*: ``verifier`` 核验员 or ``approver`` 批准人) to
+    the inspector's signed PDF kept with the inspection: a further PAdES signature in an
+    incremental update that covers everything before it and locks all fields. The file is
+    replaced only when the result verifies VALID."""
+    from .reports import write_atomic
+
+    require_supervisor(store)
+    inspection_id = resolve_inspection_id(store, inspection_id)
+    out = _countersigned(store, Path(db_path), inspection_id, identity, role)
+    path = reports_folder(Path(db_path)) / f"{inspection_id}.pdf"
+    write_atomic(path, out)
+    return _verify(store, Path(db_path), out, path)
