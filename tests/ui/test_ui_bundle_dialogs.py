@@ -239,3 +239,44 @@ def test_the_dialog_shows_hostile_names_escaped(qtbot, pair):
     with qtbot.waitSignal(imp.imported, timeout=30000):
         qtbot.mouseClick(imp.go, qtbot_button())
     assert "\u202e" not in imp.reason.text() and "\\u202e" in imp.reason.text()
+
+
+def test_the_dialog_lists_every_bad_record(qtbot, pair):
+    import hashlib
+    import json
+
+    imp, off_db = _exported(qtbot, pair)
+    lap_db = pair[0]
+    identity = keys.load_identity(keys_dir(lap_db), PASS.encode())
+    with zipfile.ZipFile(imp.path_edit.text()) as z:
+        items = {i.filename: z.read(i) for i in z.infolist()}
+    objs = [json.loads(x) for x in items["records/inspections.jsonl"].splitlines()]
+    for o in (objs[2], objs[5]):
+        o["verdict"] = "maybe"
+    items["records/inspections.jsonl"] = b"".join(
+        json.dumps(o, ensure_ascii=False).encode() + b"\n" for o in objs
+    )
+    manifest = json.loads(items["manifest.json"])
+    for name, data in items.items():
+        if name in manifest["entries"]:
+            manifest["entries"][name] = {
+                "sha256": hashlib.sha256(data).hexdigest(),
+                "size": len(data),
+            }
+    items["manifest.json"] = json.dumps(manifest).encode()
+    items["signature.der"] = identity.sign(items["manifest.json"])
+    bad = pair[2] / "two-bad.zip"
+    with zipfile.ZipFile(bad, "w") as z:
+        for name, data in items.items():
+            z.writestr(name, data)
+    imp.path_edit.setText(str(bad))
+    with qtbot.waitSignal(imp.imported, timeout=30000) as blocker:
+        qtbot.mouseClick(imp.go, qtbot_button())
+    assert blocker.args[0].rejection["problem_count"] == 2
+    assert "(2" in imp.reason.text() or "（2" in imp.reason.text()
+    assert imp.details.isVisible()
+    listed = imp.details.toPlainText().splitlines()
+    assert listed == [
+        "• records/inspections.jsonl line 3: inspection.verdict: must be pass or fail",
+        "• records/inspections.jsonl line 6: inspection.verdict: must be pass or fail",
+    ]
