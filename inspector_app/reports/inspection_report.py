@@ -1044,7 +1044,9 @@ def build_inspection_pdf(
     kind = data_kind(data)
     report_no = report_number(insp, kind)
     chash = insp.content_hash or ""
-    authority = data.authority or t("Market Supervision Administration", lang)
+    authority = (
+        data.authority or data.body.name(lang) or t("Market Supervision Administration", lang)
+    )
     buf = io.BytesIO()
     width = A4[0] - 30 * mm
     doc = SimpleDocTemplate(

@@ -106,4 +106,15 @@ def signature_stamp(
             self.box = BoxConstraints(width=abs(bx1 - bx2), height=abs(by1 - by2))
             return name + b" Do"
 
-    return StaticStampStyle(background=_BytesPage("stamp.pdf"), border_width=0)
+    from pyhanko.pdf_utils import layout
+
+    return StaticStampStyle(
+        background=_BytesPage("stamp.pdf"),
+        border_width=0,
+        background_layout=layout.SimpleBoxLayoutRule(  # the drawn page fills the field
+            x_align=layout.AxisAlignment.ALIGN_MID,
+            y_align=layout.AxisAlignment.ALIGN_MID,
+            margins=layout.Margins(0, 0, 0, 0),
+            inner_content_scaling=layout.InnerScaling.STRETCH_TO_FIT,
+        ),
+    )

@@ -16,7 +16,17 @@ from ..domain.models import CHECK_LABELS, FAMILY_LABELS
 from ..i18n import pick
 from .charts import GREEN, RED, bar_chart
 from .fonts import FONT, register_fonts
-from .inspection_report import PRODUCER, P, _canvas_class, _grid, _kv_table, _section, esc, styles
+from .inspection_report import (
+    PRODUCER,
+    P,
+    _canvas_class,
+    _grid,
+    _kv_table,
+    _section,
+    esc,
+    local_time,
+    styles,
+)
 from .labels import item_label, t
 
 
@@ -125,7 +135,10 @@ def build_summary_report(
             [
                 (t("Period", lang), period),
                 (t("Scope", lang), "; ".join(scope) or t("all premises", lang)),
-                (t("Generated", lang), dt.datetime.now().strftime("%Y-%m-%d %H:%M")),
+                (
+                    t("Generated", lang),
+                    local_time(dt.datetime.now().astimezone().isoformat(timespec="seconds")),
+                ),
                 ("", t("Only finalized inspections, newest revision of each record.", lang)),
             ],
             width,

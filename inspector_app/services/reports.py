@@ -51,7 +51,10 @@ def report_data(store, inspection_id: str, authority: str | None = None, *, numb
         instrument=instrument,
         standards=standards,
         images=images,
-        authority=authority or body.name_zh or store.meta(AUTHORITY_META) or "",
+        # an explicit --authority wins; else the issuing body's name in the document's
+        # language (the builder picks it); else the older free-text setting
+        authority=authority
+        or ("" if (body.name_zh or body.name_en) else store.meta(AUTHORITY_META) or ""),
         ruleset_title=_ruleset_title(insp.family, insp.ruleset),
         superseded=store.inspections.superseded_by(insp.id) is not None,
         checklist_labels=_checklist_labels(insp.family),
