@@ -142,6 +142,22 @@ EXAMPLES: dict[str, str] = {
     "export-list": """
   inspector-app export-list -o failures.xlsx --verdict fail --from 2025-01-01
   inspector-app export-list -o queue.csv --queue pending""",
+    "rules": """
+  inspector-app rules list --date 2024-04-30
+  inspector-app rules show "JJG 443-2023"
+  inspector-app rules export -o rule-data.json""",
+    "rules list": """
+  inspector-app rules list
+  inspector-app rules list --family scale --date 2027-01-08 --json""",
+    "rules show": """
+  inspector-app rules show "JJG 952-2014"
+  inspector-app rules show "OIML R 117-1" --json""",
+    "rules export": """
+  inspector-app rules export -o rule-data.json
+  inspector-app rules export --family focimeter --all""",
+    "rules check": """
+  inspector-app rules check rule-data.json
+  inspector-app rules check rule-data.json --json""",
 }
 
 
