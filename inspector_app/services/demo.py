@@ -23,6 +23,7 @@ from ..domain.credit_code import ALPHABET, make_credit_code
 from ..domain.models import AttachmentRef, Finding, Inspection, Instrument, Premises
 from ..domain.numbers import fmt
 from ..store.bulk import Prepared, load_records, prepare
+from . import demo_goods
 
 CITIES = [  # (city, administrative division code, districts)
     ("合肥市", "340100", ["蜀山区", "包河区", "庐阳区", "瑶海区"]),
@@ -566,6 +567,13 @@ def generate(
     """
     demo = Demo(seed)
     prem, instruments = demo.premises(max(1, premises))
+    # prepackaged batches and retail rechecks: their own generator, a share of the total
+    total, goods = inspections, Demo(f"{seed}/goods")
+    n_batches, n_rechecks = demo_goods.counts(total)
+    inspections = total - n_batches - n_rechecks
+    stalls = [p for p in prem if p.kind == "market_stall"]
+    g_prem, products, scales = demo_goods.goods_premises(goods, stalls, CITIES, n_batches)
+    prem += g_prem
     addresses = {p.id: p.address for p in prem}
     inspectors = [demo.person() for _ in range(6)]
     tasks = [
@@ -582,7 +590,9 @@ def generate(
         )
         for i, first in enumerate(range(0, inspections, CHUNK))
     ]
-    counts = load_records(store, prem, instruments, [], actor=actor, action="demo.load")
+    counts = load_records(
+        store, prem, instruments + products + scales, [], actor=actor, action="demo.load"
+    )
     if workers is None:
         workers = min(os.cpu_count() or 1, 4) if inspections >= PARALLEL_FROM else 1
     pool = None
@@ -607,11 +617,32 @@ def generate(
             c = load_records(store, [], [], records, actor=actor, action="demo.load")
             counts["inspections"] += c["inspections"]
             done += c["inspections"]
-            if progress is not None and progress(done, inspections) is False:
-                break
+            if progress is not None and progress(done, total) is False:
+                return counts
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
+    if n_batches or n_rechecks:
+        records, blobs = demo_goods.goods_inspections(
+            goods,
+            products,
+            scales,
+            n_batches,
+            n_rechecks,
+            addresses,
+            inspectors,
+            START,
+            photos,
+            lambda: tiny_png(goods.rng),
+        )
+        if blobs:
+            with store.write(actor, "demo.photos", detail={"photos": len(blobs)}):
+                for data in blobs:
+                    store.attachments.add(data, actor)
+        c = load_records(store, [], [], records, actor=actor, action="demo.load")
+        counts["inspections"] += c["inspections"]
+        if progress is not None:
+            progress(counts["inspections"], total)
     return counts
 
 

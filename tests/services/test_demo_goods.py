@@ -1,0 +1,56 @@
+"""The demo data set includes prepackaged batches and retail rechecks, sealed and counted."""
+
+from __future__ import annotations
+
+from inspector_app.services import demo, demo_goods
+from inspector_app.services.goods_stats import goods_statistics
+from inspector_app.store import open_database
+from inspector_app.store.integrity import check
+
+
+def families(store):
+    return dict(
+        store.conn.execute("SELECT family, count(*) FROM inspections GROUP BY family").fetchall()
+    )
+
+
+def test_demo_has_batches_and_rechecks(tmp_path):
+    store = open_database(tmp_path / "d.db")
+    counts = demo.generate(store, premises=30, inspections=400, seed=11, workers=1)
+    assert counts["inspections"] == 400 == store.inspections.count()
+    fam = families(store)
+    assert (fam["prepackaged"], fam["retail_goods"]) == demo_goods.counts(400) == (8, 5)
+    assert check(store) == []
+    g = goods_statistics(store)
+    assert g["prepackaged"]["batches"] == 8
+    assert 0 < g["prepackaged"]["passed"] <= 8
+    assert g["prepackaged"]["by_producer"] and g["prepackaged"]["by_campaign"]
+    assert g["retail_rechecks"]["rechecks"] == 5
+    # every batch took the sample its plan asks for and was judged under the batch check
+    for tests_json, check_kind in store.conn.execute(
+        "SELECT tests_json, check_kind FROM inspections WHERE family = 'prepackaged'"
+    ):
+        assert check_kind == "batch" and '"units"' in tests_json
+    store.close()
+
+
+def test_small_demo_stays_instrument_inspections(tmp_path):
+    store = open_database(tmp_path / "s.db")
+    demo.generate(store, premises=4, inspections=20, seed=3, workers=1)
+    assert "prepackaged" not in families(store)
+    store.close()
+
+
+def test_goods_are_reproducible(tmp_path):
+    ids = []
+    for name in ("a.db", "b.db"):
+        store = open_database(tmp_path / name)
+        demo.generate(store, premises=10, inspections=120, seed=5, workers=1)
+        ids.append(
+            store.conn.execute(
+                "SELECT id, content_hash FROM inspections WHERE family IN"
+                " ('prepackaged', 'retail_goods') ORDER BY id"
+            ).fetchall()
+        )
+        store.close()
+    assert ids[0] == ids[1] and len(ids[0]) == sum(demo_goods.counts(120)) == 3
