@@ -82,7 +82,25 @@ def _scale_E(metrology: dict, p: dict, load: Decimal | None) -> Decimal | None:
 
 
 def _result_cells(it: dict, lang: str) -> list[str]:
+    if it.get("unit") == "D":  # dioptres: one resolution for every number of the row
+        return [_dp(it.get("error")), _dp(it.get("mpe")), _verdict(it.get("verdict"), lang)]
     return [_s(it.get("error")), _s(it.get("mpe")), _verdict(it.get("verdict"), lang)]
+
+
+# Optical powers are printed to 0.01 D, the resolution of the focimeters and refractometers
+# these rules cover and of their MPE tables (JJG 580, JJG 892): -5 prints as -5.00 beside
+# a certified -4.98, a 0.25 D step as 0.25 — every number of a table with the same decimals
+# (a value with finer digits, such as a computed mean, keeps them all).
+DIOPTRE_RESOLUTION = Decimal("0.01")
+
+
+def _dp(v) -> str:
+    d = _d(v)
+    if d is None:
+        return _s(v)
+    if d.as_tuple().exponent < -2:  # finer digits are never dropped (a limit stays exact)
+        return _s(v)
+    return format(d.quantize(DIOPTRE_RESOLUTION), "f")
 
 
 def column_widths(
@@ -464,7 +482,7 @@ def _optics_zero(table, test, raw, instrument, lang, unit) -> None:
         t("Verdict", lang),
     ]
     for it in test.get("items", []):
-        table.rows.append([t("Zero", lang), _s(raw.get("reading")), *_result_cells(it, lang)])
+        table.rows.append([t("Zero", lang), _dp(raw.get("reading")), *_result_cells(it, lang)])
         table.row_verdicts.append(it.get("verdict"))
 
 
@@ -485,9 +503,9 @@ def _optics_ncr(table, test, raw, instrument, lang, unit) -> None:
         table.rows.append(
             [
                 str(n + 1),
-                _s(r.get("nominal")),
-                _s(r.get("certified")),
-                _s(r.get("reading")),
+                _dp(r.get("nominal")),
+                _dp(r.get("certified")),
+                _dp(r.get("reading")),
                 *_result_cells(it, lang),
             ]
         )
@@ -508,14 +526,14 @@ def _refr_sphere(table, test, raw, instrument, lang, unit) -> None:
     eyes = raw.get("eyes") or []
     for n, it in enumerate(test.get("items", [])):
         r = eyes[n] if n < len(eyes) else {}
-        readings = " / ".join(_s(x) for x in (r.get("readings") or [])) or DASH
+        readings = " / ".join(_dp(x) for x in (r.get("readings") or [])) or DASH
         table.rows.append(
             [
                 str(n + 1),
-                _s(r.get("nominal")),
-                _s(r.get("certified")),
+                _dp(r.get("nominal")),
+                _dp(r.get("certified")),
                 readings,
-                _s(it.get("mean")),
+                _dp(it.get("mean")),
                 *_result_cells(it, lang),
             ]
         )
@@ -556,7 +574,7 @@ def _trial_lenses(table, test, raw, instrument, lang, unit) -> None:
     for n, it in enumerate(test.get("items", [])):
         r = rows[n] if n < len(rows) else {}
         table.rows.append(
-            [str(n + 1), _s(r.get("nominal")), _s(r.get("measured")), *_result_cells(it, lang)]
+            [str(n + 1), _dp(r.get("nominal")), _dp(r.get("measured")), *_result_cells(it, lang)]
         )
         table.row_verdicts.append(it.get("verdict"))
 

@@ -290,3 +290,13 @@ def test_fuel_chart_marks_the_failed_repeatability(store, samples, tmp_path, pdf
         assert label in texts, texts
         text = pdf_text(write(tmp_path, f"f_{lang}.pdf", build_report(store, insp.id, lang).pdf))
         assert label in text
+
+
+def test_dioptres_print_with_one_resolution(store, samples, tmp_path, pdf_text):
+    """Optical powers carry the same decimals in every column (0.01 D): a nominal -5 prints
+    as -5.00 beside a certified -4.98."""
+    path = write(tmp_path, "f.pdf", build_report(store, samples.focimeter.id, "zh").pdf)
+    text = pdf_text(path)
+    row = next(line for line in text.splitlines() if "-4.98" in line)
+    numbers = re.findall(r"-?\d+\.\d+|-?\d+", row)
+    assert numbers[1:6] == ["-5.00", "-4.98", "-4.97", "0.01", "0.06"], numbers
