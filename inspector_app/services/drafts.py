@@ -659,6 +659,7 @@ CHART_X = {
     "refractometer": ("nominal", "D"),
     "trial_lens_set": ("nominal", "D"),
     "pd_meter": ("reference", "mm"),
+    "prepackaged": ("package", ""),  # each package's net content − Qn, against T
 }
 CHART_KINDS = {
     "scale": ("weighing", "eccentricity", "repeatability"),
@@ -667,6 +668,7 @@ CHART_KINDS = {
     "refractometer": ("sphere",),
     "trial_lens_set": ("lenses",),
     "pd_meter": ("pd",),
+    "prepackaged": ("net_content",),
 }
 
 
@@ -691,7 +693,7 @@ def chart_series(insp: Inspection, instrument: Instrument, ev: DraftEvaluation) 
             row = test[key][ri] if key else test
             if insp.family == "scale":
                 x = it.get("load") or st.result.get("load") or test.get("load")
-            elif insp.family == "fuel_dispenser":
+            elif insp.family in ("fuel_dispenser", "prepackaged"):
                 run += 1
                 x = run
             else:
@@ -717,7 +719,7 @@ def chart_series(insp: Inspection, instrument: Instrument, ev: DraftEvaluation) 
 def _envelope(
     insp: Inspection, instrument: Instrument, points: list[ChartPoint]
 ) -> list[tuple[Decimal, Decimal]]:
-    if insp.family == "fuel_dispenser":
+    if insp.family in ("fuel_dispenser", "prepackaged"):
         return [(p.x, p.mpe) for p in points if p.mpe is not None]
     xs: list[Decimal] = []
     if insp.family == "scale":

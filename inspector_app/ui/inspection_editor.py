@@ -57,7 +57,13 @@ from PySide6.QtWidgets import (
 
 from ..domain.errors import InputError
 from ..domain.forms import load_form
-from ..domain.models import CHECK_KINDS, CHECK_LABELS, FAMILY_LABELS, AttachmentRef, Inspection
+from ..domain.models import (
+    CHECK_LABELS,
+    FAMILY_LABELS,
+    AttachmentRef,
+    Inspection,
+    checks_for,
+)
 from ..domain.numbers import parse_decimal
 from ..i18n import current_language, on_language_changed, pick, register, tr
 from ..services import drafts
@@ -353,7 +359,7 @@ class InspectionEditor(QMainWindow):
         self.instrument_value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.check_combo = QComboBox()
         self.check_combo.setObjectName("checkCombo")
-        for k in CHECK_KINDS:
+        for k in checks_for(self.insp.family):  # a prepackaged batch: "batch" only
             self.check_combo.addItem("", k)
         self.check_combo.activated.connect(self._check_chosen)
         self.ruleset_combo = QComboBox()
@@ -1224,7 +1230,7 @@ class InspectionEditor(QMainWindow):
         self.export_action.setText(tr("Export report…"))
         self.undo_action.setText(tr("Undo"))
         self.redo_action.setText(tr("Redo"))
-        for idx, k in enumerate(CHECK_KINDS):
+        for idx, k in enumerate(checks_for(self.insp.family)):
             self.check_combo.setItemText(idx, pick(CHECK_LABELS[k], lang))
         p, ins = self.premises, self.instrument
         if p is not None:

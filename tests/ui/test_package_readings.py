@@ -193,3 +193,16 @@ def test_t1_package_is_kept_when_the_batch_is_finalized(qtbot, editor, store):
     assert drafts.left_out(editor.insp, editor.evaluation) == 0
     kept = drafts.judged_only(editor.insp, editor.evaluation)
     assert len(kept.tests[0]["units"]) == 13
+
+
+def test_batch_check_and_package_chart(qtbot, editor):
+    assert [editor.check_combo.itemData(i) for i in range(editor.check_combo.count())] == ["batch"]
+    assert editor.check_combo.currentText() == "Batch inspection"
+    set_batch(editor, batch_size="5")
+    fast(editor).paste_text("500\n484\n500\n500\n500")
+    from inspector_app.services import drafts
+
+    series = drafts.chart_series(editor.insp, editor.instrument, editor.evaluation)
+    assert [p.x for p in series.points] == [1, 2, 3, 4, 5]
+    assert series.points[1].verdict == "t1" and series.points[1].mpe == 15
+    assert series.envelope[0] == (1, 15)
