@@ -1,4 +1,5 @@
-"""The CJK font for PDFs: WenQuanYi Micro Hei, embedded as a subset (text stays searchable).
+"""Fonts for PDFs: WenQuanYi Micro Hei (CJK and Latin) and Noto Naskh Arabic (Arabic
+script, set per run by ``scripts.py``), both embedded as subsets (text stays searchable).
 
 reportlab embeds TrueType only; the built-in CID fonts (STSong-Light) are not embedded and
 render blank in some viewers, so they are never used.
@@ -20,9 +21,9 @@ _registered = False
 MISSING_GLYPHS = str.maketrans({"⁻": "-"})
 
 
-# Any other character the face has no glyph for (Arabic-script names such as Uyghur, emoji)
-# is printed as a visible □ rather than vanishing; the exact text stays in the record
-# embedded in the PDF (inspection-record.json).
+# Any other character the CJK face has no glyph for (emoji; Arabic script where it is not
+# set in its own face, e.g. a chart label) is printed as a visible □ rather than vanishing;
+# the exact text stays in the record embedded in the PDF (inspection-record.json).
 NO_GLYPH = "□"
 _cmap: dict | None = None
 
@@ -69,6 +70,12 @@ def register_fonts() -> str:
         font = _font_class()(FONT, path, subfontIndex=0)
         pdfmetrics.registerFont(font)
         _cmap = font.face.charToGlyph
+        # Arabic script (Uyghur names): its own face, chosen per run (reports/scripts.py)
+        from reportlab.pdfbase.ttfonts import TTFont
+
+        from .scripts import ARABIC_FILE, ARABIC_FONT
+
+        pdfmetrics.registerFont(TTFont(ARABIC_FONT, str(resource_path(*ARABIC_FILE))))
         # wqy ships one weight: <b> in paragraphs maps to the same face (emphasis by size)
         for bold in (0, 1):
             for italic in (0, 1):

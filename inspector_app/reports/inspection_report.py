@@ -56,6 +56,7 @@ from .fonts import FONT, register_fonts
 from .labels import CHECKLIST_FALLBACK, item_label, t, unit
 from .pdfa import PDF_VERSION, apply_pdfa
 from .prepackaged_section import goods_section, goods_title
+from .scripts import has_arabic, markup
 
 PRODUCER = "Inspector (inspector-app) report"
 KEYWORD_PREFIX = "inspector-report"
@@ -216,7 +217,8 @@ def styles() -> dict[str, ParagraphStyle]:
 
 
 def esc(text) -> str:
-    return (
+    """Paragraph markup for plain *text*: escaped, Arabic-script runs set in their own face."""
+    return markup(
         str(text if text is not None else "")
         .replace("&", "&amp;")
         .replace("<", "&lt;")
@@ -368,7 +370,7 @@ def fits(text: str, size: float, width: float) -> bool:
     which is much cheaper than a wrapping Paragraph)."""
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
-    return "\n" not in text and stringWidth(text, FONT, size) <= width
+    return "\n" not in text and not has_arabic(text) and stringWidth(text, FONT, size) <= width
 
 
 def _kv_table(pairs: list[tuple[str, str]], width: float, columns: int = 2) -> Table:
