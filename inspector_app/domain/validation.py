@@ -127,6 +127,13 @@ def validate_metrology(family: str, metrology: dict, accuracy_class: str) -> dic
             raise InputError("instrument.e", "must not exceed Max")
         if "min" in out and Decimal(out["min"]) >= Decimal(out["max"]):
             raise InputError("instrument.min", "must be below Max")
+    elif family == "prepackaged":  # the product batch: its producer's code and dates
+        if out.get("producer_credit_code"):
+            out["producer_credit_code"] = validate_credit_code(
+                out["producer_credit_code"], "instrument.producer_credit_code"
+            )
+        if out.get("production_date"):
+            out["production_date"] = _date(out["production_date"], "instrument.production_date")
     elif family == "fuel_dispenser":
         if "fuel" in out and out["fuel"] not in FUELS:
             raise InputError("instrument.fuel", f"must be one of {', '.join(FUELS)}")

@@ -220,8 +220,11 @@ class InstrumentEditor(QDialog):
                         w.addItem(c, c)
                 else:
                     w = QLineEdit(page)
-                    w.setMaxLength(40)
-                    w.setAlignment(Qt.AlignmentFlag.AlignRight)
+                    if family == "prepackaged":  # product data are text: names, codes
+                        w.setMaxLength(100)
+                    else:
+                        w.setMaxLength(40)
+                        w.setAlignment(Qt.AlignmentFlag.AlignRight)
                 w.setObjectName(f"metrology_{family}_{key}")
                 fields[key] = w
                 self._add_row(

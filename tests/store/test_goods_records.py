@@ -107,3 +107,22 @@ def test_retail_recheck_is_recorded(store, stall):
     sealed = store.inspections.finalize(judged.id, "赵敏")
     assert sealed.status == "finalized"
     assert check(store) == []
+
+
+def test_product_data_are_checked(store, producer):
+    p, _ = producer
+    for key, value in (
+        ("producer_credit_code", "91340100MA2TX8K5J0"),
+        ("production_date", "2026-13-01"),
+    ):
+        with pytest.raises(InputError) as exc:
+            store.instruments.save(
+                Instrument(new_id(), p.id, "prepackaged", metrology={**PRODUCT, key: value})
+            )
+        assert exc.value.path == f"instrument.{key}"
+    ok = store.instruments.save(
+        Instrument(
+            new_id(), p.id, "prepackaged", metrology={**PRODUCT, "production_date": " 2026-11-01"}
+        )
+    )
+    assert ok.metrology["production_date"] == "2026-11-01"
