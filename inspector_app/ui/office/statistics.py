@@ -32,6 +32,7 @@ from ..models.labels import family_label, premises_kind_label
 from ..widgets.language import follow_language
 from ..widgets.tile import Tile
 from . import dialogs
+from .goods_panel import GoodsPanel
 
 register(
     {
@@ -155,6 +156,8 @@ class StatisticsPage(QWidget):
         layout.addLayout(self.grid, 1)
         layout.addWidget(self.cheats_title)
         layout.addWidget(self.cheats)
+        self.goods = GoodsPanel(self)  # prepackaged batches and retail rechecks
+        layout.addWidget(self.goods)
 
         first, last = self._month(0)
         self.date_from.set_iso(first)
@@ -196,6 +199,7 @@ class StatisticsPage(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
+        from ...services.goods_stats import goods_statistics
         from ...services.office_stats import cities, office_statistics
 
         current = self.city.currentData()
@@ -215,6 +219,7 @@ class StatisticsPage(QWidget):
             "" if self.data.totals["inspections"] else tr("No inspections in this period.")
         )
         self._fill()
+        self.goods.show_stats(goods_statistics(self.store, self.current_filter()))
         self.updated.emit(self.data)
 
     # -- drawing --------------------------------------------------------------------------------
