@@ -1147,7 +1147,7 @@ def build_inspection_pdf(
         (t("Check", lang), pick(CHECK_LABELS.get(insp.check, (insp.check, insp.check)), lang)),
         (t("Rule set", lang), ruleset),
         (t("Inspector", lang), insp.inspector),
-        (t("Date", lang), (insp.started_at or "").replace("T", " ")),
+        (t("Date", lang), local_time(insp.started_at)[:16] + local_time(insp.started_at)[19:]),
         (t("Place", lang), insp.place),
         (t("Environment", lang), env_text),
         (t("Record", lang), f"{insp.record_id}"),

@@ -309,7 +309,7 @@ def latin_words(text: str, ids: tuple[str, ...] = ()) -> set[str]:
     over lines) and codes with digits (models, serial numbers)."""
     words = set()
     for w in re.findall(r"[A-Za-z][A-Za-z0-9]*", text):
-        if re.search(r"\d", w) or any(w in i for i in ids):
+        if re.search(r"\d", w) or any(w.lower() in i.lower() for i in ids):
             continue
         words.add(w)
     return words
