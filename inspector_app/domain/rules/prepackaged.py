@@ -265,7 +265,7 @@ def _rules(edition: str) -> list[Rule]:
         ),
         Rule(
             "density",
-            "定量包装商品计量监督规定 (1995): volume at 20 °C",
+            "JJF 1070-2005 5.4.5 样本的检验 (volume at 20 °C: 定量包装商品计量监督规定 1995)",
             S,
             "volume-labelled goods weighed by mass: volume = mass ÷ density at 20 °C",
             Decimal(20),
