@@ -269,6 +269,8 @@ class SettingsDialog(QDialog):
         if self.store is not None:
             self._build_body_box()
             layout.addWidget(self.body_box)
+        else:  # no database open (first start): nothing to edit, nothing drawn
+            self.body_box.hide()
         self.body_error = FieldError(self)
         layout.addWidget(self.body_error)
         self.buttons = QDialogButtonBox(
@@ -288,6 +290,7 @@ class SettingsDialog(QDialog):
 
         body = issuing_body(self.store)
         form = QFormLayout(self.body_box)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         for attr, _label, kind in BODY_FIELDS:
             if kind is bool:
                 w = QCheckBox(self.body_box)
