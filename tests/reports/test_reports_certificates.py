@@ -351,3 +351,14 @@ def test_quick_added_finding_prints_in_the_document_language(store, stall, sampl
     assert "秤盘有油污" in en  # the inspector's own words are printed as written
     zh = flat(text_of(tmp_path, build_report(store, insp.id, "zh").pdf))
     assert "铅封（封印）不完好或缺失" in zh and "Open" not in zh
+
+
+def test_chinese_signed_summary_contains_no_english_words(store, samples, identity, tmp_path):
+    from inspector_app.services.reports import build_summary
+
+    text = text_of(tmp_path, build_summary(store, lang="zh", identity=identity))
+    ids = tuple(
+        x for i in (samples.scale, samples.fuel, samples.focimeter) for x in (i.id, i.record_id)
+    )
+    bad = sorted(w for w in latin_words(text, ids) if w not in ALLOWED_LATIN | {"HZBG", "PAdES"})
+    assert bad == [], bad
