@@ -354,11 +354,15 @@ def test_quick_added_finding_prints_in_the_document_language(store, stall, sampl
 
 
 def test_chinese_signed_summary_contains_no_english_words(store, samples, identity, tmp_path):
+    import hashlib
+
+    from inspector_app.reports.embedded_record import read_embedded_record
     from inspector_app.services.reports import build_summary
 
-    text = text_of(tmp_path, build_summary(store, lang="zh", identity=identity))
+    pdf = build_summary(store, lang="zh", identity=identity)
+    text = text_of(tmp_path, pdf)
     ids = tuple(
         x for i in (samples.scale, samples.fuel, samples.focimeter) for x in (i.id, i.record_id)
-    )
+    ) + (hashlib.sha256(read_embedded_record(pdf)).hexdigest(), identity.fingerprint)
     bad = sorted(w for w in latin_words(text, ids) if w not in ALLOWED_LATIN | {"HZBG", "PAdES"})
     assert bad == [], bad
