@@ -156,6 +156,32 @@ def certificate_number(store, insp, kind: str, body=None) -> str:
         )
 
 
+def certificate_audit(store) -> list:
+    """The audit of the issuing body's certificate numbers, one sentence each (``Label``):
+    every number missing from a year's sequence (a ledger row deleted), and every void
+    number with its reason. Empty when every number is accounted for as issued."""
+    from ..domain.forms import Label
+    from ..store.reports import certificate_ledger, certificate_number_gaps
+
+    body = issuing_body(store)
+    out = [
+        Label(
+            f"{year} 年证书编号序列缺少第 {seq} 号（账簿记录被删除）。",
+            f"Certificate number {seq} of {year} is missing from the ledger (a row was deleted).",
+        )
+        for year, seq in certificate_number_gaps(store, body.id)
+    ]
+    for row in certificate_ledger(store, body.id):
+        if row["status"] == "void":
+            out.append(
+                Label(
+                    f"证书编号 {row['number']} 已作废：{row['void_reason']}。",
+                    f"Certificate number {row['number']} is void: {row['void_reason']}.",
+                )
+            )
+    return out
+
+
 def certificate_blockers(store, insp, *, instrument=None, standards=None) -> list:
     """Why a 检定证书 may not be issued for *insp*, one sentence each (a ``Label`` with zh and
     en); empty when it may. Only a passing initial or subsequent verification can give a

@@ -15,6 +15,7 @@ from inspector_app.domain.models import Inspection, ReferenceStandard, new_id
 from inspector_app.services.inspections import save_and_evaluate
 from inspector_app.services.reports import (
     build_report,
+    certificate_audit,
     certificate_blockers,
     issuing_body,
     report_data,
@@ -224,8 +225,12 @@ def test_certificate_numbers_are_gap_free_and_never_reused(store, stall, samples
     assert report_data(store, third.id).certificate_no == "HF2026-000003"
     assert report_data(store, second.id).certificate_no == "HF2026-000002"  # still its own
     assert certificate_number_gaps(store) == []
+    assert [b.en for b in certificate_audit(store)] == [
+        "Certificate number HF2026-000002 is void: printer jam."
+    ]
     store.conn.execute("DELETE FROM certificate_numbers WHERE seq = 2")
     assert certificate_number_gaps(store) == [(2026, 2)]
+    assert certificate_audit(store)[0].zh == "2026 年证书编号序列缺少第 2 号（账簿记录被删除）。"
     assert [r["status"] for r in certificate_ledger(store)] == ["issued", "issued"]
 
 
