@@ -305,7 +305,7 @@ def export_bundle(
                 for o, h, _ in getattr(content, t)
             ]
         )
-    return ExportResult(
+    result = ExportResult(
         str(out_path),
         manifest.bundle_id,
         direction,
@@ -313,6 +313,10 @@ def export_bundle(
         out_path.stat().st_size,
         time.perf_counter() - t0,
     )
+    from ..logs import log_event
+
+    log_event("export", bundle=result.bundle_id, direction=result.direction, counts=result.counts)
+    return result
 
 
 # -- inspect --------------------------------------------------------------------------------
@@ -357,7 +361,7 @@ def import_bundle(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _import_bundle(
+        report = _import_bundle(
             store,
             path,
             progress=progress,
@@ -369,6 +373,19 @@ def import_bundle(
     finally:
         if collecting:
             gc.enable()
+    from ..logs import log_event  # ids and counts only, never names or readings
+
+    log_event(
+        "import",
+        status=report.status,
+        bundle=report.bundle_id,
+        direction=report.direction,
+        new=report.new,
+        updated=report.updated,
+        conflicts=report.conflicts,
+        rejected_stage=(report.rejection or {}).get("stage"),
+    )
+    return report
 
 
 def _import_bundle(
