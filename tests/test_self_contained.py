@@ -122,3 +122,29 @@ def test_the_patterns_catch_what_they_are_for(tmp_path):
     found = offending_lines(sorted(samples), tmp_path)
     flagged = {line.split(":", 1)[0] for line in found}
     assert flagged == {"a.py", "b.md", "c.py", "d.toml", "e.md", "f.md", "g.py"}, found
+
+
+#: a path written in a document: starts at one of the repository's top folders
+PATH_IN_TEXT = re.compile(
+    r"(?<![\w./-])((?:docs|tests|packaging|inspector_app|benchmarks|forms|resources|\.ci)"
+    r"/[\w./-]*\w)"
+)
+
+
+def test_every_path_a_document_names_exists():
+    files = repository_files()
+    folders = {str(Path(f).parent) for f in files}
+    missing = []
+    for rel in files:
+        if not rel.endswith(".md"):
+            continue
+        text = text_of(ROOT / rel) or ""
+        for number, line in enumerate(text.splitlines(), 1):
+            for match in PATH_IN_TEXT.finditer(line):
+                path = match.group(1).rstrip(".")
+                if path in files or path.rstrip("/") in folders or (ROOT / path).exists():
+                    continue
+                missing.append(f"{rel}:{number}: {path}")
+    assert not missing, "documents name files that are not in the repository:\n" + "\n".join(
+        missing
+    )
