@@ -239,9 +239,9 @@ def cmd_report(args) -> int:
             )
         except OSError as exc:
             raise CliError(f"cannot write {out} ({exc.strerror})") from None
-        from ..reports.inspection_report import report_number
+        from ..services.reports import document_number
 
-        number = report_number(insp)
+        number = document_number(store, insp.id)  # as printed (JCJL when no certificate)
     signed = f", signed by {identity.name}" if identity else ""
     print(f"wrote {out} (report {number}{signed})")
     return 0
