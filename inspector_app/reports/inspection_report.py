@@ -1122,7 +1122,6 @@ def build_inspection_pdf(
                 (t("Seals", lang), ins.seals),
                 (t("Instrument name", lang), specific_name(data, lang)),
                 (t("Last verified", lang), ins.last_verified or ""),
-                ("", ""),
             ],
             width,
         )
