@@ -1092,7 +1092,10 @@ def _check_rules(x: Inspection, ins: Instrument, where: str, problems, cache: di
     checklist answer or a cheating finding does; pass otherwise)."""
     from ..domain.rules import evaluate
 
-    key = (x.family, x.ruleset, x.check, x.instrument_id, tests_text)
+    # judged again under the rule data version the record was judged with (a result
+    # without one was judged under builtin-1, before every clause was named)
+    version = x.result.get("rule_data", "builtin-1") if type(x.result) is dict else "builtin-1"
+    key = (x.family, x.ruleset, x.check, x.instrument_id, tests_text, str(version))
     computed = cache.get(key)
     if computed is None:
         try:
@@ -1103,6 +1106,7 @@ def _check_rules(x: Inspection, ins: Instrument, where: str, problems, cache: di
                     "check": x.check,
                     "instrument": _instrument_payload(ins),
                     "tests": x.tests,
+                    "rule_data": version,
                 }
             )
         except InputError as exc:
