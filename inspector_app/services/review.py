@@ -246,6 +246,12 @@ def decide(
             f"on {previous.at[:10]}",
         )
     reviewer = clean_text(identity.name, "reviewer", required=True)
+    # an approval countersigns the inspector's signed PDF kept with the inspection (批准人);
+    # a kept PDF that does not verify stops the approval before anything is recorded
+    pdf_path = reports_folder(Path(store.path)) / f"{inspection_id}.pdf"
+    countersigned = None
+    if decision == "approved" and pdf_path.is_file():
+        countersigned = _countersigned(store, Path(store.path), inspection_id, identity, "approver")
     review_id = str(uuid.uuid4())
     at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     payload = signed_payload(
@@ -267,25 +273,15 @@ def decide(
     ) as seq:
         row = ReviewRow(review_id, inspection_id, decision, comment, reviewer, at, signature, seq)
         repo.insert(row)
+    if countersigned is not None:
+        from .reports import write_atomic
+
+        write_atomic(pdf_path, countersigned)
     return _review(row)
 
 
 def approve(store, inspection_id: str, identity, comment: str = "", actor: str = "") -> Review:
-    """Approve (signed, audited). When the inspector's signed PDF is kept with the inspection,
-    the approval also countersigns it as 批准人 (see :func:`countersign`); a PDF that does not
-    verify stops the approval before anything is recorded."""
-    from .reports import write_atomic
-
-    db_path = Path(store.path)
-    inspection_id = resolve_inspection_id(store, inspection_id)
-    pending = None
-    path = reports_folder(db_path) / f"{inspection_id}.pdf"
-    if identity is not None and path.is_file() and get_role(store) == "supervisor":
-        pending = _countersigned(store, db_path, inspection_id, identity, "approver")
-    review = decide(store, inspection_id, "approved", identity, comment, actor)
-    if pending is not None:
-        write_atomic(path, pending)
-    return review
+    return decide(store, inspection_id, "approved", identity, comment, actor)
 
 
 def return_inspection(store, inspection_id: str, identity, comment: str, actor: str = "") -> Review:
