@@ -201,6 +201,10 @@ def collect_office(store) -> tuple[BundleContent, tuple[int, str]]:
     content.reviews = repo.reviews()
     content.acks = repo.acks_for_export()
     content.revocations = [dataclasses.asdict(r) for r in store.trust.revocations.list()]
+    from ..store.reports import get_issuing_body
+
+    body = get_issuing_body(store)  # what the office set in Settings travels to laptops
+    content.issuing_bodies = [body] if body is not None else []
     content.audit = repo.audit_entries_after(0)
     head = (
         (content.audit[-1]["seq"], content.audit[-1]["hash"])

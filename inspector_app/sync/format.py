@@ -43,6 +43,7 @@ TABLES = {
     "reviews": (OFFICE_TO_FIELD,),
     "acks": (OFFICE_TO_FIELD,),
     "revocations": (OFFICE_TO_FIELD,),  # certificates the office CA revoked
+    "issuing_bodies": (OFFICE_TO_FIELD,),  # the body named on certificates (Settings)
 }
 # Tables whose records the manifest lists as [id, hash] under "records".
 COVERED_TABLES = (
@@ -593,6 +594,9 @@ class BundleContent:
     acks: list = None  # [{"bundle_id", "source_device", "audit_seq", "audit_hash", "inspections"}]
     # [{"issuer_fingerprint", "serial", "revoked_at", "reason", "subject"}]
     revocations: list = None
+    # [{"id", "name_zh", "name_en", "address", "postcode", "phone", "authorisation_no",
+    #   "authorised", "cert_prefix", "minus_one_day", "updated_at"}]
+    issuing_bodies: list = None
     attachments: dict = None  # sha256 -> (bytes, mime)
     # inspection id -> canonical JSON of its "environment", "checklist", "tests", "result" and
     # "standards" as they arrived (the reader fills it; the merge stores these texts as they are)
@@ -626,6 +630,7 @@ class BundleContent:
             "reviews",
             "acks",
             "revocations",
+            "issuing_bodies",
         ):
             if getattr(self, name) is None:
                 setattr(self, name, [])
@@ -650,5 +655,6 @@ class BundleContent:
             "reviews": len(self.reviews),
             "acks": len(self.acks),
             "revocations": len(self.revocations),
+            "issuing_bodies": len(self.issuing_bodies),
             "attachments": len(self.attachments),
         }

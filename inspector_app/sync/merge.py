@@ -370,6 +370,11 @@ def merge_office_data(
             result.note("reviews", "review", r["id"], "new")
     if content.revocations and m.direction == "office->field":
         repo.store.trust.revocations.merge(content.revocations, seq)
+    if content.issuing_bodies and m.direction == "office->field":
+        from ..store.reports import save_issuing_body
+
+        for body in content.issuing_bodies:  # the office's settings replace the laptop's
+            save_issuing_body(repo.store.conn, body)
     for ack in content.acks:
         if ack["source_device"] != me:
             continue

@@ -669,6 +669,51 @@ def parse_revocation(obj: dict, path: str = "revocation") -> dict:
     return obj
 
 
+def parse_issuing_body(obj: dict, path: str = "issuing_body") -> dict:
+    """The body named on certificates and notices, as the office configured it (Settings);
+    every text checked like a premises field, the two flags booleans."""
+    path = "issuing_body"
+    _keys(
+        obj,
+        {
+            "id",
+            "name_zh",
+            "name_en",
+            "address",
+            "postcode",
+            "phone",
+            "authorisation_no",
+            "authorised",
+            "cert_prefix",
+            "minus_one_day",
+            "updated_at",
+        },
+        path,
+    )
+    _id(obj["id"], f"{path}.id")
+    out = {"id": obj["id"]}
+    for key, limit in (
+        ("name_zh", 200),
+        ("name_en", 200),
+        ("address", 300),
+        ("postcode", 20),
+        ("phone", 60),
+        ("authorisation_no", 100),
+        ("cert_prefix", 20),
+        ("updated_at", 40),
+    ):
+        out[key] = clean_text(obj[key], f"{path}.{key}", max_len=limit)
+    for key in ("authorised", "minus_one_day"):
+        if not isinstance(obj[key], bool):
+            raise InputError(f"{path}.{key}", "must be true or false")
+        out[key] = obj[key]
+    if out["authorised"] and not out["authorisation_no"]:
+        raise InputError(
+            f"{path}.authorisation_no", "an authorised body needs its authorisation number"
+        )
+    return out
+
+
 PARSERS = {
     "premises": parse_premises,
     "instruments": parse_instrument,
@@ -680,6 +725,7 @@ PARSERS = {
     "reviews": parse_review,
     "acks": parse_ack,
     "revocations": parse_revocation,
+    "issuing_bodies": parse_issuing_body,
 }
 
 
@@ -731,6 +777,7 @@ def _validate(opened, repo, max_line: int, progress, certificates: dict, now) ->
         "reviews",
         "acks",
         "revocations",
+        "issuing_bodies",
     ):
         data = opened.records.get(table)
         if data is None:

@@ -70,6 +70,8 @@ def table_lines(
         lines["acks"] = [dumps_line(o) for o in content.acks]
     if content.revocations:
         lines["revocations"] = [dumps_line(o) for o in content.revocations]
+    if content.issuing_bodies:
+        lines["issuing_bodies"] = [dumps_line(o) for o in content.issuing_bodies]
     return lines, covered
 
 
