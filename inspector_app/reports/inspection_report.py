@@ -992,8 +992,6 @@ def _official_block(data: ReportData, lang: str, width: float, kind: str) -> lis
     ]
     if kind == "certificate":
         pairs.append((t("Valid until", lang), data.valid_until or "—"))
-    else:
-        pairs.append(("", ""))
     return [_kv_table(pairs, width)]
 
 
