@@ -128,6 +128,7 @@ register(
         "&Export report…": "导出报告(&E)…",
         "Export reports for &selection…": "导出所选记录的报告(&S)…",
         "&Keys and trust…": "密钥与信任(&K)…",
+        "&Verify PDF…": "验证 PDF(&V)…",
         "Choose an inspection in the list first.": "请先在列表中选择一条检查记录。",
         "Select the inspections in the list first (Shift or Ctrl + click).": "请先在列表中选择检查记录（按住 Shift 或 Ctrl 点击）。",
         "A bundle is signed: create your signing identity first (Tools → Keys and trust…).": "同步包需要签名：请先创建您的签名身份（工具 → 密钥与信任…）。",
@@ -871,6 +872,7 @@ class MainWindow(QMainWindow):
         a("export_report", self.export_report, "Ctrl+E")
         a("export_reports", self.export_reports_for_selection, "Ctrl+Shift+R")
         a("keys", self.show_keys, "Ctrl+Shift+K")
+        a("verify_pdf", self.verify_pdf, "Ctrl+Shift+V")
         for i, (key, _title, _icon) in enumerate(PAGES):
             a(f"page_{key}", lambda k=key: self.show_page(k), f"Ctrl+{i + 1}")
         if self.actions_by_name["quit"].shortcut().isEmpty():
@@ -900,7 +902,7 @@ class MainWindow(QMainWindow):
                 "&Inspection",
                 ["new_inspection", "open_selected", None, "export_report", "export_reports"],
             ),
-            "tools": ("&Tools", ["keys", None, "settings", "demo"]),
+            "tools": ("&Tools", ["keys", "verify_pdf", None, "settings", "demo"]),
             "help": ("&Help", ["shortcuts", "about"]),
         }
         for key, (_title, names) in layout.items():
@@ -934,6 +936,7 @@ class MainWindow(QMainWindow):
             "export_report": "&Export report…",
             "export_reports": "Export reports for &selection…",
             "keys": "&Keys and trust…",
+            "verify_pdf": "&Verify PDF…",
         }
         for name, text in texts.items():
             self.actions_by_name[name].setText(tr(text))
@@ -1228,6 +1231,12 @@ class MainWindow(QMainWindow):
         dialog.imported.connect(lambda report: report.ok and self.refresh_all())
         dialog.exec()
         return dialog.result
+
+    def verify_pdf(self, path=None):
+        """Tools → Verify PDF…: is this report's signature intact, trusted and on record?"""
+        from . import report_actions
+
+        return report_actions.verify_report_file(self, self.store, self.store.path, path)
 
     def show_keys(self):
         """Tools → Keys and trust…"""

@@ -39,8 +39,73 @@ register(
         "{n} could not be made:": "{n} 份无法生成：",
         "Cancelled after {n} reports.": "已取消，已生成 {n} 份报告。",
         "Reports": "报告",
+        "This report will not be signed": "此报告将不带电子签名",
+        "This computer has no signing identity yet, so the report would be written without a signature and could not be verified. Create your signing identity now?": "本机尚未创建签名身份，报告将不带签名，无法验证真伪。现在创建签名身份吗？",
+        "Create identity…": "创建签名身份…",
+        "Export unsigned": "导出无签名报告",
+        "Verify PDF": "验证 PDF",
+        "Verify PDF…": "验证 PDF…",
+        "Choose the PDF to verify": "选择要验证的 PDF",
+        "Checking the signature…": "正在校验签名……",
+        "Signed by: {signer}": "签名者：{signer}",
+        "Signed at: {time}": "签名时间：{time}",
+        "Report no.: {number}": "报告编号：{number}",
+        "Record in this database: {check}": "本机数据库中的记录：{check}",
+        "matches": "一致",
+        "mismatch": "不一致",
+        "not in database": "不在本数据库中",
+        "not checked": "未核对",
+        "VALID": "有效",
+        "MODIFIED-AFTER-SIGNING": "签名后被修改",
+        "INVALID": "无效",
+        "UNTRUSTED": "签名者不受信任",
+        "UNREADABLE": "无法读取",
+        "WRONG-SIGNER": "签名者不符",
+        "INDETERMINATE": "无法确定",
+        "REVOKED": "证书已吊销",
+        "SUPERSEDED": "已被新版本取代",
+        "the PDF is not signed": "此 PDF 没有签名",
+        "the file is not a PDF": "此文件不是 PDF",
     }
 )
+
+CREATE, UNSIGNED, CANCEL = "create", "unsigned", "cancel"
+
+
+def offer_identity(parent: QWidget | None) -> str:
+    """Ask before an unsigned export: CREATE, UNSIGNED or CANCEL (tests replace this)."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle(tr("This report will not be signed"))
+    box.setText(
+        tr(
+            "This computer has no signing identity yet, so the report would be written without a "
+            "signature and could not be verified. Create your signing identity now?"
+        )
+    )
+    create = box.addButton(tr("Create identity…"), QMessageBox.ButtonRole.AcceptRole)
+    unsigned = box.addButton(tr("Export unsigned"), QMessageBox.ButtonRole.DestructiveRole)
+    box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(create)
+    box.exec()
+    clicked = box.clickedButton()
+    return CREATE if clicked is create else UNSIGNED if clicked is unsigned else CANCEL
+
+
+def create_identity(parent: QWidget | None, store) -> None:
+    """Tools → Keys and trust…, where the signing identity is created (tests replace this)."""
+    from .keys_dialog import KeysDialog
+
+    dialog = KeysDialog(store, parent)
+    dialog.exec()
+
+
+def has_identity(db_path) -> bool:
+    from ..crypto.keys import has_identity as _has
+    from ..paths import keys_dir
+
+    return _has(keys_dir(Path(db_path)))
+
 
 MAX_TRIES = 3
 
@@ -125,6 +190,17 @@ def export_report(
     out = Path(path)
     if sign is None:
         sign = can_sign(store, db_path, inspection_id)
+        insp = store.inspections.get(inspection_id)
+        if not sign and insp is not None and insp.status == "finalized":
+            # never an unsigned notice without saying so
+            answer = offer_identity(parent)
+            if answer == CANCEL:
+                return None
+            if answer == CREATE:
+                create_identity(parent, store)
+                sign = can_sign(store, db_path, inspection_id)
+                if not sign:
+                    return None
     identity = None
     if sign:
         unlocked = _identity(parent, db_path)
@@ -233,3 +309,57 @@ def batch_export(
             lines += [f"{i[:8]}: {m}" for i, m in result.failed[:10]]
         QMessageBox.information(parent, tr("Reports"), "\n".join(lines))
     return result
+
+
+def status_text(status: str) -> str:
+    return tr(status)
+
+
+def verify_report_file(parent: QWidget | None, store, db_path, path: str | Path | None = None):
+    """Tools → Verify PDF…: check a report's signatures against this computer's trust list
+    and the record in this database, and say the result in one box. Returns the result."""
+    from .widgets.field_error import translate_message
+
+    if path is None:
+        chosen = file_dialogs.get_open_file_name(
+            parent, tr("Choose the PDF to verify"), str(_documents()), tr("PDF files (*.pdf)")
+        )
+        if not chosen:
+            return None
+        path = chosen
+    data = Path(path).read_bytes()
+    try:
+        result = run_with_progress(
+            parent,
+            tr("Verify PDF"),
+            store_work(Path(db_path), lambda ws, p, c: _verify_with(ws, data, db_path)),
+            label=tr("Checking the signature…"),
+            cancellable=False,
+        )
+    except Exception as exc:  # one sentence, nothing changed
+        QMessageBox.warning(parent, tr("Verify PDF"), str(exc))
+        return None
+    lines = [f"<b>{status_text(result.status)}</b> ({result.status})"]
+    if result.reason:
+        lines.append(translate_message(tr(result.reason)))
+    if result.signer:
+        lines.append(tr("Signed by: {signer}").format(signer=result.signer))
+    if result.signing_time:
+        lines.append(tr("Signed at: {time}").format(time=result.signing_time[:19]))
+    if result.report_no:
+        lines.append(tr("Report no.: {number}").format(number=result.report_no))
+    lines.append(tr("Record in this database: {check}").format(check=tr(result.record_check)))
+    from html import escape
+
+    text = "<br>".join(lines[:1] + [escape(x) for x in lines[1:]])
+    if result.ok:
+        QMessageBox.information(parent, tr("Verify PDF"), text)
+    else:
+        QMessageBox.warning(parent, tr("Verify PDF"), text)
+    return result
+
+
+def _verify_with(worker_store, data: bytes, db_path):
+    from ..services.reports import verify_report
+
+    return verify_report(data, worker_store, Path(db_path))

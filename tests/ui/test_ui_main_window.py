@@ -311,6 +311,8 @@ def test_export_report_for_the_current_row(qtbot, window, demo, tmp_path, monkey
     monkeypatch.setattr(
         report_actions.QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile())
     )
+    # no signing identity here: the user is asked, and chooses an unsigned report
+    monkeypatch.setattr(report_actions, "offer_identity", lambda p: report_actions.UNSIGNED)
     table = window.inspections_page.table
     _select_rows(table, [2])
     table.setFocus()
