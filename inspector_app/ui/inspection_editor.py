@@ -64,7 +64,7 @@ from ..domain.models import (
     Inspection,
     checks_for,
 )
-from ..domain.numbers import parse_decimal
+from ..domain.numbers import ascii_digits, parse_decimal
 from ..i18n import current_language, on_language_changed, pick, register, tr
 from ..services import drafts
 from .finalize_dialog import FinalizeDialog
@@ -74,7 +74,7 @@ from .widgets.field_error import translate_message
 from .widgets.findings_panel import FindingsPanel
 from .widgets.package_readings import PackageReadings
 from .widgets.photo_strip import PhotoStrip
-from .widgets.readings_table import ReadingsModel, ReadingsTable
+from .widgets.readings_table import ReadingsModel, ReadingsTable, number_text
 from .widgets.signature_pad import SignaturePad
 from .widgets.window_fit import fit_to_screen
 
@@ -475,6 +475,7 @@ class InspectionEditor(QMainWindow):
                 parent=self,
             )
             model.test_index = ti
+            model.edit_rejected.connect(self._cell_refused)
             table = ReadingsTable(model)
             self.models.append(model)
             self.tables.append(table)
@@ -811,8 +812,12 @@ class InspectionEditor(QMainWindow):
         if value != self.insp.started_at[:16]:
             self.push_attr("started_at", value, "Change header")
 
+    def _cell_refused(self, _row: int, _path: str, message: str) -> None:
+        """A refused cell says why in the status bar too (not only in its tooltip)."""
+        self.statusBar().showMessage("⚠ " + translate_message(message), 8000)
+
     def _env_field(self, key: str, edit: QLineEdit) -> None:
-        text = edit.text().strip()
+        text = number_text(edit.text()).strip()
         env = dict(self.insp.environment)
         try:
             if text:
@@ -821,7 +826,7 @@ class InspectionEditor(QMainWindow):
                     raise InputError(f"environment.{key}", "must be between 0 and 100")
                 if key == "temperature" and not (-60 <= d <= 80):
                     raise InputError(f"environment.{key}", "must be between -60 and 80")
-                env[key] = text
+                env[key] = ascii_digits(text)  # "２５" typed full-width is stored as "25"
             else:
                 env.pop(key, None)
         except InputError as exc:

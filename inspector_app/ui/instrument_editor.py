@@ -124,6 +124,18 @@ COMMON = (
     ("next_due", "Next due"),
 )
 # family -> (key, label, choices | "bool" | None)
+# metrology fields that hold a number: what a Chinese input method types there (full-width
+# digits, "．", "。", "－") is stored in ASCII; text fields are stored as typed
+NUMBER_KEYS = {"max", "min", "e", "d", "qmax", "qmin", "mmq", "range_min", "range_max"}
+
+
+def number_field_text(text: str) -> str:
+    """A number field's text with full-width forms and "。" as ASCII (nothing else changed)."""
+    from ..domain.numbers import ascii_digits
+
+    return ascii_digits(text.replace("\u3002", ".").replace("\uff61", "."))
+
+
 METROLOGY = {
     "scale": (
         ("max", "Max", None),
@@ -404,6 +416,8 @@ class InstrumentEditor(QDialog):
                 out[key] = w.currentData()
             else:
                 text = w.text().strip()
+                if key in NUMBER_KEYS:
+                    text = number_field_text(text)
                 if text:
                     out[key] = text
                 else:

@@ -25,6 +25,7 @@ from ..domain.errors import InputError
 from ..domain.models import STANDARD_KINDS, ReferenceStandard, new_id
 from ..i18n import register, tr
 from . import settings
+from .instrument_editor import number_field_text
 from .models.labels import standard_kind_label
 from .models.standards import StandardsTableModel, expiry_state
 from .widgets.field_error import FieldError, FieldErrors
@@ -138,7 +139,7 @@ class StandardEditor(QDialog):
             certificate_no=f["certificate_no"].text(),
             valid_until=f["valid_until"].text().strip() or None,
             accuracy=f["accuracy"].text(),
-            mpe=f["mpe"].text().strip() or None,
+            mpe=number_field_text(f["mpe"].text().strip()) or None,
             unit=f["unit"].text(),
             serial=f["serial"].text(),
         )

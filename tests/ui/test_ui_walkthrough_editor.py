@@ -208,3 +208,40 @@ def test_standards_registered_meanwhile_show_in_the_open_editor_for_the_family_o
     names = [editor.standards_list.item(i).text() for i in range(editor.standards_list.count())]
     assert len(names) == 1 and names[0].startswith("M1 砝码组")
     assert editor.standards_list.isVisible() and not editor.standards_hint.isVisible()
+
+
+def _type_cell(qtbot, view, row, column, text):
+    """Type *text* (any characters) into a cell's editor, then Enter."""
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QKeyEvent
+
+    index = view.model().index(row, column)
+    view.setCurrentIndex(index)
+    view.edit(index)
+    line = _open_editor(view)
+    line.selectAll()
+    for ch in text:  # one key event per character, as an input method delivers them
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(line, QKeyEvent(kind, 0, Qt.KeyboardModifier.NoModifier, ch))
+    qtbot.keyClick(line, Qt.Key.Key_Return)
+
+
+def test_full_width_digits_and_the_chinese_full_stop_are_read_as_numbers(qtbot, editor):
+    table = _table(editor, "weighing")
+    c = _col(table.model, "indication")
+    _type_cell(qtbot, table.view, 0, c, "１０２。５")
+    assert table.model.test["points"][0]["indication"] == "102.5"
+    _type_cell(qtbot, table.view, 1, c, "－")
+    assert "indication" not in (table.model.test["points"][1] or {})
+    editor.temp_edit.setText("２２．５")
+    editor.temp_edit.editingFinished.emit()
+    assert editor.insp.environment["temperature"] == "22.5"
+
+
+def test_a_refused_cell_says_why_in_chinese_in_the_status_bar(qtbot, editor):
+    set_language("zh")
+    table = _table(editor, "weighing")
+    c = _col(table.model, "indication")
+    _type_cell(qtbot, table.view, 0, c, "abc")
+    message = editor.statusBar().currentMessage()
+    assert "必须是数字" in message

@@ -136,3 +136,20 @@ def test_instruments_list_marks_an_overdue_instrument(qtbot, window, store, stal
     index = page.model.index(0, col)
     assert "overdue" in index.data()
     assert index.data(Qt.ItemDataRole.ForegroundRole).color().name() == "#9b0019"
+
+
+def test_instrument_dialog_reads_full_width_numbers(qtbot, store, stall):
+    from inspector_app.ui.instrument_editor import InstrumentEditor
+
+    p, _scale = stall
+    d = InstrumentEditor(store, None, None, premises_id=p.id)
+    qtbot.addWidget(d)
+    d.fields["serial"].setText("S9")
+    m = d.metro_fields["scale"]
+    m["max"].setText("１５０００")
+    m["e"].setText("５")
+    m["min"].setText("１００")
+    d.accept()
+    assert d.saved_instrument is not None
+    assert d.saved_instrument.metrology["max"] == "15000"
+    assert d.saved_instrument.metrology["e"] == "5"

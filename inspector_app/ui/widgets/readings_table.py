@@ -67,6 +67,13 @@ MIN_ROWS = {"positions": 5}
 DEFAULT_MIN_ROWS = 3
 
 
+def number_text(text: str) -> str:
+    """What was typed into a *number* cell, with the ideographic full stop "。" (typed for
+    the decimal point in a Chinese input method) as "."; full-width digits, point and minus
+    are read by the number parser itself. Only used on cells that hold a number."""
+    return (text or "").replace("\u3002", ".").replace("\uff61", ".")
+
+
 def verdict_text(status: str | None) -> str:
     return {
         drafts.PASS: tr("✔ pass"),
@@ -496,6 +503,8 @@ class ReadingsModel(QAbstractTableModel):
         if self.read_only:
             return False
         col_index = next((i for i, c in enumerate(self.columns) if c.path == path), 0)
+        if kind == "number":
+            text = number_text(text)
         try:
             value = drafts.parse_cell(text, self.cell_path(row, path), kind)
             message = (
@@ -538,6 +547,8 @@ class ReadingsModel(QAbstractTableModel):
         """Same as :meth:`edit_cell` for a field above the table."""
         if self.read_only:
             return False
+        if kind == "number":
+            text = number_text(text)
         try:
             value = drafts.parse_cell(text, path, kind)
             message = None if value is None else self.validate(None, path, value, None)
