@@ -279,6 +279,7 @@ class _Guard:
         self._mutex = threading.RLock()
         self.no_ckpt_on_close = False
         self.damaged = False
+        self.alone_at_open = False
         with _open_lock:
             _open_paths[path] = _open_paths.get(path, 0) + 1
         self._registered = True
@@ -420,6 +421,9 @@ def connect(path: str | os.PathLike) -> sqlite3.Connection:
                 f"{path} is on {reason}; keep the database on a local disk (write-ahead logging is unsafe over a network)"
             )
         guard = _Guard(path)
+        # Alone? (Then a non-empty log means the last session did not end cleanly.)
+        guard.alone_at_open = guard.presence.try_acquire(True)
+        guard.presence.release()
         guard.enter_presence()
     try:
         # A new connection sets up the shared memory (and may rebuild it): never while
@@ -504,6 +508,8 @@ def _needs_quick_check(path: Path, guard: _Guard | None) -> bool:
     program has it open); and yes unless the file is exactly as the last clean close left it
     (size, modification time and inode recorded in the lock file), so a file changed by
     anything else (a copy, a disk tool, scribbled pages) is checked before anything writes.
+    Not when another window or command of ours has the file open: it checked the file when
+    it opened it (so a command beside the window starts at once).
     ``inspector-app check``, backups and restores always check in full."""
     if guard is None:
         return False
@@ -511,8 +517,14 @@ def _needs_quick_check(path: Path, guard: _Guard | None) -> bool:
         size = path.stat().st_size
     except OSError:
         return True
+    if size <= QUICK_CHECK_ALWAYS_BYTES:
+        return True
+    if not guard.alone_at_open:
+        # A window or command of ours has the file open now and checked it when it opened
+        # it; its log is in use, not left over. The last one to close records a clean close.
+        return False
     wal = Path(str(path) + "-wal")
-    if size <= QUICK_CHECK_ALWAYS_BYTES or (wal.exists() and wal.stat().st_size > 0):
+    if wal.exists() and wal.stat().st_size > 0:
         return True
     try:
         marker = json.loads(guard.presence.read_text() or "{}")
@@ -548,12 +560,14 @@ def open_database(
     migrate: bool = True,
     backup_dir: str | os.PathLike | None = None,
     daily_backup: bool = False,
+    progress=None,
 ):
     """Open (creating if needed) and migrate the database at *path*; returns a Store.
 
     Damage is looked for before anything writes (see :func:`_needs_quick_check`); a damaged
     file raises :class:`DatabaseDamagedError` naming the newest good backup. With
-    *daily_backup*, the first open of each day keeps a verified copy (see ``backups``)."""
+    *daily_backup*, the first open of each day keeps a verified copy (see ``backups``).
+    *progress()* is called now and then during a long check."""
     from .migrations import migrate as run_migrations
     from .store import Store
 
@@ -566,7 +580,12 @@ def open_database(
         try:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
             if unclean:
-                rows = conn.execute("PRAGMA quick_check").fetchall()
+                if progress is not None:  # e.g. the window keeps painting during the check
+                    conn.set_progress_handler(lambda: progress() and 0, 200_000)
+                try:
+                    rows = conn.execute("PRAGMA quick_check").fetchall()
+                finally:
+                    conn.set_progress_handler(None, 0)
                 if rows != [("ok",)]:
                     detail = "; ".join(r[0] for r in rows[:3])
         except sqlite3.DatabaseError as exc:

@@ -28,6 +28,7 @@ register(
         "The details are in the log: {path}": "详细信息已记录在日志中：{path}",
         "Copy details": "复制详细信息",
         "Close": "关闭",
+        "Checking the database for damage…": "正在检查数据库是否损坏…",
     }
 )
 
@@ -214,6 +215,27 @@ def _daily_backup_in_background(path) -> threading.Thread:
     return thread
 
 
+def _open_with_progress(open_database, path):
+    """Open the database; a long damage check (a large file after an unclean end) shows a
+    busy dialog after a moment instead of a frozen start."""
+    from PySide6.QtWidgets import QProgressDialog
+
+    dialog = QProgressDialog(tr("Checking the database for damage…"), "", 0, 0)
+    dialog.setWindowTitle("Inspector")
+    dialog.setCancelButton(None)
+    dialog.setMinimumDuration(600)
+
+    def tick() -> None:
+        dialog.setValue(0)
+        QApplication.processEvents()
+
+    try:
+        return open_database(path, progress=tick)
+    finally:
+        dialog.close()
+        dialog.deleteLater()
+
+
 def run_gui(db: str | None = None, lang: str | None = None) -> int:
     """Open the main window on *db* (default database if None) in *lang*; returns the exit status."""
     from PySide6.QtCore import QLocale
@@ -239,7 +261,7 @@ def _run_window(app, db, open_database, StoreError, DatabaseDamagedError) -> int
     store = None
     for _attempt in range(2):
         try:
-            store = open_database(path)
+            store = _open_with_progress(open_database, path)
             break
         except DatabaseDamagedError as exc:
             if _attempt == 0 and _offer_backup(path, exc):

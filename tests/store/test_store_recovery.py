@@ -77,6 +77,7 @@ def test_a_clean_close_is_remembered_and_any_change_of_the_file_is_checked(demo_
     store.close()
     assert Path(f"{demo_db}-wal").stat().st_size == 0  # folded in when alone
     probe = dbmod._Guard(demo_db)
+    probe.alone_at_open = True
     try:
         assert not dbmod._needs_quick_check(demo_db, probe)
         os.utime(demo_db)  # anything that touches the file makes the next open check it
@@ -310,3 +311,27 @@ def test_check_on_damage_the_open_did_not_see_exits_1_naming_the_backup(
     # and from now on every open checks the file, so ordinary commands refuse it too
     code, _, err = run(capsys, "--db", str(demo_db), "list")
     assert code == 1 and "damaged" in err
+
+
+def test_a_command_beside_an_open_window_does_not_recheck_a_large_file(db_path, monkeypatch):
+    """The window checked the file when it opened it; a command beside it starts at once,
+    while a later open when alone checks again if the file changed meanwhile."""
+    monkeypatch.setattr(dbmod, "QUICK_CHECK_ALWAYS_BYTES", 0)
+    window = open_database(db_path)
+    try:
+        with window.write("t", "x"):
+            window.set_meta("k", "v")  # the log is in use, not left over
+        checks = []
+        command = open_database(db_path, progress=lambda: checks.append(1))
+        assert not command.conn._guard.alone_at_open
+        assert not dbmod._needs_quick_check(db_path, command.conn._guard)
+        command.close()
+    finally:
+        window.close()
+    os.utime(db_path)
+    alone = dbmod._Guard(db_path)
+    try:
+        alone.alone_at_open = True
+        assert dbmod._needs_quick_check(db_path, alone)
+    finally:
+        alone.close_files()

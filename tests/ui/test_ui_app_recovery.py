@@ -17,11 +17,13 @@ from inspector_app.ui import app as app_module
 
 
 @pytest.fixture(autouse=True)
-def keep_language(monkeypatch):
-    # no first-start questions (role, demo data) left queued for a later test
+def keep_language(monkeypatch, qtbot):
+    # no first-start questions (role, demo data): they are queued for 200 ms after the
+    # window shows, so let them run (as no-ops) before this test ends
     monkeypatch.setattr(app_module, "_first_questions", lambda *a: None)
     before = i18n.current_language()
     yield
+    qtbot.wait(400)
     i18n.set_language(before)
     i18n.use_system_locale(None)
 
