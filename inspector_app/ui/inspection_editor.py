@@ -152,6 +152,11 @@ register(
         "Approved by {reviewer} on {date}": "{reviewer} 于 {date} 审核通过",
         "(on an earlier revision)": "（针对上一版本）",
         "Signed by {fingerprint}": "签名者 {fingerprint}",
+        "Add another flow rate": "增加一个流量点",
+        "gasoline": "汽油",
+        "diesel": "柴油",
+        "kerosene": "煤油",
+        "nozzle {n}": "{n} 号枪",
         "The inspector's signature is missing.": "缺少检查人员签名。",
         "The representative's signature is missing.": "缺少受检单位代表签名。",
         "No reference standard is recorded as used.": "未记录使用的计量标准器。",
@@ -172,6 +177,10 @@ STANDARD_KINDS_FOR = {
     "trial_lens_set": {"reference_lens", "other"},
     "pd_meter": {"pd_sleeve", "other"},
 }
+
+# The test that can be repeated at further points in one inspection, per family: a fuel
+# dispenser's volume test at each flow rate.
+REPEATABLE_TEST = {"fuel_dispenser": "volume"}
 
 # keys folder -> unlocked Identity: the passphrase is asked once per session
 _UNLOCKED: dict[str, Any] = {}
@@ -483,6 +492,18 @@ class InspectionEditor(QMainWindow):
             if ft.kind == "net_content":  # a prepackaged batch: fast entry of its packages
                 table.view.hide()
                 tl.addWidget(PackageReadings(model, lambda: self.insp.ruleset, self))
+        self.tests_layout = tl
+        self.add_flow_button = None
+        if any(t.kind == REPEATABLE_TEST.get(self.insp.family) for t in self.form.tests):
+            self.add_flow_button = QPushButton()
+            self.add_flow_button.setObjectName("addFlowRate")
+            self.add_flow_button.setAutoDefault(False)
+            self.add_flow_button.clicked.connect(lambda _c=False: self.add_flow_rate())
+            self._labels.append((self.add_flow_button, "Add another flow rate"))
+            row = QHBoxLayout()
+            row.addWidget(self.add_flow_button)
+            row.addStretch(1)
+            tl.addLayout(row)
         col.addWidget(tests_box)
 
         findings_box = self._group("Findings")
@@ -581,10 +602,49 @@ class InspectionEditor(QMainWindow):
         splitter.addWidget(scroll)
         splitter.addWidget(side)
         splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
-        splitter.setSizes([820, 480])
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([920, 380])  # the form first: its tables need the width
         self.setCentralWidget(splitter)
         self.statusBar()
+
+    def add_flow_rate(self) -> ReadingsTable | None:
+        """Another volume test at a further flow rate (a real check needs at least the
+        maximum and the minimum flow rate, JJG 443-2023): a new table below the last one,
+        its flow labelled Q2, Q3…"""
+        kind = REPEATABLE_TEST.get(self.insp.family)
+        if kind is None or self.read_only:
+            return None
+        ft = self.form.test(kind)
+        n = sum(1 for t in self.insp.tests if t.get("kind") == kind)
+        test = {"kind": kind, "flow": f"Q{n + 1}"}
+        self.insp.tests.append(test)
+        ti = len(self.insp.tests) - 1
+        unit = str(self.instrument.metrology.get("unit", "")) if self.instrument else ""
+        model = ReadingsModel(
+            ft,
+            test,
+            units=dict(self.form.units),
+            instrument_unit=unit,
+            undo_stack=self.undo_stack,
+            validate=lambda row, path, value, key, ti=ti: self._validate_cell(
+                ti, row, path, value, key
+            ),
+            on_change=self.changed,
+            parent=self,
+        )
+        model.test_index = ti
+        model.edit_rejected.connect(self._cell_refused)
+        table = ReadingsTable(model)
+        last = max(i for i, m in enumerate(self.models) if m.form_test.kind == kind)
+        at = self.tests_layout.indexOf(self.tables[last]) + 1
+        self.models.append(model)
+        self.tables.append(table)
+        self.tests_layout.insertWidget(at, table)
+        self.changed()
+        table.view.setFocus()
+        table.view.setCurrentIndex(model.index(0, 0))
+        self.scroll.ensureWidgetVisible(table)
+        return table
 
     # ---- loading values into widgets -----------------------------------------------------
     def _load_widgets(self) -> None:
@@ -1175,6 +1235,8 @@ class InspectionEditor(QMainWindow):
         for w in (self.check_combo, self.ruleset_combo, self.time_edit):
             w.setEnabled(not read_only)
         self.standards_list.setEnabled(not read_only)
+        if self.add_flow_button is not None:
+            self.add_flow_button.setEnabled(not read_only)
         self.checklist.set_read_only(read_only)
         for m in self.models:
             m.set_read_only(read_only)
@@ -1254,9 +1316,18 @@ class InspectionEditor(QMainWindow):
                 if m.get("min"):
                     plate.append(f"Min {m.get('min')} {m.get('unit', '')}")
             elif ins.family == "fuel_dispenser":
-                plate = [
-                    f"{k} {m[k]}" for k in ("fuel", "qmin", "qmax", "mmq", "nozzle") if m.get(k)
-                ]
+                fuel = {
+                    "gasoline": tr("gasoline"),
+                    "diesel": tr("diesel"),
+                    "kerosene": tr("kerosene"),
+                }
+                plate = [fuel.get(str(m.get("fuel")), str(m.get("fuel") or ""))]
+                if m.get("qmin") or m.get("qmax"):
+                    plate.append(f"Q {m.get('qmin', '?')}–{m.get('qmax', '?')} L/min")
+                if m.get("mmq"):
+                    plate.append(f"MMQ {m['mmq']} L")
+                if m.get("nozzle"):
+                    plate.append(tr("nozzle {n}").format(n=m["nozzle"]))
             else:
                 plate = [f"{k} {v}" for k, v in m.items() if not isinstance(v, (list, dict))]
             self.instrument_value.setText(

@@ -216,6 +216,7 @@ def _type_cell(qtbot, view, row, column, text):
     from PySide6.QtGui import QKeyEvent
 
     index = view.model().index(row, column)
+    view.scrollTo(index)
     view.setCurrentIndex(index)
     view.edit(index)
     line = _open_editor(view)
@@ -245,3 +246,62 @@ def test_a_refused_cell_says_why_in_chinese_in_the_status_bar(qtbot, editor):
     _type_cell(qtbot, table.view, 0, c, "abc")
     message = editor.statusBar().currentMessage()
     assert "必须是数字" in message
+
+
+@pytest.fixture
+def fuel_editor(qtbot, store, stall):
+    from inspector_app.domain.models import Instrument, new_id
+
+    p, _scale = stall
+    ins = store.instruments.save(
+        Instrument(
+            new_id(),
+            p.id,
+            "fuel_dispenser",
+            "正星",
+            "ZX-1",
+            "F1",
+            "",
+            "",
+            {"fuel": "gasoline", "qmin": "5", "qmax": "50", "mmq": "2", "nozzle": "3"},
+        )
+    )
+    ed = InspectionEditor.new_for_instrument(store, ins.id, "张伟")
+    qtbot.addWidget(ed)
+    ed.show()
+    return ed
+
+
+def test_fuel_can_values_carry_to_the_next_run_and_flow_rates_can_be_added(
+    qtbot, fuel_editor, store
+):
+    ed = fuel_editor
+    table = _table(ed, "volume")
+    m, v = table.model, table.view
+    for path, text in (
+        ("indicated", "20.02"),
+        ("can.nominal", "20"),
+        ("can.reference_mark", "0"),
+        ("can.neck_reading", "3"),
+        ("can.ml_per_mm", "2"),
+    ):
+        _type_cell(qtbot, v, 0, _col(m, path), text)
+    _type_cell(qtbot, v, 1, _col(m, "indicated"), "20.01")
+    second = m.test["runs"][1]
+    assert second["can"]["nominal"] == "20" and second["can"]["ml_per_mm"] == "2"
+    assert "neck_reading" not in second["can"]  # read anew for each run
+    # the instrument line speaks words, not keys
+    text = ed.instrument_value.text()
+    assert "Gasoline" in text or "gasoline" in text
+    assert "qmax" not in text and "Q 5–50 L/min" in text
+    # a second flow rate
+    qtbot.mouseClick(ed.add_flow_button, Qt.MouseButton.LeftButton)
+    volumes = [t for t in ed.tables if t.model.form_test.kind == "volume"]
+    assert len(volumes) == 2 and volumes[1].model.test["flow"] == "Q2"
+    qtbot.waitUntil(lambda: volumes[1].view.viewport().height() > 0, timeout=2000)
+    QApplication.processEvents()
+    _type_cell(qtbot, volumes[1].view, 0, _col(volumes[1].model, "indicated"), "20.03")
+    ed.save_now()
+    stored = store.inspections.require(ed.insp.id)
+    flows = [t.get("flow") for t in stored.tests if t["kind"] == "volume"]
+    assert len(flows) == 2 and flows[1] == "Q2"

@@ -64,7 +64,11 @@ ERROR_BORDER = QColor("#d0021b")
 ErrorRole = Qt.ItemDataRole.UserRole + 1
 NUMBERS_COLUMNS = 3  # a "numbers" field inside a row shows as three reading columns
 MIN_ROWS = {"positions": 5}
+# Values of a standard that stay the same from one run to the next (the metal can's
+# nominal volume, reference mark, neck scale and material): a new run starts with them.
+CARRY_OVER = ("can.nominal", "can.reference_mark", "can.ml_per_mm", "can.material")
 DEFAULT_MIN_ROWS = 3
+MIN_INPUT_WIDTH = 58  # px: an input column never gets narrower (a reading still shows)
 
 
 def number_text(text: str) -> str:
@@ -112,7 +116,11 @@ class Column:
 
 
 def _wrap(text: str, width: int = 18) -> str:
-    """Long English column titles on two lines (Chinese ones are short)."""
+    """Long column titles on two lines: English at a space, Chinese after about six
+    characters (so eight input columns and the verdict fit a laptop's width)."""
+    if " " not in text and len(text) > 6 and not text.isascii():
+        half = (len(text) + 1) // 2
+        return text[:half] + "\n" + text[half:]
     if len(text) <= width or " " not in text:
         return text
     import textwrap
@@ -598,6 +606,12 @@ class ReadingsModel(QAbstractTableModel):
                 if rows[row] is None:
                     rows[row] = {}
                 drafts.set_path(rows[row], path, value)
+                if append and row > 0 and isinstance(rows[row - 1], dict):
+                    # the same standard for the next run: its constants need not be retyped
+                    for carried in CARRY_OVER:
+                        before = drafts.get_path(rows[row - 1], carried)
+                        if before is not None and drafts.get_path(rows[row], carried) is None:
+                            drafts.set_path(rows[row], carried, before)
             self.errors.pop((row, path), None)
         self._sync()
         self.on_change()
@@ -841,6 +855,14 @@ class ReadingsView(QTableView):
                 return
         super().keyPressEvent(event)
 
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            owner = self.parent()
+            if isinstance(owner, ReadingsTable):
+                owner.fit_columns()
+                self.fit_height()
+
     def fit_height(self) -> None:
         """Show every row: the page scrolls, not each table."""
         h = self.horizontalHeader().height() + 2 * self.frameWidth()
@@ -933,10 +955,28 @@ class ReadingsTable(QWidget):
         shape = (self.model.rowCount(), _lang())
         if shape != self._shape:
             self._shape = shape
-            self.view.resizeColumnsToContents()
-            for c in range(self.model.columnCount()):
-                self.view.setColumnWidth(c, min(max(self.view.columnWidth(c), 80), 170))
+            self.fit_columns()
             self.view.fit_height()
+
+    def fit_columns(self) -> None:
+        """Columns sized to their contents; when they are wider than the table, the input
+        columns give way first (down to MIN_INPUT_WIDTH), so the error, MPE and verdict
+        stay in sight while typing."""
+        view, model = self.view, self.model
+        view.resizeColumnsToContents()
+        widths = [min(max(view.columnWidth(c), 72), 170) for c in range(model.columnCount())]
+        avail = view.viewport().width()
+        excess = sum(widths) - avail
+        if avail > 100 and excess > 0:
+            for c in sorted(range(len(model.columns)), key=lambda c: -widths[c]):
+                cut = min(excess, widths[c] - MIN_INPUT_WIDTH)
+                if cut > 0:
+                    widths[c] -= cut
+                    excess -= cut
+                if excess <= 0:
+                    break
+        for c, w in enumerate(widths):
+            view.setColumnWidth(c, w)
 
     def retranslate(self) -> None:
         ft = self.model.form_test
