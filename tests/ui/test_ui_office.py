@@ -51,6 +51,16 @@ class Boxes:
     def warning(cls, _parent, title, text, *a):
         cls.shown.append(("warning", title, text))
 
+    from PySide6.QtWidgets import QMessageBox as _Real
+
+    StandardButton = _Real.StandardButton
+    answer = _Real.StandardButton.Yes
+
+    @classmethod
+    def question(cls, _parent, title, text, *a):
+        cls.shown.append(("question", title, text))
+        return cls.answer
+
 
 @pytest.fixture(autouse=True)
 def english():
@@ -175,6 +185,12 @@ def test_supervisor_imports_reviews_and_returns_one(qtbot, window, world):
     assert "intact" in panel.values["record"].text()
     assert "UNSIGNED" in panel.values["pdf"].text()
     # approve it (signed with the supervisor's key after the passphrase prompt)
+    # approving asks first: "No" records nothing
+    Boxes.answer = Boxes.StandardButton.No
+    qtbot.mouseClick(panel.approve_button, Qt.MouseButton.LeftButton)
+    assert Boxes.shown[-1][0] == "question"
+    assert count(store, "SELECT count(*) FROM reviews WHERE inspection_id = ?", first) == 0
+    Boxes.answer = Boxes.StandardButton.Yes
     with qtbot.waitSignal(panel.decided):
         qtbot.mouseClick(panel.approve_button, Qt.MouseButton.LeftButton)
     assert (

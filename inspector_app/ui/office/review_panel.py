@@ -75,6 +75,18 @@ register(
         "mismatch": "不一致",
         "not in database": "数据库中无此记录",
         "not checked": "未核对",
+        "major": "严重",
+        "minor": "一般",
+        "critical": "非常严重",
+        "the signature is intact, covers the whole file and was made by a trusted signer": "签名完整，覆盖整个文件，签名者受信任",
+        "Approve": "批准",
+        "Approve this inspection? The decision is signed with your key and cannot be undone.": "批准此检查记录？审核决定将用您的密钥签名，不能撤销。",
+        "This inspection FAILED and has no findings recorded. Approve it anyway?": "此检查结论为不合格，但没有记录任何问题。仍要批准吗？",
+        "Failed items": "不合格项目",
+        "Checklist": "检查项目",
+        "{n} answered, {f} finding(s)": "已回答 {n} 项，其中 {f} 项需记录问题",
+        "Photos": "现场照片",
+        "no photos": "无照片",
     }
 )
 
@@ -182,8 +194,21 @@ class ReviewPanel(QWidget):
         self.findings.setMinimumHeight(90)
         self.tests_label = QLabel(self)
         self.tests_label.setWordWrap(True)
+        self.failed_label = QLabel(self)
+        self.failed_label.setObjectName("reviewFailedItems")
+        self.failed_label.setWordWrap(True)
+        self.checklist_label = QLabel(self)
+        self.checklist_label.setObjectName("reviewChecklist")
+        self.checklist_label.setWordWrap(True)
+        self.photos_row = QHBoxLayout()
+        self.photos_title = QLabel(self)
+        self.photos_row.addWidget(self.photos_title)
+        self.photo_labels: list[QLabel] = []
         fl = QVBoxLayout(self.findings_box)
         fl.addWidget(self.tests_label)
+        fl.addWidget(self.failed_label)
+        fl.addWidget(self.checklist_label)
+        fl.addLayout(self.photos_row)
         fl.addWidget(self.findings)
         self.history_box = QGroupBox(self)
         self.history = QLabel(self)
@@ -280,6 +305,8 @@ class ReviewPanel(QWidget):
         self.body.show()
 
     def _fill_findings(self, insp) -> None:
+        from html import escape
+
         tests = (insp.result or {}).get("tests", [])
         labels = _test_labels(insp.family)
         parts = []
@@ -287,7 +314,24 @@ class ReviewPanel(QWidget):
             v = t.get("verdict")
             colour = "#1e8449" if v == "pass" else "#c0392b" if v == "fail" else "#555"
             name = labels.get(t.get("kind", ""), t.get("kind", ""))
-            parts.append(f"{name}: <b style='color:{colour}'>{verdict_label(v)}</b>")
+            where = t.get("load") or t.get("flow") or t.get("point")
+            if where not in (None, ""):  # which load or flow: the same test may run several times
+                name = f"{name} {where}"
+            parts.append(f"{escape(str(name))}: <b style='color:{colour}'>{verdict_label(v)}</b>")
+        failed = (insp.result or {}).get("failed", [])
+        self.failed_label.setText(
+            f"<b>{tr('Failed items')}:</b><br>" + "<br>".join(f"✘ {escape(str(x))}" for x in failed)
+            if failed
+            else ""
+        )
+        self.failed_label.setVisible(bool(failed))
+        flagged = self._checklist_findings(insp)
+        self.checklist_label.setText(
+            f"<b>{tr('Checklist')}:</b> "
+            + tr("{n} answered, {f} finding(s)").format(n=len(insp.checklist), f=len(flagged))
+            + "".join(f"<br>⚠ {escape(q)}" for q in flagged)
+        )
+        self._fill_photos(insp)
         self.tests_label.setText(f"{tr('Tests')}: " + ", ".join(parts) if parts else "")
         self.findings.setRowCount(len(insp.findings))
         for row, f in enumerate(insp.findings):
@@ -295,7 +339,7 @@ class ReviewPanel(QWidget):
                 f.code + (f" ({tr('cheating')})" if f.cheating else ""),
                 f.text,
                 f.legal_basis,
-                f.severity,
+                tr(f.severity),
             ]
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
@@ -306,6 +350,50 @@ class ReviewPanel(QWidget):
         if not insp.findings:
             self.findings.setRowCount(1)
             self.findings.setItem(0, 1, QTableWidgetItem(tr("No findings.")))
+
+    @staticmethod
+    def _checklist_findings(insp) -> list[str]:
+        """The checklist questions answered with their finding answer, in the current language."""
+        from ...domain.forms import load_form
+
+        try:
+            form = load_form(insp.family)
+        except Exception:  # no form for this family: nothing to list
+            return []
+        lang = current_language()
+        return [
+            q.label.get(lang) for q in form.checklist if insp.checklist.get(q.key) == q.finding_if
+        ]
+
+    def _fill_photos(self, insp) -> None:
+        from PySide6.QtCore import Qt
+        from PySide6.QtGui import QPixmap
+
+        for label in self.photo_labels:
+            self.photos_row.removeWidget(label)
+            label.deleteLater()
+        self.photo_labels = []
+        photos = [a for a in insp.attachments if a.role == "photo"]
+        self.photos_title.setText(f"<b>{tr('Photos')}:</b> " + ("" if photos else tr("no photos")))
+        for a in photos[:6]:
+            data = self.store.attachments.get(a.sha256)
+            pixmap = QPixmap()
+            if not data or not pixmap.loadFromData(data):
+                continue
+            label = QLabel(self)
+            label.setPixmap(
+                pixmap.scaled(
+                    96,
+                    72,
+                    Qt.AspectRatioMode.KeepAspectRatio,
+                    Qt.TransformationMode.SmoothTransformation,
+                )
+            )
+            label.setToolTip(a.caption or a.sha256[:12])
+            label.setAccessibleName(tr("Photos"))
+            self.photos_row.addWidget(label)
+            self.photo_labels.append(label)
+        self.photos_row.addStretch(0)
 
     def _fill_history(self) -> None:
         from ...services import review as rv
@@ -346,12 +434,12 @@ class ReviewPanel(QWidget):
             self.values["pdf"].setText(_coloured(exc.message, "INVALID"))
             return
         c = self.pdf_check
-        text = c.reason
+        text = tr(c.reason)
         if c.signer:
             text = (
                 f"{c.signer}"
                 + (f", {c.signing_time[:16].replace('T', ' ')}" if c.signing_time else "")
-                + f"; {c.reason}; "
+                + f"; {tr(c.reason)}; "
                 + tr("record hash: {check}").format(check=tr(c.record_check))
             )
         self.values["pdf"].setText(_coloured(text, c.status))
@@ -366,6 +454,25 @@ class ReviewPanel(QWidget):
         self.open_pdf.setEnabled(self.pdf_check is not None)
 
     # -- actions ------------------------------------------------------------------------------
+    def confirm_approve(self, insp) -> bool:
+        """Ask before approving; a FAIL without findings is said plainly (tests replace this)."""
+        unexplained = insp.verdict == "fail" and not insp.findings
+        text = (
+            tr("This inspection FAILED and has no findings recorded. Approve it anyway?")
+            if unexplained
+            else tr(
+                "Approve this inspection? The decision is signed with your key and cannot be undone."
+            )
+        )
+        answer = QMessageBox.question(
+            self,
+            tr("Approve"),
+            text,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
     def decide(self, decision: str) -> bool:
         from ...services import review as rv
 
@@ -375,6 +482,10 @@ class ReviewPanel(QWidget):
         if decision == "returned" and not comment.strip():
             self.comment_error.show_message(tr("Comment (required when returning)"))
             self.comment.setFocus()
+            return False
+        if decision == "approved" and not self.confirm_approve(
+            self.store.inspections.require(self.inspection_id)
+        ):
             return False
         identity = self.identities.get(self)
         if identity is None:
@@ -459,4 +570,28 @@ class ReviewPanel(QWidget):
         self.approve_button.setText(tr("&Approve"))
         self.return_button.setText(tr("&Return to inspector"))
         if self.inspection_id:
-            self._fill_history()
+            self._refill()
+
+    def _refill(self) -> None:
+        """After a language switch: every text of the shown inspection again (no PDF work)."""
+        insp = self.store.inspections.get(self.inspection_id)
+        if insp is None:
+            return
+        self.values["check"].setText(f"{check_label(insp.check)} · {insp.ruleset}")
+        colour = "#1e8449" if insp.verdict == "pass" else "#c0392b"
+        self.values["verdict"].setText(
+            f"<b style='color:{colour}'>{verdict_label(insp.verdict)}</b>"
+        )
+        self._fill_findings(insp)
+        self._fill_history()
+        if self.pdf_check is not None:
+            c = self.pdf_check
+            text = tr(c.reason)
+            if c.signer:
+                text = (
+                    f"{c.signer}"
+                    + (f", {c.signing_time[:16].replace('T', ' ')}" if c.signing_time else "")
+                    + f"; {tr(c.reason)}; "
+                    + tr("record hash: {check}").format(check=tr(c.record_check))
+                )
+            self.values["pdf"].setText(_coloured(text, c.status))
