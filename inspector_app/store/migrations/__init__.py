@@ -15,9 +15,23 @@ import sqlite3
 from pathlib import Path
 
 from ..db import DatabaseTooNewError, FileLock, StoreError, transaction
-from . import m001_initial, m002_sync, m003_search, m004_revocations, m005_certificates
+from . import (
+    m001_initial,
+    m002_sync,
+    m003_search,
+    m004_revocations,
+    m005_certificates,
+    m006_visits,
+)
 
-MIGRATIONS = [m001_initial, m002_sync, m003_search, m004_revocations, m005_certificates]
+MIGRATIONS = [
+    m001_initial,
+    m002_sync,
+    m003_search,
+    m004_revocations,
+    m005_certificates,
+    m006_visits,
+]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
