@@ -305,3 +305,31 @@ def test_fuel_can_values_carry_to_the_next_run_and_flow_rates_can_be_added(
     stored = store.inspections.require(ed.insp.id)
     flows = [t.get("flow") for t in stored.tests if t["kind"] == "volume"]
     assert len(flows) == 2 and flows[1] == "Q2"
+
+
+def test_chart_legend_speaks_plain_words_and_runs_are_whole_numbers(qtbot, fuel_editor):
+    chart = fuel_editor.chart
+    labels = [label.text for _item, label in chart.legend.items]
+    assert "pass" in labels and "fail" in labels
+    assert not any("(chart)" in t for t in labels)
+    table = _table(fuel_editor, "volume")
+    m, v = table.model, table.view
+    for path, text in (
+        ("indicated", "20.02"),
+        ("can.nominal", "20"),
+        ("can.reference_mark", "0"),
+        ("can.neck_reading", "3"),
+        ("can.ml_per_mm", "2"),
+        ("t_fuel", "20"),
+        ("t_can", "20"),
+    ):
+        _type_cell(qtbot, v, 0, _col(m, path), text)
+    assert m.edit_cell(0, "can.material", "stainless_steel", "choice")
+    axis = chart.plot.getPlotItem().getAxis("bottom")
+    assert chart.point_count() >= 1, fuel_editor.pending_label.text()
+    assert axis._tickSpacing == [(1, 0), (1, 0)]
+    (x0, x1), _y = chart.plot.getPlotItem().viewRange()
+    assert x0 >= 0.5
+    set_language("zh")
+    labels = [label.text for _item, label in chart.legend.items]
+    assert "合格" in labels

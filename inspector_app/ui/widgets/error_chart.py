@@ -28,6 +28,18 @@ register(
     }
 )
 
+COUNTED_X = ("run", "package")
+
+
+def legend_text(verdict: str) -> str:
+    """The legend's word for a verdict in the current language ("pass" / "合格")."""
+    from ...i18n import current_language
+
+    if current_language() == "zh":
+        return tr(f"{verdict} (chart)")
+    return verdict
+
+
 X_NAMES = {
     "load": "Load",
     "run": "Run",
@@ -79,6 +91,7 @@ class ErrorChart(QWidget):
             axis.setPen(pg.mkPen("#444"))
             axis.setTextPen(pg.mkPen("#222"))
         self.legend = self.plot.getPlotItem().addLegend(offset=(-10, -10))
+        self.legend.setBrush(pg.mkBrush(255, 255, 255, 200))  # points behind it stay visible
         pen = pg.mkPen(ENVELOPE_COLOUR, width=2)
         self.upper = self.plot.plot([], [], pen=pen, name=tr("+MPE"))
         self.lower = self.plot.plot([], [], pen=pen)
@@ -89,14 +102,14 @@ class ErrorChart(QWidget):
             size=10,
             brush=pg.mkBrush(PASS_COLOUR),
             pen=pg.mkPen("#0b4d20"),
-            name=tr("pass (chart)"),
+            name=legend_text("pass"),
         )
         self.failed = pg.ScatterPlotItem(
             symbol="x",
             size=14,
             brush=pg.mkBrush(FAIL_COLOUR),
             pen=pg.mkPen(FAIL_COLOUR, width=2),
-            name=tr("fail (chart)"),
+            name=legend_text("fail"),
         )
         self.plot.addItem(self.passed)
         self.plot.addItem(self.failed)
@@ -125,8 +138,8 @@ class ErrorChart(QWidget):
         self.passed.setData([{"pos": (x, y), "data": label} for x, y, label in ok])
         self.failed.setData([{"pos": (x, y), "data": label} for x, y, label in bad])
         self.empty.setVisible(not series.points)
-        self.retranslate()
         self.plot.getPlotItem().enableAutoRange()
+        self.retranslate()
 
     # -- what is drawn (tests, reports) ------------------------------------------------------
     def point_count(self) -> int:
@@ -153,5 +166,12 @@ class ErrorChart(QWidget):
         self.empty.setText(tr("No judged readings yet"))
         self.legend.clear()
         self.legend.addItem(self.upper, "±MPE")
-        self.legend.addItem(self.passed, tr("pass (chart)"))
-        self.legend.addItem(self.failed, tr("fail (chart)"))
+        self.legend.addItem(self.passed, legend_text("pass"))
+        self.legend.addItem(self.failed, legend_text("fail"))
+        axis = item.getAxis("bottom")
+        if s is not None and s.x_name in COUNTED_X:
+            axis.setTickSpacing(1, 1)  # runs and packages are counted: whole-number ticks
+            xs = [float(p.x) for p in s.points] or [1.0]
+            item.setXRange(max(0.5, min(xs) - 0.5), max(xs) + 0.5, padding=0)
+        else:
+            axis.setTickSpacing()
