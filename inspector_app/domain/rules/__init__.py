@@ -159,7 +159,7 @@ def read_date(value: Any, path: str = "date") -> str:
     date), as ``YYYY-MM-DD``."""
     import datetime as dt
 
-    if isinstance(value, str) and len(value) >= 10:
+    if isinstance(value, str) and (len(value) == 10 or value[10:11] in ("T", " ")):
         try:
             return dt.date.fromisoformat(value[:10]).isoformat()
         except ValueError:

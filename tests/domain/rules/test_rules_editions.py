@@ -113,7 +113,9 @@ def test_family_without_dated_editions_uses_its_default():
     assert edition_for("retail_goods", "2026-01-01") == list_rulesets("retail_goods")[0].name
 
 
-@pytest.mark.parametrize("date", ["2026-13-01", "yesterday", 20260101, "2026-1-1"])
+@pytest.mark.parametrize(
+    "date", ["2026-13-01", "yesterday", 20260101, "2026-1-1", "2026-12-04x", ""]
+)
 def test_bad_dates_are_refused(date):
     with pytest.raises(InputError) as exc:
         evaluate(
