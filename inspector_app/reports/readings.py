@@ -171,6 +171,16 @@ KIND_EN = {
     "pd": "Pupillary distance",
     "lenses": "Lens power",
     "short_weight": "Short-weight recheck",
+    "unloading": "Unloading series",
+    "tare": "Tare test",
+    "security": "JJG 1204 security checks",
+    "cylinder": "Cylinder power error",
+    "axis": "Cylinder axis error",
+    "residual_prism": "Residual prism",
+    "parallax": "Parallax",
+    "asymmetry": "Left/right asymmetry",
+    "as_found": "as found",
+    "as_left": "as left",
 }
 
 
@@ -178,6 +188,9 @@ def _title(kind: str, test: dict, lang: str) -> str:
     title = t(kind, lang) if lang == "zh" else KIND_EN.get(kind, kind)
     if test.get("flow"):
         title = f"{title} — {test['flow']}"
+    if test.get("stage") in ("as_found", "as_left"):  # adjusted on site
+        stage = test["stage"]
+        title = f"{title} — {t(stage, lang) if lang == 'zh' else KIND_EN[stage]}"
     if test.get("load") and kind in ("eccentricity", "repeatability", "discrimination"):
         title = f"{title} ({t('load', lang)} {test['load']})"
     return title
