@@ -55,7 +55,7 @@ from .embedded_record import embed_record
 from .fonts import FONT, register_fonts
 from .labels import CHECKLIST_FALLBACK, item_label, t, unit
 from .pdfa import PDF_VERSION, apply_pdfa
-from .prepackaged_section import goods_section, goods_title
+from .prepackaged_section import goods_section, goods_title, product_text
 from .scripts import has_arabic, markup
 
 PRODUCER = "Inspector (inspector-app) report"
@@ -470,6 +470,8 @@ def _section(title: str, lang: str, *, keep: bool = False) -> list:
 
 def metrology_text(instrument: Instrument, lang: str) -> str:
     m = instrument.metrology or {}
+    if instrument.family == "prepackaged":  # the product of a batch
+        return product_text(instrument, lang)
     if instrument.family == "scale":
         unit = m.get("unit", "g")
         parts = [f"Max {m.get('max', '—')} {unit}"]

@@ -136,6 +136,16 @@ def goods_title(insp, lang: str) -> str | None:
     return None if pair is None else (pair[0] if lang == "zh" else pair[1])
 
 
+def product_text(instrument, lang: str) -> str:
+    """One line naming a batch's product: name, brand, producer, batch no., date."""
+    m = instrument.metrology or {}
+    parts = [str(m[k]) for k in ("product", "brand", "producer") if m.get(k)]
+    for key, label in (("batch_no", "Batch no."), ("production_date", "Production date")):
+        if m.get(key):
+            parts.append(f"{tx(label, lang)} {m[key]}")
+    return " · ".join(parts)
+
+
 def goods_section(data, lang: str, width: float) -> list | None:
     """Flowables replacing the generic readings tables for the goods families."""
     insp = data.inspection

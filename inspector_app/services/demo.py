@@ -566,13 +566,15 @@ def generate(
     this process writes; the data is the same either way.
     """
     demo = Demo(seed)
-    prem, instruments = demo.premises(max(1, premises))
     # prepackaged batches and retail rechecks: their own generator, a share of the total
+    # inspections; producers and supermarkets a share of the premises
     total, goods = inspections, Demo(f"{seed}/goods")
-    n_batches, n_rechecks = demo_goods.counts(total)
-    inspections = total - n_batches - n_rechecks
+    n_batches, n_rechecks, n_goods = demo_goods.counts(total, premises)
+    prem, instruments = demo.premises(max(1, premises - n_goods))
     stalls = [p for p in prem if p.kind == "market_stall"]
-    g_prem, products, scales = demo_goods.goods_premises(goods, stalls, CITIES, n_batches)
+    g_prem, products, scales = demo_goods.goods_premises(goods, stalls, CITIES, n_goods)
+    n_rechecks = n_rechecks if scales else 0
+    inspections = total - n_batches - n_rechecks
     prem += g_prem
     addresses = {p.id: p.address for p in prem}
     inspectors = [demo.person() for _ in range(6)]

@@ -20,6 +20,7 @@ from ..domain.numbers import fmt
 BATCH_SHARE = 50  # one inspection in 50 of a data set is a prepackaged batch
 RECHECK_SHARE = 80  # and one in 80 a retail short-weight recheck
 MIN_TOTAL = 40  # smaller data sets stay instrument inspections only
+MIN_PREMISES = 10  # and so do data sets of fewer premises
 
 PRODUCTS = [  # name, kind, quantity, Qn, unit, resolution of the balance in that unit
     ("五常大米", "food", "mass", "5", "kg", "0.001"),
@@ -52,22 +53,23 @@ RECHECK_GOODS = [  # goods, category, price range (yuan/kg)
 PLAN_N = ((8, 8), (30, 10), (60, 13), (200, 50))  # batch size N → sample n (2005 plan)
 
 
-def counts(total: int) -> tuple[int, int]:
-    """(prepackaged batches, retail rechecks) in a data set of *total* inspections."""
-    if total < MIN_TOTAL:
-        return 0, 0
-    return total // BATCH_SHARE, total // RECHECK_SHARE
+def counts(total: int, premises: int) -> tuple[int, int, int]:
+    """(prepackaged batches, retail rechecks, producers and supermarkets among the premises)
+    of a data set of *total* inspections at *premises* premises."""
+    if total < MIN_TOTAL or premises < MIN_PREMISES:
+        return 0, 0, 0
+    return total // BATCH_SHARE, total // RECHECK_SHARE, max(2, min(12, premises // 10))
 
 
 def goods_premises(
-    demo, stalls: list[Premises], cities: list[tuple[str, str, list[str]]], batches: int
+    demo, stalls: list[Premises], cities: list[tuple[str, str, list[str]]], count: int
 ) -> tuple[list[Premises], list[Instrument], list[Instrument]]:
-    """Producers and supermarkets with their products (prepackaged "instruments"), and the
-    trader's scale of some market stalls (retail_goods "instruments")."""
+    """*count* producers and supermarkets with their products (prepackaged "instruments"),
+    and the trader's scale of some market stalls (retail_goods "instruments")."""
     r = demo.rng
     premises, products, scales = [], [], []
-    if batches:
-        for i in range(max(3, min(12, batches // 8))):
+    if count:
+        for i in range(count):
             city, code, districts = r.choice(cities)
             if i % 3 == 2:
                 name = f"{r.choice(SUPERMARKETS)}（{city}{r.choice(districts)}店）"

@@ -19,7 +19,10 @@ def test_demo_has_batches_and_rechecks(tmp_path):
     counts = demo.generate(store, premises=30, inspections=400, seed=11, workers=1)
     assert counts["inspections"] == 400 == store.inspections.count()
     fam = families(store)
-    assert (fam["prepackaged"], fam["retail_goods"]) == demo_goods.counts(400) == (8, 5)
+    assert (fam["prepackaged"], fam["retail_goods"]) == demo_goods.counts(400, 30)[:2] == (8, 5)
+    assert store.premises.count() == 30  # producers and supermarkets among the 30
+    kinds = {p.kind for p in store.premises.list(limit=100)}
+    assert {"producer", "supermarket"} <= kinds
     assert check(store) == []
     g = goods_statistics(store)
     assert g["prepackaged"]["batches"] == 8
@@ -53,4 +56,4 @@ def test_goods_are_reproducible(tmp_path):
             ).fetchall()
         )
         store.close()
-    assert ids[0] == ids[1] and len(ids[0]) == sum(demo_goods.counts(120)) == 3
+    assert ids[0] == ids[1] and len(ids[0]) == sum(demo_goods.counts(120, 10)[:2]) == 3

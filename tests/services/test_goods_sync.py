@@ -20,8 +20,8 @@ def test_goods_records_travel_to_the_office(tmp_path):
     off = open_database(tmp_path / "off.db")
     ident = keys.init_identity(tmp_path / "k", "Inspector Li", b"passphrase 123")
     off.trust.add(ident.fingerprint, ident.name, "inspector", ident.certificate_pem().decode())
-    generate(lap, premises=6, inspections=160, seed=23)
-    n_batches, n_rechecks = demo_goods.counts(160)
+    generate(lap, premises=12, inspections=160, seed=23)
+    n_batches, n_rechecks, _ = demo_goods.counts(160, 12)
     service.export_bundle(lap, ident, tmp_path / "b.zip")
     report = service.import_bundle(off, tmp_path / "b.zip", actor="office")
     assert report.ok, report.as_dict()
@@ -44,7 +44,7 @@ def test_goods_records_in_the_exported_list(tmp_path):
     from inspector_app.services import table_export
 
     store = open_database(tmp_path / "x.db")
-    generate(store, premises=6, inspections=160, seed=24)
+    generate(store, premises=12, inspections=160, seed=24)
     out = tmp_path / "list.csv"
     n = table_export.export_inspections(store, out, "csv", InspectionFilter(family="prepackaged"))
     assert n == 3

@@ -28,7 +28,7 @@ def test_statistics_page_counts_goods(qtbot, store):
     panel = page.findChild(GoodsPanel)
     assert panel is not None and panel.isVisible()
     g = goods_statistics(store, page.current_filter())
-    n, _ = demo_goods.counts(400)
+    n = demo_goods.counts(400, 10)[0]
     assert g["prepackaged"]["batches"] == n
     assert panel.batches_line.text() == (
         f"Prepackaged goods: {n} batches, {g['prepackaged']['passed']} passed, "
