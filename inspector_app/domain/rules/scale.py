@@ -886,8 +886,8 @@ def runs_note(ctx: Context, key: str, count: int, what: str) -> None:
     """A warning when fewer runs (weighings, deliveries, readings) were made than asked."""
     if ctx.legacy or key not in ctx.ruleset.rules:
         return
-    rule = ctx.rule(key)
-    if count < rule.data:
+    if count < ctx.ruleset.rule(key).data:  # the rule is used (and warns) only when short
+        rule = ctx.rule(key)
         ctx.notice(f"{count} {what} where the procedure asks for {fmt(rule.data)} ({rule.clause})")
 
 

@@ -171,6 +171,7 @@ def test_fewer_repeatability_runs_warn():
         III_15KG,
     )
     assert not any("weighings where" in w for w in r3["warnings"])
+    assert not any("[repeatability_runs]" in w for w in r3["warnings"])  # no noise when met
 
 
 def test_fewer_fuel_runs_warn_and_in_service_has_its_own_rule():
