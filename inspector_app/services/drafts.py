@@ -470,7 +470,11 @@ def new_draft(
     )
     ev = evaluate_draft(insp, ins)
     insp = apply_evaluation(insp, ev)
-    return store.inspections.save_draft(insp, actor or inspector)
+    insp = store.inspections.save_draft(insp, actor or inspector)
+    from .visits import visit_for_inspection  # every inspection belongs to a visit
+
+    visit_for_inspection(store, insp.id, actor or inspector)
+    return insp
 
 
 def default_tests(ins: Instrument, form=None) -> list[dict]:

@@ -1,0 +1,373 @@
+"""Visit use-cases: start a visit (pre-filling the sweep from the register), keep every new
+inspection in a visit, judge sweep rows, import them from CSV, "rest all OK", open a full
+inspection from a row, and seal the visit."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import datetime as dt
+import io
+from pathlib import Path
+
+from ..domain.errors import InputError
+from ..domain.models import Premises, new_id
+from ..domain.visits import (
+    DUTY_SETS,
+    ROW_CHECKS,
+    Officer,
+    SweepRow,
+    Visit,
+    failed_duties,
+    judge_quick,
+    load_duties,
+    rest_all_ok,
+    validate_row,
+)
+from ..store.visits import VisitRepo
+from .inspections import instrument_payload
+
+CSV_FIELDS = (
+    "instrument_id",
+    "identity_code",
+    "label",
+    *ROW_CHECKS,
+    "load",
+    "indication",
+    "cheating",
+    "note",
+)
+"""Columns of a sweep CSV (header row required; unknown columns are refused)."""
+
+
+def repo(store) -> VisitRepo:
+    return VisitRepo(store)
+
+
+def now_iso() -> str:
+    return dt.datetime.now().astimezone().replace(microsecond=0).isoformat(timespec="minutes")
+
+
+def market_premises(store, market: str, actor: str = "") -> Premises:
+    """The market organiser's premises (kind ``market``) for *market*, made from its stalls'
+    city and address the first time a market is visited."""
+    row = store.conn.execute(
+        "SELECT id FROM premises WHERE kind = 'market' AND (market = ? OR name = ?) LIMIT 1",
+        (market, market),
+    ).fetchone()
+    if row:
+        return store.premises.get(row[0])
+    stall = store.conn.execute(
+        "SELECT city, address FROM premises WHERE market = ? LIMIT 1", (market,)
+    ).fetchone()
+    if stall is None:
+        raise InputError("visit.market", f"no premises is a stall of the market {market!r}")
+    p = Premises(
+        id=new_id(), kind="market", name=market, city=stall[0], address=stall[1], market=market
+    )
+    return store.premises.save(p, actor)
+
+
+def register_rows(store, visit: Visit) -> list[SweepRow]:
+    """One unchecked row per instrument in the register of the premises, or of every stall
+    of the market, ordered by stall and serial."""
+    if visit.market:
+        sql = (
+            "SELECT n.id, n.premises_id, n.maker, n.model, n.serial, p.stall_no, p.name"
+            " FROM instruments n JOIN premises p ON p.id = n.premises_id"
+            " WHERE p.market = ? AND n.family NOT IN ('retail_goods', 'prepackaged')"
+            " ORDER BY p.stall_no, p.name, n.serial"
+        )
+        params = (visit.market,)
+    else:
+        sql = (
+            "SELECT n.id, n.premises_id, n.maker, n.model, n.serial, p.stall_no, p.name"
+            " FROM instruments n JOIN premises p ON p.id = n.premises_id"
+            " WHERE n.premises_id = ? AND n.family NOT IN ('retail_goods', 'prepackaged')"
+            " ORDER BY n.family, n.serial"
+        )
+        params = (visit.premises_id,)
+    rows = []
+    for i, (iid, pid, maker, model, serial, stall, pname) in enumerate(
+        store.conn.execute(sql, params)
+    ):
+        where = f"{stall} " if stall else ""
+        label = f"{where}{pname} · {' '.join(x for x in (maker, model, serial) if x)}".strip()
+        rows.append(
+            SweepRow(
+                id=new_id(),
+                visit_id=visit.id,
+                seq=i,
+                instrument_id=iid,
+                premises_id=pid,
+                identity_code=serial,
+                label=label[:200],
+            )
+        )
+    return rows
+
+
+def new_visit(
+    store,
+    *,
+    inspector: str,
+    premises_id: str | None = None,
+    market: str = "",
+    kind: str = "routine",
+    started_at: str | None = None,
+    officers: list[Officer] | None = None,
+    campaign_id: str | None = None,
+    place: str = "",
+    notes: str = "",
+    prefill: bool = True,
+) -> Visit:
+    """Create a draft visit, its sweep pre-filled from the register."""
+    if market and not premises_id:
+        premises_id = market_premises(store, market, inspector).id
+    premises = store.premises.get(premises_id) if premises_id else None
+    if premises_id and premises is None:
+        raise InputError("visit.premises_id", f"no premises {premises_id}")
+    if premises is not None and premises.kind == "market":
+        market = premises.market or premises.name
+    visit = Visit(
+        id=new_id(),
+        kind=kind,
+        started_at=started_at or now_iso(),
+        inspector=inspector,
+        premises_id=premises_id,
+        market=market,
+        officers=officers if officers is not None else [Officer(inspector)],
+        campaign_id=campaign_id,
+        place=place or (premises.address if premises else ""),
+        notes=notes,
+        duty_set=DUTY_SETS.get(premises.kind, "") if premises else "",
+    )
+    r = repo(store)
+    visit = r.save(visit, inspector)
+    if prefill:
+        rows = register_rows(store, visit)
+        if rows:
+            r.replace_rows(visit.id, rows, inspector)
+    return visit
+
+
+def visit_for_inspection(store, inspection_id: str, actor: str = "") -> str:
+    """Put a new inspection into today's open visit for its premises (or its market), or
+    into a new routine visit; returns the visit id."""
+    insp = store.inspections.require(inspection_id)
+    r = repo(store)
+    day = (insp.started_at or now_iso())[:10]
+    visit = r.open_visit_for(insp.premises_id, day)
+    if visit is None:
+        visit = new_visit(
+            store,
+            inspector=insp.inspector,
+            premises_id=insp.premises_id,
+            kind="covert" if insp.check == "covert" else "routine",
+            started_at=insp.started_at or None,
+            officers=[Officer(insp.inspector)] if insp.check != "covert" else [],
+            prefill=False,
+        )
+    r.attach_inspection(insp.id, visit.id, actor or insp.inspector)
+    return visit.id
+
+
+def judge_row(store, visit: Visit, row: SweepRow) -> SweepRow:
+    """Validate a row and judge its quick reading against the in-service MPE."""
+    row = validate_row(row)
+    family, payload = "", None
+    if row.instrument_id:
+        ins = store.instruments.get(row.instrument_id)
+        if ins is not None:
+            family, payload = ins.family, instrument_payload(ins)
+    return judge_quick(row, payload, family, visit.started_at)
+
+
+def save_rows(store, visit_id: str, rows: list[SweepRow], actor: str = "") -> list[SweepRow]:
+    r = repo(store)
+    visit = r.require(visit_id)
+    judged = []
+    for i, row in enumerate(rows):
+        try:
+            judged.append(judge_row(store, visit, row))
+        except InputError as exc:
+            raise InputError(f"rows[{i}].{exc.path.split('.')[-1]}", exc.message) from None
+    return r.replace_rows(visit_id, judged, actor)
+
+
+def mark_rest_ok(store, visit_id: str, actor: str = "") -> int:
+    """ "Rest all OK": every unchecked row confirmed in order; returns how many."""
+    r = repo(store)
+    rows = r.rows(visit_id)
+    n = rest_all_ok(rows)
+    if n:
+        r.replace_rows(visit_id, rows, actor)
+    return n
+
+
+def import_csv(store, visit_id: str, path: Path, actor: str = "") -> dict:
+    """Import sweep rows from a CSV file (UTF-8, header row; columns :data:`CSV_FIELDS`).
+    A line that names an instrument already in the sweep (by id or identity code) updates
+    that row; others are added. All or nothing: every bad line is named with its field."""
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise InputError("file", f"cannot read {path} ({exc.strerror})") from None
+    except UnicodeDecodeError:
+        raise InputError("file", f"{path} is not UTF-8 text") from None
+    r = repo(store)
+    visit = r.require(visit_id)
+    reader = csv.DictReader(io.StringIO(text))
+    header = reader.fieldnames or []
+    unknown = [h for h in header if h not in CSV_FIELDS]
+    if not header:
+        raise InputError("file", f"{path} is empty; the first line must name the columns")
+    if unknown:
+        raise InputError(
+            "file", f"unknown column(s) {', '.join(unknown)}; columns are {', '.join(CSV_FIELDS)}"
+        )
+    rows = r.rows(visit_id)
+    by_instrument = {x.instrument_id: x for x in rows if x.instrument_id}
+    by_code = {x.identity_code: x for x in rows if x.identity_code}
+    problems: list[str] = []
+    updated = added = 0
+    for line_no, rec in enumerate(reader, start=2):
+        rec = {k: (v or "").strip() for k, v in rec.items() if k}
+        if not any(rec.values()):
+            continue
+        target = by_instrument.get(rec.get("instrument_id")) or by_code.get(
+            rec.get("identity_code")
+        )
+        if rec.get("instrument_id") and target is None:
+            ins = store.instruments.get(rec["instrument_id"])
+            if ins is None:
+                problems.append(
+                    f"line {line_no}, instrument_id: no instrument {rec['instrument_id']}"
+                )
+                continue
+        base = target or SweepRow(id=new_id(), visit_id=visit_id, seq=len(rows))
+        candidate = dataclasses.replace(
+            base, **{k: v for k, v in rec.items() if k in CSV_FIELDS and (v or k in ROW_CHECKS)}
+        )
+        candidate.rest_ok = False
+        try:
+            candidate = judge_row(store, visit, candidate)
+        except InputError as exc:
+            problems.append(f"line {line_no}, {exc.path.split('.')[-1]}: {exc.message}")
+            continue
+        if target is None:
+            rows.append(candidate)
+            if candidate.instrument_id:
+                by_instrument[candidate.instrument_id] = candidate
+            if candidate.identity_code:
+                by_code[candidate.identity_code] = candidate
+            added += 1
+        else:
+            rows[rows.index(target)] = candidate
+            updated += 1
+    if problems:
+        raise InputError(
+            "file", f"{len(problems)} bad line(s), nothing imported: " + "; ".join(problems)
+        )
+    r.replace_rows(visit_id, rows, actor)
+    return {"updated": updated, "added": added, "rows": len(rows)}
+
+
+def full_inspection(store, visit_id: str, seq: int, inspector: str) -> str:
+    """Open a full inspection for the instrument of sweep row *seq*, with what the row
+    already holds (legal checks, cheating sign, quick reading as a note); returns its id."""
+    from . import drafts
+
+    r = repo(store)
+    rows = r.rows(visit_id)
+    row = next((x for x in rows if x.seq == seq), None)
+    if row is None:
+        raise InputError("row", f"the visit has no row {seq + 1}")
+    if row.inspection_id:
+        return row.inspection_id
+    if not row.instrument_id:
+        raise InputError(
+            f"rows[{seq}].instrument_id",
+            "add the instrument to the register before a full inspection",
+        )
+    insp = drafts.new_draft(store, row.instrument_id, inspector, "in_service", actor=inspector)
+    checklist = dict(insp.checklist)
+    for key, question in (
+        ("mark", "verification_valid"),
+        ("seal", "seals"),
+        ("nameplate", "nameplate"),
+        ("approval", "type_approval"),
+    ):
+        if getattr(row, key) in ("yes", "no"):
+            checklist[question] = getattr(row, key)
+    notes = insp.notes
+    if row.load:
+        notes = f"现场快速核查：{row.load} 砝码示值 {row.indication}，误差 {row.error}" + (
+            f"，使用中允差 ±{row.mpe}" if row.mpe else ""
+        )
+    if row.note:
+        notes = f"{notes}\n{row.note}".strip()
+    insp = dataclasses.replace(insp, checklist=checklist, notes=notes)
+    store.inspections.save_draft(insp, inspector)
+    if r.visit_of(insp.id) != visit_id:
+        r.attach_inspection(insp.id, visit_id, inspector)
+    rows[rows.index(row)] = dataclasses.replace(row, inspection_id=insp.id)
+    r.replace_rows(visit_id, rows, inspector)
+    return insp.id
+
+
+def set_duties(store, visit_id: str, answers: dict[str, str], actor: str = "") -> Visit:
+    r = repo(store)
+    v = r.require(visit_id)
+    if not v.duty_set:
+        raise InputError("visit.duties", "these premises have no duties form")
+    v = dataclasses.replace(v, duties={**v.duties, **answers})
+    return r.save(v, actor)
+
+
+def finalize(store, visit_id: str, actor: str = "") -> Visit:
+    return repo(store).finalize(visit_id, actor)
+
+
+def visit_detail(store, visit_id: str, lang: str = "zh") -> dict:
+    """Everything about one visit as plain data (for ``visit show --json`` and the window)."""
+    r = repo(store)
+    v = r.require(visit_id)
+    rows = r.rows(visit_id)
+    premises = store.premises.get(v.premises_id) if v.premises_id else None
+    duties = []
+    failed = []
+    if v.duty_set:
+        form = load_duties(v.duty_set)
+        failed = [d.key for d in failed_duties(form, v.duties)]
+        duties = [
+            {
+                "key": d.key,
+                "label": d.label.get(lang),
+                "article": d.article,
+                "answer": v.duties.get(d.key, ""),
+                "failed": d.key in failed,
+                "failed_wording": d.finding_text.get(lang) if d.key in failed else "",
+            }
+            for d in form.duties
+        ]
+    data = dataclasses.asdict(v)
+    data.update(
+        premises_name=premises.name if premises else v.market,
+        city=premises.city if premises else "",
+        rows=[
+            {**dataclasses.asdict(x), "verdict": x.verdict, "failed": x.failed_checks()}
+            for x in rows
+        ],
+        duty_items=duties,
+        inspections=r.inspection_ids(visit_id),
+        counts={
+            "rows": len(rows),
+            "checked": sum(1 for x in rows if x.checked or x.quick_verdict),
+            "failed": sum(1 for x in rows if x.verdict == "fail"),
+            "cheating": sum(1 for x in rows if x.cheating == "yes"),
+            "full_inspections": sum(1 for x in rows if x.inspection_id),
+            "duties_failed": len(failed),
+        },
+    )
+    return data
