@@ -1328,6 +1328,10 @@ class InspectionEditor(QMainWindow):
                     plate.append(f"MMQ {m['mmq']} L")
                 if m.get("nozzle"):
                     plate.append(tr("nozzle {n}").format(n=m["nozzle"]))
+            elif ins.family == "prepackaged":  # the product of a batch, in words
+                plate = [
+                    str(m[k]) for k in ("product", "brand", "producer", "batch_no") if m.get(k)
+                ]
             else:
                 plate = [f"{k} {v}" for k, v in m.items() if not isinstance(v, (list, dict))]
             self.instrument_value.setText(
