@@ -450,6 +450,10 @@ def connect(path: str | os.PathLike) -> sqlite3.Connection:
         full = disk_full_message(path, exc) if not memory else None
         if full:
             raise DiskFullError(full) from None
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise StoreError(
+                f"{path} is being written by another program (a long import?); try again in a moment"
+            ) from None
         raise StoreError(f"{path} is not a usable database ({exc})") from None
     except BaseException:
         if guard:

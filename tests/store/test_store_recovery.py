@@ -335,3 +335,50 @@ def test_a_command_beside_an_open_window_does_not_recheck_a_large_file(db_path, 
         assert dbmod._needs_quick_check(db_path, alone)
     finally:
         alone.close_files()
+
+
+HOLD_WRITER = textwrap.dedent("""
+    import sys, time
+    from inspector_app.store import open_database
+    store = open_database(sys.argv[1])
+    with store.write("t", "long import"):
+        store.set_meta("k", "v")
+        print("holding", flush=True)
+        time.sleep(float(sys.argv[2]))
+    store.close()
+""")
+
+
+def test_a_write_beside_another_process_s_write_waits_for_it(db_path, monkeypatch):
+    """The writer lock (independent of SQLite's own locks) makes a second writer wait."""
+    open_database(db_path).close()
+    proc = subprocess.Popen(
+        [sys.executable, "-c", HOLD_WRITER, str(db_path), "1.0"], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert proc.stdout.readline().strip() == "holding"
+        store = open_database(db_path)  # waits for the write to end, then opens
+        t0 = time.monotonic()
+        with store.write("t", "mine"):
+            store.set_meta("mine", "1")
+        store.close()
+        assert time.monotonic() - t0 < 5
+    finally:
+        proc.wait(timeout=30)
+    store = open_database(db_path)
+    with store:
+        assert store.meta("k") == "v" and store.meta("mine") == "1"
+
+
+def test_a_write_that_cannot_wait_long_enough_says_so(db_path, monkeypatch):
+    open_database(db_path).close()
+    monkeypatch.setattr(dbmod, "BUSY_TIMEOUT_MS", 300)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", HOLD_WRITER, str(db_path), "3.0"], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert proc.stdout.readline().strip() == "holding"
+        with pytest.raises(StoreError, match="being written by another program"):
+            open_database(db_path)
+    finally:
+        proc.wait(timeout=30)
