@@ -188,13 +188,18 @@ def _is_blank(value: Any) -> bool:
 
 
 def _request(insp: Inspection, instrument: Instrument, tests: list[dict]) -> dict:
-    return {
+    request = {
         "family": insp.family,
         "ruleset": insp.ruleset,
         "check": insp.check,
         "instrument": instrument_payload(instrument),
         "tests": tests,
     }
+    try:  # the inspection date: the result warns when the edition was not in force then
+        request["date"] = dt.date.fromisoformat((insp.started_at or "")[:10]).isoformat()
+    except ValueError:
+        pass
+    return request
 
 
 def _evaluate(request: dict) -> dict:
