@@ -46,7 +46,7 @@ def test_self_test_passes_headless_as_a_subprocess(tmp_path, db_path):
             proc.stdout,
         )
     assert "'offscreen' platform" in proc.stdout  # no display: fell back instead of aborting
-    assert "VALID, signer Self Test, record hash matches" in proc.stdout
+    assert "VALID, signer 自检 Self Test, record hash matches" in proc.stdout
     assert lines[-1].startswith(f"self-test passed: {len(STEP_NAMES)} steps in ")
     assert "FAILED" not in proc.stderr
     assert not db_path.exists()  # the user's database is never touched
