@@ -362,6 +362,10 @@ def import_bundle(
     # The records of a bundle are hundreds of thousands of small dicts and lists that live
     # until the merge ends; the cyclic garbage collector would walk all of them again and
     # again (a third of the import's time) and could free none. They hold no cycles.
+    from ..store.db import is_database_file
+
+    if is_database_file(path, [store.path]):  # reading it would drop SQLite's locks
+        raise InputError("file", f"{Path(path).name} is the database itself; choose a bundle file")
     collecting = gc.isenabled()
     gc.disable()
     try:

@@ -327,6 +327,8 @@ def verify_report_file(parent: QWidget | None, store, db_path, path: str | Path 
         if not chosen:
             return None
         path = chosen
+    if file_dialogs.refuse_database_file(parent, path):  # never open the database's files
+        return None
     data = Path(path).read_bytes()
     try:
         result = run_with_progress(

@@ -382,3 +382,12 @@ def test_a_write_that_cannot_wait_long_enough_says_so(db_path, monkeypatch):
             open_database(db_path)
     finally:
         proc.wait(timeout=30)
+
+
+def test_the_database_is_refused_as_a_bundle_to_import(store, db_path, capsys):
+    from inspector_app.domain.errors import InputError
+    from inspector_app.services.sync import import_bundle
+
+    for chosen in (db_path, Path(f"{db_path}-wal")):
+        with pytest.raises(InputError, match="the database itself"):
+            import_bundle(store, chosen)
