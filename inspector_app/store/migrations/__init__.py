@@ -22,6 +22,7 @@ from . import (
     m004_revocations,
     m005_certificates,
     m006_visits,
+    m007_cases,
 )
 
 MIGRATIONS = [
@@ -31,6 +32,7 @@ MIGRATIONS = [
     m004_revocations,
     m005_certificates,
     m006_visits,
+    m007_cases,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
