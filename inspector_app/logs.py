@@ -11,6 +11,7 @@ tests) :func:`log_event` writes nothing.
 
 from __future__ import annotations
 
+import contextlib
 import faulthandler
 import json
 import logging
@@ -66,6 +67,7 @@ def setup(kind: str = "cli") -> Path | None:
     logger.setLevel(logging.INFO)
     try:
         crash = open(folder / CRASH_NAME, "a", encoding="utf-8")  # noqa: SIM115 - kept open
+        _state["faulthandler_was_enabled"] = faulthandler.is_enabled()
         faulthandler.enable(file=crash, all_threads=True)
         _state["crash"] = crash
     except OSError:
@@ -88,6 +90,9 @@ def shutdown() -> None:
     if crash is not None:
         faulthandler.disable()
         crash.close()
+        if _state.pop("faulthandler_was_enabled", False):  # e.g. under pytest
+            with contextlib.suppress(Exception):
+                faulthandler.enable(file=sys.__stderr__, all_threads=True)
     _state.pop("file", None)
 
 
