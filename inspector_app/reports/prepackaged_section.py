@@ -326,9 +326,35 @@ def _packages(res: dict, lang: str, width: float) -> Table:
     return table
 
 
+def _label_requirement(res: dict, lang: str) -> str:
+    """What the label of this Qn must show, and whether its unit does."""
+    lab = res.get("labelling")
+    if not lab:
+        return ""
+    units = "/".join(u.replace("2", "²") for u in lab["units_allowed"])
+    unit = str(res.get("unit", "")).replace("2", "²")
+    ok = tx("conforms" if lab["unit_conforms"] else "does not conform", lang)
+    if lang == "zh":
+        return (
+            f"标注要求：净含量字符高度不低于 {lab['min_height_mm']} mm；计量单位应为 {units}"
+            f"（标注 {unit}，{ok}）；数字 {lab['significant_digits']} 位有效数字"
+            + ("" if lab["digits_ok"] else "（推荐不超过三位）")
+        )
+    return (
+        f"Label requirements: characters at least {lab['min_height_mm']} mm high; unit {units} "
+        f"(labelled {unit}: {ok}); {lab['significant_digits']} significant digits"
+        + ("" if lab["digits_ok"] else " (at most three recommended)")
+    )
+
+
 def _labelling(data, lang: str, width: float) -> list:
     from .inspection_report import P
 
+    out = [
+        P(line, "small")
+        for _raw, res in _tests(data.inspection, "net_content")
+        if (line := _label_requirement(res, lang))
+    ]
     form = data.form
     answers = data.inspection.checklist or {}
     lines = []
@@ -340,8 +366,8 @@ def _labelling(data, lang: str, width: float) -> list:
             ):
                 lines.append(q.failed_wording(lang))
     if not lines:
-        return [P(tx("No labelling findings.", lang), "small")]
-    return [P(f"• {line}", "warn") for line in lines]
+        return out + [P(tx("No labelling findings.", lang), "small")]
+    return out + [P(f"• {line}", "warn") for line in lines]
 
 
 def _retail(data, lang: str, width: float) -> list:

@@ -92,6 +92,7 @@ def test_net_content_report_in_chinese(store, batch):
         assert expected in text, expected
     assert "检定证书" not in text  # a batch never gets a verification certificate
     assert "生产批号 B20261101" in text and "batch_no" not in text  # product data in words
+    assert "净含量字符高度不低于 4 mm" in text and "计量单位应为 g" in text
     # every package is printed: 505 nine times, 485 and 480 once
     assert text.count("505") >= 11
 

@@ -30,7 +30,7 @@ from inspector_app.domain.errors import InputError
 from inspector_app.domain.numbers import fmt
 
 from . import inputs as f
-from .core import FAIL, PASS, Confidence, Context, Family, Rule, ruleset, show
+from .core import FAIL, PASS, Confidence, Context, Family, Rule, band_lookup, bands, ruleset, show
 from .registry import register
 
 C, S, U = Confidence.CONFIRMED, Confidence.SECONDARY, Confidence.UNCONFIRMED
@@ -156,6 +156,36 @@ PLAN_2005 = (
 )
 
 
+LABEL_HEIGHTS = bands(("50", "2"), ("200", "3"), ("1000", "4"), (None, "6"))
+
+
+@dataclass(frozen=True)
+class UnitChoice:
+    """Below ``limit`` (in the base unit) label in one of ``small``; from it in ``large``;
+    exactly on it either (the two texts differ there)."""
+
+    limit: Decimal
+    small: tuple[str, ...]
+    large: tuple[str, ...]
+
+    def allowed(self, qn: Decimal) -> tuple[str, ...]:
+        if qn == self.limit:
+            return self.small + self.large
+        return self.small if qn < self.limit else self.large
+
+    def describe(self) -> str:
+        return f"< {fmt(self.limit)}: {'/'.join(self.small)}; ≥: {'/'.join(self.large)}"
+
+
+LABEL_UNITS = {
+    "mass": UnitChoice(Decimal(1000), ("g",), ("kg",)),
+    "volume": UnitChoice(Decimal(1000), ("mL",), ("L",)),
+    "length": UnitChoice(Decimal(1), ("mm", "cm"), ("m",)),
+    "area": UnitChoice(Decimal(1), ("mm2", "cm2", "dm2"), ("m2",)),
+    "count": UnitChoice(Decimal(0), (), ("pcs",)),
+}
+
+
 def _rules(edition: str) -> list[Rule]:
     """The rules of one edition: 2005 (the 2005 办法 with JJF 1070-2005) or 2023."""
     old = edition == "2005"
@@ -264,6 +294,29 @@ def _rules(edition: str) -> list[Rule]:
             None,
         ),
         Rule(
+            "label_height",
+            "2005 办法 附表2; GB 7718-2011 Table 3" if old else "2023 办法 附件2 (as 2005 附表2)",
+            C if old else U,
+            "minimum height of the net-content characters (mm) by Qn in g or mL; 2 mm for "
+            "length, area and count (reported, not judged: the checklist records the finding)",
+            LABEL_HEIGHTS,
+        ),
+        Rule(
+            "label_unit",
+            "2005 办法 附表1" if old else "2023 办法 附件1 (as 2005 附表1)",
+            C if old else U,
+            "unit to label Qn in: below the limit the small unit, from it the large one "
+            "(exactly 1000 g or mL: GB 7718 says g or mL, the 办法 kg or L; both are accepted)",
+            LABEL_UNITS,
+        ),
+        Rule(
+            "label_digits",
+            "JJF 1070-2023 Amendment No. 1 4.2.1.2",
+            C,
+            "the number of the net content: at most this many significant digits (recommended)",
+            3,
+        ),
+        Rule(
             "density",
             "JJF 1070-2005 5.4.5 样本的检验 (volume at 20 °C: 定量包装商品计量监督规定 1995)",
             S,
@@ -338,6 +391,28 @@ def tolerable_deficiency(
         exact = ctx.rule("t_count").data.t(qn)
         return exact.to_integral_value(rounding=ROUND_CEILING)
     return ctx.rule("t_length" if quantity == "length" else "t_area").data.t(qn)
+
+
+def labelling(ctx: Context, quantity: str, nominal: Decimal, unit: str) -> dict:
+    """What the label of this Qn must show: the minimum character height, the units Qn may
+    be labelled in, and its significant digits (informational: the checklist records the
+    labelling findings)."""
+    qn = nominal * UNITS[quantity][unit]
+    height_rule = ctx.ruleset.rule("label_height")
+    height = (
+        band_lookup(height_rule.data, qn).value if quantity in ("mass", "volume") else Decimal(2)
+    )
+    allowed = ctx.ruleset.rule("label_unit").data[quantity].allowed(qn)
+    digits = len(nominal.as_tuple().digits)
+    max_digits = ctx.ruleset.rule("label_digits").data
+    return {
+        "min_height_mm": fmt(height),
+        "units_allowed": list(allowed),
+        "unit_conforms": unit in allowed,
+        "significant_digits": digits,
+        "digits_ok": digits <= max_digits,
+        "rule": f"{height_rule.clause}; {ctx.ruleset.rule('label_unit').clause}",
+    }
 
 
 def plan_row(ctx: Context, batch_size: int) -> PlanRow:
@@ -563,6 +638,7 @@ def t_net_content(ctx: Context, test: Mapping, path: str, partial: bool = False)
     else:
         average_ok = None
     derived["average_ok"] = average_ok
+    derived["labelling"] = labelling(ctx, quantity, nominal, unit)
     ctx.rule("batch_verdict")
     verdict = PASS if singles_ok and average_ok is not False else FAIL
     if not complete and singles_ok:

@@ -542,3 +542,38 @@ def test_preview_fails_early_on_singles_and_judges_a_full_sample():
     with pytest.raises(InputError) as exc:
         partial(["x"])
     assert exc.value.path == "units[0].net"
+
+
+# ---- what the label must show (reported with the batch) -------------------------------------
+
+
+@pytest.mark.parametrize(
+    "quantity, unit, qn, height, allowed, conforms, digits",
+    [
+        ("mass", "g", "50", "2", ["g"], True, 2),  # ≤ 50 g: 2 mm
+        ("mass", "g", "50.5", "3", ["g"], True, 3),
+        ("mass", "g", "200", "3", ["g"], True, 3),
+        ("mass", "g", "500", "4", ["g"], True, 3),
+        ("mass", "kg", "0.5", "4", ["g"], False, 1),  # 500 g must be labelled in g
+        ("mass", "g", "1000", "4", ["g", "kg"], True, 4),  # on the edge both texts meet
+        ("mass", "kg", "1", "4", ["g", "kg"], True, 1),
+        ("mass", "g", "1500", "6", ["kg"], False, 4),
+        ("mass", "kg", "5.55", "6", ["kg"], True, 3),  # the amendment's own example
+        ("mass", "kg", "5.555", "6", ["kg"], True, 4),  # more than 3 digits: not recommended
+        ("volume", "mL", "550", "4", ["mL"], True, 3),
+        ("volume", "L", "5", "6", ["L"], True, 1),
+        ("length", "m", "0.5", "2", ["mm", "cm"], False, 1),
+        ("length", "m", "10", "2", ["m"], True, 2),
+        ("area", "m2", "0.5", "2", ["mm2", "cm2", "dm2"], False, 1),
+        ("area", "m2", "1", "2", ["mm2", "cm2", "dm2", "m2"], True, 1),
+        ("count", "pcs", "100", "2", ["pcs"], True, 3),
+    ],
+)
+def test_labelling_requirements(quantity, unit, qn, height, allowed, conforms, digits):
+    lab = batch([qn], nominal=qn, unit=unit, quantity=quantity)["tests"][0]["labelling"]
+    assert lab["min_height_mm"] == height
+    assert lab["units_allowed"] == allowed
+    assert lab["unit_conforms"] is conforms
+    assert lab["significant_digits"] == digits
+    assert lab["digits_ok"] is (digits <= 3)
+    assert "附表2" in lab["rule"] or "附件2" in lab["rule"]
