@@ -611,6 +611,11 @@ def _check_signature(sig, data: bytes, trust: TrustSet, now: dt.datetime) -> Sig
                 f"{entry.retired_at}",
             )
             return c
+    if ca is not None and entry is None:
+        problem = _path_problem(asn1_cert, ca.certificate, when)
+        if problem:
+            c.status, c.reason = UNTRUSTED, problem
+            return c
     if ca is not None:
         ca_fp = _fp(ca.certificate)
         for r in trust.revocations:
@@ -647,6 +652,30 @@ def _stray_certificate(sig, signer, trust: TrustSet) -> str | None:
             "a certificate carried in the signature is neither the signer's nor a trusted one "
             "(changed after signing?)"
         )
+    return None
+
+
+def _path_problem(asn1_cert, ca_cert, when: dt.datetime) -> str | None:
+    """Path validation by pyhanko-certvalidator with the CA as the only trust root, at the
+    signing time: None when the certificate chains to the CA and may sign."""
+    import asyncio
+
+    from pyhanko_certvalidator import CertificateValidator, ValidationContext
+
+    vc = ValidationContext(
+        trust_roots=[_asn1(ca_cert)],
+        moment=when,
+        allow_fetching=False,
+        revocation_mode="soft-fail",
+    )
+    try:
+        asyncio.run(
+            CertificateValidator(asn1_cert, validation_context=vc).async_validate_usage(
+                {"digital_signature"}
+            )
+        )
+    except Exception as exc:  # noqa: BLE001 - any failure: the path is not valid
+        return f"the certificate does not validate against the trusted CA ({exc})"[:300]
     return None
 
 

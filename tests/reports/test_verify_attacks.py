@@ -478,3 +478,16 @@ def test_changed_bytes_of_the_ca_copy_inside_the_cms_are_not_valid(
         other = b"0" if pdf[at : at + 1] != b"0" else b"1"
         tampered = pdf[:at] + other + pdf[at + 1 :]
         assert verify_pdf(tampered, own).status != VALID, offset
+
+
+def test_path_validation_by_certvalidator(office, tmp_path):
+    import datetime as _dt
+
+    from inspector_app.reports.verify import _asn1, _path_problem
+
+    _inspector, cert = _ca_inspector(office, tmp_path)
+    now = _dt.datetime.now(UTC)
+    assert _path_problem(_asn1(cert), office["ca"], now) is None
+    rogue_root = ca.init_ca(tmp_path / "rogue2", "合肥市市场监督管理局", PASS)
+    assert "does not validate" in _path_problem(_asn1(cert), rogue_root, now)
+    assert _path_problem(_asn1(cert), office["ca"], now + _dt.timedelta(days=3650))
