@@ -206,3 +206,52 @@ def test_batch_check_and_package_chart(qtbot, editor):
     assert [p.x for p in series.points] == [1, 2, 3, 4, 5]
     assert series.points[1].verdict == "t1" and series.points[1].mpe == 15
     assert series.envelope[0] == (1, 15)
+
+
+def test_a_fifty_package_batch_recorded_finalized_reported_and_counted(
+    qtbot, editor, store, monkeypatch
+):
+    """The whole job in the window: batch data, sampling form, labelling, 50 readings
+    pasted from a balance printout, finalized with Ctrl+Enter, then the report and the
+    pass rate."""
+    from inspector_app.services.goods_stats import goods_statistics
+    from inspector_app.services.reports import build_report
+
+    table = set_batch(editor)
+    for path, text, kind in (
+        ("sampling.method", "systematic", "choice"),
+        ("sampling.sampled_by", "张伟、李娜", "text"),
+        ("sampling.place", "超市仓库", "text"),
+        ("sampling.seal_no", "F-0017", "text"),
+        ("sampling.campaign", "净含量专项抽查", "text"),
+    ):
+        assert table.model.edit_test_field(path, text, kind), path
+    for key in ("label_words", "label_unit", "label_height", "label_visible", "label_digits"):
+        editor.checklist.buttons[(key, "yes")].click()
+    editor.checklist.buttons[("c_mark_unlisted", "no")].click()
+    printout = "\n".join(f"N    {500 + (i % 7) * 0.5:.1f} g" for i in range(50))
+    w = fast(editor)
+    w.grid.setCurrentCell(0, READING)
+    assert w.paste_text(printout) == 50
+    assert w.verdict.text() == "✔ batch passes"
+    asked = {}
+
+    def confirm(verdict, failed, left_out, warnings):
+        asked.update(verdict=verdict, left_out=left_out)
+        return True
+
+    monkeypatch.setattr(editor, "confirm_finalize", confirm)
+    with qtbot.waitSignal(editor.finalized, timeout=5000):
+        qtbot.keyClick(editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert asked == {"verdict": "pass", "left_out": 0}
+    stored = store.inspections.require(editor.insp.id)
+    assert stored.status == "finalized" and stored.check == "batch"
+    assert len(stored.tests[0]["units"]) == 50
+    assert stored.tests[0]["sampling"]["campaign"] == "净含量专项抽查"
+    w.refresh()
+    assert not (w.grid.item(0, READING).flags() & Qt.ItemFlag.ItemIsEditable)
+    pdf = build_report(store, stored.id, "zh").pdf
+    assert pdf.startswith(b"%PDF")
+    g = goods_statistics(store)
+    assert (g["prepackaged"]["batches"], g["prepackaged"]["pass_rate"]) == (1, "100.00")
+    assert g["prepackaged"]["by_campaign"][0]["campaign"] == "净含量专项抽查"
