@@ -55,7 +55,7 @@ from .embedded_record import embed_record
 from .fonts import FONT, register_fonts
 from .labels import CHECKLIST_FALLBACK, item_label, t, unit
 from .pdfa import PDF_VERSION, apply_pdfa
-from .prepackaged_section import goods_section, goods_title, product_text
+from .prepackaged_section import goods_section, goods_sentence, goods_title, product_text
 from .scripts import has_arabic, markup
 
 PRODUCER = "Inspector (inspector-app) report"
@@ -690,6 +690,7 @@ def _verdict_banner(data: ReportData, lang: str, width: float) -> Table:
         )
     else:
         sentence = t("Not conforming: {what}.", lang, what="; ".join(failed_lines[:4]) or "—")
+    sentence = goods_sentence(insp, lang) or sentence  # a batch: packages and average
     cheats = [f.text for f in insp.findings if f.cheating]
     if cheats:
         sentence += " " + t("Cheating found: {what}.", lang, what="; ".join(cheats))

@@ -136,6 +136,31 @@ def goods_title(insp, lang: str) -> str | None:
     return None if pair is None else (pair[0] if lang == "zh" else pair[1])
 
 
+def goods_sentence(insp, lang: str) -> str | None:
+    """The banner's sentence for a batch: packages, T1/T2 against the plan, the average."""
+    if insp.family != "prepackaged":
+        return None
+    parts = []
+    for _raw, res in _tests(insp, "net_content"):
+        u = res.get("unit", "")
+        n, t1, t1a, t2 = (
+            res.get("sample_size"),
+            res.get("t1_count"),
+            res.get("t1_allowed"),
+            res.get("t2_count"),
+        )
+        if lang == "zh":
+            text = f"抽检 {n} 件：T1 类短缺 {t1} 件（允许 {t1a} 件），T2 类短缺 {t2} 件"
+        else:
+            text = f"{n} packages: {t1} T1 shortfall(s) ({t1a} allowed), {t2} T2"
+        if "limit" in res:
+            ge = "≥" if res.get("average_ok") else "<"
+            avg = f"q̄ = {res['mean']} {u} {ge} Qn − λ·s = {res['limit']} {u}"
+            text += f"；{avg}" if lang == "zh" else f"; {avg}"
+        parts.append(text + ("。" if lang == "zh" else "."))
+    return " ".join(parts) or None
+
+
 def product_text(instrument, lang: str) -> str:
     """One line naming a batch's product: name, brand, producer, batch no., date."""
     m = instrument.metrology or {}

@@ -93,6 +93,7 @@ def test_net_content_report_in_chinese(store, batch):
     assert "检定证书" not in text  # a batch never gets a verification certificate
     assert "生产批号 B20261101" in text and "batch_no" not in text  # product data in words
     assert "净含量字符高度不低于 4 mm" in text and "计量单位应为 g" in text
+    assert "抽检 13 件：T1 类短缺 1 件（允许 1 件），T2 类短缺 0 件" in text
     # every package is printed: 505 nine times, 485 and 480 once
     assert text.count("505") >= 11
 
@@ -106,6 +107,7 @@ def test_net_content_report_in_english_shows_mean_s_and_limit(store, batch):
         "Standard deviation s",
         "Limit Qn",
         "Batch verdict",
+        "13 packages: 1 T1 shortfall(s) (1 allowed), 0 T2",
         "conforms",
         "2005 办法 附表4",
     ):
