@@ -222,6 +222,7 @@ def test_a_fifty_package_batch_recorded_finalized_reported_and_counted(
         ("sampling.method", "systematic", "choice"),
         ("sampling.sampled_by", "张伟、李娜", "text"),
         ("sampling.place", "超市仓库", "text"),
+        ("sampling.sealed", "是", "bool"),
         ("sampling.seal_no", "F-0017", "text"),
         ("sampling.campaign", "净含量专项抽查", "text"),
     ):

@@ -483,6 +483,7 @@ def _shown_pair(a: Decimal, b: Decimal) -> tuple[str, str]:
 
 SAMPLING_FIELDS = ("form_no", "method", "sampled_by", "place", "sealed", "seal_no", "campaign")
 SAMPLING_METHODS = ("systematic", "stratified", "simple_random")
+SEALED_WORDS = ("yes", "no", "true", "false", "是", "否")
 
 
 def _sampling(test: Mapping, path: str) -> None:
@@ -495,8 +496,9 @@ def _sampling(test: Mapping, path: str) -> None:
     f.only(data, SAMPLING_FIELDS, p)
     if data.get("method") is not None:
         f.choice(data, "method", p, SAMPLING_METHODS)
-    if data.get("sealed") is not None:
-        f.boolean(data, "sealed", p, default=False)
+    sealed = data.get("sealed")
+    if sealed is not None and not (isinstance(sealed, str) and sealed.lower() in SEALED_WORDS):
+        f.boolean(data, "sealed", p, default=False)  # true/false, or a word as typed
     for key in ("form_no", "sampled_by", "place", "seal_no", "campaign"):
         f.text(data, key, p)
 

@@ -401,9 +401,10 @@ def test_sampling_form_is_carried_and_checked():
     }
     assert batch(["500"], sampling=sampling)["verdict"] == "pass"
     assert batch(["500"], sampling=None)["verdict"] == "pass"
+    assert batch(["500"], sampling={"sealed": "是"})["verdict"] == "pass"  # typed in a cell
     for bad, path in (
         ({"method": "guess"}, "tests[0].sampling.method"),
-        ({"sealed": "yes"}, "tests[0].sampling.sealed"),
+        ({"sealed": "maybe"}, "tests[0].sampling.sealed"),
         ({"place": 3}, "tests[0].sampling.place"),
         ({"colour": "red"}, "tests[0].sampling.colour"),
         ("form", "tests[0].sampling"),
