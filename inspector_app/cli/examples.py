@@ -138,7 +138,8 @@ EXAMPLES: dict[str, str] = {
   inspector-app review comments 3f9a2c""",
     "stats": """
   inspector-app stats --month 2025-06
-  inspector-app stats --from 2025-01-01 --to 2025-06-30 --city 合肥市 --json""",
+  inspector-app stats --from 2025-01-01 --to 2025-06-30 --city 合肥市 --json
+  inspector-app stats --campaign 集贸市场专项 --kind market --json""",
     "export-list": """
   inspector-app export-list -o failures.xlsx --verdict fail --from 2025-01-01
   inspector-app export-list -o queue.csv --queue pending""",
@@ -155,6 +156,41 @@ EXAMPLES: dict[str, str] = {
     "rules export": """
   inspector-app rules export -o rule-data.json
   inspector-app rules export --family focimeter --all""",
+    "visit": """
+  inspector-app visit new --market 周谷堆市场 --kind campaign --officer 张伟:34010001 --officer 李娜:34010002
+  inspector-app visit sweep 3f9a2c --file rows.csv
+  inspector-app visit finalize 3f9a2c --rest-ok""",
+    "visit new": """
+  inspector-app visit new --premises 3f9a2c1d-... --officer 张伟:34010001
+  inspector-app visit new --market 周谷堆市场 --kind campaign --campaign 集贸市场专项 --officer 张伟:34010001 --officer 李娜:34010002 --json""",
+    "visit list": """
+  inspector-app visit list --from 2026-01-01 --kind campaign
+  inspector-app visit list --status draft --json""",
+    "visit show": """
+  inspector-app visit show 3f9a2c
+  inspector-app visit show 3f9a2c --lang en --json""",
+    "visit sweep": """
+  inspector-app visit sweep 3f9a2c --file rows.csv
+  inspector-app visit sweep 3f9a2c --file rows.csv --rest-ok --json""",
+    "visit duties": """
+  inspector-app visit duties 3f9a2c fair_scale=no instrument_register=yes""",
+    "visit finalize": """
+  inspector-app visit finalize 3f9a2c
+  inspector-app visit finalize 3f9a2c --rest-ok --json""",
+    "campaign": """
+  inspector-app campaign new 集贸市场专项 --from 2026-03-01 --to 2026-11-30 --kind market
+  inspector-app campaign assign 集贸市场专项 --inspector 张伟 --market 周谷堆市场 --due 2026-06-30""",
+    "campaign new": """
+  inspector-app campaign new 眼镜制配专项 --from 2026-03-01 --to 2026-11-30 --kind optical_shop --region 合肥市 --focus 验光仪""",
+    "campaign list": """
+  inspector-app campaign list
+  inspector-app campaign list --json""",
+    "campaign show": """
+  inspector-app campaign show 集贸市场专项
+  inspector-app campaign show 集贸市场专项 --json""",
+    "campaign assign": """
+  inspector-app campaign assign 集贸市场专项 --inspector 张伟 --market 周谷堆市场
+  inspector-app campaign assign 眼镜制配专项 --inspector 李娜 --premises 3f9a2c1d-... --due 2026-06-30""",
     "rules check": """
   inspector-app rules check rule-data.json
   inspector-app rules check rule-data.json --json""",

@@ -110,6 +110,12 @@ def register(sub, common) -> None:
     p.add_argument("--month", metavar="YYYY-MM", help="shorthand for --from/--to of one month")
     p.add_argument("--city", metavar="C", help="only premises in this city (exact name)")
     p.add_argument("--market", metavar="M", help="only premises in this market (exact name)")
+    p.add_argument("--campaign", metavar="C", help="visit figures of this campaign (name or id)")
+    p.add_argument(
+        "--kind",
+        metavar="KIND",
+        help="visit figures for this kind of premises (market, optical_shop…)",
+    )
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
     p.set_defaults(func=cmd_stats)
 
@@ -309,6 +315,11 @@ def cmd_stats(args) -> int:
     date_from, date_to = args.date_from, args.date_to
     if args.month:
         date_from, date_to = _month(args.month)
+    if getattr(args, "campaign", None) or getattr(args, "kind", None):
+        from .campaign_cmds import cmd_visit_stats  # counted over visits, as the bureau counts
+
+        args.date_from, args.date_to = _date(date_from, "from"), _date(date_to, "to")
+        return cmd_visit_stats(args)
     store = open_store(args)
     with store:
         st = office_statistics(
