@@ -537,7 +537,37 @@ def _needs_quick_check(path: Path, guard: _Guard | None) -> bool:
     return marker != file_identity(path)
 
 
-def damaged_message(path: Path, detail: str) -> str:
+def _max_audit_seq(conn: sqlite3.Connection) -> int | None:
+    try:
+        value = conn.execute("SELECT max(seq) FROM audit").fetchone()[0]
+    except sqlite3.Error:
+        return None
+    return int(value) if value is not None else 0
+
+
+def changes_after_backup(path: Path, backup: Path, conn: sqlite3.Connection | None = None):
+    """How many audited changes the damaged file at *path* holds beyond *backup* (counted
+    by the audit sequence, never by the clock); None when the damaged file cannot tell."""
+    try:
+        with contextlib.closing(
+            sqlite3.connect(f"{Path(backup).absolute().as_uri()}?mode=ro", uri=True)
+        ) as b:
+            kept = _max_audit_seq(b)
+        if conn is not None:
+            now = _max_audit_seq(conn)
+        else:
+            with contextlib.closing(
+                sqlite3.connect(f"{Path(path).absolute().as_uri()}?mode=ro", uri=True)
+            ) as d:
+                now = _max_audit_seq(d)
+    except sqlite3.Error:
+        return None
+    if kept is None or now is None:
+        return None
+    return max(0, now - kept)
+
+
+def damaged_message(path: Path, detail: str, conn: sqlite3.Connection | None = None) -> str:
     """One sentence: the file is damaged, and the newest good backup with what it loses."""
     from .backups import newest_good_backup
 
@@ -547,15 +577,18 @@ def damaged_message(path: Path, detail: str) -> str:
             f"{path} is damaged ({detail}) and no good backup of it was found; nothing was written: "
             "run `inspector-app salvage -o NEW.db` to copy every record that can still be read"
         )
+    when = f"{found.when:%Y-%m-%d %H:%M}"
+    lost = changes_after_backup(path, found.path, conn)
+    counted = f" ({lost} recorded change{'s' if lost != 1 else ''})" if lost is not None else ""
     return (
         f"{path} is damaged ({detail}); nothing was written: the newest good backup is "
-        f"{found.path} of {found.when:%Y-%m-%d %H:%M}, and `inspector-app restore --latest` "
-        f"brings it back, losing the changes made after {found.when:%Y-%m-%d %H:%M}"
+        f"{found.path} of {when}, and `inspector-app restore --latest` brings it back, "
+        f"losing the changes made after {when}{counted}"
     )
 
 
-def _raise_damaged(path: Path, detail: str) -> None:
-    raise DatabaseDamagedError(damaged_message(path, detail), path, detail)
+def _raise_damaged(path: Path, detail: str, conn: sqlite3.Connection | None = None) -> None:
+    raise DatabaseDamagedError(damaged_message(path, detail, conn), path, detail)
 
 
 def open_database(
@@ -600,7 +633,7 @@ def open_database(
         if detail:
             if guard:
                 guard.damaged = True
-            _raise_damaged(path, detail)
+            _raise_damaged(path, detail, conn)
         if migrate:
             run_migrations(conn, path, backup_dir=Path(backup_dir) if backup_dir else None)
         if daily_backup and guard:

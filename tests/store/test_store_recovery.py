@@ -125,7 +125,14 @@ def test_restore_latest_brings_the_backup_back_and_keeps_the_damaged_file(
     demo_db, capsys, monkeypatch
 ):
     monkeypatch.setattr(dbmod, "QUICK_CHECK_ALWAYS_BYTES", 0)
+    store = open_database(demo_db)
+    for n in range(3):  # three changes after the day's backup: what a restore would lose
+        with store.write("t", "after-backup"):
+            store.set_meta(f"after{n}", "x")
+    store.close()
     scribble(demo_db)
+    code, _, err = run(capsys, "--db", str(demo_db), "list")
+    assert code == 1 and "(3 recorded changes)" in err
     damaged = sha(demo_db)
     code, out, err = run(capsys, "--db", str(demo_db), "restore", "--latest")
     assert code == 0, err
@@ -134,6 +141,9 @@ def test_restore_latest_brings_the_backup_back_and_keeps_the_damaged_file(
     assert run(capsys, "--db", str(demo_db), "check")[0] == 0
     code, out, _ = run(capsys, "--db", str(demo_db), "list", "--json")
     assert json.loads(out)["total"] == 300
+    store = open_database(demo_db)
+    with store:
+        assert store.meta("after0") is None  # the backup is from before those changes
 
 
 def test_restore_is_refused_while_the_database_is_open(demo_db):
