@@ -126,8 +126,14 @@ def _show_box(box: QMessageBox) -> int:
 def _qt_message(mode, context, message) -> None:
     from .. import logs
 
-    if mode in (QtMsgType.QtCriticalMsg, QtMsgType.QtFatalMsg):
+    if mode == QtMsgType.QtFatalMsg:  # Qt aborts right after this: get it into the log
+        logs.logger.critical("Qt fatal: %s", message)
+        for handler in logs.logger.handlers:
+            handler.flush()
+    elif mode == QtMsgType.QtCriticalMsg:
         logs.logger.error("Qt: %s", message)
+        if _reporter is not None:
+            _reporter.report.emit(f"Qt: {message}")
     elif mode == QtMsgType.QtWarningMsg and "propagateSizeHints" not in message:
         logs.logger.warning("Qt: %s", message)
 

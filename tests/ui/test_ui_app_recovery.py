@@ -197,3 +197,22 @@ def test_an_unexpected_error_in_a_command_is_one_sentence_and_logged(db_path, ca
     message = json.loads(err)["error"]["message"]
     assert "unexpected error" in message and str(logs.log_file()) in message
     assert "ZeroDivisionError: boom" in logs.log_file().read_text(encoding="utf-8")
+
+
+def test_a_qt_critical_message_is_logged_and_shown(qtbot, store, stall, db_path, monkeypatch):
+    from PySide6.QtCore import qCritical
+
+    store.close()
+    boxes = []
+    monkeypatch.setattr(app_module, "_show_box", lambda box: boxes.append(box.detailedText()))
+
+    def fake_exec(app):
+        qCritical("a Qt part failed")
+        qtbot.waitUntil(lambda: bool(boxes), timeout=5000)
+        _window().close()
+        return 0
+
+    monkeypatch.setattr(app_module, "_exec", fake_exec)
+    assert app_module.run_gui(str(db_path), "en") == 0
+    assert boxes == ["Qt: a Qt part failed"]
+    assert "Qt: a Qt part failed" in logs.log_file().read_text(encoding="utf-8")
