@@ -55,7 +55,14 @@ from .embedded_record import embed_record
 from .fonts import FONT, register_fonts
 from .labels import CHECKLIST_FALLBACK, item_label, t, unit
 from .pdfa import PDF_VERSION, apply_pdfa
-from .prepackaged_section import goods_section, goods_sentence, goods_title, product_text
+from .prepackaged_section import (
+    goods_closing,
+    goods_section,
+    goods_sentence,
+    goods_title,
+    goods_verdict_text,
+    product_text,
+)
 from .scripts import has_arabic, markup
 
 PRODUCER = "Inspector (inspector-app) report"
@@ -809,6 +816,7 @@ def _conclusion(data: ReportData, lang: str) -> list:
                 "检查结论：符合要求。" if lang == "zh" else "Finding: the instrument conforms."
             ),
         }["record" if kind == "record" else "certificate"]
+        text = goods_verdict_text(insp, lang, True) or text  # a batch or a recheck
         if kind == "certificate" and ins.accuracy_class:
             text += (
                 f" 准确度等级 {ins.accuracy_class}。"
@@ -831,6 +839,7 @@ def _conclusion(data: ReportData, lang: str) -> list:
             else "Conclusion: FAIL — notice of non-conformity."
         )
     )
+    text = goods_verdict_text(insp, lang, False) or text  # a batch or a recheck
     out.append(
         Paragraph(
             esc(text), ParagraphStyle("c", parent=s["lead"], fontSize=12, leading=16, textColor=RED)
@@ -848,7 +857,8 @@ def _conclusion(data: ReportData, lang: str) -> list:
             out.append(P(f"{n}. {x}", "base"))
     out.append(
         P(
-            t(
+            goods_closing(insp, lang)  # a batch or a recheck: correction, not repair
+            or t(
                 "The instrument must not be used for trade until it has been repaired and verified again.",
                 lang,
             ),

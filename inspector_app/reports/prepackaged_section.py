@@ -52,11 +52,11 @@ ZH = {
     "Rounding of T": "T 的修约",
     "T1 packages (T < d ≤ 2T): found / allowed": "T < d ≤ 2T 的件数：实有 / 允许",
     "T2 packages (d > 2T): found / allowed": "d > 2T 的件数：实有 / 允许",
-    "Mean net content q̄": "平均实际含量 q̄",
+    "Mean net content": "平均实际含量",
     "Standard deviation s": "样本标准偏差 s",
     "Correction λ·s (λ)": "修正值 λ·s（λ）",
     "Limit Qn − λ·s": "限值 Qn − λ·s",
-    "Average requirement q̄ ≥ Qn − λ·s": "平均实际含量要求 q̄ ≥ Qn − λ·s",
+    "Average requirement (mean ≥ Qn − λ·s)": "平均实际含量要求（≥ Qn − λ·s）",
     "Single packages": "单件实际含量",
     "Batch verdict": "批判定",
     "conforms": "合格",
@@ -136,6 +136,50 @@ def goods_title(insp, lang: str) -> str | None:
     return None if pair is None else (pair[0] if lang == "zh" else pair[1])
 
 
+VERDICT_TEXT = {
+    ("prepackaged", True): (
+        "检验结论：该批定量包装商品净含量合格。",
+        "Conclusion: the net content of this batch conforms.",
+    ),
+    ("prepackaged", False): (
+        "检验结论：该批定量包装商品净含量不合格。",
+        "Conclusion: the net content of this batch does NOT conform.",
+    ),
+    ("retail_goods", True): (
+        "核查结论：商品量短缺未超过允许负偏差。",
+        "Finding: any shortfall is within the permitted deviation.",
+    ),
+    ("retail_goods", False): (
+        "核查结论：商品量短缺超过允许负偏差。",
+        "Finding: the goods were short beyond the permitted deviation.",
+    ),
+}
+CLOSING = {
+    "prepackaged": (
+        "该批商品净含量不符合要求，应责令改正（《定量包装商品计量监督管理办法》）。",
+        "The batch does not meet the net-content requirements; correction is to be ordered "
+        "(定量包装商品计量监督管理办法).",
+    ),
+    "retail_goods": (
+        "商品量短缺超过允许负偏差，应责令改正（《零售商品称重计量监督管理办法》）。",
+        "The goods were short beyond the permitted deviation; correction is to be ordered "
+        "(零售商品称重计量监督管理办法).",
+    ),
+}
+
+
+def goods_verdict_text(insp, lang: str, passed: bool) -> str | None:
+    """The conclusion's headline for a batch or a recheck (None for instruments)."""
+    pair = VERDICT_TEXT.get((insp.family, passed))
+    return None if pair is None else pair[0 if lang == "zh" else 1]
+
+
+def goods_closing(insp, lang: str) -> str | None:
+    """What follows a failed batch or recheck, instead of 'repair and verify again'."""
+    pair = CLOSING.get(insp.family)
+    return None if pair is None else pair[0 if lang == "zh" else 1]
+
+
 def goods_sentence(insp, lang: str) -> str | None:
     """The banner's sentence for a batch: packages, T1/T2 against the plan, the average."""
     if insp.family != "prepackaged":
@@ -155,8 +199,10 @@ def goods_sentence(insp, lang: str) -> str | None:
             text = f"{n} packages: {t1} T1 shortfall(s) ({t1a} allowed), {t2} T2"
         if "limit" in res:
             ge = "≥" if res.get("average_ok") else "<"
-            avg = f"q̄ = {res['mean']} {u} {ge} Qn − λ·s = {res['limit']} {u}"
-            text += f"；{avg}" if lang == "zh" else f"; {avg}"
+            if lang == "zh":
+                text += f"；平均实际含量 {res['mean']} {u} {ge} Qn − λ·s = {res['limit']} {u}"
+            else:
+                text += f"; mean {res['mean']} {u} {ge} Qn − λ·s = {res['limit']} {u}"
         parts.append(text + ("。" if lang == "zh" else "."))
     return " ".join(parts) or None
 
@@ -297,14 +343,14 @@ def _result_pairs(res: dict, lang: str, u: str) -> list[tuple[str, str]]:
             f"{res.get('t2_count')} / {res.get('t2_allowed')}",
         ),
         (tx("Single packages", lang), verdict(singles)),
-        (tx("Mean net content q̄", lang), _value(res.get("mean"), lang, u)),
+        (tx("Mean net content", lang), _value(res.get("mean"), lang, u)),
         (tx("Standard deviation s", lang), _value(res.get("s"), lang, u)),
         (
             tx("Correction λ·s (λ)", lang),
             "—" if lam is None else f"{res.get('lambda_s', '—')}{u} ({lam})",
         ),
         (tx("Limit Qn − λ·s", lang), _value(res.get("limit"), lang, u)),
-        (tx("Average requirement q̄ ≥ Qn − λ·s", lang), verdict(res.get("average_ok"))),
+        (tx("Average requirement (mean ≥ Qn − λ·s)", lang), verdict(res.get("average_ok"))),
         (tx("Batch verdict", lang), verdict(res.get("verdict") == "pass")),
     ]
 

@@ -159,3 +159,28 @@ def test_retail_recheck_record(store):
         "不合格",
     ):
         assert expected in text, expected
+
+
+def test_failing_batch_conclusion_names_what_failed(store, batch):
+    # the average fails: s = 2, λ·s = 2.056, mean 0.001 g below Qn − λ·s (N = 30, n = 10)
+    ins = store.instruments.get(batch.instrument_id)
+    insp = drafts.new_draft(store, ins.id, "李建国")
+    values = ["497.943"] * 6 + ["500.943"] * 2 + ["494.943"] * 2
+    test = {
+        "kind": "net_content",
+        "quantity": "mass",
+        "nominal": "500",
+        "unit": "g",
+        "batch_size": 30,
+        "units": [{"net": v} for v in values],
+    }
+    saved = save_and_evaluate(store, dataclasses.replace(insp, tests=[test]), "李建国")
+    failed = store.inspections.finalize(saved.id, "李建国")
+    assert failed.verdict == "fail"
+    zh = text_of(build_report(store, failed.id, "zh").pdf)
+    assert "检验结论：该批定量包装商品净含量不合格。" in zh
+    assert "1. 平均实际含量低于 Qn − λ·s" in zh
+    assert "应责令改正" in zh and "重新检定" not in zh
+    en = text_of(build_report(store, failed.id, "en").pdf)
+    assert "the net content of this batch does NOT conform" in en
+    assert "repaired and verified again" not in en

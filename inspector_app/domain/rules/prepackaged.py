@@ -47,6 +47,7 @@ UNITS = {
 """Units accepted for each quantity, with the factor to the base unit of the T table."""
 ROUNDINGS = ("up", "half_up")
 T1, T2 = "t1", "t2"
+AVERAGE_FAILED = "average below the limit"  # the label in ``failed`` when the average fails
 
 
 # ---- rule data --------------------------------------------------------------------------
@@ -636,7 +637,7 @@ def t_net_content(ctx: Context, test: Mapping, path: str, partial: bool = False)
         derived["mean"], derived["limit"] = _shown_pair(mean, limit)
         derived["lambda_s"] = show(row.lam * s)  # type: ignore[operator]
         if not average_ok and complete:
-            failed.append("average")
+            failed.append(AVERAGE_FAILED)
     else:
         average_ok = None
     derived["average_ok"] = average_ok

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 
 from ...domain.errors import InputError
 from ...domain.numbers import ascii_digits, fmt, parse_decimal
-from ...domain.rules.prepackaged import preview
+from ...domain.rules.prepackaged import AVERAGE_FAILED, preview
 from ...i18n import on_language_changed, register, tr
 from .field_error import translate_message
 
@@ -476,7 +476,7 @@ class PackageReadings(QWidget):
             text, fg, bg = tr("✔ batch passes"), "#14632f", "#dcf2e3"
         else:
             text, fg, bg = tr("✘ batch fails"), "#9b0019", "#fbe0e5"
-            if result.get("average_ok") is False and "average" in result.get("failed", []):
+            if result.get("average_ok") is False and AVERAGE_FAILED in result.get("failed", []):
                 text += f" ({tr('average below the limit')})"
         self.verdict.setText(text)
         self.verdict.setStyleSheet(

@@ -196,7 +196,7 @@ def test_mean_exactly_on_the_limit_passes_n10():
     assert (ftest["mean"], ftest["limit"], ftest["average_ok"]) == ("497.943", "497.944", False)
     assert (ftest["t1_count"], ftest["t2_count"]) == (0, 0)  # worst package short by 5.057
     assert fail["verdict"] == "fail"
-    assert fail["failed"] == ["average"]
+    assert fail["failed"] == ["average below the limit"]
 
 
 def test_mean_exactly_on_the_limit_passes_n50():
