@@ -1,0 +1,386 @@
+"""Enforcement cases in SQLite: saving, reading, listing, their events and evidence.
+
+Every write goes through ``Store.write`` (one transaction, a change number, an entry in the
+hash-chained audit log) and also appends a ``case_events`` row. The schema's triggers refuse
+changes to a decided case's sealed content and to a closed case.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from decimal import Decimal
+
+from ..domain.cases import (
+    ArticleRef,
+    Case,
+    CaseOfficer,
+    Decision,
+    Evidence,
+    Order,
+    Party,
+    Service,
+)
+
+
+def _dump(obj) -> str:
+    return json.dumps(obj, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def party_key(party: Party) -> str:
+    """The same party across cases: its credit code or ID number, else its name."""
+    return party.credit_code or party.id_number or f"name:{party.name}"
+
+
+def _decision(raw: str | None) -> Decision | None:
+    if not raw:
+        return None
+    d = json.loads(raw)
+    for key in ("fine", "illegal_gains"):
+        if d.get(key) is not None:
+            d[key] = Decimal(d[key])
+    return Decision(**d)
+
+
+def _case(row) -> Case:
+    return Case(
+        id=row["id"],
+        case_no=row["case_no"],
+        source=row["source"],
+        source_text=row["source_text"],
+        clue_date=row["clue_date"],
+        party=Party(**json.loads(row["party_json"])),
+        officers=[CaseOfficer(**o) for o in json.loads(row["officers_json"])],
+        facts=row["facts"],
+        premises_id=row["premises_id"],
+        visit_id=row["visit_id"],
+        premises_kind=row["premises_kind"],
+        status=row["status"],
+        violated=[ArticleRef(**a) for a in json.loads(row["violated_json"])],
+        penalty=[ArticleRef(**a) for a in json.loads(row["penalty_json"])],
+        decision=_decision(row["decision_json"]),
+        orders=[Order(**o) for o in json.loads(row["orders_json"])],
+        pauses=json.loads(row["pauses_json"]),
+        services=[Service(**s) for s in json.loads(row["services_json"])],
+        dates=json.loads(row["dates_json"]),
+        paid_on=row["paid_on"],
+        closure=json.loads(row["closure_json"]),
+        public_notice=bool(row["public_notice"]),
+        cheating=bool(row["cheating"]),
+        decided_hash=row["decided_hash"],
+        content_hash=row["content_hash"],
+    )
+
+
+def _columns(case: Case) -> dict:
+    return {
+        "id": case.id,
+        "case_no": case.case_no,
+        "source": case.source,
+        "source_text": case.source_text,
+        "status": case.status,
+        "clue_date": case.clue_date,
+        "premises_id": case.premises_id,
+        "premises_kind": case.premises_kind,
+        "visit_id": case.visit_id,
+        "party_name": case.party.name,
+        "party_key": party_key(case.party),
+        "party_json": _dump(dataclasses.asdict(case.party)),
+        "officers_json": _dump([dataclasses.asdict(o) for o in case.officers]),
+        "facts": case.facts,
+        "violated_json": _dump([dataclasses.asdict(a) for a in case.violated]),
+        "penalty_json": _dump([dataclasses.asdict(a) for a in case.penalty]),
+        "decision_json": _dump(dataclasses.asdict(case.decision)) if case.decision else None,
+        "fine": str(case.decision.fine) if case.decision and case.decision.fine else None,
+        "orders_json": _dump([dataclasses.asdict(o) for o in case.orders]),
+        "pauses_json": _dump(case.pauses),
+        "services_json": _dump([dataclasses.asdict(s) for s in case.services]),
+        "dates_json": _dump(case.dates),
+        "paid_on": case.paid_on,
+        "closure_json": _dump(case.closure),
+        "public_notice": int(case.public_notice),
+        "cheating": int(case.cheating),
+        "decided_hash": case.decided_hash,
+        "content_hash": case.content_hash,
+    }
+
+
+class CaseRepo:
+    def __init__(self, store) -> None:
+        self.store = store
+        self.conn = store.conn
+
+    # -- reading ----------------------------------------------------------------------------
+    def get(self, case_id: str) -> Case | None:
+        row = self.conn.execute("SELECT * FROM cases WHERE id = ?", (case_id,)).fetchone()
+        return _case(row) if row else None
+
+    def find(self, ident: str) -> list[Case]:
+        """Cases whose id starts with *ident* (6+ characters) or whose case number is it."""
+        rows = self.conn.execute(
+            "SELECT * FROM cases WHERE case_no = ? OR (length(?) >= 6 AND id LIKE ? || '%')",
+            (ident, ident, ident),
+        ).fetchall()
+        return [_case(r) for r in rows]
+
+    def all(self, status: str | None = None) -> list[Case]:
+        sql, params = "SELECT * FROM cases", ()
+        if status:
+            sql, params = sql + " WHERE status = ?", (status,)
+        return [_case(r) for r in self.conn.execute(sql + " ORDER BY clue_date, case_no", params)]
+
+    def evidence(self, case_id: str) -> list[Evidence]:
+        return [
+            Evidence(r["kind"], r["ref"], r["note"])
+            for r in self.conn.execute(
+                "SELECT kind, ref, note FROM case_evidence WHERE case_id = ? ORDER BY seq",
+                (case_id,),
+            )
+        ]
+
+    def events(self, case_id: str) -> list[dict]:
+        return [
+            {**dict(r), "detail": json.loads(r["detail_json"])}
+            for r in self.conn.execute(
+                "SELECT at, on_date, actor, action, from_status, to_status, detail_json"
+                " FROM case_events WHERE case_id = ? ORDER BY id",
+                (case_id,),
+            )
+        ]
+
+    def cases_with_evidence(self, kind: str, ref: str) -> list[Case]:
+        rows = self.conn.execute(
+            "SELECT c.* FROM cases c JOIN case_evidence e ON e.case_id = c.id"
+            " WHERE e.kind = ? AND e.ref = ?",
+            (kind, ref),
+        ).fetchall()
+        return [_case(r) for r in rows]
+
+    def next_case_no(self, year: int) -> str:
+        n = self.conn.execute(
+            "SELECT count(*) FROM cases WHERE case_no LIKE ?", (f"{year}-%",)
+        ).fetchone()[0]
+        while True:
+            n += 1
+            no = f"{year}-{n:04d}"
+            if not self.conn.execute("SELECT 1 FROM cases WHERE case_no = ?", (no,)).fetchone():
+                return no
+
+    def data_file(self, name: str) -> tuple[str, str] | None:
+        row = self.conn.execute(
+            "SELECT version, text FROM case_data_files WHERE name = ?", (name,)
+        ).fetchone()
+        return (row[0], row[1]) if row else None
+
+    # -- writing ----------------------------------------------------------------------------
+    def _event(self, case: Case, actor: str, action: str, frm: str, on: str, detail) -> None:
+        self.conn.execute(
+            "INSERT INTO case_events (case_id, at, on_date, actor, action, from_status,"
+            " to_status, detail_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                case.id,
+                dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                on,
+                actor,
+                action,
+                frm,
+                case.status,
+                _dump(detail or {}),
+            ),
+        )
+
+    def create(self, case: Case, evidence: list[Evidence], actor: str) -> Case:
+        detail = {"case_no": case.case_no, "source": case.source, "party": case.party.name}
+        with self.store.write(actor, "case.open", "case", case.id, detail) as seq:
+            cols = _columns(case) | {"created_by": actor, "change_seq": seq}
+            names = ", ".join(cols)
+            marks = ", ".join(f":{k}" for k in cols)
+            self.conn.execute(f"INSERT INTO cases ({names}) VALUES ({marks})", cols)
+            for i, e in enumerate(evidence, start=1):
+                self.conn.execute(
+                    "INSERT INTO case_evidence (case_id, seq, kind, ref, note) VALUES (?, ?, ?, ?, ?)",
+                    (case.id, i, e.kind, e.ref, e.note),
+                )
+            self._event(case, actor, "open", "", case.clue_date, detail)
+        return case
+
+    def update(
+        self,
+        case: Case,
+        actor: str,
+        action: str,
+        *,
+        previous_status: str,
+        on: str = "",
+        detail: dict | None = None,
+        extra=None,
+    ) -> Case:
+        """Save *case* as a whole; *extra(conn, seq)* runs inside the same transaction (an
+        assignment for an order's deadline)."""
+        detail = {"case_no": case.case_no, **(detail or {})}
+        with self.store.write(actor, f"case.{action}", "case", case.id, detail) as seq:
+            cols = _columns(case)
+            cols.pop("id")
+            row = self.conn.execute("SELECT * FROM cases WHERE id = ?", (case.id,)).fetchone()
+            changed = {k: v for k, v in cols.items() if row[k] != v}
+            if changed:
+                sets = ", ".join(f"{k} = :{k}" for k in changed)
+                self.conn.execute(
+                    f"UPDATE cases SET {sets}, change_seq = :change_seq WHERE id = :id",
+                    changed | {"change_seq": seq, "id": case.id},
+                )
+            if extra is not None:
+                extra(self.conn, seq)
+            self._event(case, actor, action, previous_status, on, detail)
+        return case
+
+    def add_evidence(self, case: Case, items: list[Evidence], actor: str) -> None:
+        detail = {"case_no": case.case_no, "added": [dataclasses.asdict(e) for e in items]}
+        with self.store.write(actor, "case.evidence", "case", case.id, detail):
+            start = self.conn.execute(
+                "SELECT coalesce(max(seq), 0) FROM case_evidence WHERE case_id = ?", (case.id,)
+            ).fetchone()[0]
+            for i, e in enumerate(items, start=start + 1):
+                self.conn.execute(
+                    "INSERT INTO case_evidence (case_id, seq, kind, ref, note) VALUES (?, ?, ?, ?, ?)",
+                    (case.id, i, e.kind, e.ref, e.note),
+                )
+            self._event(case, actor, "evidence", case.status, "", detail)
+
+    def set_data_file(self, name: str, version: str, text: str, actor: str) -> None:
+        with self.store.write(
+            actor, "case.data_file", "case_data_file", name, {"version": version}
+        ):
+            self.conn.execute(
+                "INSERT INTO case_data_files (name, version, text) VALUES (?, ?, ?)"
+                " ON CONFLICT(name) DO UPDATE SET version = excluded.version, text = excluded.text",
+                (name, version, text),
+            )
+
+    # -- what a case is opened from -------------------------------------------------------------
+    def premises(self, premises_id: str) -> dict | None:
+        row = self.conn.execute(
+            "SELECT id, kind, name, credit_code, address, city, market FROM premises WHERE id = ?",
+            (premises_id,),
+        ).fetchone()
+        return dict(row) if row else None
+
+    def inspection_source(self, inspection_id: str) -> dict | None:
+        """An inspection (full id or a 6+ character prefix): its premises, date, findings,
+        attachments and visit."""
+        rows = self.conn.execute(
+            "SELECT id, premises_id, started_at, status, verdict FROM inspections"
+            " WHERE id = ? OR (length(?) >= 6 AND id LIKE ? || '%')",
+            (inspection_id, inspection_id, inspection_id),
+        ).fetchall()
+        if len(rows) != 1:
+            return None
+        row = dict(rows[0])
+        cols = {r[1] for r in self.conn.execute("PRAGMA table_info(inspections)")}
+        row["visit_id"] = (
+            self.conn.execute(
+                "SELECT visit_id FROM inspections WHERE id = ?", (row["id"],)
+            ).fetchone()[0]
+            if "visit_id" in cols
+            else None
+        )
+        row["findings"] = [
+            dict(f)
+            for f in self.conn.execute(
+                "SELECT code, text, cheating FROM findings WHERE inspection_id = ? ORDER BY seq",
+                (row["id"],),
+            )
+        ]
+        row["attachments"] = [
+            r[0]
+            for r in self.conn.execute(
+                "SELECT sha256 FROM inspection_attachments WHERE inspection_id = ?", (row["id"],)
+            )
+        ]
+        return row
+
+    def visit_source(self, visit_id: str) -> dict | None:
+        """A visit (when this database has visits): its premises, day, inspections and
+        whether any of them recorded cheating."""
+        if not self.conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'visits'"
+        ).fetchone():
+            return None
+        rows = self.conn.execute(
+            "SELECT id, premises_id, day, market, status FROM visits"
+            " WHERE id = ? OR (length(?) >= 6 AND id LIKE ? || '%')",
+            (visit_id, visit_id, visit_id),
+        ).fetchall()
+        if len(rows) != 1:
+            return None
+        row = dict(rows[0])
+        row["inspections"] = [
+            r[0]
+            for r in self.conn.execute(
+                "SELECT id FROM inspections WHERE visit_id = ? ORDER BY started_at", (row["id"],)
+            )
+        ]
+        row["cheating"] = bool(
+            self.conn.execute(
+                "SELECT 1 FROM findings f JOIN inspections i ON i.id = f.inspection_id"
+                " WHERE i.visit_id = ? AND f.cheating = 1 LIMIT 1",
+                (row["id"],),
+            ).fetchone()
+        )
+        return row
+
+    # -- follow-up assignments -----------------------------------------------------------------
+    @staticmethod
+    def upsert_followup(
+        conn,
+        assignment_id: str,
+        premises_id: str,
+        inspector: str,
+        key: str,
+        due: str,
+        note: str,
+        seq: int,
+    ) -> str:
+        """The re-inspection an order to correct needs, on the assignments list (one per
+        case and inspector; a later order moves its due date). Returns its id."""
+        row = conn.execute(
+            "SELECT id FROM assignments WHERE premises_id = ? AND inspector = ? AND campaign_id = ?",
+            (premises_id, inspector, key),
+        ).fetchone()
+        if row:
+            conn.execute(
+                "UPDATE assignments SET due_date = ?, note = ?, done_visit_id = NULL,"
+                " change_seq = ? WHERE id = ?",
+                (due, note, seq, row[0]),
+            )
+            return row[0]
+        conn.execute(
+            "INSERT INTO assignments (id, premises_id, inspector, note, change_seq, campaign_id,"
+            " due_date) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (assignment_id, premises_id, inspector, note, seq, key, due),
+        )
+        return assignment_id
+
+    @staticmethod
+    def mark_followup_done(conn, assignment_id: str, visit_id: str | None) -> None:
+        if assignment_id and visit_id:
+            conn.execute(
+                "UPDATE assignments SET done_visit_id = ? WHERE id = ?", (visit_id, assignment_id)
+            )
+
+    def assignment(self, assignment_id: str) -> dict | None:
+        row = self.conn.execute(
+            "SELECT * FROM assignments WHERE id = ?", (assignment_id,)
+        ).fetchone()
+        return dict(row) if row else None
+
+    # -- statistics ------------------------------------------------------------------------------
+    def rows_for_stats(self) -> list[dict]:
+        return [
+            dict(r)
+            for r in self.conn.execute(
+                "SELECT id, case_no, status, clue_date, premises_id, premises_kind, party_key,"
+                " penalty_json, decision_json, fine, dates_json, cheating FROM cases"
+            )
+        ]

@@ -1,0 +1,299 @@
+"""Enforcement cases end to end on a real database: a cheating scale found at a market stall
+becomes a case, is filed, noticed, decided within the law, ordered to correct with a
+follow-up on the work list, re-inspected and closed; every step audited and sealed; the
+office counts one case, one premises punished and the fine."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from decimal import Decimal
+
+import pytest
+
+from inspector_app.domain.cases import ArticleRef, CaseOfficer, Decision, Party
+from inspector_app.domain.errors import InputError
+from inspector_app.domain.models import Finding, Inspection, new_id
+from inspector_app.services import cases as cs
+from inspector_app.services.inspections import save_and_evaluate
+from inspector_app.services.visits import visit_for_inspection
+from inspector_app.store import audit
+
+OFFICERS = [CaseOfficer("李建国", "34010020230001"), CaseOfficer("张伟", "34010020230002")]
+CHEAT = [ArticleRef("jmsc-2025-trader-duties", "2025")]
+PENALTY = [ArticleRef("jlfsxz-2022-48", "2022")]
+
+
+def _cheating_inspection(store, stall, day="2025-03-03"):
+    premises, scale = stall
+    insp = Inspection(
+        id=new_id(),
+        record_id=new_id(),
+        instrument_id=scale.id,
+        premises_id=premises.id,
+        family="scale",
+        check="in_service",
+        ruleset="JJG 539-2016",
+        inspector="李建国",
+        started_at=f"{day}T09:20+08:00",
+        checklist={"cheat_keys": "yes"},
+        tests=[{"kind": "weighing", "points": [{"load": "10000", "indication": "10050"}]}],
+        findings=[Finding(new_id(), "cheat_keys", "秤内加装作弊按键", cheating=True)],
+    )
+    saved = save_and_evaluate(store, insp, "test")
+    visit_for_inspection(store, saved.id, "test")  # the visit (现场检查) it was made in
+    store.inspections.finalize(saved.id, "test")
+    return saved.id
+
+
+def test_cheating_scale_to_closed_case(store, stall):
+    inspection = _cheating_inspection(store, stall)
+    opened = cs.open_case(
+        store, actor="李建国", clue_date="2025-03-03", officers=OFFICERS, inspection_id=inspection
+    )
+    case = opened.case
+    assert case.status == "clue" and case.cheating and case.premises_kind == "market_stall"
+    assert case.party.name == "王芳蔬菜摊" and case.party.kind == "organisation"
+    assert case.case_no == "2025-0001" and case.visit_id
+    assert case.facts == "秤内加装作弊按键"
+    ev = cs.repo(store).evidence(case.id)
+    assert ev[0].kind == "inspection" and ev[0].ref == inspection
+    # one case per party per event
+    with pytest.raises(InputError, match="2025-0001 already covers"):
+        cs.open_case(
+            store, actor="x", clue_date="2025-03-03", officers=OFFICERS, inspection_id=inspection
+        )
+    # filing deadline computed: clue Mon 2025-03-03 -> 2025-03-24
+    dl = cs.deadlines(store, case, dt.date(2025, 3, 4))
+    assert dl[0]["key"] == "filing" and dl[0]["due"] == "2025-03-24" and not dl[0]["overdue"]
+    assert cs.deadlines(store, case, dt.date(2025, 3, 25))[0]["overdue"]
+
+    # order to correct: 7 days from service, a follow-up on the work list due that day
+    case, order, warnings = cs.order(store, case.id, on="2025-03-03", days=7, actor="李建国")
+    assert order.deadline == "2025-03-10" and warnings == []
+    a = cs.repo(store).assignment(order.assignment_id)
+    assert a["due_date"] == "2025-03-10" and a["inspector"] == "李建国"
+    assert a["premises_id"] == stall[0].id
+
+    cs.advance(store, case.id, "filed", on="2025-03-05", actor="李建国", violated=CHEAT)
+    cs.advance(store, case.id, "investigated", on="2025-03-10", actor="李建国")
+    cs.advance(store, case.id, "notified", on="2025-03-12", actor="李建国", penalty=PENALTY)
+    # the party may reply until the 5th working day (2025-03-19): no decision before
+    with pytest.raises(InputError, match="until 2025-03-19"):
+        cs.decide(store, case.id, Decision(fine=Decimal("1500")), on="2025-03-18", actor="x")
+    # outside the legal range of Art. 48 (up to ¥2,000): refused
+    with pytest.raises(InputError, match="outside the range"):
+        cs.decide(store, case.id, Decision(fine=Decimal("2000.01")), on="2025-03-20", actor="x")
+    case, warnings = cs.decide(
+        store,
+        case.id,
+        Decision(fine=Decimal("2000"), confiscation=["instrument"], order_to_correct=True),
+        on="2025-03-20",
+        actor="李建国",
+        public_notice=True,
+    )
+    assert case.status == "decided" and case.decided_hash
+    assert any("jlfsxz-2022-48" in w for w in warnings)  # partial confidence shown
+    pay = [d for d in cs.deadlines(store, case, dt.date(2025, 3, 21)) if d["key"] == "payment"]
+    assert pay[0]["due"] == "2025-04-07"  # 3/20 + 15 = 4/4, Qingming holiday -> Mon 4/7
+
+    # sealed: the database refuses to change what the decision rests on
+    with pytest.raises(sqlite3.IntegrityError, match="decided case"):
+        with store.conn:
+            store.conn.execute("UPDATE cases SET fine = '10' WHERE id = ?", (case.id,))
+    with pytest.raises(sqlite3.IntegrityError, match="decided case"):
+        with store.conn:
+            store.conn.execute(
+                "INSERT INTO case_evidence (case_id, seq, kind, ref) VALUES (?, 99, 'photo', 'x')",
+                (case.id,),
+            )
+
+    cs.execute(store, case.id, on="2025-03-28", actor="李建国")
+    with pytest.raises(InputError, match="no re-inspection"):
+        cs.close(store, case.id, on="2025-04-01", actor="李建国")
+    with pytest.raises(InputError, match="before the order"):
+        cs.record_check(store, case.id, corrected=True, on="2025-03-02", actor="李建国")
+    recheck = _cheating_inspection(store, stall, "2025-03-31")
+    recheck_visit = store.conn.execute(
+        "SELECT visit_id FROM inspections WHERE id = ?", (recheck,)
+    ).fetchone()[0]
+    case = cs.record_check(
+        store, case.id, corrected=True, on="2025-03-31", actor="李建国", inspection_id=recheck
+    )
+    assert case.orders[-1].corrected is True
+    assert recheck_visit and case.orders[-1].check_visit_id == recheck_visit
+    assert cs.repo(store).assignment(order.assignment_id)["done_visit_id"] == recheck_visit
+    case = cs.close(store, case.id, on="2025-04-01", actor="李建国")
+    assert case.status == "closed" and case.content_hash and case.closure["corrected"] is True
+    with pytest.raises(sqlite3.IntegrityError, match="closed case"):
+        with store.conn:
+            store.conn.execute("UPDATE cases SET public_notice = 0 WHERE id = ?", (case.id,))
+
+    # every change audited in the hash chain, and in the case's own events
+    actions = [
+        r["action"]
+        for r in store.conn.execute("SELECT action FROM audit WHERE entity = 'case' ORDER BY seq")
+    ]
+    assert actions == [
+        "case.open",
+        "case.order",
+        "case.filed",
+        "case.investigated",
+        "case.notified",
+        "case.decide",
+        "case.execute",
+        "case.recheck",
+        "case.close",
+    ]
+    assert audit.verify_chain(store.conn) == []
+    events = cs.repo(store).events(case.id)
+    assert [e["to_status"] for e in events][-1] == "closed"
+
+    # the office counts one case, one premises punished, the fine, one cheating case
+    st = cs.case_statistics(store, dt.date(2025, 1, 1), dt.date(2025, 12, 31))
+    assert st["opened"] == 1 and st["closed"] == 1 and st["decided"] == 1
+    assert st["premises_punished"] == 1 and st["parties_punished"] == 1
+    assert st["fines"] == "2000" and st["cheating_cases"] == 1
+    assert st["by_article"][0]["article_id"] == "jlfsxz-2022-48"
+    assert st["by_premises_kind"] == [{"kind": "market_stall", "cases": 1}]
+    assert cs.case_statistics(store, dt.date(2026, 1, 1))["opened"] == 0
+
+
+def test_simple_procedure_limits(store):
+    person = Party("person", "赵六", id_number="11010519491231002X")
+    case = cs.open_case(
+        store,
+        actor="x",
+        clue_date="2025-05-06",
+        officers=OFFICERS,
+        party=person,
+        complaint="称重不足",
+    ).case
+    with pytest.raises(InputError, match="at most ¥200 for a natural person"):
+        cs.decide(
+            store,
+            case.id,
+            Decision(procedure="simple", fine=Decimal("201")),
+            on="2025-05-06",
+            actor="x",
+            penalty=[ArticleRef("jlfsxz-2022-43", "2022")],
+        )
+    with pytest.raises(InputError, match="only the on-the-spot procedure"):
+        cs.decide(store, case.id, Decision(warning=True), on="2025-05-06", actor="x")
+    case, _ = cs.decide(
+        store,
+        case.id,
+        Decision(procedure="simple", fine=Decimal("200")),
+        on="2025-05-06",
+        actor="x",
+        penalty=[ArticleRef("jlfsxz-2022-43", "2022")],
+    )
+    assert case.status == "decided"
+
+
+def test_organisation_limit_and_gains_multiple(store, stall):
+    org = cs.open_case(
+        store,
+        actor="x",
+        clue_date="2025-05-06",
+        officers=OFFICERS,
+        premises_id=stall[0].id,
+        referral="区局移送",
+    ).case
+    with pytest.raises(InputError, match="at most ¥3000 for an organisation"):
+        cs.decide(
+            store,
+            org.id,
+            Decision(procedure="simple", fine=Decimal("3000.5")),
+            on="2025-05-06",
+            actor="x",
+            penalty=[ArticleRef("jyz-2003-9-error", "2003")],
+        )
+    with pytest.raises(InputError, match="give that amount"):
+        dc_check(org, Decimal("100"), None)
+    # 3 x gains of ¥12,000 = 36,000 capped at 30,000
+    dc_check(org, Decimal("30000"), Decimal("12000"))
+    with pytest.raises(InputError, match="¥0 to ¥30000"):
+        dc_check(org, Decimal("30001"), Decimal("12000"))
+    with pytest.raises(InputError, match="¥0 to ¥3000"):
+        dc_check(org, Decimal("3001"), Decimal("1000"))
+
+
+def dc_check(case, fine, gains):
+    from inspector_app.domain import cases as dc
+
+    case.penalty = [ArticleRef("jyz-2003-9-error", "2003")]
+    return dc.check_decision(cs.articles(), case, Decision(fine=fine, illegal_gains=gains))
+
+
+def test_edition_is_part_of_the_article(store):
+    from inspector_app.domain import cases as dc
+
+    cat = cs.articles()
+    with pytest.raises(InputError, match="belongs to the 2022 edition, not 1987"):
+        cat.get("jlfsxz-2022-46", "1987")
+    assert "1987" in cat.cite(cat.get("jlfsxz-1987-46"), "en")
+    assert cat.get("jlfsxz-1987-43").en.startswith("(1987 numbering) Use of non-legal units")
+    # an unconfirmed article with no range: allowed, with a visible warning
+    _, warnings = dc.check_decision(
+        cat,
+        _bare_case([ArticleRef("dlbz-2023-penalty", "2023")]),
+        Decision(fine=Decimal("5000")),
+    )
+    assert any("not checked against the law" in w for w in warnings)
+
+
+def _bare_case(penalty):
+    from inspector_app.domain.cases import Case
+
+    return Case(
+        id="x",
+        case_no="x",
+        source="complaint",
+        clue_date="2025-01-01",
+        party=Party("organisation", "x"),
+        officers=OFFICERS,
+        penalty=penalty,
+    )
+
+
+def test_party_and_officers_validated(store):
+    with pytest.raises(InputError, match="party.credit_code"):
+        cs.open_case(
+            store,
+            actor="x",
+            clue_date="2025-05-06",
+            officers=OFFICERS,
+            party=Party("organisation", "某公司", credit_code="913401000000000000"),
+            complaint="c",
+        )
+    with pytest.raises(InputError, match="GB 11643"):
+        cs.open_case(
+            store,
+            actor="x",
+            clue_date="2025-05-06",
+            officers=OFFICERS,
+            party=Party("person", "赵六", id_number="110105194912310021"),
+            complaint="c",
+        )
+    with pytest.raises(InputError, match="enforcement certificate"):
+        cs.open_case(
+            store,
+            actor="x",
+            clue_date="2025-05-06",
+            officers=[CaseOfficer("李建国", ""), CaseOfficer("张伟", "2")],
+            party=Party("person", "赵六"),
+            complaint="c",
+        )
+    one = cs.open_case(
+        store,
+        actor="x",
+        clue_date="2025-05-06",
+        officers=OFFICERS[:1],
+        party=Party("person", "赵六", id_number="11010519491231002X"),
+        complaint="c",
+        violated=[ArticleRef("jlf-2018-9", "2018")],
+    )
+    assert any("at least 2" in w for w in one.warnings)
+    with pytest.raises(InputError, match="at least 2 officers"):
+        cs.advance(store, one.case.id, "filed", on="2025-05-07", actor="x", facts="f")
