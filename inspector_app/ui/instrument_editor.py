@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from ..domain.errors import InputError
 from ..domain.models import FAMILIES, Instrument, new_id
+from ..domain.numbers import parse_decimal
 from ..i18n import register, tr
 from . import settings
 from .models.labels import family_label
@@ -93,6 +94,7 @@ register(
         "e = {e} {unit} is not a value class {cls} allows": "等级 {cls} 不允许 e = {e} {unit}",
         "e must be 1, 2 or 5 × 10^k": "e 必须为 1、2 或 5 × 10^k",
         "n = Max/e = {n} is outside the range class {cls} allows": "n = Max/e = {n} 超出等级 {cls} 的允许范围",
+        "Discard what you typed in this dialog?": "放弃在此对话框中输入的内容吗？",
         "The nameplate data look implausible:": "铭牌参数看起来不合理：",
         "Save anyway?": "仍然保存？",
         "Search maker, model, serial no., premises…": "搜索制造单位、型号、出厂编号、受检单位……",
@@ -179,6 +181,7 @@ METROLOGY = {
     ),
 }
 CLASS_CHOICES = {"scale": ("III", "IIII", "II", "I"), "fuel_dispenser": ("0.5", "0.3", "1.0")}
+ALL_CLASSES = {c for choices in CLASS_CHOICES.values() for c in choices}
 TRANSLATED_CHOICES = {"gasoline", "diesel", "kerosene", "manual"} | set(
     METROLOGY["prepackaged"][-1][2]  # type: ignore[arg-type]
 )
@@ -262,7 +265,7 @@ class InstrumentEditor(QDialog):
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
         self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons.rejected.connect(self.cancel)
         layout = QVBoxLayout(self)
         layout.setSizeConstraint(
             QLayout.SizeConstraint.SetMinimumSize
@@ -291,6 +294,7 @@ class InstrumentEditor(QDialog):
             p.setCurrentIndex(max(0, p.findData(premises_id)))
         self._family_changed()
         self.retranslate()
+        self._opened_with = self._snapshot()
         follow_language(self, self.retranslate)
         self.resize(900, self.sizeHint().height())
 
@@ -364,10 +368,15 @@ class InstrumentEditor(QDialog):
         text = cls.currentText()
         cls.blockSignals(True)
         cls.clear()
-        for c in CLASS_CHOICES.get(family, ()):
+        choices = CLASS_CHOICES.get(family, ())
+        for c in choices:
             cls.addItem(c)
-        if text or family not in CLASS_CHOICES:
-            cls.setCurrentText(text)
+        # a class of another family ("III" after switching to a PD meter) is not kept
+        cls.setCurrentText(
+            text
+            if text in choices or (not choices and text not in ALL_CLASSES)
+            else (choices[0] if choices else "")
+        )
         cls.blockSignals(False)
         self.check_classification()
 
@@ -523,13 +532,71 @@ class InstrumentEditor(QDialog):
             return
         self.errors.show(exc.path, exc.message)
 
+    def _premises_from_text(self) -> None:
+        """Premises typed rather than picked ("中石化"): the one entry whose name contains it."""
+        box = self.fields["premises_id"]
+        text = box.currentText().strip()
+        if box.currentData() or not text:
+            return
+        hits = [i for i in range(1, box.count()) if text in box.itemText(i)]
+        if len(hits) == 1:
+            box.setCurrentIndex(hits[0])
+
+    def _snapshot(self) -> tuple:
+        out = []
+        for w in list(self.fields.values()) + [
+            w for fields in self.metro_fields.values() for w in fields.values()
+        ]:
+            if isinstance(w, QLineEdit):
+                out.append(w.text())
+            elif isinstance(w, QComboBox):
+                out.append(w.currentText())
+            elif isinstance(w, QCheckBox):
+                out.append(w.isChecked())
+        return tuple(out)
+
+    def cancel(self) -> None:
+        """Esc or Cancel: ask before throwing typed data away."""
+        if self._snapshot() != getattr(self, "_opened_with", self._snapshot()):
+            if not self.confirm_discard():
+                return
+        self.reject()
+
+    def keyPressEvent(self, event) -> None:
+        if event.key() == Qt.Key.Key_Escape and not event.modifiers():
+            self.cancel()
+            return
+        super().keyPressEvent(event)
+
+    def confirm_discard(self) -> bool:
+        """(tests replace this)"""
+        answer = QMessageBox.question(
+            self,
+            self.windowTitle(),
+            tr("Discard what you typed in this dialog?"),
+            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        return answer == QMessageBox.StandardButton.Discard
+
     def accept(self) -> None:
         self.errors.clear()
         for e in self.metro_errors.values():
             e.clear()
+        self._premises_from_text()
         if not self.fields["premises_id"].currentData():
             self.errors.show("instrument.premises_id", tr("Choose the premises first."))
             return
+        if self.family() == "scale":
+            m = self.metrology()
+            try:
+                low = parse_decimal(m.get("min"), "instrument.metrology.min", allow_none=True)
+                high = parse_decimal(m.get("max"), "instrument.metrology.max", allow_none=True)
+            except InputError:
+                low = high = None
+            if low is not None and high is not None and low >= high:
+                self.metro_errors["scale"].show("instrument.min", "must be below Max")
+                return
         ins = self.instrument()
         try:
             from ..domain.validation import validate_instrument

@@ -62,10 +62,16 @@ register(
         "Could not delete: {error}": "无法删除：{error}",
         "Could not save: {error}": "无法保存：{error}",
         "{n} premises shown": "显示 {n} 个受检单位",
+        "1 premises shown": "显示 1 个受检单位",
+        "1 place shown": "显示 1 个受检单位",
+        "{n} places shown": "显示 {n} 个受检单位",
         "Save": "保存",
         "Cancel": "取消",
     }
 )
+
+# kinds of premises that sit in a market (stall and market fields are offered)
+MARKET_KINDS = {"market_stall", "shop", "market", "supermarket"}
 
 FIELDS = (
     "kind",
@@ -123,6 +129,11 @@ class PremisesEditor(QDialog):
                 for m in store.premises.markets():
                     w.addItem(m)
                 w.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+                # wide enough for a market's name even while the list is empty
+                w.setSizeAdjustPolicy(
+                    QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+                )
+                w.setMinimumContentsLength(16)
             else:
                 w = QLineEdit(self)
                 w.setMaxLength(18 if name == "credit_code" else 300)
@@ -142,6 +153,8 @@ class PremisesEditor(QDialog):
         self.code_hint = QLabel(self)
         self.code_hint.setObjectName("creditCodeHint")
         self.code_hint.setStyleSheet("color: #555;")
+        # the hint line is always there (blank when there is nothing to say): no jumps
+        self.code_hint.setMinimumHeight(self.code_hint.fontMetrics().height())
         form.insertRow(FIELDS.index("credit_code") + 1, "", self.code_hint)
         self.form_error = FieldError(self)
         self.errors.set_fallback(self.form_error)
@@ -163,11 +176,23 @@ class PremisesEditor(QDialog):
         for name, w in self.fields.items():
             if isinstance(w, QLineEdit) and name != "credit_code":
                 w.textEdited.connect(lambda _t, n=name: self.errors.clear(f"premises.{n}"))
+        self.fields["kind"].currentIndexChanged.connect(lambda _i: self._kind_changed())
         if premises is not None:
             self._load(premises)
+        self._kind_changed()
         self.retranslate()
         follow_language(self, self.retranslate)
         self.resize(560, self.sizeHint().height())
+
+    def _kind_changed(self) -> None:
+        """Market and stall only for premises that sit in a market."""
+        kind = self.fields["kind"].currentData()
+        in_market = kind in MARKET_KINDS or bool(
+            self.fields["market"].currentText().strip() or self.fields["stall_no"].text().strip()
+        )
+        for name in ("market", "stall_no"):
+            self.fields[name].setVisible(in_market)
+            self.labels[name].setVisible(in_market)
 
     def _load(self, p: Premises) -> None:
         self.fields["kind"].setCurrentIndex(max(0, self.fields["kind"].findData(p.kind)))
@@ -301,7 +326,10 @@ class PremisesPage(RecordActions, QWidget):
         self.new_inspection_requested.emit(p.id if p else "")
 
     def _update_count(self) -> None:
-        self.count_label.setText(tr("{n} premises shown").format(n=self.model.rowCount()))
+        n = self.model.rowCount()
+        self.count_label.setText(
+            tr("1 place shown") if n == 1 else tr("{n} places shown").format(n=n)
+        )
 
     def retranslate(self) -> None:
         self.search.setPlaceholderText(tr("Search name, market, address, credit code…"))

@@ -153,3 +153,71 @@ def test_instrument_dialog_reads_full_width_numbers(qtbot, store, stall):
     assert d.saved_instrument is not None
     assert d.saved_instrument.metrology["max"] == "15000"
     assert d.saved_instrument.metrology["e"] == "5"
+
+
+@pytest.fixture
+def instrument_dialog(qtbot, store, stall):
+    from inspector_app.ui.instrument_editor import InstrumentEditor
+
+    p, _scale = stall
+    d = InstrumentEditor(store, None, None, premises_id=p.id)
+    qtbot.addWidget(d)
+    d.show()
+    return d
+
+
+def test_instrument_dialog_family_switch_min_above_max_and_typed_premises(
+    qtbot, instrument_dialog, stall
+):
+    d = instrument_dialog
+    p, _scale = stall
+    fam = d.fields["family"]
+    assert d.fields["accuracy_class"].currentText() == "III"
+    fam.setCurrentIndex(fam.findData("pd_meter"))
+    assert d.fields["accuracy_class"].currentText() == ""  # not "III" for a PD meter
+    fam.setCurrentIndex(fam.findData("scale"))
+    d.fields["serial"].setText("S7")
+    m = d.metro_fields["scale"]
+    m["max"].setText("15")
+    m["e"].setText("5")
+    m["min"].setText("100")
+    d.accept()
+    assert d.saved_instrument is None
+    assert "below Max" in d.findChild(type(d.form_error), "error_min").text() or any(
+        "below Max" in w.text() for w in d.findChildren(type(d.form_error)) if w.isVisible()
+    )
+    # the premises typed (part of the name), not picked from the list
+    m["max"].setText("15000")
+    m["min"].setText("100")
+    d.fields["premises_id"].setCurrentIndex(0)
+    d.fields["premises_id"].setEditText("王芳")
+    d.accept()
+    assert d.saved_instrument is not None and d.saved_instrument.premises_id == p.id
+
+
+def test_escape_asks_before_discarding_a_filled_dialog(qtbot, instrument_dialog):
+    d = instrument_dialog
+    asked = []
+    d.confirm_discard = lambda: asked.append(1) or False
+    d.fields["serial"].setText("S8")
+    qtbot.keyClick(d, Qt.Key.Key_Escape)
+    assert asked == [1] and d.isVisible()
+    d.confirm_discard = lambda: True
+    qtbot.keyClick(d, Qt.Key.Key_Escape)
+    assert not d.isVisible()
+
+
+def test_premises_dialog_market_fields_only_for_market_premises(qtbot, store):
+    from inspector_app.ui.premises_editor import PremisesEditor
+
+    d = PremisesEditor(store, None)
+    qtbot.addWidget(d)
+    d.show()
+    kind = d.fields["kind"]
+    kind.setCurrentIndex(kind.findData("market_stall"))
+    assert d.fields["market"].isVisible() and d.fields["market"].width() > 100
+    kind.setCurrentIndex(kind.findData("filling_station"))
+    assert not d.fields["market"].isVisible() and not d.fields["stall_no"].isVisible()
+    height = d.height()
+    qtbot.keyClicks(d.fields["credit_code"], "9234")
+    assert d.height() == height  # the hint line was there already: no jump
