@@ -156,6 +156,48 @@ EXAMPLES: dict[str, str] = {
     "rules export": """
   inspector-app rules export -o rule-data.json
   inspector-app rules export --family focimeter --all""",
+    "case": """
+  inspector-app case new --from-inspection 3f9a2c --officer 张伟:34010001 --officer 李娜:34010002
+  inspector-app case list --overdue
+  inspector-app case show 2025-0001 --json""",
+    "case new": """
+  inspector-app case new --from-inspection 3f9a2c --officer 张伟:34010001 --officer 李娜:34010002
+  inspector-app case new --from-visit 7b1e04 --officer 张伟:34010001 --officer 李娜:34010002 --violated jmsc-2025-trader-duties
+  inspector-app case new --complaint "称重短秤" --party 王芳 --id-number 11010519491231002X --officer 张伟:34010001 --officer 李娜:34010002""",
+    "case list": """
+  inspector-app case list
+  inspector-app case list --overdue --json""",
+    "case show": """
+  inspector-app case show 2025-0001
+  inspector-app case show 2025-0001 --json""",
+    "case file": """
+  inspector-app case file 2025-0001 --on 2025-03-05 --violated jlf-2018-9""",
+    "case investigate": """
+  inspector-app case investigate 2025-0001 --on 2025-03-10""",
+    "case notify": """
+  inspector-app case notify 2025-0001 --on 2025-03-12 --penalty jlfsxz-2022-48 --service direct""",
+    "case pause": """
+  inspector-app case pause 2025-0001 --from 2025-03-13 --to 2025-03-20 --reason 送检""",
+    "case order": """
+  inspector-app case order 2025-0001 --days 7
+  inspector-app case order 2025-0001 --deadline 2025-03-20 --text 停止使用作弊计价秤 --inspector 李娜""",
+    "case check": """
+  inspector-app case check 2025-0001 --corrected yes --visit 9c2d11""",
+    "case decide": """
+  inspector-app case decide 2025-0001 --penalty jlfsxz-2022-48 --fine 2000 --confiscate instrument --order
+  inspector-app case decide 2025-0002 --simple --warning --penalty jlfsxz-2022-43""",
+    "case execute": """
+  inspector-app case execute 2025-0001 --paid-on 2025-03-28""",
+    "case close": """
+  inspector-app case close 2025-0001
+  inspector-app case close 2025-0003 --reason 首违轻微及时改正不予立案""",
+    "case evidence": """
+  inspector-app case evidence 2025-0001 --kind photo --ref 3b7e…sha256 --note 作弊按键""",
+    "case articles": """
+  inspector-app case articles
+  inspector-app case articles --json""",
+    "case calendar": """
+  inspector-app case calendar cn_workdays.toml""",
     "visit": """
   inspector-app visit new --market 周谷堆市场 --kind campaign --officer 张伟:34010001 --officer 李娜:34010002
   inspector-app visit sweep 3f9a2c --file rows.csv

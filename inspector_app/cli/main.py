@@ -33,6 +33,7 @@ COMMAND_MODULES = [
     "inspector_app.cli.ca_cmds",
     "inspector_app.cli.visit_cmds",
     "inspector_app.cli.campaign_cmds",
+    "inspector_app.cli.case_cmds",
 ]
 
 

@@ -332,8 +332,13 @@ def cmd_stats(args) -> int:
             ),
         )
         goods = goods_statistics(store, st.filter)  # prepackaged batches, retail rechecks
+        from ..services.cases import case_statistics
+
+        cases = case_statistics(
+            store, st.filter.date_from, st.filter.date_to, city=args.city, market=args.market
+        )
     if args.json:
-        print_json({**st.as_dict(), "goods": goods})
+        print_json({**st.as_dict(), "goods": goods, "cases": cases})
         return 0
     t = st.totals
     period = (
@@ -348,6 +353,11 @@ def cmd_stats(args) -> int:
     rate = "-" if st.pass_rate is None else f"{st.pass_rate} %"
     print(f"pass rate    {rate}  ({t['passed']} passed, {t['failed']} failed)")
     print(f"cheating     {t['cheating']} inspections with a cheating finding")
+    print(
+        f"cases        {cases['opened']} opened, {cases['closed']} closed, {cases['decided']}"
+        f" decided; fines ¥{cases['fines']}; premises punished {cases['premises_punished']};"
+        f" cheating cases {cases['cheating_cases']}"
+    )
     sections = [
         (
             "premises by kind",
@@ -401,6 +411,13 @@ def cmd_stats(args) -> int:
         ),
     ]
     sections += goods_sections(goods)
+    sections.append(
+        (
+            "cases by penalty article",
+            ["article", "edition", "cases"],
+            [[r["article_id"], r["edition"], str(r["cases"])] for r in cases["by_article"]],
+        )
+    )
     for title, headers, rows in sections:
         if rows:
             print(f"\n{title}")

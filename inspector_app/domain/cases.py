@@ -421,7 +421,7 @@ def check_decision(
                 raise InputError(
                     "decision.fine",
                     f"¥{decision.fine} is outside the range of {cat.cite(art, 'en')}"
-                    f" (¥{low} to ¥{high})",
+                    + (f" (up to ¥{high})" if low == 0 else f" (¥{low} to ¥{high})"),
                 )
             if art.confidence != "confirmed":
                 warnings.append(f"the range of {art.id} is {art.confidence}: {art.note}")

@@ -599,12 +599,26 @@ def _in(day: str | None, date_from: dt.date | None, date_to: dt.date | None) -> 
 
 
 def case_statistics(
-    store, date_from: dt.date | None = None, date_to: dt.date | None = None
+    store,
+    date_from: dt.date | str | None = None,
+    date_to: dt.date | str | None = None,
+    *,
+    city: str | None = None,
+    market: str | None = None,
 ) -> dict:
     """Cases opened (by clue date) and closed in the period; decided in the period: by penalty
     article, by kind of premises, fines, premises punished (each party once), and cheating
-    cases counted as cases (one case per party per event)."""
-    rows = repo(store).rows_for_stats()
+    cases counted as cases (one case per party per event). *city* and *market* keep the
+    cases of premises there."""
+    if isinstance(date_from, str):
+        date_from = _day(date_from, "from")
+    if isinstance(date_to, str):
+        date_to = _day(date_to, "to")
+    rows = [
+        r
+        for r in repo(store).rows_for_stats()
+        if (not city or r["city"] == city) and (not market or r["market"] == market)
+    ]
     opened = [r for r in rows if _in(r["clue_date"], date_from, date_to)]
     dates = {r["id"]: json.loads(r["dates_json"]) for r in rows}
     closed = [r for r in rows if _in(dates[r["id"]].get("closed"), date_from, date_to)]

@@ -380,7 +380,9 @@ class CaseRepo:
         return [
             dict(r)
             for r in self.conn.execute(
-                "SELECT id, case_no, status, clue_date, premises_id, premises_kind, party_key,"
-                " penalty_json, decision_json, fine, dates_json, cheating FROM cases"
+                "SELECT c.id, c.case_no, c.status, c.clue_date, c.premises_id, c.premises_kind,"
+                " c.party_key, c.penalty_json, c.decision_json, c.fine, c.dates_json, c.cheating,"
+                " coalesce(p.city, '') AS city, coalesce(p.market, '') AS market"
+                " FROM cases c LEFT JOIN premises p ON p.id = c.premises_id"
             )
         ]

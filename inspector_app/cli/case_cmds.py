@@ -1,0 +1,648 @@
+"""``inspector-app case …``: enforcement cases from the command line.
+
+case new (--from-inspection ID | --from-visit ID | --complaint TEXT | --referral TEXT) …
+case list [--status S] [--overdue]        case show ID
+case file|investigate|notify ID …         case pause ID --from D --to D --reason R
+case order ID (--deadline D | --days N)   case check ID --corrected yes|no
+case decide ID …                          case execute ID      case close ID
+case evidence ID --kind K --ref R         case articles        case calendar FILE
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
+from ..domain.errors import InputError
+from .common import open_store, print_json, print_table
+
+
+def register(sub, common) -> None:
+    p = sub.add_parser("case", help="enforcement cases (案件): open, order, decide, close")
+    cs = p.add_subparsers(dest="case_command", metavar="ACTION", required=True)
+
+    def add(name: str, help_text: str, func, *, ident: bool = True, by: bool = True):
+        q = cs.add_parser(name, parents=[common], help=help_text)
+        if ident:
+            q.add_argument("id", help="case number (e.g. 2025-0001) or 6+ characters of its id")
+        if by:
+            q.add_argument(
+                "--by", metavar="NAME", help="who makes this change (default: the first officer)"
+            )
+        q.add_argument("--json", action="store_true", help="print JSON instead of text")
+        q.set_defaults(func=func)
+        return q
+
+    q = add("new", "open a case at the clue stage", cmd_new, ident=False)
+    src = q.add_mutually_exclusive_group(required=True)
+    src.add_argument("--from-inspection", metavar="ID", help="the inspection that found it")
+    src.add_argument("--from-visit", metavar="ID", help="the visit (现场检查) that found it")
+    src.add_argument("--complaint", metavar="TEXT", help="a complaint: what it says")
+    src.add_argument("--referral", metavar="TEXT", help="a referral: from whom, what")
+    q.add_argument("--clue-date", metavar="DATE", help="when the clue was found (default: today)")
+    q.add_argument(
+        "--officer",
+        action="append",
+        default=[],
+        metavar="NAME:CERT",
+        help="an officer and enforcement certificate no. (repeat; two are needed to file)",
+    )
+    q.add_argument("--premises", metavar="ID", help="the premises (for a complaint or referral)")
+    q.add_argument(
+        "--party-kind",
+        choices=["organisation", "person"],
+        help="the party is an organisation or a person",
+    )
+    q.add_argument("--party", metavar="NAME", help="the party's name (default: the premises')")
+    q.add_argument("--credit-code", metavar="CODE", help="unified social credit code (GB 32100)")
+    q.add_argument("--id-number", metavar="NO", help="a person's identity number (GB 11643)")
+    q.add_argument("--address", metavar="TEXT", help="the party's address")
+    q.add_argument("--legal-rep", metavar="NAME", help="legal representative")
+    q.add_argument("--facts", metavar="TEXT", help="the facts (default: the findings' text)")
+    _articles_option(q, "--violated", "violated article id (see case articles); repeat")
+    q.add_argument(
+        "--cheating",
+        choices=["yes", "no"],
+        help="a cheating case (default: whether the source recorded a cheating finding)",
+    )
+
+    q = add("list", "cases, with the next deadline", cmd_list, ident=False, by=False)
+    q.add_argument(
+        "--status",
+        choices=["clue", "filed", "investigated", "notified", "decided", "executed", "closed"],
+        help="only cases in this state",
+    )
+    q.add_argument("--overdue", action="store_true", help="only cases with a deadline passed")
+    q.add_argument(
+        "--today", metavar="DATE", help="judge deadlines as of this day (default: today)"
+    )
+
+    q = add(
+        "show",
+        "one case: party, articles, decision, deadlines, evidence, events",
+        cmd_show,
+        by=False,
+    )
+    q.add_argument(
+        "--today", metavar="DATE", help="judge deadlines as of this day (default: today)"
+    )
+
+    for name, to, text in (
+        ("file", "filed", "file the case (立案)"),
+        ("investigate", "investigated", "record the investigation as done"),
+        ("notify", "notified", "serve the prior notice (行政处罚告知)"),
+    ):
+        q = add(name, text, cmd_advance)
+        q.set_defaults(to=to)
+        q.add_argument("--on", metavar="DATE", help="the day (default: today)")
+        q.add_argument("--facts", metavar="TEXT", help="replace the facts")
+        q.add_argument(
+            "--officer",
+            action="append",
+            default=[],
+            metavar="NAME:CERT",
+            help="replace the officers (repeat)",
+        )
+        _articles_option(q, "--violated", "violated article id; repeat")
+        _articles_option(q, "--penalty", "penalty article id; repeat")
+        q.add_argument(
+            "--service",
+            choices=["direct", "lodged", "post", "electronic", "entrusted", "forwarded", "notice"],
+            help="how the prior notice was served (notify; default: direct)",
+        )
+        q.add_argument("--note", default="", help="a note for the case's history")
+
+    q = add("pause", "days not counted in the time limits (testing, hearing)", cmd_pause)
+    q.add_argument("--from", dest="first", required=True, metavar="DATE", help="first day paused")
+    q.add_argument("--to", dest="last", required=True, metavar="DATE", help="last day paused")
+    q.add_argument("--reason", required=True, help="why: testing, hearing, suspension")
+
+    q = add("order", "order to correct (责令改正) with a deadline and a follow-up", cmd_order)
+    g = q.add_mutually_exclusive_group(required=True)
+    g.add_argument("--deadline", metavar="DATE", help="the deadline the order names")
+    g.add_argument("--days", type=int, metavar="N", help="N days from service of the order")
+    q.add_argument("--on", metavar="DATE", help="the day the order is served (default: today)")
+    q.add_argument("--text", default="", help="what is to be corrected")
+    q.add_argument(
+        "--inspector", metavar="NAME", help="who re-inspects (default: the one giving the order)"
+    )
+
+    q = add("check", "record the re-inspection of the latest order to correct", cmd_check)
+    q.add_argument("--corrected", required=True, choices=["yes", "no"], help="corrected or not")
+    q.add_argument("--on", metavar="DATE", help="the day of the re-inspection (default: today)")
+    q.add_argument("--visit", metavar="ID", help="the re-inspection visit")
+    q.add_argument("--inspection", metavar="ID", help="the re-inspection's inspection")
+
+    q = add("decide", "the decision, checked against the penalty article, sealed", cmd_decide)
+    q.add_argument("--on", metavar="DATE", help="the day of the decision (default: today)")
+    _articles_option(q, "--penalty", "penalty article id (see case articles); repeat")
+    q.add_argument("--warning", action="store_true", help="a warning")
+    q.add_argument("--order", action="store_true", help="the decision orders correction")
+    q.add_argument("--fine", metavar="YUAN", help="the fine in yuan")
+    q.add_argument(
+        "--gains", metavar="YUAN", help="illegal gains or goods value, where the fine is a multiple"
+    )
+    q.add_argument(
+        "--confiscate",
+        action="append",
+        default=[],
+        choices=["instrument", "gains", "goods"],
+        help="what is confiscated (repeat)",
+    )
+    q.add_argument(
+        "--simple",
+        action="store_true",
+        help="on-the-spot procedure (≤ ¥200 person, ≤ ¥3,000 organisation)",
+    )
+    q.add_argument("--decision-no", default="", metavar="NO", help="the decision's number")
+    q.add_argument(
+        "--service",
+        default="direct",
+        choices=["direct", "lodged", "post", "electronic", "entrusted", "forwarded", "notice"],
+        help="how the decision was served (default: direct)",
+    )
+    q.add_argument("--served-on", metavar="DATE", help="the day it was served (default: --on)")
+    q.add_argument(
+        "--public-notice", action="store_true", help="the decision is made public (公示)"
+    )
+
+    q = add("execute", "the decision carried out (fine paid)", cmd_execute)
+    q.add_argument("--on", metavar="DATE", help="the day (default: today)")
+    q.add_argument("--paid-on", metavar="DATE", help="the day the fine was paid (default: --on)")
+
+    q = add("close", "close the case (结案), sealed", cmd_close)
+    q.add_argument("--on", metavar="DATE", help="the day (default: today)")
+    q.add_argument(
+        "--reason", default="", help="needed when closing before execution (not filed, terminated)"
+    )
+
+    q = add("evidence", "add evidence to a case not yet decided", cmd_evidence)
+    q.add_argument(
+        "--kind",
+        required=True,
+        choices=[
+            "inspection",
+            "visit",
+            "photo",
+            "attachment",
+            "pdf",
+            "sampling_form",
+            "record",
+            "test_report",
+        ],
+        help="what the evidence is",
+    )
+    q.add_argument("--ref", required=True, help="its id, file hash or document number")
+    q.add_argument("--note", default="", help="what it shows")
+
+    add(
+        "articles",
+        "the articles a case may cite, with edition and range",
+        cmd_articles,
+        ident=False,
+        by=False,
+    )
+
+    q = add(
+        "calendar",
+        "store a newer holiday calendar file sent by the office",
+        cmd_calendar,
+        ident=False,
+    )
+    q.add_argument("file", help="a cn_workdays.toml file")
+
+
+def _articles_option(q, flag: str, help_text: str) -> None:
+    q.add_argument(flag, action="append", default=[], metavar="ARTICLE[@EDITION]", help=help_text)
+
+
+def _refs(values: list[str], where: str):
+    from ..domain.cases import ArticleRef
+    from ..services.cases import articles
+
+    cat = articles()
+    out = []
+    for i, v in enumerate(values):
+        ident, _, edition = v.partition("@")
+        art = cat.get(ident.strip(), edition.strip() or None, f"{where}[{i}]")
+        out.append(ArticleRef(art.id, art.edition))
+    return out
+
+
+def _officers(values: list[str]):
+    from ..domain.cases import CaseOfficer
+
+    out = []
+    for i, v in enumerate(values):
+        name, sep, cert = v.partition(":")
+        if not sep:
+            raise InputError(f"officer[{i}]", f"{v!r}: write NAME:CERTIFICATE_NO")
+        out.append(CaseOfficer(name.strip(), cert.strip()))
+    return out
+
+
+def _day(text: str | None, where: str) -> str:
+    if not text:
+        return dt.date.today().isoformat()
+    try:
+        return dt.date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise InputError(where, f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _money(text: str | None, where: str) -> Decimal | None:
+    if text is None:
+        return None
+    try:
+        value = Decimal(text.replace(",", "").replace("¥", "").strip())
+    except InvalidOperation:
+        raise InputError(where, f"{text!r} is not an amount in yuan") from None
+    if not value.is_finite() or value.as_tuple().exponent < -2:
+        raise InputError(where, f"{text!r} is not an amount in yuan (at most 2 decimals)")
+    return value
+
+
+def _actor(args, case=None) -> str:
+    if getattr(args, "by", None):
+        return args.by
+    officers = _officers(getattr(args, "officer", []) or [])
+    if officers:
+        return officers[0].name
+    if case is not None and case.officers:
+        return case.officers[0].name
+    raise InputError("by", "say who makes this change (--by NAME)")
+
+
+def _warn(warnings: list[str]) -> None:
+    import sys
+
+    for w in warnings:
+        print(f"warning: {w}", file=sys.stderr)
+
+
+def _print_case(store, case, as_json: bool, warnings=(), today=None) -> None:
+    from ..services.cases import summary
+
+    data = summary(store, case, today)
+    if warnings:
+        data["warnings"] = list(warnings)
+    if as_json:
+        print_json(data)
+        return
+    _warn(list(warnings))
+    print(f"case {case.case_no}  {case.status}  ({case.id[:8]})")
+    print(f"party     {case.party.name}  {case.party.credit_code or case.party.id_number}")
+    for d in data["deadlines"]:
+        late = "  OVERDUE" if d["overdue"] else ""
+        print(f"deadline  {d['key']:<10} {d['due']}  {d['basis']}{late}")
+        for w in d["warnings"]:
+            print(f"          warning: {w}")
+
+
+def cmd_new(args) -> int:
+    from ..domain.cases import Party
+    from ..services import cases as svc
+
+    party = None
+    if (args.address or args.legal_rep) and not args.party:
+        raise InputError("party", "--address and --legal-rep need --party")
+    if args.party or args.credit_code or args.id_number:
+        if not args.party:
+            raise InputError("party", "name the party (--party) with its code")
+        party = Party(
+            kind=args.party_kind or ("person" if args.id_number else "organisation"),
+            name=args.party,
+            credit_code=args.credit_code or "",
+            id_number=args.id_number or "",
+            address=args.address or "",
+            legal_rep=args.legal_rep or "",
+        )
+    officers = _officers(args.officer)
+    store = open_store(args)
+    with store:
+        opened = svc.open_case(
+            store,
+            actor=_actor(args),
+            clue_date=_day(args.clue_date, "clue_date"),
+            officers=officers,
+            party=party,
+            inspection_id=args.from_inspection,
+            visit_id=args.from_visit,
+            complaint=args.complaint,
+            referral=args.referral,
+            premises_id=args.premises,
+            facts=args.facts or "",
+            violated=_refs(args.violated, "violated"),
+            cheating=None if args.cheating is None else args.cheating == "yes",
+        )
+        _print_case(store, opened.case, args.json, opened.warnings)
+    return 0
+
+
+def cmd_list(args) -> int:
+    from ..services import cases as svc
+
+    today = dt.date.fromisoformat(_day(args.today, "today"))
+    store = open_store(args)
+    with store:
+        rows = svc.list_cases(store, status=args.status, overdue=args.overdue, today=today)
+    if args.json:
+        print_json({"cases": rows, "today": today.isoformat()})
+        return 0
+    if not rows:
+        print("no cases" + (" overdue" if args.overdue else ""))
+        return 0
+    print_table(
+        ["case", "status", "party", "next deadline", "overdue", "fine"],
+        [
+            [
+                r["case_no"],
+                r["status"],
+                r["party"][:24],
+                f"{r['next_deadline']['key']} {r['next_deadline']['due']}"
+                if r["next_deadline"]
+                else "-",
+                ", ".join(r["overdue"]) or "-",
+                r["fine"] or "-",
+            ]
+            for r in rows
+        ],
+    )
+    return 0
+
+
+def cmd_show(args) -> int:
+    from ..services import cases as svc
+
+    today = dt.date.fromisoformat(_day(args.today, "today"))
+    store = open_store(args)
+    with store:
+        case = svc.resolve(store, args.id)
+        if args.json:
+            _print_case(store, case, True, today=today)
+            return 0
+        data = svc.summary(store, case, today)
+    print(f"case        {case.case_no}  ({case.id})")
+    print(f"status      {case.status}   source {case.source}  clue {case.clue_date}")
+    p = case.party
+    print(f"party       {p.name} ({p.kind})  {p.credit_code or p.id_number}  {p.address}")
+    if p.legal_rep:
+        print(f"legal rep.  {p.legal_rep}")
+    print("officers    " + ", ".join(f"{o.name} ({o.certificate_no})" for o in case.officers))
+    print(f"facts       {case.facts or '-'}")
+    for key, label in (("violated", "violated"), ("penalty", "penalty")):
+        for ref in data[key]:
+            flag = "" if ref["confidence"] == "confirmed" else f"  [{ref['confidence']}]"
+            print(f"{label:<12}{ref['citation_zh']}{flag}")
+    if case.decision:
+        d = case.decision
+        parts = [d.procedure]
+        if d.warning:
+            parts.append("warning")
+        if d.order_to_correct:
+            parts.append("order to correct")
+        if d.fine:
+            parts.append(f"fine ¥{d.fine}")
+        if d.confiscation:
+            parts.append("confiscation: " + ", ".join(d.confiscation))
+        print("decision    " + "; ".join(parts))
+    for o in case.orders:
+        state = (
+            "waiting" if o.corrected is None else ("corrected" if o.corrected else "not corrected")
+        )
+        print(f"order       {o.ordered_on} → {o.deadline} ({o.basis}); {state}")
+    for d in data["deadlines"]:
+        late = "  OVERDUE" if d["overdue"] else ""
+        print(f"deadline    {d['key']:<10} {d['due']}{late}")
+        for w in d["warnings"]:
+            print(f"            warning: {w}")
+    for e in data["evidence"]:
+        print(f"evidence    {e['kind']:<13} {e['ref']}  {e['note']}")
+    for e in data["events"]:
+        print(f"event       {e['on_date'] or e['at'][:10]}  {e['action']:<12} {e['actor']}")
+    if case.decided_hash:
+        print(f"sealed      decided {case.decided_hash}")
+    if case.content_hash:
+        print(f"sealed      closed  {case.content_hash}")
+    return 0
+
+
+def cmd_advance(args) -> int:
+    from ..services import cases as svc
+
+    store = open_store(args)
+    with store:
+        case = svc.resolve(store, args.id)
+        case, warnings = svc.advance(
+            store,
+            case.id,
+            args.to,
+            on=_day(args.on, "on"),
+            actor=_actor(args, case),
+            violated=_refs(args.violated, "violated"),
+            penalty=_refs(args.penalty, "penalty"),
+            facts=args.facts,
+            officers=_officers(args.officer) or None,
+            service_method=args.service,
+            note=args.note,
+        )
+        _print_case(store, case, args.json, warnings)
+    return 0
+
+
+def cmd_pause(args) -> int:
+    from ..services import cases as svc
+
+    store = open_store(args)
+    with store:
+        case = svc.resolve(store, args.id)
+        case = svc.pause(
+            store,
+            case.id,
+            _day(args.first, "from"),
+            _day(args.last, "to"),
+            args.reason,
+            _actor(args, case),
+        )
+        _print_case(store, case, args.json)
+    return 0
+
+
+def cmd_order(args) -> int:
+    from ..services import cases as svc
+
+    store = open_store(args)
+    with store:
+        case = svc.resolve(store, args.id)
+        case, order, warnings = svc.order(
+            store,
+            case.id,
+            on=_day(args.on, "on"),
+            actor=_actor(args, case),
+            deadline=_day(args.deadline, "deadline") if args.deadline else None,
+            days=args.days,
+            text=args.text,
+            inspector=args.inspector,
+        )
+        if args.json:
+            _print_case(store, case, True, warnings)
+            return 0
+    _warn(warnings)
+    print(f"case {case.case_no}: order to correct by {order.deadline} ({order.basis})")
+    if order.assignment_id:
+        print(f"re-inspection on the work list, due {order.deadline} ({order.assignment_id[:8]})")
+    return 0
+
+
+def cmd_check(args) -> int:
+    from ..services import cases as svc
+
+    store = open_store(args)
+    with store:
+        case = svc.resolve(store, args.id)
+        case = svc.record_check(
+            store,
+            case.id,
+            corrected=args.corrected == "yes",
+            on=_day(args.on, "on"),
+            actor=_actor(args, case),
+            visit_id=args.visit,
+            inspection_id=args.inspection,
+        )
+        _print_case(store, case, args.json)
+    return 0
+
+
+def cmd_decide(args) -> int:
+    from ..domain.cases import Decision
+    from ..services import cases as svc
+
+    decision = Decision(
+        procedure="simple" if args.simple else "general",
+        warning=args.warning,
+        order_to_correct=args.order,
+        fine=_money(args.fine, "fine"),
+        illegal_gains=_money(args.gains, "gains"),
+        confiscation=list(args.confiscate),
+        decision_no=args.decision_no,
+    )
+    store = open_store(args)
+    with store:
+        case = svc.resolve(store, args.id)
+        case, warnings = svc.decide(
+            store,
+            case.id,
+            decision,
+            on=_day(args.on, "on"),
+            actor=_actor(args, case),
+            penalty=_refs(args.penalty, "penalty"),
+            service_method=args.service,
+            served_on=_day(args.served_on, "served_on") if args.served_on else None,
+            public_notice=args.public_notice,
+        )
+        _print_case(store, case, args.json, warnings)
+    return 0
+
+
+def cmd_execute(args) -> int:
+    from ..services import cases as svc
+
+    store = open_store(args)
+    with store:
+        case = svc.resolve(store, args.id)
+        case = svc.execute(
+            store,
+            case.id,
+            on=_day(args.on, "on"),
+            actor=_actor(args, case),
+            paid_on=_day(args.paid_on, "paid_on") if args.paid_on else None,
+        )
+        _print_case(store, case, args.json)
+    return 0
+
+
+def cmd_close(args) -> int:
+    from ..services import cases as svc
+
+    store = open_store(args)
+    with store:
+        case = svc.resolve(store, args.id)
+        case = svc.close(
+            store, case.id, on=_day(args.on, "on"), actor=_actor(args, case), reason=args.reason
+        )
+        _print_case(store, case, args.json)
+    return 0
+
+
+def cmd_evidence(args) -> int:
+    from ..domain.cases import Evidence
+    from ..services import cases as svc
+
+    store = open_store(args)
+    with store:
+        case = svc.resolve(store, args.id)
+        svc.add_evidence(
+            store, case.id, [Evidence(args.kind, args.ref, args.note)], _actor(args, case)
+        )
+        _print_case(store, svc.resolve(store, case.id), args.json)
+    return 0
+
+
+def cmd_articles(args) -> int:
+    from ..services.cases import articles
+
+    cat = articles()
+    rows = [
+        {
+            "id": a.id,
+            "regulation": a.regulation,
+            "edition": a.edition,
+            "article": a.article,
+            "role": a.role,
+            "citation_zh": cat.cite(a, "zh"),
+            "citation_en": cat.cite(a, "en"),
+            "zh": a.zh,
+            "en": a.en,
+            "range": a.range_text(),
+            "confiscation": list(a.confiscation),
+            "confidence": a.confidence,
+            "note": a.note,
+        }
+        for a in cat.articles.values()
+    ]
+    if args.json:
+        print_json({"version": cat.version, "articles": rows})
+        return 0
+    print_table(
+        ["id", "edition", "role", "range", "confidence"],
+        [[r["id"], r["edition"], r["role"], r["range"], r["confidence"]] for r in rows],
+    )
+    return 0
+
+
+def cmd_calendar(args) -> int:
+    from pathlib import Path
+
+    from ..services import cases as svc
+
+    try:
+        text = Path(args.file).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError("file", f"cannot read {args.file} ({exc.strerror})") from None
+    except UnicodeDecodeError:
+        raise InputError("file", f"{args.file} is not UTF-8 text") from None
+    store = open_store(args)
+    with store:
+        cal = svc.install_calendar(store, text, args.by or "cli")
+        in_use = svc.work_calendar(store)
+    result = {
+        "version": cal.version,
+        "years": sorted(cal.known_years),
+        "in_use": in_use.version,
+    }
+    if args.json:
+        print_json(result)
+    else:
+        years = ", ".join(map(str, result["years"])) or "none"
+        print(f"calendar {cal.version} stored (years {years}); in use: {in_use.version}")
+    return 0

@@ -1,0 +1,202 @@
+"""``inspector-app case …`` through the real entry point, as an inspector would use it: a
+cheating scale found at a market stall becomes a case with an order to correct, is decided,
+re-inspected and closed; ``stats`` counts one case, one premises punished and the fine."""
+
+from __future__ import annotations
+
+import json
+
+from inspector_app.cli.main import main
+from inspector_app.domain.models import Finding, Inspection, new_id
+from inspector_app.services.inspections import save_and_evaluate
+
+OFFICERS = ["--officer", "李建国:34010020230001", "--officer", "张伟:34010020230002"]
+
+
+def run(capsys, db, *argv):
+    code = main(["--db", str(db), *argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def _inspection(store, stall) -> str:
+    premises, scale = stall
+    insp = save_and_evaluate(
+        store,
+        Inspection(
+            id=new_id(),
+            record_id=new_id(),
+            instrument_id=scale.id,
+            premises_id=premises.id,
+            family="scale",
+            check="in_service",
+            ruleset="JJG 539-2016",
+            inspector="李建国",
+            started_at="2025-03-03T09:20+08:00",
+            checklist={"cheat_keys": "yes"},
+            tests=[{"kind": "weighing", "points": [{"load": "10000", "indication": "10050"}]}],
+            findings=[Finding(new_id(), "cheat_keys", "秤内加装作弊按键", cheating=True)],
+        ),
+        "test",
+    )
+    store.inspections.finalize(insp.id, "test")
+    return insp.id
+
+
+def test_case_from_finding_to_closure(store, stall, db_path, capsys):
+    inspection = _inspection(store, stall)
+    code, out, err = run(
+        capsys,
+        db_path,
+        "case",
+        "new",
+        "--from-inspection",
+        inspection[:8],
+        "--clue-date",
+        "2025-03-03",
+        *OFFICERS,
+        "--json",
+    )
+    assert code == 0, err
+    case = json.loads(out)
+    assert case["case_no"] == "2025-0001" and case["status"] == "clue" and case["cheating"]
+    assert case["deadlines"][0] == {
+        "key": "filing",
+        "due": "2025-03-24",
+        "basis": "15 working days from the clue (testing time not counted)",
+        "warnings": [],
+        "overdue": True,  # judged as of today
+    }
+    code, out, err = run(
+        capsys, db_path, "case", "order", "2025-0001", "--on", "2025-03-03", "--days", "7"
+    )
+    assert code == 0 and "order to correct by 2025-03-10" in out and "work list" in out
+    due = store.conn.execute(
+        "SELECT due_date FROM assignments WHERE campaign_id LIKE 'case:%'"
+    ).fetchone()[0]
+    assert due == "2025-03-10"
+    # overdue as of 2025-03-11 (the correction), not as of 2025-03-05
+    code, out, _ = run(
+        capsys, db_path, "case", "list", "--overdue", "--today", "2025-03-11", "--json"
+    )
+    assert [r["overdue"] for r in json.loads(out)["cases"]] == [["correction"]]
+    code, out, _ = run(capsys, db_path, "case", "list", "--overdue", "--today", "2025-03-05")
+    assert out.strip() == "no cases overdue"
+
+    steps = [
+        ("file", "--on", "2025-03-05", "--violated", "jmsc-2025-trader-duties"),
+        ("investigate", "--on", "2025-03-10"),
+        ("notify", "--on", "2025-03-12", "--penalty", "jlfsxz-2022-48@2022"),
+    ]
+    for step in steps:
+        code, out, err = run(capsys, db_path, "case", step[0], "2025-0001", *step[1:])
+        assert code == 0, err
+    assert "is partial" in err  # the article's unconfirmed number is shown
+    code, _, err = run(
+        capsys, db_path, "case", "decide", "2025-0001", "--on", "2025-03-20", "--fine", "2500"
+    )
+    assert code == 2 and "outside the range" in err and "up to ¥2000" in err
+    code, _, err = run(
+        capsys,
+        db_path,
+        "case",
+        "decide",
+        "2025-0001",
+        "--on",
+        "2025-03-20",
+        "--fine",
+        "abc",
+        "--json",
+    )
+    assert code == 2 and json.loads(err)["error"]["path"] == "fine"
+    code, out, err = run(
+        capsys,
+        db_path,
+        "case",
+        "decide",
+        "2025-0001",
+        "--on",
+        "2025-03-20",
+        "--fine",
+        "2000",
+        "--confiscate",
+        "instrument",
+        "--public-notice",
+        "--json",
+    )
+    assert code == 0, err
+    decided = json.loads(out)
+    assert decided["status"] == "decided" and len(decided["decided_hash"]) == 64
+    assert decided["penalty"][0]["citation_zh"].endswith("第四十八条")
+    assert any(d["key"] == "payment" and d["due"] == "2025-04-07" for d in decided["deadlines"])
+
+    assert run(capsys, db_path, "case", "execute", "2025-0001", "--on", "2025-03-28")[0] == 0
+    code, _, err = run(capsys, db_path, "case", "close", "2025-0001", "--on", "2025-04-01")
+    assert code == 2 and "no re-inspection" in err
+    code, _, err = run(
+        capsys, db_path, "case", "check", "2025-0001", "--corrected", "yes", "--on", "2025-03-31"
+    )
+    assert code == 0, err
+    code, out, err = run(
+        capsys, db_path, "case", "close", "2025-0001", "--on", "2025-04-01", "--json"
+    )
+    closed = json.loads(out)
+    assert code == 0 and closed["status"] == "closed" and len(closed["content_hash"]) == 64
+    assert [e["action"] for e in closed["events"]][-1] == "close"
+
+    code, out, _ = run(
+        capsys, db_path, "stats", "--from", "2025-01-01", "--to", "2025-12-31", "--json"
+    )
+    cases = json.loads(out)["cases"]
+    assert (cases["opened"], cases["closed"], cases["premises_punished"]) == (1, 1, 1)
+    assert cases["fines"] == "2000" and cases["cheating_cases"] == 1
+    code, out, _ = run(capsys, db_path, "stats", "--from", "2025-01-01", "--to", "2025-12-31")
+    assert "cases        1 opened, 1 closed, 1 decided; fines ¥2000; premises punished 1" in out
+
+    code, out, _ = run(capsys, db_path, "case", "show", "2025-0001")
+    assert "sealed      closed" in out and "第四十八条  [partial]" in out
+
+
+def test_articles_and_calendar_commands(db_path, tmp_path, capsys):
+    code, out, _ = run(capsys, db_path, "case", "articles", "--json")
+    arts = {a["id"]: a for a in json.loads(out)["articles"]}
+    assert arts["jlfsxz-2022-43"]["range"] == "up to ¥1000"
+    assert arts["jlfsxz-1987-46"]["edition"] == "1987"
+    assert arts["dlbz-2005-18"]["range"].startswith("up to 3 × illegal gains")
+    newer = tmp_path / "cal.toml"
+    newer.write_text(
+        'format = 1\nversion = "2099-01-01"\n[[years]]\nyear = 2027\nstatus = "published"\n'
+        'holidays = [["2027-01-01", "2027-01-01"]]\nworkdays = []\n',
+        encoding="utf-8",
+    )
+    code, out, _ = run(capsys, db_path, "case", "calendar", str(newer), "--json")
+    assert code == 0 and json.loads(out) == {
+        "version": "2099-01-01",
+        "years": [2027],
+        "in_use": "2099-01-01",
+    }
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[[years]]\nyear = 2027\nstatus = "published"\nworkdays = ["2027-01-04"]\n')
+    code, _, err = run(capsys, db_path, "case", "calendar", str(bad))
+    assert code == 2 and "not a weekend day" in err
+
+
+def test_bad_input_is_one_sentence(db_path, capsys):
+    code, _, err = run(capsys, db_path, "case", "new", "--complaint", "短秤", "--officer", "张伟")
+    assert code == 2 and "NAME:CERTIFICATE_NO" in err
+    code, _, err = run(capsys, db_path, "case", "show", "2030-0001")
+    assert code == 2 and "no case" in err
+    code, _, err = run(
+        capsys,
+        db_path,
+        "case",
+        "new",
+        "--complaint",
+        "短秤",
+        *OFFICERS,
+        "--party",
+        "某公司",
+        "--credit-code",
+        "913401000000000000",
+    )
+    assert code == 2 and "party.credit_code" in err
