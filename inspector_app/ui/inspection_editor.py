@@ -153,6 +153,8 @@ register(
         "(on an earlier revision)": "（针对上一版本）",
         "Signed by {fingerprint}": "签名者 {fingerprint}",
         "Add another flow rate": "增加一个流量点",
+        "revision {n}": "第 {n} 版",
+        "read-only": "只读",
         "gasoline": "汽油",
         "diesel": "柴油",
         "kerosene": "煤油",
@@ -320,7 +322,18 @@ class InspectionEditor(QMainWindow):
         self.undo_stack.canRedoChanged.connect(
             lambda ok: self.redo_action.setEnabled(ok and not self.read_only)
         )
-        for a in (self.save_action, self.finalize_action, self.undo_action, self.redo_action):
+        self.language_action = QAction(self)
+        self.language_action.setObjectName("switchLanguage")
+        self.language_action.setShortcut(QKeySequence("Ctrl+Shift+L"))
+        self.language_action.triggered.connect(lambda _c=False: self.toggle_language())
+        self.addAction(self.language_action)
+        for a in (
+            self.save_action,
+            self.finalize_action,
+            self.undo_action,
+            self.redo_action,
+            self.language_action,
+        ):
             a.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         self.inspection_menu = self.menuBar().addMenu("")
         for a in (self.save_action, self.finalize_action, self.correct_action):
@@ -1232,6 +1245,9 @@ class InspectionEditor(QMainWindow):
             self.notes_edit,
         ):
             w.setReadOnly(read_only)
+            # a sealed record's fields look like text, not like boxes to type in
+            w.setFrame(not read_only)
+            w.setStyleSheet("background: transparent;" if read_only else "")
         for w in (self.check_combo, self.ruleset_combo, self.time_edit):
             w.setEnabled(not read_only)
         self.standards_list.setEnabled(not read_only)
@@ -1255,7 +1271,17 @@ class InspectionEditor(QMainWindow):
         )
         self._show_state()
 
+    def _update_title(self) -> None:
+        p, ins = self.premises, self.instrument
+        title = f"{tr('Inspection editor')} — {p.name if p else ''} — {ins.serial if ins else ''}"
+        if self.insp.revision > 1:  # a correction is told apart from the record it corrects
+            title += " — " + tr("revision {n}").format(n=self.insp.revision)
+        if not self.insp.is_draft:
+            title += " (" + tr("read-only") + ")"
+        self.setWindowTitle(title)
+
     def _show_state(self) -> None:
+        self._update_title()
         i = self.insp
         if not i.is_draft:
             text = tr("Finalized {time} · content hash {hash}").format(
@@ -1347,8 +1373,7 @@ class InspectionEditor(QMainWindow):
                     if x
                 )
             )
-        title = f"{tr('Inspection editor')} — {p.name if p else ''} — {ins.serial if ins else ''}"
-        self.setWindowTitle(title)
+        self._update_title()
         self.checklist.retranslate()
         self.findings.retranslate()
         self.photos.retranslate()
@@ -1359,6 +1384,15 @@ class InspectionEditor(QMainWindow):
         self.chart.retranslate()
         self._show_state()
         self._show_review()
+
+    def toggle_language(self) -> None:
+        """Ctrl+Shift+L here too: the whole program switches (and remembers it)."""
+        from ..i18n import set_language
+        from . import settings
+
+        lang = "en" if current_language() == "zh" else "zh"
+        settings.set_value("language", lang)
+        set_language(lang)
 
     def changeEvent(self, event) -> None:
         """Back in the editor: standards registered meanwhile are offered at once."""

@@ -1087,6 +1087,7 @@ class MainWindow(QMainWindow):
                 page.refresh()
             else:
                 self._stale.add(key)
+        self._background_reads()  # the status bar's counts too
 
     def new_inspection(self, premises_id: str | None = None) -> QWidget | str | None:
         dialog = NewInspectionDialog(self.store, self, premises_id=premises_id)

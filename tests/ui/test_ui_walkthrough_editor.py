@@ -333,3 +333,31 @@ def test_chart_legend_speaks_plain_words_and_runs_are_whole_numbers(qtbot, fuel_
     set_language("zh")
     labels = [label.text for _item, label in chart.legend.items]
     assert "合格" in labels
+
+
+def test_ctrl_shift_l_switches_language_inside_the_editor(qtbot, editor):
+    editor.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is editor, timeout=2000)
+    qtbot.keyClick(
+        editor,
+        Qt.Key.Key_L,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    from inspector_app.i18n import current_language
+
+    assert current_language() == "zh"
+    assert editor.inspection_menu.title() == "检查信息"
+
+
+def test_a_finalized_record_looks_read_only_and_its_correction_is_told_apart(qtbot, editor, store):
+    table = _table(editor, "weighing")
+    _type_cell(qtbot, table.view, 0, _col(table.model, "indication"), "100")
+    editor.confirm_finalize = lambda *a: True
+    assert editor.finalize()
+    assert editor.place_edit.isReadOnly() and not editor.place_edit.hasFrame()
+    assert "(read-only)" in editor.windowTitle()
+    editor.ask_reason = lambda: "typo in the place"
+    child = editor.correct()
+    qtbot.addWidget(child)
+    assert "revision 2" in child.windowTitle() and "read-only" not in child.windowTitle()
+    assert child.place_edit.hasFrame()

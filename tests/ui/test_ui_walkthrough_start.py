@@ -221,3 +221,29 @@ def test_premises_dialog_market_fields_only_for_market_premises(qtbot, store):
     height = d.height()
     qtbot.keyClicks(d.fields["credit_code"], "9234")
     assert d.height() == height  # the hint line was there already: no jump
+
+
+def test_an_approved_inspection_is_not_shown_as_merely_finalized(qtbot, store, stall):
+    from types import SimpleNamespace
+
+    from inspector_app.services.drafts import new_draft
+    from inspector_app.ui.models.inspections import COLUMNS, InspectionTableModel
+    from inspector_app.ui.workers import StoreReader
+
+    _p, scale = stall
+    insp = new_draft(store, scale.id, "张伟", "in_service")
+    reader = StoreReader(store.path)
+    try:
+        model = InspectionTableModel(reader)
+        with qtbot.waitSignal(model.modelReset, timeout=5000):
+            model.refresh()
+        qtbot.waitUntil(lambda: model.rowCount() == 1, timeout=5000)
+        model._reviews[insp.id] = SimpleNamespace(
+            decision="approved", reviewer="李科长", comment="", at="2026-12-04"
+        )
+        col = [c[0] for c in COLUMNS].index("status")
+        index = model.index(0, col)
+        assert "Approved" in index.data()
+        assert "李科长" in index.data(Qt.ItemDataRole.ToolTipRole)
+    finally:
+        reader.stop()

@@ -40,6 +40,8 @@ register(
         "Status": "状态",
         "Loading…": "正在读取……",
         "Returned": "已退回",
+        "Approved": "已批准",
+        "Approved by {reviewer}": "{reviewer} 已批准",
         "Returned by {reviewer}: {comment}": "{reviewer} 退回：{comment}",
     }
 )
@@ -360,11 +362,15 @@ class InspectionTableModel(QAbstractTableModel):
         text = self._text(s, key)
         if key == "status" and returned:
             text = f"↩ {tr('Returned')}"  # (a returned record is finalized; the column is narrow)
+        elif key == "status" and review is not None and review.decision == "approved":
+            text = f"✔ {tr('Approved')}"  # reviewed, not just finalized
         if role == Qt.ItemDataRole.ToolTipRole:
             if key == "status" and returned:
                 return tr("Returned by {reviewer}: {comment}").format(
                     reviewer=review.reviewer, comment=review.comment
                 )
+            if key == "status" and review is not None and review.decision == "approved":
+                return tr("Approved by {reviewer}").format(reviewer=review.reviewer)
             return text if key in ("premises", "instrument", "market") else None
         return text
 
