@@ -96,7 +96,9 @@ def generate() -> str:
                     f"In force: {inf.describe()} ({cell(inf.clause)}). Scope: {cell(inf.scope)}.\n"
                 )
             else:
-                lines.append("No in-force dates recorded: used when named, or as the family default.\n")
+                lines.append(
+                    "No in-force dates recorded: used when named, or as the family default.\n"
+                )
             lines.append(f"Test kinds: {', '.join(f'`{k}`' for k in info.kinds)}.")
             if info.aliases:
                 lines.append(f"Also accepted as: {', '.join(f'`{a}`' for a in info.aliases)}.")
