@@ -153,6 +153,7 @@ register(
         "(on an earlier revision)": "（针对上一版本）",
         "Signed by {fingerprint}": "签名者 {fingerprint}",
         "Add another flow rate": "增加一个流量点",
+        "Keep original photos (full size)": "保留照片原图（全尺寸）",
         "revision {n}": "第 {n} 版",
         "read-only": "只读",
         "gasoline": "汽油",
@@ -343,6 +344,12 @@ class InspectionEditor(QMainWindow):
         self.inspection_menu.addAction(self.redo_action)
         self.inspection_menu.addSeparator()
         self.inspection_menu.addAction(self.export_action)
+        self.keep_originals_action = QAction(self)
+        self.keep_originals_action.setObjectName("keepOriginalPhotos")
+        self.keep_originals_action.setCheckable(True)
+        self.keep_originals_action.setChecked(False)
+        self.inspection_menu.addSeparator()
+        self.inspection_menu.addAction(self.keep_originals_action)
         toolbar = self.addToolBar("inspection")
         toolbar.setObjectName("inspectionToolbar")
         toolbar.setMovable(False)
@@ -939,8 +946,15 @@ class InspectionEditor(QMainWindow):
         self.push_attr("findings", findings, "Remove finding")
 
     def add_photos(self, images: list[bytes]) -> None:
+        """Store photos downscaled and upright (the original only when asked for), their
+        EXIF time and place as the caption."""
+        from .widgets.photo_prep import prepare_photo
+
         refs = list(self.insp.attachments)
-        for data in images:
+        keep = self.keep_originals_action.isChecked()
+        for raw in images:
+            photo = prepare_photo(raw, keep_original=keep)
+            data = photo.data
             try:
                 sha = self.store.attachments.add(data, self.actor)
             except InputError as exc:
@@ -951,7 +965,12 @@ class InspectionEditor(QMainWindow):
                 continue
             if not any(a.sha256 == sha and a.role == "photo" for a in refs):
                 refs.append(
-                    AttachmentRef(sha, "photo", "", self.store.attachments.mime(sha) or "image/png")
+                    AttachmentRef(
+                        sha,
+                        "photo",
+                        photo.caption(),
+                        self.store.attachments.mime(sha) or photo.mime or "image/png",
+                    )
                 )
         self.push_attr("attachments", refs, "Add photo")
 
@@ -1321,6 +1340,7 @@ class InspectionEditor(QMainWindow):
         self.finalize_action.setText(tr("Finalize…"))
         self.correct_action.setText(tr("Correct…"))
         self.export_action.setText(tr("Export report…"))
+        self.keep_originals_action.setText(tr("Keep original photos (full size)"))
         self.undo_action.setText(tr("Undo"))
         self.redo_action.setText(tr("Redo"))
         for idx, k in enumerate(checks_for(self.insp.family)):

@@ -361,3 +361,51 @@ def test_a_finalized_record_looks_read_only_and_its_correction_is_told_apart(qtb
     qtbot.addWidget(child)
     assert "revision 2" in child.windowTitle() and "read-only" not in child.windowTitle()
     assert child.place_edit.hasFrame()
+
+
+def _camera_jpeg(width=4000, height=3000, orientation=6):
+    """A camera-like JPEG: 12 MP, EXIF orientation 'turn 90°', a time and a GPS position."""
+    import io
+
+    from PIL import Image
+
+    img = Image.new("RGB", (width, height), (200, 30, 30))
+    img.paste((20, 20, 200), (0, 0, width // 4, height // 4))  # a blue corner, top left
+    exif = Image.Exif()
+    exif[274] = orientation
+    exif[306] = "2026:12:04 10:22:05"
+    gps = exif.get_ifd(0x8825)
+    gps[1], gps[2] = "N", (31.0, 49.0, 14.16)
+    gps[3], gps[4] = "E", (117.0, 13.0, 37.92)
+    buffer = io.BytesIO()
+    img.save(buffer, "JPEG", quality=90, exif=exif)
+    return buffer.getvalue()
+
+
+def test_a_camera_photo_is_stored_upright_about_2_mp_with_its_time_and_place(qtbot, editor, store):
+    import io
+
+    from PIL import Image
+
+    raw = _camera_jpeg()
+    editor.add_photos([raw])
+    ref = next(a for a in editor.insp.attachments if a.role == "photo")
+    stored = store.attachments.get(ref.sha256)
+    img = Image.open(io.BytesIO(stored))
+    assert img.format == "JPEG" and ref.mime == "image/jpeg"
+    assert 1_500_000 <= img.width * img.height <= 2_000_000
+    assert img.height > img.width  # turned upright (orientation 6: portrait)
+    assert not img.getexif().get(274)  # no orientation left to apply twice
+    assert len(stored) < len(raw)
+    assert "2026-12-04 10:22:05" in ref.caption
+    assert "GPS 31.8206" in ref.caption and "117.2272" in ref.caption
+
+
+def test_the_original_photo_only_when_asked(qtbot, editor, store):
+    raw = _camera_jpeg(1200, 900, orientation=1)
+    editor.keep_originals_action.setChecked(True)
+    big = _camera_jpeg()
+    editor.add_photos([big])
+    ref = next(a for a in editor.insp.attachments if a.role == "photo")
+    assert store.attachments.get(ref.sha256) == big
+    assert len(raw) < len(big)
