@@ -23,6 +23,7 @@ from . import (
     m005_certificates,
     m006_visits,
     m007_cases,
+    m008_rule_data,
 )
 
 MIGRATIONS = [
@@ -33,6 +34,7 @@ MIGRATIONS = [
     m005_certificates,
     m006_visits,
     m007_cases,
+    m008_rule_data,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
