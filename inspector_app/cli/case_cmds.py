@@ -14,7 +14,14 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 
 from ..domain.errors import InputError
-from .common import open_store, print_json, print_table
+from .common import (
+    add_passphrase_option,
+    db_path,
+    open_store,
+    print_json,
+    print_table,
+    read_passphrase,
+)
 
 
 def register(sub, common) -> None:
@@ -194,6 +201,22 @@ def register(sub, common) -> None:
     )
     q.add_argument("--ref", required=True, help="its id, file hash or document number")
     q.add_argument("--note", default="", help="what it shows")
+
+    q = add(
+        "document",
+        "the order to correct (责令改正通知书) as a PDF, zh or en",
+        cmd_document,
+        by=False,
+    )
+    q.add_argument("-o", "--output", required=True, metavar="FILE", help="the PDF to write")
+    q.add_argument("--lang", choices=["zh", "en"], default="zh", help="language (default zh)")
+    q.add_argument(
+        "--authority", default="", help="the authority's name (default: the issuing body)"
+    )
+    q.add_argument(
+        "--sign", action="store_true", help="sign with your key (an officer of the case)"
+    )
+    add_passphrase_option(q)
 
     add(
         "articles",
@@ -645,4 +668,42 @@ def cmd_calendar(args) -> int:
     else:
         years = ", ".join(map(str, result["years"])) or "none"
         print(f"calendar {cal.version} stored (years {years}); in use: {in_use.version}")
+    return 0
+
+
+def cmd_document(args) -> int:
+    import sys
+    from pathlib import Path
+
+    from ..crypto.keys import KeyError_
+    from ..services import cases as svc
+    from ..services.reports import load_signer
+    from .main import CliError
+
+    out = Path(args.output)
+    if out.is_dir():
+        raise CliError(f"{out} is a folder; give a file name ending in .pdf")
+    identity = None
+    if args.sign:
+        try:
+            identity = load_signer(db_path(args), read_passphrase(args))
+        except KeyError_ as exc:
+            raise CliError(str(exc)) from None
+        for warning in identity.warnings:
+            print(f"inspector-app: warning: {warning}", file=sys.stderr)
+    store = open_store(args)
+    with store:
+        case = svc.resolve(store, args.id)
+        pdf = svc.order_document(
+            store, case.id, lang=args.lang, identity=identity, authority=args.authority
+        )
+    try:
+        out.write_bytes(pdf)
+    except OSError as exc:
+        raise CliError(f"cannot write {out} ({exc.strerror})") from None
+    signed = f", signed by {identity.name}" if identity else ""
+    if args.json:
+        print_json({"file": str(out), "case_no": case.case_no, "signed": bool(identity)})
+    else:
+        print(f"wrote {out} (order to correct of case {case.case_no}{signed})")
     return 0

@@ -193,6 +193,9 @@ EXAMPLES: dict[str, str] = {
   inspector-app case close 2025-0003 --reason 首违轻微及时改正不予立案""",
     "case evidence": """
   inspector-app case evidence 2025-0001 --kind photo --ref 3b7e…sha256 --note 作弊按键""",
+    "case document": """
+  inspector-app case document 2025-0001 -o 责令改正通知书.pdf --sign --passphrase-file ~/.pass
+  inspector-app case document 2025-0001 -o order.pdf --lang en""",
     "case articles": """
   inspector-app case articles
   inspector-app case articles --json""",

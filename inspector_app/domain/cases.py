@@ -89,6 +89,7 @@ class Article:
     order_to_correct: bool = False
     compensation: bool = False
     note: str = ""
+    article_en: str = ""
 
     def range_text(self) -> str:
         if self.gains_multiple_max is not None:
@@ -121,7 +122,9 @@ class ArticleCatalogue:
 
     def cite(self, art: Article, lang: str = "zh") -> str:
         reg = self.regulation_of(art)
-        return f"《{reg.zh}》{art.article}" if lang == "zh" else f"{reg.en}, {art.article}"
+        if lang == "zh":
+            return f"《{reg.zh}》{art.article}"
+        return f"{reg.en}, {art.article_en or art.article}"
 
 
 def articles_path() -> Path:
@@ -187,6 +190,7 @@ def parse_articles(text: str, name: str = "metrology_articles.toml") -> ArticleC
             order_to_correct=bool(a.get("order_to_correct", False)),
             compensation=bool(a.get("compensation", False)),
             note=a.get("note", ""),
+            article_en=a.get("article_en", ""),
         )
     return ArticleCatalogue(str(data.get("version", "")), regs, arts)
 

@@ -345,6 +345,10 @@ def _kinds_of(record: dict) -> set[str]:
         from .summary_report import SUMMARY_PREFIX
 
         return {SUMMARY_PREFIX}
+    if record.get("kind") == "case_document":  # a document of an enforcement case
+        from .case_documents import CASE_PREFIXES
+
+        return {CASE_PREFIXES.get(record.get("document"), "")} - {""}
     check, verdict = record.get("check"), record.get("verdict")
     if check in ("in_service", "covert"):
         return {KIND_PREFIX["record"]}

@@ -652,3 +652,56 @@ def case_statistics(
         ],
         "by_premises_kind": [{"kind": k, "cases": n} for k, n in by_kind.most_common()],
     }
+
+
+# -- documents -------------------------------------------------------------------------------------
+
+
+def order_document(
+    store, ident: str, *, lang: str = "zh", identity=None, authority: str = ""
+) -> bytes:
+    """The order to correct (责令改正通知书) of the case's latest order, signed with
+    *identity* (one of the case's officers, or an office key) when given."""
+    from ..reports.case_documents import build_order_document, order_content
+
+    case = resolve(store, ident)
+    if not case.orders:
+        raise InputError("case", f"case {case.case_no} has no order to correct")
+    if identity is not None and identity.name not in [o.name for o in case.officers]:
+        from ..crypto.ca import is_office_certificate
+
+        if not is_office_certificate(identity.certificate):
+            raise InputError(
+                "identity", f"{identity.name} is not an officer of case {case.case_no}"
+            )
+    cat = articles()
+    citations = {
+        key: [cat.cite(cat.get(r.article_id, r.edition), lang) for r in getattr(case, key)]
+        for key in ("violated", "penalty")
+    }
+    if not authority:
+        try:
+            from .reports import issuing_body
+
+            authority = issuing_body(store).name(lang) or ""
+        except Exception:  # noqa: BLE001 - the issuing body is optional here
+            authority = ""
+    content = order_content(
+        case.as_dict(),
+        dataclasses.asdict(case.orders[-1]),
+        authority,
+        citations,
+        lang,
+        signer=identity.name if identity is not None else "",
+    )
+    built = build_order_document(
+        content, for_signing=identity is not None, signer_name=identity.name if identity else ""
+    )
+    if identity is None:
+        return built.pdf
+    from ..reports.signing import SigningError, sign_pdf
+
+    try:
+        return sign_pdf(built.pdf, identity, built.signature_box, reason="Order to correct")
+    except SigningError as exc:
+        raise InputError("identity", str(exc)) from None

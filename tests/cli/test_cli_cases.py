@@ -200,3 +200,30 @@ def test_bad_input_is_one_sentence(db_path, capsys):
         "913401000000000000",
     )
     assert code == 2 and "party.credit_code" in err
+
+
+def test_order_document_signed_and_verified(store, stall, db_path, tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("INSPECTOR_PASSPHRASE", "correct horse 42")
+    assert run(capsys, db_path, "keys", "init", "--name", "张伟")[0] == 0
+    code, _, err = run(
+        capsys,
+        db_path,
+        "case",
+        "new",
+        "--premises",
+        stall[0].id,
+        "--referral",
+        "区局移送",
+        "--clue-date",
+        "2025-03-03",
+        *OFFICERS,
+    )
+    assert code == 0, err
+    run(capsys, db_path, "case", "order", "2025-0001", "--on", "2025-03-03", "--days", "5")
+    out_pdf = tmp_path / "order.pdf"
+    code, out, err = run(
+        capsys, db_path, "case", "document", "2025-0001", "-o", str(out_pdf), "--sign"
+    )
+    assert code == 0 and "signed by 张伟" in out, err
+    code, out, _ = run(capsys, db_path, "verify", str(out_pdf), "--json")
+    assert code == 0 and json.loads(out)["status"] == "VALID"
