@@ -197,6 +197,14 @@ AUTOSAVE_MS = 500
 SIGNATURE_ROLES = ("signature_inspector", "signature_representative")
 
 
+class DateTimeField(QDateTimeEdit):
+    """A date and time field that Tab leaves (Qt's own walks through its five sections
+    first); the sections are reached with the arrow keys."""
+
+    def focusNextPrevChild(self, next_: bool) -> bool:
+        return QWidget.focusNextPrevChild(self, next_)
+
+
 class AttrCommand(QUndoCommand):
     """Replace one attribute of the inspection (header field, checklist, findings…)."""
 
@@ -405,7 +413,7 @@ class InspectionEditor(QMainWindow):
         self.inspector_edit.editingFinished.connect(
             lambda: self._text_field("inspector", self.inspector_edit)
         )
-        self.time_edit = QDateTimeEdit()
+        self.time_edit = DateTimeField()
         self.time_edit.setDisplayFormat("yyyy-MM-dd HH:mm")
         self.time_edit.setCalendarPopup(True)
         self.time_edit.editingFinished.connect(self._time_edited)
@@ -461,9 +469,17 @@ class InspectionEditor(QMainWindow):
             ("", self.standards_warning),
             ("Notes", self.notes_edit),
         ]
+        self._accessible: list[tuple[QWidget, str]] = []
         for r, (key, w) in enumerate(rows):
             if key:
-                grid.addWidget(self._label(key), r, 0, Qt.AlignmentFlag.AlignTop)
+                label = self._label(key)
+                grid.addWidget(label, r, 0, Qt.AlignmentFlag.AlignTop)
+                target = (
+                    self.temp_edit if w is env else self.standards_list if w is standards_box else w
+                )
+                if isinstance(target, QWidget):
+                    label.setBuddy(target)
+                    self._accessible.append((target, key))
             if isinstance(w, (QHBoxLayout, QVBoxLayout)):
                 grid.addLayout(w, r, 1)
             else:
@@ -1335,6 +1351,21 @@ class InspectionEditor(QMainWindow):
                 "the Reference standards page of the main window (Ctrl+5); it shows here at once."
             )
         )
+        for widget, key in self._accessible:
+            widget.setAccessibleName(tr(key))
+        self.humidity_edit.setAccessibleName(tr("Relative humidity (%)"))
+        for t in self.tables:
+            t.view.setAccessibleName(t.title.text())
+        self.chart.setAccessibleName(tr("Error chart"))
+        self.findings.view.setAccessibleName(tr("Findings"))
+        self.photos.list.setAccessibleName(tr("Photos"))
+        self.chart.plot.setAccessibleName(tr("Error chart"))
+        self.verdict_label.setAccessibleName(tr("Verdict"))
+        self.failed_list.setAccessibleName(tr("Failed items"))
+        for role, key in zip(
+            SIGNATURE_ROLES, ("Inspector's signature", "Representative's signature"), strict=True
+        ):
+            self.pads[role].setAccessibleName(tr(key))
         self.inspection_menu.setTitle(tr("Inspection"))
         self.save_action.setText(tr("Save"))
         self.finalize_action.setText(tr("Finalize…"))

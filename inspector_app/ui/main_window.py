@@ -52,6 +52,7 @@ register(
     {
         "Inspector · metrology field inspection": "计量监督检查",
         "Today's work": "今日工作",
+        "Pages": "页面",
         "Inspections": "检查记录",
         "Instruments": "计量器具",
         "Reference standards": "计量标准器",
@@ -381,6 +382,16 @@ class InspectionsPage(QWidget):
         self.date_from.retranslate()
         self.date_to.retranslate()
         self.clear_button.setText(tr("Clear &filters").replace("&", ""))
+        self.table.setAccessibleName(tr("Inspections"))
+        for combo, name in (
+            (self.family, "All families"),
+            (self.verdict, "All verdicts"),
+            (self.status, "All statuses"),
+            (self.market, "All markets"),
+        ):
+            combo.setAccessibleName(tr(name))
+        self.date_from.setAccessibleName(tr("From"))
+        self.date_to.setAccessibleName(tr("To"))
         self.model.retranslate()
         self._update_count()
 
@@ -458,6 +469,8 @@ class TodayPage(QWidget):
         )
         self.hint.setVisible(not name)
         self.new_button.setText(tr("&New inspection…"))
+        self.drafts_table.setAccessibleName(tr("Drafts to finish"))
+        self.today_table.setAccessibleName(tr("Inspected today"))
         self.drafts_label.setText(f"<b>{tr('Drafts to finish')}</b> ({self.drafts.total})")
         self.today_label.setText(f"<b>{tr('Inspected today')}</b> ({self.today.total})")
         empty = (
@@ -946,6 +959,7 @@ class MainWindow(QMainWindow):
             self.nav.item(i).setToolTip(f"{tr(title)} (Ctrl+{i + 1})")
         for key, menu in self.menus.items():
             menu.setTitle(tr(self._menu_titles[key]))
+        self.nav.setAccessibleName(tr("Pages"))
         self.db_label.setText(f"{tr('Database')}: {self.store.path}")
         self._show_counts()
 

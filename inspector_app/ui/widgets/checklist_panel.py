@@ -38,6 +38,9 @@ register(
 )
 
 ANSWERS = ("yes", "no", "na")
+MARK_STYLE = (
+    "color: #9b0019; background: #fbe0e5; font-weight: bold; border-radius: 3px; padding: 0 3px;"
+)
 ANSWER_TEXT = {"yes": "Yes", "no": "No", "na": "n.a."}
 
 
@@ -98,8 +101,10 @@ class ChecklistPanel(QWidget):
                     )
                 self.groups[q.key] = bg
                 mark = QLabel()
-                mark.setStyleSheet("color: #9b0019; font-weight: bold;")
+
                 self.marks[q.key] = mark
+                for a in ANSWERS:
+                    self.buttons[(q.key, a)].setProperty("question", q.key)
                 grid.addWidget(label, row, 0)
                 grid.addWidget(box, row, 1)
                 grid.addWidget(mark, row, 2)
@@ -136,7 +141,10 @@ class ChecklistPanel(QWidget):
                 b.blockSignals(False)
         q = next((q for q in self.questions if q.key == key), None)
         if q is not None and key in self.marks:
-            self.marks[key].setText(tr("⚠ finding") if answer and answer == q.finding_if else "")
+            flagged = bool(answer) and answer == q.finding_if
+            self.marks[key].setText(tr("⚠ finding") if flagged else "")
+            # its own background: legible on a dark palette too
+            self.marks[key].setStyleSheet(MARK_STYLE if flagged else "")
 
     def clean_answer(self, q) -> str:
         """The answer to *q* that is not a finding ("no" for a cheating indicator)."""
@@ -172,6 +180,10 @@ class ChecklistPanel(QWidget):
             self.labels[q.key].setText(q.label.get(lang))
             for a in ANSWERS:
                 self.buttons[(q.key, a)].setText(tr(ANSWER_TEXT[a]))
+                # a screen reader says the question with the answer, not just "No"
+                self.buttons[(q.key, a)].setAccessibleName(
+                    f"{q.label.get(lang)}: {tr(ANSWER_TEXT[a])}"
+                )
             self._show(q.key, self.answers.get(q.key, ""))
         if hasattr(self, "all_clean_button"):
             self.all_clean_button.setText(tr("No to all unanswered cheating indicators"))

@@ -982,9 +982,10 @@ class ReadingsTable(QWidget):
         ft = self.model.form_test
         self.title.setText(ft.label.get(_lang()))
         for col in self.model.layout_.test_fields:
-            self.field_labels[col.path].setText(
-                col.title(self.model.units, self.model.instrument_unit).replace("\n", " ")
-            )
+            text = col.title(self.model.units, self.model.instrument_unit).replace("\n", " ")
+            self.field_labels[col.path].setText(text)
+            # the test's name too: several tests have a field called "load"
+            self.field_edits[col.path].setAccessibleName(f"{self.title.text()}: {text}")
         self._shape = None
         self.model.retranslate()
         self.refresh()
