@@ -204,9 +204,15 @@ def register(sub, common) -> None:
 
     q = add(
         "document",
-        "the order to correct (责令改正通知书) as a PDF, zh or en",
+        "a document of the case as a PDF, zh or en: order to correct or filing form",
         cmd_document,
         by=False,
+    )
+    q.add_argument(
+        "--kind",
+        choices=["order", "filing"],
+        default="order",
+        help="order: 责令改正通知书 (default); filing: 立案审批表",
     )
     q.add_argument("-o", "--output", required=True, metavar="FILE", help="the PDF to write")
     q.add_argument("--lang", choices=["zh", "en"], default="zh", help="language (default zh)")
@@ -694,8 +700,13 @@ def cmd_document(args) -> int:
     store = open_store(args)
     with store:
         case = svc.resolve(store, args.id)
-        pdf = svc.order_document(
-            store, case.id, lang=args.lang, identity=identity, authority=args.authority
+        pdf = svc.case_document(
+            store,
+            case.id,
+            args.kind,
+            lang=args.lang,
+            identity=identity,
+            authority=args.authority,
         )
     try:
         out.write_bytes(pdf)
@@ -703,7 +714,10 @@ def cmd_document(args) -> int:
         raise CliError(f"cannot write {out} ({exc.strerror})") from None
     signed = f", signed by {identity.name}" if identity else ""
     if args.json:
-        print_json({"file": str(out), "case_no": case.case_no, "signed": bool(identity)})
+        print_json(
+            {"file": str(out), "case_no": case.case_no, "kind": args.kind, "signed": bool(identity)}
+        )
     else:
-        print(f"wrote {out} (order to correct of case {case.case_no}{signed})")
+        what = "order to correct" if args.kind == "order" else "filing form"
+        print(f"wrote {out} ({what} of case {case.case_no}{signed})")
     return 0

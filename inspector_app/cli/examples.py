@@ -195,7 +195,8 @@ EXAMPLES: dict[str, str] = {
   inspector-app case evidence 2025-0001 --kind photo --ref 3b7e…sha256 --note 作弊按键""",
     "case document": """
   inspector-app case document 2025-0001 -o 责令改正通知书.pdf --sign --passphrase-file ~/.pass
-  inspector-app case document 2025-0001 -o order.pdf --lang en""",
+  inspector-app case document 2025-0001 -o order.pdf --lang en
+  inspector-app case document 2025-0001 --kind filing -o 立案审批表.pdf""",
     "case articles": """
   inspector-app case articles
   inspector-app case articles --json""",

@@ -657,15 +657,25 @@ def case_statistics(
 # -- documents -------------------------------------------------------------------------------------
 
 
-def order_document(
-    store, ident: str, *, lang: str = "zh", identity=None, authority: str = ""
+def case_document(
+    store,
+    ident: str,
+    kind: str = "order",
+    *,
+    lang: str = "zh",
+    identity=None,
+    authority: str = "",
+    today: dt.date | None = None,
 ) -> bytes:
-    """The order to correct (责令改正通知书) of the case's latest order, signed with
-    *identity* (one of the case's officers, or an office key) when given."""
-    from ..reports.case_documents import build_order_document, order_content
+    """A document of the case as a PDF: ``order`` (责令改正通知书 of the latest order) or
+    ``filing`` (立案审批表), signed with *identity* (one of the case's officers, or an office
+    key) when given."""
+    from ..reports import case_documents as docs
 
     case = resolve(store, ident)
-    if not case.orders:
+    if kind not in ("order", "filing"):
+        raise InputError("kind", "a case document is order or filing")
+    if kind == "order" and not case.orders:
         raise InputError("case", f"case {case.case_no} has no order to correct")
     if identity is not None and identity.name not in [o.name for o in case.officers]:
         from ..crypto.ca import is_office_certificate
@@ -686,22 +696,48 @@ def order_document(
             authority = issuing_body(store).name(lang) or ""
         except Exception:  # noqa: BLE001 - the issuing body is optional here
             authority = ""
-    content = order_content(
-        case.as_dict(),
-        dataclasses.asdict(case.orders[-1]),
-        authority,
-        citations,
-        lang,
-        signer=identity.name if identity is not None else "",
-    )
-    built = build_order_document(
-        content, for_signing=identity is not None, signer_name=identity.name if identity else ""
-    )
+    signer = identity.name if identity is not None else ""
+    if kind == "order":
+        content = docs.order_content(
+            case.as_dict(),
+            dataclasses.asdict(case.orders[-1]),
+            authority,
+            citations,
+            lang,
+            signer=signer,
+        )
+        built = docs.build_order_document(
+            content, for_signing=identity is not None, signer_name=signer
+        )
+        reason = "Order to correct"
+    else:
+        pauses = [
+            dd.Pause(_day(p["first"], "pause"), _day(p["last"], "pause")) for p in case.pauses
+        ]
+        due = dd.filing_deadline(work_calendar(store), _day(case.clue_date, "clue"), pauses)
+        content = docs.filing_content(
+            case.as_dict(),
+            authority,
+            citations,
+            [dataclasses.asdict(e) for e in repo(store).evidence(case.id)],
+            due.due.isoformat(),
+            lang,
+            signer=signer,
+        )
+        built = docs.build_filing_document(
+            content, for_signing=identity is not None, signer_name=signer
+        )
+        reason = "Case filing approval"
     if identity is None:
         return built.pdf
     from ..reports.signing import SigningError, sign_pdf
 
     try:
-        return sign_pdf(built.pdf, identity, built.signature_box, reason="Order to correct")
+        return sign_pdf(built.pdf, identity, built.signature_box, reason=reason)
     except SigningError as exc:
         raise InputError("identity", str(exc)) from None
+
+
+def order_document(store, ident: str, **kwargs) -> bytes:
+    """The order to correct of the case's latest order (see :func:`case_document`)."""
+    return case_document(store, ident, "order", **kwargs)

@@ -97,3 +97,16 @@ def test_no_order_no_document(store, stall):
     ).case
     with pytest.raises(InputError, match="no order to correct"):
         cs.order_document(store, c.id)
+
+
+def test_filing_form_names_source_deadline_articles_and_officers(store, case, db_path):
+    flat = _text(cs.case_document(store, case.id, "filing", lang="zh")).replace("\n", "")
+    assert "立案审批表" in flat and "投诉举报：计价秤作弊" in flat
+    assert "2025-03-24" in flat  # 15 working days after Mon 2025-03-03
+    assert "《中华人民共和国计量法（2018年修正）》第九条" in flat
+    assert "李建国 (34010020230001)" in flat and "张伟 (34010020230002)" in flat
+    identity = init_identity(keys_dir(db_path), "李建国", PASS)
+    signed = cs.case_document(store, case.id, "filing", lang="en", identity=identity)
+    r = verify_pdf(signed, [identity.certificate])
+    assert r.status == VALID and r.report_no.startswith("LASP-20250303-")
+    assert "Case Filing Approval Form" in _text(signed)
