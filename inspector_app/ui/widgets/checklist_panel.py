@@ -193,10 +193,10 @@ class ChecklistPanel(QWidget):
         # the mark column keeps its width whether a mark shows or not: nothing moves
         if self.marks:
             mark = next(iter(self.marks.values()))
-            width = mark.fontMetrics().horizontalAdvance(tr("⚠ finding")) + 12
+            width = mark.fontMetrics().horizontalAdvance(tr("⚠ finding")) + 24
             font = mark.font()
             font.setBold(True)
             from PySide6.QtGui import QFontMetrics
 
-            width = max(width, QFontMetrics(font).horizontalAdvance(tr("⚠ finding")) + 12)
+            width = max(width, QFontMetrics(font).horizontalAdvance(tr("⚠ finding")) + 24)
             self.grid.setColumnMinimumWidth(2, width)
