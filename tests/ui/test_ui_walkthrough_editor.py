@@ -34,8 +34,10 @@ def _x(button, panel):
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_checklist_radios_stay_put_when_a_finding_mark_appears(qtbot, editor, lang):
     set_language(lang)
-    QApplication.processEvents()
     panel = editor.checklist
+    for _ in range(3):  # the new language's layout settles before measuring
+        panel.grid.activate()
+        QApplication.processEvents()
     legal = [q for q in panel.questions if q.group == "legal" and q.finding_if == "no"]
     cheating = [q for q in panel.questions if q.group == "cheating"]
     assert legal and len(cheating) >= 5
