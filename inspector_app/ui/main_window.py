@@ -106,6 +106,8 @@ register(
         "These premises have no instruments yet: add one with “New instrument…”.": "该受检单位尚无计量器具：请点击“新建计量器具…”添加。",
         "No premises yet: add the shop, stall or station you are inspecting with “New premises…”.": "尚无受检单位：请点击“新建受检单位…”添加要检查的商户、摊位或加油站。",
         "New premises…": "新建受检单位…",
+        "Start inspection": "开始检查",
+        "Cancel": "取消",
         "New instrument…": "新建计量器具…",
         "Nothing to do yet. Start with “New inspection…”: it lets you add the premises and the instrument on the way.": "暂无待办事项。请点击“新建检查…”开始：可在其中顺便添加受检单位和计量器具。",
         "Choose premises and an instrument first.": "请先选择受检单位和计量器具。",
@@ -675,6 +677,8 @@ class NewInspectionDialog(QDialog):
                 "“New premises…”."
             )
         )
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("Start inspection"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("Cancel"))
         self.new_premises_button.setText(tr("New premises…"))
         self.new_instrument_button.setText(tr("New instrument…"))
         for i, kind in enumerate(CHECK_KINDS):
