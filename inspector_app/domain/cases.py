@@ -252,6 +252,7 @@ class Order:
     corrected: bool | None = None  # set by the re-inspection
     checked_on: str = ""
     check_visit_id: str = ""
+    check_inspection_id: str = ""
 
 
 @dataclass

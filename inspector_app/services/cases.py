@@ -119,7 +119,9 @@ def open_case(
         found_cheating = any(f["cheating"] for f in src["findings"])
         if not facts:
             facts = "；".join(f["text"] for f in src["findings"])
-        event = ("inspection", src["id"])
+        events = [("inspection", src["id"])]
+        if src["visit_id"]:
+            events.append(("visit", src["visit_id"]))
     elif visit_id:
         src = r.visit_source(visit_id)
         if src is None:
@@ -130,11 +132,13 @@ def open_case(
         evidence.append(Evidence("visit", src["id"], src["day"]))
         evidence += [Evidence("inspection", i) for i in src["inspections"]]
         found_cheating = src["cheating"]
-        event = ("visit", src["id"])
+        if not facts:
+            facts = "；".join(dict.fromkeys(src["findings"]))
+        events = [("visit", src["id"])] + [("inspection", i) for i in src["inspections"]]
     else:
         source = "complaint" if complaint else "referral"
         source_text = (complaint or referral or "").strip()
-        event = None
+        events = []
     premises = r.premises(premises_id) if premises_id else None
     if premises_id and premises is None:
         raise InputError("premises", f"no premises {premises_id!r}")
@@ -155,12 +159,12 @@ def open_case(
     cat = articles()
     violated = violated or []
     warnings = dc.check_article_refs(cat, violated, "violated", "violated")
-    if event is not None:
-        for other in r.cases_with_evidence(*event):
+    for kind, ref in events:  # a visit and its inspections are one event
+        for other in r.cases_with_evidence(kind, ref):
             if party_key(other.party) == party_key(party):
                 raise InputError(
                     "source",
-                    f"case {other.case_no} already covers {party.name} for this {event[0]}"
+                    f"case {other.case_no} already covers {party.name} for this {kind}"
                     " (one case per party per event)",
                 )
     case = Case(
@@ -392,6 +396,7 @@ def record_check(
     o.corrected = corrected
     o.checked_on = day.isoformat()
     o.check_visit_id = visit_id or ""
+    o.check_inspection_id = inspection_id or ""
 
     def extra(conn, seq):
         r.mark_followup_done(conn, o.assignment_id, visit_id)

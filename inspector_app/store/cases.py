@@ -321,6 +321,14 @@ class CaseRepo:
                 "SELECT id FROM inspections WHERE visit_id = ? ORDER BY started_at", (row["id"],)
             )
         ]
+        row["findings"] = [
+            r[0]
+            for r in self.conn.execute(
+                "SELECT f.text FROM findings f JOIN inspections i ON i.id = f.inspection_id"
+                " WHERE i.visit_id = ? ORDER BY i.started_at, f.seq",
+                (row["id"],),
+            )
+        ]
         row["cheating"] = bool(
             self.conn.execute(
                 "SELECT 1 FROM findings f JOIN inspections i ON i.id = f.inspection_id"

@@ -297,3 +297,91 @@ def test_party_and_officers_validated(store):
     assert any("at least 2" in w for w in one.warnings)
     with pytest.raises(InputError, match="at least 2 officers"):
         cs.advance(store, one.case.id, "filed", on="2025-05-07", actor="x", facts="f")
+
+
+def test_case_from_a_visit_and_orders_after_the_decision(store, stall):
+    inspection = _cheating_inspection(store, stall, "2025-06-03")
+    visit = store.conn.execute(
+        "SELECT visit_id FROM inspections WHERE id = ?", (inspection,)
+    ).fetchone()[0]
+    case = cs.open_case(
+        store, actor="李建国", clue_date="2025-06-03", officers=OFFICERS, visit_id=visit[:8]
+    ).case
+    assert case.source == "visit" and case.visit_id == visit and case.cheating
+    assert [(e.kind, e.ref) for e in cs.repo(store).evidence(case.id)] == [
+        ("visit", visit),
+        ("inspection", inspection),
+    ]
+    # the same visit, or an inspection of it, for the same party again: one event, refused
+    with pytest.raises(InputError, match="one case per party per event"):
+        cs.open_case(store, actor="x", clue_date="2025-06-03", officers=OFFICERS, visit_id=visit)
+    with pytest.raises(InputError, match="2025-0001 already covers 王芳蔬菜摊"):
+        cs.open_case(
+            store, actor="x", clue_date="2025-06-03", officers=OFFICERS, inspection_id=inspection
+        )
+    cs.advance(store, case.id, "filed", on="2025-06-04", actor="x", violated=CHEAT)
+    cs.advance(store, case.id, "investigated", on="2025-06-05", actor="x")
+    cs.advance(store, case.id, "notified", on="2025-06-06", actor="x", penalty=PENALTY)
+    case, _ = cs.decide(
+        store, case.id, Decision(order_to_correct=True, warning=True), on="2025-06-16", actor="x"
+    )
+    # an order after the decision: allowed (orders are not sealed), follow-up created
+    case, order, _ = cs.order(store, case.id, on="2025-06-16", deadline="2025-06-30", actor="x")
+    assert cs.repo(store).assignment(order.assignment_id)["due_date"] == "2025-06-30"
+    recheck = _cheating_inspection(store, stall, "2025-07-01")
+    case = cs.record_check(
+        store, case.id, corrected=False, on="2025-07-01", actor="x", inspection_id=recheck
+    )
+    assert case.orders[-1].check_inspection_id == recheck and case.orders[-1].corrected is False
+    cs.execute(store, case.id, on="2025-07-02", actor="x")
+    case = cs.close(store, case.id, on="2025-07-03", actor="x")
+    assert case.closure == {"reason": "", "corrected": False}
+
+
+def test_events_are_append_only_and_filed_cases_stay(store, stall):
+    case = cs.open_case(
+        store,
+        actor="x",
+        clue_date="2025-05-06",
+        officers=OFFICERS,
+        premises_id=stall[0].id,
+        referral="r",
+        facts="f",
+        violated=CHEAT,
+    ).case
+    cs.advance(store, case.id, "filed", on="2025-05-07", actor="x")
+    with pytest.raises(sqlite3.IntegrityError, match="case event cannot be changed"):
+        with store.conn:
+            store.conn.execute("UPDATE case_events SET actor = 'y'")
+    with pytest.raises(sqlite3.IntegrityError, match="case event cannot be deleted"):
+        with store.conn:
+            store.conn.execute("DELETE FROM case_events")
+    with pytest.raises(sqlite3.IntegrityError, match="filed case cannot be deleted"):
+        with store.conn:
+            store.conn.execute("DELETE FROM cases WHERE id = ?", (case.id,))
+    # steps out of order and dates going backwards are refused
+    with pytest.raises(InputError, match="cannot become decided"):
+        cs.decide(store, case.id, Decision(warning=True), on="2025-05-08", actor="x")
+    with pytest.raises(InputError, match="before the case's last step"):
+        cs.advance(store, case.id, "investigated", on="2025-05-06", actor="x")
+
+
+def test_overdue_list_and_pauses(store, stall):
+    case = cs.open_case(
+        store,
+        actor="x",
+        clue_date="2025-03-03",
+        officers=OFFICERS,
+        premises_id=stall[0].id,
+        referral="r",
+        facts="f",
+        violated=CHEAT,
+    ).case
+    assert cs.list_cases(store, overdue=True, today=dt.date(2025, 3, 24)) == []
+    late = cs.list_cases(store, overdue=True, today=dt.date(2025, 3, 25))
+    assert [r["overdue"] for r in late] == [["filing"]]
+    # a week of testing not counted: the filing deadline moves from 3/24 to 3/31
+    cs.pause(store, case.id, "2025-03-10", "2025-03-14", "送检", "x")
+    assert cs.list_cases(store, overdue=True, today=dt.date(2025, 3, 25)) == []
+    row = cs.list_cases(store, today=dt.date(2025, 3, 25))[0]
+    assert row["next_deadline"]["due"] == "2025-03-31"
