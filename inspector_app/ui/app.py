@@ -69,8 +69,11 @@ def _ask_role(window, office) -> None:
 
 
 def _first_questions(window, office, ask_role: bool, offer_demo: bool) -> None:
-    if ask_role:
-        _ask_role(window, office)
+    if ask_role:  # a first start: the guide (name, role, identity, issuing body, first records)
+        from .first_start import run_first_start
+
+        run_first_start(window, office, ask_role, offer_demo)
+        return
     if offer_demo:
         window.offer_demo_data()
 
@@ -294,6 +297,9 @@ def _run_window(app, db, open_database, StoreError, DatabaseDamagedError) -> int
             return 1
     if store is None:
         return 1
+    from ..store.rule_data import load_installed
+
+    load_installed(store)  # the newest rule data version the office confirmed is active
     from .main_window import MainWindow
 
     backup_thread = None

@@ -52,9 +52,17 @@ def test_run_gui_opens_the_window_in_the_chosen_language(qtbot, store, stall, db
     assert QApplication.instance().applicationName() == "inspector-app"
 
 
-def test_empty_database_offers_demo_data(qtbot, db_path, monkeypatch):
-    offered, asked, shown = [], [], []
-    monkeypatch.setattr(app_module, "_ask_role", lambda window, office: asked.append(office))
+def test_first_start_runs_the_guide_once_with_the_demo_offer(qtbot, db_path, monkeypatch):
+    from inspector_app.ui import first_start
+
+    guided, shown = [], []
+    monkeypatch.setattr(
+        first_start,
+        "run_first_start",
+        lambda window, office, ask_role, offer_demo: guided.append(
+            (window, office, ask_role, offer_demo)
+        ),
+    )
 
     def fake_exec(app):
         from PySide6.QtCore import QCoreApplication
@@ -64,20 +72,18 @@ def test_empty_database_offers_demo_data(qtbot, db_path, monkeypatch):
             for w in QApplication.topLevelWidgets()
             if type(w).__name__ == "MainWindow" and w.isVisible()
         )
-        main.offer_demo_data = lambda: offered.append(True)
         shown.append(main)
-        qtbot.waitUntil(lambda: bool(offered), timeout=3000)
+        qtbot.waitUntil(lambda: any(g[0] is main for g in guided), timeout=3000)
         QCoreApplication.processEvents()
         main.close()
         return 0
 
     monkeypatch.setattr(app_module, "_exec", fake_exec)
     assert app_module.run_gui(str(db_path), "en") == 0
-    assert offered == [True]
-    # (an earlier test's window may have queued its own question: count this window's only)
-    assert [o for o in asked if o.window is shown[0]] == [shown[0].office], (
-        "a first start asks for the role once, after the window is shown"
-    )
+    # (an earlier test's window may have queued its own: count this window's only)
+    mine = [g for g in guided if g[0] is shown[0]]
+    assert len(mine) == 1, "a first start runs the guide once, after the window is shown"
+    assert mine[0][1] is shown[0].office and mine[0][2] is True and mine[0][3] is True
 
 
 def test_demo_data_loads_in_a_worker_with_progress(qtbot, store, monkeypatch):
