@@ -20,9 +20,13 @@ def open_store(args: Namespace):
 
     try:
         # The first command of the day also keeps the day's backup (store/backups.py).
-        return open_database(db_path(args), daily_backup=True)
+        store = open_database(db_path(args), daily_backup=True)
     except StoreError as exc:
         raise CliError(str(exc), 1) from None
+    from ..store.rule_data import load_installed
+
+    load_installed(store)  # the newest rule data version the office confirmed is active
+    return store
 
 
 def print_json(obj) -> None:

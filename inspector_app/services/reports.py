@@ -303,10 +303,16 @@ def _unconfirmed_rules(insp) -> list[tuple[str, str]]:
             keys.append(m.group(1))
     if not keys:
         return []
+    from ..domain.rules import ruledata
+
+    # the rule data the verdict was judged with (an office value confirmed later does not
+    # confirm a verdict reached on the placeholder; re-judge the record for that)
+    version = (insp.result or {}).get("rule_data")
+    judged_with = ruledata.get(version) if isinstance(version, str) else None
     try:
         infos = [
             i
-            for i in list_rulesets(insp.family)
+            for i in list_rulesets(insp.family, rule_data=judged_with)
             if i.name == insp.ruleset or insp.ruleset in i.aliases
         ]
     except Exception:  # an unknown family: nothing to look up

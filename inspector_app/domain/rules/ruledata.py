@@ -139,8 +139,14 @@ def overridable(template: Any) -> bool:
     numbers, a band table)."""
     if isinstance(template, Decimal):
         return True
-    if isinstance(template, Mapping):
-        return bool(template) and all(isinstance(v, Decimal) for v in template.values())
+    if isinstance(template, Mapping):  # numbers, or band tables (an MPE table per class)
+        return bool(template) and all(
+            isinstance(v, Decimal) or _bands(v) for v in template.values()
+        )
+    return _bands(template)
+
+
+def _bands(template: Any) -> bool:
     return (
         isinstance(template, tuple)
         and bool(template)
@@ -158,9 +164,13 @@ def decode(template: Any, raw: Any, path: str) -> Any:
         obj = f.obj(raw, path)
         f.only(obj, tuple(template), path)
         return {
-            k: parse_decimal(obj[k], f.join(path, k), non_negative=True)
-            if k in obj
-            else template[k]
+            k: (
+                template[k]
+                if k not in obj
+                else decode(template[k], obj[k], f.join(path, k))
+                if _bands(template[k])
+                else parse_decimal(obj[k], f.join(path, k), non_negative=True)
+            )
             for k in template
         }
     if not isinstance(raw, list) or not raw:

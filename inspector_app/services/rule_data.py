@@ -1,0 +1,304 @@
+"""The office confirms numbers: signed, audited, versioned rule data.
+
+A supervisor lays published values over the built-in rule data (``rules override FILE`` or
+the rule data window). Each override makes a new *version* holding every office value in
+force (the previous version's values with the new ones laid over them), signed with the
+supervisor's identity over the canonical JSON of the version, its base, who, when and why;
+the row is written in one audited transaction (``rule_data.override``) and never changed.
+The newest version is the active rule data: every evaluation names it in ``rule_data``.
+
+Versions travel to laptops in office bundles. A laptop keeps a version only when its
+signer is a trusted office key: a certificate in the trust list enrolled as ``office``, or
+an office certificate (organisational unit ``office``) issued by a trusted CA and not
+revoked at the signing time. Anything else refuses the bundle and says why.
+
+No Qt here; SQL lives in :mod:`inspector_app.store.rule_data`.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..domain.errors import InputError
+from ..domain.rules import list_rulesets, ruledata
+from ..domain.text import NOTE_MAX, clean_text
+from ..store import rule_data as repo
+from ..store.rule_data import RuleDataRow, canonical, load_installed
+
+__all__ = [
+    "RuleDataRow",
+    "VersionCheck",
+    "check_version",
+    "confirmed_keys",
+    "load_installed",
+    "override",
+    "overridable_values",
+    "read_override_file",
+    "signed_payload",
+    "versions",
+]
+
+SIGNATURE_VERSION = "v1"
+
+
+def signed_payload(
+    version: str, base: str, values: dict, created_by: str, created_at: str, reason: str
+) -> bytes:
+    body = {
+        "kind": "inspector-rule-data",
+        "version": version,
+        "base": base,
+        "values": values,
+        "created_by": created_by,
+        "created_at": created_at,
+        "reason": reason,
+    }
+    return canonical(body).encode("utf-8")
+
+
+def versions(store) -> list[RuleDataRow]:
+    """Every stored version, oldest first."""
+    return repo.list_versions(store.conn)
+
+
+def read_override_file(path: str | Path) -> dict:
+    """A rule data file (what ``rules export`` writes, filled in) as JSON; the rows'
+    ``summary`` (a help text of the export) is dropped."""
+    from ..domain.rules.request_json import loads_request
+
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise InputError("", f"cannot read {path}: {exc.strerror or exc}") from None
+    doc = loads_request(raw)
+    if isinstance(doc.get("overrides"), list):
+        doc = {
+            **doc,
+            "overrides": [
+                {k: v for k, v in o.items() if k != "summary"} if isinstance(o, dict) else o
+                for o in doc["overrides"]
+            ],
+        }
+    return doc
+
+
+def _next_version(store) -> str:
+    taken = {r.version for r in versions(store)}
+    n = len(taken) + 1
+    while f"office-{n}" in taken:
+        n += 1
+    return f"office-{n}"
+
+
+def override(store, doc: dict, reason: str, identity, actor: str = "") -> RuleDataRow:
+    """Make, sign, audit and activate a new rule data version: the values of the newest
+    version with the overrides of *doc* (``ruledata.parse`` form; an empty ``version``
+    gets ``office-N``) laid over them. Supervisor databases only."""
+    from .review import require_supervisor
+
+    require_supervisor(store)
+    if identity is None:
+        raise InputError("identity", "an override is signed: unlock your signing key first")
+    reason = clean_text(reason, "reason", max_len=NOTE_MAX, multiline=True)
+    if not reason:
+        raise InputError("reason", "say why the values change (for example the published source)")
+    doc = dict(doc)
+    if not str(doc.get("version") or "").strip():
+        doc["version"] = _next_version(store)
+    new = ruledata.parse(doc)
+    if not new.overrides:
+        raise InputError("overrides", "the file changes no value; list at least one override")
+    if repo.get_version(store.conn, new.version) is not None:
+        raise InputError("version", f"version {new.version!r} exists already; name a new one")
+    previous = repo.newest(store.conn)
+    base = previous.version if previous else ruledata.BUILTIN
+    merged = new
+    if previous is not None:
+        merged = ruledata.parse(previous.values)
+        for o in new.overrides:
+            merged = ruledata.with_override(merged, o, new.version)
+        merged = ruledata.RuleData(new.version, merged.overrides, new.note or merged.note)
+    values = ruledata.to_json(merged)
+    created_by = clean_text(identity.name, "signer", required=True)
+    created_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    payload = signed_payload(merged.version, base, values, created_by, created_at, reason)
+    signature = (
+        f"{SIGNATURE_VERSION}:{identity.fingerprint}:"
+        f"{base64.b64encode(identity.sign(payload)).decode()}"
+    )
+    row = RuleDataRow(
+        merged.version,
+        base,
+        canonical(values),
+        created_by,
+        created_at,
+        reason,
+        signature,
+        identity.certificate_pem().decode("ascii"),
+        "local",
+    )
+    changed = [f"{o.ruleset} [{o.key}]" for o in new.overrides]
+    with store.write(
+        actor or created_by,
+        "rule_data.override",
+        "rule_data",
+        merged.version,
+        {"base": base, "changed": changed, "reason": reason, "signer": identity.fingerprint},
+    ) as seq:
+        repo.insert_version(store.conn, row, seq)
+    load_installed(store)
+    return repo.get_version(store.conn, merged.version)  # type: ignore[return-value]
+
+
+# -- checking a version that arrived ------------------------------------------------------
+@dataclass
+class VersionCheck:
+    ok: bool
+    reason: str
+    signer: str = ""
+
+
+def _revoked(store, cert, at: str) -> str | None:
+    from ..crypto.keys import fingerprint
+
+    issuer_fps = set()
+    for key in store.trust.list():
+        try:
+            from ..crypto.keys import load_certificate
+
+            c = load_certificate(key.public_pem.encode("utf-8"))
+        except Exception:  # noqa: BLE001 - not a certificate
+            continue
+        if c.subject == cert.issuer:
+            issuer_fps.add(fingerprint(c))
+    for r in store.trust.revocations.list():
+        if r.issuer_fingerprint in issuer_fps and r.serial == str(cert.serial_number):
+            if r.revoked_at <= at:
+                return f"its certificate was revoked on {r.revoked_at[:10]}"
+    return None
+
+
+def check_version(store, record: dict) -> VersionCheck:
+    """Is *record* (the bundle form of a version) signed by a trusted office key, and does
+    the signature cover exactly what it says?"""
+    from ..crypto.ca import is_ca_certificate, is_office_certificate
+    from ..crypto.keys import common_name, fingerprint, load_certificate, verify_signature
+    from ..reports.verify import _issued_by
+
+    parts = str(record.get("signature", "")).split(":")
+    if len(parts) != 3 or parts[0] != SIGNATURE_VERSION:
+        return VersionCheck(False, "the signature is not in a known format")
+    try:
+        sig = base64.b64decode(parts[2], validate=True)
+        cert = load_certificate(str(record.get("signer_cert", "")).encode("ascii"))
+    except (binascii.Error, ValueError, UnicodeError):
+        return VersionCheck(False, "the signature or the signer's certificate is unreadable")
+    except Exception:  # noqa: BLE001 - crypto's KeyError_: not a certificate
+        return VersionCheck(False, "the signer's certificate is not an X.509 certificate")
+    name = common_name(cert)
+    if fingerprint(cert) != parts[1]:
+        return VersionCheck(False, "the signature names another certificate than the one sent")
+    payload = signed_payload(
+        record["version"],
+        record["base"],
+        record["values"],
+        record["created_by"],
+        record["created_at"],
+        record["reason"],
+    )
+    if not verify_signature(cert, payload, sig):
+        return VersionCheck(
+            False, "the signature does not match the version's values and reason", name
+        )
+    trusted = {k.fingerprint: k for k in store.trust.list()}
+    entry = trusted.get(fingerprint(cert))
+    if entry is not None and entry.kind == "office":
+        return VersionCheck(True, "signed by a trusted office key", name)
+    if is_office_certificate(cert):
+        for key in trusted.values():
+            try:
+                ca = load_certificate(key.public_pem.encode("utf-8"))
+            except Exception:  # noqa: BLE001
+                continue
+            if (key.kind == "ca" or is_ca_certificate(ca)) and _issued_by(cert, ca):
+                revoked = _revoked(store, cert, record["created_at"])
+                if revoked:
+                    return VersionCheck(False, f"signed by {name}, but {revoked}", name)
+                return VersionCheck(True, "signed by an office certificate of a trusted CA", name)
+    if entry is not None:
+        return VersionCheck(
+            False,
+            f"signed by {name}, which is trusted as an inspector, not as an office key "
+            "(only the office confirms rule data)",
+            name,
+        )
+    return VersionCheck(
+        False,
+        f"signed by {name}, which is not a trusted office key (enrol the office certificate "
+        "with 'trust add --as office')",
+        name,
+    )
+
+
+# -- what the office has confirmed --------------------------------------------------------
+def confirmed_keys(active: ruledata.RuleData | None = None) -> dict[tuple[str, str, str], str]:
+    """(family, rule set, rule key) → the confidence an office gave it, in *active*
+    (the active version by default)."""
+    data = active or ruledata.active()
+    return {(o.family, o.ruleset, o.key): o.confidence.value for o in data.overrides}
+
+
+def overridable_values(family: str | None = None) -> list[dict]:
+    """Every rule value an office may replace, with its current value (active rule data),
+    its built-in value and state (``office`` when an office value is in force)."""
+    office = confirmed_keys()
+    builtin = {
+        (i.family, i.name, r.key): r
+        for i in list_rulesets(family, rule_data=ruledata.BUILTIN_DATA)
+        for r in i.rules
+    }
+    out = []
+    for info in list_rulesets(family):
+        for r in info.rules:
+            b = builtin.get((info.family, info.name, r.key))
+            if b is None or not ruledata.overridable(b.data):
+                continue
+            key = (info.family, info.name, r.key)
+            out.append(
+                {
+                    "family": info.family,
+                    "ruleset": info.name,
+                    "key": r.key,
+                    "summary": r.summary,
+                    "clause": r.clause,
+                    "confidence": r.confidence.value,
+                    "office": key in office,
+                    "data": ruledata.encode(r.data),
+                    "builtin": ruledata.encode(b.data),
+                }
+            )
+    return out
+
+
+def describe(row: RuleDataRow) -> dict:
+    """A stored version for lists and JSON."""
+    values = row.values
+    return {
+        "version": row.version,
+        "base": row.base,
+        "created_by": row.created_by,
+        "created_at": row.created_at,
+        "reason": row.reason,
+        "source": row.source,
+        "overrides": len(values.get("overrides", [])),
+        "signer": row.signature.split(":")[1] if row.signature.count(":") == 2 else "",
+    }
+
+
+def dumps(values: dict) -> str:
+    return json.dumps(values, ensure_ascii=False, indent=2)

@@ -1,0 +1,133 @@
+"""Rule data versions kept in the database (table ``rule_data_versions``, append-only) and
+the one function that makes the newest of them the active rule data of this process.
+
+Signing and checking signatures is the services' business (``services.rule_data``); here
+rows are stored, listed and installed into :mod:`inspector_app.domain.rules.ruledata`.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import asdict, dataclass
+
+from ..domain.rules import ruledata
+
+COLUMNS = (
+    "version",
+    "base",
+    "values_json",
+    "created_by",
+    "created_at",
+    "reason",
+    "signature",
+    "signer_cert",
+    "source",
+    "audit_seq",
+)
+
+
+@dataclass(frozen=True)
+class RuleDataRow:
+    version: str
+    base: str
+    values_json: str  # canonical JSON of the whole version (ruledata.to_json)
+    created_by: str
+    created_at: str  # ISO 8601, UTC
+    reason: str
+    signature: str  # v1:<certificate SHA-256>:<base64>
+    signer_cert: str  # PEM
+    source: str = "local"  # local | bundle
+    audit_seq: int = 0
+    seq: int = 0
+
+    @property
+    def values(self) -> dict:
+        return json.loads(self.values_json)
+
+    def bundle_record(self) -> dict:
+        """The form an office bundle carries (records/rule_data.jsonl)."""
+        d = asdict(self)
+        for k in ("source", "audit_seq", "seq", "values_json"):
+            d.pop(k)
+        d["values"] = self.values
+        return d
+
+
+def canonical(values: dict) -> str:
+    return json.dumps(values, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _has_table(conn: sqlite3.Connection) -> bool:
+    return (
+        conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'rule_data_versions'"
+        ).fetchone()
+        is not None
+    )
+
+
+def list_versions(conn: sqlite3.Connection) -> list[RuleDataRow]:
+    """Every stored version, oldest first (the last one is the newest)."""
+    if not _has_table(conn):
+        return []
+    return [
+        RuleDataRow(*r)
+        for r in conn.execute(
+            f"SELECT {', '.join(COLUMNS)}, seq FROM rule_data_versions ORDER BY seq"
+        )
+    ]
+
+
+def get_version(conn: sqlite3.Connection, version: str) -> RuleDataRow | None:
+    if not _has_table(conn):
+        return None
+    r = conn.execute(
+        f"SELECT {', '.join(COLUMNS)}, seq FROM rule_data_versions WHERE version = ?", (version,)
+    ).fetchone()
+    return None if r is None else RuleDataRow(*r)
+
+
+def newest(conn: sqlite3.Connection) -> RuleDataRow | None:
+    rows = list_versions(conn)
+    return rows[-1] if rows else None
+
+
+def insert_version(conn: sqlite3.Connection, row: RuleDataRow, audit_seq: int) -> None:
+    """Add a version (inside the caller's audited write)."""
+    values = [getattr(row, c) for c in COLUMNS[:-1]] + [audit_seq]
+    conn.execute(
+        f"INSERT INTO rule_data_versions ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})",
+        values,
+    )
+
+
+# -- the active rule data of this process ------------------------------------------------
+_LOADED: set[str] = set()  # versions this module installed (the domain may hold others)
+
+
+def load_installed(store_or_conn) -> str:
+    """Install every rule data version stored in the database and make the newest the
+    active one; versions installed from another database before are forgotten. Returns the
+    active version. Called when a database is opened and after a version is added."""
+    conn = getattr(store_or_conn, "conn", store_or_conn)
+    try:
+        rows = list_versions(conn)
+    except sqlite3.Error:  # an old schema opened without migrating: built-in data only
+        rows = []
+    was_loaded = ruledata.active().version in _LOADED
+    for version in list(_LOADED):
+        ruledata.uninstall(version)
+    _LOADED.clear()
+    for row in rows:
+        try:
+            data = ruledata.parse(row.values, "rule_data")
+        except Exception:  # a version this program cannot read any more stays unused
+            continue
+        ruledata.install(data, activate=False)
+        _LOADED.add(data.version)
+    if rows and rows[-1].version in _LOADED:
+        ruledata.install(ruledata.get(rows[-1].version))  # type: ignore[arg-type]
+    elif was_loaded:
+        ruledata.uninstall(ruledata.active().version)
+    return ruledata.active().version

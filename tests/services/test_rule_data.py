@@ -1,0 +1,197 @@
+"""The office confirms numbers: a signed, audited, append-only rule data version made on a
+supervisor database becomes the active rule data (also after reopening), evaluations name
+it, and a confirmed value removes the warning and lifts the certificate blocker."""
+
+from __future__ import annotations
+
+import dataclasses
+import sqlite3
+
+import pytest
+
+from inspector_app.crypto import keys
+from inspector_app.domain.errors import InputError
+from inspector_app.domain.models import Inspection, ReferenceStandard, new_id
+from inspector_app.domain.rules import evaluate, ruledata
+from inspector_app.services import rule_data as rd
+from inspector_app.services.inspections import save_and_evaluate
+from inspector_app.services.reports import certificate_blockers
+from inspector_app.services.review import RoleError, set_role
+from inspector_app.store import open_database
+from inspector_app.store.rule_data import load_installed
+
+PASS = b"correct horse battery"
+PD = {"family": "pd_meter", "ruleset": "JJG 952-2014", "key": "pd", "data": "0.5"}
+PD_REQUEST = {
+    "family": "pd_meter",
+    "ruleset": "JJG 952-2014",
+    "check": "subsequent",
+    "instrument": {},
+    "tests": [{"kind": "pd", "items": [{"reference": "62", "reading": "62.5"}]}],
+}
+
+
+@pytest.fixture(autouse=True)
+def builtin_after():
+    yield
+    for v in ruledata.versions()[2:]:
+        ruledata.uninstall(v)
+
+
+@pytest.fixture
+def office(tmp_path, store):
+    set_role(store, "supervisor")
+    return store, keys.init_identity(tmp_path / "keys", "County Office", PASS)
+
+
+def test_override_is_signed_audited_versioned_and_active(office, db_path):
+    store, ident = office
+    before = evaluate(PD_REQUEST)
+    assert before["rule_data"] == "builtin-2" and any("[pd]" in w for w in before["warnings"])
+    row = rd.override(store, {"version": "", "overrides": [PD]}, "JJG 952-2014 5.2 p. 3", ident)
+    assert row.version == "office-1" and row.base == "builtin-2" and row.source == "local"
+    after = evaluate(PD_REQUEST)
+    assert after["rule_data"] == "office-1"
+    assert not any("[pd]" in w for w in after["warnings"])
+    assert after["verdict"] == "pass"  # 0.5 mm exactly on the confirmed MPE passes
+    audit = store.conn.execute(
+        "SELECT action, entity_id FROM audit WHERE action = 'rule_data.override'"
+    ).fetchall()
+    assert [tuple(a) for a in audit] == [("rule_data.override", "office-1")]
+    # the signature covers the values: the laptop's check accepts it once the key is trusted
+    store.trust.add(ident.fingerprint, ident.name, "office", ident.certificate_pem().decode())
+    assert rd.check_version(store, row.bundle_record()).ok
+    tampered = {**row.bundle_record(), "reason": "something else"}
+    assert not rd.check_version(store, tampered).ok
+    # a second override supersedes and keeps the first's values
+    asym = {"family": "pd_meter", "ruleset": "JJG 952-2014", "key": "asymmetry", "data": "0.4"}
+    row2 = rd.override(store, {"version": "2027-a", "overrides": [asym]}, "5.3", ident)
+    assert row2.base == "office-1"
+    keys_in = {(o["key"], o["data"]) for o in row2.values["overrides"]}
+    assert keys_in == {("pd", "0.5"), ("asymmetry", "0.4")}
+    assert ruledata.active().version == "2027-a"
+    # append-only
+    with pytest.raises(sqlite3.IntegrityError):
+        store.conn.execute("UPDATE rule_data_versions SET reason = 'x'")
+    with pytest.raises(sqlite3.IntegrityError):
+        store.conn.execute("DELETE FROM rule_data_versions")
+    # loaded again at start-up
+    for v in ruledata.versions()[2:]:
+        ruledata.uninstall(v)
+    assert ruledata.active().version == "builtin-2"
+    again = open_database(db_path)
+    try:
+        assert load_installed(again) == "2027-a"
+        assert evaluate(PD_REQUEST)["rule_data"] == "2027-a"
+    finally:
+        again.close()
+
+
+def test_override_refused_on_an_inspector_database_and_without_a_reason(store, tmp_path):
+    ident = keys.init_identity(tmp_path / "keys", "Inspector", PASS)
+    with pytest.raises(RoleError):
+        rd.override(store, {"version": "x", "overrides": [PD]}, "why", ident)
+    set_role(store, "supervisor")
+    with pytest.raises(InputError) as exc:
+        rd.override(store, {"version": "x", "overrides": [PD]}, "  ", ident)
+    assert exc.value.path == "reason"
+    with pytest.raises(InputError) as exc:
+        rd.override(store, {"version": "x", "overrides": [{**PD, "data": "-1"}]}, "r", ident)
+    assert "overrides[0].data" in exc.value.path
+    assert rd.versions(store) == []  # nothing stored by a refusal
+    rd.override(store, {"version": "x", "overrides": [PD]}, "r", ident)
+    with pytest.raises(InputError) as exc:
+        rd.override(store, {"version": "x", "overrides": [PD]}, "r", ident)
+    assert "exists already" in exc.value.message
+
+
+def test_loading_another_database_forgets_the_first_ones_versions(office, tmp_path):
+    store, ident = office
+    rd.override(store, {"version": "v-office", "overrides": [PD]}, "r", ident)
+    other = open_database(tmp_path / "other.db")
+    try:
+        assert load_installed(other) == "builtin-2"
+        assert ruledata.get("v-office") is None
+    finally:
+        other.close()
+    assert load_installed(store) == "v-office"
+
+
+PRICE_SCALE = {
+    "max": "15000",
+    "e": "5",
+    "d": "5",
+    "min": "100",
+    "unit": "g",
+    "price_computing": True,
+}
+MPE_1204 = {
+    "family": "scale",
+    "ruleset": "JJG 1204-2025",
+    "key": "mpe_table",
+    "data": {
+        "III": [["500", "0.5"], ["2000", "1"], [None, "1.5"]],
+    },
+    "clause": "JJG 1204-2025 5.5 表 3",
+}
+SUBSEQUENT_1204 = {"family": "scale", "ruleset": "JJG 1204-2025", "key": "check_subsequent"}
+
+
+def _price_scale_record(store, stall) -> Inspection:
+    premises, scale = stall
+    weights = store.standards.save(
+        ReferenceStandard(
+            new_id(), "test_weight", "M1 砝码组", "JZ-1", "2027-12-31", "M1", mpe="0.5", unit="g"
+        )
+    )
+    scale = store.instruments.save(
+        dataclasses.replace(scale, metrology={**scale.metrology, **PRICE_SCALE})
+    )
+    insp = Inspection(
+        id=new_id(),
+        record_id=new_id(),
+        instrument_id=scale.id,
+        premises_id=premises.id,
+        family="scale",
+        check="subsequent",
+        ruleset="JJG 1204-2025",
+        inspector="李建国",
+        started_at="2027-02-01T09:20",
+        checklist={"seals": "yes"},
+        tests=[
+            {
+                "kind": "weighing",
+                "points": [
+                    {"load": "100", "indication": "100"},
+                    {"load": "10000", "indication": "10005"},
+                ],
+            }
+        ],
+        standards=[weights.id],
+    )
+    saved = save_and_evaluate(store, insp, "test")
+    return store.inspections.finalize(saved.id, "test")
+
+
+def _unconfirmed(blockers) -> list[str]:
+    return [b.en for b in blockers if "not confirmed" in b.en]
+
+
+def test_a_confirmed_jjg_1204_value_lifts_the_certificate_blocker(store, stall, tmp_path):
+    before = _price_scale_record(store, stall)
+    assert before.verdict == "pass" and before.ruleset == "JJG 1204-2025"
+    assert any("mpe_table" in b for b in _unconfirmed(certificate_blockers(store, before)))
+    set_role(store, "supervisor")
+    ident = keys.init_identity(tmp_path / "keys", "County Office", PASS)
+    rd.override(
+        store,
+        {"version": "jjg1204-confirmed", "overrides": [MPE_1204, {**SUBSEQUENT_1204, "data": "1"}]},
+        "JJG 1204-2025 published 2025-07-08, Table 3",
+        ident,
+    )
+    # the record judged before keeps its version and its blocker
+    assert _unconfirmed(certificate_blockers(store, before))
+    after = _price_scale_record(store, stall)
+    assert after.result["rule_data"] == "jjg1204-confirmed"
+    assert not any("not confirmed" in w for w in after.result.get("warnings", []))
+    assert _unconfirmed(certificate_blockers(store, after)) == []
