@@ -39,6 +39,10 @@ def run(args: argparse.Namespace) -> int:
     from inspector_app.domain.rules import evaluate
     from inspector_app.domain.rules.request_json import loads_request
 
+    from ..store.rule_data import load_from_path
+    from .common import db_path
+
+    load_from_path(db_path(args))  # the rule data version the office installed, if any
     try:
         result = evaluate(loads_request(_read(args.file)))
     except InputError as exc:

@@ -240,6 +240,12 @@ EXAMPLES: dict[str, str] = {
     "rules check": """
   inspector-app rules check rule-data.json
   inspector-app rules check rule-data.json --json""",
+    "rules override": """
+  inspector-app rules override rule-data.json --reason "JJG 952-2014 5.2, published text p. 3"
+  inspector-app rules override rule-data.json --reason "JJG 1204-2025 Table 3" --passphrase-file ~/.pass --json""",
+    "rules versions": """
+  inspector-app rules versions
+  inspector-app rules versions --json""",
 }
 
 

@@ -1,10 +1,12 @@
-"""``inspector-app rules list|show|export|check``: the rule sets, their editions and clauses,
-and the rule data an office can confirm (docs/rules.md, docs/evaluate.md).
+"""``inspector-app rules list|show|export|check|override|versions``: the rule sets, their
+editions and clauses, and the rule data an office confirms (docs/rules.md, docs/evaluate.md).
 
 ``export`` writes a rule data file listing every number an office may replace, with its
-built-in value; an office fills in the published values and a version string, and
-``check`` reads such a file and says what it would change. Storing, signing and shipping
-confirmed values is not done by these commands.
+built-in value; an office fills in the published values and a version string, ``check``
+reads such a file and says what it would change, and ``override`` (supervisor database
+only) signs it with the supervisor's identity and installs it as a new rule data version,
+which office bundles carry to laptops. ``list`` and ``show`` name the installed version and
+mark the values an office confirmed.
 """
 
 from __future__ import annotations
@@ -63,6 +65,33 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
     p.set_defaults(func=cmd_check)
 
+    from .common import add_passphrase_option
+
+    p = rs.add_parser(
+        "override",
+        parents=[common],
+        help="sign and install a rule data file as a new version (supervisor database)",
+        description="Lay the values of a rule data file over the installed rule data, sign the "
+        "new version with your identity and make it the one evaluations use; the next office "
+        "bundle carries it to the laptops.",
+    )
+    p.add_argument("file", metavar="FILE", help="a rule data file (JSON, as `rules export` writes)")
+    p.add_argument(
+        "--reason",
+        metavar="TEXT",
+        required=True,
+        help="why the values change, e.g. the published document, clause and page",
+    )
+    p.add_argument("--json", action="store_true", help="print JSON instead of text")
+    add_passphrase_option(p)
+    p.set_defaults(func=cmd_override)
+
+    p = rs.add_parser(
+        "versions", parents=[common], help="the rule data versions installed in this database"
+    )
+    p.add_argument("--json", action="store_true", help="print JSON instead of text")
+    p.set_defaults(func=cmd_versions)
+
 
 def _infos(family: str | None):
     from inspector_app.domain.rules import list_rulesets
@@ -70,10 +99,21 @@ def _infos(family: str | None):
     return list_rulesets(family)
 
 
+def _load(args: argparse.Namespace) -> str:
+    """Make the database's newest rule data version active (read-only; nothing is created)."""
+    from ..store.rule_data import load_from_path
+    from .common import db_path
+
+    return load_from_path(db_path(args))
+
+
 def cmd_list(args: argparse.Namespace) -> int:
     from inspector_app.domain.rules import edition_for, read_date
+    from inspector_app.services.rule_data import confirmed_keys
 
     date = read_date(args.date, "--date") if args.date else None
+    version = _load(args)
+    office = confirmed_keys()
     rows = []
     for info in _infos(args.family):
         inf = info.in_force
@@ -88,13 +128,18 @@ def cmd_list(args: argparse.Namespace) -> int:
                 "scope": "" if inf is None else inf.scope,
                 "rules": len(info.rules),
                 "confirmed": sum(r.confirmed for r in info.rules),
+                "office_values": sum((info.family, info.name, r.key) in office for r in info.rules),
+                "rule_data": version,
                 **({"in_force_on_date": current} if date else {}),
             }
         )
     if args.json:
         print_json(rows)
         return 0
-    headers = ["family", "rule set", "in force", "confirmed"] + (["on date"] if date else [])
+    print(f"rule data: {version}")
+    headers = ["family", "rule set", "in force", "confirmed", "office"] + (
+        ["on date"] if date else []
+    )
     print_table(
         headers,
         [
@@ -103,6 +148,7 @@ def cmd_list(args: argparse.Namespace) -> int:
                 r["ruleset"] + (" (default)" if r["default"] else ""),
                 r["in_force_text"],
                 f"{r['confirmed']}/{r['rules']}",
+                str(r["office_values"] or ""),
             ]
             + (["←" if r["in_force_on_date"] else ""] if date else [])
             for r in rows
@@ -127,13 +173,17 @@ def _find(name: str, family: str | None):
 
 def cmd_show(args: argparse.Namespace) -> int:
     from inspector_app.domain.rules import docgen, ruledata
+    from inspector_app.services.rule_data import confirmed_keys
 
+    _load(args)
+    office = confirmed_keys()
     info = _find(args.ruleset, args.family)
     rules = [
         {
             "key": r.key,
             "clause": r.clause,
             "confidence": r.confidence.value,
+            "office": (info.family, info.name, r.key) in office,
             "summary": r.summary,
             "note": r.note,
             "data": ruledata.encode(r.data),
@@ -162,8 +212,17 @@ def cmd_show(args: argparse.Namespace) -> int:
     print(f"in force: {info.in_force.describe() if info.in_force else 'no dates recorded'}")
     print(f"rule data: {ruledata.active().version}")
     print_table(
-        ["rule", "mark", "clause", "data"],
-        [[r.key, r.confidence.mark, r.clause, docgen.render(r.data)] for r in info.rules],
+        ["rule", "mark", "office", "clause", "data"],
+        [
+            [
+                r.key,
+                r.confidence.mark,
+                "office" if (info.family, info.name, r.key) in office else "",
+                r.clause,
+                docgen.render(r.data),
+            ]
+            for r in info.rules
+        ],
     )
     return 0
 
@@ -255,4 +314,80 @@ def cmd_check(args: argparse.Namespace) -> int:
             f"  {c['ruleset']} [{c['key']}]: {json.dumps(c['from'], ensure_ascii=False)} → "
             f"{json.dumps(c['to'], ensure_ascii=False)} ({mark}; {c['clause']})"
         )
+    return 0
+
+
+def _identity(args: argparse.Namespace):
+    from ..crypto import keys
+    from ..paths import keys_dir
+    from .common import db_path, read_passphrase
+    from .main import CliError
+
+    kdir = keys_dir(db_path(args))
+    if not keys.has_identity(kdir):
+        raise CliError(
+            "rule data is signed: create the supervisor's identity with "
+            "'inspector-app keys init --name NAME'"
+        )
+    try:
+        return keys.load_identity(kdir, read_passphrase(args))
+    except keys.KeyError_ as exc:
+        raise CliError(str(exc)) from None
+
+
+def cmd_override(args: argparse.Namespace) -> int:
+    from inspector_app.services import review, rule_data
+
+    from .common import open_store
+
+    doc = rule_data.read_override_file(args.file)
+    store = open_store(args)
+    try:
+        review.require_supervisor(store)  # before asking for a passphrase
+        identity = _identity(args)
+        row = rule_data.override(store, doc, args.reason, identity, actor=identity.name)
+    finally:
+        store.close()
+    info = rule_data.describe(row)
+    if args.json:
+        print_json(info)
+        return 0
+    print(
+        f"rule data {row.version} installed (replaces {row.base}; {info['overrides']} office "
+        f"value(s); signed by {row.created_by}); the next office bundle carries it to laptops"
+    )
+    return 0
+
+
+def cmd_versions(args: argparse.Namespace) -> int:
+    from inspector_app.services import rule_data
+
+    from .common import open_store
+
+    store = open_store(args)
+    try:
+        rows = [rule_data.describe(r) for r in rule_data.versions(store)]
+    finally:
+        store.close()
+    if args.json:
+        print_json(rows)
+        return 0
+    if not rows:
+        print("no rule data versions installed: the built-in data (builtin-2) is used")
+        return 0
+    print_table(
+        ["version", "replaces", "values", "by", "at", "from", "reason"],
+        [
+            [
+                r["version"] + (" (active)" if i == len(rows) - 1 else ""),
+                r["base"],
+                str(r["overrides"]),
+                r["created_by"],
+                r["created_at"][:16],
+                r["source"],
+                r["reason"],
+            ]
+            for i, r in enumerate(rows)
+        ],
+    )
     return 0

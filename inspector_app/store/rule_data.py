@@ -115,6 +115,30 @@ def load_installed(store_or_conn) -> str:
         rows = list_versions(conn)
     except sqlite3.Error:  # an old schema opened without migrating: built-in data only
         rows = []
+    return _install_rows(rows)
+
+
+def load_from_path(path) -> str:
+    """:func:`load_installed` for a command that does not otherwise open the database
+    (``evaluate``, ``rules list``): read-only, nothing created, migrated or locked; a
+    missing or unreadable file leaves the built-in data active."""
+    from pathlib import Path
+
+    rows: list[RuleDataRow] = []
+    p = Path(path)
+    if p.is_file():
+        try:
+            conn = sqlite3.connect(p.resolve().as_uri() + "?mode=ro", uri=True)
+            try:
+                rows = list_versions(conn)
+            finally:
+                conn.close()
+        except sqlite3.Error:
+            rows = []
+    return _install_rows(rows)
+
+
+def _install_rows(rows: list[RuleDataRow]) -> str:
     was_loaded = ruledata.active().version in _LOADED
     for version in list(_LOADED):
         ruledata.uninstall(version)
