@@ -55,7 +55,7 @@ def test_fuel_dispenser_with_two_flow_rates(qtbot, store, stall):
     for n, (flow, indications) in enumerate(runs.items()):
         if n:
             qtbot.mouseClick(ed.add_flow_button, Qt.MouseButton.LeftButton)
-            qtbot.waitUntil(lambda: len(ed.tables) > n + 2, timeout=2000)
+            qtbot.waitUntil(lambda n=n: len(ed.tables) > n + 2, timeout=2000)
         table = [t for t in ed.tables if t.model.form_test.kind == "volume"][n]
         qtbot.waitUntil(lambda t=table: t.view.viewport().height() > 0, timeout=2000)
         QApplication.processEvents()
