@@ -146,12 +146,20 @@ class DashboardPage(QWidget):
         ]  # display only; the numbers stay Decimal in stats
         plot.addItem(pg.BarGraphItem(x=xs, height=heights, width=0.6, brush="#2e86c1"))
         for x, r in zip(xs, rates, strict=True):
-            text = pg.TextItem(f"{r.percent}", color="#222", anchor=(0.5, 1))
+            # the rate and how many it rests on ("85.2 n=27")
+            text = pg.TextItem(f"{r.percent}\nn={r.judged}", color="#222", anchor=(0.5, 1))
             text.setPos(x, float(r.percent))
             plot.addItem(text)
+        # labels on two lines where they have a space, so neighbours do not overlap
         plot.getAxis("bottom").setTicks(
-            [[(x, family_label(r.key)) for x, r in zip(xs, rates, strict=True)]]
+            [
+                [
+                    (x, family_label(r.key).replace(" ", "\n", 1))
+                    for x, r in zip(xs, rates, strict=True)
+                ]
+            ]
         )
+        plot.getAxis("bottom").setHeight(40)
         plot.getAxis("left").setLabel("%")
         plot.setYRange(0, 108, padding=0)
         plot.setXRange(-0.6, max(len(rates), 1) - 0.4, padding=0)
@@ -168,7 +176,7 @@ class DashboardPage(QWidget):
             pg.BarGraphItem(x0=[0] * len(rates), y=ys, width=widths, height=0.6, brush="#27ae60")
         )
         for y, r in zip(ys, rates, strict=True):
-            text = pg.TextItem(f"{r.percent}", color="#222", anchor=(1, 0.5))
+            text = pg.TextItem(f"{r.percent} (n={r.judged})", color="#222", anchor=(1, 0.5))
             text.setPos(float(r.percent), y)
             plot.addItem(text)
         axis = plot.getAxis("left")
@@ -213,6 +221,9 @@ class DashboardPage(QWidget):
             name=tr("Cheating"),
         )
         plot.getAxis("bottom").setTicks([[(x, p.month) for x, p in zip(xs, points, strict=True)]])
+        # counts: whole-number ticks only (no "2.5 failures")
+        top = max([p.failed for p in points] + [p.cheating for p in points] + [1])
+        plot.getAxis("left").setTickSpacing(max(1, round(top / 5)), 1)
         plot.setXRange(-0.5, max(len(points), 1) - 0.5, padding=0)
 
     def retranslate(self) -> None:

@@ -69,3 +69,29 @@ def test_page_computes_off_the_gui_thread_and_draws_charts(qtbot, demo, db_path)
     ticks = page.charts["family"].getAxis("bottom")._tickLevels[0]
     assert "衡器" in [label for _x, label in ticks]
     reader.stop()
+
+
+def test_bars_say_how_many_they_rest_on_labels_do_not_collide_counts_are_whole(
+    qtbot, demo, db_path
+):
+    import pyqtgraph as pg
+
+    reader = StoreReader(db_path)
+    try:
+        page = DashboardPage(demo, reader)
+        qtbot.addWidget(page)
+        page.show()
+        with qtbot.waitSignal(page.updated, timeout=20000):
+            page.refresh()
+        texts = [
+            i.toPlainText() for i in page.charts["family"].items() if isinstance(i, pg.TextItem)
+        ]
+        assert texts and all("n=" in t for t in texts)
+        labels = [label for _x, label in page.charts["family"].getAxis("bottom")._tickLevels[0]]
+        assert "Fuel\ndispenser" in labels  # two lines: it no longer runs into its neighbours
+        left = page.charts["time"].getAxis("left")
+        assert left._tickSpacing is not None and all(
+            float(step).is_integer() for step, _off in left._tickSpacing
+        )
+    finally:
+        reader.stop()
