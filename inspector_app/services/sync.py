@@ -205,6 +205,10 @@ def collect_office(store) -> tuple[BundleContent, tuple[int, str]]:
 
     body = get_issuing_body(store)  # what the office set in Settings travels to laptops
     content.issuing_bodies = [body] if body is not None else []
+    from ..store.rule_data import list_versions
+
+    # every rule data version, oldest first: a laptop that missed one still gets the newest
+    content.rule_data = [r.bundle_record() for r in list_versions(store.conn)]
     content.audit = repo.audit_entries_after(0)
     head = (
         (content.audit[-1]["seq"], content.audit[-1]["hash"])
@@ -441,6 +445,7 @@ def _import_bundle(
             certificates=known_certificates(store),
         )
         _check_reviews(store, content)
+        _check_rule_data(store, content)
     except BundleRejected as exc:
         report.rejection = exc.as_dict()
         report.seconds = time.perf_counter() - t0
@@ -485,6 +490,10 @@ def _import_bundle(
         report.rejection = exc.as_dict()
         report.seconds = time.perf_counter() - t0
         return report
+    if content.rule_data:
+        from ..store.rule_data import load_installed
+
+        load_installed(store)  # the office's newest version is the one evaluations use now
     report.status = "imported"
     report.new, report.updated = totals["new"], totals["updated"]
     report.unchanged, report.conflicts = totals["unchanged"], totals["conflicts"]
@@ -530,6 +539,34 @@ def _check_reviews(store, content: BundleContent) -> None:
         if check.status != "VALID":
             raise BundleRejected(
                 4, f"records/reviews.jsonl line {n}", f"review.signature: {check.reason}"
+            )
+
+
+def _check_rule_data(store, content: BundleContent) -> None:
+    """Stage 4 for rule data: every version this database would add must be signed by a
+    trusted office key (services.rule_data.check_version), and a version name already
+    here must carry the same values; otherwise the bundle is refused, saying why."""
+    if not content.rule_data:
+        return
+    from ..store.rule_data import canonical, get_version
+    from .rule_data import check_version
+
+    for n, v in enumerate(content.rule_data, start=1):
+        where = f"records/rule_data.jsonl line {n}"
+        existing = get_version(store.conn, v["version"])
+        if existing is not None:
+            if existing.values_json != canonical(v["values"]):
+                raise BundleRejected(
+                    4,
+                    where,
+                    f"rule_data.version: {v['version']!r} holds other values here; the office "
+                    "must name a corrected version anew",
+                )
+            continue
+        check = check_version(store, v)
+        if not check.ok:
+            raise BundleRejected(
+                4, where, f"rule_data.signature: rule data {v['version']!r} refused: {check.reason}"
             )
 
 

@@ -44,6 +44,7 @@ TABLES = {
     "acks": (OFFICE_TO_FIELD,),
     "revocations": (OFFICE_TO_FIELD,),  # certificates the office CA revoked
     "issuing_bodies": (OFFICE_TO_FIELD,),  # the body named on certificates (Settings)
+    "rule_data": (OFFICE_TO_FIELD,),  # rule data versions the office signed
 }
 # Tables whose records the manifest lists as [id, hash] under "records".
 COVERED_TABLES = (
@@ -597,6 +598,9 @@ class BundleContent:
     # [{"id", "name_zh", "name_en", "address", "postcode", "phone", "authorisation_no",
     #   "authorised", "cert_prefix", "minus_one_day", "updated_at"}]
     issuing_bodies: list = None
+    # [{"version", "base", "values", "created_by", "created_at", "reason", "signature",
+    #   "signer_cert"}], oldest first
+    rule_data: list = None
     attachments: dict = None  # sha256 -> (bytes, mime)
     # inspection id -> canonical JSON of its "environment", "checklist", "tests", "result" and
     # "standards" as they arrived (the reader fills it; the merge stores these texts as they are)
@@ -631,6 +635,7 @@ class BundleContent:
             "acks",
             "revocations",
             "issuing_bodies",
+            "rule_data",
         ):
             if getattr(self, name) is None:
                 setattr(self, name, [])
@@ -656,5 +661,6 @@ class BundleContent:
             "acks": len(self.acks),
             "revocations": len(self.revocations),
             "issuing_bodies": len(self.issuing_bodies),
+            "rule_data": len(self.rule_data),
             "attachments": len(self.attachments),
         }

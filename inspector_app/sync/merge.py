@@ -338,6 +338,34 @@ def merge_tombstones(
             result.note("tombstones", entity, entity_id, "new")
 
 
+def _merge_rule_data(repo, versions: list, seq: int, result: MergeResult) -> None:
+    """Rule data versions the office signed (checked against the trust list before the
+    merge): new ones are added in the office's order, so its newest becomes active here."""
+    from ..store import rule_data as rd
+
+    conn = repo.store.conn
+    for v in versions:
+        row = rd.RuleDataRow(
+            v["version"],
+            v["base"],
+            rd.canonical(v["values"]),
+            v["created_by"],
+            v["created_at"],
+            v["reason"],
+            v["signature"],
+            v["signer_cert"],
+            "bundle",
+        )
+        existing = rd.get_version(conn, v["version"])
+        if existing is None:
+            rd.insert_version(conn, row, seq)
+            result.note("rule_data", "rule_data", v["version"], "new")
+        elif existing.values_json == row.values_json and existing.signature == row.signature:
+            result.note("rule_data", "rule_data", v["version"], "unchanged")
+        else:  # a version name means one set of values; a second one is not taken
+            result.note("rule_data", "rule_data", v["version"], "skipped")
+
+
 def merge_office_data(
     repo, content: BundleContent, m: Manifest, seq: int, result: MergeResult
 ) -> None:
@@ -375,6 +403,8 @@ def merge_office_data(
 
         for body in content.issuing_bodies:  # the office's settings replace the laptop's
             save_issuing_body(repo.store.conn, body)
+    if content.rule_data and m.direction == "office->field":
+        _merge_rule_data(repo, content.rule_data, seq, result)
     for ack in content.acks:
         if ack["source_device"] != me:
             continue

@@ -714,6 +714,45 @@ def parse_issuing_body(obj: dict, path: str = "issuing_body") -> dict:
     return out
 
 
+def parse_rule_data(obj: dict, path: str = "rule_data") -> dict:
+    """A rule data version the office signed (services.rule_data): the values must be a
+    version this program can read; the signature is checked against the trust list before
+    anything is merged (services.sync)."""
+    from ..domain.rules import ruledata
+
+    path = "rule_data"
+    _keys(
+        obj,
+        {
+            "version",
+            "base",
+            "values",
+            "created_by",
+            "created_at",
+            "reason",
+            "signature",
+            "signer_cert",
+        },
+        path,
+    )
+    data = ruledata.parse(obj["values"], f"{path}.values")
+    if obj["version"] != data.version:
+        raise InputError(f"{path}.version", "differs from the version its values name")
+    _str(obj["base"], f"{path}.base", ruledata.MAX_VERSION)
+    clean_text(obj["created_by"], f"{path}.created_by", max_len=200, required=True)
+    at = _str(obj["created_at"], f"{path}.created_at", 40)
+    try:
+        when = dt.datetime.fromisoformat(at)
+    except ValueError:
+        raise InputError(f"{path}.created_at", "must be an ISO 8601 time") from None
+    if when.utcoffset() != dt.timedelta(0):
+        raise InputError(f"{path}.created_at", "must be in UTC (+00:00)")
+    clean_text(obj["reason"], f"{path}.reason", max_len=2000, multiline=True, required=True)
+    _str(obj["signature"], f"{path}.signature", 2000)
+    _str(obj["signer_cert"], f"{path}.signer_cert", 20000)
+    return obj
+
+
 PARSERS = {
     "premises": parse_premises,
     "instruments": parse_instrument,
@@ -726,6 +765,7 @@ PARSERS = {
     "acks": parse_ack,
     "revocations": parse_revocation,
     "issuing_bodies": parse_issuing_body,
+    "rule_data": parse_rule_data,
 }
 
 
@@ -778,6 +818,7 @@ def _validate(opened, repo, max_line: int, progress, certificates: dict, now) ->
         "acks",
         "revocations",
         "issuing_bodies",
+        "rule_data",
     ):
         data = opened.records.get(table)
         if data is None:

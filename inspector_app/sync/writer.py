@@ -72,6 +72,8 @@ def table_lines(
         lines["revocations"] = [dumps_line(o) for o in content.revocations]
     if content.issuing_bodies:
         lines["issuing_bodies"] = [dumps_line(o) for o in content.issuing_bodies]
+    if content.rule_data:
+        lines["rule_data"] = [dumps_line(o) for o in content.rule_data]
     return lines, covered
 
 
