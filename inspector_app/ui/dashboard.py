@@ -161,7 +161,8 @@ class DashboardPage(QWidget):
         )
         plot.getAxis("bottom").setHeight(40)
         plot.getAxis("left").setLabel("%")
-        plot.setYRange(0, 108, padding=0)
+        plot.setYRange(0, 122, padding=0)  # room above a 100 % bar for its rate and n
+        plot.getAxis("left").setTicks([[(v, str(v)) for v in range(0, 101, 20)]])
         plot.setXRange(-0.6, max(len(rates), 1) - 0.4, padding=0)
 
     def _draw_market(self) -> None:

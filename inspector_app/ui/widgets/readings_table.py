@@ -362,6 +362,12 @@ class ReadingsModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ):
+        if (
+            role == Qt.ItemDataRole.ToolTipRole
+            and orientation == Qt.Orientation.Horizontal
+            and self.is_input_column(section)
+        ):  # a narrowed column's whole title
+            return self.columns[section].title(self.units, self.instrument_unit).replace("\n", " ")
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Horizontal:
