@@ -1349,6 +1349,11 @@ def build_inspection_pdf(
         )
         for w in warnings if lang != "zh" else zh_warnings(insp.ruleset, warnings):
             story.append(P(f"• {w}", "warn"))
+    from ..domain.rules.ruledata import stale_note
+
+    stale = stale_note(insp.result)  # judged under another rule data version than today's
+    if stale:
+        story.append(P(stale[0] if lang == "zh" else stale[1], "warn"))
 
     # the closing block stays together: conclusion, signatures and the verification block, so a
     # long report never ends with the verification block alone on a nearly empty page

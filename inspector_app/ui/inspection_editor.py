@@ -806,6 +806,12 @@ class InspectionEditor(QMainWindow):
             notes.append(tr("{n} row(s) or test(s) incomplete").format(n=n))
         if untouched > n:
             notes.append(tr("{n} test(s) without readings yet").format(n=untouched - n))
+        if not self.insp.is_draft:  # a finalized record keeps the rule data it was judged with
+            from ..domain.rules.ruledata import stale_note
+
+            stale = stale_note(self.insp.result)
+            if stale:
+                notes.append("⚠ " + (stale[0] if current_language() == "zh" else stale[1]))
         self.pending_label.setText(" · ".join(notes))
         if self.evaluation.error is not None:
             e = self.evaluation.error

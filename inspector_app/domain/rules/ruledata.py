@@ -265,3 +265,19 @@ def with_override(data: RuleData, override: Override, version: str) -> RuleData:
         if (o.family, o.ruleset, o.key) != (override.family, override.ruleset, override.key)
     )
     return replace(data, version=version, overrides=(*rest, override))
+
+
+def stale_note(result: Any) -> tuple[str, str] | None:
+    """(zh, en): one sentence when a stored *result* was judged under a rule data version
+    other than the active one (a result without ``rule_data`` was judged under
+    ``builtin-1``); None when it rests on the rule data in use, or holds no verdict."""
+    if not isinstance(result, Mapping) or not result.get("verdict"):
+        return None
+    version = str(result.get("rule_data") or LEGACY)
+    now = active().version
+    if version == now:
+        return None
+    return (
+        f"本记录按规则数据版本 {version} 判定，现行版本为 {now}；重新判定才会采用现行数值。",
+        f"Judged under rule data {version}; {now} is in use now (judge again to apply its values).",
+    )

@@ -284,8 +284,19 @@ class ReviewPanel(QWidget):
         self.values["inspector"].setText(insp.inspector)
         self.values["check"].setText(f"{check_label(insp.check)} · {insp.ruleset}")
         colour = "#1e8449" if insp.verdict == "pass" else "#c0392b"
+        from html import escape
+
+        from ...domain.rules.ruledata import stale_note
+
+        stale = stale_note(insp.result)  # judged under another rule data version than today's
         self.values["verdict"].setText(
             f"<b style='color:{colour}'>{verdict_label(insp.verdict)}</b>"
+            + (
+                f"<br><span style='color:#9a6700'>"
+                f"{escape(stale[0] if current_language() == 'zh' else stale[1])}</span>"
+                if stale
+                else ""
+            )
         )
         region = " · ".join(x for x in ((premises.city, premises.market) if premises else ()) if x)
         self.values["region"].setText(region or "—")
@@ -574,7 +585,12 @@ class ReviewPanel(QWidget):
 
     def _refill(self) -> None:
         """After a language switch: every text of the shown inspection again (no PDF work)."""
-        insp = self.store.inspections.get(self.inspection_id)
+        import sqlite3
+
+        try:
+            insp = self.store.inspections.get(self.inspection_id)
+        except sqlite3.ProgrammingError:  # the window is closing and its store is closed
+            return
         if insp is None:
             return
         self.values["check"].setText(f"{check_label(insp.check)} · {insp.ruleset}")

@@ -1,0 +1,110 @@
+"""A record judged under an older rule data version says so: in the editor (beside the
+verdict), in the office review panel and in the report PDF; a record judged under the rule
+data in use says nothing."""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+
+from inspector_app import i18n
+from inspector_app.crypto import keys
+from inspector_app.domain.models import Inspection, ReferenceStandard, new_id
+from inspector_app.domain.rules import ruledata
+from inspector_app.services import rule_data as rd
+from inspector_app.services.inspections import save_and_evaluate
+from inspector_app.services.reports import build_report
+from inspector_app.services.review import set_role
+
+PASS = b"correct horse battery"
+PD = {"family": "pd_meter", "ruleset": "JJG 952-2014", "key": "pd", "data": "0.5"}
+
+
+@pytest.fixture(autouse=True)
+def builtin_after():
+    yield
+    for v in ruledata.versions()[2:]:
+        ruledata.uninstall(v)
+
+
+def _record(store, stall) -> Inspection:
+    premises, scale = stall
+    w = store.standards.save(
+        ReferenceStandard(
+            new_id(), "test_weight", "M1 砝码组", "JZ-1", "2027-12-31", "M1", mpe="0.5", unit="g"
+        )
+    )
+    insp = Inspection(
+        id=new_id(),
+        record_id=new_id(),
+        instrument_id=scale.id,
+        premises_id=premises.id,
+        family="scale",
+        check="in_service",
+        ruleset="JJG 539-2016",
+        inspector="李建国",
+        started_at="2026-03-14T09:20",
+        checklist={"seals": "yes"},
+        tests=[{"kind": "weighing", "points": [{"load": "10000", "indication": "10005"}]}],
+        standards=[w.id],
+    )
+    return store.inspections.finalize(save_and_evaluate(store, insp, "t").id, "t")
+
+
+def _office_override(store, tmp_path):
+    set_role(store, "supervisor")
+    ident = keys.init_identity(tmp_path / "keys", "County Office", PASS)
+    rd.override(store, {"version": "hf-2027-1", "overrides": [PD]}, "published", ident)
+
+
+def test_editor_and_review_panel_say_the_record_rests_on_older_rule_data(
+    qtbot, store, stall, tmp_path, db_path
+):
+    lang = i18n.current_language()
+    i18n.set_language("zh")
+    try:
+        _editor_and_panel(qtbot, store, stall, tmp_path, db_path)
+    finally:
+        i18n.set_language(lang)
+
+
+def _editor_and_panel(qtbot, store, stall, tmp_path, db_path):
+    from inspector_app.ui.inspection_editor import InspectionEditor
+    from inspector_app.ui.office import review_panel as rp
+
+    insp = _record(store, stall)
+    assert insp.result["rule_data"] == "builtin-2"
+    editor = InspectionEditor(store, insp.id)
+    qtbot.addWidget(editor)
+    assert "规则数据" not in editor.pending_label.text()  # judged under the data in use
+    _office_override(store, tmp_path)
+    editor = InspectionEditor(store, insp.id)
+    qtbot.addWidget(editor)
+    text = editor.pending_label.text()
+    assert "本记录按规则数据版本 builtin-2 判定，现行版本为 hf-2027-1" in text
+    panel = rp.ReviewPanel(store, rp.IdentityCache(db_path))
+    qtbot.addWidget(panel)
+    panel.show_inspection(insp.id)
+    assert "builtin-2" in panel.values["verdict"].text()
+    assert "hf-2027-1" in panel.values["verdict"].text()
+    i18n.set_language("en")
+    panel.show_inspection(insp.id)
+    assert "Judged under rule data builtin-2; hf-2027-1 is in use now" in (
+        panel.values["verdict"].text()
+    )
+
+
+def test_report_pdf_carries_the_caveat(store, stall, tmp_path):
+    insp = _record(store, stall)
+
+    def text(lang):
+        path = tmp_path / f"r-{lang}.pdf"
+        path.write_bytes(build_report(store, insp.id, lang).pdf)
+        out = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True)
+        return "".join(out.stdout.decode("utf-8").split())
+
+    assert "规则数据版本" not in text("zh")
+    _office_override(store, tmp_path)
+    assert "本记录按规则数据版本builtin-2判定，现行版本为hf-2027-1" in text("zh")
+    assert "Judgedunderruledatabuiltin-2;hf-2027-1isinusenow" in text("en")
