@@ -7,6 +7,8 @@ from __future__ import annotations
 import subprocess
 
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 
 from inspector_app import i18n
 from inspector_app.crypto import keys
@@ -108,3 +110,75 @@ def test_report_pdf_carries_the_caveat(store, stall, tmp_path):
     _office_override(store, tmp_path)
     assert "本记录按规则数据版本builtin-2判定，现行版本为hf-2027-1" in text("zh")
     assert "Judgedunderruledatabuiltin-2;hf-2027-1isinusenow" in text("en")
+
+
+def test_supervisor_window_confirms_a_value_signed(qtbot, store, db_path, monkeypatch):
+    from inspector_app.domain.rules import evaluate
+    from inspector_app.paths import keys_dir
+    from inspector_app.ui.office import dialogs
+    from inspector_app.ui.office import review_panel as rp
+    from inspector_app.ui.office.rule_data_dialog import RuleDataDialog
+
+    set_role(store, "supervisor")
+    keys.init_identity(keys_dir(db_path), "County Office", PASS)
+    asked = []
+    monkeypatch.setattr(dialogs, "ask_passphrase", lambda *a, **k: asked.append(1) or PASS)
+    dlg = RuleDataDialog(store, rp.IdentityCache(db_path), actor="supervisor")
+    qtbot.addWidget(dlg)
+    dlg.show()
+    dlg.activateWindow()
+    qtbot.waitActive(dlg)
+    assert dlg.select("JJG 952-2014", "pd")
+    row = dlg.current()
+    assert row["data"] == "1" and dlg.state(row) == "unconfirmed"
+    assert dlg.value.toPlainText() == "1"
+    # a bad value and a missing reason are refused before the key is asked for; nothing lost
+    dlg.value.setPlainText("-1")
+    qtbot.keyClicks(dlg.reason, "published text")
+    assert dlg.save() is False and "overrides[0].data" in dlg.message.text()
+    assert asked == [] and dlg.reason.text() == "published text"
+    dlg.value.setPlainText("0.5")
+    dlg.reason.clear()
+    assert dlg.save() is False and asked == []
+    qtbot.keyClicks(dlg.reason, "JJG 952-2014 5.2, p. 3")
+    qtbot.keyClicks(dlg.source, "JJG 952-2014 p. 3")
+    # Ctrl+S signs and saves (sent to the window, as a real key press reaches the shortcut map)
+    QTest.keyClick(dlg.windowHandle(), Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert asked == [1], dlg.message.text()
+    assert "office-1" in dlg.message.text() and "office-1" in dlg.version_label.text()
+    row = dlg.current()
+    assert (row["ruleset"], row["key"], row["data"]) == ("JJG 952-2014", "pd", "0.5")
+    assert dlg.state(row) == "office"
+    (v,) = rd.versions(store)
+    assert v.reason == "JJG 952-2014 5.2, p. 3" and v.created_by == "County Office"
+    req = {
+        "family": "pd_meter",
+        "ruleset": "JJG 952-2014",
+        "check": "subsequent",
+        "instrument": {},
+        "tests": [{"kind": "pd", "items": [{"reference": "62", "reading": "62.5"}]}],
+    }
+    assert evaluate(req)["rule_data"] == "office-1"
+    # the filter of open values no longer lists it
+    dlg.only_open.setChecked(True)
+    assert not dlg.select("JJG 952-2014", "pd") and dlg.select("JJG 952-2014", "asymmetry")
+
+
+def test_office_menu_opens_the_rule_data_window_for_a_supervisor_only(qtbot, store):
+    from inspector_app.ui import main_window as mw
+    from inspector_app.ui import office
+    from inspector_app.ui.office.rule_data_dialog import RuleDataDialog
+
+    set_role(store, "supervisor")
+    win = mw.MainWindow(store)
+    qtbot.addWidget(win)
+    mode = office.install(win)
+    action = mode.actions["office_rule_data"]
+    assert action in mode.menu.actions() and action.isEnabled()
+    action.trigger()
+    dialogs = win.findChildren(RuleDataDialog)
+    assert len(dialogs) == 1 and dialogs[0].isVisible()
+    dialogs[0].close()
+    mode.set_role("inspector")
+    assert not action.isEnabled() and mode.show_rule_data() is None
+    win.close()

@@ -29,6 +29,7 @@ register(
         "&Import bundle…": "导入同步包(&I)…",
         "&Export office bundle…": "导出办公室同步包(&E)…",
         "Summary &PDF…": "汇总报告 PDF(&P)…",
+        "Rule &data…": "规则数据(&D)…",
         "Review &queue": "待审核列表(&Q)",
     }
 )
@@ -79,13 +80,14 @@ class OfficeMode(QObject):
             ("office_conflicts", lambda: self.show("conflicts")),
             ("office_statistics", lambda: self.show("statistics")),
             ("office_summary", lambda: self._on("statistics", self.statistics_page.make_summary)),
+            ("office_rule_data", self.show_rule_data),
         ):
             action = QAction(window)
             action.setObjectName(name)
             action.triggered.connect(lambda _checked=False, s=slot: s())
             self.menu.addAction(action)
             self.actions[name] = action
-            if name in ("office_export", "office_conflicts"):
+            if name in ("office_export", "office_conflicts", "office_summary"):
                 self.menu.addSeparator()
         settings_action = getattr(window, "actions_by_name", {}).get("settings")
         if settings_action is not None:  # runs after the (modal) settings dialog closed
@@ -169,6 +171,14 @@ class OfficeMode(QObject):
         if self.role == "supervisor":
             fn()
 
+    def show_rule_data(self):
+        """Office → Rule data…: confirm published numbers (signed, a new rule data version)."""
+        if self.role != "supervisor":
+            return None
+        from .rule_data_dialog import open_rule_data
+
+        return open_rule_data(self.window, self.identities, _actor())
+
     def _after_import(self) -> None:
         if hasattr(self.window, "refresh_all"):
             self.window.refresh_all()
@@ -184,6 +194,7 @@ class OfficeMode(QObject):
             "office_conflicts": "Conflicts",
             "office_statistics": "Statistics",
             "office_summary": "Summary &PDF…",
+            "office_rule_data": "Rule &data…",
         }
         for name, text in texts.items():
             self.actions[name].setText(tr(text))
