@@ -195,3 +195,52 @@ def test_a_confirmed_jjg_1204_value_lifts_the_certificate_blocker(store, stall, 
     assert after.result["rule_data"] == "jjg1204-confirmed"
     assert not any("not confirmed" in w for w in after.result.get("warnings", []))
     assert _unconfirmed(certificate_blockers(store, after)) == []
+
+
+def _ca_issued(tmp_path, name, ca_dir, role):
+    from cryptography.hazmat.primitives import serialization
+
+    from inspector_app.crypto import ca
+
+    kdir = tmp_path / f"keys-{name}"
+    own = keys.init_identity(kdir, name, PASS)
+    issued = ca.issue(ca_dir, PASS, csr_pem=keys.make_csr(own), role=role, registration_no="皖JL-7")
+    keys.import_certificate(
+        kdir,
+        issued.certificate.public_bytes(serialization.Encoding.PEM)
+        + ca.ca_certificate(ca_dir).public_bytes(serialization.Encoding.PEM),
+    )
+    return keys.load_identity(kdir, PASS), issued
+
+
+def test_a_laptop_trusting_the_ca_accepts_office_certificates_only(tmp_path, store):
+    from cryptography.hazmat.primitives import serialization
+
+    from inspector_app.crypto import ca
+
+    ca_dir = tmp_path / "ca"
+    root = ca.init_ca(ca_dir, "合肥市市场监督管理局", PASS)
+    (tmp_path / "lap").mkdir()
+    laptop = open_database(tmp_path / "lap" / "lap.db")
+    try:
+        pem = root.public_bytes(serialization.Encoding.PEM).decode()
+        laptop.trust.add(ca.fingerprint(root), "office CA", "ca", pem)
+        set_role(store, "supervisor")
+        office_id, office_cert = _ca_issued(tmp_path, "County Office", ca_dir, "office")
+        row = rd.override(store, {"version": "v1", "overrides": [PD]}, "published", office_id)
+        check = rd.check_version(laptop, row.bundle_record())
+        assert check.ok and "trusted CA" in check.reason
+        # an inspector's certificate from the same CA does not confirm rule data
+        insp_id, _ = _ca_issued(tmp_path, "Inspector", ca_dir, "inspector")
+        row2 = rd.override(store, {"version": "v2", "overrides": [PD]}, "published", insp_id)
+        check = rd.check_version(laptop, row2.bundle_record())
+        assert not check.ok and "not a trusted office key" in check.reason
+        # the office certificate revoked before the version was signed
+        rev = ca.revoke(
+            ca_dir, PASS, str(office_cert.certificate.serial_number), "2020-01-01T00:00:00+00:00"
+        )
+        laptop.trust.revocations.add(rev.issuer_fingerprint, rev.serial, rev.revoked_at, rev.reason)
+        check = rd.check_version(laptop, row.bundle_record())
+        assert not check.ok and "revoked" in check.reason
+    finally:
+        laptop.close()
