@@ -186,7 +186,7 @@ def test_t1_package_is_kept_when_the_batch_is_finalized(qtbot, editor, store):
     QApplication.clipboard().setText("\n".join(["505"] * 12 + ["470"]))
     w.grid.setCurrentCell(0, READING)
     w.paste_text(QApplication.clipboard().text())
-    assert w.grid.horizontalHeaderItem(READING).text() == "Reading (g)"
+    assert w.grid.horizontalHeaderItem(READING).text() == "Package reading (g)"
     assert w.grid.item(12, RESULT).text() == "T1"
     assert w.grid.item(0, SHORT).text() == ""  # 5 g over: not short
     assert editor.insp.verdict == "pass"

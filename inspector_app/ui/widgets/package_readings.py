@@ -46,11 +46,11 @@ register(
         "net content": "净含量",
         "gross, average tare": "毛重（减平均皮重）",
         "gross and each package's tare": "毛重和逐件皮重",
-        "Reading": "读数",
+        "Package reading": "读数",
         "Tare": "皮重",
         "Net": "净含量",
         "Short by": "短缺量",
-        "Result": "结果",
+        "Shortfall class": "短缺类别",
         "Paste readings": "粘贴读数",
         "Clear readings": "清除读数",
         "Pasted {n} readings from row {row}.": "已从第 {row} 行粘贴 {n} 个读数。",
@@ -495,7 +495,7 @@ class PackageReadings(QWidget):
 
     def _headers(self) -> None:
         unit = self.model.test.get("unit") if isinstance(self.model.test.get("unit"), str) else ""
-        titles = ("Reading", "Tare", "Net", "Short by", "Result")
+        titles = ("Package reading", "Tare", "Net", "Short by", "Shortfall class")
         labels = [
             f"{tr(t)} ({unit})" if unit and i < RESULT else tr(t) for i, t in enumerate(titles)
         ]
