@@ -53,7 +53,7 @@ register(
         "Record in this database: {check}": "本机数据库中的记录：{check}",
         "matches": "一致",
         "mismatch": "不一致",
-        "not in database": "不在本数据库中",
+        "not in database": "数据库中无此记录",
         "not checked": "未核对",
         "VALID": "有效",
         "MODIFIED-AFTER-SIGNING": "签名后被修改",
