@@ -95,6 +95,7 @@ register(
         "e must be 1, 2 or 5 × 10^k": "e 必须为 1、2 或 5 × 10^k",
         "n = Max/e = {n} is outside the range class {cls} allows": "n = Max/e = {n} 超出等级 {cls} 的允许范围",
         "Discard what you typed in this dialog?": "放弃在此对话框中输入的内容吗？",
+        "New &inspection…": "新建检查(&I)…",
         "The nameplate data look implausible:": "铭牌参数看起来不合理：",
         "Save anyway?": "仍然保存？",
         "Search maker, model, serial no., premises…": "搜索制造单位、型号、出厂编号、受检单位……",
@@ -664,6 +665,12 @@ class InstrumentsPage(RecordActions, QWidget):
         return self._run_editor(None, premises_id=premises_id)
 
     data_changed = Signal()
+    new_inspection_requested = Signal(str)  # instrument id
+
+    def _inspect_current(self) -> None:
+        ins = self.current()
+        if ins is not None:
+            self.new_inspection_requested.emit(ins.id)
 
     def __init__(self, store, reader, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -675,9 +682,10 @@ class InstrumentsPage(RecordActions, QWidget):
         self.family.addItem("", None)
         for fam in FAMILIES:
             self.family.addItem("", fam)
-        self.new_button, self.edit_button, self.delete_button = (
-            QPushButton(self) for _ in range(3)
+        self.new_button, self.edit_button, self.delete_button, self.inspect_button = (
+            QPushButton(self) for _ in range(4)
         )
+        self.inspect_button.setObjectName("inspectInstrument")
         self.count_label = QLabel(self)
         self.table = RecordTable(self)
         self.table.setObjectName("instrumentTable")
@@ -686,12 +694,14 @@ class InstrumentsPage(RecordActions, QWidget):
         bar = QHBoxLayout()
         bar.addWidget(self.search, 3)
         bar.addWidget(self.family, 1)
-        for b in (self.new_button, self.edit_button, self.delete_button):
+        # the same buttons in the same places as on the premises page
+        for b in (self.new_button, self.edit_button, self.inspect_button, self.delete_button):
             bar.addWidget(b)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.count_label)
+        self.inspect_button.clicked.connect(self._inspect_current)
         self.search.search_changed.connect(lambda text: self.model.set_params(search=text))
         self.family.currentIndexChanged.connect(
             lambda _i: self.model.set_params(family=self.family.currentData())
@@ -723,5 +733,6 @@ class InstrumentsPage(RecordActions, QWidget):
         self.new_button.setText(tr("&New…"))
         self.edit_button.setText(tr("&Edit…"))
         self.delete_button.setText(tr("&Delete"))
+        self.inspect_button.setText(tr("New &inspection…"))
         self.model.retranslate()
         self._update_count()

@@ -810,6 +810,9 @@ class MainWindow(QMainWindow):
 
             page = InstrumentsPage(self.store, self.reader, self)
             page.data_changed.connect(self.refresh_all)
+            page.new_inspection_requested.connect(
+                lambda iid: self.start_inspection(iid, settings.get("default_check"))
+            )
             return page
         if key == "standards":
             from .standards_dialog import StandardsPage

@@ -247,3 +247,17 @@ def test_an_approved_inspection_is_not_shown_as_merely_finalized(qtbot, store, s
         assert "李科长" in index.data(Qt.ItemDataRole.ToolTipRole)
     finally:
         reader.stop()
+
+
+def test_instruments_page_starts_an_inspection_of_the_chosen_instrument(
+    qtbot, window, store, stall, monkeypatch
+):
+    _p, scale = stall
+    started = []
+    monkeypatch.setattr(window, "start_inspection", lambda iid, check: started.append((iid, check)))
+    window.show_page("instruments")
+    page = window.instruments_page
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=5000)
+    page.table.setCurrentIndex(page.model.index(0, 0))
+    qtbot.mouseClick(page.inspect_button, Qt.MouseButton.LeftButton)
+    assert started == [(scale.id, settings.get("default_check"))]
