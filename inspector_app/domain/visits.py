@@ -119,7 +119,12 @@ class SweepRow:
 
     @property
     def checked(self) -> bool:
-        return any(getattr(self, k) for k in ROW_CHECKS) or bool(self.cheating) or self.rest_ok
+        return (
+            any(getattr(self, k) for k in ROW_CHECKS)
+            or bool(self.cheating)
+            or bool(self.quick_verdict)
+            or self.rest_ok
+        )
 
     @property
     def verdict(self) -> str:

@@ -57,6 +57,7 @@ register(
         "Instruments": "计量器具",
         "Reference standards": "计量标准器",
         "Dashboard": "统计概览",
+        "Visits": "现场检查",
         "&File": "文件(&F)",
         "&Edit": "编辑(&E)",
         "&View": "视图(&V)",
@@ -151,6 +152,7 @@ PAGES = (
     ("instruments", "Instruments", "SP_DriveHDIcon"),
     ("standards", "Reference standards", "SP_DialogApplyButton"),
     ("dashboard", "Dashboard", "SP_FileDialogInfoView"),
+    ("visits", "Visits", "SP_FileDialogListView"),
 )
 INSPECTION_COLUMN_WIDTHS = [120, 170, 160, 210, 95, 140, 70, 75, 80]
 
@@ -822,6 +824,12 @@ class MainWindow(QMainWindow):
             from .dashboard import DashboardPage
 
             return DashboardPage(self.store, self.reader, self)
+        if key == "visits":  # visits, market sweeps and duties of the premises
+            from .visit_editor import VisitsPage
+
+            page = VisitsPage(self.store, self)
+            page.open_inspection = self.open_inspection
+            return page
         raise KeyError(key)
 
     def is_built(self, key: str) -> bool:

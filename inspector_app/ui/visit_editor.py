@@ -1,0 +1,668 @@
+"""Visits in the window: the Visits page (list, new visit) and the visit editor with its
+keyboard-first sweep table.
+
+The sweep table is made for walking the stalls of a market: the cursor starts on the first
+row; **Space** marks the row OK (mark, seal, nameplate and type approval present, no sign of
+cheating) and moves down; **Enter** moves down; in a check column **N** records a "no"
+(**Y** a "yes", **-** not applicable), in the cheating column **Y** records a sign of
+cheating; typing a number in the load or indication column edits it and the reading is
+judged at once against the in-service MPE; **C** anywhere on a row records a sign of
+cheating. **Ctrl+R** marks every unchecked row OK ("rest
+all OK"); **Ctrl+I** opens a full inspection of the row's instrument with what the row holds.
+Every change is saved at once.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QColor, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..domain.errors import InputError
+from ..domain.numbers import fmt, parse_decimal
+from ..domain.visits import (
+    ROW_CHECKS,
+    VISIT_KIND_LABELS,
+    VISIT_KINDS,
+    Officer,
+    load_duties,
+)
+from ..i18n import current_language, register, tr
+from ..services import visits as vs
+
+register(
+    {
+        "Visits": "现场检查",
+        "New visit…": "新建现场检查…",
+        "Open visit": "打开",
+        "Visit": "现场检查",
+        "Premises or market": "场所或市场",
+        "Kind": "类别",
+        "Visit time": "检查时间",
+        "Officers (name:certificate no.; …)": "执法人员（姓名:执法证号；…）",
+        "Place": "地点",
+        "Notes": "备注",
+        "Duties of the premises": "场所计量义务",
+        "Sweep": "计量器具巡查",
+        "Instrument": "计量器具",
+        "Mark": "检定标志",
+        "Seal": "封印",
+        "Nameplate": "铭牌",
+        "Approval": "型式批准",
+        "Known weight": "砝码",
+        "Reading": "示值",
+        "Error / MPE": "误差/允差",
+        "Cheating": "作弊",
+        "Result": "结论",
+        "Full": "全检",
+        "Rest all OK": "其余全部正常",
+        "Full inspection": "全面检查",
+        "Finalize visit…": "完成并封存…",
+        "Save header": "保存信息",
+        "pass": "合格",
+        "fail": "不合格",
+        "yes": "是",
+        "no": "否",
+        "n.a.": "不适用",
+        "Day": "日期",
+        "Visit state": "状态",
+        "Checked": "已查",
+        "Failed": "不合格",
+        "draft": "草稿",
+        "finalized": "已封存",
+        "Market name": "市场名称",
+        "Start a visit to a whole market (its stalls are swept) or to one premises.": "对整个市场（巡查其全部摊位）或单个场所开始现场检查。",
+        "Premises id (instead of a market)": "场所编号（不选市场时）",
+        "The visit is sealed.": "现场检查已封存。",
+        "Space: row OK · Enter: down · N: no · Y: yes · C: cheating · Ctrl+R: rest all OK · Ctrl+I: full inspection": "空格：本行正常 · 回车：下移 · N：否 · Y：是 · C：有作弊迹象 · Ctrl+R：其余全部正常 · Ctrl+I：全面检查",
+        "{checked} of {rows} checked, {failed} failed, {full} full inspections": "已查 {checked}/{rows}，不合格 {failed}，全面检查 {full}",
+        "Not saved": "未保存",
+    }
+)
+
+CHECK_TITLES = {
+    "mark": "Mark",
+    "seal": "Seal",
+    "nameplate": "Nameplate",
+    "approval": "Approval",
+}
+COLUMNS = (
+    "instrument",
+    *ROW_CHECKS,
+    "load",
+    "indication",
+    "error",
+    "cheating",
+    "verdict",
+    "full",
+)
+TITLES = {
+    "instrument": "Instrument",
+    **CHECK_TITLES,
+    "load": "Known weight",
+    "indication": "Reading",
+    "error": "Error / MPE",
+    "cheating": "Cheating",
+    "verdict": "Result",
+    "full": "Full",
+}
+EDITABLE = {"load", "indication"}
+ANSWER_TEXT = {"yes": "yes", "no": "no", "na": "n.a.", "": ""}
+FAIL_BG = QColor("#f8d7da")
+PASS_BG = QColor("#e6f4ea")
+
+
+def _col(name: str) -> int:
+    return COLUMNS.index(name)
+
+
+class SweepTable(QTableWidget):
+    """The sweep's keyboard: see the module's docstring."""
+
+    row_ok = Signal(int)
+    answer = Signal(int, str, str)  # row, column key, value
+    rest_ok = Signal()
+    full_requested = Signal(int)
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        key = event.key()
+        row, col = self.currentRow(), self.currentColumn()
+        column = COLUMNS[col] if 0 <= col < len(COLUMNS) else ""
+        mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if self.state() == QAbstractItemView.State.EditingState:
+            super().keyPressEvent(event)
+            return
+        if mods == Qt.KeyboardModifier.NoModifier and row >= 0:
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self.setCurrentCell(min(row + 1, self.rowCount() - 1), col)
+                return
+            if key == Qt.Key.Key_Space:
+                self.row_ok.emit(row)
+                self.setCurrentCell(min(row + 1, self.rowCount() - 1), col)
+                return
+            letter = event.text().lower()
+            if column in ROW_CHECKS and letter in ("y", "n", "-"):
+                self.answer.emit(row, column, {"y": "yes", "n": "no", "-": "na"}[letter])
+                return
+            if column == "cheating" and letter in ("y", "n"):
+                self.answer.emit(row, column, {"y": "yes", "n": "no"}[letter])
+                return
+            if letter == "c":  # a sign of cheating, from any column
+                self.answer.emit(row, "cheating", "yes")
+                return
+        super().keyPressEvent(event)
+
+
+class VisitEditor(QMainWindow):
+    """One visit: header, duties of the premises, and the sweep."""
+
+    inspection_requested = Signal(str)
+    changed = Signal(str)
+
+    def __init__(self, store, visit_id: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.repo = vs.repo(store)
+        self.visit = self.repo.require(visit_id)
+        self.rows = self.repo.rows(visit_id)
+        self.last_error = ""
+        self.setObjectName("visitEditor")
+        lang = current_language()
+        premises = store.premises.get(self.visit.premises_id) if self.visit.premises_id else None
+        self.setWindowTitle(f"{tr('Visit')} · {premises.name if premises else self.visit.market}")
+
+        # -- header
+        self.kind = QComboBox(self)
+        for k in VISIT_KINDS:
+            self.kind.addItem(VISIT_KIND_LABELS[k][0 if lang == "zh" else 1], k)
+        self.kind.setCurrentIndex(VISIT_KINDS.index(self.visit.kind))
+        self.time = QLineEdit(self.visit.started_at, self)
+        self.officers = QLineEdit(
+            "; ".join(
+                f"{o.name}:{o.certificate_no}" if o.certificate_no else o.name
+                for o in self.visit.officers
+            ),
+            self,
+        )
+        self.place = QLineEdit(self.visit.place, self)
+        self.notes = QLineEdit(self.visit.notes, self)
+        self.save_header_button = QPushButton(tr("Save header"), self)
+        self.save_header_button.clicked.connect(self.save_header)
+        header = QGroupBox(premises.name if premises else self.visit.market, self)
+        form = QFormLayout(header)
+        form.addRow(tr("Kind"), self.kind)
+        form.addRow(tr("Visit time"), self.time)
+        form.addRow(tr("Officers (name:certificate no.; …)"), self.officers)
+        form.addRow(tr("Place"), self.place)
+        form.addRow(tr("Notes"), self.notes)
+        form.addRow("", self.save_header_button)
+
+        # -- duties
+        self.duty_boxes: dict[str, QComboBox] = {}
+        duties_box = QGroupBox(tr("Duties of the premises"), self)
+        duties_form = QFormLayout(duties_box)
+        if self.visit.duty_set:
+            for d in load_duties(self.visit.duty_set).duties:
+                box = QComboBox(self)
+                box.addItem("—", "")
+                for value in ("yes", "no", "na"):
+                    box.addItem(tr(ANSWER_TEXT[value]), value)
+                box.setCurrentIndex(max(0, box.findData(self.visit.duties.get(d.key, ""))))
+                box.setToolTip(d.article)
+                box.currentIndexChanged.connect(lambda _i, k=d.key: self._duty_changed(k))
+                label = QLabel(d.label.get(lang), self)
+                label.setWordWrap(True)
+                label.setToolTip(d.article)
+                duties_form.addRow(label, box)
+                self.duty_boxes[d.key] = box
+        else:
+            duties_box.hide()
+
+        # -- sweep
+        self.table = SweepTable(0, len(COLUMNS), self)
+        self.table.setObjectName("sweepTable")
+        self.table.setHorizontalHeaderLabels([tr(TITLES[c]) for c in COLUMNS])
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(
+            QAbstractItemView.EditTrigger.AnyKeyPressed
+            | QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+        )
+        head = self.table.horizontalHeader()
+        head.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        head.setSectionResizeMode(_col("instrument"), QHeaderView.ResizeMode.Stretch)
+        for c in COLUMNS[1:]:
+            self.table.setColumnWidth(_col(c), 64)
+        self.table.setColumnWidth(_col("error"), 100)
+        self.table.verticalHeader().setDefaultSectionSize(24)
+        self.table.row_ok.connect(self.mark_row_ok)
+        self.table.answer.connect(self.set_answer)
+        self.table.itemChanged.connect(self._item_changed)
+        self.hint = QLabel(
+            tr(
+                "Space: row OK · Enter: down · N: no · Y: yes · C: cheating · Ctrl+R: rest all OK · Ctrl+I: full inspection"
+            ),
+            self,
+        )
+        self.hint.setWordWrap(True)
+        self.counts = QLabel(self)
+        self.counts.setObjectName("sweepCounts")
+        self.rest_button = QPushButton(tr("Rest all OK"), self)
+        self.full_button = QPushButton(tr("Full inspection"), self)
+        self.finalize_button = QPushButton(tr("Finalize visit…"), self)
+        self.rest_button.clicked.connect(lambda _c=False: self.rest_all_ok())
+        self.full_button.clicked.connect(lambda _c=False: self.full_inspection())
+        self.finalize_button.clicked.connect(lambda _c=False: self.finalize())
+        for name, text, shortcut, slot in (
+            ("rest_ok", "Rest all OK", "Ctrl+R", self.rest_all_ok),
+            ("full_inspection", "Full inspection", "Ctrl+I", self.full_inspection),
+        ):
+            act = QAction(tr(text), self)
+            act.setObjectName(name)
+            act.setShortcut(QKeySequence(shortcut))
+            act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            act.triggered.connect(lambda _c=False, s=slot: s())
+            self.addAction(act)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.counts, 1)
+        buttons.addWidget(self.rest_button)
+        buttons.addWidget(self.full_button)
+        buttons.addWidget(self.finalize_button)
+        sweep = QWidget(self)
+        sl = QVBoxLayout(sweep)
+        sl.setContentsMargins(0, 0, 0, 0)
+        sl.addWidget(QLabel(f"<b>{tr('Sweep')}</b>", self))
+        sl.addWidget(self.hint)
+        sl.addWidget(self.table, 1)
+        sl.addLayout(buttons)
+        left = QWidget(self)
+        ll = QVBoxLayout(left)
+        ll.setContentsMargins(0, 0, 0, 0)
+        ll.addWidget(header)
+        ll.addWidget(duties_box, 1)
+        splitter = QSplitter(self)
+        splitter.addWidget(left)
+        splitter.addWidget(sweep)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([420, 940])
+        self.setCentralWidget(splitter)
+        self.resize(1340, 720)
+        self._fill()
+        self._set_read_only(self.visit.status != "draft")
+        if self.rows:
+            self.table.setCurrentCell(0, _col("mark"))
+        self.table.setFocus()
+
+    # -- table --------------------------------------------------------------------------------
+    def _fill(self) -> None:
+        self.table.blockSignals(True)
+        self.table.setRowCount(len(self.rows))
+        for i, row in enumerate(self.rows):
+            self._fill_row(i, row)
+        self.table.blockSignals(False)
+        self._update_counts()
+
+    def _fill_row(self, i: int, row) -> None:
+        self.table.blockSignals(True)
+        verdict = row.verdict
+        values = {
+            "instrument": row.label or row.identity_code,
+            **{k: tr(ANSWER_TEXT[getattr(row, k)]) for k in ROW_CHECKS},
+            "load": row.load,
+            "indication": row.indication,
+            "error": f"{row.error} / ±{row.mpe}" if row.mpe else row.error,
+            "cheating": {"yes": tr("yes"), "no": tr("no"), "": ""}[row.cheating],
+            "verdict": tr(verdict) if verdict else "",
+            "full": "✓" if row.inspection_id else "",
+        }
+        for c, text in values.items():
+            item = QTableWidgetItem(text)
+            flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+            if c in EDITABLE and self.visit.status == "draft":
+                flags |= Qt.ItemFlag.ItemIsEditable
+            item.setFlags(flags)
+            if c == "instrument":
+                item.setToolTip(row.identity_code)
+            if verdict == "fail":
+                item.setBackground(FAIL_BG)
+            elif verdict == "pass" and c == "verdict":
+                item.setBackground(PASS_BG)
+            self.table.setItem(i, _col(c), item)
+        self.table.blockSignals(False)
+
+    def _update_counts(self) -> None:
+        checked = sum(1 for r in self.rows if r.checked or r.quick_verdict)
+        failed = sum(1 for r in self.rows if r.verdict == "fail")
+        full = sum(1 for r in self.rows if r.inspection_id)
+        self.counts.setText(
+            tr("{checked} of {rows} checked, {failed} failed, {full} full inspections").format(
+                checked=checked, rows=len(self.rows), failed=failed, full=full
+            )
+        )
+
+    def _save(self, index: int | None = None) -> bool:
+        try:
+            saved = vs.save_rows(self.store, self.visit.id, self.rows, self.visit.inspector)
+        except InputError as exc:
+            self.last_error = exc.message
+            self.statusBar().showMessage(f"{tr('Not saved')}: {exc.path}: {exc.message}", 8000)
+            self.rows = self.repo.rows(self.visit.id)
+            self._fill()
+            return False
+        self.rows = saved
+        self.last_error = ""
+        if index is None:
+            self._fill()
+        else:
+            self._fill_row(index, self.rows[index])
+            self._update_counts()
+        self.changed.emit(self.visit.id)
+        return True
+
+    def mark_row_ok(self, i: int) -> None:
+        if self.visit.status != "draft" or not 0 <= i < len(self.rows):
+            return
+        r = self.rows[i]
+        changes = {k: getattr(r, k) or "yes" for k in ROW_CHECKS}
+        changes["cheating"] = r.cheating or "no"
+        self.rows[i] = dataclasses.replace(r, **changes)
+        self._save(i)
+
+    def set_answer(self, i: int, key: str, value: str) -> None:
+        if self.visit.status != "draft" or not 0 <= i < len(self.rows):
+            return
+        self.rows[i] = dataclasses.replace(self.rows[i], **{key: value, "rest_ok": False})
+        self._save(i)
+
+    def _item_changed(self, item: QTableWidgetItem) -> None:
+        key = COLUMNS[item.column()]
+        if key not in EDITABLE:
+            return
+        i = item.row()
+        text = item.text().strip()
+        if text:
+            try:
+                text = fmt(parse_decimal(text, f"rows[{i}].{key}"))
+            except InputError as exc:  # refused in place: the cell keeps what it had
+                self.last_error = exc.message
+                self.statusBar().showMessage(f"{tr('Not saved')}: {exc.path}: {exc.message}", 8000)
+                self._fill_row(i, self.rows[i])
+                return
+        r = dataclasses.replace(self.rows[i], **{key: text})
+        self.rows[i] = r
+        if bool(r.load) == bool(r.indication):  # judged once both are there
+            if self._save(i) and key == "indication":  # on to the start of the next row
+                self.table.setCurrentCell(min(i + 1, self.table.rowCount() - 1), _col("mark"))
+        elif key == "load":
+            self.table.setCurrentCell(i, _col("indication"))
+
+    def rest_all_ok(self) -> int:
+        if self.visit.status != "draft":
+            return 0
+        n = vs.mark_rest_ok(self.store, self.visit.id, self.visit.inspector)
+        self.rows = self.repo.rows(self.visit.id)
+        self._fill()
+        self.changed.emit(self.visit.id)
+        return n
+
+    def full_inspection(self) -> str | None:
+        i = self.table.currentRow()
+        if self.visit.status != "draft" or not 0 <= i < len(self.rows):
+            return None
+        try:
+            inspection_id = vs.full_inspection(
+                self.store, self.visit.id, self.rows[i].seq, self.visit.inspector
+            )
+        except InputError as exc:
+            self.last_error = exc.message
+            self.statusBar().showMessage(exc.message, 8000)
+            return None
+        self.rows = self.repo.rows(self.visit.id)
+        self._fill_row(i, self.rows[i])
+        self._update_counts()
+        self.inspection_requested.emit(inspection_id)
+        return inspection_id
+
+    # -- header and duties ----------------------------------------------------------------------
+    def _officer_list(self) -> list[Officer]:
+        out = []
+        for part in self.officers.text().replace("；", ";").split(";"):
+            name, _, cert = part.replace("：", ":").partition(":")
+            if name.strip():
+                out.append(Officer(name.strip(), cert.strip()))
+        return out
+
+    def save_header(self) -> bool:
+        v = dataclasses.replace(
+            self.visit,
+            kind=self.kind.currentData(),
+            started_at=self.time.text(),
+            officers=self._officer_list(),
+            place=self.place.text(),
+            notes=self.notes.text(),
+        )
+        try:
+            self.visit = self.repo.save(v, self.visit.inspector)
+        except InputError as exc:
+            self.last_error = exc.message
+            QMessageBox.warning(self, tr("Visit"), f"{exc.path}: {exc.message}")
+            return False
+        self.last_error = ""
+        return True
+
+    def _duty_changed(self, key: str) -> None:
+        value = self.duty_boxes[key].currentData()
+        duties = {k: v for k, v in self.visit.duties.items() if k != key}
+        if value:
+            duties[key] = value
+        try:
+            self.visit = self.repo.save(dataclasses.replace(self.visit, duties=duties))
+        except InputError as exc:
+            self.statusBar().showMessage(exc.message, 8000)
+
+    def finalize(self, confirm: bool = True) -> bool:
+        if not self.save_header():
+            return False
+        if confirm and QMessageBox.question(self, tr("Visit"), tr("Finalize visit…")) != (
+            QMessageBox.StandardButton.Yes
+        ):
+            return False
+        try:
+            self.visit = vs.finalize(self.store, self.visit.id, self.visit.inspector)
+        except InputError as exc:
+            self.last_error = exc.message
+            QMessageBox.warning(self, tr("Visit"), exc.message)
+            return False
+        self._fill()
+        self._set_read_only(True)
+        self.statusBar().showMessage(tr("The visit is sealed."), 8000)
+        self.changed.emit(self.visit.id)
+        return True
+
+    def _set_read_only(self, read_only: bool) -> None:
+        for w in (
+            self.kind,
+            self.time,
+            self.officers,
+            self.place,
+            self.notes,
+            self.save_header_button,
+            self.rest_button,
+            self.full_button,
+            self.finalize_button,
+            *self.duty_boxes.values(),
+        ):
+            w.setEnabled(not read_only)
+
+
+class NewVisitDialog(QDialog):
+    def __init__(self, store, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(tr("New visit…"))
+        self.market = QComboBox(self)
+        self.market.setEditable(True)
+        self.market.addItem("")
+        self.market.addItems(store.premises.markets())
+        self.premises = QLineEdit(self)
+        self.kind = QComboBox(self)
+        lang = current_language()
+        for k in VISIT_KINDS:
+            self.kind.addItem(VISIT_KIND_LABELS[k][0 if lang == "zh" else 1], k)
+        form = QFormLayout(self)
+        intro = QLabel(
+            tr("Start a visit to a whole market (its stalls are swept) or to one premises."), self
+        )
+        intro.setWordWrap(True)
+        form.addRow(intro)
+        form.addRow(tr("Market name"), self.market)
+        form.addRow(tr("Premises id (instead of a market)"), self.premises)
+        form.addRow(tr("Kind"), self.kind)
+        box = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        box.accepted.connect(self.accept)
+        box.rejected.connect(self.reject)
+        form.addRow(box)
+
+
+class VisitsPage(QWidget):
+    """The visits of this database, newest first; Enter or double-click opens one."""
+
+    def __init__(self, store, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.editors: dict[str, VisitEditor] = {}
+        self.open_inspection = None  # set by the main window: callable(inspection_id)
+        self.new_button = QPushButton(tr("New visit…"), self)
+        self.open_button = QPushButton(tr("Open visit"), self)
+        self.search = QLineEdit(self)
+        self.search.setClearButtonEnabled(True)
+        self.table = QTableWidget(0, 7, self)
+        self.table.setObjectName("visitsTable")
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.doubleClicked.connect(lambda _i: self.open_current())
+        self.new_button.clicked.connect(lambda _c=False: self.new_visit())
+        self.open_button.clicked.connect(lambda _c=False: self.open_current())
+        self.search.textChanged.connect(lambda _t: self.refresh())
+        top = QHBoxLayout()
+        top.addWidget(self.search, 1)
+        top.addWidget(self.open_button)
+        top.addWidget(self.new_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        self.ids: list[str] = []
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.table.setHorizontalHeaderLabels(
+            [
+                tr(t)
+                for t in (
+                    "Day",
+                    "Premises or market",
+                    "Kind",
+                    "Visit state",
+                    "Instruments",
+                    "Checked",
+                    "Failed",
+                )
+            ]
+        )
+
+    def refresh(self) -> None:
+        lang = current_language()
+        rows = vs.repo(self.store).list(search=self.search.text().strip(), limit=1000)
+        self.ids = [r.id for r in rows]
+        self.table.setRowCount(len(rows))
+        for i, r in enumerate(rows):
+            values = [
+                r.day,
+                r.premises_name,
+                VISIT_KIND_LABELS[r.kind][0 if lang == "zh" else 1],
+                tr(r.status),
+                str(r.rows),
+                str(r.checked),
+                str(r.failed),
+            ]
+            for c, text in enumerate(values):
+                self.table.setItem(i, c, QTableWidgetItem(text))
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.table.hasFocus():
+            self.open_current()
+            return
+        super().keyPressEvent(event)
+
+    def open_current(self) -> VisitEditor | None:
+        i = self.table.currentRow()
+        return self.open_visit(self.ids[i]) if 0 <= i < len(self.ids) else None
+
+    def open_visit(self, visit_id: str) -> VisitEditor:
+        editor = self.editors.get(visit_id)
+        if editor is None:
+            editor = VisitEditor(self.store, visit_id, self)
+            editor.setWindowFlag(Qt.WindowType.Window, True)
+            editor.changed.connect(lambda _id: self.refresh())
+            editor.inspection_requested.connect(self._open_inspection)
+            self.editors[visit_id] = editor
+        editor.show()
+        editor.raise_()
+        return editor
+
+    def _open_inspection(self, inspection_id: str) -> None:
+        if self.open_inspection is not None:
+            self.open_inspection(inspection_id)
+
+    def new_visit(
+        self, market: str | None = None, premises_id: str | None = None, kind: str = "routine"
+    ):
+        from . import settings
+
+        if market is None and premises_id is None:
+            dialog = NewVisitDialog(self.store, self)
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return None
+            market = dialog.market.currentText().strip()
+            premises_id = dialog.premises.text().strip() or None
+            kind = dialog.kind.currentData()
+        try:
+            v = vs.new_visit(
+                self.store,
+                inspector=settings.actor(),
+                premises_id=premises_id,
+                market="" if premises_id else (market or ""),
+                kind=kind,
+            )
+        except InputError as exc:
+            QMessageBox.warning(self, tr("Visit"), exc.message)
+            return None
+        self.refresh()
+        return self.open_visit(v.id)
