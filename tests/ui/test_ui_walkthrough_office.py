@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from inspector_app import i18n
@@ -70,3 +71,39 @@ def test_review_panel_follows_a_language_switch(panel, store):
     assert "不合格" in panel.values["verdict"].text()
     severities = [panel.findings.item(r, 3).text() for r in range(panel.findings.rowCount())]
     assert not any(s in ("major", "minor") for s in severities)
+
+
+def test_review_queue_shows_the_kind_of_check_and_a_short_date(qtbot):
+    from inspector_app.store.review import QueueRow
+    from inspector_app.ui.office.review_queue import COLUMNS, QueueModel
+
+    model = QueueModel()
+    model.set_rows(
+        [
+            QueueRow(
+                "i",
+                "r",
+                1,
+                "2026-12-04T17:50:12+08:00",
+                "fuel_dispenser",
+                "subsequent",
+                "fail",
+                "张伟",
+                "中石化",
+                "",
+                "合肥市",
+                "F1",
+                "bundle",
+                "pending",
+                False,
+            )
+        ],
+        1,
+    )
+    cells = {COLUMNS[c]: model.index(0, c).data() for c in range(len(COLUMNS))}
+    assert cells["Date"] == "2026-12-04 17:50"
+    assert cells["Kind of check"] == "Subsequent verification"
+    assert (
+        model.index(0, COLUMNS.index("Verdict")).data(Qt.ItemDataRole.ForegroundRole).name()
+        == "#c0392b"
+    )

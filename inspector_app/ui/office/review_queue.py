@@ -22,7 +22,7 @@ from ...domain.errors import InputError
 from ...domain.models import FAMILIES
 from ...i18n import register, tr
 from ...store.review import QueueRow, ReviewFilter
-from ..models.labels import family_label, verdict_label
+from ..models.labels import check_label, family_label, verdict_label
 from ..widgets.language import follow_language
 from ..widgets.record_table import IdRole, RecordTable
 from ..workers import Cancelled, run_store_job
@@ -59,7 +59,17 @@ register(
     }
 )
 
-COLUMNS = ("Date", "Inspector", "Premises", "Market", "Family", "Verdict", "State")
+COLUMNS = (
+    "Date",
+    "Inspector",
+    "Premises",
+    "Market",
+    "Family",
+    "Kind of check",
+    "Verdict",
+    "State",
+)
+VERDICT_COLUMN, STATE_COLUMN = COLUMNS.index("Verdict"), COLUMNS.index("State")
 STATE_TEXT = {"pending": "Pending", "approved": "Approved", "returned": "Returned"}
 
 
@@ -98,19 +108,20 @@ class QueueModel(QAbstractTableModel):
             return r.id
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             values = (
-                r.started_at.replace("T", " "),
+                r.started_at.replace("T", " ")[:16],  # minutes are enough; the column stays narrow
                 r.inspector,
                 r.premises_name,
                 r.market,
                 family_label(r.family),
+                check_label(r.check),
                 verdict_label(r.verdict) + (" ⚠" if r.cheating else ""),
                 tr(STATE_TEXT.get(r.state, r.state)),
             )
             return values[col]
         if role == Qt.ItemDataRole.ForegroundRole:
-            if col == 5 and r.verdict == "fail":
+            if col == VERDICT_COLUMN and r.verdict == "fail":
                 return QColor("#c0392b")
-            if col == 6:
+            if col == STATE_COLUMN:
                 return QColor({"approved": "#1e8449", "returned": "#b9770e"}.get(r.state, "#333"))
         return None
 
@@ -155,7 +166,7 @@ class ReviewQueuePage(QWidget):
         self.table = RecordTable(self)
         self.table.setObjectName("reviewQueueTable")
         self.table.setModel(self.model)
-        self.table.set_column_widths([125, 80, 170, 170, 80, 70, 70])
+        self.table.set_column_widths([120, 80, 170, 160, 110, 100, 70, 70])
         self.panel = ReviewPanel(store, identities, self, actor=actor)
 
         self.family.addItem("", None)
