@@ -414,3 +414,10 @@ def test_the_original_photo_only_when_asked(qtbot, editor, store):
     ref = next(a for a in editor.insp.attachments if a.role == "photo")
     assert store.attachments.get(ref.sha256) == big
     assert len(raw) < len(big)
+
+
+def test_the_scale_chart_starts_at_zero_load(qtbot, editor):
+    table = _table(editor, "weighing")
+    _type_cell(qtbot, table.view, 0, _col(table.model, "indication"), "100")
+    (x0, _x1), _y = editor.chart.plot.getPlotItem().viewRange()
+    assert x0 == 0

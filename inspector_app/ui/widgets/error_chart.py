@@ -175,3 +175,6 @@ class ErrorChart(QWidget):
             item.setXRange(max(0.5, min(xs) - 0.5), max(xs) + 0.5, padding=0)
         else:
             axis.setTickSpacing()
+            xs = [float(p.x) for p in s.points] + [float(x) for x, _y in s.envelope] if s else []
+            if xs and min(xs) >= 0 < max(xs):  # loads and distances start at 0, not at −10
+                item.setXRange(0, max(xs) * 1.05, padding=0)
