@@ -40,12 +40,12 @@ register(
         "Family": "器具类别",
         "All families": "全部类别",
         "Only values not yet confirmed": "只显示尚未核实的数值",
-        "Rule set": "规程",
+        "Rule set": "依据规程",
         "Rule": "规则",
         "What it is": "内容",
         "In use": "现行数值",
         "Built-in": "内置数值",
-        "State": "状态",
+        "Confirmation": "核实状态",
         "office value": "办公室已录入",
         "confirmed": "已核实",
         "secondary source": "次级来源",
@@ -77,7 +77,7 @@ STATE_TEXT = {
     "secondary": "secondary source",
     "unconfirmed": "not confirmed",
 }
-COLUMNS = ("Rule set", "Rule", "What it is", "In use", "Built-in", "State")
+COLUMNS = ("Rule set", "Rule", "What it is", "In use", "Built-in", "Confirmation")
 
 
 def _compact(value) -> str:
