@@ -185,7 +185,7 @@ def validate_visit(v: Visit, *, final: bool = False) -> Visit:
         if not name:
             raise InputError(f"visit.officers[{i}].name", "is required")
         cert = _text(o.certificate_no, f"visit.officers[{i}].certificate_no", 40)
-        if v.kind in ENFORCEMENT_KINDS and not cert:
+        if final and v.kind in ENFORCEMENT_KINDS and not cert:
             raise InputError(
                 f"visit.officers[{i}].certificate_no",
                 "enforcement work needs each officer's enforcement certificate number",

@@ -222,6 +222,8 @@ class VisitEditor(QMainWindow):
         self.duty_boxes: dict[str, QComboBox] = {}
         duties_box = QGroupBox(tr("Duties of the premises"), self)
         duties_form = QFormLayout(duties_box)
+        # each duty's wording above its answer: long wrapped labels are never clipped
+        duties_form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
         if self.visit.duty_set:
             for d in load_duties(self.visit.duty_set).duties:
                 box = QComboBox(self)

@@ -70,7 +70,10 @@ def _visit(**kw):
 
 def test_enforcement_work_needs_two_officers_with_certificates():
     with pytest.raises(InputError) as e:
-        validate_visit(_visit(kind="campaign", officers=[Officer("张伟", "")]))
+        validate_visit(
+            _visit(kind="campaign", officers=[Officer("张伟", ""), Officer("李娜", "皖A002")]),
+            final=True,
+        )
     assert e.value.path == "visit.officers[0].certificate_no"
     one = _visit(kind="covert", officers=[Officer("张伟", "皖A001")])
     validate_visit(one)  # a draft may be built up
