@@ -1353,6 +1353,8 @@ def build_inspection_pdf(
 
     stale = stale_note(insp.result)  # judged under another rule data version than today's
     if stale:
+        if not warnings:
+            story += _section("Warnings", lang)
         story.append(P(stale[0] if lang == "zh" else stale[1], "warn"))
 
     # the closing block stays together: conclusion, signatures and the verification block, so a
