@@ -587,6 +587,7 @@ def list_cases(
                 "fine": str(case.decision.fine) if case.decision and case.decision.fine else "",
                 "next_deadline": nxt,
                 "overdue": [d["key"] for d in late],
+                "overdue_deadlines": [{"key": d["key"], "due": d["due"]} for d in late],
                 "cheating": case.cheating,
             }
         )

@@ -52,6 +52,11 @@ register(
     {
         "Inspector · metrology field inspection": "计量监督检查",
         "Today's work": "今日工作",
+        "Overdue case deadlines": "逾期的案件期限",
+        "case deadline: filing": "立案期限",
+        "case deadline: decision": "作出决定期限",
+        "case deadline: payment": "缴纳罚款期限",
+        "case deadline: correction": "责令改正期限（待复查）",
         "Pages": "页面",
         "Inspections": "检查记录",
         "Instruments": "计量器具",
@@ -423,6 +428,15 @@ class TodayPage(QWidget):
         self.empty_hint.setWordWrap(True)
         self.empty_hint.setStyleSheet("color: #555; font-size: 11pt; padding: 6px 0;")
         self.empty_hint.hide()
+        # enforcement cases whose deadline has passed, in red (case list --overdue)
+        self.store = store
+        self._overdue: list[dict] = []
+        self.overdue_label = QLabel(self)
+        self.overdue_label.setObjectName("todayOverdueCases")
+        self.overdue_label.setWordWrap(True)
+        self.overdue_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self.overdue_label.setStyleSheet("color: #b00020; padding: 4px 0;")
+        self.overdue_label.hide()
         self.drafts_label = QLabel(self)
         self.today_label = QLabel(self)
         self.drafts = InspectionTableModel(
@@ -444,6 +458,7 @@ class TodayPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(head)
         layout.addWidget(self.empty_hint)
+        layout.addWidget(self.overdue_label)
         layout.addWidget(self.drafts_label)
         layout.addWidget(self.drafts_table, 1)
         layout.addWidget(self.today_label)
@@ -459,6 +474,32 @@ class TodayPage(QWidget):
         self.drafts.refresh()
         # drafts are listed above: "inspected today" is what was finished today
         self.today.set_filter(InspectionFilter(status="finalized", date_from=today, date_to=today))
+        self.load_overdue_cases()
+
+    def load_overdue_cases(self) -> None:
+        from ..services.cases import list_cases
+
+        try:
+            self._overdue = list_cases(self.store, overdue=True)
+        except Exception:  # noqa: BLE001 - the page stays usable without the case list
+            self._overdue = []
+        self.retranslate()  # the overdue list, and no "nothing to do" beside it
+
+    def _show_overdue(self) -> None:
+        from html import escape
+
+        lines = [
+            escape(f"{r['case_no']}  {r['party']}: ")
+            + "; ".join(
+                escape(f"{tr('case deadline: ' + d['key'])} {d['due']}")
+                for d in r["overdue_deadlines"]
+            )
+            for r in self._overdue
+        ]
+        self.overdue_label.setText(
+            f"<b>{tr('Overdue case deadlines')}</b> ({len(lines)})<br>" + "<br>".join(lines)
+        )
+        self.overdue_label.setVisible(bool(lines))
 
     def focus_search(self) -> None:
         self.new_button.setFocus()
@@ -484,6 +525,7 @@ class TodayPage(QWidget):
             and not self.today.total
             and not self.drafts.counting
             and not self.today.counting
+            and not self._overdue
         )
         self.empty_hint.setText(
             tr(
@@ -494,6 +536,7 @@ class TodayPage(QWidget):
         self.empty_hint.setVisible(bool(empty))
         self.drafts.retranslate()
         self.today.retranslate()
+        self._show_overdue()
 
 
 class NewInspectionDialog(QDialog):
