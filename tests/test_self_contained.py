@@ -32,10 +32,7 @@ FORBIDDEN = [
 
 #: lines of the lead's files still to be rewritten; each entry is a fragment of one line.
 #: Empty this once README.md and CHANGELOG.md are rewritten.
-PENDING = {
-    "README.md": ("See the closing notes of issue",),
-    "CHANGELOG.md": ("(#",),
-}
+PENDING: dict[str, tuple[str, ...]] = {}
 
 SKIPPED_DIRS = {
     ".git",
