@@ -394,3 +394,21 @@ class CaseRepo:
                 " FROM cases c LEFT JOIN premises p ON p.id = c.premises_id"
             )
         ]
+
+    # -- integrity ---------------------------------------------------------------------------------
+    def seal_problems(self) -> list[tuple[str, str]]:
+        """(case id, message) for each decided or closed case whose content no longer matches
+        the hash it was sealed with."""
+        from ..domain.cases import closed_hash, decided_hash
+
+        out = []
+        for row in self.conn.execute(
+            "SELECT * FROM cases WHERE decided_hash IS NOT NULL OR content_hash IS NOT NULL"
+        ).fetchall():
+            case = _case(row)
+            evidence = self.evidence(case.id)
+            if case.decided_hash and decided_hash(case, evidence) != case.decided_hash:
+                out.append((case.id, f"case {case.case_no} no longer matches its decided hash"))
+            if case.content_hash and closed_hash(case, evidence) != case.content_hash:
+                out.append((case.id, f"closed case {case.case_no} no longer matches its hash"))
+        return out

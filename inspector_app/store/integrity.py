@@ -153,6 +153,9 @@ def check(store) -> list[Problem]:
     problems += _missing_finalized(conn)
     problems += _revision_links(conn)
     problems += _signatures(store, ids)
+    from .cases import CaseRepo  # enforcement cases sealed at decision and at closure
+
+    problems += [Problem("case", ref, msg) for ref, msg in CaseRepo(store).seal_problems()]
     for sha in store.attachments.verify():
         problems.append(
             Problem("attachment", sha, f"attachment {sha[:12]}… no longer matches its SHA-256")

@@ -385,3 +385,31 @@ def test_overdue_list_and_pauses(store, stall):
     assert cs.list_cases(store, overdue=True, today=dt.date(2025, 3, 25)) == []
     row = cs.list_cases(store, today=dt.date(2025, 3, 25))[0]
     assert row["next_deadline"]["due"] == "2025-03-31"
+
+
+def test_check_finds_a_sealed_case_changed_behind_the_triggers(store, stall):
+    from inspector_app.store.integrity import check
+
+    case = cs.open_case(
+        store,
+        actor="x",
+        clue_date="2025-05-06",
+        officers=OFFICERS,
+        party=Party("person", "赵六", id_number="11010519491231002X"),
+        complaint="短秤",
+    ).case
+    cs.decide(
+        store,
+        case.id,
+        Decision(procedure="simple", fine=Decimal("100")),
+        on="2025-05-06",
+        actor="x",
+        penalty=[ArticleRef("jlfsxz-2022-43", "2022")],
+    )
+    assert [p for p in check(store) if p.kind == "case"] == []
+    store.conn.execute("DROP TRIGGER cases_decided_sealed")  # as a hex editor would
+    store.conn.execute("UPDATE cases SET decision_json = replace(decision_json, '100', '10')")
+    store.conn.commit()
+    problems = [p for p in check(store) if p.kind == "case"]
+    assert [p.ref for p in problems] == [case.id]
+    assert "no longer matches its decided hash" in problems[0].message
