@@ -919,7 +919,7 @@ class SyncRepo:
     ) -> None:
         self.conn.execute(
             "INSERT INTO assignments (id, premises_id, inspector, note, change_seq) VALUES (?, ?, ?, ?, ?)"
-            " ON CONFLICT(premises_id, inspector) DO UPDATE SET note = excluded.note, change_seq = excluded.change_seq",
+            " ON CONFLICT(premises_id, inspector, campaign_id) DO UPDATE SET note = excluded.note, change_seq = excluded.change_seq",
             (assignment_id, premises_id, inspector, note, seq),
         )
 
