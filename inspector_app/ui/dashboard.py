@@ -28,6 +28,12 @@ register(
         "Computing…": "正在统计……",
         "No inspections yet.": "尚无检查记录。",
         "Could not compute the dashboard: {error}": "无法统计：{error}",
+        "Enforcement cases this month: {opened} opened, {closed} closed, {decided} decided;"
+        " fines ¥{fines}; premises punished {punished}; cheating cases {cheating}.": (
+            "本月执法案件：立案线索{opened}件，结案{closed}件，作出决定{decided}件；"
+            "罚款{fines}元；受处罚经营场所{punished}个；作弊案件{cheating}件。"
+        ),
+        "Case deadlines overdue: {n}": "逾期的案件期限：{n}",
     }
 )
 
@@ -45,6 +51,10 @@ class DashboardPage(QWidget):
         self.tiles = [Tile(self) for _ in range(4)]
         self.status = QLabel(self)
         self.status.setObjectName("dashboardStatus")
+        self.case_data: dict | None = None  # enforcement cases this month (services.cases)
+        self.cases_label = QLabel(self)
+        self.cases_label.setObjectName("dashboardCases")
+        self.cases_label.setWordWrap(True)
         tiles = QHBoxLayout()
         for t in self.tiles:
             tiles.addWidget(t)
@@ -52,6 +62,7 @@ class DashboardPage(QWidget):
         self.chart_titles = [QLabel(self) for _ in range(3)]
         layout = QVBoxLayout(self)
         layout.addLayout(tiles)
+        layout.addWidget(self.cases_label)
         layout.addWidget(self.status)
         layout.addLayout(self.grid, 1)
         self.retranslate()
@@ -76,6 +87,35 @@ class DashboardPage(QWidget):
         self.reader.submit(
             ("dashboard",), lambda store: dashboard(store), self._show, interrupt=True
         )
+        self.reader.submit(("dashboard", "cases"), _case_figures, self._show_cases)
+
+    def _show_cases(self, data) -> None:
+        self.case_data = None if isinstance(data, Exception) else data
+        self._fill_cases()
+
+    def _fill_cases(self) -> None:
+        c = self.case_data
+        if not c:
+            self.cases_label.setText("")
+            return
+        text = tr(
+            "Enforcement cases this month: {opened} opened, {closed} closed, {decided} decided;"
+            " fines ¥{fines}; premises punished {punished}; cheating cases {cheating}."
+        ).format(
+            opened=c["opened"],
+            closed=c["closed"],
+            decided=c["decided"],
+            fines=c["fines"],
+            punished=c["premises_punished"],
+            cheating=c["cheating_cases"],
+        )
+        if c["overdue"]:
+            text += (
+                " <span style='color: #b00020'>"
+                + tr("Case deadlines overdue: {n}").format(n=c["overdue"])
+                + "</span>"
+            )
+        self.cases_label.setText(text)
 
     def _show(self, data) -> None:
         if isinstance(data, Exception):
@@ -248,3 +288,15 @@ class DashboardPage(QWidget):
             label.setText(f"<b>{tr(title)}</b>")
         if self.data is not None:
             self._fill()
+        self._fill_cases()
+
+
+def _case_figures(store) -> dict:
+    """This month's enforcement cases and how many are past a deadline (on the reader)."""
+    import datetime as dt
+
+    from ..services.cases import case_statistics, list_cases
+
+    today = dt.date.today()
+    figures = case_statistics(store, today.replace(day=1), today)
+    return {**figures, "overdue": len(list_cases(store, overdue=True, today=today))}
