@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from .common import open_store, print_json, print_table
@@ -42,6 +43,14 @@ def register(sub, common) -> None:
     p.add_argument("--place", default="", help="where (default: the premises' address)")
     p.add_argument("--notes", default="", help="free notes on the visit")
     p.add_argument("--no-prefill", action="store_true", help="start with an empty sweep")
+    p.add_argument(
+        "--covert",
+        action="append",
+        default=[],
+        metavar="FIELD=VALUE",
+        help="a covert test purchase: purchased_at, nozzle, receipt_no, amount_paid,"
+        " volume_displayed, volume_measured (repeat)",
+    )
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
     p.set_defaults(func=cmd_new)
 
@@ -126,6 +135,14 @@ def cmd_new(args) -> int:
             notes=args.notes,
             prefill=not args.no_prefill,
         )
+        if args.covert:
+            covert = {}
+            for text in args.covert:
+                key, sep, value = text.partition("=")
+                if not sep:
+                    raise InputError("covert", f"{text!r} is not FIELD=VALUE")
+                covert[key.strip()] = value.strip()
+            v = vs.repo(store).save(dataclasses.replace(v, covert=covert), inspector)
         detail = vs.visit_detail(store, v.id)
     if args.json:
         print_json(detail)

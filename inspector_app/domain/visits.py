@@ -222,7 +222,8 @@ def validate_visit(v: Visit, *, final: bool = False) -> Visit:
         raise InputError(f"visit.covert.{sorted(unknown)[0]}", "is not a covert-purchase field")
     for k in ("amount_paid", "volume_measured", "volume_displayed"):
         if covert.get(k):
-            covert[k] = fmt(parse_decimal(covert[k], f"visit.covert.{k}"))
+            # as written (200.00 stays 200.00), in ASCII digits
+            covert[k] = str(parse_decimal(covert[k], f"visit.covert.{k}", non_negative=True))
     if covert.get("purchased_at"):
         covert["purchased_at"] = parse_time(covert["purchased_at"], "visit.covert.purchased_at")
     return Visit(

@@ -165,3 +165,67 @@ def test_pass_rate_rounds_to_two_decimals():
 
     assert rate(2, 3) == "66.67" and rate(1, 3) == "33.33" and rate(0, 0) is None
     assert rate(1, 8) == "12.50"
+
+
+def test_a_covert_purchase_is_recorded_with_the_visit(db_path, capsys):
+    with open_database(db_path) as store:
+        p = store.premises.save(
+            Premises(new_id(), "filling_station", "中石化长江路加油站", city="合肥市")
+        )
+    db = ["--db", str(db_path)]
+    code, _, err = run(
+        capsys,
+        "visit",
+        "new",
+        "--premises",
+        p.id,
+        "--kind",
+        "covert",
+        "--officer",
+        "张伟:皖A001",
+        "--covert",
+        "amount_paid=two hundred",
+        "--json",
+        *db,
+    )
+    assert code == 2 and "visit.covert.amount_paid" in err
+    code, out, _ = run(
+        capsys,
+        "visit",
+        "new",
+        "--premises",
+        p.id,
+        "--kind",
+        "covert",
+        "--officer",
+        "张伟:皖A001",
+        "--officer",
+        "李娜:皖A002",
+        "--covert",
+        "purchased_at=2026-12-04T10:15+08:00",
+        "--covert",
+        "nozzle=3",
+        "--covert",
+        "receipt_no=00012345",
+        "--covert",
+        "amount_paid=２００.00",
+        "--covert",
+        "volume_displayed=25.00",
+        "--covert",
+        "volume_measured=24.62",
+        "--json",
+        *db,
+    )
+    assert code == 0
+    vid = json.loads(out)["id"]
+    code, out, _ = run(capsys, "visit", "show", vid, "--json", *db)
+    shown = json.loads(out)
+    assert shown["kind"] == "covert" and shown["duty_set"] == "fuel"
+    assert shown["covert"] == {
+        "purchased_at": "2026-12-04T10:15+08:00",
+        "nozzle": "3",
+        "receipt_no": "00012345",
+        "amount_paid": "200.00",
+        "volume_displayed": "25.00",
+        "volume_measured": "24.62",
+    }
