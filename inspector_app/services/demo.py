@@ -88,20 +88,46 @@ REFRACTOMETERS = [
     ("重庆远视科技", "RM-9600"),
 ]
 
-CHEATING = [
-    ("cheat_password", "按键输入密码后示值放大（密码秤）", "《计量法实施细则》第四十八条", "scale"),
-    ("cheat_remote", "称体内发现遥控作弊装置", "《计量法实施细则》第四十八条", "scale"),
+CHEATING = [  # code, finding, legal basis, family, the form's question and its answer
+    (
+        "cheat_password",
+        "按键输入密码后示值放大（密码秤）",
+        "《计量法实施细则》第四十八条",
+        "scale",
+        "cheat_keys",
+        "yes",
+    ),
+    (
+        "cheat_remote",
+        "称体内发现遥控作弊装置",
+        "《计量法实施细则》第四十八条",
+        "scale",
+        "remote_control",
+        "yes",
+    ),
     (
         "cheat_unit_price",
         "单价按1/100输入，实收金额与显示金额不符",
         "《零售商品称重计量监督管理办法》第五条",
         "scale",
+        "unit_price_divided",
+        "yes",
     ),
     (
         "seal_broken",
         "计量传感器铅封被破坏",
         "JJG 443-2023 铅封要求；《计量法》第九条",
         "fuel_dispenser",
+        "seals",
+        "no",
+    ),
+    (
+        "pulse_equivalent",
+        "主板脉冲当量被改动，示值大于实际出油量",
+        "《计量法实施细则》第四十八条",
+        "fuel_dispenser",
+        "pulse_equivalent",
+        "yes",
     ),
 ]
 NONCONFORMITY = (
@@ -406,16 +432,32 @@ class Demo:
         ]
         return [{"kind": "pd", "items": items}]
 
-    def checklist(self, family: str, cheat: bool) -> dict:
-        answers = {
-            "nameplate": "yes",
-            "seals_intact": "yes",
-            "verification_valid": "yes",
-            "type_approval": "yes",
-        }
-        if cheat:
-            answers["seals_intact"] = "no"
+    def checklist(self, family: str, cheat: tuple | None = None) -> dict:
+        """Answers to every question of the family's form: each conforming, except the
+        question a cheating finding (*cheat*, an entry of ``CHEATING``) was found by."""
+        answers = clean_checklist(family)
+        if cheat is not None:
+            answers[cheat[4]] = cheat[5]
         return answers
+
+
+_FORMS: dict[str, object] = {}
+
+
+def family_form(family: str):
+    """The family's inspection form (domain/forms.py), read once per process."""
+    if family not in _FORMS:
+        from ..domain.forms import load_form
+
+        _FORMS[family] = load_form(family)
+    return _FORMS[family]
+
+
+def clean_checklist(family: str) -> dict[str, str]:
+    """The form's own questions, each answered the way that is not a finding."""
+    return {
+        q.key: ("no" if q.finding_if == "yes" else "yes") for q in family_form(family).checklist
+    }
 
 
 def tiny_png(rng: random.Random, size: int = 8) -> bytes:
@@ -437,7 +479,8 @@ def tiny_png(rng: random.Random, size: int = 8) -> bytes:
 
 CHUNK = 5000  # inspections per transaction (and per worker task)
 PARALLEL_FROM = 8000  # below this, worker processes cost more than they save
-START = dt.datetime(2025, 11, 20, 8, 30)
+ANHUI = dt.timezone(dt.timedelta(hours=8), "CST")
+START = dt.datetime(2025, 11, 20, 8, 30, tzinfo=ANHUI)  # times carry their offset (+08:00)
 
 
 def _chunk(
@@ -502,9 +545,10 @@ def _chunk(
                     "停止使用，限期整改",
                 )
             )
+        found = None
         if cheat:
-            options = [c for c in CHEATING if c[3] == family]
-            code, text, basis, _ = r.choice(options)
+            found = r.choice([c for c in CHEATING if c[3] == family])
+            code, text, basis = found[:3]
             findings.append(
                 Finding(demo.uuid(), code, text, basis, "critical", "立案调查", cheating=True)
             )
@@ -528,7 +572,7 @@ def _chunk(
                 "temperature": fmt(Decimal(r.randint(50, 320)) / 10),
                 "humidity": str(r.randint(35, 85)),
             },
-            checklist=demo.checklist(family, cheat),
+            checklist=demo.checklist(family, found),
             tests=tests,
             result=result,
             verdict="fail" if (result["verdict"] == "fail" or cheat) else "pass",

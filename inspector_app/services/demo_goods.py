@@ -193,6 +193,7 @@ def goods_inspections(
 
     from ..domain.models import AttachmentRef
     from ..domain.rules import default_ruleset, evaluate
+    from .demo import clean_checklist
 
     r = demo.rng
     out, blobs = [], []
@@ -237,9 +238,7 @@ def goods_inspections(
             inspector=r.choice(inspectors),
             started_at=when.isoformat(timespec="minutes"),
             place=addresses.get(ins.premises_id, ""),
-            checklist={"label_words": "yes", "label_height": "yes"}
-            if family == "prepackaged"
-            else {"scale_verified": "yes", "fair_check_scale": "yes"},
+            checklist=clean_checklist(family),
             tests=tests,
             result=result,
             verdict=result["verdict"],

@@ -54,3 +54,45 @@ def test_every_sealed_record_checks(tmp_path):
     assert check(store) == []
     assert store.conn.execute("SELECT count(*) FROM inspection_attachments").fetchone()[0] == 150
     store.close()
+
+
+def test_demo_answers_are_the_forms_own_questions(tmp_path):
+    """Every checklist answer of a demo record is a question of its family's form, every
+    question is answered, and a cheating finding is backed by the question it was found by."""
+    from inspector_app.domain.forms import load_form
+
+    store = open_database(tmp_path / "f.db")
+    demo.generate(store, premises=30, inspections=600, seed=5)
+    rows = store.conn.execute("SELECT id, family FROM inspections").fetchall()
+    forms, families, cheats = {}, set(), 0
+    for iid, family in rows:
+        insp = store.inspections.get(iid)
+        form = forms.setdefault(family, load_form(family))
+        keys = {q.key: q for q in form.checklist}
+        assert set(insp.checklist) <= set(keys), (family, set(insp.checklist) - set(keys))
+        assert set(keys) <= set(insp.checklist), (family, set(keys) - set(insp.checklist))
+        assert all(v in ("yes", "no", "na") for v in insp.checklist.values())
+        failed = [k for k, v in insp.checklist.items() if v == keys[k].finding_if]
+        if any(f.cheating for f in insp.findings):
+            cheats += 1
+            assert failed and insp.verdict == "fail"
+        else:
+            assert failed == []
+        families.add(family)
+    assert {"scale", "fuel_dispenser", "prepackaged", "retail_goods"} <= families
+    assert cheats > 0, "some records carry a cheating finding"
+    store.close()
+
+
+def test_demo_times_carry_their_offset(tmp_path):
+    import datetime as dt
+
+    store = open_database(tmp_path / "t.db")
+    demo.generate(store, premises=10, inspections=80, seed=6)
+    times = store.conn.execute("SELECT started_at, finalized_at FROM inspections").fetchall()
+    assert len(times) == 80
+    for started, finalized in times:
+        for text in (started, finalized):
+            when = dt.datetime.fromisoformat(text)
+            assert when.utcoffset() == dt.timedelta(hours=8), text
+    store.close()
