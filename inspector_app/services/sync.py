@@ -137,6 +137,13 @@ def collect_field(store, everything: bool = False) -> tuple[BundleContent, tuple
         "instruments": {x.instrument_id for x in inspections},
         "standards": {s for x in inspections for s in x.standards},
     }
+    from ..store.visits import sealed_for_bundle
+
+    content.visits = sealed_for_bundle(store.conn)  # every sealed visit: the office keeps one
+    for v in content.visits:  # what a visit and its rows name must resolve at the office
+        want["premises"].update(p for p in [v["premises_id"]] if p)
+        want["premises"].update(r["premises_id"] for r in v["rows"] if r["premises_id"])
+        want["instruments"].update(r["instrument_id"] for r in v["rows"] if r["instrument_id"])
     loaders = {
         "premises": repo.premises,
         "instruments": repo.instruments,

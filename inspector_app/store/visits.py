@@ -325,3 +325,149 @@ class VisitRepo:
             )
             self.conn.execute("DELETE FROM sweep_rows WHERE visit_id = ?", (visit_id,))
             self.conn.execute("DELETE FROM visits WHERE id = ?", (visit_id,))
+
+
+# -- bundles (sync): batch reads and writes of sealed visits ---------------------------------
+_CHUNK = 500
+
+
+def _chunks(ids: list) -> list[list]:
+    return [ids[i : i + _CHUNK] for i in range(0, len(ids), _CHUNK)]
+
+
+def _marks(n: int) -> str:
+    return ", ".join("?" * n)
+
+
+def sealed_for_bundle(conn) -> list[dict]:
+    """Every sealed visit as a bundle line: its content (domain.visits.visit_content), its
+    status and hash, and the ids of its finalized inspections. Three queries in all."""
+    from ..domain.visits import visit_content
+
+    visits = [
+        _visit(r)
+        for r in conn.execute("SELECT * FROM visits WHERE status = 'finalized' ORDER BY id")
+    ]
+    rows: dict[str, list[SweepRow]] = {}
+    for r in conn.execute(
+        "SELECT s.* FROM sweep_rows s JOIN visits v ON v.id = s.visit_id"
+        " WHERE v.status = 'finalized' ORDER BY s.visit_id, s.seq"
+    ):
+        rows.setdefault(r["visit_id"], []).append(_row(r))
+    inspections: dict[str, list[str]] = {}
+    for vid, iid in conn.execute(
+        "SELECT i.visit_id, i.id FROM inspections i JOIN visits v ON v.id = i.visit_id"
+        " WHERE v.status = 'finalized' AND i.status = 'finalized'"
+        " ORDER BY i.visit_id, i.record_id, i.revision"
+    ):
+        inspections.setdefault(vid, []).append(iid)
+    out = []
+    for v in visits:
+        line = visit_content(v, rows.get(v.id, []))
+        line["status"] = v.status
+        line["content_hash"] = v.content_hash
+        line["inspections"] = inspections.get(v.id, [])
+        out.append(line)
+    return out
+
+
+def campaign_ids(conn, ids: list[str]) -> set[str]:
+    """Which of *ids* are campaigns here."""
+    found: set[str] = set()
+    for chunk in _chunks(sorted(set(ids))):
+        found.update(
+            r[0]
+            for r in conn.execute(
+                f"SELECT id FROM campaigns WHERE id IN ({_marks(len(chunk))})", chunk
+            )
+        )
+    return found
+
+
+def inspection_visits(conn, ids: list[str]) -> dict[str, str]:
+    """inspection id -> the visit it belongs to here (only those that have one)."""
+    out: dict[str, str] = {}
+    for chunk in _chunks(sorted(set(ids))):
+        out.update(
+            (r[0], r[1])
+            for r in conn.execute(
+                f"SELECT id, visit_id FROM inspections WHERE visit_id IS NOT NULL"
+                f" AND id IN ({_marks(len(chunk))})",
+                chunk,
+            )
+        )
+    return out
+
+
+def visit_states(conn, ids: list[str]) -> dict[str, tuple[str, str | None]]:
+    """visit id -> (status, content hash) for the visits of *ids* that exist here."""
+    out: dict[str, tuple[str, str | None]] = {}
+    for chunk in _chunks(sorted(set(ids))):
+        out.update(
+            (r[0], (r[1], r[2]))
+            for r in conn.execute(
+                f"SELECT id, status, content_hash FROM visits WHERE id IN ({_marks(len(chunk))})",
+                chunk,
+            )
+        )
+    return out
+
+
+def insert_sealed(conn, lines: list[dict], seq: int, origin: str) -> None:
+    """Store sealed visits from a bundle (validated lines, none of them here yet), their
+    sweep rows, and put their inspections into them; call inside a write transaction. Each
+    visit is written as a draft, its rows added, then sealed, as the schema's triggers
+    require; every step is one executemany."""
+    if not lines:
+        return
+    conn.executemany(
+        "INSERT INTO visits (id, kind, started_at, day, inspector, premises_id, market,"
+        " officers_json, campaign_id, place, notes, duty_set, duties_json, covert_json,"
+        " status, change_seq, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+        " 'draft', ?, ?)",
+        [
+            (
+                v["id"],
+                v["kind"],
+                v["started_at"],
+                v["started_at"][:10],
+                v["inspector"],
+                v["premises_id"],
+                v["market"],
+                json.dumps(v["officers"], ensure_ascii=False),
+                v["campaign_id"],
+                v["place"],
+                v["notes"],
+                v["duty_set"],
+                json.dumps(v["duties"], ensure_ascii=False, sort_keys=True),
+                json.dumps(v["covert"], ensure_ascii=False, sort_keys=True),
+                seq,
+                origin,
+            )
+            for v in lines
+        ],
+    )
+    conn.executemany(
+        f"INSERT INTO sweep_rows ({', '.join(_ROW_COLUMNS)})"
+        f" VALUES ({', '.join('?' for _ in _ROW_COLUMNS)})",
+        [
+            tuple(int(r[k]) if isinstance(r[k], bool) else r[k] for k in _ROW_COLUMNS)
+            for v in lines
+            for r in v["rows"]
+        ],
+    )
+    conn.executemany(
+        "UPDATE visits SET status = 'finalized', content_hash = ?, finalized_at = ?"
+        " WHERE id = ? AND status = 'draft'",
+        [(v["content_hash"], v["finalized_at"], v["id"]) for v in lines],
+    )
+    conn.executemany(
+        "UPDATE inspections SET visit_id = ? WHERE id = ? AND visit_id IS NULL",
+        [(v["id"], x) for v in lines for x in v["inspections"]],
+    )
+
+
+def attach_inspections(conn, pairs: list[tuple[str, str]]) -> None:
+    """(visit id, inspection id): put inspections that have no visit yet into their sealed
+    visit (an inspection that arrives after its visit)."""
+    conn.executemany("UPDATE inspections SET visit_id = ? WHERE id = ? AND visit_id IS NULL", pairs)

@@ -45,6 +45,7 @@ TABLES = {
     "revocations": (OFFICE_TO_FIELD,),  # certificates the office CA revoked
     "issuing_bodies": (OFFICE_TO_FIELD,),  # the body named on certificates (Settings)
     "rule_data": (OFFICE_TO_FIELD,),  # rule data versions the office signed
+    "visits": (FIELD_TO_OFFICE,),  # sealed visits with their sweep rows and inspection ids
 }
 # Tables whose records the manifest lists as [id, hash] under "records".
 COVERED_TABLES = (
@@ -601,6 +602,8 @@ class BundleContent:
     # [{"version", "base", "values", "created_by", "created_at", "reason", "signature",
     #   "signer_cert"}], oldest first
     rule_data: list = None
+    # [{visit fields, "rows": [sweep row dicts], "inspections": [ids]}], sealed visits only
+    visits: list = None
     attachments: dict = None  # sha256 -> (bytes, mime)
     # inspection id -> canonical JSON of its "environment", "checklist", "tests", "result" and
     # "standards" as they arrived (the reader fills it; the merge stores these texts as they are)
@@ -636,6 +639,7 @@ class BundleContent:
             "revocations",
             "issuing_bodies",
             "rule_data",
+            "visits",
         ):
             if getattr(self, name) is None:
                 setattr(self, name, [])
@@ -662,5 +666,6 @@ class BundleContent:
             "revocations": len(self.revocations),
             "issuing_bodies": len(self.issuing_bodies),
             "rule_data": len(self.rule_data),
+            "visits": len(self.visits),
             "attachments": len(self.attachments),
         }

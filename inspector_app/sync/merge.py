@@ -430,12 +430,32 @@ def merge_office_data(
             repo.store.set_meta(key, str(m.audit_head[0]))
 
 
+def merge_visits(repo, content: BundleContent, m: Manifest, seq: int, result: MergeResult) -> None:
+    """Sealed visits from the field: a new one is stored with its rows and inspections; one
+    already here with the same hash changes nothing (its inspections that arrived later are
+    put into it). A visit here with other content was refused before the merge."""
+    if not content.visits or m.direction != "field->office":
+        return
+    from ..store import visits as store_visits
+
+    conn = repo.store.conn
+    here = store_visits.visit_states(conn, [v["id"] for v in content.visits])
+    new = [v for v in content.visits if v["id"] not in here]
+    store_visits.insert_sealed(conn, new, seq, m.source_device)
+    store_visits.attach_inspections(
+        conn, [(v["id"], x) for v in content.visits if v["id"] in here for x in v["inspections"]]
+    )
+    for v in content.visits:
+        result.note("visits", "visit", v["id"], "unchanged" if v["id"] in here else "new")
+
+
 def merge(repo, content: BundleContent, m: Manifest, seq: int) -> MergeResult:
     """Apply a validated bundle (call inside the import transaction)."""
     result = MergeResult()
     merge_attachments(repo, content, result)
     merge_mutable(repo, content, m, seq, result)
     merge_inspections(repo, content, m, seq, result)
+    merge_visits(repo, content, m, seq, result)
     merge_tombstones(repo, content, m, seq, result)
     merge_office_data(repo, content, m, seq, result)
     repo.insert_device_audit(m.bundle_id, content.audit)

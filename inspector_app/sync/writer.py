@@ -74,6 +74,8 @@ def table_lines(
         lines["issuing_bodies"] = [dumps_line(o) for o in content.issuing_bodies]
     if content.rule_data:
         lines["rule_data"] = [dumps_line(o) for o in content.rule_data]
+    if content.visits:
+        lines["visits"] = [dumps_line(o) for o in content.visits]
     return lines, covered
 
 
