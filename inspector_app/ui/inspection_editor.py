@@ -160,6 +160,10 @@ register(
         "diesel": "柴油",
         "kerosene": "煤油",
         "nozzle {n}": "{n} 号枪",
+        "range {lo} to {hi} {unit}": "测量范围 {lo}～{hi} {unit}",
+        "resolution {r} D": "分辨力 {r} D",
+        "manual reading": "手动读数",
+        "measures PD": "可测瞳距",
         "The inspector's signature is missing.": "缺少检查人员签名。",
         "The representative's signature is missing.": "缺少受检单位代表签名。",
         "No reference standard is recorded as used.": "未记录使用的计量标准器。",
@@ -1415,6 +1419,20 @@ class InspectionEditor(QMainWindow):
                 plate = [
                     str(m[k]) for k in ("product", "brand", "producer", "batch_no") if m.get(k)
                 ]
+            elif ins.family in ("focimeter", "refractometer", "pd_meter"):  # optical, in words
+                unit = "mm" if ins.family == "pd_meter" else "D"
+                if m.get("range_min") or m.get("range_max"):
+                    plate.append(
+                        tr("range {lo} to {hi} {unit}").format(
+                            lo=m.get("range_min", "?"), hi=m.get("range_max", "?"), unit=unit
+                        )
+                    )
+                if m.get("resolution") == "manual":
+                    plate.append(tr("manual reading"))
+                elif m.get("resolution"):
+                    plate.append(tr("resolution {r} D").format(r=m["resolution"]))
+                if m.get("has_pd") in (True, "true", "yes", "1"):
+                    plate.append(tr("measures PD"))
             else:
                 plate = [f"{k} {v}" for k, v in m.items() if not isinstance(v, (list, dict))]
             self.instrument_value.setText(

@@ -96,7 +96,7 @@ def run_bundle_dialog(qtbot, win, shortcut, path: Path, passphrase: str | None, 
         getattr(d, signal).connect(lambda result: seen.setdefault("result", result))
         qtbot.mouseClick(d.go, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: "result" in seen, timeout=30000)
-        seen["status"] = d.status.text()
+        seen["status"] = d.status.text() + " " + getattr(d, "reason", d.status).text()
         qtbot.mouseClick(d.close_button, Qt.MouseButton.LeftButton)
 
     when_modal(fill)
@@ -153,6 +153,8 @@ def test_office_round_trip_through_the_widgets(qtbot, sides, tmp_path, monkeypat
     page.table.selectRow(0)
     approved = page.model.rows[0].id
     qtbot.waitUntil(lambda: panel.inspection_id == approved, timeout=3000)
+    pdf = panel.values["pdf"].text()  # made here, not yet signed: said in Chinese
+    assert "尚未签名" in pdf and "unlock" not in pdf, pdf
     asked = {}
 
     def yes(box):

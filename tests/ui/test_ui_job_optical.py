@@ -115,6 +115,10 @@ def test_focimeter_job_in_an_eyeglass_shop_to_a_signed_report(
     assert shop.kind == "optical_shop" and ins.family == "focimeter"
     assert ins.metrology["range_min"] == "-25" and ins.metrology["resolution"] == "0.01"
 
+    plate = editor.instrument_value.text()  # the nameplate in words, not data keys
+    assert "测量范围 -25～25 D" in plate and "分辨力 0.01 D" in plate, plate
+    assert "range_min" not in plate and "resolution" not in plate
+
     tables = {t.model.form_test.kind: t for t in editor.tables}
     # zero: one reading
     zero = tables["zero"]

@@ -87,6 +87,7 @@ register(
         "{n} answered, {f} finding(s)": "已回答 {n} 项，其中 {f} 项需记录问题",
         "Photos": "现场照片",
         "no photos": "无照片",
+        "the report was generated here and is not signed; unlock your key to sign it, or attach the inspector's signed PDF": "报告在此生成，尚未签名；解锁您的密钥即可签名，或附加检查人员签名的 PDF",
     }
 )
 
