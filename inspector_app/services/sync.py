@@ -137,9 +137,20 @@ def collect_field(store, everything: bool = False) -> tuple[BundleContent, tuple
         "instruments": {x.instrument_id for x in inspections},
         "standards": {s for x in inspections for s in x.standards},
     }
-    from ..store.visits import sealed_for_bundle
+    from ..store.visits import campaigns_for_bundle, sealed_for_bundle
 
-    content.visits = sealed_for_bundle(store.conn)  # every sealed visit: the office keeps one
+    # sealed visits never sent before (all with *everything*), and those of an inspection
+    # sent now (so that the office puts a later revision into its visit)
+    content.visits = sealed_for_bundle(store.conn)
+    if not everything:
+        sent = {i for _e, i in repo.exported_ids_like("visit")}
+        ids = {x.id for x in inspections}
+        content.visits = [
+            v for v in content.visits if v["id"] not in sent or ids.intersection(v["inspections"])
+        ]
+    content.campaigns = campaigns_for_bundle(  # the campaigns they name
+        store.conn, [v["campaign_id"] for v in content.visits if v["campaign_id"]]
+    )
     for v in content.visits:  # what a visit and its rows name must resolve at the office
         want["premises"].update(p for p in [v["premises_id"]] if p)
         want["premises"].update(r["premises_id"] for r in v["rows"] if r["premises_id"])
@@ -205,6 +216,9 @@ def collect_office(store) -> tuple[BundleContent, tuple[int, str]]:
         setattr(content, table, items)
     content.tombstones = repo.tombstones(["premises", "instrument", "standard"])
     content.assignments = repo.assignments()
+    from ..store.visits import campaigns_for_bundle
+
+    content.campaigns = campaigns_for_bundle(store.conn)  # a laptop's work list names them
     content.reviews = repo.reviews()
     content.acks = repo.acks_for_export()
     content.revocations = [dataclasses.asdict(r) for r in store.trust.revocations.list()]
@@ -267,6 +281,7 @@ def export_bundle(
             or content.instruments
             or content.standards
             or fresh_tombstones
+            or content.visits
         ):
             raise InputError(
                 "bundle",
@@ -292,6 +307,7 @@ def export_bundle(
     counts = {k: v for k, v in content.counts().items() if v}
     items = [("inspection", x.id) for x in content.inspections]
     items += [(f"tombstone/{e}", i) for e, i in content.tombstones]
+    items += [("visit", v["id"]) for v in content.visits]
     items += [
         (e, o.id)
         for t, e in (

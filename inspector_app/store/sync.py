@@ -266,7 +266,8 @@ class SyncRepo:
         return [
             dict(r)
             for r in self.conn.execute(
-                "SELECT id, premises_id, inspector, note FROM assignments ORDER BY id"
+                "SELECT id, premises_id, inspector, note, campaign_id, due_date"
+                " FROM assignments ORDER BY id"
             )
         ]
 
@@ -889,7 +890,8 @@ class SyncRepo:
         current = {
             r[0]: r
             for r in self.conn.execute(
-                "SELECT id, premises_id, inspector, note FROM assignments WHERE origin = ?",
+                "SELECT id, premises_id, inspector, note, campaign_id, due_date FROM assignments"
+                " WHERE origin = ?",
                 (origin,),
             )
         }
@@ -899,17 +901,23 @@ class SyncRepo:
         added = 0
         for a in assignments:
             old = current.get(a["id"])
-            if old is not None and (old[1], old[2], old[3]) == (
+            # an office of an earlier version sends no campaign and no due date
+            campaign, due = a.get("campaign_id", ""), a.get("due_date")
+            if old is not None and tuple(old)[1:] == (
                 a["premises_id"],
                 a["inspector"],
                 a["note"],
+                campaign,
+                due,
             ):
                 continue
             self.conn.execute(
-                "INSERT INTO assignments (id, premises_id, inspector, note, change_seq, origin) VALUES (?, ?, ?, ?, ?, ?)"
+                "INSERT INTO assignments (id, premises_id, inspector, note, change_seq, origin,"
+                " campaign_id, due_date) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
                 " ON CONFLICT(id) DO UPDATE SET premises_id = excluded.premises_id, inspector = excluded.inspector,"
-                " note = excluded.note, change_seq = excluded.change_seq, origin = excluded.origin",
-                (a["id"], a["premises_id"], a["inspector"], a["note"], seq, origin),
+                " note = excluded.note, change_seq = excluded.change_seq, origin = excluded.origin,"
+                " campaign_id = excluded.campaign_id, due_date = excluded.due_date",
+                (a["id"], a["premises_id"], a["inspector"], a["note"], seq, origin, campaign, due),
             )
             added += 1
         return added, len(removed)

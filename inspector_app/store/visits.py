@@ -471,3 +471,81 @@ def attach_inspections(conn, pairs: list[tuple[str, str]]) -> None:
     """(visit id, inspection id): put inspections that have no visit yet into their sealed
     visit (an inspection that arrives after its visit)."""
     conn.executemany("UPDATE inspections SET visit_id = ? WHERE id = ? AND visit_id IS NULL", pairs)
+
+
+def campaigns_for_bundle(conn, ids: list[str] | None = None) -> list[dict]:
+    """Every campaign (or those of *ids*) as a bundle line (the fields of
+    store.campaigns.Campaign)."""
+    wanted = None if ids is None else set(ids)
+    return [
+        {
+            "id": r["id"],
+            "name": r["name"],
+            "date_from": r["date_from"],
+            "date_to": r["date_to"],
+            "kinds": json.loads(r["kinds_json"]),
+            "regions": json.loads(r["regions_json"]),
+            "focus": json.loads(r["focus_json"]),
+            "notes": r["notes"],
+        }
+        for r in conn.execute("SELECT * FROM campaigns ORDER BY id")
+        if wanted is None or r["id"] in wanted
+    ]
+
+
+def upsert_campaigns(
+    conn, campaigns: list[dict], seq: int, origin: str, replace: bool = True
+) -> tuple[int, int]:
+    """Campaigns from a bundle (validated lines), in one executemany; (new, changed). The
+    office's replace the ones here by id; with *replace* false (a laptop's, at the office)
+    only campaigns not here are added. Call inside a write transaction."""
+    if not campaigns:
+        return 0, 0
+    here = {
+        r[0]: tuple(r[1:])
+        for chunk in _chunks(sorted(c["id"] for c in campaigns))
+        for r in conn.execute(
+            "SELECT id, name, date_from, date_to, kinds_json, regions_json, focus_json, notes"
+            f" FROM campaigns WHERE id IN ({_marks(len(chunk))})",
+            chunk,
+        )
+    }
+    rows = []
+    new = changed = 0
+    for c in campaigns:
+        values = (
+            c["name"],
+            c["date_from"],
+            c["date_to"],
+            json.dumps(c["kinds"]),
+            json.dumps(c["regions"], ensure_ascii=False),
+            json.dumps(c["focus"], ensure_ascii=False),
+            c["notes"],
+        )
+        if here.get(c["id"]) == values or (not replace and c["id"] in here):
+            continue
+        new += c["id"] not in here
+        changed += c["id"] in here
+        rows.append((c["id"], *values, seq, origin))
+    conn.executemany(
+        "INSERT INTO campaigns (id, name, date_from, date_to, kinds_json, regions_json,"
+        " focus_json, notes, change_seq, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT(id) DO UPDATE SET name = excluded.name, date_from = excluded.date_from,"
+        " date_to = excluded.date_to, kinds_json = excluded.kinds_json,"
+        " regions_json = excluded.regions_json, focus_json = excluded.focus_json,"
+        " notes = excluded.notes, change_seq = excluded.change_seq, origin = excluded.origin",
+        rows,
+    )
+    return new, changed
+
+
+def tick_assignments(conn) -> None:
+    """A campaign assignment not yet done is ticked off by a sealed visit of the same
+    premises and campaign made here before the assignment arrived (one statement)."""
+    conn.execute(
+        "UPDATE assignments SET done_visit_id = (SELECT v.id FROM visits v"
+        " WHERE v.premises_id = assignments.premises_id"
+        " AND v.campaign_id = assignments.campaign_id AND v.status = 'finalized'"
+        " ORDER BY v.started_at LIMIT 1)"
+        " WHERE done_visit_id IS NULL AND campaign_id != ''"
+    )

@@ -46,6 +46,7 @@ TABLES = {
     "issuing_bodies": (OFFICE_TO_FIELD,),  # the body named on certificates (Settings)
     "rule_data": (OFFICE_TO_FIELD,),  # rule data versions the office signed
     "visits": (FIELD_TO_OFFICE,),  # sealed visits with their sweep rows and inspection ids
+    "campaigns": DIRECTIONS,  # special campaigns (专项); field → office: those its visits name
 }
 # Tables whose records the manifest lists as [id, hash] under "records".
 COVERED_TABLES = (
@@ -604,6 +605,8 @@ class BundleContent:
     rule_data: list = None
     # [{visit fields, "rows": [sweep row dicts], "inspections": [ids]}], sealed visits only
     visits: list = None
+    # [{"id", "name", "date_from", "date_to", "kinds", "regions", "focus", "notes"}]
+    campaigns: list = None
     attachments: dict = None  # sha256 -> (bytes, mime)
     # inspection id -> canonical JSON of its "environment", "checklist", "tests", "result" and
     # "standards" as they arrived (the reader fills it; the merge stores these texts as they are)
@@ -640,6 +643,7 @@ class BundleContent:
             "issuing_bodies",
             "rule_data",
             "visits",
+            "campaigns",
         ):
             if getattr(self, name) is None:
                 setattr(self, name, [])
@@ -667,5 +671,6 @@ class BundleContent:
             "issuing_bodies": len(self.issuing_bodies),
             "rule_data": len(self.rule_data),
             "visits": len(self.visits),
+            "campaigns": len(self.campaigns),
             "attachments": len(self.attachments),
         }

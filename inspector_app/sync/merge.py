@@ -428,15 +428,30 @@ def merge_office_data(
                 seq,
             )
             repo.store.set_meta(key, str(m.audit_head[0]))
+            from ..store.visits import tick_assignments
+
+            tick_assignments(repo.store.conn)
 
 
 def merge_visits(repo, content: BundleContent, m: Manifest, seq: int, result: MergeResult) -> None:
     """Sealed visits from the field: a new one is stored with its rows and inspections; one
     already here with the same hash changes nothing (its inspections that arrived later are
     put into it). A visit here with other content was refused before the merge."""
+    from ..store import visits as store_visits
+
+    if content.campaigns:  # before the visits that name them
+        new, changed = store_visits.upsert_campaigns(  # the office's definition wins
+            repo.store.conn,
+            content.campaigns,
+            seq,
+            m.source_device,
+            replace=m.direction == "office->field",
+        )
+        for outcome, n in (("new", new), ("updated", changed)):
+            if n:
+                result.by_table.setdefault("campaigns", Counter())[outcome] += n
     if not content.visits or m.direction != "field->office":
         return
-    from ..store import visits as store_visits
 
     conn = repo.store.conn
     here = store_visits.visit_states(conn, [v["id"] for v in content.visits])

@@ -600,7 +600,20 @@ def parse_audit(obj: dict, path: str = "audit") -> dict:
 
 
 def parse_assignment(obj: dict, path: str = "assignment") -> dict:
-    _keys(obj, {"id", "premises_id", "inspector", "note"}, path)
+    base = {"id", "premises_id", "inspector", "note"}
+    # the campaign ("" outside one) and the due date came with visits; an office of an
+    # earlier version sends neither
+    _keys(obj, base if obj.keys() == base else base | {"campaign_id", "due_date"}, path)
+    if "campaign_id" in obj:
+        if obj["campaign_id"] != "":
+            _id(obj["campaign_id"], f"{path}.campaign_id")
+        if obj["due_date"] is not None:
+            _str(obj["due_date"], f"{path}.due_date", 10)
+            try:
+                if dt.date.fromisoformat(obj["due_date"]).isoformat() != obj["due_date"]:
+                    raise ValueError
+            except ValueError:
+                raise InputError(f"{path}.due_date", "must be a date (YYYY-MM-DD)") from None
     _id(obj["id"], f"{path}.id")
     _id(obj["premises_id"], f"{path}.premises_id")
     if (
@@ -846,6 +859,29 @@ def parse_visit(obj: dict, path: str = "visit") -> dict:
     return obj
 
 
+def parse_campaign(obj: dict, path: str = "campaign") -> dict:
+    """A special campaign (专项) the office defined: every field in normal form."""
+    from ..store.campaigns import Campaign, validate_campaign
+
+    _keys(obj, {f.name for f in dataclasses.fields(Campaign)}, path)
+    _id(obj["id"], f"{path}.id")
+    for k in ("name", "date_from", "date_to", "notes"):
+        _str(obj[k], f"{path}.{k}", 10_000)
+    for k in ("kinds", "regions", "focus"):
+        if type(obj[k]) is not list or len(obj[k]) > 200:
+            raise InputError(f"{path}.{k}", "must be a list of at most 200 texts")
+        for i, x in enumerate(obj[k]):
+            _str(x, f"{path}.{k}[{i}]")
+    c = Campaign(**obj)
+    try:
+        _normal(c, validate_campaign(c), path)
+    except InputError as exc:
+        if exc.path.startswith("campaign.") and path != "campaign":
+            exc = InputError(path + exc.path[len("campaign") :], exc.message)
+        raise exc from None
+    return obj
+
+
 PARSERS = {
     "premises": parse_premises,
     "instruments": parse_instrument,
@@ -860,6 +896,7 @@ PARSERS = {
     "issuing_bodies": parse_issuing_body,
     "rule_data": parse_rule_data,
     "visits": parse_visit,
+    "campaigns": parse_campaign,
 }
 
 
@@ -914,6 +951,7 @@ def _validate(opened, repo, max_line: int, progress, certificates: dict, now) ->
         "issuing_bodies",
         "rule_data",
         "visits",
+        "campaigns",
     ):
         data = opened.records.get(table)
         if data is None:
@@ -1020,7 +1058,16 @@ def _check_references(opened, content: BundleContent, repo, problems: ProblemLis
                 f"instrument.premises_id: the premises {ins.premises_id} "
                 "are neither in the bundle nor in this database",
             )
+    camps = {c["id"] for c in content.campaigns}
+    db_camps = _campaign_ids(repo, [a.get("campaign_id") or "" for a in content.assignments])
     for n, a in enumerate(content.assignments, start=1):
+        campaign = a.get("campaign_id") or ""
+        if campaign and campaign not in camps and campaign not in db_camps:
+            problems.add(
+                f"records/assignments.jsonl line {n}",
+                f"assignment.campaign_id: the campaign {campaign} is neither in the bundle "
+                "nor in this database",
+            )
         if a["premises_id"] not in prem and a["premises_id"] not in db_prem:
             problems.add(
                 f"records/assignments.jsonl line {n}",
@@ -1097,6 +1144,15 @@ def _check_references(opened, content: BundleContent, repo, problems: ProblemLis
             problems.add(f"attachments/{sha}", "is not referenced by any record")
 
 
+def _campaign_ids(repo, ids: list[str]) -> set[str]:
+    ids = [i for i in ids if i]
+    if not ids:
+        return set()
+    from ..store.visits import campaign_ids
+
+    return campaign_ids(repo.store.conn, ids)
+
+
 def _check_visits(content: BundleContent, repo, now: dt.datetime, problems) -> None:
     """A sealed visit's premises, campaign, instruments and inspections resolve (in the
     bundle or in this database, looked up in batches); its times are in order and not in
@@ -1120,6 +1176,7 @@ def _check_visits(content: BundleContent, repo, now: dt.datetime, problems) -> N
     from ..store.visits import campaign_ids, inspection_visits, visit_states
 
     db_camp = campaign_ids(conn, [v["campaign_id"] for v in content.visits if v["campaign_id"]])
+    db_camp |= {c["id"] for c in content.campaigns}
     here = inspection_visits(conn, [x for v in content.visits for x in v["inspections"]])
     states = visit_states(conn, [v["id"] for v in content.visits])
     claimed: dict[str, str] = {}
@@ -1140,8 +1197,8 @@ def _check_visits(content: BundleContent, repo, now: dt.datetime, problems) -> N
         if v["campaign_id"] and v["campaign_id"] not in db_camp:
             problems.add(
                 where,
-                f"visit.campaign_id: the campaign {v['campaign_id']} is not in this database "
-                "(campaigns are defined at the office)",
+                f"visit.campaign_id: the campaign {v['campaign_id']} is neither in the bundle "
+                "nor in this database",
             )
         for i, r in enumerate(v["rows"]):
             if r["instrument_id"] and r["instrument_id"] not in inst | db_inst:

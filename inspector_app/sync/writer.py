@@ -76,6 +76,8 @@ def table_lines(
         lines["rule_data"] = [dumps_line(o) for o in content.rule_data]
     if content.visits:
         lines["visits"] = [dumps_line(o) for o in content.visits]
+    if content.campaigns:
+        lines["campaigns"] = [dumps_line(o) for o in content.campaigns]
     return lines, covered
 
 

@@ -121,3 +121,157 @@ def test_references_must_resolve_and_a_sealed_visit_is_never_changed(world):
         "SELECT notes FROM visits WHERE id = ?", (line["id"],)
     ).fetchone()[0]
     assert notes == "抽查 2 台"
+
+
+# -- office → field: campaigns and the campaign and due date of each assignment -------------
+def _office_with_campaign(world):
+    """The office holds the laptop's premises, a campaign, and a campaign assignment of one
+    premises to 王检 due on 2026-12-20 besides a routine one for the same premises."""
+    from inspector_app.services import campaigns as cs
+    from inspector_app.services.sync import assign_premises
+
+    lap, office = world["laptop"], world["office"]
+    insp = add_inspection_with_photo(lap.store)
+    b = _field_bundle(world, "first.zip")
+    assert import_bundle(office.store, b.path).status == "imported"
+    c = cs.new_campaign(
+        office.store, "电子计价秤专项", "2026-12-01", "2026-12-31", ["market_stall"], ["合肥市"]
+    )
+    cs.assign(office.store, c.id, "王检", [insp.premises_id], due="2026-12-20")
+    assign_premises(office.store, insp.premises_id, "王检", "每月一次", "supervisor")
+    return c, insp
+
+
+def test_campaigns_and_due_dates_reach_the_laptop_and_its_visits_go_back(world):
+    lap, office = world["laptop"], world["office"]
+    c, insp = _office_with_campaign(world)
+    o = export_bundle(office.store, office.identity, world["dir"] / "o.zip", direction="office")
+    assert o.counts["campaigns"] == 1
+    report = import_bundle(lap.store, o.path)
+    assert report.status == "imported", report.message()
+    assert report.tables["campaigns"] == {"new": 1}
+    from inspector_app.services import campaigns as cs
+
+    there = cs.repo(lap.store).get(c.id)
+    assert there == c
+    work = {
+        (a["campaign_id"], a["due_date"], a["note"])
+        for a in cs.repo(lap.store).assignments(inspector="王检")
+    }
+    assert work == {(c.id, "2026-12-20", ""), ("", None, "每月一次")}
+    # a campaign visit sealed on the laptop ticks its assignment off and reaches the office
+    v = vs.new_visit(
+        lap.store,
+        inspector="王检",
+        premises_id=insp.premises_id,
+        kind="campaign",
+        campaign_id=c.id,
+        officers=[Officer("王检", "皖A001"), Officer("李娜", "皖A002")],
+    )
+    vs.mark_rest_ok(lap.store, v.id)
+    vs.finalize(lap.store, v.id, "王检")
+    (done,) = [a for a in cs.repo(lap.store).assignments(c.id)]
+    assert done["done_visit_id"] == v.id
+    report = import_bundle(office.store, _field_bundle(world, "back.zip").path)
+    assert report.status == "imported", report.message()
+    assert vs.visit_detail(office.store, v.id)["campaign_id"] == c.id
+    # the office changes the due date: the laptop follows, keeping what it ticked off
+    cs.assign(office.store, c.id, "王检", [insp.premises_id], due="2026-12-24")
+    o2 = export_bundle(office.store, office.identity, world["dir"] / "o2.zip", direction="office")
+    assert import_bundle(lap.store, o2.path).status == "imported"
+    (again,) = cs.repo(lap.store).assignments(c.id)
+    assert again["due_date"] == "2026-12-24" and again["done_visit_id"] == v.id
+
+
+def test_a_bad_campaign_or_due_date_is_refused_by_name(world):
+    lap, office = world["laptop"], world["office"]
+    _office_with_campaign(world)
+    o = export_bundle(office.store, office.identity, world["dir"] / "o.zip", direction="office")
+    items = read_entries(o.path)
+    name = "records/campaigns.jsonl"
+    (camp,) = lines(items, name)
+    bad = dict(camp, date_to="2026-11-30")
+    path = world["dir"] / "bad-camp.zip"
+    write_zip(path, resign(set_lines(items, name, [bad]), office.identity))
+    report = import_bundle(lap.store, path)
+    assert report.status == "rejected" and "campaign.date_to" in report.message()
+    # an assignment naming a campaign nobody has, or an impossible due date
+    from inspector_app.sync.format import record_hash
+
+    aname = "records/assignments.jsonl"
+    for field, value, words in (
+        ("campaign_id", "no-such-campaign", "no-such-campaign"),
+        ("due_date", "2026-02-30", "assignment.due_date"),
+    ):
+        rows = lines(items, aname)
+        rows = [dict(a, **{field: value}) if a["campaign_id"] else a for a in rows]
+        fixed = set_lines(items, aname, rows)
+        path = world["dir"] / f"bad-{field}.zip"
+
+        def edit(m, rows=rows):
+            m["records"]["assignments"] = [[a["id"], record_hash(a)] for a in rows]
+
+        write_zip(path, resign(fixed, office.identity, edit=edit))
+        report = import_bundle(lap.store, path)
+        assert report.status == "rejected" and words in report.message(), report.message()
+    assert lap.store.conn.execute("SELECT count(*) FROM campaigns").fetchone()[0] == 0
+    assert lap.store.conn.execute("SELECT count(*) FROM assignments").fetchone()[0] == 0
+
+
+def test_assignments_of_an_earlier_office_without_campaign_still_import(world):
+    from inspector_app.sync.format import record_hash
+
+    lap, office = world["laptop"], world["office"]
+    _office_with_campaign(world)
+    o = export_bundle(office.store, office.identity, world["dir"] / "o.zip", direction="office")
+    items = read_entries(o.path)
+    aname = "records/assignments.jsonl"
+    rows = [
+        {k: v for k, v in a.items() if k not in ("campaign_id", "due_date")}
+        for a in lines(items, aname)
+        if not a["campaign_id"]
+    ]
+    fixed = set_lines(items, aname, rows)
+
+    def edit(m):
+        m["records"]["assignments"] = [[a["id"], record_hash(a)] for a in rows]
+
+    path = world["dir"] / "old.zip"
+    write_zip(path, resign(fixed, office.identity, edit=edit))
+    report = import_bundle(lap.store, path)
+    assert report.status == "imported", report.message()
+    got = lap.store.conn.execute("SELECT campaign_id, due_date, note FROM assignments").fetchall()
+    assert [tuple(r) for r in got] == [("", None, "每月一次")]
+
+
+def test_a_campaign_made_on_the_laptop_travels_with_its_visits_and_the_office_keeps_its_own(
+    world,
+):
+    from inspector_app.services import campaigns as cs
+
+    lap, office = world["laptop"], world["office"]
+    insp = add_inspection_with_photo(lap.store)
+    c = cs.new_campaign(lap.store, "加油机专项", "2026-12-01", "2026-12-31")
+    v = vs.new_visit(
+        lap.store,
+        inspector="王检",
+        premises_id=insp.premises_id,
+        kind="campaign",
+        campaign_id=c.id,
+        officers=[Officer("王检", "皖A001"), Officer("李娜", "皖A002")],
+    )
+    vs.mark_rest_ok(lap.store, v.id)
+    vs.finalize(lap.store, v.id, "王检")
+    b = _field_bundle(world)
+    assert b.counts["campaigns"] == 1
+    report = import_bundle(office.store, b.path)
+    assert report.status == "imported", report.message()
+    assert report.tables["campaigns"] == {"new": 1}
+    assert cs.repo(office.store).get(c.id) == c
+    # the office renames it; a later field bundle with the laptop's old name changes nothing
+    cs.repo(office.store).save(
+        cs.repo(office.store).get(c.id).__class__(c.id, "加油机计量专项", c.date_from, c.date_to)
+    )
+    again = import_bundle(office.store, _field_bundle(world, "f2.zip").path)
+    assert again.status == "imported", again.message()
+    assert cs.repo(office.store).get(c.id).name == "加油机计量专项"
