@@ -155,6 +155,11 @@ def test_office_round_trip_through_the_widgets(qtbot, sides, tmp_path, monkeypat
     qtbot.waitUntil(lambda: panel.inspection_id == approved, timeout=3000)
     pdf = panel.values["pdf"].text()  # made here, not yet signed: said in Chinese
     assert "尚未签名" in pdf and "unlock" not in pdf, pdf
+    assert "记录完整" in panel.values["record"].text()
+    i18n.set_language("en")  # the panel follows a switch: the title and record line too
+    assert "记录完整" not in panel.values["record"].text()
+    assert not any(w in panel.title.text() for w in ("衡器", "燃油加油机", "焦度计", "验光仪"))
+    i18n.set_language("zh")
     asked = {}
 
     def yes(box):

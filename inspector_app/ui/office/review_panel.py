@@ -269,18 +269,7 @@ class ReviewPanel(QWidget):
             return
         insp = self.store.inspections.require(inspection_id)
         premises = self.store.premises.get(insp.premises_id)
-        instrument = self.store.instruments.get(insp.instrument_id)
-        inst = " ".join(
-            x
-            for x in (
-                family_label(insp.family),
-                instrument.maker if instrument else "",
-                instrument.model if instrument else "",
-                instrument.serial if instrument else "",
-            )
-            if x
-        )
-        self.title.setText(f"{premises.name if premises else ''} — {inst}")
+        self._fill_title(insp)
         self.values["date"].setText(insp.started_at.replace("T", " "))
         self.values["inspector"].setText(insp.inspector)
         self.values["check"].setText(f"{check_label(insp.check)} · {insp.ruleset}")
@@ -301,13 +290,8 @@ class ReviewPanel(QWidget):
         )
         region = " · ".join(x for x in ((premises.city, premises.market) if premises else ()) if x)
         self.values["region"].setText(region or "—")
-        check = rv.inspection_check(self.store, inspection_id)
-        self.values["record"].setText(
-            _coloured(
-                tr("record intact") if check.ok else check.message,
-                "VALID" if check.ok else "INVALID",
-            )
-        )
+        self._record_check = rv.inspection_check(self.store, inspection_id)
+        self._fill_record()
         self._fill_findings(insp)
         self._fill_history()
         self._load_pdf(identity=self.identities.identity)
@@ -584,6 +568,32 @@ class ReviewPanel(QWidget):
         if self.inspection_id:
             self._refill()
 
+    def _fill_title(self, insp) -> None:
+        premises = self.store.premises.get(insp.premises_id)
+        instrument = self.store.instruments.get(insp.instrument_id)
+        inst = " ".join(
+            x
+            for x in (
+                family_label(insp.family),
+                instrument.maker if instrument else "",
+                instrument.model if instrument else "",
+                instrument.serial if instrument else "",
+            )
+            if x
+        )
+        self.title.setText(f"{premises.name if premises else ''} — {inst}")
+
+    def _fill_record(self) -> None:
+        check = getattr(self, "_record_check", None)
+        if check is None:
+            return
+        self.values["record"].setText(
+            _coloured(
+                tr("record intact") if check.ok else check.message,
+                "VALID" if check.ok else "INVALID",
+            )
+        )
+
     def _refill(self) -> None:
         """After a language switch: every text of the shown inspection again (no PDF work)."""
         import sqlite3
@@ -594,6 +604,8 @@ class ReviewPanel(QWidget):
             return
         if insp is None:
             return
+        self._fill_title(insp)
+        self._fill_record()
         self.values["check"].setText(f"{check_label(insp.check)} · {insp.ruleset}")
         colour = "#1e8449" if insp.verdict == "pass" else "#c0392b"
         self.values["verdict"].setText(
