@@ -23,7 +23,7 @@ from ..domain.credit_code import ALPHABET, make_credit_code
 from ..domain.models import AttachmentRef, Finding, Inspection, Instrument, Premises
 from ..domain.numbers import fmt
 from ..store.bulk import Prepared, load_records, prepare
-from . import demo_goods
+from . import demo_goods, demo_visits
 
 CITIES = [  # (city, administrative division code, districts)
     ("合肥市", "340100", ["蜀山区", "包河区", "庐阳区", "瑶海区"]),
@@ -689,6 +689,17 @@ def generate(
         counts["inspections"] += c["inspections"]
         if progress is not None:
             progress(counts["inspections"], total)
+    # visits (with market sweeps, duties, covert purchases) and campaigns: their own generator
+    counts.update(
+        demo_visits.make_visits(
+            store,
+            Demo(f"{seed}/visits"),
+            prem,
+            instruments + products + scales,
+            inspectors,
+            actor,
+        )
+    )
     return counts
 
 

@@ -1,0 +1,397 @@
+"""Demo visits: the demo's inspections gathered into visits as the program gathers them.
+
+Each premises' inspections of a day make one visit; the stalls of a market visited on a day
+make one visit to the market (the organiser's premises), with a sweep row for every
+registered scale of its stalls: mostly in order, and failing (seal, quick reading, signs of
+cheating) where the full inspection opened from the row failed. Duties of the premises are
+answered, covert fuel visits carry their test purchase, two special campaigns have their
+visits and work lists. Every visit is sealed with the hash ``domain.visits.visit_hash``
+computes, in one transaction with the rest (bulk inserts, as the rest of the demo).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import defaultdict
+from decimal import Decimal
+
+from ..domain.models import Instrument, Premises
+from ..domain.numbers import fmt
+from ..domain.visits import (
+    DUTY_SETS,
+    ROW_CHECKS,
+    Officer,
+    SweepRow,
+    Visit,
+    judge_quick,
+    load_duties,
+    visit_hash,
+)
+from ..store.bulk import load_records
+from ..store.campaigns import Campaign, CampaignRepo
+from .inspections import instrument_payload
+
+CAMPAIGNS = [  # name, from, to, kind of premises, focus items
+    (
+        "2026年集贸市场计量专项检查",
+        "2026-03-01",
+        "2026-06-30",
+        "market",
+        ["电子计价秤作弊", "检定标志与铅封", "公平秤设置"],
+    ),
+    (
+        "眼镜制配场所专项检查",
+        "2026-05-15",
+        "2026-08-31",
+        "optical_shop",
+        ["焦度计、验光仪检定", "计量器具登记备案"],
+    ),
+]
+CAMPAIGN_SHARE = 0.8  # visits of the campaign's kind in its period that belong to it
+
+
+def _time(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text)
+
+
+def _iso(when: dt.datetime) -> str:
+    return when.isoformat(timespec="minutes")
+
+
+def _visit_rows(
+    demo,
+    visit: Visit,
+    scales: list[tuple[Premises, Instrument]],
+    found: dict[str, tuple],
+) -> list[SweepRow]:
+    """A row for every registered scale of the market's stalls (in the register's order:
+    stall, name, serial). A scale fully inspected in the visit is linked to that inspection
+    and looks as it did there; the others are mostly confirmed in order, some one by one
+    with a quick reading of a known weight."""
+    r = demo.rng
+    rows = []
+    for seq, (stall, ins) in enumerate(scales):
+        where = f"{stall.stall_no} " if stall.stall_no else ""
+        label = (
+            f"{where}{stall.name} · {' '.join(x for x in (ins.maker, ins.model, ins.serial) if x)}"
+        )
+        row = SweepRow(
+            id=demo.uuid(),
+            visit_id=visit.id,
+            seq=seq,
+            instrument_id=ins.id,
+            premises_id=stall.id,
+            identity_code=ins.serial,
+            label=label.strip()[:200],
+        )
+        for k in ROW_CHECKS:
+            setattr(row, k, "yes")
+        row.cheating = "no"
+        hit = found.get(ins.id)
+        if hit is not None:
+            iid, verdict, seals, cheating, failing = hit
+            row.inspection_id = iid
+            if seals == "no":
+                row.seal = "no"
+            if cheating:
+                row.cheating = "yes"
+            if failing is not None:  # the failing weighing point, read again on the spot
+                row.load, row.indication = failing
+            elif verdict == "fail" and not cheating and seals != "no":
+                row.note = "示值疑似超差，开展全面检查"
+        elif r.random() < 0.15:
+            m = ins.metrology
+            e, mx = Decimal(m["e"]), Decimal(m["max"])
+            load = min(mx, e * r.choice((200, 500, 1000)))
+            row.load = fmt(load)
+            # a multi-interval scale reads in steps of the partial range's interval
+            step = next(
+                (Decimal(g["e"]) for g in m.get("ranges", []) if load <= Decimal(g["max"])), e
+            )
+            row.indication = fmt(load + step * r.choice((-1, 0, 0, 0, 1)))
+        elif r.random() < 0.6:
+            row.rest_ok = True
+        if row.load:
+            judge_quick(row, instrument_payload(ins), "scale", visit.started_at)
+        rows.append(row)
+    return rows
+
+
+def _duties(demo, duty_set: str, forms: dict) -> dict[str, str]:
+    """Every duty of the set answered; now and then one is not met."""
+    if not duty_set:
+        return {}
+    form = forms.get(duty_set) or forms.setdefault(duty_set, load_duties(duty_set))
+    answers = {d.key: ("no" if d.finding_if == "yes" else "yes") for d in form.duties}
+    if demo.rng.random() < 0.08:
+        d = demo.rng.choice(form.duties)
+        answers[d.key] = d.finding_if
+    return answers
+
+
+def _covert(demo, started: dt.datetime, nozzle: str, failed: bool) -> dict[str, str]:
+    """The test purchase made before the officers show their certificates."""
+    r = demo.rng
+    price = Decimal(r.randint(720, 860)) / 100
+    paid = Decimal(r.choice((100, 150, 200, 300)))
+    displayed = (paid / price).quantize(Decimal("0.01"))
+    short = Decimal(r.randint(50, 90) if failed else r.randint(-8, 8)) / 10000
+    measured = (displayed * (1 - short)).quantize(Decimal("0.001"))
+    return {
+        "purchased_at": _iso(started - dt.timedelta(minutes=r.randint(15, 45))),
+        "nozzle": nozzle,
+        "receipt_no": f"{r.randint(10**11, 10**12 - 1)}",
+        "amount_paid": f"{paid}.00",
+        "volume_displayed": fmt(displayed),
+        "volume_measured": fmt(measured),
+    }
+
+
+def make_visits(
+    store,
+    demo,
+    premises: list[Premises],
+    instruments: list[Instrument],
+    inspectors: list[str],
+    actor: str = "demo",
+) -> dict:
+    """Gather every finalized demo inspection without a visit into sealed visits (with
+    sweeps, duties, covert purchases), define the campaigns with their work lists, all in
+    one transaction. Returns the counts."""
+    r = demo.rng
+    conn = store.conn
+    by_id = {p.id: p for p in premises}
+    ins_by_id = {i.id: i for i in instruments}
+    certificates = {
+        name: f"34{r.randint(0, 99):02d}{r.randint(0, 999999):06d}" for name in inspectors
+    }
+
+    # the market organisers' premises, one per market with stalls
+    stalls_of: dict[str, list[Premises]] = defaultdict(list)
+    for p in premises:
+        if p.kind == "market_stall" and p.market:
+            stalls_of[p.market].append(p)
+    existing = {
+        m: pid for pid, m in conn.execute("SELECT id, market FROM premises WHERE kind = 'market'")
+    }
+    from .demo import CITIES
+
+    divisions = {city: code for city, code, _ in CITIES}
+    markets: dict[str, Premises] = {}
+    new_markets = []
+    for name in sorted(stalls_of):
+        first = stalls_of[name][0]
+        division = divisions.get(first.city, "340000")
+        code = demo.credit_code(division, False)  # the organiser is a company
+        p = Premises(demo.uuid(), "market", name, code, first.address, first.city, name)
+        if name in existing:
+            p = store.premises.get(existing[name])
+        else:
+            new_markets.append(p)
+        markets[name] = p
+    scales_of: dict[str, list[tuple[Premises, Instrument]]] = {}
+    for name, stalls in stalls_of.items():
+        ids = {s.id for s in stalls}
+        pairs = [
+            (by_id[i.premises_id], i)
+            for i in instruments
+            if i.premises_id in ids and i.family == "scale"
+        ]
+        pairs.sort(key=lambda x: (x[0].stall_no, x[0].name, x[1].serial))
+        scales_of[name] = pairs
+
+    # the inspections to gather, by (premises or market, day)
+    rows = conn.execute(
+        "SELECT id, premises_id, instrument_id, family, check_kind, inspector, started_at,"
+        " finalized_at, verdict FROM inspections WHERE status = 'finalized' AND visit_id IS NULL"
+        " AND superseded_by IS NULL ORDER BY started_at, id"
+    ).fetchall()
+    if not rows:
+        return {"visits": 0, "sweep_rows": 0, "markets": 0, "campaigns": 0, "assignments": 0}
+    cheats = {
+        x[0]
+        for x in conn.execute(
+            "SELECT f.inspection_id FROM findings f JOIN inspections i ON i.id = f.inspection_id"
+            " WHERE f.cheating = 1 AND i.visit_id IS NULL"
+        )
+    }
+    groups: dict[tuple[str, str], list] = defaultdict(list)
+    for row in rows:
+        p = by_id.get(row[1])
+        if p is None:
+            continue
+        key = ("m", p.market) if p.kind == "market_stall" and p.market in markets else ("p", p.id)
+        groups[(row[6][:10], *key)].append(row)
+    # what a failed scale at a stall showed: seals, cheating, the failing weighing point
+    failed_ids = [
+        row[0]
+        for (_, how, _), members in groups.items()
+        if how == "m"
+        for row in members
+        if row[3] == "scale" and row[8] == "fail"
+    ]
+    detail: dict[str, tuple] = {}
+    for i in range(0, len(failed_ids), 500):
+        part = failed_ids[i : i + 500]
+        for iid, checklist, result in conn.execute(
+            f"SELECT id, checklist_json, result_json FROM inspections WHERE id IN"
+            f" ({', '.join('?' for _ in part)})",
+            part,
+        ):
+            items = json.loads(result)["tests"][0].get("items", [])
+            bad = next((x for x in items if x.get("verdict") == "fail"), None)
+            failing = None
+            if bad is not None:
+                failing = (bad["load"], fmt(Decimal(bad["load"]) + Decimal(bad["error"])))
+            detail[iid] = (json.loads(checklist).get("seals", ""), failing)
+
+    # the campaigns (their ids from the demo's generator: the same seed, the same ids)
+    campaign_repo = CampaignRepo(store)
+    campaigns = []
+    cities = sorted({p.city for p in premises if p.city})
+    for name, date_from, date_to, kind, focus in CAMPAIGNS:
+        if conn.execute("SELECT 1 FROM campaigns WHERE name = ?", (name,)).fetchone():
+            campaigns.append((campaign_repo.resolve(name), kind))
+            continue
+        c = Campaign(demo.uuid(), name, date_from, date_to, [kind], cities, focus)
+        campaigns.append((campaign_repo.save(c, actor), kind))
+
+    forms: dict = {}
+    visits: list[tuple[Visit, list[SweepRow], list[str]]] = []
+    done: dict[tuple[str, str], str] = {}  # (campaign, premises) -> the first visit
+    for day, how, ref in sorted(groups):
+        members = groups[(day, how, ref)]
+        site = markets[ref] if how == "m" else by_id[ref]
+        started = min(_time(m[6]) for m in members)
+        finished = max(_time(m[7]) for m in members)
+        inspector = members[0][5]
+        checks = {m[4] for m in members}
+        kind, campaign_id = ("covert" if "covert" in checks else "routine"), None
+        if kind == "routine":
+            for c, ckind in campaigns:
+                if ckind == site.kind and c.date_from <= day <= c.date_to:
+                    if r.random() < CAMPAIGN_SHARE:
+                        kind, campaign_id = "campaign", c.id
+        officers = [Officer(inspector, certificates.get(inspector, ""))]
+        if kind != "routine" or r.random() < 0.5:
+            other = r.choice([x for x in inspectors if x != inspector] or [inspector])
+            if other != inspector:
+                officers.append(Officer(other, certificates[other]))
+        duty_set = DUTY_SETS.get(site.kind, "")
+        visit = Visit(
+            id=demo.uuid(),
+            kind=kind,
+            started_at=_iso(started),
+            inspector=inspector,
+            premises_id=site.id,
+            market=ref if how == "m" else "",
+            officers=officers,
+            campaign_id=campaign_id,
+            place=site.address,
+            duty_set=duty_set,
+            duties=_duties(demo, duty_set, forms),
+            status="finalized",
+            finalized_at=_iso(finished + dt.timedelta(minutes=r.randint(5, 20))),
+        )
+        if kind == "covert":
+            m = next(m for m in members if m[4] == "covert")
+            ins = ins_by_id.get(m[2])
+            nozzle = ins.metrology.get("nozzle", "") if ins is not None else ""
+            visit.covert = _covert(demo, started, nozzle, m[8] == "fail")
+        sweep: list[SweepRow] = []
+        if how == "m":
+            found = {}
+            for m in members:
+                if m[3] == "scale":
+                    seals, failing = detail.get(m[0], ("yes", None))
+                    found[m[2]] = (m[0], m[8], seals, m[0] in cheats, failing)
+            sweep = _visit_rows(demo, visit, scales_of[ref], found)
+        visit.content_hash = visit_hash(visit, sweep)
+        visits.append((visit, sweep, [m[0] for m in members]))
+        if campaign_id:
+            done.setdefault((campaign_id, site.id), visit.id)
+
+    # work lists: every market (or eyeglass shop) of a campaign, to the inspector who went
+    assignments = []
+    inspector_of = {v.id: v.inspector for v, _, _ in visits}
+    for c, ckind in campaigns:
+        targets = sorted(
+            (p for p in [*markets.values(), *premises] if p.kind == ckind),
+            key=lambda p: p.id,
+        )
+        seen = set()
+        for p in targets:
+            if p.id in seen:
+                continue
+            seen.add(p.id)
+            visit_id = done.get((c.id, p.id))
+            who = inspector_of.get(visit_id)
+            assignments.append(
+                (demo.uuid(), p.id, who or r.choice(inspectors), c.id, c.date_to, visit_id)
+            )
+
+    if new_markets:
+        load_records(store, new_markets, [], [], actor=actor, action="demo.load")
+    counts = {
+        "visits": len(visits),
+        "sweep_rows": sum(len(s) for _, s, _ in visits),
+        "markets": len(new_markets),
+        "campaigns": len(campaigns),
+        "assignments": len(assignments),
+    }
+    with store.write(actor, "demo.visits", detail=counts) as seq:
+        conn.executemany(
+            "INSERT INTO visits (id, kind, started_at, day, inspector, premises_id, market,"
+            " officers_json, campaign_id, place, notes, duty_set, duties_json, covert_json,"
+            " change_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    v.id,
+                    v.kind,
+                    v.started_at,
+                    v.day,
+                    v.inspector,
+                    v.premises_id,
+                    v.market,
+                    json.dumps(
+                        [{"name": o.name, "certificate_no": o.certificate_no} for o in v.officers],
+                        ensure_ascii=False,
+                    ),
+                    v.campaign_id,
+                    v.place,
+                    v.notes,
+                    v.duty_set,
+                    json.dumps(v.duties, ensure_ascii=False, sort_keys=True),
+                    json.dumps(v.covert, ensure_ascii=False, sort_keys=True),
+                    seq,
+                )
+                for v, _, _ in visits
+            ],
+        )
+        columns = list(SweepRow.__dataclass_fields__)
+        conn.executemany(
+            f"INSERT INTO sweep_rows ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})",
+            [
+                tuple(
+                    int(x) if isinstance(x, bool) else x for x in (getattr(s, k) for k in columns)
+                )
+                for _, sweep, _ in visits
+                for s in sweep
+            ],
+        )
+        conn.executemany(
+            "UPDATE inspections SET visit_id = ? WHERE id = ?",
+            [(v.id, iid) for v, _, ids in visits for iid in ids],
+        )
+        conn.executemany(
+            "UPDATE visits SET status = 'finalized', content_hash = ?, finalized_at = ?"
+            " WHERE id = ?",
+            [(v.content_hash, v.finalized_at, v.id) for v, _, _ in visits],
+        )
+        conn.executemany(
+            "INSERT INTO assignments (id, premises_id, inspector, campaign_id, due_date,"
+            " done_visit_id, change_seq) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(*a, seq) for a in assignments],
+        )
+    return counts
