@@ -137,17 +137,21 @@ def collect_field(store, everything: bool = False) -> tuple[BundleContent, tuple
         "instruments": {x.instrument_id for x in inspections},
         "standards": {s for x in inspections for s in x.standards},
     }
-    from ..store.visits import campaigns_for_bundle, sealed_for_bundle
+    from ..store.visits import campaigns_for_bundle, sealed_for_bundle, upgrade_visits
 
     # sealed visits never sent before (all with *everything*), and those of an inspection
     # sent now (so that the office puts a later revision into its visit)
+    # sent now (so that the office puts a later revision into its visit); a visit the upgrade
+    # to schema 6 gathered travels only with an inspection of it (the office gathered its own)
     content.visits = sealed_for_bundle(store.conn)
-    if not everything:
-        sent = {i for _e, i in repo.exported_ids_like("visit")}
-        ids = {x.id for x in inspections}
-        content.visits = [
-            v for v in content.visits if v["id"] not in sent or ids.intersection(v["inspections"])
-        ]
+    sent = set() if everything else {i for _e, i in repo.exported_ids_like("visit")}
+    gathered = upgrade_visits(store.conn)
+    ids = {x.id for x in inspections}
+    content.visits = [
+        v
+        for v in content.visits
+        if ids.intersection(v["inspections"]) or (v["id"] not in sent and v["id"] not in gathered)
+    ]
     content.campaigns = campaigns_for_bundle(  # the campaigns they name
         store.conn, [v["campaign_id"] for v in content.visits if v["campaign_id"]]
     )

@@ -549,3 +549,20 @@ def tick_assignments(conn) -> None:
         " ORDER BY v.started_at LIMIT 1)"
         " WHERE done_visit_id IS NULL AND campaign_id != ''"
     )
+
+
+def upgrade_visits(conn, ids: list[str] | None = None) -> set[str]:
+    """Visits the upgrade to schema 6 gathered from existing inspections (never saved by
+    the program since: change number 0), of *ids* or all."""
+    if ids is None:
+        return {r[0] for r in conn.execute("SELECT id FROM visits WHERE change_seq = 0")}
+    found: set[str] = set()
+    for chunk in _chunks(sorted(set(ids))):
+        found.update(
+            r[0]
+            for r in conn.execute(
+                f"SELECT id FROM visits WHERE change_seq = 0 AND id IN ({_marks(len(chunk))})",
+                chunk,
+            )
+        )
+    return found

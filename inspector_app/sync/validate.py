@@ -1173,15 +1173,29 @@ def _check_visits(content: BundleContent, repo, now: dt.datetime, problems) -> N
     wanted = [x for v in content.visits for x in v["inspections"]]
     wanted += [r["inspection_id"] for v in content.visits for r in v["rows"] if r["inspection_id"]]
     db_insp = repo.existing_ids("inspection", wanted)
-    from ..store.visits import campaign_ids, inspection_visits, visit_states
+    from ..store.visits import campaign_ids, inspection_visits, upgrade_visits, visit_states
 
     db_camp = campaign_ids(conn, [v["campaign_id"] for v in content.visits if v["campaign_id"]])
     db_camp |= {c["id"] for c in content.campaigns}
     here = inspection_visits(conn, [x for v in content.visits for x in v["inspections"]])
     states = visit_states(conn, [v["id"] for v in content.visits])
+    gathered = upgrade_visits(conn, list(here.values()))
     claimed: dict[str, str] = {}
+    duplicates: set[str] = set()
     for n, v in enumerate(content.visits, start=1):
         where = f"records/visits.jsonl line {n}"
+        others = {here[x] for x in v["inspections"] if here.get(x) not in (None, v["id"])}
+        if v["inspections"] and all(x in here for x in v["inspections"]) and others <= gathered:
+            # both sides gathered these inspections into a visit when they were upgraded to
+            # schema 6: the office keeps its own, this one is not stored
+            if others:
+                duplicates.add(v["id"])
+                content.warn(
+                    where,
+                    f"visit {v['id']}: its inspections are in the visit "
+                    f"{', '.join(sorted(others))} here (made at the upgrade); not stored again",
+                )
+                continue
         state = states.get(v["id"])
         if state is not None and state != ("finalized", v["content_hash"]):
             problems.add(
@@ -1246,6 +1260,8 @@ def _check_visits(content: BundleContent, repo, now: dt.datetime, problems) -> N
                 content.warn(where, "visit.finalized_at: sealed in the future (a clock was wrong)")
             if _as_utc(started) < PLAUSIBLE_FROM:
                 content.warn(where, "visit.started_at: before 2000 (a clock was wrong)")
+    if duplicates:
+        content.visits = [v for v in content.visits if v["id"] not in duplicates]
 
 
 # -- times --------------------------------------------------------------------------------

@@ -275,3 +275,27 @@ def test_a_campaign_made_on_the_laptop_travels_with_its_visits_and_the_office_ke
     again = import_bundle(office.store, _field_bundle(world, "f2.zip").path)
     assert again.status == "imported", again.message()
     assert cs.repo(office.store).get(c.id).name == "加油机计量专项"
+
+
+def test_visits_both_sides_gathered_at_the_upgrade_are_not_doubled(world):
+    """Inspections exchanged before visits existed are gathered into a visit on each side
+    when the database is upgraded (m006); the laptop's gathered visit travels with an
+    inspection the office has not acknowledged, and the office keeps its own."""
+    from inspector_app.store.migrations.m006_visits import _gather
+
+    lap, office = world["laptop"], world["office"]
+    insp = add_inspection_with_photo(lap.store)
+    assert import_bundle(office.store, _field_bundle(world, "old.zip").path).status == "imported"
+    for side in (lap, office):
+        _gather(side.store.conn)
+        side.store.conn.commit()
+    (mine,) = [r[0] for r in lap.store.conn.execute("SELECT id FROM visits")]
+    (theirs,) = [r[0] for r in office.store.conn.execute("SELECT id FROM visits")]
+    b = _field_bundle(world, "after.zip")
+    assert b.counts["visits"] == 1, "it travels with its unacknowledged inspection"
+    report = import_bundle(office.store, b.path)
+    assert report.status == "imported", report.message()
+    assert any(theirs in w["reason"] and "upgrade" in w["reason"] for w in report.warnings)
+    ids = [r[0] for r in office.store.conn.execute("SELECT id FROM visits")]
+    assert ids == [theirs] and mine != theirs
+    assert vs.repo(office.store).visit_of(insp.id) == theirs
