@@ -8,16 +8,13 @@ derived from each result, and every attachment's SHA-256. Each mismatch is named
 from __future__ import annotations
 
 import os
-import shutil
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..domain.canonical import content_hash
 from . import audit
-from .db import StoreError, connect
 from .inspections import reading_rows
-from .migrations import SCHEMA_VERSION, backup_file
+from .migrations import backup_file
 
 
 @dataclass
@@ -302,47 +299,3 @@ def _signatures(store, ids: list[str]) -> list[Problem]:
 
 def backup(store, target: str | os.PathLike) -> Path:
     return backup_file(store.conn, Path(target))
-
-
-def restore(source: str | os.PathLike, target: str | os.PathLike) -> Path:
-    """Replace the database at *target* with a checked copy of *source*.
-
-    The source must pass integrity_check and have a schema this program knows; the current
-    file is kept beside it as ``<name>.before-restore-N.db`` so nothing is lost.
-    """
-    source, target = Path(source), Path(target)
-    if not source.is_file():
-        raise StoreError(f"{source} does not exist")
-    try:
-        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-        try:
-            ok = src.execute("PRAGMA integrity_check").fetchone()[0]
-            version = src.execute("PRAGMA user_version").fetchone()[0]
-            has_audit = src.execute("SELECT 1 FROM sqlite_master WHERE name = 'audit'").fetchone()
-        finally:
-            src.close()
-    except sqlite3.DatabaseError as exc:
-        raise StoreError(f"{source} is not a database ({exc})") from None
-    if ok != "ok":
-        raise StoreError(f"{source} failed the integrity check; it was not restored")
-    if version > SCHEMA_VERSION or not has_audit:
-        raise StoreError(f"{source} is not an Inspector database this program can read")
-    tmp = target.with_name(target.name + ".restoring")
-    tmp.unlink(missing_ok=True)
-    shutil.copyfile(source, tmp)
-    with open(tmp, "rb+") as fh:
-        os.fsync(fh.fileno())
-    if target.exists():
-        n = 1
-        while (keep := target.with_name(f"{target.stem}.before-restore-{n}.db")).exists():
-            n += 1
-        conn = connect(target)  # checkpoint the WAL into the main file before keeping it
-        try:
-            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            backup_file(conn, keep)
-        finally:
-            conn.close()
-    for suffix in ("-wal", "-shm"):
-        Path(str(target) + suffix).unlink(missing_ok=True)
-    os.replace(tmp, target)
-    return target
