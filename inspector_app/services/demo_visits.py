@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import operator
 from collections import defaultdict
 from decimal import Decimal
 
@@ -64,6 +65,7 @@ def _visit_rows(
     visit: Visit,
     scales: list[tuple[Premises, Instrument]],
     found: dict[str, tuple],
+    payload,
 ) -> list[SweepRow]:
     """A row for every registered scale of the market's stalls (in the register's order:
     stall, name, serial). A scale fully inspected in the visit is linked to that inspection
@@ -100,7 +102,7 @@ def _visit_rows(
                 row.load, row.indication = failing
             elif verdict == "fail" and not cheating and seals != "no":
                 row.note = "示值疑似超差，开展全面检查"
-        elif r.random() < 0.15:
+        elif r.random() < 0.08:
             m = ins.metrology
             e, mx = Decimal(m["e"]), Decimal(m["max"])
             load = min(mx, e * r.choice((200, 500, 1000)))
@@ -113,7 +115,7 @@ def _visit_rows(
         elif r.random() < 0.6:
             row.rest_ok = True
         if row.load:
-            judge_quick(row, instrument_payload(ins), "scale", visit.started_at)
+            judge_quick(row, payload(ins), "scale", visit.started_at)
         rows.append(row)
     return rows
 
@@ -257,6 +259,13 @@ def make_visits(
         c = Campaign(demo.uuid(), name, date_from, date_to, [kind], cities, focus)
         campaigns.append((campaign_repo.save(c, actor), kind))
 
+    payloads: dict[str, dict] = {}
+
+    def payload(ins: Instrument) -> dict:
+        if ins.id not in payloads:
+            payloads[ins.id] = instrument_payload(ins)
+        return payloads[ins.id]
+
     forms: dict = {}
     visits: list[tuple[Visit, list[SweepRow], list[str]]] = []
     done: dict[tuple[str, str], str] = {}  # (campaign, premises) -> the first visit
@@ -306,7 +315,7 @@ def make_visits(
                 if m[3] == "scale":
                     seals, failing = detail.get(m[0], ("yes", None))
                     found[m[2]] = (m[0], m[8], seals, m[0] in cheats, failing)
-            sweep = _visit_rows(demo, visit, scales_of[ref], found)
+            sweep = _visit_rows(demo, visit, scales_of[ref], found, payload)
         visit.content_hash = visit_hash(visit, sweep)
         visits.append((visit, sweep, [m[0] for m in members]))
         if campaign_id:
@@ -340,6 +349,15 @@ def make_visits(
         "campaigns": len(campaigns),
         "assignments": len(assignments),
     }
+    texts: dict[str, str] = {}
+
+    def dumps(value) -> str:  # officers and duties repeat: each distinct value encoded once
+        key = repr(value)
+        if key not in texts:
+            texts[key] = json.dumps(value, ensure_ascii=False, sort_keys=True)
+        return texts[key]
+
+    row_values = operator.attrgetter(*SweepRow.__dataclass_fields__)
     with store.write(actor, "demo.visits", detail=counts) as seq:
         conn.executemany(
             "INSERT INTO visits (id, kind, started_at, day, inspector, premises_id, market,"
@@ -354,15 +372,14 @@ def make_visits(
                     v.inspector,
                     v.premises_id,
                     v.market,
-                    json.dumps(
-                        [{"name": o.name, "certificate_no": o.certificate_no} for o in v.officers],
-                        ensure_ascii=False,
+                    dumps(
+                        [{"name": o.name, "certificate_no": o.certificate_no} for o in v.officers]
                     ),
                     v.campaign_id,
                     v.place,
                     v.notes,
                     v.duty_set,
-                    json.dumps(v.duties, ensure_ascii=False, sort_keys=True),
+                    dumps(v.duties),
                     json.dumps(v.covert, ensure_ascii=False, sort_keys=True),
                     seq,
                 )
@@ -373,9 +390,7 @@ def make_visits(
         conn.executemany(
             f"INSERT INTO sweep_rows ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})",
             [
-                tuple(
-                    int(x) if isinstance(x, bool) else x for x in (getattr(s, k) for k in columns)
-                )
+                (*row_values(s)[:-2], int(s.rest_ok), s.inspection_id)
                 for _, sweep, _ in visits
                 for s in sweep
             ],
