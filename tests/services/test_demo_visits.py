@@ -31,6 +31,8 @@ def test_demo_stats_show_markets_sweeps_and_campaigns(tmp_path, capsys):
     assert figures["totals"]["visits"] > 0
     assert figures["totals"]["pass_rate"] is not None
     assert figures["campaign"]["progress"]["assigned"] > 0
+    cases = json.loads(cli(capsys, "stats", "--db", db, "--json")[1])["cases"]
+    assert cases["opened"] > 0 and cases["decided"] > 0 and cases["cheating_cases"] > 0
     code, out, err = cli(capsys, "check", "--db", db)
     assert code == 0, out + err
 
@@ -39,6 +41,10 @@ def test_demo_visits_are_sealed_and_consistent(tmp_path):
     store = open_database(tmp_path / "v.db")
     counts = demo.generate(store, premises=30, inspections=600, seed=3)
     assert counts["visits"] > 0 and counts["sweep_rows"] > 0
+    # enforcement cases from cheating findings, through the case service, up to closed
+    states = dict(store.conn.execute("SELECT status, count(*) FROM cases GROUP BY status"))
+    assert states.get("closed", 0) > 0 and states.get("decided", 0) > 0
+    assert counts["cases"] == sum(states.values())
     conn = store.conn
     assert (
         conn.execute("SELECT count(*) FROM inspections WHERE visit_id IS NULL").fetchone()[0] == 0
