@@ -5,8 +5,9 @@ or written)::
 
     xvfb-run -a -s "-screen 0 1366x768x24" uv run python docs/screenshots/make_screenshots.py
 
-Writes zh-visits-sweep.png, zh-office-review.png, zh-editor-focimeter.png and
-en-inspections.png beside this file (pass another folder as the first argument).
+Writes en-inspections.png, zh-editor-focimeter.png, zh-visits-sweep.png, zh-visits.png,
+en-today.png and zh-/en-office-review.png beside this file (pass another folder as the first
+argument).
 """
 
 from __future__ import annotations
@@ -61,7 +62,6 @@ def main() -> int:
     from inspector_app.ui import office
     from inspector_app.ui.app import make_application
     from inspector_app.ui.inspection_editor import InspectionEditor
-    from inspector_app.ui.visit_editor import VisitsPage
 
     make_application()
     from inspector_app.ui import settings
@@ -120,8 +120,8 @@ def main() -> int:
             )
         )
     win.show_page("visits")
-    page = VisitsPage(lap)
-    visit = page.new_visit(market=MARKET)
+    visits = win.page("visits")
+    visit = visits.new_visit(market=MARKET)
     visit.show()
     settle()
     table = visit.table
@@ -137,6 +137,12 @@ def main() -> int:
         settle(100)
     shoot(visit, "zh-visits-sweep.png")
     visit.close()
+    visits.refresh()
+    shoot(win, "zh-visits.png")
+    i18n.set_language("en")
+    win.show_page("today")
+    shoot(win, "en-today.png")
+    i18n.set_language("zh")
 
     # zh: the office review queue after the laptop's bundle came in
     bundle = WORK / "field.zip"
@@ -151,6 +157,8 @@ def main() -> int:
     fail_row = next((r for r, q in enumerate(review.model.rows) if q.verdict == "fail"), 0)
     review.table.selectRow(fail_row)
     shoot(desk, "zh-office-review.png")
+    i18n.set_language("en")
+    shoot(desk, "en-office-review.png")
     win.close()
     desk.close()
     lap.close()
