@@ -7,7 +7,7 @@ or written)::
 
 Writes en-inspections.png, zh-editor-focimeter.png, zh-visits-sweep.png, zh-visits.png,
 en-today.png and zh-/en-office-review.png beside this file (pass another folder as the first
-argument).
+argument); with --editors also the editor of every family in both languages.
 """
 
 from __future__ import annotations
@@ -28,7 +28,8 @@ from PySide6.QtGui import QGuiApplication  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-OUT = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parent
+ARGS = [a for a in sys.argv[1:] if not a.startswith("--")]
+OUT = Path(ARGS[0]) if ARGS else Path(__file__).resolve().parent
 PASS = b"screenshot passphrase"
 MARKET = "合肥市周谷堆农产品批发市场"
 
@@ -93,6 +94,19 @@ def main() -> int:
     editor = InspectionEditor(lap, row[0])
     shoot(editor, "zh-editor-focimeter.png")
     editor.close()
+    if "--editors" in sys.argv:  # the editor of every family, in both languages
+        for lang in ("zh", "en"):
+            i18n.set_language(lang)
+            for (family,) in lap.conn.execute("SELECT DISTINCT family FROM inspections"):
+                row = lap.conn.execute(
+                    "SELECT id FROM inspections WHERE family = ? AND status = 'finalized' "
+                    "ORDER BY started_at DESC LIMIT 1",
+                    (family,),
+                ).fetchone()
+                editor = InspectionEditor(lap, row[0])
+                shoot(editor, f"{lang}-editor-{family.replace('_', '-')}.png")
+                editor.close()
+        i18n.set_language("zh")
 
     # zh: a sweep of a market's scales, some rows checked from the keyboard (Ctrl+7 page)
     for k in range(18):
