@@ -766,14 +766,20 @@ def parse_rule_data(obj: dict, path: str = "rule_data") -> dict:
     return obj
 
 
+_DUTY_KEYS: dict[str, set[str]] = {}  # duty set -> its duty keys (forms shipped with the program)
+
+
 def parse_visit(obj: dict, path: str = "visit") -> dict:
     """A sealed visit (现场检查) with its sweep rows and the ids of its inspections: every
     field in normal form, the times real, and the content hash recomputed over the visit and
     its rows (domain.visits.visit_hash) equal to the one it carries."""
     from ..domain.visits import (
+        ANSWERS,
+        DUTY_SETS,
         Officer,
         SweepRow,
         Visit,
+        load_duties,
         validate_row,
         validate_visit,
         visit_hash,
@@ -807,8 +813,21 @@ def parse_visit(obj: dict, path: str = "visit") -> dict:
     data = {k: obj[k] for k in fields}
     data["officers"] = [Officer(**o) for o in officers]
     visit = Visit(**data)
+    duty_set, duties = obj["duty_set"], obj["duties"]
+    if duties:  # the duties form is read once per import, not once per visit
+        keys = _DUTY_KEYS.get(duty_set)
+        if keys is None and duty_set in DUTY_SETS.values():
+            keys = _DUTY_KEYS[duty_set] = {d.key for d in load_duties(duty_set).duties}
+        if keys is None:
+            raise InputError(f"{path}.duty_set", "must name the set of duties its answers are of")
+        for k, a in duties.items():
+            if k not in keys:
+                raise InputError(f"{path}.duties.{k}", f"is not a duty of the {duty_set} form")
+            if a not in ANSWERS:
+                raise InputError(f"{path}.duties.{k}", "must be yes, no or na")
     try:
-        _normal(visit, validate_visit(visit), path)
+        bare = dataclasses.replace(visit, duties={})
+        _normal(bare, validate_visit(bare), path)
     except InputError as exc:
         if exc.path.startswith("visit.") and path != "visit":
             exc = InputError(path + exc.path[len("visit") :], exc.message)

@@ -79,6 +79,12 @@ def test_an_altered_visit_is_refused_naming_the_field(world):
         ("kind", "party", "visit.kind"),
         ("started_at", "2026-02-30T09:00+08:00", "visit.started_at"),
         ("extra", 1, "extra"),
+        ("duties", {"fair_scale": "no"}, "visit.duty_set"),
+        (
+            "officers",
+            [{"name": "王检", "certificate_no": "皖A001 "}],
+            "visit.officers: is not in normal form",
+        ),
     ):
         changed = dict(lines(items, NAME)[0], **{field: value})
         path = world["dir"] / f"bad-{field}.zip"
