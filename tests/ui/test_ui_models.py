@@ -124,7 +124,7 @@ def test_premises_model_rows_grow_with_fetch_more(qtbot, qtmodeltester, demo, re
     assert model.rowCount() == 50
     with qtbot.waitSignal(model.fetched, timeout=5000):
         model.fetchMore()
-    assert model.rowCount() == demo.premises.count() == 60
+    assert model.rowCount() == demo.premises.count() > 60  # and the markets' organisers
     assert not model.canFetchMore()
     qtmodeltester.check(model)
 

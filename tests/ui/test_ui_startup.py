@@ -64,7 +64,9 @@ def test_only_the_shown_page_is_built_and_its_first_page_is_read_first(qtbot, de
     # another page is built when first shown, and reads then
     win.show_page("premises")
     assert "premises" in win.pages and "dashboard" not in win.pages
-    qtbot.waitUntil(lambda: win.pages["premises"].model.rowCount() == 20, timeout=10000)
+    qtbot.waitUntil(
+        lambda: win.pages["premises"].model.rowCount() == demo.premises.count(), timeout=10000
+    )
 
 
 def test_hidden_pages_reread_when_shown_again(qtbot, demo):
@@ -72,7 +74,9 @@ def test_hidden_pages_reread_when_shown_again(qtbot, demo):
     qtbot.addWidget(win)
     win.show()
     win.show_page("premises")
-    qtbot.waitUntil(lambda: win.pages["premises"].model.rowCount() == 20, timeout=10000)
+    qtbot.waitUntil(
+        lambda: win.pages["premises"].model.rowCount() == demo.premises.count(), timeout=10000
+    )
     win.show_page("inspections")
     win.refresh_all()
     assert "premises" in win._stale
