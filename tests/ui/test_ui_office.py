@@ -344,3 +344,20 @@ def test_last_office_page_is_restored(qtbot, world):
     mode2 = office.install(again)
     assert again.stack.currentWidget() is mode2.statistics_page
     again.close()
+
+
+def test_pdf_verdict_word_is_in_the_window_language():
+    """The review panel's PDF line names the verify verdict in Chinese in the zh window
+    (it printed VALID / UNSIGNED in English before)."""
+    from inspector_app.ui.office.review_panel import _coloured
+
+    before = i18n.current_language()
+    try:
+        i18n.set_language("zh")
+        zh = _coloured("报告在此生成", "UNSIGNED")
+        assert "未签名" in zh and "UNSIGNED" not in zh
+        assert "有效" in _coloured("记录完整", "VALID")
+        i18n.set_language("en")
+        assert "UNSIGNED" in _coloured("generated here", "UNSIGNED")
+    finally:
+        i18n.set_language(before)
