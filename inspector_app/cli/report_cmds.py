@@ -285,14 +285,17 @@ def cmd_summary(args) -> int:
 def cmd_verify(args) -> int:
     from ..services.reports import verify_report
     from ..store import open_database
+    from ..store.db import is_database_file
     from .main import CliError
 
     path = Path(args.file)
+    dbp = db_path(args)
+    if is_database_file(path, extra=[dbp]):  # compared by stat: the file is never opened
+        raise CliError(f"{path} is the program's database (or a file beside it), not a PDF report")
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise CliError(f"cannot read {path} ({exc.strerror})") from None
-    dbp = db_path(args)
     store = open_database(dbp) if dbp.exists() else None  # never create a database just to verify
     try:
         result = verify_report(data, store, dbp)

@@ -278,3 +278,13 @@ def test_office_ca_request_issue_import_revoke(env, capsys, tmp_path, monkeypatc
     assert code == 9 and json.loads(out)["status"] == "REVOKED"
     code, _, err = run(capsys, "--db", str(office), "ca", "revoke", "123")
     assert code == 2 and "issued no certificate" in err
+
+
+def test_verify_refuses_the_database_itself(env, capsys, db_path):
+    """`verify` pointed at the database (or its write-ahead log) says so in one sentence
+    instead of reading it as a PDF; the file is compared by stat, never opened."""
+    before = db_path.read_bytes()
+    code, out, err = run(capsys, "verify", str(db_path))
+    assert code == 2 and out == "" and "is the program's database" in err
+    assert "\n" not in err.strip() and "Traceback" not in err
+    assert db_path.read_bytes() == before
