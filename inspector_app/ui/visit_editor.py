@@ -15,12 +15,14 @@ Every change is saved at once.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QDate, QDateTime, Qt, QTime, Signal
 from PySide6.QtGui import QAction, QColor, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -137,6 +139,29 @@ def _col(name: str) -> int:
     return COLUMNS.index(name)
 
 
+def _local_qdatetime(iso: str) -> QDateTime:
+    """A stored time (ISO with its UTC offset) as this computer's local time, for display."""
+    try:
+        moment = dt.datetime.fromisoformat(iso.replace("Z", "+00:00"))
+    except ValueError:
+        return QDateTime.currentDateTime()
+    if moment.tzinfo is not None:
+        moment = moment.astimezone()
+    return QDateTime(
+        QDate(moment.year, moment.month, moment.day), QTime(moment.hour, moment.minute)
+    )
+
+
+def _edited_time(stored: str, shown: QDateTime) -> str:
+    """The stored time unchanged when the field still shows it; otherwise the local time
+    typed, with this computer's UTC offset (a visit's times always carry their offset)."""
+    if _local_qdatetime(stored) == shown:
+        return stored
+    d, t = shown.date(), shown.time()
+    local = dt.datetime(d.year(), d.month(), d.day(), t.hour(), t.minute()).astimezone()
+    return local.isoformat(timespec="minutes")
+
+
 class SweepTable(QTableWidget):
     """The sweep's keyboard: see the module's docstring."""
 
@@ -197,7 +222,10 @@ class VisitEditor(QMainWindow):
         for k in VISIT_KINDS:
             self.kind.addItem(VISIT_KIND_LABELS[k][0 if lang == "zh" else 1], k)
         self.kind.setCurrentIndex(VISIT_KINDS.index(self.visit.kind))
-        self.time = QLineEdit(self.visit.started_at, self)
+        self.time = QDateTimeEdit(self)
+        self.time.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.time.setCalendarPopup(True)
+        self.time.setDateTime(_local_qdatetime(self.visit.started_at))
         self.officers = QLineEdit(
             "; ".join(
                 f"{o.name}:{o.certificate_no}" if o.certificate_no else o.name
@@ -460,7 +488,7 @@ class VisitEditor(QMainWindow):
         v = dataclasses.replace(
             self.visit,
             kind=self.kind.currentData(),
-            started_at=self.time.text(),
+            started_at=_edited_time(self.visit.started_at, self.time.dateTime()),
             officers=self._officer_list(),
             place=self.place.text(),
             notes=self.notes.text(),

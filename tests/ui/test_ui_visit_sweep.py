@@ -177,3 +177,32 @@ def test_rest_all_ok_and_a_wrong_number_is_refused_in_place(qtbot, store):
     assert editor.visit.status == "finalized" and not editor.rest_button.isEnabled()
     page.refresh()
     assert page.table.rowCount() == 1 and page.table.item(0, 3).text() == "finalized"
+
+
+def test_visit_time_is_shown_as_local_time_and_saved_with_its_offset(qtbot):
+    """The visit header shows a date-time field in local time (it showed the raw ISO text,
+    e.g. '2026-12-04T21:18+00:00'); an untouched field keeps the stored text exactly, an
+    edited one is saved as local time with this computer's UTC offset."""
+    import datetime as dt
+
+    from PySide6.QtCore import QDateTime
+
+    from inspector_app.ui.visit_editor import _edited_time, _local_qdatetime
+
+    stored = "2026-12-04T21:18+08:00"
+    moment = dt.datetime.fromisoformat(stored).astimezone()
+    shown = _local_qdatetime(stored)
+    assert (shown.date().day(), shown.time().hour(), shown.time().minute()) == (
+        moment.day,
+        moment.hour,
+        moment.minute,
+    )
+    assert _edited_time(stored, shown) == stored
+    later = shown.addSecs(15 * 60)
+    saved = _edited_time(stored, later)
+    assert saved != stored
+    assert dt.datetime.fromisoformat(saved) == dt.datetime.fromisoformat(stored) + dt.timedelta(
+        minutes=15
+    )
+    assert dt.datetime.fromisoformat(saved).tzinfo is not None
+    assert isinstance(_local_qdatetime("not a time"), QDateTime)
