@@ -20,6 +20,7 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox, QWidget
 
 from ..i18n import current_language, register, tr
+from .models.labels import verify_status_label
 from .widgets import file_dialogs
 from .workers import Cancelled, run_with_progress, store_work
 
@@ -55,15 +56,6 @@ register(
         "mismatch": "不一致",
         "not in database": "数据库中无此记录",
         "not checked": "未核对",
-        "VALID": "有效",
-        "MODIFIED-AFTER-SIGNING": "签名后被修改",
-        "INVALID": "无效",
-        "UNTRUSTED": "签名者不受信任",
-        "UNREADABLE": "无法读取",
-        "WRONG-SIGNER": "签名者不符",
-        "INDETERMINATE": "无法确定",
-        "REVOKED": "证书已吊销",
-        "SUPERSEDED": "已被新版本取代",
         "the PDF is not signed": "此 PDF 没有签名",
         "the file is not a PDF": "此文件不是 PDF",
     }
@@ -311,10 +303,6 @@ def batch_export(
     return result
 
 
-def status_text(status: str) -> str:
-    return tr(status)
-
-
 def verify_report_file(parent: QWidget | None, store, db_path, path: str | Path | None = None):
     """Tools → Verify PDF…: check a report's signatures against this computer's trust list
     and the record in this database, and say the result in one box. Returns the result."""
@@ -341,7 +329,7 @@ def verify_report_file(parent: QWidget | None, store, db_path, path: str | Path 
     except Exception as exc:  # one sentence, nothing changed
         QMessageBox.warning(parent, tr("Verify PDF"), str(exc))
         return None
-    lines = [f"<b>{status_text(result.status)}</b> ({result.status})"]
+    lines = [f"<b>{verify_status_label(result.status)}</b> ({result.status})"]
     if result.reason:
         lines.append(translate_message(tr(result.reason)))
     if result.signer:

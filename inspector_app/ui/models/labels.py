@@ -24,6 +24,17 @@ register(
         "Model eye": "模拟眼",
         "PD sleeve": "瞳距标准器",
         "Other": "其他",
+        # the verdicts of `verify` (and UNSIGNED for a PDF made here), shown in the window
+        "UNSIGNED": "未签名",
+        "VALID": "有效",
+        "MODIFIED-AFTER-SIGNING": "签名后被修改",
+        "INVALID": "无效",
+        "UNTRUSTED": "签名者不受信任",
+        "UNREADABLE": "无法读取",
+        "WRONG-SIGNER": "签名者不符",
+        "INDETERMINATE": "无法确定",
+        "REVOKED": "证书已吊销",
+        "SUPERSEDED": "已被新版本取代",
     }
 )
 
@@ -65,6 +76,12 @@ def check_label(check: str) -> str:
 
 def verdict_label(verdict: str | None) -> str:
     return tr(VERDICT_TEXT[verdict]) if verdict in VERDICT_TEXT else "—"
+
+
+def verify_status_label(status: str) -> str:
+    """A `verify` verdict (VALID, MODIFIED-AFTER-SIGNING, …, or UNSIGNED) in the window's
+    language."""
+    return tr(status)
 
 
 def status_label(status: str) -> str:

@@ -30,24 +30,13 @@ from PySide6.QtWidgets import (
 
 from ...domain.errors import InputError
 from ...i18n import current_language, register, tr
-from ..models.labels import check_label, family_label, verdict_label
+from ..models.labels import check_label, family_label, verdict_label, verify_status_label
 from ..widgets.field_error import FieldError
 from ..widgets.language import follow_language
 from . import dialogs
 
 register(
     {
-        # the verify verdicts, worded as the Verify PDF dialog words them
-        "VALID": "有效",
-        "UNSIGNED": "未签名",
-        "MODIFIED-AFTER-SIGNING": "签名后被修改",
-        "INVALID": "无效",
-        "UNTRUSTED": "签名者不受信任",
-        "UNREADABLE": "无法读取",
-        "WRONG-SIGNER": "签名者不符",
-        "INDETERMINATE": "无法确定",
-        "REVOKED": "证书已吊销",
-        "SUPERSEDED": "已被新版本取代",
         "Choose an inspection in the queue.": "请在待审核列表中选择一条检查记录。",
         "Date": "日期",
         "Inspector": "检查人员",
@@ -107,7 +96,7 @@ STATUS_COLOURS = {"VALID": "#1e8449", "UNSIGNED": "#7f8c8d", "UNTRUSTED": "#b977
 
 def _coloured(text: str, status: str) -> str:
     colour = STATUS_COLOURS.get(status, "#c0392b")
-    return f"<span style='color:{colour}; font-weight:bold'>{tr(status)}</span> — {text}"
+    return f"<span style='color:{colour}; font-weight:bold'>{verify_status_label(status)}</span> — {text}"
 
 
 def _test_labels(family: str) -> dict[str, str]:
