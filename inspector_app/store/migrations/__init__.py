@@ -24,6 +24,7 @@ from . import (
     m006_visits,
     m007_cases,
     m008_rule_data,
+    m009_office_accounts,
 )
 
 MIGRATIONS = [
@@ -35,6 +36,7 @@ MIGRATIONS = [
     m006_visits,
     m007_cases,
     m008_rule_data,
+    m009_office_accounts,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
