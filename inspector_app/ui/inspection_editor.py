@@ -146,6 +146,8 @@ register(
         "Export report…": "导出报告…",
         "Sign the record": "签署记录",
         "Passphrase of your signing key (asked once per session):": "签名密钥的口令（每次运行只问一次）：",
+        "The record stays a draft: {message}. Fix the signing identity in Tools → Keys and trust…, then finalize again.": "记录仍为草稿：{message}。请在“工具 → 密钥与信任…”中修复签名身份后再封存。",
+        "Keys and trust…": "密钥与信任…",
         "The passphrase is wrong; the record stays a draft.": "口令错误，记录仍为草稿。",
         "Finalizing was cancelled; the record stays a draft.": "已取消封存，记录仍为草稿。",
         "Returned by {reviewer} on {date}": "{reviewer} 于 {date} 退回",
@@ -1087,6 +1089,8 @@ class InspectionEditor(QMainWindow):
             )
             self.statusBar().showMessage(self.last_error)
             return False
+        if not self.identity_usable():
+            return False  # a broken identity: never finalize unsigned, say how to fix it
         failed = self.failed()
         left = drafts.left_out(self.insp, ev)
         if not self.confirm_finalize(self.insp.verdict, failed, left, self.finalize_warnings()):
@@ -1175,6 +1179,47 @@ class InspectionEditor(QMainWindow):
             _UNLOCKED[key] = identity
         self._unlocked = identity
         return True
+
+    def identity_usable(self) -> bool:
+        """Before finalizing: the signing identity's files are checked. When an identity
+        exists but cannot be used (key or certificate missing, damaged, unencrypted,
+        expired), the record stays a draft with one sentence saying why and how to fix it,
+        and the Keys and trust dialog is offered; it is never finalized unsigned."""
+        from ..crypto.keys import KeyUnavailable, check_identity_files
+
+        try:
+            present = check_identity_files(self._keys_dir())
+        except KeyUnavailable as exc:
+            self.last_error = tr(
+                "The record stays a draft: {message}. Fix the signing identity in "
+                "Tools → Keys and trust…, then finalize again."
+            ).format(message=str(exc).rstrip("."))
+            self.statusBar().showMessage(self.last_error)
+            if self.offer_keys_dialog(self.last_error):
+                self.open_keys_dialog()
+            return False
+        if present and self.signer is None:
+            self.signer = self.sign_with_identity  # an identity made after the editor opened
+        return True
+
+    def offer_keys_dialog(self, message: str) -> bool:
+        """Say why the record cannot be finalized; True when the user asks for the Keys and
+        trust dialog (tests replace this)."""
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(tr("Sign the record"))
+        box.setText(message)
+        keys = box.addButton(tr("Keys and trust…"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Close)
+        box.setDefaultButton(keys)
+        box.exec()
+        return box.clickedButton() is keys
+
+    def open_keys_dialog(self) -> None:
+        """Tools → Keys and trust… (tests replace this)."""
+        from .keys_dialog import KeysDialog
+
+        KeysDialog(self.store, self).exec()
 
     def show_error(self, title: str, message: str) -> None:
         """A modal warning (tests replace this)."""

@@ -485,3 +485,62 @@ def test_a_returned_inspection_shows_the_supervisors_comment(
 
 def tmp_keys(db_path):
     return db_path.parent / "supervisor-keys"
+
+
+@pytest.mark.parametrize("damage", ["key_missing", "key_unencrypted", "cert_damaged"])
+def test_finalize_with_an_unusable_identity_keeps_the_draft_and_offers_the_keys_dialog(
+    qtbot, identity, store, stall, monkeypatch, db_path, damage
+):
+    from cryptography.hazmat.primitives import serialization
+
+    from inspector_app.crypto.keys import CERT_FILE, KEY_FILE
+    from inspector_app.paths import keys_dir
+
+    folder = keys_dir(db_path)
+    if damage == "key_missing":
+        (folder / KEY_FILE).unlink()
+    elif damage == "key_unencrypted":
+        (folder / KEY_FILE).write_bytes(
+            identity.private_key.private_bytes(
+                serialization.Encoding.PEM,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
+        )
+    else:
+        (folder / CERT_FILE).write_bytes(b"-----BEGIN CERTIFICATE-----\nnot base64\n")
+    ed = InspectionEditor.new_for_instrument(store, stall[1].id, "张伟")
+    qtbot.addWidget(ed)
+    monkeypatch.setattr(ed, "ask_passphrase", lambda message="": pytest.fail("no passphrase"))
+    offered, opened = [], []
+    monkeypatch.setattr(ed, "offer_keys_dialog", lambda message: offered.append(message) or True)
+    monkeypatch.setattr(ed, "open_keys_dialog", lambda: opened.append(1))
+    _finalizable(qtbot, ed, monkeypatch)
+    assert not ed.finalize()
+    stored = store.inspections.require(ed.insp.id)
+    assert stored.status == "draft" and stored.signature is None and not ed.read_only
+    assert offered == [ed.last_error] and opened == [1]
+    assert ed.last_error.startswith("The record stays a draft: ")
+    assert "Keys and trust" in ed.last_error and ed.last_error.count(". ") == 1
+    assert ed.statusBar().currentMessage() == ed.last_error
+
+
+def test_an_identity_made_after_the_editor_opened_signs_the_finalize(
+    qtbot, store, stall, monkeypatch, db_path
+):
+    import inspector_app.ui.inspection_editor as ie
+    from inspector_app.crypto.keys import init_identity
+    from inspector_app.paths import keys_dir
+
+    ie.forget_unlocked_identities()
+    ed = InspectionEditor.new_for_instrument(store, stall[1].id, "张伟")
+    qtbot.addWidget(ed)
+    assert ed.signer is None
+    ident = init_identity(keys_dir(db_path), "张伟", SIGN_PASS.encode())
+    monkeypatch.setattr(ed, "ask_passphrase", lambda message="": SIGN_PASS.encode())
+    _finalizable(qtbot, ed, monkeypatch)
+    try:
+        assert ed.finalize()
+    finally:
+        ie.forget_unlocked_identities()
+    assert store.inspections.require(ed.insp.id).signer == ident.fingerprint
