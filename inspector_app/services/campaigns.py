@@ -3,6 +3,9 @@ its progress, and count its visits as the bureau counts (pass rates to two decim
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from ..domain.models import new_id
@@ -148,3 +151,137 @@ def sentence(stats: dict) -> str:
     if t["pass_rate"] is not None:
         tail += f"，合格率{t['pass_rate']}%"
     return "，".join(parts) + tail + "。"
+
+
+# ---- work lists and progress -------------------------------------------------------------------
+
+
+def county_of(address: str, city: str = "", recorded: str = "") -> str:
+    """The county or district (区/县) of a premises: the one recorded on it, else read
+    from its address after the city ("安徽省合肥市蜀山区长江路" → "蜀山区"); "" when the
+    address names none."""
+    if recorded:
+        return recorded
+    text = address or ""
+    if city and city in text:
+        text = text.split(city, 1)[1]
+    else:
+        text = re.sub(r"^.*?(?:省|自治区)", "", text)
+        text = re.sub(r"^[^市区县]{1,12}?市", "", text)
+    m = re.match(r"([^省市区县路街道号]{1,10}?(?:区|县|旗))", text)
+    return m.group(1) if m else ""
+
+
+def work_list(store, inspector: str | None = None, today: str | None = None) -> list[dict]:
+    """What is left to visit: open assignments of *inspector* (every inspector when None),
+    earliest due first, each with ``overdue`` (due before *today*) and ``days_left``."""
+    today = today or dt.date.today().isoformat()
+    day = dt.date.fromisoformat(today)
+    out = []
+    for a in repo(store).work_list(inspector):
+        due = a["due_date"] or ""
+        a["overdue"] = bool(due) and due < today
+        a["days_left"] = (dt.date.fromisoformat(due) - day).days if due else None
+        out.append(a)
+    return out
+
+
+def start_assignment(store, assignment_id: str, inspector: str, started_at: str | None = None):
+    """Start (or resume) the visit an assignment asks for: the draft visit of these premises
+    and campaign under way, else a new one (kind *campaign* within a campaign, routine
+    otherwise; a market's stalls pre-filled in the sweep). Returns the visit."""
+    from . import visits as vs
+
+    row = store.conn.execute(
+        "SELECT premises_id, campaign_id, done_visit_id FROM assignments WHERE id = ?",
+        (assignment_id,),
+    ).fetchone()
+    if row is None:
+        from ..domain.errors import InputError
+
+        raise InputError("assignment", f"no assignment {assignment_id}")
+    premises_id, campaign_id, _done = row
+    draft = store.conn.execute(
+        "SELECT id FROM visits WHERE premises_id = ? AND status = 'draft'"
+        " AND coalesce(campaign_id, '') = ? ORDER BY started_at DESC LIMIT 1",
+        (premises_id, campaign_id),
+    ).fetchone()
+    if draft is not None:
+        return vs.repo(store).require(draft[0])
+    return vs.new_visit(
+        store,
+        inspector=inspector,
+        premises_id=premises_id,
+        kind="campaign" if campaign_id else "routine",
+        campaign_id=campaign_id or None,
+        started_at=started_at,
+    )
+
+
+def _group(rows: list[dict], key) -> list[dict]:
+    groups: dict[str, dict] = {}
+    for r in rows:
+        name = key(r)
+        g = groups.setdefault(
+            name, {"name": name, "assigned": 0, "visited": 0, "findings": 0, "overdue": 0}
+        )
+        g["assigned"] += 1
+        g["visited"] += bool(r["done_visit_id"])
+        g["findings"] += bool(r["findings"])
+        g["overdue"] += bool(r["overdue"])
+    out = sorted(groups.values(), key=lambda g: (g["name"] == "", g["name"]))
+    for g in out:
+        g["visited_rate"] = rate(g["visited"], g["assigned"])
+    return out
+
+
+def campaign_progress(store, campaign: str, today: str | None = None) -> dict:
+    """A campaign's progress as the office follows it: premises assigned, visited (a sealed
+    visit ticked the assignment off) and visited with findings (a failed instrument, a
+    sign of cheating or a failed duty of the premises), overdue; in total, per inspector,
+    per county (district) and per kind of premises."""
+    today = today or dt.date.today().isoformat()
+    r = repo(store)
+    c = r.resolve(campaign)
+    rows = r.progress_rows(c.id)
+    forms: dict = {}
+    for a in rows:
+        a["county"] = county_of(a.pop("address") or "", a["city"] or "", a.pop("county") or "")
+        a["overdue"] = not a["done_visit_id"] and bool(a["due_date"]) and a["due_date"] < today
+        duties_failed = 0
+        if a["done_visit_id"] and a["duty_set"]:
+            form = forms.get(a["duty_set"])
+            if form is None:
+                form = forms[a["duty_set"]] = load_duties(a["duty_set"])
+            from ..domain.visits import failed_duties
+
+            duties_failed = len(failed_duties(form, json.loads(a["duties_json"])))
+        a.pop("duties_json")
+        a["duties_failed"] = duties_failed
+        a["findings"] = bool(
+            a["done_visit_id"]
+            and (a["failed_rows"] or a["failed_inspections"] or a["cheating_rows"] or duties_failed)
+        )
+    total = (
+        _group(rows, lambda _r: "")[0]
+        if rows
+        else {
+            "name": "",
+            "assigned": 0,
+            "visited": 0,
+            "findings": 0,
+            "overdue": 0,
+            "visited_rate": None,
+        }
+    )
+    total.pop("name")
+    return {
+        "campaign": as_dict(c),
+        "today": today,
+        "totals": total,
+        "by_inspector": _group(rows, lambda x: x["inspector"]),
+        "by_county": _group(rows, lambda x: x["county"]),
+        "by_city": _group(rows, lambda x: x["city"] or ""),
+        "by_kind": _group(rows, lambda x: x["kind"]),
+        "assignments": rows,
+    }

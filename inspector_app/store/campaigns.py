@@ -211,6 +211,59 @@ class CampaignRepo:
         overdue = sum(1 for r in rows if not r["done_visit_id"] and (r["due_date"] or "") < today)
         return {"assigned": len(rows), "done": done, "open": len(rows) - done, "overdue": overdue}
 
+    def work_list(self, inspector: str | None = None) -> list[dict]:
+        """The assignments not yet ticked off by a sealed visit, for *inspector* (or every
+        inspector), earliest due date first: the premises (its kind, city, market, address),
+        the campaign's name, and a draft visit of these premises already under way."""
+        where = ["a.done_visit_id IS NULL"]
+        params: list = []
+        if inspector:
+            where.append("a.inspector = ?")
+            params.append(inspector)
+        rows = self.conn.execute(
+            "SELECT a.id, a.premises_id, p.name AS premises_name, p.kind, p.city, p.market,"
+            " p.address, a.inspector, a.campaign_id, coalesce(c.name, '') AS campaign_name,"
+            " a.due_date, a.note,"
+            " (SELECT v.id FROM visits v WHERE v.premises_id = a.premises_id"
+            "  AND v.status = 'draft' AND coalesce(v.campaign_id, '') = a.campaign_id"
+            "  ORDER BY v.started_at DESC LIMIT 1) AS draft_visit_id"
+            " FROM assignments a JOIN premises p ON p.id = a.premises_id"
+            " LEFT JOIN campaigns c ON c.id = a.campaign_id"
+            " WHERE " + " AND ".join(where) + " ORDER BY coalesce(a.due_date, '9999'), p.name",
+            params,
+        ).fetchall()
+        return [dict(r) for r in rows]
+
+    def progress_rows(self, campaign_id: str) -> list[dict]:
+        """Each assignment of the campaign with what is needed to count progress: the
+        premises (kind, city, address, county where the schema has one), the inspector, the
+        due date, the visit that ticked it off and what that visit found (failed sweep
+        rows, failed inspections, cheating) and its duties answers."""
+        county = "p.county" if _has_column(self.conn, "premises", "county") else "''"
+        rows = self.conn.execute(
+            "SELECT a.id, a.premises_id, p.name AS premises_name, p.kind, p.city, p.address,"
+            f" {county} AS county, a.inspector, a.due_date, a.done_visit_id,"
+            " v.day AS visit_day, coalesce(v.duty_set, '') AS duty_set,"
+            " coalesce(v.duties_json, '{}') AS duties_json,"
+            " (SELECT count(*) FROM sweep_rows s WHERE s.visit_id = a.done_visit_id AND ("
+            "   s.mark = 'no' OR s.seal = 'no' OR s.nameplate = 'no' OR s.approval = 'no'"
+            "   OR s.quick_verdict = 'fail' OR s.cheating = 'yes')) AS failed_rows,"
+            " (SELECT count(*) FROM inspections i WHERE i.visit_id = a.done_visit_id"
+            "   AND i.superseded_by IS NULL AND i.status = 'finalized' AND i.verdict = 'fail')"
+            "   AS failed_inspections,"
+            " (SELECT count(*) FROM sweep_rows s WHERE s.visit_id = a.done_visit_id"
+            "   AND s.cheating = 'yes') AS cheating_rows"
+            " FROM assignments a JOIN premises p ON p.id = a.premises_id"
+            " LEFT JOIN visits v ON v.id = a.done_visit_id"
+            " WHERE a.campaign_id = ? ORDER BY a.inspector, a.due_date, p.name",
+            (campaign_id,),
+        ).fetchall()
+        return [dict(r) for r in rows]
+
+
+def _has_column(conn, table: str, column: str) -> bool:
+    return any(r[1] == column for r in conn.execute(f"PRAGMA table_info({table})"))
+
 
 def as_dict(c: Campaign) -> dict:
     return dataclasses.asdict(c)

@@ -439,6 +439,12 @@ class TodayPage(QWidget):
         self.overdue_label.hide()
         self.drafts_label = QLabel(self)
         self.today_label = QLabel(self)
+        # the campaign work list: premises assigned and not yet visited (Enter starts one)
+        from .visit_worklist import WorkListPanel
+
+        self.work_list = WorkListPanel(store, self)
+        self.work_list.hide()
+        self.work_list.changed.connect(self.retranslate)
         self.drafts = InspectionTableModel(
             reader, self, base_filter=InspectionFilter(status="draft")
         )
@@ -459,6 +465,7 @@ class TodayPage(QWidget):
         layout.addLayout(head)
         layout.addWidget(self.empty_hint)
         layout.addWidget(self.overdue_label)
+        layout.addWidget(self.work_list, 2)
         layout.addWidget(self.drafts_label)
         layout.addWidget(self.drafts_table, 1)
         layout.addWidget(self.today_label)
@@ -475,6 +482,7 @@ class TodayPage(QWidget):
         # drafts are listed above: "inspected today" is what was finished today
         self.today.set_filter(InspectionFilter(status="finalized", date_from=today, date_to=today))
         self.load_overdue_cases()
+        self.work_list.refresh()
 
     def load_overdue_cases(self) -> None:
         from ..services.cases import list_cases
@@ -526,6 +534,7 @@ class TodayPage(QWidget):
             and not self.drafts.counting
             and not self.today.counting
             and not self._overdue
+            and not self.work_list.total
         )
         self.empty_hint.setText(
             tr(
@@ -827,6 +836,7 @@ class MainWindow(QMainWindow):
             for model in (page.drafts, page.today):
                 model.failed.connect(self._show_read_error)
             page.new_button.clicked.connect(lambda _c=False: self.new_inspection())
+            page.work_list.open_visit = lambda vid: self.page("visits").open_visit(vid)
             office = getattr(self, "office", None)
             if office is not None and office.role == "supervisor":
                 page.new_button.setVisible(False)

@@ -52,6 +52,7 @@ from ..domain.visits import (
 )
 from ..i18n import current_language, register, tr
 from ..services import visits as vs
+from .widgets.language import follow_language
 
 register(
     {
@@ -100,6 +101,11 @@ register(
         "Space: row OK · Enter: down · N: no · Y: yes · C: cheating · Ctrl+R: rest all OK · Ctrl+I: full inspection": "空格：本行正常 · 回车：下移 · N：否 · Y：是 · C：有作弊迹象 · Ctrl+R：其余全部正常 · Ctrl+I：全面检查",
         "{checked} of {rows} checked, {failed} failed, {full} full inspections": "已查 {checked}/{rows}，不合格 {failed}，全面检查 {full}",
         "Not saved": "未保存",
+        "Officers": "执法人员",
+        "Name": "姓名",
+        "Enforcement certificate no.": "执法证号",
+        "Remove officer": "删除人员",
+        "Enforcement work: at least two officers, each with an enforcement certificate number.": "执法检查：至少两名执法人员，每人须填写执法证号。",
     }
 )
 
@@ -199,6 +205,65 @@ class SweepTable(QTableWidget):
         super().keyPressEvent(event)
 
 
+class OfficersTable(QTableWidget):
+    """The officers present, one a row (name, enforcement certificate number); an empty row
+    is always last, so typing a name there adds an officer (Tab moves on)."""
+
+    edited = Signal()
+
+    def __init__(self, officers: list[Officer], parent: QWidget | None = None) -> None:
+        super().__init__(0, 2, parent)
+        self.setObjectName("officersTable")
+        self.verticalHeader().hide()
+        self.verticalHeader().setDefaultSectionSize(24)
+        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setTabKeyNavigation(True)
+        self.setMaximumHeight(24 * 5 + 28)
+        self.itemChanged.connect(self._changed)
+        self.set_officers([(o.name, o.certificate_no) for o in officers])
+
+    def set_officers(self, pairs: list[tuple[str, str]]) -> None:
+        self.blockSignals(True)
+        self.setRowCount(0)
+        for name, cert in [*pairs, ("", "")]:
+            r = self.rowCount()
+            self.insertRow(r)
+            self.setItem(r, 0, QTableWidgetItem(name))
+            self.setItem(r, 1, QTableWidgetItem(cert))
+        self.blockSignals(False)
+
+    def officers(self) -> list[Officer]:
+        out = []
+        for r in range(self.rowCount()):
+            name, cert = (
+                (self.item(r, c).text().strip() if self.item(r, c) else "") for c in (0, 1)
+            )
+            if name or cert:
+                out.append(Officer(name, cert))
+        return out
+
+    def _changed(self, _item) -> None:
+        last = self.rowCount() - 1
+        if any(self.item(last, c) and self.item(last, c).text().strip() for c in (0, 1)):
+            self.blockSignals(True)
+            self.insertRow(last + 1)
+            self.setItem(last + 1, 0, QTableWidgetItem(""))
+            self.setItem(last + 1, 1, QTableWidgetItem(""))
+            self.blockSignals(False)
+        self.edited.emit()
+
+    def remove_current(self) -> None:
+        r = self.currentRow()
+        if 0 <= r < self.rowCount() - 1:  # the empty last row stays
+            self.removeRow(r)
+            self.edited.emit()
+
+    def retranslate(self) -> None:
+        self.setHorizontalHeaderLabels([tr("Name"), tr("Enforcement certificate no.")])
+        self.setAccessibleName(tr("Officers"))
+
+
 class VisitEditor(QMainWindow):
     """One visit: header, duties of the premises, and the sweep."""
 
@@ -215,64 +280,82 @@ class VisitEditor(QMainWindow):
         self.setObjectName("visitEditor")
         lang = current_language()
         premises = store.premises.get(self.visit.premises_id) if self.visit.premises_id else None
-        self.setWindowTitle(f"{tr('Visit')} · {premises.name if premises else self.visit.market}")
+        self.place_name = premises.name if premises else self.visit.market
 
         # -- header
         self.kind = QComboBox(self)
         for k in VISIT_KINDS:
             self.kind.addItem(VISIT_KIND_LABELS[k][0 if lang == "zh" else 1], k)
         self.kind.setCurrentIndex(VISIT_KINDS.index(self.visit.kind))
+        self.kind.currentIndexChanged.connect(lambda _i: self._show_officer_rule())
         self.time = QDateTimeEdit(self)
         self.time.setDisplayFormat("yyyy-MM-dd HH:mm")
         self.time.setCalendarPopup(True)
         self.time.setDateTime(_local_qdatetime(self.visit.started_at))
-        self.officers = QLineEdit(
-            "; ".join(
-                f"{o.name}:{o.certificate_no}" if o.certificate_no else o.name
-                for o in self.visit.officers
-            ),
-            self,
-        )
+        self.officers = OfficersTable(self.visit.officers, self)
+        self.remove_officer_button = QPushButton(self)
+        self.remove_officer_button.clicked.connect(lambda _c=False: self.officers.remove_current())
+        self.officer_rule = QLabel(self)
+        self.officer_rule.setObjectName("officerRule")
+        self.officer_rule.setWordWrap(True)
+        self.officer_rule.setStyleSheet("color: #555;")
+        officers_box = QWidget(self)
+        ob = QVBoxLayout(officers_box)
+        ob.setContentsMargins(0, 0, 0, 0)
+        ob.addWidget(self.officers)
+        orow = QHBoxLayout()
+        orow.addWidget(self.officer_rule, 1)
+        orow.addWidget(self.remove_officer_button)
+        ob.addLayout(orow)
         self.place = QLineEdit(self.visit.place, self)
         self.notes = QLineEdit(self.visit.notes, self)
-        self.save_header_button = QPushButton(tr("Save header"), self)
+        self.save_header_button = QPushButton(self)
         self.save_header_button.clicked.connect(self.save_header)
-        header = QGroupBox(premises.name if premises else self.visit.market, self)
+        header = QGroupBox(self.place_name, self)
         form = QFormLayout(header)
-        form.addRow(tr("Kind"), self.kind)
-        form.addRow(tr("Visit time"), self.time)
-        form.addRow(tr("Officers (name:certificate no.; …)"), self.officers)
-        form.addRow(tr("Place"), self.place)
-        form.addRow(tr("Notes"), self.notes)
+        self.form_labels: dict[str, QLabel] = {}
+        for key, widget in (
+            ("Kind", self.kind),
+            ("Visit time", self.time),
+            ("Officers", officers_box),
+            ("Place", self.place),
+            ("Notes", self.notes),
+        ):
+            self.form_labels[key] = QLabel(self)
+            self.form_labels[key].setBuddy(widget if widget is not officers_box else self.officers)
+            form.addRow(self.form_labels[key], widget)
         form.addRow("", self.save_header_button)
 
         # -- duties
         self.duty_boxes: dict[str, QComboBox] = {}
-        duties_box = QGroupBox(tr("Duties of the premises"), self)
+        self.duty_labels: dict[str, QLabel] = {}
+        self.duties_form = load_duties(self.visit.duty_set) if self.visit.duty_set else None
+        duties_box = QGroupBox(self)
+        self.duties_box = duties_box
         duties_form = QFormLayout(duties_box)
         # each duty's wording above its answer: long wrapped labels are never clipped
         duties_form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
-        if self.visit.duty_set:
-            for d in load_duties(self.visit.duty_set).duties:
+        if self.duties_form is not None:
+            for d in self.duties_form.duties:
                 box = QComboBox(self)
                 box.addItem("—", "")
                 for value in ("yes", "no", "na"):
-                    box.addItem(tr(ANSWER_TEXT[value]), value)
+                    box.addItem("", value)
                 box.setCurrentIndex(max(0, box.findData(self.visit.duties.get(d.key, ""))))
                 box.setToolTip(d.article)
                 box.currentIndexChanged.connect(lambda _i, k=d.key: self._duty_changed(k))
-                label = QLabel(d.label.get(lang), self)
+                label = QLabel(self)
                 label.setWordWrap(True)
                 label.setToolTip(d.article)
                 duties_form.addRow(label, box)
                 self.duty_boxes[d.key] = box
+                self.duty_labels[d.key] = label
         else:
             duties_box.hide()
 
         # -- sweep
         self.table = SweepTable(0, len(COLUMNS), self)
         self.table.setObjectName("sweepTable")
-        self.table.setHorizontalHeaderLabels([tr(TITLES[c]) for c in COLUMNS])
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(
@@ -283,33 +366,27 @@ class VisitEditor(QMainWindow):
         head = self.table.horizontalHeader()
         head.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         head.setSectionResizeMode(_col("instrument"), QHeaderView.ResizeMode.Stretch)
-        for c in COLUMNS[1:]:
-            self.table.setColumnWidth(_col(c), 64)
-        self.table.setColumnWidth(_col("error"), 100)
         self.table.verticalHeader().setDefaultSectionSize(24)
         self.table.row_ok.connect(self.mark_row_ok)
         self.table.answer.connect(self.set_answer)
         self.table.itemChanged.connect(self._item_changed)
-        self.hint = QLabel(
-            tr(
-                "Space: row OK · Enter: down · N: no · Y: yes · C: cheating · Ctrl+R: rest all OK · Ctrl+I: full inspection"
-            ),
-            self,
-        )
+        self.hint = QLabel(self)
         self.hint.setWordWrap(True)
         self.counts = QLabel(self)
         self.counts.setObjectName("sweepCounts")
-        self.rest_button = QPushButton(tr("Rest all OK"), self)
-        self.full_button = QPushButton(tr("Full inspection"), self)
-        self.finalize_button = QPushButton(tr("Finalize visit…"), self)
+        self.rest_button = QPushButton(self)
+        self.full_button = QPushButton(self)
+        self.finalize_button = QPushButton(self)
         self.rest_button.clicked.connect(lambda _c=False: self.rest_all_ok())
         self.full_button.clicked.connect(lambda _c=False: self.full_inspection())
         self.finalize_button.clicked.connect(lambda _c=False: self.finalize())
+        self.shortcut_actions: dict[str, QAction] = {}
         for name, text, shortcut, slot in (
             ("rest_ok", "Rest all OK", "Ctrl+R", self.rest_all_ok),
             ("full_inspection", "Full inspection", "Ctrl+I", self.full_inspection),
         ):
-            act = QAction(tr(text), self)
+            act = QAction(self)
+            self.shortcut_actions[text] = act
             act.setObjectName(name)
             act.setShortcut(QKeySequence(shortcut))
             act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
@@ -323,7 +400,8 @@ class VisitEditor(QMainWindow):
         sweep = QWidget(self)
         sl = QVBoxLayout(sweep)
         sl.setContentsMargins(0, 0, 0, 0)
-        sl.addWidget(QLabel(f"<b>{tr('Sweep')}</b>", self))
+        self.sweep_title = QLabel(self)
+        sl.addWidget(self.sweep_title)
         sl.addWidget(self.hint)
         sl.addWidget(self.table, 1)
         sl.addLayout(buttons)
@@ -339,11 +417,63 @@ class VisitEditor(QMainWindow):
         splitter.setSizes([420, 940])
         self.setCentralWidget(splitter)
         self.resize(1340, 720)
-        self._fill()
+        self.retranslate()
+        follow_language(self, self.retranslate)
         self._set_read_only(self.visit.status != "draft")
         if self.rows:
             self.table.setCurrentCell(0, _col("mark"))
         self.table.setFocus()
+
+    def retranslate(self) -> None:
+        """Every text in the window's language (also after a language switch)."""
+        lang = current_language()
+        self.setWindowTitle(f"{tr('Visit')} · {self.place_name}")
+        for i, k in enumerate(VISIT_KINDS):
+            self.kind.setItemText(i, VISIT_KIND_LABELS[k][0 if lang == "zh" else 1])
+        for key, label in self.form_labels.items():
+            label.setText(tr(key))
+        self.officers.retranslate()
+        self.remove_officer_button.setText(tr("Remove officer"))
+        self.officer_rule.setText(
+            tr(
+                "Enforcement work: at least two officers, each with an enforcement certificate number."
+            )
+        )
+        self._show_officer_rule()
+        self.save_header_button.setText(tr("Save header"))
+        self.duties_box.setTitle(tr("Duties of the premises"))
+        if self.duties_form is not None:
+            for d in self.duties_form.duties:
+                self.duty_labels[d.key].setText(d.label.get(lang))
+                box = self.duty_boxes[d.key]
+                for i, value in enumerate(("yes", "no", "na"), start=1):
+                    box.setItemText(i, tr(ANSWER_TEXT[value]))
+        self.table.setHorizontalHeaderLabels([tr(TITLES[c]) for c in COLUMNS])
+        metrics = self.table.horizontalHeader().fontMetrics()
+        for c in COLUMNS[1:]:  # each title whole, in either language
+            title = metrics.horizontalAdvance(tr(TITLES[c])) + 24
+            self.table.setColumnWidth(_col(c), max(100 if c == "error" else 64, title))
+        self.hint.setText(
+            tr(
+                "Space: row OK · Enter: down · N: no · Y: yes · C: cheating · Ctrl+R: rest all OK · Ctrl+I: full inspection"
+            )
+        )
+        self.sweep_title.setText(f"<b>{tr('Sweep')}</b>")
+        self.rest_button.setText(tr("Rest all OK"))
+        self.full_button.setText(tr("Full inspection"))
+        self.finalize_button.setText(tr("Finalize visit…"))
+        for text, act in self.shortcut_actions.items():
+            act.setText(tr(text))
+        self._fill()
+
+    def _show_officer_rule(self) -> None:
+        from ..domain.visits import ENFORCEMENT_KINDS
+
+        self.officer_rule.setVisible(self.kind.currentData() in ENFORCEMENT_KINDS)
+
+    def set_officers(self, pairs: list[tuple[str, str]]) -> None:
+        """Fill the officers' list (name, certificate number) as if typed."""
+        self.officers.set_officers(pairs)
 
     # -- table --------------------------------------------------------------------------------
     def _fill(self) -> None:
@@ -477,12 +607,7 @@ class VisitEditor(QMainWindow):
 
     # -- header and duties ----------------------------------------------------------------------
     def _officer_list(self) -> list[Officer]:
-        out = []
-        for part in self.officers.text().replace("；", ";").split(";"):
-            name, _, cert = part.replace("：", ":").partition(":")
-            if name.strip():
-                out.append(Officer(name.strip(), cert.strip()))
-        return out
+        return self.officers.officers()
 
     def save_header(self) -> bool:
         v = dataclasses.replace(
@@ -536,6 +661,7 @@ class VisitEditor(QMainWindow):
             self.kind,
             self.time,
             self.officers,
+            self.remove_officer_button,
             self.place,
             self.notes,
             self.save_header_button,
