@@ -23,6 +23,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -32,7 +33,9 @@ from cryptography.x509.oid import NameOID
 
 from .keys import (
     OFFICE_UNIT,
+    SIGNING_KEY_TYPES,
     KeyError_,
+    SigningKey,
     _check_passphrase,
     _utc,
     _write_private,
@@ -92,7 +95,7 @@ def has_ca(ca_dir: Path) -> bool:
     return (ca_dir / CA_KEY).is_file() and (ca_dir / CA_CERT).is_file()
 
 
-def _index(ca_dir: Path) -> dict:
+def _index(ca_dir: Path) -> dict[str, Any]:
     path = ca_dir / INDEX
     if not path.is_file():
         return {"issued": [], "revoked": []}
@@ -100,12 +103,14 @@ def _index(ca_dir: Path) -> dict:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         raise CAError(f"the CA's list of issued certificates {path} is damaged") from None
+    if not isinstance(data, dict):
+        raise CAError(f"the CA's list of issued certificates {path} is damaged")
     data.setdefault("issued", [])
     data.setdefault("revoked", [])
     return data
 
 
-def _write_index(ca_dir: Path, data: dict) -> None:
+def _write_index(ca_dir: Path, data: dict[str, Any]) -> None:
     _write_private(ca_dir / INDEX, json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))
 
 
@@ -174,7 +179,7 @@ def ca_certificate(ca_dir: Path) -> x509.Certificate:
     return load_certificate(path.read_bytes())
 
 
-def _ca_key(ca_dir: Path, passphrase: bytes):
+def _ca_key(ca_dir: Path, passphrase: bytes) -> tuple[x509.Certificate, SigningKey]:
     cert = ca_certificate(ca_dir)
     try:
         key = serialization.load_pem_private_key(
@@ -184,6 +189,8 @@ def _ca_key(ca_dir: Path, passphrase: bytes):
         raise CAError(f"the CA key file {ca_dir / CA_KEY} is missing") from None
     except (ValueError, TypeError):
         raise CAError("the CA passphrase is wrong, or the CA key file is damaged") from None
+    if not isinstance(key, SIGNING_KEY_TYPES):
+        raise CAError(f"the CA key file {ca_dir / CA_KEY} holds neither an EC nor an RSA key")
     return cert, key
 
 
@@ -293,7 +300,7 @@ def issue(
     return Issued(cert, p12)
 
 
-def issued(ca_dir: Path) -> list[dict]:
+def issued(ca_dir: Path) -> list[dict[str, Any]]:
     index = _index(ca_dir)
     revoked = {r["serial"]: r for r in index["revoked"]}
     return [{**e, "revoked": revoked.get(e["serial"])} for e in index["issued"]]

@@ -25,11 +25,13 @@ import os
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+from cryptography.hazmat.primitives.asymmetric.types import CertificatePublicKeyTypes
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
@@ -63,11 +65,16 @@ class KeyUnavailable(KeyError_):
     it as one sentence."""
 
 
+SigningKey = ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey
+"""The private keys a signer may hold (documents are signed with ECDSA or RSA, SHA-256)."""
+SIGNING_KEY_TYPES = (ec.EllipticCurvePrivateKey, rsa.RSAPrivateKey)
+
+
 @dataclass
 class Identity:
     name: str
     certificate: x509.Certificate
-    private_key: ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey
+    private_key: SigningKey
     chain: list[x509.Certificate] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # e.g. a key file others could read
 
@@ -92,7 +99,7 @@ def common_name(cert: x509.Certificate) -> str:
     return str(attrs[0].value) if attrs else cert.subject.rfc4514_string()
 
 
-def sign_with(key, data: bytes) -> bytes:
+def sign_with(key: object, data: bytes) -> bytes:
     if isinstance(key, ec.EllipticCurvePrivateKey):
         return key.sign(data, ec.ECDSA(hashes.SHA256()))
     if isinstance(key, rsa.RSAPrivateKey):
@@ -195,7 +202,9 @@ def subject_name(
     return x509.Name(attrs)
 
 
-def signer_extensions(builder: x509.CertificateBuilder, public_key) -> x509.CertificateBuilder:
+def signer_extensions(
+    builder: x509.CertificateBuilder, public_key: CertificatePublicKeyTypes
+) -> x509.CertificateBuilder:
     """Key usages of a signing certificate: digitalSignature and nonRepudiation (content
     commitment), document signing and e-mail protection; never a CA, never code signing."""
     return (
@@ -223,7 +232,11 @@ def signer_extensions(builder: x509.CertificateBuilder, public_key) -> x509.Cert
 
 
 def _save(
-    keys_dir: Path, key, cert: x509.Certificate, chain: list[x509.Certificate], passphrase: bytes
+    keys_dir: Path,
+    key: SigningKey,
+    cert: x509.Certificate,
+    chain: list[x509.Certificate],
+    passphrase: bytes,
 ) -> None:
     keys_dir.mkdir(parents=True, exist_ok=True)
     pem = key.private_bytes(
@@ -263,7 +276,7 @@ class OwnCertificate:
         return fingerprint(self.certificate)
 
 
-def _read_history_index(keys_dir: Path) -> list[dict]:
+def _read_history_index(keys_dir: Path) -> list[dict[str, Any]]:
     path = keys_dir / HISTORY_DIR / HISTORY_INDEX
     if not path.is_file():
         return []
@@ -399,7 +412,7 @@ def import_pkcs12(
     return Identity(common_name(cert), cert, key, list(extra or []))
 
 
-def _spki(key_or_cert) -> bytes:
+def _spki(key_or_cert: SigningKey | x509.Certificate) -> bytes:
     public = key_or_cert.public_key()
     return public.public_bytes(
         serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
@@ -526,6 +539,8 @@ def load_identity(keys_dir: Path, passphrase: bytes) -> Identity:
         if "password" in str(exc).lower() or "decrypt" in str(exc).lower():
             raise WrongPassphrase("the passphrase is wrong") from None
         raise KeyUnavailable(f"the private key file {path} is damaged") from None
+    if not isinstance(key, SIGNING_KEY_TYPES):
+        raise KeyUnavailable(f"the private key file {path} holds neither an EC nor an RSA key")
     if _spki(key) != _spki(cert):
         raise KeyUnavailable("the key file and the certificate do not belong together")
     chain_path = keys_dir / CHAIN_FILE

@@ -29,6 +29,7 @@ import tomllib
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Any
 
 from .credit_code import validate_credit_code
 from .errors import InputError
@@ -133,7 +134,7 @@ def articles_path() -> Path:
     return resource_path("resources", "articles", "metrology_articles.toml")
 
 
-def _money(raw, where: str) -> Decimal | None:
+def _money(raw: object, where: str) -> Decimal | None:
     if raw is None:
         return None
     try:
@@ -280,18 +281,19 @@ class Case:
     penalty: list[ArticleRef] = field(default_factory=list)
     decision: Decision | None = None
     orders: list[Order] = field(default_factory=list)
-    pauses: list[dict] = field(default_factory=list)  # {first, last, reason}
+    pauses: list[dict[str, Any]] = field(default_factory=list)  # {first, last, reason}
     services: list[Service] = field(default_factory=list)
     dates: dict[str, str] = field(default_factory=dict)  # state -> date it was reached
     paid_on: str = ""
-    closure: dict = field(default_factory=dict)  # {reason, corrected}
+    closure: dict[str, Any] = field(default_factory=dict)  # {reason, corrected}
     public_notice: bool = False
     cheating: bool = False
     decided_hash: str | None = None
     content_hash: str | None = None
 
-    def as_dict(self) -> dict:
-        return json.loads(json.dumps(dataclasses.asdict(self), default=str))
+    def as_dict(self) -> dict[str, Any]:
+        plain: dict[str, Any] = json.loads(json.dumps(dataclasses.asdict(self), default=str))
+        return plain
 
 
 # -- validation ------------------------------------------------------------------------------
@@ -466,7 +468,7 @@ DECIDED_FIELDS = (
 )
 
 
-def _canonical(data) -> str:
+def _canonical(data: object) -> str:
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 

@@ -29,6 +29,7 @@ import datetime as dt
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .errors import InputError
 
@@ -44,7 +45,7 @@ def calendar_path() -> Path:
     return resource_path("resources", "calendar", "cn_workdays.toml")
 
 
-def _date(text, where: str) -> dt.date:
+def _date(text: object, where: str) -> dt.date:
     if isinstance(text, dt.date):
         return text
     try:
@@ -143,7 +144,7 @@ class Deadline:
     basis: str
     warnings: list[str] = field(default_factory=list)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "key": self.key,
             "due": self.due.isoformat(),
@@ -186,12 +187,16 @@ def add_days(
     return day, cal.warnings_for(start, day)
 
 
-def filing_deadline(cal: WorkCalendar, clue_date: dt.date, pauses=None) -> Deadline:
+def filing_deadline(
+    cal: WorkCalendar, clue_date: dt.date, pauses: list[Pause] | None = None
+) -> Deadline:
     due, warn = add_workdays(cal, clue_date, FILING_WORKDAYS, pauses)
     return Deadline("filing", due, "15 working days from the clue (testing time not counted)", warn)
 
 
-def decision_deadline(cal: WorkCalendar, filed_on: dt.date, pauses=None) -> Deadline:
+def decision_deadline(
+    cal: WorkCalendar, filed_on: dt.date, pauses: list[Pause] | None = None
+) -> Deadline:
     due, warn = add_days(cal, filed_on, DECISION_DAYS, pauses)
     return Deadline("decision", due, "90 days from filing (paused time not counted)", warn)
 
@@ -218,6 +223,7 @@ def correction_deadline(
         return Deadline(
             "correction", date, "the date the order names", cal.warnings_for(served_on, date)
         )
+    assert days is not None  # exactly one of the two was given (checked above)
     if days < 1:
         raise InputError("deadline", "the number of days must be at least 1")
     due, warn = add_days(cal, served_on, days)

@@ -8,6 +8,8 @@ the right place.
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class InputError(ValueError):
     """A value from outside (typed, read from JSON, from a bundle) is not acceptable."""
@@ -17,5 +19,5 @@ class InputError(ValueError):
         self.path = path
         self.message = message
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, Any]:
         return {"error": {"path": self.path, "message": self.message}}

@@ -20,11 +20,15 @@ Labels of readings come from the rules engine in English; the caller translates 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from .forms import Form, Label
 from .verification_cycle import programme_missing
+
+if TYPE_CHECKING:
+    from .models import Inspection
 
 READING = "reading"
 QUESTION = "question"
@@ -44,7 +48,7 @@ class FailedItem:
     cheating: bool = False
     group: str = ""  # questions: "legal" or "cheating"
 
-    def text(self, lang: str, item_label=None) -> str:
+    def text(self, lang: str, item_label: Callable[[str, str], str] | None = None) -> str:
         """One line for a list of failed items. *item_label(label, lang)* translates the
         rules engine's English reading labels."""
         if self.kind == READING:
@@ -81,7 +85,7 @@ def question_failures(form: Form | None, checklist: Mapping[str, str] | None) ->
     return [FailedItem(QUESTION, k, None) for k, a in checklist.items() if a == "no"]
 
 
-def reading_failures(result: Mapping | None) -> list[FailedItem]:
+def reading_failures(result: Mapping[str, Any] | None) -> list[FailedItem]:
     """Items of the judged result outside their limit, with value and limit."""
     out = []
     for test in (result or {}).get("tests", []):
@@ -108,10 +112,10 @@ def failed_items(
     family: str,
     check: str,
     checklist: Mapping[str, str] | None,
-    result: Mapping | None,
-    findings: Iterable = (),
+    result: Mapping[str, Any] | None,
+    findings: Iterable[Any] = (),
     form: Form | None = None,
-    metrology: Mapping | None = None,
+    metrology: Mapping[str, Any] | None = None,
 ) -> list[FailedItem]:
     """Every failed item of an inspection, in the order a notice lists them: readings,
     incomplete tests, checklist questions, then cheating findings not already named by a
@@ -136,7 +140,9 @@ def failed_items(
     return out
 
 
-def inspection_failed_items(insp, form: Form | None = None, metrology=None) -> list[FailedItem]:
+def inspection_failed_items(
+    insp: Inspection, form: Form | None = None, metrology: Mapping[str, Any] | None = None
+) -> list[FailedItem]:
     """:func:`failed_items` of an :class:`~inspector_app.domain.models.Inspection`."""
     return failed_items(
         family=insp.family,

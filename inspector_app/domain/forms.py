@@ -168,7 +168,7 @@ class _Reader:
 
     def table(
         self, value: Any, key: str, allowed: tuple[str, ...] | None, required: tuple[str, ...] = ()
-    ) -> dict:
+    ) -> dict[str, Any]:
         """A table; *allowed* None accepts any keys."""
         if not isinstance(value, dict):
             raise self.fail(key, "must be a table")
@@ -199,7 +199,7 @@ class _Reader:
         t = self.table(value, key, ("zh", "en"), ("zh", "en"))
         return Label(self.string(t["zh"], f"{key}.zh"), self.string(t["en"], f"{key}.en"))
 
-    def array(self, value: Any, key: str) -> list:
+    def array(self, value: Any, key: str) -> list[Any]:
         if not isinstance(value, list):
             raise self.fail(key, "must be an array of tables")
         return value
@@ -228,7 +228,7 @@ class _Reader:
             required = t.get("required", True)
             if not isinstance(required, bool):
                 raise self.fail(f"{k}.required", "must be true or false")
-            choices = ()
+            choices: tuple[Choice, ...] = ()
             if ftype == "choice":
                 if "choices" not in t:
                     raise self.fail(f"{k}.choices", "is required for a choice field")
@@ -272,8 +272,8 @@ class _Reader:
             self.expression(e, f"{key}[{i}]")
         return exprs
 
-    def expression(self, text: Any, key: str) -> str:
-        text = self.string(text, key)
+    def expression(self, value: Any, key: str) -> str:
+        text = self.string(value, key)
         try:
             parse_expression(text)
         except ValueError as exc:
@@ -281,7 +281,7 @@ class _Reader:
         return text
 
 
-def _parse_form(path: Path, data: dict) -> Form:
+def _parse_form(path: Path, data: dict[str, Any]) -> Form:
     r = _Reader(path)
     r.table(
         data,
@@ -412,7 +412,8 @@ _TOKEN = re.compile(r"\s*(?:(\d+(?:\.\d+)?)|([a-z_][a-z0-9_]*)|([-+*/()]))")
 
 def _tokens(text: str) -> list[tuple[str, str, bool]]:
     """(kind, text, glued) tokens; *glued* marks a name written right after a number (500e)."""
-    out, pos = [], 0
+    out: list[tuple[str, str, bool]] = []
+    pos = 0
     text = text.strip()
     while pos < len(text):
         m = _TOKEN.match(text, pos)
@@ -486,7 +487,8 @@ def evaluate_expression(text: str, variables: Mapping[str, Decimal]) -> Decimal:
     def ev(node: Any) -> Decimal:
         op = node[0]
         if op == "num":
-            return node[1]
+            number: Decimal = node[1]
+            return number
         if op == "var":
             if node[1] not in variables:
                 raise KeyError(node[1])
@@ -507,7 +509,7 @@ def evaluate_expression(text: str, variables: Mapping[str, Decimal]) -> Decimal:
     return ev(parse_expression(text))
 
 
-def default_points(form_test: FormTest, instrument: Mapping) -> list[dict]:
+def default_points(form_test: FormTest, instrument: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The test's default points for this instrument, e.g. ``[{"load": Decimal("100")}, …]``.
 
     The instrument is read by the family's rules module (InputError on bad nameplate data);
@@ -539,7 +541,7 @@ def default_points(form_test: FormTest, instrument: Mapping) -> list[dict]:
 
     step = value(form_test.round_to) if form_test.round_to else None
     limit = value(form_test.limit) if form_test.limit else None
-    out: list[dict] = []
+    out: list[dict[str, Any]] = []
     seen: set[Decimal] = set()
     for text in exprs:
         x = value(text)

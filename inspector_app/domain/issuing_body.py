@@ -10,6 +10,7 @@ a market-supervision office that is not gives 检查记录 only.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from typing import Any
 
 
 @dataclass
@@ -29,10 +30,10 @@ class IssuingBody:
     def name(self, lang: str) -> str:
         return (self.name_zh or self.name_en) if lang == "zh" else (self.name_en or self.name_zh)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict | None) -> IssuingBody:
+    def from_dict(cls, data: dict[str, Any] | None) -> IssuingBody:
         known = set(cls.__dataclass_fields__)
         return cls(**{k: v for k, v in (data or {}).items() if k in known})

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
+from typing import Literal, cast, overload
 
 from .errors import InputError
 
@@ -40,6 +41,28 @@ def ascii_digits(text: str) -> str:
         lambda m: "-" if m.group() == "\u2212" else unicodedata.normalize("NFKC", m.group()),
         text,
     )
+
+
+@overload
+def parse_decimal(
+    value: object,
+    path: str,
+    *,
+    positive: bool = False,
+    non_negative: bool = False,
+    allow_none: Literal[False] = False,
+) -> Decimal: ...
+
+
+@overload
+def parse_decimal(
+    value: object,
+    path: str,
+    *,
+    positive: bool = False,
+    non_negative: bool = False,
+    allow_none: bool,
+) -> Decimal | None: ...
 
 
 def parse_decimal(
@@ -88,7 +111,8 @@ def parse_decimal(
         raise InputError(path, f"is out of range (magnitude above {MAX_ABS:.0E})")
     # (a text of at most 40 characters without an exponent cannot have more places)
     if (type(value) is not str or len(value) > -MIN_EXPONENT or "e" in value or "E" in value) and (
-        type(value) is not int and d.as_tuple().exponent < MIN_EXPONENT
+        # (d is finite here, so its exponent is a number, never 'n', 'N' or 'F')
+        type(value) is not int and cast(int, d.as_tuple().exponent) < MIN_EXPONENT
     ):
         raise InputError(path, f"has too many decimal places (at most {-MIN_EXPONENT})")
     if positive and d <= 0:
@@ -96,6 +120,18 @@ def parse_decimal(
     if non_negative and d < 0:
         raise InputError(path, "must not be negative")
     return d
+
+
+@overload
+def fmt(d: Decimal) -> str: ...
+
+
+@overload
+def fmt(d: None) -> None: ...
+
+
+@overload
+def fmt(d: Decimal | None) -> str | None: ...
 
 
 def fmt(d: Decimal | None) -> str | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from .credit_code import validate_credit_code
 from .errors import InputError
@@ -64,7 +65,7 @@ def _date(value: object, path: str) -> str | None:
 def _choice(value: object, choices: tuple[str, ...], path: str) -> str:
     if value not in choices:
         raise InputError(path, f"must be one of {', '.join(choices)}")
-    return value  # type: ignore[return-value]
+    return str(value)  # one of *choices*: already a str
 
 
 def validate_premises(p: Premises) -> Premises:
@@ -93,9 +94,11 @@ def validate_premises(p: Premises) -> Premises:
     return out
 
 
-def validate_metrology(family: str, metrology: dict, accuracy_class: str) -> dict:
+def validate_metrology(
+    family: str, metrology: dict[str, Any], accuracy_class: str
+) -> dict[str, Any]:
     """Check the nameplate data of an instrument; returns the cleaned dictionary."""
-    out: dict = {}
+    out: dict[str, Any] = {}
     numeric = NUMERIC_KEYS[family]
     for key, value in metrology.items():
         path = f"instrument.{key}"
@@ -142,7 +145,7 @@ def validate_metrology(family: str, metrology: dict, accuracy_class: str) -> dic
     return out
 
 
-def _ranges(value: object) -> list[dict]:
+def _ranges(value: object) -> list[dict[str, Any]]:
     if not isinstance(value, list) or not value or len(value) > 3:
         raise InputError("instrument.ranges", "must be a list of 1 to 3 partial ranges")
     out = []

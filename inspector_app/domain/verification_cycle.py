@@ -27,6 +27,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from .forms import Label
 
@@ -168,7 +169,7 @@ class MissingTest:
 
 
 def programme_missing(
-    family: str, check: str, result: dict | None, metrology: dict | None = None
+    family: str, check: str, result: dict[str, Any] | None, metrology: dict[str, Any] | None = None
 ) -> list[MissingTest]:
     """What the regulation's verification programme asks for and the judged result lacks.
     Empty for checks that are not verifications (in-service, covert) and unknown families."""

@@ -155,6 +155,15 @@ def collect_field(store, everything: bool = False) -> tuple[BundleContent, tuple
     content.campaigns = campaigns_for_bundle(  # the campaigns they name
         store.conn, [v["campaign_id"] for v in content.visits if v["campaign_id"]]
     )
+    from ..sync import cases as sync_cases
+
+    # cases changed since they were last sent (every case with *everything*), with their
+    # premises
+    sent = set() if everything else {i for _e, i in repo.exported_ids_like("case")}
+    content.cases = sync_cases.collect(store.conn, sent)
+    want["premises"].update(
+        x["case"]["premises_id"] for x in content.cases if x["case"]["premises_id"]
+    )
     for v in content.visits:  # what a visit and its rows name must resolve at the office
         want["premises"].update(p for p in [v["premises_id"]] if p)
         want["premises"].update(r["premises_id"] for r in v["rows"] if r["premises_id"])
@@ -223,6 +232,9 @@ def collect_office(store) -> tuple[BundleContent, tuple[int, str]]:
     from ..store.visits import campaigns_for_bundle
 
     content.campaigns = campaigns_for_bundle(store.conn)  # a laptop's work list names them
+    from ..sync import cases as sync_cases
+
+    content.cases = sync_cases.collect(store.conn)  # a laptop keeps those it holds
     content.reviews = repo.reviews()
     content.acks = repo.acks_for_export()
     content.revocations = [dataclasses.asdict(r) for r in store.trust.revocations.list()]
@@ -286,6 +298,7 @@ def export_bundle(
             or content.standards
             or fresh_tombstones
             or content.visits
+            or content.cases
         ):
             raise InputError(
                 "bundle",
@@ -312,6 +325,10 @@ def export_bundle(
     items = [("inspection", x.id) for x in content.inspections]
     items += [(f"tombstone/{e}", i) for e, i in content.tombstones]
     items += [("visit", v["id"]) for v in content.visits]
+    if direction == FIELD_TO_OFFICE:
+        from ..sync.cases import sent_key
+
+        items += [("case", sent_key(x)) for x in content.cases]
     items += [
         (e, o.id)
         for t, e in (

@@ -47,6 +47,7 @@ TABLES = {
     "rule_data": (OFFICE_TO_FIELD,),  # rule data versions the office signed
     "visits": (FIELD_TO_OFFICE,),  # sealed visits with their sweep rows and inspection ids
     "campaigns": DIRECTIONS,  # special campaigns (专项); field → office: those its visits name
+    "cases": DIRECTIONS,  # enforcement cases with evidence and events (sync.cases)
 }
 # Tables whose records the manifest lists as [id, hash] under "records".
 COVERED_TABLES = (
@@ -607,6 +608,8 @@ class BundleContent:
     visits: list = None
     # [{"id", "name", "date_from", "date_to", "kinds", "regions", "focus", "notes"}]
     campaigns: list = None
+    # [{"case": Case, "evidence": [Evidence], "events": [dict], "line": dict}] (sync.cases)
+    cases: list = None
     attachments: dict = None  # sha256 -> (bytes, mime)
     # inspection id -> canonical JSON of its "environment", "checklist", "tests", "result" and
     # "standards" as they arrived (the reader fills it; the merge stores these texts as they are)
@@ -644,6 +647,7 @@ class BundleContent:
             "rule_data",
             "visits",
             "campaigns",
+            "cases",
         ):
             if getattr(self, name) is None:
                 setattr(self, name, [])
@@ -672,5 +676,6 @@ class BundleContent:
             "rule_data": len(self.rule_data),
             "visits": len(self.visits),
             "campaigns": len(self.campaigns),
+            "cases": len(self.cases),
             "attachments": len(self.attachments),
         }

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from ..domain.errors import InputError
 from ..domain.models import Inspection, Instrument, Premises, ReferenceStandard
+from .cases import merge as merge_cases
 from .format import MUTABLE_ENTITIES, BundleContent, Manifest, record_hash, shallow_dict
 
 OUTCOME_BUCKET = {
@@ -471,6 +472,7 @@ def merge(repo, content: BundleContent, m: Manifest, seq: int) -> MergeResult:
     merge_mutable(repo, content, m, seq, result)
     merge_inspections(repo, content, m, seq, result)
     merge_visits(repo, content, m, seq, result)
+    merge_cases(repo, content, m, seq, result, _conflict)
     merge_tombstones(repo, content, m, seq, result)
     merge_office_data(repo, content, m, seq, result)
     repo.insert_device_audit(m.bundle_id, content.audit)
@@ -512,6 +514,13 @@ def resolve(repo, conflict, keep: str, seq: int, actor: str) -> str:
     elif entity == "review":
         if keep == "incoming":
             raise InputError("keep", "a review cannot be replaced; only 'local' can be kept")
+    elif entity == "case":
+        if keep == "incoming":
+            raise InputError(
+                "keep",
+                "a case is never rewritten by a bundle; keep 'local' and record here the"
+                " steps the other side took",
+            )
     else:  # a tombstone for a record still in use
         if keep == "incoming":
             if repo.is_referenced(entity, conflict.entity_id):

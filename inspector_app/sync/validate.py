@@ -36,6 +36,8 @@ from ..domain.models import (
 )
 from ..domain.numbers import ascii_digits, parse_decimal
 from ..domain.text import NOTE_MAX, clean_text
+from .cases import check as check_cases
+from .cases import parse_case
 from .format import (
     COVERED_TABLES,
     HEX64,
@@ -916,6 +918,7 @@ PARSERS = {
     "rule_data": parse_rule_data,
     "visits": parse_visit,
     "campaigns": parse_campaign,
+    "cases": parse_case,
 }
 
 
@@ -971,6 +974,7 @@ def _validate(opened, repo, max_line: int, progress, certificates: dict, now) ->
         "rule_data",
         "visits",
         "campaigns",
+        "cases",
     ):
         data = opened.records.get(table)
         if data is None:
@@ -1036,6 +1040,7 @@ def _validate(opened, repo, max_line: int, progress, certificates: dict, now) ->
     problems.raise_if_any()
     _check_references(opened, content, repo, problems)
     _check_visits(content, repo, now, problems)
+    check_cases(content, repo, problems)
     _check_inspections(content, repo, certificates, now, problems)
     _check_attachments(opened, content, problems)
     problems.raise_if_any()

@@ -78,6 +78,8 @@ def table_lines(
         lines["visits"] = [dumps_line(o) for o in content.visits]
     if content.campaigns:
         lines["campaigns"] = [dumps_line(o) for o in content.campaigns]
+    if content.cases:  # the lines of sync.cases.collect
+        lines["cases"] = [dumps_line(o) for o in content.cases]
     return lines, covered
 
 

@@ -201,7 +201,7 @@ def _choose(fam: Family, date: str, instrument: Any) -> tuple[RuleSet, list[str]
     return rs, notes
 
 
-def edition_for(family: str, date: str, instrument: Mapping | None = None) -> str:
+def edition_for(family: str, date: str, instrument: Mapping[str, Any] | None = None) -> str:
     """Name of the edition in force on *date* (ISO) for *instrument* (the nameplate data of
     an evaluate request): what a new inspection of that date gets. Reference rule sets
     (OIML, NIST) are never chosen by date."""
@@ -218,7 +218,7 @@ def edition_for(family: str, date: str, instrument: Mapping | None = None) -> st
     return _choose(fam, day, parsed)[0].name
 
 
-def _rule_data(request: Mapping, given: ruledata.RuleData | None) -> ruledata.RuleData:
+def _rule_data(request: Mapping[str, Any], given: ruledata.RuleData | None) -> ruledata.RuleData:
     if given is not None:
         return given
     version = request.get("rule_data")
@@ -233,7 +233,9 @@ def _rule_data(request: Mapping, given: ruledata.RuleData | None) -> ruledata.Ru
     return data
 
 
-def _context(request: Mapping, data: ruledata.RuleData | None = None) -> tuple[Family, Context]:
+def _context(
+    request: Mapping[str, Any], data: ruledata.RuleData | None = None
+) -> tuple[Family, Context]:
     fam = _family(request.get("family"))
     data = data or ruledata.active()
     legacy = data.version == ruledata.LEGACY
@@ -247,7 +249,7 @@ def _context(request: Mapping, data: ruledata.RuleData | None = None) -> tuple[F
     if date is not None:
         tests = request.get("tests")
         kinds = frozenset(
-            t.get("kind")
+            str(t.get("kind"))
             for t in (tests if isinstance(tests, list) else [])
             if isinstance(t, Mapping)
         )
@@ -271,7 +273,9 @@ def _context(request: Mapping, data: ruledata.RuleData | None = None) -> tuple[F
     return fam, ctx
 
 
-def _staged(ctx: Context, test: Mapping, path: str) -> tuple[Mapping, str | None]:
+def _staged(
+    ctx: Context, test: Mapping[str, Any], path: str
+) -> tuple[Mapping[str, Any], str | None]:
     """The test without its ``stage`` (as_found / as_left), and the stage."""
     if test.get("stage") in (None, ""):
         if "stage" in test:
@@ -292,7 +296,7 @@ def _staged(ctx: Context, test: Mapping, path: str) -> tuple[Mapping, str | None
     return {k: v for k, v in test.items() if k != "stage"}, stage
 
 
-def _label_stage(result: dict, stage: str) -> dict:
+def _label_stage(result: dict[str, Any], stage: str) -> dict[str, Any]:
     prefix = "as found: " if stage == "as_found" else "as left: "
     out = dict(result)
     out["stage"] = stage
@@ -300,7 +304,9 @@ def _label_stage(result: dict, stage: str) -> dict:
     return out
 
 
-def evaluate(request: Mapping, rule_data: ruledata.RuleData | None = None) -> dict:
+def evaluate(
+    request: Mapping[str, Any], rule_data: ruledata.RuleData | None = None
+) -> dict[str, Any]:
     """Judge every test of a request against its rule set (docs/evaluate.md).
 
     Quantities in the result are strings; ``verdict`` is ``fail`` when any item fails
@@ -341,7 +347,7 @@ def evaluate(request: Mapping, rule_data: ruledata.RuleData | None = None) -> di
     return out
 
 
-def combine(check: str, tests: list[dict]) -> dict:
+def combine(check: str, tests: list[dict[str, Any]]) -> dict[str, Any]:
     """The overall ``verdict``, ``failed`` and ``tests`` of judged tests (and
     ``as_found_failed`` when as-found results are set aside), as :func:`evaluate` gives
     them; for callers that judge tests one by one (the draft editor).
@@ -371,7 +377,7 @@ def combine(check: str, tests: list[dict]) -> dict:
     return out
 
 
-def rejudge(request: Mapping, stored: Mapping) -> dict:
+def rejudge(request: Mapping[str, Any], stored: Mapping[str, Any]) -> dict[str, Any]:
     """Evaluate *request* (a stored record's family, ruleset, check, instrument and tests)
     under the rule data version its *stored* result names; a result without ``rule_data``
     was judged under ``builtin-1``. Equal to *stored* when nothing was altered. An office
@@ -384,7 +390,7 @@ def mpe_envelope(
     family: str,
     ruleset: str | None,
     check: str,
-    instrument: Mapping,
+    instrument: Mapping[str, Any],
     xs: Iterable[Decimal | int | str],
 ) -> list[tuple[Decimal, Decimal]]:
     """The MPE magnitude at each x, for drawing a ±MPE envelope on an error chart.
@@ -400,6 +406,6 @@ def mpe_envelope(
     )
     out = []
     for i, x in enumerate(xs):
-        d: Decimal = parse_decimal(x, f"xs[{i}]")  # type: ignore[assignment]
+        d = parse_decimal(x, f"xs[{i}]")
         out.append((d, fam.envelope(ctx, d, f"xs[{i}]")))
     return out

@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, overload
 
 from inspector_app.domain.numbers import fmt
 
@@ -165,7 +165,7 @@ def has_clause(text: str) -> bool:
 
 
 def ruleset(
-    family: str, name: str, title: str, status: str, rules: Sequence[Rule], **kw
+    family: str, name: str, title: str, status: str, rules: Sequence[Rule], **kw: Any
 ) -> RuleSet:
     return RuleSet(family, name, title, status, {r.key: r for r in rules}, **kw)
 
@@ -237,8 +237,8 @@ class Family:
     label_zh: str
     label_en: str
     rulesets: tuple[RuleSet, ...]
-    parse_instrument: Callable[[Mapping, str], Any]
-    tests: Mapping[str, Callable[[Context, Mapping, str], dict]]
+    parse_instrument: Callable[[Mapping[str, Any], str], Any]
+    tests: Mapping[str, Callable[[Context, Mapping[str, Any], str], dict[str, Any]]]
     envelope: Callable[[Context, Decimal, str], Decimal]
     envelope_axis: str
     variables: Callable[[Any], dict[str, Decimal]] = lambda instrument: {}
@@ -277,8 +277,16 @@ def _fmt(d: Decimal | None) -> str | None:
         if d:
             if len(_FMT) >= _FMT_MAX:
                 _FMT.clear()
-            _FMT[d] = s  # type: ignore[assignment]
+            _FMT[d] = s
     return s
+
+
+@overload
+def show(value: Decimal, limit: Decimal | None = None, places: int = 6) -> str: ...
+
+
+@overload
+def show(value: Decimal | None, limit: Decimal | None = None, places: int = 6) -> str | None: ...
 
 
 def show(value: Decimal | None, limit: Decimal | None = None, places: int = 6) -> str | None:
@@ -312,7 +320,7 @@ def item(
     passed: bool | None = None,
     places: int = 6,
     **extra: Any,
-) -> dict:
+) -> dict[str, Any]:
     """One judged item. Verdict is ``|error| <= mpe`` unless *passed* is given."""
     if passed is None:
         assert error is not None and mpe is not None
@@ -329,7 +337,7 @@ def item(
     return out
 
 
-def test_result(kind: str, items: list[dict], **derived: Any) -> dict:
+def test_result(kind: str, items: list[dict[str, Any]], **derived: Any) -> dict[str, Any]:
     verdict = FAIL if any(i["verdict"] == FAIL for i in items) else PASS
     out: dict[str, Any] = {"kind": kind, "verdict": verdict}
     out.update(derived)

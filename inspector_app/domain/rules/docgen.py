@@ -58,7 +58,7 @@ def render(data: Any) -> str:
     if data is None:
         return "—"
     if isinstance(data, Decimal):
-        return fmt(data)  # type: ignore[return-value]
+        return fmt(data)
     if isinstance(data, Band):
         return (
             f"≤ {fmt(data.upper)}: {fmt(data.value)}"
@@ -66,7 +66,7 @@ def render(data: Any) -> str:
             else f"above: {fmt(data.value)}"
         )
     if hasattr(data, "describe"):
-        return data.describe()
+        return str(data.describe())
     if isinstance(data, dict):
         return "; ".join(f"{k}: {render(v)}" for k, v in data.items())
     if isinstance(data, tuple) and data and all(isinstance(b, Band) for b in data):

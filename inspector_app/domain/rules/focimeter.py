@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from inspector_app.domain.errors import InputError
 from inspector_app.domain.numbers import fmt, parse_decimal
@@ -112,7 +113,7 @@ class Focimeter:
     resolution: Decimal | str | None  # a Decimal, "manual", or None when not given
 
 
-def parse_instrument(data: Mapping, path: str) -> Focimeter:
+def parse_instrument(data: Mapping[str, Any], path: str) -> Focimeter:
     value = data.get("resolution")
     if value is None or value == "manual":
         return Focimeter(value)
@@ -127,7 +128,7 @@ def tolerance(ctx: Context, key: str, nominal: Decimal, path: str) -> tuple[Deci
     return band_lookup(rule.data, abs(nominal)).value, rule
 
 
-def t_zero(ctx: Context, test: Mapping, path: str) -> dict:
+def t_zero(ctx: Context, test: Mapping[str, Any], path: str) -> dict[str, Any]:
     f.only(test, ("kind", "reading"), path)
     resolution = ctx.instrument.resolution
     if resolution is None:
@@ -141,8 +142,8 @@ def t_zero(ctx: Context, test: Mapping, path: str) -> dict:
 
 
 def _compare(
-    ctx: Context, test: Mapping, path: str, kind: str, key: str, list_key: str, unit: str
-) -> dict:
+    ctx: Context, test: Mapping[str, Any], path: str, kind: str, key: str, list_key: str, unit: str
+) -> dict[str, Any]:
     f.only(test, ("kind", list_key), path)
     items = []
     for x, xp in f.objects(test, list_key, path):
@@ -154,16 +155,16 @@ def _compare(
     return test_result(kind, items)
 
 
-def t_vertex_power(ctx: Context, test: Mapping, path: str) -> dict:
+def t_vertex_power(ctx: Context, test: Mapping[str, Any], path: str) -> dict[str, Any]:
     """Error = reading − certified, against the tolerance for the lens's nominal power."""
     return _compare(ctx, test, path, "vertex_power", "vertex_power", "lenses", "D")
 
 
-def t_prism(ctx: Context, test: Mapping, path: str) -> dict:
+def t_prism(ctx: Context, test: Mapping[str, Any], path: str) -> dict[str, Any]:
     return _compare(ctx, test, path, "prism", "prism", "items", "Δ")
 
 
-def t_cylinder(ctx: Context, test: Mapping, path: str) -> dict:
+def t_cylinder(ctx: Context, test: Mapping[str, Any], path: str) -> dict[str, Any]:
     """Reference cylinder lenses: reading − certified cylinder power, against the tolerance
     for the nominal cylinder (placeholder bands)."""
     return _compare(ctx, test, path, "cylinder", "cylinder", "lenses", "D")
@@ -178,14 +179,14 @@ def axis_error(reading: Decimal, certified: Decimal) -> Decimal:
     return diff - 180 if diff > 90 else diff
 
 
-def read_axis(x: Mapping, key: str, path: str) -> Decimal:
+def read_axis(x: Mapping[str, Any], key: str, path: str) -> Decimal:
     value = f.number(x, key, path, non_negative=True)
     if value > 180:
         raise InputError(f.join(path, key), "an axis lies between 0° and 180°")
     return value
 
 
-def t_axis(ctx: Context, test: Mapping, path: str) -> dict:
+def t_axis(ctx: Context, test: Mapping[str, Any], path: str) -> dict[str, Any]:
     """Cylinder axis: reading − certified axis across 0°/180°, against the axis tolerance."""
     f.only(test, ("kind", "items"), path)
     rule = ctx.rule("axis")
@@ -200,19 +201,21 @@ def t_axis(ctx: Context, test: Mapping, path: str) -> dict:
     return test_result("axis", items)
 
 
-def _single(ctx: Context, test: Mapping, path: str, kind: str, label: str) -> dict:
+def _single(
+    ctx: Context, test: Mapping[str, Any], path: str, kind: str, label: str
+) -> dict[str, Any]:
     f.only(test, ("kind", "reading"), path)
     rule = ctx.rule(kind)
     reading = f.number(test, "reading", path)
     return test_result(kind, [item(label, error=reading, mpe=rule.data, unit="Δ", rule=rule)])
 
 
-def t_residual_prism(ctx: Context, test: Mapping, path: str) -> dict:
+def t_residual_prism(ctx: Context, test: Mapping[str, Any], path: str) -> dict[str, Any]:
     """Prism read with no lens in place: |reading| ≤ 0.1 Δ."""
     return _single(ctx, test, path, "residual_prism", "residual prism")
 
 
-def t_parallax(ctx: Context, test: Mapping, path: str) -> dict:
+def t_parallax(ctx: Context, test: Mapping[str, Any], path: str) -> dict[str, Any]:
     """Parallax of a visual or projection focimeter: |reading| ≤ 0.1 Δ."""
     return _single(ctx, test, path, "parallax", "parallax")
 

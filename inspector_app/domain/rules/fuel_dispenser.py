@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from typing import Any
 
 from inspector_app.domain.errors import InputError
 from inspector_app.domain.numbers import fmt
@@ -415,7 +416,7 @@ class Dispenser:
     mmq: Decimal | None
 
 
-def parse_instrument(data: Mapping, path: str) -> Dispenser:
+def parse_instrument(data: Mapping[str, Any], path: str) -> Dispenser:
     fuel = f.choice(data, "fuel", path, FUELS) if data.get("fuel") is not None else None
     cls = f.optional_number(data, "accuracy_class", path, positive=True)
     if cls is not None and cls not in LINE_A:
@@ -437,7 +438,7 @@ def _nist(ctx: Context) -> bool:
     return "tolerance" in ctx.ruleset.rules
 
 
-def corrected_volume(ctx: Context, run: Mapping, path: str) -> Decimal:
+def corrected_volume(ctx: Context, run: Mapping[str, Any], path: str) -> Decimal:
     """V_Bt: the can volume at the fuel temperature (JJG 443-2006 7.6.1)."""
     ctx.rule("volume_formula")
     if "can" in run:
@@ -460,15 +461,15 @@ def corrected_volume(ctx: Context, run: Mapping, path: str) -> Decimal:
         raise InputError(
             "instrument.fuel", f"is required to correct the can volume ({', '.join(FUELS)})"
         )
-    beta_y = ctx.rule("beta_fuel").data[ctx.instrument.fuel]
-    beta_b = ctx.rule("beta_can").data[material]
+    beta_y: Decimal = ctx.rule("beta_fuel").data[ctx.instrument.fuel]
+    beta_b: Decimal = ctx.rule("beta_can").data[material]
     t_j = f.number(run, "t_fuel", path)
     t_b = f.number(run, "t_can", path)
     return v_b * (1 + beta_y * (t_j - t_b) + beta_b * (t_b - 20))
 
 
 def read_run(
-    ctx: Context, run: Mapping, path: str
+    ctx: Context, run: Mapping[str, Any], path: str
 ) -> tuple[Decimal, Decimal | None, Decimal | None]:
     """(error, corrected volume, indicated volume) of one run; error in % (NIST: in³)."""
     if "error" in run:
@@ -491,13 +492,15 @@ def _class_value(ctx: Context) -> Decimal:
     cls = ctx.instrument.accuracy_class
     if cls is None:
         cls = ctx.rule("dispenser_class").data
-    return ctx.rule("line_a").data[cls]
+    a: Decimal = ctx.rule("line_a").data[cls]
+    return a
 
 
 def oiml_absolute(ctx: Context, volume: Decimal) -> Decimal:
     """OIML R 117-1 Table 2/3 MPE in litres at *volume*."""
     a = _class_value(ctx)
-    for lower, factor, applied_to in ctx.rule("small_quantities").data:
+    rows: tuple[tuple[Decimal, Decimal, Decimal | None], ...] = ctx.rule("small_quantities").data
+    for lower, factor, applied_to in rows:
         if volume >= lower:
             return factor * a / 100 * (applied_to or volume)
     raise AssertionError(volume)  # pragma: no cover - the last row starts at 0
@@ -525,7 +528,11 @@ def oiml_mpe(ctx: Context, volume: Decimal | None) -> Decimal:
 
 
 def judge_oiml(
-    ctx: Context, error: Decimal, volume: Decimal | None, v_bt: Decimal | None, indicated
+    ctx: Context,
+    error: Decimal,
+    volume: Decimal | None,
+    v_bt: Decimal | None,
+    indicated: Decimal | None,
 ) -> tuple[Decimal, bool]:
     """(MPE shown in %, passed) under OIML R 117-1 (OIML R 117-1 Table 2, Table 3).
 
@@ -539,7 +546,7 @@ def judge_oiml(
         return mpe, abs(error) <= mpe
     rule = ctx.rule("limit_comparison")
     limit = oiml_limit(ctx, base)
-    if v_bt is not None:
+    if v_bt is not None and indicated is not None:  # (read_run gives both or neither)
         passed = abs(indicated - v_bt) <= limit
         shown = limit / v_bt * 100
     else:
@@ -575,8 +582,8 @@ def repeatability_limit(ctx: Context, kind: str) -> tuple[Decimal, Rule]:
 
 
 def _runs(
-    ctx: Context, test: Mapping, path: str, kind: str, volume: Decimal | None, prefix: str
-) -> dict:
+    ctx: Context, test: Mapping[str, Any], path: str, kind: str, volume: Decimal | None, prefix: str
+) -> dict[str, Any]:
     unit = "in³" if _nist(ctx) else "%"
     places = 2 if _nist(ctx) else 3
     items, errors = [], []
@@ -623,7 +630,7 @@ def _runs(
     return test_result(kind, items, **derived)
 
 
-def t_volume(ctx: Context, test: Mapping, path: str) -> dict:
+def t_volume(ctx: Context, test: Mapping[str, Any], path: str) -> dict[str, Any]:
     """Each run against the MPE; the spread of the runs against the repeatability limit."""
     f.only(test, ("kind", "flow", "runs"), path)
     flow = f.text(test, "flow", path)
@@ -633,7 +640,7 @@ def t_volume(ctx: Context, test: Mapping, path: str) -> dict:
     return result
 
 
-def t_mmq(ctx: Context, test: Mapping, path: str) -> dict:
+def t_mmq(ctx: Context, test: Mapping[str, Any], path: str) -> dict[str, Any]:
     """Runs at the minimum measured quantity against its MPE and repeatability limit."""
     f.only(test, ("kind", "volume", "runs"), path)
     volume = f.number(test, "volume", path, positive=True)
@@ -642,7 +649,7 @@ def t_mmq(ctx: Context, test: Mapping, path: str) -> dict:
     return result
 
 
-def t_amount(ctx: Context, test: Mapping, path: str) -> dict:
+def t_amount(ctx: Context, test: Mapping[str, Any], path: str) -> dict[str, Any]:
     """|displayed − unit price × volume| <= the smallest payment increment (0.01 yuan)."""
     f.only(test, ("kind", "unit_price", "volume", "amount_displayed"), path)
     rule = ctx.rule("amount")

@@ -20,13 +20,13 @@ def join(path: str, key: str | int) -> str:
     return f"{path}.{key}" if path else key
 
 
-def obj(value: Any, path: str) -> Mapping:
+def obj(value: Any, path: str) -> Mapping[str, Any]:
     if not isinstance(value, Mapping):
         raise InputError(path, "must be an object")
     return value
 
 
-def only(mapping: Mapping, allowed: Iterable[str], path: str) -> None:
+def only(mapping: Mapping[str, Any], allowed: Iterable[str], path: str) -> None:
     """Refuse unknown keys (a misspelt field must not be silently ignored)."""
     allowed = set(allowed)
     for key in mapping:
@@ -52,19 +52,19 @@ def _decimal(
     """``parse_decimal(value, join(path, key), ...)``, building the path only when needed."""
     d = _PARSED.get(value) if type(value) is str else None
     if d is None:
-        d = parse_decimal(value, join(path, key), positive=positive, non_negative=non_negative)  # type: ignore[assignment]
+        d = parse_decimal(value, join(path, key), positive=positive, non_negative=non_negative)
         if type(value) is str:
             if len(_PARSED) >= _PARSED_MAX:
                 _PARSED.clear()
-            _PARSED[value] = d  # type: ignore[assignment]
-        return d  # type: ignore[return-value]
+            _PARSED[value] = d
+        return d
     if (positive and d <= 0) or (non_negative and d < 0):
-        return parse_decimal(value, join(path, key), positive=positive, non_negative=non_negative)  # type: ignore[return-value]
+        return parse_decimal(value, join(path, key), positive=positive, non_negative=non_negative)
     return d
 
 
 def number(
-    mapping: Mapping,
+    mapping: Mapping[str, Any],
     key: str,
     path: str,
     *,
@@ -80,13 +80,13 @@ def number(
     return _decimal(mapping[key], path, key, positive, non_negative)
 
 
-def optional_number(mapping: Mapping, key: str, path: str, **kw: Any) -> Decimal | None:
+def optional_number(mapping: Mapping[str, Any], key: str, path: str, **kw: Any) -> Decimal | None:
     if mapping.get(key) is None:
         return None
     return number(mapping, key, path, **kw)
 
 
-def integer(mapping: Mapping, key: str, path: str, *, default: int, minimum: int) -> int:
+def integer(mapping: Mapping[str, Any], key: str, path: str, *, default: int, minimum: int) -> int:
     d = number(mapping, key, path, default=default)
     if d != d.to_integral_value() or d < minimum:
         raise InputError(join(path, key), f"must be a whole number of at least {minimum}")
@@ -94,7 +94,12 @@ def integer(mapping: Mapping, key: str, path: str, *, default: int, minimum: int
 
 
 def choice(
-    mapping: Mapping, key: str, path: str, options: Iterable[str], *, default: str | None = None
+    mapping: Mapping[str, Any],
+    key: str,
+    path: str,
+    options: Iterable[str],
+    *,
+    default: str | None = None,
 ) -> str:
     options = tuple(options)
     if key not in mapping or mapping[key] is None:
@@ -107,21 +112,23 @@ def choice(
     return value
 
 
-def text(mapping: Mapping, key: str, path: str, *, default: str | None = None) -> str | None:
+def text(
+    mapping: Mapping[str, Any], key: str, path: str, *, default: str | None = None
+) -> str | None:
     value = mapping.get(key, default)
     if value is not None and not isinstance(value, str):
         raise InputError(join(path, key), "must be a string")
     return value
 
 
-def boolean(mapping: Mapping, key: str, path: str, *, default: bool) -> bool:
+def boolean(mapping: Mapping[str, Any], key: str, path: str, *, default: bool) -> bool:
     value = mapping.get(key, default)
     if not isinstance(value, bool):
         raise InputError(join(path, key), "must be true or false")
     return value
 
 
-def array(mapping: Mapping, key: str, path: str, *, minimum: int = 1) -> list:
+def array(mapping: Mapping[str, Any], key: str, path: str, *, minimum: int = 1) -> list[Any]:
     if key not in mapping:
         raise InputError(join(path, key), "is required")
     value = mapping[key]
@@ -135,8 +142,8 @@ def array(mapping: Mapping, key: str, path: str, *, minimum: int = 1) -> list:
 
 
 def objects(
-    mapping: Mapping, key: str, path: str, *, minimum: int = 1
-) -> list[tuple[Mapping, str]]:
+    mapping: Mapping[str, Any], key: str, path: str, *, minimum: int = 1
+) -> list[tuple[Mapping[str, Any], str]]:
     """A list of objects, each with its own path."""
     out = []
     for i, value in enumerate(array(mapping, key, path, minimum=minimum)):
@@ -145,6 +152,6 @@ def objects(
     return out
 
 
-def numbers(mapping: Mapping, key: str, path: str, *, minimum: int = 1) -> list[Decimal]:
+def numbers(mapping: Mapping[str, Any], key: str, path: str, *, minimum: int = 1) -> list[Decimal]:
     p = join(path, key)
     return [_decimal(v, p, i) for i, v in enumerate(array(mapping, key, path, minimum=minimum))]

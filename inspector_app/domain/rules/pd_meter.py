@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
+from typing import Any
 
 from inspector_app.domain.numbers import fmt
 
@@ -62,11 +63,11 @@ JJG_952 = ruleset(
 )
 
 
-def parse_instrument(data: Mapping, path: str) -> None:
+def parse_instrument(data: Mapping[str, Any], path: str) -> None:
     return None
 
 
-def t_pd(ctx: Context, test: Mapping, path: str) -> dict:
+def t_pd(ctx: Context, test: Mapping[str, Any], path: str) -> dict[str, Any]:
     """Each PD reading minus its reference against the rule set's ``pd`` MPE (mm); the
     refractometer's PD test uses this too."""
     f.only(test, ("kind", "items"), path)
@@ -80,7 +81,7 @@ def t_pd(ctx: Context, test: Mapping, path: str) -> dict:
     return test_result("pd", items)
 
 
-def t_asymmetry(ctx: Context, test: Mapping, path: str) -> dict:
+def t_asymmetry(ctx: Context, test: Mapping[str, Any], path: str) -> dict[str, Any]:
     """Left and right half-distances read on a symmetric reference sleeve: the error is
     left − right, against the asymmetry tolerance."""
     f.only(test, ("kind", "items"), path)
@@ -105,7 +106,8 @@ def t_asymmetry(ctx: Context, test: Mapping, path: str) -> dict:
 
 
 def envelope(ctx: Context, reference: Decimal, path: str) -> Decimal:
-    return ctx.rule("pd").data
+    mpe: Decimal = ctx.rule("pd").data
+    return mpe
 
 
 FAMILY = register(

@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal, localcontext
+from typing import Any
 
 from inspector_app.domain.errors import InputError
 from inspector_app.domain.numbers import fmt
@@ -63,7 +64,10 @@ class TRow:
     amount: Decimal | None = None
 
     def t(self, qn: Decimal) -> Decimal:
-        return qn * self.percent / 100 if self.percent is not None else self.amount  # type: ignore[return-value,operator]
+        if self.percent is not None:
+            return qn * self.percent / 100
+        assert self.amount is not None  # a row holds a percent or an amount (checked on load)
+        return self.amount
 
     def describe(self) -> str:
         what = f"{fmt(self.percent)} % of Qn" if self.percent is not None else fmt(self.amount)
@@ -360,7 +364,7 @@ class Goods:
     t_rounding: str
 
 
-def parse_instrument(data: Mapping, path: str) -> Goods:
+def parse_instrument(data: Mapping[str, Any], path: str) -> Goods:
     quantity = f.choice(data, "quantity", path, QUANTITIES, default="mass")
     unit = f.choice(data, "unit", path, tuple(UNITS[quantity]), default=next(iter(UNITS[quantity])))
     rounding = f.choice(data, "t_rounding", path, ROUNDINGS, default="up")
@@ -374,7 +378,7 @@ def tolerable_deficiency(
     factor = UNITS[quantity][unit]
     qn = nominal * factor
     if quantity in ("mass", "volume"):
-        rows = ctx.rule("t_mass_volume").data
+        rows: tuple[TRow, ...] = ctx.rule("t_mass_volume").data
         if qn > rows[-1].upper:
             base = "g" if quantity == "mass" else "mL"
             raise InputError(
@@ -382,19 +386,20 @@ def tolerable_deficiency(
             )
         row = next(r for r in rows if qn <= r.upper)
         exact = row.t(qn)
-        step = ctx.rule("t_rounding").data.step(qn)
+        step: Decimal = ctx.rule("t_rounding").data.step(qn)
         mode = ROUND_CEILING if rounding == "up" else ROUND_HALF_UP
         t = (exact / step).to_integral_value(rounding=mode) * step
         if t != exact:
             ctx.rule("t_rounding_direction")
         return t / factor
     if quantity == "count":
-        exact = ctx.rule("t_count").data.t(qn)
-        return exact.to_integral_value(rounding=ROUND_CEILING)
-    return ctx.rule("t_length" if quantity == "length" else "t_area").data.t(qn)
+        count_row: TRow = ctx.rule("t_count").data
+        return count_row.t(qn).to_integral_value(rounding=ROUND_CEILING)
+    size_row: TRow = ctx.rule("t_length" if quantity == "length" else "t_area").data
+    return size_row.t(qn)
 
 
-def labelling(ctx: Context, quantity: str, nominal: Decimal, unit: str) -> dict:
+def labelling(ctx: Context, quantity: str, nominal: Decimal, unit: str) -> dict[str, Any]:
     """What the label of this Qn must show: the minimum character height, the units Qn may
     be labelled in, and its significant digits (informational: the checklist records the
     labelling findings)."""
@@ -417,7 +422,8 @@ def labelling(ctx: Context, quantity: str, nominal: Decimal, unit: str) -> dict:
 
 
 def plan_row(ctx: Context, batch_size: int) -> PlanRow:
-    return next(r for r in ctx.rule("plan").data if r.upper is None or batch_size <= r.upper)
+    rows: tuple[PlanRow, ...] = ctx.rule("plan").data
+    return next(r for r in rows if r.upper is None or batch_size <= r.upper)
 
 
 # ---- the test ---------------------------------------------------------------------------
@@ -425,7 +431,7 @@ def plan_row(ctx: Context, batch_size: int) -> PlanRow:
 
 def _content(
     ctx: Context,
-    unit_data: Mapping,
+    unit_data: Mapping[str, Any],
     path: str,
     *,
     quantity: str,
@@ -478,7 +484,7 @@ def _shown_pair(a: Decimal, b: Decimal) -> tuple[str, str]:
         q = Decimal(1).scaleb(-places)
         sa, sb = a.quantize(q, ROUND_HALF_UP), b.quantize(q, ROUND_HALF_UP)
         if (sa > sb, sa == sb) == (a > b, a == b):
-            return show(a, None, places), show(b, None, places)  # type: ignore[return-value]
+            return show(a, None, places), show(b, None, places)
     return fmt(a), fmt(b)  # pragma: no cover - 34 places separate any two values used here
 
 
@@ -487,7 +493,7 @@ SAMPLING_METHODS = ("systematic", "stratified", "simple_random")
 SEALED_WORDS = ("yes", "no", "true", "false", "是", "否")
 
 
-def _sampling(test: Mapping, path: str) -> None:
+def _sampling(test: Mapping[str, Any], path: str) -> None:
     """The optional sampling-form record (抽样单) carried with the batch; not judged, only
     checked for shape so a recorded form never holds a misspelt or mistyped field."""
     if test.get("sampling") is None:
@@ -507,7 +513,9 @@ def _sampling(test: Mapping, path: str) -> None:
 PENDING = "pending"
 
 
-def t_net_content(ctx: Context, test: Mapping, path: str, partial: bool = False) -> dict:
+def t_net_content(
+    ctx: Context, test: Mapping[str, Any], path: str, partial: bool = False
+) -> dict[str, Any]:
     """Judge one batch. With *partial* (:func:`preview`) a sample still being entered is
     judged so far: verdict ``pending`` until the plan's sample is complete, unless the
     single-package check has already failed (more packages cannot undo a T2 or a T1 too
@@ -607,9 +615,14 @@ def t_net_content(ctx: Context, test: Mapping, path: str, partial: bool = False)
     with localcontext() as dc:
         dc.prec = 34
         mean = sum(values, Decimal(0)) / n if n else None
-        s = (sum(((v - mean) ** 2 for v in values), Decimal(0)) / (n - 1)).sqrt() if n > 1 else None
-        limit = nominal - row.lam * s if row.lam is not None and s is not None else None
-    derived: dict = {
+        s = (
+            (sum(((v - mean) ** 2 for v in values), Decimal(0)) / (n - 1)).sqrt()
+            if n > 1 and mean is not None
+            else None
+        )
+        lambda_s = row.lam * s if row.lam is not None and s is not None else None
+        limit = nominal - lambda_s if lambda_s is not None else None
+    derived: dict[str, Any] = {
         "quantity": quantity,
         "nominal": fmt(nominal),
         "unit": unit,
@@ -631,11 +644,11 @@ def t_net_content(ctx: Context, test: Mapping, path: str, partial: bool = False)
     failed = list(t2_labels)
     if len(t1_labels) > row.t1_allowed:
         failed += t1_labels
-    if limit is not None:
+    if limit is not None and mean is not None and lambda_s is not None:
         ctx.rule("average")
-        average_ok = mean >= limit  # type: ignore[operator]
+        average_ok = mean >= limit
         derived["mean"], derived["limit"] = _shown_pair(mean, limit)
-        derived["lambda_s"] = show(row.lam * s)  # type: ignore[operator]
+        derived["lambda_s"] = show(lambda_s)
         if not average_ok and complete:
             failed.append(AVERAGE_FAILED)
     else:
@@ -646,7 +659,7 @@ def t_net_content(ctx: Context, test: Mapping, path: str, partial: bool = False)
     verdict = PASS if singles_ok and average_ok is not False else FAIL
     if not complete and singles_ok:
         verdict = PENDING
-    out: dict = {"kind": "net_content", "verdict": verdict}
+    out: dict[str, Any] = {"kind": "net_content", "verdict": verdict}
     if partial:
         out["complete"] = complete
     out.update(derived)
@@ -655,7 +668,9 @@ def t_net_content(ctx: Context, test: Mapping, path: str, partial: bool = False)
     return out
 
 
-def preview(test: Mapping, ruleset: str | None = None) -> tuple[dict, list[str]]:
+def preview(
+    test: Mapping[str, Any], ruleset: str | None = None
+) -> tuple[dict[str, Any], list[str]]:
     """The ``net_content`` result of a batch whose readings are still being entered, and
     its warnings: as :func:`t_net_content` with *partial*; bad input raises InputError."""
     rs = FAMILY.find_ruleset(ruleset) if ruleset else None

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from inspector_app.domain.errors import InputError
 from inspector_app.domain.numbers import fmt
@@ -157,18 +158,20 @@ class Refractometer:
     has_pd: bool
 
 
-def parse_instrument(data: Mapping, path: str) -> Refractometer:
+def parse_instrument(data: Mapping[str, Any], path: str) -> Refractometer:
     return Refractometer(f.boolean(data, "has_pd", path, default=True))
 
 
-def sphere_mpe(ctx: Context, nominal: Decimal) -> tuple[Decimal, object]:
+def sphere_mpe(ctx: Context, nominal: Decimal) -> tuple[Decimal, Rule]:
     rule = ctx.rule("sphere")
     if abs(nominal) == ctx.ruleset.rule("sphere_boundary").data:
         ctx.rule("sphere_boundary")
     return band_lookup(rule.data, abs(nominal)).value, rule
 
 
-def t_sphere(ctx: Context, test: Mapping, path: str, kind: str = "sphere") -> dict:
+def t_sphere(
+    ctx: Context, test: Mapping[str, Any], path: str, kind: str = "sphere"
+) -> dict[str, Any]:
     """Mean of the readings − certified model-eye value, against the MPE for the nominal."""
     f.only(test, ("kind", "eyes"), path)
     items = []
@@ -192,7 +195,7 @@ def t_sphere(ctx: Context, test: Mapping, path: str, kind: str = "sphere") -> di
                 error=error,
                 mpe=mpe,
                 unit=UNIT,
-                rule=rule,  # type: ignore[arg-type]
+                rule=rule,
                 places=3,
                 mean=fmt(mean.quantize(Decimal("0.001"))),
             )
@@ -200,12 +203,12 @@ def t_sphere(ctx: Context, test: Mapping, path: str, kind: str = "sphere") -> di
     return test_result(kind, items)
 
 
-def t_cylinder(ctx: Context, test: Mapping, path: str) -> dict:
+def t_cylinder(ctx: Context, test: Mapping[str, Any], path: str) -> dict[str, Any]:
     """Cylinder model eyes (±3 m⁻¹ at 0° and 90°): mean − certified cylinder power."""
     return t_sphere(ctx, test, path, "cylinder")
 
 
-def t_axis(ctx: Context, test: Mapping, path: str) -> dict:
+def t_axis(ctx: Context, test: Mapping[str, Any], path: str) -> dict[str, Any]:
     """Cylinder axis: the mean of (reading − certified) taken across 0°/180°, per eye."""
     f.only(test, ("kind", "eyes"), path)
     rule = ctx.rule("axis")
@@ -230,7 +233,7 @@ def t_axis(ctx: Context, test: Mapping, path: str) -> dict:
     return test_result("axis", items)
 
 
-def t_zero(ctx: Context, test: Mapping, path: str) -> dict:
+def t_zero(ctx: Context, test: Mapping[str, Any], path: str) -> dict[str, Any]:
     """Plano model eye: mean of the readings − certified, within the sphere MPE at 0."""
     f.only(test, ("kind", "certified", "readings"), path)
     rule = ctx.rule("zero")
@@ -255,7 +258,7 @@ def t_zero(ctx: Context, test: Mapping, path: str) -> dict:
     )
 
 
-def t_pd(ctx: Context, test: Mapping, path: str) -> dict:
+def t_pd(ctx: Context, test: Mapping[str, Any], path: str) -> dict[str, Any]:
     """PD reading − reference, ±1 mm; "not_applicable" for instruments without PD."""
     f.only(test, ("kind", "items"), path)
     if not ctx.instrument.has_pd:

@@ -21,7 +21,7 @@ def _reject_constant(name: str) -> Any:
     raise InputError("", f"{name} is not allowed (numbers must be finite)")
 
 
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict:
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in pairs:
         if key in out:
@@ -48,7 +48,7 @@ def _check_text(value: Any) -> None:
             _check_text(v)
 
 
-def loads_request(text: str | bytes) -> dict:
+def loads_request(text: str | bytes) -> dict[str, Any]:
     """Parse one request object; raise InputError(path="") when it is not valid JSON."""
     if isinstance(text, bytes):
         try:

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from inspector_app.domain.errors import InputError
 from inspector_app.domain.numbers import fmt
@@ -144,7 +145,7 @@ class Goods:
     unit_price: Decimal | None  # only for drawing an envelope
 
 
-def parse_instrument(data: Mapping, path: str) -> Goods:
+def parse_instrument(data: Mapping[str, Any], path: str) -> Goods:
     return Goods(f.optional_number(data, "unit_price", path, non_negative=True))
 
 
@@ -184,10 +185,11 @@ def jewellery_deviation(ctx: Context, metal: str, weight: Decimal, path: str) ->
         raise InputError(
             path, f"is above the jewellery row ({fmt(piece * 1000)} g per piece); weigh per piece"
         )
-    return ctx.rule("jewellery").data[metal]
+    permitted: Decimal = ctx.rule("jewellery").data[metal]
+    return permitted
 
 
-def t_short_weight(ctx: Context, test: Mapping, path: str) -> dict:
+def t_short_weight(ctx: Context, test: Mapping[str, Any], path: str) -> dict[str, Any]:
     f.only(
         test,
         (
@@ -213,8 +215,8 @@ def t_short_weight(ctx: Context, test: Mapping, path: str) -> dict:
     )
     weight_path = f.join(path, "settled_weight")
     if category in JEWELLERY:
-        dev = jewellery_deviation(ctx, category, settled, weight_path)  # type: ignore[arg-type]
-        band, deviations = CATEGORY_NAMES[category], ctx.ruleset.rule("jewellery")  # type: ignore[index]
+        dev = jewellery_deviation(ctx, category, settled, weight_path)
+        band, deviations = CATEGORY_NAMES[category], ctx.ruleset.rule("jewellery")
     else:
         dev, index = deviation(ctx, unit_price, settled, weight_path, category)
         band = CATEGORY_NAMES[category] if category is not None else BAND_NAMES[index]

@@ -175,7 +175,7 @@ def decode(template: Any, raw: Any, path: str) -> Any:
         }
     if not isinstance(raw, list) or not raw:
         raise InputError(path, "must be a band table: [[upper or null, value], …]")
-    out = []
+    out: list[Band] = []
     for i, row in enumerate(raw):
         p = f.join(path, i)
         if not isinstance(row, list) or len(row) != 2:
@@ -183,7 +183,7 @@ def decode(template: Any, raw: Any, path: str) -> Any:
         upper = None if row[0] is None else parse_decimal(row[0], p, non_negative=True)
         if out and (out[-1].upper is None or (upper is not None and upper <= out[-1].upper)):
             raise InputError(p, "band upper limits must increase, with null only last")
-        out.append(Band(upper, parse_decimal(row[1], p, non_negative=True)))  # type: ignore[arg-type]
+        out.append(Band(upper, parse_decimal(row[1], p, non_negative=True)))
     return tuple(out)
 
 
@@ -205,14 +205,15 @@ def parse(raw: Any, path: str = "") -> RuleData:
     seen = set()
     for o, op in f.objects(obj, "overrides", path, minimum=0):
         f.only(o, ("family", "ruleset", "key", "data", "clause", "source", "confidence"), op)
-        fam = registry.get(o.get("family"))  # type: ignore[arg-type]
+        fam = registry.get(str(o.get("family")))
         if fam is None:
             raise InputError(f.join(op, "family"), f"unknown family {o.get('family')!r}")
-        rs = fam.find_ruleset(o.get("ruleset")) if isinstance(o.get("ruleset"), str) else None
+        rs_name = o.get("ruleset")
+        rs = fam.find_ruleset(rs_name) if isinstance(rs_name, str) else None
         if rs is None:
-            raise InputError(f.join(op, "ruleset"), f"unknown rule set {o.get('ruleset')!r}")
+            raise InputError(f.join(op, "ruleset"), f"unknown rule set {rs_name!r}")
         key = o.get("key")
-        if key not in rs.rules:
+        if not isinstance(key, str) or key not in rs.rules:
             raise InputError(f.join(op, "key"), f"unknown rule {key!r} in {rs.name}")
         if (rs.family, rs.name, key) in seen:
             raise InputError(op, f"{rs.name} [{key}] is overridden twice")
@@ -227,7 +228,7 @@ def parse(raw: Any, path: str = "") -> RuleData:
             Override(
                 rs.family,
                 rs.name,
-                key,  # type: ignore[arg-type]
+                key,
                 data,
                 Confidence(conf),
                 f.text(o, "clause", op) or None,
@@ -237,7 +238,7 @@ def parse(raw: Any, path: str = "") -> RuleData:
     return RuleData(version.strip(), tuple(overrides), f.text(obj, "note", path) or "")
 
 
-def to_json(data: RuleData) -> dict:
+def to_json(data: RuleData) -> dict[str, Any]:
     """The JSON form :func:`parse` reads."""
     return {
         "version": data.version,

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from inspector_app.domain.errors import InputError
 from inspector_app.domain.numbers import fmt
@@ -71,8 +72,13 @@ class ClassRow:
 
 
 def _row(e_min: str, e_max: str | None, n_min: str, n_max: str | None, min_in_e: str) -> ClassRow:
-    dec = lambda s: None if s is None else Decimal(s)  # noqa: E731
-    return ClassRow(Decimal(e_min), dec(e_max), Decimal(n_min), dec(n_max), Decimal(min_in_e))
+    return ClassRow(
+        Decimal(e_min),
+        None if e_max is None else Decimal(e_max),
+        Decimal(n_min),
+        None if n_max is None else Decimal(n_max),
+        Decimal(min_in_e),
+    )
 
 
 # OIML R 76-1 3.2, Table 3 (JJG 539 uses the same table) ✅
@@ -498,7 +504,7 @@ class Scale:
         return self.ranges[-1]
 
 
-def parse_instrument(data: Mapping, path: str) -> Scale:
+def parse_instrument(data: Mapping[str, Any], path: str) -> Scale:
     cls = f.choice(data, "accuracy_class", path, CLASSES)
     cap = f.number(data, "max", path, positive=True)
     e = f.number(data, "e", path, positive=True)
@@ -508,7 +514,7 @@ def parse_instrument(data: Mapping, path: str) -> Scale:
     unit = f.choice(data, "unit", path, tuple(UNITS))
     ranges: tuple[Range, ...] = (Range(cap, e),)
     if data.get("ranges") is not None:
-        parsed = []
+        parsed: list[Range] = []
         for r, p in f.objects(data, "ranges", path, minimum=2):
             f.only(r, ("max", "e"), p)
             rng = Range(f.number(r, "max", p, positive=True), f.number(r, "e", p, positive=True))
@@ -548,7 +554,7 @@ def mpe_at(ctx: Context, load: Decimal) -> tuple[Decimal, Rule]:
     return base * factor, check_rule or table
 
 
-def read_load(data: Mapping, key: str, path: str, scale: Scale) -> Decimal:
+def read_load(data: Mapping[str, Any], key: str, path: str, scale: Scale) -> Decimal:
     load = f.number(data, key, path, non_negative=True)
     if load > scale.limit:
         raise InputError(f.join(path, key), f"is above Max + 9e = {fmt(scale.limit)} {scale.unit}")
@@ -565,7 +571,7 @@ def display_step(ctx: Context, load: Decimal) -> Decimal:
     return scale.d
 
 
-def read_added(ctx: Context, p: Mapping, path: str, step: Decimal) -> Decimal:
+def read_added(ctx: Context, p: Mapping[str, Any], path: str, step: Decimal) -> Decimal:
     """ΔL, refused above d (OIML R 76-1 A.4.4.3: the display steps up by d before that)."""
     added = f.number(p, "added", path, non_negative=True)
     if added > step and not ctx.legacy:
@@ -579,7 +585,7 @@ def read_added(ctx: Context, p: Mapping, path: str, step: Decimal) -> Decimal:
 
 
 def point_error(
-    ctx: Context, p: Mapping, path: str, load: Decimal, extra: tuple[str, ...] = ()
+    ctx: Context, p: Mapping[str, Any], path: str, load: Decimal, extra: tuple[str, ...] = ()
 ) -> Decimal:
     """Error of one reading: {indication} (I − L), {indication, added} (changeover), {error}."""
     f.only(p, ("indication", "added", "error", *extra), path)
@@ -597,7 +603,7 @@ def point_error(
     return indication - load
 
 
-def zero_error(ctx: Context, test: Mapping, path: str) -> Decimal:
+def zero_error(ctx: Context, test: Mapping[str, Any], path: str) -> Decimal:
     """E0 from an optional ``zero`` object {load, indication, added}, else 0."""
     if test.get("zero") is None:
         return Decimal(0)
@@ -631,7 +637,7 @@ def _label(scale: Scale, load: Decimal) -> str:
 # ---- tests ------------------------------------------------------------------------------
 
 
-def t_classification(ctx: Context, test: Mapping, path: str) -> dict:
+def t_classification(ctx: Context, test: Mapping[str, Any], path: str) -> dict[str, Any]:
     """n = Max/e, Min, and whether class, e and n agree (OIML R 76-1 Table 3)."""
     f.only(test, ("kind",), path)
     scale: Scale = ctx.instrument
@@ -700,7 +706,7 @@ def minimum_capacity(scale: Scale) -> Decimal:
     return Decimal(t_classification(ctx, {"kind": "classification"}, "")["min"])
 
 
-def t_weighing(ctx: Context, test: Mapping, path: str) -> dict:
+def t_weighing(ctx: Context, test: Mapping[str, Any], path: str) -> dict[str, Any]:
     """Each point against MPE(load); optional zero E0 subtracted (Ec = E − E0)."""
     f.only(test, ("kind", "points", "zero"), path)
     scale: Scale = ctx.instrument
@@ -731,7 +737,7 @@ def eccentricity_load(scale: Scale) -> Decimal:
     return (exact / scale.e).quantize(Decimal(1), rounding=ROUND_HALF_UP) * scale.e
 
 
-def t_eccentricity(ctx: Context, test: Mapping, path: str) -> dict:
+def t_eccentricity(ctx: Context, test: Mapping[str, Any], path: str) -> dict[str, Any]:
     f.only(test, ("kind", "load", "positions", "zero"), path)
     scale: Scale = ctx.instrument
     ctx.rule("eccentricity")
@@ -751,7 +757,7 @@ def t_eccentricity(ctx: Context, test: Mapping, path: str) -> dict:
     return test_result("eccentricity", items, load=fmt(load))
 
 
-def t_repeatability(ctx: Context, test: Mapping, path: str) -> dict:
+def t_repeatability(ctx: Context, test: Mapping[str, Any], path: str) -> dict[str, Any]:
     """Spread of the errors <= |MPE(load)|, and each error <= MPE (OIML R 76-1 3.6.1)."""
     f.only(test, ("kind", "load", "indications", "errors"), path)
     scale: Scale = ctx.instrument
@@ -775,7 +781,7 @@ def t_repeatability(ctx: Context, test: Mapping, path: str) -> dict:
     return test_result("repeatability", items, load=fmt(load), range=fmt(spread))
 
 
-def t_zero(ctx: Context, test: Mapping, path: str) -> dict:
+def t_zero(ctx: Context, test: Mapping[str, Any], path: str) -> dict[str, Any]:
     """Zero-setting accuracy: E0 = I + d/2 − ΔL − L0, |E0| <= 0.25 e (OIML R 76-1 4.5.2).
 
     L0 (optional ``load``, default 0) is the small load of about 10 e put on to stay clear
@@ -795,7 +801,7 @@ def t_zero(ctx: Context, test: Mapping, path: str) -> dict:
     )
 
 
-def t_discrimination(ctx: Context, test: Mapping, path: str) -> dict:
+def t_discrimination(ctx: Context, test: Mapping[str, Any], path: str) -> dict[str, Any]:
     """Adding 1.4 d must raise the indication by at least d (OIML R 76-1 3.8).
 
     The item's ``error`` is the rise of the indication and ``required_rise`` is d; there is
@@ -824,7 +830,7 @@ def t_discrimination(ctx: Context, test: Mapping, path: str) -> dict:
     return test_result("discrimination", [it], load=fmt(load))
 
 
-def t_price(ctx: Context, test: Mapping, path: str) -> dict:
+def t_price(ctx: Context, test: Mapping[str, Any], path: str) -> dict[str, Any]:
     """Amount = weight × unit price rounded half-up to 0.01 yuan; the display must equal it.
 
     Exact halves are rounded up (四舍五入) and carry an extra warning, because the rule for
@@ -891,7 +897,7 @@ def runs_note(ctx: Context, key: str, count: int, what: str) -> None:
         ctx.notice(f"{count} {what} where the procedure asks for {fmt(rule.data)} ({rule.clause})")
 
 
-def t_unloading(ctx: Context, test: Mapping, path: str) -> dict:
+def t_unloading(ctx: Context, test: Mapping[str, Any], path: str) -> dict[str, Any]:
     """The unloading series of the weighing test: loads from Max back down to zero, each
     against MPE(load) (OIML R 76-1 A.4.4.1). Labels carry "↓"; loads should decrease."""
     f.only(test, ("kind", "points", "zero"), path)
@@ -919,7 +925,7 @@ def t_unloading(ctx: Context, test: Mapping, path: str) -> dict:
     return test_result("unloading", items)
 
 
-def t_tare(ctx: Context, test: Mapping, path: str) -> dict:
+def t_tare(ctx: Context, test: Mapping[str, Any], path: str) -> dict[str, Any]:
     """Weighing with a tare: net errors against MPE(net load); tare-setting accuracy
     |E_T| <= 0.25 e from the optional ``tare_zero`` {indication, added} after taring
     (OIML R 76-1 3.5.3.3, 4.6.3; EU NAWI Directive Annex I 4.1: MPE on net values)."""
@@ -976,7 +982,7 @@ YES = ("true", "yes", "y", "1", "是", "有", "合格")
 NO = ("false", "no", "n", "0", "否", "无", "不合格")
 
 
-def yes_no(test: Mapping, key: str, path: str) -> bool:
+def yes_no(test: Mapping[str, Any], key: str, path: str) -> bool:
     """A yes/no answer: true or false, or the text an editor cell stores (yes/no, 是/否)."""
     value = test.get(key)
     if isinstance(value, bool):
@@ -998,7 +1004,7 @@ SECURITY_FIELDS = (
 )
 
 
-def t_security(ctx: Context, test: Mapping, path: str) -> dict:
+def t_security(ctx: Context, test: Mapping[str, Any], path: str) -> dict[str, Any]:
     """JJG 1204-2025 6.1–6.5: type-approval consistency, unique identity code, software ID,
     self-lock and 三码一封 (production, repair and verification codes and the seal).
 

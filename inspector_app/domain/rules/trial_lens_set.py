@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
+from typing import Any
 
 from inspector_app.domain.numbers import fmt
 
@@ -99,7 +100,7 @@ JJG_579_2010 = ruleset(
 )
 
 
-def parse_instrument(data: Mapping, path: str) -> None:
+def parse_instrument(data: Mapping[str, Any], path: str) -> None:
     return None
 
 
@@ -110,12 +111,12 @@ def lens_mpe(ctx: Context, nominal: Decimal) -> tuple[Decimal, object]:
 
 def t_lenses(
     ctx: Context,
-    test: Mapping,
+    test: Mapping[str, Any],
     path: str,
     kind: str = "lenses",
     key: str = "lens_power",
     unit: str = "D",
-) -> dict:
+) -> dict[str, Any]:
     """Measured − nominal for each lens, against the tolerance for its nominal power."""
     f.only(test, ("kind", "lenses"), path)
     items = []
@@ -132,12 +133,12 @@ def t_lenses(
     return test_result(kind, items)
 
 
-def t_cylinder(ctx: Context, test: Mapping, path: str) -> dict:
+def t_cylinder(ctx: Context, test: Mapping[str, Any], path: str) -> dict[str, Any]:
     """Cylinder lenses: measured − nominal cylinder power."""
     return t_lenses(ctx, test, path, "cylinder", "cylinder_power")
 
 
-def t_prism(ctx: Context, test: Mapping, path: str) -> dict:
+def t_prism(ctx: Context, test: Mapping[str, Any], path: str) -> dict[str, Any]:
     """Prism lenses: measured − nominal prism power (Δ)."""
     return t_lenses(ctx, test, path, "prism", "prism_power", "Δ")
 
