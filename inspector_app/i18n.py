@@ -1,11 +1,20 @@
 """Translations without Qt, so the window, the PDF and the command line share them.
 
-English text is the key. Each module registers its Chinese catalogue once at import:
+English text is the key (the gettext msgid). The Chinese catalogue is the gettext file
+``resources/i18n/zh_CN/LC_MESSAGES/inspector.po``, compiled to ``inspector.mo`` beside it
+(both shipped); call sites only use :func:`tr` and, where a count is shown, :func:`ntr`::
 
-    from inspector_app.i18n import register, tr
-    register({"Save": "保存", "Inspections": "检查记录"})
+    from inspector_app.i18n import ntr, tr
     label = tr("Save")          # in the current language
     label = tr("Save", "en")    # explicitly
+    text = ntr("{n} inspection", "{n} inspections", n).format(n=n)
+    label = trc("person", "Name")  # one English word, two Chinese texts (msgctxt)
+
+A new text is added to the catalogue with ``uv run python packaging/i18n.py extract``
+(Babel finds every ``tr("…")``, ``trc("context", "…")`` and ``ntr("…", "…", n)`` call),
+translated in the .po file and compiled with ``uv run python packaging/i18n.py compile``;
+``tests/test_i18n.py`` fails while the .mo does not match the .po or a text lacks Chinese. A text used through a variable
+(``tr(NAMES[key])``) is added to the .po by hand and stays there.
 
 Form files carry their own zh/en labels; use :func:`pick` for such pairs.
 The default language follows the system locale (zh for any zh_* locale, else en).
@@ -13,16 +22,23 @@ The default language follows the system locale (zh for any zh_* locale, else en)
 
 from __future__ import annotations
 
+import gettext
 import locale
 import os
 from collections.abc import Callable
+from pathlib import Path
 
 LANGUAGES = ("zh", "en")
+#: the gettext domain and the locale folder of each translated language
+DOMAIN = "inspector"
+GETTEXT_LOCALES = {"zh": "zh_CN"}
+# Texts added at run time with register() (older code); the .po file wins over them.
 _catalogue: dict[str, str] = {}
 # (key, kept, refused): a key registered twice with different Chinese. The first stays;
 # tests/test_i18n.py fails while any conflict exists, so the program never crashes on one.
 conflicts: list[tuple[str, str, str]] = []
 _listeners: list[Callable[[str], None]] = []
+_translations: dict[str, gettext.NullTranslations] = {}
 
 
 _system_locale_source: Callable[[], str] | None = None
@@ -82,8 +98,31 @@ def system_language() -> str:
 _current = system_language()
 
 
+def locale_dir() -> Path:
+    """The folder of the compiled catalogues (``<lang>/LC_MESSAGES/inspector.mo``)."""
+    from .paths import resource_path
+
+    return resource_path("resources", "i18n")
+
+
+def translations(lang: str) -> gettext.NullTranslations:
+    """The compiled catalogue of *lang*, read once; English (the keys) has none."""
+    found = _translations.get(lang)
+    if found is None:
+        code = GETTEXT_LOCALES.get(lang)
+        if code is None:
+            found = gettext.NullTranslations()
+        else:
+            found = gettext.translation(
+                DOMAIN, localedir=str(locale_dir()), languages=[code], fallback=True
+            )
+        _translations[lang] = found
+    return found
+
+
 def register(zh: dict[str, str]) -> None:
-    """Add Chinese translations; an English key registered twice must agree."""
+    """Add Chinese texts at run time (older code; the .po file is the catalogue now and
+    ``tests/test_i18n.py`` forbids new calls). An English key registered twice must agree."""
     for key, value in zh.items():
         if key in _catalogue:
             if _catalogue[key] != value:
@@ -93,9 +132,32 @@ def register(zh: dict[str, str]) -> None:
 
 
 def tr(text: str, lang: str | None = None) -> str:
-    if (lang or _current) == "zh":
+    """*text* (the English key) in *lang*, or in the current language."""
+    lang = lang or _current
+    if lang not in GETTEXT_LOCALES:
+        return text
+    out = translations(lang).gettext(text)
+    if out == text:
         return _catalogue.get(text, text)
-    return text
+    return out
+
+
+def trc(context: str, text: str, lang: str | None = None) -> str:
+    """*text* in the sense *context* names, for an English word that needs two Chinese
+    texts (``trc("person", "Name")`` 姓名 beside ``tr("Name")`` 名称); gettext's msgctxt."""
+    lang = lang or _current
+    if lang not in GETTEXT_LOCALES:
+        return text
+    return translations(lang).pgettext(context, text)
+
+
+def ntr(singular: str, plural: str, n: int, lang: str | None = None) -> str:
+    """The form of *singular*/*plural* for the count *n* (English: one or other; Chinese has
+    one form). The caller fills in the number: ``ntr("{n} day", "{n} days", n).format(n=n)``."""
+    lang = lang or _current
+    if lang not in GETTEXT_LOCALES:
+        return singular if n == 1 else plural
+    return translations(lang).ngettext(singular, plural, n)
 
 
 def pick(pair: dict | tuple | list, lang: str | None = None) -> str:

@@ -8,7 +8,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 
 from ...domain.models import ReferenceStandard
-from ...i18n import register, tr
+from ...i18n import ntr, register, tr
 from .columns import ColumnsMixin
 from .labels import standard_kind_label
 
@@ -50,11 +50,11 @@ def expiry_text(s: ReferenceStandard, today: dt.date | None = None) -> str:
     if state == "unknown":
         return tr("No expiry date")
     if state == "expired":
-        return "✗ " + tr("Expired {n} days ago").format(n=-days)
+        return "✗ " + ntr("Expired {n} day ago", "Expired {n} days ago", -days).format(n=-days)
     if days == 0:
         return "⚠ " + tr("Expires today")
     if state == "soon":
-        return "⚠ " + tr("Expires in {n} days").format(n=days)
+        return "⚠ " + ntr("Expires in {n} day", "Expires in {n} days", days).format(n=days)
     return "✓ " + tr("Valid")
 
 
