@@ -24,10 +24,12 @@ from pathlib import Path
 
 from ..domain.errors import InputError
 from ..domain.text import NOTE_MAX, clean_text
+from ..i18n import register, tr
 from ..store.review import STATES, QueueRow, ReviewFilter, ReviewRow, review_repo
 
 __all__ = [
     "ROLES",
+    "AlreadyDecided",
     "STATES",
     "QueueRow",
     "Review",
@@ -57,6 +59,46 @@ SIGNATURE_VERSION = "v1"
 
 class RoleError(InputError):
     """The database's role does not allow the operation."""
+
+
+register(
+    {
+        "Already approved by {reviewer} at {time}.": "已由 {reviewer} 于 {time} 批准。",
+        "Already returned by {reviewer} at {time}.": "已由 {reviewer} 于 {time} 退回。",
+    }
+)
+
+
+def decided_at_text(at: str) -> str:
+    """A review's time (stored in UTC) as the user reads it: local date and time, minutes."""
+    try:
+        when = dt.datetime.fromisoformat(at.replace("Z", "+00:00"))
+    except ValueError:
+        return at
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return when.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+class AlreadyDecided(InputError):
+    """Another supervisor decided the inspection first; says who did what and when."""
+
+    def __init__(self, review: ReviewRow | None) -> None:
+        self.review = review
+        if review is None:  # pragma: no cover - the winner's row is always there
+            text = "this inspection was decided already by another supervisor"
+        else:
+            key = (
+                "Already approved by {reviewer} at {time}."
+                if review.decision == "approved"
+                else "Already returned by {reviewer} at {time}."
+            )
+            text = tr(key).format(reviewer=review.reviewer, time=decided_at_text(review.at))
+        super().__init__("id", text)
+
+
+class _Lost(Exception):
+    """Raised inside the write to roll it back when another decision holds."""
 
 
 # -- role ------------------------------------------------------------------------------------
@@ -238,13 +280,9 @@ def decide(
         raise InputError("id", "only a finalized inspection can be reviewed")
     if state["superseded_by"]:
         raise InputError("id", "this revision has been corrected; review the newest revision")
-    previous = repo.latest([inspection_id]).get(inspection_id)
-    if previous is not None:
-        raise InputError(
-            "id",
-            f"this inspection was {previous.decision} already by {previous.reviewer} "
-            f"on {previous.at[:10]}",
-        )
+    previous = repo.decision(inspection_id)
+    if previous is not None:  # told at once, before the PDF work; checked again below
+        raise AlreadyDecided(previous)
     reviewer = clean_text(identity.name, "reviewer", required=True)
     # an approval countersigns the inspector's signed PDF kept with the inspection (批准人);
     # a kept PDF that does not verify stops the approval before anything is recorded
@@ -259,20 +297,36 @@ def decide(
     )
     signature = f"{SIGNATURE_VERSION}:{identity.fingerprint}:{base64.b64encode(identity.sign(payload)).decode()}"
     action = "review.approve" if decision == "approved" else "review.return"
-    with store.write(
-        actor or reviewer,
-        action,
-        "inspection",
-        inspection_id,
-        {
-            "review": review_id,
-            "decision": decision,
-            "comment": comment,
-            "signer": identity.fingerprint,
-        },
-    ) as seq:
-        row = ReviewRow(review_id, inspection_id, decision, comment, reviewer, at, signature, seq)
-        repo.insert(row)
+    # The check and the write in one transaction: the state is read again inside it, and the
+    # decision row's primary key lets only one of two supervisors deciding at the same moment
+    # record a review; the other's transaction is rolled back and he is told who won.
+    try:
+        with store.write(
+            actor or reviewer,
+            action,
+            "inspection",
+            inspection_id,
+            {
+                "review": review_id,
+                "decision": decision,
+                "comment": comment,
+                "signer": identity.fingerprint,
+            },
+        ) as seq:
+            now = repo.inspection_state(inspection_id)
+            if now["superseded_by"]:
+                raise InputError(
+                    "id", "this revision has been corrected; review the newest revision"
+                )
+            row = ReviewRow(
+                review_id, inspection_id, decision, comment, reviewer, at, signature, seq
+            )
+            earlier = repo.latest([inspection_id]).get(inspection_id)  # from a bundle
+            if earlier is not None or not repo.claim(row):
+                raise _Lost()
+            repo.insert(row)
+    except _Lost:
+        raise AlreadyDecided(repo.decision(inspection_id)) from None
     if countersigned is not None:
         from .reports import write_atomic
 

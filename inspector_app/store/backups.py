@@ -30,6 +30,8 @@ from .db import SQLITE_SIDECARS, FileLock, StoreError, sidecar_paths
 DEFAULT_KEEP = 10
 KEEP_DAILY = 7
 PARTIAL = ".partial"
+BACKUP_LOCK = ".backup-lock"
+LOCK_WAIT_S = 120.0
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,26 @@ def write_backup(conn: sqlite3.Connection, target: Path) -> Path:
     passes; the copy is a self-contained file (rollback journal mode, no -wal needed)."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
+    with _folder_lock(target.parent):
+        return _write_backup_locked(conn, target)
+
+
+@contextlib.contextmanager
+def _folder_lock(folder: Path):
+    """One backup at a time per folder across processes (two commands or windows started
+    together would otherwise write, and clean up, the same half-written file)."""
+    lock = FileLock(folder / BACKUP_LOCK)
+    try:
+        if not lock.acquire(True, LOCK_WAIT_S):
+            raise StoreError(
+                f"another program is writing a backup in {folder}; try again in a moment"
+            )
+        yield
+    finally:
+        lock.close()
+
+
+def _write_backup_locked(conn: sqlite3.Connection, target: Path) -> Path:
     if target.exists():
         raise StoreError(f"{target} exists already; choose another file")
     tmp = target.with_name(f".{target.name}{PARTIAL}")
@@ -156,10 +178,11 @@ def prune(db_path: Path, keep: int, folder: Path | None = None) -> list[Path]:
             b.path.unlink()
             removed.append(b.path)
     if folder.is_dir():
-        for entry in folder.glob(f".{Path(db_path).stem}-*{PARTIAL}*"):
-            with contextlib.suppress(OSError):
-                entry.unlink()
-                removed.append(entry)
+        with _folder_lock(folder):  # never a file another process is still writing
+            for entry in folder.glob(f".{Path(db_path).stem}-*{PARTIAL}*"):
+                with contextlib.suppress(OSError):
+                    entry.unlink()
+                    removed.append(entry)
     return removed
 
 

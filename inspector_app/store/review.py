@@ -206,6 +206,33 @@ class ReviewRepo:
             )
         ]
 
+    def claim(self, row: ReviewRow) -> bool:
+        """Record *row* as the decision of its inspection (inside the write that inserts it).
+
+        False when a decision is recorded already: the primary key of ``review_decisions``
+        makes the database refuse a second one even when two writers check at the same
+        moment (``ON CONFLICT DO NOTHING`` is the same on SQLite and PostgreSQL, and on
+        PostgreSQL it waits for the other transaction instead of failing it)."""
+        cur = self.conn.execute(
+            "INSERT INTO review_decisions (inspection_id, review_id, decision, reviewer, at)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (inspection_id) DO NOTHING",
+            (row.inspection_id, row.id, row.decision, row.reviewer, row.at),
+        )
+        return cur.rowcount == 1
+
+    def decision(self, inspection_id: str) -> ReviewRow | None:
+        """The review that decided the inspection: the claimed one, else (a review that
+        arrived in a bundle) its newest review."""
+        r = self.conn.execute(
+            "SELECT r.id, r.inspection_id, r.decision, r.comment, r.reviewer, r.at, r.signature,"
+            " r.change_seq FROM review_decisions d JOIN reviews r ON r.id = d.review_id"
+            " WHERE d.inspection_id = ?",
+            (inspection_id,),
+        ).fetchone()
+        if r is not None:
+            return ReviewRow(*r)
+        return self.latest([inspection_id]).get(inspection_id)
+
     def insert(self, row: ReviewRow) -> None:
         """Insert one review (inside a write)."""
         self.conn.execute(

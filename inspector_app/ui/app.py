@@ -9,28 +9,8 @@ from PySide6.QtCore import QObject, Qt, QTimer, QtMsgType, Signal, qInstallMessa
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from .. import i18n
-from ..i18n import register, tr
+from ..i18n import tr
 from ..paths import resolve_db_path, resource_path
-
-register(
-    {
-        "Cannot open the database": "无法打开数据库",
-        "The database cannot be opened:": "无法打开数据库：",
-        "The database is damaged": "数据库已损坏",
-        "The database file is damaged; nothing was written to it.": "数据库文件已损坏，程序没有向其写入任何内容。",
-        "The newest good backup is from {time}. Restoring it loses the changes made after that time; the damaged file is kept beside it.": "最近一份完好的备份时间为 {time}。恢复该备份将丢失此后所做的更改；损坏的文件会保留在旁边。",
-        "No good backup was found. `inspector-app salvage -o NEW.db` copies every record that can still be read.": "未找到完好的备份。可运行 `inspector-app salvage -o NEW.db` 复制仍可读取的全部记录。",
-        "Restore the backup": "恢复备份",
-        "Quit": "退出",
-        "The backup could not be restored:": "无法恢复备份：",
-        "Something went wrong": "程序出错",
-        "Inspector hit an unexpected error. Your records are saved: every change is written to the database when it is made.": "程序遇到意外错误。您的记录已保存：每次更改在完成时即写入数据库。",
-        "The details are in the log: {path}": "详细信息已记录在日志中：{path}",
-        "Copy details": "复制详细信息",
-        "Close": "关闭",
-        "Checking the database for damage…": "正在检查数据库是否损坏…",
-    }
-)
 
 
 def _exec(app: QApplication) -> int:

@@ -33,58 +33,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..i18n import register, tr
+from ..i18n import tr
 from ..sync.format import escape_text
 from .widgets import file_dialogs
 from .workers import Job
-
-register(
-    {
-        "Export bundle": "导出同步包",
-        "Import bundle": "导入同步包",
-        "File": "文件",
-        "Browse…": "浏览……",
-        "Direction": "方向",
-        "Inspections for the office": "检查记录（送往办公室）",
-        "Reference data and acknowledgements for the laptops": "基础数据与回执（送往现场）",
-        "Everything, not only what the office has not acknowledged": "全部记录（不只是办公室尚未确认的）",
-        "Key passphrase": "密钥口令",
-        "Export": "导出",
-        "Check and import": "校验并导入",
-        "Cancel": "取消",
-        "Close": "关闭",
-        "Choose a file first.": "请先选择文件。",
-        "Enter the passphrase of your signing key.": "请输入签名密钥的口令。",
-        "Exporting…": "正在导出……",
-        "Checking and importing…": "正在校验并导入……",
-        "Cancelled; nothing was changed.": "已取消，未做任何更改。",
-        "Cancel came too late: the import had already been saved.": "取消太晚：导入已保存。",
-        "Cancel came too late: the bundle had already been written.": "取消太晚：同步包已写入。",
-        "Merging (can no longer be cancelled)…": "正在合并（已不能取消）……",
-        "Warnings ({count}), kept with the import:": "警告（{count} 条），已随导入保存：",
-        "… and {count} more": "……另有 {count} 条",
-        "Problems found ({count}):": "发现的问题（{count} 个）：",
-        "Wrote {path}: {counts}.": "已写入 {path}：{counts}。",
-        "Imported from {signer}.": "已导入（签名者：{signer}）。",
-        "This bundle was already imported; nothing changed.": "此同步包已导入过，未做任何更改。",
-        "Refused at stage {stage} ({name}); nothing was changed.": "在第 {stage} 步（{name}）被拒绝，未做任何更改。",
-        "Reason": "原因",
-        "New": "新增",
-        "Updated": "更新",
-        "Unchanged": "未变",
-        "Conflicts": "冲突",
-        "Safely at the office": "已送达办公室",
-        "Conflicts wait for a decision (Conflicts list).": "冲突等待人工处理（冲突列表）。",
-        "Sync bundles (*.zip)": "同步包 (*.zip)",
-        "archive": "压缩包",
-        "signature": "签名",
-        "entries": "条目",
-        "records": "记录",
-        "merge": "合并",
-        "collect": "收集",
-        "write": "写入",
-    }
-)
 
 
 def _line(p: dict) -> str:

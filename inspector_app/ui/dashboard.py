@@ -7,35 +7,10 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from ..i18n import register, tr
+from ..i18n import tr
 from .models.labels import family_label
 from .widgets.language import follow_language
 from .widgets.tile import Tile
-
-register(
-    {
-        "Inspections this month": "本月检查",
-        "Pass rate this month": "本月合格率",
-        "Failed this month": "本月不合格",
-        "Cheating findings this month": "本月作弊发现",
-        "last month: {n}": "上月：{n}",
-        "of {n} judged": "共判定 {n} 条",
-        "Pass rate by family (%), last 12 months": "各类器具合格率（%），近 12 个月",
-        "Pass rate by market (%), last 12 months": "各市场合格率（%），近 12 个月",
-        "Failures and cheating findings per month": "每月不合格与作弊发现",
-        "Failed": "不合格",
-        "Cheating": "作弊",
-        "Computing…": "正在统计……",
-        "No inspections yet.": "尚无检查记录。",
-        "Could not compute the dashboard: {error}": "无法统计：{error}",
-        "Enforcement cases this month: {opened} opened, {closed} closed, {decided} decided;"
-        " fines ¥{fines}; premises punished {punished}; cheating cases {cheating}.": (
-            "本月执法案件：立案线索{opened}件，结案{closed}件，作出决定{decided}件；"
-            "罚款{fines}元；受处罚经营场所{punished}个；作弊案件{cheating}件。"
-        ),
-        "Case deadlines overdue: {n}": "逾期的案件期限：{n}",
-    }
-)
 
 
 class DashboardPage(QWidget):

@@ -5,24 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QListWidget, QVBoxLayout, QWidget
 
-from ..i18n import register, tr
-
-register(
-    {
-        "Finalize inspection": "确认并封存检查记录",
-        "Overall verdict": "总体结论",
-        "PASS": "合格",
-        "FAIL": "不合格",
-        "Failed items": "不合格项目",
-        "No failed items.": "无不合格项目。",
-        "Left out because incomplete: {n} row(s) or test(s).": "有 {n} 行/项测试未填写完整，将不纳入记录。",
-        "After finalizing, the record is sealed with its content hash and can no longer be edited; "
-        "a mistake is fixed with a correction (a new revision with a reason).": "确认后，记录将以内容哈希封存，不能再修改；如有错误，只能通过更正（附理由的新版本）处理。",
-        "Finalize": "确认封存",
-        "Warnings": "提示",
-        "No verification certificate: this record will be printed as an inspection record (检查记录), because:": "不能出具检定证书，本记录将作为检查记录出具，原因：",
-    }
-)
+from ..i18n import tr
 
 
 class FinalizeDialog(QDialog):

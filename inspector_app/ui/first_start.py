@@ -26,36 +26,8 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from ..i18n import register, tr
+from ..i18n import tr
 from . import settings
-
-register(
-    {
-        "Welcome to Inspector": "欢迎使用计量监督检查",
-        "A few steps to get ready. Every step can be skipped and done later from the menus.": "几个步骤即可开始工作。每一步都可以跳过，以后可在菜单中完成。",
-        "About you": "您的信息",
-        "Your name is recorded with each inspection and printed on reports.": "您的姓名会记录在每条检查记录中，并打印在报告上。",
-        "Your name": "您的姓名",
-        "Organisation": "所在单位",
-        "Your role": "您的角色",
-        "Inspector: records inspections in the field.": "检查人员：在现场录入检查记录。",
-        "Supervisor: reviews the inspectors' records at the office.": "审核员：在办公室审核检查人员的记录。",
-        "Signing identity": "签名身份",
-        "Reports and bundles are signed with your own key, protected by a passphrase. Without it, a report cannot be verified.": "报告和同步包用您自己的密钥签名，密钥由口令保护。没有签名身份，报告无法验证真伪。",
-        "Create my signing identity…": "创建我的签名身份…",
-        "Issuing body": "出具单位",
-        "The bureau named on certificates and notices. Set it in Settings.": "证书和通知书上署名的单位，请在“设置”中填写。",
-        "Open Settings…": "打开设置…",
-        "First premises and instrument": "第一个受检单位和器具",
-        "Add the shop, stall or station you inspect first and its instrument, or load the demo data to look around.": "添加您要检查的第一个商户、摊位或加油站及其器具，或者载入演示数据先看一看。",
-        "Load demo data…": "载入演示数据…",
-        "Skip": "跳过",
-        "Finish": "完成",
-        "Next": "下一步",
-        "Back": "上一步",
-        "done ✔": "已完成 ✔",
-    }
-)
 
 ORG_KEY = "profile/organisation"
 

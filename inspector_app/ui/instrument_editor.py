@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from ..domain.errors import InputError
 from ..domain.models import FAMILIES, Instrument, new_id
 from ..domain.numbers import parse_decimal
-from ..i18n import register, tr
+from ..i18n import tr
 from . import settings
 from .models.labels import family_label
 from .models.records import InstrumentTableModel
@@ -40,79 +40,6 @@ from .widgets.language import follow_language
 from .widgets.record_page import RecordActions
 from .widgets.record_table import RecordTable
 from .widgets.search_box import SearchBox
-
-register(
-    {
-        "New instrument": "新建计量器具",
-        "Edit instrument": "编辑计量器具",
-        "Premises": "受检单位",
-        "Family": "器具类别",
-        "Maker": "制造厂",
-        "Model": "型号",
-        "Serial no.": "出厂编号",
-        "Pattern approval no.": "型式批准编号",
-        "Class": "准确度等级",
-        "Seals": "封印",
-        "Last verified": "上次检定",
-        "Next due": "下次检定",
-        "Nameplate data": "铭牌参数",
-        "Max": "最大秤量 Max",
-        "Min": "最小秤量 Min",
-        "e (verification interval)": "检定分度值 e",
-        "d (scale interval)": "实际分度值 d",
-        "Unit": "单位",
-        "Fuel": "油品",
-        "gasoline": "汽油",
-        "diesel": "柴油",
-        "kerosene": "煤油",
-        "Qmax (L/min)": "最大流量 Qmax（L/min）",
-        "Qmin (L/min)": "最小流量 Qmin（L/min）",
-        "MMQ (L)": "最小被测量 MMQ（L）",
-        "Nozzle no.": "枪号",
-        "Resolution (D)": "分辨力（D）",
-        "manual": "手动",
-        "Range from (D)": "测量范围下限（D）",
-        "Range to (D)": "测量范围上限（D）",
-        "Range from (mm)": "测量范围下限（mm）",
-        "Range to (mm)": "测量范围上限（mm）",
-        "Measures PD": "可测瞳距",
-        "Product": "商品名称",
-        "Brand": "商标（品牌）",
-        "Producer": "生产企业",
-        "Producer's credit code": "生产企业统一社会信用代码",
-        "Batch no.": "生产批号",
-        "Production date": "生产日期",
-        "Kind of product": "商品类别",
-        "food": "食品",
-        "beverage": "饮料、酒类",
-        "daily_chemical": "日用化学品",
-        "agricultural": "农资",
-        "building": "建材",
-        "other": "其他",
-        "No nameplate data are needed for this family.": "此类器具无需填写铭牌参数。",
-        "Implausible: {what}": "不合理：{what}",
-        "e = {e} {unit} is not a value class {cls} allows": "等级 {cls} 不允许 e = {e} {unit}",
-        "e must be 1, 2 or 5 × 10^k": "e 必须为 1、2 或 5 × 10^k",
-        "n = Max/e = {n} is outside the range class {cls} allows": "n = Max/e = {n} 超出等级 {cls} 的允许范围",
-        "Discard what you typed in this dialog?": "放弃在此对话框中输入的内容吗？",
-        "New &inspection…": "新建检查(&I)…",
-        "The nameplate data look implausible:": "铭牌参数看起来不合理：",
-        "Save anyway?": "仍然保存？",
-        "Search maker, model, serial no., premises…": "搜索制造单位、型号、出厂编号、受检单位……",
-        "All families": "全部类别",
-        "&New…": "新建(&N)…",
-        "&Edit…": "编辑(&E)…",
-        "&Delete": "删除(&D)",
-        "Delete instrument": "删除计量器具",
-        "Delete “{name}”? This cannot be undone.": "确定删除“{name}”？此操作不可撤销。",
-        "Could not delete: {error}": "无法删除：{error}",
-        "Could not save: {error}": "无法保存：{error}",
-        "{n} instruments shown": "显示 {n} 台计量器具",
-        "Choose the premises first.": "请先选择受检单位。",
-        "Save": "保存",
-        "Cancel": "取消",
-    }
-)
 
 COMMON = (
     ("premises_id", "Premises"),

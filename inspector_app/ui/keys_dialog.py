@@ -39,55 +39,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..i18n import register, tr
+from ..i18n import tr
 from .widgets import file_dialogs
 from .widgets.language import follow_language
-
-register(
-    {
-        "Keys and trust": "密钥与信任",
-        "Your signing identity": "您的签名身份",
-        "No signing identity on this computer yet. Reports, finalized records and bundles are signed with it.": "本机尚无签名身份。报告、封存的记录和同步包都需要用它签名。",
-        "Name on the certificate": "证书上的姓名",
-        "Passphrase": "口令",
-        "Passphrase again": "再次输入口令",
-        "Create identity": "创建签名身份",
-        "Import PKCS#12…": "导入 PKCS#12 文件…",
-        "Export certificate…": "导出证书…",
-        "Name": "名称",
-        "Fingerprint (SHA-256)": "指纹 (SHA-256)",
-        "Valid until": "有效期至",
-        "Trusted certificates": "受信任的证书",
-        "Add certificate…": "添加证书…",
-        "Remove": "删除",
-        "Kind": "类别",
-        "Enter a name.": "请输入姓名。",
-        "The passphrase must have at least {n} characters.": "口令至少需要 {n} 个字符。",
-        "The two passphrases differ.": "两次输入的口令不一致。",
-        "Identity created for {name}.": "已为 {name} 创建签名身份。",
-        "Identity imported for {name}.": "已导入 {name} 的签名身份。",
-        "Certificate written to {path}.": "证书已保存到 {path}。",
-        "Trusted: {name}.": "已信任：{name}。",
-        "Already trusted: {name}.": "已在信任列表中：{name}。",
-        "Removed: {name}.": "已删除：{name}。",
-        "Remove the trusted certificate of {name}? Bundles and reports signed with it will no longer be accepted.": "删除 {name} 的受信任证书？此后由其签名的同步包和报告将不再被接受。",
-        "Certificates (*.pem *.crt *.cer *.der)": "证书 (*.pem *.crt *.cer *.der)",
-        "PKCS#12 files (*.p12 *.pfx)": "PKCS#12 文件 (*.p12 *.pfx)",
-        "Password of the PKCS#12 file:": "PKCS#12 文件的密码：",
-        "Choose the passphrase that will protect the key here (the two fields above) first.": "请先在上面两个输入框中设置保护本机密钥的口令。",
-        "Cannot read {path}: {error}": "无法读取 {path}：{error}",
-        "Select a certificate in the list first.": "请先在列表中选择一个证书。",
-        "Close": "关闭",
-        "Certificate": "证书",
-        "Certification authority (CA)": "证书颁发机构 (CA)",
-        "Office": "机关核验/批准",
-        "Earlier certificates": "以前的证书",
-        "none": "无",
-        "{n} kept: reports signed with them still verify here": "保留 {n} 个：用它们签名的报告在本机仍可验证",
-        "used {start} to {end}": "使用期间 {start} 至 {end}",
-        "Trusted CA: {name}. Every certificate it issued is trusted now.": "已信任 CA：{name}。它颁发的所有证书现在都受信任。",
-    }
-)
 
 KIND_TEXT = {
     "certificate": "Certificate",

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from ..domain.credit_code import ALPHABET, validate_credit_code
 from ..domain.errors import InputError
 from ..domain.models import PREMISES_KINDS, Premises, new_id
-from ..i18n import register, tr
+from ..i18n import tr
 from . import settings
 from .models.labels import premises_kind_label
 from .models.records import PremisesTableModel
@@ -33,42 +33,6 @@ from .widgets.language import follow_language
 from .widgets.record_page import RecordActions
 from .widgets.record_table import RecordTable
 from .widgets.search_box import SearchBox
-
-register(
-    {
-        "New premises": "新建受检单位",
-        "Edit premises": "编辑受检单位",
-        "Name": "名称",
-        "Kind": "类别",
-        "Credit code": "统一社会信用代码",
-        "Address": "地址",
-        "City": "城市",
-        "Market": "市场",
-        "Stall": "摊位号",
-        "Contact": "联系人",
-        "Phone": "电话",
-        "Latitude": "纬度",
-        "Longitude": "经度",
-        "18 characters, e.g. 92340100MA2TX8K5J…": "18 位，例如 92340100MA2TX8K5J…",
-        "{n} of 18 characters": "已输入 {n}/18 位",
-        "✓ valid (GB 32100-2015)": "✓ 校验通过（GB 32100-2015）",
-        "&New…": "新建(&N)…",
-        "&Edit…": "编辑(&E)…",
-        "&Delete": "删除(&D)",
-        "New &inspection…": "新建检查(&I)…",
-        "Search name, market, address, credit code…": "搜索名称、市场、地址、信用代码……",
-        "Delete premises": "删除受检单位",
-        "Delete “{name}”? This cannot be undone.": "确定删除“{name}”？此操作不可撤销。",
-        "Could not delete: {error}": "无法删除：{error}",
-        "Could not save: {error}": "无法保存：{error}",
-        "{n} premises shown": "显示 {n} 个受检单位",
-        "1 premises shown": "显示 1 个受检单位",
-        "1 place shown": "显示 1 个受检单位",
-        "{n} places shown": "显示 {n} 个受检单位",
-        "Save": "保存",
-        "Cancel": "取消",
-    }
-)
 
 # kinds of premises that sit in a market (stall and market fields are offered)
 MARKET_KINDS = {"market_stall", "shop", "market", "supermarket"}

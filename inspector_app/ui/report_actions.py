@@ -19,47 +19,10 @@ from PySide6.QtCore import QStandardPaths, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox, QWidget
 
-from ..i18n import current_language, register, tr
+from ..i18n import current_language, tr
 from .models.labels import verify_status_label
 from .widgets import file_dialogs
 from .workers import Cancelled, run_with_progress, store_work
-
-register(
-    {
-        "Export report": "导出报告",
-        "Sign the report": "签署报告",
-        "Passphrase of your signing key:": "请输入签名密钥的口令：",
-        "The passphrase is wrong; try again.": "口令错误，请重试。",
-        "Making the report…": "正在生成报告……",
-        "Exporting reports": "正在导出报告",
-        "Exporting {done} of {total} reports…": "正在导出第 {done} / {total} 份报告……",
-        "Choose a folder for the reports": "选择报告保存文件夹",
-        "PDF files (*.pdf)": "PDF 文件 (*.pdf)",
-        "The report could not be made": "无法生成报告",
-        "{n} reports written to {folder}.": "已将 {n} 份报告保存到 {folder}。",
-        "{n} could not be made:": "{n} 份无法生成：",
-        "Cancelled after {n} reports.": "已取消，已生成 {n} 份报告。",
-        "Reports": "报告",
-        "This report will not be signed": "此报告将不带电子签名",
-        "This computer has no signing identity yet, so the report would be written without a signature and could not be verified. Create your signing identity now?": "本机尚未创建签名身份，报告将不带签名，无法验证真伪。现在创建签名身份吗？",
-        "Create identity…": "创建签名身份…",
-        "Export unsigned": "导出无签名报告",
-        "Verify PDF": "验证 PDF",
-        "Verify PDF…": "验证 PDF…",
-        "Choose the PDF to verify": "选择要验证的 PDF",
-        "Checking the signature…": "正在校验签名……",
-        "Signed by: {signer}": "签名者：{signer}",
-        "Signed at: {time}": "签名时间：{time}",
-        "Report no.: {number}": "报告编号：{number}",
-        "Record in this database: {check}": "本机数据库中的记录：{check}",
-        "matches": "一致",
-        "mismatch": "不一致",
-        "not in database": "数据库中无此记录",
-        "not checked": "未核对",
-        "the PDF is not signed": "此 PDF 没有签名",
-        "the file is not a PDF": "此文件不是 PDF",
-    }
-)
 
 CREATE, UNSIGNED, CANCEL = "create", "unsigned", "cancel"
 

@@ -33,37 +33,9 @@ from PySide6.QtWidgets import (
 
 from .. import i18n
 from ..domain.models import CHECK_KINDS, CHECK_LABELS
-from ..i18n import pick, register, tr
+from ..i18n import pick, tr
 from .widgets.field_error import FieldError, translate_message
 from .widgets.language import follow_language
-
-register(
-    {
-        "Settings": "设置",
-        "Language": "界面语言",
-        "Follow the system": "跟随系统",
-        "Inspector name": "检查人员姓名",
-        "Role": "角色",
-        "Inspector": "检查人员",
-        "Supervisor": "审核员",
-        "Default kind of check": "默认检查类型",
-        "Offer demo data for an empty database": "数据库为空时提供演示数据",
-        "Rows fetched per page": "每次读取行数",
-        "Your name is written into every inspection you record.": "您的姓名将记录在每条检查记录中。",
-        "The name must not be longer than 100 characters.": "姓名不得超过 100 个字符。",
-        "Issuing body (printed on certificates and notices)": "检定机构（印在检定证书和通知书上）",
-        "Name (Chinese)": "名称（中文）",
-        "Name (English)": "名称（英文）",
-        "Postcode": "邮编",
-        "Authorisation certificate no.": "计量检定机构授权证书号",
-        "Authorised verification body (may issue verification certificates)": "授权的法定计量检定机构（可出具检定证书）",
-        "Valid until = date + cycle − 1 day": "有效期至 = 检定日期 + 周期 − 1 天",
-        "Certificate number prefix": "证书编号前缀",
-        "Your inspector certificate no.": "本人检定员证号",
-        "Address": "地址",
-        "Phone": "电话",
-    }
-)
 
 # The issuing body's fields: (attribute, label, kind)
 BODY_FIELDS = (

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from ..domain.errors import InputError
 from ..domain.models import STANDARD_KINDS, ReferenceStandard, new_id
-from ..i18n import register, tr
+from ..i18n import tr
 from . import settings
 from .instrument_editor import number_field_text
 from .models.labels import standard_kind_label
@@ -32,32 +32,6 @@ from .widgets.field_error import FieldError, FieldErrors
 from .widgets.language import follow_language
 from .widgets.record_page import RecordActions
 from .widgets.record_table import RecordTable
-
-register(
-    {
-        "New reference standard": "新建计量标准器",
-        "Edit reference standard": "编辑计量标准器",
-        "Name": "名称",
-        "Kind": "类别",
-        "Certificate no.": "证书编号",
-        "Valid until": "有效期至",
-        "Accuracy": "准确度",
-        "MPE": "最大允许误差",
-        "Unit": "单位",
-        "Serial no.": "出厂编号",
-        "e.g. M1, F2, 二等": "例如 M1、F2、二等",
-        "&New…": "新建(&N)…",
-        "&Edit…": "编辑(&E)…",
-        "&Delete": "删除(&D)",
-        "Delete reference standard": "删除计量标准器",
-        "Delete “{name}”? This cannot be undone.": "确定删除“{name}”？此操作不可撤销。",
-        "Could not save: {error}": "无法保存：{error}",
-        "{n} standards · {expired} expired · {soon} expiring within 30 days": "共 {n} 件标准器 · {expired} 件已过期 · {soon} 件 30 天内到期",
-        "Standards with an expired certificate must not be used for inspections.": "证书已过期的标准器不得用于检查。",
-        "Save": "保存",
-        "Cancel": "取消",
-    }
-)
 
 FIELDS = (
     ("kind", "Kind"),

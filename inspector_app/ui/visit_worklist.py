@@ -22,28 +22,10 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain.errors import InputError
-from ..i18n import register, tr
+from ..i18n import tr
 from ..services import campaigns as cs
 from .models.labels import premises_kind_label
 from .widgets.language import follow_language
-
-register(
-    {
-        "Work list": "工作任务",
-        "Due": "截止日期",
-        "Campaign": "专项",
-        "County": "区县",
-        "Work state": "进展",
-        "&Start visit": "开始现场检查(&S)",
-        "overdue by {n} days": "已逾期 {n} 天",
-        "due today": "今天到期",
-        "{n} days left": "剩余 {n} 天",
-        "visit under way": "检查进行中",
-        "routine work": "日常任务",
-        "Enter: start the visit of the chosen premises; a sealed visit ticks it off.": "回车：开始所选场所的现场检查；现场检查封存后自动划去。",
-        "{n} to visit, {overdue} overdue": "待检查 {n} 处，逾期 {overdue} 处",
-    }
-)
 
 OVERDUE = QColor("#b00020")
 COLUMNS = ("Due", "Premises", "Kind", "County", "Campaign", "Work state")

@@ -33,15 +33,7 @@ from typing import Any
 from PySide6.QtCore import QEventLoop, QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
-from ..i18n import register, tr
-
-register(
-    {
-        "Cancel": "取消",
-        "Cancelling…": "正在取消……",
-        "Working…": "正在处理……",
-    }
-)
+from ..i18n import tr
 
 Progress = Callable[..., bool]
 WorkFn = Callable[[Progress, Callable[[], bool]], Any]

@@ -97,7 +97,7 @@ def test_office_workflow_and_return_seen_on_laptop(office, capsys, tmp_path):
     )
     assert code == 0 and "returned" in out, err
     code, _, err = run(capsys, "--db", db, "review", "approve", target["id"])
-    assert code == 2 and "returned already" in err
+    assert code == 2 and "Already returned by office at " in err
     rows = (
         sqlite3.connect(db)
         .execute("SELECT inspection_id, decision, comment FROM reviews ORDER BY change_seq")

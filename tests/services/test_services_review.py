@@ -21,9 +21,11 @@ PASS = b"correct horse battery"
 
 
 class Side:
-    def __init__(self, folder: Path, name: str) -> None:
+    def __init__(self, folder: Path, name: str, path=None) -> None:
         (folder / name).mkdir()
-        self.path = folder / name / f"{name}.db"  # each side with its own keys folder beside it
+        # each side with its own keys folder beside it; *path* may be an office database on
+        # PostgreSQL (its keys folder is a local one)
+        self.path = path or folder / name / f"{name}.db"
         self.store = open_database(self.path)
         self.identity = keys.init_identity(keys_dir(self.path), name, PASS)
         _ = self.store.device_id
@@ -34,11 +36,13 @@ class Side:
 
 
 @pytest.fixture
-def office_world(tmp_path):
-    """Two laptops with demo inspections, an office that imported both field bundles."""
+def office_world(tmp_path, office_db_path):
+    """Two laptops with demo inspections, an office (on SQLite, then on PostgreSQL) that
+    imported both field bundles."""
     folder = tmp_path / "w"
     folder.mkdir()
-    lap1, lap2, office = Side(folder, "lap1"), Side(folder, "lap2"), Side(folder, "office")
+    lap1, lap2 = Side(folder, "lap1"), Side(folder, "lap2")
+    office = Side(folder, "office", office_db_path)
     for lap in (lap1, lap2):
         office.trust(lap, "inspector")
         lap.trust(office, "office")
@@ -126,7 +130,7 @@ def test_approve_and_return_are_signed_audited_and_final(office_world):
         actions[:2] == ["review.return", "review.approve"] and office.audit_head()[0] == before + 2
     )
     assert rv.verify_review(office, ok, o.path).status == "VALID"
-    with pytest.raises(InputError, match="approved already"):
+    with pytest.raises(InputError, match="Already approved by office at "):
         rv.return_inspection(office, first, o.identity, "changed my mind")
     assert rv.queue_count(office) == 12
     assert {r.id for r in rv.queue(office, ReviewFilter(state="returned"))} == {second}

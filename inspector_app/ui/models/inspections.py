@@ -23,28 +23,10 @@ from collections import OrderedDict
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 
-from ...i18n import register, tr
+from ...i18n import tr
 from ...store.inspections import InspectionFilter, InspectionSummary
 from ..workers import StoreReader
 from .labels import check_label, family_label, status_label, verdict_label, when_label
-
-register(
-    {
-        "Date": "日期",
-        "Premises": "受检单位",
-        "Instrument": "计量器具",
-        "Family": "器具类别",
-        "Check": "检查类型",
-        "Inspector": "检查人员",
-        "Verdict": "结论",
-        "Status": "状态",
-        "Loading…": "正在读取……",
-        "Returned": "已退回",
-        "Approved": "已批准",
-        "Approved by {reviewer}": "{reviewer} 已批准",
-        "Returned by {reviewer}: {comment}": "{reviewer} 退回：{comment}",
-    }
-)
 
 # (key, header, sort key in SORT_COLUMNS or None)
 COLUMNS = (

@@ -3,40 +3,7 @@
 from __future__ import annotations
 
 from ...domain.models import CHECK_LABELS, FAMILY_LABELS, PREMISES_KINDS, STANDARD_KINDS
-from ...i18n import pick, register, tr
-
-register(
-    {
-        "Pass": "合格",
-        "Fail": "不合格",
-        "Draft": "草稿",
-        "Finalized": "已定稿",
-        "Market stall": "市场摊位",
-        "Filling station": "加油站",
-        "Optical shop": "眼镜店",
-        "Shop": "商店",
-        "Market": "市场",
-        "Producer": "生产企业",
-        "Supermarket": "超市",
-        "Test weight": "砝码",
-        "Metal can": "标准金属量器",
-        "Reference lens": "标准镜片",
-        "Model eye": "模拟眼",
-        "PD sleeve": "瞳距标准器",
-        "Other": "其他",
-        # the verdicts of `verify` (and UNSIGNED for a PDF made here), shown in the window
-        "UNSIGNED": "未签名",
-        "VALID": "有效",
-        "MODIFIED-AFTER-SIGNING": "签名后被修改",
-        "INVALID": "无效",
-        "UNTRUSTED": "签名者不受信任",
-        "UNREADABLE": "无法读取",
-        "WRONG-SIGNER": "签名者不符",
-        "INDETERMINATE": "无法确定",
-        "REVOKED": "证书已吊销",
-        "SUPERSEDED": "已被新版本取代",
-    }
-)
+from ...i18n import pick, tr
 
 VERDICT_TEXT = {"pass": "Pass", "fail": "Fail"}
 STATUS_TEXT = {"draft": "Draft", "finalized": "Finalized"}

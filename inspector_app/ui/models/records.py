@@ -14,30 +14,10 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from ...domain.models import Instrument, Premises
-from ...i18n import register, tr
+from ...i18n import tr
 from ..workers import StoreReader
 from .columns import ColumnsMixin
 from .labels import family_label, premises_kind_label
-
-register(
-    {
-        "Name": "名称",
-        "Kind": "类别",
-        "Credit code": "统一社会信用代码",
-        "City": "城市",
-        "Stall": "摊位号",
-        "Contact": "联系人",
-        "Phone": "电话",
-        "Maker": "制造厂",
-        "Model": "型号",
-        "Serial no.": "出厂编号",
-        "Class": "准确度等级",
-        "Capacity": "规格",
-        "Next due": "下次检定",
-        "overdue": "超期未检",
-        "Overdue for verification": "已超过检定有效期，超期未检",
-    }
-)
 
 IdRole = Qt.ItemDataRole.UserRole
 ROOT = QModelIndex()

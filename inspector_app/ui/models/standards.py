@@ -8,24 +8,9 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 
 from ...domain.models import ReferenceStandard
-from ...i18n import ntr, register, tr
+from ...i18n import ntr, tr
 from .columns import ColumnsMixin
 from .labels import standard_kind_label
-
-register(
-    {
-        "Certificate no.": "证书编号",
-        "Valid until": "有效期至",
-        "Validity": "有效性",
-        "Accuracy": "准确度",
-        "Expired": "已过期",
-        "Valid": "有效",
-        "No expiry date": "未填有效期",
-        "Expires in {n} days": "{n} 天后到期",
-        "Expired {n} days ago": "已过期 {n} 天",
-        "Expires today": "今天到期",
-    }
-)
 
 EXPIRED_BRUSH = QBrush(QColor("#c0392b"))
 SOON_BRUSH = QBrush(QColor("#a15c00"))

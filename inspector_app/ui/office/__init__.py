@@ -17,22 +17,8 @@ from PySide6.QtCore import QObject, QSize, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QListWidgetItem, QStyle
 
-from ...i18n import register, tr
+from ...i18n import tr
 from ..widgets.language import follow_language
-
-register(
-    {
-        "Review": "审核",
-        "Conflicts": "冲突",
-        "Statistics": "统计",
-        "&Office": "办公室(&O)",
-        "&Import bundle…": "导入同步包(&I)…",
-        "&Export office bundle…": "导出办公室同步包(&E)…",
-        "Summary &PDF…": "汇总报告 PDF(&P)…",
-        "Rule &data…": "规则数据(&D)…",
-        "Review &queue": "待审核列表(&Q)",
-    }
-)
 
 OFFICE_PAGES = (
     ("review", "Review", QStyle.StandardPixmap.SP_DialogYesButton),

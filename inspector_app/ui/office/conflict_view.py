@@ -23,33 +23,8 @@ from PySide6.QtWidgets import (
 )
 
 from ...domain.errors import InputError
-from ...i18n import register, tr
+from ...i18n import tr
 from ..widgets.language import follow_language
-
-register(
-    {
-        "No open conflicts.": "没有待处理的冲突。",
-        "Field": "字段",
-        "Here": "本机",
-        "Incoming": "导入",
-        "Only differences": "只显示差异",
-        "Keep &here": "保留本机(&H)",
-        "Keep &incoming": "采用导入(&I)",
-        "Reason: {reason}": "原因：{reason}",
-        "Kept {side}; the choice was recorded.": "已保留{side}；决定已记录。",
-        "here": "本机版本",
-        "incoming": "导入版本",
-        "{n} open conflicts": "{n} 个待处理冲突",
-        "changed here and on the other side": "本机与对方都作了修改",
-        "the same id holds different content here": "同一编号在本机的内容不同",
-        "its instrument was deleted here": "其计量器具已在本机删除",
-        "its premises were deleted here": "其受检单位已在本机删除",
-        "its earlier revision is in conflict": "其上一版本处于冲突中",
-        "the earlier revision was corrected differently here": "上一版本在本机已作了不同的更正",
-        "deleted on the other side but still in use here": "对方已删除，但本机仍在使用",
-        "the same review id holds other content here": "同一审核编号在本机的内容不同",
-    }
-)
 
 ENTITY_LABELS = {
     "premises": ("受检单位", "Premises"),

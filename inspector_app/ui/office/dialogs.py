@@ -16,20 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...i18n import register, tr
+from ...i18n import tr
 from ..widgets import file_dialogs
-
-register(
-    {
-        "Signing key": "签名密钥",
-        "Passphrase of your signing key:": "请输入签名密钥的口令：",
-        "Choose your role": "选择角色",
-        "Who works with this database?": "谁使用此数据库？",
-        "Inspector — records inspections in the field": "检查人员 — 在现场记录检查",
-        "Supervisor — reviews inspections at the office, statistics and reports": "审核员 — 在办公室审核检查记录、统计与报告",
-        "The role can be changed later in Settings.": "角色以后可在“设置”中更改。",
-    }
-)
 
 
 def ask_passphrase(parent: QWidget | None, prompt: str = "") -> bytes | None:

@@ -16,26 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...i18n import current_language, register, tr
+from ...i18n import current_language, tr
 from ..widgets.language import follow_language
-
-register(
-    {
-        "Prepackaged goods: {n} batches, {p} passed, pass rate {rate}": "定量包装商品：抽检 {n} 批，合格 {p} 批，合格率 {rate}",
-        "Short-weight rechecks: {n}, goods short in {s} ({rate})": "零售商品短缺量核查：{n} 次，短缺超差 {s} 次（{rate}）",
-        "by producer": "按生产者",
-        "by kind of product": "按商品类别",
-        "by city": "按地区",
-        "by campaign": "按专项行动",
-        "Batches": "批次",
-        "Pass rate": "合格率",
-        "Market": "市场",
-        "Rechecks": "核查次数",
-        "Short": "短缺超差",
-        "Passed": "合格",
-        "(none)": "（未填）",
-    }
-)
 
 GROUPS = (
     ("producer", "by producer"),

@@ -29,67 +29,11 @@ from PySide6.QtWidgets import (
 )
 
 from ...domain.errors import InputError
-from ...i18n import current_language, register, tr
+from ...i18n import current_language, tr
 from ..models.labels import check_label, family_label, verdict_label, verify_status_label
 from ..widgets.field_error import FieldError
 from ..widgets.language import follow_language
 from . import dialogs
-
-register(
-    {
-        "Choose an inspection in the queue.": "请在待审核列表中选择一条检查记录。",
-        "Date": "日期",
-        "Inspector": "检查人员",
-        "Kind of check": "检查类型",
-        "Verdict": "结论",
-        "Region": "地区",
-        "Record": "记录",
-        "Signed PDF": "签名 PDF",
-        "Findings": "发现的问题",
-        "Tests": "检测项目",
-        "Code": "代码",
-        "Finding": "问题",
-        "Legal basis": "法律依据",
-        "Severity": "严重程度",
-        "cheating": "作弊",
-        "No findings.": "无问题记录。",
-        "Reviews": "审核记录",
-        "Not reviewed yet.": "尚未审核。",
-        "Comment (required when returning)": "审核意见（退回时必填）",
-        "&Approve": "批准(&A)",
-        "&Return to inspector": "退回检查人员(&R)",
-        "Open PDF": "打开 PDF",
-        "Sign && verify PDF": "签名并验证 PDF",
-        "Attach inspector's PDF…": "附加检查人员签名的 PDF…",
-        "PDF files (*.pdf)": "PDF 文件 (*.pdf)",
-        "Review": "审核",
-        "Approved by {who} on {when}": "{who} 于 {when} 批准",
-        "Returned by {who} on {when}": "{who} 于 {when} 退回",
-        "signature {status}": "签名 {status}",
-        "{n} test(s) failed": "{n} 项检测不合格",
-        "The decision was recorded and signed.": "审核决定已记录并签名。",
-        "Your signing key could not be opened: {error}": "无法打开您的签名密钥：{error}",
-        "record intact": "记录完整",
-        "record hash: {check}": "记录哈希核对：{check}",
-        "matches": "一致",
-        "mismatch": "不一致",
-        "not in database": "数据库中无此记录",
-        "not checked": "未核对",
-        "major": "严重",
-        "minor": "轻微",
-        "critical": "重大",
-        "the signature is intact, covers the whole file and was made by a trusted signer": "签名完整，覆盖整个文件，签名者受信任",
-        "Approve": "批准",
-        "Approve this inspection? The decision is signed with your key and cannot be undone.": "批准此检查记录？审核决定将用您的密钥签名，不能撤销。",
-        "This inspection FAILED and has no findings recorded. Approve it anyway?": "此检查结论为不合格，但没有记录任何问题。仍要批准吗？",
-        "Failed items": "不合格项目",
-        "Checklist": "检查项目",
-        "{n} answered, {f} finding(s)": "已回答 {n} 项，其中 {f} 项需记录问题",
-        "Photos": "现场照片",
-        "no photos": "无照片",
-        "the report was generated here and is not signed; unlock your key to sign it, or attach the inspector's signed PDF": "报告在此生成，尚未签名；解锁您的密钥即可签名，或附加检查人员签名的 PDF",
-    }
-)
 
 STATUS_COLOURS = {"VALID": "#1e8449", "UNSIGNED": "#7f8c8d", "UNTRUSTED": "#b9770e"}
 

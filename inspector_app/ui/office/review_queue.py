@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from ...domain.errors import InputError
 from ...domain.models import FAMILIES
-from ...i18n import register, tr
+from ...i18n import tr
 from ...store.review import QueueRow, ReviewFilter
 from ..models.labels import check_label, family_label, verdict_label
 from ..widgets.language import follow_language
@@ -28,36 +28,6 @@ from ..widgets.record_table import IdRole, RecordTable
 from ..workers import Cancelled, run_store_job
 from . import dialogs
 from .review_panel import IdentityCache, ReviewPanel
-
-register(
-    {
-        "All inspectors": "全部检查人员",
-        "All markets": "全部市场",
-        "All families": "全部类别",
-        "All verdicts": "全部结论",
-        "Pending": "待审核",
-        "Approved": "已批准",
-        "Returned": "已退回",
-        "Any state": "全部状态",
-        "Import bundle…": "导入同步包…",
-        "Export office bundle…": "导出办公室同步包…",
-        "Export list…": "导出列表…",
-        "Premises": "受检单位",
-        "Market": "市场",
-        "Family": "器具类别",
-        "State": "审核状态",
-        "{shown} of {n} inspections in the queue": "待审核列表：{n} 条中显示 {shown} 条",
-        "Sync bundles (*.zip *.bundle);;All files (*)": "同步包 (*.zip *.bundle);;所有文件 (*)",
-        "Importing the bundle…": "正在导入同步包……",
-        "Bundle import": "导入同步包",
-        "The bundle was rejected; nothing was changed.": "同步包被拒绝，数据库未作任何更改。",
-        "Office bundle": "办公室同步包",
-        "Wrote {path}.": "已写入 {path}。",
-        "CSV (*.csv);;Excel workbook (*.xlsx)": "CSV (*.csv);;Excel 工作簿 (*.xlsx)",
-        "Exported {n} rows to {path}.": "已导出 {n} 行到 {path}。",
-        "Export": "导出",
-    }
-)
 
 COLUMNS = (
     "Date",

@@ -30,46 +30,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...i18n import register, tr
+from ...i18n import tr
 from ..widgets.language import follow_language
-
-register(
-    {
-        "Rule data": "规则数据",
-        "Rule data in use: {version}": "现行规则数据版本：{version}",
-        "Family": "器具类别",
-        "All families": "全部类别",
-        "Only values not yet confirmed": "只显示尚未核实的数值",
-        "Rule set": "依据规程",
-        "Rule": "规则",
-        "What it is": "内容",
-        "In use": "现行数值",
-        "Built-in": "内置数值",
-        "Confirmation": "核实状态",
-        "office value": "办公室已录入",
-        "confirmed": "已核实",
-        "secondary source": "次级来源",
-        "not confirmed": "未核实",
-        "Published value": "公布数值",
-        "Clause": "条款",
-        "Source": "出处",
-        "Reason": "原因",
-        "Sign and save": "签名并保存",
-        "Select a rule to enter its published value.": "选择一条规则以录入其公布数值。",
-        "A number, or JSON for a table (as shown under 'In use').": (
-            "填写数字；表格请按“现行数值”列的 JSON 格式填写。"
-        ),
-        "document, page, date of publication": "文件、页码、发布日期",
-        "why the value changes (required)": "更改原因（必填）",
-        "The value is not valid JSON: {error}": "数值不是有效的 JSON：{error}",
-        "Saved and signed as rule data {version}.": "已签名保存为规则数据版本 {version}。",
-        "Saving needs your signing key.": "保存需要您的签名密钥。",
-        "Say why the value changes (for example the published source).": (
-            "请说明更改原因（例如公布的出处）。"
-        ),
-        "{n} value(s) shown": "显示 {n} 项",
-    }
-)
 
 STATE_TEXT = {
     "office": "office value",

@@ -27,47 +27,12 @@ from PySide6.QtWidgets import (
 )
 
 from ...domain.errors import InputError
-from ...i18n import current_language, register, tr
+from ...i18n import current_language, tr
 from ..models.labels import family_label, premises_kind_label
 from ..widgets.language import follow_language
 from ..widgets.tile import Tile
 from . import dialogs
 from .goods_panel import GoodsPanel
-
-register(
-    {
-        "This month": "本月",
-        "Last month": "上月",
-        "All cities": "全部城市",
-        "Inspections": "检查记录",
-        "Premises inspected": "受检单位",
-        "Instruments checked": "受检器具",
-        "Pass rate": "合格率",
-        "Failed": "不合格",
-        "Cheating cases": "作弊案件",
-        "Premises inspected by kind": "按类型统计受检单位",
-        "Instruments checked by family": "按类别统计受检器具",
-        "Failures by cause": "不合格原因",
-        "Inspections and failures per month": "每月检查与不合格",
-        "Export CSV…": "导出 CSV…",
-        "Export XLSX…": "导出 XLSX…",
-        "Summary PDF…": "汇总报告 PDF…",
-        "Summary report": "汇总报告",
-        "(no finding)": "（无问题记录）",
-        "No inspections in this period.": "此期间没有检查记录。",
-        "Premises": "受检单位",
-        "City": "城市",
-        "Family": "器具类别",
-        "Inspector": "检查人员",
-        "Finding": "问题",
-        "Date": "日期",
-        "of {n} judged": "共判定 {n} 条",
-        "Wrote {path}.": "已写入 {path}。",
-        "Exported {n} rows to {path}.": "已导出 {n} 行到 {path}。",
-        "Export": "导出",
-        "PDF files (*.pdf)": "PDF 文件 (*.pdf)",
-    }
-)
 
 
 def _cause_label(row: dict) -> str:

@@ -22,20 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...i18n import current_language, register, tr
-
-register(
-    {
-        "Yes": "是",
-        "No": "否",
-        "n.a.": "不适用",
-        "Legal checks": "法定要求检查",
-        "Cheating indicators": "作弊迹象",
-        "⚠ finding": "⚠ 需记录问题",
-        "No to all unanswered cheating indicators": "其余作弊迹象全部选“否”",
-        "Answer every cheating question not answered yet with “No”": "将尚未回答的作弊迹象问题全部回答为“否”",
-    }
-)
+from ...i18n import current_language, tr
 
 ANSWERS = ("yes", "no", "na")
 MARK_STYLE = (

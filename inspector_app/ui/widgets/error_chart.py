@@ -10,23 +10,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from ...i18n import register, tr
+from ...i18n import tr
 from ...services.drafts import ChartSeries
-
-register(
-    {
-        "Error": "误差",
-        "Load": "载荷",
-        "Run": "测量次序",
-        "Nominal power": "标称值",
-        "Reference distance": "标准值",
-        "No judged readings yet": "尚无已判定的读数",
-        "pass (chart)": "合格",
-        "fail (chart)": "不合格",
-        "+MPE": "+MPE",
-        "−MPE": "−MPE",
-    }
-)
 
 COUNTED_X = ("run", "package")
 

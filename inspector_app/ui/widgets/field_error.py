@@ -12,22 +12,7 @@ import re
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
-from ...i18n import current_language, register, tr
-
-register(
-    {
-        "is required": "为必填项",
-        "must be a number, got an empty string": "必须是数字，不能为空",
-        "must be a date (YYYY-MM-DD)": "必须是日期（YYYY-MM-DD）",
-        "must not exceed Max": "不得大于最大秤量 Max",
-        "must be below Max": "必须小于最大秤量 Max",
-        "must be below Qmax": "必须小于最大流量 Qmax",
-        "must be I, II, III or IIII for a scale": "衡器的准确度等级必须是 I、II、III 或 IIII",
-        "is required for a scale": "衡器必须填写此项",
-        "must be g or kg": "单位必须是 g 或 kg",
-        "must be greater than zero": "必须大于零",
-    }
-)
+from ...i18n import current_language, tr
 
 # Domain messages with variable parts: (pattern, Chinese template).
 _PATTERNS = [

@@ -22,15 +22,8 @@ from PySide6.QtCore import QFileInfo
 from PySide6.QtGui import QAbstractFileIconProvider, QIcon
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from ...i18n import register, tr
+from ...i18n import tr
 from ...store.db import is_database_file, open_database_paths
-
-register(
-    {
-        "This file cannot be used": "不能使用此文件",
-        "{name} is the program's own database (or a file that belongs to it); choose another file. To copy the database, use Back up.": "{name} 是本程序正在使用的数据库（或其附属文件），请选择其他文件。如需复制数据库，请使用“备份”。",
-    }
-)
 
 
 class NameOnlyIconProvider(QAbstractFileIconProvider):

@@ -33,30 +33,9 @@ from PySide6.QtWidgets import (
 from ...domain.errors import InputError
 from ...domain.models import SEVERITIES, Finding, new_id
 from ...domain.validation import validate_finding
-from ...i18n import current_language, register, tr
+from ...i18n import current_language, tr
 from ...services import drafts
 from .field_error import FieldError, translate_message
-
-register(
-    {
-        "Code": "代码",
-        "Finding": "问题",
-        "Legal basis": "法律依据",
-        "Severity": "严重程度",
-        "Action": "处理措施",
-        "Cheating": "作弊",
-        "minor": "轻微",
-        "major": "严重",
-        "critical": "重大",
-        "Add finding…": "添加问题…",
-        "Edit finding…": "编辑问题…",
-        "Remove finding": "删除问题",
-        "Quick add": "快速添加",
-        "Add / edit finding": "添加/编辑问题",
-        "cheating indicator": "作弊迹象",
-        "✔ answered": "✔ 已勾选",
-    }
-)
 
 
 class FindingsModel(QAbstractTableModel):

@@ -36,42 +36,8 @@ from PySide6.QtWidgets import (
 from ...domain.errors import InputError
 from ...domain.numbers import ascii_digits, fmt, parse_decimal
 from ...domain.rules.prepackaged import AVERAGE_FAILED, preview
-from ...i18n import on_language_changed, register, tr
+from ...i18n import on_language_changed, tr
 from .field_error import translate_message
-
-register(
-    {
-        "Package readings": "逐件读数",
-        "Readings are": "读数为",
-        "net content": "净含量",
-        "gross, average tare": "毛重（减平均皮重）",
-        "gross and each package's tare": "毛重和逐件皮重",
-        "Package reading": "读数",
-        "Tare": "皮重",
-        "Net": "净含量",
-        "Short by": "短缺量",
-        "Shortfall class": "短缺类别",
-        "Paste readings": "粘贴读数",
-        "Clear readings": "清除读数",
-        "Pasted {n} readings from row {row}.": "已从第 {row} 行粘贴 {n} 个读数。",
-        "No numbers found in the clipboard.": "剪贴板中没有找到数值。",
-        "Enter readings": "录入读数",
-        "Paste package readings": "粘贴逐件读数",
-        "Clear package readings": "清除逐件读数",
-        "Enter Qn, the unit and the batch size N above first: {error}": "请先在上方填写标注净含量 Qn、单位和检验批量 N：{error}",
-        "{n} of {required} packages": "已录 {n} / {required} 件",
-        "mean q̄": "平均 q̄",
-        "limit Qn − λ·s": "限值 Qn − λ·s",
-        "no average for N ≤ 10": "N ≤ 10，不计算平均",
-        "… {left} more to enter": "… 还需录入 {left} 件",
-        "✔ batch passes": "✔ 批合格",
-        "✘ batch fails": "✘ 批不合格",
-        "✘ not a number": "✘ 非数值",
-        "average below the limit": "平均实际含量低于限值",
-        "Pasted readings": "粘贴读数",
-        "Cleared readings": "清除读数",
-    }
-)
 
 NUMBER_RE = re.compile(r"(?<![A-Za-z\d.])[-+]?\d+(?:[.,]\d+)?(?!\d)")
 SKIP_RE = re.compile(

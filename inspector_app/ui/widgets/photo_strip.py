@@ -18,17 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...i18n import register, tr
+from ...i18n import tr
 from . import file_dialogs
-
-register(
-    {
-        "Add photo…": "添加照片…",
-        "Remove photo": "删除照片",
-        "Drop photos here": "可将照片拖放到此处",
-        "Images (*.png *.jpg *.jpeg *.webp)": "图片 (*.png *.jpg *.jpeg *.webp)",
-    }
-)
 
 THUMB = QSize(120, 90)
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp"}

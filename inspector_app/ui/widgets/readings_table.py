@@ -35,27 +35,9 @@ from PySide6.QtWidgets import (
 )
 
 from ...domain.errors import InputError
-from ...i18n import pick, register, tr
+from ...i18n import pick, tr
 from ...services import drafts
 from .field_error import translate_message
-
-register(
-    {
-        "Error": "误差",
-        "MPE": "最大允许误差",
-        "Verdict": "结论",
-        "✔ pass": "✔ 合格",
-        "✘ fail": "✘ 不合格",
-        "… pending": "… 待填",
-        "✘ invalid": "✘ 数值无效",
-        "(new row)": "（新行）",
-        "reading": "读数",
-        "Remove row": "删除此行",
-        "Edit reading": "修改读数",
-        "Remove reading row": "删除读数行",
-        "Edit test field": "修改测试项",
-    }
-)
 
 PASS_FG, PASS_BG = QColor("#14632f"), QColor("#dcf2e3")
 FAIL_FG, FAIL_BG = QColor("#9b0019"), QColor("#fbe0e5")

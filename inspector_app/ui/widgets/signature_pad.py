@@ -6,9 +6,7 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QRectF, QSiz
 from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from ...i18n import register, tr
-
-register({"Sign here": "请在此签名"})
+from ...i18n import tr
 
 INK = QColor("#0a1f5c")
 

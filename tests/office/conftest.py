@@ -1,0 +1,19 @@
+"""Fixtures of the office tests: an office database that imported a laptop's field bundle.
+
+The store comes from the ``office`` fixture (a path and the identities around it), so the
+same tests can later run against another engine by parametrizing this fixture.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from office_world import OfficeWorld, build_world
+
+
+@pytest.fixture
+def office(tmp_path: Path) -> OfficeWorld:
+    world = build_world(tmp_path / "world", inspections=12)
+    yield world
+    world.close()

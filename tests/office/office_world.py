@@ -1,0 +1,67 @@
+"""An office world for tests: a laptop with demo inspections, an office database that trusts
+it and imported its field bundle, and the office supervisor's identity beside the database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from inspector_app.crypto import keys
+from inspector_app.paths import keys_dir
+from inspector_app.services import review as rv
+from inspector_app.services.demo import generate
+from inspector_app.services.sync import export_bundle, import_bundle
+from inspector_app.store import open_database
+
+PASS = "correct horse battery"
+
+
+@dataclass
+class Side:
+    path: Path
+    store: object
+    identity: object
+
+
+@dataclass
+class OfficeWorld:
+    folder: Path
+    laptop: Side
+    office: Side
+    extra: dict = field(default_factory=dict)
+
+    def close(self) -> None:
+        for side in (self.laptop, self.office):
+            side.store.close()
+
+    def pending(self) -> list[str]:
+        return rv.review_repo(self.office.store).queue_ids(rv.ReviewFilter())
+
+
+def side(folder: Path, name: str, identity_name: str) -> Side:
+    (folder / name).mkdir(parents=True)
+    path = folder / name / f"{name}.db"
+    store = open_database(path)
+    identity = keys.init_identity(keys_dir(path), identity_name, PASS.encode())
+    _ = store.device_id
+    return Side(path, store, identity)
+
+
+def trust(store, identity, kind: str) -> None:
+    store.trust.add(
+        identity.fingerprint, identity.name, kind, identity.certificate_pem().decode(), "test"
+    )
+
+
+def build_world(folder: Path, inspections: int = 12, seed: int = 7) -> OfficeWorld:
+    laptop = side(folder, "lap", "李明")
+    office = side(folder, "office", "张三")
+    trust(office.store, laptop.identity, "certificate")
+    trust(laptop.store, office.identity, "office")
+    generate(laptop.store, premises=4, inspections=inspections, seed=seed)
+    rv.set_role(office.store, "supervisor", "张三")
+    bundle = folder / "field.zip"
+    export_bundle(laptop.store, laptop.identity, bundle, direction="field")
+    report = import_bundle(office.store, bundle, backup=False)
+    assert report.status == "imported", report.message()
+    return OfficeWorld(folder, laptop, office)
