@@ -412,3 +412,133 @@ class CaseRepo:
             if case.content_hash and closed_hash(case, evidence) != case.content_hash:
                 out.append((case.id, f"closed case {case.case_no} no longer matches its hash"))
         return out
+
+
+# -- bundles -----------------------------------------------------------------------------------
+# A case travels as its whole content, its evidence list and its append-only events (see
+# ``sync.cases``). These functions run inside the import transaction (``Store.write``), so the
+# import's single audit entry covers them; an imported event is stored exactly as it came,
+# never with a local event added (the two sides' histories must stay comparable).
+
+
+def bundle_events(conn, case_id: str) -> list[dict]:
+    """The events of a case as they travel: ``at, on_date, actor, action, from_status,
+    to_status, detail``, in the order they happened."""
+    return [
+        {
+            "at": r[0],
+            "on_date": r[1],
+            "actor": r[2],
+            "action": r[3],
+            "from_status": r[4],
+            "to_status": r[5],
+            "detail": json.loads(r[6]),
+        }
+        for r in conn.execute(
+            "SELECT at, on_date, actor, action, from_status, to_status, detail_json"
+            " FROM case_events WHERE case_id = ? ORDER BY id",
+            (case_id,),
+        )
+    ]
+
+
+def cases_by_id(conn, ids: list[str]) -> dict[str, Case]:
+    out: dict[str, Case] = {}
+    ids = list(dict.fromkeys(ids))
+    for i in range(0, len(ids), 500):
+        part = ids[i : i + 500]
+        marks = ", ".join("?" * len(part))
+        for row in conn.execute(f"SELECT * FROM cases WHERE id IN ({marks})", part):
+            out[row["id"]] = _case(row)
+    return out
+
+
+def case_numbers(conn, numbers: list[str]) -> dict[str, str]:
+    """case number -> id of the case holding it here."""
+    out: dict[str, str] = {}
+    numbers = list(dict.fromkeys(numbers))
+    for i in range(0, len(numbers), 500):
+        part = numbers[i : i + 500]
+        marks = ", ".join("?" * len(part))
+        for r in conn.execute(f"SELECT case_no, id FROM cases WHERE case_no IN ({marks})", part):
+            out[r[0]] = r[1]
+    return out
+
+
+def _insert_evidence(conn, case_id: str, start: int, items: list[Evidence]) -> None:
+    conn.executemany(
+        "INSERT INTO case_evidence (case_id, seq, kind, ref, note) VALUES (?, ?, ?, ?, ?)",
+        [(case_id, start + i, e.kind, e.ref, e.note) for i, e in enumerate(items, start=1)],
+    )
+
+
+def _insert_events(conn, case_id: str, events: list[dict]) -> None:
+    conn.executemany(
+        "INSERT INTO case_events (case_id, at, on_date, actor, action, from_status, to_status,"
+        " detail_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                case_id,
+                e["at"],
+                e["on_date"],
+                e["actor"],
+                e["action"],
+                e["from_status"],
+                e["to_status"],
+                _dump(e["detail"]),
+            )
+            for e in events
+        ],
+    )
+
+
+def insert_from_bundle(
+    conn, case: Case, evidence: list[Evidence], events: list[dict], seq: int, origin: str
+) -> None:
+    """A case this database did not hold: the row is written unsealed first so that its
+    evidence can be added, then completed (the triggers seal it from then on)."""
+    cols = _columns(case)
+    opening = cols | {
+        "status": "clue",
+        "decided_hash": None,
+        "content_hash": None,
+        "created_by": events[0]["actor"] if events else "",
+        "change_seq": seq,
+        "origin": origin,
+    }
+    names = ", ".join(opening)
+    marks = ", ".join(f":{k}" for k in opening)
+    conn.execute(f"INSERT INTO cases ({names}) VALUES ({marks})", opening)
+    _insert_evidence(conn, case.id, 0, evidence)
+    if case.status != "clue" or case.decided_hash or case.content_hash:
+        conn.execute(
+            "UPDATE cases SET status = :status, decided_hash = :decided_hash,"
+            " content_hash = :content_hash WHERE id = :id",
+            cols,
+        )
+    _insert_events(conn, case.id, events)
+
+
+def forward_from_bundle(
+    conn,
+    case: Case,
+    new_evidence: list[Evidence],
+    evidence_before: int,
+    new_events: list[dict],
+    seq: int,
+) -> None:
+    """A case this database holds, moved forward: the evidence and events it did not have
+    are appended, then the columns that changed are written (never a sealed one: the
+    caller checked that the decided content is the same)."""
+    _insert_evidence(conn, case.id, evidence_before, new_evidence)
+    cols = _columns(case)
+    cols.pop("id")
+    row = conn.execute("SELECT * FROM cases WHERE id = ?", (case.id,)).fetchone()
+    changed = {k: v for k, v in cols.items() if row[k] != v}
+    if changed:
+        sets = ", ".join(f"{k} = :{k}" for k in changed)
+        conn.execute(
+            f"UPDATE cases SET {sets}, change_seq = :change_seq WHERE id = :id",
+            changed | {"change_seq": seq, "id": case.id},
+        )
+    _insert_events(conn, case.id, new_events)
