@@ -36,6 +36,9 @@ def make_application(argv: list[str] | None = None) -> QApplication:
 
         app.setWindowIcon(QIcon(str(icon)))
     install_cjk_font(app)
+    from .qt_translations import install_qt_translations
+
+    install_qt_translations()  # Qt's own buttons and dialogs in the window's language
     return app
 
 
