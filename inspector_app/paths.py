@@ -16,10 +16,21 @@ from pathlib import Path
 APP_NAME = "inspector-app"
 
 
+def _db_target(db: str | os.PathLike) -> Path:
+    """A database file's path, or, for a ``postgresql://`` URL, the office server's target
+    (store/pg: it stands where the path stood; its ``parent`` is a local folder for keys)."""
+    if not isinstance(db, Path) and str(db).lower().startswith("postgres"):
+        from .store.pg import PostgresTarget, is_postgres_url
+
+        if is_postgres_url(str(db)) or isinstance(db, PostgresTarget):
+            return PostgresTarget(str(getattr(db, "url", db)))  # type: ignore[return-value]
+    return Path(db).expanduser()
+
+
 def default_db_path() -> Path:
     env = os.environ.get("INSPECTOR_DB")
     if env:
-        return Path(env).expanduser()
+        return _db_target(env)
     import platformdirs
 
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "inspector.db"
@@ -30,7 +41,7 @@ def resolve_db_path(db: str | os.PathLike | None) -> Path:
     created; a ``--db`` or ``INSPECTOR_DB`` naming a folder that does not exist is refused
     when the database is opened, so a typo never silently starts an empty database."""
     if db:
-        return Path(db).expanduser()
+        return _db_target(db)
     path = default_db_path()
     if not os.environ.get("INSPECTOR_DB"):
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -41,7 +52,7 @@ def data_paths(db: str | os.PathLike | None = None) -> dict[str, str]:
     """Where things live, for ``inspector-app --version`` and bug reports."""
     from .logs import log_dir
 
-    path = Path(db).expanduser() if db else default_db_path()
+    path = _db_target(db) if db else default_db_path()
     return {
         "database": str(path),
         "backups": str(path.parent / "backups"),

@@ -65,3 +65,39 @@ def stall(store):
         )
     )
     return p, i
+
+
+# -- the office on both engines (tests/pg_support.py: a throwaway PostgreSQL server) --------
+@pytest.fixture(scope="session")
+def pg_server():
+    """The session's throwaway PostgreSQL cluster (stopped at the end of the session)."""
+    import pg_support
+
+    yield pg_support.server()
+    pg_support.shutdown()
+
+
+@pytest.fixture
+def pg_url(pg_server):
+    """A fresh, migrated PostgreSQL database for this test (skipped without the server
+    programs, failed instead when INSPECTOR_TEST_POSTGRES=required)."""
+    import pg_support
+
+    url = pg_support.new_postgres_url()
+    yield url
+    pg_server.drop(url)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def office_db_path(request, tmp_path, monkeypatch):
+    """The office database on each engine: a SQLite file's path, or the target of a fresh
+    PostgreSQL database (it stands where the path stood; ``str()`` is its URL). A test module
+    runs its office tests on both by overriding ``db_path`` with this fixture."""
+    if request.param == "sqlite":
+        return tmp_path / "data" / "inspector.db"
+    from inspector_app.store.pg import PostgresTarget
+
+    url = request.getfixturevalue("pg_url")
+    monkeypatch.setenv("INSPECTOR_DB", url)
+    monkeypatch.setenv("INSPECTOR_OFFICE_DIR", str(tmp_path / "data"))
+    return PostgresTarget(url)

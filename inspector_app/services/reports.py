@@ -406,16 +406,22 @@ def _make(
         signer_name=identity.name,
         signer_fingerprint=identity.fingerprint,
     )
+    office = is_office_database(store)
     try:
         insp = store.inspections.require(inspection_id)
-        return built.report_no, sign_report(
+        pdf = sign_report(
             built,
             identity,
             finalized_at=insp.finalized_at,
-            inspector=None if is_office_database(store) else insp.inspector,
+            inspector=None if office else insp.inspector,
         )
     except SigningError as exc:
         raise InputError("inspection.id", str(exc)) from None
+    if not office:  # the inspector's signed document travels with the record in field bundles
+        from .report_files import keep_signed
+
+        keep_signed(store, inspection_id, pdf)
+    return built.report_no, pdf
 
 
 def export_report(

@@ -83,6 +83,9 @@ class ImportReport:
     # [{"entry", "reason"}], at most format.MAX_LISTED; warning_count is how many there were
     warnings: list = field(default_factory=list)
     warning_count: int = 0
+    # the signed report PDFs of the bundle: outcome -> count (new, unchanged, countersigned,
+    # older, kept_local; services.report_files)
+    reports: dict = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -195,6 +198,9 @@ def collect_field(store, everything: bool = False) -> tuple[BundleContent, tuple
     shas = {a.sha256 for x in inspections for a in x.attachments}
     content.attachments = {sha: (data, None) for sha, data in repo.attachment_data(shas).items()}
     content.audit = repo.audit_entries_after(0 if everything else repo.acked_audit_seq())
+    from .report_files import for_field_bundle
+
+    content.reports = for_field_bundle(store, [x.id for x in inspections])  # signed PDFs
     head = (
         (content.audit[-1]["seq"], content.audit[-1]["hash"])
         if content.audit
@@ -247,6 +253,9 @@ def collect_office(store) -> tuple[BundleContent, tuple[int, str]]:
     # every rule data version, oldest first: a laptop that missed one still gets the newest
     content.rule_data = [r.bundle_record() for r in list_versions(store.conn)]
     content.audit = repo.audit_entries_after(0)
+    from .report_files import for_office_bundle
+
+    content.reports = for_office_bundle(store)  # the countersigned PDFs go back
     head = (
         (content.audit[-1]["seq"], content.audit[-1]["hash"])
         if content.audit
@@ -490,6 +499,9 @@ def _import_bundle(
         )
         _check_reviews(store, content)
         _check_rule_data(store, content)
+        from .report_files import check_incoming
+
+        planned_reports = check_incoming(store, m.direction, opened.reports, content)
     except BundleRejected as exc:
         report.rejection = exc.as_dict()
         report.seconds = time.perf_counter() - t0
@@ -538,6 +550,10 @@ def _import_bundle(
         from ..store.rule_data import load_installed
 
         load_installed(store)  # the office's newest version is the one evaluations use now
+    if planned_reports:
+        from .report_files import keep_incoming
+
+        report.reports = keep_incoming(store, planned_reports)
     report.status = "imported"
     report.new, report.updated = totals["new"], totals["updated"]
     report.unchanged, report.conflicts = totals["unchanged"], totals["conflicts"]

@@ -97,7 +97,8 @@ def is_database_file(path: str | os.PathLike, extra: list[Path] | None = None) -
         st = os.stat(path)
     except (OSError, ValueError):
         return False
-    for db in open_database_paths() + list(extra or []):
+    # (an office database on a server, in *extra*, has no files here)
+    for db in open_database_paths() + [e for e in extra or [] if isinstance(e, str | os.PathLike)]:
         for side in sidecar_paths(db):
             try:
                 other = os.stat(side)
@@ -605,6 +606,12 @@ def open_database(
     file raises :class:`DatabaseDamagedError` naming the newest good backup. With
     *daily_backup*, the first open of each day keeps a verified copy (see ``backups``).
     *progress()* is called now and then during a long check."""
+    from .pg import is_postgres_url
+
+    if is_postgres_url(path):  # the office database on a server (store/pg)
+        from .pg import open_postgres
+
+        return open_postgres(path, migrate=migrate)
     from .migrations import migrate as run_migrations
     from .store import Store
 

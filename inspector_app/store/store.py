@@ -22,6 +22,8 @@ class Store:
         conn.row_factory = sqlite3.Row
         self.conn = conn
         self.path = path
+        # "sqlite" (a file) or "postgresql" (the office server: store/pg).
+        self.engine: str = getattr(conn, "engine", "sqlite")
         self._db = None
         from .attachments import AttachmentRepo
         from .inspections import InspectionRepo

@@ -7,6 +7,7 @@ A bundle is a zip archive (see ``docs/bundle-format.md``)::
     signer.pem                  the signer's certificate (informational, never trusted by itself)
     records/<table>.jsonl       one JSON object per line
     attachments/<sha256>        attachment bytes, named by their SHA-256
+    reports/<inspection-id>.pdf the signed report PDF kept with an inspection (version 2)
 """
 
 from __future__ import annotations
@@ -20,7 +21,14 @@ from ..domain.errors import InputError
 from ..domain.numbers import parse_decimal
 
 FORMAT_NAME = "inspector-bundle"
-FORMAT_VERSION = 1
+# Version 2 adds ``reports/<inspection-id>.pdf`` entries (the signed report kept with an
+# inspection); a writer says version 1 when a bundle holds none, so a reader of version 1
+# still reads it, and version 2 only when it does (a reader of version 1 refuses that
+# bundle by its version, saying which it reads). This program reads both.
+FORMAT_VERSION = 2
+READ_VERSIONS = (1, 2)
+REPORTS_VERSION = 2  # the first version whose bundles may hold reports/ entries
+REPORT_PREFIX = "reports/"
 
 FIELD_TO_OFFICE = "field->office"
 OFFICE_TO_FIELD = "office->field"
@@ -66,7 +74,7 @@ TOMBSTONE_ENTITIES = ("premises", "instrument", "standard")
 # The only entry names a bundle may hold.
 NAME_RE = re.compile(
     r"^(manifest\.json|signature\.der|signer\.pem|records/(" + "|".join(TABLES) + r")\.jsonl"
-    r"|attachments/[0-9a-f]{64})$"
+    r"|attachments/[0-9a-f]{64}|reports/[A-Za-z0-9][A-Za-z0-9._-]{0,99}\.pdf)$"
 )
 HEX64 = re.compile(r"^[0-9a-f]{64}$")
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$")
@@ -87,6 +95,7 @@ class Limits:
     max_signature_bytes: int = 16 * 1024
     max_signer_bytes: int = 64 * 1024
     max_line_bytes: int = 16 * 1024**2
+    max_report_bytes: int = 32 * 1024**2  # one signed report PDF (reports/<id>.pdf)
 
 
 DEFAULT_LIMITS = Limits()
@@ -411,6 +420,7 @@ class Manifest:
     records: dict[str, list[list]]  # table -> [[id, hash], ...]
     entries: dict[str, tuple[str, int]]  # name -> (sha256, size)
     app_version: str = ""
+    version: int = 1  # the format version: 2 when the bundle holds reports/ entries
 
     def count(self, table: str) -> int:
         return len(self.records.get(table, []))
@@ -455,10 +465,11 @@ def parse_manifest(data: bytes) -> Manifest:
             "manifest.format", f"is not {FORMAT_NAME!r}; this is not an Inspector bundle"
         )
     version = obj.get("version")
-    if version != FORMAT_VERSION or isinstance(version, bool):
+    if version not in READ_VERSIONS or isinstance(version, bool):
         raise InputError(
             "manifest.version",
-            f"format version {str(version)[:20]} is not supported (this program reads version {FORMAT_VERSION})",
+            f"format version {str(version)[:20]} is not supported (this program reads versions "
+            f"{', '.join(map(str, READ_VERSIONS))}); update the program",
         )
     extra = set(obj) - MANIFEST_KEYS
     if extra:
@@ -526,16 +537,31 @@ def parse_manifest(data: bytes) -> Manifest:
             table = entry[len("records/") : -len(".jsonl")]
             if direction not in TABLES[table]:
                 raise InputError(f"manifest.entries.{entry}", f"cannot travel {direction}")
+        if entry.startswith(REPORT_PREFIX) and version < REPORTS_VERSION:
+            raise InputError(
+                f"manifest.entries.{entry}",
+                f"a report PDF needs format version {REPORTS_VERSION}, the manifest says {version}",
+            )
         entries[entry] = (sha, size)
     return Manifest(
-        bundle_id, direction, device, fp, name, created, (seq, h), records, entries, app_version
+        bundle_id,
+        direction,
+        device,
+        fp,
+        name,
+        created,
+        (seq, h),
+        records,
+        entries,
+        app_version,
+        version,
     )
 
 
 def manifest_dict(m: Manifest) -> dict:
     return {
         "format": FORMAT_NAME,
-        "version": FORMAT_VERSION,
+        "version": m.version,
         "app_version": m.app_version,
         "bundle_id": m.bundle_id,
         "direction": m.direction,
@@ -611,6 +637,8 @@ class BundleContent:
     # [{"case": Case, "evidence": [Evidence], "events": [dict], "line": dict}] (sync.cases)
     cases: list = None
     attachments: dict = None  # sha256 -> (bytes, mime)
+    # inspection id -> the signed report PDF kept with it (reports/<id>.pdf, format version 2)
+    reports: dict = None
     # inspection id -> canonical JSON of its "environment", "checklist", "tests", "result" and
     # "standards" as they arrived (the reader fills it; the merge stores these texts as they are)
     inspection_json: dict = None
@@ -653,6 +681,8 @@ class BundleContent:
                 setattr(self, name, [])
         if self.attachments is None:
             self.attachments = {}
+        if self.reports is None:
+            self.reports = {}
         if self.inspection_json is None:
             self.inspection_json = {}
         if self.inspection_lines is None:
@@ -678,4 +708,5 @@ class BundleContent:
             "campaigns": len(self.campaigns),
             "cases": len(self.cases),
             "attachments": len(self.attachments),
+            "reports": len(self.reports),
         }

@@ -26,6 +26,7 @@ from .format import (
     DEFAULT_LIMITS,
     MANIFEST,
     NAME_RE,
+    REPORT_PREFIX,
     SIGNATURE,
     SIGNER,
     BundleRejected,
@@ -58,6 +59,7 @@ class OpenedBundle:
     signer: SignerInfo
     records: dict[str, bytes] = field(default_factory=dict)  # table -> jsonl bytes
     attachments: dict[str, bytes] = field(default_factory=dict)  # sha256 -> bytes
+    reports: dict[str, bytes] = field(default_factory=dict)  # inspection id -> signed PDF
 
     @property
     def manifest_sha256(self) -> str:
@@ -169,6 +171,13 @@ def _check_infos(infos: list[zipfile.ZipInfo], limits: Limits) -> None:
         if info.file_size > limits.max_entry_bytes:
             raise BundleRejected(
                 1, shown, f"is too large ({info.file_size} bytes, at most {limits.max_entry_bytes})"
+            )
+        if name.startswith(REPORT_PREFIX) and info.file_size > limits.max_report_bytes:
+            raise BundleRejected(
+                1,
+                shown,
+                f"is too large for a report PDF ({info.file_size} bytes, at most "
+                f"{limits.max_report_bytes})",
             )
         if info.file_size > limits.ratio_floor and info.file_size > limits.max_ratio * max(
             info.compress_size, 1
@@ -342,6 +351,8 @@ def read_bundle(
                 raise BundleRejected(3, name, f"holds {len(data)} bytes, the manifest says {size}")
             if name.startswith("records/"):
                 opened.records[name[len("records/") : -len(".jsonl")]] = data
+            elif name.startswith(REPORT_PREFIX):
+                opened.reports[name[len(REPORT_PREFIX) : -len(".pdf")]] = data
             else:
                 opened.attachments[name.split("/", 1)[1]] = data
             if progress is not None and k % 50 == 0 and progress("entries", k, total) is False:
@@ -376,7 +387,7 @@ def peek(path: str | os.PathLike, trusted: Iterable, limits: Limits = DEFAULT_LI
         "file": str(path),
         "size": os.path.getsize(path),
         "bundle_id": manifest.bundle_id,
-        "format_version": 1,
+        "format_version": manifest.version,
         "direction": manifest.direction,
         "source_device": manifest.source_device,
         "created_at": manifest.created_at,
@@ -388,5 +399,6 @@ def peek(path: str | os.PathLike, trusted: Iterable, limits: Limits = DEFAULT_LI
         "counts": {table: len(items) for table, items in sorted(manifest.records.items())},
         "entries": len(manifest.entries),
         "attachments": sum(1 for n in manifest.entries if n.startswith("attachments/")),
+        "reports": sum(1 for n in manifest.entries if n.startswith(REPORT_PREFIX)),
         "manifest_sha256": hashlib.sha256(manifest_bytes).hexdigest(),
     }

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .format import (
     MANIFEST,
+    REPORTS_VERSION,
     SIGNATURE,
     SIGNER,
     BundleContent,
@@ -111,7 +112,7 @@ def write_bundle(
     tmp = out_path.with_name(out_path.name + ".partial")
     try:
         with zipfile.ZipFile(tmp, "w", allowZip64=True) as zf:
-            total = len(lines) + len(content.attachments)
+            total = len(lines) + len(content.attachments) + len(content.reports)
             done = 0
             for table, table_lines_ in lines.items():
                 name = f"records/{table}.jsonl"
@@ -134,6 +135,12 @@ def write_bundle(
                 done += 1
                 if progress is not None and done % 20 == 0:
                     progress("write", done, total)
+            for inspection_id in sorted(content.reports):
+                data = content.reports[inspection_id]
+                name = f"reports/{inspection_id}.pdf"
+                zf.writestr(_info(name, zipfile.ZIP_DEFLATED), data)
+                entries[name] = (hashlib.sha256(data).hexdigest(), len(data))
+                done += 1
             manifest = Manifest(
                 bundle_id=bundle_id,
                 direction=direction,
@@ -145,6 +152,8 @@ def write_bundle(
                 records=covered,
                 entries=entries,
                 app_version=app_version,
+                # version 1 unless the bundle holds report PDFs, so older readers still read it
+                version=REPORTS_VERSION if content.reports else 1,
             )
             data = manifest_bytes(manifest)
             zf.writestr(_info(MANIFEST, zipfile.ZIP_DEFLATED), data)
