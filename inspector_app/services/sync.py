@@ -453,6 +453,14 @@ def import_bundle(
     return report
 
 
+class _ImportedMeanwhile(Exception):
+    """Rolls back an import whose bundle another importer merged in the meantime."""
+
+    def __init__(self, same: bool) -> None:
+        super().__init__("imported meanwhile")
+        self.same = same
+
+
 def _import_bundle(
     store,
     path,
@@ -520,6 +528,11 @@ def _import_bundle(
         detail["warnings"] = content.warning_count
     try:
         with store.write(actor, "bundle.import", "bundle", m.bundle_id, detail) as seq:
+            # checked again inside the write: another importer may have merged the same
+            # bundle since the check above (two imports of one bundle started together)
+            done = repo.ledger(m.bundle_id)
+            if done is not None:
+                raise _ImportedMeanwhile(done.manifest_sha256 == opened.manifest_sha256)
             result = merge_rules.merge(repo, content, m, seq)
             totals = result.totals()
             summary = {
@@ -544,6 +557,15 @@ def _import_bundle(
             repo.insert_received(m.bundle_id, result.received)
     except BundleRejected as exc:
         report.rejection = exc.as_dict()
+        report.seconds = time.perf_counter() - t0
+        return report
+    except _ImportedMeanwhile as exc:
+        if not exc.same:
+            report.rejection = BundleRejected(
+                3, MANIFEST, "a different bundle with the same id was imported before"
+            ).as_dict()
+        else:
+            report.status = "already_imported"
         report.seconds = time.perf_counter() - t0
         return report
     if content.rule_data:
