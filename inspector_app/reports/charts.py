@@ -7,13 +7,15 @@ Floats appear only as drawing coordinates; every value comes from the record's d
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from reportlab.graphics.shapes import Drawing, Line, PolyLine, Rect, String
 from reportlab.lib import colors
 
+from ..domain.models import Inspection, Instrument
 from ..domain.numbers import fmt
 from .labels import item_label, t
 
@@ -45,13 +47,19 @@ class RangeMark:
     label: str
 
 
+def _rect(x: float, y: float, width: float, height: float, **style: Any) -> Rect:
+    """A reportlab Rect with its style keywords (fillColor, strokeColor, strokeWidth, …)
+    passed through: reportlab's published stubs type those keywords wrongly for Rect."""
+    return Rect(x, y, width, height, **style)
+
+
 def _nice_step(span: float, target: int = 6) -> float:
     import math
 
     if span <= 0:
         return 1.0
     raw = span / target
-    mag = 10 ** math.floor(math.log10(raw))
+    mag: float = 10 ** math.floor(math.log10(raw))
     for m in (1, 2, 2.5, 5, 10):
         if raw <= m * mag:
             return m * mag
@@ -118,7 +126,7 @@ def error_chart(
 
     if title:
         d.add(String(left, height - 11, title, fontName=font, fontSize=8.5))
-    d.add(Rect(left, bottom, pw, ph, strokeColor=colors.grey, fillColor=None, strokeWidth=0.6))
+    d.add(_rect(left, bottom, pw, ph, strokeColor=colors.grey, fillColor=None, strokeWidth=0.6))
     for yv in _ticks(ylo, yhi):
         d.add(Line(left, py(yv), left + pw, py(yv), strokeColor=GRID, strokeWidth=0.4))
         d.add(
@@ -198,7 +206,15 @@ def error_chart(
     return d
 
 
-def _range_mark(d: Drawing, r: RangeMark, px, py, font: str, y_min: float, y_max: float) -> None:
+def _range_mark(
+    d: Drawing,
+    r: RangeMark,
+    px: Callable[[float], float],
+    py: Callable[[float], float],
+    font: str,
+    y_min: float,
+    y_max: float,
+) -> None:
     """A shaded band over the group's spread, a bracket to its right and the label above it
     (below it, or inside it, when the plot has no room there)."""
     color = colors.HexColor("#777777") if r.ok else RED
@@ -206,7 +222,7 @@ def _range_mark(d: Drawing, r: RangeMark, px, py, font: str, y_min: float, y_max
     lo, hi = py(float(r.lo)), py(float(r.hi))
     if not r.ok:
         d.add(
-            Rect(
+            _rect(
                 x0,
                 lo,
                 x1 - x0,
@@ -234,7 +250,7 @@ def _range_mark(d: Drawing, r: RangeMark, px, py, font: str, y_min: float, y_max
     w = stringWidth(r.label, font, 6.5)
     cx = (x0 + x1) / 2
     d.add(
-        Rect(cx - w / 2 - 1.5, label_y - 1.8, w + 3, 8.2, fillColor=colors.white, strokeColor=None)
+        _rect(cx - w / 2 - 1.5, label_y - 1.8, w + 3, 8.2, fillColor=colors.white, strokeColor=None)
     )
     d.add(
         String(
@@ -243,7 +259,7 @@ def _range_mark(d: Drawing, r: RangeMark, px, py, font: str, y_min: float, y_max
     )
 
 
-def _dec(v) -> Decimal | None:
+def _dec(v: object) -> Decimal | None:
     if v is None or v == "":
         return None
     try:
@@ -253,7 +269,7 @@ def _dec(v) -> Decimal | None:
     return d if d.is_finite() else None
 
 
-def _instrument_payload(instrument) -> dict:
+def _instrument_payload(instrument: Instrument) -> dict[str, Any]:
     payload = dict(instrument.metrology)
     if instrument.accuracy_class:
         payload["accuracy_class"] = instrument.accuracy_class
@@ -261,7 +277,7 @@ def _instrument_payload(instrument) -> dict:
 
 
 def _continuous_envelope(
-    insp, instrument, lo: Decimal, hi: Decimal
+    insp: Inspection, instrument: Instrument, lo: Decimal, hi: Decimal
 ) -> list[tuple[Decimal, Decimal]]:
     """The MPE at 241 x values across [lo, hi] from the rules engine; steps between them."""
     from ..domain.rules import mpe_envelope
@@ -273,13 +289,15 @@ def _continuous_envelope(
 
 
 def inspection_chart(
-    insp, instrument, lang: str, font: str, width: float, height: float
+    insp: Inspection, instrument: Instrument, lang: str, font: str, width: float, height: float
 ) -> Drawing | None:
     """The error chart for one inspection, or None when it has nothing to plot."""
     result = insp.result or {}
     tests = result.get("tests", [])
     fam = insp.family
     points: list[ChartPoint] = []
+    x: Decimal | None
+    y: Decimal | None
     if fam == "fuel_dispenser":
         cats: list[str] = []
         env: list[tuple[Decimal, Decimal]] = []
@@ -412,7 +430,9 @@ def inspection_chart(
     )
 
 
-def _repeatability_mark(test: dict, group: list[ChartPoint], lang: str) -> RangeMark | None:
+def _repeatability_mark(
+    test: dict[str, Any], group: list[ChartPoint], lang: str
+) -> RangeMark | None:
     """The repeatability of one flow rate as a bracket over its runs' spread."""
     item = next(
         (it for it in test.get("items", []) if "repeatability" in str(it.get("label", ""))), None
@@ -431,8 +451,8 @@ def _repeatability_mark(test: dict, group: list[ChartPoint], lang: str) -> Range
     return RangeMark(group[0].x, group[-1].x, min(ys), max(ys), ok, label)
 
 
-def _item_envelope(tests) -> list[tuple[Decimal, Decimal]]:
-    out = []
+def _item_envelope(tests: list[dict[str, Any]]) -> list[tuple[Decimal, Decimal]]:
+    out: list[tuple[Decimal, Decimal]] = []
     for test in tests:
         x = _dec(test.get("load"))
         for it in test.get("items", []):
@@ -460,7 +480,8 @@ def bar_chart(
     d = Drawing(width, height)
     chart = VerticalBarChart()
     chart.x, chart.y = 40, 34
-    chart.width, chart.height = width - 150, height - 34 - (18 if title else 6)
+    chart.width = width - 150  # type: ignore[assignment]  # a float is fine; the stubs say int
+    chart.height = height - 34 - (18 if title else 6)  # type: ignore[assignment]  # (likewise)
     chart.data = [list(values) for _, values, _ in series]
     chart.categoryAxis.categoryNames = list(categories)
     chart.categoryAxis.labels.fontName = font
@@ -491,7 +512,8 @@ def bar_chart(
     chart.barLabels.nudge = 0 if stacked else 6
     d.add(chart)
     legend = Legend()
-    legend.x, legend.y = width - 100, height - 30
+    legend.x = width - 100  # type: ignore[assignment]  # a float is fine; the stubs say int
+    legend.y = height - 30  # type: ignore[assignment]  # (likewise)
     legend.fontName = font
     legend.fontSize = 8
     legend.alignment = "right"
@@ -502,5 +524,5 @@ def bar_chart(
     return d
 
 
-def _bar_label(value) -> str:
+def _bar_label(value: float | None) -> str:
     return f"{int(value)}" if value else ""

@@ -16,6 +16,10 @@ from __future__ import annotations
 
 import hashlib
 import io
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from reportlab.pdfgen.canvas import Canvas
 
 RECORD_FILE_NAME = "inspection-record.json"
 RECORD_MIME = "application/json"
@@ -25,7 +29,7 @@ RECORD_DESCRIPTION = "Canonical JSON of the inspection record (SHA-256 = record 
 _EXTRA_CATALOG_KEYS = ("AF", "OutputIntents", "Metadata")
 
 
-def allow_catalog_keys(doc, *keys: str) -> None:
+def allow_catalog_keys(doc: Any, *keys: str) -> None:
     """Let reportlab's catalogue write *keys* (set as attributes on ``doc.Catalog``)."""
     cat = doc.Catalog
     known = list(cat.__NoDefault__)
@@ -36,7 +40,7 @@ def allow_catalog_keys(doc, *keys: str) -> None:
     cat.__Refs__ = known
 
 
-def embed_record(canvas, canonical_bytes: bytes, *, modified: str | None = None) -> None:
+def embed_record(canvas: Canvas, canonical_bytes: bytes, *, modified: str | None = None) -> None:
     """Embed *canonical_bytes* in the PDF being written by the reportlab *canvas*, as
     ``inspection-record.json`` (embedded file + associated file, relationship Source).
 
@@ -53,7 +57,7 @@ def embed_record(canvas, canonical_bytes: bytes, *, modified: str | None = None)
 
     if not isinstance(canonical_bytes, bytes | bytearray):
         raise TypeError("the canonical record must be bytes")
-    doc = canvas._doc
+    doc = canvas._doc  # type: ignore[attr-defined]  # the PDFDocument; not in reportlab's stubs
     data = bytes(canonical_bytes)
     params = {
         "Size": len(data),
@@ -98,9 +102,10 @@ def embed_record(canvas, canonical_bytes: bytes, *, modified: str | None = None)
     allow_catalog_keys(doc, "AF")
 
 
-def _stream_data(obj) -> bytes | None:
+def _stream_data(obj: Any) -> bytes | None:
     try:
-        return obj.data
+        data = obj.data
+        return data if isinstance(data, bytes) else None
     except Exception:  # noqa: BLE001 - a damaged stream is "no record"
         return None
 

@@ -8,8 +8,13 @@ render blank in some viewers, so they are never used.
 from __future__ import annotations
 
 import threading
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from ..paths import resource_path
+
+if TYPE_CHECKING:
+    from reportlab.pdfbase.ttfonts import TTFont
 
 FONT = "WQYMicroHei"
 _lock = threading.Lock()
@@ -25,7 +30,7 @@ MISSING_GLYPHS = str.maketrans({"⁻": "-"})
 # set in its own face, e.g. a chart label) is printed as a visible □ rather than vanishing;
 # the exact text stays in the record embedded in the PDF (inspection-record.json).
 NO_GLYPH = "□"
-_cmap: dict | None = None
+_cmap: dict[int, int] | None = None  # code point -> glyph of the CJK face
 
 
 def printable(text: str) -> str:
@@ -35,22 +40,26 @@ def printable(text: str) -> str:
     return "".join(c if ord(c) in _cmap or c in "\n\r\t" else NO_GLYPH for c in text)
 
 
-def _font_class():
+def _font_class() -> type[TTFont]:
     from reportlab.pdfbase.ttfonts import TTFont
 
     class SubstitutingTTFont(TTFont):
         """TTFont that prints a stand-in for the few characters the face lacks."""
 
-        def splitString(self, text, doc, encoding="utf-8"):  # noqa: N802 - reportlab's name
+        def splitString(  # noqa: N802 - reportlab's name
+            self, text: str, doc: Any, encoding: str = "utf-8"
+        ) -> list[tuple[int, bytes]]:
             return super().splitString(printable(text), doc, encoding)
 
-        def stringWidth(self, text, size, encoding="utf-8"):  # noqa: N802 - reportlab's name
+        def stringWidth(  # noqa: N802 - reportlab's name
+            self, text: str, size: float, encoding: str = "utf-8"
+        ) -> float:
             return super().stringWidth(printable(text), size, encoding)
 
     return SubstitutingTTFont
 
 
-def font_file():
+def font_file() -> Path:
     return resource_path("resources", "fonts", "wqy-microhei.ttc")
 
 

@@ -16,6 +16,7 @@ import datetime as dt
 import io
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
@@ -94,7 +95,7 @@ class ReportData:
     authority: str = ""
     ruleset_title: str = ""
     superseded: bool = False
-    checklist_labels: dict[str, dict] = field(
+    checklist_labels: dict[str, dict[str, Any]] = field(
         default_factory=dict
     )  # question id -> {"zh":..,"en":..}
     form: Form | None = None  # the family's form (checklist wording, finding_if)
@@ -254,7 +255,7 @@ def _canvas_class(
                 kwargs["initialFontName"] = font
             kwargs.setdefault("pdfVersion", PDF_VERSION)  # PDF/A-3 is based on PDF 1.7
             super().__init__(*args, **kwargs)
-            self._pages: list[dict] = []
+            self._pages: list[dict[str, Any]] = []
 
         def showPage(self):  # noqa: N802 (reportlab API)
             self._pages.append(dict(self.__dict__))
@@ -298,7 +299,9 @@ class SignatureSpace(Flowable):
     """Reserves the rectangle where the visible PAdES signature is placed, and records
     its position on the page (the signer puts the signature field exactly there)."""
 
-    def __init__(self, width: float, height: float, sink: dict, caption: str, font: str) -> None:
+    def __init__(
+        self, width: float, height: float, sink: dict[str, Any], caption: str, font: str
+    ) -> None:
         super().__init__()
         self.width, self.height, self.sink, self.caption, self.font = (
             width,
@@ -464,7 +467,7 @@ def _grid(
     return table
 
 
-def _section(title: str, lang: str, *, keep: bool = False) -> list:
+def _section(title: str, lang: str, *, keep: bool = False) -> list[Any]:
     """A section heading; a new page first when less than 30 mm remain. With *keep* (inside a
     KeepTogether) there is no conditional break: KeepTogether measures it as zero height, so it
     would split the block it was meant to keep whole."""
@@ -804,11 +807,11 @@ def _qr(text: str, size: float) -> QrCode:
 # ---- the closing block ---------------------------------------------------------------------
 
 
-def _conclusion(data: ReportData, lang: str) -> list:
+def _conclusion(data: ReportData, lang: str) -> list[Any]:
     s = styles()
     insp, ins = data.inspection, data.instrument
     kind = data_kind(data)
-    out: list = [*_section("Conclusion", lang, keep=True)]
+    out: list[Any] = [*_section("Conclusion", lang, keep=True)]
     if insp.verdict == "pass":
         text = {
             "certificate": ("检定结论：合格。" if lang == "zh" else "Conclusion: PASS (合格)."),
@@ -905,7 +908,7 @@ def _verification_block(
     width: float,
     report_no: str,
     chash: str,
-    sink: dict,
+    sink: dict[str, Any],
     for_signing: bool,
     signer_name: str,
     signer_fingerprint: str,
@@ -984,7 +987,7 @@ def specific_name(data: ReportData, lang: str) -> str:
     return pick(FAMILY_LABELS.get(ins.family, (ins.family, ins.family)), lang)
 
 
-def _official_block(data: ReportData, lang: str, width: float, kind: str) -> list:
+def _official_block(data: ReportData, lang: str, width: float, kind: str) -> list[Any]:
     """Certificate / notice particulars: number, issuing body with address, phone and
     authorisation number, instrument name, verification date and validity."""
     insp, body = data.inspection, data.body
@@ -1074,11 +1077,11 @@ def build_inspection_pdf(
         subject=f"{report_no} {chash}",
         creator=PRODUCER,
         producer=PRODUCER,
-        keywords=keywords(report_no, chash, insp.id),
+        keywords=keywords(report_no, chash, insp.id),  # type: ignore[arg-type]  # a str is accepted too
         lang="zh-CN" if lang == "zh" else "en",
     )
-    story: list = []
-    sink: dict = {}
+    story: list[Any] = []
+    sink: dict[str, Any] = {}
 
     story.append(_verdict_banner(data, lang, width))
     if kind in ("certificate", "notice"):

@@ -259,7 +259,7 @@ def unit(text: str, lang: str) -> str:
     return UNITS_ZH.get(text, text) if lang == "zh" else text
 
 
-def t(text: str, lang: str, **kw) -> str:
+def t(text: str, lang: str, **kw: object) -> str:
     out = ZH.get(text, text) if lang == "zh" else text
     return out.format(**kw) if kw else out
 

@@ -19,10 +19,15 @@ What PDF/A-3 (ISO 19005-3, conformance level B) asks of our documents and where 
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
 from ..paths import resource_path
 from .embedded_record import allow_catalog_keys
+
+if TYPE_CHECKING:
+    from reportlab.pdfbase.pdfdoc import PDFStream
+    from reportlab.pdfgen.canvas import Canvas
 
 PDF_VERSION = (1, 7)
 ICC_FILE = ("resources", "icc", "sRGB.icc")
@@ -38,7 +43,7 @@ def icc_profile() -> bytes:
     return _icc_cache
 
 
-def _timestamp(doc) -> str:
+def _timestamp(doc: Any) -> str:
     """The document's creation time as XMP wants it, equal to the Info dictionary's."""
     ts = doc._timeStamp
     y, mo, d, h, mi, s = ts.YMDhms
@@ -85,24 +90,25 @@ def xmp_packet(
     return body.encode("utf-8")
 
 
-def _plain_stream_class():
+def _plain_stream_class() -> type[PDFStream]:
     from reportlab.pdfbase.pdfdoc import PDFDictionary, PDFStream
 
     class PlainStream(PDFStream):
         """A stream written without filters (PDF/A: the metadata stays readable)."""
 
-        def format(self, document):
+        def format(self, document: Any) -> bytes:
             d = PDFDictionary(self.dictionary.dict.copy())
-            content = document.encrypt.encode(self.content)
+            content: bytes = document.encrypt.encode(self.content)
             d["Length"] = len(content)
             from reportlab.pdfbase.pdfdoc import format as pdf_format
 
-            return pdf_format(d, document) + b"\nstream\n" + content + b"\nendstream\n"
+            head: bytes = pdf_format(d, document)
+            return head + b"\nstream\n" + content + b"\nendstream\n"
 
     return PlainStream
 
 
-def apply_pdfa(canvas) -> None:
+def apply_pdfa(canvas: Canvas) -> None:
     """Add the XMP metadata (PDF/A-3B, the document information repeated) and the sRGB
     output intent to the PDF being written by *canvas*; call just before ``save()``."""
     from reportlab.pdfbase.pdfdoc import (
@@ -113,7 +119,7 @@ def apply_pdfa(canvas) -> None:
         PDFString,
     )
 
-    doc = canvas._doc
+    doc = canvas._doc  # type: ignore[attr-defined]  # the PDFDocument; not in reportlab's stubs
     info = doc.info
     xmp = xmp_packet(
         title=info.title,

@@ -12,12 +12,18 @@ generic tables show.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import Spacer, Table, TableStyle
 
 from .fonts import FONT
 from .labels import t
+
+if TYPE_CHECKING:
+    from ..domain.models import Inspection, Instrument
+    from .inspection_report import ReportData
 
 TITLES = {
     "prepackaged": (
@@ -130,7 +136,7 @@ def tx(text: str, lang: str) -> str:
     return ZH.get(text, t(text, lang)) if lang == "zh" else text
 
 
-def goods_title(insp, lang: str) -> str | None:
+def goods_title(insp: Inspection, lang: str) -> str | None:
     """The document title of a prepackaged batch or a retail recheck; None for others."""
     pair = TITLES.get(insp.family)
     return None if pair is None else (pair[0] if lang == "zh" else pair[1])
@@ -168,19 +174,19 @@ CLOSING = {
 }
 
 
-def goods_verdict_text(insp, lang: str, passed: bool) -> str | None:
+def goods_verdict_text(insp: Inspection, lang: str, passed: bool) -> str | None:
     """The conclusion's headline for a batch or a recheck (None for instruments)."""
     pair = VERDICT_TEXT.get((insp.family, passed))
     return None if pair is None else pair[0 if lang == "zh" else 1]
 
 
-def goods_closing(insp, lang: str) -> str | None:
+def goods_closing(insp: Inspection, lang: str) -> str | None:
     """What follows a failed batch or recheck, instead of 'repair and verify again'."""
     pair = CLOSING.get(insp.family)
     return None if pair is None else pair[0 if lang == "zh" else 1]
 
 
-def goods_sentence(insp, lang: str) -> str | None:
+def goods_sentence(insp: Inspection, lang: str) -> str | None:
     """The banner's sentence for a batch: packages, T1/T2 against the plan, the average."""
     if insp.family != "prepackaged":
         return None
@@ -207,7 +213,7 @@ def goods_sentence(insp, lang: str) -> str | None:
     return " ".join(parts) or None
 
 
-def product_text(instrument, lang: str) -> str:
+def product_text(instrument: Instrument, lang: str) -> str:
     """One line naming a batch's product: name, brand, producer, batch no., date."""
     m = instrument.metrology or {}
     parts = [str(m[k]) for k in ("product", "brand", "producer") if m.get(k)]
@@ -217,7 +223,7 @@ def product_text(instrument, lang: str) -> str:
     return " · ".join(parts)
 
 
-def goods_section(data, lang: str, width: float) -> list | None:
+def goods_section(data: ReportData, lang: str, width: float) -> list[Any] | None:
     """Flowables replacing the generic readings tables for the goods families."""
     insp = data.inspection
     if insp.family == "prepackaged":
@@ -227,7 +233,7 @@ def goods_section(data, lang: str, width: float) -> list | None:
     return None
 
 
-def _value(value, lang: str, suffix: str = "") -> str:
+def _value(value: object, lang: str, suffix: str = "") -> str:
     if value is None or value == "":
         return "—"
     if isinstance(value, bool):
@@ -235,7 +241,7 @@ def _value(value, lang: str, suffix: str = "") -> str:
     return f"{tx(str(value), lang)}{suffix}"
 
 
-def _tests(insp, kind: str) -> list[tuple[dict, dict]]:
+def _tests(insp: Inspection, kind: str) -> list[tuple[dict[str, Any], dict[str, Any]]]:
     """(raw test, judged test) pairs of *kind*."""
     raw = insp.tests or []
     judged = (insp.result or {}).get("tests", [])
@@ -246,16 +252,17 @@ def _tests(insp, kind: str) -> list[tuple[dict, dict]]:
     ]
 
 
-def _prepackaged(data, lang: str, width: float) -> list:
+def _prepackaged(data: ReportData, lang: str, width: float) -> list[Any]:
     from .inspection_report import P, _kv_table, _section
 
     insp, ins = data.inspection, data.instrument
     m = ins.metrology or {}
-    story: list = []
+    story: list[Any] = []
     for raw, res in _tests(insp, "net_content"):
         unit = res.get("unit", "")
         u = f" {unit}"
-        sampling = raw.get("sampling") if isinstance(raw.get("sampling"), dict) else {}
+        given = raw.get("sampling")
+        sampling: dict[str, Any] = given if isinstance(given, dict) else {}
         story += _section(tx("Batch inspected", lang), lang)
         story.append(
             _kv_table(
@@ -320,8 +327,8 @@ def _prepackaged(data, lang: str, width: float) -> list:
     return story
 
 
-def _result_pairs(res: dict, lang: str, u: str) -> list[tuple[str, str]]:
-    def verdict(ok) -> str:
+def _result_pairs(res: dict[str, Any], lang: str, u: str) -> list[tuple[str, str]]:
+    def verdict(ok: bool | None) -> str:
         if ok is None:
             return tx("not applicable (N ≤ 10)", lang)
         return tx("conforms" if ok else "does not conform", lang)
@@ -355,7 +362,7 @@ def _result_pairs(res: dict, lang: str, u: str) -> list[tuple[str, str]]:
     ]
 
 
-def _packages(res: dict, lang: str, width: float) -> Table:
+def _packages(res: dict[str, Any], lang: str, width: float) -> Table:
     """Every package: number, net content, mark (✔, T1, T2), six packages a row; T1 and T2
     cells shaded."""
     from .inspection_report import NAVY
@@ -364,7 +371,7 @@ def _packages(res: dict, lang: str, width: float) -> Table:
     rows_n = max(1, -(-len(items) // BLOCKS))
     head = [tx("No.", lang), tx("Net", lang), tx("Mark", lang)] * BLOCKS
     body = [[""] * (3 * BLOCKS) for _ in range(rows_n)]
-    style = [
+    style: list[Any] = [
         ("FONTNAME", (0, 0), (-1, -1), FONT),
         ("FONTSIZE", (0, 0), (-1, -1), 7.5),
         ("ALIGN", (0, 0), (-1, -1), "CENTER"),
@@ -397,7 +404,7 @@ def _packages(res: dict, lang: str, width: float) -> Table:
     return table
 
 
-def _label_requirement(res: dict, lang: str) -> str:
+def _label_requirement(res: dict[str, Any], lang: str) -> str:
     """What the label of this Qn must show, and whether its unit does."""
     lab = res.get("labelling")
     if not lab:
@@ -418,7 +425,7 @@ def _label_requirement(res: dict, lang: str) -> str:
     )
 
 
-def _labelling(data, lang: str, width: float) -> list:
+def _labelling(data: ReportData, lang: str, width: float) -> list[Any]:
     from .inspection_report import P
 
     out = [
@@ -441,11 +448,11 @@ def _labelling(data, lang: str, width: float) -> list:
     return out + [P(f"• {line}", "warn") for line in lines]
 
 
-def _retail(data, lang: str, width: float) -> list:
+def _retail(data: ReportData, lang: str, width: float) -> list[Any]:
     from .inspection_report import _kv_table, _section
 
     insp = data.inspection
-    story: list = []
+    story: list[Any] = []
     for raw, res in _tests(insp, "short_weight"):
         item = (res.get("items") or [{}])[0]
         category = res.get("category")

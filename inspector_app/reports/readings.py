@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from ..domain.numbers import fmt
 from .labels import item_label, t
@@ -52,7 +53,7 @@ def _verdict(v, lang: str) -> str:
     return t(v, lang) if v else DASH
 
 
-def _scale_e(metrology: dict, load: Decimal | None) -> Decimal | None:
+def _scale_e(metrology: dict[str, Any], load: Decimal | None) -> Decimal | None:
     """e of the partial range that holds *load* (multi-interval), else e."""
     ranges = metrology.get("ranges") or []
     if ranges and load is not None:
@@ -64,7 +65,7 @@ def _scale_e(metrology: dict, load: Decimal | None) -> Decimal | None:
     return _d(metrology.get("e"))
 
 
-def _scale_E(metrology: dict, p: dict, load: Decimal | None) -> Decimal | None:
+def _scale_E(metrology: dict[str, Any], p: dict[str, Any], load: Decimal | None) -> Decimal | None:
     """E = P − L with P = I + e/2 − ΔL (changeover method) or E = I − L."""
     if not isinstance(p, dict):
         return None
@@ -81,7 +82,7 @@ def _scale_E(metrology: dict, p: dict, load: Decimal | None) -> Decimal | None:
     return i - load
 
 
-def _result_cells(it: dict, lang: str) -> list[str]:
+def _result_cells(it: dict[str, Any], lang: str) -> list[str]:
     if it.get("unit") == "D":  # dioptres: one resolution for every number of the row
         return [_dp(it.get("error")), _dp(it.get("mpe")), _verdict(it.get("verdict"), lang)]
     return [_s(it.get("error")), _s(it.get("mpe")), _verdict(it.get("verdict"), lang)]
@@ -184,7 +185,7 @@ KIND_EN = {
 }
 
 
-def _title(kind: str, test: dict, lang: str) -> str:
+def _title(kind: str, test: dict[str, Any], lang: str) -> str:
     title = t(kind, lang) if lang == "zh" else KIND_EN.get(kind, kind)
     if test.get("flow"):
         title = f"{title} — {test['flow']}"
@@ -196,7 +197,9 @@ def _title(kind: str, test: dict, lang: str) -> str:
     return title
 
 
-def _table(family: str, test: dict, raw: dict, instrument, lang: str) -> ReadingsTable:
+def _table(
+    family: str, test: dict[str, Any], raw: dict[str, Any], instrument, lang: str
+) -> ReadingsTable:
     kind = str(test.get("kind", ""))
     items = test.get("items", []) or []
     unit = next((it.get("unit") for it in items if it.get("unit")), "")
@@ -407,7 +410,7 @@ def _scale_price(table, test, raw, instrument, lang, unit) -> None:
 # ---- fuel dispensers ------------------------------------------------------------------------
 
 
-def _can_text(run: dict, lang: str) -> str:
+def _can_text(run: dict[str, Any], lang: str) -> str:
     if "actual" in run:
         return _s(run.get("actual"))
     can = run.get("can")

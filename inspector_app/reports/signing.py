@@ -19,8 +19,15 @@ import hashlib
 import io
 import json
 import logging
+from typing import TYPE_CHECKING, Any
 
 from .inspection_report import BuiltReport, parse_keywords
+
+if TYPE_CHECKING:
+    from ..crypto.keys import Identity
+
+# the signer's certificate, key and chain as asn1crypto objects (asn1crypto is untyped)
+Asn1Identity = tuple[Any, Any, list[Any]]
 
 FIELD_NAME = "InspectorSignature"
 
@@ -29,10 +36,10 @@ class SigningError(Exception):
     """The PDF cannot be signed (one sentence for the user)."""
 
 
-_asn1_cache: dict[int, tuple] = {}
+_asn1_cache: dict[int, tuple[Any, Asn1Identity]] = {}
 
 
-def _asn1_cached(identity):
+def _asn1_cached(identity: Identity) -> Asn1Identity:
     """The identity's certificate, key and chain as asn1crypto objects, converted once per
     identity (a batch signs hundreds of reports with one); the entry goes with the identity."""
     import weakref
@@ -46,7 +53,7 @@ def _asn1_cached(identity):
     return _asn1_cache[key][1]
 
 
-def _asn1(identity):
+def _asn1(identity: Identity) -> Asn1Identity:
     from asn1crypto import keys as akeys
     from asn1crypto import x509 as ax509
     from cryptography.hazmat.primitives import serialization
@@ -70,7 +77,7 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def _record_of(pdf: bytes) -> dict | None:
+def _record_of(pdf: bytes) -> dict[str, Any] | None:
     from .embedded_record import read_embedded_record
 
     raw = read_embedded_record(pdf)
@@ -87,7 +94,7 @@ def _record_of(pdf: bytes) -> dict | None:
     )
 
 
-def _check_ours(pdf: bytes) -> dict:
+def _check_ours(pdf: bytes) -> dict[str, Any]:
     """The metadata of a report made by this program, whose embedded record is the one the
     metadata names; SigningError otherwise."""
     from pyhanko.pdf_utils.reader import PdfFileReader
@@ -122,7 +129,9 @@ def _check_ours(pdf: bytes) -> dict:
     return meta
 
 
-def check_clock(identity, finalized_at: str | None = None, now: dt.datetime | None = None) -> None:
+def check_clock(
+    identity: Identity, finalized_at: str | None = None, now: dt.datetime | None = None
+) -> None:
     """SigningError when this computer's clock makes the signing time unreliable: before the
     certificate's start, after its end, or before the record was finalized."""
     from ..crypto.keys import validity_problem
@@ -151,7 +160,7 @@ def check_clock(identity, finalized_at: str | None = None, now: dt.datetime | No
 
 def sign_pdf(
     pdf: bytes,
-    identity,
+    identity: Identity,
     box: tuple[int, float, float, float, float],
     *,
     reason: str = "Inspection report",
@@ -168,7 +177,7 @@ def sign_pdf(
 
 def _sign(
     pdf: bytes,
-    identity,
+    identity: Identity,
     box: tuple[int, float, float, float, float] | None,
     report_no: str,
     *,
@@ -192,7 +201,8 @@ def _sign(
     signer = signers.SimpleSigner(
         signing_cert=cert,
         signing_key=key,
-        cert_registry=SimpleCertificateStore.from_certs(chain),  # the signer's is added once
+        # the signer's is added once; pyhanko-certvalidator leaves from_certs unannotated
+        cert_registry=SimpleCertificateStore.from_certs(chain),  # type: ignore[no-untyped-call]
     )
     page, x1, y1, x2, y2 = box if box is not None else (0, 0, 0, 0, 0)
     fp = identity.fingerprint
@@ -235,10 +245,11 @@ def _sign(
         out = pdf_signer.sign_pdf(
             IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False), appearance_text_params=params
         )
-    return out.getvalue()
+    signed: bytes = out.getvalue()
+    return signed
 
 
-def reserved_size(cert, chain) -> int:
+def reserved_size(cert: Any, chain: list[Any]) -> int:
     """Hex digits reserved for the CMS signature, so pyHanko skips its trial signature.
 
     The CMS holds the certificates, the signer's issuer and serial (at most a certificate
@@ -254,7 +265,7 @@ def _ascii(text: str) -> str:
     return text.encode("ascii", "replace").decode("ascii")
 
 
-def check_signer(identity, inspector: str | None) -> None:
+def check_signer(identity: Identity, inspector: str | None) -> None:
     """SigningError unless *identity* is the record's *inspector* or an office countersigner:
     a report is signed by the inspector who made the inspection (``verify`` says WRONG-SIGNER
     otherwise)."""
@@ -271,7 +282,7 @@ def check_signer(identity, inspector: str | None) -> None:
 
 def sign_report(
     built: BuiltReport,
-    identity,
+    identity: Identity,
     *,
     finalized_at: str | None = None,
     inspector: str | None = None,
@@ -297,7 +308,7 @@ COUNTERSIGN_ROLES = {
 }
 
 
-def countersign_pdf(pdf: bytes, identity, role: str) -> bytes:
+def countersign_pdf(pdf: bytes, identity: Identity, role: str) -> bytes:
     """Add an office countersignature (核验员 *verifier* or 批准人 *approver*) to an
     inspector's signed report, as a further PAdES signature in an incremental update: it
     covers everything before it, adds only its own (invisible) field and locks all fields.

@@ -12,8 +12,12 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+from typing import TYPE_CHECKING
 
 from .fonts import printable, register_fonts
+
+if TYPE_CHECKING:
+    from pyhanko.stamp import StaticStampStyle
 
 _LANG = re.compile(rb"/Lang \((zh|en)")
 
@@ -52,7 +56,12 @@ def stamp_pdf(lines: list[str], width: float, height: float) -> bytes:
     font = register_fonts()
     width, height = max(width, 20.0), max(height, 10.0)
     buf = io.BytesIO()
-    c = canvas.Canvas(buf, pagesize=(width, height), initialFontName=font, pdfVersion=(1, 7))
+    c = canvas.Canvas(
+        buf,
+        pagesize=(width, height),
+        initialFontName=font,  # type: ignore[arg-type]  # a font name; the stubs say float
+        pdfVersion=(1, 7),
+    )
     c.setStrokeColor(colors.HexColor("#1f3b5a"))
     c.setLineWidth(0.8)
     c.rect(0.5, 0.5, width - 1, height - 1)
@@ -77,7 +86,7 @@ def signature_stamp(
     fingerprint: str,
     box: tuple[int, float, float, float, float] | None,
     when: dt.datetime | None = None,
-):
+) -> StaticStampStyle:
     """A pyHanko stamp style showing the signature in the report's language, drawn with
     the embedded font (no unembedded Courier)."""
     from pyhanko.pdf_utils.content import ImportedPdfPage
@@ -109,7 +118,7 @@ def signature_stamp(
     from pyhanko.pdf_utils import layout
 
     return StaticStampStyle(
-        background=_BytesPage("stamp.pdf"),
+        background=_BytesPage("stamp.pdf"),  # type: ignore[no-untyped-call]  # pyHanko's __init__
         border_width=0,
         background_layout=layout.SimpleBoxLayoutRule(  # the drawn page fills the field
             x_align=layout.AxisAlignment.ALIGN_MID,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, Any
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -18,6 +19,7 @@ from .charts import GREEN, RED, bar_chart
 from .fonts import FONT, register_fonts
 from .inspection_report import (
     PRODUCER,
+    BuiltReport,
     P,
     _canvas_class,
     _grid,
@@ -28,6 +30,9 @@ from .inspection_report import (
     styles,
 )
 from .labels import item_label, t
+
+if TYPE_CHECKING:
+    from ..store.reports import SummaryFilter, SummaryStats
 
 
 def rate(passed: int, total: int) -> str:
@@ -44,7 +49,9 @@ def _family(code: str, lang: str) -> str:
 SUMMARY_PREFIX = "HZBG"
 
 
-def summary_content(stats, f, lang: str, authority: str, premises_name: str | None) -> bytes:
+def summary_content(
+    stats: SummaryStats, f: SummaryFilter, lang: str, authority: str, premises_name: str | None
+) -> bytes:
     """The canonical JSON a summary is made from: embedded in the PDF like an inspection's
     record, its SHA-256 is the summary's content hash (what a signature binds)."""
     from dataclasses import asdict
@@ -63,13 +70,18 @@ def summary_content(stats, f, lang: str, authority: str, premises_name: str | No
     )
 
 
-def summary_number(content_hash: str, f) -> str:
+def summary_number(content_hash: str, f: SummaryFilter) -> str:
     day = (f.date_to or f.date_from or dt.date.today().isoformat()).replace("-", "")[:8]
     return f"{SUMMARY_PREFIX}-{day}-{content_hash[:8].upper()}"
 
 
 def build_summary_pdf(
-    stats, f, *, lang: str = "zh", authority: str = "", premises_name: str | None = None
+    stats: SummaryStats,
+    f: SummaryFilter,
+    *,
+    lang: str = "zh",
+    authority: str = "",
+    premises_name: str | None = None,
 ) -> bytes:
     return build_summary_report(
         stats, f, lang=lang, authority=authority, premises_name=premises_name
@@ -77,15 +89,15 @@ def build_summary_pdf(
 
 
 def build_summary_report(
-    stats,
-    f,
+    stats: SummaryStats,
+    f: SummaryFilter,
     *,
     lang: str = "zh",
     authority: str = "",
     premises_name: str | None = None,
     for_signing: bool = False,
     signer_name: str = "",
-):
+) -> BuiltReport:
     """The summary as a ``BuiltReport``: its content (statistics and filter) embedded as
     ``inspection-record.json``, its number and content hash in the metadata, and with
     *for_signing* a box for the visible signature, so the program's signing function signs it
@@ -119,10 +131,10 @@ def build_summary_report(
         producer=PRODUCER,
         author=signer_name or authority or PRODUCER,
         subject=f"{number} {chash}",
-        keywords=keywords(number, chash, ""),
+        keywords=keywords(number, chash, ""),  # type: ignore[arg-type]  # a str is accepted too
         lang="zh-CN" if lang == "zh" else "en",
     )
-    story: list = [Paragraph(esc(title), s["title"]), Spacer(1, 4)]
+    story: list[Any] = [Paragraph(esc(title), s["title"]), Spacer(1, 4)]
     scope = []
     if premises_name:
         scope.append(f"{t('Premises', lang)}: {premises_name}")
@@ -313,7 +325,7 @@ def build_summary_report(
     header_left = (
         f"{t('Issued by', lang)}: {authority or t('Market Supervision Administration', lang)}"
     )
-    sink: dict = {}
+    sink: dict[str, Any] = {}
     story += [
         Spacer(1, 6),
         P(f"{t('Report no.', lang)}: {number}", "base"),

@@ -31,15 +31,20 @@ checked here. Any exception during validation means INVALID.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import io
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from .inspection_report import parse_keywords
+
+if TYPE_CHECKING:
+    from cryptography import x509
 
 VALID = "VALID"
 MODIFIED = "MODIFIED-AFTER-SIGNING"
@@ -80,7 +85,7 @@ CLOCK_SKEW = dt.timedelta(minutes=10)
 
 # lookup(inspection_id, report_no, record_hash) -> {"found": bool, "content_hash": ...,
 # "recomputed": ..., "superseded_by": <newer revision's report number or id> | None}
-RecordLookup = Callable[[str, str, str], dict]
+RecordLookup = Callable[[str, str, str], dict[str, Any]]
 
 
 @dataclass
@@ -91,7 +96,7 @@ class TrustedCert:
     certification authority: every certificate it issued is trusted) or ``own`` (this
     laptop's own certificate, current or earlier; *retired_at* ends its window)."""
 
-    certificate: object  # cryptography x509.Certificate
+    certificate: x509.Certificate
     kind: str = "certificate"
     name: str = ""
     retired_at: str | None = None
@@ -111,7 +116,7 @@ class TrustSet:
     revocations: list[RevokedCert] = field(default_factory=list)
 
     @classmethod
-    def of(cls, trusted) -> TrustSet:
+    def of(cls, trusted: TrustSet | Iterable[TrustedCert | x509.Certificate]) -> TrustSet:
         """A TrustSet from a TrustSet or a plain list of certificates (CA certificates, by
         their basic constraints, become CAs)."""
         if isinstance(trusted, TrustSet):
@@ -141,7 +146,8 @@ class SignatureCheck:
     issuer: str | None = None
     role: str = ""  # inspector / office countersigner / unknown
     signing_time: str | None = None
-    byte_range: list[int] = field(default_factory=list)
+    # (dataclasses.field: this class has a field named "field")
+    byte_range: list[int] = dataclasses.field(default_factory=list)
     revision: int = 0  # the revision it signs (0 = the first)
     covers: str = ""
 
@@ -170,7 +176,7 @@ class VerifyResult:
     def exit_code(self) -> int:
         return EXIT_CODES[self.status]
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         out = asdict(self)
         out["exit_code"] = self.exit_code
         return out
@@ -181,13 +187,13 @@ def _quiet() -> None:
         logging.getLogger(name).setLevel(logging.CRITICAL)
 
 
-def worst(statuses) -> str:
+def worst(statuses: Iterable[str]) -> str:
     return min(statuses, key=STATUSES.index, default=VALID)
 
 
 def verify_pdf(
     data: bytes,
-    trusted,
+    trusted: TrustSet | Iterable[TrustedCert | x509.Certificate],
     lookup: RecordLookup | None = None,
     *,
     now: dt.datetime | None = None,
@@ -254,26 +260,26 @@ def contents_strict(data: bytes, byte_range: list[int]) -> str | None:
     return None
 
 
-def _ess_matches(embedded_sig) -> bool:
+def _ess_matches(embedded_sig: Any) -> bool:
     """The signed attributes name the signer's certificate by hash (ESS signingCertificateV2),
     and that hash is of the certificate bytes carried in the signature."""
     from pyhanko.sign.general import check_ess_certid
     from pyhanko.sign.validation.generic_cms import get_signing_cert_attr
 
     attr = get_signing_cert_attr(embedded_sig.signer_info["signed_attrs"])
-    return attr is not None and check_ess_certid(embedded_sig.signer_cert, attr["certs"][0])
+    return attr is not None and bool(check_ess_certid(embedded_sig.signer_cert, attr["certs"][0]))
 
 
 # ---- trust ------------------------------------------------------------------------------------
 
 
-def _crypto_cert(asn1_cert):
+def _crypto_cert(asn1_cert: Any) -> x509.Certificate:
     from cryptography import x509
 
     return x509.load_der_x509_certificate(asn1_cert.dump())
 
 
-def _issued_by(cert, ca) -> bool:
+def _issued_by(cert: x509.Certificate, ca: x509.Certificate) -> bool:
     """*cert* carries a valid signature of *ca*'s key, *ca* is a CA allowed to sign
     certificates, and *cert* is an end-entity signing certificate (not a CA)."""
     from cryptography import x509
@@ -292,7 +298,7 @@ def _issued_by(cert, ca) -> bool:
     return True
 
 
-def _signing_usage_ok(cert) -> bool:
+def _signing_usage_ok(cert: x509.Certificate) -> bool:
     from cryptography import x509
 
     try:
@@ -317,7 +323,7 @@ def _parse_time(text: str | None) -> dt.datetime | None:
 
 @dataclass
 class _Record:
-    data: dict | None = None
+    data: dict[str, Any] | None = None
     sha256: str | None = None
     problem: str | None = None
 
@@ -337,7 +343,7 @@ def _embedded(data: bytes) -> _Record:
     return _Record(obj, hashlib.sha256(raw).hexdigest())
 
 
-def _kinds_of(record: dict) -> set[str]:
+def _kinds_of(record: dict[str, Any]) -> set[str]:
     """Report-number prefixes a document made from *record* may carry."""
     from .inspection_report import KIND_PREFIX
 
@@ -348,7 +354,7 @@ def _kinds_of(record: dict) -> set[str]:
     if record.get("kind") == "case_document":  # a document of an enforcement case
         from .case_documents import CASE_PREFIXES
 
-        return {CASE_PREFIXES.get(record.get("document"), "")} - {""}
+        return {CASE_PREFIXES.get(str(record.get("document")), "")} - {""}
     check, verdict = record.get("check"), record.get("verdict")
     if check in ("in_service", "covert"):
         return {KIND_PREFIX["record"]}
@@ -362,7 +368,9 @@ def _kinds_of(record: dict) -> set[str]:
 # ---- the check ----------------------------------------------------------------------------
 
 
-def _verify(data: bytes, trust: TrustSet, lookup: RecordLookup | None, now) -> VerifyResult:
+def _verify(
+    data: bytes, trust: TrustSet, lookup: RecordLookup | None, now: dt.datetime
+) -> VerifyResult:
     from pyhanko.pdf_utils.reader import PdfFileReader
 
     try:
@@ -459,7 +467,7 @@ def _verify(data: bytes, trust: TrustSet, lookup: RecordLookup | None, now) -> V
     return result
 
 
-def _record_mismatch(rec: dict, sha: str | None, meta: dict) -> str | None:
+def _record_mismatch(rec: dict[str, Any], sha: str | None, meta: dict[str, Any]) -> str | None:
     if meta.get("record-hash") != sha:
         return (
             "the record embedded in the PDF does not have the hash the PDF names "
@@ -477,7 +485,9 @@ def _record_mismatch(rec: dict, sha: str | None, meta: dict) -> str | None:
     return None
 
 
-def _against_record(rec: dict, checks: list[SignatureCheck], flag) -> None:
+def _against_record(
+    rec: dict[str, Any], checks: list[SignatureCheck], flag: Callable[[str, str], None]
+) -> None:
     inspector = str(rec.get("inspector") or "").strip()
     finalized = _parse_time(rec.get("finalized_at"))
     for c in checks:
@@ -503,7 +513,7 @@ def _against_record(rec: dict, checks: list[SignatureCheck], flag) -> None:
             flag(INDETERMINATE, f"signature {c.field}: {c.reason}")
 
 
-def _check_signature(sig, data: bytes, trust: TrustSet, now: dt.datetime) -> SignatureCheck:
+def _check_signature(sig: Any, data: bytes, trust: TrustSet, now: dt.datetime) -> SignatureCheck:
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko_certvalidator import ValidationContext
 
@@ -636,7 +646,7 @@ def _check_signature(sig, data: bytes, trust: TrustSet, now: dt.datetime) -> Sig
     return c
 
 
-def _stray_certificate(sig, signer, trust: TrustSet) -> str | None:
+def _stray_certificate(sig: Any, signer: x509.Certificate, trust: TrustSet) -> str | None:
     """Every certificate carried in the signature must be the signer's, a trusted one, or
     one whose signature verifies under a trusted CA: a changed copy is not left lying there."""
     signer_fp = _fp(signer)
@@ -659,7 +669,7 @@ def _stray_certificate(sig, signer, trust: TrustSet) -> str | None:
     return None
 
 
-def _path_problem(asn1_cert, ca_cert, when: dt.datetime) -> str | None:
+def _path_problem(asn1_cert: Any, ca_cert: x509.Certificate, when: dt.datetime) -> str | None:
     """Path validation by pyhanko-certvalidator with the CA as the only trust root, at the
     signing time: None when the certificate chains to the CA and may sign."""
     import asyncio
@@ -674,7 +684,8 @@ def _path_problem(asn1_cert, ca_cert, when: dt.datetime) -> str | None:
     )
     try:
         asyncio.run(
-            CertificateValidator(asn1_cert, validation_context=vc).async_validate_usage(
+            # (pyhanko-certvalidator leaves async_validate_usage unannotated)
+            CertificateValidator(asn1_cert, validation_context=vc).async_validate_usage(  # type: ignore[no-untyped-call]
                 {"digital_signature"}
             )
         )
@@ -683,7 +694,7 @@ def _path_problem(asn1_cert, ca_cert, when: dt.datetime) -> str | None:
     return None
 
 
-def _self_signed_intact(cert) -> bool:
+def _self_signed_intact(cert: x509.Certificate) -> bool:
     try:
         cert.verify_directly_issued_by(cert)
     except Exception:  # noqa: BLE001 - changed bytes, or not self-signed
@@ -691,20 +702,20 @@ def _self_signed_intact(cert) -> bool:
     return True
 
 
-def _fp(cert) -> str:
+def _fp(cert: x509.Certificate) -> str:
     from cryptography.hazmat.primitives import serialization
 
     return hashlib.sha256(cert.public_bytes(serialization.Encoding.DER)).hexdigest()
 
 
-def _asn1(cert):
+def _asn1(cert: x509.Certificate) -> Any:
     from asn1crypto import x509 as ax509
     from cryptography.hazmat.primitives import serialization
 
     return ax509.Certificate.load(cert.public_bytes(serialization.Encoding.DER))
 
 
-def _covers(coverage) -> str:
+def _covers(coverage: object) -> str:
     name = getattr(coverage, "name", str(coverage))
     return {
         "ENTIRE_FILE": "the whole file",
@@ -712,7 +723,7 @@ def _covers(coverage) -> str:
     }.get(name, "part of the file only")
 
 
-def _page_count(reader, revision: int) -> int | None:
+def _page_count(reader: Any, revision: int) -> int | None:
     try:
         root = reader.get_historical_root(revision)
         return int(root["/Pages"]["/Count"])
@@ -720,13 +731,15 @@ def _page_count(reader, revision: int) -> int | None:
         return None
 
 
-def _coverage(reader, sigs, checks: list[SignatureCheck], size: int):
+def _coverage(
+    reader: Any, sigs: list[Any], checks: list[SignatureCheck], size: int
+) -> Iterator[tuple[str, str]]:
     """(status, reason) for everything that is displayed but not covered by a signature."""
     from pyhanko.sign.diff_analysis import DiffResult, ModificationLevel
 
     total = reader.xrefs.total_revisions
     signed_revisions = {s.signed_revision: s for s in sigs}
-    later_fields = {}
+    later_fields: dict[int, set[str]] = {}
     for s in sigs:
         later_fields.setdefault(s.signed_revision, set()).add(str(s.field_name))
     last = max(signed_revisions)
