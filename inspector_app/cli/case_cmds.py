@@ -118,6 +118,25 @@ def register(sub, common) -> None:
             help="how the prior notice was served (notify; default: direct)",
         )
         q.add_argument("--note", default="", help="a note for the case's history")
+        if to == "notified":
+            q.add_argument(
+                "--propose-fine", metavar="YUAN", help="the fine the prior notice proposes"
+            )
+            q.add_argument(
+                "--propose-gains",
+                metavar="YUAN",
+                help="illegal gains or goods value, where the proposed fine is a multiple",
+            )
+            q.add_argument(
+                "--propose-warning", action="store_true", help="the notice proposes a warning"
+            )
+            q.add_argument(
+                "--propose-confiscate",
+                action="append",
+                default=[],
+                choices=["instrument", "gains", "goods"],
+                help="confiscation the notice proposes (repeat)",
+            )
 
     q = add("pause", "days not counted in the time limits (testing, hearing)", cmd_pause)
     q.add_argument("--from", dest="first", required=True, metavar="DATE", help="first day paused")
@@ -204,15 +223,17 @@ def register(sub, common) -> None:
 
     q = add(
         "document",
-        "a document of the case as a PDF, zh or en: order to correct or filing form",
+        "a document of the case as a signed PDF, zh or en (on-site record, filing form, order"
+        " to correct, prior notice, decision, closure form)",
         cmd_document,
         by=False,
     )
     q.add_argument(
         "--kind",
-        choices=["order", "filing"],
+        choices=["site_record", "filing", "order", "notice", "decision", "closure"],
         default="order",
-        help="order: 责令改正通知书 (default); filing: 立案审批表",
+        help="site_record: 现场检查笔录; filing: 立案审批表; order: 责令改正通知书 (default);"
+        " notice: 行政处罚告知书; decision: 行政处罚决定书; closure: 结案审批表",
     )
     q.add_argument("-o", "--output", required=True, metavar="FILE", help="the PDF to write")
     q.add_argument("--lang", choices=["zh", "en"], default="zh", help="language (default zh)")
@@ -462,10 +483,23 @@ def cmd_advance(args) -> int:
     store = open_store(args)
     with store:
         case = svc.resolve(store, args.id)
+        proposed = None
+        if args.to == "notified" and (
+            args.propose_fine or args.propose_warning or args.propose_confiscate
+        ):
+            from ..domain.cases import Decision
+
+            proposed = Decision(
+                warning=args.propose_warning,
+                fine=_money(args.propose_fine, "propose_fine"),
+                illegal_gains=_money(args.propose_gains, "propose_gains"),
+                confiscation=list(args.propose_confiscate),
+            )
         case, warnings = svc.advance(
             store,
             case.id,
             args.to,
+            proposed=proposed,
             on=_day(args.on, "on"),
             actor=_actor(args, case),
             violated=_refs(args.violated, "violated"),
@@ -718,6 +752,6 @@ def cmd_document(args) -> int:
             {"file": str(out), "case_no": case.case_no, "kind": args.kind, "signed": bool(identity)}
         )
     else:
-        what = "order to correct" if args.kind == "order" else "filing form"
+        what = svc.DOCUMENT_NAMES[args.kind][1].lower()
         print(f"wrote {out} ({what} of case {case.case_no}{signed})")
     return 0

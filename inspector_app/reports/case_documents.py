@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+from decimal import Decimal
 from typing import Any
 
 from reportlab.lib.pagesizes import A4
@@ -414,7 +415,7 @@ def _evidence_lines(evidence: list[dict[str, Any]], lang: str) -> list[str]:
 
 
 def _yuan(amount: str, lang: str) -> str:
-    value = f"{float(amount):,.2f}" if amount else "0.00"
+    value = f"{Decimal(amount):,.2f}" if amount else "0.00"
     return f"人民币{amount}元（¥{value}）" if lang == "zh" else f"CNY {value}"
 
 
@@ -428,7 +429,7 @@ def decision_lines(decision: dict[str, Any] | None, lang: str) -> list[str]:
     if decision.get("order_to_correct"):
         out.append(_l("责令改正", "an order to correct", lang))
     if decision.get("fine"):
-        out.append(_l("罚款", "a fine of", lang) + _yuan(str(decision["fine"]), lang))
+        out.append(_l("罚款", "a fine of ", lang) + _yuan(str(decision["fine"]), lang))
     for c in decision.get("confiscation") or []:
         out.append(_l(*CONFISCATION_LABELS.get(c, (c, c)), lang))
     return out
@@ -476,7 +477,11 @@ def site_record_content(
 ) -> dict[str, Any]:
     """The on-site inspection record of the visit the case came from: when, where, who (with
     their certificates), what was inspected and found, the evidence taken."""
-    officers = visit.get("officers") or case["officers"]
+    # the visit's officers when each carries an enforcement certificate number, else the
+    # case's (who must carry them)
+    officers = visit.get("officers") or []
+    if not officers or not all(o.get("certificate_no") for o in officers):
+        officers = case["officers"]
     return _common(case, "site_record", authority, lang, signer) | {
         "officers": officers,
         "visit": {
@@ -738,7 +743,7 @@ def build_decision_document(
             body.append(
                 f"当事人应当自收到本决定书之日起{PAYMENT_DAYS}日内（即{_zh_date(content['payment_due'])}"
                 "前）到指定银行或者通过电子支付系统缴纳罚款。到期不缴纳罚款的，本局将依据《中华人民"
-                f"共和国行政处罚法》第七十二条的规定，每日按罚款数额的百分之{SURCHARGE_PERCENT}加处罚款。"
+                "共和国行政处罚法》第七十二条的规定，每日按罚款数额的百分之三加处罚款。"
             )
         body.append(
             f"如不服本处罚决定，可以在收到本决定书之日起{REVIEW_DAYS}日内依法申请行政复议，或者在"

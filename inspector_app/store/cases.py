@@ -338,6 +338,46 @@ class CaseRepo:
         )
         return row
 
+    def visit_record(self, visit_id: str) -> dict | None:
+        """What an on-site inspection record (现场检查笔录) states about a visit: when and
+        where, who was there, the premises, the instruments looked at and what was found."""
+        if not self.conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'visits'"
+        ).fetchone():
+            return None
+        row = self.conn.execute(
+            "SELECT v.id, v.kind, v.started_at, v.day, v.inspector, v.premises_id, v.market,"
+            " v.officers_json, v.place, v.notes, v.status, v.finalized_at,"
+            " coalesce(p.name, '') AS premises_name, coalesce(p.address, '') AS address"
+            " FROM visits v LEFT JOIN premises p ON p.id = v.premises_id WHERE v.id = ?",
+            (visit_id,),
+        ).fetchone()
+        if row is None:
+            return None
+        out = dict(row)
+        out["officers"] = json.loads(out.pop("officers_json"))
+        out["inspections"] = [
+            dict(r)
+            for r in self.conn.execute(
+                "SELECT i.id, i.family, i.verdict, i.started_at,"
+                " coalesce(n.maker, '') AS maker, coalesce(n.model, '') AS model,"
+                " coalesce(n.serial, '') AS serial"
+                " FROM inspections i LEFT JOIN instruments n ON n.id = i.instrument_id"
+                " WHERE i.visit_id = ? AND i.superseded_by IS NULL ORDER BY i.started_at",
+                (visit_id,),
+            )
+        ]
+        out["findings"] = [
+            dict(r)
+            for r in self.conn.execute(
+                "SELECT f.text, f.cheating FROM findings f"
+                " JOIN inspections i ON i.id = f.inspection_id"
+                " WHERE i.visit_id = ? AND i.superseded_by IS NULL ORDER BY i.started_at, f.seq",
+                (visit_id,),
+            )
+        ]
+        return out
+
     # -- follow-up assignments -----------------------------------------------------------------
     @staticmethod
     def upsert_followup(

@@ -227,3 +227,68 @@ def test_order_document_signed_and_verified(store, stall, db_path, tmp_path, cap
     assert code == 0 and "signed by 张伟" in out, err
     code, out, _ = run(capsys, db_path, "verify", str(out_pdf), "--json")
     assert code == 0 and json.loads(out)["status"] == "VALID"
+
+
+def test_notice_with_proposal_and_decision_documents_verify(
+    store, stall, db_path, tmp_path, capsys, monkeypatch
+):
+    """notify --propose-fine keeps the proposal; the prior notice and the decision are
+    printed, signed and VALID under verify; a document the case cannot have yet is exit 2."""
+    monkeypatch.setenv("INSPECTOR_PASSPHRASE", "correct horse 42")
+    assert run(capsys, db_path, "keys", "init", "--name", "李建国")[0] == 0
+    inspection = _inspection(store, stall)
+    new = ["case", "new", "--from-inspection", inspection, "--clue-date", "2025-03-03"]
+    assert run(capsys, db_path, *new, *OFFICERS)[0] == 0
+    out_pdf = tmp_path / "decision.pdf"
+    code, _, err = run(
+        capsys, db_path, "case", "document", "2025-0001", "--kind", "decision", "-o", str(out_pdf)
+    )
+    assert code == 2 and "is not decided" in err and not out_pdf.exists()
+    for step in (
+        ("file", "--on", "2025-03-05", "--violated", "jmsc-2025-trader-duties"),
+        ("investigate", "--on", "2025-03-10"),
+        ("notify", "--on", "2025-03-12", "--penalty", "jlfsxz-2022-48", "--propose-fine", "9000"),
+    ):
+        code, _, err = run(capsys, db_path, "case", *step[:1], "2025-0001", *step[1:])
+    assert code == 2 and "outside the range" in err  # ¥9,000 > ¥2,000
+    code, _, err = run(
+        capsys,
+        db_path,
+        "case",
+        "notify",
+        "2025-0001",
+        "--on",
+        "2025-03-12",
+        "--penalty",
+        "jlfsxz-2022-48",
+        "--propose-fine",
+        "1500",
+        "--propose-confiscate",
+        "instrument",
+    )
+    assert code == 0, err
+    decide = ["--on", "2025-03-20", "--fine", "1500", "--confiscate", "instrument"]
+    assert run(capsys, db_path, "case", "decide", "2025-0001", *decide)[0] == 0
+    code, _, err = run(
+        capsys, db_path, "case", "document", "2025-0001", "--kind", "site_record", "-o", "x.pdf"
+    )
+    assert code == 2 and "not opened from a visit" in err  # this inspection had no visit
+    for kind in ("notice", "decision"):
+        pdf = tmp_path / f"{kind}.pdf"
+        code, out, err = run(
+            capsys,
+            db_path,
+            "case",
+            "document",
+            "2025-0001",
+            "--kind",
+            kind,
+            "--lang",
+            "en",
+            "-o",
+            str(pdf),
+            "--sign",
+        )
+        assert code == 0 and "signed by 李建国" in out, err
+        code, out, _ = run(capsys, db_path, "verify", str(pdf), "--json")
+        assert code == 0 and json.loads(out)["status"] == "VALID", kind
