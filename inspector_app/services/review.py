@@ -435,6 +435,9 @@ class PdfCheck:
     record_check: str = "not checked"
     details: list[str] = field(default_factory=list)
     inspection_id: str | None = None  # the inspection the PDF says it reports
+    # every signature of the file in order: (field, role, signer, status); role is
+    # "inspector", "office countersigner" or "" (verify.SignatureCheck)
+    signatures: list[tuple[str, str, str, str]] = field(default_factory=list)
 
 
 def reports_folder(db_path: Path) -> Path:
@@ -457,6 +460,7 @@ def _verify(store, db_path: Path, pdf: bytes, path: Path | None) -> PdfCheck:
         r.record_check,
         list(r.details),
         r.inspection_id,
+        [(s.field, s.role, s.signer or "", s.status) for s in r.signatures],
     )
 
 

@@ -169,9 +169,13 @@ class ReviewPanel(QWidget):
         self.approve_button.setObjectName("approveButton")
         self.return_button = QPushButton(self)
         self.return_button.setObjectName("returnButton")
+        # 核验员: a further signature on the inspector's kept PDF, before 批准 (approval)
+        self.countersign_button = QPushButton(self)
+        self.countersign_button.setObjectName("countersignButton")
         self.message = QLabel(self)
         self.message.setObjectName("reviewMessage")
         buttons = QHBoxLayout()
+        buttons.addWidget(self.countersign_button)
         buttons.addWidget(self.approve_button)
         buttons.addWidget(self.return_button)
         buttons.addStretch(1)
@@ -194,6 +198,7 @@ class ReviewPanel(QWidget):
         self.body.hide()
         self.approve_button.clicked.connect(lambda: self.decide("approved"))
         self.return_button.clicked.connect(lambda: self.decide("returned"))
+        self.countersign_button.clicked.connect(self.countersign_as_verifier)
         self.open_pdf.clicked.connect(self.open_pdf_file)
         self.sign_pdf.clicked.connect(self.sign_and_verify)
         self.attach_pdf.clicked.connect(self.attach_signed_pdf)
@@ -373,7 +378,16 @@ class ReviewPanel(QWidget):
             self.pdf_check = None
             self.values["pdf"].setText(_coloured(exc.message, "INVALID"))
             return
+        self._fill_pdf()
+
+    def _fill_pdf(self) -> None:
+        """The PDF line: for the inspector's kept PDF that verifies, "Signed by the inspector
+        (valid)" with the office countersignatures it carries; else the verify verdict."""
+        from html import escape
+
         c = self.pdf_check
+        if c is None:
+            return
         text = tr(c.reason)
         if c.signer:
             text = (
@@ -382,7 +396,34 @@ class ReviewPanel(QWidget):
                 + f"; {tr(c.reason)}; "
                 + tr("record hash: {check}").format(check=tr(c.record_check))
             )
+        roles = [role for _f, role, _s, _st in c.signatures]
+        if c.status == "VALID" and c.path and roles[:1] == ["inspector"]:
+            names = {"VerifierSignature": tr("verifier"), "ApproverSignature": tr("approver")}
+            counter = [
+                f"{names.get(f, f)} {escape(who)}"
+                for f, role, who, _st in c.signatures[1:]
+                if role == "office countersigner"
+            ]
+            valid = tr("Signed by the inspector (valid)")
+            line = f"<span style='color:#1e8449; font-weight:bold'>{valid}</span>"
+            line += f" — {escape(c.signer or '')}"
+            if c.signing_time:
+                line += f", {c.signing_time[:16].replace('T', ' ')}"
+            if counter:
+                line += "<br>" + tr("Countersigned by {who}").format(
+                    who=("、" if current_language() == "zh" else ", ").join(counter)
+                )
+            self.values["pdf"].setText(line)
+            return
         self.values["pdf"].setText(_coloured(text, c.status))
+
+    def _can_countersign(self) -> bool:
+        """The kept PDF verifies, was signed by the inspector and has no verifier yet."""
+        c = self.pdf_check
+        if c is None or not c.path or c.status != "VALID" or not c.signatures:
+            return False
+        fields = [f for f, _r, _s, _st in c.signatures]
+        return c.signatures[0][1] == "inspector" and "VerifierSignature" not in fields
 
     def _update_buttons(self) -> None:
         from ...services import review as rv
@@ -392,6 +433,7 @@ class ReviewPanel(QWidget):
         self.return_button.setEnabled(not decided)
         self.comment.setEnabled(not decided)
         self.open_pdf.setEnabled(self.pdf_check is not None)
+        self.countersign_button.setEnabled(not decided and self._can_countersign())
 
     # -- actions ------------------------------------------------------------------------------
     def confirm_approve(self, insp) -> bool:
@@ -444,10 +486,35 @@ class ReviewPanel(QWidget):
             return False
         if self.pdf_check is None or self.pdf_check.status == "UNSIGNED":
             self._load_pdf(identity=identity)  # the reviewed report is kept, signed
+        elif self.pdf_check.path:
+            self._load_pdf()  # the kept PDF again: approval countersigned it (批准人)
         self.message.setText(tr("The decision was recorded and signed."))
         self._fill_history()
         self._update_buttons()
         self.decided.emit(self.inspection_id)
+        return True
+
+    def countersign_as_verifier(self) -> bool:
+        """核验员: add the verifier's signature to the inspector's kept PDF (one more PAdES
+        signature over everything before it); the file changes only when the result
+        verifies VALID."""
+        from ...services import review as rv
+
+        if not self.inspection_id or not self._can_countersign():
+            return False
+        identity = self.identities.get(self)
+        if identity is None:
+            return False
+        try:
+            self.pdf_check = rv.countersign(
+                self.store, self.store.path, self.inspection_id, identity, "verifier"
+            )
+        except InputError as exc:
+            self.comment_error.show_message(exc.message)
+            return False
+        self._fill_pdf()
+        self.message.setText(tr("The PDF was countersigned by the verifier."))
+        self._update_buttons()
         return True
 
     def sign_and_verify(self) -> None:
@@ -508,6 +575,10 @@ class ReviewPanel(QWidget):
         self.history_box.setTitle(tr("Reviews"))
         self.comment_label.setText(tr("Comment (required when returning)") + ":")
         self.approve_button.setText(tr("&Approve"))
+        self.countersign_button.setText(tr("Countersign as &verifier"))
+        self.countersign_button.setToolTip(
+            tr("Add the verifier's signature to the inspector's signed PDF")
+        )
         self.return_button.setText(tr("&Return to inspector"))
         if self.inspection_id:
             self._refill()
@@ -557,14 +628,4 @@ class ReviewPanel(QWidget):
         )
         self._fill_findings(insp)
         self._fill_history()
-        if self.pdf_check is not None:
-            c = self.pdf_check
-            text = tr(c.reason)
-            if c.signer:
-                text = (
-                    f"{c.signer}"
-                    + (f", {c.signing_time[:16].replace('T', ' ')}" if c.signing_time else "")
-                    + f"; {tr(c.reason)}; "
-                    + tr("record hash: {check}").format(check=tr(c.record_check))
-                )
-            self.values["pdf"].setText(_coloured(text, c.status))
+        self._fill_pdf()
