@@ -4,8 +4,10 @@ Several laptops make demo inspections and each exports two overlapping field bun
 new records, then all of them again under another bundle id). Then, at the same time,
 ``--importers`` processes import every bundle (each in another order, so the same records
 arrive through several importers at once) and ``--reviewers`` processes approve or return
-pending inspections for the given time, deliberately choosing among the same few oldest
-pending ones so two supervisors often decide the same inspection at the same moment.
+pending inspections for the given time (and then until the imports are done and nothing is
+pending), deliberately choosing among the same few oldest pending ones so two supervisors
+often decide the same inspection at the same moment. ``--office-db URL`` runs the office
+on an empty, migrated PostgreSQL database instead of a SQLite file.
 
 Afterwards the office database is checked: every finalized inspection of every laptop is
 there once with its content hash (nothing lost, nothing duplicated), every inspection has
@@ -38,8 +40,9 @@ BUSY_WORDS = ("in use", "locked", "try again")
 
 
 # -- the world -------------------------------------------------------------------------------
-def build(folder: Path, laptops: int = 4, inspections: int = 6) -> dict:
-    """Laptops with demo data and two overlapping bundles each; an office that trusts them."""
+def build(folder: Path, laptops: int = 4, inspections: int = 6, office_db: str = "") -> dict:
+    """Laptops with demo data and two overlapping bundles each; an office that trusts them
+    (a SQLite file in *folder*, or the PostgreSQL database *office_db* names)."""
     from inspector_app.crypto import keys
     from inspector_app.paths import keys_dir
     from inspector_app.services import review as rv
@@ -49,7 +52,13 @@ def build(folder: Path, laptops: int = 4, inspections: int = 6) -> dict:
 
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "office").mkdir()
-    office_path = folder / "office" / "office.db"
+    if office_db:
+        from inspector_app.store.pg import PostgresTarget
+
+        os.environ.setdefault("INSPECTOR_OFFICE_DIR", str(folder / "office"))
+        office_path = PostgresTarget(office_db)
+    else:
+        office_path = folder / "office" / "office.db"
     office = open_database(office_path)
     office_id = keys.init_identity(keys_dir(office_path), "张主任", PASS.encode())
     rv.set_role(office, "supervisor", "张主任")
@@ -80,10 +89,17 @@ def build(folder: Path, laptops: int = 4, inspections: int = 6) -> dict:
             expected[r[0]] = r[1]
         lap.close()
     office.close()
-    return {"office": str(office_path), "bundles": bundles, "expected": expected}
+    office_ref = office_db or str(office_path)
+    return {"office": office_ref, "bundles": bundles, "expected": expected}
 
 
 # -- the workers -----------------------------------------------------------------------------
+def _target(office: str):
+    from inspector_app.store.pg import PostgresTarget, is_postgres_url
+
+    return PostgresTarget(office) if is_postgres_url(office) else Path(office)
+
+
 def _busy(exc: Exception) -> bool:
     text = str(exc).lower()
     return any(w in text for w in BUSY_WORDS)
@@ -95,7 +111,7 @@ def importer(name: str, office: str, bundles: list[str], start, results, seconds
 
     start.wait(timeout=120)
     deadline = time.time() + seconds
-    store = open_database(Path(office))
+    store = open_database(_target(office))
     try:
         for bundle in bundles:
             for _attempt in range(20):
@@ -126,19 +142,23 @@ def importer(name: str, office: str, bundles: list[str], start, results, seconds
         results.put((name, "done", "", ""))
 
 
-def reviewer(name: str, office: str, seed: int, start, results, seconds: float) -> None:
+def reviewer(
+    name: str, office: str, seed: int, start, results, seconds: float, imports_done
+) -> None:
+    """Decide pending inspections for *seconds*, and after that until the importers are
+    done and nothing is pending (at most two minutes more)."""
     from inspector_app.crypto import keys
     from inspector_app.paths import keys_dir
     from inspector_app.services import review as rv
     from inspector_app.store import open_database
 
     rng = random.Random(seed)
-    identity = keys.load_identity(keys_dir(Path(office)), PASS.encode())
+    identity = keys.load_identity(keys_dir(Path(_target(office))), PASS.encode())
     start.wait(timeout=120)
     deadline = time.time() + seconds
-    store = open_database(Path(office))
+    store = open_database(_target(office))
     try:
-        while time.time() < deadline:
+        while time.time() < deadline + 120:
             try:
                 pending = rv.review_repo(store).queue_ids(rv.ReviewFilter())
             except Exception as exc:  # noqa: BLE001
@@ -147,6 +167,8 @@ def reviewer(name: str, office: str, seed: int, start, results, seconds: float) 
                 results.put((name, "error", "", f"{type(exc).__name__}: {exc}"))
                 return
             if not pending:
+                if time.time() >= deadline and imports_done.is_set():
+                    break
                 time.sleep(0.05)
                 continue
             target = rng.choice(pending[-3:])  # the oldest few: the others choose them too
@@ -169,6 +191,7 @@ def reviewer(name: str, office: str, seed: int, start, results, seconds: float) 
 def run(world: dict, seconds: float, importers: int = 4, reviewers: int = 4) -> list[tuple]:
     ctx = mp.get_context("spawn")
     start = ctx.Barrier(importers + reviewers)
+    imports_done = ctx.Event()
     results = ctx.Queue()
     bundles = world["bundles"]
     procs = []
@@ -184,12 +207,13 @@ def run(world: dict, seconds: float, importers: int = 4, reviewers: int = 4) -> 
     for n in range(reviewers):
         procs.append(
             ctx.Process(
-                target=reviewer, args=(f"rev{n}", world["office"], n, start, results, seconds)
+                target=reviewer,
+                args=(f"rev{n}", world["office"], n, start, results, seconds, imports_done),
             )
         )
     for p in procs:
         p.start()
-    out, done = [], 0
+    out, done, importers_done = [], 0, 0
     limit = time.time() + 15 + seconds + 240
     try:
         while done < len(procs):
@@ -206,6 +230,10 @@ def run(world: dict, seconds: float, importers: int = 4, reviewers: int = 4) -> 
                 continue
             if item[1] == "done":
                 done += 1
+                if item[0].startswith("imp"):
+                    importers_done += 1
+                    if importers_done == importers:
+                        imports_done.set()
             else:
                 out.append(item)
     finally:
@@ -225,7 +253,7 @@ def verify(world: dict, outcomes: list[tuple]) -> dict:
     from inspector_app.store.integrity import check
 
     problems: list[str] = []
-    store = open_database(Path(world["office"]))
+    store = open_database(_target(world["office"]))
     try:
         conn = store.conn
         held = dict(
@@ -306,6 +334,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--laptops", type=int, default=4)
     ap.add_argument("--inspections", type=int, default=40, help="per laptop (default: 40)")
     ap.add_argument("--folder", help="where to build the databases (default: a temporary one)")
+    ap.add_argument(
+        "--office-db",
+        default="",
+        metavar="URL",
+        help="run the office on this (empty, migrated) PostgreSQL database instead of a file",
+    )
     ap.add_argument("--json", help="write the summary to this file")
     args = ap.parse_args(argv)
     seconds = args.seconds if args.seconds is not None else 60 * (args.minutes or 1)
@@ -313,13 +347,13 @@ def main(argv: list[str] | None = None) -> int:
         folder = Path(args.folder) if args.folder else Path(tmp) / "run"
         os.environ.setdefault("XDG_STATE_HOME", str(folder / "state"))
         t0 = time.perf_counter()
-        world = build(folder, args.laptops, args.inspections)
+        world = build(folder, args.laptops, args.inspections, args.office_db)
         built = time.perf_counter() - t0
         outcomes = run(world, seconds, args.importers, args.reviewers)
         summary = verify(world, outcomes)
         summary["build_seconds"] = round(built, 1)
         summary["run_seconds"] = round(time.perf_counter() - t0 - built, 1)
-        summary["office"] = world["office"] if args.folder else None
+        summary["engine"] = "postgresql" if args.office_db else "sqlite"
     text = json.dumps(summary, ensure_ascii=False, indent=1)
     if args.json:
         Path(args.json).write_text(text, encoding="utf-8")

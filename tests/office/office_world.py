@@ -34,13 +34,23 @@ class OfficeWorld:
         for side in (self.laptop, self.office):
             side.store.close()
 
+    @property
+    def office_db(self) -> str:
+        """What ``--db`` takes for the office database (a path, or the full URL)."""
+        from inspector_app.store.pg import is_postgres_url, url_of
+
+        path = self.office.path
+        return url_of(path) if is_postgres_url(path) else str(path)
+
     def pending(self) -> list[str]:
         return rv.review_repo(self.office.store).queue_ids(rv.ReviewFilter())
 
 
-def side(folder: Path, name: str, identity_name: str) -> Side:
+def side(folder: Path, name: str, identity_name: str, target=None) -> Side:
+    """A database with its signing identity: a SQLite file in *folder*/*name*, or *target*
+    (a PostgreSQL database, whose keys live in its local folder)."""
     (folder / name).mkdir(parents=True)
-    path = folder / name / f"{name}.db"
+    path = target if target is not None else folder / name / f"{name}.db"
     store = open_database(path)
     identity = keys.init_identity(keys_dir(path), identity_name, PASS.encode())
     _ = store.device_id
@@ -53,9 +63,11 @@ def trust(store, identity, kind: str) -> None:
     )
 
 
-def build_world(folder: Path, inspections: int = 12, seed: int = 7) -> OfficeWorld:
+def build_world(
+    folder: Path, inspections: int = 12, seed: int = 7, office_target=None
+) -> OfficeWorld:
     laptop = side(folder, "lap", "李明")
-    office = side(folder, "office", "张三")
+    office = side(folder, "office", "张三", office_target)
     trust(office.store, laptop.identity, "certificate")
     trust(laptop.store, office.identity, "office")
     generate(laptop.store, premises=4, inspections=inspections, seed=seed)

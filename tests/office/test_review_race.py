@@ -33,7 +33,7 @@ def _race(world, decisions: tuple[str, str], ids: list[str]) -> list[tuple]:
     procs = [
         ctx.Process(
             target=cli_decider,
-            args=(f"w{n}", str(world.office.path), ids, decision, barrier, results, env),
+            args=(f"w{n}", world.office_db, ids, decision, barrier, results, env),
         )
         for n, decision in enumerate(decisions)
     ]
