@@ -3,7 +3,17 @@ visit figures ``stats --campaign C --kind KIND`` prints."""
 
 from __future__ import annotations
 
-from .common import open_store, print_json, print_table
+import sys
+from pathlib import Path
+
+from .common import (
+    add_passphrase_option,
+    db_path,
+    open_store,
+    print_json,
+    print_table,
+    read_passphrase,
+)
 
 
 def register(sub, common) -> None:
@@ -39,6 +49,30 @@ def register(sub, common) -> None:
     p.add_argument("campaign", help="name or id")
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
     p.set_defaults(func=cmd_show)
+
+    p = cs.add_parser(
+        "progress",
+        parents=[common],
+        help="progress: premises assigned, visited, with findings, per inspector and county",
+    )
+    p.add_argument("campaign", help="name or id")
+    p.add_argument("--json", action="store_true", help="print JSON instead of text")
+    p.set_defaults(func=cmd_progress)
+
+    p = cs.add_parser(
+        "report", parents=[common], help="the campaign summary PDF (zh/en, signed with --sign)"
+    )
+    p.add_argument("campaign", help="name or id")
+    p.add_argument(
+        "-o", "--output", required=True, metavar="FILE.pdf", help="the PDF file to write"
+    )
+    p.add_argument(
+        "--lang", choices=["zh", "en"], default="zh", help="language of the PDF (default: zh)"
+    )
+    p.add_argument("--authority", metavar="TEXT", help="issuing authority printed in the header")
+    p.add_argument("--sign", action="store_true", help="sign with this device's key (PAdES)")
+    add_passphrase_option(p)
+    p.set_defaults(func=cmd_report)
 
     p = cs.add_parser("assign", parents=[common], help="assign premises or markets to an inspector")
     p.add_argument("campaign", help="name or id")
@@ -132,6 +166,69 @@ def cmd_show(args) -> int:
                 for a in data["assignments"]
             ],
         )
+    return 0
+
+
+def cmd_progress(args) -> int:
+    from ..services import campaigns
+
+    with open_store(args) as store:
+        p = campaigns.campaign_progress(store, args.campaign)
+    if args.json:
+        print_json(p)
+        return 0
+    tot = p["totals"]
+    print(f"campaign   {p['campaign']['name']}")
+    print(
+        f"progress   {tot['visited']} of {tot['assigned']} visited"
+        f" ({tot['visited_rate'] or '-'} %), {tot['findings']} with findings,"
+        f" {tot['overdue']} overdue"
+    )
+    for title, key in (("inspector", "by_inspector"), ("county", "by_county")):
+        print()
+        print_table(
+            [title, "assigned", "visited", "visited %", "findings", "overdue"],
+            [
+                [
+                    g["name"] or "-",
+                    str(g["assigned"]),
+                    str(g["visited"]),
+                    g["visited_rate"] or "-",
+                    str(g["findings"]),
+                    str(g["overdue"]),
+                ]
+                for g in p[key]
+            ],
+        )
+    return 0
+
+
+def cmd_report(args) -> int:
+    from ..crypto.keys import KeyError_
+    from ..services import campaigns
+    from ..services.reports import load_signer, write_atomic
+    from .main import CliError
+    from .report_cmds import _key_error
+
+    identity = None
+    if args.sign:
+        try:
+            identity = load_signer(db_path(args), read_passphrase(args))
+        except KeyError_ as exc:
+            raise _key_error(exc) from None
+        for warning in identity.warnings:
+            print(f"inspector-app: warning: {warning}", file=sys.stderr)
+    with open_store(args) as store:
+        pdf = campaigns.campaign_report(
+            store, args.campaign, lang=args.lang, authority=args.authority, identity=identity
+        )
+    out = Path(args.output)
+    try:
+        write_atomic(out, pdf)
+    except OSError as exc:
+        raise CliError(f"cannot write {out} ({exc.strerror})") from None
+    signed = f", signed by {identity.name}" if identity else ""
+    print(f"wrote {out}{signed}")
     return 0
 
 

@@ -234,6 +234,12 @@ EXAMPLES: dict[str, str] = {
     "campaign show": """
   inspector-app campaign show 集贸市场专项
   inspector-app campaign show 集贸市场专项 --json""",
+    "campaign progress": """
+  inspector-app campaign progress 集贸市场专项
+  inspector-app campaign progress 集贸市场专项 --json""",
+    "campaign report": """
+  inspector-app campaign report 集贸市场专项 -o 集贸市场专项.pdf
+  inspector-app campaign report 眼镜制配专项 -o eyeglass-campaign.pdf --lang en --sign --passphrase-file ~/.pass""",
     "campaign assign": """
   inspector-app campaign assign 集贸市场专项 --inspector 张伟 --market 周谷堆市场
   inspector-app campaign assign 眼镜制配专项 --inspector 李娜 --premises 3f9a2c1d-... --due 2026-06-30""",

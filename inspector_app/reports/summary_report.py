@@ -104,14 +104,9 @@ def build_summary_report(
     like an inspection report."""
     import hashlib
 
-    from .inspection_report import BuiltReport, SignatureSpace, keywords
-
     content = summary_content(stats, f, lang, authority, premises_name)
-    chash = hashlib.sha256(content).hexdigest()
-    number = summary_number(chash, f)
+    number = summary_number(hashlib.sha256(content).hexdigest(), f)
     font = register_fonts()
-    s = styles()
-    buf = io.BytesIO()
     width = A4[0] - 30 * mm
     title = t("Summary of inspections", lang)
     period = (
@@ -119,22 +114,8 @@ def build_summary_report(
         if (f.date_from or f.date_to)
         else t("all dates", lang)
     )
-    doc = SimpleDocTemplate(
-        buf,
-        pagesize=A4,
-        leftMargin=15 * mm,
-        rightMargin=15 * mm,
-        topMargin=16 * mm,
-        bottomMargin=17 * mm,
-        title=f"{title} {period}",
-        creator=PRODUCER,
-        producer=PRODUCER,
-        author=signer_name or authority or PRODUCER,
-        subject=f"{number} {chash}",
-        keywords=keywords(number, chash, ""),  # type: ignore[arg-type]  # a str is accepted too
-        lang="zh-CN" if lang == "zh" else "en",
-    )
-    story: list[Any] = [Paragraph(esc(title), s["title"]), Spacer(1, 4)]
+    s = styles()
+    story: list[Any] = []
     scope = []
     if premises_name:
         scope.append(f"{t('Premises', lang)}: {premises_name}")
@@ -322,6 +303,60 @@ def build_summary_report(
     else:
         story.append(P(t("None.", lang), "small"))
 
+    return framed_report(
+        story,
+        title=title,
+        period=period,
+        number=number,
+        content=content,
+        lang=lang,
+        authority=authority,
+        for_signing=for_signing,
+        signer_name=signer_name,
+    )
+
+
+def framed_report(
+    body: list[Any],
+    *,
+    title: str,
+    period: str,
+    number: str,
+    content: bytes,
+    lang: str,
+    authority: str = "",
+    for_signing: bool = False,
+    signer_name: str = "",
+) -> BuiltReport:
+    """The page frame every summary shares, around *body* (a list of flowables): A4 with
+    the title, the header (issuing authority; title · period) and footer (number, page x of
+    y), *content* embedded as the record and its SHA-256 as the content hash, the number and
+    hash at the end and, with *for_signing*, the box of the visible signature. Returns a
+    ``BuiltReport`` that the program's signing function signs like an inspection report."""
+    import hashlib
+
+    from .inspection_report import SignatureSpace, keywords
+
+    chash = hashlib.sha256(content).hexdigest()
+    font = register_fonts()
+    s = styles()
+    buf = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buf,
+        pagesize=A4,
+        leftMargin=15 * mm,
+        rightMargin=15 * mm,
+        topMargin=16 * mm,
+        bottomMargin=17 * mm,
+        title=f"{title} {period}",
+        creator=PRODUCER,
+        producer=PRODUCER,
+        author=signer_name or authority or PRODUCER,
+        subject=f"{number} {chash}",
+        keywords=keywords(number, chash, ""),  # type: ignore[arg-type]  # a str is accepted too
+        lang="zh-CN" if lang == "zh" else "en",
+    )
+    story: list[Any] = [Paragraph(esc(title), s["title"]), Spacer(1, 4), *body]
     header_left = (
         f"{t('Issued by', lang)}: {authority or t('Market Supervision Administration', lang)}"
     )

@@ -9,7 +9,7 @@ import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from ..domain.models import new_id
-from ..domain.visits import load_duties
+from ..domain.visits import failed_duties, load_duties
 from ..store.campaigns import Campaign, CampaignRepo, as_dict, visit_counts
 from .visits import market_premises
 
@@ -201,6 +201,9 @@ def start_assignment(store, assignment_id: str, inspector: str, started_at: str 
 
         raise InputError("assignment", f"no assignment {assignment_id}")
     premises_id, campaign_id, _done = row
+    follow_up = campaign_id.startswith("case:")  # an order to correct's re-inspection
+    if follow_up:
+        campaign_id = ""
     draft = store.conn.execute(
         "SELECT id FROM visits WHERE premises_id = ? AND status = 'draft'"
         " AND coalesce(campaign_id, '') = ? ORDER BY started_at DESC LIMIT 1",
@@ -212,7 +215,7 @@ def start_assignment(store, assignment_id: str, inspector: str, started_at: str 
         store,
         inspector=inspector,
         premises_id=premises_id,
-        kind="campaign" if campaign_id else "routine",
+        kind="follow_up" if follow_up else ("campaign" if campaign_id else "routine"),
         campaign_id=campaign_id or None,
         started_at=started_at,
     )
@@ -249,14 +252,11 @@ def campaign_progress(store, campaign: str, today: str | None = None) -> dict:
         a["county"] = county_of(a.pop("address") or "", a["city"] or "", a.pop("county") or "")
         a["overdue"] = not a["done_visit_id"] and bool(a["due_date"]) and a["due_date"] < today
         duties_failed = 0
-        if a["done_visit_id"] and a["duty_set"]:
-            form = forms.get(a["duty_set"])
+        for duty_set, answers in a.pop("duties"):
+            form = forms.get(duty_set)
             if form is None:
-                form = forms[a["duty_set"]] = load_duties(a["duty_set"])
-            from ..domain.visits import failed_duties
-
-            duties_failed = len(failed_duties(form, json.loads(a["duties_json"])))
-        a.pop("duties_json")
+                form = forms[duty_set] = load_duties(duty_set)
+            duties_failed += len(failed_duties(form, json.loads(answers)))
         a["duties_failed"] = duties_failed
         a["findings"] = bool(
             a["done_visit_id"]
@@ -285,3 +285,40 @@ def campaign_progress(store, campaign: str, today: str | None = None) -> dict:
         "by_kind": _group(rows, lambda x: x["kind"]),
         "assignments": rows,
     }
+
+
+def campaign_report(
+    store,
+    campaign: str,
+    *,
+    lang: str = "zh",
+    authority: str | None = None,
+    identity=None,
+    today: str | None = None,
+) -> bytes:
+    """The campaign summary PDF (progress and figures of the campaign's sealed visits),
+    signed (PAdES, visible field, by the same signing function as the other reports) when
+    *identity* is given."""
+    from ..domain.errors import InputError
+    from ..reports.campaign_report import build_campaign_report
+    from .reports import AUTHORITY_META, issuing_body
+
+    progress = campaign_progress(store, campaign, today)
+    stats = visit_statistics(store, campaign=progress["campaign"]["id"])
+    stats.pop("campaign", None)  # its progress is in *progress*
+    built = build_campaign_report(
+        progress,
+        stats,
+        lang=lang,
+        authority=authority or issuing_body(store).name(lang) or store.meta(AUTHORITY_META) or "",
+        for_signing=identity is not None,
+        signer_name=identity.name if identity is not None else "",
+    )
+    if identity is None:
+        return built.pdf
+    from ..reports.signing import SigningError, sign_pdf
+
+    try:
+        return sign_pdf(built.pdf, identity, built.signature_box, reason="Campaign summary")
+    except SigningError as exc:
+        raise InputError("identity", str(exc)) from None

@@ -225,7 +225,8 @@ class CampaignRepo:
             " p.address, a.inspector, a.campaign_id, coalesce(c.name, '') AS campaign_name,"
             " a.due_date, a.note,"
             " (SELECT v.id FROM visits v WHERE v.premises_id = a.premises_id"
-            "  AND v.status = 'draft' AND coalesce(v.campaign_id, '') = a.campaign_id"
+            "  AND v.status = 'draft' AND coalesce(v.campaign_id, '') ="
+            "  (CASE WHEN a.campaign_id LIKE 'case:%' THEN '' ELSE a.campaign_id END)"
             "  ORDER BY v.started_at DESC LIMIT 1) AS draft_visit_id"
             " FROM assignments a JOIN premises p ON p.id = a.premises_id"
             " LEFT JOIN campaigns c ON c.id = a.campaign_id"
@@ -237,28 +238,38 @@ class CampaignRepo:
     def progress_rows(self, campaign_id: str) -> list[dict]:
         """Each assignment of the campaign with what is needed to count progress: the
         premises (kind, city, address, county where the schema has one), the inspector, the
-        due date, the visit that ticked it off and what that visit found (failed sweep
-        rows, failed inspections, cheating) and its duties answers."""
+        due date, the visit that ticked it off, and what the campaign's sealed visits of
+        these premises found (failed sweep rows, failed inspections, cheating); and
+        ``duties``: the duties answers of those visits (duty set, answers JSON)."""
         county = "p.county" if _has_column(self.conn, "premises", "county") else "''"
+        sealed = (
+            "SELECT v.id FROM visits v WHERE v.campaign_id = ? AND v.status = 'finalized'"
+            " AND v.premises_id = a.premises_id"
+        )
         rows = self.conn.execute(
             "SELECT a.id, a.premises_id, p.name AS premises_name, p.kind, p.city, p.address,"
             f" {county} AS county, a.inspector, a.due_date, a.done_visit_id,"
-            " v.day AS visit_day, coalesce(v.duty_set, '') AS duty_set,"
-            " coalesce(v.duties_json, '{}') AS duties_json,"
-            " (SELECT count(*) FROM sweep_rows s WHERE s.visit_id = a.done_visit_id AND ("
+            " (SELECT v.day FROM visits v WHERE v.id = a.done_visit_id) AS visit_day,"
+            f" (SELECT count(*) FROM sweep_rows s WHERE s.visit_id IN ({sealed}) AND ("
             "   s.mark = 'no' OR s.seal = 'no' OR s.nameplate = 'no' OR s.approval = 'no'"
             "   OR s.quick_verdict = 'fail' OR s.cheating = 'yes')) AS failed_rows,"
-            " (SELECT count(*) FROM inspections i WHERE i.visit_id = a.done_visit_id"
+            f" (SELECT count(*) FROM inspections i WHERE i.visit_id IN ({sealed})"
             "   AND i.superseded_by IS NULL AND i.status = 'finalized' AND i.verdict = 'fail')"
             "   AS failed_inspections,"
-            " (SELECT count(*) FROM sweep_rows s WHERE s.visit_id = a.done_visit_id"
+            f" (SELECT count(*) FROM sweep_rows s WHERE s.visit_id IN ({sealed})"
             "   AND s.cheating = 'yes') AS cheating_rows"
             " FROM assignments a JOIN premises p ON p.id = a.premises_id"
-            " LEFT JOIN visits v ON v.id = a.done_visit_id"
             " WHERE a.campaign_id = ? ORDER BY a.inspector, a.due_date, p.name",
-            (campaign_id,),
+            (campaign_id, campaign_id, campaign_id, campaign_id),
         ).fetchall()
-        return [dict(r) for r in rows]
+        duties: dict[str, list[tuple[str, str]]] = {}
+        for pid, duty_set, answers in self.conn.execute(
+            "SELECT premises_id, duty_set, duties_json FROM visits WHERE campaign_id = ?"
+            " AND status = 'finalized' AND duty_set != ''",
+            (campaign_id,),
+        ):
+            duties.setdefault(pid, []).append((duty_set, answers))
+        return [{**dict(r), "duties": duties.get(r["premises_id"], [])} for r in rows]
 
 
 def _has_column(conn, table: str, column: str) -> bool:

@@ -50,64 +50,9 @@ from ..domain.visits import (
     Officer,
     load_duties,
 )
-from ..i18n import current_language, register, tr
+from ..i18n import current_language, tr, trc
 from ..services import visits as vs
 from .widgets.language import follow_language
-
-register(
-    {
-        "Visits": "现场检查",
-        "New visit…": "新建现场检查…",
-        "Open visit": "打开",
-        "Visit": "现场检查",
-        "Premises or market": "场所或市场",
-        "Kind": "类别",
-        "Visit time": "检查时间",
-        "Officers (name:certificate no.; …)": "执法人员（姓名:执法证号；…）",
-        "Place": "地点",
-        "Notes": "备注",
-        "Duties of the premises": "场所计量义务",
-        "Sweep": "计量器具巡查",
-        "Instrument": "计量器具",
-        "Mark": "检定标志",
-        "Seal": "封印",
-        "Nameplate": "铭牌",
-        "Approval": "型式批准",
-        "Known weight": "砝码",
-        "Reading": "示值",
-        "Error / MPE": "误差/允差",
-        "Cheating": "作弊",
-        "Result": "结论",
-        "Full": "全检",
-        "Rest all OK": "其余全部正常",
-        "Full inspection": "全面检查",
-        "Finalize visit…": "完成并封存…",
-        "Save header": "保存信息",
-        "pass": "合格",
-        "fail": "不合格",
-        "yes": "是",
-        "no": "否",
-        "n.a.": "不适用",
-        "Day": "日期",
-        "Visit state": "状态",
-        "Checked": "已查",
-        "Failed": "不合格",
-        "draft": "草稿",
-        "finalized": "已封存",
-        "Market name": "市场名称",
-        "Start a visit to a whole market (its stalls are swept) or to one premises.": "对整个市场（巡查其全部摊位）或单个场所开始现场检查。",
-        "Premises id (instead of a market)": "场所编号（不选市场时）",
-        "The visit is sealed.": "现场检查已封存。",
-        "Space: row OK · Enter: down · N: no · Y: yes · C: cheating · Ctrl+R: rest all OK · Ctrl+I: full inspection": "空格：本行正常 · 回车：下移 · N：否 · Y：是 · C：有作弊迹象 · Ctrl+R：其余全部正常 · Ctrl+I：全面检查",
-        "{checked} of {rows} checked, {failed} failed, {full} full inspections": "已查 {checked}/{rows}，不合格 {failed}，全面检查 {full}",
-        "Not saved": "未保存",
-        "Officers": "执法人员",
-        "Name": "姓名",
-        "Enforcement certificate no.": "执法证号",
-        "Remove officer": "删除人员",
-        "Enforcement work: at least two officers, each with an enforcement certificate number.": "执法检查：至少两名执法人员，每人须填写执法证号。",
-    }
-)
 
 CHECK_TITLES = {
     "mark": "Mark",
@@ -260,7 +205,7 @@ class OfficersTable(QTableWidget):
             self.edited.emit()
 
     def retranslate(self) -> None:
-        self.setHorizontalHeaderLabels([tr("Name"), tr("Enforcement certificate no.")])
+        self.setHorizontalHeaderLabels([trc("person", "Name"), tr("Enforcement certificate no.")])
         self.setAccessibleName(tr("Officers"))
 
 

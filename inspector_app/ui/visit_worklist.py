@@ -134,7 +134,13 @@ class WorkListPanel(QWidget):
                 a["premises_name"],
                 premises_kind_label(a["kind"]),
                 cs.county_of(a["address"] or "", a["city"] or ""),
-                a["campaign_name"] or tr("routine work"),
+                a["campaign_name"]
+                or (
+                    a["note"] or tr("follow-up of a case")
+                    if a["campaign_id"].startswith("case:")
+                    else ""
+                )
+                or tr("routine work"),
                 self._state(a),
             )
             for c, text in enumerate(values):

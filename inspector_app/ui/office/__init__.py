@@ -66,6 +66,7 @@ class OfficeMode(QObject):
             ("office_conflicts", lambda: self.show("conflicts")),
             ("office_statistics", lambda: self.show("statistics")),
             ("office_summary", lambda: self._on("statistics", self.statistics_page.make_summary)),
+            ("office_campaigns", self.show_campaigns),
             ("office_rule_data", self.show_rule_data),
         ):
             action = QAction(window)
@@ -165,6 +166,23 @@ class OfficeMode(QObject):
 
         return open_rule_data(self.window, self.identities, _actor())
 
+    def show_campaigns(self):
+        """Office → Campaigns…: each campaign's progress (per inspector and county) in a
+        window of its own, refreshed each time it is opened."""
+        if self.role != "supervisor":
+            return None
+        page = getattr(self, "campaign_page", None)
+        if page is None:
+            from ..campaign_page import CampaignPage
+
+            page = self.campaign_page = CampaignPage(self.window.store, self.window)
+            page.setWindowFlag(Qt.WindowType.Window, True)
+            page.resize(1100, 700)
+        page.refresh()
+        page.show()
+        page.raise_()
+        return page
+
     def _after_import(self) -> None:
         if hasattr(self.window, "refresh_all"):
             self.window.refresh_all()
@@ -181,6 +199,7 @@ class OfficeMode(QObject):
             "office_statistics": "Statistics",
             "office_summary": "Summary &PDF…",
             "office_rule_data": "Rule &data…",
+            "office_campaigns": "&Campaigns…",
         }
         for name, text in texts.items():
             self.actions[name].setText(tr(text))
