@@ -25,6 +25,7 @@ from . import (
     m007_cases,
     m008_rule_data,
     m009_office_accounts,
+    m010_certificate_voids,
 )
 
 MIGRATIONS = [
@@ -37,6 +38,7 @@ MIGRATIONS = [
     m007_cases,
     m008_rule_data,
     m009_office_accounts,
+    m010_certificate_voids,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
