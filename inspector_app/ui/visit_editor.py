@@ -86,6 +86,12 @@ FAIL_BG = QColor("#f8d7da")
 PASS_BG = QColor("#e6f4ea")
 
 
+def _answer_text(value: str) -> str:
+    """yes / no / n.a. in the window's language; nothing for an unanswered check (gettext
+    would answer an empty text with its catalogue header)."""
+    return tr(ANSWER_TEXT[value]) if value else ""
+
+
 def _col(name: str) -> int:
     return COLUMNS.index(name)
 
@@ -434,7 +440,7 @@ class VisitEditor(QMainWindow):
         verdict = row.verdict
         values = {
             "instrument": row.label or row.identity_code,
-            **{k: tr(ANSWER_TEXT[getattr(row, k)]) for k in ROW_CHECKS},
+            **{k: _answer_text(getattr(row, k)) for k in ROW_CHECKS},
             "load": row.load,
             "indication": row.indication,
             "error": f"{row.error} / ±{row.mpe}" if row.mpe else row.error,

@@ -7,11 +7,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 
 from inspector_app import i18n
 from inspector_app.domain.models import Instrument, Premises, new_id
+from inspector_app.domain.visits import Officer
 from inspector_app.services import campaigns as cs
 from inspector_app.ui import main_window as mw
 from inspector_app.ui import settings
@@ -94,10 +95,15 @@ def test_work_list_on_todays_work(qtbot, store, monkeypatch):
     assert editor.visit.campaign_id == c.id and editor.visit.kind == "campaign"
     assert editor.table.rowCount() == 1  # the shop's register, in the sweep
     assert table.item(0, 5).text() == "检查进行中"
+    assert editor.table.item(0, 1).text() == ""  # unchecked: nothing shown, in zh too
+    assert editor.officers.officers() == [Officer("张三")]  # the inspector, one row + an empty one
+    assert editor.officers.rowCount() == 2
+    assert editor.findChild(QLabel, "officerRule").isVisibleTo(editor)  # enforcement work
 
     # sealing the visit ticks the row off
     editor.set_officers([("张三", "34010001"), ("李四", "34010002")])
     assert editor.rest_all_ok() == 1
+    assert editor.table.item(0, 1).text() == "是"
     assert editor.finalize(confirm=False), editor.last_error
     assert table.rowCount() == 1
     assert table.item(0, 1).text() == "宝岛眼镜"
@@ -107,3 +113,50 @@ def test_work_list_on_todays_work(qtbot, store, monkeypatch):
     assert table.horizontalHeaderItem(0).text() == "Due"
     assert table.item(0, 5).text() == "5 days left"
     assert panel.start_button.text() == "&Start visit"
+
+
+def test_visit_editor_officers_list_and_language_switch(qtbot, store, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from inspector_app.services import visits as vs
+    from inspector_app.ui.visit_editor import COLUMNS, VisitEditor
+
+    warnings = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: warnings.append(a[2]))
+    i18n.set_language("zh")
+    shop = _shop(store, "明视眼镜", "蜀山区")
+    v = vs.new_visit(store, inspector="张三", premises_id=shop.id, kind="complaint")
+    editor = VisitEditor(store, v.id)
+    qtbot.addWidget(editor)
+    editor.show()
+    # typing a name in the empty last row adds an officer (and a new empty row)
+    table = editor.officers
+    table.item(1, 0).setText("李四")
+    assert table.rowCount() == 3
+    table.item(1, 1).setText("34010002")
+    # a complaint is enforcement work: sealing refuses one officer without a certificate
+    assert editor.rest_all_ok() == 1
+    assert not editor.finalize(confirm=False)
+    assert "certificate" in editor.last_error and warnings
+    table.item(0, 1).setText("34010001")
+    assert editor.save_header()
+    assert vs.repo(store).require(v.id).officers == [
+        Officer("张三", "34010001"),
+        Officer("李四", "34010002"),
+    ]
+    table.setCurrentCell(1, 0)
+    table.remove_current()
+    assert table.officers() == [Officer("张三", "34010001")]
+    # follows a language switch; every sweep column title shown whole
+    i18n.set_language("en")
+    head = editor.table.horizontalHeader()
+    titles = [editor.table.horizontalHeaderItem(c).text() for c in range(len(COLUMNS))]
+    assert "Known weight" in titles and editor.windowTitle().startswith("Visit · ")
+    for c, title in enumerate(titles[1:], start=1):
+        assert editor.table.columnWidth(c) >= head.fontMetrics().horizontalAdvance(title) + 8
+    assert editor.officers.horizontalHeaderItem(1).text() == "Enforcement certificate no."
+    assert editor.kind.currentText() == "Complaint"
+    assert editor.table.item(0, 1).text() == "yes"
+    i18n.set_language("zh")
+    assert editor.kind.currentText() == "投诉举报核查"
+    assert editor.officers.horizontalHeaderItem(0).text() == "姓名"
