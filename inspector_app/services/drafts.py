@@ -649,6 +649,7 @@ class ChartPoint:
     mpe: Decimal | None
     verdict: str
     label: str
+    kind: str = ""  # the test it comes from ("weighing", "eccentricity", …)
 
 
 @dataclass
@@ -669,6 +670,7 @@ CHART_X = {
     "trial_lens_set": ("nominal", "D"),
     "pd_meter": ("reference", "mm"),
     "prepackaged": ("package", ""),  # each package's net content − Qn, against T
+    "retail_goods": ("item", ""),  # each recheck's actual − settled weight, against the limit
 }
 CHART_KINDS = {
     "scale": ("weighing", "eccentricity", "repeatability"),
@@ -678,6 +680,7 @@ CHART_KINDS = {
     "trial_lens_set": ("lenses",),
     "pd_meter": ("pd",),
     "prepackaged": ("net_content",),
+    "retail_goods": ("short_weight",),
 }
 
 
@@ -702,7 +705,7 @@ def chart_series(insp: Inspection, instrument: Instrument, ev: DraftEvaluation) 
             row = test[key][ri] if key else test
             if insp.family == "scale":
                 x = it.get("load") or st.result.get("load") or test.get("load")
-            elif insp.family in ("fuel_dispenser", "prepackaged"):
+            elif insp.family in ("fuel_dispenser", "prepackaged", "retail_goods"):
                 run += 1
                 x = run
             else:
@@ -717,6 +720,7 @@ def chart_series(insp: Inspection, instrument: Instrument, ev: DraftEvaluation) 
                     None if it.get("mpe") is None else Decimal(it["mpe"]),
                     it["verdict"],
                     str(it.get("label", "")),
+                    str(test.get("kind", "")),
                 )
             )
     if insp.family == "scale":
@@ -728,7 +732,7 @@ def chart_series(insp: Inspection, instrument: Instrument, ev: DraftEvaluation) 
 def _envelope(
     insp: Inspection, instrument: Instrument, points: list[ChartPoint]
 ) -> list[tuple[Decimal, Decimal]]:
-    if insp.family in ("fuel_dispenser", "prepackaged"):
+    if insp.family in ("fuel_dispenser", "prepackaged", "retail_goods"):
         return [(p.x, p.mpe) for p in points if p.mpe is not None]
     xs: list[Decimal] = []
     if insp.family == "scale":

@@ -877,8 +877,23 @@ class ReadingsTable(QWidget):
         self.status.setWordWrap(True)
         self.fields = QFormLayout()
         self.field_edits: dict[str, QLineEdit] = {}
+        # a choice above the table (unit, kind of quantity): its words, never its stored code
+        self.field_choices: dict[str, QComboBox] = {}
         self.field_labels: dict[str, QLabel] = {}
         for col in model.layout_.test_fields:
+            if col.type == "choice":
+                combo = QComboBox()
+                combo.setObjectName(f"field_{col.path}")
+                combo.addItem("", None)
+                for c in col.choices:
+                    combo.addItem(c.label.get(_lang()), c.value)
+                combo.activated.connect(lambda _i, c=col, e=combo: self._choice_edited(c, e))
+                label = QLabel()
+                label.setBuddy(combo)
+                self.field_choices[col.path] = combo
+                self.field_labels[col.path] = label
+                self.fields.addRow(label, combo)
+                continue
             edit = QLineEdit()
             edit.setObjectName(f"field_{col.path}")
             edit.setMaximumWidth(220)
@@ -912,7 +927,21 @@ class ReadingsTable(QWidget):
         self.model.edit_test_field(col.path, edit.text(), col.type)
         self.refresh()
 
+    def _choice_edited(self, col: Column, combo: QComboBox) -> None:
+        value = combo.currentData()
+        self.model.edit_test_field(col.path, "" if value is None else str(value), col.type)
+        self.refresh()
+
     def refresh(self) -> None:
+        for path, combo in self.field_choices.items():
+            value = drafts.get_path(self.model.test, path)
+            index = combo.findData(value) if value is not None else 0
+            if index < 0:  # a value the form no longer offers: shown as stored
+                combo.addItem(str(value), value)
+                index = combo.count() - 1
+            if combo.currentIndex() != index:
+                combo.setCurrentIndex(index)
+            combo.setEnabled(not self.model.read_only)
         for path, edit in self.field_edits.items():
             err = self.model.test_errors.get(path)
             if not edit.hasFocus() or err is None:
@@ -973,7 +1002,14 @@ class ReadingsTable(QWidget):
             text = col.title(self.model.units, self.model.instrument_unit).replace("\n", " ")
             self.field_labels[col.path].setText(text)
             # the test's name too: several tests have a field called "load"
-            self.field_edits[col.path].setAccessibleName(f"{self.title.text()}: {text}")
+            field = self.field_edits.get(col.path) or self.field_choices[col.path]
+            field.setAccessibleName(f"{self.title.text()}: {text}")
+            if col.path in self.field_choices:
+                combo = self.field_choices[col.path]
+                for c in col.choices:
+                    index = combo.findData(c.value)
+                    if index >= 0:
+                        combo.setItemText(index, c.label.get(_lang()))
         self._shape = None
         self.model.retranslate()
         self.refresh()
