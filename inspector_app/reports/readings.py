@@ -9,13 +9,17 @@ Decimal.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from decimal import Decimal
-from typing import Any
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, Any
 
 from ..domain.numbers import fmt
 from .labels import item_label, t
 from .labels import unit as unit_name
+
+if TYPE_CHECKING:
+    from ..domain.models import Inspection, Instrument
 
 DASH = "—"
 
@@ -31,7 +35,7 @@ class ReadingsTable:
     notes: list[str] = field(default_factory=list)
 
 
-def _s(v) -> str:
+def _s(v: object) -> str:
     if v is None or v == "":
         return DASH
     if isinstance(v, Decimal):
@@ -39,7 +43,7 @@ def _s(v) -> str:
     return str(v)
 
 
-def _d(v) -> Decimal | None:
+def _d(v: object) -> Decimal | None:
     if v is None or v == "":
         return None
     try:
@@ -49,7 +53,7 @@ def _d(v) -> Decimal | None:
     return d if d.is_finite() else None
 
 
-def _verdict(v, lang: str) -> str:
+def _verdict(v: str | None, lang: str) -> str:
     return t(v, lang) if v else DASH
 
 
@@ -65,7 +69,7 @@ def _scale_e(metrology: dict[str, Any], load: Decimal | None) -> Decimal | None:
     return _d(metrology.get("e"))
 
 
-def _scale_E(metrology: dict[str, Any], p: dict[str, Any], load: Decimal | None) -> Decimal | None:
+def _scale_E(metrology: dict[str, Any], p: object, load: Decimal | None) -> Decimal | None:
     """E = P − L with P = I + e/2 − ΔL (changeover method) or E = I − L."""
     if not isinstance(p, dict):
         return None
@@ -95,11 +99,11 @@ def _result_cells(it: dict[str, Any], lang: str) -> list[str]:
 DIOPTRE_RESOLUTION = Decimal("0.01")
 
 
-def _dp(v) -> str:
+def _dp(v: object) -> str:
     d = _d(v)
     if d is None:
         return _s(v)
-    if d.as_tuple().exponent < -2:  # finer digits are never dropped (a limit stays exact)
+    if int(d.as_tuple().exponent) < -2:  # finer digits are never dropped (a limit stays exact)
         return _s(v)
     return format(d.quantize(DIOPTRE_RESOLUTION), "f")
 
@@ -145,7 +149,7 @@ def column_widths(
     return widths
 
 
-def tables(insp, instrument, lang: str) -> list[ReadingsTable]:
+def tables(insp: Inspection, instrument: Instrument | None, lang: str) -> list[ReadingsTable]:
     """One table per test of the inspection's result."""
     out = []
     raw_tests = insp.tests or []
@@ -198,20 +202,24 @@ def _title(kind: str, test: dict[str, Any], lang: str) -> str:
 
 
 def _table(
-    family: str, test: dict[str, Any], raw: dict[str, Any], instrument, lang: str
+    family: str,
+    test: dict[str, Any],
+    raw: dict[str, Any],
+    instrument: Instrument | None,
+    lang: str,
 ) -> ReadingsTable:
     kind = str(test.get("kind", ""))
     items = test.get("items", []) or []
     unit = next((it.get("unit") for it in items if it.get("unit")), "")
     table = ReadingsTable(kind, _title(kind, test, lang), test.get("verdict"), [], [], [])
-    builder = _BUILDERS.get((family, kind))
-    if builder is not None:
+    layout = LAYOUTS.get((family, kind))
+    if layout is not None:
         try:
-            builder(table, test, raw, instrument, lang, unit)
+            _fill(table, layout, test, raw, instrument, lang, unit)
             return table
         except (AttributeError, TypeError, IndexError, KeyError):  # unexpected shape: generic table
             table.headers, table.rows, table.row_verdicts = [], [], []
-    _generic(table, test, raw, instrument, lang, unit)
+    _fill(table, GENERIC, test, raw, instrument, lang, unit)
     return table
 
 
@@ -224,178 +232,196 @@ def _u(label: str, unit: str, lang: str) -> str:
 VOLUME_RESOLUTION = Decimal("0.001")
 
 
-def _vol(v) -> str:
+def _vol(v: object) -> str:
     d = _d(v)
     if d is None:
         return DASH
-    from decimal import ROUND_HALF_UP
-
     return format(d.quantize(VOLUME_RESOLUTION, rounding=ROUND_HALF_UP), "f")
 
 
-def _generic(table, test, raw, instrument, lang, unit) -> None:
+# ---- the tables, declared -------------------------------------------------------------------
+#
+# A table is a list of columns over the items of the judged test: each item is one row,
+# printed beside the raw observation it was judged from (paired by position, see
+# ``by_position``). A column is its header (an English label, translated, with the unit in
+# brackets) and the function that prints its cell from the row. A new test kind is one more
+# ``Layout`` in ``LAYOUTS``; a kind without one gets the generic table.
+
+TEST_UNIT = "<the test's unit>"  # Column.unit: the unit the test's items name
+
+
+@dataclass(frozen=True)
+class Row:
+    """What the cells of one row are printed from."""
+
+    n: int  # the item's position in the test (0-based)
+    item: dict[str, Any]  # the judged item: error, mpe, verdict, ...
+    raw: Any  # the raw observation paired with the item; None: the row has none
+    test: dict[str, Any]  # the judged test
+    raw_test: dict[str, Any]  # the raw test
+    instrument: Any  # Instrument (its metrology: e of a scale's partial ranges)
+    lang: str
+
+    def get(self, key: str) -> Any:
+        """*key* of the raw observation (None when the row has none)."""
+        return None if self.raw is None else self.raw.get(key)
+
+
+Cell = Callable[[Row], str]
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str  # English; translated with labels.t
+    cell: Cell
+    unit: str | None = None  # None: no unit in the header; TEST_UNIT; or a fixed unit
+
+
+# (raw test, item position, judged item) -> the raw observation of that item ({} when
+# there is none, None when the row has no observation of its own)
+RowSource = Callable[[dict[str, Any], int, dict[str, Any]], Any]
+# (judged test, raw test, instrument, lang, unit) -> lines under the table
+NoteSource = Callable[[dict[str, Any], dict[str, Any], Any, str, str], list[str]]
+
+
+def whole_test(raw: dict[str, Any], n: int, item: dict[str, Any]) -> Any:
+    """Every row is printed from the raw test itself (one observation per test)."""
+    return raw
+
+
+def by_position(*keys: str) -> RowSource:
+    """The n-th entry of the first non-empty list among the raw test's *keys*."""
+
+    def source(raw: dict[str, Any], n: int, item: dict[str, Any]) -> Any:
+        rows: Any = None
+        for key in keys:
+            rows = rows or raw.get(key)
+        rows = rows or []
+        return rows[n] if n < len(rows) else {}
+
+    return source
+
+
+@dataclass(frozen=True)
+class Layout:
+    columns: Sequence[Column]
+    rows: RowSource = whole_test
+    notes: NoteSource | None = None
+    default_unit: str = ""  # when the test's items name no unit
+    uses_instrument: bool = False  # the cells read the instrument's metrology
+    items_optional: bool = False  # a test without an items list is a table without rows
+
+
+def _fill(
+    table: ReadingsTable,
+    layout: Layout,
+    test: dict[str, Any],
+    raw: dict[str, Any],
+    instrument: Any,
+    lang: str,
+    unit: str,
+) -> None:
+    """Headers, rows and notes of *table* as *layout* declares them. A raw test of an
+    unexpected shape raises AttributeError, TypeError, IndexError or KeyError."""
+    unit = unit or layout.default_unit
+    if layout.uses_instrument:
+        instrument.metrology  # noqa: B018 - no instrument data: the generic table
     table.headers = [
-        t("No.", lang),
-        t("Item", lang),
-        t("Error", lang),
-        t("MPE ±", lang),
-        t("unit", lang),
-        t("Verdict", lang),
+        t(c.header, lang)
+        if c.unit is None
+        else _u(c.header, unit if c.unit == TEST_UNIT else c.unit, lang)
+        for c in layout.columns
     ]
-    for n, it in enumerate(test.get("items", []) or []):
-        e, m, v = _result_cells(it, lang)
-        table.rows.append(
-            [
-                str(n + 1),
-                item_label(str(it.get("label", "")), lang),
-                e,
-                m,
-                it.get("unit") or DASH,
-                v,
-            ]
-        )
+    items = test.get("items", [])
+    for n, it in enumerate(items or [] if layout.items_optional else items):
+        row = Row(n, it, layout.rows(raw, n, it), test, raw, instrument, lang)
+        table.rows.append([c.cell(row) for c in layout.columns])
         table.row_verdicts.append(it.get("verdict"))
-    for key in ("expected_amount", "corrected_volume", "range", "n", "min", "band", "shortfall"):
-        if test.get(key) not in (None, ""):
-            table.notes.append(f"{key}: {test[key]}")
+    if layout.notes is not None:
+        table.notes += layout.notes(test, raw, instrument, lang, unit)
 
 
-# ---- scales ---------------------------------------------------------------------------------
+# ---- cells ----------------------------------------------------------------------------------
 
 
-def _scale_headers(lang: str, unit: str, first: str) -> list[str]:
-    return [
-        t(first, lang),
-        _u("Load L", unit, lang),
-        _u("Indication I", unit, lang),
-        _u("Added load ΔL", unit, lang),
-        _u("Error E", unit, lang),
-        _u("Corrected error Ec", unit, lang),
-        _u("MPE ±", unit, lang),
-        t("Verdict", lang),
-    ]
+def _no(r: Row) -> str:
+    return str(r.n + 1)
 
 
-def _zero_note(table, raw, metrology, lang, unit) -> None:
+def _label(r: Row) -> str:
+    return item_label(str(r.item.get("label", "")), r.lang)
+
+
+def raw_value(key: str, show: Callable[[Any], str] = _s) -> Cell:
+    """The raw observation *key*, as recorded (or through *show*); — without one."""
+    return lambda r: DASH if r.raw is None else show(r.get(key))
+
+
+def test_value(key: str) -> Cell:
+    """*key* of the judged test (the same on every row)."""
+    return lambda r: _s(r.test.get(key))
+
+
+def item_value(key: str, show: Callable[[Any], str] = _s) -> Cell:
+    """*key* of the judged item."""
+    return lambda r: show(r.item.get(key))
+
+
+def words(label: str) -> Cell:
+    return lambda r: t(label, r.lang)
+
+
+def _error(r: Row) -> str:
+    return _result_cells(r.item, r.lang)[0]
+
+
+def _mpe(r: Row) -> str:
+    return _result_cells(r.item, r.lang)[1]
+
+
+def _judged(r: Row) -> str:
+    return _verdict(r.item.get("verdict"), r.lang)
+
+
+def result(error_header: str = "Error") -> tuple[Column, Column, Column]:
+    """The judged part of a table: error and MPE in the test's unit (dioptres to 0.01 D)
+    and the verdict."""
+    return (
+        Column(error_header, _error, TEST_UNIT),
+        Column("MPE ±", _mpe, TEST_UNIT),
+        Column("Verdict", _judged),
+    )
+
+
+# ---- notes ----------------------------------------------------------------------------------
+
+
+def _generic_notes(
+    test: dict[str, Any], raw: dict[str, Any], instrument: Any, lang: str, unit: str
+) -> list[str]:
+    keys = ("expected_amount", "corrected_volume", "range", "n", "min", "band", "shortfall")
+    return [f"{key}: {test[key]}" for key in keys if test.get(key) not in (None, "")]
+
+
+def _zero_note(
+    test: dict[str, Any], raw: dict[str, Any], instrument: Any, lang: str, unit: str
+) -> list[str]:
+    """The zero reading a scale's errors are corrected by (Ec = E − E0)."""
     z = raw.get("zero")
-    if isinstance(z, dict):
-        load = _d(z.get("load")) or Decimal(0)
-        e0 = _scale_E(metrology, z, load)
-        table.notes.append(
-            f"{t('E0', lang)}: L0 = {_s(z.get('load', '0'))} {unit}, I0 = {_s(z.get('indication'))} "
-            f"{unit}, ΔL0 = {_s(z.get('added'))} {unit}, E0 = {_s(e0)} {unit}; Ec = E − E0"
-        )
-
-
-def _scale_weighing(table, test, raw, instrument, lang, unit) -> None:
-    m = instrument.metrology
-    table.headers = _scale_headers(lang, unit, "No.")
-    points = raw.get("points") or []
-    for n, it in enumerate(test.get("items", [])):
-        p = points[n] if n < len(points) else {}
-        load = _d(it.get("load")) or _d(p.get("load"))
-        table.rows.append(
-            [
-                str(n + 1),
-                _s(p.get("load", it.get("load"))),
-                _s(p.get("indication")),
-                _s(p.get("added")),
-                _s(_scale_E(m, p, load)),
-                *_result_cells(it, lang),
-            ]
-        )
-        table.row_verdicts.append(it.get("verdict"))
-    _zero_note(table, raw, m, lang, unit)
-
-
-def _scale_eccentricity(table, test, raw, instrument, lang, unit) -> None:
-    m = instrument.metrology
-    table.headers = _scale_headers(lang, unit, "Position")
-    positions = raw.get("positions") or []
-    load = _d(test.get("load"))
-    for n, it in enumerate(test.get("items", [])):
-        p = positions[n] if n < len(positions) else {}
-        table.rows.append(
-            [
-                str(n + 1),
-                _s(test.get("load")),
-                _s(p.get("indication")),
-                _s(p.get("added")),
-                _s(_scale_E(m, p, load)),
-                *_result_cells(it, lang),
-            ]
-        )
-        table.row_verdicts.append(it.get("verdict"))
-    _zero_note(table, raw, m, lang, unit)
-
-
-def _scale_repeatability(table, test, raw, instrument, lang, unit) -> None:
-    table.headers = [
-        t("No.", lang),
-        _u("Load L", unit, lang),
-        _u("Indication I", unit, lang),
-        _u("Error E", unit, lang),
-        _u("MPE ±", unit, lang),
-        t("Verdict", lang),
+    if not isinstance(z, dict):
+        return []
+    load = _d(z.get("load")) or Decimal(0)
+    e0 = _scale_E(instrument.metrology, z, load)
+    return [
+        f"{t('E0', lang)}: L0 = {_s(z.get('load', '0'))} {unit}, I0 = {_s(z.get('indication'))} "
+        f"{unit}, ΔL0 = {_s(z.get('added'))} {unit}, E0 = {_s(e0)} {unit}; Ec = E − E0"
     ]
-    indications = raw.get("indications") or []
-    for n, it in enumerate(test.get("items", [])):
-        is_range = str(it.get("label", "")).endswith("range")
-        first = item_label(str(it.get("label", "")), lang) if is_range else str(n + 1)
-        ind = DASH if is_range or n >= len(indications) else _s(indications[n])
-        table.rows.append([first, _s(test.get("load")), ind, *_result_cells(it, lang)])
-        table.row_verdicts.append(it.get("verdict"))
 
 
-def _scale_zero(table, test, raw, instrument, lang, unit) -> None:
-    table.headers = [
-        t("Item", lang),
-        _u("Indication I", unit, lang),
-        _u("Added load ΔL", unit, lang),
-        _u("E0", unit, lang),
-        _u("MPE ±", unit, lang),
-        t("Verdict", lang),
-    ]
-    for it in test.get("items", []):
-        table.rows.append(
-            [
-                t("Zero", lang),
-                _s(raw.get("indication")),
-                _s(raw.get("added")),
-                *_result_cells(it, lang),
-            ]
-        )
-        table.row_verdicts.append(it.get("verdict"))
-
-
-def _scale_discrimination(table, test, raw, instrument, lang, unit) -> None:
-    table.headers = [
-        _u("Load L", unit, lang),
-        _u("Before", unit, lang),
-        _u("Extra load", unit, lang),
-        _u("After", unit, lang),
-        _u("Rise", unit, lang),
-        _u("Required rise", unit, lang),
-        t("Verdict", lang),
-    ]
-    for it in test.get("items", []):
-        table.rows.append(
-            [
-                _s(raw.get("load")),
-                _s(raw.get("indication_before")),
-                _s(raw.get("extra_load")),
-                _s(raw.get("indication_after")),
-                _s(it.get("error")),
-                _s(it.get("required_rise")),
-                _verdict(it.get("verdict"), lang),
-            ]
-        )
-        table.row_verdicts.append(it.get("verdict"))
-
-
-def _scale_price(table, test, raw, instrument, lang, unit) -> None:
-    _generic(table, test, raw, instrument, lang, unit)
-    table.notes = [
+def _price_note(
+    test: dict[str, Any], raw: dict[str, Any], instrument: Any, lang: str, unit: str
+) -> list[str]:
+    return [
         f"{t('Weight', lang)} {_s(raw.get('weight'))} kg × {t('Unit price', lang)} "
         f"{_s(raw.get('unit_price'))} {unit_name('yuan/kg', lang)}; {t('Amount displayed', lang)} {_s(raw.get('amount_displayed'))}; "
         f"{t('Expected amount', lang)} {_s(test.get('expected_amount'))}"
@@ -407,7 +433,109 @@ def _scale_price(table, test, raw, instrument, lang, unit) -> None:
     ]
 
 
-# ---- fuel dispensers ------------------------------------------------------------------------
+def _mmq_note(
+    test: dict[str, Any], raw: dict[str, Any], instrument: Any, lang: str, unit: str
+) -> list[str]:
+    return [f"MMQ {test['volume']} L"] if test.get("volume") else []
+
+
+def _not_applicable_note(
+    test: dict[str, Any], raw: dict[str, Any], instrument: Any, lang: str, unit: str
+) -> list[str]:
+    return [t("not_applicable", lang)] if test.get("verdict") == "not_applicable" else []
+
+
+GENERIC = Layout(
+    (
+        Column("No.", _no),
+        Column("Item", _label),
+        Column("Error", _error),
+        Column("MPE ±", _mpe),
+        Column("unit", lambda r: r.item.get("unit") or DASH),
+        Column("Verdict", _judged),
+    ),
+    notes=_generic_notes,
+    items_optional=True,
+)
+
+
+# ---- scales: E = I + ½e − ΔL − L (changeover points), Ec = E − E0 (JJG 539, OIML R 76) ------
+
+
+def _weighing_load(r: Row) -> str:
+    return _s(r.raw.get("load", r.item.get("load")))
+
+
+def _weighing_error(r: Row) -> str:
+    load = _d(r.item.get("load")) or _d(r.get("load"))
+    return _s(_scale_E(r.instrument.metrology, r.raw, load))
+
+
+def _eccentricity_error(r: Row) -> str:
+    return _s(_scale_E(r.instrument.metrology, r.raw, _d(r.test.get("load"))))
+
+
+def _scale_layout(first: str, rows: RowSource, load: Cell, error: Cell) -> Layout:
+    """Weighing and eccentricity: the indication, the added load at the changeover point,
+    the error E and the corrected error Ec the verdict is on."""
+    return Layout(
+        (
+            Column(first, _no),
+            Column("Load L", load, TEST_UNIT),
+            Column("Indication I", raw_value("indication"), TEST_UNIT),
+            Column("Added load ΔL", raw_value("added"), TEST_UNIT),
+            Column("Error E", error, TEST_UNIT),
+            *result("Corrected error Ec"),
+        ),
+        rows=rows,
+        notes=_zero_note,
+        uses_instrument=True,
+    )
+
+
+def _repeatability_first(r: Row) -> str:
+    return _label(r) if str(r.item.get("label", "")).endswith("range") else str(r.n + 1)
+
+
+def _repeatability_indication(r: Row) -> str:
+    indications = r.raw_test.get("indications") or []
+    if str(r.item.get("label", "")).endswith("range") or r.n >= len(indications):
+        return DASH  # the range row is computed from all of them
+    return _s(indications[r.n])
+
+
+SCALE_REPEATABILITY = Layout(
+    (
+        Column("No.", _repeatability_first),
+        Column("Load L", test_value("load"), TEST_UNIT),
+        Column("Indication I", _repeatability_indication, TEST_UNIT),
+        *result("Error E"),
+    )
+)
+
+SCALE_ZERO = Layout(
+    (
+        Column("Item", words("Zero")),
+        Column("Indication I", raw_value("indication"), TEST_UNIT),
+        Column("Added load ΔL", raw_value("added"), TEST_UNIT),
+        *result("E0"),
+    )
+)
+
+SCALE_DISCRIMINATION = Layout(
+    (
+        Column("Load L", raw_value("load"), TEST_UNIT),
+        Column("Before", raw_value("indication_before"), TEST_UNIT),
+        Column("Extra load", raw_value("extra_load"), TEST_UNIT),
+        Column("After", raw_value("indication_after"), TEST_UNIT),
+        Column("Rise", item_value("error"), TEST_UNIT),
+        Column("Required rise", item_value("required_rise"), TEST_UNIT),
+        Column("Verdict", _judged),
+    )
+)
+
+
+# ---- fuel dispensers: the can volume corrected to the fuel's temperature (JJG 443) ----------
 
 
 def _can_text(run: dict[str, Any], lang: str) -> str:
@@ -430,186 +558,123 @@ def _can_text(run: dict[str, Any], lang: str) -> str:
     return DASH
 
 
-def _fuel_runs(table, test, raw, instrument, lang, unit) -> None:
-    table.headers = [
-        t("Item", lang),
-        t("V_J (L)", lang),
-        t("Can / actual (L)", lang),
-        t("t_fuel (°C)", lang),
-        t("t_can (°C)", lang),
-        t("Corrected volume (L)", lang),
-        _u("Error E", unit, lang),
-        _u("MPE ±", unit, lang),
-        t("Verdict", lang),
-    ]
+def _fuel_rows(raw: dict[str, Any], n: int, item: dict[str, Any]) -> Any:
+    """The n-th run; none for the repeatability row (computed from all the runs)."""
     runs = raw.get("runs") or []
-    for n, it in enumerate(test.get("items", [])):
-        label = item_label(str(it.get("label", "")), lang)
-        if n < len(runs) and not str(it.get("label", "")).endswith("repeatability"):
-            r = runs[n]
-            row = [
-                label,
-                _s(r.get("indicated")),
-                _can_text(r, lang),
-                _s(r.get("t_fuel")),
-                _s(r.get("t_can")),
-                _vol(it.get("corrected_volume")),
-            ]
-        else:
-            row = [label, DASH, DASH, DASH, DASH, DASH]
-        table.rows.append(row + _result_cells(it, lang))
-        table.row_verdicts.append(it.get("verdict"))
-    if test.get("volume"):
-        table.notes.append(f"MMQ {test['volume']} L")
+    if n < len(runs) and not str(item.get("label", "")).endswith("repeatability"):
+        return runs[n]
+    return None
 
 
-def _fuel_amount(table, test, raw, instrument, lang, unit) -> None:
-    table.headers = [
-        _u("Unit price", "yuan/L", lang),
-        t("Volume", lang) + " (L)",
-        _u("Amount displayed", "yuan", lang),
-        _u("Expected amount", "yuan", lang),
-        _u("Error", "yuan", lang),
-        _u("MPE ±", "yuan", lang),
-        t("Verdict", lang),
-    ]
-    for it in test.get("items", []):
-        table.rows.append(
-            [
-                _s(raw.get("unit_price")),
-                _s(raw.get("volume")),
-                _s(raw.get("amount_displayed")),
-                _s(test.get("expected_amount")),
-                *_result_cells(it, lang),
-            ]
-        )
-        table.row_verdicts.append(it.get("verdict"))
+FUEL_RUNS = Layout(
+    (
+        Column("Item", _label),
+        Column("V_J (L)", raw_value("indicated")),
+        Column("Can / actual (L)", lambda r: DASH if r.raw is None else _can_text(r.raw, r.lang)),
+        Column("t_fuel (°C)", raw_value("t_fuel")),
+        Column("t_can (°C)", raw_value("t_can")),
+        Column(
+            "Corrected volume (L)",
+            lambda r: DASH if r.raw is None else _vol(r.item.get("corrected_volume")),
+        ),
+        *result("Error E"),
+    ),
+    rows=_fuel_rows,
+    notes=_mmq_note,
+)
+
+FUEL_AMOUNT = Layout(
+    (
+        Column("Unit price", raw_value("unit_price"), "yuan/L"),
+        Column("Volume", raw_value("volume"), "L"),
+        Column("Amount displayed", raw_value("amount_displayed"), "yuan"),
+        Column("Expected amount", test_value("expected_amount"), "yuan"),
+        Column("Error", _error, "yuan"),
+        Column("MPE ±", _mpe, "yuan"),
+        Column("Verdict", _judged),
+    )
+)
 
 
-# ---- optics --------------------------------------------------------------------------------
+# ---- optics: powers to 0.01 D (JJG 580 focimeters, JJG 892 refractometers) -------------------
 
 
-def _optics_zero(table, test, raw, instrument, lang, unit) -> None:
-    table.headers = [
-        t("Item", lang),
-        _u("Reading", unit, lang),
-        _u("Error", unit, lang),
-        _u("MPE ±", unit, lang),
-        t("Verdict", lang),
-    ]
-    for it in test.get("items", []):
-        table.rows.append([t("Zero", lang), _dp(raw.get("reading")), *_result_cells(it, lang)])
-        table.row_verdicts.append(it.get("verdict"))
+def _readings(r: Row) -> str:
+    return " / ".join(_dp(x) for x in (r.get("readings") or [])) or DASH
 
 
-def _optics_ncr(table, test, raw, instrument, lang, unit) -> None:
-    """nominal / certified / reading (focimeter vertex power and prism)."""
-    table.headers = [
-        t("No.", lang),
-        _u("Nominal", unit, lang),
-        _u("Certified", unit, lang),
-        _u("Reading", unit, lang),
-        _u("Error", unit, lang),
-        _u("MPE ±", unit, lang),
-        t("Verdict", lang),
-    ]
-    rows = raw.get("lenses") or raw.get("items") or []
-    for n, it in enumerate(test.get("items", [])):
-        r = rows[n] if n < len(rows) else {}
-        table.rows.append(
-            [
-                str(n + 1),
-                _dp(r.get("nominal")),
-                _dp(r.get("certified")),
-                _dp(r.get("reading")),
-                *_result_cells(it, lang),
-            ]
-        )
-        table.row_verdicts.append(it.get("verdict"))
+OPTICS_ZERO = Layout(
+    (Column("Item", words("Zero")), Column("Reading", raw_value("reading", _dp), TEST_UNIT))
+    + result()
+)
+
+# nominal / certified / reading: focimeter vertex power and prism
+OPTICS_CERTIFIED = Layout(
+    (
+        Column("No.", _no),
+        Column("Nominal", raw_value("nominal", _dp), TEST_UNIT),
+        Column("Certified", raw_value("certified", _dp), TEST_UNIT),
+        Column("Reading", raw_value("reading", _dp), TEST_UNIT),
+        *result(),
+    ),
+    rows=by_position("lenses", "items"),
+)
+
+REFRACTOMETER_SPHERE = Layout(
+    (
+        Column("No.", _no),
+        Column("Nominal", raw_value("nominal", _dp), TEST_UNIT),
+        Column("Certified", raw_value("certified", _dp), TEST_UNIT),
+        Column("Readings", _readings, TEST_UNIT),
+        Column("Mean", item_value("mean", _dp), TEST_UNIT),
+        *result(),
+    ),
+    rows=by_position("eyes"),
+)
+
+PUPILLARY_DISTANCE = Layout(
+    (
+        Column("No.", _no),
+        Column("Reference", raw_value("reference"), TEST_UNIT),
+        Column("Reading", raw_value("reading"), TEST_UNIT),
+        *result(),
+    ),
+    rows=by_position("items"),
+    notes=_not_applicable_note,
+    default_unit="mm",
+)
+
+TRIAL_LENSES = Layout(
+    (
+        Column("No.", _no),
+        Column("Nominal", raw_value("nominal", _dp), TEST_UNIT),
+        Column("Measured", raw_value("measured", _dp), TEST_UNIT),
+        *result(),
+    ),
+    rows=by_position("lenses"),
+)
 
 
-def _refr_sphere(table, test, raw, instrument, lang, unit) -> None:
-    table.headers = [
-        t("No.", lang),
-        _u("Nominal", unit, lang),
-        _u("Certified", unit, lang),
-        _u("Readings", unit, lang),
-        _u("Mean", unit, lang),
-        _u("Error", unit, lang),
-        _u("MPE ±", unit, lang),
-        t("Verdict", lang),
-    ]
-    eyes = raw.get("eyes") or []
-    for n, it in enumerate(test.get("items", [])):
-        r = eyes[n] if n < len(eyes) else {}
-        readings = " / ".join(_dp(x) for x in (r.get("readings") or [])) or DASH
-        table.rows.append(
-            [
-                str(n + 1),
-                _dp(r.get("nominal")),
-                _dp(r.get("certified")),
-                readings,
-                _dp(it.get("mean")),
-                *_result_cells(it, lang),
-            ]
-        )
-        table.row_verdicts.append(it.get("verdict"))
-
-
-def _pd(table, test, raw, instrument, lang, unit) -> None:
-    unit = unit or "mm"
-    table.headers = [
-        t("No.", lang),
-        _u("Reference", unit, lang),
-        _u("Reading", unit, lang),
-        _u("Error", unit, lang),
-        _u("MPE ±", unit, lang),
-        t("Verdict", lang),
-    ]
-    rows = raw.get("items") or []
-    for n, it in enumerate(test.get("items", [])):
-        r = rows[n] if n < len(rows) else {}
-        table.rows.append(
-            [str(n + 1), _s(r.get("reference")), _s(r.get("reading")), *_result_cells(it, lang)]
-        )
-        table.row_verdicts.append(it.get("verdict"))
-    if test.get("verdict") == "not_applicable":
-        table.notes.append(t("not_applicable", lang))
-
-
-def _trial_lenses(table, test, raw, instrument, lang, unit) -> None:
-    table.headers = [
-        t("No.", lang),
-        _u("Nominal", unit, lang),
-        _u("Measured", unit, lang),
-        _u("Error", unit, lang),
-        _u("MPE ±", unit, lang),
-        t("Verdict", lang),
-    ]
-    rows = raw.get("lenses") or []
-    for n, it in enumerate(test.get("items", [])):
-        r = rows[n] if n < len(rows) else {}
-        table.rows.append(
-            [str(n + 1), _dp(r.get("nominal")), _dp(r.get("measured")), *_result_cells(it, lang)]
-        )
-        table.row_verdicts.append(it.get("verdict"))
-
-
-_BUILDERS = {
-    ("scale", "weighing"): _scale_weighing,
-    ("scale", "eccentricity"): _scale_eccentricity,
-    ("scale", "repeatability"): _scale_repeatability,
-    ("scale", "zero"): _scale_zero,
-    ("scale", "discrimination"): _scale_discrimination,
-    ("scale", "price"): _scale_price,
-    ("fuel_dispenser", "volume"): _fuel_runs,
-    ("fuel_dispenser", "mmq"): _fuel_runs,
-    ("fuel_dispenser", "amount"): _fuel_amount,
-    ("focimeter", "zero"): _optics_zero,
-    ("focimeter", "vertex_power"): _optics_ncr,
-    ("focimeter", "prism"): _optics_ncr,
-    ("refractometer", "sphere"): _refr_sphere,
-    ("refractometer", "pd"): _pd,
-    ("pd_meter", "pd"): _pd,
-    ("trial_lens_set", "lenses"): _trial_lenses,
+LAYOUTS: dict[tuple[str, str], Layout] = {
+    ("scale", "weighing"): _scale_layout(
+        "No.", by_position("points"), _weighing_load, _weighing_error
+    ),
+    ("scale", "eccentricity"): _scale_layout(
+        "Position", by_position("positions"), test_value("load"), _eccentricity_error
+    ),
+    ("scale", "repeatability"): SCALE_REPEATABILITY,
+    ("scale", "zero"): SCALE_ZERO,
+    ("scale", "discrimination"): SCALE_DISCRIMINATION,
+    ("scale", "price"): replace(GENERIC, notes=_price_note),
+    ("fuel_dispenser", "volume"): FUEL_RUNS,
+    ("fuel_dispenser", "mmq"): FUEL_RUNS,
+    ("fuel_dispenser", "amount"): FUEL_AMOUNT,
+    ("focimeter", "zero"): OPTICS_ZERO,
+    ("focimeter", "vertex_power"): OPTICS_CERTIFIED,
+    ("focimeter", "prism"): OPTICS_CERTIFIED,
+    ("refractometer", "sphere"): REFRACTOMETER_SPHERE,
+    ("refractometer", "pd"): PUPILLARY_DISTANCE,
+    ("pd_meter", "pd"): PUPILLARY_DISTANCE,
+    ("trial_lens_set", "lenses"): TRIAL_LENSES,
 }
+"""The readings table of each (family, test kind); other kinds get the generic table."""
