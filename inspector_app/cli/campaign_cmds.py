@@ -258,6 +258,7 @@ def cmd_visit_stats(args) -> int:
             date_from=args.date_from,
             date_to=args.date_to,
             city=args.city,
+            county=getattr(args, "county", None),
         )
     if args.json:
         print_json(st)
@@ -287,5 +288,22 @@ def cmd_visit_stats(args) -> int:
             for e in st["by_kind"]
         ],
     )
+    if st["by_county"]:
+        print()
+        print_table(
+            ["city", "county", "premises", "checked", "failed", "cheating", "pass rate"],
+            [
+                [
+                    g["city"] or "-",
+                    g["county"] or "-",
+                    str(g["premises"]),
+                    str(g["checked"]),
+                    str(g["failed"]),
+                    str(g["cheating"]),
+                    g["pass_rate"] or "-",
+                ]
+                for g in st["by_county"]
+            ],
+        )
     print(campaigns.sentence(st))
     return 0

@@ -54,6 +54,8 @@ ZH = {
     "Total": "合计",
     "Progress by inspector": "按检查人员统计进度",
     "Progress by county": "按区县统计进度",
+    "Figures by county": "按区县统计",
+    "City": "市",
     "Inspector": "检查人员",
     "County": "区县",
     "Assigned": "已分派",
@@ -326,6 +328,36 @@ def build_campaign_report(
                 height=50 * mm,
                 font=font,
                 title=t("Instruments by kind of premises", lang),
+            )
+        )
+
+    if stats.get("by_county"):
+        body += _section(t("Figures by county", lang), lang)
+        body.append(
+            _grid(
+                [
+                    t("City", lang),
+                    t("County", lang),
+                    t("Premises", lang),
+                    t("Checked", lang),
+                    t("Failed", lang),
+                    t("Cheating", lang),
+                    t("Pass rate", lang),
+                ],
+                [
+                    [
+                        g["city"] or "—",
+                        g["county"] or t("(no county in the address)", lang),
+                        str(g["premises"]),
+                        str(g["checked"]),
+                        str(g["failed"]),
+                        str(g["cheating"]),
+                        f"{g['pass_rate']} %" if g["pass_rate"] else "—",
+                    ]
+                    for g in stats["by_county"]
+                ],
+                [width - 6 * 22 * mm - 8 * mm] + [30 * mm] + [22 * mm] * 5,
+                ["fail" if g["failed"] else None for g in stats["by_county"]],
             )
         )
 

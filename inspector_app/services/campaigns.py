@@ -77,11 +77,21 @@ def visit_statistics(
     date_from: str | None = None,
     date_to: str | None = None,
     city: str | None = None,
+    county: str | None = None,
 ) -> dict:
-    """The bureau's figures over finalized visits: per kind of premises and in total, the
-    premises (markets) inspected, instruments checked (swept, fully inspected), failed,
-    with cheating found, and the pass rate to two decimals; duties found failed."""
+    """The bureau's figures over finalized visits: per kind of premises, per county
+    (district) and in total, the premises (markets) inspected, instruments checked (swept,
+    fully inspected), failed, with cheating found, and the pass rate to two decimals;
+    duties found failed. *county* keeps the premises of that county (recorded, or read from
+    the address: :func:`county_of`)."""
+    from ..store.campaigns import premises_places
+
     c = repo(store).resolve(campaign) if campaign else None
+    places = {
+        pid: county_of(address or "", pcity or "", recorded or "")
+        for pid, pcity, address, recorded in premises_places(store.conn)
+    }
+    per_premises: list[dict] = []
     rows = visit_counts(
         store.conn,
         campaign_id=c.id if c else None,
@@ -89,6 +99,8 @@ def visit_statistics(
         date_from=date_from,
         date_to=date_to,
         city=city,
+        by_premises=per_premises,
+        premises_ids=[p for p, name in places.items() if name == county] if county else None,
     )
     forms = {}
     by_kind = []
@@ -127,12 +139,40 @@ def visit_statistics(
             "from": date_from,
             "to": date_to,
             "city": city,
+            "county": county,
         },
         "totals": totals,
         "by_kind": by_kind,
+        "by_county": _by_county(per_premises, places),
     }
     if c is not None:
         out["campaign"] = {**as_dict(c), "progress": repo(store).progress(c.id)}
+    return out
+
+
+def _by_county(per_premises: list[dict], places: dict[str, str]) -> list[dict]:
+    """The per-premises counts summed per city and county (district), with pass rates."""
+    keys = ("visits", "covert", "checked", "swept", "full", "failed", "cheating")
+    groups: dict[tuple[str, str], dict] = {}
+    for r in per_premises:
+        key = (r["city"] or "", places.get(r["premises_id"], ""))
+        g = groups.setdefault(
+            key,
+            {
+                "city": key[0],
+                "county": key[1],
+                "premises": 0,
+                "markets": 0,
+                **dict.fromkeys(keys, 0),
+            },
+        )
+        g["premises"] += 1
+        g["markets"] += r["pkind"] == "market"
+        for k in keys:
+            g[k] += int(r[k] or 0)
+    out = sorted(groups.values(), key=lambda g: (g["city"], g["county"] == "", g["county"]))
+    for g in out:
+        g["pass_rate"] = rate(g["checked"] - g["failed"], g["checked"])
     return out
 
 

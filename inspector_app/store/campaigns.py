@@ -291,11 +291,14 @@ def visit_counts(
     date_from: str | None = None,
     date_to: str | None = None,
     city: str | None = None,
+    by_premises: list[dict] | None = None,
+    premises_ids: list[str] | None = None,
 ) -> list[dict]:
     """Counts per kind of premises over finalized visits: visits, premises (markets count
     as premises of kind ``market``), covert visits, instruments swept, fully inspected and
     checked (either), failed instruments (a failed sweep row or a failed inspection),
-    instruments with cheating found, failed duties."""
+    instruments with cheating found, failed duties. With *by_premises* (a list), the same
+    counts per premises are appended to it (with the premises' city, address and county)."""
     where, params = ["v.status = 'finalized'"], []
     if campaign_id:
         where.append("v.campaign_id = ?")
@@ -312,6 +315,9 @@ def visit_counts(
     if city:
         where.append("p.city = ?")
         params.append(city)
+    if premises_ids is not None:
+        where.append(f"v.premises_id IN ({', '.join('?' * len(premises_ids)) or 'NULL'})")
+        params.extend(premises_ids)
     conn.execute("DROP TABLE IF EXISTS temp.stat_visits")
     conn.execute(
         "CREATE TEMP TABLE stat_visits AS SELECT v.id, v.kind, v.premises_id, p.kind AS pkind,"
@@ -323,9 +329,9 @@ def visit_counts(
     conn.execute("DROP TABLE IF EXISTS temp.stat_instruments")
     conn.execute(
         """CREATE TEMP TABLE stat_instruments AS
-        SELECT pkind, visit_id, instrument, max(swept) AS swept, max(full) AS full,
+        SELECT pkind, premises_id, visit_id, instrument, max(swept) AS swept, max(full) AS full,
                max(failed) AS failed, max(cheating) AS cheating FROM (
-          SELECT sv.pkind, s.visit_id, coalesce(s.instrument_id, s.id) AS instrument,
+          SELECT sv.pkind, sv.premises_id, s.visit_id, coalesce(s.instrument_id, s.id) AS instrument,
                  (s.rest_ok = 1 OR s.mark != '' OR s.seal != '' OR s.nameplate != ''
                   OR s.approval != '' OR s.cheating != '' OR s.quick_verdict != '') AS swept,
                  0 AS full,
@@ -334,11 +340,11 @@ def visit_counts(
                  (s.cheating = 'yes') AS cheating
           FROM sweep_rows s JOIN stat_visits sv ON sv.id = s.visit_id
           UNION ALL
-          SELECT sv.pkind, i.visit_id, i.instrument_id, 0, 1, (i.verdict = 'fail'),
+          SELECT sv.pkind, sv.premises_id, i.visit_id, i.instrument_id, 0, 1, (i.verdict = 'fail'),
                  EXISTS (SELECT 1 FROM findings f WHERE f.inspection_id = i.id AND f.cheating = 1)
           FROM inspections i JOIN stat_visits sv ON sv.id = i.visit_id
           WHERE i.superseded_by IS NULL AND i.status = 'finalized'
-        ) GROUP BY pkind, visit_id, instrument"""
+        ) GROUP BY pkind, premises_id, visit_id, instrument"""
     )
     out = []
     for r in conn.execute(
@@ -357,6 +363,32 @@ def visit_counts(
         duties.setdefault(pkind, []).append(json.loads(duties_json))
     for row in out:
         row["duty_answers"] = duties.get(row["pkind"], [])
+    if by_premises is not None:
+        county = "p.county" if _has_column(conn, "premises", "county") else "''"
+        by_premises.extend(
+            dict(r)
+            for r in conn.execute(
+                "SELECT v.premises_id, v.pkind, p.city, p.address,"
+                f" {county} AS county, v.visits, v.covert,"
+                " coalesce(i.checked, 0) AS checked, coalesce(i.swept, 0) AS swept,"
+                " coalesce(i.full, 0) AS full, coalesce(i.failed, 0) AS failed,"
+                " coalesce(i.cheating, 0) AS cheating"
+                " FROM (SELECT premises_id, pkind, count(*) AS visits,"
+                "       sum(kind = 'covert') AS covert FROM stat_visits"
+                "       GROUP BY premises_id, pkind) v"
+                " JOIN premises p ON p.id = v.premises_id"
+                " LEFT JOIN (SELECT premises_id, count(*) AS checked, sum(swept) AS swept,"
+                "       sum(full) AS full, sum(failed) AS failed, sum(cheating) AS cheating"
+                "       FROM stat_instruments GROUP BY premises_id) i"
+                " ON i.premises_id = v.premises_id"
+            )
+        )
     conn.execute("DROP TABLE temp.stat_visits")
     conn.execute("DROP TABLE temp.stat_instruments")
     return out
+
+
+def premises_places(conn) -> list[tuple[str, str, str, str]]:
+    """Every premises' id, city, address and recorded county ("" where the schema has none)."""
+    county = "county" if _has_column(conn, "premises", "county") else "''"
+    return [tuple(r) for r in conn.execute(f"SELECT id, city, address, {county} FROM premises")]

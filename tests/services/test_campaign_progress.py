@@ -109,3 +109,21 @@ def test_progress_per_inspector_county_and_findings(store):
     assert by_county["镜湖区"]["findings"] == 1 and by_county["包河区"]["visited"] == 0
     late = cs.campaign_progress(store, c.id, today="2026-05-02")
     assert late["totals"]["overdue"] == 1  # 宝岛眼镜, due 05-01, not visited
+
+
+def test_visit_statistics_by_county_and_for_one_county(store):
+    c, a, b, d = _campaign(store)
+    items = {x["premises_name"]: x for x in cs.work_list(store, None, today="2026-04-20")}
+    _seal(store, cs.start_assignment(store, items["明视眼镜"]["id"], "张三"))
+    _seal(store, cs.start_assignment(store, items["大明眼镜"]["id"], "李四"), fail=True)
+    st = cs.visit_statistics(store, campaign=c.id)
+    by = {(g["city"], g["county"]): g for g in st["by_county"]}
+    assert set(by) == {("合肥市", "蜀山区"), ("芜湖市", "镜湖区")}
+    assert (by[("芜湖市", "镜湖区")]["checked"], by[("芜湖市", "镜湖区")]["failed"]) == (1, 1)
+    assert by[("芜湖市", "镜湖区")]["pass_rate"] == "0.00"
+    assert by[("合肥市", "蜀山区")]["pass_rate"] == "100.00"
+    one = cs.visit_statistics(store, campaign=c.id, county="蜀山区")
+    assert one["totals"]["premises"] == 1 and one["totals"]["failed"] == 0
+    assert one["filter"]["county"] == "蜀山区"
+    none = cs.visit_statistics(store, county="没有区")
+    assert none["totals"]["visits"] == 0 and none["by_county"] == []
