@@ -37,8 +37,10 @@ SIZES = {  # mode -> sizes and repetitions
     "full": {
         "big": 100_000,
         "big_premises": 5_000,
-        "bundle": 10_000,
-        "bundle_premises": 1_000,
+        "bundle": 2_000,
+        "bundle_premises": 200,
+        "source": 10_000,
+        "source_premises": 1_000,
         "demo": 20_000,
         "batch": 1_000,
         "reps": 3,
@@ -48,8 +50,10 @@ SIZES = {  # mode -> sizes and repetitions
     "quick": {
         "big": 100_000,
         "big_premises": 5_000,
-        "bundle": 2_000,
-        "bundle_premises": 200,
+        "bundle": 500,
+        "bundle_premises": 50,
+        "source": 2_000,
+        "source_premises": 200,
         "demo": 2_000,
         "batch": 100,
         "reps": 2,
@@ -61,6 +65,8 @@ SIZES = {  # mode -> sizes and repetitions
         "big_premises": 30,
         "bundle": 30,
         "bundle_premises": 10,
+        "source": 30,
+        "source_premises": 10,
         "demo": 50,
         "batch": 4,
         "reps": 1,
@@ -182,6 +188,7 @@ def generator_key() -> str:
         [
             ROOT / "inspector_app/services/demo.py",
             ROOT / "inspector_app/store/bulk.py",
+            ROOT / "benchmarks/photos.py",
             *(ROOT / "inspector_app/domain/rules").glob("*.py"),
         ]
     ):
@@ -198,14 +205,18 @@ def cached_db(
     inspections: int,
     seed: int,
     photos: int = 0,
+    photo: str = "tiny",
     identity: bool = False,
 ) -> tuple[Path, dict | None]:
-    """The demo database for these parameters, built (by the demo case) if missing."""
-    folder = cache / f"{label}-{inspections}-p{premises}-s{seed}-ph{photos}-{generator_key()}"
+    """The demo database for these parameters, built (by the demo case) if missing;
+    *photo* "camera" gives camera-size JPEGs (benchmarks/photos.py) instead of tiny PNGs."""
+    kind = "" if photo == "tiny" else photo
+    stem = f"{label}-{inspections}-p{premises}-s{seed}-ph{photos}{kind}"
+    folder = cache / f"{stem}-{generator_key()}"
     db = folder / "inspector.db"
     if (folder / "ready.json").exists():
         return db, None
-    for old in cache.glob(f"{label}-{inspections}-p{premises}-s{seed}-ph{photos}-*"):
+    for old in cache.glob(f"{stem}-*"):
         shutil.rmtree(old, ignore_errors=True)
     folder.mkdir(parents=True)
     built = run_case(
@@ -216,6 +227,7 @@ def cached_db(
             "inspections": inspections,
             "seed": seed,
             "photos": photos,
+            "photo": photo,
         },
         home,
     )
@@ -331,16 +343,22 @@ def bench_bundle(ctx) -> dict:
     for i in range(ctx.sizes["reps"]):
         work = ctx.tmp / f"bundle-{i}"
         work.mkdir()
-        db = fresh_copy(ctx.source, work / "src" / "inspector.db")
+        db = fresh_copy(ctx.photos, work / "src" / "inspector.db")
         r = run_case("bundle", {"db": str(db), "work": str(work)}, ctx.home())
         if r["import_status"] != "imported":
             raise RuntimeError(f"bundle import failed: {r.get('rejection')}")
         runs.append(r)
         shutil.rmtree(work, ignore_errors=True)
     n = runs[0]["inspections"]
-    exp = statistics.median(r["export_s"] for r in runs)
-    imp = statistics.median(r["import_s"] for r in runs)
-    raw = statistics.median(r["raw_s"] for r in runs)
+    mb = runs[0]["bundle_bytes"] / 1e6
+
+    def med(key):
+        return statistics.median(r[key] for r in runs)
+
+    def spread(key):
+        return [round(r[key], 3) for r in runs]
+
+    exp, imp, raw, zread = med("export_s"), med("import_s"), med("raw_s"), med("zip_read_s")
     return {
         "value": n / imp,
         "baseline": n / raw,
@@ -349,15 +367,27 @@ def bench_bundle(ctx) -> dict:
         "detail": {
             "inspections": n,
             "photos": runs[0]["photos"],
+            "photo_mb": runs[0]["photo_bytes"] / 1e6,
+            "mean_photo_kb": runs[0]["photo_bytes"] / max(runs[0]["photos"], 1) / 1e3,
             "rows": runs[0]["rows"],
-            "bundle_mb": runs[0]["bundle_bytes"] / 1e6,
+            "bundle_mb": mb,
             "export_s": exp,
             "export_per_s": n / exp,
+            "export_mb_s": mb / exp,
             "import_s": imp,
+            "import_s_runs": spread("import_s"),
+            "raw_s_runs": spread("raw_s"),
             "import_per_s": n / imp,
+            "import_mb_s": mb / imp,
+            "zip_read_s": zread,
+            "zip_read_mb_s": runs[0]["zip_read_bytes"] / 1e6 / zread,
             "raw_executemany_s": raw,
             "raw_rows_per_s": runs[0]["rows"] / raw,
+            "raw_mb_s": mb / raw,
             "export_vs_raw": raw / exp,
+            "export_peak_rss_mb": max(r["export_peak_rss_mb"] for r in runs),
+            "import_peak_rss_mb": max(r["import_peak_rss_mb"] for r in runs),
+            "before_import_backup": bool(runs[0]["backup"]),
         },
     }
 
@@ -423,13 +453,14 @@ BENCHES = {
     "memory": bench_memory,
 }
 NEEDS_BIG = {"startup", "search", "memory"}
-NEEDS_SOURCE = {"bundle", "report", "batch"}
+NEEDS_SOURCE = {"report", "batch"}
+NEEDS_PHOTOS = {"bundle"}
 
 
 class Ctx:
     def __init__(self, mode: str, cache: Path, tmp: Path) -> None:
         self.mode, self.sizes, self.cache, self.tmp = mode, SIZES[mode], cache, tmp
-        self.big = self.source = None
+        self.big = self.source = self.photos = None
         self.big_build = None
         self._homes = 0
 
@@ -562,18 +593,33 @@ def main(argv: list[str] | None = None) -> int:
             )
         if NEEDS_SOURCE & set(names):
             print(
-                f"bundle/report source of {s['bundle']:,} inspections with 2 photos each …",
+                f"report source of {s['source']:,} inspections with 2 small photos each …",
                 flush=True,
             )
             ctx.source, _ = cached_db(
                 args.cache,
                 "source",
                 ctx.home(),
+                premises=s["source_premises"],
+                inspections=s["source"],
+                seed=2,
+                photos=2,
+                identity=True,
+            )
+        if NEEDS_PHOTOS & set(names):
+            print(
+                f"bundle source of {s['bundle']:,} inspections with 2 camera photos each …",
+                flush=True,
+            )
+            ctx.photos, _ = cached_db(
+                args.cache,
+                "bundle",
+                ctx.home(),
                 premises=s["bundle_premises"],
                 inspections=s["bundle"],
                 seed=2,
                 photos=2,
-                identity=True,
+                photo="camera",
             )
         for name in names:
             print(f"{name} …", flush=True)

@@ -22,6 +22,7 @@ from ..domain.canonical import content_hash
 from ..domain.credit_code import ALPHABET, make_credit_code
 from ..domain.models import AttachmentRef, Finding, Inspection, Instrument, Premises
 from ..domain.numbers import fmt
+from ..store.attachments import sniff_mime
 from ..store.bulk import Prepared, load_records, prepare
 from . import demo_goods, demo_visits
 
@@ -585,7 +586,7 @@ def _chunk(
             blobs.append(data)
             insp.attachments.append(
                 AttachmentRef(
-                    hashlib.sha256(data).hexdigest(), "photo", f"照片 {n + 1}", "image/png"
+                    hashlib.sha256(data).hexdigest(), "photo", f"照片 {n + 1}", sniff_mime(data)
                 )
             )
         insp.content_hash = content_hash(insp)

@@ -16,6 +16,7 @@ from decimal import Decimal
 from ..domain.canonical import content_hash
 from ..domain.models import Finding, Inspection, Instrument, Premises
 from ..domain.numbers import fmt
+from ..store.attachments import sniff_mime
 
 BATCH_SHARE = 50  # one inspection in 50 of a data set is a prepackaged batch
 RECHECK_SHARE = 80  # and one in 80 a retail short-weight recheck
@@ -251,7 +252,7 @@ def goods_inspections(
             blobs.append(data)
             insp.attachments.append(
                 AttachmentRef(
-                    hashlib.sha256(data).hexdigest(), "photo", f"照片 {n + 1}", "image/png"
+                    hashlib.sha256(data).hexdigest(), "photo", f"照片 {n + 1}", sniff_mime(data)
                 )
             )
         insp.content_hash = content_hash(insp)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import gc
 import time
 from collections.abc import Callable
@@ -196,7 +197,11 @@ def collect_field(store, everything: bool = False) -> tuple[BundleContent, tuple
         setattr(content, table, items)
     content.tombstones = repo.tombstones(["premises", "instrument", "standard"])
     shas = {a.sha256 for x in inspections for a in x.attachments}
-    content.attachments = {sha: (data, None) for sha, data in repo.attachment_data(shas).items()}
+    # each photo is read when the writer comes to it: a bundle's photos are never all in memory
+    content.attachments = {
+        sha: (functools.partial(store.attachments.get, sha), None)
+        for sha in repo.attachment_shas(shas)
+    }
     content.audit = repo.audit_entries_after(0 if everything else repo.acked_audit_seq())
     from .report_files import for_field_bundle
 
@@ -425,6 +430,7 @@ def import_bundle(
         raise InputError("file", f"{Path(path).name} is the database itself; choose a bundle file")
     collecting = gc.isenabled()
     gc.disable()
+    opened: list = []  # the bundle read, whose archive stays open while photos stream from it
     try:
         report = _import_bundle(
             store,
@@ -434,8 +440,11 @@ def import_bundle(
             limits=limits,
             backup=backup,
             backup_dir=backup_dir,
+            opened_bundles=opened,
         )
     finally:
+        for bundle in opened:
+            bundle.close()
         if collecting:
             gc.enable()
     from ..logs import log_event  # ids and counts only, never names or readings
@@ -470,12 +479,14 @@ def _import_bundle(
     limits: Limits,
     backup: bool,
     backup_dir: str | Path | None,
+    opened_bundles: list,
 ) -> ImportReport:
     t0 = time.perf_counter()
     report = ImportReport(status="rejected", file=str(path))
     repo = sync_repo(store)
     try:
         opened = read_bundle(path, store.trust.list(), limits, progress)
+        opened_bundles.append(opened)  # closed by import_bundle when all is done
         m = opened.manifest
         report.bundle_id, report.direction, report.source_device = (
             m.bundle_id,

@@ -619,11 +619,20 @@ class SyncRepo:
         return out
 
     def attachments_insert(self, rows: list[tuple[str, bytes, str]]) -> int:
-        """(sha256, data, mime) rows; returns how many were new."""
+        """(sha256, data, mime) rows; returns how many were new. *data* is bytes or an object
+        with ``read()`` giving them (an attachment still in the bundle's archive). An
+        attachment already stored (same SHA-256) is not read at all, and the others are read
+        one at a time as they are inserted: a bundle's photos are never all in memory."""
+        rows = list(rows)
+        stored = self.attachment_shas(sha for sha, _d, _m in rows)
         before = self.conn.total_changes
-        self.conn.executemany(
+        self.conn.executemany(  # executemany pulls one row from the generator at a time
             "INSERT OR IGNORE INTO attachments (sha256, size, mime, data) VALUES (?, ?, ?, ?)",
-            [(sha, len(data), mime, data) for sha, data, mime in rows],
+            (
+                (sha, len(data), mime, data if isinstance(data, bytes) else data.read())
+                for sha, data, mime in rows
+                if sha not in stored
+            ),
         )
         return self.conn.total_changes - before
 

@@ -4,12 +4,16 @@ Nothing is trusted before it is checked. The archive's central directory is chec
 hard limits before any content is read; the manifest's exact bytes are checked against the
 enrolled keys (a certificate shipped inside the bundle never counts); then every entry is
 read once, while hashing, with a hard cap on the bytes read, and compared with the manifest.
-Every entry is read exactly once and kept in memory, so nothing can change between the
-check and the merge (the file on a USB stick is not read again).
+Records are read exactly once and kept in memory, so nothing can change between the check
+and the merge. Attachments (camera photos: most of a bundle's bytes) are not all held in
+memory: a small one is read whole here; of a larger one only its first bytes (enough for the
+image header checks) are read here, and the merge reads it once, hashing as it stores it,
+and refuses the import inside its transaction when the bytes are not the signed ones.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
@@ -58,12 +62,97 @@ class OpenedBundle:
     manifest: Manifest
     signer: SignerInfo
     records: dict[str, bytes] = field(default_factory=dict)  # table -> jsonl bytes
-    attachments: dict[str, bytes] = field(default_factory=dict)  # sha256 -> bytes
+    attachments: dict[str, bytes] = field(default_factory=dict)  # sha256 -> bytes or ZipAttachment
     reports: dict[str, bytes] = field(default_factory=dict)  # inspection id -> signed PDF
+    archive: zipfile.ZipFile | None = None  # open while attachments are left in it (ZipAttachment)
 
     @property
     def manifest_sha256(self) -> str:
         return hashlib.sha256(self.manifest_bytes).hexdigest()
+
+    def close(self) -> None:
+        if self.archive is not None:
+            self.archive.close()
+            self.archive = None
+
+
+# An attachment up to this size is read whole in stage 3; a larger one is streamed by the merge.
+STREAM_FROM = 64 * 1024
+HEAD_BYTES = 64 * 1024  # what the image header checks read (JPEG markers, PNG IHDR, WebP)
+
+
+@dataclass(eq=False)
+class ZipAttachment:
+    """An attachment left in the archive until the merge stores it: its size is the signed
+    one, *head* its first bytes as read in stage 3 (the image checks look at them).
+    :meth:`read` reads it again, checks its SHA-256 against the manifest and that it starts
+    with *head*, and raises BundleRejected (stage 3) otherwise."""
+
+    archive: zipfile.ZipFile
+    info: zipfile.ZipInfo
+    sha256: str
+    size: int
+    head: bytes
+
+    def __len__(self) -> int:
+        return self.size
+
+    def read(self) -> bytes:
+        data = read_entry(self.archive, self.info, self.size, 3, self.sha256)
+        if len(data) != self.size or not data.startswith(self.head):
+            raise BundleRejected(3, self.info.filename, "changed while it was being imported")
+        return data
+
+    __bytes__ = read
+
+
+@contextlib.contextmanager
+def _closed_unless_kept(zf: zipfile.ZipFile):
+    """Closes *zf* on leaving, unless something was appended to the list it yields: then the
+    bundle read from it still streams attachments from it, and its importer closes it
+    (``OpenedBundle.close``)."""
+    kept: list = []
+    try:
+        yield kept
+    except BaseException:
+        zf.close()
+        raise
+    if not kept:
+        zf.close()
+
+
+def _head(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    """The first bytes of an attachment that its image checks look at (see _image_head)."""
+    try:
+        with zf.open(info) as fh:
+            return _image_head(fh.read(HEAD_BYTES))
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as exc:
+        raise BundleRejected(3, info.filename, f"is damaged or truncated ({exc})") from None
+
+
+def _image_head(data: bytes) -> bytes:
+    """*data* cut after a JPEG's frame header (its size) when one is found by walking the
+    segments the way ``validate.image_size`` does, else its first 64 bytes for PNG and WebP
+    (whose size is within them), else all of it: a few hundred bytes per photo are kept until
+    the merge, not the whole first block."""
+    if data.startswith(b"\x89PNG") or data[:4] == b"RIFF":
+        return data[:64]
+    if not data.startswith(b"\xff\xd8\xff"):
+        return data
+    i, n = 2, len(data)
+    while i + 4 <= n and data[i] == 0xFF:
+        marker = data[i + 1]
+        if marker == 0xFF:
+            i += 1
+        elif marker == 0x01 or 0xD0 <= marker <= 0xD8:
+            i += 2
+        elif 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):  # a frame header
+            return data[: i + 9]
+        elif marker in (0xD9, 0xDA):
+            break
+        else:
+            i += 2 + int.from_bytes(data[i + 2 : i + 4], "big")
+    return data
 
 
 # -- stage 1 ------------------------------------------------------------------------------
@@ -312,7 +401,7 @@ def read_bundle(
     """Run stages 1 to 3; returns the verified entries or raises BundleRejected."""
     path = Path(path)
     zf, infos = check_archive(path, limits)
-    with zf:
+    with _closed_unless_kept(zf) as kept:
         by_name = {i.filename: i for i in infos}
         manifest_bytes = _fixed(zf, by_name, MANIFEST, limits.max_manifest_bytes)
         signature = _fixed(zf, by_name, SIGNATURE, limits.max_signature_bytes)
@@ -344,6 +433,12 @@ def read_bundle(
                 raise BundleRejected(
                     3, name, f"the archive says {info.file_size} bytes, the manifest {size}"
                 )
+            if name.startswith("attachments/") and size > STREAM_FROM:
+                head = _head(zf, info)
+                opened.attachments[name.split("/", 1)[1]] = ZipAttachment(zf, info, sha, size, head)
+                opened.archive = zf
+                kept.append(zf)
+                continue
             data = read_entry(zf, info, size, 3, sha)
             if (
                 len(data) != size

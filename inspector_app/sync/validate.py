@@ -66,6 +66,12 @@ NUMERIC = re.compile(r"[+-]?[\d.]+([eE][+-]?\d+)?")
 MAX_DEPTH = 12
 
 
+def _head(data) -> bytes:
+    """An attachment's bytes, or the first bytes of one the merge streams from the archive
+    (``reader.ZipAttachment``): all the image checks read."""
+    return data if isinstance(data, bytes) else data.head
+
+
 def _sniff(data: bytes) -> str | None:
     if data.startswith(b"\x89PNG\r\n\x1a\n"):
         return "image/png"
@@ -1159,7 +1165,7 @@ def _check_references(opened, content: BundleContent, repo, problems: ProblemLis
                         f"inspection.attachments[{i}]: the attachment {a.sha256[:12]}… "
                         "is neither in the bundle nor in this database",
                     )
-            elif _sniff(data) != a.mime:
+            elif _sniff(_head(data)) != a.mime:
                 problems.add(
                     f"attachments/{a.sha256}", f"is not the {a.mime} image the record says"
                 )
@@ -1570,9 +1576,9 @@ def _check_attachments(opened, content: BundleContent, problems) -> None:
         if len(data) > MAX_ATTACHMENT_BYTES:
             problems.add(f"attachments/{sha}", "is larger than an attachment may be")
             continue
-        mime = _sniff(data)
+        mime = _sniff(_head(data))
         if mime is not None:
-            why = image_problem(data, mime)
+            why = image_problem(_head(data), mime)
             if why is not None:
                 problems.add(f"attachments/{sha}", why)
                 continue

@@ -129,6 +129,8 @@ def write_bundle(
                     progress("write", done, total)
             for sha in sorted(content.attachments):
                 data, _mime = content.attachments[sha]
+                if callable(data):  # read from the database one at a time, not all held
+                    data = data()
                 name = f"attachments/{sha}"
                 zf.writestr(_info(name, zipfile.ZIP_STORED), data)
                 entries[name] = (hashlib.sha256(data).hexdigest(), len(data))
