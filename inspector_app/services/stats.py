@@ -77,3 +77,31 @@ def dashboard(store, today: dt.date | None = None, months: int = 12) -> Dashboar
         over_time=[MonthPoint(*r) for r in queries.by_month(store, a, b)],
         period_from=period_from,
     )
+
+
+@dataclass
+class Attention:
+    """What needs doing: overdue instruments, records awaiting review, repeat offenders."""
+
+    overdue_instruments: int
+    pending_review: int
+    repeat_offenders: int
+    offenders: list[tuple[str, int]]  # (premises, days with a failure), worst first
+    since: dt.date
+
+
+def attention(store, today: dt.date | None = None, months: int = 12) -> Attention:
+    """The dashboard's second row of tiles, for the laptop and the office alike."""
+    from ..store.review import ReviewFilter
+    from .review import queue_count
+
+    today = today or dt.date.today()
+    since = _month_start(today, months - 1)
+    n, worst = queries.repeat_offenders(store, since.isoformat())
+    return Attention(
+        overdue_instruments=queries.overdue_instruments(store, today.isoformat()),
+        pending_review=queue_count(store, ReviewFilter(state="pending", include_local=True)),
+        repeat_offenders=n,
+        offenders=worst,
+        since=since,
+    )

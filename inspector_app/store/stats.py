@@ -56,3 +56,26 @@ def by_month(store, date_from: str, date_to: str) -> list[tuple[str, int, int, i
         (date_from, date_to),
     ).fetchall()
     return [(r[0], int(r[1] or 0), int(r[2] or 0), int(r[3] or 0)) for r in rows]
+
+
+def overdue_instruments(store, today: str) -> int:
+    """Instruments whose next verification was due before *today* (ISO date)."""
+    row = store.conn.execute(
+        "SELECT count(*) FROM instruments WHERE next_due IS NOT NULL AND next_due != ''"
+        " AND next_due < ?",
+        (today,),
+    ).fetchone()
+    return int(row[0] or 0)
+
+
+def repeat_offenders(store, date_from: str, limit: int = 10) -> tuple[int, list[tuple[str, int]]]:
+    """Premises with failed inspections on two or more days since *date_from*: how many,
+    and the names of the worst (name, days failed), most days first."""
+    rows = store.conn.execute(
+        "SELECT p.name, count(DISTINCT substr(i.started_at, 1, 10)) AS days"
+        " FROM inspections i JOIN premises p ON p.id = i.premises_id"
+        " WHERE i.superseded_by IS NULL AND i.verdict = 'fail' AND i.started_at >= ?"
+        " GROUP BY i.premises_id HAVING days >= 2 ORDER BY days DESC, p.name",
+        (date_from,),
+    ).fetchall()
+    return len(rows), [(r[0], int(r[1])) for r in rows[:limit]]

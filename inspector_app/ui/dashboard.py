@@ -1,16 +1,21 @@
 """Dashboard: inspections this month, pass rate by family and by market, failures and
-cheating findings over time. Numbers from :mod:`inspector_app.services.stats`, computed on
-the background reader; pyqtgraph is imported only when the page is first shown."""
+cheating findings over time, and what needs doing (instruments overdue for verification,
+records awaiting review, premises failing again and again). Numbers from
+:mod:`inspector_app.services.stats`, computed on the background reader; pyqtgraph is
+imported only when the page is first shown."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from ..i18n import tr
+from ..i18n import ntr, tr
 from .models.labels import family_label
 from .widgets.language import follow_language
 from .widgets.tile import Tile
+
+LABEL_WIDTH = 160  # pixels for a market's name beside its bar
 
 
 class DashboardPage(QWidget):
@@ -24,6 +29,15 @@ class DashboardPage(QWidget):
         self.charts: dict = {}
         self._stale = True
         self.tiles = [Tile(self) for _ in range(4)]
+        # what needs doing: overdue instruments, awaiting review, repeat offenders
+        self.attention_tiles = [Tile(self, 1.6) for _ in range(3)]
+        for tile, name in zip(
+            self.attention_tiles, ("overdueTile", "pendingTile", "offendersTile"), strict=True
+        ):
+            tile.setObjectName(name)
+            tile.title.setWordWrap(True)
+            tile.note.setWordWrap(True)
+        self.attention = None  # services.stats.Attention
         self.status = QLabel(self)
         self.status.setObjectName("dashboardStatus")
         self.case_data: dict | None = None  # enforcement cases this month (services.cases)
@@ -32,7 +46,10 @@ class DashboardPage(QWidget):
         self.cases_label.setWordWrap(True)
         tiles = QHBoxLayout()
         for t in self.tiles:
-            tiles.addWidget(t)
+            t.title.setWordWrap(True)
+            tiles.addWidget(t, 4)
+        for t in self.attention_tiles:
+            tiles.addWidget(t, 3)
         self.grid = QGridLayout()
         self.chart_titles = [QLabel(self) for _ in range(3)]
         layout = QVBoxLayout(self)
@@ -63,6 +80,36 @@ class DashboardPage(QWidget):
             ("dashboard",), lambda store: dashboard(store), self._show, interrupt=True
         )
         self.reader.submit(("dashboard", "cases"), _case_figures, self._show_cases)
+        self.reader.submit(("dashboard", "attention"), _attention, self._show_attention)
+
+    def _show_attention(self, data) -> None:
+        self.attention = None if isinstance(data, Exception) else data
+        self._fill_attention()
+
+    def _fill_attention(self) -> None:
+        a = self.attention
+        overdue, pending, offenders = self.attention_tiles
+        if a is None:
+            for tile in self.attention_tiles:
+                tile.value.setText("—")
+                tile.note.setText("")
+            return
+        red = "color: #c0392b;"
+        overdue.value.setText(f"{a.overdue_instruments:,}")
+        overdue.value.setStyleSheet(red if a.overdue_instruments else "")
+        overdue.note.setText(tr("next verification date passed"))
+        pending.value.setText(f"{a.pending_review:,}")
+        pending.note.setText(tr("finalized, not yet approved or returned"))
+        offenders.value.setText(f"{a.repeat_offenders:,}")
+        offenders.value.setStyleSheet(red if a.repeat_offenders else "")
+        offenders.note.setText(
+            tr("failed on 2 or more days since {date}").format(date=a.since.isoformat()[:7])
+        )
+        lines = [
+            ntr("{name}: failed on {n} day", "{name}: failed on {n} days", n).format(name=name, n=n)
+            for name, n in a.offenders
+        ]
+        offenders.setToolTip("\n".join(lines))
 
     def _show_cases(self, data) -> None:
         self.case_data = None if isinstance(data, Exception) else data
@@ -196,16 +243,23 @@ class DashboardPage(QWidget):
             text.setPos(float(r.percent), y)
             plot.addItem(text)
         axis = plot.getAxis("left")
-        axis.setTicks([[(y, self._short(r.key)) for y, r in zip(ys, rates, strict=True)]])
-        axis.setWidth(170)
+        metrics = QFontMetrics(axis.style.get("tickFont") or plot.font())
+        axis.setTicks([[(y, self._short(r.key, metrics)) for y, r in zip(ys, rates, strict=True)]])
+        axis.setWidth(LABEL_WIDTH + 10)
+        # the whole names where a label had to be cut
+        plot.setToolTip("\n".join(f"{r.key}: {r.percent} % (n={r.judged})" for r in rates))
         plot.getAxis("bottom").setLabel("%")
         plot.setXRange(0, 100, padding=0.02)
         plot.setYRange(-0.6, max(len(rates), 1) - 0.4, padding=0)
         plot.getViewBox().invertY(True)
 
     @staticmethod
-    def _short(market: str) -> str:
-        return market if len(market) <= 12 else market[:5] + "…" + market[-6:]
+    def _short(market: str, metrics: QFontMetrics | None = None) -> str:
+        """A market's name cut at the end where it is too wide ("合肥市周谷堆农产品…"): the
+        beginning names the place; the whole name is in the chart's tooltip."""
+        if metrics is None:
+            return market if len(market) <= 12 else market[:11] + "…"
+        return metrics.elidedText(market, Qt.TextElideMode.ElideRight, LABEL_WIDTH)
 
     def _draw_time(self) -> None:
         import pyqtgraph as pg
@@ -251,6 +305,13 @@ class DashboardPage(QWidget):
         )
         for tile, title in zip(self.tiles, titles, strict=True):
             tile.title.setText(tr(title))
+        for tile, title in zip(
+            self.attention_tiles,
+            ("Instruments overdue", "Awaiting review", "Repeat offenders"),
+            strict=True,
+        ):
+            tile.title.setText(tr(title))
+        self._fill_attention()
         for label, title in zip(
             self.chart_titles,
             (
@@ -264,6 +325,13 @@ class DashboardPage(QWidget):
         if self.data is not None:
             self._fill()
         self._fill_cases()
+
+
+def _attention(store):
+    """Overdue instruments, records awaiting review and repeat offenders (on the reader)."""
+    from ..services.stats import attention
+
+    return attention(store)
 
 
 def _case_figures(store) -> dict:
