@@ -91,8 +91,7 @@ def register_rows(store, visit: Visit) -> list[SweepRow]:
     for i, (iid, pid, maker, model, serial, stall, pname) in enumerate(
         store.conn.execute(sql, params)
     ):
-        where = f"{stall} " if stall else ""
-        label = f"{where}{pname} · {' '.join(x for x in (maker, model, serial) if x)}".strip()
+        label = row_label(stall, pname, maker, model, serial)
         rows.append(
             SweepRow(
                 id=new_id(),
@@ -101,10 +100,51 @@ def register_rows(store, visit: Visit) -> list[SweepRow]:
                 instrument_id=iid,
                 premises_id=pid,
                 identity_code=serial,
-                label=label[:200],
+                label=label,
             )
         )
     return rows
+
+
+def row_label(stall: str, premises_name: str, maker: str, model: str, serial: str) -> str:
+    where = f"{stall} " if stall else ""
+    return f"{where}{premises_name} · {' '.join(x for x in (maker, model, serial) if x)}".strip()[
+        :200
+    ]
+
+
+def add_instrument_row(store, visit_id: str, instrument_id: str, actor: str = "") -> SweepRow:
+    """Add an instrument found on the spot (already saved in the register) as a new,
+    unchecked row at the end of a draft visit's sweep; an instrument already in the sweep
+    is refused by name. Returns the row."""
+    r = repo(store)
+    visit = r.require(visit_id)
+    ins = store.instruments.get(instrument_id)
+    if ins is None:
+        raise InputError("row.instrument_id", f"no instrument {instrument_id}")
+    rows = r.rows(visit_id)
+    if any(x.instrument_id == instrument_id for x in rows):
+        raise InputError(
+            "row.instrument_id", f"{ins.serial or instrument_id} is in the sweep already"
+        )
+    p = store.premises.get(ins.premises_id)
+    if visit.market and (p is None or (p.market != visit.market and p.id != visit.premises_id)):
+        raise InputError("row.instrument_id", f"the instrument is not at the market {visit.market}")
+    if not visit.market and ins.premises_id != visit.premises_id:
+        raise InputError("row.instrument_id", "the instrument is registered at other premises")
+    row = SweepRow(
+        id=new_id(),
+        visit_id=visit_id,
+        seq=max((x.seq for x in rows), default=-1) + 1,
+        instrument_id=ins.id,
+        premises_id=ins.premises_id,
+        identity_code=ins.serial,
+        label=row_label(
+            p.stall_no if p else "", p.name if p else "", ins.maker, ins.model, ins.serial
+        ),
+    )
+    saved = r.replace_rows(visit_id, [*rows, row], actor or visit.inspector)
+    return saved[-1]
 
 
 def new_visit(

@@ -326,6 +326,9 @@ class VisitEditor(QMainWindow):
         self.counts = QLabel(self)
         self.counts.setObjectName("sweepCounts")
         self.rest_button = QPushButton(self)
+        self.add_button = QPushButton(self)
+        self.add_button.setObjectName("addInstrumentRow")
+        self.add_button.clicked.connect(lambda _c=False: self.add_instrument())
         self.full_button = QPushButton(self)
         self.finalize_button = QPushButton(self)
         self.rest_button.clicked.connect(lambda _c=False: self.rest_all_ok())
@@ -335,6 +338,7 @@ class VisitEditor(QMainWindow):
         for name, text, shortcut, slot in (
             ("rest_ok", "Rest all OK", "Ctrl+R", self.rest_all_ok),
             ("full_inspection", "Full inspection", "Ctrl+I", self.full_inspection),
+            ("add_instrument", "Add instrument…", "Ctrl+Shift+N", self.add_instrument),
         ):
             act = QAction(self)
             self.shortcut_actions[text] = act
@@ -345,6 +349,7 @@ class VisitEditor(QMainWindow):
             self.addAction(act)
         buttons = QHBoxLayout()
         buttons.addWidget(self.counts, 1)
+        buttons.addWidget(self.add_button)
         buttons.addWidget(self.rest_button)
         buttons.addWidget(self.full_button)
         buttons.addWidget(self.finalize_button)
@@ -411,6 +416,8 @@ class VisitEditor(QMainWindow):
         )
         self.sweep_title.setText(f"<b>{tr('Sweep')}</b>")
         self.rest_button.setText(tr("Rest all OK"))
+        self.add_button.setText(tr("Add instrument…"))
+        self.add_button.setToolTip("Ctrl+Shift+N")
         self.full_button.setText(tr("Full inspection"))
         self.finalize_button.setText(tr("Finalize visit…"))
         for text, act in self.shortcut_actions.items():
@@ -538,6 +545,38 @@ class VisitEditor(QMainWindow):
         self.changed.emit(self.visit.id)
         return n
 
+    def add_instrument(self, instrument_id: str | None = None) -> int | None:
+        """An instrument found on the spot: entered in the register (the instrument dialog,
+        at the premises of the current row, or of the visit) unless *instrument_id* names
+        one, then added as a new row at the end of the sweep, the cursor on it. Returns the
+        row's index."""
+        if self.visit.status != "draft":
+            return None
+        if instrument_id is None:
+            from .instrument_editor import InstrumentEditor
+
+            i = self.table.currentRow()
+            here = self.rows[i].premises_id if 0 <= i < len(self.rows) else None
+            dialog = InstrumentEditor(
+                self.store, None, self, premises_id=here or self.visit.premises_id
+            )
+            if dialog.exec() != QDialog.DialogCode.Accepted or dialog.saved_instrument is None:
+                return None
+            instrument_id = dialog.saved_instrument.id
+        try:
+            vs.add_instrument_row(self.store, self.visit.id, instrument_id, self.visit.inspector)
+        except InputError as exc:
+            self.last_error = exc.message
+            self.statusBar().showMessage(f"{tr('Not saved')}: {exc.message}", 8000)
+            return None
+        self.rows = self.repo.rows(self.visit.id)
+        self._fill()
+        row = len(self.rows) - 1
+        self.table.setCurrentCell(row, _col("mark"))
+        self.table.setFocus()
+        self.changed.emit(self.visit.id)
+        return row
+
     def full_inspection(self) -> str | None:
         i = self.table.currentRow()
         if self.visit.status != "draft" or not 0 <= i < len(self.rows):
@@ -617,6 +656,7 @@ class VisitEditor(QMainWindow):
             self.notes,
             self.save_header_button,
             self.rest_button,
+            self.add_button,
             self.full_button,
             self.finalize_button,
             *self.duty_boxes.values(),
