@@ -38,6 +38,10 @@ EXAMPLES: dict[str, str] = {
   inspector-app backups --keep 20 --json""",
     "salvage": """
   inspector-app salvage -o ~/rescued.db""",
+    "office-server": """
+  inspector-app office-server --dir ./office-db          # prints the URL for --db
+  inspector-app office-server --dir ./office-db --status
+  inspector-app office-server --dir ./office-db --stop""",
     "evaluate": """
   inspector-app evaluate request.json
   inspector-app evaluate < request.json > result.json""",

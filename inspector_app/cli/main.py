@@ -34,6 +34,7 @@ COMMAND_MODULES = [
     "inspector_app.cli.visit_cmds",
     "inspector_app.cli.campaign_cmds",
     "inspector_app.cli.case_cmds",
+    "inspector_app.cli.office_cmds",
 ]
 
 
@@ -53,7 +54,10 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    db_help = "database file (default: $INSPECTOR_DB or the user data directory)"
+    db_help = (
+        "database file, or an office database's postgresql:// URL"
+        " (default: $INSPECTOR_DB or the user data directory)"
+    )
     # Sub-commands accept --db too (after their name); SUPPRESS keeps a sub-parser from
     # overwriting a --db given before the sub-command with its own default.
     common = _Parser(add_help=False)

@@ -527,7 +527,9 @@ def _import_bundle(
         return report
     if progress is not None:
         progress("merge", 0, 1)
-    if backup:
+    # (an office database on PostgreSQL is backed up by the server's own means, pg_dump;
+    # the import is one transaction there too)
+    if backup and store.engine == "sqlite":
         report.backup = str(_backup(store, m.bundle_id, Path(backup_dir) if backup_dir else None))
     detail = {
         "file": Path(path).name,

@@ -39,6 +39,8 @@ class Side:
         )
 
     def db_bytes(self) -> bytes:
+        if self.store.engine == "postgresql":  # no file: every row of every table instead
+            return self.store.fingerprint().encode()
         out = b""
         for suffix in ("", "-wal"):
             p = Path(str(self.path) + suffix)
@@ -50,12 +52,15 @@ class Side:
 
 
 @pytest.fixture
-def world(tmp_path):
-    """Two laptops and an office, each trusting the others' keys as appropriate."""
+def world(tmp_path, office_db_path):
+    """Two laptops and an office (on SQLite, then on PostgreSQL), each trusting the others'
+    keys as appropriate."""
     (tmp_path / "w").mkdir()
     lap = Side(tmp_path / "w" / "laptop1.db", "Inspector One")
     lap2 = Side(tmp_path / "w" / "laptop2.db", "Inspector Two")
-    office = Side(tmp_path / "w" / "office.db", "County Office")
+    if office_db_path.name == "inspector.db":  # SQLite: the office file beside the laptops'
+        office_db_path = tmp_path / "w" / "office.db"
+    office = Side(office_db_path, "County Office")
     set_role(office.store, "supervisor")  # office bundles come from a supervisor's database
     office.trust(lap)
     office.trust(lap2)

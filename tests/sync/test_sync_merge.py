@@ -91,6 +91,9 @@ def test_backup_is_taken_before_the_import(world):
     before = office.store.fingerprint()
     b = export_bundle(lap.store, lap.identity, world["dir"] / "b.zip")
     report = _ok(import_bundle(office.store, b.path))
+    if office.store.engine == "postgresql":  # the server's own backups (pg_dump), no file
+        assert report.backup is None
+        return
     restored = Side.__new__(Side)
     from inspector_app.store import open_database
 

@@ -5,6 +5,8 @@ later bundle."""
 
 from __future__ import annotations
 
+import pytest
+
 from conftest import add_inspection_with_photo, lines, read_entries, resign, set_lines, write_zip
 from inspector_app.domain.visits import Officer
 from inspector_app.services import visits as vs
@@ -290,6 +292,8 @@ def test_visits_both_sides_gathered_at_the_upgrade_are_not_doubled(world):
     from inspector_app.store.migrations.m006_visits import _gather
 
     lap, office = world["laptop"], world["office"]
+    if office.store.engine == "postgresql":
+        pytest.skip("an office on PostgreSQL starts at schema 6 or later: never upgraded from 5")
     insp = add_inspection_with_photo(lap.store)
     assert import_bundle(office.store, _field_bundle(world, "old.zip").path).status == "imported"
     for side in (lap, office):

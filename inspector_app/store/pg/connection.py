@@ -167,7 +167,9 @@ def translate(sql: str, primary_keys: dict[str, list[str]]) -> str:
 # -- errors ---------------------------------------------------------------------------------
 def _as_sqlite_error(exc: psycopg.Error) -> sqlite3.Error:
     diag = getattr(exc, "diag", None)
-    message = (diag.message_primary if diag is not None else None) or str(exc)
+    message = (diag.message_primary if diag is not None else None) or " ".join(
+        line.strip() for line in str(exc).strip().splitlines()
+    )
     if isinstance(exc, psycopg.errors.LockNotAvailable | psycopg.errors.DeadlockDetected):
         return sqlite3.OperationalError("database is locked")
     if isinstance(exc, psycopg.errors.QueryCanceled):
@@ -200,6 +202,7 @@ class _EmptyCursor:
         return iter(self.fetchall())
 
 
+_DROP_TRIGGER = re.compile(r"^\s*DROP\s+TRIGGER\s+(IF\s+EXISTS\s+)?(\w+)\s*;?\s*$", re.I)
 _PRAGMA = re.compile(r"^\s*PRAGMA\s+(\w+)\s*(?:=\s*(\w+)|\((\w+)\))?\s*;?\s*$", re.I)
 
 
@@ -330,6 +333,17 @@ class PgConnection:
             return None
         if head.startswith("PRAGMA"):
             return self._pragma(sql)
+        m = _DROP_TRIGGER.match(sql)
+        if m:  # SQLite names a trigger alone; PostgreSQL needs its table
+            row = self._pg.execute(
+                "SELECT tbl_name FROM sqlite_master WHERE type = 'trigger' AND name = %s",
+                (m.group(2),),
+            ).fetchone()
+            if row is not None:
+                self.execute(f"DROP TRIGGER {m.group(2)} ON {row[0]}")
+            elif not m.group(1):
+                raise sqlite3.OperationalError(f"no such trigger: {m.group(2)}")
+            return _EmptyCursor()
         return None
 
     def _begin_write(self) -> None:

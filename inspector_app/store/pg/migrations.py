@@ -37,7 +37,12 @@ BASE = [
        SELECT 'table'::text AS type, c.relname::text AS name, c.relname::text AS tbl_name
        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
        WHERE n.nspname = current_schema() AND c.relkind = 'r'
-       AND c.relname <> 'inspector_schema'""",
+       AND c.relname <> 'inspector_schema'
+       UNION ALL
+       SELECT 'trigger'::text, t.tgname::text, c.relname::text
+       FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+       JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE n.nspname = current_schema() AND NOT t.tgisinternal""",
     """CREATE OR REPLACE FUNCTION inspector_bool_sum(acc bigint, value boolean)
        RETURNS bigint LANGUAGE sql IMMUTABLE AS
        'SELECT acc + CASE WHEN value THEN 1 WHEN value IS NULL THEN 0 ELSE 0 END'""",
