@@ -174,9 +174,8 @@ class FirstStartWizard(QWizard):
         name = self.name.text().strip()
         if name:
             settings.set_value("inspector_name", name)
-        s = settings.qsettings()
-        s.setValue(ORG_KEY, self.org.text().strip())
-        s.sync()
+        # also the name a report's header carries until an issuing body is set
+        settings.save_organisation(getattr(self.window_, "store", None), self.org.text(), name)
         if self.role_page.wizard() is self and self.office is not None:
             self.office.set_role("supervisor" if self.supervisor_role.isChecked() else "inspector")
         today = getattr(self.window_, "pages", {}).get("today")

@@ -50,6 +50,9 @@ BODY_FIELDS = (
     ("minus_one_day", "Valid until = date + cycle − 1 day", bool),
 )
 INSPECTOR_CERT_META = "inspector.cert_no"
+# Your organisation: asked at the first start, shown in Settings; in the database it is the
+# name a report's header carries when no issuing body is set (services.reports.AUTHORITY_META)
+ORG_KEY = "profile/organisation"
 
 SETTINGS_VERSION = 1
 ORG_NAME = "Inspector"
@@ -65,6 +68,7 @@ class Setting:
     choices: tuple[tuple[Any, tuple[str, str]], ...] = ()  # (value, (zh, en))
     minimum: int = 0
     maximum: int = 0
+    internal: bool = False  # kept in the file, not offered in the dialog
 
     def title(self) -> str:
         return pick(self.label)
@@ -104,7 +108,13 @@ SETTINGS: tuple[Setting, ...] = (
         ("数据库为空时提供演示数据", "Offer demo data for an empty database"),
     ),
     Setting(
-        "page_size", int, 100, ("每次读取行数", "Rows fetched per page"), minimum=20, maximum=1000
+        "page_size",
+        int,
+        100,
+        ("每次读取行数", "Rows fetched per page"),
+        minimum=20,
+        maximum=1000,
+        internal=True,  # a tuning knob, not a choice for the user
     ),
 )
 BY_NAME = {s.name: s for s in SETTINGS}
@@ -197,6 +207,30 @@ def actor() -> str:
     return get("inspector_name") or "inspector"
 
 
+def organisation(store=None) -> str:
+    """Your organisation: the settings file, else the database's report name."""
+    from ..services.reports import AUTHORITY_META
+
+    text = str(qsettings().value(ORG_KEY, "") or "").strip()
+    if not text and store is not None:
+        text = (store.meta(AUTHORITY_META) or "").strip()
+    return text
+
+
+def save_organisation(store, text: str, who: str | None = None) -> None:
+    """Keep your organisation in the settings file and, with a database open, as the name
+    the report header carries when no issuing body is set."""
+    from ..services.reports import AUTHORITY_META
+
+    text = text.strip()[:200]
+    s = qsettings()
+    s.setValue(ORG_KEY, text)
+    s.sync()
+    if store is not None and (store.meta(AUTHORITY_META) or "") != text:
+        with store.write(who or actor(), "settings.organisation"):
+            store.set_meta(AUTHORITY_META, text)
+
+
 def effective_language(cli_lang: str | None = None) -> str:
     """--lang, else the saved setting, else the system locale."""
     return cli_lang or get("language") or i18n.system_language()
@@ -223,7 +257,10 @@ class SettingsDialog(QDialog):
         layout = QVBoxLayout(self)
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        self.store = getattr(parent, "store", None)
         for setting in SETTINGS:
+            if setting.internal:
+                continue
             editor = self._editor(setting)
             label = QLabel()
             label.setBuddy(editor)
@@ -233,8 +270,14 @@ class SettingsDialog(QDialog):
             if setting.name == "inspector_name":
                 self.name_error = FieldError(self)
                 form.addRow("", self.name_error)
+                self.organisation = QLineEdit(self)
+                self.organisation.setObjectName("setting_organisation")
+                self.organisation.setMaxLength(200)
+                self.organisation.setText(organisation(self.store))
+                self.organisation_label = QLabel()
+                self.organisation_label.setBuddy(self.organisation)
+                form.addRow(self.organisation_label, self.organisation)
         layout.addLayout(form)
-        self.store = getattr(parent, "store", None)
         self.body_editors: dict[str, QWidget] = {}
         self.body_labels: dict[str, QLabel] = {}
         self.body_box = QGroupBox(self)
@@ -334,7 +377,13 @@ class SettingsDialog(QDialog):
 
     def retranslate(self) -> None:
         self.setWindowTitle(tr("Settings"))
+        self.organisation_label.setText(tr("Organisation") + ":")
+        self.organisation.setToolTip(
+            tr("Printed at the top of your reports while no issuing body is set below.")
+        )
         for setting in SETTINGS:
+            if setting.internal:
+                continue
             self.labels[setting.name].setText(setting.title() + ":")
             w = self.editors[setting.name]
             if isinstance(w, QComboBox):
@@ -371,7 +420,9 @@ class SettingsDialog(QDialog):
             return
         old_language = get("language")
         for setting in SETTINGS:
-            set_value(setting.name, self.value(setting.name))
+            if not setting.internal:
+                set_value(setting.name, self.value(setting.name))
+        save_organisation(self.store, self.organisation.text(), self.value("inspector_name"))
         super().accept()
         new_language = get("language")
         if new_language != old_language:
