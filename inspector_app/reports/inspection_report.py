@@ -995,7 +995,13 @@ def _official_block(data: ReportData, lang: str, width: float, kind: str) -> lis
     pairs = [
         (
             t("This certificate's no." if kind == "certificate" else "Notice no.", lang),
-            data.certificate_no or t("(assigned when finalized)", lang),
+            data.certificate_no
+            or t(
+                "(numbered when the signed document is issued)"
+                if insp.status == "finalized"
+                else "(assigned when finalized)",
+                lang,
+            ),
         ),
         (t("Instrument name", lang), specific_name(data, lang)),
         (t("Issuing body", lang), body.name(lang) or data.authority),

@@ -106,6 +106,7 @@ ZH: dict[str, str] = {
     "This certificate's no.": "证书编号",
     "certificate no.": "证号",
     "(assigned when finalized)": "（完成后编号）",
+    "(numbered when the signed document is issued)": "（签发签名文件时编号）",
     "Instrument name": "计量器具名称",
     "Issuing body": "检定机构",
     "Authorisation certificate no.": "计量检定机构授权证书号",

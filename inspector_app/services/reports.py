@@ -21,10 +21,11 @@ AUTHORITY_META = "report.authority"
 INSPECTOR_CERT_META = "inspector.cert_no"  # ":<name>" -> that inspector's 检定员证 number
 
 
-def report_data(store, inspection_id: str, authority: str | None = None, *, number: bool = True):
-    """Gather everything the report shows for one inspection. With *number*, a finalized
-    certificate or notice takes its number from the issuing body's gap-free sequence (the
-    same number every time the same inspection is printed)."""
+def report_data(store, inspection_id: str, authority: str | None = None, *, issue: bool = False):
+    """Gather everything the report shows for one inspection. A finalized certificate or
+    notice shows the number issued for it, if any. With *issue* (a signed document is being
+    issued) one is taken from the issuing body's gap-free sequence when it has none; a
+    preview or an unsigned copy never takes a number."""
     from ..domain.failed_items import inspection_failed_items
     from ..reports.inspection_report import ReportData, document_kind
 
@@ -75,8 +76,12 @@ def report_data(store, inspection_id: str, authority: str | None = None, *, numb
             data.valid_until = valid_until(
                 day, insp.family, minus_one_day=body.minus_one_day
             ).isoformat()
-        if number:
+        if issue:
             data.certificate_no = certificate_number(store, insp, kind, body)
+        else:
+            from ..store.reports import certificate_number_for
+
+            data.certificate_no = certificate_number_for(store.conn, body.id, insp.id, kind) or ""
     return data
 
 
@@ -154,6 +159,43 @@ def certificate_number(store, insp, kind: str, body=None) -> str:
             insp.record_id,
             dt.datetime.now().astimezone().isoformat(timespec="seconds"),
         )
+
+
+def issued_numbers(store, inspection_id: str) -> set[str]:
+    """The certificate / notice numbers issued (not void) for this inspection."""
+    from ..store.reports import issued_numbers_of
+
+    return set(issued_numbers_of(store.conn, inspection_id))
+
+
+def void_number(store, number: str, reason: str, actor: str = "") -> dict:
+    """Void an issued certificate or notice number with a reason (one audited write): its
+    document was never delivered or is withdrawn. The number is never reused; the next
+    signed issue of that document takes the next number of the sequence. InputError (one
+    sentence) for an unknown number, one void already, or no reason."""
+    import datetime as dt
+
+    from ..domain.text import clean_text
+    from ..store.reports import certificate_number_row, void_certificate_number
+
+    number = (number or "").strip()
+    reason = clean_text(reason, "reason", max_len=500, required=True)
+    row = certificate_number_row(store.conn, number)
+    if row is None:
+        raise InputError("number", f"no certificate or notice number {number!r} was issued here")
+    if row["status"] == "void":
+        raise InputError("number", f"number {number} was voided already ({row['void_reason']})")
+    at = dt.datetime.now().astimezone().isoformat(timespec="seconds")
+    with store.write(
+        actor,
+        "certificate.void",
+        "inspection",
+        row["inspection_id"],
+        {"number": number, "reason": reason},
+    ):
+        if not void_certificate_number(store.conn, number, reason, at, actor):
+            raise InputError("number", f"number {number} could not be voided")
+    return {**row, "status": "void", "void_reason": reason, "voided_at": at, "voided_by": actor}
 
 
 def certificate_audit(store) -> list:
@@ -361,7 +403,7 @@ def build_report(
     """The report as a :class:`BuiltReport` (pdf bytes, report number, hash, signature box)."""
     from ..reports.inspection_report import ReportError, build_inspection_pdf
 
-    data = report_data(store, inspection_id, authority)
+    data = report_data(store, inspection_id, authority, issue=for_signing)
     try:
         return build_inspection_pdf(
             data,
@@ -397,6 +439,17 @@ def _make(
     if identity is None:
         built = build_report(store, inspection_id, lang, authority=authority)
         return built.report_no, built.pdf
+    office = is_office_database(store)
+    from ..reports.signing import check_clock, check_signer
+
+    insp = store.inspections.require(inspection_id)
+    try:  # refused before a certificate number is taken for a document never issued
+        if insp.status == "finalized":
+            check_signer(identity, None if office else insp.inspector)
+            check_clock(identity, insp.finalized_at)
+    except SigningError as exc:
+        raise InputError("inspection.id", str(exc)) from None
+    before = issued_numbers(store, inspection_id)
     built = build_report(
         store,
         inspection_id,
@@ -406,9 +459,7 @@ def _make(
         signer_name=identity.name,
         signer_fingerprint=identity.fingerprint,
     )
-    office = is_office_database(store)
     try:
-        insp = store.inspections.require(inspection_id)
         pdf = sign_report(
             built,
             identity,
@@ -416,6 +467,8 @@ def _make(
             inspector=None if office else insp.inspector,
         )
     except SigningError as exc:
+        for number in issued_numbers(store, inspection_id) - before:  # taken for nothing
+            void_number(store, number, f"the document could not be signed: {exc}", "report")
         raise InputError("inspection.id", str(exc)) from None
     if not office:  # the inspector's signed document travels with the record in field bundles
         from .report_files import keep_signed
@@ -747,7 +800,7 @@ def _summary_failed_items(store, stats, lang: str) -> None:
 
     for row in stats.failures:
         try:
-            data = report_data(store, row.inspection_id, number=False)
+            data = report_data(store, row.inspection_id)
         except InputError:
             continue
         lines = [_failed_text(data, i, lang) for i in failed(data)]

@@ -123,7 +123,7 @@ def summary_statistics(store, f: SummaryFilter, *, max_rows: int = 200) -> Summa
         f"SELECT i.id, i.started_at, i.family, i.check_kind, p.name,"
         f" trim(n.maker || ' ' || n.model || ' ' || n.serial), {_CHEAT},"
         " (SELECT group_concat(label, ', ') FROM (SELECT label FROM readings r WHERE r.inspection_id = i.id"
-        "   AND r.verdict = 'fail' ORDER BY r.test_seq, r.seq LIMIT 4))"
+        "   AND r.verdict = 'fail' ORDER BY r.test_seq, r.seq LIMIT 4) AS worst)"
         f"{_FROM} JOIN instruments n ON n.id = i.instrument_id{where} AND i.verdict = 'fail'"
         " ORDER BY i.started_at, i.id LIMIT ?",
         (*params, max_rows),
@@ -188,8 +188,10 @@ def save_issuing_body(conn, body: dict) -> None:
 
 
 def certificate_number_for(conn, body_id: str, inspection_id: str, kind: str) -> str | None:
+    """The number issued for this inspection's document (a void one does not count)."""
     row = conn.execute(
-        "SELECT number FROM certificate_numbers WHERE body_id = ? AND inspection_id = ? AND kind = ?",
+        "SELECT number FROM certificate_numbers WHERE body_id = ? AND inspection_id = ?"
+        " AND kind = ? AND status = 'issued'",
         (body_id, inspection_id, kind),
     ).fetchone()
     return row[0] if row else None
@@ -227,13 +229,33 @@ def take_certificate_number(
     return number
 
 
-def void_certificate_number(conn, number: str, reason: str) -> bool:
-    """Mark a number void (its document was never delivered); it is never reused."""
+def void_certificate_number(
+    conn, number: str, reason: str, voided_at: str = "", voided_by: str = ""
+) -> bool:
+    """Mark an issued number void (its document was never delivered, or is withdrawn); it is
+    never reused, and the next issue of that document takes the next number. False when no
+    issued number is *number* (unknown, or void already)."""
     cur = conn.execute(
-        "UPDATE certificate_numbers SET status = 'void', void_reason = ? WHERE number = ?",
-        (reason, number),
+        "UPDATE certificate_numbers SET status = 'void', void_reason = ?, voided_at = ?,"
+        " voided_by = ? WHERE number = ? AND status = 'issued'",
+        (reason, voided_at, voided_by, number),
     )
     return cur.rowcount == 1
+
+
+def issued_numbers_of(conn, inspection_id: str) -> list[str]:
+    return [
+        r[0]
+        for r in conn.execute(
+            "SELECT number FROM certificate_numbers WHERE inspection_id = ? AND status = 'issued'",
+            (inspection_id,),
+        )
+    ]
+
+
+def certificate_number_row(conn, number: str) -> dict | None:
+    row = conn.execute("SELECT * FROM certificate_numbers WHERE number = ?", (number,)).fetchone()
+    return dict(row) if row is not None else None
 
 
 def certificate_number_gaps(store, body_id: str = DEFAULT_BODY) -> list[tuple[int, int]]:

@@ -41,8 +41,8 @@ def flat(text: str) -> str:
 
 
 def test_certificate_carries_what_the_rules_ask_for(store, samples, tmp_path):
-    data = report_data(store, samples.scale.id)
-    assert data.blockers == []
+    data = report_data(store, samples.scale.id, issue=True)  # as a signed export issues it
+    assert data.blockers == [] and data.certificate_no == "HF2026-000001"
     store.instruments.save(dataclasses.replace(data.instrument, next_due="2020-01-01"))
     text = flat(text_of(tmp_path, build_report(store, samples.scale.id, "zh").pdf))
     for wanted in (
@@ -214,16 +214,19 @@ def test_notice_lists_failed_items_with_value_limit_and_failed_wording(
 
 def test_certificate_numbers_are_gap_free_and_never_reused(store, stall, samples):
     weights = samples.scale.standards
-    first = report_data(store, samples.scale.id).certificate_no
-    again = report_data(store, samples.scale.id).certificate_no
+    first = report_data(store, samples.scale.id, issue=True).certificate_no
+    again = report_data(store, samples.scale.id, issue=True).certificate_no
     assert first == again == "HF2026-000001"
     second = _scale_inspection(store, stall, weights)
-    assert report_data(store, second.id).certificate_no == "HF2026-000002"
+    assert report_data(store, second.id, issue=True).certificate_no == "HF2026-000002"
     with store.write("test", "void"):
         assert void_certificate_number(store.conn, "HF2026-000002", "printer jam")
+        assert not void_certificate_number(store.conn, "HF2026-000002", "again")  # void already
     third = _scale_inspection(store, stall, weights)
-    assert report_data(store, third.id).certificate_no == "HF2026-000003"
-    assert report_data(store, second.id).certificate_no == "HF2026-000002"  # still its own
+    assert report_data(store, third.id, issue=True).certificate_no == "HF2026-000003"
+    # the void number is never printed again: a preview shows none, the next issue a new one
+    assert report_data(store, second.id).certificate_no == ""
+    assert report_data(store, second.id, issue=True).certificate_no == "HF2026-000004"
     assert certificate_number_gaps(store) == []
     assert [b.en for b in certificate_audit(store)] == [
         "Certificate number HF2026-000002 is void: printer jam."
@@ -231,7 +234,7 @@ def test_certificate_numbers_are_gap_free_and_never_reused(store, stall, samples
     store.conn.execute("DELETE FROM certificate_numbers WHERE seq = 2")
     assert certificate_number_gaps(store) == [(2026, 2)]
     assert certificate_audit(store)[0].zh == "2026 年证书编号序列缺少第 2 号（账簿记录被删除）。"
-    assert [r["status"] for r in certificate_ledger(store)] == ["issued", "issued"]
+    assert [r["status"] for r in certificate_ledger(store)] == ["issued", "issued", "issued"]
 
 
 # Words a Chinese document may contain: units, codes, names of things that are spelt in
@@ -371,3 +374,71 @@ def test_chinese_signed_summary_contains_no_english_words(store, samples, identi
     ) + (hashlib.sha256(read_embedded_record(pdf)).hexdigest(), identity.fingerprint)
     bad = sorted(w for w in latin_words(text, ids) if w not in ALLOWED_LATIN | {"HZBG", "PAdES"})
     assert bad == [], bad
+
+
+def test_previews_and_unsigned_copies_never_take_a_number(store, samples, tmp_path):
+    insp = samples.scale.id
+    for lang in ("zh", "en"):
+        build_report(store, insp, lang)  # a preview, an unsigned copy
+    assert report_data(store, insp).certificate_no == ""
+    assert certificate_ledger(store) == []
+    text = flat(text_of(tmp_path, build_report(store, insp, "zh").pdf))
+    assert "（签发签名文件时编号）" in text and "HF2026" not in text
+    # a signed issue takes the number; copies made afterwards print the same one
+    assert report_data(store, insp, issue=True).certificate_no == "HF2026-000001"
+    text = flat(text_of(tmp_path, build_report(store, insp, "zh").pdf))
+    assert "证书编号HF2026-000001" in text
+    assert len(certificate_ledger(store)) == 1
+
+
+def test_a_signed_export_issues_the_number_and_a_refused_signature_takes_none(
+    store, samples, identity, tmp_path
+):
+    import datetime as dt
+
+    import inspector_app.crypto.keys as k
+    from inspector_app.reports import signing
+    from inspector_app.services.reports import make_report
+
+    insp = store.inspections.require(samples.scale.id)
+    assert identity.name == insp.inspector
+    # another inspector's identity is refused before any number is taken
+    stranger = k.init_identity(tmp_path / "stranger", "赵别人", b"passphrase 12")
+    with pytest.raises(InputError, match="signed by its own inspector"):
+        make_report(store, insp.id, "zh", identity=stranger)
+    assert certificate_ledger(store) == []
+    # a clock a day before the record was finalized: refused, no number
+    own = identity
+    early = dt.datetime.fromisoformat(insp.finalized_at.replace("Z", "+00:00"))
+    early = (early if early.tzinfo else early.replace(tzinfo=dt.UTC)) - dt.timedelta(days=1)
+    real_now = signing._now
+    signing._now = lambda: early
+    try:
+        with pytest.raises(InputError, match="not signed: "):
+            make_report(store, insp.id, "zh", identity=own)
+    finally:
+        signing._now = real_now
+    assert certificate_ledger(store) == []
+    pdf = make_report(store, insp.id, "zh", identity=own)
+    assert [r["number"] for r in certificate_ledger(store)] == ["HF2026-000001"]
+    assert "HF2026-000001" in flat(text_of(tmp_path, pdf))
+
+
+def test_void_a_number_with_a_reason_audited(store, samples):
+    from inspector_app.services.reports import void_number
+
+    number = report_data(store, samples.scale.id, issue=True).certificate_no
+    with pytest.raises(InputError, match="reason"):
+        void_number(store, number, "  ", actor="王主任")
+    with pytest.raises(InputError, match="no certificate or notice number"):
+        void_number(store, "HF2026-999999", "lost", actor="王主任")
+    row = void_number(store, number, "打印错误，未交付", actor="王主任")
+    assert row["status"] == "void" and row["voided_by"] == "王主任"
+    entry = store.audit_entries(1)[0]
+    assert entry["action"] == "certificate.void" and entry["entity_id"] == samples.scale.id
+    assert "打印错误，未交付" in str(entry["detail"])
+    with pytest.raises(InputError, match="voided already"):
+        void_number(store, number, "again", actor="王主任")
+    assert [b.zh for b in certificate_audit(store)] == [
+        f"证书编号 {number} 已作废：打印错误，未交付。"
+    ]
