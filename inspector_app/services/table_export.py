@@ -24,8 +24,11 @@ from pathlib import Path
 from ..domain.errors import InputError
 from ..store.inspections import InspectionFilter
 from ..store.review import ReviewFilter, review_repo
+from ..store.visits import visit_columns
 
 FORMATS = ("csv", "xlsx")
+VISIT_COLUMNS = ("visit", "visit_day", "visit_kind", "campaign")
+"""The visit each inspection belongs to, appended to the inspection lists' columns."""
 INSPECTION_COLUMNS = (
     "id",
     "record_id",
@@ -40,6 +43,7 @@ INSPECTION_COLUMNS = (
     "market",
     "city",
     "instrument",
+    *VISIT_COLUMNS,
 )
 QUEUE_COLUMNS = (
     "id",
@@ -94,6 +98,7 @@ def inspection_rows(
             page = store.inspections.list(
                 f, sort=sort, descending=descending, limit=PAGE, offset=offset
             )
+            visits = visit_columns(store.conn, [r.id for r in page])
             for r in page:
                 yield [
                     r.id,
@@ -109,6 +114,7 @@ def inspection_rows(
                     r.market,
                     r.city,
                     r.instrument_label,
+                    *visits.get(r.id, ("", "", "", "")),
                 ]
             if len(page) < PAGE:
                 return
@@ -307,7 +313,8 @@ def export_period(
         offset = 0
         while True:
             page = q.inspection_rows(store, f, PAGE, offset)
-            yield from (list(r) for r in page)
+            visits = visit_columns(store.conn, [r[0] for r in page])
+            yield from ([*r, *visits.get(r[0], ("", "", "", ""))] for r in page)
             if len(page) < PAGE:
                 return
             offset += PAGE

@@ -566,3 +566,18 @@ def upgrade_visits(conn, ids: list[str] | None = None) -> set[str]:
             )
         )
     return found
+
+
+def visit_columns(conn, inspection_ids: list[str]) -> dict[str, tuple[str, str, str, str]]:
+    """For list exports: each inspection's visit as (visit id, visit day, kind of visit,
+    campaign name), read in batches; an inspection outside any visit is left out."""
+    out: dict[str, tuple[str, str, str, str]] = {}
+    for chunk in _chunks(list(inspection_ids)):
+        for iid, vid, day, kind, campaign in conn.execute(
+            "SELECT i.id, v.id, v.day, v.kind, coalesce(c.name, '') FROM inspections i"
+            " JOIN visits v ON v.id = i.visit_id LEFT JOIN campaigns c ON c.id = v.campaign_id"
+            f" WHERE i.id IN ({_marks(len(chunk))})",
+            chunk,
+        ):
+            out[iid] = (vid, day, kind, campaign)
+    return out
