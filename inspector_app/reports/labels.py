@@ -1,14 +1,13 @@
 """Labels printed on reports, in English (the key) and Chinese.
 
-Registered with :mod:`inspector_app.i18n` so the window can reuse them; :func:`t` looks up
-this catalogue first, so a report's wording never depends on what other modules register.
+:func:`t` looks up this catalogue first, so a report's wording never depends on the
+window's catalogue (the gettext .po file, which carries the longer phrases the window shares
+with the reports).
 """
 
 from __future__ import annotations
 
 import re
-
-from .. import i18n
 
 ZH: dict[str, str] = {
     # document kinds and verdicts
@@ -234,21 +233,6 @@ CHECKLIST_FALLBACK = {
     "self_lock": ("自锁功能已启用", "Self-lock enabled"),
     "level": ("水平状态良好", "Level"),
 }
-
-
-def _register() -> None:
-    """Share the longer phrases with the window. Short generic words ("Verdict", "Family")
-    stay private: the report's wording for them (a table column) may differ from a window's,
-    and one English key must have one Chinese text in the shared catalogue."""
-    i18n.register(
-        {key: value for key, value in ZH.items() if len(key.split()) >= 3 and key not in _PRIVATE}
-    )
-
-
-_PRIVATE = {"Premises inspected", "No findings.", "Passphrase of your signing key:"}
-
-
-_register()
 
 
 # units printed in a Chinese document (metric symbols such as g, kg, L, mm, D stay symbols)
