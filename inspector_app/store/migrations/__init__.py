@@ -26,6 +26,7 @@ from . import (
     m008_rule_data,
     m009_office_accounts,
     m010_certificate_voids,
+    m011_visit_required,
 )
 
 MIGRATIONS = [
@@ -39,6 +40,7 @@ MIGRATIONS = [
     m008_rule_data,
     m009_office_accounts,
     m010_certificate_voids,
+    m011_visit_required,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
