@@ -250,6 +250,9 @@ def cmd_check(args) -> int:
                 "SELECT count(*) FROM inspections WHERE status = 'finalized'"
             ).fetchone()[0]
             audit_n = store.conn.execute("SELECT count(*) FROM audit").fetchone()[0]
+            from ..store.reports import certificate_ledger
+
+            voids = [r for r in certificate_ledger(store, None) if r["status"] == "void"]
         except sqlite3.DatabaseError as exc:
             from .main import CliError
 
@@ -266,6 +269,11 @@ def cmd_check(args) -> int:
             "finalized_checked": n,
             "audit_entries": audit_n,
             "problems": [p.as_dict() for p in problems],
+            # void certificate numbers are accounted for (not problems); listed for the audit
+            "certificate_voids": [
+                {k: r[k] for k in ("number", "void_reason", "voided_at", "voided_by")}
+                for r in voids
+            ],
         }
         if offer:
             out["recovery"] = offer
@@ -273,6 +281,8 @@ def cmd_check(args) -> int:
     else:
         for p in problems:
             print(f"MISMATCH {p.kind}: {p.message}")
+        for r in voids:
+            print(f"void certificate number {r['number']}: {r['void_reason']}")
         status = "OK" if not problems else f"{len(problems)} problem(s)"
         print(f"{status}: {n} finalized inspections and {audit_n} audit entries checked")
         if offer:

@@ -92,6 +92,13 @@ EXAMPLES: dict[str, str] = {
   inspector-app ca list --json""",
     "ca cert": """
   inspector-app ca cert -o office-ca.pem""",
+    "certificate": """
+  inspector-app certificate list
+  inspector-app certificate void HF2026-000012 --reason "打印错误，未交付" --by 王敏""",
+    "certificate list": """
+  inspector-app certificate list --void --json""",
+    "certificate void": """
+  inspector-app certificate void HF2026-000012 --reason "打印错误，未交付" --by 王敏""",
     "trust revocations": """
   inspector-app trust revocations --json""",
     "trust": """

@@ -67,6 +67,32 @@ def register(sub, common) -> None:
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
     p.set_defaults(func=cmd_verify)
 
+    cert = sub.add_parser(
+        "certificate",
+        parents=[common],
+        help="the ledger of certificate and notice numbers: list, void",
+    )
+    cs = cert.add_subparsers(dest="certificate_command", required=True, metavar="COMMAND")
+    p = cs.add_parser(
+        "list",
+        parents=[common],
+        help="every number issued (issued or void, with the reason), and any gap in a sequence",
+    )
+    p.add_argument("--void", action="store_true", help="only the void numbers")
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    p.set_defaults(func=cmd_certificate_list)
+    p = cs.add_parser(
+        "void",
+        parents=[common],
+        help="void an issued number whose document was never delivered or is withdrawn "
+        "(audited; the number is never reused, the next signed issue takes a new one)",
+    )
+    p.add_argument("number", help="the certificate or notice number, e.g. HF2026-000012")
+    p.add_argument("--reason", required=True, metavar="TEXT", help="why it is void")
+    p.add_argument("--by", required=True, metavar="NAME", help="who voids it (kept in the audit)")
+    p.add_argument("--json", action="store_true", help="print JSON instead of text")
+    p.set_defaults(func=cmd_certificate_void)
+
     keys = sub.add_parser("keys", parents=[common], help="this inspector's signing identity")
     ks = keys.add_subparsers(
         dest="keys_command", metavar="COMMAND", required=True, parser_class=sub._parser_class
@@ -591,6 +617,71 @@ def cmd_trust_list(args) -> int:
     print_table(
         ["fingerprint", "name", "kind"], [[k.fingerprint[:16], k.name, k.kind] for k in keys]
     )
+    return 0
+
+
+def cmd_certificate_list(args) -> int:
+    from ..store.reports import all_number_gaps, certificate_ledger
+
+    store = open_store(args)
+    with store:
+        rows = certificate_ledger(store, None)
+        gaps = all_number_gaps(store.conn)
+    if args.void:
+        rows = [r for r in rows if r["status"] == "void"]
+    keys = (
+        "number",
+        "kind",
+        "status",
+        "inspection_id",
+        "issued_at",
+        "void_reason",
+        "voided_at",
+        "voided_by",
+    )
+    if args.json:
+        print_json(
+            {
+                "numbers": [{k: r.get(k, "") for k in keys} for r in rows],
+                "gaps": [{"body": b, "year": y, "seq": n} for b, y, n in gaps],
+            }
+        )
+        return 1 if gaps else 0
+    if rows:
+        print_table(
+            ["number", "kind", "status", "inspection", "issued", "void reason"],
+            [
+                [
+                    r["number"],
+                    r["kind"],
+                    r["status"],
+                    r["inspection_id"][:8],
+                    r["issued_at"][:16],
+                    r["void_reason"],
+                ]
+                for r in rows
+            ],
+        )
+    else:
+        print("no numbers issued" if not args.void else "no void numbers")
+    for body, year, seq in gaps:
+        print(f"GAP: number {seq} of {year} (issuing body {body}) is missing from the ledger")
+    return 1 if gaps else 0
+
+
+def cmd_certificate_void(args) -> int:
+    from ..services.reports import void_number
+
+    store = open_store(args)
+    with store:
+        row = void_number(store, args.number, args.reason, actor=args.by)
+    if args.json:
+        print_json(row)
+    else:
+        print(
+            f"void: {row['number']} ({row['kind']} of inspection {row['inspection_id']}): "
+            f"{row['void_reason']}; the next signed issue takes a new number"
+        )
     return 0
 
 

@@ -20,6 +20,7 @@ from .migrations import backup_file
 @dataclass
 class Problem:
     kind: str  # sqlite, foreign_key, audit, inspection, readings, attachment, signature,
+    # certificate (a number missing from an issuing body's gap-free sequence),
     # missing (a finalized inspection the audit log or an import vouches for is gone),
     # revision (superseded_by does not match the revision chain)
     ref: str
@@ -153,6 +154,17 @@ def check(store) -> list[Problem]:
     from .cases import CaseRepo  # enforcement cases sealed at decision and at closure
 
     problems += [Problem("case", ref, msg) for ref, msg in CaseRepo(store).seal_problems()]
+    from .reports import all_number_gaps  # the certificate numbers: gap-free per body and year
+
+    for body, year, seq in all_number_gaps(conn):
+        problems.append(
+            Problem(
+                "certificate",
+                f"{body}/{year}/{seq}",
+                f"certificate number {seq} of {year} (issuing body {body}) is missing from the "
+                "ledger: a number was issued and its row deleted",
+            )
+        )
     for sha in store.attachments.verify():
         problems.append(
             Problem("attachment", sha, f"attachment {sha[:12]}… no longer matches its SHA-256")

@@ -261,8 +261,12 @@ def certificate_number_row(conn, number: str) -> dict | None:
 def certificate_number_gaps(store, body_id: str = DEFAULT_BODY) -> list[tuple[int, int]]:
     """(year, missing sequence number) for every hole in a body's sequences: a number that
     should exist and does not (a deleted ledger row). Void numbers are not holes."""
+    return _gaps(store.conn, body_id)
+
+
+def _gaps(conn, body_id: str) -> list[tuple[int, int]]:
     out = []
-    rows = store.conn.execute(
+    rows = conn.execute(
         "SELECT year, seq FROM certificate_numbers WHERE body_id = ? ORDER BY year, seq",
         (body_id,),
     ).fetchall()
@@ -275,7 +279,24 @@ def certificate_number_gaps(store, body_id: str = DEFAULT_BODY) -> list[tuple[in
     return out
 
 
-def certificate_ledger(store, body_id: str = DEFAULT_BODY) -> list[dict]:
+def all_number_gaps(conn) -> list[tuple[str, int, int]]:
+    """(body, year, missing sequence number) over every issuing body in the ledger."""
+    out: list[tuple[str, int, int]] = []
+    bodies = [r[0] for r in conn.execute("SELECT DISTINCT body_id FROM certificate_numbers")]
+    for body in sorted(bodies):
+        out += [(body, year, seq) for year, seq in _gaps(conn, body)]
+    return out
+
+
+def certificate_ledger(store, body_id: str | None = DEFAULT_BODY) -> list[dict]:
+    """The ledger of one body (every body when *body_id* is None), in sequence order."""
+    if body_id is None:
+        return [
+            dict(r)
+            for r in store.conn.execute(
+                "SELECT * FROM certificate_numbers ORDER BY body_id, year, seq"
+            )
+        ]
     return [
         dict(r)
         for r in store.conn.execute(
