@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QLabel,
     QLineEdit,
+    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -329,6 +330,16 @@ class SettingsDialog(QDialog):
         self.body_editors["inspector_cert_no"] = cert
         self.body_labels["inspector_cert_no"] = label
         form.addRow(label, cert)
+        self.numbers_button = QPushButton(self.body_box)  # the ledger; void a number
+        self.numbers_button.setObjectName("certificateNumbersButton")
+        self.numbers_button.clicked.connect(self.open_certificate_numbers)
+        form.addRow("", self.numbers_button)
+
+    def open_certificate_numbers(self) -> None:
+        """Certificate numbers…: the ledger, and voiding a number with a reason."""
+        from .certificate_numbers import CertificateNumbersDialog
+
+        CertificateNumbersDialog(self.store, self, actor=actor()).exec()
 
     def save_body(self) -> bool:
         """Store the issuing body; False (with the message shown) when it is refused."""
@@ -393,6 +404,8 @@ class SettingsDialog(QDialog):
         for attr, label, kind in BODY_FIELDS:
             if attr in self.body_labels:
                 self.body_labels[attr].setText(tr(label) + ("" if kind is bool else ":"))
+        if hasattr(self, "numbers_button"):
+            self.numbers_button.setText(tr("Certificate &numbers…"))
         if "inspector_cert_no" in self.body_labels:
             self.body_labels["inspector_cert_no"].setText(
                 tr("Your inspector certificate no.") + ":"
