@@ -334,7 +334,12 @@ class TodayPage(QWidget):
         self.overdue_label = QLabel(self)
         self.overdue_label.setObjectName("todayOverdueCases")
         self.overdue_label.setWordWrap(True)
-        self.overdue_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self.overdue_label.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByKeyboard
+            | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
+            | Qt.TextInteractionFlag.LinksAccessibleByMouse
+        )
+        self.overdue_label.linkActivated.connect(self._open_case_link)
         self.overdue_label.setStyleSheet("color: #b00020; padding: 4px 0;")
         self.overdue_label.hide()
         self.drafts_label = QLabel(self)
@@ -397,7 +402,8 @@ class TodayPage(QWidget):
         from html import escape
 
         lines = [
-            escape(f"{r['case_no']}  {r['party']}: ")
+            f"<a href='case:{escape(r['id'])}' style='color:#b00020'>{escape(r['case_no'])}</a>"
+            + escape(f"  {r['party']}: ")
             + "; ".join(
                 escape(f"{tr('case deadline: ' + d['key'])} {d['due']}")
                 for d in r["overdue_deadlines"]
@@ -408,6 +414,12 @@ class TodayPage(QWidget):
             f"<b>{tr('Overdue case deadlines')}</b> ({len(lines)})<br>" + "<br>".join(lines)
         )
         self.overdue_label.setVisible(bool(lines))
+
+    def _open_case_link(self, link: str) -> None:
+        if link.startswith("case:"):
+            window = self.window()
+            if hasattr(window, "show_cases"):
+                window.show_cases(link[len("case:") :])
 
     def focus_search(self) -> None:
         self.new_button.setFocus()
@@ -854,6 +866,7 @@ class MainWindow(QMainWindow):
         a("export_reports", self.export_reports_for_selection, "Ctrl+Shift+R")
         a("keys", self.show_keys, "Ctrl+Shift+K")
         a("verify_pdf", self.verify_pdf, "Ctrl+Shift+V")
+        a("cases", self.show_cases, "Ctrl+Shift+J")  # enforcement cases (ui.case_window)
         for i, (key, _title, _icon) in enumerate(PAGES):
             a(f"page_{key}", lambda k=key: self.show_page(k), f"Ctrl+{i + 1}")
         if self.actions_by_name["quit"].shortcut().isEmpty():
@@ -883,6 +896,7 @@ class MainWindow(QMainWindow):
                 "&Inspection",
                 ["new_inspection", "open_selected", None, "export_report", "export_reports"],
             ),
+            "enforcement": ("E&nforcement", ["cases"]),
             "tools": ("&Tools", ["keys", "verify_pdf", None, "settings", "demo"]),
             "help": ("&Help", ["shortcuts", "about"]),
         }
@@ -927,6 +941,10 @@ class MainWindow(QMainWindow):
             self.nav.item(i).setToolTip(f"{tr(title)} (Ctrl+{i + 1})")
         for key, menu in self.menus.items():
             menu.setTitle(tr(self._menu_titles[key]))
+        from .case_window import t as case_text
+
+        self.menus["enforcement"].setTitle(case_text("E&nforcement"))
+        self.actions_by_name["cases"].setText(case_text("&Cases…"))
         self.nav.setAccessibleName(tr("Pages"))
         self.db_label.setText(f"{tr('Database')}: {self.store.path}")
         self._show_counts()
@@ -1220,6 +1238,12 @@ class MainWindow(QMainWindow):
         from . import report_actions
 
         return report_actions.verify_report_file(self, self.store, self.store.path, path)
+
+    def show_cases(self, case_id: str | None = None):
+        """The enforcement cases window, showing *case_id* when given."""
+        from .case_window import open_case_window
+
+        return open_case_window(self.store, self, case_id)
 
     def show_keys(self):
         """Tools → Keys and trust…"""

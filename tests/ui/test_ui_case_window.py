@@ -1,0 +1,192 @@
+"""The enforcement cases window driven through its widgets: a cheating scale's case goes from
+clue to closed by the step forms (a refused step keeps the form open with the sentence and
+what was typed), the page shows party, articles, deadlines, evidence and history, the
+documents of each stage are saved as PDFs, and the window opens from the Enforcement menu
+and from an overdue case on Today's work, all by keyboard where a person would."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from pypdf import PdfReader
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from inspector_app import i18n
+from inspector_app.domain.cases import CaseOfficer
+from inspector_app.domain.models import Finding, Inspection, new_id
+from inspector_app.services import cases as cs
+from inspector_app.services.inspections import save_and_evaluate
+from inspector_app.services.visits import visit_for_inspection
+from inspector_app.ui import main_window as mw
+from inspector_app.ui.case_window import CaseWindow
+
+OFFICERS = [CaseOfficer("李建国", "34010020230001"), CaseOfficer("张伟", "34010020230002")]
+
+
+def _case(store, stall, clue="2025-03-03"):
+    premises, scale = stall
+    insp = Inspection(
+        id=new_id(),
+        record_id=new_id(),
+        instrument_id=scale.id,
+        premises_id=premises.id,
+        family="scale",
+        check="in_service",
+        ruleset="JJG 539-2016",
+        inspector="李建国",
+        started_at=f"{clue}T09:20+08:00",
+        checklist={"cheat_keys": "yes"},
+        tests=[{"kind": "weighing", "points": [{"load": "10000", "indication": "10050"}]}],
+        findings=[Finding(new_id(), "cheat_keys", "秤内加装作弊按键", cheating=True)],
+    )
+    saved = save_and_evaluate(store, insp, "test")
+    visit_for_inspection(store, saved.id, "test")
+    store.inspections.finalize(saved.id, "test")
+    return cs.open_case(
+        store, actor="李建国", clue_date=clue, officers=OFFICERS, inspection_id=saved.id
+    ).case
+
+
+def _check(listbox, article_id: str) -> None:
+    for i in range(listbox.count()):
+        item = listbox.item(i)
+        if item.data(Qt.ItemDataRole.UserRole).id == article_id:
+            item.setCheckState(Qt.CheckState.Checked)
+            return
+    raise AssertionError(article_id)
+
+
+def _set_date(form, key: str, day: str) -> None:
+    from PySide6.QtCore import QDate
+
+    form.fields[key].setDate(QDate.fromString(day, "yyyy-MM-dd"))
+
+
+def _step(qtbot, win, key: str, day: str, fill=None):
+    assert key in win.step_buttons, (key, list(win.step_buttons))
+    qtbot.mouseClick(win.step_buttons[key], Qt.MouseButton.LeftButton)
+    form = win.form
+    assert form is not None and form.isVisible()
+    _set_date(form, "on", day)
+    if fill is not None:
+        fill(form)
+    form.buttons.button(form.buttons.StandardButton.Ok).click()
+    return form
+
+
+def _pdf_text(path) -> str:
+    return "".join(p.extract_text() for p in PdfReader(io.BytesIO(path.read_bytes())).pages)
+
+
+def test_a_case_from_clue_to_closure_in_the_window(qtbot, store, stall, tmp_path):
+    i18n.set_language("zh")
+    case = _case(store, stall)
+    win = CaseWindow(store, today=dt.date(2025, 3, 4))
+    qtbot.addWidget(win)
+    win.show()
+    assert win.table.rowCount() == 1
+    assert win.table.item(0, 0).text() == case.case_no
+    assert win.table.item(0, 1).text() == "线索"
+    assert "2025-03-24" in win.table.item(0, 3).text()  # 15 working days to file
+    html = win.page.toPlainText()
+    assert "王芳蔬菜摊" in html and "秤内加装作弊按键" in html and "作弊案件" in html
+    assert "李建国 (34010020230001)" in html and "登记线索" in html
+    assert list(win.step_buttons) == ["file", "simple", "order", "close"]
+    docs = [win.doc_kind.itemData(i) for i in range(win.doc_kind.count())]
+    assert docs == ["site_record", "filing"]
+
+    # filing without the violated article is refused in the form; nothing is lost
+    form = _step(qtbot, win, "file", "2025-03-05")
+    assert form.isVisible() and "violated article" in form.error.text()
+    _check(form.fields["violated"], "jmsc-2025-trader-duties")
+    form.buttons.button(form.buttons.StandardButton.Ok).click()
+    assert not form.isVisible()
+    assert cs.repo(store).get(case.id).status == "filed"
+    assert win.table.item(0, 1).text() == "已立案"
+    assert "集贸市场计量监督管理办法" in win.page.toPlainText()
+
+    _step(qtbot, win, "investigate", "2025-03-10")
+
+    def notify(form):
+        _check(form.fields["penalty"], "jlfsxz-2022-48")
+        form.fields["fine"].setText("１５００")  # full-width digits typed by an IME
+        form.fields["confiscate"].setChecked(True)
+
+    _step(qtbot, win, "notify", "2025-03-12", notify)
+    assert cs.proposed_penalty(store, cs.repo(store).get(case.id))["fine"] == "1500"
+
+    # the decision starts from the proposal; before the reply window ends it is refused
+    form = _step(qtbot, win, "decide", "2025-03-18")
+    assert form.fields["fine"].text() == "1500" and form.fields["confiscate"].isChecked()
+    assert form.isVisible() and "2025-03-19" in form.error.text()
+    _set_date(form, "on", "2025-03-20")
+    form.fields["decision_no"].setText("皖合市监罚〔2025〕7号")
+    form.buttons.button(form.buttons.StandardButton.Ok).click()
+    decided = cs.repo(store).get(case.id)
+    assert decided.status == "decided" and decided.decided_hash
+    assert "已封存" in win.page.toPlainText() and "罚款人民币1500元" in win.page.toPlainText()
+
+    out = win.save_document(str(tmp_path / "decision.pdf"))
+    assert out is not None and "行政处罚决定书" in _pdf_text(out)
+
+    _step(qtbot, win, "execute", "2025-03-28")
+    _step(qtbot, win, "close", "2025-04-01")
+    closed = cs.repo(store).get(case.id)
+    assert closed.status == "closed" and closed.content_hash
+    assert win.table.item(0, 1).text() == "已结案" and win.step_buttons == {}
+    assert win.doc_kind.currentData() == "closure"
+    out = win.save_document(str(tmp_path / "closure.pdf"))
+    assert "结案审批表" in _pdf_text(out)
+    history = win.page.toPlainText()
+    for words in ("已立案", "已调查", "已告知", "作出决定", "执行", "结案"):
+        assert words in history
+
+
+def test_filters_keyboard_and_english(qtbot, store, stall):
+    i18n.set_language("en")
+    case = _case(store, stall)
+    win = CaseWindow(store, today=dt.date(2025, 4, 1))
+    qtbot.addWidget(win)
+    win.show()
+    assert win.table.item(0, 4).text() == "overdue"  # the filing deadline has passed
+    assert win.table.item(0, 1).text() == "clue"
+    win.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is win, timeout=3000)
+    win.table.setFocus()
+    qtbot.keyClick(win.table, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert win.search.hasFocus()
+    qtbot.keyClicks(win.search, "no such party")
+    assert win.table.rowCount() == 0 and "Choose a case" in win.page.toPlainText()
+    win.search.clear()
+    win.only_overdue.setChecked(True)
+    assert win.table.rowCount() == 1
+    win.state_filter.setCurrentIndex(win.state_filter.findData("closed"))
+    assert win.table.rowCount() == 0
+    assert win.select_case(case.id) and win.table.rowCount() == 1  # filters cleared
+    i18n.set_language("zh")
+    assert win.windowTitle() == "执法案件" and win.table.item(0, 1).text() == "线索"
+
+
+def test_opened_from_the_menu_and_from_an_overdue_case(qtbot, store, stall):
+    i18n.set_language("zh")
+    last_week = (dt.date.today() - dt.timedelta(days=8)).isoformat()
+    case = _case(store, stall, last_week)
+    cs.order(store, case.id, on=last_week, days=3, actor="李建国")
+    win = mw.MainWindow(store)
+    qtbot.addWidget(win)
+    win.show()
+    assert win.menus["enforcement"].title() == "执法(&N)"
+    action = win.actions_by_name["cases"]
+    assert action.shortcut().toString() == "Ctrl+Shift+J" and action.text() == "案件(&C)…"
+    action.trigger()
+    cases = win._case_window
+    assert cases.isVisible() and cases.current_id == case.id
+    cases.close()
+    page = win.today_page
+    page.load_overdue_cases()
+    assert f"case:{case.id}" in page.overdue_label.text()
+    page.overdue_label.linkActivated.emit(f"case:{case.id}")
+    assert win._case_window.isVisible() and win._case_window.current_id == case.id
+    assert "recheck" in win._case_window.step_buttons  # the overdue order's re-inspection
