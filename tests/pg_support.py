@@ -13,6 +13,7 @@ unless ``INSPECTOR_TEST_POSTGRES=required`` (CI sets it), where it fails instead
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import itertools
 import os
@@ -96,6 +97,7 @@ def server() -> Server:
     global _server
     if _server is None:
         _server = Server()
+        atexit.register(shutdown)  # also when only module fixtures used it
     return _server
 
 

@@ -15,6 +15,13 @@ from inspector_app.cli.main import main
 PASS = "correct horse battery"
 
 
+def _connect(db):
+    """A plain connection to the office database on either engine (its store's)."""
+    from inspector_app.store import open_database
+
+    return open_database(db, migrate=False).conn
+
+
 def run(capsys, *argv):
     code = main([str(a) for a in argv])
     out, err = capsys.readouterr()
@@ -22,13 +29,17 @@ def run(capsys, *argv):
 
 
 @pytest.fixture
-def office(tmp_path, capsys, monkeypatch):
-    """An office database that imported the field bundles of two laptops (all via the CLI)."""
+def office(tmp_path, capsys, monkeypatch, office_db_path):
+    """An office database (on each engine) that imported the field bundles of two laptops
+    (all via the CLI)."""
     monkeypatch.setenv("INSPECTOR_PASSPHRASE", PASS)
     dbs = {}
     for name in ("lap1", "lap2", "office"):
         (tmp_path / name).mkdir()
         dbs[name] = tmp_path / name / f"{name}.db"
+    if office_db_path.name != "inspector.db":  # the office on PostgreSQL: --db URL
+        dbs["office"] = office_db_path
+    for name in ("lap1", "lap2", "office"):
         assert run(capsys, "--db", dbs[name], "keys", "init", "--name", name)[0] == 0
         assert (
             run(capsys, "--db", dbs[name], "keys", "export-cert", "-o", tmp_path / f"{name}.pem")[0]
@@ -99,11 +110,11 @@ def test_office_workflow_and_return_seen_on_laptop(office, capsys, tmp_path):
     code, _, err = run(capsys, "--db", db, "review", "approve", target["id"])
     assert code == 2 and "Already returned by office at " in err
     rows = (
-        sqlite3.connect(db)
+        _connect(db)
         .execute("SELECT inspection_id, decision, comment FROM reviews ORDER BY change_seq")
         .fetchall()
     )
-    assert rows == [
+    assert [tuple(r) for r in rows] == [
         (other["id"], "approved", ""),
         (target["id"], "returned", "偏载测试缺少一个位置。"),
     ]
@@ -131,7 +142,7 @@ def test_stats_and_export_list(office, capsys, tmp_path):
     db = office["office"]
     code, out, _ = run(capsys, "--db", db, "stats", "--json")
     st = json.loads(out)
-    conn = sqlite3.connect(db)
+    conn = _connect(db)
     assert (
         code == 0
         and st["totals"]["inspections"]

@@ -13,6 +13,12 @@ from inspector_app.store.reports import SummaryFilter, summary_statistics
 
 
 @pytest.fixture
+def db_path(office_db_path):
+    """This module's store is an office database on each engine (SQLite, PostgreSQL)."""
+    return office_db_path
+
+
+@pytest.fixture
 def demo_store(store):
     generate(store, premises=40, inspections=400, seed=7)
     return store

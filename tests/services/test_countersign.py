@@ -19,12 +19,14 @@ PASS = b"correct horse battery"
 
 
 @pytest.fixture
-def world(tmp_path):
+def world(tmp_path, office_db_path):
     from inspector_app.services.demo import generate
 
     (tmp_path / "lap").mkdir()
     (tmp_path / "office").mkdir()
     lap_db, office_db = tmp_path / "lap" / "lap.db", tmp_path / "office" / "office.db"
+    if office_db_path.name != "inspector.db":  # the office on PostgreSQL
+        office_db = office_db_path
     lap, office = open_database(lap_db), open_database(office_db)
     generate(lap, premises=3, inspections=3, seed=21)
     insp = lap.inspections.list(limit=1)[0]

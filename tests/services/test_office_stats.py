@@ -18,11 +18,17 @@ from inspector_app.services.office_stats import (
 )
 
 
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory):
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def demo_db(request, tmp_path_factory):
+    """The demo office on each engine (PostgreSQL: tests/pg_support.py)."""
     from inspector_app.store import open_database
 
-    path = tmp_path_factory.mktemp("stats") / "demo.db"
+    if request.param == "postgresql":
+        import pg_support
+
+        path = pg_support.new_postgres_url()
+    else:
+        path = tmp_path_factory.mktemp("stats") / "demo.db"
     s = open_database(path)
     generate(s, premises=60, inspections=900, seed=5)
     # a correction: only the newest revision of a record counts

@@ -13,9 +13,9 @@ from inspector_app.sync.format import BundleRejected
 
 
 @pytest.fixture
-def pair(tmp_path):
+def pair(tmp_path, office_db_path):
     lap = open_database(tmp_path / "lap.db")
-    off = open_database(tmp_path / "off.db")
+    off = open_database(office_db_path)  # the office on each engine
     ident = keys.init_identity(tmp_path / "k", "Inspector Li", b"passphrase 123")
     off.trust.add(ident.fingerprint, ident.name, "inspector", ident.certificate_pem().decode())
     generate(lap, premises=3, inspections=20, seed=21)

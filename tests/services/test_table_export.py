@@ -13,6 +13,12 @@ from inspector_app.store.inspections import InspectionFilter
 
 
 @pytest.fixture
+def db_path(office_db_path):
+    """This module's store is an office database on each engine (SQLite, PostgreSQL)."""
+    return office_db_path
+
+
+@pytest.fixture
 def demo(store):
     generate(store, premises=20, inspections=150, seed=3)
     return store

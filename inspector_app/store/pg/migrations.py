@@ -183,8 +183,25 @@ def _m006_up(ddl) -> None:
         ddl.execute(stmt)
 
 
+def _m011_up(ddl) -> None:
+    """Migration 11 without its gathering query (SQLite's bare columns beside an
+    aggregate): on PostgreSQL every inspection was saved into a visit, so there is nothing
+    to gather; if there ever were, the migration stops with one sentence."""
+    from ..db import StoreError
+    from ..migrations import m011_visit_required as m011
+
+    m011._inherit(ddl)
+    left = ddl.execute("SELECT count(*) FROM inspections WHERE visit_id IS NULL").fetchone()[0]
+    if left:
+        raise StoreError(
+            f"{left} inspections have no visit; gather them on SQLite before moving to PostgreSQL"
+        )
+    for stmt in m011.STATEMENTS:
+        ddl.execute(stmt)
+
+
 # Migrations whose SQLite body cannot run here as it is (by number).
-PG_UP = {6: _m006_up}
+PG_UP = {6: _m006_up, 11: _m011_up}
 
 MIGRATE_LOCK_KEY = 0x494E53504D4947  # "INSPMIG": one migrating client at a time
 
