@@ -282,6 +282,8 @@ class CaseWindow(QWidget):
     def __init__(self, store, parent: QWidget | None = None, *, today: dt.date | None = None):
         super().__init__(parent, Qt.WindowType.Window)
         self.setObjectName("caseWindow")
+        # closing the main window ends the program even while this one is open
+        self.setAttribute(Qt.WidgetAttribute.WA_QuitOnClose, False)
         self.store = store
         self.today = today
         self.rows: list[dict] = []
@@ -841,12 +843,18 @@ class CaseWindow(QWidget):
         self.save_doc.setText(t("Save document…"))
         self.doc_kind.setAccessibleName(t("Documents"))
         self.page.setAccessibleName(t("Enforcement cases"))
-        if not self.isVisible():  # hidden (or its database closed): redrawn when shown
+        if not self.isVisible():  # hidden: redrawn when shown
             self._stale = True
-        elif self.rows:
-            self._fill_table()
-        else:
-            self._show_case()
+            return
+        import sqlite3
+
+        try:
+            if self.rows:
+                self._fill_table()
+            else:
+                self._show_case()
+        except sqlite3.ProgrammingError:  # its database was closed with the main window
+            self.close()
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt API)
         super().showEvent(event)

@@ -190,3 +190,34 @@ def test_opened_from_the_menu_and_from_an_overdue_case(qtbot, store, stall):
     page.overdue_label.linkActivated.emit(f"case:{case.id}")
     assert win._case_window.isVisible() and win._case_window.current_id == case.id
     assert "recheck" in win._case_window.step_buttons  # the overdue order's re-inspection
+    win._case_window.close()
+
+
+def test_a_document_saved_from_the_window_is_signed_and_valid(
+    qtbot, store, stall, db_path, tmp_path, monkeypatch
+):
+    from inspector_app.crypto.keys import init_identity
+    from inspector_app.paths import keys_dir
+    from inspector_app.reports.verify import VALID, verify_pdf
+    from inspector_app.ui import report_actions
+    from inspector_app.ui.widgets import file_dialogs
+
+    i18n.set_language("zh")
+    identity = init_identity(keys_dir(db_path), "李建国", b"correct horse 42")
+    case = _case(store, stall)
+    win = CaseWindow(store, today=dt.date(2025, 3, 4))
+    qtbot.addWidget(win)
+    win.show()
+    assert win.sign.isEnabled() and win.sign.isChecked()  # this device has a key
+    win.doc_kind.setCurrentIndex(win.doc_kind.findData("site_record"))
+    target = tmp_path / "record"
+    monkeypatch.setattr(file_dialogs, "get_save_file_name", lambda *a, **k: str(target))
+    monkeypatch.setattr(report_actions, "ask_passphrase", lambda *a, **k: b"correct horse 42")
+    win.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is win, timeout=3000)
+    qtbot.keyClick(win.table, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    out = tmp_path / "record.pdf"  # ".pdf" added to the name typed
+    qtbot.waitUntil(out.is_file, timeout=5000)
+    result = verify_pdf(out.read_bytes(), [identity.certificate])
+    assert result.status == VALID and result.signer == "李建国"
+    assert "现场检查笔录" in _pdf_text(out) and case.case_no in win.status.text() + _pdf_text(out)
