@@ -43,6 +43,21 @@ def _coloured(text: str, status: str) -> str:
     return f"<span style='color:{colour}; font-weight:bold'>{verify_status_label(status)}</span> — {text}"
 
 
+def _local_time(iso: str) -> str:
+    """A signing time (UTC) in this computer's time zone, with its offset shown."""
+    import datetime as dt
+
+    try:
+        when = dt.datetime.fromisoformat(iso.replace("Z", "+00:00"))
+    except ValueError:
+        return iso[:16].replace("T", " ")
+    if when.tzinfo is None:
+        return when.strftime("%Y-%m-%d %H:%M")
+    local = when.astimezone()
+    offset = local.strftime("%z")
+    return local.strftime("%Y-%m-%d %H:%M") + f" {offset[:3]}:{offset[3:]}"
+
+
 def _test_labels(family: str) -> dict[str, str]:
     """Test kinds → labels from the family's form file (the kind itself when unknown)."""
     from ...domain.forms import load_form
@@ -408,7 +423,7 @@ class ReviewPanel(QWidget):
             line = f"<span style='color:#1e8449; font-weight:bold'>{valid}</span>"
             line += f" — {escape(c.signer or '')}"
             if c.signing_time:
-                line += f", {c.signing_time[:16].replace('T', ' ')}"
+                line += f", {_local_time(c.signing_time)}"
             if counter:
                 line += "<br>" + tr("Countersigned by {who}").format(
                     who=("、" if current_language() == "zh" else ", ").join(counter)
