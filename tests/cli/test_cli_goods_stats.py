@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 import json
 
+import pytest
+
 from inspector_app.cli.main import main
 from inspector_app.domain.models import Instrument, Premises, new_id
 from inspector_app.services import drafts
@@ -50,6 +52,12 @@ def seed(db):
         }
         saved = save_and_evaluate(store, dataclasses.replace(insp, tests=[test]), "赵敏")
         store.inspections.finalize(saved.id, "赵敏")
+
+
+@pytest.fixture
+def db_path(office_db_path):
+    """The office database on each engine (SQLite, PostgreSQL)."""
+    return office_db_path
 
 
 def test_stats_json_and_text_count_goods(db_path, capsys):

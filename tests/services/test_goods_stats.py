@@ -6,6 +6,8 @@ from __future__ import annotations
 import dataclasses
 from decimal import Decimal
 
+import pytest
+
 from inspector_app.domain.models import Instrument, Premises, new_id
 from inspector_app.services import drafts
 from inspector_app.services.goods_stats import StatsFilter, goods_statistics, rate2
@@ -53,6 +55,12 @@ def recheck(store, premises, short):
         store, dataclasses.replace(insp, tests=[test], started_at="2026-11-12T10:00"), "赵敏"
     )
     return store.inspections.finalize(saved.id, "赵敏")
+
+
+@pytest.fixture
+def db_path(office_db_path):
+    """The office database on each engine (SQLite, PostgreSQL)."""
+    return office_db_path
 
 
 def test_rate_to_two_decimals():
