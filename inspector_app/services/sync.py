@@ -103,6 +103,9 @@ class ImportReport:
         )
         if self.acknowledged:
             text += f"; {self.acknowledged} inspections now safely at the office"
+        kept = self.reports.get("new", 0) + self.reports.get("countersigned", 0)
+        if kept:
+            text += f"; {kept} signed report PDF{'s' if kept > 1 else ''} kept"
         if self.warning_count:
             text += f"; {self.warning_count} warning{'s' if self.warning_count > 1 else ''}"
         return text

@@ -79,6 +79,7 @@ def test_field_bundle_carries_the_pdf_hashed_and_the_office_keeps_it(pair):
     }
     report = _ok(import_bundle(office, path))
     assert report.reports == {"new": 1}
+    assert report.message().endswith("1 signed report PDF kept")
     kept = report_files.kept_pdf(office, insp.id)
     assert kept == pair["pdf"]
     assert verify_report(kept, office, pair["office_db"]).status == "VALID"
