@@ -378,6 +378,29 @@ class CaseRepo:
         ]
         return out
 
+    def case_candidates(self, limit: int = 200) -> list[dict]:
+        """Failed finalized inspections (the current revision) no case covers yet, newest
+        first: what a new case is opened from in the window."""
+        return [
+            dict(r)
+            for r in self.conn.execute(
+                "SELECT i.id, i.started_at, i.premises_id, i.visit_id, i.family,"
+                " coalesce(p.name, '') AS premises_name,"
+                " coalesce((SELECT group_concat(f.text, '；') FROM findings f"
+                "  WHERE f.inspection_id = i.id), '') AS findings,"
+                " EXISTS (SELECT 1 FROM findings f WHERE f.inspection_id = i.id"
+                "  AND f.cheating = 1) AS cheating,"
+                " coalesce(v.officers_json, '[]') AS officers_json"
+                " FROM inspections i LEFT JOIN premises p ON p.id = i.premises_id"
+                " LEFT JOIN visits v ON v.id = i.visit_id"
+                " WHERE i.status = 'finalized' AND i.superseded_by IS NULL"
+                " AND i.verdict = 'fail' AND NOT EXISTS (SELECT 1 FROM case_evidence e"
+                "  WHERE e.kind = 'inspection' AND e.ref = i.id)"
+                " ORDER BY i.started_at DESC LIMIT ?",
+                (limit,),
+            )
+        ]
+
     # -- follow-up assignments -----------------------------------------------------------------
     @staticmethod
     def upsert_followup(

@@ -157,6 +157,12 @@ _ZH = {
     "Warning: ": "提示：",
     "Refresh": "刷新",
     "E&nforcement": "执法(&N)",
+    "New case from a failed inspection…": "由不合格检查立案…",
+    "Inspection": "检查记录",
+    "Officer": "执法人员",
+    "Enforcement certificate no.": "执法证号",
+    "No failed inspection is waiting for a case: every failed inspection is in a case "
+    "already.": "没有待立案的不合格检查：所有不合格检查都已有案件。",
     "&Cases…": "案件(&C)…",
 }
 _DOC_ZH_KEYS = {"notice": "prior notice"}
@@ -298,6 +304,9 @@ class CaseWindow(QWidget):
         self.state_filter.setObjectName("caseStateFilter")
         self.only_overdue = QCheckBox(self)
         self.only_overdue.setObjectName("caseOnlyOverdue")
+        self.new_button = QPushButton(self)
+        self.new_button.setObjectName("caseNew")
+        self.new_button.clicked.connect(self.new_case)
         self.table = QTableWidget(0, len(self.COLUMNS), self)
         self.table.setObjectName("caseTable")
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -336,6 +345,7 @@ class CaseWindow(QWidget):
         filters.addWidget(self.search, 2)
         filters.addWidget(self.state_filter, 1)
         filters.addWidget(self.only_overdue)
+        ll.addWidget(self.new_button)
         ll.addLayout(filters)
         ll.addWidget(self.table, 1)
         split = QSplitter(self)
@@ -353,6 +363,7 @@ class CaseWindow(QWidget):
         QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self, self.search.setFocus)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Refresh), self, self.refresh)
         QShortcut(QKeySequence("Ctrl+S"), self, self.save_document)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.New), self, self.new_case)
         QShortcut(QKeySequence("Escape"), self, self.close)
         self.resize(1200, 720)
         self.retranslate()
@@ -780,6 +791,92 @@ class CaseWindow(QWidget):
         )
         self.changed.emit()
 
+    def new_case(self) -> StepForm | None:
+        """Open a case from a failed inspection no case covers yet: the premises is the
+        party, its findings the facts, the inspection and its photos the evidence."""
+        import json
+
+        from ..domain.cases import ArticleRef, CaseOfficer
+        from ..services import cases as svc
+
+        candidates = svc.repo(self.store).case_candidates()
+        form = StepForm(self, t("New case from a failed inspection…"), None)
+        source = QComboBox(form)
+        for c in candidates:
+            mark = f" [{t('cheating case')}]" if c["cheating"] else ""
+            text = f"{c['started_at'][:10]}  {c['premises_name']}{mark} — {c['findings'] or '—'}"
+            source.addItem(text[:120], c)
+        form.add("source", t("Inspection"), source)
+        clue = form.date("clue", t("Clue found on"), self._today())
+        rows = []
+        for i in range(2):
+            name, cert = QLineEdit(form), QLineEdit(form)
+            form.add(f"officer{i}", f"{t('Officer')} {i + 1}", name)
+            form.add(f"cert{i}", f"{t('Enforcement certificate no.')} {i + 1}", cert)
+            rows.append((name, cert))
+        cat = svc.articles()
+        violated = QListWidget(form)
+        for a in cat.articles.values():
+            if a.role in ("violated", "both"):
+                item = QListWidgetItem(cat.cite(a, current_language()), violated)
+                item.setData(Qt.ItemDataRole.UserRole, a)
+                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                item.setCheckState(Qt.CheckState.Unchecked)
+        violated.setMaximumHeight(110)
+        form.add("violated", t("Violated article"), violated)
+
+        def chosen(_i: int = 0) -> None:
+            c = source.currentData()
+            if not c:
+                return
+            clue.setDate(_qdate(dt.date.fromisoformat(c["started_at"][:10])))
+            officers = json.loads(c["officers_json"] or "[]")
+            me = settings.get("inspector_name") or ""
+            if not officers and me:
+                officers = [{"name": me, "certificate_no": ""}]
+            for (name, cert), o in zip(rows, officers + [{}] * 2, strict=False):
+                name.setText(o.get("name", ""))
+                cert.setText(o.get("certificate_no", ""))
+
+        source.currentIndexChanged.connect(chosen)
+        chosen()
+        if not candidates:
+            form.error.setText(t(NO_CANDIDATES))
+            form.error.show()
+
+        def apply(f):
+            c = f.value("source")
+            if not c:
+                raise InputError("source", t(NO_CANDIDATES))
+            officers = [
+                CaseOfficer(n.text().strip(), k.text().strip())
+                for n, k in rows
+                if n.text().strip() or k.text().strip()
+            ]
+            opened = svc.open_case(
+                self.store,
+                actor=settings.actor(),
+                clue_date=f.value("clue"),
+                officers=officers,
+                inspection_id=c["id"],
+                violated=[ArticleRef(a.id, a.edition) for a in f.value("violated")],
+            )
+            self._warnings = opened.warnings
+            return opened.case
+
+        form.apply = apply
+        form.done.connect(self._opened)
+        source.setFocus()
+        self.form = form
+        form.open()
+        return form
+
+    def _opened(self, case) -> None:
+        self._stepped(case)
+        warnings = getattr(self, "_warnings", [])
+        if warnings:
+            self.status.setText(self.status.text() + "  " + t("Warning: ") + "; ".join(warnings))
+
     # -- documents ---------------------------------------------------------------------------
     def save_document(self, path: str | None = None) -> Path | None:
         """Write the chosen document of the case as a PDF (signed when "Sign it" is on)."""
@@ -839,6 +936,7 @@ class CaseWindow(QWidget):
         self.state_filter.blockSignals(False)
         self.state_filter.setAccessibleName(t("State"))
         self.only_overdue.setText(t("Only overdue"))
+        self.new_button.setText(t("New case from a failed inspection…"))
         self.sign.setText(t("Sign it"))
         self.save_doc.setText(t("Save document…"))
         self.doc_kind.setAccessibleName(t("Documents"))
@@ -863,6 +961,9 @@ class CaseWindow(QWidget):
             self.refresh()
 
 
+NO_CANDIDATES = (
+    "No failed inspection is waiting for a case: every failed inspection is in a case already."
+)
 NO_CASES = (
     "No cases yet: a case is opened from an inspection or visit that found a violation "
     "(case new on the command line)."

@@ -221,3 +221,56 @@ def test_a_document_saved_from_the_window_is_signed_and_valid(
     result = verify_pdf(out.read_bytes(), [identity.certificate])
     assert result.status == VALID and result.signer == "李建国"
     assert "现场检查笔录" in _pdf_text(out) and case.case_no in win.status.text() + _pdf_text(out)
+
+
+def test_a_case_is_opened_from_a_failed_inspection_in_the_window(qtbot, store, stall):
+    i18n.set_language("zh")
+    first = _case(store, stall)  # covered by a case: not offered again
+    premises, scale = stall
+    insp = Inspection(
+        id=new_id(),
+        record_id=new_id(),
+        instrument_id=scale.id,
+        premises_id=premises.id,
+        family="scale",
+        check="in_service",
+        ruleset="JJG 539-2016",
+        inspector="李建国",
+        started_at="2025-05-06T10:00+08:00",
+        checklist={"cheat_keys": "yes"},
+        tests=[{"kind": "weighing", "points": [{"load": "10000", "indication": "10050"}]}],
+        findings=[Finding(new_id(), "cheat_keys", "遥控作弊装置", cheating=True)],
+    )
+    saved = save_and_evaluate(store, insp, "test")
+    store.inspections.finalize(saved.id, "test")
+    win = CaseWindow(store, today=dt.date(2025, 5, 7))
+    qtbot.addWidget(win)
+    win.show()
+    win.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is win, timeout=3000)
+    qtbot.keyClick(win.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    form = win.form
+    assert form is not None and form.isVisible()
+    source = form.fields["source"]
+    assert source.count() == 1 and "遥控作弊装置" in source.itemText(0)
+    assert "作弊案件" in source.itemText(0)
+    assert form.value("clue") == "2025-05-06"  # the inspection's day
+    form.fields["officer0"].setText("李建国")
+    form.fields["cert0"].setText("34010020230001")
+    form.fields["officer1"].setText("张伟")
+    form.fields["cert1"].setText("34010020230001")  # the same certificate twice: refused
+    ok = form.buttons.button(form.buttons.StandardButton.Ok)
+    ok.click()
+    assert form.isVisible() and "same certificate number" in form.error.text()
+    form.fields["cert1"].setText("34010020230002")
+    _check(form.fields["violated"], "jmsc-2025-trader-duties")
+    ok.click()
+    assert not form.isVisible()
+    cases = [c for c in cs.repo(store).all() if c.id != first.id]
+    assert len(cases) == 1 and cases[0].cheating and cases[0].facts == "遥控作弊装置"
+    assert win.current_id == cases[0].id and win.table.rowCount() == 2
+    assert "集贸市场计量监督管理办法" in win.page.toPlainText()
+    assert "file" in win.step_buttons  # two officers and the article: ready to file
+    win.new_case()
+    assert win.form.fields["source"].count() == 0 and win.form.error.isVisible()
+    win.form.reject()
