@@ -1097,7 +1097,7 @@ class InspectionEditor(QMainWindow):
             self.last_error = tr(
                 "The record stays a draft: {message}. Fix the signing identity in "
                 "Tools → Keys and trust…, then finalize again."
-            ).format(message=str(exc).rstrip("."))
+            ).format(message=_key_problem(exc))
             self.statusBar().showMessage(self.last_error)
             if self.offer_keys_dialog(self.last_error):
                 self.open_keys_dialog()
@@ -1446,3 +1446,28 @@ class InspectionEditor(QMainWindow):
             self._unsubscribe()
             self._unsubscribe = None
         super().closeEvent(event)
+
+
+def _key_problem(exc: Exception) -> str:
+    """Why the signing identity cannot be used: the full sentence (with the file) in English,
+    the kind of problem in the window's language otherwise."""
+    text = str(exc).rstrip(".")
+    if current_language() == "en":
+        return text
+    if "no signing identity" in text:
+        return tr("the certificate file is missing")
+    if "private key file" in text:
+        if "missing" in text:
+            return tr("the private key file is missing")
+        if "not encrypted" in text:
+            return tr("the private key file is not encrypted")
+        if "cannot be read" in text:
+            return tr("the private key file cannot be read")
+        return tr("the private key file is damaged")
+    if "certificate file" in text:
+        if "cannot be read" in text:
+            return tr("the certificate file cannot be read")
+        return tr("the certificate file is damaged")
+    if "nothing can be signed" in text:
+        return tr("the certificate has expired or is not valid yet")
+    return text

@@ -544,3 +544,22 @@ def test_an_identity_made_after_the_editor_opened_signs_the_finalize(
     finally:
         ie.forget_unlocked_identities()
     assert store.inspections.require(ed.insp.id).signer == ident.fingerprint
+
+
+def test_an_unusable_identity_is_explained_in_chinese(
+    qtbot, identity, store, stall, monkeypatch, db_path
+):
+    from inspector_app.crypto.keys import KEY_FILE
+    from inspector_app.paths import keys_dir
+
+    (keys_dir(db_path) / KEY_FILE).unlink()
+    ed = InspectionEditor.new_for_instrument(store, stall[1].id, "张伟")
+    qtbot.addWidget(ed)
+    monkeypatch.setattr(ed, "offer_keys_dialog", lambda message: False)
+    _finalizable(qtbot, ed, monkeypatch)
+    set_language("zh")
+    assert not ed.finalize()
+    assert ed.last_error == (
+        "记录仍为草稿：私钥文件缺失。请在“工具 → 密钥与信任…”中修复签名身份后再封存。"
+    )
+    assert store.inspections.require(ed.insp.id).status == "draft"
