@@ -261,6 +261,7 @@ _LABEL_PATTERNS = [
     (re.compile(r"^amount charged$"), "实收金额"),
     (re.compile(r"^unit price ÷100$"), "单价缩小100倍"),
     (re.compile(r"^#(\d+)$"), "第 {0} 件"),  # a package of a prepackaged batch
+    (re.compile(r"^(\S+) kg at (\S+) yuan/kg$"), "{0} kg（单价 {1} 元/千克）"),  # retail recheck
     (re.compile(r"^average below the limit$"), "平均实际含量低于 Qn − λ·s"),
 ]
 

@@ -14,6 +14,7 @@ re-evaluates the whole inspection after each change and hands each model its
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -428,7 +429,7 @@ class ReadingsModel(QAbstractTableModel):
             return font
         if role == Qt.ItemDataRole.ToolTipRole:
             if item is not None:
-                return f"{item.get('label', '')}\n{item.get('rule', '')}"
+                return f"{item_text(item.get('label', ''))}\n{clause_text(item.get('rule', ''))}"
             rs = self.state.row(row) if row < self.data_rows() else None
             if rs is not None and rs.message:
                 return translate_message(rs.message)
@@ -652,6 +653,33 @@ def _signed(value: Any) -> str:
         return ""
     text = str(value)
     return text if text.startswith("-") or text in ("0", "0.0") else f"+{text}"
+
+
+_REMARK = re.compile(r"\s*\(([^()]*)\)")
+CJK_RUN = "[\u3400-\u9fff]+"
+
+
+def item_text(label: str) -> str:
+    """A judged item's name from the rules engine ("position 3", "Q1 run 2") in the window's
+    language."""
+    from ...reports.labels import item_label
+
+    return item_label(str(label), _lang())
+
+
+def clause_text(clause: str) -> str:
+    """The clause a verdict rests on, as the window shows it: the reference itself
+    ("JJG 539-2016 / OIML R 76-1 3.5.1"). A bracketed remark in the other language (the
+    edition it was compared with, a placeholder note) is left out; in Chinese "Table" is 表;
+    in English 附表 is "annex table" and a clause's Chinese heading after its § number is
+    left out (a regulation known only by its Chinese title keeps it)."""
+    clause = str(clause or "")
+    other = r"\b[a-z]{2,}\b" if _lang() == "zh" else CJK_RUN
+    text = _REMARK.sub(lambda m: "" if re.search(other, m.group(1)) else m.group(0), clause)
+    if _lang() == "zh":
+        return re.sub(r"\bTable (\w+)", r"表 \1", text).strip()
+    text = re.sub(r"附表\s*(\w+)", r"annex table \1", text)
+    return re.sub(r"(§[\d.]+)\s+" + CJK_RUN, r"\1", text).strip()
 
 
 def _unit_label(unit: str, units: dict) -> str:
