@@ -269,10 +269,11 @@ def test_notice_with_proposal_and_decision_documents_verify(
     assert code == 0, err
     decide = ["--on", "2025-03-20", "--fine", "1500", "--confiscate", "instrument"]
     assert run(capsys, db_path, "case", "decide", "2025-0001", *decide)[0] == 0
+    early = tmp_path / "closure.pdf"
     code, _, err = run(
-        capsys, db_path, "case", "document", "2025-0001", "--kind", "site_record", "-o", "x.pdf"
+        capsys, db_path, "case", "document", "2025-0001", "--kind", "closure", "-o", str(early)
     )
-    assert code == 2 and "not opened from a visit" in err  # this inspection had no visit
+    assert code == 2 and "neither carried out nor closed" in err and not early.exists()
     for kind in ("notice", "decision"):
         pdf = tmp_path / f"{kind}.pdf"
         code, out, err = run(
