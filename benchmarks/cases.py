@@ -7,6 +7,7 @@ baseline the same way in the same run, so the ratio is what counts.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import resource
@@ -176,6 +177,94 @@ def case_search(args: dict) -> None:
     emit({"keystrokes": out})
 
 
+ONE_LETTER = ["王", "张", "合", "宝", "A", "s", "t", "1"]
+
+
+def case_year(args: dict) -> None:
+    """A province's year on the 100k database (its inspections, visits and sweep rows):
+    the exact count of one-letter searches (what the window counts after the first page),
+    the dashboard (its figures, cases and attention tiles, as the page asks the reader for
+    them) and the office statistics page (a year and each month of it, by city too), each
+    call timed on its own, *reps* times."""
+    import datetime as dt
+
+    from inspector_app.services import stats
+    from inspector_app.services.goods_stats import goods_statistics
+    from inspector_app.services.office_stats import StatsFilter, cities, office_statistics
+    from inspector_app.store import open_database
+    from inspector_app.store.inspections import InspectionFilter
+    from inspector_app.ui.dashboard import _attention, _case_figures
+    from inspector_app.ui.models.inspections import count_query
+
+    store = open_database(Path(args["db"]))
+    reps = args.get("reps", 5)
+    first, last = store.conn.execute(
+        "SELECT min(substr(started_at, 1, 10)), max(substr(started_at, 1, 10)) FROM inspections"
+    ).fetchone()
+    last_day = dt.date.fromisoformat(last)
+    counts = {
+        "visits": store.conn.execute("SELECT count(*) FROM visits").fetchone()[0],
+        "inspections": store.conn.execute("SELECT count(*) FROM inspections").fetchone()[0],
+    }
+    with contextlib.suppress(Exception):
+        counts["sweep_rows"] = store.conn.execute("SELECT count(*) FROM visit_rows").fetchone()[0]
+    year = StatsFilter(date_from=first, date_to=last)
+    months = sorted(
+        {
+            r[0]
+            for r in store.conn.execute("SELECT DISTINCT substr(started_at, 1, 7) FROM inspections")
+        }
+    )
+    city_names = cities(store)
+
+    def month_filter(m: str) -> StatsFilter:
+        y, mo = int(m[:4]), int(m[5:])
+        nxt = dt.date(y + mo // 12, mo % 12 + 1, 1)
+        return StatsFilter(date_from=f"{m}-01", date_to=(nxt - dt.timedelta(days=1)).isoformat())
+
+    calls = {
+        "count_one_letter": [
+            (q, lambda q=q: count_query(store, InspectionFilter(search=q))) for q in ONE_LETTER
+        ],
+        "dashboard": [
+            ("figures", lambda: stats.dashboard(store, today=last_day)),
+            ("cases", lambda: _case_figures(store)),
+            ("attention", lambda: _attention(store)),
+        ],
+        "statistics": [("year", lambda: office_statistics(store, year))]
+        + [(m, lambda m=m: office_statistics(store, month_filter(m))) for m in months]
+        + [
+            (c, lambda c=c: office_statistics(store, StatsFilter(first, last, city=c)))
+            for c in city_names[:4]
+        ]
+        + [
+            ("goods year", lambda: goods_statistics(store, year)),
+            ("cities", lambda: cities(store)),
+        ],
+    }
+    out = {"counts": counts, "months": len(months)}
+    for group, items in calls.items():
+        for _label, fn in items:  # once each first: the page cache as a user meets it
+            fn()
+        times = []
+        slowest = []
+        for _ in range(reps):
+            for label, fn in items:
+                t = time.perf_counter()
+                fn()
+                ms = (time.perf_counter() - t) * 1000
+                times.append(ms)
+                slowest.append((ms, label))
+        out[group] = {
+            "ms": times,
+            "slowest": [
+                {"what": label, "ms": round(ms, 1)} for ms, label in sorted(slowest)[-3:][::-1]
+            ],
+        }
+    store.close()
+    emit(out)
+
+
 # ---- 3: demo data -----------------------------------------------------------------------------
 
 
@@ -311,6 +400,32 @@ def case_bundle(args: dict) -> None:
     )
 
 
+def case_backup(args: dict) -> None:
+    """The cost of one before-import backup of the 100k database: the program's verified
+    copy (``store.backups.write_backup``: online backup, integrity_check, fsync, rename)
+    against a bare online backup of the same file, each written anew."""
+    import sqlite3
+
+    from inspector_app.store import open_database
+    from inspector_app.store.backups import write_backup
+
+    work = Path(args["work"])
+    store = open_database(Path(args["db"]))
+    size = Path(args["db"]).stat().st_size
+    t = time.perf_counter()
+    write_backup(store.conn, work / "verified.db")
+    backup_s = time.perf_counter() - t
+    (work / "verified.db").unlink()
+    t = time.perf_counter()
+    dest = sqlite3.connect(str(work / "bare.db"))
+    store.conn.backup(dest)
+    dest.close()
+    bare_s = time.perf_counter() - t
+    (work / "bare.db").unlink()
+    store.close()
+    emit({"backup_s": backup_s, "bare_copy_s": bare_s, "db_mb": size / 1e6})
+
+
 # ---- 5: reports -------------------------------------------------------------------------------
 
 
@@ -430,8 +545,10 @@ CASES = {
     "window_bare": case_window_bare,
     "window_app": case_window_app,
     "search": case_search,
+    "year": case_year,
     "demo": case_demo,
     "bundle": case_bundle,
+    "backup": case_backup,
     "report": case_report,
     "batch": case_batch,
 }

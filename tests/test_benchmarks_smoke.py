@@ -38,17 +38,35 @@ def test_benchmarks_smoke_run_writes_json(tmp_path):
     assert report["mode"] == "smoke"
     assert {"nproc", "cpu", "ram", "python", "sqlite"} <= set(report["machine"])
     results = report["results"]
-    assert set(results) == {"startup", "search", "demo", "bundle", "report", "batch", "memory"}
+    assert set(results) == {
+        "startup",
+        "search",
+        "year",
+        "demo",
+        "bundle",
+        "bundle_rows",
+        "backup",
+        "report",
+        "batch",
+        "memory",
+    }
     for name, r in results.items():
         assert "error" not in r, (name, r.get("error"))
         assert isinstance(r["value"], float | int) and r["value"] > 0, name
-        assert r["met"] in (True, False), name
+        assert r["met"] in ((None,) if name == "backup" else (True, False)), name
         assert r["target"] and r["target_metric"], name
-    for name in ("startup", "bundle", "report", "memory"):
+    for name in ("startup", "bundle", "bundle_rows", "backup", "report", "memory"):
         assert results[name]["baseline"] > 0 and results[name]["ratio"] > 0, name
     assert results["search"]["detail"]["keystrokes"] > 0
     assert results["search"]["p95_ms"] >= results["search"]["median_ms"]
-    assert results["bundle"]["detail"]["photos"] == 2 * results["bundle"]["detail"]["inspections"]
+    bundle = results["bundle"]["detail"]
+    assert bundle["photos"] == 2 * bundle["inspections"]
+    assert bundle["mean_photo_kb"] > 100  # camera-size photos, not stand-ins
+    assert bundle["import_mb_s"] > 0 and bundle["export_mb_s"] > 0 and bundle["zip_read_mb_s"] > 0
+    assert results["bundle_rows"]["detail"]["mean_photo_kb"] < 10
+    assert len(results["startup"]["spread"]["pair_ratio_p25_p75"]) == 2
+    for group in ("count_one_letter", "dashboard", "statistics"):
+        assert results["year"]["detail"][group]["p95_ms"] > 0
     assert results["batch"]["detail"]["written"] == results["batch"]["detail"]["n"]
     assert "| benchmark |" in proc.stdout  # the table was printed
     assert "Markdown:" not in proc.stdout  # a smoke run never overwrites the committed RESULTS.md

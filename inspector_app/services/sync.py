@@ -79,6 +79,7 @@ class ImportReport:
     attachments_new: int = 0
     rejection: dict | None = None
     backup: str | None = None
+    backup_reused: bool = False  # the backup is a recent one, not written for this import
     seconds: float = 0.0
     # implausible but possible values kept with the import (a time in the future, ...):
     # [{"entry", "reason"}], at most format.MAX_LISTED; warning_count is how many there were
@@ -405,11 +406,17 @@ def inspect_bundle(path, store=None, limits: Limits = DEFAULT_LIMITS) -> dict:
 
 
 # -- import ---------------------------------------------------------------------------------
-def _backup(store, bundle_id: str, backup_dir: Path | None) -> Path:
-    """One of the store's rotating, verified backups (the oldest beyond the kept number go)."""
-    from ..store.backups import make_backup
+def _backup(store, bundle_id: str, backup_dir: Path | None) -> tuple[Path, bool]:
+    """The backup this import can be undone with, and whether it was written before an
+    earlier import or daily (reused): a new rotating, verified copy only when the newest one
+    is more than an hour old (``store.backups.recent_backup``)."""
+    from ..store.backups import make_backup, recent_backup
 
-    return make_backup(store.conn, store.path, "before-import", bundle_id[:8], folder=backup_dir)
+    recent = recent_backup(store.path, folder=backup_dir)
+    if recent is not None:
+        return recent.path, True
+    path = make_backup(store.conn, store.path, "before-import", bundle_id[:8], folder=backup_dir)
+    return path, False
 
 
 def import_bundle(
@@ -533,7 +540,10 @@ def _import_bundle(
     # (an office database on PostgreSQL is backed up by the server's own means, pg_dump;
     # the import is one transaction there too)
     if backup and store.engine == "sqlite":
-        report.backup = str(_backup(store, m.bundle_id, Path(backup_dir) if backup_dir else None))
+        made, report.backup_reused = _backup(
+            store, m.bundle_id, Path(backup_dir) if backup_dir else None
+        )
+        report.backup = str(made)
     detail = {
         "file": Path(path).name,
         "signer": opened.signer.fingerprint,
