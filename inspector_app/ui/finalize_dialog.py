@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QListWidget, QVBoxLayout, QWidget
 
-from ..i18n import tr
+from ..i18n import ntr, tr
 
 
 class FinalizeDialog(QDialog):
@@ -42,7 +42,12 @@ class FinalizeDialog(QDialog):
         layout.addWidget(self.failed_list)
         if left_out:
             note = QLabel(
-                "⚠ " + tr("Left out because incomplete: {n} row(s) or test(s).").format(n=left_out)
+                "⚠ "
+                + ntr(
+                    "Left out because incomplete: {n} row or test.",
+                    "Left out because incomplete: {n} rows or tests.",
+                    left_out,
+                ).format(n=left_out)
             )
             note.setStyleSheet("color: #a15c00;")
             note.setWordWrap(True)

@@ -65,7 +65,7 @@ from ..domain.models import (
     checks_for,
 )
 from ..domain.numbers import ascii_digits, parse_decimal
-from ..i18n import current_language, on_language_changed, pick, tr
+from ..i18n import current_language, ntr, on_language_changed, pick, tr
 from ..services import drafts
 from .finalize_dialog import FinalizeDialog
 from .widgets.checklist_panel import ChecklistPanel
@@ -713,9 +713,15 @@ class InspectionEditor(QMainWindow):
         )
         notes = []
         if n:
-            notes.append(tr("{n} row(s) or test(s) incomplete").format(n=n))
+            notes.append(
+                ntr("{n} row or test incomplete", "{n} rows or tests incomplete", n).format(n=n)
+            )
         if untouched > n:
-            notes.append(tr("{n} test(s) without readings yet").format(n=untouched - n))
+            notes.append(
+                ntr(
+                    "{n} test without readings yet", "{n} tests without readings yet", untouched - n
+                ).format(n=untouched - n)
+            )
         if not self.insp.is_draft:  # a finalized record keeps the rule data it was judged with
             from ..domain.rules.ruledata import stale_note
 

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from ..domain.errors import InputError
 from ..domain.models import FAMILIES, Instrument, new_id
 from ..domain.numbers import parse_decimal
-from ..i18n import tr
+from ..i18n import ntr, tr
 from . import settings
 from .models.labels import family_label
 from .models.records import InstrumentTableModel
@@ -650,7 +650,10 @@ class InstrumentsPage(RecordActions, QWidget):
         self.search.selectAll()
 
     def _update_count(self) -> None:
-        self.count_label.setText(tr("{n} instruments shown").format(n=self.model.rowCount()))
+        n = self.model.rowCount()
+        self.count_label.setText(
+            ntr("{n} instrument shown", "{n} instruments shown", n).format(n=n)
+        )
 
     def retranslate(self) -> None:
         self.search.setPlaceholderText(tr("Search maker, model, serial no., premises…"))

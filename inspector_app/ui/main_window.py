@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 
 from .. import i18n
 from ..domain.models import CHECK_KINDS, FAMILIES, Inspection, new_id
-from ..i18n import tr
+from ..i18n import ntr, tr
 from ..store.inspections import InspectionFilter
 from . import settings
 from .models.inspections import InspectionTableModel, search_delay_ms
@@ -271,7 +271,11 @@ class InspectionsPage(QWidget):
                 tr("{n} inspections, counting…").format(n=f"{self.model.total:,}")
             )
         else:
-            self.count_label.setText(tr("{n} inspections").format(n=f"{self.model.total:,}"))
+            self.count_label.setText(
+                ntr("{n} inspection", "{n} inspections", self.model.total).format(
+                    n=f"{self.model.total:,}"
+                )
+            )
 
     def retranslate(self) -> None:
         self.search.setPlaceholderText(tr("Search premises, instrument, inspector…"))

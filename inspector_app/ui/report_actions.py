@@ -19,7 +19,7 @@ from PySide6.QtCore import QStandardPaths, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox, QWidget
 
-from ..i18n import current_language, tr
+from ..i18n import current_language, ntr, tr
 from .models.labels import verify_status_label
 from .widgets import file_dialogs
 from .workers import Cancelled, run_with_progress, store_work
@@ -255,7 +255,11 @@ def batch_export(
         return None
     if show_summary:
         lines = [
-            tr("{n} reports written to {folder}.").format(n=len(result.written), folder=folder)
+            ntr(
+                "{n} report written to {folder}.",
+                "{n} reports written to {folder}.",
+                len(result.written),
+            ).format(n=len(result.written), folder=folder)
         ]
         if result.cancelled:
             lines.append(tr("Cancelled after {n} reports.").format(n=len(result.written)))

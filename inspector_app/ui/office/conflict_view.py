@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...domain.errors import InputError
-from ...i18n import tr
+from ...i18n import ntr, tr
 from ..widgets.language import follow_language
 
 ENTITY_LABELS = {
@@ -128,7 +128,9 @@ class ConflictsPage(QWidget):
             self.list.addItem(item)
         self.list.blockSignals(False)
         self.count_label.setText(
-            tr("{n} open conflicts").format(n=len(self.conflicts))
+            ntr("{n} open conflict", "{n} open conflicts", len(self.conflicts)).format(
+                n=len(self.conflicts)
+            )
             if self.conflicts
             else tr("No open conflicts.")
         )

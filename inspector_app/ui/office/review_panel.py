@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...domain.errors import InputError
-from ...i18n import current_language, tr
+from ...i18n import current_language, ntr, tr
 from ..models.labels import check_label, family_label, verdict_label, verify_status_label
 from ..widgets.field_error import FieldError
 from ..widgets.language import follow_language
@@ -288,7 +288,9 @@ class ReviewPanel(QWidget):
         flagged = self._checklist_findings(insp)
         self.checklist_label.setText(
             f"<b>{tr('Checklist')}:</b> "
-            + tr("{n} answered, {f} finding(s)").format(n=len(insp.checklist), f=len(flagged))
+            + ntr("{n} answered, {f} finding", "{n} answered, {f} findings", len(flagged)).format(
+                n=len(insp.checklist), f=len(flagged)
+            )
             + "".join(f"<br>⚠ {escape(q)}" for q in flagged)
         )
         self._fill_photos(insp)
