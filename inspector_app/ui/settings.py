@@ -297,7 +297,7 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.buttons)
         self.retranslate()
         follow_language(self, self.retranslate)
-        self.resize(460, self.sizeHint().height())
+        self.resize(560, self.sizeHint().height())
 
     def _build_body_box(self) -> None:
         """The issuing body section: stored in the database (it travels to laptops in
