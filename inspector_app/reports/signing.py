@@ -190,7 +190,6 @@ def _sign(
     """The inspector's signature certifies the document (DocMDP: later revisions may only fill
     in and sign fields); a countersignature adds its own field and locks *lock_fields* (every
     field there is, its own included), so that only new signature fields may follow."""
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
     from pyhanko.sign.general import SigningError as PyHankoSigningError
     from pyhanko_certvalidator.registry import SimpleCertificateStore
@@ -234,7 +233,7 @@ def _sign(
     params = {"report": _ascii(report_no), "fp": fp[:32]}
     try:
         out = pdf_signer.sign_pdf(
-            IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False),
+            _writer(pdf),
             bytes_reserved=reserved_size(cert, chain),
             appearance_text_params=params,
         )
@@ -242,11 +241,30 @@ def _sign(
         if "larger than expected" not in str(exc):
             raise
         # an unusual certificate chain outgrew the reservation: let pyHanko measure it (one more CMS build)
-        out = pdf_signer.sign_pdf(
-            IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False), appearance_text_params=params
-        )
+        out = pdf_signer.sign_pdf(_writer(pdf), appearance_text_params=params)
     signed: bytes = out.getvalue()
     return signed
+
+
+def _writer(pdf: bytes) -> Any:
+    """An incremental writer whose document information names the same producer as the XMP
+    metadata pyHanko writes with the signature (``pdf:Producer`` is pyHanko's name alone, while
+    it would append that name to the information's ``/Producer``): PDF/A asks that both say the
+    same (ISO 19005-2, 6.6.3)."""
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.pdf_utils.metadata import model
+
+    w = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+    try:
+        old = w.trailer["/Info"].get_object()
+    except (KeyError, AttributeError):
+        return w
+    # pyHanko leaves DictionaryObject's constructor unannotated
+    info = generic.DictionaryObject(dict(old.items()))  # type: ignore[no-untyped-call]
+    info[generic.NameObject("/Producer")] = generic.TextStringObject(model.VENDOR)
+    w.set_info(info)
+    return w
 
 
 def reserved_size(cert: Any, chain: list[Any]) -> int:
