@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import glob
 import itertools
 import os
 import shutil
@@ -37,6 +38,38 @@ def _unavailable(reason: str):
     pytest.skip(f"PostgreSQL tests skipped: {reason}")
 
 
+PREFIX = "inspector-pg-"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def reap_orphans() -> None:
+    """Stop and remove the clusters of earlier test sessions whose process is gone (one
+    killed before its clean-up ran); a running session's cluster is left alone."""
+    from inspector_app.store.pg.cluster import LocalCluster
+
+    for owner in glob.glob(os.path.join(tempfile.gettempdir(), PREFIX + "*", "owner")):
+        folder = os.path.dirname(owner)
+        try:
+            with open(owner) as fh:
+                pid = int(fh.read().strip())
+        except (OSError, ValueError):
+            continue
+        if _alive(pid):
+            continue
+        with contextlib.suppress(Exception):
+            LocalCluster(folder).stop("immediate")
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 class Server:
     """The session's cluster and its migrated template."""
 
@@ -54,7 +87,10 @@ class Server:
         except ImportError as exc:  # pragma: no cover - it is a dependency
             self.error = f"psycopg is not installed ({exc})"
             return
-        self.folder = tempfile.mkdtemp(prefix="inspector-pg-")
+        reap_orphans()
+        self.folder = tempfile.mkdtemp(prefix=PREFIX)
+        with open(os.path.join(self.folder, "owner"), "w") as fh:
+            fh.write(str(os.getpid()))
         try:
             self.cluster = LocalCluster(self.folder)
             self.cluster.init()

@@ -186,3 +186,69 @@ def test_check_is_clean_on_postgresql(pg_store):
     with pg_store.write("t", "x"):
         pass
     assert verify_chain(pg_store.conn) == []
+
+
+def test_an_office_file_copied_into_postgresql_is_the_same_database(tmp_path, pg_url):
+    """Every row arrives as it was (the whole-database fingerprint is equal), the audit
+    chain verifies, and a second copy into the now non-empty database is refused."""
+    from inspector_app.services.demo import generate
+    from inspector_app.store.integrity import check
+    from inspector_app.store.pg.transfer import copy_sqlite_to_postgres
+
+    src = open_database(tmp_path / "office.db")
+    generate(src, premises=6, inspections=40, seed=4, photos=1)
+    before = src.fingerprint()
+    src.close()
+    pg = open_database(pg_url)
+    try:
+        counts = copy_sqlite_to_postgres(tmp_path / "office.db", pg)
+        assert counts["inspections"] == 40 and counts["attachments"] == 40
+        assert pg.fingerprint() == before
+        assert check(pg) == [] and verify_chain(pg.conn) == []
+        with pytest.raises(StoreError, match="not empty"):
+            copy_sqlite_to_postgres(tmp_path / "office.db", pg)
+        # the immutability triggers are back on after the copy
+        with pytest.raises(sqlite3.IntegrityError, match="cannot be changed"):
+            pg.conn.execute("UPDATE inspections SET notes = 'x' WHERE status = 'finalized'")
+    finally:
+        pg.close()
+
+
+def test_cli_check_and_list_on_a_postgresql_url(pg_url, capsys):
+    import json
+
+    from inspector_app.cli.main import main
+
+    assert main(["--db", pg_url, "demo", "--premises", "3", "--inspections", "8"]) == 0
+    capsys.readouterr()
+    assert main(["--db", pg_url, "check"]) == 0
+    out = capsys.readouterr().out
+    assert "OK: 8 finalized inspections" in out
+    assert main(["--db", pg_url, "list", "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert listed["total"] == 8 and len(listed["inspections"]) == 8
+
+
+def test_office_server_starts_reports_and_stops(tmp_path, capsys, pg_server):
+    """The command a first-time office uses: a server in a folder, its URL, status, stop."""
+    import json
+
+    from inspector_app.cli.main import main
+
+    if pg_server.error:
+        pytest.skip(pg_server.error)
+    folder = tmp_path / "office-db"
+    folder.parent.chmod(0o755)
+    assert main(["office-server", "--dir", str(folder), "--json"]) == 0
+    started = json.loads(capsys.readouterr().out)
+    try:
+        assert started["state"] == "running" and started["created"] is True
+        s = open_database(started["url"])
+        assert s.engine == "postgresql" and s.audit_head()[0] == 0
+        s.close()
+        assert main(["office-server", "--dir", str(folder), "--status"]) == 0
+        assert "running" in capsys.readouterr().out
+    finally:
+        assert main(["office-server", "--dir", str(folder), "--stop"]) == 0
+    assert main(["office-server", "--dir", str(folder), "--status"]) == 1
+    assert "not running" in capsys.readouterr().out

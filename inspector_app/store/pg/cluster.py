@@ -82,6 +82,12 @@ class LocalCluster:
         return cmd
 
     def _run(self, *args: str, timeout: float = TIMEOUT) -> subprocess.CompletedProcess:
+        env = dict(os.environ)
+        if self.user:  # the server user cannot read root's home or its folders
+            env["HOME"] = str(self.folder)
+            for key in [k for k in env if k.startswith("XDG_")]:
+                del env[key]
+        env.setdefault("LC_ALL", "C.UTF-8")
         try:
             return subprocess.run(
                 self._cmd(*args),
@@ -90,6 +96,8 @@ class LocalCluster:
                 timeout=timeout,
                 stdin=subprocess.DEVNULL,
                 check=False,
+                cwd=str(self.folder),
+                env=env,
             )
         except subprocess.TimeoutExpired:
             raise ClusterError(f"{args[0]} did not finish within {timeout:.0f} s") from None
