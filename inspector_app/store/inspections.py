@@ -394,6 +394,9 @@ class InspectionRepo:
                 sets = ", ".join(f"{k} = :{k}" for k in row if k != "id")
                 conn.execute(f"UPDATE inspections SET {sets} WHERE id = :id", row)
             else:
+                from .visits import visit_for_new_inspection  # every inspection in a visit
+
+                row["visit_id"] = visit_for_new_inspection(self.store, insp, actor)
                 conn.execute(
                     f"INSERT INTO inspections ({', '.join(row)}) VALUES ({', '.join(':' + k for k in row)})",
                     row,

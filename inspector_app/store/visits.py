@@ -7,6 +7,7 @@ change to it or to its rows (triggers of the schema).
 
 from __future__ import annotations
 
+import builtins
 import dataclasses
 import datetime as dt
 import json
@@ -233,7 +234,9 @@ class VisitRepo:
                 )
         return v
 
-    def replace_rows(self, visit_id: str, rows: list[SweepRow], actor: str = "") -> list[SweepRow]:
+    def replace_rows(
+        self, visit_id: str, rows: builtins.list[SweepRow], actor: str = ""
+    ) -> builtins.list[SweepRow]:
         """Make the visit's sweep rows exactly *rows* (validated, numbered in order), in one
         transaction: all or nothing."""
         self.require(visit_id)
@@ -318,13 +321,61 @@ class VisitRepo:
         return v
 
     def delete_draft(self, visit_id: str, actor: str = "") -> None:
+        """Delete a draft visit with its sweep; one with inspections is refused (every
+        inspection belongs to a visit: delete them first)."""
         self._check_draft(visit_id)
-        with self.store.write(actor, "visit.delete", "visit", visit_id):
-            self.conn.execute(
-                "UPDATE inspections SET visit_id = NULL WHERE visit_id = ?", (visit_id,)
+        n = self.conn.execute(
+            "SELECT count(*) FROM inspections WHERE visit_id = ?", (visit_id,)
+        ).fetchone()[0]
+        if n:
+            raise RecordStateError(
+                "visit.inspections", f"{n} inspection(s) belong to this visit; delete them first"
             )
+        with self.store.write(actor, "visit.delete", "visit", visit_id):
             self.conn.execute("DELETE FROM sweep_rows WHERE visit_id = ?", (visit_id,))
             self.conn.execute("DELETE FROM visits WHERE id = ?", (visit_id,))
+
+
+def visit_for_new_inspection(store, insp, actor: str = "") -> str:
+    """The visit a new draft inspection joins when it is first stored (called inside the
+    transaction that stores it): a correction stays in the visit of the revision it
+    corrects; otherwise the draft visit of its premises (or of the market it is a stall of)
+    on the day it was started; otherwise a new draft visit of its own (routine, or covert
+    for a covert check, with the inspector as officer). Returns the visit id."""
+    from ..domain.models import new_id
+    from ..domain.visits import DUTY_SETS
+
+    conn = store.conn
+    if getattr(insp, "parent_id", None):
+        row = conn.execute(
+            "SELECT visit_id FROM inspections WHERE id = ?", (insp.parent_id,)
+        ).fetchone()
+        if row is not None and row[0]:
+            return row[0]
+    try:
+        started = dt.datetime.fromisoformat((insp.started_at or "").replace("Z", "+00:00"))
+        if started.tzinfo is None:  # written without its offset: this computer's
+            started = started.astimezone()
+    except ValueError:
+        started = dt.datetime.now().astimezone()
+    repo = VisitRepo(store)
+    day = (insp.started_at or "")[:10] if insp.started_at else started.date().isoformat()
+    visit = repo.open_visit_for(insp.premises_id, day)
+    if visit is not None:
+        return visit.id
+    premises = store.premises.get(insp.premises_id)
+    covert = insp.check == "covert"
+    v = Visit(
+        id=new_id(),
+        kind="covert" if covert else "routine",
+        started_at=started.isoformat(timespec="minutes"),
+        inspector=insp.inspector,
+        premises_id=insp.premises_id,
+        officers=[] if covert else [Officer(insp.inspector)],
+        place=premises.address if premises is not None else "",
+        duty_set=DUTY_SETS.get(premises.kind, "") if premises is not None else "",
+    )
+    return repo.save(v, actor or insp.inspector).id
 
 
 # -- bundles (sync): batch reads and writes of sealed visits ---------------------------------
