@@ -83,3 +83,113 @@ def test_checker_sees_a_violation(tmp_path, monkeypatch):
     fake.write_text("from ..store import db\nimport PySide6\n")
     names = imports_of(fake, tmp_path)
     assert "inspector_app.store" in names and "PySide6" in names
+
+
+# ---- no import circles ------------------------------------------------------------------
+
+
+def module_name(path: Path, root: Path) -> str:
+    parts = path.relative_to(root).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def module_level_imports(path: Path, root: Path, known: set[str]) -> set[str]:
+    """The package's modules *path* imports when it is loaded: imports in the module body
+    (also inside a module-level ``try`` or ``if``), not those inside functions (run later)
+    nor under ``if TYPE_CHECKING:`` (never run). ``from . import x`` depends on ``x``."""
+    name = module_name(path, root)
+    package = name.split(".") if path.name == "__init__.py" else name.split(".")[:-1]
+    out: set[str] = set()
+
+    def add(node: ast.Import | ast.ImportFrom) -> None:
+        if isinstance(node, ast.Import):
+            out.update(a.name for a in node.names)
+            return
+        base = package[: len(package) - node.level + 1] if node.level else []
+        mod = ".".join(base + ([node.module] if node.module else []))
+        subs = {f"{mod}.{a.name}" for a in node.names} & known
+        out.update(subs)
+        if len(subs) < len(node.names):
+            out.add(mod)
+
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in tree.body:
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            continue
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            add(node)
+        elif isinstance(node, ast.Try | ast.If):
+            for sub in ast.walk(node):
+                if isinstance(sub, ast.Import | ast.ImportFrom):
+                    add(sub)
+    return {m for m in out if m in known and m != name}
+
+
+def import_circles(pkg: Path) -> list[list[str]]:
+    """Groups of modules that import each other (directly or round a loop) when loaded."""
+    root = pkg.parent
+    paths = {module_name(p, root): p for p in pkg.rglob("*.py")}
+    known = set(paths)
+    graph = {m: module_level_imports(p, root, known) for m, p in paths.items()}
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    circles: list[list[str]] = []
+
+    def visit(v: str) -> None:  # Tarjan's strongly connected components
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on_stack.add(v)
+        for w in sorted(graph[v]):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            group = []
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                group.append(w)
+                if w == v:
+                    break
+            if len(group) > 1:
+                circles.append(sorted(group))
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return circles
+
+
+def test_no_module_level_import_circles():
+    """A module never needs, while it loads, a module that needs it back: the lower one
+    (store.db below store.migrations, store.opening above both) must not import upward."""
+    assert import_circles(PKG) == []
+
+
+def test_circle_checker_finds_a_circle(tmp_path):
+    pkg = tmp_path / "inspector_app"
+    (pkg / "store").mkdir(parents=True)
+    (pkg / "__init__.py").write_text("")
+    (pkg / "store" / "__init__.py").write_text("from .db import open_database\n")
+    (pkg / "store" / "db.py").write_text("from .migrations import migrate\n")
+    (pkg / "store" / "migrations.py").write_text(
+        "from typing import TYPE_CHECKING\nfrom . import db\n"
+        "if TYPE_CHECKING:\n    from .store import Store\n"
+    )
+    (pkg / "store" / "store.py").write_text("def f():\n    from . import migrations\n")
+    assert import_circles(pkg) == [["inspector_app.store.db", "inspector_app.store.migrations"]]
+
+
+def test_store_db_is_the_bottom_of_the_store():
+    """store.db (connections, locks, errors) imports nothing of the program, not even inside
+    a function: migrations, backups and the Store build on it, and store.opening (damage
+    check, backup, migration, Store) sits above them all."""
+    names = [n for n in imports_of(PKG / "store" / "db.py") if n.startswith("inspector_app")]
+    assert names == []
+    opening = imports_of(PKG / "store" / "opening.py")
+    for lower in ("db", "migrations", "backups", "store"):
+        assert f"inspector_app.store.{lower}" in opening

@@ -239,8 +239,8 @@ def cmd_show(args) -> int:
 def cmd_check(args) -> int:
     import sqlite3
 
-    from ..store.db import damaged_message
     from ..store.integrity import check
+    from ..store.opening import damaged_message
 
     store = open_store(args)
     with store:

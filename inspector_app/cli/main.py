@@ -94,7 +94,8 @@ def report_error(args: argparse.Namespace, message: str, *, path: str = "") -> N
 
 
 def _storage_message(exc: sqlite3.DatabaseError, args: argparse.Namespace) -> str:
-    from inspector_app.store.db import damaged_message, disk_full_message
+    from inspector_app.store.db import disk_full_message
+    from inspector_app.store.opening import damaged_message
 
     text = str(exc)
     path = _db_path_or_none(args)

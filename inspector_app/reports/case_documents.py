@@ -47,6 +47,11 @@ def _l(zh: str, en: str, lang: str) -> str:
     return zh if lang == "zh" else en
 
 
+def _pick(pair: tuple[str, str], lang: str) -> str:
+    """The Chinese or English of a (zh, en) pair."""
+    return pair[0] if lang == "zh" else pair[1]
+
+
 def order_content(
     case: dict[str, Any],
     order: dict[str, Any],
@@ -406,7 +411,7 @@ def _party_block(case: dict[str, Any]) -> dict[str, str]:
 def _evidence_lines(evidence: list[dict[str, Any]], lang: str) -> list[str]:
     out = []
     for i, e in enumerate(evidence, start=1):
-        label = _l(*EVIDENCE_LABELS.get(e["kind"], (e["kind"], e["kind"])), lang)
+        label = _pick(EVIDENCE_LABELS.get(e["kind"], (e["kind"], e["kind"])), lang)
         ref = e["ref"] if len(e["ref"]) <= 16 else e["ref"][:12] + "…"
         note = f"（{e['note']}）" if e.get("note") and lang == "zh" else ""
         note = note or (f" ({e['note']})" if e.get("note") else "")
@@ -431,11 +436,13 @@ def decision_lines(decision: dict[str, Any] | None, lang: str) -> list[str]:
     if decision.get("fine"):
         out.append(_l("罚款", "a fine of ", lang) + _yuan(str(decision["fine"]), lang))
     for c in decision.get("confiscation") or []:
-        out.append(_l(*CONFISCATION_LABELS.get(c, (c, c)), lang))
+        out.append(_pick(CONFISCATION_LABELS.get(c, (c, c)), lang))
     return out
 
 
-def _common(case: dict[str, Any], document: str, authority: str, lang: str, signer: str):
+def _common(
+    case: dict[str, Any], document: str, authority: str, lang: str, signer: str
+) -> dict[str, Any]:
     return {
         "kind": "case_document",
         "document": document,
@@ -454,7 +461,7 @@ def _officers_text(officers: list[dict[str, Any]]) -> str:
     return ", ".join(f"{x['name']} ({x['certificate_no']})" for x in officers)
 
 
-def _signature_lines(labels: list[tuple[str, str]], lang: str) -> list:
+def _signature_lines(labels: list[tuple[str, str]], lang: str) -> list[Any]:
     return [
         Spacer(1, 8),
         *[
@@ -517,8 +524,8 @@ def build_site_record(
     sep = "；" if lang == "zh" else "; "
     instruments = []
     for i in content["instruments"]:
-        family = _l(*FAMILY_LABELS.get(i["family"], (i["family"], i["family"])), lang)
-        verdict = _l(*VERDICT_LABELS.get(i["verdict"], (i["verdict"], i["verdict"])), lang)
+        family = _pick(FAMILY_LABELS.get(i["family"], (i["family"], i["family"])), lang)
+        verdict = _pick(VERDICT_LABELS.get(i["verdict"], (i["verdict"], i["verdict"])), lang)
         name = " ".join(x for x in (family, i["maker"], i["model"]) if x)
         serial = f" {_l('出厂编号', 'serial', lang)} {i['serial']}" if i["serial"] else ""
         instruments.append(f"{name}{serial}: {verdict or '—'}")

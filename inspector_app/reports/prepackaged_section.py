@@ -20,10 +20,11 @@ from reportlab.platypus import Spacer, Table, TableStyle
 
 from .fonts import FONT
 from .labels import t
+from .layout import NAVY, P, _kv_table, _section
 
 if TYPE_CHECKING:
     from ..domain.models import Inspection, Instrument
-    from .inspection_report import ReportData
+    from .report_data import ReportData
 
 TITLES = {
     "prepackaged": (
@@ -253,8 +254,6 @@ def _tests(insp: Inspection, kind: str) -> list[tuple[dict[str, Any], dict[str, 
 
 
 def _prepackaged(data: ReportData, lang: str, width: float) -> list[Any]:
-    from .inspection_report import P, _kv_table, _section
-
     insp, ins = data.inspection, data.instrument
     m = ins.metrology or {}
     story: list[Any] = []
@@ -365,8 +364,6 @@ def _result_pairs(res: dict[str, Any], lang: str, u: str) -> list[tuple[str, str
 def _packages(res: dict[str, Any], lang: str, width: float) -> Table:
     """Every package: number, net content, mark (✔, T1, T2), six packages a row; T1 and T2
     cells shaded."""
-    from .inspection_report import NAVY
-
     items = res.get("items", [])
     rows_n = max(1, -(-len(items) // BLOCKS))
     head = [tx("No.", lang), tx("Net", lang), tx("Mark", lang)] * BLOCKS
@@ -426,8 +423,6 @@ def _label_requirement(res: dict[str, Any], lang: str) -> str:
 
 
 def _labelling(data: ReportData, lang: str, width: float) -> list[Any]:
-    from .inspection_report import P
-
     out = [
         P(line, "small")
         for _raw, res in _tests(data.inspection, "net_content")
@@ -449,8 +444,6 @@ def _labelling(data: ReportData, lang: str, width: float) -> list[Any]:
 
 
 def _retail(data: ReportData, lang: str, width: float) -> list[Any]:
-    from .inspection_report import _kv_table, _section
-
     insp = data.inspection
     story: list[Any] = []
     for raw, res in _tests(insp, "short_weight"):

@@ -4,7 +4,8 @@
 (``store.premises``, ``store.instruments``, ``store.inspections``, ...).
 """
 
-from .db import DatabaseTooNewError, StoreError, open_database
+from .db import DatabaseTooNewError, StoreError
+from .opening import open_database
 from .store import Store
 
 __all__ = ["DatabaseTooNewError", "Store", "StoreError", "open_database"]

@@ -331,16 +331,17 @@ def restore(source: str | os.PathLike, target: str | os.PathLike) -> tuple[Path,
         shutil.copyfile(source, tmp)
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
-        kept = None
+        kept: Path | None = None
         if target.exists():
             n = 1
-            while (kept := target.with_name(f"{target.stem}.before-restore-{n}.db")).exists():
+            while (aside := target.with_name(f"{target.stem}.before-restore-{n}.db")).exists():
                 n += 1
             for suffix in SQLITE_SIDECARS:
                 side = Path(str(target) + suffix)
                 if side.exists():
-                    os.replace(side, Path(str(kept) + suffix))
-            os.replace(target, kept)
+                    os.replace(side, Path(str(aside) + suffix))
+            os.replace(target, aside)
+            kept = aside
         else:
             for suffix in SQLITE_SIDECARS:
                 Path(str(target) + suffix).unlink(missing_ok=True)

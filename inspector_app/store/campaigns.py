@@ -4,6 +4,7 @@ swept and fully inspected, failures, cheating findings."""
 
 from __future__ import annotations
 
+import builtins
 import dataclasses
 import datetime as dt
 import json
@@ -131,12 +132,12 @@ class CampaignRepo:
     def assign(
         self,
         campaign_id: str,
-        premises_ids: list[str],
+        premises_ids: builtins.list[str],
         inspector: str,
         due: str | None = None,
         note: str = "",
         actor: str = "",
-    ) -> list[str]:
+    ) -> builtins.list[str]:
         """Assign premises (a market by its organiser's premises) to an inspector for the
         campaign, with a due date; an assignment already there keeps its id and gets the
         new due date. Returns the assignment ids."""
@@ -186,7 +187,7 @@ class CampaignRepo:
 
     def assignments(
         self, campaign_id: str | None = None, inspector: str | None = None
-    ) -> list[dict]:
+    ) -> builtins.list[dict]:
         where, params = [], []
         if campaign_id:
             where.append("a.campaign_id = ?")
@@ -211,7 +212,7 @@ class CampaignRepo:
         overdue = sum(1 for r in rows if not r["done_visit_id"] and (r["due_date"] or "") < today)
         return {"assigned": len(rows), "done": done, "open": len(rows) - done, "overdue": overdue}
 
-    def work_list(self, inspector: str | None = None) -> list[dict]:
+    def work_list(self, inspector: str | None = None) -> builtins.list[dict]:
         """The assignments not yet ticked off by a sealed visit, for *inspector* (or every
         inspector), earliest due date first: the premises (its kind, city, market, address),
         the campaign's name, and a draft visit of these premises already under way."""
@@ -235,7 +236,7 @@ class CampaignRepo:
         ).fetchall()
         return [dict(r) for r in rows]
 
-    def progress_rows(self, campaign_id: str) -> list[dict]:
+    def progress_rows(self, campaign_id: str) -> builtins.list[dict]:
         """Each assignment of the campaign with what is needed to count progress: the
         premises (kind, city, address, county where the schema has one), the inspector, the
         due date, the visit that ticked it off, and what the campaign's sealed visits of
@@ -358,7 +359,7 @@ def visit_counts(
            FROM stat_visits sv GROUP BY sv.pkind ORDER BY sv.pkind"""
     ):
         out.append(dict(r))
-    duties = {}
+    duties: dict[str, list] = {}
     for pkind, duties_json in conn.execute("SELECT pkind, duties_json FROM stat_visits"):
         duties.setdefault(pkind, []).append(json.loads(duties_json))
     for row in out:

@@ -125,7 +125,7 @@ class CaseRepo:
         return [_case(r) for r in rows]
 
     def all(self, status: str | None = None) -> list[Case]:
-        sql, params = "SELECT * FROM cases", ()
+        sql, params = "SELECT * FROM cases", tuple[str, ...]()
         if status:
             sql, params = sql + " WHERE status = ?", (status,)
         return [_case(r) for r in self.conn.execute(sql + " ORDER BY clue_date, case_no", params)]

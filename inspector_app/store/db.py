@@ -406,7 +406,8 @@ def set_no_checkpoint_on_close(conn: sqlite3.Connection, path: Path) -> bool:
     option is set with ``sqlite3_db_config`` and read back."""
     if hasattr(conn, "setconfig") and hasattr(sqlite3, "SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE"):
         conn.setconfig(sqlite3.SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, True)
-        return bool(conn.getconfig(sqlite3.SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE))
+        # (Python 3.12+, hence the hasattr above; the 3.11 stubs have no getconfig)
+        return bool(conn.getconfig(sqlite3.SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE))  # type: ignore[attr-defined]
     if sys.implementation.name != "cpython" or sys.version_info[:2] != (3, 11):
         return False
     try:
@@ -564,118 +565,3 @@ def _needs_quick_check(path: Path, guard: _Guard | None) -> bool:
     except (ValueError, OSError):
         return True
     return marker != file_identity(path)
-
-
-def _max_audit_seq(conn: sqlite3.Connection) -> int | None:
-    try:
-        value = conn.execute("SELECT max(seq) FROM audit").fetchone()[0]
-    except sqlite3.Error:
-        return None
-    return int(value) if value is not None else 0
-
-
-def changes_after_backup(path: Path, backup: Path, conn: sqlite3.Connection | None = None):
-    """How many audited changes the damaged file at *path* holds beyond *backup* (counted
-    by the audit sequence, never by the clock); None when the damaged file cannot tell."""
-    try:
-        with contextlib.closing(
-            sqlite3.connect(f"{Path(backup).absolute().as_uri()}?mode=ro", uri=True)
-        ) as b:
-            kept = _max_audit_seq(b)
-        if conn is not None:
-            now = _max_audit_seq(conn)
-        else:
-            with contextlib.closing(
-                sqlite3.connect(f"{Path(path).absolute().as_uri()}?mode=ro", uri=True)
-            ) as d:
-                now = _max_audit_seq(d)
-    except sqlite3.Error:
-        return None
-    if kept is None or now is None:
-        return None
-    return max(0, now - kept)
-
-
-def damaged_message(path: Path, detail: str, conn: sqlite3.Connection | None = None) -> str:
-    """One sentence: the file is damaged, and the newest good backup with what it loses."""
-    from .backups import newest_good_backup
-
-    found = newest_good_backup(path)
-    if found is None:
-        return (
-            f"{path} is damaged ({detail}) and no good backup of it was found; nothing was written: "
-            "run `inspector-app salvage -o NEW.db` to copy every record that can still be read"
-        )
-    when = f"{found.when:%Y-%m-%d %H:%M}"
-    lost = changes_after_backup(path, found.path, conn)
-    counted = f" ({lost} recorded change{'s' if lost != 1 else ''})" if lost is not None else ""
-    return (
-        f"{path} is damaged ({detail}); nothing was written: the newest good backup is "
-        f"{found.path} of {when}, and `inspector-app restore --latest` brings it back, "
-        f"losing the changes made after {when}{counted}"
-    )
-
-
-def _raise_damaged(path: Path, detail: str, conn: sqlite3.Connection | None = None) -> None:
-    raise DatabaseDamagedError(damaged_message(path, detail, conn), path, detail)
-
-
-def open_database(
-    path: str | os.PathLike,
-    *,
-    migrate: bool = True,
-    backup_dir: str | os.PathLike | None = None,
-    daily_backup: bool = False,
-    progress=None,
-):
-    """Open (creating if needed) and migrate the database at *path*; returns a Store.
-
-    Damage is looked for before anything writes (see :func:`_needs_quick_check`); a damaged
-    file raises :class:`DatabaseDamagedError` naming the newest good backup. With
-    *daily_backup*, the first open of each day keeps a verified copy (see ``backups``).
-    *progress()* is called now and then during a long check."""
-    from .pg import is_postgres_url
-
-    if is_postgres_url(path):  # the office database on a server (store/pg)
-        from .pg import open_postgres
-
-        return open_postgres(path, migrate=migrate)
-    from .migrations import migrate as run_migrations
-    from .store import Store
-
-    conn = connect(path)
-    guard = getattr(conn, "_guard", None)
-    path = guard.path if guard else Path(path)
-    try:
-        unclean = _needs_quick_check(path, guard)
-        detail = ""
-        try:
-            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-            if unclean:
-                if progress is not None:  # e.g. the window keeps painting during the check
-                    conn.set_progress_handler(lambda: progress() and 0, 200_000)
-                try:
-                    rows = conn.execute("PRAGMA quick_check").fetchall()
-                finally:
-                    conn.set_progress_handler(None, 0)
-                if rows != [("ok",)]:
-                    detail = "; ".join(r[0] for r in rows[:3])
-        except sqlite3.DatabaseError as exc:
-            full = disk_full_message(path, exc)
-            if full:
-                raise DiskFullError(full) from None
-            detail = str(exc)
-        if detail:
-            if guard:
-                guard.damaged = True
-            _raise_damaged(path, detail, conn)
-        if migrate:
-            run_migrations(conn, path, backup_dir=Path(backup_dir) if backup_dir else None)
-        if daily_backup and guard:
-            from .backups import daily_backup as make_daily
-
-            make_daily(conn, path)
-    except BaseException:
-        conn.close()
-        raise
-    return Store(conn, path)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import builtins
+
 from ..domain import validation
 from ..domain.errors import InputError
 from ..domain.models import Instrument, Premises, ReferenceStandard
@@ -97,7 +99,7 @@ class PremisesRepo(_Repo):
         ).fetchall()
         return [codec.premises_from_row(r) for r in rows]
 
-    def markets(self) -> list[str]:
+    def markets(self) -> builtins.list[str]:
         return [
             r[0]
             for r in self.store.conn.execute(

@@ -101,7 +101,8 @@ def summary_statistics(store, f: SummaryFilter, *, max_rows: int = 200) -> Summa
         f"{_FROM}{where}",
         params,
     ).fetchone()
-    stats = SummaryStats(*(int(v) for v in row))
+    # the row holds the leading counts (premises, instruments, inspections, passed, ...)
+    stats = SummaryStats(*(int(v) for v in row))  # type: ignore[arg-type]
     stats.by_family = [
         FamilyRow(r[0], int(r[1]), int(r[2]), int(r[3]), int(r[4]))
         for r in conn.execute(

@@ -117,7 +117,7 @@ class ReviewRepo:
             " ORDER BY i.started_at DESC, i.id DESC LIMIT ? OFFSET ?",
             (*params, limit, offset),
         ).fetchall()
-        return [QueueRow(*r[:13], r[13], bool(r[14])) for r in rows]
+        return [QueueRow(*(*r[:14], bool(r[14]))) for r in rows]
 
     def queue_ids(self, f: ReviewFilter) -> list[str]:
         where, params = _where(f)
@@ -181,7 +181,8 @@ class ReviewRepo:
 
     def ancestors(self, inspection_id: str) -> list[str]:
         """The inspection and every earlier revision it descends from, newest first."""
-        out, current = [], inspection_id
+        out: list[str] = []
+        current: str | None = inspection_id
         while current and current not in out:
             out.append(current)
             row = self.conn.execute(

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..domain.canonical import content_hash
-from .db import FileLock, StoreError, open_database, transaction
+from .db import FileLock, StoreError, transaction
+from .opening import open_database
 
 SKIP_TABLES = {"sqlite_sequence"}
 ROW_SCAN_LIMIT = 5_000_000

@@ -89,7 +89,7 @@ class Store:
 
     def next_change_seq(self) -> int:
         """The next local change number (call inside a write)."""
-        value = int(self.meta("change_seq", "0")) + 1
+        value = int(self.meta("change_seq") or "0") + 1
         self.set_meta("change_seq", str(value))
         return value
 

@@ -322,7 +322,7 @@ class SyncRepo:
         return found
 
     def instrument_premises(self, ids: Iterable[str]) -> dict[str, str]:
-        out = {}
+        out: dict[str, str] = {}
         ids = list(set(ids))
         for chunk in _chunks(ids):
             out.update(
@@ -382,7 +382,7 @@ class SyncRepo:
         return found
 
     def device_audit(self, device_id: str, seqs: Iterable[int]) -> dict[int, str]:
-        out = {}
+        out: dict[int, str] = {}
         seqs = list(set(seqs))
         for chunk in _chunks(seqs):
             out.update(
@@ -441,7 +441,7 @@ class SyncRepo:
             r[0]
             for r in self.conn.execute("SELECT bundle_id FROM bundle_ledger ORDER BY imported_seq")
         ]
-        return [self.ledger(i) for i in ids]
+        return [row for i in ids if (row := self.ledger(i)) is not None]
 
     def exported_ids_like(self, entity_prefix: str) -> set[tuple[str, str]]:
         return {
@@ -607,7 +607,7 @@ class SyncRepo:
 
     def premises_names(self, ids: Iterable[str]) -> dict[str, str]:
         """id -> name of the premises that exist."""
-        out = {}
+        out: dict[str, str] = {}
         ids = list(set(ids))
         for chunk in _chunks(ids):
             out.update(

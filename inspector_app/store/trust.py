@@ -5,6 +5,7 @@ Certificates are parsed by ``inspector_app.crypto``; this module only stores the
 
 from __future__ import annotations
 
+import builtins
 from dataclasses import dataclass
 
 from ..domain.errors import InputError
@@ -132,7 +133,7 @@ class RevocationRepo:
             )
         ]
 
-    def merge(self, rows: list[dict], seq: int) -> int:
+    def merge(self, rows: builtins.list[dict], seq: int) -> int:
         """Revocations from an office bundle, inside the import's transaction: new ones are
         added, a known one moves only to an earlier time. Returns how many changed."""
         changed = 0

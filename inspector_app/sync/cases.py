@@ -31,6 +31,7 @@ import datetime as dt
 import hashlib
 import re
 from decimal import Decimal, InvalidOperation
+from typing import Literal, overload
 
 from ..domain import cases as dc
 from ..domain.canonical import canonical_bytes
@@ -122,6 +123,14 @@ def _date(value: object, path: str, allow_empty: bool = False) -> str:
     if not 1970 <= day.year <= 2199:
         raise InputError(path, f"the year {day.year} is impossible")
     return value
+
+
+@overload
+def _bool(value: object, path: str, allow_none: Literal[False] = False) -> bool: ...
+
+
+@overload
+def _bool(value: object, path: str, allow_none: bool) -> bool | None: ...
 
 
 def _bool(value: object, path: str, allow_none: bool = False) -> bool | None:
@@ -233,13 +242,14 @@ def _orders(obj: object, path: str) -> list[Order]:
             deadline=_date(d["deadline"], f"{w}.deadline"),
             basis=_text(d["basis"], f"{w}.basis", 300),
             text=_text(d["text"], f"{w}.text", NOTE_MAX, multiline=True),
-            assignment_id=d["assignment_id"] and _opt_id(d["assignment_id"], f"{w}.assignment_id"),
+            assignment_id=d["assignment_id"]
+            and (_opt_id(d["assignment_id"], f"{w}.assignment_id") or ""),
             corrected=_bool(d["corrected"], f"{w}.corrected", allow_none=True),
             checked_on=_date(d["checked_on"], f"{w}.checked_on", allow_empty=True),
             check_visit_id=d["check_visit_id"]
-            and _opt_id(d["check_visit_id"], f"{w}.check_visit_id"),
+            and (_opt_id(d["check_visit_id"], f"{w}.check_visit_id") or ""),
             check_inspection_id=d["check_inspection_id"]
-            and _opt_id(d["check_inspection_id"], f"{w}.check_inspection_id"),
+            and (_opt_id(d["check_inspection_id"], f"{w}.check_inspection_id") or ""),
         )
         if not isinstance(d["assignment_id"], str):
             raise InputError(f"{w}.assignment_id", "must be text")
@@ -530,7 +540,7 @@ def plan(local: Case | None, local_line: dict | None, item: dict) -> tuple[str, 
     """(outcome, one-sentence reason) for an incoming case against the one held here:
     ``new``, ``unchanged``, ``stale``, ``updated`` or ``conflict``."""
     c: Case = item["case"]
-    if local is None:
+    if local is None or local_line is None:  # (there is a line for every case held here)
         return "new", ""
     mine = _event_keys(local_line["events"])
     theirs = _event_keys(item["events"])
@@ -618,7 +628,7 @@ def merge(repo, content, m, seq: int, result, conflict) -> None:
             store_cases.insert_from_bundle(
                 conn, c, item["evidence"], item["events"], seq, m.source_device
             )
-        elif outcome == "updated":
+        elif outcome == "updated" and local_line is not None:
             n_ev = len(local_line["evidence"])
             store_cases.forward_from_bundle(
                 conn,

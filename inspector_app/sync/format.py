@@ -14,11 +14,15 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TypeVar
 
 from ..domain.errors import InputError
 from ..domain.numbers import parse_decimal
+
+_T = TypeVar("_T")
 
 FORMAT_NAME = "inspector-bundle"
 # Version 2 adds ``reports/<inspection-id>.pdf`` entries (the signed report kept with an
@@ -310,8 +314,9 @@ def _not_json(obj: object) -> object:
 
 
 try:  # the C encoder behind json.dumps, made once (json.dumps builds it again on every call)
-    from json.encoder import c_encode_basestring as _encode_str
-    from json.encoder import c_make_encoder
+    # (CPython's C accelerators: not in the typing stubs)
+    from json.encoder import c_encode_basestring as _encode_str  # type: ignore[attr-defined]
+    from json.encoder import c_make_encoder  # type: ignore[attr-defined]
 
     _encode_container = c_make_encoder(
         None, _not_json, _encode_str, None, ":", ",", True, False, False
@@ -356,6 +361,7 @@ def _prefixes(keys: tuple) -> list[str]:
 def join_parts(parts: dict[str, str], keys: tuple | None = None) -> str:
     """The canonical text of the object whose members are *parts* (restricted to *keys*,
     which must be sorted)."""
+    values: Iterable[str]
     if keys is None:
         keys, values = tuple(parts), parts.values()
     else:
@@ -426,7 +432,7 @@ class Manifest:
         return len(self.records.get(table, []))
 
 
-def _req(obj: dict, key: str, kind: type, where: str = "manifest") -> object:
+def _req(obj: dict, key: str, kind: type[_T], where: str = "manifest") -> _T:
     if key not in obj:
         raise InputError(f"{where}.{key}", "is missing")
     value = obj[key]
@@ -434,7 +440,7 @@ def _req(obj: dict, key: str, kind: type, where: str = "manifest") -> object:
         raise InputError(f"{where}.{key}", "must be an integer")
     if kind is not int and not isinstance(value, kind):
         raise InputError(f"{where}.{key}", f"must be {'text' if kind is str else kind.__name__}")
-    return value
+    return value  # an instance of *kind* (checked above)
 
 
 MANIFEST_KEYS = {
@@ -611,42 +617,42 @@ def tombstone_key(entity: str, entity_id: str) -> str:
 class BundleContent:
     """The records of a bundle, on the way out (writer) or after validation (reader)."""
 
-    premises: list = None  # [(Premises, hash, versions)]
-    instruments: list = None  # [(Instrument, hash, versions)]
-    standards: list = None  # [(ReferenceStandard, hash, versions)]
-    inspections: list = None  # [Inspection], parents before children
-    tombstones: list = None  # [(entity, entity_id)]
-    audit: list = None  # [audit entry dict]
-    assignments: list = None  # [{"id", "premises_id", "inspector", "note"}]
-    reviews: list = (
-        None  # [{"id", "inspection_id", "decision", "comment", "reviewer", "at", "signature"}]
-    )
-    acks: list = None  # [{"bundle_id", "source_device", "audit_seq", "audit_hash", "inspections"}]
+    premises: list = field(default_factory=list)  # [(Premises, hash, versions)]
+    instruments: list = field(default_factory=list)  # [(Instrument, hash, versions)]
+    standards: list = field(default_factory=list)  # [(ReferenceStandard, hash, versions)]
+    inspections: list = field(default_factory=list)  # [Inspection], parents before children
+    tombstones: list = field(default_factory=list)  # [(entity, entity_id)]
+    audit: list = field(default_factory=list)  # [audit entry dict]
+    assignments: list = field(default_factory=list)  # [{"id", "premises_id", "inspector", "note"}]
+    # [{"id", "inspection_id", "decision", "comment", "reviewer", "at", "signature"}]
+    reviews: list = field(default_factory=list)
+    # [{"bundle_id", "source_device", "audit_seq", "audit_hash", "inspections"}]
+    acks: list = field(default_factory=list)
     # [{"issuer_fingerprint", "serial", "revoked_at", "reason", "subject"}]
-    revocations: list = None
+    revocations: list = field(default_factory=list)
     # [{"id", "name_zh", "name_en", "address", "postcode", "phone", "authorisation_no",
     #   "authorised", "cert_prefix", "minus_one_day", "updated_at"}]
-    issuing_bodies: list = None
+    issuing_bodies: list = field(default_factory=list)
     # [{"version", "base", "values", "created_by", "created_at", "reason", "signature",
     #   "signer_cert"}], oldest first
-    rule_data: list = None
+    rule_data: list = field(default_factory=list)
     # [{visit fields, "rows": [sweep row dicts], "inspections": [ids]}], sealed visits only
-    visits: list = None
+    visits: list = field(default_factory=list)
     # [{"id", "name", "date_from", "date_to", "kinds", "regions", "focus", "notes"}]
-    campaigns: list = None
+    campaigns: list = field(default_factory=list)
     # [{"case": Case, "evidence": [Evidence], "events": [dict], "line": dict}] (sync.cases)
-    cases: list = None
-    attachments: dict = None  # sha256 -> (bytes, mime)
+    cases: list = field(default_factory=list)
+    attachments: dict = field(default_factory=dict)  # sha256 -> (bytes, mime)
     # inspection id -> the signed report PDF kept with it (reports/<id>.pdf, format version 2)
-    reports: dict = None
+    reports: dict = field(default_factory=dict)
     # inspection id -> canonical JSON of its "environment", "checklist", "tests", "result" and
     # "standards" as they arrived (the reader fills it; the merge stores these texts as they are)
-    inspection_json: dict = None
+    inspection_json: dict = field(default_factory=dict)
     # inspection id -> its line number in records/inspections.jsonl (the reader fills it)
-    inspection_lines: dict = None
+    inspection_lines: dict = field(default_factory=dict)
     # what is possible but implausible (a time in the future, no UTC offset): kept, shown and
     # stored with the import, never a refusal; [(entry, reason)], at most MAX_LISTED
-    warnings: list = None
+    warnings: list = field(default_factory=list)
     warning_count: int = 0
 
     def where(self, inspection_id: str) -> str:
@@ -658,37 +664,6 @@ class BundleContent:
         self.warning_count += 1
         if len(self.warnings) < MAX_LISTED:
             self.warnings.append((escape_text(entry, 300), escape_text(reason, 2000)))
-
-    def __post_init__(self) -> None:
-        for name in (
-            "premises",
-            "instruments",
-            "standards",
-            "inspections",
-            "tombstones",
-            "audit",
-            "assignments",
-            "reviews",
-            "acks",
-            "revocations",
-            "issuing_bodies",
-            "rule_data",
-            "visits",
-            "campaigns",
-            "cases",
-        ):
-            if getattr(self, name) is None:
-                setattr(self, name, [])
-        if self.attachments is None:
-            self.attachments = {}
-        if self.reports is None:
-            self.reports = {}
-        if self.inspection_json is None:
-            self.inspection_json = {}
-        if self.inspection_lines is None:
-            self.inspection_lines = {}
-        if self.warnings is None:
-            self.warnings = []
 
     def counts(self) -> dict[str, int]:
         return {

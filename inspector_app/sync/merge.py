@@ -70,7 +70,7 @@ def _conflict(
     reason: str,
     local,
     incoming,
-    incoming_hash: str,
+    incoming_hash: str | None,
     bundle_id: str,
     seq: int,
 ) -> None:
@@ -456,8 +456,8 @@ def merge_visits(repo, content: BundleContent, m: Manifest, seq: int, result: Me
 
     conn = repo.store.conn
     here = store_visits.visit_states(conn, [v["id"] for v in content.visits])
-    new = [v for v in content.visits if v["id"] not in here]
-    store_visits.insert_sealed(conn, new, seq, m.source_device)
+    unseen = [v for v in content.visits if v["id"] not in here]
+    store_visits.insert_sealed(conn, unseen, seq, m.source_device)
     store_visits.attach_inspections(
         conn, [(v["id"], x) for v in content.visits if v["id"] in here for x in v["inspections"]]
     )

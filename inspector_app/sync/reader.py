@@ -23,6 +23,7 @@ import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal, overload
 
 from ..crypto import keys
 from ..domain.errors import InputError
@@ -62,7 +63,8 @@ class OpenedBundle:
     manifest: Manifest
     signer: SignerInfo
     records: dict[str, bytes] = field(default_factory=dict)  # table -> jsonl bytes
-    attachments: dict[str, bytes] = field(default_factory=dict)  # sha256 -> bytes or ZipAttachment
+    # sha256 -> bytes, or a ZipAttachment for a large one left in the archive
+    attachments: dict[str, bytes | ZipAttachment] = field(default_factory=dict)
     reports: dict[str, bytes] = field(default_factory=dict)  # inspection id -> signed PDF
     archive: zipfile.ZipFile | None = None  # open while attachments are left in it (ZipAttachment)
 
@@ -376,6 +378,18 @@ def verify_signature(
     raise BundleRejected(
         2, SIGNATURE, "the signature does not match the manifest with any enrolled key"
     )
+
+
+@overload
+def _fixed(
+    zf: zipfile.ZipFile, by_name: dict, name: str, cap: int, required: Literal[True] = True
+) -> bytes: ...
+
+
+@overload
+def _fixed(
+    zf: zipfile.ZipFile, by_name: dict, name: str, cap: int, required: bool
+) -> bytes | None: ...
 
 
 def _fixed(

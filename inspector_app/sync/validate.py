@@ -20,6 +20,7 @@ import hashlib
 import re
 import struct
 from collections import Counter
+from typing import Any, Literal, overload
 
 from ..domain import validation
 from ..domain.canonical import NON_CONTENT_FIELDS
@@ -205,6 +206,16 @@ def _id(value: object, path: str, allow_none: bool = False) -> str | None:
     return value
 
 
+@overload
+def _str(
+    value: object, path: str, max_len: int = 200, allow_none: Literal[False] = False
+) -> str: ...
+
+
+@overload
+def _str(value: object, path: str, max_len: int = 200, *, allow_none: bool) -> str | None: ...
+
+
 def _str(value: object, path: str, max_len: int = 200, allow_none: bool = False) -> str | None:
     if value is None and allow_none:
         return None
@@ -254,7 +265,7 @@ def _forget() -> None:
     _DECIMAL_OK.clear()
 
 
-def _values_ok(obj: dict | list, depth: int = 0) -> bool:
+def _values_ok(obj: Any, depth: int = 0) -> bool:  # a dict or list of untrusted JSON
     """Whether :func:`_walk_values` would accept the container *obj* (no paths are built)."""
     if len(obj) > (1000 if type(obj) is dict else 10000):
         return False
@@ -309,7 +320,7 @@ def _walk_values(obj: object, path: str) -> None:
         )  # pragma: no cover - the walks agree
 
 
-def _walk_named(obj: object, path: str, depth: int = 0) -> None:
+def _walk_named(obj: Any, path: str, depth: int = 0) -> None:
     """The slow walk of :func:`_walk_values`: raises InputError at the first bad value's path."""
     if depth > MAX_DEPTH:
         raise InputError(path, "is nested too deeply")
@@ -961,7 +972,7 @@ def _validate(opened, repo, max_line: int, progress, certificates: dict, now) ->
     m = opened.manifest
     content = BundleContent()
     problems = ProblemList(4)
-    covered_found: dict[str, list[tuple[str, str]]] = {}
+    covered_found: dict[str, list[tuple[tuple[str, str], str]]] = {}
     total_lines = sum(d.count(b"\n") for d in opened.records.values())
     done = 0
     lines_of = content.inspection_lines
@@ -1036,8 +1047,10 @@ def _validate(opened, repo, max_line: int, progress, certificates: dict, now) ->
             listed_set = set(listed)
             missing = listed_set - {k for k, _ in found}
             entry = f"records/{table}.jsonl"
-            for key in sorted(missing):
-                problems.add(entry, f"the manifest lists {key[0]} but the file does not hold it")
+            for listed_key in sorted(missing):
+                problems.add(
+                    entry, f"the manifest lists {listed_key[0]} but the file does not hold it"
+                )
             for key, where in found:
                 if key not in listed_set:
                     problems.add(
@@ -1318,7 +1331,7 @@ def read_time(text: str) -> tuple[dt.datetime | None, str | None]:
         when = dt.datetime.fromisoformat(text.replace(" ", "T", 1))
         if when.tzinfo is not None:
             offset = when.utcoffset()
-            if abs(offset) > dt.timedelta(hours=14):
+            if offset is not None and abs(offset) > dt.timedelta(hours=14):
                 return None, f"the UTC offset {m.group(7)} does not exist"
             when.astimezone(dt.UTC)
     except (ValueError, OverflowError) as exc:
@@ -1630,7 +1643,7 @@ def _check_audit(m, content: BundleContent, repo) -> None:
                 4, where, f"audit entry {e['seq']} was altered (its hash does not match)"
             )
         prev = e
-    if (prev["seq"], prev["hash"]) != (head_seq, head_hash):
+    if prev is None or (prev["seq"], prev["hash"]) != (head_seq, head_hash):
         raise BundleRejected(
             4, entry, "the audit entries do not end at the head the manifest names"
         )
