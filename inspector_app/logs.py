@@ -92,7 +92,8 @@ def shutdown() -> None:
         crash.close()
         if _state.pop("faulthandler_was_enabled", False):  # e.g. under pytest
             with contextlib.suppress(Exception):
-                faulthandler.enable(file=sys.__stderr__, all_threads=True)
+                if sys.__stderr__ is not None:
+                    faulthandler.enable(file=sys.__stderr__, all_threads=True)
     _state.pop("file", None)
 
 
