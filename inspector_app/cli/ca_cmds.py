@@ -58,9 +58,12 @@ def register(sub, common) -> None:
     )
     p.add_argument(
         "--role",
-        choices=["inspector", "office"],
+        choices=["inspector", "viewer", "supervisor", "administrator", "office"],
         default="inspector",
-        help="office: a countersigner (核验员/批准人) for any inspector's report",
+        help="the account the office grants, carried in the certificate: inspector (default), "
+        "viewer (reads the office database), supervisor (reviews, countersigns 核验员/批准人, "
+        "overrides rule data, makes office bundles), administrator (a supervisor who also "
+        "runs the office); office: the older name of supervisor",
     )
     p.add_argument(
         "--days", type=int, default=3 * 365, metavar="N", help="validity in days (default: 1095)"

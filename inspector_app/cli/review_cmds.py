@@ -27,7 +27,8 @@ def register(sub, common) -> None:
     p = sub.add_parser(
         "role",
         parents=[common],
-        help="show or choose this database's role (inspector or supervisor)",
+        help="show or choose this database's role (inspector or supervisor); under an office "
+        "the office mode needs a supervisor or viewer certificate from the office CA",
     )
     p.add_argument(
         "role",
@@ -175,12 +176,27 @@ def cmd_role(args) -> int:
     store = open_store(args)
     with store:
         if args.role:
-            review.set_role(store, args.role, actor="cli")
+            review.set_role(store, args.role, actor="cli", db_path=db_path(args))
         role, chosen = review.get_role(store), review.role_is_set(store)
+        office = review.under_office(store)
+        grant = review.office_grant(store, db_path(args)) if office else None
     if args.json:
-        print_json({"role": role, "chosen": chosen})
+        print_json(
+            {
+                "role": role,
+                "chosen": chosen,
+                "under_office": office,
+                "account": grant.as_dict() if grant else None,
+            }
+        )
     else:
         print(role if chosen else f"{role} (not chosen yet; the default)")
+        if grant is not None:
+            print(
+                f"account: {grant.role} ({grant.holder}, issued by {grant.office})"
+                if grant.role
+                else f"account: none ({grant.problem})"
+            )
     return 0
 
 
@@ -206,7 +222,7 @@ def cmd_review_list(args) -> int:
 
     store = open_store(args)
     with store:
-        review.require_supervisor(store)
+        review.require_supervisor(store, minimum="viewer")
         f = ReviewFilter(
             inspector=args.inspector,
             market=args.market,
@@ -475,7 +491,7 @@ def cmd_export_list(args) -> int:
     with store:
         try:
             if args.queue:
-                require_supervisor(store)
+                require_supervisor(store, minimum="viewer")
                 f = ReviewFilter(
                     inspector=args.inspector,
                     market=args.market,

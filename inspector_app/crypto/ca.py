@@ -15,6 +15,11 @@ keyCertSign, never code signing), a subject with the inspector's name, the organ
 the inspector's registration number, a random 159-bit serial checked to be unique, and a
 validity period. An office countersigner (核验员, 批准人) gets the organisational unit
 ``office`` in the subject, which ``verify`` accepts as a countersigner for any record.
+
+Each certificate also carries the account role the office grants (viewer, inspector,
+supervisor, administrator) as a certificate policy: the program allows supervisor actions
+only to a key whose certificate says so and was issued by an office CA the database trusts
+(``certificate_role``, ``issued_by``; the check is ``services.review.office_grant``).
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from cryptography import x509
+from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import pkcs12
@@ -52,7 +58,18 @@ INDEX = "issued.json"
 ISSUED_DIR = "issued"
 CA_YEARS = 10
 ISSUE_DAYS = 3 * 365
-ROLES = ("inspector", "office")
+ROLES = ("inspector", "office", "viewer", "supervisor", "administrator")
+# The accounts an office grants, least privilege first. "office" is the older name of a
+# countersigner's certificate (no role extension, organisational unit ``office``) and reads
+# as supervisor. The same names serve as PostgreSQL role names for an office database.
+ACCOUNT_ROLES = ("viewer", "inspector", "supervisor", "administrator")
+# The role travels in the certificate as a certificate policy (RFC 5280 4.2.1.4) under a
+# UUID-derived arc (ITU-T X.667: 2.25.<uuid>, needs no registration); non-critical, so other
+# software ignores it. One policy per role.
+ROLE_ARC = "2.25.181722350195497043925478217346934652186"
+ROLE_POLICIES: dict[str, x509.ObjectIdentifier] = {
+    role: x509.ObjectIdentifier(f"{ROLE_ARC}.{n}") for n, role in enumerate(ACCOUNT_ROLES, 1)
+}
 REASONS = (
     "unspecified",
     "key_compromise",
@@ -81,6 +98,41 @@ def is_office_certificate(cert: x509.Certificate) -> bool:
         str(a.value) == OFFICE_UNIT
         for a in cert.subject.get_attributes_for_oid(NameOID.ORGANIZATIONAL_UNIT_NAME)
     )
+
+
+def certificate_role(cert: x509.Certificate) -> str | None:
+    """The account role the issuing office put in *cert* (viewer, inspector, supervisor,
+    administrator); an older office countersigner's certificate reads as supervisor; None
+    when it carries none (a self-made certificate, say). Whether the issuer is trusted is
+    the caller's question (``services.review.office_grant``)."""
+    try:
+        policies = cert.extensions.get_extension_for_class(x509.CertificatePolicies).value
+    except x509.ExtensionNotFound:
+        policies = None
+    if policies is not None:
+        by_oid = {oid: role for role, oid in ROLE_POLICIES.items()}
+        found = [by_oid[p.policy_identifier] for p in policies if p.policy_identifier in by_oid]
+        if found:  # more than one: the least privileged counts
+            return min(found, key=ACCOUNT_ROLES.index)
+    if is_office_certificate(cert):
+        return "supervisor"
+    return None
+
+
+def role_rank(role: str | None) -> int:
+    """0 for no role, then viewer < inspector < supervisor < administrator."""
+    return ACCOUNT_ROLES.index(role) + 1 if role in ACCOUNT_ROLES else 0
+
+
+def issued_by(cert: x509.Certificate, ca_cert: x509.Certificate) -> bool:
+    """Whether *ca_cert* (a CA certificate) signed *cert*."""
+    if not is_ca_certificate(ca_cert) or cert.issuer != ca_cert.subject:
+        return False
+    try:
+        cert.verify_directly_issued_by(ca_cert)
+    except (ValueError, TypeError, InvalidSignature):
+        return False
+    return True
 
 
 def is_ca_certificate(cert: x509.Certificate) -> bool:
@@ -251,7 +303,8 @@ def issue(
         raise CAError(
             "an inspector's certificate needs the registration number (--registration-no)"
         )
-    subject = subject_name(name, org, registration_no, OFFICE_UNIT if role == "office" else "")
+    office_unit = role in ("office", "supervisor", "administrator")  # may countersign
+    subject = subject_name(name, org, registration_no, OFFICE_UNIT if office_unit else "")
     index = _index(ca_dir)
     used = {e["serial"] for e in index["issued"]}
     serial = x509.random_serial_number()
@@ -270,6 +323,11 @@ def issue(
             x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()),
             critical=False,
         )
+    )
+    account = "supervisor" if role == "office" else role
+    builder = builder.add_extension(
+        x509.CertificatePolicies([x509.PolicyInformation(ROLE_POLICIES[account], None)]),
+        critical=False,
     )
     cert = signer_extensions(builder, public).sign(ca_key, hashes.SHA256())
     (ca_dir / ISSUED_DIR).mkdir(parents=True, exist_ok=True)

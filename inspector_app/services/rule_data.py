@@ -101,7 +101,7 @@ def override(store, doc: dict, reason: str, identity, actor: str = "") -> RuleDa
     gets ``office-N``) laid over them. Supervisor databases only."""
     from .review import require_supervisor
 
-    require_supervisor(store)
+    require_supervisor(store, identity)  # under an office: the signing key's certificate
     if identity is None:
         raise InputError("identity", "an override is signed: unlock your signing key first")
     reason = clean_text(reason, "reason", max_len=NOTE_MAX, multiline=True)

@@ -304,6 +304,10 @@ def export_bundle(
     if direction is None:
         raise InputError("direction", "must be field or office")
     require_role_for_export(store, direction)
+    if direction != FIELD_TO_OFFICE:
+        from .review import require_supervisor
+
+        require_supervisor(store, identity)  # under an office: the signing key's certificate
     if progress is not None:
         progress("collect", 0, 1)
     if direction == FIELD_TO_OFFICE:

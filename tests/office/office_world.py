@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
+
 from inspector_app.crypto import keys
 from inspector_app.paths import keys_dir
 from inspector_app.services import review as rv
@@ -77,3 +79,16 @@ def build_world(
     report = import_bundle(office.store, bundle, backup=False)
     assert report.status == "imported", report.message()
     return OfficeWorld(folder, laptop, office)
+
+
+@pytest.fixture
+def office(tmp_path: Path, office_db_path):
+    """The office on each engine (SQLite file, throwaway PostgreSQL database); import it
+    into a test module to use it (no conftest here: ``tests/sync`` imports its conftest by
+    name)."""
+    from inspector_app.store.pg import is_postgres_url
+
+    target = office_db_path if is_postgres_url(office_db_path) else None
+    world = build_world(tmp_path / "world", inspections=12, office_target=target)
+    yield world
+    world.close()

@@ -14,7 +14,7 @@ import os
 import queue as queue_mod
 
 import pytest
-from office_world import PASS
+from office_world import PASS, office  # noqa: F401 - the fixture
 from race_workers import cli_decider
 
 from inspector_app.services import review as rv
@@ -57,7 +57,7 @@ def _race(world, decisions: tuple[str, str], ids: list[str]) -> list[tuple]:
 
 
 @pytest.mark.parametrize("decisions", [("approve", "approve"), ("approve", "return")])
-def test_two_supervisors_one_winner(office, decisions):
+def test_two_supervisors_one_winner(office, decisions):  # noqa: F811
     ids = office.pending()[:10]
     assert len(ids) == 10
     results = _race(office, decisions, ids)

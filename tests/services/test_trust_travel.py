@@ -34,6 +34,10 @@ def test_a_revocation_travels_to_the_laptop_and_verify_says_revoked(tmp_path):
         ca_dir = tmp_path / "office" / "ca"
         ca_cert = ca.init_ca(ca_dir, "合肥市市场监督管理局", PASS)
         office.trust.add(ca.fingerprint(ca_cert), "office CA", "ca", _pem(ca_cert))
+        # an office that runs a CA signs its bundles with a supervisor certificate it issued
+        boss = ca.issue(ca_dir, PASS, csr_pem=keys.make_csr(office_id), role="supervisor")
+        keys.import_certificate(keys_dir(office_db), _pem(boss.certificate).encode())
+        office_id = keys.load_identity(keys_dir(office_db), PASS)
         # the laptop trusts the office key (for bundles) and the CA (for reports)
         lap.trust.add(office_id.fingerprint, "office", "office", _pem(office_id.certificate))
         lap.trust.add(ca.fingerprint(ca_cert), "office CA", "ca", _pem(ca_cert))

@@ -110,13 +110,24 @@ class OfficeMode(QObject):
         if not supervisor and self.window.nav.currentRow() in self.rows.values():
             self.window.nav.setCurrentRow(0)
 
-    def set_role(self, role: str) -> None:
-        from ...services.review import set_role
+    def set_role(self, role: str) -> bool:
+        """Switch the database's role; False (and the office's refusal in the status bar,
+        the role left as it was) when the office has not granted this computer the role."""
+        from ...services.review import RoleError, set_role
         from .. import settings
 
-        set_role(self.window.store, role, _actor())
+        try:
+            set_role(self.window.store, role, _actor())
+        except RoleError as exc:
+            self.refusal = exc.message
+            settings.set_value("role", self.role)
+            self.window.statusBar().showMessage(exc.message, 15000)
+            self.apply_role()
+            return False
+        self.refusal = ""
         settings.set_value("role", role)
         self.apply_role()
+        return True
 
     def sync_from_settings(self) -> None:
         from .. import settings
