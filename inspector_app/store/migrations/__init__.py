@@ -27,6 +27,7 @@ from . import (
     m009_office_accounts,
     m010_certificate_voids,
     m011_visit_required,
+    m012_province,
 )
 
 MIGRATIONS = [
@@ -41,6 +42,7 @@ MIGRATIONS = [
     m009_office_accounts,
     m010_certificate_voids,
     m011_visit_required,
+    m012_province,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
