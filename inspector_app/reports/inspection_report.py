@@ -176,6 +176,32 @@ PHOTO_HEIGHT = 32 * mm  # three photos a row
 # ---- the document -------------------------------------------------------------------------
 
 
+def visit_text(visit: dict[str, Any], lang: str) -> str:
+    """The visit an inspection belongs to, in one line: kind and day, the officers present
+    with their enforcement certificate numbers, the campaign, the visit's number."""
+    from ..domain.visits import VISIT_KIND_LABELS
+
+    kind = pick(VISIT_KIND_LABELS.get(visit["kind"], (visit["kind"], visit["kind"])), lang)
+    zh = lang == "zh"
+    officers = ("、" if zh else ", ").join(
+        (
+            f"{o['name']}（执法证 {o['certificate_no']}）"
+            if zh
+            else f"{o['name']} (cert. {o['certificate_no']})"
+        )
+        if o["certificate_no"]
+        else o["name"]
+        for o in visit["officers"]
+    )
+    parts = [f"{kind} {visit['day']}"]
+    if officers:
+        parts.append(("执法人员：" if zh else "officers: ") + officers)
+    if visit.get("campaign"):
+        parts.append(("专项：" if zh else "campaign: ") + str(visit["campaign"]))
+    parts.append(("编号 " if zh else "no. ") + str(visit["id"])[:8])
+    return ("；" if zh else "; ").join(parts)
+
+
 def build_inspection_pdf(
     data: ReportData,
     lang: str = "zh",
@@ -303,6 +329,14 @@ def build_inspection_pdf(
         (t("Revision", lang), str(insp.revision)),
     ]
     story.append(_kv_table(pairs, width))
+    if data.visit:  # the visit it belongs to, across the whole width
+        story.append(
+            _kv_table(
+                [(pick(("现场检查", "Visit"), lang), visit_text(data.visit, lang))],
+                width,
+                columns=1,
+            )
+        )
     if insp.parent_id:
         story.append(
             P(

@@ -47,6 +47,8 @@ class ReportData:
     certificate_no: str = ""  # from the body's gap-free sequence (certificates, notices)
     valid_until: str = ""  # 有效期至 (certificates)
     inspector_cert_no: str = ""  # the inspector's 检定员证 number
+    # the visit the inspection belongs to (services.reports: kind, day, officers, campaign)
+    visit: dict[str, Any] | None = None
 
 
 @dataclass

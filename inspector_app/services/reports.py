@@ -28,6 +28,7 @@ def report_data(store, inspection_id: str, authority: str | None = None, *, issu
     preview or an unsigned copy never takes a number."""
     from ..domain.failed_items import inspection_failed_items
     from ..reports.inspection_report import ReportData, document_kind
+    from ..store.visits import visit_of_inspection
 
     insp = store.inspections.require(inspection_id)
     premises = store.premises.get(insp.premises_id)
@@ -64,6 +65,7 @@ def report_data(store, inspection_id: str, authority: str | None = None, *, issu
         blockers=blockers,
         failed=inspection_failed_items(insp, form, instrument.metrology),
         inspector_cert_no=store.meta(f"{INSPECTOR_CERT_META}:{insp.inspector}") or "",
+        visit=visit_of_inspection(store.conn, insp.id),
     )
     if authority:
         data.body.name_zh = data.body.name_zh or authority

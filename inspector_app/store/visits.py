@@ -632,3 +632,24 @@ def visit_columns(conn, inspection_ids: list[str]) -> dict[str, tuple[str, str, 
         ):
             out[iid] = (vid, day, kind, campaign)
     return out
+
+
+def visit_of_inspection(conn, inspection_id: str) -> dict | None:
+    """The visit an inspection belongs to, for its report: id, kind, day, officers (name,
+    certificate number), campaign name, status; None outside any visit."""
+    row = conn.execute(
+        "SELECT v.id, v.kind, v.day, v.officers_json, coalesce(c.name, ''), v.status"
+        " FROM inspections i JOIN visits v ON v.id = i.visit_id"
+        " LEFT JOIN campaigns c ON c.id = v.campaign_id WHERE i.id = ?",
+        (inspection_id,),
+    ).fetchone()
+    if row is None:
+        return None
+    return {
+        "id": row[0],
+        "kind": row[1],
+        "day": row[2],
+        "officers": json.loads(row[3]),
+        "campaign": row[4],
+        "status": row[5],
+    }
