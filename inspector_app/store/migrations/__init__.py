@@ -28,6 +28,7 @@ from . import (
     m010_certificate_voids,
     m011_visit_required,
     m012_province,
+    m013_visit_photos,
 )
 
 MIGRATIONS = [
@@ -43,6 +44,7 @@ MIGRATIONS = [
     m010_certificate_voids,
     m011_visit_required,
     m012_province,
+    m013_visit_photos,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
