@@ -49,6 +49,10 @@ PKS = {"tombstones": ["entity", "entity_id"], "local_meta": ["key"]}
             " AND e IS NOT NULL AND f IS NULL",
         ),
         ("SELECT rowid FROM t ORDER BY rowid", "SELECT ctid FROM t ORDER BY ctid"),
+        (
+            "SELECT a FROM inspections i INDEXED BY inspections_list\nWHERE x",
+            "SELECT a FROM inspections i\nWHERE x",
+        ),
     ],
 )
 def test_sql_is_mapped_to_postgresql(sqlite, postgres):

@@ -18,6 +18,12 @@ WHERE i.superseded_by IS NULL AND (p.search_text LIKE ? ESCAPE '\\' OR n.search_
 
 
 @pytest.fixture
+def db_path(office_db_path):
+    """The list and its search on each engine (an office on PostgreSQL searches too)."""
+    return office_db_path
+
+
+@pytest.fixture
 def demo_store(store):
     generate(store, premises=40, inspections=400, seed=5)
     first = store.conn.execute("SELECT id FROM inspections ORDER BY started_at LIMIT 1").fetchone()[

@@ -108,6 +108,7 @@ _IS = re.compile(r"\bIS\s+(?!NOT\b|NULL\b|DISTINCT\b|TRUE\b|FALSE\b)", re.I)
 _LIKE = re.compile(r"(?<![\w])LIKE\b", re.I)
 _ROWID = re.compile(r"\browid\b", re.I)
 _NAMED = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
+_INDEXED = re.compile(r"\s+(?:INDEXED\s+BY\s+\w+|NOT\s+INDEXED)\b", re.I)
 _REAL = re.compile(r"\bAS\s+REAL\b", re.I)
 
 
@@ -161,6 +162,7 @@ def translate(sql: str, primary_keys: dict[str, list[str]]) -> str:
     body = _LIKE.sub("ILIKE", body)
     body = _ROWID.sub("ctid", body)
     body = _REAL.sub("AS double precision", body)
+    body = _INDEXED.sub("", body)  # SQLite's planner hints; PostgreSQL plans for itself
     return re.sub("\x00(\\d+)\x00", lambda m: literals[int(m.group(1))].replace("%", "%%"), body)
 
 
