@@ -38,6 +38,9 @@ EXAMPLES: dict[str, str] = {
   inspector-app backups --keep 20 --json""",
     "salvage": """
   inspector-app salvage -o ~/rescued.db""",
+    "office-roles": """
+  inspector-app office-roles --db postgresql://owner@server/inspector
+  inspector-app office-roles --db postgresql://owner@server/inspector --add zhang --role supervisor --password-file pw.txt""",
     "office-server": """
   inspector-app office-server --dir ./office-db          # prints the URL for --db
   inspector-app office-server --dir ./office-db --status
