@@ -36,6 +36,27 @@ def register(sub, common) -> None:
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.set_defaults(func=cmd_office_server)
 
+    p = sub.add_parser(
+        "office-roles",
+        parents=[common],
+        help="PostgreSQL office database: create the viewer/supervisor/administrator roles"
+        " and add log-ins (run by the database's owner)",
+    )
+    p.add_argument("--add", metavar="NAME", help="create (or move) the log-in NAME")
+    p.add_argument(
+        "--role",
+        choices=["viewer", "supervisor", "administrator"],
+        default="viewer",
+        help="the group of the log-in given with --add (default viewer: read only)",
+    )
+    p.add_argument(
+        "--password-file",
+        type=Path,
+        help="file whose first line is the log-in's password (none: socket or .pgpass only)",
+    )
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.set_defaults(func=cmd_office_roles)
+
 
 def cmd_office_server(args) -> int:
     import psycopg
@@ -82,4 +103,53 @@ def cmd_office_server(args) -> int:
     print(f"use it:  inspector-app --db '{url}'   (or export INSPECTOR_DB='{url}')")
     print(f"over TCP: {cluster.url(args.dbname, socket_dir=False)}")
     print(f"stop it: inspector-app office-server --dir {folder} --stop")
+    return 0
+
+
+def cmd_office_roles(args) -> int:
+    import sqlite3
+
+    import psycopg
+
+    from ..store.pg.roles import ROLES, add_login, create_roles
+    from .common import open_store
+    from .main import CliError
+
+    store = open_store(args)
+    try:
+        if store.engine != "postgresql":
+            raise CliError(
+                "office-roles is for an office database on PostgreSQL (--db postgresql://…)"
+            )
+        password = None
+        if args.password_file:
+            try:
+                password = args.password_file.read_text(encoding="utf-8").splitlines()[0]
+            except (OSError, IndexError):
+                raise CliError(f"cannot read a password from {args.password_file}") from None
+        try:
+            made = create_roles(store)
+            if args.add:
+                add_login(store, args.add, args.role, password)
+        except ValueError as exc:
+            raise CliError(str(exc)) from None
+        except (psycopg.Error, sqlite3.Error) as exc:
+            text = getattr(getattr(exc, "diag", None), "message_primary", None) or str(exc)
+            raise CliError(
+                f"the roles could not be set up ({text}); run this as the database's owner"
+            ) from None
+    finally:
+        store.close()
+    result = {
+        "roles": list(ROLES.values()),
+        "created": made,
+        "login": args.add,
+        "role": args.role if args.add else None,
+    }
+    if args.json:
+        print_json(result)
+    else:
+        print(f"roles: {', '.join(ROLES.values())} ({len(made)} created now)")
+        if args.add:
+            print(f"log-in {args.add}: {args.role} ({ROLES[args.role]})")
     return 0

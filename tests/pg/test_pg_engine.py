@@ -256,3 +256,38 @@ def test_office_server_starts_reports_and_stops(tmp_path, capsys, pg_server):
         assert main(["office-server", "--dir", str(folder), "--stop"]) == 0
     assert main(["office-server", "--dir", str(folder), "--status"]) == 1
     assert "not running" in capsys.readouterr().out
+
+
+def test_office_roles_viewer_reads_supervisor_writes(pg_url, capsys):
+    """office-roles makes the group roles; a viewer log-in reads the statistics and the
+    server refuses its writes; a supervisor log-in writes."""
+    import json
+
+    from inspector_app.cli.main import main
+    from inspector_app.services.office_stats import office_statistics
+
+    assert main(["--db", pg_url, "demo", "--premises", "3", "--inspections", "6"]) == 0
+    capsys.readouterr()
+    assert main(["office-roles", "--db", pg_url, "--add", "viewer_li", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["login"] == "viewer_li" and "inspector_viewer" in out["roles"]
+    assert main(["office-roles", "--db", pg_url, "--add", "boss_wang", "--role", "supervisor"]) == 0
+    assert "boss_wang: supervisor" in capsys.readouterr().out
+
+    viewer = open_database(pg_url.replace("postgres@", "viewer_li@"))
+    try:
+        assert office_statistics(viewer).totals["inspections"] == 6
+        with pytest.raises(sqlite3.OperationalError, match="permission denied"):
+            with viewer.write("viewer_li", "try"):
+                viewer.set_meta("x", "1")
+    finally:
+        viewer.close()
+    boss = open_database(pg_url.replace("postgres@", "boss_wang@"))
+    try:
+        with boss.write("boss_wang", "try"):
+            boss.set_meta("x", "1")
+        assert boss.meta("x") == "1" and verify_chain(boss.conn) == []
+    finally:
+        boss.close()
+    assert main(["office-roles", "--db", pg_url, "--add", "Bad Name"]) == 2
+    assert "not a usable log-in name" in capsys.readouterr().err
