@@ -19,7 +19,7 @@ from .migrations import backup_file
 
 @dataclass
 class Problem:
-    kind: str  # sqlite, foreign_key, audit, inspection, readings, attachment, signature,
+    kind: str  # sqlite, schema, foreign_key, audit, inspection, readings, attachment, signature,
     # certificate (a number missing from an issuing body's gap-free sequence),
     # missing (a finalized inspection the audit log or an import vouches for is gone),
     # revision (superseded_by does not match the revision chain)
@@ -103,6 +103,8 @@ def check(store) -> list[Problem]:
     for (msg,) in conn.execute("PRAGMA integrity_check"):
         if msg != "ok":
             problems.append(Problem("sqlite", "", msg))
+    if getattr(store, "engine", "sqlite") == "sqlite":
+        problems += schema_problems(conn)
     for row in conn.execute("PRAGMA foreign_key_check"):
         problems.append(
             Problem(
@@ -170,6 +172,60 @@ def check(store) -> list[Problem]:
             Problem("attachment", sha, f"attachment {sha[:12]}… no longer matches its SHA-256")
         )
     return problems
+
+
+def schema_problems(conn) -> list[Problem]:
+    """Every table, column, index and trigger this program's migrations make must be in the
+    file: a dropped trigger would let a sealed record or the audit chain be changed without
+    a trace, a dropped index make every screen slow. The expected schema is built by running
+    the migrations on an empty database in memory and compared through sqlite-utils'
+    introspection (columns, indexes and triggers as objects instead of four PRAGMAs and
+    sqlite_master parsed by hand)."""
+    import sqlite3
+
+    import sqlite_utils
+
+    from .migrations import migrate
+
+    reference = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        migrate(reference, Path(":memory:"))
+        want = sqlite_utils.Database(reference, execute_plugins=False)
+        have = sqlite_utils.Database(conn, execute_plugins=False)
+        tables = set(have.table_names())
+        problems = []
+        for name in want.table_names():
+            if name not in tables:
+                problems.append(Problem("schema", name, f"the table {name} is missing"))
+                continue
+            columns = set(have[name].columns_dict)
+            for column in want[name].columns_dict:
+                if column not in columns:
+                    problems.append(
+                        Problem("schema", f"{name}.{column}", f"{name} has no column {column}")
+                    )
+            indexes = {i.name for i in have[name].indexes}
+            for index in want[name].indexes:
+                if index.name not in indexes and not index.name.startswith("sqlite_autoindex"):
+                    problems.append(
+                        Problem(
+                            "schema", index.name, f"the index {index.name} of {name} is missing"
+                        )
+                    )
+        triggers = {t.name for t in have.triggers}
+        for trigger in want.triggers:
+            if trigger.name not in triggers:
+                problems.append(
+                    Problem(
+                        "schema",
+                        trigger.name,
+                        f"the trigger {trigger.name} on {trigger.table} is missing: what it "
+                        "guards can be changed without a trace",
+                    )
+                )
+        return problems
+    finally:
+        reference.close()
 
 
 def _missing_finalized(conn) -> list[Problem]:
