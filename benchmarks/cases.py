@@ -90,11 +90,12 @@ def case_window_app(args: dict) -> None:
     from inspector_app.ui.main_window import PAGES, MainWindow
 
     app = make_application([sys.argv[0]])
-    # The window opens on the page shown last (Today's work at a first start); this run's
-    # fresh home folder says the user last looked at the list of inspections, so that list
-    # is the one page built (as on any later start), not Today's work and then the list.
+    # The window opens on the page shown last (Today's work at a first start); the home
+    # folder of this run says (case_prepare_home) that the user last looked at the list of
+    # inspections, so that list is the one page built, as on any later start.
     page = args.get("page", "inspections")
-    settings.save_geometry("page", [k for k, _t, _i in PAGES].index(page))
+    if settings.load_geometry("page") is None:
+        settings.save_geometry("page", [k for k, _t, _i in PAGES].index(page))
     store = open_database(Path(args["db"]))
     win = MainWindow(store)
     win.resize(1280, 800)
@@ -133,6 +134,22 @@ def case_window_app(args: dict) -> None:
     win.reader.stop()
     store.close()
     emit(out)
+
+
+def case_prepare_home(args: dict) -> None:
+    """Writes the settings file of a fresh home folder as a user's earlier session left it:
+    the page shown last (the timed start-up then reads it, as every later start does)."""
+    from PySide6.QtCore import QCoreApplication
+
+    from inspector_app.ui import settings
+    from inspector_app.ui.main_window import PAGES
+
+    QCoreApplication([sys.argv[0]])
+    QCoreApplication.setOrganizationName(settings.ORG_NAME)
+    QCoreApplication.setApplicationName(settings.APP_NAME)
+    page = args.get("page", "inspections")
+    settings.save_geometry("page", [k for k, _t, _i in PAGES].index(page))
+    emit({"settings": str(settings.settings_path())})
 
 
 # ---- 2: search as you type --------------------------------------------------------------------
@@ -544,6 +561,7 @@ def case_batch(args: dict) -> None:
 CASES = {
     "window_bare": case_window_bare,
     "window_app": case_window_app,
+    "prepare_home": case_prepare_home,
     "search": case_search,
     "year": case_year,
     "demo": case_demo,
