@@ -35,6 +35,26 @@ def register(sub, common) -> None:
         help="field: inspections for the office (default); office: reference data and "
         "acknowledgements for the laptops",
     )
+    e.add_argument(
+        "--to-province",
+        action="store_true",
+        help="a city office's bundle for its province: every record approved here, with its "
+        "origin (supervisor database)",
+    )
+    e.add_argument(
+        "--office-name",
+        default="",
+        metavar="NAME",
+        help="with --to-province: this office's name (default: the signing certificate's "
+        "organisation)",
+    )
+    e.add_argument("--city", default="", metavar="C", help="with --to-province: this office's city")
+    e.add_argument(
+        "--province",
+        default="",
+        metavar="P",
+        help="with --to-province: the province (default: read from the addresses)",
+    )
     e.add_argument("--json", action="store_true", help="print JSON instead of text")
     add_passphrase_option(e)
     e.set_defaults(func=cmd_export)
@@ -94,6 +114,8 @@ def cmd_export(args) -> int:
         identity = keys.load_identity(kdir, passphrase)
     except keys.KeyError_ as exc:
         raise CliError(str(exc)) from None
+    if getattr(args, "to_province", False):
+        return _export_to_province(args, identity)
     store = open_store(args)
     with store:
         try:
@@ -118,6 +140,52 @@ def cmd_export(args) -> int:
             f"wrote {result.path} ({result.direction}, bundle {result.bundle_id}): {counts}; "
             f"{result.size} bytes, signed by {identity.name}"
         )
+    return 0
+
+
+def _export_to_province(args, identity) -> int:
+    from ..services.province import export_to_province
+    from .main import CliError
+
+    store = open_store(args)
+    with store:
+        try:
+            result = export_to_province(
+                store,
+                identity,
+                args.output,
+                office_name=args.office_name,
+                city=args.city,
+                province=args.province,
+                actor=identity.name,
+            )
+        except OSError as exc:
+            raise CliError(f"cannot write {args.output} ({exc.strerror})", 1) from None
+    if args.json:
+        print_json(result.as_dict())
+    else:
+        o = result.office
+        print(
+            f"wrote {result.path} (to the province, bundle {result.bundle_id}): "
+            f"{result.records} approved records of {o['name']} ({o['province']}{o['city']}); "
+            f"{result.size} bytes, signed by {identity.name}"
+        )
+    return 0
+
+
+def _import_city_bundle(args) -> int:
+    from ..services.province import import_city_bundle
+
+    store = open_store(args)
+    with store:
+        result = import_city_bundle(store, args.file, actor="import")
+    if args.json:
+        print_json(result.as_dict())
+        return 0
+    print(
+        f"kept {result.new} records of {result.office['name']} "
+        f"({result.held} held already; bundle {result.bundle_id})"
+    )
     return 0
 
 
@@ -157,7 +225,11 @@ def cmd_inspect(args) -> int:
 
 def cmd_import(args) -> int:
     from ..services.sync import import_bundle
+    from ..sync.province import is_province_bundle
     from .main import report_error
+
+    if is_province_bundle(args.file):  # a city office's records, kept by the province
+        return _import_city_bundle(args)
 
     store = open_store(args)
     with store:

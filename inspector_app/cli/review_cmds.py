@@ -111,6 +111,12 @@ def register(sub, common) -> None:
     p.add_argument("--month", metavar="YYYY-MM", help="shorthand for --from/--to of one month")
     p.add_argument("--city", metavar="C", help="only premises in this city (exact name)")
     p.add_argument("--market", metavar="M", help="only premises in this market (exact name)")
+    p.add_argument(
+        "--by",
+        choices=["province", "city", "county", "origin"],
+        help="inspections and pass rates per province, city, county (区/县) or origin (the "
+        "laptop or city office a record came from), including records received from city offices",
+    )
     p.add_argument("--campaign", metavar="C", help="visit figures of this campaign (name or id)")
     p.add_argument(
         "--kind",
@@ -324,6 +330,50 @@ def _month(value: str) -> tuple[str, str]:
     return month_period(first)
 
 
+def _stats_by(args, date_from: str | None, date_to: str | None) -> int:
+    """stats --by province|city|county|origin: this database's inspections and the records
+    received from city offices, grouped."""
+    from ..services.province import statistics_by
+
+    store = open_store(args)
+    with store:
+        rows = statistics_by(store, args.by, date_from, date_to)
+    if args.json:
+        print_json(
+            {
+                "by": args.by,
+                "from": date_from,
+                "to": date_to,
+                "rows": [
+                    {**r, "pass_rate": None if r["pass_rate"] is None else str(r["pass_rate"])}
+                    for r in rows
+                ],
+            }
+        )
+        return 0
+    keys = {
+        "province": ["province"],
+        "city": ["province", "city"],
+        "county": ["province", "city", "county"],
+        "origin": ["origin"],
+    }[args.by]
+    print_table(
+        [*keys, "inspections", "judged", "passed", "failed", "pass rate"],
+        [
+            [
+                *(r[k] or "-" for k in keys),
+                str(r["inspections"]),
+                str(r["judged"]),
+                str(r["passed"]),
+                str(r["failed"]),
+                "-" if r["pass_rate"] is None else f"{r['pass_rate']} %",
+            ]
+            for r in rows
+        ],
+    )
+    return 0
+
+
 def cmd_stats(args) -> int:
     from ..services.goods_stats import goods_statistics
     from ..services.office_stats import StatsFilter, office_statistics
@@ -336,6 +386,8 @@ def cmd_stats(args) -> int:
 
         args.date_from, args.date_to = _date(date_from, "from"), _date(date_to, "to")
         return cmd_visit_stats(args)
+    if getattr(args, "by", None):
+        return _stats_by(args, _date(date_from, "from"), _date(date_to, "to"))
     store = open_store(args)
     with store:
         st = office_statistics(

@@ -701,6 +701,9 @@ def generate(
             actor,
         )
     )
+    from .province import fill_counties
+
+    fill_counties(store, actor)  # the county of each premises, read from its address
     return counts
 
 
