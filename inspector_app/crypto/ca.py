@@ -51,6 +51,10 @@ from .keys import (
     signer_extensions,
     subject_name,
 )
+from .keys import (
+    # (defined beside the OFFICE_UNIT it reads; imported from here by the rest of the program)
+    is_office_certificate as is_office_certificate,
+)
 
 CA_KEY = "ca.key.pem"
 CA_CERT = "ca.cert.pem"
@@ -90,14 +94,6 @@ class Revocation:
     revoked_at: str  # ISO 8601, UTC
     reason: str
     subject: str = ""
-
-
-def is_office_certificate(cert: x509.Certificate) -> bool:
-    """Issued to an office countersigner (核验员 / 批准人), not to a field inspector."""
-    return any(
-        str(a.value) == OFFICE_UNIT
-        for a in cert.subject.get_attributes_for_oid(NameOID.ORGANIZATIONAL_UNIT_NAME)
-    )
 
 
 def certificate_role(cert: x509.Certificate) -> str | None:

@@ -94,6 +94,14 @@ def fingerprint(cert: x509.Certificate) -> str:
     return hashlib.sha256(cert.public_bytes(serialization.Encoding.DER)).hexdigest()
 
 
+def is_office_certificate(cert: x509.Certificate) -> bool:
+    """Issued to an office countersigner (核验员 / 批准人), not to a field inspector."""
+    return any(
+        str(a.value) == OFFICE_UNIT
+        for a in cert.subject.get_attributes_for_oid(NameOID.ORGANIZATIONAL_UNIT_NAME)
+    )
+
+
 def common_name(cert: x509.Certificate) -> str:
     attrs = cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
     return str(attrs[0].value) if attrs else cert.subject.rfc4514_string()
@@ -574,11 +582,7 @@ def rotate_identity(
         current = load_certificate_file(keys_dir)
     except KeyUnavailable:
         current = None
-    office = False
-    if current is not None:
-        from .ca import is_office_certificate
-
-        office = is_office_certificate(current)
+    office = current is not None and is_office_certificate(current)
     return init_identity(
         keys_dir,
         name if name else (common_name(current) if current is not None else ""),

@@ -198,14 +198,14 @@ def schema_problems(conn) -> list[Problem]:
             if name not in tables:
                 problems.append(Problem("schema", name, f"the table {name} is missing"))
                 continue
-            columns = set(have[name].columns_dict)
-            for column in want[name].columns_dict:
+            columns = set(have.table(name).columns_dict)
+            for column in want.table(name).columns_dict:
                 if column not in columns:
                     problems.append(
                         Problem("schema", f"{name}.{column}", f"{name} has no column {column}")
                     )
-            indexes = {i.name for i in have[name].indexes}
-            for index in want[name].indexes:
+            indexes = {i.name for i in have.table(name).indexes}
+            for index in want.table(name).indexes:
                 if index.name not in indexes and not index.name.startswith("sqlite_autoindex"):
                     problems.append(
                         Problem(
