@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -352,7 +352,12 @@ def rest_all_ok(rows: list[SweepRow]) -> int:
 # ---- sealing --------------------------------------------------------------------------------
 
 
-def visit_content(v: Visit, rows: list[SweepRow]) -> dict[str, Any]:
+def visit_content(
+    v: Visit, rows: list[SweepRow], photos: Sequence[str] = ()
+) -> dict[str, Any]:
+    """What a visit's content hash covers: the visit, its sweep rows in order and, when it
+    has any, the SHA-256 of its photos in order (a visit without photos hashes as before
+    photos existed)."""
     data = {
         k: getattr(v, k) for k in Visit.__dataclass_fields__ if k not in ("status", "content_hash")
     }
@@ -361,12 +366,14 @@ def visit_content(v: Visit, rows: list[SweepRow]) -> dict[str, Any]:
         {k: getattr(r, k) for k in SweepRow.__dataclass_fields__}
         for r in sorted(rows, key=lambda r: r.seq)
     ]
+    if photos:
+        data["photos"] = list(photos)
     return data
 
 
-def visit_hash(v: Visit, rows: list[SweepRow]) -> str:
-    """SHA-256 over the canonical JSON of the visit with its sweep rows."""
-    return hashlib.sha256(canonical_bytes(visit_content(v, rows))).hexdigest()
+def visit_hash(v: Visit, rows: list[SweepRow], photos: Sequence[str] = ()) -> str:
+    """SHA-256 over the canonical JSON of the visit with its sweep rows (and photos)."""
+    return hashlib.sha256(canonical_bytes(visit_content(v, rows, photos))).hexdigest()
 
 
 # ---- duties of the premises -----------------------------------------------------------------

@@ -201,6 +201,7 @@ def collect_field(store, everything: bool = False) -> tuple[BundleContent, tuple
         setattr(content, table, items)
     content.tombstones = repo.tombstones(["premises", "instrument", "standard"])
     shas = {a.sha256 for x in inspections for a in x.attachments}
+    shas |= {sha for v in content.visits for sha in v.get("photos", [])}  # a visit's photos
     # each photo is read when the writer comes to it: a bundle's photos are never all in memory
     content.attachments = {
         sha: (functools.partial(store.attachments.get, sha), None)

@@ -401,6 +401,7 @@ def visit_detail(store, visit_id: str, lang: str = "zh") -> dict:
         ],
         duty_items=duties,
         inspections=r.inspection_ids(visit_id),
+        photos=r.photos(visit_id),
         counts={
             "rows": len(rows),
             "checked": sum(1 for x in rows if x.checked or x.quick_verdict),

@@ -18,6 +18,7 @@ from ..domain.visits import Officer, SweepRow, Visit, validate_row, validate_vis
 from .inspections import RecordStateError
 
 _ROW_COLUMNS = [f.name for f in dataclasses.fields(SweepRow)]
+MAX_PHOTOS = 50
 
 
 def _visit(row) -> Visit:
@@ -276,6 +277,34 @@ class VisitRepo:
         ).fetchone()
         return row[0] if row else None
 
+    def photos(self, visit_id: str) -> list[str]:
+        """The SHA-256 of the visit's photos, in order."""
+        return [
+            r[0]
+            for r in self.conn.execute(
+                "SELECT sha256 FROM visit_photos WHERE visit_id = ? ORDER BY seq", (visit_id,)
+            )
+        ]
+
+    def set_photos(self, visit_id: str, shas: list[str], actor: str = "") -> list[str]:
+        """Make a draft visit's photos exactly *shas* (each already stored as an
+        attachment), in order; a photo listed twice is kept once."""
+        self.require(visit_id)
+        self._check_draft(visit_id)
+        clean = list(dict.fromkeys(shas))
+        if len(clean) > MAX_PHOTOS:
+            raise InputError("visit.photos", f"at most {MAX_PHOTOS} photos per visit")
+        for i, sha in enumerate(clean):
+            if self.store.attachments.mime(sha) is None:
+                raise InputError(f"visit.photos[{i}]", "the photo is not stored")
+        with self.store.write(actor, "visit.photos", "visit", visit_id, {"photos": len(clean)}):
+            self.conn.execute("DELETE FROM visit_photos WHERE visit_id = ?", (visit_id,))
+            self.conn.executemany(
+                "INSERT INTO visit_photos (visit_id, seq, sha256) VALUES (?, ?, ?)",
+                [(visit_id, i, sha) for i, sha in enumerate(clean)],
+            )
+        return clean
+
     def finalize(self, visit_id: str, actor: str = "") -> Visit:
         """Seal a draft visit: validated for sealing, content hash over the visit and its
         rows; read-only from then on."""
@@ -303,7 +332,7 @@ class VisitRepo:
                 f"{drafts} inspection(s) of this visit are still drafts; finalize or delete them first",
             )
         v.finalized_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-        v.content_hash = visit_hash(v, rows)
+        v.content_hash = visit_hash(v, rows, self.photos(visit_id))
         with self.store.write(
             actor or v.inspector, "visit.finalize", "visit", v.id, {"content_hash": v.content_hash}
         ) as seq:
@@ -333,6 +362,7 @@ class VisitRepo:
             )
         with self.store.write(actor, "visit.delete", "visit", visit_id):
             self.conn.execute("DELETE FROM sweep_rows WHERE visit_id = ?", (visit_id,))
+            self.conn.execute("DELETE FROM visit_photos WHERE visit_id = ?", (visit_id,))
             self.conn.execute("DELETE FROM visits WHERE id = ?", (visit_id,))
 
 
@@ -405,6 +435,12 @@ def sealed_for_bundle(conn) -> list[dict]:
         " WHERE v.status = 'finalized' ORDER BY s.visit_id, s.seq"
     ):
         rows.setdefault(r["visit_id"], []).append(_row(r))
+    photos: dict[str, list[str]] = {}
+    for vid, sha in conn.execute(
+        "SELECT p.visit_id, p.sha256 FROM visit_photos p JOIN visits v ON v.id = p.visit_id"
+        " WHERE v.status = 'finalized' ORDER BY p.visit_id, p.seq"
+    ):
+        photos.setdefault(vid, []).append(sha)
     inspections: dict[str, list[str]] = {}
     for vid, iid in conn.execute(
         "SELECT i.visit_id, i.id FROM inspections i JOIN visits v ON v.id = i.visit_id"
@@ -414,7 +450,7 @@ def sealed_for_bundle(conn) -> list[dict]:
         inspections.setdefault(vid, []).append(iid)
     out = []
     for v in visits:
-        line = visit_content(v, rows.get(v.id, []))
+        line = visit_content(v, rows.get(v.id, []), photos.get(v.id, []))
         line["status"] = v.status
         line["content_hash"] = v.content_hash
         line["inspections"] = inspections.get(v.id, [])
@@ -506,6 +542,10 @@ def insert_sealed(conn, lines: list[dict], seq: int, origin: str) -> None:
             for v in lines
             for r in v["rows"]
         ],
+    )
+    conn.executemany(
+        "INSERT INTO visit_photos (visit_id, seq, sha256) VALUES (?, ?, ?)",
+        [(v["id"], i, sha) for v in lines for i, sha in enumerate(v.get("photos", []))],
     )
     conn.executemany(
         "UPDATE visits SET status = 'finalized', content_hash = ?, finalized_at = ?"

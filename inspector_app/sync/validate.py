@@ -805,7 +805,16 @@ def parse_visit(obj: dict, path: str = "visit") -> dict:
     )
 
     fields = {f.name for f in dataclasses.fields(Visit)}
-    _keys(obj, fields | {"rows", "inspections"}, path)
+    # "photos" only when the visit has some (it then counts in the content hash)
+    _keys(obj, fields | {"rows", "inspections"} | ({"photos"} & set(obj)), path)
+    photos = obj.get("photos", [])
+    if type(photos) is not list or not 0 < len(photos) <= 50 and "photos" in obj:
+        raise InputError(f"{path}.photos", "must be a list of 1 to 50 photos")
+    for i, sha in enumerate(photos):
+        if not isinstance(sha, str) or not HEX64.match(sha):
+            raise InputError(f"{path}.photos[{i}]", "must be 64 hexadecimal digits")
+    if len(set(photos)) != len(photos):
+        raise InputError(f"{path}.photos", "a photo appears twice")
     if obj["status"] != "finalized":
         raise InputError(f"{path}.status", "only sealed (finalized) visits travel in bundles")
     _id(obj["id"], f"{path}.id")
@@ -890,7 +899,7 @@ def parse_visit(obj: dict, path: str = "visit") -> dict:
         raise InputError(f"{path}.inspections", "must be a list of at most 5000 ids")
     for i, x in enumerate(ids):
         _id(x, f"{path}.inspections[{i}]")
-    if visit_hash(visit, rows) != visit.content_hash:
+    if visit_hash(visit, rows, photos) != visit.content_hash:
         raise InputError(
             f"{path}.content_hash", "does not match the visit's content (the visit was altered)"
         )
@@ -1058,7 +1067,7 @@ def _validate(opened, repo, max_line: int, progress, certificates: dict, now) ->
                     )
     problems.raise_if_any()
     _check_references(opened, content, repo, problems)
-    _check_visits(content, repo, now, problems)
+    _check_visits(content, repo, now, problems, set(opened.attachments))
     check_cases(content, repo, problems)
     _check_inspections(content, repo, certificates, now, problems)
     _check_attachments(opened, content, problems)
@@ -1182,6 +1191,7 @@ def _check_references(opened, content: BundleContent, repo, problems: ProblemLis
                 problems.add(
                     f"attachments/{a.sha256}", f"is not the {a.mime} image the record says"
                 )
+    shas |= {sha for v in content.visits for sha in v.get("photos", [])}  # a visit's photos
     for sha in sorted(opened.attachments):
         if sha not in shas:
             problems.add(f"attachments/{sha}", "is not referenced by any record")
@@ -1196,13 +1206,24 @@ def _campaign_ids(repo, ids: list[str]) -> set[str]:
     return campaign_ids(repo.store.conn, ids)
 
 
-def _check_visits(content: BundleContent, repo, now: dt.datetime, problems) -> None:
-    """A sealed visit's premises, campaign, instruments and inspections resolve (in the
-    bundle or in this database, looked up in batches); its times are in order and not in
+def _check_visits(
+    content: BundleContent, repo, now: dt.datetime, problems, bundle_shas: set[str] = frozenset()
+) -> None:
+    """A sealed visit's premises, campaign, instruments, inspections and photos resolve (in
+    the bundle or in this database, looked up in batches); its times are in order and not in
     the future; an inspection already in another visit here is refused."""
     if not content.visits:
         return
     conn = repo.store.conn
+    photo_shas = {sha for v in content.visits for sha in v.get("photos", [])}
+    have = set(bundle_shas) | repo.attachment_shas(photo_shas - set(bundle_shas))
+    for n, v in enumerate(content.visits, start=1):
+        for sha in v.get("photos", []):
+            if sha not in have:
+                problems.add(
+                    f"records/visits.jsonl line {n}",
+                    f"visit.photos: the photo {sha[:12]}… is neither in the bundle nor here",
+                )
     prem = {r[0].id for r in content.premises}
     inst = {r[0].id for r in content.instruments}
     insp = {x.id for x in content.inspections}

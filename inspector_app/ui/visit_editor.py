@@ -277,6 +277,19 @@ class VisitEditor(QMainWindow):
             form.addRow(self.form_labels[key], widget)
         form.addRow("", self.save_header_button)
 
+        # -- photos (the strip of the inspection editor)
+        from .widgets.photo_strip import PhotoStrip
+
+        self.photos = PhotoStrip(self)
+        self.photos.setObjectName("visitPhotos")
+        self.photos.list.setMaximumHeight(110)
+        self.photos.add_requested.connect(self.add_photos)
+        self.photos.remove_requested.connect(self.remove_photo)
+        self.photos_box = QGroupBox(self)
+        pl = QVBoxLayout(self.photos_box)
+        pl.addWidget(self.photos)
+        self._show_photos()
+
         # -- duties
         self.duty_boxes: dict[str, QComboBox] = {}
         self.duty_labels: dict[str, QLabel] = {}
@@ -365,6 +378,7 @@ class VisitEditor(QMainWindow):
         ll = QVBoxLayout(left)
         ll.setContentsMargins(0, 0, 0, 0)
         ll.addWidget(header)
+        ll.addWidget(self.photos_box)
         ll.addWidget(duties_box, 1)
         splitter = QSplitter(self)
         splitter.addWidget(left)
@@ -398,6 +412,8 @@ class VisitEditor(QMainWindow):
         self._show_officer_rule()
         self.save_header_button.setText(tr("Save header"))
         self.duties_box.setTitle(tr("Duties of the premises"))
+        self.photos_box.setTitle(tr("Photos"))
+        self.photos.retranslate()
         if self.duties_form is not None:
             for d in self.duties_form.duties:
                 self.duty_labels[d.key].setText(d.label.get(lang))
@@ -595,6 +611,43 @@ class VisitEditor(QMainWindow):
         self.inspection_requested.emit(inspection_id)
         return inspection_id
 
+    # -- photos -----------------------------------------------------------------------------------
+    def _show_photos(self) -> None:
+        self.photos.set_photos(
+            [(sha, self.store.attachments.get(sha), "") for sha in self.repo.photos(self.visit.id)]
+        )
+
+    def add_photos(self, images: list[bytes]) -> list[str]:
+        """Store photos (downscaled and upright, as an inspection's) and add them to the
+        visit; returns the visit's photos."""
+        from .widgets.photo_prep import prepare_photo
+
+        if self.visit.status != "draft":
+            return self.repo.photos(self.visit.id)
+        shas = self.repo.photos(self.visit.id)
+        for raw in images:
+            try:
+                shas.append(
+                    self.store.attachments.add(prepare_photo(raw).data, self.visit.inspector)
+                )
+            except InputError as exc:
+                self.last_error = exc.message
+                self.statusBar().showMessage(f"{tr('Not saved')}: {exc.message}", 8000)
+        return self._set_photos(shas)
+
+    def remove_photo(self, sha: str) -> list[str]:
+        return self._set_photos([x for x in self.repo.photos(self.visit.id) if x != sha])
+
+    def _set_photos(self, shas: list[str]) -> list[str]:
+        try:
+            shas = self.repo.set_photos(self.visit.id, shas, self.visit.inspector)
+        except InputError as exc:
+            self.last_error = exc.message
+            self.statusBar().showMessage(f"{tr('Not saved')}: {exc.message}", 8000)
+        self._show_photos()
+        self.changed.emit(self.visit.id)
+        return self.repo.photos(self.visit.id)
+
     # -- header and duties ----------------------------------------------------------------------
     def _officer_list(self) -> list[Officer]:
         return self.officers.officers()
@@ -662,6 +715,7 @@ class VisitEditor(QMainWindow):
             *self.duty_boxes.values(),
         ):
             w.setEnabled(not read_only)
+        self.photos.set_read_only(read_only)
 
 
 class NewVisitDialog(QDialog):

@@ -333,3 +333,59 @@ def test_visits_both_sides_gathered_at_the_upgrade_are_not_doubled(world):
     ids = [r[0] for r in office.store.conn.execute("SELECT id FROM visits")]
     assert ids == [theirs] and mine != theirs
     assert vs.repo(office.store).visit_of(insp.id) == theirs
+
+
+def _png(seed: int) -> bytes:
+    import random
+
+    from inspector_app.services.demo import tiny_png
+
+    return tiny_png(random.Random(seed), 16)
+
+
+def test_a_visits_photos_are_sealed_and_travel_with_it(world):
+    from inspector_app.domain.visits import visit_hash
+    from inspector_app.store.inspections import RecordStateError
+
+    lap, office = world["laptop"], world["office"]
+    insp = add_inspection_with_photo(lap.store)
+    r = vs.repo(lap.store)
+    v = r.require(r.visit_of(insp.id))
+    shas = [lap.store.attachments.add(_png(n), "王检") for n in (1, 2)]
+    assert r.set_photos(v.id, [*shas, shas[0]], "王检") == shas  # a photo once
+    vs.mark_rest_ok(lap.store, v.id)
+    sealed = vs.finalize(lap.store, v.id, "王检")
+    assert sealed.content_hash == visit_hash(sealed, r.rows(v.id), shas)
+    assert sealed.content_hash != visit_hash(sealed, r.rows(v.id))  # the photos count
+    with pytest.raises(RecordStateError):
+        r.set_photos(v.id, shas[:1], "王检")
+    with pytest.raises(Exception, match="finalized visit cannot be changed"):
+        lap.store.conn.execute("DELETE FROM visit_photos WHERE visit_id = ?", (v.id,))
+    b = _field_bundle(world)
+    (line,) = [x for x in lines(read_entries(b.path), NAME) if x["id"] == v.id]
+    assert line["photos"] == shas
+    report = import_bundle(office.store, b.path)
+    assert report.status == "imported", report.message()
+    there = vs.repo(office.store)
+    assert there.photos(v.id) == shas
+    assert all(office.store.attachments.get(s) == lap.store.attachments.get(s) for s in shas)
+    assert vs.visit_detail(office.store, v.id)["photos"] == shas
+
+
+def test_a_visit_whose_photos_were_changed_is_refused(world):
+    lap, office = world["laptop"], world["office"]
+    insp = add_inspection_with_photo(lap.store)
+    r = vs.repo(lap.store)
+    v = r.require(r.visit_of(insp.id))
+    shas = [lap.store.attachments.add(_png(n), "王检") for n in (3, 4)]
+    r.set_photos(v.id, shas, "王检")
+    vs.mark_rest_ok(lap.store, v.id)
+    vs.finalize(lap.store, v.id, "王检")
+    items = read_entries(_field_bundle(world).path)
+    changed = [{**x, "photos": shas[:1]} if x["id"] == v.id else x for x in lines(items, NAME)]
+    path = world["dir"] / "photos.zip"
+    write_zip(path, resign(set_lines(items, NAME, changed), lap.identity))
+    report = import_bundle(office.store, path)
+    assert report.status != "imported"
+    assert "content_hash" in report.message() and "altered" in report.message()
+    assert vs.repo(office.store).get(v.id) is None

@@ -78,3 +78,29 @@ def test_add_an_instrument_found_on_the_spot(qtbot, store, monkeypatch):
     assert editor.add_instrument(stray.id) is None
     assert "not at the market" in editor.last_error
     assert len(vs.repo(store).rows(v.id)) == 3
+
+
+def test_photos_on_a_visit(qtbot, store):
+    import random
+
+    from inspector_app.services.demo import tiny_png
+
+    i18n.set_language("zh")
+    _stall(store, 0)
+    v = vs.new_visit(store, inspector="张三", market=MARKET)
+    editor = VisitEditor(store, v.id)
+    qtbot.addWidget(editor)
+    editor.show()
+    assert editor.photos_box.title() == "现场照片"
+    shas = editor.add_photos([tiny_png(random.Random(n), 16) for n in (1, 2)])
+    assert len(shas) == 2 and editor.photos.shas() == shas
+    assert vs.repo(store).photos(v.id) == shas
+    assert editor.remove_photo(shas[0]) == shas[1:]
+    assert editor.photos.list.count() == 1
+    assert editor.rest_all_ok() == 1
+    assert editor.finalize(confirm=False), editor.last_error
+    assert not editor.photos.add_button.isEnabled()  # sealed with the visit
+    assert editor.add_photos([tiny_png(random.Random(3), 16)]) == shas[1:]
+    i18n.set_language("en")
+    assert editor.photos_box.title() == "Photos"
+    i18n.set_language("zh")
