@@ -125,6 +125,19 @@ def load_from_path(path) -> str:
     from pathlib import Path
 
     rows: list[RuleDataRow] = []
+    from .pg import is_postgres_url
+
+    if is_postgres_url(path):  # the office database on a server: read its versions there
+        from .pg import open_postgres
+
+        try:
+            store = open_postgres(path, migrate=False)
+        except Exception:  # noqa: BLE001 - unreachable: the built-in data, as for a missing file
+            return _install_rows(rows)
+        try:
+            return _install_rows(list_versions(store.conn))
+        finally:
+            store.close()
     p = Path(path)
     if p.is_file():
         try:

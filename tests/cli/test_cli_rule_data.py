@@ -27,12 +27,15 @@ def run(capsys, *argv):
 
 
 @pytest.fixture
-def dbs(tmp_path, capsys, monkeypatch):
+def dbs(tmp_path, capsys, monkeypatch, office_db_path):
+    """An office database (on each engine) and a laptop's."""
     monkeypatch.setenv("INSPECTOR_PASSPHRASE", PASS)
     out = {}
     for name in ("office", "laptop"):
         (tmp_path / name).mkdir()
         db = tmp_path / name / f"{name}.db"
+        if name == "office" and office_db_path.name != "inspector.db":
+            db = office_db_path  # on PostgreSQL: --db URL
         assert run(capsys, "--db", db, "keys", "init", "--name", name)[0] == 0
         out[name] = db
     assert run(capsys, "--db", out["office"], "role", "supervisor")[0] == 0
