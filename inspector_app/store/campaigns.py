@@ -242,7 +242,7 @@ class CampaignRepo:
         due date, the visit that ticked it off, and what the campaign's sealed visits of
         these premises found (failed sweep rows, failed inspections, cheating); and
         ``duties``: the duties answers of those visits (duty set, answers JSON)."""
-        county = "p.county" if _has_column(self.conn, "premises", "county") else "''"
+        county = "p.county"  # schema 12: filled from the address, "" where it names none
         sealed = (
             "SELECT v.id FROM visits v WHERE v.campaign_id = ? AND v.status = 'finalized'"
             " AND v.premises_id = a.premises_id"
@@ -271,10 +271,6 @@ class CampaignRepo:
         ):
             duties.setdefault(pid, []).append((duty_set, answers))
         return [{**dict(r), "duties": duties.get(r["premises_id"], [])} for r in rows]
-
-
-def _has_column(conn, table: str, column: str) -> bool:
-    return any(r[1] == column for r in conn.execute(f"PRAGMA table_info({table})"))
 
 
 def as_dict(c: Campaign) -> dict:
@@ -365,7 +361,7 @@ def visit_counts(
     for row in out:
         row["duty_answers"] = duties.get(row["pkind"], [])
     if by_premises is not None:
-        county = "p.county" if _has_column(conn, "premises", "county") else "''"
+        county = "p.county"
         by_premises.extend(
             dict(r)
             for r in conn.execute(
@@ -391,5 +387,5 @@ def visit_counts(
 
 def premises_places(conn) -> list[tuple[str, str, str, str]]:
     """Every premises' id, city, address and recorded county ("" where the schema has none)."""
-    county = "county" if _has_column(conn, "premises", "county") else "''"
+    county = "county"
     return [tuple(r) for r in conn.execute(f"SELECT id, city, address, {county} FROM premises")]
