@@ -171,6 +171,7 @@ class OfficersTable(QTableWidget):
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setTabKeyNavigation(True)
         self.setMaximumHeight(24 * 5 + 28)
+        self.setMinimumHeight(24 * 3 + 28)
         self.itemChanged.connect(self._changed)
         self.set_officers([(o.name, o.certificate_no) for o in officers])
 
@@ -379,9 +380,18 @@ class VisitEditor(QMainWindow):
         ll.setContentsMargins(0, 0, 0, 0)
         ll.addWidget(header)
         ll.addWidget(self.photos_box)
-        ll.addWidget(duties_box, 1)
+        ll.addWidget(duties_box)
+        ll.addStretch(1)
+        # the header, photos and duties scroll together: on a small screen nothing is squeezed
+        from PySide6.QtWidgets import QFrame, QScrollArea
+
+        left_scroll = QScrollArea(self)
+        left_scroll.setWidgetResizable(True)
+        left_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        left_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        left_scroll.setWidget(left)
         splitter = QSplitter(self)
-        splitter.addWidget(left)
+        splitter.addWidget(left_scroll)
         splitter.addWidget(sweep)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([420, 940])
