@@ -283,6 +283,11 @@ def import_city_bundle(store, path, *, actor: str = "") -> CityImport:
     return result
 
 
+def received_count(store, date_from: str | None = None, date_to: str | None = None) -> int:
+    """How many records (newest revisions) received from city offices the period holds."""
+    return len(province_repo(store).received_rows(date_from, date_to))
+
+
 def origins(store) -> list[dict]:
     """The city offices this database holds records from, with their record counts."""
     return province_repo(store).origins()

@@ -9,6 +9,7 @@ import zipfile
 import pytest
 from office_world import build_world
 
+from inspector_app import i18n
 from inspector_app.cli.main import main
 from inspector_app.crypto import keys
 from inspector_app.domain.errors import InputError
@@ -199,3 +200,33 @@ def test_cli_export_import_and_stats_by(cities, capsys, monkeypatch):
     text = capsys.readouterr().out
     assert all(name in text for name in cities["cities"])
     cities["province"] = open_database(prov_db)
+
+
+def test_statistics_page_shows_inspections_by_place(qtbot, cities):
+    from inspector_app.ui.office.statistics import StatisticsPage
+
+    prov = cities["province"]
+    for name in cities["cities"]:
+        pv.import_city_bundle(prov, _export(cities, name).path)
+    page = StatisticsPage(prov)
+    qtbot.addWidget(page)
+    page.show()
+    page.set_period("2000-01-01", "2099-12-31")
+    table, by = page.places, page.places_by
+    assert by.currentData() == "county"
+    counties = pv.statistics_by(prov, "county", "2000-01-01", "2099-12-31")
+    assert table.rowCount() == len(counties) > 0
+    total = sum(int(table.item(i, 2).text()) for i in range(table.rowCount()))
+    assert total == 10
+    by.setCurrentIndex(by.findData("origin"))
+    assert table.rowCount() == 2
+    assert {table.item(i, 0).text() for i in range(2)} == set(cities["cities"])
+    assert [int(table.item(i, 1).text()) for i in range(2)] == [5, 5]
+    before = i18n.current_language()
+    try:
+        i18n.set_language("zh")
+        page.retranslate()
+        assert table.horizontalHeaderItem(0).text() == "来源"
+        assert by.currentText() == "来源"
+    finally:
+        i18n.set_language(before)

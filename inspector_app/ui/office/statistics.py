@@ -60,6 +60,16 @@ CHART_TITLES = (
 )
 
 
+PLACE_LEVELS = ("county", "city", "province", "origin")
+PLACE_KEYS = {
+    "county": ("city", "county"),
+    "city": ("province", "city"),
+    "province": ("province",),
+    "origin": ("origin",),
+}
+PLACE_HEADERS = {"county": "County", "city": "City", "province": "Province", "origin": "Origin"}
+
+
 class StatisticsPage(QWidget):
     updated = Signal(object)  # services.office_stats.OfficeStats
 
@@ -95,6 +105,17 @@ class StatisticsPage(QWidget):
         self.cheats.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         self.cheats.setMaximumHeight(150)
         self.cheats_title = QLabel(self)
+        # inspections by county, city, province or origin (records from city offices too)
+        self.places_title = QLabel(self)
+        self.places_by = QComboBox(self)
+        self.places_by.setObjectName("statsPlacesBy")
+        for level in PLACE_LEVELS:
+            self.places_by.addItem(level, level)
+        self.places = QTableWidget(0, 5, self)
+        self.places.setObjectName("statsPlaces")
+        self.places.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.places.verticalHeader().setVisible(False)
+        self.places.setMaximumHeight(150)
 
         top = QHBoxLayout()
         for w in (
@@ -119,8 +140,18 @@ class StatisticsPage(QWidget):
         layout.addLayout(tiles)
         layout.addWidget(self.status)
         layout.addLayout(self.grid, 1)
-        layout.addWidget(self.cheats_title)
-        layout.addWidget(self.cheats)
+        lower = QGridLayout()
+        lower.addWidget(self.cheats_title, 0, 0)
+        lower.addWidget(self.cheats, 1, 0)
+        places_head = QHBoxLayout()
+        places_head.addWidget(self.places_title)
+        places_head.addWidget(self.places_by)
+        places_head.addStretch(1)
+        lower.addLayout(places_head, 0, 1)
+        lower.addWidget(self.places, 1, 1)
+        lower.setColumnStretch(0, 3)
+        lower.setColumnStretch(1, 2)
+        layout.addLayout(lower)
         self.goods = GoodsPanel(self)  # prepackaged batches and retail rechecks
         layout.addWidget(self.goods)
 
@@ -130,6 +161,7 @@ class StatisticsPage(QWidget):
         self.date_from.dateChanged.connect(lambda _d: self.refresh())
         self.date_to.dateChanged.connect(lambda _d: self.refresh())
         self.city.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.places_by.currentIndexChanged.connect(lambda _i: self._fill_places())
         self.this_month.clicked.connect(lambda: self.set_period(*self._month(0)))
         self.last_month.clicked.connect(lambda: self.set_period(*self._month(1)))
         self.export_csv.clicked.connect(lambda: self.export_list("csv"))
@@ -185,7 +217,50 @@ class StatisticsPage(QWidget):
         )
         self._fill()
         self.goods.show_stats(goods_statistics(self.store, self.current_filter()))
+        self._fill_places()
         self.updated.emit(self.data)
+
+    def _fill_places(self) -> None:
+        """The period's inspections per county, city, province or origin (own records and
+        those received from city offices; ``services.province.statistics_by``)."""
+        from ...services.province import received_count, statistics_by
+
+        level = self.places_by.currentData() or "county"
+        try:
+            rows = statistics_by(
+                self.store,
+                level,
+                self.date_from.iso(),
+                self.date_to.iso(),
+                local_name=lambda _o: tr("Made here"),
+            )
+        except InputError as exc:
+            self.status.setText("⚠ " + exc.message)
+            return
+        received = received_count(self.store, self.date_from.iso(), self.date_to.iso())
+        if received:  # a province: the tiles count its own records, the table all of them
+            note = tr("Records received from city offices: {n} (see Inspections by place).")
+            self.status.setText(note.format(n=f"{received:,}"))
+        keys = PLACE_KEYS[level]
+        self.places.setColumnCount(len(keys) + 4)
+        self.places.setHorizontalHeaderLabels(
+            [tr(PLACE_HEADERS[k]) for k in keys]
+            + [tr("Inspections"), tr("Passed"), tr("Failed"), tr("Pass rate")]
+        )
+        self.places.setRowCount(len(rows))
+        for i, r in enumerate(rows):
+            rate = "—" if r["pass_rate"] is None else f"{r['pass_rate']} %"
+            cells = [r[k] or "—" for k in keys] + [
+                f"{r['inspections']:,}",
+                f"{r['passed']:,}",
+                f"{r['failed']:,}",
+                rate,
+            ]
+            for j, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                self.places.setItem(i, j, item)
+        self.places.resizeColumnsToContents()
 
     # -- drawing --------------------------------------------------------------------------------
     def _fill(self) -> None:
@@ -389,5 +464,9 @@ class StatisticsPage(QWidget):
         self.cheats.setHorizontalHeaderLabels(
             [tr("Date"), tr("Premises"), tr("City"), tr("Inspector"), tr("Finding")]
         )
+        self.places_title.setText(f"<b>{tr('Inspections by place')}</b>")
+        for n, level in enumerate(PLACE_LEVELS):
+            self.places_by.setItemText(n, tr(PLACE_HEADERS[level]))
         if self.data is not None:
             self._fill()
+            self._fill_places()
