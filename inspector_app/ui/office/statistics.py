@@ -116,6 +116,7 @@ class StatisticsPage(QWidget):
         self.places.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.places.verticalHeader().setVisible(False)
         self.places.setMaximumHeight(150)
+        self._place_rows: tuple[str, list[dict]] = ("county", [])
 
         top = QHBoxLayout()
         for w in (
@@ -241,6 +242,12 @@ class StatisticsPage(QWidget):
         if received:  # a province: the tiles count its own records, the table all of them
             note = tr("Records received from city offices: {n} (see Inspections by place).")
             self.status.setText(note.format(n=f"{received:,}"))
+        self._place_rows = (level, rows)
+        self._show_places()
+
+    def _show_places(self) -> None:
+        """Draw the last rows read (also on a language switch: no database read then)."""
+        level, rows = self._place_rows
         keys = PLACE_KEYS[level]
         self.places.setColumnCount(len(keys) + 4)
         self.places.setHorizontalHeaderLabels(
@@ -469,4 +476,4 @@ class StatisticsPage(QWidget):
             self.places_by.setItemText(n, tr(PLACE_HEADERS[level]))
         if self.data is not None:
             self._fill()
-            self._fill_places()
+            self._show_places()
