@@ -277,7 +277,7 @@ class VisitRepo:
         ).fetchone()
         return row[0] if row else None
 
-    def photos(self, visit_id: str) -> list[str]:
+    def photos(self, visit_id: str) -> builtins.list[str]:
         """The SHA-256 of the visit's photos, in order."""
         return [
             r[0]
@@ -286,7 +286,9 @@ class VisitRepo:
             )
         ]
 
-    def set_photos(self, visit_id: str, shas: list[str], actor: str = "") -> list[str]:
+    def set_photos(
+        self, visit_id: str, shas: builtins.list[str], actor: str = ""
+    ) -> builtins.list[str]:
         """Make a draft visit's photos exactly *shas* (each already stored as an
         attachment), in order; a photo listed twice is kept once."""
         self.require(visit_id)

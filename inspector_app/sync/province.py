@@ -28,6 +28,7 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..domain.errors import InputError
 
@@ -174,7 +175,7 @@ def read_province_bundle(path) -> ProvinceBundle:
             raise InputError(f"{RECORDS} line {n}", "is not JSON") from None
         if not isinstance(r, dict):
             raise InputError(f"{RECORDS} line {n}", "must be an object")
-        clean = {k: _text(r, k, n) for k in TEXT_FIELDS}
+        clean: dict[str, Any] = {k: _text(r, k, n) for k in TEXT_FIELDS}
         verdict = r.get("verdict")
         if verdict not in (None, "pass", "fail"):
             raise InputError(f"{RECORDS} line {n}", "verdict must be pass, fail or null")

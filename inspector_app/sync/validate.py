@@ -1207,7 +1207,11 @@ def _campaign_ids(repo, ids: list[str]) -> set[str]:
 
 
 def _check_visits(
-    content: BundleContent, repo, now: dt.datetime, problems, bundle_shas: set[str] = frozenset()
+    content: BundleContent,
+    repo,
+    now: dt.datetime,
+    problems,
+    bundle_shas: set[str] | frozenset[str] = frozenset(),
 ) -> None:
     """A sealed visit's premises, campaign, instruments, inspections and photos resolve (in
     the bundle or in this database, looked up in batches); its times are in order and not in
