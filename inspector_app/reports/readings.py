@@ -5,6 +5,11 @@ The rules engine's result carries errors, MPEs and verdicts per item; the raw ob
 inspection's ``tests``. This module pairs them, test by test, item by item, per family.
 Values are printed exactly as recorded (decimal strings); derived ones are computed in
 Decimal.
+
+Each table is declared, not programmed: ``LAYOUTS`` maps (family, test kind) to a
+``Layout`` of columns. The module is longer than most (about 680 lines) on purpose: every
+family's table sits beside the others and beside the cell functions they share, so a new
+kind is written by copying its nearest neighbour.
 """
 
 from __future__ import annotations
