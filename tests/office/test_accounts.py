@@ -245,3 +245,24 @@ def test_cli_role_and_ca_issue_with_a_role(world, tmp_path, capsys, monkeypatch)
     shown = json.loads(capsys.readouterr().out)
     assert shown["role"] == "supervisor" and shown["account"]["role"] == "viewer"
     world["lap"] = open_database(lap_db)
+
+
+def test_the_window_keeps_the_role_and_says_why(qtbot, world):
+    """Settings → role supervisor on a laptop under an office CA: the window stays an
+    inspector's and shows the office's refusal in its status bar (no dialog)."""
+    from inspector_app.ui import main_window as mw
+    from inspector_app.ui import office, settings
+
+    lap = world["lap"]
+    win = mw.MainWindow(lap)
+    qtbot.addWidget(win)
+    mode = office.install(win)
+    win.show()
+    settings.set_value("role", "supervisor")
+    mode.sync_from_settings()
+    assert rv.get_role(lap) == "inspector" and mode.role == "inspector"
+    assert settings.get("role") == "inspector"
+    assert mode.refusal in (rv.NOT_AUTHORISED_OFFICE, i18n.tr(rv.NOT_AUTHORISED_OFFICE, "zh"))
+    assert win.statusBar().currentMessage() == mode.refusal
+    assert mode.items["review"].isHidden()
+    win.close()

@@ -34,6 +34,7 @@ class OfficeMode(QObject):
         from . import conflict_view, review_panel, review_queue, statistics
 
         self.window = window
+        self.refusal = ""  # why the office did not grant the role last asked for
         store = window.store
         actor = _actor()
         self.identities = review_panel.IdentityCache(store.path)
