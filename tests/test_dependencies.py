@@ -64,6 +64,8 @@ def third_party(folder: str, *extra: str) -> dict[str, set[str]]:
     """Distribution name -> files importing it, for the Python files under *folder*."""
     dists = _distributions()
     own = {"inspector_app", "conftest", "tests", "benchmarks"}
+    # helper modules beside the tests (imported by name from their folder)
+    own |= {p.stem for p in (ROOT / "tests").rglob("*.py") if not p.stem.startswith("test_")}
     paths = [*(ROOT / folder).rglob("*.py"), *(ROOT / e for e in extra)]
     found: dict[str, set[str]] = {}
     for path in paths:
