@@ -19,9 +19,12 @@ from inspector_app.store import open_database
 
 
 @pytest.fixture
-def cities(tmp_path):
+def cities(tmp_path, office_db_path):
     """Two city offices, each with some approved and one returned inspection; a province
-    database (supervisor) that trusts both offices' certificates."""
+    database (supervisor; a SQLite file or a PostgreSQL database) that trusts both offices'
+    certificates."""
+    from inspector_app.store.pg import is_postgres_url, url_of
+
     out = {}
     for name, seed in (("合肥市市场监督管理局", 7), ("芜湖市市场监督管理局", 8)):
         world = build_world(tmp_path / f"city{seed}", inspections=8, seed=seed)
@@ -33,6 +36,8 @@ def cities(tmp_path):
         out[name] = world
     (tmp_path / "province").mkdir()
     prov_db = tmp_path / "province" / "province.db"
+    if is_postgres_url(office_db_path):
+        prov_db = url_of(office_db_path)
     prov = open_database(prov_db)
     rv.set_role(prov, "supervisor", "省局")
     for world in out.values():
