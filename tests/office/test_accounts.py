@@ -64,16 +64,27 @@ class Office:
         return keys.load_identity(kdir, P)
 
 
+def _db_arg(target) -> str:
+    """What --db takes: a path, or a PostgreSQL database's full URL."""
+    from inspector_app.store.pg import is_postgres_url, url_of
+
+    return url_of(target) if is_postgres_url(target) else str(target)
+
+
 def _db(folder: Path, name: str) -> Path:
     (folder / name).mkdir(parents=True)
     return folder / name / f"{name}.db"
 
 
 @pytest.fixture
-def world(tmp_path):
+def world(tmp_path, office_db_path):
     """An office database (trusting its CA and the laptop) that imported the laptop's
     records; the laptop trusts the CA; neither has chosen a role beyond the laptop's."""
+    from inspector_app.store.pg import is_postgres_url
+
     lap_db, off_db = _db(tmp_path, "lap"), _db(tmp_path, "office")
+    if is_postgres_url(office_db_path):  # the office on PostgreSQL, its keys and CA locally
+        off_db = office_db_path
     office = Office(off_db.parent)  # the CA in ca/ beside the office database, as 'ca init'
     lap, off = open_database(lap_db), open_database(off_db)
     lap_id = office.certify(lap_db, "李明", "inspector")
@@ -225,7 +236,7 @@ def test_cli_role_and_ca_issue_with_a_role(world, tmp_path, capsys, monkeypatch)
     code = main(
         [
             "--db",
-            str(world["off_db"]),
+            _db_arg(world["off_db"]),
             "ca",
             "issue",
             "--csr",
