@@ -109,7 +109,7 @@ def test_pending_row_is_shown_as_pending(qtbot, editor):
     assert verdict_cell(weighing, 1).data() == "… pending"
     type_into(qtbot, weighing.view, 1, col(weighing.model, "added"), "1")
     assert verdict_cell(weighing, 1).data() == "… pending"
-    assert "1 row(s) or test(s) incomplete" in editor.pending_label.text()
+    assert "1 row or test incomplete" in editor.pending_label.text()
 
 
 def test_undo_and_redo_readings_checklist_and_findings(qtbot, editor, store):

@@ -10,22 +10,26 @@ widget (tests/ui/language_walk.py). The demo data set gives every family a recor
 from __future__ import annotations
 
 import json
+import tomllib
 
 import pytest
 from language_walk import chinese_in, english_in, shown_texts
 from PySide6.QtWidgets import QApplication
 
 from inspector_app import i18n
+from inspector_app.paths import resource_path
 from inspector_app.services import review as rv
 from inspector_app.services.demo import generate
 from inspector_app.ui import main_window as mw
 from inspector_app.ui import office, settings
 from inspector_app.ui.bundle_dialogs import ExportBundleDialog, ImportBundleDialog
+from inspector_app.ui.case_window import CaseWindow
 from inspector_app.ui.finalize_dialog import FinalizeDialog
 from inspector_app.ui.first_start import FirstStartWizard
 from inspector_app.ui.inspection_editor import InspectionEditor
 from inspector_app.ui.instrument_editor import InstrumentEditor
 from inspector_app.ui.keys_dialog import KeysDialog
+from inspector_app.ui.office.dialogs import RoleDialog
 from inspector_app.ui.premises_editor import PremisesEditor
 from inspector_app.ui.qt_translations import install_qt_translations
 from inspector_app.ui.settings import SettingsDialog
@@ -76,7 +80,24 @@ def _data(store) -> set[str]:
         out.add(text)
     for (name,) in store.conn.execute("SELECT name FROM reference_standards"):
         out.add(name)
+    # the legal basis of a duty is quoted as published (forms/duties_*.toml "article")
+    for path in sorted(resource_path("forms").glob("duties_*.toml")):
+        out.update(_articles(tomllib.loads(path.read_text(encoding="utf-8"))))
     return out | set(CHINESE_ALLOWED)
+
+
+def _articles(node) -> set[str]:
+    found: set[str] = set()
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "article" and isinstance(value, str):
+                found.add(value)
+            else:
+                found |= _articles(value)
+    elif isinstance(node, list):
+        for value in node:
+            found |= _articles(value)
+    return found
 
 
 def _settle() -> None:
@@ -104,6 +125,8 @@ def _dialogs(store, win):
         "new inspection": lambda: mw.NewInspectionDialog(store, win),
         "new visit": lambda: NewVisitDialog(store, win),
         "first start": lambda: FirstStartWizard(win, None),
+        "role": lambda: RoleDialog(win, "inspector"),
+        "cases": lambda: CaseWindow(store, win),
     }
 
 
@@ -147,6 +170,12 @@ def _walk(qtbot, store, lang: str) -> dict[str, set[str]]:
         editor.show()
         check(f"editor {family}", editor)
         editor.close()
+    market = store.conn.execute("SELECT market FROM premises WHERE market != '' LIMIT 1").fetchone()
+    visit = win.page("visits").new_visit(market=market[0])  # a market's sweep
+    qtbot.addWidget(visit)
+    visit.show()
+    check("visit editor", visit)
+    visit.close()
     rv.set_role(store, "supervisor", "王主任")
     mode = office.install(win)
     for key in ("review", "conflicts", "statistics"):
