@@ -162,14 +162,8 @@ def _register_calls() -> list[str]:
     return out
 
 
-# Modules whose register() block is still to be moved into the .po (shrinks to nothing).
-STILL_REGISTERING: set[str] = {
-    "inspector_app/services/review.py",
-}
-
-
 def test_no_module_registers_texts_at_run_time():
     """The catalogue is the .po file: a text registered in code would be missed by
     translators and by the extraction tool."""
-    calls = [c for c in _register_calls() if c.split(":")[0] not in STILL_REGISTERING]
+    calls = _register_calls()
     assert calls == [], "move these texts into the .po file: " + ", ".join(calls)

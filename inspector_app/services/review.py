@@ -24,7 +24,7 @@ from pathlib import Path
 
 from ..domain.errors import InputError
 from ..domain.text import NOTE_MAX, clean_text
-from ..i18n import register, tr
+from ..i18n import tr
 from ..store.review import STATES, QueueRow, ReviewFilter, ReviewRow, review_repo
 
 __all__ = [
@@ -63,14 +63,6 @@ SIGNATURE_VERSION = "v1"
 
 class RoleError(InputError):
     """The database's role does not allow the operation."""
-
-
-register(
-    {
-        "Already approved by {reviewer} at {time}.": "已由 {reviewer} 于 {time} 批准。",
-        "Already returned by {reviewer} at {time}.": "已由 {reviewer} 于 {time} 退回。",
-    }
-)
 
 
 def decided_at_text(at: str) -> str:
@@ -119,12 +111,6 @@ NOT_AUTHORISED_REVIEW = (
 NOT_AUTHORISED_OFFICE = (
     "This computer is not authorised for the office mode: it needs a supervisor or viewer "
     "certificate issued by the office."
-)
-register(
-    {
-        NOT_AUTHORISED_REVIEW: "本机未获授权审核：需要办公室签发的审核员证书。",
-        NOT_AUTHORISED_OFFICE: "本机未获授权使用办公室模式：需要办公室签发的审核员或查阅员证书。",
-    }
 )
 
 
