@@ -352,9 +352,7 @@ def rest_all_ok(rows: list[SweepRow]) -> int:
 # ---- sealing --------------------------------------------------------------------------------
 
 
-def visit_content(
-    v: Visit, rows: list[SweepRow], photos: Sequence[str] = ()
-) -> dict[str, Any]:
+def visit_content(v: Visit, rows: list[SweepRow], photos: Sequence[str] = ()) -> dict[str, Any]:
     """What a visit's content hash covers: the visit, its sweep rows in order and, when it
     has any, the SHA-256 of its photos in order (a visit without photos hashes as before
     photos existed)."""
