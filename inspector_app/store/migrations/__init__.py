@@ -29,6 +29,7 @@ from . import (
     m011_visit_required,
     m012_province,
     m013_visit_photos,
+    m014_form_versions,
 )
 
 MIGRATIONS = [
@@ -45,6 +46,7 @@ MIGRATIONS = [
     m011_visit_required,
     m012_province,
     m013_visit_photos,
+    m014_form_versions,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
