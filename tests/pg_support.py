@@ -134,7 +134,27 @@ def server() -> Server:
     if _server is None:
         _server = Server()
         atexit.register(shutdown)  # also when only module fixtures used it
+        _stop_on_sigterm()
     return _server
+
+
+def _stop_on_sigterm() -> None:
+    """A run ended by SIGTERM (a `timeout` around pytest) stops its cluster too: neither
+    fixture teardown nor atexit runs then."""
+    import signal
+
+    if signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL:
+        return
+    try:
+
+        def handler(signum, frame):
+            shutdown()
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            os.kill(os.getpid(), signal.SIGTERM)
+
+        signal.signal(signal.SIGTERM, handler)
+    except ValueError:  # not the main thread
+        pass
 
 
 def shutdown() -> None:
