@@ -172,6 +172,9 @@ def test_rows_by_name_and_index(pg_store):
     assert row[0] == 1 and row["two"] == "two" and row["ONE"] == 1
     assert dict(row) == {"one": 1, "two": "two"} and tuple(row) == (1, "two")
     assert pg_store.conn.execute("SELECT sum(x) FROM (VALUES (1), (2)) v(x)").fetchone()[0] == 3
+    # a % in the text (modulo, a literal) with and without parameters
+    assert tuple(pg_store.conn.execute("SELECT 7 % 3, '100%'").fetchone()) == (1, "100%")
+    assert tuple(pg_store.conn.execute("SELECT 7 % ?, '1%'", (4,)).fetchone()) == (3, "1%")
 
 
 def test_an_unreachable_server_is_one_sentence(tmp_path):

@@ -275,7 +275,7 @@ class PgConnection:
             return special
         with self._lock:
             try:
-                cur = self._pg.execute(self._sql(sql), params or None)
+                cur = self._pg.execute(self._sql(sql), params if params is not None else ())
             except psycopg.Error as exc:
                 raise _as_sqlite_error(exc) from None
             if cur.description is None and cur.rowcount > 0:
