@@ -26,6 +26,9 @@ def open_store(args: Namespace):
     from ..store.rule_data import load_installed
 
     load_installed(store)  # the newest rule data version the office confirmed is active
+    from ..store.forms import load_installed as load_forms
+
+    load_forms(store)  # and the forms the office published
     return store
 
 

@@ -28,6 +28,7 @@ Schema (``schema = 1``)::
 
 from __future__ import annotations
 
+import hashlib
 import importlib.resources
 import os
 import re
@@ -127,6 +128,13 @@ class Form:
     checklist: tuple[Question, ...]
     tests: tuple[FormTest, ...]
     path: Path
+    version: str = "builtin-1"  # BUILTIN_VERSION, or the office's published version
+    hash: str = ""  # SHA-256 of the form's TOML text (form_hash)
+
+    @property
+    def ref(self) -> dict[str, str]:
+        """What a record keeps of the form it was filled against (``environment.form``)."""
+        return {"id": self.family, "version": self.version, "hash": self.hash}
 
     def test(self, kind: str) -> FormTest:
         for t in self.tests:
@@ -387,17 +395,107 @@ def _parse_form(path: Path, data: dict[str, Any]) -> Form:
     )
 
 
-def load_form(family: str, directory: Path | None = None) -> Form:
-    """Read and validate ``<forms dir>/<family>.toml``."""
-    path = (directory or forms_dir()) / f"{family}.toml"
+BUILTIN_VERSION = "builtin-1"
+"""The version of the form files shipped with the program."""
+MAX_FORM_BYTES = 256 * 1024
+VERSION_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
+
+
+def form_hash(text: bytes) -> str:
+    """The content hash of a form: SHA-256 of its TOML text as bytes (UTF-8)."""
+    return hashlib.sha256(text).hexdigest()
+
+
+def parse_form_text(family: str, text: bytes, version: str, where: str | Path = "") -> Form:
+    """A form from its TOML text (a revised form an office publishes): validated like a
+    form file; FormError names *where* (default ``<family>.toml``) and the key."""
+    path = Path(where or f"{family}.toml")
+    if len(text) > MAX_FORM_BYTES:
+        raise FormError(path, "", f"a form is at most {MAX_FORM_BYTES // 1024} KiB")
+    if not VERSION_RE.match(version):
+        raise FormError(path, "version", "must be 1–40 letters, digits, '.', '_' or '-'")
     try:
-        with open(path, "rb") as fh:
-            data = tomllib.load(fh)
-    except FileNotFoundError:
-        raise FormError(path, "", "form file not found") from None
+        data = tomllib.loads(text.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise FormError(path, "", "not UTF-8 text") from None
     except tomllib.TOMLDecodeError as exc:
         raise FormError(path, "", f"not valid TOML: {exc}") from None
-    return _parse_form(path, data)
+    if data.get("family") != family:
+        raise FormError(path, "family", f"must be {family!r}")
+    form = _parse_form(Path(f"{family}.toml"), data)
+    return _with_identity(form, version, form_hash(text), path)
+
+
+def _with_identity(form: Form, version: str, digest: str, path: Path) -> Form:
+    from dataclasses import replace
+
+    return replace(form, version=version, hash=digest, path=path)
+
+
+def _load_file(family: str, directory: Path | None) -> Form:
+    path = (directory or forms_dir()) / f"{family}.toml"
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise FormError(path, "", "form file not found") from None
+    except OSError as exc:
+        raise FormError(path, "", f"cannot read: {exc.strerror or exc}") from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise FormError(path, "", f"not valid TOML: {exc}") from None
+    return _with_identity(_parse_form(path, data), BUILTIN_VERSION, form_hash(raw), path)
+
+
+def builtin_form(family: str, directory: Path | None = None) -> Form:
+    """The form file shipped with the program (version ``builtin-1``), never an office's."""
+    return _load_file(family, directory)
+
+
+def load_form(family: str, directory: Path | None = None) -> Form:
+    """The form new work uses: the newest form version the office published for *family*
+    (installed from the database, :func:`install_published`), else the form file
+    ``<forms dir>/<family>.toml``. With *directory*, always that file."""
+    if directory is None:
+        versions = _PUBLISHED.get(family)
+        if versions:
+            return versions[-1]
+    return _load_file(family, directory)
+
+
+# ---- published form versions (the office's revised forms) --------------------------------
+
+_PUBLISHED: dict[str, list[Form]] = {}  # family -> published forms, oldest first
+
+
+def install_published(forms: list[Form]) -> None:
+    """Make *forms* (every published version of this database, oldest first) the published
+    ones of this process; those installed before (another database) are forgotten."""
+    _PUBLISHED.clear()
+    for form in forms:
+        _PUBLISHED.setdefault(form.family, []).append(form)
+
+
+def published(family: str) -> list[Form]:
+    """The published versions of *family* installed here, oldest first."""
+    return list(_PUBLISHED.get(family, ()))
+
+
+def form_for(family: str, ref: Any = None) -> Form:
+    """The form a record was filled against: the version and hash its ``environment.form``
+    names when this program holds it (the built-in file or a published version), else the
+    form new work uses (:func:`load_form`). A draft keeps its form after a newer one
+    arrives."""
+    if isinstance(ref, Mapping):
+        version, digest = ref.get("version"), ref.get("hash")
+        for form in reversed(_PUBLISHED.get(family, ())):
+            if form.version == version and form.hash == digest:
+                return form
+        if version == BUILTIN_VERSION:
+            builtin = _load_file(family, None)
+            if not digest or builtin.hash == digest:
+                return builtin
+    return load_form(family)
 
 
 def load_all_forms(directory: Path | None = None) -> dict[str, Form]:

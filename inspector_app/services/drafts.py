@@ -457,8 +457,11 @@ def new_draft(
     premises = store.premises.get(ins.premises_id)
     if check not in checks_for(ins.family):  # a prepackaged batch has its own check
         check = checks_for(ins.family)[0]
+    from ..domain import forms
+
+    form = forms.load_form(ins.family)  # the newest form the office published, or the file
     if tests is None:
-        tests = default_tests(ins)
+        tests = default_tests(ins, form)
     started = now_iso()  # the edition in force on this day governs the inspection
     insp = Inspection(
         id=new_id(),
@@ -471,6 +474,7 @@ def new_draft(
         inspector=inspector,
         started_at=started,
         place=premises.address if premises else "",
+        environment={"form": form.ref},  # the form's id, version and hash it is filled on
         tests=tests,
     )
     ev = evaluate_draft(insp, ins)

@@ -33,12 +33,14 @@ from ..store.rule_data import RuleDataRow, canonical, load_installed
 __all__ = [
     "RuleDataRow",
     "VersionCheck",
+    "check_office_signature",
     "check_version",
     "confirmed_keys",
     "load_installed",
     "override",
     "overridable_values",
     "read_override_file",
+    "sign",
     "signed_payload",
     "versions",
 ]
@@ -127,10 +129,7 @@ def override(store, doc: dict, reason: str, identity, actor: str = "") -> RuleDa
     created_by = clean_text(identity.name, "signer", required=True)
     created_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     payload = signed_payload(merged.version, base, values, created_by, created_at, reason)
-    signature = (
-        f"{SIGNATURE_VERSION}:{identity.fingerprint}:"
-        f"{base64.b64encode(identity.sign(payload)).decode()}"
-    )
+    signature = sign(identity, payload)
     row = RuleDataRow(
         merged.version,
         base,
@@ -186,6 +185,40 @@ def _revoked(store, cert, at: str) -> str | None:
 def check_version(store, record: dict) -> VersionCheck:
     """Is *record* (the bundle form of a version) signed by a trusted office key, and does
     the signature cover exactly what it says?"""
+    payload = signed_payload(
+        record["version"],
+        record["base"],
+        record["values"],
+        record["created_by"],
+        record["created_at"],
+        record["reason"],
+    )
+    return check_office_signature(
+        store,
+        record,
+        payload,
+        "the signature does not match the version's values and reason",
+        "only the office confirms rule data",
+    )
+
+
+def sign(identity, payload: bytes) -> str:
+    """``v1:<certificate SHA-256>:<base64 signature>`` over *payload* (rule data and form
+    versions are signed the same way)."""
+    return (
+        f"{SIGNATURE_VERSION}:{identity.fingerprint}:"
+        f"{base64.b64encode(identity.sign(payload)).decode()}"
+    )
+
+
+def check_office_signature(
+    store, record: dict, payload: bytes, mismatch: str, only_office: str
+) -> VersionCheck:
+    """Whether *record*'s ``signature`` (made by :func:`sign`) over *payload* verifies with
+    its ``signer_cert``, and that certificate is a trusted office key: enrolled as
+    ``office``, or an office certificate of a trusted CA not revoked at ``created_at``.
+    *mismatch* is the reason given when the signature does not cover *payload*;
+    *only_office* says why an inspector's key is not enough."""
     from ..crypto.ca import is_ca_certificate, is_office_certificate
     from ..crypto.keys import common_name, fingerprint, load_certificate, verify_signature
     from ..reports.verify import _issued_by
@@ -203,18 +236,8 @@ def check_version(store, record: dict) -> VersionCheck:
     name = common_name(cert)
     if fingerprint(cert) != parts[1]:
         return VersionCheck(False, "the signature names another certificate than the one sent")
-    payload = signed_payload(
-        record["version"],
-        record["base"],
-        record["values"],
-        record["created_by"],
-        record["created_at"],
-        record["reason"],
-    )
     if not verify_signature(cert, payload, sig):
-        return VersionCheck(
-            False, "the signature does not match the version's values and reason", name
-        )
+        return VersionCheck(False, mismatch, name)
     trusted = {k.fingerprint: k for k in store.trust.list()}
     entry = trusted.get(fingerprint(cert))
     if entry is not None and entry.kind == "office":
@@ -234,7 +257,7 @@ def check_version(store, record: dict) -> VersionCheck:
         return VersionCheck(
             False,
             f"signed by {name}, which is trusted as an inspector, not as an office key "
-            "(only the office confirms rule data)",
+            f"({only_office})",
             name,
         )
     return VersionCheck(

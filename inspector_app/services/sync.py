@@ -262,6 +262,9 @@ def collect_office(store) -> tuple[BundleContent, tuple[int, str]]:
 
     # every rule data version, oldest first: a laptop that missed one still gets the newest
     content.rule_data = [r.bundle_record() for r in list_versions(store.conn)]
+    from ..store.forms import list_versions as form_versions
+
+    content.forms = [r.bundle_record() for r in form_versions(store.conn)]  # oldest first
     content.audit = repo.audit_entries_after(0)
     from .report_files import for_office_bundle
 
@@ -533,6 +536,7 @@ def _import_bundle(
         )
         _check_reviews(store, content)
         _check_rule_data(store, content)
+        _check_forms(store, content)
         from .report_files import check_incoming
 
         planned_reports = check_incoming(store, m.direction, opened.reports, content)
@@ -603,6 +607,10 @@ def _import_bundle(
         from ..store.rule_data import load_installed
 
         load_installed(store)  # the office's newest version is the one evaluations use now
+    if content.forms:
+        from ..store.forms import load_installed as load_forms
+
+        load_forms(store)  # the office's newest form of a family is the one new drafts use
     if planned_reports:
         from .report_files import keep_incoming
 
@@ -681,6 +689,33 @@ def _check_rule_data(store, content: BundleContent) -> None:
             raise BundleRejected(
                 4, where, f"rule_data.signature: rule data {v['version']!r} refused: {check.reason}"
             )
+
+
+def _check_forms(store, content: BundleContent) -> None:
+    """Stage 4 for form versions: every version this database would add must be signed by
+    a trusted office key (services.forms.check_form_version), and a version already here
+    must carry the same text; otherwise the bundle is refused, saying why."""
+    if not content.forms:
+        return
+    from ..store.forms import get_version
+    from .forms import check_form_version
+
+    for n, v in enumerate(content.forms, start=1):
+        where = f"records/forms.jsonl line {n}"
+        name = f"{v['family']} form {v['version']!r}"
+        existing = get_version(store.conn, v["family"], v["version"])
+        if existing is not None:
+            if existing.hash != v["hash"]:
+                raise BundleRejected(
+                    4,
+                    where,
+                    f"forms.version: {name} holds another text here; the office must name a "
+                    "revised form anew",
+                )
+            continue
+        check = check_form_version(store, v)
+        if not check.ok:
+            raise BundleRejected(4, where, f"forms.signature: {name} refused: {check.reason}")
 
 
 # -- conflicts and status ---------------------------------------------------------------------

@@ -57,6 +57,7 @@ TABLES = {
     "revocations": (OFFICE_TO_FIELD,),  # certificates the office CA revoked
     "issuing_bodies": (OFFICE_TO_FIELD,),  # the body named on certificates (Settings)
     "rule_data": (OFFICE_TO_FIELD,),  # rule data versions the office signed
+    "forms": (OFFICE_TO_FIELD,),  # inspection form versions the office published and signed
     "visits": (FIELD_TO_OFFICE,),  # sealed visits with their sweep rows and inspection ids
     "campaigns": DIRECTIONS,  # special campaigns (专项); field → office: those its visits name
     "cases": DIRECTIONS,  # enforcement cases with evidence and events (sync.cases)
@@ -636,6 +637,9 @@ class BundleContent:
     # [{"version", "base", "values", "created_by", "created_at", "reason", "signature",
     #   "signer_cert"}], oldest first
     rule_data: list = field(default_factory=list)
+    # [{"family", "version", "hash", "toml", "created_by", "created_at", "reason",
+    #   "signature", "signer_cert"}], oldest first (services.forms)
+    forms: list = field(default_factory=list)
     # [{visit fields, "rows": [sweep row dicts], "inspections": [ids]}], sealed visits only
     visits: list = field(default_factory=list)
     # [{"id", "name", "date_from", "date_to", "kinds", "regions", "focus", "notes"}]
@@ -679,6 +683,7 @@ class BundleContent:
             "revocations": len(self.revocations),
             "issuing_bodies": len(self.issuing_bodies),
             "rule_data": len(self.rule_data),
+            "forms": len(self.forms),
             "visits": len(self.visits),
             "campaigns": len(self.campaigns),
             "cases": len(self.cases),

@@ -367,6 +367,25 @@ def _merge_rule_data(repo, versions: list, seq: int, result: MergeResult) -> Non
             result.note("rule_data", "rule_data", v["version"], "skipped")
 
 
+def _merge_forms(repo, versions: list, seq: int, result: MergeResult) -> None:
+    """Form versions the office published (checked against the trust list before the
+    merge): new ones are added in the office's order, so its newest of a family is the
+    form new drafts use here."""
+    from ..store import forms as fv
+
+    conn = repo.store.conn
+    for v in versions:
+        name = f"{v['family']}:{v['version']}"
+        existing = fv.get_version(conn, v["family"], v["version"])
+        if existing is None:
+            fv.insert_version(conn, fv.FormRow(**v, source="bundle"), seq)
+            result.note("forms", "form", name, "new")
+        elif existing.hash == v["hash"] and existing.signature == v["signature"]:
+            result.note("forms", "form", name, "unchanged")
+        else:  # a version name means one text; a second one is not taken
+            result.note("forms", "form", name, "skipped")
+
+
 def merge_office_data(
     repo, content: BundleContent, m: Manifest, seq: int, result: MergeResult
 ) -> None:
@@ -406,6 +425,8 @@ def merge_office_data(
             save_issuing_body(repo.store.conn, body)
     if content.rule_data and m.direction == "office->field":
         _merge_rule_data(repo, content.rule_data, seq, result)
+    if content.forms and m.direction == "office->field":
+        _merge_forms(repo, content.forms, seq, result)
     for ack in content.acks:
         if ack["source_device"] != me:
             continue

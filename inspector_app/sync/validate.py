@@ -785,6 +785,59 @@ def parse_rule_data(obj: dict, path: str = "rule_data") -> dict:
     return obj
 
 
+def parse_form_version(obj: dict, path: str = "forms") -> dict:
+    """An inspection form version the office published (services.forms): the text must be
+    a form this program can read, its hash the SHA-256 of that text; the signature is
+    checked against the trust list before anything is merged (services.sync)."""
+    from ..domain import forms
+    from ..domain.rules import registry
+
+    path = "forms"
+    _keys(
+        obj,
+        {
+            "family",
+            "version",
+            "hash",
+            "toml",
+            "created_by",
+            "created_at",
+            "reason",
+            "signature",
+            "signer_cert",
+        },
+        path,
+    )
+    family = _str(obj["family"], f"{path}.family", 100)
+    if registry.get(family) is None:
+        raise InputError(f"{path}.family", f"no instrument family is called {family!r}")
+    version = _str(obj["version"], f"{path}.version", 40)
+    toml = _str(obj["toml"], f"{path}.toml", forms.MAX_FORM_BYTES)
+    if not isinstance(obj["hash"], str) or not HEX64.match(obj["hash"]):
+        raise InputError(f"{path}.hash", "must be 64 hexadecimal digits")
+    text = toml.encode("utf-8")
+    if forms.form_hash(text) != obj["hash"]:
+        raise InputError(f"{path}.hash", "is not the SHA-256 of the form's text")
+    try:
+        forms.parse_form_text(family, text, version)
+    except forms.FormError as exc:
+        raise InputError(
+            f"{path}.toml{'.' + exc.key if exc.key else ''}", f"not a form: {exc.message}"
+        ) from None
+    clean_text(obj["created_by"], f"{path}.created_by", max_len=200, required=True)
+    at = _str(obj["created_at"], f"{path}.created_at", 40)
+    try:
+        when = dt.datetime.fromisoformat(at)
+    except ValueError:
+        raise InputError(f"{path}.created_at", "must be an ISO 8601 time") from None
+    if when.utcoffset() != dt.timedelta(0):
+        raise InputError(f"{path}.created_at", "must be in UTC (+00:00)")
+    clean_text(obj["reason"], f"{path}.reason", max_len=2000, multiline=True, required=True)
+    _str(obj["signature"], f"{path}.signature", 2000)
+    _str(obj["signer_cert"], f"{path}.signer_cert", 20000)
+    return obj
+
+
 _DUTY_KEYS: dict[str, set[str]] = {}  # duty set -> its duty keys (forms shipped with the program)
 
 
@@ -942,6 +995,7 @@ PARSERS = {
     "revocations": parse_revocation,
     "issuing_bodies": parse_issuing_body,
     "rule_data": parse_rule_data,
+    "forms": parse_form_version,
     "visits": parse_visit,
     "campaigns": parse_campaign,
     "cases": parse_case,
@@ -998,6 +1052,7 @@ def _validate(opened, repo, max_line: int, progress, certificates: dict, now) ->
         "revocations",
         "issuing_bodies",
         "rule_data",
+        "forms",
         "visits",
         "campaigns",
         "cases",

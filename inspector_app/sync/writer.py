@@ -75,6 +75,8 @@ def table_lines(
         lines["issuing_bodies"] = [dumps_line(o) for o in content.issuing_bodies]
     if content.rule_data:
         lines["rule_data"] = [dumps_line(o) for o in content.rule_data]
+    if content.forms:  # only when the office published one: older readers read the rest
+        lines["forms"] = [dumps_line(o) for o in content.forms]
     if content.visits:
         lines["visits"] = [dumps_line(o) for o in content.visits]
     if content.campaigns:

@@ -283,6 +283,9 @@ def _run_window(app, db, open_database, StoreError, DatabaseDamagedError) -> int
     from ..store.rule_data import load_installed
 
     load_installed(store)  # the newest rule data version the office confirmed is active
+    from ..store.forms import load_installed as load_forms
+
+    load_forms(store)  # and the forms the office published
     from .main_window import MainWindow
 
     backup_thread = None

@@ -56,7 +56,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain.errors import InputError
-from ..domain.forms import load_form
+from ..domain.forms import form_for
 from ..domain.models import (
     CHECK_LABELS,
     FAMILY_LABELS,
@@ -144,7 +144,7 @@ class InspectionEditor(QMainWindow):
         self.insp: Inspection = store.inspections.require(inspection_id)
         self.instrument = store.instruments.get(self.insp.instrument_id)
         self.premises = store.premises.get(self.insp.premises_id)
-        self.form = load_form(self.insp.family)
+        self.form = form_for(self.insp.family, self.insp.environment.get("form"))
         self.actor = actor or self.insp.inspector
         self.signer: Callable[[str], tuple[str, str]] | None = None
         if self._has_identity():

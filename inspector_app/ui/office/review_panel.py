@@ -316,10 +316,10 @@ class ReviewPanel(QWidget):
     @staticmethod
     def _checklist_findings(insp) -> list[str]:
         """The checklist questions answered with their finding answer, in the current language."""
-        from ...domain.forms import load_form
+        from ...domain.forms import form_for
 
-        try:
-            form = load_form(insp.family)
+        try:  # the form the record was filled against
+            form = form_for(insp.family, insp.environment.get("form"))
         except Exception:  # no form for this family: nothing to list
             return []
         lang = current_language()
