@@ -80,8 +80,10 @@ def test_a_case_moves_forward_both_ways_and_stays_sealed(world):
     assert report.tables["cases"] == {"new": 1}
     assert _state(office.store, case.id) == _state(lap.store, case.id)
     assert cs.repo(office.store).seal_problems() == []
-    # the office counts it
-    assert cs.case_statistics(office.store)["fines"] == "2000"
+    # the office counts one case, one premises punished and the fine
+    stats = cs.case_statistics(office.store)
+    assert (stats["opened"], stats["decided"], stats["premises_punished"]) == (1, 1, 1)
+    assert stats["fines"] == "2000"
 
     # nothing new on the laptop: the case is not sent again
     lap_store = lap.store
