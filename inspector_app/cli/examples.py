@@ -167,6 +167,20 @@ EXAMPLES: dict[str, str] = {
     "rules show": """
   inspector-app rules show "JJG 952-2014"
   inspector-app rules show "OIML R 117-1" --json""",
+    "forms": """
+  inspector-app forms list
+  inspector-app forms show scale --toml > scale.toml
+  inspector-app forms publish scale scale.toml --reason 新增检查项：明码标价""",
+    "forms list": """
+  inspector-app forms list
+  inspector-app forms list --family scale --json""",
+    "forms show": """
+  inspector-app forms show scale
+  inspector-app forms show scale builtin-1 --json
+  inspector-app forms show scale --toml > scale.toml""",
+    "forms publish": """
+  inspector-app forms publish scale scale.toml --reason "新增检查项：明码标价"
+  inspector-app forms publish scale scale.toml --reason "price sign item" --form-version 2027-1""",
     "rules export": """
   inspector-app rules export -o rule-data.json
   inspector-app rules export --family focimeter --all""",

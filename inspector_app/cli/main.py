@@ -27,6 +27,7 @@ COMMAND_MODULES = [
     "inspector_app.cli.data_cmds",
     "inspector_app.cli.evaluate_cmd",
     "inspector_app.cli.rules_cmds",
+    "inspector_app.cli.forms_cmds",
     "inspector_app.cli.report_cmds",
     "inspector_app.cli.bundle_cmds",
     "inspector_app.cli.review_cmds",
