@@ -26,6 +26,9 @@ USED_WITHOUT_IMPORT = {
     "pytest-qt": "pytest plugin: the qtbot fixture of the window tests",
     "pytest-cov": "pytest plugin: the coverage gate of the rules engine",
     "ruff": "run as `python -m ruff` by tests/test_lint.py",
+    "mypy": "run as `python -m mypy` by tests/test_types.py",
+    "types-reportlab": "reportlab's type stubs, read by mypy (tests/test_types.py)",
+    "pytest-timeout": "pytest plugin: the per-test timeout set in pyproject.toml",
 }
 #: modules of a group that is not installed by default (the build group)
 NOT_INSTALLED_BY_DEFAULT = {"PyInstaller": "pyinstaller"}
@@ -108,6 +111,7 @@ def test_every_declared_package_is_used():
     for dist in USED_WITHOUT_IMPORT:
         assert importlib.metadata.version(dist)
     assert "ruff" in (ROOT / "tests" / "test_lint.py").read_text(encoding="utf-8")
+    assert "mypy" in (ROOT / "tests" / "test_types.py").read_text(encoding="utf-8")
 
 
 def test_the_import_scan_sees_what_the_code_imports():
