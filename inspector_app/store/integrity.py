@@ -185,11 +185,14 @@ def schema_problems(conn) -> list[Problem]:
 
     import sqlite_utils
 
-    from .migrations import migrate
+    from .db import transaction
+    from .migrations import MIGRATIONS
 
     reference = sqlite3.connect(":memory:", isolation_level=None)
     try:
-        migrate(reference, Path(":memory:"))
+        for migration in MIGRATIONS:  # (not migrate(): no lock, no backup, no log line)
+            with transaction(reference):
+                migration.up(reference)
         want = sqlite_utils.Database(reference, execute_plugins=False)
         have = sqlite_utils.Database(conn, execute_plugins=False)
         tables = set(have.table_names())
