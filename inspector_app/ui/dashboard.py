@@ -6,8 +6,8 @@ imported only when the page is first shown."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFontMetrics
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from ..i18n import ntr, tr
@@ -150,6 +150,11 @@ class DashboardPage(QWidget):
         self._fill()
         self.updated.emit(data)
 
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        if self.data is not None and self.charts:  # the family labels' size follows the width
+            QTimer.singleShot(0, self._draw_family)
+
     # -- drawing ------------------------------------------------------------------------------
     def _ensure_charts(self) -> None:
         if self.charts:
@@ -213,15 +218,23 @@ class DashboardPage(QWidget):
             text.setPos(x, float(r.percent))
             plot.addItem(text)
         # labels on two lines where they have a space, so neighbours do not overlap
-        plot.getAxis("bottom").setTicks(
-            [
-                [
-                    (x, family_label(r.key).replace(" ", "\n", 1))
-                    for x, r in zip(xs, rates, strict=True)
-                ]
-            ]
-        )
-        plot.getAxis("bottom").setHeight(40)
+        # one word a line, in a font small enough that neighbours never overlap
+        labels = [family_label(r.key).replace(" ", "\n") for r in rates]
+        axis = plot.getAxis("bottom")
+        font = QFont(plot.font())
+        slot = max(plot.width(), 300) / max(len(rates), 1) - 2
+        while font.pointSizeF() > 8:
+            widest = max(
+                (QFontMetrics(font).horizontalAdvance(w) for t in labels for w in t.split("\n")),
+                default=0,
+            )
+            if widest <= slot:
+                break
+            font.setPointSizeF(font.pointSizeF() - 0.5)
+        axis.setStyle(tickFont=font)
+        axis.setTicks([list(zip(xs, labels, strict=True))])
+        lines = max((t.count("\n") + 1 for t in labels), default=1)
+        axis.setHeight(QFontMetrics(font).lineSpacing() * lines + 10)
         plot.getAxis("left").setLabel("%")
         plot.setYRange(0, 122, padding=0)  # room above a 100 % bar for its rate and n
         plot.getAxis("left").setTicks([[(v, str(v)) for v in range(0, 101, 20)]])
