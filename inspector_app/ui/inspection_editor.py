@@ -808,7 +808,54 @@ class InspectionEditor(QMainWindow):
         self.push_attr("check", self.check_combo.currentData(), "Change kind of check")
 
     def _ruleset_chosen(self, _index: int) -> None:
-        self.push_attr("ruleset", self.ruleset_combo.currentData(), "Change rule set")
+        """Another edition than the one in force is chosen only with a reason (one line),
+        kept with the record (``environment.edition_changes``, shown in the review panel)
+        and in the audit trail."""
+        old, new = self.insp.ruleset, self.ruleset_combo.currentData()
+        if new == old:
+            return
+        reason = self.ask_edition_reason(old, new)
+        try:
+            from ..domain.text import clean_text
+
+            reason = clean_text(reason or "", "reason", max_len=200)
+        except InputError:
+            reason = ""
+        if not reason:
+            self.ruleset_combo.setCurrentIndex(max(0, self.ruleset_combo.findData(old)))
+            self.statusBar().showMessage(
+                tr("The rule set was not changed: changing it needs a reason.")
+            )
+            return
+        env = dict(self.insp.environment)
+        env["edition_changes"] = [
+            *env.get("edition_changes", []),
+            {"from": old, "to": new, "reason": reason},
+        ]
+        self.undo_stack.beginMacro(tr("Change rule set"))
+        self.push_attr("environment", env, "Change rule set")
+        self.push_attr("ruleset", new, "Change rule set")
+        self.undo_stack.endMacro()
+        with self.store.write(
+            self.actor,
+            "inspection.edition",
+            "inspection",
+            self.insp.id,
+            {"from": old, "to": new, "reason": reason},
+        ):
+            pass
+
+    def ask_edition_reason(self, old: str, new: str) -> str | None:
+        """Why the record is judged under *new* instead of *old*; None when cancelled
+        (tests replace this)."""
+        text, ok = QInputDialog.getText(
+            self,
+            tr("Change rule set"),
+            tr("Why is this record judged under {new} instead of {old}? (one line)").format(
+                new=new, old=old
+            ),
+        )
+        return text if ok else None
 
     def _mark(self, widget: QWidget, message: str | None) -> None:
         widget.setStyleSheet("border: 2px solid #d0021b;" if message else "")

@@ -58,6 +58,24 @@ def _local_time(iso: str) -> str:
     return local.strftime("%Y-%m-%d %H:%M") + f" {offset[:3]}:{offset[3:]}"
 
 
+def _edition_changes(insp) -> str:
+    """The rule set changes the inspector made in the editor, each with its reason."""
+    from html import escape
+
+    changes = insp.environment.get("edition_changes") or []
+    return "".join(
+        "<br><span style='color:#9a6700'>"
+        + escape(
+            tr("Rule set changed from {old} to {new}: {reason}").format(
+                old=c.get("from", ""), new=c.get("to", ""), reason=c.get("reason", "")
+            )
+        )
+        + "</span>"
+        for c in changes
+        if isinstance(c, dict)
+    )
+
+
 def _test_labels(family: str) -> dict[str, str]:
     """Test kinds → labels from the family's form file (the kind itself when unknown)."""
     from ...domain.forms import load_form
@@ -236,7 +254,9 @@ class ReviewPanel(QWidget):
         self._fill_title(insp)
         self.values["date"].setText(insp.started_at.replace("T", " "))
         self.values["inspector"].setText(insp.inspector)
-        self.values["check"].setText(f"{check_label(insp.check)} · {insp.ruleset}")
+        self.values["check"].setText(
+            f"{check_label(insp.check)} · {insp.ruleset}" + _edition_changes(insp)
+        )
         colour = "#1e8449" if insp.verdict == "pass" else "#c0392b"
         from html import escape
 
