@@ -315,7 +315,7 @@ def case_demo(args: dict) -> None:
 
 # ---- 4: bundles -------------------------------------------------------------------------------
 
-BUNDLE_TABLES = (
+BUNDLE_TABLES = (  # what a field bundle of all inspections carries
     "premises",
     "instruments",
     "inspections",
@@ -324,6 +324,10 @@ BUNDLE_TABLES = (
     "findings",
     "attachments",
     "inspection_attachments",
+    "visits",
+    "sweep_rows",
+    "campaigns",
+    "audit",
 )
 
 
@@ -374,21 +378,19 @@ def case_bundle(args: dict) -> None:
     dst.close()
 
     src = sqlite3.connect(str(args["db"]))
-    rows = {
-        tname: [tuple(r) for r in src.execute(f"SELECT * FROM {tname}")] for tname in BUNDLE_TABLES
-    }
-    cols = {
-        tname: [c[1] for c in src.execute(f"PRAGMA table_info({tname})")] for tname in BUNDLE_TABLES
-    }
+    present = {r[0] for r in src.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    tables = [t for t in BUNDLE_TABLES if t in present]
+    rows = {tname: [tuple(r) for r in src.execute(f"SELECT * FROM {tname}")] for tname in tables}
+    cols = {tname: [c[1] for c in src.execute(f"PRAGMA table_info({tname})")] for tname in tables}
     src.close()
     raw = sqlite3.connect(str(work / "raw.db"), isolation_level=None)
     raw.execute("PRAGMA journal_mode = WAL")
     raw.execute("PRAGMA synchronous = FULL")
-    for tname in BUNDLE_TABLES:
+    for tname in tables:
         raw.execute(f"CREATE TABLE {tname} ({', '.join(cols[tname])})")
     t = time.perf_counter()
     raw.execute("BEGIN")
-    for tname in BUNDLE_TABLES:
+    for tname in tables:
         raw.executemany(
             f"INSERT INTO {tname} VALUES ({', '.join('?' for _ in cols[tname])})", rows[tname]
         )
