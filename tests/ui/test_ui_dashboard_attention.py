@@ -116,3 +116,25 @@ def test_long_market_names_are_cut_at_the_end_with_the_whole_name_in_the_tooltip
     long_name = "合肥市周谷堆农产品批发市场第二交易区水产品分场"
     short = DashboardPage._short(long_name, metrics)
     assert short.endswith("…") and long_name.startswith(short[:-1])
+
+
+def test_family_labels_never_run_into_each_other(qtbot, demo, db_path):
+    reader = StoreReader(db_path)
+    page = DashboardPage(demo, reader)
+    qtbot.addWidget(page)
+    page.resize(1180, 700)
+    page.show()
+    with qtbot.waitSignal(page.updated, timeout=20000):
+        page.refresh()
+    i18n.set_language("en")  # the longer English names
+    plot = page.charts["family"]
+    qtbot.waitUntil(lambda: plot.width() > 300, timeout=5000)
+    page.resize(1200, 700)  # redrawn for the width it has
+    qtbot.wait(100)
+    axis = plot.getAxis("bottom")
+    labels = [label for _x, label in axis._tickLevels[0]]
+    assert "Prepackaged\ngoods" in labels  # one word a line
+    font = axis.style["tickFont"]
+    slot = plot.width() / len(labels)
+    widest = max(QFontMetrics(font).horizontalAdvance(w) for t in labels for w in t.split("\n"))
+    assert widest <= slot
