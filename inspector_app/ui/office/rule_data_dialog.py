@@ -192,7 +192,7 @@ class RuleDataDialog(QDialog):
             cells = (
                 r["ruleset"],
                 r["key"],
-                r["summary"],
+                tr(r["summary"]),  # the rule summaries are in the catalogue too
                 _compact(r["data"]),
                 _compact(r["builtin"]),
                 tr(STATE_TEXT.get(state, state)),
@@ -237,7 +237,9 @@ class RuleDataDialog(QDialog):
         row = self.current()
         if row is None:
             return
-        self.selected_label.setText(f"<b>{row['ruleset']} [{row['key']}]</b> — {row['summary']}")
+        self.selected_label.setText(
+            f"<b>{row['ruleset']} [{row['key']}]</b> — {tr(row['summary'])}"
+        )
         self.value.setPlainText(_compact(row["data"]))
         self.clause.setText(row["clause"])
         self.source.clear()
