@@ -353,11 +353,26 @@ class StatisticsPage(QWidget):
         )
         top = max(heights, default=0)
         plot.setYRange(0, max(1, top) * 1.18, padding=0)
+        # counts: whole-number ticks only (no "2.5 failures")
+        plot.getAxis("left").setTickSpacing(max(1, round(top / 5)), 1)
+        plot.getAxis("bottom").setHeight(44)  # two lines of a label
         plot.setXRange(-0.6, max(len(items), 1) - 0.4, padding=0)
 
     @staticmethod
     def _short(text: str) -> str:
-        return text if len(text) <= 14 else text[:6] + "…" + text[-6:]
+        """A bar's label on at most two lines, cut at the end (its beginning names the
+        thing), never in the middle: words wrap, Chinese wraps after 7 characters."""
+        import textwrap
+
+        width = 12 if " " in text else 7
+        lines = (
+            textwrap.wrap(text, width)
+            if " " in text
+            else [text[i : i + width] for i in range(0, len(text), width)]
+        )
+        if len(lines) > 2:
+            lines = [lines[0], lines[1][: width - 1] + "…"]
+        return "\n".join(lines)
 
     def _months(self) -> None:
         import pyqtgraph as pg
@@ -392,7 +407,7 @@ class StatisticsPage(QWidget):
         plot.getAxis("bottom").setTicks(
             [
                 [
-                    (x, p["month"][2:])
+                    (x, p["month"])
                     for x, p in zip(xs, points, strict=True)
                     if x % step == 0 or x == len(points) - 1
                 ]
