@@ -103,7 +103,7 @@ class ReviewQueuePage(QWidget):
         self, store, identities: IdentityCache, parent: QWidget | None = None, *, actor: str = ""
     ) -> None:
         super().__init__(parent)
-        from ..main_window import DateFilter
+        from ..widgets.date_filter import DateFilter
 
         self.store = store
         self.identities = identities

@@ -75,7 +75,7 @@ class StatisticsPage(QWidget):
 
     def __init__(self, store, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        from ..main_window import DateFilter
+        from ..widgets.date_filter import DateFilter
 
         self.store = store
         self.data = None
