@@ -335,7 +335,7 @@ def _events(obj: object, path: str, status: str) -> list[dict]:
         w = f"{path}[{i}]"
         d = _keys(e, EVENT_KEYS, w)
         at = _text(d["at"], f"{w}.at", 40)
-        from .validate import read_time
+        from .validate.times import read_time
 
         _when, why = read_time(at)
         if why:
@@ -352,7 +352,7 @@ def _events(obj: object, path: str, status: str) -> list[dict]:
             raise InputError(f"{w}.to_status", "is empty")
         if not isinstance(d["detail"], dict):
             raise InputError(f"{w}.detail", "must be a JSON object")
-        from .validate import _walk_values
+        from .validate.values import _walk_values
 
         _walk_values(d["detail"], f"{w}.detail")
         if len(canonical_bytes(d["detail"])) > 20_000:

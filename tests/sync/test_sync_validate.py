@@ -744,7 +744,7 @@ def test_attachments_are_checked(sides, monkeypatch):
     assert exc.entry == f"attachments/{stray}" and "not referenced" in exc.reason
     exc = _reject(sides, _opened(items, attachments={}))
     assert "is neither in the bundle nor in this database" in exc.reason
-    monkeypatch.setattr(V, "MAX_ATTACHMENT_BYTES", 10)
+    monkeypatch.setattr(V.images, "MAX_ATTACHMENT_BYTES", 10)  # where the check reads it
     assert "larger than an attachment may be" in _reject(sides, _opened(items)).reason
 
 

@@ -1,0 +1,177 @@
+"""The whole bundle: each entry parsed line by line with its table's parser, then the checks
+across records (references, visits, times and rules, attachments, the audit chain).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+
+from ...domain.errors import InputError
+from ..cases import check as check_cases
+from ..cases import parse_case
+from ..format import (
+    COVERED_TABLES,
+    BundleContent,
+    BundleRejected,
+    ProblemList,
+)
+from .audit import _check_audit, parse_audit
+from .images import _check_attachments
+from .inspections import parse_inspection, parse_inspection_line
+from .records import parse_instrument, parse_premises, parse_standard, parse_tombstone
+from .references import _check_references, _covered_key
+from .reviews import parse_ack, parse_assignment, parse_review
+from .rule_data import parse_form_version, parse_rule_data
+from .rules import _check_inspections
+from .trust import parse_issuing_body, parse_revocation
+from .values import _forget, iter_lines
+from .visits import _check_visits, parse_campaign, parse_visit
+
+PARSERS = {
+    "premises": parse_premises,
+    "instruments": parse_instrument,
+    "standards": parse_standard,
+    "inspections": parse_inspection,
+    "tombstones": parse_tombstone,
+    "audit": parse_audit,
+    "assignments": parse_assignment,
+    "reviews": parse_review,
+    "acks": parse_ack,
+    "revocations": parse_revocation,
+    "issuing_bodies": parse_issuing_body,
+    "rule_data": parse_rule_data,
+    "forms": parse_form_version,
+    "visits": parse_visit,
+    "campaigns": parse_campaign,
+    "cases": parse_case,
+}
+
+
+# -- the whole bundle ---------------------------------------------------------------------
+def validate_bundle(
+    opened,
+    repo,
+    max_line: int = 16 * 1024**2,
+    progress=None,
+    *,
+    certificates: dict | None = None,
+    now: dt.datetime | None = None,
+) -> BundleContent:
+    """Stage 4 over an OpenedBundle; *repo* is the SyncRepo of the receiving database.
+
+    *certificates* maps a certificate fingerprint to the certificate (the keys this database
+    trusts, and its own): an inspection's ``signature`` must verify with the one its
+    ``signer`` names. *now* is the receiver's clock, for timestamps from the future.
+    Every bad record is named (the first :data:`MAX_LISTED`, and how many there were);
+    implausible but possible values are kept in ``content.warnings``."""
+    try:
+        return _validate(
+            opened, repo, max_line, progress, certificates or {}, now or dt.datetime.now(dt.UTC)
+        )
+    finally:
+        _forget()
+
+
+def _message(exc: InputError) -> str:
+    return f"{exc.path}: {exc.message}" if exc.path else exc.message
+
+
+def _validate(opened, repo, max_line: int, progress, certificates: dict, now) -> BundleContent:
+    m = opened.manifest
+    content = BundleContent()
+    problems = ProblemList(4)
+    covered_found: dict[str, list[tuple[tuple[str, str], str]]] = {}
+    total_lines = sum(d.count(b"\n") for d in opened.records.values())
+    done = 0
+    lines_of = content.inspection_lines
+    for table in (
+        "premises",
+        "instruments",
+        "standards",
+        "inspections",
+        "tombstones",
+        "audit",
+        "assignments",
+        "reviews",
+        "acks",
+        "revocations",
+        "issuing_bodies",
+        "rule_data",
+        "forms",
+        "visits",
+        "campaigns",
+        "cases",
+    ):
+        data = opened.records.get(table)
+        if data is None:
+            continue
+        parser = PARSERS[table]
+        out = getattr(content, table)
+        entry = f"records/{table}.jsonl"
+        name = table.rstrip("s") if table != "premises" else table
+        covered = covered_found.setdefault(table, []) if table in COVERED_TABLES else None
+        texts = content.inspection_json
+        if progress is not None and progress("records", done, total_lines) is False:
+            raise BundleRejected(4, "", "cancelled")
+        for n, obj, parts, problem in iter_lines(table, data, max_line):
+            if problem is not None:
+                problems.add(f"{entry} line {n}", problem)
+                continue
+            try:
+                if table == "inspections":
+                    rec, texts[obj["id"]] = parse_inspection_line(obj, name, parts)
+                    lines_of[rec.id] = n
+                else:
+                    rec = parser(obj, name)
+            except InputError as exc:
+                problems.add(f"{entry} line {n}", _message(exc))
+                continue
+            out.append(rec)
+            if covered is not None:
+                covered.append((_covered_key(table, rec), f"{entry} line {n}"))
+            done += 1
+            if (
+                progress is not None
+                and done % 500 == 0
+                and progress("records", done, total_lines) is False
+            ):
+                raise BundleRejected(4, "", "cancelled")
+    if problems:
+        # Name what else is wrong with the records that could be read (their times,
+        # signatures, results, attachments) in the same report; references and the
+        # manifest's list would only repeat the lines that could not be read.
+        _check_inspections(content, repo, certificates, now, problems)
+        _check_attachments(opened, content, problems)
+        problems.raise_if_any()
+    # The manifest's list of records must be exactly what the files hold.
+    for table in COVERED_TABLES:
+        listed = [tuple(x) for x in m.records.get(table, [])]
+        found = covered_found.get(table, [])
+        counts = Counter(k[0] for k, _ in found)
+        if len(counts) != len(found):
+            for key, where in found:
+                if counts[key[0]] > 1:
+                    problems.add(where, f"the record {key[0]} appears twice")
+        if Counter(listed) != Counter(k for k, _ in found):
+            listed_set = set(listed)
+            missing = listed_set - {k for k, _ in found}
+            entry = f"records/{table}.jsonl"
+            for listed_key in sorted(missing):
+                problems.add(
+                    entry, f"the manifest lists {listed_key[0]} but the file does not hold it"
+                )
+            for key, where in found:
+                if key not in listed_set:
+                    problems.add(
+                        where, "the record is not listed in the manifest (or with another hash)"
+                    )
+    problems.raise_if_any()
+    _check_references(opened, content, repo, problems)
+    _check_visits(content, repo, now, problems, set(opened.attachments))
+    check_cases(content, repo, problems)
+    _check_inspections(content, repo, certificates, now, problems)
+    _check_attachments(opened, content, problems)
+    problems.raise_if_any()
+    _check_audit(m, content, repo)
+    return content

@@ -1,0 +1,250 @@
+"""The shared checks every record parser uses: JSON lines read strictly, exact field sets,
+ids, bounded text in normal form, decimals, and the walk over untrusted nested values (with
+the per-bundle cache of texts already found valid).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from typing import Any, Literal, overload
+
+from ...domain.errors import InputError
+from ...domain.numbers import ascii_digits, parse_decimal
+from ...domain.text import NOTE_MAX
+from ..format import (
+    ID_RE,
+    JsonError,
+    loads_with_parts,
+    strict_loads,
+)
+
+SPECIAL = re.compile(r"(?i)[+-]?(s?nan|inf|infinity)")
+NUMERIC = re.compile(r"[+-]?[\d.]+([eE][+-]?\d+)?")
+MAX_DEPTH = 12
+
+
+def iter_lines(table: str, data: bytes, max_line: int):
+    """(line number, object, parts, problem) for each line of a JSON-lines entry; *parts* is
+    the canonical text of each top-level value when the line is canonical JSON, else None;
+    *problem* is the reason a line cannot be read (then the object is None), so that every
+    bad line is named, not only the first."""
+    truncated = bool(data) and not data.endswith(b"\n")
+    raws = data.split(b"\n") if data else []
+    if not truncated:
+        raws = raws[:-1]
+    last = len(raws)
+    for n, raw in enumerate(raws, start=1):
+        if truncated and n == last:
+            yield n, None, None, "the last line is not terminated (truncated?)"
+            continue
+        if len(raw) > max_line:
+            yield n, None, None, f"the line is longer than {max_line} bytes"
+            continue
+        try:
+            # Only inspections need the canonical text of their members (content hash, JSON
+            # columns); the flat records of the other tables parse faster strictly.
+            obj, parts = (
+                loads_with_parts(raw) if table == "inspections" else (strict_loads(raw), None)
+            )
+        except JsonError as exc:
+            yield n, None, None, str(exc)
+            continue
+        if not isinstance(obj, dict):
+            yield n, None, None, "must be a JSON object"
+            continue
+        yield n, obj, parts, None
+
+
+def _keys(obj: dict, expected: set[str], path: str) -> None:
+    missing = expected - set(obj)
+    if missing:
+        raise InputError(path, f"is missing the field {sorted(missing)[0]!r}")
+    extra = set(obj) - expected
+    if extra:
+        raise InputError(path, f"has an unknown field {sorted(extra)[0][:40]!r}")
+
+
+def _id(value: object, path: str, allow_none: bool = False) -> str | None:
+    if value is None and allow_none:
+        return None
+    if not isinstance(value, str) or not ID_RE.match(value):
+        raise InputError(path, "must be an id (letters, digits, '-', at most 100 characters)")
+    return value
+
+
+@overload
+def _str(
+    value: object, path: str, max_len: int = 200, allow_none: Literal[False] = False
+) -> str: ...
+
+
+@overload
+def _str(value: object, path: str, max_len: int = 200, *, allow_none: bool) -> str | None: ...
+
+
+def _str(value: object, path: str, max_len: int = 200, allow_none: bool = False) -> str | None:
+    if value is None and allow_none:
+        return None
+    if not isinstance(value, str):
+        raise InputError(path, "must be text")
+    if len(value) > max_len:
+        raise InputError(path, f"is too long ({len(value)} characters, at most {max_len})")
+    return value
+
+
+# Texts already found valid by the walk (readings repeat a lot), and those among them that are
+# finite decimals: at most CACHE_MAX texts of at most CACHED_LEN characters each, emptied when
+# a bundle's validation ends.
+_OK: set[str] = set()
+_DECIMAL_OK: set[str] = set()
+CACHE_MAX = 100_000
+CACHED_LEN = 100
+MAX_INT = 10**15
+
+
+def _wide_number(text: str) -> bool:
+    """Full-width digits that would read as a number (``１２．５``): the program stores numbers
+    in ASCII, so a record carrying them is not in normal form."""
+    return not text.isascii() and NUMERIC.fullmatch(ascii_digits(text)) is not None
+
+
+def _text_ok(s: str) -> bool:
+    if len(s) > NOTE_MAX:
+        return False
+    text = s.strip()
+    if SPECIAL.fullmatch(text) or _wide_number(text):
+        return False
+    if NUMERIC.fullmatch(text):
+        try:
+            parse_decimal(text, "")
+        except InputError:
+            return False
+        if len(s) <= CACHED_LEN and len(_DECIMAL_OK) < CACHE_MAX:
+            _DECIMAL_OK.add(s)
+    if len(s) <= CACHED_LEN and len(_OK) < CACHE_MAX:
+        _OK.add(s)
+    return True
+
+
+def _forget() -> None:
+    _OK.clear()
+    _DECIMAL_OK.clear()
+
+
+def _values_ok(obj: Any, depth: int = 0) -> bool:  # a dict or list of untrusted JSON
+    """Whether :func:`_walk_values` would accept the container *obj* (no paths are built)."""
+    if len(obj) > (1000 if type(obj) is dict else 10000):
+        return False
+    if not obj:
+        return True
+    if depth >= MAX_DEPTH:  # its members would be deeper than MAX_DEPTH
+        return False
+    if type(obj) is dict:
+        if max(map(len, obj)) > 100:
+            return False
+        obj = obj.values()
+    ok = _OK
+    try:
+        if ok.issuperset(obj):  # only texts seen before: the common case, checked in C
+            return True
+    except TypeError:  # a dict or list among them
+        pass
+    for v in obj:
+        kind = type(v)
+        if kind is str:
+            if v in ok or _text_ok(v):
+                continue
+            return False
+        if kind is dict:
+            # a dict of texts seen before (a reading) is checked here without a call
+            if v and len(v) <= 1000 and depth + 1 < MAX_DEPTH and max(map(len, v)) <= 100:
+                try:
+                    if ok.issuperset(v.values()):
+                        continue
+                except TypeError:
+                    pass
+            if not _values_ok(v, depth + 1):
+                return False
+        elif kind is list:
+            if not _values_ok(v, depth + 1):
+                return False
+        elif kind is int:
+            if not -MAX_INT <= v <= MAX_INT:
+                return False
+        elif v is not None and kind is not bool:
+            return False
+    return True
+
+
+def _walk_values(obj: object, path: str) -> None:
+    """Leaves must be text, integers, booleans or null; decimal-looking text must be a finite
+    decimal. Checked quickly first; the walk that names the place runs only on failure."""
+    if not _values_ok(obj):
+        _walk_named(obj, path)
+        raise InputError(
+            path, "holds a value that is not allowed"
+        )  # pragma: no cover - the walks agree
+
+
+def _walk_named(obj: Any, path: str, depth: int = 0) -> None:
+    """The slow walk of :func:`_walk_values`: raises InputError at the first bad value's path."""
+    if depth > MAX_DEPTH:
+        raise InputError(path, "is nested too deeply")
+    kind = type(obj)
+    if kind is dict:
+        if len(obj) > 1000:
+            raise InputError(path, "has too many fields")
+        for k, v in obj.items():
+            if len(k) > 100:
+                raise InputError(path, "has a field name that is too long")
+            _walk_named(v, f"{path}.{k}", depth + 1)
+    elif kind is list:
+        if len(obj) > 10000:
+            raise InputError(path, "has too many items")
+        for i, v in enumerate(obj):
+            _walk_named(v, f"{path}[{i}]", depth + 1)
+    elif kind is str:
+        if len(obj) > NOTE_MAX:
+            raise InputError(path, f"is too long ({len(obj)} characters, at most {NOTE_MAX})")
+        text = obj.strip()
+        if SPECIAL.fullmatch(text):
+            raise InputError(path, "must be a finite number (NaN and infinity are not allowed)")
+        if _wide_number(text):
+            raise InputError(
+                path, "is not in normal form (a number written with full-width characters)"
+            )
+        if NUMERIC.fullmatch(text):
+            parse_decimal(text, path)
+    elif obj is None or kind is bool:
+        return
+    elif kind is int:
+        parse_decimal(obj, path)
+    else:  # Decimal from a JSON fraction: numbers must travel as decimal strings
+        raise InputError(
+            path, "must be written as a decimal string, not a JSON number with a fraction"
+        )
+
+
+def _decimal(value: object, path: str, allow_none: bool = False) -> None:
+    """parse_decimal for validation only, skipping texts already known to be decimals."""
+    if type(value) is str and value in _DECIMAL_OK:
+        return
+    parse_decimal(value, path, allow_none=allow_none)
+
+
+def _normal(original, cleaned, path: str) -> None:
+    """Validation must not change a record: bundles carry records in normal form."""
+    if original != cleaned:
+        for f in dataclasses.fields(original):
+            if getattr(original, f.name) != getattr(cleaned, f.name):
+                raise InputError(
+                    f"{path}.{f.name}", "is not in normal form (it would be changed on import)"
+                )
+        raise InputError(
+            path, "is not in normal form"
+        )  # pragma: no cover - unequal dataclasses differ in a field
+
+
+def _dataclass_fields(cls) -> set[str]:
+    return {f.name for f in dataclasses.fields(cls)}

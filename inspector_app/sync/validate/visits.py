@@ -1,0 +1,294 @@
+"""Visits (sealed, with their sweep rows and inspections) and campaigns; then the visits of a
+bundle checked against each other and against what this database already holds.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from ...domain.errors import InputError
+from ..format import (
+    HEX64,
+    BundleContent,
+)
+from .times import FUTURE_SLACK, PLAUSIBLE_FROM, _as_utc, _possible_time, read_time
+from .values import _id, _keys, _normal, _str
+
+_DUTY_KEYS: dict[str, set[str]] = {}  # duty set -> its duty keys (forms shipped with the program)
+
+
+def parse_visit(obj: dict, path: str = "visit") -> dict:
+    """A sealed visit (现场检查) with its sweep rows and the ids of its inspections: every
+    field in normal form, the times real, and the content hash recomputed over the visit and
+    its rows (domain.visits.visit_hash) equal to the one it carries."""
+    from ...domain.visits import (
+        ANSWERS,
+        DUTY_SETS,
+        Officer,
+        SweepRow,
+        Visit,
+        load_duties,
+        validate_row,
+        validate_visit,
+        visit_hash,
+    )
+
+    fields = {f.name for f in dataclasses.fields(Visit)}
+    # "photos" only when the visit has some (it then counts in the content hash)
+    _keys(obj, fields | {"rows", "inspections"} | ({"photos"} & set(obj)), path)
+    photos = obj.get("photos", [])
+    if type(photos) is not list or not 0 < len(photos) <= 50 and "photos" in obj:
+        raise InputError(f"{path}.photos", "must be a list of 1 to 50 photos")
+    for i, sha in enumerate(photos):
+        if not isinstance(sha, str) or not HEX64.match(sha):
+            raise InputError(f"{path}.photos[{i}]", "must be 64 hexadecimal digits")
+    if len(set(photos)) != len(photos):
+        raise InputError(f"{path}.photos", "a photo appears twice")
+    if obj["status"] != "finalized":
+        raise InputError(f"{path}.status", "only sealed (finalized) visits travel in bundles")
+    _id(obj["id"], f"{path}.id")
+    _id(obj["premises_id"], f"{path}.premises_id", allow_none=True)
+    _id(obj["campaign_id"], f"{path}.campaign_id", allow_none=True)
+    if not isinstance(obj["content_hash"], str) or not HEX64.match(obj["content_hash"]):
+        raise InputError(f"{path}.content_hash", "must be 64 hexadecimal digits")
+    for k in ("started_at", "finalized_at"):
+        _possible_time(_str(obj[k], f"{path}.{k}", 40), f"{path}.{k}")
+    for k in ("kind", "inspector", "market", "place", "notes", "duty_set"):
+        _str(obj[k], f"{path}.{k}", 10_000)
+    for k in ("duties", "covert"):
+        if type(obj[k]) is not dict or not all(type(x) is str for x in obj[k].values()):
+            raise InputError(f"{path}.{k}", "must be an object of texts")
+    officers = obj["officers"]
+    if type(officers) is not list or len(officers) > 50:
+        raise InputError(f"{path}.officers", "must be a list of at most 50 officers")
+    for i, o in enumerate(officers):
+        if type(o) is not dict:
+            raise InputError(f"{path}.officers[{i}]", "must be an object")
+        _keys(o, {"name", "certificate_no"}, f"{path}.officers[{i}]")
+        for k in ("name", "certificate_no"):
+            _str(o[k], f"{path}.officers[{i}].{k}")
+    data = {k: obj[k] for k in fields}
+    data["officers"] = [Officer(**o) for o in officers]
+    visit = Visit(**data)
+    duty_set, duties = obj["duty_set"], obj["duties"]
+    if duties:  # the duties form is read once per import, not once per visit
+        keys = _DUTY_KEYS.get(duty_set)
+        if keys is None and duty_set in DUTY_SETS.values():
+            keys = _DUTY_KEYS[duty_set] = {d.key for d in load_duties(duty_set).duties}
+        if keys is None:
+            raise InputError(f"{path}.duty_set", "must name the set of duties its answers are of")
+        for k, a in duties.items():
+            if k not in keys:
+                raise InputError(f"{path}.duties.{k}", f"is not a duty of the {duty_set} form")
+            if a not in ANSWERS:
+                raise InputError(f"{path}.duties.{k}", "must be yes, no or na")
+    try:
+        bare = dataclasses.replace(visit, duties={})
+        _normal(bare, validate_visit(bare), path)
+    except InputError as exc:
+        if exc.path.startswith("visit.") and path != "visit":
+            exc = InputError(path + exc.path[len("visit") :], exc.message)
+        raise exc from None
+    rows_in = obj["rows"]
+    if type(rows_in) is not list or len(rows_in) > 5000:
+        raise InputError(f"{path}.rows", "must be a list of at most 5000 sweep rows")
+    row_fields = {f.name for f in dataclasses.fields(SweepRow)}
+    rows = []
+    for i, r in enumerate(rows_in):
+        rp = f"{path}.rows[{i}]"
+        if type(r) is not dict:
+            raise InputError(rp, "must be an object")
+        _keys(r, row_fields, rp)
+        _id(r["id"], f"{rp}.id")
+        for k in ("instrument_id", "premises_id", "inspection_id"):
+            _id(r[k], f"{rp}.{k}", allow_none=True)
+        if r["visit_id"] != obj["id"]:
+            raise InputError(f"{rp}.visit_id", "must be the id of the visit it is in")
+        if r["seq"] != i:
+            raise InputError(f"{rp}.seq", f"must be {i} (rows are numbered in order from 0)")
+        if type(r["rest_ok"]) is not bool:
+            raise InputError(f"{rp}.rest_ok", "must be true or false")
+        for k in (
+            row_fields
+            - {"id", "visit_id", "seq", "rest_ok"}
+            - {
+                "instrument_id",
+                "premises_id",
+                "inspection_id",
+            }
+        ):
+            _str(r[k], f"{rp}.{k}", 10_000)
+        row = SweepRow(**r)
+        _normal(row, validate_row(row, rp), rp)
+        rows.append(row)
+    if len({r.id for r in rows}) != len(rows):
+        raise InputError(f"{path}.rows", "a sweep row id appears twice")
+    ids = obj["inspections"]
+    if type(ids) is not list or len(ids) > 5000:
+        raise InputError(f"{path}.inspections", "must be a list of at most 5000 ids")
+    for i, x in enumerate(ids):
+        _id(x, f"{path}.inspections[{i}]")
+    if visit_hash(visit, rows, photos) != visit.content_hash:
+        raise InputError(
+            f"{path}.content_hash", "does not match the visit's content (the visit was altered)"
+        )
+    return obj
+
+
+def parse_campaign(obj: dict, path: str = "campaign") -> dict:
+    """A special campaign (专项) the office defined: every field in normal form."""
+    from ...store.campaigns import Campaign, validate_campaign
+
+    _keys(obj, {f.name for f in dataclasses.fields(Campaign)}, path)
+    _id(obj["id"], f"{path}.id")
+    for k in ("name", "date_from", "date_to", "notes"):
+        _str(obj[k], f"{path}.{k}", 10_000)
+    for k in ("kinds", "regions", "focus"):
+        if type(obj[k]) is not list or len(obj[k]) > 200:
+            raise InputError(f"{path}.{k}", "must be a list of at most 200 texts")
+        for i, x in enumerate(obj[k]):
+            _str(x, f"{path}.{k}[{i}]")
+    c = Campaign(**obj)
+    try:
+        _normal(c, validate_campaign(c), path)
+    except InputError as exc:
+        if exc.path.startswith("campaign.") and path != "campaign":
+            exc = InputError(path + exc.path[len("campaign") :], exc.message)
+        raise exc from None
+    return obj
+
+
+def _campaign_ids(repo, ids: list[str]) -> set[str]:
+    ids = [i for i in ids if i]
+    if not ids:
+        return set()
+    from ...store.visits import campaign_ids
+
+    return campaign_ids(repo.store.conn, ids)
+
+
+def _check_visits(
+    content: BundleContent,
+    repo,
+    now: dt.datetime,
+    problems,
+    bundle_shas: set[str] | frozenset[str] = frozenset(),
+) -> None:
+    """A sealed visit's premises, campaign, instruments, inspections and photos resolve (in
+    the bundle or in this database, looked up in batches); its times are in order and not in
+    the future; an inspection already in another visit here is refused."""
+    if not content.visits:
+        return
+    conn = repo.store.conn
+    photo_shas = {sha for v in content.visits for sha in v.get("photos", [])}
+    have = set(bundle_shas) | repo.attachment_shas(photo_shas - set(bundle_shas))
+    for n, v in enumerate(content.visits, start=1):
+        for sha in v.get("photos", []):
+            if sha not in have:
+                problems.add(
+                    f"records/visits.jsonl line {n}",
+                    f"visit.photos: the photo {sha[:12]}… is neither in the bundle nor here",
+                )
+    prem = {r[0].id for r in content.premises}
+    inst = {r[0].id for r in content.instruments}
+    insp = {x.id for x in content.inspections}
+    premises = [v["premises_id"] for v in content.visits if v["premises_id"]]
+    premises += [r["premises_id"] for v in content.visits for r in v["rows"] if r["premises_id"]]
+    db_prem = repo.existing_ids("premises", premises)
+    db_inst = repo.existing_ids(
+        "instrument",
+        [r["instrument_id"] for v in content.visits for r in v["rows"] if r["instrument_id"]],
+    )
+    wanted = [x for v in content.visits for x in v["inspections"]]
+    wanted += [r["inspection_id"] for v in content.visits for r in v["rows"] if r["inspection_id"]]
+    db_insp = repo.existing_ids("inspection", wanted)
+    from ...store.visits import campaign_ids, inspection_visits, upgrade_visits, visit_states
+
+    db_camp = campaign_ids(conn, [v["campaign_id"] for v in content.visits if v["campaign_id"]])
+    db_camp |= {c["id"] for c in content.campaigns}
+    here = inspection_visits(conn, [x for v in content.visits for x in v["inspections"]])
+    states = visit_states(conn, [v["id"] for v in content.visits])
+    gathered = upgrade_visits(conn, list(here.values()))
+    claimed: dict[str, str] = {}
+    duplicates: set[str] = set()
+    for n, v in enumerate(content.visits, start=1):
+        where = f"records/visits.jsonl line {n}"
+        others = {here[x] for x in v["inspections"] if here.get(x) not in (None, v["id"])}
+        if v["inspections"] and all(x in here for x in v["inspections"]) and others <= gathered:
+            # both sides gathered these inspections into a visit when they were upgraded to
+            # schema 6: the office keeps its own, this one is not stored
+            if others:
+                duplicates.add(v["id"])
+                content.warn(
+                    where,
+                    f"visit {v['id']}: its inspections are in the visit "
+                    f"{', '.join(sorted(others))} here (made at the upgrade); not stored again",
+                )
+                continue
+        state = states.get(v["id"])
+        if state is not None and state != ("finalized", v["content_hash"]):
+            problems.add(
+                where,
+                f"visit.content_hash: the visit {v['id']} is "
+                + ("a draft" if state[0] == "draft" else "sealed with other content")
+                + " here; a sealed visit is never changed",
+            )
+        if v["premises_id"] and v["premises_id"] not in prem | db_prem:
+            problems.add(
+                where, f"visit.premises_id: the premises {v['premises_id']} do not resolve"
+            )
+        if v["campaign_id"] and v["campaign_id"] not in db_camp:
+            problems.add(
+                where,
+                f"visit.campaign_id: the campaign {v['campaign_id']} is neither in the bundle "
+                "nor in this database",
+            )
+        for i, r in enumerate(v["rows"]):
+            if r["instrument_id"] and r["instrument_id"] not in inst | db_inst:
+                problems.add(
+                    where,
+                    f"visit.rows[{i}].instrument_id: the instrument {r['instrument_id']} "
+                    "does not resolve",
+                )
+            if r["premises_id"] and r["premises_id"] not in prem | db_prem:
+                problems.add(
+                    where,
+                    f"visit.rows[{i}].premises_id: the premises {r['premises_id']} do not resolve",
+                )
+            if r["inspection_id"] and r["inspection_id"] not in insp | db_insp:
+                problems.add(
+                    where,
+                    f"visit.rows[{i}].inspection_id: the inspection {r['inspection_id']} "
+                    "is neither in the bundle nor in this database",
+                )
+        for i, x in enumerate(v["inspections"]):
+            if x not in insp and x not in db_insp:
+                problems.add(
+                    where,
+                    f"visit.inspections[{i}]: the inspection {x} is neither in the "
+                    "bundle nor in this database",
+                )
+            elif here.get(x) not in (None, v["id"]):
+                problems.add(
+                    where,
+                    f"visit.inspections[{i}]: the inspection {x} belongs to the visit "
+                    f"{here[x]} here",
+                )
+            elif claimed.setdefault(x, v["id"]) != v["id"]:
+                problems.add(
+                    where,
+                    f"visit.inspections[{i}]: the inspection {x} is also claimed by "
+                    f"the visit {claimed[x]}",
+                )
+        started, _ = read_time(v["started_at"])
+        finalized, _ = read_time(v["finalized_at"])
+        if started is not None and finalized is not None:
+            if _as_utc(finalized) < _as_utc(started) - FUTURE_SLACK:
+                problems.add(where, "visit.finalized_at: the visit was sealed before it started")
+            if _as_utc(finalized) > now + FUTURE_SLACK:
+                content.warn(where, "visit.finalized_at: sealed in the future (a clock was wrong)")
+            if _as_utc(started) < PLAUSIBLE_FROM:
+                content.warn(where, "visit.started_at: before 2000 (a clock was wrong)")
+    if duplicates:
+        content.visits = [v for v in content.visits if v["id"] not in duplicates]
