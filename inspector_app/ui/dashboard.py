@@ -211,7 +211,14 @@ class DashboardPage(QWidget):
         heights = [
             float(r.percent) for r in rates
         ]  # display only; the numbers stay Decimal in stats
-        plot.addItem(pg.BarGraphItem(x=xs, height=heights, width=0.6, brush="#2e86c1"))
+        # the axis starts below the lowest rate, in tens (86–100 % is not squeezed into the
+        # top of 0–100 %); the bars stand on that base and its value is written on the axis
+        base = float(max(0, (min([int(h) for h in heights], default=0) - 5) // 10 * 10))
+        plot.addItem(
+            pg.BarGraphItem(
+                x=xs, y0=base, height=[h - base for h in heights], width=0.6, brush="#2e86c1"
+            )
+        )
         for x, r in zip(xs, rates, strict=True):
             # the rate and how many it rests on ("85.2 n=27")
             text = pg.TextItem(f"{r.percent}\nn={r.judged}", color="#222", anchor=(0.5, 1))
@@ -236,8 +243,10 @@ class DashboardPage(QWidget):
         lines = max((t.count("\n") + 1 for t in labels), default=1)
         axis.setHeight(QFontMetrics(font).lineSpacing() * lines + 10)
         plot.getAxis("left").setLabel("%")
-        plot.setYRange(0, 122, padding=0)  # room above a 100 % bar for its rate and n
-        plot.getAxis("left").setTicks([[(v, str(v)) for v in range(0, 101, 20)]])
+        step = 20 if base < 40 else 10 if base < 80 else 5
+        top = 100 + (100 - base) * 0.22  # room above a 100 % bar for its rate and n
+        plot.setYRange(base, top, padding=0)
+        plot.getAxis("left").setTicks([[(v, str(v)) for v in range(int(base), 101, step)]])
         plot.setXRange(-0.6, max(len(rates), 1) - 0.4, padding=0)
 
     def _draw_market(self) -> None:
@@ -303,7 +312,17 @@ class DashboardPage(QWidget):
             symbolBrush="#8e44ad",
             name=tr("Cheating"),
         )
-        plot.getAxis("bottom").setTicks([[(x, p.month) for x, p in zip(xs, points, strict=True)]])
+        current = self.data.month_start.isoformat()[:7]
+        plot.getAxis("bottom").setTicks(
+            [
+                [
+                    # the month under way is marked: its counts are not complete yet
+                    (x, p.month + ("\n" + tr("(to date)") if p.month == current else ""))
+                    for x, p in zip(xs, points, strict=True)
+                ]
+            ]
+        )
+        plot.getAxis("bottom").setHeight(40 if any(p.month == current for p in points) else 26)
         # counts: whole-number ticks only (no "2.5 failures")
         top = max([p.failed for p in points] + [p.cheating for p in points] + [1])
         plot.getAxis("left").setTickSpacing(max(1, round(top / 5)), 1)

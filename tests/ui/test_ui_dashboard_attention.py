@@ -138,3 +138,34 @@ def test_family_labels_never_run_into_each_other(qtbot, demo, db_path):
     slot = plot.width() / len(labels)
     widest = max(QFontMetrics(font).horizontalAdvance(w) for t in labels for w in t.split("\n"))
     assert widest <= slot
+
+
+def test_high_pass_rates_are_not_squeezed_and_the_month_under_way_is_marked(qtbot, store, db_path):
+    from decimal import Decimal
+
+    from inspector_app.services.stats import Dashboard, MonthPoint, Rate
+
+    data = Dashboard(
+        today=TODAY,
+        month_start=dt.date(2026, 6, 1),
+        this_month={"total": 3, "judged": 3, "passed": 3, "failed": 0, "cheating": 0},
+        last_month={"total": 9, "judged": 9, "passed": 8, "failed": 1, "cheating": 0},
+        by_family=[Rate("scale", 50, 43), Rate("fuel_dispenser", 20, 20)],  # 86 %, 100 %
+        by_market=[Rate("合肥市周谷堆农产品批发市场", 30, 28)],
+        over_time=[MonthPoint("2026-05", 9, 1, 0), MonthPoint("2026-06", 3, 0, 0)],
+        period_from=dt.date(2025, 7, 1),
+    )
+    assert data.by_family[0].percent == Decimal("86.0")
+    page = DashboardPage(store, StoreReader(db_path))
+    qtbot.addWidget(page)
+    page.show()
+    page._show(data)
+    (_x0, _x1), (y0, y1) = page.charts["family"].getPlotItem().viewRange()
+    assert y0 == 80 and y1 > 100  # 80–100 %, not 0–100 %
+    ticks = [v for v, _label in page.charts["family"].getAxis("left")._tickLevels[0]]
+    assert ticks[0] == 80 and ticks[-1] == 100
+    months = [t for _x, t in page.charts["time"].getAxis("bottom")._tickLevels[0]]
+    assert months == ["2026-05", "2026-06\n（截至今日）"]
+    i18n.set_language("en")
+    months = [t for _x, t in page.charts["time"].getAxis("bottom")._tickLevels[0]]
+    assert months == ["2026-05", "2026-06\n(to date)"]
