@@ -143,9 +143,29 @@ def flatten(fields, prefix: str = "") -> list[Column]:
                 )
         elif f.type == "objects":
             continue  # not used by tests
+        elif f.type == "bool":  # a yes/no answer is a drop-down list too, never typed
+            out.append(Column(path, f.label, f.unit, "choice", YES_NO, f.required))
         else:
             out.append(Column(path, f.label, f.unit, f.type, f.choices, f.required))
     return out
+
+
+def _yes_no() -> tuple:
+    from ...domain.forms import Choice, Label
+
+    return (Choice("yes", Label("是", "Yes")), Choice("no", Label("否", "No")))
+
+
+YES_NO = _yes_no()
+"""The closed set of a form's ``bool`` field, stored as the words the rules read (yes/no)."""
+
+
+def choice_key(value: Any) -> Any:
+    """The choice a stored value stands for: a yes/no answer stored as true/false (by the
+    demo or the command line) is the list's yes/no."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return value
 
 
 @dataclass
@@ -461,7 +481,7 @@ class ReadingsModel(QAbstractTableModel):
                 return ""
             if col.type == "choice" and role == Qt.ItemDataRole.DisplayRole:
                 for c in col.choices:
-                    if c.value == value:
+                    if c.value == choice_key(value):
                         return c.label.get(_lang())
             return str(value)
         if role == ErrorRole:
@@ -711,7 +731,7 @@ class ReadingsDelegate(QStyledItemDelegate):
         value = index.data(Qt.ItemDataRole.EditRole)
         if isinstance(editor, QComboBox):
             raw = index.model().cell_value(index.row(), index.model().columns[index.column()].path)
-            i = editor.findData(raw or "")
+            i = editor.findData(choice_key(raw) or "")
             editor.setCurrentIndex(max(i, 0))
         else:
             editor.setText("" if value is None else str(value))
@@ -962,7 +982,7 @@ class ReadingsTable(QWidget):
 
     def refresh(self) -> None:
         for path, combo in self.field_choices.items():
-            value = drafts.get_path(self.model.test, path)
+            value = choice_key(drafts.get_path(self.model.test, path))
             index = combo.findData(value) if value is not None else 0
             if index < 0:  # a value the form no longer offers: shown as stored
                 combo.addItem(str(value), value)
