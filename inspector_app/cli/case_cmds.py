@@ -22,6 +22,13 @@ from .common import (
     print_table,
     read_passphrase,
 )
+from .options import (
+    add_action,
+    add_json_option,
+    add_officer_option,
+    print_warnings,
+    split_officers,
+)
 
 
 def register(sub, common) -> None:
@@ -29,15 +36,19 @@ def register(sub, common) -> None:
     cs = p.add_subparsers(dest="case_command", metavar="ACTION", required=True)
 
     def add(name: str, help_text: str, func, *, ident: bool = True, by: bool = True):
-        q = cs.add_parser(name, parents=[common], help=help_text)
-        if ident:
-            q.add_argument("id", help="case number (e.g. 2025-0001) or 6+ characters of its id")
+        q = add_action(
+            cs,
+            common,
+            name,
+            help_text,
+            func,
+            ident="case number (e.g. 2025-0001) or 6+ characters of its id" if ident else None,
+        )
         if by:
             q.add_argument(
                 "--by", metavar="NAME", help="who makes this change (default: the first officer)"
             )
-        q.add_argument("--json", action="store_true", help="print JSON instead of text")
-        q.set_defaults(func=func)
+        add_json_option(q)
         return q
 
     q = add("new", "open a case at the clue stage", cmd_new, ident=False)
@@ -47,12 +58,10 @@ def register(sub, common) -> None:
     src.add_argument("--complaint", metavar="TEXT", help="a complaint: what it says")
     src.add_argument("--referral", metavar="TEXT", help="a referral: from whom, what")
     q.add_argument("--clue-date", metavar="DATE", help="when the clue was found (default: today)")
-    q.add_argument(
-        "--officer",
-        action="append",
-        default=[],
-        metavar="NAME:CERT",
-        help="an officer and enforcement certificate no. (repeat; two are needed to file)",
+    add_officer_option(
+        q,
+        "NAME:CERT",
+        "an officer and enforcement certificate no. (repeat; two are needed to file)",
     )
     q.add_argument("--premises", metavar="ID", help="the premises (for a complaint or referral)")
     q.add_argument(
@@ -103,13 +112,7 @@ def register(sub, common) -> None:
         q.set_defaults(to=to)
         q.add_argument("--on", metavar="DATE", help="the day (default: today)")
         q.add_argument("--facts", metavar="TEXT", help="replace the facts")
-        q.add_argument(
-            "--officer",
-            action="append",
-            default=[],
-            metavar="NAME:CERT",
-            help="replace the officers (repeat)",
-        )
+        add_officer_option(q, "NAME:CERT", "replace the officers (repeat)")
         _articles_option(q, "--violated", "violated article id; repeat")
         _articles_option(q, "--penalty", "penalty article id; repeat")
         q.add_argument(
@@ -282,13 +285,9 @@ def _refs(values: list[str], where: str):
 def _officers(values: list[str]):
     from ..domain.cases import CaseOfficer
 
-    out = []
-    for i, v in enumerate(values):
-        name, sep, cert = v.partition(":")
-        if not sep:
-            raise InputError(f"officer[{i}]", f"{v!r}: write NAME:CERTIFICATE_NO")
-        out.append(CaseOfficer(name.strip(), cert.strip()))
-    return out
+    return [
+        CaseOfficer(name, cert) for name, cert in split_officers(values, certificate_required=True)
+    ]
 
 
 def _day(text: str | None, where: str) -> str:
@@ -323,13 +322,6 @@ def _actor(args, case=None) -> str:
     raise InputError("by", "say who makes this change (--by NAME)")
 
 
-def _warn(warnings: list[str]) -> None:
-    import sys
-
-    for w in warnings:
-        print(f"warning: {w}", file=sys.stderr)
-
-
 def _print_case(store, case, as_json: bool, warnings=(), today=None) -> None:
     from ..services.cases import summary
 
@@ -339,7 +331,7 @@ def _print_case(store, case, as_json: bool, warnings=(), today=None) -> None:
     if as_json:
         print_json(data)
         return
-    _warn(list(warnings))
+    print_warnings(warnings)
     print(f"case {case.case_no}  {case.status}  ({case.id[:8]})")
     print(f"party     {case.party.name}  {case.party.credit_code or case.party.id_number}")
     for d in data["deadlines"]:
@@ -550,7 +542,7 @@ def cmd_order(args) -> int:
         if args.json:
             _print_case(store, case, True, warnings)
             return 0
-    _warn(warnings)
+    print_warnings(warnings)
     print(f"case {case.case_no}: order to correct by {order.deadline} ({order.basis})")
     if order.assignment_id:
         print(f"re-inspection on the work list, due {order.deadline} ({order.assignment_id[:8]})")
@@ -712,7 +704,6 @@ def cmd_calendar(args) -> int:
 
 
 def cmd_document(args) -> int:
-    import sys
     from pathlib import Path
 
     from ..crypto.keys import KeyError_
@@ -729,8 +720,7 @@ def cmd_document(args) -> int:
             identity = load_signer(db_path(args), read_passphrase(args))
         except KeyError_ as exc:
             raise CliError(str(exc)) from None
-        for warning in identity.warnings:
-            print(f"inspector-app: warning: {warning}", file=sys.stderr)
+        print_warnings(identity.warnings, "inspector-app: warning: ")
     store = open_store(args)
     with store:
         case = svc.resolve(store, args.id)

@@ -6,8 +6,16 @@ import dataclasses
 from pathlib import Path
 
 from .common import open_store, print_json, print_table
+from .options import (
+    add_action,
+    add_json_option,
+    add_officer_option,
+    key_values,
+    split_officers,
+)
 
 KINDS = ["routine", "campaign", "covert", "complaint", "follow_up"]
+VISIT_ID = "visit id (or its first 6+ characters)"
 
 
 def register(sub, common) -> None:
@@ -16,10 +24,12 @@ def register(sub, common) -> None:
     )
     vs = vp.add_subparsers(dest="visit_command", metavar="ACTION", required=True)
 
-    p = vs.add_parser(
+    p = add_action(
+        vs,
+        common,
         "new",
-        parents=[common],
-        help="start a visit; its sweep is pre-filled from the register of the premises or market",
+        "start a visit; its sweep is pre-filled from the register of the premises or market",
+        cmd_new,
     )
     where = p.add_mutually_exclusive_group(required=True)
     where.add_argument("--premises", metavar="ID", help="the premises visited (id)")
@@ -27,12 +37,10 @@ def register(sub, common) -> None:
     p.add_argument(
         "--kind", choices=KINDS, default="routine", help="kind of visit (default routine)"
     )
-    p.add_argument(
-        "--officer",
-        action="append",
-        default=[],
-        metavar="NAME[:CERT]",
-        help="an officer present, with the enforcement certificate number (repeat; two at least"
+    add_officer_option(
+        p,
+        "NAME[:CERT]",
+        "an officer present, with the enforcement certificate number (repeat; two at least"
         " for campaign, covert, complaint and follow-up work)",
     )
     p.add_argument(
@@ -51,10 +59,9 @@ def register(sub, common) -> None:
         help="a covert test purchase: purchased_at, nozzle, receipt_no, amount_paid,"
         " volume_displayed, volume_measured (repeat)",
     )
-    p.add_argument("--json", action="store_true", help="print JSON instead of text")
-    p.set_defaults(func=cmd_new)
+    add_json_option(p)
 
-    p = vs.add_parser("list", parents=[common], help="list visits, newest first")
+    p = add_action(vs, common, "list", "list visits, newest first", cmd_list)
     p.add_argument("--from", dest="date_from", metavar="DATE", help="first day (included)")
     p.add_argument("--to", dest="date_to", metavar="DATE", help="last day (included)")
     p.add_argument("--kind", choices=KINDS, help="only this kind of visit")
@@ -64,51 +71,62 @@ def register(sub, common) -> None:
     )
     p.add_argument("--search", default="", help="text in the premises, market, place or inspector")
     p.add_argument("--limit", type=int, default=500, help="at most this many (default 500)")
-    p.add_argument("--json", action="store_true", help="print JSON instead of text")
-    p.set_defaults(func=cmd_list)
+    add_json_option(p)
 
-    p = vs.add_parser("show", parents=[common], help="one visit: officers, duties, sweep rows")
-    p.add_argument("id", help="visit id (or its first 6+ characters)")
-    p.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of the duties")
-    p.add_argument("--json", action="store_true", help="print JSON instead of text")
-    p.set_defaults(func=cmd_show)
-
-    p = vs.add_parser(
-        "sweep",
-        parents=[common],
-        help="import sweep rows from CSV (all or nothing; every bad line named with its field)",
+    p = add_action(
+        vs,
+        common,
+        "show",
+        "one visit: officers, duties, sweep rows",
+        cmd_show,
+        ident=VISIT_ID,
     )
-    p.add_argument("id", help="visit id (or its first 6+ characters)")
+    p.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of the duties")
+    add_json_option(p)
+
+    p = add_action(
+        vs,
+        common,
+        "sweep",
+        "import sweep rows from CSV (all or nothing; every bad line named with its field)",
+        cmd_sweep,
+        ident=VISIT_ID,
+    )
     p.add_argument("--file", required=True, metavar="ROWS.csv", help="UTF-8 CSV with a header row")
     p.add_argument("--rest-ok", action="store_true", help="then mark every unchecked row OK")
-    p.add_argument("--json", action="store_true", help="print JSON instead of text")
-    p.set_defaults(func=cmd_sweep)
+    add_json_option(p)
 
-    p = vs.add_parser(
-        "duties", parents=[common], help="answer duties of the premises (KEY=yes|no|na ...)"
+    p = add_action(
+        vs,
+        common,
+        "duties",
+        "answer duties of the premises (KEY=yes|no|na ...)",
+        cmd_duties,
+        ident=VISIT_ID,
     )
-    p.add_argument("id", help="visit id (or its first 6+ characters)")
     p.add_argument(
         "answers", nargs="+", metavar="KEY=ANSWER", help="e.g. fair_scale=no (keys: visit show)"
     )
-    p.add_argument("--json", action="store_true", help="print JSON instead of text")
-    p.set_defaults(func=cmd_duties)
+    add_json_option(p)
 
-    p = vs.add_parser("finalize", parents=[common], help="seal a visit (content hash)")
-    p.add_argument("id", help="visit id (or its first 6+ characters)")
+    p = add_action(
+        vs,
+        common,
+        "finalize",
+        "seal a visit (content hash)",
+        cmd_finalize,
+        ident=VISIT_ID,
+    )
     p.add_argument("--rest-ok", action="store_true", help="mark every unchecked row OK first")
-    p.add_argument("--json", action="store_true", help="print JSON instead of text")
-    p.set_defaults(func=cmd_finalize)
+    add_json_option(p)
 
 
 def _officers(values: list[str]):
     from ..domain.visits import Officer
 
-    out = []
-    for v in values:
-        name, _, cert = v.partition(":")
-        out.append(Officer(name.strip(), cert.strip()))
-    return out
+    return [
+        Officer(name, cert) for name, cert in split_officers(values, certificate_required=False)
+    ]
 
 
 def cmd_new(args) -> int:
@@ -136,12 +154,7 @@ def cmd_new(args) -> int:
             prefill=not args.no_prefill,
         )
         if args.covert:
-            covert = {}
-            for text in args.covert:
-                key, sep, value = text.partition("=")
-                if not sep:
-                    raise InputError("covert", f"{text!r} is not FIELD=VALUE")
-                covert[key.strip()] = value.strip()
+            covert = key_values(args.covert, "covert", "FIELD=VALUE")
             v = vs.repo(store).save(dataclasses.replace(v, covert=covert), inspector)
         detail = vs.visit_detail(store, v.id)
     if args.json:
@@ -253,15 +266,9 @@ def cmd_sweep(args) -> int:
 
 
 def cmd_duties(args) -> int:
-    from ..domain.errors import InputError
     from ..services import visits as vs
 
-    answers = {}
-    for text in args.answers:
-        key, sep, value = text.partition("=")
-        if not sep:
-            raise InputError("answers", f"{text!r} is not KEY=yes|no|na")
-        answers[key.strip()] = value.strip()
+    answers = key_values(args.answers, "answers", "KEY=yes|no|na")
     with open_store(args) as store:
         visit_id = vs.repo(store).resolve(args.id)
         vs.set_duties(store, visit_id, answers)
