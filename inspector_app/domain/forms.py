@@ -483,9 +483,12 @@ def published(family: str) -> list[Form]:
 
 def form_for(family: str, ref: Any = None) -> Form:
     """The form a record was filled against: the version and hash its ``environment.form``
-    names when this program holds it (the built-in file or a published version), else the
-    form new work uses (:func:`load_form`). A draft keeps its form after a newer one
-    arrives."""
+    names when this program holds it (the built-in file or a published version); a record
+    without one (made before forms had versions) the form file shipped with the program;
+    else the form new work uses (:func:`load_form`). A draft keeps its form after a newer
+    one arrives."""
+    if ref is None:
+        return _load_file(family, None)
     if isinstance(ref, Mapping):
         version, digest = ref.get("version"), ref.get("hash")
         for form in reversed(_PUBLISHED.get(family, ())):

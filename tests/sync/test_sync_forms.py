@@ -157,3 +157,18 @@ def test_an_office_bundle_without_forms_has_no_forms_entry(world):
     office = world["office"]
     o = export_bundle(office.store, office.identity, world["dir"] / "o.zip", direction="office")
     assert "records/forms.jsonl" not in {n for n, _ in read_entries(o.path)}
+
+
+def test_a_record_without_a_form_reference_keeps_the_shipped_form(world):
+    office = world["office"]
+    _publish(world)
+    from inspector_app.store.forms import load_installed as install
+
+    install(office.store)
+    assert forms.load_form("scale").version == "2027-1"  # new work: the published form
+    old = forms.form_for("scale", None)  # a record from before forms had versions
+    assert old.version == "builtin-1" and old.hash == forms.builtin_form("scale").hash
+    # a reference this program does not hold falls back to the form in use
+    assert forms.form_for("scale", {"id": "scale", "version": "x", "hash": "0" * 64}).version == (
+        "2027-1"
+    )
