@@ -172,3 +172,35 @@ def test_a_record_without_a_form_reference_keeps_the_shipped_form(world):
     assert forms.form_for("scale", {"id": "scale", "version": "x", "hash": "0" * 64}).version == (
         "2027-1"
     )
+
+
+def test_a_record_keeps_its_form_and_edition_reason_through_a_field_bundle(world):
+    import dataclasses
+
+    from conftest import identity_signer
+    from inspector_app.services.inspections import save_and_evaluate
+
+    lap, office = world["laptop"], world["office"]
+    first = add_inspection_with_photo(lap.store, sign=identity_signer(lap.identity))
+    ref = forms.builtin_form("scale").ref
+    change = {"from": "JJG 1204-2025", "to": "JJG 539-2016", "reason": "旧型号过渡期"}
+    draft = dataclasses.replace(
+        first,
+        id=forms.form_hash(b"x")[:32],
+        record_id=forms.form_hash(b"y")[:32],
+        parent_id=None,
+        revision=1,
+        status="draft",
+        content_hash=None,
+        signature=None,
+        signer=None,
+        finalized_at=None,
+        environment={"temperature": "21", "form": ref, "edition_changes": [change]},
+    )
+    saved = save_and_evaluate(lap.store, draft, "t")
+    lap.store.inspections.finalize(saved.id, "t", sign=identity_signer(lap.identity))
+    f = export_bundle(lap.store, lap.identity, world["dir"] / "f.zip")
+    report = import_bundle(office.store, f.path)
+    assert report.status == "imported", report.message()
+    kept = office.store.inspections.require(saved.id)
+    assert kept.environment["form"] == ref and kept.environment["edition_changes"] == [change]
