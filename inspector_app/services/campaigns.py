@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from ..domain.models import new_id
+from ..domain.places import county_of
 from ..domain.visits import failed_duties, load_duties
 from ..store.campaigns import Campaign, CampaignRepo, as_dict, visit_counts
 from .visits import market_premises
@@ -194,22 +194,6 @@ def sentence(stats: dict) -> str:
 
 
 # ---- work lists and progress -------------------------------------------------------------------
-
-
-def county_of(address: str, city: str = "", recorded: str = "") -> str:
-    """The county or district (区/县) of a premises: the one recorded on it, else read
-    from its address after the city ("安徽省合肥市蜀山区长江路" → "蜀山区"); "" when the
-    address names none."""
-    if recorded:
-        return recorded
-    text = address or ""
-    if city and city in text:
-        text = text.split(city, 1)[1]
-    else:
-        text = re.sub(r"^.*?(?:省|自治区)", "", text)
-        text = re.sub(r"^[^市区县]{1,12}?市", "", text)
-    m = re.match(r"([^省市区县路街道号]{1,10}?(?:区|县|旗))", text)
-    return m.group(1) if m else ""
 
 
 def work_list(store, inspector: str | None = None, today: str | None = None) -> list[dict]:

@@ -29,6 +29,7 @@ from pathlib import Path
 
 from ..domain.canonical import canonical_bytes, inspection_content
 from ..domain.errors import InputError
+from ..domain.places import county_of
 from ..store.province import check_level, province_repo
 from ..sync.province import is_province_bundle, read_province_bundle, write_province_bundle
 from .office_stats import percent
@@ -58,21 +59,6 @@ def province_of(address: str) -> str:
     if m:
         return m.group(1)
     m = re.match(r"^(北京市|上海市|天津市|重庆市)", text)
-    return m.group(1) if m else ""
-
-
-def county_of(address: str, city: str = "", recorded: str = "") -> str:
-    """The county or district (区/县/旗): the one recorded on the premises, else read from
-    its address after the city ("安徽省合肥市蜀山区长江路" → 蜀山区); "" when none."""
-    if recorded:
-        return recorded
-    text = address or ""
-    if city and city in text:
-        text = text.split(city, 1)[1]
-    else:
-        text = re.sub(r"^.*?(?:省|自治区)", "", text)
-        text = re.sub(r"^[^市区县]{1,12}?市", "", text)
-    m = re.match(r"([^省市区县路街道号]{1,10}?(?:区|县|旗))", text)
     return m.group(1) if m else ""
 
 

@@ -2,7 +2,8 @@
 
 ``check`` recomputes everything that can be recomputed: SQLite's own integrity check,
 foreign keys, the audit chain, every finalized inspection's content hash, the readings
-derived from each result, and every attachment's SHA-256. Each mismatch is named.
+derived from each result, every sealed visit's content hash (with its sweep rows and
+photos), and every attachment's SHA-256. Each mismatch is named.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ class Problem:
     kind: str  # sqlite, schema, foreign_key, audit, inspection, readings, attachment, signature,
     # certificate (a number missing from an issuing body's gap-free sequence),
     # missing (a finalized inspection the audit log or an import vouches for is gone),
-    # revision (superseded_by does not match the revision chain)
+    # revision (superseded_by does not match the revision chain),
+    # visit (a sealed visit, its sweep rows or photos changed, or the visit gone)
     ref: str
     message: str
 
@@ -152,6 +154,7 @@ def check(store) -> list[Problem]:
             )
     problems += _missing_finalized(conn)
     problems += _revision_links(conn)
+    problems += _sealed_visits(store)
     problems += _signatures(store, ids)
     from .cases import CaseRepo  # enforcement cases sealed at decision and at closure
 
@@ -302,6 +305,79 @@ def _missing_finalized(conn) -> list[Problem]:
                         ),
                     )
                 )
+    return out
+
+
+def _sealed_visits(store) -> list[Problem]:
+    """Every finalized visit's content hash recomputed from the visit, its sweep rows and its
+    photos (a changed row, a photo swapped or taken out all change it), each photo still
+    stored, and the hash the audit log recorded at sealing still the one the visit carries."""
+    import json
+
+    from ..domain.visits import visit_hash
+    from .visits import VisitRepo
+
+    conn = store.conn
+    repo = VisitRepo(store)
+    out: list[Problem] = []
+    current: dict[str, str | None] = {}
+    for (visit_id,) in conn.execute(
+        "SELECT id FROM visits WHERE status = 'finalized' ORDER BY rowid"
+    ).fetchall():
+        v = repo.require(visit_id)
+        current[visit_id] = v.content_hash
+        photos = repo.photos(visit_id)
+        if visit_hash(v, repo.rows(visit_id), photos) != v.content_hash:
+            out.append(
+                Problem(
+                    "visit",
+                    visit_id,
+                    f"visit {visit_id} ({v.started_at[:10]}) no longer matches its content hash: "
+                    "the visit, its sweep rows or its photos were changed after sealing",
+                )
+            )
+        for sha in photos:
+            if (
+                conn.execute("SELECT 1 FROM attachments WHERE sha256 = ?", (sha,)).fetchone()
+                is None
+            ):
+                out.append(
+                    Problem(
+                        "visit",
+                        visit_id,
+                        f"photo {sha[:12]}… of visit {visit_id} is no longer stored",
+                    )
+                )
+    for seq, visit_id, detail in conn.execute(
+        "SELECT seq, entity_id, detail FROM audit WHERE action = 'visit.finalize' ORDER BY seq"
+    ).fetchall():
+        try:
+            sealed = json.loads(detail).get("content_hash")
+        except (ValueError, AttributeError):
+            sealed = None
+        if visit_id not in current:
+            status = conn.execute("SELECT status FROM visits WHERE id = ?", (visit_id,)).fetchone()
+            out.append(
+                Problem(
+                    "visit",
+                    visit_id,
+                    f"visit {visit_id} was sealed (audit entry {seq}) but "
+                    + (
+                        "is no longer in the database (deleted?)"
+                        if status is None
+                        else f"is {status[0]} now"
+                    ),
+                )
+            )
+        elif sealed and current[visit_id] != sealed:
+            out.append(
+                Problem(
+                    "visit",
+                    visit_id,
+                    f"visit {visit_id} was sealed with hash {sealed[:12]}… (audit entry {seq}) "
+                    f"but now carries {str(current[visit_id])[:12]}…",
+                )
+            )
     return out
 
 

@@ -22,7 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain.errors import InputError
-from ..i18n import tr
+from ..domain.places import county_of
+from ..i18n import ntr, tr
 from ..services import campaigns as cs
 from .models.labels import premises_kind_label
 from .widgets.language import follow_language
@@ -120,10 +121,10 @@ class WorkListPanel(QWidget):
         if n is None:
             return ""
         if n < 0:
-            return tr("overdue by {n} days").format(n=-n)
+            return ntr("overdue by {n} day", "overdue by {n} days", -n).format(n=-n)
         if n == 0:
             return tr("due today")
-        return tr("{n} days left").format(n=n)
+        return ntr("{n} day left", "{n} days left", n).format(n=n)
 
     def _fill(self) -> None:
         current = self.table.currentRow()
@@ -133,7 +134,7 @@ class WorkListPanel(QWidget):
                 a["due_date"] or "",
                 a["premises_name"],
                 premises_kind_label(a["kind"]),
-                cs.county_of(a["address"] or "", a["city"] or ""),
+                county_of(a["address"] or "", a["city"] or ""),
                 a["campaign_name"]
                 or (
                     a["note"] or tr("follow-up of a case")
