@@ -61,6 +61,73 @@ def assign(
     return r.assign(c.id, ids, inspector, due, actor=actor)
 
 
+def unassign(store, assignment_ids: list[str], actor: str = "") -> int:
+    """Take assignments not yet visited off the work lists (audited; a visited one is
+    refused by name and nothing is removed). Returns how many were removed."""
+    return repo(store).unassign(assignment_ids, actor)
+
+
+def inspector_names(store) -> list[str]:
+    """The inspectors work can be assigned to: those this database has seen, by name."""
+    return repo(store).inspector_names()
+
+
+def in_scope(c: Campaign, premises: dict) -> bool:
+    """Whether *premises* (a :func:`find_premises` row) is within the campaign's kinds of
+    premises and regions (a city, county or market it names); an empty list limits nothing.
+    A market counts as in a market's scope by its own name too."""
+    if c.kinds and premises["kind"] not in c.kinds:
+        return False
+    if not c.regions:
+        return True
+    places = {premises["city"], premises["county"], premises["market"]}
+    if premises["kind"] == "market":
+        places.add(premises["name"])
+    return bool(places & set(c.regions))
+
+
+def find_premises(
+    store,
+    *,
+    kind: str | None = None,
+    city: str | None = None,
+    county: str | None = None,
+    market: str | None = None,
+    text: str = "",
+    campaign: str | None = None,
+    scope_only: bool = False,
+) -> list[dict]:
+    """The premises the office can assign, filtered by kind, city, county (recorded, else
+    read from the address), market and a piece of the name or address; with *campaign*,
+    each row says who it is assigned to in that campaign (``assigned``: inspector names)
+    and *scope_only* keeps those within the campaign's kinds and regions."""
+    c = repo(store).resolve(campaign) if campaign else None
+    assigned: dict[str, list[str]] = {}
+    if c is not None:
+        for a in repo(store).assignments(c.id):
+            assigned.setdefault(a["premises_id"], []).append(a["inspector"])
+    needle = text.strip().lower()
+    out = []
+    for p in repo(store).premises_choices():
+        p["county"] = county_of(p["address"] or "", p["city"] or "", p["county"] or "")
+        p["city"], p["market"] = p["city"] or "", p["market"] or ""
+        if kind and p["kind"] != kind:
+            continue
+        if city and p["city"] != city:
+            continue
+        if county and p["county"] != county:
+            continue
+        if market and p["market"] != market and not (p["kind"] == "market" and p["name"] == market):
+            continue
+        if needle and needle not in f"{p['name']} {p['address'] or ''}".lower():
+            continue
+        if scope_only and c is not None and not in_scope(c, p):
+            continue
+        p["assigned"] = sorted(assigned.get(p["id"], []))
+        out.append(p)
+    return out
+
+
 def rate(passed: int, total: int) -> str | None:
     """A pass rate in percent to two decimals (half up), None when nothing was checked."""
     if not total:

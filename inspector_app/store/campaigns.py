@@ -185,6 +185,63 @@ class CampaignRepo:
             )
         return ids
 
+    def unassign(self, assignment_ids: builtins.list[str], actor: str = "") -> int:
+        """Take assignments off the work lists (one audited write); an assignment a sealed
+        visit ticked off is part of the campaign's record and is refused, naming the
+        premises, with nothing removed. The next office bundle takes it off the laptop's list
+        too. Returns how many were removed."""
+        ids = list(dict.fromkeys(assignment_ids))
+        if not ids:
+            raise InputError("assignment", "choose at least one assignment to take off")
+        marks = ", ".join("?" * len(ids))
+        rows = self.conn.execute(
+            "SELECT a.id, a.campaign_id, a.done_visit_id, p.name FROM assignments a"
+            f" JOIN premises p ON p.id = a.premises_id WHERE a.id IN ({marks})",
+            ids,
+        ).fetchall()
+        found = {r[0]: r for r in rows}
+        for aid in ids:
+            if aid not in found:
+                raise InputError("assignment", f"no assignment {aid}")
+        done = [r[3] for r in rows if r[2]]
+        if done:
+            raise InputError(
+                "assignment",
+                f"{', '.join(done)} visited already: a visited assignment stays with the campaign",
+            )
+        campaigns = sorted({r[1] for r in rows})
+        with self.store.write(
+            actor,
+            "campaign.unassign",
+            "campaign",
+            campaigns[0] if len(campaigns) == 1 else "",
+            {"assignments": ids},
+        ):
+            self.conn.execute(f"DELETE FROM assignments WHERE id IN ({marks})", ids)
+        return len(ids)
+
+    def premises_choices(self) -> builtins.list[dict]:
+        """Every premises that can be assigned (not deleted): id, name, kind, city, market,
+        address and recorded county, by name."""
+        rows = self.conn.execute(
+            "SELECT p.id, p.name, p.kind, p.city, p.market, p.address, p.county FROM premises p"
+            " WHERE NOT EXISTS (SELECT 1 FROM tombstones t WHERE t.entity = 'premises'"
+            " AND t.entity_id = p.id) ORDER BY p.city, p.market, p.name"
+        ).fetchall()
+        return [dict(r) for r in rows]
+
+    def inspector_names(self) -> builtins.list[str]:
+        """The inspectors this database knows: those assigned work, and those who made
+        visits or inspections, by name."""
+        names = set()
+        for sql in (
+            "SELECT DISTINCT inspector FROM assignments",
+            "SELECT DISTINCT inspector FROM visits",
+            "SELECT DISTINCT inspector FROM inspections",
+        ):
+            names.update(r[0] for r in self.conn.execute(sql) if r[0])
+        return sorted(names)
+
     def assignments(
         self, campaign_id: str | None = None, inspector: str | None = None
     ) -> builtins.list[dict]:

@@ -2,6 +2,11 @@
 the chosen one the progress per inspector and per county (district), and its work list
 (premises assigned, visited, with findings, overdue in red). "Campaign report…" writes the
 campaign's summary PDF.
+
+The office defines campaigns here too: "New campaign…" (Ctrl+N), "Assign…" (Ctrl+Shift+A:
+premises chosen by kind, city, county or market, many at once, to an inspector with a due
+date) and "Unassign" (Delete on the work list: assignments not yet visited). Every write goes
+through ``services.campaigns`` (validated, audited) and travels in the next office bundle.
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain.errors import InputError
-from ..i18n import current_language, tr
+from ..i18n import current_language, ntr, tr
 from ..services import campaigns as cs
 from .models.labels import premises_kind_label
 from .widgets.language import follow_language
@@ -92,17 +97,37 @@ class CampaignPage(QWidget):
         self.report_button = QPushButton(self)
         self.report_button.setObjectName("campaignReportButton")
         self.report_button.clicked.connect(lambda _c=False: self.export_report())
+        self.new_button = QPushButton(self)
+        self.new_button.setObjectName("newCampaignButton")
+        self.new_button.clicked.connect(lambda _c=False: self.new_campaign())
+        self.assign_button = QPushButton(self)
+        self.assign_button.setObjectName("assignButton")
+        self.assign_button.clicked.connect(lambda _c=False: self.assign())
+        self.unassign_button = QPushButton(self)
+        self.unassign_button.setObjectName("unassignButton")
+        self.unassign_button.clicked.connect(lambda _c=False: self.unassign())
+        self.dialog: QWidget | None = None  # the campaign dialog open now, for tests
         self.status = QLabel(self)
         self.status.setObjectName("campaignStatus")
+        self.status.setWordWrap(True)
         self.tabs = QTabWidget(self)
         self.by_inspector = _table(self, len(GROUP_COLUMNS), "progressByInspector")
         self.by_county = _table(self, len(GROUP_COLUMNS), "progressByCounty")
         self.by_kind = _table(self, len(GROUP_COLUMNS), "progressByKind")
         self.work = _table(self, len(WORK_COLUMNS), "campaignWorkList")
+        self.work.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        QShortcut(
+            QKeySequence(Qt.Key.Key_Delete),
+            self.work,
+            activated=self.unassign,
+            context=Qt.ShortcutContext.WidgetShortcut,
+        )
         for t in (self.work, self.by_inspector, self.by_county, self.by_kind):
             self.tabs.addTab(t, "")
         top = QHBoxLayout()
         top.addWidget(self.title, 1)
+        top.addWidget(self.new_button)
+        top.addWidget(self.assign_button)
         top.addWidget(self.report_button)
         upper = QWidget(self)
         ul = QVBoxLayout(upper)
@@ -116,7 +141,10 @@ class CampaignPage(QWidget):
         ll.addWidget(self.summary)
         ll.addWidget(self.sentence)
         ll.addWidget(self.tabs, 1)
-        ll.addWidget(self.status)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.status, 1)
+        bottom.addWidget(self.unassign_button)
+        ll.addLayout(bottom)
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.addWidget(upper)
         splitter.addWidget(lower)
@@ -124,6 +152,8 @@ class CampaignPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
         QShortcut(QKeySequence("Ctrl+P"), self, activated=self.export_report)
+        QShortcut(QKeySequence("Ctrl+N"), self, activated=self.new_campaign)
+        QShortcut(QKeySequence("Ctrl+Shift+A"), self, activated=self.assign)
         self.retranslate()
         follow_language(self, self.retranslate)
 
@@ -172,6 +202,8 @@ class CampaignPage(QWidget):
         for t in (self.by_inspector, self.by_county, self.by_kind, self.work):
             t.setRowCount(0)
         self.report_button.setEnabled(p is not None)
+        self.assign_button.setEnabled(p is not None)
+        self.unassign_button.setEnabled(bool(p and p["assignments"]))
         if p is None:
             self.summary.setText("")
             self.sentence.setText("")
@@ -224,6 +256,93 @@ class CampaignPage(QWidget):
                 red=a["overdue"] or a["findings"],
             )
 
+    # -- defining campaigns and work lists -----------------------------------------------------
+    def current_campaign(self):
+        row = self.campaign_table.currentRow()
+        return self.campaigns[row] if 0 <= row < len(self.campaigns) else None
+
+    def select_campaign(self, campaign_id: str) -> None:
+        for i, c in enumerate(self.campaigns):
+            if c.id == campaign_id:
+                self.campaign_table.setCurrentCell(i, 0)
+                self.show_campaign(i)
+                return
+
+    def _say(self, text: str, error: bool = False) -> None:
+        self.status.setStyleSheet(f"color: {RED.name()};" if error else "")
+        self.status.setText(text)
+
+    def new_campaign(self):
+        """Open the New campaign dialog (not blocking); once saved the page shows the new
+        campaign. Returns the dialog."""
+        from . import settings
+        from .dialogs.campaign_dialogs import NewCampaignDialog
+
+        dialog = NewCampaignDialog(self.store, settings.actor(), self, today=self.today)
+
+        def saved() -> None:
+            self.refresh()
+            self.select_campaign(dialog.campaign.id)
+            self._say(tr("Campaign {name} created.").format(name=dialog.campaign.name))
+
+        dialog.accepted.connect(saved)
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def assign(self):
+        """Open the Assign dialog for the chosen campaign (not blocking); returns it, or None
+        without a campaign."""
+        from . import settings
+        from .dialogs.campaign_dialogs import AssignDialog
+
+        c = self.current_campaign()
+        if c is None:
+            return None
+        dialog = AssignDialog(self.store, c, settings.actor(), self)
+
+        def saved() -> None:
+            self.refresh()
+            self.select_campaign(c.id)
+            n = len(dialog.assigned)
+            self._say(
+                ntr(
+                    "{n} premises assigned to {inspector}.",
+                    "{n} premises assigned to {inspector}.",
+                    n,
+                ).format(n=n, inspector=dialog.inspector.currentText().strip())
+            )
+
+        dialog.accepted.connect(saved)
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def unassign(self) -> int:
+        """Take the chosen work-list rows off (assignments not yet visited; a visited one is
+        refused by name and nothing is removed). Returns how many were taken off."""
+        from . import settings
+
+        if self.progress is None:
+            return 0
+        rows = sorted({i.row() for i in self.work.selectionModel().selectedRows()})
+        if not rows and self.work.currentRow() >= 0:
+            rows = [self.work.currentRow()]
+        chosen = [self.progress["assignments"][r] for r in rows]
+        if not chosen:
+            self._say(tr("Choose the assignments to take off in the work list."), error=True)
+            return 0
+        try:
+            n = cs.unassign(self.store, [a["id"] for a in chosen], settings.actor())
+        except InputError as exc:
+            self._say(exc.message, error=True)
+            return 0
+        campaign_id = self.progress["campaign"]["id"]
+        self.refresh()
+        self.select_campaign(campaign_id)
+        self._say(ntr("{n} assignment taken off.", "{n} assignments taken off.", n).format(n=n))
+        return n
+
     # -- report -------------------------------------------------------------------------------
     def export_report(self, path: str | None = None) -> str | None:
         """Write the chosen campaign's summary PDF (signed when an identity is set up and
@@ -256,10 +375,18 @@ class CampaignPage(QWidget):
         self.title.setText(f"<b>{tr('Campaigns')}</b>")
         self.empty.setText(
             tr(
-                "No campaign yet. Define one with “campaign new” and assign premises with “campaign assign”; the work lists travel to the laptops in the office bundle."
+                "No campaign yet. Define one with “New campaign…” (or “campaign new”) and assign premises with “Assign…”; the work lists travel to the laptops in the office bundle."
             )
         )
         self.report_button.setText(tr("Campaign &report…"))
+        self.new_button.setText(tr("&New campaign…"))
+        self.new_button.setToolTip("Ctrl+N")
+        self.assign_button.setText(tr("&Assign…"))
+        self.assign_button.setToolTip("Ctrl+Shift+A")
+        self.unassign_button.setText(tr("&Unassign"))
+        self.unassign_button.setToolTip(
+            tr("Delete: take the chosen assignments off (not yet visited)")
+        )
         self.campaign_table.setHorizontalHeaderLabels([tr(c) for c in CAMPAIGN_COLUMNS])
         for table, first in (
             (self.by_inspector, "Inspector"),
