@@ -5,7 +5,9 @@ make one visit to the market (the organiser's premises), with a sweep row for ev
 registered scale of its stalls: mostly in order, and failing (seal, quick reading, signs of
 cheating) where the full inspection opened from the row failed. Duties of the premises are
 answered, covert fuel visits carry their test purchase, two special campaigns have their
-visits and work lists. Every visit is sealed with the hash ``domain.visits.visit_hash``
+visits and work lists, and a third campaign under way today (a re-check of the markets and
+eyeglass shops) leaves its work list open: some assignments overdue, others due in the
+coming days, so that Today's work has something to show. Every visit is sealed with the hash ``domain.visits.visit_hash``
 computes, in one transaction with the rest (bulk inserts, as the rest of the demo).
 """
 
@@ -50,6 +52,14 @@ CAMPAIGNS = [  # name, from, to, kind of premises, focus items
     ),
 ]
 CAMPAIGN_SHARE = 0.8  # visits of the campaign's kind in its period that belong to it
+# the campaign under way on the day the demo is made: its period and due dates count from today
+OPEN_CAMPAIGN = (
+    "集贸市场与眼镜店计量复查",
+    ["market", "optical_shop"],
+    ["整改复查", "检定标志与铅封"],
+)
+OPEN_PERIOD = (-30, 45)  # days from today
+OPEN_DUE = (-9, -3, 2, 5, 9, 14, 21, 30)  # due dates, days from today, in turn: 2 of 8 overdue
 
 
 def _time(text: str) -> dt.datetime:
@@ -157,10 +167,13 @@ def make_visits(
     instruments: list[Instrument],
     inspectors: list[str],
     actor: str = "demo",
+    today: dt.date | None = None,
 ) -> dict:
     """Gather every finalized demo inspection without a visit into sealed visits (with
     sweeps, duties, covert purchases), define the campaigns with their work lists, all in
-    one transaction. Returns the counts."""
+    one transaction; the campaign under way (:data:`OPEN_CAMPAIGN`) has its period and due
+    dates counted from *today* (the computer's date by default) and no visits. Returns the
+    counts."""
     r = demo.rng
     conn = store.conn
     by_id = {p.id: p for p in premises}
@@ -339,6 +352,8 @@ def make_visits(
             assignments.append(
                 (demo.uuid(), p.id, who or r.choice(inspectors), c.id, c.date_to, visit_id)
             )
+    open_work = _open_work(store, premises, markets, inspectors, campaigns, actor, today)
+    assignments += open_work
 
     if new_markets:
         load_records(store, new_markets, [], [], actor=actor, action="demo.load")
@@ -346,7 +361,7 @@ def make_visits(
         "visits": len(visits),
         "sweep_rows": sum(len(s) for _, s, _ in visits),
         "markets": len(new_markets),
-        "campaigns": len(campaigns),
+        "campaigns": len(campaigns) + bool(open_work),
         "assignments": len(assignments),
     }
     texts: dict[str, str] = {}
@@ -412,6 +427,55 @@ def make_visits(
     # a few enforcement cases from cheating findings, through the case service
     counts.update(make_cases(store, demo, certificates, actor=actor))
     return counts
+
+
+def _today() -> dt.date:
+    """The day the demo is made (one place, so that tests can fix it)."""
+    return dt.date.today()
+
+
+def _open_work(store, premises, markets, inspectors, campaigns, actor, today) -> list[tuple]:
+    """The campaign under way today and its open work list: every market and eyeglass shop,
+    to the demo's inspectors in turn, due dates from :data:`OPEN_DUE` in turn (some past,
+    most ahead), none visited yet. Its own generator, so that the ids of everything else
+    (visits, cases) stay those of the seed."""
+    from .demo import Demo
+
+    today = today or _today()
+    name, kinds, focus = OPEN_CAMPAIGN
+    ids = Demo(f"open-work/{campaigns[0][0].id if campaigns else ''}/{len(premises)}")
+    repo = CampaignRepo(store)
+    if store.conn.execute("SELECT 1 FROM campaigns WHERE name = ?", (name,)).fetchone():
+        return []  # made already (a second demo run on the same database)
+    day = dt.timedelta(days=1)
+    c = repo.save(
+        Campaign(
+            ids.uuid(),
+            name,
+            (today + OPEN_PERIOD[0] * day).isoformat(),
+            (today + OPEN_PERIOD[1] * day).isoformat(),
+            list(kinds),
+            [],
+            list(focus),
+            "复查上半年专项检查中发现问题的单位，并抽查其余单位。",
+        ),
+        actor,
+    )
+    targets = sorted(
+        {p.id: p for p in [*markets.values(), *premises] if p.kind in kinds}.values(),
+        key=lambda p: (p.kind, p.name, p.id),
+    )
+    return [
+        (
+            ids.uuid(),
+            p.id,
+            inspectors[i % len(inspectors)],
+            c.id,
+            (today + OPEN_DUE[i % len(OPEN_DUE)] * day).isoformat(),
+            None,
+        )
+        for i, p in enumerate(targets)
+    ]
 
 
 CASE_VIOLATED = ("jmsc-2025-trader-duties", "2025")
