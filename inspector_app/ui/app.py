@@ -52,6 +52,8 @@ def _ask_role(window, office) -> None:
 
 
 def _first_questions(window, office, ask_role: bool, offer_demo: bool) -> None:
+    if not window.isVisible():  # closed before the questions came up: ask nothing
+        return
     if ask_role:  # a first start: the guide (name, role, identity, issuing body, first records)
         from .first_start import run_first_start
 

@@ -102,3 +102,26 @@ def test_cjk_font_is_loaded():
     font = fonts.install_cjk_font(QApplication.instance())
     assert font == families[0]
     assert families[0] in QApplication.instance().font().families()
+
+
+def test_a_window_closed_at_once_asks_no_first_start_questions(qtbot, db_path, monkeypatch):
+    # The questions wait 200 ms for the window to paint; a window closed before then must not
+    # open the guide later (its modal exec() would block whatever runs the event loop next).
+    from inspector_app.ui import first_start
+
+    guided = []
+    monkeypatch.setattr(first_start, "run_first_start", lambda *a: guided.append(a))
+
+    def fake_exec(app):
+        window = next(
+            w
+            for w in QApplication.topLevelWidgets()
+            if type(w).__name__ == "MainWindow" and w.isVisible()
+        )
+        window.close()
+        return 0
+
+    monkeypatch.setattr(app_module, "_exec", fake_exec)
+    assert app_module.run_gui(str(db_path), "en") == 0
+    qtbot.wait(400)
+    assert guided == []
