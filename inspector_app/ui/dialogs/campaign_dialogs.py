@@ -95,7 +95,8 @@ class NewCampaignDialog(QDialog):
             item.setData(Qt.ItemDataRole.UserRole, kind)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked)
-        self.kinds.setMaximumHeight(24 * min(len(PREMISES_KINDS), 6) + 6)
+        rows = self.kinds.sizeHintForRow(0) * len(PREMISES_KINDS)
+        self.kinds.setFixedHeight(rows + 2 * self.kinds.frameWidth() + 12)  # every kind shown
         self.date_from = _date_edit(self, day, "campaignFrom")
         self.date_to = _date_edit(self, day + dt.timedelta(days=90), "campaignTo")
         self.regions = QLineEdit(self)
@@ -269,6 +270,8 @@ class AssignDialog(QDialog):
         chosen.addWidget(self.count)
         chosen.addWidget(self.select_all)
         who = QFormLayout()
+        who.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
+        self.inspector.setMinimumWidth(240)
         for text, field in ((tr("&Inspector"), self.inspector), (tr("D&ue date"), self.due)):
             label = QLabel(text, self)
             label.setBuddy(field)
