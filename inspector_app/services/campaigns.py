@@ -51,14 +51,17 @@ def assign(
     markets: list[str] | None = None,
     due: str | None = None,
     actor: str = "",
+    move: bool = False,
 ) -> list[str]:
-    """Assign premises and markets (by name: the market organiser's premises) to *inspector*."""
+    """Assign premises and markets (by name: the market organiser's premises) to *inspector*;
+    with *move*, their open assignments of this campaign to other inspectors are taken off
+    in the same write (a visited one stays)."""
     r = repo(store)
     c = r.resolve(campaign)
     ids = list(premises_ids or [])
     for m in markets or []:
         ids.append(market_premises(store, m, actor).id)
-    return r.assign(c.id, ids, inspector, due, actor=actor)
+    return r.assign(c.id, ids, inspector, due, actor=actor, move=move)
 
 
 def unassign(store, assignment_ids: list[str], actor: str = "") -> int:

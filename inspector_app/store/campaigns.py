@@ -137,10 +137,13 @@ class CampaignRepo:
         due: str | None = None,
         note: str = "",
         actor: str = "",
+        move: bool = False,
     ) -> builtins.list[str]:
         """Assign premises (a market by its organiser's premises) to an inspector for the
         campaign, with a due date; an assignment already there keeps its id and gets the
-        new due date. Returns the assignment ids."""
+        new due date. With *move*, the same premises' open (not yet visited) assignments
+        of this campaign to other inspectors are taken off in the same write. Returns the
+        assignment ids."""
         c = self.get(campaign_id)
         if c is None:
             raise InputError("campaign", f"no campaign {campaign_id}")
@@ -152,10 +155,15 @@ class CampaignRepo:
             if self.store.premises.get(pid) is None:
                 raise InputError(f"assignment.premises[{i}]", f"no premises {pid}")
         ids = []
-        with self.store.write(
-            actor, "campaign.assign", "campaign", campaign_id, {"premises": len(premises_ids)}
-        ) as seq:
+        detail = {"premises": len(premises_ids), **({"moved": True} if move else {})}
+        with self.store.write(actor, "campaign.assign", "campaign", campaign_id, detail) as seq:
             for pid in premises_ids:
+                if move:
+                    self.conn.execute(
+                        "DELETE FROM assignments WHERE campaign_id = ? AND premises_id = ?"
+                        " AND inspector != ? AND done_visit_id IS NULL",
+                        (campaign_id, pid, inspector),
+                    )
                 row = self.conn.execute(
                     "SELECT id FROM assignments WHERE premises_id = ? AND inspector = ?"
                     " AND campaign_id = ?",

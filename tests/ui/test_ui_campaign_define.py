@@ -152,7 +152,27 @@ def test_assign_many_by_filter_and_keyboard_then_unassign(qtbot, store, page):
     again = page.assign()
     assigned = {p["name"]: p["assigned"] for p in again.rows}
     assert assigned == {"明视眼镜": ["张三"], "宝岛眼镜": ["张三"]}
-    again.reject()
+    # 宝岛眼镜 given to 李四 as well (moving unticked): both have it
+    again.table.selectRow(next(i for i, p in enumerate(again.rows) if p["id"] == bao.id))
+    again.inspector.setCurrentText("李四")
+    again.move.setChecked(False)
+    assert again.save()
+    assert sorted(
+        r["inspector"] for r in cs.repo(store).assignments(c.id) if r["premises_id"] == bao.id
+    ) == ["张三", "李四"]
+    # moved (the default): 王五 has it alone
+    again = page.assign()
+    assert again.move.isChecked()
+    again.table.selectRow(next(i for i, p in enumerate(again.rows) if p["id"] == bao.id))
+    again.inspector.setCurrentText("王五")
+    assert again.save()
+    assert [
+        r["inspector"] for r in cs.repo(store).assignments(c.id) if r["premises_id"] == bao.id
+    ] == ["王五"]
+    assert [
+        r["inspector"] for r in cs.repo(store).assignments(c.id) if r["premises_id"] == shu.id
+    ] == ["张三"]
+    assert "王五" in cs.inspector_names(store)
 
     # 明视眼镜 visited and sealed: it cannot be taken off; 宝岛眼镜 can
     item = next(x for x in cs.work_list(store, today="2026-03-02") if x["premises_id"] == shu.id)
@@ -174,6 +194,7 @@ def test_assign_many_by_filter_and_keyboard_then_unassign(qtbot, store, page):
     qtbot.keyClick(page.work, Qt.Key.Key_Delete)
     assert [r["premises_id"] for r in cs.repo(store).assignments(c.id)] == [shu.id]
     assert page.work.rowCount() == 1 and _audit(store, "campaign.unassign") == 1
+    assert _audit(store, "campaign.assign") == 3
     assert bao.id not in [a["premises_id"] for a in cs.work_list(store)]
 
 

@@ -244,6 +244,9 @@ class AssignDialog(QDialog):
         self.inspector.lineEdit().setPlaceholderText(tr("inspector's name"))
         end = dt.date.fromisoformat(campaign.date_to)
         self.due = _date_edit(self, end, "assignDue")
+        self.move = QCheckBox(tr("&Take them off other inspectors' lists (not yet visited)"), self)
+        self.move.setObjectName("assignMove")
+        self.move.setChecked(True)
         self.error = _error_label(self)
         filters = QGridLayout()
         for col, (text, field) in enumerate(
@@ -276,6 +279,7 @@ class AssignDialog(QDialog):
             label = QLabel(text, self)
             label.setBuddy(field)
             who.addRow(label, field)
+        who.addRow("", self.move)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
@@ -362,6 +366,7 @@ class AssignDialog(QDialog):
                 [p["id"] for p in chosen],
                 due=_iso(self.due),
                 actor=self.actor,
+                move=self.move.isChecked(),
             )
         except InputError as exc:
             self.error.setText(exc.message)
