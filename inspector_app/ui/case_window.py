@@ -165,7 +165,6 @@ _ZH = {
     "already.": "没有待立案的不合格检查：所有不合格检查都已有案件。",
     "&Cases…": "案件(&C)…",
 }
-_DOC_ZH_KEYS = {"notice": "prior notice"}
 
 
 def t(text: str) -> str:
@@ -483,7 +482,8 @@ class CaseWindow(QWidget):
             self.step_buttons[key] = b
         self.next_label.setText(f"<b>{escape(t('Next step'))}</b>" if self.step_buttons else "")
         for kind in svc.available_documents(self.store, case):
-            self.doc_kind.addItem(t(_DOC_ZH_KEYS.get(kind, kind)), kind)
+            zh, en = svc.DOCUMENT_NAMES[kind]
+            self.doc_kind.addItem(zh if current_language() == "zh" else en, kind)
         self.doc_kind.setCurrentIndex(self.doc_kind.count() - 1)
         self.save_doc.setEnabled(self.doc_kind.count() > 0)
         from ..crypto.keys import has_identity
