@@ -228,3 +228,28 @@ def test_page_and_dialogs_in_english(qtbot, store, page):
         dialog.reject()
     finally:
         i18n.set_language("zh")
+
+
+def test_keyboard_opens_the_dialogs(qtbot, store, page):
+    cs.new_campaign(store, "眼镜专项", "2026-03-01", "2026-06-30")
+    page.refresh()
+    page.activateWindow()
+    page.campaign_table.setFocus()
+    qtbot.keyClick(page.campaign_table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert isinstance(page.dialog, NewCampaignDialog) and page.dialog.isVisible()
+    assert page.dialog.name.hasFocus() or page.dialog.focusWidget() is page.dialog.name
+    page.dialog.reject()
+    qtbot.keyClick(
+        page.campaign_table,
+        Qt.Key.Key_A,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    assert isinstance(page.dialog, AssignDialog) and page.dialog.isVisible()
+    page.dialog.reject()
+    # every field of both dialogs has a label with an Alt shortcut
+    for dialog in (page.new_campaign(), page.assign()):
+        from PySide6.QtWidgets import QLabel
+
+        buddies = [lab for lab in dialog.findChildren(QLabel) if lab.buddy() is not None]
+        assert len(buddies) >= 5 and all("&" in lab.text() for lab in buddies)
+        dialog.reject()

@@ -152,6 +152,7 @@ class NewCampaignDialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(buttons)
         self.resize(560, 0)
+        self.name.setFocus()
 
     def chosen_kinds(self) -> list[str]:
         out = []
