@@ -236,16 +236,23 @@ def test_cli_check_and_list_on_a_postgresql_url(pg_url, capsys):
     assert listed["total"] == 8 and len(listed["inspections"]) == 8
 
 
-def test_office_server_starts_reports_and_stops(tmp_path, capsys, pg_server):
+def test_office_server_starts_reports_and_stops(request, capsys, pg_server):
     """The command a first-time office uses: a server in a folder, its URL, status, stop."""
     import json
+    import os
+    import shutil
+    import tempfile
 
     from inspector_app.cli.main import main
 
     if pg_server.error:
         pytest.skip(pg_server.error)
-    folder = tmp_path / "office-db"
-    folder.parent.chmod(0o755)
+    # Not under pytest's temporary root: as root the server runs as the postgres user, and
+    # pytest makes that root private again whenever another session starts.
+    base = tempfile.mkdtemp(prefix="inspector-office-server-")
+    os.chmod(base, 0o755)
+    folder = os.path.join(base, "office-db")
+    request.addfinalizer(lambda: shutil.rmtree(base, ignore_errors=True))
     assert main(["office-server", "--dir", str(folder), "--json"]) == 0
     started = json.loads(capsys.readouterr().out)
     try:
