@@ -12,6 +12,7 @@ import hashlib
 import json
 import sqlite3
 from dataclasses import dataclass
+from typing import Any
 
 GENESIS = "0" * 64
 
@@ -46,7 +47,7 @@ def append(
     action: str,
     entity: str = "",
     entity_id: str = "",
-    detail: dict | None = None,
+    detail: dict[str, Any] | None = None,
 ) -> str:
     """Append one entry (call inside the write's transaction); returns its hash."""
     _, prev = head(conn)

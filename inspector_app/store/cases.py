@@ -10,7 +10,11 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import re
+import sqlite3
+from collections.abc import Callable
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from ..domain.cases import (
     ArticleRef,
@@ -23,8 +27,11 @@ from ..domain.cases import (
     Service,
 )
 
+if TYPE_CHECKING:
+    from .store import Store
 
-def _dump(obj) -> str:
+
+def _dump(obj: object) -> str:
     return json.dumps(obj, ensure_ascii=False, sort_keys=True, default=str)
 
 
@@ -43,7 +50,7 @@ def _decision(raw: str | None) -> Decision | None:
     return Decision(**d)
 
 
-def _case(row) -> Case:
+def _case(row: sqlite3.Row) -> Case:
     return Case(
         id=row["id"],
         case_no=row["case_no"],
@@ -73,7 +80,7 @@ def _case(row) -> Case:
     )
 
 
-def _columns(case: Case) -> dict:
+def _columns(case: Case) -> dict[str, Any]:
     return {
         "id": case.id,
         "case_no": case.case_no,
@@ -107,7 +114,7 @@ def _columns(case: Case) -> dict:
 
 
 class CaseRepo:
-    def __init__(self, store) -> None:
+    def __init__(self, store: Store) -> None:
         self.store = store
         self.conn = store.conn
 
@@ -117,11 +124,19 @@ class CaseRepo:
         return _case(row) if row else None
 
     def find(self, ident: str) -> list[Case]:
-        """Cases whose id starts with *ident* (6+ characters) or whose case number is it."""
+        """Cases whose id starts with *ident* (6+ characters) or whose case number is it; a
+        short number ``2025-0001`` also finds ``2025-<device code>-0001`` when nothing has
+        exactly that number (several devices' cases are all returned, the caller asks which)."""
         rows = self.conn.execute(
             "SELECT * FROM cases WHERE case_no = ? OR (length(?) >= 6 AND id LIKE ? || '%')",
             (ident, ident, ident),
         ).fetchall()
+        short = re.fullmatch(r"(\d{4})-(\d{4,})", ident)
+        if not rows and short:
+            rows = self.conn.execute(
+                "SELECT * FROM cases WHERE case_no GLOB ? ORDER BY case_no",
+                (f"{short[1]}-[A-Z][A-Z][A-Z][A-Z]-{short[2]}",),
+            ).fetchall()
         return [_case(r) for r in rows]
 
     def all(self, status: str | None = None) -> list[Case]:
@@ -139,7 +154,7 @@ class CaseRepo:
             )
         ]
 
-    def events(self, case_id: str) -> list[dict]:
+    def events(self, case_id: str) -> list[dict[str, Any]]:
         return [
             {**dict(r), "detail": json.loads(r["detail_json"])}
             for r in self.conn.execute(
@@ -157,13 +172,17 @@ class CaseRepo:
         ).fetchall()
         return [_case(r) for r in rows]
 
-    def next_case_no(self, year: int) -> str:
+    def next_case_no(self, year: int, device_code: str | None = None) -> str:
+        """The next free number of *year*, ``2025-KMPX-0001`` with this device's code (so
+        two laptops never hand out the same number), ``2025-0001`` without one."""
+        stem = f"{year}-{device_code}" if device_code else str(year)
         n = self.conn.execute(
-            "SELECT count(*) FROM cases WHERE case_no LIKE ?", (f"{year}-%",)
+            "SELECT count(*) FROM cases WHERE case_no GLOB ?",
+            (f"{stem}-[0-9]*" if device_code else f"{year}-[0-9][0-9][0-9][0-9]*",),
         ).fetchone()[0]
         while True:
             n += 1
-            no = f"{year}-{n:04d}"
+            no = f"{stem}-{n:04d}"
             if not self.conn.execute("SELECT 1 FROM cases WHERE case_no = ?", (no,)).fetchone():
                 return no
 
@@ -174,7 +193,9 @@ class CaseRepo:
         return (row[0], row[1]) if row else None
 
     # -- writing ----------------------------------------------------------------------------
-    def _event(self, case: Case, actor: str, action: str, frm: str, on: str, detail) -> None:
+    def _event(
+        self, case: Case, actor: str, action: str, frm: str, on: str, detail: dict[str, Any] | None
+    ) -> None:
         self.conn.execute(
             "INSERT INTO case_events (case_id, at, on_date, actor, action, from_status,"
             " to_status, detail_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -213,8 +234,8 @@ class CaseRepo:
         *,
         previous_status: str,
         on: str = "",
-        detail: dict | None = None,
-        extra=None,
+        detail: dict[str, Any] | None = None,
+        extra: Callable[[sqlite3.Connection, int], object] | None = None,
     ) -> Case:
         """Save *case* as a whole; *extra(conn, seq)* runs inside the same transaction (an
         assignment for an order's deadline)."""
@@ -259,14 +280,14 @@ class CaseRepo:
             )
 
     # -- what a case is opened from -------------------------------------------------------------
-    def premises(self, premises_id: str) -> dict | None:
+    def premises(self, premises_id: str) -> dict[str, Any] | None:
         row = self.conn.execute(
             "SELECT id, kind, name, credit_code, address, city, market FROM premises WHERE id = ?",
             (premises_id,),
         ).fetchone()
         return dict(row) if row else None
 
-    def inspection_source(self, inspection_id: str) -> dict | None:
+    def inspection_source(self, inspection_id: str) -> dict[str, Any] | None:
         """An inspection (full id or a 6+ character prefix): its premises, date, findings,
         attachments and visit."""
         rows = self.conn.execute(
@@ -300,7 +321,7 @@ class CaseRepo:
         ]
         return row
 
-    def visit_source(self, visit_id: str) -> dict | None:
+    def visit_source(self, visit_id: str) -> dict[str, Any] | None:
         """A visit (when this database has visits): its premises, day, inspections and
         whether any of them recorded cheating."""
         if not self.conn.execute(
@@ -338,7 +359,7 @@ class CaseRepo:
         )
         return row
 
-    def visit_record(self, visit_id: str) -> dict | None:
+    def visit_record(self, visit_id: str) -> dict[str, Any] | None:
         """What an on-site inspection record (现场检查笔录) states about a visit: when and
         where, who was there, the premises, the instruments looked at and what was found."""
         if not self.conn.execute(
@@ -378,7 +399,7 @@ class CaseRepo:
         ]
         return out
 
-    def case_candidates(self, limit: int = 200) -> list[dict]:
+    def case_candidates(self, limit: int = 200) -> list[dict[str, Any]]:
         """Failed finalized inspections (the current revision) no case covers yet, newest
         first: what a new case is opened from in the window."""
         return [
@@ -404,7 +425,7 @@ class CaseRepo:
     # -- follow-up assignments -----------------------------------------------------------------
     @staticmethod
     def upsert_followup(
-        conn,
+        conn: sqlite3.Connection,
         assignment_id: str,
         premises_id: str,
         inspector: str,
@@ -425,7 +446,7 @@ class CaseRepo:
                 " change_seq = ? WHERE id = ?",
                 (due, note, seq, row[0]),
             )
-            return row[0]
+            return str(row[0])
         conn.execute(
             "INSERT INTO assignments (id, premises_id, inspector, note, change_seq, campaign_id,"
             " due_date) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -434,20 +455,22 @@ class CaseRepo:
         return assignment_id
 
     @staticmethod
-    def mark_followup_done(conn, assignment_id: str, visit_id: str | None) -> None:
+    def mark_followup_done(
+        conn: sqlite3.Connection, assignment_id: str, visit_id: str | None
+    ) -> None:
         if assignment_id and visit_id:
             conn.execute(
                 "UPDATE assignments SET done_visit_id = ? WHERE id = ?", (visit_id, assignment_id)
             )
 
-    def assignment(self, assignment_id: str) -> dict | None:
+    def assignment(self, assignment_id: str) -> dict[str, Any] | None:
         row = self.conn.execute(
             "SELECT * FROM assignments WHERE id = ?", (assignment_id,)
         ).fetchone()
         return dict(row) if row else None
 
     # -- statistics ------------------------------------------------------------------------------
-    def rows_for_stats(self) -> list[dict]:
+    def rows_for_stats(self) -> list[dict[str, Any]]:
         return [
             dict(r)
             for r in self.conn.execute(
@@ -484,7 +507,7 @@ class CaseRepo:
 # never with a local event added (the two sides' histories must stay comparable).
 
 
-def bundle_events(conn, case_id: str) -> list[dict]:
+def bundle_events(conn: sqlite3.Connection, case_id: str) -> list[dict[str, Any]]:
     """The events of a case as they travel: ``at, on_date, actor, action, from_status,
     to_status, detail``, in the order they happened."""
     return [
@@ -505,7 +528,7 @@ def bundle_events(conn, case_id: str) -> list[dict]:
     ]
 
 
-def cases_by_id(conn, ids: list[str]) -> dict[str, Case]:
+def cases_by_id(conn: sqlite3.Connection, ids: list[str]) -> dict[str, Case]:
     out: dict[str, Case] = {}
     ids = list(dict.fromkeys(ids))
     for i in range(0, len(ids), 500):
@@ -516,7 +539,7 @@ def cases_by_id(conn, ids: list[str]) -> dict[str, Case]:
     return out
 
 
-def case_numbers(conn, numbers: list[str]) -> dict[str, str]:
+def case_numbers(conn: sqlite3.Connection, numbers: list[str]) -> dict[str, str]:
     """case number -> id of the case holding it here."""
     out: dict[str, str] = {}
     numbers = list(dict.fromkeys(numbers))
@@ -528,14 +551,16 @@ def case_numbers(conn, numbers: list[str]) -> dict[str, str]:
     return out
 
 
-def _insert_evidence(conn, case_id: str, start: int, items: list[Evidence]) -> None:
+def _insert_evidence(
+    conn: sqlite3.Connection, case_id: str, start: int, items: list[Evidence]
+) -> None:
     conn.executemany(
         "INSERT INTO case_evidence (case_id, seq, kind, ref, note) VALUES (?, ?, ?, ?, ?)",
         [(case_id, start + i, e.kind, e.ref, e.note) for i, e in enumerate(items, start=1)],
     )
 
 
-def _insert_events(conn, case_id: str, events: list[dict]) -> None:
+def _insert_events(conn: sqlite3.Connection, case_id: str, events: list[dict[str, Any]]) -> None:
     conn.executemany(
         "INSERT INTO case_events (case_id, at, on_date, actor, action, from_status, to_status,"
         " detail_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -556,7 +581,12 @@ def _insert_events(conn, case_id: str, events: list[dict]) -> None:
 
 
 def insert_from_bundle(
-    conn, case: Case, evidence: list[Evidence], events: list[dict], seq: int, origin: str
+    conn: sqlite3.Connection,
+    case: Case,
+    evidence: list[Evidence],
+    events: list[dict[str, Any]],
+    seq: int,
+    origin: str,
 ) -> None:
     """A case this database did not hold: the row is written unsealed first so that its
     evidence can be added, then completed (the triggers seal it from then on)."""
@@ -583,11 +613,11 @@ def insert_from_bundle(
 
 
 def forward_from_bundle(
-    conn,
+    conn: sqlite3.Connection,
     case: Case,
     new_evidence: list[Evidence],
     evidence_before: int,
-    new_events: list[dict],
+    new_events: list[dict[str, Any]],
     seq: int,
 ) -> None:
     """A case this database holds, moved forward: the evidence and events it did not have

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from typing import Any
 
 from ..domain.models import (
@@ -25,7 +26,7 @@ def loads(text: str | None, default: Any = None) -> Any:
     return default if text is None else json.loads(text)
 
 
-def premises_row(p: Premises) -> dict:
+def premises_row(p: Premises) -> dict[str, Any]:
     row = {k: getattr(p, k) for k in Premises.__dataclass_fields__}
     row["search_text"] = search_text(
         p.name, p.market, p.address, p.city, p.credit_code, p.contact, p.stall_no, p.phone
@@ -33,27 +34,27 @@ def premises_row(p: Premises) -> dict:
     return row
 
 
-def premises_from_row(r) -> Premises:
+def premises_from_row(r: sqlite3.Row) -> Premises:
     return Premises(**{k: r[k] for k in Premises.__dataclass_fields__})
 
 
-def instrument_row(i: Instrument, premises_name: str = "") -> dict:
+def instrument_row(i: Instrument, premises_name: str = "") -> dict[str, Any]:
     row = {k: getattr(i, k) for k in Instrument.__dataclass_fields__ if k != "metrology"}
     row["metrology_json"] = dumps(i.metrology)
     row["search_text"] = search_text(i.maker, i.model, i.serial, i.pattern_approval, premises_name)
     return row
 
 
-def instrument_from_row(r) -> Instrument:
+def instrument_from_row(r: sqlite3.Row) -> Instrument:
     data = {k: r[k] for k in Instrument.__dataclass_fields__ if k != "metrology"}
     return Instrument(metrology=loads(r["metrology_json"], {}), **data)
 
 
-def standard_row(s: ReferenceStandard) -> dict:
+def standard_row(s: ReferenceStandard) -> dict[str, Any]:
     return {k: getattr(s, k) for k in ReferenceStandard.__dataclass_fields__}
 
 
-def standard_from_row(r) -> ReferenceStandard:
+def standard_from_row(r: sqlite3.Row) -> ReferenceStandard:
     return ReferenceStandard(**{k: r[k] for k in ReferenceStandard.__dataclass_fields__})
 
 
@@ -80,7 +81,7 @@ INSPECTION_SCALARS = (
 )
 
 
-def inspection_row(x: Inspection) -> dict:
+def inspection_row(x: Inspection) -> dict[str, Any]:
     row = {k: getattr(x, k) for k in INSPECTION_SCALARS}
     row.update(
         check_kind=x.check,
@@ -93,7 +94,9 @@ def inspection_row(x: Inspection) -> dict:
     return row
 
 
-def inspection_from_row(r, findings: list[Finding], attachments: list[AttachmentRef]) -> Inspection:
+def inspection_from_row(
+    r: sqlite3.Row, findings: list[Finding], attachments: list[AttachmentRef]
+) -> Inspection:
     return Inspection(
         **{k: r[k] for k in INSPECTION_SCALARS},
         check=r["check_kind"],

@@ -36,13 +36,14 @@ import sqlite3
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any, BinaryIO
 
 if sys.platform == "win32":  # pragma: no cover - exercised on Windows
     import portalocker
 
-    def _lock(fh, exclusive: bool) -> bool:
+    def _lock(fh: BinaryIO, exclusive: bool) -> bool:
         flags = portalocker.LockFlags.EXCLUSIVE if exclusive else portalocker.LockFlags.SHARED
         try:
             portalocker.lock(fh, flags | portalocker.LockFlags.NON_BLOCKING)
@@ -50,14 +51,14 @@ if sys.platform == "win32":  # pragma: no cover - exercised on Windows
             return False
         return True
 
-    def _unlock(fh) -> None:
+    def _unlock(fh: BinaryIO) -> None:
         with contextlib.suppress(portalocker.exceptions.LockException, OSError):
             portalocker.unlock(fh)
 
 else:
     import fcntl
 
-    def _lock(fh, exclusive: bool) -> bool:
+    def _lock(fh: BinaryIO, exclusive: bool) -> bool:
         try:
             fcntl.flock(
                 fh.fileno(), (fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH) | fcntl.LOCK_NB
@@ -66,7 +67,7 @@ else:
             return False
         return True
 
-    def _unlock(fh) -> None:
+    def _unlock(fh: BinaryIO) -> None:
         with contextlib.suppress(OSError):
             fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
@@ -101,7 +102,7 @@ class DiskFullError(StoreError):
     pass
 
 
-def sidecar_paths(path: str | os.PathLike) -> list[Path]:
+def sidecar_paths(path: str | os.PathLike[str]) -> list[Path]:
     """The database file and every file beside it that belongs to it."""
     path = Path(path)
     return (
@@ -121,7 +122,7 @@ def open_database_paths() -> list[Path]:
         return list(_open_paths)
 
 
-def is_database_file(path: str | os.PathLike, extra: list[Path] | None = None) -> bool:
+def is_database_file(path: str | os.PathLike[str], extra: list[Path] | None = None) -> bool:
     """Whether *path* is a database this process has open (or one in *extra*), or one of
     the files beside it (-wal, -shm, -journal, lock files). Compared by ``os.stat`` only:
     the file is never opened, since opening and closing it would drop SQLite's locks."""
@@ -130,7 +131,9 @@ def is_database_file(path: str | os.PathLike, extra: list[Path] | None = None) -
     except (OSError, ValueError):
         return False
     # (an office database on a server, in *extra*, has no files here)
-    for db in open_database_paths() + [e for e in extra or [] if isinstance(e, str | os.PathLike)]:
+    for db in open_database_paths() + [
+        e for e in extra or [] if isinstance(e, str | os.PathLike)
+    ]:
         for side in sidecar_paths(db):
             try:
                 other = os.stat(side)
@@ -241,10 +244,10 @@ class FileLock:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._fh = None
+        self._fh: BinaryIO | None = None
         self.held: str | None = None  # "shared" or "exclusive"
 
-    def _file(self):
+    def _file(self) -> BinaryIO:
         if self._fh is None:
             try:
                 self._fh = open(self.path, "a+b")  # noqa: SIM115 - kept open on purpose
@@ -334,7 +337,7 @@ class _Guard:
                 if self._depth == 0:
                     self.writer.release()
 
-    def close_connection(self, conn: sqlite3.Connection, real_close) -> None:
+    def close_connection(self, conn: sqlite3.Connection, real_close: Callable[[], None]) -> None:
         """Close *conn*; if no other connection of any process of ours is open, first fold
         the write-ahead log into the database (TRUNCATE) and record a clean close."""
         try:
@@ -370,7 +373,7 @@ class _Guard:
                     _open_paths.pop(self.path, None)
 
 
-def file_identity(path: Path) -> dict:
+def file_identity(path: Path) -> dict[str, Any]:
     st = path.stat()
     return {"size": st.st_size, "mtime_ns": st.st_mtime_ns, "ino": st.st_ino}
 
@@ -388,7 +391,7 @@ class Connection(sqlite3.Connection):
             guard.close_connection(self, super().close)
 
 
-def _sqlite_library():
+def _sqlite_library() -> ctypes.CDLL:
     """The SQLite library the ``sqlite3`` module is linked against (for ctypes calls)."""
     import _sqlite3
 
@@ -433,7 +436,7 @@ def set_no_checkpoint_on_close(conn: sqlite3.Connection, path: Path) -> bool:
         return False
 
 
-def connect(path: str | os.PathLike) -> sqlite3.Connection:
+def connect(path: str | os.PathLike[str]) -> sqlite3.Connection:
     """A raw connection with the project's pragmas and locks (no migrations)."""
     path = Path(path)
     memory = str(path) == ":memory:"
@@ -564,4 +567,4 @@ def _needs_quick_check(path: Path, guard: _Guard | None) -> bool:
         marker = json.loads(guard.presence.read_text() or "{}")
     except (ValueError, OSError):
         return True
-    return marker != file_identity(path)
+    return bool(marker != file_identity(path))

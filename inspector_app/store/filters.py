@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from ..domain.errors import InputError
 
@@ -20,7 +21,7 @@ def iso_date(value: str | None, path: str) -> str | None:
         raise InputError(path, f"{value!r} is not a date (use YYYY-MM-DD)") from None
 
 
-def period(date_from: str | None, date_to: str | None) -> tuple[list[str], list]:
+def period(date_from: str | None, date_to: str | None) -> tuple[list[str], list[Any]]:
     """Clauses for inspections started on *date_from* .. *date_to*, both days included."""
     first, last = iso_date(date_from, "from"), iso_date(date_to, "to")
     if first and last and first > last:

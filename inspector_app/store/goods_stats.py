@@ -8,7 +8,12 @@ its campaign from the sampling form of its test.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from .office_stats import StatsFilter, where
+
+if TYPE_CHECKING:
+    from .store import Store
 
 _FROM = (
     " FROM inspections i JOIN premises p ON p.id = i.premises_id"
@@ -23,7 +28,7 @@ BATCH_KEYS = {
 """What batches can be counted by, and the SQL of each key."""
 
 
-def batches(store, f: StatsFilter, by: str | None = None) -> list[tuple[str, int, int]]:
+def batches(store: Store, f: StatsFilter, by: str | None = None) -> list[tuple[str, int, int]]:
     """(key, batches judged, batches passed) of prepackaged batches, by *by* (one of
     :data:`BATCH_KEYS`), or one row with key "" for all of them."""
     w, params = where(f)
@@ -36,7 +41,7 @@ def batches(store, f: StatsFilter, by: str | None = None) -> list[tuple[str, int
     return [(str(r[0]), int(r[1]), int(r[2])) for r in rows]
 
 
-def rechecks_by_market(store, f: StatsFilter) -> list[tuple[str, int, int]]:
+def rechecks_by_market(store: Store, f: StatsFilter) -> list[tuple[str, int, int]]:
     """(market, short-weight rechecks judged, rechecks that found goods short beyond the
     permitted deviation) per market ("" for premises outside a market)."""
     w, params = where(f)

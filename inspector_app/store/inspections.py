@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import sqlite3
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from ..domain import validation
 from ..domain.canonical import content_hash
@@ -16,6 +18,9 @@ from ..domain.models import AttachmentRef, Finding, Inspection, new_id
 from . import codec
 from .filters import period
 from .records import like_pattern
+
+if TYPE_CHECKING:
+    from .store import Store
 
 # sign(content_hash) -> (signature, signer); supplied by the keys service when available.
 Signer = Callable[[str], tuple[str, str]]
@@ -61,7 +66,7 @@ class InspectionSummary:
     instrument_id: str
     instrument_label: str
     cheating: int = 0
-    extra: dict = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict[str, Any])
 
 
 SORT_COLUMNS = {
@@ -91,7 +96,7 @@ _HEADS = "i.rowid NOT IN (SELECT rowid FROM inspections WHERE superseded_by IS N
 _ID_END = "\U0010ffff"
 
 
-def _inspectors(conn) -> list[str]:
+def _inspectors(conn: sqlite3.Connection) -> list[str]:
     """The distinct inspector names, by a skip scan of inspections_inspector (one index
     seek per name, however many inspections there are)."""
     names: list[str] = []
@@ -115,10 +120,10 @@ class _Match:
 # (id(connection), text, data version, changes) -> (connection, _Match): count and list of one
 # keystroke share it. The entry holds the connection itself, so its id cannot be reused by
 # another connection while the entry lives.
-_MATCHES: OrderedDict = OrderedDict()
+_MATCHES: OrderedDict[tuple[int, str, int, int], tuple[sqlite3.Connection, _Match]] = OrderedDict()
 
 
-def _match(conn, text: str) -> _Match:
+def _match(conn: sqlite3.Connection, text: str) -> _Match:
     """What *text* matches in the small tables (premises, instruments, inspector names),
     found once per text and database state."""
     key = (id(conn), text, conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes)
@@ -163,7 +168,7 @@ def _match(conn, text: str) -> _Match:
     return hit
 
 
-def _search_terms(conn, text: str) -> tuple[list[str], list, float]:
+def _search_terms(conn: sqlite3.Connection, text: str) -> tuple[list[str], list[Any], float]:
     """The OR-terms of a search for *text*, each answerable from an index: inspections of
     the premises and instruments whose search text contains it, of the inspectors whose
     name contains it, and ids that start with it. Also the selectivity estimate."""
@@ -174,14 +179,14 @@ def _search_terms(conn, text: str) -> tuple[list[str], list, float]:
         "i.instrument_id IN (SELECT value FROM json_each(?))",
         "(i.id >= ? AND i.id < ?)",
     ]
-    params: list = [m.premises, m.instruments, prefix, prefix + _ID_END]
+    params: list[Any] = [m.premises, m.instruments, prefix, prefix + _ID_END]
     if m.inspectors:
         terms.append(f"i.inspector IN ({', '.join('?' for _ in m.inspectors)})")
         params.extend(m.inspectors)
     return terms, params, m.fraction
 
 
-def _where(f: InspectionFilter, conn=None) -> tuple[str, list]:
+def _where(f: InspectionFilter, conn: sqlite3.Connection | None = None) -> tuple[str, list[Any]]:
     where, params = [], []
     if f.heads_only:
         where.append(_HEADS)
@@ -207,6 +212,8 @@ def _where(f: InspectionFilter, conn=None) -> tuple[str, list]:
         params.extend(f.ids)
     text = f.search.strip()
     if text:
+        if conn is None:
+            raise ValueError("a text search needs the connection")
         terms, term_params, _ = _search_terms(conn, text)
         where.append("(" + " OR ".join(terms) + ")")
         params.extend(term_params)
@@ -238,7 +245,7 @@ def _only_search(f: InspectionFilter) -> bool:
 
 
 class InspectionRepo:
-    def __init__(self, store) -> None:
+    def __init__(self, store: Store) -> None:
         self.store = store
 
     # -- reading -------------------------------------------------------------------------
@@ -354,7 +361,7 @@ class InspectionRepo:
                 f"SELECT count(*) FROM ({union}) u WHERE u.rowid NOT IN"
                 " (SELECT rowid FROM inspections WHERE superseded_by IS NOT NULL)"
             )
-            return conn.execute(sql, params).fetchone()[0]
+            return int(conn.execute(sql, params).fetchone()[0])
         where, params = _where(f, conn)
         if not f.market:
             sql = f"SELECT count(*) FROM inspections i{where}"
@@ -362,7 +369,7 @@ class InspectionRepo:
             sql = (
                 f"SELECT count(*) FROM inspections i JOIN premises p ON p.id = i.premises_id{where}"
             )
-        return conn.execute(sql, params).fetchone()[0]
+        return int(conn.execute(sql, params).fetchone()[0])
 
     # -- writing -------------------------------------------------------------------------
     def save_draft(self, insp: Inspection, actor: str = "") -> Inspection:
@@ -525,7 +532,7 @@ class InspectionRepo:
             )
 
 
-def reading_rows(insp: Inspection) -> list[tuple]:
+def reading_rows(insp: Inspection) -> list[tuple[Any, ...]]:
     """The rows of the readings table, derived from the evaluation result."""
     rows = []
     for t_seq, test in enumerate((insp.result or {}).get("tests", [])):

@@ -8,8 +8,12 @@ selection as the summary report (:mod:`inspector_app.store.reports`), so the num
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from .filters import SEALED_HEADS, period
+
+if TYPE_CHECKING:
+    from .store import Store
 
 _FROM = " FROM inspections i JOIN premises p ON p.id = i.premises_id"
 _CHEAT = "EXISTS (SELECT 1 FROM findings f WHERE f.inspection_id = i.id AND f.cheating = 1)"
@@ -23,7 +27,7 @@ class StatsFilter:
     market: str | None = None
 
 
-def where(f: StatsFilter) -> tuple[str, list]:
+def where(f: StatsFilter) -> tuple[str, list[Any]]:
     dates, params = period(f.date_from, f.date_to)
     clauses = [*SEALED_HEADS, *dates]
     if f.city:
@@ -35,7 +39,7 @@ def where(f: StatsFilter) -> tuple[str, list]:
     return " WHERE " + " AND ".join(clauses), params
 
 
-def totals(store, f: StatsFilter) -> dict:
+def totals(store: Store, f: StatsFilter) -> dict[str, Any]:
     w, params = where(f)
     r = store.conn.execute(
         "SELECT count(*), count(DISTINCT i.premises_id), count(DISTINCT i.instrument_id), count(i.verdict),"
@@ -47,7 +51,7 @@ def totals(store, f: StatsFilter) -> dict:
     return dict(zip(keys, (int(v) for v in r), strict=True))
 
 
-def premises_by_kind(store, f: StatsFilter) -> list[tuple[str, int, int]]:
+def premises_by_kind(store: Store, f: StatsFilter) -> list[tuple[str, int, int]]:
     """(kind, premises inspected, inspections)."""
     w, params = where(f)
     return [
@@ -60,7 +64,7 @@ def premises_by_kind(store, f: StatsFilter) -> list[tuple[str, int, int]]:
     ]
 
 
-def instruments_by_family(store, f: StatsFilter) -> list[tuple[str, int, int, int, int]]:
+def instruments_by_family(store: Store, f: StatsFilter) -> list[tuple[str, int, int, int, int]]:
     """(family, instruments checked, inspections, passed, failed)."""
     w, params = where(f)
     return [
@@ -74,7 +78,7 @@ def instruments_by_family(store, f: StatsFilter) -> list[tuple[str, int, int, in
     ]
 
 
-def failures_by_cause(store, f: StatsFilter) -> list[tuple[str, str, int]]:
+def failures_by_cause(store: Store, f: StatsFilter) -> list[tuple[str, str, int]]:
     """(finding code, an example text, failed inspections with that finding); failed
     inspections without any finding count under the code ''."""
     w, params = where(f)
@@ -96,7 +100,7 @@ def failures_by_cause(store, f: StatsFilter) -> list[tuple[str, str, int]]:
     return rows
 
 
-def failed_tests(store, f: StatsFilter) -> list[tuple[str, int]]:
+def failed_tests(store: Store, f: StatsFilter) -> list[tuple[str, int]]:
     """(test kind, failed inspections in which that test failed)."""
     w, params = where(f)
     return [
@@ -109,7 +113,7 @@ def failed_tests(store, f: StatsFilter) -> list[tuple[str, int]]:
     ]
 
 
-def by_city(store, f: StatsFilter) -> list[tuple[str, int, int, int]]:
+def by_city(store: Store, f: StatsFilter) -> list[tuple[str, int, int, int]]:
     """(city, inspections, passed, failed)."""
     w, params = where(f)
     return [
@@ -122,7 +126,7 @@ def by_city(store, f: StatsFilter) -> list[tuple[str, int, int, int]]:
     ]
 
 
-def by_month(store, f: StatsFilter) -> list[tuple[str, int, int, int, int]]:
+def by_month(store: Store, f: StatsFilter) -> list[tuple[str, int, int, int, int]]:
     """(YYYY-MM, inspections, passed, failed, cheating)."""
     w, params = where(f)
     return [
@@ -136,7 +140,7 @@ def by_month(store, f: StatsFilter) -> list[tuple[str, int, int, int, int]]:
     ]
 
 
-def cheating_cases(store, f: StatsFilter, limit: int = 500) -> list[tuple]:
+def cheating_cases(store: Store, f: StatsFilter, limit: int = 500) -> list[tuple[Any, ...]]:
     """(inspection id, started_at, premises, city, family, inspector, code, text, legal basis)."""
     w, params = where(f)
     return [
@@ -150,7 +154,7 @@ def cheating_cases(store, f: StatsFilter, limit: int = 500) -> list[tuple]:
     ]
 
 
-def cities(store) -> list[str]:
+def cities(store: Store) -> list[str]:
     return [
         r[0]
         for r in store.conn.execute(
@@ -159,7 +163,9 @@ def cities(store) -> list[str]:
     ]
 
 
-def inspection_rows(store, f: StatsFilter, limit: int = 2000, offset: int = 0) -> list[tuple]:
+def inspection_rows(
+    store: Store, f: StatsFilter, limit: int = 2000, offset: int = 0
+) -> list[tuple[Any, ...]]:
     """The counted inspections themselves, oldest first, in the columns of the list export:
     (id, record_id, revision, started_at, family, check, verdict, status, inspector, premises,
     market, city, instrument)."""
@@ -175,12 +181,12 @@ def inspection_rows(store, f: StatsFilter, limit: int = 2000, offset: int = 0) -
     ]
 
 
-def count(store, f: StatsFilter) -> int:
+def count(store: Store, f: StatsFilter) -> int:
     w, params = where(f)
-    return store.conn.execute(f"SELECT count(*){_FROM}{w}", params).fetchone()[0]
+    return int(store.conn.execute(f"SELECT count(*){_FROM}{w}", params).fetchone()[0])
 
 
-def failed_checklists(store, f: StatsFilter) -> list[tuple[str, str, str]]:
+def failed_checklists(store: Store, f: StatsFilter) -> list[tuple[str, str, str]]:
     """(family, check kind, checklist JSON) of every failed inspection in the filter; the
     service counts the questions failed by their form's ``finding_if`` answer."""
     w, params = where(f)

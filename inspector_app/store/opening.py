@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 from . import db
@@ -29,7 +30,9 @@ def _max_audit_seq(conn: sqlite3.Connection) -> int | None:
     return int(value) if value is not None else 0
 
 
-def changes_after_backup(path: Path, backup: Path, conn: sqlite3.Connection | None = None):
+def changes_after_backup(
+    path: Path, backup: Path, conn: sqlite3.Connection | None = None
+) -> int | None:
     """How many audited changes the damaged file at *path* holds beyond *backup* (counted
     by the audit sequence, never by the clock); None when the damaged file cannot tell."""
     try:
@@ -74,13 +77,13 @@ def _raise_damaged(path: Path, detail: str, conn: sqlite3.Connection | None = No
 
 
 def open_database(
-    path: str | os.PathLike,
+    path: str | os.PathLike[str],
     *,
     migrate: bool = True,
-    backup_dir: str | os.PathLike | None = None,
+    backup_dir: str | os.PathLike[str] | None = None,
     daily_backup: bool = False,
-    progress=None,
-):
+    progress: Callable[[], object] | None = None,
+) -> Store:
     """Open (creating if needed) and migrate the database at *path*; returns a Store.
 
     Damage is looked for before anything writes (see :func:`db._needs_quick_check`); a damaged
@@ -92,7 +95,8 @@ def open_database(
     if is_postgres_url(path):  # the office database on a server (store/pg)
         from .pg import open_postgres
 
-        return open_postgres(path, migrate=migrate)
+        store: Store = open_postgres(path, migrate=migrate)
+        return store
     conn = connect(path)
     guard = getattr(conn, "_guard", None)
     path = guard.path if guard else Path(path)
@@ -103,7 +107,7 @@ def open_database(
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
             if unclean:
                 if progress is not None:  # e.g. the window keeps painting during the check
-                    conn.set_progress_handler(lambda: progress() and 0, 200_000)
+                    conn.set_progress_handler(lambda: (progress(), 0)[1], 200_000)
                 try:
                     rows = conn.execute("PRAGMA quick_check").fetchall()
                 finally:

@@ -7,8 +7,14 @@ engine-specific functions). Writes run inside ``store.write(...)``.
 
 from __future__ import annotations
 
+import sqlite3
+from typing import TYPE_CHECKING, Any
+
 from ..domain.errors import InputError
 from .filters import period
+
+if TYPE_CHECKING:
+    from .store import Store
 
 _HEAD = "i.status = 'finalized' AND i.superseded_by IS NULL"
 _CHEAT = "EXISTS (SELECT 1 FROM findings f WHERE f.inspection_id = i.id AND f.cheating = 1)"
@@ -41,15 +47,15 @@ RECORD_COLUMNS = (
 
 
 class ProvinceRepo:
-    def __init__(self, store) -> None:
+    def __init__(self, store: Store) -> None:
         self.store = store
 
     @property
-    def conn(self):
+    def conn(self) -> sqlite3.Connection:
         return self.store.conn
 
     # -- the city office's side ----------------------------------------------------------------
-    def approved_heads(self, date_from: str | None = None, date_to: str | None = None) -> list:
+    def approved_heads(self, date_from: str | None = None, date_to: str | None = None) -> list[Any]:
         """Approved (here) newest revisions with where they were made, oldest first."""
         sql = (
             "SELECT i.id, i.record_id, i.revision, i.started_at, i.family, i.check_kind,"
@@ -62,7 +68,7 @@ class ProvinceRepo:
         sql, params = _period(sql, date_from, date_to, "i.started_at")
         return self.conn.execute(sql + " ORDER BY i.started_at, i.id", params).fetchall()
 
-    def premises_without_county(self) -> list:
+    def premises_without_county(self) -> list[Any]:
         return self.conn.execute(
             "SELECT id, address, city FROM premises WHERE county = '' ORDER BY id"
         ).fetchall()
@@ -74,7 +80,7 @@ class ProvinceRepo:
         )
 
     # -- the province's side -------------------------------------------------------------------
-    def add_origin(self, office: dict, signer: str, seq: int) -> bool:
+    def add_origin(self, office: dict[str, Any], signer: str, seq: int) -> bool:
         cur = self.conn.execute(
             "INSERT INTO province_origins (office_id, name, city, province, signer, added_seq)"
             " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (office_id) DO NOTHING",
@@ -82,7 +88,7 @@ class ProvinceRepo:
         )
         return cur.rowcount == 1
 
-    def origin(self, office_id: str) -> dict | None:
+    def origin(self, office_id: str) -> dict[str, Any] | None:
         r = self.conn.execute(
             "SELECT office_id, name, city, province, signer FROM province_origins"
             " WHERE office_id = ?",
@@ -108,7 +114,7 @@ class ProvinceRepo:
                 out[r[0]] = (r[1], r[2])
         return out
 
-    def add_record(self, row: dict) -> bool:
+    def add_record(self, row: dict[str, Any]) -> bool:
         """Keep one record (False when the same inspection is held already)."""
         cols = ", ".join(RECORD_COLUMNS)
         marks = ", ".join("?" for _ in RECORD_COLUMNS)
@@ -119,7 +125,7 @@ class ProvinceRepo:
         )
         return cur.rowcount == 1
 
-    def origins(self) -> list[dict]:
+    def origins(self) -> list[dict[str, Any]]:
         return [
             dict(zip(("id", "name", "city", "province", "records"), tuple(r), strict=True))
             for r in self.conn.execute(
@@ -130,7 +136,7 @@ class ProvinceRepo:
         ]
 
     # -- statistics rows -----------------------------------------------------------------------
-    def local_rows(self, date_from: str | None = None, date_to: str | None = None) -> list:
+    def local_rows(self, date_from: str | None = None, date_to: str | None = None) -> list[Any]:
         """(province-less) city, county, address, origin, verdict of this database's own
         finalized newest revisions (inspections made here or imported from laptops)."""
         sql = (
@@ -140,7 +146,7 @@ class ProvinceRepo:
         )
         return self.conn.execute(*_period(sql, date_from, date_to, "i.started_at")).fetchall()
 
-    def received_rows(self, date_from: str | None = None, date_to: str | None = None) -> list:
+    def received_rows(self, date_from: str | None = None, date_to: str | None = None) -> list[Any]:
         """province, city, county, address, office name, verdict of the newest revision of
         each record received from city offices."""
         sql = (
@@ -172,7 +178,9 @@ class ProvinceRepo:
         return out
 
 
-def _period(sql: str, date_from: str | None, date_to: str | None, column: str):
+def _period(
+    sql: str, date_from: str | None, date_to: str | None, column: str
+) -> tuple[str, list[Any]]:
     """*sql* limited to records started on *date_from* .. *date_to* (days, both included)."""
     clauses, params = period(date_from, date_to)
     for clause in clauses:
@@ -180,11 +188,11 @@ def _period(sql: str, date_from: str | None, date_to: str | None, column: str):
     return sql, params
 
 
-def province_repo(store) -> ProvinceRepo:
+def province_repo(store: Store) -> ProvinceRepo:
     repo = getattr(store, "_province_repo", None)
     if repo is None:
         repo = ProvinceRepo(store)
-        store._province_repo = repo
+        store._province_repo = repo  # type: ignore[attr-defined]  # cached on the store it serves
     return repo
 
 

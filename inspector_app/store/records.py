@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import builtins
+from typing import TYPE_CHECKING, Any
 
 from ..domain import validation
 from ..domain.errors import InputError
 from ..domain.models import Instrument, Premises, ReferenceStandard
 from . import codec
+
+if TYPE_CHECKING:
+    from .store import Store
 
 
 def like_pattern(text: str) -> str:
@@ -20,10 +24,10 @@ class _Repo:
     table = ""
     entity = ""
 
-    def __init__(self, store) -> None:
+    def __init__(self, store: Store) -> None:
         self.store = store
 
-    def _upsert(self, row: dict, actor: str, seq_hint: str) -> None:
+    def _upsert(self, row: dict[str, Any], actor: str, seq_hint: str) -> None:
         conn = self.store.conn
         exists = conn.execute(f"SELECT 1 FROM {self.table} WHERE id = ?", (row["id"],)).fetchone()
         if conn.execute(
@@ -57,7 +61,7 @@ class _Repo:
             )
 
     def count(self) -> int:
-        return self.store.conn.execute(f"SELECT count(*) FROM {self.table}").fetchone()[0]
+        return int(self.store.conn.execute(f"SELECT count(*) FROM {self.table}").fetchone()[0])
 
 
 class PremisesRepo(_Repo):

@@ -7,9 +7,14 @@ city and/or one market (the premises' ``city`` and ``market`` columns, matched e
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from .filters import SEALED_HEADS, period
+
+if TYPE_CHECKING:
+    from .store import Store
 
 
 @dataclass
@@ -70,9 +75,9 @@ class SummaryStats:
     cheats: list[CheatRow] = field(default_factory=list)
 
 
-def _where(f: SummaryFilter) -> tuple[str, list]:
+def _where(f: SummaryFilter) -> tuple[str, list[Any]]:
     where = list(SEALED_HEADS)
-    params: list = []
+    params: list[Any] = []
     clauses, values = period(f.date_from, f.date_to)
     where += clauses
     params += values
@@ -92,7 +97,7 @@ _FROM = " FROM inspections i JOIN premises p ON p.id = i.premises_id"
 _CHEAT = "EXISTS (SELECT 1 FROM findings f WHERE f.inspection_id = i.id AND f.cheating = 1)"
 
 
-def summary_statistics(store, f: SummaryFilter, *, max_rows: int = 200) -> SummaryStats:
+def summary_statistics(store: Store, f: SummaryFilter, *, max_rows: int = 200) -> SummaryStats:
     conn = store.conn
     where, params = _where(f)
     row = conn.execute(
@@ -160,7 +165,7 @@ _BODY_COLUMNS = (
 )
 
 
-def get_issuing_body(store, body_id: str = DEFAULT_BODY) -> dict | None:
+def get_issuing_body(store: Store, body_id: str = DEFAULT_BODY) -> dict[str, Any] | None:
     """The issuing body's row as a dict (authorised and minus_one_day as bools), or None."""
     row = store.conn.execute(
         f"SELECT {', '.join(_BODY_COLUMNS)} FROM issuing_bodies WHERE id = ?", (body_id,)
@@ -173,7 +178,7 @@ def get_issuing_body(store, body_id: str = DEFAULT_BODY) -> dict | None:
     return out
 
 
-def save_issuing_body(conn, body: dict) -> None:
+def save_issuing_body(conn: sqlite3.Connection, body: dict[str, Any]) -> None:
     """Insert or replace one issuing body (call inside a write)."""
     values = dict(body)
     values["authorised"] = 1 if values.get("authorised") else 0
@@ -188,7 +193,9 @@ def save_issuing_body(conn, body: dict) -> None:
     )
 
 
-def certificate_number_for(conn, body_id: str, inspection_id: str, kind: str) -> str | None:
+def certificate_number_for(
+    conn: sqlite3.Connection, body_id: str, inspection_id: str, kind: str
+) -> str | None:
     """The number issued for this inspection's document (a void one does not count)."""
     row = conn.execute(
         "SELECT number FROM certificate_numbers WHERE body_id = ? AND inspection_id = ?"
@@ -199,7 +206,7 @@ def certificate_number_for(conn, body_id: str, inspection_id: str, kind: str) ->
 
 
 def take_certificate_number(
-    conn,
+    conn: sqlite3.Connection,
     body_id: str,
     prefix: str,
     year: int,
@@ -231,7 +238,7 @@ def take_certificate_number(
 
 
 def void_certificate_number(
-    conn, number: str, reason: str, voided_at: str = "", voided_by: str = ""
+    conn: sqlite3.Connection, number: str, reason: str, voided_at: str = "", voided_by: str = ""
 ) -> bool:
     """Mark an issued number void (its document was never delivered, or is withdrawn); it is
     never reused, and the next issue of that document takes the next number. False when no
@@ -244,7 +251,7 @@ def void_certificate_number(
     return cur.rowcount == 1
 
 
-def issued_numbers_of(conn, inspection_id: str) -> list[str]:
+def issued_numbers_of(conn: sqlite3.Connection, inspection_id: str) -> list[str]:
     return [
         r[0]
         for r in conn.execute(
@@ -254,18 +261,18 @@ def issued_numbers_of(conn, inspection_id: str) -> list[str]:
     ]
 
 
-def certificate_number_row(conn, number: str) -> dict | None:
+def certificate_number_row(conn: sqlite3.Connection, number: str) -> dict[str, Any] | None:
     row = conn.execute("SELECT * FROM certificate_numbers WHERE number = ?", (number,)).fetchone()
     return dict(row) if row is not None else None
 
 
-def certificate_number_gaps(store, body_id: str = DEFAULT_BODY) -> list[tuple[int, int]]:
+def certificate_number_gaps(store: Store, body_id: str = DEFAULT_BODY) -> list[tuple[int, int]]:
     """(year, missing sequence number) for every hole in a body's sequences: a number that
     should exist and does not (a deleted ledger row). Void numbers are not holes."""
     return _gaps(store.conn, body_id)
 
 
-def _gaps(conn, body_id: str) -> list[tuple[int, int]]:
+def _gaps(conn: sqlite3.Connection, body_id: str) -> list[tuple[int, int]]:
     out = []
     rows = conn.execute(
         "SELECT year, seq FROM certificate_numbers WHERE body_id = ? ORDER BY year, seq",
@@ -280,7 +287,7 @@ def _gaps(conn, body_id: str) -> list[tuple[int, int]]:
     return out
 
 
-def all_number_gaps(conn) -> list[tuple[str, int, int]]:
+def all_number_gaps(conn: sqlite3.Connection) -> list[tuple[str, int, int]]:
     """(body, year, missing sequence number) over every issuing body in the ledger."""
     out: list[tuple[str, int, int]] = []
     bodies = [r[0] for r in conn.execute("SELECT DISTINCT body_id FROM certificate_numbers")]
@@ -289,7 +296,7 @@ def all_number_gaps(conn) -> list[tuple[str, int, int]]:
     return out
 
 
-def certificate_ledger(store, body_id: str | None = DEFAULT_BODY) -> list[dict]:
+def certificate_ledger(store: Store, body_id: str | None = DEFAULT_BODY) -> list[dict[str, Any]]:
     """The ledger of one body (every body when *body_id* is None), in sequence order."""
     if body_id is None:
         return [

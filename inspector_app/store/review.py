@@ -9,10 +9,15 @@ means pending. Writes must run inside ``store.write(...)``.
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from ..domain.errors import InputError
 from .filters import SEALED_HEADS, period
+
+if TYPE_CHECKING:
+    from .store import Store
 
 STATES = ("pending", "approved", "returned")
 _LATEST = (
@@ -65,9 +70,9 @@ class ReviewRow:
     change_seq: int
 
 
-def _where(f: ReviewFilter) -> tuple[str, list]:
+def _where(f: ReviewFilter) -> tuple[str, list[Any]]:
     where = list(SEALED_HEADS)
-    params: list = []
+    params: list[Any] = []
     if not f.include_local:
         where.append("i.origin != 'local'")
     for column, value in (
@@ -100,11 +105,11 @@ _FROM = (
 
 
 class ReviewRepo:
-    def __init__(self, store) -> None:
+    def __init__(self, store: Store) -> None:
         self.store = store
 
     @property
-    def conn(self):
+    def conn(self) -> sqlite3.Connection:
         return self.store.conn
 
     # -- the queue -------------------------------------------------------------------------
@@ -130,7 +135,7 @@ class ReviewRepo:
 
     def queue_count(self, f: ReviewFilter) -> int:
         where, params = _where(f)
-        return self.conn.execute(f"SELECT count(*){_FROM}{where}", params).fetchone()[0]
+        return int(self.conn.execute(f"SELECT count(*){_FROM}{where}", params).fetchone()[0])
 
     def inspectors(self, include_local: bool = False) -> list[str]:
         sql = "SELECT DISTINCT inspector FROM inspections WHERE status = 'finalized'"
@@ -191,7 +196,7 @@ class ReviewRepo:
             current = row[0] if row else None
         return out
 
-    def inspection_state(self, inspection_id: str) -> dict | None:
+    def inspection_state(self, inspection_id: str) -> dict[str, Any] | None:
         r = self.conn.execute(
             "SELECT id, status, superseded_by, origin, content_hash FROM inspections WHERE id = ?",
             (inspection_id,),
@@ -252,9 +257,9 @@ class ReviewRepo:
         )
 
 
-def review_repo(store) -> ReviewRepo:
+def review_repo(store: Store) -> ReviewRepo:
     repo = getattr(store, "_review_repo", None)
     if repo is None:
         repo = ReviewRepo(store)
-        store._review_repo = repo
+        store._review_repo = repo  # type: ignore[attr-defined]  # cached on the store it serves
     return repo

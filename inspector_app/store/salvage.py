@@ -15,10 +15,14 @@ import sqlite3
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from ..domain.canonical import content_hash
 from .db import FileLock, StoreError, transaction
 from .opening import open_database
+
+if TYPE_CHECKING:
+    from .store import Store
 
 SKIP_TABLES = {"sqlite_sequence"}
 ROW_SCAN_LIMIT = 5_000_000
@@ -33,7 +37,7 @@ class SalvageResult:
     skipped: list[tuple[str, str]] = field(default_factory=list)
     unreadable_rows: int = 0
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "output": str(self.output),
             "finalized": self.finalized,
@@ -44,7 +48,9 @@ class SalvageResult:
         }
 
 
-def _read_rows(conn: sqlite3.Connection, table: str, cols: list[str]) -> tuple[list[tuple], int]:
+def _read_rows(
+    conn: sqlite3.Connection, table: str, cols: list[str]
+) -> tuple[list[tuple[Any, ...]], int]:
     """(rowid-or-None, values...) of every readable row, and how many could not be read."""
     names = ", ".join(f'"{c}"' for c in cols)
     try:
@@ -118,14 +124,16 @@ def salvage(source: str | Path, output: str | Path) -> SalvageResult:
     return result
 
 
-def _salvage_copy(copy: Path, output: Path, result: SalvageResult, Store) -> None:  # noqa: N803
+def _salvage_copy(
+    copy: Path, output: Path, result: SalvageResult, store_class: type[Store]
+) -> None:
     try:
         src = sqlite3.connect(str(copy))
         src.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"nothing can be read from the damaged file ({exc})") from None
     try:
-        damaged = Store(src, copy)
+        damaged = store_class(src, copy)
         # Which inspections may be copied: drafts as they are, finalized ones only intact.
         keep: set[str] = set()
         statuses, lost = _read_rows(src, "inspections", ["id", "status"])
@@ -162,7 +170,7 @@ def _salvage_copy(copy: Path, output: Path, result: SalvageResult, Store) -> Non
         source_tables = {
             r[0] for r in src.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
         }
-        data: dict[str, tuple[list[str], list[tuple]]] = {}
+        data: dict[str, tuple[list[str], list[tuple[Any, ...]]]] = {}
         for table in tables:
             if table in SKIP_TABLES or table not in source_tables:
                 continue
@@ -178,7 +186,12 @@ def _salvage_copy(copy: Path, output: Path, result: SalvageResult, Store) -> Non
         out.close()
 
 
-def _insert(out, data, keep: set[str], result: SalvageResult) -> None:
+def _insert(
+    out: Store,
+    data: dict[str, tuple[list[str], list[tuple[Any, ...]]]],
+    keep: set[str],
+    result: SalvageResult,
+) -> None:
     conn = out.conn
     excluded_rows: set[tuple[str, int]] = set()
     order = [t for t in data if t != "inspections"] + (
@@ -218,7 +231,8 @@ def _insert(out, data, keep: set[str], result: SalvageResult) -> None:
                         )
                         if cur.rowcount != 1:
                             continue
-                        if rowid is not None:
+                        # (one row inserted, so lastrowid is set)
+                        if rowid is not None and cur.lastrowid is not None:
                             origin[(table, cur.lastrowid)] = rowid
                         if table == "inspections":
                             status = values[cols.index("status")]

@@ -6,11 +6,17 @@ strings compared as text: ``date_from`` inclusive, ``date_to`` exclusive.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .store import Store
+
+
 _HEADS = "i.superseded_by IS NULL AND i.started_at >= ? AND i.started_at < ?"
 _CHEAT = "EXISTS (SELECT 1 FROM findings f WHERE f.inspection_id = i.id AND f.cheating = 1)"
 
 
-def totals(store, date_from: str, date_to: str) -> dict:
+def totals(store: Store, date_from: str, date_to: str) -> dict[str, Any]:
     """Inspections in the period: total, judged (with a verdict), passed, failed, cheating."""
     row = store.conn.execute(
         f"SELECT count(*), count(i.verdict), sum(i.verdict = 'pass'), sum(i.verdict = 'fail'), sum({_CHEAT})"
@@ -27,7 +33,7 @@ def totals(store, date_from: str, date_to: str) -> dict:
     }
 
 
-def by_family(store, date_from: str, date_to: str) -> list[tuple[str, int, int]]:
+def by_family(store: Store, date_from: str, date_to: str) -> list[tuple[str, int, int]]:
     """(family, judged, passed) for each family with inspections in the period."""
     rows = store.conn.execute(
         f"SELECT i.family, count(i.verdict), sum(i.verdict = 'pass') FROM inspections i WHERE {_HEADS}"
@@ -37,7 +43,9 @@ def by_family(store, date_from: str, date_to: str) -> list[tuple[str, int, int]]
     return [(r[0], int(r[1] or 0), int(r[2] or 0)) for r in rows]
 
 
-def by_market(store, date_from: str, date_to: str, limit: int = 12) -> list[tuple[str, int, int]]:
+def by_market(
+    store: Store, date_from: str, date_to: str, limit: int = 12
+) -> list[tuple[str, int, int]]:
     """(market, judged, passed) for the markets with the most inspections in the period."""
     rows = store.conn.execute(
         f"SELECT p.market, count(i.verdict) AS n, sum(i.verdict = 'pass') FROM inspections i"
@@ -48,7 +56,7 @@ def by_market(store, date_from: str, date_to: str, limit: int = 12) -> list[tupl
     return [(r[0], int(r[1] or 0), int(r[2] or 0)) for r in rows]
 
 
-def by_month(store, date_from: str, date_to: str) -> list[tuple[str, int, int, int]]:
+def by_month(store: Store, date_from: str, date_to: str) -> list[tuple[str, int, int, int]]:
     """(YYYY-MM, inspections, failed, with a cheating finding) per month of the period."""
     rows = store.conn.execute(
         f"SELECT substr(i.started_at, 1, 7) AS month, count(*), sum(i.verdict = 'fail'), sum({_CHEAT})"
@@ -58,7 +66,7 @@ def by_month(store, date_from: str, date_to: str) -> list[tuple[str, int, int, i
     return [(r[0], int(r[1] or 0), int(r[2] or 0), int(r[3] or 0)) for r in rows]
 
 
-def overdue_instruments(store, today: str) -> int:
+def overdue_instruments(store: Store, today: str) -> int:
     """Instruments whose next verification was due before *today* (ISO date)."""
     row = store.conn.execute(
         "SELECT count(*) FROM instruments WHERE next_due IS NOT NULL AND next_due != ''"
@@ -68,7 +76,9 @@ def overdue_instruments(store, today: str) -> int:
     return int(row[0] or 0)
 
 
-def repeat_offenders(store, date_from: str, limit: int = 10) -> tuple[int, list[tuple[str, int]]]:
+def repeat_offenders(
+    store: Store, date_from: str, limit: int = 10
+) -> tuple[int, list[tuple[str, int]]]:
     """Premises with failed inspections on two or more days since *date_from*: how many,
     and the names of the worst (name, days failed), most days first."""
     rows = store.conn.execute(

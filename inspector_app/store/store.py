@@ -12,6 +12,7 @@ import sqlite3
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from . import audit
 from .db import transaction
@@ -24,7 +25,7 @@ class Store:
         self.path = path
         # "sqlite" (a file) or "postgresql" (the office server: store/pg).
         self.engine: str = getattr(conn, "engine", "sqlite")
-        self._db = None
+        self._db: Any = None
         from .attachments import AttachmentRepo
         from .inspections import InspectionRepo
         from .records import InstrumentRepo, PremisesRepo, StandardRepo
@@ -41,7 +42,7 @@ class Store:
         self._device_id: str | None = None
 
     @property
-    def db(self):
+    def db(self) -> Any:
         """sqlite-utils over the same connection, for introspection and convenience reads
         (writes use :meth:`write`). Imported on first use: sqlite-utils pulls in numpy when
         it is installed, about a second of the program's start-up."""
@@ -58,7 +59,7 @@ class Store:
     def __enter__(self) -> Store:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     def meta(self, key: str, default: str | None = None) -> str | None:
@@ -100,7 +101,7 @@ class Store:
         action: str,
         entity: str = "",
         entity_id: str = "",
-        detail: dict | None = None,
+        detail: dict[str, Any] | None = None,
     ) -> Iterator[int]:
         """One atomic write with its audit entry; yields the change sequence number."""
         device = self.device_id

@@ -9,8 +9,10 @@ Get the repository with :func:`sync_repo(store)`.
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from ..domain.models import (
     AttachmentRef,
@@ -23,6 +25,9 @@ from ..domain.models import (
 from . import codec
 from .inspections import reading_rows
 
+if TYPE_CHECKING:
+    from .store import Store
+
 BATCH = 500
 ENTITY_TABLES = {
     "premises": "premises",
@@ -33,7 +38,7 @@ ENTITY_TABLES = {
 }
 
 
-def _chunks(items: list, n: int = BATCH) -> Iterator[list]:
+def _chunks(items: list[Any], n: int = BATCH) -> Iterator[list[Any]]:
     for i in range(0, len(items), n):
         yield items[i : i + n]
 
@@ -57,7 +62,7 @@ class ConflictRow:
     resolution: str | None
     resolved_by: str | None
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "entity": self.entity,
@@ -83,15 +88,15 @@ class LedgerRow:
     manifest_sha256: str
     imported_seq: int
     imported_at: str
-    summary: dict
+    summary: dict[str, Any]
 
 
 class SyncRepo:
-    def __init__(self, store) -> None:
+    def __init__(self, store: Store) -> None:
         self.store = store
 
     @property
-    def conn(self):
+    def conn(self) -> sqlite3.Connection:
         return self.store.conn
 
     # -- reads: export selection ---------------------------------------------------------
@@ -179,7 +184,7 @@ class SyncRepo:
     def standards(self, ids: Iterable[str] | None = None) -> list[ReferenceStandard]:
         return [codec.standard_from_row(r) for r in self._rows("reference_standards", ids)]
 
-    def _rows(self, table: str, ids: Iterable[str] | None) -> list:
+    def _rows(self, table: str, ids: Iterable[str] | None) -> list[Any]:
         if ids is None:
             return self.conn.execute(f"SELECT * FROM {table} ORDER BY id").fetchall()
         rows = []
@@ -196,7 +201,7 @@ class SyncRepo:
         if ids is None:
             rows = self.conn.execute(
                 "SELECT entity_id, hash FROM sync_versions WHERE entity = ?", (entity,)
-            )
+            ).fetchall()
         else:
             rows = []
             ids = list(set(ids))
@@ -235,7 +240,7 @@ class SyncRepo:
                 out[sha] = bytes(data)
         return out
 
-    def audit_entries_after(self, seq: int) -> list[dict]:
+    def audit_entries_after(self, seq: int) -> list[dict[str, Any]]:
         cols = (
             "seq",
             "device_id",
@@ -260,9 +265,9 @@ class SyncRepo:
         return None if row is None else row[0]
 
     def acked_audit_seq(self) -> int:
-        return int(self.store.meta("sync.acked_audit_seq", "0"))
+        return int(self.store.meta("sync.acked_audit_seq") or 0)
 
-    def assignments(self) -> list[dict]:
+    def assignments(self) -> list[dict[str, Any]]:
         return [
             dict(r)
             for r in self.conn.execute(
@@ -271,7 +276,7 @@ class SyncRepo:
             )
         ]
 
-    def reviews(self) -> list[dict]:
+    def reviews(self) -> list[dict[str, Any]]:
         return [
             dict(r)
             for r in self.conn.execute(
@@ -279,7 +284,7 @@ class SyncRepo:
             )
         ]
 
-    def acks_for_export(self) -> list[dict]:
+    def acks_for_export(self) -> list[dict[str, Any]]:
         """One acknowledgement per field bundle imported here: what the office now holds."""
         out = []
         for row in self.conn.execute(
@@ -334,7 +339,7 @@ class SyncRepo:
             )
         return out
 
-    def inspection_info(self, ids: Iterable[str]) -> dict[str, dict]:
+    def inspection_info(self, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
         out = {}
         ids = list(set(ids))
         for chunk in _chunks(ids):
@@ -346,7 +351,9 @@ class SyncRepo:
                 out[r[0]] = dict(r)
         return out
 
-    def inspections_at(self, slots: Iterable[tuple[str, int]]) -> dict[tuple[str, int], dict]:
+    def inspections_at(
+        self, slots: Iterable[tuple[str, int]]
+    ) -> dict[tuple[str, int], dict[str, Any]]:
         """(record_id, revision) -> the inspection stored in that slot, for those taken."""
         wanted = set(slots)
         out = {}
@@ -361,7 +368,7 @@ class SyncRepo:
                     out[(r["record_id"], r["revision"])] = dict(r)
         return out
 
-    def inspection_at(self, record_id: str, revision: int) -> dict | None:
+    def inspection_at(self, record_id: str, revision: int) -> dict[str, Any] | None:
         r = self.conn.execute(
             "SELECT id, record_id, revision, content_hash, status, superseded_by FROM inspections"
             " WHERE record_id = ? AND revision = ?",
@@ -411,7 +418,7 @@ class SyncRepo:
         ).fetchone()
         return row is not None
 
-    def devices(self) -> list[dict]:
+    def devices(self) -> list[dict[str, Any]]:
         return [
             dict(r)
             for r in self.conn.execute(
@@ -452,7 +459,7 @@ class SyncRepo:
             )
         }
 
-    def exports(self) -> list[dict]:
+    def exports(self) -> list[dict[str, Any]]:
         return [
             dict(r) for r in self.conn.execute("SELECT * FROM sync_exports ORDER BY created_seq")
         ]
@@ -530,7 +537,7 @@ class SyncRepo:
         return None if r is None else self._conflict(r)
 
     @staticmethod
-    def _conflict(r) -> ConflictRow:
+    def _conflict(r: sqlite3.Row) -> ConflictRow:
         return ConflictRow(
             r["id"],
             r["entity"],
@@ -564,7 +571,7 @@ class SyncRepo:
         direction: str,
         seq: int,
         created_at: str,
-        summary: dict,
+        summary: dict[str, Any],
         items: list[tuple[str, str]],
     ) -> None:
         self.conn.execute(
@@ -591,7 +598,7 @@ class SyncRepo:
     def put_standard(self, s: ReferenceStandard, seq: int, origin: str, exists: bool) -> None:
         self._put("reference_standards", dict(codec.standard_row(s), change_seq=seq), exists)
 
-    def _put(self, table: str, row: dict, exists: bool) -> None:
+    def _put(self, table: str, row: dict[str, Any], exists: bool) -> None:
         if exists:
             sets = ", ".join(f"{k} = :{k}" for k in row if k != "id")
             self.conn.execute(f"UPDATE {table} SET {sets} WHERE id = :id", row)
@@ -819,7 +826,7 @@ class SyncRepo:
         manifest_sha256: str,
         seq: int,
         imported_at: str,
-        summary: dict,
+        summary: dict[str, Any],
     ) -> None:
         self.conn.execute(
             "INSERT INTO bundle_ledger (bundle_id, direction, source_device, signer, manifest_sha256, imported_seq,"
@@ -842,7 +849,7 @@ class SyncRepo:
             [(bundle_id, e, i, o) for e, i, o in rows],
         )
 
-    def insert_device_audit(self, bundle_id: str, entries: list[dict]) -> None:
+    def insert_device_audit(self, bundle_id: str, entries: list[dict[str, Any]]) -> None:
         self.conn.executemany(
             "INSERT OR IGNORE INTO sync_device_audit (device_id, seq, at, actor, action, entity, entity_id, detail,"
             " prev_hash, hash, bundle_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -877,7 +884,7 @@ class SyncRepo:
         if seq > self.acked_audit_seq():
             self.store.set_meta("sync.acked_audit_seq", str(seq))
 
-    def review_exists(self, review_id: str) -> dict | None:
+    def review_exists(self, review_id: str) -> dict[str, Any] | None:
         r = self.conn.execute(
             "SELECT id, inspection_id, decision, comment, reviewer, at, signature FROM reviews"
             " WHERE id = ?",
@@ -885,7 +892,7 @@ class SyncRepo:
         ).fetchone()
         return None if r is None else dict(r)
 
-    def insert_review(self, review: dict, seq: int) -> None:
+    def insert_review(self, review: dict[str, Any], seq: int) -> None:
         self.conn.execute(
             "INSERT INTO reviews (id, inspection_id, decision, comment, reviewer, at, signature, change_seq)"
             " VALUES (:id, :inspection_id, :decision, :comment, :reviewer, :at, :signature, :change_seq)",
@@ -893,7 +900,7 @@ class SyncRepo:
         )
 
     def replace_assignments(
-        self, origin: str, assignments: list[dict], seq: int
+        self, origin: str, assignments: list[dict[str, Any]], seq: int
     ) -> tuple[int, int]:
         """Make the assignments that came from *origin* exactly *assignments*; (added, removed)."""
         current = {
@@ -940,7 +947,7 @@ class SyncRepo:
             (assignment_id, premises_id, inspector, note, seq),
         )
 
-    def assignments_for(self, inspector: str) -> list[dict]:
+    def assignments_for(self, inspector: str) -> list[dict[str, Any]]:
         return [
             dict(r)
             for r in self.conn.execute(
@@ -951,6 +958,6 @@ class SyncRepo:
         ]
 
 
-def sync_repo(store) -> SyncRepo:
+def sync_repo(store: Store) -> SyncRepo:
     """The store's sync repository (``store.sync``)."""
     return store.sync

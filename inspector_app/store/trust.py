@@ -7,8 +7,12 @@ from __future__ import annotations
 
 import builtins
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from ..domain.errors import InputError
+
+if TYPE_CHECKING:
+    from .store import Store
 
 
 @dataclass
@@ -24,7 +28,7 @@ class TrustRepo:
     countersigner), ``ca`` (a certification authority: what it issues is trusted); bundle
     keys keep the kinds the bundle code gives them."""
 
-    def __init__(self, store) -> None:
+    def __init__(self, store: Store) -> None:
         self.store = store
         self.revocations = RevocationRepo(store)
 
@@ -90,7 +94,7 @@ class RevocationRepo:
     """Certificates revoked by an office CA, from a moment on (recorded at the office by
     ``ca revoke``, carried to laptops in office bundles)."""
 
-    def __init__(self, store) -> None:
+    def __init__(self, store: Store) -> None:
         self.store = store
 
     def add(
@@ -133,7 +137,7 @@ class RevocationRepo:
             )
         ]
 
-    def merge(self, rows: builtins.list[dict], seq: int) -> int:
+    def merge(self, rows: builtins.list[dict[str, Any]], seq: int) -> int:
         """Revocations from an office bundle, inside the import's transaction: new ones are
         added, a known one moves only to an earlier time. Returns how many changed."""
         changed = 0

@@ -11,17 +11,23 @@ import builtins
 import dataclasses
 import datetime as dt
 import json
+import sqlite3
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from ..domain.errors import InputError
 from ..domain.visits import Officer, SweepRow, Visit, validate_row, validate_visit, visit_hash
 from .inspections import RecordStateError
 
+if TYPE_CHECKING:
+    from ..domain.models import Inspection
+    from .store import Store
+
 _ROW_COLUMNS = [f.name for f in dataclasses.fields(SweepRow)]
 MAX_PHOTOS = 50
 
 
-def _visit(row) -> Visit:
+def _visit(row: sqlite3.Row) -> Visit:
     return Visit(
         id=row["id"],
         kind=row["kind"],
@@ -42,7 +48,7 @@ def _visit(row) -> Visit:
     )
 
 
-def _row(r) -> SweepRow:
+def _row(r: sqlite3.Row) -> SweepRow:
     data = {k: r[k] for k in _ROW_COLUMNS}
     data["rest_ok"] = bool(data["rest_ok"])
     return SweepRow(**data)
@@ -66,12 +72,12 @@ class VisitSummary:
     failed: int
     inspections: int
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
 
 
 class VisitRepo:
-    def __init__(self, store) -> None:
+    def __init__(self, store: Store) -> None:
         self.store = store
         self.conn = store.conn
 
@@ -98,7 +104,7 @@ class VisitRepo:
             raise InputError("visit", f"no visit {prefix}")
         if len(rows) > 1:
             raise InputError("visit", f"{prefix} names more than one visit; give more characters")
-        return rows[0][0]
+        return str(rows[0][0])
 
     def rows(self, visit_id: str) -> list[SweepRow]:
         return [
@@ -203,7 +209,7 @@ class VisitRepo:
             raise InputError("visit.campaign_id", "the campaign does not exist")
         self._check_draft(v.id)
         exists = self.conn.execute("SELECT 1 FROM visits WHERE id = ?", (v.id,)).fetchone()
-        row = {
+        row: dict[str, Any] = {
             "id": v.id,
             "kind": v.kind,
             "started_at": v.started_at,
@@ -368,7 +374,7 @@ class VisitRepo:
             self.conn.execute("DELETE FROM visits WHERE id = ?", (visit_id,))
 
 
-def visit_for_new_inspection(store, insp, actor: str = "") -> str:
+def visit_for_new_inspection(store: Store, insp: Inspection, actor: str = "") -> str:
     """The visit a new draft inspection joins when it is first stored (called inside the
     transaction that stores it): a correction stays in the visit of the revision it
     corrects; otherwise the draft visit of its premises (or of the market it is a stall of)
@@ -383,7 +389,7 @@ def visit_for_new_inspection(store, insp, actor: str = "") -> str:
             "SELECT visit_id FROM inspections WHERE id = ?", (insp.parent_id,)
         ).fetchone()
         if row is not None and row[0]:
-            return row[0]
+            return str(row[0])
     try:
         started = dt.datetime.fromisoformat((insp.started_at or "").replace("Z", "+00:00"))
         if started.tzinfo is None:  # written without its offset: this computer's
@@ -414,7 +420,7 @@ def visit_for_new_inspection(store, insp, actor: str = "") -> str:
 _CHUNK = 500
 
 
-def _chunks(ids: list) -> list[list]:
+def _chunks(ids: list[Any]) -> list[list[Any]]:
     return [ids[i : i + _CHUNK] for i in range(0, len(ids), _CHUNK)]
 
 
@@ -422,7 +428,7 @@ def _marks(n: int) -> str:
     return ", ".join("?" * n)
 
 
-def sealed_for_bundle(conn) -> list[dict]:
+def sealed_for_bundle(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     """Every sealed visit as a bundle line: its content (domain.visits.visit_content), its
     status and hash, and the ids of its finalized inspections. Three queries in all."""
     from ..domain.visits import visit_content
@@ -460,7 +466,7 @@ def sealed_for_bundle(conn) -> list[dict]:
     return out
 
 
-def campaign_ids(conn, ids: list[str]) -> set[str]:
+def campaign_ids(conn: sqlite3.Connection, ids: list[str]) -> set[str]:
     """Which of *ids* are campaigns here."""
     found: set[str] = set()
     for chunk in _chunks(sorted(set(ids))):
@@ -473,7 +479,7 @@ def campaign_ids(conn, ids: list[str]) -> set[str]:
     return found
 
 
-def inspection_visits(conn, ids: list[str]) -> dict[str, str]:
+def inspection_visits(conn: sqlite3.Connection, ids: list[str]) -> dict[str, str]:
     """inspection id -> the visit it belongs to here (only those that have one)."""
     out: dict[str, str] = {}
     for chunk in _chunks(sorted(set(ids))):
@@ -488,7 +494,7 @@ def inspection_visits(conn, ids: list[str]) -> dict[str, str]:
     return out
 
 
-def visit_states(conn, ids: list[str]) -> dict[str, tuple[str, str | None]]:
+def visit_states(conn: sqlite3.Connection, ids: list[str]) -> dict[str, tuple[str, str | None]]:
     """visit id -> (status, content hash) for the visits of *ids* that exist here."""
     out: dict[str, tuple[str, str | None]] = {}
     for chunk in _chunks(sorted(set(ids))):
@@ -502,7 +508,9 @@ def visit_states(conn, ids: list[str]) -> dict[str, tuple[str, str | None]]:
     return out
 
 
-def insert_sealed(conn, lines: list[dict], seq: int, origin: str) -> None:
+def insert_sealed(
+    conn: sqlite3.Connection, lines: list[dict[str, Any]], seq: int, origin: str
+) -> None:
     """Store sealed visits from a bundle (validated lines, none of them here yet), their
     sweep rows, and put their inspections into them; call inside a write transaction. Each
     visit is written as a draft, its rows added, then sealed, as the schema's triggers
@@ -560,13 +568,15 @@ def insert_sealed(conn, lines: list[dict], seq: int, origin: str) -> None:
     )
 
 
-def attach_inspections(conn, pairs: list[tuple[str, str]]) -> None:
+def attach_inspections(conn: sqlite3.Connection, pairs: list[tuple[str, str]]) -> None:
     """(visit id, inspection id): put inspections that have no visit yet into their sealed
     visit (an inspection that arrives after its visit)."""
     conn.executemany("UPDATE inspections SET visit_id = ? WHERE id = ? AND visit_id IS NULL", pairs)
 
 
-def campaigns_for_bundle(conn, ids: list[str] | None = None) -> list[dict]:
+def campaigns_for_bundle(
+    conn: sqlite3.Connection, ids: list[str] | None = None
+) -> list[dict[str, Any]]:
     """Every campaign (or those of *ids*) as a bundle line (the fields of
     store.campaigns.Campaign)."""
     wanted = None if ids is None else set(ids)
@@ -587,7 +597,11 @@ def campaigns_for_bundle(conn, ids: list[str] | None = None) -> list[dict]:
 
 
 def upsert_campaigns(
-    conn, campaigns: list[dict], seq: int, origin: str, replace: bool = True
+    conn: sqlite3.Connection,
+    campaigns: list[dict[str, Any]],
+    seq: int,
+    origin: str,
+    replace: bool = True,
 ) -> tuple[int, int]:
     """Campaigns from a bundle (validated lines), in one executemany; (new, changed). The
     office's replace the ones here by id; with *replace* false (a laptop's, at the office)
@@ -632,7 +646,7 @@ def upsert_campaigns(
     return new, changed
 
 
-def tick_assignments(conn) -> None:
+def tick_assignments(conn: sqlite3.Connection) -> None:
     """A campaign assignment not yet done is ticked off by a sealed visit of the same
     premises and campaign made here before the assignment arrived (one statement)."""
     conn.execute(
@@ -644,7 +658,7 @@ def tick_assignments(conn) -> None:
     )
 
 
-def upgrade_visits(conn, ids: list[str] | None = None) -> set[str]:
+def upgrade_visits(conn: sqlite3.Connection, ids: list[str] | None = None) -> set[str]:
     """Visits the upgrade to schema 6 gathered from existing inspections (never saved by
     the program since: change number 0), of *ids* or all."""
     if ids is None:
@@ -661,7 +675,9 @@ def upgrade_visits(conn, ids: list[str] | None = None) -> set[str]:
     return found
 
 
-def visit_columns(conn, inspection_ids: list[str]) -> dict[str, tuple[str, str, str, str]]:
+def visit_columns(
+    conn: sqlite3.Connection, inspection_ids: list[str]
+) -> dict[str, tuple[str, str, str, str]]:
     """For list exports: each inspection's visit as (visit id, visit day, kind of visit,
     campaign name), read in batches; an inspection outside any visit is left out."""
     out: dict[str, tuple[str, str, str, str]] = {}
@@ -676,7 +692,7 @@ def visit_columns(conn, inspection_ids: list[str]) -> dict[str, tuple[str, str, 
     return out
 
 
-def visit_of_inspection(conn, inspection_id: str) -> dict | None:
+def visit_of_inspection(conn: sqlite3.Connection, inspection_id: str) -> dict[str, Any] | None:
     """The visit an inspection belongs to, for its report: id, kind, day, officers (name,
     certificate number), campaign name, status; None outside any visit."""
     row = conn.execute(

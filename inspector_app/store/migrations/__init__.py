@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 from ..db import DatabaseTooNewError, FileLock, StoreError, transaction
@@ -52,7 +53,7 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 
 def current_version(conn: sqlite3.Connection) -> int:
-    return conn.execute("PRAGMA user_version").fetchone()[0]
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
 
 def backup_file(conn: sqlite3.Connection, target: Path) -> Path:
@@ -64,7 +65,7 @@ def backup_file(conn: sqlite3.Connection, target: Path) -> Path:
 
 
 @contextlib.contextmanager
-def _migration_lock(path: Path):
+def _migration_lock(path: Path) -> Iterator[None]:
     """One process at a time backs up and migrates a given file (two windows started at
     once): an exclusive lock on a file beside the database (portalocker: ``flock`` on POSIX,
     ``LockFileEx`` on Windows), waited for, released after."""

@@ -22,6 +22,7 @@ import hashlib
 import json
 import sqlite3
 import uuid
+from typing import Any
 
 VISIT_CONTENT = (
     "kind",
@@ -156,7 +157,7 @@ ASSIGNMENTS = [
 ]
 
 
-def visit_hash(content: dict) -> str:
+def visit_hash(content: dict[str, Any]) -> str:
     """The same hash :func:`inspector_app.domain.visits.visit_hash` computes (canonical
     JSON: sorted keys, no spaces, UTF-8), written out here so that this migration never
     changes when the program does."""

@@ -9,6 +9,8 @@ SQLite and PostgreSQL). Filled from the earliest review of each inspection alrea
 
 from __future__ import annotations
 
+import sqlite3
+
 STATEMENTS = [
     """CREATE TABLE review_decisions (
     inspection_id TEXT PRIMARY KEY REFERENCES inspections(id),
@@ -24,6 +26,6 @@ WHERE r.id = (SELECT r2.id FROM reviews r2 WHERE r2.inspection_id = r.inspection
 ]
 
 
-def up(conn) -> None:
+def up(conn: sqlite3.Connection) -> None:
     for stmt in STATEMENTS:
         conn.execute(stmt)

@@ -10,6 +10,8 @@ next issue takes the next number of the sequence.
 
 from __future__ import annotations
 
+import sqlite3
+
 STATEMENTS = [
     "DROP INDEX certificate_numbers_inspection",
     "CREATE UNIQUE INDEX certificate_numbers_issued ON certificate_numbers"
@@ -19,6 +21,6 @@ STATEMENTS = [
 ]
 
 
-def up(conn) -> None:
+def up(conn: sqlite3.Connection) -> None:
     for stmt in STATEMENTS:
         conn.execute(stmt)

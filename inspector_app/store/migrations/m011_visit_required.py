@@ -19,6 +19,7 @@ import hashlib
 import json
 import sqlite3
 import uuid
+from typing import Any
 
 STATEMENTS = [
     "CREATE TRIGGER inspections_visit_kept BEFORE UPDATE OF visit_id ON inspections"
@@ -27,7 +28,7 @@ STATEMENTS = [
 ]
 
 
-def visit_hash(content: dict) -> str:
+def visit_hash(content: dict[str, Any]) -> str:
     """The hash ``inspector_app.domain.visits.visit_hash`` computes (canonical JSON:
     sorted keys, no spaces, UTF-8)."""
     data = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)

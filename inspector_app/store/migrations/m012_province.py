@@ -17,6 +17,7 @@ program does.
 from __future__ import annotations
 
 import re
+import sqlite3
 
 STATEMENTS = [
     "ALTER TABLE premises ADD COLUMN county TEXT NOT NULL DEFAULT ''",
@@ -74,7 +75,7 @@ def county_from_address(address: str, city: str) -> str:
     return m.group(1) if m else ""
 
 
-def up(conn) -> None:
+def up(conn: sqlite3.Connection) -> None:
     for stmt in STATEMENTS:
         conn.execute(stmt)
     rows = conn.execute("SELECT id, address, city FROM premises").fetchall()
