@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 
@@ -243,6 +244,11 @@ def run_gui(db: str | None = None, lang: str | None = None) -> int:
     try:
         i18n.use_system_locale(lambda: QLocale.system().name())
         i18n.set_language(settings.effective_language(lang))
+        from .office_db import office_url, use_passfile
+
+        use_passfile()  # the office password lives in a libpq password file, not the settings
+        if not db and not os.environ.get("INSPECTOR_DB"):
+            db = office_url() or None  # Settings' office database, when one is chosen
         return _run_window(app, db, open_database, StoreError, DatabaseDamagedError)
     finally:
         undo_error_handling()

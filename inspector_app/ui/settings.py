@@ -279,6 +279,10 @@ class SettingsDialog(QDialog):
                 self.organisation_label.setBuddy(self.organisation)
                 form.addRow(self.organisation_label, self.organisation)
         layout.addLayout(form)
+        from .office_db import OfficeDatabaseBox
+
+        self.office_db = OfficeDatabaseBox(self)  # the office's PostgreSQL server, if any
+        layout.addWidget(self.office_db)
         self.body_editors: dict[str, QWidget] = {}
         self.body_labels: dict[str, QLabel] = {}
         self.body_box = QGroupBox(self)
@@ -400,6 +404,7 @@ class SettingsDialog(QDialog):
             if isinstance(w, QComboBox):
                 for i, (_v, label) in enumerate(setting.choices):
                     w.setItemText(i, pick(label))
+        self.office_db.retranslate()
         self.body_box.setTitle(tr("Issuing body (printed on certificates and notices)"))
         for attr, label, kind in BODY_FIELDS:
             if attr in self.body_labels:
@@ -428,6 +433,8 @@ class SettingsDialog(QDialog):
         if len(self.value("inspector_name")) > 100:
             self.name_error.show_message(tr("The name must not be longer than 100 characters."))
             self.editors["inspector_name"].setFocus()
+            return
+        if not self.office_db.save():  # a refused URL: nothing saved
             return
         if not self.save_body():
             return

@@ -65,6 +65,8 @@ ALLOWED_WORDS = {
     "ID",
     "JSON",
     "SQLite",
+    "PostgreSQL",
+    "postgresql",  # the scheme of an office database URL
     "WAL",
     "Excel",
     "Ctrl",
