@@ -5,9 +5,13 @@ or written)::
 
     xvfb-run -a -s "-screen 0 1366x768x24" uv run python docs/screenshots/make_screenshots.py
 
-Writes en-inspections.png, zh-editor-focimeter.png, zh-visits-sweep.png, zh-visits.png,
-en-today.png and zh-/en-office-review.png beside this file (pass another folder as the first
-argument); with --editors also the editor of every family in both languages.
+Writes beside this file (pass another folder as the first argument): Today's work with the
+campaign work list, the inspections, instruments, dashboard and visits pages, a market sweep
+(officers, photos), the cases window, Settings and its certificate numbers, the campaigns
+window with its New campaign and Assign dialogs, and the office's review queue (a report
+signed by the inspector) and statistics, in Chinese, and Today's work, inspections,
+dashboard, cases, campaigns and review queue in English; with --editors also the editor of
+every family in both languages.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ os.environ.pop("INSPECTOR_PASSPHRASE", None)
 from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtGui import QGuiApplication  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 ARGS = [a for a in sys.argv[1:] if not a.startswith("--")]
 OUT = Path(ARGS[0]) if ARGS else Path(__file__).resolve().parent
@@ -50,6 +54,43 @@ def shoot(widget, name: str) -> None:
     print("wrote", OUT / name)
 
 
+def shoot_dialog(window, dialog, name: str) -> None:
+    """A dialog at its natural size, centred over *window* (filling the screen)."""
+    window.setGeometry(0, 0, 1366, 768)
+    window.show()
+    dialog.setModal(False)
+    dialog.show()
+    settle(300)
+    dialog.adjustSize()
+    size = dialog.size()
+    QWidget.move(dialog, max(0, (1366 - size.width()) // 2), max(0, (768 - size.height()) // 2))
+    dialog.raise_()
+    dialog.activateWindow()
+    settle(1200)
+    QGuiApplication.primaryScreen().grabWindow(0).save(str(OUT / name))
+    print("wrote", OUT / name)
+
+
+def photo(colour: str, text: str) -> bytes:
+    """A small JPEG standing in for a photo taken on the visit."""
+    from PySide6.QtCore import QBuffer, QIODevice
+    from PySide6.QtGui import QColor, QImage, QPainter
+
+    image = QImage(640, 480, QImage.Format.Format_RGB32)
+    image.fill(QColor(colour))
+    painter = QPainter(image)
+    painter.setPen(QColor("white"))
+    font = painter.font()
+    font.setPointSize(40)
+    painter.setFont(font)
+    painter.drawText(image.rect(), Qt.AlignmentFlag.AlignCenter, text)
+    painter.end()
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(buffer, "JPG")
+    return bytes(buffer.data())
+
+
 def main() -> int:
     from inspector_app import i18n
     from inspector_app.crypto import keys
@@ -67,16 +108,23 @@ def main() -> int:
     make_application()
     from inspector_app.ui import settings
 
-    settings.set_value("inspector_name", "张伟")
     (WORK / "lap").mkdir()
     (WORK / "off").mkdir()
     lap = open_database(WORK / "lap" / "inspector.db")
     off = open_database(WORK / "off" / "office.db")
-    ident = keys.init_identity(keys_dir(lap.path), "张伟", PASS)
+    generate(lap, premises=30, inspections=300, seed=7)
+    # the laptop belongs to the inspector with the most open work in the campaign under way,
+    # so Today's work shows a campaign work list
+    (me,) = lap.conn.execute(
+        "SELECT a.inspector FROM assignments a JOIN campaigns c ON c.id = a.campaign_id"
+        " WHERE a.done_visit_id IS NULL GROUP BY a.inspector"
+        " ORDER BY max(c.date_to) DESC, count(*) DESC, a.inspector LIMIT 1"
+    ).fetchone()
+    settings.set_value("inspector_name", me)
+    ident = keys.init_identity(keys_dir(lap.path), me, PASS)
     boss = keys.init_identity(keys_dir(off.path), "王主任", PASS)
     off.trust.add(ident.fingerprint, ident.name, "inspector", ident.certificate_pem().decode())
     lap.trust.add(boss.fingerprint, boss.name, "office", boss.certificate_pem().decode())
-    generate(lap, premises=30, inspections=300, seed=7)
     _ = off.device_id
 
     # en: the inspections list
@@ -138,6 +186,9 @@ def main() -> int:
     visit = visits.new_visit(market=MARKET)
     visit.show()
     settle()
+    visit.set_officers([(me, "3465776601"), ("王国强", "3465776623")])
+    visit.save_header()
+    visit.add_photos([photo("#4a6d8c", "B07 电子秤"), photo("#6d8c4a", "遥控器")])
     table = visit.table
     table.setFocus()
     table.setCurrentCell(0, 0)
@@ -157,8 +208,76 @@ def main() -> int:
     win.show_page("today")
     shoot(win, "en-today.png")
     i18n.set_language("zh")
+    shoot(win, "zh-today.png")
+    for page in ("inspections", "instruments", "dashboard"):
+        win.show_page(page)
+        shoot(win, f"zh-{page}.png")
+    i18n.set_language("en")
+    shoot(win, "en-dashboard.png")
+    i18n.set_language("zh")
+
+    # the enforcement cases window (Enforcement → Cases…), a decided case selected
+    cases = win.show_cases()
+    decided = lap.conn.execute(
+        "SELECT id FROM cases ORDER BY (status = 'decided') DESC, clue_date DESC LIMIT 1"
+    ).fetchone()
+    if decided:
+        cases.select_case(decided[0])
+    shoot(cases, "zh-cases.png")
+    i18n.set_language("en")
+    shoot(cases, "en-cases.png")
+    i18n.set_language("zh")
+    cases.close()
+
+    # Settings, and its certificate numbers ledger
+    from inspector_app.ui.certificate_numbers import CertificateNumbersDialog
+    from inspector_app.ui.settings import SettingsDialog
+
+    win.show_page("today")
+    dialog = SettingsDialog(win)
+    shoot_dialog(win, dialog, "zh-settings.png")
+    numbers = CertificateNumbersDialog(lap, dialog, actor=me)
+    shoot_dialog(win, numbers, "zh-certificate-numbers.png")
+    numbers.close()
+    dialog.close()
+
+    # campaigns (Office → Campaigns…): the one under way, and its New campaign / Assign dialogs
+    from inspector_app.ui.campaign_page import CampaignPage
+    from inspector_app.ui.dialogs.campaign_dialogs import AssignDialog, NewCampaignDialog
+
+    campaigns = CampaignPage(lap, None)
+    campaigns.refresh()
+    running = lap.conn.execute("SELECT id FROM campaigns ORDER BY date_to DESC LIMIT 1").fetchone()
+    if running:
+        campaigns.select_campaign(running[0])
+    shoot(campaigns, "zh-campaigns.png")
+    i18n.set_language("en")
+    shoot(campaigns, "en-campaigns.png")
+    i18n.set_language("zh")
+    new = NewCampaignDialog(lap, "王主任", campaigns)
+    shoot_dialog(campaigns, new, "zh-campaign-new.png")
+    new.close()
+    if campaigns.current_campaign() is not None:
+        assign = AssignDialog(lap, campaigns.current_campaign(), "王主任", campaigns)
+        shoot_dialog(campaigns, assign, "zh-campaign-assign.png")
+        assign.close()
+    campaigns.close()
 
     # zh: the office review queue after the laptop's bundle came in
+    # the inspector signs the report of one failed inspection of theirs: it travels with the
+    # record and the review panel shows it as signed by the inspector
+    from inspector_app.services.reports import make_report
+
+    signed = lap.conn.execute(
+        "SELECT id FROM inspections WHERE inspector = ? AND status = 'finalized'"
+        " AND verdict = 'fail' ORDER BY started_at DESC LIMIT 1",
+        (me,),
+    ).fetchone()
+    if signed:
+        try:
+            make_report(lap, signed[0], "zh", identity=ident)
+        except Exception as exc:  # shown, the screenshots go on without it
+            print("not signed:", exc)
     bundle = WORK / "field.zip"
     export_bundle(lap, ident, bundle, direction="field")
     rv.set_role(off, "supervisor", "王主任")
@@ -168,11 +287,22 @@ def main() -> int:
     mode.show("review")
     review = mode.review_page
     settle()
-    fail_row = next((r for r, q in enumerate(review.model.rows) if q.verdict == "fail"), 0)
+    fail_row = next(
+        (r for r, q in enumerate(review.model.rows) if signed and signed[0] in (q.id, q.record_id)),
+        next((r for r, q in enumerate(review.model.rows) if q.verdict == "fail"), 0),
+    )
     review.table.selectRow(fail_row)
     shoot(desk, "zh-office-review.png")
     i18n.set_language("en")
     shoot(desk, "en-office-review.png")
+    i18n.set_language("zh")
+    mode.show("statistics")
+    # the demo's inspections reach back months: the page over the last year, not this month
+    import datetime as dt
+
+    today = dt.date.today()
+    mode.statistics_page.set_period((today - dt.timedelta(days=365)).isoformat(), today.isoformat())
+    shoot(desk, "zh-statistics.png")
     win.close()
     desk.close()
     lap.close()
