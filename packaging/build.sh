@@ -45,8 +45,11 @@ fi
 # cannot touch (or be helped by) a real profile; no Python from the build environment.
 TMPHOME="$(mktemp -d "${TMPDIR:-/tmp}/inspector-home.XXXXXX")"
 trap 'rm -f "$LOG"; rm -rf "$TMPHOME"' EXIT
+# INSPECTOR_SELFTEST_POSTGRES (a postgresql:// URL), when set, is passed on: the frozen
+# self-test then connects to that office server with the libpq the build ships.
 run_frozen() {
     env -i PATH=/usr/bin:/bin HOME="$TMPHOME" LANG=C.UTF-8 QT_QPA_PLATFORM=offscreen \
+        ${INSPECTOR_SELFTEST_POSTGRES:+INSPECTOR_SELFTEST_POSTGRES="$INSPECTOR_SELFTEST_POSTGRES"} \
         "$EXE" "$@"
 }
 
@@ -71,6 +74,9 @@ set -e
 cat "$LOG"
 if grep -qiE "could not load the qt platform plugin|could not find the qt platform plugin|no qt platform plugin could be initialized" "$LOG"; then
     fail "a Qt platform plugin is missing from the build"
+fi
+if grep -q "pure-Python fallback" "$LOG"; then
+    fail "psycopg's compiled part (psycopg_binary and its libpq) is missing from the build"
 fi
 if grep -qE "ModuleNotFoundError|ImportError|No module named" "$LOG"; then
     fail "a Python module is missing from the build"

@@ -428,3 +428,27 @@ def test_self_test_compares_the_running_glibc_with_the_builds(tmp_path, monkeypa
     (tmp_path / "build-info.json").write_text(json.dumps({"glibc": "99.1"}))
     with pytest.raises(selftest.SelfTestError, match=f"needs glibc 99.1 .* has glibc {running}"):
         selftest.step_platform(ctx)
+
+
+def test_spec_ships_psycopgs_compiled_part(spec_run):
+    """The office database on PostgreSQL needs psycopg's binary package (its C module and
+    the libpq it ships): psycopg imports it by name, so the analysis alone may miss it."""
+    import importlib.metadata
+
+    ((_args, kwargs), *_rest) = spec_run["Analysis"]
+    hidden = set(kwargs["hiddenimports"])
+    assert {"psycopg_binary", "psycopg_binary.pq", "psycopg_binary._psycopg"} <= hidden
+    assert any(m.startswith("psycopg.") for m in hidden)  # psycopg's own modules, all of them
+    for name in ("psycopg_binary", "psycopg"):
+        assert name not in " ".join(spec_run["namespace"]["excludes"]).split()
+    metadata = {src for src, _dest in kwargs["datas"]}
+    assert {"<psycopg.dist-info>", "<psycopg-binary.dist-info>"} <= metadata
+    # the binary package is what the project depends on, so the build has it to ship
+    deps = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"][
+        "dependencies"
+    ]
+    assert any(d.replace(" ", "").startswith("psycopg[binary]") for d in deps)
+    assert importlib.metadata.version("psycopg-binary")
+    # and build.sh fails when the frozen self-test finds psycopg on its pure-Python fallback
+    script = (ROOT / "packaging" / "build.sh").read_text(encoding="utf-8")
+    assert "pure-Python fallback" in script and "INSPECTOR_SELFTEST_POSTGRES" in script

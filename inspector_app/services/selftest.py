@@ -14,6 +14,8 @@ and the exit status is 1. Steps (``STEPS``, in order):
 
 platform   the OS; on Linux the running glibc against the one the frozen build needs
 database   open a temporary database (runs every migration), integrity check
+postgres   psycopg's compiled part (with its libpq) loads; with a ``postgresql://`` URL in
+           ``INSPECTOR_SELFTEST_POSTGRES``, that office server answers and its database fits
 resources  every form file loads and validates; the CJK font and the icon are present
 rules      the rules engine judges a known scale reading (pass and fail, exact errors)
 record     a demo premises, instrument and inspection saved, evaluated and finalized
@@ -136,6 +138,44 @@ def step_database(ctx: Context) -> str:
             f"the integrity check found {len(problems)} problem(s), first: {problems[0]}"
         )
     return f"new database, migrations 1-{SCHEMA_VERSION} applied, integrity ok"
+
+
+#: a ``postgresql://`` URL here makes the ``postgres`` step connect to that office server
+POSTGRES_ENV = "INSPECTOR_SELFTEST_POSTGRES"
+
+
+def step_postgres(ctx: Context) -> str:
+    """psycopg and its compiled part (``psycopg_binary``: the C module and the libpq it
+    ships) load; with a URL in :data:`POSTGRES_ENV`, the server answers and its database
+    is one this program can use."""
+    import psycopg
+
+    impl = psycopg.pq.__impl__
+    if impl not in ("binary", "c"):
+        raise SelfTestError(
+            f"psycopg runs on its pure-Python fallback ({impl}): its compiled part "
+            "(psycopg_binary, with libpq) is missing from this installation"
+        )
+    libpq = psycopg.pq.version()
+    detail = f"psycopg {psycopg.__version__} ({impl}), libpq {libpq // 10000}.{libpq % 10000}"
+    url = os.environ.get(POSTGRES_ENV, "").strip()
+    if not url:
+        return detail + f"; no server checked ({POSTGRES_ENV} not set)"
+    from ..store.pg import PostgresTarget, is_postgres_url
+    from ..store.pg.probe import probe
+
+    if not is_postgres_url(url):
+        raise SelfTestError(f"{POSTGRES_ENV} is not a postgresql:// URL")
+    shown = str(PostgresTarget(url))  # without its password
+    result = probe(url, timeout=10)
+    if not result.ok:
+        raise SelfTestError(
+            f"the office server {shown} cannot be used ({result.kind}"
+            + (f": {result.detail}" if result.detail else "")
+            + ")"
+        )
+    schema = f"schema {result.version}" if result.version else "an empty database"
+    return detail + f"; connected to {shown}, {schema}"
 
 
 def step_resources(ctx: Context) -> str:
@@ -419,6 +459,7 @@ Step = Callable[[Context], str]
 STEPS: list[tuple[str, Step]] = [
     ("platform", step_platform),
     ("database", step_database),
+    ("postgres", step_postgres),
     ("resources", step_resources),
     ("rules", step_rules),
     ("record", step_record),

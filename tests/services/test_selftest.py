@@ -56,6 +56,7 @@ def test_steps_cover_what_the_issue_asks():
     assert STEP_NAMES == [
         "platform",
         "database",
+        "postgres",
         "resources",
         "rules",
         "record",
