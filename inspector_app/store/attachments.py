@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+from typing import TYPE_CHECKING
 
 from ..domain.errors import InputError
+
+if TYPE_CHECKING:
+    from .store import Store
 
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 ALLOWED_MIME = {"image/png", "image/jpeg", "image/webp"}
@@ -21,7 +25,7 @@ def sniff_mime(data: bytes) -> str | None:
 
 
 class AttachmentRepo:
-    def __init__(self, store) -> None:
+    def __init__(self, store: Store) -> None:
         self.store = store
 
     def add(self, data: bytes, actor: str = "") -> str:

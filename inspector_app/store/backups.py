@@ -31,8 +31,10 @@ import re
 import shutil
 import sqlite3
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .db import SQLITE_SIDECARS, FileLock, StoreError, sidecar_paths
 
@@ -51,7 +53,7 @@ class Backup:
     when: dt.datetime
     size: int
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "file": str(self.path),
             "kind": self.kind,
@@ -86,7 +88,7 @@ def write_backup(conn: sqlite3.Connection, target: Path) -> Path:
 
 
 @contextlib.contextmanager
-def _folder_lock(folder: Path):
+def _folder_lock(folder: Path) -> Iterator[None]:
     """One backup at a time per folder across processes (two commands or windows started
     together would otherwise write, and clean up, the same half-written file)."""
     lock = FileLock(folder / BACKUP_LOCK)
@@ -271,7 +273,7 @@ def verify_file(path: Path, *, full: bool = False) -> str:
         return str(exc)
     try:
         pragma = "integrity_check" if full else "quick_check"
-        return conn.execute(f"PRAGMA {pragma}").fetchone()[0]
+        return str(conn.execute(f"PRAGMA {pragma}").fetchone()[0])
     except sqlite3.DatabaseError as exc:
         return str(exc)
     finally:
@@ -293,7 +295,9 @@ def _refuse_live(source: Path, target: Path) -> None:
                 raise StoreError(f"{source} is the database itself; choose a backup file")
 
 
-def restore(source: str | os.PathLike, target: str | os.PathLike) -> tuple[Path, Path | None]:
+def restore(
+    source: str | os.PathLike[str], target: str | os.PathLike[str]
+) -> tuple[Path, Path | None]:
     """Replace the database at *target* with a checked copy of *source*; returns the target
     and where the previous file (damaged or not) was kept, with its write-ahead log.
 

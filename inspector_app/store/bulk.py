@@ -6,15 +6,20 @@ single ``BEGIN IMMEDIATE`` so that a failure part-way leaves nothing behind.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from ..domain.models import Inspection, Instrument, Premises
 from . import codec
 from .inspections import reading_rows
 
+if TYPE_CHECKING:
+    from .store import Store
 
-def _insert(conn, table: str, rows: list[dict]) -> None:
+
+def _insert(conn: sqlite3.Connection, table: str, rows: list[dict[str, Any]]) -> None:
     if not rows:
         return
     cols = list(rows[0])
@@ -29,14 +34,14 @@ class Prepared:
     """Inspections turned into table rows (plain tuples: cheap to send between processes)."""
 
     columns: list[str] = field(default_factory=list)
-    inspections: list[tuple] = field(
+    inspections: list[tuple[Any, ...]] = field(
         default_factory=list
     )  # status 'draft'; change_seq appended at insert
-    tests: list[tuple] = field(default_factory=list)
-    readings: list[tuple] = field(default_factory=list)
-    findings: list[tuple] = field(default_factory=list)
-    attachments: list[tuple] = field(default_factory=list)
-    finalize: list[tuple] = field(default_factory=list)
+    tests: list[tuple[Any, ...]] = field(default_factory=list)
+    readings: list[tuple[Any, ...]] = field(default_factory=list)
+    findings: list[tuple[Any, ...]] = field(default_factory=list)
+    attachments: list[tuple[Any, ...]] = field(default_factory=list)
+    finalize: list[tuple[Any, ...]] = field(default_factory=list)
 
 
 def prepare(inspections: Iterable[Inspection]) -> Prepared:
@@ -66,14 +71,14 @@ def prepare(inspections: Iterable[Inspection]) -> Prepared:
 
 
 def load_records(
-    store,
+    store: Store,
     premises: Iterable[Premises],
     instruments: Iterable[Instrument],
     inspections: Iterable[Inspection] | Prepared = (),
     *,
     actor: str,
     action: str,
-) -> dict:
+) -> dict[str, Any]:
     """Insert premises, instruments and inspections (objects, or rows from :func:`prepare`;
     hashes already computed, attachments already stored) with one audit entry. Returns the
     counts."""

@@ -8,11 +8,16 @@ import builtins
 import dataclasses
 import datetime as dt
 import json
+import sqlite3
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from ..domain.errors import InputError
 from ..domain.models import PREMISES_KINDS, new_id
 from ..domain.text import clean_text
+
+if TYPE_CHECKING:
+    from .store import Store
 
 
 @dataclass
@@ -58,11 +63,11 @@ def validate_campaign(c: Campaign) -> Campaign:
 
 
 class CampaignRepo:
-    def __init__(self, store) -> None:
+    def __init__(self, store: Store) -> None:
         self.store = store
         self.conn = store.conn
 
-    def _campaign(self, r) -> Campaign:
+    def _campaign(self, r: sqlite3.Row) -> Campaign:
         return Campaign(
             r["id"],
             r["name"],
@@ -228,7 +233,7 @@ class CampaignRepo:
             self.conn.execute(f"DELETE FROM assignments WHERE id IN ({marks})", ids)
         return len(ids)
 
-    def premises_choices(self) -> builtins.list[dict]:
+    def premises_choices(self) -> builtins.list[dict[str, Any]]:
         """Every premises that can be assigned (not deleted): id, name, kind, city, market,
         address and recorded county, by name."""
         rows = self.conn.execute(
@@ -241,7 +246,7 @@ class CampaignRepo:
     def inspector_names(self) -> builtins.list[str]:
         """The inspectors this database knows: those assigned work, and those who made
         visits or inspections, by name."""
-        names = set()
+        names: set[str] = set()
         for sql in (
             "SELECT DISTINCT inspector FROM assignments",
             "SELECT DISTINCT inspector FROM visits",
@@ -252,7 +257,7 @@ class CampaignRepo:
 
     def assignments(
         self, campaign_id: str | None = None, inspector: str | None = None
-    ) -> builtins.list[dict]:
+    ) -> builtins.list[dict[str, Any]]:
         where, params = [], []
         if campaign_id:
             where.append("a.campaign_id = ?")
@@ -270,19 +275,19 @@ class CampaignRepo:
         ).fetchall()
         return [dict(r) for r in rows]
 
-    def progress(self, campaign_id: str, today: str | None = None) -> dict:
+    def progress(self, campaign_id: str, today: str | None = None) -> dict[str, Any]:
         today = today or dt.date.today().isoformat()
         rows = self.assignments(campaign_id)
         done = sum(1 for r in rows if r["done_visit_id"])
         overdue = sum(1 for r in rows if not r["done_visit_id"] and (r["due_date"] or "") < today)
         return {"assigned": len(rows), "done": done, "open": len(rows) - done, "overdue": overdue}
 
-    def work_list(self, inspector: str | None = None) -> builtins.list[dict]:
+    def work_list(self, inspector: str | None = None) -> builtins.list[dict[str, Any]]:
         """The assignments not yet ticked off by a sealed visit, for *inspector* (or every
         inspector), earliest due date first: the premises (its kind, city, market, address),
         the campaign's name, and a draft visit of these premises already under way."""
         where = ["a.done_visit_id IS NULL"]
-        params: list = []
+        params: list[Any] = []
         if inspector:
             where.append("a.inspector = ?")
             params.append(inspector)
@@ -301,7 +306,7 @@ class CampaignRepo:
         ).fetchall()
         return [dict(r) for r in rows]
 
-    def progress_rows(self, campaign_id: str) -> builtins.list[dict]:
+    def progress_rows(self, campaign_id: str) -> builtins.list[dict[str, Any]]:
         """Each assignment of the campaign with what is needed to count progress: the
         premises (kind, city, address, county where the schema has one), the inspector, the
         due date, the visit that ticked it off, and what the campaign's sealed visits of
@@ -338,7 +343,7 @@ class CampaignRepo:
         return [{**dict(r), "duties": duties.get(r["premises_id"], [])} for r in rows]
 
 
-def as_dict(c: Campaign) -> dict:
+def as_dict(c: Campaign) -> dict[str, Any]:
     return dataclasses.asdict(c)
 
 
@@ -346,16 +351,16 @@ def as_dict(c: Campaign) -> dict:
 
 
 def visit_counts(
-    conn,
+    conn: sqlite3.Connection,
     *,
     campaign_id: str | None = None,
     premises_kind: str | None = None,
     date_from: str | None = None,
     date_to: str | None = None,
     city: str | None = None,
-    by_premises: list[dict] | None = None,
+    by_premises: list[dict[str, Any]] | None = None,
     premises_ids: list[str] | None = None,
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """Counts per kind of premises over finalized visits: visits, premises (markets count
     as premises of kind ``market``), covert visits, instruments swept, fully inspected and
     checked (either), failed instruments (a failed sweep row or a failed inspection),
@@ -420,7 +425,7 @@ def visit_counts(
            FROM stat_visits sv GROUP BY sv.pkind ORDER BY sv.pkind"""
     ):
         out.append(dict(r))
-    duties: dict[str, list] = {}
+    duties: dict[str, list[Any]] = {}
     for pkind, duties_json in conn.execute("SELECT pkind, duties_json FROM stat_visits"):
         duties.setdefault(pkind, []).append(json.loads(duties_json))
     for row in out:
@@ -450,7 +455,7 @@ def visit_counts(
     return out
 
 
-def premises_places(conn) -> list[tuple[str, str, str, str]]:
+def premises_places(conn: sqlite3.Connection) -> list[tuple[str, str, str, str]]:
     """Every premises' id, city, address and recorded county ("" where the schema has none)."""
     county = "county"
     return [tuple(r) for r in conn.execute(f"SELECT id, city, address, {county} FROM premises")]

@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Any, cast
 
 from ..domain import forms
+
+if TYPE_CHECKING:
+    from .store import Store
 
 COLUMNS = (
     "family",
@@ -42,7 +46,7 @@ class FormRow:
     audit_seq: int = 0
     seq: int = 0
 
-    def bundle_record(self) -> dict:
+    def bundle_record(self) -> dict[str, Any]:
         """The form an office bundle carries (records/forms.jsonl)."""
         d = asdict(self)
         for k in ("source", "audit_seq", "seq"):
@@ -64,7 +68,7 @@ def list_versions(conn: sqlite3.Connection, family: str | None = None) -> list[F
     if not _has_table(conn):
         return []
     sql = f"SELECT {', '.join(COLUMNS)}, seq FROM form_versions"
-    args: tuple = ()
+    args: tuple[Any, ...] = ()
     if family is not None:
         sql += " WHERE family = ?"
         args = (family,)
@@ -91,11 +95,12 @@ def insert_version(conn: sqlite3.Connection, row: FormRow, audit_seq: int) -> No
     )
 
 
-def load_installed(store_or_conn) -> dict[str, str]:
+def load_installed(store_or_conn: Store | sqlite3.Connection) -> dict[str, str]:
     """Install every form version stored in the database as this process's published forms
     (the newest of a family is the one new drafts use); returns family → newest version.
     A version this program cannot read any more stays unused."""
-    conn = getattr(store_or_conn, "conn", store_or_conn)
+    # (a Store, or a connection of either engine: the office server's stands in for sqlite3's)
+    conn = cast("sqlite3.Connection", getattr(store_or_conn, "conn", store_or_conn))
     try:
         rows = list_versions(conn)
     except sqlite3.Error:  # an old schema opened without migrating: the built-in forms

@@ -66,7 +66,7 @@ class InspectionSummary:
     instrument_id: str
     instrument_label: str
     cheating: int = 0
-    extra: dict[str, Any] = field(default_factory=dict[str, Any])
+    extra: dict[str, Any] = field(default_factory=dict)
 
 
 SORT_COLUMNS = {

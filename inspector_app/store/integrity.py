@@ -9,13 +9,18 @@ photos), and every attachment's SHA-256. Each mismatch is named.
 from __future__ import annotations
 
 import os
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from ..domain.canonical import content_hash
 from . import audit
 from .inspections import reading_rows
 from .migrations import backup_file
+
+if TYPE_CHECKING:
+    from .store import Store
 
 
 @dataclass
@@ -28,7 +33,7 @@ class Problem:
     ref: str
     message: str
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {"kind": self.kind, "ref": self.ref, "message": self.message}
 
 
@@ -38,13 +43,13 @@ class Problem:
 # fingerprint of the certificate (services: the editor's sign_with_identity).
 
 
-def known_certificates(store) -> dict:
+def known_certificates(store: Store) -> dict[str, Any]:
     """fingerprint -> certificate: every key this database trusts, and this device's own
     certificates (current and earlier ones) from the keys folder beside the database."""
     from ..crypto import keys
     from ..paths import keys_dir
 
-    out: dict = {}
+    out: dict[str, Any] = {}
     for key in store.trust.list():
         try:
             cert = keys.load_certificate(key.public_pem.encode("utf-8"))
@@ -67,7 +72,10 @@ def known_certificates(store) -> dict:
 
 
 def signature_problem(
-    content_hash: str | None, signature: str | None, signer: str | None, certificates: dict
+    content_hash: str | None,
+    signature: str | None,
+    signer: str | None,
+    certificates: dict[str, Any],
 ) -> tuple[str, str] | None:
     """(field, reason) when an inspection's signature does not verify; None when it does or
     when the record is unsigned (no signature and no signer)."""
@@ -99,7 +107,7 @@ def signature_problem(
     return None
 
 
-def check(store) -> list[Problem]:
+def check(store: Store) -> list[Problem]:
     conn = store.conn
     problems: list[Problem] = []
     for (msg,) in conn.execute("PRAGMA integrity_check"):
@@ -125,6 +133,8 @@ def check(store) -> list[Problem]:
     ]
     for inspection_id in ids:
         insp = store.inspections.get(inspection_id)
+        if insp is None:  # (read from the same table a moment ago)
+            continue
         stored = insp.content_hash
         insp.status = "finalized"
         actual = content_hash(insp)
@@ -177,7 +187,7 @@ def check(store) -> list[Problem]:
     return problems
 
 
-def schema_problems(conn) -> list[Problem]:
+def schema_problems(conn: sqlite3.Connection) -> list[Problem]:
     """Every table, column, index and trigger this program's migrations make must be in the
     file: a dropped trigger would let a sealed record or the audit chain be changed without
     a trace, a dropped index make every screen slow. The expected schema is built by running
@@ -234,7 +244,7 @@ def schema_problems(conn) -> list[Problem]:
         reference.close()
 
 
-def _missing_finalized(conn) -> list[Problem]:
+def _missing_finalized(conn: sqlite3.Connection) -> list[Problem]:
     """Every finalize the audit log records (with the content hash it sealed) and every
     inspection an import wrote must still be there, finalized, with that hash. A finalized
     record deleted with its child rows by SQL leaves no other trace."""
@@ -308,7 +318,7 @@ def _missing_finalized(conn) -> list[Problem]:
     return out
 
 
-def _sealed_visits(store) -> list[Problem]:
+def _sealed_visits(store: Store) -> list[Problem]:
     """Every finalized visit's content hash recomputed from the visit, its sweep rows and its
     photos (a changed row, a photo swapped or taken out all change it), each photo still
     stored, and the hash the audit log recorded at sealing still the one the visit carries."""
@@ -381,7 +391,7 @@ def _sealed_visits(store) -> list[Problem]:
     return out
 
 
-def _revision_links(conn) -> list[Problem]:
+def _revision_links(conn: sqlite3.Connection) -> list[Problem]:
     """``superseded_by`` must name the revision that corrects this one, and a revision that
     has a correction must name it: a wrong link hides a finalized record from every list."""
     out = []
@@ -417,7 +427,7 @@ def _revision_links(conn) -> list[Problem]:
     return out
 
 
-def _signatures(store, ids: list[str]) -> list[Problem]:
+def _signatures(store: Store, ids: list[str]) -> list[Problem]:
     rows = []
     for chunk_start in range(0, len(ids), 500):
         chunk = ids[chunk_start : chunk_start + 500]
@@ -444,5 +454,5 @@ def _signatures(store, ids: list[str]) -> list[Problem]:
     return out
 
 
-def backup(store, target: str | os.PathLike) -> Path:
+def backup(store: Store, target: str | os.PathLike[str]) -> Path:
     return backup_file(store.conn, Path(target))

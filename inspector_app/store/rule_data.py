@@ -8,10 +8,15 @@ rows are stored, listed and installed into :mod:`inspector_app.domain.rules.rule
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Any, cast
 
 from ..domain.rules import ruledata
+
+if TYPE_CHECKING:
+    from .store import Store
 
 COLUMNS = (
     "version",
@@ -42,10 +47,11 @@ class RuleDataRow:
     seq: int = 0
 
     @property
-    def values(self) -> dict:
-        return json.loads(self.values_json)
+    def values(self) -> dict[str, Any]:
+        values: dict[str, Any] = json.loads(self.values_json)
+        return values
 
-    def bundle_record(self) -> dict:
+    def bundle_record(self) -> dict[str, Any]:
         """The form an office bundle carries (records/rule_data.jsonl)."""
         d = asdict(self)
         for k in ("source", "audit_seq", "seq", "values_json"):
@@ -54,7 +60,7 @@ class RuleDataRow:
         return d
 
 
-def canonical(values: dict) -> str:
+def canonical(values: dict[str, Any]) -> str:
     return json.dumps(values, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
@@ -106,11 +112,12 @@ def insert_version(conn: sqlite3.Connection, row: RuleDataRow, audit_seq: int) -
 _LOADED: set[str] = set()  # versions this module installed (the domain may hold others)
 
 
-def load_installed(store_or_conn) -> str:
+def load_installed(store_or_conn: Store | sqlite3.Connection) -> str:
     """Install every rule data version stored in the database and make the newest the
     active one; versions installed from another database before are forgotten. Returns the
     active version. Called when a database is opened and after a version is added."""
-    conn = getattr(store_or_conn, "conn", store_or_conn)
+    # (a Store, or a connection of either engine: the office server's stands in for sqlite3's)
+    conn = cast("sqlite3.Connection", getattr(store_or_conn, "conn", store_or_conn))
     try:
         rows = list_versions(conn)
     except sqlite3.Error:  # an old schema opened without migrating: built-in data only
@@ -118,7 +125,7 @@ def load_installed(store_or_conn) -> str:
     return _install_rows(rows)
 
 
-def load_from_path(path) -> str:
+def load_from_path(path: str | os.PathLike[str]) -> str:
     """:func:`load_installed` for a command that does not otherwise open the database
     (``evaluate``, ``rules list``): read-only, nothing created, migrated or locked; a
     missing or unreadable file leaves the built-in data active."""
