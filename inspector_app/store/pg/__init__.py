@@ -27,6 +27,10 @@ import hashlib
 import os
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..store import Store
 
 _URL = re.compile(r"^postgres(ql)?://", re.IGNORECASE)
 
@@ -136,7 +140,7 @@ def _strip_password(url: str) -> str:
     return re.sub(r"^(\w+://[^:/@]+):[^@]*@", r"\1@", url)
 
 
-def open_postgres(target, *, migrate: bool = True):
+def open_postgres(target: str | os.PathLike[str], *, migrate: bool = True) -> Store:
     """Connect to the database *target* names (a URL or :class:`PostgresTarget`), bring
     its schema up to date, and return a Store over it."""
     import sqlite3

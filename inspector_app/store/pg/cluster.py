@@ -18,6 +18,7 @@ import shutil
 import socket
 import subprocess
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 TIMEOUT = 120
@@ -53,7 +54,7 @@ def free_port() -> int:
 class LocalCluster:
     """One PostgreSQL cluster in *folder* (``data/`` and the socket ``run/`` inside)."""
 
-    def __init__(self, folder: str | os.PathLike, port: int | None = None) -> None:
+    def __init__(self, folder: str | os.PathLike[str], port: int | None = None) -> None:
         self.folder = Path(folder).absolute()
         self.data = self.folder / "data"
         self.run = self.folder / "run"
@@ -81,7 +82,7 @@ class LocalCluster:
             return ["runuser", "-u", self.user, "--", *cmd]
         return cmd
 
-    def _run(self, *args: str, timeout: float = TIMEOUT) -> subprocess.CompletedProcess:
+    def _run(self, *args: str, timeout: float = TIMEOUT) -> subprocess.CompletedProcess[str]:
         env = dict(os.environ)
         if self.user:  # the server user cannot read root's home or its folders
             env["HOME"] = str(self.folder)
@@ -213,7 +214,7 @@ def _current_user() -> str:
     return getpass.getuser()
 
 
-def wait_for(predicate, timeout: float) -> bool:
+def wait_for(predicate: Callable[[], object], timeout: float) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if predicate():

@@ -25,13 +25,16 @@ from __future__ import annotations
 import re
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Protocol
 
 import psycopg
 import psycopg.errors
 from psycopg import adapt
 from psycopg.pq import TransactionStatus
+
+if TYPE_CHECKING:
+    from psycopg.abc import Buffer
 
 # pg_advisory_xact_lock key of the office's one writer at a time ("INSPWRIT").
 WRITE_LOCK_KEY = 0x494E53505752_4954 & 0x7FFFFFFFFFFFFFFF
@@ -39,13 +42,13 @@ WRITE_LOCK_KEY = 0x494E53505752_4954 & 0x7FFFFFFFFFFFFFFF
 WRITE_LOCK_TIMEOUT = "120s"
 
 
-class Row(tuple):
+class Row(tuple[Any, ...]):
     """A result row: ``row[0]``, ``row["name"]``, ``row.keys()``, ``dict(row)``."""
 
     __slots__ = ()
     _index: dict[str, int] = {}
 
-    def __getitem__(self, key):
+    def __getitem__(self, key: Any) -> Any:  # a column name too, as sqlite3.Row takes
         if isinstance(key, str):
             try:
                 return tuple.__getitem__(self, self._index[key.lower()])
@@ -60,7 +63,7 @@ class Row(tuple):
 _ROW_CLASSES: dict[tuple[str, ...], type[Row]] = {}
 
 
-def _row_factory(cursor):
+def _row_factory(cursor: Any) -> type[tuple[Any, ...]]:
     desc = cursor.description
     if desc is None:
         return tuple
@@ -79,7 +82,7 @@ class _NumericLoader(adapt.Loader):
     """``numeric`` (what ``sum`` of integers returns) as int when whole, else float,
     the values SQLite gives back for the same queries."""
 
-    def load(self, data):
+    def load(self, data: Buffer) -> int | float:
         text = bytes(data).decode()
         if "." in text or "e" in text or "N" in text:
             value = float(text)
@@ -92,7 +95,7 @@ class _BoolAsIntDumper(adapt.Dumper):
 
     oid = psycopg.adapters.types["int8"].oid
 
-    def dump(self, obj):
+    def dump(self, obj: object) -> bytes:
         return b"1" if obj else b"0"
 
 
@@ -125,7 +128,7 @@ def translate(sql: str, primary_keys: dict[str, list[str]]) -> str:
     """*sql* in SQLite's dialect as PostgreSQL (psycopg's ``%s`` placeholders)."""
     literals: list[str] = []
 
-    def keep(m: re.Match) -> str:
+    def keep(m: re.Match[str]) -> str:
         literals.append(m.group(0))
         return f"\x00{len(literals) - 1}\x00"
 
@@ -185,22 +188,36 @@ def _as_sqlite_error(exc: psycopg.Error) -> sqlite3.Error:
     return sqlite3.OperationalError(message)
 
 
+class Cursor(Protocol):
+    """What :meth:`PgConnection.execute` returns: a psycopg cursor or an :class:`_EmptyCursor`,
+    both read the way the store reads a ``sqlite3.Cursor``."""
+
+    @property
+    def rowcount(self) -> int: ...
+
+    def fetchone(self) -> Any: ...
+
+    def fetchall(self) -> list[Any]: ...
+
+    def __iter__(self) -> Iterator[Any]: ...
+
+
 class _EmptyCursor:
     """What a statement answered here (a PRAGMA) returns."""
 
-    def __init__(self, rows: list[tuple] | None = None) -> None:
+    def __init__(self, rows: list[tuple[Any, ...]] | None = None) -> None:
         self._rows = list(rows or [])
         self.rowcount = -1
         self.description = None
 
-    def fetchone(self):
+    def fetchone(self) -> tuple[Any, ...] | None:
         return self._rows.pop(0) if self._rows else None
 
-    def fetchall(self):
+    def fetchall(self) -> list[tuple[Any, ...]]:
         rows, self._rows = self._rows, []
         return rows
 
-    def __iter__(self) -> Iterator:
+    def __iter__(self) -> Iterator[tuple[Any, ...]]:
         return iter(self.fetchall())
 
 
@@ -269,7 +286,7 @@ class PgConnection:
         self._pks = None
         self._cache.clear()
 
-    def execute(self, sql: str, params: Sequence[Any] | dict | None = ()):
+    def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = ()) -> Cursor:
         special = self._special(sql)
         if special is not None:
             return special
@@ -282,7 +299,7 @@ class PgConnection:
                 self.total_changes += cur.rowcount
             return cur
 
-    def executemany(self, sql: str, seq_of_params: Iterable[Sequence[Any]]):
+    def executemany(self, sql: str, seq_of_params: Iterable[Sequence[Any]]) -> Cursor:
         with self._lock:
             cur = self._pg.cursor()
             try:
@@ -313,7 +330,7 @@ class PgConnection:
         except psycopg.Error:
             pass
 
-    def set_progress_handler(self, handler, n: int) -> None:
+    def set_progress_handler(self, handler: Callable[[], int | None] | None, n: int) -> None:
         """Accepted for the file checks, which do not run on this engine."""
 
     def close(self) -> None:
@@ -326,7 +343,7 @@ class PgConnection:
             self._pg.close()
 
     # -- statements answered here -------------------------------------------------------
-    def _special(self, sql: str):
+    def _special(self, sql: str) -> Cursor | None:
         head = sql.lstrip()[:6].upper()
         if head == "BEGIN ":
             if sql.split()[1:2] and sql.split()[1].upper() in ("IMMEDIATE", "EXCLUSIVE"):
@@ -360,7 +377,7 @@ class PgConnection:
                     self._pg.execute("ROLLBACK")
                 raise _as_sqlite_error(exc) from None
 
-    def _pragma(self, sql: str):
+    def _pragma(self, sql: str) -> Cursor:
         m = _PRAGMA.match(sql)
         if not m:
             raise sqlite3.OperationalError(f"unsupported on PostgreSQL: {sql.strip()}")

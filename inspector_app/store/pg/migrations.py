@@ -26,8 +26,13 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any, cast
 
 from ..migrations import MIGRATIONS, SCHEMA_VERSION
+
+if TYPE_CHECKING:
+    from .connection import Cursor, PgConnection
 
 BASE = [
     "CREATE TABLE IF NOT EXISTS inspector_schema (id INT PRIMARY KEY CHECK (id = 1),"
@@ -133,10 +138,10 @@ _DDL_HEAD = re.compile(r"^\s*(CREATE|ALTER|DROP)\b", re.I)
 class _DDLConnection:
     """What a SQLite migration's ``up(conn)`` is given on PostgreSQL."""
 
-    def __init__(self, conn) -> None:
+    def __init__(self, conn: PgConnection) -> None:
         self._conn = conn
 
-    def execute(self, sql: str, params=()):
+    def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = ()) -> Cursor:
         if _DDL_HEAD.match(sql):
             for stmt in translate_ddl(sql):
                 self._conn._pg.execute(stmt)
@@ -146,11 +151,11 @@ class _DDLConnection:
             return _EmptyCursor()
         return self._conn.execute(sql, params)
 
-    def executemany(self, sql: str, rows):
+    def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> Cursor:
         return self._conn.executemany(sql, rows)
 
 
-def current_version(conn) -> int:
+def current_version(conn: PgConnection) -> int:
     row = conn._pg.execute(
         "SELECT version FROM inspector_schema WHERE id = 1"
         if _has_schema_table(conn)
@@ -159,7 +164,7 @@ def current_version(conn) -> int:
     return int(row[0]) if row else 0
 
 
-def _has_schema_table(conn) -> bool:
+def _has_schema_table(conn: PgConnection) -> bool:
     return (
         conn._pg.execute(
             "SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
@@ -169,11 +174,11 @@ def _has_schema_table(conn) -> bool:
     )
 
 
-def set_version(conn, number: int) -> None:
+def set_version(conn: PgConnection, number: int) -> None:
     conn._pg.execute("UPDATE inspector_schema SET version = %s WHERE id = 1", (number,))
 
 
-def _m006_up(ddl) -> None:
+def _m006_up(ddl: _DDLConnection) -> None:
     """Migration 6 without gathering old inspections into visits: a PostgreSQL office
     database is created at schema 6 or later, so it never holds inspections without one
     (and the gathering query is SQLite's: bare columns beside an aggregate)."""
@@ -183,14 +188,14 @@ def _m006_up(ddl) -> None:
         ddl.execute(stmt)
 
 
-def _m011_up(ddl) -> None:
+def _m011_up(ddl: _DDLConnection) -> None:
     """Migration 11 without its gathering query (SQLite's bare columns beside an
     aggregate): on PostgreSQL every inspection was saved into a visit, so there is nothing
     to gather; if there ever were, the migration stops with one sentence."""
     from ..db import StoreError
     from ..migrations import m011_visit_required as m011
 
-    m011._inherit(ddl)
+    m011._inherit(cast("sqlite3.Connection", ddl))  # (it answers execute() as one)
     left = ddl.execute("SELECT count(*) FROM inspections WHERE visit_id IS NULL").fetchone()[0]
     if left:
         raise StoreError(
@@ -206,7 +211,7 @@ PG_UP = {6: _m006_up, 11: _m011_up}
 MIGRATE_LOCK_KEY = 0x494E53504D4947  # "INSPMIG": one migrating client at a time
 
 
-def migrate(conn, where: str) -> list[int]:
+def migrate(conn: PgConnection, where: str) -> list[int]:
     """Apply pending migrations (each in one transaction, under the write lock and a
     session lock that keeps two clients from migrating at once); returns the numbers applied."""
     from ..db import DatabaseTooNewError, transaction
@@ -222,12 +227,13 @@ def migrate(conn, where: str) -> list[int]:
     applied: list[int] = []
     conn._pg.execute("SELECT pg_advisory_lock(%s)", (MIGRATE_LOCK_KEY,))
     try:
-        with transaction(conn):
+        # (the office connection stands in for sqlite3's: BEGIN/COMMIT/SAVEPOINT alike)
+        with transaction(cast("sqlite3.Connection", conn)):
             for stmt in BASE:
                 conn._pg.execute(stmt)
         ddl = _DDLConnection(conn)
         for number in range(current_version(conn) + 1, SCHEMA_VERSION + 1):
-            with transaction(conn):
+            with transaction(cast("sqlite3.Connection", conn)):
                 if current_version(conn) >= number:
                     continue
                 PG_UP.get(number, MIGRATIONS[number - 1].up)(ddl)

@@ -16,6 +16,13 @@ Tables made by a later upgrade get the same grants (default privileges of the ow
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING, Any, cast
+
+if TYPE_CHECKING:
+    import psycopg
+
+    from ..store import Store
+    from .connection import PgConnection
 
 ROLES = {
     "viewer": "inspector_viewer",
@@ -25,16 +32,16 @@ ROLES = {
 _NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
 
-def _exists(pg, role: str) -> bool:
+def _exists(pg: psycopg.Connection[Any], role: str) -> bool:
     return pg.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)).fetchone() is not None
 
 
-def create_roles(store) -> list[str]:
+def create_roles(store: Store) -> list[str]:
     """Create the three group roles (when missing) and grant them what they may do on this
     database; returns the roles created now. Run by the database's owner."""
-    pg = store.conn._pg
+    pg = cast("PgConnection", store.conn)._pg  # (a Store on the office server)
     made = []
-    db = pg.execute("SELECT current_database()").fetchone()[0]
+    db = pg.execute("SELECT current_database()").fetchall()[0][0]
     with pg.transaction():
         for role in ROLES.values():
             if not _exists(pg, role):
@@ -58,7 +65,7 @@ def create_roles(store) -> list[str]:
     return made
 
 
-def add_login(store, name: str, role: str, password: str | None = None) -> None:
+def add_login(store: Store, name: str, role: str, password: str | None = None) -> None:
     """A log-in *name* in the group of *role* (viewer, supervisor or administrator)."""
     if role not in ROLES:
         raise ValueError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
@@ -67,7 +74,7 @@ def add_login(store, name: str, role: str, password: str | None = None) -> None:
             f"{name!r} is not a usable log-in name (lower-case letters, digits and _, "
             "starting with a letter)"
         )
-    pg = store.conn._pg
+    pg = cast("PgConnection", store.conn)._pg
     with pg.transaction():
         if not _exists(pg, name):
             pg.execute(f"CREATE ROLE {name} LOGIN")

@@ -14,13 +14,18 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
+
+if TYPE_CHECKING:
+    from ..store import Store
+    from .connection import PgConnection
 
 SKIP = {"inspector_schema"}
 
 
 def copy_sqlite_to_postgres(
     sqlite_path: str | Path,
-    pg_store,
+    pg_store: Store,
     progress: Callable[[str, int], None] | None = None,
 ) -> dict[str, int]:
     """Copy every row of the SQLite database at *sqlite_path* into *pg_store* (a Store on
@@ -29,14 +34,15 @@ def copy_sqlite_to_postgres(
     from ..migrations import current_version as sqlite_version
     from .migrations import current_version as pg_version
 
+    office = cast("PgConnection", pg_store.conn)  # (a Store on the office server)
     src = sqlite3.connect(f"{Path(sqlite_path).absolute().as_uri()}?mode=ro", uri=True)
     try:
-        if sqlite_version(src) != pg_version(pg_store.conn):
+        if sqlite_version(src) != pg_version(office):
             raise StoreError(
                 f"{sqlite_path} is at schema {sqlite_version(src)} and the office database at "
-                f"{pg_version(pg_store.conn)}; open the file once with this program first"
+                f"{pg_version(office)}; open the file once with this program first"
             )
-        pg = pg_store.conn._pg
+        pg = office._pg
         tables = [
             r[0]
             for r in pg.execute(
