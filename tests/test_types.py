@@ -1,6 +1,6 @@
 """The type checker is part of the test run: `uv run mypy` (configured in pyproject.toml)
-finds nothing. domain/, crypto/ and reports/ are checked strictly; store/ and sync/ at
-mypy's default level."""
+finds nothing. domain/, crypto/, reports/ and store/ are checked strictly (a store module
+still being written may be named in a default-level list); sync/ at mypy's default level."""
 
 from __future__ import annotations
 
@@ -10,7 +10,12 @@ import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-STRICT_PACKAGES = {"inspector_app.domain.*", "inspector_app.crypto.*", "inspector_app.reports.*"}
+STRICT_PACKAGES = {
+    "inspector_app.domain.*",
+    "inspector_app.crypto.*",
+    "inspector_app.reports.*",
+    "inspector_app.store.*",
+}
 # what `mypy --strict` turns on that a per-package section can say
 STRICT_FLAGS = {
     "disallow_any_generics",
@@ -52,11 +57,28 @@ def test_the_strict_packages_are_checked_strictly():
     for package in ("domain", "crypto", "reports", "store", "sync"):
         assert f"inspector_app/{package}" in checked
     strict = [o for o in config["overrides"] if set(o["module"]) == STRICT_PACKAGES]
-    assert len(strict) == 1, "one section makes domain/, crypto/ and reports/ strict"
+    assert len(strict) == 1, "one section makes domain/, crypto/, reports/ and store/ strict"
     section = strict[0]
     assert all(section.get(flag) is True for flag in STRICT_FLAGS), STRICT_FLAGS - set(section)
     assert section.get("implicit_reexport") is False
     assert config.get("warn_unused_ignores") is True
+
+
+def test_strict_exceptions_are_single_existing_store_modules():
+    """A module let off the strict checks is named one by one (never a wildcard or a whole
+    package) and exists, so the list shrinks as modules are annotated and cannot go stale."""
+    relaxed = [
+        o
+        for o in _config()["overrides"]
+        if any(o.get(flag) is False for flag in STRICT_FLAGS)
+        and set(o["module"]) != STRICT_PACKAGES
+    ]
+    for section in relaxed:
+        for module in section["module"]:
+            assert module.startswith("inspector_app.store."), module
+            assert "*" not in module, module
+            path = ROOT / (module.replace(".", "/") + ".py")
+            assert path.is_file(), f"{module} is listed but {path} does not exist"
 
 
 def test_mypy_sees_a_strict_violation(tmp_path):
