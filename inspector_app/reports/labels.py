@@ -223,6 +223,10 @@ ZH: dict[str, str] = {
     "Only finalized inspections, newest revision of each record.": "仅统计已封存检查，每条记录取最新版本。",
     "and {n} more": "另有 {n} 条",
     "Generated": "生成时间",
+    "From city offices": "来自地市局",
+    "Records received from city offices": "地市局上报的记录",
+    "Origin": "来源",
+    "{n} records": "{n} 条记录",
 }
 
 CHECKLIST_FALLBACK = {

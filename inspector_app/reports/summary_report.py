@@ -50,7 +50,12 @@ SUMMARY_PREFIX = "HZBG"
 
 
 def summary_content(
-    stats: SummaryStats, f: SummaryFilter, lang: str, authority: str, premises_name: str | None
+    stats: SummaryStats,
+    f: SummaryFilter,
+    lang: str,
+    authority: str,
+    premises_name: str | None,
+    received: list[dict] | None = None,
 ) -> bytes:
     """The canonical JSON a summary is made from: embedded in the PDF like an inspection's
     record, its SHA-256 is the summary's content hash (what a signature binds)."""
@@ -58,16 +63,17 @@ def summary_content(
 
     from ..domain.canonical import canonical_bytes
 
-    return canonical_bytes(
-        {
-            "kind": "summary",
-            "filter": asdict(f),
-            "statistics": asdict(stats),
-            "lang": lang,
-            "authority": authority,
-            "premises": premises_name,
-        }
-    )
+    content = {
+        "kind": "summary",
+        "filter": asdict(f),
+        "statistics": asdict(stats),
+        "lang": lang,
+        "authority": authority,
+        "premises": premises_name,
+    }
+    if received:  # a province's summary: the records received from city offices, per origin
+        content["received"] = received
+    return canonical_bytes(content)
 
 
 def summary_number(content_hash: str, f: SummaryFilter) -> str:
@@ -97,6 +103,7 @@ def build_summary_report(
     premises_name: str | None = None,
     for_signing: bool = False,
     signer_name: str = "",
+    received: list[dict] | None = None,
 ) -> BuiltReport:
     """The summary as a ``BuiltReport``: its content (statistics and filter) embedded as
     ``inspection-record.json``, its number and content hash in the metadata, and with
@@ -104,7 +111,7 @@ def build_summary_report(
     like an inspection report."""
     import hashlib
 
-    content = summary_content(stats, f, lang, authority, premises_name)
+    content = summary_content(stats, f, lang, authority, premises_name, received)
     number = summary_number(hashlib.sha256(content).hexdigest(), f)
     font = register_fonts()
     width = A4[0] - 30 * mm
@@ -133,7 +140,20 @@ def build_summary_report(
                     local_time(dt.datetime.now().astimezone().isoformat(timespec="seconds")),
                 ),
                 ("", t("Only finalized inspections, newest revision of each record.", lang)),
-            ],
+            ]
+            + (
+                [
+                    (
+                        t("From city offices", lang),
+                        "; ".join(
+                            f"{o['origin']}: {t('{n} records', lang, n=o['inspections'])}"
+                            for o in received
+                        ),
+                    )
+                ]
+                if received
+                else []
+            ),
             width,
         )
     )
@@ -233,6 +253,33 @@ def build_summary_report(
             title=t("Inspections by month", lang),
         )
         story.append(KeepTogether([*_section("Inspections by month", lang, keep=True), chart]))
+
+    if received:  # a province: what each city office sent (already in the numbers above)
+        story += _section("Records received from city offices", lang)
+        story.append(
+            _grid(
+                [
+                    t("Origin", lang),
+                    t("Inspections", lang),
+                    t("Passed", lang),
+                    t("Failed", lang),
+                    t("Pass rate", lang),
+                    t("Cheating findings", lang),
+                ],
+                [
+                    [
+                        o["origin"],
+                        str(o["inspections"]),
+                        str(o["passed"]),
+                        str(o["failed"]),
+                        rate(o["passed"], o["inspections"]),
+                        str(o["cheating"]),
+                    ]
+                    for o in received
+                ],
+                [width / 6] * 6,
+            )
+        )
 
     # failures
     story += _section("Failures", lang)

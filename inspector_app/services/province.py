@@ -340,3 +340,155 @@ def statistics_by(
         g["pass_rate"] = percent(g["passed"], g["judged"])
         out.append(g)
     return out
+
+
+# -- records received from city offices in the office's figures ----------------------------------
+def received_figures(
+    store,
+    date_from: str | None = None,
+    date_to: str | None = None,
+    city: str | None = None,
+    market: str | None = None,
+) -> dict:
+    """What a province holds from its city offices for a period: totals, per origin (the
+    office's name), per family and per month (newest revision of each record). Empty
+    totals (inspections 0) on a database that received nothing."""
+    repo = province_repo(store)
+    keys = ("inspections", "premises", "records", "judged", "passed", "failed", "cheating")
+    by_origin = [
+        {"origin": name, **dict(zip(keys, values, strict=True))}
+        for name, *values in repo.received_totals(date_from, date_to, city, market)
+    ]
+    totals = {k: sum(o[k] for o in by_origin) for k in keys}
+    rows = ("inspections", "passed", "failed", "cheating")
+    by_family = [
+        {"family": fam, **dict(zip(rows, v, strict=True))}
+        for fam, *v in repo.received_by("family", date_from, date_to, city, market)
+    ]
+    by_month = [
+        {"month": mo, **dict(zip(rows, v, strict=True))}
+        for mo, *v in repo.received_by("month", date_from, date_to, city, market)
+    ]
+    return {"totals": totals, "by_origin": by_origin, "by_family": by_family, "by_month": by_month}
+
+
+def include_received(stats, store) -> dict:
+    """Add the records received from city offices to an
+    :class:`~inspector_app.services.office_stats.OfficeStats` (the statistics tiles, the
+    family and month figures); returns :func:`received_figures` (``by_origin`` names where
+    they came from). A received record counts as one instrument checked (the roll-up
+    carries no instrument identity) and its premises by name and address."""
+    f = stats.filter
+    got = received_figures(store, f.date_from, f.date_to, f.city, getattr(f, "market", None))
+    t = got["totals"]
+    if not t["inspections"]:
+        return got
+    for key in ("inspections", "premises", "judged", "passed", "failed", "cheating"):
+        stats.totals[key] += t[key]
+    stats.totals["instruments"] += t["records"]
+    stats.totals["received"] = t["inspections"]
+    families = {r["family"]: r for r in stats.instruments_by_family}
+    for r in got["by_family"]:
+        row = families.get(r["family"])
+        if row is None:
+            row = families[r["family"]] = {
+                "family": r["family"],
+                "instruments": 0,
+                "inspections": 0,
+                "passed": 0,
+                "failed": 0,
+            }
+            stats.instruments_by_family.append(row)
+        row["instruments"] += r["inspections"]
+        for key in ("inspections", "passed", "failed"):
+            row[key] += r[key]
+        row["pass_rate"] = percent(row["passed"], row["passed"] + row["failed"])
+    stats.instruments_by_family.sort(key=lambda r: (-r["instruments"], r["family"]))
+    months = {r["month"]: r for r in stats.by_month}
+    for r in got["by_month"]:
+        row = months.get(r["month"])
+        if row is None:
+            row = months[r["month"]] = {
+                "month": r["month"],
+                "inspections": 0,
+                "passed": 0,
+                "failed": 0,
+                "cheating": 0,
+            }
+            stats.by_month.append(row)
+        for key in ("inspections", "passed", "failed", "cheating"):
+            row[key] += r[key]
+        row["pass_rate"] = percent(row["passed"], row["passed"] + row["failed"])
+    stats.by_month.sort(key=lambda r: r["month"])
+    return got
+
+
+def include_received_in_summary(stats, f, store) -> list[dict]:
+    """Add the records received from city offices to a period summary's
+    :class:`~inspector_app.store.reports.SummaryStats` (headline numbers, families, months);
+    not for a one-premises summary. Returns the per-origin rows (empty when none)."""
+    if getattr(f, "premises_id", None):
+        return []
+    got = received_figures(store, f.date_from, f.date_to, f.city, f.market)
+    t = got["totals"]
+    if not t["inspections"]:
+        return []
+    from ..store.reports import FamilyRow
+
+    stats.premises += t["premises"]
+    stats.instruments += t["records"]
+    stats.inspections += t["inspections"]
+    stats.passed += t["passed"]
+    stats.failed += t["failed"]
+    stats.cheating += t["cheating"]
+    families = {r.family: r for r in stats.by_family}
+    for r in got["by_family"]:
+        row = families.get(r["family"])
+        if row is None:
+            row = families[r["family"]] = FamilyRow(r["family"], 0, 0, 0, 0)
+            stats.by_family.append(row)
+        row.inspections += r["inspections"]
+        row.passed += r["passed"]
+        row.failed += r["failed"]
+        row.cheating += r["cheating"]
+    stats.by_family.sort(key=lambda r: (-r.inspections, r.family))
+    months = {m: [n, fl] for m, n, fl in stats.by_month}
+    for r in got["by_month"]:
+        months.setdefault(r["month"], [0, 0])
+        months[r["month"]][0] += r["inspections"]
+        months[r["month"]][1] += r["failed"]
+    stats.by_month = [(m, n, fl) for m, (n, fl) in sorted(months.items())]
+    return got["by_origin"]
+
+
+def received_table_rows(store, f, visit_columns: int) -> list[list]:
+    """The records received from city offices under a statistics filter, in the period
+    export's columns (no instrument or visit: the roll-up does not carry them), each ending
+    with its origin (the city office's name)."""
+    rows = province_repo(store).received_records(
+        f.date_from, f.date_to, f.city, getattr(f, "market", None)
+    )
+    out = []
+    for r in rows:
+        (iid, record_id, revision, started, family, check, verdict, inspector) = r[:8]
+        premises, market, city, origin = r[8], r[13], r[11], r[20]
+        out.append(
+            [
+                iid,
+                record_id,
+                revision,
+                started,
+                family,
+                check,
+                verdict or "",
+                "finalized",
+                inspector,
+                premises,
+                market,
+                city,
+                "",
+                *([""] * visit_columns),
+                origin,
+            ]
+        )
+    return out

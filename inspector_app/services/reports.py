@@ -768,6 +768,9 @@ def build_summary(
         city=city or None,
     )
     stats = summary_statistics(store, f)
+    from .province import include_received_in_summary
+
+    received = include_received_in_summary(stats, f, store)  # a province: its cities' records
     premises_name = None
     if premises_id:
         p = store.premises.get(premises_id)
@@ -783,6 +786,7 @@ def build_summary(
         premises_name=premises_name,
         for_signing=identity is not None,
         signer_name=identity.name if identity is not None else "",
+        received=received,
     )
     if identity is None:
         return built.pdf

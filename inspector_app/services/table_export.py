@@ -16,6 +16,7 @@ cancelled or failed export never leaves half a file under the chosen name.
 from __future__ import annotations
 
 import csv
+import itertools
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -301,25 +302,44 @@ def export_period(
     f=None,
     *,
     progress: Progress | None = None,
+    received: bool = False,
 ) -> int:
     """Write the inspections counted by the office statistics under *f* (a
-    :class:`~inspector_app.store.office_stats.StatsFilter`: period, city, market)."""
+    :class:`~inspector_app.store.office_stats.StatsFilter`: period, city, market). With
+    *received* (a province) the records received from city offices follow, and a last
+    column ``origin`` names where each row came from (``local`` for this database's own)."""
     from ..store import office_stats as q
 
     f = f or q.StatsFilter()
     total = q.count(store, f)
+    if received:
+        from .province import received_table_rows
 
-    def rows() -> Iterator[list]:
-        offset = 0
-        while True:
-            page = q.inspection_rows(store, f, PAGE, offset)
-            visits = visit_columns(store.conn, [r[0] for r in page])
-            yield from ([*r, *visits.get(r[0], ("", "", "", ""))] for r in page)
-            if len(page) < PAGE:
-                return
-            offset += PAGE
+        extra = received_table_rows(store, f, len(VISIT_COLUMNS))
+        own = ([*r, "local"] for r in _period_rows(store, f, q))
+        return write_rows(
+            path,
+            (*INSPECTION_COLUMNS, "origin"),
+            itertools.chain(own, extra),
+            fmt,
+            total=total + len(extra),
+            progress=progress,
+        )
+    return write_rows(
+        path, INSPECTION_COLUMNS, _period_rows(store, f, q), fmt, total=total, progress=progress
+    )
 
-    return write_rows(path, INSPECTION_COLUMNS, rows(), fmt, total=total, progress=progress)
+
+def _period_rows(store, f, q) -> Iterator[list]:
+    """The period export's own rows, a page at a time, each with its visit columns."""
+    offset = 0
+    while True:
+        page = q.inspection_rows(store, f, PAGE, offset)
+        visits = visit_columns(store.conn, [r[0] for r in page])
+        yield from ([*r, *visits.get(r[0], ("", "", "", ""))] for r in page)
+        if len(page) < PAGE:
+            return
+        offset += PAGE
 
 
 def read_back(path: str | os.PathLike) -> list[list[str]]:

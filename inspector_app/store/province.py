@@ -157,6 +157,102 @@ class ProvinceRepo:
         )
         return self.conn.execute(*_period(sql, date_from, date_to, "r.started_at")).fetchall()
 
+    # -- records received from city offices, for the tiles, the summary and exports ---------
+    _NEWEST = (
+        " FROM province_records r JOIN province_origins o ON o.office_id = r.office_id"
+        " WHERE NOT EXISTS (SELECT 1 FROM province_records n"
+        " WHERE n.record_id = r.record_id AND n.revision > r.revision)"
+    )
+
+    def _received(
+        self,
+        select: str,
+        date_from: str | None,
+        date_to: str | None,
+        city: str | None,
+        market: str | None,
+        tail: str = "",
+    ) -> list[Any]:
+        sql, params = _period("SELECT " + select + self._NEWEST, date_from, date_to, "r.started_at")
+        if city:
+            sql += " AND r.city = ?"
+            params.append(city)
+        if market:
+            sql += " AND r.market = ?"
+            params.append(market)
+        return self.conn.execute(sql + tail, params).fetchall()
+
+    def received_totals(
+        self,
+        date_from: str | None = None,
+        date_to: str | None = None,
+        city: str | None = None,
+        market: str | None = None,
+    ) -> list[tuple]:
+        """Per origin (office name): inspections, premises, records, judged, passed,
+        failed, cheating of the newest revision of each record received."""
+        return [
+            (r[0], *(int(v or 0) for v in r[1:]))
+            for r in self._received(
+                "o.name, count(*), count(DISTINCT r.premises_name || '|' || r.address),"
+                " count(DISTINCT r.record_id),"
+                " sum(CASE WHEN r.verdict IN ('pass', 'fail') THEN 1 ELSE 0 END),"
+                " sum(CASE WHEN r.verdict = 'pass' THEN 1 ELSE 0 END),"
+                " sum(CASE WHEN r.verdict = 'fail' THEN 1 ELSE 0 END),"
+                " sum(CASE WHEN r.cheating = 1 THEN 1 ELSE 0 END)",
+                date_from,
+                date_to,
+                city,
+                market,
+                " GROUP BY o.name ORDER BY o.name",
+            )
+        ]
+
+    def received_by(
+        self,
+        column: str,
+        date_from: str | None = None,
+        date_to: str | None = None,
+        city: str | None = None,
+        market: str | None = None,
+    ) -> list[tuple]:
+        """(family or month, inspections, passed, failed, cheating) of the records received."""
+        key = {"family": "r.family", "month": "substr(r.started_at, 1, 7)"}[column]
+        return [
+            (r[0], *(int(v or 0) for v in r[1:]))
+            for r in self._received(
+                f"{key}, count(*),"
+                " sum(CASE WHEN r.verdict = 'pass' THEN 1 ELSE 0 END),"
+                " sum(CASE WHEN r.verdict = 'fail' THEN 1 ELSE 0 END),"
+                " sum(CASE WHEN r.cheating = 1 THEN 1 ELSE 0 END)",
+                date_from,
+                date_to,
+                city,
+                market,
+                f" GROUP BY {key} ORDER BY {key}",
+            )
+        ]
+
+    def received_records(
+        self,
+        date_from: str | None = None,
+        date_to: str | None = None,
+        city: str | None = None,
+        market: str | None = None,
+    ) -> list[Any]:
+        """The newest revision of each record received, for a table export, oldest first."""
+        return self._received(
+            "r.inspection_id, r.record_id, r.revision, r.started_at, r.family, r.check_kind,"
+            " r.verdict, r.inspector, r.premises_name, r.premises_kind, r.province, r.city,"
+            " r.county, r.market, r.address, r.decision, r.reviewer, r.reviewed_at,"
+            " r.cheating, r.content_hash, o.name",
+            date_from,
+            date_to,
+            city,
+            market,
+            " ORDER BY r.started_at, r.inspection_id",
+        )
+
     def origin_names(self) -> dict[str, str]:
         """Device id -> the signer name of the bundles that came from it (laptops)."""
         out: dict[str, str] = {}

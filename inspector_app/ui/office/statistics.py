@@ -210,6 +210,10 @@ class StatisticsPage(QWidget):
         self.city.blockSignals(False)
         try:
             self.data = office_statistics(self.store, self.current_filter())
+            from ...services.province import include_received
+
+            # a province: the tiles, families and months count its cities' records too
+            self.received = include_received(self.data, self.store)["by_origin"]
         except InputError as exc:
             self.status.setText("⚠ " + exc.message)
             return
@@ -224,7 +228,7 @@ class StatisticsPage(QWidget):
     def _fill_places(self) -> None:
         """The period's inspections per county, city, province or origin (own records and
         those received from city offices; ``services.province.statistics_by``)."""
-        from ...services.province import received_count, statistics_by
+        from ...services.province import statistics_by
 
         level = self.places_by.currentData() or "county"
         try:
@@ -238,10 +242,13 @@ class StatisticsPage(QWidget):
         except InputError as exc:
             self.status.setText("⚠ " + exc.message)
             return
-        received = received_count(self.store, self.date_from.iso(), self.date_to.iso())
-        if received:  # a province: the tiles count its own records, the table all of them
-            note = tr("Records received from city offices: {n} (see Inspections by place).")
-            self.status.setText(note.format(n=f"{received:,}"))
+        received = self.data.totals.get("received", 0) if self.data is not None else 0
+        if received:  # a province: the figures include its cities' records, named by origin
+            note = tr("Including {n} records received from city offices ({origins}).")
+            origins = "; ".join(
+                f"{o['origin']} {o['inspections']:,}" for o in getattr(self, "received", [])
+            )
+            self.status.setText(note.format(n=f"{received:,}", origins=origins or "—"))
         self._place_rows = (level, rows)
         self._show_places()
 
@@ -431,7 +438,9 @@ class StatisticsPage(QWidget):
         if not path.lower().endswith(f".{fmt}"):
             path += f".{fmt}"
         try:
-            n = export_period(self.store, path, fmt, self.current_filter())
+            # a province: its cities' records follow its own, with a column for their origin
+            received = bool(self.data is not None and self.data.totals.get("received"))
+            n = export_period(self.store, path, fmt, self.current_filter(), received=received)
         except (InputError, OSError) as exc:
             QMessageBox.warning(self, tr("Export"), getattr(exc, "message", str(exc)))
             return None
