@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 import json
 import uuid
 from collections import Counter
@@ -61,12 +62,33 @@ def _day(text, where: str) -> dt.date:
         raise InputError(where, f"{text!r} is not a date (YYYY-MM-DD)") from None
 
 
+# Letters only (no I, L, O: read aloud or copied by hand they pass for 1 and 0), so the
+# code never looks like the year or the running number around it.
+_CODE_LETTERS = "ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+def device_code(device_id: str) -> str:
+    """The four-letter code of a device inside its case numbers (``2025-KMPX-0001``): the
+    same on every run of one database, different between laptops without any coordination
+    (23**4 = 279,841 codes; two devices that still draw the same code and number are caught
+    by the bundle merge as a taken case number)."""
+    n = int.from_bytes(hashlib.sha256(device_id.encode("utf-8")).digest()[:8], "big")
+    out = []
+    for _ in range(4):
+        n, k = divmod(n, len(_CODE_LETTERS))
+        out.append(_CODE_LETTERS[k])
+    return "".join(out)
+
+
 def resolve(store, ident: str) -> Case:
     found = repo(store).find(ident)
     if not found:
         raise InputError("case", f"no case {ident!r} (give its number or 6+ characters of its id)")
     if len(found) > 1:
-        raise InputError("case", f"{ident!r} matches {len(found)} cases; give more characters")
+        numbers = ", ".join(c.case_no for c in found[:5])
+        raise InputError(
+            "case", f"{ident!r} matches {len(found)} cases ({numbers}); give the full number"
+        )
     return found[0]
 
 
@@ -169,7 +191,7 @@ def open_case(
                 )
     case = Case(
         id=str(uuid.uuid4()),
-        case_no=r.next_case_no(clue.year),
+        case_no=r.next_case_no(clue.year, device_code(store.device_id)),
         source=source,
         source_text=source_text,
         clue_date=clue.isoformat(),

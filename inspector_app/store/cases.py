@@ -134,9 +134,10 @@ class CaseRepo:
         short = re.fullmatch(r"(\d{4})-(\d{4,})", ident)
         if not rows and short:
             rows = self.conn.execute(
-                "SELECT * FROM cases WHERE case_no GLOB ? ORDER BY case_no",
-                (f"{short[1]}-[A-Z][A-Z][A-Z][A-Z]-{short[2]}",),
+                "SELECT * FROM cases WHERE case_no LIKE ? ORDER BY case_no",
+                (f"{short[1]}-____-{short[2]}",),
             ).fetchall()
+            rows = [r for r in rows if r["case_no"][5:9].isalpha()]
         return [_case(r) for r in rows]
 
     def all(self, status: str | None = None) -> list[Case]:
@@ -177,8 +178,7 @@ class CaseRepo:
         two laptops never hand out the same number), ``2025-0001`` without one."""
         stem = f"{year}-{device_code}" if device_code else str(year)
         n = self.conn.execute(
-            "SELECT count(*) FROM cases WHERE case_no GLOB ?",
-            (f"{stem}-[0-9]*" if device_code else f"{year}-[0-9][0-9][0-9][0-9]*",),
+            "SELECT count(*) FROM cases WHERE case_no LIKE ?", (f"{stem}-%",)
         ).fetchone()[0]
         while True:
             n += 1

@@ -54,12 +54,15 @@ def test_cheating_scale_to_closed_case(store, stall):
     case = opened.case
     assert case.status == "clue" and case.cheating and case.premises_kind == "market_stall"
     assert case.party.name == "王芳蔬菜摊" and case.party.kind == "organisation"
-    assert case.case_no == "2025-0001" and case.visit_id
+    # the number carries this device's code, so another laptop's first case differs
+    code = cs.device_code(store.device_id)
+    assert case.case_no == f"2025-{code}-0001" and case.visit_id
+    assert len(code) == 4 and code.isalpha() and code == cs.device_code(store.device_id)
     assert case.facts == "秤内加装作弊按键"
     ev = cs.repo(store).evidence(case.id)
     assert ev[0].kind == "inspection" and ev[0].ref == inspection
     # one case per party per event
-    with pytest.raises(InputError, match="2025-0001 already covers"):
+    with pytest.raises(InputError, match="2025-[A-Z]{4}-0001 already covers"):
         cs.open_case(
             store, actor="x", clue_date="2025-03-03", officers=OFFICERS, inspection_id=inspection
         )
@@ -315,7 +318,7 @@ def test_case_from_a_visit_and_orders_after_the_decision(store, stall):
     # the same visit, or an inspection of it, for the same party again: one event, refused
     with pytest.raises(InputError, match="one case per party per event"):
         cs.open_case(store, actor="x", clue_date="2025-06-03", officers=OFFICERS, visit_id=visit)
-    with pytest.raises(InputError, match="2025-0001 already covers 王芳蔬菜摊"):
+    with pytest.raises(InputError, match="2025-[A-Z]{4}-0001 already covers 王芳蔬菜摊"):
         cs.open_case(
             store, actor="x", clue_date="2025-06-03", officers=OFFICERS, inspection_id=inspection
         )

@@ -142,7 +142,35 @@ def test_a_case_changed_on_both_sides_is_a_conflict_and_left_alone(world):
     assert resolve_conflict(office.store, c.id, "local", "科长") == "local"
 
 
-def test_a_case_number_taken_here_by_another_case_is_a_conflict(world):
+def test_two_laptops_number_their_cases_apart_and_both_import_without_conflict(world):
+    """Each laptop numbers its own cases (2025-<device code>-0001); no coordination is
+    needed for the office to take both."""
+    lap, lap2, office = world["laptop"], world["laptop2"], world["office"]
+    first = _decided_case(lap.store)
+    second = _decided_case(lap2.store)
+    assert first.case_no.startswith("2025-") and first.case_no.endswith("-0001")
+    assert second.case_no.endswith("-0001") and first.case_no != second.case_no
+    b1 = export_bundle(lap.store, lap.identity, world["dir"] / "l1.zip", direction="field")
+    b2 = export_bundle(lap2.store, lap2.identity, world["dir"] / "l2.zip", direction="field")
+    for b in (b1, b2):
+        report = import_bundle(office.store, b.path)
+        assert report.status == "imported", report.message()
+        assert report.tables["cases"] == {"new": 1}, report.tables
+    assert [x for x in list_conflicts(office.store) if x.entity == "case"] == []
+    here = {c.case_no: c.id for c in cs.repo(office.store).all()}
+    assert here == {first.case_no: first.id, second.case_no: second.id}
+    assert cs.repo(office.store).seal_problems() == []
+    # the short number is ambiguous at the office: both are named, none is guessed
+    with pytest.raises(InputError, match="matches 2 cases") as err:
+        cs.resolve(office.store, "2025-0001")
+    assert first.case_no in str(err.value) and second.case_no in str(err.value)
+    assert cs.resolve(office.store, second.case_no).id == second.id
+
+
+def test_a_case_number_taken_here_by_another_case_is_a_conflict(world, monkeypatch):
+    """Two devices that drew the same code (or numbers made before codes) still never merge
+    two cases into one: the incoming case is kept as a conflict."""
+    monkeypatch.setattr(cs, "device_code", lambda device_id: "KMPX")
     lap, office = world["laptop"], world["office"]
     _decided_case(lap.store)
     insp = add_inspection_with_photo(office.store)
@@ -154,11 +182,11 @@ def test_a_case_number_taken_here_by_another_case_is_a_conflict(world):
         complaint="电话举报",
         premises_id=insp.premises_id,
     ).case
-    assert mine.case_no == "2025-0001"
+    assert mine.case_no == "2025-KMPX-0001"
     report = import_bundle(office.store, _field(world, "f.zip").path)
     assert report.status == "imported" and report.tables["cases"] == {"conflict": 1}
     (c,) = [x for x in list_conflicts(office.store) if x.entity == "case"]
-    assert "case number 2025-0001 is used here by another case" in c.reason
+    assert "case number 2025-KMPX-0001 is used here by another case" in c.reason
 
 
 def _bad(world, items, line, name):
