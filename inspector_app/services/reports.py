@@ -44,7 +44,7 @@ def report_data(store, inspection_id: str, authority: str | None = None, *, issu
             blob = store.attachments.get(a.sha256)
             if blob is not None:
                 images[a.sha256] = blob
-    form = _form(insp.family)
+    form = _form(insp.family, insp.environment.get("form"))
     body = issuing_body(store)
     blockers = certificate_blockers(store, insp, instrument=instrument, standards=standards)
     data = ReportData(
@@ -59,7 +59,7 @@ def report_data(store, inspection_id: str, authority: str | None = None, *, issu
         or ("" if (body.name_zh or body.name_en) else store.meta(AUTHORITY_META) or ""),
         ruleset_title=_ruleset_title(insp.family, insp.ruleset),
         superseded=store.inspections.superseded_by(insp.id) is not None,
-        checklist_labels=_checklist_labels(insp.family),
+        checklist_labels=_checklist_labels(insp.family, insp.environment.get("form")),
         form=form,
         body=body,
         blockers=blockers,
@@ -96,11 +96,11 @@ def _visit_date(insp):
         return None
 
 
-def _form(family: str):
-    try:
-        from ..domain.forms import load_form
+def _form(family: str, ref=None):
+    try:  # the form the record was filled against (environment.form)
+        from ..domain.forms import form_for
 
-        return load_form(family)
+        return form_for(family, ref)
     except Exception:  # no form for this family: failed items fall back to "no" answers
         return None
 
@@ -381,12 +381,13 @@ def _ruleset_title(family: str, ruleset: str) -> str:
     return ""
 
 
-def _checklist_labels(family: str) -> dict[str, dict]:
-    """Question labels from the family's form file (``forms/<family>.toml``)."""
+def _checklist_labels(family: str, ref=None) -> dict[str, dict]:
+    """Question labels from the form the record was filled against (``environment.form``;
+    the shipped ``forms/<family>.toml`` for a record without one)."""
     try:
-        from ..domain.forms import load_form
+        from ..domain.forms import form_for
 
-        form = load_form(family)
+        form = form_for(family, ref)
     except Exception:  # no form for this family: the report falls back to its own labels
         return {}
     return {q.key: {"zh": q.label.zh, "en": q.label.en} for q in form.checklist}
