@@ -14,6 +14,12 @@
    COPY from a demo SQLite file), against the bare SQL of its headline numbers (totals by
    verdict, by family, by city and by month in four plain queries over the same rows), and
    the same page on the SQLite file itself.
+3. **A keystroke in the search field** on the same database: typing a premises name one
+   character at a time and then the same texts again (a correction: backspace and retype),
+   each keystroke being what the window asks (the first page of 100 rows, newest first,
+   and the exact count). Measured on PostgreSQL with the search-match cache (what the
+   program does), without it (every keystroke looks its text up in premises, instruments
+   and inspector names again, as before the cache could hit there), and on the SQLite file.
 
 The server is a throwaway cluster in a temporary folder (durability left on). Without the
 PostgreSQL server programs the benchmark is skipped with the reason.
@@ -177,6 +183,7 @@ def bench_stats(cluster, work: Path, size: dict) -> dict:
     if st.totals != st_lite.totals:
         raise RuntimeError("the statistics differ between the engines")
     pg_s, lite_s, bare_s = _med(page_pg), _med(page_lite), _med(bare)
+    keys = bench_keystrokes(office, lite)
     return {
         "value": pg_s,
         "baseline": bare_s,
@@ -190,7 +197,49 @@ def bench_stats(cluster, work: Path, size: dict) -> dict:
             "page_sqlite_s": lite_s,
             "bare_sql_s": bare_s,
             "page_runs": [round(x, 3) for x in page_pg],
+            **keys,
         },
+    }
+
+
+def bench_keystrokes(office, lite) -> dict:
+    """Median seconds of one search keystroke (first page + count) on each engine."""
+    from inspector_app.store import inspections as insp
+    from inspector_app.store.inspections import InspectionFilter
+
+    name = lite.conn.execute(
+        "SELECT p.name FROM inspections i JOIN premises p ON p.id = i.premises_id"
+        " GROUP BY p.name ORDER BY count(*) DESC LIMIT 1"
+    ).fetchone()[0]
+    typed = [name[:n] for n in range(1, min(len(name), 4) + 1)]
+    texts = typed + typed[::-1]  # typed, then corrected back: each text a second time
+
+    def keystrokes(store, *, cache: bool) -> list[float]:
+        insp._MATCHES.clear()
+        out = []
+        for text in texts:
+            if not cache:
+                insp._MATCHES.clear()
+            f = InspectionFilter(search=text)
+            t0 = time.perf_counter()
+            store.inspections.list(f, "started_at", True, 100, 0)
+            store.inspections.count(f)
+            out.append(time.perf_counter() - t0)
+        return out
+
+    with_cache = keystrokes(office, cache=True)
+    without = keystrokes(office, cache=False)
+    on_sqlite = keystrokes(lite, cache=True)
+    half = len(typed)
+    return {
+        "keystroke_texts": texts,
+        "keystroke_postgresql_s": _med(with_cache),
+        "keystroke_postgresql_retyped_s": _med(with_cache[half:]),
+        "keystroke_postgresql_no_cache_s": _med(without),
+        "keystroke_postgresql_no_cache_retyped_s": _med(without[half:]),
+        "keystroke_sqlite_s": _med(on_sqlite),
+        "keystroke_runs_postgresql": [round(x, 4) for x in with_cache],
+        "keystroke_runs_no_cache": [round(x, 4) for x in without],
     }
 
 
@@ -240,6 +289,14 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"statistics page: PostgreSQL {s['value']:.2f} s, SQLite {s['detail']['page_sqlite_s']:.2f} s,"
             f" bare SQL {s['baseline']:.3f} s ({s['ratio']:.1f} × bare)",
+            file=sys.stderr,
+        )
+        d = s["detail"]
+        print(
+            f"search keystroke: PostgreSQL {d['keystroke_postgresql_s'] * 1000:.0f} ms"
+            f" (retyped {d['keystroke_postgresql_retyped_s'] * 1000:.0f} ms),"
+            f" without the match cache {d['keystroke_postgresql_no_cache_s'] * 1000:.0f} ms,"
+            f" SQLite {d['keystroke_sqlite_s'] * 1000:.0f} ms",
             file=sys.stderr,
         )
     return 0
