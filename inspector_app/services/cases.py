@@ -383,7 +383,7 @@ def order(
         "order",
         previous_status=case.status,
         on=served.isoformat(),
-        detail={"deadline": o.deadline},
+        detail={"deadline": o.deadline, "inspector": inspector or actor},
         extra=extra,
     )
     if extra is not None:  # the id the assignment really has (an earlier one is reused)

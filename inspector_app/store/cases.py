@@ -528,6 +528,61 @@ def bundle_events(conn: sqlite3.Connection, case_id: str) -> list[dict[str, Any]
     ]
 
 
+def followups_from_bundle(
+    conn: sqlite3.Connection, case: Case, events: list[dict[str, Any]], seq: int
+) -> int:
+    """The re-inspections a case's orders to correct need, put on this database's
+    assignments list as the laptop that made the orders did (same assignment id, the
+    inspector who made the order, due on the deadline); an order whose assignment is here
+    already, or whose premises are not, adds nothing. A corrected order's assignment is
+    done with its re-inspection visit when that visit is here. Returns how many were added."""
+    if (
+        not case.premises_id
+        or not conn.execute("SELECT 1 FROM premises WHERE id = ?", (case.premises_id,)).fetchone()
+    ):
+        return 0
+    makers = [  # who re-inspects: named in the order's event, else who made the order
+        str((e.get("detail") or {}).get("inspector") or e["actor"])
+        for e in events
+        if e.get("action") == "order"
+    ]
+    added = 0
+    for n, o in enumerate(case.orders):
+        if not o.assignment_id:
+            continue
+        done = o.check_visit_id or None
+        if done and not conn.execute("SELECT 1 FROM visits WHERE id = ?", (done,)).fetchone():
+            done = None
+        if conn.execute("SELECT 1 FROM assignments WHERE id = ?", (o.assignment_id,)).fetchone():
+            if done:
+                CaseRepo.mark_followup_done(conn, o.assignment_id, done)
+            continue
+        inspector = makers[n] if n < len(makers) else case.officers[0].name
+        key = f"case:{case.id}"
+        note = f"复查 责令改正 {case.case_no}，期限 {o.deadline}"
+        aid = CaseRepo.upsert_followup(
+            conn, o.assignment_id, case.premises_id, inspector, key, o.deadline, note, seq
+        )
+        if aid == o.assignment_id:
+            added += 1
+        if done:
+            CaseRepo.mark_followup_done(conn, aid, done)
+    return added
+
+
+def existing_case_ids(conn: sqlite3.Connection, ids: list[str]) -> set[str]:
+    """Which of *ids* are cases here."""
+    found: set[str] = set()
+    ids = sorted(set(ids))
+    for start in range(0, len(ids), 500):
+        part = ids[start : start + 500]
+        marks = ",".join("?" * len(part))
+        found.update(
+            str(r[0]) for r in conn.execute(f"SELECT id FROM cases WHERE id IN ({marks})", part)
+        )
+    return found
+
+
 def cases_by_id(conn: sqlite3.Connection, ids: list[str]) -> dict[str, Case]:
     out: dict[str, Case] = {}
     ids = list(dict.fromkeys(ids))

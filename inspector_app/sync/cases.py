@@ -638,4 +638,7 @@ def merge(repo, content, m, seq: int, result, conflict) -> None:
                 item["events"][len(local_line["events"]) :],
                 seq,
             )
+        if outcome in ("new", "updated") and not office_to_field:
+            # the re-inspection of an order made in the field is on the office's list too
+            store_cases.followups_from_bundle(conn, c, item["events"], seq)
         result.note(TABLE, "case", c.id, outcome)

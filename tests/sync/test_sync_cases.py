@@ -246,3 +246,42 @@ def test_a_laptop_keeps_only_cases_it_holds(world):
     assert report.status == "imported", report.message()
     assert report.tables["cases"] == {"skipped": 1}
     assert cs.repo(lap2.store).get(case.id) is None
+
+
+def _followups(store, case_id):
+    return [
+        dict(r)
+        for r in store.conn.execute(
+            "SELECT id, premises_id, inspector, due_date, campaign_id, done_visit_id"
+            " FROM assignments WHERE campaign_id = ? ORDER BY id",
+            (f"case:{case_id}",),
+        )
+    ]
+
+
+def test_an_order_made_in_the_field_puts_its_re_inspection_on_the_office_list_once(world):
+    lap, office = world["laptop"], world["office"]
+    case = _decided_case(lap.store)
+    _, order, _ = cs.order(
+        lap.store, case.id, on="2025-03-21", actor="李建国", days=7, inspector="张伟"
+    )
+    (on_laptop,) = _followups(lap.store, case.id)
+    assert on_laptop["id"] == order.assignment_id and on_laptop["inspector"] == "张伟"
+    assert _followups(office.store, case.id) == []
+
+    report = import_bundle(office.store, _field(world, "f1.zip").path)
+    assert report.status == "imported", report.message()
+    assert _followups(office.store, case.id) == [on_laptop]  # same id, inspector, due date
+
+    # the case moves on in the field (paid) and comes again: no second assignment
+    cs.execute(lap.store, case.id, on="2025-03-28", actor="李建国")
+    report = import_bundle(office.store, _field(world, "f2.zip").path)
+    assert report.tables["cases"] == {"updated": 1}, report.tables
+    assert _followups(office.store, case.id) == [on_laptop]
+    again = import_bundle(office.store, _field(world, "f2.zip").path)
+    assert again.status in {"imported", "already imported", "duplicate"} or again.tables
+    assert len(_followups(office.store, case.id)) == 1
+    # and the office's bundle back to the laptop leaves the laptop with its one assignment
+    report = import_bundle(lap.store, _office(world, "o1.zip").path)
+    assert report.status == "imported", report.message()
+    assert len(_followups(lap.store, case.id)) == 1

@@ -4,6 +4,7 @@ manifest must list exactly the records in the files.
 
 from __future__ import annotations
 
+from ...store import cases as store_cases
 from ..format import (
     BundleContent,
     ProblemList,
@@ -50,6 +51,19 @@ def _check_references(opened, content: BundleContent, repo, problems: ProblemLis
             )
     camps = {c["id"] for c in content.campaigns}
     db_camps = _campaign_ids(repo, [a.get("campaign_id") or "" for a in content.assignments])
+    # a case's re-inspection is keyed case:<case id> (services.cases.order), not a campaign
+    camps |= {f"case:{i['case'].id}" for i in content.cases}
+    db_camps |= {
+        f"case:{i}"
+        for i in store_cases.existing_case_ids(
+            repo.conn,
+            [
+                (a.get("campaign_id") or "")[5:]
+                for a in content.assignments
+                if (a.get("campaign_id") or "").startswith("case:")
+            ],
+        )
+    }
     for n, a in enumerate(content.assignments, start=1):
         campaign = a.get("campaign_id") or ""
         if campaign and campaign not in camps and campaign not in db_camps:
