@@ -333,6 +333,10 @@ def export_bundle(
             )
     else:
         content, head = collect_office(store)
+        from ..sync.cases import calendar_records
+        from .rule_data import sign
+
+        content.calendars = calendar_records(store.conn, identity, sign)  # signed now
     out_path = Path(out_path)
     if out_path.exists() and out_path.is_dir():
         raise InputError("output", f"{out_path} is a folder")
@@ -537,6 +541,9 @@ def _import_bundle(
         _check_reviews(store, content)
         _check_rule_data(store, content)
         _check_forms(store, content)
+        from .cases import check_calendars
+
+        check_calendars(store, content)
         from .report_files import check_incoming
 
         planned_reports = check_incoming(store, m.direction, opened.reports, content)

@@ -583,6 +583,21 @@ def existing_case_ids(conn: sqlite3.Connection, ids: list[str]) -> set[str]:
     return found
 
 
+def data_file_version(conn: sqlite3.Connection, name: str) -> str | None:
+    row = conn.execute("SELECT version FROM case_data_files WHERE name = ?", (name,)).fetchone()
+    return str(row[0]) if row else None
+
+
+def put_data_file(conn: sqlite3.Connection, name: str, version: str, text: str) -> None:
+    """Keep a data file that came in a bundle (inside the import's transaction, whose audit
+    entry records the bundle)."""
+    conn.execute(
+        "INSERT INTO case_data_files (name, version, text) VALUES (?, ?, ?)"
+        " ON CONFLICT(name) DO UPDATE SET version = excluded.version, text = excluded.text",
+        (name, version, text),
+    )
+
+
 def cases_by_id(conn: sqlite3.Connection, ids: list[str]) -> dict[str, Case]:
     out: dict[str, Case] = {}
     ids = list(dict.fromkeys(ids))

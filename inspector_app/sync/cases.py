@@ -642,3 +642,89 @@ def merge(repo, content, m, seq: int, result, conflict) -> None:
             # the re-inspection of an order made in the field is on the office's list too
             store_cases.followups_from_bundle(conn, c, item["events"], seq)
         result.note(TABLE, "case", c.id, outcome)
+
+
+# -- the working-day calendar, office -> field ------------------------------------------------
+# An office that adds a year to the holiday calendar (``case calendar FILE``) sends it to its
+# laptops in every office bundle, signed at export by the office key that signs the bundle;
+# a laptop keeps it only when that key is a trusted office key (the same check as rule data
+# versions, services.cases.check_calendar) and the version is newer than the one it has.
+CALENDAR_TABLE = "calendars"
+CALENDAR_NAME = "cn_workdays"
+CALENDAR_KEYS = {"name", "version", "text", "created_by", "created_at", "signature", "signer_cert"}
+MAX_CALENDAR_BYTES = 200_000
+
+
+def calendar_payload(record: dict) -> bytes:
+    """What the office key signs: every field of the record but the signature itself."""
+    body = {k: record[k] for k in ("name", "version", "text", "created_by", "created_at")}
+    return canonical_bytes({"kind": "inspector-work-calendar", **body})
+
+
+def parse_calendar(obj: object, path: str = "calendar") -> dict:
+    """A calendar line of an office bundle, as untrusted input: exact fields, a calendar
+    file this program reads whose version is the one named; the signature is checked
+    against the trust list before the merge (services.sync)."""
+    from ..domain import deadlines as dd
+
+    path = "calendar"
+    if not isinstance(obj, dict) or set(obj) != CALENDAR_KEYS:
+        raise InputError(path, f"must have exactly the fields {', '.join(sorted(CALENDAR_KEYS))}")
+    for k in CALENDAR_KEYS:
+        if not isinstance(obj[k], str):
+            raise InputError(f"{path}.{k}", "must be text")
+    if obj["name"] != CALENDAR_NAME:
+        raise InputError(f"{path}.name", f"must be {CALENDAR_NAME}")
+    if len(obj["text"].encode("utf-8")) > MAX_CALENDAR_BYTES:
+        raise InputError(f"{path}.text", "is too large")
+    cal = dd.parse_calendar(obj["text"], f"{path}.text")
+    if not cal.version or cal.version != obj["version"]:
+        raise InputError(f"{path}.version", "differs from the version its calendar file names")
+    clean_text(obj["created_by"], f"{path}.created_by", max_len=200, required=True)
+    try:
+        when = dt.datetime.fromisoformat(obj["created_at"])
+    except ValueError:
+        raise InputError(f"{path}.created_at", "must be an ISO 8601 time") from None
+    if when.utcoffset() != dt.timedelta(0):
+        raise InputError(f"{path}.created_at", "must be in UTC (+00:00)")
+    if len(obj["signature"]) > 2000 or len(obj["signer_cert"]) > 20000:
+        raise InputError(f"{path}.signature", "is too large")
+    return obj
+
+
+def calendar_records(conn, identity, sign) -> list[dict]:
+    """The office's newer calendar (if it installed one) as a signed bundle line; *sign*
+    makes the signature with *identity* (services.rule_data.sign)."""
+    row = conn.execute(
+        "SELECT version, text FROM case_data_files WHERE name = ?", (CALENDAR_NAME,)
+    ).fetchone()
+    if row is None:
+        return []
+    rec = {
+        "name": CALENDAR_NAME,
+        "version": str(row[0]),
+        "text": str(row[1]),
+        "created_by": identity.name,
+        "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    }
+    rec["signature"] = sign(identity, calendar_payload(rec))
+    rec["signer_cert"] = identity.certificate_pem().decode("ascii")
+    return [rec]
+
+
+def merge_calendars(repo, content, m, seq: int, result) -> None:
+    """Keep the office's calendar when it is newer than the one in force here (the shipped
+    file or one kept before); an older or equal one changes nothing."""
+    from ..domain import deadlines as dd
+
+    if m.direction != "office->field":
+        return
+    conn = repo.store.conn
+    for rec in getattr(content, CALENDAR_TABLE):
+        here = store_cases.data_file_version(conn, rec["name"])
+        shipped = dd.load_calendar().version
+        if rec["version"] > max(here or "", shipped):
+            store_cases.put_data_file(conn, rec["name"], rec["version"], rec["text"])
+            result.note(CALENDAR_TABLE, "calendar", rec["version"], "new")
+        else:
+            result.note(CALENDAR_TABLE, "calendar", rec["version"], "unchanged")

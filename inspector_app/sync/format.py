@@ -61,6 +61,7 @@ TABLES = {
     "visits": (FIELD_TO_OFFICE,),  # sealed visits with their sweep rows and inspection ids
     "campaigns": DIRECTIONS,  # special campaigns (专项); field → office: those its visits name
     "cases": DIRECTIONS,  # enforcement cases with evidence and events (sync.cases)
+    "calendars": (OFFICE_TO_FIELD,),  # the office's working-day calendar, signed (sync.cases)
 }
 # Tables whose records the manifest lists as [id, hash] under "records".
 COVERED_TABLES = (
@@ -646,6 +647,8 @@ class BundleContent:
     campaigns: list = field(default_factory=list)
     # [{"case": Case, "evidence": [Evidence], "events": [dict], "line": dict}] (sync.cases)
     cases: list = field(default_factory=list)
+    # [{"name", "version", "text", "created_by", "created_at", "signature", "signer_cert"}]
+    calendars: list = field(default_factory=list)
     attachments: dict = field(default_factory=dict)  # sha256 -> (bytes, mime)
     # inspection id -> the signed report PDF kept with it (reports/<id>.pdf, format version 2)
     reports: dict = field(default_factory=dict)
@@ -687,6 +690,7 @@ class BundleContent:
             "visits": len(self.visits),
             "campaigns": len(self.campaigns),
             "cases": len(self.cases),
+            "calendars": len(self.calendars),
             "attachments": len(self.attachments),
             "reports": len(self.reports),
         }

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from ..domain.errors import InputError
 from ..domain.models import Inspection, Instrument, Premises, ReferenceStandard
 from .cases import merge as merge_cases
+from .cases import merge_calendars
 from .format import MUTABLE_ENTITIES, BundleContent, Manifest, record_hash, shallow_dict
 
 OUTCOME_BUCKET = {
@@ -494,6 +495,7 @@ def merge(repo, content: BundleContent, m: Manifest, seq: int) -> MergeResult:
     merge_inspections(repo, content, m, seq, result)
     merge_visits(repo, content, m, seq, result)
     merge_cases(repo, content, m, seq, result, _conflict)
+    merge_calendars(repo, content, m, seq, result)
     merge_tombstones(repo, content, m, seq, result)
     merge_office_data(repo, content, m, seq, result)
     repo.insert_device_audit(m.bundle_id, content.audit)

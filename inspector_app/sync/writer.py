@@ -83,6 +83,8 @@ def table_lines(
         lines["campaigns"] = [dumps_line(o) for o in content.campaigns]
     if content.cases:  # the lines of sync.cases.collect
         lines["cases"] = [dumps_line(o) for o in content.cases]
+    if content.calendars:  # only when the office installed a newer calendar
+        lines["calendars"] = [dumps_line(o) for o in content.calendars]
     return lines, covered
 
 

@@ -9,7 +9,7 @@ from collections import Counter
 
 from ...domain.errors import InputError
 from ..cases import check as check_cases
-from ..cases import parse_case
+from ..cases import parse_calendar, parse_case
 from ..format import (
     COVERED_TABLES,
     BundleContent,
@@ -45,6 +45,7 @@ PARSERS = {
     "visits": parse_visit,
     "campaigns": parse_campaign,
     "cases": parse_case,
+    "calendars": parse_calendar,
 }
 
 
@@ -102,6 +103,7 @@ def _validate(opened, repo, max_line: int, progress, certificates: dict, now) ->
         "visits",
         "campaigns",
         "cases",
+        "calendars",
     ):
         data = opened.records.get(table)
         if data is None:
