@@ -114,6 +114,9 @@ _ZH = {
     "Made public": "公示",
     "Served by": "送达方式",
     "Days to correct": "改正期限（天）",
+    "Order to correct": "责令改正",
+    "Illegal gains or goods value (yuan)": "违法所得或货值（元）",
+    "Needed where the fine is a multiple of the illegal gains": "罚款按违法所得倍数计算时填写",
     "What is to be corrected": "改正内容",
     "Corrected": "已改正",
     "Paid on": "缴款日期",
@@ -646,6 +649,10 @@ class CaseWindow(QWidget):
             form.add(
                 "fine", t("Proposed fine (yuan)" if prefix else "Fine (yuan)"), QLineEdit(form)
             )
+            # where the penalty article sets the fine as a multiple (e.g. up to 3 × the
+            # illegal gains), the range is checked against this amount
+            gains = form.add("gains", t("Illegal gains or goods value (yuan)"), QLineEdit(form))
+            gains.setToolTip(t("Needed where the fine is a multiple of the illegal gains"))
             form.add("warning", t("Warning"), QCheckBox(form))
             form.add("confiscate", t("Confiscate the instrument"), QCheckBox(form))
 
@@ -655,7 +662,9 @@ class CaseWindow(QWidget):
             return Decision(
                 procedure="simple" if key == "simple" else "general",
                 warning=f.value("warning"),
+                order_to_correct=bool(f.value("order")) if "order" in f.fields else False,
                 fine=_money(f.value("fine"), "fine"),
+                illegal_gains=_money(f.value("gains"), "gains"),
                 confiscation=["instrument"] if f.value("confiscate") else [],
                 decision_no=f.value("decision_no") if "decision_no" in f.fields else "",
             )
@@ -712,13 +721,27 @@ class CaseWindow(QWidget):
                 form.fields["confiscate"].setChecked(
                     "instrument" in (proposed.get("confiscation") or [])
                 )
+                form.fields["gains"].setText(str(proposed.get("illegal_gains") or ""))
+            # an order to correct in the decision (责令改正) with its deadline in days: the
+            # order, its deadline and its re-inspection are made with the decision
+            ordered = QCheckBox(form)
+            form.add("order", t("Order to correct"), ordered)
+            order_days = QSpinBox(form)
+            order_days.setRange(1, 365)
+            order_days.setValue(7)
+            form.add("order_days", t("Days to correct"), order_days)
+            order_text = QLineEdit(form)
+            form.add("order_text", t("What is to be corrected"), order_text)
+            for w in (order_days, order_text):
+                w.setEnabled(False)
+                ordered.toggled.connect(w.setEnabled)
             form.add("decision_no", t("Decision no."), QLineEdit(form))
             form.add("public", t("Made public"), QCheckBox(form))
             form.add("service", t("Served by"), service_combo())
 
             def apply(f):
                 penalty = refs(f.value("penalty")) if "penalty" in f.fields else None
-                return svc.decide(
+                decided = svc.decide(
                     self.store,
                     case.id,
                     decision(f),
@@ -727,6 +750,16 @@ class CaseWindow(QWidget):
                     penalty=penalty,
                     service_method=f.value("service"),
                     public_notice=f.value("public"),
+                )[0]
+                if not f.value("order"):
+                    return decided
+                return svc.order(
+                    self.store,
+                    decided.id,
+                    on=f.value("on"),
+                    actor=actor,
+                    days=f.value("order_days"),
+                    text=f.value("order_text"),
                 )[0]
         elif key == "execute":
             form.date("paid_on", t("Paid on"), today)

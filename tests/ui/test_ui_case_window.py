@@ -274,3 +274,91 @@ def test_a_case_is_opened_from_a_failed_inspection_in_the_window(qtbot, store, s
     win.new_case()
     assert win.form.fields["source"].count() == 0 and win.form.error.isVisible()
     win.form.reject()
+
+
+def test_the_decide_form_orders_correction_with_its_deadline_and_keeps_illegal_gains(
+    qtbot, store, stall
+):
+    from decimal import Decimal
+
+    from inspector_app.domain.cases import ArticleRef
+
+    i18n.set_language("zh")
+    case = _case(store, stall)
+    cs.advance(
+        store,
+        case.id,
+        "filed",
+        on="2025-03-05",
+        actor="李建国",
+        violated=[ArticleRef("jmsc-2025-trader-duties", "2025")],
+    )
+    cs.advance(store, case.id, "investigated", on="2025-03-10", actor="李建国")
+    cs.advance(
+        store,
+        case.id,
+        "notified",
+        on="2025-03-12",
+        actor="李建国",
+        penalty=[ArticleRef("jlfsxz-2022-48", "2022")],
+    )
+    win = CaseWindow(store, today=dt.date(2025, 3, 20))
+    qtbot.addWidget(win)
+    win.show()
+
+    def fill(form):
+        labels = {form.form.labelForField(w).text() for w in form.fields.values()}
+        assert {"责令改正", "改正期限（天）", "违法所得或货值（元）"} <= labels
+        # the deadline and what to correct are typed only once the order is ticked
+        assert not form.fields["order_days"].isEnabled()
+        form.fields["order"].setChecked(True)
+        assert form.fields["order_days"].isEnabled() and form.fields["order_text"].isEnabled()
+        form.fields["order_days"].setValue(5)
+        form.fields["order_text"].setText("停止使用作弊计价秤")
+        form.fields["fine"].setText("1500")
+        form.fields["gains"].setText("３２０")  # full-width digits typed by an IME
+
+    form = _step(qtbot, win, "decide", "2025-03-20", fill)
+    assert not form.isVisible(), form.error.text()
+    decided = cs.repo(store).get(case.id)
+    assert decided.status == "decided" and decided.decided_hash
+    assert decided.decision.order_to_correct is True
+    assert decided.decision.illegal_gains == Decimal("320")
+    (order,) = decided.orders
+    assert order.ordered_on == "2025-03-20" and order.text == "停止使用作弊计价秤"
+    assert order.deadline > "2025-03-20" and order.assignment_id  # computed, re-inspection made
+    assert cs.repo(store).assignment(order.assignment_id)["due_date"] == order.deadline
+    assert cs.repo(store).seal_problems() == []
+
+
+def test_the_decide_form_without_the_order_makes_none(qtbot, store, stall):
+    from inspector_app.domain.cases import ArticleRef
+
+    i18n.set_language("en")
+    case = _case(store, stall)
+    cs.advance(
+        store,
+        case.id,
+        "filed",
+        on="2025-03-05",
+        actor="李建国",
+        violated=[ArticleRef("jmsc-2025-trader-duties", "2025")],
+    )
+    cs.advance(store, case.id, "investigated", on="2025-03-10", actor="李建国")
+    cs.advance(
+        store,
+        case.id,
+        "notified",
+        on="2025-03-12",
+        actor="李建国",
+        penalty=[ArticleRef("jlfsxz-2022-48", "2022")],
+    )
+    win = CaseWindow(store, today=dt.date(2025, 3, 20))
+    qtbot.addWidget(win)
+    win.show()
+    form = _step(qtbot, win, "decide", "2025-03-20", lambda f: f.fields["fine"].setText("800"))
+    assert not form.isVisible(), form.error.text()
+    decided = cs.repo(store).get(case.id)
+    assert decided.status == "decided" and not decided.decision.order_to_correct
+    assert decided.orders == [] and decided.decision.illegal_gains is None
+    i18n.set_language("zh")
