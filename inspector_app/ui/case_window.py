@@ -46,135 +46,26 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain.errors import InputError
-from ..i18n import current_language, tr
+from ..i18n import current_language, tr, trc
 from . import settings
 from .widgets.language import follow_language
 
-_ZH = {
-    "Enforcement cases": "执法案件",
-    "Case no.": "案号",
-    "State": "状态",
-    "Party": "当事人",
-    "Next deadline": "下一期限",
-    "Overdue": "逾期",
-    "overdue": "已逾期",
-    "Only overdue": "仅显示逾期",
-    "All states": "全部状态",
-    "Search party or case no.": "搜索当事人或案号",
-    "Choose a case on the left.": "请在左侧选择一个案件。",
-    "No cases yet: a case is opened from an inspection or visit that found a violation "
-    "(case new on the command line).": "还没有案件：案件由发现违法行为的检查或现场检查立起"
-    "（命令行 case new）。",
-    "clue": "线索",
-    "filed": "已立案",
-    "investigated": "已调查",
-    "notified": "已告知",
-    "decided": "已决定",
-    "executed": "已执行",
-    "closed": "已结案",
-    "Source": "来源",
-    "Clue found on": "发现线索日期",
-    "Facts": "案情",
-    "Officers": "执法人员",
-    "Violated": "违反条款",
-    "Penalty article": "处罚依据",
-    "Decision": "处罚决定",
-    "Orders to correct": "责令改正",
-    "Deadlines": "期限",
-    "Evidence": "证据",
-    "History": "办案经过",
-    "Documents": "文书",
-    "Credit code / ID": "统一社会信用代码/身份证号",
-    "Address": "地址",
-    "cheating case": "作弊案件",
-    "sealed": "已封存",
-    "corrected": "已改正",
-    "not corrected": "未改正",
-    "awaiting re-inspection": "待复查",
-    "File the case…": "立案…",
-    "Investigation done…": "调查终结…",
-    "Serve the prior notice…": "送达行政处罚告知书…",
-    "Decide…": "作出处罚决定…",
-    "Decide on the spot…": "当场处罚（简易程序）…",
-    "Record execution…": "记录执行…",
-    "Close the case…": "结案…",
-    "Order to correct…": "责令改正…",
-    "Record the re-inspection…": "记录复查…",
-    "Save document…": "保存文书…",
-    "Sign it": "签名",
-    "Next step": "下一步",
-    "Date": "日期",
-    "Violated article": "违反条款",
-    "Penalty articles": "处罚依据",
-    "Proposed fine (yuan)": "拟罚款（元）",
-    "Fine (yuan)": "罚款（元）",
-    "Warning": "警告",
-    "Confiscate the instrument": "没收计量器具",
-    "Decision no.": "决定书文号",
-    "Made public": "公示",
-    "Served by": "送达方式",
-    "Days to correct": "改正期限（天）",
-    "Order to correct": "责令改正",
-    "Illegal gains or goods value (yuan)": "违法所得或货值（元）",
-    "Needed where the fine is a multiple of the illegal gains": "罚款按违法所得倍数计算时填写",
-    "What is to be corrected": "改正内容",
-    "Corrected": "已改正",
-    "Paid on": "缴款日期",
-    "Reason (needed before execution)": "理由（执行前结案须填写）",
-    "Facts (as filed)": "案情（立案）",
-    "The case {no} was saved: {state}.": "案件 {no} 已保存：{state}。",
-    "Saved {file}.": "已保存 {file}。",
-    "PDF files (*.pdf)": "PDF 文件 (*.pdf)",
-    "direct": "直接送达",
-    "lodged": "留置送达",
-    "post": "邮寄送达",
-    "electronic": "电子送达",
-    "entrusted": "委托送达",
-    "forwarded": "转交送达",
-    "notice": "公告送达",
-    "site_record": "现场检查笔录",
-    "filing": "立案审批表",
-    "order": "责令改正通知书",
-    "decision": "行政处罚决定书",
-    "closure": "结案审批表",
-    "prior notice": "行政处罚告知书",
-    "inspection": "检查",
-    "visit": "现场检查",
-    "complaint": "投诉举报",
-    "referral": "移送",
-    "photo": "照片",
-    "attachment": "附件",
-    "pdf": "文书",
-    "sampling_form": "抽样单",
-    "record": "笔录",
-    "test_report": "检验报告",
-    "open": "登记线索",
-    "pause": "中止计时",
-    "recheck": "复查",
-    "decide": "作出决定",
-    "execute": "执行",
-    "close": "结案",
-    "order.assignment": "复查任务",
-    "evidence.added": "补充证据",
-    "none": "无",
-    "Warning: ": "提示：",
-    "Refresh": "刷新",
-    "E&nforcement": "执法(&N)",
-    "New case from a failed inspection…": "由不合格检查立案…",
-    "Inspection": "检查记录",
-    "Officer": "执法人员",
-    "Enforcement certificate no.": "执法证号",
-    "No failed inspection is waiting for a case: every failed inspection is in a case "
-    "already.": "没有待立案的不合格检查：所有不合格检查都已有案件。",
-    "&Cases…": "案件(&C)…",
-}
+# Words this window uses in another sense than the rest of the program (案件的状态、来源 rather
+# than a review's 审核状态 or a rule's 出处): looked up with the gettext context "case".
+_CASE_SENSE = frozenset({"State", "overdue", "Source", "Inspection"})
+# The history's actions shown by name (the rest by the state they lead to, or as stored).
+_HISTORY_ACTIONS = frozenset(
+    {"open", "pause", "recheck", "decide", "execute", "close", "order", "order.assignment"}
+    | {"evidence.added", "clue", "filed", "investigated", "notified", "decided", "executed"}
+    | {"closed", "corrected"}
+)
 
 
 def t(text: str) -> str:
-    """*text* in the window's language (this module's table, then the shared catalogue)."""
-    if current_language() != "zh":
-        return text
-    return _ZH.get(text) or tr(text)
+    """*text* in the window's language from the shared catalogue (for keys held in variables:
+    states, sources, evidence kinds, steps); literal texts call ``tr`` / ``trc`` directly so
+    that ``packaging/i18n.py extract`` sees them."""
+    return trc("case", text) if text in _CASE_SENSE else tr(text)
 
 
 def _qdate(day: dt.date) -> QDate:
@@ -409,7 +300,7 @@ class CaseWindow(QWidget):
                 t(r["status"]),
                 r["party"],
                 deadline,
-                t("overdue") if r["overdue"] else "",
+                trc("case", "overdue") if r["overdue"] else "",
             ]
             for j, text in enumerate(cells):
                 item = QTableWidgetItem(text)
@@ -430,7 +321,7 @@ class CaseWindow(QWidget):
             self.table.selectRow(0)
         overdue = sum(1 for r in self.rows if r["overdue"])
         self.status.setText(
-            f"{len(rows)} / {len(self.rows)}" + (f" · {t('Overdue')} {overdue}" if overdue else "")
+            f"{len(rows)} / {len(self.rows)}" + (f" · {tr('Overdue')} {overdue}" if overdue else "")
         )
 
     def select_case(self, case_id: str) -> bool:
@@ -470,7 +361,7 @@ class CaseWindow(QWidget):
         self.doc_kind.clear()
         if case is None:
             self.page.setHtml(
-                f"<p>{escape(t('Choose a case on the left.') if self.rows else t(NO_CASES))}</p>"
+                f"<p>{escape(tr('Choose a case on the left.') if self.rows else t(NO_CASES))}</p>"
             )
             self.save_doc.setEnabled(False)
             self.next_label.setText("")
@@ -483,7 +374,7 @@ class CaseWindow(QWidget):
             b.clicked.connect(lambda _c=False, k=key: self.start_step(k))
             self.actions_box.addWidget(b)
             self.step_buttons[key] = b
-        self.next_label.setText(f"<b>{escape(t('Next step'))}</b>" if self.step_buttons else "")
+        self.next_label.setText(f"<b>{escape(tr('Next step'))}</b>" if self.step_buttons else "")
         for kind in svc.available_documents(self.store, case):
             zh, en = svc.DOCUMENT_NAMES[kind]
             self.doc_kind.addItem(zh if current_language() == "zh" else en, kind)
@@ -511,11 +402,11 @@ class CaseWindow(QWidget):
             f"<h2>{escape(case.case_no)} · {escape(p.name)}</h2>"
             f"<p><b>{escape(t(case.status))}</b>"
             + (
-                f" · <span style='color:#b00020'>{escape(t('cheating case'))}</span>"
+                f" · <span style='color:#b00020'>{escape(tr('cheating case'))}</span>"
                 if case.cheating
                 else ""
             )
-            + (f" · {escape(t('sealed'))}" if case.decided_hash else "")
+            + (f" · {escape(tr('sealed'))}" if case.decided_hash else "")
             + "</p>"
         )
         rows = [
@@ -546,9 +437,9 @@ class CaseWindow(QWidget):
             items = []
             for o in case.orders:
                 state = (
-                    t("awaiting re-inspection")
+                    tr("awaiting re-inspection")
                     if o.corrected is None
-                    else f"{t('corrected') if o.corrected else t('not corrected')} {o.checked_on}"
+                    else f"{tr('corrected') if o.corrected else tr('not corrected')} {o.checked_on}"
                 )
                 items.append(escape(f"{o.ordered_on} → {o.deadline}: {state}"))
             rows.append(row("Orders to correct", "<br>".join(items)))
@@ -556,11 +447,11 @@ class CaseWindow(QWidget):
         for d in data["deadlines"]:
             text = escape(f"{tr('case deadline: ' + d['key'])} {d['due']}")
             dls.append(
-                f"<span style='color:#b00020'><b>{text} ({escape(t('overdue'))})</b></span>"
+                f"<span style='color:#b00020'><b>{text} ({escape(trc('case', 'overdue'))})</b></span>"
                 if d["overdue"]
                 else text
             )
-        rows.append(row("Deadlines", "<br>".join(dls) or escape(t("none"))))
+        rows.append(row("Deadlines", "<br>".join(dls) or escape(tr("none"))))
         ev = [
             escape(
                 f"{i}. {t(e['kind'])} {e['ref'][:16]}{'…' if len(e['ref']) > 16 else ''} {e['note']}"
@@ -574,13 +465,13 @@ class CaseWindow(QWidget):
             action = e["action"]
             label = (
                 t(action)
-                if action in _ZH
+                if action in _HISTORY_ACTIONS
                 else t(e["to_status"])
                 if action == e["to_status"]
                 else action
             )
             if action == "evidence":
-                label = t("evidence.added")
+                label = tr("evidence.added")
             history.append(escape(f"{day}  {label}  · {e['actor']}"))
         rows.append(row("History", "<br>".join(history)))
         return head + "<table cellspacing='2'>" + "".join(rows) + "</table>"
@@ -615,7 +506,7 @@ class CaseWindow(QWidget):
         today = self._today()
         actor = settings.actor()
         form = StepForm(self, f"{case.case_no} · {t(STEP_TITLES[key])}", None)
-        on = form.date("on", t("Date"), today)
+        on = form.date("on", tr("Date"), today)
         cat = svc.articles()
 
         def articles(role: str, selected) -> QListWidget:
@@ -647,14 +538,14 @@ class CaseWindow(QWidget):
 
         def decision_fields(prefix: str = "") -> None:
             form.add(
-                "fine", t("Proposed fine (yuan)" if prefix else "Fine (yuan)"), QLineEdit(form)
+                "fine", tr("Proposed fine (yuan)") if prefix else tr("Fine (yuan)"), QLineEdit(form)
             )
             # where the penalty article sets the fine as a multiple (e.g. up to 3 × the
             # illegal gains), the range is checked against this amount
-            gains = form.add("gains", t("Illegal gains or goods value (yuan)"), QLineEdit(form))
-            gains.setToolTip(t("Needed where the fine is a multiple of the illegal gains"))
-            form.add("warning", t("Warning"), QCheckBox(form))
-            form.add("confiscate", t("Confiscate the instrument"), QCheckBox(form))
+            gains = form.add("gains", tr("Illegal gains or goods value (yuan)"), QLineEdit(form))
+            gains.setToolTip(tr("Needed where the fine is a multiple of the illegal gains"))
+            form.add("warning", tr("Warning"), QCheckBox(form))
+            form.add("confiscate", tr("Confiscate the instrument"), QCheckBox(form))
 
         def decision(f):
             from ..domain.cases import Decision
@@ -670,11 +561,11 @@ class CaseWindow(QWidget):
             )
 
         if key == "file":
-            form.add("violated", t("Violated article"), articles("violated", case.violated))
+            form.add("violated", tr("Violated article"), articles("violated", case.violated))
             facts = QPlainTextEdit(case.facts, form)
             facts.setMaximumHeight(80)
             facts.setTabChangesFocus(True)
-            form.add("facts", t("Facts (as filed)"), facts)
+            form.add("facts", tr("Facts (as filed)"), facts)
 
             def apply(f):
                 return svc.advance(
@@ -693,9 +584,9 @@ class CaseWindow(QWidget):
                     self.store, case.id, "investigated", on=f.value("on"), actor=actor
                 )[0]
         elif key == "notify":
-            form.add("penalty", t("Penalty articles"), articles("penalty", case.penalty))
+            form.add("penalty", tr("Penalty articles"), articles("penalty", case.penalty))
             decision_fields("proposed")
-            form.add("service", t("Served by"), service_combo())
+            form.add("service", tr("Served by"), service_combo())
 
             def apply(f):
                 d = decision(f)
@@ -712,7 +603,7 @@ class CaseWindow(QWidget):
                 )[0]
         elif key in ("decide", "simple"):
             if key == "simple":
-                form.add("penalty", t("Penalty articles"), articles("penalty", case.penalty))
+                form.add("penalty", tr("Penalty articles"), articles("penalty", case.penalty))
             decision_fields()
             proposed = svc.proposed_penalty(self.store, case)
             if proposed:
@@ -725,19 +616,19 @@ class CaseWindow(QWidget):
             # an order to correct in the decision (责令改正) with its deadline in days: the
             # order, its deadline and its re-inspection are made with the decision
             ordered = QCheckBox(form)
-            form.add("order", t("Order to correct"), ordered)
+            form.add("order", tr("Order to correct"), ordered)
             order_days = QSpinBox(form)
             order_days.setRange(1, 365)
             order_days.setValue(7)
-            form.add("order_days", t("Days to correct"), order_days)
+            form.add("order_days", tr("Days to correct"), order_days)
             order_text = QLineEdit(form)
-            form.add("order_text", t("What is to be corrected"), order_text)
+            form.add("order_text", tr("What is to be corrected"), order_text)
             for w in (order_days, order_text):
                 w.setEnabled(False)
                 ordered.toggled.connect(w.setEnabled)
-            form.add("decision_no", t("Decision no."), QLineEdit(form))
-            form.add("public", t("Made public"), QCheckBox(form))
-            form.add("service", t("Served by"), service_combo())
+            form.add("decision_no", tr("Decision no."), QLineEdit(form))
+            form.add("public", tr("Made public"), QCheckBox(form))
+            form.add("service", tr("Served by"), service_combo())
 
             def apply(f):
                 penalty = refs(f.value("penalty")) if "penalty" in f.fields else None
@@ -762,7 +653,7 @@ class CaseWindow(QWidget):
                     text=f.value("order_text"),
                 )[0]
         elif key == "execute":
-            form.date("paid_on", t("Paid on"), today)
+            form.date("paid_on", tr("Paid on"), today)
 
             def apply(f):
                 return svc.execute(
@@ -772,7 +663,7 @@ class CaseWindow(QWidget):
             reason = QPlainTextEdit(form)
             reason.setMaximumHeight(70)
             reason.setTabChangesFocus(True)
-            form.add("reason", t("Reason (needed before execution)"), reason)
+            form.add("reason", tr("Reason (needed before execution)"), reason)
 
             def apply(f):
                 return svc.close(
@@ -782,8 +673,8 @@ class CaseWindow(QWidget):
             days = QSpinBox(form)
             days.setRange(1, 365)
             days.setValue(7)
-            form.add("days", t("Days to correct"), days)
-            form.add("text", t("What is to be corrected"), QLineEdit(form))
+            form.add("days", tr("Days to correct"), days)
+            form.add("text", tr("What is to be corrected"), QLineEdit(form))
 
             def apply(f):
                 return svc.order(
@@ -797,7 +688,7 @@ class CaseWindow(QWidget):
         elif key == "recheck":
             corrected = QCheckBox(form)
             corrected.setChecked(True)
-            form.add("corrected", t("Corrected"), corrected)
+            form.add("corrected", tr("Corrected"), corrected)
 
             def apply(f):
                 return svc.record_check(
@@ -820,7 +711,7 @@ class CaseWindow(QWidget):
         self.current_id = case.id
         self.refresh()
         self.status.setText(
-            t("The case {no} was saved: {state}.").format(no=case.case_no, state=t(case.status))
+            tr("The case {no} was saved: {state}.").format(no=case.case_no, state=t(case.status))
         )
         self.changed.emit()
 
@@ -833,19 +724,19 @@ class CaseWindow(QWidget):
         from ..services import cases as svc
 
         candidates = svc.repo(self.store).case_candidates()
-        form = StepForm(self, t("New case from a failed inspection…"), None)
+        form = StepForm(self, tr("New case from a failed inspection…"), None)
         source = QComboBox(form)
         for c in candidates:
-            mark = f" [{t('cheating case')}]" if c["cheating"] else ""
+            mark = f" [{tr('cheating case')}]" if c["cheating"] else ""
             text = f"{c['started_at'][:10]}  {c['premises_name']}{mark} — {c['findings'] or '—'}"
             source.addItem(text[:120], c)
-        form.add("source", t("Inspection"), source)
-        clue = form.date("clue", t("Clue found on"), self._today())
+        form.add("source", trc("case", "Inspection"), source)
+        clue = form.date("clue", tr("Clue found on"), self._today())
         rows = []
         for i in range(2):
             name, cert = QLineEdit(form), QLineEdit(form)
-            form.add(f"officer{i}", f"{t('Officer')} {i + 1}", name)
-            form.add(f"cert{i}", f"{t('Enforcement certificate no.')} {i + 1}", cert)
+            form.add(f"officer{i}", f"{tr('Officer')} {i + 1}", name)
+            form.add(f"cert{i}", f"{tr('Enforcement certificate no.')} {i + 1}", cert)
             rows.append((name, cert))
         cat = svc.articles()
         violated = QListWidget(form)
@@ -856,7 +747,7 @@ class CaseWindow(QWidget):
                 item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
                 item.setCheckState(Qt.CheckState.Unchecked)
         violated.setMaximumHeight(110)
-        form.add("violated", t("Violated article"), violated)
+        form.add("violated", tr("Violated article"), violated)
 
         def chosen(_i: int = 0) -> None:
             c = source.currentData()
@@ -908,7 +799,7 @@ class CaseWindow(QWidget):
         self._stepped(case)
         warnings = getattr(self, "_warnings", [])
         if warnings:
-            self.status.setText(self.status.text() + "  " + t("Warning: ") + "; ".join(warnings))
+            self.status.setText(self.status.text() + "  " + tr("Warning: ") + "; ".join(warnings))
 
     # -- documents ---------------------------------------------------------------------------
     def save_document(self, path: str | None = None) -> Path | None:
@@ -924,7 +815,7 @@ class CaseWindow(QWidget):
         if not path:
             suggestion = str(_documents() / f"{case.case_no}-{kind}.pdf")
             path = file_dialogs.get_save_file_name(
-                self, t("Save document…"), suggestion, t("PDF files (*.pdf)")
+                self, tr("Save document…"), suggestion, tr("PDF files (*.pdf)")
             )
             if not path:
                 return None
@@ -947,33 +838,33 @@ class CaseWindow(QWidget):
         except OSError as exc:
             self.status.setText(f"{path}: {exc.strerror}")
             return None
-        self.status.setText(t("Saved {file}.").format(file=path))
+        self.status.setText(tr("Saved {file}.").format(file=path))
         return Path(path)
 
     # -- language ----------------------------------------------------------------------------
     def retranslate(self) -> None:
-        self.setWindowTitle(t("Enforcement cases"))
+        self.setWindowTitle(tr("Enforcement cases"))
         self.table.setHorizontalHeaderLabels([t(c) for c in self.COLUMNS])
-        self.table.setAccessibleName(t("Enforcement cases"))
-        self.search.setPlaceholderText(t("Search party or case no."))
-        self.search.setAccessibleName(t("Search party or case no."))
+        self.table.setAccessibleName(tr("Enforcement cases"))
+        self.search.setPlaceholderText(tr("Search party or case no."))
+        self.search.setAccessibleName(tr("Search party or case no."))
         current = self.state_filter.currentData()
         self.state_filter.blockSignals(True)
         self.state_filter.clear()
-        self.state_filter.addItem(t("All states"), "")
+        self.state_filter.addItem(tr("All states"), "")
         from ..domain.cases import STATES
 
         for s in STATES:
             self.state_filter.addItem(t(s), s)
         self.state_filter.setCurrentIndex(max(0, self.state_filter.findData(current or "")))
         self.state_filter.blockSignals(False)
-        self.state_filter.setAccessibleName(t("State"))
-        self.only_overdue.setText(t("Only overdue"))
-        self.new_button.setText(t("New case from a failed inspection…"))
-        self.sign.setText(t("Sign it"))
-        self.save_doc.setText(t("Save document…"))
-        self.doc_kind.setAccessibleName(t("Documents"))
-        self.page.setAccessibleName(t("Enforcement cases"))
+        self.state_filter.setAccessibleName(trc("case", "State"))
+        self.only_overdue.setText(tr("Only overdue"))
+        self.new_button.setText(tr("New case from a failed inspection…"))
+        self.sign.setText(tr("Sign it"))
+        self.save_doc.setText(tr("Save document…"))
+        self.doc_kind.setAccessibleName(tr("Documents"))
+        self.page.setAccessibleName(tr("Enforcement cases"))
         if not self.isVisible():  # hidden: redrawn when shown
             self._stale = True
             return
