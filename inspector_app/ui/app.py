@@ -297,6 +297,7 @@ def _run_window(app, db, open_database, StoreError, DatabaseDamagedError) -> int
     from .main_window import MainWindow
 
     backup_thread = None
+    window = None
     try:
         window = MainWindow(store)
         from ..services.review import role_is_set
@@ -317,6 +318,11 @@ def _run_window(app, db, open_database, StoreError, DatabaseDamagedError) -> int
             )
         return int(_exec(app) or 0)
     finally:
+        # Every other connection closes first (the window's reader, normally already stopped
+        # by the window's close; the backup), so the store's own close is alone and folds the
+        # log in and records a clean close: the next start then skips the full-file check.
+        if window is not None:
+            window.reader.stop()
         if backup_thread is not None:
             backup_thread.join()
         store.close()

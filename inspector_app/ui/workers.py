@@ -23,6 +23,7 @@ served newest first, stale ones replaced).
 from __future__ import annotations
 
 import itertools
+import logging
 import threading
 import time
 from collections import OrderedDict
@@ -34,6 +35,8 @@ from PySide6.QtCore import QEventLoop, QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from ..i18n import tr
+
+log = logging.getLogger(__name__)
 
 Progress = Callable[..., bool]
 WorkFn = Callable[[Progress, Callable[[], bool]], Any]
@@ -298,6 +301,17 @@ class _ReaderState:
         self.conn = None  # for interrupt() from the GUI thread
 
 
+def _stop_statements_when_stopping(conn: Any, state: _ReaderState) -> None:
+    """Once the reader is told to stop, every statement on its connection ends within a few
+    thousand SQLite steps (``OperationalError: interrupted``). ``interrupt()`` alone is not
+    enough: it stops only the statement running at that moment, and a request often runs
+    several (a search's count, then its page), so the next one would run to the end while
+    the window closes, keeping this connection open and the store from closing cleanly."""
+    setter = getattr(conn, "set_progress_handler", None)
+    if setter is not None:
+        setter(lambda: 1 if state.stopping else 0, 10_000)
+
+
 def _reader_thread(state: _ReaderState) -> None:
     from ..store import open_database
 
@@ -315,7 +329,11 @@ def _reader_thread(state: _ReaderState) -> None:
             try:
                 if store is None:
                     store = open_database(state.db_path, migrate=False)
-                    state.conn = store.conn
+                    _stop_statements_when_stopping(store.conn, state)
+                    with state.cond:
+                        state.conn = store.conn
+                        if state.stopping:  # stopped during the open: the request never runs
+                            return
                 result = fn(store)
             except Exception as exc:  # handed to the callback, which shows it
                 result = exc
@@ -387,7 +405,12 @@ class StoreReader(QObject):
         with self._state.cond:
             return not self._state.pending and not self._state.busy
 
-    def stop(self, timeout: float = 5.0) -> None:
+    def stop(self, timeout: float = 5.0) -> bool:
+        """Stop the thread and close its connection: queued requests are dropped, the running
+        one is interrupted (with every statement it would run next), and the thread is
+        joined for at most *timeout* seconds. True when the thread has ended (its connection
+        closed), so the window's own connection can then close alone and record a clean
+        close. Safe to call more than once."""
         state = self._state
         with state.cond:
             state.stopping = True
@@ -399,3 +422,7 @@ class StoreReader(QObject):
             state.cond.notify()
         if self._thread.is_alive() and threading.current_thread() is not self._thread:
             self._thread.join(timeout)
+        if self._thread.is_alive():
+            log.warning("the background reader did not stop within %.1f s", timeout)
+            return False
+        return True
