@@ -188,7 +188,7 @@ class ProvinceRepo:
         date_to: str | None = None,
         city: str | None = None,
         market: str | None = None,
-    ) -> list[tuple]:
+    ) -> list[tuple[Any, ...]]:
         """Per origin (office name): inspections, premises, records, judged, passed,
         failed, cheating of the newest revision of each record received."""
         return [
@@ -215,7 +215,7 @@ class ProvinceRepo:
         date_to: str | None = None,
         city: str | None = None,
         market: str | None = None,
-    ) -> list[tuple]:
+    ) -> list[tuple[Any, ...]]:
         """(family or month, inspections, passed, failed, cheating) of the records received."""
         key = {"family": "r.family", "month": "substr(r.started_at, 1, 7)"}[column]
         return [

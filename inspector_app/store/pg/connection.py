@@ -406,7 +406,7 @@ class PgConnection:
             # transaction anywhere on the server got an id (it writes) or ended, and a
             # read-only query gets none; the same snapshot means nothing new can be seen,
             # so a cache keyed on it (the window's search) hits between keystrokes.
-            snap = self._pg.execute("SELECT pg_current_snapshot()::text").fetchone()[0]
+            snap = self._pg.execute("SELECT pg_current_snapshot()::text").fetchall()[0][0]
             digest = hashlib.blake2b(str(snap).encode(), digest_size=8).digest()
             return _EmptyCursor([(int.from_bytes(digest, "big") >> 1,)])
         if name == "table_info" and arg:

@@ -43,7 +43,8 @@ def entry_key(url: str) -> tuple[str, str, str, str]:
 
 
 def _line_key(line: str) -> tuple[str, ...] | None:
-    parts, cur, i = [], "", 0
+    parts: list[str] = []
+    cur, i = "", 0
     while i < len(line):
         ch = line[i]
         if ch == "\\" and i + 1 < len(line):
@@ -59,7 +60,7 @@ def _line_key(line: str) -> tuple[str, ...] | None:
     return tuple(parts) if len(parts) == 4 else None
 
 
-def save_password(passfile: str | os.PathLike, url: str, password: str) -> None:
+def save_password(passfile: str | os.PathLike[str], url: str, password: str) -> None:
     """Write (or replace, or with an empty password remove) the URL's line, mode 0600."""
     path = Path(passfile)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -83,7 +84,7 @@ def save_password(passfile: str | os.PathLike, url: str, password: str) -> None:
     os.replace(tmp, path)
 
 
-def has_password(passfile: str | os.PathLike, url: str) -> bool:
+def has_password(passfile: str | os.PathLike[str], url: str) -> bool:
     path = Path(passfile)
     if not path.exists():
         return False

@@ -15,6 +15,7 @@ the settings.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 OK = "ok"
 KINDS = (
@@ -84,7 +85,7 @@ def probe(url: str, *, passfile: str | None = None, timeout: int = 5) -> ProbeRe
 
     supported = len(MIGRATIONS)
     try:
-        kwargs: dict = {"connect_timeout": max(1, int(timeout))}
+        kwargs: dict[str, Any] = {"connect_timeout": max(1, int(timeout))}
         if passfile:
             kwargs["passfile"] = passfile
         conn = psycopg.connect(url, autocommit=True, **kwargs)
