@@ -131,9 +131,7 @@ def is_database_file(path: str | os.PathLike[str], extra: list[Path] | None = No
     except (OSError, ValueError):
         return False
     # (an office database on a server, in *extra*, has no files here)
-    for db in open_database_paths() + [
-        e for e in extra or [] if isinstance(e, str | os.PathLike)
-    ]:
+    for db in open_database_paths() + [e for e in extra or [] if isinstance(e, str | os.PathLike)]:
         for side in sidecar_paths(db):
             try:
                 other = os.stat(side)
