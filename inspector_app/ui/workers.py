@@ -346,6 +346,10 @@ def _reader_thread(state: _ReaderState) -> None:
             _post(state.relay, ticket, result, True)
             del result
     finally:
+        with state.cond:  # stop() never interrupts a closed connection
+            state.conn = None
+            state.busy = False
+            state.running_key = None
         if store is not None:
             store.close()
 

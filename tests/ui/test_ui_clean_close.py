@@ -137,3 +137,17 @@ def test_stop_while_the_reader_opens_its_connection(qtbot, db_path, monkeypatch)
     assert not reader._thread.is_alive()
     assert not ran.is_set()
     assert dbmod.open_database_paths() == []  # its connection is closed
+
+
+def test_window_closed_at_once_then_closed_again(qtbot, db_path, checks):
+    """A window closed while its reader is still opening its connection, then closed again
+    (as a test's clean-up does): the second close finds the reader ended and its connection
+    gone, and the store's close is clean."""
+    store = _open_and_change(db_path)
+    win = mw.MainWindow(store)
+    qtbot.addWidget(win)
+    win.show()
+    _close_and_reopen(qtbot, win, store, db_path, checks)
+    assert win.reader._state.conn is None
+    assert win.reader.stop() is True
+    win.close()  # no error from a closed connection
