@@ -52,7 +52,30 @@ def _same(have: object, want: object) -> bool:
         return False
 
 
-_FORMS: dict = {}
+# Forms by (family, version, hash): a version and hash name one text, so the parsed form can
+# be kept; a record without a reference gets the shipped file, which does not change either.
+_FORMS: dict[tuple[str, str | None, str | None], object] = {}
+
+
+def _form_of(x: Inspection):
+    """The form the record was filled against (``environment.form``: id, version, hash), not
+    the newest one: an office may have published a revised form since the draft began."""
+    from ...domain.forms import form_for
+
+    env = x.environment if isinstance(x.environment, dict) else {}
+    ref = env.get("form")
+    version = ref.get("version") if isinstance(ref, dict) else None
+    digest = ref.get("hash") if isinstance(ref, dict) else None
+    key = (x.family, version, digest)
+    if key in _FORMS:
+        return _FORMS[key]
+    try:
+        form = form_for(x.family, ref if isinstance(ref, dict) else None)
+    except Exception:  # noqa: BLE001 - a family without a form has no checklist findings
+        form = None
+    if ref is None or (form is not None and (form.version, form.hash) == (version, digest)):
+        _FORMS[key] = form  # else the newest form stood in: it may change, so ask again
+    return form
 
 
 def _other_failures(x: Inspection) -> bool:
@@ -60,14 +83,7 @@ def _other_failures(x: Inspection) -> bool:
     its form counts as a finding, or a cheating finding (what the editor adds)."""
     if any(f.cheating for f in x.findings):
         return True
-    if x.family not in _FORMS:
-        from ...domain.forms import load_form
-
-        try:
-            _FORMS[x.family] = load_form(x.family)
-        except Exception:  # noqa: BLE001 - a family without a form has no checklist findings
-            _FORMS[x.family] = None
-    form = _FORMS[x.family]
+    form = _form_of(x)
     if form is None:
         return False
     return any(
