@@ -55,7 +55,7 @@ def summary_content(
     lang: str,
     authority: str,
     premises_name: str | None,
-    received: list[dict] | None = None,
+    received: list[dict[str, Any]] | None = None,
 ) -> bytes:
     """The canonical JSON a summary is made from: embedded in the PDF like an inspection's
     record, its SHA-256 is the summary's content hash (what a signature binds)."""
@@ -63,7 +63,7 @@ def summary_content(
 
     from ..domain.canonical import canonical_bytes
 
-    content = {
+    content: dict[str, Any] = {
         "kind": "summary",
         "filter": asdict(f),
         "statistics": asdict(stats),
@@ -103,7 +103,7 @@ def build_summary_report(
     premises_name: str | None = None,
     for_signing: bool = False,
     signer_name: str = "",
-    received: list[dict] | None = None,
+    received: list[dict[str, Any]] | None = None,
 ) -> BuiltReport:
     """The summary as a ``BuiltReport``: its content (statistics and filter) embedded as
     ``inspection-record.json``, its number and content hash in the metadata, and with

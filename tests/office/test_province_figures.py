@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 
-from test_province import _export, cities  # noqa: F401 - the fixture is used by name
+from province_world import _export
 
 from inspector_app import i18n
 from inspector_app.reports.embedded_record import read_embedded_record
@@ -18,7 +18,7 @@ from inspector_app.services.table_export import export_period, read_back
 PERIOD = ("2000-01-01", "2099-12-31")
 
 
-def _received(cities):  # noqa: F811
+def _received(cities):
     prov = cities["province"]
     for name in cities["cities"]:
         pv.import_city_bundle(prov, _export(cities, name).path)
@@ -29,7 +29,7 @@ def _received(cities):  # noqa: F811
     return prov, verdicts
 
 
-def test_statistics_count_the_records_received_with_their_origin(cities):  # noqa: F811
+def test_statistics_count_the_records_received_with_their_origin(cities):
     prov, verdicts = _received(cities)
     f = StatsFilter(date_from=PERIOD[0], date_to=PERIOD[1])
     stats = office_statistics(prov, f)
@@ -50,7 +50,7 @@ def test_statistics_count_the_records_received_with_their_origin(cities):  # noq
     assert "received" not in empty.totals and empty.totals["inspections"] == 0
 
 
-def test_the_statistics_tiles_and_the_export_include_them(qtbot, cities, tmp_path):  # noqa: F811
+def test_the_statistics_tiles_and_the_export_include_them(qtbot, cities, tmp_path):
     from inspector_app.ui.office.statistics import StatisticsPage
 
     prov, verdicts = _received(cities)
@@ -80,7 +80,7 @@ def test_the_statistics_tiles_and_the_export_include_them(qtbot, cities, tmp_pat
     assert read_back(plain)[0][-1] != "origin"
 
 
-def test_the_summary_pdf_counts_them_and_names_each_origin(cities, tmp_path):  # noqa: F811
+def test_the_summary_pdf_counts_them_and_names_each_origin(cities, tmp_path):
     prov, verdicts = _received(cities)
     for lang, heading in (("en", "Records received from city offices"), ("zh", "地市局上报的记录")):
         pdf = build_summary(prov, date_from=PERIOD[0], date_to=PERIOD[1], lang=lang)
