@@ -38,6 +38,9 @@ from ..i18n import pick, tr
 from .widgets.field_error import FieldError, translate_message
 from .widgets.language import follow_language
 
+# A name or address of the issuing body shows whole: the section's long check-box labels
+# would otherwise leave its text fields about 100 px wide.
+BODY_FIELD_MIN_WIDTH = 300
 # The issuing body's fields: (attribute, label, kind)
 BODY_FIELDS = (
     ("name_zh", "Name (Chinese)", str),
@@ -319,6 +322,7 @@ class SettingsDialog(QDialog):
                 w = QLineEdit(self.body_box)
                 w.setText(str(getattr(body, attr) or ""))
                 w.setMaxLength(200)
+                w.setMinimumWidth(BODY_FIELD_MIN_WIDTH)  # the long check-box labels beside
             w.setObjectName(f"body_{attr}")
             label = QLabel(self.body_box)
             label.setBuddy(w)
@@ -328,6 +332,7 @@ class SettingsDialog(QDialog):
         cert = QLineEdit(self.body_box)
         cert.setObjectName("inspector_cert_no")
         cert.setMaxLength(60)
+        cert.setMinimumWidth(BODY_FIELD_MIN_WIDTH)
         cert.setText(self.store.meta(f"{INSPECTOR_CERT_META}:{get('inspector_name')}") or "")
         label = QLabel(self.body_box)
         label.setBuddy(cert)

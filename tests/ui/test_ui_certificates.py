@@ -58,3 +58,29 @@ def test_finalize_names_what_stops_a_certificate(qtbot):
     plain = FinalizeDialog("pass", [], 0, [], None, [])
     qtbot.addWidget(plain)
     assert plain.blockers_label.isHidden()
+
+
+def test_the_issuing_bodys_text_fields_show_a_whole_name(qtbot, store):
+    # The section's long check-box labels used to squeeze its text fields to about 100 px,
+    # cutting the body's name, address and authorisation number.
+    from inspector_app import i18n
+
+    before = i18n.current_language()
+    i18n.set_language("zh")
+    try:
+        host = Host(store)
+        qtbot.addWidget(host)
+        dialog = settings.SettingsDialog(host)
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        e = dialog.body_editors
+        e["authorisation_no"].setText("(皖)法计(2024)01005号")
+        for key in ("name_zh", "name_en", "address", "authorisation_no", "inspector_cert_no"):
+            assert e[key].width() >= settings.BODY_FIELD_MIN_WIDTH, key
+        metrics = e["authorisation_no"].fontMetrics()
+        assert (
+            metrics.horizontalAdvance(e["authorisation_no"].text()) < e["authorisation_no"].width()
+        )
+        dialog.close()
+    finally:
+        i18n.set_language(before)
