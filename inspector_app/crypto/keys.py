@@ -513,6 +513,22 @@ def _key_file_warning(path: Path) -> str | None:
     return f"the private key file {path} could be read by other users ({oct(mode)}); {fixed}"
 
 
+def _encrypted_envelope_intact(data: bytes) -> bool:
+    """Whether *data* is a well-formed PEM ``ENCRYPTED PRIVATE KEY`` (PKCS #8
+    EncryptedPrivateKeyInfo: algorithm, parameters and ciphertext all parse), whatever the
+    ciphertext decrypts to."""
+    from asn1crypto import keys as asn1_keys
+    from asn1crypto import pem
+
+    try:
+        _kind, _headers, der = pem.unarmor(data)
+        info = asn1_keys.EncryptedPrivateKeyInfo.load(der, strict=True)
+        info.native  # noqa: B018 - parse every field now
+        return bool(info["encrypted_data"].native)
+    except Exception:  # noqa: BLE001 - any parse failure: the file itself is damaged
+        return False
+
+
 def load_identity(keys_dir: Path, passphrase: bytes) -> Identity:
     """Decrypt the identity. A missing, damaged or unencrypted key file raises
     KeyUnavailable; a wrong passphrase raises KeyError_; both with one clear sentence."""
@@ -545,6 +561,11 @@ def load_identity(keys_dir: Path, passphrase: bytes) -> Identity:
         key = serialization.load_pem_private_key(data, password=passphrase)
     except (ValueError, TypeError) as exc:
         if "password" in str(exc).lower() or "decrypt" in str(exc).lower():
+            raise WrongPassphrase("the passphrase is wrong") from None
+        if _encrypted_envelope_intact(data):
+            # A wrong passphrase decrypts to garbage; about one time in 256 that garbage
+            # still ends in valid padding and the error is then about parsing the key, not
+            # about the password. The file's own structure is sound, so it is the passphrase.
             raise WrongPassphrase("the passphrase is wrong") from None
         raise KeyUnavailable(f"the private key file {path} is damaged") from None
     if not isinstance(key, SIGNING_KEY_TYPES):

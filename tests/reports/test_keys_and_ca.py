@@ -62,6 +62,30 @@ def test_wrong_passphrase_is_named_as_such(kd):
     assert not isinstance(exc.value, KeyUnavailable)
 
 
+def test_a_wrong_passphrase_whose_garbage_passes_the_padding_is_still_named(kd, monkeypatch):
+    # About one wrong passphrase in 256 decrypts to bytes that end in valid padding; the
+    # library then fails on parsing the key, with no word of a password. The file is sound,
+    # so the answer must still be "the passphrase is wrong", not "damaged".
+    from inspector_app.crypto import keys
+
+    def parse_failure(data, password):
+        raise ValueError("Could not deserialize key data: ASN.1 parsing error: short data")
+
+    monkeypatch.setattr(keys.serialization, "load_pem_private_key", parse_failure)
+    with pytest.raises(KeyError_, match="passphrase is wrong") as exc:
+        load_identity(kd, b"not the passphrase")
+    assert not isinstance(exc.value, KeyUnavailable)
+    # the same library error on a file whose own structure is broken: damaged
+    pem = (kd / KEY_FILE).read_text()
+    body = "".join(pem.splitlines()[1:-1])
+    cut = body[: len(body) // 2]
+    (kd / KEY_FILE).write_text(
+        "-----BEGIN ENCRYPTED PRIVATE KEY-----\n" + cut + "\n-----END ENCRYPTED PRIVATE KEY-----\n"
+    )
+    with pytest.raises(KeyUnavailable, match="damaged"):
+        load_identity(kd, b"not the passphrase")
+
+
 def test_an_unencrypted_key_is_refused_for_that_reason(kd):
     key = ec.generate_private_key(ec.SECP256R1())
     (kd / KEY_FILE).write_bytes(
