@@ -559,13 +559,11 @@ def load_identity(keys_dir: Path, passphrase: bytes) -> Identity:
         )
     try:
         key = serialization.load_pem_private_key(data, password=passphrase)
-    except (ValueError, TypeError) as exc:
-        if "password" in str(exc).lower() or "decrypt" in str(exc).lower():
-            raise WrongPassphrase("the passphrase is wrong") from None
+    except (ValueError, TypeError):
+        # Decided by the file's own structure, not the library's words (they differ between
+        # versions, and about one wrong passphrase in 256 decrypts to garbage with valid
+        # padding, which then fails as a parse error): a sound envelope means the passphrase.
         if _encrypted_envelope_intact(data):
-            # A wrong passphrase decrypts to garbage; about one time in 256 that garbage
-            # still ends in valid padding and the error is then about parsing the key, not
-            # about the password. The file's own structure is sound, so it is the passphrase.
             raise WrongPassphrase("the passphrase is wrong") from None
         raise KeyUnavailable(f"the private key file {path} is damaged") from None
     if not isinstance(key, SIGNING_KEY_TYPES):

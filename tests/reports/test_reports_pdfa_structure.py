@@ -117,6 +117,7 @@ def pdfa_problems(pdf: bytes) -> list[str]:
     except (KeyError, ET.ParseError) as exc:
         out.append(f"no XMP metadata that parses as XML ({type(exc).__name__})")
     intents = root.get("/OutputIntents")
+    intents = intents.get_object() if intents is not None else None  # pypdf 4 leaves it indirect
     if not intents or not any(
         i.get_object().get("/S") == "/GTS_PDFA1" and "/DestOutputProfile" in i.get_object()
         for i in intents
