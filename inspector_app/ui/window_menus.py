@@ -8,6 +8,7 @@ the window's ``store``, ``pages``, navigation and inspection-list helpers.
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QMessageBox
@@ -129,6 +130,8 @@ class WindowMenus:
         for key, title, _icon in PAGES:
             self.actions_by_name[f"page_{key}"].setText(tr(title))
         for key, menu in self.menus.items():
+            if not shiboken6.isValid(menu):  # the window is being torn down (PySide6 6.10)
+                return
             menu.setTitle(tr(self._menu_titles[key]))
         from .case_window import t as case_text
 
