@@ -82,7 +82,7 @@ def publish(
     """Validate, sign, audit and store a new version of *family*'s form; it becomes the
     form new drafts use. Supervisor databases only."""
     from ..domain.rules import registry
-    from .review import require_supervisor
+    from .roles import require_supervisor
 
     require_supervisor(store, identity)
     if identity is None:

@@ -114,7 +114,7 @@ def export_to_province(
     name defaults to the organisation in the signing certificate, the city and province to
     those most of the records name."""
     from ..crypto.keys import organization_of
-    from .review import require_supervisor
+    from .roles import require_supervisor
 
     require_supervisor(store, identity)
     if identity is None:
@@ -199,7 +199,7 @@ def _trusted_signer(store, pem: bytes) -> tuple:
     trusted here (itself, or issued by a trusted office CA); InputError otherwise."""
     from ..crypto.ca import issued_by
     from ..crypto.keys import common_name, fingerprint, load_certificate, validity_problem
-    from .review import office_cas
+    from .roles import office_cas
 
     try:
         cert = load_certificate(pem)
@@ -220,7 +220,7 @@ def _trusted_signer(store, pem: bytes) -> tuple:
 def import_city_bundle(store, path, *, actor: str = "") -> CityImport:
     """Keep a city office's approved records with their origin (one audited write)."""
     from ..crypto.keys import verify_signature
-    from .review import get_role
+    from .roles import get_role
 
     if get_role(store) != "supervisor":
         raise InputError("role", "a province keeps city records in an office (supervisor) database")

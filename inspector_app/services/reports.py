@@ -529,7 +529,7 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 def is_office_database(store) -> bool:
     """An office (supervisor) database: its own key signs and countersigns for the office."""
-    from .review import get_role
+    from .roles import get_role
 
     return store is not None and get_role(store) == "supervisor"
 

@@ -101,7 +101,7 @@ def override(store, doc: dict, reason: str, identity, actor: str = "") -> RuleDa
     """Make, sign, audit and activate a new rule data version: the values of the newest
     version with the overrides of *doc* (``ruledata.parse`` form; an empty ``version``
     gets ``office-N``) laid over them. Supervisor databases only."""
-    from .review import require_supervisor
+    from .roles import require_supervisor
 
     require_supervisor(store, identity)  # under an office: the signing key's certificate
     if identity is None:

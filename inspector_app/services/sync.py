@@ -280,7 +280,7 @@ def collect_office(store) -> tuple[BundleContent, tuple[int, str]]:
 def require_role_for_export(store, direction: str) -> None:
     """A field bundle comes from an inspector's database, an office bundle from a supervisor's
     (``services.review`` roles); RoleError (an InputError) otherwise."""
-    from .review import RoleError, get_role, require_inspector
+    from .roles import RoleError, get_role, require_inspector
 
     if DIRECTION_NAMES.get(direction) == FIELD_TO_OFFICE:
         require_inspector(store, "a field bundle")
@@ -309,7 +309,7 @@ def export_bundle(
         raise InputError("direction", "must be field or office")
     require_role_for_export(store, direction)
     if direction != FIELD_TO_OFFICE:
-        from .review import require_supervisor
+        from .roles import require_supervisor
 
         require_supervisor(store, identity)  # under an office: the signing key's certificate
     if progress is not None:
