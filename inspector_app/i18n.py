@@ -37,7 +37,7 @@ _catalogue: dict[str, str] = {}
 # (key, kept, refused): a key registered twice with different Chinese. The first stays;
 # tests/test_i18n.py fails while any conflict exists, so the program never crashes on one.
 conflicts: list[tuple[str, str, str]] = []
-_listeners: list[Callable[[str], None]] = []
+_listeners: list[Callable[[str], object]] = []  # what a listener returns is ignored
 _translations: dict[str, gettext.NullTranslations] = {}
 
 
@@ -181,7 +181,7 @@ def set_language(lang: str) -> None:
         listener(lang)
 
 
-def on_language_changed(callback: Callable[[str], None]) -> Callable[[], None]:
+def on_language_changed(callback: Callable[[str], object]) -> Callable[[], None]:
     """Call *callback(lang)* after every switch; returns a function that unsubscribes."""
     _listeners.append(callback)
     return lambda: _listeners.remove(callback) if callback in _listeners else None

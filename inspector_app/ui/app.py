@@ -23,9 +23,11 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     from . import settings
     from .fonts import install_cjk_font
 
-    app = QApplication.instance()
-    if app is None:
-        app = QApplication(argv if argv is not None else sys.argv[:1])
+    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
+    if not isinstance(app, QApplication):  # a console QCoreApplication cannot show windows
+        raise RuntimeError(
+            "a QCoreApplication already runs in this process; the window needs a QApplication"
+        )
     app.setOrganizationName(settings.ORG_NAME)
     app.setApplicationName(settings.APP_NAME)
     app.setApplicationDisplayName("Inspector")

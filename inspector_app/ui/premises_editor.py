@@ -77,17 +77,19 @@ class PremisesEditor(QDialog):
         self.saved_premises: Premises | None = None
         self.errors = FieldErrors()
         self.fields: dict[str, QWidget] = {}
+        self.edits: dict[str, QLineEdit] = {}  # the text fields of self.fields
         self.labels: dict[str, QLabel] = {}
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
         for name in FIELDS:
+            w: QComboBox | QLineEdit
             if name == "kind":
-                w = QComboBox(self)
+                w = self.kind_box = QComboBox(self)
                 for kind in PREMISES_KINDS:
                     w.addItem("", kind)
             elif name == "market":
-                w = QComboBox(self)
+                w = self.market_box = QComboBox(self)
                 w.setEditable(True)
                 w.addItem("")
                 for m in store.premises.markets():
@@ -99,7 +101,7 @@ class PremisesEditor(QDialog):
                 )
                 w.setMinimumContentsLength(16)
             else:
-                w = QLineEdit(self)
+                w = self.edits[name] = QLineEdit(self)
                 w.setMaxLength(18 if name == "credit_code" else 300)
             w.setObjectName(f"premises_{name}")
             label = QLabel(self)
@@ -134,13 +136,13 @@ class PremisesEditor(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.form_error)
         layout.addWidget(self.buttons)
-        code = self.fields["credit_code"]
+        code = self.edits["credit_code"]
         code.textEdited.connect(self._check_code_live)
         code.editingFinished.connect(lambda: self._check_code_live(code.text(), final=True))
-        for name, w in self.fields.items():
-            if isinstance(w, QLineEdit) and name != "credit_code":
-                w.textEdited.connect(lambda _t, n=name: self.errors.clear(f"premises.{n}"))
-        self.fields["kind"].currentIndexChanged.connect(lambda _i: self._kind_changed())
+        for name, edit in self.edits.items():
+            if name != "credit_code":
+                edit.textEdited.connect(lambda _t, n=name: self.errors.clear(f"premises.{n}"))
+        self.kind_box.currentIndexChanged.connect(lambda _i: self._kind_changed())
         if premises is not None:
             self._load(premises)
         self._kind_changed()
@@ -150,21 +152,19 @@ class PremisesEditor(QDialog):
 
     def _kind_changed(self) -> None:
         """Market and stall only for premises that sit in a market."""
-        kind = self.fields["kind"].currentData()
+        kind = self.kind_box.currentData()
         in_market = kind in MARKET_KINDS or bool(
-            self.fields["market"].currentText().strip() or self.fields["stall_no"].text().strip()
+            self.market_box.currentText().strip() or self.edits["stall_no"].text().strip()
         )
         for name in ("market", "stall_no"):
             self.fields[name].setVisible(in_market)
             self.labels[name].setVisible(in_market)
 
     def _load(self, p: Premises) -> None:
-        self.fields["kind"].setCurrentIndex(max(0, self.fields["kind"].findData(p.kind)))
-        self.fields["market"].setCurrentText(p.market)
-        for name in FIELDS:
-            w = self.fields[name]
-            if isinstance(w, QLineEdit):
-                w.setText(str(getattr(p, name) or ""))
+        self.kind_box.setCurrentIndex(max(0, self.kind_box.findData(p.kind)))
+        self.market_box.setCurrentText(p.market)
+        for name, edit in self.edits.items():
+            edit.setText(str(getattr(p, name) or ""))
 
     def _check_code_live(self, text: str, final: bool = False) -> None:
         text = text.strip().upper()
@@ -192,16 +192,16 @@ class PremisesEditor(QDialog):
         self.code_hint.setText(tr("✓ valid (GB 32100-2015)"))
 
     def premises(self) -> Premises:
-        f = self.fields
+        f = self.edits
         base = self.original
         return Premises(
             id=base.id if base else new_id(),
-            kind=f["kind"].currentData(),
+            kind=self.kind_box.currentData(),
             name=f["name"].text(),
             credit_code=f["credit_code"].text().strip().upper(),
             address=f["address"].text(),
             city=f["city"].text(),
-            market=f["market"].currentText(),
+            market=self.market_box.currentText(),
             stall_no=f["stall_no"].text(),
             contact=f["contact"].text(),
             phone=f["phone"].text(),
@@ -225,13 +225,12 @@ class PremisesEditor(QDialog):
         self.setWindowTitle(tr("Edit premises") if self.original else tr("New premises"))
         for name, label in self.labels.items():
             label.setText(tr(LABELS[name]) + ":")
-        kind = self.fields["kind"]
         for i, k in enumerate(PREMISES_KINDS):
-            kind.setItemText(i, premises_kind_label(k))
-        self.fields["credit_code"].setPlaceholderText(tr("18 characters, e.g. 92340100MA2TX8K5J…"))
+            self.kind_box.setItemText(i, premises_kind_label(k))
+        self.edits["credit_code"].setPlaceholderText(tr("18 characters, e.g. 92340100MA2TX8K5J…"))
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(tr("Save"))
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("Cancel"))
-        code = self.fields["credit_code"]
+        code = self.edits["credit_code"]
         if code.text():
             self._check_code_live(code.text(), final=not code.hasFocus())
 
@@ -241,6 +240,7 @@ class PremisesPage(RecordActions, QWidget):
     saved_attr = "saved_premises"
     repo_name = "premises"
     delete_title = "Delete premises"
+    model: PremisesTableModel
 
     data_changed = Signal()
     new_inspection_requested = Signal(str)

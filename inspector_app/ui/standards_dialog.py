@@ -55,16 +55,18 @@ class StandardEditor(QDialog):
         self.saved_standard: ReferenceStandard | None = None
         self.errors = FieldErrors()
         self.fields: dict[str, QWidget] = {}
+        self.edits: dict[str, QLineEdit] = {}  # the text fields of self.fields
         self.labels: dict[str, QLabel] = {}
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         for key, _label in FIELDS:
+            w: QComboBox | QLineEdit
             if key == "kind":
-                w = QComboBox(self)
+                w = self.kind_box = QComboBox(self)
                 for k in STANDARD_KINDS:
                     w.addItem("", k)
             else:
-                w = QLineEdit(self)
+                w = self.edits[key] = QLineEdit(self)
                 w.setMaxLength(200)
                 if key == "valid_until":
                     w.setPlaceholderText("YYYY-MM-DD")
@@ -97,18 +99,18 @@ class StandardEditor(QDialog):
         layout.addWidget(self.form_error)
         layout.addWidget(self.buttons)
         if standard is not None:
-            self.fields["kind"].setCurrentIndex(max(0, self.fields["kind"].findData(standard.kind)))
-            for key, _label in FIELDS[1:]:
-                self.fields[key].setText(str(getattr(standard, key) or ""))
+            self.kind_box.setCurrentIndex(max(0, self.kind_box.findData(standard.kind)))
+            for key, edit in self.edits.items():
+                edit.setText(str(getattr(standard, key) or ""))
         self.retranslate()
         follow_language(self, self.retranslate)
         self.resize(480, self.sizeHint().height())
 
     def standard(self) -> ReferenceStandard:
-        f = self.fields
+        f = self.edits
         return ReferenceStandard(
             id=self.original.id if self.original else new_id(),
-            kind=f["kind"].currentData(),
+            kind=self.kind_box.currentData(),
             name=f["name"].text(),
             certificate_no=f["certificate_no"].text(),
             valid_until=f["valid_until"].text().strip() or None,
@@ -137,8 +139,8 @@ class StandardEditor(QDialog):
         for key, label in FIELDS:
             self.labels[key].setText(tr(label) + ":")
         for i, k in enumerate(STANDARD_KINDS):
-            self.fields["kind"].setItemText(i, standard_kind_label(k))
-        self.fields["accuracy"].setPlaceholderText(tr("e.g. M1, F2, 二等"))
+            self.kind_box.setItemText(i, standard_kind_label(k))
+        self.edits["accuracy"].setPlaceholderText(tr("e.g. M1, F2, 二等"))
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(tr("Save"))
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("Cancel"))
 
@@ -148,6 +150,7 @@ class StandardsPage(RecordActions, QWidget):
     saved_attr = "saved_standard"
     repo_name = "standards"
     delete_title = "Delete reference standard"
+    model: StandardsTableModel
 
     def _after_change(self) -> None:
         self.refresh()  # a handful of rows, read directly

@@ -43,7 +43,7 @@ def test_envelope_steps_at_the_band_edges(qtbot):
     assert env[2500.0] in (2.5, 5.0) and max(ys) == 7.5 and min(ys) == 2.5
     assert 2500.0 in xs and 10000.0 in xs  # vertical steps drawn at 500e and 2000e
     assert chart.point_count() == 2 and chart.failed_count() == 1  # 12 kg: +10 g > 7.5 g
-    lower = chart.lower.getData()[1]
+    lower = chart.lower_line.getData()[1]
     assert list(lower) == [-y for y in ys]
 
 

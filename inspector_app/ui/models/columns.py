@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
 from ...i18n import tr
@@ -12,7 +14,7 @@ ROOT = QModelIndex()
 
 class ColumnsMixin:
     rows: list
-    columns: list[tuple[str, str]]
+    columns: Sequence[tuple[str, str]]
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = ROOT) -> int:  # noqa: N802 - Qt's name
         return 0 if parent.isValid() else len(self.rows)

@@ -143,7 +143,7 @@ class InspectionTableModel(QAbstractTableModel):
         self._generation += 1
         gen = self._generation
         me = id(self)
-        self.reader.discard(lambda k: isinstance(k, tuple) and k and k[0] == me)
+        self.reader.discard(lambda k: isinstance(k, tuple) and bool(k) and k[0] == me)
         # a count of the previous query still running would hold the reader: stop it
         self.reader.submit(self._key("count"), _noop, lambda _r: None, interrupt=True)
         self.reader.discard(lambda k: k == (me, "count"))
@@ -347,7 +347,7 @@ class InspectionTableModel(QAbstractTableModel):
         elif key == "status" and review is not None and review.decision == "approved":
             text = f"✔ {tr('Approved')}"  # reviewed, not just finalized
         if role == Qt.ItemDataRole.ToolTipRole:
-            if key == "status" and returned:
+            if key == "status" and returned and review is not None:
                 return tr("Returned by {reviewer}: {comment}").format(
                     reviewer=review.reviewer, comment=review.comment
                 )
@@ -381,9 +381,10 @@ class InspectionTableModel(QAbstractTableModel):
         return ""
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        if not 0 <= column < len(COLUMNS) or COLUMNS[column][2] is None:
+        sort_key = COLUMNS[column][2] if 0 <= column < len(COLUMNS) else None
+        if sort_key is None:
             return
-        self._sort = COLUMNS[column][2]
+        self._sort = sort_key
         self._descending = order == Qt.SortOrder.DescendingOrder
         self.refresh()
 

@@ -32,7 +32,7 @@ def expiry_state(s: ReferenceStandard, today: dt.date | None = None) -> tuple[st
 
 def expiry_text(s: ReferenceStandard, today: dt.date | None = None) -> str:
     state, days = expiry_state(s, today)
-    if state == "unknown":
+    if days is None:  # "unknown": no expiry date on file
         return tr("No expiry date")
     if state == "expired":
         return "✗ " + ntr("Expired {n} day ago", "Expired {n} days ago", -days).format(n=-days)

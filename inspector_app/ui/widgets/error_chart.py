@@ -106,8 +106,8 @@ class ErrorChart(QWidget):
         self.legend.setBrush(pg.mkBrush(255, 255, 255, 220))
         self.legend.setLabelTextColor("#222")
         pen = pg.mkPen(ENVELOPE_COLOUR, width=2)
-        self.upper = self.plot.plot([], [], pen=pen, name=tr("+MPE"))
-        self.lower = self.plot.plot([], [], pen=pen)
+        self.upper_line = self.plot.plot([], [], pen=pen, name=tr("+MPE"))
+        self.lower_line = self.plot.plot([], [], pen=pen)
         self.zero = pg.InfiniteLine(pos=0, angle=0, pen=pg.mkPen("#888", width=1))
         self.plot.addItem(self.zero)
         self.passed = pg.ScatterPlotItem(
@@ -141,7 +141,7 @@ class ErrorChart(QWidget):
     def set_series(self, series: ChartSeries | None) -> None:
         self.series = series
         if series is None:
-            for item in (self.upper, self.lower):
+            for item in (self.upper_line, self.lower_line):
                 item.setData([], [])
             self.passed.setData([], [])
             self.failed.setData([], [])
@@ -150,11 +150,11 @@ class ErrorChart(QWidget):
             return
         env = [(float(x), float(y)) for x, y in series.envelope]
         xs, ys = step_xy(env, series.family)
-        self.upper.setData(
+        self.upper_line.setData(
             [] if series.family in SHORTFALL_ONLY else xs,
             [] if series.family in SHORTFALL_ONLY else ys,
         )
-        self.lower.setData(xs, [-y for y in ys])
+        self.lower_line.setData(xs, [-y for y in ys])
         plain = [p for p in series.points if p.kind != ECCENTRICITY_KIND]
         ecc = [p for p in series.points if p.kind == ECCENTRICITY_KIND]
         ok = [(float(p.x), float(p.error), p.label) for p in plain if p.verdict == "pass"]
@@ -200,7 +200,7 @@ class ErrorChart(QWidget):
         return len(self.eccentric.data)
 
     def envelope_xy(self) -> tuple[list[float], list[float]]:
-        xs, ys = self.upper.getData()
+        xs, ys = self.upper_line.getData()
         return ([] if xs is None else list(xs)), ([] if ys is None else list(ys))
 
     def retranslate(self) -> None:
@@ -216,11 +216,11 @@ class ErrorChart(QWidget):
         self.empty.setText(tr("No judged readings yet"))
         self.legend.clear()
         if s is not None and s.family == "prepackaged":
-            self.legend.addItem(self.lower, tr("−T (tolerable shortfall)"))
+            self.legend.addItem(self.lower_line, tr("−T (tolerable shortfall)"))
         elif s is not None and s.family in SHORTFALL_ONLY:
-            self.legend.addItem(self.lower, tr("Allowed shortfall"))
+            self.legend.addItem(self.lower_line, tr("Allowed shortfall"))
         else:
-            self.legend.addItem(self.upper, "±MPE")
+            self.legend.addItem(self.upper_line, "±MPE")
         self.legend.addItem(self.passed, legend_text("pass"))
         self.legend.addItem(self.failed, legend_text("fail"))
         if self.eccentric.data is not None and len(self.eccentric.data):

@@ -161,10 +161,13 @@ class FieldErrors:
             self._fallback.clear_message()
 
     def has_errors(self) -> bool:
-        return any(
-            label.isVisibleTo(label.parentWidget()) if label.parentWidget() else label.text()
-            for _f, label in self._fields.values()
-        ) or bool(self._fallback and self._fallback.text())
+        def shown(label: QLabel) -> bool:
+            parent = label.parentWidget()
+            return label.isVisibleTo(parent) if parent is not None else bool(label.text())
+
+        return any(shown(label) for _f, label in self._fields.values()) or bool(
+            self._fallback and self._fallback.text()
+        )
 
     def message(self, path: str) -> str:
         label = self.label(path)

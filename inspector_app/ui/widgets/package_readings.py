@@ -405,6 +405,8 @@ class PackageReadings(QWidget):
         fg = {"pass": PASS_FG, "t1": T1_FG, "t2": FAIL_FG, "invalid": FAIL_FG}.get(state)
         for c in range(self.grid.columnCount()):
             item = self.grid.item(row, c)
+            if item is None:
+                continue
             item.setBackground(QBrush(bg) if bg else QBrush())
             if c in (SHORT, RESULT):
                 item.setForeground(QBrush(fg) if fg else QBrush())
@@ -465,8 +467,6 @@ class PackageReadings(QWidget):
         labels = [
             f"{tr(t)} ({unit})" if unit and i < RESULT else tr(t) for i, t in enumerate(titles)
         ]
-        if labels != [
-            self.grid.horizontalHeaderItem(i) and self.grid.horizontalHeaderItem(i).text()
-            for i in range(5)
-        ]:
+        shown = [self.grid.horizontalHeaderItem(i) for i in range(5)]
+        if labels != [item.text() if item is not None else None for item in shown]:
             self.grid.setHorizontalHeaderLabels(labels)

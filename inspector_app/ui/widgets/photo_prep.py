@@ -51,7 +51,7 @@ def prepare_photo(data: bytes, *, keep_original: bool = False) -> PreparedPhoto:
     except ImportError:  # pragma: no cover - Pillow is a dependency
         return PreparedPhoto(data, "")
     try:
-        img = Image.open(io.BytesIO(data))
+        img: Image.Image = Image.open(io.BytesIO(data))
         img.load()
     except Exception:  # not an image Pillow reads: leave it to the store's own checks
         return PreparedPhoto(data, "")

@@ -47,7 +47,7 @@ def image_bytes_from_mime(mime) -> list[bytes]:
             data = QByteArray()
             buf = QBuffer(data)
             buf.open(QIODevice.OpenModeFlag.WriteOnly)
-            image.save(buf, "PNG")
+            image.save(buf, "PNG")  # type: ignore[call-overload]  # the stubs say bytes; the binding takes only str
             out.append(bytes(data.data()))
     return out
 

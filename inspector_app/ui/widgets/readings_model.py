@@ -7,7 +7,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QBrush, QFont, QUndoCommand, QUndoStack
 
 from ...domain.errors import InputError
@@ -34,6 +41,8 @@ from .readings_columns import (
     verdict_text,
 )
 
+ROOT = QModelIndex()  # the invisible root: a table has no children
+
 # ---- undo commands ---------------------------------------------------------------------------
 
 
@@ -51,7 +60,7 @@ class CellCommand(QUndoCommand):
         self.model.apply(self.row, self.path, self.new, append=self.appended)
 
     def undo(self) -> None:
-        if self.appended:
+        if self.appended and self.row is not None:
             self.model.remove_row_now(self.row)
         else:
             self.model.apply(self.row, self.path, self.old)
@@ -123,9 +132,10 @@ class ReadingsModel(QAbstractTableModel):
 
     def data_rows(self) -> int:
         """Rows that hold (or can hold) readings, before the new-row line and the extra items."""
-        if not self.list_mode:
+        key = self.layout_.rows_key
+        if key is None:  # not list mode: the test itself is the one row
             return 1
-        return max(len(self.rows_list()), MIN_ROWS.get(self.layout_.rows_key, DEFAULT_MIN_ROWS))
+        return max(len(self.rows_list()), MIN_ROWS.get(key, DEFAULT_MIN_ROWS))
 
     def new_row_index(self) -> int | None:
         return self.data_rows() if self.list_mode and not self.read_only else None
@@ -133,7 +143,7 @@ class ReadingsModel(QAbstractTableModel):
     def extra_start(self) -> int:
         return self.data_rows() + (1 if self.new_row_index() is not None else 0)
 
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = ROOT) -> int:
         if parent.isValid():
             return 0
         return self._rows
@@ -161,7 +171,7 @@ class ReadingsModel(QAbstractTableModel):
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, self.columnCount() - 1)
         self.changed_shape.emit()
 
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = ROOT) -> int:
         if parent.isValid():
             return 0
         return len(self.columns) + 3
@@ -236,7 +246,7 @@ class ReadingsModel(QAbstractTableModel):
                 return _unit_label(it["unit"], self.units)
         return ""
 
-    def flags(self, index: QModelIndex) -> Qt.ItemFlag:
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
@@ -248,7 +258,9 @@ class ReadingsModel(QAbstractTableModel):
             flags |= Qt.ItemFlag.ItemIsEditable
         return flags
 
-    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if (
             not index.isValid()
             or index.row() >= self.rowCount()
@@ -338,7 +350,12 @@ class ReadingsModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
-    def setData(self, index: QModelIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+    def setData(
+        self,
+        index: QModelIndex | QPersistentModelIndex,
+        value: Any,
+        role: int = Qt.ItemDataRole.EditRole,
+    ) -> bool:
         if role != Qt.ItemDataRole.EditRole or not (self.flags(index) & Qt.ItemFlag.ItemIsEditable):
             return False
         col = self.columns[index.column()]
@@ -442,9 +459,8 @@ class ReadingsModel(QAbstractTableModel):
         else:
             key = self.layout_.rows_key
             rows = self.test.setdefault(key, [])
-            blank = None if self.layout_.scalar_rows else {}
-            while len(rows) <= row:
-                rows.append(blank if not isinstance(blank, dict) else {})
+            while len(rows) <= row:  # a scalar row starts empty, a row of fields as {}
+                rows.append(None if self.layout_.scalar_rows else {})
             if self.layout_.scalar_rows:
                 rows[row] = value
             else:

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from .readings_columns import ERROR_BORDER, ErrorRole, _lang, choice_key
+from .readings_model import ReadingsModel
 
 
 class ReadingsDelegate(QStyledItemDelegate):
@@ -107,7 +108,7 @@ class ReadingsView(QTableView):
         """The cells Tab and Enter stop at, in reading order: editable cells, except a
         prefilled test point (the load or reference distance the form filled in)."""
         model = self.model()
-        if model is None:
+        if not isinstance(model, ReadingsModel):
             return []
         point = getattr(getattr(model, "form_test", None), "point_field", None)
         stops = []
@@ -197,7 +198,9 @@ class ReadingsView(QTableView):
                 event.key() == Qt.Key.Key_Delete
                 and event.modifiers() == Qt.KeyboardModifier.ControlModifier
             ):
-                self.model().remove_row(index.row())
+                model = self.model()
+                if isinstance(model, ReadingsModel):
+                    model.remove_row(index.row())
                 return
         super().keyPressEvent(event)
 

@@ -5,15 +5,37 @@ repository to use."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QMessageBox
+from typing import TYPE_CHECKING, Any, Protocol
+
+from PySide6.QtWidgets import QDialog, QMessageBox, QTableView, QWidget
 
 from ...domain.errors import InputError
 from ...i18n import tr
 from .. import settings
 from .field_error import translate_message
 
+if TYPE_CHECKING:
+    from PySide6.QtCore import SignalInstance
 
-class RecordActions:
+    from ...store import Store
+
+    _PageBase = QWidget  # the page class puts QWidget after this mixin
+else:
+    _PageBase = object
+
+
+class _RecordModel(Protocol):
+    def record(self, row: int) -> Any: ...
+
+
+class RecordActions(_PageBase):
+    # what the page provides
+    store: Store
+    model: _RecordModel
+    table: QTableView
+    if TYPE_CHECKING:
+        data_changed: SignalInstance  # the page's own Signal()
+
     editor_class: type  # a dialog: editor_class(store, record_or_None, parent, **kw)
     saved_attr = ""  # the dialog attribute holding the saved record
     repo_name = ""  # store.<repo_name>: get(id) and delete(id, actor)
