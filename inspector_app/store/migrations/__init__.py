@@ -31,6 +31,7 @@ from . import (
     m012_province,
     m013_visit_photos,
     m014_form_versions,
+    m015_stat_counts,
 )
 
 MIGRATIONS = [
@@ -48,6 +49,7 @@ MIGRATIONS = [
     m012_province,
     m013_visit_photos,
     m014_form_versions,
+    m015_stat_counts,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
