@@ -18,7 +18,7 @@ One module per kind of record (:mod:`.records`, :mod:`.inspections`, :mod:`.visi
 """
 
 from .audit import AUDIT_FIELDS, parse_audit
-from .bundle import PARSERS, validate_bundle
+from .bundle import PARSERS, Parsed, check_records, parse_records, validate_bundle
 from .images import (
     MAX_ATTACHMENT_BYTES,
     MAX_IMAGE_PIXELS,
@@ -72,6 +72,7 @@ __all__ = [
     "MAX_INT",
     "NUMERIC",
     "PARSERS",
+    "Parsed",
     "PLAUSIBLE_FROM",
     "REVIEW_FIELDS",
     "SPECIAL",
@@ -79,6 +80,7 @@ __all__ = [
     "_OK",
     "_forget",
     "_sniff",
+    "check_records",
     "image_problem",
     "image_size",
     "iter_lines",
@@ -92,6 +94,7 @@ __all__ = [
     "parse_instrument",
     "parse_issuing_body",
     "parse_premises",
+    "parse_records",
     "parse_review",
     "parse_revocation",
     "parse_rule_data",

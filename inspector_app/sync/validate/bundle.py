@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from dataclasses import dataclass
 
 from ...domain.errors import InputError
 from ..cases import check as check_cases
@@ -79,7 +80,23 @@ def _message(exc: InputError) -> str:
 
 
 def _validate(opened, repo, max_line: int, progress, certificates: dict, now) -> BundleContent:
-    m = opened.manifest
+    parsed = parse_records(opened, max_line, progress)
+    return check_records(parsed, opened, repo, certificates, now)
+
+
+@dataclass
+class Parsed:
+    """What :func:`parse_records` read: the records, the problems of lines that could not be
+    read (not raised yet, so that the checks name what else is wrong in the same report),
+    and where each record the manifest lists was found."""
+
+    content: BundleContent
+    problems: ProblemList
+    covered_found: dict[str, list[tuple[tuple[str, str], str]]]
+
+
+def parse_records(opened, max_line: int = 16 * 1024**2, progress=None) -> Parsed:
+    """Every line of every records entry through its table's parser (:data:`PARSERS`)."""
     content = BundleContent()
     problems = ProblemList(4)
     covered_found: dict[str, list[tuple[tuple[str, str], str]]] = {}
@@ -139,6 +156,16 @@ def _validate(opened, repo, max_line: int, progress, certificates: dict, now) ->
                 and progress("records", done, total_lines) is False
             ):
                 raise BundleRejected(4, "", "cancelled")
+    return Parsed(content, problems, covered_found)
+
+
+def check_records(
+    parsed: Parsed, opened, repo, certificates: dict, now: dt.datetime
+) -> BundleContent:
+    """The checks across records, after :func:`parse_records`: the manifest's list, the
+    references, visits, cases, times and verdicts, attachments and the audit chain."""
+    m = opened.manifest
+    content, problems, covered_found = parsed.content, parsed.problems, parsed.covered_found
     if problems:
         # Name what else is wrong with the records that could be read (their times,
         # signatures, results, attachments) in the same report; references and the
