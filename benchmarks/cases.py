@@ -528,7 +528,7 @@ def case_report(args: dict) -> None:
 
 
 def case_batch(args: dict) -> None:
-    from inspector_app.services.reports import batch_export
+    from inspector_app.services.batch_export import batch_export
     from inspector_app.store import open_database
 
     db = Path(args["db"])

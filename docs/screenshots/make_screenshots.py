@@ -236,7 +236,8 @@ def main() -> int:
     # an authorised issuing body, six signed verification reports of this inspector
     # (each takes a certificate or notice number) and one number voided with its reason
     from inspector_app.domain.issuing_body import IssuingBody
-    from inspector_app.services import reports as rp
+    from inspector_app.services import certificates as rp
+    from inspector_app.services import reports
     from inspector_app.ui.certificate_numbers import CertificateNumbersDialog
     from inspector_app.ui.settings import SettingsDialog
 
@@ -263,7 +264,7 @@ def main() -> int:
     ]
     for inspection_id in mine:
         try:
-            rp.make_report(lap, inspection_id, "zh", identity=ident)
+            reports.make_report(lap, inspection_id, "zh", identity=ident)
         except Exception as exc:  # shown, the screenshots go on without it
             print("not signed:", exc)
     numbers_taken = sorted(rp.issued_numbers(lap, mine[0])) if mine else []

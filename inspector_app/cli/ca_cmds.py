@@ -132,7 +132,7 @@ def _error(exc):
 
 
 def _write(path: str, data: bytes) -> None:
-    from ..services.reports import write_atomic
+    from ..services.files import write_atomic
     from .main import CliError
 
     try:

@@ -206,7 +206,8 @@ def cmd_progress(args) -> int:
 def cmd_report(args) -> int:
     from ..crypto.keys import KeyError_
     from ..services import campaigns
-    from ..services.reports import load_signer, write_atomic
+    from ..services.files import write_atomic
+    from ..services.reports import load_signer
     from .main import CliError
     from .report_cmds import _key_error
 

@@ -265,7 +265,7 @@ def cmd_report(args) -> int:
             )
         except OSError as exc:
             raise CliError(f"cannot write {out} ({exc.strerror})") from None
-        from ..services.reports import document_number
+        from ..services.batch_export import document_number
 
         number = document_number(store, insp.id)  # as printed (JCJL when no certificate)
     signed = f", signed by {identity.name}" if identity else ""
@@ -275,7 +275,9 @@ def cmd_report(args) -> int:
 
 def cmd_summary(args) -> int:
     from ..crypto.keys import KeyError_
-    from ..services.reports import build_summary, load_signer, write_atomic
+    from ..services.files import write_atomic
+    from ..services.reports import load_signer
+    from ..services.summary import build_summary
     from .main import CliError
 
     identity = None
@@ -309,7 +311,7 @@ def cmd_summary(args) -> int:
 
 
 def cmd_verify(args) -> int:
-    from ..services.reports import verify_report
+    from ..services.verify import verify_report
     from ..store import open_database
     from ..store.db import is_database_file
     from .main import CliError
@@ -411,7 +413,8 @@ def cmd_keys_rotate(args) -> int:
 
 def cmd_keys_csr(args) -> int:
     from ..crypto.keys import KeyError_, make_csr
-    from ..services.reports import load_signer, write_atomic
+    from ..services.files import write_atomic
+    from ..services.reports import load_signer
     from .main import CliError
 
     try:
@@ -486,7 +489,7 @@ def cmd_keys_history(args) -> int:
 
 def cmd_keys_export(args) -> int:
     from ..crypto.keys import KeyError_, load_certificate_file
-    from ..services.reports import write_atomic
+    from ..services.files import write_atomic
     from .main import CliError
 
     try:
@@ -670,7 +673,7 @@ def cmd_certificate_list(args) -> int:
 
 
 def cmd_certificate_void(args) -> int:
-    from ..services.reports import void_number
+    from ..services.certificates import void_number
 
     store = open_store(args)
     with store:

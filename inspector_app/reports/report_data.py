@@ -64,7 +64,7 @@ class BuiltReport:
 def document_kind(insp: Inspection, *, certificate_allowed: bool = True) -> str:
     """certificate (verification passed and a certificate may be issued), notice
     (verification failed) or record (in-service/covert checks, and passed verifications
-    that may not give a certificate: see ``services.reports.certificate_blockers``)."""
+    that may not give a certificate: see ``services.certificates.certificate_blockers``)."""
     if insp.check in ("in_service", "covert", "batch"):  # batch: a prepackaged batch
         return "record"
     if insp.verdict == "pass":

@@ -395,7 +395,7 @@ def campaign_report(
     *identity* is given."""
     from ..domain.errors import InputError
     from ..reports.campaign_report import build_campaign_report
-    from .reports import AUTHORITY_META, issuing_body
+    from .certificates import AUTHORITY_META, issuing_body
 
     progress = campaign_progress(store, campaign, today)
     stats = visit_statistics(store, campaign=progress["campaign"]["id"])

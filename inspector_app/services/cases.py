@@ -774,7 +774,7 @@ def case_document(
     }
     if not authority:
         try:
-            from .reports import issuing_body
+            from .certificates import issuing_body
 
             authority = issuing_body(store).name(lang) or ""
         except Exception:  # noqa: BLE001 - the issuing body is optional here

@@ -19,7 +19,7 @@ that arrived with the record, later with the office countersignatures (核验员
   signature). A different PDF of the same record is not taken (a warning), and an older
   one (the kept file extends it) changes nothing.
 
-No Qt here; files are written atomically (``services.reports.write_atomic``).
+No Qt here; files are written atomically (``services.files.write_atomic``).
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ NEW, UNCHANGED, COUNTERSIGNED, OLDER, KEPT_LOCAL = (
 
 
 def folder(store) -> Path:
-    from .review import reports_folder
+    from .files import reports_folder
 
     return reports_folder(Path(store.path))
 
@@ -63,7 +63,7 @@ def _has_path(store) -> bool:
 def keep_signed(store, inspection_id: str, pdf: bytes) -> bool:
     """Keep the first signed report of a finalized inspection with it (a laptop): later
     exports never replace it. True when this PDF is now the kept one."""
-    from .reports import write_atomic
+    from .files import write_atomic
 
     if not _has_path(store):
         return False
@@ -125,7 +125,7 @@ def check_incoming(store, direction: str, reports: dict[str, bytes], content) ->
     a different PDF of a record are added to *content*)."""
     from ..reports.verify import VALID, verify_pdf
     from ..sync.format import FIELD_TO_OFFICE, ProblemList
-    from .reports import trusted_certificates
+    from .verify import trusted_certificates
 
     if not reports:
         return []
@@ -187,7 +187,7 @@ def keep_incoming(store, plan: list) -> dict[str, int]:
     """After the import's transaction: write the new and countersigned PDFs; the count of
     each outcome. A file that cannot be written is counted as ``not_written``."""
     from ..domain.errors import InputError
-    from .reports import write_atomic
+    from .files import write_atomic
 
     counts: dict[str, int] = {}
     for p in plan:

@@ -26,6 +26,7 @@ from ..domain.errors import InputError
 from ..domain.text import NOTE_MAX, clean_text
 from ..i18n import tr
 from ..store.review import STATES, QueueRow, ReviewFilter, ReviewRow, review_repo
+from .files import reports_folder, write_atomic
 from .roles import (  # the role checks live below every service; kept importable here
     NOT_AUTHORISED_OFFICE,
     NOT_AUTHORISED_REVIEW,
@@ -304,8 +305,6 @@ def decide(
     except _Lost:
         raise AlreadyDecided(repo.decision(inspection_id)) from None
     if countersigned is not None:
-        from .reports import write_atomic
-
         write_atomic(pdf_path, countersigned)
     return _review(row)
 
@@ -416,14 +415,8 @@ class PdfCheck:
     signatures: list[tuple[str, str, str, str]] = field(default_factory=list)
 
 
-def reports_folder(db_path: Path) -> Path:
-    """Where signed review PDFs are kept: ``<db folder>/<db name>-reports/``."""
-    db_path = Path(db_path)
-    return db_path.parent / f"{db_path.stem}-reports"
-
-
 def _verify(store, db_path: Path, pdf: bytes, path: Path | None) -> PdfCheck:
-    from .reports import verify_report
+    from .verify import verify_report
 
     r = verify_report(pdf, store, db_path)
     return PdfCheck(
@@ -456,7 +449,7 @@ def review_pdf(
     ``services.reports``: signed with *identity* when given (and then stored), else unsigned
     (status UNSIGNED, not stored).
     """
-    from .reports import make_report, write_atomic
+    from .reports import make_report
 
     folder = reports_folder(db_path)
     path = folder / f"{inspection_id}.pdf"
@@ -478,8 +471,6 @@ def review_pdf(
 def attach_pdf(store, db_path: Path, inspection_id: str, pdf: bytes) -> PdfCheck:
     """Keep a signed PDF received from the inspector with the inspection (after checking it
     belongs to it); returns its verdict. A PDF of another inspection is refused."""
-    from .reports import write_atomic
-
     check = _verify(store, db_path, pdf, None)
     if check.status == "UNREADABLE":
         raise InputError("file", "the file is not a PDF")
@@ -605,8 +596,6 @@ def countersign(store, db_path: Path, inspection_id: str, identity, role: str) -
     the inspector's signed PDF kept with the inspection: a further PAdES signature in an
     incremental update that covers everything before it and locks all fields. The file is
     replaced only when the result verifies VALID."""
-    from .reports import write_atomic
-
     require_supervisor(store, identity)
     inspection_id = resolve_inspection_id(store, inspection_id)
     out = _countersigned(store, Path(db_path), inspection_id, identity, role)

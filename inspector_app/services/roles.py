@@ -184,3 +184,8 @@ def require_inspector(store, what: str = "this") -> None:
         raise RoleError(
             "role", f"{what} is an inspector's action; this is a supervisor (office) database"
         )
+
+
+def is_office_database(store) -> bool:
+    """An office (supervisor) database: its own key signs and countersigns for the office."""
+    return store is not None and get_role(store) == "supervisor"

@@ -437,7 +437,7 @@ def step_report(ctx: Context) -> str:
 
 
 def step_verify(ctx: Context) -> str:
-    from .reports import verify_report
+    from .verify import verify_report
 
     result = verify_report(ctx.pdf, ctx.store, ctx.db_path)
     if result.status != "VALID" or result.record_check != "matches":

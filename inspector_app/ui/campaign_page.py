@@ -351,7 +351,7 @@ class CampaignPage(QWidget):
             return None
         from pathlib import Path
 
-        from ..services.reports import write_atomic
+        from ..services.files import write_atomic
         from .widgets import file_dialogs
 
         c = self.progress["campaign"]

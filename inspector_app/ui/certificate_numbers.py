@@ -3,7 +3,7 @@ database issued, and voiding one with a reason.
 
 A number is taken only when a signed certificate or notice is issued; it is never reused.
 A number whose document was never delivered (printed wrongly, lost) or is withdrawn is
-voided here with its reason (one audited write, ``services.reports.void_number``); the next
+voided here with its reason (one audited write, ``services.certificates.void_number``); the next
 signed issue of that record's document then takes the next number. Numbers missing from a
 sequence (a ledger row deleted) are named under the table, as ``check`` names them.
 """
@@ -138,7 +138,7 @@ class CertificateNumbersDialog(QDialog):
         return text if ok else None
 
     def void_selected(self) -> bool:
-        from ..services.reports import void_number
+        from ..services.certificates import void_number
 
         row = self.selected()
         if row is None or row.get("status") != "issued":

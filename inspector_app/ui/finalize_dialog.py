@@ -19,7 +19,7 @@ class FinalizeDialog(QDialog):
         certificate_blockers: list[str] | None = None,
     ) -> None:
         """*certificate_blockers*: why no 检定证书 may be issued (one sentence each, from
-        ``services.reports.certificate_blockers``); the record is still finalized."""
+        ``services.certificates.certificate_blockers``); the record is still finalized."""
         super().__init__(parent)
         self.setWindowTitle(tr("Finalize inspection"))
         layout = QVBoxLayout(self)

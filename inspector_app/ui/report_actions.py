@@ -7,7 +7,7 @@ For the main window and the inspection editor::
     result = batch_export(parent, db_path, ids, folder)                  # progress dialog with Cancel
 
 Both run the PDF work off the GUI thread (the worker opens its own store; batch workers
-are separate processes, see ``services.reports.batch_export``). Dialogs are module-level
+are separate processes, see ``services.batch_export``). Dialogs are module-level
 Qt calls (QFileDialog, QInputDialog, QMessageBox, QDesktopServices) so tests can patch them.
 """
 
@@ -201,10 +201,10 @@ def batch_export(
 ):
     """Export one PDF per inspection into *folder* with a progress dialog and Cancel.
 
-    Returns the :class:`services.reports.BatchResult` (``cancelled`` set when the user
+    Returns the :class:`services.batch_export.BatchResult` (``cancelled`` set when the user
     stopped it; the reports already written stay), or None when nothing was started.
     """
-    from ..services import reports
+    from ..services.batch_export import BatchResult, batch_export
 
     db_path = Path(db_path)
     lang = lang or current_language()
@@ -232,7 +232,7 @@ def batch_export(
             )
             return bool(ok) and not is_cancelled()
 
-        holder["result"] = reports.batch_export(
+        holder["result"] = batch_export(
             db_path,
             ids,
             Path(folder),
@@ -248,7 +248,7 @@ def batch_export(
     except Cancelled:
         result = holder.get("result")
         if result is None:  # cancelled before the first report finished
-            result = reports.BatchResult(cancelled=True)
+            result = BatchResult(cancelled=True)
         result.cancelled = True
     except Exception as exc:
         QMessageBox.warning(parent, tr("Exporting reports"), str(exc))
@@ -317,6 +317,6 @@ def verify_report_file(parent: QWidget | None, store, db_path, path: str | Path 
 
 
 def _verify_with(worker_store, data: bytes, db_path):
-    from ..services.reports import verify_report
+    from ..services.verify import verify_report
 
     return verify_report(data, worker_store, Path(db_path))

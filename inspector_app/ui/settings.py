@@ -55,7 +55,7 @@ BODY_FIELDS = (
 )
 INSPECTOR_CERT_META = "inspector.cert_no"
 # Your organisation: asked at the first start, shown in Settings; in the database it is the
-# name a report's header carries when no issuing body is set (services.reports.AUTHORITY_META)
+# name a report's header carries when no issuing body is set (services.certificates.AUTHORITY_META)
 ORG_KEY = "profile/organisation"
 
 SETTINGS_VERSION = 1
@@ -213,7 +213,7 @@ def actor() -> str:
 
 def organisation(store=None) -> str:
     """Your organisation: the settings file, else the database's report name."""
-    from ..services.reports import AUTHORITY_META
+    from ..services.certificates import AUTHORITY_META
 
     text = str(qsettings().value(ORG_KEY, "") or "").strip()
     if not text and store is not None:
@@ -224,7 +224,7 @@ def organisation(store=None) -> str:
 def save_organisation(store, text: str, who: str | None = None) -> None:
     """Keep your organisation in the settings file and, with a database open, as the name
     the report header carries when no issuing body is set."""
-    from ..services.reports import AUTHORITY_META
+    from ..services.certificates import AUTHORITY_META
 
     text = text.strip()[:200]
     s = qsettings()
@@ -309,7 +309,7 @@ class SettingsDialog(QDialog):
     def _build_body_box(self) -> None:
         """The issuing body section: stored in the database (it travels to laptops in
         office bundles), not in the per-user settings file."""
-        from ..services.reports import issuing_body
+        from ..services.certificates import issuing_body
 
         body = issuing_body(self.store)
         form = QFormLayout(self.body_box)
@@ -355,7 +355,7 @@ class SettingsDialog(QDialog):
         if self.store is None:
             return True
         from ..domain.errors import InputError
-        from ..services.reports import issuing_body, save_issuing_body
+        from ..services.certificates import issuing_body, save_issuing_body
 
         body = issuing_body(self.store)
         for attr, _label, kind in BODY_FIELDS:

@@ -12,7 +12,7 @@ from inspector_app import i18n
 from inspector_app.reports.embedded_record import read_embedded_record
 from inspector_app.services import province as pv
 from inspector_app.services.office_stats import StatsFilter, office_statistics
-from inspector_app.services.reports import build_summary
+from inspector_app.services.summary import build_summary
 from inspector_app.services.table_export import export_period, read_back
 
 PERIOD = ("2000-01-01", "2099-12-31")

@@ -23,8 +23,8 @@ from inspector_app.domain.models import (
     new_id,
 )
 from inspector_app.paths import keys_dir
+from inspector_app.services.certificates import save_issuing_body
 from inspector_app.services.inspections import save_and_evaluate
-from inspector_app.services.reports import save_issuing_body
 
 PASSPHRASE = b"correct horse 42"
 

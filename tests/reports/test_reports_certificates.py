@@ -12,16 +12,15 @@ import pytest
 
 from inspector_app.domain.errors import InputError
 from inspector_app.domain.models import Inspection, ReferenceStandard, new_id
-from inspector_app.services.inspections import save_and_evaluate
-from inspector_app.services.reports import (
-    build_report,
+from inspector_app.services.certificates import (
     certificate_audit,
     certificate_blockers,
     issuing_body,
-    report_data,
     save_issuing_body,
-    write_atomic,
 )
+from inspector_app.services.files import write_atomic
+from inspector_app.services.inspections import save_and_evaluate
+from inspector_app.services.reports import build_report, report_data
 from inspector_app.store.reports import (
     certificate_ledger,
     certificate_number_gaps,
@@ -366,7 +365,7 @@ def test_chinese_signed_summary_contains_no_english_words(store, samples, identi
     import hashlib
 
     from inspector_app.reports.embedded_record import read_embedded_record
-    from inspector_app.services.reports import build_summary
+    from inspector_app.services.summary import build_summary
 
     pdf = build_summary(store, lang="zh", identity=identity)
     text = text_of(tmp_path, pdf)
@@ -426,7 +425,7 @@ def test_a_signed_export_issues_the_number_and_a_refused_signature_takes_none(
 
 
 def test_void_a_number_with_a_reason_audited(store, samples):
-    from inspector_app.services.reports import void_number
+    from inspector_app.services.certificates import void_number
 
     number = report_data(store, samples.scale.id, issue=True).certificate_no
     with pytest.raises(InputError, match="reason"):

@@ -17,7 +17,8 @@ from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
 from inspector_app.crypto.keys import init_identity
 from inspector_app.reports.signing import countersign_pdf
-from inspector_app.services.reports import build_report, build_summary, make_report
+from inspector_app.services.reports import build_report, make_report
+from inspector_app.services.summary import build_summary
 
 # annotation flags (PDF 32000-1, 12.5.3)
 INVISIBLE, HIDDEN, PRINT, NOVIEW, TOGGLE_NOVIEW = 1, 2, 4, 32, 256

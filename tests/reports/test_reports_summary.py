@@ -8,7 +8,7 @@ import pytest
 
 from inspector_app.domain.errors import InputError
 from inspector_app.services.demo import generate
-from inspector_app.services.reports import build_summary
+from inspector_app.services.summary import build_summary
 from inspector_app.store.reports import SummaryFilter, summary_statistics
 
 
@@ -158,7 +158,7 @@ def test_summary_is_signed_and_carries_its_content(store, samples, identity, tmp
 
     from inspector_app.reports.embedded_record import read_embedded_record
     from inspector_app.reports.inspection_report import parse_keywords
-    from inspector_app.services.reports import build_summary
+    from inspector_app.services.summary import build_summary
 
     pdf = build_summary(store, lang="zh", identity=identity)
     reader = PdfReader(io.BytesIO(pdf))

@@ -39,7 +39,8 @@ from inspector_app.reports.verify import (
     TrustSet,
     verify_pdf,
 )
-from inspector_app.services.reports import build_report, make_report, verify_report
+from inspector_app.services.reports import build_report, make_report
+from inspector_app.services.verify import verify_report
 
 PASS = b"office passphrase 1"
 UTC = dt.UTC
@@ -483,7 +484,7 @@ def test_changed_bytes_of_the_ca_copy_inside_the_cms_are_not_valid(
 def test_path_validation_by_certvalidator(office, tmp_path):
     import datetime as _dt
 
-    from inspector_app.reports.verify import _asn1, _path_problem
+    from inspector_app.reports.verify_signature import _asn1, _path_problem
 
     _inspector, cert = _ca_inspector(office, tmp_path)
     now = _dt.datetime.now(UTC)

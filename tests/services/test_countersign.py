@@ -12,7 +12,8 @@ from inspector_app.crypto import keys
 from inspector_app.domain.errors import InputError
 from inspector_app.paths import keys_dir
 from inspector_app.services import review as rv
-from inspector_app.services.reports import make_report, verify_report
+from inspector_app.services.reports import make_report
+from inspector_app.services.verify import verify_report
 from inspector_app.store import open_database
 
 PASS = b"correct horse battery"

@@ -14,8 +14,8 @@ from inspector_app.domain.errors import InputError
 from inspector_app.domain.models import Inspection, ReferenceStandard, new_id
 from inspector_app.domain.rules import evaluate, ruledata
 from inspector_app.services import rule_data as rd
+from inspector_app.services.certificates import certificate_blockers
 from inspector_app.services.inspections import save_and_evaluate
-from inspector_app.services.reports import certificate_blockers
 from inspector_app.services.review import RoleError, set_role
 from inspector_app.store import open_database
 from inspector_app.store.rule_data import load_installed

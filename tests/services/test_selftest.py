@@ -113,7 +113,7 @@ def test_a_failed_verification_is_reported(monkeypatch):
     from inspector_app.reports.verify import VerifyResult
 
     monkeypatch.setattr(
-        "inspector_app.services.reports.verify_report",
+        "inspector_app.services.verify.verify_report",
         lambda pdf, store=None, db_path=None: VerifyResult("UNTRUSTED", "not in the trust list"),
     )
     steps = [(n, f) for n, f in selftest.STEPS if n not in ("qt", "chart", "print")]

@@ -6,8 +6,10 @@ import pytest
 
 from inspector_app.crypto.keys import KeyError_, init_identity
 from inspector_app.paths import keys_dir
+from inspector_app.services.batch_export import batch_export
 from inspector_app.services.demo import generate
-from inspector_app.services.reports import batch_export, export_report, verify_report
+from inspector_app.services.reports import export_report
+from inspector_app.services.verify import verify_report
 from inspector_app.store.inspections import InspectionFilter
 
 PASSPHRASE = b"a good passphrase"
@@ -90,7 +92,7 @@ def test_batch_export_in_worker_processes(demo, db_path, tmp_path):
         p.read_bytes().startswith(b"%PDF-") for p in result.written
     )
     assert calls[-1] == (12, 12) and [d for d, _ in calls] == sorted(d for d, _ in calls)
-    from inspector_app.services.reports import document_number
+    from inspector_app.services.batch_export import document_number
 
     assert sorted(p.name for p in result.written) == sorted(
         f"{document_number(demo, i)}.pdf" for i in chosen

@@ -12,8 +12,9 @@ from inspector_app.crypto import ca, keys
 from inspector_app.paths import keys_dir
 from inspector_app.services import review as rv
 from inspector_app.services.demo import generate
-from inspector_app.services.reports import make_report, verify_report
+from inspector_app.services.reports import make_report
 from inspector_app.services.sync import export_bundle, import_bundle
+from inspector_app.services.verify import verify_report
 from inspector_app.store import open_database
 
 PASS = b"correct horse battery"

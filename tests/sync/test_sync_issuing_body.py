@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from conftest import lines, read_entries, resign, set_lines, write_zip
 from inspector_app.domain.issuing_body import IssuingBody
+from inspector_app.services.certificates import issuing_body, save_issuing_body
 from inspector_app.services.demo import generate
-from inspector_app.services.reports import issuing_body, save_issuing_body
 from inspector_app.services.sync import assign_premises, export_bundle, import_bundle
 
 BODY = IssuingBody(

@@ -14,8 +14,9 @@ from inspector_app.crypto import keys
 from inspector_app.paths import keys_dir
 from inspector_app.services import report_files
 from inspector_app.services import review as rv
-from inspector_app.services.reports import make_report, verify_report
+from inspector_app.services.reports import make_report
 from inspector_app.services.sync import export_bundle, import_bundle
+from inspector_app.services.verify import verify_report
 from inspector_app.store import open_database
 from inspector_app.sync.format import Limits
 

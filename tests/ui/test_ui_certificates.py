@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QWidget
 
-from inspector_app.services.reports import issuing_body
+from inspector_app.services.certificates import issuing_body
 from inspector_app.ui import settings
 from inspector_app.ui.finalize_dialog import FinalizeDialog
 

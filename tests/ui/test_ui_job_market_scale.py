@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QLineEdit
 from inspector_app import i18n
 from inspector_app.crypto.keys import init_identity
 from inspector_app.paths import keys_dir
-from inspector_app.services.reports import verify_report
+from inspector_app.services.verify import verify_report
 from inspector_app.ui import inspection_editor as ie
 from inspector_app.ui import main_window as mw
 from inspector_app.ui import report_actions, settings

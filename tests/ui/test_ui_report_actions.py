@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QInputDialog, QMessageBox, QPushButton, QWidget
 from inspector_app.crypto.keys import init_identity
 from inspector_app.paths import keys_dir
 from inspector_app.services.demo import generate
-from inspector_app.services.reports import verify_report
+from inspector_app.services.verify import verify_report
 from inspector_app.store.inspections import InspectionFilter
 from inspector_app.ui import report_actions
 from inspector_app.ui.widgets import file_dialogs

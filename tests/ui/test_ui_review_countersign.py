@@ -14,8 +14,9 @@ from inspector_app.reports.verify import verify_pdf
 from inspector_app.services import report_files
 from inspector_app.services import review as rv
 from inspector_app.services.demo import generate
-from inspector_app.services.reports import make_report, trusted_certificates
+from inspector_app.services.reports import make_report
 from inspector_app.services.sync import export_bundle, import_bundle
+from inspector_app.services.verify import trusted_certificates
 from inspector_app.store import open_database
 from inspector_app.ui.office import dialogs
 from inspector_app.ui.office.review_panel import IdentityCache, ReviewPanel

@@ -59,7 +59,7 @@ def test_export_without_identity_can_create_one_and_signs(
     out = report_actions.export_report(
         parent, store, db_path, ids[0], path=tmp_path / "s.pdf", open_result=False
     )
-    from inspector_app.services.reports import verify_report
+    from inspector_app.services.verify import verify_report
 
     assert verify_report(out.read_bytes(), store, db_path).status == "VALID"
 

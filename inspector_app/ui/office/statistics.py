@@ -1,7 +1,7 @@
 """Statistics per period and region: tiles (inspections, premises, instruments, pass rate,
 failures, cheating), pyqtgraph charts (premises by kind, instruments by family, failures by
 cause, per month), cheating cases; export of the counted list to CSV/XLSX and the summary
-PDF of the period (``services.reports.build_summary``). pyqtgraph is imported when the page
+PDF of the period (``services.summary.build_summary``). pyqtgraph is imported when the page
 is first filled."""
 
 from __future__ import annotations
@@ -448,7 +448,8 @@ class StatisticsPage(QWidget):
         return n
 
     def make_summary(self, path: str | None = None, *, open_it: bool = True):
-        from ...services.reports import build_summary, write_atomic
+        from ...services.files import write_atomic
+        from ...services.summary import build_summary
 
         path = path or dialogs.choose_save_file(
             self,
