@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import inspect
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QCloseEvent
@@ -44,6 +45,21 @@ from .widgets.language import follow_language
 from .widgets.record_table import RecordTable
 from .window_menus import WindowMenus
 from .workers import StoreReader
+
+if TYPE_CHECKING:
+    from .dashboard import DashboardPage
+    from .instrument_editor import InstrumentsPage
+    from .premises_editor import PremisesPage
+    from .standards_dialog import StandardsPage
+    from .visit_editor import VisitsPage
+
+
+def _call_hook(page: QWidget | None, name: str) -> None:
+    """Call the page's *name*() when it has one: the pages share no base class, and each
+    offers what it can (refresh, activated, focus_search, edit_current)."""
+    hook = getattr(page, name, None)
+    if callable(hook):
+        hook()
 
 
 def _editor_class():
@@ -99,7 +115,7 @@ class MainWindow(WindowMenus, QMainWindow):
         follow_language(self, self.retranslate)
         self._restore_layout()
         try:
-            saved = int(settings.qsettings().value("window/page", 0) or 0)
+            saved = int(str(settings.qsettings().value("window/page", 0) or 0))
         except (TypeError, ValueError):
             saved = 0
         # first start: Today's work (its big "New inspection…" leads on); office pages
@@ -137,45 +153,47 @@ class MainWindow(WindowMenus, QMainWindow):
 
     def _make_page(self, key: str) -> QWidget:
         if key == "today":
-            page = TodayPage(self.store, self.reader, self)
-            for table in self._inspection_tables(page):
+            today = TodayPage(self.store, self.reader, self)
+            for table in self._inspection_tables(today):
                 table.open_requested.connect(self.open_inspection)
-            for model in (page.drafts, page.today):
+            for model in (today.drafts, today.today):
                 model.failed.connect(self._show_read_error)
-            page.new_button.clicked.connect(lambda _c=False: self.new_inspection())
-            page.work_list.open_visit = lambda vid: self.page("visits").open_visit(vid)
+            today.new_button.clicked.connect(lambda _c=False: self.new_inspection())
+            today.work_list.open_visit = lambda vid: self.visits_page.open_visit(vid)
             office = getattr(self, "office", None)
             if office is not None and office.role == "supervisor":
-                page.new_button.setVisible(False)
-            return page
+                today.new_button.setVisible(False)
+            return today
         if key == "inspections":
-            page = InspectionsPage(self.store, self.reader, self)
-            page.table.open_requested.connect(self.open_inspection)
-            page.model.failed.connect(self._show_read_error)
+            inspections = InspectionsPage(self.store, self.reader, self)
+            inspections.table.open_requested.connect(self.open_inspection)
+            inspections.model.failed.connect(self._show_read_error)
             header = settings.load_geometry("inspection_header")
             if header:
-                page.table.restore_state(header)
+                inspections.table.restore_state(header)
                 # the query order is not remembered: start from the newest inspections
-                page.table.set_sort_indicator(0, Qt.SortOrder.DescendingOrder)
-                page.model._sort, page.model._descending = "started_at", True
+                inspections.table.set_sort_indicator(0, Qt.SortOrder.DescendingOrder)
+                inspections.model._sort, inspections.model._descending = "started_at", True
             self._request_markets()
-            return page
+            return inspections
         if key == "premises":
             from .premises_editor import PremisesPage
 
-            page = PremisesPage(self.store, self.reader, self)
-            page.data_changed.connect(self.refresh_all)
-            page.new_inspection_requested.connect(lambda pid: self.new_inspection(premises_id=pid))
-            return page
+            premises = PremisesPage(self.store, self.reader, self)
+            premises.data_changed.connect(self.refresh_all)
+            premises.new_inspection_requested.connect(
+                lambda pid: self.new_inspection(premises_id=pid)
+            )
+            return premises
         if key == "instruments":
             from .instrument_editor import InstrumentsPage
 
-            page = InstrumentsPage(self.store, self.reader, self)
-            page.data_changed.connect(self.refresh_all)
-            page.new_inspection_requested.connect(
+            instruments = InstrumentsPage(self.store, self.reader, self)
+            instruments.data_changed.connect(self.refresh_all)
+            instruments.new_inspection_requested.connect(
                 lambda iid: self.start_inspection(iid, settings.get("default_check"))
             )
-            return page
+            return instruments
         if key == "standards":
             from .standards_dialog import StandardsPage
 
@@ -187,20 +205,42 @@ class MainWindow(WindowMenus, QMainWindow):
         if key == "visits":  # visits, market sweeps and duties of the premises
             from .visit_editor import VisitsPage
 
-            page = VisitsPage(self.store, self)
-            page.open_inspection = self.open_inspection
-            return page
+            visits = VisitsPage(self.store, self)
+            visits.open_inspection = self.open_inspection
+            return visits
         raise KeyError(key)
 
     def is_built(self, key: str) -> bool:
         return key in self.pages
 
-    today_page = property(lambda self: self.page("today"))
-    inspections_page = property(lambda self: self.page("inspections"))
-    premises_page = property(lambda self: self.page("premises"))
-    instruments_page = property(lambda self: self.page("instruments"))
-    standards_page = property(lambda self: self.page("standards"))
-    dashboard_page = property(lambda self: self.page("dashboard"))
+    # each page by its own class (page(key) builds the class _make_page names for that key)
+    @property
+    def today_page(self) -> TodayPage:
+        return cast(TodayPage, self.page("today"))
+
+    @property
+    def inspections_page(self) -> InspectionsPage:
+        return cast(InspectionsPage, self.page("inspections"))
+
+    @property
+    def premises_page(self) -> PremisesPage:
+        return cast("PremisesPage", self.page("premises"))
+
+    @property
+    def instruments_page(self) -> InstrumentsPage:
+        return cast("InstrumentsPage", self.page("instruments"))
+
+    @property
+    def standards_page(self) -> StandardsPage:
+        return cast("StandardsPage", self.page("standards"))
+
+    @property
+    def dashboard_page(self) -> DashboardPage:
+        return cast("DashboardPage", self.page("dashboard"))
+
+    @property
+    def visits_page(self) -> VisitsPage:
+        return cast("VisitsPage", self.page("visits"))
 
     def _after_first_read(self, fn) -> None:
         """Run *fn* once the shown page's first read has arrived (the reader serves the
@@ -221,10 +261,12 @@ class MainWindow(WindowMenus, QMainWindow):
 
     # -- structure ------------------------------------------------------------------------
     @staticmethod
-    def _inspection_tables(page) -> list[RecordTable]:
+    def _inspection_tables(page: QWidget) -> list[RecordTable]:
         if isinstance(page, TodayPage):
             return [page.drafts_table, page.today_table]
-        return [page.table]
+        if isinstance(page, InspectionsPage):
+            return [page.table]
+        return []
 
     def retranslate(self) -> None:
         self.setWindowTitle(tr("Inspector · metrology field inspection"))
@@ -248,25 +290,23 @@ class MainWindow(WindowMenus, QMainWindow):
     def _page_changed(self, row: int) -> None:
         if row < 0:
             return
-        key = self.nav.item(row).data(Qt.ItemDataRole.UserRole) if self.nav.item(row) else None
+        item = self.nav.item(row)
+        key = str(item.data(Qt.ItemDataRole.UserRole)) if item is not None else None
         if key in self._placeholders:
             self.page(key)
         self.stack.setCurrentIndex(row)
         page = self.stack.currentWidget()
         if key in self._stale:
             self._stale.discard(key)
-            page.refresh()
-        if hasattr(page, "activated"):
-            page.activated()
+            _call_hook(page, "refresh")
+        _call_hook(page, "activated")
 
     def _page_call(self, key: str, method: str) -> None:
         self.show_page(key)
         getattr(self.page(key), method)()
 
     def focus_search(self) -> None:
-        page = self.stack.currentWidget()
-        if hasattr(page, "focus_search"):
-            page.focus_search()
+        _call_hook(self.stack.currentWidget(), "focus_search")
 
     # -- data ------------------------------------------------------------------------------------
     def refresh_all(self) -> None:
@@ -278,7 +318,7 @@ class MainWindow(WindowMenus, QMainWindow):
                 self._stale.add(key)
             else:
                 self._stale.discard(key)
-                page.refresh()
+                _call_hook(page, "refresh")
         self._background_reads()
 
     def _background_reads(self) -> None:
@@ -297,7 +337,7 @@ class MainWindow(WindowMenus, QMainWindow):
         if isinstance(result, Exception):
             self._show_read_error(str(result))
         elif "inspections" in self.pages:
-            self.pages["inspections"].set_markets(result)
+            self.inspections_page.set_markets(result)
 
     def _counts_arrived(self, result) -> None:
         if isinstance(result, Exception):
@@ -324,6 +364,8 @@ class MainWindow(WindowMenus, QMainWindow):
     # -- inspections --------------------------------------------------------------------------
     def open_selected(self) -> None:
         page = self.stack.currentWidget()
+        if page is None:
+            return
         if self.current_page_key() in ("today", "inspections"):
             for table in self._inspection_tables(page):
                 if table.hasFocus() or table is self._inspection_tables(page)[-1]:
@@ -331,8 +373,8 @@ class MainWindow(WindowMenus, QMainWindow):
                     if ident:
                         self.open_inspection(ident)
                         return
-        elif hasattr(page, "edit_current"):
-            page.edit_current()
+        else:
+            _call_hook(page, "edit_current")
 
     def open_inspection(self, inspection_id: str) -> QWidget | None:
         if inspection_id in self.editors:
@@ -371,7 +413,7 @@ class MainWindow(WindowMenus, QMainWindow):
             if page is None:
                 continue
             if key == current or key == "dashboard":  # the dashboard defers by itself
-                page.refresh()
+                _call_hook(page, "refresh")
             else:
                 self._stale.add(key)
         self._background_reads()  # the status bar's counts too
@@ -382,9 +424,9 @@ class MainWindow(WindowMenus, QMainWindow):
         accepted = dialog.exec() == QDialog.DialogCode.Accepted
         if dialog.created:
             self.refresh_all()
-        if not accepted:
-            return None
         _pid, instrument_id, check = dialog.selection()
+        if not accepted or not instrument_id:  # the dialog accepts only with an instrument
+            return None
         return self.start_inspection(instrument_id, check)
 
     def start_inspection(self, instrument_id: str, check: str) -> QWidget | str | None:
@@ -409,10 +451,13 @@ class MainWindow(WindowMenus, QMainWindow):
         return self.open_inspection(draft.id)
 
     def _create_draft(self, instrument_id: str, check: str, inspector: str) -> Inspection:
+        from ..domain.errors import InputError
         from ..domain.rules import edition_for
         from ..services.inspections import instrument_payload
 
         ins = self.store.instruments.get(instrument_id)
+        if ins is None:  # deleted since it was chosen
+            raise InputError("instrument_id", f"no instrument {instrument_id}")
         premises = self.store.premises.get(ins.premises_id)
         record = new_id()
         started = dt.datetime.now().isoformat(timespec="minutes")
@@ -452,7 +497,7 @@ class MainWindow(WindowMenus, QMainWindow):
         settings.save_geometry("splitter", self.splitter.saveState())
         if "inspections" in self.pages:
             settings.save_geometry(
-                "inspection_header", self.pages["inspections"].table.horizontalHeader().saveState()
+                "inspection_header", self.inspections_page.table.horizontalHeader().saveState()
             )
         settings.save_geometry("page", self.nav.currentRow())
 

@@ -6,6 +6,9 @@ visit ticks its row off.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
@@ -55,7 +58,7 @@ class WorkListPanel(QWidget):
         super().__init__(parent)
         self.store = store
         self.today = today  # fixed by tests; the computer's date otherwise
-        self.open_visit = None
+        self.open_visit: Callable[[str], Any] | None = None  # visit id -> its editor
         self.items: list[dict] = []
         self.title = QLabel(self)
         self.title.setObjectName("workListTitle")

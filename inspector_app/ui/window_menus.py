@@ -8,10 +8,12 @@ the window's ``store``, ``pages``, navigation and inspection-list helpers.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDialog, QMessageBox
+from PySide6.QtWidgets import QDialog, QMainWindow, QMenu, QMessageBox, QWidget
 
 from .. import i18n
 from ..i18n import tr
@@ -19,9 +21,35 @@ from . import settings
 from .pages import PAGES
 from .workers import Cancelled, run_store_job
 
+if TYPE_CHECKING:
+    from ..store import Store
+    from .pages.inspections import InspectionsPage
+    from .widgets.record_table import RecordTable
 
-class WindowMenus:
+    _WindowBase = QMainWindow  # MainWindow puts QMainWindow after this mixin
+else:
+    _WindowBase = object
+
+
+class WindowMenus(_WindowBase):
     """Menus, shortcuts and the dialogs they open (a mixin of the main window)."""
+
+    if TYPE_CHECKING:  # what MainWindow provides (mypy checks that it does, and alike)
+        store: Store
+        pages: dict[str, QWidget]
+        last_dialog: QDialog
+
+        @property
+        def inspections_page(self) -> InspectionsPage: ...
+        def show_page(self, key: str) -> None: ...
+        def _page_call(self, key: str, method: str) -> None: ...
+        def current_page_key(self) -> str: ...
+        @staticmethod
+        def _inspection_tables(page: QWidget) -> list[RecordTable]: ...
+        def focus_search(self) -> None: ...
+        def refresh_all(self) -> None: ...
+        def open_selected(self) -> None: ...
+        def new_inspection(self, premises_id: str | None = None) -> QWidget | str | None: ...
 
     # -- structure ------------------------------------------------------------------------
     def _action(
@@ -67,8 +95,8 @@ class WindowMenus:
         if self.actions_by_name["refresh"].shortcut().isEmpty():
             self.actions_by_name["refresh"].setShortcut(QKeySequence("F5"))
         bar = self.menuBar()
-        self.menus = {}
-        layout = {
+        self.menus: dict[str, QMenu] = {}
+        layout: dict[str, tuple[str, list[str | None]]] = {
             "file": (
                 "&File",
                 [
@@ -84,7 +112,7 @@ class WindowMenus:
                 ],
             ),
             "edit": ("&Edit", ["find", "clear_filters", None, "settings"]),
-            "view": ("&View", [f"page_{k}" for k, _t, _i in PAGES] + [None, "refresh", "language"]),
+            "view": ("&View", [*(f"page_{k}" for k, _t, _i in PAGES), None, "refresh", "language"]),
             "inspection": (
                 "&Inspection",
                 ["new_inspection", "open_selected", None, "export_report", "export_reports"],
@@ -253,7 +281,11 @@ class WindowMenus:
     def show_settings(self) -> None:
         dialog = settings.SettingsDialog(self)
         if dialog.exec() == QDialog.DialogCode.Accepted and "today" in self.pages:
-            self.pages["today"].retranslate()
+            from .pages.today import TodayPage
+
+            today = self.pages["today"]
+            if isinstance(today, TodayPage):
+                today.retranslate()
 
     def toggle_language(self) -> None:
         lang = "en" if i18n.current_language() == "zh" else "zh"
