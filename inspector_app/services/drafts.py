@@ -480,7 +480,7 @@ def new_draft(
     ev = evaluate_draft(insp, ins)
     insp = apply_evaluation(insp, ev)
     insp = store.inspections.save_draft(insp, actor or inspector)
-    from .visits import visit_for_inspection  # every inspection belongs to a visit
+    from .visit_start import visit_for_inspection  # every inspection belongs to a visit
 
     visit_for_inspection(store, insp.id, actor or inspector)
     return insp
