@@ -119,7 +119,7 @@ class CampaignPage(QWidget):
         QShortcut(
             QKeySequence(Qt.Key.Key_Delete),
             self.work,
-            activated=self.unassign,
+            self.unassign,
             context=Qt.ShortcutContext.WidgetShortcut,
         )
         for t in (self.work, self.by_inspector, self.by_county, self.by_kind):
@@ -151,9 +151,9 @@ class CampaignPage(QWidget):
         splitter.setSizes([220, 480])
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
-        QShortcut(QKeySequence("Ctrl+P"), self, activated=self.export_report)
-        QShortcut(QKeySequence("Ctrl+N"), self, activated=self.new_campaign)
-        QShortcut(QKeySequence("Ctrl+Shift+A"), self, activated=self.assign)
+        QShortcut(QKeySequence("Ctrl+P"), self, self.export_report)
+        QShortcut(QKeySequence("Ctrl+N"), self, self.new_campaign)
+        QShortcut(QKeySequence("Ctrl+Shift+A"), self, self.assign)
         self.retranslate()
         follow_language(self, self.retranslate)
 

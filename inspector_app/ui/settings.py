@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import (
@@ -38,6 +38,9 @@ from ..i18n import pick, tr
 from .widgets.field_error import FieldError, translate_message
 from .widgets.language import follow_language
 
+if TYPE_CHECKING:
+    from ..store import Store
+
 # A name or address of the issuing body shows whole: the section's long check-box labels
 # would otherwise leave its text fields about 100 px wide.
 BODY_FIELD_MIN_WIDTH = 300
@@ -57,6 +60,9 @@ INSPECTOR_CERT_META = "inspector.cert_no"
 # Your organisation: asked at the first start, shown in Settings; in the database it is the
 # name a report's header carries when no issuing body is set (services.certificates.AUTHORITY_META)
 ORG_KEY = "profile/organisation"
+
+# the editor of one setting: a choice, a yes/no, a number or a text
+SettingEditor: TypeAlias = "QComboBox | QCheckBox | QSpinBox | QLineEdit"
 
 SETTINGS_VERSION = 1
 ORG_NAME = "Inspector"
@@ -160,7 +166,7 @@ def qsettings() -> QSettings:
         return s
     path.parent.mkdir(parents=True, exist_ok=True)
     s = QSettings(str(path), QSettings.Format.IniFormat)
-    version = int(s.value("meta/version", 0) or 0)
+    version = int(str(s.value("meta/version", 0) or 0))
     if version < SETTINGS_VERSION:
         for v in range(version, SETTINGS_VERSION):
             if v in UPGRADES:
@@ -178,6 +184,7 @@ def reset_cache() -> None:
 def _coerce(setting: Setting, raw: Any) -> Any:
     if raw is None:
         return setting.default
+    value: bool | int | str
     try:
         if setting.type is bool:
             value = raw if isinstance(raw, bool) else str(raw).lower() in ("1", "true", "yes")
@@ -256,7 +263,7 @@ class SettingsDialog(QDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setModal(True)
-        self.editors: dict[str, QWidget] = {}
+        self.editors: dict[str, SettingEditor] = {}
         self.labels: dict[str, QLabel] = {}
         layout = QVBoxLayout(self)
         form = QFormLayout()
@@ -286,11 +293,11 @@ class SettingsDialog(QDialog):
 
         self.office_db = OfficeDatabaseBox(self)  # the office's PostgreSQL server, if any
         layout.addWidget(self.office_db)
-        self.body_editors: dict[str, QWidget] = {}
+        self.body_editors: dict[str, QCheckBox | QLineEdit] = {}
         self.body_labels: dict[str, QLabel] = {}
         self.body_box = QGroupBox(self)
         if self.store is not None:
-            self._build_body_box()
+            self._build_body_box(self.store)
             layout.addWidget(self.body_box)
         else:  # no database open (first start): nothing to edit, nothing drawn
             self.body_box.hide()
@@ -306,15 +313,16 @@ class SettingsDialog(QDialog):
         follow_language(self, self.retranslate)
         self.resize(560, self.sizeHint().height())
 
-    def _build_body_box(self) -> None:
+    def _build_body_box(self, store: Store) -> None:
         """The issuing body section: stored in the database (it travels to laptops in
         office bundles), not in the per-user settings file."""
         from ..services.certificates import issuing_body
 
-        body = issuing_body(self.store)
+        body = issuing_body(store)
         form = QFormLayout(self.body_box)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         for attr, _label, kind in BODY_FIELDS:
+            w: QCheckBox | QLineEdit
             if kind is bool:
                 w = QCheckBox(self.body_box)
                 w.setChecked(bool(getattr(body, attr)))
@@ -333,7 +341,7 @@ class SettingsDialog(QDialog):
         cert.setObjectName("inspector_cert_no")
         cert.setMaxLength(60)
         cert.setMinimumWidth(BODY_FIELD_MIN_WIDTH)
-        cert.setText(self.store.meta(f"{INSPECTOR_CERT_META}:{get('inspector_name')}") or "")
+        cert.setText(store.meta(f"{INSPECTOR_CERT_META}:{get('inspector_name')}") or "")
         label = QLabel(self.body_box)
         label.setBuddy(cert)
         self.body_editors["inspector_cert_no"] = cert
@@ -358,9 +366,9 @@ class SettingsDialog(QDialog):
         from ..services.certificates import issuing_body, save_issuing_body
 
         body = issuing_body(self.store)
-        for attr, _label, kind in BODY_FIELDS:
+        for attr, _label, _kind in BODY_FIELDS:
             w = self.body_editors[attr]
-            setattr(body, attr, w.isChecked() if kind is bool else w.text().strip())
+            setattr(body, attr, w.isChecked() if isinstance(w, QCheckBox) else w.text().strip())
         try:
             save_issuing_body(self.store, body, actor())
             with self.store.write(actor(), "settings.inspector_cert_no"):
@@ -374,8 +382,9 @@ class SettingsDialog(QDialog):
             return False
         return True
 
-    def _editor(self, setting: Setting) -> QWidget:
+    def _editor(self, setting: Setting) -> SettingEditor:
         value = get(setting.name)
+        w: SettingEditor
         if setting.choices:
             w = QComboBox(self)
             for choice, _label in setting.choices:
@@ -407,8 +416,8 @@ class SettingsDialog(QDialog):
             self.labels[setting.name].setText(setting.title() + ":")
             w = self.editors[setting.name]
             if isinstance(w, QComboBox):
-                for i, (_v, label) in enumerate(setting.choices):
-                    w.setItemText(i, pick(label))
+                for i, (_v, pair) in enumerate(setting.choices):
+                    w.setItemText(i, pick(pair))
         self.office_db.retranslate()
         self.body_box.setTitle(tr("Issuing body (printed on certificates and notices)"))
         for attr, label, kind in BODY_FIELDS:

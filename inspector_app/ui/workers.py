@@ -29,12 +29,15 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEventLoop, QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from ..i18n import tr
+
+if TYPE_CHECKING:
+    import sqlite3
 
 log = logging.getLogger(__name__)
 
@@ -48,8 +51,8 @@ class _Box:
 
     __slots__ = ("value",)
 
-    def __init__(self, value: object) -> None:
-        self.value = value
+    def __init__(self, value: tuple[int, object, bool]) -> None:
+        self.value = value  # (ticket, payload, last)
 
 
 class Cancelled(Exception):
@@ -79,7 +82,7 @@ class _Relay(QObject):
 
     @Slot(object)
     def _dispatch(self, box: _Box) -> None:
-        ticket, payload, last = box.value  # type: ignore[misc]
+        ticket, payload, last = box.value
         handler = self.handlers.pop(ticket, None) if last else self.handlers.get(ticket)
         if handler is None:
             return
@@ -298,7 +301,7 @@ class _ReaderState:
         self.stopping = False
         self.busy = False
         self.running_key: Hashable | None = None
-        self.conn = None  # for interrupt() from the GUI thread
+        self.conn: sqlite3.Connection | None = None  # for interrupt() from the GUI thread
 
 
 def _stop_statements_when_stopping(conn: Any, state: _ReaderState) -> None:

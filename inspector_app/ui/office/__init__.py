@@ -99,10 +99,10 @@ class OfficeMode(QObject):
         for action in self.actions.values():
             action.setEnabled(supervisor)
         for name in INSPECTOR_ONLY_ACTIONS:
-            action = getattr(self.window, "actions_by_name", {}).get(name)
-            if action is not None:
-                action.setVisible(not supervisor)
-                action.setEnabled(not supervisor)
+            menu_action = getattr(self.window, "actions_by_name", {}).get(name)
+            if menu_action is not None:
+                menu_action.setVisible(not supervisor)
+                menu_action.setEnabled(not supervisor)
         # Only a page already built: the Today page hides its own button for a supervisor
         # when it is built later (touching window.today_page would build it at start-up).
         today = getattr(self.window, "pages", {}).get("today")
@@ -153,7 +153,7 @@ class OfficeMode(QObject):
             settings.set_value("role", self.role)
         self.apply_role()
         try:  # the window restores its last page before office pages exist: restore ours here
-            saved = int(settings.qsettings().value("window/page", -1) or -1)
+            saved = int(str(settings.qsettings().value("window/page", -1) or -1))
         except (TypeError, ValueError):
             saved = -1
         if self.role == "supervisor" and saved in self.rows.values():

@@ -148,10 +148,9 @@ class ConflictsPage(QWidget):
         from ...services import review as rv
 
         c = self.current
-        has = c is not None
-        self.keep_local.setEnabled(has)
-        self.keep_incoming.setEnabled(has)
-        if not has:
+        self.keep_local.setEnabled(c is not None)
+        self.keep_incoming.setEnabled(c is not None)
+        if c is None:
             self.title.setText("")
             self.table.setRowCount(0)
             return

@@ -154,8 +154,8 @@ class ReviewQueuePage(QWidget):
         for w in (self.inspector, self.market, self.family, self.verdict, self.state):
             filters.addWidget(w, 1)
         dates = QHBoxLayout()
-        for w in (self.from_label, self.date_from, self.to_label, self.date_to):
-            dates.addWidget(w)
+        for part in (self.from_label, self.date_from, self.to_label, self.date_to):
+            dates.addWidget(part)
         dates.addStretch(1)
         dates.addWidget(self.count_label)
         actions = QHBoxLayout()

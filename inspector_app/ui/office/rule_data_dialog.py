@@ -128,7 +128,7 @@ class RuleDataDialog(QDialog):
         self.family.currentIndexChanged.connect(lambda _i: self.refresh())
         self.only_open.toggled.connect(lambda _c: self.refresh())
         self.table.itemSelectionChanged.connect(self._selected)
-        QShortcut(QKeySequence("Ctrl+S"), self, activated=self.save)
+        QShortcut(QKeySequence("Ctrl+S"), self, self.save)
         self.retranslate()
         follow_language(self, self.retranslate)
         self.refresh()
@@ -265,7 +265,7 @@ class RuleDataDialog(QDialog):
         text = self.value.toPlainText().strip()
         try:
             data = json.loads(text) if text[:1] in "[{" else text
-        except ValueError as exc:
+        except json.JSONDecodeError as exc:
             self._say(tr("The value is not valid JSON: {error}").format(error=exc.msg))
             self.value.setFocus()
             return False
