@@ -194,7 +194,7 @@ def goods_inspections(
 
     from ..domain.models import AttachmentRef
     from ..domain.rules import default_ruleset, evaluate
-    from .demo import clean_checklist
+    from .demo_data import clean_checklist
 
     r = demo.rng
     out, blobs = [], []
