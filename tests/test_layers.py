@@ -125,12 +125,48 @@ def module_level_imports(path: Path, root: Path, known: set[str]) -> set[str]:
     return {m for m in out if m in known and m != name}
 
 
-def import_circles(pkg: Path) -> list[list[str]]:
-    """Groups of modules that import each other (directly or round a loop) when loaded."""
+def all_imports(path: Path, root: Path, known: set[str]) -> set[str]:
+    """The package's modules *path* imports anywhere: in the module body and inside its
+    functions (imported when the function first runs), not under ``if TYPE_CHECKING:``."""
+    name = module_name(path, root)
+    package = name.split(".") if path.name == "__init__.py" else name.split(".")[:-1]
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    typing_only = {
+        id(sub)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
+        for stmt in node.body
+        for sub in ast.walk(stmt)
+    }
+    out: set[str] = set()
+    for node in ast.walk(tree):
+        if id(node) in typing_only:
+            continue
+        if isinstance(node, ast.Import):
+            out.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = package[: len(package) - node.level + 1] if node.level else []
+            mod = ".".join(base + ([node.module] if node.module else []))
+            subs = {f"{mod}.{a.name}" for a in node.names} & known
+            out.update(subs)
+            if len(subs) < len(node.names):
+                out.add(mod)
+    return {m for m in out if m in known and m != name}
+
+
+def import_circles(pkg: Path, *, in_functions: bool = False, within: str = "") -> list[list[str]]:
+    """Groups of modules that import each other (directly or round a loop) when loaded, or,
+    with *in_functions*, also through imports inside functions; only modules whose dotted
+    name starts with *within* are counted."""
     root = pkg.parent
-    paths = {module_name(p, root): p for p in pkg.rglob("*.py")}
+    paths = {
+        module_name(p, root): p
+        for p in pkg.rglob("*.py")
+        if module_name(p, root).startswith(within)
+    }
     known = set(paths)
-    graph = {m: module_level_imports(p, root, known) for m, p in paths.items()}
+    imports = all_imports if in_functions else module_level_imports
+    graph = {m: imports(p, root, known) for m, p in paths.items()}
     index: dict[str, int] = {}
     low: dict[str, int] = {}
     stack: list[str] = []
@@ -168,6 +204,30 @@ def test_no_module_level_import_circles():
     """A module never needs, while it loads, a module that needs it back: the lower one
     (store.db below store.migrations, store.opening above both) must not import upward."""
     assert import_circles(PKG) == []
+
+
+def test_no_import_circles_among_services():
+    """No two service modules need each other, not even through an import inside a function
+    (a circle there still means neither can be read, tested or moved without the other): the
+    shared piece sits in a lower module (``roles``, ``files``, ``visit_start``, ``demo_data``)."""
+    assert import_circles(PKG, in_functions=True, within="inspector_app.services") == []
+
+
+def test_circle_checker_sees_imports_inside_functions(tmp_path):
+    pkg = tmp_path / "inspector_app"
+    (pkg / "services").mkdir(parents=True)
+    (pkg / "__init__.py").write_text("")
+    (pkg / "services" / "__init__.py").write_text("")
+    (pkg / "services" / "drafts.py").write_text("def new():\n    from .visits import join\n")
+    (pkg / "services" / "visits.py").write_text(
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from .reports import R\n"
+        "def join():\n    from . import drafts\n"
+    )
+    (pkg / "services" / "reports.py").write_text("from . import visits\n")
+    assert import_circles(pkg) == []
+    assert import_circles(pkg, in_functions=True, within="inspector_app.services") == [
+        ["inspector_app.services.drafts", "inspector_app.services.visits"]
+    ]
 
 
 def test_circle_checker_finds_a_circle(tmp_path):
