@@ -6,6 +6,8 @@ imported only when the page is first shown."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
@@ -14,6 +16,9 @@ from ..i18n import ntr, tr
 from .models.labels import family_label
 from .widgets.language import follow_language
 from .widgets.tile import Tile
+
+if TYPE_CHECKING:
+    from ..services.stats import Dashboard
 
 LABEL_WIDTH = 160  # pixels for a market's name beside its bar
 
@@ -25,7 +30,7 @@ class DashboardPage(QWidget):
         super().__init__(parent)
         self.store = store
         self.reader = reader
-        self.data = None
+        self.data: Dashboard | None = None
         self.charts: dict = {}
         self._stale = True
         self.tiles = [Tile(self) for _ in range(4)]
@@ -204,13 +209,15 @@ class DashboardPage(QWidget):
     def _draw_family(self) -> None:
         import pyqtgraph as pg
 
+        data = self.data
+        if data is None:
+            return
         plot = self.charts["family"]
         plot.clear()
-        rates = [r for r in self.data.by_family if r.percent is not None]
+        rates = [r for r in data.by_family if r.percent is not None]
         xs = list(range(len(rates)))
-        heights = [
-            float(r.percent) for r in rates
-        ]  # display only; the numbers stay Decimal in stats
+        # display only; the numbers stay Decimal in stats (rates: each with a percent)
+        heights = [float(r.percent or 0) for r in rates]
         # the axis starts below the lowest rate, in tens (86–100 % is not squeezed into the
         # top of 0–100 %); the bars stand on that base and its value is written on the axis
         base = float(max(0, (min([int(h) for h in heights], default=0) - 5) // 10 * 10))
@@ -222,7 +229,7 @@ class DashboardPage(QWidget):
         for x, r in zip(xs, rates, strict=True):
             # the rate and how many it rests on ("85.2 n=27")
             text = pg.TextItem(f"{r.percent}\nn={r.judged}", color="#222", anchor=(0.5, 1))
-            text.setPos(x, float(r.percent))
+            text.setPos(x, float(r.percent or 0))
             plot.addItem(text)
         # labels on two lines where they have a space, so neighbours do not overlap
         # one word a line, in a font small enough that neighbours never overlap
@@ -252,17 +259,20 @@ class DashboardPage(QWidget):
     def _draw_market(self) -> None:
         import pyqtgraph as pg
 
+        data = self.data
+        if data is None:
+            return
         plot = self.charts["market"]
         plot.clear()
-        rates = [r for r in self.data.by_market if r.percent is not None][:8]
+        rates = [r for r in data.by_market if r.percent is not None][:8]
         ys = list(range(len(rates)))
-        widths = [float(r.percent) for r in rates]
+        widths = [float(r.percent or 0) for r in rates]  # rates: each with a percent
         plot.addItem(
             pg.BarGraphItem(x0=[0] * len(rates), y=ys, width=widths, height=0.6, brush="#27ae60")
         )
         for y, r in zip(ys, rates, strict=True):
             text = pg.TextItem(f"{r.percent} (n={r.judged})", color="#222", anchor=(1, 0.5))
-            text.setPos(float(r.percent), y)
+            text.setPos(float(r.percent or 0), y)
             plot.addItem(text)
         axis = plot.getAxis("left")
         metrics = QFontMetrics(axis.style.get("tickFont") or plot.font())
@@ -286,13 +296,16 @@ class DashboardPage(QWidget):
     def _draw_time(self) -> None:
         import pyqtgraph as pg
 
+        data = self.data
+        if data is None:
+            return
         plot = self.charts["time"]
         plot.clear()
         if plot.plotItem.legend is None:
             plot.addLegend(offset=(10, 5))
         else:
             plot.plotItem.legend.clear()
-        points = self.data.over_time
+        points = data.over_time
         xs = list(range(len(points)))
         plot.plot(
             xs,
@@ -312,7 +325,7 @@ class DashboardPage(QWidget):
             symbolBrush="#8e44ad",
             name=tr("Cheating"),
         )
-        current = self.data.month_start.isoformat()[:7]
+        current = data.month_start.isoformat()[:7]
         plot.getAxis("bottom").setTicks(
             [
                 [

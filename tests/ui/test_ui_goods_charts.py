@@ -73,9 +73,9 @@ def test_a_batch_of_counted_packages_reads_in_chinese_without_crowded_ticks(qtbo
     legend = _legend(chart)
     assert legend[0] == "−T（允许短缺量）" and "合格" in legend and "pass" not in legend
     # only a shortfall counts: no upper limit, the lower one spans every package
-    xs, _ys = chart.upper.getData()
+    xs, _ys = chart.upper_line.getData()
     assert xs is None or len(xs) == 0
-    lx, ly = chart.lower.getData()
+    lx, ly = chart.lower_line.getData()
     assert min(lx) <= 1 and max(lx) >= 50 and max(ly) < 0
     # the legend row sits above the highest point
     _xr, (y0, y1) = chart.plot.getPlotItem().viewRange()
@@ -128,7 +128,7 @@ def test_a_retail_recheck_is_drawn_against_its_shortfall_limit(qtbot):
     assert _axis_title(chart, "bottom") == "核称序号"
     assert _axis_title(chart, "left") == "误差 (g)"
     assert _legend(chart)[0] == "允许短缺量"
-    lx, ly = chart.lower.getData()
+    lx, ly = chart.lower_line.getData()
     assert len(lx) == 4 and all(y < 0 for y in ly)  # a flat limit under each recheck
     assert not chart.empty.isVisible()
 

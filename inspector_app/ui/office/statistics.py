@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices
@@ -33,6 +34,9 @@ from ..widgets.language import follow_language
 from ..widgets.tile import Tile
 from . import dialogs
 from .goods_panel import GoodsPanel
+
+if TYPE_CHECKING:
+    from ...services.office_stats import OfficeStats
 
 
 def _cause_label(row: dict) -> str:
@@ -78,7 +82,7 @@ class StatisticsPage(QWidget):
         from ..widgets.date_filter import DateFilter
 
         self.store = store
-        self.data = None
+        self.data: OfficeStats | None = None
         self.charts: dict = {}
         self.date_from = DateFilter(self)
         self.date_to = DateFilter(self)
@@ -209,16 +213,17 @@ class StatisticsPage(QWidget):
         self.city.setCurrentIndex(max(0, self.city.findData(current)))
         self.city.blockSignals(False)
         try:
-            self.data = office_statistics(self.store, self.current_filter())
+            data = office_statistics(self.store, self.current_filter())
             from ...services.province import include_received
 
             # a province: the tiles, families and months count its cities' records too
-            self.received = include_received(self.data, self.store)["by_origin"]
+            self.received = include_received(data, self.store)["by_origin"]
         except InputError as exc:
             self.status.setText("⚠ " + exc.message)
             return
+        self.data = data
         self.status.setText(
-            "" if self.data.totals["inspections"] else tr("No inspections in this period.")
+            "" if data.totals["inspections"] else tr("No inspections in this period.")
         )
         self._fill()
         self.goods.show_stats(goods_statistics(self.store, self.current_filter()))
@@ -279,6 +284,8 @@ class StatisticsPage(QWidget):
     # -- drawing --------------------------------------------------------------------------------
     def _fill(self) -> None:
         d = self.data
+        if d is None:
+            return
         t = d.totals
         values = {
             "Inspections": f"{t['inspections']:,}",
@@ -390,6 +397,8 @@ class StatisticsPage(QWidget):
             plot.addLegend(offset=(-10, 5))
         else:
             plot.plotItem.legend.clear()
+        if self.data is None:
+            return
         points = self.data.by_month
         xs = list(range(len(points)))
         plot.plot(
