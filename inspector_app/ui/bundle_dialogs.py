@@ -81,7 +81,8 @@ class _BundleDialog(QDialog):
         super().__init__(parent)
         self.db_path = Path(db_path)
         self.job: Job | None = None
-        self.result = None
+        # what the last run produced (not self.result: that would hide QDialog.result())
+        self.outcome: object = None
         self.late_cancel = False  # Cancel pressed, but the work had finished anyway
         self.path_edit = QLineEdit()
         self.browse = QPushButton(tr("Browse…"))
@@ -120,8 +121,12 @@ class _BundleDialog(QDialog):
         self.resize(560, 0)
 
     # -- job plumbing ---------------------------------------------------------------------
+    def start(self) -> None:
+        """Go: export or import (each dialog its own)."""
+        raise NotImplementedError
+
     def _run(self, work) -> None:
-        self.result = None
+        self.outcome = None
         self.late_cancel = False
         self.status.setText("")
         self.progress.setRange(0, 0)  # busy until the first report
@@ -258,7 +263,7 @@ class ExportBundleDialog(_BundleDialog):
 
     def _on_succeeded(self, result) -> None:
         self._set_running(False)
-        self.result = result
+        self.outcome = result
         self.progress.setRange(0, 1)
         self.progress.setValue(1)
         counts = ", ".join(f"{n} {tr(k)}" for k, n in result.counts.items())
@@ -351,7 +356,7 @@ class ImportBundleDialog(_BundleDialog):
 
     def _on_succeeded(self, report) -> None:
         self._set_running(False)
-        self.result = report
+        self.outcome = report
         self.progress.setRange(0, 1)
         self.progress.setValue(1 if report.ok else 0)
         self.stage_label.setText("")

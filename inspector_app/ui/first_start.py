@@ -120,7 +120,7 @@ class FirstStartWizard(QWizard):
         page.setTitle(tr(title))
         box = QVBoxLayout(page)
         box.addWidget(_note(tr(text)))
-        first = None
+        made: list[QPushButton] = []
         for label, slot, key in buttons:
             row = QHBoxLayout()
             b = QPushButton(tr(label))
@@ -134,10 +134,10 @@ class FirstStartWizard(QWizard):
             row.addWidget(status)
             row.addStretch(1)
             box.addLayout(row)
-            first = first or b
+            made.append(b)
         box.addStretch(1)
         self.addPage(page)
-        return first
+        return made[0]  # the first button (every page has at least one)
 
     def _done(self, key: str, ok: bool) -> None:
         if ok:

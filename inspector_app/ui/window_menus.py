@@ -243,7 +243,7 @@ class WindowMenus(_WindowBase):
         dialog.setObjectName("exportBundleDialog")
         self.last_dialog = dialog
         dialog.exec()
-        return dialog.result
+        return dialog.outcome
 
     def import_bundle(self):
         """File → Import bundle…: check and import, then show the new data."""
@@ -254,7 +254,7 @@ class WindowMenus(_WindowBase):
         self.last_dialog = dialog
         dialog.imported.connect(lambda report: report.ok and self.refresh_all())
         dialog.exec()
-        return dialog.result
+        return dialog.outcome
 
     def verify_pdf(self, path=None):
         """Tools → Verify PDF…: is this report's signature intact, trusted and on record?"""

@@ -155,14 +155,14 @@ def test_assign_many_by_filter_and_keyboard_then_unassign(qtbot, store, page):
     # 宝岛眼镜 given to 李四 as well (moving unticked): both have it
     again.table.selectRow(next(i for i, p in enumerate(again.rows) if p["id"] == bao.id))
     again.inspector.setCurrentText("李四")
-    again.move.setChecked(False)
+    again.move_others.setChecked(False)
     assert again.save()
     assert sorted(
         r["inspector"] for r in cs.repo(store).assignments(c.id) if r["premises_id"] == bao.id
     ) == ["张三", "李四"]
     # moved (the default): 王五 has it alone
     again = page.assign()
-    assert again.move.isChecked()
+    assert again.move_others.isChecked()
     again.table.selectRow(next(i for i, p in enumerate(again.rows) if p["id"] == bao.id))
     again.inspector.setCurrentText("王五")
     assert again.save()

@@ -14,6 +14,7 @@ in one line inside the dialog, which stays open with everything typed kept.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
@@ -44,6 +45,9 @@ from ...domain.models import PREMISES_KINDS
 from ...i18n import ntr, tr
 from ...services import campaigns as cs
 from ..models.labels import premises_kind_label
+
+if TYPE_CHECKING:
+    from ...store.campaigns import Campaign
 
 ERROR_STYLE = "color: #b00020;"
 
@@ -82,7 +86,7 @@ class NewCampaignDialog(QDialog):
         super().__init__(parent)
         self.store = store
         self.actor = actor
-        self.campaign = None
+        self.campaign: Campaign | None = None  # once saved
         self.setObjectName("newCampaignDialog")
         self.setWindowTitle(tr("New campaign"))
         day = dt.date.fromisoformat(today) if today else dt.date.today()
@@ -242,12 +246,17 @@ class AssignDialog(QDialog):
         self.inspector.setEditable(True)
         self.inspector.addItems(cs.inspector_names(store))
         self.inspector.setCurrentText("")
-        self.inspector.lineEdit().setPlaceholderText(tr("inspector's name"))
+        line = self.inspector.lineEdit()  # there since the box is editable
+        if line is not None:
+            line.setPlaceholderText(tr("inspector's name"))
         end = dt.date.fromisoformat(campaign.date_to)
         self.due = _date_edit(self, end, "assignDue")
-        self.move = QCheckBox(tr("&Take them off other inspectors' lists (not yet visited)"), self)
-        self.move.setObjectName("assignMove")
-        self.move.setChecked(True)
+        # (not self.move: that would hide QWidget.move)
+        self.move_others = QCheckBox(
+            tr("&Take them off other inspectors' lists (not yet visited)"), self
+        )
+        self.move_others.setObjectName("assignMove")
+        self.move_others.setChecked(True)
         self.error = _error_label(self)
         filters = QGridLayout()
         for col, (text, field) in enumerate(
@@ -280,7 +289,7 @@ class AssignDialog(QDialog):
             label = QLabel(text, self)
             label.setBuddy(field)
             who.addRow(label, field)
-        who.addRow("", self.move)
+        who.addRow("", self.move_others)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
@@ -367,7 +376,7 @@ class AssignDialog(QDialog):
                 [p["id"] for p in chosen],
                 due=_iso(self.due),
                 actor=self.actor,
-                move=self.move.isChecked(),
+                move=self.move_others.isChecked(),
             )
         except InputError as exc:
             self.error.setText(exc.message)

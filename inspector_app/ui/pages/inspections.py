@@ -111,7 +111,7 @@ class InspectionsPage(QWidget):
         self._search_wait.timeout.connect(self.apply_filter)
         self.search.search_changed.connect(self._search_changed)
         self.search.returnPressed.connect(
-            lambda: self._search_wait.isActive() and self.apply_filter()
+            lambda: self.apply_filter() if self._search_wait.isActive() else None
         )
         for combo in (self.family, self.verdict, self.status, self.market):
             combo.currentIndexChanged.connect(lambda _i: self.apply_filter())
