@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .filters import SEALED_HEADS, period
+from . import summary
+from .filters import SEALED_HEADS, iso_date, period
 
 if TYPE_CHECKING:
     from .store import Store
@@ -39,43 +40,87 @@ def where(f: StatsFilter) -> tuple[str, list[Any]]:
     return " WHERE " + " AND ".join(clauses), params
 
 
+def _kept(store: Store, f: StatsFilter, *keys: str) -> list[tuple[Any, ...]]:
+    """(keys..., inspections, judged, passed, failed, cheating) from the kept counts."""
+    first, last = iso_date(f.date_from, "from"), iso_date(f.date_to, "to")
+    period(first, last)  # (refuses a period that ends before it starts)
+    return summary.grouped(store, keys, first, last, city=f.city, market=f.market)
+
+
+def _heads_where(f: StatsFilter) -> tuple[str, list[Any]]:
+    """The filter over counted inspections ``i`` without the premises join (city and
+    market asked of the premises by id)."""
+    dates, params = period(f.date_from, f.date_to)
+    clauses = [*SEALED_HEADS, *dates]
+    for column, value in (("city", f.city), ("market", f.market)):
+        if value:
+            clauses.append(f"i.premises_id IN (SELECT id FROM premises WHERE {column} = ?)")
+            params.append(value)
+    return " AND ".join(clauses), params
+
+
+def _distinct_premises(store: Store, f: StatsFilter) -> dict[str, int]:
+    """kind -> premises with a counted inspection in the filter (one index probe each)."""
+    dates, params = period(f.date_from, f.date_to)
+    inner = " AND ".join([*SEALED_HEADS, *dates])
+    outer = []
+    for column, value in (("city", f.city), ("market", f.market)):
+        if value:
+            outer.append(f" AND p.{column} = ?")
+            params.append(value)
+    return {
+        r[0]: int(r[1])
+        for r in store.conn.execute(
+            "SELECT p.kind, count(*) FROM premises p WHERE EXISTS (SELECT 1 FROM inspections i"
+            f"{summary.indexed_by(store, 'inspections_heads_premises')} WHERE i.premises_id = p.id AND {inner}){''.join(outer)} GROUP BY p.kind",
+            params,
+        )
+    }
+
+
+def _distinct_instruments(store: Store, f: StatsFilter) -> dict[str, int]:
+    """family -> instruments with a counted inspection in the filter (read from the index
+    of counted inspections by instrument, in its order)."""
+    w, params = _heads_where(f)
+    return {
+        r[0]: int(r[1])
+        for r in store.conn.execute(
+            "SELECT family, count(*) FROM (SELECT DISTINCT i.instrument_id, i.family"
+            f" FROM inspections i{summary.indexed_by(store, 'inspections_heads_instrument')}"
+            f" WHERE {w}) d GROUP BY family",
+            params,
+        )
+    }
+
+
 def totals(store: Store, f: StatsFilter) -> dict[str, Any]:
-    w, params = where(f)
-    r = store.conn.execute(
-        "SELECT count(*), count(DISTINCT i.premises_id), count(DISTINCT i.instrument_id), count(i.verdict),"
-        f" coalesce(sum(i.verdict = 'pass'), 0), coalesce(sum(i.verdict = 'fail'), 0), coalesce(sum({_CHEAT}), 0)"
-        f"{_FROM}{w}",
-        params,
-    ).fetchone()
-    keys = ("inspections", "premises", "instruments", "judged", "passed", "failed", "cheating")
-    return dict(zip(keys, (int(v) for v in r), strict=True))
+    n, judged, passed, failed, cheating = _kept(store, f)[0]
+    return {
+        "inspections": n,
+        "premises": sum(_distinct_premises(store, f).values()),
+        "instruments": sum(_distinct_instruments(store, f).values()),
+        "judged": judged,
+        "passed": passed,
+        "failed": failed,
+        "cheating": cheating,
+    }
 
 
 def premises_by_kind(store: Store, f: StatsFilter) -> list[tuple[str, int, int]]:
     """(kind, premises inspected, inspections)."""
-    w, params = where(f)
-    return [
-        (r[0], int(r[1]), int(r[2]))
-        for r in store.conn.execute(
-            f"SELECT p.kind, count(DISTINCT i.premises_id), count(*){_FROM}{w} GROUP BY p.kind"
-            " ORDER BY count(DISTINCT i.premises_id) DESC, p.kind",
-            params,
-        )
-    ]
+    premises = _distinct_premises(store, f)
+    rows = [(kind, premises.get(kind, 0), n) for kind, n, *_ in _kept(store, f, "kind")]
+    return sorted(rows, key=lambda r: (-r[1], r[0]))
 
 
 def instruments_by_family(store: Store, f: StatsFilter) -> list[tuple[str, int, int, int, int]]:
     """(family, instruments checked, inspections, passed, failed)."""
-    w, params = where(f)
-    return [
-        (r[0], int(r[1]), int(r[2]), int(r[3]), int(r[4]))
-        for r in store.conn.execute(
-            f"SELECT i.family, count(DISTINCT i.instrument_id), count(*), coalesce(sum(i.verdict = 'pass'), 0),"
-            f" coalesce(sum(i.verdict = 'fail'), 0){_FROM}{w} GROUP BY i.family"
-            " ORDER BY count(DISTINCT i.instrument_id) DESC, i.family",
-            params,
-        )
+    instruments = _distinct_instruments(store, f)
+    rows = [
+        (family, instruments.get(family, 0), n, passed, failed)
+        for family, n, _judged, passed, failed, _cheating in _kept(store, f, "family")
     ]
+    return sorted(rows, key=lambda r: (-r[1], r[0]))
 
 
 def failures_by_cause(store: Store, f: StatsFilter) -> list[tuple[str, str, int]]:
@@ -106,8 +151,11 @@ def failed_tests(store: Store, f: StatsFilter) -> list[tuple[str, int]]:
     return [
         (r[0], int(r[1]))
         for r in store.conn.execute(
-            f"SELECT t.kind, count(DISTINCT i.id){_FROM} JOIN inspection_tests t ON t.inspection_id = i.id"
-            f"{w} AND t.verdict = 'fail' GROUP BY t.kind ORDER BY count(DISTINCT i.id) DESC, t.kind",
+            # from the few failed tests (their partial index) to their inspections
+            "SELECT t.kind, count(DISTINCT i.id) FROM inspection_tests t"
+            " CROSS JOIN inspections i CROSS JOIN premises p"
+            f"{w} AND t.verdict = 'fail' AND i.id = t.inspection_id AND p.id = i.premises_id"
+            " GROUP BY t.kind ORDER BY count(DISTINCT i.id) DESC, t.kind",
             params,
         )
     ]
@@ -115,29 +163,13 @@ def failed_tests(store: Store, f: StatsFilter) -> list[tuple[str, int]]:
 
 def by_city(store: Store, f: StatsFilter) -> list[tuple[str, int, int, int]]:
     """(city, inspections, passed, failed)."""
-    w, params = where(f)
-    return [
-        (r[0], int(r[1]), int(r[2]), int(r[3]))
-        for r in store.conn.execute(
-            f"SELECT p.city, count(*), coalesce(sum(i.verdict = 'pass'), 0), coalesce(sum(i.verdict = 'fail'), 0)"
-            f"{_FROM}{w} GROUP BY p.city ORDER BY count(*) DESC, p.city",
-            params,
-        )
-    ]
+    rows = [(c, n, p, x) for c, n, _j, p, x, _c in _kept(store, f, "city")]
+    return sorted(rows, key=lambda r: (-r[1], r[0]))
 
 
 def by_month(store: Store, f: StatsFilter) -> list[tuple[str, int, int, int, int]]:
     """(YYYY-MM, inspections, passed, failed, cheating)."""
-    w, params = where(f)
-    return [
-        (r[0], int(r[1]), int(r[2]), int(r[3]), int(r[4]))
-        for r in store.conn.execute(
-            f"SELECT substr(i.started_at, 1, 7) AS month, count(*), coalesce(sum(i.verdict = 'pass'), 0),"
-            f" coalesce(sum(i.verdict = 'fail'), 0), coalesce(sum({_CHEAT}), 0){_FROM}{w}"
-            " GROUP BY month ORDER BY month",
-            params,
-        )
-    ]
+    return sorted((m, n, p, x, c) for m, n, _j, p, x, c in _kept(store, f, "month"))
 
 
 def cheating_cases(store: Store, f: StatsFilter, limit: int = 500) -> list[tuple[Any, ...]]:
@@ -146,8 +178,10 @@ def cheating_cases(store: Store, f: StatsFilter, limit: int = 500) -> list[tuple
     return [
         tuple(r)
         for r in store.conn.execute(
+            # from the few cheating findings (their partial index) to their inspections
             "SELECT i.id, i.started_at, p.name, p.city, i.family, i.inspector, fi.code, fi.text, fi.legal_basis"
-            f"{_FROM} JOIN findings fi ON fi.inspection_id = i.id AND fi.cheating = 1{w}"
+            " FROM findings fi CROSS JOIN inspections i CROSS JOIN premises p"
+            f"{w} AND fi.cheating = 1 AND i.id = fi.inspection_id AND p.id = i.premises_id"
             " ORDER BY i.started_at, i.id, fi.seq LIMIT ?",
             (*params, limit),
         )

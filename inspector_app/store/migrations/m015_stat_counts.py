@@ -1,9 +1,184 @@
-"""Statistics counts kept as records are written (claimed; filled in next)."""
+"""Statistics counts kept as records are written, and partial indexes for what the
+dashboard and statistics still read row by row (failed records, drafts, and the distinct
+premises and instruments of a period).
+
+``stat_counts`` holds, for the counted inspections (finalized, newest revision:
+``status = 'finalized' AND superseded_by IS NULL``), how many there are and how many carry a
+cheating finding, per day (``grain = 'd'``, ``period`` = the first ten characters of
+``started_at``) and again per month (``grain = 'm'``, the first seven), per premises city,
+market and kind, family and verdict (``''`` for none). A period is read as its whole months
+plus the days at its two ends, so a year is about a thousand rows instead of a hundred
+thousand inspections joined with their premises.
+
+Triggers keep it exact in the same transaction as every write: an inspection that becomes
+counted (inserted finalized by an import, finalized, its correction draft deleted) is
+added, one that stops being counted (superseded by a correction) is taken away, and a
+premises whose city, market or kind changes moves its inspections' counts. A finalized
+inspection, its findings and its tests cannot change (the immutability triggers), so
+nothing else can move a count. Rows that fall to zero stay (readers skip them). ``check``
+recomputes the table and reports any difference.
+
+On PostgreSQL the same triggers are PL/pgSQL functions (``store/pg/migrations.py`` runs
+:func:`up_postgresql` for this migration).
+"""
 
 from __future__ import annotations
 
 import sqlite3
+from typing import Any
+
+TABLE = """CREATE TABLE stat_counts (
+    grain    TEXT NOT NULL,
+    period   TEXT NOT NULL,
+    city     TEXT NOT NULL,
+    market   TEXT NOT NULL,
+    kind     TEXT NOT NULL,
+    family   TEXT NOT NULL,
+    verdict  TEXT NOT NULL,
+    n        INTEGER NOT NULL,
+    cheating INTEGER NOT NULL,
+    PRIMARY KEY (grain, period, city, market, kind, family, verdict)
+) WITHOUT ROWID"""
+
+INDEXES = [
+    # failed newest revisions (drafts included): repeat offenders, causes, failed tests
+    "CREATE INDEX inspections_failed_heads ON inspections(started_at, premises_id, status, id)"
+    " WHERE verdict = 'fail' AND superseded_by IS NULL",
+    # drafts: the dashboard adds them to the kept counts
+    "CREATE INDEX inspections_drafts ON inspections(started_at) WHERE status = 'draft'",
+    # counted inspections by instrument and by premises: the distinct instruments and
+    # premises of a period (not additive, so not kept as counts) read from the index alone
+    "CREATE INDEX inspections_heads_instrument ON inspections(instrument_id, family, started_at,"
+    " premises_id) WHERE status = 'finalized' AND superseded_by IS NULL",
+    "CREATE INDEX inspections_heads_premises ON inspections(premises_id, started_at)"
+    " WHERE status = 'finalized' AND superseded_by IS NULL",
+    # failed tests (a passed inspection may have one: an as-found test set aside) and
+    # cheating findings: the statistics start from these few rows
+    "CREATE INDEX inspection_tests_failed ON inspection_tests(inspection_id, kind)"
+    " WHERE verdict = 'fail'",
+    "CREATE INDEX findings_cheating ON findings(inspection_id) WHERE cheating = 1",
+]
+
+_KEY = "grain, period, city, market, kind, family, verdict"
+_CHEAT = "(SELECT count(*) FROM findings f WHERE f.inspection_id = {x}.id AND f.cheating = 1) > 0"
+
+# The full recount: what the table must hold (``check`` compares it, the migration fills it).
+RECOUNT = f"""SELECT g.grain, CASE g.grain WHEN 'd' THEN substr(i.started_at, 1, 10)
+ ELSE substr(i.started_at, 1, 7) END AS period, p.city, p.market, p.kind, i.family,
+ coalesce(i.verdict, '') AS verdict, count(*) AS n,
+ sum(CASE WHEN {_CHEAT.format(x="i")} THEN 1 ELSE 0 END) AS cheating
+ FROM inspections i JOIN premises p ON p.id = i.premises_id
+ CROSS JOIN (SELECT 'd' AS grain UNION ALL SELECT 'm') g
+ WHERE i.status = 'finalized' AND i.superseded_by IS NULL
+ GROUP BY g.grain, 2, p.city, p.market, p.kind, i.family, coalesce(i.verdict, '')"""
+
+
+def _bump(x: str, sign: str, grain: str, width: int) -> str:
+    """One inspection (*x* is NEW or OLD) added to (*sign* '+') or taken from ('-') its row."""
+    return (
+        f"INSERT INTO stat_counts ({_KEY}, n, cheating)"
+        f" SELECT '{grain}', substr({x}.started_at, 1, {width}), p.city, p.market, p.kind,"
+        f" {x}.family, coalesce({x}.verdict, ''), {sign}1,"
+        f" CASE WHEN {_CHEAT.format(x=x)} THEN {sign}1 ELSE 0 END"
+        f" FROM premises p WHERE p.id = {x}.premises_id"
+        f" ON CONFLICT ({_KEY}) DO UPDATE SET n = stat_counts.n + excluded.n,"
+        " cheating = stat_counts.cheating + excluded.cheating"
+    )
+
+
+def _move(old_or_new: str, sign: str) -> str:
+    """Every counted inspection of a premises added with its NEW or taken with its OLD
+    city, market and kind."""
+    x = old_or_new
+    return (
+        f"INSERT INTO stat_counts ({_KEY}, n, cheating)"
+        f" SELECT g.grain, CASE g.grain WHEN 'd' THEN substr(i.started_at, 1, 10)"
+        f" ELSE substr(i.started_at, 1, 7) END, {x}.city, {x}.market, {x}.kind, i.family,"
+        f" coalesce(i.verdict, ''), {sign}count(*),"
+        f" {sign}sum(CASE WHEN {_CHEAT.format(x='i')} THEN 1 ELSE 0 END)"
+        " FROM inspections i CROSS JOIN (SELECT 'd' AS grain UNION ALL SELECT 'm') g"
+        f" WHERE i.premises_id = {x}.id AND i.status = 'finalized' AND i.superseded_by IS NULL"
+        " GROUP BY g.grain, 2, i.family, coalesce(i.verdict, '')"
+        f" ON CONFLICT ({_KEY}) DO UPDATE SET n = stat_counts.n + excluded.n,"
+        " cheating = stat_counts.cheating + excluded.cheating"
+    )
+
+
+def _counted(x: str) -> str:
+    return f"({x}.status = 'finalized' AND {x}.superseded_by IS NULL)"
+
+
+_WATCHED = "status, superseded_by, started_at, premises_id, family, verdict"
+_PREMISES_CHANGED = (
+    "OLD.city IS NOT NEW.city OR OLD.market IS NOT NEW.market OR OLD.kind IS NOT NEW.kind"
+)
+
+
+def _sqlite_triggers() -> list[str]:
+    add = "; ".join(_bump("NEW", "+", g, w) for g, w in (("d", 10), ("m", 7)))
+    take = "; ".join(_bump("OLD", "-", g, w) for g, w in (("d", 10), ("m", 7)))
+    return [
+        f"CREATE TRIGGER stat_counts_insert AFTER INSERT ON inspections"
+        f" WHEN {_counted('NEW')} BEGIN {add}; END",
+        f"CREATE TRIGGER stat_counts_update_old AFTER UPDATE OF {_WATCHED} ON inspections"
+        f" WHEN {_counted('OLD')} BEGIN {take}; END",
+        f"CREATE TRIGGER stat_counts_update_new AFTER UPDATE OF {_WATCHED} ON inspections"
+        f" WHEN {_counted('NEW')} BEGIN {add}; END",
+        f"CREATE TRIGGER stat_counts_delete AFTER DELETE ON inspections"
+        f" WHEN {_counted('OLD')} BEGIN {take}; END",
+        f"CREATE TRIGGER stat_counts_premises AFTER UPDATE OF city, market, kind ON premises"
+        f" WHEN {_PREMISES_CHANGED} BEGIN {_move('OLD', '-')}; {_move('NEW', '+')}; END",
+    ]
+
+
+def _fill(conn: Any) -> None:
+    conn.execute(f"INSERT INTO stat_counts ({_KEY}, n, cheating) {RECOUNT}")
 
 
 def up(conn: sqlite3.Connection) -> None:
-    pass
+    conn.execute(TABLE)
+    for stmt in INDEXES:
+        conn.execute(stmt)
+    _fill(conn)
+    for stmt in _sqlite_triggers():
+        conn.execute(stmt)
+
+
+def _pg_function(name: str, body: str) -> str:
+    return (
+        f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $fn$\n"
+        f"BEGIN\n{body}\n  RETURN NULL;\nEND $fn$"
+    )
+
+
+def pg_statements() -> list[str]:
+    """The PostgreSQL form: the same table and indexes, the triggers as PL/pgSQL."""
+    add = ";\n".join(_bump("NEW", "+", g, w) for g, w in (("d", 10), ("m", 7)))
+    take = ";\n".join(_bump("OLD", "-", g, w) for g, w in (("d", 10), ("m", 7)))
+    # (PL/pgSQL evaluates both sides of AND: OLD is unassigned on INSERT, NEW on DELETE)
+    inspections = f"""  IF TG_OP IN ('UPDATE', 'DELETE') THEN
+    IF {_counted("OLD")} THEN
+      {take};
+    END IF;
+  END IF;
+  IF TG_OP IN ('INSERT', 'UPDATE') THEN
+    IF {_counted("NEW")} THEN
+      {add};
+    END IF;
+  END IF;"""
+    premises = f"""  IF OLD.city IS DISTINCT FROM NEW.city OR OLD.market IS DISTINCT FROM NEW.market
+     OR OLD.kind IS DISTINCT FROM NEW.kind THEN
+    {_move("OLD", "-")};
+    {_move("NEW", "+")};
+  END IF;"""
+    return [
+        TABLE.replace(") WITHOUT ROWID", ")").replace("INTEGER", "BIGINT"),
+        *INDEXES,
+        _pg_function("inspector_stat_counts_inspections", inspections),
+        "CREATE TRIGGER stat_counts_inspections AFTER INSERT OR DELETE OR UPDATE OF"
+        f" {_WATCHED} ON inspections FOR EACH ROW"
+        " EXECUTE FUNCTION inspector_stat_counts_inspections()",
+        _pg_function("inspector_stat_counts_premises", premises),
+        "CREATE TRIGGER stat_counts_premises AFTER UPDATE OF city, market, kind ON premises"
+        " FOR EACH ROW EXECUTE FUNCTION inspector_stat_counts_premises()",
+    ]

@@ -205,8 +205,18 @@ def _m011_up(ddl: _DDLConnection) -> None:
         ddl.execute(stmt)
 
 
+def _m015_up(ddl: _DDLConnection) -> None:
+    """Migration 15 with its count-keeping triggers as PL/pgSQL (they write, not raise)."""
+    from ..migrations import m015_stat_counts as m015
+
+    for stmt in m015.pg_statements():
+        ddl._conn._pg.execute(stmt)
+    ddl._conn.forget_schema()
+    m015._fill(ddl)
+
+
 # Migrations whose SQLite body cannot run here as it is (by number).
-PG_UP = {6: _m006_up, 11: _m011_up}
+PG_UP = {6: _m006_up, 11: _m011_up, 15: _m015_up}
 
 MIGRATE_LOCK_KEY = 0x494E53504D4947  # "INSPMIG": one migrating client at a time
 
