@@ -9,9 +9,11 @@ QR code (report number + hash) close the report, and the same two values are emb
 the PDF's metadata (Keywords) so ``verify`` can check them against the database.
 
 The document is assembled here (``build_inspection_pdf``) from the page furniture in
-``layout``, the sections in ``report_sections``, the readings tables in ``readings``, the
-chart in ``charts`` and, for a prepackaged batch or a retail recheck, ``prepackaged_section``;
-its data and numbering are in ``report_data``.
+``layout``, the record's particulars in ``record_sections``, the findings in
+``report_sections``, the conclusion, signatures and particulars in ``closing_sections``, the
+readings tables in ``readings``, the chart in ``inspection_charts`` and, for a prepackaged
+batch or a retail recheck, ``prepackaged_section``; its data and numbering are in
+``report_data``.
 """
 
 from __future__ import annotations
@@ -29,6 +31,13 @@ from reportlab.platypus import (
 )
 
 from ..domain.canonical import canonical_bytes, inspection_content
+from .closing_sections import (
+    _conclusion,
+    _official_block,
+    _official_signatures,
+    _signatures,
+    _verification_block,
+)
 from .fonts import register_fonts
 from .labels import t
 from .layout import (
@@ -143,15 +152,10 @@ from .report_data import (
     report_number as report_number,
 )
 from .report_sections import (
-    _conclusion,
-    _official_block,
-    _official_signatures,
-    _signatures,
-    _verdict_banner,
-    _verification_block,
+    _failed_text as _failed_text,
 )
 from .report_sections import (
-    _failed_text as _failed_text,
+    _verdict_banner,
 )
 from .report_sections import (
     failed as failed,

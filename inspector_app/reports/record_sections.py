@@ -12,8 +12,8 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table,
 from ..domain.models import CHECK_LABELS, FAMILY_LABELS
 from ..i18n import pick
 from . import readings
-from .charts import inspection_chart
 from .fonts import FONT
+from .inspection_charts import inspection_chart
 from .labels import t, unit
 from .layout import P, TitledChart, _grid, _image, _kv_table, _section, esc, local_time, styles
 from .prepackaged_section import goods_section

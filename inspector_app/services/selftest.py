@@ -404,7 +404,7 @@ def step_chart(ctx: Context) -> str:
 def step_print(ctx: Context) -> str:
     from reportlab.graphics import renderPDF
 
-    from ..reports.charts import inspection_chart
+    from ..reports.inspection_charts import inspection_chart
     from ..reports.fonts import register_fonts
 
     font = register_fonts()

@@ -270,7 +270,7 @@ def test_long_report_never_leaves_the_verification_block_alone(store, stall, ide
 def test_fuel_chart_marks_the_failed_repeatability(store, samples, tmp_path, pdf_text):
     from reportlab.graphics.shapes import String
 
-    from inspector_app.reports.charts import inspection_chart
+    from inspector_app.reports.inspection_charts import inspection_chart
 
     insp = samples.fuel
     data = report_data(store, insp.id)
