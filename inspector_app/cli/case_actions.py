@@ -24,7 +24,7 @@ from .options import (
 
 def _refs(values: list[str], where: str):
     from ..domain.cases import ArticleRef
-    from ..services.cases import articles
+    from ..services.case_common import articles
 
     cat = articles()
     out = []
@@ -76,7 +76,7 @@ def _actor(args, case=None) -> str:
 
 
 def _print_case(store, case, as_json: bool, warnings=(), today=None) -> None:
-    from ..services.cases import summary
+    from ..services.case_lists import summary
 
     data = summary(store, case, today)
     if warnings:
@@ -135,12 +135,12 @@ def cmd_new(args) -> int:
 
 
 def cmd_list(args) -> int:
-    from ..services import cases as svc
+    from ..services import case_lists
 
     today = dt.date.fromisoformat(_day(args.today, "today"))
     store = open_store(args)
     with store:
-        rows = svc.list_cases(store, status=args.status, overdue=args.overdue, today=today)
+        rows = case_lists.list_cases(store, status=args.status, overdue=args.overdue, today=today)
     if args.json:
         print_json({"cases": rows, "today": today.isoformat()})
         return 0
@@ -167,16 +167,16 @@ def cmd_list(args) -> int:
 
 
 def cmd_show(args) -> int:
-    from ..services import cases as svc
+    from ..services import case_common, case_lists
 
     today = dt.date.fromisoformat(_day(args.today, "today"))
     store = open_store(args)
     with store:
-        case = svc.resolve(store, args.id)
+        case = case_common.resolve(store, args.id)
         if args.json:
             _print_case(store, case, True, today=today)
             return 0
-        data = svc.summary(store, case, today)
+        data = case_lists.summary(store, case, today)
     print(f"case        {case.case_no}  ({case.id})")
     print(f"status      {case.status}   source {case.source}  clue {case.clue_date}")
     p = case.party
@@ -223,11 +223,12 @@ def cmd_show(args) -> int:
 
 
 def cmd_advance(args) -> int:
+    from ..services import case_common
     from ..services import cases as svc
 
     store = open_store(args)
     with store:
-        case = svc.resolve(store, args.id)
+        case = case_common.resolve(store, args.id)
         proposed = None
         if args.to == "notified" and (
             args.propose_fine or args.propose_warning or args.propose_confiscate
@@ -259,11 +260,12 @@ def cmd_advance(args) -> int:
 
 
 def cmd_pause(args) -> int:
+    from ..services import case_common
     from ..services import cases as svc
 
     store = open_store(args)
     with store:
-        case = svc.resolve(store, args.id)
+        case = case_common.resolve(store, args.id)
         case = svc.pause(
             store,
             case.id,
@@ -277,11 +279,12 @@ def cmd_pause(args) -> int:
 
 
 def cmd_order(args) -> int:
+    from ..services import case_common
     from ..services import cases as svc
 
     store = open_store(args)
     with store:
-        case = svc.resolve(store, args.id)
+        case = case_common.resolve(store, args.id)
         case, order, warnings = svc.order(
             store,
             case.id,
@@ -303,11 +306,12 @@ def cmd_order(args) -> int:
 
 
 def cmd_check(args) -> int:
+    from ..services import case_common
     from ..services import cases as svc
 
     store = open_store(args)
     with store:
-        case = svc.resolve(store, args.id)
+        case = case_common.resolve(store, args.id)
         case = svc.record_check(
             store,
             case.id,
@@ -323,6 +327,7 @@ def cmd_check(args) -> int:
 
 def cmd_decide(args) -> int:
     from ..domain.cases import Decision
+    from ..services import case_common
     from ..services import cases as svc
 
     decision = Decision(
@@ -336,7 +341,7 @@ def cmd_decide(args) -> int:
     )
     store = open_store(args)
     with store:
-        case = svc.resolve(store, args.id)
+        case = case_common.resolve(store, args.id)
         case, warnings = svc.decide(
             store,
             case.id,
@@ -353,11 +358,12 @@ def cmd_decide(args) -> int:
 
 
 def cmd_execute(args) -> int:
+    from ..services import case_common
     from ..services import cases as svc
 
     store = open_store(args)
     with store:
-        case = svc.resolve(store, args.id)
+        case = case_common.resolve(store, args.id)
         case = svc.execute(
             store,
             case.id,
@@ -370,11 +376,12 @@ def cmd_execute(args) -> int:
 
 
 def cmd_close(args) -> int:
+    from ..services import case_common
     from ..services import cases as svc
 
     store = open_store(args)
     with store:
-        case = svc.resolve(store, args.id)
+        case = case_common.resolve(store, args.id)
         case = svc.close(
             store, case.id, on=_day(args.on, "on"), actor=_actor(args, case), reason=args.reason
         )
@@ -384,20 +391,21 @@ def cmd_close(args) -> int:
 
 def cmd_evidence(args) -> int:
     from ..domain.cases import Evidence
+    from ..services import case_common
     from ..services import cases as svc
 
     store = open_store(args)
     with store:
-        case = svc.resolve(store, args.id)
+        case = case_common.resolve(store, args.id)
         svc.add_evidence(
             store, case.id, [Evidence(args.kind, args.ref, args.note)], _actor(args, case)
         )
-        _print_case(store, svc.resolve(store, case.id), args.json)
+        _print_case(store, case_common.resolve(store, case.id), args.json)
     return 0
 
 
 def cmd_articles(args) -> int:
-    from ..services.cases import articles
+    from ..services.case_common import articles
 
     cat = articles()
     rows = [
@@ -431,7 +439,7 @@ def cmd_articles(args) -> int:
 def cmd_calendar(args) -> int:
     from pathlib import Path
 
-    from ..services import cases as svc
+    from ..services import case_deadlines
 
     try:
         text = Path(args.file).read_text(encoding="utf-8")
@@ -441,8 +449,8 @@ def cmd_calendar(args) -> int:
         raise InputError("file", f"{args.file} is not UTF-8 text") from None
     store = open_store(args)
     with store:
-        cal = svc.install_calendar(store, text, args.by or "cli")
-        in_use = svc.work_calendar(store)
+        cal = case_deadlines.install_calendar(store, text, args.by or "cli")
+        in_use = case_deadlines.work_calendar(store)
     result = {
         "version": cal.version,
         "years": sorted(cal.known_years),
@@ -460,7 +468,7 @@ def cmd_document(args) -> int:
     from pathlib import Path
 
     from ..crypto.keys import KeyError_
-    from ..services import cases as svc
+    from ..services import case_common, case_documents
     from ..services.reports import load_signer
     from .main import CliError
 
@@ -476,8 +484,8 @@ def cmd_document(args) -> int:
         print_warnings(identity.warnings, "inspector-app: warning: ")
     store = open_store(args)
     with store:
-        case = svc.resolve(store, args.id)
-        pdf = svc.case_document(
+        case = case_common.resolve(store, args.id)
+        pdf = case_documents.case_document(
             store,
             case.id,
             args.kind,
@@ -495,6 +503,6 @@ def cmd_document(args) -> int:
             {"file": str(out), "case_no": case.case_no, "kind": args.kind, "signed": bool(identity)}
         )
     else:
-        what = svc.DOCUMENT_NAMES[args.kind][1].lower()
+        what = case_documents.DOCUMENT_NAMES[args.kind][1].lower()
         print(f"wrote {out} ({what} of case {case.case_no}{signed})")
     return 0

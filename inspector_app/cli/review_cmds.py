@@ -400,7 +400,7 @@ def cmd_stats(args) -> int:
             ),
         )
         goods = goods_statistics(store, st.filter)  # prepackaged batches, retail rechecks
-        from ..services.cases import case_statistics
+        from ..services.case_lists import case_statistics
 
         cases = case_statistics(
             store, st.filter.date_from, st.filter.date_to, city=args.city, market=args.market

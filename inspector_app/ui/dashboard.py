@@ -383,7 +383,7 @@ def _case_figures(store) -> dict:
     """This month's enforcement cases and how many are past a deadline (on the reader)."""
     import datetime as dt
 
-    from ..services.cases import case_statistics, list_cases
+    from ..services.case_lists import case_statistics, list_cases
 
     today = dt.date.today()
     figures = case_statistics(store, today.replace(day=1), today)

@@ -15,6 +15,7 @@ from inspector_app.domain.errors import InputError
 from inspector_app.paths import keys_dir
 from inspector_app.reports.embedded_record import read_embedded_record
 from inspector_app.reports.verify import INVALID, VALID, verify_pdf
+from inspector_app.services import case_documents
 from inspector_app.services import cases as cs
 
 PASS = b"correct horse 42"
@@ -49,7 +50,7 @@ def case(store, stall):
 
 
 def test_order_in_chinese_says_what_by_when_and_how_to_appeal(store, case):
-    text = _text(cs.order_document(store, case.id, lang="zh"))
+    text = _text(case_documents.order_document(store, case.id, lang="zh"))
     assert "责令改正通知书" in text and "王芳蔬菜摊" in text
     assert "《中华人民共和国计量法（2018年修正）》第九条" in text.replace("\n", "")
     flat = text.replace("\n", "")
@@ -59,7 +60,7 @@ def test_order_in_chinese_says_what_by_when_and_how_to_appeal(store, case):
 
 
 def test_order_in_english(store, case):
-    flat = _text(cs.order_document(store, case.id, lang="en")).replace("\n", " ")
+    flat = _text(case_documents.order_document(store, case.id, lang="en")).replace("\n", " ")
     assert "Order to Correct" in flat and "by 2025-03-20" in flat
     assert "Metrology Law of the PRC (2018 amendment), Art. 9" in flat
     assert "within 60 days" in flat and "within 6 months" in flat
@@ -67,7 +68,7 @@ def test_order_in_english(store, case):
 
 def test_signed_by_an_officer_and_verified(store, case, db_path):
     identity = init_identity(keys_dir(db_path), "张伟", PASS)
-    pdf = cs.order_document(store, case.id, lang="zh", identity=identity)
+    pdf = case_documents.order_document(store, case.id, lang="zh", identity=identity)
     r = verify_pdf(pdf, [identity.certificate])
     assert r.status == VALID, r.reason
     assert r.report_no.startswith("ZLGZ-20250303-") and r.signer == "张伟"
@@ -83,7 +84,7 @@ def test_signed_by_an_officer_and_verified(store, case, db_path):
 def test_someone_outside_the_case_may_not_sign(store, case, tmp_path):
     stranger = init_identity(tmp_path / "k", "王敏", PASS)
     with pytest.raises(InputError, match="not an officer of case"):
-        cs.order_document(store, case.id, identity=stranger)
+        case_documents.order_document(store, case.id, identity=stranger)
 
 
 def test_no_order_no_document(store, stall):
@@ -96,17 +97,19 @@ def test_no_order_no_document(store, stall):
         referral="r",
     ).case
     with pytest.raises(InputError, match="no order to correct"):
-        cs.order_document(store, c.id)
+        case_documents.order_document(store, c.id)
 
 
 def test_filing_form_names_source_deadline_articles_and_officers(store, case, db_path):
-    flat = _text(cs.case_document(store, case.id, "filing", lang="zh")).replace("\n", "")
+    flat = _text(case_documents.case_document(store, case.id, "filing", lang="zh")).replace(
+        "\n", ""
+    )
     assert "立案审批表" in flat and "投诉举报：计价秤作弊" in flat
     assert "2025-03-24" in flat  # 15 working days after Mon 2025-03-03
     assert "《中华人民共和国计量法（2018年修正）》第九条" in flat
     assert "李建国 (34010020230001)" in flat and "张伟 (34010020230002)" in flat
     identity = init_identity(keys_dir(db_path), "李建国", PASS)
-    signed = cs.case_document(store, case.id, "filing", lang="en", identity=identity)
+    signed = case_documents.case_document(store, case.id, "filing", lang="en", identity=identity)
     r = verify_pdf(signed, [identity.certificate])
     assert r.status == VALID and r.report_no.startswith("LASP-20250303-")
     assert "Case Filing Approval Form" in _text(signed)

@@ -23,6 +23,7 @@ from inspector_app.domain.models import Finding, Inspection, new_id
 from inspector_app.paths import keys_dir
 from inspector_app.reports.embedded_record import read_embedded_record
 from inspector_app.reports.verify import VALID, verify_pdf
+from inspector_app.services import case_common, case_documents
 from inspector_app.services import cases as cs
 from inspector_app.services.inspections import save_and_evaluate
 from inspector_app.services.visits import visit_for_inspection
@@ -106,8 +107,8 @@ def _decided(store, c):
 
 
 def test_site_record_of_the_visit(store, case):
-    assert cs.available_documents(store, case) == ["site_record", "filing"]
-    zh = cs.case_document(store, case.id, "site_record", lang="zh")
+    assert case_documents.available_documents(store, case) == ["site_record", "filing"]
+    zh = case_documents.case_document(store, case.id, "site_record", lang="zh")
     _keep("site_record_zh.pdf", zh)
     flat = _text(zh)
     assert "现场检查笔录" in flat and "王芳蔬菜摊" in flat
@@ -116,16 +117,16 @@ def test_site_record_of_the_visit(store, case):
     assert "李建国 (34010020230001), 张伟 (34010020230002)" in flat
     assert "电子计价秤" in flat and "S2023000123" in flat and "不合格" in flat
     assert "秤内加装作弊按键" in flat and "当事人签名" in flat
-    en = _text(cs.case_document(store, case.id, "site_record", lang="en"))
+    en = _text(case_documents.case_document(store, case.id, "site_record", lang="en"))
     assert "On-site Inspection Record" in en and "enforcement certificates" in en
     assert "price-computing scale" in en and "fail" in en
 
 
 def test_prior_notice_states_the_proposal_and_the_rights(store, case):
     with pytest.raises(InputError, match="has had no prior notice served"):
-        cs.case_document(store, case.id, "notice")
+        case_documents.case_document(store, case.id, "notice")
     _to_notice(store, case)
-    zh = cs.case_document(store, case.id, "notice", lang="zh")
+    zh = case_documents.case_document(store, case.id, "notice", lang="zh")
     _keep("notice_zh.pdf", zh)
     flat = _text(zh)
     assert "行政处罚告知书" in flat and "秤内加装作弊按键" in flat
@@ -135,7 +136,7 @@ def test_prior_notice_states_the_proposal_and_the_rights(store, case):
     assert "陈述" in flat and "申辩" in flat and "听证" in flat
     # served Wed 2025-03-12: 5 working days -> Wed 2025-03-19
     assert "2025年3月19日前" in flat
-    en = _text(cs.case_document(store, case.id, "notice", lang="en"))
+    en = _text(case_documents.case_document(store, case.id, "notice", lang="en"))
     assert "a fine of CNY 1,800.00" in en and "by 2025-03-19" in en and "hearing" in en
 
 
@@ -152,15 +153,15 @@ def test_a_proposal_outside_the_law_is_refused_like_a_decision(store, case):
             penalty=PENALTY,
             proposed=Decision(fine=Decimal("5000")),
         )
-    assert cs.repo(store).get(case.id).status == "investigated"
+    assert case_common.repo(store).get(case.id).status == "investigated"
 
 
 def test_decision_names_penalty_payment_surcharge_and_appeal(store, case, db_path):
     with pytest.raises(InputError, match="is not decided"):
-        cs.case_document(store, case.id, "decision")
+        case_documents.case_document(store, case.id, "decision")
     _decided(store, case)
     identity = init_identity(keys_dir(db_path), "张伟", PASS)
-    zh = cs.case_document(store, case.id, "decision", lang="zh", identity=identity)
+    zh = case_documents.case_document(store, case.id, "decision", lang="zh", identity=identity)
     _keep("decision_zh.pdf", zh)
     r = verify_pdf(zh, [identity.certificate])
     assert r.status == VALID, r.reason
@@ -174,22 +175,22 @@ def test_decision_names_penalty_payment_surcharge_and_appeal(store, case, db_pat
     assert "60日内" in flat and "6个月内" in flat and "行政诉讼" in flat
     assert "2025-03-12" in flat  # the prior notice it followed
     assert "公示" in flat
-    c = cs.repo(store).get(case.id)
+    c = case_common.repo(store).get(case.id)
     assert c.decided_hash in flat
     assert b'"document":"decision"' in read_embedded_record(zh)
-    en = _text(cs.case_document(store, case.id, "decision", lang="en"))
+    en = _text(case_documents.case_document(store, case.id, "decision", lang="en"))
     assert "Administrative Penalty Decision" in en and "by 2025-04-07" in en
     assert "3 % of the fine" in en and "within 60 days" in en and "within 6 months" in en
 
 
 def test_closure_form_after_execution_and_closure(store, case, db_path):
     with pytest.raises(InputError, match="neither carried out nor closed"):
-        cs.case_document(store, case.id, "closure")
+        case_documents.case_document(store, case.id, "closure")
     _decided(store, case)
     cs.execute(store, case.id, on="2025-03-28", actor="李建国")
     cs.close(store, case.id, on="2025-04-01", actor="李建国")
-    c = cs.repo(store).get(case.id)
-    assert cs.available_documents(store, c) == [
+    c = case_common.repo(store).get(case.id)
+    assert case_documents.available_documents(store, c) == [
         "site_record",
         "filing",
         "notice",
@@ -198,7 +199,7 @@ def test_closure_form_after_execution_and_closure(store, case, db_path):
     ]
     identity = init_identity(keys_dir(db_path), "李建国", PASS)
     for lang in ("zh", "en"):
-        pdf = cs.case_document(store, case.id, "closure", lang=lang, identity=identity)
+        pdf = case_documents.case_document(store, case.id, "closure", lang=lang, identity=identity)
         _keep(f"closure_{lang}.pdf", pdf)
         assert verify_pdf(pdf, [identity.certificate]).status == VALID
         flat = _text(pdf)
@@ -212,4 +213,4 @@ def test_closure_form_after_execution_and_closure(store, case, db_path):
 
 def test_unknown_kind_is_refused(store, case):
     with pytest.raises(InputError, match="a case document is one of"):
-        cs.case_document(store, case.id, "memo")
+        case_documents.case_document(store, case.id, "memo")

@@ -14,6 +14,7 @@ import pytest
 from inspector_app.domain.cases import ArticleRef, CaseOfficer, Decision, Party
 from inspector_app.domain.errors import InputError
 from inspector_app.domain.models import Finding, Inspection, new_id
+from inspector_app.services import case_common, case_deadlines, case_lists
 from inspector_app.services import cases as cs
 from inspector_app.services.inspections import save_and_evaluate
 from inspector_app.services.visits import visit_for_inspection
@@ -55,11 +56,11 @@ def test_cheating_scale_to_closed_case(store, stall):
     assert case.status == "clue" and case.cheating and case.premises_kind == "market_stall"
     assert case.party.name == "王芳蔬菜摊" and case.party.kind == "organisation"
     # the number carries this device's code, so another laptop's first case differs
-    code = cs.device_code(store.device_id)
+    code = case_common.device_code(store.device_id)
     assert case.case_no == f"2025-{code}-0001" and case.visit_id
-    assert len(code) == 4 and code.isalpha() and code == cs.device_code(store.device_id)
+    assert len(code) == 4 and code.isalpha() and code == case_common.device_code(store.device_id)
     assert case.facts == "秤内加装作弊按键"
-    ev = cs.repo(store).evidence(case.id)
+    ev = case_common.repo(store).evidence(case.id)
     assert ev[0].kind == "inspection" and ev[0].ref == inspection
     # one case per party per event
     with pytest.raises(InputError, match="2025-[A-Z]{4}-0001 already covers"):
@@ -67,14 +68,14 @@ def test_cheating_scale_to_closed_case(store, stall):
             store, actor="x", clue_date="2025-03-03", officers=OFFICERS, inspection_id=inspection
         )
     # filing deadline computed: clue Mon 2025-03-03 -> 2025-03-24
-    dl = cs.deadlines(store, case, dt.date(2025, 3, 4))
+    dl = case_deadlines.deadlines(store, case, dt.date(2025, 3, 4))
     assert dl[0]["key"] == "filing" and dl[0]["due"] == "2025-03-24" and not dl[0]["overdue"]
-    assert cs.deadlines(store, case, dt.date(2025, 3, 25))[0]["overdue"]
+    assert case_deadlines.deadlines(store, case, dt.date(2025, 3, 25))[0]["overdue"]
 
     # order to correct: 7 days from service, a follow-up on the work list due that day
     case, order, warnings = cs.order(store, case.id, on="2025-03-03", days=7, actor="李建国")
     assert order.deadline == "2025-03-10" and warnings == []
-    a = cs.repo(store).assignment(order.assignment_id)
+    a = case_common.repo(store).assignment(order.assignment_id)
     assert a["due_date"] == "2025-03-10" and a["inspector"] == "李建国"
     assert a["premises_id"] == stall[0].id
 
@@ -97,7 +98,11 @@ def test_cheating_scale_to_closed_case(store, stall):
     )
     assert case.status == "decided" and case.decided_hash
     assert any("jlfsxz-2022-48" in w for w in warnings)  # partial confidence shown
-    pay = [d for d in cs.deadlines(store, case, dt.date(2025, 3, 21)) if d["key"] == "payment"]
+    pay = [
+        d
+        for d in case_deadlines.deadlines(store, case, dt.date(2025, 3, 21))
+        if d["key"] == "payment"
+    ]
     assert pay[0]["due"] == "2025-04-07"  # 3/20 + 15 = 4/4, Qingming holiday -> Mon 4/7
 
     # sealed: the database refuses to change what the decision rests on
@@ -125,7 +130,7 @@ def test_cheating_scale_to_closed_case(store, stall):
     )
     assert case.orders[-1].corrected is True
     assert recheck_visit and case.orders[-1].check_visit_id == recheck_visit
-    assert cs.repo(store).assignment(order.assignment_id)["done_visit_id"] == recheck_visit
+    assert case_common.repo(store).assignment(order.assignment_id)["done_visit_id"] == recheck_visit
     case = cs.close(store, case.id, on="2025-04-01", actor="李建国")
     assert case.status == "closed" and case.content_hash and case.closure["corrected"] is True
     with pytest.raises(sqlite3.IntegrityError, match="closed case"):
@@ -149,17 +154,17 @@ def test_cheating_scale_to_closed_case(store, stall):
         "case.close",
     ]
     assert audit.verify_chain(store.conn) == []
-    events = cs.repo(store).events(case.id)
+    events = case_common.repo(store).events(case.id)
     assert [e["to_status"] for e in events][-1] == "closed"
 
     # the office counts one case, one premises punished, the fine, one cheating case
-    st = cs.case_statistics(store, dt.date(2025, 1, 1), dt.date(2025, 12, 31))
+    st = case_lists.case_statistics(store, dt.date(2025, 1, 1), dt.date(2025, 12, 31))
     assert st["opened"] == 1 and st["closed"] == 1 and st["decided"] == 1
     assert st["premises_punished"] == 1 and st["parties_punished"] == 1
     assert st["fines"] == "2000" and st["cheating_cases"] == 1
     assert st["by_article"][0]["article_id"] == "jlfsxz-2022-48"
     assert st["by_premises_kind"] == [{"kind": "market_stall", "cases": 1}]
-    assert cs.case_statistics(store, dt.date(2026, 1, 1))["opened"] == 0
+    assert case_lists.case_statistics(store, dt.date(2026, 1, 1))["opened"] == 0
 
 
 def test_simple_procedure_limits(store):
@@ -226,13 +231,13 @@ def dc_check(case, fine, gains):
     from inspector_app.domain import cases as dc
 
     case.penalty = [ArticleRef("jyz-2003-9-error", "2003")]
-    return dc.check_decision(cs.articles(), case, Decision(fine=fine, illegal_gains=gains))
+    return dc.check_decision(case_common.articles(), case, Decision(fine=fine, illegal_gains=gains))
 
 
 def test_edition_is_part_of_the_article(store):
     from inspector_app.domain import cases as dc
 
-    cat = cs.articles()
+    cat = case_common.articles()
     with pytest.raises(InputError, match="belongs to the 2022 edition, not 1987"):
         cat.get("jlfsxz-2022-46", "1987")
     assert "1987" in cat.cite(cat.get("jlfsxz-1987-46"), "en")
@@ -311,7 +316,7 @@ def test_case_from_a_visit_and_orders_after_the_decision(store, stall):
         store, actor="李建国", clue_date="2025-06-03", officers=OFFICERS, visit_id=visit[:8]
     ).case
     assert case.source == "visit" and case.visit_id == visit and case.cheating
-    assert [(e.kind, e.ref) for e in cs.repo(store).evidence(case.id)] == [
+    assert [(e.kind, e.ref) for e in case_common.repo(store).evidence(case.id)] == [
         ("visit", visit),
         ("inspection", inspection),
     ]
@@ -330,7 +335,7 @@ def test_case_from_a_visit_and_orders_after_the_decision(store, stall):
     )
     # an order after the decision: allowed (orders are not sealed), follow-up created
     case, order, _ = cs.order(store, case.id, on="2025-06-16", deadline="2025-06-30", actor="x")
-    assert cs.repo(store).assignment(order.assignment_id)["due_date"] == "2025-06-30"
+    assert case_common.repo(store).assignment(order.assignment_id)["due_date"] == "2025-06-30"
     recheck = _cheating_inspection(store, stall, "2025-07-01")
     case = cs.record_check(
         store, case.id, corrected=False, on="2025-07-01", actor="x", inspection_id=recheck
@@ -380,13 +385,13 @@ def test_overdue_list_and_pauses(store, stall):
         facts="f",
         violated=CHEAT,
     ).case
-    assert cs.list_cases(store, overdue=True, today=dt.date(2025, 3, 24)) == []
-    late = cs.list_cases(store, overdue=True, today=dt.date(2025, 3, 25))
+    assert case_lists.list_cases(store, overdue=True, today=dt.date(2025, 3, 24)) == []
+    late = case_lists.list_cases(store, overdue=True, today=dt.date(2025, 3, 25))
     assert [r["overdue"] for r in late] == [["filing"]]
     # a week of testing not counted: the filing deadline moves from 3/24 to 3/31
     cs.pause(store, case.id, "2025-03-10", "2025-03-14", "送检", "x")
-    assert cs.list_cases(store, overdue=True, today=dt.date(2025, 3, 25)) == []
-    row = cs.list_cases(store, today=dt.date(2025, 3, 25))[0]
+    assert case_lists.list_cases(store, overdue=True, today=dt.date(2025, 3, 25)) == []
+    row = case_lists.list_cases(store, today=dt.date(2025, 3, 25))[0]
     assert row["next_deadline"]["due"] == "2025-03-31"
 
 

@@ -10,7 +10,7 @@ import json
 
 from conftest import lines, read_entries, resign, set_lines, write_zip
 from inspector_app.domain import deadlines as dd
-from inspector_app.services import cases as cs
+from inspector_app.services import case_deadlines
 from inspector_app.services.sync import export_bundle, import_bundle
 from inspector_app.sync.cases import calendar_payload
 
@@ -38,30 +38,30 @@ def _office_bundle(world, name):
 
 def test_the_office_calendar_reaches_the_laptop_and_its_deadlines(world):
     lap, office = world["laptop"], world["office"]
-    assert not cs.work_calendar(lap.store).year_known(2027)
+    assert not case_deadlines.work_calendar(lap.store).year_known(2027)
     # nothing installed at the office: no calendar line is sent
     plain = _office_bundle(world, "o0.zip")
     assert plain.counts.get("calendars", 0) == 0
-    newer = cs.install_calendar(office.store, _with_2027(), "科长")
+    newer = case_deadlines.install_calendar(office.store, _with_2027(), "科长")
     o1 = _office_bundle(world, "o1.zip")
     assert o1.counts["calendars"] == 1
     (line,) = lines(read_entries(o1.path), NAME)
     assert line["version"] == newer.version and line["signer_cert"].startswith("-----BEGIN")
     report = import_bundle(lap.store, o1.path)
     assert report.status == "imported", report.message()
-    cal = cs.work_calendar(lap.store)
+    cal = case_deadlines.work_calendar(lap.store)
     assert cal.version == newer.version and cal.year_known(2027)
     assert not cal.is_workday(NEW_YEAR_2027)
     # the next office bundle carries the same version: nothing changes on the laptop
     report = import_bundle(lap.store, _office_bundle(world, "o2.zip").path)
     assert report.status == "imported", report.message()
     assert report.tables.get("calendars") == {"unchanged": 1}
-    assert cs.work_calendar(lap.store).version == newer.version
+    assert case_deadlines.work_calendar(lap.store).version == newer.version
 
 
 def test_a_calendar_not_signed_by_a_trusted_office_key_is_refused(world):
     lap, lap2, office = world["laptop"], world["laptop2"], world["office"]
-    cs.install_calendar(office.store, _with_2027(), "科长")
+    case_deadlines.install_calendar(office.store, _with_2027(), "科长")
     items = read_entries(_office_bundle(world, "o.zip").path)
     (line,) = lines(items, NAME)
     # laptop 2's inspector signs the calendar (a valid signature, but not an office key)
@@ -81,7 +81,7 @@ def test_a_calendar_not_signed_by_a_trusted_office_key_is_refused(world):
     msg = report.message()
     assert "calendar.signature" in msg and "not as an office key" in msg, msg
     assert lap.store.fingerprint() == before
-    assert not cs.work_calendar(lap.store).year_known(2027)
+    assert not case_deadlines.work_calendar(lap.store).year_known(2027)
     # a changed text under the office's signature does not verify
     tampered = {**line, "text": line["text"] + "\n# edited\n"}
     bad2 = write_zip(
@@ -90,12 +90,12 @@ def test_a_calendar_not_signed_by_a_trusted_office_key_is_refused(world):
     report = import_bundle(lap.store, bad2)
     assert report.status == "rejected"
     assert "does not match the calendar's text and version" in report.message()
-    assert not cs.work_calendar(lap.store).year_known(2027)
+    assert not case_deadlines.work_calendar(lap.store).year_known(2027)
 
 
 def test_a_field_bundle_cannot_carry_a_calendar(world):
     lap, office = world["laptop"], world["office"]
-    cs.install_calendar(office.store, _with_2027(), "科长")
+    case_deadlines.install_calendar(office.store, _with_2027(), "科长")
     (line,) = lines(read_entries(_office_bundle(world, "o.zip").path), NAME)
     from conftest import add_inspection_with_photo
 

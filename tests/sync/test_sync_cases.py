@@ -13,6 +13,7 @@ import pytest
 from conftest import add_inspection_with_photo, lines, read_entries, resign, set_lines, write_zip
 from inspector_app.domain.cases import ArticleRef, CaseOfficer, Decision, Evidence
 from inspector_app.domain.errors import InputError
+from inspector_app.services import case_common, case_lists
 from inspector_app.services import cases as cs
 from inspector_app.services.sync import (
     export_bundle,
@@ -66,8 +67,12 @@ def _office(world, name):
 
 
 def _state(store, case_id):
-    c = cs.repo(store).get(case_id)
-    return c.as_dict(), bundle_events(store.conn, case_id), cs.repo(store).evidence(case_id)
+    c = case_common.repo(store).get(case_id)
+    return (
+        c.as_dict(),
+        bundle_events(store.conn, case_id),
+        case_common.repo(store).evidence(case_id),
+    )
 
 
 def test_a_case_moves_forward_both_ways_and_stays_sealed(world):
@@ -79,9 +84,9 @@ def test_a_case_moves_forward_both_ways_and_stays_sealed(world):
     assert report.status == "imported", report.message()
     assert report.tables["cases"] == {"new": 1}
     assert _state(office.store, case.id) == _state(lap.store, case.id)
-    assert cs.repo(office.store).seal_problems() == []
+    assert case_common.repo(office.store).seal_problems() == []
     # the office counts one case, one premises punished and the fine
-    stats = cs.case_statistics(office.store)
+    stats = case_lists.case_statistics(office.store)
     assert (stats["opened"], stats["decided"], stats["premises_punished"]) == (1, 1, 1)
     assert stats["fines"] == "2000"
 
@@ -92,7 +97,7 @@ def test_a_case_moves_forward_both_ways_and_stays_sealed(world):
     assert b2.counts["cases"] == 1
     report = import_bundle(office.store, b2.path)
     assert report.tables["cases"] == {"updated": 1}, report.tables
-    assert cs.repo(office.store).get(case.id).status == "executed"
+    assert case_common.repo(office.store).get(case.id).status == "executed"
     assert _state(office.store, case.id) == _state(lap.store, case.id)
 
     # the office closes it; the laptop takes the closure from the office bundle
@@ -100,10 +105,10 @@ def test_a_case_moves_forward_both_ways_and_stays_sealed(world):
     report = import_bundle(lap.store, _office(world, "o1.zip").path)
     assert report.status == "imported", report.message()
     assert report.tables["cases"] == {"updated": 1}
-    closed = cs.repo(lap.store).get(case.id)
+    closed = case_common.repo(lap.store).get(case.id)
     assert closed.status == "closed" and closed.content_hash
     assert _state(office.store, case.id) == _state(lap.store, case.id)
-    assert cs.repo(lap.store).seal_problems() == []
+    assert case_common.repo(lap.store).seal_problems() == []
 
     # the office's older bundle (before closure) is behind: nothing changes
     again = import_bundle(office.store, _field(world, "f3.zip").path)
@@ -117,11 +122,11 @@ def test_a_stale_bundle_changes_nothing(world):
     old = _field(world, "old.zip")
     cs.execute(lap.store, case.id, on="2025-03-28", actor="李建国")
     import_bundle(office.store, _field(world, "new.zip").path)
-    assert cs.repo(office.store).get(case.id).status == "executed"
+    assert case_common.repo(office.store).get(case.id).status == "executed"
     report = import_bundle(office.store, old.path)  # exported earlier, imported later
     assert report.status == "imported", report.message()
     assert report.tables["cases"] == {"stale": 1}
-    assert cs.repo(office.store).get(case.id).status == "executed"
+    assert case_common.repo(office.store).get(case.id).status == "executed"
 
 
 def test_a_case_changed_on_both_sides_is_a_conflict_and_left_alone(world):
@@ -157,14 +162,14 @@ def test_two_laptops_number_their_cases_apart_and_both_import_without_conflict(w
         assert report.status == "imported", report.message()
         assert report.tables["cases"] == {"new": 1}, report.tables
     assert [x for x in list_conflicts(office.store) if x.entity == "case"] == []
-    here = {c.case_no: c.id for c in cs.repo(office.store).all()}
+    here = {c.case_no: c.id for c in case_common.repo(office.store).all()}
     assert here == {first.case_no: first.id, second.case_no: second.id}
-    assert cs.repo(office.store).seal_problems() == []
+    assert case_common.repo(office.store).seal_problems() == []
     # the short number is ambiguous at the office: both are named, none is guessed
     with pytest.raises(InputError, match="matches 2 cases") as err:
-        cs.resolve(office.store, "2025-0001")
+        case_common.resolve(office.store, "2025-0001")
     assert first.case_no in str(err.value) and second.case_no in str(err.value)
-    assert cs.resolve(office.store, second.case_no).id == second.id
+    assert case_common.resolve(office.store, second.case_no).id == second.id
 
 
 def test_a_case_number_taken_here_by_another_case_is_a_conflict(world, monkeypatch):
@@ -245,7 +250,7 @@ def test_a_laptop_keeps_only_cases_it_holds(world):
     report = import_bundle(lap2.store, _office(world, "o.zip").path)
     assert report.status == "imported", report.message()
     assert report.tables["cases"] == {"skipped": 1}
-    assert cs.repo(lap2.store).get(case.id) is None
+    assert case_common.repo(lap2.store).get(case.id) is None
 
 
 def _followups(store, case_id):

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication
 from inspector_app import i18n
 from inspector_app.domain.cases import CaseOfficer
 from inspector_app.domain.models import Finding, Inspection, new_id
+from inspector_app.services import case_common, case_documents
 from inspector_app.services import cases as cs
 from inspector_app.services.inspections import save_and_evaluate
 from inspector_app.services.visits import visit_for_inspection
@@ -103,7 +104,7 @@ def test_a_case_from_clue_to_closure_in_the_window(qtbot, store, stall, tmp_path
     _check(form.fields["violated"], "jmsc-2025-trader-duties")
     form.buttons.button(form.buttons.StandardButton.Ok).click()
     assert not form.isVisible()
-    assert cs.repo(store).get(case.id).status == "filed"
+    assert case_common.repo(store).get(case.id).status == "filed"
     assert win.table.item(0, 1).text() == "已立案"
     assert "集贸市场计量监督管理办法" in win.page.toPlainText()
 
@@ -115,7 +116,10 @@ def test_a_case_from_clue_to_closure_in_the_window(qtbot, store, stall, tmp_path
         form.fields["confiscate"].setChecked(True)
 
     _step(qtbot, win, "notify", "2025-03-12", notify)
-    assert cs.proposed_penalty(store, cs.repo(store).get(case.id))["fine"] == "1500"
+    assert (
+        case_documents.proposed_penalty(store, case_common.repo(store).get(case.id))["fine"]
+        == "1500"
+    )
 
     # the decision starts from the proposal; before the reply window ends it is refused
     form = _step(qtbot, win, "decide", "2025-03-18")
@@ -124,7 +128,7 @@ def test_a_case_from_clue_to_closure_in_the_window(qtbot, store, stall, tmp_path
     _set_date(form, "on", "2025-03-20")
     form.fields["decision_no"].setText("皖合市监罚〔2025〕7号")
     form.buttons.button(form.buttons.StandardButton.Ok).click()
-    decided = cs.repo(store).get(case.id)
+    decided = case_common.repo(store).get(case.id)
     assert decided.status == "decided" and decided.decided_hash
     assert "已封存" in win.page.toPlainText() and "罚款人民币1500元" in win.page.toPlainText()
 
@@ -133,7 +137,7 @@ def test_a_case_from_clue_to_closure_in_the_window(qtbot, store, stall, tmp_path
 
     _step(qtbot, win, "execute", "2025-03-28")
     _step(qtbot, win, "close", "2025-04-01")
-    closed = cs.repo(store).get(case.id)
+    closed = case_common.repo(store).get(case.id)
     assert closed.status == "closed" and closed.content_hash
     assert win.table.item(0, 1).text() == "已结案" and win.step_buttons == {}
     assert win.doc_kind.currentData() == "closure"
@@ -266,7 +270,7 @@ def test_a_case_is_opened_from_a_failed_inspection_in_the_window(qtbot, store, s
     _check(form.fields["violated"], "jmsc-2025-trader-duties")
     ok.click()
     assert not form.isVisible()
-    cases = [c for c in cs.repo(store).all() if c.id != first.id]
+    cases = [c for c in case_common.repo(store).all() if c.id != first.id]
     assert len(cases) == 1 and cases[0].cheating and cases[0].facts == "遥控作弊装置"
     assert win.current_id == cases[0].id and win.table.rowCount() == 2
     assert "集贸市场计量监督管理办法" in win.page.toPlainText()
@@ -320,15 +324,15 @@ def test_the_decide_form_orders_correction_with_its_deadline_and_keeps_illegal_g
 
     form = _step(qtbot, win, "decide", "2025-03-20", fill)
     assert not form.isVisible(), form.error.text()
-    decided = cs.repo(store).get(case.id)
+    decided = case_common.repo(store).get(case.id)
     assert decided.status == "decided" and decided.decided_hash
     assert decided.decision.order_to_correct is True
     assert decided.decision.illegal_gains == Decimal("320")
     (order,) = decided.orders
     assert order.ordered_on == "2025-03-20" and order.text == "停止使用作弊计价秤"
     assert order.deadline > "2025-03-20" and order.assignment_id  # computed, re-inspection made
-    assert cs.repo(store).assignment(order.assignment_id)["due_date"] == order.deadline
-    assert cs.repo(store).seal_problems() == []
+    assert case_common.repo(store).assignment(order.assignment_id)["due_date"] == order.deadline
+    assert case_common.repo(store).seal_problems() == []
 
 
 def test_the_decide_form_without_the_order_makes_none(qtbot, store, stall):
@@ -358,7 +362,7 @@ def test_the_decide_form_without_the_order_makes_none(qtbot, store, stall):
     win.show()
     form = _step(qtbot, win, "decide", "2025-03-20", lambda f: f.fields["fine"].setText("800"))
     assert not form.isVisible(), form.error.text()
-    decided = cs.repo(store).get(case.id)
+    decided = case_common.repo(store).get(case.id)
     assert decided.status == "decided" and not decided.decision.order_to_correct
     assert decided.orders == [] and decided.decision.illegal_gains is None
     i18n.set_language("zh")

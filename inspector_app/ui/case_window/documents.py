@@ -26,10 +26,10 @@ class CaseDocuments(QWidget):
 
     def _show_documents(self, case: Any) -> None:
         """The documents the case's state allows, the newest chosen."""
-        from ...services import cases as svc
+        from ...services import case_documents
 
-        for kind in svc.available_documents(self.store, case):
-            zh, en = svc.DOCUMENT_NAMES[kind]
+        for kind in case_documents.available_documents(self.store, case):
+            zh, en = case_documents.DOCUMENT_NAMES[kind]
             self.doc_kind.addItem(zh if current_language() == "zh" else en, kind)
         self.doc_kind.setCurrentIndex(self.doc_kind.count() - 1)
         self.save_doc.setEnabled(self.doc_kind.count() > 0)
@@ -42,7 +42,7 @@ class CaseDocuments(QWidget):
 
     def save_document(self, path: str | None = None) -> Path | None:
         """Write the chosen document of the case as a PDF (signed when "Sign it" is on)."""
-        from ...services import cases as svc
+        from ...services import case_documents
         from ..report_actions import _documents, _identity
         from ..widgets import file_dialogs
 
@@ -66,7 +66,7 @@ class CaseDocuments(QWidget):
                 return None
             identity = unlocked[0]
         try:
-            pdf = svc.case_document(
+            pdf = case_documents.case_document(
                 self.store, case.id, kind, lang=current_language(), identity=identity
             )
             Path(path).write_bytes(pdf)

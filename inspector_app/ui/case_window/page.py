@@ -49,7 +49,7 @@ def history_line(event: dict[str, Any]) -> str:
 
 
 def case_html(case: Any, data: dict[str, Any]) -> str:
-    """The case page as HTML (*data* from ``services.cases.summary``)."""
+    """The case page as HTML (*data* from ``services.case_lists.summary``)."""
 
     def row(label: str, value: str) -> str:
         return f"<tr><td style='color:#555;padding-right:12px'>{escape(t(label))}</td><td>{value}</td></tr>"

@@ -44,6 +44,7 @@ class CaseSteps(QWidget):
     # -- steps -------------------------------------------------------------------------------
     def start_step(self, key: str) -> StepForm | None:
         """Open the form of a step for the current case (window-modal, not blocking)."""
+        from ...services import case_common, case_documents
         from ...services import cases as svc
 
         case = self.current_case()
@@ -53,7 +54,7 @@ class CaseSteps(QWidget):
         actor = settings.actor()
         form = StepForm(self, f"{case.case_no} · {t(STEP_TITLES[key])}", None)
         on = form.date("on", tr("Date"), today)
-        cat = svc.articles()
+        cat = case_common.articles()
 
         def articles(role: str, selected) -> QListWidget:
             box = QListWidget(form)
@@ -151,7 +152,7 @@ class CaseSteps(QWidget):
             if key == "simple":
                 form.add("penalty", tr("Penalty articles"), articles("penalty", case.penalty))
             decision_fields()
-            proposed = svc.proposed_penalty(self.store, case)
+            proposed = case_documents.proposed_penalty(self.store, case)
             if proposed:
                 form.fields["fine"].setText(str(proposed.get("fine") or ""))
                 form.fields["warning"].setChecked(bool(proposed.get("warning")))
@@ -267,9 +268,10 @@ class CaseSteps(QWidget):
         import json
 
         from ...domain.cases import ArticleRef, CaseOfficer
+        from ...services import case_common
         from ...services import cases as svc
 
-        candidates = svc.repo(self.store).case_candidates()
+        candidates = case_common.repo(self.store).case_candidates()
         form = StepForm(self, tr("New case from a failed inspection…"), None)
         source = QComboBox(form)
         for c in candidates:
@@ -284,7 +286,7 @@ class CaseSteps(QWidget):
             form.add(f"officer{i}", f"{tr('Officer')} {i + 1}", name)
             form.add(f"cert{i}", f"{tr('Enforcement certificate no.')} {i + 1}", cert)
             rows.append((name, cert))
-        cat = svc.articles()
+        cat = case_common.articles()
         violated = QListWidget(form)
         for a in cat.articles.values():
             if a.role in ("violated", "both"):

@@ -129,7 +129,7 @@ class CaseWindow(CaseSteps, CaseDocuments, QWidget):
         return self.today or dt.date.today()
 
     def refresh(self) -> None:
-        from ...services.cases import list_cases
+        from ...services.case_lists import list_cases
 
         self.rows = list_cases(self.store, today=self._today())
         self._fill_table()
@@ -207,13 +207,13 @@ class CaseWindow(CaseSteps, CaseDocuments, QWidget):
         self._show_case()
 
     def current_case(self):
-        from ...services.cases import repo
+        from ...services.case_common import repo
 
         return repo(self.store).get(self.current_id) if self.current_id else None
 
     # -- the case page ---------------------------------------------------------------------
     def _show_case(self) -> None:
-        from ...services import cases as svc
+        from ...services import case_lists
 
         case = self.current_case()
         for b in self.step_buttons.values():
@@ -227,7 +227,7 @@ class CaseWindow(CaseSteps, CaseDocuments, QWidget):
             self.save_doc.setEnabled(False)
             self.next_label.setText("")
             return
-        data = svc.summary(self.store, case, self._today())
+        data = case_lists.summary(self.store, case, self._today())
         self.page.setHtml(case_html(case, data))
         for key in next_steps(case):
             b = QPushButton(t(STEP_TITLES[key]), self)

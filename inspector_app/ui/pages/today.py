@@ -109,7 +109,7 @@ class TodayPage(QWidget):
         self.work_list.refresh()
 
     def load_overdue_cases(self) -> None:
-        from ...services.cases import list_cases
+        from ...services.case_lists import list_cases
 
         try:
             self._overdue = list_cases(self.store, overdue=True)
