@@ -12,7 +12,8 @@ from inspector_app import i18n
 from inspector_app.domain.models import Instrument, Premises, new_id
 from inspector_app.services import visits as vs
 from inspector_app.ui import instrument_editor
-from inspector_app.ui.visit_editor import VisitEditor, _col
+from inspector_app.ui.visit_editor import VisitEditor
+from inspector_app.ui.visit_editor.sweep import _col
 
 MARKET = "合肥市周谷堆农产品批发市场"
 SCALE = {"max": "30", "e": "0.01", "d": "0.01", "min": "0.2", "unit": "kg"}

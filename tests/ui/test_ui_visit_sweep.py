@@ -187,7 +187,7 @@ def test_visit_time_is_shown_as_local_time_and_saved_with_its_offset(qtbot):
 
     from PySide6.QtCore import QDateTime
 
-    from inspector_app.ui.visit_editor import _edited_time, _local_qdatetime
+    from inspector_app.ui.visit_editor.header import _edited_time, _local_qdatetime
 
     stored = "2026-12-04T21:18+08:00"
     moment = dt.datetime.fromisoformat(stored).astimezone()

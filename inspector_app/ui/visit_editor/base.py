@@ -1,0 +1,21 @@
+"""What the parts of the visit editor share: the visit, its rows, the store."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QMainWindow
+
+from ...domain.visits import Visit
+
+
+class VisitEditorBase(QMainWindow):
+    inspection_requested = Signal(str)
+    changed = Signal(str)
+
+    store: Any
+    repo: Any
+    visit: Visit
+    rows: list[Any]
+    last_error: str
