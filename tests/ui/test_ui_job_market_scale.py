@@ -128,7 +128,7 @@ def test_market_scale_job_from_an_empty_database_to_a_signed_report(
             continue
         view.setCurrentIndex(model.index(r, ind))
         view.scrollTo(model.index(r, ind))
-        editor.scroll.ensureWidgetVisible(weighing)
+        editor.scroll_area.ensureWidgetVisible(weighing)
         Effort.keys += 1
         qtbot.keyClicks(view, readings[load][0])  # typing starts the cell's editor…
         line = next(w for w in view.viewport().findChildren(QLineEdit) if w.isVisible())
@@ -143,16 +143,16 @@ def test_market_scale_job_from_an_empty_database_to_a_signed_report(
     for q in panel.questions:
         if q.group == "legal":
             b = panel.buttons[(q.key, "no" if q.key == "seals" else "yes")]
-            editor.scroll.ensureWidgetVisible(b)
+            editor.scroll_area.ensureWidgetVisible(b)
             click(qtbot, b)
-    editor.scroll.ensureWidgetVisible(panel.all_clean_button)
+    editor.scroll_area.ensureWidgetVisible(panel.all_clean_button)
     click(qtbot, panel.all_clean_button)
     assert all(editor.insp.checklist.get(q.key) for q in panel.questions)
 
     # both signatures on the pads
     for role in ie.SIGNATURE_ROLES:
         pad = editor.pads[role]
-        editor.scroll.ensureWidgetVisible(pad)
+        editor.scroll_area.ensureWidgetVisible(pad)
         qtbot.mousePress(pad, Qt.MouseButton.LeftButton, pos=QPoint(20, 40))
         for x in range(30, 200, 20):
             qtbot.mouseMove(pad, QPoint(x, 30 + (x % 40)))

@@ -122,12 +122,12 @@ def test_focimeter_job_in_an_eyeglass_shop_to_a_signed_report(
     tables = {t.model.form_test.kind: t for t in editor.tables}
     # zero: one reading
     zero = tables["zero"]
-    editor.scroll.ensureWidgetVisible(zero)
+    editor.scroll_area.ensureWidgetVisible(zero)
     type_cell(qtbot, zero.view, 0, 0, "0.01")
     # vertex power, prism, cylinder: the nominal is prefilled; certified and reading typed
     for kind, extra in (("vertex_power", "0.01"), ("prism", "0.02"), ("cylinder", "0.01")):
         table = tables[kind]
-        editor.scroll.ensureWidgetVisible(table)
+        editor.scroll_area.ensureWidgetVisible(table)
         m, v = table.model, table.view
         cols = {c.path: i for i, c in enumerate(m.columns)}
         for r in range(m.data_rows()):
@@ -146,7 +146,7 @@ def test_focimeter_job_in_an_eyeglass_shop_to_a_signed_report(
     panel = editor.checklist
     for q in panel.questions:
         b = panel.buttons[(q.key, "yes")]
-        editor.scroll.ensureWidgetVisible(b)
+        editor.scroll_area.ensureWidgetVisible(b)
         qtbot.mouseClick(b, Qt.MouseButton.LeftButton)
     assert all(editor.insp.checklist.get(q.key) == "yes" for q in panel.questions), (
         editor.insp.checklist
@@ -155,7 +155,7 @@ def test_focimeter_job_in_an_eyeglass_shop_to_a_signed_report(
     # both signatures
     for role in ie.SIGNATURE_ROLES:
         pad = editor.pads[role]
-        editor.scroll.ensureWidgetVisible(pad)
+        editor.scroll_area.ensureWidgetVisible(pad)
         qtbot.mousePress(pad, Qt.MouseButton.LeftButton, pos=QPoint(20, 40))
         for x in range(30, 200, 20):
             qtbot.mouseMove(pad, QPoint(x, 30 + (x % 40)))

@@ -44,7 +44,7 @@ def test_checklist_radios_stay_put_when_a_finding_mark_appears(qtbot, editor, la
     before = {q.key: _x(panel.buttons[(q.key, "no")], panel) for q in cheating}
     # "No" to a legal question: a finding, its mark appears
     first = panel.buttons[(legal[0].key, "no")]
-    editor.scroll.ensureWidgetVisible(first)
+    editor.scroll_area.ensureWidgetVisible(first)
     qtbot.mouseClick(first, Qt.MouseButton.LeftButton)
     assert panel.marks[legal[0].key].text().startswith("⚠")
     QApplication.processEvents()
@@ -53,7 +53,7 @@ def test_checklist_radios_stay_put_when_a_finding_mark_appears(qtbot, editor, la
     # clicking down the "No" column records "No" for each indicator
     for q in cheating:
         b = panel.buttons[(q.key, "no")]
-        editor.scroll.ensureWidgetVisible(b)
+        editor.scroll_area.ensureWidgetVisible(b)
         qtbot.mouseClick(b, Qt.MouseButton.LeftButton)
     assert all(editor.insp.checklist[q.key] == "no" for q in cheating)
 
@@ -62,7 +62,7 @@ def test_clicking_the_chosen_answer_again_keeps_it(qtbot, editor):
     panel = editor.checklist
     q = panel.questions[0]
     b = panel.buttons[(q.key, "yes")]
-    editor.scroll.ensureWidgetVisible(b)
+    editor.scroll_area.ensureWidgetVisible(b)
     qtbot.mouseClick(b, Qt.MouseButton.LeftButton)
     qtbot.mouseClick(b, Qt.MouseButton.LeftButton)
     assert editor.insp.checklist[q.key] == "yes"

@@ -11,7 +11,16 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QDateTime, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
-from PySide6.QtWidgets import QComboBox, QGroupBox, QLabel, QLineEdit, QMainWindow, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QPushButton,
+    QScrollArea,
+    QWidget,
+)
 
 from ...domain.forms import Form
 from ...domain.models import Inspection, Instrument, Premises
@@ -60,7 +69,8 @@ class EditorBase(QMainWindow):
     evaluation: drafts.DraftEvaluation
     undo_stack: QUndoStack
     autosave: QTimer
-    _labels: list[tuple[QLabel | QGroupBox, str]]
+    scroll_area: QScrollArea  # the form's column, scrolled
+    _labels: list[tuple[QLabel | QGroupBox | QPushButton, str]]
     # the widgets an undo step writes a value back into
     check_combo: QComboBox
     ruleset_combo: QComboBox

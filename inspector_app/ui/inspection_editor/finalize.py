@@ -80,6 +80,13 @@ class FinalizeActions(EditorBase):
     def finalize(self) -> bool:
         if not self.insp.is_draft:
             return False
+        instrument = self.instrument
+        if instrument is None:  # deleted meanwhile: nothing can be judged against it
+            self.last_error = tr("Could not finalize: {message}").format(
+                message=tr("The instrument of this record is no longer in the database.")
+            )
+            self.statusBar().showMessage(self.last_error)
+            return False
         self.reevaluate()
         ev = self.evaluation
         if ev.result is None and not self.extra_failures():
@@ -97,7 +104,7 @@ class FinalizeActions(EditorBase):
         if self.signer == self.sign_with_identity and not self.unlock_identity():
             return False  # cancelled or a wrong passphrase: nothing written, still a draft
         sealed = drafts.judged_only(self.insp, ev)
-        ev2 = drafts.evaluate_draft(sealed, self.instrument)
+        ev2 = drafts.evaluate_draft(sealed, instrument)
         sealed = drafts.apply_evaluation(sealed, ev2, self.extra_failures())
         if sealed.result is None:
             sealed = dataclasses.replace(

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
     QLabel,
+    QLayout,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -120,7 +121,7 @@ class HeaderSection(EditorBase):
         self.standards_warning.setStyleSheet("color: #a15c00;")
         self.notes_edit = QLineEdit()
         self.notes_edit.editingFinished.connect(lambda: self._text_field("notes", self.notes_edit))
-        rows = [
+        rows: list[tuple[str, QWidget | QLayout]] = [
             ("Premises", self.premises_value),
             ("Instrument", self.instrument_value),
             ("Kind of check", self.check_combo),
@@ -144,7 +145,7 @@ class HeaderSection(EditorBase):
                 if isinstance(target, QWidget):
                     label.setBuddy(target)
                     self._accessible.append((target, key))
-            if isinstance(w, (QHBoxLayout, QVBoxLayout)):
+            if isinstance(w, QLayout):
                 grid.addLayout(w, r, 1)
             else:
                 grid.addWidget(w, r, 1)

@@ -5,6 +5,7 @@ rates."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout
@@ -41,9 +42,7 @@ class ReadingsSection(EditorBase):
                 units=dict(self.form.units),
                 instrument_unit=unit,
                 undo_stack=self.undo_stack,
-                validate=lambda row, path, value, key, ti=ti: self._validate_cell(
-                    ti, row, path, value, key
-                ),
+                validate=partial(self._validate_cell, ti),
                 on_change=self.changed,
                 parent=self,
             )
@@ -89,9 +88,7 @@ class ReadingsSection(EditorBase):
             units=dict(self.form.units),
             instrument_unit=unit,
             undo_stack=self.undo_stack,
-            validate=lambda row, path, value, key, ti=ti: self._validate_cell(
-                ti, row, path, value, key
-            ),
+            validate=partial(self._validate_cell, ti),
             on_change=self.changed,
             parent=self,
         )
@@ -106,7 +103,7 @@ class ReadingsSection(EditorBase):
         self.changed()
         table.view.setFocus()
         table.view.setCurrentIndex(model.index(0, 0))
-        self.scroll.ensureWidgetVisible(table)
+        self.scroll_area.ensureWidgetVisible(table)
         return table
 
     def _validate_cell(

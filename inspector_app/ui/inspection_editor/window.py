@@ -9,7 +9,15 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QDateTime, QEvent, Qt, QTimer
 from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import QGroupBox, QLabel, QScrollArea, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QGroupBox,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ...domain.forms import form_for
 from ...domain.models import Inspection
@@ -64,13 +72,15 @@ class InspectionEditor(
         self.autosave.setSingleShot(True)
         self.autosave.setInterval(AUTOSAVE_MS)
         self.autosave.timeout.connect(self.save_now)
-        self._labels: list[tuple[QLabel | QGroupBox, str]] = []
+        self._labels: list[tuple[QLabel | QGroupBox | QPushButton, str]] = []
         self._header_errors: dict[str, str] = {}
         self._build()
         self._load_widgets()
         self.reevaluate()
         self.set_read_only(not self.insp.is_draft)
-        self._unsubscribe = on_language_changed(lambda _lang: self.retranslate())
+        self._unsubscribe: Callable[[], None] | None = on_language_changed(
+            lambda _lang: self.retranslate()
+        )
         self.retranslate()
         self._restore_window()
 
@@ -133,7 +143,7 @@ class InspectionEditor(
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(content)
-        self.scroll = scroll
+        self.scroll_area = scroll  # (not self.scroll: that would hide QWidget.scroll())
 
         # -- right: verdict and chart -----------------------------------------------------------
         side = self._build_side()
@@ -179,8 +189,8 @@ class InspectionEditor(
             # a sealed record's fields look like text, not like boxes to type in
             w.setFrame(not read_only)
             w.setStyleSheet("background: transparent;" if read_only else "")
-        for w in (self.check_combo, self.ruleset_combo, self.time_edit):
-            w.setEnabled(not read_only)
+        for box in (self.check_combo, self.ruleset_combo, self.time_edit):
+            box.setEnabled(not read_only)
         self.standards_list.setEnabled(not read_only)
         if self.add_flow_button is not None:
             self.add_flow_button.setEnabled(not read_only)

@@ -115,6 +115,8 @@ class ReadingsModel(QAbstractTableModel):
             tuple[int, str], tuple[str, str]
         ] = {}  # (row, path) -> (typed text, message)
         self.test_errors: dict[str, tuple[str, str]] = {}
+        # where its test is in the inspection's tests (kept by the editor; 10_000: not there)
+        self.test_index = 0
         self._rows = self._computed_rows()
 
     # -- structure --------------------------------------------------------------------------
