@@ -200,7 +200,7 @@ def _standard_blockers(insp, instrument, standards) -> list:
     import datetime as dt
 
     from ..domain.forms import Label
-    from .drafts import check_standards
+    from .standards_check import check_standards
 
     day = _visit_date(insp)
     out = []

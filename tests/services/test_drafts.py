@@ -9,7 +9,7 @@ import pytest
 
 from inspector_app.domain.errors import InputError
 from inspector_app.domain.models import Inspection, Instrument, ReferenceStandard, new_id
-from inspector_app.services import drafts
+from inspector_app.services import chart_data, drafts, standards_check
 
 SCALE = Instrument(
     "i",
@@ -144,24 +144,30 @@ def weights(mpe: str, unit: str = "g", valid_until: str = "2027-01-01") -> Refer
 
 def test_expired_standard_is_warned():
     insp = draft([{"kind": "weighing", "points": [{"load": "100", "indication": "100"}]}])
-    out = drafts.check_standards(insp, SCALE, [weights("0.5", valid_until="2026-03-01")])
+    out = standards_check.check_standards(insp, SCALE, [weights("0.5", valid_until="2026-03-01")])
     assert [w.kind for w in out] == ["expired"]
-    assert drafts.check_standards(insp, SCALE, [weights("0.5", valid_until="2026-03-02")]) == []
+    assert (
+        standards_check.check_standards(insp, SCALE, [weights("0.5", valid_until="2026-03-02")])
+        == []
+    )
 
 
 def test_test_weights_must_be_within_a_third_of_the_scale_mpe():
     # in service at 100 g the scale's MPE is 5 g: weights up to 5/3 g are good enough
     insp = draft([{"kind": "weighing", "points": [{"load": "100", "indication": "100"}]}])
-    assert drafts.check_standards(insp, SCALE, [weights("1.6")]) == []
-    bad = drafts.check_standards(insp, SCALE, [weights("1.7")])
+    assert standards_check.check_standards(insp, SCALE, [weights("1.6")]) == []
+    bad = standards_check.check_standards(insp, SCALE, [weights("1.7")])
     assert [w.kind for w in bad] == ["not_accurate_enough"] and "100 g" in bad[0].message
     assert (
-        drafts.check_standards(insp, SCALE, [weights("1700", "mg")])[0].kind
+        standards_check.check_standards(insp, SCALE, [weights("1700", "mg")])[0].kind
         == "not_accurate_enough"
     )
     initial = draft(insp.tests, check="initial")  # MPE 2.5 g at 100 g
-    assert drafts.check_standards(initial, SCALE, [weights("1")])[0].kind == "not_accurate_enough"
-    assert drafts.check_standards(insp, SCALE, [weights("")])[0].kind == "unknown"
+    assert (
+        standards_check.check_standards(initial, SCALE, [weights("1")])[0].kind
+        == "not_accurate_enough"
+    )
+    assert standards_check.check_standards(insp, SCALE, [weights("")])[0].kind == "unknown"
 
 
 def test_chart_series_of_a_scale_has_points_and_a_stepped_envelope():
@@ -177,7 +183,7 @@ def test_chart_series_of_a_scale_has_points_and_a_stepped_envelope():
         ]
     )
     ev = drafts.evaluate_draft(insp, SCALE)
-    s = drafts.chart_series(insp, SCALE, ev)
+    s = chart_data.chart_series(insp, SCALE, ev)
     assert [(p.x, p.error, p.verdict) for p in s.points] == [
         (Decimal(100), Decimal(5), "pass"),
         (Decimal(10000), Decimal(15), "fail"),
@@ -201,7 +207,7 @@ def test_chart_series_of_fuel_runs_counts_runs():
     ]
     insp = draft([{"kind": "volume", "runs": runs}], check="subsequent", family="fuel_dispenser")
     ev = drafts.evaluate_draft(insp, fuel)
-    s = drafts.chart_series(insp, fuel, ev)
+    s = chart_data.chart_series(insp, fuel, ev)
     assert [p.x for p in s.points] == [1, 2]
     assert s.points[0].verdict == "fail" and s.y_unit == "%"
     assert [x for x, _m in s.envelope] == [1, 2]

@@ -200,9 +200,9 @@ def test_batch_check_and_package_chart(qtbot, editor):
     assert editor.check_combo.currentText() == "Batch inspection"
     set_batch(editor, batch_size="5")
     fast(editor).paste_text("500\n484\n500\n500\n500")
-    from inspector_app.services import drafts
+    from inspector_app.services import chart_data
 
-    series = drafts.chart_series(editor.insp, editor.instrument, editor.evaluation)
+    series = chart_data.chart_series(editor.insp, editor.instrument, editor.evaluation)
     assert [p.x for p in series.points] == [1, 2, 3, 4, 5]
     assert series.points[1].verdict == "t1" and series.points[1].mpe == 15
     assert series.envelope[0] == (1, 15)

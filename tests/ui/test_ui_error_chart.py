@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from inspector_app.domain.models import Inspection, Instrument, new_id
-from inspector_app.services import drafts
+from inspector_app.services import chart_data, drafts
 from inspector_app.ui.widgets.error_chart import ErrorChart, step_xy
 
 SCALE = Instrument(
@@ -29,7 +29,7 @@ def series(points, check="initial"):
         "张伟",
         tests=[{"kind": "weighing", "points": points}],
     )
-    return drafts.chart_series(insp, SCALE, drafts.evaluate_draft(insp, SCALE))
+    return chart_data.chart_series(insp, SCALE, drafts.evaluate_draft(insp, SCALE))
 
 
 def test_envelope_steps_at_the_band_edges(qtbot):

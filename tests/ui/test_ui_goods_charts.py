@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QComboBox
 
 from inspector_app.domain.models import Inspection, Instrument, Premises, new_id
 from inspector_app.i18n import set_language
-from inspector_app.services import drafts
+from inspector_app.services import chart_data, drafts
 from inspector_app.ui.inspection_editor import InspectionEditor
 from inspector_app.ui.widgets.error_chart import ErrorChart, tick_step
 from inspector_app.ui.widgets.package_readings import PackageReadings
@@ -115,7 +115,7 @@ def _retail_series():
     insp = Inspection(
         new_id(), new_id(), "i", "p", "retail_goods", "in_service", None, "张伟", tests=tests
     )
-    return drafts.chart_series(insp, ins, drafts.evaluate_draft(insp, ins))
+    return chart_data.chart_series(insp, ins, drafts.evaluate_draft(insp, ins))
 
 
 def test_a_retail_recheck_is_drawn_against_its_shortfall_limit(qtbot):
@@ -163,7 +163,7 @@ def test_eccentricity_points_have_their_own_mark_and_legend(qtbot):
             },
         ],
     )
-    series = drafts.chart_series(insp, SCALE, drafts.evaluate_draft(insp, SCALE))
+    series = chart_data.chart_series(insp, SCALE, drafts.evaluate_draft(insp, SCALE))
     kinds = {p.kind for p in series.points}
     assert kinds == {"weighing", "eccentricity"}, series.points
     chart = ErrorChart()

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QListWidget, QVBoxLayout, QWidget
 
 from ...i18n import current_language, ntr, tr
-from ...services import drafts
+from ...services import chart_data, drafts, standards_check
 from ..widgets.error_chart import ErrorChart
 from ..widgets.field_error import translate_message
 from .base import EditorBase
@@ -78,7 +78,7 @@ class VerdictPanel(EditorBase):
             if model.test_index < len(self.evaluation.tests):
                 model.set_state(self.evaluation.tests[model.test_index])
         self._show_verdict()
-        self.chart.set_series(drafts.chart_series(self.insp, self.instrument, self.evaluation))
+        self.chart.set_series(chart_data.chart_series(self.insp, self.instrument, self.evaluation))
         self._show_standards_warnings()
 
     def _show_verdict(self) -> None:
@@ -143,7 +143,9 @@ class VerdictPanel(EditorBase):
             if s is not None
         ]
         warnings = (
-            drafts.check_standards(self.insp, self.instrument, chosen) if self.instrument else []
+            standards_check.check_standards(self.insp, self.instrument, chosen)
+            if self.instrument
+            else []
         )
         self.standard_warnings = warnings
         self.standards_warning.setText(

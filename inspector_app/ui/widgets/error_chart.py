@@ -6,7 +6,7 @@ limit is drawn.
 
 The legend sits in a row along the top, above the highest point, so it never covers one.
 pyqtgraph is imported when the first chart is built (it costs about 0.4 s), not at start-up.
-The data comes from :func:`inspector_app.services.drafts.chart_series`; floats are used for
+The data comes from :func:`inspector_app.services.chart_data.chart_series`; floats are used for
 drawing only.
 """
 
@@ -17,7 +17,7 @@ import math
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from ...i18n import current_language, tr, trc
-from ...services.drafts import ChartSeries
+from ...services.chart_data import ChartSeries
 
 COUNTED_X = ("run", "package", "item")
 #: families judged on a shortfall only: the upper limit is not drawn
