@@ -29,7 +29,8 @@ class Problem:
     # certificate (a number missing from an issuing body's gap-free sequence),
     # missing (a finalized inspection the audit log or an import vouches for is gone),
     # revision (superseded_by does not match the revision chain),
-    # visit (a sealed visit, its sweep rows or photos changed, or the visit gone)
+    # visit (a sealed visit, its sweep rows or photos changed, or the visit gone),
+    # statistics (the kept statistics counts differ from a recount)
     ref: str
     message: str
 
@@ -164,6 +165,9 @@ def check(store: Store) -> list[Problem]:
             )
     problems += _missing_finalized(conn)
     problems += _revision_links(conn)
+    from .summary import mismatches  # the statistics counts kept as records are written
+
+    problems += [Problem("statistics", "stat_counts", m) for m in mismatches(conn)]
     problems += _sealed_visits(store)
     problems += _signatures(store, ids)
     from .cases import CaseRepo  # enforcement cases sealed at decision and at closure
