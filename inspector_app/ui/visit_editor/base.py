@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QMainWindow
@@ -19,3 +19,7 @@ class VisitEditorBase(QMainWindow):
     visit: Visit
     rows: list[Any]
     last_error: str
+
+    if TYPE_CHECKING:  # provided by the editor window
+
+        def finalize(self, confirm: bool = True) -> bool: ...

@@ -84,19 +84,21 @@ class OfficersTable(QTableWidget):
             self.setItem(r, 1, QTableWidgetItem(cert))
         self.blockSignals(False)
 
+    def _cell_text(self, row: int, column: int) -> str:
+        item = self.item(row, column)
+        return item.text().strip() if item is not None else ""
+
     def officers(self) -> list[Officer]:
         out = []
         for r in range(self.rowCount()):
-            name, cert = (
-                (self.item(r, c).text().strip() if self.item(r, c) else "") for c in (0, 1)
-            )
+            name, cert = (self._cell_text(r, c) for c in (0, 1))
             if name or cert:
                 out.append(Officer(name, cert))
         return out
 
     def _changed(self, _item) -> None:
         last = self.rowCount() - 1
-        if any(self.item(last, c) and self.item(last, c).text().strip() for c in (0, 1)):
+        if any(self._cell_text(last, c) for c in (0, 1)):
             self.blockSignals(True)
             self.insertRow(last + 1)
             self.setItem(last + 1, 0, QTableWidgetItem(""))

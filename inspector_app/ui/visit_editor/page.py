@@ -3,6 +3,8 @@ the New visit dialog (a whole market or one premises)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -66,7 +68,8 @@ class VisitsPage(QWidget):
         super().__init__(parent)
         self.store = store
         self.editors: dict[str, VisitEditor] = {}
-        self.open_inspection = None  # set by the main window: callable(inspection_id)
+        # set by the main window: opens an inspection's editor
+        self.open_inspection: Callable[[str], object] | None = None
         self.new_button = QPushButton(tr("New visit…"), self)
         self.open_button = QPushButton(tr("Open visit"), self)
         self.search = QLineEdit(self)
