@@ -412,22 +412,24 @@ def test_glibc_floor_of_a_real_binary(tmp_path):
 
 
 def test_self_test_compares_the_running_glibc_with_the_builds(tmp_path, monkeypatch):
-    from inspector_app.services import selftest
+    from inspector_app.services import selftest_steps
 
-    running = selftest.running_glibc()
-    assert running and selftest._version_key(running) >= (2, 17)
-    ctx = selftest.Context(folder=tmp_path, db_path=tmp_path / "x.db")
-    assert "from source" in selftest.step_platform(ctx)
+    running = selftest_steps.running_glibc()
+    assert running and selftest_steps._version_key(running) >= (2, 17)
+    ctx = selftest_steps.Context(folder=tmp_path, db_path=tmp_path / "x.db")
+    assert "from source" in selftest_steps.step_platform(ctx)
 
     monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path), raising=False)
     monkeypatch.setattr(sys, "frozen", True, raising=False)
-    with pytest.raises(selftest.SelfTestError, match="does not record the glibc"):
-        selftest.step_platform(ctx)
+    with pytest.raises(selftest_steps.SelfTestError, match="does not record the glibc"):
+        selftest_steps.step_platform(ctx)
     (tmp_path / "build-info.json").write_text(json.dumps({"glibc": "2.17"}))
-    assert selftest.step_platform(ctx) == f"glibc {running}; this build needs 2.17 or newer"
+    assert selftest_steps.step_platform(ctx) == f"glibc {running}; this build needs 2.17 or newer"
     (tmp_path / "build-info.json").write_text(json.dumps({"glibc": "99.1"}))
-    with pytest.raises(selftest.SelfTestError, match=f"needs glibc 99.1 .* has glibc {running}"):
-        selftest.step_platform(ctx)
+    with pytest.raises(
+        selftest_steps.SelfTestError, match=f"needs glibc 99.1 .* has glibc {running}"
+    ):
+        selftest_steps.step_platform(ctx)
 
 
 def test_spec_ships_psycopgs_compiled_part(spec_run):

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from inspector_app.services import selftest
+from inspector_app.services import selftest, selftest_output, selftest_steps
 
 STEP_NAMES = [name for name, _ in selftest.STEPS]
 
@@ -80,8 +80,8 @@ def test_a_step_that_raises_is_named_and_stops_the_run(monkeypatch):
         return "should not run"
 
     steps = [
-        ("database", selftest.step_database),
-        ("rules", selftest.step_rules),
+        ("database", selftest_steps.step_database),
+        ("rules", selftest_steps.step_rules),
         ("record", boom),
         ("verify", spy),
     ]
@@ -96,7 +96,7 @@ def test_a_step_that_raises_is_named_and_stops_the_run(monkeypatch):
 def test_the_default_run_reports_a_monkeypatched_failure(monkeypatch):
     """The step list cli/main.py runs: break the rules step's expectation -> exit 1."""
     monkeypatch.setattr(
-        selftest,
+        selftest_steps,
         "SCALE_EXPECTED",
         [("100 g", "-0.5", "2.5", "fail"), ("2500 g", "3", "2.5", "fail")],
     )
@@ -130,7 +130,7 @@ def test_a_missing_shipped_file_is_named(monkeypatch, tmp_path):
     monkeypatch.setattr(
         "inspector_app.paths.resource_path", lambda *parts: tmp_path.joinpath(*parts)
     )
-    code, _, err = run(steps=[("resources", selftest.step_resources)])
+    code, _, err = run(steps=[("resources", selftest_steps.step_resources)])
     assert code == 1
     assert "step 'resources': the shipped file resources/fonts/wqy-microhei.ttc is missing" in err
 
@@ -138,18 +138,18 @@ def test_a_missing_shipped_file_is_named(monkeypatch, tmp_path):
 def test_headless_default_only_without_a_display(monkeypatch):
     monkeypatch.delenv("QT_QPA_PLATFORM", raising=False)
     monkeypatch.setenv("DISPLAY", ":0")
-    selftest._headless_default()
+    selftest_output._headless_default()
     assert "QT_QPA_PLATFORM" not in os.environ
     monkeypatch.delenv("DISPLAY")
     monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
     monkeypatch.setattr(sys, "platform", "linux")
-    selftest._headless_default()
+    selftest_output._headless_default()
     assert os.environ["QT_QPA_PLATFORM"] == "offscreen"
 
 
 def test_report_is_written_to_the_temporary_folder_only(tmp_path, monkeypatch):
     made = []
-    real = selftest.step_report
+    real = selftest_output.step_report
 
     def spying(ctx):
         made.append(ctx.folder)
