@@ -180,11 +180,11 @@ def cmd_ca_issue(args) -> int:
             csr = Path(args.csr).read_bytes()
         except OSError as exc:
             raise CliError(f"cannot read {args.csr} ({exc.strerror})") from None
-    p12_password = None
+    p12_pass = None
     if not args.csr:
-        from .report_cmds import _p12_password
+        from .common import p12_password
 
-        p12_password = _p12_password(args)
+        p12_pass = p12_password(args)
     passphrase = read_passphrase(args)
     try:
         issued = ca.issue(
@@ -196,7 +196,7 @@ def cmd_ca_issue(args) -> int:
             organization=args.organization,
             role=args.role,
             days=args.days,
-            p12_password=p12_password,
+            p12_password=p12_pass,
         )
     except KeyError_ as exc:
         raise _error(exc) from None
@@ -212,7 +212,7 @@ def cmd_ca_issue(args) -> int:
         f"issued to {ca.common_name(cert)} ({args.role}): serial {cert.serial_number}, valid "
         f"until {cert.not_valid_after_utc.date()}, SHA-256 {fingerprint(cert)}; wrote {args.output}"
     )
-    if issued.p12 is not None and not p12_password:
+    if issued.p12 is not None and not p12_pass:
         print(
             "inspector-app: warning: the PKCS#12 file has no password; hand it over in person",
             file=sys.stderr,

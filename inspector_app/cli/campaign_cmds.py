@@ -208,15 +208,15 @@ def cmd_report(args) -> int:
     from ..services import campaigns
     from ..services.files import write_atomic
     from ..services.reports import load_signer
+    from .common import key_error
     from .main import CliError
-    from .report_cmds import _key_error
 
     identity = None
     if args.sign:
         try:
             identity = load_signer(db_path(args), read_passphrase(args))
         except KeyError_ as exc:
-            raise _key_error(exc) from None
+            raise key_error(exc) from None
         for warning in identity.warnings:
             print(f"inspector-app: warning: {warning}", file=sys.stderr)
     with open_store(args) as store:

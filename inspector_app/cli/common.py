@@ -84,3 +84,45 @@ def add_passphrase_option(parser) -> None:
         metavar="FILE",
         help="read the key passphrase from FILE (or set INSPECTOR_PASSPHRASE)",
     )
+
+
+def keys_dir_of(args: Namespace) -> Path:
+    """The folder of this database's signing identity."""
+    from ..paths import keys_dir
+
+    return keys_dir(db_path(args))
+
+
+def key_error(exc: Exception) -> Exception:
+    """A key or certificate problem as a usage error (exit 2) with its one sentence."""
+    from .main import CliError
+
+    return CliError(str(exc), 2)
+
+
+def p12_password(args: Namespace) -> bytes | None:
+    """The PKCS#12 password: from --p12-password-file, INSPECTOR_P12_PASSWORD or a prompt
+    (empty: none)."""
+    import os
+
+    from .main import CliError
+
+    if args.p12_password_file:
+        try:
+            return (
+                Path(args.p12_password_file)
+                .read_text(encoding="utf-8")
+                .rstrip("\r\n")
+                .encode("utf-8")
+                or None
+            )
+        except OSError as exc:
+            raise CliError(f"cannot read {args.p12_password_file} ({exc.strerror})") from None
+    env = os.environ.get("INSPECTOR_P12_PASSWORD")
+    if env is not None:
+        return env.encode("utf-8") or None
+    if sys.stdin and sys.stdin.isatty():
+        import getpass
+
+        return getpass.getpass("PKCS#12 password (empty for none): ").encode("utf-8") or None
+    return None

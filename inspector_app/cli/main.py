@@ -29,6 +29,8 @@ COMMAND_MODULES = [
     "inspector_app.cli.rules_cmds",
     "inspector_app.cli.forms_cmds",
     "inspector_app.cli.report_cmds",
+    "inspector_app.cli.keys_cmds",
+    "inspector_app.cli.trust_cmds",
     "inspector_app.cli.bundle_cmds",
     "inspector_app.cli.review_cmds",
     "inspector_app.cli.ca_cmds",
