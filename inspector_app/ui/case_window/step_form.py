@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal, InvalidOperation
+from typing import TypeVar
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QLabel,
+    QLineEdit,
     QListWidget,
     QPlainTextEdit,
     QSpinBox,
@@ -23,6 +25,8 @@ from PySide6.QtWidgets import (
 )
 
 from ...domain.errors import InputError
+
+W = TypeVar("W", bound=QWidget)
 
 
 def _qdate(day: dt.date) -> QDate:
@@ -43,7 +47,8 @@ def _money(text: str, where: str) -> Decimal | None:
         value = Decimal(ascii_digits(text))
     except InvalidOperation:
         raise InputError(where, f"{text!r} is not an amount in yuan") from None
-    if not value.is_finite() or value.as_tuple().exponent < -2:
+    exponent = value.as_tuple().exponent  # a letter for infinity and NaN
+    if not isinstance(exponent, int) or exponent < -2:
         raise InputError(where, f"{text!r} is not an amount in yuan (at most 2 decimals)")
     return value
 
@@ -52,7 +57,7 @@ class StepForm(QDialog):
     """The fields of one legal step. OK calls *apply(form)*; an InputError keeps the form
     open with the sentence shown, so nothing typed is lost."""
 
-    done = Signal(object)  # what apply returned
+    applied = Signal(object)  # what apply returned (not done: that is QDialog.done())
 
     def __init__(self, parent: QWidget, title: str, apply) -> None:
         super().__init__(parent)
@@ -76,7 +81,7 @@ class StepForm(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
 
-    def add(self, key: str, label: str, widget: QWidget) -> QWidget:
+    def add(self, key: str, label: str, widget: W) -> W:
         widget.setObjectName(f"step_{key}")
         widget.setAccessibleName(label)
         self.fields[key] = widget
@@ -91,6 +96,15 @@ class StepForm(QDialog):
         edit.setDisplayFormat("yyyy-MM-dd")
         return self.add(key, label, edit)
 
+    def field(self, key: str, kind: type[W]) -> W:
+        """The field *key*, which is a *kind* (a QLineEdit, a QCheckBox…)."""
+        w = self.fields[key]
+        if not isinstance(w, kind):
+            raise TypeError(
+                f"the step field {key!r} is a {type(w).__name__}, not a {kind.__name__}"
+            )
+        return w
+
     def value(self, key: str):
         w = self.fields[key]
         if isinstance(w, QDateEdit):
@@ -104,12 +118,15 @@ class StepForm(QDialog):
         if isinstance(w, QPlainTextEdit):
             return w.toPlainText().strip()
         if isinstance(w, QListWidget):
+            items = [w.item(i) for i in range(w.count())]
             return [
-                w.item(i).data(Qt.ItemDataRole.UserRole)
-                for i in range(w.count())
-                if w.item(i).checkState() == Qt.CheckState.Checked
+                item.data(Qt.ItemDataRole.UserRole)
+                for item in items
+                if item is not None and item.checkState() == Qt.CheckState.Checked
             ]
-        return w.text().strip()
+        if isinstance(w, QLineEdit):
+            return w.text().strip()
+        raise TypeError(f"the step field {key!r} is a {type(w).__name__}, which holds no value")
 
     def _ok(self) -> None:
         try:
@@ -118,5 +135,5 @@ class StepForm(QDialog):
             self.error.setText(str(exc.message if hasattr(exc, "message") else exc))
             self.error.show()
             return
-        self.done.emit(result)
+        self.applied.emit(result)
         self.accept()

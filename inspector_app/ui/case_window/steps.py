@@ -154,12 +154,12 @@ class CaseSteps(QWidget):
             decision_fields()
             proposed = case_documents.proposed_penalty(self.store, case)
             if proposed:
-                form.fields["fine"].setText(str(proposed.get("fine") or ""))
-                form.fields["warning"].setChecked(bool(proposed.get("warning")))
-                form.fields["confiscate"].setChecked(
+                form.field("fine", QLineEdit).setText(str(proposed.get("fine") or ""))
+                form.field("warning", QCheckBox).setChecked(bool(proposed.get("warning")))
+                form.field("confiscate", QCheckBox).setChecked(
                     "instrument" in (proposed.get("confiscation") or [])
                 )
-                form.fields["gains"].setText(str(proposed.get("illegal_gains") or ""))
+                form.field("gains", QLineEdit).setText(str(proposed.get("illegal_gains") or ""))
             # an order to correct in the decision (责令改正) with its deadline in days: the
             # order, its deadline and its re-inspection are made with the decision
             ordered = QCheckBox(form)
@@ -248,7 +248,7 @@ class CaseSteps(QWidget):
         else:
             raise KeyError(key)
         form.apply = apply
-        form.done.connect(self._stepped)
+        form.applied.connect(self._stepped)
         on.setFocus()
         self.form = form
         form.open()
@@ -337,7 +337,7 @@ class CaseSteps(QWidget):
             return opened.case
 
         form.apply = apply
-        form.done.connect(self._opened)
+        form.applied.connect(self._opened)
         source.setFocus()
         self.form = form
         form.open()

@@ -189,7 +189,8 @@ class CaseWindow(CaseSteps, CaseDocuments, QWidget):
         """Show the case with this id (the filters are cleared when it is hidden)."""
         for attempt in range(2):
             for i in range(self.table.rowCount()):
-                if self.table.item(i, 0).data(Qt.ItemDataRole.UserRole) == case_id:
+                item = self.table.item(i, 0)
+                if item is not None and item.data(Qt.ItemDataRole.UserRole) == case_id:
                     self.table.selectRow(i)
                     self.current_id = case_id
                     self._show_case()
@@ -202,8 +203,9 @@ class CaseWindow(CaseSteps, CaseDocuments, QWidget):
 
     def _selected(self) -> None:
         rows = self.table.selectionModel().selectedRows()
-        if rows:
-            self.current_id = self.table.item(rows[0].row(), 0).data(Qt.ItemDataRole.UserRole)
+        item = self.table.item(rows[0].row(), 0) if rows else None
+        if item is not None:
+            self.current_id = item.data(Qt.ItemDataRole.UserRole)
         self._show_case()
 
     def current_case(self):
@@ -289,8 +291,8 @@ def open_case_window(
     win = getattr(parent, "_case_window", None) if parent is not None else None
     if win is None or win.store is not store:
         win = CaseWindow(store, parent)
-        if parent is not None:
-            parent._case_window = win
+        if parent is not None:  # one per window: found again by the getattr above
+            setattr(parent, "_case_window", win)  # noqa: B010
     else:
         win.refresh()
     if case_id:
