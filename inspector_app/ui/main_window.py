@@ -207,6 +207,7 @@ class MainWindow(WindowMenus, QMainWindow):
 
             visits = VisitsPage(self.store, self)
             visits.open_inspection = self.open_inspection
+            visits.data_changed.connect(self.refresh_all)  # the status bar's counts
             return visits
         raise KeyError(key)
 

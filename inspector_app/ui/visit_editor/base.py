@@ -13,6 +13,9 @@ from ...domain.visits import Visit
 class VisitEditorBase(QMainWindow):
     inspection_requested = Signal(str)
     changed = Signal(str)
+    # the register or the inspections changed (an instrument found on the spot, a full
+    # inspection started): what the main window counts
+    records_changed = Signal()
 
     store: Any
     repo: Any

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -63,6 +63,9 @@ class NewVisitDialog(QDialog):
 
 class VisitsPage(QWidget):
     """The visits of this database, newest first; Enter or double-click opens one."""
+
+    # a visit added an instrument to the register or started an inspection
+    data_changed = Signal()
 
     def __init__(self, store, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -146,6 +149,7 @@ class VisitsPage(QWidget):
             editor = VisitEditor(self.store, visit_id, self)
             editor.setWindowFlag(Qt.WindowType.Window, True)
             editor.changed.connect(lambda _id: self.refresh())
+            editor.records_changed.connect(self.data_changed.emit)
             editor.inspection_requested.connect(self._open_inspection)
             self.editors[visit_id] = editor
         editor.show()

@@ -308,6 +308,7 @@ class SweepRows(VisitEditorBase):
         self.table.setCurrentCell(row, _col("mark"))
         self.table.setFocus()
         self.changed.emit(self.visit.id)
+        self.records_changed.emit()
         return row
 
     def full_inspection(self) -> str | None:
@@ -325,5 +326,6 @@ class SweepRows(VisitEditorBase):
         self.rows = self.repo.rows(self.visit.id)
         self._fill_row(i, self.rows[i])
         self._update_counts()
+        self.records_changed.emit()
         self.inspection_requested.emit(inspection_id)
         return inspection_id
