@@ -72,7 +72,7 @@ def prepare_photo(data: bytes, *, keep_original: bool = False) -> PreparedPhoto:
     too_big = img.width * img.height > MAX_PIXELS
     if not too_big and orientation in (1, None) and img.format in ("JPEG", "PNG"):
         return out  # already small and upright: stored as it is
-    img = ImageOps.exif_transpose(img)
+    img = ImageOps.exif_transpose(img) or img  # (older Pillow declares "or None")
     if img.width * img.height > MAX_PIXELS:
         scale = (MAX_PIXELS / (img.width * img.height)) ** 0.5
         img = img.resize(
