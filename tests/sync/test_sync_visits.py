@@ -132,13 +132,13 @@ def test_references_must_resolve_and_a_sealed_visit_is_never_changed(world):
     # the office holds the visit; the same id sealed with other content is refused by name
     assert import_bundle(office.store, _field_bundle(world, "ok.zip").path).status == "imported"
     from inspector_app.domain.visits import visit_hash
-    from inspector_app.store.visits import _row, _visit
+    from inspector_app.store.codec import sweep_row_from_row, visit_from_row
 
-    other = _visit(
+    other = visit_from_row(
         lap.store.conn.execute("SELECT * FROM visits WHERE id = ?", (line["id"],)).fetchone()
     )
     rows = [
-        _row(r)
+        sweep_row_from_row(r)
         for r in lap.store.conn.execute("SELECT * FROM sweep_rows WHERE visit_id = ?", (other.id,))
     ]
     other.notes = "另一份记录"
