@@ -33,6 +33,7 @@ COMMAND_MODULES = [
     "inspector_app.cli.trust_cmds",
     "inspector_app.cli.bundle_cmds",
     "inspector_app.cli.review_cmds",
+    "inspector_app.cli.stats_cmds",
     "inspector_app.cli.ca_cmds",
     "inspector_app.cli.visit_cmds",
     "inspector_app.cli.campaign_cmds",

@@ -75,3 +75,17 @@ def print_warnings(warnings: Iterable[str], prefix: str = "warning: ") -> None:
     """Each warning on its own line of standard error."""
     for w in warnings:
         print(f"{prefix}{w}", file=sys.stderr)
+
+
+def iso_date(value: str | None, path: str) -> str | None:
+    """*value* as an ISO date (None when empty); InputError naming *path* otherwise."""
+    import datetime as dt
+
+    from ..domain.errors import InputError
+
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise InputError(path, f"{value!r} is not a date (use YYYY-MM-DD)") from None
