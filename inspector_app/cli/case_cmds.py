@@ -8,27 +8,24 @@ case decide ID …                          case execute ID      case close ID
 case evidence ID --kind K --ref R         case articles        case calendar FILE
 
 The options of every sub-command are declared here; what each does is in
-:mod:`.case_actions`.
+:mod:`.case_actions` (the sub-commands that change a case) and :mod:`.case_views` (those
+that read one, the articles and calendar, and the documents).
 """
 
 from __future__ import annotations
 
 from .case_actions import (
     cmd_advance,
-    cmd_articles,
-    cmd_calendar,
     cmd_check,
     cmd_close,
     cmd_decide,
-    cmd_document,
     cmd_evidence,
     cmd_execute,
-    cmd_list,
     cmd_new,
     cmd_order,
     cmd_pause,
-    cmd_show,
 )
+from .case_views import cmd_articles, cmd_calendar, cmd_document, cmd_list, cmd_show
 from .common import add_passphrase_option
 from .options import add_action, add_json_option, add_officer_option
 
