@@ -349,7 +349,7 @@ def test_last_office_page_is_restored(qtbot, world):
 def test_pdf_verdict_word_is_in_the_window_language():
     """The review panel's PDF line names the verify verdict in Chinese in the zh window
     (it printed VALID / UNSIGNED in English before)."""
-    from inspector_app.ui.office.review_panel import _coloured
+    from inspector_app.ui.office.review_record import _coloured
 
     before = i18n.current_language()
     try:

@@ -3,15 +3,18 @@ intact (the ``verify`` verdict), earlier reviews, and Approve / Return with a co
 
 A decision is signed with the supervisor's key (passphrase asked once per session through
 :class:`IdentityCache`) and written by :func:`inspector_app.services.review.decide`.
+
+The panel is put together from its parts: :mod:`.review_record` shows what the record found
+(tests, failed items, checklist, photos, findings, earlier reviews), :mod:`.review_pdf` the
+signed PDF's verdict and the verifier's countersignature; this module lays them out and
+holds the decision (every message box of the panel is here).
 """
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QUrl, Signal
-from PySide6.QtGui import QColor, QDesktopServices
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
@@ -23,69 +26,18 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from ...domain.errors import InputError
-from ...i18n import current_language, ntr, tr
-from ..models.labels import check_label, family_label, verdict_label, verify_status_label
+from ...i18n import current_language, tr
+from ..models.labels import check_label, family_label, verdict_label
 from ..widgets.field_error import FieldError
 from ..widgets.language import follow_language
 from . import dialogs
-
-STATUS_COLOURS = {"VALID": "#1e8449", "UNSIGNED": "#7f8c8d", "UNTRUSTED": "#b9770e"}
-
-
-def _coloured(text: str, status: str) -> str:
-    colour = STATUS_COLOURS.get(status, "#c0392b")
-    return f"<span style='color:{colour}; font-weight:bold'>{verify_status_label(status)}</span> — {text}"
-
-
-def _local_time(iso: str) -> str:
-    """A signing time (UTC) in this computer's time zone, with its offset shown."""
-    import datetime as dt
-
-    try:
-        when = dt.datetime.fromisoformat(iso.replace("Z", "+00:00"))
-    except ValueError:
-        return iso[:16].replace("T", " ")
-    if when.tzinfo is None:
-        return when.strftime("%Y-%m-%d %H:%M")
-    local = when.astimezone()
-    offset = local.strftime("%z")
-    return local.strftime("%Y-%m-%d %H:%M") + f" {offset[:3]}:{offset[3:]}"
-
-
-def _edition_changes(insp) -> str:
-    """The rule set changes the inspector made in the editor, each with its reason."""
-    from html import escape
-
-    changes = insp.environment.get("edition_changes") or []
-    return "".join(
-        "<br><span style='color:#9a6700'>"
-        + escape(
-            tr("Rule set changed from {old} to {new}: {reason}").format(
-                old=c.get("from", ""), new=c.get("to", ""), reason=c.get("reason", "")
-            )
-        )
-        + "</span>"
-        for c in changes
-        if isinstance(c, dict)
-    )
-
-
-def _test_labels(family: str) -> dict[str, str]:
-    """Test kinds → labels from the family's form file (the kind itself when unknown)."""
-    from ...domain.forms import load_form
-    from ...i18n import pick
-
-    try:
-        form = load_form(family)
-    except Exception:  # no form for this family: show the kinds as they are
-        return {}
-    return {t.kind: pick((t.label.zh, t.label.en)) for t in form.tests}
+from .review_pdf import PdfCheckView
+from .review_record import RecordFindings, _coloured, _edition_changes, _local_time
 
 
 class IdentityCache:
@@ -116,7 +68,7 @@ class IdentityCache:
         return self.identity
 
 
-class ReviewPanel(QWidget):
+class ReviewPanel(RecordFindings, PdfCheckView, QWidget):
     decided = Signal(str)  # inspection id
 
     def __init__(
@@ -284,55 +236,6 @@ class ReviewPanel(QWidget):
         self.placeholder.hide()
         self.body.show()
 
-    def _fill_findings(self, insp) -> None:
-        from html import escape
-
-        tests = (insp.result or {}).get("tests", [])
-        labels = _test_labels(insp.family)
-        parts = []
-        for t in tests:
-            v = t.get("verdict")
-            colour = "#1e8449" if v == "pass" else "#c0392b" if v == "fail" else "#555"
-            name = labels.get(t.get("kind", ""), t.get("kind", ""))
-            where = t.get("load") or t.get("flow") or t.get("point")
-            if where not in (None, ""):  # which load or flow: the same test may run several times
-                name = f"{name} {where}"
-            parts.append(f"{escape(str(name))}: <b style='color:{colour}'>{verdict_label(v)}</b>")
-        failed = (insp.result or {}).get("failed", [])
-        self.failed_label.setText(
-            f"<b>{tr('Failed items')}:</b><br>" + "<br>".join(f"✘ {escape(str(x))}" for x in failed)
-            if failed
-            else ""
-        )
-        self.failed_label.setVisible(bool(failed))
-        flagged = self._checklist_findings(insp)
-        self.checklist_label.setText(
-            f"<b>{tr('Checklist')}:</b> "
-            + ntr("{n} answered, {f} finding", "{n} answered, {f} findings", len(flagged)).format(
-                n=len(insp.checklist), f=len(flagged)
-            )
-            + "".join(f"<br>⚠ {escape(q)}" for q in flagged)
-        )
-        self._fill_photos(insp)
-        self.tests_label.setText(f"{tr('Tests')}: " + ", ".join(parts) if parts else "")
-        self.findings.setRowCount(len(insp.findings))
-        for row, f in enumerate(insp.findings):
-            cells = [
-                f.code + (f" ({tr('cheating')})" if f.cheating else ""),
-                f.text,
-                f.legal_basis,
-                tr(f.severity),
-            ]
-            for col, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                item.setToolTip(text)
-                if f.cheating:
-                    item.setForeground(QColor("#c0392b"))
-                self.findings.setItem(row, col, item)
-        if not insp.findings:
-            self.findings.setRowCount(1)
-            self.findings.setItem(0, 1, QTableWidgetItem(tr("No findings.")))
-
     @staticmethod
     def _checklist_findings(insp) -> list[str]:
         """The checklist questions answered with their finding answer, in the current language."""
@@ -346,36 +249,6 @@ class ReviewPanel(QWidget):
         return [
             q.label.get(lang) for q in form.checklist if insp.checklist.get(q.key) == q.finding_if
         ]
-
-    def _fill_photos(self, insp) -> None:
-        from PySide6.QtCore import Qt
-        from PySide6.QtGui import QPixmap
-
-        for label in self.photo_labels:
-            self.photos_row.removeWidget(label)
-            label.deleteLater()
-        self.photo_labels = []
-        photos = [a for a in insp.attachments if a.role == "photo"]
-        self.photos_title.setText(f"<b>{tr('Photos')}:</b> " + ("" if photos else tr("no photos")))
-        for a in photos[:6]:
-            data = self.store.attachments.get(a.sha256)
-            pixmap = QPixmap()
-            if not data or not pixmap.loadFromData(data):
-                continue
-            label = QLabel(self)
-            label.setPixmap(
-                pixmap.scaled(
-                    96,
-                    72,
-                    Qt.AspectRatioMode.KeepAspectRatio,
-                    Qt.TransformationMode.SmoothTransformation,
-                )
-            )
-            label.setToolTip(a.caption or a.sha256[:12])
-            label.setAccessibleName(tr("Photos"))
-            self.photos_row.addWidget(label)
-            self.photo_labels.append(label)
-        self.photos_row.addStretch(0)
 
     def _fill_history(self) -> None:
         from ...services import review as rv
@@ -398,24 +271,6 @@ class ReviewPanel(QWidget):
                 line += f"<br>&nbsp;&nbsp;“{r.comment}”"
             lines.append(line)
         self.history.setText("<br>".join(lines))
-
-    def _load_pdf(self, identity=None, regenerate: bool = False) -> None:
-        from ...services import review as rv
-
-        try:
-            self.pdf_check = rv.review_pdf(
-                self.store,
-                self.store.path,
-                self.inspection_id,
-                identity=identity,
-                lang=current_language(),
-                regenerate=regenerate,
-            )
-        except InputError as exc:
-            self.pdf_check = None
-            self.values["pdf"].setText(_coloured(exc.message, "INVALID"))
-            return
-        self._fill_pdf()
 
     def _fill_pdf(self) -> None:
         """The PDF line: for the inspector's kept PDF that verifies, "Signed by the inspector
@@ -453,14 +308,6 @@ class ReviewPanel(QWidget):
             self.values["pdf"].setText(line)
             return
         self.values["pdf"].setText(_coloured(text, c.status))
-
-    def _can_countersign(self) -> bool:
-        """The kept PDF verifies, was signed by the inspector and has no verifier yet."""
-        c = self.pdf_check
-        if c is None or not c.path or c.status != "VALID" or not c.signatures:
-            return False
-        fields = [f for f, _r, _s, _st in c.signatures]
-        return c.signatures[0][1] == "inspector" and "VerifierSignature" not in fields
 
     def _update_buttons(self) -> None:
         from ...services import review as rv
@@ -531,29 +378,6 @@ class ReviewPanel(QWidget):
         self.decided.emit(self.inspection_id)
         return True
 
-    def countersign_as_verifier(self) -> bool:
-        """核验员: add the verifier's signature to the inspector's kept PDF (one more PAdES
-        signature over everything before it); the file changes only when the result
-        verifies VALID."""
-        from ...services import review as rv
-
-        if not self.inspection_id or not self._can_countersign():
-            return False
-        identity = self.identities.get(self)
-        if identity is None:
-            return False
-        try:
-            self.pdf_check = rv.countersign(
-                self.store, self.store.path, self.inspection_id, identity, "verifier"
-            )
-        except InputError as exc:
-            self.comment_error.show_message(exc.message)
-            return False
-        self._fill_pdf()
-        self.message.setText(tr("The PDF was countersigned by the verifier."))
-        self._update_buttons()
-        return True
-
     def sign_and_verify(self) -> None:
         identity = self.identities.get(self)
         if identity is None or not self.inspection_id:
@@ -578,17 +402,6 @@ class ReviewPanel(QWidget):
             QMessageBox.warning(self, tr("Signed PDF"), getattr(exc, "message", str(exc)))
             return
         self._load_pdf()
-
-    def open_pdf_file(self) -> None:
-        c = self.pdf_check
-        if c is None:
-            return
-        path = c.path
-        if not path:
-            tmp = Path(tempfile.gettempdir()) / f"inspector-review-{self.inspection_id}.pdf"
-            tmp.write_bytes(c.pdf)
-            path = str(tmp)
-        QDesktopServices.openUrl(QUrl.fromLocalFile(path))
 
     def retranslate(self) -> None:
         self.placeholder.setText(tr("Choose an inspection in the queue."))
