@@ -31,7 +31,8 @@ if TYPE_CHECKING:
     from .store import Store
 
 
-def _dump(obj: object) -> str:
+def dump_json(obj: object) -> str:
+    """JSON as the case tables keep it: keys sorted, non-ASCII kept, dates as text."""
     return json.dumps(obj, ensure_ascii=False, sort_keys=True, default=str)
 
 
@@ -50,7 +51,8 @@ def _decision(raw: str | None) -> Decision | None:
     return Decision(**d)
 
 
-def _case(row: sqlite3.Row) -> Case:
+def case_from_row(row: sqlite3.Row) -> Case:
+    """A ``cases`` row as a :class:`Case` (evidence and events are read separately)."""
     return Case(
         id=row["id"],
         case_no=row["case_no"],
@@ -80,7 +82,8 @@ def _case(row: sqlite3.Row) -> Case:
     )
 
 
-def _columns(case: Case) -> dict[str, Any]:
+def case_columns(case: Case) -> dict[str, Any]:
+    """A case as the columns of its ``cases`` row."""
     return {
         "id": case.id,
         "case_no": case.case_no,
@@ -93,19 +96,19 @@ def _columns(case: Case) -> dict[str, Any]:
         "visit_id": case.visit_id,
         "party_name": case.party.name,
         "party_key": party_key(case.party),
-        "party_json": _dump(dataclasses.asdict(case.party)),
-        "officers_json": _dump([dataclasses.asdict(o) for o in case.officers]),
+        "party_json": dump_json(dataclasses.asdict(case.party)),
+        "officers_json": dump_json([dataclasses.asdict(o) for o in case.officers]),
         "facts": case.facts,
-        "violated_json": _dump([dataclasses.asdict(a) for a in case.violated]),
-        "penalty_json": _dump([dataclasses.asdict(a) for a in case.penalty]),
-        "decision_json": _dump(dataclasses.asdict(case.decision)) if case.decision else None,
+        "violated_json": dump_json([dataclasses.asdict(a) for a in case.violated]),
+        "penalty_json": dump_json([dataclasses.asdict(a) for a in case.penalty]),
+        "decision_json": dump_json(dataclasses.asdict(case.decision)) if case.decision else None,
         "fine": str(case.decision.fine) if case.decision and case.decision.fine else None,
-        "orders_json": _dump([dataclasses.asdict(o) for o in case.orders]),
-        "pauses_json": _dump(case.pauses),
-        "services_json": _dump([dataclasses.asdict(s) for s in case.services]),
-        "dates_json": _dump(case.dates),
+        "orders_json": dump_json([dataclasses.asdict(o) for o in case.orders]),
+        "pauses_json": dump_json(case.pauses),
+        "services_json": dump_json([dataclasses.asdict(s) for s in case.services]),
+        "dates_json": dump_json(case.dates),
         "paid_on": case.paid_on,
-        "closure_json": _dump(case.closure),
+        "closure_json": dump_json(case.closure),
         "public_notice": int(case.public_notice),
         "cheating": int(case.cheating),
         "decided_hash": case.decided_hash,
@@ -121,7 +124,7 @@ class CaseRepo:
     # -- reading ----------------------------------------------------------------------------
     def get(self, case_id: str) -> Case | None:
         row = self.conn.execute("SELECT * FROM cases WHERE id = ?", (case_id,)).fetchone()
-        return _case(row) if row else None
+        return case_from_row(row) if row else None
 
     def find(self, ident: str) -> list[Case]:
         """Cases whose id starts with *ident* (6+ characters) or whose case number is it; a
@@ -138,13 +141,16 @@ class CaseRepo:
                 (f"{short[1]}-____-{short[2]}",),
             ).fetchall()
             rows = [r for r in rows if r["case_no"][5:9].isalpha()]
-        return [_case(r) for r in rows]
+        return [case_from_row(r) for r in rows]
 
     def all(self, status: str | None = None) -> list[Case]:
         sql, params = "SELECT * FROM cases", tuple[str, ...]()
         if status:
             sql, params = sql + " WHERE status = ?", (status,)
-        return [_case(r) for r in self.conn.execute(sql + " ORDER BY clue_date, case_no", params)]
+        return [
+            case_from_row(r)
+            for r in self.conn.execute(sql + " ORDER BY clue_date, case_no", params)
+        ]
 
     def evidence(self, case_id: str) -> list[Evidence]:
         return [
@@ -171,7 +177,7 @@ class CaseRepo:
             " WHERE e.kind = ? AND e.ref = ?",
             (kind, ref),
         ).fetchall()
-        return [_case(r) for r in rows]
+        return [case_from_row(r) for r in rows]
 
     def next_case_no(self, year: int, device_code: str | None = None) -> str:
         """The next free number of *year*, ``2025-KMPX-0001`` with this device's code (so
@@ -207,14 +213,14 @@ class CaseRepo:
                 action,
                 frm,
                 case.status,
-                _dump(detail or {}),
+                dump_json(detail or {}),
             ),
         )
 
     def create(self, case: Case, evidence: list[Evidence], actor: str) -> Case:
         detail = {"case_no": case.case_no, "source": case.source, "party": case.party.name}
         with self.store.write(actor, "case.open", "case", case.id, detail) as seq:
-            cols = _columns(case) | {"created_by": actor, "change_seq": seq}
+            cols = case_columns(case) | {"created_by": actor, "change_seq": seq}
             names = ", ".join(cols)
             marks = ", ".join(f":{k}" for k in cols)
             self.conn.execute(f"INSERT INTO cases ({names}) VALUES ({marks})", cols)
@@ -241,7 +247,7 @@ class CaseRepo:
         assignment for an order's deadline)."""
         detail = {"case_no": case.case_no, **(detail or {})}
         with self.store.write(actor, f"case.{action}", "case", case.id, detail) as seq:
-            cols = _columns(case)
+            cols = case_columns(case)
             cols.pop("id")
             row = self.conn.execute("SELECT * FROM cases WHERE id = ?", (case.id,)).fetchone()
             changed = {k: v for k, v in cols.items() if row[k] != v}
@@ -491,217 +497,10 @@ class CaseRepo:
         for row in self.conn.execute(
             "SELECT * FROM cases WHERE decided_hash IS NOT NULL OR content_hash IS NOT NULL"
         ).fetchall():
-            case = _case(row)
+            case = case_from_row(row)
             evidence = self.evidence(case.id)
             if case.decided_hash and decided_hash(case, evidence) != case.decided_hash:
                 out.append((case.id, f"case {case.case_no} no longer matches its decided hash"))
             if case.content_hash and closed_hash(case, evidence) != case.content_hash:
                 out.append((case.id, f"closed case {case.case_no} no longer matches its hash"))
         return out
-
-
-# -- bundles -----------------------------------------------------------------------------------
-# A case travels as its whole content, its evidence list and its append-only events (see
-# ``sync.cases``). These functions run inside the import transaction (``Store.write``), so the
-# import's single audit entry covers them; an imported event is stored exactly as it came,
-# never with a local event added (the two sides' histories must stay comparable).
-
-
-def bundle_events(conn: sqlite3.Connection, case_id: str) -> list[dict[str, Any]]:
-    """The events of a case as they travel: ``at, on_date, actor, action, from_status,
-    to_status, detail``, in the order they happened."""
-    return [
-        {
-            "at": r[0],
-            "on_date": r[1],
-            "actor": r[2],
-            "action": r[3],
-            "from_status": r[4],
-            "to_status": r[5],
-            "detail": json.loads(r[6]),
-        }
-        for r in conn.execute(
-            "SELECT at, on_date, actor, action, from_status, to_status, detail_json"
-            " FROM case_events WHERE case_id = ? ORDER BY id",
-            (case_id,),
-        )
-    ]
-
-
-def followups_from_bundle(
-    conn: sqlite3.Connection, case: Case, events: list[dict[str, Any]], seq: int
-) -> int:
-    """The re-inspections a case's orders to correct need, put on this database's
-    assignments list as the laptop that made the orders did (same assignment id, the
-    inspector who made the order, due on the deadline); an order whose assignment is here
-    already, or whose premises are not, adds nothing. A corrected order's assignment is
-    done with its re-inspection visit when that visit is here. Returns how many were added."""
-    if (
-        not case.premises_id
-        or not conn.execute("SELECT 1 FROM premises WHERE id = ?", (case.premises_id,)).fetchone()
-    ):
-        return 0
-    makers = [  # who re-inspects: named in the order's event, else who made the order
-        str((e.get("detail") or {}).get("inspector") or e["actor"])
-        for e in events
-        if e.get("action") == "order"
-    ]
-    added = 0
-    for n, o in enumerate(case.orders):
-        if not o.assignment_id:
-            continue
-        done = o.check_visit_id or None
-        if done and not conn.execute("SELECT 1 FROM visits WHERE id = ?", (done,)).fetchone():
-            done = None
-        if conn.execute("SELECT 1 FROM assignments WHERE id = ?", (o.assignment_id,)).fetchone():
-            if done:
-                CaseRepo.mark_followup_done(conn, o.assignment_id, done)
-            continue
-        inspector = makers[n] if n < len(makers) else case.officers[0].name
-        key = f"case:{case.id}"
-        note = f"复查 责令改正 {case.case_no}，期限 {o.deadline}"
-        aid = CaseRepo.upsert_followup(
-            conn, o.assignment_id, case.premises_id, inspector, key, o.deadline, note, seq
-        )
-        if aid == o.assignment_id:
-            added += 1
-        if done:
-            CaseRepo.mark_followup_done(conn, aid, done)
-    return added
-
-
-def existing_case_ids(conn: sqlite3.Connection, ids: list[str]) -> set[str]:
-    """Which of *ids* are cases here."""
-    found: set[str] = set()
-    ids = sorted(set(ids))
-    for start in range(0, len(ids), 500):
-        part = ids[start : start + 500]
-        marks = ",".join("?" * len(part))
-        found.update(
-            str(r[0]) for r in conn.execute(f"SELECT id FROM cases WHERE id IN ({marks})", part)
-        )
-    return found
-
-
-def data_file_version(conn: sqlite3.Connection, name: str) -> str | None:
-    row = conn.execute("SELECT version FROM case_data_files WHERE name = ?", (name,)).fetchone()
-    return str(row[0]) if row else None
-
-
-def put_data_file(conn: sqlite3.Connection, name: str, version: str, text: str) -> None:
-    """Keep a data file that came in a bundle (inside the import's transaction, whose audit
-    entry records the bundle)."""
-    conn.execute(
-        "INSERT INTO case_data_files (name, version, text) VALUES (?, ?, ?)"
-        " ON CONFLICT(name) DO UPDATE SET version = excluded.version, text = excluded.text",
-        (name, version, text),
-    )
-
-
-def cases_by_id(conn: sqlite3.Connection, ids: list[str]) -> dict[str, Case]:
-    out: dict[str, Case] = {}
-    ids = list(dict.fromkeys(ids))
-    for i in range(0, len(ids), 500):
-        part = ids[i : i + 500]
-        marks = ", ".join("?" * len(part))
-        for row in conn.execute(f"SELECT * FROM cases WHERE id IN ({marks})", part):
-            out[row["id"]] = _case(row)
-    return out
-
-
-def case_numbers(conn: sqlite3.Connection, numbers: list[str]) -> dict[str, str]:
-    """case number -> id of the case holding it here."""
-    out: dict[str, str] = {}
-    numbers = list(dict.fromkeys(numbers))
-    for i in range(0, len(numbers), 500):
-        part = numbers[i : i + 500]
-        marks = ", ".join("?" * len(part))
-        for r in conn.execute(f"SELECT case_no, id FROM cases WHERE case_no IN ({marks})", part):
-            out[r[0]] = r[1]
-    return out
-
-
-def _insert_evidence(
-    conn: sqlite3.Connection, case_id: str, start: int, items: list[Evidence]
-) -> None:
-    conn.executemany(
-        "INSERT INTO case_evidence (case_id, seq, kind, ref, note) VALUES (?, ?, ?, ?, ?)",
-        [(case_id, start + i, e.kind, e.ref, e.note) for i, e in enumerate(items, start=1)],
-    )
-
-
-def _insert_events(conn: sqlite3.Connection, case_id: str, events: list[dict[str, Any]]) -> None:
-    conn.executemany(
-        "INSERT INTO case_events (case_id, at, on_date, actor, action, from_status, to_status,"
-        " detail_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            (
-                case_id,
-                e["at"],
-                e["on_date"],
-                e["actor"],
-                e["action"],
-                e["from_status"],
-                e["to_status"],
-                _dump(e["detail"]),
-            )
-            for e in events
-        ],
-    )
-
-
-def insert_from_bundle(
-    conn: sqlite3.Connection,
-    case: Case,
-    evidence: list[Evidence],
-    events: list[dict[str, Any]],
-    seq: int,
-    origin: str,
-) -> None:
-    """A case this database did not hold: the row is written unsealed first so that its
-    evidence can be added, then completed (the triggers seal it from then on)."""
-    cols = _columns(case)
-    opening = cols | {
-        "status": "clue",
-        "decided_hash": None,
-        "content_hash": None,
-        "created_by": events[0]["actor"] if events else "",
-        "change_seq": seq,
-        "origin": origin,
-    }
-    names = ", ".join(opening)
-    marks = ", ".join(f":{k}" for k in opening)
-    conn.execute(f"INSERT INTO cases ({names}) VALUES ({marks})", opening)
-    _insert_evidence(conn, case.id, 0, evidence)
-    if case.status != "clue" or case.decided_hash or case.content_hash:
-        conn.execute(
-            "UPDATE cases SET status = :status, decided_hash = :decided_hash,"
-            " content_hash = :content_hash WHERE id = :id",
-            cols,
-        )
-    _insert_events(conn, case.id, events)
-
-
-def forward_from_bundle(
-    conn: sqlite3.Connection,
-    case: Case,
-    new_evidence: list[Evidence],
-    evidence_before: int,
-    new_events: list[dict[str, Any]],
-    seq: int,
-) -> None:
-    """A case this database holds, moved forward: the evidence and events it did not have
-    are appended, then the columns that changed are written (never a sealed one: the
-    caller checked that the decided content is the same)."""
-    _insert_evidence(conn, case.id, evidence_before, new_evidence)
-    cols = _columns(case)
-    cols.pop("id")
-    row = conn.execute("SELECT * FROM cases WHERE id = ?", (case.id,)).fetchone()
-    changed = {k: v for k, v in cols.items() if row[k] != v}
-    if changed:
-        sets = ", ".join(f"{k} = :{k}" for k in changed)
-        conn.execute(
-            f"UPDATE cases SET {sets}, change_seq = :change_seq WHERE id = :id",
-            changed | {"change_seq": seq, "id": case.id},
-        )
-    _insert_events(conn, case.id, new_events)

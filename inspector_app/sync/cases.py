@@ -47,7 +47,7 @@ from ..domain.cases import (
 )
 from ..domain.errors import InputError
 from ..domain.text import NOTE_MAX, clean_text
-from ..store import cases as store_cases
+from ..store import case_bundles
 from .format import ID_RE
 
 TABLE = "cases"
@@ -471,7 +471,7 @@ def case_line(conn, case: Case) -> dict:
     return {
         "case": case.as_dict(),
         "evidence": repo_evidence,
-        "events": store_cases.bundle_events(conn, case.id),
+        "events": case_bundles.bundle_events(conn, case.id),
     }
 
 
@@ -484,7 +484,7 @@ def collect(conn, sent: set[str] | None = None) -> list[dict]:
     """Every case as a bundle line (a laptop: only those changed since they were last sent,
     when *sent* is given), oldest first."""
     ids = [r[0] for r in conn.execute("SELECT id FROM cases ORDER BY clue_date, case_no, id")]
-    by_id = store_cases.cases_by_id(conn, ids)
+    by_id = case_bundles.cases_by_id(conn, ids)
     lines = [case_line(conn, by_id[i]) for i in ids]
     if sent is not None:
         lines = [x for x in lines if sent_key(x) not in sent]
@@ -514,7 +514,7 @@ def check(content, repo, problems) -> None:
     prem = {r[0].id for r in content.premises}
     wanted = [i["case"].premises_id for i in items if i["case"].premises_id]
     db_prem = repo.existing_ids("premises", wanted) if wanted else set()
-    here = store_cases.cases_by_id(repo.store.conn, [i["case"].id for i in items])
+    here = case_bundles.cases_by_id(repo.store.conn, [i["case"].id for i in items])
     for n, item in enumerate(items, start=1):
         c = item["case"]
         if c.premises_id and c.premises_id not in prem | db_prem and c.id not in here:
@@ -593,8 +593,8 @@ def merge(repo, content, m, seq: int, result, conflict) -> None:
         return
     conn = repo.store.conn
     office_to_field = m.direction == "office->field"
-    here = store_cases.cases_by_id(conn, [i["case"].id for i in items])
-    taken = store_cases.case_numbers(conn, [i["case"].case_no for i in items])
+    here = case_bundles.cases_by_id(conn, [i["case"].id for i in items])
+    taken = case_bundles.case_numbers(conn, [i["case"].case_no for i in items])
     for item in items:
         c: Case = item["case"]
         local = here.get(c.id)
@@ -625,12 +625,12 @@ def merge(repo, content, m, seq: int, result, conflict) -> None:
             )
             continue
         if outcome == "new":
-            store_cases.insert_from_bundle(
+            case_bundles.insert_from_bundle(
                 conn, c, item["evidence"], item["events"], seq, m.source_device
             )
         elif outcome == "updated" and local_line is not None:
             n_ev = len(local_line["evidence"])
-            store_cases.forward_from_bundle(
+            case_bundles.forward_from_bundle(
                 conn,
                 c,
                 item["evidence"][n_ev:],
@@ -640,7 +640,7 @@ def merge(repo, content, m, seq: int, result, conflict) -> None:
             )
         if outcome in ("new", "updated") and not office_to_field:
             # the re-inspection of an order made in the field is on the office's list too
-            store_cases.followups_from_bundle(conn, c, item["events"], seq)
+            case_bundles.followups_from_bundle(conn, c, item["events"], seq)
         result.note(TABLE, "case", c.id, outcome)
 
 
@@ -721,10 +721,10 @@ def merge_calendars(repo, content, m, seq: int, result) -> None:
         return
     conn = repo.store.conn
     for rec in getattr(content, CALENDAR_TABLE):
-        here = store_cases.data_file_version(conn, rec["name"])
+        here = case_bundles.data_file_version(conn, rec["name"])
         shipped = dd.load_calendar().version
         if rec["version"] > max(here or "", shipped):
-            store_cases.put_data_file(conn, rec["name"], rec["version"], rec["text"])
+            case_bundles.put_data_file(conn, rec["name"], rec["version"], rec["text"])
             result.note(CALENDAR_TABLE, "calendar", rec["version"], "new")
         else:
             result.note(CALENDAR_TABLE, "calendar", rec["version"], "unchanged")

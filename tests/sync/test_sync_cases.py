@@ -21,7 +21,7 @@ from inspector_app.services.sync import (
     list_conflicts,
     resolve_conflict,
 )
-from inspector_app.store.cases import bundle_events
+from inspector_app.store.case_bundles import bundle_events
 
 NAME = "records/cases.jsonl"
 OFFICERS = [CaseOfficer("李建国", "34010020230001"), CaseOfficer("张伟", "34010020230002")]

@@ -4,7 +4,7 @@ manifest must list exactly the records in the files.
 
 from __future__ import annotations
 
-from ...store import cases as store_cases
+from ...store import case_bundles
 from ..format import (
     BundleContent,
     ProblemList,
@@ -55,7 +55,7 @@ def _check_references(opened, content: BundleContent, repo, problems: ProblemLis
     camps |= {f"case:{i['case'].id}" for i in content.cases}
     db_camps |= {
         f"case:{i}"
-        for i in store_cases.existing_case_ids(
+        for i in case_bundles.existing_case_ids(
             repo.conn,
             [
                 (a.get("campaign_id") or "")[5:]
