@@ -59,9 +59,10 @@ def month_period(day: dt.date | None = None, back: int = 0) -> tuple[str, str]:
 
 def office_statistics(store, f: StatsFilter | None = None) -> OfficeStats:
     f = f or StatsFilter()
-    stats = OfficeStats(filter=f, totals=q.totals(store, f))
+    d = q.distinct(store, f)  # the distinct premises and instruments, counted once
+    stats = OfficeStats(filter=f, totals=q.totals(store, f, d))
     stats.premises_by_kind = [
-        {"kind": k, "premises": n, "inspections": m} for k, n, m in q.premises_by_kind(store, f)
+        {"kind": k, "premises": n, "inspections": m} for k, n, m in q.premises_by_kind(store, f, d)
     ]
     stats.instruments_by_family = [
         {
@@ -72,7 +73,7 @@ def office_statistics(store, f: StatsFilter | None = None) -> OfficeStats:
             "failed": x,
             "pass_rate": percent(p, p + x),
         }
-        for fam, n, m, p, x in q.instruments_by_family(store, f)
+        for fam, n, m, p, x in q.instruments_by_family(store, f, d)
     ]
     stats.failures_by_cause = [
         {"code": c, "example": t, "inspections": n} for c, t, n in q.failures_by_cause(store, f)

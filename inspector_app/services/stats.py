@@ -92,15 +92,15 @@ class Attention:
 
 def attention(store, today: dt.date | None = None, months: int = 12) -> Attention:
     """The dashboard's second row of tiles, for the laptop and the office alike."""
-    from ..store.review import ReviewFilter
-    from .review import queue_count
+    from ..store.summary import pending_reviews
 
     today = today or dt.date.today()
     since = _month_start(today, months - 1)
     n, worst = queries.repeat_offenders(store, since.isoformat())
     return Attention(
         overdue_instruments=queries.overdue_instruments(store, today.isoformat()),
-        pending_review=queue_count(store, ReviewFilter(state="pending", include_local=True)),
+        # the review queue (every origin, no filter), from the kept counts
+        pending_review=pending_reviews(store),
         repeat_offenders=n,
         offenders=worst,
         since=since,

@@ -93,12 +93,26 @@ def _distinct_instruments(store: Store, f: StatsFilter) -> dict[str, int]:
     }
 
 
-def totals(store: Store, f: StatsFilter) -> dict[str, Any]:
+@dataclass
+class Distinct:
+    """The premises (by kind) and instruments (by family) counted in a filter: asked once
+    per statistics page, shared by its totals and breakdowns."""
+
+    premises: dict[str, int]
+    instruments: dict[str, int]
+
+
+def distinct(store: Store, f: StatsFilter) -> Distinct:
+    return Distinct(_distinct_premises(store, f), _distinct_instruments(store, f))
+
+
+def totals(store: Store, f: StatsFilter, d: Distinct | None = None) -> dict[str, Any]:
+    d = d or distinct(store, f)
     n, judged, passed, failed, cheating = _kept(store, f)[0]
     return {
         "inspections": n,
-        "premises": sum(_distinct_premises(store, f).values()),
-        "instruments": sum(_distinct_instruments(store, f).values()),
+        "premises": sum(d.premises.values()),
+        "instruments": sum(d.instruments.values()),
         "judged": judged,
         "passed": passed,
         "failed": failed,
@@ -106,16 +120,20 @@ def totals(store: Store, f: StatsFilter) -> dict[str, Any]:
     }
 
 
-def premises_by_kind(store: Store, f: StatsFilter) -> list[tuple[str, int, int]]:
+def premises_by_kind(
+    store: Store, f: StatsFilter, d: Distinct | None = None
+) -> list[tuple[str, int, int]]:
     """(kind, premises inspected, inspections)."""
-    premises = _distinct_premises(store, f)
+    premises = d.premises if d else _distinct_premises(store, f)
     rows = [(kind, premises.get(kind, 0), n) for kind, n, *_ in _kept(store, f, "kind")]
     return sorted(rows, key=lambda r: (-r[1], r[0]))
 
 
-def instruments_by_family(store: Store, f: StatsFilter) -> list[tuple[str, int, int, int, int]]:
+def instruments_by_family(
+    store: Store, f: StatsFilter, d: Distinct | None = None
+) -> list[tuple[str, int, int, int, int]]:
     """(family, instruments checked, inspections, passed, failed)."""
-    instruments = _distinct_instruments(store, f)
+    instruments = d.instruments if d else _distinct_instruments(store, f)
     rows = [
         (family, instruments.get(family, 0), n, passed, failed)
         for family, n, _judged, passed, failed, _cheating in _kept(store, f, "family")

@@ -117,36 +117,37 @@ def grouped(
     return out
 
 
+def pending_reviews(store: Store) -> int:
+    """Counted inspections without any review yet: the review queue's length with every
+    origin included and no other filter."""
+    row = store.conn.execute(
+        "SELECT sum(n) - sum(reviewed) FROM stat_counts WHERE grain = 'm'"
+    ).fetchone()
+    return int(row[0] or 0)
+
+
 def mismatches(conn: Any, limit: int = 20) -> list[str]:
     """How the kept counts differ from a recount of the inspections: one sentence per
     differing row (at most *limit*), none when they agree."""
     kept = {
-        tuple(r[:7]): (int(r[7]), int(r[8]))
+        tuple(r[:7]): (int(r[7]), int(r[8]), int(r[9]))
         for r in conn.execute(
-            "SELECT grain, period, city, market, kind, family, verdict, n, cheating"
-            " FROM stat_counts WHERE n <> 0 OR cheating <> 0"
+            "SELECT grain, period, city, market, kind, family, verdict, n, cheating, reviewed"
+            " FROM stat_counts WHERE n <> 0 OR cheating <> 0 OR reviewed <> 0"
         )
     }
-    fresh = {tuple(r[:7]): (int(r[7]), int(r[8])) for r in conn.execute(RECOUNT)}
+    fresh = {tuple(r[:7]): (int(r[7]), int(r[8]), int(r[9])) for r in conn.execute(RECOUNT)}
     out = []
     for key in sorted(set(kept) | set(fresh)):
-        a, b = kept.get(key, (0, 0)), fresh.get(key, (0, 0))
+        a, b = kept.get(key, (0, 0, 0)), fresh.get(key, (0, 0, 0))
         if a != b:
             grain, period, city, market, kind, family, verdict = key
             out.append(
                 f"{'day' if grain == 'd' else 'month'} {period or '(no date)'}, {city or '-'}"
                 f" / {market or '-'} / {kind}, {family}, {verdict or 'no verdict'}: kept"
-                f" {a[0]} inspections ({a[1]} with cheating), recounted {b[0]} ({b[1]})"
+                f" {a[0]} inspections ({a[1]} with cheating, {a[2]} reviewed), recounted"
+                f" {b[0]} ({b[1]}, {b[2]})"
             )
             if len(out) >= limit:
                 break
     return out
-
-
-def rebuild(conn: Any) -> None:
-    """Recount the table from the inspections (after a repair; the triggers keep it after)."""
-    conn.execute("DELETE FROM stat_counts")
-    conn.execute(
-        "INSERT INTO stat_counts (grain, period, city, market, kind, family, verdict, n,"
-        f" cheating) {RECOUNT}"
-    )

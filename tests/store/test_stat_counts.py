@@ -12,12 +12,14 @@ import pytest
 from inspector_app.domain.models import new_id
 from inspector_app.services.demo import generate
 from inspector_app.services.office_stats import StatsFilter, office_statistics
+from inspector_app.services.review import queue_count
 from inspector_app.services.stats import dashboard
 from inspector_app.store import open_database
 from inspector_app.store import stats as dash_queries
 from inspector_app.store.db import transaction
 from inspector_app.store.integrity import check
-from inspector_app.store.summary import mismatches
+from inspector_app.store.review import ReviewFilter
+from inspector_app.store.summary import mismatches, pending_reviews
 
 HEADS = "i.status = 'finalized' AND i.superseded_by IS NULL"
 CHEAT = "EXISTS (SELECT 1 FROM findings f WHERE f.inspection_id = i.id AND f.cheating = 1)"
@@ -72,6 +74,21 @@ def _mixed_writes(s) -> None:
             " WHERE id = ?",
             (copy.id, copy.record_id, src.id),
         )
+    # reviews: two of one record (it counts once), one of a superseded revision, one of the
+    # record that arrived sealed
+    with transaction(s.conn):
+        for inspection_id, decision in (
+            (ids[6], "returned"),
+            (ids[6], "approved"),
+            (ids[0], "approved"),
+            (ids[7], "approved"),
+            (copy.id, "approved"),
+        ):
+            s.conn.execute(
+                "INSERT INTO reviews (id, inspection_id, decision, reviewer, at)"
+                " VALUES (?, ?, ?, 'r', '2026-01-01T00:00:00')",
+                (new_id(), inspection_id, decision),
+            )
     # a new draft: the dashboard counts it, the office statistics do not
     draft = s.inspections.correct(ids[5], "draft for the dashboard", "t")
     assert s.inspections.require(draft.id).status == "draft"
@@ -193,6 +210,9 @@ def test_kept_counts_equal_a_recount_after_mixed_writes(world):
     s = world
     _mixed_writes(s)
     assert mismatches(s.conn) == []
+    queue = queue_count(s, ReviewFilter(state="pending", include_local=True))
+    heads = s.conn.execute(f"SELECT count(*) FROM inspections i WHERE {HEADS}").fetchone()[0]
+    assert pending_reviews(s) == queue == heads - 3  # (three counted records reviewed)
     assert not [p for p in check(s) if p.kind == "statistics"]
     first, last = s.conn.execute(
         f"SELECT min(substr(i.started_at, 1, 10)), max(substr(i.started_at, 1, 10))"
