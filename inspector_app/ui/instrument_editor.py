@@ -1,4 +1,5 @@
-"""Instruments: the list page and the editor dialog with family-specific nameplate fields.
+"""The instrument dialog: a new or changed instrument with its family's nameplate fields
+(:mod:`.instrument_fields`); the Instruments page is :mod:`.pages.instruments`.
 
 For scales the class / e / Max combination is judged live with the rules engine's
 ``classification`` test (OIML R 76-1 Table 3): an implausible combination is flagged at the
@@ -8,7 +9,7 @@ their field and nothing is saved on bad input.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -22,7 +23,6 @@ from PySide6.QtWidgets import (
     QLayout,
     QLineEdit,
     QMessageBox,
-    QPushButton,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -31,88 +31,20 @@ from PySide6.QtWidgets import (
 from ..domain.errors import InputError
 from ..domain.models import FAMILIES, Instrument, new_id
 from ..domain.numbers import parse_decimal
-from ..i18n import ntr, tr
+from ..i18n import tr
 from . import settings
+from .instrument_fields import (
+    ALL_CLASSES,
+    CLASS_CHOICES,
+    COMMON,
+    METROLOGY,
+    NUMBER_KEYS,
+    TRANSLATED_CHOICES,
+    number_field_text,
+)
 from .models.labels import family_label
-from .models.records import InstrumentTableModel
 from .widgets.field_error import FieldError, FieldErrors, translate_message
 from .widgets.language import follow_language
-from .widgets.record_page import RecordActions
-from .widgets.record_table import RecordTable
-from .widgets.search_box import SearchBox
-
-COMMON = (
-    ("premises_id", "Premises"),
-    ("family", "Family"),
-    ("maker", "Maker"),
-    ("model", "Model"),
-    ("serial", "Serial no."),
-    ("pattern_approval", "Pattern approval no."),
-    ("accuracy_class", "Class"),
-    ("seals", "Seals"),
-    ("last_verified", "Last verified"),
-    ("next_due", "Next due"),
-)
-# family -> (key, label, choices | "bool" | None)
-# metrology fields that hold a number: what a Chinese input method types there (full-width
-# digits, "．", "。", "－") is stored in ASCII; text fields are stored as typed
-NUMBER_KEYS = {"max", "min", "e", "d", "qmax", "qmin", "mmq", "range_min", "range_max"}
-
-
-def number_field_text(text: str) -> str:
-    """A number field's text with full-width forms and "。" as ASCII (nothing else changed)."""
-    from ..domain.numbers import ascii_digits
-
-    return ascii_digits(text.replace("\u3002", ".").replace("\uff61", "."))
-
-
-METROLOGY = {
-    "scale": (
-        ("max", "Max", None),
-        ("min", "Min", None),
-        ("e", "e (verification interval)", None),
-        ("d", "d (scale interval)", None),
-        ("unit", "Unit", ("g", "kg")),
-    ),
-    "fuel_dispenser": (
-        ("fuel", "Fuel", ("gasoline", "diesel", "kerosene")),
-        ("qmax", "Qmax (L/min)", None),
-        ("qmin", "Qmin (L/min)", None),
-        ("mmq", "MMQ (L)", None),
-        ("nozzle", "Nozzle no.", None),
-    ),
-    "focimeter": (
-        ("resolution", "Resolution (D)", ("0.01", "0.125", "manual")),
-        ("range_min", "Range from (D)", None),
-        ("range_max", "Range to (D)", None),
-    ),
-    "refractometer": (
-        ("range_min", "Range from (D)", None),
-        ("range_max", "Range to (D)", None),
-        ("has_pd", "Measures PD", "bool"),
-    ),
-    "trial_lens_set": (),
-    "pd_meter": (("range_min", "Range from (mm)", None), ("range_max", "Range to (mm)", None)),
-    "retail_goods": (),  # the trader's scale; goods and prices are on each recheck
-    "prepackaged": (  # the product batch inspected
-        ("product", "Product", None),
-        ("brand", "Brand", None),
-        ("producer", "Producer", None),
-        ("producer_credit_code", "Producer's credit code", None),
-        ("batch_no", "Batch no.", None),
-        ("production_date", "Production date", None),
-        (
-            "product_kind",
-            "Kind of product",
-            ("food", "beverage", "daily_chemical", "agricultural", "building", "other"),
-        ),
-    ),
-}
-CLASS_CHOICES = {"scale": ("III", "IIII", "II", "I"), "fuel_dispenser": ("0.5", "0.3", "1.0")}
-ALL_CLASSES = {c for choices in CLASS_CHOICES.values() for c in choices}
-TRANSLATED_CHOICES = {"gasoline", "diesel", "kerosene", "manual"} | set(
-    METROLOGY["prepackaged"][-1][2]  # type: ignore[arg-type]
-)
 
 
 class InstrumentEditor(QDialog):
@@ -577,92 +509,3 @@ class InstrumentEditor(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(tr("Save"))
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("Cancel"))
         self.check_classification()
-
-
-class InstrumentsPage(RecordActions, QWidget):
-    editor_class = InstrumentEditor
-    saved_attr = "saved_instrument"
-    repo_name = "instruments"
-    delete_title = "Delete instrument"
-
-    def describe(self, record: Instrument) -> str:
-        return " ".join(x for x in (record.maker, record.model, record.serial) if x)
-
-    def new_record(self, premises_id: str | None = None) -> Instrument | None:
-        return self._run_editor(None, premises_id=premises_id)
-
-    data_changed = Signal()
-    new_inspection_requested = Signal(str)  # instrument id
-
-    def _inspect_current(self) -> None:
-        ins = self.current()
-        if ins is not None:
-            self.new_inspection_requested.emit(ins.id)
-
-    def __init__(self, store, reader, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.store = store
-        self.model = InstrumentTableModel(reader, self)
-        self.search = SearchBox(self)
-        self.search.setObjectName("instrumentSearch")
-        self.family = QComboBox(self)
-        self.family.addItem("", None)
-        for fam in FAMILIES:
-            self.family.addItem("", fam)
-        self.new_button, self.edit_button, self.delete_button, self.inspect_button = (
-            QPushButton(self) for _ in range(4)
-        )
-        self.inspect_button.setObjectName("inspectInstrument")
-        self.count_label = QLabel(self)
-        self.table = RecordTable(self)
-        self.table.setObjectName("instrumentTable")
-        self.table.setModel(self.model)
-        self.table.set_column_widths([100, 220, 110, 140, 70, 190, 240, 90])
-        bar = QHBoxLayout()
-        bar.addWidget(self.search, 3)
-        bar.addWidget(self.family, 1)
-        # the same buttons in the same places as on the premises page
-        for b in (self.new_button, self.edit_button, self.inspect_button, self.delete_button):
-            bar.addWidget(b)
-        layout = QVBoxLayout(self)
-        layout.addLayout(bar)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.count_label)
-        self.inspect_button.clicked.connect(self._inspect_current)
-        self.search.search_changed.connect(lambda text: self.model.set_params(search=text))
-        self.family.currentIndexChanged.connect(
-            lambda _i: self.model.set_params(family=self.family.currentData())
-        )
-        self.new_button.clicked.connect(self.new_record)
-        self.edit_button.clicked.connect(self.edit_current)
-        self.delete_button.clicked.connect(self.delete_current)
-        self.table.open_requested.connect(lambda _id: self.edit_current())
-        self.model.refreshed.connect(lambda _n: self._update_count())
-        self.model.fetched.connect(lambda _n: self._update_count())
-        self.retranslate()
-        follow_language(self, self.retranslate)
-
-    def refresh(self) -> None:
-        self.model.refresh()
-
-    def focus_search(self) -> None:
-        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        self.search.selectAll()
-
-    def _update_count(self) -> None:
-        n = self.model.rowCount()
-        self.count_label.setText(
-            ntr("{n} instrument shown", "{n} instruments shown", n).format(n=n)
-        )
-
-    def retranslate(self) -> None:
-        self.search.setPlaceholderText(tr("Search maker, model, serial no., premises…"))
-        self.family.setItemText(0, tr("All families"))
-        for i, fam in enumerate(FAMILIES, start=1):
-            self.family.setItemText(i, family_label(fam))
-        self.new_button.setText(tr("&New…"))
-        self.edit_button.setText(tr("&Edit…"))
-        self.delete_button.setText(tr("&Delete"))
-        self.inspect_button.setText(tr("New &inspection…"))
-        self.model.retranslate()
-        self._update_count()

@@ -48,7 +48,7 @@ from .workers import StoreReader
 
 if TYPE_CHECKING:
     from .dashboard import DashboardPage
-    from .instrument_editor import InstrumentsPage
+    from .pages.instruments import InstrumentsPage
     from .premises_editor import PremisesPage
     from .standards_dialog import StandardsPage
     from .visit_editor import VisitsPage
@@ -186,7 +186,7 @@ class MainWindow(WindowMenus, QMainWindow):
             )
             return premises
         if key == "instruments":
-            from .instrument_editor import InstrumentsPage
+            from .pages.instruments import InstrumentsPage
 
             instruments = InstrumentsPage(self.store, self.reader, self)
             instruments.data_changed.connect(self.refresh_all)

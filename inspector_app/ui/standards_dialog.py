@@ -25,7 +25,7 @@ from ..domain.errors import InputError
 from ..domain.models import STANDARD_KINDS, ReferenceStandard, new_id
 from ..i18n import tr
 from . import settings
-from .instrument_editor import number_field_text
+from .instrument_fields import number_field_text
 from .models.labels import standard_kind_label
 from .models.standards import StandardsTableModel, expiry_state
 from .widgets.field_error import FieldError, FieldErrors
