@@ -204,7 +204,7 @@ def bench_stats(cluster, work: Path, size: dict) -> dict:
 
 def bench_keystrokes(office, lite) -> dict:
     """Median seconds of one search keystroke (first page + count) on each engine."""
-    from inspector_app.store import inspections as insp
+    from inspector_app.store import inspection_search as insp
     from inspector_app.store.inspections import InspectionFilter
 
     name = lite.conn.execute(

@@ -10,7 +10,7 @@ import psycopg
 import pytest
 
 from inspector_app.services.demo import generate
-from inspector_app.store import inspections as insp
+from inspector_app.store import inspection_search as insp
 from inspector_app.store import open_database
 from inspector_app.store.inspections import InspectionFilter
 
@@ -48,8 +48,8 @@ def test_a_keystroke_repeated_hits_the_cache_and_a_write_elsewhere_is_seen(pg_st
     f = InspectionFilter(search=text)
     count = pg_store.inspections.count(f)
     assert count > 0
-    hit = insp._match(pg_store.conn, text)
-    assert insp._match(pg_store.conn, text) is hit  # no new lookup: the cache answered
+    hit = insp.text_match(pg_store.conn, text)
+    assert insp.text_match(pg_store.conn, text) is hit  # no new lookup: the cache answered
     statements = []
     real = pg_store.conn.execute
 
@@ -79,6 +79,6 @@ def test_a_keystroke_repeated_hits_the_cache_and_a_write_elsewhere_is_seen(pg_st
             + " FROM premises WHERE id = %s",
             (pid,),
         )
-    again = insp._match(pg_store.conn, text)
+    again = insp.text_match(pg_store.conn, text)
     assert again is not hit and "p-new" in again.premises
     assert dataclasses.asdict(hit)["premises"] != again.premises
