@@ -9,7 +9,8 @@ from PySide6.QtCore import Qt
 from inspector_app.crypto import ca, keys
 from inspector_app.i18n import set_language
 from inspector_app.paths import keys_dir
-from inspector_app.ui.keys_dialog import KeysDialog, key_message
+from inspector_app.ui.key_texts import key_message
+from inspector_app.ui.keys_dialog import KeysDialog
 from inspector_app.ui.widgets import file_dialogs
 
 PASS = b"office pass 1"
