@@ -236,14 +236,15 @@ def cmd_import(args) -> int:
         report = import_bundle(store, args.file, progress=_progress, actor="import")
     if sys.stderr.isatty():
         print(file=sys.stderr)
+    rejection = report.rejection or {}
     if args.json:
         print_json(report.as_dict())
         if not report.ok:
-            report_error(args, report.message(), path=report.rejection.get("entry", ""))
+            report_error(args, report.message(), path=rejection.get("entry", ""))
         return 0 if report.ok else 1
     if not report.ok:
         report_error(args, report.message())
-        _print_problems(report.rejection)
+        _print_problems(rejection)
         print("nothing was changed", file=sys.stderr)
         return 1
     print(report.message())

@@ -145,7 +145,7 @@ def cmd_ca_init(args) -> int:
     from cryptography.hazmat.primitives import serialization
 
     from ..crypto import ca
-    from ..crypto.keys import KeyError_, fingerprint
+    from ..crypto.keys import KeyError_, common_name, fingerprint
 
     passphrase = read_passphrase(args, confirm=True)
     try:
@@ -157,12 +157,12 @@ def cmd_ca_init(args) -> int:
     with store:
         store.trust.add(
             fp,
-            ca.common_name(cert),
+            common_name(cert),
             "ca",
             cert.public_bytes(serialization.Encoding.PEM).decode("ascii"),
             actor="cli",
         )
-    print(f"created the CA {ca.common_name(cert)} in {_ca_dir(args)}; SHA-256 {fp}")
+    print(f"created the CA {common_name(cert)} in {_ca_dir(args)}; SHA-256 {fp}")
     print("laptops trust it with 'inspector-app trust add' of the file from 'ca cert'")
     return 0
 
@@ -171,7 +171,7 @@ def cmd_ca_issue(args) -> int:
     from cryptography.hazmat.primitives import serialization
 
     from ..crypto import ca
-    from ..crypto.keys import KeyError_, fingerprint
+    from ..crypto.keys import KeyError_, common_name, fingerprint
     from .main import CliError
 
     csr = None
@@ -209,7 +209,7 @@ def cmd_ca_issue(args) -> int:
         ).public_bytes(serialization.Encoding.PEM)
         _write(args.output, chain)
     print(
-        f"issued to {ca.common_name(cert)} ({args.role}): serial {cert.serial_number}, valid "
+        f"issued to {common_name(cert)} ({args.role}): serial {cert.serial_number}, valid "
         f"until {cert.not_valid_after_utc.date()}, SHA-256 {fingerprint(cert)}; wrote {args.output}"
     )
     if issued.p12 is not None and not p12_pass:

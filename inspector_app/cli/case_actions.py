@@ -59,7 +59,8 @@ def _money(text: str | None, where: str) -> Decimal | None:
         value = Decimal(text.replace(",", "").replace("¥", "").strip())
     except InvalidOperation:
         raise InputError(where, f"{text!r} is not an amount in yuan") from None
-    if not value.is_finite() or value.as_tuple().exponent < -2:
+    exponent = value.as_tuple().exponent  # a letter for NaN and infinity, else the int
+    if not value.is_finite() or not isinstance(exponent, int) or exponent < -2:
         raise InputError(where, f"{text!r} is not an amount in yuan (at most 2 decimals)")
     return value
 

@@ -5,6 +5,7 @@ holiday calendar, and a case's documents as PDF (their options are declared in
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from ..domain.errors import InputError
 from .case_actions import day_arg, print_case
@@ -112,7 +113,7 @@ def cmd_articles(args) -> int:
     from ..services.case_common import articles
 
     cat = articles()
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "id": a.id,
             "regulation": a.regulation,

@@ -307,6 +307,7 @@ def add_examples(parser: argparse.ArgumentParser, path: str = "") -> None:
         if isinstance(action, argparse._SubParsersAction):
             helps = {a.dest: a.help for a in action._choices_actions}
             for name, child in action.choices.items():
-                if not child.description and helps.get(name):
-                    child.description = helps[name][:1].upper() + helps[name][1:] + "."
+                text = helps.get(name)
+                if not child.description and text:
+                    child.description = text[:1].upper() + text[1:] + "."
                 add_examples(child, f"{path} {name}".strip())

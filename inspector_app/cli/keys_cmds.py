@@ -5,6 +5,7 @@ certificate, the history of its own certificates)."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from .common import (
     add_passphrase_option,
@@ -201,7 +202,7 @@ def cmd_keys_import_cert(args) -> int:
 def cmd_keys_history(args) -> int:
     from ..crypto.keys import common_name, own_certificates
 
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "fingerprint": c.fingerprint,
             "name": common_name(c.certificate),

@@ -17,6 +17,7 @@ import json
 import os
 import sqlite3
 import sys
+from typing import NoReturn
 
 from inspector_app.domain.errors import InputError
 
@@ -51,7 +52,7 @@ class CliError(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # argparse prints usage + exits 2; keep it short
+    def error(self, message: str) -> NoReturn:  # argparse prints usage + exits 2; keep it short
         self.print_usage(sys.stderr)
         print(f"inspector-app: error: {message}", file=sys.stderr)
         raise SystemExit(2)

@@ -298,6 +298,7 @@ def goods_sections(goods: dict) -> list:
 
 
 def cmd_export_list(args) -> int:
+    from ..domain.errors import InputError
     from ..services import table_export
     from ..services.review import require_supervisor
     from ..store.inspections import InspectionFilter
@@ -310,7 +311,13 @@ def cmd_export_list(args) -> int:
         try:
             if args.queue:
                 require_supervisor(store, minimum="viewer")
-                f = ReviewFilter(
+                if args.status or args.search:
+                    raise InputError(
+                        "queue",
+                        "--status and --search do not apply to the review queue (filter it "
+                        "by --family, --verdict, --market, --inspector, --from and --to)",
+                    )
+                queue = ReviewFilter(
                     inspector=args.inspector,
                     market=args.market,
                     family=args.family,
@@ -319,7 +326,7 @@ def cmd_export_list(args) -> int:
                     date_to=iso_date(args.date_to, "to"),
                     state=None if args.queue == "all" else args.queue,
                 )
-                n = table_export.export_queue(store, args.output, fmt, f)
+                n = table_export.export_queue(store, args.output, fmt, queue)
             else:
                 f = InspectionFilter(
                     family=args.family,

@@ -188,4 +188,10 @@ def test_stats_and_export_list(office, capsys, tmp_path):
     from openpyxl import load_workbook
 
     assert load_workbook(out_x).worksheets[0].max_row == 11
+    # the queue has no status or text search: refused rather than ignored
+    out_s = tmp_path / "s.csv"
+    code, _, err = run(
+        capsys, "--db", db, "export-list", "--queue", "pending", "--search", "x", "-o", out_s
+    )
+    assert code == 2 and "do not apply to the review queue" in err and not out_s.exists()
     assert run(capsys, "--db", db, "export-list", "-o", tmp_path / "x.txt")[0] == 2
