@@ -253,3 +253,29 @@ def test_store_db_is_the_bottom_of_the_store():
     opening = imports_of(PKG / "store" / "opening.py")
     for lower in ("db", "migrations", "backups", "store"):
         assert f"inspector_app.store.{lower}" in opening
+
+
+def test_sync_never_calls_up_into_services():
+    """The bundle import runs in sync/importing/, one module per stage; no module under sync/
+    imports services/, not even inside a function: what the pipeline needs from above (the
+    trust set for report PDFs, the atomic file write) is handed in by services.sync."""
+    offenders = [
+        f"{path.relative_to(PKG.parent)} imports {name}"
+        for path in sorted((PKG / "sync").rglob("*.py"))
+        for name in imports_of(path)
+        if name == "inspector_app.services" or name.startswith("inspector_app.services.")
+    ]
+    assert not offenders, "\n".join(offenders)
+
+
+def test_the_sync_service_asks_no_other_service_about_a_bundle():
+    """services.sync runs the import's stages; the checks of review decisions, rule data,
+    forms and calendars are stages of their own, not calls into those services (which
+    would make circles: the review service resolves conflicts through services.sync)."""
+    names = imports_of(PKG / "services" / "sync.py")
+    for other in ("review", "cases", "forms"):
+        assert not any(
+            n == f"inspector_app.services.{other}"
+            or n.startswith(f"inspector_app.services.{other}.")
+            for n in names
+        ), other

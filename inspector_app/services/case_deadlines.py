@@ -56,27 +56,3 @@ def deadlines(store, case: Case, today: dt.date | None = None, cal=None) -> list
         item["overdue"] = d.key != "reply" and today > d.due
         result.append(item)
     return result
-
-
-def check_calendars(store, content) -> None:
-    """Stage 4 of an import for the calendar an office bundle carries: it must be signed by a
-    trusted office key (the check rule data versions get), else the whole bundle is refused
-    naming why; a field bundle never carries one (the reader refuses the table there)."""
-    from ..sync.cases import CALENDAR_TABLE, calendar_payload
-    from ..sync.format import BundleRejected
-    from .rule_data import check_office_signature
-
-    for n, rec in enumerate(getattr(content, CALENDAR_TABLE), start=1):
-        check = check_office_signature(
-            store,
-            rec,
-            calendar_payload(rec),
-            "the signature does not match the calendar's text and version",
-            "only the office sends the working-day calendar",
-        )
-        if not check.ok:
-            raise BundleRejected(
-                4,
-                f"records/{CALENDAR_TABLE}.jsonl line {n}",
-                f"calendar.signature: calendar {rec['version']!r} refused: {check.reason}",
-            )

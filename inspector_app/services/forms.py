@@ -9,7 +9,7 @@ family is the form new drafts use; a draft keeps the form it was started on
 (``environment.form`` records its id, version and hash).
 
 Versions travel to laptops in office bundles (``records/forms.jsonl``), kept only when
-signed by a trusted office key (``services.rule_data.check_office_signature``).
+signed by a trusted office key (``sync.importing.office_signatures``).
 """
 
 from __future__ import annotations
@@ -22,32 +22,13 @@ from ..domain.errors import InputError
 from ..domain.text import NOTE_MAX, clean_text
 from ..store import forms as repo
 from ..store.forms import FormRow, load_installed
-from ..store.rule_data import canonical
-from .rule_data import VersionCheck, check_office_signature, sign
+from ..sync.importing.office_signatures import (  # the import checks versions with them
+    check_form_version,
+)
+from ..sync.importing.office_signatures import form_payload as signed_payload
+from .rule_data import sign
 
 __all__ = ["FormRow", "check_form_version", "describe", "load_installed", "publish", "versions"]
-
-
-def signed_payload(
-    family: str,
-    version: str,
-    digest: str,
-    toml: str,
-    created_by: str,
-    created_at: str,
-    reason: str,
-) -> bytes:
-    body = {
-        "kind": "inspector-form",
-        "family": family,
-        "version": version,
-        "hash": digest,
-        "toml": toml,
-        "created_by": created_by,
-        "created_at": created_at,
-        "reason": reason,
-    }
-    return canonical(body).encode("utf-8")
 
 
 def versions(store, family: str | None = None) -> list[FormRow]:
@@ -135,27 +116,6 @@ def publish(
         repo.insert_version(store.conn, row, seq)
     load_installed(store)
     return repo.get_version(store.conn, family, version)  # type: ignore[return-value]
-
-
-def check_form_version(store, record: dict) -> VersionCheck:
-    """Is *record* (a line of records/forms.jsonl) signed by a trusted office key over
-    exactly its family, version, hash, text, signer, time and reason?"""
-    payload = signed_payload(
-        record["family"],
-        record["version"],
-        record["hash"],
-        record["toml"],
-        record["created_by"],
-        record["created_at"],
-        record["reason"],
-    )
-    return check_office_signature(
-        store,
-        record,
-        payload,
-        "the signature does not match the form's text and reason",
-        "only the office publishes forms",
-    )
 
 
 def describe(row: FormRow) -> dict:

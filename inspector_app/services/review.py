@@ -15,9 +15,7 @@ No Qt here; SQL lives in :mod:`inspector_app.store.review`.
 from __future__ import annotations
 
 import base64
-import binascii
 import datetime as dt
-import json
 import uuid
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -26,6 +24,12 @@ from ..domain.errors import InputError
 from ..domain.text import NOTE_MAX, clean_text
 from ..i18n import tr
 from ..store.review import STATES, QueueRow, ReviewFilter, ReviewRow, review_repo
+from ..sync.importing.review_signatures import (  # the import checks reviews with them
+    SIGNATURE_VERSION,
+    ReviewCheck,
+    verify_review_signature,
+)
+from ..sync.importing.review_signatures import review_payload as signed_payload
 from .files import reports_folder, write_atomic
 from .roles import (  # the role checks live below every service; kept importable here
     NOT_AUTHORISED_OFFICE,
@@ -79,8 +83,6 @@ __all__ = [
     "set_role",
     "verify_review",
 ]
-
-SIGNATURE_VERSION = "v1"
 
 
 def decided_at_text(at: str) -> str:
@@ -211,30 +213,6 @@ def resolve_inspection_id(store, ident: str) -> str:
     raise InputError("id", f"no inspection with id {ident!r}")
 
 
-def signed_payload(
-    review_id: str,
-    inspection_id: str,
-    content_hash: str,
-    decision: str,
-    comment: str,
-    reviewer: str,
-    at: str,
-) -> bytes:
-    body = {
-        "v": 1,
-        "id": review_id,
-        "inspection_id": inspection_id,
-        "content_hash": content_hash,
-        "decision": decision,
-        "comment": comment,
-        "reviewer": reviewer,
-        "at": at,
-    }
-    return json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode(
-        "utf-8"
-    )
-
-
 def decide(
     store, inspection_id: str, decision: str, identity, comment: str = "", actor: str = ""
 ) -> Review:
@@ -317,67 +295,19 @@ def return_inspection(store, inspection_id: str, identity, comment: str, actor: 
     return decide(store, inspection_id, "returned", identity, comment, actor)
 
 
-@dataclass
-class ReviewCheck:
-    status: str  # VALID | INVALID | UNTRUSTED | UNSIGNED
-    reason: str
-    signer: str | None = None
-
-
-def _certificates(store, db_path: Path | None) -> dict[str, object]:
-    from ..crypto.keys import fingerprint, load_certificate, load_certificate_file
-    from ..paths import keys_dir
-
-    out = {}
-    for key in store.trust.list():
-        try:
-            cert = load_certificate(key.public_pem.encode("utf-8"))
-        except Exception:  # a key that is not a certificate vouches for nothing here
-            continue
-        out[fingerprint(cert)] = cert
-    if db_path is not None:
-        try:
-            cert = load_certificate_file(keys_dir(Path(db_path)))
-            out[fingerprint(cert)] = cert
-        except Exception:  # no identity on this device
-            pass
-    return out
-
-
 def verify_review(store, review: Review, db_path: Path | None = None) -> ReviewCheck:
     """Check a review's signature against the trust list (and this device's own certificate)."""
-    from ..crypto.keys import common_name, verify_signature
-
-    if not review.signature:
-        return ReviewCheck("UNSIGNED", "the review carries no signature")
-    parts = review.signature.split(":")
-    if len(parts) != 3 or parts[0] != SIGNATURE_VERSION:
-        return ReviewCheck("INVALID", "the review's signature is not in a known format")
-    try:
-        sig = base64.b64decode(parts[2], validate=True)
-    except (binascii.Error, ValueError):
-        return ReviewCheck("INVALID", "the review's signature is not valid base64")
-    cert = _certificates(store, db_path).get(parts[1])
-    if cert is None:
-        return ReviewCheck("UNTRUSTED", "the reviewer's certificate is not in the trust list")
-    state = review_repo(store).inspection_state(review.inspection_id)
-    content_hash = (state or {}).get("content_hash") or ""
-    payload = signed_payload(
+    return verify_review_signature(
+        store,
         review.id,
         review.inspection_id,
-        content_hash,
         review.decision,
         review.comment,
         review.reviewer,
         review.at,
+        review.signature,
+        db_path,
     )
-    if not verify_signature(cert, payload, sig):
-        return ReviewCheck(
-            "INVALID",
-            "the signature does not match the review and the inspection it judges",
-            common_name(cert),
-        )
-    return ReviewCheck("VALID", "signed by a trusted reviewer", common_name(cert))
 
 
 # -- what the reviewer looks at ------------------------------------------------------------------

@@ -18,10 +18,8 @@ No Qt here; SQL lives in :mod:`inspector_app.store.rule_data`.
 from __future__ import annotations
 
 import base64
-import binascii
 import datetime as dt
 import json
-from dataclasses import dataclass
 from pathlib import Path
 
 from ..domain.errors import InputError
@@ -29,6 +27,13 @@ from ..domain.rules import list_rulesets, ruledata
 from ..domain.text import NOTE_MAX, clean_text
 from ..store import rule_data as repo
 from ..store.rule_data import RuleDataRow, canonical, load_installed
+from ..sync.importing.office_signatures import (  # the import checks versions with them
+    SIGNATURE_VERSION,
+    VersionCheck,
+    check_office_signature,
+)
+from ..sync.importing.office_signatures import check_rule_data_version as check_version
+from ..sync.importing.office_signatures import rule_data_payload as signed_payload
 
 __all__ = [
     "RuleDataRow",
@@ -44,23 +49,6 @@ __all__ = [
     "signed_payload",
     "versions",
 ]
-
-SIGNATURE_VERSION = "v1"
-
-
-def signed_payload(
-    version: str, base: str, values: dict, created_by: str, created_at: str, reason: str
-) -> bytes:
-    body = {
-        "kind": "inspector-rule-data",
-        "version": version,
-        "base": base,
-        "values": values,
-        "created_by": created_by,
-        "created_at": created_at,
-        "reason": reason,
-    }
-    return canonical(body).encode("utf-8")
 
 
 def versions(store) -> list[RuleDataRow]:
@@ -154,117 +142,12 @@ def override(store, doc: dict, reason: str, identity, actor: str = "") -> RuleDa
     return repo.get_version(store.conn, merged.version)  # type: ignore[return-value]
 
 
-# -- checking a version that arrived ------------------------------------------------------
-@dataclass
-class VersionCheck:
-    ok: bool
-    reason: str
-    signer: str = ""
-
-
-def _revoked(store, cert, at: str) -> str | None:
-    from ..crypto.keys import fingerprint
-
-    issuer_fps = set()
-    for key in store.trust.list():
-        try:
-            from ..crypto.keys import load_certificate
-
-            c = load_certificate(key.public_pem.encode("utf-8"))
-        except Exception:  # noqa: BLE001 - not a certificate
-            continue
-        if c.subject == cert.issuer:
-            issuer_fps.add(fingerprint(c))
-    for r in store.trust.revocations.list():
-        if r.issuer_fingerprint in issuer_fps and r.serial == str(cert.serial_number):
-            if r.revoked_at <= at:
-                return f"its certificate was revoked on {r.revoked_at[:10]}"
-    return None
-
-
-def check_version(store, record: dict) -> VersionCheck:
-    """Is *record* (the bundle form of a version) signed by a trusted office key, and does
-    the signature cover exactly what it says?"""
-    payload = signed_payload(
-        record["version"],
-        record["base"],
-        record["values"],
-        record["created_by"],
-        record["created_at"],
-        record["reason"],
-    )
-    return check_office_signature(
-        store,
-        record,
-        payload,
-        "the signature does not match the version's values and reason",
-        "only the office confirms rule data",
-    )
-
-
 def sign(identity, payload: bytes) -> str:
     """``v1:<certificate SHA-256>:<base64 signature>`` over *payload* (rule data and form
     versions are signed the same way)."""
     return (
         f"{SIGNATURE_VERSION}:{identity.fingerprint}:"
         f"{base64.b64encode(identity.sign(payload)).decode()}"
-    )
-
-
-def check_office_signature(
-    store, record: dict, payload: bytes, mismatch: str, only_office: str
-) -> VersionCheck:
-    """Whether *record*'s ``signature`` (made by :func:`sign`) over *payload* verifies with
-    its ``signer_cert``, and that certificate is a trusted office key: enrolled as
-    ``office``, or an office certificate of a trusted CA not revoked at ``created_at``.
-    *mismatch* is the reason given when the signature does not cover *payload*;
-    *only_office* says why an inspector's key is not enough."""
-    from ..crypto.ca import is_ca_certificate, is_office_certificate
-    from ..crypto.keys import common_name, fingerprint, load_certificate, verify_signature
-    from ..reports.verify import _issued_by
-
-    parts = str(record.get("signature", "")).split(":")
-    if len(parts) != 3 or parts[0] != SIGNATURE_VERSION:
-        return VersionCheck(False, "the signature is not in a known format")
-    try:
-        sig = base64.b64decode(parts[2], validate=True)
-        cert = load_certificate(str(record.get("signer_cert", "")).encode("ascii"))
-    except (binascii.Error, ValueError, UnicodeError):
-        return VersionCheck(False, "the signature or the signer's certificate is unreadable")
-    except Exception:  # noqa: BLE001 - crypto's KeyError_: not a certificate
-        return VersionCheck(False, "the signer's certificate is not an X.509 certificate")
-    name = common_name(cert)
-    if fingerprint(cert) != parts[1]:
-        return VersionCheck(False, "the signature names another certificate than the one sent")
-    if not verify_signature(cert, payload, sig):
-        return VersionCheck(False, mismatch, name)
-    trusted = {k.fingerprint: k for k in store.trust.list()}
-    entry = trusted.get(fingerprint(cert))
-    if entry is not None and entry.kind == "office":
-        return VersionCheck(True, "signed by a trusted office key", name)
-    if is_office_certificate(cert):
-        for key in trusted.values():
-            try:
-                ca = load_certificate(key.public_pem.encode("utf-8"))
-            except Exception:  # noqa: BLE001
-                continue
-            if (key.kind == "ca" or is_ca_certificate(ca)) and _issued_by(cert, ca):
-                revoked = _revoked(store, cert, record["created_at"])
-                if revoked:
-                    return VersionCheck(False, f"signed by {name}, but {revoked}", name)
-                return VersionCheck(True, "signed by an office certificate of a trusted CA", name)
-    if entry is not None:
-        return VersionCheck(
-            False,
-            f"signed by {name}, which is trusted as an inspector, not as an office key "
-            f"({only_office})",
-            name,
-        )
-    return VersionCheck(
-        False,
-        f"signed by {name}, which is not a trusted office key (enrol the office certificate "
-        "with 'trust add --as office')",
-        name,
     )
 
 

@@ -1,22 +1,22 @@
 """Sync use-cases: export a signed bundle, inspect one, import one (all or nothing), the office
 bundle of reference data and acknowledgements, and conflicts.
 
-Import runs these stages in order (docs/bundle-format.md) and stops at the first failure:
-(1) archive limits, (2) signature against enrolled keys, (3) exact entry set with hashes
-and sizes checked while streaming, (4) strict validation of every record, (5) one
-transaction with a ledger row, after a backup of the database file. A rejected bundle
-leaves the database exactly as it was.
+Import is the pipeline of ``sync.importing`` (docs/architecture.md, *Bundles*): open (archive
+limits, signature against enrolled keys, exact entry set), parse, validate (every record,
+strictly), review signatures, office signatures, report PDFs, a backup of the database
+file, then merge and record in one transaction with a ledger row, and finish. It stops at
+the first refusal; a rejected bundle leaves the database exactly as it was. This module
+only hands the pipeline what lives above ``sync/`` (the trust set for report PDFs, the
+atomic file write) and logs the outcome.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import functools
 import gc
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..domain.errors import InputError
@@ -25,20 +25,17 @@ from ..sync import merge as merge_rules
 from ..sync.format import (
     DEFAULT_LIMITS,
     FIELD_TO_OFFICE,
-    MANIFEST,
     OFFICE_TO_FIELD,
     BundleContent,
-    BundleRejected,
     Limits,
     record_hash,
     shallow_dict,
 )
-from ..sync.reader import peek, read_bundle
-from ..sync.validate import validate_bundle
+from ..sync.importing.job import ImportReport, Progress
+from ..sync.reader import peek
 from ..sync.writer import write_bundle
 
-# progress(stage, done, total) -> False to cancel (before the transaction only)
-Progress = Callable[[str, int, int], object]
+# ImportReport and Progress are the pipeline's, named here for the window and the command line
 DIRECTION_NAMES = {
     "field": FIELD_TO_OFFICE,
     "office": OFFICE_TO_FIELD,
@@ -58,67 +55,6 @@ class ExportResult:
 
     def as_dict(self) -> dict:
         return dataclasses.asdict(self)
-
-
-@dataclass
-class ImportReport:
-    status: str  # imported | already_imported | rejected
-    file: str
-    bundle_id: str = ""
-    direction: str = ""
-    source_device: str = ""
-    signer: str = ""
-    signer_fingerprint: str = ""
-    new: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    conflicts: int = 0
-    tables: dict = field(default_factory=dict)
-    conflict_ids: list = field(default_factory=list)
-    acknowledged: int = 0
-    attachments_new: int = 0
-    rejection: dict | None = None
-    backup: str | None = None
-    backup_reused: bool = False  # the backup is a recent one, not written for this import
-    seconds: float = 0.0
-    # implausible but possible values kept with the import (a time in the future, ...):
-    # [{"entry", "reason"}], at most format.MAX_LISTED; warning_count is how many there were
-    warnings: list = field(default_factory=list)
-    warning_count: int = 0
-    # the signed report PDFs of the bundle: outcome -> count (new, unchanged, countersigned,
-    # older, kept_local; services.report_files)
-    reports: dict = field(default_factory=dict)
-
-    @property
-    def ok(self) -> bool:
-        return self.status != "rejected"
-
-    def message(self) -> str:
-        if self.status == "rejected":
-            return self.rejection["message"]
-        if self.status == "already_imported":
-            return f"bundle {self.bundle_id} was already imported; nothing changed"
-        text = (
-            f"imported bundle {self.bundle_id} from {self.signer}: {self.new} new, {self.updated} updated, "
-            f"{self.unchanged} unchanged, {self.conflicts} conflicts"
-        )
-        if self.acknowledged:
-            text += f"; {self.acknowledged} inspections now safely at the office"
-        kept = self.reports.get("new", 0) + self.reports.get("countersigned", 0)
-        if kept:
-            text += f"; {kept} signed report PDF{'s' if kept > 1 else ''} kept"
-        if self.warning_count:
-            text += f"; {self.warning_count} warning{'s' if self.warning_count > 1 else ''}"
-        return text
-
-    def as_dict(self) -> dict:
-        d = dataclasses.asdict(self)
-        d["message"] = self.message()
-        return d
-
-
-def _now() -> str:
-    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
 def _app_version() -> str:
@@ -418,19 +354,6 @@ def inspect_bundle(path, store=None, limits: Limits = DEFAULT_LIMITS) -> dict:
 
 
 # -- import ---------------------------------------------------------------------------------
-def _backup(store, bundle_id: str, backup_dir: Path | None) -> tuple[Path, bool]:
-    """The backup this import can be undone with, and whether it was written before an
-    earlier import or daily (reused): a new rotating, verified copy only when the newest one
-    is more than an hour old (``store.backups.recent_backup``)."""
-    from ..store.backups import make_backup, recent_backup
-
-    recent = recent_backup(store.path, folder=backup_dir)
-    if recent is not None:
-        return recent.path, True
-    path = make_backup(store.conn, store.path, "before-import", bundle_id[:8], folder=backup_dir)
-    return path, False
-
-
 def import_bundle(
     store,
     path,
@@ -441,32 +364,39 @@ def import_bundle(
     backup: bool = True,
     backup_dir: str | Path | None = None,
 ) -> ImportReport:
-    """Check and merge a bundle, all or nothing. Never raises for a bad bundle: the report's
-    status is 'rejected' with the stage, entry and reason."""
-    # The records of a bundle are hundreds of thousands of small dicts and lists that live
-    # until the merge ends; the cyclic garbage collector would walk all of them again and
-    # again (a third of the import's time) and could free none. They hold no cycles.
+    """Check and merge a bundle, all or nothing, through the stages of
+    ``sync.importing.pipeline.STAGES``. Never raises for a bad bundle: the report's status is
+    'rejected' with the stage, entry and reason."""
     from ..store.db import is_database_file
+    from ..sync.importing import pipeline
+    from .files import write_atomic
+    from .report_files import folder, has_path
+    from .verify import trusted_certificates
 
     if is_database_file(path, [store.path]):  # reading it would drop SQLite's locks
         raise InputError("file", f"{Path(path).name} is the database itself; choose a bundle file")
+    on_disk = has_path(store)
+    job = pipeline.ImportJob(
+        store=store,
+        path=Path(path),
+        report=ImportReport(status="rejected", file=str(path)),
+        pdf_trust=lambda: trusted_certificates(store, Path(store.path) if on_disk else None),
+        write_file=write_atomic,
+        reports_dir=folder(store) if on_disk else None,
+        progress=progress,
+        actor=actor,
+        limits=limits,
+        backup=backup,
+        backup_dir=Path(backup_dir) if backup_dir else None,
+    )
+    # The records of a bundle are hundreds of thousands of small dicts and lists that live
+    # until the merge ends; the cyclic garbage collector would walk all of them again and
+    # again (a third of the import's time) and could free none. They hold no cycles.
     collecting = gc.isenabled()
     gc.disable()
-    opened: list = []  # the bundle read, whose archive stays open while photos stream from it
     try:
-        report = _import_bundle(
-            store,
-            path,
-            progress=progress,
-            actor=actor,
-            limits=limits,
-            backup=backup,
-            backup_dir=backup_dir,
-            opened_bundles=opened,
-        )
+        report = pipeline.run(job)
     finally:
-        for bundle in opened:
-            bundle.close()
         if collecting:
             gc.enable()
     from ..logs import log_event  # ids and counts only, never names or readings
@@ -482,247 +412,6 @@ def import_bundle(
         rejected_stage=(report.rejection or {}).get("stage"),
     )
     return report
-
-
-class _ImportedMeanwhile(Exception):
-    """Rolls back an import whose bundle another importer merged in the meantime."""
-
-    def __init__(self, same: bool) -> None:
-        super().__init__("imported meanwhile")
-        self.same = same
-
-
-def _import_bundle(
-    store,
-    path,
-    *,
-    progress: Progress | None,
-    actor: str,
-    limits: Limits,
-    backup: bool,
-    backup_dir: str | Path | None,
-    opened_bundles: list,
-) -> ImportReport:
-    t0 = time.perf_counter()
-    report = ImportReport(status="rejected", file=str(path))
-    repo = sync_repo(store)
-    try:
-        opened = read_bundle(path, store.trust.list(), limits, progress)
-        opened_bundles.append(opened)  # closed by import_bundle when all is done
-        m = opened.manifest
-        report.bundle_id, report.direction, report.source_device = (
-            m.bundle_id,
-            m.direction,
-            m.source_device,
-        )
-        report.signer, report.signer_fingerprint = opened.signer.name, opened.signer.fingerprint
-        if m.source_device == store.meta("device_id"):  # read only: a rejection writes nothing
-            raise BundleRejected(
-                3, MANIFEST, "this bundle was made by this database; import it on the other side"
-            )
-        done = repo.ledger(m.bundle_id)
-        if done is not None:
-            if done.manifest_sha256 != opened.manifest_sha256:
-                raise BundleRejected(
-                    3, MANIFEST, "a different bundle with the same id was imported before"
-                )
-            report.status = "already_imported"
-            report.seconds = time.perf_counter() - t0
-            return report
-        from ..store.integrity import known_certificates
-
-        content = validate_bundle(
-            opened,
-            repo,
-            limits.max_line_bytes,
-            progress,
-            certificates=known_certificates(store),
-        )
-        _check_reviews(store, content)
-        _check_rule_data(store, content)
-        _check_forms(store, content)
-        from .cases import check_calendars
-
-        check_calendars(store, content)
-        from .report_files import check_incoming
-
-        planned_reports = check_incoming(store, m.direction, opened.reports, content)
-    except BundleRejected as exc:
-        report.rejection = exc.as_dict()
-        report.seconds = time.perf_counter() - t0
-        return report
-    if progress is not None:
-        progress("merge", 0, 1)
-    # (an office database on PostgreSQL is backed up by the server's own means, pg_dump;
-    # the import is one transaction there too)
-    if backup and store.engine == "sqlite":
-        made, report.backup_reused = _backup(
-            store, m.bundle_id, Path(backup_dir) if backup_dir else None
-        )
-        report.backup = str(made)
-    detail = {
-        "file": Path(path).name,
-        "signer": opened.signer.fingerprint,
-        "direction": m.direction,
-        "source_device": m.source_device,
-    }
-    if content.warning_count:
-        detail["warnings"] = content.warning_count
-    try:
-        with store.write(actor, "bundle.import", "bundle", m.bundle_id, detail) as seq:
-            # checked again inside the write: another importer may have merged the same
-            # bundle since the check above (two imports of one bundle started together)
-            done = repo.ledger(m.bundle_id)
-            if done is not None:
-                raise _ImportedMeanwhile(done.manifest_sha256 == opened.manifest_sha256)
-            result = merge_rules.merge(repo, content, m, seq)
-            totals = result.totals()
-            summary = {
-                "totals": totals,
-                "tables": result.tables(),
-                "audit_head": {"seq": m.audit_head[0], "hash": m.audit_head[1]},
-                "acknowledged": result.acked,
-                "signer_name": opened.signer.name,
-                "warnings": [{"entry": e, "reason": r} for e, r in content.warnings],
-                "warning_count": content.warning_count,
-            }
-            repo.insert_ledger(
-                m.bundle_id,
-                m.direction,
-                m.source_device,
-                opened.signer.fingerprint,
-                opened.manifest_sha256,
-                seq,
-                _now(),
-                summary,
-            )
-            repo.insert_received(m.bundle_id, result.received)
-    except BundleRejected as exc:
-        report.rejection = exc.as_dict()
-        report.seconds = time.perf_counter() - t0
-        return report
-    except _ImportedMeanwhile as exc:
-        if not exc.same:
-            report.rejection = BundleRejected(
-                3, MANIFEST, "a different bundle with the same id was imported before"
-            ).as_dict()
-        else:
-            report.status = "already_imported"
-        report.seconds = time.perf_counter() - t0
-        return report
-    if content.rule_data:
-        from ..store.rule_data import load_installed
-
-        load_installed(store)  # the office's newest version is the one evaluations use now
-    if content.forms:
-        from ..store.forms import load_installed as load_forms
-
-        load_forms(store)  # the office's newest form of a family is the one new drafts use
-    if planned_reports:
-        from .report_files import keep_incoming
-
-        report.reports = keep_incoming(store, planned_reports)
-    report.status = "imported"
-    report.new, report.updated = totals["new"], totals["updated"]
-    report.unchanged, report.conflicts = totals["unchanged"], totals["conflicts"]
-    report.tables = result.tables()
-    report.conflict_ids = result.conflict_ids
-    report.acknowledged = result.acked
-    report.attachments_new = result.attachments_new
-    report.warnings = [{"entry": e, "reason": r} for e, r in content.warnings]
-    report.warning_count = content.warning_count
-    report.seconds = time.perf_counter() - t0
-    if progress is not None:
-        progress("merge", 1, 1)
-    return report
-
-
-def _check_reviews(store, content: BundleContent) -> None:
-    """Stage 4 for reviews: every review this database would add (one of its own inspections,
-    not stored yet) must carry a signature that verifies with a trusted key over what
-    ``services.review`` signs (the review and the content hash of the inspection it judges).
-    Reviews of other inspectors' records are not kept, so they are not checked here."""
-    if not content.reviews:
-        return
-    from .review import Review, verify_review
-
-    repo = sync_repo(store)
-    held = repo.existing_ids("inspection", [r["inspection_id"] for r in content.reviews])
-    for n, r in enumerate(content.reviews, start=1):
-        if r["inspection_id"] not in held or repo.review_exists(r["id"]) is not None:
-            continue
-        check = verify_review(
-            store,
-            Review(
-                r["id"],
-                r["inspection_id"],
-                r["decision"],
-                r["comment"],
-                r["reviewer"],
-                r["at"],
-                r["signature"],
-            ),
-            getattr(store, "path", None),
-        )
-        if check.status != "VALID":
-            raise BundleRejected(
-                4, f"records/reviews.jsonl line {n}", f"review.signature: {check.reason}"
-            )
-
-
-def _check_rule_data(store, content: BundleContent) -> None:
-    """Stage 4 for rule data: every version this database would add must be signed by a
-    trusted office key (services.rule_data.check_version), and a version name already
-    here must carry the same values; otherwise the bundle is refused, saying why."""
-    if not content.rule_data:
-        return
-    from ..store.rule_data import canonical, get_version
-    from .rule_data import check_version
-
-    for n, v in enumerate(content.rule_data, start=1):
-        where = f"records/rule_data.jsonl line {n}"
-        existing = get_version(store.conn, v["version"])
-        if existing is not None:
-            if existing.values_json != canonical(v["values"]):
-                raise BundleRejected(
-                    4,
-                    where,
-                    f"rule_data.version: {v['version']!r} holds other values here; the office "
-                    "must name a corrected version anew",
-                )
-            continue
-        check = check_version(store, v)
-        if not check.ok:
-            raise BundleRejected(
-                4, where, f"rule_data.signature: rule data {v['version']!r} refused: {check.reason}"
-            )
-
-
-def _check_forms(store, content: BundleContent) -> None:
-    """Stage 4 for form versions: every version this database would add must be signed by
-    a trusted office key (services.forms.check_form_version), and a version already here
-    must carry the same text; otherwise the bundle is refused, saying why."""
-    if not content.forms:
-        return
-    from ..store.forms import get_version
-    from .forms import check_form_version
-
-    for n, v in enumerate(content.forms, start=1):
-        where = f"records/forms.jsonl line {n}"
-        name = f"{v['family']} form {v['version']!r}"
-        existing = get_version(store.conn, v["family"], v["version"])
-        if existing is not None:
-            if existing.hash != v["hash"]:
-                raise BundleRejected(
-                    4,
-                    where,
-                    f"forms.version: {name} holds another text here; the office must name a "
-                    "revised form anew",
-                )
-            continue
-        check = check_form_version(store, v)
-        if not check.ok:
-            raise BundleRejected(4, where, f"forms.signature: {name} refused: {check.reason}")
 
 
 # -- conflicts and status ---------------------------------------------------------------------

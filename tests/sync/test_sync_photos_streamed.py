@@ -58,7 +58,7 @@ def test_large_photos_are_streamed_by_the_merge_and_stored_intact(photo_world, m
         opened_before_merge.append(dict(opened.attachments))
         return opened
 
-    monkeypatch.setattr("inspector_app.services.sync.read_bundle", spy)
+    monkeypatch.setattr("inspector_app.sync.importing.open.read_bundle", spy)
     report = import_bundle(office, photo_world["bundle"])
     assert report.status == "imported", report.message()
     # stage 3 kept only the first bytes of each camera photo, not the photo

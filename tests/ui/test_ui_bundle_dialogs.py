@@ -210,13 +210,13 @@ def test_a_cancel_before_the_merge_changes_nothing_and_says_so(qtbot, pair, monk
     imp, off_db = _exported(qtbot, pair)
     with open_database(off_db) as s:
         before = s.fingerprint()
-    real = validate.validate_bundle
+    real = validate.parse_records
 
-    def cancel_then_validate(opened, repo, *args, **kwargs):
+    def cancel_then_parse(opened, *args, **kwargs):
         imp.job.cancel()  # the user's click, while the records are being checked
-        return real(opened, repo, *args, **kwargs)
+        return real(opened, *args, **kwargs)
 
-    monkeypatch.setattr("inspector_app.services.sync.validate_bundle", cancel_then_validate)
+    monkeypatch.setattr("inspector_app.sync.importing.parse.parse_records", cancel_then_parse)
     qtbot.mouseClick(imp.go, qtbot_button())
     qtbot.waitUntil(lambda: not imp.is_running(), timeout=30000)
     qtbot.waitUntil(lambda: imp.status.text() != "", timeout=5000)
