@@ -1,5 +1,6 @@
 """The readings model: a test dictionary of ``Inspection.tests`` edited in place, one undo
-command per accepted edit; a value the rules engine refuses stays out with its message.
+command per accepted edit (:mod:`.readings_commands`); a value the rules engine refuses
+stays out with its message.
 """
 
 from __future__ import annotations
@@ -40,44 +41,9 @@ from .readings_columns import (
     verdict_colours,
     verdict_text,
 )
+from .readings_commands import CellCommand, RemoveRowCommand
 
 ROOT = QModelIndex()  # the invisible root: a table has no children
-
-# ---- undo commands ---------------------------------------------------------------------------
-
-
-class CellCommand(QUndoCommand):
-    """Set one cell (or a test-level field with ``row=None``); may append a row."""
-
-    def __init__(
-        self, model: ReadingsModel, row: int | None, path: str, old: Any, new: Any
-    ) -> None:
-        super().__init__(tr("Edit reading") if row is not None else tr("Edit test field"))
-        self.model, self.row, self.path, self.old, self.new = model, row, path, old, new
-        self.appended = row is not None and row >= model.data_rows()
-
-    def redo(self) -> None:
-        self.model.apply(self.row, self.path, self.new, append=self.appended)
-
-    def undo(self) -> None:
-        if self.appended and self.row is not None:
-            self.model.remove_row_now(self.row)
-        else:
-            self.model.apply(self.row, self.path, self.old)
-
-
-class RemoveRowCommand(QUndoCommand):
-    def __init__(self, model: ReadingsModel, row: int) -> None:
-        super().__init__(tr("Remove reading row"))
-        self.model, self.row = model, row
-        self.saved = model.row_value(row)
-
-    def redo(self) -> None:
-        self.model.remove_row_now(self.row)
-
-    def undo(self) -> None:
-        self.model.insert_row_now(self.row, self.saved)
-
 
 # ---- the model -------------------------------------------------------------------------------
 
