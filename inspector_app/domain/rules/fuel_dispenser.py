@@ -10,6 +10,11 @@ Volume error with temperature correction (JJG 443-2006 7.6.1, carried into 2023)
 Chinese rule sets use one MPE whatever the check; NIST HB 44 uses the acceptance tolerance
 for initial checks and the maintenance tolerance otherwise, in cubic inches on a 5-gallon
 test draft. OIML R 117-1 takes the class's line-A value, Table 3 below 2 L, and Emin.
+
+The module is long (about 700 lines) on purpose: about half of it is data, the
+clause-cited rules of each rule set, the OIML line-A and small-quantity tables and the
+expansion coefficients, kept beside the formulas and tests that use them so that each value
+is checked against its source in one place.
 """
 
 from __future__ import annotations

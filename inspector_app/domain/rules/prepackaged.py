@@ -18,6 +18,11 @@ The sampling plan (N → n, λ, allowed T1) is the 2005 办法 附表4 ✅. The 
 plan into JJF 1070-2023, whose table has not been read: under the current rule set every
 result carries that warning. Comparisons use the exact mean, s and λ·s (no rounding before
 comparing; how the published text rounds them is not confirmed).
+
+The module is long (about 700 lines) on purpose: much of it is data, the T tables, the
+sampling plan, the label-height and unit tables and the clause-cited rules of each rule
+set, kept beside the one test that applies them so that each value is checked against its
+source in one place.
 """
 
 from __future__ import annotations

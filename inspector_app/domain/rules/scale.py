@@ -11,6 +11,11 @@ Rules (clauses in the rule-set data below):
 - zero-setting |E0| <= 0.25 e, eccentricity, repeatability, discrimination, price.
 
 Loads are in the instrument's unit (g or kg); price weights are in kg and amounts in yuan.
+
+The module is long (about 1,100 lines) on purpose: most of it is data, the accuracy-class
+and MPE tables and the clause-cited rules of each rule set (about 400 lines), kept in one
+file with the test functions that apply them so that a clause and the check that reads it
+are reviewed together against the published text.
 """
 
 from __future__ import annotations
