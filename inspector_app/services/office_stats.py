@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import asdict, dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from ..store import office_stats as q
 from ..store.office_stats import StatsFilter
@@ -110,6 +111,36 @@ def office_statistics(store, f: StatsFilter | None = None) -> OfficeStats:
     return stats
 
 
+# inspection id -> (its form's identity, the failed items of its checklist). A counted
+# inspection is sealed, so what it failed never changes while its form stays the same; the
+# statistics page re-reads only the records it has not judged yet in this process.
+_QUESTIONS: dict[str, tuple[tuple[str, str, str], list[Any]]] = {}
+_QUESTIONS_MAX = 200_000
+
+
+def _form_of(forms: dict[str, Any], family: str) -> Any:
+    from ..domain.forms import load_form
+
+    if family not in forms:
+        try:
+            forms[family] = load_form(family)
+        except Exception:  # a family without a form: its questions are not counted
+            forms[family] = None
+    return forms[family]
+
+
+def _identity(form: Any, family: str) -> tuple[str, str, str]:
+    return (
+        (family, getattr(form, "version", ""), getattr(form, "hash", ""))
+        if form
+        else (
+            family,
+            "",
+            "",
+        )
+    )
+
+
 def failed_questions(store, f: StatsFilter) -> list[dict]:
     """Checklist questions failed in the period (answered with their form's ``finding_if``
     answer: a cheating indicator answered "no" is not counted), most frequent first, with
@@ -117,25 +148,48 @@ def failed_questions(store, f: StatsFilter) -> list[dict]:
     import json
 
     from ..domain.failed_items import question_failures
-    from ..domain.forms import load_form
 
-    forms: dict = {}
+    forms: dict[str, Any] = {}
+    current: dict[str, tuple[str, str, str]] = {}  # family -> its form's identity now
+
+    def identity(family: str) -> tuple[str, str, str]:
+        ident = current.get(family)
+        if ident is None:
+            ident = current[family] = _identity(_form_of(forms, family), family)
+        return ident
+
     counts: dict[tuple[str, str], list] = {}
-    for family, _check, raw in q.failed_checklists(store, f):
-        if family not in forms:
+
+    def count(family: str, items: list[Any]) -> None:
+        for item in items:
+            slot = counts.get((family, item.key))
+            if slot is None:
+                counts[(family, item.key)] = [item, 1]
+            else:
+                slot[1] += 1
+
+    todo = []
+    memo = _QUESTIONS
+    for inspection_id in q.failed_ids(store, f):
+        hit = memo.get(inspection_id)
+        if hit is not None and hit[0] == identity(hit[0][0]):
+            count(hit[0][0], hit[1])
+        else:
+            todo.append(inspection_id)
+    for inspection_id, family, raw in q.checklists(store, todo):
+        form = _form_of(forms, family)
+        items: list[Any] = []
+        if form is not None:
             try:
-                forms[family] = load_form(family)
-            except Exception:  # a family without a form: its questions are not counted
-                forms[family] = None
-        if forms[family] is None:
-            continue
-        try:
-            checklist = json.loads(raw)
-        except ValueError:
-            continue
-        for item in question_failures(forms[family], checklist):
-            slot = counts.setdefault((family, item.key), [item, 0])
-            slot[1] += 1
+                checklist = json.loads(raw)
+            except ValueError:
+                checklist = None
+            if checklist is not None:
+                items = question_failures(form, checklist)
+        if len(memo) >= _QUESTIONS_MAX:
+            memo.clear()
+        memo[inspection_id] = (identity(family), items)
+        count(family, items)
     rows = [
         {
             "family": family,

@@ -238,14 +238,30 @@ def count(store: Store, f: StatsFilter) -> int:
     return int(store.conn.execute(f"SELECT count(*){_FROM}{w}", params).fetchone()[0])
 
 
-def failed_checklists(store: Store, f: StatsFilter) -> list[tuple[str, str, str]]:
-    """(family, check kind, checklist JSON) of every failed inspection in the filter; the
-    service counts the questions failed by their form's ``finding_if`` answer."""
+def failed_ids(store: Store, f: StatsFilter) -> list[str]:
+    """Ids of the failed inspections in the filter (from the partial index of failed
+    records, without reading the records)."""
     w, params = where(f)
     return [
-        (r[0], r[1], r[2] or "{}")
+        r[0]
         for r in store.conn.execute(
-            f"SELECT i.family, i.check_kind, i.checklist_json{_FROM}{w} AND i.verdict = 'fail'",
+            f"SELECT i.id{_FROM}{w} AND i.verdict = 'fail'",
             params,
         )
     ]
+
+
+def checklists(store: Store, ids: list[str]) -> list[tuple[str, str, str]]:
+    """(id, family, checklist JSON) of these inspections."""
+    out: list[tuple[str, str, str]] = []
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        out += [
+            (r[0], r[1], r[2] or "{}")
+            for r in store.conn.execute(
+                "SELECT id, family, checklist_json FROM inspections"
+                f" WHERE id IN ({', '.join('?' for _ in chunk)})",
+                chunk,
+            )
+        ]
+    return out
