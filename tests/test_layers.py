@@ -245,11 +245,20 @@ def test_circle_checker_finds_a_circle(tmp_path):
 
 
 def test_store_db_is_the_bottom_of_the_store():
-    """store.db (connections, locks, errors) imports nothing of the program, not even inside
-    a function: migrations, backups and the Store build on it, and store.opening (damage
-    check, backup, migration, Store) sits above them all."""
-    names = [n for n in imports_of(PKG / "store" / "db.py") if n.startswith("inspector_app")]
-    assert names == []
+    """store.db (connections, transactions, the damage check) stands only on store.errors,
+    store.filesystems and store.locks, and those import nothing else of the program, not
+    even inside a function: migrations, backups and the Store build on db, and store.opening
+    (damage check, backup, migration, Store) sits above them all."""
+    bottom = [f"inspector_app.store.{m}" for m in ("errors", "filesystems", "locks")]
+
+    def outside_bottom(path: Path) -> list[str]:
+        names = [n for n in imports_of(path) if n.startswith("inspector_app")]
+        return [n for n in names if not any(n == b or n.startswith(b + ".") for b in bottom)]
+
+    assert outside_bottom(PKG / "store" / "db.py") == []
+    for module in bottom:
+        assert outside_bottom(PKG / "store" / f"{module.rsplit('.', 1)[1]}.py") == []
+    assert not [n for n in imports_of(PKG / "store" / "errors.py") if n.startswith("inspector_app")]
     opening = imports_of(PKG / "store" / "opening.py")
     for lower in ("db", "migrations", "backups", "store"):
         assert f"inspector_app.store.{lower}" in opening

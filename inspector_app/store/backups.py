@@ -36,7 +36,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .db import SQLITE_SIDECARS, FileLock, StoreError, sidecar_paths
+from .db import SQLITE_SIDECARS, StoreError, sidecar_paths
+from .locks import FileLock
 
 DEFAULT_KEEP = 10
 IMPORT_BACKUP_INTERVAL_S = 3600  # an import copies the database at most once an hour
@@ -116,7 +117,7 @@ def _write_backup_locked(conn: sqlite3.Connection, target: Path) -> Path:
     except sqlite3.DatabaseError as exc:
         dest.close()
         tmp.unlink(missing_ok=True)
-        from .db import disk_full_message
+        from .filesystems import disk_full_message
 
         full = disk_full_message(target, exc)
         raise StoreError(full or f"the backup {target} could not be written ({exc})") from None

@@ -35,71 +35,23 @@ import os
 import sqlite3
 import sys
 import threading
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
-if sys.platform == "win32":  # pragma: no cover - exercised on Windows
-    import portalocker
-
-    def _lock(fh: BinaryIO, exclusive: bool) -> bool:
-        flags = portalocker.LockFlags.EXCLUSIVE if exclusive else portalocker.LockFlags.SHARED
-        try:
-            portalocker.lock(fh, flags | portalocker.LockFlags.NON_BLOCKING)
-        except portalocker.exceptions.LockException:
-            return False
-        return True
-
-    def _unlock(fh: BinaryIO) -> None:
-        with contextlib.suppress(portalocker.exceptions.LockException, OSError):
-            portalocker.unlock(fh)
-
-else:
-    import fcntl
-
-    def _lock(fh: BinaryIO, exclusive: bool) -> bool:
-        try:
-            fcntl.flock(
-                fh.fileno(), (fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH) | fcntl.LOCK_NB
-            )
-        except BlockingIOError:
-            return False
-        return True
-
-    def _unlock(fh: BinaryIO) -> None:
-        with contextlib.suppress(OSError):
-            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
-
+from .errors import DatabaseDamagedError as DatabaseDamagedError  # callers import them here
+from .errors import DatabaseTooNewError as DatabaseTooNewError
+from .errors import DiskFullError as DiskFullError
+from .errors import StoreError as StoreError
+from .filesystems import disk_full_message as disk_full_message  # the command line's import
+from .filesystems import network_reason
+from .locks import FileLock
 
 BUSY_TIMEOUT_MS = 5000
-NETWORK_FS = {"nfs", "nfs4", "cifs", "smbfs", "smb3", "afs", "9p", "fuse.sshfs", "davfs"}
 # Files beside the database that only SQLite (or this module) may ever open.
 SQLITE_SIDECARS = ("-wal", "-shm", "-journal")
 LOCK_SUFFIXES = (".lock", ".write-lock", ".migrate-lock")
-DRIVE_REMOTE = 4  # GetDriveTypeW: a mapped network drive
 SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE = 1006
-
-
-class StoreError(Exception):
-    """The database cannot be used as asked; the message is one sentence for the user."""
-
-
-class DatabaseTooNewError(StoreError):
-    pass
-
-
-class DatabaseDamagedError(StoreError):
-    """The file fails SQLite's own check: nothing was written; a backup is offered."""
-
-    def __init__(self, message: str, path: Path, detail: str = "") -> None:
-        super().__init__(message)
-        self.path = path
-        self.detail = detail
-
-
-class DiskFullError(StoreError):
-    pass
 
 
 def sidecar_paths(path: str | os.PathLike[str]) -> list[Path]:
@@ -143,159 +95,9 @@ def is_database_file(path: str | os.PathLike[str], extra: list[Path] | None = No
 
 
 # -- file systems ---------------------------------------------------------------------------
-def _on_windows() -> bool:
-    """A seam for tests that simulate Windows on Linux."""
-    return os.name == "nt"
-
-
-def _drive_type(root: str) -> int:
-    """``GetDriveTypeW`` of a drive root such as ``"Z:\\\\"`` (0 = unknown off Windows)."""
-    try:
-        return int(ctypes.windll.kernel32.GetDriveTypeW(ctypes.c_wchar_p(root)))  # type: ignore[attr-defined]
-    except (AttributeError, OSError):
-        return 0
-
-
-def _windows_network_reason(text: str) -> str | None:
-    """Why a Windows path is on the network: a UNC path or a mapped network drive."""
-    norm = text.replace("/", "\\")
-    if norm.startswith("\\\\?\\") or norm.startswith("\\\\.\\"):
-        rest = norm[4:]
-        if rest.upper().startswith("UNC\\"):
-            return "a network share"
-        norm = rest  # a long local path such as \\?\C:\...
-    elif norm.startswith("\\\\"):
-        return "a network share"
-    if len(norm) >= 2 and norm[1] == ":" and _drive_type(norm[:2] + "\\") == DRIVE_REMOTE:
-        return "a mapped network drive"
-    return None
-
-
-def _filesystem_type(path: Path) -> str | None:
-    """The mount type holding *path* (Linux only; None elsewhere or when unknown)."""
-    try:
-        mounts = Path("/proc/mounts").read_text().splitlines()
-    except OSError:
-        return None
-    target = str(path.resolve())
-    best, fstype = "", None
-    for line in mounts:
-        parts = line.split()
-        if len(parts) >= 3 and (
-            target == parts[1] or target.startswith(parts[1].rstrip("/") + "/")
-        ):
-            if len(parts[1]) > len(best):
-                best, fstype = parts[1], parts[2]
-    return fstype
-
-
-def network_reason(path: Path) -> str | None:
-    """A short phrase when *path* is on a network file system (WAL is unsafe there)."""
-    if _on_windows():
-        reason = _windows_network_reason(str(path))
-        if reason is None:
-            with contextlib.suppress(OSError, RuntimeError):
-                reason = _windows_network_reason(str(path.resolve()))
-        return reason
-    fstype = _filesystem_type(path)
-    if fstype in NETWORK_FS:
-        return f"a network file system ({fstype})"
-    return None
-
-
-def _file_size_limited() -> bool:
-    try:
-        import resource
-    except ImportError:  # pragma: no cover - Windows
-        return False
-    soft = resource.getrlimit(resource.RLIMIT_FSIZE)[0]
-    return soft != resource.RLIM_INFINITY
-
-
-def disk_full_message(path: Path, exc: BaseException) -> str | None:
-    """One sentence when *exc* (an SQLite or OS error) comes from a full disk (or a file
-    size limit), else None. SQLite often reports a full disk as a plain "disk I/O error"
-    (for instance when the ``-shm`` file cannot grow), so an I/O error is checked against
-    the free space (``shutil.disk_usage``) before it is called damage."""
-    text = str(exc).lower()
-    code = getattr(exc, "sqlite_errorcode", None)
-    full = "full" in text or getattr(exc, "errno", None) == 28 or code == 13  # SQLITE_FULL
-    if not full and ("disk i/o" in text or (code is not None and code & 0xFF == 10)):
-        import shutil
-
-        try:
-            free = shutil.disk_usage(path.parent).free
-        except OSError:
-            free = None
-        full = (free is not None and free < 16 * 1024 * 1024) or _file_size_limited()
-    if not full:
-        return None
-    return (
-        f"the disk is full (or the file size limit was reached) at {path.parent}; "
-        "the last change was not saved and the database is as it was before it"
-    )
 
 
 # -- locks ----------------------------------------------------------------------------------
-class FileLock:
-    """A whole-file lock on one open file description (``flock`` / ``LockFileEx``)."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._fh: BinaryIO | None = None
-        self.held: str | None = None  # "shared" or "exclusive"
-
-    def _file(self) -> BinaryIO:
-        if self._fh is None:
-            try:
-                self._fh = open(self.path, "a+b")  # noqa: SIM115 - kept open on purpose
-            except OSError as exc:
-                raise StoreError(
-                    f"cannot create the lock file {self.path} ({exc.strerror}); "
-                    "check that the folder is writable"
-                ) from None
-        return self._fh
-
-    def try_acquire(self, exclusive: bool) -> bool:
-        if not _lock(self._file(), exclusive):
-            return False
-        self.held = "exclusive" if exclusive else "shared"
-        return True
-
-    def acquire(self, exclusive: bool, timeout: float) -> bool:
-        deadline = time.monotonic() + timeout
-        delay = 0.002
-        while not self.try_acquire(exclusive):
-            if time.monotonic() >= deadline:
-                return False
-            time.sleep(delay)
-            delay = min(delay * 2, 0.05)
-        return True
-
-    def release(self) -> None:
-        if self.held is not None and self._fh is not None:
-            _unlock(self._fh)
-        self.held = None
-
-    def close(self) -> None:
-        self.release()
-        if self._fh is not None:
-            self._fh.close()
-            self._fh = None
-
-    # The clean-close marker lives in the presence lock file (written only when alone).
-    def read_text(self) -> str:
-        fh = self._file()
-        fh.seek(0)
-        return fh.read(4096).decode("utf-8", "replace")
-
-    def write_text(self, text: str) -> None:
-        fh = self._file()
-        fh.seek(0)
-        fh.truncate()
-        fh.write(text.encode("utf-8"))
-        fh.flush()
-        os.fsync(fh.fileno())
 
 
 class _Guard:

@@ -17,7 +17,8 @@ from pathlib import Path
 from . import db
 from .backups import daily_backup as make_daily_backup
 from .backups import newest_good_backup
-from .db import DatabaseDamagedError, DiskFullError, connect, disk_full_message
+from .db import DatabaseDamagedError, DiskFullError, connect
+from .filesystems import disk_full_message
 from .migrations import migrate as run_migrations
 from .store import Store
 

@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..domain.canonical import content_hash
-from .db import FileLock, StoreError, transaction
+from .db import StoreError, transaction
+from .locks import FileLock
 from .opening import open_database
 
 if TYPE_CHECKING:

@@ -104,9 +104,9 @@ def test_pragmas_on_every_connection(store):
 
 
 def test_network_file_system_is_refused(tmp_path, monkeypatch):
-    from inspector_app.store import db
+    from inspector_app.store import filesystems
 
-    monkeypatch.setattr(db, "_filesystem_type", lambda path: "nfs4")
+    monkeypatch.setattr(filesystems, "_filesystem_type", lambda path: "nfs4")
     with pytest.raises(StoreError, match="network file system"):
         open_database(tmp_path / "n.db")
 

@@ -7,17 +7,16 @@ from pathlib import Path
 import pytest
 
 from inspector_app import i18n
-from inspector_app.store import db as dbmod
-from inspector_app.store import open_database
+from inspector_app.store import filesystems, locks, open_database
 from inspector_app.store.db import StoreError
 
 
 @pytest.fixture
 def windows(monkeypatch):
     """Windows as seen by the store: drive types from a table instead of GetDriveTypeW."""
-    drives = {"C:\\": 3, "D:\\": 2, "Z:\\": dbmod.DRIVE_REMOTE}
-    monkeypatch.setattr(dbmod, "_on_windows", lambda: True)
-    monkeypatch.setattr(dbmod, "_drive_type", lambda root: drives.get(root.upper(), 0))
+    drives = {"C:\\": 3, "D:\\": 2, "Z:\\": filesystems.DRIVE_REMOTE}
+    monkeypatch.setattr(filesystems, "_on_windows", lambda: True)
+    monkeypatch.setattr(filesystems, "_drive_type", lambda root: drives.get(root.upper(), 0))
     return drives
 
 
@@ -35,7 +34,7 @@ def windows(monkeypatch):
     ],
 )
 def test_windows_network_paths_are_recognised(windows, path, reason):
-    assert dbmod.network_reason(Path(path)) == reason
+    assert filesystems.network_reason(Path(path)) == reason
 
 
 def test_opening_a_database_on_a_share_is_refused_in_one_sentence(windows):
@@ -46,7 +45,7 @@ def test_opening_a_database_on_a_share_is_refused_in_one_sentence(windows):
 
 
 def test_linux_network_mounts_are_still_refused(monkeypatch, tmp_path):
-    monkeypatch.setattr(dbmod, "_filesystem_type", lambda p: "cifs")
+    monkeypatch.setattr(filesystems, "_filesystem_type", lambda p: "cifs")
     with pytest.raises(StoreError, match="network file system"):
         open_database(tmp_path / "inspector.db")
 
@@ -107,7 +106,7 @@ def test_the_locks_come_from_a_cross_platform_library(db_path):
     try:
         guard = store.conn._guard
         assert guard.presence.held == "shared"
-        other = dbmod.FileLock(guard.presence.path)
+        other = locks.FileLock(guard.presence.path)
         assert not other.try_acquire(True)  # someone is present: nobody may fold the log
         assert other.try_acquire(False)
         other.close()

@@ -15,7 +15,8 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..db import DatabaseTooNewError, FileLock, StoreError, transaction
+from ..db import DatabaseTooNewError, StoreError, transaction
+from ..locks import FileLock
 from . import (
     m001_initial,
     m002_sync,
