@@ -43,8 +43,8 @@ from .keys import (
     KeyError_,
     SigningKey,
     _check_passphrase,
-    _utc,
     _write_private,
+    as_utc,
     common_name,
     fingerprint,
     load_certificate,
@@ -172,7 +172,7 @@ def init_ca(
     _check_passphrase(passphrase)
     if has_ca(ca_dir):
         raise CAError(f"a CA exists already in {ca_dir}; it is never overwritten")
-    now = _utc(now)
+    now = as_utc(now)
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name(
         [
@@ -268,7 +268,7 @@ def issue(
     if not 1 <= days <= 10 * 365:
         raise CAError("the validity must be 1 to 3650 days")
     ca_cert, ca_key = _ca_key(ca_dir, ca_passphrase)
-    now = _utc(now)
+    now = as_utc(now)
     org = organization or next(
         (str(a.value) for a in ca_cert.subject.get_attributes_for_oid(NameOID.ORGANIZATION_NAME)),
         "",
@@ -398,7 +398,7 @@ def revoke(
         raise CAError(f"this CA issued no certificate with serial {serial}")
     if any(r["serial"] == serial for r in index["revoked"]):
         raise CAError(f"the certificate with serial {serial} is revoked already")
-    at = _parse_time(when) if when else _utc(now)
+    at = _parse_time(when) if when else as_utc(now)
     rev = Revocation(
         fingerprint(ca_cert),
         serial,

@@ -19,7 +19,6 @@ used, with a warning, and its mode is set to 0600; an unencrypted key file is re
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import os
 import stat
@@ -28,12 +27,28 @@ from pathlib import Path
 from typing import Any
 
 from cryptography import x509
-from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
-from cryptography.hazmat.primitives.asymmetric.types import CertificatePublicKeyTypes
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from cryptography.x509.oid import NameOID
+
+# what a certificate says, and signatures: most callers import these from here
+from .certificates import DOCUMENT_SIGNING as DOCUMENT_SIGNING
+from .certificates import OFFICE_UNIT as OFFICE_UNIT
+from .certificates import REGISTRATION_OID as REGISTRATION_OID
+from .certificates import KeyError_ as KeyError_
+from .certificates import as_utc as as_utc
+from .certificates import common_name as common_name
+from .certificates import fingerprint as fingerprint
+from .certificates import is_office_certificate as is_office_certificate
+from .certificates import load_certificate as load_certificate
+from .certificates import organization_of as organization_of
+from .certificates import registration_number as registration_number
+from .certificates import sign_with as sign_with
+from .certificates import signer_extensions as signer_extensions
+from .certificates import subject_name as subject_name
+from .certificates import validity_problem as validity_problem
+from .certificates import verify_signature as verify_signature
 
 KEY_FILE = "identity.key.pem"
 CERT_FILE = "identity.cert.pem"
@@ -42,16 +57,6 @@ MIN_PASSPHRASE = 8
 VALID_YEARS = 5
 HISTORY_DIR = "history"
 HISTORY_INDEX = "history.json"
-# id-kp-documentSigning (RFC 9336): the key signs documents, not code
-DOCUMENT_SIGNING = x509.ObjectIdentifier("1.3.6.1.5.5.7.3.36")
-# the inspector's registration number (检定员证号) in the certificate subject
-REGISTRATION_OID = NameOID.SERIAL_NUMBER
-# organisational unit of an office countersigner's certificate (核验员, 批准人)
-OFFICE_UNIT = "office"
-
-
-class KeyError_(Exception):
-    """A key operation failed; the message is one sentence for the user."""
 
 
 class WrongPassphrase(KeyError_):
@@ -89,57 +94,6 @@ class Identity:
         return self.certificate.public_bytes(serialization.Encoding.PEM)
 
 
-def fingerprint(cert: x509.Certificate) -> str:
-    """SHA-256 of the certificate's DER encoding, hex."""
-    return hashlib.sha256(cert.public_bytes(serialization.Encoding.DER)).hexdigest()
-
-
-def is_office_certificate(cert: x509.Certificate) -> bool:
-    """Issued to an office countersigner (核验员 / 批准人), not to a field inspector."""
-    return any(
-        str(a.value) == OFFICE_UNIT
-        for a in cert.subject.get_attributes_for_oid(NameOID.ORGANIZATIONAL_UNIT_NAME)
-    )
-
-
-def common_name(cert: x509.Certificate) -> str:
-    attrs = cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
-    return str(attrs[0].value) if attrs else cert.subject.rfc4514_string()
-
-
-def sign_with(key: object, data: bytes) -> bytes:
-    if isinstance(key, ec.EllipticCurvePrivateKey):
-        return key.sign(data, ec.ECDSA(hashes.SHA256()))
-    if isinstance(key, rsa.RSAPrivateKey):
-        return key.sign(data, padding.PKCS1v15(), hashes.SHA256())
-    raise KeyError_("unsupported key type")
-
-
-def verify_signature(cert: x509.Certificate, data: bytes, signature: bytes) -> bool:
-    """True when *signature* over *data* was made by the key of *cert*."""
-    public = cert.public_key()
-    try:
-        if isinstance(public, ec.EllipticCurvePublicKey):
-            public.verify(signature, data, ec.ECDSA(hashes.SHA256()))
-        elif isinstance(public, rsa.RSAPublicKey):
-            public.verify(signature, data, padding.PKCS1v15(), hashes.SHA256())
-        else:
-            return False
-    except (InvalidSignature, ValueError, TypeError):
-        return False
-    return True
-
-
-def load_certificate(data: bytes) -> x509.Certificate:
-    """A certificate from PEM or DER bytes, or KeyError_ with a clear message."""
-    try:
-        if b"-----BEGIN" in data:
-            return x509.load_pem_x509_certificate(data)
-        return x509.load_der_x509_certificate(data)
-    except ValueError:
-        raise KeyError_("the file is not an X.509 certificate (PEM or DER)") from None
-
-
 def has_identity(keys_dir: Path) -> bool:
     return (keys_dir / KEY_FILE).is_file() and (keys_dir / CERT_FILE).is_file()
 
@@ -158,85 +112,6 @@ def _write_private(path: Path, data: bytes) -> None:
         os.fsync(fh.fileno())
     os.chmod(tmp, 0o600)  # O_CREAT's mode does not apply to a file left over from before
     os.replace(tmp, path)
-
-
-def _utc(when: dt.datetime | None) -> dt.datetime:
-    when = when or dt.datetime.now(dt.UTC)
-    return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
-
-
-def validity_problem(cert: x509.Certificate, at: dt.datetime | None = None) -> str | None:
-    """Why *cert* is not valid at *at* (default: now), or None when it is."""
-    at = _utc(at)
-    if at < cert.not_valid_before_utc:
-        return (
-            f"the certificate of {common_name(cert)} is valid only from "
-            f"{cert.not_valid_before_utc.isoformat(timespec='seconds')} "
-            f"(the time checked is {at.isoformat(timespec='seconds')})"
-        )
-    if at > cert.not_valid_after_utc:
-        return (
-            f"the certificate of {common_name(cert)} expired on "
-            f"{cert.not_valid_after_utc.isoformat(timespec='seconds')}"
-        )
-    return None
-
-
-def registration_number(cert: x509.Certificate) -> str:
-    attrs = cert.subject.get_attributes_for_oid(REGISTRATION_OID)
-    return str(attrs[0].value) if attrs else ""
-
-
-def subject_name(
-    name: str, organization: str = "", registration_no: str = "", unit: str = ""
-) -> x509.Name:
-    name = name.strip()
-    if not name or len(name) > 64:
-        raise KeyError_("the name must have 1 to 64 characters")
-    attrs = [x509.NameAttribute(NameOID.COMMON_NAME, name)]
-    if organization.strip():
-        attrs.append(x509.NameAttribute(NameOID.ORGANIZATION_NAME, organization.strip()[:64]))
-    if unit:
-        attrs.append(x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, unit[:64]))
-    if registration_no.strip():
-        from cryptography.x509.name import _ASN1Type
-
-        # UTF8String: registration numbers carry Chinese (皖JL-…), PrintableString cannot
-        attrs.append(
-            x509.NameAttribute(
-                REGISTRATION_OID, registration_no.strip()[:64], _type=_ASN1Type.UTF8String
-            )
-        )
-    return x509.Name(attrs)
-
-
-def signer_extensions(
-    builder: x509.CertificateBuilder, public_key: CertificatePublicKeyTypes
-) -> x509.CertificateBuilder:
-    """Key usages of a signing certificate: digitalSignature and nonRepudiation (content
-    commitment), document signing and e-mail protection; never a CA, never code signing."""
-    return (
-        builder.add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=True,
-                content_commitment=True,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=False,
-                crl_sign=False,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
-        .add_extension(
-            x509.ExtendedKeyUsage([DOCUMENT_SIGNING, ExtendedKeyUsageOID.EMAIL_PROTECTION]),
-            critical=False,
-        )
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key), critical=False)
-    )
 
 
 def _save(
@@ -315,7 +190,7 @@ def _retire_current(keys_dir: Path, at: dt.datetime) -> None:
             "fingerprint": fp,
             "name": common_name(cert),
             "active_from": active_from,
-            "retired_at": _utc(at).isoformat(),
+            "retired_at": as_utc(at).isoformat(),
             "not_after": cert.not_valid_after_utc.isoformat(timespec="seconds"),
         }
     )
@@ -372,7 +247,7 @@ def init_identity(
             f"an identity exists already in {keys_dir}; it is never overwritten silently "
             "(use 'keys rotate' to replace it and keep the old certificate in the history)"
         )
-    now = _utc(now)
+    now = as_utc(now)
     key = ec.generate_private_key(ec.SECP256R1())
     builder = (
         x509.CertificateBuilder()
@@ -472,12 +347,12 @@ def import_certificate(
         )
     cert = mine[0]
     problem = validity_problem(cert, now)
-    if problem and _utc(now) > cert.not_valid_after_utc:
+    if problem and as_utc(now) > cert.not_valid_after_utc:
         raise KeyError_(problem)
     chain = [c for c in certs if c is not cert]
     if fingerprint(cert) == fingerprint(current):
         raise KeyError_("this certificate is in use already")
-    _retire_current(keys_dir, _utc(now))
+    _retire_current(keys_dir, as_utc(now))
     _save_cert(keys_dir, cert, chain)
     return cert
 
@@ -578,11 +453,6 @@ def load_identity(keys_dir: Path, passphrase: bytes) -> Identity:
     except ValueError:
         raise KeyUnavailable(f"the issuer certificate file {chain_path} is damaged") from None
     return Identity(common_name(cert), cert, key, chain, [warning] if warning else [])
-
-
-def organization_of(cert: x509.Certificate) -> str:
-    attrs = cert.subject.get_attributes_for_oid(NameOID.ORGANIZATION_NAME)
-    return str(attrs[0].value) if attrs else ""
 
 
 def rotate_identity(
