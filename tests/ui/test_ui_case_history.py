@@ -98,3 +98,13 @@ def test_the_window_shows_the_history_in_english(qtbot, store, stall):
     page = " ".join(win.page.toPlainText().split())  # the page's HTML collapses spaces
     assert "2025-03-03 Li Jianguo recorded the clue" in page
     assert "· Li Jianguo" not in page and "open" not in page.split()
+    # the buttons of the next steps are shown once, even before Qt deletes the old ones
+    from PySide6.QtWidgets import QPushButton
+
+    before = list(win.step_buttons.values())
+    win._show_case()
+    current = list(win.step_buttons.values())
+    assert current and not set(current) & set(before)
+    left = [b for b in win.findChildren(QPushButton) if b in before and not b.isHidden()]
+    assert left == []
+    qtbot.waitUntil(lambda: all(b.isVisible() for b in current), timeout=3000)

@@ -219,6 +219,8 @@ class CaseWindow(CaseSteps, CaseDocuments, QWidget):
 
         case = self.current_case()
         for b in self.step_buttons.values():
+            b.hide()  # at once: deleteLater waits for the event loop, meanwhile both sets showed
+            self.actions_box.removeWidget(b)
             b.deleteLater()
         self.step_buttons = {}
         self.doc_kind.clear()
