@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ..store import Store
 
 BATCH = 500
+BULK_CACHE_MIB = 64  # the page cache of an import's writes
 ENTITY_TABLES = {
     "premises": "premises",
     "instrument": "instruments",
@@ -38,3 +40,20 @@ class RepoPart:
     @property
     def conn(self) -> sqlite3.Connection:
         return self.store.conn
+
+    @contextmanager
+    def bulk_cache(self, mib: int = BULK_CACHE_MIB) -> Iterator[None]:
+        """A page cache of *mib* MiB on SQLite while the block runs (the default 2 MiB makes
+        a large import's index inserts read their pages again and again: measured on
+        200,000 sweep rows, 3.9 s of processor time with the default, 2.5 s with 32 MiB or
+        more); the previous size afterwards. Nothing on PostgreSQL."""
+        conn = self.conn
+        if not isinstance(conn, sqlite3.Connection):
+            yield
+            return
+        old = int(conn.execute("PRAGMA cache_size").fetchone()[0])
+        conn.execute(f"PRAGMA cache_size = {-1024 * int(mib)}")
+        try:
+            yield
+        finally:
+            conn.execute(f"PRAGMA cache_size = {old}")

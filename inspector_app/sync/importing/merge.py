@@ -16,4 +16,5 @@ def run(job: ImportJob) -> None:
     done = repo.ledger(m.bundle_id)
     if done is not None:
         raise ImportedMeanwhile(done.manifest_sha256 == job.bundle.manifest_sha256)
-    job.result = merge_rules.merge(repo, job.records, m, job.seq)
+    with repo.bulk_cache():
+        job.result = merge_rules.merge(repo, job.records, m, job.seq)

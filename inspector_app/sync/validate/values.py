@@ -127,9 +127,19 @@ def _text_ok(s: str) -> bool:
     return True
 
 
+# Sweep rows (sync.validate.visits): texts that cleaning leaves unchanged, by (length limit,
+# multi-line); decimal texts in normal form; loads known positive. Same bounds, same life.
+_CLEAN: dict[tuple[int, bool], set[str]] = {}
+_NORMAL_DECIMAL: set[str] = set()
+_POSITIVE: set[str] = set()
+
+
 def _forget() -> None:
     _OK.clear()
     _DECIMAL_OK.clear()
+    _CLEAN.clear()
+    _NORMAL_DECIMAL.clear()
+    _POSITIVE.clear()
 
 
 def _values_ok(obj: Any, depth: int = 0) -> bool:  # a dict or list of untrusted JSON

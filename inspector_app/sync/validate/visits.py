@@ -6,14 +6,33 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
 
+from ...domain.canonical import canonical_bytes
 from ...domain.errors import InputError
+from ...domain.numbers import fmt, parse_decimal
+from ...domain.text import NAME_MAX, NOTE_MAX, clean_text
 from ..format import (
     HEX64,
+    ID_RE,
     BundleContent,
 )
 from .times import FUTURE_SLACK, PLAUSIBLE_FROM, _as_utc, _possible_time, read_time
-from .values import _id, _keys, _normal, _str
+from .values import (
+    _CLEAN,
+    _NORMAL_DECIMAL,
+    _POSITIVE,
+    CACHE_MAX,
+    _id,
+    _keys,
+    _normal,
+    _str,
+)
+
+TEXT_MAX = 10_000  # the longest text field a visit or sweep row may carry
 
 _DUTY_KEYS: dict[str, set[str]] = {}  # duty set -> its duty keys (forms shipped with the program)
 
@@ -31,7 +50,7 @@ def parse_visit(obj: dict, path: str = "visit") -> dict:
         load_duties,
         validate_row,
         validate_visit,
-        visit_hash,
+        visit_content,
     )
 
     fields = {f.name for f in dataclasses.fields(Visit)}
@@ -93,47 +112,181 @@ def parse_visit(obj: dict, path: str = "visit") -> dict:
     rows_in = obj["rows"]
     if type(rows_in) is not list or len(rows_in) > 5000:
         raise InputError(f"{path}.rows", "must be a list of at most 5000 sweep rows")
-    row_fields = {f.name for f in dataclasses.fields(SweepRow)}
-    rows = []
+    row_fields = _row_fields()
+    vid = obj["id"]
     for i, r in enumerate(rows_in):
-        rp = f"{path}.rows[{i}]"
-        if type(r) is not dict:
-            raise InputError(rp, "must be an object")
-        _keys(r, row_fields, rp)
-        _id(r["id"], f"{rp}.id")
-        for k in ("instrument_id", "premises_id", "inspection_id"):
-            _id(r[k], f"{rp}.{k}", allow_none=True)
-        if r["visit_id"] != obj["id"]:
-            raise InputError(f"{rp}.visit_id", "must be the id of the visit it is in")
-        if r["seq"] != i:
-            raise InputError(f"{rp}.seq", f"must be {i} (rows are numbered in order from 0)")
-        if type(r["rest_ok"]) is not bool:
-            raise InputError(f"{rp}.rest_ok", "must be true or false")
-        for k in (
-            row_fields
-            - {"id", "visit_id", "seq", "rest_ok"}
-            - {
-                "instrument_id",
-                "premises_id",
-                "inspection_id",
-            }
-        ):
-            _str(r[k], f"{rp}.{k}", 10_000)
-        row = SweepRow(**r)
-        _normal(row, validate_row(row, rp), rp)
-        rows.append(row)
-    if len({r.id for r in rows}) != len(rows):
+        if not _row_ok(r, vid, i):  # the full check names the first problem
+            _check_row(r, vid, i, f"{path}.rows[{i}]", row_fields, validate_row, SweepRow)
+    if len({r["id"] for r in rows_in}) != len(rows_in):
         raise InputError(f"{path}.rows", "a sweep row id appears twice")
     ids = obj["inspections"]
     if type(ids) is not list or len(ids) > 5000:
         raise InputError(f"{path}.inspections", "must be a list of at most 5000 ids")
     for i, x in enumerate(ids):
         _id(x, f"{path}.inspections[{i}]")
-    if visit_hash(visit, rows, photos) != visit.content_hash:
+    if _visit_hash(visit, rows_in, photos, visit_content) != visit.content_hash:
         raise InputError(
             f"{path}.content_hash", "does not match the visit's content (the visit was altered)"
         )
     return obj
+
+
+# ---- sweep rows: the quick check, and the full one that names a problem ---------------------
+#
+# A market visit carries hundreds of sweep rows, a year's bundle about two hundred thousand. A
+# row in normal form passes the quick check below, which decides exactly what the full check
+# (``_check_row``: ``validate_row`` and a comparison, field by field) would accept, with set
+# look-ups instead of a cleaned copy per row; a text or number already proven normal is
+# remembered for the rest of the bundle (``values._forget`` empties the caches). Any row the
+# quick check does not accept goes through the full check, which gives the exact message (or
+# accepts it, if the quick check was only more cautious).
+
+_FIELDS: list[frozenset[str]] = []  # the fields of domain.visits.SweepRow, read once
+_ANSWERS = frozenset({"", "yes", "no", "na"})  # domain.visits.ANSWERS, or unchecked
+_CHEATING = frozenset({"", "no", "yes"})  # domain.visits.CHEATING_ANSWERS, or unchecked
+_JUDGED = ("error", "mpe", "quick_verdict", "rule")  # judged values: bounded text
+
+
+def _row_fields() -> frozenset[str]:
+    if not _FIELDS:
+        from ...domain.visits import ANSWERS, CHEATING_ANSWERS, SweepRow
+
+        # the quick check's answer sets are those of the domain (a new answer must be added
+        # to both; this stops an import rather than let them drift)
+        assert _ANSWERS == {"", *ANSWERS} and _CHEATING == {"", *CHEATING_ANSWERS}
+        _FIELDS.append(frozenset(f.name for f in dataclasses.fields(SweepRow)))
+    return _FIELDS[0]
+
+
+def _row_ok(r: object, vid: object, i: int) -> bool:
+    """Whether the full check would accept the sweep row *r*, the *i*-th of visit *vid*
+    (False also when unsure)."""
+    if type(r) is not dict or r.keys() != _FIELDS[0]:
+        return False
+    try:
+        if (
+            r["visit_id"] != vid
+            or r["seq"] != i
+            or type(r["rest_ok"]) is not bool
+            or r["mark"] not in _ANSWERS
+            or r["seal"] not in _ANSWERS
+            or r["nameplate"] not in _ANSWERS
+            or r["approval"] not in _ANSWERS
+            or r["cheating"] not in _CHEATING
+        ):
+            return False
+    except TypeError:  # a list or an object where an answer belongs
+        return False
+    rid = r["id"]
+    if type(rid) is not str or not ID_RE.match(rid):
+        return False
+    for k in ("instrument_id", "premises_id", "inspection_id"):
+        x = r[k]
+        if x is not None and (type(x) is not str or not ID_RE.match(x)):
+            return False
+    for k in _JUDGED:
+        x = r[k]
+        if type(x) is not str or len(x) > TEXT_MAX:
+            return False
+    code, label = r["identity_code"], r["label"]
+    if not (
+        _clean(code, 64, False)
+        and _clean(label, NAME_MAX, False)
+        and _clean(r["note"], NOTE_MAX, True)
+    ):
+        return False
+    load, indication = r["load"], r["indication"]
+    if load or indication:
+        if not (_decimal_normal(load) and _decimal_normal(indication) and _positive(load)):
+            return False
+    elif type(load) is not str or type(indication) is not str:
+        return False
+    return bool(r["instrument_id"] or code or label)
+
+
+def _clean(value: object, limit: int, multiline: bool) -> bool:
+    """Whether ``clean_text`` (as ``domain.visits`` calls it) leaves *value* unchanged."""
+    if value == "":
+        return True
+    known = _CLEAN.setdefault((limit, multiline), set())
+    if type(value) is not str or len(value) > TEXT_MAX:
+        return False
+    if value in known:
+        return True
+    try:
+        ok = clean_text(value, "", max_len=limit, multiline=multiline) == value
+    except InputError:
+        return False
+    if ok and len(known) < CACHE_MAX:
+        known.add(value)
+    return ok
+
+
+def _decimal_normal(value: object) -> bool:
+    """Whether *value* is a decimal text the row's cleaning leaves unchanged."""
+    if type(value) is not str or not value or len(value) > TEXT_MAX:
+        return False
+    if value in _NORMAL_DECIMAL:
+        return True
+    try:
+        ok = fmt(parse_decimal(value, "")) == value
+    except InputError:
+        return False
+    if ok and len(_NORMAL_DECIMAL) < CACHE_MAX:
+        _NORMAL_DECIMAL.add(value)
+    return ok
+
+
+def _positive(load: str) -> bool:
+    if load in _POSITIVE:
+        return True
+    if Decimal(load) <= 0:
+        return False
+    if len(_POSITIVE) < CACHE_MAX:
+        _POSITIVE.add(load)
+    return True
+
+
+def _check_row(
+    r: object,
+    vid: object,
+    i: int,
+    rp: str,
+    row_fields: frozenset[str],
+    validate_row: Callable[..., Any],
+    sweep_row: type,
+) -> None:
+    """The full check of one sweep row: raises InputError naming the first problem."""
+    if type(r) is not dict:
+        raise InputError(rp, "must be an object")
+    _keys(r, set(row_fields), rp)
+    _id(r["id"], f"{rp}.id")
+    for k in ("instrument_id", "premises_id", "inspection_id"):
+        _id(r[k], f"{rp}.{k}", allow_none=True)
+    if r["visit_id"] != vid:
+        raise InputError(f"{rp}.visit_id", "must be the id of the visit it is in")
+    if r["seq"] != i:
+        raise InputError(f"{rp}.seq", f"must be {i} (rows are numbered in order from 0)")
+    if type(r["rest_ok"]) is not bool:
+        raise InputError(f"{rp}.rest_ok", "must be true or false")
+    for k in row_fields - {"id", "visit_id", "seq", "rest_ok"} - _REFS:
+        _str(r[k], f"{rp}.{k}", TEXT_MAX)
+    row = sweep_row(**r)
+    _normal(row, validate_row(row, rp), rp)
+
+
+_REFS = frozenset({"instrument_id", "premises_id", "inspection_id"})
+
+
+def _visit_hash(
+    visit: Any, rows: list[dict[str, Any]], photos: list[str], visit_content: Callable[..., Any]
+) -> str:
+    """``domain.visits.visit_hash`` of the visit with the sweep rows as they arrived: a row
+    that passed the checks holds exactly the fields of a SweepRow, unchanged by cleaning, in
+    order of seq, so the canonical text is the same as for the SweepRow objects."""
+    data = visit_content(visit, [], photos)
+    data["rows"] = rows
+    return hashlib.sha256(canonical_bytes(data)).hexdigest()
 
 
 def parse_campaign(obj: dict, path: str = "campaign") -> dict:
@@ -212,6 +365,7 @@ def _check_visits(
     gathered = upgrade_visits(conn, list(here.values()))
     claimed: dict[str, str] = {}
     duplicates: set[str] = set()
+    prem_all, inst_all, insp_all = prem | db_prem, inst | db_inst, insp | db_insp
     for n, v in enumerate(content.visits, start=1):
         where = f"records/visits.jsonl line {n}"
         others = {here[x] for x in v["inspections"] if here.get(x) not in (None, v["id"])}
@@ -234,7 +388,7 @@ def _check_visits(
                 + ("a draft" if state[0] == "draft" else "sealed with other content")
                 + " here; a sealed visit is never changed",
             )
-        if v["premises_id"] and v["premises_id"] not in prem | db_prem:
+        if v["premises_id"] and v["premises_id"] not in prem_all:
             problems.add(
                 where, f"visit.premises_id: the premises {v['premises_id']} do not resolve"
             )
@@ -245,18 +399,18 @@ def _check_visits(
                 "nor in this database",
             )
         for i, r in enumerate(v["rows"]):
-            if r["instrument_id"] and r["instrument_id"] not in inst | db_inst:
+            if r["instrument_id"] and r["instrument_id"] not in inst_all:
                 problems.add(
                     where,
                     f"visit.rows[{i}].instrument_id: the instrument {r['instrument_id']} "
                     "does not resolve",
                 )
-            if r["premises_id"] and r["premises_id"] not in prem | db_prem:
+            if r["premises_id"] and r["premises_id"] not in prem_all:
                 problems.add(
                     where,
                     f"visit.rows[{i}].premises_id: the premises {r['premises_id']} do not resolve",
                 )
-            if r["inspection_id"] and r["inspection_id"] not in insp | db_insp:
+            if r["inspection_id"] and r["inspection_id"] not in insp_all:
                 problems.add(
                     where,
                     f"visit.rows[{i}].inspection_id: the inspection {r['inspection_id']} "
