@@ -12,23 +12,10 @@ from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any, cast
 
 from ..domain import forms
+from .signed_versions import insert_row, select_rows
 
 if TYPE_CHECKING:
     from .store import Store
-
-COLUMNS = (
-    "family",
-    "version",
-    "hash",
-    "toml",
-    "created_by",
-    "created_at",
-    "reason",
-    "signature",
-    "signer_cert",
-    "source",
-    "audit_seq",
-)
 
 
 @dataclass(frozen=True)
@@ -54,45 +41,24 @@ class FormRow:
         return d
 
 
-def _has_table(conn: sqlite3.Connection) -> bool:
-    return (
-        conn.execute(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'form_versions'"
-        ).fetchone()
-        is not None
-    )
+TABLE = "form_versions"
 
 
 def list_versions(conn: sqlite3.Connection, family: str | None = None) -> list[FormRow]:
     """Every stored version (of *family*), oldest first."""
-    if not _has_table(conn):
-        return []
-    sql = f"SELECT {', '.join(COLUMNS)}, seq FROM form_versions"
-    args: tuple[Any, ...] = ()
-    if family is not None:
-        sql += " WHERE family = ?"
-        args = (family,)
-    return [FormRow(*r) for r in conn.execute(sql + " ORDER BY seq", args)]
+    if family is None:
+        return select_rows(conn, TABLE, FormRow)
+    return select_rows(conn, TABLE, FormRow, "family = ?", (family,))
 
 
 def get_version(conn: sqlite3.Connection, family: str, version: str) -> FormRow | None:
-    if not _has_table(conn):
-        return None
-    r = conn.execute(
-        f"SELECT {', '.join(COLUMNS)}, seq FROM form_versions WHERE family = ? AND version = ?",
-        (family, version),
-    ).fetchone()
-    return None if r is None else FormRow(*r)
+    rows = select_rows(conn, TABLE, FormRow, "family = ? AND version = ?", (family, version))
+    return rows[0] if rows else None
 
 
 def insert_version(conn: sqlite3.Connection, row: FormRow, audit_seq: int) -> None:
     """Add a version (inside the caller's audited write)."""
-    values = [getattr(row, c) for c in COLUMNS[:-1]] + [audit_seq]
-    conn.execute(
-        f"INSERT INTO form_versions ({', '.join(COLUMNS)}) "
-        f"VALUES ({', '.join('?' * len(COLUMNS))})",
-        values,
-    )
+    insert_row(conn, TABLE, row, audit_seq)
 
 
 def load_installed(store_or_conn: Store | sqlite3.Connection) -> dict[str, str]:

@@ -14,22 +14,10 @@ from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any, cast
 
 from ..domain.rules import ruledata
+from .signed_versions import insert_row, select_rows
 
 if TYPE_CHECKING:
     from .store import Store
-
-COLUMNS = (
-    "version",
-    "base",
-    "values_json",
-    "created_by",
-    "created_at",
-    "reason",
-    "signature",
-    "signer_cert",
-    "source",
-    "audit_seq",
-)
 
 
 @dataclass(frozen=True)
@@ -64,34 +52,17 @@ def canonical(values: dict[str, Any]) -> str:
     return json.dumps(values, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
-def _has_table(conn: sqlite3.Connection) -> bool:
-    return (
-        conn.execute(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'rule_data_versions'"
-        ).fetchone()
-        is not None
-    )
+TABLE = "rule_data_versions"
 
 
 def list_versions(conn: sqlite3.Connection) -> list[RuleDataRow]:
     """Every stored version, oldest first (the last one is the newest)."""
-    if not _has_table(conn):
-        return []
-    return [
-        RuleDataRow(*r)
-        for r in conn.execute(
-            f"SELECT {', '.join(COLUMNS)}, seq FROM rule_data_versions ORDER BY seq"
-        )
-    ]
+    return select_rows(conn, TABLE, RuleDataRow)
 
 
 def get_version(conn: sqlite3.Connection, version: str) -> RuleDataRow | None:
-    if not _has_table(conn):
-        return None
-    r = conn.execute(
-        f"SELECT {', '.join(COLUMNS)}, seq FROM rule_data_versions WHERE version = ?", (version,)
-    ).fetchone()
-    return None if r is None else RuleDataRow(*r)
+    rows = select_rows(conn, TABLE, RuleDataRow, "version = ?", (version,))
+    return rows[0] if rows else None
 
 
 def newest(conn: sqlite3.Connection) -> RuleDataRow | None:
@@ -101,11 +72,7 @@ def newest(conn: sqlite3.Connection) -> RuleDataRow | None:
 
 def insert_version(conn: sqlite3.Connection, row: RuleDataRow, audit_seq: int) -> None:
     """Add a version (inside the caller's audited write)."""
-    values = [getattr(row, c) for c in COLUMNS[:-1]] + [audit_seq]
-    conn.execute(
-        f"INSERT INTO rule_data_versions ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})",
-        values,
-    )
+    insert_row(conn, TABLE, row, audit_seq)
 
 
 # -- the active rule data of this process ------------------------------------------------
