@@ -5,6 +5,8 @@ from that device before.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from ...domain.errors import InputError
 from ..format import (
     HEX64,
@@ -13,6 +15,10 @@ from ..format import (
 )
 from .times import _possible_time
 from .values import _keys, _str
+
+if TYPE_CHECKING:
+    from ...store.sync import SyncRepo
+    from ..format import Manifest
 
 AUDIT_FIELDS = {
     "seq",
@@ -28,7 +34,7 @@ AUDIT_FIELDS = {
 }
 
 
-def parse_audit(obj: dict, path: str = "audit") -> dict:
+def parse_audit(obj: dict[str, Any], path: str = "audit") -> dict[str, Any]:
     _keys(obj, AUDIT_FIELDS, path)
     seq = obj["seq"]
     if isinstance(seq, bool) or not isinstance(seq, int) or seq < 1:
@@ -43,7 +49,7 @@ def parse_audit(obj: dict, path: str = "audit") -> dict:
     return obj
 
 
-def _check_audit(m, content: BundleContent, repo) -> None:
+def _check_audit(m: Manifest, content: BundleContent, repo: SyncRepo) -> None:
     """The audit segment must hash-link, end at the manifest's head, and extend (not fork
     from, not roll back) what this database accepted from that device before; from a device
     never seen here it must start the chain."""
@@ -131,7 +137,7 @@ def _check_audit(m, content: BundleContent, repo) -> None:
     _check_rollback(m, repo, known, entry)
 
 
-def _check_rollback(m, repo, known: tuple[int, str] | None, entry: str) -> None:
+def _check_rollback(m: Manifest, repo: SyncRepo, known: tuple[int, str] | None, entry: str) -> None:
     """A bundle that ends before what was accepted from its device is either an older bundle
     imported late -- then the accepted chain records its export after its head -- or comes
     from a database rolled back to an earlier state (a restored copy), which lost the entries

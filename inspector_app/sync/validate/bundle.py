@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from ...domain.errors import InputError
 from ..cases import check as check_cases
@@ -28,6 +30,13 @@ from .rules import _check_inspections
 from .trust import parse_issuing_body, parse_revocation
 from .values import _forget, iter_lines
 from .visits import _check_visits, parse_campaign, parse_visit
+
+if TYPE_CHECKING:
+    from ...store.sync import SyncRepo
+    from ..reader import OpenedBundle
+
+Progress = Callable[[str, int, int], object]
+"""Called as lines are read (stage, done, total); returning False cancels the import."""
 
 PARSERS = {
     "premises": parse_premises,
@@ -52,12 +61,12 @@ PARSERS = {
 
 # -- the whole bundle ---------------------------------------------------------------------
 def validate_bundle(
-    opened,
-    repo,
+    opened: OpenedBundle,
+    repo: SyncRepo,
     max_line: int = 16 * 1024**2,
-    progress=None,
+    progress: Progress | None = None,
     *,
-    certificates: dict | None = None,
+    certificates: dict[str, Any] | None = None,
     now: dt.datetime | None = None,
 ) -> BundleContent:
     """Stage 4 over an OpenedBundle; *repo* is the SyncRepo of the receiving database.
@@ -79,7 +88,14 @@ def _message(exc: InputError) -> str:
     return f"{exc.path}: {exc.message}" if exc.path else exc.message
 
 
-def _validate(opened, repo, max_line: int, progress, certificates: dict, now) -> BundleContent:
+def _validate(
+    opened: OpenedBundle,
+    repo: SyncRepo,
+    max_line: int,
+    progress: Progress | None,
+    certificates: dict[str, Any],
+    now: dt.datetime,
+) -> BundleContent:
     parsed = parse_records(opened, max_line, progress)
     return check_records(parsed, opened, repo, certificates, now)
 
@@ -95,7 +111,9 @@ class Parsed:
     covered_found: dict[str, list[tuple[tuple[str, str], str]]]
 
 
-def parse_records(opened, max_line: int = 16 * 1024**2, progress=None) -> Parsed:
+def parse_records(
+    opened: OpenedBundle, max_line: int = 16 * 1024**2, progress: Progress | None = None
+) -> Parsed:
     """Every line of every records entry through its table's parser (:data:`PARSERS`)."""
     content = BundleContent()
     problems = ProblemList(4)
@@ -137,10 +155,12 @@ def parse_records(opened, max_line: int = 16 * 1024**2, progress=None) -> Parsed
             if problem is not None:
                 problems.add(f"{entry} line {n}", problem)
                 continue
+            rec: object
             try:
                 if table == "inspections":
-                    rec, texts[obj["id"]] = parse_inspection_line(obj, name, parts)
-                    lines_of[rec.id] = n
+                    insp, texts[obj["id"]] = parse_inspection_line(obj, name, parts)
+                    lines_of[insp.id] = n
+                    rec = insp
                 else:
                     rec = parser(obj, name)
             except InputError as exc:
@@ -160,7 +180,11 @@ def parse_records(opened, max_line: int = 16 * 1024**2, progress=None) -> Parsed
 
 
 def check_records(
-    parsed: Parsed, opened, repo, certificates: dict, now: dt.datetime
+    parsed: Parsed,
+    opened: OpenedBundle,
+    repo: SyncRepo,
+    certificates: dict[str, Any],
+    now: dt.datetime,
 ) -> BundleContent:
     """The checks across records, after :func:`parse_records`: the manifest's list, the
     references, visits, cases, times and verdicts, attachments and the audit chain."""

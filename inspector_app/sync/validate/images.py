@@ -6,10 +6,15 @@ refused unopened).
 from __future__ import annotations
 
 import struct
+from typing import TYPE_CHECKING
 
 from ..format import (
     BundleContent,
 )
+
+if TYPE_CHECKING:
+    from ..format import ProblemList
+    from ..reader import OpenedBundle, ZipAttachment
 
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 # An image is refused before anything decodes it when its header announces more than this:
@@ -18,7 +23,7 @@ MAX_IMAGE_SIDE = 20_000
 MAX_IMAGE_PIXELS = 50_000_000
 
 
-def _head(data) -> bytes:
+def _head(data: bytes | ZipAttachment) -> bytes:
     """An attachment's bytes, or the first bytes of one the merge streams from the archive
     (``reader.ZipAttachment``): all the image checks read."""
     return data if isinstance(data, bytes) else data.head
@@ -108,7 +113,7 @@ def image_problem(data: bytes, mime: str) -> str | None:
     return None
 
 
-def _check_attachments(opened, content: BundleContent, problems) -> None:
+def _check_attachments(opened: OpenedBundle, content: BundleContent, problems: ProblemList) -> None:
     """Size and image dimensions from the header, before anything decodes an image."""
     for sha, data in sorted(opened.attachments.items()):
         if len(data) > MAX_ATTACHMENT_BYTES:

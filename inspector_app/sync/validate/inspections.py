@@ -5,6 +5,7 @@ attachment references, the JSON columns kept as they arrived.
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 from ...domain import validation
 from ...domain.canonical import NON_CONTENT_FIELDS
@@ -56,12 +57,12 @@ _TEXT_FIELDS = (
 _IMAGE_TYPES = ("image/png", "image/jpeg", "image/webp")
 
 
-def parse_inspection(obj: dict, path: str = "inspection") -> Inspection:
+def parse_inspection(obj: dict[str, Any], path: str = "inspection") -> Inspection:
     return parse_inspection_line(obj, path)[0]
 
 
 def parse_inspection_line(
-    obj: dict, path: str = "inspection", parts: dict[str, str] | None = None
+    obj: dict[str, Any], path: str = "inspection", parts: dict[str, str] | None = None
 ) -> tuple[Inspection, dict[str, str]]:
     """An inspection line, checked; and the canonical JSON text of its JSON columns.
 

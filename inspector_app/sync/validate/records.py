@@ -4,6 +4,8 @@ tombstones (deletions).
 
 from __future__ import annotations
 
+from typing import Any
+
 from ...domain import validation
 from ...domain.errors import InputError
 from ...domain.models import (
@@ -20,7 +22,7 @@ from .values import _dataclass_fields, _id, _keys, _normal, _str, _walk_values
 
 
 # -- per-table parsers ----------------------------------------------------------------------
-def _versioned(obj: dict, cls, path: str):
+def _versioned(obj: dict[str, Any], cls: type, path: str) -> tuple[dict[str, Any], str, list[str]]:
     _keys(obj, {"data", "versions"}, path)
     data, versions = obj["data"], obj["versions"]
     if not isinstance(data, dict):
@@ -38,7 +40,7 @@ def _versioned(obj: dict, cls, path: str):
     return data, h, versions
 
 
-def parse_premises(obj: dict, path: str = "premises"):
+def parse_premises(obj: dict[str, Any], path: str = "premises") -> tuple[Premises, str, list[str]]:
     data, h, versions = _versioned(obj, Premises, path)
     for k, v in data.items():
         _str(v, f"{path}.{k}", 10_000, allow_none=k in ("latitude", "longitude"))
@@ -48,7 +50,9 @@ def parse_premises(obj: dict, path: str = "premises"):
     return p, h, versions
 
 
-def parse_instrument(obj: dict, path: str = "instrument"):
+def parse_instrument(
+    obj: dict[str, Any], path: str = "instrument"
+) -> tuple[Instrument, str, list[str]]:
     data, h, versions = _versioned(obj, Instrument, path)
     for k, v in data.items():
         if k != "metrology":
@@ -63,7 +67,9 @@ def parse_instrument(obj: dict, path: str = "instrument"):
     return ins, h, versions
 
 
-def parse_standard(obj: dict, path: str = "standard"):
+def parse_standard(
+    obj: dict[str, Any], path: str = "standard"
+) -> tuple[ReferenceStandard, str, list[str]]:
     data, h, versions = _versioned(obj, ReferenceStandard, path)
     for k, v in data.items():
         _str(v, f"{path}.{k}", 10_000, allow_none=k in ("valid_until", "mpe"))
@@ -73,7 +79,7 @@ def parse_standard(obj: dict, path: str = "standard"):
     return s, h, versions
 
 
-def parse_tombstone(obj: dict, path: str = "tombstone") -> tuple[str, str]:
+def parse_tombstone(obj: dict[str, Any], path: str = "tombstone") -> tuple[str, str]:
     _keys(obj, {"entity", "entity_id"}, path)
     if obj["entity"] not in TOMBSTONE_ENTITIES:
         raise InputError(f"{path}.entity", f"must be one of {', '.join(TOMBSTONE_ENTITIES)}")

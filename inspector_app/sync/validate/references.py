@@ -4,6 +4,9 @@ manifest must list exactly the records in the files.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
+
 from ...store import case_bundles
 from ..format import (
     BundleContent,
@@ -14,8 +17,12 @@ from ..format import (
 from .images import _head, _sniff
 from .visits import _campaign_ids
 
+if TYPE_CHECKING:
+    from ...store.sync import SyncRepo
+    from ..reader import OpenedBundle
 
-def _covered_key(table: str, rec) -> tuple[str, str]:
+
+def _covered_key(table: str, rec: Any) -> tuple[str, str]:
     if table in ("premises", "instruments", "standards"):
         return (rec[0].id, rec[1])
     if table == "inspections":
@@ -25,14 +32,16 @@ def _covered_key(table: str, rec) -> tuple[str, str]:
     return (rec["id"], record_hash(rec))
 
 
-def _index(items, where_prefix: str, key) -> dict:
+def _index(items: Iterable[Any], where_prefix: str, key: Callable[[Any], str]) -> dict[str, Any]:
     out = {}
     for n, item in enumerate(items, start=1):
         out[key(item)] = (item, f"{where_prefix} line {n}")
     return out
 
 
-def _check_references(opened, content: BundleContent, repo, problems: ProblemList) -> None:
+def _check_references(
+    opened: OpenedBundle, content: BundleContent, repo: SyncRepo, problems: ProblemList
+) -> None:
     prem = _index(content.premises, "records/premises.jsonl", lambda r: r[0].id)
     inst = _index(content.instruments, "records/instruments.jsonl", lambda r: r[0].id)
     stds = {r[0].id for r in content.standards}
@@ -130,18 +139,18 @@ def _check_references(opened, content: BundleContent, repo, problems: ProblemLis
                 problems.add(
                     where, f"inspection.standards: the reference standard {s} does not resolve"
                 )
-        for i, a in enumerate(x.attachments):
-            data = opened.attachments.get(a.sha256)
+        for i, ref in enumerate(x.attachments):
+            data = opened.attachments.get(ref.sha256)
             if data is None:
-                if a.sha256 not in db_shas:
+                if ref.sha256 not in db_shas:
                     problems.add(
                         where,
-                        f"inspection.attachments[{i}]: the attachment {a.sha256[:12]}… "
+                        f"inspection.attachments[{i}]: the attachment {ref.sha256[:12]}… "
                         "is neither in the bundle nor in this database",
                     )
-            elif _sniff(_head(data)) != a.mime:
+            elif _sniff(_head(data)) != ref.mime:
                 problems.add(
-                    f"attachments/{a.sha256}", f"is not the {a.mime} image the record says"
+                    f"attachments/{ref.sha256}", f"is not the {ref.mime} image the record says"
                 )
     shas |= {sha for v in content.visits for sha in v.get("photos", [])}  # a visit's photos
     for sha in sorted(opened.attachments):

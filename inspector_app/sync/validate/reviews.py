@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from ...domain.errors import InputError
 from ...domain.text import NOTE_MAX, clean_text
@@ -14,7 +15,7 @@ from .times import _possible_time
 from .values import _id, _keys, _str
 
 
-def parse_assignment(obj: dict, path: str = "assignment") -> dict:
+def parse_assignment(obj: dict[str, Any], path: str = "assignment") -> dict[str, Any]:
     base = {"id", "premises_id", "inspector", "note"}
     # the campaign ("" outside one) and the due date came with visits; an office of an
     # earlier version sends neither
@@ -44,7 +45,7 @@ def parse_assignment(obj: dict, path: str = "assignment") -> dict:
 REVIEW_FIELDS = {"id", "inspection_id", "decision", "comment", "reviewer", "at", "signature"}
 
 
-def parse_review(obj: dict, path: str = "review") -> dict:
+def parse_review(obj: dict[str, Any], path: str = "review") -> dict[str, Any]:
     _keys(obj, REVIEW_FIELDS, path)
     _id(obj["id"], f"{path}.id")
     _id(obj["inspection_id"], f"{path}.inspection_id")
@@ -58,7 +59,7 @@ def parse_review(obj: dict, path: str = "review") -> dict:
     return obj
 
 
-def parse_ack(obj: dict, path: str = "ack") -> dict:
+def parse_ack(obj: dict[str, Any], path: str = "ack") -> dict[str, Any]:
     _keys(obj, {"bundle_id", "source_device", "audit_seq", "audit_hash", "inspections"}, path)
     for k in ("bundle_id", "source_device"):
         if not isinstance(obj[k], str) or not UUID_RE.match(obj[k]):

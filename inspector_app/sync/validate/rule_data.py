@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from ...domain.errors import InputError
 from ...domain.text import clean_text
@@ -12,7 +13,7 @@ from ..format import (
 from .values import _keys, _str
 
 
-def parse_rule_data(obj: dict, path: str = "rule_data") -> dict:
+def parse_rule_data(obj: dict[str, Any], path: str = "rule_data") -> dict[str, Any]:
     """A rule data version the office signed (services.rule_data): the values must be a
     version this program can read; the signature is checked against the trust list before
     anything is merged (services.sync)."""
@@ -51,7 +52,7 @@ def parse_rule_data(obj: dict, path: str = "rule_data") -> dict:
     return obj
 
 
-def parse_form_version(obj: dict, path: str = "forms") -> dict:
+def parse_form_version(obj: dict[str, Any], path: str = "forms") -> dict[str, Any]:
     """An inspection form version the office published (services.forms): the text must be
     a form this program can read, its hash the SHA-256 of that text; the signature is
     checked against the trust list before anything is merged (services.sync)."""

@@ -4,6 +4,9 @@ rules and must match what the laptop judged; the signature and times are checked
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
 from ...domain.errors import InputError
 from ...domain.models import (
     Inspection,
@@ -15,9 +18,14 @@ from ..format import (
 )
 from .times import _check_times
 
+if TYPE_CHECKING:
+    from ...domain.forms import Form
+    from ...store.sync import SyncRepo
+    from ..format import ProblemList
+
 
 # -- the rules, again ------------------------------------------------------------------------
-def _judgement(result: dict | None) -> list[tuple[str, object]]:
+def _judgement(result: dict[str, Any] | None) -> list[tuple[str, object]]:
     """What a result judges, flattened to (path, value): each test's items (error, MPE and
     verdict), then the test's verdict. Labels and rule citations are not compared: their
     wording may change between versions of the program without changing a judgement."""
@@ -54,10 +62,10 @@ def _same(have: object, want: object) -> bool:
 
 # Forms by (family, version, hash): a version and hash name one text, so the parsed form can
 # be kept; a record without a reference gets the shipped file, which does not change either.
-_FORMS: dict[tuple[str, str | None, str | None], object] = {}
+_FORMS: dict[tuple[str, str | None, str | None], Form | None] = {}
 
 
-def _form_of(x: Inspection):
+def _form_of(x: Inspection) -> Form | None:
     """The form the record was filled against (``environment.form``: id, version, hash), not
     the newest one: an office may have published a revised form since the draft began."""
     from ...domain.forms import form_for
@@ -91,14 +99,14 @@ def _other_failures(x: Inspection) -> bool:
     )
 
 
-def _instrument_payload(ins: Instrument) -> dict:
+def _instrument_payload(ins: Instrument) -> dict[str, Any]:
     payload = dict(ins.metrology)
     if ins.accuracy_class:
         payload["accuracy_class"] = ins.accuracy_class
     return payload
 
 
-def _judged_alike(stored: object, computed: dict) -> bool:
+def _judged_alike(stored: object, computed: dict[str, Any]) -> bool:
     """Whether a stored result judges every item as *computed* does (no paths built: the
     common case; :func:`_judgement` names the difference when there is one)."""
     if type(stored) is not dict:
@@ -120,7 +128,14 @@ def _judged_alike(stored: object, computed: dict) -> bool:
     return True
 
 
-def _check_rules(x: Inspection, ins: Instrument, where: str, problems, cache: dict, tests_text):
+def _check_rules(
+    x: Inspection,
+    ins: Instrument,
+    where: str,
+    problems: ProblemList,
+    cache: dict[Any, Any],
+    tests_text: str | None,
+) -> None:
     """Evaluate the readings again with this program's rules engine: the stored results must
     be what the readings give, and the verdict must follow (fail when a reading fails, or a
     checklist answer or a cheating finding does; pass otherwise)."""
@@ -193,7 +208,13 @@ def _shown(v: object) -> str:
     return repr(str(v))
 
 
-def _check_inspections(content: BundleContent, repo, certificates: dict, now, problems) -> None:
+def _check_inspections(
+    content: BundleContent,
+    repo: SyncRepo,
+    certificates: dict[str, Any],
+    now: dt.datetime,
+    problems: ProblemList,
+) -> None:
     """Per inspection: times possible (and plausible, else a warning), the signature valid
     with a known key, the results what the readings give."""
     from ...store.integrity import signature_problem
@@ -202,7 +223,7 @@ def _check_inspections(content: BundleContent, repo, certificates: dict, now, pr
     wanted = sorted({x.instrument_id for x in content.inspections} - set(instruments))
     if wanted:
         instruments.update((ins.id, ins) for ins in repo.instruments(wanted))
-    cache: dict = {}
+    cache: dict[str, Any] = {}
     naive: list[str] = []
     texts = content.inspection_json
     for x in content.inspections:

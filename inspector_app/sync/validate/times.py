@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import TYPE_CHECKING
 
 from ...domain.errors import InputError
 from ...domain.models import (
     Inspection,
 )
+
+if TYPE_CHECKING:
+    from ..format import BundleContent, ProblemList
 
 # -- times --------------------------------------------------------------------------------
 _TIME_RE = re.compile(
@@ -54,7 +58,14 @@ def _as_utc(when: dt.datetime) -> dt.datetime:
     return when.replace(tzinfo=dt.UTC) if when.tzinfo is None else when.astimezone(dt.UTC)
 
 
-def _check_times(x: Inspection, where: str, now: dt.datetime, problems, content, naive):
+def _check_times(
+    x: Inspection,
+    where: str,
+    now: dt.datetime,
+    problems: ProblemList,
+    content: BundleContent,
+    naive: list[str],
+) -> None:
     """Impossible times are refused; implausible ones are kept with a warning."""
     finalized = started = None
     if not x.finalized_at:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ...domain.errors import InputError
 from ...domain.text import clean_text
 from ..format import (
@@ -10,7 +12,7 @@ from ..format import (
 from .values import _id, _keys, _str
 
 
-def parse_revocation(obj: dict, path: str = "revocation") -> dict:
+def parse_revocation(obj: dict[str, Any], path: str = "revocation") -> dict[str, Any]:
     """A certificate revoked by the office CA from a moment on (see crypto.ca)."""
     import datetime as _dt
 
@@ -32,7 +34,7 @@ def parse_revocation(obj: dict, path: str = "revocation") -> dict:
     return obj
 
 
-def parse_issuing_body(obj: dict, path: str = "issuing_body") -> dict:
+def parse_issuing_body(obj: dict[str, Any], path: str = "issuing_body") -> dict[str, Any]:
     """The body named on certificates and notices, as the office configured it (Settings);
     every text checked like a premises field, the two flags booleans."""
     path = "issuing_body"

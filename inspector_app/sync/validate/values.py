@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Iterator
 from typing import Any, Literal, overload
 
 from ...domain.errors import InputError
@@ -24,7 +25,9 @@ NUMERIC = re.compile(r"[+-]?[\d.]+([eE][+-]?\d+)?")
 MAX_DEPTH = 12
 
 
-def iter_lines(table: str, data: bytes, max_line: int):
+def iter_lines(
+    table: str, data: bytes, max_line: int
+) -> Iterator[tuple[int, Any, dict[str, str] | None, str | None]]:
     """(line number, object, parts, problem) for each line of a JSON-lines entry; *parts* is
     the canonical text of each top-level value when the line is canonical JSON, else None;
     *problem* is the reason a line cannot be read (then the object is None), so that every
@@ -56,7 +59,7 @@ def iter_lines(table: str, data: bytes, max_line: int):
         yield n, obj, parts, None
 
 
-def _keys(obj: dict, expected: set[str], path: str) -> None:
+def _keys(obj: dict[str, Any], expected: set[str], path: str) -> None:
     missing = expected - set(obj)
     if missing:
         raise InputError(path, f"is missing the field {sorted(missing)[0]!r}")
@@ -243,7 +246,7 @@ def _decimal(value: object, path: str, allow_none: bool = False) -> None:
     parse_decimal(value, path, allow_none=allow_none)
 
 
-def _normal(original, cleaned, path: str) -> None:
+def _normal(original: Any, cleaned: Any, path: str) -> None:
     """Validation must not change a record: bundles carry records in normal form."""
     if original != cleaned:
         for f in dataclasses.fields(original):
@@ -256,5 +259,5 @@ def _normal(original, cleaned, path: str) -> None:
         )  # pragma: no cover - unequal dataclasses differ in a field
 
 
-def _dataclass_fields(cls) -> set[str]:
+def _dataclass_fields(cls: Any) -> set[str]:
     return {f.name for f in dataclasses.fields(cls)}

@@ -9,7 +9,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ...domain.canonical import canonical_bytes
 from ...domain.errors import InputError
@@ -32,12 +32,16 @@ from .values import (
     _str,
 )
 
+if TYPE_CHECKING:
+    from ...store.sync import SyncRepo
+    from ..format import ProblemList
+
 TEXT_MAX = 10_000  # the longest text field a visit or sweep row may carry
 
 _DUTY_KEYS: dict[str, set[str]] = {}  # duty set -> its duty keys (forms shipped with the program)
 
 
-def parse_visit(obj: dict, path: str = "visit") -> dict:
+def parse_visit(obj: dict[str, Any], path: str = "visit") -> dict[str, Any]:
     """A sealed visit (现场检查) with its sweep rows and the ids of its inspections: every
     field in normal form, the times real, and the content hash recomputed over the visit and
     its rows (domain.visits.visit_hash) equal to the one it carries."""
@@ -289,7 +293,7 @@ def _visit_hash(
     return hashlib.sha256(canonical_bytes(data)).hexdigest()
 
 
-def parse_campaign(obj: dict, path: str = "campaign") -> dict:
+def parse_campaign(obj: dict[str, Any], path: str = "campaign") -> dict[str, Any]:
     """A special campaign (专项) the office defined: every field in normal form."""
     from ...store.campaigns import Campaign, validate_campaign
 
@@ -312,20 +316,20 @@ def parse_campaign(obj: dict, path: str = "campaign") -> dict:
     return obj
 
 
-def _campaign_ids(repo, ids: list[str]) -> set[str]:
+def _campaign_ids(repo: SyncRepo, ids: list[str]) -> set[str]:
     ids = [i for i in ids if i]
     if not ids:
         return set()
-    from ...store.visits import campaign_ids
+    from ...store.visit_bundles import campaign_ids
 
     return campaign_ids(repo.store.conn, ids)
 
 
 def _check_visits(
     content: BundleContent,
-    repo,
+    repo: SyncRepo,
     now: dt.datetime,
-    problems,
+    problems: ProblemList,
     bundle_shas: set[str] | frozenset[str] = frozenset(),
 ) -> None:
     """A sealed visit's premises, campaign, instruments, inspections and photos resolve (in
@@ -356,7 +360,7 @@ def _check_visits(
     wanted = [x for v in content.visits for x in v["inspections"]]
     wanted += [r["inspection_id"] for v in content.visits for r in v["rows"] if r["inspection_id"]]
     db_insp = repo.existing_ids("inspection", wanted)
-    from ...store.visits import campaign_ids, inspection_visits, upgrade_visits, visit_states
+    from ...store.visit_bundles import campaign_ids, inspection_visits, upgrade_visits, visit_states
 
     db_camp = campaign_ids(conn, [v["campaign_id"] for v in content.visits if v["campaign_id"]])
     db_camp |= {c["id"] for c in content.campaigns}
