@@ -236,8 +236,13 @@ class DashboardPage(QWidget):
         labels = [family_label(r.key).replace(" ", "\n") for r in rates]
         axis = plot.getAxis("bottom")
         font = QFont(plot.font())
-        slot = max(plot.width(), 300) / max(len(rates), 1) - 2
-        while font.pointSizeF() > 8:
+        # the distance between two bars: the plotting area (the widget less its value axis
+        # and margins) over the x range, which is one unit wider than the bars' count
+        # (before its first layout the chart is 100 px wide: then half the page, its column)
+        width = plot.width() if plot.width() >= 200 else max(self.width() / 2, 300)
+        area = width - plot.getAxis("left").width() - 20
+        slot = area / (max(len(rates), 1) + 0.2) - 4
+        while font.pointSizeF() > 7:
             widest = max(
                 (QFontMetrics(font).horizontalAdvance(w) for t in labels for w in t.split("\n")),
                 default=0,
@@ -245,6 +250,8 @@ class DashboardPage(QWidget):
             if widest <= slot:
                 break
             font.setPointSizeF(font.pointSizeF() - 0.5)
+        metrics = QFontMetrics(font)
+        labels = ["\n".join(_fit(w, metrics, slot) for w in t.split("\n")) for t in labels]
         axis.setStyle(tickFont=font)
         axis.setTicks([list(zip(xs, labels, strict=True))])
         lines = max((t.count("\n") + 1 for t in labels), default=1)
@@ -370,6 +377,17 @@ class DashboardPage(QWidget):
         if self.data is not None:
             self._fill()
         self._fill_cases()
+
+
+def _fit(word: str, metrics: QFontMetrics, width: float) -> str:
+    """A word too wide for its slot even in the smallest font, hyphenated once (two
+    lines at most: on a window too narrow for that, neighbours may still touch)."""
+    if metrics.horizontalAdvance(word) <= width or len(word) < 8:
+        return word
+    cut = len(word) - 4
+    while cut > 4 and metrics.horizontalAdvance(word[:cut] + "-") > width:
+        cut -= 1
+    return word[:cut] + "-\n" + word[cut:]
 
 
 def _attention(store):

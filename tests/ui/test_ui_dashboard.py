@@ -80,6 +80,7 @@ def test_bars_say_how_many_they_rest_on_labels_do_not_collide_counts_are_whole(
     try:
         page = DashboardPage(demo, reader)
         qtbot.addWidget(page)
+        page.resize(1366, 700)  # a laptop's window
         page.show()
         with qtbot.waitSignal(page.updated, timeout=20000):
             page.refresh()
@@ -89,6 +90,22 @@ def test_bars_say_how_many_they_rest_on_labels_do_not_collide_counts_are_whole(
         assert texts and all("n=" in t for t in texts)
         labels = [label for _x, label in page.charts["family"].getAxis("bottom")._tickLevels[0]]
         assert "Fuel\ndispenser" in labels  # two lines: it no longer runs into its neighbours
+        # neighbouring labels (in English, the longest words) leave room between them
+        from PySide6.QtGui import QFontMetrics
+
+        qtbot.wait(200)  # laid out (and drawn again for the width it got)
+        labels = [label for _x, label in page.charts["family"].getAxis("bottom")._tickLevels[0]]
+
+        axis = page.charts["family"].getAxis("bottom")
+        metrics = QFontMetrics(axis.style["tickFont"])
+        widths = [max(metrics.horizontalAdvance(w) for w in t.split("\n")) for t in labels]
+        plot = page.charts["family"]
+        view = plot.getViewBox()
+        step = view.mapViewToScene(pg.Point(1, 0)).x() - view.mapViewToScene(pg.Point(0, 0)).x()
+        assert all((a + b) / 2 < step for a, b in zip(widths, widths[1:], strict=False)), (
+            widths,
+            step,
+        )
         left = page.charts["time"].getAxis("left")
         assert left._tickSpacing is not None and all(
             float(step).is_integer() for step, _off in left._tickSpacing

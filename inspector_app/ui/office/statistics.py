@@ -15,12 +15,14 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QFrame,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -74,6 +76,12 @@ PLACE_KEYS = {
 PLACE_HEADERS = {"county": "County", "city": "City", "province": "Province", "origin": "Origin"}
 
 
+def _table_height(table: QTableWidget, rows: int) -> int:
+    """The height that shows the header and *rows* rows of *table*."""
+    header = table.horizontalHeader().sizeHint().height()
+    return header + rows * table.verticalHeader().defaultSectionSize() + 2 * table.frameWidth()
+
+
 class StatisticsPage(QWidget):
     updated = Signal(object)  # services.office_stats.OfficeStats
 
@@ -107,7 +115,7 @@ class StatisticsPage(QWidget):
         self.cheats.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.cheats.verticalHeader().setVisible(False)
         self.cheats.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
-        self.cheats.setMaximumHeight(150)
+        self.cheats.setMinimumHeight(_table_height(self.cheats, 5))
         self.cheats_title = QLabel(self)
         # inspections by county, city, province or origin (records from city offices too)
         self.places_title = QLabel(self)
@@ -119,7 +127,7 @@ class StatisticsPage(QWidget):
         self.places.setObjectName("statsPlaces")
         self.places.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.places.verticalHeader().setVisible(False)
-        self.places.setMaximumHeight(150)
+        self.places.setMinimumHeight(_table_height(self.places, 5))
         self._place_rows: tuple[str, list[dict]] = ("county", [])
 
         top = QHBoxLayout()
@@ -140,7 +148,18 @@ class StatisticsPage(QWidget):
         for t in self.tiles.values():
             tiles.addWidget(t)
         self.grid = QGridLayout()
-        layout = QVBoxLayout(self)
+        # the page scrolls when the window is too short for its charts and tables at a
+        # readable size (a squeezed table showed two rows)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea(self)
+        scroll.setObjectName("statsScroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        body = QWidget(scroll)
+        scroll.setWidget(body)
+        outer.addWidget(scroll)
+        layout = QVBoxLayout(body)
         layout.addLayout(top)
         layout.addLayout(tiles)
         layout.addWidget(self.status)
@@ -343,7 +362,7 @@ class StatisticsPage(QWidget):
             plot.showGrid(y=True, alpha=0.2)
             for axis in ("left", "bottom"):
                 plot.getAxis(axis).enableAutoSIPrefix(False)
-            plot.setMinimumHeight(150)
+            plot.setMinimumHeight(170)
             self.charts[key] = plot
             box = QVBoxLayout()
             box.addWidget(self.chart_titles[key])
@@ -375,15 +394,16 @@ class StatisticsPage(QWidget):
     @staticmethod
     def _short(text: str) -> str:
         """A bar's label on at most two lines, cut at the end (its beginning names the
-        thing), never in the middle: words wrap, Chinese wraps after 7 characters."""
+        thing), never in the middle: words wrap between words (a word is never cut),
+        Chinese wraps after 7 characters."""
         import textwrap
 
-        width = 12 if " " in text else 7
-        lines = (
-            textwrap.wrap(text, width)
-            if " " in text
-            else [text[i : i + width] for i in range(0, len(text), width)]
-        )
+        if text.isascii():  # words: wrapped between words, a word never cut
+            width = 13
+            lines = textwrap.wrap(text, width, break_long_words=False) or [text]
+        else:  # Chinese: after 7 characters
+            width = 7
+            lines = [text[i : i + width] for i in range(0, len(text), width)]
         if len(lines) > 2:
             lines = [lines[0], lines[1][: width - 1] + "…"]
         return "\n".join(lines)
