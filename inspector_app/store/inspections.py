@@ -145,14 +145,13 @@ class InspectionRepo:
         f = f or InspectionFilter()
         conn = self.store.conn
         if only_search(f):
-            # A union of index-only lookups: proportional to the matches, never a row read.
-            terms, params, _ = search_terms(conn, f.search.strip())
-            union = " UNION ".join(f"SELECT i.rowid FROM inspections i WHERE {t}" for t in terms)
-            sql = (
-                f"SELECT count(*) FROM ({union}) u WHERE u.rowid NOT IN"
-                " (SELECT rowid FROM inspections WHERE superseded_by IS NOT NULL)"
-            )
-            return int(conn.execute(sql, params).fetchone()[0])
+            # The kept counts per instrument and premises (schema 15) answer the premises and
+            # instrument matches at once; ids and inspector names add their few rows.
+            from .summary import search_count
+
+            _terms, params, _ = search_terms(conn, f.search.strip())
+            # (params: premises, instruments, id range, then the inspector names)
+            return search_count(conn, params[0], params[1], params[2], params[3], params[4:])
         where, params = filter_where(f, conn)
         if not f.market:
             sql = f"SELECT count(*) FROM inspections i{where}"

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from .migrations.m015_stat_counts import RECOUNT
+from .migrations.m015_stat_counts import PAIRS_RECOUNT, RECOUNT
 
 if TYPE_CHECKING:
     from .store import Store
@@ -137,7 +137,7 @@ def mismatches(conn: Any, limit: int = 20) -> list[str]:
         )
     }
     fresh = {tuple(r[:7]): (int(r[7]), int(r[8]), int(r[9])) for r in conn.execute(RECOUNT)}
-    out = []
+    out = _pair_mismatches(conn, limit)
     for key in sorted(set(kept) | set(fresh)):
         a, b = kept.get(key, (0, 0, 0)), fresh.get(key, (0, 0, 0))
         if a != b:
@@ -151,3 +151,49 @@ def mismatches(conn: Any, limit: int = 20) -> list[str]:
             if len(out) >= limit:
                 break
     return out
+
+
+def _pair_mismatches(conn: Any, limit: int) -> list[str]:
+    kept = {
+        (r[0], r[1]): int(r[2])
+        for r in conn.execute("SELECT instrument_id, premises_id, n FROM search_pairs WHERE n <> 0")
+    }
+    fresh = {(r[0], r[1]): int(r[2]) for r in conn.execute(PAIRS_RECOUNT)}
+    out = []
+    for key in sorted(set(kept) | set(fresh)):
+        if kept.get(key, 0) != fresh.get(key, 0):
+            out.append(
+                f"instrument {key[0]} at premises {key[1]}: kept {kept.get(key, 0)} newest"
+                f" revisions for the search count, recounted {fresh.get(key, 0)}"
+            )
+            if len(out) >= limit:
+                break
+    return out
+
+
+def search_count(
+    conn: Any, premises: str, instruments: str, id_from: str, id_to: str, inspectors: list[str]
+) -> int:
+    """How many newest revisions a free-text search matches: those whose premises or
+    instrument matches (*premises*, *instruments*: JSON arrays of ids), summed from the kept
+    counts per instrument and premises, plus those matched only by an id starting with the
+    text (*id_from* .. *id_to*) or by an inspector's name, counted row by row (few)."""
+    kept = conn.execute(
+        "SELECT coalesce(sum(n), 0) FROM search_pairs"
+        " WHERE premises_id IN (SELECT value FROM json_each(?))"
+        " OR instrument_id IN (SELECT value FROM json_each(?))",
+        (premises, instruments),
+    ).fetchone()[0]
+    other = ["(i.id >= ? AND i.id < ?)"]
+    params: list[Any] = [id_from, id_to]
+    if inspectors:
+        other.append(f"i.inspector IN ({', '.join('?' for _ in inspectors)})")
+        params += inspectors
+    rest = conn.execute(
+        f"SELECT count(*) FROM inspections i WHERE ({' OR '.join(other)})"
+        " AND i.superseded_by IS NULL"
+        " AND i.premises_id NOT IN (SELECT value FROM json_each(?))"
+        " AND i.instrument_id NOT IN (SELECT value FROM json_each(?))",
+        (*params, premises, instruments),
+    ).fetchone()[0]
+    return int(kept) + int(rest)

@@ -17,6 +17,8 @@ from inspector_app.services.stats import dashboard
 from inspector_app.store import open_database
 from inspector_app.store import stats as dash_queries
 from inspector_app.store.db import transaction
+from inspector_app.store.inspection_search import search_terms
+from inspector_app.store.inspections import InspectionFilter
 from inspector_app.store.integrity import check
 from inspector_app.store.review import ReviewFilter
 from inspector_app.store.summary import mismatches, pending_reviews
@@ -248,6 +250,39 @@ def test_kept_counts_equal_a_recount_after_mixed_writes(world):
     assert sorted(dash_queries.by_market(s, a, b, limit=1000)) == want["market"]
     assert dash_queries.by_month(s, a, b) == want["month"]
     assert want["totals"][0] > 0 and want["totals"][4] > 0  # (the figures are not all zero)
+
+
+def test_search_count_equals_a_union_of_matches(world):
+    s = world
+    _mixed_writes(s)
+    # a draft moved to another premises and instrument (its pair moves with it)
+    draft_id = s.conn.execute(
+        "SELECT id FROM inspections WHERE status = 'draft' LIMIT 1"
+    ).fetchone()[0]
+    other = s.conn.execute(
+        "SELECT id, premises_id FROM instruments WHERE id NOT IN"
+        " (SELECT instrument_id FROM inspections WHERE id = ?) LIMIT 1",
+        (draft_id,),
+    ).fetchone()
+    with transaction(s.conn):
+        s.conn.execute(
+            "UPDATE inspections SET instrument_id = ?, premises_id = ? WHERE id = ?",
+            (other[0], other[1], draft_id),
+        )
+    assert mismatches(s.conn) == []
+    names = [r[0] for r in s.conn.execute("SELECT name FROM premises ORDER BY name LIMIT 3")]
+    inspector = s.conn.execute("SELECT inspector FROM inspections LIMIT 1").fetchone()[0]
+    texts = ["1", "a", "e", names[0][:1], names[1][:2], inspector[:1], inspector, draft_id[:3]]
+    for text in texts:
+        terms, params, _ = search_terms(s.conn, text)
+        union = " UNION ".join(f"SELECT i.id FROM inspections i WHERE {t}" for t in terms)
+        want = s.conn.execute(
+            f"SELECT count(*) FROM inspections i WHERE i.superseded_by IS NULL AND i.id IN ({union})",
+            params,
+        ).fetchone()[0]
+        got = s.inspections.count(InspectionFilter(search=text))
+        assert got == want, text
+        assert got == len(s.inspections.list(InspectionFilter(search=text), limit=100_000)), text
 
 
 def test_check_reports_a_count_that_drifted(world):

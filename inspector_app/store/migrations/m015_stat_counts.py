@@ -45,6 +45,31 @@ TABLE = """CREATE TABLE stat_counts (
     PRIMARY KEY (grain, period, city, market, kind, family, verdict)
 ) WITHOUT ROWID"""
 
+# Newest revisions (drafts included) per instrument and premises: a search's count is the
+# sum over the pairs whose premises or instrument matches, plus the few matched only by id
+# or inspector name (``store/summary.py``: search_count).
+PAIRS = """CREATE TABLE search_pairs (
+    instrument_id TEXT NOT NULL,
+    premises_id   TEXT NOT NULL,
+    n             INTEGER NOT NULL,
+    PRIMARY KEY (instrument_id, premises_id)
+) WITHOUT ROWID"""
+PAIRS_RECOUNT = (
+    "SELECT instrument_id, premises_id, count(*) AS n FROM inspections"
+    " WHERE superseded_by IS NULL GROUP BY instrument_id, premises_id"
+)
+
+
+def _pair(x: str, sign: str) -> str:
+    return (
+        "INSERT INTO search_pairs (instrument_id, premises_id, n)"
+        f" VALUES ({x}.instrument_id, {x}.premises_id, {sign}1)"
+        " ON CONFLICT (instrument_id, premises_id) DO UPDATE SET n = search_pairs.n + excluded.n"
+    )
+
+
+_PAIR_WATCHED = "superseded_by, premises_id, instrument_id"
+
 INDEXES = [
     # failed newest revisions (drafts included): repeat offenders, causes, failed tests
     "CREATE INDEX inspections_failed_heads ON inspections(started_at, premises_id, status, id)"
@@ -63,8 +88,9 @@ INDEXES = [
     " WHERE verdict = 'fail'",
     "CREATE INDEX findings_cheating ON findings(inspection_id) WHERE cheating = 1",
     # ... and look their inspections up by id in this narrow copy, not in the wide rows
+    # (also what a search's count reads for the records matched by an id prefix)
     "CREATE INDEX inspections_by_id ON inspections(id, status, superseded_by, started_at,"
-    " premises_id, family, inspector)",
+    " premises_id, instrument_id, family, inspector)",
 ]
 
 _KEY = "grain, period, city, market, kind, family, verdict"
@@ -159,15 +185,25 @@ def _sqlite_triggers() -> list[str]:
         f" WHEN {_PREMISES_CHANGED} BEGIN {_move('OLD', '-')}; {_move('NEW', '+')}; END",
         f"CREATE TRIGGER stat_counts_review AFTER INSERT ON reviews WHEN {_FIRST_REVIEW}"
         f" BEGIN {_REVIEW_BUMP}; END",
+        "CREATE TRIGGER search_pairs_insert AFTER INSERT ON inspections"
+        f" WHEN NEW.superseded_by IS NULL BEGIN {_pair('NEW', '+')}; END",
+        f"CREATE TRIGGER search_pairs_update_old AFTER UPDATE OF {_PAIR_WATCHED} ON inspections"
+        f" WHEN OLD.superseded_by IS NULL BEGIN {_pair('OLD', '-')}; END",
+        f"CREATE TRIGGER search_pairs_update_new AFTER UPDATE OF {_PAIR_WATCHED} ON inspections"
+        f" WHEN NEW.superseded_by IS NULL BEGIN {_pair('NEW', '+')}; END",
+        "CREATE TRIGGER search_pairs_delete AFTER DELETE ON inspections"
+        f" WHEN OLD.superseded_by IS NULL BEGIN {_pair('OLD', '-')}; END",
     ]
 
 
 def _fill(conn: Any) -> None:
     conn.execute(f"INSERT INTO stat_counts ({_KEY}, n, cheating, reviewed) {RECOUNT}")
+    conn.execute(f"INSERT INTO search_pairs (instrument_id, premises_id, n) {PAIRS_RECOUNT}")
 
 
 def up(conn: sqlite3.Connection) -> None:
     conn.execute(TABLE)
+    conn.execute(PAIRS)
     for stmt in INDEXES:
         conn.execute(stmt)
     _fill(conn)
@@ -204,8 +240,22 @@ def pg_statements() -> list[str]:
     review = f"""  IF {_FIRST_REVIEW} THEN
     {_REVIEW_BUMP};
   END IF;"""
+    pairs = f"""  IF TG_OP IN ('UPDATE', 'DELETE') THEN
+    IF OLD.superseded_by IS NULL THEN
+      {_pair("OLD", "-")};
+    END IF;
+  END IF;
+  IF TG_OP IN ('INSERT', 'UPDATE') THEN
+    IF NEW.superseded_by IS NULL THEN
+      {_pair("NEW", "+")};
+    END IF;
+  END IF;"""
     return [
         TABLE.replace(") WITHOUT ROWID", ")").replace("INTEGER", "BIGINT"),
+        PAIRS.replace(") WITHOUT ROWID", ")").replace("INTEGER", "BIGINT"),
+        _pg_function("inspector_search_pairs", pairs),
+        "CREATE TRIGGER search_pairs AFTER INSERT OR DELETE OR UPDATE OF"
+        f" {_PAIR_WATCHED} ON inspections FOR EACH ROW EXECUTE FUNCTION inspector_search_pairs()",
         *INDEXES,
         _pg_function("inspector_stat_counts_inspections", inspections),
         "CREATE TRIGGER stat_counts_inspections AFTER INSERT OR DELETE OR UPDATE OF"
