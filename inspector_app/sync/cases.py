@@ -30,8 +30,10 @@ import dataclasses
 import datetime as dt
 import hashlib
 import re
+import sqlite3
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
-from typing import Literal, overload
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from ..domain import cases as dc
 from ..domain.canonical import canonical_bytes
@@ -49,6 +51,12 @@ from ..domain.errors import InputError
 from ..domain.text import NOTE_MAX, clean_text
 from ..store import case_bundles
 from .format import ID_RE
+
+if TYPE_CHECKING:
+    from ..crypto.keys import Identity
+    from ..store.sync import SyncRepo
+    from .format import BundleContent, Manifest, ProblemList
+    from .merge import MergeResult
 
 TABLE = "cases"
 LINE_KEYS = {"case", "evidence", "events"}
@@ -72,11 +80,11 @@ def _articles() -> dc.ArticleCatalogue:
 # -- reading one line ------------------------------------------------------------------------
 
 
-def _fields(cls) -> set[str]:
+def _fields(cls: Any) -> set[str]:
     return {f.name for f in dataclasses.fields(cls)}
 
 
-def _keys(obj: object, expected: set[str], path: str) -> dict:
+def _keys(obj: object, expected: set[str], path: str) -> dict[str, Any]:
     if not isinstance(obj, dict):
         raise InputError(path, "must be a JSON object")
     missing = expected - set(obj)
@@ -141,7 +149,7 @@ def _bool(value: object, path: str, allow_none: bool = False) -> bool | None:
     return value
 
 
-def _list(value: object, path: str, limit: int = 100) -> list:
+def _list(value: object, path: str, limit: int = 100) -> list[Any]:
     if not isinstance(value, list):
         raise InputError(path, "must be a list")
     if len(value) > limit:
@@ -278,7 +286,7 @@ def _services(obj: object, path: str) -> list[Service]:
     return out
 
 
-def _pauses(obj: object, path: str) -> list[dict]:
+def _pauses(obj: object, path: str) -> list[dict[str, Any]]:
     out = []
     for i, p in enumerate(_list(obj, path, 50)):
         d = _keys(p, {"first", "last", "reason"}, f"{path}[{i}]")
@@ -313,7 +321,7 @@ def _dates(obj: object, path: str, status: str, clue_date: str) -> dict[str, str
     return dict(obj)
 
 
-def _closure(obj: object, path: str, status: str) -> dict:
+def _closure(obj: object, path: str, status: str) -> dict[str, Any]:
     if not isinstance(obj, dict):
         raise InputError(path, "must be a JSON object")
     if status != "closed":
@@ -326,7 +334,7 @@ def _closure(obj: object, path: str, status: str) -> dict:
     return dict(d)
 
 
-def _events(obj: object, path: str, status: str) -> list[dict]:
+def _events(obj: object, path: str, status: str) -> list[dict[str, Any]]:
     events = _list(obj, path, MAX_EVENTS)
     if not events:
         raise InputError(path, "a case has at least the event that opened it")
@@ -367,7 +375,7 @@ def _events(obj: object, path: str, status: str) -> list[dict]:
     return out
 
 
-def parse_case(obj: dict, path: str = "case") -> dict:
+def parse_case(obj: dict[str, Any], path: str = "case") -> dict[str, Any]:
     """One line of ``records/cases.jsonl``: ``{"case", "evidence", "events"}``. Returns
     ``{"case": Case, "evidence": [Evidence], "events": [dict], "line": obj}``; InputError
     naming the field otherwise."""
@@ -461,7 +469,7 @@ def parse_case(obj: dict, path: str = "case") -> dict:
 # -- writing -------------------------------------------------------------------------------------
 
 
-def case_line(conn, case: Case) -> dict:
+def case_line(conn: sqlite3.Connection, case: Case) -> dict[str, Any]:
     repo_evidence = [
         {"kind": r[0], "ref": r[1], "note": r[2]}
         for r in conn.execute(
@@ -475,12 +483,12 @@ def case_line(conn, case: Case) -> dict:
     }
 
 
-def sent_key(line: dict) -> str:
+def sent_key(line: dict[str, Any]) -> str:
     """What a field export remembers it sent: the case at this number of events."""
     return f"{line['case']['id']}#{len(line['events'])}"
 
 
-def collect(conn, sent: set[str] | None = None) -> list[dict]:
+def collect(conn: sqlite3.Connection, sent: set[str] | None = None) -> list[dict[str, Any]]:
     """Every case as a bundle line (a laptop: only those changed since they were last sent,
     when *sent* is given), oldest first."""
     ids = [r[0] for r in conn.execute("SELECT id FROM cases ORDER BY clue_date, case_no, id")]
@@ -494,7 +502,7 @@ def collect(conn, sent: set[str] | None = None) -> list[dict]:
 # -- checks against this database (stage 4) ---------------------------------------------------
 
 
-def check(content, repo, problems) -> None:
+def check(content: BundleContent, repo: SyncRepo, problems: ProblemList) -> None:
     """Duplicates within the bundle, and the premises of each case a field bundle brings
     resolve in the bundle or here."""
     items = getattr(content, TABLE)
@@ -528,15 +536,17 @@ def check(content, repo, problems) -> None:
 # -- merging (stage 5) ------------------------------------------------------------------------
 
 
-def _event_keys(events: list[dict]) -> list[bytes]:
+def _event_keys(events: list[dict[str, Any]]) -> list[bytes]:
     return [canonical_bytes(e) for e in events]
 
 
-def _line_hash(line: dict) -> str:
+def _line_hash(line: dict[str, Any]) -> str:
     return hashlib.sha256(canonical_bytes(line)).hexdigest()
 
 
-def plan(local: Case | None, local_line: dict | None, item: dict) -> tuple[str, str]:
+def plan(
+    local: Case | None, local_line: dict[str, Any] | None, item: dict[str, Any]
+) -> tuple[str, str]:
     """(outcome, one-sentence reason) for an incoming case against the one held here:
     ``new``, ``unchanged``, ``stale``, ``updated`` or ``conflict``."""
     c: Case = item["case"]
@@ -585,7 +595,14 @@ def plan(local: Case | None, local_line: dict | None, item: dict) -> tuple[str, 
     return "updated", ""
 
 
-def merge(repo, content, m, seq: int, result, conflict) -> None:
+def merge(
+    repo: SyncRepo,
+    content: BundleContent,
+    m: Manifest,
+    seq: int,
+    result: MergeResult,
+    conflict: Callable[..., None],
+) -> None:
     """Apply the validated cases (inside the import transaction). *conflict* is the merge
     module's function that keeps a conflict for a person."""
     items = getattr(content, TABLE)
@@ -655,13 +672,13 @@ CALENDAR_KEYS = {"name", "version", "text", "created_by", "created_at", "signatu
 MAX_CALENDAR_BYTES = 200_000
 
 
-def calendar_payload(record: dict) -> bytes:
+def calendar_payload(record: dict[str, Any]) -> bytes:
     """What the office key signs: every field of the record but the signature itself."""
     body = {k: record[k] for k in ("name", "version", "text", "created_by", "created_at")}
     return canonical_bytes({"kind": "inspector-work-calendar", **body})
 
 
-def parse_calendar(obj: object, path: str = "calendar") -> dict:
+def parse_calendar(obj: object, path: str = "calendar") -> dict[str, Any]:
     """A calendar line of an office bundle, as untrusted input: exact fields, a calendar
     file this program reads whose version is the one named; the signature is checked
     against the trust list before the merge (services.sync)."""
@@ -692,7 +709,9 @@ def parse_calendar(obj: object, path: str = "calendar") -> dict:
     return obj
 
 
-def calendar_records(conn, identity, sign) -> list[dict]:
+def calendar_records(
+    conn: sqlite3.Connection, identity: Identity, sign: Callable[[Identity, bytes], str]
+) -> list[dict[str, Any]]:
     """The office's newer calendar (if it installed one) as a signed bundle line; *sign*
     makes the signature with *identity* (services.rule_data.sign)."""
     row = conn.execute(
@@ -712,7 +731,9 @@ def calendar_records(conn, identity, sign) -> list[dict]:
     return [rec]
 
 
-def merge_calendars(repo, content, m, seq: int, result) -> None:
+def merge_calendars(
+    repo: SyncRepo, content: BundleContent, m: Manifest, seq: int, result: MergeResult
+) -> None:
     """Keep the office's calendar when it is newer than the one in force here (the shipped
     file or one kept before); an older or equal one changes nothing."""
     from ..domain import deadlines as dd

@@ -17,9 +17,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TypeVar
+from typing import Any, TypeVar, cast
 
 from ..domain.errors import InputError
+from ..domain.models import Inspection, Instrument, Premises, ReferenceStandard
 from ..domain.numbers import parse_decimal
 
 _T = TypeVar("_T")
@@ -184,7 +185,7 @@ class BundleRejected(Exception):
             f"bundle rejected at stage {stage} ({self.stage_name}): {where}{self.reason}{more}"
         )
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "stage": self.stage,
             "stage_name": self.stage_name,
@@ -223,7 +224,7 @@ class JsonError(ValueError):
     pass
 
 
-def _pairs(pairs: list[tuple[str, object]]) -> dict:
+def _pairs(pairs: list[tuple[str, object]]) -> dict[str, object]:
     out = dict(pairs)
     if len(out) != len(pairs):  # a key appeared twice: name the first one repeated
         seen: set[str] = set()
@@ -327,7 +328,7 @@ except (ImportError, TypeError):  # pragma: no cover - CPython always has the C 
     _encode_str = _encode_container = None
 
 
-def canonical_parts(obj: dict) -> dict[str, str] | None:
+def canonical_parts(obj: dict[str, Any]) -> dict[str, str] | None:
     """The canonical JSON text of each top-level value of *obj* (keys in sorted order), or
     None when a value is not plain JSON (a Decimal)."""
     out = {}
@@ -346,12 +347,11 @@ def canonical_parts(obj: dict) -> dict[str, str] | None:
     return out
 
 
-_PREFIXES: dict[
-    tuple, list[str]
-] = {}  # a tuple of keys -> ['"key":', ...] (a few shapes of record)
+# a tuple of keys -> ['"key":', ...] (a few shapes of record)
+_PREFIXES: dict[tuple[str, ...], list[str]] = {}
 
 
-def _prefixes(keys: tuple) -> list[str]:
+def _prefixes(keys: tuple[str, ...]) -> list[str]:
     out = _PREFIXES.get(keys)
     if out is None:
         out = [canonical_text(k) + ":" for k in keys]
@@ -360,7 +360,7 @@ def _prefixes(keys: tuple) -> list[str]:
     return out
 
 
-def join_parts(parts: dict[str, str], keys: tuple | None = None) -> str:
+def join_parts(parts: dict[str, str], keys: tuple[str, ...] | None = None) -> str:
     """The canonical text of the object whose members are *parts* (restricted to *keys*,
     which must be sorted)."""
     values: Iterable[str]
@@ -425,7 +425,7 @@ class Manifest:
     signer_name: str
     created_at: str
     audit_head: tuple[int, str]
-    records: dict[str, list[list]]  # table -> [[id, hash], ...]
+    records: dict[str, list[list[str]]]  # table -> [[id, hash], ...]
     entries: dict[str, tuple[str, int]]  # name -> (sha256, size)
     app_version: str = ""
     version: int = 1  # the format version: 2 when the bundle holds reports/ entries
@@ -434,7 +434,7 @@ class Manifest:
         return len(self.records.get(table, []))
 
 
-def _req(obj: dict, key: str, kind: type[_T], where: str = "manifest") -> _T:
+def _req(obj: dict[str, Any], key: str, kind: type[_T], where: str = "manifest") -> _T:
     if key not in obj:
         raise InputError(f"{where}.{key}", "is missing")
     value = obj[key]
@@ -442,7 +442,7 @@ def _req(obj: dict, key: str, kind: type[_T], where: str = "manifest") -> _T:
         raise InputError(f"{where}.{key}", "must be an integer")
     if kind is not int and not isinstance(value, kind):
         raise InputError(f"{where}.{key}", f"must be {'text' if kind is str else kind.__name__}")
-    return value  # an instance of *kind* (checked above)
+    return cast(_T, value)  # an instance of *kind* (checked above)
 
 
 MANIFEST_KEYS = {
@@ -506,7 +506,7 @@ def parse_manifest(data: bytes) -> Manifest:
     if seq < 0 or not HEX64.match(h):
         raise InputError("manifest.audit_head", "must have a non-negative seq and a 64-digit hash")
     records_obj = _req(obj, "records", dict)
-    records: dict[str, list[list]] = {}
+    records: dict[str, list[list[str]]] = {}
     for table, items in records_obj.items():
         if table not in COVERED_TABLES:
             raise InputError("manifest.records", f"names an unknown table {table[:40]!r}")
@@ -566,7 +566,7 @@ def parse_manifest(data: bytes) -> Manifest:
     )
 
 
-def manifest_dict(m: Manifest) -> dict:
+def manifest_dict(m: Manifest) -> dict[str, Any]:
     return {
         "format": FORMAT_NAME,
         "version": m.version,
@@ -598,7 +598,7 @@ def record_hash(obj: object) -> str:
     return hashlib.sha256(canonical_bytes(obj)).hexdigest()
 
 
-def shallow_dict(obj) -> dict:
+def shallow_dict(obj: Any) -> dict[str, Any]:
     """A dataclass as a dict without the deep copy of ``dataclasses.asdict`` (same JSON)."""
     import dataclasses
 
@@ -619,47 +619,59 @@ def tombstone_key(entity: str, entity_id: str) -> str:
 class BundleContent:
     """The records of a bundle, on the way out (writer) or after validation (reader)."""
 
-    premises: list = field(default_factory=list)  # [(Premises, hash, versions)]
-    instruments: list = field(default_factory=list)  # [(Instrument, hash, versions)]
-    standards: list = field(default_factory=list)  # [(ReferenceStandard, hash, versions)]
-    inspections: list = field(default_factory=list)  # [Inspection], parents before children
-    tombstones: list = field(default_factory=list)  # [(entity, entity_id)]
-    audit: list = field(default_factory=list)  # [audit entry dict]
-    assignments: list = field(default_factory=list)  # [{"id", "premises_id", "inspector", "note"}]
+    premises: list[tuple[Premises, str, list[str]]] = field(
+        default_factory=list
+    )  # [(Premises, hash, versions)]
+    instruments: list[tuple[Instrument, str, list[str]]] = field(
+        default_factory=list
+    )  # [(Instrument, hash, versions)]
+    standards: list[tuple[ReferenceStandard, str, list[str]]] = field(
+        default_factory=list
+    )  # [(ReferenceStandard, hash, versions)]
+    inspections: list[Inspection] = field(
+        default_factory=list
+    )  # [Inspection], parents before children
+    tombstones: list[tuple[str, str]] = field(default_factory=list)  # [(entity, entity_id)]
+    audit: list[dict[str, Any]] = field(default_factory=list)  # [audit entry dict]
+    assignments: list[dict[str, Any]] = field(
+        default_factory=list
+    )  # [{"id", "premises_id", "inspector", "note"}]
     # [{"id", "inspection_id", "decision", "comment", "reviewer", "at", "signature"}]
-    reviews: list = field(default_factory=list)
+    reviews: list[dict[str, Any]] = field(default_factory=list)
     # [{"bundle_id", "source_device", "audit_seq", "audit_hash", "inspections"}]
-    acks: list = field(default_factory=list)
+    acks: list[dict[str, Any]] = field(default_factory=list)
     # [{"issuer_fingerprint", "serial", "revoked_at", "reason", "subject"}]
-    revocations: list = field(default_factory=list)
+    revocations: list[dict[str, Any]] = field(default_factory=list)
     # [{"id", "name_zh", "name_en", "address", "postcode", "phone", "authorisation_no",
     #   "authorised", "cert_prefix", "minus_one_day", "updated_at"}]
-    issuing_bodies: list = field(default_factory=list)
+    issuing_bodies: list[dict[str, Any]] = field(default_factory=list)
     # [{"version", "base", "values", "created_by", "created_at", "reason", "signature",
     #   "signer_cert"}], oldest first
-    rule_data: list = field(default_factory=list)
+    rule_data: list[dict[str, Any]] = field(default_factory=list)
     # [{"family", "version", "hash", "toml", "created_by", "created_at", "reason",
     #   "signature", "signer_cert"}], oldest first (services.forms)
-    forms: list = field(default_factory=list)
+    forms: list[dict[str, Any]] = field(default_factory=list)
     # [{visit fields, "rows": [sweep row dicts], "inspections": [ids]}], sealed visits only
-    visits: list = field(default_factory=list)
+    visits: list[dict[str, Any]] = field(default_factory=list)
     # [{"id", "name", "date_from", "date_to", "kinds", "regions", "focus", "notes"}]
-    campaigns: list = field(default_factory=list)
+    campaigns: list[dict[str, Any]] = field(default_factory=list)
     # [{"case": Case, "evidence": [Evidence], "events": [dict], "line": dict}] (sync.cases)
-    cases: list = field(default_factory=list)
+    cases: list[dict[str, Any]] = field(default_factory=list)
     # [{"name", "version", "text", "created_by", "created_at", "signature", "signer_cert"}]
-    calendars: list = field(default_factory=list)
-    attachments: dict = field(default_factory=dict)  # sha256 -> (bytes, mime)
+    calendars: list[dict[str, Any]] = field(default_factory=list)
+    # sha256 -> (data, mime): the bytes, a ZipAttachment (reader) or a function that reads
+    # them when the writer comes to it
+    attachments: dict[str, tuple[Any, str | None]] = field(default_factory=dict)
     # inspection id -> the signed report PDF kept with it (reports/<id>.pdf, format version 2)
-    reports: dict = field(default_factory=dict)
+    reports: dict[str, bytes] = field(default_factory=dict)
     # inspection id -> canonical JSON of its "environment", "checklist", "tests", "result" and
     # "standards" as they arrived (the reader fills it; the merge stores these texts as they are)
-    inspection_json: dict = field(default_factory=dict)
+    inspection_json: dict[str, dict[str, str]] = field(default_factory=dict)
     # inspection id -> its line number in records/inspections.jsonl (the reader fills it)
-    inspection_lines: dict = field(default_factory=dict)
+    inspection_lines: dict[str, int] = field(default_factory=dict)
     # what is possible but implausible (a time in the future, no UTC offset): kept, shown and
     # stored with the import, never a refusal; [(entry, reason)], at most MAX_LISTED
-    warnings: list = field(default_factory=list)
+    warnings: list[tuple[str, str]] = field(default_factory=list)
     warning_count: int = 0
 
     def where(self, inspection_id: str) -> str:

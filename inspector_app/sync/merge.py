@@ -18,13 +18,18 @@ from __future__ import annotations
 import dataclasses
 import uuid
 from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, cast
 
 from ..domain.errors import InputError
 from ..domain.models import Inspection, Instrument, Premises, ReferenceStandard
 from .cases import merge as merge_cases
 from .cases import merge_calendars
 from .format import MUTABLE_ENTITIES, BundleContent, Manifest, record_hash, shallow_dict
+
+if TYPE_CHECKING:
+    from ..store.sync import ConflictRow, SyncRepo
 
 OUTCOME_BUCKET = {
     "new": "new",
@@ -40,7 +45,7 @@ OUTCOME_BUCKET = {
 
 @dataclass
 class MergeResult:
-    by_table: dict[str, Counter] = field(default_factory=dict)
+    by_table: dict[str, Counter[str]] = field(default_factory=dict)
     received: list[tuple[str, str, str]] = field(default_factory=list)  # (entity, id, outcome)
     conflict_ids: list[str] = field(default_factory=list)
     acked: int = 0
@@ -63,15 +68,15 @@ class MergeResult:
 
 
 def _conflict(
-    repo,
+    repo: SyncRepo,
     result: MergeResult,
     table: str,
     entity: str,
     entity_id: str,
     reason: str,
-    local,
-    incoming,
-    incoming_hash: str | None,
+    local: Any,
+    incoming: Any,
+    incoming_hash: str,
     bundle_id: str,
     seq: int,
 ) -> None:
@@ -90,17 +95,24 @@ def _conflict(
     result.note(table, entity, entity_id, "conflict")
 
 
-def _load_local(repo, table: str, ids: list[str]) -> dict:
-    loader = {
+def _load_local(repo: SyncRepo, table: str, ids: list[str]) -> dict[str, Any]:
+    loaders: dict[str, Callable[[list[str]], Sequence[Any]]] = {
         "premises": repo.premises,
         "instruments": repo.instruments,
         "standards": repo.standards,
-    }[table]
+    }
+    loader = loaders[table]
     return {obj.id: obj for obj in loader(ids)}
 
 
 def _put(
-    repo, table: str, obj, seq: int, origin: str, exists: bool, premises_name: str | None = None
+    repo: SyncRepo,
+    table: str,
+    obj: Any,
+    seq: int,
+    origin: str,
+    exists: bool,
+    premises_name: str | None = None,
 ) -> None:
     if table == "premises":
         repo.put_premises(obj, seq, origin, exists)
@@ -112,11 +124,13 @@ def _put(
         repo.put_standard(obj, seq, origin, exists)
 
 
-def _line(obj, versions) -> dict:
+def _line(obj: Any, versions: Iterable[str]) -> dict[str, Any]:
     return {"data": shallow_dict(obj), "versions": list(versions)}
 
 
-def merge_mutable(repo, content: BundleContent, m: Manifest, seq: int, result: MergeResult) -> None:
+def merge_mutable(
+    repo: SyncRepo, content: BundleContent, m: Manifest, seq: int, result: MergeResult
+) -> None:
     origin = m.source_device
     for table in ("premises", "instruments", "standards"):
         items = getattr(content, table)
@@ -162,7 +176,7 @@ def merge_mutable(repo, content: BundleContent, m: Manifest, seq: int, result: M
                     seq,
                     origin,
                     exists=False,
-                    premises_name=names.get(getattr(obj, "premises_id", None)),
+                    premises_name=names.get(getattr(obj, "premises_id", "")),
                 )
                 versions_rows += [(entity, obj.id, v) for v in versions_in]
                 result.note(table, entity, obj.id, "new")
@@ -195,7 +209,7 @@ def merge_mutable(repo, content: BundleContent, m: Manifest, seq: int, result: M
                     seq,
                     origin,
                     exists=True,
-                    premises_name=names.get(getattr(obj, "premises_id", None)),
+                    premises_name=names.get(getattr(obj, "premises_id", "")),
                 )
                 outcome = "updated"
             else:
@@ -219,7 +233,7 @@ def merge_mutable(repo, content: BundleContent, m: Manifest, seq: int, result: M
 
 
 def merge_inspections(
-    repo, content: BundleContent, m: Manifest, seq: int, result: MergeResult
+    repo: SyncRepo, content: BundleContent, m: Manifest, seq: int, result: MergeResult
 ) -> None:
     items: list[Inspection] = content.inspections
     if not items:
@@ -252,7 +266,7 @@ def merge_inspections(
                     "the same id holds different content here",
                     dataclasses.asdict(local[0]) if local else None,
                     dataclasses.asdict(x),
-                    x.content_hash,
+                    x.content_hash or "",  # finalized: always hashed
                     m.bundle_id,
                     seq,
                 )
@@ -288,7 +302,7 @@ def merge_inspections(
                 reason,
                 dataclasses.asdict(local[0]) if local else None,
                 dataclasses.asdict(x),
-                x.content_hash,
+                x.content_hash or "",  # finalized: always hashed
                 m.bundle_id,
                 seq,
             )
@@ -304,14 +318,18 @@ def merge_inspections(
         repo.set_superseded(parent, child)
 
 
-def merge_attachments(repo, content: BundleContent, result: MergeResult) -> None:
+def merge_attachments(repo: SyncRepo, content: BundleContent, result: MergeResult) -> None:
     result.attachments_new += repo.attachments_insert(
-        [(sha, *content.attachments[sha]) for sha in sorted(content.attachments)]
+        # the data of a large photo is the archive entry the store reads (a ZipAttachment)
+        cast(
+            "list[tuple[str, bytes, str]]",
+            [(sha, *content.attachments[sha]) for sha in sorted(content.attachments)],
+        )
     )
 
 
 def merge_tombstones(
-    repo, content: BundleContent, m: Manifest, seq: int, result: MergeResult
+    repo: SyncRepo, content: BundleContent, m: Manifest, seq: int, result: MergeResult
 ) -> None:
     for entity, entity_id in content.tombstones:
         incoming = {"entity": entity, "entity_id": entity_id}
@@ -340,7 +358,9 @@ def merge_tombstones(
             result.note("tombstones", entity, entity_id, "new")
 
 
-def _merge_rule_data(repo, versions: list, seq: int, result: MergeResult) -> None:
+def _merge_rule_data(
+    repo: SyncRepo, versions: list[dict[str, Any]], seq: int, result: MergeResult
+) -> None:
     """Rule data versions the office signed (checked against the trust list before the
     merge): new ones are added in the office's order, so its newest becomes active here."""
     from ..store import rule_data as rd
@@ -368,7 +388,9 @@ def _merge_rule_data(repo, versions: list, seq: int, result: MergeResult) -> Non
             result.note("rule_data", "rule_data", v["version"], "skipped")
 
 
-def _merge_forms(repo, versions: list, seq: int, result: MergeResult) -> None:
+def _merge_forms(
+    repo: SyncRepo, versions: list[dict[str, Any]], seq: int, result: MergeResult
+) -> None:
     """Form versions the office published (checked against the trust list before the
     merge): new ones are added in the office's order, so its newest of a family is the
     form new drafts use here."""
@@ -388,7 +410,7 @@ def _merge_forms(repo, versions: list, seq: int, result: MergeResult) -> None:
 
 
 def merge_office_data(
-    repo, content: BundleContent, m: Manifest, seq: int, result: MergeResult
+    repo: SyncRepo, content: BundleContent, m: Manifest, seq: int, result: MergeResult
 ) -> None:
     """Reviews, acknowledgements and assignments from the office."""
     me = repo.store.device_id
@@ -443,7 +465,7 @@ def merge_office_data(
             repo.set_acked_audit_seq(ack["audit_seq"])
     if m.direction == "office->field":
         key = f"sync.assignments_seq.{m.source_device}"
-        if m.audit_head[0] >= int(repo.store.meta(key, "-1")):
+        if m.audit_head[0] >= int(repo.store.meta(key, "-1") or "-1"):
             present = repo.existing_ids("premises", [a["premises_id"] for a in content.assignments])
             result.assignments = repo.replace_assignments(
                 m.source_device,
@@ -451,16 +473,18 @@ def merge_office_data(
                 seq,
             )
             repo.store.set_meta(key, str(m.audit_head[0]))
-            from ..store.visits import tick_assignments
+            from ..store.visit_bundles import tick_assignments
 
             tick_assignments(repo.store.conn)
 
 
-def merge_visits(repo, content: BundleContent, m: Manifest, seq: int, result: MergeResult) -> None:
+def merge_visits(
+    repo: SyncRepo, content: BundleContent, m: Manifest, seq: int, result: MergeResult
+) -> None:
     """Sealed visits from the field: a new one is stored with its rows and inspections; one
     already here with the same hash changes nothing (its inspections that arrived later are
     put into it). A visit here with other content was refused before the merge."""
-    from ..store import visits as store_visits
+    from ..store import visit_bundles as store_visits
 
     if content.campaigns:  # before the visits that name them
         new, changed = store_visits.upsert_campaigns(  # the office's definition wins
@@ -487,7 +511,7 @@ def merge_visits(repo, content: BundleContent, m: Manifest, seq: int, result: Me
         result.note("visits", "visit", v["id"], "unchanged" if v["id"] in here else "new")
 
 
-def merge(repo, content: BundleContent, m: Manifest, seq: int) -> MergeResult:
+def merge(repo: SyncRepo, content: BundleContent, m: Manifest, seq: int) -> MergeResult:
     """Apply a validated bundle (call inside the import transaction)."""
     result = MergeResult()
     merge_attachments(repo, content, result)
@@ -510,7 +534,7 @@ MUTABLE_CLASSES = {
 }
 
 
-def resolve(repo, conflict, keep: str, seq: int, actor: str) -> str:
+def resolve(repo: SyncRepo, conflict: ConflictRow, keep: str, seq: int, actor: str) -> str:
     """Decide a conflict: keep 'local' or 'incoming' (or the id of the revision to keep).
     Returns the resolution. Raises InputError when the choice cannot be carried out."""
     keep = _normalise_keep(conflict, keep)
@@ -558,7 +582,7 @@ def resolve(repo, conflict, keep: str, seq: int, actor: str) -> str:
     return keep
 
 
-def _normalise_keep(conflict, keep: str) -> str:
+def _normalise_keep(conflict: ConflictRow, keep: str) -> str:
     keep = keep.strip()
     if keep in ("local", "incoming"):
         return keep
@@ -577,7 +601,9 @@ def _normalise_keep(conflict, keep: str) -> str:
     raise InputError("keep", "must be 'local', 'incoming' or the id of one of the two revisions")
 
 
-def _keep_incoming_inspection(repo, conflict, incoming: dict, seq: int) -> None:
+def _keep_incoming_inspection(
+    repo: SyncRepo, conflict: ConflictRow, incoming: dict[str, Any], seq: int
+) -> None:
     from ..domain.models import AttachmentRef, Finding
 
     x = Inspection(

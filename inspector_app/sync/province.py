@@ -64,29 +64,29 @@ TEXT_FIELDS = (
 
 @dataclass
 class ProvinceBundle:
-    manifest: dict
+    manifest: dict[str, Any]
     manifest_bytes: bytes
     signature: bytes
     signer_pem: bytes
-    records: list[dict] = field(default_factory=list)
+    records: list[dict[str, Any]] = field(default_factory=list)
 
 
-def is_province_bundle(path) -> bool:
+def is_province_bundle(path: str | os.PathLike[str]) -> bool:
     """Whether *path* is a zip whose manifest says it is a province bundle (read only)."""
     try:
         with zipfile.ZipFile(path) as z:
             info = z.getinfo(MANIFEST)
             if info.file_size > MAX_MANIFEST:
                 return False
-            return json.loads(z.read(info)).get("format") == FORMAT
+            return bool(json.loads(z.read(info)).get("format") == FORMAT)
     except (OSError, KeyError, ValueError, zipfile.BadZipFile, AttributeError):
         return False
 
 
 def write_province_bundle(
     out_path: Path,
-    manifest: dict,
-    records: list[dict],
+    manifest: dict[str, Any],
+    records: list[dict[str, Any]],
     sign: Callable[[bytes], bytes],
     signer_pem: bytes,
 ) -> int:
@@ -118,7 +118,7 @@ def write_province_bundle(
     return out_path.stat().st_size
 
 
-def _text(r: dict, key: str, n: int) -> str:
+def _text(r: dict[str, Any], key: str, n: int) -> str:
     value = r.get(key, "")
     if value is None and key == "verdict":
         return ""
@@ -127,7 +127,7 @@ def _text(r: dict, key: str, n: int) -> str:
     return value
 
 
-def read_province_bundle(path) -> ProvinceBundle:
+def read_province_bundle(path: str | os.PathLike[str]) -> ProvinceBundle:
     """Read and check a province bundle's structure, records hash and every record's content
     hash. The signature is returned for the caller to check against its trust list.
     InputError (one sentence, naming the entry) on anything wrong."""

@@ -20,10 +20,10 @@ import re
 import stat
 import zipfile
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, overload
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from ..crypto import keys
 from ..domain.errors import InputError
@@ -40,6 +40,9 @@ from .format import (
     parse_manifest,
     unsafe_char,
 )
+
+if TYPE_CHECKING:
+    from ..store.trust import TrustedKey
 
 CHUNK = 1024 * 1024
 ENCRYPTED_FLAGS = 0x1 | 0x40  # traditional PKWARE encryption, strong encryption
@@ -109,11 +112,11 @@ class ZipAttachment:
 
 
 @contextlib.contextmanager
-def _closed_unless_kept(zf: zipfile.ZipFile):
+def _closed_unless_kept(zf: zipfile.ZipFile) -> Iterator[list[zipfile.ZipFile]]:
     """Closes *zf* on leaving, unless something was appended to the list it yields: then the
     bundle read from it still streams attachments from it, and its importer closes it
     (``OpenedBundle.close``)."""
-    kept: list = []
+    kept: list[zipfile.ZipFile] = []
     try:
         yield kept
     except BaseException:
@@ -343,7 +346,7 @@ def read_entry(
 
 # -- stage 2 ------------------------------------------------------------------------------
 def verify_signature(
-    manifest_bytes: bytes, signature: bytes, signer_pem: bytes | None, trusted: Iterable
+    manifest_bytes: bytes, signature: bytes, signer_pem: bytes | None, trusted: Iterable[TrustedKey]
 ) -> SignerInfo:
     """Stage 2: the signature over the exact manifest bytes must verify with an enrolled key.
 
@@ -382,18 +385,26 @@ def verify_signature(
 
 @overload
 def _fixed(
-    zf: zipfile.ZipFile, by_name: dict, name: str, cap: int, required: Literal[True] = True
+    zf: zipfile.ZipFile,
+    by_name: dict[str, zipfile.ZipInfo],
+    name: str,
+    cap: int,
+    required: Literal[True] = True,
 ) -> bytes: ...
 
 
 @overload
 def _fixed(
-    zf: zipfile.ZipFile, by_name: dict, name: str, cap: int, required: bool
+    zf: zipfile.ZipFile, by_name: dict[str, zipfile.ZipInfo], name: str, cap: int, required: bool
 ) -> bytes | None: ...
 
 
 def _fixed(
-    zf: zipfile.ZipFile, by_name: dict, name: str, cap: int, required: bool = True
+    zf: zipfile.ZipFile,
+    by_name: dict[str, zipfile.ZipInfo],
+    name: str,
+    cap: int,
+    required: bool = True,
 ) -> bytes | None:
     info = by_name.get(name)
     if info is None:
@@ -407,8 +418,8 @@ def _fixed(
 
 # -- stages 1 to 3 ------------------------------------------------------------------------
 def read_bundle(
-    path: str | os.PathLike,
-    trusted: Iterable,
+    path: str | os.PathLike[str],
+    trusted: Iterable[TrustedKey],
     limits: Limits = DEFAULT_LIMITS,
     progress: Progress | None = None,
 ) -> OpenedBundle:
@@ -469,7 +480,9 @@ def read_bundle(
     return opened
 
 
-def peek(path: str | os.PathLike, trusted: Iterable, limits: Limits = DEFAULT_LIMITS) -> dict:
+def peek(
+    path: str | os.PathLike[str], trusted: Iterable[TrustedKey], limits: Limits = DEFAULT_LIMITS
+) -> dict[str, Any]:
     """What ``bundle inspect`` shows: stage 1, the manifest and the signature's status, no import.
 
     Raises BundleRejected when the archive or the manifest cannot be read at all.

@@ -9,8 +9,9 @@ import hashlib
 import os
 import uuid
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from .format import (
     MANIFEST,
@@ -26,11 +27,14 @@ from .format import (
     tombstone_key,
 )
 
+if TYPE_CHECKING:
+    from ..crypto.keys import Identity
+
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 Progress = Callable[[str, int, int], object]
 
 
-def _versions_line(obj, h: str, versions) -> dict:
+def _versions_line(obj: Any, h: str, versions: Iterable[str]) -> dict[str, Any]:
     return {"data": shallow_dict(obj), "versions": sorted(set(versions) | {h})}
 
 
@@ -53,7 +57,7 @@ def table_lines(
         lines["inspections"] = [
             canonical_bytes(shallow_dict(x)) + b"\n" for x in content.inspections
         ]
-        covered["inspections"] = [[x.id, x.content_hash] for x in content.inspections]
+        covered["inspections"] = [[x.id, x.content_hash or ""] for x in content.inspections]
     if content.tombstones:
         objs = [{"entity": e, "entity_id": i} for e, i in content.tombstones]
         lines["tombstones"] = [dumps_line(o) for o in objs]
@@ -97,12 +101,12 @@ def _info(name: str, compress: int) -> zipfile.ZipInfo:
 
 
 def write_bundle(
-    out_path: str | os.PathLike,
+    out_path: str | os.PathLike[str],
     content: BundleContent,
     *,
     direction: str,
     source_device: str,
-    identity,
+    identity: Identity,
     audit_head: tuple[int, str],
     bundle_id: str | None = None,
     app_version: str = "",
