@@ -38,6 +38,9 @@ class PdfCheckView(QWidget):
     def _load_pdf(self, identity=None, regenerate: bool = False) -> None:
         from ...services import review as rv
 
+        if not self.inspection_id:  # no record shown: no PDF to check
+            self.pdf_check = None
+            return
         try:
             self.pdf_check = rv.review_pdf(
                 self.store,
