@@ -7,6 +7,7 @@ ones already written stay.
 
 from __future__ import annotations
 
+import multiprocessing.context
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -111,6 +112,7 @@ def batch_export(
         finally:
             _worker_state.pop("store").close()
         return result
+    ctx: multiprocessing.context.BaseContext
     if os.name == "nt":
         ctx = multiprocessing.get_context("spawn")
     else:  # a clean server process (never a fork of a GUI with threads), preloaded once

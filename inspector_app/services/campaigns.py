@@ -6,10 +6,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from ..domain.models import new_id
 from ..domain.places import county_of
-from ..domain.visits import failed_duties, load_duties
+from ..domain.visits import DutyForm, failed_duties, load_duties
 from ..store.campaigns import Campaign, CampaignRepo, as_dict, visit_counts
 from .visits import market_premises
 
@@ -172,10 +173,10 @@ def visit_statistics(
         by_premises=per_premises,
         premises_ids=[p for p, name in places.items() if name == county] if county else None,
     )
-    forms = {}
+    forms: dict[str, DutyForm | None] = {}
     by_kind = []
     keys = ("visits", "premises", "covert", "checked", "swept", "full", "failed", "cheating")
-    totals = dict.fromkeys(keys, 0)
+    totals: dict[str, Any] = dict.fromkeys(keys, 0)
     totals["duties_failed"] = 0
     for r in rows:
         duties_failed = 0
@@ -190,7 +191,7 @@ def visit_statistics(
                 duty = next((d for d in form.duties if d.key == key), None) if form else None
                 if duty is not None and answer == duty.finding_if:
                     duties_failed += 1
-        entry = {
+        entry: dict[str, Any] = {
             "kind": r["pkind"],
             "label": PREMISES_KIND_LABELS.get(r["pkind"], (r["pkind"], r["pkind"]))[0],
             **{k: int(r[k] or 0) for k in keys},
@@ -202,7 +203,7 @@ def visit_statistics(
             totals[k] += entry[k]
     totals["markets"] = sum(e["premises"] for e in by_kind if e["kind"] == "market")
     totals["pass_rate"] = rate(totals["checked"] - totals["failed"], totals["checked"])
-    out = {
+    out: dict[str, Any] = {
         "filter": {
             "campaign": c.name if c else None,
             "kind": premises_kind,
@@ -393,7 +394,6 @@ def campaign_report(
     """The campaign summary PDF (progress and figures of the campaign's sealed visits),
     signed (PAdES, visible field, by the same signing function as the other reports) when
     *identity* is given."""
-    from ..domain.errors import InputError
     from ..reports.campaign_report import build_campaign_report
     from .certificates import AUTHORITY_META, issuing_body
 
@@ -410,9 +410,6 @@ def campaign_report(
     )
     if identity is None:
         return built.pdf
-    from ..reports.signing import SigningError, sign_pdf
+    from .signing import sign_built
 
-    try:
-        return sign_pdf(built.pdf, identity, built.signature_box, reason="Campaign summary")
-    except SigningError as exc:
-        raise InputError("identity", str(exc)) from None
+    return sign_built(built, identity, "Campaign summary")

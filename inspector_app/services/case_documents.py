@@ -120,12 +120,14 @@ def case_document(
         )
         build = docs.build_filing_document
     elif kind == "site_record":
-        visit = r.visit_record(case.visit_id)
+        visit = r.visit_record(case.visit_id) if case.visit_id else None
+        if visit is None:  # available_documents offered it: the visit is held here
+            raise InputError("case", f"case {case.case_no} was not opened from a visit held here")
         content = docs.site_record_content(data, visit, authority, evidence, lang, signer=signer)
         build = docs.build_site_record
     elif kind == "notice":
-        served = case.dates["notified"]
-        reply = dd.reply_deadline(cal, as_date(served, "notified"))
+        notified = case.dates["notified"]
+        reply = dd.reply_deadline(cal, as_date(notified, "notified"))
         ranges = [
             f"{cat.cite(a, lang)}: {a.range_text()}"
             for a in (cat.get(x.article_id, x.edition) for x in case.penalty)
@@ -137,7 +139,7 @@ def case_document(
             evidence,
             proposed_penalty(store, case),
             ranges,
-            served,
+            notified,
             reply.due.isoformat(),
             lang,
             signer=signer,
@@ -148,14 +150,14 @@ def case_document(
         served = [s.date for s in case.services if s.document == "decision"] or [decided]
         pay = dd.payment_deadline(cal, as_date(served[-1], "served"))
         if "notified" in case.dates:
-            due = dd.reply_deadline(cal, as_date(case.dates["notified"], "notified")).due
+            reply_due = dd.reply_deadline(cal, as_date(case.dates["notified"], "notified")).due
             note = (
                 f"本局已于{case.dates['notified']}向当事人送达行政处罚告知书，告知拟作出的行政处罚"
-                f"内容及事实、理由、依据，以及陈述、申辩和要求听证的权利（期限至{due}）。"
+                f"内容及事实、理由、依据，以及陈述、申辩和要求听证的权利（期限至{reply_due}）。"
                 if lang == "zh"
                 else f"The prior notice was served on {case.dates['notified']}, stating the "
                 "intended penalty with its facts, reasons and basis and the rights to a "
-                f"statement, defence and hearing (until {due})."
+                f"statement, defence and hearing (until {reply_due})."
             )
         elif case.decision is not None and case.decision.procedure == "simple":
             note = (
@@ -184,12 +186,9 @@ def case_document(
     built = build(content, for_signing=identity is not None, signer_name=signer)
     if identity is None:
         return built.pdf
-    from ..reports.signing import SigningError, sign_pdf
+    from .signing import sign_built
 
-    try:
-        return sign_pdf(built.pdf, identity, built.signature_box, reason=DOCUMENT_NAMES[kind][1])
-    except SigningError as exc:
-        raise InputError("identity", str(exc)) from None
+    return sign_built(built, identity, DOCUMENT_NAMES[kind][1])
 
 
 def order_document(store, ident: str, **kwargs) -> bytes:

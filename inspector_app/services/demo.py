@@ -152,7 +152,10 @@ def _chunk(
             blobs.append(data)
             insp.attachments.append(
                 AttachmentRef(
-                    hashlib.sha256(data).hexdigest(), "photo", f"照片 {n + 1}", sniff_mime(data)
+                    hashlib.sha256(data).hexdigest(),
+                    "photo",
+                    f"照片 {n + 1}",
+                    sniff_mime(data) or "image/png",
                 )
             )
         insp.content_hash = content_hash(insp)
@@ -236,7 +239,7 @@ def generate(
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
     if n_batches or n_rechecks:
-        records, blobs = demo_goods.goods_inspections(
+        goods_records, goods_blobs = demo_goods.goods_inspections(
             goods,
             products,
             scales,
@@ -248,11 +251,11 @@ def generate(
             photos,
             lambda: tiny_png(goods.rng),
         )
-        if blobs:
-            with store.write(actor, "demo.photos", detail={"photos": len(blobs)}):
-                for data in blobs:
+        if goods_blobs:
+            with store.write(actor, "demo.photos", detail={"photos": len(goods_blobs)}):
+                for data in goods_blobs:
                     store.attachments.add(data, actor)
-        c = load_records(store, [], [], records, actor=actor, action="demo.load")
+        c = load_records(store, [], [], goods_records, actor=actor, action="demo.load")
         counts["inspections"] += c["inspections"]
         if progress is not None:
             progress(counts["inspections"], total)

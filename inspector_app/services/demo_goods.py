@@ -252,7 +252,10 @@ def goods_inspections(
             blobs.append(data)
             insp.attachments.append(
                 AttachmentRef(
-                    hashlib.sha256(data).hexdigest(), "photo", f"照片 {n + 1}", sniff_mime(data)
+                    hashlib.sha256(data).hexdigest(),
+                    "photo",
+                    f"照片 {n + 1}",
+                    sniff_mime(data) or "image/png",
                 )
             )
         insp.content_hash = content_hash(insp)

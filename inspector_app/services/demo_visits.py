@@ -201,8 +201,9 @@ def make_visits(
         division = divisions.get(first.city, "340000")
         code = demo.credit_code(division, False)  # the organiser is a company
         p = Premises(demo.uuid(), "market", name, code, first.address, first.city, name)
-        if name in existing:
-            p = store.premises.get(existing[name])
+        held = store.premises.get(existing[name]) if name in existing else None
+        if held is not None:
+            p = held
         else:
             new_markets.append(p)
         markets[name] = p
@@ -232,12 +233,16 @@ def make_visits(
             " WHERE f.cheating = 1 AND i.visit_id IS NULL"
         )
     }
-    groups: dict[tuple[str, str], list] = defaultdict(list)
+    groups: dict[tuple[str, str, str], list] = defaultdict(list)
     for row in rows:
-        p = by_id.get(row[1])
-        if p is None:
+        owner = by_id.get(row[1])
+        if owner is None:
             continue
-        key = ("m", p.market) if p.kind == "market_stall" and p.market in markets else ("p", p.id)
+        key = (
+            ("m", owner.market)
+            if owner.kind == "market_stall" and owner.market in markets
+            else ("p", owner.id)
+        )
         groups[(row[6][:10], *key)].append(row)
     # what a failed scale at a stall showed: seals, cheating, the failing weighing point
     failed_ids = [
@@ -349,7 +354,7 @@ def make_visits(
                 continue
             seen.add(p.id)
             visit_id = done.get((c.id, p.id))
-            who = inspector_of.get(visit_id)
+            who = inspector_of.get(visit_id) if visit_id else None
             assignments.append(
                 (demo.uuid(), p.id, who or r.choice(inspectors), c.id, c.date_to, visit_id)
             )

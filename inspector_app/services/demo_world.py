@@ -8,6 +8,7 @@ from __future__ import annotations
 import random
 import uuid
 from decimal import Decimal
+from typing import Any
 
 from ..domain.credit_code import ALPHABET, make_credit_code
 from ..domain.models import Instrument, Premises
@@ -132,7 +133,7 @@ class Demo:
 
     def scale(self, premises_id: str) -> Instrument:
         maker, model, mx, e, ranges = self.rng.choice(SCALE_MODELS)
-        metrology = {
+        metrology: dict[str, Any] = {
             "max": mx,
             "e": e,
             "d": e,

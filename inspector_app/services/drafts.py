@@ -239,8 +239,8 @@ def evaluate_draft(insp: Inspection, instrument: Instrument) -> DraftEvaluation:
                 target = _locate(exc.path, [(ti, key, kept)])
                 if target is None:
                     return DraftEvaluation(None, states, exc)
-                _, ri, fpath = target
-                if ri is None:
+                _, bad_row, fpath = target
+                if bad_row is None or key is None:
                     value = get_path(test, fpath) if fpath else None
                     rows_field = fpath is not None and fpath == key
                     status = PENDING if rows_field or _is_blank(value) else INVALID
@@ -248,10 +248,10 @@ def evaluate_draft(insp: Inspection, instrument: Instrument) -> DraftEvaluation:
                         status, states[ti].rows, message=exc.message, field=fpath
                     )
                     break
-                row = test[key][ri]
+                row = test[key][bad_row]
                 value = get_path(row, fpath) if fpath is not None else row
-                excluded.add(ri)
-                states[ti].rows[ri] = RowState(
+                excluded.add(bad_row)
+                states[ti].rows[bad_row] = RowState(
                     PENDING if _is_blank(value) else INVALID, message=exc.message, field=fpath
                 )
                 continue

@@ -119,7 +119,7 @@ def step_print(ctx: Context) -> str:
     drawing = inspection_chart(ctx.inspection, ctx.instrument, "zh", font, 480, 240)
     if drawing is None or not drawing.contents:
         raise SelfTestError("the report chart has nothing to draw for the demo inspection")
-    pdf = renderPDF.drawToString(drawing)
+    pdf: bytes = renderPDF.drawToString(drawing)  # type: ignore[assignment]  # bytes; the stubs say str
     if not pdf.startswith(b"%PDF-"):
         raise SelfTestError("the report chart did not render to PDF")
     return f"vector chart with {len(drawing.contents)} parts, {len(pdf) // 1024} kB PDF"

@@ -72,7 +72,7 @@ def applied_loads(insp: Inspection, result: dict | None = None) -> list[Decimal]
             d = parse_decimal(v, "load", positive=True)
         except InputError:
             return
-        loads.add(d)  # type: ignore[arg-type]
+        loads.add(d)
 
     for test in insp.tests:
         if "load" in test:

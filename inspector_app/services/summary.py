@@ -58,12 +58,9 @@ def build_summary(
     )
     if identity is None:
         return built.pdf
-    from ..reports.signing import SigningError, sign_pdf
+    from .signing import sign_built
 
-    try:
-        return sign_pdf(built.pdf, identity, built.signature_box, reason="Summary of inspections")
-    except SigningError as exc:
-        raise InputError("identity", str(exc)) from None
+    return sign_built(built, identity, "Summary of inspections")
 
 
 def _summary_failed_items(store, stats, lang: str) -> None:

@@ -60,7 +60,7 @@ def register_rows(store, visit: Visit) -> list[SweepRow]:
             " WHERE p.market = ? AND n.family NOT IN ('retail_goods', 'prepackaged')"
             " ORDER BY p.stall_no, p.name, n.serial"
         )
-        params = (visit.market,)
+        params: tuple[str | None, ...] = (visit.market,)
     else:
         sql = (
             "SELECT n.id, n.premises_id, n.maker, n.model, n.serial, p.stall_no, p.name"

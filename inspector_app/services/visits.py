@@ -8,6 +8,7 @@ import csv
 import dataclasses
 import io
 from pathlib import Path
+from typing import Any
 
 from ..domain.errors import InputError
 from ..domain.models import new_id
@@ -141,12 +142,12 @@ def import_csv(store, visit_id: str, path: Path, actor: str = "") -> dict:
     by_code = {x.identity_code: x for x in rows if x.identity_code}
     problems: list[str] = []
     updated = added = 0
-    for line_no, rec in enumerate(reader, start=2):
-        rec = {k: (v or "").strip() for k, v in rec.items() if k}
+    for line_no, raw in enumerate(reader, start=2):
+        rec: dict[str, Any] = {k: (v or "").strip() for k, v in raw.items() if k}
         if not any(rec.values()):
             continue
-        target = by_instrument.get(rec.get("instrument_id")) or by_code.get(
-            rec.get("identity_code")
+        target = by_instrument.get(rec.get("instrument_id", "")) or by_code.get(
+            rec.get("identity_code", "")
         )
         if rec.get("instrument_id") and target is None:
             ins = store.instruments.get(rec["instrument_id"])

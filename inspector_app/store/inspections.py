@@ -13,16 +13,16 @@ from ..domain.canonical import content_hash
 from ..domain.errors import InputError
 from ..domain.models import AttachmentRef, Finding, Inspection, new_id
 from . import codec
-from .inspection_search import (  # ui, cli and exports import the filter and row here
+from .inspection_search import (
     LIST_SELECT,
     SORT_COLUMNS,
-    InspectionFilter,
-    InspectionSummary,
     filter_where,
     only_search,
     search_terms,
     text_match,
 )
+from .inspection_search import InspectionFilter as InspectionFilter  # imported from here
+from .inspection_search import InspectionSummary as InspectionSummary  # by ui, cli, exports
 
 if TYPE_CHECKING:
     from .store import Store

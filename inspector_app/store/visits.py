@@ -21,20 +21,18 @@ from .codec import SWEEP_ROW_COLUMNS, sweep_row_from_row, visit_from_row
 from .inspections import RecordStateError
 
 # the bundle reads and writes are in visit_bundles; the sync layer imports them from here
-from .visit_bundles import (  # noqa: F401
-    attach_inspections,
-    campaign_ids,
-    campaigns_for_bundle,
-    chunks,
-    insert_sealed,
-    inspection_visits,
-    marks,
-    sealed_for_bundle,
-    tick_assignments,
-    upgrade_visits,
-    upsert_campaigns,
-    visit_states,
-)
+from .visit_bundles import attach_inspections as attach_inspections
+from .visit_bundles import campaign_ids as campaign_ids
+from .visit_bundles import campaigns_for_bundle as campaigns_for_bundle
+from .visit_bundles import chunks as chunks
+from .visit_bundles import insert_sealed as insert_sealed
+from .visit_bundles import inspection_visits as inspection_visits
+from .visit_bundles import marks as marks
+from .visit_bundles import sealed_for_bundle as sealed_for_bundle
+from .visit_bundles import tick_assignments as tick_assignments
+from .visit_bundles import upgrade_visits as upgrade_visits
+from .visit_bundles import upsert_campaigns as upsert_campaigns
+from .visit_bundles import visit_states as visit_states
 
 if TYPE_CHECKING:
     from ..domain.models import Inspection
