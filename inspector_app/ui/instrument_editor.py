@@ -9,6 +9,8 @@ their field and nothing is saved on bad input.
 
 from __future__ import annotations
 
+from typing import TypeAlias, TypeVar
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -46,6 +48,10 @@ from .models.labels import family_label
 from .widgets.field_error import FieldError, FieldErrors, translate_message
 from .widgets.language import follow_language
 
+# a field of the dialog: a choice, a text or a yes/no
+Field: TypeAlias = "QComboBox | QLineEdit | QCheckBox"
+F = TypeVar("F", QComboBox, QLineEdit, QCheckBox)
+
 
 class InstrumentEditor(QDialog):
     def __init__(
@@ -61,9 +67,9 @@ class InstrumentEditor(QDialog):
         self.original = instrument
         self.saved_instrument: Instrument | None = None
         self.errors = FieldErrors()
-        self.fields: dict[str, QWidget] = {}
+        self.fields: dict[str, Field] = {}
         self.labels: dict[str, QLabel] = {}
-        self.metro_fields: dict[str, dict[str, QWidget]] = {}
+        self.metro_fields: dict[str, dict[str, Field]] = {}
         self.metro_labels: dict[str, dict[str, QLabel]] = {}
         self.metro_errors: dict[str, FieldErrors] = {}
         self.warnings: dict[str, FieldError] = {}
@@ -71,6 +77,7 @@ class InstrumentEditor(QDialog):
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        w: Field
         for key, _label in COMMON:
             w = self._common_widget(key)
             w.setObjectName(f"instrument_{key}")
@@ -80,12 +87,14 @@ class InstrumentEditor(QDialog):
         self.metro_stack = QStackedWidget(self.metro_box)
         box_layout = QVBoxLayout(self.metro_box)
         box_layout.addWidget(self.metro_stack)
-        self.empty_note = {}
+        self.empty_note: dict[str, QLabel] = {}
         for family in FAMILIES:
             page = QWidget(self.metro_stack)
             page_form = QFormLayout(page)
             page_form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
-            fields, labels, errors = {}, {}, FieldErrors()
+            fields: dict[str, Field] = {}
+            labels: dict[str, QLabel] = {}
+            errors = FieldErrors()
             for key, _label, choices in METROLOGY[family]:
                 if choices == "bool":
                     w = QCheckBox(page)
@@ -137,26 +146,39 @@ class InstrumentEditor(QDialog):
         layout.addWidget(self.form_error)
         layout.addWidget(self.buttons)
 
-        self.fields["family"].currentIndexChanged.connect(self._family_changed)
-        scale = self.metro_fields["scale"]
-        for w in (scale["max"], scale["e"]):
-            w.textEdited.connect(lambda _t: self.check_classification())
-        scale["unit"].currentIndexChanged.connect(lambda _i: self.check_classification())
-        cls = self.fields["accuracy_class"]
-        cls.currentTextChanged.connect(lambda _t: self.check_classification())
-        for key, w in self.fields.items():
-            if isinstance(w, QLineEdit):
-                w.textEdited.connect(lambda _t, k=key: self.errors.clear(f"instrument.{k}"))
+        # the fields read and written by name, as what they are
+        self.premises_box = self._field(QComboBox, "premises_id")
+        self.family_box = self._field(QComboBox, "family")
+        self.class_box = self._field(QComboBox, "accuracy_class")
+        self.edits = {k: e for k, e in self.fields.items() if isinstance(e, QLineEdit)}
+        self.scale_max = self._field(QLineEdit, "max", "scale")
+        self.scale_e = self._field(QLineEdit, "e", "scale")
+        self.scale_unit = self._field(QComboBox, "unit", "scale")
+
+        self.family_box.currentIndexChanged.connect(self._family_changed)
+        for edit in (self.scale_max, self.scale_e):
+            edit.textEdited.connect(lambda _t: self.check_classification())
+        self.scale_unit.currentIndexChanged.connect(lambda _i: self.check_classification())
+        self.class_box.currentTextChanged.connect(lambda _t: self.check_classification())
+        for key, edit in self.edits.items():
+            edit.textEdited.connect(lambda _t, k=key: self.errors.clear(f"instrument.{k}"))
         if instrument is not None:
             self._load(instrument)
         elif premises_id:
-            p = self.fields["premises_id"]
+            p = self.premises_box
             p.setCurrentIndex(max(0, p.findData(premises_id)))
         self._family_changed()
         self.retranslate()
         self._opened_with = self._snapshot()
         follow_language(self, self.retranslate)
         self.resize(900, self.sizeHint().height())
+
+    def _field(self, kind: type[F], key: str, family: str | None = None) -> F:
+        """The field *key* (of *family*'s nameplate data when given), which is a *kind*."""
+        w = self.fields[key] if family is None else self.metro_fields[family][key]
+        if not isinstance(w, kind):
+            raise TypeError(f"the field {key!r} is a {type(w).__name__}, not a {kind.__name__}")
+        return w
 
     def _add_row(
         self,
@@ -187,7 +209,8 @@ class InstrumentEditor(QDialog):
         labels[key] = label
         errors.add(f"instrument.{key}", w, error)
 
-    def _common_widget(self, key: str) -> QWidget:
+    def _common_widget(self, key: str) -> Field:
+        w: Field
         if key == "premises_id":
             w = QComboBox(self)
             w.setEditable(True)
@@ -219,12 +242,12 @@ class InstrumentEditor(QDialog):
 
     # -- family ----------------------------------------------------------------------------
     def family(self) -> str:
-        return self.fields["family"].currentData()
+        return self.family_box.currentData()
 
     def _family_changed(self) -> None:
         family = self.family()
         self.metro_stack.setCurrentIndex(FAMILIES.index(family))
-        cls = self.fields["accuracy_class"]
+        cls = self.class_box
         text = cls.currentText()
         cls.blockSignals(True)
         cls.clear()
@@ -241,14 +264,14 @@ class InstrumentEditor(QDialog):
         self.check_classification()
 
     def _load(self, ins: Instrument) -> None:
-        p = self.fields["premises_id"]
+        p = self.premises_box
         p.setCurrentIndex(max(0, p.findData(ins.premises_id)))
-        fam = self.fields["family"]
+        fam = self.family_box
         fam.blockSignals(True)
         fam.setCurrentIndex(max(0, fam.findData(ins.family)))
         fam.blockSignals(False)
         self._family_changed()
-        self.fields["accuracy_class"].setCurrentText(ins.accuracy_class)
+        self.class_box.setCurrentText(ins.accuracy_class)
         for key in (
             "maker",
             "model",
@@ -258,7 +281,7 @@ class InstrumentEditor(QDialog):
             "last_verified",
             "next_due",
         ):
-            self.fields[key].setText(getattr(ins, key) or "")
+            self.edits[key].setText(getattr(ins, key) or "")
         for key, w in self.metro_fields[ins.family].items():
             value = ins.metrology.get(key)
             if isinstance(w, QCheckBox):
@@ -294,17 +317,17 @@ class InstrumentEditor(QDialog):
         return out
 
     def instrument(self) -> Instrument:
-        f = self.fields
+        f = self.edits
         base = self.original
         return Instrument(
             id=base.id if base else new_id(),
-            premises_id=f["premises_id"].currentData() or "",
+            premises_id=self.premises_box.currentData() or "",
             family=self.family(),
             maker=f["maker"].text(),
             model=f["model"].text(),
             serial=f["serial"].text(),
             pattern_approval=f["pattern_approval"].text(),
-            accuracy_class=f["accuracy_class"].currentText().strip(),
+            accuracy_class=self.class_box.currentText().strip(),
             metrology=self.metrology(),
             seals=f["seals"].text(),
             last_verified=f["last_verified"].text().strip() or None,
@@ -322,13 +345,12 @@ class InstrumentEditor(QDialog):
         errors = self.metro_errors["scale"]
         errors.clear("instrument.max")
         errors.clear("instrument.e")
-        scale = self.metro_fields["scale"]
-        cls = self.fields["accuracy_class"].currentText().strip()
+        cls = self.class_box.currentText().strip()
         payload = {
             "accuracy_class": cls,
-            "max": scale["max"].text().strip(),
-            "e": scale["e"].text().strip(),
-            "unit": scale["unit"].currentData(),
+            "max": self.scale_max.text().strip(),
+            "e": self.scale_e.text().strip(),
+            "unit": self.scale_unit.currentData(),
         }
         if not payload["max"] or not payload["e"] or not cls:
             return []
@@ -394,7 +416,7 @@ class InstrumentEditor(QDialog):
 
     def _premises_from_text(self) -> None:
         """Premises typed rather than picked ("中石化"): the one entry whose name contains it."""
-        box = self.fields["premises_id"]
+        box = self.premises_box
         text = box.currentText().strip()
         if box.currentData() or not text:
             return
@@ -403,7 +425,7 @@ class InstrumentEditor(QDialog):
             box.setCurrentIndex(hits[0])
 
     def _snapshot(self) -> tuple:
-        out = []
+        out: list[str | bool] = []
         for w in list(self.fields.values()) + [
             w for fields in self.metro_fields.values() for w in fields.values()
         ]:
@@ -444,7 +466,7 @@ class InstrumentEditor(QDialog):
         for e in self.metro_errors.values():
             e.clear()
         self._premises_from_text()
-        if not self.fields["premises_id"].currentData():
+        if not self.premises_box.currentData():
             self.errors.show("instrument.premises_id", tr("Choose the premises first."))
             return
         if self.family() == "scale":
@@ -493,7 +515,7 @@ class InstrumentEditor(QDialog):
         self.setWindowTitle(tr("Edit instrument") if self.original else tr("New instrument"))
         for key, label in COMMON:
             self.labels[key].setText(tr(label) + ":")
-        fam = self.fields["family"]
+        fam = self.family_box
         for i, f in enumerate(FAMILIES):
             fam.setItemText(i, family_label(f))
         self.metro_box.setTitle(tr("Nameplate data"))
@@ -501,7 +523,7 @@ class InstrumentEditor(QDialog):
             for key, label, choices in specs:
                 self.metro_labels[family][key].setText(tr(label) + ":")
                 w = self.metro_fields[family][key]
-                if isinstance(w, QComboBox):
+                if isinstance(w, QComboBox) and isinstance(choices, tuple):
                     for i, c in enumerate(choices):
                         w.setItemText(i, tr(c) if c in TRANSLATED_CHOICES else c)
         for note in self.empty_note.values():

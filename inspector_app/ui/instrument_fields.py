@@ -29,6 +29,8 @@ def number_field_text(text: str) -> str:
     return ascii_digits(text.replace("\u3002", ".").replace("\uff61", "."))
 
 
+# a prepackaged batch's kind of product (the choice is shown translated)
+PRODUCT_KINDS = ("food", "beverage", "daily_chemical", "agricultural", "building", "other")
 METROLOGY = {
     "scale": (
         ("max", "Max", None),
@@ -64,15 +66,9 @@ METROLOGY = {
         ("producer_credit_code", "Producer's credit code", None),
         ("batch_no", "Batch no.", None),
         ("production_date", "Production date", None),
-        (
-            "product_kind",
-            "Kind of product",
-            ("food", "beverage", "daily_chemical", "agricultural", "building", "other"),
-        ),
+        ("product_kind", "Kind of product", PRODUCT_KINDS),
     ),
 }
 CLASS_CHOICES = {"scale": ("III", "IIII", "II", "I"), "fuel_dispenser": ("0.5", "0.3", "1.0")}
 ALL_CLASSES = {c for choices in CLASS_CHOICES.values() for c in choices}
-TRANSLATED_CHOICES = {"gasoline", "diesel", "kerosene", "manual"} | set(
-    METROLOGY["prepackaged"][-1][2]  # type: ignore[arg-type]
-)
+TRANSLATED_CHOICES = {"gasoline", "diesel", "kerosene", "manual", *PRODUCT_KINDS}

@@ -103,20 +103,20 @@ class KeysDialog(QDialog):
         info.setContentsMargins(0, 0, 0, 0)
         self.id_name, self.id_fp, self.id_until = QLabel(self), QLabel(self), QLabel(self)
         self.id_fp.setObjectName("identityFingerprint")
-        for w in (self.id_name, self.id_fp, self.id_until):
-            w.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        for value in (self.id_name, self.id_fp, self.id_until):
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.id_fp.setStyleSheet("font-family: monospace;")
         self.id_fp.setWordWrap(True)
         self.id_history = QLabel(self)
         self.id_history.setObjectName("identityHistory")
         self.id_history.setWordWrap(True)
         self.info_labels = [QLabel(self) for _ in range(4)]
-        for label, w in zip(
+        for label, value in zip(
             self.info_labels,
             (self.id_name, self.id_fp, self.id_until, self.id_history),
             strict=True,
         ):
-            info.addRow(label, w)
+            info.addRow(label, value)
         self.export_button = QPushButton(self)
         self.export_button.setObjectName("exportCertificate")
         row = QHBoxLayout()
@@ -428,6 +428,8 @@ class KeysDialog(QDialog):
             self._say(tr("Select a certificate in the list first."), error=True)
             return False
         item = self.trust_table.item(rows[0].row(), 0)
+        if item is None:
+            return False
         fp, name = item.data(Qt.ItemDataRole.UserRole), item.text()
         answer = QMessageBox.question(
             self,

@@ -22,6 +22,7 @@ class InstrumentsPage(RecordActions, QWidget):
     saved_attr = "saved_instrument"
     repo_name = "instruments"
     delete_title = "Delete instrument"
+    model: InstrumentTableModel
 
     def describe(self, record: Instrument) -> str:
         return " ".join(x for x in (record.maker, record.model, record.serial) if x)
