@@ -5,9 +5,18 @@ from __future__ import annotations
 import os
 import sys
 import threading
+from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Qt, QTimer, QtMsgType, Signal, qInstallMessageHandler
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import (
+    QEvent,
+    QObject,
+    Qt,
+    QTimer,
+    QtMsgType,
+    Signal,
+    qInstallMessageHandler,
+)
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from .. import i18n
 from ..i18n import tr
@@ -257,8 +266,6 @@ def run_gui(db: str | None = None, lang: str | None = None) -> int:
 
 
 def _run_window(app, db, open_database, StoreError, DatabaseDamagedError) -> int:  # noqa: N803
-    from . import settings
-
     path = resolve_db_path(db)
     store = None
     for _attempt in range(2):
@@ -290,41 +297,95 @@ def _run_window(app, db, open_database, StoreError, DatabaseDamagedError) -> int
             return 1
     if store is None:
         return 1
-    from ..store.rule_data import load_installed
-
-    load_installed(store)  # the newest rule data version the office confirmed is active
-    from ..store.forms import load_installed as load_forms
-
-    load_forms(store)  # and the forms the office published
     from .main_window import MainWindow
 
-    backup_thread = None
-    window = None
+    backup: list[threading.Thread] = []
+    window = first_paint = None
     try:
         window = MainWindow(store)
-        from ..services.review import role_is_set
+        from ..services.roles import role_is_set
         from .office import install as install_office_mode
 
-        first_start = not role_is_set(store)
+        first_start = not role_is_set(store)  # (before the office mode takes Settings' role)
         office = install_office_mode(window, ask=False)  # supervisor pages, shown only to that role
         window.show()
-        backup_thread = _daily_backup_in_background(path)
-        offer_demo = (
-            bool(settings.get("offer_demo"))
-            and store.inspections.count() == 0
-            and store.premises.count() == 0
+        first_paint = after_first_paint(
+            window, lambda: _after_first_paint(window, office, first_start, path, backup)
         )
-        if first_start or offer_demo:  # after the window is up, one question after the other
-            QTimer.singleShot(
-                200, window, lambda: _first_questions(window, office, first_start, offer_demo)
-            )
         return int(_exec(app) or 0)
     finally:
         # Every other connection closes first (the window's reader, normally already stopped
         # by the window's close; the backup), so the store's own close is alone and folds the
         # log in and records a clean close: the next start then skips the full-file check.
+        if first_paint is not None:
+            first_paint.cancel()  # a window closed before its first paint: nothing more
         if window is not None:
             window.reader.stop()
-        if backup_thread is not None:
-            backup_thread.join()
+        for thread in backup:
+            thread.join()
         store.close()
+
+
+def _after_first_paint(
+    window, office, first_start: bool, path, backup: list[threading.Thread]
+) -> None:
+    """What the first paint does not need, run once the window has been painted: the rule
+    data and forms the office confirmed, the day's backup, and the first-start questions.
+    (Nothing can be typed or clicked before the window is painted, so the rule data is in
+    place before any inspection can be judged.)"""
+    from ..store.forms import load_installed as load_forms
+    from ..store.rule_data import load_installed
+
+    store = window.store
+    load_installed(store)  # the newest rule data version the office confirmed is active
+    load_forms(store)  # and the forms the office published
+    backup.append(_daily_backup_in_background(path))
+    from . import settings
+
+    offer_demo = (
+        bool(settings.get("offer_demo"))
+        and store.inspections.count() == 0
+        and store.premises.count() == 0
+    )
+    if first_start or offer_demo:  # one question after the other
+        QTimer.singleShot(
+            200, window, lambda: _first_questions(window, office, first_start, offer_demo)
+        )
+
+
+class _FirstPaint(QObject):
+    """Calls *work* once, just after *window*'s first paint (or after *fallback_ms* when it is
+    not painted by then, e.g. started minimised)."""
+
+    def __init__(self, window: QWidget, work: Callable[[], object], fallback_ms: int) -> None:
+        super().__init__(window)
+        self._work: Callable[[], object] | None = work
+        window.installEventFilter(self)
+        QTimer.singleShot(fallback_ms, self, self.run)
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.Paint and self._work is not None:
+            QTimer.singleShot(0, self, self.run)  # when this paint is done
+        return False
+
+    def run(self) -> None:
+        work = self._work
+        self.cancel()
+        window = self.parent()
+        if work is not None and isinstance(window, QWidget) and window.isVisible():
+            work()
+
+    def cancel(self) -> None:
+        if self._work is not None:
+            self._work = None
+            window = self.parent()
+            if isinstance(window, QWidget):
+                window.removeEventFilter(self)
+
+
+def after_first_paint(
+    window: QWidget, work: Callable[[], object], fallback_ms: int = 1000
+) -> _FirstPaint:
+    """Run *work* once *window* has been painted for the first time (start-up work that the
+    first paint does not need waits for it)."""
+    return _FirstPaint(window, work, fallback_ms)

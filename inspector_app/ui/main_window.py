@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import inspect
+from collections.abc import Callable
 from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QSize, Qt, QTimer
@@ -79,6 +80,7 @@ class MainWindow(WindowMenus, QMainWindow):
         self.editors: dict[str, QWidget] = {}
         self.pages: dict[str, QWidget] = {}  # built pages (office mode adds its own)
         self._placeholders: dict[str, QWidget] = {}
+        self._makers: dict[str, Callable[[], QWidget]] = {}  # pages added by add_lazy_page
         self._stale: set[str] = set()  # built but hidden when data changed: refresh when shown
         self._counts = None
         self.nav = QListWidget(self)
@@ -133,25 +135,40 @@ class MainWindow(WindowMenus, QMainWindow):
             )
 
     # -- pages, built when first shown -------------------------------------------------------
+    def add_lazy_page(self, key: str, make: Callable[[], QWidget]) -> int:
+        """Add a page after the window's own (office mode does): an empty placeholder in the
+        stack until the page is first shown, when *make()* builds it; returns its stack index
+        (the navigation row the caller adds for it)."""
+        placeholder = QWidget(self)
+        self._placeholders[key] = placeholder
+        self._makers[key] = make
+        self.stack.addWidget(placeholder)
+        return self.stack.count() - 1
+
     def page(self, key: str) -> QWidget:
         """The page *key*, built now if it was not yet (without reading: it reads when shown)."""
         page = self.pages.get(key)
         if page is not None:
             return page
-        index = [k for k, _t, _i in PAGES].index(key)
+        placeholder = self._placeholders[key]
+        index = self.stack.indexOf(placeholder)
         page = self._make_page(key)
         self.pages[key] = page
-        placeholder = self._placeholders.pop(key)
+        del self._placeholders[key]
         current = self.stack.currentIndex()
         self.stack.insertWidget(index, page)
         self.stack.removeWidget(placeholder)
         placeholder.deleteLater()
         if current == index:
             self.stack.setCurrentIndex(index)
-        self._stale.add(key)
+        if key not in self._makers:  # an added page reads when it is built, as it always did
+            self._stale.add(key)
         return page
 
     def _make_page(self, key: str) -> QWidget:
+        make = self._makers.get(key)
+        if make is not None:
+            return make()
         if key == "today":
             today = TodayPage(self.store, self.reader, self)
             for table in self._inspection_tables(today):

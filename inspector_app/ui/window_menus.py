@@ -161,10 +161,9 @@ class WindowMenus(_WindowBase):
             if not shiboken6.isValid(menu):  # the window is being torn down (PySide6 6.10)
                 return
             menu.setTitle(tr(self._menu_titles[key]))
-        from .case_window import t as case_text
-
-        self.menus["enforcement"].setTitle(case_text("E&nforcement"))
-        self.actions_by_name["cases"].setText(case_text("&Cases…"))
+        # (tr, not the case window's own lookup: importing that window costs the start-up)
+        self.menus["enforcement"].setTitle(tr("E&nforcement"))
+        self.actions_by_name["cases"].setText(tr("&Cases…"))
 
     # -- reports, bundles, keys ------------------------------------------------------------------
     def _current_inspection_id(self) -> str | None:

@@ -13,6 +13,7 @@ to the open database at once.
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import QObject, QSize, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QListWidgetItem, QStyle
@@ -31,20 +32,15 @@ INSPECTOR_ONLY_ACTIONS = ("new_inspection",)
 class OfficeMode(QObject):
     def __init__(self, window) -> None:
         super().__init__(window)
-        from . import conflict_view, review_panel, review_queue, statistics
-
         self.window = window
         self.refusal = ""  # why the office did not grant the role last asked for
-        store = window.store
-        actor = _actor()
-        self.identities = review_panel.IdentityCache(store.path)
-        self.review_page = review_queue.ReviewQueuePage(store, self.identities, window, actor=actor)
-        self.conflicts_page = conflict_view.ConflictsPage(store, window, actor=actor)
-        self.statistics_page = statistics.StatisticsPage(store, window)
-        self.pages = {
-            "review": self.review_page,
-            "conflicts": self.conflicts_page,
-            "statistics": self.statistics_page,
+        self._identities = None
+        # The pages are built when first shown (their modules and first reads cost a start-up
+        # that, for an inspector, never shows them); a placeholder holds each one's place.
+        makers = {
+            "review": self._make_review_page,
+            "conflicts": self._make_conflicts_page,
+            "statistics": self._make_statistics_page,
         }
         self.rows: dict[str, int] = {}
         self.items: dict[str, QListWidgetItem] = {}
@@ -53,11 +49,8 @@ class OfficeMode(QObject):
             item.setData(Qt.ItemDataRole.UserRole, key)
             item.setSizeHint(QSize(0, 36))
             window.nav.addItem(item)
-            window.stack.addWidget(self.pages[key])
-            self.rows[key] = window.nav.count() - 1
+            self.rows[key] = window.add_lazy_page(key, makers[key])
             self.items[key] = item
-            window.pages[key] = self.pages[key]
-        self.review_page.bundle_imported.connect(self._after_import)
         self.menu = window.menuBar().addMenu("")
         self.actions: dict[str, QAction] = {}
         for name, slot in (
@@ -81,12 +74,58 @@ class OfficeMode(QObject):
         if settings_action is not None:  # runs after the (modal) settings dialog closed
             settings_action.triggered.connect(lambda _checked=False: self.sync_from_settings())
         self.retranslate()
-        follow_language(self.review_page, self.retranslate)
+        follow_language(self.menu, self.retranslate)  # ends with the window's menus
+
+    # -- pages, built when first shown -----------------------------------------------------------
+    @property
+    def identities(self):
+        """The signing identity, asked for once and shared by the review pages and dialogs."""
+        if self._identities is None:
+            from . import review_panel
+
+            self._identities = review_panel.IdentityCache(self.window.store.path)
+        return self._identities
+
+    @property
+    def pages(self) -> dict:
+        """The office pages, built now if they were not yet."""
+        return {key: self.window.page(key) for key, _t, _i in OFFICE_PAGES}
+
+    @property
+    def review_page(self):
+        return self.window.page("review")
+
+    @property
+    def conflicts_page(self):
+        return self.window.page("conflicts")
+
+    @property
+    def statistics_page(self):
+        return self.window.page("statistics")
+
+    def _make_review_page(self):
+        from . import review_queue
+
+        page = review_queue.ReviewQueuePage(
+            self.window.store, self.identities, self.window, actor=_actor()
+        )
+        page.bundle_imported.connect(self._after_import)
+        return page
+
+    def _make_conflicts_page(self):
+        from . import conflict_view
+
+        return conflict_view.ConflictsPage(self.window.store, self.window, actor=_actor())
+
+    def _make_statistics_page(self):
+        from . import statistics
+
+        return statistics.StatisticsPage(self.window.store, self.window)
 
     # -- role ---------------------------------------------------------------------------------
     @property
     def role(self) -> str:
-        from ...services.review import get_role
+        from ...services.roles import get_role
 
         return get_role(self.window.store)
 
@@ -114,7 +153,7 @@ class OfficeMode(QObject):
     def set_role(self, role: str) -> bool:
         """Switch the database's role; False (and the office's refusal in the status bar,
         the role left as it was) when the office has not granted this computer the role."""
-        from ...services.review import RoleError, set_role
+        from ...services.roles import RoleError, set_role
         from .. import settings
 
         try:
@@ -139,7 +178,7 @@ class OfficeMode(QObject):
 
     def adopt_role(self, ask: bool) -> None:
         """At start: the database's role; if it has none, ask (first start) or take Settings'."""
-        from ...services.review import role_is_set
+        from ...services.roles import role_is_set
         from .. import settings
 
         if not role_is_set(self.window.store):
@@ -200,6 +239,8 @@ class OfficeMode(QObject):
             self.window.refresh_all()
 
     def retranslate(self) -> None:
+        if not shiboken6.isValid(self.menu) or not shiboken6.isValid(self.window.nav):
+            return  # the window is being torn down
         for key, title, _icon in OFFICE_PAGES:
             self.items[key].setText(tr(title))
         self.menu.setTitle(tr("&Office"))
