@@ -231,6 +231,8 @@ def decide(
     repo = review_repo(store)
     inspection_id = resolve_inspection_id(store, inspection_id)
     state = repo.inspection_state(inspection_id)
+    if state is None:
+        raise InputError("id", f"no inspection {inspection_id}")
     if state["status"] != "finalized":
         raise InputError("id", "only a finalized inspection can be reviewed")
     if state["superseded_by"]:
@@ -269,7 +271,7 @@ def decide(
             },
         ) as seq:
             now = repo.inspection_state(inspection_id)
-            if now["superseded_by"]:
+            if now is not None and now["superseded_by"]:
                 raise InputError(
                     "id", "this revision has been corrected; review the newest revision"
                 )

@@ -16,12 +16,14 @@ import dataclasses
 import functools
 import gc
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..domain.errors import InputError
 from ..store.sync import sync_repo
-from ..sync import merge as merge_rules
+from ..sync import resolve as resolve_rules
 from ..sync.format import (
     DEFAULT_LIMITS,
     FIELD_TO_OFFICE,
@@ -84,17 +86,17 @@ def collect_field(store, everything: bool = False) -> tuple[BundleContent, tuple
     from ..store.visits import campaigns_for_bundle, sealed_for_bundle, upgrade_visits
 
     # sealed visits never sent before (all with *everything*), and those of an inspection
-    # sent now (so that the office puts a later revision into its visit)
     # sent now (so that the office puts a later revision into its visit); a visit the upgrade
     # to schema 6 gathered travels only with an inspection of it (the office gathered its own)
     content.visits = sealed_for_bundle(store.conn)
     sent = set() if everything else {i for _e, i in repo.exported_ids_like("visit")}
     gathered = upgrade_visits(store.conn)
-    ids = {x.id for x in inspections}
+    sent_ids = {x.id for x in inspections}
     content.visits = [
         v
         for v in content.visits
-        if ids.intersection(v["inspections"]) or (v["id"] not in sent and v["id"] not in gathered)
+        if sent_ids.intersection(v["inspections"])
+        or (v["id"] not in sent and v["id"] not in gathered)
     ]
     content.campaigns = campaigns_for_bundle(  # the campaigns they name
         store.conn, [v["campaign_id"] for v in content.visits if v["campaign_id"]]
@@ -112,7 +114,7 @@ def collect_field(store, everything: bool = False) -> tuple[BundleContent, tuple
         want["premises"].update(p for p in [v["premises_id"]] if p)
         want["premises"].update(r["premises_id"] for r in v["rows"] if r["premises_id"])
         want["instruments"].update(r["instrument_id"] for r in v["rows"] if r["instrument_id"])
-    loaders = {
+    loaders: dict[str, Callable[..., list[Any]]] = {
         "premises": repo.premises,
         "instruments": repo.instruments,
         "standards": repo.standards,
@@ -240,9 +242,10 @@ def export_bundle(
 ) -> ExportResult:
     """Write a signed bundle to *out_path*; records what it held (one audited write)."""
     t0 = time.perf_counter()
-    direction = DIRECTION_NAMES.get(direction)
-    if direction is None:
+    named = DIRECTION_NAMES.get(direction)
+    if named is None:
         raise InputError("direction", "must be field or office")
+    direction = named
     require_role_for_export(store, direction)
     if direction != FIELD_TO_OFFICE:
         from .roles import require_supervisor
@@ -444,7 +447,7 @@ def resolve_conflict(store, ident: str, keep: str, actor: str = "") -> str:
     with store.write(
         actor, "conflict.resolve", c.entity, c.entity_id, {"conflict": c.id, "keep": keep}
     ) as seq:
-        return merge_rules.resolve(repo, c, keep, seq, actor)
+        return resolve_rules.resolve(repo, c, keep, seq, actor)
 
 
 def sync_status(store) -> dict:
