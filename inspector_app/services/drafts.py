@@ -22,14 +22,15 @@ from __future__ import annotations
 import copy
 import dataclasses
 import datetime as dt
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..domain.errors import InputError
 from ..domain.models import Inspection, Instrument, checks_for, new_id
-from ..domain.numbers import fmt, parse_decimal
+from ..domain.numbers import fmt
+from .draft_paths import PATH_RE, get_path, rows_key, set_path
+from .draft_paths import parse_cell as parse_cell  # the editor reads it from here
 from .inspections import instrument_payload
 
 BLANK = "blank"
@@ -39,97 +40,7 @@ PASS = "pass"
 FAIL = "fail"
 JUDGED = (PASS, FAIL, "t1", "t2")  # a prepackaged package's T1/T2 shortfall is judged too
 
-_PATH_RE = re.compile(r"^tests\[(\d+)\](?:\.([A-Za-z_]\w*))?(?:\[(\d+)\])?(?:\.(.+))?$")
 _MAX_ROUNDS = 500
-
-
-# ---- reading and writing cells ---------------------------------------------------------
-
-
-def rows_key(test: Mapping) -> str | None:
-    """The key of the list that holds a test's rows (``points``, ``runs``, ``lenses``…)."""
-    for key, value in test.items():
-        if isinstance(value, list):
-            return key
-    return None
-
-
-def get_path(obj: Any, path: str) -> Any:
-    """``"can.neck_reading"`` / ``"readings[1]"`` / ``""`` (the object itself)."""
-    if path == "":
-        return obj
-    for part in _split(path):
-        if isinstance(part, int):
-            if not isinstance(obj, list) or part >= len(obj):
-                return None
-            obj = obj[part]
-        else:
-            if not isinstance(obj, Mapping) or part not in obj:
-                return None
-            obj = obj[part]
-    return obj
-
-
-def set_path(obj: dict, path: str, value: Any) -> None:
-    """Set (or with ``value=None`` remove) the value at *path* inside *obj* in place;
-    containers left empty by a removal are removed too."""
-    _set(obj, _split(path), value)
-
-
-def _set(obj: Any, parts: list[str | int], value: Any) -> None:
-    part, rest = parts[0], parts[1:]
-    if isinstance(part, int):
-        while len(obj) <= part:
-            obj.append(None)
-    if rest:
-        child = obj[part] if isinstance(part, int) else obj.get(part)
-        if child is None:
-            if value is None:
-                return
-            child = [] if isinstance(rest[0], int) else {}
-            obj[part] = child
-        _set(child, rest, value)
-        if child in ({}, []):
-            value, rest = None, []
-        else:
-            return
-    if isinstance(part, int):
-        obj[part] = value
-        while obj and obj[-1] is None:
-            obj.pop()
-    elif value is None:
-        obj.pop(part, None)
-    else:
-        obj[part] = value
-
-
-def _split(path: str) -> list[str | int]:
-    parts: list[str | int] = []
-    for chunk in path.split("."):
-        m = re.match(r"^([A-Za-z_]\w*)?((?:\[\d+\])*)$", chunk)
-        if not m:
-            raise ValueError(f"bad field path {path!r}")
-        if m.group(1):
-            parts.append(m.group(1))
-        parts += [int(x) for x in re.findall(r"\[(\d+)\]", m.group(2))]
-    return parts
-
-
-def parse_cell(text: str, path: str, kind: str = "number") -> str | None:
-    """The stored form of a typed cell: a decimal string (``None`` for an empty cell).
-
-    Raises InputError for text that is not a finite decimal (``abc``, ``NaN``, ``1e400``).
-    """
-    text = (text or "").strip()
-    if not text:
-        return None
-    if kind != "number":
-        if len(text) > 100:
-            raise InputError(path, "is too long (at most 100 characters)")
-        return text
-    d = parse_decimal(text, path)
-    shown = str(d)
-    return fmt(d) if "E" in shown else shown
 
 
 # ---- evaluating a draft ------------------------------------------------------------------
@@ -295,7 +206,7 @@ def _locate(
     path: str, maps: list[tuple[int, str | None, list[int]]]
 ) -> tuple[int, int | None, str | None] | None:
     """(test index, row index or None, field path) in the draft for an engine error path."""
-    m = _PATH_RE.match(path or "")
+    m = PATH_RE.match(path or "")
     if not m:
         return None
     k, key, idx, rest = int(m.group(1)), m.group(2), m.group(3), m.group(4)
