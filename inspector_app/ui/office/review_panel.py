@@ -253,7 +253,7 @@ class ReviewPanel(RecordFindings, PdfCheckView, QWidget):
     def _fill_history(self) -> None:
         from ...services import review as rv
 
-        rows = rv.reviews_for(self.store, self.inspection_id)
+        rows = rv.reviews_for(self.store, self.inspection_id) if self.inspection_id else []
         if not rows:
             self.history.setText(tr("Not reviewed yet."))
             return
