@@ -37,13 +37,13 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 
+from .key_files import write_private
 from .keys import (
     OFFICE_UNIT,
     SIGNING_KEY_TYPES,
     KeyError_,
     SigningKey,
     _check_passphrase,
-    _write_private,
     as_utc,
     common_name,
     fingerprint,
@@ -159,7 +159,7 @@ def _index(ca_dir: Path) -> dict[str, Any]:
 
 
 def _write_index(ca_dir: Path, data: dict[str, Any]) -> None:
-    _write_private(ca_dir / INDEX, json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))
+    write_private(ca_dir / INDEX, json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))
 
 
 def init_ca(
@@ -207,7 +207,7 @@ def init_ca(
         .sign(key, hashes.SHA256())
     )
     ca_dir.mkdir(parents=True, exist_ok=True)
-    _write_private(
+    write_private(
         ca_dir / CA_KEY,
         key.private_bytes(
             serialization.Encoding.PEM,
@@ -215,7 +215,7 @@ def init_ca(
             serialization.BestAvailableEncryption(passphrase),
         ),
     )
-    _write_private(ca_dir / CA_CERT, cert.public_bytes(serialization.Encoding.PEM))
+    write_private(ca_dir / CA_CERT, cert.public_bytes(serialization.Encoding.PEM))
     _write_index(ca_dir, {"issued": [], "revoked": []})
     return cert
 
@@ -327,7 +327,7 @@ def issue(
     )
     cert = signer_extensions(builder, public).sign(ca_key, hashes.SHA256())
     (ca_dir / ISSUED_DIR).mkdir(parents=True, exist_ok=True)
-    _write_private(
+    write_private(
         ca_dir / ISSUED_DIR / f"{serial}.pem", cert.public_bytes(serialization.Encoding.PEM)
     )
     index["issued"].append(

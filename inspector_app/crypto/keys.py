@@ -20,8 +20,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -49,6 +47,7 @@ from .certificates import signer_extensions as signer_extensions
 from .certificates import subject_name as subject_name
 from .certificates import validity_problem as validity_problem
 from .certificates import verify_signature as verify_signature
+from .key_files import encrypted_envelope_intact, key_file_warning, write_private
 
 KEY_FILE = "identity.key.pem"
 CERT_FILE = "identity.cert.pem"
@@ -103,17 +102,6 @@ def _check_passphrase(passphrase: bytes) -> None:
         raise KeyError_(f"the passphrase must have at least {MIN_PASSPHRASE} characters")
 
 
-def _write_private(path: Path, data: bytes) -> None:
-    tmp = path.with_suffix(".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.chmod(tmp, 0o600)  # O_CREAT's mode does not apply to a file left over from before
-    os.replace(tmp, path)
-
-
 def _save(
     keys_dir: Path,
     key: SigningKey,
@@ -127,14 +115,14 @@ def _save(
         serialization.PrivateFormat.PKCS8,
         serialization.BestAvailableEncryption(passphrase),
     )
-    _write_private(keys_dir / KEY_FILE, pem)
+    write_private(keys_dir / KEY_FILE, pem)
     _save_cert(keys_dir, cert, chain)
 
 
 def _save_cert(keys_dir: Path, cert: x509.Certificate, chain: list[x509.Certificate]) -> None:
-    _write_private(keys_dir / CERT_FILE, cert.public_bytes(serialization.Encoding.PEM))
+    write_private(keys_dir / CERT_FILE, cert.public_bytes(serialization.Encoding.PEM))
     if chain:
-        _write_private(
+        write_private(
             keys_dir / CHAIN_FILE,
             b"".join(c.public_bytes(serialization.Encoding.PEM) for c in chain),
         )
@@ -182,7 +170,7 @@ def _retire_current(keys_dir: Path, at: dt.datetime) -> None:
     hist = keys_dir / HISTORY_DIR
     hist.mkdir(parents=True, exist_ok=True)
     fp = fingerprint(cert)
-    _write_private(hist / f"{fp}.pem", cert.public_bytes(serialization.Encoding.PEM))
+    write_private(hist / f"{fp}.pem", cert.public_bytes(serialization.Encoding.PEM))
     entries = [e for e in _read_history_index(keys_dir) if e["fingerprint"] != fp]
     active_from = cert.not_valid_before_utc.isoformat(timespec="seconds")
     entries.append(
@@ -194,7 +182,7 @@ def _retire_current(keys_dir: Path, at: dt.datetime) -> None:
             "not_after": cert.not_valid_after_utc.isoformat(timespec="seconds"),
         }
     )
-    _write_private(
+    write_private(
         hist / HISTORY_INDEX,
         json.dumps(entries, ensure_ascii=False, indent=1).encode("utf-8"),
     )
@@ -373,37 +361,6 @@ def load_certificate_file(keys_dir: Path) -> x509.Certificate:
         ) from None
 
 
-def _key_file_warning(path: Path) -> str | None:
-    """Others can read the key file: say so and make it private (mode 0600)."""
-    if os.name == "nt":
-        return None
-    mode = stat.S_IMODE(path.stat().st_mode)
-    if not mode & 0o077:
-        return None
-    try:
-        os.chmod(path, 0o600)
-        fixed = "its permissions were set to owner-only (0600)"
-    except OSError:
-        fixed = "its permissions could not be changed; make it readable by you only"
-    return f"the private key file {path} could be read by other users ({oct(mode)}); {fixed}"
-
-
-def _encrypted_envelope_intact(data: bytes) -> bool:
-    """Whether *data* is a well-formed PEM ``ENCRYPTED PRIVATE KEY`` (PKCS #8
-    EncryptedPrivateKeyInfo: algorithm, parameters and ciphertext all parse), whatever the
-    ciphertext decrypts to."""
-    from asn1crypto import keys as asn1_keys
-    from asn1crypto import pem
-
-    try:
-        _kind, _headers, der = pem.unarmor(data)
-        info = asn1_keys.EncryptedPrivateKeyInfo.load(der, strict=True)
-        info.native  # noqa: B018 - parse every field now
-        return bool(info["encrypted_data"].native)
-    except Exception:  # noqa: BLE001 - any parse failure: the file itself is damaged
-        return False
-
-
 def load_identity(keys_dir: Path, passphrase: bytes) -> Identity:
     """Decrypt the identity. A missing, damaged or unencrypted key file raises
     KeyUnavailable; a wrong passphrase raises KeyError_; both with one clear sentence."""
@@ -420,7 +377,7 @@ def load_identity(keys_dir: Path, passphrase: bytes) -> Identity:
         raise KeyUnavailable(
             f"the private key file {path} cannot be read ({exc.strerror})"
         ) from None
-    warning = _key_file_warning(path)
+    warning = key_file_warning(path)
     if b"-----BEGIN" not in data:
         raise KeyUnavailable(f"the private key file {path} is damaged (not a PEM key)")
     if b"-----BEGIN ENCRYPTED PRIVATE KEY-----" not in data:
@@ -438,7 +395,7 @@ def load_identity(keys_dir: Path, passphrase: bytes) -> Identity:
         # Decided by the file's own structure, not the library's words (they differ between
         # versions, and about one wrong passphrase in 256 decrypts to garbage with valid
         # padding, which then fails as a parse error): a sound envelope means the passphrase.
-        if _encrypted_envelope_intact(data):
+        if encrypted_envelope_intact(data):
             raise WrongPassphrase("the passphrase is wrong") from None
         raise KeyUnavailable(f"the private key file {path} is damaged") from None
     if not isinstance(key, SIGNING_KEY_TYPES):

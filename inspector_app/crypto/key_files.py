@@ -1,0 +1,70 @@
+"""The key folder's files on disk: written atomically and private to their owner (mode 0600,
+also when an older file was there), a private key file that others can read made private
+with a warning, and an encrypted key's PKCS #8 envelope checked for damage (so that a key
+whose envelope parses and will not open means a wrong passphrase, not a damaged file).
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+from .certificates import DOCUMENT_SIGNING as DOCUMENT_SIGNING
+from .certificates import OFFICE_UNIT as OFFICE_UNIT
+from .certificates import REGISTRATION_OID as REGISTRATION_OID
+from .certificates import KeyError_ as KeyError_
+from .certificates import as_utc as as_utc
+from .certificates import common_name as common_name
+from .certificates import fingerprint as fingerprint
+from .certificates import is_office_certificate as is_office_certificate
+from .certificates import load_certificate as load_certificate
+from .certificates import organization_of as organization_of
+from .certificates import registration_number as registration_number
+from .certificates import sign_with as sign_with
+from .certificates import signer_extensions as signer_extensions
+from .certificates import subject_name as subject_name
+from .certificates import validity_problem as validity_problem
+from .certificates import verify_signature as verify_signature
+
+
+def write_private(path: Path, data: bytes) -> None:
+    tmp = path.with_suffix(".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.chmod(tmp, 0o600)  # O_CREAT's mode does not apply to a file left over from before
+    os.replace(tmp, path)
+
+
+def key_file_warning(path: Path) -> str | None:
+    """Others can read the key file: say so and make it private (mode 0600)."""
+    if os.name == "nt":
+        return None
+    mode = stat.S_IMODE(path.stat().st_mode)
+    if not mode & 0o077:
+        return None
+    try:
+        os.chmod(path, 0o600)
+        fixed = "its permissions were set to owner-only (0600)"
+    except OSError:
+        fixed = "its permissions could not be changed; make it readable by you only"
+    return f"the private key file {path} could be read by other users ({oct(mode)}); {fixed}"
+
+
+def encrypted_envelope_intact(data: bytes) -> bool:
+    """Whether *data* is a well-formed PEM ``ENCRYPTED PRIVATE KEY`` (PKCS #8
+    EncryptedPrivateKeyInfo: algorithm, parameters and ciphertext all parse), whatever the
+    ciphertext decrypts to."""
+    from asn1crypto import keys as asn1_keys
+    from asn1crypto import pem
+
+    try:
+        _kind, _headers, der = pem.unarmor(data)
+        info = asn1_keys.EncryptedPrivateKeyInfo.load(der, strict=True)
+        info.native  # noqa: B018 - parse every field now
+        return bool(info["encrypted_data"].native)
+    except Exception:  # noqa: BLE001 - any parse failure: the file itself is damaged
+        return False
