@@ -10,23 +10,6 @@ import os
 import stat
 from pathlib import Path
 
-from .certificates import DOCUMENT_SIGNING as DOCUMENT_SIGNING
-from .certificates import OFFICE_UNIT as OFFICE_UNIT
-from .certificates import REGISTRATION_OID as REGISTRATION_OID
-from .certificates import KeyError_ as KeyError_
-from .certificates import as_utc as as_utc
-from .certificates import common_name as common_name
-from .certificates import fingerprint as fingerprint
-from .certificates import is_office_certificate as is_office_certificate
-from .certificates import load_certificate as load_certificate
-from .certificates import organization_of as organization_of
-from .certificates import registration_number as registration_number
-from .certificates import sign_with as sign_with
-from .certificates import signer_extensions as signer_extensions
-from .certificates import subject_name as subject_name
-from .certificates import validity_problem as validity_problem
-from .certificates import verify_signature as verify_signature
-
 
 def write_private(path: Path, data: bytes) -> None:
     tmp = path.with_suffix(".tmp")
