@@ -1,8 +1,9 @@
-"""Conversions between domain dataclasses and table rows."""
+"""Conversions between domain dataclasses and table rows (visits and sweep rows:
+:mod:`.visit_codec`, apart because the visit model pulls in the forms and the rules, which
+the window's start-up does not need)."""
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import sqlite3
 from typing import Any
@@ -15,7 +16,6 @@ from ..domain.models import (
     Premises,
     ReferenceStandard,
 )
-from ..domain.visits import Officer, SweepRow, Visit
 
 
 def dumps(obj: Any) -> str:
@@ -115,33 +115,3 @@ def inspection_from_row(
 def search_text(*parts: str | None) -> str:
     """Lower-cased text the search box matches against (any substring, Chinese included)."""
     return " ".join(p for p in parts if p).casefold()
-
-
-SWEEP_ROW_COLUMNS = [f.name for f in dataclasses.fields(SweepRow)]
-
-
-def visit_from_row(row: sqlite3.Row) -> Visit:
-    return Visit(
-        id=row["id"],
-        kind=row["kind"],
-        started_at=row["started_at"],
-        inspector=row["inspector"],
-        premises_id=row["premises_id"],
-        market=row["market"],
-        officers=[Officer(**o) for o in json.loads(row["officers_json"])],
-        campaign_id=row["campaign_id"],
-        place=row["place"],
-        notes=row["notes"],
-        duty_set=row["duty_set"],
-        duties=json.loads(row["duties_json"]),
-        covert=json.loads(row["covert_json"]),
-        status=row["status"],
-        content_hash=row["content_hash"],
-        finalized_at=row["finalized_at"],
-    )
-
-
-def sweep_row_from_row(r: sqlite3.Row) -> SweepRow:
-    data = {k: r[k] for k in SWEEP_ROW_COLUMNS}
-    data["rest_ok"] = bool(data["rest_ok"])
-    return SweepRow(**data)

@@ -12,7 +12,7 @@ import sqlite3
 from typing import Any
 
 from ..domain.visits import SweepRow
-from .codec import SWEEP_ROW_COLUMNS, sweep_row_from_row, visit_from_row
+from .visit_codec import SWEEP_ROW_COLUMNS, sweep_row_from_row, visit_from_row
 
 CHUNK = 500
 

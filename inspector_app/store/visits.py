@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 
 from ..domain.errors import InputError
 from ..domain.visits import Officer, SweepRow, Visit, validate_row, validate_visit, visit_hash
-from .codec import SWEEP_ROW_COLUMNS, sweep_row_from_row, visit_from_row
 from .inspections import RecordStateError
 
 # the bundle reads and writes are in visit_bundles; the sync layer imports them from here
@@ -33,6 +32,7 @@ from .visit_bundles import tick_assignments as tick_assignments
 from .visit_bundles import upgrade_visits as upgrade_visits
 from .visit_bundles import upsert_campaigns as upsert_campaigns
 from .visit_bundles import visit_states as visit_states
+from .visit_codec import SWEEP_ROW_COLUMNS, sweep_row_from_row, visit_from_row
 
 if TYPE_CHECKING:
     from ..domain.models import Inspection

@@ -132,7 +132,7 @@ def test_references_must_resolve_and_a_sealed_visit_is_never_changed(world):
     # the office holds the visit; the same id sealed with other content is refused by name
     assert import_bundle(office.store, _field_bundle(world, "ok.zip").path).status == "imported"
     from inspector_app.domain.visits import visit_hash
-    from inspector_app.store.codec import sweep_row_from_row, visit_from_row
+    from inspector_app.store.visit_codec import sweep_row_from_row, visit_from_row
 
     other = visit_from_row(
         lap.store.conn.execute("SELECT * FROM visits WHERE id = ?", (line["id"],)).fetchone()
