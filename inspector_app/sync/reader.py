@@ -36,10 +36,9 @@ from .format import (
     SIGNER,
     BundleRejected,
     Limits,
-    Manifest,
-    parse_manifest,
     unsafe_char,
 )
+from .manifest import Manifest, parse_manifest
 
 if TYPE_CHECKING:
     from ..store.trust import TrustedKey

@@ -19,13 +19,12 @@ from .format import (
     SIGNATURE,
     SIGNER,
     BundleContent,
-    Manifest,
-    dumps_line,
-    manifest_bytes,
     record_hash,
     shallow_dict,
     tombstone_key,
 )
+from .jsonlines import dumps_line
+from .manifest import Manifest, manifest_bytes
 
 if TYPE_CHECKING:
     from ..crypto.keys import Identity

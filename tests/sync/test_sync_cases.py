@@ -231,7 +231,7 @@ def test_every_field_is_checked_and_sealed_content_cannot_be_rewritten(world):
 
     # a fine beyond the legal range is refused even with the hash made to match
     from inspector_app.domain import cases as dc
-    from inspector_app.sync.cases import parse_case
+    from inspector_app.sync.case_lines import parse_case
 
     good = parse_case(line)
     good["case"].decision.fine = Decimal("5000")

@@ -19,17 +19,16 @@ from inspector_app.services.review import set_role
 from inspector_app.services.sync import export_bundle, import_bundle
 from inspector_app.store.audit import GENESIS, entry_hash
 from inspector_app.sync import validate as V
-from inspector_app.sync.format import (
-    BundleRejected,
+from inspector_app.sync.format import BundleRejected, record_hash
+from inspector_app.sync.jsonlines import (
     JsonError,
     canonical_parts,
     canonical_text,
     join_parts,
     loads_with_parts,
-    parse_manifest,
-    record_hash,
     strict_loads,
 )
+from inspector_app.sync.manifest import parse_manifest
 from inspector_app.sync.reader import OpenedBundle, SignerInfo
 
 

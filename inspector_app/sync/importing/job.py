@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..format import DEFAULT_LIMITS, BundleContent, Limits, Manifest
+from ..format import DEFAULT_LIMITS, BundleContent, Limits
+from ..manifest import Manifest
 
 if TYPE_CHECKING:
     from ...reports.verify_results import TrustSet

@@ -18,7 +18,7 @@ from .values import _keys, _str
 
 if TYPE_CHECKING:
     from ...store.sync import SyncRepo
-    from ..format import Manifest
+    from ..manifest import Manifest
 
 AUDIT_FIELDS = {
     "seq",

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ...domain.errors import InputError
+from ..case_lines import parse_case
 from ..cases import check as check_cases
-from ..cases import parse_calendar, parse_case
+from ..cases import parse_calendar
 from ..format import (
     COVERED_TABLES,
     BundleContent,

@@ -19,11 +19,8 @@ from ...domain.models import (
 )
 from ...domain.numbers import parse_decimal
 from ...domain.text import clean_text
-from ..format import (
-    HEX64,
-    canonical_parts,
-    join_parts,
-)
+from ..format import HEX64
+from ..jsonlines import canonical_parts, join_parts
 from .values import (
     _DECIMAL_OK,
     _dataclass_fields,
@@ -67,7 +64,7 @@ def parse_inspection_line(
     """An inspection line, checked; and the canonical JSON text of its JSON columns.
 
     *parts* is the canonical text of each top-level value when the line was canonical
-    (``format.loads_with_parts``); the content hash is computed from those texts, which are
+    (``jsonlines.loads_with_parts``); the content hash is computed from those texts, which are
     exactly what ``domain.canonical.content_hash`` renders."""
     _keys(obj, INSPECTION_FIELDS, path)
     for k in ("id", "record_id", "instrument_id", "premises_id"):

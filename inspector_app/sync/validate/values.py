@@ -13,12 +13,8 @@ from typing import Any, Literal, overload
 from ...domain.errors import InputError
 from ...domain.numbers import ascii_digits, parse_decimal
 from ...domain.text import NOTE_MAX
-from ..format import (
-    ID_RE,
-    JsonError,
-    loads_with_parts,
-    strict_loads,
-)
+from ..format import ID_RE
+from ..jsonlines import JsonError, loads_with_parts, strict_loads
 
 SPECIAL = re.compile(r"(?i)[+-]?(s?nan|inf|infinity)")
 NUMERIC = re.compile(r"[+-]?[\d.]+([eE][+-]?\d+)?")
