@@ -6,8 +6,9 @@ visible signature, the page furniture and the embedded record (kind ``case_docum
 that every document is numbered, hashed, PDF/A-3b and signable like an inspection report.
 
 The legal time limits the documents state: administrative review within 60 days of receipt
-(行政复议法 Art. 20), an administrative lawsuit within 6 months (行政诉讼法 Art. 46), a fine paid
-within 15 days (行政处罚法 (2021) Art. 67) with a 3 % daily surcharge when late (Art. 72).
+(行政复议法 (2023) Art. 20), an administrative lawsuit within 6 months (行政诉讼法 (2017)
+Art. 46), a fine paid within 15 days (行政处罚法 (2021) Art. 67) with a 3 % daily surcharge
+when late (Art. 72).
 """
 
 from __future__ import annotations
