@@ -42,6 +42,7 @@ from .instrument_fields import (
     METROLOGY,
     NUMBER_KEYS,
     TRANSLATED_CHOICES,
+    implausible_scale,
     number_field_text,
 )
 from .models.labels import family_label
@@ -346,59 +347,22 @@ class InstrumentEditor(QDialog):
         errors.clear("instrument.max")
         errors.clear("instrument.e")
         cls = self.class_box.currentText().strip()
-        payload = {
-            "accuracy_class": cls,
-            "max": self.scale_max.text().strip(),
-            "e": self.scale_e.text().strip(),
-            "unit": self.scale_unit.currentData(),
-        }
-        if not payload["max"] or not payload["e"] or not cls:
-            return []
-        try:
-            from ..domain.rules import evaluate
-        except ImportError:  # pragma: no cover - the rules engine ships with the program
-            return []
-        try:
-            result = evaluate(
-                {
-                    "family": "scale",
-                    "check": "initial",
-                    "instrument": payload,
-                    "tests": [{"kind": "classification"}],
-                }
-            )
-        except InputError as exc:
-            key = exc.path.rsplit(".", 1)[-1]
-            if key in ("max", "e"):
-                errors.show(f"instrument.{key}", exc.message, focus=False)
-            elif key == "accuracy_class":
-                self.warnings["accuracy_class"].show_message(translate_message(exc.message))
-            return []
-        unit = payload["unit"]
-        test = result["tests"][0]
-        for item in test["items"]:
-            if item["verdict"] != "fail":
-                continue
-            label = item["label"]
-            if "class" in label:
-                where, what = (
-                    "accuracy_class",
-                    tr("e = {e} {unit} is not a value class {cls} allows").format(
-                        e=payload["e"], unit=unit, cls=cls
-                    ),
+        found = None
+        if self.scale_max.text().strip() and self.scale_e.text().strip() and cls:
+            try:
+                found = implausible_scale(
+                    cls,
+                    self.scale_max.text().strip(),
+                    self.scale_e.text().strip(),
+                    self.scale_unit.currentData(),
                 )
-            elif "1, 2 or 5" in label:
-                where, what = "e", tr("e must be 1, 2 or 5 × 10^k")
-            else:
-                where, what = (
-                    "max",
-                    tr("n = Max/e = {n} is outside the range class {cls} allows").format(
-                        n=label.split("=", 1)[-1].strip(), cls=cls
-                    ),
-                )
-            message = tr("Implausible: {what}").format(what=what) + (
-                f" ({item['rule']})" if item.get("rule") else ""
-            )
+            except InputError as exc:
+                key = exc.path.rsplit(".", 1)[-1]
+                if key in ("max", "e"):
+                    errors.show(f"instrument.{key}", exc.message, focus=False)
+                elif key == "accuracy_class":
+                    self.warnings["accuracy_class"].show_message(translate_message(exc.message))
+        for where, message in found or []:
             self.warnings[where].show_message(message)
             self.implausible.append(message)
         return self.implausible

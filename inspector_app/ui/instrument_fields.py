@@ -1,6 +1,7 @@
 """The instrument dialog's fields: those every instrument has, and each family's nameplate
 (metrology) fields with their choices; which of them hold numbers (typed full-width by a
-Chinese input method, stored in ASCII); the accuracy classes offered per family."""
+Chinese input method, stored in ASCII); the accuracy classes offered per family; and the
+plausibility of a scale's class / e / Max, judged live while they are typed."""
 
 from __future__ import annotations
 
@@ -72,3 +73,47 @@ METROLOGY = {
 CLASS_CHOICES = {"scale": ("III", "IIII", "II", "I"), "fuel_dispenser": ("0.5", "0.3", "1.0")}
 ALL_CLASSES = {c for choices in CLASS_CHOICES.values() for c in choices}
 TRANSLATED_CHOICES = {"gasoline", "diesel", "kerosene", "manual", *PRODUCT_KINDS}
+
+
+def implausible_scale(cls: str, max_: str, e: str, unit: str | None) -> list[tuple[str, str]]:
+    """A scale's class / e / Max combination judged by the rules engine's ``classification``
+    test (OIML R 76-1 Table 3): (field, message) for each implausible part, in the window's
+    language; an InputError names a value the engine cannot read."""
+    from ..domain.rules import evaluate
+    from ..i18n import tr
+
+    payload = {"accuracy_class": cls, "max": max_, "e": e, "unit": unit}
+    result = evaluate(
+        {
+            "family": "scale",
+            "check": "initial",
+            "instrument": payload,
+            "tests": [{"kind": "classification"}],
+        }
+    )
+    out = []
+    for item in result["tests"][0]["items"]:
+        if item["verdict"] != "fail":
+            continue
+        label = item["label"]
+        if "class" in label:
+            where, what = (
+                "accuracy_class",
+                tr("e = {e} {unit} is not a value class {cls} allows").format(
+                    e=e, unit=unit, cls=cls
+                ),
+            )
+        elif "1, 2 or 5" in label:
+            where, what = "e", tr("e must be 1, 2 or 5 × 10^k")
+        else:
+            where, what = (
+                "max",
+                tr("n = Max/e = {n} is outside the range class {cls} allows").format(
+                    n=label.split("=", 1)[-1].strip(), cls=cls
+                ),
+            )
+        message = tr("Implausible: {what}").format(what=what) + (
+            f" ({item['rule']})" if item.get("rule") else ""
+        )
+        out.append((where, message))
+    return out
