@@ -352,6 +352,8 @@ def bench_year(ctx) -> dict:
             "p95_ms": round(percentile(ms, 0.95), 1),
             "p95_ms_runs": [round(percentile(r[group]["ms"], 0.95), 1) for r in runs],
             "slowest": runs[0][group]["slowest"],
+            # each call's first time in a fresh process (before the repetitions)
+            "first_ms": runs[0][group].get("first_ms", {}),
         }
     worst = max(g["p95_ms"] for g in groups.values())
     return {
