@@ -47,9 +47,11 @@ def log_file() -> Path:
     return log_dir() / LOG_NAME
 
 
-def setup(kind: str = "cli") -> Path | None:
+def setup(kind: str = "cli", *, announce: bool = True) -> Path | None:
     """Send the log to the rotating file and native crashes to ``crash.log``; returns the
-    log file (None if the folder cannot be written: the program still runs)."""
+    log file (None if the folder cannot be written: the program still runs). The start line
+    with the program's version is written now, or with *announce* false by :func:`log_start`
+    (the window writes it after its first paint: reading the version costs the start-up)."""
     if _state.get("file"):
         return _state["file"]
     folder = log_dir()
@@ -74,10 +76,19 @@ def setup(kind: str = "cli") -> Path | None:
         pass
     _state["file"] = folder / LOG_NAME
     _state["handler"] = handler
+    if announce:
+        log_start(kind)
+    return _state["file"]
+
+
+def log_start(kind: str) -> None:
+    """The start line: which program, its version, the platform (once per setup)."""
+    if not _state.get("file") or _state.get("announced"):
+        return
+    _state["announced"] = True
     from . import __version__
 
     logger.info("start %s %s (%s)", kind, __version__, sys.platform)
-    return _state["file"]
 
 
 def shutdown() -> None:
@@ -95,6 +106,7 @@ def shutdown() -> None:
                 if sys.__stderr__ is not None:
                     faulthandler.enable(file=sys.__stderr__, all_threads=True)
     _state.pop("file", None)
+    _state.pop("announced", None)
 
 
 def log_event(event: str, **fields) -> None:

@@ -5,18 +5,9 @@ from __future__ import annotations
 import os
 import sys
 import threading
-from collections.abc import Callable
 
-from PySide6.QtCore import (
-    QEvent,
-    QObject,
-    Qt,
-    QTimer,
-    QtMsgType,
-    Signal,
-    qInstallMessageHandler,
-)
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtCore import QObject, Qt, QTimer, QtMsgType, Signal, qInstallMessageHandler
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from .. import i18n
 from ..i18n import tr
@@ -143,7 +134,7 @@ def _install_error_handling():
     global _reporter
     from .. import logs
 
-    logs.setup("gui")
+    logs.setup("gui", announce=False)  # the start line follows the first paint
     before = (sys.excepthook, threading.excepthook)
     _reporter = _ErrorReporter()
     reporter = _reporter
@@ -297,6 +288,7 @@ def _run_window(app, db, open_database, StoreError, DatabaseDamagedError) -> int
             return 1
     if store is None:
         return 1
+    from .first_paint import after_first_paint
     from .main_window import MainWindow
 
     backup: list[threading.Thread] = []
@@ -314,11 +306,14 @@ def _run_window(app, db, open_database, StoreError, DatabaseDamagedError) -> int
         )
         return int(_exec(app) or 0)
     finally:
+        if first_paint is not None:
+            first_paint.cancel()  # a window closed before its first paint: nothing more
+        from .. import logs
+
+        logs.log_start("gui")  # (when the window was never painted)
         # Every other connection closes first (the window's reader, normally already stopped
         # by the window's close; the backup), so the store's own close is alone and folds the
         # log in and records a clean close: the next start then skips the full-file check.
-        if first_paint is not None:
-            first_paint.cancel()  # a window closed before its first paint: nothing more
         if window is not None:
             window.reader.stop()
         for thread in backup:
@@ -333,9 +328,11 @@ def _after_first_paint(
     data and forms the office confirmed, the day's backup, and the first-start questions.
     (Nothing can be typed or clicked before the window is painted, so the rule data is in
     place before any inspection can be judged.)"""
+    from .. import logs
     from ..store.forms import load_installed as load_forms
     from ..store.rule_data import load_installed
 
+    logs.log_start("gui")
     store = window.store
     load_installed(store)  # the newest rule data version the office confirmed is active
     load_forms(store)  # and the forms the office published
@@ -351,41 +348,3 @@ def _after_first_paint(
         QTimer.singleShot(
             200, window, lambda: _first_questions(window, office, first_start, offer_demo)
         )
-
-
-class _FirstPaint(QObject):
-    """Calls *work* once, just after *window*'s first paint (or after *fallback_ms* when it is
-    not painted by then, e.g. started minimised)."""
-
-    def __init__(self, window: QWidget, work: Callable[[], object], fallback_ms: int) -> None:
-        super().__init__(window)
-        self._work: Callable[[], object] | None = work
-        window.installEventFilter(self)
-        QTimer.singleShot(fallback_ms, self, self.run)
-
-    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
-        if event.type() == QEvent.Type.Paint and self._work is not None:
-            QTimer.singleShot(0, self, self.run)  # when this paint is done
-        return False
-
-    def run(self) -> None:
-        work = self._work
-        self.cancel()
-        window = self.parent()
-        if work is not None and isinstance(window, QWidget) and window.isVisible():
-            work()
-
-    def cancel(self) -> None:
-        if self._work is not None:
-            self._work = None
-            window = self.parent()
-            if isinstance(window, QWidget):
-                window.removeEventFilter(self)
-
-
-def after_first_paint(
-    window: QWidget, work: Callable[[], object], fallback_ms: int = 1000
-) -> _FirstPaint:
-    """Run *work* once *window* has been painted for the first time (start-up work that the
-    first paint does not need waits for it)."""
-    return _FirstPaint(window, work, fallback_ms)

@@ -38,6 +38,7 @@ from ..domain.models import Inspection, new_id
 from ..i18n import tr
 from . import settings
 from .dialogs.new_inspection import NewInspectionDialog
+from .first_paint import FirstPaint
 from .models.inspections import InspectionTableModel
 from .pages import PAGES
 from .pages.inspections import InspectionsPage
@@ -83,6 +84,9 @@ class MainWindow(WindowMenus, QMainWindow):
         self._makers: dict[str, Callable[[], QWidget]] = {}  # pages added by add_lazy_page
         self._stale: set[str] = set()  # built but hidden when data changed: refresh when shown
         self._counts = None
+        # The shown page's slower reads wait for the window's first paint (or a second).
+        self._paint_work: list[Callable[[], None]] = []
+        self._first_paint = FirstPaint(self, self._after_paint, only_if_visible=False)
         self.nav = QListWidget(self)
         self.nav.setObjectName("navigation")
         self.nav.setIconSize(QSize(20, 20))
@@ -316,8 +320,16 @@ class MainWindow(WindowMenus, QMainWindow):
         page = self.stack.currentWidget()
         if key in self._stale:
             self._stale.discard(key)
-            _call_hook(page, "refresh")
+            if self._first_paint.pending and isinstance(page, TodayPage):
+                page.refresh(later=self._paint_work.append)
+            else:
+                _call_hook(page, "refresh")
         _call_hook(page, "activated")
+
+    def _after_paint(self) -> None:
+        work, self._paint_work = self._paint_work, []
+        for fn in work:
+            fn()
 
     def _page_call(self, key: str, method: str) -> None:
         self.show_page(key)

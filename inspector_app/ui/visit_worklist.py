@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
 from ..domain.errors import InputError
 from ..domain.places import county_of
 from ..i18n import ntr, tr
-from ..services import campaigns as cs
 from .models.labels import premises_kind_label
 from .widgets.language import follow_language
 
@@ -100,6 +99,8 @@ class WorkListPanel(QWidget):
         return settings.get("inspector_name") or ""
 
     def refresh(self) -> None:
+        from ..services import campaigns as cs  # (with the visit model: not at start-up)
+
         try:
             # this inspector's work list; every open assignment while no name is set
             self.items = cs.work_list(self.store, self.inspector() or None, self.today)
@@ -189,6 +190,8 @@ class WorkListPanel(QWidget):
 
         a = self.items[i]
         try:
+            from ..services import campaigns as cs
+
             visit = cs.start_assignment(self.store, a["id"], settings.actor())
         except InputError as exc:
             QMessageBox.warning(self, tr("Work list"), exc.message)

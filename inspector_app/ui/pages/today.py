@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -100,11 +101,21 @@ class TodayPage(QWidget):
         self.retranslate()
         follow_language(self, self.retranslate)
 
-    def refresh(self) -> None:
+    def refresh(self, later: Callable[[Callable[[], None]], object] | None = None) -> None:
+        """Re-read the page: the two lists on the background reader; the overdue cases and
+        the work list here, or handed to *later* (the window's start-up runs them just after
+        its first paint)."""
         today = dt.date.today().isoformat()
         self.drafts.refresh()
         # drafts are listed above: "inspected today" is what was finished today
         self.today.set_filter(InspectionFilter(status="finalized", date_from=today, date_to=today))
+        if later is None:
+            self.load_extras()
+        else:
+            later(self.load_extras)
+
+    def load_extras(self) -> None:
+        """The overdue case deadlines and the campaign work list."""
         self.load_overdue_cases()
         self.work_list.refresh()
 

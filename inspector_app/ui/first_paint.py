@@ -1,0 +1,66 @@
+"""Start-up work that the window's first paint does not need waits for that paint.
+
+``after_first_paint(window, work)`` calls *work* once, just after *window* is painted for the
+first time (the main window's rule data, backup and questions; a page's slower reads), so
+the window shows as soon as it can. Nothing can be typed or clicked before the window is
+painted, so what runs here is in place before the user's first action.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QWidget
+
+
+class FirstPaint(QObject):
+    """Calls *work* once, just after *window*'s first paint, or after *fallback_ms* when it
+    is not painted by then (e.g. started minimised). With *only_if_visible*, a window closed
+    (hidden) before that gets nothing more."""
+
+    def __init__(
+        self,
+        window: QWidget,
+        work: Callable[[], object],
+        fallback_ms: int = 1000,
+        *,
+        only_if_visible: bool = True,
+    ) -> None:
+        super().__init__(window)
+        self._work: Callable[[], object] | None = work
+        self._only_if_visible = only_if_visible
+        window.installEventFilter(self)
+        QTimer.singleShot(fallback_ms, self, self.run)
+
+    @property
+    def pending(self) -> bool:
+        return self._work is not None
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.Paint and self._work is not None:
+            QTimer.singleShot(0, self, self.run)  # when this paint is done
+        return False
+
+    def run(self) -> None:
+        work = self._work
+        self.cancel()
+        window = self.parent()
+        if work is None or not isinstance(window, QWidget):
+            return
+        if window.isVisible() or not self._only_if_visible:
+            work()
+
+    def cancel(self) -> None:
+        if self._work is not None:
+            self._work = None
+            window = self.parent()
+            if isinstance(window, QWidget):
+                window.removeEventFilter(self)
+
+
+def after_first_paint(
+    window: QWidget, work: Callable[[], object], fallback_ms: int = 1000
+) -> FirstPaint:
+    """Run *work* once *window* has been painted for the first time."""
+    return FirstPaint(window, work, fallback_ms)

@@ -1,0 +1,172 @@
+"""The start-up's import budget: what the window needs before its first paint, and nothing
+heavier. The PDF and signature libraries, the charts, the office server's driver, the rules
+and forms, the office pages and the other windows load when first used (or, for the rules and
+forms, just after the first paint); importing one of them again on the way to the first
+paint would cost every start tens of milliseconds without anyone noticing.
+
+Each check runs in a fresh interpreter (what is imported depends on what ran before in the
+same process), with a timeout; nothing here is timed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# third-party packages the first paint never needs
+HEAVY = (
+    "reportlab",
+    "pyhanko",
+    "cryptography",
+    "asn1crypto",
+    "pyqtgraph",
+    "numpy",
+    "psycopg",
+    "PIL",
+    "pypdf",
+    "sqlite_utils",
+    "babel",
+)
+# our own modules that load when first used, or just after the first paint
+LATER = (
+    "inspector_app.reports",
+    "inspector_app.crypto",
+    "inspector_app.domain.rules",
+    "inspector_app.domain.forms",
+    "inspector_app.domain.visits",
+    "inspector_app.store.rule_data",
+    "inspector_app.ui.office.review_queue",
+    "inspector_app.ui.office.conflict_view",
+    "inspector_app.ui.office.statistics",
+    "inspector_app.ui.case_window",
+    "inspector_app.ui.dashboard",
+    "inspector_app.ui.inspection_editor",
+)
+
+
+def _env(tmp_path: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        QT_QPA_PLATFORM="offscreen",
+        HOME=str(tmp_path / "home"),
+        XDG_CONFIG_HOME=str(tmp_path / "home" / "config"),
+        XDG_DATA_HOME=str(tmp_path / "home" / "data"),
+        XDG_STATE_HOME=str(tmp_path / "home" / "state"),
+        INSPECTOR_LOG_DIR=str(tmp_path / "log"),
+        PYTHONPATH=str(ROOT) + os.pathsep + env.get("PYTHONPATH", ""),
+    )
+    env.pop("INSPECTOR_DB", None)
+    return env
+
+
+def _run(code: str, tmp_path: Path, *args: str) -> dict:
+    proc = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code), *args],
+        cwd=str(ROOT),
+        env=_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    line = next(x for x in proc.stdout.splitlines() if x.startswith("MODULES "))
+    return json.loads(line[len("MODULES ") :])
+
+
+def _loaded(modules: list[str], names: tuple[str, ...]) -> list[str]:
+    return sorted(
+        name for name in names if any(m == name or m.startswith(name + ".") for m in modules)
+    )
+
+
+def test_importing_the_window_imports_nothing_heavy(tmp_path):
+    out = _run(
+        """
+        import json, sys
+        import inspector_app.store
+        import inspector_app.ui.app
+        import inspector_app.ui.main_window
+        import inspector_app.ui.office
+        print("MODULES " + json.dumps({"modules": sorted(sys.modules)}))
+        """,
+        tmp_path,
+    )
+    modules = out["modules"]
+    assert "inspector_app.ui.main_window" in modules  # the check looked at the real import
+    assert _loaded(modules, HEAVY) == []
+    assert _loaded(modules, LATER) == []
+
+
+def test_the_start_up_path_to_the_first_paint_imports_only_what_it_needs(tmp_path):
+    """``run_gui`` as ``inspector-app`` runs it, on a database made by an earlier start: the
+    modules loaded when the main window is first painted, and the deferred work done just
+    after it."""
+    db = tmp_path / "inspector.db"
+    made = _run(
+        """
+        import json, sys
+        from inspector_app.store import open_database
+        open_database(sys.argv[1]).close()
+        print("MODULES " + json.dumps({"made": True}))
+        """,
+        tmp_path,
+        str(db),
+    )
+    assert made["made"] and db.is_file()
+    out = _run(
+        """
+        import json, sys, time
+        from PySide6.QtCore import QEvent, QObject
+        from PySide6.QtWidgets import QApplication
+        from inspector_app.ui import app as app_module
+        from inspector_app.ui.main_window import MainWindow
+
+        seen = {}
+
+        class Watch(QObject):
+            def eventFilter(self, obj, event):
+                if event.type() == QEvent.Type.Paint and "at_paint" not in seen:
+                    window = obj.window() if hasattr(obj, "window") else None
+                    if isinstance(window, MainWindow):
+                        seen["at_paint"] = sorted(sys.modules)
+                return False
+
+        def loop(app):
+            end = time.monotonic() + 60
+            while "inspector_app.store.rule_data" not in sys.modules:  # the deferred work
+                if time.monotonic() > end:
+                    break
+                app.processEvents()
+                time.sleep(0.005)
+            seen["after"] = sorted(sys.modules)
+            for w in QApplication.topLevelWidgets():
+                if isinstance(w, MainWindow):
+                    w.close()
+            return 0
+
+        app = app_module.make_application([sys.argv[0]])
+        watch = Watch()
+        app.installEventFilter(watch)
+        app_module._exec = loop
+        app_module._first_questions = lambda *a: None  # (modal questions of a first start)
+        status = app_module.run_gui(sys.argv[1], "en")
+        print("MODULES " + json.dumps({"status": status, **seen}))
+        """,
+        tmp_path,
+        str(db),
+    )
+    assert out["status"] == 0
+    assert "at_paint" in out, "the main window was never painted"
+    at_paint = out["at_paint"]
+    assert "inspector_app.ui.main_window" in at_paint
+    assert _loaded(at_paint, HEAVY) == []
+    assert _loaded(at_paint, LATER) == []
+    # what waited for the first paint did run after it: the confirmed rule data and forms
+    assert "inspector_app.store.rule_data" in out["after"]
+    assert "inspector_app.store.forms" in out["after"]
