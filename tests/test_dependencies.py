@@ -28,6 +28,7 @@ USED_WITHOUT_IMPORT = {
     "ruff": "run as `python -m ruff` by tests/test_lint.py",
     "mypy": "run as `python -m mypy` by tests/test_types.py",
     "types-reportlab": "reportlab's type stubs, read by mypy (tests/test_types.py)",
+    "types-openpyxl": "openpyxl's type stubs, read by mypy (tests/test_types.py)",
     "pytest-timeout": "pytest plugin: the per-test timeout set in pyproject.toml",
 }
 #: modules of a group that is not installed by default (the build group)
