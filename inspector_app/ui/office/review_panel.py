@@ -37,7 +37,7 @@ from ..widgets.field_error import FieldError
 from ..widgets.language import follow_language
 from . import dialogs
 from .review_pdf import PdfCheckView
-from .review_record import RecordFindings, _coloured, _edition_changes, _local_time
+from .review_record import RecordFindings, _coloured, _edition_changes
 
 
 class IdentityCache:
@@ -236,79 +236,6 @@ class ReviewPanel(RecordFindings, PdfCheckView, QWidget):
         self.placeholder.hide()
         self.body.show()
 
-    @staticmethod
-    def _checklist_findings(insp) -> list[str]:
-        """The checklist questions answered with their finding answer, in the current language."""
-        from ...domain.forms import form_for
-
-        try:  # the form the record was filled against
-            form = form_for(insp.family, insp.environment.get("form"))
-        except Exception:  # no form for this family: nothing to list
-            return []
-        lang = current_language()
-        return [
-            q.label.get(lang) for q in form.checklist if insp.checklist.get(q.key) == q.finding_if
-        ]
-
-    def _fill_history(self) -> None:
-        from ...services import review as rv
-
-        rows = rv.reviews_for(self.store, self.inspection_id) if self.inspection_id else []
-        if not rows:
-            self.history.setText(tr("Not reviewed yet."))
-            return
-        lines = []
-        for r in rows:
-            check = rv.verify_review(self.store, r, self.store.path)
-            text = (
-                tr("Approved by {who} on {when}")
-                if r.decision == "approved"
-                else tr("Returned by {who} on {when}")
-            )
-            line = text.format(who=r.reviewer, when=r.at[:16].replace("T", " "))
-            line += f" · {tr('signature {status}').format(status=check.status)}"
-            if r.comment:
-                line += f"<br>&nbsp;&nbsp;“{r.comment}”"
-            lines.append(line)
-        self.history.setText("<br>".join(lines))
-
-    def _fill_pdf(self) -> None:
-        """The PDF line: for the inspector's kept PDF that verifies, "Signed by the inspector
-        (valid)" with the office countersignatures it carries; else the verify verdict."""
-        from html import escape
-
-        c = self.pdf_check
-        if c is None:
-            return
-        text = tr(c.reason)
-        if c.signer:
-            text = (
-                f"{c.signer}"
-                + (f", {c.signing_time[:16].replace('T', ' ')}" if c.signing_time else "")
-                + f"; {tr(c.reason)}; "
-                + tr("record hash: {check}").format(check=tr(c.record_check))
-            )
-        roles = [role for _f, role, _s, _st in c.signatures]
-        if c.status == "VALID" and c.path and roles[:1] == ["inspector"]:
-            names = {"VerifierSignature": tr("verifier"), "ApproverSignature": tr("approver")}
-            counter = [
-                f"{names.get(f, f)} {escape(who)}"
-                for f, role, who, _st in c.signatures[1:]
-                if role == "office countersigner"
-            ]
-            valid = tr("Signed by the inspector (valid)")
-            line = f"<span style='color:#1e8449; font-weight:bold'>{valid}</span>"
-            line += f" — {escape(c.signer or '')}"
-            if c.signing_time:
-                line += f", {_local_time(c.signing_time)}"
-            if counter:
-                line += "<br>" + tr("Countersigned by {who}").format(
-                    who=("、" if current_language() == "zh" else ", ").join(counter)
-                )
-            self.values["pdf"].setText(line)
-            return
-        self.values["pdf"].setText(_coloured(text, c.status))
-
     def _update_buttons(self) -> None:
         from ...services import review as rv
 
@@ -377,14 +304,6 @@ class ReviewPanel(RecordFindings, PdfCheckView, QWidget):
         self._update_buttons()
         self.decided.emit(self.inspection_id)
         return True
-
-    def sign_and_verify(self) -> None:
-        identity = self.identities.get(self)
-        if identity is None or not self.inspection_id:
-            return
-        stored = self.pdf_check is not None and self.pdf_check.path
-        self._load_pdf(identity=identity, regenerate=not stored)
-        self._update_buttons()
 
     def attach_signed_pdf(self) -> None:
         from ...services import review as rv
