@@ -31,7 +31,10 @@ def rss_mb() -> float:
 
 
 def _paint_watch(widget):
-    """An event filter noticing the first paint of *widget* or any child."""
+    """An event filter on the window *widget* noticing its first paint (a window is painted
+    as a whole: it gets the paint event with its children's). On the window alone: an
+    application-wide filter would put a Python call in front of every event of a big window
+    and weigh on it more than on a bare one."""
     from PySide6.QtCore import QEvent, QObject
 
     class Watch(QObject):
@@ -42,10 +45,8 @@ def _paint_watch(widget):
                 self.painted = True
             return False
 
-    watch = Watch()
-    from PySide6.QtWidgets import QApplication
-
-    QApplication.instance().installEventFilter(watch)
+    watch = Watch(widget)
+    widget.installEventFilter(watch)
     return watch
 
 
@@ -89,30 +90,27 @@ def case_window_app(args: dict) -> None:
     it (``ui.app.run_gui``: log, language, damage check, office mode, everything before
     the first paint and what follows it); the event loop is replaced by one that notes the
     first paint, waits for the first page of rows and its count, and closes the window."""
-    from PySide6.QtCore import QEvent, QObject
     from PySide6.QtWidgets import QApplication
 
     from inspector_app.ui import app as app_module
-    from inspector_app.ui import settings
+    from inspector_app.ui import first_paint, settings
     from inspector_app.ui.main_window import PAGES, MainWindow
 
     page = args.get("page", "inspections")
     out: dict = {}
+    watch: list = []
+    program_after_first_paint = first_paint.after_first_paint
 
-    class Watch(QObject):  # the first paint of anything in the main window
-        painted = False
+    def watched(window, work, *a, **k):  # run_gui calls it right after showing the window
+        if isinstance(window, MainWindow) and not watch:
+            watch.append(_paint_watch(window))
+        return program_after_first_paint(window, work, *a, **k)
 
-        def eventFilter(self, obj, event):  # noqa: N802 - Qt name
-            if event.type() == QEvent.Type.Paint and not self.painted:
-                window = obj.window() if hasattr(obj, "window") else None
-                self.painted = isinstance(window, MainWindow)
-            return False
-
-    watch = Watch()
+    first_paint.after_first_paint = watched
 
     def timed_loop(app) -> int:
         win = next(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow))
-        _wait(app, lambda: watch.painted)
+        _wait(app, lambda: watch[0].painted)
         out["painted_in_process_s"] = time.perf_counter() - T0
         out["painted_cpu_s"] = time.process_time()
         out["window_size"] = [win.width(), win.height()]
@@ -144,10 +142,9 @@ def case_window_app(args: dict) -> None:
         win.close()
         return 0
 
-    app = app_module.make_application([sys.argv[0]])
+    _app = app_module.make_application([sys.argv[0]])  # (kept: run_gui reuses it)
     if settings.load_geometry("page") is None:  # a home folder case_prepare_home did not set
         settings.save_geometry("page", [k for k, _t, _i in PAGES].index(page))
-    app.installEventFilter(watch)
     app_module._exec = timed_loop
     # A database without a role asks the first-start questions (modal) after the first paint:
     # a measurement answers none of them.

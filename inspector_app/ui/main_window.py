@@ -21,7 +21,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QSize, Qt, QTimer
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QLabel,
@@ -78,13 +78,14 @@ class MainWindow(WindowMenus, QMainWindow):
         super().__init__(parent)
         self.store = store
         self.reader = StoreReader(store.path, self)
+        self.reader.hold()  # the first reads wait for the window to be shown (showEvent)
         self.editors: dict[str, QWidget] = {}
         self.pages: dict[str, QWidget] = {}  # built pages (office mode adds its own)
         self._placeholders: dict[str, QWidget] = {}
         self._makers: dict[str, Callable[[], QWidget]] = {}  # pages added by add_lazy_page
         self._stale: set[str] = set()  # built but hidden when data changed: refresh when shown
         self._counts = None
-        # The shown page's slower reads wait for the window's first paint (or a second).
+        # The shown page's reads wait for the window's first paint (or a second).
         self._paint_work: list[Callable[[], None]] = []
         self._first_paint = FirstPaint(self, self._after_paint, only_if_visible=False)
         self.nav = QListWidget(self)
@@ -326,7 +327,14 @@ class MainWindow(WindowMenus, QMainWindow):
                 _call_hook(page, "refresh")
         _call_hook(page, "activated")
 
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        """Shown: the reads queued while the window was built start (not before, so they do
+        not compete with building it)."""
+        self.reader.release()
+        super().showEvent(event)
+
     def _after_paint(self) -> None:
+        self.reader.release()  # (a window never shown: after a second)
         work, self._paint_work = self._paint_work, []
         for fn in work:
             fn()

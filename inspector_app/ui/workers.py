@@ -299,6 +299,7 @@ class _ReaderState:
         self.cond = threading.Condition()
         self.pending: OrderedDict[Hashable, tuple[int, Callable]] = OrderedDict()
         self.stopping = False
+        self.held = False  # requests wait (StoreReader.hold)
         self.busy = False
         self.running_key: Hashable | None = None
         self.conn: sqlite3.Connection | None = None  # for interrupt() from the GUI thread
@@ -322,7 +323,7 @@ def _reader_thread(state: _ReaderState) -> None:
     try:
         while True:
             with state.cond:
-                while not state.pending and not state.stopping:
+                while (not state.pending or state.held) and not state.stopping:
                     state.cond.wait()
                 if state.stopping:
                     return
@@ -399,6 +400,17 @@ class StoreReader(QObject):
             if interrupt and state.running_key == key and state.conn is not None:
                 state.conn.interrupt()
             state.cond.notify()
+
+    def hold(self) -> None:
+        """Let requests queue without running them until :meth:`release` (the main window
+        holds its first reads until it has been painted, so they do not compete with it)."""
+        with self._state.cond:
+            self._state.held = True
+
+    def release(self) -> None:
+        with self._state.cond:
+            self._state.held = False
+            self._state.cond.notify()
 
     def discard(self, predicate: Callable[[Hashable], bool]) -> None:
         """Drop queued requests whose key matches (e.g. the pages of an old query)."""
