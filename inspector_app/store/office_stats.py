@@ -79,18 +79,31 @@ def _distinct_premises(store: Store, f: StatsFilter) -> dict[str, int]:
 
 
 def _distinct_instruments(store: Store, f: StatsFilter) -> dict[str, int]:
-    """family -> instruments with a counted inspection in the filter (read from the index
-    of counted inspections by instrument, in its order)."""
-    w, params = _heads_where(f)
-    return {
-        r[0]: int(r[1])
-        for r in store.conn.execute(
+    """family -> instruments with a counted inspection in the filter: for a city or market,
+    from the counted inspections of its premises (index by premises); otherwise from the
+    index of counted inspections by instrument, read in its order."""
+    if f.city or f.market:
+        dates, params = period(f.date_from, f.date_to)
+        places = []
+        for column, value in (("city", f.city), ("market", f.market)):
+            if value:
+                places.append(f"p.{column} = ?")
+                params.insert(len(places) - 1, value)
+        inner = " AND ".join([*places, "i.premises_id = p.id", *SEALED_HEADS, *dates])
+        sql = (
+            "SELECT family, count(*) FROM (SELECT DISTINCT i.instrument_id, i.family"
+            " FROM premises p CROSS JOIN inspections i"
+            f"{summary.indexed_by(store, 'inspections_heads_premises')} WHERE {inner}) d"
+            " GROUP BY family"
+        )
+    else:
+        w, params = _heads_where(f)
+        sql = (
             "SELECT family, count(*) FROM (SELECT DISTINCT i.instrument_id, i.family"
             f" FROM inspections i{summary.indexed_by(store, 'inspections_heads_instrument')}"
-            f" WHERE {w}) d GROUP BY family",
-            params,
+            f" WHERE {w}) d GROUP BY family"
         )
-    }
+    return {r[0]: int(r[1]) for r in store.conn.execute(sql, params)}
 
 
 @dataclass

@@ -108,6 +108,9 @@ def _office_recount(s, f: StatsFilter) -> dict:
     if f.city:
         w.append("p.city = ?")
         params.append(f.city)
+    if f.market:
+        w.append("p.market = ?")
+        params.append(f.market)
     where = " WHERE " + " AND ".join(w)
 
     def rows(q):
@@ -223,6 +226,9 @@ def test_kept_counts_equal_a_recount_after_mixed_writes(world):
     d0, d1 = dt.date.fromisoformat(first), dt.date.fromisoformat(last)
     mid = d0 + (d1 - d0) / 2
     city = s.conn.execute("SELECT city FROM premises WHERE city != '' ORDER BY city").fetchone()[0]
+    market = s.conn.execute(
+        "SELECT market FROM premises WHERE market != '' ORDER BY market"
+    ).fetchone()[0]
     filters = [
         StatsFilter(),
         StatsFilter(first, last),
@@ -236,6 +242,8 @@ def test_kept_counts_equal_a_recount_after_mixed_writes(world):
         ),  # within a month or two
         StatsFilter(first, last, city=city),
         StatsFilter(first, last, city="新城市"),
+        StatsFilter(None, None, city="新城市", market="新市场"),
+        StatsFilter(first, mid.isoformat(), market=market),
     ]
     for f in filters:
         assert _office_kept(s, f) == _office_recount(s, f), f

@@ -80,8 +80,8 @@ INDEXES = [
     # premises of a period (not additive, so not kept as counts) read from the index alone
     "CREATE INDEX inspections_heads_instrument ON inspections(instrument_id, family, started_at,"
     " premises_id) WHERE status = 'finalized' AND superseded_by IS NULL",
-    "CREATE INDEX inspections_heads_premises ON inspections(premises_id, started_at)"
-    " WHERE status = 'finalized' AND superseded_by IS NULL",
+    "CREATE INDEX inspections_heads_premises ON inspections(premises_id, started_at,"
+    " instrument_id, family) WHERE status = 'finalized' AND superseded_by IS NULL",
     # failed tests (a passed inspection may have one: an as-found test set aside) and
     # cheating findings: the statistics start from these few rows
     "CREATE INDEX inspection_tests_failed ON inspection_tests(inspection_id, kind)"
