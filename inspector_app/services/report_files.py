@@ -26,14 +26,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-NEW, UNCHANGED, COUNTERSIGNED, OLDER, KEPT_LOCAL = (
-    "new",
-    "unchanged",
-    "countersigned",
-    "older",
-    "kept_local",
-)
-
 
 def folder(store) -> Path:
     from .files import reports_folder
@@ -47,11 +39,9 @@ def kept_path(store, inspection_id: str) -> Path:
 
 def kept_pdf(store, inspection_id: str) -> bytes | None:
     """The signed PDF kept with the inspection, or None."""
-    path = kept_path(store, inspection_id)
-    try:
-        return path.read_bytes()
-    except (FileNotFoundError, NotADirectoryError):
-        return None
+    from ..sync.importing.report_pdfs import kept_pdf as read_kept
+
+    return read_kept(folder(store), inspection_id)
 
 
 def has_path(store) -> bool:
