@@ -155,9 +155,12 @@ def _row_fields() -> frozenset[str]:
     if not _FIELDS:
         from ...domain.visits import ANSWERS, CHEATING_ANSWERS, SweepRow
 
-        # the quick check's answer sets are those of the domain (a new answer must be added
-        # to both; this stops an import rather than let them drift)
-        assert _ANSWERS == {"", *ANSWERS} and _CHEATING == {"", *CHEATING_ANSWERS}
+        # the quick check's answer sets are those of the domain: a new answer must be added
+        # to both (an import stops here rather than let them drift apart)
+        if _ANSWERS != {"", *ANSWERS} or _CHEATING != {"", *CHEATING_ANSWERS}:
+            raise RuntimeError(
+                "sync.validate.visits: the sweep-row answers differ from the domain's"
+            )
         _FIELDS.append(frozenset(f.name for f in dataclasses.fields(SweepRow)))
     return _FIELDS[0]
 
