@@ -8,41 +8,37 @@ Start-up: only the page shown first is built (the others when first shown), and 
 query is the first read; the status-bar counts and the market list follow it.
 
 The pages themselves are in :mod:`.pages` (their order in ``PAGES``), the New-inspection
-dialog in :mod:`.dialogs.new_inspection`, and the menus with the dialogs they open (File →
+dialog in :mod:`.dialogs.new_inspection`, opening and starting inspections in
+:mod:`.record_opening`, and the menus with the dialogs they open (File →
 Export/Import bundle, Inspection → Export report(s), Tools → Keys and trust …) in
 :mod:`.window_menus`.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import inspect
 from collections.abc import Callable
 from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
-    QDialog,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
-    QMessageBox,
     QSplitter,
     QStackedWidget,
     QWidget,
 )
 
-from ..domain.models import Inspection, new_id
 from ..i18n import tr
 from . import settings
-from .dialogs.new_inspection import NewInspectionDialog
 from .first_paint import FirstPaint
 from .models.inspections import InspectionTableModel
 from .pages import PAGES
 from .pages.inspections import InspectionsPage
 from .pages.today import TodayPage
+from .record_opening import RecordOpening, call_page_hook
 from .widgets.language import follow_language
 from .widgets.record_table import RecordTable
 from .window_menus import WindowMenus
@@ -56,24 +52,7 @@ if TYPE_CHECKING:
     from .visit_editor import VisitsPage
 
 
-def _call_hook(page: QWidget | None, name: str) -> None:
-    """Call the page's *name*() when it has one: the pages share no base class, and each
-    offers what it can (refresh, activated, focus_search, edit_current)."""
-    hook = getattr(page, name, None)
-    if callable(hook):
-        hook()
-
-
-def _editor_class():
-    """The inspection editor (built separately); None while it is not there."""
-    try:
-        from .inspection_editor import InspectionEditor
-    except ImportError:
-        return None
-    return InspectionEditor
-
-
-class MainWindow(WindowMenus, QMainWindow):
+class MainWindow(WindowMenus, RecordOpening, QMainWindow):
     def __init__(self, store, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store = store
@@ -324,8 +303,8 @@ class MainWindow(WindowMenus, QMainWindow):
             if self._first_paint.pending and isinstance(page, TodayPage):
                 page.refresh(later=self._paint_work.append)
             else:
-                _call_hook(page, "refresh")
-        _call_hook(page, "activated")
+                call_page_hook(page, "refresh")
+        call_page_hook(page, "activated")
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
         """Shown: the reads queued while the window was built start (not before, so they do
@@ -344,7 +323,7 @@ class MainWindow(WindowMenus, QMainWindow):
         getattr(self.page(key), method)()
 
     def focus_search(self) -> None:
-        _call_hook(self.stack.currentWidget(), "focus_search")
+        call_page_hook(self.stack.currentWidget(), "focus_search")
 
     # -- data ------------------------------------------------------------------------------------
     def refresh_all(self) -> None:
@@ -356,7 +335,7 @@ class MainWindow(WindowMenus, QMainWindow):
                 self._stale.add(key)
             else:
                 self._stale.discard(key)
-                _call_hook(page, "refresh")
+                call_page_hook(page, "refresh")
         self._background_reads()
 
     def _background_reads(self) -> None:
@@ -398,120 +377,6 @@ class MainWindow(WindowMenus, QMainWindow):
         self.statusBar().showMessage(
             tr("Could not read the database: {error}").format(error=message), 10000
         )
-
-    # -- inspections --------------------------------------------------------------------------
-    def open_selected(self) -> None:
-        page = self.stack.currentWidget()
-        if page is None:
-            return
-        if self.current_page_key() in ("today", "inspections"):
-            for table in self._inspection_tables(page):
-                if table.hasFocus() or table is self._inspection_tables(page)[-1]:
-                    ident = table.current_id()
-                    if ident:
-                        self.open_inspection(ident)
-                        return
-        else:
-            _call_hook(page, "edit_current")
-
-    def open_inspection(self, inspection_id: str) -> QWidget | None:
-        if inspection_id in self.editors:
-            editor = self.editors[inspection_id]
-            editor.show()
-            editor.raise_()
-            editor.activateWindow()
-            return editor
-        cls = _editor_class()
-        if cls is None:
-            QMessageBox.information(
-                self,
-                tr("The inspection editor"),
-                tr("The inspection editor is not available in this build yet."),
-            )
-            return None
-        return self._show_editor(cls(self.store, inspection_id, parent=self), inspection_id)
-
-    def _show_editor(self, editor: QWidget, inspection_id: str) -> QWidget:
-        if not editor.isWindow():
-            editor.setWindowFlag(Qt.WindowType.Window, True)
-        editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
-        self.editors[inspection_id] = editor
-        editor.destroyed.connect(lambda *_: self.editors.pop(inspection_id, None))
-        for signal_name in ("saved", "finalized"):
-            signal = getattr(editor, signal_name, None)
-            if signal is not None:
-                signal.connect(lambda _id: self.refresh_inspections())
-        editor.show()
-        return editor
-
-    def refresh_inspections(self) -> None:
-        current = self.current_page_key()
-        for key in ("today", "inspections", "dashboard"):
-            page = self.pages.get(key)
-            if page is None:
-                continue
-            if key == current or key == "dashboard":  # the dashboard defers by itself
-                _call_hook(page, "refresh")
-            else:
-                self._stale.add(key)
-        self._background_reads()  # the status bar's counts too
-
-    def new_inspection(self, premises_id: str | None = None) -> QWidget | str | None:
-        dialog = NewInspectionDialog(self.store, self, premises_id=premises_id)
-        self.last_dialog = dialog
-        accepted = dialog.exec() == QDialog.DialogCode.Accepted
-        if dialog.created:
-            self.refresh_all()
-        _pid, instrument_id, check = dialog.selection()
-        if not accepted or not instrument_id:  # the dialog accepts only with an instrument
-            return None
-        return self.start_inspection(instrument_id, check)
-
-    def start_inspection(self, instrument_id: str, check: str) -> QWidget | str | None:
-        """Create the draft (through the editor when it can take the kind of check) and open it."""
-        inspector = settings.actor()
-        cls = _editor_class()
-        factory = getattr(cls, "new_for_instrument", None) if cls is not None else None
-        if factory is not None and "check" in inspect.signature(factory).parameters:
-            editor = factory(self.store, instrument_id, inspector, parent=self, check=check)
-            ident = getattr(editor, "inspection_id", None) or new_id()
-            self.refresh_inspections()
-            return self._show_editor(editor, str(ident))
-        draft = self._create_draft(instrument_id, check, inspector)
-        self.refresh_inspections()
-        if cls is None:
-            QMessageBox.information(
-                self,
-                tr("The inspection editor"),
-                tr("A draft was created; it can be opened once the editor is available."),
-            )
-            return draft.id
-        return self.open_inspection(draft.id)
-
-    def _create_draft(self, instrument_id: str, check: str, inspector: str) -> Inspection:
-        from ..domain.errors import InputError
-        from ..domain.rules import edition_for
-        from ..services.inspections import instrument_payload
-
-        ins = self.store.instruments.get(instrument_id)
-        if ins is None:  # deleted since it was chosen
-            raise InputError("instrument_id", f"no instrument {instrument_id}")
-        premises = self.store.premises.get(ins.premises_id)
-        record = new_id()
-        started = dt.datetime.now().isoformat(timespec="minutes")
-        draft = Inspection(
-            id=new_id(),
-            record_id=record,
-            instrument_id=ins.id,
-            premises_id=ins.premises_id,
-            family=ins.family,
-            check=check,
-            ruleset=edition_for(ins.family, started, instrument_payload(ins)),
-            inspector=inspector,
-            started_at=started,
-            place=premises.address if premises else "",
-        )
-        return self.store.inspections.save_draft(draft, inspector)
 
     # -- layout memory ------------------------------------------------------------------------
     def _restore_layout(self) -> None:

@@ -13,7 +13,7 @@ from inspector_app import i18n
 from inspector_app.store import open_database
 from inspector_app.store.inspections import InspectionFilter
 from inspector_app.ui import main_window as mw
-from inspector_app.ui import settings
+from inspector_app.ui import record_opening, settings
 
 
 @pytest.fixture(scope="module")
@@ -148,7 +148,7 @@ def test_header_click_sorts(qtbot, window):
 
 
 def test_enter_opens_the_inspection_editor(qtbot, window, monkeypatch):
-    monkeypatch.setattr(mw, "_editor_class", lambda: FakeEditor)
+    monkeypatch.setattr(record_opening, "_editor_class", lambda: FakeEditor)
     FakeEditor.opened.clear()
     table = window.inspections_page.table
     table.setFocus()
@@ -160,7 +160,7 @@ def test_enter_opens_the_inspection_editor(qtbot, window, monkeypatch):
 
 
 def test_missing_editor_shows_a_message(qtbot, window, monkeypatch):
-    monkeypatch.setattr(mw, "_editor_class", lambda: None)
+    monkeypatch.setattr(record_opening, "_editor_class", lambda: None)
     shown = []
     monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: shown.append(a[2]))
     assert window.open_inspection("anything") is None
@@ -168,9 +168,9 @@ def test_missing_editor_shows_a_message(qtbot, window, monkeypatch):
 
 
 def test_new_inspection_creates_a_draft_with_the_chosen_check(qtbot, window, demo, monkeypatch):
-    monkeypatch.setattr(mw, "_editor_class", lambda: FakeEditor)
+    monkeypatch.setattr(record_opening, "_editor_class", lambda: FakeEditor)
     FakeEditor.opened.clear()
-    dialog = mw.NewInspectionDialog(demo, window)
+    dialog = record_opening.NewInspectionDialog(demo, window)
     qtbot.addWidget(dialog)
     premises = demo.premises.list(kind="market_stall", limit=1)[0]
     with qtbot.waitSignal(dialog.search.search_changed, timeout=2000):
@@ -188,7 +188,7 @@ def test_new_inspection_creates_a_draft_with_the_chosen_check(qtbot, window, dem
 
 
 def test_new_inspection_dialog_refuses_without_instrument(qtbot, demo):
-    dialog = mw.NewInspectionDialog(demo)
+    dialog = record_opening.NewInspectionDialog(demo)
     qtbot.addWidget(dialog)
     dialog.instrument_list.clear()
     dialog.accept()
