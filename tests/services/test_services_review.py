@@ -11,6 +11,7 @@ import pytest
 from inspector_app.crypto import keys
 from inspector_app.domain.errors import InputError
 from inspector_app.paths import keys_dir
+from inspector_app.services import conflicts as cf
 from inspector_app.services import review as rv
 from inspector_app.services.demo import generate
 from inspector_app.services.sync import export_bundle, import_bundle, list_conflicts
@@ -258,12 +259,12 @@ def test_conflict_fields_side_by_side(office_world):
     report = import_bundle(o.store, bundle, backup=False)
     assert report.conflicts == 1, report.message()
     conflict = list_conflicts(o.store)[0]
-    rows = rv.conflict_fields(conflict, only_differences=True)
+    rows = cf.conflict_fields(conflict, only_differences=True)
     assert [(r.field, r.local, r.incoming) for r in rows] == [
         ("phone", "13900000002", "13900000001")
     ]
-    assert any(r.field == "name" and not r.differs for r in rv.conflict_fields(conflict))
-    kept = rv.resolve(o.store, conflict.id, "incoming", actor="boss")
+    assert any(r.field == "name" and not r.differs for r in cf.conflict_fields(conflict))
+    kept = cf.resolve(o.store, conflict.id, "incoming", actor="boss")
     assert kept == "incoming" and o.store.premises.get(pid).phone == "13900000001"
     assert o.store.audit_entries(1)[0]["action"] == "conflict.resolve"
-    assert rv.open_conflicts(o.store) == []
+    assert cf.open_conflicts(o.store) == []

@@ -37,9 +37,9 @@ ENTITY_LABELS = {
 
 def _title(conflict) -> str:
     from ...i18n import pick
-    from ...services import review as rv
+    from ...services import conflicts as cf
 
-    title = rv.conflict_title(conflict)
+    title = cf.conflict_title(conflict)
     label = ENTITY_LABELS.get(conflict.entity)
     if label and title.startswith(conflict.entity):
         title = pick(label) + title[len(conflict.entity) :]
@@ -116,9 +116,9 @@ class ConflictsPage(QWidget):
         follow_language(self, self.retranslate)
 
     def refresh(self) -> None:
-        from ...services import review as rv
+        from ...services import conflicts as cf
 
-        self.conflicts = rv.open_conflicts(self.store)
+        self.conflicts = cf.open_conflicts(self.store)
         self.list.blockSignals(True)
         self.list.clear()
         for c in self.conflicts:
@@ -145,7 +145,7 @@ class ConflictsPage(QWidget):
         self._fill()
 
     def _fill(self) -> None:
-        from ...services import review as rv
+        from ...services import conflicts as cf
 
         c = self.current
         self.keep_local.setEnabled(c is not None)
@@ -157,7 +157,7 @@ class ConflictsPage(QWidget):
         self.title.setText(
             f"<b>{_title(c)}</b><br>{tr('Reason: {reason}').format(reason=tr(c.reason))}"
         )
-        rows = rv.conflict_fields(c, only_differences=self.only_diff.isChecked())
+        rows = cf.conflict_fields(c, only_differences=self.only_diff.isChecked())
         self.table.setRowCount(len(rows))
         for i, r in enumerate(rows):
             for col, text in enumerate((r.field, r.local, r.incoming)):
@@ -172,13 +172,13 @@ class ConflictsPage(QWidget):
                 self.table.setItem(i, col, item)
 
     def resolve(self, keep: str) -> bool:
-        from ...services import review as rv
+        from ...services import conflicts as cf
 
         c = self.current
         if c is None:
             return False
         try:
-            kept = rv.resolve(self.store, c.id, keep, actor=self.actor)
+            kept = cf.resolve(self.store, c.id, keep, actor=self.actor)
         except InputError as exc:
             self.message.setText("⚠ " + exc.message)
             return False
