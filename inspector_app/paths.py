@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import sys
-from importlib import resources
 from pathlib import Path
 
 APP_NAME = "inspector-app"
@@ -70,7 +69,19 @@ def resource_path(*parts: str) -> Path:
     frozen = getattr(sys, "_MEIPASS", None)
     if frozen:
         return Path(frozen).joinpath(*parts)
-    packaged = resources.files("inspector_app") / "_data"
+    # an installed wheel keeps the data in the package's ``_data`` folder; a source tree has
+    # ``forms/`` and ``resources/`` beside the package. Both are plain folders next to this
+    # file, so no importlib.resources (with its zipfile machinery) on every start.
+    here = Path(__file__).resolve().parent
+    packaged = here / "_data"
     if packaged.is_dir():
-        return Path(str(packaged)).joinpath(*parts)
-    return Path(__file__).resolve().parent.parent.joinpath(*parts)
+        return packaged.joinpath(*parts)
+    source = here.parent
+    if source.joinpath(*parts[:1]).exists():
+        return source.joinpath(*parts)
+    from importlib import resources  # an unusual install (a package not on the file system)
+
+    found = resources.files("inspector_app") / "_data"
+    if found.is_dir():
+        return Path(str(found)).joinpath(*parts)
+    return source.joinpath(*parts)

@@ -11,11 +11,19 @@ import contextlib
 import sqlite3
 import uuid
 from collections.abc import Iterator
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import audit
 from .db import transaction
+
+if TYPE_CHECKING:
+    from .attachments import AttachmentRepo
+    from .inspections import InspectionRepo
+    from .records import InstrumentRepo, PremisesRepo, StandardRepo
+    from .sync import SyncRepo
+    from .trust import TrustRepo
 
 
 class Store:
@@ -26,20 +34,51 @@ class Store:
         # "sqlite" (a file) or "postgresql" (the office server: store/pg).
         self.engine: str = getattr(conn, "engine", "sqlite")
         self._db: Any = None
+        self._device_id: str | None = None
+
+    # -- repositories: made on first use, so opening a database (every start of the
+    # program) imports and builds only what the first screen reads -----------------------
+    @cached_property
+    def premises(self) -> PremisesRepo:
+        from .records import PremisesRepo
+
+        return PremisesRepo(self)
+
+    @cached_property
+    def instruments(self) -> InstrumentRepo:
+        from .records import InstrumentRepo
+
+        return InstrumentRepo(self)
+
+    @cached_property
+    def standards(self) -> StandardRepo:
+        from .records import StandardRepo
+
+        return StandardRepo(self)
+
+    @cached_property
+    def attachments(self) -> AttachmentRepo:
         from .attachments import AttachmentRepo
+
+        return AttachmentRepo(self)
+
+    @cached_property
+    def inspections(self) -> InspectionRepo:
         from .inspections import InspectionRepo
-        from .records import InstrumentRepo, PremisesRepo, StandardRepo
-        from .sync import SyncRepo
+
+        return InspectionRepo(self)
+
+    @cached_property
+    def trust(self) -> TrustRepo:
         from .trust import TrustRepo
 
-        self.premises = PremisesRepo(self)
-        self.instruments = InstrumentRepo(self)
-        self.standards = StandardRepo(self)
-        self.attachments = AttachmentRepo(self)
-        self.inspections = InspectionRepo(self)
-        self.trust = TrustRepo(self)
-        self.sync = SyncRepo(self)
-        self._device_id: str | None = None
+        return TrustRepo(self)
+
+    @cached_property
+    def sync(self) -> SyncRepo:
+        from .sync import SyncRepo
+
+        return SyncRepo(self)
 
     @property
     def db(self) -> Any:

@@ -5,54 +5,60 @@ transaction on raw tables; the file is backed up before the first pending migrat
 a database written by a newer program is refused. ``PRAGMA user_version`` holds the number
 of the last migration applied.
 
-To add one: create ``mNNN_what.py`` with ``def up(conn): ...`` and append it to MIGRATIONS.
+To add one: create ``mNNN_what.py`` with ``def up(conn): ...`` and append its name to
+MIGRATION_NAMES (``MIGRATIONS``, the modules themselves, is built from it on first use).
 """
 
 from __future__ import annotations
 
 import contextlib
+import importlib
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
 
 from ..db import DatabaseTooNewError, StoreError, transaction
 from ..locks import FileLock
-from . import (
-    m001_initial,
-    m002_sync,
-    m003_search,
-    m004_revocations,
-    m005_certificates,
-    m006_visits,
-    m007_cases,
-    m008_rule_data,
-    m009_office_accounts,
-    m010_certificate_voids,
-    m011_visit_required,
-    m012_province,
-    m013_visit_photos,
-    m014_form_versions,
-    m015_stat_counts,
-)
 
-MIGRATIONS = [
-    m001_initial,
-    m002_sync,
-    m003_search,
-    m004_revocations,
-    m005_certificates,
-    m006_visits,
-    m007_cases,
-    m008_rule_data,
-    m009_office_accounts,
-    m010_certificate_voids,
-    m011_visit_required,
-    m012_province,
-    m013_visit_photos,
-    m014_form_versions,
-    m015_stat_counts,
-]
-SCHEMA_VERSION = len(MIGRATIONS)
+# The migrations in order, by module name. The modules are imported only when a database
+# is migrated (or when something reads MIGRATIONS): opening a current database needs only
+# the number, and importing fifteen modules on every start would cost milliseconds.
+MIGRATION_NAMES = (
+    "m001_initial",
+    "m002_sync",
+    "m003_search",
+    "m004_revocations",
+    "m005_certificates",
+    "m006_visits",
+    "m007_cases",
+    "m008_rule_data",
+    "m009_office_accounts",
+    "m010_certificate_voids",
+    "m011_visit_required",
+    "m012_province",
+    "m013_visit_photos",
+    "m014_form_versions",
+    "m015_stat_counts",
+)
+SCHEMA_VERSION = len(MIGRATION_NAMES)
+
+
+def _migrations() -> list[ModuleType]:
+    """The migration modules in order (imported on first use)."""
+    loaded = globals().get("MIGRATIONS")
+    if loaded is None:
+        loaded = [importlib.import_module(f"{__name__}.{name}") for name in MIGRATION_NAMES]
+        globals()["MIGRATIONS"] = loaded
+    return loaded
+
+
+def __getattr__(name: str) -> list[ModuleType]:
+    # ``from inspector_app.store.migrations import MIGRATIONS`` still works: the list is
+    # built when first asked for.
+    if name == "MIGRATIONS":
+        return _migrations()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def current_version(conn: sqlite3.Connection) -> int:
@@ -110,8 +116,9 @@ def _migrate_locked(conn: sqlite3.Connection, path: Path, backup_dir: Path | Non
 
         make_backup(conn, path, f"schema{version}", folder=backup_dir)
     applied = []
+    migrations = _migrations()
     for number in range(version + 1, SCHEMA_VERSION + 1):
-        module = MIGRATIONS[number - 1]
+        module = migrations[number - 1]
         with transaction(conn):
             # Another process may have migrated since we looked (two windows started at
             # once): decide again under the write lock, so no step ever runs twice.

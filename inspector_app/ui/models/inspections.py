@@ -45,7 +45,7 @@ RETURNED_BRUSH = QBrush(QColor("#b35900"))
 DRAFT_BRUSH = QBrush(QColor("#1f5fa8"))
 PLACEHOLDER = "…"
 IdRole = Qt.ItemDataRole.UserRole
-ReviewRole = Qt.ItemDataRole.UserRole + 1  # the newest Review of the row, or None
+ReviewRole = Qt.ItemDataRole.UserRole + 1  # the newest review (store.review.ReviewRow), or None
 ROOT = QModelIndex()
 SINGLE_LATIN_IDLE_MS = 400  # quiet time before searching for one Latin letter
 
@@ -76,10 +76,12 @@ def count_query(store, f: InspectionFilter) -> int:
 def _reviews(store, rows) -> dict:
     if not rows:
         return {}
-    from ...services.review import review_states
+    # The store's rows carry all a marker shows (decision, reviewer, comment); the review
+    # service and the signature checks it brings load only when a review is opened.
+    from ...store.review import review_repo
 
     try:
-        return review_states(store, [r.id for r in rows])
+        return review_repo(store).latest([r.id for r in rows])
     except Exception:  # a marker is not worth failing the list for
         return {}
 
@@ -268,7 +270,7 @@ class InspectionTableModel(QAbstractTableModel):
         return [out[r] for r in sorted(out)]
 
     def review(self, inspection_id: str):
-        """The newest review of a loaded row (services.review.Review) or None."""
+        """The newest review of a loaded row (store.review.ReviewRow) or None."""
         return self._reviews.get(inspection_id)
 
     def loaded_pages(self) -> list[int]:
