@@ -8,7 +8,6 @@ wherever arithmetic happens. IDs are UUIDs made once, on the device.
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -65,6 +64,8 @@ def checks_for(family: str) -> tuple[str, ...]:
 
 
 def new_id() -> str:
+    import uuid  # (imported here: the uuid module loads platform, a cost at every start)
+
     return str(uuid.uuid4())
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-import uuid
 from collections.abc import Iterator
 from functools import cached_property
 from pathlib import Path
@@ -122,7 +121,9 @@ class Store:
                 with transaction(self.conn):
                     value = self.meta("device_id")
                     if value is None:
-                        value = str(uuid.uuid4())
+                        from ..domain.models import new_id
+
+                        value = new_id()
                         self.set_meta("device_id", value)
             self._device_id = value
         return self._device_id
