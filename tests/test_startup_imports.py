@@ -17,6 +17,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+from inspector_app.store.migrations import MIGRATION_NAMES, SCHEMA_VERSION
+
 ROOT = Path(__file__).resolve().parent.parent
 
 # third-party packages the first paint never needs
@@ -47,7 +49,19 @@ LATER = (
     "inspector_app.ui.case_window",
     "inspector_app.ui.dashboard",
     "inspector_app.ui.inspection_editor",
+    # the review service (the list's markers read the store's review rows), the Settings
+    # dialog, the repositories the first screen never reads (made on first use), and the
+    # migration modules (a current database needs only the schema number)
+    "inspector_app.services.review",
+    "inspector_app.ui.settings_dialog",
+    "inspector_app.store.sync",
+    "inspector_app.store.trust",
+    "inspector_app.store.attachments",
+    *(f"inspector_app.store.migrations.{name}" for name in MIGRATION_NAMES),
 )
+# standard-library modules with a noticeable import cost that nothing before the paint needs
+# (uuid brings platform; importlib.resources brings zipfile: resources are found as files)
+STDLIB_LATER = ("uuid", "importlib.resources")
 
 
 def _env(tmp_path: Path) -> dict[str, str]:
@@ -101,6 +115,7 @@ def test_importing_the_window_imports_nothing_heavy(tmp_path):
     assert "inspector_app.ui.main_window" in modules  # the check looked at the real import
     assert _loaded(modules, HEAVY) == []
     assert _loaded(modules, LATER) == []
+    assert _loaded(modules, STDLIB_LATER) == []
 
 
 def test_the_start_up_path_to_the_first_paint_imports_only_what_it_needs(tmp_path):
@@ -111,8 +126,11 @@ def test_the_start_up_path_to_the_first_paint_imports_only_what_it_needs(tmp_pat
     made = _run(
         """
         import json, sys
+        from inspector_app.services.demo import generate
         from inspector_app.store import open_database
-        open_database(sys.argv[1]).close()
+        store = open_database(sys.argv[1])
+        generate(store, premises=3, inspections=12, workers=1)  # the list has rows to mark
+        store.close()
         print("MODULES " + json.dumps({"made": True}))
         """,
         tmp_path,
@@ -167,6 +185,60 @@ def test_the_start_up_path_to_the_first_paint_imports_only_what_it_needs(tmp_pat
     assert "inspector_app.ui.main_window" in at_paint
     assert _loaded(at_paint, HEAVY) == []
     assert _loaded(at_paint, LATER) == []
+    assert _loaded(at_paint, STDLIB_LATER) == []
     # what waited for the first paint did run after it: the confirmed rule data and forms
     assert "inspector_app.store.rule_data" in out["after"]
     assert "inspector_app.store.forms" in out["after"]
+
+
+def test_the_schema_version_is_the_number_of_migration_files():
+    """The schema number is known without importing the migrations: it is the length of the
+    list of their names, which must name every ``mNNN_*.py`` file, in order, with no gap."""
+    from inspector_app.store import migrations
+
+    folder = ROOT / "inspector_app" / "store" / "migrations"
+    files = sorted(p.stem for p in folder.glob("m[0-9][0-9][0-9]_*.py"))
+    assert list(MIGRATION_NAMES) == files
+    assert [int(name[1:4]) for name in MIGRATION_NAMES] == list(range(1, SCHEMA_VERSION + 1))
+    modules = migrations.MIGRATIONS  # imported on first use, in the same order
+    assert len(modules) == SCHEMA_VERSION
+    assert [m.__name__.rsplit(".", 1)[1] for m in modules] == list(MIGRATION_NAMES)
+    assert all(callable(m.up) for m in modules)
+
+
+def test_the_lists_first_page_and_its_review_markers_need_no_service(tmp_path):
+    """The inspections list's first page (read just after the first paint) brings the newest
+    review of each row from the store: a returned record is marked without loading the review
+    service and the signature checks it imports."""
+    db = str(tmp_path / "list.db")
+    _run(
+        """
+        import json, sys
+        from inspector_app.services.demo import generate
+        from inspector_app.store import open_database
+        store = open_database(sys.argv[1])
+        generate(store, premises=3, inspections=12, workers=1)
+        store.close()
+        print("MODULES " + json.dumps({}))
+        """,
+        tmp_path,
+        db,
+    )
+    out = _run(
+        """
+        import json, sys
+        from inspector_app.store import open_database
+        from inspector_app.store.inspections import InspectionFilter
+        from inspector_app.ui.models.inspections import first_page_query
+        store = open_database(sys.argv[1])
+        rows, reviews = first_page_query(store, InspectionFilter(), "started_at", True, 50)
+        print("MODULES " + json.dumps(
+            {"rows": len(rows), "reviews": len(reviews), "modules": sorted(sys.modules)}
+        ))
+        """,
+        tmp_path,
+        db,
+    )
+    assert out["rows"] == 12  # the page was read, and its reviews looked up
+    assert "inspector_app.store.review" in out["modules"]
+    assert _loaded(out["modules"], ("inspector_app.services.review",)) == []

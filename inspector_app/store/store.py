@@ -14,7 +14,6 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import audit
 from .db import transaction
 
 if TYPE_CHECKING:
@@ -144,6 +143,8 @@ class Store:
         detail: dict[str, Any] | None = None,
     ) -> Iterator[int]:
         """One atomic write with its audit entry; yields the change sequence number."""
+        from . import audit  # (hashing and JSON: loaded with the first write, not at open)
+
         device = self.device_id
         with transaction(self.conn):
             seq = self.next_change_seq()
@@ -156,6 +157,8 @@ class Store:
         ).fetchall()
 
     def audit_head(self) -> tuple[int, str]:
+        from . import audit
+
         return audit.head(self.conn)
 
     def fingerprint(self) -> str:
