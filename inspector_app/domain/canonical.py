@@ -9,7 +9,6 @@ record that arrived in a bundle.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 from decimal import Decimal
 from typing import Any
@@ -54,4 +53,6 @@ def inspection_content(insp: Inspection) -> dict[str, Any]:
 
 def content_hash(insp: Inspection) -> str:
     """SHA-256 (hex) of the inspection's canonical content."""
+    import hashlib  # (here: loading OpenSSL's hashes costs every start that reads a list)
+
     return hashlib.sha256(canonical_bytes(inspection_content(insp))).hexdigest()

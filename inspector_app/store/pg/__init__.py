@@ -23,7 +23,6 @@ is a local folder for keys and backups, ``str()`` hides the password).
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 from pathlib import Path
@@ -129,6 +128,8 @@ class PostgresTarget:
         base = os.environ.get("INSPECTOR_OFFICE_DIR")
         if base:
             return Path(base).expanduser()
+        import hashlib  # (here: this package is read at every start, an office or not)
+
         tag = hashlib.sha256(_strip_password(self.url).encode()).hexdigest()[:12]
         root = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
         folder = root / "office" / f"{self.dbname}-{tag}"
