@@ -24,6 +24,7 @@ from inspector_app.ui import main_window as mw
 from inspector_app.ui import office, settings
 from inspector_app.ui.bundle_dialogs import ExportBundleDialog, ImportBundleDialog
 from inspector_app.ui.case_window import CaseWindow
+from inspector_app.ui.dialogs.new_inspection import NewInspectionDialog
 from inspector_app.ui.finalize_dialog import FinalizeDialog
 from inspector_app.ui.first_start import FirstStartWizard
 from inspector_app.ui.inspection_editor import InspectionEditor
@@ -122,7 +123,7 @@ def _dialogs(store, win):
         "import bundle": lambda: ImportBundleDialog(store.path, win),
         "finalize": lambda: FinalizeDialog("fail", [failed], 1, [], win),
         "finding": lambda: FindingDialog(None, win),
-        "new inspection": lambda: mw.NewInspectionDialog(store, win),
+        "new inspection": lambda: NewInspectionDialog(store, win),
         "new visit": lambda: NewVisitDialog(store, win),
         "first start": lambda: FirstStartWizard(win, None),
         "role": lambda: RoleDialog(win, "inspector"),

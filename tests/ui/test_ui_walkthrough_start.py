@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QApplication, QDialog
 from inspector_app import i18n
 from inspector_app.ui import main_window as mw
 from inspector_app.ui import settings
+from inspector_app.ui.dialogs.new_inspection import NewInspectionDialog
 
 
 @pytest.fixture(autouse=True)
@@ -41,7 +42,7 @@ def test_the_big_new_inspection_button_opens_the_dialog(qtbot, window, monkeypat
         seen.append(self)
         return QDialog.DialogCode.Rejected
 
-    monkeypatch.setattr(mw.NewInspectionDialog, "exec", fake_exec)
+    monkeypatch.setattr(NewInspectionDialog, "exec", fake_exec)
     page = window.today_page
     qtbot.mouseClick(page.new_button, Qt.MouseButton.LeftButton)
     assert len(seen) == 1
@@ -68,7 +69,7 @@ def _fill_and_save_when_shown(qtbot, fill):
 def test_empty_database_new_inspection_creates_premises_and_instrument_on_the_way(
     qtbot, window, store
 ):
-    dialog = mw.NewInspectionDialog(store, window)
+    dialog = NewInspectionDialog(store, window)
     qtbot.addWidget(dialog)
     dialog.show()
     assert dialog.premises_list.count() == 0
