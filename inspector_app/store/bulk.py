@@ -97,6 +97,8 @@ _ADD_PAIRS = (
     + ") WHERE true ON CONFLICT (instrument_id, premises_id)"
     " DO UPDATE SET n = search_pairs.n + excluded.n"
 )
+if _ADD_COUNTS.count(_NEW) != 1 or _ADD_PAIRS.count(_NEW) != 1:  # m015's recounts changed shape
+    raise RuntimeError("store.bulk: the recounts no longer narrow to the loaded records")
 _SET_ASIDE_FROM = 200  # fewer records: the triggers are cheaper than laying them aside
 
 
