@@ -18,6 +18,15 @@ def test_bar_labels_wrap_and_are_cut_at_the_end():
     assert len(lines) == 2 and lines[1].endswith("…") and long_en.startswith(lines[0])
 
 
+def test_bar_labels_are_narrower_when_many_bars_share_the_chart():
+    short = StatisticsPage._short
+    # eight families on one chart: six characters side by side ran into the next label
+    assert short("定量包装商品", bars=8) == "定量包装\n商品"
+    assert short("定量包装商品", bars=5) == "定量包装商品"
+    assert short("Lens set kit", bars=8) == "Lens set\nkit"
+    assert short("Lens set kit", bars=5) == "Lens set kit"
+
+
 def test_counts_have_whole_ticks_and_months_are_full(qtbot, store):
     page = StatisticsPage(store)
     qtbot.addWidget(page)

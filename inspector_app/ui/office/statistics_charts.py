@@ -65,7 +65,12 @@ class StatisticsCharts(_PageBase):
             text.setPos(x, n)
             plot.addItem(text)
         plot.getAxis("bottom").setTicks(
-            [[(x, self._short(label)) for x, (label, _n) in zip(xs, items, strict=True)]]
+            [
+                [
+                    (x, self._short(label, len(items)))
+                    for x, (label, _n) in zip(xs, items, strict=True)
+                ]
+            ]
         )
         top = max(heights, default=0)
         plot.setYRange(0, max(1, top) * 1.18, padding=0)
@@ -75,17 +80,19 @@ class StatisticsCharts(_PageBase):
         plot.setXRange(-0.6, max(len(items), 1) - 0.4, padding=0)
 
     @staticmethod
-    def _short(text: str) -> str:
+    def _short(text: str, bars: int = 0) -> str:
         """A bar's label on at most two lines, cut at the end (its beginning names the
         thing), never in the middle: words wrap between words (a word is never cut),
-        Chinese wraps after 7 characters."""
+        Chinese wraps after 7 characters, or after 4 when more than six bars share the
+        chart (eight families: 定量包装商品 and 零售商品称重 side by side ran together)."""
         import textwrap
 
+        crowded = bars > 6
         if text.isascii():  # words: wrapped between words, a word never cut
-            width = 13
+            width = 10 if crowded else 13
             lines = textwrap.wrap(text, width, break_long_words=False) or [text]
-        else:  # Chinese: after 7 characters
-            width = 7
+        else:  # Chinese: after 7 characters (4 on a crowded chart)
+            width = 4 if crowded else 7
             lines = [text[i : i + width] for i in range(0, len(text), width)]
         if len(lines) > 2:
             lines = [lines[0], lines[1][: width - 1] + "…"]
