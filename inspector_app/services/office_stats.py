@@ -61,9 +61,11 @@ def month_period(day: dt.date | None = None, back: int = 0) -> tuple[str, str]:
 def office_statistics(store, f: StatsFilter | None = None) -> OfficeStats:
     f = f or StatsFilter()
     d = q.distinct(store, f)  # the distinct premises and instruments, counted once
-    stats = OfficeStats(filter=f, totals=q.totals(store, f, d))
+    k = q.kept(store, f)  # the kept counts, read once
+    stats = OfficeStats(filter=f, totals=q.totals(store, f, d, k))
     stats.premises_by_kind = [
-        {"kind": k, "premises": n, "inspections": m} for k, n, m in q.premises_by_kind(store, f, d)
+        {"kind": k, "premises": n, "inspections": m}
+        for k, n, m in q.premises_by_kind(store, f, d, k)
     ]
     stats.instruments_by_family = [
         {
@@ -74,7 +76,7 @@ def office_statistics(store, f: StatsFilter | None = None) -> OfficeStats:
             "failed": x,
             "pass_rate": percent(p, p + x),
         }
-        for fam, n, m, p, x in q.instruments_by_family(store, f, d)
+        for fam, n, m, p, x in q.instruments_by_family(store, f, d, k)
     ]
     stats.failures_by_cause = [
         {"code": c, "example": t, "inspections": n} for c, t, n in q.failures_by_cause(store, f)
@@ -83,7 +85,7 @@ def office_statistics(store, f: StatsFilter | None = None) -> OfficeStats:
     stats.failed_questions = failed_questions(store, f)
     stats.by_city = [
         {"city": c, "inspections": n, "passed": p, "failed": x, "pass_rate": percent(p, p + x)}
-        for c, n, p, x in q.by_city(store, f)
+        for c, n, p, x in q.by_city(store, f, k)
     ]
     stats.by_month = [
         {
@@ -94,7 +96,7 @@ def office_statistics(store, f: StatsFilter | None = None) -> OfficeStats:
             "cheating": c,
             "pass_rate": percent(p, p + x),
         }
-        for mo, n, p, x, c in q.by_month(store, f)
+        for mo, n, p, x, c in q.by_month(store, f, k)
     ]
     keys = (
         "inspection_id",
@@ -111,34 +113,48 @@ def office_statistics(store, f: StatsFilter | None = None) -> OfficeStats:
     return stats
 
 
-# inspection id -> (its form's identity, the failed items of its checklist). A counted
+# inspection id -> (its form's identity, the (family, question) keys it failed). A counted
 # inspection is sealed, so what it failed never changes while its form stays the same; the
 # statistics page re-reads only the records it has not judged yet in this process.
-_QUESTIONS: dict[str, tuple[tuple[str, str, str], list[Any]]] = {}
+_QUESTIONS: dict[str, tuple[tuple[str, str, str], tuple[tuple[str, str], ...]]] = {}
 _QUESTIONS_MAX = 200_000
+# (form identity, question key) -> the failed item (its wording) as that form words it
+_ITEMS: dict[tuple[tuple[str, str, str], str], Any] = {}
+# family -> (the form file's path, modification time and size; the form read from it):
+# parsing the TOML of every form on each page cost more than counting the questions.
+_FORM_FILES: dict[str, tuple[tuple[str, int, int] | None, Any]] = {}
 
 
-def _form_of(forms: dict[str, Any], family: str) -> Any:
-    from ..domain.forms import load_form
+def _current_form(family: str, directory: Any) -> Any:
+    """:func:`~inspector_app.domain.forms.load_form` of *family* (None for a family
+    without a form): an office's published version as it is installed, else the form file
+    in *directory*, parsed again only when its path, modification time or size changed."""
+    from ..domain.forms import load_form, published
 
-    if family not in forms:
-        try:
-            forms[family] = load_form(family)
-        except Exception:  # a family without a form: its questions are not counted
-            forms[family] = None
-    return forms[family]
+    versions = published(family)
+    if versions:
+        return versions[-1]
+    path = directory / f"{family}.toml"
+    try:
+        st = path.stat()
+        stamp: tuple[str, int, int] | None = (str(path), st.st_mtime_ns, st.st_size)
+    except OSError:
+        stamp = None
+    hit = _FORM_FILES.get(family)
+    if hit is not None and stamp is not None and hit[0] == stamp:
+        return hit[1]
+    try:
+        form = load_form(family)
+    except Exception:  # a family without a form: its questions are not counted
+        form = None
+    _FORM_FILES[family] = (stamp, form)
+    return form
 
 
 def _identity(form: Any, family: str) -> tuple[str, str, str]:
-    return (
-        (family, getattr(form, "version", ""), getattr(form, "hash", ""))
-        if form
-        else (
-            family,
-            "",
-            "",
-        )
-    )
+    if not form:
+        return (family, "", "")
+    return (family, getattr(form, "version", ""), getattr(form, "hash", ""))
 
 
 def failed_questions(store, f: StatsFilter) -> list[dict]:
@@ -146,38 +162,35 @@ def failed_questions(store, f: StatsFilter) -> list[dict]:
     answer: a cheating indicator answered "no" is not counted), most frequent first, with
     their non-conforming wording in both languages."""
     import json
+    from collections import Counter
+    from itertools import chain
 
     from ..domain.failed_items import question_failures
+    from ..domain.forms import forms_dir
 
+    directory = forms_dir()
     forms: dict[str, Any] = {}
     current: dict[str, tuple[str, str, str]] = {}  # family -> its form's identity now
 
     def identity(family: str) -> tuple[str, str, str]:
         ident = current.get(family)
         if ident is None:
-            ident = current[family] = _identity(_form_of(forms, family), family)
+            forms[family] = _current_form(family, directory)
+            ident = current[family] = _identity(forms[family], family)
         return ident
 
-    counts: dict[tuple[str, str], list] = {}
-
-    def count(family: str, items: list[Any]) -> None:
-        for item in items:
-            slot = counts.get((family, item.key))
-            if slot is None:
-                counts[(family, item.key)] = [item, 1]
-            else:
-                slot[1] += 1
-
+    found: list[tuple[tuple[str, str], ...]] = []
     todo = []
     memo = _QUESTIONS
-    for inspection_id in q.failed_ids(store, f):
+    for inspection_id, family in q.failed_heads(store, f):
         hit = memo.get(inspection_id)
-        if hit is not None and hit[0] == identity(hit[0][0]):
-            count(hit[0][0], hit[1])
+        if hit is not None and hit[0] == (current.get(family) or identity(family)):
+            found.append(hit[1])
         else:
             todo.append(inspection_id)
     for inspection_id, family, raw in q.checklists(store, todo):
-        form = _form_of(forms, family)
+        ident = identity(family)
+        form = forms[family]
         items: list[Any] = []
         if form is not None:
             try:
@@ -186,21 +199,26 @@ def failed_questions(store, f: StatsFilter) -> list[dict]:
                 checklist = None
             if checklist is not None:
                 items = question_failures(form, checklist)
+        for item in items:
+            _ITEMS.setdefault((ident, item.key), item)
         if len(memo) >= _QUESTIONS_MAX:
             memo.clear()
-        memo[inspection_id] = (identity(family), items)
-        count(family, items)
-    rows = [
-        {
-            "family": family,
-            "question": key,
-            "text_zh": item.wording.zh if item.wording else key,
-            "text_en": item.wording.en if item.wording else key,
-            "cheating": item.cheating,
-            "inspections": n,
-        }
-        for (family, key), (item, n) in counts.items()
-    ]
+        keys = tuple((family, item.key) for item in items)
+        memo[inspection_id] = (ident, keys)
+        found.append(keys)
+    rows = []
+    for (family, key), n in Counter(chain.from_iterable(found)).items():
+        item = _ITEMS[(current[family], key)]
+        rows.append(
+            {
+                "family": family,
+                "question": key,
+                "text_zh": item.wording.zh if item.wording else key,
+                "text_en": item.wording.en if item.wording else key,
+                "cheating": item.cheating,
+                "inspections": n,
+            }
+        )
     rows.sort(key=lambda r: (-r["inspections"], r["family"], r["question"]))
     return rows
 

@@ -119,9 +119,45 @@ def distinct(store: Store, f: StatsFilter) -> Distinct:
     return Distinct(_distinct_premises(store, f), _distinct_instruments(store, f))
 
 
-def totals(store: Store, f: StatsFilter, d: Distinct | None = None) -> dict[str, Any]:
+@dataclass
+class Kept:
+    """The kept counts of a filter grouped by month, city, kind and family: (month, city,
+    kind, family, inspections, judged, passed, failed, cheating) rows, read once per
+    statistics page and summed here for its totals and breakdowns."""
+
+    rows: list[tuple[Any, ...]]
+
+
+_KEPT_KEYS = ("month", "city", "kind", "family")
+
+
+def kept(store: Store, f: StatsFilter) -> Kept:
+    return Kept(_kept(store, f, *_KEPT_KEYS))
+
+
+def _summed(store: Store, f: StatsFilter, k: Kept | None, key: str | None) -> list[list[Any]]:
+    """[key, inspections, judged, passed, failed, cheating] per value of *key* (one of
+    ``_KEPT_KEYS``; None: one row of totals with the key None), groups without
+    inspections left out."""
+    rows = (k or kept(store, f)).rows
+    at = None if key is None else _KEPT_KEYS.index(key)
+    width = len(_KEPT_KEYS)
+    out: dict[Any, list[Any]] = {} if at is not None else {None: [None, 0, 0, 0, 0, 0]}
+    for r in rows:
+        value = None if at is None else r[at]
+        slot = out.get(value)
+        if slot is None:
+            slot = out[value] = [value, 0, 0, 0, 0, 0]
+        for j in range(5):
+            slot[j + 1] += r[width + j]
+    return [v for v in out.values() if at is None or v[1]]
+
+
+def totals(
+    store: Store, f: StatsFilter, d: Distinct | None = None, k: Kept | None = None
+) -> dict[str, Any]:
     d = d or distinct(store, f)
-    n, judged, passed, failed, cheating = _kept(store, f)[0]
+    _key, n, judged, passed, failed, cheating = _summed(store, f, k, None)[0]
     return {
         "inspections": n,
         "premises": sum(d.premises.values()),
@@ -134,22 +170,22 @@ def totals(store: Store, f: StatsFilter, d: Distinct | None = None) -> dict[str,
 
 
 def premises_by_kind(
-    store: Store, f: StatsFilter, d: Distinct | None = None
+    store: Store, f: StatsFilter, d: Distinct | None = None, k: Kept | None = None
 ) -> list[tuple[str, int, int]]:
     """(kind, premises inspected, inspections)."""
     premises = d.premises if d else _distinct_premises(store, f)
-    rows = [(kind, premises.get(kind, 0), n) for kind, n, *_ in _kept(store, f, "kind")]
+    rows = [(kind, premises.get(kind, 0), n) for kind, n, *_ in _summed(store, f, k, "kind")]
     return sorted(rows, key=lambda r: (-r[1], r[0]))
 
 
 def instruments_by_family(
-    store: Store, f: StatsFilter, d: Distinct | None = None
+    store: Store, f: StatsFilter, d: Distinct | None = None, k: Kept | None = None
 ) -> list[tuple[str, int, int, int, int]]:
     """(family, instruments checked, inspections, passed, failed)."""
     instruments = d.instruments if d else _distinct_instruments(store, f)
     rows = [
         (family, instruments.get(family, 0), n, passed, failed)
-        for family, n, _judged, passed, failed, _cheating in _kept(store, f, "family")
+        for family, n, _judged, passed, failed, _cheating in _summed(store, f, k, "family")
     ]
     return sorted(rows, key=lambda r: (-r[1], r[0]))
 
@@ -192,15 +228,17 @@ def failed_tests(store: Store, f: StatsFilter) -> list[tuple[str, int]]:
     ]
 
 
-def by_city(store: Store, f: StatsFilter) -> list[tuple[str, int, int, int]]:
+def by_city(store: Store, f: StatsFilter, k: Kept | None = None) -> list[tuple[str, int, int, int]]:
     """(city, inspections, passed, failed)."""
-    rows = [(c, n, p, x) for c, n, _j, p, x, _c in _kept(store, f, "city")]
+    rows = [(c, n, p, x) for c, n, _j, p, x, _c in _summed(store, f, k, "city")]
     return sorted(rows, key=lambda r: (-r[1], r[0]))
 
 
-def by_month(store: Store, f: StatsFilter) -> list[tuple[str, int, int, int, int]]:
+def by_month(
+    store: Store, f: StatsFilter, k: Kept | None = None
+) -> list[tuple[str, int, int, int, int]]:
     """(YYYY-MM, inspections, passed, failed, cheating)."""
-    return sorted((m, n, p, x, c) for m, n, _j, p, x, c in _kept(store, f, "month"))
+    return sorted((m, n, p, x, c) for m, n, _j, p, x, c in _summed(store, f, k, "month"))
 
 
 def cheating_cases(store: Store, f: StatsFilter, limit: int = 500) -> list[tuple[Any, ...]]:
@@ -251,14 +289,15 @@ def count(store: Store, f: StatsFilter) -> int:
     return int(store.conn.execute(f"SELECT count(*){_FROM}{w}", params).fetchone()[0])
 
 
-def failed_ids(store: Store, f: StatsFilter) -> list[str]:
-    """Ids of the failed inspections in the filter (from the partial index of failed
-    records, without reading the records)."""
-    w, params = where(f)
+def failed_heads(store: Store, f: StatsFilter) -> list[tuple[str, str]]:
+    """(id, family) of the failed inspections in the filter (from the partial index of
+    failed records, without reading the records)."""
+    w, params = _heads_where(f)
     return [
-        r[0]
+        (r[0], r[1])
         for r in store.conn.execute(
-            f"SELECT i.id{_FROM}{w} AND i.verdict = 'fail'",
+            f"SELECT i.id, i.family FROM inspections i{summary.indexed_by(store, 'inspections_failed_heads')}"
+            f" WHERE {w} AND i.verdict = 'fail'",
             params,
         )
     ]
