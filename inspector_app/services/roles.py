@@ -1,6 +1,7 @@
 """The database's role (a laptop's inspector mode, or the office with its review queue) and
 what an office CA granted a certificate: the checks every service runs before it lets a
-supervisor decide, publish or countersign.
+supervisor decide, publish or countersign. The grant itself is ``crypto.grants``: the same
+rule judges the reviews a laptop takes in from an office bundle.
 
 Below every other service module (it imports only the store, crypto and domain), so the
 review, report, rule-data, forms and province services can all ask it without importing
@@ -9,12 +10,27 @@ each other. No Qt here.
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from ..domain.errors import InputError
 from ..i18n import tr
+
+if TYPE_CHECKING:
+    from ..crypto.grants import Grant
+
+# crypto's, named here too for the services; loaded when first asked (the keys and
+# cryptography are not on the path to the window's first paint)
+_FROM_GRANTS = ("Grant", "certificate_grant", "office_cas", "under_office")
+
+
+def __getattr__(name: str) -> Any:
+    if name in _FROM_GRANTS:
+        from ..crypto import grants
+
+        return getattr(grants, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 ROLES = ("inspector", "supervisor")
 ROLE_META = "role"
@@ -41,83 +57,11 @@ NOT_AUTHORISED_OFFICE = (
 )
 
 
-@dataclass
-class Grant:
-    """What the office granted a certificate: the role, or why none (one sentence)."""
-
-    role: str | None  # viewer | inspector | supervisor | administrator | None
-    holder: str = ""
-    office: str = ""  # the common name of the CA that issued it
-    problem: str = ""
-
-    def allows(self, role: str) -> bool:
-        from ..crypto.ca import role_rank
-
-        return role_rank(self.role) >= role_rank(role)
-
-    def as_dict(self) -> dict:
-        return asdict(self)
-
-
-def office_cas(store) -> list:
-    """The CA certificates this database trusts."""
-    from ..crypto.ca import is_ca_certificate
-    from ..crypto.keys import load_certificate
-
-    out = []
-    for key in store.trust.list():
-        try:
-            cert = load_certificate(key.public_pem.encode("utf-8"))
-        except Exception:  # noqa: BLE001 - a key that is not a certificate vouches for nothing
-            continue
-        if is_ca_certificate(cert):
-            out.append(cert)
-    return out
-
-
-def under_office(store) -> bool:
-    """Whether an office has its say here: the database trusts an office CA (a laptop of an
-    office that runs one, or the office database itself after ``ca init``)."""
-    return bool(office_cas(store))
-
-
-def certificate_grant(store, cert, at: dt.datetime | None = None) -> Grant:
-    """The role *cert* carries from an office CA trusted here, checked now (or at *at*)."""
-    from ..crypto.ca import certificate_role, issued_by
-    from ..crypto.keys import common_name, fingerprint, validity_problem
-
-    holder = common_name(cert)
-    for ca_cert in office_cas(store):
-        if not issued_by(cert, ca_cert):
-            continue
-        office = common_name(ca_cert)
-        problem = validity_problem(cert, at)
-        if problem:
-            return Grant(None, holder, office, problem)
-        when = (at or dt.datetime.now(dt.UTC)).isoformat(timespec="seconds")
-        ca_fp = fingerprint(ca_cert)
-        for r in store.trust.revocations.list():
-            if (
-                r.issuer_fingerprint == ca_fp
-                and r.serial == str(cert.serial_number)
-                and r.revoked_at <= when
-            ):
-                return Grant(
-                    None, holder, office, f"the office revoked this certificate from {r.revoked_at}"
-                )
-        role = certificate_role(cert)
-        if role is None:
-            return Grant(None, holder, office, "the certificate carries no role")
-        return Grant(role, holder, office)
-    return Grant(
-        None, holder, "", "the certificate was not issued by an office CA this database trusts"
-    )
-
-
 def office_grant(store, db_path=None) -> Grant:
     """The role this computer's signing certificate (the keys folder beside the database)
     carries from the office; no passphrase needed (the certificate is public; a decision is
     checked again against the key that signs it)."""
+    from ..crypto.grants import Grant, certificate_grant
     from ..crypto.keys import load_certificate_file
     from ..paths import keys_dir
 
@@ -146,9 +90,10 @@ def set_role(store, role: str, actor: str = "", *, db_path=None) -> str:
         raise InputError("role", "must be inspector or supervisor")
     if store.meta(ROLE_META) == role:
         return role
-    if role == "supervisor" and under_office(store):
-        grant = office_grant(store, db_path)
-        if not grant.allows("viewer") or grant.role == "inspector":
+    if role == "supervisor":
+        from ..crypto.grants import under_office
+
+        if under_office(store) and not office_grant(store, db_path).permits("viewer"):
             raise RoleError("role", tr(NOT_AUTHORISED_OFFICE))
     with store.write(actor, "role.set", "database", store.device_id, {"role": role}):
         store.set_meta(ROLE_META, role)
@@ -165,6 +110,8 @@ def require_supervisor(store, identity=None, *, minimum: str = "supervisor") -> 
             "this is an inspector's database; review needs a supervisor (office) database "
             "(choose the role with 'inspector-app role supervisor' or in Settings)",
         )
+    from ..crypto.grants import certificate_grant, under_office
+
     if not under_office(store):
         return
     grant = (
@@ -172,7 +119,7 @@ def require_supervisor(store, identity=None, *, minimum: str = "supervisor") -> 
         if identity is not None
         else office_grant(store)
     )
-    if not grant.allows(minimum) or (minimum == "viewer" and grant.role == "inspector"):
+    if not grant.permits(minimum):
         raise RoleError(
             "role",
             tr(NOT_AUTHORISED_REVIEW if minimum != "viewer" else NOT_AUTHORISED_OFFICE),

@@ -1,7 +1,9 @@
 """Stage *review_signatures*: every review decision this database would add (one of its own
 inspections, not stored yet) must carry a signature that verifies with a trusted key over
 the review and the content hash of the inspection it judges; reviews of other inspectors'
-records are not kept, so they are not checked. Reads only.
+records are not kept, so they are not checked. Under an office (this database trusts an
+office CA) the key must also carry the reviewer's role from that office, by the rule the
+office itself applies before a supervisor decides (``crypto.grants``). Reads only.
 
 The signed form of a review and its check live here, below the review service
 (``services.review`` signs with :func:`review_payload` and shows :func:`verify_review_signature`
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import datetime as dt
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,6 +64,7 @@ class ReviewCheck:
     status: str  # VALID | INVALID | UNTRUSTED | UNSIGNED
     reason: str
     signer: str | None = None
+    certificate: Certificate | None = None  # the key's certificate, once the signature verifies
 
 
 def _certificates(store: Store, db_path: Path | None) -> dict[str, Certificate]:
@@ -122,7 +126,31 @@ def verify_review_signature(
             "the signature does not match the review and the inspection it judges",
             common_name(cert),
         )
-    return ReviewCheck("VALID", "signed by a trusted reviewer", common_name(cert))
+    return ReviewCheck("VALID", "signed by a trusted reviewer", common_name(cert), cert)
+
+
+def reviewer_role_problem(store: Store, cert: Certificate, at: str) -> str | None:
+    """Why the office does not let *cert* review (one sentence, translated), judged at the
+    review's time *at*; None when it may, or when this database trusts no office CA (keys
+    trusted one by one, as the office itself then allows any key)."""
+    from ...crypto.grants import REVIEWER_ROLE, certificate_grant, under_office
+    from ...crypto.keys import common_name
+    from ...i18n import tr
+
+    if not under_office(store):
+        return None
+    try:
+        when = dt.datetime.fromisoformat(at.replace("Z", "+00:00"))
+    except ValueError:
+        when = None
+    if when is not None and when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    if certificate_grant(store, cert, when).permits(REVIEWER_ROLE):
+        return None
+    return tr(
+        "The review by {signer} is refused: only a key with a valid supervisor certificate "
+        "from the office may review, and this one holds none."
+    ).format(signer=common_name(cert))
 
 
 def run(job: ImportJob) -> None:
@@ -146,7 +174,10 @@ def run(job: ImportJob) -> None:
             r["signature"],
             Path(path) if path is not None else None,
         )
-        if check.status != "VALID":
+        problem = check.reason if check.status != "VALID" else None
+        if problem is None and check.certificate is not None:
+            problem = reviewer_role_problem(store, check.certificate, r["at"])
+        if problem is not None:
             raise BundleRejected(
-                4, f"records/reviews.jsonl line {n}", f"review.signature: {check.reason}"
+                4, f"records/reviews.jsonl line {n}", f"review.signature: {problem}"
             )
