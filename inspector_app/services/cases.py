@@ -257,6 +257,70 @@ def pause(store, ident: str, first: str, last: str, reason: str, actor: str) -> 
     return case
 
 
+@dataclass
+class OrderTerms:
+    """An order to correct (责令改正): its deadline (a date, or days from service; the
+    law's default without either), what is to be corrected, and whose work list its
+    re-inspection goes on (default: the actor)."""
+
+    deadline: str | None = None
+    days: int | None = None
+    text: str = ""
+    inspector: str | None = None
+
+
+def _make_order(store, case: Case, served: dt.date, terms: OrderTerms, actor: str):
+    """The order with its deadline, the warnings, and the write of its re-inspection on a
+    work list (run inside the case's write); checks everything, writes nothing."""
+    d = dd.correction_deadline(
+        work_calendar(store),
+        served,
+        days=terms.days,
+        date=as_date(terms.deadline, "deadline") if terms.deadline else None,
+    )
+    o = Order(
+        ordered_on=served.isoformat(),
+        deadline=d.due.isoformat(),
+        basis=d.basis,
+        text=terms.text.strip(),
+    )
+    warnings = list(d.warnings)
+    inspector = terms.inspector or actor
+    if not case.premises_id:
+        warnings.append("the case names no premises: no re-inspection was put on a work list")
+        return o, warnings, None
+    o.assignment_id = str(uuid.uuid4())
+    note = f"复查 责令改正 {case.case_no}，期限 {o.deadline}"
+
+    def followup(conn, seq):  # an earlier re-inspection of the case is reused: its id counts
+        o.assignment_id = repo(store).upsert_followup(
+            conn,
+            o.assignment_id,
+            case.premises_id,
+            inspector,
+            f"case:{case.id}",
+            o.deadline,
+            note,
+            seq,
+        )
+
+    return o, warnings, followup
+
+
+def _record_order(store, case: Case, o: Order, followup, terms: OrderTerms, actor: str) -> None:
+    case.orders.append(o)
+    case.services.append(Service("order", "direct", o.ordered_on))
+    repo(store).update(
+        case,
+        actor,
+        "order",
+        previous_status=case.status,
+        on=o.ordered_on,
+        detail={"deadline": o.deadline, "inspector": terms.inspector or actor},
+        extra=followup,
+    )
+
+
 def order(
     store,
     ident: str,
@@ -273,55 +337,10 @@ def order(
     case = resolve(store, ident)
     if case.status == "closed":
         raise InputError("case", f"case {case.case_no} is closed")
-    cal = work_calendar(store)
-    served = as_date(on, "on")
-    d = dd.correction_deadline(
-        cal, served, days=days, date=as_date(deadline, "deadline") if deadline else None
-    )
-    o = Order(
-        ordered_on=served.isoformat(),
-        deadline=d.due.isoformat(),
-        basis=d.basis,
-        text=text.strip(),
-    )
-    warnings = list(d.warnings)
-    extra = None
-    if case.premises_id:
-        aid = str(uuid.uuid4())
-        o.assignment_id = aid
-        note = f"复查 责令改正 {case.case_no}，期限 {o.deadline}"
-
-        def extra(conn, seq, aid=aid, note=note):
-            o.assignment_id = repo(store).upsert_followup(
-                conn,
-                aid,
-                case.premises_id,
-                inspector or actor,
-                f"case:{case.id}",
-                o.deadline,
-                note,
-                seq,
-            )
-    else:
-        warnings.append("the case names no premises: no re-inspection was put on a work list")
-    case.orders.append(o)
-    case.services.append(Service("order", "direct", served.isoformat()))
-    r = repo(store)
-    r.update(
-        case,
-        actor,
-        "order",
-        previous_status=case.status,
-        on=served.isoformat(),
-        detail={"deadline": o.deadline, "inspector": inspector or actor},
-        extra=extra,
-    )
-    if extra is not None:  # the id the assignment really has (an earlier one is reused)
-        case = resolve(store, case.id)
-        if case.orders[-1].assignment_id != o.assignment_id:
-            case.orders[-1].assignment_id = o.assignment_id
-            r.update(case, actor, "order.assignment", previous_status=case.status)
-    return case, case.orders[-1], warnings
+    terms = OrderTerms(deadline, days, text, inspector)
+    o, warnings, followup = _make_order(store, case, as_date(on, "on"), terms, actor)
+    _record_order(store, case, o, followup, terms, actor)
+    return case, o, warnings
 
 
 def record_check(
@@ -388,8 +407,10 @@ def decide(
     service_method: str = "direct",
     served_on: str | None = None,
     public_notice: bool = False,
+    order: OrderTerms | None = None,
 ) -> tuple[Case, list[str]]:
-    """The decision, checked against the law, served, and sealed."""
+    """The decision, checked against the law, served, and sealed; with *order*, the order to
+    correct it makes (served with it) in the same write: both are recorded, or neither."""
     case = resolve(store, ident)
     prev = case.status
     cat = articles()
@@ -416,15 +437,23 @@ def decide(
     case.public_notice = public_notice
     _stamp(case, "decided", day)
     case.services.append(Service("decision", service_method, served.isoformat()))
-    case.decided_hash = dc.decided_hash(case, repo(store).evidence(case.id))
-    repo(store).update(
-        case,
-        actor,
-        "decide",
-        previous_status=prev,
-        on=day.isoformat(),
-        detail={"fine": str(decision.fine or ""), "decided_hash": case.decided_hash},
-    )
+    made = None
+    if order is not None:  # checked before anything is written
+        made = _make_order(store, case, served, order, actor)
+        warnings += made[1]
+    r = repo(store)
+    case.decided_hash = dc.decided_hash(case, r.evidence(case.id))
+    with r.one_write():
+        r.update(
+            case,
+            actor,
+            "decide",
+            previous_status=prev,
+            on=day.isoformat(),
+            detail={"fine": str(decision.fine or ""), "decided_hash": case.decided_hash},
+        )
+        if order is not None and made is not None:
+            _record_order(store, case, made[0], made[2], order, actor)
     return case, warnings
 
 

@@ -12,7 +12,8 @@ import datetime as dt
 import json
 import re
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +27,7 @@ from ..domain.cases import (
     Party,
     Service,
 )
+from .db import transaction
 
 if TYPE_CHECKING:
     from .store import Store
@@ -243,10 +245,13 @@ class CaseRepo:
         detail: dict[str, Any] | None = None,
         extra: Callable[[sqlite3.Connection, int], object] | None = None,
     ) -> Case:
-        """Save *case* as a whole; *extra(conn, seq)* runs inside the same transaction (an
-        assignment for an order's deadline)."""
+        """Save *case* as a whole; *extra(conn, seq)* runs first inside the same transaction
+        (an assignment for an order's deadline) and may still change *case* (the id the
+        assignment really has)."""
         detail = {"case_no": case.case_no, **(detail or {})}
         with self.store.write(actor, f"case.{action}", "case", case.id, detail) as seq:
+            if extra is not None:
+                extra(self.conn, seq)
             cols = case_columns(case)
             cols.pop("id")
             row = self.conn.execute("SELECT * FROM cases WHERE id = ?", (case.id,)).fetchone()
@@ -257,10 +262,15 @@ class CaseRepo:
                     f"UPDATE cases SET {sets}, change_seq = :change_seq WHERE id = :id",
                     changed | {"change_seq": seq, "id": case.id},
                 )
-            if extra is not None:
-                extra(self.conn, seq)
             self._event(case, actor, action, previous_status, on, detail)
         return case
+
+    @contextmanager
+    def one_write(self) -> Iterator[None]:
+        """Several updates of a case as one transaction (a decision and the order to correct
+        it makes): each keeps its audit entry and event, and if one fails none is recorded."""
+        with transaction(self.conn):
+            yield
 
     def add_evidence(self, case: Case, items: list[Evidence], actor: str) -> None:
         detail = {"case_no": case.case_no, "added": [dataclasses.asdict(e) for e in items]}

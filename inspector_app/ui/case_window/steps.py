@@ -179,7 +179,8 @@ class CaseSteps(QWidget):
 
             def apply(f):
                 penalty = refs(f.value("penalty")) if "penalty" in f.fields else None
-                decided = svc.decide(
+                ordered = f.value("order")
+                return svc.decide(  # the decision and its order: one write
                     self.store,
                     case.id,
                     decision(f),
@@ -188,16 +189,9 @@ class CaseSteps(QWidget):
                     penalty=penalty,
                     service_method=f.value("service"),
                     public_notice=f.value("public"),
-                )[0]
-                if not f.value("order"):
-                    return decided
-                return svc.order(
-                    self.store,
-                    decided.id,
-                    on=f.value("on"),
-                    actor=actor,
-                    days=f.value("order_days"),
-                    text=f.value("order_text"),
+                    order=svc.OrderTerms(days=f.value("order_days"), text=f.value("order_text"))
+                    if ordered
+                    else None,
                 )[0]
         elif key == "execute":
             form.date("paid_on", tr("Paid on"), today)
