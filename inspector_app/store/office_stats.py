@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from . import summary
+from . import office_kept, summary
 from .filters import SEALED_HEADS, iso_date, period
 
 if TYPE_CHECKING:
@@ -40,10 +40,16 @@ def where(f: StatsFilter) -> tuple[str, list[Any]]:
     return " WHERE " + " AND ".join(clauses), params
 
 
-def _kept(store: Store, f: StatsFilter, *keys: str) -> list[tuple[Any, ...]]:
-    """(keys..., inspections, judged, passed, failed, cheating) from the kept counts."""
+def _dates(f: StatsFilter) -> tuple[str | None, str | None]:
+    """The filter's first and last day (checked: InputError for a wrong one)."""
     first, last = iso_date(f.date_from, "from"), iso_date(f.date_to, "to")
     period(first, last)  # (refuses a period that ends before it starts)
+    return first, last
+
+
+def _kept(store: Store, f: StatsFilter, *keys: str) -> list[tuple[Any, ...]]:
+    """(keys..., inspections, judged, passed, failed, cheating) from the kept counts."""
+    first, last = _dates(f)
     return summary.grouped(store, keys, first, last, city=f.city, market=f.market)
 
 
@@ -100,7 +106,7 @@ def _distinct_instruments(store: Store, f: StatsFilter) -> dict[str, int]:
         w, params = _heads_where(f)
         sql = (
             "SELECT family, count(*) FROM (SELECT DISTINCT i.instrument_id, i.family"
-            f" FROM inspections i{summary.indexed_by(store, 'inspections_heads_instrument')}"
+            f" FROM inspections i{summary.indexed_by(store, 'inspections_counted_instrument')}"
             f" WHERE {w}) d GROUP BY family"
         )
     return {r[0]: int(r[1]) for r in store.conn.execute(sql, params)}
@@ -191,41 +197,17 @@ def instruments_by_family(
 
 
 def failures_by_cause(store: Store, f: StatsFilter) -> list[tuple[str, str, int]]:
-    """(finding code, an example text, failed inspections with that finding); failed
-    inspections without any finding count under the code ''."""
-    w, params = where(f)
-    rows = [
-        (r[0], r[1] or "", int(r[2]))
-        for r in store.conn.execute(
-            f"SELECT fi.code, min(fi.text), count(DISTINCT i.id){_FROM} JOIN findings fi ON fi.inspection_id = i.id"
-            f"{w} AND i.verdict = 'fail' GROUP BY fi.code ORDER BY count(DISTINCT i.id) DESC, fi.code",
-            params,
-        )
-    ]
-    none = store.conn.execute(
-        f"SELECT count(*){_FROM}{w} AND i.verdict = 'fail'"
-        " AND NOT EXISTS (SELECT 1 FROM findings fi WHERE fi.inspection_id = i.id)",
-        params,
-    ).fetchone()[0]
-    if none:
-        rows.append(("", "", int(none)))
-    return rows
+    """(finding code, an example text (the smallest), failed inspections with that
+    finding); failed inspections without any finding count under the code '' (from the
+    kept failure rows, :mod:`.office_kept`)."""
+    first, last = _dates(f)
+    return office_kept.failures_by_cause(store, first, last, f.city, f.market)
 
 
 def failed_tests(store: Store, f: StatsFilter) -> list[tuple[str, int]]:
-    """(test kind, failed inspections in which that test failed)."""
-    w, params = where(f)
-    return [
-        (r[0], int(r[1]))
-        for r in store.conn.execute(
-            # from the few failed tests (their partial index) to their inspections
-            "SELECT t.kind, count(DISTINCT i.id) FROM inspection_tests t"
-            " CROSS JOIN inspections i CROSS JOIN premises p"
-            f"{w} AND t.verdict = 'fail' AND i.id = t.inspection_id AND p.id = i.premises_id"
-            " GROUP BY t.kind ORDER BY count(DISTINCT i.id) DESC, t.kind",
-            params,
-        )
-    ]
+    """(test kind, counted inspections in which that test failed)."""
+    first, last = _dates(f)
+    return office_kept.failed_tests(store, first, last, f.city, f.market)
 
 
 def by_city(store: Store, f: StatsFilter, k: Kept | None = None) -> list[tuple[str, int, int, int]]:
@@ -296,7 +278,7 @@ def failed_heads(store: Store, f: StatsFilter) -> list[tuple[str, str]]:
     return [
         (r[0], r[1])
         for r in store.conn.execute(
-            f"SELECT i.id, i.family FROM inspections i{summary.indexed_by(store, 'inspections_failed_heads')}"
+            f"SELECT i.id, i.family FROM inspections i{summary.indexed_by(store, 'inspections_failed_counted')}"
             f" WHERE {w} AND i.verdict = 'fail'",
             params,
         )

@@ -40,6 +40,7 @@ MIGRATION_NAMES = (
     "m013_visit_photos",
     "m014_form_versions",
     "m015_stat_counts",
+    "m017_office_stats",  # (number 17 once m016 is in; the lead numbers them)
 )
 SCHEMA_VERSION = len(MIGRATION_NAMES)
 

@@ -29,7 +29,7 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
-from ..migrations import MIGRATIONS, SCHEMA_VERSION
+from ..migrations import MIGRATION_NAMES, MIGRATIONS, SCHEMA_VERSION
 
 if TYPE_CHECKING:
     from .connection import Cursor, PgConnection
@@ -215,8 +215,19 @@ def _m015_up(ddl: _DDLConnection) -> None:
     m015._fill(ddl)
 
 
+def _m017_up(ddl: _DDLConnection) -> None:
+    """Migration 17 (the kept failure figures) with its triggers as PL/pgSQL."""
+    from ..migrations import m017_office_stats as m017
+
+    for stmt in m017.pg_statements():
+        ddl._conn._pg.execute(stmt)
+    ddl._conn.forget_schema()
+    m017.fill(cast("sqlite3.Connection", ddl))
+
+
 # Migrations whose SQLite body cannot run here as it is (by number).
 PG_UP = {6: _m006_up, 11: _m011_up, 15: _m015_up}
+PG_UP[MIGRATION_NAMES.index("m017_office_stats") + 1] = _m017_up
 
 MIGRATE_LOCK_KEY = 0x494E53504D4947  # "INSPMIG": one migrating client at a time
 
