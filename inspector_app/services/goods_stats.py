@@ -28,7 +28,8 @@ def _rate(r: Decimal | None) -> str | None:
 def goods_statistics(store, f: StatsFilter | None = None) -> dict:
     """Batches and rechecks of the period and region, JSON-ready (rates as strings)."""
     f = f or StatsFilter()
-    total = q.batches(store, f)
+    table = q.batch_table(store, f)  # the period's batches read once
+    total = table[None]
     judged = sum(r[1] for r in total)
     passed = sum(r[2] for r in total)
     out: dict = {
@@ -49,7 +50,7 @@ def goods_statistics(store, f: StatsFilter | None = None) -> dict:
                 "failed": n - p,
                 "pass_rate": _rate(rate2(p, n)),
             }
-            for key, n, p in q.batches(store, f, by)
+            for key, n, p in table[by]
         ]
     markets = q.rechecks_by_market(store, f)
     checks = sum(r[1] for r in markets)
