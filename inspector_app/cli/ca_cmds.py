@@ -14,10 +14,13 @@ from pathlib import Path
 from .common import (
     add_passphrase_option,
     db_path,
+    key_error,
     open_store,
     print_json,
     print_table,
+    read_file,
     read_passphrase,
+    write_file,
 )
 
 
@@ -125,22 +128,6 @@ def _ca_dir(args) -> Path:
     return db_path(args).parent / "ca"
 
 
-def _error(exc):
-    from .main import CliError
-
-    return CliError(str(exc), 2)
-
-
-def _write(path: str, data: bytes) -> None:
-    from ..services.files import write_atomic
-    from .main import CliError
-
-    try:
-        write_atomic(Path(path), data)
-    except OSError as exc:
-        raise CliError(f"cannot write {path} ({exc.strerror})") from None
-
-
 def cmd_ca_init(args) -> int:
     from cryptography.hazmat.primitives import serialization
 
@@ -151,7 +138,7 @@ def cmd_ca_init(args) -> int:
     try:
         cert = ca.init_ca(_ca_dir(args), args.name, passphrase)
     except KeyError_ as exc:
-        raise _error(exc) from None
+        raise key_error(exc) from None
     fp = fingerprint(cert)
     store = open_store(args)
     with store:
@@ -172,14 +159,8 @@ def cmd_ca_issue(args) -> int:
 
     from ..crypto import ca
     from ..crypto.keys import KeyError_, common_name, fingerprint
-    from .main import CliError
 
-    csr = None
-    if args.csr:
-        try:
-            csr = Path(args.csr).read_bytes()
-        except OSError as exc:
-            raise CliError(f"cannot read {args.csr} ({exc.strerror})") from None
+    csr = read_file(args.csr) if args.csr else None
     p12_pass = None
     if not args.csr:
         from .common import p12_password
@@ -199,15 +180,15 @@ def cmd_ca_issue(args) -> int:
             p12_password=p12_pass,
         )
     except KeyError_ as exc:
-        raise _error(exc) from None
+        raise key_error(exc) from None
     cert = issued.certificate
     if issued.p12 is not None:
-        _write(args.output, issued.p12)
+        write_file(args.output, issued.p12)
     else:
         chain = cert.public_bytes(serialization.Encoding.PEM) + ca.ca_certificate(
             _ca_dir(args)
         ).public_bytes(serialization.Encoding.PEM)
-        _write(args.output, chain)
+        write_file(args.output, chain)
     print(
         f"issued to {common_name(cert)} ({args.role}): serial {cert.serial_number}, valid "
         f"until {cert.not_valid_after_utc.date()}, SHA-256 {fingerprint(cert)}; wrote {args.output}"
@@ -228,7 +209,7 @@ def cmd_ca_revoke(args) -> int:
     try:
         rev = ca.revoke(_ca_dir(args), passphrase, args.serial, args.time, args.reason)
     except KeyError_ as exc:
-        raise _error(exc) from None
+        raise key_error(exc) from None
     store = open_store(args)
     with store:
         store.trust.revocations.add(
@@ -254,7 +235,7 @@ def cmd_ca_list(args) -> int:
         ca.ca_certificate(_ca_dir(args))
         rows = ca.issued(_ca_dir(args))
     except KeyError_ as exc:
-        raise _error(exc) from None
+        raise key_error(exc) from None
     if args.json:
         print_json(rows)
         return 0
@@ -287,7 +268,7 @@ def cmd_ca_cert(args) -> int:
     try:
         cert = ca.ca_certificate(_ca_dir(args))
     except KeyError_ as exc:
-        raise _error(exc) from None
-    _write(args.output, cert.public_bytes(serialization.Encoding.PEM))
+        raise key_error(exc) from None
+    write_file(args.output, cert.public_bytes(serialization.Encoding.PEM))
     print(f"wrote {args.output}")
     return 0

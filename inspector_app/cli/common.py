@@ -86,6 +86,28 @@ def add_passphrase_option(parser) -> None:
     )
 
 
+def read_file(path: str | Path) -> bytes:
+    """The bytes of the file the user named, or a usage error (exit 2) naming it."""
+    from .main import CliError
+
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise CliError(f"cannot read {path} ({exc.strerror})") from None
+
+
+def write_file(path: str | Path, data: bytes) -> None:
+    """Write the file the user named atomically (``services.files.write_atomic``), or a usage
+    error (exit 2) naming it."""
+    from ..services.files import write_atomic
+    from .main import CliError
+
+    try:
+        write_atomic(Path(path), data)
+    except OSError as exc:
+        raise CliError(f"cannot write {path} ({exc.strerror})") from None
+
+
 def keys_dir_of(args: Namespace) -> Path:
     """The folder of this database's signing identity."""
     from ..paths import keys_dir

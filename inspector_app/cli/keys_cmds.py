@@ -4,7 +4,6 @@ certificate, the history of its own certificates)."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from .common import (
@@ -15,7 +14,9 @@ from .common import (
     p12_password,
     print_json,
     print_table,
+    read_file,
     read_passphrase,
+    write_file,
 )
 
 
@@ -161,9 +162,7 @@ def cmd_keys_rotate(args) -> int:
 
 def cmd_keys_csr(args) -> int:
     from ..crypto.keys import KeyError_, make_csr
-    from ..services.files import write_atomic
     from ..services.reports import load_signer
-    from .main import CliError
 
     try:
         identity = load_signer(db_path(args), read_passphrase(args))
@@ -172,22 +171,15 @@ def cmd_keys_csr(args) -> int:
         )
     except KeyError_ as exc:
         raise key_error(exc) from None
-    try:
-        write_atomic(Path(args.output), csr)
-    except OSError as exc:
-        raise CliError(f"cannot write {args.output} ({exc.strerror})") from None
+    write_file(args.output, csr)
     print(f"wrote {args.output}; take it to the office CA ('inspector-app ca issue --csr FILE')")
     return 0
 
 
 def cmd_keys_import_cert(args) -> int:
     from ..crypto.keys import KeyError_, common_name, fingerprint, import_certificate
-    from .main import CliError
 
-    try:
-        data = Path(args.file).read_bytes()
-    except OSError as exc:
-        raise CliError(f"cannot read {args.file} ({exc.strerror})") from None
+    data = read_file(args.file)
     try:
         cert = import_certificate(keys_dir_of(args), data)
     except KeyError_ as exc:
@@ -237,8 +229,6 @@ def cmd_keys_history(args) -> int:
 
 def cmd_keys_export(args) -> int:
     from ..crypto.keys import KeyError_, load_certificate_file
-    from ..services.files import write_atomic
-    from .main import CliError
 
     try:
         cert = load_certificate_file(keys_dir_of(args))
@@ -246,22 +236,15 @@ def cmd_keys_export(args) -> int:
         raise key_error(exc) from None
     from cryptography.hazmat.primitives import serialization
 
-    try:
-        write_atomic(Path(args.output), cert.public_bytes(serialization.Encoding.PEM))
-    except OSError as exc:
-        raise CliError(f"cannot write {args.output} ({exc.strerror})") from None
+    write_file(args.output, cert.public_bytes(serialization.Encoding.PEM))
     print(f"wrote {args.output}")
     return 0
 
 
 def cmd_keys_import(args) -> int:
     from ..crypto.keys import KeyError_, import_pkcs12
-    from .main import CliError
 
-    try:
-        p12 = Path(args.file).read_bytes()
-    except OSError as exc:
-        raise CliError(f"cannot read {args.file} ({exc.strerror})") from None
+    p12 = read_file(args.file)
     p12_pass = p12_password(args)
     passphrase = read_passphrase(args, confirm=True)
     try:

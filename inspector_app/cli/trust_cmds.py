@@ -4,13 +4,12 @@ certificates the office CA has revoked."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from .common import (
     key_error,
     open_store,
     print_json,
     print_table,
+    read_file,
 )
 
 
@@ -56,10 +55,9 @@ def cmd_trust_add(args) -> int:
     from ..crypto.keys import KeyError_, common_name, fingerprint, load_certificate
     from .main import CliError
 
+    data = read_file(args.file)
     try:
-        cert = load_certificate(Path(args.file).read_bytes())
-    except OSError as exc:
-        raise CliError(f"cannot read {args.file} ({exc.strerror})") from None
+        cert = load_certificate(data)
     except KeyError_ as exc:
         raise key_error(exc) from None
     from ..crypto.ca import is_ca_certificate
