@@ -40,7 +40,8 @@ MIGRATION_NAMES = (
     "m013_visit_photos",
     "m014_form_versions",
     "m015_stat_counts",
-    "m017_office_stats",  # (number 17 once m016 is in; the lead numbers them)
+    "m016_sweep_inspection_index",
+    "m017_office_stats",
 )
 SCHEMA_VERSION = len(MIGRATION_NAMES)
 
