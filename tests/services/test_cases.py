@@ -10,45 +10,17 @@ import sqlite3
 from decimal import Decimal
 
 import pytest
+from case_world import CHEAT, OFFICERS, PENALTY, cheating_inspection, notified_case
 
 from inspector_app.domain.cases import ArticleRef, CaseOfficer, Decision, Party
 from inspector_app.domain.errors import InputError
-from inspector_app.domain.models import Finding, Inspection, new_id
 from inspector_app.services import case_common, case_deadlines, case_lists
 from inspector_app.services import cases as cs
-from inspector_app.services.inspections import save_and_evaluate
-from inspector_app.services.visits import visit_for_inspection
 from inspector_app.store import audit
-
-OFFICERS = [CaseOfficer("李建国", "34010020230001"), CaseOfficer("张伟", "34010020230002")]
-CHEAT = [ArticleRef("jmsc-2025-trader-duties", "2025")]
-PENALTY = [ArticleRef("jlfsxz-2022-48", "2022")]
-
-
-def _cheating_inspection(store, stall, day="2025-03-03"):
-    premises, scale = stall
-    insp = Inspection(
-        id=new_id(),
-        record_id=new_id(),
-        instrument_id=scale.id,
-        premises_id=premises.id,
-        family="scale",
-        check="in_service",
-        ruleset="JJG 539-2016",
-        inspector="李建国",
-        started_at=f"{day}T09:20+08:00",
-        checklist={"cheat_keys": "yes"},
-        tests=[{"kind": "weighing", "points": [{"load": "10000", "indication": "10050"}]}],
-        findings=[Finding(new_id(), "cheat_keys", "秤内加装作弊按键", cheating=True)],
-    )
-    saved = save_and_evaluate(store, insp, "test")
-    visit_for_inspection(store, saved.id, "test")  # the visit (现场检查) it was made in
-    store.inspections.finalize(saved.id, "test")
-    return saved.id
 
 
 def test_cheating_scale_to_closed_case(store, stall):
-    inspection = _cheating_inspection(store, stall)
+    inspection = cheating_inspection(store, stall)
     opened = cs.open_case(
         store, actor="李建国", clue_date="2025-03-03", officers=OFFICERS, inspection_id=inspection
     )
@@ -121,7 +93,7 @@ def test_cheating_scale_to_closed_case(store, stall):
         cs.close(store, case.id, on="2025-04-01", actor="李建国")
     with pytest.raises(InputError, match="before the order"):
         cs.record_check(store, case.id, corrected=True, on="2025-03-02", actor="李建国")
-    recheck = _cheating_inspection(store, stall, "2025-03-31")
+    recheck = cheating_inspection(store, stall, "2025-03-31")
     recheck_visit = store.conn.execute(
         "SELECT visit_id FROM inspections WHERE id = ?", (recheck,)
     ).fetchone()[0]
@@ -308,7 +280,7 @@ def test_party_and_officers_validated(store):
 
 
 def test_case_from_a_visit_and_orders_after_the_decision(store, stall):
-    inspection = _cheating_inspection(store, stall, "2025-06-03")
+    inspection = cheating_inspection(store, stall, "2025-06-03")
     visit = store.conn.execute(
         "SELECT visit_id FROM inspections WHERE id = ?", (inspection,)
     ).fetchone()[0]
@@ -336,7 +308,7 @@ def test_case_from_a_visit_and_orders_after_the_decision(store, stall):
     # an order after the decision: allowed (orders are not sealed), follow-up created
     case, order, _ = cs.order(store, case.id, on="2025-06-16", deadline="2025-06-30", actor="x")
     assert case_common.repo(store).assignment(order.assignment_id)["due_date"] == "2025-06-30"
-    recheck = _cheating_inspection(store, stall, "2025-07-01")
+    recheck = cheating_inspection(store, stall, "2025-07-01")
     case = cs.record_check(
         store, case.id, corrected=False, on="2025-07-01", actor="x", inspection_id=recheck
     )
@@ -423,15 +395,15 @@ def test_check_finds_a_sealed_case_changed_behind_the_triggers(store, stall):
     assert "no longer matches its decided hash" in problems[0].message
 
 
-def _notified_case(store, stall):
-    inspection = _cheating_inspection(store, stall, "2025-06-03")
-    case = cs.open_case(
-        store, actor="x", clue_date="2025-06-03", officers=OFFICERS, inspection_id=inspection
-    ).case
-    cs.advance(store, case.id, "filed", on="2025-06-04", actor="x", violated=CHEAT)
-    cs.advance(store, case.id, "investigated", on="2025-06-05", actor="x")
-    cs.advance(store, case.id, "notified", on="2025-06-06", actor="x", penalty=PENALTY)
-    return case
+def _decide_with_order(store, case, terms):
+    return cs.decide(
+        store,
+        case.id,
+        Decision(order_to_correct=True, warning=True),
+        on="2025-03-20",
+        actor="x",
+        order=terms,
+    )
 
 
 def _events(store, case_id):
@@ -439,23 +411,16 @@ def _events(store, case_id):
 
 
 def test_a_decision_and_its_order_are_one_write(store, stall):
-    case = _notified_case(store, stall)
+    case = notified_case(store, stall)
     # an earlier order's re-inspection is on the work list: the decision's order reuses it
-    _, first, _ = cs.order(store, case.id, on="2025-06-06", days=7, actor="x")
-    case, warnings = cs.decide(
-        store,
-        case.id,
-        Decision(order_to_correct=True, warning=True),
-        on="2025-06-16",
-        actor="x",
-        order=cs.OrderTerms(days=10, text="更换合格的秤"),
-    )
+    _, first, _ = cs.order(store, case.id, on="2025-03-12", days=7, actor="x")
+    case, warnings = _decide_with_order(store, case, cs.OrderTerms(days=10, text="更换合格的秤"))
     assert not any("work list" in w for w in warnings)
     again = case_common.resolve(store, case.id)
     assert again.status == "decided" and again.decided_hash
     assert [(o.ordered_on, o.text) for o in again.orders] == [
-        ("2025-06-06", ""),
-        ("2025-06-16", "更换合格的秤"),
+        ("2025-03-12", ""),
+        ("2025-03-20", "更换合格的秤"),
     ]
     # the reused assignment's id is written with the order itself, not in a later write
     assert again.orders[-1].assignment_id == first.assignment_id
@@ -467,7 +432,7 @@ def test_a_decision_and_its_order_are_one_write(store, stall):
 
 
 def test_an_order_that_cannot_be_written_leaves_the_case_undecided(store, stall, monkeypatch):
-    case = _notified_case(store, stall)
+    case = notified_case(store, stall)
     before = store.fingerprint()
     events = _events(store, case.id)
 
@@ -476,26 +441,12 @@ def test_an_order_that_cannot_be_written_leaves_the_case_undecided(store, stall,
 
     monkeypatch.setattr(type(case_common.repo(store)), "upsert_followup", staticmethod(refuse))
     with pytest.raises(sqlite3.OperationalError, match="disk I/O error"):
-        cs.decide(
-            store,
-            case.id,
-            Decision(order_to_correct=True, warning=True),
-            on="2025-06-16",
-            actor="x",
-            order=cs.OrderTerms(days=10),
-        )
+        _decide_with_order(store, case, cs.OrderTerms(days=10))
     again = case_common.resolve(store, case.id)
     assert again.status == "notified" and again.decision is None and not again.decided_hash
     assert again.orders == [] and _events(store, case.id) == events
     assert store.fingerprint() == before  # no audit entry, no assignment, nothing
     monkeypatch.undo()
     # the same decision goes through once the order can be written
-    case, _ = cs.decide(
-        store,
-        case.id,
-        Decision(order_to_correct=True, warning=True),
-        on="2025-06-16",
-        actor="x",
-        order=cs.OrderTerms(days=10),
-    )
+    case, _ = _decide_with_order(store, case, cs.OrderTerms(days=10))
     assert case.status == "decided" and len(case.orders) == 1 and case.orders[0].assignment_id

@@ -7,14 +7,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from case_window_world import shown
+from case_world import cheating_case
 
 from inspector_app import i18n
 from inspector_app.domain.cases import CaseOfficer
-from inspector_app.domain.models import Finding, Inspection, new_id
-from inspector_app.services import cases as cs
-from inspector_app.services.inspections import save_and_evaluate
-from inspector_app.services.visits import visit_for_inspection
-from inspector_app.ui.case_window import CaseWindow
 from inspector_app.ui.case_window.page import history_line
 
 STEPS = [
@@ -66,34 +63,14 @@ def test_an_unknown_action_is_shown_as_stored_and_no_actor_leaves_no_gap():
 
 def test_the_window_shows_the_history_in_english(qtbot, store, stall):
     i18n.set_language("en")
-    premises, scale = stall
-    insp = Inspection(
-        id=new_id(),
-        record_id=new_id(),
-        instrument_id=scale.id,
-        premises_id=premises.id,
-        family="scale",
-        check="in_service",
-        ruleset="JJG 539-2016",
-        inspector="Li Jianguo",
-        started_at="2025-03-03T09:20+08:00",
-        checklist={"cheat_keys": "yes"},
-        tests=[{"kind": "weighing", "points": [{"load": "10000", "indication": "10050"}]}],
-        findings=[Finding(new_id(), "cheat_keys", "cheat keys", cheating=True)],
-    )
-    saved = save_and_evaluate(store, insp, "test")
-    visit_for_inspection(store, saved.id, "test")
-    store.inspections.finalize(saved.id, "test")
-    case = cs.open_case(
+    case = cheating_case(
         store,
-        actor="Li Jianguo",
-        clue_date="2025-03-03",
+        stall,
         officers=[CaseOfficer("Li Jianguo", "34010020230001")],
-        inspection_id=saved.id,
-    ).case
-    win = CaseWindow(store, today=dt.date(2025, 3, 4))
-    qtbot.addWidget(win)
-    win.show()
+        inspector="Li Jianguo",
+        finding="cheat keys",
+    )
+    win = shown(qtbot, store, dt.date(2025, 3, 4))
     assert win.select_case(case.id)
     page = " ".join(win.page.toPlainText().split())  # the page's HTML collapses spaces
     assert "2025-03-03 Li Jianguo recorded the clue" in page

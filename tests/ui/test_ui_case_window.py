@@ -9,45 +9,22 @@ from __future__ import annotations
 import datetime as dt
 import io
 
+import pytest
+from case_window_world import activate, shown
+from case_world import cheating_case, cheating_inspection, notified_case
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 
 from inspector_app import i18n
-from inspector_app.domain.cases import CaseOfficer
-from inspector_app.domain.models import Finding, Inspection, new_id
 from inspector_app.services import case_common, case_documents
 from inspector_app.services import cases as cs
-from inspector_app.services.inspections import save_and_evaluate
-from inspector_app.services.visits import visit_for_inspection
 from inspector_app.ui import main_window as mw
-from inspector_app.ui.case_window import CaseWindow
-
-OFFICERS = [CaseOfficer("李建国", "34010020230001"), CaseOfficer("张伟", "34010020230002")]
 
 
-def _case(store, stall, clue="2025-03-03"):
-    premises, scale = stall
-    insp = Inspection(
-        id=new_id(),
-        record_id=new_id(),
-        instrument_id=scale.id,
-        premises_id=premises.id,
-        family="scale",
-        check="in_service",
-        ruleset="JJG 539-2016",
-        inspector="李建国",
-        started_at=f"{clue}T09:20+08:00",
-        checklist={"cheat_keys": "yes"},
-        tests=[{"kind": "weighing", "points": [{"load": "10000", "indication": "10050"}]}],
-        findings=[Finding(new_id(), "cheat_keys", "秤内加装作弊按键", cheating=True)],
-    )
-    saved = save_and_evaluate(store, insp, "test")
-    visit_for_inspection(store, saved.id, "test")
-    store.inspections.finalize(saved.id, "test")
-    return cs.open_case(
-        store, actor="李建国", clue_date=clue, officers=OFFICERS, inspection_id=saved.id
-    ).case
+@pytest.fixture
+def notified(store, stall):
+    """The case served its prior notice on 2025-03-12: ready for the decision form."""
+    return notified_case(store, stall)
 
 
 def _check(listbox, article_id: str) -> None:
@@ -83,10 +60,8 @@ def _pdf_text(path) -> str:
 
 def test_a_case_from_clue_to_closure_in_the_window(qtbot, store, stall, tmp_path):
     i18n.set_language("zh")
-    case = _case(store, stall)
-    win = CaseWindow(store, today=dt.date(2025, 3, 4))
-    qtbot.addWidget(win)
-    win.show()
+    case = cheating_case(store, stall)
+    win = shown(qtbot, store, dt.date(2025, 3, 4))
     assert win.table.rowCount() == 1
     assert win.table.item(0, 0).text() == case.case_no
     assert win.table.item(0, 1).text() == "线索"
@@ -150,14 +125,11 @@ def test_a_case_from_clue_to_closure_in_the_window(qtbot, store, stall, tmp_path
 
 def test_filters_keyboard_and_english(qtbot, store, stall):
     i18n.set_language("en")
-    case = _case(store, stall)
-    win = CaseWindow(store, today=dt.date(2025, 4, 1))
-    qtbot.addWidget(win)
-    win.show()
+    case = cheating_case(store, stall)
+    win = shown(qtbot, store, dt.date(2025, 4, 1))
     assert win.table.item(0, 4).text() == "overdue"  # the filing deadline has passed
     assert win.table.item(0, 1).text() == "clue"
-    win.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is win, timeout=3000)
+    activate(qtbot, win)
     win.table.setFocus()
     qtbot.keyClick(win.table, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert win.search.hasFocus()
@@ -176,7 +148,7 @@ def test_filters_keyboard_and_english(qtbot, store, stall):
 def test_opened_from_the_menu_and_from_an_overdue_case(qtbot, store, stall):
     i18n.set_language("zh")
     last_week = (dt.date.today() - dt.timedelta(days=8)).isoformat()
-    case = _case(store, stall, last_week)
+    case = cheating_case(store, stall, last_week)
     cs.order(store, case.id, on=last_week, days=3, actor="李建国")
     win = mw.MainWindow(store)
     qtbot.addWidget(win)
@@ -208,17 +180,14 @@ def test_a_document_saved_from_the_window_is_signed_and_valid(
 
     i18n.set_language("zh")
     identity = init_identity(keys_dir(db_path), "李建国", b"correct horse 42")
-    case = _case(store, stall)
-    win = CaseWindow(store, today=dt.date(2025, 3, 4))
-    qtbot.addWidget(win)
-    win.show()
+    case = cheating_case(store, stall)
+    win = shown(qtbot, store, dt.date(2025, 3, 4))
     assert win.sign.isEnabled() and win.sign.isChecked()  # this device has a key
     win.doc_kind.setCurrentIndex(win.doc_kind.findData("site_record"))
     target = tmp_path / "record"
     monkeypatch.setattr(file_dialogs, "get_save_file_name", lambda *a, **k: str(target))
     monkeypatch.setattr(report_actions, "ask_passphrase", lambda *a, **k: b"correct horse 42")
-    win.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is win, timeout=3000)
+    activate(qtbot, win)
     qtbot.keyClick(win.table, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     out = tmp_path / "record.pdf"  # ".pdf" added to the name typed
     qtbot.waitUntil(out.is_file, timeout=5000)
@@ -229,29 +198,10 @@ def test_a_document_saved_from_the_window_is_signed_and_valid(
 
 def test_a_case_is_opened_from_a_failed_inspection_in_the_window(qtbot, store, stall):
     i18n.set_language("zh")
-    first = _case(store, stall)  # covered by a case: not offered again
-    premises, scale = stall
-    insp = Inspection(
-        id=new_id(),
-        record_id=new_id(),
-        instrument_id=scale.id,
-        premises_id=premises.id,
-        family="scale",
-        check="in_service",
-        ruleset="JJG 539-2016",
-        inspector="李建国",
-        started_at="2025-05-06T10:00+08:00",
-        checklist={"cheat_keys": "yes"},
-        tests=[{"kind": "weighing", "points": [{"load": "10000", "indication": "10050"}]}],
-        findings=[Finding(new_id(), "cheat_keys", "遥控作弊装置", cheating=True)],
-    )
-    saved = save_and_evaluate(store, insp, "test")
-    store.inspections.finalize(saved.id, "test")
-    win = CaseWindow(store, today=dt.date(2025, 5, 7))
-    qtbot.addWidget(win)
-    win.show()
-    win.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is win, timeout=3000)
+    first = cheating_case(store, stall)  # covered by a case: not offered again
+    cheating_inspection(store, stall, "2025-05-06", finding="遥控作弊装置", visit=False)
+    win = shown(qtbot, store, dt.date(2025, 5, 7))
+    activate(qtbot, win)
     qtbot.keyClick(win.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     form = win.form
     assert form is not None and form.isVisible()
@@ -281,34 +231,13 @@ def test_a_case_is_opened_from_a_failed_inspection_in_the_window(qtbot, store, s
 
 
 def test_the_decide_form_orders_correction_with_its_deadline_and_keeps_illegal_gains(
-    qtbot, store, stall
+    qtbot, store, notified
 ):
     from decimal import Decimal
 
-    from inspector_app.domain.cases import ArticleRef
-
     i18n.set_language("zh")
-    case = _case(store, stall)
-    cs.advance(
-        store,
-        case.id,
-        "filed",
-        on="2025-03-05",
-        actor="李建国",
-        violated=[ArticleRef("jmsc-2025-trader-duties", "2025")],
-    )
-    cs.advance(store, case.id, "investigated", on="2025-03-10", actor="李建国")
-    cs.advance(
-        store,
-        case.id,
-        "notified",
-        on="2025-03-12",
-        actor="李建国",
-        penalty=[ArticleRef("jlfsxz-2022-48", "2022")],
-    )
-    win = CaseWindow(store, today=dt.date(2025, 3, 20))
-    qtbot.addWidget(win)
-    win.show()
+    case = notified
+    win = shown(qtbot, store, dt.date(2025, 3, 20))
 
     def fill(form):
         labels = {form.form.labelForField(w).text() for w in form.fields.values()}
@@ -335,31 +264,10 @@ def test_the_decide_form_orders_correction_with_its_deadline_and_keeps_illegal_g
     assert case_common.repo(store).seal_problems() == []
 
 
-def test_the_decide_form_without_the_order_makes_none(qtbot, store, stall):
-    from inspector_app.domain.cases import ArticleRef
-
+def test_the_decide_form_without_the_order_makes_none(qtbot, store, notified):
     i18n.set_language("en")
-    case = _case(store, stall)
-    cs.advance(
-        store,
-        case.id,
-        "filed",
-        on="2025-03-05",
-        actor="李建国",
-        violated=[ArticleRef("jmsc-2025-trader-duties", "2025")],
-    )
-    cs.advance(store, case.id, "investigated", on="2025-03-10", actor="李建国")
-    cs.advance(
-        store,
-        case.id,
-        "notified",
-        on="2025-03-12",
-        actor="李建国",
-        penalty=[ArticleRef("jlfsxz-2022-48", "2022")],
-    )
-    win = CaseWindow(store, today=dt.date(2025, 3, 20))
-    qtbot.addWidget(win)
-    win.show()
+    case = notified
+    win = shown(qtbot, store, dt.date(2025, 3, 20))
     form = _step(qtbot, win, "decide", "2025-03-20", lambda f: f.fields["fine"].setText("800"))
     assert not form.isVisible(), form.error.text()
     decided = case_common.repo(store).get(case.id)
