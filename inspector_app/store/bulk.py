@@ -6,22 +6,20 @@ single ``BEGIN IMMEDIATE`` so that a failure part-way leaves nothing behind.
 The statistics and search counts (schema 15) are kept by triggers, one upsert per row and
 grain. For a bulk load on SQLite that is about a fifth of the demo's time, so the load
 lays those triggers aside inside its own transaction, adds the new records' counts with one
-grouped upsert per table, and puts the triggers back before it commits: all or nothing, and
-`check` recounts the result like any other.
+grouped upsert per table, and puts the triggers back before it commits (``store/stat_sql.py``:
+set_aside, put_back): all or nothing, and `check` recounts the result like any other.
 """
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..domain.models import Inspection, Instrument, Premises
-from . import codec
+from . import codec, stat_sql
 from .inspections import reading_rows
-from .migrations.m015_stat_counts import _KEY, _UPSERT, PAIRS_RECOUNT, RECOUNT
 
 if TYPE_CHECKING:
     from .store import Store
@@ -78,30 +76,6 @@ def prepare(inspections: Iterable[Inspection]) -> Prepared:
     return out
 
 
-_KEPT_COUNT_TRIGGERS = (
-    "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"
-    " AND (name LIKE 'stat!_counts!_%' ESCAPE '!' OR name LIKE 'search!_pairs!_%' ESCAPE '!')"
-)
-# the recounts of m015 narrowed to the records of one load (their ids as a JSON list)
-_NEW = " AND i.id IN (SELECT value FROM json_each(?))"
-_ADD_COUNTS = (
-    f"INSERT INTO stat_counts ({_KEY}, n, cheating, reviewed) SELECT * FROM ("
-    + RECOUNT.replace("AND i.superseded_by IS NULL", "AND i.superseded_by IS NULL" + _NEW)
-    + f") WHERE true {_UPSERT}"
-)
-_ADD_PAIRS = (
-    "INSERT INTO search_pairs (instrument_id, premises_id, n) SELECT * FROM ("
-    + PAIRS_RECOUNT.replace("FROM inspections", "FROM inspections i").replace(
-        "WHERE superseded_by IS NULL", "WHERE superseded_by IS NULL" + _NEW
-    )
-    + ") WHERE true ON CONFLICT (instrument_id, premises_id)"
-    " DO UPDATE SET n = search_pairs.n + excluded.n"
-)
-if _ADD_COUNTS.count(_NEW) != 1 or _ADD_PAIRS.count(_NEW) != 1:  # m015's recounts changed shape
-    raise RuntimeError("store.bulk: the recounts no longer narrow to the loaded records")
-_SET_ASIDE_FROM = 200  # fewer records: the triggers are cheaper than laying them aside
-
-
 def load_records(
     store: Store,
     premises: Iterable[Premises],
@@ -133,11 +107,7 @@ def load_records(
                 for i in instruments
             ],
         )
-        set_aside: list[tuple[str, str]] = []
-        if store.engine == "sqlite" and len(rows.inspections) >= _SET_ASIDE_FROM:
-            set_aside = [(r[0], r[1]) for r in conn.execute(_KEPT_COUNT_TRIGGERS)]
-            for name, _sql in set_aside:
-                conn.execute(f'DROP TRIGGER "{name}"')
+        aside = stat_sql.set_aside(conn, store.engine, len(rows.inspections))
         if rows.inspections:
             cols = [*rows.columns, "change_seq"]
             conn.executemany(
@@ -163,10 +133,7 @@ def load_records(
             rows.attachments,
         )
         conn.executemany("UPDATE inspections SET status = 'finalized' WHERE id = ?", rows.finalize)
-        if set_aside:
-            ids = json.dumps([r[rows.columns.index("id")] for r in rows.inspections])
-            conn.execute(_ADD_COUNTS, (ids,))
-            conn.execute(_ADD_PAIRS, (ids,))
-            for _name, sql in set_aside:
-                conn.execute(sql)
+        if aside:
+            at = rows.columns.index("id")
+            stat_sql.put_back(conn, aside, [r[at] for r in rows.inspections])
     return counts

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from .migrations.m015_stat_counts import PAIRS_RECOUNT, RECOUNT
+from .stat_sql import PAIRS_RECOUNT, RECOUNT
 
 if TYPE_CHECKING:
     from .store import Store

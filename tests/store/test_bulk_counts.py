@@ -9,7 +9,7 @@ import sqlite3
 import pytest
 
 from inspector_app.services.demo import generate
-from inspector_app.store import bulk, open_database
+from inspector_app.store import bulk, open_database, stat_sql
 from inspector_app.store.summary import mismatches
 
 TRIGGERS = (
@@ -39,7 +39,7 @@ def test_a_bulk_load_keeps_the_counts_and_puts_the_triggers_back(tmp_path, monke
     assert len(triggers) >= 8
     monkeypatch.setattr("inspector_app.services.demo.load_records", counting)
     generate(store, premises=30, inspections=600, seed=5)
-    assert max(calls) >= bulk._SET_ASIDE_FROM, "the load took the set-aside path"
+    assert max(calls) >= stat_sql.SET_ASIDE_FROM, "the load took the set-aside path"
     assert store.conn.execute(TRIGGERS).fetchall() == triggers
     assert mismatches(store.conn) == []
     assert store.conn.execute("SELECT sum(n) FROM stat_counts WHERE grain = 'd'").fetchone()[0]
@@ -58,7 +58,7 @@ def test_a_failed_bulk_load_leaves_counts_and_triggers_as_they_were(tmp_path, mo
 
     # fails after the triggers were dropped, the inspections inserted and their day and
     # month counts added: only the pairs' statement goes wrong
-    monkeypatch.setattr(bulk, "_ADD_PAIRS", "INSERT INTO no_such_table VALUES (?)")
+    monkeypatch.setattr(stat_sql, "ADD_PAIRS", "INSERT INTO no_such_table VALUES (?)")
     with pytest.raises(sqlite3.OperationalError):
         generate(store, premises=20, inspections=300, seed=8)
     assert store.conn.execute(TRIGGERS).fetchall() == triggers

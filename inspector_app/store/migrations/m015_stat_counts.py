@@ -31,6 +31,17 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
+# The fragments shared with the recount of ``check`` and the bulk writes (same text as
+# released: tests/store/test_stat_sql.py).
+from ..stat_sql import CHEAT as _CHEAT
+from ..stat_sql import GRAINS as _GRAINS
+from ..stat_sql import KEY as _KEY
+from ..stat_sql import PAIRS_RECOUNT, RECOUNT
+from ..stat_sql import PERIOD as _PERIOD
+from ..stat_sql import REVIEWED as _REVIEWED
+from ..stat_sql import UPSERT as _UPSERT
+from ..stat_sql import flag as _flag
+
 TABLE = """CREATE TABLE stat_counts (
     grain    TEXT NOT NULL,
     period   TEXT NOT NULL,
@@ -54,10 +65,6 @@ PAIRS = """CREATE TABLE search_pairs (
     n             INTEGER NOT NULL,
     PRIMARY KEY (instrument_id, premises_id)
 ) WITHOUT ROWID"""
-PAIRS_RECOUNT = (
-    "SELECT instrument_id, premises_id, count(*) AS n FROM inspections"
-    " WHERE superseded_by IS NULL GROUP BY instrument_id, premises_id"
-)
 
 
 def _pair(x: str, sign: str) -> str:
@@ -92,32 +99,6 @@ INDEXES = [
     "CREATE INDEX inspections_by_id ON inspections(id, status, superseded_by, started_at,"
     " premises_id, instrument_id, family, inspector)",
 ]
-
-_KEY = "grain, period, city, market, kind, family, verdict"
-_CHEAT = "(SELECT count(*) FROM findings f WHERE f.inspection_id = {x}.id AND f.cheating = 1) > 0"
-_REVIEWED = "(SELECT count(*) FROM reviews r WHERE r.inspection_id = {x}.id) > 0"
-_UPSERT = (
-    f" ON CONFLICT ({_KEY}) DO UPDATE SET n = stat_counts.n + excluded.n,"
-    " cheating = stat_counts.cheating + excluded.cheating,"
-    " reviewed = stat_counts.reviewed + excluded.reviewed"
-)
-_GRAINS = "CROSS JOIN (SELECT 'd' AS grain UNION ALL SELECT 'm') g"
-_PERIOD = (
-    "CASE g.grain WHEN 'd' THEN substr(i.started_at, 1, 10) ELSE substr(i.started_at, 1, 7) END"
-)
-
-
-def _flag(test: str, x: str) -> str:
-    return f"CASE WHEN {test.format(x=x)} THEN 1 ELSE 0 END"
-
-
-# The full recount: what the table must hold (``check`` compares it, the migration fills it).
-RECOUNT = f"""SELECT g.grain, {_PERIOD} AS period, p.city, p.market, p.kind, i.family,
- coalesce(i.verdict, '') AS verdict, count(*) AS n, sum({_flag(_CHEAT, "i")}) AS cheating,
- sum({_flag(_REVIEWED, "i")}) AS reviewed
- FROM inspections i JOIN premises p ON p.id = i.premises_id {_GRAINS}
- WHERE i.status = 'finalized' AND i.superseded_by IS NULL
- GROUP BY g.grain, 2, p.city, p.market, p.kind, i.family, coalesce(i.verdict, '')"""
 
 
 def _bump(x: str, sign: str) -> str:
