@@ -1,6 +1,8 @@
-"""Reading the failure figures kept as records are written (table ``stat_failures``, the
-triggers in ``store/migrations/m017_office_stats.py``): the failures by cause and the
-failed tests of a period and region, and :func:`mismatches`, their recount for ``check``.
+"""Reading what the office statistics keep as records are written (schema 17, the triggers
+in ``store/migrations/m017_office_stats.py``): the failures by cause and the failed tests
+of a period and region (``stat_failures``), the distinct premises and instruments of a
+period from the days of each year they were inspected on (``stat_premises_days``,
+``stat_instrument_days``), and :func:`mismatches`, their recount for ``check``.
 
 A period (first and last day, both included, either open) is read as its whole months from
 the month rows plus the days at its ends from the day rows, as the kept counts of schema 15
@@ -13,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from .migrations.m017_office_stats import RECOUNT
+from .migrations.m017_office_stats import INSTRUMENT_DAYS, PREMISES_DAYS, RECOUNT
 
 if TYPE_CHECKING:
     from .store import Store
@@ -113,9 +115,124 @@ def failed_tests(
     return [(str(k), n) for k, _t, n in _failure_rows(store, "test", first, last, city, market)]
 
 
+# -- distinct premises and instruments ------------------------------------------------------
+
+
+def _signed(word: int) -> int:
+    """A 64-bit word as the signed integer both engines store."""
+    return word - (1 << 64) if word >= 1 << 63 else word
+
+
+def _day_words(start: dt.date, end: dt.date) -> list[int]:
+    """The six words of the days *start* .. *end* (exclusive), all in one year."""
+    words = [0] * 6
+    day = start
+    while day < end:
+        index = (day.month - 1) * 31 + day.day - 1
+        words[index // 64] |= 1 << (index % 64)
+        day += dt.timedelta(days=1)
+    return [_signed(w) for w in words]
+
+
+def _days_parts(first: str | None, last: str | None) -> tuple[list[tuple[str, list[Any]]], bool]:
+    """(condition on ``year`` and the words, its parameters) for each part of the period
+    (its first year, the years between, its last year) picking the rows with a day in it,
+    and whether one premises may have a row in several parts."""
+    lo = dt.date.fromisoformat(first) if first else None
+    hi = dt.date.fromisoformat(last) + dt.timedelta(days=1) if last else None  # exclusive
+    ya = lo.year if lo else None
+    yb = (hi - dt.timedelta(days=1)).year if hi else None
+    parts: list[tuple[str, list[Any]]] = []
+
+    def year_part(year: int, start: dt.date, end: dt.date) -> None:
+        words = _day_words(start, end)
+        terms = [f"(w{j} & ?) <> 0" for j in range(6) if words[j]]
+        if terms:
+            parts.append(
+                (f"year = ? AND ({' OR '.join(terms)})", [f"{year:04d}", *(w for w in words if w)])
+            )
+
+    if lo is not None and hi is not None and ya == yb:
+        year_part(lo.year, lo, hi)
+        return parts, False
+    if lo is not None:
+        year_part(lo.year, lo, dt.date(lo.year + 1, 1, 1))
+    middle = "(" + " OR ".join(f"w{j} <> 0" for j in range(6)) + ")"
+    between: list[Any] = []
+    if ya is not None:
+        middle += " AND year > ?"
+        between.append(f"{ya:04d}")
+    if yb is not None:
+        middle += " AND year < ?"
+        between.append(f"{yb:04d}")
+    parts.append((middle, between))
+    if hi is not None and yb is not None:
+        year_part(yb, dt.date(yb, 1, 1), hi)
+    return parts, True
+
+
+def _places(city: str | None, market: str | None) -> tuple[list[str], list[Any]]:
+    columns = [(c, v) for c, v in (("city", city), ("market", market)) if v]
+    return [f"{c} = ?" for c, _v in columns], [v for _c, v in columns]
+
+
+def distinct_premises(
+    store: Store, first: str | None, last: str | None, city: str | None, market: str | None
+) -> dict[str, int]:
+    """kind -> premises with a counted inspection in the period and region."""
+    parts, several = _days_parts(first, last)
+    if not parts:
+        return {}
+    place, values = _places(city, market)
+    selects, params = [], []
+    for condition, bound in parts:
+        selects.append(
+            "SELECT premises_id, kind FROM stat_premises_days"
+            f" WHERE {' AND '.join([condition, *place])}"
+        )
+        params += [*bound, *values]
+    counted = "count(DISTINCT premises_id)" if several else "count(*)"
+    return {
+        r[0]: int(r[1])
+        for r in store.conn.execute(
+            f"SELECT kind, {counted} FROM ({' UNION ALL '.join(selects)}) d GROUP BY kind",
+            params,
+        )
+    }
+
+
+def distinct_instruments(
+    store: Store, first: str | None, last: str | None, city: str | None, market: str | None
+) -> dict[str, int]:
+    """family -> instruments with a counted inspection in the period at a premises of the
+    region."""
+    parts, _several = _days_parts(first, last)
+    if not parts:
+        return {}
+    place, values = _places(city, market)
+    at = ""
+    if place:
+        at = f" AND premises_id IN (SELECT id FROM premises WHERE {' AND '.join(place)})"
+    selects, params = [], []
+    for condition, bound in parts:
+        selects.append(
+            f"SELECT family, instrument_id FROM stat_instrument_days WHERE {condition}{at}"
+        )
+        params += [*bound, *values]
+    return {
+        r[0]: int(r[1])
+        for r in store.conn.execute(
+            f"SELECT family, count(DISTINCT instrument_id) FROM ({' UNION ALL '.join(selects)}) d"
+            " GROUP BY family",
+            params,
+        )
+    }
+
+
 def mismatches(conn: Any, limit: int = 20) -> list[str]:
-    """How the kept failure rows differ from a recount of the inspections: one sentence per
-    differing row (at most *limit*), none when they agree."""
+    """How the kept failure rows and days differ from a recount of the inspections: one
+    sentence per differing row (at most *limit*), none when they agree."""
+    out = _day_mismatches(conn, limit)
     kept = {
         tuple(r[:7]): int(r[7])
         for r in conn.execute(
@@ -123,8 +240,9 @@ def mismatches(conn: Any, limit: int = 20) -> list[str]:
         )
     }
     fresh = {tuple(r[:7]): int(r[7]) for r in conn.execute(RECOUNT)}
-    out = []
     for key in sorted(set(kept) | set(fresh)):
+        if len(out) >= limit:
+            break
         a, b = kept.get(key, 0), fresh.get(key, 0)
         if a != b:
             grain, period, city, market, what, name, text = key
@@ -138,6 +256,30 @@ def mismatches(conn: Any, limit: int = 20) -> list[str]:
                 f" {city or '-'} / {market or '-'}: kept {a} inspections {subject},"
                 f" recounted {b}"
             )
+    return out
+
+
+def _day_mismatches(conn: Any, limit: int) -> list[str]:
+    out: list[str] = []
+    for table, width, recount, what in (
+        ("stat_premises_days", 5, PREMISES_DAYS, "premises"),
+        ("stat_instrument_days", 4, INSTRUMENT_DAYS, "instrument"),
+    ):
+        nonzero = " OR ".join(f"w{j} <> 0" for j in range(6))
+        kept = {
+            tuple(r[:width]): tuple(int(v) for v in r[width:])
+            for r in conn.execute(f"SELECT * FROM {table} WHERE {nonzero}")
+        }
+        fresh = {tuple(r[:width]): tuple(int(v) for v in r[width:]) for r in conn.execute(recount)}
+        for key in sorted(set(kept) | set(fresh)):
             if len(out) >= limit:
-                break
+                return out
+            a, b = kept.get(key, (0,) * 6), fresh.get(key, (0,) * 6)
+            if a != b:
+                days = [sum(bin(w & ((1 << 64) - 1)).count("1") for w in x) for x in (a, b)]
+                out.append(
+                    f"{what} {' / '.join(str(k) for k in key[1:])} in"
+                    f" {key[0] or '(no date)'}: kept as inspected on {days[0]} days,"
+                    f" recounted {days[1]} (or other days)"
+                )
     return out

@@ -122,7 +122,13 @@ class Distinct:
 
 
 def distinct(store: Store, f: StatsFilter) -> Distinct:
-    return Distinct(_distinct_premises(store, f), _distinct_instruments(store, f))
+    """From the days each premises and instrument was inspected on, kept per year
+    (:mod:`.office_kept`)."""
+    first, last = _dates(f)
+    return Distinct(
+        office_kept.distinct_premises(store, first, last, f.city, f.market),
+        office_kept.distinct_instruments(store, first, last, f.city, f.market),
+    )
 
 
 @dataclass

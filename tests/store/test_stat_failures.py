@@ -78,7 +78,19 @@ def _recount(s, f: StatsFilter) -> dict:
             params,
         )
     )
-    return {"causes": sorted(causes), "tests": tests}
+    kinds = sorted(
+        (r[0], int(r[1]))
+        for r in s.conn.execute(
+            f"SELECT p.kind, count(DISTINCT i.premises_id){FROM}{w} GROUP BY p.kind", params
+        )
+    )
+    families = sorted(
+        (r[0], int(r[1]))
+        for r in s.conn.execute(
+            f"SELECT i.family, count(DISTINCT i.instrument_id){FROM}{w} GROUP BY i.family", params
+        )
+    )
+    return {"causes": sorted(causes), "tests": tests, "kinds": kinds, "families": families}
 
 
 def _kept(s, f: StatsFilter) -> dict:
@@ -91,6 +103,10 @@ def _kept(s, f: StatsFilter) -> dict:
     return {
         "causes": sorted(causes),
         "tests": sorted((r["test"], r["inspections"]) for r in st.failed_tests),
+        "kinds": sorted((r["kind"], r["premises"]) for r in st.premises_by_kind if r["premises"]),
+        "families": sorted(
+            (r["family"], r["instruments"]) for r in st.instruments_by_family if r["instruments"]
+        ),
     }
 
 
@@ -186,6 +202,9 @@ def test_kept_failures_equal_a_recount_after_mixed_writes(world):
         StatsFilter(first, last, city="新城市"),
         StatsFilter(None, None, city="新城市", market="新市场"),
         StatsFilter(first, mid.isoformat(), market=market),
+        StatsFilter(mid.isoformat(), mid.isoformat()),  # one day
+        StatsFilter(f"{d1.year - 1}-12-31", f"{d1.year}-01-01"),  # across the new year
+        StatsFilter(f"{d0.year}-12-01", f"{d1.year}-01-31", city=city),
     ]
     seen = set()
     for f in filters:
@@ -233,34 +252,44 @@ def test_a_period_is_its_whole_months_and_the_days_at_its_ends(first, last, want
     assert period_ranges(first, last) == want
 
 
-def test_the_migration_fills_the_kept_failures_of_existing_records(tmp_path):
-    """A file with records at the schema before (the table, its triggers and indexes taken
-    away again) is filled by the migration with exactly the recount."""
+def test_the_migration_fills_the_kept_tables_from_existing_records(tmp_path):
+    """A file with records at the schema before (the tables, their triggers and indexes
+    taken away again) is filled by the migration with exactly the recount."""
     from inspector_app.store.migrations import MIGRATION_NAMES
     from inspector_app.store.migrations.m017_office_stats import INDEXES
+
+    tables = ("stat_failures", "stat_premises_days", "stat_instrument_days")
+
+    def kept(s) -> dict:
+        return {t: sorted(tuple(r) for r in s.conn.execute(f"SELECT * FROM {t}")) for t in tables}
 
     path = tmp_path / "inspector.db"
     s = open_database(path)
     generate(s, premises=10, inspections=120, seed=3)
     _failure_writes(s)
-    before = sorted(tuple(r) for r in s.conn.execute("SELECT * FROM stat_failures WHERE n <> 0"))
-    assert before
+    # (rows a correction emptied stay behind with zeros; a fresh fill has none of them)
+    with transaction(s.conn):
+        s.conn.execute("DELETE FROM stat_failures WHERE n = 0")
+        for t in tables[1:]:
+            s.conn.execute(f"DELETE FROM {t} WHERE {' AND '.join(f'w{j} = 0' for j in range(6))}")
+    before = kept(s)
+    assert all(before.values())
     number = MIGRATION_NAMES.index("m017_office_stats") + 1
     with transaction(s.conn):
         for (name,) in s.conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'stat!_failures!_%'"
-            " ESCAPE '!'"
+            "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+            " AND (name LIKE 'stat!_failures!_%' ESCAPE '!' OR name LIKE 'stat!_days!_%' ESCAPE '!')"
         ).fetchall():
             s.conn.execute(f"DROP TRIGGER {name}")
         for stmt in INDEXES:
             s.conn.execute(f"DROP INDEX {stmt.split()[2]}")
-        s.conn.execute("DROP TABLE stat_failures")
+        for t in tables:
+            s.conn.execute(f"DROP TABLE {t}")
         s.conn.execute(f"PRAGMA user_version = {number - 1}")
     s.close()
     s = open_database(path)
     try:
-        after = sorted(tuple(r) for r in s.conn.execute("SELECT * FROM stat_failures WHERE n <> 0"))
-        assert after == before
+        assert kept(s) == before
         assert not [p for p in check(s) if p.kind in ("statistics", "schema")]
     finally:
         s.close()

@@ -24,6 +24,17 @@ record arrives sealed, so nothing else can move a row. Rows that fall to zero st
 skip them). ``check`` recounts the table (``store/office_kept.py``). The triggers' names do
 not start with ``stat_counts_``: a bulk load (``store/bulk.py``) lays only those aside.
 
+``stat_premises_days`` and ``stat_instrument_days`` say on which days of a year a premises
+and an instrument (of a family, at a premises) had a counted inspection: six 64-bit words
+(``w0`` .. ``w5``), day *d* of month *m* at bit ``(m - 1) * 31 + d - 1`` (372 for a record
+without a date). The distinct premises and instruments of a period do not add up over days,
+so they are counted from these rows, one per premises or instrument and year, a bit mask of
+the period's days laid over each (``store/office_kept.py``), instead of from every
+inspection. A premises row carries the premises' kind, city and market (moved with the
+premises); an instrument row names the premises, asked for its city and market. An
+inspection that becomes counted sets its day's bit; one that stops being counted clears it
+unless another counted inspection of the same premises (instrument) falls on that day.
+
 The indexes: SQLite (3.40) reads a partial index alone only when every column the query
 names is in it, the columns of the index's own WHERE included; the indexes of schema 15
 lack ``status``, ``verdict`` or ``superseded_by`` and so read each record's wide row. These
@@ -52,6 +63,17 @@ TABLE = """CREATE TABLE stat_failures (
     n       INTEGER NOT NULL,
     PRIMARY KEY (grain, period, city, market, what, key, text)
 ) WITHOUT ROWID"""
+
+_WORDS = ", ".join(f"w{j} INTEGER NOT NULL" for j in range(6))
+DAY_TABLES = [
+    "CREATE TABLE stat_premises_days (year TEXT NOT NULL, premises_id TEXT NOT NULL,"
+    f" kind TEXT NOT NULL, city TEXT NOT NULL, market TEXT NOT NULL, {_WORDS},"
+    " PRIMARY KEY (year, premises_id)) WITHOUT ROWID",
+    "CREATE INDEX stat_premises_days_premises ON stat_premises_days(premises_id)",
+    "CREATE TABLE stat_instrument_days (year TEXT NOT NULL, family TEXT NOT NULL,"
+    f" instrument_id TEXT NOT NULL, premises_id TEXT NOT NULL, {_WORDS},"
+    " PRIMARY KEY (year, family, instrument_id, premises_id)) WITHOUT ROWID",
+]
 
 INDEXES = [
     "CREATE INDEX inspections_failed_counted ON inspections(started_at, premises_id, id, family,"
@@ -135,6 +157,113 @@ def _move(x: str, sign: str) -> str:
     )
 
 
+# -- the days of a year on which a premises / an instrument had a counted inspection --------
+
+NO_DAY = 372  # the bit of a record without a date
+
+
+def day_index(started_at: str) -> str:
+    """The bit of a record's day in its year's words (SQL over the column *started_at*)."""
+    return (
+        f"CASE WHEN length({started_at}) >= 10 THEN (CAST(substr({started_at}, 6, 2) AS INTEGER)"
+        f" - 1) * 31 + CAST(substr({started_at}, 9, 2) AS INTEGER) - 1 ELSE {NO_DAY} END"
+    )
+
+
+def _word(started_at: str, j: int) -> str:
+    """Word *j* of a record's day alone: its bit when the day falls in it, else 0."""
+    index = day_index(started_at)
+    return f"CASE WHEN ({index}) / 64 = {j} THEN CAST(1 AS BIGINT) << (({index}) % 64) ELSE 0 END"
+
+
+def _words_of(started_at: str) -> str:
+    return ", ".join(_word(started_at, j) for j in range(6))
+
+
+def _summed_words(started_at: str) -> str:
+    """The words of a group of records: each day's bit once (distinct powers of two add up
+    to their OR)."""
+    return ", ".join(f"coalesce(sum(DISTINCT {_word(started_at, j)}), 0)" for j in range(6))
+
+
+_W = ", ".join(f"w{j}" for j in range(6))
+_P_KEY = "year, premises_id"
+_I_KEY = "year, family, instrument_id, premises_id"
+
+
+def _or_upsert(table: str, key: str) -> str:
+    sets = ", ".join(f"w{j} = {table}.w{j} | excluded.w{j}" for j in range(6))
+    return f" ON CONFLICT ({key}) DO UPDATE SET {sets}"
+
+
+# The full recounts (``check`` compares them, the migration fills the tables).
+PREMISES_DAYS = (
+    f"SELECT substr(i.started_at, 1, 4), i.premises_id, p.kind, p.city, p.market,"
+    f" {_summed_words('i.started_at')} FROM inspections i JOIN premises p ON p.id = i.premises_id"
+    f" WHERE {_COUNTED} GROUP BY substr(i.started_at, 1, 4), i.premises_id, p.kind, p.city,"
+    " p.market"
+)
+INSTRUMENT_DAYS = (
+    f"SELECT substr(i.started_at, 1, 4), i.family, i.instrument_id, i.premises_id,"
+    f" {_summed_words('i.started_at')} FROM inspections i WHERE {_COUNTED}"
+    " GROUP BY substr(i.started_at, 1, 4), i.family, i.instrument_id, i.premises_id"
+)
+
+
+def _day_add(x: str) -> list[str]:
+    """A counted inspection (*x* is NEW) sets its day's bit in its premises' and its
+    instrument's rows."""
+    s = f"{x}.started_at"
+    return [
+        f"INSERT INTO stat_premises_days ({_P_KEY}, kind, city, market, {_W})"
+        f" SELECT substr({s}, 1, 4), p.id, p.kind, p.city, p.market, {_words_of(s)}"
+        f" FROM premises p WHERE p.id = {x}.premises_id"
+        f"{_or_upsert('stat_premises_days', _P_KEY)}",
+        f"INSERT INTO stat_instrument_days ({_I_KEY}, {_W})"
+        f" VALUES (substr({s}, 1, 4), {x}.family, {x}.instrument_id, {x}.premises_id,"
+        f" {_words_of(s)}){_or_upsert('stat_instrument_days', _I_KEY)}",
+    ]
+
+
+def _day_take(x: str) -> list[str]:
+    """An inspection that stops being counted (*x* is OLD) clears its day's bit unless
+    another counted inspection of the premises (of the instrument there) falls on it."""
+    s = f"{x}.started_at"
+    same_day = (
+        f"i.status = 'finalized' AND i.superseded_by IS NULL AND i.premises_id = {x}.premises_id"
+        f" AND i.started_at >= substr({s}, 1, 10) AND i.started_at < substr({s}, 1, 10) || '~'"
+        f" AND substr(i.started_at, 1, 10) = substr({s}, 1, 10)"
+    )
+    index = day_index(s)
+
+    def sets(also: str) -> str:
+        bit = f"(CAST(1 AS BIGINT) << (({index}) % 64))"
+        keep = f"CASE WHEN EXISTS (SELECT 1 FROM inspections i WHERE {same_day}{also}) THEN {bit} ELSE 0 END"
+        return ", ".join(
+            f"w{j} = CASE WHEN ({index}) / 64 = {j} THEN (w{j} & ~{bit}) | {keep} ELSE w{j} END"
+            for j in range(6)
+        )
+
+    return [
+        f"UPDATE stat_premises_days SET {sets('')} WHERE year = substr({s}, 1, 4)"
+        f" AND premises_id = {x}.premises_id",
+        f"UPDATE stat_instrument_days SET"
+        f" {sets(f' AND i.instrument_id = {x}.instrument_id AND i.family = {x}.family')}"
+        f" WHERE year = substr({s}, 1, 4) AND family = {x}.family"
+        f" AND instrument_id = {x}.instrument_id AND premises_id = {x}.premises_id",
+    ]
+
+
+_DAY_PREMISES_MOVE = (
+    "UPDATE stat_premises_days SET kind = NEW.kind, city = NEW.city, market = NEW.market"
+    " WHERE premises_id = NEW.id"
+)
+_DAY_WATCHED = "status, superseded_by, started_at, premises_id, instrument_id, family"
+_DAY_PREMISES_CHANGED = (
+    "OLD.city IS NOT NEW.city OR OLD.market IS NOT NEW.market OR OLD.kind IS NOT NEW.kind"
+)
+
+
 def _counted(x: str) -> str:
     return f"({x}.status = 'finalized' AND {x}.superseded_by IS NULL)"
 
@@ -145,6 +274,7 @@ _PREMISES_CHANGED = "OLD.city IS NOT NEW.city OR OLD.market IS NOT NEW.market"
 
 def _sqlite_triggers() -> list[str]:
     add, take = _bump("NEW", "+"), _bump("OLD", "-")
+    day_add, day_take = "; ".join(_day_add("NEW")), "; ".join(_day_take("OLD"))
     return [
         f"CREATE TRIGGER stat_failures_insert AFTER INSERT ON inspections"
         f" WHEN {_counted('NEW')} BEGIN {add}; END",
@@ -156,16 +286,48 @@ def _sqlite_triggers() -> list[str]:
         f" WHEN {_counted('OLD')} BEGIN {take}; END",
         f"CREATE TRIGGER stat_failures_premises AFTER UPDATE OF city, market ON premises"
         f" WHEN {_PREMISES_CHANGED} BEGIN {_move('OLD', '-')}; {_move('NEW', '+')}; END",
+        f"CREATE TRIGGER stat_days_insert AFTER INSERT ON inspections"
+        f" WHEN {_counted('NEW')} BEGIN {day_add}; END",
+        # (clearing first: when a record stays counted, its new day's bit is set after)
+        f"CREATE TRIGGER stat_days_update AFTER UPDATE OF {_DAY_WATCHED} ON inspections"
+        f" WHEN {_counted('OLD')} OR {_counted('NEW')} BEGIN"
+        + "".join(f" {q} AND {_counted('OLD')};" for q in _day_take("OLD"))
+        + "".join(f" {q};" for q in _day_add_when("NEW"))
+        + " END",
+        f"CREATE TRIGGER stat_days_delete AFTER DELETE ON inspections"
+        f" WHEN {_counted('OLD')} BEGIN {day_take}; END",
+        f"CREATE TRIGGER stat_days_premises AFTER UPDATE OF city, market, kind ON premises"
+        f" WHEN {_DAY_PREMISES_CHANGED} BEGIN {_DAY_PREMISES_MOVE}; END",
     ]
+
+
+def _day_add_when(x: str) -> list[str]:
+    """:func:`_day_add` for an update: only when *x* is counted."""
+    out = []
+    for q in _day_add(x):
+        if " VALUES (" in q:  # (a VALUES row cannot be conditional: as a SELECT)
+            head, rest = q.split(" VALUES (", 1)
+            values, upsert = rest.split(") ON CONFLICT", 1)
+            q = f"{head} SELECT {values} WHERE {_counted(x)} ON CONFLICT{upsert}"
+        else:
+            q = q.replace(
+                f" WHERE p.id = {x}.premises_id", f" WHERE p.id = {x}.premises_id AND {_counted(x)}"
+            )
+        out.append(q)
+    return out
 
 
 def fill(conn: sqlite3.Connection) -> None:
     conn.execute(f"INSERT INTO stat_failures ({_KEY}, n) {RECOUNT}")
+    conn.execute(
+        f"INSERT INTO stat_premises_days ({_P_KEY}, kind, city, market, {_W}) {PREMISES_DAYS}"
+    )
+    conn.execute(f"INSERT INTO stat_instrument_days ({_I_KEY}, {_W}) {INSTRUMENT_DAYS}")
 
 
 def up(conn: sqlite3.Connection) -> None:
     conn.execute(TABLE)
-    for stmt in INDEXES:
+    for stmt in DAY_TABLES + INDEXES:
         conn.execute(stmt)
     fill(conn)
     for stmt in _sqlite_triggers():
@@ -180,31 +342,41 @@ def _pg_function(name: str, body: str) -> str:
 
 
 def pg_statements() -> list[str]:
-    """The PostgreSQL form: the same table and indexes, the triggers as PL/pgSQL."""
+    """The PostgreSQL form: the same tables and indexes, the triggers as PL/pgSQL."""
     add, take = _bump("NEW", "+"), _bump("OLD", "-")
-    # (PL/pgSQL evaluates both sides of AND: OLD is unassigned on INSERT, NEW on DELETE)
+    day_add = ";\n      ".join(_day_add("NEW"))
+    day_take = ";\n      ".join(_day_take("OLD"))
+    # (PL/pgSQL evaluates both sides of AND: OLD is unassigned on INSERT, NEW on DELETE;
+    # an inspection that stays counted has its old day cleared before its new day is set)
     inspections = f"""  IF TG_OP IN ('UPDATE', 'DELETE') THEN
     IF {_counted("OLD")} THEN
       {take};
+      {day_take};
     END IF;
   END IF;
   IF TG_OP IN ('INSERT', 'UPDATE') THEN
     IF {_counted("NEW")} THEN
       {add};
+      {day_add};
     END IF;
   END IF;"""
     premises = f"""  IF OLD.city IS DISTINCT FROM NEW.city OR OLD.market IS DISTINCT FROM NEW.market THEN
     {_move("OLD", "-")};
     {_move("NEW", "+")};
+  END IF;
+  IF OLD.city IS DISTINCT FROM NEW.city OR OLD.market IS DISTINCT FROM NEW.market
+     OR OLD.kind IS DISTINCT FROM NEW.kind THEN
+    {_DAY_PREMISES_MOVE};
   END IF;"""
     return [
         TABLE.replace(") WITHOUT ROWID", ")").replace("INTEGER", "BIGINT"),
+        *(t.replace(") WITHOUT ROWID", ")").replace("INTEGER", "BIGINT") for t in DAY_TABLES),
         *INDEXES,
         _pg_function("inspector_stat_failures_inspections", inspections),
         "CREATE TRIGGER stat_failures_inspections AFTER INSERT OR DELETE OR UPDATE OF"
-        f" {_WATCHED} ON inspections FOR EACH ROW"
+        f" {_WATCHED}, instrument_id, family ON inspections FOR EACH ROW"
         " EXECUTE FUNCTION inspector_stat_failures_inspections()",
         _pg_function("inspector_stat_failures_premises", premises),
-        "CREATE TRIGGER stat_failures_premises AFTER UPDATE OF city, market ON premises"
+        "CREATE TRIGGER stat_failures_premises AFTER UPDATE OF city, market, kind ON premises"
         " FOR EACH ROW EXECUTE FUNCTION inspector_stat_failures_premises()",
     ]
