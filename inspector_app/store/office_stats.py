@@ -65,53 +65,6 @@ def _heads_where(f: StatsFilter) -> tuple[str, list[Any]]:
     return " AND ".join(clauses), params
 
 
-def _distinct_premises(store: Store, f: StatsFilter) -> dict[str, int]:
-    """kind -> premises with a counted inspection in the filter (one index probe each)."""
-    dates, params = period(f.date_from, f.date_to)
-    inner = " AND ".join([*SEALED_HEADS, *dates])
-    outer = []
-    for column, value in (("city", f.city), ("market", f.market)):
-        if value:
-            outer.append(f" AND p.{column} = ?")
-            params.append(value)
-    return {
-        r[0]: int(r[1])
-        for r in store.conn.execute(
-            "SELECT p.kind, count(*) FROM premises p WHERE EXISTS (SELECT 1 FROM inspections i"
-            f"{summary.indexed_by(store, 'inspections_heads_premises')} WHERE i.premises_id = p.id AND {inner}){''.join(outer)} GROUP BY p.kind",
-            params,
-        )
-    }
-
-
-def _distinct_instruments(store: Store, f: StatsFilter) -> dict[str, int]:
-    """family -> instruments with a counted inspection in the filter: for a city or market,
-    from the counted inspections of its premises (index by premises); otherwise from the
-    index of counted inspections by instrument, read in its order."""
-    if f.city or f.market:
-        dates, params = period(f.date_from, f.date_to)
-        places = []
-        for column, value in (("city", f.city), ("market", f.market)):
-            if value:
-                places.append(f"p.{column} = ?")
-                params.insert(len(places) - 1, value)
-        inner = " AND ".join([*places, "i.premises_id = p.id", *SEALED_HEADS, *dates])
-        sql = (
-            "SELECT family, count(*) FROM (SELECT DISTINCT i.instrument_id, i.family"
-            " FROM premises p CROSS JOIN inspections i"
-            f"{summary.indexed_by(store, 'inspections_heads_premises')} WHERE {inner}) d"
-            " GROUP BY family"
-        )
-    else:
-        w, params = _heads_where(f)
-        sql = (
-            "SELECT family, count(*) FROM (SELECT DISTINCT i.instrument_id, i.family"
-            f" FROM inspections i{summary.indexed_by(store, 'inspections_counted_instrument')}"
-            f" WHERE {w}) d GROUP BY family"
-        )
-    return {r[0]: int(r[1]) for r in store.conn.execute(sql, params)}
-
-
 @dataclass
 class Distinct:
     """The premises (by kind) and instruments (by family) counted in a filter: asked once
@@ -185,7 +138,7 @@ def premises_by_kind(
     store: Store, f: StatsFilter, d: Distinct | None = None, k: Kept | None = None
 ) -> list[tuple[str, int, int]]:
     """(kind, premises inspected, inspections)."""
-    premises = d.premises if d else _distinct_premises(store, f)
+    premises = (d or distinct(store, f)).premises
     rows = [(kind, premises.get(kind, 0), n) for kind, n, *_ in _summed(store, f, k, "kind")]
     return sorted(rows, key=lambda r: (-r[1], r[0]))
 
@@ -194,7 +147,7 @@ def instruments_by_family(
     store: Store, f: StatsFilter, d: Distinct | None = None, k: Kept | None = None
 ) -> list[tuple[str, int, int, int, int]]:
     """(family, instruments checked, inspections, passed, failed)."""
-    instruments = d.instruments if d else _distinct_instruments(store, f)
+    instruments = (d or distinct(store, f)).instruments
     rows = [
         (family, instruments.get(family, 0), n, passed, failed)
         for family, n, _judged, passed, failed, _cheating in _summed(store, f, k, "family")

@@ -1,5 +1,6 @@
-"""The office statistics page's failure figures kept as records are written, and covering
-indexes for what it still reads row by row.
+"""The office statistics page's failure figures and the days each premises and instrument
+was inspected on, kept as records are written, and a covering index for the failed records
+it still reads row by row.
 
 ``stat_failures`` holds, for the counted inspections (finalized, newest revision:
 ``status = 'finalized' AND superseded_by IS NULL``), per day (``grain = 'd'``) and per month
@@ -22,7 +23,7 @@ another city or market moves its inspections' rows. A counted inspection's findi
 tests cannot change (the immutability triggers), and an import writes them before the
 record arrives sealed, so nothing else can move a row. Rows that fall to zero stay (readers
 skip them). ``check`` recounts the table (``store/office_kept.py``). The triggers' names do
-not start with ``stat_counts_``: a bulk load (``store/bulk.py``) lays only those aside.
+not start with ``stat_counts_``: a bulk load (``store/stat_sql.py``) lays only those aside.
 
 ``stat_premises_days`` and ``stat_instrument_days`` say on which days of a year a premises
 and an instrument (of a family, at a premises) had a counted inspection: six 64-bit words
@@ -35,11 +36,10 @@ premises); an instrument row names the premises, asked for its city and market. 
 inspection that becomes counted sets its day's bit; one that stops being counted clears it
 unless another counted inspection of the same premises (instrument) falls on that day.
 
-The indexes: SQLite (3.40) reads a partial index alone only when every column the query
-names is in it, the columns of the index's own WHERE included; the indexes of schema 15
-lack ``status``, ``verdict`` or ``superseded_by`` and so read each record's wide row. These
-carry them: the failed counted inspections by date (the failed questions), and the counted
-inspections by instrument (the distinct instruments of a period).
+The index: SQLite (3.40) reads a partial index alone only when every column the query names
+is in it, the columns of the index's own WHERE included; ``inspections_failed_heads`` of
+schema 15 lacks ``verdict`` and ``superseded_by`` and so reads each failed record's wide
+row. This one carries them: the failed counted inspections by date (the failed questions).
 """
 
 from __future__ import annotations
@@ -79,9 +79,6 @@ INDEXES = [
     "CREATE INDEX inspections_failed_counted ON inspections(started_at, premises_id, id, family,"
     " status, verdict, superseded_by)"
     " WHERE status = 'finalized' AND verdict = 'fail' AND superseded_by IS NULL",
-    "CREATE INDEX inspections_counted_instrument ON inspections(instrument_id, family,"
-    " started_at, premises_id, status, superseded_by)"
-    " WHERE status = 'finalized' AND superseded_by IS NULL",
 ]
 
 _KEY = "grain, period, city, market, what, key, text"
