@@ -410,43 +410,53 @@ def _events(store, case_id):
     return [e["action"] for e in case_common.repo(store).events(case_id)]
 
 
-def test_a_decision_and_its_order_are_one_write(store, stall):
-    case = notified_case(store, stall)
-    # an earlier order's re-inspection is on the work list: the decision's order reuses it
-    _, first, _ = cs.order(store, case.id, on="2025-03-12", days=7, actor="x")
-    case, warnings = _decide_with_order(store, case, cs.OrderTerms(days=10, text="更换合格的秤"))
-    assert not any("work list" in w for w in warnings)
-    again = case_common.resolve(store, case.id)
-    assert again.status == "decided" and again.decided_hash
-    assert [(o.ordered_on, o.text) for o in again.orders] == [
-        ("2025-03-12", ""),
-        ("2025-03-20", "更换合格的秤"),
-    ]
-    # the reused assignment's id is written with the order itself, not in a later write
-    assert again.orders[-1].assignment_id == first.assignment_id
-    a = case_common.repo(store).assignment(first.assignment_id)
-    assert a["due_date"] == again.orders[-1].deadline
-    assert _events(store, case.id)[-3:] == ["order", "decide", "order"]
-    actions = [e["action"] for e in store.audit_entries(2)]
-    assert actions == ["case.order", "case.decide"]
+class TestDecisionWithItsOrder:
+    """On a laptop's SQLite file and on the office's PostgreSQL database."""
 
+    @pytest.fixture
+    def db_path(self, office_db_path):
+        return office_db_path
 
-def test_an_order_that_cannot_be_written_leaves_the_case_undecided(store, stall, monkeypatch):
-    case = notified_case(store, stall)
-    before = store.fingerprint()
-    events = _events(store, case.id)
+    def test_a_decision_and_its_order_are_one_write(self, store, stall):
+        case = notified_case(store, stall)
+        # an earlier order's re-inspection is on the work list: the decision's order reuses it
+        _, first, _ = cs.order(store, case.id, on="2025-03-12", days=7, actor="x")
+        case, warnings = _decide_with_order(
+            store, case, cs.OrderTerms(days=10, text="更换合格的秤")
+        )
+        assert not any("work list" in w for w in warnings)
+        again = case_common.resolve(store, case.id)
+        assert again.status == "decided" and again.decided_hash
+        assert [(o.ordered_on, o.text) for o in again.orders] == [
+            ("2025-03-12", ""),
+            ("2025-03-20", "更换合格的秤"),
+        ]
+        # the reused assignment's id is written with the order itself, not in a later write
+        assert again.orders[-1].assignment_id == first.assignment_id
+        a = case_common.repo(store).assignment(first.assignment_id)
+        assert a["due_date"] == again.orders[-1].deadline
+        assert _events(store, case.id)[-3:] == ["order", "decide", "order"]
+        actions = [e["action"] for e in store.audit_entries(2)]
+        assert actions == ["case.order", "case.decide"]
 
-    def refuse(*args, **kwargs):
-        raise sqlite3.OperationalError("disk I/O error")
+    def test_an_order_that_cannot_be_written_leaves_the_case_undecided(
+        self, store, stall, monkeypatch
+    ):
+        case = notified_case(store, stall)
+        before = store.fingerprint()
+        events = _events(store, case.id)
 
-    monkeypatch.setattr(type(case_common.repo(store)), "upsert_followup", staticmethod(refuse))
-    with pytest.raises(sqlite3.OperationalError, match="disk I/O error"):
-        _decide_with_order(store, case, cs.OrderTerms(days=10))
-    again = case_common.resolve(store, case.id)
-    assert again.status == "notified" and again.decision is None and not again.decided_hash
-    assert again.orders == [] and _events(store, case.id) == events
-    assert store.fingerprint() == before  # no audit entry, no assignment, nothing
-    monkeypatch.undo()
-    # the same decision goes through once the order can be written
-    case, _ = _decide_with_order(store, case, cs.OrderTerms(days=10))
-    assert case.status == "decided" and len(case.orders) == 1 and case.orders[0].assignment_id
+        def refuse(*args, **kwargs):
+            raise sqlite3.OperationalError("disk I/O error")
+
+        monkeypatch.setattr(type(case_common.repo(store)), "upsert_followup", staticmethod(refuse))
+        with pytest.raises(sqlite3.OperationalError, match="disk I/O error"):
+            _decide_with_order(store, case, cs.OrderTerms(days=10))
+        again = case_common.resolve(store, case.id)
+        assert again.status == "notified" and again.decision is None and not again.decided_hash
+        assert again.orders == [] and _events(store, case.id) == events
+        assert store.fingerprint() == before  # no audit entry, no assignment, nothing
+        monkeypatch.undo()
+        # the same decision goes through once the order can be written
+        case, _ = _decide_with_order(store, case, cs.OrderTerms(days=10))
+        assert case.status == "decided" and len(case.orders) == 1 and case.orders[0].assignment_id
