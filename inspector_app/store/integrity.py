@@ -170,7 +170,7 @@ def check(store: Store) -> list[Problem]:
     problems += [Problem("statistics", "stat_counts", m) for m in mismatches(conn)]
     from .office_kept import mismatches as failure_mismatches  # (the kept failure figures)
 
-    problems += [Problem("statistics", "stat_failures", m) for m in failure_mismatches(conn)]
+    problems += [Problem("statistics", table, m) for table, m in failure_mismatches(conn)]
     problems += _sealed_visits(store)
     problems += _signatures(store, ids)
     from .cases import CaseRepo  # enforcement cases sealed at decision and at closure

@@ -229,9 +229,9 @@ def distinct_instruments(
     }
 
 
-def mismatches(conn: Any, limit: int = 20) -> list[str]:
-    """How the kept failure rows and days differ from a recount of the inspections: one
-    sentence per differing row (at most *limit*), none when they agree."""
+def mismatches(conn: Any, limit: int = 20) -> list[tuple[str, str]]:
+    """How the kept failure rows and days differ from a recount of the inspections: (table,
+    one sentence) per differing row (at most *limit*), none when they agree."""
     out = _day_mismatches(conn, limit)
     kept = {
         tuple(r[:7]): int(r[7])
@@ -252,15 +252,18 @@ def mismatches(conn: Any, limit: int = 20) -> list[str]:
                 "test": f"with a failed {name} test",
             }.get(what, f"{what} {name}")
             out.append(
-                f"{'day' if grain == 'd' else 'month'} {period or '(no date)'},"
-                f" {city or '-'} / {market or '-'}: kept {a} inspections {subject},"
-                f" recounted {b}"
+                (
+                    "stat_failures",
+                    f"{'day' if grain == 'd' else 'month'} {period or '(no date)'},"
+                    f" {city or '-'} / {market or '-'}: kept {a} inspections {subject},"
+                    f" recounted {b}",
+                )
             )
     return out
 
 
-def _day_mismatches(conn: Any, limit: int) -> list[str]:
-    out: list[str] = []
+def _day_mismatches(conn: Any, limit: int) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
     for table, width, recount, what in (
         ("stat_premises_days", 5, PREMISES_DAYS, "premises"),
         ("stat_instrument_days", 4, INSTRUMENT_DAYS, "instrument"),
@@ -278,8 +281,11 @@ def _day_mismatches(conn: Any, limit: int) -> list[str]:
             if a != b:
                 days = [sum(bin(w & ((1 << 64) - 1)).count("1") for w in x) for x in (a, b)]
                 out.append(
-                    f"{what} {' / '.join(str(k) for k in key[1:])} in"
-                    f" {key[0] or '(no date)'}: kept as inspected on {days[0]} days,"
-                    f" recounted {days[1]} (or other days)"
+                    (
+                        table,
+                        f"{what} {' / '.join(str(k) for k in key[1:])} in"
+                        f" {key[0] or '(no date)'}: kept as inspected on {days[0]} days,"
+                        f" recounted {days[1]} (or other days)",
+                    )
                 )
     return out
