@@ -268,6 +268,7 @@ def generate(
             instruments + products + scales,
             inspectors,
             actor,
+            workers=workers,
         )
     )
     from .province import fill_counties

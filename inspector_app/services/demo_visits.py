@@ -7,32 +7,26 @@ cheating) where the full inspection opened from the row failed. Duties of the pr
 answered, covert fuel visits carry their test purchase, two special campaigns have their
 visits and work lists, and a third campaign under way today (a re-check of the markets and
 eyeglass shops) leaves its work list open: some assignments overdue, others due in the
-coming days, so that Today's work has something to show. Every visit is sealed with the hash ``domain.visits.visit_hash``
-computes, in one transaction with the rest (bulk inserts, as the rest of the demo).
+coming days, so that Today's work has something to show. Every visit is sealed with the
+hash ``domain.visits.visit_hash`` computes, in one transaction with the rest (bulk inserts,
+as the rest of the demo). What takes a random number is decided here, in one stream; the
+rows and seals that follow from it are made in ``demo_sweeps``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import operator
 from collections import defaultdict
 from decimal import Decimal
 
 from ..domain.models import Instrument, Premises
 from ..domain.numbers import fmt
-from ..domain.visits import (
-    DUTY_SETS,
-    ROW_CHECKS,
-    Officer,
-    SweepRow,
-    Visit,
-    judge_quick,
-    load_duties,
-    visit_hash,
-)
+from ..domain.visits import DUTY_SETS, Officer, Visit, load_duties
+from ..store import bulk_visits
 from ..store.bulk import load_records
 from ..store.campaigns import Campaign, CampaignRepo
+from . import demo_sweeps
 from .demo_cases import make_cases
 from .inspections import instrument_payload
 
@@ -69,66 +63,6 @@ def _time(text: str) -> dt.datetime:
 
 def _iso(when: dt.datetime) -> str:
     return when.isoformat(timespec="minutes")
-
-
-def _visit_rows(
-    demo,
-    visit: Visit,
-    scales: list[tuple[Premises, Instrument]],
-    found: dict[str, tuple],
-    payload,
-) -> list[SweepRow]:
-    """A row for every registered scale of the market's stalls (in the register's order:
-    stall, name, serial). A scale fully inspected in the visit is linked to that inspection
-    and looks as it did there; the others are mostly confirmed in order, some one by one
-    with a quick reading of a known weight."""
-    r = demo.rng
-    rows = []
-    for seq, (stall, ins) in enumerate(scales):
-        where = f"{stall.stall_no} " if stall.stall_no else ""
-        label = (
-            f"{where}{stall.name} · {' '.join(x for x in (ins.maker, ins.model, ins.serial) if x)}"
-        )
-        row = SweepRow(
-            id=demo.uuid(),
-            visit_id=visit.id,
-            seq=seq,
-            instrument_id=ins.id,
-            premises_id=stall.id,
-            identity_code=ins.serial,
-            label=label.strip()[:200],
-        )
-        for k in ROW_CHECKS:
-            setattr(row, k, "yes")
-        row.cheating = "no"
-        hit = found.get(ins.id)
-        if hit is not None:
-            iid, verdict, seals, cheating, failing = hit
-            row.inspection_id = iid
-            if seals == "no":
-                row.seal = "no"
-            if cheating:
-                row.cheating = "yes"
-            if failing is not None:  # the failing weighing point, read again on the spot
-                row.load, row.indication = failing
-            elif verdict == "fail" and not cheating and seals != "no":
-                row.note = "示值疑似超差，开展全面检查"
-        elif r.random() < 0.08:
-            m = ins.metrology
-            e, mx = Decimal(m["e"]), Decimal(m["max"])
-            load = min(mx, e * r.choice((200, 500, 1000)))
-            row.load = fmt(load)
-            # a multi-interval scale reads in steps of the partial range's interval
-            step = next(
-                (Decimal(g["e"]) for g in m.get("ranges", []) if load <= Decimal(g["max"])), e
-            )
-            row.indication = fmt(load + step * r.choice((-1, 0, 0, 0, 1)))
-        elif r.random() < 0.6:
-            row.rest_ok = True
-        if row.load:
-            judge_quick(row, payload(ins), "scale", visit.started_at)
-        rows.append(row)
-    return rows
 
 
 def _duties(demo, duty_set: str, forms: dict) -> dict[str, str]:
@@ -169,12 +103,14 @@ def make_visits(
     inspectors: list[str],
     actor: str = "demo",
     today: dt.date | None = None,
+    workers: int = 1,
 ) -> dict:
     """Gather every finalized demo inspection without a visit into sealed visits (with
     sweeps, duties, covert purchases), define the campaigns with their work lists, all in
     one transaction; the campaign under way (:data:`OPEN_CAMPAIGN`) has its period and due
-    dates counted from *today* (the computer's date by default) and no visits. Returns the
-    counts."""
+    dates counted from *today* (the computer's date by default) and no visits. The rows and
+    seals of a large set are made in *workers* processes (the data is the same either way).
+    Returns the counts."""
     r = demo.rng
     conn = store.conn
     by_id = {p.id: p for p in premises}
@@ -278,15 +214,12 @@ def make_visits(
         c = Campaign(demo.uuid(), name, date_from, date_to, [kind], cities, focus)
         campaigns.append((campaign_repo.save(c, actor), kind))
 
-    payloads: dict[str, dict] = {}
-
-    def payload(ins: Instrument) -> dict:
-        if ins.id not in payloads:
-            payloads[ins.id] = instrument_payload(ins)
-        return payloads[ins.id]
-
+    registers = {
+        name: demo_sweeps.register(pairs, instrument_payload) for name, pairs in scales_of.items()
+    }
     forms: dict = {}
-    visits: list[tuple[Visit, list[SweepRow], list[str]]] = []
+    visits: list[tuple[Visit, int, list[str]]] = []  # each with its rows' count, inspections
+    jobs: list[demo_sweeps.Job] = []
     done: dict[tuple[str, str], str] = {}  # (campaign, premises) -> the first visit
     for day, how, ref in sorted(groups):
         members = groups[(day, how, ref)]
@@ -327,16 +260,16 @@ def make_visits(
             ins = ins_by_id.get(m[2])
             nozzle = ins.metrology.get("nozzle", "") if ins is not None else ""
             visit.covert = _covert(demo, started, nozzle, m[8] == "fail")
-        sweep: list[SweepRow] = []
-        if how == "m":
-            found = {}
+        found: dict[str, tuple] = {}
+        draws: list = []
+        if how == "m":  # a row for every registered scale of the market's stalls
             for m in members:
                 if m[3] == "scale":
                     seals, failing = detail.get(m[0], ("yes", None))
                     found[m[2]] = (m[0], m[8], seals, m[0] in cheats, failing)
-            sweep = _visit_rows(demo, visit, scales_of[ref], found, payload)
-        visit.content_hash = visit_hash(visit, sweep)
-        visits.append((visit, sweep, [m[0] for m in members]))
+            draws = demo_sweeps.draw(demo, scales_of[ref], found)
+        jobs.append((visit, ref if how == "m" else "", found, draws))
+        visits.append((visit, len(draws), [m[0] for m in members]))
         if campaign_id:
             done.setdefault((campaign_id, site.id), visit.id)
 
@@ -365,7 +298,7 @@ def make_visits(
         load_records(store, new_markets, [], [], actor=actor, action="demo.load")
     counts = {
         "visits": len(visits),
-        "sweep_rows": sum(len(s) for _, s, _ in visits),
+        "sweep_rows": sum(n for _, n, _ in visits),
         "markets": len(new_markets),
         "campaigns": len(campaigns) + bool(open_work),
         "assignments": len(assignments),
@@ -378,12 +311,10 @@ def make_visits(
             texts[key] = json.dumps(value, ensure_ascii=False, sort_keys=True)
         return texts[key]
 
-    row_values = operator.attrgetter(*SweepRow.__dataclass_fields__)
+    hashes: dict[str, str] = {}
     with store.write(actor, "demo.visits", detail=counts) as seq:
-        conn.executemany(
-            "INSERT INTO visits (id, kind, started_at, day, inspector, premises_id, market,"
-            " officers_json, campaign_id, place, notes, duty_set, duties_json, covert_json,"
-            " change_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        bulk_visits.insert_draft_visits(
+            conn,
             [
                 (
                     v.id,
@@ -407,29 +338,16 @@ def make_visits(
                 for v, _, _ in visits
             ],
         )
-        columns = list(SweepRow.__dataclass_fields__)
-        conn.executemany(
-            f"INSERT INTO sweep_rows ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})",
-            [
-                (*row_values(s)[:-2], int(s.rest_ok), s.inspection_id)
-                for _, sweep, _ in visits
-                for s in sweep
-            ],
-        )
-        conn.executemany(
-            "UPDATE inspections SET visit_id = ? WHERE id = ?",
-            [(v.id, iid) for v, _, ids in visits for iid in ids],
-        )
-        conn.executemany(
-            "UPDATE visits SET status = 'finalized', content_hash = ?, finalized_at = ?"
-            " WHERE id = ?",
-            [(v.content_hash, v.finalized_at, v.id) for v, _, _ in visits],
-        )
-        conn.executemany(
-            "INSERT INTO assignments (id, premises_id, inspector, campaign_id, due_date,"
-            " done_visit_id, change_seq) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [(*a, seq) for a in assignments],
-        )
+        # the rows and seals are made (in worker processes for a large set) while the
+        # rows already made are written
+        with bulk_visits.sweep_rows_laid_aside(conn, store.engine, counts["sweep_rows"]):
+            for batch in demo_sweeps.made(jobs, registers, workers):
+                for visit_id, content_hash, rows in batch:
+                    hashes[visit_id] = content_hash
+                    bulk_visits.insert_sweep_rows(conn, rows)
+        bulk_visits.link_inspections(conn, [(v.id, iid) for v, _, ids in visits for iid in ids])
+        bulk_visits.seal_visits(conn, [(hashes[v.id], v.finalized_at, v.id) for v, _, _ in visits])
+        bulk_visits.insert_assignments(conn, [(*a, seq) for a in assignments])
     # a few enforcement cases from cheating findings, through the case service
     counts.update(make_cases(store, demo, certificates, actor=actor))
     return counts

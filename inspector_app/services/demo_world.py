@@ -6,7 +6,6 @@ readings just inside or outside the limits, cheating findings) on every run.
 from __future__ import annotations
 
 import random
-import uuid
 from decimal import Decimal
 from typing import Any
 
@@ -29,13 +28,21 @@ from .demo_data import (
     clean_checklist,
 )
 
+# the version 4 and variant bits of a UUID (what ``uuid.UUID(int=..., version=4)`` sets)
+_UUID_CLEAR = ~((0xC000 << 48) | (0xF000 << 64))
+_UUID_SET = (0x8000 << 48) | (0x4000 << 64)
+
 
 class Demo:
     def __init__(self, seed: int | str) -> None:
         self.rng = random.Random(seed)
 
     def uuid(self) -> str:
-        return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
+        """A version 4 UUID from the generator: the text ``str(uuid.UUID(int=n, version=4))``
+        gives for the same 128 random bits, formatted directly (the demo makes some 1.6
+        million of them for 100,000 inspections)."""
+        h = "%032x" % ((self.rng.getrandbits(128) & _UUID_CLEAR) | _UUID_SET)
+        return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
     def person(self) -> str:
         r = self.rng

@@ -1,0 +1,230 @@
+"""The demo's visits made into rows and sealed: the sweep rows of its market visits and the
+content hash of every visit.
+
+``demo_visits`` decides everything that takes a random number, visit by visit in one
+stream (the same seed, the same visits and rows, ids included): for a sweep row its id and
+whether it was read with a known weight (and which) or confirmed by "rest all OK". What
+follows from those decisions, the same whoever works it out, is done here: each row's
+text and checks, the quick reading judged by the rules engine, and the visit's hash over
+its rows (``domain.visits.visit_hash``). A year of market sweeps is some 1.5 million rows
+for 100,000 inspections, so for a large data set this runs in worker processes while the
+main process writes the rows that are ready.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import hashlib
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from decimal import Decimal
+from typing import Any
+
+from ..domain.canonical import canonical_bytes
+from ..domain.models import Instrument, Premises
+from ..domain.numbers import fmt
+from ..domain.visits import ROW_CHECKS, SweepRow, Visit, judge_quick, visit_content
+
+# a registered scale of a market: stall id, instrument id, serial (its identity code), label
+Scale = tuple[str, str, str, str]
+# a market's register: its scales in order, and each scale's nameplate (an evaluate request's
+# instrument object)
+Register = tuple[list[Scale], dict[str, dict[str, Any]]]
+REST = "rest"  # a row confirmed by "rest all OK"
+FIELDS = tuple(SweepRow.__dataclass_fields__)
+if FIELDS[7:11] != ROW_CHECKS or FIELDS[-2:] != ("rest_ok", "inspection_id"):
+    raise RuntimeError("demo_sweeps: the sweep row's fields changed order")
+BATCH_ROWS = 20_000  # sweep rows per worker task
+PARALLEL_FROM = 60_000  # fewer rows: starting worker processes costs more than it saves
+
+
+def register(pairs: list[tuple[Premises, Instrument]], payload: Callable) -> Register:
+    """A market's scales (stall and instrument, in the register's order) as rows show them."""
+    scales, plates = [], {}
+    for stall, ins in pairs:
+        where = f"{stall.stall_no} " if stall.stall_no else ""
+        label = (
+            f"{where}{stall.name} · {' '.join(x for x in (ins.maker, ins.model, ins.serial) if x)}"
+        )
+        scales.append((stall.id, ins.id, ins.serial, label.strip()[:200]))
+        plates[ins.id] = payload(ins)
+    return scales, plates
+
+
+def draw(demo, pairs: list[tuple[Premises, Instrument]], found: dict[str, tuple]) -> list:
+    """The random part of a market visit's rows, in the generator's order: each row's id,
+    and for a scale not fully inspected in the visit, now and then a quick reading of a
+    known weight (load, indication), else mostly "rest all OK" (:data:`REST`)."""
+    r = demo.rng
+    out: list[tuple[str, Any]] = []
+    for _stall, ins in pairs:
+        uid = demo.uuid()
+        if ins.id in found:
+            out.append((uid, None))
+        elif r.random() < 0.08:
+            m = ins.metrology
+            e, mx = Decimal(m["e"]), Decimal(m["max"])
+            load = min(mx, e * r.choice((200, 500, 1000)))
+            # a multi-interval scale reads in steps of the partial range's interval
+            step = next(
+                (Decimal(g["e"]) for g in m.get("ranges", []) if load <= Decimal(g["max"])), e
+            )
+            out.append((uid, (fmt(load), fmt(load + step * r.choice((-1, 0, 0, 0, 1))))))
+        elif r.random() < 0.6:
+            out.append((uid, REST))
+        else:
+            out.append((uid, None))
+    return out
+
+
+def rows_of(
+    visit: Visit, reg: Register, found: dict[str, tuple], draws: list
+) -> list[tuple[Any, ...]]:
+    """A market visit's sweep rows (values in the order of the row's fields): a scale fully
+    inspected in the visit is linked to that inspection and looks as it did there (seals,
+    cheating, the failing weighing point read again on the spot); the others are in order,
+    read with a known weight or confirmed by "rest all OK" as drawn."""
+    scales, plates = reg
+    out = []
+    for seq, ((stall_id, ins_id, serial, label), (uid, drawn)) in enumerate(
+        zip(scales, draws, strict=True)
+    ):
+        seal, cheating, load, indication, note, rest_ok, inspection_id = (
+            "yes",
+            "no",
+            "",
+            "",
+            "",
+            False,
+            None,
+        )
+        hit = found.get(ins_id)
+        if hit is not None:
+            inspection_id, verdict, seals, cheat, failing = hit
+            if seals == "no":
+                seal = "no"
+            if cheat:
+                cheating = "yes"
+            if failing is not None:
+                load, indication = failing
+            elif verdict == "fail" and not cheat and seals != "no":
+                note = "示值疑似超差，开展全面检查"
+        elif drawn == REST:
+            rest_ok = True
+        elif drawn is not None:
+            load, indication = drawn
+        error = mpe = quick = rule = ""
+        if load:
+            judged = judge_quick(
+                SweepRow(uid, visit.id, seq, load=load, indication=indication),
+                plates[ins_id],
+                "scale",
+                visit.started_at,
+            )
+            error, mpe, quick, rule = judged.error, judged.mpe, judged.quick_verdict, judged.rule
+        out.append(
+            (
+                uid,
+                visit.id,
+                seq,
+                ins_id,
+                stall_id,
+                serial,
+                label,
+                "yes",
+                seal,
+                "yes",
+                "yes",
+                load,
+                indication,
+                error,
+                mpe,
+                quick,
+                rule,
+                cheating,
+                note,
+                rest_ok,
+                inspection_id,
+            )
+        )
+    return out
+
+
+def seal(visit: Visit, rows: list[tuple[Any, ...]]) -> str:
+    """``visit_hash(visit, rows)`` for rows given as value tuples (rest_ok a bool), without
+    making each a SweepRow first."""
+    data = visit_content(visit, [])
+    data["rows"] = [dict(zip(FIELDS, row, strict=True)) for row in rows]
+    return hashlib.sha256(canonical_bytes(data)).hexdigest()
+
+
+# a visit to make: the visit, its market's name ("" for one premises), the scales fully
+# inspected in it (instrument id -> inspection id, verdict, seals, cheating, failing point)
+# and its rows' draws
+Job = tuple[Visit, str, dict[str, tuple], list]
+
+_REGISTERS: dict[str, Register] = {}  # in a worker process: the markets' registers
+
+
+def _start_worker(registers: dict[str, Register]) -> None:
+    _REGISTERS.update(registers)
+
+
+def make(jobs: list[Job], registers: dict[str, Register] | None = None) -> list[tuple]:
+    """Each visit of *jobs* with its hash and rows: (visit id, content hash, rows)."""
+    regs = _REGISTERS if registers is None else registers
+    out = []
+    for visit, market, found, draws in jobs:
+        rows = rows_of(visit, regs[market], found, draws) if market else []
+        out.append((visit.id, seal(visit, rows), rows))
+    return out
+
+
+def batches(jobs: list[Job]) -> list[list[Job]]:
+    """The jobs in order, cut into tasks of about :data:`BATCH_ROWS` sweep rows."""
+    out: list[list[Job]] = [[]]
+    rows = 0
+    for job in jobs:
+        if rows >= BATCH_ROWS:
+            out.append([])
+            rows = 0
+        out[-1].append(job)
+        rows += len(job[3])
+    return [b for b in out if b]
+
+
+def made(jobs: list[Job], registers: dict[str, Register], workers: int) -> Iterator[list[tuple]]:
+    """The visits of *jobs* made (see :func:`make`), batch by batch in order: in *workers*
+    processes when there are enough rows to be worth it (a few batches ahead of the one
+    being written, so that waiting rows do not pile up in memory), else here."""
+    tasks = batches(jobs)
+    if workers <= 1 or len(tasks) < 2 or sum(len(j[3]) for j in jobs) < PARALLEL_FROM:
+        for task in tasks:
+            yield make(task, registers)
+        return
+    import multiprocessing
+
+    # spawn, not fork: this may run in a thread of the window's process
+    with concurrent.futures.ProcessPoolExecutor(
+        workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_start_worker,
+        initargs=(registers,),
+    ) as pool:
+        yield from _ahead(pool, tasks, 2 * workers)
+
+
+def _ahead(
+    pool: concurrent.futures.Executor, tasks: Iterable[list[Job]], window: int
+) -> Iterator[list[tuple]]:
+    pending: deque[concurrent.futures.Future] = deque()
+    try:
+        for task in tasks:
+            pending.append(pool.submit(make, task))
+            if len(pending) >= window:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+    finally:
+        for f in pending:
+            f.cancel()

@@ -1,0 +1,77 @@
+"""The demo's market sweeps: rows and seals made in worker processes are the rows and seals
+made in the main process, and the old way of making them (a SweepRow each, sealed by
+``visit_hash``) gives the same hashes."""
+
+import random
+import sqlite3
+import uuid
+
+from inspector_app.domain.visits import Officer, SweepRow, Visit, visit_hash
+from inspector_app.services import demo, demo_sweeps
+from inspector_app.services.demo_world import Demo
+from inspector_app.store import bulk_visits, open_database
+from inspector_app.store.integrity import check
+
+
+def _table(path, table):
+    return sqlite3.connect(path).execute(f"SELECT * FROM {table} ORDER BY id").fetchall()
+
+
+def test_visits_made_in_worker_processes_are_the_same(tmp_path, monkeypatch):
+    monkeypatch.setattr(demo_sweeps, "BATCH_ROWS", 300)  # several tasks
+    monkeypatch.setattr(demo_sweeps, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(bulk_visits, "SET_ASIDE_FROM", 0)  # the bulk path for the rows too
+    spawned = []
+    real = demo_sweeps._ahead
+    monkeypatch.setattr(
+        demo_sweeps,
+        "_ahead",
+        lambda pool, tasks, window: spawned.append(1) or real(pool, tasks, window),
+    )
+    counts = {}
+    for name, workers in (("serial.db", 1), ("parallel.db", 2)):
+        store = open_database(tmp_path / name)
+        counts[name] = demo.generate(store, premises=30, inspections=600, seed=3, workers=workers)
+        assert check(store) == []
+        store.close()
+    assert spawned == [1], "only the second run made its rows in worker processes"
+    assert counts["serial.db"] == counts["parallel.db"]
+    assert counts["serial.db"]["sweep_rows"] > 3 * demo_sweeps.BATCH_ROWS
+    for table in ("visits", "sweep_rows", "inspections", "assignments"):
+        serial = _table(tmp_path / "serial.db", table)
+        assert serial == _table(tmp_path / "parallel.db", table), table
+        assert serial
+
+
+def test_a_seal_from_row_values_is_visit_hash():
+    r = random.Random(2)
+    visit = Visit(
+        str(uuid.UUID(int=r.getrandbits(128))),
+        "campaign",
+        "2026-03-04T09:15+08:00",
+        "张伟",
+        premises_id="p1",
+        market="周谷堆市场",
+        officers=[Officer("张伟", "3401000001"), Officer("李娜", "3401000002")],
+        duty_set="market",
+        duties={"fair_scale": "yes", "register": "no"},
+        status="finalized",
+        finalized_at="2026-03-04T11:02+08:00",
+    )
+    rows = [
+        SweepRow(f"r{i}", visit.id, i, f"i{i}", "s1", f"SN{i}", f"A{i} 摊 · 秤", "yes", "yes")
+        for i in range(4)
+    ]
+    rows[1].load, rows[1].indication, rows[1].quick_verdict = "1000", "1005", "pass"
+    rows[2].rest_ok, rows[3].inspection_id, rows[3].cheating = True, "x", "yes"
+    values = [tuple(getattr(row, k) for k in demo_sweeps.FIELDS) for row in rows]
+    assert demo_sweeps.seal(visit, values) == visit_hash(visit, rows)
+    assert demo_sweeps.seal(visit, []) == visit_hash(visit, [])
+    values[2] = (*values[2][:-2], False, None)  # another row: another seal
+    assert demo_sweeps.seal(visit, values) != visit_hash(visit, rows)
+
+
+def test_ids_are_the_uuid_modules_text():
+    a, b = Demo(9), random.Random(9)
+    for _ in range(2000):
+        assert a.uuid() == str(uuid.UUID(int=b.getrandbits(128), version=4))
