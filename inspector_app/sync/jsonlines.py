@@ -15,6 +15,8 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
+import msgspec
+
 from ..domain.errors import InputError
 from ..domain.numbers import parse_decimal
 
@@ -88,21 +90,53 @@ def _text(data: bytes | str) -> str:
     return text
 
 
+# The fast path. Every line a bundle writer makes is canonical JSON (sorted keys, no white
+# space, UTF-8 text, no escapes but the required ones). Such a line is decoded by msgspec and
+# proven to be exactly what the strict parser would read by rendering the object again and
+# comparing the bytes: a rendered dict has no duplicate keys; the rendering is valid UTF-8
+# without a byte-order mark, NaN or a lone surrogate; a fraction decodes to a Decimal
+# (float_hook), which renders as a quoted text and so never equals the line; an integer of
+# more than 16 digits (refused by the strict parser) is looked for in the line itself.
+# Anything that does not match -- other spacing or order, escapes, a fraction, an error --
+# goes through the strict parser (``_strict``), which gives the exact message.
+_FAST_DECODE = msgspec.json.Decoder(float_hook=Decimal).decode
+_RENDER = msgspec.json.Encoder(order="sorted").encode  # == canonical_text(obj).encode()
+_DIGITS = bytes.maketrans(b"123456789", b"000000000")
+_LONG_RUN = b"0" * 17  # 17 digits in a row somewhere (in a text, or an integer: see below)
+_LONG_INT = re.compile(rb"[:,\[]-?[0-9]{17}")  # a JSON integer of 17 digits or more
+_FAST_ERRORS = (msgspec.MsgspecError, ValueError, TypeError, RecursionError, OverflowError)
+
+
+def _has_long_int(line: bytes) -> bool:
+    """Whether the canonical *line* holds an integer the strict parser refuses (17 digits)."""
+    return _LONG_RUN in line.translate(_DIGITS) and _LONG_INT.search(line) is not None
+
+
+def _fast_object(data: bytes) -> dict[str, Any] | None:
+    """The object of a canonical JSON object line, or None (then the strict parser reads it)."""
+    if data[:1] != b"{":
+        return None
+    try:
+        obj = _FAST_DECODE(data)
+        if _RENDER(obj) != data:
+            return None
+    except _FAST_ERRORS:
+        return None
+    if type(obj) is not dict or _has_long_int(data):
+        return None
+    return obj
+
+
 def strict_loads(data: bytes | str) -> object:
     """Parse JSON strictly: valid UTF-8, no duplicate keys, no NaN/Infinity, finite bounded
     numbers (fractions become Decimal), no lone surrogates. Raises JsonError."""
+    if type(data) is bytes:
+        obj = _fast_object(data)
+        if obj is not None:
+            return obj
     return _strict(_text(data))
 
 
-# The fast path. Every line a bundle writer makes is canonical JSON (sorted keys, no white
-# space, UTF-8 text): such a line is parsed by the C decoder without a Python call per object,
-# and proven to be free of duplicate keys by rendering each top-level value again and
-# comparing the whole text: a parsed dict cannot have duplicate keys, so a text equal to the
-# rendering of one has none either. The same hooks refuse NaN, 1e400 and long integers; a
-# fraction (Decimal) cannot be rendered and so falls back. Anything that does not match --
-# other spacing, escapes, an error -- goes through the strict parser (``_strict``), which
-# gives the exact message.
-_FAST_DECODER = json.JSONDecoder(parse_constant=_constant, parse_float=_float, parse_int=_int)
 _CANONICAL = json.JSONEncoder(
     ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False
 )
@@ -127,63 +161,63 @@ except (ImportError, TypeError):  # pragma: no cover - CPython always has the C 
     _encode_str = _encode_container = None
 
 
-def canonical_parts(obj: dict[str, Any]) -> dict[str, str] | None:
-    """The canonical JSON text of each top-level value of *obj* (keys in sorted order), or
-    None when a value is not plain JSON (a Decimal)."""
+def canonical_parts(obj: dict[str, Any]) -> dict[str, bytes] | None:
+    """The canonical JSON text (UTF-8) of each top-level value of *obj* (keys in sorted
+    order), or None when a value is not plain JSON (a Decimal)."""
     out = {}
     try:
         for k in sorted(obj):
             v = obj[k]
             kind = type(v)
             if kind is str and _encode_str is not None:
-                out[k] = _encode_str(v)
+                text = _encode_str(v)
             elif (kind is dict or kind is list) and _encode_container is not None:
-                out[k] = "".join(_encode_container(v, 0))
+                text = "".join(_encode_container(v, 0))
             else:
-                out[k] = canonical_text(v)
-    except (TypeError, ValueError, RecursionError):
+                text = canonical_text(v)
+            out[k] = text.encode("utf-8")
+    except (TypeError, ValueError, RecursionError, UnicodeEncodeError):
         return None
     return out
 
 
-# a tuple of keys -> ['"key":', ...] (a few shapes of record)
-_PREFIXES: dict[tuple[str, ...], list[str]] = {}
+# a tuple of keys -> [b'"key":', ...] (a few shapes of record)
+_PREFIXES: dict[tuple[str, ...], list[bytes]] = {}
 
 
-def _prefixes(keys: tuple[str, ...]) -> list[str]:
+def _prefixes(keys: tuple[str, ...]) -> list[bytes]:
     out = _PREFIXES.get(keys)
     if out is None:
-        out = [canonical_text(k) + ":" for k in keys]
+        out = [canonical_text(k).encode("utf-8") + b":" for k in keys]
         if len(_PREFIXES) < 1000 and len(keys) <= 100:
             _PREFIXES[keys] = out
     return out
 
 
-def join_parts(parts: dict[str, str], keys: tuple[str, ...] | None = None) -> str:
-    """The canonical text of the object whose members are *parts* (restricted to *keys*,
-    which must be sorted)."""
-    values: Iterable[str]
+def join_parts(parts: dict[str, bytes], keys: tuple[str, ...] | None = None) -> bytes:
+    """The canonical text (UTF-8) of the object whose members are *parts* (restricted to
+    *keys*, which must be sorted)."""
+    values: Iterable[bytes]
     if keys is None:
         keys, values = tuple(parts), parts.values()
     else:
         values = [parts[k] for k in keys]
-    return "{" + ",".join(map(str.__add__, _prefixes(keys), values)) + "}"
+    return b"{" + b",".join(map(bytes.__add__, _prefixes(keys), values)) + b"}"
 
 
-def loads_with_parts(data: bytes | str) -> tuple[object, dict[str, str] | None]:
-    """:func:`strict_loads`, and for a canonical JSON object also the canonical text of each
-    top-level value (see the fast path above); ``(obj, None)`` otherwise."""
-    text = _text(data)
-    if text[:1] == "{" and not _SURROGATE_ESCAPE.search(text):
+def loads_with_parts(data: bytes | str) -> tuple[object, dict[str, bytes] | None]:
+    """:func:`strict_loads`, and for a canonical JSON object line also the canonical text
+    (UTF-8) of each top-level value (see the fast path above); ``(obj, None)`` otherwise."""
+    if type(data) is bytes and data[:1] == b"{":
         try:
-            obj = _FAST_DECODER.decode(text)
-        except (ValueError, RecursionError):  # the strict parser names the problem
-            obj = None
-        if type(obj) is dict:
-            parts = canonical_parts(obj)
-            if parts is not None and join_parts(parts) == text:
-                return obj, parts
-    return _strict(text), None
+            obj = _FAST_DECODE(data)
+            if type(obj) is dict:
+                parts = {k: _RENDER(obj[k]) for k in sorted(obj)}
+                if join_parts(parts) == data and not _has_long_int(data):
+                    return obj, parts
+        except _FAST_ERRORS:
+            pass
+    return _strict(_text(data)), None
 
 
 def _strict(text: str) -> object:

@@ -13,7 +13,7 @@ from inspector_app.domain.errors import InputError
 from inspector_app.domain.visits import Officer, SweepRow, Visit, validate_row, visit_hash
 from inspector_app.sync.validate import parse_visit
 from inspector_app.sync.validate.values import _forget
-from inspector_app.sync.validate.visits import _check_row, _row_fields, _row_ok
+from inspector_app.sync.validate.visits import _check_row, _row_fields, _row_ok, _rows_ok
 
 VISIT_ID = "visit-1"
 
@@ -134,6 +134,7 @@ def test_a_row_out_of_normal_form_gets_the_full_checks_message(field, value):
     expected = _full(copy.deepcopy(obj["rows"][1]), 1)
     assert expected is not None, "the full check should refuse this row"
     assert not _row_ok(obj["rows"][1], VISIT_ID, 1)
+    assert not _rows_ok(_sorted(obj["rows"]), VISIT_ID)
     with pytest.raises(InputError) as exc:
         parse_visit(obj)
     assert (exc.value.path, exc.value.message) == (expected.path, expected.message)
@@ -198,3 +199,58 @@ def test_the_quick_check_never_accepts_a_row_the_full_check_refuses():
     _forget()
     assert quick_only == 0
     assert both > 300 and full_only == 0, (both, full_only)
+
+
+def _sorted(rows: list) -> list:
+    """Rows with their fields in the order of a canonical line (as a bundle carries them)."""
+    return [dict(sorted(r.items())) if isinstance(r, dict) else r for r in rows]
+
+
+MORE = {  # what the quick check of all rows at once also meets
+    **POOLS,
+    "id": ["row-0", "row-1", "bad id", 5, "a\nb", "x" * 101],
+    "visit_id": [VISIT_ID, "visit-2", None],
+    "premises_id": [None, "prem-1", "", ["prem-1"]],
+    "rule": ["", "JJG 539-2016", "r" * 10_001],
+}
+
+
+def test_the_check_of_all_rows_at_once_agrees_with_the_check_row_by_row():
+    """Random visits of one to four rows (a fixed seed): the check of all rows at once
+    accepts exactly when the quick check accepts every row."""
+    rng = random.Random(20261206)
+    _row_fields()
+    base = dataclasses.asdict(_rows()[0])
+    accepted = refused = 0
+    for _ in range(3000):
+        rows = []
+        for i in range(rng.randint(1, 4)):
+            row = dict(base, id=f"row-{i}", seq=i)
+            if rng.random() < 0.5:
+                for field in rng.sample(sorted(MORE), 2):
+                    row[field] = rng.choice(MORE[field])
+            rows.append(row)
+        each = all(_row_ok(r, VISIT_ID, i) for i, r in enumerate(rows))
+        assert _rows_ok(_sorted(rows), VISIT_ID) == each, rows
+        accepted += each
+        refused += not each
+    _forget()
+    assert accepted > 300 and refused > 300, (accepted, refused)
+
+
+def test_the_check_of_all_rows_at_once_refuses_what_it_is_unsure_of():
+    _row_fields()
+    rows = _sorted([dataclasses.asdict(r) for r in _rows()])
+    assert _rows_ok(rows, VISIT_ID) and _rows_ok([], VISIT_ID)
+    assert not _rows_ok([rows[0], ["not", "an", "object"]], VISIT_ID)
+    assert not _rows_ok([dataclasses.asdict(_rows()[0])], VISIT_ID)  # fields not in line order
+    # an id with a trailing newline: ID_RE lets it through row by row (its "$" matches before
+    # a final newline); the check of all rows leaves it to the row-by-row check
+    tail = [dict(rows[0], id="row-0\n")]
+    assert _row_ok(tail[0], VISIT_ID, 0) and not _rows_ok(tail, VISIT_ID)
+    obj = _line()
+    obj["rows"][0]["id"] = "row-0\n"
+    with pytest.raises(InputError) as exc:  # the row passes; the sealed hash does not
+        parse_visit(obj)
+    assert exc.value.path == "visit.content_hash"
+    _forget()

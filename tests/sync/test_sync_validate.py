@@ -141,7 +141,7 @@ def test_a_canonical_line_takes_the_fast_path_and_any_other_spelling_the_strict_
     obj = _good_inspection(sides)
     line = canonical_text(obj).encode()
     parsed, parts = loads_with_parts(line)
-    assert parsed == obj and parts is not None and join_parts(parts) == line.decode()
+    assert parsed == obj and parts is not None and join_parts(parts) == line
     spaced = json.dumps(obj, ensure_ascii=False, sort_keys=True).encode()  # ", " and ": "
     parsed, parts = loads_with_parts(spaced)
     assert parsed == obj and parts is None
@@ -173,6 +173,65 @@ def test_the_fast_path_refuses_what_the_strict_parser_refuses(raw, words):
     for parse in (loads_with_parts, strict_loads):
         with pytest.raises(JsonError, match=words):
             parse(raw)
+
+
+@pytest.mark.parametrize(
+    ("raw", "words"),
+    [
+        # canonical spellings of what the strict parser refuses: the fast path must not take them
+        (b'{"a":12345678901234567}', "out of range"),
+        (b'{"a":[-12345678901234567890123]}', "out of range"),
+        (b'{"a":{"b":123456789012345678901}}', "out of range"),
+        (b'{"a":"\\ud800"}', "lone surrogate"),
+        (b'{"a":"\\udc00x"}', "lone surrogate"),
+        (b'{"a":"\xed\xa0\x80"}', "invalid UTF-8"),  # a surrogate written as UTF-8 bytes
+        (b'{"a":"\xc0\xaf"}', "invalid UTF-8"),  # an overlong form
+        (b'{"a":Infinity}', "Infinity is not allowed"),
+        (b'{"a":-Infinity}', "-Infinity is not allowed"),
+        (b'{"a":1,"b":2,"a":1}', "duplicate key 'a'"),
+        (b'{"a":"x\x01"}', "not valid JSON"),  # a raw control character in a text
+        (b'{"a":1}{"b":2}', "extra data"),
+    ],
+)
+def test_the_fast_path_refuses_canonical_spellings_of_what_is_refused(raw, words):
+    for parse in (loads_with_parts, strict_loads):
+        with pytest.raises(JsonError, match=words):
+            parse(raw)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b'{"a":1234567890123456}',  # 16 digits: the longest integer allowed
+        b'{"a":-1234567890123456,"b":"12345678901234567"}',  # 17 digits in a text are text
+        b'{"a":":12345678901234567"}',  # ... even after a colon
+        b'{"a":-0}',  # reads as 0, which renders otherwise: the strict parser reads it
+        b'{"a":"\\ud83d\\ude00"}',  # an escaped pair: the strict parser reads it
+        b'{"a":1.5,"b":[2.50,1e3]}',  # fractions are Decimal either way
+        b'{"a":"x"}\r',
+        b'{"b":1,"a":2}',
+    ],
+)
+def test_the_fast_path_reads_what_the_strict_parser_reads(raw):
+    from inspector_app.sync.jsonlines import _strict
+
+    expected = _strict(raw.decode())
+    assert strict_loads(raw.decode()) == expected  # text (not bytes): the strict parser
+    for parse in (strict_loads, lambda b: loads_with_parts(b)[0]):
+        got = parse(raw)
+        assert got == expected
+        assert repr(got) == repr(expected)  # the same types (Decimal, int, str)
+
+
+def test_a_fraction_never_takes_the_fast_path():
+    from decimal import Decimal
+
+    from inspector_app.sync.jsonlines import _fast_object
+
+    assert _fast_object(b'{"a":1.5}') is None
+    assert loads_with_parts(b'{"a":1.5}') == ({"a": Decimal("1.5")}, None)
+    assert _fast_object(b'{"a":15}') == {"a": 15}
+    assert _fast_object(b'["a"]') is None  # only an object line
 
 
 def test_canonical_parts_of_a_fraction_is_none():

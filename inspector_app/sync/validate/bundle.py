@@ -162,6 +162,8 @@ def parse_records(
                     insp, texts[obj["id"]] = parse_inspection_line(obj, name, parts)
                     lines_of[insp.id] = n
                     rec = insp
+                elif table == "visits":
+                    rec = parse_visit(obj, name, parts)
                 else:
                     rec = parser(obj, name)
             except InputError as exc:

@@ -59,7 +59,7 @@ def parse_inspection(obj: dict[str, Any], path: str = "inspection") -> Inspectio
 
 
 def parse_inspection_line(
-    obj: dict[str, Any], path: str = "inspection", parts: dict[str, str] | None = None
+    obj: dict[str, Any], path: str = "inspection", parts: dict[str, bytes] | None = None
 ) -> tuple[Inspection, dict[str, str]]:
     """An inspection line, checked; and the canonical JSON text of its JSON columns.
 
@@ -165,12 +165,11 @@ def parse_inspection_line(
         parts = canonical_parts(obj)
         if parts is None:  # pragma: no cover - the checks above leave only plain JSON values
             raise InputError(path, "holds a value that cannot be hashed")
-    text = join_parts(parts, CONTENT_FIELDS)
-    if hashlib.sha256(text.encode("utf-8")).hexdigest() != insp.content_hash:
+    if hashlib.sha256(join_parts(parts, CONTENT_FIELDS)).hexdigest() != insp.content_hash:
         raise InputError(
             f"{path}.content_hash", "does not match the record's content (the record was altered)"
         )
-    return insp, {k: parts[k] for k in JSON_COLUMNS}
+    return insp, {k: parts[k].decode("utf-8") for k in JSON_COLUMNS}
 
 
 _SCALAR_FIELDS = tuple(INSPECTION_FIELDS - {"findings", "attachments"})

@@ -19,11 +19,12 @@ from ..jsonlines import JsonError, loads_with_parts, strict_loads
 SPECIAL = re.compile(r"(?i)[+-]?(s?nan|inf|infinity)")
 NUMERIC = re.compile(r"[+-]?[\d.]+([eE][+-]?\d+)?")
 MAX_DEPTH = 12
+PARTS_TABLES = frozenset({"inspections", "visits"})  # hashed from the texts of their members
 
 
 def iter_lines(
     table: str, data: bytes, max_line: int
-) -> Iterator[tuple[int, Any, dict[str, str] | None, str | None]]:
+) -> Iterator[tuple[int, Any, dict[str, bytes] | None, str | None]]:
     """(line number, object, parts, problem) for each line of a JSON-lines entry; *parts* is
     the canonical text of each top-level value when the line is canonical JSON, else None;
     *problem* is the reason a line cannot be read (then the object is None), so that every
@@ -33,6 +34,7 @@ def iter_lines(
     if not truncated:
         raws = raws[:-1]
     last = len(raws)
+    with_parts = table in PARTS_TABLES
     for n, raw in enumerate(raws, start=1):
         if truncated and n == last:
             yield n, None, None, "the last line is not terminated (truncated?)"
@@ -41,11 +43,9 @@ def iter_lines(
             yield n, None, None, f"the line is longer than {max_line} bytes"
             continue
         try:
-            # Only inspections need the canonical text of their members (content hash, JSON
-            # columns); the flat records of the other tables parse faster strictly.
-            obj, parts = (
-                loads_with_parts(raw) if table == "inspections" else (strict_loads(raw), None)
-            )
+            # Only inspections and visits need the canonical text of their members (content
+            # hash, JSON columns); the flat records of the other tables parse faster whole.
+            obj, parts = loads_with_parts(raw) if with_parts else (strict_loads(raw), None)
         except JsonError as exc:
             yield n, None, None, str(exc)
             continue

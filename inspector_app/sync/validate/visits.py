@@ -7,8 +7,10 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Collection
 from decimal import Decimal
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from ...domain.canonical import canonical_bytes
@@ -20,6 +22,7 @@ from ..format import (
     ID_RE,
     BundleContent,
 )
+from ..jsonlines import join_parts
 from .times import FUTURE_SLACK, PLAUSIBLE_FROM, _as_utc, _possible_time, read_time
 from .values import (
     _CLEAN,
@@ -41,10 +44,14 @@ TEXT_MAX = 10_000  # the longest text field a visit or sweep row may carry
 _DUTY_KEYS: dict[str, set[str]] = {}  # duty set -> its duty keys (forms shipped with the program)
 
 
-def parse_visit(obj: dict[str, Any], path: str = "visit") -> dict[str, Any]:
+def parse_visit(
+    obj: dict[str, Any], path: str = "visit", parts: dict[str, bytes] | None = None
+) -> dict[str, Any]:
     """A sealed visit (现场检查) with its sweep rows and the ids of its inspections: every
     field in normal form, the times real, and the content hash recomputed over the visit and
-    its rows (domain.visits.visit_hash) equal to the one it carries."""
+    its rows (domain.visits.visit_hash) equal to the one it carries. *parts* is the canonical
+    text of each top-level value when the line was canonical (``jsonlines.loads_with_parts``):
+    the hash is then computed from those texts."""
     from ...domain.visits import (
         ANSWERS,
         DUTY_SETS,
@@ -118,9 +125,10 @@ def parse_visit(obj: dict[str, Any], path: str = "visit") -> dict[str, Any]:
         raise InputError(f"{path}.rows", "must be a list of at most 5000 sweep rows")
     row_fields = _row_fields()
     vid = obj["id"]
-    for i, r in enumerate(rows_in):
-        if not _row_ok(r, vid, i):  # the full check names the first problem
-            _check_row(r, vid, i, f"{path}.rows[{i}]", row_fields, validate_row, SweepRow)
+    if not _rows_ok(rows_in, vid):  # then row by row, and the full check names the problem
+        for i, r in enumerate(rows_in):
+            if not _row_ok(r, vid, i):
+                _check_row(r, vid, i, f"{path}.rows[{i}]", row_fields, validate_row, SweepRow)
     if len({r["id"] for r in rows_in}) != len(rows_in):
         raise InputError(f"{path}.rows", "a sweep row id appears twice")
     ids = obj["inspections"]
@@ -128,7 +136,7 @@ def parse_visit(obj: dict[str, Any], path: str = "visit") -> dict[str, Any]:
         raise InputError(f"{path}.inspections", "must be a list of at most 5000 ids")
     for i, x in enumerate(ids):
         _id(x, f"{path}.inspections[{i}]")
-    if _visit_hash(visit, rows_in, photos, visit_content) != visit.content_hash:
+    if _visit_hash(visit, rows_in, photos, visit_content, parts) != visit.content_hash:
         raise InputError(
             f"{path}.content_hash", "does not match the visit's content (the visit was altered)"
         )
@@ -146,6 +154,7 @@ def parse_visit(obj: dict[str, Any], path: str = "visit") -> dict[str, Any]:
 # accepts it, if the quick check was only more cautious).
 
 _FIELDS: list[frozenset[str]] = []  # the fields of domain.visits.SweepRow, read once
+_SORTED_FIELDS: list[tuple[str, ...]] = []  # the same in the order of a canonical line
 _ANSWERS = frozenset({"", "yes", "no", "na"})  # domain.visits.ANSWERS, or unchecked
 _CHEATING = frozenset({"", "no", "yes"})  # domain.visits.CHEATING_ANSWERS, or unchecked
 _JUDGED = ("error", "mpe", "quick_verdict", "rule")  # judged values: bounded text
@@ -162,6 +171,7 @@ def _row_fields() -> frozenset[str]:
                 "sync.validate.visits: the sweep-row answers differ from the domain's"
             )
         _FIELDS.append(frozenset(f.name for f in dataclasses.fields(SweepRow)))
+        _SORTED_FIELDS.append(tuple(sorted(_FIELDS[0])))
     return _FIELDS[0]
 
 
@@ -209,6 +219,69 @@ def _row_ok(r: object, vid: object, i: int) -> bool:
     elif type(load) is not str or type(indication) is not str:
         return False
     return bool(r["instrument_id"] or code or label)
+
+
+_IDS = re.compile(r"(?:[A-Za-z0-9][A-Za-z0-9._:-]{0,99}\n)*")  # ids (ID_RE), one a line
+
+
+def _ids_ok(ids: Collection[Any]) -> bool:
+    """Whether every item of *ids* is a text ``ID_RE`` accepts (False also when unsure)."""
+    if not ids:
+        return True
+    try:
+        text = "\n".join(ids) + "\n"
+    except TypeError:  # not all texts
+        return False
+    return text.count("\n") == len(ids) and _IDS.fullmatch(text) is not None
+
+
+def _rows_ok(rows: list[Any], vid: object) -> bool:
+    """:func:`_row_ok` of every row of a visit at once, a field at a time (the loops run in
+    C, each distinct text is looked at once): True only when each row would pass it."""
+    fields = _FIELDS[0]
+    n = len(rows)
+    if not n:
+        return True
+    if set(map(type, rows)) != {dict} or set(map(tuple, rows)) != {_SORTED_FIELDS[0]}:
+        return False
+    col = {k: list(map(itemgetter(k), rows)) for k in fields}
+    try:
+        if (
+            col["visit_id"].count(vid) != n
+            or col["seq"] != list(range(n))
+            or set(map(type, col["rest_ok"])) != {bool}
+            or not _ANSWERS.issuperset(col["mark"])
+            or not _ANSWERS.issuperset(col["seal"])
+            or not _ANSWERS.issuperset(col["nameplate"])
+            or not _ANSWERS.issuperset(col["approval"])
+            or not _CHEATING.issuperset(col["cheating"])
+        ):
+            return False
+        if not _ids_ok(col["id"]):
+            return False
+        for k in ("instrument_id", "premises_id", "inspection_id"):
+            if not _ids_ok(set(col[k]) - {None}):
+                return False
+        for k in _JUDGED:
+            if set(map(type, col[k])) != {str} or max(map(len, col[k])) > TEXT_MAX:
+                return False
+        for k, limit, multiline in (
+            ("identity_code", 64, False),
+            ("label", NAME_MAX, False),
+            ("note", NOTE_MAX, True),
+        ):
+            for value in set(col[k]) - _CLEAN.get((limit, multiline), set()):
+                if not _clean(value, limit, multiline):
+                    return False
+        for load, indication in set(zip(col["load"], col["indication"], strict=True)):
+            if load or indication:
+                if not (_decimal_normal(load) and _decimal_normal(indication) and _positive(load)):
+                    return False
+            elif type(load) is not str or type(indication) is not str:
+                return False
+    except TypeError:  # a list or an object where a text belongs
+        return False
+    return all(map(any, zip(col["instrument_id"], col["identity_code"], col["label"], strict=True)))
 
 
 def _clean(value: object, limit: int, multiline: bool) -> bool:
@@ -285,12 +358,26 @@ def _check_row(
 _REFS = frozenset({"instrument_id", "premises_id", "inspection_id"})
 
 
+# The members of a visit line its content hash does not cover (domain.visits.visit_content).
+_NOT_HASHED = frozenset({"status", "content_hash", "inspections"})
+
+
 def _visit_hash(
-    visit: Any, rows: list[dict[str, Any]], photos: list[str], visit_content: Callable[..., Any]
+    visit: Any,
+    rows: list[dict[str, Any]],
+    photos: list[str],
+    visit_content: Callable[..., Any],
+    parts: dict[str, bytes] | None = None,
 ) -> str:
     """``domain.visits.visit_hash`` of the visit with the sweep rows as they arrived: a row
     that passed the checks holds exactly the fields of a SweepRow, unchanged by cleaning, in
-    order of seq, so the canonical text is the same as for the SweepRow objects."""
+    order of seq, so the canonical text is the same as for the SweepRow objects. The visit's
+    other members passed the checks unchanged too (its officers hold exactly an Officer's
+    fields, "photos" is there only when it has some), so with *parts* the hashed text is the
+    line's own members less those the hash leaves out."""
+    if parts is not None:
+        keys = tuple(k for k in parts if k not in _NOT_HASHED)
+        return hashlib.sha256(join_parts(parts, keys)).hexdigest()
     data = visit_content(visit, [], photos)
     data["rows"] = rows
     return hashlib.sha256(canonical_bytes(data)).hexdigest()
