@@ -192,6 +192,41 @@ def cmd_pause(args) -> int:
     return 0
 
 
+def order_terms(args, *, decision: bool = False):
+    """The terms of an order to correct read from --deadline/--days, --text and --inspector
+    (``case order``; ``case decide --order`` when *decision*, then None if none is given).
+    A decision's terms without --order, or a text or inspector without a deadline, are a
+    usage error (exit 2)."""
+    from ..services.cases import OrderTerms
+    from .main import CliError
+
+    deadline = day_arg(args.deadline, "deadline") if args.deadline else None
+    if decision:
+        named = [
+            flag
+            for flag, given in (
+                ("--deadline", deadline is not None),
+                ("--days", args.days is not None),
+                ("--text", bool(args.text)),
+                ("--inspector", bool(args.inspector)),
+            )
+            if given
+        ]
+        if not named:
+            return None
+        if not args.order:
+            raise CliError(f"{named[0]} is a term of the order to correct: add --order")
+        if deadline is None and args.days is None:
+            raise CliError("say when the order to correct ends (--deadline DATE or --days N)")
+    return OrderTerms(deadline=deadline, days=args.days, text=args.text, inspector=args.inspector)
+
+
+def _print_order(case, order) -> None:
+    print(f"case {case.case_no}: order to correct by {order.deadline} ({order.basis})")
+    if order.assignment_id:
+        print(f"re-inspection on the work list, due {order.deadline} ({order.assignment_id[:8]})")
+
+
 def cmd_order(args) -> int:
     from ..services import case_common
     from ..services import cases as svc
@@ -199,23 +234,22 @@ def cmd_order(args) -> int:
     store = open_store(args)
     with store:
         case = case_common.resolve(store, args.id)
+        terms = order_terms(args)
         case, order, warnings = svc.order(
             store,
             case.id,
             on=day_arg(args.on, "on"),
             actor=_actor(args, case),
-            deadline=day_arg(args.deadline, "deadline") if args.deadline else None,
-            days=args.days,
-            text=args.text,
-            inspector=args.inspector,
+            deadline=terms.deadline,
+            days=terms.days,
+            text=terms.text,
+            inspector=terms.inspector,
         )
         if args.json:
             print_case(store, case, True, warnings)
             return 0
     print_warnings(warnings)
-    print(f"case {case.case_no}: order to correct by {order.deadline} ({order.basis})")
-    if order.assignment_id:
-        print(f"re-inspection on the work list, due {order.deadline} ({order.assignment_id[:8]})")
+    _print_order(case, order)
     return 0
 
 
@@ -244,6 +278,7 @@ def cmd_decide(args) -> int:
     from ..services import case_common
     from ..services import cases as svc
 
+    terms = order_terms(args, decision=True)
     decision = Decision(
         procedure="simple" if args.simple else "general",
         warning=args.warning,
@@ -266,8 +301,11 @@ def cmd_decide(args) -> int:
             service_method=args.service,
             served_on=day_arg(args.served_on, "served_on") if args.served_on else None,
             public_notice=args.public_notice,
+            order=terms,
         )
         print_case(store, case, args.json, warnings)
+    if terms is not None and not args.json:
+        _print_order(case, case.orders[-1])
     return 0
 
 

@@ -4,7 +4,8 @@ case new (--from-inspection ID | --from-visit ID | --complaint TEXT | --referral
 case list [--status S] [--overdue]        case show ID
 case file|investigate|notify ID …         case pause ID --from D --to D --reason R
 case order ID (--deadline D | --days N)   case check ID --corrected yes|no
-case decide ID …                          case execute ID      case close ID
+case decide ID … [--order [--deadline D | --days N]]
+case execute ID      case close ID
 case evidence ID --kind K --ref R         case articles        case calendar FILE
 
 The options of every sub-command are declared here; what each does is in
@@ -146,14 +147,7 @@ def register(sub, common) -> None:
     q.add_argument("--reason", required=True, help="why: testing, hearing, suspension")
 
     q = add("order", "order to correct (责令改正) with a deadline and a follow-up", cmd_order)
-    g = q.add_mutually_exclusive_group(required=True)
-    g.add_argument("--deadline", metavar="DATE", help="the deadline the order names")
-    g.add_argument("--days", type=int, metavar="N", help="N days from service of the order")
-    q.add_argument("--on", metavar="DATE", help="the day the order is served (default: today)")
-    q.add_argument("--text", default="", help="what is to be corrected")
-    q.add_argument(
-        "--inspector", metavar="NAME", help="who re-inspects (default: the one giving the order)"
-    )
+    _order_terms_options(q, required=True)
 
     q = add("check", "record the re-inspection of the latest order to correct", cmd_check)
     q.add_argument("--corrected", required=True, choices=["yes", "no"], help="corrected or not")
@@ -165,7 +159,12 @@ def register(sub, common) -> None:
     q.add_argument("--on", metavar="DATE", help="the day of the decision (default: today)")
     _articles_option(q, "--penalty", "penalty article id (see case articles); repeat")
     q.add_argument("--warning", action="store_true", help="a warning")
-    q.add_argument("--order", action="store_true", help="the decision orders correction")
+    q.add_argument(
+        "--order",
+        action="store_true",
+        help="the decision orders correction; with --deadline or --days the order itself"
+        " (its deadline and re-inspection) is written with the decision",
+    )
     q.add_argument("--fine", metavar="YUAN", help="the fine in yuan")
     q.add_argument(
         "--gains", metavar="YUAN", help="illegal gains or goods value, where the fine is a multiple"
@@ -193,6 +192,7 @@ def register(sub, common) -> None:
     q.add_argument(
         "--public-notice", action="store_true", help="the decision is made public (公示)"
     )
+    _order_terms_options(q, required=False)
 
     q = add("execute", "the decision carried out (fine paid)", cmd_execute)
     q.add_argument("--on", metavar="DATE", help="the day (default: today)")
@@ -262,6 +262,22 @@ def register(sub, common) -> None:
         ident=False,
     )
     q.add_argument("file", help="a cn_workdays.toml file")
+
+
+def _order_terms_options(q, *, required: bool) -> None:
+    """The terms of an order to correct: its deadline (a date or days from service), what is
+    to be corrected, who re-inspects; ``case order`` needs a deadline, ``case decide`` takes
+    them with --order (read by :func:`.case_actions.order_terms`). Only ``case order`` has
+    its own --on: a decision's order is served with the decision."""
+    g = q.add_mutually_exclusive_group(required=required)
+    g.add_argument("--deadline", metavar="DATE", help="the deadline the order names")
+    g.add_argument("--days", type=int, metavar="N", help="N days from service of the order")
+    if required:
+        q.add_argument("--on", metavar="DATE", help="the day the order is served (default: today)")
+    q.add_argument("--text", default="", help="what is to be corrected")
+    q.add_argument(
+        "--inspector", metavar="NAME", help="who re-inspects (default: the one giving the order)"
+    )
 
 
 def _articles_option(q, flag: str, help_text: str) -> None:

@@ -213,6 +213,7 @@ EXAMPLES: dict[str, str] = {
   inspector-app case check 2025-0001 --corrected yes --visit 9c2d11""",
     "case decide": """
   inspector-app case decide 2025-0001 --penalty jlfsxz-2022-48 --fine 2000 --confiscate instrument --order
+  inspector-app case decide 2025-0001 --fine 2000 --order --days 15 --text 更换合格的计价秤
   inspector-app case decide 2025-0002 --simple --warning --penalty jlfsxz-2022-43""",
     "case execute": """
   inspector-app case execute 2025-0001 --paid-on 2025-03-28""",

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
+
+import pytest
+from case_world import cheating_inspection, notified_case
 
 from inspector_app.cli.main import main
-from inspector_app.domain.models import Finding, Inspection, new_id
-from inspector_app.services.inspections import save_and_evaluate
 
 OFFICERS = ["--officer", "李建国:34010020230001", "--officer", "张伟:34010020230002"]
 
@@ -20,32 +22,8 @@ def run(capsys, db, *argv):
     return code, out, err
 
 
-def _inspection(store, stall) -> str:
-    premises, scale = stall
-    insp = save_and_evaluate(
-        store,
-        Inspection(
-            id=new_id(),
-            record_id=new_id(),
-            instrument_id=scale.id,
-            premises_id=premises.id,
-            family="scale",
-            check="in_service",
-            ruleset="JJG 539-2016",
-            inspector="李建国",
-            started_at="2025-03-03T09:20+08:00",
-            checklist={"cheat_keys": "yes"},
-            tests=[{"kind": "weighing", "points": [{"load": "10000", "indication": "10050"}]}],
-            findings=[Finding(new_id(), "cheat_keys", "秤内加装作弊按键", cheating=True)],
-        ),
-        "test",
-    )
-    store.inspections.finalize(insp.id, "test")
-    return insp.id
-
-
 def test_case_from_finding_to_closure(store, stall, db_path, capsys):
-    inspection = _inspection(store, stall)
+    inspection = cheating_inspection(store, stall, visit=False)
     code, out, err = run(
         capsys,
         db_path,
@@ -239,7 +217,7 @@ def test_notice_with_proposal_and_decision_documents_verify(
     printed, signed and VALID under verify; a document the case cannot have yet is exit 2."""
     monkeypatch.setenv("INSPECTOR_PASSPHRASE", "correct horse 42")
     assert run(capsys, db_path, "keys", "init", "--name", "李建国")[0] == 0
-    inspection = _inspection(store, stall)
+    inspection = cheating_inspection(store, stall, visit=False)
     new = ["case", "new", "--from-inspection", inspection, "--clue-date", "2025-03-03"]
     assert run(capsys, db_path, *new, *OFFICERS)[0] == 0
     out_pdf = tmp_path / "decision.pdf"
@@ -296,3 +274,117 @@ def test_notice_with_proposal_and_decision_documents_verify(
         assert code == 0 and "signed by 李建国" in out, err
         code, out, _ = run(capsys, db_path, "verify", str(pdf), "--json")
         assert code == 0 and json.loads(out)["status"] == "VALID", kind
+
+
+def test_decide_with_order_terms_writes_decision_and_order(store, stall, db_path, capsys):
+    """``case decide --order --days N`` writes the decision and its order in one write, as
+    the cases window does: the case shows the order, its re-inspection is on the work list."""
+    from inspector_app.services.campaigns import work_list
+
+    case = notified_case(store, stall)
+    code, out, err = run(
+        capsys,
+        db_path,
+        "case",
+        "decide",
+        "2025-0001",
+        "--on",
+        "2025-03-20",
+        "--fine",
+        "1500",
+        "--order",
+        "--days",
+        "15",
+        "--text",
+        "更换合格的计价秤",
+        "--inspector",
+        "张伟",
+    )
+    assert code == 0, err
+    lines = out.splitlines()
+    assert lines[0].startswith("case 2025-") and "  decided  " in lines[0]
+    # 15 days from 03-20 end on 04-04, the Qingming holiday: the next working day
+    assert re.fullmatch(
+        r"case 2025-[A-Z]{4}-0001: order to correct by 2025-04-07"
+        r" \(15 days from service of the order\)",
+        lines[-2],
+    ), lines[-2]
+    assert lines[-1].startswith("re-inspection on the work list, due 2025-04-07 (")
+    code, out, _ = run(capsys, db_path, "case", "show", "2025-0001", "--json")
+    shown = json.loads(out)
+    assert shown["status"] == "decided" and shown["decision"]["order_to_correct"]
+    assert [(o["ordered_on"], o["deadline"], o["text"]) for o in shown["orders"]] == [
+        ("2025-03-20", "2025-04-07", "更换合格的计价秤")
+    ]
+    assert [e["action"] for e in shown["events"]][-2:] == ["decide", "order"]
+    due = [(a["due_date"], a["campaign_id"]) for a in work_list(store, "张伟")]
+    assert due == [("2025-04-07", f"case:{case.id}")]
+
+
+def test_decide_whose_order_cannot_be_written_stays_undecided(
+    store, stall, db_path, capsys, monkeypatch
+):
+    from inspector_app.services import case_common
+
+    notified_case(store, stall)
+
+    def refuse(*args, **kwargs):
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(type(case_common.repo(store)), "upsert_followup", staticmethod(refuse))
+    decide = ["case", "decide", "2025-0001", "--on", "2025-03-20", "--fine", "1500"]
+    code, out, err = run(capsys, db_path, *decide, "--order", "--days", "15")
+    assert code == 1 and out == "" and "disk I/O error" in err
+    monkeypatch.undo()
+    code, out, _ = run(capsys, db_path, "case", "show", "2025-0001", "--json")
+    shown = json.loads(out)
+    assert shown["status"] == "notified" and shown["decision"] is None
+    assert shown["orders"] == [] and "decide" not in [e["action"] for e in shown["events"]]
+    assert store.conn.execute("SELECT count(*) FROM assignments").fetchone()[0] == 0
+
+
+def test_decide_refuses_order_terms_it_cannot_use(store, stall, db_path, capsys):
+    notified_case(store, stall)
+    decide = ["case", "decide", "2025-0001", "--on", "2025-03-20", "--fine", "1500"]
+    for extra, message in (
+        (["--days", "15"], "--days is a term of the order to correct: add --order"),
+        (["--deadline", "2025-04-30"], "--deadline is a term of the order to correct: add --order"),
+        (["--text", "改正"], "--text is a term of the order to correct: add --order"),
+        (
+            ["--order", "--inspector", "张伟"],
+            "say when the order to correct ends (--deadline DATE or --days N)",
+        ),
+    ):
+        code, out, err = run(capsys, db_path, *decide, *extra)
+        assert (code, out) == (2, ""), extra
+        assert err.strip().splitlines() == [f"inspector-app: {message}"], err
+    with pytest.raises(SystemExit) as exit_:  # argparse: a deadline is a date or days
+        run(capsys, db_path, *decide, "--order", "--days", "5", "--deadline", "2025-04-30")
+    assert exit_.value.code == 2
+    assert "not allowed with argument" in capsys.readouterr().err
+    code, out, _ = run(capsys, db_path, "case", "show", "2025-0001", "--json")
+    assert json.loads(out)["status"] == "notified"
+
+
+def test_decide_order_without_terms_only_marks_the_decision(store, stall, db_path, capsys):
+    """``--order`` alone behaves as before: the decision orders correction, no order is
+    written (a script follows it with ``case order``)."""
+    notified_case(store, stall)
+    code, out, err = run(
+        capsys,
+        db_path,
+        "case",
+        "decide",
+        "2025-0001",
+        "--on",
+        "2025-03-20",
+        "--fine",
+        "1500",
+        "--order",
+    )
+    assert code == 0, err
+    assert "order to correct" not in out
+    code, out, _ = run(capsys, db_path, "case", "show", "2025-0001", "--json")
+    shown = json.loads(out)
+    assert shown["decision"]["order_to_correct"] and shown["orders"] == []
+    assert store.conn.execute("SELECT count(*) FROM assignments").fetchone()[0] == 0
