@@ -19,7 +19,7 @@ validity period. An office countersigner (核验员, 批准人) gets the organis
 Each certificate also carries the account role the office grants (viewer, inspector,
 supervisor, administrator) as a certificate policy: the program allows supervisor actions
 only to a key whose certificate says so and was issued by an office CA the database trusts
-(``certificate_role``, ``issued_by``; the check is ``services.review.office_grant``).
+(``certificate_role``, ``issued_by``; the check is ``crypto.grants.certificate_grant``).
 """
 
 from __future__ import annotations
@@ -100,7 +100,7 @@ def certificate_role(cert: x509.Certificate) -> str | None:
     """The account role the issuing office put in *cert* (viewer, inspector, supervisor,
     administrator); an older office countersigner's certificate reads as supervisor; None
     when it carries none (a self-made certificate, say). Whether the issuer is trusted is
-    the caller's question (``services.review.office_grant``)."""
+    the caller's question (``crypto.grants.certificate_grant``)."""
     try:
         policies = cert.extensions.get_extension_for_class(x509.CertificatePolicies).value
     except x509.ExtensionNotFound:
