@@ -118,6 +118,10 @@ def office_statistics(store, f: StatsFilter | None = None) -> OfficeStats:
 # statistics page re-reads only the records it has not judged yet in this process.
 _QUESTIONS: dict[str, tuple[tuple[str, str, str], tuple[tuple[str, str], ...]]] = {}
 _QUESTIONS_MAX = 200_000
+# [((the failed records (id, family), their forms' identities), the rows counted)]: the
+# page asked again for the same records under the same forms (a sealed record's answers
+# never change) gets the same rows without counting them again
+_LAST_QUESTIONS: list[tuple[Any, list[dict]]] = []
 # (form identity, question key) -> the failed item (its wording) as that form words it
 _ITEMS: dict[tuple[tuple[str, str, str], str], Any] = {}
 # family -> (the form file's path, modification time and size; the form read from it):
@@ -179,10 +183,15 @@ def failed_questions(store, f: StatsFilter) -> list[dict]:
             ident = current[family] = _identity(forms[family], family)
         return ident
 
+    heads = q.failed_heads(store, f)
+    # the same failed records judged by the same forms: the same rows as last time
+    key = (tuple(heads), tuple(identity(family) for family in sorted({h[1] for h in heads})))
+    if _LAST_QUESTIONS and _LAST_QUESTIONS[0][0] == key:
+        return [dict(r) for r in _LAST_QUESTIONS[0][1]]
     found: list[tuple[tuple[str, str], ...]] = []
     todo = []
     memo = _QUESTIONS
-    for inspection_id, family in q.failed_heads(store, f):
+    for inspection_id, family in heads:
         hit = memo.get(inspection_id)
         if hit is not None and hit[0] == (current.get(family) or identity(family)):
             found.append(hit[1])
@@ -220,6 +229,7 @@ def failed_questions(store, f: StatsFilter) -> list[dict]:
             }
         )
     rows.sort(key=lambda r: (-r["inspections"], r["family"], r["question"]))
+    _LAST_QUESTIONS[:] = [(key, [dict(r) for r in rows])]
     return rows
 
 

@@ -207,18 +207,24 @@ INSTRUMENT_DAYS = (
 )
 
 
-def _day_add(x: str) -> list[str]:
+def _day_add(x: str, when: str = "") -> list[str]:
     """A counted inspection (*x* is NEW) sets its day's bit in its premises' and its
-    instrument's rows."""
+    instrument's rows (*when*: a further condition, `` AND ...``)."""
     s = f"{x}.started_at"
+    # (the day's word and bit worked out once)
+    day = (
+        f"(SELECT z.i / 64 AS k, CAST(1 AS BIGINT) << (z.i % 64) AS bit"
+        f" FROM (SELECT {day_index(s)} AS i) z) d"
+    )
+    words = ", ".join(f"CASE WHEN d.k = {j} THEN d.bit ELSE 0 END" for j in range(6))
     return [
         f"INSERT INTO stat_premises_days ({_P_KEY}, kind, city, market, {_W})"
-        f" SELECT substr({s}, 1, 4), p.id, p.kind, p.city, p.market, {_words_of(s)}"
-        f" FROM premises p WHERE p.id = {x}.premises_id"
+        f" SELECT substr({s}, 1, 4), p.id, p.kind, p.city, p.market, {words}"
+        f" FROM premises p CROSS JOIN {day} WHERE p.id = {x}.premises_id{when}"
         f"{_or_upsert('stat_premises_days', _P_KEY)}",
         f"INSERT INTO stat_instrument_days ({_I_KEY}, {_W})"
-        f" VALUES (substr({s}, 1, 4), {x}.family, {x}.instrument_id, {x}.premises_id,"
-        f" {_words_of(s)}){_or_upsert('stat_instrument_days', _I_KEY)}",
+        f" SELECT substr({s}, 1, 4), {x}.family, {x}.instrument_id, {x}.premises_id, {words}"
+        f" FROM {day} WHERE true{when}{_or_upsert('stat_instrument_days', _I_KEY)}",
     ]
 
 
@@ -265,6 +271,15 @@ def _counted(x: str) -> str:
     return f"({x}.status = 'finalized' AND {x}.superseded_by IS NULL)"
 
 
+def _may_fail(x: str) -> str:
+    """Whether a record adds any failure row: failed, or with a failed test (most records
+    add none, and their triggers' statements are then not run at all)."""
+    return (
+        f"({x}.verdict = 'fail' OR EXISTS (SELECT 1 FROM inspection_tests t"
+        f" WHERE t.inspection_id = {x}.id AND t.verdict = 'fail'))"
+    )
+
+
 _WATCHED = "status, superseded_by, started_at, premises_id, verdict"
 _PREMISES_CHANGED = "OLD.city IS NOT NEW.city OR OLD.market IS NOT NEW.market"
 
@@ -274,13 +289,13 @@ def _sqlite_triggers() -> list[str]:
     day_add, day_take = "; ".join(_day_add("NEW")), "; ".join(_day_take("OLD"))
     return [
         f"CREATE TRIGGER stat_failures_insert AFTER INSERT ON inspections"
-        f" WHEN {_counted('NEW')} BEGIN {add}; END",
+        f" WHEN {_counted('NEW')} AND {_may_fail('NEW')} BEGIN {add}; END",
         f"CREATE TRIGGER stat_failures_update_old AFTER UPDATE OF {_WATCHED} ON inspections"
-        f" WHEN {_counted('OLD')} BEGIN {take}; END",
+        f" WHEN {_counted('OLD')} AND {_may_fail('OLD')} BEGIN {take}; END",
         f"CREATE TRIGGER stat_failures_update_new AFTER UPDATE OF {_WATCHED} ON inspections"
-        f" WHEN {_counted('NEW')} BEGIN {add}; END",
+        f" WHEN {_counted('NEW')} AND {_may_fail('NEW')} BEGIN {add}; END",
         f"CREATE TRIGGER stat_failures_delete AFTER DELETE ON inspections"
-        f" WHEN {_counted('OLD')} BEGIN {take}; END",
+        f" WHEN {_counted('OLD')} AND {_may_fail('OLD')} BEGIN {take}; END",
         f"CREATE TRIGGER stat_failures_premises AFTER UPDATE OF city, market ON premises"
         f" WHEN {_PREMISES_CHANGED} BEGIN {_move('OLD', '-')}; {_move('NEW', '+')}; END",
         f"CREATE TRIGGER stat_days_insert AFTER INSERT ON inspections"
@@ -289,29 +304,13 @@ def _sqlite_triggers() -> list[str]:
         f"CREATE TRIGGER stat_days_update AFTER UPDATE OF {_DAY_WATCHED} ON inspections"
         f" WHEN {_counted('OLD')} OR {_counted('NEW')} BEGIN"
         + "".join(f" {q} AND {_counted('OLD')};" for q in _day_take("OLD"))
-        + "".join(f" {q};" for q in _day_add_when("NEW"))
+        + "".join(f" {q};" for q in _day_add("NEW", f" AND {_counted('NEW')}"))
         + " END",
         f"CREATE TRIGGER stat_days_delete AFTER DELETE ON inspections"
         f" WHEN {_counted('OLD')} BEGIN {day_take}; END",
         f"CREATE TRIGGER stat_days_premises AFTER UPDATE OF city, market, kind ON premises"
         f" WHEN {_DAY_PREMISES_CHANGED} BEGIN {_DAY_PREMISES_MOVE}; END",
     ]
-
-
-def _day_add_when(x: str) -> list[str]:
-    """:func:`_day_add` for an update: only when *x* is counted."""
-    out = []
-    for q in _day_add(x):
-        if " VALUES (" in q:  # (a VALUES row cannot be conditional: as a SELECT)
-            head, rest = q.split(" VALUES (", 1)
-            values, upsert = rest.split(") ON CONFLICT", 1)
-            q = f"{head} SELECT {values} WHERE {_counted(x)} ON CONFLICT{upsert}"
-        else:
-            q = q.replace(
-                f" WHERE p.id = {x}.premises_id", f" WHERE p.id = {x}.premises_id AND {_counted(x)}"
-            )
-        out.append(q)
-    return out
 
 
 def fill(conn: sqlite3.Connection) -> None:
@@ -347,13 +346,17 @@ def pg_statements() -> list[str]:
     # an inspection that stays counted has its old day cleared before its new day is set)
     inspections = f"""  IF TG_OP IN ('UPDATE', 'DELETE') THEN
     IF {_counted("OLD")} THEN
-      {take};
+      IF {_may_fail("OLD")} THEN
+        {take};
+      END IF;
       {day_take};
     END IF;
   END IF;
   IF TG_OP IN ('INSERT', 'UPDATE') THEN
     IF {_counted("NEW")} THEN
-      {add};
+      IF {_may_fail("NEW")} THEN
+        {add};
+      END IF;
       {day_add};
     END IF;
   END IF;"""
