@@ -185,8 +185,8 @@ def failed_questions(store, f: StatsFilter) -> list[dict]:
 
     heads = q.failed_heads(store, f)
     # the same failed records judged by the same forms: the same rows as last time
-    key = (tuple(heads), tuple(identity(family) for family in sorted({h[1] for h in heads})))
-    if _LAST_QUESTIONS and _LAST_QUESTIONS[0][0] == key:
+    judged = (tuple(heads), tuple(identity(family) for family in sorted({h[1] for h in heads})))
+    if _LAST_QUESTIONS and _LAST_QUESTIONS[0][0] == judged:
         return [dict(r) for r in _LAST_QUESTIONS[0][1]]
     found: list[tuple[tuple[str, str], ...]] = []
     todo = []
@@ -229,7 +229,7 @@ def failed_questions(store, f: StatsFilter) -> list[dict]:
             }
         )
     rows.sort(key=lambda r: (-r["inspections"], r["family"], r["question"]))
-    _LAST_QUESTIONS[:] = [(key, [dict(r) for r in rows])]
+    _LAST_QUESTIONS[:] = [(judged, [dict(r) for r in rows])]
     return rows
 
 

@@ -218,3 +218,43 @@ def test_failed_questions_follow_finding_if(store, stall):
     seals = next(r for r in rows if r["question"] == "seals")
     assert seals["text_zh"] == "铅封（封印）不完好或缺失" and not seals["cheating"]
     assert next(r for r in rows if r["question"] == "cheat_keys")["cheating"]
+
+
+def test_failed_questions_are_counted_again_when_the_failed_records_change(store, stall):
+    """The page asked twice for the same records gets the same rows; a new failed record,
+    or a failed one corrected, changes them."""
+    from inspector_app.domain.models import Inspection, new_id
+    from inspector_app.services.inspections import save_and_evaluate
+
+    premises, scale = stall
+
+    def fail_one() -> str:
+        insp = Inspection(
+            id=new_id(),
+            record_id=new_id(),
+            instrument_id=scale.id,
+            premises_id=premises.id,
+            family="scale",
+            check="in_service",
+            ruleset="JJG 539-2016",
+            inspector="李建国",
+            started_at="2026-03-14T09:20",
+            checklist={"seals": "no"},
+            tests=[{"kind": "weighing", "points": [{"load": "10000", "indication": "10050"}]}],
+        )
+        saved = save_and_evaluate(store, insp, "test")
+        return store.inspections.finalize(saved.id, "test").id
+
+    def seals() -> int:
+        rows = office_statistics(store).failed_questions
+        return next((r["inspections"] for r in rows if r["question"] == "seals"), 0)
+
+    first = fail_one()
+    assert seals() == 1
+    assert seals() == 1  # (asked again: the same rows)
+    fail_one()
+    assert seals() == 2
+    correction = store.inspections.correct(first, "seals were intact", "test")
+    assert seals() == 1  # the corrected record waits for its correction
+    store.inspections.delete_draft(correction.id, "test")
+    assert seals() == 2
