@@ -121,6 +121,33 @@ def test_the_whole_bundle_validates_and_carries_the_json_columns(sides):
     assert not V._OK and not V._DECIMAL_OK  # the caches are emptied after every bundle
 
 
+def test_the_parse_stage_lets_go_of_the_entries_it_has_read(sides):
+    kept = _opened(sides["items"])
+    released = _opened(sides["items"])
+    tables = set(released.records)
+    assert "inspections" in tables
+    a, b = V.parse_records(kept), V.parse_records(released, release=True)
+    assert released.records == {} and set(kept.records) == tables
+    assert a.content == b.content and a.covered_found == b.covered_found and not b.problems
+
+
+@pytest.mark.parametrize(
+    ("data", "lines"),
+    [
+        (b"", []),
+        (b"\n", [(1, "not valid JSON")]),
+        (b'{"a":1}\n{"b":2}\n', [(1, None), (2, None)]),
+        (b'{"a":1}\n{"b":2}', [(1, None), (2, "not terminated")]),
+        (b'{"a":1}\n\n{"b":2}\n', [(1, None), (2, "not valid JSON"), (3, None)]),
+    ],
+)
+def test_lines_are_numbered_and_an_unterminated_last_line_is_named(data, lines):
+    got = [(n, problem) for n, _obj, _parts, problem in V.iter_lines("audit", data, 1000)]
+    assert [n for n, _ in got] == [n for n, _ in lines]
+    for (_, problem), (_, words) in zip(got, lines, strict=True):
+        assert (problem is None) if words is None else (words in str(problem))
+
+
 @pytest.mark.parametrize(
     "text", ["", "é 中文", 'quote " back \\ slash', "tab\tnew\nline\r\x01\x1f\u2028", "😀"]
 )

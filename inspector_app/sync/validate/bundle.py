@@ -113,9 +113,15 @@ class Parsed:
 
 
 def parse_records(
-    opened: OpenedBundle, max_line: int = 16 * 1024**2, progress: Progress | None = None
+    opened: OpenedBundle,
+    max_line: int = 16 * 1024**2,
+    progress: Progress | None = None,
+    *,
+    release: bool = False,
 ) -> Parsed:
-    """Every line of every records entry through its table's parser (:data:`PARSERS`)."""
+    """Every line of every records entry through its table's parser (:data:`PARSERS`).
+    With *release*, each entry's bytes are let go of once read (``opened.records`` is
+    emptied: the import keeps the records, not their text, until the merge)."""
     content = BundleContent()
     problems = ProblemList(4)
     covered_found: dict[str, list[tuple[tuple[str, str], str]]] = {}
@@ -141,7 +147,7 @@ def parse_records(
         "cases",
         "calendars",
     ):
-        data = opened.records.get(table)
+        data = opened.records.pop(table, None) if release else opened.records.get(table)
         if data is None:
             continue
         parser = PARSERS[table]

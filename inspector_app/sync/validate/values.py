@@ -29,14 +29,9 @@ def iter_lines(
     the canonical text of each top-level value when the line is canonical JSON, else None;
     *problem* is the reason a line cannot be read (then the object is None), so that every
     bad line is named, not only the first."""
-    truncated = bool(data) and not data.endswith(b"\n")
-    raws = data.split(b"\n") if data else []
-    if not truncated:
-        raws = raws[:-1]
-    last = len(raws)
     with_parts = table in PARTS_TABLES
-    for n, raw in enumerate(raws, start=1):
-        if truncated and n == last:
+    for n, raw in enumerate(_lines(data), start=1):
+        if raw is None:
             yield n, None, None, "the last line is not terminated (truncated?)"
             continue
         if len(raw) > max_line:
@@ -53,6 +48,18 @@ def iter_lines(
             yield n, None, None, "must be a JSON object"
             continue
         yield n, obj, parts, None
+
+
+def _lines(data: bytes) -> Iterator[bytes | None]:
+    """The lines of *data* one at a time (not all copied at once), without their newline;
+    None for a last line without one."""
+    find = data.find
+    start = 0
+    while (end := find(b"\n", start)) >= 0:
+        yield data[start:end]
+        start = end + 1
+    if start < len(data):
+        yield None
 
 
 def _keys(obj: dict[str, Any], expected: set[str], path: str) -> None:
