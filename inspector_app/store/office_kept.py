@@ -157,15 +157,16 @@ def _days_parts(first: str | None, last: str | None) -> tuple[list[tuple[str, li
         return parts, False
     if lo is not None:
         year_part(lo.year, lo, dt.date(lo.year + 1, 1, 1))
-    middle = "(" + " OR ".join(f"w{j} <> 0" for j in range(6)) + ")"
-    between: list[Any] = []
-    if ya is not None:
-        middle += " AND year > ?"
-        between.append(f"{ya:04d}")
-    if yb is not None:
-        middle += " AND year < ?"
-        between.append(f"{yb:04d}")
-    parts.append((middle, between))
+    if ya is None or yb is None or yb - ya > 1:  # whole years between the ends
+        middle = "(" + " OR ".join(f"w{j} <> 0" for j in range(6)) + ")"
+        between: list[Any] = []
+        if ya is not None:
+            middle += " AND year > ?"
+            between.append(f"{ya:04d}")
+        if yb is not None:
+            middle += " AND year < ?"
+            between.append(f"{yb:04d}")
+        parts.append((middle, between))
     if hi is not None and yb is not None:
         year_part(yb, dt.date(yb, 1, 1), hi)
     return parts, True
