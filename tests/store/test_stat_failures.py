@@ -299,3 +299,21 @@ def test_the_migration_fills_the_kept_tables_from_existing_records(tmp_path):
         assert not [p for p in check(s) if p.kind in ("statistics", "schema")]
     finally:
         s.close()
+
+
+def test_the_days_of_a_period_as_masks_per_year():
+    from inspector_app.store.office_kept import _days_parts
+
+    parts, several = _days_parts("2024-12-30", "2026-01-02")
+    assert several and len(parts) == 3
+    (first, p1), (middle, p2), (last, p3) = parts
+    # December 30th and 31st: bits 370 and 371, word 5
+    assert "w5" in first and p1 == ["2024", (1 << 50) | (1 << 51)]
+    assert "year > ?" in middle and "year < ?" in middle and p2 == ["2024", "2026"]
+    assert p3 == ["2026", 0b11]  # January 1st and 2nd
+    parts, several = _days_parts("2026-03-01", "2026-03-31")
+    assert not several and parts == [
+        ("year = ? AND ((w0 & ?) <> 0 OR (w1 & ?) <> 0)", ["2026", -(1 << 62), (1 << 29) - 1])
+    ]
+    parts, several = _days_parts(None, None)  # every row with a day (or none) kept
+    assert several and parts[0][1] == []
