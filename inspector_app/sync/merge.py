@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
 from ..domain.models import Inspection
+from ..store import stat_sql
+from ..store.sweep_guard import guard_aside
 from .cases import merge as merge_cases
 from .cases import merge_calendars
 from .format import MUTABLE_ENTITIES, BundleContent, record_hash, shallow_dict
@@ -313,7 +315,12 @@ def merge_inspections(
         if x.parent_id:
             superseded[x.parent_id] = x.id
         result.note("inspections", "inspection", x.id, "new" if x.revision == 1 else "updated")
+    # many new inspections: their counts are added in one grouped statement per table
+    # instead of by the triggers row by row (SQLite; see store/stat_sql.py)
+    conn = repo.store.conn
+    aside = stat_sql.set_aside(conn, repo.store.engine, len(planned))
     repo.insert_inspections(list(planned.values()), seq, m.source_device, content.inspection_json)
+    stat_sql.put_back(conn, aside, list(planned))
     for parent, child in superseded.items():
         repo.set_superseded(parent, child)
 
@@ -503,7 +510,11 @@ def merge_visits(
     conn = repo.store.conn
     here = store_visits.visit_states(conn, [v["id"] for v in content.visits])
     unseen = [v for v in content.visits if v["id"] not in here]
-    store_visits.insert_sealed(conn, unseen, seq, m.source_device)
+    # the rows go into visits this import creates: their per-row guard is laid aside
+    with guard_aside(
+        conn, repo.store.engine, [v["id"] for v in unseen], sum(len(v["rows"]) for v in unseen)
+    ):
+        store_visits.insert_sealed(conn, unseen, seq, m.source_device)
     store_visits.attach_inspections(
         conn, [(v["id"], x) for v in content.visits if v["id"] in here for x in v["inspections"]]
     )
