@@ -11,6 +11,7 @@ from .common import (
     print_json,
     print_table,
     read_passphrase,
+    writing,
 )
 
 
@@ -117,19 +118,16 @@ def cmd_export(args) -> int:
     if getattr(args, "to_province", False):
         return _export_to_province(args, identity)
     store = open_store(args)
-    with store:
-        try:
-            result = export_bundle(
-                store,
-                identity,
-                args.output,
-                all=args.all,
-                direction=args.direction,
-                progress=_progress,
-                actor=identity.name,
-            )
-        except OSError as exc:
-            raise CliError(f"cannot write {args.output} ({exc.strerror})", 1) from None
+    with store, writing(args.output, code=1):
+        result = export_bundle(
+            store,
+            identity,
+            args.output,
+            all=args.all,
+            direction=args.direction,
+            progress=_progress,
+            actor=identity.name,
+        )
     if sys.stderr.isatty():
         print(file=sys.stderr)
     if args.json:
@@ -145,22 +143,18 @@ def cmd_export(args) -> int:
 
 def _export_to_province(args, identity) -> int:
     from ..services.province import export_to_province
-    from .main import CliError
 
     store = open_store(args)
-    with store:
-        try:
-            result = export_to_province(
-                store,
-                identity,
-                args.output,
-                office_name=args.office_name,
-                city=args.city,
-                province=args.province,
-                actor=identity.name,
-            )
-        except OSError as exc:
-            raise CliError(f"cannot write {args.output} ({exc.strerror})", 1) from None
+    with store, writing(args.output, code=1):
+        result = export_to_province(
+            store,
+            identity,
+            args.output,
+            office_name=args.office_name,
+            city=args.city,
+            province=args.province,
+            actor=identity.name,
+        )
     if args.json:
         print_json(result.as_dict())
     else:

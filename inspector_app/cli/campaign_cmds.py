@@ -13,6 +13,7 @@ from .common import (
     print_json,
     print_table,
     read_passphrase,
+    write_file,
 )
 
 
@@ -206,10 +207,8 @@ def cmd_progress(args) -> int:
 def cmd_report(args) -> int:
     from ..crypto.keys import KeyError_
     from ..services import campaigns
-    from ..services.files import write_atomic
     from ..services.reports import load_signer
     from .common import key_error
-    from .main import CliError
 
     identity = None
     if args.sign:
@@ -224,10 +223,7 @@ def cmd_report(args) -> int:
             store, args.campaign, lang=args.lang, authority=args.authority, identity=identity
         )
     out = Path(args.output)
-    try:
-        write_atomic(out, pdf)
-    except OSError as exc:
-        raise CliError(f"cannot write {out} ({exc.strerror})") from None
+    write_file(out, pdf)
     signed = f", signed by {identity.name}" if identity else ""
     print(f"wrote {out}{signed}")
     return 0

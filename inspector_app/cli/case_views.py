@@ -15,6 +15,7 @@ from .common import (
     print_json,
     print_table,
     read_passphrase,
+    writing,
 )
 from .options import (
     print_warnings,
@@ -198,10 +199,8 @@ def cmd_document(args) -> int:
             identity=identity,
             authority=args.authority,
         )
-    try:
+    with writing(out):
         out.write_bytes(pdf)
-    except OSError as exc:
-        raise CliError(f"cannot write {out} ({exc.strerror})") from None
     signed = f", signed by {identity.name}" if identity else ""
     if args.json:
         print_json(

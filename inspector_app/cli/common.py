@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import sys
 from argparse import Namespace
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from ..paths import resolve_db_path
@@ -86,26 +88,36 @@ def add_passphrase_option(parser) -> None:
     )
 
 
-def read_file(path: str | Path) -> bytes:
-    """The bytes of the file the user named, or a usage error (exit 2) naming it."""
+def read_file(path: str | Path, *, code: int = 2) -> bytes:
+    """The bytes of the file the user named, or a CliError naming it (exit *code*, by
+    default 2: a usage error)."""
     from .main import CliError
 
     try:
         return Path(path).read_bytes()
     except OSError as exc:
-        raise CliError(f"cannot read {path} ({exc.strerror})") from None
+        raise CliError(f"cannot read {path} ({exc.strerror})", code) from None
 
 
-def write_file(path: str | Path, data: bytes) -> None:
-    """Write the file the user named atomically (``services.files.write_atomic``), or a usage
-    error (exit 2) naming it."""
+def write_file(path: str | Path, data: bytes, *, code: int = 2) -> None:
+    """Write the file the user named atomically (``services.files.write_atomic``), or a
+    CliError naming it (exit *code*, by default 2)."""
     from ..services.files import write_atomic
+
+    with writing(path, code=code):
+        write_atomic(Path(path), data)
+
+
+@contextmanager
+def writing(path: str | Path, *, code: int = 2) -> Iterator[None]:
+    """Around a service that writes the file the user named (a report, a bundle, a list):
+    an OSError becomes a CliError naming the file (exit *code*, by default 2)."""
     from .main import CliError
 
     try:
-        write_atomic(Path(path), data)
+        yield
     except OSError as exc:
-        raise CliError(f"cannot write {path} ({exc.strerror})") from None
+        raise CliError(f"cannot write {path} ({exc.strerror})", code) from None
 
 
 def keys_dir_of(args: Namespace) -> Path:

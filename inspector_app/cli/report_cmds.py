@@ -14,7 +14,10 @@ from .common import (
     open_store,
     print_json,
     print_table,
+    read_file,
     read_passphrase,
+    write_file,
+    writing,
 )
 
 
@@ -117,7 +120,7 @@ def cmd_report(args) -> int:
     store = open_store(args)
     with store:
         insp = _find(store, args.id)
-        try:
+        with writing(out):
             export_report(
                 store,
                 db_path(args),
@@ -127,8 +130,6 @@ def cmd_report(args) -> int:
                 identity=identity,
                 authority=args.authority,
             )
-        except OSError as exc:
-            raise CliError(f"cannot write {out} ({exc.strerror})") from None
         from ..services.batch_export import document_number
 
         number = document_number(store, insp.id)  # as printed (JCJL when no certificate)
@@ -139,10 +140,8 @@ def cmd_report(args) -> int:
 
 def cmd_summary(args) -> int:
     from ..crypto.keys import KeyError_
-    from ..services.files import write_atomic
     from ..services.reports import load_signer
     from ..services.summary import build_summary
-    from .main import CliError
 
     identity = None
     if getattr(args, "sign", False):
@@ -166,10 +165,7 @@ def cmd_summary(args) -> int:
             identity=identity,
         )
     out = Path(args.output)
-    try:
-        write_atomic(out, pdf)
-    except OSError as exc:
-        raise CliError(f"cannot write {out} ({exc.strerror})") from None
+    write_file(out, pdf)
     print(f"wrote {out}")
     return 0
 
@@ -184,10 +180,7 @@ def cmd_verify(args) -> int:
     dbp = db_path(args)
     if is_database_file(path, extra=[dbp]):  # compared by stat: the file is never opened
         raise CliError(f"{path} is the program's database (or a file beside it), not a PDF report")
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise CliError(f"cannot read {path} ({exc.strerror})") from None
+    data = read_file(path)
     store = open_database(dbp) if dbp.exists() else None  # never create a database just to verify
     try:
         result = verify_report(data, store, dbp)

@@ -9,6 +9,7 @@ from .common import (
     open_store,
     print_json,
     print_table,
+    writing,
 )
 from .options import iso_date
 
@@ -303,12 +304,11 @@ def cmd_export_list(args) -> int:
     from ..services.review import require_supervisor
     from ..store.inspections import InspectionFilter
     from ..store.review import ReviewFilter
-    from .main import CliError
 
     fmt = table_export.format_for(args.output, args.format)
     store = open_store(args)
     with store:
-        try:
+        with writing(args.output, code=1):
             if args.queue:
                 require_supervisor(store, minimum="viewer")
                 if args.status or args.search:
@@ -339,8 +339,6 @@ def cmd_export_list(args) -> int:
                     date_to=iso_date(args.date_to, "to"),
                 )
                 n = table_export.export_inspections(store, args.output, fmt, f)
-        except OSError as exc:
-            raise CliError(f"cannot write {args.output} ({exc.strerror})", 1) from None
     if args.json:
         print_json({"file": args.output, "format": fmt, "rows": n})
     else:
