@@ -1,4 +1,4 @@
-"""Where the enforcement-case tests start from (services, window): a finalized inspection of
+"""Where the enforcement-case tests start from (services, window, command line, documents): a
 the stall's scale with a cheating finding, the case opened from it, and that case taken to
 its prior notice, ready for the decision."""
 

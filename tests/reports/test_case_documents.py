@@ -7,10 +7,11 @@ from __future__ import annotations
 import io
 
 import pytest
+from case_world import OFFICERS
 from pypdf import PdfReader
 
 from inspector_app.crypto.keys import init_identity
-from inspector_app.domain.cases import ArticleRef, CaseOfficer
+from inspector_app.domain.cases import ArticleRef
 from inspector_app.domain.errors import InputError
 from inspector_app.paths import keys_dir
 from inspector_app.reports.embedded_record import read_embedded_record
@@ -19,7 +20,6 @@ from inspector_app.services import case_documents
 from inspector_app.services import cases as cs
 
 PASS = b"correct horse 42"
-OFFICERS = [CaseOfficer("李建国", "34010020230001"), CaseOfficer("张伟", "34010020230002")]
 
 
 def _text(pdf: bytes) -> str:

@@ -14,24 +14,19 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from case_world import CHEAT, PENALTY, cheating_case
 from pypdf import PdfReader
 
 from inspector_app.crypto.keys import init_identity
-from inspector_app.domain.cases import ArticleRef, CaseOfficer, Decision
+from inspector_app.domain.cases import Decision
 from inspector_app.domain.errors import InputError
-from inspector_app.domain.models import Finding, Inspection, new_id
 from inspector_app.paths import keys_dir
 from inspector_app.reports.embedded_record import read_embedded_record
 from inspector_app.reports.verify import VALID, verify_pdf
 from inspector_app.services import case_common, case_documents
 from inspector_app.services import cases as cs
-from inspector_app.services.inspections import save_and_evaluate
-from inspector_app.services.visits import visit_for_inspection
 
 PASS = b"correct horse 42"
-OFFICERS = [CaseOfficer("李建国", "34010020230001"), CaseOfficer("张伟", "34010020230002")]
-CHEAT = [ArticleRef("jmsc-2025-trader-duties", "2025")]
-PENALTY = [ArticleRef("jlfsxz-2022-48", "2022")]
 
 
 def _text(pdf: bytes) -> str:
@@ -54,28 +49,7 @@ def _keep(name: str, pdf: bytes) -> None:
 
 @pytest.fixture
 def case(store, stall):
-    premises, scale = stall
-    insp = Inspection(
-        id=new_id(),
-        record_id=new_id(),
-        instrument_id=scale.id,
-        premises_id=premises.id,
-        family="scale",
-        check="in_service",
-        ruleset="JJG 539-2016",
-        inspector="李建国",
-        started_at="2025-03-03T09:20+08:00",
-        checklist={"cheat_keys": "yes"},
-        tests=[{"kind": "weighing", "points": [{"load": "10000", "indication": "10050"}]}],
-        findings=[Finding(new_id(), "cheat_keys", "秤内加装作弊按键", cheating=True)],
-    )
-    saved = save_and_evaluate(store, insp, "test")
-    visit_for_inspection(store, saved.id, "test")
-    store.inspections.finalize(saved.id, "test")
-    c = cs.open_case(
-        store, actor="李建国", clue_date="2025-03-03", officers=OFFICERS, inspection_id=saved.id
-    ).case
-    return c
+    return cheating_case(store, stall)
 
 
 def _to_notice(store, c):
