@@ -1,6 +1,6 @@
-"""Where the enforcement-case tests start from (services, window, command line, documents): a
-the stall's scale with a cheating finding, the case opened from it, and that case taken to
-its prior notice, ready for the decision."""
+"""Where the enforcement-case tests start from (services, window, command line, documents):
+a finalized inspection of the stall's scale with a cheating finding, the case opened from
+it, and that case taken to its prior notice, ready for the decision."""
 
 from __future__ import annotations
 
