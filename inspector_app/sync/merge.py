@@ -319,7 +319,16 @@ def merge_inspections(
     # instead of by the triggers row by row (SQLite; see store/stat_sql.py)
     conn = repo.store.conn
     aside = stat_sql.set_aside(conn, repo.store.engine, len(planned))
-    repo.insert_inspections(list(planned.values()), seq, m.source_device, content.inspection_json)
+    repo.insert_inspections(
+        list(planned.values()),
+        seq,
+        m.source_device,
+        content.inspection_json,
+        # each in the sealed visit that lists it (merge_visits stores the visits)
+        visits={x: v["id"] for v in content.visits for x in v["inspections"]}
+        if m.direction == "field->office"
+        else None,
+    )
     stat_sql.put_back(conn, aside, list(planned))
     for parent, child in superseded.items():
         repo.set_superseded(parent, child)

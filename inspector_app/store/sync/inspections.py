@@ -6,7 +6,7 @@ Part of :class:`SyncRepo` (see the package); writes run inside ``store.write``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ...domain.models import (
@@ -163,8 +163,11 @@ class InspectionRows(RepoPart):
         seq: int,
         origin: str,
         json_texts: dict[str, dict[str, str]] | None = None,
+        visits: Mapping[str, str] | None = None,
     ) -> None:
-        """Insert finalized inspections with their children.
+        """Insert finalized inspections with their children (in the visit *visits* names
+        for each, id -> visit id, when given: a sealed visit of the same bundle, inserted
+        later in the transaction, instead of an update of every inspection afterwards).
 
         The children go in first and the inspections after them, already finalized: the
         triggers that keep a finalized inspection's children unchangeable then find no
@@ -230,7 +233,9 @@ class InspectionRows(RepoPart):
             "standards_json",
             "change_seq",
             "origin",
+            "visit_id",
         ]
+        visits = visits or {}
         rows = []
         for x in inspections:
             texts = json_texts.get(x.id)
@@ -251,6 +256,7 @@ class InspectionRows(RepoPart):
                     texts["standards"],
                     seq,
                     origin,
+                    visits.get(x.id),
                 )
             )
         conn.executemany(
