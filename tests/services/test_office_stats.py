@@ -185,33 +185,40 @@ def test_agrees_with_summary_report(demo_db):
     )
 
 
-def test_failed_questions_follow_finding_if(store, stall):
-    """Questions are counted as failed by their form's finding_if answer: a legal check
-    answered "no", a cheating indicator answered "yes"; never a cheating indicator "no"."""
+def _failed_scale(store, stall, checklist: dict) -> str:
+    """A finalized failed in-service check of the stall's scale with these answers."""
     from inspector_app.domain.models import Inspection, new_id
     from inspector_app.services.inspections import save_and_evaluate
 
     premises, scale = stall
+    insp = Inspection(
+        id=new_id(),
+        record_id=new_id(),
+        instrument_id=scale.id,
+        premises_id=premises.id,
+        family="scale",
+        check="in_service",
+        ruleset="JJG 539-2016",
+        inspector="李建国",
+        started_at="2026-03-14T09:20",
+        checklist=checklist,
+        tests=[{"kind": "weighing", "points": [{"load": "10000", "indication": "10050"}]}],
+    )
+    saved = save_and_evaluate(store, insp, "test")
+    final = store.inspections.finalize(saved.id, "test")
+    assert final.verdict == "fail"
+    return final.id
+
+
+def test_failed_questions_follow_finding_if(store, stall):
+    """Questions are counted as failed by their form's finding_if answer: a legal check
+    answered "no", a cheating indicator answered "yes"; never a cheating indicator "no"."""
     answers = [
         {"seals": "no", "cheat_keys": "yes", "remote_control": "no", "nameplate": "yes"},
         {"seals": "no", "remote_control": "no", "preset_offset": "no"},
     ]
     for checklist in answers:
-        insp = Inspection(
-            id=new_id(),
-            record_id=new_id(),
-            instrument_id=scale.id,
-            premises_id=premises.id,
-            family="scale",
-            check="in_service",
-            ruleset="JJG 539-2016",
-            inspector="李建国",
-            started_at="2026-03-14T09:20",
-            checklist=checklist,
-            tests=[{"kind": "weighing", "points": [{"load": "10000", "indication": "10050"}]}],
-        )
-        saved = save_and_evaluate(store, insp, "test")
-        assert store.inspections.finalize(saved.id, "test").verdict == "fail"
+        _failed_scale(store, stall, checklist)
     rows = office_statistics(store).failed_questions
     got = {r["question"]: r["inspections"] for r in rows}
     assert got == {"seals": 2, "cheat_keys": 1}
@@ -223,36 +230,15 @@ def test_failed_questions_follow_finding_if(store, stall):
 def test_failed_questions_are_counted_again_when_the_failed_records_change(store, stall):
     """The page asked twice for the same records gets the same rows; a new failed record,
     or a failed one corrected, changes them."""
-    from inspector_app.domain.models import Inspection, new_id
-    from inspector_app.services.inspections import save_and_evaluate
-
-    premises, scale = stall
-
-    def fail_one() -> str:
-        insp = Inspection(
-            id=new_id(),
-            record_id=new_id(),
-            instrument_id=scale.id,
-            premises_id=premises.id,
-            family="scale",
-            check="in_service",
-            ruleset="JJG 539-2016",
-            inspector="李建国",
-            started_at="2026-03-14T09:20",
-            checklist={"seals": "no"},
-            tests=[{"kind": "weighing", "points": [{"load": "10000", "indication": "10050"}]}],
-        )
-        saved = save_and_evaluate(store, insp, "test")
-        return store.inspections.finalize(saved.id, "test").id
 
     def seals() -> int:
         rows = office_statistics(store).failed_questions
         return next((r["inspections"] for r in rows if r["question"] == "seals"), 0)
 
-    first = fail_one()
+    first = _failed_scale(store, stall, {"seals": "no"})
     assert seals() == 1
     assert seals() == 1  # (asked again: the same rows)
-    fail_one()
+    _failed_scale(store, stall, {"seals": "no"})
     assert seals() == 2
     correction = store.inspections.correct(first, "seals were intact", "test")
     assert seals() == 1  # the corrected record waits for its correction

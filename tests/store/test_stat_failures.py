@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from test_stat_counts import HEADS, _mixed_writes
+from test_stat_counts import HEADS, _mixed_writes, office_filters
 
 from inspector_app.domain.models import new_id
 from inspector_app.services.demo import generate
@@ -186,22 +186,8 @@ def test_kept_failures_equal_a_recount_after_mixed_writes(world):
     d0, d1 = dt.date.fromisoformat(first), dt.date.fromisoformat(last)
     mid = d0 + (d1 - d0) / 2
     city = s.conn.execute("SELECT city FROM premises WHERE city != '' ORDER BY city").fetchone()[0]
-    market = s.conn.execute(
-        "SELECT market FROM premises WHERE market != '' ORDER BY market"
-    ).fetchone()[0]
     filters = [
-        StatsFilter(),
-        StatsFilter(first, last),
-        StatsFilter(
-            (d0 + dt.timedelta(days=3)).isoformat(), (d1 - dt.timedelta(days=5)).isoformat()
-        ),
-        StatsFilter(mid.replace(day=1).isoformat(), None),
-        StatsFilter(None, mid.isoformat()),
-        StatsFilter(mid.isoformat(), (mid + dt.timedelta(days=9)).isoformat()),
-        StatsFilter(first, last, city=city),
-        StatsFilter(first, last, city="新城市"),
-        StatsFilter(None, None, city="新城市", market="新市场"),
-        StatsFilter(first, mid.isoformat(), market=market),
+        *office_filters(s),
         StatsFilter(mid.isoformat(), mid.isoformat()),  # one day
         StatsFilter(f"{d1.year - 1}-12-31", f"{d1.year}-01-01"),  # across the new year
         StatsFilter(f"{d0.year}-12-01", f"{d1.year}-01-31", city=city),
