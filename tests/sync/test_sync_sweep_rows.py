@@ -12,8 +12,8 @@ import pytest
 from inspector_app.domain.errors import InputError
 from inspector_app.domain.visits import Officer, SweepRow, Visit, validate_row, visit_hash
 from inspector_app.sync.validate import parse_visit
+from inspector_app.sync.validate.sweep_rows import _check_row, _row_fields, _row_ok, _rows_ok
 from inspector_app.sync.validate.values import _forget
-from inspector_app.sync.validate.visits import _check_row, _row_fields, _row_ok, _rows_ok
 
 VISIT_ID = "visit-1"
 

@@ -154,6 +154,33 @@ def test_references_must_resolve_and_a_sealed_visit_is_never_changed(world):
     assert notes == "抽查 2 台"
 
 
+def test_a_sweep_rows_references_must_resolve_each_named(world):
+    import hashlib
+
+    from inspector_app.domain.canonical import canonical_bytes
+
+    lap, office = world["laptop"], world["office"]
+    _sealed_visit(lap.store)
+    items = read_entries(_field_bundle(world).path)
+    (line,) = lines(items, NAME)
+    row = line["rows"][0]
+    row.update(instrument_id="no-such-scale", premises_id="no-such-shop")
+    row["inspection_id"] = "no-such-inspection"
+    hashed = {k: v for k, v in line.items() if k not in ("status", "content_hash", "inspections")}
+    line["content_hash"] = hashlib.sha256(canonical_bytes(hashed)).hexdigest()
+    path = world["dir"] / "rows.zip"
+    write_zip(path, resign(set_lines(items, NAME, [line]), lap.identity))
+    report = import_bundle(office.store, path)
+    assert report.status == "rejected", report.message()
+    reasons = [p["reason"] for p in report.rejection["problems"]]
+    assert reasons[:3] == [
+        "visit.rows[0].instrument_id: the instrument no-such-scale does not resolve",
+        "visit.rows[0].premises_id: the premises no-such-shop do not resolve",
+        "visit.rows[0].inspection_id: the inspection no-such-inspection is neither in the "
+        "bundle nor in this database",
+    ]
+
+
 # -- office → field: campaigns and the campaign and due date of each assignment -------------
 def _office_with_campaign(world):
     """The office holds the laptop's premises, a campaign, and a campaign assignment of one

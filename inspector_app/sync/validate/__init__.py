@@ -11,7 +11,8 @@ accepted from that device before (a fork is refused).
 
 The database is only read (through the sync repository).
 
-One module per kind of record (:mod:`.records`, :mod:`.inspections`, :mod:`.visits`,
+One module per kind of record (:mod:`.records`, :mod:`.inspections`, :mod:`.visits` with
+:mod:`.sweep_rows`,
 :mod:`.reviews`, :mod:`.trust`, :mod:`.rule_data`, :mod:`.audit`), the shared checks in
 :mod:`.values` and :mod:`.images`, the checks across records in :mod:`.references`,
 :mod:`.times` and :mod:`.rules`, and the order of it all in :mod:`.bundle`.

@@ -133,7 +133,7 @@ def _text_ok(s: str) -> bool:
     return True
 
 
-# Sweep rows (sync.validate.visits): texts that cleaning leaves unchanged, by (length limit,
+# Sweep rows (sync.validate.sweep_rows): texts that cleaning leaves unchanged, by (length limit,
 # multi-line); decimal texts in normal form; loads known positive. Same bounds, same life.
 _CLEAN: dict[tuple[int, bool], set[str]] = {}
 _NORMAL_DECIMAL: set[str] = set()
