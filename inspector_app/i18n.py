@@ -23,7 +23,6 @@ The default language follows the system locale (zh for any zh_* locale, else en)
 from __future__ import annotations
 
 import gettext
-import locale
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -88,6 +87,8 @@ def system_language() -> str:
         name = _windows_locale_name()
         if name:
             return language_from_locale_name(name)
+    import locale  # (the window asks Qt: no locale tables on its start-up)
+
     try:
         loc = locale.getlocale()[0] or ""
     except ValueError:  # pragma: no cover - broken locale settings
@@ -95,7 +96,8 @@ def system_language() -> str:
     return language_from_locale_name(loc)
 
 
-_current = system_language()
+# The language in use: the system's (found on first use) until set_language chooses one.
+_current: str | None = None
 
 
 def locale_dir() -> Path:
@@ -133,7 +135,7 @@ def register(zh: dict[str, str]) -> None:
 
 def tr(text: str, lang: str | None = None) -> str:
     """*text* (the English key) in *lang*, or in the current language."""
-    lang = lang or _current
+    lang = lang or current_language()
     if lang not in GETTEXT_LOCALES:
         return text
     out = translations(lang).gettext(text)
@@ -145,7 +147,7 @@ def tr(text: str, lang: str | None = None) -> str:
 def trc(context: str, text: str, lang: str | None = None) -> str:
     """*text* in the sense *context* names, for an English word that needs two Chinese
     texts (``trc("person", "Name")`` 姓名 beside ``tr("Name")`` 名称); gettext's msgctxt."""
-    lang = lang or _current
+    lang = lang or current_language()
     if lang not in GETTEXT_LOCALES:
         return text
     return translations(lang).pgettext(context, text)
@@ -154,7 +156,7 @@ def trc(context: str, text: str, lang: str | None = None) -> str:
 def ntr(singular: str, plural: str, n: int, lang: str | None = None) -> str:
     """The form of *singular*/*plural* for the count *n* (English: one or other; Chinese has
     one form). The caller fills in the number: ``ntr("{n} day", "{n} days", n).format(n=n)``."""
-    lang = lang or _current
+    lang = lang or current_language()
     if lang not in GETTEXT_LOCALES:
         return singular if n == 1 else plural
     return translations(lang).ngettext(singular, plural, n)
@@ -162,13 +164,16 @@ def ntr(singular: str, plural: str, n: int, lang: str | None = None) -> str:
 
 def pick(pair: dict | tuple | list, lang: str | None = None) -> str:
     """The label for *lang* from ``{"zh": ..., "en": ...}`` or ``(zh, en)``."""
-    lang = lang or _current
+    lang = lang or current_language()
     if isinstance(pair, dict):
         return pair.get(lang) or pair.get("en") or pair.get("zh") or ""
     return pair[0] if lang == "zh" else pair[1]
 
 
 def current_language() -> str:
+    global _current
+    if _current is None:
+        _current = system_language()
     return _current
 
 

@@ -15,7 +15,6 @@ import contextlib
 import faulthandler
 import json
 import logging
-import logging.handlers
 import os
 import sys
 import threading
@@ -32,6 +31,46 @@ logger = logging.getLogger("inspector_app")
 logger.propagate = False
 logger.addHandler(logging.NullHandler())
 _state: dict = {}
+
+
+class RotatingLog(logging.FileHandler):
+    """The log file, kept under *max_bytes*: when a line would reach it, the file becomes
+    ``inspector.log.1`` (the older ones move up to ``.{backups}``, the oldest is dropped) and
+    a new file starts. What ``logging.handlers.RotatingFileHandler`` does, without importing
+    ``logging.handlers`` (sockets, pickle and queues the window's start-up never needs).
+    ``emit`` runs under the handler's lock (``Handler.handle``)."""
+
+    def __init__(self, path: Path, max_bytes: int, backups: int) -> None:
+        super().__init__(path, encoding="utf-8")
+        self.max_bytes = max_bytes
+        self.backups = backups
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            if self._full(record):
+                self._rotate()
+        except Exception:  # noqa: BLE001 - a log that cannot rotate still logs
+            self.handleError(record)
+        super().emit(record)
+
+    def _full(self, record: logging.LogRecord) -> bool:
+        if self.stream is None:
+            self.stream = self._open()
+        line = f"{self.format(record)}{self.terminator}"
+        self.stream.seek(0, os.SEEK_END)
+        return self.stream.tell() + len(line.encode("utf-8")) >= self.max_bytes
+
+    def _rotate(self) -> None:
+        if self.stream is not None:
+            self.stream.close()
+            self.stream = None
+        base = self.baseFilename
+        for i in range(self.backups - 1, 0, -1):
+            if os.path.exists(f"{base}.{i}"):
+                os.replace(f"{base}.{i}", f"{base}.{i + 1}")
+        if os.path.exists(base):
+            os.replace(base, f"{base}.1")
+        self.stream = self._open()
 
 
 def log_dir() -> Path:
@@ -57,9 +96,7 @@ def setup(kind: str = "cli", *, announce: bool = True) -> Path | None:
     folder = log_dir()
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        handler = logging.handlers.RotatingFileHandler(
-            folder / LOG_NAME, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT, encoding="utf-8"
-        )
+        handler = RotatingLog(folder / LOG_NAME, MAX_BYTES, BACKUP_COUNT)
     except OSError:
         return None
     handler.setFormatter(

@@ -5,13 +5,17 @@ from __future__ import annotations
 import os
 import sys
 import threading
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QTimer, QtMsgType, Signal, qInstallMessageHandler
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from .. import i18n
 from ..i18n import tr
 from ..paths import resolve_db_path, resource_path
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QMessageBox
 
 
 def _exec(app: QApplication) -> int:
@@ -20,8 +24,10 @@ def _exec(app: QApplication) -> int:
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
+    """The application object, named, with its icon and Qt's own translations. The shipped
+    CJK font is installed by :func:`run_gui` (before the first paint when the window speaks
+    Chinese, just after it otherwise: registering the font file costs a start-up)."""
     from . import settings
-    from .fonts import install_cjk_font
 
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
     if not isinstance(app, QApplication):  # a console QCoreApplication cannot show windows
@@ -38,7 +44,6 @@ def make_application(argv: list[str] | None = None) -> QApplication:
         from PySide6.QtGui import QIcon
 
         app.setWindowIcon(QIcon(str(icon)))
-    install_cjk_font(app)
     from .qt_translations import install_qt_translations
 
     install_qt_translations()  # Qt's own buttons and dialogs in the window's language
@@ -89,6 +94,8 @@ def show_error_dialog(text: str) -> None:
             return  # one dialog at a time; everything is in the log anyway
         _reporter.showing = True
     try:
+        from PySide6.QtWidgets import QMessageBox  # (message boxes load when one is shown)
+
         box = QMessageBox(QMessageBox.Icon.Critical, tr("Something went wrong"), "")
         box.setText(
             tr(
@@ -154,6 +161,8 @@ def _install_error_handling():
 def _offer_backup(path, exc) -> bool:
     """The database is damaged: say so and offer the newest good backup (one click).
     Returns True when a backup was restored and the database can be opened again."""
+    from PySide6.QtWidgets import QMessageBox
+
     from ..store.backups import newest_good_backup, restore
 
     found = newest_good_backup(path)
@@ -214,23 +223,28 @@ def _daily_backup_in_background(path) -> threading.Thread:
 
 def _open_with_progress(open_database, path):
     """Open the database; a long damage check (a large file after an unclean end) shows a
-    busy dialog after a moment instead of a frozen start."""
-    from PySide6.QtWidgets import QProgressDialog
-
-    dialog = QProgressDialog(tr("Checking the database for damage…"), "", 0, 0)
-    dialog.setWindowTitle("Inspector")
-    dialog.setCancelButton(None)
-    dialog.setMinimumDuration(600)
+    busy dialog after a moment instead of a frozen start. The dialog is made on the check's
+    first tick: a clean start never builds one."""
+    dialogs = []  # the busy dialog, once the check has taken a moment
 
     def tick() -> None:
-        dialog.setValue(0)
+        if not dialogs:
+            from PySide6.QtWidgets import QProgressDialog
+
+            dialog = QProgressDialog(tr("Checking the database for damage…"), "", 0, 0)
+            dialog.setWindowTitle("Inspector")
+            dialog.setCancelButton(None)
+            dialog.setMinimumDuration(600)
+            dialogs.append(dialog)
+        dialogs[0].setValue(0)
         QApplication.processEvents()
 
     try:
         return open_database(path, progress=tick)
     finally:
-        dialog.close()
-        dialog.deleteLater()
+        for dialog in dialogs:
+            dialog.close()
+            dialog.deleteLater()
 
 
 def run_gui(db: str | None = None, lang: str | None = None) -> int:
@@ -246,7 +260,11 @@ def run_gui(db: str | None = None, lang: str | None = None) -> int:
     try:
         i18n.use_system_locale(lambda: QLocale.system().name())
         i18n.set_language(settings.effective_language(lang))
-        from .office_db import office_url, use_passfile
+        if i18n.current_language() == "zh":  # Chinese on the first paint: its font first
+            from .fonts import install_cjk_font
+
+            install_cjk_font(app)
+        from .office_setting import office_url, use_passfile
 
         use_passfile()  # the office password lives in a libpq password file, not the settings
         if not db and not os.environ.get("INSPECTOR_DB"):
@@ -268,6 +286,8 @@ def _run_window(app, db, open_database, StoreError, DatabaseDamagedError) -> int
                 continue
             return 1
         except StoreError as exc:
+            from PySide6.QtWidgets import QMessageBox
+
             QMessageBox.critical(
                 None,
                 tr("Cannot open the database"),
@@ -280,6 +300,8 @@ def _run_window(app, db, open_database, StoreError, DatabaseDamagedError) -> int
             from .. import logs
 
             logs.log_exception("opening the database", exc)
+            from PySide6.QtWidgets import QMessageBox
+
             QMessageBox.critical(
                 None,
                 tr("Cannot open the database"),
@@ -333,6 +355,11 @@ def _after_first_paint(
     from ..store.rule_data import load_installed
 
     logs.log_start("gui")
+    from .fonts import install_cjk_font
+
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        install_cjk_font(app)  # (once: a second call changes nothing)
     store = window.store
     load_installed(store)  # the newest rule data version the office confirmed is active
     load_forms(store)  # and the forms the office published

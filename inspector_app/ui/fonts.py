@@ -31,6 +31,8 @@ def install_cjk_font(app: QApplication) -> str | None:
     if not families:
         return None
     cjk = families[0]
+    if cjk in app.font().families():  # installed already: a new application font would
+        return cjk  # make every widget lay itself out again
     font = QFont(app.font())
     current = [f for f in font.families() if f != cjk] or [font.family()]
     font.setFamilies(current + [cjk])

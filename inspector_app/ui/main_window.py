@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QLabel,
@@ -43,6 +43,8 @@ from .widgets.language import follow_language
 from .widgets.record_table import RecordTable
 from .window_menus import WindowMenus
 from .workers import StoreReader
+
+NAV_ICON_ROLE = Qt.ItemDataRole.UserRole + 1  # a navigation row's icon, by name
 
 if TYPE_CHECKING:
     from .dashboard import DashboardPage
@@ -72,11 +74,9 @@ class MainWindow(WindowMenus, RecordOpening, QMainWindow):
         self.nav.setIconSize(QSize(20, 20))
         self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.stack = QStackedWidget(self)
-        for key, _title, _icon in PAGES:
-            item = QListWidgetItem("")
-            item.setData(Qt.ItemDataRole.UserRole, key)
-            item.setSizeHint(QSize(0, 36))
-            self.nav.addItem(item)
+        self._nav_icons = False  # set just after the first paint (QStyle's enums cost a start)
+        for key, _title, icon in PAGES:
+            self.add_nav_item(key, icon)
             placeholder = QWidget(self)
             self._placeholders[key] = placeholder
             self.stack.addWidget(placeholder)
@@ -108,15 +108,31 @@ class MainWindow(WindowMenus, RecordOpening, QMainWindow):
         # restore themselves once installed
         self.nav.setCurrentRow(saved if 0 <= saved < len(PAGES) else 0)
         self._after_first_read(self._background_reads)
-        QTimer.singleShot(30, self, self._set_nav_icons)
+        self._paint_work.append(self._set_nav_icons)
+
+    def add_nav_item(self, key: str, icon: str) -> QListWidgetItem:
+        """A navigation row for the page *key* with the style's icon *icon* (a
+        ``QStyle.StandardPixmap`` name), shown from the window's first paint on."""
+        item = QListWidgetItem("")
+        item.setData(Qt.ItemDataRole.UserRole, key)
+        item.setData(NAV_ICON_ROLE, icon)
+        item.setSizeHint(QSize(0, 36))
+        self.nav.addItem(item)
+        if self._nav_icons:
+            self._set_nav_icon(item)
+        return item
 
     def _set_nav_icons(self) -> None:
+        self._nav_icons = True
+        for i in range(self.nav.count()):
+            self._set_nav_icon(self.nav.item(i))
+
+    def _set_nav_icon(self, item: QListWidgetItem) -> None:
         from PySide6.QtWidgets import QStyle
 
-        for i, (_key, _title, icon) in enumerate(PAGES):
-            self.nav.item(i).setIcon(
-                self.style().standardIcon(getattr(QStyle.StandardPixmap, icon))
-            )
+        icon = item.data(NAV_ICON_ROLE)
+        if icon:
+            item.setIcon(self.style().standardIcon(getattr(QStyle.StandardPixmap, icon)))
 
     # -- pages, built when first shown -------------------------------------------------------
     def add_lazy_page(self, key: str, make: Callable[[], QWidget]) -> int:

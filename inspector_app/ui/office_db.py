@@ -10,7 +10,6 @@ database, not an Inspector database, made by a newer version.
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -25,36 +24,11 @@ from PySide6.QtWidgets import (
 )
 
 from ..i18n import tr
-
-SETTING = "office_db"
-
-
-def passfile_path() -> Path:
-    from . import settings
-
-    return settings.settings_path().parent / "pgpass"
-
-
-def use_passfile() -> None:
-    """Point libpq at the program's password file (a PGPASSFILE already set wins)."""
-    path = passfile_path()
-    if not os.environ.get("PGPASSFILE") and path.exists():
-        os.environ["PGPASSFILE"] = str(path)
-
-
-def office_url() -> str:
-    """The office database URL chosen in Settings ("" for the laptop's file)."""
-    from . import settings
-
-    return str(settings.qsettings().value(f"settings/{SETTING}", "") or "").strip()
-
-
-def save_office_url(url: str) -> None:
-    from . import settings
-
-    s = settings.qsettings()
-    s.setValue(f"settings/{SETTING}", url.strip())
-    s.sync()
+from .office_setting import SETTING as SETTING
+from .office_setting import office_url as office_url
+from .office_setting import passfile_path as passfile_path
+from .office_setting import save_office_url as save_office_url
+from .office_setting import use_passfile as use_passfile
 
 
 def describe(result) -> str:

@@ -11,12 +11,11 @@ import inspect
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QMainWindow, QMessageBox, QStackedWidget, QWidget
+from PySide6.QtWidgets import QDialog, QMainWindow, QStackedWidget, QWidget
 
 from ..domain.models import Inspection, new_id
 from ..i18n import tr
 from . import settings
-from .dialogs.new_inspection import NewInspectionDialog
 
 if TYPE_CHECKING:
     from ..store import Store
@@ -77,6 +76,8 @@ class RecordOpening(_WindowBase):
             call_page_hook(page, "edit_current")
 
     def open_inspection(self, inspection_id: str) -> QWidget | None:
+        from PySide6.QtWidgets import QMessageBox
+
         if inspection_id in self.editors:
             editor = self.editors[inspection_id]
             editor.show()
@@ -119,6 +120,8 @@ class RecordOpening(_WindowBase):
         self._background_reads()  # the status bar's counts too
 
     def new_inspection(self, premises_id: str | None = None) -> QWidget | str | None:
+        from .dialogs.new_inspection import NewInspectionDialog  # (off the start-up path)
+
         dialog = NewInspectionDialog(self.store, self, premises_id=premises_id)
         self.last_dialog = dialog
         accepted = dialog.exec() == QDialog.DialogCode.Accepted
@@ -131,6 +134,8 @@ class RecordOpening(_WindowBase):
 
     def start_inspection(self, instrument_id: str, check: str) -> QWidget | str | None:
         """Create the draft (through the editor when it can take the kind of check) and open it."""
+        from PySide6.QtWidgets import QMessageBox
+
         inspector = settings.actor()
         cls = _editor_class()
         factory = getattr(cls, "new_for_instrument", None) if cls is not None else None

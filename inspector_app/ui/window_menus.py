@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDialog, QMainWindow, QMenu, QMessageBox, QWidget
+from PySide6.QtWidgets import QDialog, QMainWindow, QMenu, QWidget
 
 from .. import i18n
 from ..i18n import tr
@@ -180,6 +180,8 @@ class WindowMenus(_WindowBase):
 
     def export_report(self, inspection_id: str | None = None):
         """Inspection → Export report…: the current row's PDF (signed when possible), opened."""
+        from PySide6.QtWidgets import QMessageBox
+
         from . import report_actions
 
         ident = inspection_id or self._current_inspection_id()
@@ -192,6 +194,8 @@ class WindowMenus(_WindowBase):
 
     def export_reports_for_selection(self, ids: list[str] | None = None):
         """Inspection → Export reports for selection…: one PDF per selected row, with progress."""
+        from PySide6.QtWidgets import QMessageBox
+
         from ..crypto.keys import has_identity
         from ..paths import keys_dir
         from . import report_actions
@@ -216,6 +220,8 @@ class WindowMenus(_WindowBase):
         return report_actions.batch_export(self, self.store.path, ids, sign=sign)
 
     def _identity_or_offer(self) -> bool:
+        from PySide6.QtWidgets import QMessageBox
+
         from ..crypto.keys import has_identity
         from ..paths import keys_dir
 
@@ -294,6 +300,8 @@ class WindowMenus(_WindowBase):
     def offer_demo_data(
         self, *, ask: bool = True, premises: int = 200, inspections: int = 2000
     ) -> dict | None:
+        from PySide6.QtWidgets import QMessageBox
+
         if ask:
             answer = QMessageBox.question(
                 self,
@@ -346,6 +354,8 @@ class WindowMenus(_WindowBase):
         return result
 
     def show_shortcuts(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         rows = []
         for menu in self.menus.values():
             for action in menu.actions():
@@ -359,6 +369,8 @@ class WindowMenus(_WindowBase):
         )
 
     def show_about(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         from .. import __version__
 
         QMessageBox.about(

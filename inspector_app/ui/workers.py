@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEventLoop, QObject, Qt, Signal, Slot
-from PySide6.QtWidgets import QProgressDialog, QWidget
+from PySide6.QtWidgets import QWidget
 
 from ..i18n import tr
 
@@ -221,6 +221,8 @@ def run_with_progress(
 
     Returns fn's result; raises :class:`Cancelled` if the user cancelled, or fn's exception.
     """
+    from PySide6.QtWidgets import QProgressDialog  # (dialogs load when one is shown)
+
     job = Job(fn)
     dialog = QProgressDialog(parent)
     dialog.setWindowTitle(title)

@@ -14,6 +14,7 @@ from inspector_app.store import open_database
 from inspector_app.store.inspections import InspectionFilter
 from inspector_app.ui import main_window as mw
 from inspector_app.ui import record_opening, settings
+from inspector_app.ui.dialogs.new_inspection import NewInspectionDialog
 
 
 @pytest.fixture(scope="module")
@@ -170,7 +171,7 @@ def test_missing_editor_shows_a_message(qtbot, window, monkeypatch):
 def test_new_inspection_creates_a_draft_with_the_chosen_check(qtbot, window, demo, monkeypatch):
     monkeypatch.setattr(record_opening, "_editor_class", lambda: FakeEditor)
     FakeEditor.opened.clear()
-    dialog = record_opening.NewInspectionDialog(demo, window)
+    dialog = NewInspectionDialog(demo, window)
     qtbot.addWidget(dialog)
     premises = demo.premises.list(kind="market_stall", limit=1)[0]
     with qtbot.waitSignal(dialog.search.search_changed, timeout=2000):
@@ -188,7 +189,7 @@ def test_new_inspection_creates_a_draft_with_the_chosen_check(qtbot, window, dem
 
 
 def test_new_inspection_dialog_refuses_without_instrument(qtbot, demo):
-    dialog = record_opening.NewInspectionDialog(demo)
+    dialog = NewInspectionDialog(demo)
     qtbot.addWidget(dialog)
     dialog.instrument_list.clear()
     dialog.accept()

@@ -21,7 +21,6 @@ import dataclasses
 from collections import OrderedDict
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor
 
 from ...i18n import tr
 from ...store.inspections import InspectionFilter, InspectionSummary
@@ -40,14 +39,24 @@ COLUMNS = (
     ("verdict", "Verdict", "verdict"),
     ("status", "Status", "status"),
 )
-FAIL_BRUSH = QBrush(QColor("#c0392b"))
-RETURNED_BRUSH = QBrush(QColor("#b35900"))
-DRAFT_BRUSH = QBrush(QColor("#1f5fa8"))
+# the text colour of a failed verdict, a returned record and a draft (brushes made on first
+# use: a QBrush built at import costs the start-up its gradient enums)
+TEXT_COLOURS = {"fail": "#c0392b", "returned": "#b35900", "draft": "#1f5fa8"}
+_brushes: dict = {}
 PLACEHOLDER = "…"
 IdRole = Qt.ItemDataRole.UserRole
 ReviewRole = Qt.ItemDataRole.UserRole + 1  # the newest review (store.review.ReviewRow), or None
 ROOT = QModelIndex()
 SINGLE_LATIN_IDLE_MS = 400  # quiet time before searching for one Latin letter
+
+
+def _brush(kind: str):
+    brush = _brushes.get(kind)
+    if brush is None:
+        from PySide6.QtGui import QBrush, QColor
+
+        brush = _brushes[kind] = QBrush(QColor(TEXT_COLOURS[kind]))
+    return brush
 
 
 def search_delay_ms(text: str) -> int:
@@ -337,11 +346,11 @@ class InspectionTableModel(QAbstractTableModel):
             return review
         if role == Qt.ItemDataRole.ForegroundRole:
             if key == "verdict" and s.verdict == "fail":
-                return FAIL_BRUSH
+                return _brush("fail")
             if key == "status" and returned:
-                return RETURNED_BRUSH
+                return _brush("returned")
             if key == "status" and s.status == "draft":
-                return DRAFT_BRUSH
+                return _brush("draft")
             return None
         text = self._text(s, key)
         if key == "status" and returned:

@@ -14,17 +14,18 @@ to the open database at once.
 from __future__ import annotations
 
 import shiboken6
-from PySide6.QtCore import QObject, QSize, Qt
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QListWidgetItem, QStyle
+from PySide6.QtWidgets import QListWidgetItem
 
 from ...i18n import tr
 from ..widgets.language import follow_language
 
+# (key, title, icon: a QStyle.StandardPixmap name, shown from the window's first paint on)
 OFFICE_PAGES = (
-    ("review", "Review", QStyle.StandardPixmap.SP_DialogYesButton),
-    ("conflicts", "Conflicts", QStyle.StandardPixmap.SP_MessageBoxWarning),
-    ("statistics", "Statistics", QStyle.StandardPixmap.SP_FileDialogListView),
+    ("review", "Review", "SP_DialogYesButton"),
+    ("conflicts", "Conflicts", "SP_MessageBoxWarning"),
+    ("statistics", "Statistics", "SP_FileDialogListView"),
 )
 INSPECTOR_ONLY_ACTIONS = ("new_inspection",)
 
@@ -45,10 +46,7 @@ class OfficeMode(QObject):
         self.rows: dict[str, int] = {}
         self.items: dict[str, QListWidgetItem] = {}
         for key, _title, icon in OFFICE_PAGES:
-            item = QListWidgetItem(window.style().standardIcon(icon), "")
-            item.setData(Qt.ItemDataRole.UserRole, key)
-            item.setSizeHint(QSize(0, 36))
-            window.nav.addItem(item)
+            item = window.add_nav_item(key, icon)
             self.rows[key] = window.add_lazy_page(key, makers[key])
             self.items[key] = item
         self.menu = window.menuBar().addMenu("")
