@@ -148,8 +148,10 @@ def _forget() -> None:
     _POSITIVE.clear()
 
 
-def _values_ok(obj: Any, depth: int = 0) -> bool:  # a dict or list of untrusted JSON
-    """Whether :func:`_walk_values` would accept the container *obj* (no paths are built)."""
+def _values_ok(obj: Any, depth: int = 0, texts_only: bool = True) -> bool:
+    """Whether :func:`_walk_values` would accept the container *obj* (a dict or list of
+    untrusted JSON; no paths are built). *texts_only* False: it is known to hold a dict or
+    a list, so the look-up of all its members among the texts seen before is not tried."""
     if len(obj) > (1000 if type(obj) is dict else 10000):
         return False
     if not obj:
@@ -161,11 +163,12 @@ def _values_ok(obj: Any, depth: int = 0) -> bool:  # a dict or list of untrusted
             return False
         obj = obj.values()
     ok = _OK
-    try:
-        if ok.issuperset(obj):  # only texts seen before: the common case, checked in C
-            return True
-    except TypeError:  # a dict or list among them
-        pass
+    if texts_only and type(first := next(iter(obj))) is not dict and type(first) is not list:
+        try:
+            if ok.issuperset(obj):  # only texts seen before: the common case, checked in C
+                return True
+        except TypeError:  # a dict or list among them
+            pass
     for v in obj:
         kind = type(v)
         if kind is str:
@@ -174,13 +177,14 @@ def _values_ok(obj: Any, depth: int = 0) -> bool:  # a dict or list of untrusted
             return False
         if kind is dict:
             # a dict of texts seen before (a reading) is checked here without a call
+            texts = True
             if v and len(v) <= 1000 and depth + 1 < MAX_DEPTH and max(map(len, v)) <= 100:
                 try:
                     if ok.issuperset(v.values()):
                         continue
                 except TypeError:
-                    pass
-            if not _values_ok(v, depth + 1):
+                    texts = False
+            if not _values_ok(v, depth + 1, texts):
                 return False
         elif kind is list:
             if not _values_ok(v, depth + 1):
