@@ -25,3 +25,19 @@ def test_void_calls_keep_references_to_none(qapp):
     for _ in range(200):
         label.setText("x")
     assert sys.getrefcount(None) >= before - 5
+
+
+def test_python_import_is_back_and_no_module_asks_for_a_pyside_feature():
+    """``inspector_app.ui`` puts Python's own ``__import__`` back in place of PySide's (which
+    reads the source of every module imported after Qt, for ``from __feature__ import ...``):
+    right only while no module of the program asks for such a feature."""
+    import builtins
+    from pathlib import Path
+
+    import inspector_app
+    import inspector_app.ui  # noqa: F401
+
+    assert builtins.__import__ is not getattr(builtins, "__feature_import__", None)
+    root = Path(inspector_app.__file__).parent
+    asking = [p for p in root.rglob("*.py") if "__feature__" in p.read_text(encoding="utf-8")]
+    assert asking == [root / "ui" / "__init__.py"]  # (only the sentence explaining this)
