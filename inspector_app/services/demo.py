@@ -22,6 +22,7 @@ from ..domain.models import AttachmentRef, Finding, Inspection, Instrument
 from ..domain.numbers import fmt
 from ..store.attachments import sniff_mime
 from ..store.bulk import Prepared, load_records, prepare
+from ..store.bulk_cache import larger_cache
 from . import demo_goods, demo_visits
 from .demo_data import CHEATING, CITIES, NONCONFORMITY
 from .demo_world import Demo
@@ -179,6 +180,20 @@ def generate(
     Large sets are evaluated in worker processes (*workers*, default: the CPU count) while
     this process writes; the data is the same either way.
     """
+    with larger_cache(store.conn, store.engine):
+        return _generate(store, premises, inspections, seed, progress, actor, photos, workers)
+
+
+def _generate(
+    store,
+    premises: int,
+    inspections: int,
+    seed: int,
+    progress: Callable[[int, int], bool] | None,
+    actor: str,
+    photos: int,
+    workers: int | None,
+) -> dict:
     demo = Demo(seed)
     # prepackaged batches and retail rechecks: their own generator, a share of the total
     # inspections; producers and supermarkets a share of the premises

@@ -17,30 +17,71 @@ import concurrent.futures
 import hashlib
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from ..domain.canonical import canonical_bytes
 from ..domain.models import Instrument, Premises
 from ..domain.numbers import fmt
+from ..domain.rules import edition_for
 from ..domain.visits import ROW_CHECKS, SweepRow, Visit, judge_quick, visit_content
 
 # a registered scale of a market: stall id, instrument id, serial (its identity code), label
 Scale = tuple[str, str, str, str]
-# a market's register: its scales in order, and each scale's nameplate (an evaluate request's
-# instrument object)
-Register = tuple[list[Scale], dict[str, dict[str, Any]]]
 REST = "rest"  # a row confirmed by "rest all OK"
 FIELDS = tuple(SweepRow.__dataclass_fields__)
 if FIELDS[7:11] != ROW_CHECKS or FIELDS[-2:] != ("rest_ok", "inspection_id"):
     raise RuntimeError("demo_sweeps: the sweep row's fields changed order")
 BATCH_ROWS = 20_000  # sweep rows per worker task
 PARALLEL_FROM = 60_000  # fewer rows: starting worker processes costs more than it saves
+_SEQ = 10**30 + 7  # stands for the row's number while a row's text is cut into its parts
+
+
+@dataclass
+class Register:
+    """A market's registered scales as its rows show them, in the register's order."""
+
+    scales: list[Scale]
+    plates: dict[str, dict[str, Any]]  # the nameplate of each (an evaluate request's instrument)
+    # a row in order as the seal encodes it, around its id, seq and visit id: the text before
+    # the id, and the text between id and seq when rest_ok is false and when it is true
+    texts: list[tuple[str, str, str]]
+    # the quick readings judged so far, by instrument, edition, load and indication (a scale
+    # is read with one of a few known weights, so most come again)
+    judged: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict)
+
+
+def _plain(scale: Scale, uid: str, visit_id: str, seq: int, rest_ok: bool) -> tuple[Any, ...]:
+    """A row found in order (values in the order of the row's fields)."""
+    stall_id, ins_id, serial, label = scale
+    yes, no = "yes", "no"
+    return (uid, visit_id, seq, ins_id, stall_id, serial, label, yes, yes, yes, yes) + (
+        ("", "", "", "", "", "", no, "", rest_ok, None)
+    )
+
+
+def row_text(row: tuple[Any, ...]) -> str:
+    """A row as the seal encodes it (canonical JSON)."""
+    return canonical_bytes(dict(zip(FIELDS, row, strict=True))).decode()
+
+
+def _texts(scale: Scale) -> tuple[str, str, str]:
+    parts = []
+    for rest_ok in (False, True):
+        text = row_text(_plain(scale, "\x00", "\x01", _SEQ, rest_ok))
+        before, after_id = text.split('"id":"\\u0000"')
+        between, after_seq = after_id.split(f',"seq":{_SEQ}')
+        if after_seq != ',"visit_id":"\\u0001"}':
+            raise RuntimeError("demo_sweeps: a row's text is not cut where expected")
+        parts.append((before, between))
+    return parts[0][0], parts[0][1], parts[1][1]
 
 
 def register(pairs: list[tuple[Premises, Instrument]], payload: Callable) -> Register:
     """A market's scales (stall and instrument, in the register's order) as rows show them."""
-    scales, plates = [], {}
+    scales: list[Scale] = []
+    plates = {}
     for stall, ins in pairs:
         where = f"{stall.stall_no} " if stall.stall_no else ""
         label = (
@@ -48,7 +89,7 @@ def register(pairs: list[tuple[Premises, Instrument]], payload: Callable) -> Reg
         )
         scales.append((stall.id, ins.id, ins.serial, label.strip()[:200]))
         plates[ins.id] = payload(ins)
-    return scales, plates
+    return Register(scales, plates, [_texts(s) for s in scales])
 
 
 def draw(demo, pairs: list[tuple[Premises, Instrument]], found: dict[str, tuple]) -> list:
@@ -79,83 +120,80 @@ def draw(demo, pairs: list[tuple[Premises, Instrument]], found: dict[str, tuple]
 
 def rows_of(
     visit: Visit, reg: Register, found: dict[str, tuple], draws: list
-) -> list[tuple[Any, ...]]:
-    """A market visit's sweep rows (values in the order of the row's fields): a scale fully
-    inspected in the visit is linked to that inspection and looks as it did there (seals,
-    cheating, the failing weighing point read again on the spot); the others are in order,
-    read with a known weight or confirmed by "rest all OK" as drawn."""
-    scales, plates = reg
-    out = []
-    for seq, ((stall_id, ins_id, serial, label), (uid, drawn)) in enumerate(
-        zip(scales, draws, strict=True)
-    ):
-        seal, cheating, load, indication, note, rest_ok, inspection_id = (
-            "yes",
-            "no",
-            "",
-            "",
-            "",
-            False,
-            None,
-        )
-        hit = found.get(ins_id)
-        if hit is not None:
-            inspection_id, verdict, seals, cheat, failing = hit
-            if seals == "no":
-                seal = "no"
-            if cheat:
-                cheating = "yes"
-            if failing is not None:
-                load, indication = failing
-            elif verdict == "fail" and not cheat and seals != "no":
-                note = "示值疑似超差，开展全面检查"
-        elif drawn == REST:
-            rest_ok = True
-        elif drawn is not None:
-            load, indication = drawn
-        error = mpe = quick = rule = ""
-        if load:
-            judged = judge_quick(
+) -> tuple[list[tuple[Any, ...]], list[str]]:
+    """A market visit's sweep rows (values in the order of the row's fields) and their texts
+    for the seal: a scale fully inspected in the visit is linked to that inspection and
+    looks as it did there (seals, cheating, the failing weighing point read again on the
+    spot); the others are in order, read with a known weight or confirmed by "rest all OK"
+    as drawn."""
+    rows, texts = [], []
+    vid = visit.id
+    for seq, (scale, (uid, drawn)) in enumerate(zip(reg.scales, draws, strict=True)):
+        hit = found.get(scale[1])
+        if hit is None and (drawn is None or drawn == REST):  # most rows: in order
+            rest_ok = drawn == REST
+            rows.append(_plain(scale, uid, vid, seq, rest_ok))
+            before, between, between_rest = reg.texts[seq]
+            texts.append(
+                f'{before}"id":"{uid}"{between_rest if rest_ok else between}'
+                f',"seq":{seq},"visit_id":"{vid}"}}'
+            )
+            continue
+        row = _read(visit, reg, scale, uid, seq, hit, drawn)
+        rows.append(row)
+        texts.append(row_text(row))
+    return rows, texts
+
+
+def _read(
+    visit: Visit, reg: Register, scale: Scale, uid: str, seq: int, hit: tuple | None, drawn: Any
+) -> tuple[Any, ...]:
+    """A row linked to the inspection made of its scale (*hit*), or read with a known
+    weight (*drawn*)."""
+    stall_id, ins_id, serial, label = scale
+    seal, cheating, note, inspection_id = "yes", "no", "", None
+    if hit is not None:
+        inspection_id, verdict, seals, cheat, failing = hit
+        if seals == "no":
+            seal = "no"
+        if cheat:
+            cheating = "yes"
+        load, indication = failing if failing is not None else ("", "")
+        if failing is None and verdict == "fail" and not cheat and seals != "no":
+            note = "示值疑似超差，开展全面检查"
+    else:
+        load, indication = drawn
+    error = mpe = quick = rule = ""
+    if load:
+        plate = reg.plates[ins_id]
+        key = (ins_id, edition_for("scale", visit.started_at, plate), load, indication)
+        if key not in reg.judged:
+            row = judge_quick(
                 SweepRow(uid, visit.id, seq, load=load, indication=indication),
-                plates[ins_id],
+                plate,
                 "scale",
                 visit.started_at,
             )
-            error, mpe, quick, rule = judged.error, judged.mpe, judged.quick_verdict, judged.rule
-        out.append(
-            (
-                uid,
-                visit.id,
-                seq,
-                ins_id,
-                stall_id,
-                serial,
-                label,
-                "yes",
-                seal,
-                "yes",
-                "yes",
-                load,
-                indication,
-                error,
-                mpe,
-                quick,
-                rule,
-                cheating,
-                note,
-                rest_ok,
-                inspection_id,
-            )
-        )
-    return out
+            reg.judged[key] = (row.error, row.mpe, row.quick_verdict, row.rule)
+        error, mpe, quick, rule = reg.judged[key]
+    return (uid, visit.id, seq, ins_id, stall_id, serial, label, "yes", seal, "yes", "yes") + (
+        (load, indication, error, mpe, quick, rule, cheating, note, False, inspection_id)
+    )
 
 
 def seal(visit: Visit, rows: list[tuple[Any, ...]]) -> str:
     """``visit_hash(visit, rows)`` for rows given as value tuples (rest_ok a bool), without
     making each a SweepRow first."""
+    return sealed(visit, [row_text(row) for row in rows])
+
+
+def sealed(visit: Visit, texts: list[str]) -> str:
+    """The visit's content hash from its rows' texts (:func:`row_text`, in order): the
+    canonical JSON of the visit with an empty list of rows, the rows' texts put in its place."""
     data = visit_content(visit, [])
-    data["rows"] = [dict(zip(FIELDS, row, strict=True)) for row in rows]
-    return hashlib.sha256(canonical_bytes(data)).hexdigest()
+    data["rows"] = "\x02"
+    before, after = canonical_bytes(data).decode().split('"rows":"\\u0002"')
+    return hashlib.sha256(f'{before}"rows":[{",".join(texts)}]{after}'.encode()).hexdigest()
 
 
 # a visit to make: the visit, its market's name ("" for one premises), the scales fully
@@ -175,8 +213,8 @@ def make(jobs: list[Job], registers: dict[str, Register] | None = None) -> list[
     regs = _REGISTERS if registers is None else registers
     out = []
     for visit, market, found, draws in jobs:
-        rows = rows_of(visit, regs[market], found, draws) if market else []
-        out.append((visit.id, seal(visit, rows), rows))
+        rows, texts = rows_of(visit, regs[market], found, draws) if market else ([], [])
+        out.append((visit.id, sealed(visit, texts), rows))
     return out
 
 

@@ -342,9 +342,8 @@ def make_visits(
         # rows already made are written
         with bulk_visits.sweep_rows_laid_aside(conn, store.engine, counts["sweep_rows"]):
             for batch in demo_sweeps.made(jobs, registers, workers):
-                for visit_id, content_hash, rows in batch:
-                    hashes[visit_id] = content_hash
-                    bulk_visits.insert_sweep_rows(conn, rows)
+                hashes.update((visit_id, content_hash) for visit_id, content_hash, _ in batch)
+                bulk_visits.insert_sweep_rows(conn, [row for *_, rows in batch for row in rows])
         bulk_visits.link_inspections(conn, [(v.id, iid) for v, _, ids in visits for iid in ids])
         bulk_visits.seal_visits(conn, [(hashes[v.id], v.finalized_at, v.id) for v, _, _ in visits])
         bulk_visits.insert_assignments(conn, [(*a, seq) for a in assignments])

@@ -75,3 +75,43 @@ def test_ids_are_the_uuid_modules_text():
     a, b = Demo(9), random.Random(9)
     for _ in range(2000):
         assert a.uuid() == str(uuid.UUID(int=b.getrandbits(128), version=4))
+
+
+def test_rows_made_from_the_registers_texts_seal_as_visit_hash():
+    """Rows in order are written from the register's cut texts; every kind of row (in
+    order, rest all OK, quick reading, linked to a failed inspection) seals as visit_hash
+    seals the same rows made SweepRows."""
+    from inspector_app.domain.models import Instrument, Premises
+    from inspector_app.services.inspections import instrument_payload
+
+    plate = {"max": "15000", "e": "5", "d": "5", "min": "100", "unit": "g"}
+    pairs = [
+        (
+            Premises(
+                f"s{i}", "market_stall", f'王芳"蔬菜\\摊{i}', market="周谷堆", stall_no=f"A{i}"
+            ),
+            Instrument(f"i{i}", f"s{i}", "scale", "友声", "ACS-15", f"SN{i}", "", "III", plate),
+        )
+        for i in range(5)
+    ]
+    reg = demo_sweeps.register(pairs, instrument_payload)
+    visit = Visit("v1", "routine", "2026-04-01T09:00+08:00", "张伟", "m1", market="周谷堆")
+    visit.finalized_at = "2026-04-01T10:00+08:00"
+    found = {
+        "i3": ("insp", "fail", "no", False, None),
+        "i4": ("insp2", "fail", "yes", True, ("5000", "5020")),
+    }
+    draws = [
+        ("u0", None),
+        ("u1", demo_sweeps.REST),
+        ("u2", ("1000", "1005")),
+        ("u3", None),
+        ("u4", None),
+    ]
+    rows, texts = demo_sweeps.rows_of(visit, reg, found, draws)
+    assert texts == [demo_sweeps.row_text(r) for r in rows]
+    made = [SweepRow(**dict(zip(demo_sweeps.FIELDS, r, strict=True))) for r in rows]
+    assert [r.rest_ok for r in made] == [False, True, False, False, False]
+    assert made[2].quick_verdict == "pass" and made[4].quick_verdict == "fail"
+    assert made[3].seal == "no" and made[4].cheating == "yes"
+    assert demo_sweeps.sealed(visit, texts) == visit_hash(visit, made)
