@@ -62,6 +62,8 @@ LATER = (
     # office URL from ui.office_setting)
     "inspector_app.ui.dialogs.new_inspection",
     "inspector_app.ui.office_db",
+    # the day's backup is made after the first paint; a damaged file's message asks for it
+    "inspector_app.store.backups",
 )
 # standard-library modules with a noticeable import cost that nothing before the paint needs
 # (uuid brings platform; importlib.resources brings zipfile: resources are found as files;

@@ -15,8 +15,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 from . import db
-from .backups import daily_backup as make_daily_backup
-from .backups import newest_good_backup
 from .db import DatabaseDamagedError, DiskFullError, connect
 from .filesystems import disk_full_message
 from .migrations import migrate as run_migrations
@@ -57,6 +55,8 @@ def changes_after_backup(
 
 def damaged_message(path: Path, detail: str, conn: sqlite3.Connection | None = None) -> str:
     """One sentence: the file is damaged, and the newest good backup with what it loses."""
+    from .backups import newest_good_backup
+
     found = newest_good_backup(path)
     if found is None:
         return (
@@ -126,7 +126,9 @@ def open_database(
             _raise_damaged(path, detail, conn)
         if migrate:
             run_migrations(conn, path, backup_dir=Path(backup_dir) if backup_dir else None)
-        if daily_backup and guard:
+        if daily_backup and guard:  # (the window's is made after its first paint)
+            from .backups import daily_backup as make_daily_backup
+
             make_daily_backup(conn, path)
     except BaseException:
         conn.close()
