@@ -96,7 +96,9 @@ def _text(data: bytes | str) -> str:
 # comparing the bytes: a rendered dict has no duplicate keys; the rendering is valid UTF-8
 # without a byte-order mark, NaN or a lone surrogate; a fraction decodes to a Decimal
 # (float_hook), which renders as a quoted text and so never equals the line; an integer of
-# more than 16 digits (refused by the strict parser) is looked for in the line itself.
+# more than 16 digits (refused by the strict parser) is looked for in the line itself; a
+# line with 500 or more brackets (which could nest deeper than the strict parser goes, given
+# the stack it runs on) is left to the strict parser.
 # Anything that does not match -- other spacing or order, escapes, a fraction, an error --
 # goes through the strict parser (``_strict``), which gives the exact message.
 _FAST_DECODE = msgspec.json.Decoder(float_hook=Decimal).decode
@@ -105,6 +107,12 @@ _DIGITS = bytes.maketrans(b"123456789", b"000000000")
 _LONG_RUN = b"0" * 17  # 17 digits in a row somewhere (in a text, or an integer: see below)
 _LONG_INT = re.compile(rb"[:,\[]-?[0-9]{17}")  # a JSON integer of 17 digits or more
 _FAST_ERRORS = (msgspec.MsgspecError, ValueError, TypeError, RecursionError, OverflowError)
+FAST_BRACKETS = 500  # a line with fewer "[" and "{" nests less deep than that
+
+
+def _fast_candidate(data: bytes) -> bool:
+    """Whether *data* may take the fast path: an object, nested less than 500 deep."""
+    return data[:1] == b"{" and data.count(b"{") + data.count(b"[") < FAST_BRACKETS
 
 
 def _has_long_int(line: bytes) -> bool:
@@ -114,7 +122,7 @@ def _has_long_int(line: bytes) -> bool:
 
 def _fast_object(data: bytes) -> dict[str, Any] | None:
     """The object of a canonical JSON object line, or None (then the strict parser reads it)."""
-    if data[:1] != b"{":
+    if not _fast_candidate(data):
         return None
     try:
         obj = _FAST_DECODE(data)
@@ -208,7 +216,7 @@ def join_parts(parts: dict[str, bytes], keys: tuple[str, ...] | None = None) -> 
 def loads_with_parts(data: bytes | str) -> tuple[object, dict[str, bytes] | None]:
     """:func:`strict_loads`, and for a canonical JSON object line also the canonical text
     (UTF-8) of each top-level value (see the fast path above); ``(obj, None)`` otherwise."""
-    if type(data) is bytes and data[:1] == b"{":
+    if type(data) is bytes and _fast_candidate(data):
         try:
             obj = _FAST_DECODE(data)
             if type(obj) is dict:

@@ -250,6 +250,29 @@ def test_the_fast_path_reads_what_the_strict_parser_reads(raw):
         assert repr(got) == repr(expected)  # the same types (Decimal, int, str)
 
 
+def test_a_deep_line_is_left_to_the_strict_parser():
+    """msgspec nests a little deeper than the strict parser on the same stack: a line deep
+    enough to be refused by one and not the other never takes the fast path."""
+    from inspector_app.sync.jsonlines import FAST_BRACKETS, _fast_object
+
+    for depth in (990, 995, 999, 1200):
+        raw = b'{"a":' + b"[" * depth + b"]" * depth + b"}"
+        assert _fast_object(raw) is None
+        outcomes = set()
+        for parse in (lambda b: loads_with_parts(b)[0], strict_loads):
+            try:
+                outcomes.add(repr(parse(raw)))
+            except JsonError as exc:
+                outcomes.add(str(exc))
+        assert len(outcomes) == 1  # both read it alike, or both refuse it alike
+    with pytest.raises(JsonError, match="nested too deeply"):
+        strict_loads(b'{"a":' + b"[" * 1200 + b"]" * 1200 + b"}")
+    shallow = b'{"a":[' + b",".join([b"[]"] * FAST_BRACKETS) + b"]}"  # wide, not deep
+    assert _fast_object(shallow) is None
+    assert strict_loads(shallow) == {"a": [[]] * FAST_BRACKETS}
+    assert _fast_object(b'{"a":[' + b",".join([b"[]"] * 10) + b"]}") is not None
+
+
 def test_a_fraction_never_takes_the_fast_path():
     from decimal import Decimal
 
