@@ -24,10 +24,8 @@ def _exec(app: QApplication) -> int:
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
-    """The application object, named, with its icon and Qt's own translations. The shipped
-    CJK font is installed by :func:`run_gui` (before the first paint when the window speaks
-    Chinese, just after it otherwise: registering the font file costs a start-up)."""
     from . import settings
+    from .fonts import install_cjk_font
 
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
     if not isinstance(app, QApplication):  # a console QCoreApplication cannot show windows
@@ -44,6 +42,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
         from PySide6.QtGui import QIcon
 
         app.setWindowIcon(QIcon(str(icon)))
+    install_cjk_font(app)
     from .qt_translations import install_qt_translations
 
     install_qt_translations()  # Qt's own buttons and dialogs in the window's language
@@ -260,10 +259,6 @@ def run_gui(db: str | None = None, lang: str | None = None) -> int:
     try:
         i18n.use_system_locale(lambda: QLocale.system().name())
         i18n.set_language(settings.effective_language(lang))
-        if i18n.current_language() == "zh":  # Chinese on the first paint: its font first
-            from .fonts import install_cjk_font
-
-            install_cjk_font(app)
         from .office_setting import office_url, use_passfile
 
         use_passfile()  # the office password lives in a libpq password file, not the settings
@@ -355,11 +350,6 @@ def _after_first_paint(
     from ..store.rule_data import load_installed
 
     logs.log_start("gui")
-    from .fonts import install_cjk_font
-
-    app = QApplication.instance()
-    if isinstance(app, QApplication):
-        install_cjk_font(app)  # (once: a second call changes nothing)
     store = window.store
     load_installed(store)  # the newest rule data version the office confirmed is active
     load_forms(store)  # and the forms the office published
