@@ -250,6 +250,21 @@ def test_the_fast_path_reads_what_the_strict_parser_reads(raw):
         assert repr(got) == repr(expected)  # the same types (Decimal, int, str)
 
 
+def test_msgspec_renders_every_value_as_the_canonical_text():
+    """The fast path's texts are msgspec's rendering; the content hashes are defined over the
+    json module's (domain.canonical): they must be the same bytes for every character, key
+    order and integer a line can hold."""
+    from inspector_app.sync.jsonlines import _RENDER
+
+    chars = [chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF]
+    for i in range(0, len(chars), 4096):
+        text = "".join(chars[i : i + 4096])
+        assert _RENDER(text) == canonical_text(text).encode(), hex(i)
+    keys = ["b", "a", "é", "e", "\u00ff", "\U0001f600", "\uffff", "A", "", "a b", "\x7f"]
+    obj = {k: {k2: [i, None, True, False, -i, 10**15] for i, k2 in enumerate(keys)} for k in keys}
+    assert _RENDER(obj) == canonical_text(obj).encode()
+
+
 def test_a_deep_line_is_left_to_the_strict_parser():
     """msgspec nests a little deeper than the strict parser on the same stack: a line deep
     enough to be refused by one and not the other never takes the fast path."""
