@@ -398,7 +398,7 @@ def _parse_form(path: Path, data: dict[str, Any]) -> Form:
 BUILTIN_VERSION = "builtin-1"
 """The version of the form files shipped with the program."""
 MAX_FORM_BYTES = 256 * 1024
-VERSION_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
+VERSION_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}\Z")
 
 
 def form_hash(text: bytes) -> str:

@@ -24,7 +24,7 @@ from typing import Literal, cast, overload
 from .errors import InputError
 
 # Plain decimal notation with an optional exponent; no spaces, no underscores, no hex.
-_NUMBER_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$", re.ASCII)
+_NUMBER_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\Z", re.ASCII)
 MAX_ABS = Decimal("1e15")
 MAX_ADJUSTED = 15  # the exponent of the leading digit of MAX_ABS
 MIN_EXPONENT = -40  # at most 40 decimal places

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 TABLE = "cases"
 LINE_KEYS = {"case", "evidence", "events"}
 EVENT_KEYS = {"at", "on_date", "actor", "action", "from_status", "to_status", "detail"}
-CASE_NO_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z-]{0,39}$")
+CASE_NO_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z-]{0,39}\Z")
 SERVICE_DOCUMENTS = ("prior_notice", "decision", "order")
 MAX_EVENTS = 2000
 MAX_EVIDENCE = 2000

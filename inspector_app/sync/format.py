@@ -76,11 +76,11 @@ TOMBSTONE_ENTITIES = ("premises", "instrument", "standard")
 # The only entry names a bundle may hold.
 NAME_RE = re.compile(
     r"^(manifest\.json|signature\.der|signer\.pem|records/(" + "|".join(TABLES) + r")\.jsonl"
-    r"|attachments/[0-9a-f]{64}|reports/[A-Za-z0-9][A-Za-z0-9._-]{0,99}\.pdf)$"
+    r"|attachments/[0-9a-f]{64}|reports/[A-Za-z0-9][A-Za-z0-9._-]{0,99}\.pdf)\Z"
 )
-HEX64 = re.compile(r"^[0-9a-f]{64}$")
-ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$")
-UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+HEX64 = re.compile(r"^[0-9a-f]{64}\Z")
+ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}\Z")
+UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\Z")
 
 
 @dataclass(frozen=True)

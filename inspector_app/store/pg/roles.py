@@ -29,7 +29,7 @@ ROLES = {
     "supervisor": "inspector_supervisor",
     "administrator": "inspector_administrator",
 }
-_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}\Z")
 
 
 def _exists(pg: psycopg.Connection[Any], role: str) -> bool:
