@@ -8,6 +8,10 @@ A period (first and last day, both included, either open) is read as its whole m
 the month rows plus the days at its ends from the day rows, as the kept counts of schema 15
 are (``store/summary.py``), which gives the same figures as counting the inspections whose
 ``started_at`` falls in the period.
+
+:func:`add_new` adds the rows of records written while the triggers were laid aside (a bulk
+load, ``store/stat_sql.py``): the recounts narrowed to those records, built from the
+migration's own fragments, so they count exactly as its triggers do.
 """
 
 from __future__ import annotations
@@ -15,7 +19,19 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from .migrations.m017_office_stats import INSTRUMENT_DAYS, PREMISES_DAYS, RECOUNT
+from .migrations.m017_office_stats import (
+    _COUNTED,
+    _I_KEY,
+    _KEY,
+    _P_KEY,
+    _UPSERT,
+    _W,
+    INSTRUMENT_DAYS,
+    PREMISES_DAYS,
+    RECOUNT,
+    _grouped,
+    _or_upsert,
+)
 
 if TYPE_CHECKING:
     from .store import Store
@@ -290,3 +306,37 @@ def _day_mismatches(conn: Any, limit: int) -> list[tuple[str, str]]:
                     )
                 )
     return out
+
+
+# ---- the rows of records written while the triggers were laid aside --------------------
+
+# the recounts narrowed to the records of one write (their ids as a JSON list, :ids)
+_NEW = " AND i.id IN (SELECT value FROM json_each(:ids))"
+_NARROWED_DAYS = f"WHERE {_COUNTED}{_NEW}"
+# failures: additive (``text`` is part of the key: each smallest text keeps its own row)
+ADD_FAILURES = (
+    f"INSERT INTO stat_failures ({_KEY}, n) SELECT * FROM"
+    f" ({_grouped(_NEW, 'p.city', 'p.market', '')}) WHERE true{_UPSERT}"
+)
+# days: the new records' bits laid over the existing row's with OR
+ADD_PREMISES_DAYS = (
+    f"INSERT INTO stat_premises_days ({_P_KEY}, kind, city, market, {_W}) SELECT * FROM"
+    f" ({PREMISES_DAYS.replace(f'WHERE {_COUNTED}', _NARROWED_DAYS)}) WHERE true"
+    f"{_or_upsert('stat_premises_days', _P_KEY)}"
+)
+ADD_INSTRUMENT_DAYS = (
+    f"INSERT INTO stat_instrument_days ({_I_KEY}, {_W}) SELECT * FROM"
+    f" ({INSTRUMENT_DAYS.replace(f'WHERE {_COUNTED}', _NARROWED_DAYS)}) WHERE true"
+    f"{_or_upsert('stat_instrument_days', _I_KEY)}"
+)
+_SHAPE = (ADD_FAILURES.count(_NEW), ADD_PREMISES_DAYS.count(_NEW), ADD_INSTRUMENT_DAYS.count(_NEW))
+if _SHAPE != (3, 1, 1):  # the recounts changed shape
+    raise RuntimeError("store.office_kept: the recounts no longer narrow to the written records")
+
+
+def add_new(conn: Any, ids_json: str) -> None:
+    """Add the failure rows and day bits of the counted inspections *ids_json* (a JSON list
+    of ids) written while migration 17's triggers were laid aside, as its insert triggers
+    would have (SQLite, inside the write transaction)."""
+    for stmt in (ADD_FAILURES, ADD_PREMISES_DAYS, ADD_INSTRUMENT_DAYS):
+        conn.execute(stmt, {"ids": ids_json})

@@ -9,8 +9,11 @@ migration, which ``tests/store/test_stat_sql.py`` refuses.
 Laying the triggers aside (SQLite only, inside the caller's write transaction): the
 triggers are dropped, the rows written, the new records' counts added with one grouped
 upsert per table, and the triggers created again from their own text before the commit; a
-failure anywhere rolls back the drop with everything else. On PostgreSQL (the office, many
-writers) the triggers stay: dropping one takes a lock on the whole table.
+failure anywhere rolls back the drop with everything else. The triggers of schema 17 (the
+failures and days of ``stat_failures``, ``stat_premises_days``, ``stat_instrument_days``)
+are laid aside with them; their rows are added by ``store/office_kept.py``'s ``add_new``.
+On PostgreSQL (the office, many writers) the triggers stay: dropping one takes a lock on
+the whole table.
 """
 
 from __future__ import annotations
@@ -54,7 +57,8 @@ PAIRS_RECOUNT = (
 
 KEPT_COUNT_TRIGGERS = (
     "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"
-    " AND (name LIKE 'stat!_counts!_%' ESCAPE '!' OR name LIKE 'search!_pairs!_%' ESCAPE '!')"
+    " AND (name LIKE 'stat!_counts!_%' ESCAPE '!' OR name LIKE 'search!_pairs!_%' ESCAPE '!'"
+    " OR name LIKE 'stat!_failures!_%' ESCAPE '!' OR name LIKE 'stat!_days!_%' ESCAPE '!')"
 )
 # the recounts narrowed to the records of one write (their ids as a JSON list)
 _NEW = " AND i.id IN (SELECT value FROM json_each(?))"
@@ -94,11 +98,16 @@ def set_aside(conn: sqlite3.Connection, engine: str, inspections: int) -> list[t
 def put_back(conn: sqlite3.Connection, aside: Sequence[tuple[str, str]], ids: list[str]) -> None:
     """Add the counts of the inspections *ids* inserted while the triggers were aside (as
     the insert triggers would have: counted ones by day and month, newest revisions by
-    instrument and premises) and create the triggers again. Nothing when none were."""
+    instrument and premises, their failure rows and day bits) and create the triggers
+    again. Nothing when none were."""
     if not aside:
         return
+    # (imported here: office_kept reads migration 17, and the migrations import this module)
+    from .office_kept import add_new
+
     text = json.dumps(ids)
     conn.execute(ADD_COUNTS, (text,))
     conn.execute(ADD_PAIRS, (text,))
+    add_new(conn, text)
     for _name, sql in aside:
         conn.execute(sql)

@@ -12,7 +12,7 @@ import pytest
 
 from inspector_app.services.demo import generate
 from inspector_app.services.sync import export_bundle, import_bundle
-from inspector_app.store import StoreError, stat_sql, sweep_guard
+from inspector_app.store import StoreError, office_kept, stat_sql, sweep_guard
 from inspector_app.store.integrity import schema_problems
 from inspector_app.store.summary import mismatches
 
@@ -31,6 +31,12 @@ def _counts(store):
     return (
         [tuple(r) for r in conn.execute("SELECT * FROM stat_counts ORDER BY 1, 2, 3, 4, 5, 6, 7")],
         [tuple(r) for r in conn.execute("SELECT * FROM search_pairs ORDER BY 1, 2")],
+        [
+            tuple(r)
+            for r in conn.execute("SELECT * FROM stat_failures ORDER BY 1, 2, 3, 4, 5, 6, 7")
+        ],
+        [tuple(r) for r in conn.execute("SELECT * FROM stat_premises_days ORDER BY 1, 2")],
+        [tuple(r) for r in conn.execute("SELECT * FROM stat_instrument_days ORDER BY 1, 2, 3, 4")],
     )
 
 
@@ -68,9 +74,10 @@ def test_an_import_keeps_the_counts_and_puts_everything_back(world, small_bulk):
     report = import_bundle(office.store, path)
     assert report.status == "imported", report.message()
     sqlite = office.store.engine == "sqlite"
-    assert small_bulk == ([10] if sqlite else [0])  # the ten count triggers dropped
+    assert small_bulk == ([19] if sqlite else [0])  # the 10 count triggers, 9 of schema 17
     assert _kept(office.store) == kept
     assert mismatches(office.store.conn) == []
+    assert office_kept.mismatches(office.store.conn) == []
     n = office.store.conn.execute("SELECT sum(n) FROM stat_counts WHERE grain = 'm'").fetchone()
     assert n[0] == 40
     assert office.store.conn.execute("SELECT count(*) FROM sweep_rows").fetchone()[0] > 0
@@ -80,6 +87,7 @@ def test_an_import_keeps_the_counts_and_puts_everything_back(world, small_bulk):
     path2 = _bundle(world["laptop2"], world["dir"], "two.bundle", 4)
     assert import_bundle(office.store, path2).status == "imported"
     assert mismatches(office.store.conn) == []
+    assert office_kept.mismatches(office.store.conn) == []
     assert _kept(office.store) == kept
 
 
@@ -102,6 +110,7 @@ def test_a_failed_import_leaves_counts_and_triggers_as_they_were(world, small_bu
     assert _counts(office.store) == before
     assert office.store.conn.execute("SELECT count(*) FROM inspections").fetchone()[0] == rows
     assert mismatches(office.store.conn) == []
+    assert office_kept.mismatches(office.store.conn) == []
 
 
 def test_a_sweep_row_into_a_visit_the_import_did_not_create_fails_it(tmp_path):
