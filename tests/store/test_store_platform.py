@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import locale
 from pathlib import Path
 
 import pytest
@@ -77,7 +78,7 @@ def no_locale_env(monkeypatch):
 
 
 def test_the_window_s_locale_source_decides(no_locale_env, monkeypatch):
-    monkeypatch.setattr(i18n.locale, "getlocale", lambda: ("English_United States", "1252"))
+    monkeypatch.setattr(locale, "getlocale", lambda: ("English_United States", "1252"))
     i18n.use_system_locale(lambda: "zh_CN")
     assert i18n.system_language() == "zh"
     i18n.use_system_locale(lambda: "en_GB")
@@ -85,13 +86,13 @@ def test_the_window_s_locale_source_decides(no_locale_env, monkeypatch):
 
 
 def test_windows_without_qt_reads_python_s_windows_locale_name(no_locale_env, monkeypatch):
-    monkeypatch.setattr(i18n.locale, "getlocale", lambda: ("Chinese (Simplified)_China", "936"))
+    monkeypatch.setattr(locale, "getlocale", lambda: ("Chinese (Simplified)_China", "936"))
     monkeypatch.setattr(i18n, "_windows_locale_name", lambda: "")
     assert i18n.system_language() == "zh"
 
 
 def test_windows_user_locale_from_the_system_call(no_locale_env, monkeypatch):
-    monkeypatch.setattr(i18n.locale, "getlocale", lambda: (None, None))
+    monkeypatch.setattr(locale, "getlocale", lambda: (None, None))
     monkeypatch.setattr(i18n.os, "name", "nt")
     monkeypatch.setattr(i18n, "_windows_locale_name", lambda: "zh-CN")
     assert i18n.system_language() == "zh"
