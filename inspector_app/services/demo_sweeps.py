@@ -17,6 +17,7 @@ import concurrent.futures
 import hashlib
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -34,6 +35,7 @@ FIELDS = tuple(SweepRow.__dataclass_fields__)
 if FIELDS[7:11] != ROW_CHECKS or FIELDS[-2:] != ("rest_ok", "inspection_id"):
     raise RuntimeError("demo_sweeps: the sweep row's fields changed order")
 BATCH_ROWS = 20_000  # sweep rows per worker task
+AHEAD = 4  # tasks given to the workers ahead of the one being written
 PARALLEL_FROM = 60_000  # fewer rows: starting worker processes costs more than it saves
 _SEQ = 10**30 + 7  # stands for the row's number while a row's text is cut into its parts
 
@@ -231,14 +233,14 @@ def batches(jobs: list[Job]) -> list[list[Job]]:
     return [b for b in out if b]
 
 
-def made(jobs: list[Job], registers: dict[str, Register], workers: int) -> Iterator[list[tuple]]:
-    """The visits of *jobs* made (see :func:`make`), batch by batch in order: in *workers*
-    processes when there are enough rows to be worth it (a few batches ahead of the one
-    being written, so that waiting rows do not pile up in memory), else here."""
-    tasks = batches(jobs)
-    if workers <= 1 or len(tasks) < 2 or sum(len(j[3]) for j in jobs) < PARALLEL_FROM:
-        for task in tasks:
-            yield make(task, registers)
+@contextmanager
+def pool_for(
+    registers: dict[str, Register], workers: int, rows: int
+) -> Iterator[concurrent.futures.Executor | None]:
+    """Worker processes that know the markets' registers, when *workers* > 1 and *rows*
+    sweep rows are worth them; else None (the rows are made here)."""
+    if workers <= 1 or rows < PARALLEL_FROM:
+        yield None
         return
     import multiprocessing
 
@@ -249,7 +251,21 @@ def made(jobs: list[Job], registers: dict[str, Register], workers: int) -> Itera
         initializer=_start_worker,
         initargs=(registers,),
     ) as pool:
-        yield from _ahead(pool, tasks, 2 * workers)
+        yield pool
+
+
+def made(
+    jobs: list[Job], registers: dict[str, Register], pool: concurrent.futures.Executor | None
+) -> Iterator[list[tuple]]:
+    """The visits of *jobs* made (see :func:`make`), batch by batch in order: in the worker
+    processes of *pool* (from :func:`pool_for`) a few batches ahead of the one being
+    written, so that waiting rows do not pile up in memory; without a pool, here."""
+    tasks = batches(jobs)
+    if pool is None:
+        for task in tasks:
+            yield make(task, registers)
+        return
+    yield from _ahead(pool, tasks, AHEAD)
 
 
 def _ahead(

@@ -217,136 +217,144 @@ def make_visits(
     registers = {
         name: demo_sweeps.register(pairs, instrument_payload) for name, pairs in scales_of.items()
     }
-    forms: dict = {}
-    visits: list[tuple[Visit, int, list[str]]] = []  # each with its rows' count, inspections
-    jobs: list[demo_sweeps.Job] = []
-    done: dict[tuple[str, str], str] = {}  # (campaign, premises) -> the first visit
-    for day, how, ref in sorted(groups):
-        members = groups[(day, how, ref)]
-        site = markets[ref] if how == "m" else by_id[ref]
-        started = min(_time(m[6]) for m in members)
-        finished = max(_time(m[7]) for m in members)
-        inspector = members[0][5]
-        checks = {m[4] for m in members}
-        kind, campaign_id = ("covert" if "covert" in checks else "routine"), None
-        if kind == "routine":
-            for c, ckind in campaigns:
-                if ckind == site.kind and c.date_from <= day <= c.date_to:
-                    if r.random() < CAMPAIGN_SHARE:
-                        kind, campaign_id = "campaign", c.id
-        officers = [Officer(inspector, certificates.get(inspector, ""))]
-        if kind != "routine" or r.random() < 0.5:
-            other = r.choice([x for x in inspectors if x != inspector] or [inspector])
-            if other != inspector:
-                officers.append(Officer(other, certificates[other]))
-        duty_set = DUTY_SETS.get(site.kind, "")
-        visit = Visit(
-            id=demo.uuid(),
-            kind=kind,
-            started_at=_iso(started),
-            inspector=inspector,
-            premises_id=site.id,
-            market=ref if how == "m" else "",
-            officers=officers,
-            campaign_id=campaign_id,
-            place=site.address,
-            duty_set=duty_set,
-            duties=_duties(demo, duty_set, forms),
-            status="finalized",
-            finalized_at=_iso(finished + dt.timedelta(minutes=r.randint(5, 20))),
-        )
-        if kind == "covert":
-            m = next(m for m in members if m[4] == "covert")
-            ins = ins_by_id.get(m[2])
-            nozzle = ins.metrology.get("nozzle", "") if ins is not None else ""
-            visit.covert = _covert(demo, started, nozzle, m[8] == "fail")
-        found: dict[str, tuple] = {}
-        draws: list = []
-        if how == "m":  # a row for every registered scale of the market's stalls
-            for m in members:
-                if m[3] == "scale":
-                    seals, failing = detail.get(m[0], ("yes", None))
-                    found[m[2]] = (m[0], m[8], seals, m[0] in cheats, failing)
-            draws = demo_sweeps.draw(demo, scales_of[ref], found)
-        jobs.append((visit, ref if how == "m" else "", found, draws))
-        visits.append((visit, len(draws), [m[0] for m in members]))
-        if campaign_id:
-            done.setdefault((campaign_id, site.id), visit.id)
-
-    # work lists: every market (or eyeglass shop) of a campaign, to the inspector who went
-    assignments = []
-    inspector_of = {v.id: v.inspector for v, _, _ in visits}
-    for c, ckind in campaigns:
-        targets = sorted(
-            (p for p in [*markets.values(), *premises] if p.kind == ckind),
-            key=lambda p: p.id,
-        )
-        seen = set()
-        for p in targets:
-            if p.id in seen:
-                continue
-            seen.add(p.id)
-            visit_id = done.get((c.id, p.id))
-            who = inspector_of.get(visit_id) if visit_id else None
-            assignments.append(
-                (demo.uuid(), p.id, who or r.choice(inspectors), c.id, c.date_to, visit_id)
+    # the worker processes (for a large set) start while the visits are drawn
+    rows = sum(len(scales_of[ref]) for _, how, ref in groups if how == "m")
+    with demo_sweeps.pool_for(registers, workers, rows) as pool:
+        forms: dict = {}
+        visits: list[tuple[Visit, int, list[str]]] = []  # each with its rows' count, inspections
+        jobs: list[demo_sweeps.Job] = []
+        done: dict[tuple[str, str], str] = {}  # (campaign, premises) -> the first visit
+        for day, how, ref in sorted(groups):
+            members = groups[(day, how, ref)]
+            site = markets[ref] if how == "m" else by_id[ref]
+            started = min(_time(m[6]) for m in members)
+            finished = max(_time(m[7]) for m in members)
+            inspector = members[0][5]
+            checks = {m[4] for m in members}
+            kind, campaign_id = ("covert" if "covert" in checks else "routine"), None
+            if kind == "routine":
+                for c, ckind in campaigns:
+                    if ckind == site.kind and c.date_from <= day <= c.date_to:
+                        if r.random() < CAMPAIGN_SHARE:
+                            kind, campaign_id = "campaign", c.id
+            officers = [Officer(inspector, certificates.get(inspector, ""))]
+            if kind != "routine" or r.random() < 0.5:
+                other = r.choice([x for x in inspectors if x != inspector] or [inspector])
+                if other != inspector:
+                    officers.append(Officer(other, certificates[other]))
+            duty_set = DUTY_SETS.get(site.kind, "")
+            visit = Visit(
+                id=demo.uuid(),
+                kind=kind,
+                started_at=_iso(started),
+                inspector=inspector,
+                premises_id=site.id,
+                market=ref if how == "m" else "",
+                officers=officers,
+                campaign_id=campaign_id,
+                place=site.address,
+                duty_set=duty_set,
+                duties=_duties(demo, duty_set, forms),
+                status="finalized",
+                finalized_at=_iso(finished + dt.timedelta(minutes=r.randint(5, 20))),
             )
-    open_work = _open_work(store, premises, markets, inspectors, campaigns, actor, today)
-    assignments += open_work
+            if kind == "covert":
+                m = next(m for m in members if m[4] == "covert")
+                ins = ins_by_id.get(m[2])
+                nozzle = ins.metrology.get("nozzle", "") if ins is not None else ""
+                visit.covert = _covert(demo, started, nozzle, m[8] == "fail")
+            found: dict[str, tuple] = {}
+            draws: list = []
+            if how == "m":  # a row for every registered scale of the market's stalls
+                for m in members:
+                    if m[3] == "scale":
+                        seals, failing = detail.get(m[0], ("yes", None))
+                        found[m[2]] = (m[0], m[8], seals, m[0] in cheats, failing)
+                draws = demo_sweeps.draw(demo, scales_of[ref], found)
+            jobs.append((visit, ref if how == "m" else "", found, draws))
+            visits.append((visit, len(draws), [m[0] for m in members]))
+            if campaign_id:
+                done.setdefault((campaign_id, site.id), visit.id)
 
-    if new_markets:
-        load_records(store, new_markets, [], [], actor=actor, action="demo.load")
-    counts = {
-        "visits": len(visits),
-        "sweep_rows": sum(n for _, n, _ in visits),
-        "markets": len(new_markets),
-        "campaigns": len(campaigns) + bool(open_work),
-        "assignments": len(assignments),
-    }
-    texts: dict[str, str] = {}
-
-    def dumps(value) -> str:  # officers and duties repeat: each distinct value encoded once
-        key = repr(value)
-        if key not in texts:
-            texts[key] = json.dumps(value, ensure_ascii=False, sort_keys=True)
-        return texts[key]
-
-    hashes: dict[str, str] = {}
-    with store.write(actor, "demo.visits", detail=counts) as seq:
-        bulk_visits.insert_draft_visits(
-            conn,
-            [
-                (
-                    v.id,
-                    v.kind,
-                    v.started_at,
-                    v.day,
-                    v.inspector,
-                    v.premises_id,
-                    v.market,
-                    dumps(
-                        [{"name": o.name, "certificate_no": o.certificate_no} for o in v.officers]
-                    ),
-                    v.campaign_id,
-                    v.place,
-                    v.notes,
-                    v.duty_set,
-                    dumps(v.duties),
-                    json.dumps(v.covert, ensure_ascii=False, sort_keys=True),
-                    seq,
+        # work lists: every market (or eyeglass shop) of a campaign, to the inspector who went
+        assignments = []
+        inspector_of = {v.id: v.inspector for v, _, _ in visits}
+        for c, ckind in campaigns:
+            targets = sorted(
+                (p for p in [*markets.values(), *premises] if p.kind == ckind),
+                key=lambda p: p.id,
+            )
+            seen = set()
+            for p in targets:
+                if p.id in seen:
+                    continue
+                seen.add(p.id)
+                visit_id = done.get((c.id, p.id))
+                who = inspector_of.get(visit_id) if visit_id else None
+                assignments.append(
+                    (demo.uuid(), p.id, who or r.choice(inspectors), c.id, c.date_to, visit_id)
                 )
-                for v, _, _ in visits
-            ],
-        )
-        # the rows and seals are made (in worker processes for a large set) while the
-        # rows already made are written
-        with bulk_visits.sweep_rows_laid_aside(conn, store.engine, counts["sweep_rows"]):
-            for batch in demo_sweeps.made(jobs, registers, workers):
-                hashes.update((visit_id, content_hash) for visit_id, content_hash, _ in batch)
-                bulk_visits.insert_sweep_rows(conn, [row for *_, rows in batch for row in rows])
-        bulk_visits.link_inspections(conn, [(v.id, iid) for v, _, ids in visits for iid in ids])
-        bulk_visits.seal_visits(conn, [(hashes[v.id], v.finalized_at, v.id) for v, _, _ in visits])
-        bulk_visits.insert_assignments(conn, [(*a, seq) for a in assignments])
+        open_work = _open_work(store, premises, markets, inspectors, campaigns, actor, today)
+        assignments += open_work
+
+        if new_markets:
+            load_records(store, new_markets, [], [], actor=actor, action="demo.load")
+        counts = {
+            "visits": len(visits),
+            "sweep_rows": sum(n for _, n, _ in visits),
+            "markets": len(new_markets),
+            "campaigns": len(campaigns) + bool(open_work),
+            "assignments": len(assignments),
+        }
+        texts: dict[str, str] = {}
+
+        def dumps(value) -> str:  # officers and duties repeat: each distinct value encoded once
+            key = repr(value)
+            if key not in texts:
+                texts[key] = json.dumps(value, ensure_ascii=False, sort_keys=True)
+            return texts[key]
+
+        hashes: dict[str, str] = {}
+        with store.write(actor, "demo.visits", detail=counts) as seq:
+            bulk_visits.insert_draft_visits(
+                conn,
+                [
+                    (
+                        v.id,
+                        v.kind,
+                        v.started_at,
+                        v.day,
+                        v.inspector,
+                        v.premises_id,
+                        v.market,
+                        dumps(
+                            [
+                                {"name": o.name, "certificate_no": o.certificate_no}
+                                for o in v.officers
+                            ]
+                        ),
+                        v.campaign_id,
+                        v.place,
+                        v.notes,
+                        v.duty_set,
+                        dumps(v.duties),
+                        json.dumps(v.covert, ensure_ascii=False, sort_keys=True),
+                        seq,
+                    )
+                    for v, _, _ in visits
+                ],
+            )
+            # the rows and seals are made (in worker processes for a large set) while the
+            # rows already made are written
+            with bulk_visits.sweep_rows_laid_aside(conn, store.engine, counts["sweep_rows"]):
+                for batch in demo_sweeps.made(jobs, registers, pool):
+                    hashes.update((visit_id, content_hash) for visit_id, content_hash, _ in batch)
+                    bulk_visits.insert_sweep_rows(conn, [row for *_, rows in batch for row in rows])
+            bulk_visits.link_inspections(conn, [(v.id, iid) for v, _, ids in visits for iid in ids])
+            bulk_visits.seal_visits(
+                conn, [(hashes[v.id], v.finalized_at, v.id) for v, _, _ in visits]
+            )
+            bulk_visits.insert_assignments(conn, [(*a, seq) for a in assignments])
     # a few enforcement cases from cheating findings, through the case service
     counts.update(make_cases(store, demo, certificates, actor=actor))
     return counts
