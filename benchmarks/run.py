@@ -214,8 +214,8 @@ def generator_key() -> str:
     h = hashlib.sha256(f"schema{SCHEMA_VERSION}".encode())
     for p in sorted(
         [
-            ROOT / "inspector_app/services/demo.py",
-            ROOT / "inspector_app/store/bulk.py",
+            *(ROOT / "inspector_app/services").glob("demo*.py"),
+            *(ROOT / "inspector_app/store").glob("bulk*.py"),
             ROOT / "benchmarks/photos.py",
             *(ROOT / "inspector_app/domain/rules").glob("*.py"),
         ]
