@@ -8,6 +8,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
+from ..bulk_cache import larger_cache
+
 if TYPE_CHECKING:
     from ..store import Store
 
@@ -51,9 +53,5 @@ class RepoPart:
         if not isinstance(conn, sqlite3.Connection):
             yield
             return
-        old = int(conn.execute("PRAGMA cache_size").fetchone()[0])
-        conn.execute(f"PRAGMA cache_size = {-1024 * int(mib)}")
-        try:
+        with larger_cache(conn, "sqlite", mib):
             yield
-        finally:
-            conn.execute(f"PRAGMA cache_size = {old}")
