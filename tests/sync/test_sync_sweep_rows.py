@@ -244,10 +244,10 @@ def test_the_check_of_all_rows_at_once_refuses_what_it_is_unsure_of():
     assert _rows_ok(rows, VISIT_ID) and _rows_ok([], VISIT_ID)
     assert not _rows_ok([rows[0], ["not", "an", "object"]], VISIT_ID)
     assert not _rows_ok([dataclasses.asdict(_rows()[0])], VISIT_ID)  # fields not in line order
-    # an id with a trailing newline: ID_RE lets it through row by row (its "$" matches before
-    # a final newline); the check of all rows leaves it to the row-by-row check
+    # an id with a trailing newline: refused row by row (ID_RE ends with \Z) and by the check
+    # of all rows
     tail = [dict(rows[0], id="row-0\n")]
-    assert _row_ok(tail[0], VISIT_ID, 0) and not _rows_ok(tail, VISIT_ID)
+    assert not _row_ok(tail[0], VISIT_ID, 0) and not _rows_ok(tail, VISIT_ID)
     obj = _line()
     obj["rows"][0]["id"] = "row-0\n"
     with pytest.raises(InputError) as exc:  # the row passes; the sealed hash does not
