@@ -250,7 +250,7 @@ def test_the_check_of_all_rows_at_once_refuses_what_it_is_unsure_of():
     assert not _row_ok(tail[0], VISIT_ID, 0) and not _rows_ok(tail, VISIT_ID)
     obj = _line()
     obj["rows"][0]["id"] = "row-0\n"
-    with pytest.raises(InputError) as exc:  # the row passes; the sealed hash does not
+    with pytest.raises(InputError) as exc:  # named by its field, before the sealed hash
         parse_visit(obj)
-    assert exc.value.path == "visit.content_hash"
+    assert exc.value.path == "visit.rows[0].id"
     _forget()
