@@ -22,8 +22,10 @@ counted is added, one that stops being counted is taken away, a premises that mo
 another city or market moves its inspections' rows. A counted inspection's findings and
 tests cannot change (the immutability triggers), and an import writes them before the
 record arrives sealed, so nothing else can move a row. Rows that fall to zero stay (readers
-skip them). ``check`` recounts the table (``store/office_kept.py``). The triggers' names do
-not start with ``stat_counts_``: a bulk load (``store/stat_sql.py``) lays only those aside.
+skip them). ``check`` recounts the table (``store/office_kept.py``). A bulk load on SQLite
+(``store/stat_sql.py``) lays these triggers aside with schema 15's and adds the loaded
+records' rows with grouped statements built from this module's fragments
+(``office_kept.add_new``).
 
 ``stat_premises_days`` and ``stat_instrument_days`` say on which days of a year a premises
 and an instrument (of a family, at a premises) had a counted inspection: six 64-bit words
