@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from test_stat_counts import HEADS, _mixed_writes, office_filters
+from stat_world import HEADS, mixed_writes, office_filters
 
 from inspector_app.domain.models import new_id
 from inspector_app.services.demo import generate
@@ -173,9 +173,9 @@ def _failure_writes(s) -> None:
             )
 
 
-def test_kept_failures_equal_a_recount_after_mixed_writes(world):
+def test_kept_failures_equal_a_recount_aftermixed_writes(world):
     s = world
-    _mixed_writes(s)
+    mixed_writes(s)
     _failure_writes(s)
     assert mismatches(s.conn) == []
     assert not [p for p in check(s) if p.kind == "statistics"]
