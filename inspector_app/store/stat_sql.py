@@ -83,6 +83,15 @@ if ADD_COUNTS.count(_NEW) != 1 or ADD_PAIRS.count(_NEW) != 1:  # the recounts ch
 SET_ASIDE_FROM = 200
 
 
+def pg_function(name: str, body: str) -> str:
+    """A PL/pgSQL trigger function *name* running *body* (the kept counts' triggers on
+    PostgreSQL, migrations 15 and 17)."""
+    return (
+        f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $fn$\n"
+        f"BEGIN\n{body}\n  RETURN NULL;\nEND $fn$"
+    )
+
+
 def set_aside(conn: sqlite3.Connection, engine: str, inspections: int) -> list[tuple[str, str]]:
     """Drop the count triggers when *inspections* new ones are about to be written on SQLite
     (call inside the write transaction); returns them for :func:`put_back` (none: nothing

@@ -7,10 +7,26 @@ import dataclasses
 import datetime as dt
 
 from inspector_app.domain.models import new_id
+from inspector_app.services.demo import generate
 from inspector_app.services.office_stats import StatsFilter
+from inspector_app.store import open_database
 from inspector_app.store.db import transaction
 
 HEADS = "i.status = 'finalized' AND i.superseded_by IS NULL"
+
+
+def demo_store(engine: str, tmp_path, *, inspections: int, seed: int):
+    """A store of 25 demo premises on *engine* (``sqlite``: a file in *tmp_path*;
+    ``postgresql``: a throwaway office database), the caller closes it."""
+    if engine == "postgresql":
+        import pg_support
+
+        path = pg_support.new_postgres_url()
+    else:
+        path = tmp_path / "inspector.db"
+    s = open_database(path)
+    generate(s, premises=25, inspections=inspections, seed=seed)
+    return s
 
 
 def mixed_writes(s) -> None:

@@ -7,13 +7,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from stat_world import HEADS, mixed_writes, office_filters
+from stat_world import HEADS, demo_store, mixed_writes, office_filters
 
-from inspector_app.services.demo import generate
 from inspector_app.services.office_stats import StatsFilter, office_statistics
 from inspector_app.services.review import queue_count
 from inspector_app.services.stats import dashboard
-from inspector_app.store import open_database
 from inspector_app.store import stats as dash_queries
 from inspector_app.store.db import transaction
 from inspector_app.store.inspection_search import search_terms
@@ -28,14 +26,7 @@ FROM = " FROM inspections i JOIN premises p ON p.id = i.premises_id"
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def world(request, tmp_path):
-    if request.param == "postgresql":
-        import pg_support
-
-        path = pg_support.new_postgres_url()
-    else:
-        path = tmp_path / "inspector.db"
-    s = open_database(path)
-    generate(s, premises=25, inspections=240, seed=11)
+    s = demo_store(request.param, tmp_path, inspections=240, seed=11)
     yield s
     s.close()
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from stat_world import HEADS, mixed_writes, office_filters
+from stat_world import HEADS, demo_store, mixed_writes, office_filters
 
 from inspector_app.domain.models import new_id
 from inspector_app.services.demo import generate
@@ -22,14 +22,7 @@ FROM = " FROM inspections i JOIN premises p ON p.id = i.premises_id"
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def world(request, tmp_path):
-    if request.param == "postgresql":
-        import pg_support
-
-        path = pg_support.new_postgres_url()
-    else:
-        path = tmp_path / "inspector.db"
-    s = open_database(path)
-    generate(s, premises=25, inspections=300, seed=5)
+    s = demo_store(request.param, tmp_path, inspections=300, seed=5)
     yield s
     s.close()
 

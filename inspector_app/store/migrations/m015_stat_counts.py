@@ -41,6 +41,7 @@ from ..stat_sql import PERIOD as _PERIOD
 from ..stat_sql import REVIEWED as _REVIEWED
 from ..stat_sql import UPSERT as _UPSERT
 from ..stat_sql import flag as _flag
+from ..stat_sql import pg_function as _pg_function
 
 TABLE = """CREATE TABLE stat_counts (
     grain    TEXT NOT NULL,
@@ -190,13 +191,6 @@ def up(conn: sqlite3.Connection) -> None:
     _fill(conn)
     for stmt in _sqlite_triggers():
         conn.execute(stmt)
-
-
-def _pg_function(name: str, body: str) -> str:
-    return (
-        f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $fn$\n"
-        f"BEGIN\n{body}\n  RETURN NULL;\nEND $fn$"
-    )
 
 
 def pg_statements() -> list[str]:

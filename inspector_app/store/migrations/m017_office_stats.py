@@ -49,10 +49,9 @@ from __future__ import annotations
 import sqlite3
 
 # (as in schema 15: each inspection counts on its day and in its month)
-_GRAINS = "CROSS JOIN (SELECT 'd' AS grain UNION ALL SELECT 'm') g"
-_PERIOD = (
-    "CASE g.grain WHEN 'd' THEN substr(i.started_at, 1, 10) ELSE substr(i.started_at, 1, 7) END"
-)
+from ..stat_sql import GRAINS as _GRAINS
+from ..stat_sql import PERIOD as _PERIOD
+from ..stat_sql import pg_function as _pg_function
 
 TABLE = """CREATE TABLE stat_failures (
     grain   TEXT NOT NULL,
@@ -330,13 +329,6 @@ def up(conn: sqlite3.Connection) -> None:
     fill(conn)
     for stmt in _sqlite_triggers():
         conn.execute(stmt)
-
-
-def _pg_function(name: str, body: str) -> str:
-    return (
-        f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $fn$\n"
-        f"BEGIN\n{body}\n  RETURN NULL;\nEND $fn$"
-    )
 
 
 def pg_statements() -> list[str]:
