@@ -18,7 +18,8 @@ import builtins
 import PySide6.QtCore  # noqa: F401 - PySide's import hook is installed with QtCore
 
 _python_import = getattr(builtins, "__orig_import__", None)
-if _python_import is not None and builtins.__import__ is getattr(
-    builtins, "__feature_import__", None
+# (by name: PySide 6.10 keeps two distinct function objects for the hook)
+if _python_import is not None and getattr(builtins.__import__, "__name__", "") == (
+    "__feature_import__"
 ):
     builtins.__import__ = _python_import
