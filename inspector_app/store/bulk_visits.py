@@ -17,14 +17,14 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from .sweep_guard import GUARD, INDEX  # (what an import lays aside: the same two)
 from .visit_codec import SWEEP_ROW_COLUMNS
 
 SET_ASIDE_FROM = 5000  # fewer rows: the guard and the index cost less than laying them aside
 # what is laid aside: the guard of inserts, and the index whose keys come in random order
 _ASIDE = (
     "SELECT type, name, sql FROM sqlite_master WHERE tbl_name = 'sweep_rows'"
-    " AND ((type = 'trigger' AND name = 'sweep_rows_finalized_no_insert')"
-    " OR (type = 'index' AND name = 'sweep_rows_instrument'))"
+    f" AND ((type = 'trigger' AND name = '{GUARD}') OR (type = 'index' AND name = '{INDEX}'))"
 )
 _INSERT_VISIT = (
     "INSERT INTO visits (id, kind, started_at, day, inspector, premises_id, market,"
