@@ -15,7 +15,7 @@ from .common import (
     print_json,
     print_table,
     read_passphrase,
-    writing,
+    write_file,
 )
 from .options import (
     print_warnings,
@@ -199,8 +199,7 @@ def cmd_document(args) -> int:
             identity=identity,
             authority=args.authority,
         )
-    with writing(out):
-        out.write_bytes(pdf)
+    write_file(out, pdf)  # atomically: a failed write leaves no half PDF under the name
     signed = f", signed by {identity.name}" if identity else ""
     if args.json:
         print_json(

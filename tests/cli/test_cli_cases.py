@@ -10,6 +10,7 @@ import sqlite3
 
 import pytest
 from case_world import cheating_inspection, notified_case
+from disk_full import fill_disk
 
 from inspector_app.cli.main import main
 
@@ -208,6 +209,31 @@ def test_order_document_signed_and_verified(store, stall, db_path, tmp_path, cap
     assert code == 0 and "signed by 张伟" in out, err
     code, out, _ = run(capsys, db_path, "verify", str(out_pdf), "--json")
     assert code == 0 and json.loads(out)["status"] == "VALID"
+
+
+def test_document_write_that_fails_leaves_no_broken_file(
+    store, stall, db_path, tmp_path, capsys, monkeypatch
+):
+    """The disk fills up half way through the PDF: no file under the name when there was
+    none, the old file intact when there was one; exit 2 with one sentence."""
+    new = ["case", "new", "--premises", stall[0].id, "--referral", "区局移送"]
+    assert run(capsys, db_path, *new, "--clue-date", "2025-03-03", *OFFICERS)[0] == 0
+    folder = tmp_path / "out"
+    folder.mkdir()
+    kept = folder / "kept.pdf"
+    kept.write_bytes(b"%PDF- the filing form printed yesterday")
+    fill_disk(monkeypatch, folder)
+    document = ["case", "document", "2025-0001", "--kind", "filing", "-o"]
+    code, out, err = run(capsys, db_path, *document, str(folder / "filing.pdf"))
+    assert sorted(p.name for p in folder.iterdir()) == ["kept.pdf"]
+    assert (code, out) == (2, "") and "the disk is full" in err, err
+    code, out, err = run(capsys, db_path, *document, str(kept))
+    assert kept.read_bytes() == b"%PDF- the filing form printed yesterday"
+    assert sorted(p.name for p in folder.iterdir()) == ["kept.pdf"]
+    assert (code, out) == (2, "") and "the disk is full" in err, err
+    monkeypatch.undo()
+    code, out, err = run(capsys, db_path, *document, str(kept))
+    assert code == 0 and kept.read_bytes().startswith(b"%PDF-1"), err
 
 
 def test_notice_with_proposal_and_decision_documents_verify(

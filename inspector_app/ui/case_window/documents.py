@@ -43,6 +43,7 @@ class CaseDocuments(QWidget):
     def save_document(self, path: str | None = None) -> Path | None:
         """Write the chosen document of the case as a PDF (signed when "Sign it" is on)."""
         from ...services import case_documents
+        from ...services.files import write_atomic
         from ..report_actions import _documents, _identity
         from ..widgets import file_dialogs
 
@@ -69,7 +70,7 @@ class CaseDocuments(QWidget):
             pdf = case_documents.case_document(
                 self.store, case.id, kind, lang=current_language(), identity=identity
             )
-            Path(path).write_bytes(pdf)
+            write_atomic(Path(path), pdf)  # a failed write leaves no half PDF under the name
         except InputError as exc:
             self.status.setText(str(exc))
             return None
