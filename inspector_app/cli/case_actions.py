@@ -195,8 +195,10 @@ def cmd_pause(args) -> int:
 def order_terms(args, *, decision: bool = False):
     """The terms of an order to correct read from --deadline/--days, --text and --inspector
     (``case order``; ``case decide --order`` when *decision*, then None if none is given).
-    A decision's terms without --order, or a text or inspector without a deadline, are a
-    usage error (exit 2)."""
+    A decision's terms without --order are a usage error (exit 2); a decision's text or
+    inspector without a deadline takes ``domain.cases.ORDER_DAYS`` days, as the cases
+    window offers (:func:`defaulted` tells)."""
+    from ..domain import cases as dc
     from ..services.cases import OrderTerms
     from .main import CliError
 
@@ -217,12 +219,19 @@ def order_terms(args, *, decision: bool = False):
         if not args.order:
             raise CliError(f"{named[0]} is a term of the order to correct: add --order")
         if deadline is None and args.days is None:
-            raise CliError("say when the order to correct ends (--deadline DATE or --days N)")
+            return OrderTerms(days=dc.ORDER_DAYS, text=args.text, inspector=args.inspector)
     return OrderTerms(deadline=deadline, days=args.days, text=args.text, inspector=args.inspector)
 
 
-def _print_order(case, order) -> None:
-    print(f"case {case.case_no}: order to correct by {order.deadline} ({order.basis})")
+def defaulted(args) -> bool:
+    """The order's days are the default: neither --deadline nor --days was given."""
+    return not args.deadline and args.days is None
+
+
+def _print_order(case, order, default: bool = False) -> None:
+    """The order's deadline and its re-inspection; *default*: says that the days were."""
+    how = "; the default, as neither --deadline nor --days was given" if default else ""
+    print(f"case {case.case_no}: order to correct by {order.deadline} ({order.basis}{how})")
     if order.assignment_id:
         print(f"re-inspection on the work list, due {order.deadline} ({order.assignment_id[:8]})")
 
@@ -305,7 +314,7 @@ def cmd_decide(args) -> int:
         )
         print_case(store, case, args.json, warnings)
     if terms is not None and not args.json:
-        _print_order(case, case.orders[-1])
+        _print_order(case, case.orders[-1], defaulted(args))
     return 0
 
 

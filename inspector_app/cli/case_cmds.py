@@ -4,7 +4,7 @@ case new (--from-inspection ID | --from-visit ID | --complaint TEXT | --referral
 case list [--status S] [--overdue]        case show ID
 case file|investigate|notify ID …         case pause ID --from D --to D --reason R
 case order ID (--deadline D | --days N)   case check ID --corrected yes|no
-case decide ID … [--order [--deadline D | --days N]]
+case decide ID … [--order [--deadline D | --days N] [--text T] [--inspector NAME]]
 case execute ID      case close ID
 case evidence ID --kind K --ref R         case articles        case calendar FILE
 
@@ -163,7 +163,8 @@ def register(sub, common) -> None:
         "--order",
         action="store_true",
         help="the decision orders correction; with --deadline or --days the order itself"
-        " (its deadline and re-inspection) is written with the decision",
+        " (its deadline and re-inspection) is written with the decision; with only --text or"
+        " --inspector, the order gets the default 7 days from service, as in the cases window",
     )
     q.add_argument("--fine", metavar="YUAN", help="the fine in yuan")
     q.add_argument(

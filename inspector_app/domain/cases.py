@@ -59,6 +59,11 @@ SERVICE_METHODS = ("direct", "lodged", "post", "electronic", "entrusted", "forwa
 CONFISCATION = ("instrument", "gains", "goods")
 SIMPLE_LIMIT = {"person": Decimal("200"), "organisation": Decimal("3000")}  # 行政处罚法 Art. 51
 MIN_OFFICERS = 2  # 程序规定 Art. 19
+#: The days an order to correct (责令改正) gives from its service when the officer names neither
+#: a date nor a number of days: the program's choice, not a period a regulation sets. The
+#: cases window offers it in its decision and order forms, and
+#: ``case decide --order`` with the order's terms but no --deadline or --days takes it.
+ORDER_DAYS = 7
 
 
 # -- articles ------------------------------------------------------------------------------

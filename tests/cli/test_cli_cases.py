@@ -376,10 +376,6 @@ def test_decide_refuses_order_terms_it_cannot_use(store, stall, db_path, capsys)
         (["--days", "15"], "--days is a term of the order to correct: add --order"),
         (["--deadline", "2025-04-30"], "--deadline is a term of the order to correct: add --order"),
         (["--text", "改正"], "--text is a term of the order to correct: add --order"),
-        (
-            ["--order", "--inspector", "张伟"],
-            "say when the order to correct ends (--deadline DATE or --days N)",
-        ),
     ):
         code, out, err = run(capsys, db_path, *decide, *extra)
         assert (code, out) == (2, ""), extra
@@ -390,6 +386,42 @@ def test_decide_refuses_order_terms_it_cannot_use(store, stall, db_path, capsys)
     assert "not allowed with argument" in capsys.readouterr().err
     code, out, _ = run(capsys, db_path, "case", "show", "2025-0001", "--json")
     assert json.loads(out)["status"] == "notified"
+
+
+def test_decide_order_terms_without_deadline_take_the_default_days(
+    store, stall, db_path, capsys, monkeypatch
+):
+    """``--order`` with its text or inspector but no --deadline or --days: the order gets
+    domain.cases.ORDER_DAYS days from service, the days the cases window offers, and the
+    output says that it was the default."""
+    from inspector_app.domain import cases as dc
+
+    notified_case(store, stall)
+    decide = ["case", "decide", "2025-0001", "--on", "2025-03-20", "--fine", "1500", "--order"]
+    code, out, err = run(capsys, db_path, *decide, "--text", "更换合格的计价秤")
+    assert code == 0, err
+    assert re.fullmatch(
+        r"case 2025-[A-Z]{4}-0001: order to correct by 2025-03-27 \(7 days from service of the"
+        r" order; the default, as neither --deadline nor --days was given\)",
+        out.splitlines()[-2],
+    ), out
+    assert out.splitlines()[-1].startswith("re-inspection on the work list, due 2025-03-27 (")
+    code, out, _ = run(capsys, db_path, "case", "show", "2025-0001", "--json")
+    orders = json.loads(out)["orders"]
+    assert [(o["ordered_on"], o["deadline"], o["text"]) for o in orders] == [
+        ("2025-03-20", "2025-03-27", "更换合格的计价秤")
+    ]
+    with pytest.raises(SystemExit):
+        main(["case", "decide", "--help"])
+    assert f"the default {dc.ORDER_DAYS} days" in " ".join(capsys.readouterr().out.split())
+    monkeypatch.setattr(dc, "ORDER_DAYS", 3)  # one place says how many
+    notified_case(store, stall)
+    decide[2] = "2025-0002"
+    code, out, err = run(capsys, db_path, *decide, "--inspector", "张伟", "--json")
+    assert code == 0, err
+    assert [(o["deadline"], o["basis"]) for o in json.loads(out)["orders"]] == [
+        ("2025-03-24", "3 days from service of the order")  # 03-23 is a Sunday
+    ]
 
 
 def test_decide_order_without_terms_only_marks_the_decision(store, stall, db_path, capsys):

@@ -44,6 +44,7 @@ class CaseSteps(QWidget):
     # -- steps -------------------------------------------------------------------------------
     def start_step(self, key: str) -> StepForm | None:
         """Open the form of a step for the current case (window-modal, not blocking)."""
+        from ...domain.cases import ORDER_DAYS
         from ...services import case_common, case_documents
         from ...services import cases as svc
 
@@ -166,7 +167,7 @@ class CaseSteps(QWidget):
             form.add("order", tr("Order to correct"), ordered)
             order_days = QSpinBox(form)
             order_days.setRange(1, 365)
-            order_days.setValue(7)
+            order_days.setValue(ORDER_DAYS)
             form.add("order_days", tr("Days to correct"), order_days)
             order_text = QLineEdit(form)
             form.add("order_text", tr("What is to be corrected"), order_text)
@@ -213,7 +214,7 @@ class CaseSteps(QWidget):
         elif key == "order":
             days = QSpinBox(form)
             days.setRange(1, 365)
-            days.setValue(7)
+            days.setValue(ORDER_DAYS)
             form.add("days", tr("Days to correct"), days)
             form.add("text", tr("What is to be corrected"), QLineEdit(form))
 
