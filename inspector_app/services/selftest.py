@@ -25,13 +25,15 @@ print      the report's vector error chart (reportlab) draws into a PDF
 identity   a throwaway signing identity (P-256 key, self-signed certificate)
 report     the inspection report PDF is built and PAdES-signed
 verify     the signed PDF verifies as VALID against the database record
+bundle     a signed bundle of those records is exported and imported into a fresh database
+           (writer, msgspec, signature, reader and every check of the import)
 
 The ``qt`` and ``chart`` steps import pyqtgraph (and through it PySide6) inside the step, so
 the services layer still imports no Qt at module level; they exist because a missing Qt
 plugin is the commonest way a frozen build breaks.
 
 The runner and the step list are here; the steps are in :mod:`.selftest_steps` (platform to
-record) and :mod:`.selftest_output` (qt to verify).
+record) and :mod:`.selftest_output` (qt to bundle).
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ from pathlib import Path
 from typing import TextIO
 
 from .selftest_output import (
+    step_bundle,
     step_chart,
     step_identity,
     step_print,
@@ -80,6 +83,7 @@ STEPS: list[tuple[str, Step]] = [
     ("identity", step_identity),
     ("report", step_report),
     ("verify", step_verify),
+    ("bundle", step_bundle),
 ]
 
 

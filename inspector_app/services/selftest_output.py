@@ -1,7 +1,8 @@
-"""The self-test's steps that draw, print and sign (see :mod:`.selftest`): Qt starts and its
-native platform plugin ships, pyqtgraph renders the error chart, reportlab draws the
+"""The self-test's steps that draw, print, sign and send (see :mod:`.selftest`): Qt starts
+and its native platform plugin ships, pyqtgraph renders the error chart, reportlab draws the
 report's vector chart, a throwaway identity signs the inspection report and the signed PDF
-verifies against the record. Qt and pyqtgraph are imported inside the steps only.
+verifies against the record, and a signed bundle of the records is imported into a fresh
+database. Qt and pyqtgraph are imported inside the steps only.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import sys
 from decimal import Decimal
 from pathlib import Path
 
-from .selftest_steps import NATIVE_PLATFORM_PLUGIN, SCALE, Context, SelfTestError
+from .selftest_steps import ACTOR, NATIVE_PLATFORM_PLUGIN, SCALE, Context, SelfTestError
 
 
 def _headless_default() -> None:
@@ -161,3 +162,33 @@ def step_verify(ctx: Context) -> str:
     if bad.status == "VALID":
         raise SelfTestError("a report with one changed byte still verified as VALID")
     return f"VALID, signer {result.signer}, record hash matches; a changed byte gives {bad.status}"
+
+
+def step_bundle(ctx: Context) -> str:
+    """A signed field bundle of the self-test's records (the bundle writer, msgspec's JSON
+    lines, the signature) is imported into a fresh database that trusts its signer (the
+    reader, every check of the import, the merge): the inspection arrives with its hash."""
+    from ..store import open_database
+    from .sync import export_bundle, import_bundle
+
+    path = ctx.folder / "selftest-bundle.zip"
+    sent = export_bundle(ctx.store, ctx.identity, path, actor=ACTOR)
+    office = open_database(ctx.folder / "office.db")
+    try:
+        who = ctx.identity
+        office.trust.add(who.fingerprint, who.name, "inspector", who.certificate_pem().decode())
+        report = import_bundle(office, path, actor=ACTOR, backup=False)
+        if report.status != "imported":
+            raise SelfTestError(
+                f"the self-test's bundle was {report.status} by a fresh database: "
+                + report.as_dict()["message"]
+            )
+        got = office.inspections.get(ctx.inspection.id)
+        if got is None or got.content_hash != ctx.inspection.content_hash:
+            raise SelfTestError("the imported inspection differs from the one exported")
+    finally:
+        office.close()
+    return (
+        f"signed bundle {sent.bundle_id[:8]}, {sent.size // 1024} kB, imported into a fresh "
+        f"database: {report.new} records new, the inspection's hash matches"
+    )

@@ -66,6 +66,7 @@ def test_steps_cover_what_the_issue_asks():
         "identity",
         "report",
         "verify",
+        "bundle",
     ]
 
 
@@ -161,3 +162,55 @@ def test_report_is_written_to_the_temporary_folder_only(tmp_path, monkeypatch):
     code, out, _ = run(steps=steps)
     assert code == 0, out
     assert made and not Path(made[0]).exists()  # cleaned up
+
+
+WITHOUT_QT = "[(n, f) for n, f in selftest.STEPS if n not in ('qt', 'chart', 'print')]"
+
+
+def test_a_build_without_msgspec_fails_at_the_bundle_step(tmp_path):
+    """A frozen build that left out an import-side module (here msgspec, which reads and
+    writes the bundle's JSON lines) passes every other step and fails at ``bundle``."""
+    script = (
+        "import sys; sys.modules['msgspec'] = None\n"
+        "from inspector_app.services import selftest\n"
+        f"sys.exit(selftest.run_self_test(steps={WITHOUT_QT}))\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, cwd=tmp_path
+    )
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "  ok   verify" in proc.stdout and "  FAIL bundle" in proc.stdout
+    assert proc.stderr.startswith(
+        "self-test FAILED at step 'bundle': ModuleNotFoundError: import of msgspec"
+    ), proc.stderr
+
+
+def test_the_bundle_step_imports_the_records_into_a_fresh_database(monkeypatch):
+    """The bundle arrives whole in a database of its own inside the temporary folder; a
+    bundle the fresh database refuses is named with the import's reason."""
+    from inspector_app.services import sync
+
+    folders = []
+    real_import = sync.import_bundle
+
+    def spying(store, path, **kwargs):
+        folders.append((Path(store.path).parent, Path(path).parent))
+        return real_import(store, path, **kwargs)
+
+    monkeypatch.setattr(sync, "import_bundle", spying)
+    steps = [(n, f) for n, f in selftest.STEPS if n not in ("qt", "chart", "print")]
+    code, out, err = run(steps=steps)
+    assert code == 0, out + err
+    line = next(x for x in out.splitlines() if x.startswith("  ok   bundle"))
+    assert re.search(r"records new, the inspection's hash matches$", line), line
+    ((db_folder, bundle_folder),) = folders
+    assert db_folder == bundle_folder and not db_folder.exists()  # the temporary folder
+
+    def untrusting(store, path, **kwargs):
+        store.conn.execute("DELETE FROM trusted_keys")
+        return real_import(store, path, **kwargs)
+
+    monkeypatch.setattr(sync, "import_bundle", untrusting)
+    code, out, err = run(steps=steps)
+    assert code == 1 and "  FAIL bundle" in out
+    assert err.startswith("self-test FAILED at step 'bundle': the self-test's bundle was rejected")
