@@ -583,6 +583,13 @@ def case_batch(args: dict) -> None:
     )
 
 
+def case_rules(args: dict) -> None:
+    """The rules engine alone (benchmarks/rules_bench.py)."""
+    from benchmarks.rules_bench import case_rules as judge
+
+    emit(judge(args))
+
+
 CASES = {
     "window_bare": case_window_bare,
     "window_app": case_window_app,
@@ -594,6 +601,7 @@ CASES = {
     "backup": case_backup,
     "report": case_report,
     "batch": case_batch,
+    "rules": case_rules,
 }
 
 if __name__ == "__main__":

@@ -89,6 +89,7 @@ TARGETS = {
     "report": ("ratio", "<=", 3.0, "signed report ≤ 3 × bare reportlab + pyHanko"),
     "batch": ("projected_1000_s", "<=", 60.0, "1,000 signed reports ≤ 60 s on 2 cores"),
     "memory": ("peak_rss_mb", "<", 300.0, "peak RSS < 300 MB with 100k rows in the window"),
+    "rules": ("value", "info", None, "verdicts/s of the rules engine alone (CPU time)"),
 }
 ORDER = [
     "startup",
@@ -101,6 +102,7 @@ ORDER = [
     "report",
     "batch",
     "memory",
+    "rules",
 ]
 
 
@@ -593,6 +595,13 @@ def bench_memory(ctx) -> dict:
     }
 
 
+def bench_rules(ctx) -> dict:
+    """The rules engine alone (benchmarks/rules_bench.py)."""
+    from benchmarks.rules_bench import bench_rules as bench
+
+    return bench(ctx, run_case)
+
+
 BENCHES = {
     "startup": bench_startup,
     "search": bench_search,
@@ -604,9 +613,10 @@ BENCHES = {
     "report": bench_report,
     "batch": bench_batch,
     "memory": bench_memory,
+    "rules": bench_rules,
 }
 NEEDS_BIG = {"startup", "search", "year", "memory", "backup"}
-NEEDS_SOURCE = {"report", "batch", "bundle_rows"}
+NEEDS_SOURCE = {"report", "batch", "bundle_rows", "rules"}
 NEEDS_PHOTOS = {"bundle"}
 
 

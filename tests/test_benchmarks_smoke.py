@@ -49,11 +49,12 @@ def test_benchmarks_smoke_run_writes_json(tmp_path):
         "report",
         "batch",
         "memory",
+        "rules",
     }
     for name, r in results.items():
         assert "error" not in r, (name, r.get("error"))
         assert isinstance(r["value"], float | int) and r["value"] > 0, name
-        assert r["met"] in ((None,) if name == "backup" else (True, False)), name
+        assert r["met"] in ((None,) if name in ("backup", "rules") else (True, False)), name
         assert r["target"] and r["target_metric"], name
     for name in ("startup", "bundle", "bundle_rows", "backup", "report", "memory"):
         assert results[name]["baseline"] > 0 and results[name]["ratio"] > 0, name
@@ -68,5 +69,8 @@ def test_benchmarks_smoke_run_writes_json(tmp_path):
     for group in ("count_one_letter", "dashboard", "statistics"):
         assert results["year"]["detail"][group]["p95_ms"] > 0
     assert results["batch"]["detail"]["written"] == results["batch"]["detail"]["n"]
+    rules = results["rules"]["detail"]
+    assert rules["inspections"] > 0 and rules["items"] >= rules["inspections"]
+    assert sum(f["inspections"] for f in rules["families"].values()) == rules["inspections"]
     assert "| benchmark |" in proc.stdout  # the table was printed
     assert "Markdown:" not in proc.stdout  # a smoke run never overwrites the committed RESULTS.md
