@@ -4,11 +4,11 @@ it, and that case taken to its prior notice, ready for the decision."""
 
 from __future__ import annotations
 
+from stall_world import stall_inspection
+
 from inspector_app.domain.cases import ArticleRef, CaseOfficer
-from inspector_app.domain.models import Finding, Inspection, new_id
+from inspector_app.domain.models import Finding, new_id
 from inspector_app.services import cases as cs
-from inspector_app.services.inspections import save_and_evaluate
-from inspector_app.services.visits import visit_for_inspection
 
 OFFICERS = [CaseOfficer("李建国", "34010020230001"), CaseOfficer("张伟", "34010020230002")]
 CHEAT = [ArticleRef("jmsc-2025-trader-duties", "2025")]
@@ -26,26 +26,15 @@ def cheating_inspection(
 ) -> str:
     """A finalized inspection of the stall's scale on *day* with a cheating *finding*, made in
     a visit (现场检查) unless *visit* is false; its id."""
-    premises, scale = stall
-    insp = Inspection(
-        id=new_id(),
-        record_id=new_id(),
-        instrument_id=scale.id,
-        premises_id=premises.id,
-        family="scale",
-        check="in_service",
-        ruleset="JJG 539-2016",
+    return stall_inspection(
+        store,
+        stall,
+        f"{day}T09:20+08:00",
+        visit=visit,
         inspector=inspector,
-        started_at=f"{day}T09:20+08:00",
         checklist={"cheat_keys": "yes"},
-        tests=[{"kind": "weighing", "points": [{"load": "10000", "indication": "10050"}]}],
         findings=[Finding(new_id(), "cheat_keys", finding, cheating=True)],
-    )
-    saved = save_and_evaluate(store, insp, "test")
-    if visit:
-        visit_for_inspection(store, saved.id, "test")
-    store.inspections.finalize(saved.id, "test")
-    return saved.id
+    ).id
 
 
 def cheating_case(store, stall, clue: str = "2025-03-03", *, officers=OFFICERS, **inspection):

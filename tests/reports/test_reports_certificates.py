@@ -9,6 +9,7 @@ import re
 import subprocess
 
 import pytest
+from stall_world import stall_inspection
 
 from inspector_app.domain.errors import InputError
 from inspector_app.domain.models import Inspection, ReferenceStandard, new_id
@@ -19,7 +20,6 @@ from inspector_app.services.certificates import (
     save_issuing_body,
 )
 from inspector_app.services.files import write_atomic
-from inspector_app.services.inspections import save_and_evaluate
 from inspector_app.services.reports import build_report, report_data
 from inspector_app.store.reports import (
     certificate_ledger,
@@ -97,19 +97,10 @@ def test_authorised_body_needs_its_authorisation_number(store, samples):
 
 
 def _scale_inspection(store, stall, standards, **changes) -> Inspection:
-    premises, scale = stall
-    insp = Inspection(
-        id=new_id(),
-        record_id=new_id(),
-        instrument_id=scale.id,
-        premises_id=premises.id,
-        family="scale",
-        check="subsequent",
-        ruleset="JJG 539-2016",
-        inspector="李建国",
-        started_at="2026-03-14T09:20",
-        checklist={"seals": "yes"},
-        tests=[
+    fields = {
+        "check": "subsequent",
+        "checklist": {"seals": "yes"},
+        "tests": [
             {
                 "kind": "weighing",
                 "points": [
@@ -124,11 +115,9 @@ def _scale_inspection(store, stall, standards, **changes) -> Inspection:
             },
             {"kind": "repeatability", "load": "7500", "indications": ["7500", "7500", "7505"]},
         ],
-        standards=standards,
-    )
-    insp = dataclasses.replace(insp, **changes)
-    saved = save_and_evaluate(store, insp, "test")
-    return store.inspections.finalize(saved.id, "test")
+        "standards": standards,
+    }
+    return stall_inspection(store, stall, "2026-03-14T09:20", **{**fields, **changes})
 
 
 def test_standard_expired_on_the_visit_date_or_missing_blocks_a_certificate(store, stall, samples):

@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from stall_world import stall_inspection
 
 from inspector_app.domain.errors import InputError
 from inspector_app.services.demo import generate
@@ -187,25 +188,7 @@ def test_agrees_with_summary_report(demo_db):
 
 def _failed_scale(store, stall, checklist: dict) -> str:
     """A finalized failed in-service check of the stall's scale with these answers."""
-    from inspector_app.domain.models import Inspection, new_id
-    from inspector_app.services.inspections import save_and_evaluate
-
-    premises, scale = stall
-    insp = Inspection(
-        id=new_id(),
-        record_id=new_id(),
-        instrument_id=scale.id,
-        premises_id=premises.id,
-        family="scale",
-        check="in_service",
-        ruleset="JJG 539-2016",
-        inspector="李建国",
-        started_at="2026-03-14T09:20",
-        checklist=checklist,
-        tests=[{"kind": "weighing", "points": [{"load": "10000", "indication": "10050"}]}],
-    )
-    saved = save_and_evaluate(store, insp, "test")
-    final = store.inspections.finalize(saved.id, "test")
+    final = stall_inspection(store, stall, "2026-03-14T09:20", checklist=checklist)
     assert final.verdict == "fail"
     return final.id
 

@@ -8,6 +8,7 @@ import dataclasses
 import sqlite3
 
 import pytest
+from stall_world import stall_inspection
 
 from inspector_app.crypto import keys
 from inspector_app.domain.errors import InputError
@@ -15,7 +16,6 @@ from inspector_app.domain.models import Inspection, ReferenceStandard, new_id
 from inspector_app.domain.rules import evaluate, ruledata
 from inspector_app.services import rule_data as rd
 from inspector_app.services.certificates import certificate_blockers
-from inspector_app.services.inspections import save_and_evaluate
 from inspector_app.services.review import RoleError, set_role
 from inspector_app.store import open_database
 from inspector_app.store.rule_data import load_installed
@@ -138,25 +138,19 @@ SUBSEQUENT_1204 = {"family": "scale", "ruleset": "JJG 1204-2025", "key": "check_
 
 
 def _price_scale_record(store, stall) -> Inspection:
-    premises, scale = stall
+    scale = stall[1]
     weights = store.standards.save(
         ReferenceStandard(
             new_id(), "test_weight", "M1 砝码组", "JZ-1", "2027-12-31", "M1", mpe="0.5", unit="g"
         )
     )
-    scale = store.instruments.save(
-        dataclasses.replace(scale, metrology={**scale.metrology, **PRICE_SCALE})
-    )
-    insp = Inspection(
-        id=new_id(),
-        record_id=new_id(),
-        instrument_id=scale.id,
-        premises_id=premises.id,
-        family="scale",
+    store.instruments.save(dataclasses.replace(scale, metrology={**scale.metrology, **PRICE_SCALE}))
+    return stall_inspection(
+        store,
+        stall,
+        "2027-02-01T09:20",
         check="subsequent",
         ruleset="JJG 1204-2025",
-        inspector="李建国",
-        started_at="2027-02-01T09:20",
         checklist={"seals": "yes"},
         tests=[
             {
@@ -169,8 +163,6 @@ def _price_scale_record(store, stall) -> Inspection:
         ],
         standards=[weights.id],
     )
-    saved = save_and_evaluate(store, insp, "test")
-    return store.inspections.finalize(saved.id, "test")
 
 
 def _unconfirmed(blockers) -> list[str]:

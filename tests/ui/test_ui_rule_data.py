@@ -9,13 +9,13 @@ import subprocess
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
+from stall_world import stall_inspection
 
 from inspector_app import i18n
 from inspector_app.crypto import keys
 from inspector_app.domain.models import Inspection, ReferenceStandard, new_id
 from inspector_app.domain.rules import ruledata
 from inspector_app.services import rule_data as rd
-from inspector_app.services.inspections import save_and_evaluate
 from inspector_app.services.reports import build_report
 from inspector_app.services.review import set_role
 
@@ -31,27 +31,20 @@ def builtin_after():
 
 
 def _record(store, stall) -> Inspection:
-    premises, scale = stall
     w = store.standards.save(
         ReferenceStandard(
             new_id(), "test_weight", "M1 砝码组", "JZ-1", "2027-12-31", "M1", mpe="0.5", unit="g"
         )
     )
-    insp = Inspection(
-        id=new_id(),
-        record_id=new_id(),
-        instrument_id=scale.id,
-        premises_id=premises.id,
-        family="scale",
-        check="in_service",
-        ruleset="JJG 539-2016",
-        inspector="李建国",
-        started_at="2026-03-14T09:20",
+    return stall_inspection(
+        store,
+        stall,
+        "2026-03-14T09:20",
+        actor="t",
         checklist={"seals": "yes"},
         tests=[{"kind": "weighing", "points": [{"load": "10000", "indication": "10005"}]}],
         standards=[w.id],
     )
-    return store.inspections.finalize(save_and_evaluate(store, insp, "t").id, "t")
 
 
 def _office_override(store, tmp_path):
