@@ -8,6 +8,13 @@ grain. For a bulk load on SQLite that is about a fifth of the demo's time, so th
 lays those triggers aside inside its own transaction, adds the new records' counts with one
 grouped upsert per table, and puts the triggers back before it commits (``store/stat_sql.py``:
 set_aside, put_back): all or nothing, and `check` recounts the result like any other.
+
+On SQLite an inspection's tests, readings, findings and attachment links are written first
+and the inspection after them, already sealed (its children's guards find no sealed parent
+yet), with the foreign keys checked when the transaction commits
+(``PRAGMA defer_foreign_keys``, which ends with it): no second pass that seals every
+inspection and updates its indexes again (a tenth of the load's CPU time). PostgreSQL keeps
+the order: parent as a draft, children, then sealed.
 """
 
 from __future__ import annotations
@@ -108,32 +115,56 @@ def load_records(
             ],
         )
         aside = stat_sql.set_aside(conn, store.engine, len(rows.inspections))
-        if rows.inspections:
-            cols = [*rows.columns, "change_seq"]
+        cols = [*rows.columns, "change_seq"]
+        if store.engine == "sqlite":
+            # children first, their inspections after them already sealed: no second pass
+            # over every inspection (and its indexes) to seal it; the foreign keys are checked
+            # when the transaction commits instead of row by row
+            conn.execute("PRAGMA defer_foreign_keys = ON")
+            _children(conn, rows)
+            at = rows.columns.index("status") if rows.columns else 0
+            sealed = {x for (x,) in rows.finalize}
+            at_id = rows.columns.index("id") if rows.columns else 0
             conn.executemany(
                 f"INSERT INTO inspections ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})",
-                [(*r, seq) for r in rows.inspections],
+                [
+                    (*r[:at], "finalized", *r[at + 1 :], seq) if r[at_id] in sealed else (*r, seq)
+                    for r in rows.inspections
+                ],
             )
-        conn.executemany(
-            "INSERT INTO inspection_tests (inspection_id, seq, kind, verdict) VALUES (?, ?, ?, ?)",
-            rows.tests,
-        )
-        conn.executemany(
-            "INSERT INTO readings (inspection_id, test_seq, seq, kind, label, error, mpe, unit, verdict, rule)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            rows.readings,
-        )
-        conn.executemany(
-            "INSERT INTO findings (id, inspection_id, seq, code, text, legal_basis, severity, action, cheating)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            rows.findings,
-        )
-        conn.executemany(
-            "INSERT INTO inspection_attachments (inspection_id, seq, sha256, role, caption) VALUES (?, ?, ?, ?, ?)",
-            rows.attachments,
-        )
-        conn.executemany("UPDATE inspections SET status = 'finalized' WHERE id = ?", rows.finalize)
+        else:
+            if rows.inspections:
+                conn.executemany(
+                    f"INSERT INTO inspections ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})",
+                    [(*r, seq) for r in rows.inspections],
+                )
+            _children(conn, rows)
+            conn.executemany(
+                "UPDATE inspections SET status = 'finalized' WHERE id = ?", rows.finalize
+            )
         if aside:
             at = rows.columns.index("id")
             stat_sql.put_back(conn, aside, [r[at] for r in rows.inspections])
     return counts
+
+
+def _children(conn: sqlite3.Connection, rows: Prepared) -> None:
+    """The inspections' tests, readings, findings and attachment links."""
+    conn.executemany(
+        "INSERT INTO inspection_tests (inspection_id, seq, kind, verdict) VALUES (?, ?, ?, ?)",
+        rows.tests,
+    )
+    conn.executemany(
+        "INSERT INTO readings (inspection_id, test_seq, seq, kind, label, error, mpe, unit, verdict, rule)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        rows.readings,
+    )
+    conn.executemany(
+        "INSERT INTO findings (id, inspection_id, seq, code, text, legal_basis, severity, action, cheating)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        rows.findings,
+    )
+    conn.executemany(
+        "INSERT INTO inspection_attachments (inspection_id, seq, sha256, role, caption) VALUES (?, ?, ?, ?, ?)",
+        rows.attachments,
+    )
