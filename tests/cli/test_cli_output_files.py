@@ -32,7 +32,7 @@ def run(capsys, *argv):
             ("case", "document", "2025-0001", "--kind", "site_record", "-o", "{target}"),
             "d.pdf",
             2,
-            NOT_DIR,
+            EXISTS,
         ),
         (("bundle", "export", "-o", "{target}"), "b.zip", 1, NOT_DIR),
         (("bundle", "export", "--to-province", "-o", "{target}"), "p.zip", 1, NOT_DIR),
