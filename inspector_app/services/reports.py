@@ -67,7 +67,7 @@ def report_data(store, inspection_id: str, authority: str | None = None, *, issu
         or ("" if (body.name_zh or body.name_en) else store.meta(AUTHORITY_META) or ""),
         ruleset_title=_ruleset_title(insp.family, insp.ruleset),
         superseded=store.inspections.superseded_by(insp.id) is not None,
-        checklist_labels=_checklist_labels(insp.family, insp.environment.get("form")),
+        checklist_labels=_checklist_labels(form),
         form=form,
         body=body,
         blockers=blockers,
@@ -96,12 +96,43 @@ def report_data(store, inspection_id: str, authority: str | None = None, *, issu
 
 
 def _form(family: str, ref=None):
-    try:  # the form the record was filled against (environment.form)
-        from ..domain.forms import form_for
+    """The form the record was filled against (``environment.form``), or None when the
+    family has none (failed items then fall back to "no" answers).
 
-        return form_for(family, ref)
-    except Exception:  # no form for this family: failed items fall back to "no" answers
-        return None
+    Remembered per family while what ``form_for`` reads is unchanged: the same reference,
+    the published versions installed in this process and the bytes of the shipped form file
+    (a batch prints hundreds of records of one form; parsing its TOML for each was about a
+    tenth of a report's time)."""
+    from ..domain.forms import form_for, forms_dir, published
+
+    try:
+        raw: bytes | None = (forms_dir() / f"{family}.toml").read_bytes()
+    except OSError:
+        raw = None
+    key = (
+        _ref_key(ref),
+        str(forms_dir()),
+        raw,
+        tuple((f.version, f.hash) for f in published(family)),
+    )
+    cached = _forms_seen.get(family)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    try:
+        form = form_for(family, ref)
+    except Exception:  # no form for this family
+        form = None
+    _forms_seen[family] = (key, form)
+    return form
+
+
+_forms_seen: dict[str, tuple[tuple, object]] = {}  # family -> (what form_for read, its form)
+
+
+def _ref_key(ref) -> str:
+    import json
+
+    return json.dumps(ref, sort_keys=True, default=str)
 
 
 # ---- the issuing body, certificate numbers and when a certificate may be issued ----------
@@ -119,14 +150,11 @@ def _ruleset_title(family: str, ruleset: str) -> str:
     return ""
 
 
-def _checklist_labels(family: str, ref=None) -> dict[str, dict]:
+def _checklist_labels(form) -> dict[str, dict]:
     """Question labels from the form the record was filled against (``environment.form``;
-    the shipped ``forms/<family>.toml`` for a record without one)."""
-    try:
-        from ..domain.forms import form_for
-
-        form = form_for(family, ref)
-    except Exception:  # no form for this family: the report falls back to its own labels
+    the shipped ``forms/<family>.toml`` for a record without one); {} without a form (the
+    report then falls back to its own labels)."""
+    if form is None:
         return {}
     return {q.key: {"zh": q.label.zh, "en": q.label.en} for q in form.checklist}
 
