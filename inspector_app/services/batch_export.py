@@ -53,8 +53,9 @@ def _worker_init(db_path: str, lang: str, passphrase: bytes | None, authority: s
     )
 
 
-def _worker_export(args: tuple[str, str]) -> tuple[str, str | None, str | None]:
-    inspection_id, folder = args
+def _worker_export(inspection_id: str) -> tuple[str, str | None, bytes | str]:
+    """(inspection id, report number, PDF bytes), or (inspection id, None, message) when the
+    report cannot be made. The file is written by the caller (:func:`_collect`)."""
     store = _worker_state["store"]
     try:
         report_no, pdf = _make(
@@ -64,9 +65,7 @@ def _worker_export(args: tuple[str, str]) -> tuple[str, str | None, str | None]:
             _worker_state["identity"],
             _worker_state["authority"],
         )
-        out = Path(folder) / f"{report_no}.pdf"
-        write_atomic(out, pdf)
-        return inspection_id, str(out), None
+        return inspection_id, report_no, pdf
     except InputError as exc:
         return inspection_id, None, exc.message
     except Exception as exc:  # one bad record must not stop the batch; it is reported
@@ -88,6 +87,9 @@ def batch_export(
 
     ``progress(done, total)`` returning False cancels: no new report is started, and the
     ones already written stay. With a passphrase every report is signed.
+
+    The workers make the reports; this process writes each file (atomically, synced to
+    disk) as it arrives, so that a worker never waits for the disk.
     """
     import concurrent.futures as cf
     import multiprocessing
@@ -105,7 +107,7 @@ def batch_export(
         _worker_init(str(db_path), lang, passphrase, authority)
         try:
             for n, i in enumerate(ids, 1):
-                _collect(result, _worker_export((i, str(folder))))
+                _collect(result, _worker_export(i), folder)
                 if progress is not None and progress(n, total) is False:
                     result.cancelled = n < total
                     break
@@ -129,13 +131,13 @@ def batch_export(
         done = 0
         window = workers * 4
         for i in it:
-            pending.add(pool.submit(_worker_export, (i, str(folder))))
+            pending.add(pool.submit(_worker_export, i))
             if len(pending) >= window:
                 break
         while pending:
             finished, pending = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
             for fut in finished:
-                _collect(result, fut.result())
+                _collect(result, fut.result(), folder)
                 done += 1
                 if progress is not None and progress(done, total) is False:
                     result.cancelled = True
@@ -144,18 +146,26 @@ def batch_export(
                     fut.cancel()
                 for fut in pending:
                     if not fut.cancelled():
-                        _collect(result, fut.result())
+                        _collect(result, fut.result(), folder)
                 break
             for i in it:
-                pending.add(pool.submit(_worker_export, (i, str(folder))))
+                pending.add(pool.submit(_worker_export, i))
                 if len(pending) >= window:
                     break
     return result
 
 
-def _collect(result: BatchResult, outcome: tuple[str, str | None, str | None]) -> None:
-    inspection_id, path, error = outcome
-    if path is not None:
-        result.written.append(Path(path))
-    else:
-        result.failed.append((inspection_id, error or "unknown error"))
+def _collect(
+    result: BatchResult, outcome: tuple[str, str | None, bytes | str], folder: Path
+) -> None:
+    inspection_id, report_no, made = outcome
+    if report_no is None or not isinstance(made, bytes):
+        result.failed.append((inspection_id, str(made) or "unknown error"))
+        return
+    out = folder / f"{report_no}.pdf"
+    try:
+        write_atomic(out, made)
+    except InputError as exc:  # a full disk: named for this report, the batch goes on
+        result.failed.append((inspection_id, exc.message))
+        return
+    result.written.append(out)
