@@ -42,6 +42,13 @@ def show_json(cases, ident: str = "2025-0001") -> dict:
     return json.loads(out)
 
 
+def new_referral(cases, stall) -> None:
+    """Case 2025-0001: a referral (移送) about the stall on 2025-03-03, with two officers."""
+    new = ["new", "--premises", stall[0].id, "--referral", "区局移送", "--clue-date", "2025-03-03"]
+    code, _, err = cases(*new, *OFFICERS)
+    assert code == 0, err
+
+
 def test_case_from_finding_to_closure(store, stall, db_path, capsys, cases):
     inspection = cheating_inspection(store, stall, visit=False)
     code, out, err = cases(
@@ -169,17 +176,7 @@ def test_order_document_signed_and_verified(
 ):
     monkeypatch.setenv("INSPECTOR_PASSPHRASE", "correct horse 42")
     assert run(capsys, db_path, "keys", "init", "--name", "张伟")[0] == 0
-    code, _, err = cases(
-        "new",
-        "--premises",
-        stall[0].id,
-        "--referral",
-        "区局移送",
-        "--clue-date",
-        "2025-03-03",
-        *OFFICERS,
-    )
-    assert code == 0, err
+    new_referral(cases, stall)
     cases("order", "2025-0001", "--on", "2025-03-03", "--days", "5")
     out_pdf = tmp_path / "order.pdf"
     code, out, err = cases("document", "2025-0001", "-o", str(out_pdf), "--sign")
@@ -193,8 +190,7 @@ def test_document_write_that_fails_leaves_no_broken_file(
 ):
     """The disk fills up half way through the PDF: no file under the name when there was
     none, the old file intact when there was one; exit 2 with one sentence."""
-    new = ["new", "--premises", stall[0].id, "--referral", "区局移送"]
-    assert cases(*new, "--clue-date", "2025-03-03", *OFFICERS)[0] == 0
+    new_referral(cases, stall)
     folder = tmp_path / "out"
     folder.mkdir()
     kept = folder / "kept.pdf"
