@@ -193,6 +193,17 @@ def _places(city: str | None, market: str | None) -> tuple[list[str], list[Any]]
     return [f"{c} = ?" for c, _v in columns], [v for _c, v in columns]
 
 
+def _each_once(selects: list[str], order: str) -> str:
+    """The rows of *selects* (parts of a period, each read in key order) with each row
+    once: two or more parts merged by a UNION in key order *order* (SQLite merges the
+    sorted parts instead of building a temporary tree of every row, three times cheaper
+    than ``count(DISTINCT ...)`` over the parts' rows on a year across two calendar
+    years)."""
+    if len(selects) == 1:
+        return f"SELECT DISTINCT * FROM ({selects[0]}) e"
+    return f"{' UNION '.join(selects)} ORDER BY {order}"
+
+
 def distinct_premises(
     store: Store, first: str | None, last: str | None, city: str | None, market: str | None
 ) -> dict[str, int]:
@@ -208,13 +219,11 @@ def distinct_premises(
             f" WHERE {' AND '.join([condition, *place])}"
         )
         params += [*bound, *values]
-    counted = "count(DISTINCT premises_id)" if several else "count(*)"
+    # (one year: one row per premises)
+    rows = _each_once(selects, "1") if several else selects[0]
     return {
         r[0]: int(r[1])
-        for r in store.conn.execute(
-            f"SELECT kind, {counted} FROM ({' UNION ALL '.join(selects)}) d GROUP BY kind",
-            params,
-        )
+        for r in store.conn.execute(f"SELECT kind, count(*) FROM ({rows}) d GROUP BY kind", params)
     }
 
 
@@ -223,7 +232,7 @@ def distinct_instruments(
 ) -> dict[str, int]:
     """family -> instruments with a counted inspection in the period at a premises of the
     region."""
-    parts, _several = _days_parts(first, last)
+    parts, several = _days_parts(first, last)
     if not parts:
         return {}
     place, values = _places(city, market)
@@ -236,14 +245,11 @@ def distinct_instruments(
             f"SELECT family, instrument_id FROM stat_instrument_days WHERE {condition}{at}"
         )
         params += [*bound, *values]
-    return {
-        r[0]: int(r[1])
-        for r in store.conn.execute(
-            f"SELECT family, count(DISTINCT instrument_id) FROM ({' UNION ALL '.join(selects)}) d"
-            " GROUP BY family",
-            params,
-        )
-    }
+    if several:
+        sql = f"SELECT family, count(*) FROM ({_each_once(selects, '1, 2')}) d"
+    else:  # one year, read in key order (an instrument may have a row at several premises)
+        sql = f"SELECT family, count(DISTINCT instrument_id) FROM ({selects[0]}) d"
+    return {r[0]: int(r[1]) for r in store.conn.execute(f"{sql} GROUP BY family", params)}
 
 
 def mismatches(conn: Any, limit: int = 20) -> list[tuple[str, str]]:

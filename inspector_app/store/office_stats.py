@@ -91,9 +91,44 @@ class Kept:
     statistics page and summed here for its totals and breakdowns."""
 
     rows: list[tuple[Any, ...]]
+    # key (or None) -> its [value, inspections, judged, passed, failed, cheating] rows,
+    # summed for every key in one pass over the rows when first asked
+    _sums: dict[str | None, list[list[Any]]] | None = None
+
+    def summed(self, key: str | None) -> list[list[Any]]:
+        if self._sums is None:
+            self._sums = _sum_all(self.rows)
+        return self._sums[key]
 
 
 _KEPT_KEYS = ("month", "city", "kind", "family")
+
+
+def _sum_all(rows: list[tuple[Any, ...]]) -> dict[str | None, list[list[Any]]]:
+    """[value, inspections, judged, passed, failed, cheating] per value of each key of
+    ``_KEPT_KEYS`` (groups without inspections left out) and under None one row of totals
+    with the value None."""
+    total: list[Any] = [None, 0, 0, 0, 0, 0]
+    groups: list[dict[Any, list[Any]]] = [{} for _ in _KEPT_KEYS]
+    for month, city, kind, family, n, judged, passed, failed, cheating in rows:
+        for out, value in zip(groups, (month, city, kind, family), strict=True):
+            slot = out.get(value)
+            if slot is None:
+                slot = out[value] = [value, 0, 0, 0, 0, 0]
+            slot[1] += n
+            slot[2] += judged
+            slot[3] += passed
+            slot[4] += failed
+            slot[5] += cheating
+        total[1] += n
+        total[2] += judged
+        total[3] += passed
+        total[4] += failed
+        total[5] += cheating
+    sums: dict[str | None, list[list[Any]]] = {None: [total]}
+    for key, out in zip(_KEPT_KEYS, groups, strict=True):
+        sums[key] = [v for v in out.values() if v[1]]
+    return sums
 
 
 def kept(store: Store, f: StatsFilter) -> Kept:
@@ -104,18 +139,7 @@ def _summed(store: Store, f: StatsFilter, k: Kept | None, key: str | None) -> li
     """[key, inspections, judged, passed, failed, cheating] per value of *key* (one of
     ``_KEPT_KEYS``; None: one row of totals with the key None), groups without
     inspections left out."""
-    rows = (k or kept(store, f)).rows
-    at = None if key is None else _KEPT_KEYS.index(key)
-    width = len(_KEPT_KEYS)
-    out: dict[Any, list[Any]] = {} if at is not None else {None: [None, 0, 0, 0, 0, 0]}
-    for r in rows:
-        value = None if at is None else r[at]
-        slot = out.get(value)
-        if slot is None:
-            slot = out[value] = [value, 0, 0, 0, 0, 0]
-        for j in range(5):
-            slot[j + 1] += r[width + j]
-    return [v for v in out.values() if at is None or v[1]]
+    return (k or kept(store, f)).summed(key)
 
 
 def totals(

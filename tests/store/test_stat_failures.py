@@ -184,6 +184,9 @@ def test_kept_failures_equal_a_recount_aftermixed_writes(world):
         StatsFilter(mid.isoformat(), mid.isoformat()),  # one day
         StatsFilter(f"{d1.year - 1}-12-31", f"{d1.year}-01-01"),  # across the new year
         StatsFilter(f"{d0.year}-12-01", f"{d1.year}-01-31", city=city),
+        # three parts (the ends' years and the whole years between) merged, each record once
+        StatsFilter(f"{d0.year - 1}-12-30", f"{d1.year + 1}-01-02"),
+        StatsFilter(f"{d0.year - 1}-12-30", f"{d1.year + 1}-01-02", city=city),
     ]
     seen = set()
     for f in filters:
