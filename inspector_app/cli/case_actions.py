@@ -195,9 +195,9 @@ def cmd_pause(args) -> int:
 def order_terms(args, *, decision: bool = False):
     """The terms of an order to correct read from --deadline/--days, --text and --inspector
     (``case order``; ``case decide --order`` when *decision*, then None if none is given).
-    A decision's terms without --order are a usage error (exit 2); a decision's text or
-    inspector without a deadline takes ``domain.cases.ORDER_DAYS`` days, as the cases
-    window offers (:func:`defaulted` tells)."""
+    A decision's terms without --order are a usage error (exit 2); an order (``case order``,
+    or a decision's text or inspector) without a deadline takes ``domain.cases.ORDER_DAYS``
+    days, as the cases window offers (:func:`defaulted` tells)."""
     from ..domain import cases as dc
     from ..services.cases import OrderTerms
     from .main import CliError
@@ -218,8 +218,8 @@ def order_terms(args, *, decision: bool = False):
             return None
         if not args.order:
             raise CliError(f"{named[0]} is a term of the order to correct: add --order")
-        if deadline is None and args.days is None:
-            return OrderTerms(days=dc.ORDER_DAYS, text=args.text, inspector=args.inspector)
+    if deadline is None and args.days is None:
+        return OrderTerms(days=dc.ORDER_DAYS, text=args.text, inspector=args.inspector)
     return OrderTerms(deadline=deadline, days=args.days, text=args.text, inspector=args.inspector)
 
 
@@ -258,7 +258,7 @@ def cmd_order(args) -> int:
             print_case(store, case, True, warnings)
             return 0
     print_warnings(warnings)
-    _print_order(case, order)
+    _print_order(case, order, defaulted(args))
     return 0
 
 

@@ -3,7 +3,7 @@
 case new (--from-inspection ID | --from-visit ID | --complaint TEXT | --referral TEXT) …
 case list [--status S] [--overdue]        case show ID
 case file|investigate|notify ID …         case pause ID --from D --to D --reason R
-case order ID (--deadline D | --days N)   case check ID --corrected yes|no
+case order ID [--deadline D | --days N]   case check ID --corrected yes|no
 case decide ID … [--order [--deadline D | --days N] [--text T] [--inspector NAME]]
 case execute ID      case close ID
 case evidence ID --kind K --ref R         case articles        case calendar FILE
@@ -147,7 +147,7 @@ def register(sub, common) -> None:
     q.add_argument("--reason", required=True, help="why: testing, hearing, suspension")
 
     q = add("order", "order to correct (责令改正) with a deadline and a follow-up", cmd_order)
-    _order_terms_options(q, required=True)
+    _order_terms_options(q, standalone=True)
 
     q = add("check", "record the re-inspection of the latest order to correct", cmd_check)
     q.add_argument("--corrected", required=True, choices=["yes", "no"], help="corrected or not")
@@ -193,7 +193,7 @@ def register(sub, common) -> None:
     q.add_argument(
         "--public-notice", action="store_true", help="the decision is made public (公示)"
     )
-    _order_terms_options(q, required=False)
+    _order_terms_options(q, standalone=False)
 
     q = add("execute", "the decision carried out (fine paid)", cmd_execute)
     q.add_argument("--on", metavar="DATE", help="the day (default: today)")
@@ -265,15 +265,22 @@ def register(sub, common) -> None:
     q.add_argument("file", help="a cn_workdays.toml file")
 
 
-def _order_terms_options(q, *, required: bool) -> None:
+def _order_terms_options(q, *, standalone: bool) -> None:
     """The terms of an order to correct: its deadline (a date or days from service), what is
-    to be corrected, who re-inspects; ``case order`` needs a deadline, ``case decide`` takes
-    them with --order (read by :func:`.case_actions.order_terms`). Only ``case order`` has
+    to be corrected, who re-inspects; without a deadline ``case order`` takes the default days,
+    ``case decide`` takes them with --order (read by :func:`.case_actions.order_terms`). Only ``case order`` has
     its own --on: a decision's order is served with the decision."""
-    g = q.add_mutually_exclusive_group(required=required)
+    from ..domain.cases import ORDER_DAYS
+
+    g = q.add_mutually_exclusive_group()
     g.add_argument("--deadline", metavar="DATE", help="the deadline the order names")
-    g.add_argument("--days", type=int, metavar="N", help="N days from service of the order")
-    if required:
+    g.add_argument(
+        "--days",
+        type=int,
+        metavar="N",
+        help=f"N days from service of the order (default: {ORDER_DAYS}, as the cases window offers)",
+    )
+    if standalone:
         q.add_argument("--on", metavar="DATE", help="the day the order is served (default: today)")
     q.add_argument("--text", default="", help="what is to be corrected")
     q.add_argument(

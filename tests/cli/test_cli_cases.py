@@ -369,6 +369,27 @@ def test_decide_order_terms_without_deadline_take_the_default_days(
     ]
 
 
+def test_order_without_deadline_takes_the_default_days(store, stall, monkeypatch, cases):
+    """``case order`` without --deadline or --days gives domain.cases.ORDER_DAYS days from
+    service, as the cases window's order form offers, and says that it was the default."""
+    from inspector_app.domain import cases as dc
+
+    notified_case(store, stall)
+    code, out, err = cases("order", "2025-0001", "--on", "2025-03-03", "--text", "更换计价秤")
+    assert code == 0, err
+    assert re.search(
+        r"order to correct by 2025-03-10 \(7 days from service of the order; the default, as"
+        r" neither --deadline nor --days was given\)",
+        out,
+    ), out
+    monkeypatch.setattr(dc, "ORDER_DAYS", 3)  # one place says how many
+    code, out, err = cases("order", "2025-0001", "--on", "2025-03-03", "--json")
+    assert code == 0, err
+    assert [o["deadline"] for o in json.loads(out)["orders"]] == ["2025-03-10", "2025-03-06"]
+    code, out, err = cases("order", "2025-0001", "--on", "2025-03-03", "--days", "5")
+    assert code == 0 and "the default" not in out, out
+
+
 def test_decide_order_without_terms_only_marks_the_decision(store, stall, cases):
     """``--order`` alone behaves as before: the decision orders correction, no order is
     written (a script follows it with ``case order``)."""
