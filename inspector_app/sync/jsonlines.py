@@ -135,6 +135,16 @@ def _fast_object(data: bytes) -> dict[str, Any] | None:
     return obj
 
 
+def loads_canonical(data: bytes) -> Any:
+    """The object of a line that is canonical JSON, decoded without the proof that it is
+    (:func:`loads_with_parts` gives that): for a line another process reads strictly at
+    the same time (``sync.importing.overlap``). Raises on text that is not JSON."""
+    return _FAST_DECODE(data)
+
+
+render = _RENDER  # the canonical text (UTF-8) of a plain JSON value
+
+
 def strict_loads(data: bytes | str) -> object:
     """Parse JSON strictly: valid UTF-8, no duplicate keys, no NaN/Infinity, finite bounded
     numbers (fractions become Decimal), no lone surrogates. Raises JsonError."""

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from ..merge import MergeResult
     from ..reader import OpenedBundle
     from ..validate import Parsed
+    from .overlap import Checker
     from .report_pdfs import PlannedReport
 
 # progress(stage, done, total) -> False to cancel (before the transaction only)
@@ -102,6 +103,7 @@ class ImportJob:
     limits: Limits = DEFAULT_LIMITS
     backup: bool = True
     backup_dir: Path | None = None
+    overlap: bool = True  # a large bundle's checks may run in a worker process (.overlap)
     # filled by the stages, in this order
     opened: OpenedBundle | None = None  # open: the verified entries
     parsed: Parsed | None = None  # parse: the records, unchecked across each other
@@ -109,6 +111,7 @@ class ImportJob:
     planned_reports: list[PlannedReport] = field(default_factory=list)  # report_pdfs
     seq: int = 0  # the import's change sequence number (inside the transaction)
     result: MergeResult | None = None  # merge
+    checker: Checker | None = None  # parse: the worker checking a large bundle (.overlap)
     stages_run: list[str] = field(default_factory=list)  # the pipeline's trace
 
     @property

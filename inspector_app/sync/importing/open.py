@@ -3,18 +3,22 @@ database trusts, the exact entry set with every entry's hash and size (``sync.re
 format stages 1 to 3), then whether this database may take the bundle at all: not one it
 made itself, not another bundle under an id already imported. The very bundle imported
 before ends the pipeline here (``already_imported``). Reads only; a rejection writes
-nothing."""
+nothing. For a large file, the worker process that may check its records (``.overlap``) is
+started first, so that it is ready when they are read."""
 
 from __future__ import annotations
 
 from ...store.sync import sync_repo
 from ..format import MANIFEST, BundleRejected
 from ..reader import read_bundle
+from . import overlap
 from .job import AlreadyImported, ImportJob
 
 
 def run(job: ImportJob) -> None:
     store, report = job.store, job.report
+    if overlap.likely(job):  # the worker loads the checks while the bundle is read
+        job.checker = overlap.launch()
     job.opened = opened = read_bundle(job.path, store.trust.list(), job.limits, job.progress)
     m = opened.manifest
     report.bundle_id, report.direction, report.source_device = (

@@ -2,13 +2,39 @@
 turned into its record by the parser of its table (``sync.validate.PARSERS``, one module
 per kind of record). A line that cannot be read is noted, not raised yet: the *validate*
 stage names it together with what else is wrong. The entries' bytes are let go of as they
-are read: from here on the import holds the records, not their text."""
+are read: from here on the import holds the records, not their text.
+
+A large bundle's lines are checked in a worker process instead (``.overlap``): they are
+sent to it here, and this stage only builds the records; the *merge* stage waits for the
+worker's answer before its transaction ends."""
 
 from __future__ import annotations
 
+import datetime as dt
+
+from ..format import BundleRejected
 from ..validate import parse_records
+from . import overlap
 from .job import ImportJob
 
 
 def run(job: ImportJob) -> None:
-    job.parsed = parse_records(job.bundle, job.limits.max_line_bytes, job.progress, release=True)
+    if not overlap.wanted(job):
+        overlap.stop(job.checker)  # started by the open stage for a large file
+        job.checker = None
+        job.parsed = parse_records(
+            job.bundle, job.limits.max_line_bytes, job.progress, release=True
+        )
+        return
+    if job.checker is None:
+        job.checker = overlap.launch()
+    overlap.send(job, job.checker, dt.datetime.now(dt.UTC))
+    try:
+        built = parse_records(job.bundle, job.limits.max_line_bytes, job.progress, unchecked=True)
+    except BundleRejected:  # cancelled
+        raise
+    except Exception as exc:  # a line too far off to build: the checks here name it
+        raise overlap.Recheck("a record could not be built") from exc
+    if built.problems:
+        raise overlap.Recheck("a line could not be read")
+    job.content = built.content

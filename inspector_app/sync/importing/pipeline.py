@@ -15,6 +15,7 @@ from . import (
     merge,
     office_signatures,
     open,
+    overlap,
     parse,
     record,
     report_pdfs,
@@ -62,13 +63,47 @@ def _run_stages(job: ImportJob, stages: tuple[Stage, ...]) -> None:
         j = i
         while j < len(stages) and stages[j].in_transaction:
             j += 1
+        detail = record.audit_detail(job)
+        if job.checker is not None:  # the worker's warnings are added to it (.overlap)
+            job.checker.audit_detail = detail
         with job.store.write(
-            job.actor, "bundle.import", "bundle", job.manifest.bundle_id, record.audit_detail(job)
+            job.actor, "bundle.import", "bundle", job.manifest.bundle_id, detail
         ) as seq:
             job.seq = seq
             for stage in stages[i:j]:
                 _call(job, stage)
         i = j
+
+
+def _run_checked(job: ImportJob) -> None:
+    """:data:`STAGES`; when a worker checked the records (``.overlap``) and did not find
+    them clean, or a stage stopped the import before the worker answered, the import runs
+    again from *parse* with the checks here, so that it ends as it would have without the
+    worker (the first refusal in the stages' order)."""
+    try:
+        _run_stages(job, STAGES)
+        return
+    except Exception as exc:
+        checker = job.checker
+        if (
+            checker is None
+            or checker.sender is None  # not sent the records yet: the checks run here anyway
+            or (isinstance(exc, BundleRejected) and exc.reason == "cancelled")
+        ):
+            raise
+        if not isinstance(exc, overlap.Recheck):
+            try:
+                overlap.verdict(job, checker)
+            except overlap.Recheck:
+                pass
+            else:
+                raise  # the records are clean: the stage's own refusal or error stands
+    overlap.stop(job.checker)
+    job.checker = None
+    job.overlap = False
+    job.content, job.result, job.planned_reports = None, None, []
+    job.report.backup, job.report.backup_reused = None, False
+    _run_stages(job, STAGES[1:])
 
 
 def run(job: ImportJob) -> ImportReport:
@@ -78,7 +113,7 @@ def run(job: ImportJob) -> ImportReport:
     t0 = time.perf_counter()
     report = job.report
     try:
-        _run_stages(job, STAGES)
+        _run_checked(job)
     except BundleRejected as exc:
         report.rejection = exc.as_dict()
     except AlreadyImported:
@@ -91,6 +126,8 @@ def run(job: ImportJob) -> ImportReport:
                 3, MANIFEST, "a different bundle with the same id was imported before"
             ).as_dict()
     finally:
+        overlap.stop(job.checker)
+        job.checker = None
         _forget()
         if job.opened is not None:
             job.opened.close()

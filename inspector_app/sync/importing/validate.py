@@ -2,7 +2,8 @@
 stage 4): the manifest's list of records, references into the bundle or the database,
 visits, cases, times, every verdict recomputed and every inspector's signature verified
 against the certificates this database knows, attachments, and the device's audit chain.
-Every bad record is named in one rejection. Reads only."""
+Every bad record is named in one rejection. Reads only. (When a worker process checks a
+large bundle, ``.overlap``, this stage only makes the attachments' entries.)"""
 
 from __future__ import annotations
 
@@ -11,10 +12,14 @@ import datetime as dt
 from ...store.integrity import known_certificates
 from ...store.sync import sync_repo
 from ..validate import _forget, check_records
+from . import overlap
 from .job import ImportJob
 
 
 def run(job: ImportJob) -> None:
+    if job.checker is not None:  # the worker checks the records (.overlap)
+        overlap.fill_attachments(job)
+        return
     assert job.parsed is not None, "the parse stage runs before"
     try:
         job.content = check_records(

@@ -22,14 +22,19 @@ from ..format import (
 )
 from .audit import _check_audit, parse_audit
 from .images import _check_attachments
-from .inspections import parse_inspection, parse_inspection_line
+from .inspections import (
+    JSON_COLUMNS,
+    build_inspection_line,
+    parse_inspection,
+    parse_inspection_line,
+)
 from .records import parse_instrument, parse_premises, parse_standard, parse_tombstone
 from .references import _check_references, _covered_key
 from .reviews import parse_ack, parse_assignment, parse_review
 from .rule_data import parse_form_version, parse_rule_data
 from .rules import _check_inspections
 from .trust import parse_issuing_body, parse_revocation
-from .values import _forget, iter_lines
+from .values import PARTS_TABLES, _forget, iter_built, iter_lines
 from .visits import _check_visits, parse_campaign, parse_visit
 
 if TYPE_CHECKING:
@@ -110,6 +115,8 @@ class Parsed:
     content: BundleContent
     problems: ProblemList
     covered_found: dict[str, list[tuple[tuple[str, str], str]]]
+    # lines of inspections and visits read by the strict parser (not canonical JSON)
+    strict_lines: int = 0
 
 
 def parse_records(
@@ -118,15 +125,22 @@ def parse_records(
     progress: Progress | None = None,
     *,
     release: bool = False,
+    unchecked: bool = False,
 ) -> Parsed:
     """Every line of every records entry through its table's parser (:data:`PARSERS`).
     With *release*, each entry's bytes are let go of once read (``opened.records`` is
-    emptied: the import keeps the records, not their text, until the merge)."""
+    emptied: the import keeps the records, not their text, until the merge). With
+    *unchecked*, the lines of inspections and visits (most of a large bundle) are decoded as
+    the canonical JSON they must be and only built, not checked
+    (``inspections.build_inspection_line``; a visit is its line's object): for an import whose
+    records another process checks in full at the same time (``sync.importing.overlap``),
+    which also makes sure that every such line is canonical (``Parsed.strict_lines``)."""
     content = BundleContent()
     problems = ProblemList(4)
     covered_found: dict[str, list[tuple[tuple[str, str], str]]] = {}
     total_lines = sum(d.count(b"\n") for d in opened.records.values())
     done = 0
+    strict_lines = 0
     lines_of = content.inspection_lines
     for table in (
         "premises",
@@ -158,18 +172,29 @@ def parse_records(
         texts = content.inspection_json
         if progress is not None and progress("records", done, total_lines) is False:
             raise BundleRejected(4, "", "cancelled")
-        for n, obj, parts, problem in iter_lines(table, data, max_line):
+        lines = (
+            iter_built(table, data, JSON_COLUMNS if table == "inspections" else ())
+            if unchecked and table in PARTS_TABLES
+            else iter_lines(table, data, max_line)
+        )
+        for n, obj, parts, problem in lines:
             if problem is not None:
                 problems.add(f"{entry} line {n}", problem)
                 continue
+            if parts is None and table in PARTS_TABLES:
+                strict_lines += 1
             rec: object
             try:
                 if table == "inspections":
-                    insp, texts[obj["id"]] = parse_inspection_line(obj, name, parts)
+                    insp, texts[obj["id"]] = (
+                        build_inspection_line(obj, parts)
+                        if unchecked
+                        else parse_inspection_line(obj, name, parts)
+                    )
                     lines_of[insp.id] = n
                     rec = insp
                 elif table == "visits":
-                    rec = parse_visit(obj, name, parts)
+                    rec = obj if unchecked else parse_visit(obj, name, parts)
                 else:
                     rec = parser(obj, name)
             except InputError as exc:
@@ -185,7 +210,7 @@ def parse_records(
                 and progress("records", done, total_lines) is False
             ):
                 raise BundleRejected(4, "", "cancelled")
-    return Parsed(content, problems, covered_found)
+    return Parsed(content, problems, covered_found, strict_lines)
 
 
 def check_records(

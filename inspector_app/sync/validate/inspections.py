@@ -122,7 +122,6 @@ def parse_inspection_line(
         raise InputError(f"{path}.standards", "must be a list of at most 100 ids")
     for i, s in enumerate(standards):
         _id(s, f"{path}.standards[{i}]")
-    findings = []
     if type(obj["findings"]) is not list or len(obj["findings"]) > 200:
         raise InputError(f"{path}.findings", "must be a list of at most 200 findings")
     for i, f in enumerate(obj["findings"]):
@@ -135,8 +134,6 @@ def parse_inspection_line(
             raise InputError(f"{fp}.cheating", "must be true or false")
         for k in ("code", "text", "legal_basis", "severity", "action"):
             _str(f[k], f"{fp}.{k}", 10_000)
-        findings.append(Finding(**f))
-    attachments = []
     if type(obj["attachments"]) is not list or len(obj["attachments"]) > 200:
         raise InputError(f"{path}.attachments", "must be a list of at most 200 attachments")
     for i, a in enumerate(obj["attachments"]):
@@ -155,10 +152,7 @@ def parse_inspection_line(
                 f"{path}.attachments[{i}].mime", "must be image/png, image/jpeg or image/webp"
             )
         clean_text(a["caption"], f"{path}.attachments[{i}].caption")
-        attachments.append(AttachmentRef(**a))
-    insp = Inspection(
-        **{k: obj[k] for k in _SCALAR_FIELDS}, findings=findings, attachments=attachments
-    )
+    insp = _assemble(obj)
     _normal(insp, validation.validate_inspection_header(insp), path)
     # Every value is plain JSON now (the checks above refuse anything else), so it renders.
     if parts is None:
@@ -169,7 +163,34 @@ def parse_inspection_line(
         raise InputError(
             f"{path}.content_hash", "does not match the record's content (the record was altered)"
         )
-    return insp, {k: parts[k].decode("utf-8") for k in JSON_COLUMNS}
+    return insp, _json_texts(parts)
+
+
+def build_inspection_line(
+    obj: dict[str, Any], parts: dict[str, bytes] | None = None
+) -> tuple[Inspection, dict[str, str]]:
+    """What :func:`parse_inspection_line` gives for a line it accepts, without its checks:
+    for an import whose lines another process checks at the same time
+    (``sync.importing.overlap``); a line it would refuse is never merged (the import then
+    runs its checks here). Raises KeyError or TypeError on a line too far off to build."""
+    if parts is None:
+        parts = canonical_parts(obj)
+        if parts is None:
+            raise TypeError("a value that cannot be hashed")
+    return _assemble(obj), _json_texts(parts)
+
+
+def _assemble(obj: dict[str, Any]) -> Inspection:
+    """The Inspection of a line's values, as they are (the checks leave them unchanged)."""
+    return Inspection(
+        **{k: obj[k] for k in _SCALAR_FIELDS},
+        findings=[Finding(**f) for f in obj["findings"]],
+        attachments=[AttachmentRef(**a) for a in obj["attachments"]],
+    )
+
+
+def _json_texts(parts: dict[str, bytes]) -> dict[str, str]:
+    return {k: parts[k].decode("utf-8") for k in JSON_COLUMNS}
 
 
 _SCALAR_FIELDS = tuple(INSPECTION_FIELDS - {"findings", "attachments"})

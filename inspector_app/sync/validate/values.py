@@ -14,7 +14,7 @@ from ...domain.errors import InputError
 from ...domain.numbers import ascii_digits, parse_decimal
 from ...domain.text import NOTE_MAX
 from ..format import ID_RE
-from ..jsonlines import JsonError, loads_with_parts, strict_loads
+from ..jsonlines import JsonError, loads_canonical, loads_with_parts, render, strict_loads
 
 SPECIAL = re.compile(r"(?i)[+-]?(s?nan|inf|infinity)")
 NUMERIC = re.compile(r"[+-]?[\d.]+([eE][+-]?\d+)?")
@@ -48,6 +48,21 @@ def iter_lines(
             yield n, None, None, "must be a JSON object"
             continue
         yield n, obj, parts, None
+
+
+def iter_built(
+    table: str, data: bytes, columns: tuple[str, ...] = ()
+) -> Iterator[tuple[int, Any, dict[str, bytes] | None, None]]:
+    """(line number, object, parts, None) for each line of an entry that is read strictly
+    elsewhere (``sync.importing.overlap``): each line decoded as the canonical JSON it must
+    be, *parts* holding the canonical text of the members named in *columns* only. Raises
+    (ValueError, or msgspec's error) on a line that is not JSON or not terminated: that
+    import then reads its lines here."""
+    for n, raw in enumerate(_lines(data), start=1):
+        if raw is None:
+            raise ValueError(f"records/{table}.jsonl line {n} is not terminated")
+        obj = loads_canonical(raw)
+        yield n, obj, ({k: render(obj[k]) for k in columns} if columns else None), None
 
 
 def _lines(data: bytes) -> Iterator[bytes | None]:

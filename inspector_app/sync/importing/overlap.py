@@ -1,0 +1,296 @@
+"""A large import's checks in a second process, while this one writes.
+
+For a bundle of many records (:func:`wanted`: :data:`PARALLEL_FROM` bytes of records, a
+database file, two processors) the *parse* stage hands the records to a worker process
+(:func:`start`), which runs stage 4 in full, exactly as the import otherwise does here
+(``validate.parse_records`` and ``validate.check_records``, against its own read-only
+connection to the same database file); this process only builds the records
+(``parse_records(unchecked=True)``), then runs the stages after *validate* and the merge.
+Before the merge's transaction ends, :func:`verdict` waits for the worker: a clean bundle
+gets the warnings the checks noted and the import commits; anything else (a problem, a
+worker that failed, records that differ from what was built here) raises :class:`Recheck`,
+the transaction rolls back, and the pipeline runs the import again the ordinary way, in
+this process, so that a refused bundle is refused exactly as before (same stage, entries
+and reasons). The worker is ended whatever happens (:func:`stop`).
+
+What the checks change in the records is applied here from the worker's answer: its
+warnings; a visit the checks leave out (stored here at the upgrade) sends the import the
+ordinary way. The attachments' entries are made here (``images._check_attachments``).
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import threading
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from ..format import BundleContent, ProblemList
+
+if TYPE_CHECKING:
+    import datetime as dt
+    from multiprocessing.connection import Connection
+    from multiprocessing.process import BaseProcess
+
+    from .job import ImportJob
+
+PARALLEL_FROM = (
+    16 * 1024 * 1024
+)  # bytes of records: below, a process start costs more than it saves
+WAIT_STEP = 0.5  # seconds between the progress calls while waiting for the worker
+
+
+class Recheck(Exception):
+    """The worker did not find the bundle clean (or could not tell): roll back and run the
+    import's checks here."""
+
+
+@dataclass
+class Checker:
+    """The worker process checking a bundle, and the line to it."""
+
+    process: BaseProcess
+    conn: Connection
+    sender: threading.Thread | None = None  # sending the records (None: not sent)
+    answer: dict[str, Any] | None = None
+    audit_detail: dict[str, Any] = field(default_factory=dict)
+
+
+def _possible(job: ImportJob) -> bool:
+    store = job.store
+    if not job.overlap or store.engine != "sqlite" or (os.cpu_count() or 1) < 2:
+        return False
+    path = getattr(store, "path", None)
+    return path is not None and str(path) != ":memory:" and os.path.isfile(path)
+
+
+def likely(job: ImportJob) -> bool:
+    """Whether the bundle file is large enough that its records may be (the *open* stage
+    then starts the worker, which loads the checks while the bundle is read)."""
+    try:
+        return _possible(job) and os.path.getsize(job.path) >= PARALLEL_FROM
+    except OSError:
+        return False
+
+
+def wanted(job: ImportJob) -> bool:
+    """Whether this import's checks run in a worker process: its records are large."""
+    return _possible(job) and sum(len(d) for d in job.bundle.records.values()) >= PARALLEL_FROM
+
+
+def _snapshot() -> tuple[list[Any], str, list[Any]]:
+    """The rule data versions installed in this process, the active one, and the published
+    forms: the worker judges verdicts and checklists under the same."""
+    from ...domain import forms
+    from ...domain.rules import registry, ruledata
+
+    installed = [d for v in ruledata.versions() if (d := ruledata.get(v)) is not None]
+    published = [f for fam in registry.families() for f in forms.published(fam.name)]
+    return installed, ruledata.active().version, published
+
+
+def launch() -> Checker:
+    """A worker process, started; it waits for the records (:func:`send`)."""
+    import multiprocessing
+
+    # spawn, not fork: this may run in a thread of the window's process
+    ctx = multiprocessing.get_context("spawn")
+    here, there = ctx.Pipe()
+    process = ctx.Process(target=serve, args=(there,), daemon=True, name="import-checks")
+    process.start()
+    there.close()
+    return Checker(process, here)
+
+
+def send(job: ImportJob, checker: Checker, now: dt.datetime) -> None:
+    """Send the worker the bundle's records (from a thread: this process goes on building
+    the records meanwhile)."""
+    from ..reader import ZipAttachment
+
+    opened = job.bundle
+    attachments = {
+        sha: (_Head(a.size, a.head) if isinstance(a, ZipAttachment) else a)
+        for sha, a in opened.attachments.items()
+    }
+    payload = {
+        "db": str(job.store.path),
+        "path": str(opened.path),
+        "manifest_bytes": opened.manifest_bytes,
+        "manifest": opened.manifest,
+        "signer": opened.signer,
+        "records": dict(opened.records),
+        "attachments": attachments,
+        "max_line": job.limits.max_line_bytes,
+        "now": now,
+        "installed": _snapshot(),
+    }
+    checker.sender = threading.Thread(target=_send, args=(checker.conn, payload), daemon=True)
+    checker.sender.start()
+
+
+def _send(conn: Connection, payload: dict[str, Any]) -> None:
+    try:
+        conn.send(payload)
+    except (OSError, ValueError):  # the worker was stopped before it took the records
+        pass
+
+
+def verdict(job: ImportJob, checker: Checker) -> dict[str, Any]:
+    """Wait for the worker's answer (calling the progress callback now and then); raise
+    :class:`Recheck` unless the bundle is clean and the records it checked are the ones
+    built here. Applies the checks' warnings to ``job.content``."""
+    if checker.sender is None:
+        raise Recheck("the records were not sent")
+    if checker.answer is None:
+        while not checker.conn.poll(WAIT_STEP):
+            if not checker.process.is_alive() and not checker.conn.poll(0):
+                break
+            if job.progress is not None:
+                job.progress("merge", 0, 1)  # still working (no cancel inside the write)
+        try:
+            checker.answer = checker.conn.recv()
+        except (EOFError, OSError):
+            checker.answer = {"status": "failed"}
+    answer = checker.answer
+    if answer.get("status") != "clean":
+        raise Recheck(answer.get("status", ""))
+    content = job.records
+    if answer["shape"] != _shape(content):
+        raise Recheck("the records differ")
+    job.bundle.records.clear()  # (kept for the checks here, had the worker not found it clean)
+    content.warnings = list(answer["warnings"])
+    content.warning_count = answer["warning_count"]
+    if content.warning_count:
+        checker.audit_detail["warnings"] = content.warning_count
+    return answer
+
+
+def stop(checker: Checker | None) -> None:
+    """End the worker (at once when it is still checking) and close the line to it."""
+    if checker is None:
+        return
+    if checker.process.is_alive():
+        checker.process.terminate()
+    checker.process.join(5)
+    if checker.process.is_alive():  # pragma: no cover - terminate is not refused
+        checker.process.kill()
+        checker.process.join()
+    checker.conn.close()
+    if checker.sender is not None:
+        checker.sender.join(5)
+
+
+def _shape(content: BundleContent) -> dict[str, Any]:
+    """What must be equal between the records built here and those the worker checked."""
+    return {
+        "counts": content.counts(),
+        "inspections": [x.id for x in content.inspections],
+        "visits": [v["id"] for v in content.visits],
+    }
+
+
+@dataclass(eq=False)
+class _Head:
+    """A large attachment as the worker's checks see it: its signed size and first bytes
+    (``reader.ZipAttachment`` without the archive)."""
+
+    size: int
+    head: bytes
+
+    def __len__(self) -> int:
+        return self.size
+
+
+# -- in the worker process -------------------------------------------------------------------
+def serve(conn: Connection) -> None:
+    """The worker: receive the records, check them, answer."""
+    gc.disable()  # (as the import does: hundreds of thousands of records, no cycles)
+    _preload()
+    try:
+        payload = conn.recv()
+    except (EOFError, OSError):
+        return
+    try:
+        answer = check(payload)
+    except Exception as exc:  # noqa: BLE001 - any failure: the import checks here instead
+        answer = {"status": "failed", "error": repr(exc)[:500]}
+    try:
+        conn.send(answer)
+    except (OSError, ValueError):
+        pass
+    conn.close()
+
+
+def _preload() -> None:
+    """Load what the checks use while the bundle is still being read."""
+    import importlib
+
+    for name in ("...sync.validate", "...domain.rules", "...store.integrity", "...store.sync"):
+        importlib.import_module(name, __package__)
+    from ...domain.rules import registry
+
+    registry.families()
+
+
+def check(payload: dict[str, Any]) -> dict[str, Any]:
+    """Stage 4 over the payload :func:`start` sends, as the *parse* and *validate* stages run
+    it; the answer says whether the bundle is clean, and what the merge needs to know."""
+    import sqlite3
+    from pathlib import Path
+
+    from ...domain import forms
+    from ...domain.rules import ruledata
+    from ...store.integrity import known_certificates
+    from ...store.store import Store
+    from ...store.sync import sync_repo
+    from ..format import BundleRejected
+    from ..reader import OpenedBundle
+    from ..validate import _forget, check_records, parse_records
+
+    installed, active, published = payload["installed"]
+    builtin = (ruledata.LEGACY, ruledata.BUILTIN)
+    for data in installed:
+        if data.version not in builtin:
+            ruledata.install(data, activate=data.version == active)
+    forms.install_published(published)
+    db = Path(payload["db"])
+    conn = sqlite3.connect(f"{db.absolute().as_uri()}?mode=ro", uri=True, timeout=30)
+    try:
+        store = Store(conn, db)
+        opened = OpenedBundle(
+            Path(payload["path"]),
+            payload["manifest_bytes"],
+            payload["manifest"],
+            payload["signer"],
+            records=payload["records"],
+            attachments=payload["attachments"],
+        )
+        try:
+            parsed = parse_records(opened, payload["max_line"], release=True)
+            content = check_records(
+                parsed, opened, sync_repo(store), known_certificates(store), payload["now"]
+            )
+        except BundleRejected:
+            return {"status": "refused"}
+        finally:
+            _forget()
+    finally:
+        conn.close()
+    if parsed.strict_lines:  # the records built there decoded every line as canonical JSON
+        return {"status": "not canonical"}
+    return {
+        "status": "clean",
+        "shape": _shape(content),
+        "warnings": content.warnings,
+        "warning_count": content.warning_count,
+    }
+
+
+def fill_attachments(job: ImportJob) -> None:
+    """The attachments' entries of the records (what the *validate* stage's attachment
+    check makes), when the worker checks the bundle; a problem it finds is the worker's to
+    report."""
+    from ..validate.images import _check_attachments
+
+    _check_attachments(job.bundle, job.records, ProblemList(4))

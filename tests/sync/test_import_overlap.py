@@ -1,0 +1,168 @@
+"""A large bundle's checks run in a worker process while the import writes
+(``sync.importing.overlap``): a clean bundle ends as the ordinary import does, a bad one is
+refused exactly as the ordinary import refuses it (checked again here) with nothing
+written, a cancel or a refusal before the records are sent ends the worker, and a small
+bundle starts no process. SQLite only (the worker reads the database file)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import (
+    Side,
+    add_inspection_with_photo,
+    identity_signer,
+    lines,
+    read_entries,
+    rehash_inspection,
+    resign,
+    set_lines,
+    write_zip,
+)
+from inspector_app.services.demo import generate
+from inspector_app.services.sync import export_bundle, import_bundle
+from inspector_app.sync.importing import overlap
+
+COUNTED = ("inspections", "premises", "instruments", "visits", "sweep_rows", "audit_device")
+
+
+@pytest.fixture
+def office_db_path(tmp_path):
+    return tmp_path / "data" / "inspector.db"  # the worker reads a database file
+
+
+@pytest.fixture
+def spy(monkeypatch):
+    """Every worker started, and every answer it gave."""
+    seen: dict[str, list] = {"checkers": [], "answers": [], "rechecks": []}
+    launch, verdict = overlap.launch, overlap.verdict
+
+    def spy_launch():
+        checker = launch()
+        seen["checkers"].append(checker)
+        return checker
+
+    def spy_verdict(job, checker):
+        try:
+            answer = verdict(job, checker)
+        except overlap.Recheck as exc:
+            seen["rechecks"].append(str(exc))
+            raise
+        seen["answers"].append(answer)
+        return answer
+
+    monkeypatch.setattr(overlap, "launch", spy_launch)
+    monkeypatch.setattr(overlap, "verdict", spy_verdict)
+    return seen
+
+
+@pytest.fixture
+def bundle(world, tmp_path):
+    lap = world["laptop"]
+    generate(lap.store, premises=4, inspections=12, seed=7)
+    add_inspection_with_photo(lap.store, sign=identity_signer(lap.identity))
+    path = tmp_path / "b.zip"
+    export_bundle(lap.store, lap.identity, path, all=True)
+    return path
+
+
+def _fresh_office(world, name: str) -> Side:
+    office = Side(world["dir"] / f"{name}.db", name)
+    office.trust(world["laptop"])
+    return office
+
+
+def _counts(store) -> dict[str, int]:
+    out = {}
+    for table in COUNTED:
+        try:
+            out[table] = store.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        except Exception:  # noqa: BLE001 - a table this schema does not have
+            out[table] = -1
+    return out
+
+
+def _shown(report) -> dict:
+    d = report.as_dict()
+    for key in ("seconds", "backup", "backup_reused", "file"):
+        d.pop(key)
+    return d
+
+
+def test_a_large_bundle_is_checked_in_a_worker_and_ends_as_the_ordinary_import(
+    world, bundle, spy, monkeypatch
+):
+    monkeypatch.setattr(overlap, "PARALLEL_FROM", 0)
+    office = world["office"]
+    report = import_bundle(office.store, bundle)
+    assert report.status == "imported", report.message()
+    assert len(spy["checkers"]) == 1 and [a["status"] for a in spy["answers"]] == ["clean"]
+    assert not spy["checkers"][0].process.is_alive()  # ended when the import ended
+
+    monkeypatch.setattr(overlap, "PARALLEL_FROM", 1 << 40)  # the ordinary way
+    other = _fresh_office(world, "Other Office")
+    try:
+        plain = import_bundle(other.store, bundle)
+        assert plain.status == "imported", plain.message()
+        assert len(spy["checkers"]) == 1  # no second worker
+        assert _shown(report) == _shown(plain)
+        assert _counts(office.store) == _counts(other.store)
+        assert _counts(office.store)["inspections"] == 13
+        assert _counts(office.store)["visits"] > 0 and _counts(office.store)["sweep_rows"] > 0
+    finally:
+        other.close()
+
+
+def test_a_bad_bundle_is_refused_as_the_ordinary_import_refuses_it(world, bundle, spy, monkeypatch):
+    lap, office = world["laptop"], world["office"]
+    items = read_entries(bundle)
+    objs = lines(items, "records/inspections.jsonl")
+    flipped = "fail" if objs[-1]["verdict"] == "pass" else "pass"
+    objs[-1] = rehash_inspection(json.loads(json.dumps(objs[-1])) | {"verdict": flipped})
+    bad = write_zip(
+        world["dir"] / "bad.zip",
+        resign(set_lines(items, "records/inspections.jsonl", objs), lap.identity),
+    )
+    before = office.store.fingerprint()
+    monkeypatch.setattr(overlap, "PARALLEL_FROM", 1 << 40)
+    plain = import_bundle(office.store, bad)
+    assert plain.status == "rejected" and plain.rejection["stage"] == 4
+    assert "inspection.verdict" in plain.rejection["reason"]
+    assert not spy["checkers"]
+
+    monkeypatch.setattr(overlap, "PARALLEL_FROM", 0)
+    report = import_bundle(office.store, bad)
+    assert spy["rechecks"] == ["refused"]  # the worker found it; the checks here named it
+    assert report.rejection == plain.rejection
+    assert report.backup is None
+    assert office.store.fingerprint() == before  # the merge was rolled back
+    assert not spy["checkers"][0].process.is_alive()
+
+
+def test_a_cancel_while_the_records_are_built_ends_the_worker(world, bundle, spy, monkeypatch):
+    monkeypatch.setattr(overlap, "PARALLEL_FROM", 0)
+    office = world["office"]
+    before = office.store.fingerprint()
+    report = import_bundle(
+        office.store, bundle, progress=lambda stage, done, total: stage != "records"
+    )
+    assert report.status == "rejected" and report.rejection["reason"] == "cancelled"
+    assert len(spy["checkers"]) == 1 and not spy["checkers"][0].process.is_alive()
+    assert not spy["answers"] and not spy["rechecks"]
+    assert office.store.fingerprint() == before
+
+
+def test_a_refusal_before_the_records_are_sent_ends_the_worker(world, bundle, spy, monkeypatch):
+    monkeypatch.setattr(overlap, "PARALLEL_FROM", 0)
+    lap2 = world["laptop2"]  # does not trust laptop 1: refused at the signature
+    report = import_bundle(lap2.store, bundle)
+    assert report.status == "rejected" and report.rejection["stage"] == 2
+    assert len(spy["checkers"]) == 1 and not spy["checkers"][0].process.is_alive()
+
+
+def test_a_small_bundle_starts_no_process(world, bundle, spy):
+    report = import_bundle(world["office"].store, bundle)
+    assert report.status == "imported", report.message()
+    assert not spy["checkers"] and not spy["answers"]
