@@ -323,9 +323,10 @@ def evaluate(
     data = _rule_data(request, rule_data)
     fam, ctx = _context(request, data)
     tests = []
+    kinds = ctx.ruleset.kinds
+    allowed = [k for k in fam.tests if kinds is None or k in kinds]  # a list: kind may be any JSON
     for test, path in f.objects(request, "tests", ""):
         kind = test.get("kind")
-        allowed = [k for k in fam.tests if ctx.ruleset.kinds is None or k in ctx.ruleset.kinds]
         if kind not in allowed:
             raise InputError(
                 f.join(path, "kind"),

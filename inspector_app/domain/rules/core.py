@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, overload
 
-from inspector_app.domain.numbers import fmt
+from inspector_app.domain.numbers import fmt as plain_fmt
 
 CHECKS = ("initial", "subsequent", "in_service", "covert")
 """Kinds of check: 首次检定, 后续检定, 使用中检查, 暗访 (covert test purchase)."""
@@ -37,6 +37,9 @@ class Confidence(enum.Enum):
     @property
     def mark(self) -> str:
         return {"confirmed": "✅", "secondary": "🟡", "unconfirmed": "❓"}[self.value]
+
+
+_CONFIRMED = Confidence.CONFIRMED
 
 
 @dataclass(frozen=True)
@@ -206,8 +209,8 @@ class Context:
 
     def rule(self, key: str) -> Rule:
         """Use a rule: an unconfirmed one adds its warning (once) to the result."""
-        rule = self.ruleset.rule(key)
-        if rule.confidence is not Confidence.CONFIRMED and key not in self._warned:
+        rule = self.ruleset.rules[key]
+        if rule.confidence is not _CONFIRMED and key not in self._warned:
             self._warned.add(key)
             self.warn(rule.warning(self.ruleset.name))
         return rule
@@ -261,24 +264,50 @@ class Family:
 
 # ---- result items -----------------------------------------------------------------------
 
-# fmt() of quantities already shown: results repeat the same MPEs and errors thousands of
-# times in a bulk load. fmt depends only on the numeric value, except for the sign of zero
-# (Decimal("-0") == Decimal("0")), so zeros are never cached.
-_FMT: dict[Decimal, str] = {}
+# fmt() and show() of quantities already shown: results repeat the same MPEs and errors
+# thousands of times in a bulk load. Both depend only on the numeric value (show() also on
+# the limit's value and the places), not on the exponent, except for the sign of zero:
+# Decimal("-0") == Decimal("0") but shows as "-0", so a zero is kept under the text "-0" or
+# "+0" (never equal to a Decimal). The rules format in the default decimal context (no
+# rules code calls them inside a localcontext). Each cache is cleared when full.
+_FMT: dict[Decimal | str, str] = {}
 _FMT_MAX = 50_000
+_SHOW: dict[tuple[Decimal | str, Decimal | None, int], str] = {}
+_SHOW_MAX = 50_000
 
 
-def _fmt(d: Decimal | None) -> str | None:
+def _zero(d: Decimal) -> str:
+    """A zero's cache key: its sign."""
+    return "-0" if d.is_signed() else "+0"
+
+
+@overload
+def fmt(d: Decimal) -> str: ...
+
+
+@overload
+def fmt(d: None) -> None: ...
+
+
+@overload
+def fmt(d: Decimal | None) -> str | None: ...
+
+
+def fmt(d: Decimal | None) -> str | None:
+    """:func:`inspector_app.domain.numbers.fmt`, remembered."""
     if d is None:
         return None
-    s = _FMT.get(d) if d else None
+    key = d if d else _zero(d)
+    s = _FMT.get(key)
     if s is None:
-        s = fmt(d)
-        if d:
-            if len(_FMT) >= _FMT_MAX:
-                _FMT.clear()
-            _FMT[d] = s
+        s = plain_fmt(d)
+        if len(_FMT) >= _FMT_MAX:
+            _FMT.clear()
+        _FMT[key] = s
     return s
+
+
+_fmt = fmt
 
 
 @overload
@@ -296,13 +325,26 @@ def show(value: Decimal | None, limit: Decimal | None = None, places: int = 6) -
     """
     if value is None:
         return None
+    key = (value if value else _zero(value), limit, places)
+    s = _SHOW.get(key)
+    if s is None:
+        s = _show(value, limit, places)
+        if len(_SHOW) >= _SHOW_MAX:
+            _SHOW.clear()
+        _SHOW[key] = s
+    return s
+
+
+def _show(value: Decimal, limit: Decimal | None, places: int) -> str:
+    """:func:`show` computed (a value with more decimals is rounded, then shown as
+    :func:`fmt` shows it; the text depends only on the values, not their exponents)."""
     if value.as_tuple().exponent >= -places:  # type: ignore[operator]
-        return _fmt(value)
+        return fmt(value)
     for p in range(places, 29):
         shown = value.quantize(Decimal(1).scaleb(-p), rounding=ROUND_HALF_UP)
         if limit is None or (abs(shown) <= limit) == (abs(value) <= limit):
-            return fmt(shown)
-    return fmt(value)  # pragma: no cover - 28 places always separate a Decimal from a limit
+            return plain_fmt(shown)
+    return plain_fmt(value)  # pragma: no cover - 28 places always separate a Decimal from a limit
 
 
 def within(error: Decimal, mpe: Decimal) -> bool:
@@ -324,16 +366,17 @@ def item(
     """One judged item. Verdict is ``|error| <= mpe`` unless *passed* is given."""
     if passed is None:
         assert error is not None and mpe is not None
-        passed = within(error, mpe)
+        passed = abs(error) <= mpe  # within(error, mpe)
     out = {
         "label": label,
         "error": show(error, mpe, places),
-        "mpe": _fmt(mpe),
+        "mpe": fmt(mpe),
         "unit": unit,
         "verdict": PASS if passed else FAIL,
         "rule": rule.clause,
     }
-    out.update(extra)
+    if extra:
+        out.update(extra)
     return out
 
 

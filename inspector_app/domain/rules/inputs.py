@@ -21,18 +21,32 @@ def join(path: str, key: str | int) -> str:
 
 
 def obj(value: Any, path: str) -> Mapping[str, Any]:
-    if not isinstance(value, Mapping):
+    if type(value) is not dict and not isinstance(value, Mapping):
         raise InputError(path, "must be an object")
     return value
 
 
+# The allowed keys of each call site, as a set: the tuples are the rules modules' constants.
+_ALLOWED: dict[tuple[str, ...], frozenset[str]] = {}
+_ALLOWED_MAX = 1_000
+
+
 def only(mapping: Mapping[str, Any], allowed: Iterable[str], path: str) -> None:
     """Refuse unknown keys (a misspelt field must not be silently ignored)."""
-    allowed = set(allowed)
+    if type(allowed) is tuple:
+        known = _ALLOWED.get(allowed)
+        if known is None:
+            if len(_ALLOWED) >= _ALLOWED_MAX:
+                _ALLOWED.clear()
+            known = _ALLOWED[allowed] = frozenset(allowed)
+    else:
+        known = frozenset(allowed)
+    if mapping.keys() <= known:
+        return
     for key in mapping:
-        if key not in allowed:
+        if key not in known:
             raise InputError(
-                join(path, key), f"unknown field (expected one of: {', '.join(sorted(allowed))})"
+                join(path, key), f"unknown field (expected one of: {', '.join(sorted(known))})"
             )
 
 
@@ -44,6 +58,7 @@ def only(mapping: Mapping[str, Any], allowed: Iterable[str], path: str) -> None:
 # and path.
 _PARSED: dict[str, Decimal] = {}
 _PARSED_MAX = 50_000
+_MISSING = object()
 
 
 def _decimal(
@@ -73,11 +88,16 @@ def number(
     non_negative: bool = False,
 ) -> Decimal:
     """A required number (or *default* when given and the key is absent)."""
-    if key not in mapping:
+    value = mapping.get(key, _MISSING)
+    if value is _MISSING:
         if default is not None:
             return Decimal(default)
         raise InputError(join(path, key), "is required")
-    return _decimal(mapping[key], path, key, positive, non_negative)
+    if type(value) is str:  # the common case, as _decimal reads it
+        d = _PARSED.get(value)
+        if d is not None and not ((positive and d <= 0) or (non_negative and d < 0)):
+            return d
+    return _decimal(value, path, key, positive, non_negative)
 
 
 def optional_number(mapping: Mapping[str, Any], key: str, path: str, **kw: Any) -> Decimal | None:
@@ -145,9 +165,11 @@ def objects(
     mapping: Mapping[str, Any], key: str, path: str, *, minimum: int = 1
 ) -> list[tuple[Mapping[str, Any], str]]:
     """A list of objects, each with its own path."""
+    values = array(mapping, key, path, minimum=minimum)
+    base = join(path, key)
     out = []
-    for i, value in enumerate(array(mapping, key, path, minimum=minimum)):
-        p = join(join(path, key), i)
+    for i, value in enumerate(values):
+        p = f"{base}[{i}]"  # join(base, i)
         out.append((obj(value, p), p))
     return out
 
