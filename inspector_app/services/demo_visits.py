@@ -157,9 +157,10 @@ def make_visits(
     # the inspections to gather, by (premises or market, day)
     rows = conn.execute(
         "SELECT id, premises_id, instrument_id, family, check_kind, inspector, started_at,"
-        " finalized_at, verdict FROM inspections WHERE status = 'finalized' AND visit_id IS NULL"
-        " AND superseded_by IS NULL ORDER BY started_at, id"
+        " finalized_at, verdict, rowid FROM inspections WHERE status = 'finalized'"
+        " AND visit_id IS NULL AND superseded_by IS NULL ORDER BY started_at, id"
     ).fetchall()
+    rowids = {row[0]: row[9] for row in rows}
     if not rows:
         return {"visits": 0, "sweep_rows": 0, "markets": 0, "campaigns": 0, "assignments": 0}
     cheats = {
@@ -346,11 +347,16 @@ def make_visits(
             )
             # the rows and seals are made (in worker processes for a large set) while the
             # rows already made are written
-            with bulk_visits.sweep_rows_laid_aside(conn, store.engine, counts["sweep_rows"]):
+            with bulk_visits.sweep_rows_laid_aside(
+                conn, store.engine, counts["sweep_rows"], [v.id for v, _, _ in visits]
+            ):
                 for batch in demo_sweeps.made(jobs, registers, pool):
                     hashes.update((visit_id, content_hash) for visit_id, content_hash, _ in batch)
                     bulk_visits.insert_sweep_rows(conn, [row for *_, rows in batch for row in rows])
-            bulk_visits.link_inspections(conn, [(v.id, iid) for v, _, ids in visits for iid in ids])
+            # (by rowid, in the table's order: the inspections of a year outgrow the cache)
+            bulk_visits.link_inspections(
+                conn, sorted((rowids[iid], v.id) for v, _, ids in visits for iid in ids)
+            )
             bulk_visits.seal_visits(
                 conn, [(hashes[v.id], v.finalized_at, v.id) for v, _, _ in visits]
             )

@@ -7,7 +7,9 @@ of its visit) and adds a random key to the index by instrument; on SQLite that w
 thirds of the rows' cost. The rows are written into visits that are still drafts, so for a
 bulk write the guard and that index are laid aside inside the transaction and made again
 from their own text before it commits (the index sorted once instead of grown row by
-row): all or nothing, and the schema afterwards is the one the migrations made.
+row): all or nothing, and the schema afterwards is the one the migrations made. It is what
+an import does with the visits it brings (``store.sweep_guard``), the same check included:
+every row written while the guard is aside must belong to one of the new visits.
 """
 
 from __future__ import annotations
@@ -17,15 +19,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from .sweep_guard import GUARD, INDEX  # (what an import lays aside: the same two)
+from .sweep_guard import guard_aside
 from .visit_codec import SWEEP_ROW_COLUMNS
 
 SET_ASIDE_FROM = 5000  # fewer rows: the guard and the index cost less than laying them aside
-# what is laid aside: the guard of inserts, and the index whose keys come in random order
-_ASIDE = (
-    "SELECT type, name, sql FROM sqlite_master WHERE tbl_name = 'sweep_rows'"
-    f" AND ((type = 'trigger' AND name = '{GUARD}') OR (type = 'index' AND name = '{INDEX}'))"
-)
 _INSERT_VISIT = (
     "INSERT INTO visits (id, kind, started_at, day, inspector, premises_id, market,"
     " officers_json, campaign_id, place, notes, duty_set, duties_json, covert_json,"
@@ -45,22 +42,17 @@ def insert_draft_visits(conn: sqlite3.Connection, rows: Iterable[Sequence[Any]])
 
 
 @contextmanager
-def sweep_rows_laid_aside(conn: sqlite3.Connection, engine: str, new_rows: int) -> Iterator[None]:
+def sweep_rows_laid_aside(
+    conn: sqlite3.Connection, engine: str, new_rows: int, visit_ids: Iterable[str]
+) -> Iterator[None]:
     """Inside a write transaction: lay the sweep rows' insert guard and instrument index
-    aside while *new_rows* rows are written into draft visits, and make them again after.
-    Only on SQLite, only for a bulk write, and the index only while the table holds fewer
-    rows than are coming (rebuilding it reads the whole table)."""
-    aside: list[tuple[str, str, str]] = []
-    if engine == "sqlite" and new_rows >= SET_ASIDE_FROM:
-        held = conn.execute("SELECT coalesce(max(rowid), 0) FROM sweep_rows").fetchone()[0]
-        for kind, name, sql in conn.execute(_ASIDE).fetchall():
-            if kind == "trigger" or held < new_rows:
-                aside.append((str(kind), str(name), str(sql)))
-        for kind, name, _sql in aside:
-            conn.execute(f'DROP {kind.upper()} "{name}"')
-    yield
-    for _kind, _name, sql in aside:
-        conn.execute(sql)
+    aside while *new_rows* rows are written into the new draft visits *visit_ids*, and make
+    them again after, as an import does (:func:`store.sweep_guard.guard_aside`: only on
+    SQLite, the index only while the table holds fewer rows than are coming, and every row
+    written meanwhile must belong to one of *visit_ids*); here only from
+    :data:`SET_ASIDE_FROM` rows."""
+    with guard_aside(conn, engine, list(visit_ids), new_rows if new_rows >= SET_ASIDE_FROM else 0):
+        yield
 
 
 def insert_sweep_rows(conn: sqlite3.Connection, rows: Iterable[Sequence[Any]]) -> None:
@@ -69,9 +61,10 @@ def insert_sweep_rows(conn: sqlite3.Connection, rows: Iterable[Sequence[Any]]) -
     conn.executemany(_INSERT_ROW, rows)
 
 
-def link_inspections(conn: sqlite3.Connection, pairs: Iterable[tuple[str, str]]) -> None:
-    """(visit id, inspection id): the inspection made in that visit."""
-    conn.executemany("UPDATE inspections SET visit_id = ? WHERE id = ?", pairs)
+def link_inspections(conn: sqlite3.Connection, pairs: Iterable[tuple[int, str]]) -> None:
+    """(inspection rowid, visit id): the inspection made in that visit (by rowid: given in
+    rowid order, the updates walk the table once instead of seeking each row by its id)."""
+    conn.executemany("UPDATE inspections SET visit_id = ?2 WHERE rowid = ?1", pairs)
 
 
 def seal_visits(conn: sqlite3.Connection, rows: Iterable[tuple[str, str | None, str]]) -> None:

@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 
 from inspector_app.services import demo
-from inspector_app.store import bulk_visits, open_database
+from inspector_app.store import bulk_visits, open_database, sweep_guard
+from inspector_app.store.errors import StoreError
 from inspector_app.store.integrity import check
 
 ASIDE = (
@@ -18,6 +19,7 @@ ASIDE = (
 
 def test_the_guard_and_index_are_laid_aside_and_back(tmp_path, monkeypatch):
     monkeypatch.setattr(bulk_visits, "SET_ASIDE_FROM", 10)
+    monkeypatch.setattr(sweep_guard, "ASIDE_FROM", 10)
     store = open_database(tmp_path / "inspector.db")
     schema = store.conn.execute(ASIDE).fetchall()
     assert len(schema) == 2
@@ -45,15 +47,16 @@ def test_the_guard_and_index_are_laid_aside_and_back(tmp_path, monkeypatch):
 
 def test_the_index_stays_when_the_table_is_larger_than_the_write(tmp_path, monkeypatch):
     monkeypatch.setattr(bulk_visits, "SET_ASIDE_FROM", 10)
+    monkeypatch.setattr(sweep_guard, "ASIDE_FROM", 10)
     store = open_database(tmp_path / "inspector.db")
     demo.generate(store, premises=30, inspections=600, seed=3)
     held = store.conn.execute("SELECT count(*) FROM sweep_rows").fetchone()[0]
     with store.write("t", "t"):
-        with bulk_visits.sweep_rows_laid_aside(store.conn, store.engine, held - 1):
+        with bulk_visits.sweep_rows_laid_aside(store.conn, store.engine, held - 1, []):
             names = [r[1] for r in store.conn.execute(ASIDE)]
     assert names == ["sweep_rows_instrument"], "only the guard was laid aside"
     with store.write("t", "t"):
-        with bulk_visits.sweep_rows_laid_aside(store.conn, store.engine, 9):
+        with bulk_visits.sweep_rows_laid_aside(store.conn, store.engine, 9, []):
             assert len(store.conn.execute(ASIDE).fetchall()) == 2, "too few rows: nothing aside"
     assert len(store.conn.execute(ASIDE).fetchall()) == 2
     store.close()
@@ -61,6 +64,7 @@ def test_the_index_stays_when_the_table_is_larger_than_the_write(tmp_path, monke
 
 def test_a_failed_write_leaves_guard_index_and_rows_as_they_were(tmp_path, monkeypatch):
     monkeypatch.setattr(bulk_visits, "SET_ASIDE_FROM", 10)
+    monkeypatch.setattr(sweep_guard, "ASIDE_FROM", 10)
     store = open_database(tmp_path / "inspector.db")
     schema = store.conn.execute(ASIDE).fetchall()
 
@@ -73,4 +77,29 @@ def test_a_failed_write_leaves_guard_index_and_rows_as_they_were(tmp_path, monke
     assert store.conn.execute(ASIDE).fetchall() == schema
     for table in ("visits", "sweep_rows", "assignments"):
         assert store.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0, table
+    store.close()
+
+
+def test_a_row_written_aside_into_a_visit_not_new_fails_the_write(tmp_path, monkeypatch):
+    """The same check as an import's: while the guard is aside, every row written must
+    belong to one of the new visits; a row of a visit that was there before (here a sealed
+    one) fails the write, and the guard, index and rows are as they were."""
+    monkeypatch.setattr(bulk_visits, "SET_ASIDE_FROM", 10)
+    monkeypatch.setattr(sweep_guard, "ASIDE_FROM", 10)
+    store = open_database(tmp_path / "inspector.db")
+    demo.generate(store, premises=30, inspections=600, seed=3)
+    schema = store.conn.execute(ASIDE).fetchall()
+    held = store.conn.execute("SELECT count(*) FROM sweep_rows").fetchone()[0]
+    vid = store.conn.execute(
+        "SELECT id FROM visits WHERE status = 'finalized' AND market <> '' LIMIT 1"
+    ).fetchone()[0]
+    with pytest.raises(StoreError, match="1 sweep rows"), store.write("t", "t"):
+        with bulk_visits.sweep_rows_laid_aside(store.conn, store.engine, 20, ["a-new-visit"]):
+            names = [r[1] for r in store.conn.execute(ASIDE)]
+            assert names == ["sweep_rows_instrument"], "the guard is aside"
+            store.conn.execute(
+                "INSERT INTO sweep_rows (id, visit_id, seq) VALUES ('stray', ?, 99999)", (vid,)
+            )
+    assert store.conn.execute(ASIDE).fetchall() == schema
+    assert store.conn.execute("SELECT count(*) FROM sweep_rows").fetchone()[0] == held
     store.close()
