@@ -421,8 +421,11 @@ def read_bundle(
     trusted: Iterable[TrustedKey],
     limits: Limits = DEFAULT_LIMITS,
     progress: Progress | None = None,
+    records_read: Callable[[OpenedBundle], object] | None = None,
 ) -> OpenedBundle:
-    """Run stages 1 to 3; returns the verified entries or raises BundleRejected."""
+    """Run stages 1 to 3; returns the verified entries or raises BundleRejected.
+    *records_read* is called once every records entry is read and verified (before the
+    attachments and reports are: they come after them)."""
     path = Path(path)
     zf, infos = check_archive(path, limits)
     with _closed_unless_kept(zf) as kept:
@@ -451,6 +454,9 @@ def read_bundle(
         names = sorted(listed, key=lambda n: (not n.startswith("records/"), n))
         total = len(names)
         for k, name in enumerate(names):
+            if records_read is not None and not name.startswith("records/"):
+                records_read(opened)
+                records_read = None
             sha, size = manifest.entries[name]
             info = by_name[name]
             if info.file_size != size:
@@ -476,6 +482,8 @@ def read_bundle(
                 opened.attachments[name.split("/", 1)[1]] = data
             if progress is not None and k % 50 == 0 and progress("entries", k, total) is False:
                 raise BundleRejected(3, "", "cancelled")
+        if records_read is not None:
+            records_read(opened)
     return opened
 
 

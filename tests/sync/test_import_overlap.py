@@ -166,3 +166,22 @@ def test_a_small_bundle_starts_no_process(world, bundle, spy):
     report = import_bundle(world["office"].store, bundle)
     assert report.status == "imported", report.message()
     assert not spy["checkers"] and not spy["answers"]
+
+
+def test_a_refusal_after_the_records_were_sent_ends_the_worker(world, bundle, spy, monkeypatch):
+    monkeypatch.setattr(overlap, "PARALLEL_FROM", 0)
+    items = read_entries(bundle)
+    photo = next(n for n, _ in items if n.startswith("attachments/"))
+    changed = [(n, d + b"x" if n == photo else d) for n, d in items]
+    bad = write_zip(
+        world["dir"] / "bad.zip", resign(changed, world["laptop"].identity, fix_hashes=False)
+    )
+    office = world["office"]
+    before = office.store.fingerprint()
+    report = import_bundle(office.store, bad)
+    assert report.status == "rejected" and report.rejection["stage"] == 3, report.message()
+    assert report.rejection["entry"] == photo
+    assert len(spy["checkers"]) == 1 and spy["checkers"][0].sender is not None  # records sent
+    assert not spy["checkers"][0].process.is_alive()
+    assert not spy["answers"] and not spy["rechecks"]
+    assert office.store.fingerprint() == before

@@ -17,9 +17,17 @@ from .job import AlreadyImported, ImportJob
 
 def run(job: ImportJob) -> None:
     store, report = job.store, job.report
-    if overlap.likely(job):  # the worker loads the checks while the bundle is read
-        job.checker = overlap.launch()
-    job.opened = opened = read_bundle(job.path, store.trust.list(), job.limits, job.progress)
+    checker = overlap.launch() if overlap.likely(job) else None
+    job.checker = checker  # (loads the checks while the bundle is read; gets the records)
+    job.opened = opened = read_bundle(
+        job.path,
+        store.trust.list(),
+        job.limits,
+        job.progress,
+        records_read=None
+        if checker is None
+        else lambda opened: overlap.send_records(job, checker, opened),
+    )
     m = opened.manifest
     report.bundle_id, report.direction, report.source_device = (
         m.bundle_id,

@@ -1,11 +1,13 @@
 """A large import's checks in a second process, while this one writes.
 
-For a bundle of many records (:func:`wanted`: :data:`PARALLEL_FROM` bytes of records, a
-database file, two processors) the *parse* stage hands the records to a worker process
-(:func:`start`), which runs stage 4 in full, exactly as the import otherwise does here
-(``validate.parse_records`` and ``validate.check_records``, against its own read-only
-connection to the same database file); this process only builds the records
-(``parse_records(unchecked=True)``), then runs the stages after *validate* and the merge.
+For a large bundle file on a database file with two processors (:func:`likely`) the *open*
+stage starts a worker process (:func:`launch`) and, when the records turn out to be large
+(:data:`PARALLEL_FROM` bytes), hands them to it as soon as they are read and verified
+(:func:`send_records`), the rest after the open stage (:func:`send_rest`). The worker runs
+stage 4 in full, exactly as the import otherwise does here (``validate.parse_records`` and
+``validate.check_records``, against its own read-only connection to the same database
+file); this process only builds the records (``parse_records(unchecked=True)``), then runs
+the stages after *validate* and the merge.
 Before the merge's transaction ends, :func:`verdict` waits for the worker: a clean bundle
 gets the warnings the checks noted and the import commits; anything else (a problem, a
 worker that failed, records that differ from what was built here) raises :class:`Recheck`,
@@ -33,6 +35,7 @@ if TYPE_CHECKING:
     from multiprocessing.connection import Connection
     from multiprocessing.process import BaseProcess
 
+    from ..reader import OpenedBundle
     from .job import ImportJob
 
 PARALLEL_FROM = (
@@ -53,6 +56,7 @@ class Checker:
     process: BaseProcess
     conn: Connection
     sender: threading.Thread | None = None  # sending the records (None: not sent)
+    complete: bool = False  # all sent: the worker answers (send_rest)
     answer: dict[str, Any] | None = None
     audit_detail: dict[str, Any] = field(default_factory=dict)
 
@@ -72,11 +76,6 @@ def likely(job: ImportJob) -> bool:
         return _possible(job) and os.path.getsize(job.path) >= PARALLEL_FROM
     except OSError:
         return False
-
-
-def wanted(job: ImportJob) -> bool:
-    """Whether this import's checks run in a worker process: its records are large."""
-    return _possible(job) and sum(len(d) for d in job.bundle.records.values()) >= PARALLEL_FROM
 
 
 def _snapshot() -> tuple[list[Any], str, list[Any]]:
@@ -103,16 +102,14 @@ def launch() -> Checker:
     return Checker(process, here)
 
 
-def send(job: ImportJob, checker: Checker, now: dt.datetime) -> None:
-    """Send the worker the bundle's records (from a thread: this process goes on building
-    the records meanwhile)."""
-    from ..reader import ZipAttachment
-
-    opened = job.bundle
-    attachments = {
-        sha: (_Head(a.size, a.head) if isinstance(a, ZipAttachment) else a)
-        for sha, a in opened.attachments.items()
-    }
+def send_records(job: ImportJob, checker: Checker, opened: OpenedBundle) -> None:
+    """Send the worker the bundle's records as soon as they are read and verified (the
+    *open* stage, before it reads the attachments), from a thread: the worker parses them
+    while this process reads on. Only when they are large (else the worker is ended)."""
+    if sum(len(d) for d in opened.records.values()) < PARALLEL_FROM:
+        stop(checker)
+        job.checker = None
+        return
     payload = {
         "db": str(job.store.path),
         "path": str(opened.path),
@@ -120,27 +117,48 @@ def send(job: ImportJob, checker: Checker, now: dt.datetime) -> None:
         "manifest": opened.manifest,
         "signer": opened.signer,
         "records": dict(opened.records),
-        "attachments": attachments,
         "max_line": job.limits.max_line_bytes,
-        "now": now,
         "installed": _snapshot(),
     }
-    checker.sender = threading.Thread(target=_send, args=(checker.conn, payload), daemon=True)
+    checker.sender = threading.Thread(target=_send, args=(checker.conn, [payload]), daemon=True)
     checker.sender.start()
 
 
-def _send(conn: Connection, payload: dict[str, Any]) -> None:
+def send_rest(job: ImportJob, checker: Checker, now: dt.datetime) -> None:
+    """Send the worker what the checks across records need besides them (the attachments'
+    sizes and first bytes, the clock), after the *open* stage: from now on it answers."""
+    from ..reader import ZipAttachment
+
+    attachments = {
+        sha: (_Head(a.size, a.head) if isinstance(a, ZipAttachment) else a)
+        for sha, a in job.bundle.attachments.items()
+    }
+    first = checker.sender
+    checker.sender = threading.Thread(
+        target=_send, args=(checker.conn, [{"attachments": attachments, "now": now}], first)
+    )
+    checker.sender.daemon = True
+    checker.sender.start()
+    checker.complete = True
+
+
+def _send(
+    conn: Connection, payload: list[dict[str, Any]], after: threading.Thread | None = None
+) -> None:
+    if after is not None:
+        after.join()
     try:
-        conn.send(payload)
+        conn.send(payload[0])
     except (OSError, ValueError):  # the worker was stopped before it took the records
         pass
+    payload.clear()  # (not kept by the thread)
 
 
 def verdict(job: ImportJob, checker: Checker) -> dict[str, Any]:
     """Wait for the worker's answer (calling the progress callback now and then); raise
     :class:`Recheck` unless the bundle is clean and the records it checked are the ones
     built here. Applies the checks' warnings to ``job.content``."""
-    if checker.sender is None:
+    if not checker.complete:
         raise Recheck("the records were not sent")
     if checker.answer is None:
         while not checker.conn.poll(WAIT_STEP):
@@ -208,11 +226,7 @@ def serve(conn: Connection) -> None:
     gc.disable()  # (as the import does: hundreds of thousands of records, no cycles)
     _preload()
     try:
-        payload = conn.recv()
-    except (EOFError, OSError):
-        return
-    try:
-        answer = check(payload)
+        answer = check(conn)
     except Exception as exc:  # noqa: BLE001 - any failure: the import checks here instead
         answer = {"status": "failed", "error": repr(exc)[:500]}
     try:
@@ -233,9 +247,10 @@ def _preload() -> None:
     registry.families()
 
 
-def check(payload: dict[str, Any]) -> dict[str, Any]:
-    """Stage 4 over the payload :func:`start` sends, as the *parse* and *validate* stages run
-    it; the answer says whether the bundle is clean, and what the merge needs to know."""
+def check(line: Connection) -> dict[str, Any]:
+    """Stage 4 over what :func:`send_records` and :func:`send_rest` send, as the *parse*
+    and *validate* stages run it; the answer says whether the bundle is clean, and what the
+    merge needs to know."""
     import sqlite3
     from pathlib import Path
 
@@ -248,6 +263,7 @@ def check(payload: dict[str, Any]) -> dict[str, Any]:
     from ..reader import OpenedBundle
     from ..validate import _forget, check_records, parse_records
 
+    payload = line.recv()
     installed, active, published = payload["installed"]
     builtin = (ruledata.LEGACY, ruledata.BUILTIN)
     for data in installed:
@@ -257,19 +273,22 @@ def check(payload: dict[str, Any]) -> dict[str, Any]:
     db = Path(payload["db"])
     conn = sqlite3.connect(f"{db.absolute().as_uri()}?mode=ro", uri=True, timeout=30)
     try:
-        store = Store(conn, db)
+        store = Store(conn, db)  # (reads only)
         opened = OpenedBundle(
             Path(payload["path"]),
             payload["manifest_bytes"],
             payload["manifest"],
             payload["signer"],
             records=payload["records"],
-            attachments=payload["attachments"],
         )
+        max_line = payload["max_line"]
+        del payload  # (the records' bytes are let go of as they are parsed)
         try:
-            parsed = parse_records(opened, payload["max_line"], release=True)
+            parsed = parse_records(opened, max_line, release=True)
+            rest = line.recv()
+            opened.attachments = rest["attachments"]
             content = check_records(
-                parsed, opened, sync_repo(store), known_certificates(store), payload["now"]
+                parsed, opened, sync_repo(store), known_certificates(store), rest["now"]
             )
         except BundleRejected:
             return {"status": "refused"}

@@ -4,9 +4,9 @@ per kind of record). A line that cannot be read is noted, not raised yet: the *v
 stage names it together with what else is wrong. The entries' bytes are let go of as they
 are read: from here on the import holds the records, not their text.
 
-A large bundle's lines are checked in a worker process instead (``.overlap``): they are
-sent to it here, and this stage only builds the records; the *merge* stage waits for the
-worker's answer before its transaction ends."""
+A large bundle's lines are checked in a worker process instead (``.overlap``): the *open*
+stage sent them to it, and this stage only builds the records; the *merge* stage waits for
+the worker's answer before its transaction ends."""
 
 from __future__ import annotations
 
@@ -19,16 +19,15 @@ from .job import ImportJob
 
 
 def run(job: ImportJob) -> None:
-    if not overlap.wanted(job):
-        overlap.stop(job.checker)  # started by the open stage for a large file
+    checker = job.checker  # started by the open stage for a large file
+    if checker is None or checker.sender is None:  # the records were not sent to it
+        overlap.stop(checker)
         job.checker = None
         job.parsed = parse_records(
             job.bundle, job.limits.max_line_bytes, job.progress, release=True
         )
         return
-    if job.checker is None:
-        job.checker = overlap.launch()
-    overlap.send(job, job.checker, dt.datetime.now(dt.UTC))
+    overlap.send_rest(job, checker, dt.datetime.now(dt.UTC))
     try:
         built = parse_records(job.bundle, job.limits.max_line_bytes, job.progress, unchecked=True)
     except BundleRejected:  # cancelled

@@ -87,7 +87,7 @@ def _run_checked(job: ImportJob) -> None:
         checker = job.checker
         if (
             checker is None
-            or checker.sender is None  # not sent the records yet: the checks run here anyway
+            or not checker.complete  # not sent everything yet: the checks run here anyway
             or (isinstance(exc, BundleRejected) and exc.reason == "cancelled")
         ):
             raise
