@@ -238,6 +238,13 @@ def _generate(
         chunks = pool.map(_chunk_task, tasks)
     else:
         chunks = (_chunk_task(t) for t in tasks)
+    # the prepackaged batches and rechecks (their own generator, handed over with its state):
+    # in a worker after the last chunk, so that no worker idles while they are made here;
+    # written after the chunks, as before
+    goods_task = (goods, products, scales, n_batches, n_rechecks, addresses, inspectors, photos)
+    has_goods = bool(n_batches or n_rechecks)
+    goods_future = pool.submit(_goods_task, goods_task) if pool is not None and has_goods else None
+    goods_made = None
     done = 0
     try:
         for records, blobs in chunks:
@@ -250,27 +257,20 @@ def _generate(
             done += c["inspections"]
             if progress is not None and progress(done, total) is False:
                 return counts
+        if goods_future is not None:
+            goods_made = goods_future.result()
+        elif has_goods:
+            goods_made = _goods_task(goods_task)
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
-    if n_batches or n_rechecks:
-        goods_records, goods_blobs = demo_goods.goods_inspections(
-            goods,
-            products,
-            scales,
-            n_batches,
-            n_rechecks,
-            addresses,
-            inspectors,
-            START,
-            photos,
-            lambda: tiny_png(goods.rng),
-        )
+    if goods_made is not None:
+        goods_rows, goods_blobs = goods_made
         if goods_blobs:
             with store.write(actor, "demo.photos", detail={"photos": len(goods_blobs)}):
                 for data in goods_blobs:
                     store.attachments.add(data, actor)
-        c = load_records(store, [], [], goods_records, actor=actor, action="demo.load")
+        c = load_records(store, [], [], goods_rows, actor=actor, action="demo.load")
         counts["inspections"] += c["inspections"]
         if progress is not None:
             progress(counts["inspections"], total)
@@ -295,4 +295,22 @@ def _generate(
 def _chunk_task(task: tuple) -> tuple[Prepared, list[bytes]]:
     """One chunk as table rows: the JSON and row building happen in the worker too."""
     records, blobs = _chunk(*task)
+    return prepare(records), blobs
+
+
+def _goods_task(task: tuple) -> tuple[Prepared, list[bytes]]:
+    """The prepackaged batches' and rechecks' inspections as table rows, and their photos."""
+    goods, products, scales, n_batches, n_rechecks, addresses, inspectors, photos = task
+    records, blobs = demo_goods.goods_inspections(
+        goods,
+        products,
+        scales,
+        n_batches,
+        n_rechecks,
+        addresses,
+        inspectors,
+        START,
+        photos,
+        lambda: tiny_png(goods.rng),
+    )
     return prepare(records), blobs
