@@ -183,20 +183,23 @@ def failed_questions(store, f: StatsFilter) -> list[dict]:
             ident = current[family] = _identity(forms[family], family)
         return ident
 
-    heads = q.failed_heads(store, f)
+    heads = q.failed_heads(store, f)  # family -> its failed records' ids
     # the same failed records judged by the same forms: the same rows as last time
-    judged = (tuple(heads), tuple(identity(family) for family in sorted({h[1] for h in heads})))
+    judged = tuple((family, identity(family), tuple(ids)) for family, ids in sorted(heads.items()))
     if _LAST_QUESTIONS and _LAST_QUESTIONS[0][0] == judged:
         return [dict(r) for r in _LAST_QUESTIONS[0][1]]
     found: list[tuple[tuple[str, str], ...]] = []
     todo = []
     memo = _QUESTIONS
-    for inspection_id, family in heads:
-        hit = memo.get(inspection_id)
-        if hit is not None and hit[0] == (current.get(family) or identity(family)):
-            found.append(hit[1])
-        else:
-            todo.append(inspection_id)
+    seen, judge = memo.get, found.append
+    for family, ids in heads.items():
+        ident = current[family]
+        for inspection_id in ids:
+            hit = seen(inspection_id)
+            if hit is not None and hit[0] == ident:
+                judge(hit[1])
+            else:
+                todo.append(inspection_id)
     for inspection_id, family, raw in q.checklists(store, todo):
         ident = identity(family)
         form = forms[family]
