@@ -7,7 +7,7 @@ import sys
 import threading
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, QTimer, QtMsgType, Signal, qInstallMessageHandler
+from PySide6.QtCore import QObject, QTimer, QtMsgType, Signal, Slot, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication
 
 from .. import i18n
@@ -77,8 +77,15 @@ class _ErrorReporter(QObject):
 
     def __init__(self) -> None:
         super().__init__()
-        self.report.connect(show_error_dialog, Qt.ConnectionType.QueuedConnection)
+        self.report.connect(self._report)
         self.showing = False
+
+    @Slot(str)
+    def _report(self, text: str) -> None:
+        # in the GUI thread (a report from another thread is queued to this object's), and
+        # from the event loop, never inside the failing call (a queued connection, without
+        # naming Qt.ConnectionType: that would build PySide's Qt namespace at start-up)
+        QTimer.singleShot(0, lambda: show_error_dialog(text))
 
 
 _reporter: _ErrorReporter | None = None

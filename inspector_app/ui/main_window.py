@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QSize
 from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QLabel,
@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..i18n import tr
-from . import settings
+from . import qt_values, settings
 from .first_paint import FirstPaint
 from .models.inspections import InspectionTableModel
 from .pages import PAGES
@@ -44,7 +44,7 @@ from .widgets.record_table import RecordTable
 from .window_menus import WindowMenus
 from .workers import StoreReader
 
-NAV_ICON_ROLE = Qt.ItemDataRole.UserRole + 1  # a navigation row's icon, by name
+NAV_ICON_ROLE = qt_values.USER_ROLE + 1  # a navigation row's icon, by name
 
 if TYPE_CHECKING:
     from .dashboard import DashboardPage
@@ -72,7 +72,7 @@ class MainWindow(WindowMenus, RecordOpening, QMainWindow):
         self.nav = QListWidget(self)
         self.nav.setObjectName("navigation")
         self.nav.setIconSize(QSize(20, 20))
-        self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.nav.setProperty("horizontalScrollBarPolicy", qt_values.SCROLL_BAR_ALWAYS_OFF)
         self.stack = QStackedWidget(self)
         self._nav_icons = False  # set just after the first paint (QStyle's enums cost a start)
         for key, _title, icon in PAGES:
@@ -81,7 +81,8 @@ class MainWindow(WindowMenus, RecordOpening, QMainWindow):
             self._placeholders[key] = placeholder
             self.stack.addWidget(placeholder)
         self.nav.currentRowChanged.connect(self._page_changed)
-        splitter = QSplitter(self)
+        # (not QSplitter(self): choosing between its overloads builds Qt.Orientation)
+        splitter = QSplitter()
         splitter.addWidget(self.nav)
         splitter.addWidget(self.stack)
         splitter.setStretchFactor(1, 1)
@@ -91,7 +92,7 @@ class MainWindow(WindowMenus, RecordOpening, QMainWindow):
         self.splitter = splitter
         self.setCentralWidget(splitter)
         self.db_label = QLabel(self)
-        self.db_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.db_label.setProperty("textInteractionFlags", qt_values.TEXT_SELECTABLE_BY_MOUSE)
         self.counts_label = QLabel(self)
         self.counts_label.setObjectName("statusCounts")
         self.statusBar().addWidget(self.db_label, 1)
@@ -114,7 +115,7 @@ class MainWindow(WindowMenus, RecordOpening, QMainWindow):
         """A navigation row for the page *key* with the style's icon *icon* (a
         ``QStyle.StandardPixmap`` name), shown from the window's first paint on."""
         item = QListWidgetItem("")
-        item.setData(Qt.ItemDataRole.UserRole, key)
+        item.setData(qt_values.USER_ROLE, key)
         item.setData(NAV_ICON_ROLE, icon)
         item.setSizeHint(QSize(0, 36))
         self.nav.addItem(item)
@@ -187,9 +188,8 @@ class MainWindow(WindowMenus, RecordOpening, QMainWindow):
             inspections.model.failed.connect(self._show_read_error)
             header = settings.load_geometry("inspection_header")
             if header:
-                inspections.table.restore_state(header)
                 # the query order is not remembered: start from the newest inspections
-                inspections.table.set_sort_indicator(0, Qt.SortOrder.DescendingOrder)
+                inspections.table.restore_state(header, sort_column=0)
                 inspections.model._sort, inspections.model._descending = "started_at", True
             self._request_markets()
             return inspections
@@ -303,13 +303,13 @@ class MainWindow(WindowMenus, RecordOpening, QMainWindow):
 
     def current_page_key(self) -> str:
         item = self.nav.item(max(0, self.nav.currentRow()))
-        return str(item.data(Qt.ItemDataRole.UserRole)) if item is not None else PAGES[0][0]
+        return str(item.data(qt_values.USER_ROLE)) if item is not None else PAGES[0][0]
 
     def _page_changed(self, row: int) -> None:
         if row < 0:
             return
         item = self.nav.item(row)
-        key = str(item.data(Qt.ItemDataRole.UserRole)) if item is not None else None
+        key = str(item.data(qt_values.USER_ROLE)) if item is not None else None
         if key in self._placeholders:
             self.page(key)
         self.stack.setCurrentIndex(row)

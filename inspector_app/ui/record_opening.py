@@ -10,7 +10,7 @@ import datetime as dt
 import inspect
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6 import QtCore
 from PySide6.QtWidgets import QDialog, QMainWindow, QStackedWidget, QWidget
 
 from ..domain.models import Inspection, new_id
@@ -96,8 +96,8 @@ class RecordOpening(_WindowBase):
 
     def _show_editor(self, editor: QWidget, inspection_id: str) -> QWidget:
         if not editor.isWindow():
-            editor.setWindowFlag(Qt.WindowType.Window, True)
-        editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+            editor.setWindowFlag(QtCore.Qt.WindowType.Window, True)
+        editor.setAttribute(QtCore.Qt.WidgetAttribute.WA_DeleteOnClose, True)
         self.editors[inspection_id] = editor
         editor.destroyed.connect(lambda *_: self.editors.pop(inspection_id, None))
         for signal_name in ("saved", "finalized"):

@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6 import QtCore
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -40,7 +41,8 @@ class WorkListTable(QTableWidget):
     start_requested = Signal(int)
 
     def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentRow() >= 0:
+        keys = (QtCore.Qt.Key.Key_Return, QtCore.Qt.Key.Key_Enter)  # (not Qt at start-up)
+        if event.key() in keys and self.currentRow() >= 0:
             self.start_requested.emit(self.currentRow())
             return
         super().keyPressEvent(event)

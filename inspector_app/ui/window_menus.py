@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import shiboken6
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QMainWindow, QMenu, QWidget
 
@@ -52,14 +51,15 @@ class WindowMenus(_WindowBase):
         def new_inspection(self, premises_id: str | None = None) -> QWidget | str | None: ...
 
     # -- structure ------------------------------------------------------------------------
-    def _action(
-        self, name: str, slot, shortcut=None, *, context=Qt.ShortcutContext.WindowShortcut
-    ) -> QAction:
+    def _action(self, name: str, slot, shortcut=None, *, context=None) -> QAction:
         action = QAction(self)
         action.setObjectName(name)
         if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-            action.setShortcutContext(context)
+            # (setShortcuts: setShortcut's overloads would build PySide's Qt namespace at
+            # start-up, see qt_values)
+            action.setShortcuts([QKeySequence(shortcut)])
+            if context is not None:
+                action.setShortcutContext(context)
         action.triggered.connect(lambda _checked=False: slot())
         self.addAction(action)
         self.actions_by_name[name] = action
@@ -91,9 +91,9 @@ class WindowMenus(_WindowBase):
         for i, (key, _title, _icon) in enumerate(PAGES):
             a(f"page_{key}", lambda k=key: self.show_page(k), f"Ctrl+{i + 1}")
         if self.actions_by_name["quit"].shortcut().isEmpty():
-            self.actions_by_name["quit"].setShortcut(QKeySequence("Ctrl+Q"))
+            self.actions_by_name["quit"].setShortcuts([QKeySequence("Ctrl+Q")])
         if self.actions_by_name["refresh"].shortcut().isEmpty():
-            self.actions_by_name["refresh"].setShortcut(QKeySequence("F5"))
+            self.actions_by_name["refresh"].setShortcuts([QKeySequence("F5")])
         bar = self.menuBar()
         self.menus: dict[str, QMenu] = {}
         layout: dict[str, tuple[str, list[str | None]]] = {

@@ -31,7 +31,8 @@ from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEventLoop, QObject, Qt, Signal, Slot
+from PySide6 import QtCore
+from PySide6.QtCore import QEventLoop, QObject, Signal, Slot
 from PySide6.QtWidgets import QWidget
 
 from ..i18n import tr
@@ -73,7 +74,9 @@ class _Relay(QObject):
         super().__init__()
         self.handlers: dict[int, Callable[[Any], None]] = {}
         self._tickets = itertools.count(1)
-        self.delivered.connect(self._dispatch, Qt.ConnectionType.QueuedConnection)
+        # Queued: the relay lives in the GUI thread and is only emitted to from worker threads
+        # (naming QueuedConnection would build PySide's Qt namespace at start-up: qt_values)
+        self.delivered.connect(self._dispatch)
 
     def ticket(self, handler: Callable[[Any], None]) -> int:
         number = next(self._tickets)
@@ -228,7 +231,9 @@ def run_with_progress(
     dialog.setWindowTitle(title)
     dialog.setLabelText(label or tr("Working…"))
     dialog.setWindowModality(
-        Qt.WindowModality.WindowModal if parent else Qt.WindowModality.ApplicationModal
+        QtCore.Qt.WindowModality.WindowModal
+        if parent
+        else QtCore.Qt.WindowModality.ApplicationModal
     )
     dialog.setAutoClose(False)
     dialog.setAutoReset(False)

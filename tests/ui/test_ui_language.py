@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 
 from inspector_app import i18n
@@ -33,12 +34,15 @@ def window(qtbot, store, stall):
 def test_switch_changes_menus_navigation_headers_and_filters(qtbot, window):
     page = window.inspections_page
     assert window.nav.item(1).text() == "Inspections"
-    assert page.model.headerData(1, mw.Qt.Orientation.Horizontal) == "Premises"
+    header = page.table.horizontalHeader().model()  # the texts the header shows
+    assert page.model.headerData(1, Qt.Orientation.Horizontal) == "Premises"
+    assert header.headerData(1, Qt.Orientation.Horizontal) == "Premises"
     window.actions_by_name["language"].trigger()
     assert i18n.current_language() == "zh"
     assert window.nav.item(1).text() == "检查记录"
     assert window.menus["file"].title() == "文件(&F)"
-    assert page.model.headerData(1, mw.Qt.Orientation.Horizontal) == "受检单位"
+    assert page.model.headerData(1, Qt.Orientation.Horizontal) == "受检单位"
+    assert header.headerData(1, Qt.Orientation.Horizontal) == "受检单位"
     assert page.family.itemText(0) == "全部类别" and page.family.itemText(1) == "衡器"
     assert page.search.placeholderText().startswith("搜索")
     assert window.premises_page.new_button.text() == "新建(&N)…"

@@ -20,10 +20,12 @@ from __future__ import annotations
 import dataclasses
 from collections import OrderedDict
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6 import QtCore
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Signal
 
 from ...i18n import tr
 from ...store.inspections import InspectionFilter, InspectionSummary
+from .. import qt_values
 from ..workers import StoreReader
 from .labels import check_label, family_label, status_label, verdict_label, when_label
 
@@ -44,8 +46,8 @@ COLUMNS = (
 TEXT_COLOURS = {"fail": "#c0392b", "returned": "#b35900", "draft": "#1f5fa8"}
 _brushes: dict = {}
 PLACEHOLDER = "…"
-IdRole = Qt.ItemDataRole.UserRole
-ReviewRole = Qt.ItemDataRole.UserRole + 1  # the newest review (store.review.ReviewRow), or None
+IdRole = qt_values.USER_ROLE
+ReviewRole = qt_values.USER_ROLE + 1  # the newest review (store.review.ReviewRow), or None
 ROOT = QModelIndex()
 SINGLE_LATIN_IDLE_MS = 400  # quiet time before searching for one Latin letter
 
@@ -304,38 +306,37 @@ class InspectionTableModel(QAbstractTableModel):
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = ROOT) -> int:
         return 0 if parent.isValid() else len(COLUMNS)
 
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    def headerData(  # (the inspection lists' headers show header_labels(): see RecordTable)
+        self, section: int, orientation: QtCore.Qt.Orientation, role: int = qt_values.DISPLAY_ROLE
     ):
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
-            if role == Qt.ItemDataRole.DisplayRole:
+        horizontal = orientation.value == qt_values.HORIZONTAL  # (a Flag: not equal to an int)
+        if horizontal and 0 <= section < len(COLUMNS):
+            if role == qt_values.DISPLAY_ROLE:
                 return tr(COLUMNS[section][1])
-            if role == Qt.ItemDataRole.ToolTipRole and COLUMNS[section][2] is None:
+            if role == qt_values.TOOLTIP_ROLE and COLUMNS[section][2] is None:
                 return None
-        elif orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
+        elif not horizontal and role == qt_values.DISPLAY_ROLE:
             return section + 1
         return None
 
-    def data(
-        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
-    ):
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = qt_values.DISPLAY_ROLE):
         if not index.isValid() or index.row() >= self._total or index.column() >= len(COLUMNS):
             return None
         if role not in (
-            Qt.ItemDataRole.DisplayRole,
-            Qt.ItemDataRole.ForegroundRole,
-            Qt.ItemDataRole.ToolTipRole,
+            qt_values.DISPLAY_ROLE,
+            qt_values.FOREGROUND_ROLE,
+            qt_values.TOOLTIP_ROLE,
             IdRole,
             ReviewRole,
-            Qt.ItemDataRole.AccessibleTextRole,
+            qt_values.ACCESSIBLE_TEXT_ROLE,
         ):
             return None
         s = self.summary(index.row())
         key = COLUMNS[index.column()][0]
         if s is None:
-            if role == Qt.ItemDataRole.DisplayRole:
+            if role == qt_values.DISPLAY_ROLE:
                 return PLACEHOLDER if index.column() == 0 else ""
-            if role == Qt.ItemDataRole.ToolTipRole:
+            if role == qt_values.TOOLTIP_ROLE:
                 return tr("Loading…")
             return None
         if role == IdRole:
@@ -344,7 +345,7 @@ class InspectionTableModel(QAbstractTableModel):
         returned = review is not None and review.decision == "returned"
         if role == ReviewRole:
             return review
-        if role == Qt.ItemDataRole.ForegroundRole:
+        if role == qt_values.FOREGROUND_ROLE:
             if key == "verdict" and s.verdict == "fail":
                 return _brush("fail")
             if key == "status" and returned:
@@ -357,7 +358,7 @@ class InspectionTableModel(QAbstractTableModel):
             text = f"↩ {tr('Returned')}"  # (a returned record is finalized; the column is narrow)
         elif key == "status" and review is not None and review.decision == "approved":
             text = f"✔ {tr('Approved')}"  # reviewed, not just finalized
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == qt_values.TOOLTIP_ROLE:
             if key == "status" and returned and review is not None:
                 return tr("Returned by {reviewer}: {comment}").format(
                     reviewer=review.reviewer, comment=review.comment
@@ -391,12 +392,12 @@ class InspectionTableModel(QAbstractTableModel):
             return status_label(s.status) + (f" (r{s.revision})" if s.revision > 1 else "")
         return ""
 
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+    def sort(self, column: int, order: QtCore.Qt.SortOrder | None = None) -> None:
         sort_key = COLUMNS[column][2] if 0 <= column < len(COLUMNS) else None
         if sort_key is None:
             return
         self._sort = sort_key
-        self._descending = order == Qt.SortOrder.DescendingOrder
+        self._descending = order == QtCore.Qt.SortOrder.DescendingOrder
         self.refresh()
 
     def is_sortable(self, column: int) -> bool:
@@ -405,7 +406,13 @@ class InspectionTableModel(QAbstractTableModel):
     def column_of(self, sort_key: str) -> int:
         return next((i for i, c in enumerate(COLUMNS) if c[2] == sort_key), 0)
 
+    def header_labels(self) -> list[str]:
+        """The columns' titles, as ``headerData`` gives them."""
+        return [tr(c[1]) for c in COLUMNS]
+
     def retranslate(self) -> None:
-        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
+        """The language changed: the titles and cells are new (not at start-up: the signal
+        takes a ``Qt.Orientation``, see ..qt_values)."""
+        self.headerDataChanged.emit(QtCore.Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
         if self._total:
             self.dataChanged.emit(self.index(0, 0), self.index(self._total - 1, len(COLUMNS) - 1))

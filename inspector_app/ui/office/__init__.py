@@ -14,7 +14,8 @@ to the open database at once.
 from __future__ import annotations
 
 import shiboken6
-from PySide6.QtCore import QObject, Qt
+from PySide6 import QtCore
+from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QListWidgetItem
 
@@ -225,7 +226,7 @@ class OfficeMode(QObject):
             from ..campaign_page import CampaignPage
 
             page = self.campaign_page = CampaignPage(self.window.store, self.window)
-            page.setWindowFlag(Qt.WindowType.Window, True)
+            page.setWindowFlag(QtCore.Qt.WindowType.Window, True)
             page.resize(1100, 700)
         page.refresh()
         page.show()

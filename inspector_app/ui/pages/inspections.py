@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6 import QtCore
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -15,7 +16,7 @@ from PySide6.QtWidgets import (
 from ...domain.models import FAMILIES
 from ...i18n import ntr, tr
 from ...store.inspections import InspectionFilter
-from .. import settings
+from .. import qt_values, settings
 from ..models.inspections import InspectionTableModel, search_delay_ms
 from ..models.labels import family_label
 from ..widgets.date_filter import DateFilter
@@ -59,7 +60,6 @@ class InspectionsPage(QWidget):
         )  # batch report export
         self.table.setModel(self.model)
         self.table.set_column_widths(INSPECTION_COLUMN_WIDTHS)
-        self.table.set_sort_indicator(0, Qt.SortOrder.DescendingOrder)
 
         top = QHBoxLayout()
         top.addWidget(self.search, 3)
@@ -90,11 +90,8 @@ class InspectionsPage(QWidget):
             self.clear_button,
             self.table,
         ):
-            w.setFocusPolicy(
-                Qt.FocusPolicy.StrongFocus
-                if w is not self.clear_button
-                else Qt.FocusPolicy.TabFocus
-            )
+            focus = qt_values.STRONG_FOCUS if w is not self.clear_button else qt_values.TAB_FOCUS
+            w.setProperty("focusPolicy", focus)  # (setFocusPolicy takes a Qt.FocusPolicy)
         QWidget.setTabOrder(self.search, self.family)
         QWidget.setTabOrder(self.family, self.verdict)
         QWidget.setTabOrder(self.verdict, self.status)
@@ -120,7 +117,7 @@ class InspectionsPage(QWidget):
         self.clear_button.clicked.connect(self.clear_filters)
         self.model.counted.connect(lambda _n: self._update_count())
         self.model.modelReset.connect(self._update_count)
-        self.retranslate()
+        self.retranslate(first=True)
         follow_language(self, self.retranslate)
 
     def _fill_combos(self) -> None:
@@ -204,7 +201,7 @@ class InspectionsPage(QWidget):
         self.model.refresh()
 
     def focus_search(self) -> None:
-        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.setFocus(QtCore.Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()
 
     def _update_count(self) -> None:
@@ -219,7 +216,9 @@ class InspectionsPage(QWidget):
                 )
             )
 
-    def retranslate(self) -> None:
+    def retranslate(self, first: bool = False) -> None:
+        """The texts in the current language (*first*: as the page is built, when the
+        model's own texts are new anyway)."""
         self.search.setPlaceholderText(tr("Search premises, instrument, inspector…"))
         self.search.setAccessibleName(tr("Search"))
         self.family.setItemText(0, tr("All families"))
@@ -247,5 +246,7 @@ class InspectionsPage(QWidget):
             combo.setAccessibleName(tr(name))
         self.date_from.setAccessibleName(tr("From"))
         self.date_to.setAccessibleName(tr("To"))
-        self.model.retranslate()
+        self.table.set_header_labels(self.model.header_labels())
+        if not first:
+            self.model.retranslate()
         self._update_count()

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -15,9 +14,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ... import i18n
 from ...i18n import tr
 from ...store.inspections import InspectionFilter
-from .. import settings
+from .. import qt_values, settings
 from ..models.inspections import InspectionTableModel
 from ..widgets.language import follow_language
 from ..widgets.record_table import RecordTable
@@ -54,10 +54,8 @@ class TodayPage(QWidget):
         self.overdue_label = QLabel(self)
         self.overdue_label.setObjectName("todayOverdueCases")
         self.overdue_label.setWordWrap(True)
-        self.overdue_label.setTextInteractionFlags(
-            Qt.TextInteractionFlag.TextSelectableByKeyboard
-            | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
-            | Qt.TextInteractionFlag.LinksAccessibleByMouse
+        self.overdue_label.setProperty(  # (setTextInteractionFlags takes Qt's flags)
+            "textInteractionFlags", qt_values.OVERDUE_LINKS
         )
         self.overdue_label.linkActivated.connect(self._open_case_link)
         self.overdue_label.setStyleSheet("color: #b00020; padding: 4px 0;")
@@ -98,6 +96,7 @@ class TodayPage(QWidget):
         for m in (self.drafts, self.today):
             m.counted.connect(lambda _n: self.retranslate())
             m.modelReset.connect(self.retranslate)
+        self._language = i18n.current_language()  # the models' texts are in it
         self.retranslate()
         follow_language(self, self.retranslate)
 
@@ -185,6 +184,9 @@ class TodayPage(QWidget):
             )
         )
         self.empty_hint.setVisible(bool(empty))
-        self.drafts.retranslate()
-        self.today.retranslate()
+        if self._language != i18n.current_language():  # (not on a count: texts unchanged)
+            self._language = i18n.current_language()
+            for table, model in ((self.drafts_table, self.drafts), (self.today_table, self.today)):
+                table.set_header_labels(model.header_labels())
+                model.retranslate()
         self._show_overdue()
