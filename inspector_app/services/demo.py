@@ -221,9 +221,6 @@ def _generate(
         )
         for i, first in enumerate(range(0, inspections, CHUNK))
     ]
-    counts = load_records(
-        store, prem, instruments + products + scales, [], actor=actor, action="demo.load"
-    )
     if workers is None:
         workers = min(os.cpu_count() or 1, 4) if inspections >= PARALLEL_FROM else 1
     pool = None
@@ -247,6 +244,10 @@ def _generate(
     goods_made = None
     done = 0
     try:
+        # (the workers start on the first chunks while the premises are written)
+        counts = load_records(
+            store, prem, instruments + products + scales, [], actor=actor, action="demo.load"
+        )
         for records, blobs in chunks:
             if blobs:
                 with store.write(actor, "demo.photos", detail={"photos": len(blobs)}):
