@@ -36,12 +36,14 @@ class SigningError(Exception):
     """The PDF cannot be signed (one sentence for the user)."""
 
 
-_asn1_cache: dict[int, tuple[Any, Asn1Identity]] = {}
+_asn1_cache: dict[int, tuple[Any, tuple[Any, Any, list[Any], Any]]] = {}
 
 
-def _asn1_cached(identity: Identity) -> Asn1Identity:
-    """The identity's certificate, key and chain as asn1crypto objects, converted once per
-    identity (a batch signs hundreds of reports with one); the entry goes with the identity."""
+def _asn1_cached(identity: Identity) -> tuple[Any, Any, list[Any], Any]:
+    """The identity's certificate, key and chain as asn1crypto objects, and its pyHanko
+    signer (``cms_template.TemplateSigner``: its CMS parts are kept for the next signature),
+    made once per identity (a batch signs hundreds of reports with one); the entry goes with
+    the identity."""
     import weakref
 
     entry = _asn1_cache.get(id(identity))
@@ -49,8 +51,22 @@ def _asn1_cached(identity: Identity) -> Asn1Identity:
         return entry[1]
     key = id(identity)
     ref = weakref.ref(identity, lambda _r: _asn1_cache.pop(key, None))
-    _asn1_cache[key] = (ref, _asn1(identity))
+    cert, private, chain = _asn1(identity)
+    _asn1_cache[key] = (ref, (cert, private, chain, _signer(cert, private, chain)))
     return _asn1_cache[key][1]
+
+
+def _signer(cert: Any, key: Any, chain: list[Any]) -> Any:
+    from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+    from .cms_template import template_signer_class
+
+    return template_signer_class()(
+        signing_cert=cert,
+        signing_key=key,
+        # the signer's is added once; pyhanko-certvalidator leaves from_certs unannotated
+        cert_registry=SimpleCertificateStore.from_certs(chain),  # type: ignore[no-untyped-call]
+    )
 
 
 def _asn1(identity: Identity) -> Asn1Identity:
@@ -192,17 +208,10 @@ def _sign(
     field there is, its own included), so that only new signature fields may follow."""
     from pyhanko.sign import fields, signers
     from pyhanko.sign.general import SigningError as PyHankoSigningError
-    from pyhanko_certvalidator.registry import SimpleCertificateStore
 
     from .stamp import signature_stamp
 
-    cert, key, chain = _asn1_cached(identity)
-    signer = signers.SimpleSigner(
-        signing_cert=cert,
-        signing_key=key,
-        # the signer's is added once; pyhanko-certvalidator leaves from_certs unannotated
-        cert_registry=SimpleCertificateStore.from_certs(chain),  # type: ignore[no-untyped-call]
-    )
+    cert, key, chain, signer = _asn1_cached(identity)
     page, x1, y1, x2, y2 = box if box is not None else (0, 0, 0, 0, 0)
     fp = identity.fingerprint
     # drawn with the embedded CJK font in the report's language (pyHanko's Courier is never
