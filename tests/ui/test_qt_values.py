@@ -127,7 +127,13 @@ def _saved_state(order: Qt.SortOrder, column: int) -> bytes:
 def QStandardItemModelFor(columns: int):  # noqa: N802 - reads as the class it makes
     from PySide6.QtGui import QStandardItemModel
 
-    return QStandardItemModel(3, columns)
+    class Counting(QStandardItemModel):
+        sorts = 0
+
+        def sort(self, column, order=Qt.SortOrder.AscendingOrder):
+            self.sorts += 1
+
+    return Counting(3, columns)
 
 
 @pytest.mark.parametrize(
@@ -137,8 +143,11 @@ def test_restoring_a_header_puts_its_sort_indicator_on_the_given_column(qtbot, o
     state = _saved_state(order, column)
     table = RecordTable(sortable=True)
     qtbot.addWidget(table)
-    table.setModel(QStandardItemModelFor(9))
+    model = QStandardItemModelFor(9)
+    table.setModel(model)
+    sorts = model.sorts
     table.restore_state(state, sort_column=0)
+    assert model.sorts == sorts  # quietly: the caller puts the model in that order
     header = table.horizontalHeader()
     assert header.sectionSize(2) == 333  # the rest of the state came back
     assert header.sortIndicatorSection() == 0

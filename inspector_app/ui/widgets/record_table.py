@@ -140,8 +140,9 @@ class RecordTable(QTableView):
         """The header as saved (widths, order of the columns); with *sort_column*, its sort
         indicator on that column, descending (the query's order is not remembered). The
         indicator is written into the saved state rather than set afterwards: setting it
-        takes a ``Qt.SortOrder``, which the start-up does not build (see :mod:`..qt_values`).
-        A state of another layout is restored as it is and the indicator set afterwards."""
+        takes a ``Qt.SortOrder``, which the start-up does not build (see :mod:`..qt_values`);
+        the model is not asked to sort (its caller sets its order). A state of another layout
+        is restored as it is and the indicator set afterwards."""
         if not state:
             return
         hh = self.horizontalHeader()
@@ -151,7 +152,14 @@ class RecordTable(QTableView):
         elif data[: len(_STATE_HEAD)] == _STATE_HEAD and len(data) >= len(_STATE_HEAD) + 8:
             at = len(_STATE_HEAD)
             head = (1).to_bytes(4, "big") + sort_column.to_bytes(4, "big")
-            if hh.restoreState(QByteArray(data[:at] + head + data[at + 8 :])):
+            # quietly: its sortIndicatorChanged would have the view sort the model, passing
+            # a Qt.SortOrder to Python (the caller puts the model in this order itself)
+            hh.blockSignals(True)
+            try:
+                restored = hh.restoreState(QByteArray(data[:at] + head + data[at + 8 :]))
+            finally:
+                hh.blockSignals(False)
+            if restored:
                 self._last_sort = (sort_column, True)
         elif hh.restoreState(QByteArray(data)):
             self.set_sort_indicator(sort_column, True)
