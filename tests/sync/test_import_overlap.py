@@ -115,12 +115,18 @@ def test_a_large_bundle_is_checked_in_a_worker_and_ends_as_the_ordinary_import(
         other.close()
 
 
-def test_a_bad_bundle_is_refused_as_the_ordinary_import_refuses_it(world, bundle, spy, monkeypatch):
+@pytest.mark.parametrize(
+    ("index", "found_by_worker"),
+    [(0, True), (-1, False)],  # the last inspections' verdicts are judged here (JUDGED_HERE)
+)
+def test_a_bad_bundle_is_refused_as_the_ordinary_import_refuses_it(
+    world, bundle, spy, monkeypatch, index, found_by_worker
+):
     lap, office = world["laptop"], world["office"]
     items = read_entries(bundle)
     objs = lines(items, "records/inspections.jsonl")
-    flipped = "fail" if objs[-1]["verdict"] == "pass" else "pass"
-    objs[-1] = rehash_inspection(json.loads(json.dumps(objs[-1])) | {"verdict": flipped})
+    flipped = "fail" if objs[index]["verdict"] == "pass" else "pass"
+    objs[index] = rehash_inspection(json.loads(json.dumps(objs[index])) | {"verdict": flipped})
     bad = write_zip(
         world["dir"] / "bad.zip",
         resign(set_lines(items, "records/inspections.jsonl", objs), lap.identity),
@@ -134,7 +140,9 @@ def test_a_bad_bundle_is_refused_as_the_ordinary_import_refuses_it(world, bundle
 
     monkeypatch.setattr(overlap, "PARALLEL_FROM", 0)
     report = import_bundle(office.store, bad)
-    assert spy["rechecks"] == ["refused"]  # the worker found it; the checks here named it
+    # the worker found it (or this process, judging the last verdicts); the checks here
+    # named it, as the ordinary import does
+    assert spy["rechecks"] == (["refused"] if found_by_worker else [])
     assert report.rejection == plain.rejection
     assert report.backup is None
     assert office.store.fingerprint() == before  # the merge was rolled back
@@ -185,3 +193,17 @@ def test_a_refusal_after_the_records_were_sent_ends_the_worker(world, bundle, sp
     assert not spy["checkers"][0].process.is_alive()
     assert not spy["answers"] and not spy["rechecks"]
     assert office.store.fingerprint() == before
+
+
+def test_photos_left_in_the_archive_reach_the_worker_as_their_size_and_head(
+    world, bundle, spy, monkeypatch
+):
+    from inspector_app.sync import reader
+
+    monkeypatch.setattr(overlap, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(reader, "STREAM_FROM", 0)  # every photo streamed by the merge
+    office = world["office"]
+    report = import_bundle(office.store, bundle)
+    assert report.status == "imported", report.message()
+    assert [a["status"] for a in spy["answers"]] == ["clean"]
+    assert report.attachments_new > 0

@@ -38,9 +38,12 @@ if TYPE_CHECKING:
     from ..reader import OpenedBundle
     from .job import ImportJob
 
-PARALLEL_FROM = (
-    16 * 1024 * 1024
-)  # bytes of records: below, a process start costs more than it saves
+# Bytes of records from which the worker is used: below, a process start costs more than
+# it saves.
+PARALLEL_FROM = 16 * 1024 * 1024
+# The share of the inspections whose verdicts this process judges again itself (the last
+# ones), while the worker checks everything else: the two then end at about the same time.
+JUDGED_HERE = 0.3
 WAIT_STEP = 0.5  # seconds between the progress calls while waiting for the worker
 
 
@@ -119,6 +122,7 @@ def send_records(job: ImportJob, checker: Checker, opened: OpenedBundle) -> None
         "records": dict(opened.records),
         "max_line": job.limits.max_line_bytes,
         "installed": _snapshot(),
+        "judged_upto": _judged_upto(opened),
     }
     checker.sender = threading.Thread(target=_send, args=(checker.conn, [payload]), daemon=True)
     checker.sender.start()
@@ -281,14 +285,19 @@ def check(line: Connection) -> dict[str, Any]:
             payload["signer"],
             records=payload["records"],
         )
-        max_line = payload["max_line"]
+        max_line, judged_upto = payload["max_line"], payload["judged_upto"]
         del payload  # (the records' bytes are let go of as they are parsed)
         try:
             parsed = parse_records(opened, max_line, release=True)
             rest = line.recv()
             opened.attachments = rest["attachments"]
             content = check_records(
-                parsed, opened, sync_repo(store), known_certificates(store), rest["now"]
+                parsed,
+                opened,
+                sync_repo(store),
+                known_certificates(store),
+                rest["now"],
+                judged_upto=judged_upto,
             )
         except BundleRejected:
             return {"status": "refused"}
@@ -298,6 +307,8 @@ def check(line: Connection) -> dict[str, Any]:
         conn.close()
     if parsed.strict_lines:  # the records built there decoded every line as canonical JSON
         return {"status": "not canonical"}
+    if judged_upto > len(content.inspections):
+        return {"status": "the records differ"}
     return {
         "status": "clean",
         "shape": _shape(content),
@@ -306,10 +317,30 @@ def check(line: Connection) -> dict[str, Any]:
     }
 
 
-def fill_attachments(job: ImportJob) -> None:
-    """The attachments' entries of the records (what the *validate* stage's attachment
-    check makes), when the worker checks the bundle; a problem it finds is the worker's to
-    report."""
-    from ..validate.images import _check_attachments
+def _judged_upto(opened: OpenedBundle) -> int:
+    """The index of the first inspection this process judges again (:data:`JUDGED_HERE`),
+    from the manifest's list (the worker and this process count the same)."""
+    n = opened.manifest.count("inspections")
+    return n - int(n * JUDGED_HERE)
 
-    _check_attachments(job.bundle, job.records, ProblemList(4))
+
+def check_here(job: ImportJob) -> None:
+    """What this process checks while the worker checks the rest: the verdicts of the last
+    inspections judged again (``rules.judged_alike``; any problem: :class:`Recheck`); and
+    the attachments' entries of the records (what the *validate* stage's attachment check
+    makes; a problem it finds is the worker's to report)."""
+    from ...store.sync import sync_repo
+    from ..validate.images import _check_attachments
+    from ..validate.rules import judged_alike
+
+    content = job.records
+    start = _judged_upto(job.bundle)
+    if start > len(content.inspections):
+        raise Recheck("the records differ")
+    try:
+        alike = judged_alike(content, sync_repo(job.store), start)
+    except Exception as exc:  # a record too far off to judge: the checks here name it
+        raise Recheck("a verdict could not be judged") from exc
+    if not alike:
+        raise Recheck("a verdict is not what the readings give")
+    _check_attachments(job.bundle, content, ProblemList(4))

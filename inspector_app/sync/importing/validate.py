@@ -3,7 +3,8 @@ stage 4): the manifest's list of records, references into the bundle or the data
 visits, cases, times, every verdict recomputed and every inspector's signature verified
 against the certificates this database knows, attachments, and the device's audit chain.
 Every bad record is named in one rejection. Reads only. (When a worker process checks a
-large bundle, ``.overlap``, this stage only makes the attachments' entries.)"""
+large bundle, ``.overlap``, this stage judges the last inspections' verdicts again and
+makes the attachments' entries.)"""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from .job import ImportJob
 
 def run(job: ImportJob) -> None:
     if job.checker is not None:  # the worker checks the records (.overlap)
-        overlap.fill_attachments(job)
+        overlap.check_here(job)
         return
     assert job.parsed is not None, "the parse stage runs before"
     try:

@@ -15,13 +15,13 @@ from ...domain.models import (
 from ...domain.numbers import parse_decimal
 from ..format import (
     BundleContent,
+    ProblemList,
 )
 from .times import _check_times
 
 if TYPE_CHECKING:
     from ...domain.forms import Form
     from ...store.sync import SyncRepo
-    from ..format import ProblemList
 
 
 # -- the rules, again ------------------------------------------------------------------------
@@ -208,32 +208,60 @@ def _shown(v: object) -> str:
     return repr(str(v))
 
 
+def _instruments(content: BundleContent, repo: SyncRepo) -> dict[str, Instrument]:
+    """The instruments the bundle's inspections name: the bundle's, else this database's."""
+    instruments = {ins.id: ins for ins, _h, _v in content.instruments}
+    wanted = sorted({x.instrument_id for x in content.inspections} - set(instruments))
+    if wanted:
+        instruments.update((ins.id, ins) for ins in repo.instruments(wanted))
+    return instruments
+
+
+def judged_alike(content: BundleContent, repo: SyncRepo, start: int) -> bool:
+    """Whether the rules engine gives every inspection from index *start* on the results
+    and verdict it carries, as :func:`_check_inspections` judges them (its other checks
+    aside): for an import whose other checks run in a worker process at the same time
+    (``sync.importing.overlap``). False on any problem; the import then names it."""
+    instruments = _instruments(content, repo)
+    problems = ProblemList(4)
+    cache: dict[str, Any] = {}
+    texts = content.inspection_json
+    for x in content.inspections[start:]:
+        ins = instruments.get(x.instrument_id)
+        if ins is None:
+            return False
+        _check_rules(x, ins, "", problems, cache, texts.get(x.id, {}).get("tests"))
+        if problems:
+            return False
+    return True
+
+
 def _check_inspections(
     content: BundleContent,
     repo: SyncRepo,
     certificates: dict[str, Any],
     now: dt.datetime,
     problems: ProblemList,
+    judged_upto: int | None = None,
 ) -> None:
     """Per inspection: times possible (and plausible, else a warning), the signature valid
-    with a known key, the results what the readings give."""
+    with a known key, the results what the readings give (of the inspections before
+    *judged_upto* only, when given: :func:`judged_alike` judges the others elsewhere)."""
     from ...store.integrity import signature_problem
 
-    instruments = {ins.id: ins for ins, _h, _v in content.instruments}
-    wanted = sorted({x.instrument_id for x in content.inspections} - set(instruments))
-    if wanted:
-        instruments.update((ins.id, ins) for ins in repo.instruments(wanted))
+    instruments = _instruments(content, repo)
     cache: dict[str, Any] = {}
     naive: list[str] = []
     texts = content.inspection_json
-    for x in content.inspections:
+    upto = len(content.inspections) if judged_upto is None else judged_upto
+    for i, x in enumerate(content.inspections):
         where = content.where(x.id)
         _check_times(x, where, now, problems, content, naive)
         sig = signature_problem(x.content_hash, x.signature, x.signer, certificates)
         if sig is not None:
             problems.add(where, f"inspection.{sig[0]}: {sig[1]}")
         ins = instruments.get(x.instrument_id)
-        if ins is not None:  # else named already: the instrument does not resolve
+        if ins is not None and i < upto:  # else named already: the instrument does not resolve
             tests_text = texts.get(x.id, {}).get("tests")
             _check_rules(x, ins, where, problems, cache, tests_text)
     if naive:
