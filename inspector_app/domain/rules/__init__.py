@@ -233,6 +233,54 @@ def _rule_data(request: Mapping[str, Any], given: ruledata.RuleData | None) -> r
     return data
 
 
+# Nameplate data already read: an import or the demo judges thousands of inspections of a
+# few hundred instruments. Kept only for a plain dict of texts, flags, whole numbers and
+# nulls under text keys, keyed by the family's reader, the (key, value) pairs in order and
+# the values' types (True and 1 are equal, but not the same field): a reader is a pure
+# function of them, and what it gives is immutable (a frozen dataclass, or None).
+_INSTRUMENTS: dict[tuple[Any, ...], Any] = {}
+_INSTRUMENTS_MAX = 10_000
+_PLAIN = frozenset({str, bool, int, type(None)})
+
+
+def _instrument(fam: Family, data: Mapping[str, Any]) -> Any:
+    """``fam.parse_instrument(data, "instrument")``, remembered when *data* is plain."""
+    if type(data) is not dict:
+        return fam.parse_instrument(data, "instrument")
+    types = tuple(map(type, data.values()))
+    if not _PLAIN.issuperset(types) or not all(type(k) is str for k in data):
+        return fam.parse_instrument(data, "instrument")
+    key = (fam.parse_instrument, tuple(data.items()), types)
+    if key in _INSTRUMENTS:
+        return _INSTRUMENTS[key]
+    parsed = fam.parse_instrument(data, "instrument")
+    if len(_INSTRUMENTS) >= _INSTRUMENTS_MAX:
+        _INSTRUMENTS.clear()
+    _INSTRUMENTS[key] = parsed
+    return parsed
+
+
+# A rule set as a rule data version lays it out (or as builtin-1 showed it), by the identity
+# of both: neither is ever changed in place (an office's values are a new RuleData;
+# override_rule registers a new RuleSet). Each entry holds both objects, so their ids are
+# not reused while it is kept.
+_LAID: dict[tuple[int, int, bool], tuple[ruledata.RuleData, RuleSet, RuleSet]] = {}
+_LAID_MAX = 1_000
+
+
+def _laid(data: ruledata.RuleData, rs: RuleSet, legacy: bool) -> RuleSet:
+    """``rs.legacy()`` if *legacy*, else ``data.apply(rs)``, remembered."""
+    key = (id(data), id(rs), legacy)
+    kept = _LAID.get(key)
+    if kept is not None and kept[0] is data and kept[1] is rs:
+        return kept[2]
+    laid = rs.legacy() if legacy else data.apply(rs)
+    if len(_LAID) >= _LAID_MAX:
+        _LAID.clear()
+    _LAID[key] = (data, rs, laid)
+    return laid
+
+
 def _context(
     request: Mapping[str, Any], data: ruledata.RuleData | None = None
 ) -> tuple[Family, Context]:
@@ -243,7 +291,7 @@ def _context(
     rs = _ruleset(fam, named) if named is not None else None
     check = f.choice(request, "check", "", fam.checks)
     instrument = f.obj(request.get("instrument", {}), "instrument")
-    parsed = fam.parse_instrument(instrument, "instrument")
+    parsed = _instrument(fam, instrument)
     date = read_date(request["date"]) if request.get("date") is not None else None
     notes: list[str] = []
     if date is not None:
@@ -265,7 +313,7 @@ def _context(
             notes = []
     if rs is None:
         rs = fam.default_ruleset
-    rs = rs.legacy() if legacy else data.apply(rs)
+    rs = _laid(data, rs, legacy)
     ctx = Context(rs, check, parsed, legacy=legacy, date=date)
     for note in notes:
         ctx.notice(note)

@@ -265,20 +265,15 @@ class Family:
 # ---- result items -----------------------------------------------------------------------
 
 # fmt() and show() of quantities already shown: results repeat the same MPEs and errors
-# thousands of times in a bulk load. Both depend only on the numeric value (show() also on
-# the limit's value and the places), not on the exponent, except for the sign of zero:
-# Decimal("-0") == Decimal("0") but shows as "-0", so a zero is kept under the text "-0" or
-# "+0" (never equal to a Decimal). The rules format in the default decimal context (no
-# rules code calls them inside a localcontext). Each cache is cleared when full.
-_FMT: dict[Decimal | str, str] = {}
+# thousands of times in a bulk load. They are kept under the Decimal's text, which holds
+# all of it (sign, digits and exponent: Decimal(str(d)) is d, a zero's sign included); a
+# text is much cheaper to hash than a Decimal with decimals. The rules format in the default
+# decimal context (no rules code calls them inside a localcontext). Each cache is cleared
+# when full.
+_FMT: dict[str, str] = {}
 _FMT_MAX = 50_000
-_SHOW: dict[tuple[Decimal | str, Decimal | None, int], str] = {}
+_SHOW: dict[tuple[str, str | None, int], str] = {}
 _SHOW_MAX = 50_000
-
-
-def _zero(d: Decimal) -> str:
-    """A zero's cache key: its sign."""
-    return "-0" if d.is_signed() else "+0"
 
 
 @overload
@@ -297,7 +292,7 @@ def fmt(d: Decimal | None) -> str | None:
     """:func:`inspector_app.domain.numbers.fmt`, remembered."""
     if d is None:
         return None
-    key = d if d else _zero(d)
+    key = str(d)
     s = _FMT.get(key)
     if s is None:
         s = plain_fmt(d)
@@ -325,7 +320,7 @@ def show(value: Decimal | None, limit: Decimal | None = None, places: int = 6) -
     """
     if value is None:
         return None
-    key = (value if value else _zero(value), limit, places)
+    key = (str(value), None if limit is None else str(limit), places)
     s = _SHOW.get(key)
     if s is None:
         s = _show(value, limit, places)
@@ -336,8 +331,7 @@ def show(value: Decimal | None, limit: Decimal | None = None, places: int = 6) -
 
 
 def _show(value: Decimal, limit: Decimal | None, places: int) -> str:
-    """:func:`show` computed (a value with more decimals is rounded, then shown as
-    :func:`fmt` shows it; the text depends only on the values, not their exponents)."""
+    """:func:`show` computed."""
     if value.as_tuple().exponent >= -places:  # type: ignore[operator]
         return fmt(value)
     for p in range(places, 29):
@@ -381,7 +375,11 @@ def item(
 
 
 def test_result(kind: str, items: list[dict[str, Any]], **derived: Any) -> dict[str, Any]:
-    verdict = FAIL if any(i["verdict"] == FAIL for i in items) else PASS
+    verdict = PASS
+    for i in items:
+        if i["verdict"] == FAIL:
+            verdict = FAIL
+            break
     out: dict[str, Any] = {"kind": kind, "verdict": verdict}
     out.update(derived)
     out["items"] = items

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from inspector_app.domain.errors import InputError
-from inspector_app.domain.numbers import fmt, parse_decimal
+from inspector_app.domain.numbers import parse_decimal
 
 from . import inputs as f
 from .core import (
@@ -25,6 +25,7 @@ from .core import (
     adjustment_rule,
     band_lookup,
     bands,
+    fmt,
     item,
     ruleset,
     test_result,

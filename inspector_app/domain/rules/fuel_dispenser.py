@@ -25,7 +25,6 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import Any
 
 from inspector_app.domain.errors import InputError
-from inspector_app.domain.numbers import fmt
 
 from . import inputs as f
 from .core import (
@@ -35,6 +34,7 @@ from .core import (
     InForce,
     Rule,
     adjustment_rule,
+    fmt,
     item,
     ruleset,
     test_result,

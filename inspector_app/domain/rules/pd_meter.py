@@ -11,8 +11,6 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from inspector_app.domain.numbers import fmt
-
 from . import inputs as f
 from .core import (
     Confidence,
@@ -21,6 +19,7 @@ from .core import (
     InForce,
     Rule,
     adjustment_rule,
+    fmt,
     item,
     ruleset,
     test_result,

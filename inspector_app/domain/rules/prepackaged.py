@@ -33,10 +33,21 @@ from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal, localcontext
 from typing import Any
 
 from inspector_app.domain.errors import InputError
-from inspector_app.domain.numbers import fmt
 
 from . import inputs as f
-from .core import FAIL, PASS, Confidence, Context, Family, Rule, band_lookup, bands, ruleset, show
+from .core import (
+    FAIL,
+    PASS,
+    Confidence,
+    Context,
+    Family,
+    Rule,
+    band_lookup,
+    bands,
+    fmt,
+    ruleset,
+    show,
+)
 from .registry import register
 
 C, S, U = Confidence.CONFIRMED, Confidence.SECONDARY, Confidence.UNCONFIRMED

@@ -15,7 +15,6 @@ from decimal import Decimal
 from typing import Any
 
 from inspector_app.domain.errors import InputError
-from inspector_app.domain.numbers import fmt
 
 from . import focimeter, pd_meter
 from . import inputs as f
@@ -29,6 +28,7 @@ from .core import (
     adjustment_rule,
     band_lookup,
     bands,
+    fmt,
     item,
     ruleset,
     test_result,

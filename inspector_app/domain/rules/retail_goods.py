@@ -22,7 +22,6 @@ from decimal import Decimal
 from typing import Any
 
 from inspector_app.domain.errors import InputError
-from inspector_app.domain.numbers import fmt
 
 from . import inputs as f
 from .core import (
@@ -33,6 +32,7 @@ from .core import (
     Rule,
     band_lookup,
     bands,
+    fmt,
     item,
     ruleset,
     show,

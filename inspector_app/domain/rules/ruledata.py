@@ -80,6 +80,7 @@ class RuleData:
 
 
 BUILTIN_DATA = RuleData(BUILTIN, (), "the program's built-in rule data")
+LEGACY_DATA = RuleData(LEGACY, (), "before every clause was named (results without rule_data)")
 _INSTALLED: dict[str, RuleData] = {}
 _ACTIVE: list[str] = [BUILTIN]
 
@@ -114,7 +115,7 @@ def get(version: str) -> RuleData | None:
     if version == BUILTIN:
         return BUILTIN_DATA
     if version == LEGACY:
-        return RuleData(LEGACY, (), "before every clause was named (results without rule_data)")
+        return LEGACY_DATA
     return _INSTALLED.get(version)
 
 

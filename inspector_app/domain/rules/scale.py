@@ -23,10 +23,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
 from typing import Any
 
 from inspector_app.domain.errors import InputError
-from inspector_app.domain.numbers import fmt
 
 from . import inputs as f
 from .core import (
@@ -40,6 +40,7 @@ from .core import (
     adjustment_rule,
     band_lookup,
     bands,
+    fmt,
     item,
     ruleset,
     test_result,
@@ -50,6 +51,8 @@ C, S, U = Confidence.CONFIRMED, Confidence.SECONDARY, Confidence.UNCONFIRMED
 CLASSES = ("I", "II", "III", "IIII")
 UNITS = {"g": Decimal(1), "kg": Decimal(1000)}  # grams per unit
 CENT = Decimal("0.01")
+ONE = Decimal(1)
+CHECK_RULES = {check: f"check_{check}" for check in ("subsequent", "in_service", "covert")}
 
 
 @dataclass(frozen=True)
@@ -496,7 +499,7 @@ class Scale:
     def multi(self) -> bool:
         return len(self.ranges) > 1
 
-    @property
+    @cached_property
     def limit(self) -> Decimal:
         """Max + 9e: no load may be above it (e of the last partial range)."""
         return self.max + 9 * self.ranges[-1].e
@@ -542,8 +545,8 @@ def parse_instrument(data: Mapping[str, Any], path: str) -> Scale:
 def check_factor(ctx: Context) -> tuple[Decimal, Rule | None]:
     """The factor the kind of check puts on the table (1 for initial verification)."""
     if ctx.check == "initial":
-        return Decimal(1), None
-    rule = ctx.rule(f"check_{ctx.check}")
+        return ONE, None
+    rule = ctx.rule(CHECK_RULES.get(ctx.check) or f"check_{ctx.check}")
     return rule.data, rule
 
 
@@ -589,11 +592,16 @@ def read_added(ctx: Context, p: Mapping[str, Any], path: str, step: Decimal) -> 
     return added
 
 
+POINT_FIELDS: dict[tuple[str, ...], tuple[str, ...]] = {
+    extra: ("indication", "added", "error", *extra) for extra in ((), ("load",))
+}
+
+
 def point_error(
     ctx: Context, p: Mapping[str, Any], path: str, load: Decimal, extra: tuple[str, ...] = ()
 ) -> Decimal:
     """Error of one reading: {indication} (I − L), {indication, added} (changeover), {error}."""
-    f.only(p, ("indication", "added", "error", *extra), path)
+    f.only(p, POINT_FIELDS.get(extra) or ("indication", "added", "error", *extra), path)
     if "error" in p:
         if "indication" in p or "added" in p:
             raise InputError(f.join(path, "error"), "give either error or indication, not both")

@@ -11,8 +11,6 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from inspector_app.domain.numbers import fmt
-
 from . import inputs as f
 from .core import (
     Confidence,
@@ -23,6 +21,7 @@ from .core import (
     adjustment_rule,
     band_lookup,
     bands,
+    fmt,
     item,
     ruleset,
     test_result,

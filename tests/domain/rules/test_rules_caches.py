@@ -5,9 +5,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
-from inspector_app.domain import numbers
+from inspector_app.domain import numbers, rules
 from inspector_app.domain.errors import InputError
-from inspector_app.domain.rules import core, evaluate, inputs
+from inspector_app.domain.rules import core, evaluate, inputs, ruledata
 
 REQUEST = {
     "family": "scale",
@@ -30,11 +30,19 @@ def test_caches_are_cleared_when_full_and_results_do_not_change(monkeypatch):
     monkeypatch.setattr(core, "_SHOW_MAX", 3)
     monkeypatch.setattr(inputs, "_PARSED_MAX", 3)
     monkeypatch.setattr(inputs, "_ALLOWED_MAX", 1)
+    monkeypatch.setattr(rules, "_INSTRUMENTS_MAX", 1)
+    monkeypatch.setattr(rules, "_LAID_MAX", 1)
     core._FMT.clear()
     core._SHOW.clear()
     inputs._PARSED.clear()
     inputs._ALLOWED.clear()
     assert evaluate(REQUEST) == expected
+    legacy = evaluate({**REQUEST, "rule_data": "builtin-1"})
+    other = {**REQUEST, "instrument": {**REQUEST["instrument"], "e": "10"}}
+    assert evaluate(other) != expected
+    assert evaluate(REQUEST) == expected
+    assert evaluate({**REQUEST, "rule_data": "builtin-1"}) == legacy
+    assert len(rules._INSTRUMENTS) <= 1 and len(rules._LAID) <= 1
     assert len(core._FMT) <= 3 and len(core._SHOW) <= 3 and len(inputs._PARSED) <= 3
     assert len(inputs._ALLOWED) <= 1
 
@@ -104,3 +112,70 @@ def test_only_reads_any_iterable_of_keys_and_names_the_unknown_one():
     with pytest.raises(InputError) as exc:
         inputs.only({"a": 1, "c": 2}, ("b", "a"), "x")
     assert exc.value.path == "x.c" and "expected one of: a, b" in exc.value.message
+
+
+PRICE = {
+    "family": "scale",
+    "check": "in_service",
+    "instrument": {"accuracy_class": "III", "max": "15000", "e": "5", "unit": "g"},
+    "tests": [{"kind": "weighing", "points": [{"load": "5000", "indication": "5005"}]}],
+}
+
+
+def test_nameplate_data_kept_only_under_its_exact_values_and_types():
+    """A flag true and the number 1 are equal in Python but not the same field: the second
+    is refused even after the first was read; a mapping that is not a plain dict, or data
+    with lists or Decimals, is read each time, with the same results."""
+    instrument = {**PRICE["instrument"], "price_computing": True}
+    assert evaluate({**PRICE, "instrument": instrument})["verdict"] == "pass"
+    with pytest.raises(InputError) as exc:
+        evaluate({**PRICE, "instrument": {**instrument, "price_computing": 1}})
+    assert exc.value.path == "instrument.price_computing"
+    from types import MappingProxyType
+
+    expected = evaluate(PRICE)
+    assert evaluate({**PRICE, "instrument": MappingProxyType(PRICE["instrument"])}) == expected
+    decimals = {
+        k: Decimal(v) if k != "unit" and k != "accuracy_class" else v
+        for k, v in PRICE["instrument"].items()
+    }
+    assert evaluate({**PRICE, "instrument": decimals}) == expected
+    with pytest.raises(InputError) as exc:
+        evaluate({**PRICE, "instrument": {**PRICE["instrument"], 1: "x", "e": "0"}})
+    assert exc.value.path == "instrument.e"
+
+
+def test_a_new_rule_data_version_is_laid_over_the_rule_set_again():
+    """The same version string installed again with other values gives the new values."""
+    request = {
+        **PRICE,
+        "tests": [{"kind": "weighing", "points": [{"load": "5000", "indication": "5015"}]}],
+    }
+    table = {"family": "scale", "ruleset": "JJG 539-2016", "key": "mpe_table"}
+    try:
+        ruledata.install(
+            ruledata.parse(
+                {
+                    "version": "office-t",
+                    "overrides": [
+                        {**table, "data": {"III": [["500", "0.5"], ["2000", "1"], [None, "1.5"]]}}
+                    ],
+                }
+            )
+        )
+        assert evaluate(request)["tests"][0]["items"][0]["mpe"] == "10"
+        ruledata.install(
+            ruledata.parse(
+                {
+                    "version": "office-t",
+                    "overrides": [
+                        {**table, "data": {"III": [["500", "2"], ["2000", "2"], [None, "2"]]}}
+                    ],
+                }
+            )
+        )
+        assert evaluate(request)["tests"][0]["items"][0]["mpe"] == "20"
+        assert evaluate(request)["rule_data"] == "office-t"
+    finally:
+        ruledata.uninstall("office-t")
+    assert evaluate(request)["rule_data"] == "builtin-2"
