@@ -33,11 +33,23 @@ NO_GLYPH = "□"
 _cmap: dict[int, int] | None = None  # code point -> glyph of the CJK face
 
 
+_printed: dict[str, str] = {}  # text -> as printed (a report measures its labels many times)
+
+
 def printable(text: str) -> str:
-    text = text.translate(MISSING_GLYPHS)
-    if _cmap is None or text.isascii():
+    if text.isascii():  # (MISSING_GLYPHS and the face's gaps are all outside ASCII)
         return text
-    return "".join(c if ord(c) in _cmap or c in "\n\r\t" else NO_GLYPH for c in text)
+    done = _printed.get(text)
+    if done is not None:
+        return done
+    out = text.translate(MISSING_GLYPHS)
+    if _cmap is None:
+        return out
+    out = "".join(c if ord(c) in _cmap or c in "\n\r\t" else NO_GLYPH for c in out)
+    if len(_printed) >= 20_000:
+        _printed.clear()
+    _printed[text] = out
+    return out
 
 
 def _font_class() -> type[TTFont]:
@@ -59,6 +71,23 @@ def _font_class() -> type[TTFont]:
     return SubstitutingTTFont
 
 
+def _keep_tables(font: TTFont) -> None:
+    """Let the face keep each table it has copied out of the font file: reportlab copies the
+    tables again for every subset it makes (the CJK face's glyph table is 3.5 MB, copied for
+    each subset of each report: half the time of making a subset)."""
+    face: Any = font.face
+    tables: dict[str, bytes] = {}
+    copy = face.get_table
+
+    def get_table(tag: str) -> bytes:
+        data = tables.get(tag)
+        if data is None:
+            data = tables[tag] = copy(tag)
+        return data
+
+    face.get_table = get_table
+
+
 def font_file() -> Path:
     return resource_path("resources", "fonts", "wqy-microhei.ttc")
 
@@ -77,6 +106,7 @@ def register_fonts() -> str:
         global _cmap
         path = str(font_file())
         font = _font_class()(FONT, path, subfontIndex=0)
+        _keep_tables(font)
         pdfmetrics.registerFont(font)
         _cmap = font.face.charToGlyph
         # Arabic script (Uyghur names): its own face, chosen per run (reports/scripts.py)
@@ -84,7 +114,9 @@ def register_fonts() -> str:
 
         from .scripts import ARABIC_FILE, ARABIC_FONT
 
-        pdfmetrics.registerFont(TTFont(ARABIC_FONT, str(resource_path(*ARABIC_FILE))))
+        arabic = TTFont(ARABIC_FONT, str(resource_path(*ARABIC_FILE)))
+        _keep_tables(arabic)
+        pdfmetrics.registerFont(arabic)
         # wqy ships one weight: <b> in paragraphs maps to the same face (emphasis by size)
         for bold in (0, 1):
             for italic in (0, 1):
