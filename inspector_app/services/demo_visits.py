@@ -353,9 +353,10 @@ def make_visits(
                 for batch in demo_sweeps.made(jobs, registers, pool):
                     hashes.update((visit_id, content_hash) for visit_id, content_hash, _ in batch)
                     bulk_visits.insert_sweep_rows(conn, [row for *_, rows in batch for row in rows])
-            # (by rowid, in the table's order: the inspections of a year outgrow the cache)
             bulk_visits.link_inspections(
-                conn, sorted((rowids[iid], v.id) for v, _, ids in visits for iid in ids)
+                conn,
+                store.engine,
+                [(rowids[iid], v.id, iid) for v, _, ids in visits for iid in ids],
             )
             bulk_visits.seal_visits(
                 conn, [(hashes[v.id], v.finalized_at, v.id) for v, _, _ in visits]

@@ -61,10 +61,21 @@ def insert_sweep_rows(conn: sqlite3.Connection, rows: Iterable[Sequence[Any]]) -
     conn.executemany(_INSERT_ROW, rows)
 
 
-def link_inspections(conn: sqlite3.Connection, pairs: Iterable[tuple[int, str]]) -> None:
-    """(inspection rowid, visit id): the inspection made in that visit (by rowid: given in
-    rowid order, the updates walk the table once instead of seeking each row by its id)."""
-    conn.executemany("UPDATE inspections SET visit_id = ?2 WHERE rowid = ?1", pairs)
+def link_inspections(
+    conn: sqlite3.Connection, engine: str, rows: Iterable[tuple[Any, str, str]]
+) -> None:
+    """(inspection rowid, visit id, inspection id): the inspection made in that visit. On
+    SQLite by rowid in rowid order: the updates walk the table once instead of seeking each
+    row by its id (a year's inspections outgrow the page cache)."""
+    if engine == "sqlite":
+        pairs = sorted((rowid, visit_id) for rowid, visit_id, _ in rows)
+        conn.executemany(
+            "UPDATE inspections SET visit_id = ? WHERE rowid = ?", [(v, r) for r, v in pairs]
+        )
+        return
+    conn.executemany(
+        "UPDATE inspections SET visit_id = ? WHERE id = ?", [(v, i) for _, v, i in rows]
+    )
 
 
 def seal_visits(conn: sqlite3.Connection, rows: Iterable[tuple[str, str | None, str]]) -> None:
