@@ -196,9 +196,9 @@ def _places(city: str | None, market: str | None) -> tuple[list[str], list[Any]]
 def _each_once(selects: list[str], order: str) -> str:
     """The rows of *selects* (parts of a period, each read in key order) with each row
     once: two or more parts merged by a UNION in key order *order* (SQLite merges the
-    sorted parts instead of building a temporary tree of every row, three times cheaper
-    than ``count(DISTINCT ...)`` over the parts' rows on a year across two calendar
-    years)."""
+    sorted parts instead of building a temporary tree of every row: on a year across two
+    calendar years of the 100k database, a third fewer instructions than
+    ``count(DISTINCT ...)`` over the parts' rows)."""
     if len(selects) == 1:
         return f"SELECT DISTINCT * FROM ({selects[0]}) e"
     return f"{' UNION '.join(selects)} ORDER BY {order}"
