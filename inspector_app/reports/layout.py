@@ -402,6 +402,7 @@ class QrCode(Flowable):
         super().__init__()
         from reportlab.graphics.barcode.qrencoder import QRCode, QRErrorCorrectLevel
 
+        _keep_qr_polynomials()
         qr = QRCode(None, QRErrorCorrectLevel.M)
         qr.addData(text)
         qr.version = qr.calculate_version()  # type: ignore[no-untyped-call]  # (reportlab's)
@@ -433,6 +434,21 @@ class QrCode(Flowable):
                     col += 1
         c.drawPath(path, stroke=0, fill=1)
         c.restoreState()
+
+
+def _keep_qr_polynomials() -> None:
+    """reportlab's QR encoder computes the Reed-Solomon generator polynomial of a block
+    length for every block of every code, the same few each time (a third of a report's QR
+    code); it is a pure function of that length and its result is only read, so it is
+    remembered, once per process."""
+    import functools
+
+    from reportlab.graphics.barcode.qrencoder import QRUtil
+
+    make = QRUtil.getErrorCorrectPolynomial
+    if not hasattr(make, "cache_info"):
+        cached = staticmethod(functools.lru_cache(maxsize=64)(make))
+        QRUtil.getErrorCorrectPolynomial = cached  # type: ignore[method-assign]
 
 
 def _qr(text: str, size: float) -> QrCode:
