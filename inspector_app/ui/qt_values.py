@@ -2,18 +2,19 @@
 
 PySide builds the Python enum classes of a Qt class when the class is first touched, all of
 them at once; for the ``Qt`` namespace that is 93 classes, about a tenth of the window's
-start-up (more than the bare window's whole widget work). So the code on the way to the
-first paint does not touch ``Qt`` (nor import it: importing the name builds it too):
+start-up (124M instructions). So the code on the way to the first paint does not touch
+``Qt`` (nor import it: importing the name builds it too):
 
-- item-data roles are ints in every model call, so models compare and return them as ints;
+- item-data roles are ints in every model call, so models compare and return them as ints
+  (an orientation arrives as a ``Qt.Orientation``, a flag: compare its ``value``);
 - a widget's enum-typed setting is written through its Qt property (``setProperty(name, int)``
-  reaches the same setter in C++), or, when it changes nothing on screen (a label's text
-  selection, a shortcut's context), made after the first paint;
+  reaches the same setter in C++), or left at Qt's default when that is the one wanted;
 - what runs only later (key presses, sorting, dialogs) uses ``QtCore.Qt`` at that moment.
 
 A C++ call that would convert a Qt enum to Python builds the namespace as well: a Python
 ``headerData`` asked for the header's texts (``ui.widgets.record_table`` gives the header its
-own text model), a call with an overload taking a Qt enum (``QSplitter(parent)``,
+own text model), a signal carrying one to a Python slot (a restored header's
+``sortIndicatorChanged``), a call with an overload taking a Qt enum (``QSplitter(parent)``,
 ``QAction.setShortcut``). ``tests/test_startup_imports.py`` checks that the namespace is still
 unbuilt when the window is first painted, and ``tests/ui/test_qt_values.py`` that each value
 here is Qt's.

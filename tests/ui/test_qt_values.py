@@ -116,7 +116,7 @@ def test_a_hidden_header_stays_hidden_when_the_model_is_set(qtbot, store):
 
 def _saved_state(order: Qt.SortOrder, column: int) -> bytes:
     table = RecordTable(sortable=True)
-    table.setModel(QStandardItemModelFor(9))
+    table.setModel(_counting_model(9))
     table.setColumnWidth(2, 333)
     table.horizontalHeader().setSortIndicator(column, order)
     state = table.save_state()
@@ -124,7 +124,8 @@ def _saved_state(order: Qt.SortOrder, column: int) -> bytes:
     return state
 
 
-def QStandardItemModelFor(columns: int):  # noqa: N802 - reads as the class it makes
+def _counting_model(columns: int):
+    """A C++ table model of *columns* columns that counts the sorts it is asked for."""
     from PySide6.QtGui import QStandardItemModel
 
     class Counting(QStandardItemModel):
@@ -143,7 +144,7 @@ def test_restoring_a_header_puts_its_sort_indicator_on_the_given_column(qtbot, o
     state = _saved_state(order, column)
     table = RecordTable(sortable=True)
     qtbot.addWidget(table)
-    model = QStandardItemModelFor(9)
+    model = _counting_model(9)
     table.setModel(model)
     sorts = model.sorts
     table.restore_state(state, sort_column=0)
@@ -156,7 +157,7 @@ def test_restoring_a_header_puts_its_sort_indicator_on_the_given_column(qtbot, o
     # without a column, the state's own indicator
     plain = RecordTable(sortable=True)
     qtbot.addWidget(plain)
-    plain.setModel(QStandardItemModelFor(9))
+    plain.setModel(_counting_model(9))
     plain.restore_state(state)
     assert plain.horizontalHeader().sortIndicatorSection() == column
     assert plain.horizontalHeader().sortIndicatorOrder() == order
@@ -165,13 +166,13 @@ def test_restoring_a_header_puts_its_sort_indicator_on_the_given_column(qtbot, o
 def test_a_state_of_another_layout_is_restored_and_the_indicator_set_afterwards(qtbot):
     table = RecordTable(sortable=True)
     qtbot.addWidget(table)
-    table.setModel(QStandardItemModelFor(9))
+    table.setModel(_counting_model(9))
     header = table.horizontalHeader()
     header.setSortIndicator(5, Qt.SortOrder.AscendingOrder)
     table.restore_state(b"not a header state", sort_column=0)  # refused by Qt: nothing changes
     assert header.sortIndicatorSection() == 5
     vertical = QHeaderView(Qt.Orientation.Vertical)  # a valid state of another layout
-    vertical.setModel(QStandardItemModelFor(9))
+    vertical.setModel(_counting_model(9))
     other = bytes(vertical.saveState().data())
     table.restore_state(other, sort_column=0)
     assert header.sortIndicatorSection() == 0
