@@ -34,6 +34,7 @@ from .registry import register
 
 S, U = Confidence.SECONDARY, Confidence.UNCONFIRMED
 D = Decimal
+HUNDREDTH = D("0.01")
 
 JJG_580 = ruleset(
     "focimeter",
@@ -137,7 +138,7 @@ def t_zero(ctx: Context, test: Mapping[str, Any], path: str) -> dict[str, Any]:
             "instrument.resolution", 'is required for the zero test ("0.01", "0.125" or "manual")'
         )
     rule = ctx.rule("zero")
-    mpe = rule.data["0.01" if resolution == D("0.01") else "other"]
+    mpe = rule.data["0.01" if resolution == HUNDREDTH else "other"]
     reading = f.number(test, "reading", path)
     return test_result("zero", [item("zero", error=reading, mpe=mpe, unit="D", rule=rule)])
 

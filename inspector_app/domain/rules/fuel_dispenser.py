@@ -438,6 +438,8 @@ def parse_instrument(data: Mapping[str, Any], path: str) -> Dispenser:
 
 # ---- volumes ----------------------------------------------------------------------------
 
+ONE, CENT, TEN_THOUSANDTH, MILLIONTH = D(1), D("0.01"), D("0.0001"), D("0.000001")
+
 
 def _nist(ctx: Context) -> bool:
     return "tolerance" in ctx.ruleset.rules
@@ -529,7 +531,7 @@ def oiml_mpe(ctx: Context, volume: Decimal | None) -> Decimal:
     (:func:`judge_oiml`); this is kept to re-judge records of that version."""
     if volume is None:
         return _class_value(ctx)
-    return (oiml_limit(ctx, volume) / volume * 100).quantize(D("0.0001"), rounding=ROUND_DOWN)
+    return (oiml_limit(ctx, volume) / volume * 100).quantize(TEN_THOUSANDTH, rounding=ROUND_DOWN)
 
 
 def judge_oiml(
@@ -563,7 +565,7 @@ def judge_oiml(
 def run_mpe(ctx: Context, kind: str, volume: Decimal | None) -> tuple[Decimal, Rule]:
     if ctx.check == "covert" and "check_covert" in ctx.ruleset.rules:
         ctx.rule("check_covert")
-    factor = D(1)
+    factor = ONE
     if ctx.check == "in_service" and "check_in_service" in ctx.ruleset.rules:
         factor = ctx.rule_since_v1("check_in_service").data
     if _nist(ctx):
@@ -613,7 +615,7 @@ def _runs(
                 places=places,
                 corrected_volume=None
                 if v_bt is None
-                else fmt(v_bt.quantize(D("0.000001"), rounding=ROUND_HALF_UP)),
+                else fmt(v_bt.quantize(MILLIONTH, rounding=ROUND_HALF_UP)),
             )
         )
     runs_note(ctx, "runs", len(errors), "runs")
@@ -664,7 +666,7 @@ def t_amount(ctx: Context, test: Mapping[str, Any], path: str) -> dict[str, Any]
     displayed = f.number(test, "amount_displayed", path, non_negative=True)
     it = item("amount", error=displayed - exact, mpe=rule.data, unit="yuan", rule=rule)
     return test_result(
-        "amount", [it], expected_amount=fmt(exact.quantize(D("0.01"), rounding=ROUND_HALF_UP))
+        "amount", [it], expected_amount=fmt(exact.quantize(CENT, rounding=ROUND_HALF_UP))
     )
 
 

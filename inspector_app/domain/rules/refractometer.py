@@ -39,6 +39,7 @@ from .scale import runs_note
 S, U = Confidence.SECONDARY, Confidence.UNCONFIRMED
 UNIT = "m⁻¹"
 NOTE = "JJG 892-2022 limits not found; JJG 892-2011 values carried."
+THOUSANDTH = Decimal("0.001")
 
 
 def _rules(edition: str, note: str, clauses: dict[str, str]) -> list[Rule]:
@@ -197,7 +198,7 @@ def t_sphere(
                 unit=UNIT,
                 rule=rule,
                 places=3,
-                mean=fmt(mean.quantize(Decimal("0.001"))),
+                mean=fmt(mean.quantize(THOUSANDTH)),
             )
         )
     return test_result(kind, items)
@@ -252,7 +253,7 @@ def t_zero(ctx: Context, test: Mapping[str, Any], path: str) -> dict[str, Any]:
                 unit=UNIT,
                 rule=rule,
                 places=3,
-                mean=fmt(mean.quantize(Decimal("0.001"))),
+                mean=fmt(mean.quantize(THOUSANDTH)),
             )
         ],
     )

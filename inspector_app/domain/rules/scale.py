@@ -52,6 +52,7 @@ CLASSES = ("I", "II", "III", "IIII")
 UNITS = {"g": Decimal(1), "kg": Decimal(1000)}  # grams per unit
 CENT = Decimal("0.01")
 ONE = Decimal(1)
+HALF = Decimal("0.5")
 CHECK_RULES = {check: f"check_{check}" for check in ("subsequent", "in_service", "covert")}
 
 
@@ -858,7 +859,7 @@ def t_price(ctx: Context, test: Mapping[str, Any], path: str) -> dict[str, Any]:
     charged = f.optional_number(test, "amount_charged", path, non_negative=True)
     exact = weight * unit_price
     expected = exact.quantize(rule.data, rounding=ROUND_HALF_UP)
-    if (exact / rule.data) % 1 == Decimal("0.5"):
+    if (exact / rule.data) % 1 == HALF:
         ctx.rule("price_half")
     items = [
         item(
