@@ -410,7 +410,7 @@ def combine(check: str, tests: list[dict[str, Any]]) -> dict[str, Any]:
         for t in tests
         if t.get("stage") == "as_found" and t["kind"] in left and check in ("initial", "subsequent")
     ]
-    counted = [t for t in tests if not any(t is a for a in set_aside)]
+    counted = [t for t in tests if not any(t is a for a in set_aside)] if set_aside else tests
     failed = [i["label"] for t in counted for i in t["items"] if i["verdict"] == FAIL]
     # a test may name what failed beyond its items (a batch failing on its average)
     failed += [label for t in counted for label in t.get("failed", ())]
