@@ -59,3 +59,27 @@ def test_stale_note_names_both_versions():
     )
     assert result["rule_data"] == "office-1" and ruledata.stale_note(result) is None
     assert "office-1" in ruledata.stale_note({"verdict": "fail", "rule_data": "builtin-2"})[1]
+
+
+def test_a_table_keyed_by_accuracy_class_reads_its_json_keys():
+    """OIML R 117-1's line A is keyed by the class as a number (Decimal 0.5); its JSON form
+    writes the key as text ("0.5"): an office value for one class is read, kept through the
+    JSON form, and used; an unknown class is an input error naming it."""
+    from inspector_app.domain.rules import mpe_envelope
+
+    line_a = {
+        "family": "fuel_dispenser",
+        "ruleset": "OIML R 117-1",
+        "key": "line_a",
+        "data": {"0.5": "0.4"},
+    }
+    data = ruledata.parse({"version": "office-r117", "overrides": [line_a]})
+    (o,) = data.overrides
+    assert o.data[Decimal("0.5")] == Decimal("0.4") and o.data[Decimal("1.0")] == Decimal("1.0")
+    assert ruledata.parse(ruledata.to_json(data)) == data
+    ruledata.install(data)
+    ((_, mpe),) = mpe_envelope("fuel_dispenser", "OIML R 117-1", "initial", {}, ["20"])
+    assert mpe == Decimal("0.4")  # class 0.5 by default, now at the office's 0.4 %
+    with pytest.raises(InputError) as exc:
+        ruledata.parse({"version": "t", "overrides": [{**line_a, "data": {"0.7": "1"}}]})
+    assert exc.value.path == "overrides[0].data.0.7"

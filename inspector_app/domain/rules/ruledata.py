@@ -162,17 +162,20 @@ def decode(template: Any, raw: Any, path: str) -> Any:
     if isinstance(template, Decimal):
         return parse_decimal(raw, path, non_negative=True)
     if isinstance(template, Mapping):
+        # keys as :func:`encode` writes them (a table by accuracy class has Decimal keys:
+        # "0.5" in JSON)
         obj = f.obj(raw, path)
-        f.only(obj, tuple(template), path)
+        names = {str(k): k for k in template}
+        f.only(obj, tuple(names), path)
         return {
             k: (
                 template[k]
-                if k not in obj
-                else decode(template[k], obj[k], f.join(path, k))
+                if name not in obj
+                else decode(template[k], obj[name], f.join(path, name))
                 if _bands(template[k])
-                else parse_decimal(obj[k], f.join(path, k), non_negative=True)
+                else parse_decimal(obj[name], f.join(path, name), non_negative=True)
             )
-            for k in template
+            for name, k in names.items()
         }
     if not isinstance(raw, list) or not raw:
         raise InputError(path, "must be a band table: [[upper or null, value], …]")
