@@ -9,8 +9,7 @@ from __future__ import annotations
 import json
 
 import pytest
-
-from conftest import (
+from sync_world import (
     Side,
     add_inspection_with_photo,
     identity_signer,
@@ -21,6 +20,7 @@ from conftest import (
     set_lines,
     write_zip,
 )
+
 from inspector_app.services.demo import generate
 from inspector_app.services.sync import export_bundle, import_bundle
 from inspector_app.sync.importing import overlap

@@ -7,7 +7,8 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from conftest import add_inspection_with_photo
+from sync_world import add_inspection_with_photo
+
 from inspector_app.reports.verify import TrustSet
 from inspector_app.services.sync import export_bundle, import_bundle
 from inspector_app.sync.importing import pipeline

@@ -8,7 +8,8 @@ import base64
 import datetime as dt
 import json
 
-from conftest import lines, read_entries, resign, set_lines, write_zip
+from sync_world import lines, read_entries, resign, set_lines, write_zip
+
 from inspector_app.domain import deadlines as dd
 from inspector_app.services import case_deadlines
 from inspector_app.services.sync import export_bundle, import_bundle
@@ -97,7 +98,7 @@ def test_a_field_bundle_cannot_carry_a_calendar(world):
     lap, office = world["laptop"], world["office"]
     case_deadlines.install_calendar(office.store, _with_2027(), "科长")
     (line,) = lines(read_entries(_office_bundle(world, "o.zip").path), NAME)
-    from conftest import add_inspection_with_photo
+    from sync_world import add_inspection_with_photo
 
     add_inspection_with_photo(lap.store)
     f = export_bundle(lap.store, lap.identity, world["dir"] / "f.zip", direction="field")

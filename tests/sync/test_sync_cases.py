@@ -9,8 +9,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from sync_world import add_inspection_with_photo, lines, read_entries, resign, set_lines, write_zip
 
-from conftest import add_inspection_with_photo, lines, read_entries, resign, set_lines, write_zip
 from inspector_app.domain.cases import ArticleRef, CaseOfficer, Decision, Evidence
 from inspector_app.domain.errors import InputError
 from inspector_app.services import case_common, case_lists

@@ -6,8 +6,8 @@ a new hash."""
 from __future__ import annotations
 
 import pytest
+from sync_world import add_inspection_with_photo, identity_signer
 
-from conftest import add_inspection_with_photo, identity_signer
 from inspector_app.services.demo import generate
 from inspector_app.services.sync import export_bundle, import_bundle
 from inspector_app.store.inspections import InspectionFilter

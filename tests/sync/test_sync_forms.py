@@ -9,8 +9,8 @@ import base64
 import sqlite3
 
 import pytest
+from sync_world import add_inspection_with_photo, lines, read_entries, resign, set_lines, write_zip
 
-from conftest import add_inspection_with_photo, lines, read_entries, resign, set_lines, write_zip
 from inspector_app.domain import forms
 from inspector_app.domain.errors import InputError
 from inspector_app.services import forms as form_service
@@ -177,7 +177,8 @@ def test_a_record_without_a_form_reference_keeps_the_shipped_form(world):
 def test_a_record_keeps_its_form_and_edition_reason_through_a_field_bundle(world):
     import dataclasses
 
-    from conftest import identity_signer
+    from sync_world import identity_signer
+
     from inspector_app.services.inspections import save_and_evaluate
 
     lap, office = world["laptop"], world["office"]

@@ -8,8 +8,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
-from conftest import (
+from sync_world import (
     PNG,
     lines,
     read_entries,
@@ -19,6 +18,7 @@ from conftest import (
     set_lines,
     write_zip,
 )
+
 from inspector_app.crypto import keys
 from inspector_app.services.sync import export_bundle, import_bundle
 from inspector_app.sync.format import Limits

@@ -7,7 +7,8 @@ from __future__ import annotations
 import os
 import time
 
-from conftest import add_inspection_with_photo
+from sync_world import add_inspection_with_photo
+
 from inspector_app.services.sync import export_bundle, import_bundle
 from inspector_app.store.backups import (
     IMPORT_BACKUP_INTERVAL_S,

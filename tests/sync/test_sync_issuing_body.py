@@ -3,7 +3,8 @@ their certificates name it; a bundle with a malformed body is refused, naming th
 
 from __future__ import annotations
 
-from conftest import lines, read_entries, resign, set_lines, write_zip
+from sync_world import lines, read_entries, resign, set_lines, write_zip
+
 from inspector_app.domain.issuing_body import IssuingBody
 from inspector_app.services.certificates import issuing_body, save_issuing_body
 from inspector_app.services.demo import generate

@@ -7,8 +7,7 @@ import dataclasses
 import shutil
 
 import pytest
-
-from conftest import (
+from sync_world import (
     Side,
     add_inspection_with_photo,
     lines,
@@ -17,6 +16,7 @@ from conftest import (
     set_lines,
     write_zip,
 )
+
 from inspector_app.domain.errors import InputError
 from inspector_app.services.demo import generate
 from inspector_app.services.review import decide

@@ -10,8 +10,8 @@ import random
 import zipfile
 
 import pytest
+from sync_world import add_inspection_with_photo, read_entries, write_zip
 
-from conftest import add_inspection_with_photo, read_entries, write_zip
 from inspector_app.services.sync import export_bundle, import_bundle
 from inspector_app.store.integrity import check
 from inspector_app.sync import reader

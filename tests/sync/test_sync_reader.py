@@ -10,8 +10,8 @@ from dataclasses import dataclass
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from sync_world import PNG, read_entries, resign, write_zip
 
-from conftest import PNG, read_entries, resign, write_zip
 from inspector_app.crypto import keys
 from inspector_app.services.sync import export_bundle, import_bundle
 from inspector_app.sync import reader as R

@@ -8,8 +8,15 @@ import hashlib
 import json
 
 import pytest
+from sync_world import (
+    PASS,
+    add_inspection_with_photo,
+    read_entries,
+    replace_entry,
+    resign,
+    write_zip,
+)
 
-from conftest import PASS, add_inspection_with_photo, read_entries, replace_entry, resign, write_zip
 from inspector_app.crypto import keys
 from inspector_app.paths import keys_dir
 from inspector_app.services import report_files

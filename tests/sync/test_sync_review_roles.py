@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives import serialization
+from sync_world import add_inspection_with_photo
 
-from conftest import add_inspection_with_photo
 from inspector_app import i18n
 from inspector_app.crypto import ca, keys
 from inspector_app.paths import keys_dir

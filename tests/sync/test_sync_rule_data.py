@@ -6,8 +6,8 @@ warn about the confirmed value."""
 from __future__ import annotations
 
 import pytest
+from sync_world import lines, read_entries, resign, set_lines, write_zip
 
-from conftest import lines, read_entries, resign, set_lines, write_zip
 from inspector_app.domain.rules import evaluate, ruledata
 from inspector_app.services import rule_data as rd
 from inspector_app.services.sync import export_bundle, import_bundle

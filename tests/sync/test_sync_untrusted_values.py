@@ -14,8 +14,7 @@ import zipfile
 import zlib
 
 import pytest
-
-from conftest import (
+from sync_world import (
     add_inspection_with_photo,
     identity_signer,
     lines,
@@ -26,6 +25,7 @@ from conftest import (
     set_lines,
     write_zip,
 )
+
 from inspector_app.services.demo import tiny_png
 from inspector_app.services.sync import export_bundle, import_bundle
 from inspector_app.sync import validate as V

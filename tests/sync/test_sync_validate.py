@@ -9,8 +9,8 @@ import hashlib
 import json
 
 import pytest
+from sync_world import PNG, Side, add_inspection_with_photo, read_entries
 
-from conftest import PNG, Side, add_inspection_with_photo, read_entries
 from inspector_app.domain.canonical import content_hash
 from inspector_app.domain.errors import InputError
 from inspector_app.domain.models import AttachmentRef, Finding, Inspection

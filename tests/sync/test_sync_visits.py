@@ -8,8 +8,8 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
+from sync_world import add_inspection_with_photo, lines, read_entries, resign, set_lines, write_zip
 
-from conftest import add_inspection_with_photo, lines, read_entries, resign, set_lines, write_zip
 from inspector_app.domain.visits import Officer
 from inspector_app.services import visits as vs
 from inspector_app.services.sync import export_bundle, import_bundle
