@@ -259,9 +259,10 @@ def pause(store, ident: str, first: str, last: str, reason: str, actor: str) -> 
 
 @dataclass
 class OrderTerms:
-    """An order to correct (责令改正): its deadline (a date, or days from service; the
-    law's default without either), what is to be corrected, and whose work list its
-    re-inspection goes on (default: the actor)."""
+    """An order to correct (责令改正): its deadline (a date, or days from service: one of
+    the two is needed; the window and the command line offer ``domain.cases.ORDER_DAYS``,
+    the program's default, not a period a regulation sets), what is to be corrected, and
+    whose work list its re-inspection goes on (default: the actor)."""
 
     deadline: str | None = None
     days: int | None = None
