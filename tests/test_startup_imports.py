@@ -101,6 +101,45 @@ def _run(code: str, tmp_path: Path, *args: str) -> dict:
     return json.loads(line[len("MODULES ") :])
 
 
+def _demo_db(tmp_path: Path, name: str = "inspector.db") -> Path:
+    """A small demo database made in a process of its own (the list has rows to mark), so
+    that the process under test starts on a database made by an earlier start."""
+    db = tmp_path / name
+    _run(
+        """
+        import json, sys
+        from inspector_app.services.demo import generate
+        from inspector_app.store import open_database
+        store = open_database(sys.argv[1])
+        generate(store, premises=3, inspections=12, workers=1)
+        store.close()
+        print("MODULES " + json.dumps({}))
+        """,
+        tmp_path,
+        str(db),
+    )
+    assert db.is_file()
+    return db
+
+
+# Run first in a process under test: every enum class PySide builds is noted in ``made``
+# (PySide builds a Qt class's enum classes on the class's first use).
+_RECORD_ENUMS = """
+import enum, json, sys, time
+
+made = []
+_create = enum.EnumType._create_
+
+
+def _recording(cls, *args, **kwargs):
+    made.append(_create(cls, *args, **kwargs))
+    return made[-1]
+
+
+enum.EnumType._create_ = _recording
+"""
+
+
 def _loaded(modules: list[str], names: tuple[str, ...]) -> list[str]:
     return sorted(
         name for name in names if any(m == name or m.startswith(name + ".") for m in modules)
@@ -130,33 +169,11 @@ def test_the_start_up_path_to_the_first_paint_imports_only_what_it_needs(tmp_pat
     """``run_gui`` as ``inspector-app`` runs it, on a database made by an earlier start: the
     modules loaded when the main window is first painted, and the deferred work done just
     after it."""
-    db = tmp_path / "inspector.db"
-    made = _run(
-        """
-        import json, sys
-        from inspector_app.services.demo import generate
-        from inspector_app.store import open_database
-        store = open_database(sys.argv[1])
-        generate(store, premises=3, inspections=12, workers=1)  # the list has rows to mark
-        store.close()
-        print("MODULES " + json.dumps({"made": True}))
-        """,
-        tmp_path,
-        str(db),
-    )
-    assert made["made"] and db.is_file()
+    db = _demo_db(tmp_path)
     out = _run(
-        """
-        import enum, json, sys, time
-
-        made = []  # every enum class PySide builds (it builds a Qt class's enums on first use)
-        _create = enum.EnumType._create_
-
-        def _recording(cls, *args, **kwargs):
-            made.append(_create(cls, *args, **kwargs))
-            return made[-1]
-
-        enum.EnumType._create_ = _recording
+        _RECORD_ENUMS
+        + textwrap.dedent(
+            """
         from PySide6.QtCore import QEvent, QObject
         from PySide6.QtWidgets import QApplication
         from inspector_app.ui import app as app_module
@@ -201,7 +218,8 @@ def test_the_start_up_path_to_the_first_paint_imports_only_what_it_needs(tmp_pat
         app_module._first_questions = lambda *a: None  # (modal questions of a first start)
         status = app_module.run_gui(sys.argv[1], "en")
         print("MODULES " + json.dumps({"status": status, **seen}))
-        """,
+        """
+        ),
         tmp_path,
         str(db),
     )
@@ -244,20 +262,7 @@ def test_the_lists_first_page_and_its_review_markers_need_no_service(tmp_path):
     """The inspections list's first page (read just after the first paint) brings the newest
     review of each row from the store: a returned record is marked without loading the review
     service and the signature checks it imports."""
-    db = str(tmp_path / "list.db")
-    _run(
-        """
-        import json, sys
-        from inspector_app.services.demo import generate
-        from inspector_app.store import open_database
-        store = open_database(sys.argv[1])
-        generate(store, premises=3, inspections=12, workers=1)
-        store.close()
-        print("MODULES " + json.dumps({}))
-        """,
-        tmp_path,
-        db,
-    )
+    db = str(_demo_db(tmp_path, "list.db"))
     out = _run(
         """
         import json, sys
@@ -278,19 +283,9 @@ def test_the_lists_first_page_and_its_review_markers_need_no_service(tmp_path):
     assert _loaded(out["modules"], ("inspector_app.services.review",)) == []
 
 
-_QT_ENUMS_AT_PAINT = """
-import enum, json, sys, time
-
-made = []
-_create = enum.EnumType._create_
-
-
-def _recording(cls, *args, **kwargs):
-    made.append(_create(cls, *args, **kwargs))
-    return made[-1]
-
-
-enum.EnumType._create_ = _recording
+_QT_ENUMS_AT_PAINT = (
+    _RECORD_ENUMS
+    + """
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QApplication
 from inspector_app.ui import app as app_module
@@ -334,26 +329,14 @@ app_module._first_questions = lambda *a: None
 status = app_module.run_gui(sys.argv[1], "en")
 print("MODULES " + json.dumps({"status": status, **seen}))
 """
+)
 
 
 def test_the_inspections_list_is_painted_without_pyside_s_qt_namespace(tmp_path):
     """On the inspections list, at a first start and at the next one (which restores the
     list's saved header), PySide's Qt namespace is not built before the first paint: its 93
     enum classes cost a tenth of the start-up (ui.qt_values)."""
-    db = tmp_path / "inspector.db"
-    _run(
-        """
-        import json, sys
-        from inspector_app.services.demo import generate
-        from inspector_app.store import open_database
-        store = open_database(sys.argv[1])
-        generate(store, premises=3, inspections=12, workers=1)
-        store.close()
-        print("MODULES " + json.dumps({}))
-        """,
-        tmp_path,
-        str(db),
-    )
+    db = _demo_db(tmp_path)
     first = _run(_QT_ENUMS_AT_PAINT, tmp_path, str(db))
     again = _run(_QT_ENUMS_AT_PAINT, tmp_path, str(db))
     assert first["status"] == again["status"] == 0
