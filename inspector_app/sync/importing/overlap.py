@@ -119,12 +119,15 @@ def send_records(job: ImportJob, checker: Checker, opened: OpenedBundle) -> None
         "manifest_bytes": opened.manifest_bytes,
         "manifest": opened.manifest,
         "signer": opened.signer,
-        "records": dict(opened.records),
+        "tables": list(opened.records),
         "max_line": job.limits.max_line_bytes,
         "installed": _snapshot(),
         "judged_upto": _judged_upto(opened),
     }
-    checker.sender = threading.Thread(target=_send, args=(checker.conn, [payload]), daemon=True)
+    records = list(opened.records.values())  # each sent as it is, after the payload
+    checker.sender = threading.Thread(
+        target=_send, args=(checker.conn, [payload], None, records), daemon=True
+    )
     checker.sender.start()
 
 
@@ -147,15 +150,25 @@ def send_rest(job: ImportJob, checker: Checker, now: dt.datetime) -> None:
 
 
 def _send(
-    conn: Connection, payload: list[dict[str, Any]], after: threading.Thread | None = None
+    conn: Connection,
+    payload: list[dict[str, Any]],
+    after: threading.Thread | None = None,
+    records: list[bytes] | None = None,
 ) -> None:
+    """Send *payload*, then each of *records* as bytes (not pickled: no copy of the
+    entries' hundreds of megabytes is made on either side)."""
     if after is not None:
         after.join()
     try:
         conn.send(payload[0])
+        payload.clear()  # (not kept by the thread)
+        while records:
+            conn.send_bytes(records.pop(0))
     except (OSError, ValueError):  # the worker was stopped before it took the records
         pass
-    payload.clear()  # (not kept by the thread)
+    payload.clear()
+    if records:
+        records.clear()
 
 
 def verdict(job: ImportJob, checker: Checker) -> dict[str, Any]:
@@ -268,6 +281,7 @@ def check(line: Connection) -> dict[str, Any]:
     from ..validate import _forget, check_records, parse_records
 
     payload = line.recv()
+    records = {table: line.recv_bytes() for table in payload["tables"]}
     installed, active, published = payload["installed"]
     builtin = (ruledata.LEGACY, ruledata.BUILTIN)
     for data in installed:
@@ -283,10 +297,10 @@ def check(line: Connection) -> dict[str, Any]:
             payload["manifest_bytes"],
             payload["manifest"],
             payload["signer"],
-            records=payload["records"],
+            records=records,
         )
         max_line, judged_upto = payload["max_line"], payload["judged_upto"]
-        del payload  # (the records' bytes are let go of as they are parsed)
+        del payload, records  # (the records' bytes are let go of as they are parsed)
         try:
             parsed = parse_records(opened, max_line, release=True)
             rest = line.recv()
