@@ -162,15 +162,14 @@ def insert_sealed(
 
 
 def _sweep_tuples(lines: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
-    """The sweep rows of *lines* as parameter tuples in SWEEP_ROW_COLUMNS order, ``rest_ok``
-    (the one true/false column) as 0 or 1; the values picked in C, not one look-up per
-    column in Python (a year's bundle has some 200,000 rows)."""
-    at = SWEEP_ROW_COLUMNS.index("rest_ok")
+    """The sweep rows of *lines* as parameter tuples in SWEEP_ROW_COLUMNS order, the values
+    picked in C, not one look-up per column in Python (a year's bundle has some 200,000
+    rows). ``rest_ok`` (the one true/false column) is bound as it is: sqlite3 stores a bool
+    as the integer 0 or 1."""
     get = operator.itemgetter(*SWEEP_ROW_COLUMNS)
-    out = []
+    out: list[tuple[Any, ...]] = []
     for v in lines:
-        for t in map(get, v["rows"]):
-            out.append((*t[:at], int(t[at]), *t[at + 1 :]))
+        out.extend(map(get, v["rows"]))
     return out
 
 

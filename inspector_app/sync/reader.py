@@ -18,6 +18,7 @@ import hashlib
 import os
 import re
 import stat
+import struct
 import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator
@@ -343,6 +344,87 @@ def read_entry(
     return b"".join(parts)
 
 
+# Small entries (the many tiny photos of a records-only bundle) are read straight from the
+# file: zipfile.open's per-entry work (a ZipExtFile, buffered reads, locking) cost more than
+# the bytes themselves. Larger entries, and any whose local header says its sizes follow the
+# data (a data descriptor) or are Zip64, take read_entry's zipfile path.
+DIRECT_UP_TO = 64 * 1024
+_LOCAL = struct.Struct("<4s5H3L2H")  # signature, version, flags, method, time, date, crc, sizes
+
+
+def read_small(
+    zf: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int, stage: int, expected_sha: str
+) -> bytes:
+    """The bytes of a small entry (compressed and uncompressed sizes both at most
+    DIRECT_UP_TO) read from the archive's file at its offset: the local header must be the
+    entry's (signature, name, and the central directory's flags, method, CRC-32 and sizes),
+    the data must inflate to exactly its size and CRC-32, and hash to *expected_sha*.
+    Refusals are read_entry's: "is damaged or truncated (...)", "holds more than ...",
+    "its SHA-256 does not match the manifest"."""
+    name = info.filename
+    try:
+        raw = _local_data(zf, info)
+    except (OSError, ValueError) as exc:
+        raise BundleRejected(stage, name, f"is damaged or truncated ({exc})") from None
+    if raw is None:  # sizes after the data or Zip64: zipfile's path
+        return read_entry(zf, info, cap, stage, expected_sha)
+    if info.compress_type == zipfile.ZIP_DEFLATED:
+        inflater = zlib.decompressobj(-15)
+        try:
+            data = inflater.decompress(raw, cap + 1)
+        except zlib.error as exc:
+            raise BundleRejected(stage, name, f"is damaged or truncated ({exc})") from None
+        if len(data) <= cap and not inflater.eof:
+            raise BundleRejected(
+                stage, name, "is damaged or truncated (the compressed data ends early)"
+            )
+    else:
+        data = raw
+    if len(data) > cap:
+        raise BundleRejected(stage, name, f"holds more than the {cap} bytes announced")
+    if len(data) != info.file_size or zlib.crc32(data) != info.CRC:
+        raise BundleRejected(stage, name, f"is damaged or truncated (Bad CRC-32 for file {name!r})")
+    if hashlib.sha256(data).hexdigest() != expected_sha:
+        raise BundleRejected(stage, name, "its SHA-256 does not match the manifest")
+    return data
+
+
+def _local_data(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes | None:
+    """The entry's stored (maybe compressed) bytes after checking its local header against
+    the central directory; None when the header defers its sizes (a data descriptor) or
+    is Zip64. Raises ValueError when the header is not the entry's or the data ends early."""
+    fh = zf.fp
+    if fh is None:
+        raise ValueError("the archive is closed")
+    fh.seek(info.header_offset)
+    header = fh.read(LOCAL_HEADER_SIZE)
+    if len(header) != LOCAL_HEADER_SIZE:
+        raise ValueError("truncated file header")
+    sig, _version, flags, method, _t, _d, crc, csize, usize, nlen, xlen = _LOCAL.unpack(header)
+    if sig != LOCAL_HEADER:
+        raise ValueError("bad magic number for file header")
+    if flags & 0x08 or 0xFFFFFFFF in (csize, usize):
+        return None
+    name = info.orig_filename  # ASCII (as a bundle's names are) is the same in both encodings
+    encoded = name.encode("ascii" if name.isascii() else "utf-8" if flags & 0x800 else "cp437")
+    if fh.read(nlen) != encoded:
+        raise ValueError("the file name in the directory and in the entry's header differ")
+    if (flags, method, crc, csize, usize) != (
+        info.flag_bits,
+        info.compress_type,
+        info.CRC,
+        info.compress_size,
+        info.file_size,
+    ):
+        raise ValueError("the entry's header and the central directory disagree")
+    if xlen:
+        fh.seek(xlen, os.SEEK_CUR)
+    raw = fh.read(csize)
+    if len(raw) != csize:
+        raise ValueError("the compressed data ends early")
+    return raw
+
+
 # -- stage 2 ------------------------------------------------------------------------------
 def verify_signature(
     manifest_bytes: bytes, signature: bytes, signer_pem: bytes | None, trusted: Iterable[TrustedKey]
@@ -469,7 +551,10 @@ def read_bundle(
                 opened.archive = zf
                 kept.append(zf)
                 continue
-            data = read_entry(zf, info, size, 3, sha)
+            if size <= DIRECT_UP_TO and info.compress_size <= DIRECT_UP_TO:
+                data = read_small(zf, info, size, 3, sha)
+            else:
+                data = read_entry(zf, info, size, 3, sha)
             if (
                 len(data) != size
             ):  # pragma: no cover - read_entry yields file_size (== size) bytes or raises

@@ -3,6 +3,8 @@ signature against enrolled keys, ``peek`` for ``bundle inspect``, and cancelling
 
 from __future__ import annotations
 
+import hashlib
+import io
 import re
 import zipfile
 from dataclasses import dataclass
@@ -132,6 +134,111 @@ def test_signer_pem_is_optional(bundle):
     opened = R.read_bundle(path, _trusted(bundle["world"]))
     assert opened.signer.trusted and opened.signer.name == "Inspector One"
     assert import_bundle(bundle["world"]["office"].store, path).status == "imported"
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@pytest.mark.parametrize("compression", [zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED])
+def test_a_small_entry_is_read_straight_as_zipfile_reads_it(bundle, compression):
+    path = write_zip(bundle["dir"] / "again.zip", bundle["items"], compression)
+    with zipfile.ZipFile(path) as zf:
+        small = [i for i in zf.infolist() if i.file_size <= R.DIRECT_UP_TO]
+        assert small
+        for info in small:
+            data = zf.read(info)
+            assert R.read_small(zf, info, info.file_size, 3, _sha(data)) == data
+
+
+def _small_damaged(bundle, change, compression=zipfile.ZIP_STORED) -> BundleRejected:
+    """read_small of records/premises.jsonl after *change*(file bytes, its ZipInfo)."""
+    path = write_zip(bundle["dir"] / "damaged.zip", bundle["items"], compression)
+    with zipfile.ZipFile(path) as zf:
+        info = zf.getinfo("records/premises.jsonl")
+    data = bytearray(path.read_bytes())
+    change(data, info)
+    path.write_bytes(bytes(data))
+    expected = _sha(dict(bundle["items"])["records/premises.jsonl"])
+    with zipfile.ZipFile(path) as zf:
+        return _rejected(R.read_small, zf, zf.getinfo(info.filename), info.file_size, 3, expected)
+
+
+def _data_at(info: zipfile.ZipInfo) -> int:
+    return info.header_offset + R.LOCAL_HEADER_SIZE + len(info.filename)
+
+
+@pytest.mark.parametrize("compression", [zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED])
+def test_a_small_entry_with_a_changed_byte_is_damaged(bundle, compression):
+    def flip(data, info):
+        data[_data_at(info) + 5] ^= 0x01
+
+    exc = _small_damaged(bundle, flip, compression)
+    assert exc.stage == 3 and exc.entry == "records/premises.jsonl"
+    assert "is damaged or truncated" in exc.reason
+
+
+def test_a_small_entry_whose_local_header_disagrees_is_damaged(bundle):
+    def crc(data, info):
+        data[info.header_offset + 14] ^= 0x01
+
+    exc = _small_damaged(bundle, crc)
+    assert exc.stage == 3 and "the entry's header and the central directory disagree" in exc.reason
+
+
+def test_a_small_entry_under_another_local_name_is_damaged(bundle):
+    def rename(data, info):
+        data[info.header_offset + R.LOCAL_HEADER_SIZE + 8] = ord("X")
+
+    exc = _small_damaged(bundle, rename)
+    assert exc.stage == 3 and "file name in the directory and in the entry's header" in exc.reason
+
+
+def test_a_small_entry_with_a_bad_local_signature_is_damaged(bundle):
+    def sign(data, info):
+        data[info.header_offset + 2] = 0
+
+    exc = _small_damaged(bundle, sign)
+    assert exc.stage == 3 and "bad magic number" in exc.reason
+
+
+def test_a_small_entry_against_another_hash_or_cap(bundle):
+    with zipfile.ZipFile(bundle["path"]) as zf:
+        info = zf.getinfo("records/premises.jsonl")
+        data = zf.read(info)
+        exc = _rejected(R.read_small, zf, info, info.file_size, 3, _sha(b"other"))
+        assert exc.stage == 3 and "SHA-256 does not match the manifest" in exc.reason
+        exc = _rejected(R.read_small, zf, info, 10, 3, _sha(data))
+        assert exc.stage == 3 and "holds more than the 10 bytes announced" in exc.reason
+
+
+def test_a_small_entry_with_a_data_descriptor_takes_zipfiles_path(bundle):
+    """An archive written to a stream puts each entry's sizes after its data (flag 0x08)."""
+
+    class Stream(io.RawIOBase):
+        def __init__(self):
+            self.out = bytearray()
+
+        def writable(self):
+            return True
+
+        def write(self, b):
+            self.out += b
+            return len(b)
+
+    stream = Stream()
+    with zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in bundle["items"]:
+            zf.writestr(name, data)
+    path = bundle["dir"] / "streamed.zip"
+    path.write_bytes(bytes(stream.out))
+    with zipfile.ZipFile(path) as zf:
+        info = zf.getinfo("records/premises.jsonl")
+        assert info.flag_bits & 0x08
+        data = zf.read(info)
+        assert R.read_small(zf, info, info.file_size, 3, _sha(data)) == data
+    got = R.read_bundle(path, _trusted(bundle["world"]))
+    assert got.records["premises"] == data
 
 
 # -- stage 2: the signature -------------------------------------------------------------------------

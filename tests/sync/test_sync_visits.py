@@ -78,6 +78,11 @@ def test_sealed_visit_reaches_the_office_as_it_was(world):
     there = vs.visit_detail(office.store, visit.id)
     assert there == here
     assert there["status"] == "finalized" and there["inspections"] == [insp.id]
+    # the one true/false column of a sweep row is stored as the integer 0 or 1, as here
+    stored = "SELECT seq, rest_ok FROM sweep_rows WHERE visit_id = ? ORDER BY seq"
+    rows = [tuple(r) for r in office.store.conn.execute(stored, (visit.id,))]
+    assert rows and rows == [tuple(r) for r in lap.store.conn.execute(stored, (visit.id,))]
+    assert all(type(ok) is int and ok in (0, 1) for _, ok in rows)
     assert there["rows"][0]["inspection_id"] == insp.id and there["rows"][0]["seal"] == "no"
     assert vs.repo(office.store).visit_of(insp.id) == visit.id
     # the same bundle again is already imported; a new bundle with the same visit is a no-op
