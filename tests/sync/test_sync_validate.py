@@ -542,6 +542,19 @@ def test_good_values_pass_the_walk_with_and_without_the_cache(sides):
     V._forget()
 
 
+def test_a_time_read_again_gives_the_same_answer_and_is_forgotten_after_the_bundle():
+    from inspector_app.sync.validate import values
+
+    V._forget()
+    good, bad = "2025-12-15T15:18+08:00", "2025-02-30T10:00:00Z"
+    first = V.read_time(good), V.read_time(bad)
+    assert first[0][1] is None and first[1][0] is None and "not a real date" in first[1][1]
+    assert (V.read_time(good), V.read_time(bad)) == first  # now from the memory of times
+    assert set(values._TIMES) == {good, bad}
+    V._forget()
+    assert not values._TIMES
+
+
 # -- the other tables ---------------------------------------------------------------------------
 def _versioned(sides, table, change, rehash=True):
     line = copy.deepcopy(_lines(sides["items"], table)[0])

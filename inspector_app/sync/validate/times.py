@@ -10,6 +10,7 @@ from ...domain.errors import InputError
 from ...domain.models import (
     Inspection,
 )
+from .values import _TIMES, CACHE_MAX
 
 if TYPE_CHECKING:
     from ..format import BundleContent, ProblemList
@@ -27,7 +28,17 @@ FUTURE_SLACK = dt.timedelta(days=1)
 
 def read_time(text: str) -> tuple[dt.datetime | None, str | None]:
     """An ISO 8601 date or time from a bundle: (the time, None) or (None, why it is
-    impossible). A time without an offset comes back naive."""
+    impossible). A time without an offset comes back naive. (Remembered until the bundle's
+    checks end, ``values._forget``: a large bundle reads each distinct time about three times.)"""
+    known = _TIMES.get(text)
+    if known is None:
+        known = _read_time(text)
+        if len(_TIMES) < CACHE_MAX and type(text) is str:
+            _TIMES[text] = known
+    return known
+
+
+def _read_time(text: str) -> tuple[dt.datetime | None, str | None]:
     m = _TIME_RE.match(text)
     if m is None:
         return None, f"{text[:40]!r} is not an ISO 8601 date and time"

@@ -153,6 +153,8 @@ def _text_ok(s: str) -> bool:
 _CLEAN: dict[tuple[int, bool], set[str]] = {}
 _NORMAL_DECIMAL: set[str] = set()
 _POSITIVE: set[str] = set()
+# Times read (sync.validate.times.read_time), by their text. Same bounds, same life.
+_TIMES: dict[str, tuple[Any, str | None]] = {}
 
 
 def _forget() -> None:
@@ -161,6 +163,7 @@ def _forget() -> None:
     _CLEAN.clear()
     _NORMAL_DECIMAL.clear()
     _POSITIVE.clear()
+    _TIMES.clear()
 
 
 def _values_ok(obj: Any, depth: int = 0, texts_only: bool = True) -> bool:
