@@ -1,0 +1,145 @@
+"""Reading one entry of an untrusted bundle's archive, with a hard cap on the bytes that come
+out, its CRC-32 and (when the manifest names it) its SHA-256 checked.
+
+:func:`read_entry` reads through :mod:`zipfile`; :func:`read_small` reads a small entry (the
+many tiny photos of a records-only bundle) straight from the archive's file at its offset,
+after checking its local header against the central directory, because zipfile's per-entry
+work cost more than the bytes themselves. Both refuse in the same words:
+"is damaged or truncated (...)", "holds more than the N bytes announced", "its SHA-256 does
+not match the manifest".
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import struct
+import zipfile
+import zlib
+
+from .format import BundleRejected
+
+CHUNK = 1024 * 1024
+LOCAL_HEADER = b"PK\x03\x04"
+LOCAL_HEADER_SIZE = 30  # fixed part of a local file header
+
+
+def read_entry(
+    zf: zipfile.ZipFile,
+    info: zipfile.ZipInfo,
+    cap: int,
+    stage: int,
+    expected_sha: str | None = None,
+) -> bytes:
+    """The entry's bytes, read in chunks and refused as soon as more than *cap* bytes come out."""
+    h = hashlib.sha256()
+    parts: list[bytes] = []
+    n = 0
+    try:
+        with zf.open(info) as fh:
+            while True:
+                chunk = fh.read(CHUNK)
+                if not chunk:
+                    break
+                n += len(chunk)
+                if n > cap:
+                    raise BundleRejected(
+                        stage, info.filename, f"holds more than the {cap} bytes announced"
+                    )
+                h.update(chunk)
+                parts.append(chunk)
+    except BundleRejected:
+        raise
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        OSError,
+        EOFError,
+        ValueError,
+        NotImplementedError,
+    ) as exc:
+        raise BundleRejected(stage, info.filename, f"is damaged or truncated ({exc})") from None
+    if expected_sha is not None and h.hexdigest() != expected_sha:
+        raise BundleRejected(stage, info.filename, "its SHA-256 does not match the manifest")
+    return b"".join(parts)
+
+
+# Small entries (the many tiny photos of a records-only bundle) are read straight from the
+# file: zipfile.open's per-entry work (a ZipExtFile, buffered reads, locking) cost more than
+# the bytes themselves. Larger entries, and any whose local header says its sizes follow the
+# data (a data descriptor) or are Zip64, take read_entry's zipfile path.
+DIRECT_UP_TO = 64 * 1024
+_LOCAL = struct.Struct("<4s5H3L2H")  # signature, version, flags, method, time, date, crc, sizes
+
+
+def read_small(
+    zf: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int, stage: int, expected_sha: str
+) -> bytes:
+    """The bytes of a small entry (compressed and uncompressed sizes both at most
+    DIRECT_UP_TO) read from the archive's file at its offset: the local header must be the
+    entry's (signature, name, and the central directory's flags, method, CRC-32 and sizes),
+    the data must inflate to exactly its size and CRC-32, and hash to *expected_sha*.
+    Refusals are read_entry's: "is damaged or truncated (...)", "holds more than ...",
+    "its SHA-256 does not match the manifest"."""
+    name = info.filename
+    try:
+        raw = _local_data(zf, info)
+    except (OSError, ValueError) as exc:
+        raise BundleRejected(stage, name, f"is damaged or truncated ({exc})") from None
+    if raw is None:  # sizes after the data or Zip64: zipfile's path
+        return read_entry(zf, info, cap, stage, expected_sha)
+    if info.compress_type == zipfile.ZIP_DEFLATED:
+        inflater = zlib.decompressobj(-15)
+        try:
+            data = inflater.decompress(raw, cap + 1)
+        except zlib.error as exc:
+            raise BundleRejected(stage, name, f"is damaged or truncated ({exc})") from None
+        if len(data) <= cap and not inflater.eof:
+            raise BundleRejected(
+                stage, name, "is damaged or truncated (the compressed data ends early)"
+            )
+    else:
+        data = raw
+    if len(data) > cap:
+        raise BundleRejected(stage, name, f"holds more than the {cap} bytes announced")
+    if len(data) != info.file_size or zlib.crc32(data) != info.CRC:
+        raise BundleRejected(stage, name, f"is damaged or truncated (Bad CRC-32 for file {name!r})")
+    if hashlib.sha256(data).hexdigest() != expected_sha:
+        raise BundleRejected(stage, name, "its SHA-256 does not match the manifest")
+    return data
+
+
+def _local_data(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes | None:
+    """The entry's stored (maybe compressed) bytes after checking its local header against
+    the central directory; None when the header defers its sizes (a data descriptor) or
+    is Zip64. Raises ValueError when the header is not the entry's or the data ends early."""
+    fh = zf.fp
+    if fh is None:
+        raise ValueError("the archive is closed")
+    fh.seek(info.header_offset)
+    header = fh.read(LOCAL_HEADER_SIZE)
+    if len(header) != LOCAL_HEADER_SIZE:
+        raise ValueError("truncated file header")
+    sig, _version, flags, method, _t, _d, crc, csize, usize, nlen, xlen = _LOCAL.unpack(header)
+    if sig != LOCAL_HEADER:
+        raise ValueError("bad magic number for file header")
+    if flags & 0x08 or 0xFFFFFFFF in (csize, usize):
+        return None
+    name = info.orig_filename  # ASCII (as a bundle's names are) is the same in both encodings
+    encoded = name.encode("ascii" if name.isascii() else "utf-8" if flags & 0x800 else "cp437")
+    if fh.read(nlen) != encoded:
+        raise ValueError("the file name in the directory and in the entry's header differ")
+    if (flags, method, crc, csize, usize) != (
+        info.flag_bits,
+        info.compress_type,
+        info.CRC,
+        info.compress_size,
+        info.file_size,
+    ):
+        raise ValueError("the entry's header and the central directory disagree")
+    if xlen:
+        fh.seek(xlen, os.SEEK_CUR)
+    raw = fh.read(csize)
+    if len(raw) != csize:
+        raise ValueError("the compressed data ends early")
+    return raw
