@@ -302,9 +302,6 @@ def fmt(d: Decimal | None) -> str | None:
     return s
 
 
-_fmt = fmt
-
-
 @overload
 def show(value: Decimal, limit: Decimal | None = None, places: int = 6) -> str: ...
 
@@ -360,7 +357,7 @@ def item(
     """One judged item. Verdict is ``|error| <= mpe`` unless *passed* is given."""
     if passed is None:
         assert error is not None and mpe is not None
-        passed = abs(error) <= mpe  # within(error, mpe)
+        passed = within(error, mpe)
     out = {
         "label": label,
         "error": show(error, mpe, places),

@@ -93,10 +93,6 @@ def number(
         if default is not None:
             return Decimal(default)
         raise InputError(join(path, key), "is required")
-    if type(value) is str:  # the common case, as _decimal reads it
-        d = _PARSED.get(value)
-        if d is not None and not ((positive and d <= 0) or (non_negative and d < 0)):
-            return d
     return _decimal(value, path, key, positive, non_negative)
 
 
