@@ -171,7 +171,6 @@ def stamp_content(
 
     if any(ch not in template.codes for line in lines for ch in line):
         return None
-    width, height = max(width, 20.0), max(height, 10.0)
     size = _font_size(lines, width, height)
     rgb = fp_str(*colors.HexColor(COLOUR).rgb())
     ops = [
@@ -210,10 +209,11 @@ def signature_stamp(
     )
     width, height = abs(x2 - x1), abs(y2 - y1)
     template = _template()
-    content = stamp_content(lines, width, height, template) if template is not None else None
+    drawn = max(width, 20.0), max(height, 10.0)  # a template stamp's smallest box
+    content = stamp_content(lines, *drawn, template) if template is not None else None
     background: ImportedPdfPage
     if template is not None and content is not None:
-        background = _template_stamp(template, content, max(width, 20.0), max(height, 10.0))
+        background = _template_stamp(template, content, *drawn)
     else:  # a character outside the template's subset: a page of its own, imported
         page = stamp_pdf(lines, width, height)
 
