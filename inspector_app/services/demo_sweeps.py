@@ -16,7 +16,7 @@ from __future__ import annotations
 import concurrent.futures
 import hashlib
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -36,6 +36,7 @@ if FIELDS[7:11] != ROW_CHECKS or FIELDS[-2:] != ("rest_ok", "inspection_id"):
     raise RuntimeError("demo_sweeps: the sweep row's fields changed order")
 BATCH_ROWS = 20_000  # sweep rows per worker task
 AHEAD = 4  # tasks given to the workers ahead of the one being written
+EARLY = 8  # tasks given to the workers while the visits are still being drawn
 PARALLEL_FROM = 60_000  # fewer rows: starting worker processes costs more than it saves
 _SEQ = 10**30 + 7  # stands for the row's number while a row's text is cut into its parts
 
@@ -221,19 +222,6 @@ def make(jobs: list[Job], registers: dict[str, Register] | None = None) -> list[
     return out
 
 
-def batches(jobs: list[Job]) -> list[list[Job]]:
-    """The jobs in order, cut into tasks of about :data:`BATCH_ROWS` sweep rows."""
-    out: list[list[Job]] = [[]]
-    rows = 0
-    for job in jobs:
-        if rows >= BATCH_ROWS:
-            out.append([])
-            rows = 0
-        out[-1].append(job)
-        rows += len(job[3])
-    return [b for b in out if b]
-
-
 @contextmanager
 def pool_for(
     registers: dict[str, Register], workers: int, rows: int
@@ -255,31 +243,54 @@ def pool_for(
         yield pool
 
 
-def made(
-    jobs: list[Job], registers: dict[str, Register], pool: concurrent.futures.Executor | None
-) -> Iterator[list[tuple]]:
-    """The visits of *jobs* made (see :func:`make`), batch by batch in order: in the worker
-    processes of *pool* (from :func:`pool_for`) a few batches ahead of the one being
-    written, so that waiting rows do not pile up in memory; without a pool, here."""
-    tasks = batches(jobs)
-    if pool is None:
-        for task in tasks:
-            yield make(task, registers)
-        return
-    yield from _ahead(pool, tasks, AHEAD)
+class Maker:
+    """The visits' rows and seals (see :func:`make`), made batch by batch in order.
 
+    Jobs are added as they are drawn and cut into tasks of about :data:`BATCH_ROWS` sweep
+    rows. With worker processes (a pool from :func:`pool_for`) each task goes to them as
+    soon as it is cut, up to :data:`EARLY` tasks, so that they work while the rest of the
+    visits are drawn here; while the rows are written, :meth:`made` keeps
+    :data:`AHEAD` tasks ahead of the one being written (waiting rows do not pile up in
+    memory). Without a pool the tasks are made here when read. The tasks and their order
+    are the same either way."""
 
-def _ahead(
-    pool: concurrent.futures.Executor, tasks: Iterable[list[Job]], window: int
-) -> Iterator[list[tuple]]:
-    pending: deque[concurrent.futures.Future] = deque()
-    try:
-        for task in tasks:
-            pending.append(pool.submit(make, task))
-            if len(pending) >= window:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
-    finally:
-        for f in pending:
-            f.cancel()
+    def __init__(
+        self, registers: dict[str, Register], pool: concurrent.futures.Executor | None
+    ) -> None:
+        self.registers, self.pool = registers, pool
+        self.tasks: deque[list[Job]] = deque()  # cut, not yet given to a worker
+        self.pending: deque[concurrent.futures.Future] = deque()
+        self.task: list[Job] = []
+        self.rows = 0
+
+    def add(self, job: Job) -> None:
+        if self.rows >= BATCH_ROWS:
+            self._cut()
+        self.task.append(job)
+        self.rows += len(job[3])
+
+    def _cut(self) -> None:
+        if self.task:
+            self.tasks.append(self.task)
+        self.task, self.rows = [], 0
+        self._hand(EARLY)
+
+    def _hand(self, window: int) -> None:
+        while self.pool is not None and self.tasks and len(self.pending) < window:
+            self.pending.append(self.pool.submit(make, self.tasks.popleft()))
+
+    def made(self) -> Iterator[list[tuple]]:
+        """Each task's visits made, (visit id, content hash, rows) each, in order."""
+        self._cut()
+        if self.pool is None:
+            while self.tasks:
+                yield make(self.tasks.popleft(), self.registers)
+            return
+        try:
+            while self.pending:
+                batch = self.pending.popleft().result()
+                self._hand(AHEAD)
+                yield batch
+        finally:
+            for f in self.pending:
+                f.cancel()

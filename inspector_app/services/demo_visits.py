@@ -218,12 +218,12 @@ def make_visits(
     registers = {
         name: demo_sweeps.register(pairs, instrument_payload) for name, pairs in scales_of.items()
     }
-    # the worker processes (for a large set) start while the visits are drawn
+    # the worker processes (for a large set) start, and make rows, while the visits are drawn
     rows = sum(len(scales_of[ref]) for _, how, ref in groups if how == "m")
     with demo_sweeps.pool_for(registers, workers, rows) as pool:
         forms: dict = {}
         visits: list[tuple[Visit, int, list[str]]] = []  # each with its rows' count, inspections
-        jobs: list[demo_sweeps.Job] = []
+        maker = demo_sweeps.Maker(registers, pool)  # the rows made as the visits are drawn
         done: dict[tuple[str, str], str] = {}  # (campaign, premises) -> the first visit
         for day, how, ref in sorted(groups):
             members = groups[(day, how, ref)]
@@ -272,7 +272,7 @@ def make_visits(
                         seals, failing = detail.get(m[0], ("yes", None))
                         found[m[2]] = (m[0], m[8], seals, m[0] in cheats, failing)
                 draws = demo_sweeps.draw(demo, scales_of[ref], found)
-            jobs.append((visit, ref if how == "m" else "", found, draws))
+            maker.add((visit, ref if how == "m" else "", found, draws))
             visits.append((visit, len(draws), [m[0] for m in members]))
             if campaign_id:
                 done.setdefault((campaign_id, site.id), visit.id)
@@ -350,7 +350,7 @@ def make_visits(
             with bulk_visits.sweep_rows_laid_aside(
                 conn, store.engine, counts["sweep_rows"], [v.id for v, _, _ in visits]
             ):
-                for batch in demo_sweeps.made(jobs, registers, pool):
+                for batch in maker.made():
                     hashes.update((visit_id, content_hash) for visit_id, content_hash, _ in batch)
                     bulk_visits.insert_sweep_rows(conn, [row for *_, rows in batch for row in rows])
             bulk_visits.link_inspections(

@@ -121,6 +121,7 @@ def load_records(
             # over every inspection (and its indexes) to seal it; the foreign keys are checked
             # when the transaction commits instead of row by row
             conn.execute("PRAGMA defer_foreign_keys = ON")
+            guards = _guards_aside(conn, rows)
             _children(conn, rows)
             at = rows.columns.index("status") if rows.columns else 0
             sealed = {x for (x,) in rows.finalize}
@@ -132,6 +133,8 @@ def load_records(
                     for r in rows.inspections
                 ],
             )
+            for _name, sql in guards:
+                conn.execute(sql)
         else:
             if rows.inspections:
                 conn.executemany(
@@ -146,6 +149,39 @@ def load_records(
             at = rows.columns.index("id")
             stat_sql.put_back(conn, aside, [r[at] for r in rows.inspections])
     return counts
+
+
+CHILD_GUARDS = (
+    "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN"
+    " ('inspection_tests_finalized_no_insert', 'readings_finalized_no_insert',"
+    " 'findings_finalized_no_insert', 'inspection_attachments_finalized_no_insert')"
+)
+GUARDS_ASIDE_FROM = 200  # fewer inspections: the guards cost less than laying them aside
+
+
+def _guards_aside(conn: sqlite3.Connection, rows: Prepared) -> list[tuple[str, str]]:
+    """On SQLite, inside the write transaction: drop the triggers that refuse a child row
+    (test, reading, finding, attachment link) of a sealed inspection, for a load of at
+    least :data:`GUARDS_ASIDE_FROM` inspections; returned to be created again from their own
+    text before the commit. Each looks up the row's inspection (a fifth of the children's
+    cost); here no parent exists yet when its children are written. The guard's promise
+    still holds: every child row must belong to one of the inspections of this load, which
+    are inserted after them, so an inspection already in the database (sealed or not)
+    cannot get a child (its id again is refused by the primary key); a row of another
+    inspection is refused here with the trigger's words, before anything is dropped."""
+    if len(rows.inspections) < GUARDS_ASIDE_FROM:
+        return []
+    at = rows.columns.index("id")
+    new = {r[at] for r in rows.inspections}
+    for part in (rows.tests, rows.readings, rows.attachments):
+        if any(r[0] not in new for r in part):
+            raise sqlite3.IntegrityError("a finalized inspection cannot be changed")
+    if any(r[1] not in new for r in rows.findings):
+        raise sqlite3.IntegrityError("a finalized inspection cannot be changed")
+    aside = [(str(name), str(sql)) for name, sql in conn.execute(CHILD_GUARDS)]
+    for name, _sql in aside:
+        conn.execute(f'DROP TRIGGER "{name}"')
+    return aside
 
 
 def _children(conn: sqlite3.Connection, rows: Prepared) -> None:

@@ -22,19 +22,23 @@ def test_visits_made_in_worker_processes_are_the_same(tmp_path, monkeypatch):
     monkeypatch.setattr(demo_sweeps, "PARALLEL_FROM", 0)
     monkeypatch.setattr(bulk_visits, "SET_ASIDE_FROM", 0)  # the bulk path for the rows too
     spawned = []
-    real = demo_sweeps._ahead
-    monkeypatch.setattr(
-        demo_sweeps,
-        "_ahead",
-        lambda pool, tasks, window: spawned.append(1) or real(pool, tasks, window),
-    )
+    real = demo_sweeps.Maker._hand
+
+    def hand(maker, window):
+        if maker.pool is not None and maker.tasks:
+            spawned.append(window)
+        real(maker, window)
+
+    monkeypatch.setattr(demo_sweeps.Maker, "_hand", hand)
     counts = {}
     for name, workers in (("serial.db", 1), ("parallel.db", 2)):
         store = open_database(tmp_path / name)
         counts[name] = demo.generate(store, premises=30, inspections=600, seed=3, workers=workers)
         assert check(store) == []
         store.close()
-    assert spawned == [1], "only the second run made its rows in worker processes"
+    # only the second run made its rows in worker processes, the first tasks while the
+    # visits were still being drawn
+    assert spawned and spawned[0] == demo_sweeps.EARLY
     assert counts["serial.db"] == counts["parallel.db"]
     assert counts["serial.db"]["sweep_rows"] > 3 * demo_sweeps.BATCH_ROWS
     for table in ("visits", "sweep_rows", "inspections", "assignments"):
