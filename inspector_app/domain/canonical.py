@@ -4,12 +4,24 @@ The hash of a finalized inspection is SHA-256 over a canonical JSON rendering of
 content: keys sorted, no insignificant white space, UTF-8, quantities as decimal strings.
 The same bytes are produced on every device, so the office can recompute the hash of a
 record that arrived in a bundle.
+
+The rendering is defined by the standard library's ``json.dumps`` (sort_keys, compact,
+ensure_ascii=False, allow_nan=False). msgspec renders the same bytes three to four times
+faster for plain JSON values (exact ``dict`` with text keys, ``list``, ``tuple``, ``str``,
+``int``, ``bool``, None, and here ``Decimal``): the same escapes for every code point, the
+same key order, the same integers, a Decimal as ``str(d)`` (tests/domain/test_canonical.py
+proves each over real records of every family and over every code point). :func:`fast_json`
+walks a value first and uses msgspec only when every part of it is of those exact types; a
+float (msgspec writes NaN as ``null`` and its own float text), a subclass, a dataclass, a
+set, bytes, a date or anything else, or nesting deeper than 500, goes to the standard
+library, which gives the same bytes or the same error as before.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -17,6 +29,8 @@ from .models import Inspection
 
 # Fields that are not content: they describe the record's state or its seal.
 NON_CONTENT_FIELDS = frozenset({"status", "content_hash", "signature", "signer"})
+
+MAX_FAST_DEPTH = 500  # deeper values go to the standard library (and its recursion limit)
 
 
 def _default(obj: Any) -> Any:
@@ -27,7 +41,64 @@ def _default(obj: Any) -> Any:
     raise TypeError(f"not serialisable: {type(obj).__name__}")
 
 
+def plain_json(obj: Any, decimals: bool = False) -> bool:
+    """Whether *obj* is made only of exact dict / list / tuple / str / int / bool / None
+    (and Decimal with *decimals*), nested at most MAX_FAST_DEPTH deep. Dict keys are not
+    looked at: msgspec refuses a key that is not text, and the fallback then decides."""
+    stack: list[tuple[Any, int]] = [((obj,), 0)]
+    pop, push = stack.pop, stack.append
+    while stack:
+        o, depth = pop()
+        if depth > MAX_FAST_DEPTH:
+            return False
+        depth += 1
+        for v in o.values() if type(o) is dict else o:
+            t = type(v)
+            if t is str:
+                continue
+            if t is dict or t is list or t is tuple:
+                push((v, depth))
+            elif not (t is int or t is bool or v is None or (decimals and t is Decimal)):
+                return False
+    return True
+
+
+_ENCODE: Callable[[Any], bytes] | None = None
+_LOADED = False
+
+
+def _encoder() -> Callable[[Any], bytes] | None:
+    """msgspec's sorted-keys JSON encoder, imported on first use (the window's start does not
+    need it); None in a build without msgspec (the standard library then does all the work:
+    the self-test's bundle step is the one that reports the missing module)."""
+    global _ENCODE, _LOADED
+    if not _LOADED:
+        _LOADED = True
+        try:
+            import msgspec
+        except ImportError:
+            return None
+        _ENCODE = msgspec.json.Encoder(order="sorted").encode
+    return _ENCODE
+
+
+def fast_json(obj: Any, decimals: bool = False) -> bytes | None:
+    """msgspec's canonical rendering of *obj* (UTF-8), or None when it might differ from the
+    standard library's: not plain JSON (:func:`plain_json`), or msgspec refused it (a key
+    that is not text, a lone surrogate, ...)."""
+    encode = _ENCODE if _LOADED else _encoder()
+    if encode is None or not plain_json(obj, decimals):
+        return None
+    try:
+        return encode(obj)
+    except Exception:  # the standard library gives the answer (bytes or its own error)
+        return None
+
+
 def canonical_bytes(obj: Any) -> bytes:
+    fast = fast_json(obj, decimals=True)
+    if fast is not None:
+        return fast
     return json.dumps(
         obj,
         sort_keys=True,
@@ -38,8 +109,17 @@ def canonical_bytes(obj: Any) -> bytes:
     ).encode("utf-8")
 
 
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
 def _shallow(obj: Any) -> dict[str, Any]:
-    return {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)}
+    """The dataclass's fields by name, values not copied; the names are looked up once per
+    class (``dataclasses.fields`` builds them again on every call)."""
+    cls = type(obj)
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in dataclasses.fields(obj))
+    return {name: getattr(obj, name) for name in names}
 
 
 def inspection_content(insp: Inspection) -> dict[str, Any]:
