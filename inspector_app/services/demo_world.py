@@ -6,6 +6,7 @@ readings just inside or outside the limits, cheating findings) on every run.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -212,68 +213,75 @@ class Demo:
         )
 
     # -- readings -----------------------------------------------------------------------
+    # A reading is a nominal value shifted by a whole number of steps; the demo draws the
+    # numbers from the generator and looks the texts up in _TEXT (keyed by texts and whole
+    # numbers only: a key names one Decimal computation exactly), computing each the first
+    # time with the same Decimal arithmetic and fmt. The generator is called in the same
+    # order as before, so a seed gives the same readings (tests/services/test_demo_world.py).
+    def _steps(self, sd: float, bad: bool) -> int:
+        """An error in steps: usually small, sometimes (bad) well beyond the MPE."""
+        r = self.rng
+        return round(r.gauss(0, sd)) if not bad else r.choice((-1, 1)) * r.randint(4, 9)
+
     def _err(self, unit: Decimal, sd: float, bad: bool) -> Decimal:
-        """An error in steps of *unit*: usually small, sometimes (bad) well beyond the MPE."""
-        steps = (
-            round(self.rng.gauss(0, sd))
-            if not bad
-            else self.rng.choice((-1, 1)) * self.rng.randint(4, 9)
-        )
-        return unit * steps
+        """An error in steps of *unit* (:meth:`_steps`)."""
+        return unit * self._steps(sd, bad)
 
     def scale_tests(self, ins: Instrument, bad: bool) -> list[dict]:
         m = ins.metrology
-        e, mx = Decimal(m["e"]), Decimal(m["max"])
-        loads = [Decimal(m["min"]), e * 500, e * 2000, mx]
-        loads = sorted({x for x in loads if x <= mx})
-        points = []
-        for i, load in enumerate(loads):
-            # Multi-interval scales read in steps of the partial range's interval.
-            step = next(
-                (Decimal(rg["e"]) for rg in m.get("ranges", []) if load <= Decimal(rg["max"])), e
-            )
-            err = self._err(step / 2, 0.6, bad and i == len(loads) - 1)
-            points.append({"load": fmt(load), "indication": fmt(load + err)})
-        ecc_load = (mx / 3).quantize(e)
-        positions = [{"indication": fmt(ecc_load + self._err(e / 2, 0.5, False))} for _ in range(5)]
-        rep_load = (mx / 2).quantize(e)
+        plan = _scale_plan(m)
+        steps = self._steps
+        last = len(plan.points) - 1
+        points = [
+            {"load": text, "indication": _shifted(memo, load, unit, steps(0.6, bad and i == last))}
+            for i, (text, load, unit, memo) in enumerate(plan.points)
+        ]
+        ecc_text, ecc_load, ecc_unit, ecc_memo = plan.eccentricity
+        positions = [
+            {"indication": _shifted(ecc_memo, ecc_load, ecc_unit, steps(0.5, False))}
+            for _ in range(5)
+        ]
+        rep_text, rep_load, rep_unit, rep_memo = plan.repeatability
         return [
             {"kind": "weighing", "points": points},
-            {"kind": "eccentricity", "load": fmt(ecc_load), "positions": positions},
+            {"kind": "eccentricity", "load": ecc_text, "positions": positions},
             {
                 "kind": "repeatability",
-                "load": fmt(rep_load),
-                "indications": [fmt(rep_load + self._err(e, 0.3, False)) for _ in range(3)],
+                "load": rep_text,
+                "indications": [
+                    _shifted(rep_memo, rep_load, rep_unit, steps(0.3, False)) for _ in range(3)
+                ],
             },
         ]
 
     def fuel_tests(self, bad: bool) -> list[dict]:
         r = self.rng
+        randint = r.randint
         tests = []
-        temperature = Decimal(r.randint(50, 300)) / 10  # one visit: fuel and can near ambient
+        t_air = randint(50, 300)  # tenths of a degree: one visit, fuel and can near ambient
         for flow, n in (("Q1", 3), ("Q2", 3)):
-            base = Decimal(r.randint(-12, 12)) / 10000  # systematic offset, relative
+            base = randint(-12, 12)  # systematic offset, relative, in units of 1e-4
             if bad and flow == "Q1":
-                base = Decimal(r.choice((-1, 1)) * r.randint(40, 80)) / 10000
+                base = r.choice((-1, 1)) * randint(40, 80)
             runs = []
             for _ in range(n):
                 # A preset delivery of 20.00 L into a 20 L standard can read to 1 mL.
-                indicated = Decimal("20.00")
-                rel = base + Decimal(r.randint(-3, 3)) / 10000
-                actual = (indicated / (1 + rel)).quantize(Decimal("0.001"))
-                t_fuel = temperature + Decimal(r.randint(-2, 2)) / 10
-                t_can = t_fuel + Decimal(r.randint(-3, 3)) / 10
+                rel = randint(-3, 3)
+                d_fuel = randint(-2, 2)
+                d_can = randint(-3, 3)
                 runs.append(
                     {
-                        "indicated": fmt(indicated),
-                        "actual": fmt(actual),
-                        "t_fuel": fmt(t_fuel),
-                        "t_can": fmt(t_can),
+                        "indicated": "20",  # fmt(Decimal("20.00"))
+                        "actual": _text(("actual", base, rel), _actual, base, rel),
+                        "t_fuel": _text(("t_fuel", t_air, d_fuel), _tenths, t_air, d_fuel),
+                        "t_can": _text(
+                            ("t_can", t_air, d_fuel, d_can), _tenths, t_air, d_fuel, d_can
+                        ),
                     }
                 )
             tests.append({"kind": "volume", "flow": flow, "runs": runs})
-        price = Decimal(r.randint(720, 860)) / 100
-        volume = Decimal(r.randint(1000, 6000)) / 100
+        price = Decimal(randint(720, 860)) / 100
+        volume = Decimal(randint(1000, 6000)) / 100
         amount = (price * volume).quantize(Decimal("0.01"))
         tests.append(
             {
@@ -287,49 +295,54 @@ class Demo:
 
     def optical_tests(self, family: str, bad: bool) -> list[dict]:
         r = self.rng
-        step = Decimal("0.01")
+        steps = self._steps
         if family == "focimeter":
             lenses = []
             for nominal in ("-20", "-10", "-5", "5", "10", "20"):
-                cert = Decimal(nominal) + Decimal(r.randint(-3, 3)) / 100
-                err = self._err(step, 2, bad and nominal == "10")
+                c = r.randint(-3, 3)
+                k = steps(2, bad and nominal == "10")
                 lenses.append(
-                    {"nominal": nominal, "certified": fmt(cert), "reading": fmt(cert + err)}
+                    {
+                        "nominal": nominal,
+                        "certified": _text(("cert", nominal, c), _certified, nominal, c, 100),
+                        "reading": _text(("foci", nominal, c, k), _reading, nominal, c, 100, k),
+                    }
                 )
+            k = steps(0.8, False)
             return [
-                {"kind": "zero", "reading": fmt(self._err(step, 0.8, False))},
+                {"kind": "zero", "reading": _text(("zero", k), _times, _CENT, k)},
                 {"kind": "vertex_power", "lenses": lenses},
             ]
         if family == "refractometer":
             eyes = []
             for nominal in ("-10", "-5", "0", "5", "10"):
-                cert = Decimal(nominal) + Decimal(r.randint(-5, 5)) / 100
-                readings = [
-                    fmt(cert + self._err(Decimal("0.25"), 0.3, bad and nominal == "-10"))
-                    for _ in range(3)
-                ]
-                eyes.append({"nominal": nominal, "certified": fmt(cert), "readings": readings})
-            pd = [
-                {
-                    "reference": ref,
-                    "reading": fmt(Decimal(ref) + self._err(Decimal("0.5"), 0.5, False)),
-                }
-                for ref in ("55", "65", "75")
-            ]
+                c = r.randint(-5, 5)
+                readings = []
+                for _ in range(3):
+                    k = steps(0.3, bad and nominal == "-10")
+                    readings.append(_text(("eye", nominal, c, k), _eye, nominal, c, k))
+                eyes.append(
+                    {
+                        "nominal": nominal,
+                        "certified": _text(("cert", nominal, c), _certified, nominal, c, 100),
+                        "readings": readings,
+                    }
+                )
+            pd = []
+            for ref in ("55", "65", "75"):
+                k = steps(0.5, False)
+                pd.append({"reference": ref, "reading": _text(("pd5", ref, k), _pd, ref, "0.5", k)})
             return [{"kind": "sphere", "eyes": eyes}, {"kind": "pd", "items": pd}]
         if family == "trial_lens_set":
-            lenses = [
-                {"nominal": n, "measured": fmt(Decimal(n) + self._err(step, 1.5, bad and n == "8"))}
-                for n in ("-12", "-8", "-4", "-1", "1", "4", "8", "12")
-            ]
+            lenses = []
+            for n in ("-12", "-8", "-4", "-1", "1", "4", "8", "12"):
+                k = steps(1.5, bad and n == "8")
+                lenses.append({"nominal": n, "measured": _text(("lens", n, k), _pd, n, "0.01", k)})
             return [{"kind": "lenses", "lenses": lenses}]
-        items = [
-            {
-                "reference": ref,
-                "reading": fmt(Decimal(ref) + self._err(Decimal("0.1"), 1.5, bad and ref == "65")),
-            }
-            for ref in ("55", "65", "75")
-        ]
+        items = []
+        for ref in ("55", "65", "75"):
+            k = steps(1.5, bad and ref == "65")
+            items.append({"reference": ref, "reading": _text(("pd1", ref, k), _pd, ref, "0.1", k)})
         return [{"kind": "pd", "items": items}]
 
     def checklist(self, family: str, cheat: tuple | None = None) -> dict:
@@ -339,3 +352,105 @@ class Demo:
         if cheat is not None:
             answers[cheat[4]] = cheat[5]
         return answers
+
+
+# ---- the texts of readings, computed once ---------------------------------------------------
+
+_CENT = Decimal("0.01")
+_TEXT: dict[tuple[Any, ...], str] = {}
+_TEXT_MAX = 200_000
+
+
+def _text(key: tuple[Any, ...], compute: Callable[..., str], *args: Any) -> str:
+    """``compute(*args)``, remembered under *key* (texts and whole numbers that name the
+    computation exactly)."""
+    s = _TEXT.get(key)
+    if s is None:
+        if len(_TEXT) >= _TEXT_MAX:
+            _TEXT.clear()
+        s = _TEXT[key] = compute(*args)
+    return s
+
+
+def _actual(base: int, rel: int) -> str:
+    """What the can holds after a preset 20.00 L at a relative error of (base + rel) / 1e4."""
+    offset = Decimal(base) / 10000 + Decimal(rel) / 10000
+    return fmt((Decimal("20.00") / (1 + offset)).quantize(Decimal("0.001")))
+
+
+def _tenths(t: int, *deltas: int) -> str:
+    """A temperature of *t* tenths of a degree, plus each delta in tenths, in turn."""
+    value = Decimal(t) / 10
+    for d in deltas:
+        value = value + Decimal(d) / 10
+    return fmt(value)
+
+
+def _certified(nominal: str, c: int, per: int) -> str:
+    return fmt(Decimal(nominal) + Decimal(c) / per)
+
+
+def _reading(nominal: str, c: int, per: int, k: int) -> str:
+    return fmt(Decimal(nominal) + Decimal(c) / per + _CENT * k)
+
+
+def _eye(nominal: str, c: int, k: int) -> str:
+    return fmt(Decimal(nominal) + Decimal(c) / 100 + Decimal("0.25") * k)
+
+
+def _pd(ref: str, unit: str, k: int) -> str:
+    return fmt(Decimal(ref) + Decimal(unit) * k)
+
+
+def _times(unit: Decimal, k: int) -> str:
+    return fmt(unit * k)
+
+
+def _shifted(memo: dict[int, str], load: Decimal, unit: Decimal, k: int) -> str:
+    """``fmt(load + unit * k)``, remembered in the load's own *memo*."""
+    s = memo.get(k)
+    if s is None:
+        s = memo[k] = fmt(load + unit * k)
+    return s
+
+
+_Load = tuple[str, Decimal, Decimal, dict[int, str]]  # text, load, unit of error, memo
+
+
+class _ScalePlan:
+    """The loads of a scale's tests, each as (text, load, unit of error, memo of readings)."""
+
+    __slots__ = ("points", "eccentricity", "repeatability")
+
+    def __init__(self, m: dict[str, Any]) -> None:
+        e, mx = Decimal(m["e"]), Decimal(m["max"])
+        loads = [Decimal(m["min"]), e * 500, e * 2000, mx]
+        self.points: list[_Load] = []
+        for load in sorted({x for x in loads if x <= mx}):
+            # Multi-interval scales read in steps of the partial range's interval.
+            step = next(
+                (Decimal(rg["e"]) for rg in m.get("ranges", []) if load <= Decimal(rg["max"])), e
+            )
+            self.points.append((fmt(load), load, step / 2, {}))
+        ecc_load = (mx / 3).quantize(e)
+        rep_load = (mx / 2).quantize(e)
+        self.eccentricity: _Load = (fmt(ecc_load), ecc_load, e / 2, {})
+        self.repeatability: _Load = (fmt(rep_load), rep_load, e, {})
+
+
+_PLANS: dict[tuple[Any, ...], _ScalePlan] = {}
+
+
+def _scale_plan(m: dict[str, Any]) -> _ScalePlan:
+    """The plan of a nameplate, remembered when its numbers are texts (as the demo writes
+    them: a text names its Decimal exactly), made afresh otherwise."""
+    ranges = m.get("ranges") or ()
+    key = (m["e"], m["max"], m["min"], *(v for rg in ranges for v in (rg["e"], rg["max"])))
+    if not all(type(v) is str for v in key):
+        return _ScalePlan(m)
+    plan = _PLANS.get(key)
+    if plan is None:
+        if len(_PLANS) >= 10_000:
+            _PLANS.clear()
+        plan = _PLANS[key] = _ScalePlan(m)
+    return plan
