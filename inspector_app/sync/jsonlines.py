@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -236,6 +236,26 @@ def loads_with_parts(data: bytes | str) -> tuple[object, dict[str, bytes] | None
         except _FAST_ERRORS:
             pass
     return _strict(_text(data)), None
+
+
+def loads_typed(
+    data: bytes, decode: Callable[[bytes], Any]
+) -> tuple[dict[str, Any], dict[str, bytes]] | None:
+    """The object and parts (as :func:`loads_with_parts`) of a canonical line that *decode*,
+    a msgspec decoder of a TypedDict type that holds no integer without bounds, reads; None
+    for any other line (then :func:`loads_with_parts` reads it). The rendering must be the
+    line itself, as on the fast path above; with the types, no integer the strict parser
+    refuses can be in it (none is looked for) and no nesting is deeper than the type's."""
+    if data[:1] != b"{":
+        return None
+    try:
+        obj = decode(data)
+        parts = {k: _RENDER(obj[k]) for k in sorted(obj)}
+        if join_parts(parts) != data:
+            return None
+    except _FAST_ERRORS:
+        return None
+    return obj, parts
 
 
 def _strict(text: str) -> object:

@@ -34,7 +34,7 @@ from .reviews import parse_ack, parse_assignment, parse_review
 from .rule_data import parse_form_version, parse_rule_data
 from .rules import _check_inspections
 from .trust import parse_issuing_body, parse_revocation
-from .values import PARTS_TABLES, _forget, iter_built, iter_lines
+from .values import PARTS_TABLES, _forget, iter_built, read_lines
 from .visits import _check_visits, parse_campaign, parse_visit
 
 if TYPE_CHECKING:
@@ -175,9 +175,9 @@ def parse_records(
         lines = (
             iter_built(table, data, JSON_COLUMNS if table == "inspections" else ())
             if unchecked and table in PARTS_TABLES
-            else iter_lines(table, data, max_line)
+            else read_lines(table, data, max_line)
         )
-        for n, obj, parts, problem in lines:
+        for n, obj, parts, problem, typed in lines:
             if problem is not None:
                 problems.add(f"{entry} line {n}", problem)
                 continue
@@ -194,7 +194,7 @@ def parse_records(
                     lines_of[insp.id] = n
                     rec = insp
                 elif table == "visits":
-                    rec = obj if unchecked else parse_visit(obj, name, parts)
+                    rec = obj if unchecked else parse_visit(obj, name, parts, typed=typed)
                 else:
                     rec = parser(obj, name)
             except InputError as exc:

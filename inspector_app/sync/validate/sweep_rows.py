@@ -16,6 +16,7 @@ from ...domain.errors import InputError
 from ...domain.numbers import fmt, parse_decimal
 from ...domain.text import NAME_MAX, NOTE_MAX, clean_text
 from ..format import ID_RE
+from .shapes import ANSWERS, CHEATING, TEXT_MAX, RowLine
 from .values import (
     _CLEAN,
     _NORMAL_DECIMAL,
@@ -26,9 +27,6 @@ from .values import (
     _normal,
     _str,
 )
-
-TEXT_MAX = 10_000  # the longest text field a visit or sweep row may carry
-
 
 # ---- sweep rows: the quick check, and the full one that names a problem ---------------------
 #
@@ -42,8 +40,8 @@ TEXT_MAX = 10_000  # the longest text field a visit or sweep row may carry
 
 _FIELDS: list[frozenset[str]] = []  # the fields of domain.visits.SweepRow, read once
 _SORTED_FIELDS: list[tuple[str, ...]] = []  # the same in the order of a canonical line
-_ANSWERS = frozenset({"", "yes", "no", "na"})  # domain.visits.ANSWERS, or unchecked
-_CHEATING = frozenset({"", "no", "yes"})  # domain.visits.CHEATING_ANSWERS, or unchecked
+_ANSWERS = ANSWERS  # domain.visits.ANSWERS, or unchecked (shapes.Answer)
+_CHEATING = CHEATING  # domain.visits.CHEATING_ANSWERS, or unchecked (shapes.Cheating)
 _JUDGED = ("error", "mpe", "quick_verdict", "rule")  # judged values: bounded text
 
 
@@ -51,13 +49,19 @@ def _row_fields() -> frozenset[str]:
     if not _FIELDS:
         from ...domain.visits import ANSWERS, CHEATING_ANSWERS, SweepRow
 
-        # the quick check's answer sets are those of the domain: a new answer must be added
-        # to both (an import stops here rather than let them drift apart)
-        if _ANSWERS != {"", *ANSWERS} or _CHEATING != {"", *CHEATING_ANSWERS}:
+        # the quick check's answer sets and the typed shape's fields are those of the
+        # domain: a new answer or field must be added to both (an import stops here rather
+        # than let them drift apart)
+        fields = frozenset(f.name for f in dataclasses.fields(SweepRow))
+        if (
+            _ANSWERS != {"", *ANSWERS}
+            or _CHEATING != {"", *CHEATING_ANSWERS}
+            or set(RowLine.__annotations__) != fields
+        ):
             raise RuntimeError(
-                "sync.validate.sweep_rows: the sweep-row answers differ from the domain's"
+                "sync.validate.sweep_rows: the sweep-row answers or fields differ from the domain's"
             )
-        _FIELDS.append(frozenset(f.name for f in dataclasses.fields(SweepRow)))
+        _FIELDS.append(fields)
         _SORTED_FIELDS.append(tuple(sorted(_FIELDS[0])))
     return _FIELDS[0]
 
@@ -122,21 +126,25 @@ def _ids_ok(ids: Collection[Any]) -> bool:
     return text.count("\n") == len(ids) and _IDS.fullmatch(text) is not None
 
 
-def _rows_ok(rows: list[Any], vid: object) -> bool:
+def _rows_ok(rows: list[Any], vid: object, typed: bool = False) -> bool:
     """:func:`_row_ok` of every row of a visit at once, a field at a time (the loops run in
-    C, each distinct text is looked at once): True only when each row would pass it."""
-    fields = _FIELDS[0]
+    C, each distinct text is looked at once): True only when each row would pass it.
+    *typed*: the rows were decoded with the shape ``shapes.RowLine`` (exactly its fields,
+    the answers, ``rest_ok`` and the judged texts of the right types and lengths, ``seq`` a
+    whole number); what that shape holds is not checked again."""
     n = len(rows)
     if not n:
         return True
-    if set(map(type, rows)) != {dict} or set(map(tuple, rows)) != {_SORTED_FIELDS[0]}:
+    if not typed and (
+        set(map(type, rows)) != {dict} or set(map(tuple, rows)) != {_SORTED_FIELDS[0]}
+    ):
         return False
-    col = {k: list(map(itemgetter(k), rows)) for k in fields}
+    col = {k: list(map(itemgetter(k), rows)) for k in (_TYPED_LEFT if typed else _FIELDS[0])}
     try:
-        if (
-            col["visit_id"].count(vid) != n
-            or col["seq"] != list(range(n))
-            or set(map(type, col["rest_ok"])) != {bool}
+        if col["visit_id"].count(vid) != n or col["seq"] != list(range(n)):
+            return False
+        if not typed and (
+            set(map(type, col["rest_ok"])) != {bool}
             or not _ANSWERS.issuperset(col["mark"])
             or not _ANSWERS.issuperset(col["seal"])
             or not _ANSWERS.issuperset(col["nameplate"])
@@ -149,7 +157,7 @@ def _rows_ok(rows: list[Any], vid: object) -> bool:
         for k in ("instrument_id", "premises_id", "inspection_id"):
             if not _ids_ok(set(col[k]) - {None}):
                 return False
-        for k in _JUDGED:
+        for k in () if typed else _JUDGED:
             if set(map(type, col[k])) != {str} or max(map(len, col[k])) > TEXT_MAX:
                 return False
         for k, limit, multiline in (
@@ -169,6 +177,22 @@ def _rows_ok(rows: list[Any], vid: object) -> bool:
     except TypeError:  # a list or an object where a text belongs
         return False
     return all(map(any, zip(col["instrument_id"], col["identity_code"], col["label"], strict=True)))
+
+
+# The fields whose check the typed shape (shapes.RowLine) leaves to _rows_ok.
+_TYPED_LEFT = (
+    "id",
+    "identity_code",
+    "indication",
+    "inspection_id",
+    "instrument_id",
+    "label",
+    "load",
+    "note",
+    "premises_id",
+    "seq",
+    "visit_id",
+)
 
 
 def _clean(value: object, limit: int, multiline: bool) -> bool:

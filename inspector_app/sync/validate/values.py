@@ -14,7 +14,15 @@ from ...domain.errors import InputError
 from ...domain.numbers import ascii_digits, parse_decimal
 from ...domain.text import NOTE_MAX
 from ..format import ID_RE
-from ..jsonlines import JsonError, loads_canonical, loads_with_parts, render, strict_loads
+from ..jsonlines import (
+    JsonError,
+    loads_canonical,
+    loads_typed,
+    loads_with_parts,
+    render,
+    strict_loads,
+)
+from .shapes import VISIT_DECODE
 
 SPECIAL = re.compile(r"(?i)[+-]?(s?nan|inf|infinity)")
 NUMERIC = re.compile(r"[+-]?[\d.]+([eE][+-]?\d+)?")
@@ -29,31 +37,44 @@ def iter_lines(
     the canonical text of each top-level value when the line is canonical JSON, else None;
     *problem* is the reason a line cannot be read (then the object is None), so that every
     bad line is named, not only the first."""
+    for n, obj, parts, problem, _typed in read_lines(table, data, max_line):
+        yield n, obj, parts, problem
+
+
+def read_lines(
+    table: str, data: bytes, max_line: int
+) -> Iterator[tuple[int, Any, dict[str, bytes] | None, str | None, bool]]:
+    """:func:`iter_lines`, and for each line whether it has the exact shape of its table's
+    lines (``shapes``: visits only; then some checks of its rows are known to pass)."""
     with_parts = table in PARTS_TABLES
+    typed_decode = VISIT_DECODE if table == "visits" else None
     for n, raw in enumerate(_lines(data), start=1):
         if raw is None:
-            yield n, None, None, "the last line is not terminated (truncated?)"
+            yield n, None, None, "the last line is not terminated (truncated?)", False
             continue
         if len(raw) > max_line:
-            yield n, None, None, f"the line is longer than {max_line} bytes"
+            yield n, None, None, f"the line is longer than {max_line} bytes", False
+            continue
+        if typed_decode is not None and (typed := loads_typed(raw, typed_decode)) is not None:
+            yield n, typed[0], typed[1], None, True
             continue
         try:
             # Only inspections and visits need the canonical text of their members (content
             # hash, JSON columns); the flat records of the other tables parse faster whole.
             obj, parts = loads_with_parts(raw) if with_parts else (strict_loads(raw), None)
         except JsonError as exc:
-            yield n, None, None, str(exc)
+            yield n, None, None, str(exc), False
             continue
         if not isinstance(obj, dict):
-            yield n, None, None, "must be a JSON object"
+            yield n, None, None, "must be a JSON object", False
             continue
-        yield n, obj, parts, None
+        yield n, obj, parts, None, False
 
 
 def iter_built(
     table: str, data: bytes, columns: tuple[str, ...] = ()
-) -> Iterator[tuple[int, Any, dict[str, bytes] | None, None]]:
-    """(line number, object, parts, None) for each line of an entry that is read strictly
+) -> Iterator[tuple[int, Any, dict[str, bytes] | None, None, bool]]:
+    """(line number, object, parts, None, False) for each line of an entry that is read strictly
     elsewhere (``sync.importing.overlap``): each line decoded as the canonical JSON it must
     be, *parts* holding the canonical text of the members named in *columns* only. Raises
     (ValueError, or msgspec's error) on a line that is not JSON or not terminated: that
@@ -62,7 +83,7 @@ def iter_built(
         if raw is None:
             raise ValueError(f"records/{table}.jsonl line {n} is not terminated")
         obj = loads_canonical(raw)
-        yield n, obj, ({k: render(obj[k]) for k in columns} if columns else None), None
+        yield n, obj, ({k: render(obj[k]) for k in columns} if columns else None), None, False
 
 
 def _lines(data: bytes) -> Iterator[bytes | None]:

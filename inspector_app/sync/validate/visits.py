@@ -35,13 +35,19 @@ _DUTY_KEYS: dict[str, set[str]] = {}  # duty set -> its duty keys (forms shipped
 
 
 def parse_visit(
-    obj: dict[str, Any], path: str = "visit", parts: dict[str, bytes] | None = None
+    obj: dict[str, Any],
+    path: str = "visit",
+    parts: dict[str, bytes] | None = None,
+    *,
+    typed: bool = False,
 ) -> dict[str, Any]:
     """A sealed visit (现场检查) with its sweep rows and the ids of its inspections: every
     field in normal form, the times real, and the content hash recomputed over the visit and
     its rows (domain.visits.visit_hash) equal to the one it carries. *parts* is the canonical
     text of each top-level value when the line was canonical (``jsonlines.loads_with_parts``):
-    the hash is then computed from those texts."""
+    the hash is then computed from those texts. *typed*: the line has the exact shape of a
+    visit line (``shapes.VisitLine``), so the checks of its rows that the shape makes are
+    not made again."""
     from ...domain.visits import (
         ANSWERS,
         DUTY_SETS,
@@ -115,7 +121,7 @@ def parse_visit(
         raise InputError(f"{path}.rows", "must be a list of at most 5000 sweep rows")
     row_fields = _row_fields()
     vid = obj["id"]
-    if not _rows_ok(rows_in, vid):  # then row by row, and the full check names the problem
+    if not _rows_ok(rows_in, vid, typed):  # then row by row, and the full check names the problem
         for i, r in enumerate(rows_in):
             if not _row_ok(r, vid, i):
                 _check_row(r, vid, i, f"{path}.rows[{i}]", row_fields, validate_row, SweepRow)
