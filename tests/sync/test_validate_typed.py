@@ -268,3 +268,21 @@ def test_what_is_not_a_visit_line_is_read_as_before(raw):
     assert loads_typed(raw, VISIT_DECODE) is None
     got, typed = _same(raw)
     assert not typed and got[0] in ("line", "record")
+
+
+def test_the_records_built_unchecked_are_those_decoded_as_they_are():
+    """The import that builds the records while another process checks them
+    (``iter_built``) decodes a visit line of the exact shape with the typed decoder: the
+    same object as the plain decoder's, for that line and for other spellings of it."""
+    from inspector_app.sync.jsonlines import loads_canonical
+    from inspector_app.sync.validate.values import iter_built
+
+    raw = _line(_sealed(_visit()))
+    lines = [raw, raw.replace(b'","', b'", "'), raw.replace(b'"seq":1', b'"seq":1e0', 1)]
+    built = [
+        obj for _n, obj, _p, _problem, _typed in iter_built("visits", b"\n".join(lines) + b"\n")
+    ]
+    assert [repr(b) for b in built] == [repr(loads_canonical(x)) for x in lines]
+    assert repr(built[0]) == repr(loads_typed(raw, VISIT_DECODE)[0])
+    with pytest.raises(ValueError, match="not terminated"):
+        list(iter_built("visits", raw))

@@ -10,6 +10,8 @@ import re
 from collections.abc import Iterator
 from typing import Any, Literal, overload
 
+import msgspec
+
 from ...domain.errors import InputError
 from ...domain.numbers import ascii_digits, parse_decimal
 from ...domain.text import NOTE_MAX
@@ -78,11 +80,22 @@ def iter_built(
     elsewhere (``sync.importing.overlap``): each line decoded as the canonical JSON it must
     be, *parts* holding the canonical text of the members named in *columns* only. Raises
     (ValueError, or msgspec's error) on a line that is not JSON or not terminated: that
-    import then reads its lines here."""
+    import then reads its lines here. A visit line of the exact shape (``shapes``) is
+    decoded with its typed decoder: the same object, made faster and smaller (a line it
+    would decode otherwise, with a member dropped or taken twice, is one the other process
+    refuses, and the import then reads its lines here)."""
+    typed_decode = VISIT_DECODE if table == "visits" else None
     for n, raw in enumerate(_lines(data), start=1):
         if raw is None:
             raise ValueError(f"records/{table}.jsonl line {n} is not terminated")
-        obj = loads_canonical(raw)
+        obj: Any = None
+        if typed_decode is not None:
+            try:
+                obj = typed_decode(raw)
+            except msgspec.MsgspecError:  # another shape: decoded as it is
+                pass
+        if obj is None:
+            obj = loads_canonical(raw)
         yield n, obj, ({k: render(obj[k]) for k in columns} if columns else None), None, False
 
 
