@@ -188,6 +188,7 @@ def test_values_msgspec_must_not_render_give_the_standard_librarys_bytes(value):
         ({"k": frozenset()}, TypeError),
         ({1: "a", "b": 2}, TypeError),
         ({"t": "\ud800"}, UnicodeEncodeError),
+        ({"i": 10**5000}, ValueError),  # beyond the digits an int may be written with
     ],
 )
 def test_refused_values_are_still_refused(value, error):
