@@ -197,7 +197,7 @@ def generate(
     Large sets are evaluated in worker processes (*workers*, default: the CPU count) while
     this process writes; the data is the same either way.
     """
-    with larger_cache(store.conn, store.engine), one_checkpoint(store.conn, store.engine):
+    with larger_cache(store.conn, store.engine):
         return _generate(store, premises, inspections, seed, progress, actor, photos, workers)
 
 
@@ -260,38 +260,42 @@ def _generate(
     goods_future = pool.submit(_goods_task, goods_task) if pool is not None and has_goods else None
     goods_made = None
     done = 0
-    try:
-        # (the workers start on the first chunks while the premises are written)
-        counts = load_records(
-            store, prem, instruments + products + scales, [], actor=actor, action="demo.load"
-        )
-        for records, blobs in chunks:
-            if blobs:
-                with store.write(actor, "demo.photos", detail={"photos": len(blobs)}):
-                    for data in blobs:
+    # no automatic checkpoint while the inspections are written, one at the end: not during
+    # the visits, whose one large transaction reads back the pages it spills from the log
+    # (at 100k, 3 s more CPU for the sweep rows when that log held the whole year before)
+    with one_checkpoint(store.conn, store.engine):
+        try:
+            # (the workers start on the first chunks while the premises are written)
+            counts = load_records(
+                store, prem, instruments + products + scales, [], actor=actor, action="demo.load"
+            )
+            for records, blobs in chunks:
+                if blobs:
+                    with store.write(actor, "demo.photos", detail={"photos": len(blobs)}):
+                        for data in blobs:
+                            store.attachments.add(data, actor)
+                c = load_records(store, [], [], records, actor=actor, action="demo.load")
+                counts["inspections"] += c["inspections"]
+                done += c["inspections"]
+                if progress is not None and progress(done, total) is False:
+                    return counts
+            if goods_future is not None:
+                goods_made = goods_future.result()
+            elif has_goods:
+                goods_made = _goods_task(goods_task)
+        finally:
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
+        if goods_made is not None:
+            goods_rows, goods_blobs = goods_made
+            if goods_blobs:
+                with store.write(actor, "demo.photos", detail={"photos": len(goods_blobs)}):
+                    for data in goods_blobs:
                         store.attachments.add(data, actor)
-            c = load_records(store, [], [], records, actor=actor, action="demo.load")
+            c = load_records(store, [], [], goods_rows, actor=actor, action="demo.load")
             counts["inspections"] += c["inspections"]
-            done += c["inspections"]
-            if progress is not None and progress(done, total) is False:
-                return counts
-        if goods_future is not None:
-            goods_made = goods_future.result()
-        elif has_goods:
-            goods_made = _goods_task(goods_task)
-    finally:
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
-    if goods_made is not None:
-        goods_rows, goods_blobs = goods_made
-        if goods_blobs:
-            with store.write(actor, "demo.photos", detail={"photos": len(goods_blobs)}):
-                for data in goods_blobs:
-                    store.attachments.add(data, actor)
-        c = load_records(store, [], [], goods_rows, actor=actor, action="demo.load")
-        counts["inspections"] += c["inspections"]
-        if progress is not None:
-            progress(counts["inspections"], total)
+            if progress is not None:
+                progress(counts["inspections"], total)
     # visits (with market sweeps, duties, covert purchases) and campaigns: their own generator
     counts.update(
         demo_visits.make_visits(

@@ -95,15 +95,36 @@ def register(pairs: list[tuple[Premises, Instrument]], payload: Callable) -> Reg
     return Register(scales, plates, [_texts(s) for s in scales])
 
 
-def draw(demo, pairs: list[tuple[Premises, Instrument]], found: dict[str, tuple]) -> list:
-    """The random part of a market visit's rows, in the generator's order: each row's id,
-    and for a scale not fully inspected in the visit, now and then a quick reading of a
-    known weight (load, indication), else mostly "rest all OK" (:data:`REST`)."""
+# the random bits a version 7 UUID keeps (12 after the version, 62 after the variant) and
+# its version and variant bits
+_V7_KEEP = (0xFFF << 64) | ((1 << 62) - 1)
+_V7_SET = (0x7 << 76) | (0b10 << 62)
+
+
+def row_id(bits: int, ms: int) -> str:
+    """A version 7 UUID (RFC 9562): the time *ms* (milliseconds since 1970) in its first 48
+    bits, 74 of the 128 random *bits* after the version and variant.
+
+    A sweep row's id carries the time of its visit, so a year of rows arrives at the end
+    of the index of ids, day after day, instead of at random places all over it: for the
+    1.46 million rows of the 100k demo that index outgrows the page cache and a random
+    insert reads and writes back a page most times."""
+    h = "%032x" % ((bits & _V7_KEEP) | _V7_SET | ((ms & 0xFFFF_FFFF_FFFF) << 80))
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
+def draw(
+    demo, pairs: list[tuple[Premises, Instrument]], found: dict[str, tuple], ms: int = 0
+) -> list:
+    """The random part of a market visit's rows, in the generator's order: each row's id
+    (:func:`row_id` at *ms*, the visit's start, plus the row's number), and for a scale not
+    fully inspected in the visit, now and then a quick reading of a known weight (load,
+    indication), else mostly "rest all OK" (:data:`REST`)."""
     r = demo.rng
     out: list[tuple[str, Any]] = []
-    uuid, rand, add = demo.uuid, r.random, out.append  # some 1.5 million rows for 100k
-    for _stall, ins in pairs:
-        uid = uuid()
+    bits, rand, add = r.getrandbits, r.random, out.append  # some 1.5 million rows for 100k
+    for n, (_stall, ins) in enumerate(pairs):
+        uid = row_id(bits(128), ms + n)
         if ins.id in found:
             add((uid, None))
         elif rand() < 0.08:

@@ -271,7 +271,9 @@ def make_visits(
                     if m[3] == "scale":
                         seals, failing = detail.get(m[0], ("yes", None))
                         found[m[2]] = (m[0], m[8], seals, m[0] in cheats, failing)
-                draws = demo_sweeps.draw(demo, scales_of[ref], found)
+                draws = demo_sweeps.draw(
+                    demo, scales_of[ref], found, round(started.timestamp()) * 1000
+                )
             maker.add((visit, ref if how == "m" else "", found, draws))
             visits.append((visit, len(draws), [m[0] for m in members]))
             if campaign_id:

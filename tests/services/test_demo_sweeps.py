@@ -81,6 +81,24 @@ def test_ids_are_the_uuid_modules_text():
         assert a.uuid() == str(uuid.UUID(int=b.getrandbits(128), version=4))
 
 
+def test_row_ids_are_version_7_uuids_in_time_order():
+    """A sweep row's id is a version 7 UUID of its visit's time plus its number: the ids of
+    later rows sort after earlier ones; the rest of the id is the generator's bits."""
+    r = random.Random(5)
+    start = 1_767_225_600_000  # 2026-01-01T00:00Z
+    ids = [demo_sweeps.row_id(r.getrandbits(128), start + n) for n in range(50)]
+    ids += [demo_sweeps.row_id(r.getrandbits(128), start + 86_400_000 + n) for n in range(50)]
+    assert ids == sorted(ids) and len(set(ids)) == 100
+    for n, text in enumerate(ids[:50]):
+        u = uuid.UUID(text)
+        assert str(u) == text and u.version == 7 and u.variant == uuid.RFC_4122
+        assert u.int >> 80 == start + n
+    bits = random.Random(6).getrandbits(128)
+    u = uuid.UUID(demo_sweeps.row_id(bits, start))
+    assert u.int & ((1 << 62) - 1) == bits & ((1 << 62) - 1)
+    assert (u.int >> 64) & 0xFFF == (bits >> 64) & 0xFFF
+
+
 def test_rows_made_from_the_registers_texts_seal_as_visit_hash():
     """Rows in order are written from the register's cut texts; every kind of row (in
     order, rest all OK, quick reading, linked to a failed inspection) seals as visit_hash
@@ -119,3 +137,19 @@ def test_rows_made_from_the_registers_texts_seal_as_visit_hash():
     assert made[2].quick_verdict == "pass" and made[4].quick_verdict == "fail"
     assert made[3].seal == "no" and made[4].cheating == "yes"
     assert demo_sweeps.sealed(visit, texts) == visit_hash(visit, made)
+
+
+def test_demo_sweep_rows_carry_their_visits_time(tmp_path):
+    import datetime as dt
+
+    store = open_database(tmp_path / "t.db")
+    demo.generate(store, premises=30, inspections=300, seed=3, workers=1)
+    rows = store.conn.execute(
+        "SELECT r.id, r.seq, v.started_at FROM sweep_rows r JOIN visits v ON v.id = r.visit_id"
+    ).fetchall()
+    assert len(rows) > 100
+    for rid, seq, started in rows:
+        u = uuid.UUID(rid)
+        ms = round(dt.datetime.fromisoformat(started).timestamp()) * 1000
+        assert u.version == 7 and u.int >> 80 == ms + seq
+    store.close()

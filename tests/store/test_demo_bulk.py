@@ -5,6 +5,7 @@ function of the total alone."""
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 
 import pytest
@@ -95,21 +96,47 @@ def test_the_log_is_checkpointed_once_at_the_end(tmp_path):
     for name, deferred in (("auto.db", False), ("once.db", True)):
         store = open_database(tmp_path / name)
         conn = store.conn
+        demo.generate(store, premises=12, inspections=40, seed=2)
+        with one_checkpoint(conn, "sqlite") if deferred else contextlib.nullcontext():
+            assert conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == (
+                0 if deferred else 1000
+            )
+            for seed in (11, 12, 13):
+                records = _records(store, 500, seed)
+                load_records(store, [], [], records, actor="t", action="t.load")
+            sizes.append((tmp_path / (name + "-wal")).stat().st_size)
+        assert conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 1000
         if deferred:
-            with one_checkpoint(conn, "sqlite"):
-                assert conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 0
-                demo._generate(store, 40, 1200, 3, None, "demo", 0, 1)
-                sizes.append((tmp_path / (name + "-wal")).stat().st_size)
-            assert conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 1000
             # the database file holds every page already: the end copied them all back
             pages = conn.execute("PRAGMA page_count").fetchone()[0]
-            assert (tmp_path / name).stat().st_size == pages * 4096 > 1000 * 4096
-        else:
-            demo._generate(store, 40, 1200, 3, None, "demo", 0, 1)
-            sizes.append((tmp_path / (name + "-wal")).stat().st_size)
+            assert (tmp_path / name).stat().st_size == pages * 4096
+        assert store.inspections.count() == 1540
         store.close()
-    page = 4096
-    assert sizes[1] > sizes[0] + 1000 * page, sizes
+    assert sizes[1] > sizes[0] + 1000 * 4096, sizes
+
+
+def test_the_demo_checkpoints_after_its_inspections(tmp_path, monkeypatch):
+    """The demo writes its inspections without automatic checkpoints and its visits with
+    them: the log is copied back before the visits' transaction."""
+    seen = []
+    real = demo.demo_visits.make_visits
+
+    def visits(store, *args, **kwargs):
+        conn = store.conn
+        pages = conn.execute("PRAGMA page_count").fetchone()[0]
+        seen.append(
+            (
+                conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0],
+                (tmp_path / "d.db").stat().st_size == pages * 4096,
+            )
+        )
+        return real(store, *args, **kwargs)
+
+    monkeypatch.setattr(demo.demo_visits, "make_visits", visits)
+    store = open_database(tmp_path / "d.db")
+    demo.generate(store, premises=20, inspections=900, seed=4, workers=1)
+    assert seen == [(1000, True)]
+    store.close()
 
 
 def test_the_chunks_are_a_function_of_the_total():
