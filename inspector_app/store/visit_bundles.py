@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import operator
 import sqlite3
+from collections.abc import Collection
 from typing import Any
 
 from ..domain.visits import SweepRow
@@ -106,12 +107,18 @@ def visit_states(conn: sqlite3.Connection, ids: list[str]) -> dict[str, tuple[st
 
 
 def insert_sealed(
-    conn: sqlite3.Connection, lines: list[dict[str, Any]], seq: int, origin: str
+    conn: sqlite3.Connection,
+    lines: list[dict[str, Any]],
+    seq: int,
+    origin: str,
+    placed: Collection[str] = (),
 ) -> None:
     """Store sealed visits from a bundle (validated lines, none of them here yet), their
     sweep rows, and put their inspections into them; call inside a write transaction. Each
     visit is written as a draft, its rows added, then sealed, as the schema's triggers
-    require; every step is one executemany."""
+    require; every step is one executemany. The inspections of *placed* were inserted with
+    their visit already (the import's merge): they are not looked up again (for them the
+    update, which only sets a missing visit, would change nothing)."""
     if not lines:
         return
     conn.executemany(
@@ -157,7 +164,7 @@ def insert_sealed(
     )
     conn.executemany(
         "UPDATE inspections SET visit_id = ? WHERE id = ? AND visit_id IS NULL",
-        [(v["id"], x) for v in lines for x in v["inspections"]],
+        [(v["id"], x) for v in lines for x in v["inspections"] if x not in placed],
     )
 
 

@@ -53,6 +53,8 @@ class MergeResult:
     acked: int = 0
     attachments_new: int = 0
     assignments: tuple[int, int] = (0, 0)
+    # inspections this merge inserted already in their sealed visit (merge_visits skips them)
+    placed: set[str] = field(default_factory=set)
 
     def note(self, table: str, entity: str, entity_id: str, outcome: str) -> None:
         self.by_table.setdefault(table, Counter())[outcome] += 1
@@ -319,16 +321,17 @@ def merge_inspections(
     # instead of by the triggers row by row (SQLite; see store/stat_sql.py)
     conn = repo.store.conn
     aside = stat_sql.set_aside(conn, repo.store.engine, len(planned))
-    repo.insert_inspections(
-        list(planned.values()),
-        seq,
-        m.source_device,
-        content.inspection_json,
-        # each in the sealed visit that lists it (merge_visits stores the visits)
-        visits={x: v["id"] for v in content.visits for x in v["inspections"]}
+    # each in the sealed visit that lists it (merge_visits stores the visits)
+    visits = (
+        {x: v["id"] for v in content.visits for x in v["inspections"]}
         if m.direction == "field->office"
-        else None,
+        else None
     )
+    repo.insert_inspections(
+        list(planned.values()), seq, m.source_device, content.inspection_json, visits=visits
+    )
+    if visits:
+        result.placed = {x for x in planned if x in visits}
     stat_sql.put_back(conn, aside, list(planned))
     for parent, child in superseded.items():
         repo.set_superseded(parent, child)
@@ -523,7 +526,7 @@ def merge_visits(
     with guard_aside(
         conn, repo.store.engine, [v["id"] for v in unseen], sum(len(v["rows"]) for v in unseen)
     ):
-        store_visits.insert_sealed(conn, unseen, seq, m.source_device)
+        store_visits.insert_sealed(conn, unseen, seq, m.source_device, placed=result.placed)
     store_visits.attach_inspections(
         conn, [(v["id"], x) for v in content.visits if v["id"] in here for x in v["inspections"]]
     )
