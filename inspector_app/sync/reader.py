@@ -27,7 +27,14 @@ from typing import TYPE_CHECKING, Any, Literal, overload
 
 from ..crypto import keys
 from ..domain.errors import InputError
-from .entries import DIRECT_UP_TO, LOCAL_HEADER, LOCAL_HEADER_SIZE, read_entry, read_small
+from .entries import (
+    DIRECT_UP_TO,
+    LOCAL_HEADER,
+    LOCAL_HEADER_SIZE,
+    read_entry,
+    read_large,
+    read_small,
+)
 from .format import (
     DEFAULT_LIMITS,
     MANIFEST,
@@ -426,11 +433,11 @@ def read_bundle(
                 continue
             if size <= DIRECT_UP_TO and info.compress_size <= DIRECT_UP_TO:
                 data = read_small(zf, info, size, 3, sha)
-            else:
-                data = read_entry(zf, info, size, 3, sha)
+            else:  # records (and report PDFs): whole, or through zipfile when amiss
+                data = read_large(zf, info, size, 3, sha)
             if (
                 len(data) != size
-            ):  # pragma: no cover - read_entry yields file_size (== size) bytes or raises
+            ):  # pragma: no cover - the readers yield file_size (== size) bytes or raise
                 raise BundleRejected(3, name, f"holds {len(data)} bytes, the manifest says {size}")
             if name.startswith("records/"):
                 opened.records[name[len("records/") : -len(".jsonl")]] = data
