@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -136,3 +136,26 @@ def content_hash(insp: Inspection) -> str:
     import hashlib  # (here: loading OpenSSL's hashes costs every start that reads a list)
 
     return hashlib.sha256(canonical_bytes(inspection_content(insp))).hexdigest()
+
+
+def content_hash_given(insp: Inspection, texts: Mapping[str, bytes]) -> str:
+    """:func:`content_hash`, given the canonical JSON (UTF-8) of some of its top-level fields
+    (``store.codec.sealed_row``: the JSON columns just made from the same inspection), put
+    in place instead of rendered again. The other fields are rendered as usual; whenever
+    msgspec cannot take them, the whole content is rendered (the texts are not used)."""
+    import hashlib
+
+    content = inspection_content(insp)
+    rest = {k: v for k, v in content.items() if k not in texts}
+    encode = _ENCODE if _LOADED else _encoder()
+    if encode is None or len(rest) + len(texts) != len(content) or not plain_json(rest, True):
+        return content_hash(insp)
+    from msgspec import Raw  # (loaded: _encoder found it)
+
+    for k, text in texts.items():
+        rest[k] = Raw(text)
+    try:
+        data = encode(rest)
+    except Exception:  # (a lone surrogate in a scalar): the standard library answers
+        return content_hash(insp)
+    return hashlib.sha256(data).hexdigest()

@@ -8,7 +8,7 @@ import json
 import sqlite3
 from typing import Any
 
-from ..domain.canonical import fast_json
+from ..domain.canonical import content_hash_given, fast_json
 from ..domain.models import (
     AttachmentRef,
     Finding,
@@ -91,17 +91,57 @@ INSPECTION_SCALARS = (
 )
 
 
-def inspection_row(x: Inspection) -> dict[str, Any]:
+# the content fields kept as JSON columns, and their columns (in the row's order)
+JSON_FIELDS = {
+    "environment": "environment_json",
+    "checklist": "checklist_json",
+    "tests": "tests_json",
+    "result": "result_json",
+    "standards": "standards_json",
+}
+
+
+def _json_fields(x: Inspection) -> tuple[dict[str, str | None], dict[str, bytes]]:
+    """The JSON columns of *x* (result None: NULL), and the same texts as UTF-8 by field."""
+    columns: dict[str, str | None] = {}
+    texts: dict[str, bytes] = {}
+    for field, column in JSON_FIELDS.items():
+        value = getattr(x, field)
+        if field == "result" and value is None:
+            columns[column], texts[field] = None, b"null"
+            continue
+        if field == "standards":
+            value = list(value)
+        fast = fast_json(value)
+        if fast is None:
+            text = dumps(value)
+            columns[column], texts[field] = text, text.encode("utf-8")
+        else:
+            columns[column], texts[field] = fast.decode("utf-8"), fast
+    return columns, texts
+
+
+def json_columns(x: Inspection) -> dict[str, str | None]:
+    """The JSON columns of *x*: each field's canonical JSON text (result None: NULL)."""
+    return _json_fields(x)[0]
+
+
+def inspection_row(x: Inspection, columns: dict[str, str | None] | None = None) -> dict[str, Any]:
+    """The table row of *x*; *columns*: its :func:`json_columns`, when already made."""
     row = {k: getattr(x, k) for k in INSPECTION_SCALARS}
-    row.update(
-        check_kind=x.check,
-        environment_json=dumps(x.environment),
-        checklist_json=dumps(x.checklist),
-        tests_json=dumps(x.tests),
-        result_json=None if x.result is None else dumps(x.result),
-        standards_json=dumps(list(x.standards)),
-    )
+    row["check_kind"] = x.check
+    row.update(json_columns(x) if columns is None else columns)
     return row
+
+
+def sealed_row(x: Inspection) -> dict[str, Any]:
+    """Seal *x* (``x.content_hash = content_hash(x)``) and give its row, rendering each JSON
+    field once: the hash takes the columns' texts (the canonical JSON of those fields, which
+    is what the hash would render again) instead of rendering them a second time. For bulk
+    makers (the demo's workers) that would call content_hash and then inspection_row."""
+    columns, texts = _json_fields(x)
+    x.content_hash = content_hash_given(x, texts)
+    return inspection_row(x, columns)
 
 
 def inspection_from_row(

@@ -221,3 +221,32 @@ def test_without_msgspec_the_standard_library_answers(monkeypatch):
     assert fast_json(value) is None
     assert canonical_bytes(value) == stdlib_canonical(value)
     assert codec.dumps(value) == stdlib_column(value)
+
+
+def test_sealed_row_renders_each_field_once_with_the_same_hash_and_row(demo_db):
+    ids = [r[0] for r in demo_db.conn.execute("SELECT id FROM inspections ORDER BY id")]
+    for i in ids:
+        insp = demo_db.inspections.require(i)
+        sealed = insp.content_hash
+        insp.content_hash = None
+        row = codec.sealed_row(insp)
+        assert insp.content_hash == sealed
+        assert row == codec.inspection_row(insp)
+        assert list(row) == list(codec.inspection_row(insp))  # the same column order
+
+
+def test_sealed_row_of_a_draft_without_result_and_odd_text(demo_db):
+    insp = demo_db.inspections.require(
+        demo_db.conn.execute("SELECT id FROM inspections ORDER BY id").fetchone()[0]
+    )
+    insp.result, insp.notes, insp.content_hash = None, '备注"\\\n\x00\u2028', None
+    row = codec.sealed_row(insp)
+    assert row["result_json"] is None
+    assert insp.content_hash == content_hash(insp)
+    insp.notes = "\ud800"  # a lone surrogate: refused as before
+    with pytest.raises(UnicodeEncodeError):
+        codec.sealed_row(insp)
+    insp.notes = ""
+    insp.environment = {"temperature": Decimal("20.5")}  # a column never held a Decimal
+    with pytest.raises(TypeError):
+        codec.sealed_row(insp)
