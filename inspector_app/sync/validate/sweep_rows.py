@@ -139,9 +139,13 @@ def _rows_ok(rows: list[Any], vid: object, typed: bool = False) -> bool:
         set(map(type, rows)) != {dict} or set(map(tuple, rows)) != {_SORTED_FIELDS[0]}
     ):
         return False
-    col = {k: list(map(itemgetter(k), rows)) for k in (_TYPED_LEFT if typed else _FIELDS[0])}
+    names = _TYPED_LEFT if typed else _SORTED_FIELDS[0]
+    try:  # the columns: each row's values of *names* at once, then transposed
+        col = dict(zip(names, zip(*map(itemgetter(*names), rows), strict=True), strict=True))
+    except KeyError:  # (untyped: the fields were compared above)
+        return False
     try:
-        if col["visit_id"].count(vid) != n or col["seq"] != list(range(n)):
+        if col["visit_id"].count(vid) != n or col["seq"] != tuple(range(n)):
             return False
         if not typed and (
             set(map(type, col["rest_ok"])) != {bool}

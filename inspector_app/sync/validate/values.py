@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Iterator
+from collections.abc import Set as AbstractSet
 from typing import Any, Literal, overload
 
 import msgspec
@@ -111,7 +112,7 @@ def _lines(data: bytes) -> Iterator[bytes | None]:
         yield None
 
 
-def _keys(obj: dict[str, Any], expected: set[str], path: str) -> None:
+def _keys(obj: dict[str, Any], expected: AbstractSet[str], path: str) -> None:
     missing = expected - set(obj)
     if missing:
         raise InputError(path, f"is missing the field {sorted(missing)[0]!r}")

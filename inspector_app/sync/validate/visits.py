@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from ...store.sync import SyncRepo
     from ..format import ProblemList
 
+_VISIT_FIELDS: list[frozenset[str]] = []  # the fields of domain.visits.Visit, read once
 _DUTY_KEYS: dict[str, set[str]] = {}  # duty set -> its duty keys (forms shipped with the program)
 
 
@@ -60,7 +61,9 @@ def parse_visit(
         visit_content,
     )
 
-    fields = {f.name for f in dataclasses.fields(Visit)}
+    if not _VISIT_FIELDS:
+        _VISIT_FIELDS.append(frozenset(f.name for f in dataclasses.fields(Visit)))
+    fields = _VISIT_FIELDS[0]
     # "photos" only when the visit has some (it then counts in the content hash)
     _keys(obj, fields | {"rows", "inspections"} | ({"photos"} & set(obj)), path)
     photos = obj.get("photos", [])
