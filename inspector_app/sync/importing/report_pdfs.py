@@ -61,11 +61,12 @@ def _lookup_for(inspection_id: str, content_hash: str) -> Callable[[str, str, st
 
 
 def run(job: ImportJob) -> None:
-    from ...reports.verify import VALID, verify_pdf
-
     reports, content, store = job.bundle.reports, job.records, job.store
     if not reports:
         return
+    # (loaded only for a bundle with reports: the PDF verifier's modules take 0.1 s to load)
+    from ...reports.verify import VALID, verify_pdf
+
     problems = ProblemList(4)
     bundled = {x.id: x for x in content.inspections}
     trust = None
