@@ -244,8 +244,11 @@ def make_visits(
                 if other != inspector:
                     officers.append(Officer(other, certificates[other]))
             duty_set = DUTY_SETS.get(site.kind, "")
+            ms = round(started.timestamp()) * 1000
             visit = Visit(
-                id=demo.uuid(),
+                # a version 7 UUID of its start, as its rows' ids: a year of visits arrives at
+                # the end of the indexes by visit (the rows', the inspections')
+                id=demo_sweeps.row_id(r.getrandbits(128), ms),
                 kind=kind,
                 started_at=_iso(started),
                 inspector=inspector,
@@ -271,9 +274,7 @@ def make_visits(
                     if m[3] == "scale":
                         seals, failing = detail.get(m[0], ("yes", None))
                         found[m[2]] = (m[0], m[8], seals, m[0] in cheats, failing)
-                draws = demo_sweeps.draw(
-                    demo, scales_of[ref], found, round(started.timestamp()) * 1000
-                )
+                draws = demo_sweeps.draw(demo, scales_of[ref], found, ms)
             maker.add((visit, ref if how == "m" else "", found, draws))
             visits.append((visit, len(draws), [m[0] for m in members]))
             if campaign_id:

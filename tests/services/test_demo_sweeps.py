@@ -139,7 +139,7 @@ def test_rows_made_from_the_registers_texts_seal_as_visit_hash():
     assert demo_sweeps.sealed(visit, texts) == visit_hash(visit, made)
 
 
-def test_demo_sweep_rows_carry_their_visits_time(tmp_path):
+def test_demo_visits_and_sweep_rows_carry_their_visits_time(tmp_path):
     import datetime as dt
 
     store = open_database(tmp_path / "t.db")
@@ -152,4 +152,10 @@ def test_demo_sweep_rows_carry_their_visits_time(tmp_path):
         u = uuid.UUID(rid)
         ms = round(dt.datetime.fromisoformat(started).timestamp()) * 1000
         assert u.version == 7 and u.int >> 80 == ms + seq
+    visits = store.conn.execute("SELECT id, started_at FROM visits").fetchall()
+    assert len(visits) > 10
+    for vid, started in visits:
+        u = uuid.UUID(vid)
+        ms = round(dt.datetime.fromisoformat(started).timestamp()) * 1000
+        assert u.version == 7 and u.int >> 80 == ms
     store.close()
