@@ -13,7 +13,9 @@ The database is only read (through the sync repository).
 
 One module per kind of record (:mod:`.records`, :mod:`.inspections`, :mod:`.visits` with
 :mod:`.sweep_rows`,
-:mod:`.reviews`, :mod:`.trust`, :mod:`.rule_data`, :mod:`.audit`), the shared checks in
+:mod:`.reviews`, :mod:`.trust`, :mod:`.rule_data`, :mod:`.audit`), the exact shape of a
+visit line for msgspec's typed decoder in :mod:`.shapes` (a line of that shape skips the
+checks of its rows the shape makes), the shared checks in
 :mod:`.values` and :mod:`.images`, the checks across records in :mod:`.references`,
 :mod:`.times` and :mod:`.rules`, and the order of it all in :mod:`.bundle`.
 """
