@@ -78,8 +78,11 @@ def _chunk(
     addresses: dict[str, str],
     inspectors: list[str],
     photos: int,
+    *,
+    seal: bool = True,
 ) -> tuple[list[Inspection], list[bytes]]:
-    """Inspections *first* .. *first + count* of the data set, evaluated and sealed.
+    """Inspections *first* .. *first + count* of the data set, evaluated and sealed (without
+    *seal*, left for the caller to seal: :func:`_chunk_task` seals them as it makes their rows).
 
     Each chunk has its own generator seeded from (seed, index), so the data set is the same
     whether chunks are made in this process or in worker processes, in any order.
@@ -176,7 +179,8 @@ def _chunk(
                     sniff_mime(data) or "image/png",
                 )
             )
-        insp.content_hash = content_hash(insp)
+        if seal:
+            insp.content_hash = content_hash(insp)
         records.append(insp)
     return records, blobs
 
@@ -316,8 +320,8 @@ def _generate(
 
 def _chunk_task(task: tuple) -> tuple[Prepared, list[bytes]]:
     """One chunk as table rows: the JSON and row building happen in the worker too."""
-    records, blobs = _chunk(*task)
-    return prepare(records), blobs
+    records, blobs = _chunk(*task, seal=False)
+    return prepare(records, seal=True), blobs
 
 
 def _goods_task(task: tuple) -> tuple[Prepared, list[bytes]]:

@@ -57,11 +57,13 @@ class Prepared:
     finalize: list[tuple[Any, ...]] = field(default_factory=list)
 
 
-def prepare(inspections: Iterable[Inspection]) -> Prepared:
-    """Rows for *inspections* (drafts or finalized, hashes already computed)."""
+def prepare(inspections: Iterable[Inspection], seal: bool = False) -> Prepared:
+    """Rows for *inspections* (drafts or finalized, hashes already computed; with *seal*,
+    computed here: ``codec.sealed_row`` renders each JSON field once for the hash and the
+    row instead of once for each)."""
     out = Prepared()
     for x in inspections:
-        row = codec.inspection_row(x)
+        row = codec.sealed_row(x) if seal else codec.inspection_row(x)
         row["status"] = "draft"  # children first, then seal (the triggers guard sealed rows)
         if not out.columns:
             out.columns = list(row)

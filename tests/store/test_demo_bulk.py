@@ -153,3 +153,24 @@ def test_prepared_rows_without_inspections_load_nothing(tmp_path):
     counts = load_records(store, [], [], Prepared(), actor="t", action="t.load")
     assert counts["inspections"] == 0 and store.inspections.count() == 0
     store.close()
+
+
+def test_a_chunk_sealed_with_its_rows_is_the_chunk_sealed_before(tmp_path):
+    """_chunk_task leaves the sealing to prepare (codec.sealed_row, each JSON field
+    rendered once): the same hashes and rows as sealing each record first."""
+    store = open_database(tmp_path / "inspector.db")
+    demo.generate(store, premises=12, inspections=40, seed=2)
+    instruments = [
+        store.instruments.get(i)
+        for (i,) in store.conn.execute(
+            "SELECT id FROM instruments WHERE family IN ('scale', 'fuel_dispenser') ORDER BY id"
+        )
+    ]
+    addresses = dict(store.conn.execute("SELECT id, address FROM premises"))
+    task = (9, 1, 40, 80, 200, instruments, addresses, ["张三", "李四"], 1)
+    store.close()
+    records, blobs = demo._chunk(*task)
+    assert all(r.content_hash for r in records)
+    made, made_blobs = demo._chunk_task(task)
+    assert made_blobs == blobs
+    assert made == prepare(records) and len(made.inspections) == 80
