@@ -8,6 +8,8 @@ wherever arithmetic happens. IDs are UUIDs made once, on the device.
 
 from __future__ import annotations
 
+import os
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -64,9 +66,28 @@ def checks_for(family: str) -> tuple[str, ...]:
 
 
 def new_id() -> str:
-    import uuid  # (imported here: the uuid module loads platform, a cost at every start)
+    """A new record's id: a version 7 UUID (RFC 9562, section 5.7), the creation time in
+    milliseconds since 1970 in its first 48 bits and 74 random bits after the version and
+    variant.
 
-    return str(uuid.uuid4())
+    Ids made one after the other sort one after the other, so a day's new records (a
+    market sweep's rows, its visit, the inspections) land at the end of every index keyed
+    by id, on the laptop and at the office that imports them, instead of at random places
+    all over it: with a year of records the indexes outgrow SQLite's page cache and a random
+    key reads and writes back a page most times. The id says when the record was made,
+    which the record says anyway. (Made here from os.urandom: the uuid module loads
+    platform, a cost at every start.)"""
+    ms = time.time_ns() // 1_000_000
+    rand = int.from_bytes(os.urandom(10), "big")  # 80 bits, of which 74 are kept
+    value = (
+        (ms & 0xFFFF_FFFF_FFFF) << 80
+        | 0x7 << 76  # version 7
+        | (rand >> 62 & 0xFFF) << 64  # 12 random bits
+        | 0b10 << 62  # the RFC 9562 variant
+        | rand & (1 << 62) - 1  # 62 random bits
+    )
+    h = f"{value:032x}"
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 @dataclass
