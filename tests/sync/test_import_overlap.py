@@ -116,15 +116,23 @@ def test_a_large_bundle_is_checked_in_a_worker_and_ends_as_the_ordinary_import(
 
 
 @pytest.mark.parametrize(
-    ("index", "found_by_worker"),
-    [(0, True), (-1, False)],  # the last inspections' verdicts are judged here (JUDGED_HERE)
+    ("index", "judged_here", "found_by_worker"),
+    # with a share judged here (JUDGED_HERE), the last inspections' verdicts are judged in
+    # this process; by default the worker judges them all
+    [(0, overlap.JUDGED_HERE, True), (-1, overlap.JUDGED_HERE, True), (-1, 0.3, False)],
 )
 def test_a_bad_bundle_is_refused_as_the_ordinary_import_refuses_it(
-    world, bundle, spy, monkeypatch, index, found_by_worker
+    world, bundle, spy, monkeypatch, index, judged_here, found_by_worker
 ):
+    monkeypatch.setattr(overlap, "JUDGED_HERE", judged_here)
     lap, office = world["laptop"], world["office"]
     items = read_entries(bundle)
     objs = lines(items, "records/inspections.jsonl")
+    # the first or last inspection the laptop did not sign (a signed one's changed verdict
+    # is refused for its signature first), wherever the signed one's id sorts
+    unsigned = [i for i, obj in enumerate(objs) if not obj.get("signature")]
+    assert len(unsigned) == len(objs) - 1
+    index = unsigned[index]
     flipped = "fail" if objs[index]["verdict"] == "pass" else "pass"
     objs[index] = rehash_inspection(json.loads(json.dumps(objs[index])) | {"verdict": flipped})
     bad = write_zip(
