@@ -120,12 +120,19 @@ def _chunk(
                 "tests": tests,
             }
         )
+        # Visits spread over a year of working days, during office hours (08:30-17:00); the
+        # ids are version 7 UUIDs of the day (findings) and of the start (the inspection and
+        # its record), as the program makes them (``domain.models.new_id``)
+        day = START + dt.timedelta(days=(k * 360) // max(total, 1))
+        if day.weekday() == 6:
+            day += dt.timedelta(days=1)
+        day_ms = int(day.timestamp()) * 1000
         findings = []
         if result["verdict"] == "fail":
             code, text, basis = NONCONFORMITY
             findings.append(
                 Finding(
-                    demo.uuid(),
+                    demo.uuid_at(day_ms),
                     code,
                     f"{text}：{', '.join(result['failed'][:3])}",
                     basis,
@@ -138,16 +145,15 @@ def _chunk(
             found = r.choice([c for c in CHEATING if c[3] == family])
             code, text, basis = found[:3]
             findings.append(
-                Finding(demo.uuid(), code, text, basis, "critical", "立案调查", cheating=True)
+                Finding(
+                    demo.uuid_at(day_ms), code, text, basis, "critical", "立案调查", cheating=True
+                )
             )
-        # Visits spread over a year of working days, during office hours (08:30-17:00).
-        day = START + dt.timedelta(days=(k * 360) // max(total, 1))
-        if day.weekday() == 6:
-            day += dt.timedelta(days=1)
         when = day + dt.timedelta(minutes=r.randint(0, 510))
+        at = int(when.timestamp()) * 1000
         insp = Inspection(
-            id=demo.uuid(),
-            record_id=demo.uuid(),
+            id=demo.uuid_at(at),
+            record_id=demo.uuid_at(at),
             instrument_id=ins.id,
             premises_id=ins.premises_id,
             family=family,

@@ -216,6 +216,7 @@ def goods_inspections(
                 "tests": tests,
             }
         )
+        day = start + dt.timedelta(days=(k * 360) // max(len(jobs), 1))
         findings = []
         if result["verdict"] == "fail":
             text, basis = (
@@ -224,13 +225,20 @@ def goods_inspections(
                 else ("商品量短缺超过允许负偏差", "《零售商品称重计量监督管理办法》第五条")
             )
             findings.append(
-                Finding(demo.uuid(), f"{family}_short", text, basis, "major", "责令改正")
+                Finding(
+                    demo.uuid_at(int(day.timestamp()) * 1000),
+                    f"{family}_short",
+                    text,
+                    basis,
+                    "major",
+                    "责令改正",
+                )
             )
-        day = start + dt.timedelta(days=(k * 360) // max(len(jobs), 1))
         when = day + dt.timedelta(minutes=r.randint(0, 480))
+        at = int(when.timestamp()) * 1000  # ids of the start, as the program makes them
         insp = Inspection(
-            id=demo.uuid(),
-            record_id=demo.uuid(),
+            id=demo.uuid_at(at),
+            record_id=demo.uuid_at(at),
             instrument_id=ins.id,
             premises_id=ins.premises_id,
             family=family,

@@ -27,6 +27,7 @@ from ..domain.models import Instrument, Premises
 from ..domain.numbers import fmt
 from ..domain.rules import edition_for
 from ..domain.visits import ROW_CHECKS, SweepRow, Visit, judge_quick, visit_content
+from .demo_world import row_id
 
 # a registered scale of a market: stall id, instrument id, serial (its identity code), label
 Scale = tuple[str, str, str, str]
@@ -93,24 +94,6 @@ def register(pairs: list[tuple[Premises, Instrument]], payload: Callable) -> Reg
         scales.append((stall.id, ins.id, ins.serial, label.strip()[:200]))
         plates[ins.id] = payload(ins)
     return Register(scales, plates, [_texts(s) for s in scales])
-
-
-# the random bits a version 7 UUID keeps (12 after the version, 62 after the variant) and
-# its version and variant bits
-_V7_KEEP = (0xFFF << 64) | ((1 << 62) - 1)
-_V7_SET = (0x7 << 76) | (0b10 << 62)
-
-
-def row_id(bits: int, ms: int) -> str:
-    """A version 7 UUID (RFC 9562): the time *ms* (milliseconds since 1970) in its first 48
-    bits, 74 of the 128 random *bits* after the version and variant.
-
-    A sweep row's id carries the time of its visit, so a year of rows arrives at the end
-    of the index of ids, day after day, instead of at random places all over it: for the
-    1.46 million rows of the 100k demo that index outgrows the page cache and a random
-    insert reads and writes back a page most times."""
-    h = "%032x" % ((bits & _V7_KEEP) | _V7_SET | ((ms & 0xFFFF_FFFF_FFFF) << 80))
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 def draw(
