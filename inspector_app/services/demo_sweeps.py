@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import hashlib
+import random
 from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -96,22 +97,23 @@ def register(pairs: list[tuple[Premises, Instrument]], payload: Callable) -> Reg
     return Register(scales, plates, [_texts(s) for s in scales])
 
 
-def draw(
-    demo, pairs: list[tuple[Premises, Instrument]], found: dict[str, tuple], ms: int = 0
-) -> list:
-    """The random part of a market visit's rows, in the generator's order: each row's id
-    (:func:`row_id` at *ms*, the visit's start, plus the row's number), and for a scale not
-    fully inspected in the visit, now and then a quick reading of a known weight (load,
-    indication), else mostly "rest all OK" (:data:`REST`)."""
-    r = demo.rng
+def draw(rng: random.Random, reg: Register, found: dict[str, tuple], ms: int = 0) -> list:
+    """The random part of a market visit's rows, from the visit's own generator *rng*, in
+    the register's order: each row's id (:func:`row_id` at *ms*, the visit's start, plus
+    the row's number), and for a scale not fully inspected in the visit, now and then a
+    quick reading of a known weight (load, indication), else mostly "rest all OK"
+    (:data:`REST`). Made where the rows are made (in a worker process for a large set):
+    the visits' one stream gives each market visit only the seed of *rng*."""
+    r = rng
     out: list[tuple[str, Any]] = []
     bits, rand, add = r.getrandbits, r.random, out.append  # some 1.5 million rows for 100k
-    for n, (_stall, ins) in enumerate(pairs):
+    plates = reg.plates
+    for n, (_stall, ins_id, _serial, _label) in enumerate(reg.scales):
         uid = row_id(bits(128), ms + n)
-        if ins.id in found:
+        if ins_id in found:
             add((uid, None))
         elif rand() < 0.08:
-            m = ins.metrology
+            m = plates[ins_id]
             e, mx = Decimal(m["e"]), Decimal(m["max"])
             load = min(mx, e * r.choice((200, 500, 1000)))
             # a multi-interval scale reads in steps of the partial range's interval
@@ -206,8 +208,9 @@ def sealed(visit: Visit, texts: list[str]) -> str:
 
 # a visit to make: the visit, its market's name ("" for one premises), the scales fully
 # inspected in it (instrument id -> inspection id, verdict, seals, cheating, failing point)
-# and its rows' draws
-Job = tuple[Visit, str, dict[str, tuple], list]
+# and its rows' draw: the seed of their generator, the visit's start in milliseconds and the
+# number of rows (one per registered scale of the market; 0 for one premises)
+Job = tuple[Visit, str, dict[str, tuple], tuple[int, int, int]]
 
 _REGISTERS: dict[str, Register] = {}  # in a worker process: the markets' registers
 
@@ -220,8 +223,12 @@ def make(jobs: list[Job], registers: dict[str, Register] | None = None) -> list[
     """Each visit of *jobs* with its hash and rows: (visit id, content hash, rows)."""
     regs = _REGISTERS if registers is None else registers
     out = []
-    for visit, market, found, draws in jobs:
-        rows, texts = rows_of(visit, regs[market], found, draws) if market else ([], [])
+    for visit, market, found, (seed, ms, _count) in jobs:
+        rows: list[tuple[Any, ...]] = []
+        texts: list[str] = []
+        if market:
+            reg = regs[market]
+            rows, texts = rows_of(visit, reg, found, draw(random.Random(seed), reg, found, ms))
         out.append((visit.id, sealed(visit, texts), rows))
     return out
 
@@ -271,7 +278,7 @@ class Maker:
         if self.rows >= BATCH_ROWS:
             self._cut()
         self.task.append(job)
-        self.rows += len(job[3])
+        self.rows += job[3][2]
 
     def _cut(self) -> None:
         if self.task:

@@ -9,8 +9,11 @@ visits and work lists, and a third campaign under way today (a re-check of the m
 eyeglass shops) leaves its work list open: some assignments overdue, others due in the
 coming days, so that Today's work has something to show. Every visit is sealed with the
 hash ``domain.visits.visit_hash`` computes, in one transaction with the rest (bulk inserts,
-as the rest of the demo). What takes a random number is decided here, in one stream; the
-rows and seals that follow from it are made in ``demo_sweeps``.
+as the rest of the demo). What takes a random number is decided here, in one stream,
+except the sweep rows' own draws (ids, quick readings, "rest all OK"): each market visit
+takes from the stream only the seed of its rows' generator, and the rows are drawn where
+they are made, with their seals, in ``demo_sweeps`` (in worker processes for a large set:
+some 1.5 million rows for 100,000 inspections, which drawn here kept the workers waiting).
 """
 
 from __future__ import annotations
@@ -268,15 +271,16 @@ def make_visits(
                 nozzle = ins.metrology.get("nozzle", "") if ins is not None else ""
                 visit.covert = _covert(demo, started, nozzle, m[8] == "fail")
             found: dict[str, tuple] = {}
-            draws: list = []
+            seed = count = 0
             if how == "m":  # a row for every registered scale of the market's stalls
                 for m in members:
                     if m[3] == "scale":
                         seals, failing = detail.get(m[0], ("yes", None))
                         found[m[2]] = (m[0], m[8], seals, m[0] in cheats, failing)
-                draws = demo_sweeps.draw(demo, scales_of[ref], found, ms)
-            maker.add((visit, ref if how == "m" else "", found, draws))
-            visits.append((visit, len(draws), [m[0] for m in members]))
+                # the rows are drawn where they are made, from their own generator
+                seed, count = r.getrandbits(64), len(scales_of[ref])
+            maker.add((visit, ref if how == "m" else "", found, (seed, ms, count)))
+            visits.append((visit, count, [m[0] for m in members]))
             if campaign_id:
                 done.setdefault((campaign_id, site.id), visit.id)
 

@@ -159,3 +159,42 @@ def test_demo_visits_and_sweep_rows_carry_their_visits_time(tmp_path):
         ms = round(dt.datetime.fromisoformat(started).timestamp()) * 1000
         assert u.version == 7 and u.int >> 80 == ms
     store.close()
+
+
+def test_a_visits_rows_are_drawn_from_its_own_seed():
+    """The rows' draws come from the visit's own generator (its seed taken from the visits'
+    stream), so they are the same wherever they are made; a scale inspected in the visit
+    is never drawn a reading, and each row's id carries the visit's start plus its number."""
+    from decimal import Decimal
+
+    from inspector_app.domain.models import Instrument, Premises
+    from inspector_app.services.inspections import instrument_payload
+
+    plate = {"max": "15000", "e": "5", "d": "5", "min": "100", "unit": "g"}
+    pairs = [
+        (
+            Premises(f"s{i}", "market_stall", f"摊{i}", market="周谷堆", stall_no=f"A{i}"),
+            Instrument(f"i{i}", f"s{i}", "scale", "友声", "ACS-15", f"SN{i}", "", "III", plate),
+        )
+        for i in range(400)
+    ]
+    reg = demo_sweeps.register(pairs, instrument_payload)
+    found = {"i7": ("insp", "pass", "yes", False, None)}
+    ms = 1_775_000_000_000
+    first = demo_sweeps.draw(random.Random(11), reg, found, ms)
+    assert first == demo_sweeps.draw(random.Random(11), reg, found, ms)
+    assert first != demo_sweeps.draw(random.Random(12), reg, found, ms)
+    assert len(first) == len(pairs) and first[7][1] is None
+    assert [uuid.UUID(uid).int >> 80 for uid, _ in first] == [ms + n for n in range(400)]
+    kinds = {"in order": 0, "rest": 0, "read": 0}
+    for _uid, drawn in first:
+        if drawn is None:
+            kinds["in order"] += 1
+        elif drawn == demo_sweeps.REST:
+            kinds["rest"] += 1
+        else:
+            load, indication = map(Decimal, drawn)
+            assert load in (Decimal(1000), Decimal(2500), Decimal(5000))
+            assert abs(indication - load) <= 5
+            kinds["read"] += 1
+    assert all(kinds.values())  # every kind of row occurs among 400
