@@ -120,7 +120,11 @@ def read_large(
     way and joined the pieces: on the 163 MB of a 10,000-inspection bundle's records that
     was a second copy of them and about a fifth of the reading. Anything amiss (or a header
     that defers its sizes) and the entry is read again by :func:`read_entry`, so that a
-    damaged entry is refused in exactly the words it always was."""
+    damaged entry is refused in exactly the words it always was. Stored bytes beyond what
+    any deflate stream of *cap* bytes takes (deflate's stored blocks add 5 bytes per 65,535)
+    are never read into memory: zipfile's path streams them and refuses the entry."""
+    if info.compress_size > cap + (cap >> 6) + 4096:
+        return read_entry(zf, info, cap, stage, expected_sha)
     try:
         raw = _local_data(zf, info, zip64=True)
         if raw is not None:

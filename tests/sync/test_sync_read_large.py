@@ -133,3 +133,28 @@ def test_zip64_sizes_are_read_from_the_extra_field():
     assert E._zip64_sizes(field) == (300, 200)
     with pytest.raises(ValueError, match="without its sizes"):
         E._zip64_sizes(struct.pack("<2H", 0x5455, 5) + b"12345")
+
+
+def test_stored_bytes_beyond_any_deflate_of_the_cap_are_left_to_zipfile(exported, monkeypatch):
+    """An entry whose directory announces more compressed bytes than a deflate of *cap*
+    bytes could take is not read whole into memory: zipfile's path streams it."""
+    seen = []
+    real = E.read_entry
+
+    def spy(*args):
+        seen.append(args[1].filename)
+        return real(*args)
+
+    def never(*args, **kw):
+        raise AssertionError("read whole")
+
+    monkeypatch.setattr(E, "read_entry", spy)
+    monkeypatch.setattr(E, "_local_data", never)
+    with zipfile.ZipFile(exported["path"]) as zf:
+        info = zf.getinfo(NAME)
+        data = zf.read(info)
+        info.compress_size = info.file_size * 2 + 10_000  # as a hostile directory may say
+        assert _outcome(E.read_large, zf, info, info.file_size, 3, _sha(data)) == _outcome(
+            real, zf, info, info.file_size, 3, _sha(data)
+        )
+    assert seen == [NAME]
