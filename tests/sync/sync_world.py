@@ -20,6 +20,7 @@ from inspector_app.crypto import keys
 from inspector_app.domain.canonical import content_hash
 from inspector_app.domain.credit_code import make_credit_code
 from inspector_app.domain.models import AttachmentRef, Inspection, Instrument, Premises, new_id
+from inspector_app.domain.visits import SweepRow
 from inspector_app.services.demo import generate, tiny_png
 from inspector_app.services.inspections import save_and_evaluate
 from inspector_app.services.review import set_role
@@ -247,3 +248,39 @@ def identity_signer(identity):
         return base64.b64encode(raw).decode("ascii"), identity.fingerprint
 
     return sign
+
+
+def two_sweep_rows(visit_id: str) -> list[SweepRow]:
+    """Two sweep rows of *visit_id* as a market sweep records them: one in order with every
+    answer, one read with a known weight (a judged quick reading, a note over two lines)."""
+    return [
+        SweepRow(
+            id="row-0",
+            visit_id=visit_id,
+            seq=0,
+            instrument_id="inst-1",
+            premises_id="prem-2",
+            identity_code="S2018410178",
+            label="A005 张国禽蛋摊 · TCS-150",
+            mark="yes",
+            seal="yes",
+            nameplate="yes",
+            approval="na",
+            cheating="no",
+            rest_ok=True,
+        ),
+        SweepRow(
+            id="row-1",
+            visit_id=visit_id,
+            seq=1,
+            label="第二台秤",
+            mark="no",
+            load="5000",
+            indication="5002",
+            error="2",
+            mpe="5",
+            quick_verdict="pass",
+            rule="JJG 539-2016",
+            note="称盘下有异物\n已清除",
+        ),
+    ]

@@ -8,6 +8,7 @@ import dataclasses
 import random
 
 import pytest
+from sync_world import two_sweep_rows
 
 from inspector_app.domain.errors import InputError
 from inspector_app.domain.visits import Officer, SweepRow, Visit, validate_row, visit_hash
@@ -19,37 +20,7 @@ VISIT_ID = "visit-1"
 
 
 def _rows() -> list[SweepRow]:
-    return [
-        SweepRow(
-            id="row-0",
-            visit_id=VISIT_ID,
-            seq=0,
-            instrument_id="inst-1",
-            premises_id="prem-2",
-            identity_code="S2018410178",
-            label="A005 张国禽蛋摊 · TCS-150",
-            mark="yes",
-            seal="yes",
-            nameplate="yes",
-            approval="na",
-            cheating="no",
-            rest_ok=True,
-        ),
-        SweepRow(
-            id="row-1",
-            visit_id=VISIT_ID,
-            seq=1,
-            label="第二台秤",
-            mark="no",
-            load="5000",
-            indication="5002",
-            error="2",
-            mpe="5",
-            quick_verdict="pass",
-            rule="JJG 539-2016",
-            note="称盘下有异物\n已清除",
-        ),
-    ]
+    return two_sweep_rows(VISIT_ID)
 
 
 def _line() -> dict:

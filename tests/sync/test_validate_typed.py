@@ -10,6 +10,7 @@ import hashlib
 import random
 
 import pytest
+from sync_world import two_sweep_rows
 
 from inspector_app.domain.errors import InputError
 from inspector_app.domain.visits import Officer, SweepRow, Visit
@@ -39,35 +40,7 @@ def _visit() -> dict:
         duties={"fair_scale": "yes"},
     )
     rows = [
-        SweepRow(
-            id="row-0",
-            visit_id=VISIT_ID,
-            seq=0,
-            instrument_id="inst-1",
-            premises_id="prem-2",
-            identity_code="S2018410178",
-            label="A005 张国禽蛋摊 · TCS-150",
-            mark="yes",
-            seal="yes",
-            nameplate="yes",
-            approval="na",
-            cheating="no",
-            rest_ok=True,
-        ),
-        SweepRow(
-            id="row-1",
-            visit_id=VISIT_ID,
-            seq=1,
-            label="第二台秤",
-            mark="no",
-            load="5000",
-            indication="5002",
-            error="2",
-            mpe="5",
-            quick_verdict="pass",
-            rule="JJG 539-2016",
-            note="称盘下有异物\n已清除",
-        ),
+        *two_sweep_rows(VISIT_ID),
         SweepRow(id="row-2", visit_id=VISIT_ID, seq=2, instrument_id="inst-3", inspection_id="i-9"),
     ]
     obj = dataclasses.asdict(visit)
