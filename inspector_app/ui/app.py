@@ -262,6 +262,9 @@ def run_gui(db: str | None = None, lang: str | None = None) -> int:
     from . import settings
 
     app = make_application()
+    from .gui_gc import MainThreadCollector
+
+    MainThreadCollector(app)  # cycles of Qt objects freed only in this thread (kept by app)
     undo_error_handling = _install_error_handling()
     try:
         i18n.use_system_locale(lambda: QLocale.system().name())
