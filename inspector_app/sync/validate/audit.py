@@ -13,7 +13,7 @@ from ..format import (
     BundleContent,
     BundleRejected,
 )
-from .times import _possible_time
+from .times import _possible_time, read_time
 from .values import _keys, _str
 
 if TYPE_CHECKING:
@@ -34,7 +34,37 @@ AUDIT_FIELDS = {
 }
 
 
+_HEX = "0123456789abcdef"
+
+
 def parse_audit(obj: dict[str, Any], path: str = "audit") -> dict[str, Any]:
+    """*obj* when it is an audit entry of the right shape, else InputError naming the first
+    field amiss. An entry as a device writes it is recognised by one pass of plain
+    comparisons (a large bundle carries one per change made: 20,000 for 10,000
+    inspections); anything else is looked at field by field (:func:`_parse_audit`), which
+    gives the refusal."""
+    if obj.keys() == AUDIT_FIELDS:
+        seq, at, detail = obj["seq"], obj["at"], obj["detail"]
+        device, actor, action = obj["device_id"], obj["actor"], obj["action"]
+        entity, entity_id, prev, h = obj["entity"], obj["entity_id"], obj["prev_hash"], obj["hash"]
+        if (
+            type(seq) is int
+            and seq >= 1
+            and type(device) is type(at) is type(actor) is type(action) is str
+            and type(entity) is type(entity_id) is type(detail) is type(prev) is type(h) is str
+            and max(len(device), len(at), len(actor), len(action), len(entity), len(entity_id))
+            <= 1000
+            and len(detail) <= 100_000
+            and len(prev) == len(h) == 64
+            and not prev.strip(_HEX)
+            and not h.strip(_HEX)
+            and read_time(at)[1] is None
+        ):
+            return obj
+    return _parse_audit(obj, path)
+
+
+def _parse_audit(obj: dict[str, Any], path: str) -> dict[str, Any]:
     _keys(obj, AUDIT_FIELDS, path)
     seq = obj["seq"]
     if isinstance(seq, bool) or not isinstance(seq, int) or seq < 1:
