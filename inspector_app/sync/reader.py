@@ -383,11 +383,12 @@ def read_bundle(
     trusted: Iterable[TrustedKey],
     limits: Limits = DEFAULT_LIMITS,
     progress: Progress | None = None,
-    records_read: Callable[[OpenedBundle], object] | None = None,
+    on_record: Callable[[OpenedBundle, str, bytes], object] | None = None,
 ) -> OpenedBundle:
     """Run stages 1 to 3; returns the verified entries or raises BundleRejected.
-    *records_read* is called once every records entry is read and verified (before the
-    attachments and reports are: they come after them)."""
+    *on_record* is called with each records entry's table and bytes as soon as the entry is
+    read and verified, in the order of :func:`record_order` (the records come before the
+    attachments and reports)."""
     path = Path(path)
     zf, infos = check_archive(path, limits)
     with _closed_unless_kept(zf) as kept:
@@ -416,9 +417,6 @@ def read_bundle(
         names = sorted(listed, key=lambda n: (not n.startswith("records/"), n))
         total = len(names)
         for k, name in enumerate(names):
-            if records_read is not None and not name.startswith("records/"):
-                records_read(opened)
-                records_read = None
             sha, size = manifest.entries[name]
             info = by_name[name]
             if info.file_size != size:
@@ -440,16 +438,27 @@ def read_bundle(
             ):  # pragma: no cover - the readers yield file_size (== size) bytes or raise
                 raise BundleRejected(3, name, f"holds {len(data)} bytes, the manifest says {size}")
             if name.startswith("records/"):
-                opened.records[name[len("records/") : -len(".jsonl")]] = data
+                table = name[len("records/") : -len(".jsonl")]
+                opened.records[table] = data
+                if on_record is not None:
+                    on_record(opened, table, data)
             elif name.startswith(REPORT_PREFIX):
                 opened.reports[name[len(REPORT_PREFIX) : -len(".pdf")]] = data
             else:
                 opened.attachments[name.split("/", 1)[1]] = data
             if progress is not None and k % 50 == 0 and progress("entries", k, total) is False:
                 raise BundleRejected(3, "", "cancelled")
-        if records_read is not None:
-            records_read(opened)
     return opened
+
+
+def record_order(manifest: Manifest) -> list[tuple[str, int]]:
+    """The records entries' tables with their signed sizes, in the order :func:`read_bundle`
+    reads them (by name, before every other entry)."""
+    return [
+        (name[len("records/") : -len(".jsonl")], size)
+        for name, (_sha, size) in sorted(manifest.entries.items())
+        if name.startswith("records/")
+    ]
 
 
 def peek(

@@ -24,9 +24,7 @@ def run(job: ImportJob) -> None:
         store.trust.list(),
         job.limits,
         job.progress,
-        records_read=None
-        if checker is None
-        else lambda opened: overlap.send_records(job, checker, opened),
+        on_record=None if checker is None else overlap.RecordStream(job, checker),
     )
     m = opened.manifest
     report.bundle_id, report.direction, report.source_device = (

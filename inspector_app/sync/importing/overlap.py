@@ -2,8 +2,9 @@
 
 For a large bundle file on a database file with two processors (:func:`likely`) the *open*
 stage starts a worker process (:func:`launch`) and, when the records turn out to be large
-(:data:`PARALLEL_FROM` bytes), hands them to it as soon as they are read and verified
-(:func:`send_records`), the rest after the open stage (:func:`send_rest`). The worker runs
+(:data:`PARALLEL_FROM` bytes), hands it each records entry as soon as the entry is read and
+verified (:class:`RecordStream`: the worker parses one table while this process reads the
+next), the rest after the open stage (:func:`send_rest`). The worker runs
 stage 4 in full, exactly as the import otherwise does here (``validate.parse_records`` and
 ``validate.check_records``, against its own read-only connection to the same database
 file); this process only builds the records (``parse_records(unchecked=True)``), then runs
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import gc
 import os
+import queue
 import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -62,6 +64,7 @@ class Checker:
     process: BaseProcess
     conn: Connection
     sender: threading.Thread | None = None  # sending the records (None: not sent)
+    pending: queue.SimpleQueue[bytes | None] | None = None  # the records for the sender
     complete: bool = False  # all sent: the worker answers (send_rest)
     answer: dict[str, Any] | None = None
     audit_detail: dict[str, Any] = field(default_factory=dict)
@@ -108,30 +111,56 @@ def launch() -> Checker:
     return Checker(process, here)
 
 
-def send_records(job: ImportJob, checker: Checker, opened: OpenedBundle) -> None:
-    """Send the worker the bundle's records as soon as they are read and verified (the
-    *open* stage, before it reads the attachments), from a thread: the worker parses them
-    while this process reads on. Only when they are large (else the worker is ended)."""
-    if sum(len(d) for d in opened.records.values()) < PARALLEL_FROM:
+class RecordStream:
+    """What the *open* stage calls with each records entry as soon as it is read and
+    verified (``reader.read_bundle``'s *on_record*). At the first entry it decides, from
+    the manifest's signed sizes, whether the records are large enough for the worker
+    (else the worker is ended); then it hands every entry to a thread that sends it, so
+    that the worker parses one table while this process reads the next."""
+
+    def __init__(self, job: ImportJob, checker: Checker) -> None:
+        self.job, self.checker = job, checker
+        self.started = False
+
+    def __call__(self, opened: OpenedBundle, table: str, data: bytes) -> None:
+        checker = self.checker
+        if not self.started:
+            self.started = True
+            if not _start(self.job, checker, opened):
+                return
+        if checker.pending is not None:
+            checker.pending.put(data)
+
+
+def _start(job: ImportJob, checker: Checker, opened: OpenedBundle) -> bool:
+    """Send the worker what it needs before the records, and start the thread that sends
+    them as they come; False (and the worker ended) when the records are small."""
+    from ..reader import record_order
+
+    order = record_order(opened.manifest)
+    if sum(size for _table, size in order) < PARALLEL_FROM:
         stop(checker)
         job.checker = None
-        return
+        return False
     payload = {
         "db": str(job.store.path),
         "path": str(opened.path),
         "manifest_bytes": opened.manifest_bytes,
         "manifest": opened.manifest,
         "signer": opened.signer,
-        "tables": list(opened.records),
+        "tables": [table for table, _size in order],
         "max_line": job.limits.max_line_bytes,
         "installed": _snapshot(),
         "judged_upto": _judged_upto(opened),
     }
-    records = list(opened.records.values())  # each sent as it is, after the payload
+    checker.pending = queue.SimpleQueue()
     checker.sender = threading.Thread(
-        target=_send, args=(checker.conn, [payload], None, records), daemon=True
+        target=_send,
+        args=(checker.conn, [payload], None, checker.pending, len(order)),
+        daemon=True,
     )
     checker.sender.start()
+    return True
 
 
 def send_rest(job: ImportJob, checker: Checker, now: dt.datetime) -> None:
@@ -156,22 +185,27 @@ def _send(
     conn: Connection,
     payload: list[dict[str, Any]],
     after: threading.Thread | None = None,
-    records: list[bytes] | None = None,
+    records: queue.SimpleQueue[bytes | None] | None = None,
+    count: int = 0,
 ) -> None:
-    """Send *payload*, then each of *records* as bytes (not pickled: no copy of the
-    entries' hundreds of megabytes is made on either side)."""
+    """Send *payload*, then the *count* records entries put on *records* as bytes (not
+    pickled: no copy of the entries' hundreds of megabytes is made on either side); a None
+    on it means the import stopped (:func:`stop`)."""
     if after is not None:
         after.join()
     try:
         conn.send(payload[0])
         payload.clear()  # (not kept by the thread)
-        while records:
-            conn.send_bytes(records.pop(0))
+        for _ in range(count):
+            assert records is not None
+            data = records.get()
+            if data is None:
+                return
+            conn.send_bytes(data)
+            del data
     except (OSError, ValueError):  # the worker was stopped before it took the records
         pass
     payload.clear()
-    if records:
-        records.clear()
 
 
 def verdict(job: ImportJob, checker: Checker) -> dict[str, Any]:
@@ -208,6 +242,8 @@ def stop(checker: Checker | None) -> None:
     """End the worker (at once when it is still checking) and close the line to it."""
     if checker is None:
         return
+    if checker.pending is not None:
+        checker.pending.put(None)  # (a sender still waiting for records ends)
     if checker.process.is_alive():
         checker.process.terminate()
     checker.process.join(5)
@@ -268,7 +304,7 @@ def _preload() -> None:
 
 
 def check(line: Connection) -> dict[str, Any]:
-    """Stage 4 over what :func:`send_records` and :func:`send_rest` send, as the *parse*
+    """Stage 4 over what :class:`RecordStream` and :func:`send_rest` send, as the *parse*
     and *validate* stages run it; the answer says whether the bundle is clean, and what the
     merge needs to know."""
     import sqlite3
@@ -284,7 +320,7 @@ def check(line: Connection) -> dict[str, Any]:
     from ..validate import _forget, check_records, parse_records
 
     payload = line.recv()
-    records = {table: line.recv_bytes() for table in payload["tables"]}
+    records = _Arriving(line, payload["tables"])
     installed, active, published = payload["installed"]
     builtin = (ruledata.LEGACY, ruledata.BUILTIN)
     for data in installed:
@@ -303,9 +339,11 @@ def check(line: Connection) -> dict[str, Any]:
             records=records,
         )
         max_line, judged_upto = payload["max_line"], payload["judged_upto"]
-        del payload, records  # (the records' bytes are let go of as they are parsed)
+        del payload  # (the records' bytes are let go of as they are parsed)
         try:
             parsed = parse_records(opened, max_line, release=True)
+            records.receive_all()  # (a table the parse does not read)
+            records.clear()
             rest = line.recv()
             opened.attachments = rest["attachments"]
             content = check_records(
@@ -332,6 +370,26 @@ def check(line: Connection) -> dict[str, Any]:
         "warnings": content.warnings,
         "warning_count": content.warning_count,
     }
+
+
+class _Arriving(dict[str, bytes]):
+    """The records entries in the worker, received as the parse asks for them: ``pop``
+    waits for its table's bytes (the main process sends them in *tables*' order, each as
+    soon as it is read), keeping those that come before it."""
+
+    def __init__(self, line: Connection, tables: list[str]) -> None:
+        super().__init__()
+        self.line = line
+        self.due = list(tables)
+
+    def pop(self, table: str, default: Any = None) -> Any:
+        while table not in self and table in self.due:
+            self[self.due.pop(0)] = self.line.recv_bytes()
+        return super().pop(table, default)
+
+    def receive_all(self) -> None:
+        while self.due:
+            self[self.due.pop(0)] = self.line.recv_bytes()
 
 
 def _judged_upto(opened: OpenedBundle) -> int:

@@ -138,7 +138,8 @@ def parse_records(
     content = BundleContent()
     problems = ProblemList(4)
     covered_found: dict[str, list[tuple[tuple[str, str], str]]] = {}
-    total_lines = sum(d.count(b"\n") for d in opened.records.values())
+    # (only for the progress; the worker's records arrive while it parses: .overlap)
+    total_lines = 0 if progress is None else sum(d.count(b"\n") for d in opened.records.values())
     done = 0
     strict_lines = 0
     lines_of = content.inspection_lines
