@@ -2,11 +2,32 @@
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 
 from inspector_app.domain.credit_code import make_credit_code
 from inspector_app.domain.models import Instrument, Premises, new_id
 from inspector_app.store import open_database
+
+
+@pytest.fixture(autouse=True)
+def collect_in_the_window_thread(request):
+    """A test that drives widgets (it uses qtbot, or lives in tests/ui) runs with Python's
+    garbage collector only in its own thread, as the window runs (``ui.gui_gc``): automatic
+    collection off during the test, one full collection after it. Otherwise a reader
+    thread may free a Qt object of an earlier test's window and stop both threads for good
+    (``~QObject`` waiting for the interpreter in the reader, ``~QAction`` waiting for Qt's
+    lock in the main thread)."""
+    if "qtbot" not in request.fixturenames and "ui" not in request.path.parent.parts[-1:]:
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.collect()
+        gc.enable()
 
 
 @pytest.fixture(autouse=True)
