@@ -130,9 +130,10 @@ def parse_records(
     """Every line of every records entry through its table's parser (:data:`PARSERS`).
     With *release*, each entry's bytes are let go of once read (``opened.records`` is
     emptied: the import keeps the records, not their text, until the merge). With
-    *unchecked*, the lines of inspections and visits (most of a large bundle) are decoded as
-    the canonical JSON they must be and only built, not checked
-    (``inspections.build_inspection_line``; a visit is its line's object): for an import whose
+    *unchecked*, the lines of inspections, visits and the audit (most of a large bundle) are
+    decoded as the canonical JSON they must be and only built, not checked
+    (``inspections.build_inspection_line``; a visit or an audit entry is its line's object:
+    an audit line the strict parser would read otherwise is one the checks refuse): for an import whose
     records another process checks in full at the same time (``sync.importing.overlap``),
     which also makes sure that every such line is canonical (``Parsed.strict_lines``)."""
     content = BundleContent()
@@ -173,9 +174,10 @@ def parse_records(
         texts = content.inspection_json
         if progress is not None and progress("records", done, total_lines) is False:
             raise BundleRejected(4, "", "cancelled")
+        built = unchecked and (table in PARTS_TABLES or table == "audit")
         lines = (
             iter_built(table, data, JSON_COLUMNS if table == "inspections" else ())
-            if unchecked and table in PARTS_TABLES
+            if built
             else read_lines(table, data, max_line)
         )
         for n, obj, parts, problem, typed in lines:
@@ -196,6 +198,8 @@ def parse_records(
                     rec = insp
                 elif table == "visits":
                     rec = obj if unchecked else parse_visit(obj, name, parts, typed=typed)
+                elif built:  # an audit entry is its line's object (parse_audit returns it)
+                    rec = obj
                 else:
                     rec = parser(obj, name)
             except InputError as exc:
