@@ -116,16 +116,21 @@ def insert_sealed(
     """Store sealed visits from a bundle (validated lines, none of them here yet), their
     sweep rows, and put their inspections into them; call inside a write transaction. Each
     visit is written as a draft, its rows added, then sealed, as the schema's triggers
-    require; every step is one executemany. The inspections of *placed* were inserted with
+    require (or sealed at once while the rows' guard is laid aside, see below); every step
+    is one executemany. The inspections of *placed* were inserted with
     their visit already (the import's merge): they are not looked up again (for them the
     update, which only sets a missing visit, would change nothing)."""
     if not lines:
         return
+    # sealed at once (each visit written once, not as a draft and then updated): one
+    # without photos while the rows' insert guard is laid aside (``store.sweep_guard``);
+    # the photos' guard stays, so a visit with photos is sealed after them
+    sealed_now = set() if _sweep_guard_on(conn) else {v["id"] for v in lines if not v.get("photos")}
     conn.executemany(
         "INSERT INTO visits (id, kind, started_at, day, inspector, premises_id, market,"
         " officers_json, campaign_id, place, notes, duty_set, duties_json, covert_json,"
-        " status, change_seq, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-        " 'draft', ?, ?)",
+        " status, content_hash, finalized_at, change_seq, origin)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (
                 v["id"],
@@ -142,6 +147,11 @@ def insert_sealed(
                 v["duty_set"],
                 json.dumps(v["duties"], ensure_ascii=False, sort_keys=True),
                 json.dumps(v["covert"], ensure_ascii=False, sort_keys=True),
+                *(
+                    ("finalized", v["content_hash"], v["finalized_at"])
+                    if v["id"] in sealed_now
+                    else ("draft", None, None)
+                ),
                 seq,
                 origin,
             )
@@ -160,12 +170,28 @@ def insert_sealed(
     conn.executemany(
         "UPDATE visits SET status = 'finalized', content_hash = ?, finalized_at = ?"
         " WHERE id = ? AND status = 'draft'",
-        [(v["content_hash"], v["finalized_at"], v["id"]) for v in lines],
+        [
+            (v["content_hash"], v["finalized_at"], v["id"])
+            for v in lines
+            if v["id"] not in sealed_now
+        ],
     )
     conn.executemany(
         "UPDATE inspections SET visit_id = ? WHERE id = ? AND visit_id IS NULL",
         [(v["id"], x) for v in lines for x in v["inspections"] if x not in placed],
     )
+
+
+def _sweep_guard_on(conn: sqlite3.Connection) -> bool:
+    """Whether the insert guard of sweep rows is in force (on SQLite an import lays it aside
+    for the rows of the visits it creates; on PostgreSQL it always is)."""
+    if getattr(conn, "engine", "sqlite") != "sqlite":
+        return True
+    found = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = ?",
+        ("sweep_rows_finalized_no_insert",),
+    ).fetchone()
+    return found is not None
 
 
 def _sweep_tuples(lines: list[dict[str, Any]]) -> list[tuple[Any, ...]]:

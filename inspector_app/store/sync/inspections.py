@@ -17,6 +17,7 @@ from ...domain.models import (
 from .. import codec
 from ..inspections import reading_rows
 from .base import RepoPart, _chunks, _marks
+from .child_guard import children_guard_aside
 
 
 class InspectionRows(RepoPart):
@@ -171,7 +172,8 @@ class InspectionRows(RepoPart):
 
         The children go in first and the inspections after them, already finalized: the
         triggers that keep a finalized inspection's children unchangeable then find no
-        finalized parent, and no row is written twice. Foreign keys are checked at the end of
+        finalized parent, and no row is written twice (many children: those triggers are
+        laid aside, see :mod:`.child_guard`). Foreign keys are checked at the end of
         the transaction (``defer_foreign_keys``, which SQLite switches off again at COMMIT or
         ROLLBACK; a violation fails the commit, and the write rolls everything back. It is
         deliberately not switched off here: switching it off with a violation pending lets
@@ -183,46 +185,48 @@ class InspectionRows(RepoPart):
         conn = self.conn
         json_texts = json_texts or {}
         conn.execute("PRAGMA defer_foreign_keys = ON")
-        conn.executemany(
-            "INSERT INTO inspection_tests (inspection_id, seq, kind, verdict) VALUES (?, ?, ?, ?)",
-            [
-                (x.id, i, t.get("kind", ""), t.get("verdict"))
-                for x in inspections
-                for i, t in enumerate((x.result or {}).get("tests", []))
-            ],
-        )
-        conn.executemany(
-            "INSERT INTO readings (inspection_id, test_seq, seq, kind, label, error, mpe, unit, verdict, rule)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [r for x in inspections for r in reading_rows(x)],
-        )
-        conn.executemany(
-            "INSERT INTO findings (id, inspection_id, seq, code, text, legal_basis, severity, action, cheating)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    f.id,
-                    x.id,
-                    i,
-                    f.code,
-                    f.text,
-                    f.legal_basis,
-                    f.severity,
-                    f.action,
-                    int(f.cheating),
-                )
-                for x in inspections
-                for i, f in enumerate(x.findings)
-            ],
-        )
-        conn.executemany(
-            "INSERT INTO inspection_attachments (inspection_id, seq, sha256, role, caption) VALUES (?, ?, ?, ?, ?)",
-            [
-                (x.id, i, a.sha256, a.role, a.caption)
-                for x in inspections
-                for i, a in enumerate(x.attachments)
-            ],
-        )
+        tests = [
+            (x.id, i, t.get("kind", ""), t.get("verdict"))
+            for x in inspections
+            for i, t in enumerate((x.result or {}).get("tests", []))
+        ]
+        readings = [r for x in inspections for r in reading_rows(x)]
+        findings = [
+            (f.id, x.id, i, f.code, f.text, f.legal_basis, f.severity, f.action, int(f.cheating))
+            for x in inspections
+            for i, f in enumerate(x.findings)
+        ]
+        attachments = [
+            (x.id, i, a.sha256, a.role, a.caption)
+            for x in inspections
+            for i, a in enumerate(x.attachments)
+        ]
+        with children_guard_aside(
+            conn,
+            self.store.engine,
+            [x.id for x in inspections],
+            len(tests) + len(readings) + len(findings) + len(attachments),
+        ):
+            conn.executemany(
+                "INSERT INTO inspection_tests (inspection_id, seq, kind, verdict)"
+                " VALUES (?, ?, ?, ?)",
+                tests,
+            )
+            conn.executemany(
+                "INSERT INTO readings (inspection_id, test_seq, seq, kind, label, error, mpe,"
+                " unit, verdict, rule) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                readings,
+            )
+            conn.executemany(
+                "INSERT INTO findings (id, inspection_id, seq, code, text, legal_basis,"
+                " severity, action, cheating) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                findings,
+            )
+            conn.executemany(
+                "INSERT INTO inspection_attachments (inspection_id, seq, sha256, role, caption)"
+                " VALUES (?, ?, ?, ?, ?)",
+                attachments,
+            )
         cols = [
             *codec.INSPECTION_SCALARS,
             "check_kind",

@@ -7,12 +7,15 @@ Part of :class:`SyncRepo` (see the package); writes run inside ``store.write``.
 from __future__ import annotations
 
 import json
+import operator
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from .. import codec
 from .base import RepoPart, _chunks, _marks
+
+_entity_and_id = operator.itemgetter(0, 1)
 
 
 @dataclass
@@ -221,9 +224,13 @@ class LedgerRows(RepoPart):
         )
 
     def insert_received(self, bundle_id: str, rows: list[tuple[str, str, str]]) -> None:
+        """(entity, id, outcome) rows of one bundle, written in the order of the table's key
+        (entity, id): each row goes at the end of the B-tree and its pages fill up, instead
+        of landing among rows already written (the merge notes them table by table, ids in
+        the bundle's order). A stable sort: of a record named twice the last row stays."""
         self.conn.executemany(
             "INSERT OR REPLACE INTO sync_received (bundle_id, entity, entity_id, outcome) VALUES (?, ?, ?, ?)",
-            [(bundle_id, e, i, o) for e, i, o in rows],
+            [(bundle_id, e, i, o) for e, i, o in sorted(rows, key=_entity_and_id)],
         )
 
     def insert_device_audit(self, bundle_id: str, entries: list[dict[str, Any]]) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ...store.sync import sync_repo
+from ...store.sync import SyncRepo, sync_repo
 from .job import ImportJob
 
 
@@ -39,6 +39,15 @@ def run(job: ImportJob) -> None:
         "warning_count": content.warning_count,
     }
     repo = sync_repo(job.store)
+    # the merge's changed pages are still in the cache, uncommitted: with the small default
+    # cache every page read here would first push one of them out into the log
+    with repo.bulk_cache():
+        _write(job, repo, summary)
+
+
+def _write(job: ImportJob, repo: SyncRepo, summary: dict[str, Any]) -> None:
+    m, opened, result = job.manifest, job.bundle, job.result
+    assert result is not None
     repo.insert_ledger(
         m.bundle_id,
         m.direction,
