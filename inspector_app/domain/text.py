@@ -16,6 +16,15 @@ _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 _CONTROL_MULTILINE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
+# Texts already cleaned, by (text, max_len, multiline, required): a bundle import cleans the
+# same names, places and rule set names tens of thousands of times. Only texts clean_text
+# accepted are kept (a refusal is computed again, with its path), at most _CLEANED_MAX of at
+# most _CLEANED_LEN characters; emptied when full.
+_CLEANED: dict[tuple[str, int, bool, bool], str] = {}
+_CLEANED_MAX = 20_000
+_CLEANED_LEN = 200
+
+
 def clean_text(
     value: object,
     path: str,
@@ -25,6 +34,20 @@ def clean_text(
     multiline: bool = False,
 ) -> str:
     """Return *value* as NFC-normalised, stripped text, or raise InputError(path, ...)."""
+    if type(value) is not str or len(value) > _CLEANED_LEN:
+        return _clean_text(value, path, required, max_len, multiline)
+    key = (value, max_len, multiline, required)
+    text = _CLEANED.get(key)
+    if text is None:
+        text = _clean_text(value, path, required, max_len, multiline)
+        if len(_CLEANED) >= _CLEANED_MAX:
+            _CLEANED.clear()
+        _CLEANED[key] = text
+    return text
+
+
+def _clean_text(value: object, path: str, required: bool, max_len: int, multiline: bool) -> str:
+    """:func:`clean_text` computed."""
     if value is None:
         value = ""
     if not isinstance(value, str):

@@ -45,11 +45,14 @@ def _check_references(
     prem = _index(content.premises, "records/premises.jsonl", lambda r: r[0].id)
     inst = _index(content.instruments, "records/instruments.jsonl", lambda r: r[0].id)
     stds = {r[0].id for r in content.standards}
+    # (only what the bundle does not hold is looked up in the database)
     db_prem = repo.existing_ids(
         "premises",
-        [r[0].premises_id for r in content.instruments]
-        + [x.premises_id for x in content.inspections]
-        + [a["premises_id"] for a in content.assignments],
+        {r[0].premises_id for r in content.instruments}.union(
+            [x.premises_id for x in content.inspections],
+            [a["premises_id"] for a in content.assignments],
+        )
+        - prem.keys(),
     )
     for ins, _h, _v in content.instruments:
         if ins.premises_id not in prem and ins.premises_id not in db_prem:
@@ -86,10 +89,14 @@ def _check_references(
                 f"records/assignments.jsonl line {n}",
                 f"assignment.premises_id: the premises {a['premises_id']} do not resolve",
             )
-    db_inst = repo.instrument_premises([x.instrument_id for x in content.inspections])
+    db_inst = repo.instrument_premises({x.instrument_id for x in content.inspections} - inst.keys())
     by_id = {x.id: x for x in content.inspections}
-    db_parents = repo.inspection_info([x.parent_id for x in content.inspections if x.parent_id])
-    db_stds = repo.existing_ids("standard", [s for x in content.inspections for s in x.standards])
+    db_parents = repo.inspection_info(
+        [x.parent_id for x in content.inspections if x.parent_id and x.parent_id not in by_id]
+    )
+    db_stds = repo.existing_ids(
+        "standard", {s for x in content.inspections for s in x.standards} - stds
+    )
     shas = {a.sha256 for x in content.inspections for a in x.attachments}
     db_shas = repo.attachment_shas(shas - set(opened.attachments))
     # Parents come before children so a whole chain of revisions merges in one go.

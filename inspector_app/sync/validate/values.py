@@ -156,6 +156,11 @@ _OK: set[str] = set()
 _DECIMAL_OK: set[str] = set()
 CACHE_MAX = 100_000
 CACHED_LEN = 100
+# and at most LONG_MAX longer texts of at most LONG_LEN characters (a result's warnings,
+# hundreds of characters each, repeat in every inspection of a rule set)
+LONG_LEN = 1000
+LONG_MAX = 2000
+_LONG_KEPT = [0]
 MAX_INT = 10**15
 
 
@@ -178,8 +183,13 @@ def _text_ok(s: str) -> bool:
             return False
         if len(s) <= CACHED_LEN and len(_DECIMAL_OK) < CACHE_MAX:
             _DECIMAL_OK.add(s)
-    if len(s) <= CACHED_LEN and len(_OK) < CACHE_MAX:
-        _OK.add(s)
+    if len(_OK) < CACHE_MAX:
+        if len(s) <= CACHED_LEN:
+            _OK.add(s)
+        elif len(s) <= LONG_LEN and _LONG_KEPT[0] < LONG_MAX:
+            # a longer text that repeats (a result's warnings, a rule's citation)
+            _LONG_KEPT[0] += 1
+            _OK.add(s)
     return True
 
 
@@ -194,6 +204,7 @@ _TIMES: dict[str, tuple[Any, str | None]] = {}
 
 def _forget() -> None:
     _OK.clear()
+    _LONG_KEPT[0] = 0
     _DECIMAL_OK.clear()
     _CLEAN.clear()
     _NORMAL_DECIMAL.clear()
@@ -204,7 +215,8 @@ def _forget() -> None:
 def _values_ok(obj: Any, depth: int = 0, texts_only: bool = True) -> bool:
     """Whether :func:`_walk_values` would accept the container *obj* (a dict or list of
     untrusted JSON; no paths are built). *texts_only* False: it is known to hold a dict or
-    a list, so the look-up of all its members among the texts seen before is not tried."""
+    a list, or its members were looked up already, so the look-up of all its members among
+    the texts seen before is not tried."""
     if len(obj) > (1000 if type(obj) is dict else 10000):
         return False
     if not obj:
@@ -236,11 +248,12 @@ def _values_ok(obj: Any, depth: int = 0, texts_only: bool = True) -> bool:
                     if ok.issuperset(v.values()):
                         continue
                 except TypeError:
-                    texts = False
+                    pass
+                texts = False  # (looked up already: not only texts seen before)
             if not _values_ok(v, depth + 1, texts):
                 return False
         elif kind is list:
-            if not _values_ok(v, depth + 1):
+            if v and not _values_ok(v, depth + 1):
                 return False
         elif kind is int:
             if not -MAX_INT <= v <= MAX_INT:

@@ -113,7 +113,7 @@ def parse_visit(
             if a not in ANSWERS:
                 raise InputError(f"{path}.duties.{k}", "must be yes, no or na")
     try:
-        bare = dataclasses.replace(visit, duties={})
+        bare = Visit(**{**data, "duties": {}})  # (dataclasses.replace, without its look-ups)
         _normal(bare, validate_visit(bare), path)
     except InputError as exc:
         if exc.path.startswith("visit.") and path != "visit":
@@ -199,9 +199,8 @@ def _campaign_ids(repo: SyncRepo, ids: list[str]) -> set[str]:
     return campaign_ids(repo.store.conn, ids)
 
 
-_INSTRUMENT_ID = itemgetter("instrument_id")
-_PREMISES_ID = itemgetter("premises_id")
-_INSPECTION_ID = itemgetter("inspection_id")
+_ROW_REFS = itemgetter("instrument_id", "premises_id", "inspection_id")
+_NO_REFS: tuple[tuple[Any, ...], ...] = ((), (), ())
 
 
 def _check_visits(
@@ -229,16 +228,17 @@ def _check_visits(
     prem = {r[0].id for r in content.premises}
     inst = {r[0].id for r in content.instruments}
     insp = {x.id for x in content.inspections}
-    premises = [v["premises_id"] for v in content.visits if v["premises_id"]]
-    premises += [r["premises_id"] for v in content.visits for r in v["rows"] if r["premises_id"]]
-    db_prem = repo.existing_ids("premises", premises)
-    db_inst = repo.existing_ids(
-        "instrument",
-        [r["instrument_id"] for v in content.visits for r in v["rows"] if r["instrument_id"]],
-    )
-    wanted = [x for v in content.visits for x in v["inspections"]]
-    wanted += [r["inspection_id"] for v in content.visits for r in v["rows"] if r["inspection_id"]]
-    db_insp = repo.existing_ids("inspection", wanted)
+    # each visit's rows' references as three columns (instruments, premises, inspections),
+    # taken once; only the ids the bundle does not hold are looked up in the database
+    refs = [tuple(zip(*map(_ROW_REFS, v["rows"]), strict=True)) or _NO_REFS for v in content.visits]
+    premises = {v["premises_id"] for v in content.visits}
+    premises.update(*(r[1] for r in refs))
+    db_prem = repo.existing_ids("premises", {p for p in premises - prem if p})
+    instruments = set().union(*(r[0] for r in refs))
+    db_inst = repo.existing_ids("instrument", {i for i in instruments - inst if i})
+    wanted = {x for v in content.visits for x in v["inspections"]}
+    wanted.update(*(r[2] for r in refs))
+    db_insp = repo.existing_ids("inspection", {i for i in wanted - insp if i})
     from ...store.visit_bundles import campaign_ids, inspection_visits, upgrade_visits, visit_states
 
     db_camp = campaign_ids(conn, [v["campaign_id"] for v in content.visits if v["campaign_id"]])
@@ -249,7 +249,9 @@ def _check_visits(
     claimed: dict[str, str] = {}
     duplicates: set[str] = set()
     prem_all, inst_all, insp_all = prem | db_prem, inst | db_inst, insp | db_insp
-    for n, v in enumerate(content.visits, start=1):
+    for n, (v, (row_inst, row_prem, row_insp)) in enumerate(
+        zip(content.visits, refs, strict=True), start=1
+    ):
         where = f"records/visits.jsonl line {n}"
         others = {here[x] for x in v["inspections"] if here.get(x) not in (None, v["id"])}
         if v["inspections"] and all(x in here for x in v["inspections"]) and others <= gathered:
@@ -283,9 +285,9 @@ def _check_visits(
             )
         rows = v["rows"]
         if (  # every reference of every row resolves (the common case, checked in C)
-            inst_all.issuperset(filter(None, map(_INSTRUMENT_ID, rows)))
-            and prem_all.issuperset(filter(None, map(_PREMISES_ID, rows)))
-            and insp_all.issuperset(filter(None, map(_INSPECTION_ID, rows)))
+            inst_all.issuperset(filter(None, row_inst))
+            and prem_all.issuperset(filter(None, row_prem))
+            and insp_all.issuperset(filter(None, row_insp))
         ):
             rows = []
         for i, r in enumerate(rows):
