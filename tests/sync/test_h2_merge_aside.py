@@ -147,3 +147,45 @@ def test_a_record_named_twice_keeps_its_last_outcome(tmp_path):
         ("visit", "v2", "new"),
     ]
     store.close()
+
+
+def test_visits_with_and_without_photos_are_sealed_alike_with_the_guard_aside(world, monkeypatch):
+    """While the sweep rows' guard is aside the visits without photos are written sealed;
+    one with photos is written as a draft, given its photos and sealed after them (the
+    photos' own guard stays): both arrive as the laptop sealed them."""
+    import random
+
+    from sync_world import add_inspection_with_photo
+
+    from inspector_app.services import visits as vs
+    from inspector_app.services.demo import tiny_png
+
+    monkeypatch.setattr(sweep_guard, "ASIDE_FROM", 1)
+    lap, office = world["laptop"], world["office"]
+    generate(lap.store, premises=3, inspections=12, seed=8)
+    insp = add_inspection_with_photo(lap.store)
+    r = vs.repo(lap.store)
+    v = r.require(r.visit_of(insp.id))
+    shas = [lap.store.attachments.add(tiny_png(random.Random(n), 16), "王检") for n in (1, 2)]
+    r.set_photos(v.id, shas, "王检")
+    vs.mark_rest_ok(lap.store, v.id)
+    vs.finalize(lap.store, v.id, "王检")
+    path = world["dir"] / "photos.bundle"
+    export_bundle(lap.store, lap.identity, path, all=True)
+    report = import_bundle(office.store, path)
+    assert report.status == "imported", report.message()
+    assert _rows(office.store, VISITS) == _rows(lap.store, VISITS)
+    assert len(_rows(office.store, VISITS)) > 2
+    photos = "SELECT visit_id, seq, sha256 FROM visit_photos ORDER BY 1, 2"
+    assert (
+        _rows(office.store, photos)
+        == _rows(lap.store, photos)
+        == [
+            (v.id, 0, shas[0]),
+            (v.id, 1, shas[1]),
+        ]
+    )
+    assert vs.repo(office.store).photos(v.id) == shas
+    assert _rows(office.store, CHILDREN["sweep_rows"]) == _rows(lap.store, CHILDREN["sweep_rows"])
+    if office.store.engine == "sqlite":
+        assert schema_problems(office.store.conn) == []
