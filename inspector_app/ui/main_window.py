@@ -5,7 +5,8 @@ All reads of lists run on one background :class:`StoreReader` (its own connectio
 window's own ``store`` is used for writes in dialogs and for single-record reads.
 
 Start-up: only the page shown first is built (the others when first shown), and its first
-query is the first read; the status-bar counts and the market list follow it.
+query is the first read, once the window has been painted; the status-bar counts and the
+market list follow it.
 
 The pages themselves are in :mod:`.pages` (their order in ``PAGES``), the New-inspection
 dialog in :mod:`.dialogs.new_inspection`, opening and starting inspections in
@@ -20,7 +21,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QSize
-from PySide6.QtGui import QCloseEvent, QShowEvent
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
@@ -59,7 +60,7 @@ class MainWindow(WindowMenus, RecordOpening, QMainWindow):
         super().__init__(parent)
         self.store = store
         self.reader = StoreReader(store.path, self)
-        self.reader.hold()  # the first reads wait for the window to be shown (showEvent)
+        self.reader.hold()  # the first reads wait for the window's first paint (_after_paint)
         self.editors: dict[str, QWidget] = {}
         self.pages: dict[str, QWidget] = {}  # built pages (office mode adds its own)
         self._placeholders: dict[str, QWidget] = {}
@@ -322,14 +323,14 @@ class MainWindow(WindowMenus, RecordOpening, QMainWindow):
                 call_page_hook(page, "refresh")
         call_page_hook(page, "activated")
 
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
-        """Shown: the reads queued while the window was built start (not before, so they do
-        not compete with building it)."""
-        self.reader.release()
-        super().showEvent(event)
-
     def _after_paint(self) -> None:
-        self.reader.release()  # (a window never shown: after a second)
+        """Just after the first paint (a window never painted: after a second): the reads
+        queued while the window was built and shown start now. Released at the show, as
+        before, the reader opened its connection (SQLite reads the whole schema) and ran
+        the first query while the window was being painted: ~11 ms of CPU that competed
+        with the paint for the interpreter, and the rows could not be shown before the
+        paint anyway."""
+        self.reader.release()
         work, self._paint_work = self._paint_work, []
         for fn in work:
             fn()

@@ -81,6 +81,7 @@ def test_close_with_a_long_multi_statement_read_in_flight(qtbot, db_path, checks
     win = mw.MainWindow(store)
     qtbot.addWidget(win)
     win.show()
+    qtbot.waitUntil(lambda: not win.reader._state.held)  # reads start after the first paint
     started = threading.Event()
 
     def slow_read(s):  # captures no widget; at most 20 s even if nothing stops it
