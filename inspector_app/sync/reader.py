@@ -13,8 +13,10 @@ and refuses the import inside its transaction when the bytes are not the signed 
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import hashlib
+import operator
 import os
 import re
 import stat
@@ -34,6 +36,7 @@ from .entries import (
     read_entry,
     read_large,
     read_small,
+    read_smalls,
 )
 from .format import (
     DEFAULT_LIMITS,
@@ -196,7 +199,7 @@ def _check_layout(path: Path, zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo])
         raise BundleRejected(
             1, "", "the file does not start with a zip entry (data before the archive?)"
         )
-    offsets = sorted(infos, key=lambda i: i.header_offset)
+    offsets = sorted(infos, key=operator.attrgetter("header_offset"))
     if not offsets or offsets[0].header_offset != 0:
         raise BundleRejected(1, "", "the first entry does not start at the beginning of the file")
     end = 0
@@ -213,6 +216,21 @@ def _check_layout(path: Path, zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo])
         raise BundleRejected(1, offsets[-1].filename, "runs into the central directory")
 
 
+def _open_zip(path: Path) -> zipfile.ZipFile:
+    """The archive, its directory read as zipfile reads it. Names without the UTF-8 flag are
+    decoded as ASCII first (a bundle's names are: C's decoder, where zipfile's default
+    cp437 goes through Python's codec machinery for each of 20,000 names); an archive
+    with another such name is read again the default way, so that it gets the names it
+    always got. The entries are then opened the default way too (the names in their local
+    headers are compared as before)."""
+    try:
+        zf = zipfile.ZipFile(path, metadata_encoding="ascii")
+    except UnicodeDecodeError:
+        return zipfile.ZipFile(path)
+    zf.metadata_encoding = None  # type: ignore[attr-defined]  # (not in typeshed)
+    return zf
+
+
 def check_archive(
     path: Path, limits: Limits = DEFAULT_LIMITS
 ) -> tuple[zipfile.ZipFile, list[zipfile.ZipInfo]]:
@@ -226,7 +244,7 @@ def check_archive(
             1, "", f"the file is too large ({size} bytes, at most {limits.max_bundle_bytes})"
         )
     try:
-        zf = zipfile.ZipFile(path)
+        zf = _open_zip(path)
         infos = zf.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
         raise BundleRejected(1, "", f"not a zip archive, or truncated or damaged ({exc})") from None
@@ -239,7 +257,55 @@ def check_archive(
     return zf, infos
 
 
+# Every name a bundle may hold (format.NAME_RE), each followed by a newline: one match over
+# all the names of an archive at once.
+_NAME_LINES = re.compile("(?:" + NAME_RE.pattern.removeprefix("^").removesuffix(r"\Z") + "\n)*")
+_FILE_TYPE = 0o170000 << 16  # stat.S_IFMT's bits of a ZipInfo's external_attr
+_REGULAR = stat.S_IFREG << 16
+
+
+def _infos_fine(infos: list[zipfile.ZipInfo], limits: Limits) -> bool:
+    """Whether :func:`_check_infos` would find nothing to refuse, found by comparing whole
+    columns (the names in one match, the sizes by their largest and sum...) instead of
+    entry by entry: a records-only bundle has 20,000 small photos. Every name being one a
+    bundle may contain rules out the name problems, directory entries and (being ASCII)
+    the letter-case twins that are not plain twins. False sends the archive through the
+    checks one entry at a time, which name the entry and the refusal."""
+    n = len(infos)
+    if not n or n > limits.max_entries:
+        return False
+    names = [i.orig_filename for i in infos]
+    joined = "\n".join(names)
+    if joined.count("\n") != n - 1 or _NAME_LINES.fullmatch(joined + "\n") is None:
+        return False
+    if [i.filename for i in infos] != names or len(set(names)) != n:
+        return False  # (a name cut at a NUL byte, or twice)
+    if joined.lower() != joined and len({*joined.lower().split("\n")}) != n:
+        return False  # (twins but for letter case: the names are ASCII)
+    sizes = [i.file_size for i in infos]
+    if max(sizes) > limits.max_entry_bytes or sum(sizes) > limits.max_total_bytes:
+        return False
+    kinds = {(i.external_attr & _FILE_TYPE, i.flag_bits & ENCRYPTED_FLAGS) for i in infos}
+    if not kinds <= {(0, 0), (_REGULAR, 0)}:
+        return False
+    if not {i.compress_type for i in infos} <= {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED}:
+        return False
+    floor, ratio = limits.ratio_floor, limits.max_ratio
+    if any(
+        size > floor and size > ratio * max(i.compress_size, 1)
+        for size, i in zip(sizes, infos, strict=True)
+    ):
+        return False
+    return ("\n" + REPORT_PREFIX) not in ("\n" + joined) or all(
+        i.file_size <= limits.max_report_bytes
+        for i in infos
+        if i.orig_filename.startswith(REPORT_PREFIX)
+    )
+
+
 def _check_infos(infos: list[zipfile.ZipInfo], limits: Limits) -> None:
+    if _infos_fine(infos, limits):
+        return
     if len(infos) > limits.max_entries:
         raise BundleRejected(
             1, "", f"too many entries ({len(infos)}, at most {limits.max_entries})"
@@ -414,9 +480,14 @@ def read_bundle(
         for name in sorted(present - listed):
             raise BundleRejected(3, name, "is in the archive but not listed in the manifest")
         opened = OpenedBundle(path, manifest_bytes, manifest, signer)
-        names = sorted(listed, key=lambda n: (not n.startswith("records/"), n))
+        names = sorted(listed)  # then the records first (between "records/" and "records0")
+        lo, hi = bisect.bisect_left(names, "records/"), bisect.bisect_left(names, "records0")
+        names = names[lo:hi] + names[:lo] + names[hi:]
         total = len(names)
+        read: dict[str, bytes] | None = None  # the small entries, read together (read_smalls)
         for k, name in enumerate(names):
+            if read is None and not name.startswith("records/"):  # (once the records are)
+                read = read_smalls(zf, _small(names[k:], manifest, by_name))
             sha, size = manifest.entries[name]
             info = by_name[name]
             if info.file_size != size:
@@ -430,7 +501,9 @@ def read_bundle(
                 kept.append(zf)
                 continue
             if size <= DIRECT_UP_TO and info.compress_size <= DIRECT_UP_TO:
-                data = read_small(zf, info, size, 3, sha)
+                data = read.pop(name, None) if read else None
+                if data is None:  # (not read together: read alone, and refused if amiss)
+                    data = read_small(zf, info, size, 3, sha)
             else:  # records (and report PDFs): whole, or through zipfile when amiss
                 data = read_large(zf, info, size, 3, sha)
             if (
@@ -449,6 +522,22 @@ def read_bundle(
             if progress is not None and k % 50 == 0 and progress("entries", k, total) is False:
                 raise BundleRejected(3, "", "cancelled")
     return opened
+
+
+def _small(
+    names: list[str], manifest: Manifest, by_name: dict[str, zipfile.ZipInfo]
+) -> list[tuple[int, zipfile.ZipInfo, int, str]]:
+    """(offset, info, size, sha256) of the entries among *names* that read_bundle reads with
+    read_small (small ones whose archive size is the signed one)."""
+    out = []
+    entries = manifest.entries
+    for name in names:
+        sha, size = entries[name]
+        info = by_name[name]
+        if info.file_size == size <= DIRECT_UP_TO and info.compress_size <= DIRECT_UP_TO:
+            if size <= STREAM_FROM or not name.startswith("attachments/"):
+                out.append((info.header_offset, info, size, sha))
+    return out
 
 
 def record_order(manifest: Manifest) -> list[tuple[str, int]]:
