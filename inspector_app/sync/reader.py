@@ -488,6 +488,15 @@ def read_bundle(
         for k, name in enumerate(names):
             if read is None and not name.startswith("records/"):  # (once the records are)
                 read = read_smalls(zf, _small(names[k:], manifest, by_name))
+            data = read.pop(name, None) if read else None
+            if data is not None:  # read together: its checks below passed (see _small)
+                if name.startswith("attachments/"):
+                    opened.attachments[name[len("attachments/") :]] = data
+                else:
+                    opened.reports[name[len(REPORT_PREFIX) : -len(".pdf")]] = data
+                if progress is not None and k % 50 == 0 and progress("entries", k, total) is False:
+                    raise BundleRejected(3, "", "cancelled")
+                continue
             sha, size = manifest.entries[name]
             info = by_name[name]
             if info.file_size != size:
@@ -501,9 +510,7 @@ def read_bundle(
                 kept.append(zf)
                 continue
             if size <= DIRECT_UP_TO and info.compress_size <= DIRECT_UP_TO:
-                data = read.pop(name, None) if read else None
-                if data is None:  # (not read together: read alone, and refused if amiss)
-                    data = read_small(zf, info, size, 3, sha)
+                data = read_small(zf, info, size, 3, sha)
             else:  # records (and report PDFs): whole, or through zipfile when amiss
                 data = read_large(zf, info, size, 3, sha)
             if (
