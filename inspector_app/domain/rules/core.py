@@ -358,10 +358,16 @@ def item(
     if passed is None:
         assert error is not None and mpe is not None
         passed = within(error, mpe)
+    if mpe is None or error is None:
+        shown, shown_mpe = show(error, mpe, places), fmt(mpe)
+    else:  # show() and fmt() of what they remember, the MPE's text made once
+        mpe_text = str(mpe)
+        shown = _SHOW.get((str(error), mpe_text, places)) or show(error, mpe, places)
+        shown_mpe = _FMT.get(mpe_text) or fmt(mpe)
     out = {
         "label": label,
-        "error": show(error, mpe, places),
-        "mpe": fmt(mpe),
+        "error": shown,
+        "mpe": shown_mpe,
         "unit": unit,
         "verdict": PASS if passed else FAIL,
         "rule": rule.clause,

@@ -5,6 +5,7 @@ rules and must match what the laptop judged; the signature and times are checked
 from __future__ import annotations
 
 import datetime as dt
+from operator import eq
 from typing import TYPE_CHECKING, Any
 
 from ...domain.errors import InputError
@@ -94,9 +95,24 @@ def _other_failures(x: Inspection) -> bool:
     form = _form_of(x)
     if form is None:
         return False
-    return any(
-        q.finding_if is not None and x.checklist.get(q.key) == q.finding_if for q in form.checklist
-    )
+    keys, answers = _finding_answers(form)
+    return any(map(eq, map(x.checklist.get, keys), answers))
+
+
+# A form's checklist as (the keys, the answers that make a finding), by the form's identity:
+# each entry holds its form, so that the id is not reused while it is kept.
+_FINDING_ANSWERS: dict[int, tuple[Form, tuple[str, ...], tuple[str, ...]]] = {}
+
+
+def _finding_answers(form: Form) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    kept = _FINDING_ANSWERS.get(id(form))
+    if kept is None or kept[0] is not form:
+        questions = [q for q in form.checklist if q.finding_if is not None]
+        kept = (form, tuple(q.key for q in questions), tuple(q.finding_if for q in questions))
+        if len(_FINDING_ANSWERS) >= 1000:
+            _FINDING_ANSWERS.clear()
+        _FINDING_ANSWERS[id(form)] = kept
+    return kept[1], kept[2]
 
 
 def _instrument_payload(ins: Instrument) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from .values import (
     _CLEAN,
     _NORMAL_DECIMAL,
     _POSITIVE,
+    _REF_IDS,
     CACHE_MAX,
     _id,
     _keys,
@@ -112,6 +113,7 @@ def _row_ok(r: object, vid: object, i: int) -> bool:
     return bool(r["instrument_id"] or code or label)
 
 
+_NONE = frozenset({None})
 _IDS = re.compile(r"(?:[A-Za-z0-9][A-Za-z0-9._:-]{0,99}\n)*")  # ids (ID_RE), one a line
 
 
@@ -159,8 +161,13 @@ def _rows_ok(rows: list[Any], vid: object, typed: bool = False) -> bool:
         if not _ids_ok(col["id"]):
             return False
         for k in ("instrument_id", "premises_id", "inspection_id"):
-            if not _ids_ok(set(col[k]) - {None}):
+            # (a market's instruments and premises come back visit after visit: each id is
+            # matched once per bundle)
+            new = set(col[k]) - _NONE - _REF_IDS
+            if not _ids_ok(new):
                 return False
+            if len(_REF_IDS) < CACHE_MAX:
+                _REF_IDS.update(new)
         for k in () if typed else _JUDGED:
             if set(map(type, col[k])) != {str} or max(map(len, col[k])) > TEXT_MAX:
                 return False
@@ -180,7 +187,10 @@ def _rows_ok(rows: list[Any], vid: object, typed: bool = False) -> bool:
                 return False
     except TypeError:  # a list or an object where a text belongs
         return False
-    return all(map(any, zip(col["instrument_id"], col["identity_code"], col["label"], strict=True)))
+    # each row names its instrument, or at least its identity code or label
+    return all(col["instrument_id"]) or all(
+        map(any, zip(col["instrument_id"], col["identity_code"], col["label"], strict=True))
+    )
 
 
 # The fields whose check the typed shape (shapes.RowLine) leaves to _rows_ok.

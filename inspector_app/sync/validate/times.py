@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ...domain.errors import InputError
 from ...domain.models import (
@@ -89,15 +89,23 @@ def _check_times(
         started, why = read_time(x.started_at)
         if why:
             problems.add(where, f"inspection.started_at: {why}")
+    # the latest possible times, with and without an offset (a naive time may be 14 hours
+    # ahead of UTC), worked out once per check
+    if _LIMITS[0] is not now:
+        _LIMITS[:] = [now, now + FUTURE_SLACK, now + FUTURE_SLACK + dt.timedelta(hours=14)]
+    aware_limit, naive_limit = _LIMITS[1], _LIMITS[2]
+    utc_finalized = utc_started = None
     for name, when in (("finalized_at", finalized), ("started_at", started)):
         if when is None:
             continue
         if name == "finalized_at" and when.tzinfo is None:
             naive.append(where)
         utc = _as_utc(when)
-        if utc > now + FUTURE_SLACK + (
-            dt.timedelta(hours=14) if when.tzinfo is None else dt.timedelta()
-        ):
+        if name == "finalized_at":
+            utc_finalized = utc
+        else:
+            utc_started = utc
+        if utc > (naive_limit if when.tzinfo is None else aware_limit):
             content.warn(
                 where,
                 f"inspection.{name}: {getattr(x, name)} is in the future "
@@ -110,8 +118,11 @@ def _check_times(
                 "(the laptop's clock is wrong?)",
             )
     if (
-        finalized is not None
-        and started is not None
-        and _as_utc(finalized) < _as_utc(started) - FUTURE_SLACK
+        utc_finalized is not None
+        and utc_started is not None
+        and utc_finalized < utc_started - FUTURE_SLACK
     ):
         content.warn(where, "inspection.finalized_at: is more than a day before started_at")
+
+
+_LIMITS: list[Any] = [None, None, None]  # (now, its latest aware time, its latest naive time)

@@ -198,6 +198,7 @@ def _text_ok(s: str) -> bool:
 _CLEAN: dict[tuple[int, bool], set[str]] = {}
 _NORMAL_DECIMAL: set[str] = set()
 _POSITIVE: set[str] = set()
+_REF_IDS: set[str] = set()  # the ids a row refers to (instrument, premises, inspection)
 # Times read (sync.validate.times.read_time), by their text. Same bounds, same life.
 _TIMES: dict[str, tuple[Any, str | None]] = {}
 
@@ -209,6 +210,7 @@ def _forget() -> None:
     _CLEAN.clear()
     _NORMAL_DECIMAL.clear()
     _POSITIVE.clear()
+    _REF_IDS.clear()
     _TIMES.clear()
 
 
