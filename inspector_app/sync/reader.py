@@ -217,12 +217,9 @@ def _check_layout(path: Path, zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo])
 
 
 def _open_zip(path: Path) -> zipfile.ZipFile:
-    """The archive, its directory read as zipfile reads it. Names without the UTF-8 flag are
-    decoded as ASCII first (a bundle's names are: C's decoder, where zipfile's default
-    cp437 goes through Python's codec machinery for each of 20,000 names); an archive
-    with another such name is read again the default way, so that it gets the names it
-    always got. The entries are then opened the default way too (the names in their local
-    headers are compared as before)."""
+    """The archive, its directory's names without the UTF-8 flag decoded as ASCII (C's
+    decoder, not cp437's Python codec, for 20,000 names); an archive with another such name
+    is read again the default way (the names it always got). Its entries open as before."""
     try:
         zf = zipfile.ZipFile(path, metadata_encoding="ascii")
     except UnicodeDecodeError:
@@ -265,12 +262,10 @@ _REGULAR = stat.S_IFREG << 16
 
 
 def _infos_fine(infos: list[zipfile.ZipInfo], limits: Limits) -> bool:
-    """Whether :func:`_check_infos` would find nothing to refuse, found by comparing whole
-    columns (the names in one match, the sizes by their largest and sum...) instead of
-    entry by entry: a records-only bundle has 20,000 small photos. Every name being one a
-    bundle may contain rules out the name problems, directory entries and (being ASCII)
-    the letter-case twins that are not plain twins. False sends the archive through the
-    checks one entry at a time, which name the entry and the refusal."""
+    """Whether :func:`_check_infos` would find nothing to refuse, by whole columns (the
+    names in one match, the sizes by largest and sum...), not entry by entry (20,000 small
+    photos). Names a bundle may hold have no name problem, are no directory, and are ASCII.
+    False: the checks one entry at a time, which name the entry and the refusal."""
     n = len(infos)
     if not n or n > limits.max_entries:
         return False
