@@ -6,15 +6,21 @@ Qt ships these catalogues as ``qtbase_<locale>.qm`` in its translations folder (
 PySide6 wheel, and in the frozen build, which keeps the zh_CN ones: ``build.spec``). A
 :class:`QTranslator` with the Chinese catalogue is installed while the window speaks
 Chinese and removed when it switches to English; it follows every language switch.
+``QTranslator`` and ``QLibraryInfo`` load with the first catalogue: a window in English
+(Qt's own text) makes neither class, which PySide would otherwise build at every start.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QTranslator
+from PySide6.QtCore import QCoreApplication
 
 from .. import i18n
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QTranslator
 
 #: Qt's catalogues for each language of the window (English is Qt's own text)
 QT_CATALOGUES = {"zh": ("qtbase_zh_CN",)}
@@ -26,6 +32,8 @@ _unsubscribe = None
 def translations_dirs() -> list[Path]:
     """Where Qt's .qm files may be: Qt's own answer first, then the PySide6 package
     (``PySide6/Qt/translations`` on Linux and macOS, ``PySide6/translations`` on Windows)."""
+    from PySide6.QtCore import QLibraryInfo
+
     dirs = [Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath))]
     try:
         import PySide6
@@ -38,8 +46,13 @@ def translations_dirs() -> list[Path]:
 
 
 def load_translators(lang: str) -> list[QTranslator]:
-    out = []
-    for name in QT_CATALOGUES.get(lang, ()):
+    out: list[QTranslator] = []
+    names = QT_CATALOGUES.get(lang, ())
+    if not names:
+        return out
+    from PySide6.QtCore import QTranslator
+
+    for name in names:
         for folder in translations_dirs():
             translator = QTranslator()
             if translator.load(name, str(folder)):

@@ -11,13 +11,15 @@ import inspect
 from typing import TYPE_CHECKING
 
 from PySide6 import QtCore
-from PySide6.QtWidgets import QDialog, QMainWindow, QStackedWidget, QWidget
+from PySide6.QtWidgets import QMainWindow, QStackedWidget, QWidget
 
 from ..domain.models import Inspection, new_id
 from ..i18n import tr
 from . import settings
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QDialog  # (its class is made when a dialog first opens)
+
     from ..store import Store
     from .widgets.record_table import RecordTable
 
@@ -124,7 +126,7 @@ class RecordOpening(_WindowBase):
 
         dialog = NewInspectionDialog(self.store, self, premises_id=premises_id)
         self.last_dialog = dialog
-        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        accepted = dialog.exec() == dialog.DialogCode.Accepted
         if dialog.created:
             self.refresh_all()
         _pid, instrument_id, check = dialog.selection()

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QMessageBox,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -196,6 +195,8 @@ class WorkListPanel(QWidget):
 
             visit = cs.start_assignment(self.store, a["id"], settings.actor())
         except InputError as exc:
+            from PySide6.QtWidgets import QMessageBox  # (its classes cost the start-up)
+
             QMessageBox.warning(self, tr("Work list"), exc.message)
             return None
         a["draft_visit_id"] = visit.id

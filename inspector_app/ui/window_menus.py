@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDialog, QMainWindow, QMenu, QWidget
+from PySide6.QtWidgets import QMainWindow, QMenu, QWidget
 
 from .. import i18n
 from ..i18n import tr
@@ -21,6 +21,8 @@ from .pages import PAGES
 from .workers import Cancelled, run_store_job
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QDialog  # (its class is made when a dialog first opens)
+
     from ..store import Store
     from .pages.inspections import InspectionsPage
     from .widgets.record_table import RecordTable
@@ -285,7 +287,7 @@ class WindowMenus(_WindowBase):
     # -- tools ------------------------------------------------------------------------------------
     def show_settings(self) -> None:
         dialog = settings.SettingsDialog(self)
-        if dialog.exec() == QDialog.DialogCode.Accepted and "today" in self.pages:
+        if dialog.exec() == dialog.DialogCode.Accepted and "today" in self.pages:
             from .pages.today import TodayPage
 
             today = self.pages["today"]

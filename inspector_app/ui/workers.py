@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6 import QtCore
-from PySide6.QtCore import QEventLoop, QObject, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QWidget
 
 from ..i18n import tr
@@ -258,6 +258,8 @@ def run_with_progress(
     def on_cancel() -> None:
         job.cancel()
         dialog.setLabelText(tr("Cancelling…"))
+
+    from PySide6.QtCore import QEventLoop  # (its class costs the start-up; no loop runs there)
 
     loop = QEventLoop()
     job.progress.connect(on_progress)

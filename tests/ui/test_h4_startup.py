@@ -6,6 +6,7 @@ show; the shipped CJK font is registered only when the system lacks its family.
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QApplication
 
@@ -77,3 +78,87 @@ def test_without_the_system_family_the_shipped_file_is_registered(qapp, monkeypa
     assert len(added) == 1 and added[0].endswith("wqy-microhei.ttc")
     # the family the constant names is the file's first face
     assert families and families[0] == fonts.CJK_FAMILY
+
+
+_FRESH = """
+import json, sys
+import PySide6.QtCore as QtCore, PySide6.QtWidgets as QtWidgets
+from inspector_app import i18n
+from inspector_app.store import open_database
+from inspector_app.ui import app as app_module, settings
+from inspector_app.ui.main_window import PAGES, MainWindow
+
+i18n.set_language(sys.argv[2])
+app = app_module.make_application([sys.argv[0]])
+settings.save_geometry("page", [k for k, _t, _i in PAGES].index(sys.argv[3]))
+window = MainWindow(open_database(sys.argv[1]))
+window.show()
+# (by the namespace only: asking the module for a class would make it)
+made = {name: name in vars(QtCore) for name in ("QTranslator", "QLibraryInfo", "QEventLoop")}
+made["QDialog"] = "QDialog" in vars(QtWidgets)
+print("MADE " + json.dumps(made))
+"""
+
+
+def _classes_made(tmp_path, lang: str, page: str) -> dict:
+    """Which of PySide's lazily made classes a fresh process has made once the window is
+    built and shown in *lang* on *page* (PySide keeps what it made in the module's
+    namespace)."""
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "HOME": str(tmp_path / "home"),
+        "XDG_CONFIG_HOME": str(tmp_path / "home" / "config"),
+        "XDG_DATA_HOME": str(tmp_path / "home" / "data"),
+        "PYTHONPATH": str(root) + os.pathsep + os.environ.get("PYTHONPATH", ""),
+    }
+    proc = subprocess.run(
+        [sys.executable, "-c", _FRESH, str(tmp_path / "inspector.db"), lang, page],
+        cwd=str(root),
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    line = next(x for x in proc.stdout.splitlines() if x.startswith("MADE "))
+    return json.loads(line[len("MADE ") :])
+
+
+@pytest.mark.parametrize("page", ["inspections", "today"])
+def test_the_window_in_english_makes_no_dialog_loop_or_translator_class(tmp_path, page):
+    made = _classes_made(tmp_path, "en", page)
+    assert made == {
+        "QTranslator": False,
+        "QLibraryInfo": False,
+        "QEventLoop": False,
+        "QDialog": False,
+    }
+
+
+def test_the_window_in_chinese_still_installs_qt_s_catalogue(tmp_path):
+    made = _classes_made(tmp_path, "zh", "inspections")
+    assert made["QTranslator"] and made["QLibraryInfo"]  # the catalogue was looked for
+    assert not made["QDialog"] and not made["QEventLoop"]
+
+
+def test_a_setting_is_fixed_once_declared():
+    setting = settings.BY_NAME["language"]
+    assert (setting.name, setting.type, setting.default) == ("language", str, "")
+    assert setting.choices and setting.title() in ("Language", "界面语言")
+    page_size = settings.BY_NAME["page_size"]
+    assert page_size.type is int and page_size.minimum < page_size.maximum
+    try:
+        setting.default = "zh"  # type: ignore[misc]
+    except AttributeError:
+        pass
+    else:
+        raise AssertionError("a Setting could be changed")
+    assert setting.default == ""
