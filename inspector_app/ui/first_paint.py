@@ -17,7 +17,10 @@ from PySide6.QtWidgets import QWidget
 class FirstPaint(QObject):
     """Calls *work* once, just after *window*'s first paint, or after *fallback_ms* when it
     is not painted by then (e.g. started minimised). With *only_if_visible*, a window closed
-    (hidden) before that gets nothing more."""
+    (hidden) before that gets nothing more. With *start* false, the watch begins at
+    :meth:`start`: a window that makes its own watch first and builds itself afterwards
+    starts it at the end of the build, so the hundred-odd events of the build (each action
+    and child added) do not each call this filter in Python."""
 
     def __init__(
         self,
@@ -26,12 +29,21 @@ class FirstPaint(QObject):
         fallback_ms: int = 1000,
         *,
         only_if_visible: bool = True,
+        start: bool = True,
     ) -> None:
         super().__init__(window)
         self._work: Callable[[], object] | None = work
         self._only_if_visible = only_if_visible
-        window.installEventFilter(self)
-        QTimer.singleShot(fallback_ms, self, self.run)
+        self._fallback_ms = fallback_ms
+        if start:
+            self.start()
+
+    def start(self) -> None:
+        """Watch the window for its first paint (and start the fallback's clock)."""
+        window = self.parent()
+        if self._work is not None and isinstance(window, QWidget):
+            window.installEventFilter(self)
+            QTimer.singleShot(self._fallback_ms, self, self.run)
 
     @property
     def pending(self) -> bool:

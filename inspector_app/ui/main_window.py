@@ -69,7 +69,8 @@ class MainWindow(WindowMenus, RecordOpening, QMainWindow):
         self._counts = None
         # The shown page's reads wait for the window's first paint (or a second).
         self._paint_work: list[Callable[[], None]] = []
-        self._first_paint = FirstPaint(self, self._after_paint, only_if_visible=False)
+        # (watching from the end of the build: see FirstPaint's start)
+        self._first_paint = FirstPaint(self, self._after_paint, only_if_visible=False, start=False)
         self.nav = QListWidget(self)
         self.nav.setObjectName("navigation")
         self.nav.setIconSize(QSize(20, 20))
@@ -111,6 +112,7 @@ class MainWindow(WindowMenus, RecordOpening, QMainWindow):
         self.nav.setCurrentRow(saved if 0 <= saved < len(PAGES) else 0)
         self._after_first_read(self._background_reads)
         self._paint_work.append(self._set_nav_icons)
+        self._first_paint.start()
 
     def add_nav_item(self, key: str, icon: str) -> QListWidgetItem:
         """A navigation row for the page *key* with the style's icon *icon* (a

@@ -162,3 +162,42 @@ def test_a_setting_is_fixed_once_declared():
     else:
         raise AssertionError("a Setting could be changed")
     assert setting.default == ""
+
+
+def test_the_window_s_paint_watch_starts_after_its_build(qtbot, store, monkeypatch):
+    from inspector_app.ui.first_paint import FirstPaint
+
+    seen: list = []
+    real_filter = FirstPaint.eventFilter
+
+    def counting(self, obj, event):
+        seen.append(int(event.type().value))
+        return real_filter(self, obj, event)
+
+    monkeypatch.setattr(FirstPaint, "eventFilter", counting)
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    assert seen == []  # the build's events (actions, children added) met no Python filter
+    window.show()
+    qtbot.waitUntil(lambda: not window._first_paint.pending, timeout=5000)
+    assert seen  # the show and the paint did
+    assert not window.reader._state.held
+
+
+def test_a_first_paint_watch_not_started_waits_for_start(qtbot):
+    from PySide6.QtWidgets import QWidget
+
+    from inspector_app.ui.first_paint import FirstPaint
+
+    window = QWidget()
+    qtbot.addWidget(window)
+    ran: list = []
+    watch = FirstPaint(window, lambda: ran.append("work"), fallback_ms=60_000, start=False)
+    window.show()
+    qtbot.waitExposed(window)
+    qtbot.wait(50)
+    assert ran == [] and watch.pending  # painted, but not watched yet
+    watch.start()
+    window.update()
+    qtbot.waitUntil(lambda: ran == ["work"], timeout=5000)
+    assert not watch.pending
