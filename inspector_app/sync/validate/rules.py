@@ -69,8 +69,6 @@ _FORMS: dict[tuple[str, str | None, str | None], Form | None] = {}
 def _form_of(x: Inspection) -> Form | None:
     """The form the record was filled against (``environment.form``: id, version, hash), not
     the newest one: an office may have published a revised form since the draft began."""
-    from ...domain.forms import form_for
-
     env = x.environment if isinstance(x.environment, dict) else {}
     ref = env.get("form")
     version = ref.get("version") if isinstance(ref, dict) else None
@@ -78,6 +76,8 @@ def _form_of(x: Inspection) -> Form | None:
     key = (x.family, version, digest)
     if key in _FORMS:
         return _FORMS[key]
+    from ...domain.forms import form_for
+
     try:
         form = form_for(x.family, ref if isinstance(ref, dict) else None)
     except Exception:  # noqa: BLE001 - a family without a form has no checklist findings

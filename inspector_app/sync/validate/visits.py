@@ -31,7 +31,8 @@ if TYPE_CHECKING:
     from ...store.sync import SyncRepo
     from ..format import ProblemList
 
-_VISIT_FIELDS: list[frozenset[str]] = []  # the fields of domain.visits.Visit, read once
+# the fields of domain.visits.Visit, and those of a visit line without and with photos (read once)
+_VISIT_FIELDS: list[frozenset[str]] = []
 _DUTY_KEYS: dict[str, set[str]] = {}  # duty set -> its duty keys (forms shipped with the program)
 
 
@@ -63,9 +64,13 @@ def parse_visit(
 
     if not _VISIT_FIELDS:
         _VISIT_FIELDS.append(frozenset(f.name for f in dataclasses.fields(Visit)))
+        _VISIT_FIELDS.append(_VISIT_FIELDS[0] | {"rows", "inspections"})
+        _VISIT_FIELDS.append(_VISIT_FIELDS[1] | {"photos"})
     fields = _VISIT_FIELDS[0]
     # "photos" only when the visit has some (it then counts in the content hash)
-    _keys(obj, fields | {"rows", "inspections"} | ({"photos"} & set(obj)), path)
+    line_fields = _VISIT_FIELDS[2] if "photos" in obj else _VISIT_FIELDS[1]
+    if obj.keys() != line_fields:
+        _keys(obj, line_fields, path)
     photos = obj.get("photos", [])
     if type(photos) is not list or not 0 < len(photos) <= 50 and "photos" in obj:
         raise InputError(f"{path}.photos", "must be a list of 1 to 50 photos")
