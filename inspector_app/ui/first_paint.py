@@ -4,6 +4,12 @@
 first time (the main window's rule data, backup and questions; a page's slower reads), so
 the window shows as soon as it can. Nothing can be typed or clicked before the window is
 painted, so what runs here is in place before the user's first action.
+
+A window may report its own paints instead (the main window does, from its ``paintEvent``):
+it keeps a list ``paint_watches`` and calls :meth:`FirstPaint.painted` on each; no event
+filter is installed on it then. An event filter written in Python is called for every event
+of the window, and PySide wraps each event for it (about 1 ms of the start per filter, most
+of it while the window is shown and painted).
 """
 
 from __future__ import annotations
@@ -20,7 +26,8 @@ class FirstPaint(QObject):
     (hidden) before that gets nothing more. With *start* false, the watch begins at
     :meth:`start`: a window that makes its own watch first and builds itself afterwards
     starts it at the end of the build, so the hundred-odd events of the build (each action
-    and child added) do not each call this filter in Python."""
+    and child added) do not each call this filter in Python. With ``start(watch=False)``
+    the window reports its paints itself (:meth:`painted`)."""
 
     def __init__(
         self,
@@ -35,23 +42,32 @@ class FirstPaint(QObject):
         self._work: Callable[[], object] | None = work
         self._only_if_visible = only_if_visible
         self._fallback_ms = fallback_ms
+        self._watching = False
         if start:
             self.start()
 
-    def start(self) -> None:
-        """Watch the window for its first paint (and start the fallback's clock)."""
+    def start(self, *, watch: bool = True) -> None:
+        """Start the fallback's clock and watch the window for its first paint (with *watch*
+        false the window reports it: :meth:`painted`)."""
         window = self.parent()
         if self._work is not None and isinstance(window, QWidget):
-            window.installEventFilter(self)
+            self._watching = watch
+            if watch:
+                window.installEventFilter(self)
             QTimer.singleShot(self._fallback_ms, self, self.run)
 
     @property
     def pending(self) -> bool:
         return self._work is not None
 
+    def painted(self) -> None:
+        """The window is being painted: the work runs when this paint is done."""
+        if self._work is not None:
+            QTimer.singleShot(0, self, self.run)
+
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
-        if event.type() == QEvent.Type.Paint and self._work is not None:
-            QTimer.singleShot(0, self, self.run)  # when this paint is done
+        if event.type() == QEvent.Type.Paint:
+            self.painted()
         return False
 
     def run(self) -> None:
@@ -67,12 +83,19 @@ class FirstPaint(QObject):
         if self._work is not None:
             self._work = None
             window = self.parent()
-            if isinstance(window, QWidget):
+            if self._watching and isinstance(window, QWidget):
                 window.removeEventFilter(self)
 
 
 def after_first_paint(
     window: QWidget, work: Callable[[], object], fallback_ms: int = 1000
 ) -> FirstPaint:
-    """Run *work* once *window* has been painted for the first time."""
-    return FirstPaint(window, work, fallback_ms)
+    """Run *work* once *window* has been painted for the first time (told by the window
+    itself when it keeps ``paint_watches``, else by an event filter)."""
+    watches = getattr(window, "paint_watches", None)
+    if not isinstance(watches, list):
+        return FirstPaint(window, work, fallback_ms)
+    first = FirstPaint(window, work, fallback_ms, start=False)
+    first.start(watch=False)
+    watches.append(first)
+    return first

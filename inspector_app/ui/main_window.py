@@ -21,7 +21,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QSize
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QPaintEvent
 from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
@@ -69,8 +69,9 @@ class MainWindow(WindowMenus, RecordOpening, QMainWindow):
         self._counts = None
         # The shown page's reads wait for the window's first paint (or a second).
         self._paint_work: list[Callable[[], None]] = []
-        # (watching from the end of the build: see FirstPaint's start)
+        # (from the end of the build, told by paintEvent: see FirstPaint)
         self._first_paint = FirstPaint(self, self._after_paint, only_if_visible=False, start=False)
+        self.paint_watches: list[FirstPaint] = [self._first_paint]
         self.nav = QListWidget(self)
         self.nav.setObjectName("navigation")
         self.nav.setIconSize(QSize(20, 20))
@@ -112,7 +113,7 @@ class MainWindow(WindowMenus, RecordOpening, QMainWindow):
         self.nav.setCurrentRow(saved if 0 <= saved < len(PAGES) else 0)
         self._after_first_read(self._background_reads)
         self._paint_work.append(self._set_nav_icons)
-        self._first_paint.start()
+        self._first_paint.start(watch=False)
 
     def add_nav_item(self, key: str, icon: str) -> QListWidgetItem:
         """A navigation row for the page *key* with the style's icon *icon* (a
@@ -324,6 +325,15 @@ class MainWindow(WindowMenus, RecordOpening, QMainWindow):
             else:
                 call_page_hook(page, "refresh")
         call_page_hook(page, "activated")
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt's name
+        """Tells the first-paint watches (ui.first_paint), instead of an event filter that
+        Python would be asked about for every event of the window."""
+        if self.paint_watches:
+            watches, self.paint_watches = self.paint_watches, []
+            for watch in watches:
+                watch.painted()
+        super().paintEvent(event)
 
     def _after_paint(self) -> None:
         """Just after the first paint (a window never painted: after a second): the reads

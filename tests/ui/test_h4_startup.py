@@ -164,8 +164,8 @@ def test_a_setting_is_fixed_once_declared():
     assert setting.default == ""
 
 
-def test_the_window_s_paint_watch_starts_after_its_build(qtbot, store, monkeypatch):
-    from inspector_app.ui.first_paint import FirstPaint
+def test_the_window_s_first_paint_watches_use_no_event_filter(qtbot, store, monkeypatch):
+    from inspector_app.ui.first_paint import FirstPaint, after_first_paint
 
     seen: list = []
     real_filter = FirstPaint.eventFilter
@@ -177,11 +177,25 @@ def test_the_window_s_paint_watch_starts_after_its_build(qtbot, store, monkeypat
     monkeypatch.setattr(FirstPaint, "eventFilter", counting)
     window = MainWindow(store)
     qtbot.addWidget(window)
-    assert seen == []  # the build's events (actions, children added) met no Python filter
+    ran: list = []
+    later = after_first_paint(window, lambda: ran.append(window.isVisible()))
+    assert later in window.paint_watches and later.pending
     window.show()
-    qtbot.waitUntil(lambda: not window._first_paint.pending, timeout=5000)
-    assert seen  # the show and the paint did
-    assert not window.reader._state.held
+    assert ran == [] and window.reader._state.held  # shown, not painted yet
+    qtbot.waitUntil(lambda: ran == [True], timeout=5000)
+    assert not window._first_paint.pending and not window.reader._state.held
+    assert seen == []  # told by the window's paintEvent, not by a filter on every event
+
+
+def test_work_after_the_first_paint_is_dropped_when_the_window_closes_first(qtbot, store):
+    from inspector_app.ui.first_paint import after_first_paint
+
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    ran: list = []
+    later = after_first_paint(window, lambda: ran.append("work"), fallback_ms=50)
+    qtbot.waitUntil(lambda: not later.pending, timeout=5000)  # never shown: the fallback
+    assert ran == []
 
 
 def test_a_first_paint_watch_not_started_waits_for_start(qtbot):
