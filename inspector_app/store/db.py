@@ -139,7 +139,9 @@ class _Guard:
 
     def close_connection(self, conn: sqlite3.Connection, real_close: Callable[[], None]) -> None:
         """Close *conn*; if no other connection of any process of ours is open, first fold
-        the write-ahead log into the database (TRUNCATE) and record a clean close."""
+        the write-ahead log into the database (TRUNCATE) and record a clean close. A
+        checkpoint still running in the background (``checkpoints.later``) ends first."""
+        wait_for_background(self.path)
         try:
             self.presence.release()
             if self.damaged:
@@ -171,6 +173,39 @@ class _Guard:
                     _open_paths[self.path] = left
                 else:
                     _open_paths.pop(self.path, None)
+
+
+_background_lock = threading.Lock()
+_background: dict[str, list[threading.Thread]] = {}  # database file -> checkpoint threads
+
+
+def run_in_background(path: Path, target: Callable[[], None], name: str) -> threading.Thread:
+    """Start *target* in a thread that every close of *path* waits for (a checkpoint after
+    a large write: ``store.checkpoints``)."""
+    thread = threading.Thread(target=target, name=name, daemon=True)
+    with _background_lock:
+        _background.setdefault(str(path), []).append(thread)
+    thread.start()
+    return thread
+
+
+def wait_for_background(path: Path) -> None:
+    """Wait for the threads :func:`run_in_background` started for *path*. Such a thread's
+    own connection, when it closes, waits for nobody (two of them would wait for each
+    other)."""
+    key, me = str(path), threading.current_thread()
+    with _background_lock:
+        threads = list(_background.get(key, []))
+    if not threads or me in threads:
+        return
+    for thread in threads:
+        thread.join()
+    with _background_lock:
+        left = [t for t in _background.get(key, []) if t.is_alive()]
+        if left:
+            _background[key] = left
+        else:
+            _background.pop(key, None)
 
 
 def file_identity(path: Path) -> dict[str, Any]:

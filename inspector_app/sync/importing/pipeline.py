@@ -7,7 +7,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ...store import checkpoints
 from ..format import MANIFEST, BundleRejected
+from ..reader import record_order
 from ..validate import _forget
 from . import (
     backup,
@@ -66,13 +68,22 @@ def _run_stages(job: ImportJob, stages: tuple[Stage, ...]) -> None:
         detail = record.audit_detail(job)
         if job.checker is not None:  # the worker's warnings are added to it (.overlap)
             job.checker.audit_detail = detail
-        with job.store.write(
-            job.actor, "bundle.import", "bundle", job.manifest.bundle_id, detail
-        ) as seq:
+        with (
+            checkpoints.afterwards(job.store, large=_large(job)),
+            job.store.write(
+                job.actor, "bundle.import", "bundle", job.manifest.bundle_id, detail
+            ) as seq,
+        ):
             job.seq = seq
             for stage in stages[i:j]:
                 _call(job, stage)
         i = j
+
+
+def _large(job: ImportJob) -> bool:
+    """Whether the import writes enough that its checkpoint runs after it, in the
+    background (``store.checkpoints``): records as large as those a worker checks."""
+    return sum(size for _table, size in record_order(job.manifest)) >= overlap.PARALLEL_FROM
 
 
 def _run_checked(job: ImportJob) -> None:

@@ -1,0 +1,136 @@
+"""A large write's checkpoint runs after its commit, in a background thread
+(``store.checkpoints``): the commit leaves the log as it is, the thread folds it into the
+database, and a close that may be the last waits for that thread, so the close is still
+recorded as clean and the next open does not read the whole file. Real SQLite files."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+
+from inspector_app.store import checkpoints, open_database
+from inspector_app.store import db as dbmod
+
+ROWS = 3000  # enough pages (more than 1,000) that a commit would checkpoint by itself
+
+
+def _fill(store, tag: str) -> None:
+    for i in range(ROWS):
+        store.set_meta(f"{tag}-{i}", "x" * 2000)
+
+
+@pytest.fixture
+def held(monkeypatch):
+    """The background checkpoints, held at their start until the test lets them go."""
+    gate, started = threading.Event(), []
+    real = checkpoints._checkpoint
+
+    def gated(path):
+        started.append(path)
+        gate.wait(30)
+        real(path)
+
+    monkeypatch.setattr(checkpoints, "_checkpoint", gated)
+    return gate, started
+
+
+def test_a_large_write_commits_without_the_copy_and_the_thread_makes_it(db_path, held, monkeypatch):
+    monkeypatch.setattr(dbmod, "QUICK_CHECK_ALWAYS_BYTES", 0)  # (small files: always checked)
+    gate, started = held
+    store = open_database(db_path)
+    wal = Path(str(db_path) + "-wal")
+    try:
+        auto = store.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
+        size_before = db_path.stat().st_size
+        with checkpoints.afterwards(store), store.write("t", "bulk"):
+            _fill(store, "a")
+        assert store.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == auto
+        assert started == [db_path]  # the thread is waiting at the gate
+        assert db_path.stat().st_size == size_before  # the commit copied nothing
+        assert wal.stat().st_size > 1000 * 4096  # the log holds the write
+        gate.set()
+        dbmod.wait_for_background(db_path)
+        assert db_path.stat().st_size > size_before  # the pages are in the database now
+        assert store.meta("a-2999") == "x" * 2000
+    finally:
+        gate.set()
+        store.close()
+    assert wal.stat().st_size == 0  # the last close folded and truncated the log
+    again = dbmod._Guard(db_path)
+    try:
+        again.alone_at_open = True
+        assert not dbmod._needs_quick_check(db_path, again)  # recorded as a clean close
+    finally:
+        again.close_files()
+
+
+def test_the_last_close_waits_for_a_checkpoint_still_running(db_path, held, monkeypatch):
+    monkeypatch.setattr(dbmod, "QUICK_CHECK_ALWAYS_BYTES", 0)  # (small files: always checked)
+    gate, started = held
+    store = open_database(db_path)
+    with checkpoints.afterwards(store), store.write("t", "bulk"):
+        _fill(store, "b")
+    assert len(started) == 1
+    threads = list(dbmod._background[str(db_path)])
+    threading.Timer(0.3, gate.set).start()  # the checkpoint goes on while the close is asked
+    store.close()
+    assert not any(t.is_alive() for t in threads)
+    assert str(db_path) not in dbmod._background
+    assert Path(str(db_path) + "-wal").stat().st_size == 0
+    again = dbmod._Guard(db_path)
+    try:
+        again.alone_at_open = True
+        assert not dbmod._needs_quick_check(db_path, again)  # recorded as a clean close
+    finally:
+        again.close_files()
+    reopened = open_database(db_path)
+    try:
+        assert reopened.meta("b-0") == "x" * 2000
+    finally:
+        reopened.close()
+
+
+def test_two_checkpoints_on_one_file_do_not_wait_for_each_other(db_path):
+    store = open_database(db_path)
+    try:
+        for tag in ("c", "d"):
+            with checkpoints.afterwards(store), store.write("t", "bulk"):
+                _fill(store, tag)
+        threads = [checkpoints.later(db_path), checkpoints.later(db_path)]
+        dbmod.wait_for_background(db_path)
+        assert not any(t.is_alive() for t in threads)
+    finally:
+        store.close()
+    assert Path(str(db_path) + "-wal").stat().st_size == 0
+
+
+def test_a_write_that_fails_starts_no_checkpoint_and_keeps_the_setting(db_path, held):
+    _gate, started = held
+    store = open_database(db_path)
+    try:
+        auto = store.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
+        with pytest.raises(RuntimeError), checkpoints.afterwards(store):
+            with store.write("t", "bulk"):
+                _fill(store, "e")
+                raise RuntimeError("stop")
+        assert started == []
+        assert store.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == auto
+        assert store.meta("e-0") is None  # rolled back
+    finally:
+        store.close()
+
+
+def test_a_small_write_checkpoints_as_always(db_path, held):
+    _gate, started = held
+    store = open_database(db_path)
+    try:
+        size_before = db_path.stat().st_size
+        with checkpoints.afterwards(store, large=False), store.write("t", "bulk"):
+            _fill(store, "f")
+        assert started == []
+        # the commit itself copied the log into the database (the automatic checkpoint)
+        assert db_path.stat().st_size > size_before + 1000 * 4096
+    finally:
+        store.close()
