@@ -167,10 +167,22 @@ def step_verify(ctx: Context) -> str:
 def step_bundle(ctx: Context) -> str:
     """A signed field bundle of the self-test's records (the bundle writer, msgspec's JSON
     lines, the signature) is imported into a fresh database that trusts its signer (the
-    reader, every check of the import, the merge): the inspection arrives with its hash."""
+    reader, every check of the import, the merge): the inspection arrives with its hash.
+    ISA-L, which inflates a large bundle's records, inflates a deflate stream."""
+    import zlib
+
     from ..store import open_database
+    from ..sync.entries import fast_zlib
     from .sync import export_bundle, import_bundle
 
+    # the records' inflater (ISA-L) ships and inflates what zlib deflated
+    packer = zlib.compressobj(6, zlib.DEFLATED, -15)
+    sample = b'{"id":"selftest"}\n' * 1000
+    inflater = fast_zlib.decompressobj(-15)
+    if fast_zlib is zlib or inflater.decompress(packer.compress(sample) + packer.flush()) != sample:
+        raise SelfTestError(
+            "ISA-L (the isal package) is missing or does not inflate a deflate stream"
+        )
     path = ctx.folder / "selftest-bundle.zip"
     sent = export_bundle(ctx.store, ctx.identity, path, actor=ACTOR)
     office = open_database(ctx.folder / "office.db")

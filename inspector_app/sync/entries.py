@@ -18,8 +18,23 @@ import os
 import struct
 import zipfile
 import zlib
+from typing import cast
 
 from .format import BundleRejected
+
+try:  # Intel's ISA-L: the records' deflate inflated and summed about twice as fast as zlib
+    from isal import isal_zlib
+
+    fast_zlib = isal_zlib
+    _INFLATE_ERRORS: tuple[type[Exception], ...] = (
+        OSError,
+        ValueError,
+        zlib.error,
+        cast(type[Exception], fast_zlib.error),
+    )
+except ImportError:  # pragma: no cover - a dependency; zlib does the same, slower
+    fast_zlib = zlib  # type: ignore[assignment,misc,unused-ignore]
+    _INFLATE_ERRORS = (OSError, ValueError, zlib.error)
 
 CHUNK = 1024 * 1024
 LOCAL_HEADER = b"PK\x03\x04"
@@ -208,7 +223,8 @@ def read_large(
     bytes out, the local header, size, CRC-32 and SHA-256 checked as :func:`read_small`
     checks them. zipfile's path read it in 1 MiB pieces, checked the CRC-32 along the
     way and joined the pieces: on the 163 MB of a 10,000-inspection bundle's records that
-    was a second copy of them and about a fifth of the reading. Anything amiss (or a header
+    was a second copy of them and about a fifth of the reading (inflated with ISA-L,
+    :data:`fast_zlib`: 0.34 -> 0.18 s on those bytes). Anything amiss (or a header
     that defers its sizes) and the entry is read again by :func:`read_entry`, so that a
     damaged entry is refused in exactly the words it always was. Stored bytes beyond what
     any deflate stream of *cap* bytes takes (deflate's stored blocks add 5 bytes per 65,535)
@@ -219,7 +235,7 @@ def read_large(
         raw = _local_data(zf, info, zip64=True)
         if raw is not None:
             if info.compress_type == zipfile.ZIP_DEFLATED:
-                inflater = zlib.decompressobj(-15)
+                inflater = fast_zlib.decompressobj(-15)
                 data = inflater.decompress(raw, cap + 1)
                 whole = inflater.eof and not inflater.unconsumed_tail
             else:
@@ -228,11 +244,11 @@ def read_large(
             if (
                 whole
                 and len(data) == info.file_size <= cap
-                and zlib.crc32(data) == info.CRC
+                and fast_zlib.crc32(data) == info.CRC
                 and hashlib.sha256(data).hexdigest() == expected_sha
             ):
                 return data
-    except (OSError, ValueError, zlib.error):
+    except _INFLATE_ERRORS:
         pass
     return read_entry(zf, info, cap, stage, expected_sha)
 

@@ -118,8 +118,8 @@ def test_a_large_bundle_is_checked_in_a_worker_and_ends_as_the_ordinary_import(
 @pytest.mark.parametrize(
     ("index", "judged_here", "found_by_worker"),
     # with a share judged here (JUDGED_HERE), the last inspections' verdicts are judged in
-    # this process; by default the worker judges them all
-    [(0, overlap.JUDGED_HERE, True), (-1, overlap.JUDGED_HERE, True), (-1, 0.3, False)],
+    # this process, the first ones always by the worker; with none, the worker judges all
+    [(0, overlap.JUDGED_HERE, True), (-1, 0.0, True), (-1, 0.3, False)],
 )
 def test_a_bad_bundle_is_refused_as_the_ordinary_import_refuses_it(
     world, bundle, spy, monkeypatch, index, judged_here, found_by_worker

@@ -6,16 +6,18 @@ order the parse asks for them (``overlap._Arriving``)."""
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import zipfile
 
 import pytest
-from sync_world import read_entries, resign, write_zip
+from sync_world import read_entries, replace_entry, resign, write_zip
 
 from inspector_app.services.demo import generate
 from inspector_app.services.sync import export_bundle, import_bundle
 from inspector_app.sync import reader
 from inspector_app.sync.format import MANIFEST
+from inspector_app.sync.importing import merge as merge_stage
 from inspector_app.sync.importing import overlap
 from inspector_app.sync.manifest import parse_manifest
 
@@ -122,3 +124,41 @@ def test_the_worker_takes_the_entries_in_the_order_its_parse_asks_for_them():
     assert not there.poll(0)  # every entry taken, nothing more read
     here.close()
     there.close()
+
+
+def test_sweep_rows_let_go_before_the_answer_are_built_again_when_the_worker_refuses(
+    world, tmp_path, monkeypatch
+):
+    """The merge lets go of the visits' sweep rows once written, before the worker's answer
+    (``importing.merge``). When the worker does not find the bundle clean (here: a visit
+    line written with spaces, which it will not take as canonical), the import runs again
+    the ordinary way and every sweep row still arrives."""
+    lap = world["laptop"]
+    generate(lap.store, premises=4, inspections=40, seed=5)
+    rows = lap.store.conn.execute("SELECT count(*) FROM sweep_rows").fetchone()[0]
+    assert rows > 0
+    path = tmp_path / "v.zip"
+    export_bundle(lap.store, lap.identity, path, all=True)
+    items = read_entries(path)
+    lines = dict(items)["records/visits.jsonl"].splitlines()
+    lines[0] = json.dumps(json.loads(lines[0]), ensure_ascii=False, sort_keys=True).encode()
+    body = b"".join(line + b"\n" for line in lines)
+    spaced = write_zip(
+        tmp_path / "spaced.zip",
+        resign(replace_entry(items, "records/visits.jsonl", body), lap.identity),
+    )
+    let_go: list[int] = []
+    real = merge_stage._let_go_of_sweep_rows
+
+    def spy(job):
+        let_go.append(sum(len(v["rows"]) for v in job.records.visits))
+        real(job)
+        assert all(v["rows"] == [] for v in job.records.visits)
+
+    monkeypatch.setattr(merge_stage, "_let_go_of_sweep_rows", spy)
+    monkeypatch.setattr(overlap, "PARALLEL_FROM", 0)
+    office = world["office"]
+    report = import_bundle(office.store, spaced)
+    assert report.status == "imported", report.message()
+    assert let_go == [rows]  # let go of once, by the overlapped merge that was rolled back
+    assert office.store.conn.execute("SELECT count(*) FROM sweep_rows").fetchone()[0] == rows

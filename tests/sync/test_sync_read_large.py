@@ -158,3 +158,25 @@ def test_stored_bytes_beyond_any_deflate_of_the_cap_are_left_to_zipfile(exported
             real, zf, info, info.file_size, 3, _sha(data)
         )
     assert seen == [NAME]
+
+
+def test_the_records_are_inflated_with_isa_l():
+    """The dependency is installed and used (a missing wheel would fall back to zlib)."""
+    from isal import isal_zlib
+
+    assert E.fast_zlib is isal_zlib
+
+
+@pytest.mark.parametrize("flip_at", [100, 5000, -3])
+def test_isa_l_and_zlib_give_the_same_answer_for_a_damaged_stream(exported, monkeypatch, flip_at):
+    import zlib
+
+    def change(data, info):
+        at = _data_at(info) + (flip_at if flip_at >= 0 else info.compress_size + flip_at)
+        data[at] ^= 0x5A
+
+    with_isal = _damaged(exported, change)
+    monkeypatch.setattr(E, "fast_zlib", zlib)
+    with_zlib = _damaged(exported, change)
+    assert with_isal == with_zlib
+    assert with_isal[0] == with_isal[1]  # (and what zipfile's path says)

@@ -22,4 +22,15 @@ def run(job: ImportJob) -> None:
     with repo.bulk_cache():
         job.result = merge_rules.merge(repo, job.records, m, job.seq)
     if job.checker is not None:  # the worker's checks, before the transaction ends
+        _let_go_of_sweep_rows(job)
         overlap.verdict(job, job.checker)
+
+
+def _let_go_of_sweep_rows(job: ImportJob) -> None:
+    """The visits' sweep rows are written: let go of them while the worker may still be
+    checking, rather than when the import ends (some 200,000 dicts in a year's bundle,
+    0.2 s to free). Nothing after the merge reads them; should the worker not find the
+    bundle clean, the import builds its records again from the entries' bytes."""
+    for visit in job.records.visits:
+        if isinstance(visit, dict) and "rows" in visit:
+            visit["rows"] = []
