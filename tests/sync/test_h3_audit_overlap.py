@@ -38,9 +38,9 @@ def rechecks(monkeypatch):
     seen: list[str] = []
     verdict = overlap.verdict
 
-    def spy(job, checker):
+    def spy(job, checker, shape=None):
         try:
-            return verdict(job, checker)
+            return verdict(job, checker, shape)
         except overlap.Recheck as exc:
             seen.append(str(exc))
             raise

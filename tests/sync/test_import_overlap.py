@@ -44,9 +44,9 @@ def spy(monkeypatch):
         seen["checkers"].append(checker)
         return checker
 
-    def spy_verdict(job, checker):
+    def spy_verdict(job, checker, shape=None):
         try:
-            answer = verdict(job, checker)
+            answer = verdict(job, checker, shape)
         except overlap.Recheck as exc:
             seen["rechecks"].append(str(exc))
             raise

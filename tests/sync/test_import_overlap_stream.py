@@ -126,13 +126,14 @@ def test_the_worker_takes_the_entries_in_the_order_its_parse_asks_for_them():
     there.close()
 
 
-def test_sweep_rows_let_go_before_the_answer_are_built_again_when_the_worker_refuses(
+def test_records_let_go_before_the_answer_are_built_again_when_the_worker_refuses(
     world, tmp_path, monkeypatch
 ):
-    """The merge lets go of the visits' sweep rows once written, before the worker's answer
-    (``importing.merge``). When the worker does not find the bundle clean (here: a visit
-    line written with spaces, which it will not take as canonical), the import runs again
-    the ordinary way and every sweep row still arrives."""
+    """The merge lets go of the records it has written (the visits' sweep rows, the
+    inspections, the audit entries) before the worker's answer (``importing.merge``). When
+    the worker does not find the bundle clean (here: a visit line written with spaces,
+    which it will not take as canonical), the import runs again the ordinary way and every
+    record still arrives."""
     lap = world["laptop"]
     generate(lap.store, premises=4, inspections=40, seed=5)
     rows = lap.store.conn.execute("SELECT count(*) FROM sweep_rows").fetchone()[0]
@@ -148,17 +149,20 @@ def test_sweep_rows_let_go_before_the_answer_are_built_again_when_the_worker_ref
         resign(replace_entry(items, "records/visits.jsonl", body), lap.identity),
     )
     let_go: list[int] = []
-    real = merge_stage._let_go_of_sweep_rows
+    real = merge_stage._let_go_of_written
 
     def spy(job):
         let_go.append(sum(len(v["rows"]) for v in job.records.visits))
         real(job)
         assert all(v["rows"] == [] for v in job.records.visits)
+        assert not job.records.inspections and not job.records.audit
 
-    monkeypatch.setattr(merge_stage, "_let_go_of_sweep_rows", spy)
+    monkeypatch.setattr(merge_stage, "_let_go_of_written", spy)
     monkeypatch.setattr(overlap, "PARALLEL_FROM", 0)
     office = world["office"]
     report = import_bundle(office.store, spaced)
     assert report.status == "imported", report.message()
     assert let_go == [rows]  # let go of once, by the overlapped merge that was rolled back
-    assert office.store.conn.execute("SELECT count(*) FROM sweep_rows").fetchone()[0] == rows
+    for table in ("sweep_rows", "inspections", "readings", "visits"):
+        sql = f"SELECT count(*) FROM {table}"
+        assert office.store.conn.execute(sql).fetchone() == lap.store.conn.execute(sql).fetchone()

@@ -208,10 +208,13 @@ def _send(
     payload.clear()
 
 
-def verdict(job: ImportJob, checker: Checker) -> dict[str, Any]:
+def verdict(
+    job: ImportJob, checker: Checker, shape: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """Wait for the worker's answer (calling the progress callback now and then); raise
     :class:`Recheck` unless the bundle is clean and the records it checked are the ones
-    built here. Applies the checks' warnings to ``job.content``."""
+    built here (*shape*: :func:`shape_of` them, taken before they were let go of).
+    Applies the checks' warnings to ``job.content``."""
     if not checker.complete:
         raise Recheck("the records were not sent")
     if checker.answer is None:
@@ -228,7 +231,7 @@ def verdict(job: ImportJob, checker: Checker) -> dict[str, Any]:
     if answer.get("status") != "clean":
         raise Recheck(answer.get("status", ""))
     content = job.records
-    if answer["shape"] != _shape(content):
+    if answer["shape"] != (shape if shape is not None else shape_of(content)):
         raise Recheck("the records differ")
     job.bundle.records.clear()  # (kept for the checks here, had the worker not found it clean)
     content.warnings = list(answer["warnings"])
@@ -255,7 +258,7 @@ def stop(checker: Checker | None) -> None:
         checker.sender.join(5)
 
 
-def _shape(content: BundleContent) -> dict[str, Any]:
+def shape_of(content: BundleContent) -> dict[str, Any]:
     """What must be equal between the records built here and those the worker checked."""
     return {
         "counts": content.counts(),
@@ -366,7 +369,7 @@ def check(line: Connection) -> dict[str, Any]:
         return {"status": "the records differ"}
     return {
         "status": "clean",
-        "shape": _shape(content),
+        "shape": shape_of(content),
         "warnings": content.warnings,
         "warning_count": content.warning_count,
     }
