@@ -45,6 +45,7 @@ SIZES = {  # mode -> sizes and repetitions
         "demo": 20_000,
         "batch": 1_000,
         "reps": 3,
+        "bundle_reps": 5,  # the bundle cases: an import's wall time varies by +-0.2 s
         "startup_reps": 25,
         "startup_warmup": 2,
         "report_reps": 10,
@@ -59,6 +60,7 @@ SIZES = {  # mode -> sizes and repetitions
         "demo": 2_000,
         "batch": 100,
         "reps": 2,
+        "bundle_reps": 2,
         "startup_reps": 9,
         "startup_warmup": 1,
         "report_reps": 5,
@@ -73,6 +75,7 @@ SIZES = {  # mode -> sizes and repetitions
         "demo": 50,
         "batch": 4,
         "reps": 1,
+        "bundle_reps": 1,
         "startup_reps": 1,
         "startup_warmup": 0,
         "report_reps": 1,
@@ -467,9 +470,10 @@ def bench_demo(ctx) -> dict:
 
 def bench_bundle(ctx, source: Path | None = None) -> dict:
     """The bundle round trip on the camera-photo source (or *source*: the report source,
-    whose photos are tiny, so that the records' own cost shows)."""
+    whose photos are tiny, so that the records' own cost shows), *bundle_reps* times, each
+    import beside its raw baseline; the ratio is of the medians."""
     runs = []
-    for i in range(ctx.sizes["reps"]):
+    for i in range(ctx.sizes["bundle_reps"]):
         work = ctx.tmp / f"bundle-{i}"
         work.mkdir()
         db = fresh_copy(source or ctx.photos, work / "src" / "inspector.db")
