@@ -509,6 +509,7 @@ def bench_bundle(ctx, source: Path | None = None) -> dict:
             "export_mb_s": mb / exp,
             "import_s": imp,
             "import_s_runs": spread("import_s"),
+            "import_answered_s_runs": spread("import_answered_s"),
             "raw_s_runs": spread("raw_s"),
             "import_per_s": n / imp,
             "import_mb_s": mb / imp,
