@@ -50,11 +50,21 @@ def one_checkpoint(conn: sqlite3.Connection, engine: str) -> Iterator[None]:
     if engine != "sqlite":
         yield
         return
+    try:
+        with automatic_checkpoints_off(conn):
+            yield
+    finally:
+        if not conn.in_transaction:
+            conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+
+
+@contextmanager
+def automatic_checkpoints_off(conn: sqlite3.Connection) -> Iterator[None]:
+    """No automatic checkpoint at the commits made inside the block (SQLite); the
+    connection's setting back afterwards, whatever happens."""
     before = int(conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0])
     conn.execute("PRAGMA wal_autocheckpoint = 0")
     try:
         yield
     finally:
         conn.execute(f"PRAGMA wal_autocheckpoint = {before}")
-        if not conn.in_transaction:
-            conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()

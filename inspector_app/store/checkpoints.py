@@ -25,6 +25,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .bulk_cache import automatic_checkpoints_off
+
 if TYPE_CHECKING:
     from .store import Store
 
@@ -45,12 +47,8 @@ def afterwards(store: Store, large: bool = True) -> Iterator[None]:
     ):
         yield
         return
-    before = int(conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0])
-    conn.execute("PRAGMA wal_autocheckpoint = 0")
-    try:
+    with automatic_checkpoints_off(conn):
         yield
-    finally:
-        conn.execute(f"PRAGMA wal_autocheckpoint = {before}")
     if not conn.in_transaction:
         later(Path(path))
 

@@ -21,6 +21,16 @@ def _fill(store, tag: str) -> None:
         store.set_meta(f"{tag}-{i}", "x" * 2000)
 
 
+def _closed_cleanly(path: Path) -> bool:
+    """Whether the last close was recorded as clean (the next open skips its full check)."""
+    again = dbmod._Guard(path)
+    try:
+        again.alone_at_open = True
+        return not dbmod._needs_quick_check(path, again)
+    finally:
+        again.close_files()
+
+
 @pytest.fixture
 def held(monkeypatch):
     """The background checkpoints, held at their start until the test lets them go."""
@@ -58,12 +68,7 @@ def test_a_large_write_commits_without_the_copy_and_the_thread_makes_it(db_path,
         gate.set()
         store.close()
     assert wal.stat().st_size == 0  # the last close folded and truncated the log
-    again = dbmod._Guard(db_path)
-    try:
-        again.alone_at_open = True
-        assert not dbmod._needs_quick_check(db_path, again)  # recorded as a clean close
-    finally:
-        again.close_files()
+    assert _closed_cleanly(db_path)
 
 
 def test_the_last_close_waits_for_a_checkpoint_still_running(db_path, held, monkeypatch):
@@ -79,12 +84,7 @@ def test_the_last_close_waits_for_a_checkpoint_still_running(db_path, held, monk
     assert not any(t.is_alive() for t in threads)
     assert str(db_path) not in dbmod._background
     assert Path(str(db_path) + "-wal").stat().st_size == 0
-    again = dbmod._Guard(db_path)
-    try:
-        again.alone_at_open = True
-        assert not dbmod._needs_quick_check(db_path, again)  # recorded as a clean close
-    finally:
-        again.close_files()
+    assert _closed_cleanly(db_path)
     reopened = open_database(db_path)
     try:
         assert reopened.meta("b-0") == "x" * 2000
