@@ -153,12 +153,24 @@ def load_records(
     return counts
 
 
+# the triggers that refuse a child row of a sealed inspection (schema 1)
 CHILD_GUARDS = (
-    "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN"
-    " ('inspection_tests_finalized_no_insert', 'readings_finalized_no_insert',"
-    " 'findings_finalized_no_insert', 'inspection_attachments_finalized_no_insert')"
+    "inspection_tests_finalized_no_insert",
+    "readings_finalized_no_insert",
+    "findings_finalized_no_insert",
+    "inspection_attachments_finalized_no_insert",
 )
 GUARDS_ASIDE_FROM = 200  # fewer inspections: the guards cost less than laying them aside
+FIND_TRIGGER = "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name = ?"
+
+
+def drop_triggers(conn: sqlite3.Connection, names: Iterable[str]) -> list[tuple[str, str]]:
+    """Drop those of the triggers *names* that exist; their (name, SQL), to create them
+    again from their own text."""
+    aside = [(str(r[0]), str(r[1])) for name in names for r in conn.execute(FIND_TRIGGER, (name,))]
+    for name, _sql in aside:
+        conn.execute(f'DROP TRIGGER "{name}"')
+    return aside
 
 
 def _guards_aside(conn: sqlite3.Connection, rows: Prepared) -> list[tuple[str, str]]:
@@ -180,10 +192,7 @@ def _guards_aside(conn: sqlite3.Connection, rows: Prepared) -> list[tuple[str, s
             raise sqlite3.IntegrityError("a finalized inspection cannot be changed")
     if any(r[1] not in new for r in rows.findings):
         raise sqlite3.IntegrityError("a finalized inspection cannot be changed")
-    aside = [(str(name), str(sql)) for name, sql in conn.execute(CHILD_GUARDS)]
-    for name, _sql in aside:
-        conn.execute(f'DROP TRIGGER "{name}"')
-    return aside
+    return drop_triggers(conn, CHILD_GUARDS)
 
 
 def _children(conn: sqlite3.Connection, rows: Prepared) -> None:

@@ -12,11 +12,11 @@ import pytest
 
 from inspector_app.services.demo import generate
 from inspector_app.services.sync import export_bundle, import_bundle
-from inspector_app.store import StoreError, sweep_guard
+from inspector_app.store import StoreError, bulk, sweep_guard
 from inspector_app.store.integrity import schema_problems
 from inspector_app.store.sync import child_guard, sync_repo
 
-GUARDS = sorted(child_guard.GUARDS)
+GUARDS = sorted(bulk.CHILD_GUARDS)
 TRIGGERS = "SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name"
 VISITS = (
     "SELECT id, status, content_hash, finalized_at, started_at, premises_id, market"

@@ -27,18 +27,12 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from ..bulk import CHILD_GUARDS, FIND_TRIGGER, drop_triggers
 from ..errors import StoreError
 
-GUARDS = (
-    "inspection_tests_finalized_no_insert",
-    "readings_finalized_no_insert",
-    "findings_finalized_no_insert",
-    "inspection_attachments_finalized_no_insert",
-)
 # Fewer rows: the triggers cost less than laying them aside (each drop and creation
 # changes the schema, and the connection prepares its statements again).
 ASIDE_FROM = 500
-_FIND = "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name = ?"
 
 
 @contextmanager
@@ -58,13 +52,11 @@ def children_guard_aside(
     ).fetchone()[0]
     if here:
         raise StoreError(f"{here} of the inspections to insert are here already")
-    aside = [(str(r[0]), str(r[1])) for name in GUARDS for r in conn.execute(_FIND, (name,))]
-    for name, _sql in aside:
-        conn.execute(f'DROP TRIGGER "{name}"')
+    aside = drop_triggers(conn, CHILD_GUARDS)
     try:
         yield
     finally:
         for name, sql in aside:
             # (a rollback inside the block has put it back already)
-            if conn.execute(_FIND, (name,)).fetchone() is None:
+            if conn.execute(FIND_TRIGGER, (name,)).fetchone() is None:
                 conn.execute(sql)
