@@ -172,6 +172,20 @@ def read_smalls(
     return out
 
 
+def _as_directory_says(
+    info: zipfile.ZipInfo, flags: int, method: int, crc: int, csize: int, usize: int
+) -> bool:
+    """Whether a local header's flags, method, CRC-32 and sizes are the central
+    directory's."""
+    return (flags, method, crc, csize, usize) == (
+        info.flag_bits,
+        info.compress_type,
+        info.CRC,
+        info.compress_size,
+        info.file_size,
+    )
+
+
 def _from_window(window: bytes, at: int, info: zipfile.ZipInfo, cap: int) -> bytes | None:
     """The entry's bytes from *window* (the file's bytes from the entry's header on, at
     *at*) when :func:`read_small` would take them (before their hash), else None."""
@@ -182,13 +196,7 @@ def _from_window(window: bytes, at: int, info: zipfile.ZipInfo, cap: int) -> byt
     )
     if sig != LOCAL_HEADER or flags & 0x08 or 0xFFFFFFFF in (csize, usize):
         return None
-    if (flags, method, crc, csize, usize) != (
-        info.flag_bits,
-        info.compress_type,
-        info.CRC,
-        info.compress_size,
-        info.file_size,
-    ):
+    if not _as_directory_says(info, flags, method, crc, csize, usize):
         return None
     name = info.orig_filename
     encoded = name.encode("ascii" if name.isascii() else "utf-8" if flags & 0x800 else "cp437")
@@ -280,13 +288,7 @@ def _local_data(zf: zipfile.ZipFile, info: zipfile.ZipInfo, zip64: bool = False)
         usize, csize = _zip64_sizes(fh.read(xlen))
     elif xlen:
         fh.seek(xlen, os.SEEK_CUR)
-    if (flags, method, crc, csize, usize) != (
-        info.flag_bits,
-        info.compress_type,
-        info.CRC,
-        info.compress_size,
-        info.file_size,
-    ):
+    if not _as_directory_says(info, flags, method, crc, csize, usize):
         raise ValueError("the entry's header and the central directory disagree")
     raw = fh.read(csize)
     if len(raw) != csize:
