@@ -116,15 +116,24 @@ def test_a_large_bundle_is_checked_in_a_worker_and_ends_as_the_ordinary_import(
 
 
 @pytest.mark.parametrize(
-    ("index", "judged_here", "found_by_worker"),
-    # with a share judged here (JUDGED_HERE), the last inspections' verdicts are judged in
-    # this process, the first ones always by the worker; with none, the worker judges all
-    [(0, overlap.JUDGED_HERE, True), (-1, 0.0, True), (-1, 0.3, False)],
+    ("index", "judged_here", "take_more", "found_by"),
+    # the worker judges the verdicts from the first on, this process from the last down
+    # (the share it takes at once, then more while the worker has not reached them): the
+    # first inspection's verdict with nothing taken here is the worker's to find, the last
+    # one's with a share taken here this process's; when this process may take more, either
+    # may find it, whichever reaches it first
+    [
+        (0, 0.0, False, ["refused"]),
+        (-1, 0.3, False, ["a verdict is not what the readings give"]),
+        (-1, 0.3, True, ["a verdict is not what the readings give"]),
+        (0, 0.0, True, None),
+    ],
 )
 def test_a_bad_bundle_is_refused_as_the_ordinary_import_refuses_it(
-    world, bundle, spy, monkeypatch, index, judged_here, found_by_worker
+    world, bundle, spy, monkeypatch, index, judged_here, take_more, found_by
 ):
     monkeypatch.setattr(overlap, "JUDGED_HERE", judged_here)
+    monkeypatch.setattr(overlap, "TAKE_MORE", take_more)
     lap, office = world["laptop"], world["office"]
     items = read_entries(bundle)
     objs = lines(items, "records/inspections.jsonl")
@@ -148,9 +157,12 @@ def test_a_bad_bundle_is_refused_as_the_ordinary_import_refuses_it(
 
     monkeypatch.setattr(overlap, "PARALLEL_FROM", 0)
     report = import_bundle(office.store, bad)
-    # the worker found it (or this process, judging the last verdicts); the checks here
-    # named it, as the ordinary import does
-    assert spy["rechecks"] == (["refused"] if found_by_worker else [])
+    # the worker found it, or this process judging its share; the checks here named it, as
+    # the ordinary import does
+    if found_by is None:
+        assert spy["rechecks"] in (["refused"], ["a verdict is not what the readings give"])
+    else:
+        assert spy["rechecks"] == found_by
     assert report.rejection == plain.rejection
     assert report.backup is None
     assert office.store.fingerprint() == before  # the merge was rolled back

@@ -17,7 +17,6 @@ from inspector_app.services.demo import generate
 from inspector_app.services.sync import export_bundle, import_bundle
 from inspector_app.sync import reader
 from inspector_app.sync.format import MANIFEST
-from inspector_app.sync.importing import merge as merge_stage
 from inspector_app.sync.importing import overlap
 from inspector_app.sync.manifest import parse_manifest
 
@@ -130,7 +129,8 @@ def test_records_let_go_before_the_answer_are_built_again_when_the_worker_refuse
     world, tmp_path, monkeypatch
 ):
     """The merge lets go of the records it has written (the visits' sweep rows, the
-    inspections, the audit entries) before the worker's answer (``importing.merge``). When
+    inspections, the audit entries) while it waits for the worker's answer (here: made to
+    wait, whether or not the answer has come; ``overlap.verdict``). When
     the worker does not find the bundle clean (here: a visit line written with spaces,
     which it will not take as canonical), the import runs again the ordinary way and every
     record still arrives."""
@@ -149,15 +149,16 @@ def test_records_let_go_before_the_answer_are_built_again_when_the_worker_refuse
         resign(replace_entry(items, "records/visits.jsonl", body), lap.identity),
     )
     let_go: list[int] = []
-    real = merge_stage._let_go_of_written
+    real = overlap.let_go_of_written
 
-    def spy(job):
-        let_go.append(sum(len(v["rows"]) for v in job.records.visits))
-        real(job)
-        assert all(v["rows"] == [] for v in job.records.visits)
-        assert not job.records.inspections and not job.records.audit
+    def spy(content):
+        let_go.append(sum(len(v["rows"]) for v in content.visits))
+        real(content)
+        assert all(v["rows"] == [] for v in content.visits)
+        assert not content.inspections and not content.audit
 
-    monkeypatch.setattr(merge_stage, "_let_go_of_written", spy)
+    monkeypatch.setattr(overlap, "let_go_of_written", spy)
+    monkeypatch.setattr(overlap, "_waiting", lambda checker: True)
     monkeypatch.setattr(overlap, "PARALLEL_FROM", 0)
     office = world["office"]
     report = import_bundle(office.store, spaced)
@@ -166,3 +167,16 @@ def test_records_let_go_before_the_answer_are_built_again_when_the_worker_refuse
     for table in ("sweep_rows", "inspections", "readings", "visits"):
         sql = f"SELECT count(*) FROM {table}"
         assert office.store.conn.execute(sql).fetchone() == lap.store.conn.execute(sql).fetchone()
+
+
+def test_records_are_not_let_go_of_before_the_commit_when_the_answer_is_there(
+    world, bundle, streamed, monkeypatch
+):
+    """When the worker has answered by the time the merge is written, nothing is let go of
+    before the commit (the records go with the import's end, while the checkpoint runs)."""
+    let_go: list[int] = []
+    monkeypatch.setattr(overlap, "let_go_of_written", lambda content: let_go.append(1))
+    monkeypatch.setattr(overlap, "_waiting", lambda checker: False)
+    report = import_bundle(world["office"].store, bundle)
+    assert report.status == "imported", report.message()
+    assert streamed["checkers"] and let_go == []

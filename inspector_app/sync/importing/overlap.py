@@ -8,7 +8,9 @@ next), the rest after the open stage (:func:`send_rest`). The worker runs
 stage 4 in full, exactly as the import otherwise does here (``validate.parse_records`` and
 ``validate.check_records``, against its own read-only connection to the same database
 file); this process only builds the records (``parse_records(unchecked=True)``), then runs
-the stages after *validate* and the merge.
+the stages after *validate* and the merge. The verdicts judged again are shared out as the
+two work (:class:`Split`): the worker judges from the first inspection on, this process
+from the last down once the merge is written, until they meet.
 Before the merge's transaction ends, :func:`verdict` waits for the worker: a clean bundle
 gets the warnings the checks noted and the import commits; anything else (a problem, a
 worker that failed, records that differ from what was built here) raises :class:`Recheck`,
@@ -43,12 +45,17 @@ if TYPE_CHECKING:
 # Bytes of records from which the worker is used: below, a process start costs more than
 # it saves.
 PARALLEL_FROM = 16 * 1024 * 1024
-# The share of the inspections whose verdicts this process judges again itself (the last
-# ones), while the worker checks everything else, so that the two end at about the same
-# time. Measured on 10,000 inspections, once the records stream to the worker and the
-# checkpoint left the commit: 0 made this process wait 0.3-0.6 s for the answer (import
-# 5.9-6.5 s), 0.15 and 0.3 both 5.8-5.9 s with no wait to speak of.
-JUDGED_HERE = 0.2
+# The share of the inspections whose verdicts this process takes to judge again before the
+# worker starts (the last ones). Which side judges which verdict is otherwise settled while
+# they work (:class:`Split`): the worker from the first on, this process from the last down
+# once its merge is written, until they meet; so neither waits for the other while a
+# verdict is left to judge, on any machine. (A fixed share measured 0.3-0.7 s of waiting on
+# one side or the other from run to run on the same 2-core machine.) Tests set a share to
+# make this process judge the last verdicts.
+JUDGED_HERE = 0.0
+# Whether this process takes more verdicts from the worker's share once its merge is written
+# (tests turn it off to have the worker judge every verdict it was given).
+TAKE_MORE = True
 WAIT_STEP = 0.5  # seconds between the progress calls while waiting for the worker
 
 
@@ -63,6 +70,7 @@ class Checker:
 
     process: BaseProcess
     conn: Connection
+    split: Split
     sender: threading.Thread | None = None  # sending the records (None: not sent)
     pending: queue.SimpleQueue[bytes | None] | None = None  # the records for the sender
     complete: bool = False  # all sent: the worker answers (send_rest)
@@ -105,10 +113,73 @@ def launch() -> Checker:
     # spawn, not fork: this may run in a thread of the window's process
     ctx = multiprocessing.get_context("spawn")
     here, there = ctx.Pipe()
-    process = ctx.Process(target=serve, args=(there,), daemon=True, name="import-checks")
+    shared = ctx.RawArray("q", [Split.UNKNOWN, 0])  # (shared memory: no lock, see Split)
+    process = ctx.Process(target=serve, args=(there, shared), daemon=True, name="import-checks")
     process.start()
     there.close()
-    return Checker(process, here)
+    return Checker(process, here, Split(shared))
+
+
+class Split:
+    """Which process judges which inspection's verdict again, settled as they go through two
+    numbers both see (``shared``, in shared memory): ``[0]``, the first index this process
+    has taken (only this process writes it); ``[1]``, one past the last index the worker has
+    taken (only the worker writes it). The worker takes the inspections from the first on
+    (:meth:`worker_takes`), this process from the last down (:meth:`take_here`), each one
+    at a time, until they meet.
+
+    No index is left unjudged, whatever the order in which the two see each other's
+    writes: the worker stops at the first index it finds at or above ``[0]``, which only
+    goes down, and this process judges every index it has lowered ``[0]`` past. Reading a
+    stale ``[1]`` only makes both judge the same inspection, which is harmless; so no lock
+    is taken."""
+
+    UNKNOWN = 1 << 62  # ``[0]`` before the number of inspections is known
+
+    def __init__(self, shared: Any) -> None:
+        self.shared = shared
+        self.stopped: int | None = None  # (in the worker) the first index it left
+        self.here_from = 0  # (here) the lowest index judged here; all above it are too
+
+    def start(self, n: int, share: float) -> None:
+        """(Here, before the worker judges) *n* inspections; this process takes the last
+        *share* of them at once."""
+        self.here_from = n
+        self.shared[0] = n - int(n * share)
+
+    def worker_takes(self, i: int) -> bool:
+        """(In the worker, for each index in order) whether the worker judges the *i*-th
+        verdict; once it answers no, it answers no for every later one."""
+        if self.stopped is not None:
+            return False
+        shared = self.shared
+        shared[1] = i + 1
+        if i < shared[0]:
+            return True
+        self.stopped = i
+        return False
+
+    def judged_by_worker(self, n: int) -> int:
+        """(In the worker, after its checks) the index up to which it judged."""
+        return n if self.stopped is None else self.stopped
+
+    def next_here(self, take: bool = True) -> int | None:
+        """(Here) the next index this process judges: one it has taken and not judged
+        yet, else (with *take*) one more it takes from the worker's share while the worker
+        has not reached it; None when they have met."""
+        shared = self.shared
+        if self.here_from > shared[0]:
+            return self.here_from - 1
+        if not take:
+            return None
+        k: int = shared[0] - 1
+        if k < shared[1]:
+            return None
+        shared[0] = k
+        return k
+
+    def judged_here(self, k: int) -> None:
+        self.here_from = k
 
 
 class RecordStream:
@@ -151,8 +222,8 @@ def _start(job: ImportJob, checker: Checker, opened: OpenedBundle) -> bool:
         "tables": [table for table, _size in order],
         "max_line": job.limits.max_line_bytes,
         "installed": _snapshot(),
-        "judged_upto": _judged_upto(opened),
     }
+    checker.split.start(opened.manifest.count("inspections"), JUDGED_HERE)
     checker.pending = queue.SimpleQueue()
     checker.sender = threading.Thread(
         target=_send,
@@ -211,13 +282,20 @@ def _send(
 def verdict(
     job: ImportJob, checker: Checker, shape: dict[str, Any] | None = None
 ) -> dict[str, Any]:
-    """Wait for the worker's answer (calling the progress callback now and then); raise
-    :class:`Recheck` unless the bundle is clean and the records it checked are the ones
-    built here (*shape*: :func:`shape_of` them, taken before they were let go of).
-    Applies the checks' warnings to ``job.content``."""
+    """Judge the verdicts this process takes (:class:`Split`), then wait for the worker's
+    answer (calling the progress callback now and then); raise :class:`Recheck` unless the
+    bundle is clean, every verdict was judged on one side or the other, and the records the
+    worker checked are the ones built here (*shape*: :func:`shape_of` them, else taken
+    here). Applies the checks' warnings to ``job.content``."""
     if not checker.complete:
         raise Recheck("the records were not sent")
+    content = job.records
+    if shape is None:
+        shape = shape_of(content)
     if checker.answer is None:
+        _judge_here(job, checker)
+        if _waiting(checker):  # (nothing else to do meanwhile)
+            let_go_of_written(content)
         while not checker.conn.poll(WAIT_STEP):
             if not checker.process.is_alive() and not checker.conn.poll(0):
                 break
@@ -230,8 +308,10 @@ def verdict(
     answer = checker.answer
     if answer.get("status") != "clean":
         raise Recheck(answer.get("status", ""))
-    content = job.records
-    if answer["shape"] != (shape if shape is not None else shape_of(content)):
+    _judge_here(job, checker)  # (what this process took and has not judged yet, if any)
+    if answer["judged_to"] < checker.split.shared[0]:  # pragma: no cover - see Split
+        raise Recheck("a verdict was judged on neither side")
+    if answer["shape"] != shape:
         raise Recheck("the records differ")
     job.bundle.records.clear()  # (kept for the checks here, had the worker not found it clean)
     content.warnings = list(answer["warnings"])
@@ -239,6 +319,59 @@ def verdict(
     if content.warning_count:
         checker.audit_detail["warnings"] = content.warning_count
     return answer
+
+
+def _judge_here(job: ImportJob, checker: Checker) -> None:
+    """Judge again the verdicts this process has taken, and take more from the last down
+    while the worker has not answered nor reached them (:class:`Split`); any that is not
+    what the readings give: :class:`Recheck`."""
+    from ...store.sync import sync_repo
+    from ..validate.rules import Judge
+
+    split, content = checker.split, job.records
+    judge: Judge | None = None
+    n = len(content.inspections)
+    while True:
+        if checker.answer is None and checker.conn.poll(0):
+            return  # the worker answered: what was taken here is judged once it is read
+        k = split.next_here(TAKE_MORE)
+        if k is None:
+            return
+        if k >= n:
+            raise Recheck("the records differ")
+        if judge is None:
+            judge = Judge(content, sync_repo(job.store))
+        try:
+            alike = judge.alike(k)
+        except Exception as exc:  # a record too far off to judge: the checks here name it
+            raise Recheck("a verdict could not be judged") from exc
+        if not alike:
+            raise Recheck("a verdict is not what the readings give")
+        split.judged_here(k)
+        if job.progress is not None and k % 512 == 0:
+            job.progress("merge", 0, 1)
+
+
+def _waiting(checker: Checker) -> bool:
+    """Whether the worker's answer has not come yet."""
+    return not checker.conn.poll(0)
+
+
+def let_go_of_written(content: BundleContent) -> None:
+    """Let go of the records the merge has written and nothing after it reads (the visits'
+    sweep rows, the inspections and their texts, the audit entries) while the worker is
+    still checking, rather than when the import ends (some 300,000 objects in a year's
+    bundle, 0.15-0.25 s to free). (When the answer is there already, they are let go of
+    after the commit instead, while the checkpoint runs in its thread.) Should the answer not be clean, the import builds its
+    records again from the entries' bytes (the photos, read by the *open* stage, are kept:
+    the checks made again here look at them)."""
+    for visit in content.visits:
+        if isinstance(visit, dict) and "rows" in visit:
+            visit["rows"] = []
+    content.inspections.clear()
+    content.inspection_json.clear()
+    content.inspection_lines.clear()
+    content.audit.clear()
 
 
 def stop(checker: Checker | None) -> None:
@@ -280,12 +413,13 @@ class _Head:
 
 
 # -- in the worker process -------------------------------------------------------------------
-def serve(conn: Connection) -> None:
-    """The worker: receive the records, check them, answer."""
+def serve(conn: Connection, shared: Any) -> None:
+    """The worker: receive the records, check them (judging the verdicts :class:`Split`
+    gives it through *shared*), answer."""
     gc.disable()  # (as the import does: hundreds of thousands of records, no cycles)
     _preload()
     try:
-        answer = check(conn)
+        answer = check(conn, Split(shared))
     except Exception as exc:  # noqa: BLE001 - any failure: the import checks here instead
         answer = {"status": "failed", "error": repr(exc)[:500]}
     try:
@@ -306,10 +440,10 @@ def _preload() -> None:
     registry.families()
 
 
-def check(line: Connection) -> dict[str, Any]:
+def check(line: Connection, split: Split) -> dict[str, Any]:
     """Stage 4 over what :class:`RecordStream` and :func:`send_rest` send, as the *parse*
-    and *validate* stages run it; the answer says whether the bundle is clean, and what the
-    merge needs to know."""
+    and *validate* stages run it, the verdicts judged again those *split* gives the worker;
+    the answer says whether the bundle is clean, and what the merge needs to know."""
     import sqlite3
     from pathlib import Path
 
@@ -341,7 +475,7 @@ def check(line: Connection) -> dict[str, Any]:
             payload["signer"],
             records=records,
         )
-        max_line, judged_upto = payload["max_line"], payload["judged_upto"]
+        max_line = payload["max_line"]
         del payload  # (the records' bytes are let go of as they are parsed)
         try:
             parsed = parse_records(opened, max_line, release=True)
@@ -355,7 +489,7 @@ def check(line: Connection) -> dict[str, Any]:
                 sync_repo(store),
                 known_certificates(store),
                 rest["now"],
-                judged_upto=judged_upto,
+                judges=split.worker_takes,
             )
         except BundleRejected:
             return {"status": "refused"}
@@ -365,10 +499,9 @@ def check(line: Connection) -> dict[str, Any]:
         conn.close()
     if parsed.strict_lines:  # the records built there decoded every line as canonical JSON
         return {"status": "not canonical"}
-    if judged_upto > len(content.inspections):
-        return {"status": "the records differ"}
     return {
         "status": "clean",
+        "judged_to": split.judged_by_worker(len(content.inspections)),
         "shape": shape_of(content),
         "warnings": content.warnings,
         "warning_count": content.warning_count,
@@ -395,30 +528,11 @@ class _Arriving(dict[str, bytes]):
             self[self.due.pop(0)] = self.line.recv_bytes()
 
 
-def _judged_upto(opened: OpenedBundle) -> int:
-    """The index of the first inspection this process judges again (:data:`JUDGED_HERE`),
-    from the manifest's list (the worker and this process count the same)."""
-    n = opened.manifest.count("inspections")
-    return n - int(n * JUDGED_HERE)
-
-
 def check_here(job: ImportJob) -> None:
-    """What this process checks while the worker checks the rest: the verdicts of the last
-    inspections judged again (``rules.judged_alike``; any problem: :class:`Recheck`); and
-    the attachments' entries of the records (what the *validate* stage's attachment check
-    makes; a problem it finds is the worker's to report)."""
-    from ...store.sync import sync_repo
+    """What this process makes while the worker checks the records: the attachments'
+    entries of the records (what the *validate* stage's attachment check makes; a problem
+    it finds is the worker's to report). The verdicts it judges again come after the
+    merge (:func:`verdict`)."""
     from ..validate.images import _check_attachments
-    from ..validate.rules import judged_alike
 
-    content = job.records
-    start = _judged_upto(job.bundle)
-    if start > len(content.inspections):
-        raise Recheck("the records differ")
-    try:
-        alike = judged_alike(content, sync_repo(job.store), start)
-    except Exception as exc:  # a record too far off to judge: the checks here name it
-        raise Recheck("a verdict could not be judged") from exc
-    if not alike:
-        raise Recheck("a verdict is not what the readings give")
-    _check_attachments(job.bundle, content, ProblemList(4))
+    _check_attachments(job.bundle, job.records, ProblemList(4))

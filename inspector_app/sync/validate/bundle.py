@@ -225,19 +225,19 @@ def check_records(
     certificates: dict[str, Any],
     now: dt.datetime,
     *,
-    judged_upto: int | None = None,
+    judges: Callable[[int], bool] | None = None,
 ) -> BundleContent:
     """The checks across records, after :func:`parse_records`: the manifest's list, the
     references, visits, cases, times and verdicts, attachments and the audit chain. With
-    *judged_upto*, the verdicts of the inspections from that index on are not judged again
-    here (``rules.judged_alike`` judges them in another process)."""
+    *judges*, the verdict of an inspection is judged again here only when it says so of the
+    inspection's index (``rules.Judge`` judges the others in another process)."""
     m = opened.manifest
     content, problems, covered_found = parsed.content, parsed.problems, parsed.covered_found
     if problems:
         # Name what else is wrong with the records that could be read (their times,
         # signatures, results, attachments) in the same report; references and the
         # manifest's list would only repeat the lines that could not be read.
-        _check_inspections(content, repo, certificates, now, problems, judged_upto)
+        _check_inspections(content, repo, certificates, now, problems, judges)
         _check_attachments(opened, content, problems)
         problems.raise_if_any()
     # The manifest's list of records must be exactly what the files hold.
@@ -266,7 +266,7 @@ def check_records(
     _check_references(opened, content, repo, problems)
     _check_visits(content, repo, now, problems, set(opened.attachments))
     check_cases(content, repo, problems)
-    _check_inspections(content, repo, certificates, now, problems, judged_upto)
+    _check_inspections(content, repo, certificates, now, problems, judges)
     _check_attachments(opened, content, problems)
     problems.raise_if_any()
     _check_audit(m, content, repo)

@@ -5,6 +5,7 @@ rules and must match what the laptop judged; the signature and times are checked
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from operator import eq
 from typing import TYPE_CHECKING, Any
 
@@ -233,23 +234,28 @@ def _instruments(content: BundleContent, repo: SyncRepo) -> dict[str, Instrument
     return instruments
 
 
-def judged_alike(content: BundleContent, repo: SyncRepo, start: int) -> bool:
-    """Whether the rules engine gives every inspection from index *start* on the results
-    and verdict it carries, as :func:`_check_inspections` judges them (its other checks
-    aside): for an import whose other checks run in a worker process at the same time
-    (``sync.importing.overlap``). False on any problem; the import then names it."""
-    instruments = _instruments(content, repo)
-    problems = ProblemList(4)
-    cache: dict[str, Any] = {}
-    texts = content.inspection_json
-    for x in content.inspections[start:]:
-        ins = instruments.get(x.instrument_id)
+class Judge:
+    """The verdicts of a bundle's inspections judged again one at a time, as
+    :func:`_check_inspections` judges them (its other checks aside): for an import whose
+    other checks run in a worker process at the same time (``sync.importing.overlap``),
+    this process judging the inspections the worker has not reached."""
+
+    def __init__(self, content: BundleContent, repo: SyncRepo) -> None:
+        self.inspections = content.inspections
+        self.instruments = _instruments(content, repo)
+        self.texts = content.inspection_json
+        self.cache: dict[Any, Any] = {}
+        self.problems = ProblemList(4)
+
+    def alike(self, i: int) -> bool:
+        """Whether the rules engine gives the *i*-th inspection the results and verdict it
+        carries (False on any problem; the import then names it)."""
+        x = self.inspections[i]
+        ins = self.instruments.get(x.instrument_id)
         if ins is None:
             return False
-        _check_rules(x, ins, "", problems, cache, texts.get(x.id, {}).get("tests"))
-        if problems:
-            return False
-    return True
+        _check_rules(x, ins, "", self.problems, self.cache, self.texts.get(x.id, {}).get("tests"))
+        return not self.problems
 
 
 def _check_inspections(
@@ -258,18 +264,18 @@ def _check_inspections(
     certificates: dict[str, Any],
     now: dt.datetime,
     problems: ProblemList,
-    judged_upto: int | None = None,
+    judges: Callable[[int], bool] | None = None,
 ) -> None:
     """Per inspection: times possible (and plausible, else a warning), the signature valid
-    with a known key, the results what the readings give (of the inspections before
-    *judged_upto* only, when given: :func:`judged_alike` judges the others elsewhere)."""
+    with a known key, the results what the readings give (with *judges*, of the
+    inspections whose index it says this process judges: :class:`Judge` judges the others
+    in another process)."""
     from ...store.integrity import signature_problem
 
     instruments = _instruments(content, repo)
     cache: dict[str, Any] = {}
     naive: list[str] = []
     texts = content.inspection_json
-    upto = len(content.inspections) if judged_upto is None else judged_upto
     for i, x in enumerate(content.inspections):
         where = content.where(x.id)
         _check_times(x, where, now, problems, content, naive)
@@ -277,7 +283,8 @@ def _check_inspections(
         if sig is not None:
             problems.add(where, f"inspection.{sig[0]}: {sig[1]}")
         ins = instruments.get(x.instrument_id)
-        if ins is not None and i < upto:  # else named already: the instrument does not resolve
+        # (no instrument: named already, the instrument does not resolve)
+        if ins is not None and (judges is None or judges(i)):
             tests_text = texts.get(x.id, {}).get("tests")
             _check_rules(x, ins, where, problems, cache, tests_text)
     if naive:
