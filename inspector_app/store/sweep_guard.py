@@ -33,6 +33,14 @@ INDEX = "sweep_rows_instrument"
 # Fewer rows: the guard costs less than laying it aside and checking afterwards.
 ASIDE_FROM = 500
 _FIND = "SELECT type, name, sql FROM sqlite_master WHERE tbl_name = 'sweep_rows' AND name = ?"
+# The rows written in the block (rowid above the old top) less those of them in the new
+# visits, counted through the (visit_id, seq) index visit by visit: 0.02 s for 188,000 rows,
+# where asking each row whether its visit is among the new ones took 0.065.
+_STRAY = (
+    "SELECT (SELECT count(*) FROM sweep_rows WHERE rowid > :top)"
+    " - (SELECT count(*) FROM (SELECT DISTINCT value FROM json_each(:ids)) AS new"
+    " JOIN sweep_rows s ON s.visit_id = new.value WHERE s.rowid > :top)"
+)
 
 
 @contextmanager
@@ -55,11 +63,7 @@ def guard_aside(
     try:
         yield
         if aside:
-            stray = conn.execute(
-                "SELECT count(*) FROM sweep_rows WHERE rowid > ?"
-                " AND visit_id NOT IN (SELECT value FROM json_each(?))",
-                (top, json.dumps(visit_ids)),
-            ).fetchone()[0]
+            stray = conn.execute(_STRAY, {"top": top, "ids": json.dumps(visit_ids)}).fetchone()[0]
             if stray:
                 raise StoreError(
                     f"{stray} sweep rows were written into visits this import did not create"
