@@ -227,38 +227,63 @@ def read_large(
     zf: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int, stage: int, expected_sha: str
 ) -> bytes:
     """A larger entry (a records file: most of a records-only bundle's bytes): its stored
-    bytes read whole from the archive's file and inflated in one call, at most *cap* + 1
-    bytes out, the local header, size, CRC-32 and SHA-256 checked as :func:`read_small`
-    checks them. zipfile's path read it in 1 MiB pieces, checked the CRC-32 along the
-    way and joined the pieces: on the 163 MB of a 10,000-inspection bundle's records that
-    was a second copy of them and about a fifth of the reading (inflated with ISA-L,
-    :data:`fast_zlib`: 0.34 -> 0.18 s on those bytes). Anything amiss (or a header
-    that defers its sizes) and the entry is read again by :func:`read_entry`, so that a
-    damaged entry is refused in exactly the words it always was. Stored bytes beyond what
-    any deflate stream of *cap* bytes takes (deflate's stored blocks add 5 bytes per 65,535)
-    are never read into memory: zipfile's path streams them and refuses the entry."""
+    bytes read whole from the archive's file (:func:`stored`) and inflated in one call
+    (:func:`inflated`), at most *cap* + 1 bytes out, the local header, size, CRC-32 and
+    SHA-256 checked as :func:`read_small` checks them. zipfile's path read it in 1 MiB
+    pieces, checked the CRC-32 along the way and joined the pieces: on the 163 MB of a
+    10,000-inspection bundle's records that was a second copy of them and about a fifth of
+    the reading (inflated with ISA-L, :data:`fast_zlib`: 0.34 -> 0.18 s on those bytes).
+    Anything amiss (or a header that defers its sizes) and the entry is read again by
+    :func:`read_entry`, so that a damaged entry is refused in exactly the words it always
+    was."""
+    raw = stored(zf, info, cap)
+    if raw is not None:
+        data = inflated(raw, info, cap, expected_sha)
+        del raw
+        if data is not None:
+            return data
+    return read_entry(zf, info, cap, stage, expected_sha)
+
+
+def stored(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int) -> bytes | None:
+    """The entry's stored bytes as :func:`read_large` reads them, its local header checked;
+    None when it leaves the entry to :func:`read_entry`: a header that is not the entry's
+    or defers its sizes, data that ends early, or stored bytes beyond what any deflate
+    stream of *cap* bytes takes (deflate's stored blocks add 5 bytes per 65,535: such
+    bytes are never read into memory, zipfile's path streams them and refuses the entry)."""
     if info.compress_size > cap + (cap >> 6) + 4096:
-        return read_entry(zf, info, cap, stage, expected_sha)
+        return None
     try:
-        raw = _local_data(zf, info, zip64=True)
-        if raw is not None:
-            if info.compress_type == zipfile.ZIP_DEFLATED:
-                inflater = fast_zlib.decompressobj(-15)
-                data = inflater.decompress(raw, cap + 1)
-                whole = inflater.eof and not inflater.unconsumed_tail
-            else:
-                data, whole = raw, True
-            del raw
-            if (
-                whole
-                and len(data) == info.file_size <= cap
-                and fast_zlib.crc32(data) == info.CRC
-                and hashlib.sha256(data).hexdigest() == expected_sha
-            ):
-                return data
+        return _local_data(zf, info, zip64=True)
+    except _INFLATE_ERRORS:
+        return None
+
+
+def inflated(
+    raw: bytes, info: zipfile.ZipInfo, cap: int, expected_sha: str | None = None
+) -> bytes | None:
+    """The entry's bytes from its *raw* stored ones (:func:`stored`), when they inflate
+    whole to the size the directory gives (at most *cap*) with its CRC-32 and the
+    *expected_sha* (None: not summed here); None when anything is amiss. Reads no file,
+    and the inflating and summing let other threads run (``records_ahead`` runs it in
+    one)."""
+    try:
+        if info.compress_type == zipfile.ZIP_DEFLATED:
+            inflater = fast_zlib.decompressobj(-15)
+            data = inflater.decompress(raw, cap + 1)
+            whole = inflater.eof and not inflater.unconsumed_tail
+        else:
+            data, whole = raw, True
+        if (
+            whole
+            and len(data) == info.file_size <= cap
+            and fast_zlib.crc32(data) == info.CRC
+            and (expected_sha is None or hashlib.sha256(data).hexdigest() == expected_sha)
+        ):
+            return data
     except _INFLATE_ERRORS:
         pass
-    return read_entry(zf, info, cap, stage, expected_sha)
+    return None
 
 
 def _local_data(zf: zipfile.ZipFile, info: zipfile.ZipInfo, zip64: bool = False) -> bytes | None:

@@ -50,6 +50,7 @@ from .format import (
     unsafe_char,
 )
 from .manifest import Manifest, parse_manifest
+from .records_ahead import records_ahead
 
 if TYPE_CHECKING:
     from ..store.trust import TrustedKey
@@ -458,72 +459,101 @@ def read_bundle(
         signature = _fixed(zf, by_name, SIGNATURE, limits.max_signature_bytes)
         signer_pem = _fixed(zf, by_name, SIGNER, limits.max_signer_bytes, required=False)
         signer = verify_signature(manifest_bytes, signature, signer_pem, trusted)
+        # Signed by a key this database trusts: the records are inflated in a thread from here
+        # on, while the manifest and the small entries are read here (.records_ahead).
+        ahead = records_ahead(zf, infos)
         try:
-            manifest = parse_manifest(manifest_bytes)
-        except InputError as exc:
-            raise BundleRejected(
-                3, MANIFEST, f"{exc.path}: {exc.message}" if exc.path != "manifest" else exc.message
-            ) from None
-        if manifest.signer_fingerprint != signer.fingerprint:
-            raise BundleRejected(
-                3, MANIFEST, "the manifest names another signer than the key that signed it"
-            )
-        present = set(by_name) - {MANIFEST, SIGNATURE, SIGNER}
-        listed = set(manifest.entries)
-        for name in sorted(listed - present):
-            raise BundleRejected(3, name, "is listed in the manifest but missing from the archive")
-        for name in sorted(present - listed):
-            raise BundleRejected(3, name, "is in the archive but not listed in the manifest")
-        opened = OpenedBundle(path, manifest_bytes, manifest, signer)
-        names = sorted(listed)  # then the records first (between "records/" and "records0")
-        lo, hi = bisect.bisect_left(names, "records/"), bisect.bisect_left(names, "records0")
-        names = names[lo:hi] + names[:lo] + names[hi:]
-        total = len(names)
-        read: dict[str, bytes] | None = None  # the small entries, read together (read_smalls)
-        for k, name in enumerate(names):
-            if read is None and not name.startswith("records/"):  # (once the records are)
-                read = read_smalls(zf, _small(names[k:], manifest, by_name))
-            data = read.pop(name, None) if read else None
-            if data is not None:  # read together: its checks below passed (see _small)
-                if name.startswith("attachments/"):
-                    opened.attachments[name[len("attachments/") :]] = data
-                else:
-                    opened.reports[name[len(REPORT_PREFIX) : -len(".pdf")]] = data
-                if progress is not None and k % 50 == 0 and progress("entries", k, total) is False:
-                    raise BundleRejected(3, "", "cancelled")
-                continue
-            sha, size = manifest.entries[name]
-            info = by_name[name]
-            if info.file_size != size:
+            try:
+                manifest = parse_manifest(manifest_bytes)
+            except InputError as exc:
                 raise BundleRejected(
-                    3, name, f"the archive says {info.file_size} bytes, the manifest {size}"
+                    3,
+                    MANIFEST,
+                    f"{exc.path}: {exc.message}" if exc.path != "manifest" else exc.message,
+                ) from None
+            if manifest.signer_fingerprint != signer.fingerprint:
+                raise BundleRejected(
+                    3, MANIFEST, "the manifest names another signer than the key that signed it"
                 )
-            if name.startswith("attachments/") and size > STREAM_FROM:
-                head = _head(zf, info)
-                opened.attachments[name.split("/", 1)[1]] = ZipAttachment(zf, info, sha, size, head)
-                opened.archive = zf
-                kept.append(zf)
-                continue
-            if size <= DIRECT_UP_TO and info.compress_size <= DIRECT_UP_TO:
-                data = read_small(zf, info, size, 3, sha)
-            else:  # records (and report PDFs): whole, or through zipfile when amiss
-                data = read_large(zf, info, size, 3, sha)
-            if (
-                len(data) != size
-            ):  # pragma: no cover - the readers yield file_size (== size) bytes or raise
-                raise BundleRejected(3, name, f"holds {len(data)} bytes, the manifest says {size}")
-            if name.startswith("records/"):
+            present = set(by_name) - {MANIFEST, SIGNATURE, SIGNER}
+            listed = set(manifest.entries)
+            for name in sorted(listed - present):
+                raise BundleRejected(
+                    3, name, "is listed in the manifest but missing from the archive"
+                )
+            for name in sorted(present - listed):
+                raise BundleRejected(3, name, "is in the archive but not listed in the manifest")
+            opened = OpenedBundle(path, manifest_bytes, manifest, signer)
+            names = sorted(listed)  # then the records first (between "records/" and "records0")
+            lo, hi = bisect.bisect_left(names, "records/"), bisect.bisect_left(names, "records0")
+            names = names[lo:hi] + names[:lo] + names[hi:]
+            total, n_records = len(names), hi - lo
+
+            def deliver(name: str, data: bytes) -> None:
                 table = name[len("records/") : -len(".jsonl")]
                 opened.records[table] = data
                 if on_record is not None:
                     on_record(opened, table, data)
-            elif name.startswith(REPORT_PREFIX):
-                opened.reports[name[len(REPORT_PREFIX) : -len(".pdf")]] = data
-            else:
-                opened.attachments[name.split("/", 1)[1]] = data
-            if progress is not None and k % 50 == 0 and progress("entries", k, total) is False:
-                raise BundleRejected(3, "", "cancelled")
+
+            read: dict[str, bytes] | None = None  # the small entries, read together (read_smalls)
+            if ahead is not None:  # the signed sums: from here on it hands the records over
+                ahead.expect(manifest.entries, deliver)
+                read = read_smalls(zf, _small(names[n_records:], manifest, by_name))
+            for k, name in enumerate(names):
+                if read is None and not name.startswith("records/"):  # (once the records are)
+                    read = read_smalls(zf, _small(names[k:], manifest, by_name))
+                if ahead is not None and k < n_records and ahead.handed_over(name):
+                    _go_on(progress, k, total)
+                    continue
+                data = read.pop(name, None) if read else None
+                if data is not None:  # read together: its checks below passed (see _small)
+                    if name.startswith("attachments/"):
+                        opened.attachments[name[len("attachments/") :]] = data
+                    else:
+                        opened.reports[name[len(REPORT_PREFIX) : -len(".pdf")]] = data
+                    _go_on(progress, k, total)
+                    continue
+                sha, size = manifest.entries[name]
+                info = by_name[name]
+                if info.file_size != size:
+                    raise BundleRejected(
+                        3, name, f"the archive says {info.file_size} bytes, the manifest {size}"
+                    )
+                if name.startswith("attachments/") and size > STREAM_FROM:
+                    head = _head(zf, info)
+                    opened.attachments[name.split("/", 1)[1]] = ZipAttachment(
+                        zf, info, sha, size, head
+                    )
+                    opened.archive = zf
+                    kept.append(zf)
+                    continue
+                if size <= DIRECT_UP_TO and info.compress_size <= DIRECT_UP_TO:
+                    data = read_small(zf, info, size, 3, sha)
+                else:  # records (and report PDFs): whole, or through zipfile when amiss
+                    data = read_large(zf, info, size, 3, sha)
+                if (
+                    len(data) != size
+                ):  # pragma: no cover - the readers yield file_size (== size) bytes or raise
+                    raise BundleRejected(
+                        3, name, f"holds {len(data)} bytes, the manifest says {size}"
+                    )
+                if name.startswith("records/"):
+                    deliver(name, data)
+                elif name.startswith(REPORT_PREFIX):
+                    opened.reports[name[len(REPORT_PREFIX) : -len(".pdf")]] = data
+                else:
+                    opened.attachments[name.split("/", 1)[1]] = data
+                _go_on(progress, k, total)
+        finally:
+            if ahead is not None:  # (a refusal or a cancel: the thread ends first)
+                ahead.stop()
     return opened
+
+
+def _go_on(progress: Progress | None, k: int, total: int) -> None:
+    """Tell the progress callback every 50 entries; it may cancel (a refusal)."""
+    if progress is not None and k % 50 == 0 and progress("entries", k, total) is False:
+        raise BundleRejected(3, "", "cancelled")
 
 
 def _small(

@@ -290,7 +290,9 @@ def verdict(
     here). Applies the checks' warnings to ``job.content``."""
     if not checker.complete:
         raise Recheck("the records were not sent")
-    content = job.records
+    if job.content is None:
+        raise Recheck("the records were not built")
+    content = job.content
     if shape is None:
         shape = shape_of(content)
     if checker.answer is None:
