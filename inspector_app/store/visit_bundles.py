@@ -234,17 +234,18 @@ def _sweep_runs(lines: list[dict[str, Any]]) -> Iterator[tuple[str, list[tuple[A
     grow at their ends as before. On SQLite only (the runs would be round trips on
     PostgreSQL)."""
     rows = [r for v in lines for r in v["rows"]]
+    if not rows:
+        return
     full = operator.itemgetter(*SWEEP_ROW_COLUMNS)
     head = operator.itemgetter(*_HEAD)
-    tail = operator.itemgetter(*_TAIL)
+    bare = list(map(_TAIL_DEFAULTS.__eq__, map(operator.itemgetter(*_TAIL), rows)))
+    params = [head(r) if b else full(r) for r, b in zip(rows, bare, strict=True)]
+    # where a run of one kind ends: each row whose kind differs from the row before
+    ends = list(itertools.compress(itertools.count(1), map(operator.ne, bare, bare[1:])))
+    ends.append(len(rows))
     start = 0
-    for bare, run in itertools.groupby(map(_TAIL_DEFAULTS.__eq__, map(tail, rows))):
-        end = start + sum(1 for _ in run)
-        part = rows[start:end]
-        if bare:
-            yield _INSERT_HEADS, list(map(head, part))
-        else:
-            yield _INSERT_ROWS, list(map(full, part))
+    for end in ends:
+        yield (_INSERT_HEADS if bare[start] else _INSERT_ROWS), params[start:end]
         start = end
 
 

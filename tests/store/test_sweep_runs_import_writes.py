@@ -54,6 +54,7 @@ def test_rows_in_runs_are_the_bundles_rows_in_its_order(tmp_path, monkeypatch):
     kinds = [sql == visit_bundles._INSERT_HEADS for sql, _ in runs]
     assert True in kinds and False in kinds and len(runs) > 4, "both kinds, in several runs"
     assert sum(len(p) for _, p in runs) == len(rows)
+    assert list(visit_bundles._sweep_runs([{**lines[0], "rows": []}])) == []
     conn = store.conn
     top = conn.execute("SELECT max(rowid) FROM sweep_rows").fetchone()[0]
     with store.write("t", "test") as seq:

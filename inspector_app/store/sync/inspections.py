@@ -6,6 +6,7 @@ Part of :class:`SyncRepo` (see the package); writes run inside ``store.write``.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -240,6 +241,7 @@ class InspectionRows(RepoPart):
             "visit_id",
         ]
         visits = visits or {}
+        scalars = operator.attrgetter(*codec.INSPECTION_SCALARS)
         rows = []
         for x in inspections:
             texts = json_texts.get(x.id)
@@ -251,7 +253,7 @@ class InspectionRows(RepoPart):
                 }
             rows.append(
                 (
-                    *[getattr(x, k) for k in codec.INSPECTION_SCALARS],
+                    *scalars(x),
                     x.check,
                     texts["environment"],
                     texts["checklist"],

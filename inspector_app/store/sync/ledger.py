@@ -16,6 +16,19 @@ from .. import codec
 from .base import RepoPart, _chunks, _marks
 
 _entity_and_id = operator.itemgetter(0, 1)
+# an audit entry's fields in the order of sync_device_audit's columns
+_AUDIT_FIELDS = (
+    "device_id",
+    "seq",
+    "at",
+    "actor",
+    "action",
+    "entity",
+    "entity_id",
+    "detail",
+    "prev_hash",
+    "hash",
+)
 
 
 @dataclass
@@ -234,25 +247,11 @@ class LedgerRows(RepoPart):
         )
 
     def insert_device_audit(self, bundle_id: str, entries: list[dict[str, Any]]) -> None:
+        entry = operator.itemgetter(*_AUDIT_FIELDS)  # (a bundle carries some 20,000)
         self.conn.executemany(
             "INSERT OR IGNORE INTO sync_device_audit (device_id, seq, at, actor, action, entity, entity_id, detail,"
             " prev_hash, hash, bundle_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    e["device_id"],
-                    e["seq"],
-                    e["at"],
-                    e["actor"],
-                    e["action"],
-                    e["entity"],
-                    e["entity_id"],
-                    e["detail"],
-                    e["prev_hash"],
-                    e["hash"],
-                    bundle_id,
-                )
-                for e in entries
-            ],
+            [(*entry(e), bundle_id) for e in entries],
         )
 
     def insert_acks(self, rows: list[tuple[str, str, str, str, int]]) -> int:
