@@ -90,3 +90,60 @@ class VisitLine(TypedDict):
 VISIT_DECODE = msgspec.json.Decoder(VisitLine).decode
 ANSWERS = frozenset(get_args(Answer))
 CHEATING = frozenset(get_args(Cheating))
+
+
+# ---- inspection lines -------------------------------------------------------------------
+#
+# An inspection line's JSON columns (environment, checklist, tests, result) hold values of
+# any JSON shape; the typed decoder reads them as plain JSON values nested at most a few
+# levels deep (a result: its tests, their items, each item's texts) with integers of at most
+# 16 digits, as the strict parser reads them (``jsonlines._int``). It proves nothing about
+# those values (the walk of ``values._walk_values`` and the checks still run): what it saves
+# is the look over the whole line for deep nesting and for long integers that a line decoded
+# without types needs (``jsonlines._fast_candidate``, ``_has_long_int``), since a line it
+# decodes holds neither. A line nested deeper, or with a fraction, goes the untyped way.
+
+Int16 = Annotated[int, msgspec.Meta(ge=-(10**16 - 1), le=10**16 - 1)]  # at most 16 digits
+Leaf = str | Int16 | bool | None
+Json5 = Leaf
+Json4 = Leaf | list[Json5] | dict[str, Json5]
+Json3 = Leaf | list[Json4] | dict[str, Json4]
+Json2 = Leaf | list[Json3] | dict[str, Json3]
+Json1 = Leaf | list[Json2] | dict[str, Json2]
+Json = Leaf | list[Json1] | dict[str, Json1]  # a value nested at most six levels deep
+
+
+class InspectionLine(TypedDict):
+    """An inspection as a bundle carries it (``domain.models.Inspection``, its findings and
+    attachment references as objects), each member of any JSON type it may have."""
+
+    attachments: Json
+    check: Json
+    checklist: Json
+    content_hash: Json
+    correction_reason: Json
+    environment: Json
+    family: Json
+    finalized_at: Json
+    findings: Json
+    id: Json
+    inspector: Json
+    instrument_id: Json
+    notes: Json
+    parent_id: Json
+    place: Json
+    premises_id: Json
+    record_id: Json
+    result: Json
+    revision: Json
+    ruleset: Json
+    signature: Json
+    signer: Json
+    standards: Json
+    started_at: Json
+    status: Json
+    tests: Json
+    verdict: Json
+
+
+INSPECTION_DECODE = msgspec.json.Decoder(InspectionLine).decode

@@ -9,7 +9,8 @@ import dataclasses
 import re
 from collections.abc import Callable, Collection
 from decimal import Decimal
-from operator import itemgetter
+from functools import partial
+from operator import is_not, itemgetter
 from typing import Any
 
 from ...domain.errors import InputError
@@ -114,6 +115,8 @@ def _row_ok(r: object, vid: object, i: int) -> bool:
 
 
 _NONE = frozenset({None})
+_NOT_NONE = partial(is_not, None)
+_NO_TEXTS: frozenset[str] = frozenset()
 _IDS = re.compile(r"(?:[A-Za-z0-9][A-Za-z0-9._:-]{0,99}\n)*")  # ids (ID_RE), one a line
 
 
@@ -163,6 +166,8 @@ def _rows_ok(rows: list[Any], vid: object, typed: bool = False) -> bool:
         for k in ("instrument_id", "premises_id", "inspection_id"):
             # (a market's instruments and premises come back visit after visit: each id is
             # matched once per bundle)
+            if _REF_IDS.issuperset(filter(_NOT_NONE, col[k])):
+                continue
             new = set(col[k]) - _NONE - _REF_IDS
             if not _ids_ok(new):
                 return False
@@ -176,15 +181,31 @@ def _rows_ok(rows: list[Any], vid: object, typed: bool = False) -> bool:
             ("label", NAME_MAX, False),
             ("note", NOTE_MAX, True),
         ):
-            for value in set(col[k]) - _CLEAN.get((limit, multiline), set()):
+            known = _CLEAN.get((limit, multiline))
+            if known is not None and known.issuperset(col[k]):
+                continue
+            for value in set(col[k]) - (known or _NO_TEXTS):
                 if not _clean(value, limit, multiline):
                     return False
-        for load, indication in set(zip(col["load"], col["indication"], strict=True)):
-            if load or indication:
-                if not (_decimal_normal(load) and _decimal_normal(indication) and _positive(load)):
-                    return False
-            elif type(load) is not str or type(indication) is not str:
+        loads, indications = col["load"], col["indication"]
+        if typed:  # (texts): a row has both or neither, each a decimal in normal form
+            if list(map(bool, loads)) != list(map(bool, indications)):
                 return False
+            for load in set(filter(None, loads)) - _POSITIVE:
+                if not (_decimal_normal(load) and _positive(load)):
+                    return False
+            for indication in set(filter(None, indications)) - _NORMAL_DECIMAL:
+                if not _decimal_normal(indication):
+                    return False
+        else:
+            for load, indication in set(zip(loads, indications, strict=True)):
+                if load or indication:
+                    if not (
+                        _decimal_normal(load) and _decimal_normal(indication) and _positive(load)
+                    ):
+                        return False
+                elif type(load) is not str or type(indication) is not str:
+                    return False
     except TypeError:  # a list or an object where a text belongs
         return False
     # each row names its instrument, or at least its identity code or label
@@ -213,7 +234,9 @@ def _clean(value: object, limit: int, multiline: bool) -> bool:
     """Whether ``clean_text`` (as ``domain.visits`` calls it) leaves *value* unchanged."""
     if value == "":
         return True
-    known = _CLEAN.setdefault((limit, multiline), set())
+    known = _CLEAN.get((limit, multiline))
+    if known is None:  # (the empty text is clean: held, so that a column of "" is known)
+        known = _CLEAN[limit, multiline] = {""}
     if type(value) is not str or len(value) > TEXT_MAX:
         return False
     if value in known:

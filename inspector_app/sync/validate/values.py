@@ -25,12 +25,13 @@ from ..jsonlines import (
     render,
     strict_loads,
 )
-from .shapes import VISIT_DECODE
+from .shapes import INSPECTION_DECODE, VISIT_DECODE
 
 SPECIAL = re.compile(r"(?i)[+-]?(s?nan|inf|infinity)")
 NUMERIC = re.compile(r"[+-]?[\d.]+([eE][+-]?\d+)?")
 MAX_DEPTH = 12
 PARTS_TABLES = frozenset({"inspections", "visits"})  # hashed from the texts of their members
+_TYPED = {"visits": VISIT_DECODE, "inspections": INSPECTION_DECODE}  # (shapes)
 
 
 def iter_lines(
@@ -48,9 +49,10 @@ def read_lines(
     table: str, data: bytes, max_line: int
 ) -> Iterator[tuple[int, Any, dict[str, bytes] | None, str | None, bool]]:
     """:func:`iter_lines`, and for each line whether it has the exact shape of its table's
-    lines (``shapes``: visits only; then some checks of its rows are known to pass)."""
+    lines (``shapes``: visits and inspections; then some checks of a visit's rows are known
+    to pass, and an inspection line was read without looking for what its type rules out)."""
     with_parts = table in PARTS_TABLES
-    typed_decode = VISIT_DECODE if table == "visits" else None
+    typed_decode = _TYPED.get(table)
     for n, raw in enumerate(_lines(data), start=1):
         if raw is None:
             yield n, None, None, "the last line is not terminated (truncated?)", False
@@ -201,6 +203,9 @@ _POSITIVE: set[str] = set()
 _REF_IDS: set[str] = set()  # the ids a row refers to (instrument, premises, inspection)
 # Times read (sync.validate.times.read_time), by their text. Same bounds, same life.
 _TIMES: dict[str, tuple[Any, str | None]] = {}
+# Member names the walk found no longer than its limit of 100 characters: an object whose
+# names are all among them is not measured again (about CACHE_MAX names, emptied with the rest).
+_KEYS: set[str] = set()
 
 
 def _forget() -> None:
@@ -212,6 +217,7 @@ def _forget() -> None:
     _POSITIVE.clear()
     _REF_IDS.clear()
     _TIMES.clear()
+    _KEYS.clear()
 
 
 def _values_ok(obj: Any, depth: int = 0, texts_only: bool = True) -> bool:
@@ -226,8 +232,11 @@ def _values_ok(obj: Any, depth: int = 0, texts_only: bool = True) -> bool:
     if depth >= MAX_DEPTH:  # its members would be deeper than MAX_DEPTH
         return False
     if type(obj) is dict:
-        if max(map(len, obj)) > 100:
-            return False
+        if not _KEYS.issuperset(obj):
+            if max(map(len, obj)) > 100:
+                return False
+            if len(_KEYS) < CACHE_MAX:
+                _KEYS.update(obj)
         obj = obj.values()
     ok = _OK
     if texts_only and type(first := next(iter(obj))) is not dict and type(first) is not list:
@@ -245,7 +254,7 @@ def _values_ok(obj: Any, depth: int = 0, texts_only: bool = True) -> bool:
         if kind is dict:
             # a dict of texts seen before (a reading) is checked here without a call
             texts = True
-            if v and len(v) <= 1000 and depth + 1 < MAX_DEPTH and max(map(len, v)) <= 100:
+            if v and len(v) <= 1000 and depth + 1 < MAX_DEPTH and _KEYS.issuperset(v):
                 try:
                     if ok.issuperset(v.values()):
                         continue

@@ -8,6 +8,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 from collections.abc import Callable
+from itertools import chain
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
@@ -15,10 +16,11 @@ from ...domain.canonical import canonical_bytes
 from ...domain.errors import InputError
 from ..format import (
     HEX64,
+    ID_RE,
     BundleContent,
 )
 from ..jsonlines import join_parts
-from .sweep_rows import _check_row, _row_fields, _row_ok, _rows_ok
+from .sweep_rows import _check_row, _ids_ok, _row_fields, _row_ok, _rows_ok
 from .times import FUTURE_SLACK, PLAUSIBLE_FROM, _as_utc, _possible_time, read_time
 from .values import (
     _id,
@@ -81,25 +83,41 @@ def parse_visit(
         raise InputError(f"{path}.photos", "a photo appears twice")
     if obj["status"] != "finalized":
         raise InputError(f"{path}.status", "only sealed (finalized) visits travel in bundles")
-    _id(obj["id"], f"{path}.id")
-    _id(obj["premises_id"], f"{path}.premises_id", allow_none=True)
-    _id(obj["campaign_id"], f"{path}.campaign_id", allow_none=True)
+    # (the path of a value is written out only when it is refused: a large bundle's visits
+    # pass, and a text or an id that passes is looked at once)
+    for k in ("id", "premises_id", "campaign_id"):
+        v = obj[k]
+        if (v is not None or k == "id") and (type(v) is not str or not ID_RE.match(v)):
+            _id(v, f"{path}.{k}", allow_none=k != "id")
     if not isinstance(obj["content_hash"], str) or not HEX64.match(obj["content_hash"]):
         raise InputError(f"{path}.content_hash", "must be 64 hexadecimal digits")
     for k in ("started_at", "finalized_at"):
-        _possible_time(_str(obj[k], f"{path}.{k}", 40), f"{path}.{k}")
+        v = obj[k]
+        if type(v) is not str or len(v) > 40 or read_time(v)[1] is not None:
+            _possible_time(_str(v, f"{path}.{k}", 40), f"{path}.{k}")
     for k in ("kind", "inspector", "market", "place", "notes", "duty_set"):
-        _str(obj[k], f"{path}.{k}", 10_000)
-    for k in ("duties", "covert"):
+        v = obj[k]
+        if type(v) is not str or len(v) > 10_000:
+            _str(v, f"{path}.{k}", 10_000)
+    for k in () if typed else ("duties", "covert"):  # (typed: objects of texts)
         if type(obj[k]) is not dict or not all(type(x) is str for x in obj[k].values()):
             raise InputError(f"{path}.{k}", "must be an object of texts")
     officers = obj["officers"]
     if type(officers) is not list or len(officers) > 50:
         raise InputError(f"{path}.officers", "must be a list of at most 50 officers")
     for i, o in enumerate(officers):
+        if (
+            type(o) is dict
+            and o.keys() == _OFFICER_FIELDS
+            and type(name := o["name"]) is str
+            and type(cert := o["certificate_no"]) is str
+            and len(name) <= 200
+            and len(cert) <= 200
+        ):
+            continue
         if type(o) is not dict:
             raise InputError(f"{path}.officers[{i}]", "must be an object")
-        _keys(o, {"name", "certificate_no"}, f"{path}.officers[{i}]")
+        _keys(o, _OFFICER_FIELDS, f"{path}.officers[{i}]")
         for k in ("name", "certificate_no"):
             _str(o[k], f"{path}.officers[{i}].{k}")
     data = {k: obj[k] for k in fields}
@@ -133,19 +151,23 @@ def parse_visit(
         for i, r in enumerate(rows_in):
             if not _row_ok(r, vid, i):
                 _check_row(r, vid, i, f"{path}.rows[{i}]", row_fields, validate_row, SweepRow)
-    if len({r["id"] for r in rows_in}) != len(rows_in):
+    if len(set(map(_ROW_ID, rows_in))) != len(rows_in):
         raise InputError(f"{path}.rows", "a sweep row id appears twice")
     ids = obj["inspections"]
     if type(ids) is not list or len(ids) > 5000:
         raise InputError(f"{path}.inspections", "must be a list of at most 5000 ids")
-    for i, x in enumerate(ids):
-        _id(x, f"{path}.inspections[{i}]")
+    if not _ids_ok(ids):  # then one by one, naming the first that is not an id
+        for i, x in enumerate(ids):
+            _id(x, f"{path}.inspections[{i}]")
     if _visit_hash(visit, rows_in, photos, visit_content, parts) != visit.content_hash:
         raise InputError(
             f"{path}.content_hash", "does not match the visit's content (the visit was altered)"
         )
     return obj
 
+
+_OFFICER_FIELDS = frozenset({"name", "certificate_no"})
+_ROW_ID = itemgetter("id")
 
 # The members of a visit line its content hash does not cover (domain.visits.visit_content).
 _NOT_HASHED = frozenset({"status", "content_hash", "inspections"})
@@ -204,8 +226,8 @@ def _campaign_ids(repo: SyncRepo, ids: list[str]) -> set[str]:
     return campaign_ids(repo.store.conn, ids)
 
 
-_ROW_REFS = itemgetter("instrument_id", "premises_id", "inspection_id")
-_NO_REFS: tuple[tuple[Any, ...], ...] = ((), (), ())
+_ROW_REFS = tuple(map(itemgetter, ("instrument_id", "premises_id", "inspection_id")))
+_ROWS = itemgetter("rows")
 
 
 def _check_visits(
@@ -233,16 +255,18 @@ def _check_visits(
     prem = {r[0].id for r in content.premises}
     inst = {r[0].id for r in content.instruments}
     insp = {x.id for x in content.inspections}
-    # each visit's rows' references as three columns (instruments, premises, inspections),
-    # taken once; only the ids the bundle does not hold are looked up in the database
-    refs = [tuple(zip(*map(_ROW_REFS, v["rows"]), strict=True)) or _NO_REFS for v in content.visits]
+    # the references of all the rows of all the visits, a column at a time (instruments,
+    # premises, inspections: loops in C); only the ids the bundle does not hold are looked up
+    # in the database
+    rows = list(chain.from_iterable(map(_ROWS, content.visits)))
+    row_inst, row_prem, row_insp = (set(map(get, rows)) for get in _ROW_REFS)
     premises = {v["premises_id"] for v in content.visits}
-    premises.update(*(r[1] for r in refs))
+    premises.update(row_prem)
     db_prem = repo.existing_ids("premises", {p for p in premises - prem if p})
-    instruments = set().union(*(r[0] for r in refs))
+    instruments = row_inst
     db_inst = repo.existing_ids("instrument", {i for i in instruments - inst if i})
     wanted = {x for v in content.visits for x in v["inspections"]}
-    wanted.update(*(r[2] for r in refs))
+    wanted.update(row_insp)
     db_insp = repo.existing_ids("inspection", {i for i in wanted - insp if i})
     from ...store.visit_bundles import campaign_ids, inspection_visits, upgrade_visits, visit_states
 
@@ -254,9 +278,15 @@ def _check_visits(
     claimed: dict[str, str] = {}
     duplicates: set[str] = set()
     prem_all, inst_all, insp_all = prem | db_prem, inst | db_inst, insp | db_insp
-    for n, (v, (row_inst, row_prem, row_insp)) in enumerate(
-        zip(content.visits, refs, strict=True), start=1
-    ):
+    # every reference of every row resolves (the common case, checked in C): the rows are
+    # then not looked at one by one
+    rows_resolve = (
+        inst_all.issuperset(filter(None, row_inst))
+        and prem_all.issuperset(filter(None, row_prem))
+        and insp_all.issuperset(filter(None, row_insp))
+    )
+    latest = now + FUTURE_SLACK
+    for n, v in enumerate(content.visits, start=1):
         where = f"records/visits.jsonl line {n}"
         others = {here[x] for x in v["inspections"] if here.get(x) not in (None, v["id"])}
         if v["inspections"] and all(x in here for x in v["inspections"]) and others <= gathered:
@@ -288,14 +318,7 @@ def _check_visits(
                 f"visit.campaign_id: the campaign {v['campaign_id']} is neither in the bundle "
                 "nor in this database",
             )
-        rows = v["rows"]
-        if (  # every reference of every row resolves (the common case, checked in C)
-            inst_all.issuperset(filter(None, row_inst))
-            and prem_all.issuperset(filter(None, row_prem))
-            and insp_all.issuperset(filter(None, row_insp))
-        ):
-            rows = []
-        for i, r in enumerate(rows):
+        for i, r in enumerate(() if rows_resolve else v["rows"]):
             if r["instrument_id"] and r["instrument_id"] not in inst_all:
                 problems.add(
                     where,
@@ -335,11 +358,12 @@ def _check_visits(
         started, _ = read_time(v["started_at"])
         finalized, _ = read_time(v["finalized_at"])
         if started is not None and finalized is not None:
-            if _as_utc(finalized) < _as_utc(started) - FUTURE_SLACK:
+            started, finalized = _as_utc(started), _as_utc(finalized)
+            if finalized < started - FUTURE_SLACK:
                 problems.add(where, "visit.finalized_at: the visit was sealed before it started")
-            if _as_utc(finalized) > now + FUTURE_SLACK:
+            if finalized > latest:
                 content.warn(where, "visit.finalized_at: sealed in the future (a clock was wrong)")
-            if _as_utc(started) < PLAUSIBLE_FROM:
+            if started < PLAUSIBLE_FROM:
                 content.warn(where, "visit.started_at: before 2000 (a clock was wrong)")
     if duplicates:
         content.visits = [v for v in content.visits if v["id"] not in duplicates]
