@@ -266,6 +266,21 @@ def loads_typed(
     return obj, parts
 
 
+def loads_typed_whole(data: bytes, decode: Callable[[bytes], Any]) -> dict[str, Any] | None:
+    """The object of a canonical line that *decode* (as for :func:`loads_typed`) reads, for
+    a table whose members need no canonical text of their own: the line rendered once,
+    whole; None for any other line (then :func:`strict_loads` reads it)."""
+    if data[:1] != b"{":
+        return None
+    try:
+        obj = decode(data)
+        if _RENDER(obj) != data:
+            return None
+    except _FAST_ERRORS:
+        return None
+    return obj  # type: ignore[no-any-return]
+
+
 def _strict(text: str) -> object:
     try:
         obj, end = _DECODER.raw_decode(text)

@@ -147,3 +147,22 @@ class InspectionLine(TypedDict):
 
 
 INSPECTION_DECODE = msgspec.json.Decoder(InspectionLine).decode
+
+
+class AuditLine(TypedDict):
+    """An audit entry as a bundle carries it (``validate.audit.AUDIT_FIELDS``): read whole
+    (``jsonlines.loads_typed_whole``), its members needing no canonical text of their own."""
+
+    action: str
+    actor: str
+    at: str
+    detail: str
+    device_id: str
+    entity: str
+    entity_id: str
+    hash: str
+    prev_hash: str
+    seq: Int16
+
+
+AUDIT_DECODE = msgspec.json.Decoder(AuditLine).decode

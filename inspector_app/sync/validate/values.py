@@ -21,11 +21,12 @@ from ..jsonlines import (
     JsonError,
     loads_canonical,
     loads_typed,
+    loads_typed_whole,
     loads_with_parts,
     render,
     strict_loads,
 )
-from .shapes import INSPECTION_DECODE, VISIT_DECODE
+from .shapes import AUDIT_DECODE, INSPECTION_DECODE, VISIT_DECODE
 
 SPECIAL = re.compile(r"(?i)[+-]?(s?nan|inf|infinity)")
 NUMERIC = re.compile(r"[+-]?[\d.]+([eE][+-]?\d+)?")
@@ -49,10 +50,12 @@ def read_lines(
     table: str, data: bytes, max_line: int
 ) -> Iterator[tuple[int, Any, dict[str, bytes] | None, str | None, bool]]:
     """:func:`iter_lines`, and for each line whether it has the exact shape of its table's
-    lines (``shapes``: visits and inspections; then some checks of a visit's rows are known
-    to pass, and an inspection line was read without looking for what its type rules out)."""
+    lines (``shapes``: visits, inspections and the audit; then some checks of a visit's rows
+    are known to pass, and an inspection or audit line was read without looking for what its
+    type rules out)."""
     with_parts = table in PARTS_TABLES
     typed_decode = _TYPED.get(table)
+    typed_whole = AUDIT_DECODE if table == "audit" else None  # (read whole: no parts)
     for n, raw in enumerate(_lines(data), start=1):
         if raw is None:
             yield n, None, None, "the last line is not terminated (truncated?)", False
@@ -62,6 +65,9 @@ def read_lines(
             continue
         if typed_decode is not None and (typed := loads_typed(raw, typed_decode)) is not None:
             yield n, typed[0], typed[1], None, True
+            continue
+        if typed_whole is not None and (whole := loads_typed_whole(raw, typed_whole)) is not None:
+            yield n, whole, None, None, True
             continue
         try:
             # Only inspections and visits need the canonical text of their members (content
