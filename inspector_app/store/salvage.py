@@ -3,7 +3,9 @@
 The damaged file is never written: it is copied (with its write-ahead log) into a temporary
 folder and read from there, row by row where a whole-table read fails. Every finalized
 inspection is re-checked against its own content hash; one that no longer matches, or whose
-rows cannot all be read, is left out and named. Drafts, reference data, the audit log and
+rows cannot all be read, is left out and named. The readings and test rows of a finalized
+inspection kept are made again from its sealed result (they are derived from it), so a
+damaged page of those tables loses none of them. Drafts, reference data, the audit log and
 the other tables are copied as far as they can be read; rows whose references no longer
 resolve are left out, so the new database passes its foreign-key check.
 """
@@ -13,16 +15,19 @@ from __future__ import annotations
 import shutil
 import sqlite3
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..domain.canonical import content_hash
 from .db import StoreError, transaction
+from .inspections import reading_rows
 from .locks import FileLock
 from .opening import open_database
 
 if TYPE_CHECKING:
+    from ..domain.models import Inspection
     from .store import Store
 
 SKIP_TABLES = {"sqlite_sequence"}
@@ -137,6 +142,7 @@ def _salvage_copy(
         damaged = store_class(src, copy)
         # Which inspections may be copied: drafts as they are, finalized ones only intact.
         keep: set[str] = set()
+        sealed: dict[str, Inspection] = {}  # the finalized ones kept, as read
         statuses, lost = _read_rows(src, "inspections", ["id", "status"])
         result.unreadable_rows += lost
         for _rowid, ident, status in statuses:
@@ -154,6 +160,7 @@ def _salvage_copy(
                 if content_hash(insp) != stored:
                     result.skipped.append((ident, "no longer matches its content hash"))
                     continue
+                sealed[ident] = insp
             keep.add(ident)
         src.row_factory = None
         out = open_database(output)
@@ -179,12 +186,65 @@ def _salvage_copy(
             rows, lost = _read_rows(src, table, cols)
             result.unreadable_rows += lost
             data[table] = (cols, rows)
+        _derived_from_results(data, sealed)
         _insert(out, data, keep, result)
         with out.write("salvage", "salvage", "database", ""):
             pass
     finally:
         src.close()
         out.close()
+
+
+# The children of an inspection that are derived from its sealed result (the content hash
+# covers the result, not these rows): (table, its columns, the rows of one inspection).
+_DERIVED: tuple[tuple[str, tuple[str, ...], Callable[[Inspection], list[tuple[Any, ...]]]], ...] = (
+    (
+        "inspection_tests",
+        ("inspection_id", "seq", "kind", "verdict"),
+        lambda insp: [
+            (insp.id, t_seq, t.get("kind", ""), t.get("verdict"))
+            for t_seq, t in enumerate((insp.result or {}).get("tests", []))
+        ],
+    ),
+    (
+        "readings",
+        (
+            "inspection_id",
+            "test_seq",
+            "seq",
+            "kind",
+            "label",
+            "error",
+            "mpe",
+            "unit",
+            "verdict",
+            "rule",
+        ),
+        reading_rows,
+    ),
+)
+
+
+def _derived_from_results(
+    data: dict[str, tuple[list[str], list[tuple[Any, ...]]]], sealed: dict[str, Inspection]
+) -> None:
+    """The readings and test rows of every finalized inspection kept are made again from its
+    sealed result, as the program writes them, instead of copied: a damaged page of those
+    tables would otherwise leave a kept inspection with rows missing (its result is intact:
+    its content hash matched)."""
+    for table, columns, rows_of in _DERIVED:
+        if table not in data:
+            continue
+        cols, rows = data[table]
+        if "inspection_id" not in cols or not set(cols) <= set(columns):
+            continue
+        at = cols.index("inspection_id")
+        kept = [row for row in rows if row[1:][at] not in sealed]
+        for insp in sealed.values():
+            for values in rows_of(insp):
+                named = dict(zip(columns, values, strict=True))
+                kept.append((None, *(named[c] for c in cols)))
+        data[table] = (cols, kept)
 
 
 def _insert(
