@@ -737,6 +737,12 @@ def fmt_row(name: str, r: dict) -> list[str]:
         value = f"{r['detail']['n']} in {r['value']:.1f} s (1,000 in {r['projected_1000_s']:.0f} s)"
     base = "" if r.get("baseline") is None else f"{num(r['baseline'])} {unit}"
     ratio = "" if r.get("ratio") is None else f"{r['ratio']:.2f}×"
+    if ratio and r["met"] is not None and r.get("target_value") is not None:
+        # (a figure that rounds onto its target is shown to as many digits as tell them apart)
+        for digits in (3, 4):
+            if f"{r['ratio']:.{digits - 1}f}" != f"{r['target_value']:.{digits - 1}f}":
+                break
+            ratio = f"{r['ratio']:.{digits}f}×"
     met = {True: "met", False: "MISSED", None: "—"}[r["met"]]
     return [name, value, base, ratio, r["target"], met]
 
