@@ -231,7 +231,14 @@ def _derived_from_results(
     """The readings and test rows of every finalized inspection kept are made again from its
     sealed result, as the program writes them, instead of copied: a damaged page of those
     tables would otherwise leave a kept inspection with rows missing (its result is intact:
-    its content hash matched)."""
+    its content hash matched). Only for inspections whose own row could be read: a row
+    made here has no row of the damaged file to trace it to, should it be left out."""
+    if "inspections" not in data:
+        return
+    cols, rows = data["inspections"]
+    at = cols.index("id") if "id" in cols else None
+    readable = {row[1:][at] for row in rows} if at is not None else set()
+    sealed = {i: insp for i, insp in sealed.items() if i in readable}
     for table, columns, rows_of in _DERIVED:
         if table not in data:
             continue

@@ -371,9 +371,9 @@ def let_go_of_written(content: BundleContent) -> None:
     sweep rows, the inspections and their texts, the audit entries) while the worker is
     still checking, rather than when the import ends (some 300,000 objects in a year's
     bundle, 0.15-0.25 s to free). (When the answer is there already, they are let go of
-    after the commit instead, while the checkpoint runs in its thread.) Should the answer not be clean, the import builds its
-    records again from the entries' bytes (the photos, read by the *open* stage, are kept:
-    the checks made again here look at them)."""
+    after the commit instead, while the checkpoint runs in its thread.) Should the answer
+    not be clean, the import builds its records again from the entries' bytes (the
+    photos, read by the *open* stage, are kept: the checks made again here look at them)."""
     for visit in content.visits:
         if isinstance(visit, dict) and "rows" in visit:
             visit["rows"] = []
