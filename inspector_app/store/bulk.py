@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..domain.models import Inspection, Instrument, Premises
 from . import codec, stat_sql
-from .inspections import reading_rows
+from .inspections import reading_rows, test_rows
 
 if TYPE_CHECKING:
     from .store import Store
@@ -68,10 +68,7 @@ def prepare(inspections: Iterable[Inspection], seal: bool = False) -> Prepared:
         if not out.columns:
             out.columns = list(row)
         out.inspections.append(tuple(row[c] for c in out.columns))
-        out.tests.extend(
-            (x.id, i, t.get("kind", ""), t.get("verdict"))
-            for i, t in enumerate((x.result or {}).get("tests", []))
-        )
+        out.tests.extend(test_rows(x))
         out.readings.extend(reading_rows(x))
         out.findings.extend(
             (f.id, x.id, i, f.code, f.text, f.legal_basis, f.severity, f.action, int(f.cheating))

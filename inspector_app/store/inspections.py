@@ -205,13 +205,9 @@ class InspectionRepo:
         conn = self.store.conn
         for table in ("inspection_tests", "readings", "findings", "inspection_attachments"):
             conn.execute(f"DELETE FROM {table} WHERE inspection_id = ?", (insp.id,))
-        tests = (insp.result or {}).get("tests", [])
         conn.executemany(
             "INSERT INTO inspection_tests (inspection_id, seq, kind, verdict) VALUES (?, ?, ?, ?)",
-            [
-                (insp.id, t_seq, t.get("kind", ""), t.get("verdict"))
-                for t_seq, t in enumerate(tests)
-            ],
+            test_rows(insp),
         )
         conn.executemany(
             "INSERT INTO readings (inspection_id, test_seq, seq, kind, label, error, mpe, unit, verdict, rule)"
@@ -320,6 +316,14 @@ class InspectionRepo:
                 "INSERT OR REPLACE INTO tombstones (entity, entity_id, change_seq) VALUES (?, ?, ?)",
                 ("inspection", insp.id, seq),
             )
+
+
+def test_rows(insp: Inspection) -> list[tuple[Any, ...]]:
+    """The rows of the inspection_tests table, derived from the evaluation result."""
+    return [
+        (insp.id, t_seq, t.get("kind", ""), t.get("verdict"))
+        for t_seq, t in enumerate((insp.result or {}).get("tests", []))
+    ]
 
 
 def reading_rows(insp: Inspection) -> list[tuple[Any, ...]]:

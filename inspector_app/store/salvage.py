@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..domain.canonical import content_hash
 from .db import StoreError, transaction
-from .inspections import reading_rows
+from .inspections import reading_rows, test_rows
 from .locks import FileLock
 from .opening import open_database
 
@@ -201,10 +201,7 @@ _DERIVED: tuple[tuple[str, tuple[str, ...], Callable[[Inspection], list[tuple[An
     (
         "inspection_tests",
         ("inspection_id", "seq", "kind", "verdict"),
-        lambda insp: [
-            (insp.id, t_seq, t.get("kind", ""), t.get("verdict"))
-            for t_seq, t in enumerate((insp.result or {}).get("tests", []))
-        ],
+        test_rows,
     ),
     (
         "readings",

@@ -16,7 +16,7 @@ from ...domain.models import (
     Inspection,
 )
 from .. import codec
-from ..inspections import reading_rows
+from ..inspections import reading_rows, test_rows
 from .base import RepoPart, _chunks, _marks
 from .child_guard import children_guard_aside
 
@@ -186,11 +186,7 @@ class InspectionRows(RepoPart):
         conn = self.conn
         json_texts = json_texts or {}
         conn.execute("PRAGMA defer_foreign_keys = ON")
-        tests = [
-            (x.id, i, t.get("kind", ""), t.get("verdict"))
-            for x in inspections
-            for i, t in enumerate((x.result or {}).get("tests", []))
-        ]
+        tests = [r for x in inspections for r in test_rows(x)]
         readings = [r for x in inspections for r in reading_rows(x)]
         findings = [
             (f.id, x.id, i, f.code, f.text, f.legal_basis, f.severity, f.action, int(f.cheating))

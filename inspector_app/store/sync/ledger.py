@@ -16,7 +16,8 @@ from .. import codec
 from .base import RepoPart, _chunks, _marks
 
 _entity_and_id = operator.itemgetter(0, 1)
-# an audit entry's fields in the order of sync_device_audit's columns
+# an audit entry's fields, in the order of sync_device_audit's columns (the audit table has
+# them too; a bundle's lines sort their keys)
 _AUDIT_FIELDS = (
     "device_id",
     "seq",
@@ -45,22 +46,10 @@ class LedgerRow:
 
 class LedgerRows(RepoPart):
     def audit_entries_after(self, seq: int) -> list[dict[str, Any]]:
-        cols = (
-            "seq",
-            "device_id",
-            "at",
-            "actor",
-            "action",
-            "entity",
-            "entity_id",
-            "detail",
-            "prev_hash",
-            "hash",
-        )
         return [
-            dict(zip(cols, r, strict=True))
+            dict(zip(_AUDIT_FIELDS, r, strict=True))
             for r in self.conn.execute(
-                f"SELECT {', '.join(cols)} FROM audit WHERE seq > ? ORDER BY seq", (seq,)
+                f"SELECT {', '.join(_AUDIT_FIELDS)} FROM audit WHERE seq > ? ORDER BY seq", (seq,)
             )
         ]
 
