@@ -48,6 +48,9 @@ from .filesystems import network_reason
 from .locks import FileLock
 
 BUSY_TIMEOUT_MS = 5000
+# SQLite's result codes for a file whose pages (SQLITE_CORRUPT) or header (SQLITE_NOTADB)
+# cannot be read as a database.
+DAMAGE_CODES = frozenset({sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB})
 # Files beside the database that only SQLite (or this module) may ever open.
 SQLITE_SIDECARS = ("-wal", "-shm", "-journal")
 LOCK_SUFFIXES = (".lock", ".write-lock", ".migrate-lock")
@@ -322,7 +325,12 @@ def connect(path: str | os.PathLike[str]) -> sqlite3.Connection:
             raise StoreError(
                 f"{path} is being written by another program (a long import?); try again in a moment"
             ) from None
-        raise StoreError(f"{path} is not a usable database ({exc})") from None
+        message = f"{path} is not a usable database ({exc})"
+        if not memory and getattr(exc, "sqlite_errorcode", None) in DAMAGE_CODES:
+            # e.g. a page of the schema damaged: SQLite reads the schema as soon as the
+            # journal mode is set. ``opening`` words it and offers the newest good backup.
+            raise DatabaseDamagedError(message, path, str(exc)) from None
+        raise StoreError(message) from None
     except BaseException:
         if guard:
             guard.close_files()

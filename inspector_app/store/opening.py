@@ -13,9 +13,11 @@ import os
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
+from typing import NoReturn
 
 from . import db
 from .db import DatabaseDamagedError, DiskFullError, connect
+from .errors import StoreError
 from .filesystems import disk_full_message
 from .migrations import migrate as run_migrations
 from .store import Store
@@ -73,8 +75,20 @@ def damaged_message(path: Path, detail: str, conn: sqlite3.Connection | None = N
     )
 
 
-def _raise_damaged(path: Path, detail: str, conn: sqlite3.Connection | None = None) -> None:
+def _raise_damaged(path: Path, detail: str, conn: sqlite3.Connection | None = None) -> NoReturn:
     raise DatabaseDamagedError(damaged_message(path, detail, conn), path, detail)
+
+
+def _refuse_unreadable(exc: DatabaseDamagedError) -> NoReturn:
+    """SQLite could not even read the file's schema (or its header) to open it. Pages it
+    cannot read mean damage: say so, naming the newest good backup. A header that is not a
+    database's may also be a file that never was one (the wrong file chosen): that is called
+    damage only when a good backup of this very file exists to offer."""
+    from .backups import newest_good_backup
+
+    if "not a database" in exc.detail and newest_good_backup(exc.path) is None:
+        raise StoreError(str(exc)) from None
+    _raise_damaged(exc.path, exc.detail)
 
 
 def open_database(
@@ -98,7 +112,10 @@ def open_database(
 
         store: Store = open_postgres(path, migrate=migrate)
         return store
-    conn = connect(path)
+    try:
+        conn = connect(path)
+    except DatabaseDamagedError as exc:
+        _refuse_unreadable(exc)
     guard = getattr(conn, "_guard", None)
     path = guard.path if guard else Path(path)
     try:

@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 import pytest
+from damage import scribble
 
 from inspector_app.cli.main import main
 from inspector_app.store import db as dbmod
@@ -42,19 +43,6 @@ def run(capsys, *argv):
 
 def sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def scribble(path: Path, pages: int = 6, seed: int = 1) -> None:
-    """Overwrite *pages* pages in the second half of a closed database with random bytes."""
-    rnd = random.Random(seed)
-    size = path.stat().st_size
-    page = 4096
-    n = size // page
-    assert n > 20, "the database is too small to damage in the middle"
-    with open(path, "r+b") as fh:
-        for k in range(pages):
-            fh.seek((n // 2 + k * 3) * page)
-            fh.write(bytes(rnd.getrandbits(8) for _ in range(page)))
 
 
 @pytest.fixture

@@ -8,7 +8,8 @@ import sys
 import threading
 
 import pytest
-from PySide6.QtWidgets import QApplication
+from damage import overwrite_pages, pages_of
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from inspector_app import i18n, logs
 from inspector_app.cli.main import main
@@ -28,17 +29,22 @@ def keep_language(monkeypatch, qtbot):
     i18n.use_system_locale(None)
 
 
-@pytest.fixture
-def damaged_db(db_path, capsys, monkeypatch):
+@pytest.fixture(params=["data pages", "schema pages"])
+def damaged_db(request, db_path, capsys, monkeypatch):
+    """Damage the program's own check finds (pages of its tables), or damage SQLite meets
+    while setting up the connection (pages of the schema): the window treats them alike."""
     assert main(["--db", str(db_path), "demo", "--premises", "10", "--inspections", "200"]) == 0
     assert main(["--db", str(db_path), "list", "--json"]) == 0  # the day's backup
     capsys.readouterr()
     monkeypatch.setattr(dbmod, "QUICK_CHECK_ALWAYS_BYTES", 0)
-    size = db_path.stat().st_size
-    with open(db_path, "r+b") as fh:
-        for k in range(6):
-            fh.seek((size // 4096 // 2 + 3 * k) * 4096)
-            fh.write(b"\xa5" * 4096)
+    # (a plain error box would wait for a click forever: fail instead)
+    monkeypatch.setattr(
+        QMessageBox, "critical", lambda *a: pytest.fail(f"a plain error box, not the offer: {a}")
+    )
+    if request.param == "schema pages":
+        overwrite_pages(db_path, pages_of(db_path, "sqlite_schema")[1:3])
+    else:
+        overwrite_pages(db_path, pages_of(db_path, "readings")[2:8])
     return db_path
 
 
