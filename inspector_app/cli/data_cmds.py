@@ -383,6 +383,11 @@ def cmd_salvage(args) -> int:
             f"salvaged {result.finalized} finalized inspections (each matching its content hash) "
             f"and {result.other_rows} other rows into {result.output}"
         )
+        if result.schema_from:
+            print(
+                "the damaged file's own schema could not be read: its tables were found "
+                f"through the schema of the backup {result.schema_from}"
+            )
         for ident, why in result.skipped:
             print(f"SKIPPED {ident}: {why}")
     return 1 if result.skipped else 0

@@ -7,11 +7,14 @@ rows cannot all be read, is left out and named. The readings and test rows of a 
 inspection kept are made again from its sealed result (they are derived from it), so a
 damaged page of those tables loses none of them. Drafts, reference data, the audit log and
 the other tables are copied as far as they can be read; rows whose references no longer
-resolve are left out, so the new database passes its foreign-key check.
+resolve are left out, so the new database passes its foreign-key check. When the damaged
+file's schema itself cannot be read, the tables are found through the schema of a good
+backup of the same file (``salvage_schema``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import sqlite3
 import tempfile
@@ -25,12 +28,23 @@ from .db import StoreError, transaction
 from .inspections import reading_rows, test_rows
 from .locks import FileLock
 from .opening import open_database
+from .salvage_schema import graft_schema
 
 if TYPE_CHECKING:
     from ..domain.models import Inspection
     from .store import Store
 
-SKIP_TABLES = {"sqlite_sequence"}
+# Not copied: SQLite's own, and the counts the schema's triggers keep (statistics, search):
+# they are counted again as the rows they count are written into the new file (copied as
+# well, every salvaged inspection was counted twice and the new file failed its check).
+SKIP_TABLES = {
+    "sqlite_sequence",
+    "stat_counts",
+    "search_pairs",
+    "stat_failures",
+    "stat_premises_days",
+    "stat_instrument_days",
+}
 ROW_SCAN_LIMIT = 5_000_000
 
 
@@ -42,6 +56,8 @@ class SalvageResult:
     other_rows: int = 0
     skipped: list[tuple[str, str]] = field(default_factory=list)
     unreadable_rows: int = 0
+    # the backup whose schema found the tables, when the damaged file's own could not be read
+    schema_from: Path | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -51,6 +67,7 @@ class SalvageResult:
             "other_rows": self.other_rows,
             "unreadable_rows": self.unreadable_rows,
             "skipped": [{"id": i, "reason": r} for i, r in self.skipped],
+            "schema_from": str(self.schema_from) if self.schema_from else None,
         }
 
 
@@ -122,7 +139,7 @@ def salvage(source: str | Path, output: str | Path) -> SalvageResult:
         finally:
             presence.close()
         try:
-            _salvage_copy(copy, output, result, Store)
+            _salvage_copy(copy, output, result, Store, source)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
     finally:
@@ -130,14 +147,33 @@ def salvage(source: str | Path, output: str | Path) -> SalvageResult:
     return result
 
 
-def _salvage_copy(
-    copy: Path, output: Path, result: SalvageResult, store_class: type[Store]
-) -> None:
+def _open_copy(copy: Path, source: Path, result: SalvageResult) -> sqlite3.Connection:
+    """The temporary copy, opened; when its schema cannot be read, with the schema of a good
+    backup of the same file (``salvage_schema``), or StoreError."""
     try:
-        src = sqlite3.connect(str(copy))
-        src.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        with contextlib.closing(sqlite3.connect(str(copy))) as probe:
+            probe.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.DatabaseError as exc:
-        raise StoreError(f"nothing can be read from the damaged file ({exc})") from None
+        log = Path(f"{copy}-wal")
+        if log.exists() and log.stat().st_size > 0:  # (its pages would be read over the graft)
+            raise StoreError(
+                f"nothing can be read from the damaged file ({exc}), and its write-ahead log "
+                "holds changes not yet in the file; restore the newest backup instead"
+            ) from None
+        found = graft_schema(copy, source)
+        if found is None:
+            raise StoreError(
+                f"nothing can be read from the damaged file ({exc}), and no good backup of "
+                "the same file at its schema version is there to find its tables by"
+            ) from None
+        result.schema_from = found.path
+    return sqlite3.connect(str(copy))
+
+
+def _salvage_copy(
+    copy: Path, output: Path, result: SalvageResult, store_class: type[Store], source: Path
+) -> None:
+    src = _open_copy(copy, source, result)
     try:
         damaged = store_class(src, copy)
         # Which inspections may be copied: drafts as they are, finalized ones only intact.
