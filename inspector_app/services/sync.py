@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import gc
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .. import bulk_work
 from ..domain.errors import InputError
 from ..store.sync import sync_repo
 from ..sync import resolve as resolve_rules
@@ -393,18 +393,14 @@ def import_bundle(
         backup_dir=Path(backup_dir) if backup_dir else None,
     )
     # The records of a bundle are hundreds of thousands of small dicts and lists that live
-    # until the merge ends; the cyclic garbage collector would walk all of them again and
-    # again (a third of the import's time) and could free none. They hold no cycles. They
-    # are let go of before collection is on again: otherwise the first collection after it
-    # walks every one of them, all still young (0.2-0.4 s for 10,000 inspections).
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        report = pipeline.run(job)
-    finally:
-        del job
-        if collecting:
-            gc.enable()
+    # until the merge ends: no cyclic collection meanwhile, in any thread (``bulk_work``).
+    # They are let go of before collection is on again: otherwise the first collection
+    # after it walks every one of them, all still young (0.2-0.4 s for 10,000 inspections).
+    with bulk_work.quiet():
+        try:
+            report = pipeline.run(job)
+        finally:
+            del job
     from ..logs import log_event  # ids and counts only, never names or readings
 
     log_event(

@@ -8,7 +8,7 @@ interpreter, waits for the same lock to destroy another object: both stop for go
 a test run: ``~QObject`` in a reader thread waiting for the GIL, ``~QAction`` in the main
 thread waiting for Qt's mutex). So while the window runs, automatic collection is off and a
 timer in the window's thread collects the generations that are due, by the thresholds Python
-itself uses, about once a second. (pyqtgraph's ``GarbageCollector`` does the same; importing
+itself uses, about once a second, except while bulk work runs (``bulk_work``). (pyqtgraph's ``GarbageCollector`` does the same; importing
 pyqtgraph before the first paint would cost start-up time.)
 """
 
@@ -17,6 +17,8 @@ from __future__ import annotations
 import gc
 
 from PySide6.QtCore import QObject, QTimer
+
+from .. import bulk_work
 
 INTERVAL_MS = 1000
 
@@ -35,7 +37,11 @@ class MainThreadCollector(QObject):
 
     def collect_due(self) -> int:
         """Collect the oldest generation that is due, as the interpreter would (younger
-        ones with it); returns the generation collected, -1 for none."""
+        ones with it); returns the generation collected, -1 for none. Nothing while bulk
+        work (a bundle's import) holds its records (``bulk_work``): a collection then walks
+        them all and frees nothing."""
+        if bulk_work.in_progress():
+            return -1
         count0, count1, count2 = gc.get_count()
         t0, t1, t2 = self.threshold
         if count0 <= t0:
