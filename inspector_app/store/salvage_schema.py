@@ -17,8 +17,9 @@ backup, and reading needs neither.
 
 Before the copy is used, it must prove to be the same file as the backup: rows sampled
 across the tables of the backup are read at the same row numbers from the copy, and their
-first column (the id) must match for most of them (three in four of those read). A backup of another file (one from
-before a salvage, say, or copied from elsewhere) fails that, and is not used.
+first column (the id) must match for most of them (three in four of those read). A backup
+of another file (one from before a salvage, say, or copied from elsewhere) fails that, and
+is not used.
 
 The original damaged file is never written; only the temporary copy is.
 """
