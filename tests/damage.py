@@ -7,9 +7,43 @@ lands where it is meant to whatever size the program made the file with.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import random
 import sqlite3
 from pathlib import Path
+
+from inspector_app.cli.main import main
+from inspector_app.store.backups import list_backups
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    """The command line with *argv*: its exit status, output and error output."""
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def sha(path: Path) -> str:
+    """The SHA-256 of a file (to show that a damaged file was not written to)."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def backed_up_demo(db_path: Path, capsys, premises: int, inspections: int) -> Path:
+    """A demo database at *db_path*, and its day's backup (made by the day's first command)."""
+    code, _, err = run(
+        capsys,
+        "--db",
+        str(db_path),
+        "demo",
+        "--premises",
+        str(premises),
+        "--inspections",
+        str(inspections),
+    )
+    assert code == 0, err
+    assert run(capsys, "--db", str(db_path), "list")[0] == 0
+    assert [b.kind for b in list_backups(db_path)] == ["daily"]
+    return db_path
 
 
 def page_size(path: Path) -> int:

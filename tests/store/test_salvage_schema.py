@@ -6,30 +6,18 @@ the triggers keep are counted once, not copied and counted again."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 from pathlib import Path
 
 import pytest
-from damage import fold_in_the_log, overwrite_pages, pages_of
+from damage import backed_up_demo, fold_in_the_log, overwrite_pages, pages_of, run, sha
 
-from inspector_app.cli.main import main
 from inspector_app.store import open_database
 from inspector_app.store.backups import list_backups
 from inspector_app.store.integrity import check
 from inspector_app.store.salvage import salvage
 from inspector_app.store.salvage_schema import graft_schema
-
-
-def run(capsys, *argv):
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def sha(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def finalized_ids(path: Path) -> set[str]:
@@ -44,11 +32,7 @@ def finalized_ids(path: Path) -> set[str]:
 @pytest.fixture
 def worked_on(db_path, capsys):
     """A database with its day's backup, and more inspections made after the backup."""
-    assert (
-        run(capsys, "--db", str(db_path), "demo", "--premises", "10", "--inspections", "50")[0] == 0
-    )
-    assert run(capsys, "--db", str(db_path), "list")[0] == 0  # the day's backup
-    assert [b.kind for b in list_backups(db_path)] == ["daily"]
+    backed_up_demo(db_path, capsys, premises=10, inspections=50)
     code, _, err = run(
         capsys,
         "--db",

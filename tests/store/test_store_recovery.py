@@ -5,7 +5,6 @@ Real files, real damage: pages of a closed database are overwritten with random 
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import random
@@ -18,9 +17,8 @@ import time
 from pathlib import Path
 
 import pytest
-from damage import scribble
+from damage import backed_up_demo, run, scribble, sha
 
-from inspector_app.cli.main import main
 from inspector_app.store import db as dbmod
 from inspector_app.store import open_database
 from inspector_app.store.backups import (
@@ -35,26 +33,10 @@ from inspector_app.store.db import DatabaseDamagedError, StoreError
 from inspector_app.store.integrity import check
 
 
-def run(capsys, *argv):
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def sha(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 @pytest.fixture
 def demo_db(db_path, capsys):
-    code, out, err = run(
-        capsys, "--db", str(db_path), "demo", "--premises", "20", "--inspections", "300"
-    )
-    assert code == 0, err
-    # The first command of the day keeps the day's backup.
-    assert run(capsys, "--db", str(db_path), "list")[0] == 0
-    assert [b.kind for b in list_backups(db_path)] == ["daily"]
-    return db_path
+    # (the first command of the day keeps the day's backup)
+    return backed_up_demo(db_path, capsys, premises=20, inspections=300)
 
 
 def test_a_clean_close_is_remembered_and_any_change_of_the_file_is_checked(demo_db, monkeypatch):

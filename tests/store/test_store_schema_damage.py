@@ -7,37 +7,19 @@ simply refused.
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import pytest
-from damage import fold_in_the_log, overwrite_pages, pages_of
+from damage import backed_up_demo, fold_in_the_log, overwrite_pages, pages_of, run, sha
 
-from inspector_app.cli.main import main
 from inspector_app.store import open_database
 from inspector_app.store.backups import list_backups
 from inspector_app.store.db import DatabaseDamagedError, StoreError
 
 
-def run(capsys, *argv):
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def sha(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 @pytest.fixture
 def demo_db(db_path, capsys):
-    code, _, err = run(
-        capsys, "--db", str(db_path), "demo", "--premises", "10", "--inspections", "60"
-    )
-    assert code == 0, err
-    assert run(capsys, "--db", str(db_path), "list")[0] == 0  # the day's backup
-    assert [b.kind for b in list_backups(db_path)] == ["daily"]
-    return db_path
+    return backed_up_demo(db_path, capsys, premises=10, inspections=60)
 
 
 def damage_schema(path: Path, seed: int = 1) -> None:
