@@ -13,7 +13,7 @@ import os
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from . import db
 from .db import DatabaseDamagedError, DiskFullError, connect
@@ -21,6 +21,9 @@ from .errors import StoreError
 from .filesystems import disk_full_message
 from .migrations import migrate as run_migrations
 from .store import Store
+
+if TYPE_CHECKING:
+    from .backups import Backup
 
 
 def _max_audit_seq(conn: sqlite3.Connection) -> int | None:
@@ -59,7 +62,13 @@ def damaged_message(path: Path, detail: str, conn: sqlite3.Connection | None = N
     """One sentence: the file is damaged, and the newest good backup with what it loses."""
     from .backups import newest_good_backup
 
-    found = newest_good_backup(path)
+    return _damaged_message(path, detail, newest_good_backup(path), conn)
+
+
+def _damaged_message(
+    path: Path, detail: str, found: Backup | None, conn: sqlite3.Connection | None = None
+) -> str:
+    """:func:`damaged_message`, the newest good backup (*found*) looked for already."""
     if found is None:
         return (
             f"{path} is damaged ({detail}) and no good backup of it was found; nothing was written: "
@@ -86,9 +95,11 @@ def _refuse_unreadable(exc: DatabaseDamagedError) -> NoReturn:
     damage only when a good backup of this very file exists to offer."""
     from .backups import newest_good_backup
 
-    if "not a database" in exc.detail and newest_good_backup(exc.path) is None:
+    found = newest_good_backup(exc.path)  # (each look checks the backup: once here)
+    if "not a database" in exc.detail and found is None:
         raise StoreError(str(exc)) from None
-    _raise_damaged(exc.path, exc.detail)
+    message = _damaged_message(exc.path, exc.detail, found)
+    raise DatabaseDamagedError(message, exc.path, exc.detail) from None
 
 
 def open_database(

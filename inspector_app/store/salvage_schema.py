@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -101,10 +102,10 @@ def _same_file(copy: sqlite3.Connection, backup: Path, tables: list[str]) -> boo
     return read >= MIN_READ and same >= SAME_AT_LEAST * read
 
 
-def _candidates(source: Path, page_size: int | None, version: int | None) -> list[Backup]:
+def _candidates(source: Path, page_size: int | None, version: int | None) -> Iterator[Backup]:
     """Backups of *source*, newest first, that pass their check and match the damaged file's
-    page size and schema version (either may be unknown when its header is damaged)."""
-    out = []
+    page size and schema version (either may be unknown when its header is damaged); each
+    checked only when the one before it did not fit."""
     for found in list_backups(source):
         try:
             with open(found.path, "rb") as fh:
@@ -119,8 +120,7 @@ def _candidates(source: Path, page_size: int | None, version: int | None) -> lis
         if version is not None and user_version != version:
             continue
         if verify_file(found.path) == "ok":
-            out.append(found)
-    return out
+            yield found
 
 
 def graft_schema(copy: Path, source: Path) -> Backup | None:

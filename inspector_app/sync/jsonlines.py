@@ -121,16 +121,21 @@ def _has_long_int(line: bytes) -> bool:
     return _LONG_RUN in line.translate(_DIGITS) and _LONG_INT.search(line) is not None
 
 
+def _rendered_back(data: bytes, decode: Callable[[bytes], Any]) -> Any:
+    """What *decode* reads from *data* when rendering it gives the very same bytes back;
+    None otherwise (or when either fails)."""
+    try:
+        obj = decode(data)
+        return obj if _RENDER(obj) == data else None
+    except _FAST_ERRORS:
+        return None
+
+
 def _fast_object(data: bytes) -> dict[str, Any] | None:
     """The object of a canonical JSON object line, or None (then the strict parser reads it)."""
     if not _fast_candidate(data):
         return None
-    try:
-        obj = _FAST_DECODE(data)
-        if _RENDER(obj) != data:
-            return None
-    except _FAST_ERRORS:
-        return None
+    obj = _rendered_back(data, _FAST_DECODE)
     if type(obj) is not dict or _has_long_int(data):
         return None
     return obj
@@ -272,13 +277,7 @@ def loads_typed_whole(data: bytes, decode: Callable[[bytes], Any]) -> dict[str, 
     whole; None for any other line (then :func:`strict_loads` reads it)."""
     if data[:1] != b"{":
         return None
-    try:
-        obj = decode(data)
-        if _RENDER(obj) != data:
-            return None
-    except _FAST_ERRORS:
-        return None
-    return obj  # type: ignore[no-any-return]
+    return _rendered_back(data, decode)  # type: ignore[no-any-return]
 
 
 def _strict(text: str) -> object:
