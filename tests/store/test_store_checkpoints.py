@@ -6,6 +6,7 @@ recorded as clean and the next open does not read the whole file. Real SQLite fi
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -37,8 +38,10 @@ def held(monkeypatch):
     gate, started = threading.Event(), []
     real = checkpoints._checkpoint
 
-    def gated(path):
+    def gated(path, ready=None):
         started.append(path)
+        if ready is not None:
+            ready.set()  # (as if inside the checkpoint: the writer goes on)
         gate.wait(30)
         real(path)
 
@@ -134,3 +137,82 @@ def test_a_small_write_checkpoints_as_always(db_path, held):
         assert db_path.stat().st_size > size_before + 1000 * 4096
     finally:
         store.close()
+
+
+def _logged(store, tag: str) -> None:
+    """A write that leaves its pages in the log (no checkpoint at its commit)."""
+    with checkpoints.automatic_checkpoints_off(store.conn), store.write("t", "bulk"):
+        _fill(store, tag)
+
+
+def test_the_writer_goes_on_once_the_thread_has_its_connection(db_path, monkeypatch):
+    """What a writer does right after its commit (an import lets go of its records: one
+    deallocation that holds Python's lock throughout) must not keep the checkpoint's
+    thread from opening its connection: ``later`` returns once the thread has it."""
+    store = open_database(db_path)
+    try:
+        _logged(store, "g")
+        real = dbmod.connect
+        connected: list[Path] = []
+
+        def slow_connect(path, *args, **kwargs):
+            time.sleep(0.2)
+            conn = real(path, *args, **kwargs)
+            connected.append(Path(path))
+            return conn
+
+        monkeypatch.setattr(dbmod, "connect", slow_connect)
+        thread = checkpoints.later(db_path)
+        assert connected == [db_path]
+        dbmod.wait_for_background(db_path)
+        assert not thread.is_alive()
+        size = db_path.stat().st_size
+        assert size > 1000 * 4096  # the log's pages are in the database
+    finally:
+        store.close()
+
+
+def test_a_connection_slow_to_come_holds_the_writer_no_longer_than_the_limit(db_path, monkeypatch):
+    store = open_database(db_path)
+    release = threading.Event()
+    try:
+        _logged(store, "h")
+        real = dbmod.connect
+
+        def stuck_connect(path, *args, **kwargs):
+            release.wait(30)
+            return real(path, *args, **kwargs)
+
+        monkeypatch.setattr(dbmod, "connect", stuck_connect)
+        monkeypatch.setattr(checkpoints, "READY_WITHIN", 0.2)
+        t = time.perf_counter()
+        thread = checkpoints.later(db_path)
+        waited = time.perf_counter() - t
+        assert 0.15 < waited < 5  # it waited for the limit, then went on
+        assert thread.is_alive()  # the checkpoint still comes, once the connection does
+        release.set()
+        dbmod.wait_for_background(db_path)
+        assert not thread.is_alive()
+    finally:
+        release.set()
+        store.close()
+
+
+def test_a_connection_that_fails_lets_the_writer_go_on_at_once(db_path, monkeypatch):
+    store = open_database(db_path)
+    try:
+        _logged(store, "i")
+
+        def failing_connect(path, *args, **kwargs):
+            raise dbmod.StoreError("busy")
+
+        monkeypatch.setattr(dbmod, "connect", failing_connect)
+        monkeypatch.setattr(checkpoints, "READY_WITHIN", 30)
+        t = time.perf_counter()
+        thread = checkpoints.later(db_path)
+        assert time.perf_counter() - t < 10  # not the 30 s limit
+        thread.join(10)
+        assert not thread.is_alive()
+    finally:
+        store.close()
+    assert Path(str(db_path) + "-wal").stat().st_size == 0  # the close folded the log in
