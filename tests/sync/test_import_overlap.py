@@ -227,3 +227,50 @@ def test_photos_left_in_the_archive_reach_the_worker_as_their_size_and_head(
     assert report.status == "imported", report.message()
     assert [a["status"] for a in spy["answers"]] == ["clean"]
     assert report.attachments_new > 0
+
+
+def test_premises_instruments_and_standards_are_built_as_their_parsers_give_them(bundle):
+    """While the worker checks them, this process builds them without their checks
+    (``records.build_versioned``): the very records and hashes the checked parsers give."""
+    from inspector_app.sync.validate import PARSERS
+    from inspector_app.sync.validate.records import VERSIONED, build_versioned
+
+    items = read_entries(bundle)
+    seen = 0
+    for table in VERSIONED:
+        name = f"records/{table}.jsonl"
+        if name not in dict(items):
+            continue
+        for obj in lines(items, name):
+            assert build_versioned(obj, table) == PARSERS[table](obj)
+            seen += 1
+    assert seen >= 8  # the demo's premises and instruments
+
+
+def test_a_premises_line_only_its_checks_refuse_is_refused_as_the_ordinary_import_refuses_it(
+    world, bundle, spy, monkeypatch
+):
+    """A name that is not in normal form (blanks around it) with its versions hashed again:
+    built here without a look at it, refused by the worker, checked again here."""
+    from inspector_app.sync.format import record_hash
+
+    lap, office = world["laptop"], world["office"]
+    items = read_entries(bundle)
+    objs = lines(items, "records/premises.jsonl")
+    data = dict(objs[0]["data"], name=" " + objs[0]["data"]["name"] + "  ")
+    objs[0] = {"data": data, "versions": [*objs[0]["versions"], record_hash(data)]}
+    bad = write_zip(
+        world["dir"] / "bad.zip",
+        resign(set_lines(items, "records/premises.jsonl", objs), lap.identity),
+    )
+    before = office.store.fingerprint()
+    monkeypatch.setattr(overlap, "PARALLEL_FROM", 1 << 40)
+    plain = import_bundle(office.store, bad)
+    assert plain.status == "rejected" and plain.rejection["stage"] == 4
+    assert "premises.name" in plain.rejection["reason"]
+
+    monkeypatch.setattr(overlap, "PARALLEL_FROM", 0)
+    report = import_bundle(office.store, bad)
+    assert spy["rechecks"] == ["refused"]  # the worker found it; this process built it
+    assert report.rejection == plain.rejection
+    assert office.store.fingerprint() == before

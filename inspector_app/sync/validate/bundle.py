@@ -28,7 +28,14 @@ from .inspections import (
     parse_inspection,
     parse_inspection_line,
 )
-from .records import parse_instrument, parse_premises, parse_standard, parse_tombstone
+from .records import (
+    VERSIONED,
+    build_versioned,
+    parse_instrument,
+    parse_premises,
+    parse_standard,
+    parse_tombstone,
+)
 from .references import _check_references, _covered_key
 from .reviews import parse_ack, parse_assignment, parse_review
 from .rule_data import parse_form_version, parse_rule_data
@@ -133,9 +140,11 @@ def parse_records(
     *unchecked*, the lines of inspections, visits and the audit (most of a large bundle) are
     decoded as the canonical JSON they must be and only built, not checked
     (``inspections.build_inspection_line``; a visit or an audit entry is its line's object:
-    an audit line the strict parser would read otherwise is one the checks refuse): for an import whose
-    records another process checks in full at the same time (``sync.importing.overlap``),
-    which also makes sure that every such line is canonical (``Parsed.strict_lines``)."""
+    an audit line the strict parser would read otherwise is one the checks refuse), and
+    premises, instruments and standards are read strictly but built without their checks
+    (``records.build_versioned``): for an import whose records another process checks in
+    full at the same time (``sync.importing.overlap``), which also makes sure that every
+    line of inspections and visits is canonical (``Parsed.strict_lines``)."""
     content = BundleContent()
     problems = ProblemList(4)
     covered_found: dict[str, list[tuple[tuple[str, str], str]]] = {}
@@ -175,6 +184,7 @@ def parse_records(
         if progress is not None and progress("records", done, total_lines) is False:
             raise BundleRejected(4, "", "cancelled")
         built = unchecked and (table in PARTS_TABLES or table == "audit")
+        versioned = unchecked and table in VERSIONED  # (read strictly, built without checks)
         lines = (
             iter_built(table, data, JSON_COLUMNS if table == "inspections" else ())
             if built
@@ -200,6 +210,8 @@ def parse_records(
                     rec = obj if unchecked else parse_visit(obj, name, parts, typed=typed)
                 elif built:  # an audit entry is its line's object (parse_audit returns it)
                     rec = obj
+                elif versioned:
+                    rec = build_versioned(obj, table)
                 else:
                     rec = parser(obj, name)
             except InputError as exc:

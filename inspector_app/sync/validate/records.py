@@ -79,6 +79,22 @@ def parse_standard(
     return s, h, versions
 
 
+# -- built without their checks ------------------------------------------------------------
+VERSIONED = {"premises": Premises, "instruments": Instrument, "standards": ReferenceStandard}
+
+
+def build_versioned(obj: dict[str, Any], table: str) -> tuple[Any, str, list[str]]:
+    """What :func:`parse_premises`, :func:`parse_instrument` or :func:`parse_standard` (by
+    *table*, one of :data:`VERSIONED`) gives for a line it accepts, without its checks: for
+    an import whose lines another process checks at the same time
+    (``sync.importing.overlap``); a line they would refuse is never merged (the import then
+    runs its checks here). The checks only look (texts in normal form, ids, the metrology's
+    values): the record and its hash are the same. Raises KeyError or TypeError on a line
+    too far off to build."""
+    data = obj["data"]
+    return VERSIONED[table](**data), record_hash(data), obj["versions"]
+
+
 def parse_tombstone(obj: dict[str, Any], path: str = "tombstone") -> tuple[str, str]:
     _keys(obj, {"entity", "entity_id"}, path)
     if obj["entity"] not in TOMBSTONE_ENTITIES:
