@@ -290,9 +290,10 @@ class BundleContent:
     attachments: dict[str, tuple[Any, str | None]] = field(default_factory=dict)
     # inspection id -> the signed report PDF kept with it (reports/<id>.pdf, format version 2)
     reports: dict[str, bytes] = field(default_factory=dict)
-    # inspection id -> canonical JSON of its "environment", "checklist", "tests", "result" and
-    # "standards" as they arrived (the reader fills it; the merge stores these texts as they are)
-    inspection_json: dict[str, dict[str, str]] = field(default_factory=dict)
+    # inspection id -> canonical JSON (UTF-8) of its "environment", "checklist", "tests",
+    # "result" and "standards" as they arrived (the reader fills it; the merge stores these
+    # texts as they are)
+    inspection_json: dict[str, dict[str, bytes]] = field(default_factory=dict)
     # inspection id -> its line number in records/inspections.jsonl (the reader fills it)
     inspection_lines: dict[str, int] = field(default_factory=dict)
     # what is possible but implausible (a time in the future, no UTC offset): kept, shown and

@@ -274,3 +274,29 @@ def test_a_premises_line_only_its_checks_refuse_is_refused_as_the_ordinary_impor
     assert spy["rechecks"] == ["refused"]  # the worker found it; this process built it
     assert report.rejection == plain.rejection
     assert office.store.fingerprint() == before
+
+
+@pytest.mark.parametrize("parallel_from", [0, 1 << 40], ids=["worker", "ordinary"])
+def test_the_json_columns_are_stored_as_the_text_the_bundle_carried(
+    world, bundle, monkeypatch, parallel_from
+):
+    """The JSON columns' texts are kept as the line's UTF-8 and cast to text by the insert
+    (``store.sync.inspections``): stored as text, each the very text of its member."""
+    monkeypatch.setattr(overlap, "PARALLEL_FROM", parallel_from)
+    office = world["office"]
+    report = import_bundle(office.store, bundle)
+    assert report.status == "imported", report.message()
+    objs = {o["id"]: o for o in lines(read_entries(bundle), "records/inspections.jsonl")}
+    columns = ("environment", "checklist", "tests", "result", "standards")
+    rows = office.store.conn.execute(
+        "SELECT id, "
+        + ", ".join(f"typeof({c}_json), {c}_json" for c in columns)
+        + " FROM inspections"
+    ).fetchall()
+    assert len(rows) == len(objs) == 13
+    for row in rows:
+        obj = objs[row[0]]
+        for k, c in enumerate(columns):
+            kind, text = row[1 + 2 * k], row[2 + 2 * k]
+            want = json.dumps(obj[c], ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+            assert (kind, text) == ("text", want), (c, kind)

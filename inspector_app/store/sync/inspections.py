@@ -20,6 +20,16 @@ from ..inspections import reading_rows, test_rows
 from .base import RepoPart, _chunks, _marks
 from .child_guard import children_guard_aside
 
+_JSON_TEXTS = ("environment", "checklist", "tests", "result", "standards")
+_JSON_COLUMNS = frozenset(f"{k}_json" for k in _JSON_TEXTS)
+# a JSON column's value as the bundle carried it: UTF-8 bytes, stored as text (a text or
+# NULL stays as it is)
+_AS_TEXT = "CAST(? AS TEXT)"
+
+
+def _text(value: str | bytes | None) -> str | None:
+    return value.decode("utf-8") if isinstance(value, bytes) else value
+
 
 class InspectionRows(RepoPart):
     def unacknowledged_inspection_ids(self, everything: bool = False) -> list[str]:
@@ -164,7 +174,7 @@ class InspectionRows(RepoPart):
         inspections: list[Inspection],
         seq: int,
         origin: str,
-        json_texts: dict[str, dict[str, str]] | None = None,
+        json_texts: dict[str, dict[str, bytes]] | None = None,
         visits: Mapping[str, str] | None = None,
     ) -> None:
         """Insert finalized inspections with their children (in the visit *visits* names
@@ -179,8 +189,10 @@ class InspectionRows(RepoPart):
         ROLLBACK; a violation fails the commit, and the write rolls everything back. It is
         deliberately not switched off here: switching it off with a violation pending lets
         that violation through). *json_texts* (id -> {"environment", "checklist", "tests", "result",
-        "standards"}) are the canonical JSON texts the bundle carried; without them the
-        columns are rendered again."""
+        "standards"}) are the canonical JSON texts the bundle carried, as UTF-8; without them
+        the columns are rendered again. On SQLite the texts are bound as they are and cast to
+        text by the statement (the same stored text, without decoding 30 MB of a year's
+        bundle into Python strings that sqlite3 then encodes back into UTF-8)."""
         if not inspections:
             return
         conn = self.conn
@@ -238,15 +250,15 @@ class InspectionRows(RepoPart):
         ]
         visits = visits or {}
         scalars = operator.attrgetter(*codec.INSPECTION_SCALARS)
+        sqlite = self.store.engine == "sqlite"
         rows = []
         for x in inspections:
-            texts = json_texts.get(x.id)
+            texts: Mapping[str, str | bytes | None] | None = json_texts.get(x.id)
             if texts is None:
                 row = codec.inspection_row(x)
-                texts = {
-                    k: row[f"{k}_json"]
-                    for k in ("environment", "checklist", "tests", "result", "standards")
-                }
+                texts = {k: row[f"{k}_json"] for k in _JSON_TEXTS}
+            elif not sqlite:
+                texts = {k: _text(texts[k]) for k in _JSON_TEXTS}
             rows.append(
                 (
                     *scalars(x),
@@ -261,8 +273,9 @@ class InspectionRows(RepoPart):
                     visits.get(x.id),
                 )
             )
+        values = [_AS_TEXT if sqlite and c in _JSON_COLUMNS else "?" for c in cols]
         conn.executemany(
-            f"INSERT INTO inspections ({', '.join(cols)}) VALUES ({_marks(len(cols))})", rows
+            f"INSERT INTO inspections ({', '.join(cols)}) VALUES ({', '.join(values)})", rows
         )
 
     def set_superseded(self, parent_id: str, child_id: str) -> None:

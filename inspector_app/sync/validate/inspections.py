@@ -63,7 +63,7 @@ def parse_inspection(obj: dict[str, Any], path: str = "inspection") -> Inspectio
 
 def parse_inspection_line(
     obj: dict[str, Any], path: str = "inspection", parts: dict[str, bytes] | None = None
-) -> tuple[Inspection, dict[str, str]]:
+) -> tuple[Inspection, dict[str, bytes]]:
     """An inspection line, checked; and the canonical JSON text of its JSON columns.
 
     *parts* is the canonical text of each top-level value when the line was canonical
@@ -201,7 +201,7 @@ def _check_judged(result_tests: list[Any], path: str) -> None:
 
 def build_inspection_line(
     obj: dict[str, Any], parts: dict[str, bytes] | None = None
-) -> tuple[Inspection, dict[str, str]]:
+) -> tuple[Inspection, dict[str, bytes]]:
     """What :func:`parse_inspection_line` gives for a line it accepts, without its checks:
     for an import whose lines another process checks at the same time
     (``sync.importing.overlap``); a line it would refuse is never merged (the import then
@@ -222,8 +222,10 @@ def _assemble(obj: dict[str, Any]) -> Inspection:
     )
 
 
-def _json_texts(parts: dict[str, bytes]) -> dict[str, str]:
-    return {k: parts[k].decode("utf-8") for k in JSON_COLUMNS}
+def _json_texts(parts: dict[str, bytes]) -> dict[str, bytes]:
+    """The canonical texts of the JSON columns, as UTF-8 (the store writes them as text
+    without decoding them: ``store.sync.inspections``)."""
+    return {k: parts[k] for k in JSON_COLUMNS}
 
 
 _SCALAR_FIELDS = tuple(INSPECTION_FIELDS - {"findings", "attachments"})

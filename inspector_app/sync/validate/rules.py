@@ -151,7 +151,7 @@ def _check_rules(
     where: str,
     problems: ProblemList,
     cache: dict[Any, Any],
-    tests_text: str | None,
+    tests_text: bytes | None,
 ) -> None:
     """Evaluate the readings again with this program's rules engine: the stored results must
     be what the readings give, and the verdict must follow (fail when a reading fails, or a
