@@ -238,6 +238,48 @@ def _sqlite_library() -> ctypes.CDLL:
     return ctypes.CDLL(_sqlite3.__file__)
 
 
+def _handle(conn: sqlite3.Connection, path: Path) -> int | None:
+    """The ``sqlite3*`` handle of *conn* (CPython 3.11, the version this program ships
+    with: the first field after the object header of ``pysqlite_Connection``), checked by
+    asking SQLite for that handle's file name; None when it cannot be read or is not
+    *path*'s (and on any other Python: the field is not read)."""
+    if sys.implementation.name != "cpython" or sys.version_info[:2] != (3, 11):
+        return None
+    try:
+        lib = _sqlite_library()
+        handle = ctypes.c_void_p.from_address(id(conn) + object.__basicsize__).value
+        if not handle:
+            return None
+        lib.sqlite3_db_filename.restype = ctypes.c_char_p
+        lib.sqlite3_db_filename.argtypes = [ctypes.c_void_p, ctypes.c_char_p]
+        name = lib.sqlite3_db_filename(handle, b"main")
+        if not name or os.path.realpath(os.fsdecode(name)) != os.path.realpath(path):
+            return None
+        return int(handle)
+    except (OSError, AttributeError, ValueError):
+        return None
+
+
+def flush_cache(conn: sqlite3.Connection, path: Path) -> bool:
+    """Write the changed pages of *conn*'s page cache to the database (in WAL mode: to the
+    log, as frames the commit has not made part of the database yet) in the middle of its
+    write transaction, with ``sqlite3_db_cacheflush``; the commit then has only what changes
+    after this to write. True when it was done (SQLite, on CPython 3.11: see
+    :func:`_handle`); where it is not, the commit writes them as before."""
+    if not isinstance(conn, sqlite3.Connection):
+        return False
+    handle = _handle(conn, path)
+    if handle is None:
+        return False
+    try:
+        lib = _sqlite_library()
+        lib.sqlite3_db_cacheflush.restype = ctypes.c_int
+        lib.sqlite3_db_cacheflush.argtypes = [ctypes.c_void_p]
+        return bool(lib.sqlite3_db_cacheflush(ctypes.c_void_p(handle)) == 0)
+    except (OSError, AttributeError):
+        return False
+
+
 def set_no_checkpoint_on_close(conn: sqlite3.Connection, path: Path) -> bool:
     """Make closing *conn* never checkpoint or delete the write-ahead log; True if active.
 
@@ -249,18 +291,11 @@ def set_no_checkpoint_on_close(conn: sqlite3.Connection, path: Path) -> bool:
         conn.setconfig(sqlite3.SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, True)
         # (Python 3.12+, hence the hasattr above; the 3.11 stubs have no getconfig)
         return bool(conn.getconfig(sqlite3.SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE))  # type: ignore[attr-defined]
-    if sys.implementation.name != "cpython" or sys.version_info[:2] != (3, 11):
+    handle = _handle(conn, path)
+    if handle is None:
         return False
     try:
         lib = _sqlite_library()
-        handle = ctypes.c_void_p.from_address(id(conn) + object.__basicsize__).value
-        if not handle:
-            return False
-        lib.sqlite3_db_filename.restype = ctypes.c_char_p
-        lib.sqlite3_db_filename.argtypes = [ctypes.c_void_p, ctypes.c_char_p]
-        name = lib.sqlite3_db_filename(handle, b"main")
-        if not name or os.path.realpath(os.fsdecode(name)) != os.path.realpath(path):
-            return False
         lib.sqlite3_db_config.restype = ctypes.c_int
         out = ctypes.c_int(-1)
         rc = lib.sqlite3_db_config(

@@ -216,3 +216,60 @@ def test_a_connection_that_fails_lets_the_writer_go_on_at_once(db_path, monkeypa
     finally:
         store.close()
     assert Path(str(db_path) + "-wal").stat().st_size == 0  # the close folded the log in
+
+
+# -- a write's pages flushed to the log before its commit (store.db.flush_cache) ----------
+def _frames(path: Path) -> int:
+    wal = Path(str(path) + "-wal")
+    return max(0, (wal.stat().st_size - 32) // (4096 + 24)) if wal.exists() else 0
+
+
+def test_a_flush_writes_the_open_transactions_pages_to_the_log_and_the_commit_keeps_them(db_path):
+    store = open_database(db_path)
+    store.conn.execute("PRAGMA cache_size = -65536")  # room for every changed page
+    other = dbmod.connect(db_path)
+    try:
+        with checkpoints.automatic_checkpoints_off(store.conn), store.write("t", "bulk"):
+            _fill(store, "j")
+            before = _frames(db_path)
+            assert dbmod.flush_cache(store.conn, db_path)
+            flushed = _frames(db_path)
+            assert flushed > before + 1000  # the changed pages are in the log now
+            # not committed: another connection does not see them
+            assert (
+                other.execute("SELECT value FROM local_meta WHERE key = 'j-0'").fetchone() is None
+            )
+        assert _frames(db_path) < flushed + 100  # the commit wrote little more
+        assert other.execute("SELECT value FROM local_meta WHERE key = 'j-2999'").fetchone() == (
+            "x" * 2000,
+        )
+    finally:
+        other.close()
+        store.close()
+
+
+def test_a_flushed_write_that_fails_leaves_nothing(db_path):
+    store = open_database(db_path)
+    try:
+        with pytest.raises(RuntimeError):
+            with store.write("t", "bulk"):
+                _fill(store, "k")
+                assert dbmod.flush_cache(store.conn, db_path)
+                raise RuntimeError("stop")
+        assert store.meta("k-0") is None
+    finally:
+        store.close()
+    reopened = open_database(db_path)
+    try:
+        assert reopened.meta("k-0") is None
+        assert tuple(reopened.conn.execute("PRAGMA integrity_check").fetchone()) == ("ok",)
+    finally:
+        reopened.close()
+
+
+def test_a_flush_asks_for_the_connections_own_file(db_path, tmp_path):
+    store = open_database(db_path)
+    try:
+        assert not dbmod.flush_cache(store.conn, tmp_path / "another.db")
+    finally:
+        store.close()

@@ -300,3 +300,28 @@ def test_the_json_columns_are_stored_as_the_text_the_bundle_carried(
             kind, text = row[1 + 2 * k], row[2 + 2 * k]
             want = json.dumps(obj[c], ensure_ascii=False, sort_keys=True, separators=(",", ":"))
             assert (kind, text) == ("text", want), (c, kind)
+
+
+def test_the_merge_is_written_to_the_log_before_the_workers_answer_is_awaited(
+    world, bundle, spy, monkeypatch
+):
+    """While the worker still judges verdicts, the merge's pages go to the write-ahead log
+    (``store.db.flush_cache``), so that the commit after the answer has little to write."""
+    from inspector_app.sync.importing import merge as merge_stage
+
+    monkeypatch.setattr(overlap, "PARALLEL_FROM", 0)
+    flushed: list[tuple[bool, bool]] = []
+    real = merge_stage.flush_cache
+
+    def spy_flush(conn, path):
+        done = real(conn, path)
+        flushed.append((done, conn.in_transaction))
+        return done
+
+    monkeypatch.setattr(merge_stage, "flush_cache", spy_flush)
+    office = world["office"]
+    report = import_bundle(office.store, bundle)
+    assert report.status == "imported", report.message()
+    assert flushed == [(True, True)]  # once, inside the import's transaction
+    assert [a["status"] for a in spy["answers"]] == ["clean"]
+    assert _counts(office.store)["inspections"] == 13
