@@ -91,6 +91,24 @@ def _shown(report) -> dict:
     return d
 
 
+def _both_ways(world, office, entry, items, objs, spy):
+    """The bundle with *entry*'s lines made *objs* (signed again), imported the ordinary
+    way, then with a worker checking it; both reports, neither having written anything."""
+    bad = write_zip(
+        world["dir"] / "bad.zip", resign(set_lines(items, entry, objs), world["laptop"].identity)
+    )
+    before = office.store.fingerprint()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(overlap, "PARALLEL_FROM", 1 << 40)
+        plain = import_bundle(office.store, bad)
+        assert not spy["checkers"]
+        mp.setattr(overlap, "PARALLEL_FROM", 0)
+        report = import_bundle(office.store, bad)
+    assert len(spy["checkers"]) == 1
+    assert office.store.fingerprint() == before  # the worker's merge was rolled back
+    return plain, report
+
+
 def test_a_large_bundle_is_checked_in_a_worker_and_ends_as_the_ordinary_import(
     world, bundle, spy, monkeypatch
 ):
@@ -134,7 +152,7 @@ def test_a_bad_bundle_is_refused_as_the_ordinary_import_refuses_it(
 ):
     monkeypatch.setattr(overlap, "JUDGED_HERE", judged_here)
     monkeypatch.setattr(overlap, "TAKE_MORE", take_more)
-    lap, office = world["laptop"], world["office"]
+    office = world["office"]
     items = read_entries(bundle)
     objs = lines(items, "records/inspections.jsonl")
     # the first or last inspection the laptop did not sign (a signed one's changed verdict
@@ -144,19 +162,9 @@ def test_a_bad_bundle_is_refused_as_the_ordinary_import_refuses_it(
     index = unsigned[index]
     flipped = "fail" if objs[index]["verdict"] == "pass" else "pass"
     objs[index] = rehash_inspection(json.loads(json.dumps(objs[index])) | {"verdict": flipped})
-    bad = write_zip(
-        world["dir"] / "bad.zip",
-        resign(set_lines(items, "records/inspections.jsonl", objs), lap.identity),
-    )
-    before = office.store.fingerprint()
-    monkeypatch.setattr(overlap, "PARALLEL_FROM", 1 << 40)
-    plain = import_bundle(office.store, bad)
+    plain, report = _both_ways(world, office, "records/inspections.jsonl", items, objs, spy)
     assert plain.status == "rejected" and plain.rejection["stage"] == 4
     assert "inspection.verdict" in plain.rejection["reason"]
-    assert not spy["checkers"]
-
-    monkeypatch.setattr(overlap, "PARALLEL_FROM", 0)
-    report = import_bundle(office.store, bad)
     # the worker found it, or this process judging its share; the checks here named it, as
     # the ordinary import does
     if found_by is None:
@@ -165,7 +173,6 @@ def test_a_bad_bundle_is_refused_as_the_ordinary_import_refuses_it(
         assert spy["rechecks"] == found_by
     assert report.rejection == plain.rejection
     assert report.backup is None
-    assert office.store.fingerprint() == before  # the merge was rolled back
     assert not spy["checkers"][0].process.is_alive()
 
 
@@ -254,26 +261,16 @@ def test_a_premises_line_only_its_checks_refuse_is_refused_as_the_ordinary_impor
     built here without a look at it, refused by the worker, checked again here."""
     from inspector_app.sync.format import record_hash
 
-    lap, office = world["laptop"], world["office"]
+    office = world["office"]
     items = read_entries(bundle)
     objs = lines(items, "records/premises.jsonl")
     data = dict(objs[0]["data"], name=" " + objs[0]["data"]["name"] + "  ")
     objs[0] = {"data": data, "versions": [*objs[0]["versions"], record_hash(data)]}
-    bad = write_zip(
-        world["dir"] / "bad.zip",
-        resign(set_lines(items, "records/premises.jsonl", objs), lap.identity),
-    )
-    before = office.store.fingerprint()
-    monkeypatch.setattr(overlap, "PARALLEL_FROM", 1 << 40)
-    plain = import_bundle(office.store, bad)
+    plain, report = _both_ways(world, office, "records/premises.jsonl", items, objs, spy)
     assert plain.status == "rejected" and plain.rejection["stage"] == 4
     assert "premises.name" in plain.rejection["reason"]
-
-    monkeypatch.setattr(overlap, "PARALLEL_FROM", 0)
-    report = import_bundle(office.store, bad)
     assert spy["rechecks"] == ["refused"]  # the worker found it; this process built it
     assert report.rejection == plain.rejection
-    assert office.store.fingerprint() == before
 
 
 @pytest.mark.parametrize("parallel_from", [0, 1 << 40], ids=["worker", "ordinary"])
