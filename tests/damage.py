@@ -28,8 +28,8 @@ def sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def backed_up_demo(db_path: Path, capsys, premises: int, inspections: int) -> Path:
-    """A demo database at *db_path*, and its day's backup (made by the day's first command)."""
+def demo(db_path: Path, capsys, premises: int, inspections: int, *more: str) -> None:
+    """The demo's records added to the database at *db_path* (the command must succeed)."""
     code, _, err = run(
         capsys,
         "--db",
@@ -39,8 +39,14 @@ def backed_up_demo(db_path: Path, capsys, premises: int, inspections: int) -> Pa
         str(premises),
         "--inspections",
         str(inspections),
+        *more,
     )
     assert code == 0, err
+
+
+def backed_up_demo(db_path: Path, capsys, premises: int, inspections: int) -> Path:
+    """A demo database at *db_path*, and its day's backup (made by the day's first command)."""
+    demo(db_path, capsys, premises, inspections)
     assert run(capsys, "--db", str(db_path), "list")[0] == 0
     assert [b.kind for b in list_backups(db_path)] == ["daily"]
     return db_path

@@ -260,6 +260,20 @@ def _handle(conn: sqlite3.Connection, path: Path) -> int | None:
         return None
 
 
+def _on_handle(
+    conn: sqlite3.Connection, path: Path, call: Callable[[ctypes.CDLL, ctypes.c_void_p], bool]
+) -> bool:
+    """*call* with the SQLite library and *conn*'s handle (:func:`_handle`); False when the
+    handle cannot be read or the call fails."""
+    handle = _handle(conn, path)
+    if handle is None:
+        return False
+    try:
+        return call(_sqlite_library(), ctypes.c_void_p(handle))
+    except (OSError, AttributeError, ValueError):
+        return False
+
+
 def flush_cache(conn: sqlite3.Connection, path: Path) -> bool:
     """Write the changed pages of *conn*'s page cache to the database (in WAL mode: to the
     log, as frames the commit has not made part of the database yet) in the middle of its
@@ -268,16 +282,13 @@ def flush_cache(conn: sqlite3.Connection, path: Path) -> bool:
     :func:`_handle`); where it is not, the commit writes them as before."""
     if not isinstance(conn, sqlite3.Connection):
         return False
-    handle = _handle(conn, path)
-    if handle is None:
-        return False
-    try:
-        lib = _sqlite_library()
+
+    def flush(lib: ctypes.CDLL, handle: ctypes.c_void_p) -> bool:
         lib.sqlite3_db_cacheflush.restype = ctypes.c_int
         lib.sqlite3_db_cacheflush.argtypes = [ctypes.c_void_p]
-        return bool(lib.sqlite3_db_cacheflush(ctypes.c_void_p(handle)) == 0)
-    except (OSError, AttributeError):
-        return False
+        return bool(lib.sqlite3_db_cacheflush(handle) == 0)
+
+    return _on_handle(conn, path, flush)
 
 
 def set_no_checkpoint_on_close(conn: sqlite3.Connection, path: Path) -> bool:
@@ -291,22 +302,19 @@ def set_no_checkpoint_on_close(conn: sqlite3.Connection, path: Path) -> bool:
         conn.setconfig(sqlite3.SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, True)
         # (Python 3.12+, hence the hasattr above; the 3.11 stubs have no getconfig)
         return bool(conn.getconfig(sqlite3.SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE))  # type: ignore[attr-defined]
-    handle = _handle(conn, path)
-    if handle is None:
-        return False
-    try:
-        lib = _sqlite_library()
+
+    def no_checkpoint(lib: ctypes.CDLL, handle: ctypes.c_void_p) -> bool:
         lib.sqlite3_db_config.restype = ctypes.c_int
         out = ctypes.c_int(-1)
         rc = lib.sqlite3_db_config(
-            ctypes.c_void_p(handle),
+            handle,
             ctypes.c_int(SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE),
             ctypes.c_int(1),
             ctypes.byref(out),
         )
-        return rc == 0 and out.value == 1
-    except (OSError, AttributeError, ValueError):
-        return False
+        return bool(rc == 0 and out.value == 1)
+
+    return _on_handle(conn, path, no_checkpoint)
 
 
 def connect(path: str | os.PathLike[str]) -> sqlite3.Connection:

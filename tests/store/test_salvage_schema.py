@@ -11,7 +11,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from damage import backed_up_demo, fold_in_the_log, overwrite_pages, pages_of, run, sha
+from damage import backed_up_demo, demo, fold_in_the_log, overwrite_pages, pages_of, run, sha
 
 from inspector_app.store import open_database
 from inspector_app.store.backups import list_backups
@@ -33,19 +33,7 @@ def finalized_ids(path: Path) -> set[str]:
 def worked_on(db_path, capsys):
     """A database with its day's backup, and more inspections made after the backup."""
     backed_up_demo(db_path, capsys, premises=10, inspections=50)
-    code, _, err = run(
-        capsys,
-        "--db",
-        str(db_path),
-        "demo",
-        "--premises",
-        "5",
-        "--inspections",
-        "20",
-        "--seed",
-        "7",
-    )
-    assert code == 0, err
+    demo(db_path, capsys, 5, 20, "--seed", "7")
     ids = finalized_ids(db_path)
     assert len(ids) == 70
     fold_in_the_log(db_path)
